@@ -1,0 +1,109 @@
+# docproc -- build, run and test.  `make run` and `make test` are the two front doors.
+#   make SANITIZE=address,undefined test   builds into build-san/ with sanitizers
+#   make valgrind                          unit suites under valgrind memcheck
+
+CC       ?= cc
+SANITIZE ?=
+BUILD    := build$(if $(SANITIZE),-san)
+PKGS     := libmicrohttpd hiredis tesseract lept libcurl libcjson poppler-glib libpcre2-8 libcrypto cairo
+WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-missing-field-initializers -Werror
+CFLAGS   ?= -O2 -g
+CFLAGS   += -std=c11 -D_GNU_SOURCE -pthread $(WARN) -Icommon
+LDFLAGS  += -pthread -Wl,--as-needed
+ifneq ($(SANITIZE),)
+CFLAGS   += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS  += -fsanitize=$(SANITIZE)
+endif
+
+# pkg-config is only consulted once the libraries are installed (make deps).
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
+CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null)
+
+COMMON_SRC   := $(sort $(wildcard common/*.c))
+API_SRC      := $(sort $(wildcard api/api_*.c))
+ADMIN_SRC    := $(sort $(wildcard api/admin_*.c))
+WORKER_SRC   := $(sort $(wildcard workers/worker_*.c))
+WEBHOOKD_SRC := $(sort $(wildcard workers/webhookd_*.c))
+TEST_SRC     := $(sort $(wildcard tests/*.c))
+CHECK_FILES  := $(sort $(wildcard tests/check_*.c))
+
+obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
+LIB      := $(BUILD)/libdocproc.a
+PROGS    := $(if $(API_SRC),$(BUILD)/docproc-api) $(if $(ADMIN_SRC),$(BUILD)/docproc-admin) \
+            $(if $(WORKER_SRC),$(BUILD)/docproc-worker) $(if $(WEBHOOKD_SRC),$(BUILD)/docproc-webhookd)
+# Program objects minus their main(), so tests can link program logic too.
+APP_OBJ  := $(call obj,$(filter-out %_main.c,$(API_SRC) $(WORKER_SRC) $(WEBHOOKD_SRC) $(ADMIN_SRC)))
+RUNNER   := $(BUILD)/check_docproc
+
+.PHONY: all deps build run test unit e2e bench eval lint format valgrind clean
+all: build
+build: $(PROGS) $(RUNNER)
+
+deps:
+	@config/deps.sh
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Itests -I$(BUILD) -MMD -MP -c $< -o $@
+
+$(LIB): $(call obj,$(COMMON_SRC))
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/docproc-api: $(call obj,$(API_SRC)) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+$(BUILD)/docproc-admin: $(call obj,$(ADMIN_SRC)) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+$(BUILD)/docproc-worker: $(call obj,$(WORKER_SRC)) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+$(BUILD)/docproc-webhookd: $(call obj,$(WEBHOOKD_SRC)) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+# The Check runner: every tests/check_NAME.c exports `Suite *NAME_suite(void)`;
+# files named check_e2e_* are end-to-end suites (real redis, nginx, API, workers).
+$(BUILD)/suites.inc: $(CHECK_FILES) Makefile
+	@mkdir -p $(BUILD)
+	@for f in $(CHECK_FILES); do \
+	  n=$$(basename $$f .c); n=$${n#check_}; \
+	  case $$n in e2e_*) k=1;; *) k=0;; esac; \
+	  echo "SUITE($$n, $$k)"; done > $@.tmp && mv $@.tmp $@
+$(BUILD)/obj/tests/runner.o: $(BUILD)/suites.inc
+$(RUNNER): $(call obj,$(TEST_SRC)) $(APP_OBJ) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CHECK_LIBS)
+
+TEST_ENV := DOCPROC_BIN_DIR=$(CURDIR)/$(BUILD) DOCPROC_SRC_DIR=$(CURDIR) OMP_THREAD_LIMIT=1 \
+            LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0
+
+test: deps
+	@$(MAKE) --no-print-directory build
+	$(TEST_ENV) $(RUNNER) all
+unit: deps
+	@$(MAKE) --no-print-directory build
+	$(TEST_ENV) $(RUNNER) unit
+e2e: deps
+	@$(MAKE) --no-print-directory build
+	$(TEST_ENV) $(RUNNER) e2e
+
+run: deps
+	@$(MAKE) --no-print-directory build
+	@config/run.sh $(CURDIR)/$(BUILD)
+
+valgrind: deps
+	@$(MAKE) --no-print-directory build
+	$(TEST_ENV) CK_FORK=no valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite \
+	  --suppressions=tests/valgrind.supp $(RUNNER) unit
+
+BANNED := '\b(sprintf|vsprintf|strcpy|strcat|strtok|atoi|atol|gets)[[:space:]]*\('
+lint:
+	@command -v clang-format >/dev/null || { echo "lint: clang-format missing (make deps)"; exit 1; }
+	clang-format --dry-run --Werror $$(git ls-files '*.c' '*.h')
+	@if grep -nE $(BANNED) $$(git ls-files '*.c' '*.h'); then echo "lint: banned function (STYLE.md rule 5)"; exit 1; fi
+	@echo "lint: ok"
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf build build-san
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

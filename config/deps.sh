@@ -1,0 +1,26 @@
+#!/bin/sh
+# deps.sh -- install the Debian 12 packages docproc needs to build, run and test.
+# Idempotent and quick when everything is present; uses apt-get as root, else prints the command.
+set -eu
+PKGS="make gcc pkg-config git ca-certificates curl
+ libmicrohttpd-dev libhiredis-dev libtesseract-dev libleptonica-dev libcurl4-openssl-dev
+ libcjson-dev check libpoppler-glib-dev libcairo2-dev libpcre2-dev libssl-dev
+ tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd redis-server nginx-light clang-format"
+missing=""
+for p in $PKGS; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+echo "deps: installing:$missing"
+if [ "$(id -u)" != 0 ]; then
+    echo "deps: not root; run: sudo apt-get update && sudo apt-get install -y$missing" >&2
+    exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# policy-rc.d keeps Debian's postinst from starting system redis/nginx services we do not use.
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
+    trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+fi
+apt-get install -y -qq --no-install-recommends $missing

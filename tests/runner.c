@@ -1,0 +1,57 @@
+/* runner.c -- the one Check runner: `check_docproc [all|unit|e2e] [SUITE...]`. */
+#include <check.h>
+#include <stdio.h>
+#include <string.h>
+
+#define SUITE(name, e2e) Suite *name##_suite(void);
+#include "suites.inc"
+#undef SUITE
+
+struct suite_entry {
+    const char *name;
+    int e2e;
+    Suite *(*make)(void);
+};
+
+static const struct suite_entry suites[] = {
+#define SUITE(name, e2e) {#name, e2e, name##_suite},
+#include "suites.inc"
+#undef SUITE
+};
+
+static int wanted(const struct suite_entry *s, const char *kind, int argc, char **argv)
+{
+    if (argc > 2) {
+        for (int i = 2; i < argc; i++)
+            if (strcmp(argv[i], s->name) == 0)
+                return 1;
+        return 0;
+    }
+    if (strcmp(kind, "unit") == 0)
+        return !s->e2e;
+    if (strcmp(kind, "e2e") == 0)
+        return s->e2e;
+    return 1;
+}
+
+int main(int argc, char **argv)
+{
+    const char *kind = argc > 1 ? argv[1] : "all";
+    SRunner *sr = NULL;
+    for (size_t i = 0; i < sizeof suites / sizeof suites[0]; i++) {
+        if (!wanted(&suites[i], kind, argc, argv))
+            continue;
+        if (!sr)
+            sr = srunner_create(suites[i].make());
+        else
+            srunner_add_suite(sr, suites[i].make());
+    }
+    if (!sr) {
+        fprintf(stderr, "runner: no suite selected\n");
+        return 2;
+    }
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? 0 : 1;
+}
