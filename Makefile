@@ -68,7 +68,7 @@ $(BUILD)/suites.inc: $(CHECK_FILES) Makefile
 	  n=$$(basename $$f .c); n=$${n#check_}; \
 	  case $$n in e2e_*) k=1;; *) k=0;; esac; \
 	  echo "SUITE($$n, $$k)"; done > $@.tmp && mv $@.tmp $@
-$(BUILD)/obj/tests/runner.o: $(BUILD)/suites.inc
+$(call obj,$(TEST_SRC)): $(BUILD)/suites.inc
 $(RUNNER): $(call obj,$(TEST_SRC)) $(APP_OBJ) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CHECK_LIBS)
 

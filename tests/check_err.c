@@ -1,5 +1,5 @@
 /* check_err.c -- dp_strerror covers every code. */
-#include <check.h>
+#include "testutil.h"
 #include <string.h>
 #include "err.h"
 

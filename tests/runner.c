@@ -1,11 +1,7 @@
 /* runner.c -- the one Check runner: `check_docproc [all|unit|e2e] [SUITE...]`. */
-#include <check.h>
+#include "testutil.h"
 #include <stdio.h>
 #include <string.h>
-
-#define SUITE(name, e2e) Suite *name##_suite(void);
-#include "suites.inc"
-#undef SUITE
 
 struct suite_entry {
     const char *name;
