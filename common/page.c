@@ -1,0 +1,28 @@
+/* page.c -- ownership helpers for read pages. */
+#include <stdlib.h>
+#include "page.h"
+
+void page_cleanup(struct dp_page *p)
+{
+    if (!p)
+        return;
+    for (size_t i = 0; i < p->nwords; i++)
+        free(p->words[i].text);
+    free(p->words);
+    free(p->text);
+    free(p->hocr);
+    p->words = NULL;
+    p->nwords = 0;
+    p->text = p->hocr = NULL;
+}
+
+void doctext_cleanup(struct dp_doc_text *d)
+{
+    if (!d)
+        return;
+    for (size_t i = 0; i < d->npages; i++)
+        page_cleanup(&d->pages[i]);
+    free(d->pages);
+    d->pages = NULL;
+    d->npages = 0;
+}
