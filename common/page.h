@@ -7,12 +7,12 @@
 
 /* One recognised word. */
 struct dp_word {
-    char *text;   /* UTF-8, owned by the word */
-    float conf;   /* 0..100 (Tesseract's scale); 100 for a PDF text layer */
-    int x, y;     /* top-left corner in page pixels (PDF: points at the page's dpi) */
-    int w, h;     /* size in page pixels */
-    int line;     /* line index within the page, 0-based, in reading order */
-    int block;    /* block (paragraph) index within the page, 0-based */
+    char *text; /* UTF-8, owned by the word */
+    float conf; /* 0..100 (Tesseract's scale); 100 for a PDF text layer */
+    int x, y;   /* top-left corner in page pixels (PDF: points at the page's dpi) */
+    int w, h;   /* size in page pixels */
+    int line;   /* line index within the page, 0-based, in reading order */
+    int block;  /* block (paragraph) index within the page, 0-based */
 };
 
 /* Where a page's text came from. */

@@ -1,0 +1,158 @@
+/* api_docs.c -- /v1/documents routes other than the upload: read, list, text, hOCR, file,
+ * delete, reprocess. */
+#include <stdlib.h>
+#include <string.h>
+#include "api.h"
+#include "store.h"
+
+static enum MHD_Result get_doc(struct api_req *r, redisContext *c, const char *id)
+{
+    cJSON *doc = NULL;
+    dp_err rc = store_doc_json(c, r->auth.tenant, id, &doc);
+    if (rc)
+        return api_reply_dp_err(r, rc, "document");
+    return api_reply_json(r, 200, doc);
+}
+
+static enum MHD_Result get_part(struct api_req *r, redisContext *c, const char *id,
+                                const char *what)
+{
+    static const struct {
+        const char *route, *field, *type;
+    } parts[] = {
+        {"text", "text", "text/plain; charset=utf-8"},
+        {"hocr", "hocr", "text/html; charset=utf-8"},
+        {"file", "blob", NULL},
+    };
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+        if (strcmp(what, parts[i].route) != 0)
+            continue;
+        redisReply *rep = NULL;
+        char mime[64];
+        dp_err rc = store_doc_bytes(c, r->auth.tenant, id, parts[i].field, &rep, mime, sizeof mime);
+        if (rc == DP_ENOTFOUND && strcmp(parts[i].field, "blob") != 0) {
+            /* The document exists but has no text yet: say so rather than 404. */
+            cJSON *doc = NULL;
+            if (store_doc_json(c, r->auth.tenant, id, &doc) == DP_OK) {
+                const char *st = cJSON_GetStringValue(cJSON_GetObjectItem(doc, "status"));
+                enum MHD_Result ret = api_reply_error(
+                    r, 409, "not_ready", "document is %s; no %s yet", st ? st : "unknown", what);
+                cJSON_Delete(doc);
+                return ret;
+            }
+        }
+        if (rc)
+            return api_reply_dp_err(r, rc, "document");
+        enum MHD_Result ret =
+            api_reply_bytes(r, 200, parts[i].type ? parts[i].type : mime, rep->str, rep->len);
+        freeReplyObject(rep);
+        return ret;
+    }
+    return api_reply_error(r, 404, "not_found", "no such document part '%s'", what);
+}
+
+static enum MHD_Result list_docs(struct api_req *r, redisContext *c)
+{
+    const char *status = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "status");
+    const char *klass = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "class");
+    const char *cursor = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "cursor");
+    const char *lim = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "limit");
+    int limit = 20;
+    if (lim) {
+        char *end;
+        long v = strtol(lim, &end, 10);
+        if (end == lim || *end || v < 1 || v > 100)
+            return api_reply_error(r, 400, "invalid_request", "limit must be 1..100");
+        limit = (int)v;
+    }
+    if (status && strcmp(status, "queued") != 0 && strcmp(status, "processing") != 0 &&
+        strcmp(status, "done") != 0 && strcmp(status, "failed") != 0)
+        return api_reply_error(r, 400, "invalid_request",
+                               "status must be queued, processing, done or failed");
+    if (status && !*status)
+        status = NULL;
+    if (klass && !*klass)
+        klass = NULL;
+    if (cursor && !*cursor)
+        cursor = NULL;
+    cJSON *out = NULL;
+    dp_err rc = store_list(c, r->auth.tenant, status, klass, cursor, limit, &out);
+    if (rc == DP_EINVAL)
+        return api_reply_error(r, 400, "invalid_request", "malformed cursor");
+    if (rc)
+        return api_reply_dp_err(r, rc, "documents");
+    cJSON_AddStringToObject(out, "object", "list");
+    return api_reply_json(r, 200, out);
+}
+
+static enum MHD_Result reprocess(struct api_req *r, redisContext *c, const char *id)
+{
+    struct reqopts o;
+    char err[200];
+    reqopts_init(&o);
+    if (r->body_len) {
+        cJSON *j = cJSON_ParseWithLength((const char *)r->body, r->body_len);
+        if (!j || !cJSON_IsObject(j)) {
+            cJSON_Delete(j);
+            return api_reply_error(r, 400, "invalid_json", "body must be a JSON object");
+        }
+        for (cJSON *it = j->child; it; it = it->next) {
+            const char *v = cJSON_GetStringValue(it);
+            if (!v || (strcmp(it->string, "lang") != 0 && strcmp(it->string, "pipeline") != 0) ||
+                reqopts_set(&o, it->string, v, strlen(v), 0, err, sizeof err)) {
+                cJSON_Delete(j);
+                return api_reply_error(r, 400, "invalid_request",
+                                       "reprocess takes string options lang and pipeline");
+            }
+        }
+        cJSON_Delete(j);
+    }
+    dp_err rc = store_reprocess(c, r->auth.tenant, id, o.lang[0] ? o.lang : NULL,
+                                o.pipeline[0] ? o.pipeline : NULL);
+    if (rc)
+        return api_reply_dp_err(r, rc, "document");
+    snprintf(r->doc_id, sizeof r->doc_id, "%s", id);
+    cJSON *doc = NULL;
+    if (store_doc_json(c, r->auth.tenant, id, &doc))
+        return api_reply_dp_err(r, DP_EREDIS, "document");
+    return api_reply_json(r, 202, doc);
+}
+
+enum MHD_Result api_docs_route(struct api_req *r, const char **seg, int nseg)
+{
+    const char *m = r->method;
+    int get = strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0;
+    int del = strcmp(m, "DELETE") == 0, post = strcmp(m, "POST") == 0;
+    const char *scope = get ? "documents:read" : "documents:write";
+    if (!(nseg == 2 && get) && !(nseg == 3 && (get || del)) && !(nseg == 4 && (get || post)))
+        return api_reply_error(r, nseg <= 4 ? 405 : 404,
+                               nseg <= 4 ? "method_not_allowed" : "not_found",
+                               "%s is not allowed on %s", m, r->path);
+    if (!api_authenticate(r, scope))
+        return MHD_YES;
+    redisContext *c = api_redis(r->srv);
+    if (!c)
+        return api_reply_dp_err(r, DP_EREDIS, "document");
+    if (nseg == 2)
+        return list_docs(r, c);
+    const char *id = seg[2];
+    if (util_id_valid("doc_", id))
+        snprintf(r->doc_id, sizeof r->doc_id, "%s", id);
+    if (nseg == 3 && get)
+        return get_doc(r, c, id);
+    if (nseg == 3 && del) {
+        dp_err rc = store_delete(c, r->auth.tenant, id);
+        if (rc)
+            return api_reply_dp_err(r, rc, "document");
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "id", id);
+        cJSON_AddStringToObject(o, "object", "document");
+        cJSON_AddBoolToObject(o, "deleted", 1);
+        return api_reply_json(r, 200, o);
+    }
+    if (get)
+        return get_part(r, c, id, seg[3]);
+    if (strcmp(seg[3], "reprocess") == 0)
+        return reprocess(r, c, id);
+    return api_reply_error(r, 404, "not_found", "no route for %s %s", m, r->path);
+}

@@ -1,0 +1,41 @@
+/* api_main.c -- docproc-api: args -> config -> server -> wait for SIGINT/SIGTERM -> stop. */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include "api.h"
+#include "log.h"
+
+int main(int argc, char **argv)
+{
+    struct api_server srv = {0};
+    char err[512];
+    int help = 0, status = 1;
+    sigset_t set;
+    if (config_load(&srv.cfg, argc, argv, &help, err, sizeof err)) {
+        fprintf(stderr, "docproc-api: %s\n", err);
+        return 2;
+    }
+    if (help) {
+        config_usage(stdout, "docproc-api");
+        return 0;
+    }
+    log_init("docproc-api", srv.cfg.log_level);
+    /* Block the stop signals in every thread; main waits for them with sigwait. */
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    if (api_server_start(&srv))
+        goto out;
+    char port[16];
+    snprintf(port, sizeof port, "%u", srv.port);
+    log_kv(LOG_INFO, "listening", "addr", srv.cfg.listen_addr, "port", port, NULL);
+    int sig = 0;
+    sigwait(&set, &sig);
+    log_kv(LOG_INFO, "stopping", NULL);
+    status = 0;
+out:
+    api_server_stop(&srv);
+    return status;
+}

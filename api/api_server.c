@@ -1,0 +1,342 @@
+/* api_server.c -- libmicrohttpd daemon, request lifecycle, routing, auth, replies. */
+#include <arpa/inet.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "api.h"
+#include "log.h"
+#include "rds.h"
+
+#define SMALL_BODY_MAX (1024 * 1024) /* JSON bodies of non-upload routes */
+
+/* ---- redis per thread ---- */
+
+static void free_redis(void *p)
+{
+    redisFree(p);
+}
+
+redisContext *api_redis(struct api_server *srv)
+{
+    redisContext *c = pthread_getspecific(srv->redis_key);
+    if (c && c->err) {
+        redisFree(c);
+        c = NULL;
+        pthread_setspecific(srv->redis_key, NULL);
+    }
+    if (!c) {
+        char err[256];
+        c = rds_connect(&srv->cfg, err, sizeof err);
+        if (!c) {
+            log_kv(LOG_WARN, "redis unavailable", "error", err, NULL);
+            return NULL;
+        }
+        pthread_setspecific(srv->redis_key, c);
+    }
+    return c;
+}
+
+void api_redis_reset(struct api_server *srv)
+{
+    redisContext *c = pthread_getspecific(srv->redis_key);
+    redisFree(c);
+    pthread_setspecific(srv->redis_key, NULL);
+}
+
+/* ---- replies ---- */
+
+static enum MHD_Result queue(struct api_req *r, unsigned status, const char *type, void *buf,
+                             size_t len, enum MHD_ResponseMemoryMode mode)
+{
+    struct MHD_Response *resp = MHD_create_response_from_buffer(len, buf, mode);
+    if (!resp)
+        return MHD_NO;
+    MHD_add_response_header(resp, "Content-Type", type);
+    MHD_add_response_header(resp, "X-Request-Id", r->request_id);
+    MHD_add_response_header(resp, "Cache-Control", "no-store");
+    if (status == 503 || status == 429)
+        MHD_add_response_header(resp, "Retry-After", "1");
+    if (status == 202 && r->doc_id[0]) {
+        char loc[128];
+        snprintf(loc, sizeof loc, "/v1/documents/%s", r->doc_id);
+        MHD_add_response_header(resp, "Location", loc);
+    }
+    r->status = status;
+    enum MHD_Result ret = MHD_queue_response(r->conn, status, resp);
+    MHD_destroy_response(resp);
+    return ret;
+}
+
+enum MHD_Result api_reply_json(struct api_req *r, unsigned status, cJSON *body)
+{
+    char *text = body ? cJSON_PrintUnformatted(body) : NULL;
+    cJSON_Delete(body);
+    if (!text)
+        return api_reply_error(r, 500, "internal", "could not encode the response");
+    return queue(r, status, "application/json", text, strlen(text), MHD_RESPMEM_MUST_FREE);
+}
+
+enum MHD_Result api_reply_error(struct api_req *r, unsigned status, const char *code,
+                                const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    cJSON *o = cJSON_CreateObject();
+    cJSON *e = cJSON_AddObjectToObject(o, "error");
+    cJSON_AddStringToObject(e, "code", code);
+    cJSON_AddStringToObject(e, "message", msg);
+    cJSON_AddStringToObject(e, "request_id", r->request_id);
+    char *text = cJSON_PrintUnformatted(o);
+    cJSON_Delete(o);
+    if (!text)
+        return MHD_NO;
+    return queue(r, status, "application/json", text, strlen(text), MHD_RESPMEM_MUST_FREE);
+}
+
+enum MHD_Result api_reply_bytes(struct api_req *r, unsigned status, const char *type,
+                                const void *buf, size_t len)
+{
+    return queue(r, status, type, (void *)buf, len, MHD_RESPMEM_MUST_COPY);
+}
+
+enum MHD_Result api_reply_dp_err(struct api_req *r, dp_err rc, const char *what)
+{
+    switch (rc) {
+    case DP_ENOTFOUND:
+        return api_reply_error(r, 404, "not_found", "%s not found", what);
+    case DP_EINVAL:
+        return api_reply_error(r, 400, "invalid_request", "invalid %s", what);
+    case DP_EREDIS:
+        api_redis_reset(r->srv);
+        return api_reply_error(r, 503, "unavailable", "storage unavailable, retry shortly");
+    case DP_EBUSY:
+        return api_reply_error(r, 503, "queue_full", "the queue is full, retry shortly");
+    default:
+        return api_reply_error(r, 500, "internal", "%s: %s", what, dp_strerror(rc));
+    }
+}
+
+/* ---- auth ---- */
+
+int api_authenticate(struct api_req *r, const char *scope)
+{
+    char key[128];
+    const char *h = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Authorization");
+    if (!h) {
+        api_reply_error(r, 401, "unauthorized", "missing 'Authorization: Bearer <api key>'");
+        return 0;
+    }
+    if (apikey_parse_bearer(h, key, sizeof key)) {
+        api_reply_error(r, 401, "unauthorized", "malformed Authorization header");
+        return 0;
+    }
+    redisContext *c = api_redis(r->srv);
+    if (!c) {
+        api_reply_dp_err(r, DP_EREDIS, "api key");
+        return 0;
+    }
+    dp_err rc = apikey_lookup(c, key, &r->auth);
+    if (rc == DP_ENOTFOUND) {
+        api_reply_error(r, 401, "unauthorized", "unknown or revoked API key");
+        return 0;
+    }
+    if (rc) {
+        api_reply_dp_err(r, rc, "api key");
+        return 0;
+    }
+    if (scope && !apikey_has_scope(&r->auth, scope)) {
+        api_reply_error(r, 403, "forbidden", "this API key lacks the '%s' scope", scope);
+        return 0;
+    }
+    r->authed = 1;
+    return 1;
+}
+
+/* ---- routing ---- */
+
+static enum MHD_Result route_health(struct api_req *r, int ready)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (!ready) {
+        cJSON_AddStringToObject(o, "status", "ok");
+        return api_reply_json(r, 200, o);
+    }
+    redisContext *c = api_redis(r->srv);
+    redisReply *rep = c ? redisCommand(c, "PING") : NULL;
+    int ok = rep && rep->type == REDIS_REPLY_STATUS;
+    freeReplyObject(rep);
+    if (!ok) {
+        if (c)
+            api_redis_reset(r->srv);
+        cJSON_Delete(o);
+        return api_reply_error(r, 503, "unavailable", "redis is not reachable");
+    }
+    cJSON_AddStringToObject(o, "status", "ready");
+    return api_reply_json(r, 200, o);
+}
+
+static int split_path(char *path, const char **seg, int max)
+{
+    int n = 0;
+    char *save = NULL;
+    for (char *s = strtok_r(path, "/", &save); s && n < max; s = strtok_r(NULL, "/", &save))
+        seg[n++] = s;
+    return n;
+}
+
+static enum MHD_Result dispatch(struct api_req *r)
+{
+    char path[sizeof r->path];
+    const char *seg[8];
+    memcpy(path, r->path, sizeof path);
+    int n = split_path(path, seg, 8);
+    int get = strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0;
+    if (n == 1 && get && strcmp(seg[0], "healthz") == 0)
+        return route_health(r, 0);
+    if (n == 1 && get && strcmp(seg[0], "readyz") == 0)
+        return route_health(r, 1);
+    if (n >= 2 && strcmp(seg[0], "v1") == 0 && strcmp(seg[1], "documents") == 0) {
+        enum MHD_Result ret = api_docs_route(r, seg, n);
+        if (r->status)
+            return ret;
+    }
+    return api_reply_error(r, 404, "not_found", "no route for %s %s", r->method, r->path);
+}
+
+/* ---- request lifecycle ---- */
+
+static struct api_req *req_new(struct api_server *srv, struct MHD_Connection *conn, const char *url,
+                               const char *method)
+{
+    struct api_req *r = calloc(1, sizeof *r);
+    if (!r)
+        return NULL;
+    r->srv = srv;
+    r->conn = conn;
+    r->method = method;
+    r->start_ms = util_mono_ms();
+    snprintf(r->path, sizeof r->path, "%s", url);
+    reqopts_init(&r->opts);
+    const char *rid = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Request-Id");
+    if (rid && strlen(rid) < sizeof r->request_id &&
+        strspn(rid, "abcdefghijklmnopqrstuvwxyz"
+                    "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                    "0123456789-_.") == strlen(rid))
+        snprintf(r->request_id, sizeof r->request_id, "%s", rid);
+    else
+        util_new_id("req_", r->request_id);
+    return r;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls)
+{
+    (void)version;
+    struct api_server *srv = cls;
+    struct api_req *r = *con_cls;
+    if (!r) {
+        r = req_new(srv, conn, url, method);
+        if (!r)
+            return MHD_NO;
+        *con_cls = r;
+        if (strcmp(method, "POST") != 0 || strcmp(url, "/v1/documents") != 0)
+            return MHD_YES;
+        r->is_upload = 1;
+        return api_upload_begin(r);
+    }
+    if (r->status)
+        return MHD_YES; /* already answered (e.g. 413 early): discard the rest */
+    if (r->is_upload)
+        return api_upload(r, upload_data, upload_data_size);
+    if (*upload_data_size) {
+        size_t n = *upload_data_size;
+        *upload_data_size = 0;
+        if (r->too_large || r->body_len + n > SMALL_BODY_MAX) {
+            r->too_large = 1;
+            return MHD_YES;
+        }
+        if (r->body_len + n + 1 > r->body_cap) {
+            size_t cap = (r->body_len + n + 1) * 2;
+            unsigned char *b = realloc(r->body, cap);
+            if (!b)
+                return MHD_NO;
+            r->body = b;
+            r->body_cap = cap;
+        }
+        memcpy(r->body + r->body_len, upload_data, n);
+        r->body_len += n;
+        r->body[r->body_len] = '\0';
+        return MHD_YES;
+    }
+    if (r->too_large)
+        return api_reply_error(r, 413, "too_large", "request body over %d bytes", SMALL_BODY_MAX);
+    return dispatch(r);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    (void)cls;
+    (void)conn;
+    struct api_req *r = *con_cls;
+    if (!r)
+        return;
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "msg", "request");
+    cJSON_AddStringToObject(o, "request_id", r->request_id);
+    cJSON_AddStringToObject(o, "method", r->method);
+    cJSON_AddStringToObject(o, "path", r->path);
+    cJSON_AddNumberToObject(o, "status", r->status);
+    cJSON_AddNumberToObject(o, "ms", (double)(util_mono_ms() - r->start_ms));
+    if (r->authed)
+        cJSON_AddStringToObject(o, "tenant", r->auth.tenant);
+    if (r->doc_id[0])
+        cJSON_AddStringToObject(o, "doc", r->doc_id);
+    if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK)
+        cJSON_AddNumberToObject(o, "terminated", toe);
+    log_obj(r->status >= 500 ? LOG_WARN : LOG_INFO, o);
+    api_upload_cleanup(r);
+    free(r->body);
+    free(r);
+    *con_cls = NULL;
+}
+
+dp_err api_server_start(struct api_server *srv)
+{
+    struct sockaddr_in sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sin_family = AF_INET;
+    sa.sin_port = htons((uint16_t)srv->cfg.api_port);
+    if (inet_pton(AF_INET, srv->cfg.listen_addr, &sa.sin_addr) != 1) {
+        log_kv(LOG_ERROR, "listen_addr must be an IPv4 address", "listen_addr",
+               srv->cfg.listen_addr, NULL);
+        return DP_EINVAL;
+    }
+    if (pthread_key_create(&srv->redis_key, free_redis))
+        return DP_ENOMEM;
+    srv->daemon = MHD_start_daemon(
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0, NULL, NULL,
+        on_request, srv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE,
+        (unsigned int)srv->cfg.api_threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)120, MHD_OPTION_CONNECTION_LIMIT,
+        (unsigned int)1000, MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned int)1, MHD_OPTION_END);
+    if (!srv->daemon) {
+        log_kv(LOG_ERROR, "could not start the HTTP server (port in use?)", NULL);
+        return DP_EIO;
+    }
+    const union MHD_DaemonInfo *di = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    srv->port = di ? di->port : (uint16_t)srv->cfg.api_port;
+    return DP_OK;
+}
+
+void api_server_stop(struct api_server *srv)
+{
+    if (srv->daemon)
+        MHD_stop_daemon(srv->daemon);
+    srv->daemon = NULL;
+}

@@ -1,0 +1,245 @@
+/* api_upload.c -- POST /v1/documents: raw or multipart body, capped while streaming, sniffed,
+ * hashed and stored atomically before the 202. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include "api.h"
+#include "log.h"
+#include "sniff.h"
+#include "store.h"
+
+#define PP_BUFFER 65536
+
+static int body_append(struct api_req *r, const char *data, size_t n)
+{
+    size_t cap = (size_t)r->srv->cfg.max_upload_bytes;
+    if (r->too_large || r->body_len + n > cap) {
+        r->too_large = 1; /* keep reading, store nothing: the answer will be 413 */
+        return 0;
+    }
+    if (r->body_len + n > r->body_cap) {
+        size_t want = r->body_cap ? r->body_cap * 2 : 65536;
+        while (want < r->body_len + n)
+            want *= 2;
+        if (want > cap)
+            want = cap;
+        unsigned char *b = realloc(r->body, want);
+        if (!b)
+            return -1;
+        r->body = b;
+        r->body_cap = want;
+    }
+    memcpy(r->body + r->body_len, data, n);
+    r->body_len += n;
+    return 0;
+}
+
+static void set_option(struct api_req *r, const char *name, const char *value, size_t len)
+{
+    char msg[200];
+    if (r->bad_request)
+        return;
+    if (reqopts_set(&r->opts, name, value, len, (int)r->srv->cfg.max_wait_s, msg, sizeof msg)) {
+        r->bad_request = 1;
+        snprintf(r->err, sizeof r->err, "%s", msg);
+    }
+}
+
+static void flush_field(struct api_req *r)
+{
+    if (r->field_name[0])
+        set_option(r, r->field_name, r->field_buf ? r->field_buf : "", r->field_len);
+    r->field_name[0] = '\0';
+    free(r->field_buf);
+    r->field_buf = NULL;
+    r->field_len = 0;
+}
+
+static enum MHD_Result on_part(void *cls, enum MHD_ValueKind kind, const char *key,
+                               const char *filename, const char *content_type,
+                               const char *transfer_encoding, const char *data, uint64_t off,
+                               size_t size)
+{
+    (void)kind;
+    (void)content_type;
+    (void)transfer_encoding;
+    struct api_req *r = cls;
+    if (!key)
+        return MHD_YES;
+    if (strcmp(key, "file") == 0) {
+        if (off == 0 && !r->multipart_file_seen) {
+            r->multipart_file_seen = 1;
+            if (filename && !r->opts.filename[0])
+                set_option(r, "filename", filename, strlen(filename));
+        }
+        return body_append(r, data, size) == 0 ? MHD_YES : MHD_NO;
+    }
+    if (!reqopts_known(key)) {
+        if (!r->bad_request) {
+            r->bad_request = 1;
+            snprintf(r->err, sizeof r->err, "unknown form field '%.64s'", key);
+        }
+        return MHD_YES;
+    }
+    if (off == 0 || strcmp(r->field_name, key) != 0) {
+        flush_field(r);
+        snprintf(r->field_name, sizeof r->field_name, "%s", key);
+    }
+    if (r->field_len + size > REQOPTS_META_MAX) {
+        r->field_len = REQOPTS_META_MAX; /* reqopts_set reports it as too long */
+        return MHD_YES;
+    }
+    char *b = realloc(r->field_buf, r->field_len + size + 1);
+    if (!b)
+        return MHD_NO;
+    memcpy(b + r->field_len, data, size);
+    r->field_buf = b;
+    r->field_len += size;
+    b[r->field_len] = '\0';
+    return MHD_YES;
+}
+
+static enum MHD_Result on_query_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+                                    const char *value)
+{
+    (void)kind;
+    struct api_req *r = cls;
+    if (!reqopts_known(key)) {
+        if (!r->bad_request) {
+            r->bad_request = 1;
+            snprintf(r->err, sizeof r->err, "unknown query parameter '%.64s'", key);
+        }
+        return MHD_YES;
+    }
+    set_option(r, key, value ? value : "", value ? strlen(value) : 0);
+    return MHD_YES;
+}
+
+enum MHD_Result api_upload_begin(struct api_req *r)
+{
+    if (!api_authenticate(r, "documents:write"))
+        return MHD_YES;
+    const char *cl = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Length");
+    if (cl && strtoull(cl, NULL, 10) > (unsigned long long)r->srv->cfg.max_upload_bytes +
+                                           (unsigned long long)PP_BUFFER * 2)
+        return api_reply_error(r, 413, "too_large", "documents are limited to %lld bytes",
+                               r->srv->cfg.max_upload_bytes);
+    const char *ct = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Type");
+    if (ct && strncasecmp(ct, "multipart/form-data", 19) == 0) {
+        r->pp = MHD_create_post_processor(r->conn, PP_BUFFER, on_part, r);
+        if (!r->pp)
+            return api_reply_error(r, 400, "invalid_request", "malformed multipart/form-data");
+    } else if (cl && strtoull(cl, NULL, 10) > (unsigned long long)r->srv->cfg.max_upload_bytes) {
+        return api_reply_error(r, 413, "too_large", "documents are limited to %lld bytes",
+                               r->srv->cfg.max_upload_bytes);
+    }
+    MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, on_query_arg, r);
+    r->body_cap = 0;
+    return MHD_YES;
+}
+
+/* Holds the request open until the document is finished or wait_s passes (the `wait` option). */
+static cJSON *wait_for(struct api_req *r, redisContext *c, cJSON *doc)
+{
+    struct timespec tick = {0, 100 * 1000 * 1000};
+    int64_t deadline = util_mono_ms() + (int64_t)r->opts.wait_s * 1000;
+    while (util_mono_ms() < deadline && !r->srv->stop) {
+        const char *st = cJSON_GetStringValue(cJSON_GetObjectItem(doc, "status"));
+        if (st && (strcmp(st, "done") == 0 || strcmp(st, "failed") == 0))
+            break;
+        nanosleep(&tick, NULL);
+        cJSON *next = NULL;
+        if (store_doc_json(c, r->auth.tenant, r->doc_id, &next))
+            break;
+        cJSON_Delete(doc);
+        doc = next;
+    }
+    return doc;
+}
+
+static enum MHD_Result upload_finish(struct api_req *r)
+{
+    if (r->pp) {
+        MHD_destroy_post_processor(r->pp);
+        r->pp = NULL;
+        flush_field(r);
+    }
+    if (r->too_large)
+        return api_reply_error(r, 413, "too_large", "documents are limited to %lld bytes",
+                               r->srv->cfg.max_upload_bytes);
+    if (r->bad_request)
+        return api_reply_error(r, 400, "invalid_request", "%s", r->err);
+    if (r->body_len == 0)
+        return api_reply_error(r, 400, "empty_body",
+                               "no document: send the file as the body or as form field 'file'");
+    const char *mime = sniff_type(r->body, r->body_len);
+    if (!mime)
+        return api_reply_error(r, 415, "unsupported_type",
+                               "not a PNG, JPEG, TIFF, WebP or PDF file (judged by its content)");
+    const char *idem = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Idempotency-Key");
+    if (idem && (strlen(idem) == 0 || strlen(idem) > 255))
+        return api_reply_error(r, 400, "invalid_request", "Idempotency-Key must be 1-255 bytes");
+    redisContext *c = api_redis(r->srv);
+    if (!c)
+        return api_reply_dp_err(r, DP_EREDIS, "document");
+    struct store_upload u = {
+        .tenant = r->auth.tenant,
+        .data = r->body,
+        .len = r->body_len,
+        .mime = mime,
+        .name = r->opts.filename[0] ? r->opts.filename : NULL,
+        .lang = r->opts.lang[0] ? r->opts.lang : NULL,
+        .pipeline = r->opts.pipeline[0] ? r->opts.pipeline : NULL,
+        .callback_url = r->opts.callback_url[0] ? r->opts.callback_url : NULL,
+        .metadata = r->opts.metadata[0] ? r->opts.metadata : NULL,
+        .idem_key = idem,
+        .max_queue = r->srv->cfg.max_queue,
+        .idem_ttl_s = r->srv->cfg.idempotency_ttl_s,
+    };
+    int replayed = 0;
+    char err[256] = "";
+    dp_err rc = store_enqueue(c, &u, r->doc_id, &replayed, err, sizeof err);
+    if (rc == DP_ECONFLICT)
+        return api_reply_error(r, 409, "idempotency_conflict", "%s (document %s)", err, r->doc_id);
+    if (rc == DP_EBUSY)
+        return api_reply_error(r, 503, "queue_full", "the queue is full, retry shortly");
+    if (rc) {
+        log_kv(LOG_WARN, "enqueue failed", "error", err, NULL);
+        return api_reply_dp_err(r, rc, "document");
+    }
+    cJSON *doc = NULL;
+    if (store_doc_json(c, r->auth.tenant, r->doc_id, &doc) || !doc) {
+        /* Stored, but we cannot read it back now: the 202 still stands. */
+        doc = cJSON_CreateObject();
+        cJSON_AddStringToObject(doc, "id", r->doc_id);
+        cJSON_AddStringToObject(doc, "status", "queued");
+    }
+    if (r->opts.wait_s > 0)
+        doc = wait_for(r, c, doc);
+    const char *st = cJSON_GetStringValue(cJSON_GetObjectItem(doc, "status"));
+    int finished = st && (strcmp(st, "done") == 0 || strcmp(st, "failed") == 0);
+    return api_reply_json(r, replayed || finished ? 200 : 202, doc);
+}
+
+enum MHD_Result api_upload(struct api_req *r, const char *data, size_t *size)
+{
+    if (*size) {
+        size_t n = *size;
+        *size = 0;
+        if (r->pp)
+            return MHD_post_process(r->pp, data, n) == MHD_YES || r->too_large ? MHD_YES : MHD_NO;
+        return body_append(r, data, n) == 0 ? MHD_YES : MHD_NO;
+    }
+    return upload_finish(r);
+}
+
+void api_upload_cleanup(struct api_req *r)
+{
+    if (r->pp)
+        MHD_destroy_post_processor(r->pp);
+    r->pp = NULL;
+    free(r->field_buf);
+    r->field_buf = NULL;
+}

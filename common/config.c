@@ -1,0 +1,323 @@
+/* config.c -- the option table and its loaders (defaults, file, environment, argv). */
+#include <ctype.h>
+#include <errno.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include "config.h"
+
+enum opt_type { OPT_INT, OPT_STR };
+
+struct opt {
+    const char *name;
+    enum opt_type type;
+    size_t offset;
+    long long min, max; /* OPT_INT bounds */
+    const char *def;    /* default, as text */
+    const char *help;
+};
+
+#define INT(n, lo, hi, d, h)                                                                       \
+    {                                                                                              \
+#n, OPT_INT, offsetof(struct dp_config, n), lo, hi, d, h                                   \
+    }
+#define STR(n, d, h)                                                                               \
+    {                                                                                              \
+#n, OPT_STR, offsetof(struct dp_config, n), 0, 0, d, h                                     \
+    }
+#define MIB (1024LL * 1024)
+
+static const struct opt options[] = {
+    STR(listen_addr, "127.0.0.1", "address the servers bind"),
+    INT(http_port, 1, 65535, "8080", "public port (nginx)"),
+    INT(api_port, 0, 65535, "8081", "first API port; API process i uses api_port+i (0 = any)"),
+    INT(api_processes, 1, 64, "2", "API processes behind nginx"),
+    INT(api_threads, 1, 256, "4", "libmicrohttpd threads per API process"),
+    STR(redis_host, "127.0.0.1", "Redis host"),
+    INT(redis_port, 1, 65535, "6390", "Redis port"),
+    INT(redis_timeout_ms, 10, 60000, "2000", "Redis connect/command timeout"),
+    STR(redis_appendfsync, "everysec",
+        "AOF fsync policy of the Redis make run starts: everysec|always"),
+    STR(sentinel_master, "", "Sentinel master name; empty = connect to redis_host directly"),
+    STR(sentinels, "", "comma-separated host:port list of Redis Sentinels"),
+    INT(max_upload_bytes, 1, 4096 * MIB, "52428800", "largest accepted document, bytes"),
+    INT(max_pages, 1, 100000, "200", "most pages per document"),
+    INT(max_page_pixels, 1, 1000000000, "100000000", "most pixels per page (from the header)"),
+    INT(max_queue, 1, 100000000, "10000", "queued+running jobs before uploads get 503"),
+    INT(max_wait_s, 0, 600, "60", "longest synchronous wait an upload may ask for"),
+    INT(workers, 0, 1024, "0", "worker processes for docproc-worker (0 = one per core)"),
+    INT(visibility_timeout_ms, 100, 86400000, "60000", "idle time after which a job is reclaimed"),
+    INT(max_attempts, 1, 100, "3", "job starts before it is dead-lettered"),
+    INT(job_timeout_ms, 10, 86400000, "600000", "time budget of a whole job, ms"),
+    INT(page_timeout_ms, 10, 3600000, "120000", "OCR time budget per page, ms"),
+    STR(lang, "eng", "default OCR languages (Tesseract codes joined by +)"),
+    STR(tessdata_dir, "", "Tesseract data directory (empty = built-in default)"),
+    INT(idempotency_ttl_s, 1, 30 * 86400, "86400", "how long an Idempotency-Key is remembered"),
+    INT(webhook_allow_private, 0, 1, "0", "allow webhook receivers on private/loopback addresses"),
+    INT(webhook_timeout_ms, 100, 300000, "15000", "webhook request timeout"),
+    STR(webhook_retry_schedule, "0,5,300,1800,7200,18000,36000,36000",
+        "webhook attempt delays, seconds"),
+    STR(run_dir, "run", "state directory of make run (redis data, logs, nginx config)"),
+    STR(log_level, "info", "debug|info|warn|error"),
+    INT(debug_faults, 0, 1, "0", "honour fault-injection hooks (tests only)"),
+};
+#define NOPTIONS (sizeof options / sizeof options[0])
+
+static int name_eq(const char *a, const char *b, size_t blen)
+{
+    size_t i = 0;
+    for (; a[i] && i < blen; i++) {
+        char ca = a[i] == '-' ? '_' : (char)tolower((unsigned char)a[i]);
+        char cb = b[i] == '-' ? '_' : (char)tolower((unsigned char)b[i]);
+        if (ca != cb)
+            return 0;
+    }
+    return a[i] == '\0' && i == blen;
+}
+
+static const struct opt *find_opt(const char *name, size_t len)
+{
+    for (size_t i = 0; i < NOPTIONS; i++)
+        if (name_eq(options[i].name, name, len))
+            return &options[i];
+    return NULL;
+}
+
+static dp_err apply(struct dp_config *cfg, const struct opt *o, const char *value, char *err,
+                    size_t errsz)
+{
+    char *field = (char *)cfg + o->offset;
+    if (o->type == OPT_STR) {
+        size_t n = strlen(value);
+        if (n >= CONFIG_STR_MAX) {
+            snprintf(err, errsz, "%s: value longer than %d bytes", o->name, CONFIG_STR_MAX - 1);
+            return DP_EINVAL;
+        }
+        memcpy(field, value, n + 1);
+        return DP_OK;
+    }
+    char *end = NULL;
+    errno = 0;
+    long long v = strtoll(value, &end, 10);
+    if (errno || end == value || *end != '\0') {
+        snprintf(err, errsz, "%s: '%s' is not an integer", o->name, value);
+        return DP_EINVAL;
+    }
+    if (v < o->min || v > o->max) {
+        snprintf(err, errsz, "%s: %lld is outside %lld..%lld", o->name, v, o->min, o->max);
+        return DP_EINVAL;
+    }
+    memcpy(field, &v, sizeof v);
+    return DP_OK;
+}
+
+dp_err config_set(struct dp_config *cfg, const char *name, const char *value, char *err,
+                  size_t errsz)
+{
+    const struct opt *o = find_opt(name, strlen(name));
+    if (!o) {
+        snprintf(err, errsz, "unknown option '%s' (see --help)", name);
+        return DP_EINVAL;
+    }
+    return apply(cfg, o, value, err, errsz);
+}
+
+void config_defaults(struct dp_config *cfg)
+{
+    char err[128];
+    memset(cfg, 0, sizeof *cfg);
+    for (size_t i = 0; i < NOPTIONS; i++)
+        (void)apply(cfg, &options[i], options[i].def, err, sizeof err);
+}
+
+static const char *trim(char *s, char **endp)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    char *e = s + strlen(s);
+    while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+        e--;
+    *e = '\0';
+    if (endp)
+        *endp = e;
+    return s;
+}
+
+dp_err config_parse_buf(struct dp_config *cfg, const char *buf, size_t len, char *err, size_t errsz)
+{
+    char line[1024];
+    size_t pos = 0;
+    int lineno = 0;
+    while (pos < len) {
+        size_t start = pos;
+        while (pos < len && buf[pos] != '\n')
+            pos++;
+        size_t n = pos - start;
+        pos++; /* skip '\n' */
+        lineno++;
+        if (n >= sizeof line) {
+            snprintf(err, errsz, "line %d: longer than %zu bytes", lineno, sizeof line - 1);
+            return DP_EPARSE;
+        }
+        memcpy(line, buf + start, n);
+        line[n] = '\0';
+        char *hash = strchr(line, '#');
+        if (hash)
+            *hash = '\0';
+        const char *l = trim(line, NULL);
+        if (!*l)
+            continue;
+        char *eq = strchr(line, '=');
+        if (!eq) {
+            snprintf(err, errsz, "line %d: expected 'name = value'", lineno);
+            return DP_EPARSE;
+        }
+        *eq = '\0';
+        const char *key = trim((char *)l, NULL);
+        const char *val = trim(eq + 1, NULL);
+        char sub[256];
+        dp_err rc = config_set(cfg, key, val, sub, sizeof sub);
+        if (rc) {
+            snprintf(err, errsz, "line %d: %s", lineno, sub);
+            return rc;
+        }
+    }
+    return DP_OK;
+}
+
+static dp_err load_file(struct dp_config *cfg, const char *path, char *err, size_t errsz)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err, errsz, "config file %s: %s", path, strerror(errno));
+        return DP_EIO;
+    }
+    char buf[64 * 1024];
+    size_t n = fread(buf, 1, sizeof buf, f);
+    int toolong = n == sizeof buf;
+    fclose(f);
+    if (toolong) {
+        snprintf(err, errsz, "config file %s: larger than %zu bytes", path, sizeof buf - 1);
+        return DP_ETOOBIG;
+    }
+    char sub[256];
+    dp_err rc = config_parse_buf(cfg, buf, n, sub, sizeof sub);
+    if (rc)
+        snprintf(err, errsz, "%s: %s", path, sub);
+    return rc;
+}
+
+static dp_err load_env(struct dp_config *cfg, char *err, size_t errsz)
+{
+    char var[128];
+    for (size_t i = 0; i < NOPTIONS; i++) {
+        size_t k = (size_t)snprintf(var, sizeof var, "DOCPROC_");
+        for (const char *p = options[i].name; *p && k + 1 < sizeof var; p++)
+            var[k++] = (char)toupper((unsigned char)*p);
+        var[k] = '\0';
+        const char *v = getenv(var);
+        if (!v)
+            continue;
+        char sub[256];
+        dp_err rc = apply(cfg, &options[i], v, sub, sizeof sub);
+        if (rc) {
+            snprintf(err, errsz, "%s: %s", var, sub);
+            return rc;
+        }
+    }
+    return DP_OK;
+}
+
+dp_err config_load(struct dp_config *cfg, int argc, char **argv, int *want_help, char *err,
+                   size_t errsz)
+{
+    const char *file = getenv("DOCPROC_CONFIG");
+    *want_help = 0;
+    config_defaults(cfg);
+    for (int i = 1; i < argc; i++) {
+        if (strncmp(argv[i], "--config=", 9) == 0)
+            file = argv[i] + 9;
+        else if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
+            file = argv[++i];
+    }
+    dp_err rc;
+    if (file && *file && (rc = load_file(cfg, file, err, errsz)))
+        return rc;
+    if ((rc = load_env(cfg, err, errsz)))
+        return rc;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            *want_help = 1;
+            continue;
+        }
+        if (strncmp(a, "--config", 8) == 0) {
+            if (a[8] == '\0')
+                i++;
+            continue;
+        }
+        if (strncmp(a, "--", 2) != 0) {
+            snprintf(err, errsz, "unexpected argument '%s' (see --help)", a);
+            return DP_EINVAL;
+        }
+        a += 2;
+        const char *eq = strchr(a, '=');
+        const char *val;
+        size_t nlen;
+        if (eq) {
+            nlen = (size_t)(eq - a);
+            val = eq + 1;
+        } else if (i + 1 < argc) {
+            nlen = strlen(a);
+            val = argv[++i];
+        } else {
+            snprintf(err, errsz, "option --%s needs a value", a);
+            return DP_EINVAL;
+        }
+        const struct opt *o = find_opt(a, nlen);
+        if (!o) {
+            snprintf(err, errsz, "unknown option '--%.*s' (see --help)", (int)nlen, a);
+            return DP_EINVAL;
+        }
+        if ((rc = apply(cfg, o, val, err, errsz)))
+            return rc;
+    }
+    if (strcmp(cfg->redis_appendfsync, "everysec") != 0 &&
+        strcmp(cfg->redis_appendfsync, "always") != 0) {
+        snprintf(err, errsz, "redis_appendfsync: must be everysec or always");
+        return DP_EINVAL;
+    }
+    return DP_OK;
+}
+
+void config_usage(FILE *out, const char *prog)
+{
+    fprintf(out,
+            "usage: %s [--config FILE] [--name=value ...]\n"
+            "Every option can also be set as DOCPROC_<NAME> in the environment or as\n"
+            "'name = value' in the config file. Options (default, bounds):\n",
+            prog);
+    for (size_t i = 0; i < NOPTIONS; i++) {
+        const struct opt *o = &options[i];
+        if (o->type == OPT_INT)
+            fprintf(out, "  --%-24s %s (default %s, %lld..%lld)\n", o->name, o->help, o->def,
+                    o->min, o->max);
+        else
+            fprintf(out, "  --%-24s %s (default '%s')\n", o->name, o->help, o->def);
+    }
+}
+
+void config_print(FILE *out, const struct dp_config *cfg)
+{
+    for (size_t i = 0; i < NOPTIONS; i++) {
+        const struct opt *o = &options[i];
+        const char *field = (const char *)cfg + o->offset;
+        if (o->type == OPT_INT) {
+            long long v;
+            memcpy(&v, field, sizeof v);
+            fprintf(out, "%s=%lld\n", o->name, v);
+        } else {
+            fprintf(out, "%s='%s'\n", o->name, field);
+        }
+    }
+}

@@ -1,0 +1,75 @@
+/* config.h -- docproc's one table-driven configuration.
+ * Every option has a name, bounds, a default and help text in one table (config.c); the same
+ * table loads the defaults, a file (key = value), DOCPROC_<NAME> environment variables and
+ * --name=value arguments (in that order, later wins), validates, and prints --help. */
+#ifndef DP_CONFIG_H
+#define DP_CONFIG_H
+#include <stdio.h>
+#include "err.h"
+
+#define CONFIG_STR_MAX 256
+
+struct dp_config {
+    /* network */
+    char listen_addr[CONFIG_STR_MAX]; /* address every server binds */
+    long long http_port;              /* nginx (the public entry point) */
+    long long api_port;               /* first API process; process i listens on api_port + i */
+    long long api_processes;          /* API processes behind nginx (make run) */
+    long long api_threads;            /* libmicrohttpd thread-pool size per API process */
+    /* redis */
+    char redis_host[CONFIG_STR_MAX];
+    long long redis_port;
+    long long redis_timeout_ms;             /* connect and command timeout */
+    char redis_appendfsync[CONFIG_STR_MAX]; /* everysec | always (make run's redis) */
+    char sentinel_master[CONFIG_STR_MAX];   /* if set, resolve the master through sentinels */
+    char sentinels[CONFIG_STR_MAX];         /* host:port,host:port of Redis Sentinels */
+    /* limits */
+    long long max_upload_bytes; /* per document */
+    long long max_pages;        /* per document */
+    long long max_page_pixels;  /* width*height, checked from the image header */
+    long long max_queue;        /* jobs queued + running before uploads get 503 */
+    long long max_wait_s;       /* longest `wait` an upload may ask for */
+    /* jobs */
+    long long workers;                 /* worker processes (0 = one per core) */
+    long long visibility_timeout_ms;   /* a claimed job idle this long is taken over */
+    long long max_attempts;            /* starts of a job before it is dead-lettered */
+    long long job_timeout_ms;          /* whole-job budget */
+    long long page_timeout_ms;         /* OCR budget per page */
+    char lang[CONFIG_STR_MAX];         /* default Tesseract languages, e.g. eng+deu */
+    char tessdata_dir[CONFIG_STR_MAX]; /* empty = Tesseract's default */
+    long long idempotency_ttl_s;
+    /* webhooks */
+    long long
+        webhook_allow_private; /* 1 = allow private/loopback receivers (tests, trusted nets) */
+    long long webhook_timeout_ms;
+    char webhook_retry_schedule[CONFIG_STR_MAX]; /* seconds after the first attempt */
+    /* misc */
+    char run_dir[CONFIG_STR_MAX];   /* make run's state: redis data, logs, nginx conf */
+    char log_level[CONFIG_STR_MAX]; /* debug | info | warn | error */
+    long long debug_faults;         /* 1 = honour fault-injection hooks (tests only) */
+};
+
+/* Fills *cfg with the built-in defaults. */
+void config_defaults(struct dp_config *cfg);
+
+/* Defaults, then the file named by DOCPROC_CONFIG or --config=PATH (if any), then DOCPROC_*
+ * variables, then argv (--name=value or --name value; argv[0] skipped). On error writes a
+ * message into err. Sets *want_help when --help/-h was given. */
+dp_err config_load(struct dp_config *cfg, int argc, char **argv, int *want_help, char *err,
+                   size_t errsz);
+
+/* Applies one option by name (as in the table, '-' and '_' alike). */
+dp_err config_set(struct dp_config *cfg, const char *name, const char *value, char *err,
+                  size_t errsz);
+
+/* Parses "key = value" lines (# comments) from a buffer. Pure. */
+dp_err config_parse_buf(struct dp_config *cfg, const char *buf, size_t len, char *err,
+                        size_t errsz);
+
+/* Prints every option with its default, bounds and help. */
+void config_usage(FILE *out, const char *prog);
+
+/* Prints the effective configuration as KEY=value lines (shell-sourceable). */
+void config_print(FILE *out, const struct dp_config *cfg);
+
+#endif

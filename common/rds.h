@@ -1,0 +1,41 @@
+/* rds.h -- Redis connections (direct or through Sentinel) and small reply helpers.
+ * hiredis has no Sentinel support of its own: rds_connect asks each sentinel for the master
+ * (SENTINEL get-master-addr-by-name), connects, and confirms with ROLE; callers re-run it on
+ * every reconnect so a failover is followed. */
+#ifndef DP_RDS_H
+#define DP_RDS_H
+#include <hiredis.h>
+#include "config.h"
+#include "err.h"
+
+/* Connects with cfg's timeouts. Returns a new context (caller frees with redisFree) or NULL with
+ * a message in err. */
+redisContext *rds_connect(const struct dp_config *cfg, char *err, size_t errsz);
+
+/* A Lua script run by EVALSHA, falling back to EVAL when Redis does not know it yet. */
+struct rds_script {
+    const char *src;
+    char sha[41]; /* filled lazily; computed locally, no SCRIPT LOAD round trip */
+};
+
+/* Runs script with nkeys keys and nargs args (binary safe: lens may be NULL for C strings).
+ * *out receives the reply (caller frees with freeReplyObject). DP_EREDIS on I/O or script
+ * error, with the message in err when given. */
+dp_err rds_eval(redisContext *c, struct rds_script *s, int nkeys, int nargs, const char **argv,
+                const size_t *lens, redisReply **out, char *err, size_t errsz);
+
+/* Runs a command (argv form, binary safe). NULL on connection failure (c->err set). */
+redisReply *rds_cmdv(redisContext *c, int argc, const char **argv, const size_t *lens);
+
+/* Reply is an error or missing. */
+int rds_failed(const redisReply *r);
+
+/* The string value of array element i of r (NULL if not a string/status). */
+const char *rds_str(const redisReply *r, size_t i);
+/* Integer value of array element i (integer or numeric string), or def. */
+long long rds_int(const redisReply *r, size_t i, long long def);
+
+/* Finds field `name` in a flat [k, v, k, v, ...] array reply (HGETALL, stream fields). */
+const redisReply *rds_field(const redisReply *r, const char *name);
+
+#endif

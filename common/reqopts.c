@@ -1,0 +1,162 @@
+/* reqopts.c -- validation of upload options. */
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include "reqopts.h"
+
+static const char *const known[] = {"lang",     "pipeline", "callback_url",
+                                    "metadata", "wait",     "filename"};
+
+void reqopts_init(struct reqopts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->wait_s = -1;
+}
+
+int reqopts_known(const char *name)
+{
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+        if (strcmp(name, known[i]) == 0)
+            return 1;
+    return 0;
+}
+
+static dp_err copy(char *dst, size_t dstsz, const char *v, size_t len, const char *name, char *err,
+                   size_t errsz)
+{
+    if (len >= dstsz) {
+        snprintf(err, errsz, "%s is longer than %zu bytes", name, dstsz - 1);
+        return DP_EINVAL;
+    }
+    if (memchr(v, '\0', len)) {
+        snprintf(err, errsz, "%s contains a NUL byte", name);
+        return DP_EINVAL;
+    }
+    memcpy(dst, v, len);
+    dst[len] = '\0';
+    return DP_OK;
+}
+
+static dp_err check_lang(const char *v, char *err, size_t errsz)
+{
+    /* Tesseract language codes: eng, deu, chi_sim, script/Latin ...; joined by '+'. */
+    size_t seg = 0;
+    for (const char *p = v;; p++) {
+        if (*p == '+' || *p == '\0') {
+            if (seg == 0 || seg > 32)
+                goto bad;
+            seg = 0;
+            if (*p == '\0')
+                return DP_OK;
+            continue;
+        }
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || *p == '_' ||
+              (*p == '/' && seg > 0)))
+            goto bad;
+        seg++;
+    }
+bad:
+    snprintf(err, errsz, "lang must be Tesseract language codes joined by '+', e.g. eng+deu");
+    return DP_EINVAL;
+}
+
+static dp_err check_pipeline(char *v, char *err, size_t errsz)
+{
+    static const char *const steps[] = {"ocr", "classify", "extract"};
+    int have[3] = {0, 0, 0};
+    const char *p = v;
+    while (*p) {
+        const char *e = strchr(p, ',');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        int found = 0;
+        for (int i = 0; i < 3; i++)
+            if (n == strlen(steps[i]) && strncmp(p, steps[i], n) == 0)
+                have[i] = found = 1;
+        if (!found) {
+            snprintf(err, errsz, "pipeline steps are ocr, classify and extract, comma-separated");
+            return DP_EINVAL;
+        }
+        p += n;
+        if (*p == ',')
+            p++;
+    }
+    if (!have[0]) {
+        snprintf(err, errsz, "pipeline must include ocr (every other step reads its text)");
+        return DP_EINVAL;
+    }
+    size_t k = 0;
+    for (int i = 0; i < 3; i++)
+        if (have[i])
+            k += (size_t)snprintf(v + k, REQOPTS_PIPELINE_MAX - k, "%s%s", k ? "," : "", steps[i]);
+    return DP_OK;
+}
+
+static dp_err check_url(const char *v, char *err, size_t errsz)
+{
+    if (strncasecmp(v, "http://", 7) != 0 && strncasecmp(v, "https://", 8) != 0) {
+        snprintf(err, errsz, "callback_url must be an http:// or https:// URL");
+        return DP_EINVAL;
+    }
+    const char *host = strstr(v, "://") + 3;
+    if (!*host || *host == '/') {
+        snprintf(err, errsz, "callback_url has no host");
+        return DP_EINVAL;
+    }
+    for (const char *p = v; *p; p++)
+        if ((unsigned char)*p <= ' ' || (unsigned char)*p >= 127) {
+            snprintf(err, errsz, "callback_url contains spaces or non-ASCII characters");
+            return DP_EINVAL;
+        }
+    return DP_OK;
+}
+
+dp_err reqopts_set(struct reqopts *o, const char *name, const char *value, size_t len, int max_wait,
+                   char *err, size_t errsz)
+{
+    dp_err rc;
+    if (strcmp(name, "lang") == 0) {
+        if ((rc = copy(o->lang, sizeof o->lang, value, len, name, err, errsz)))
+            return rc;
+        return check_lang(o->lang, err, errsz);
+    }
+    if (strcmp(name, "pipeline") == 0) {
+        if ((rc = copy(o->pipeline, sizeof o->pipeline, value, len, name, err, errsz)))
+            return rc;
+        return check_pipeline(o->pipeline, err, errsz);
+    }
+    if (strcmp(name, "callback_url") == 0) {
+        if ((rc = copy(o->callback_url, sizeof o->callback_url, value, len, name, err, errsz)))
+            return rc;
+        return check_url(o->callback_url, err, errsz);
+    }
+    if (strcmp(name, "metadata") == 0) {
+        if ((rc = copy(o->metadata, sizeof o->metadata, value, len, name, err, errsz)))
+            return rc;
+        cJSON *j = cJSON_ParseWithLength(o->metadata, len);
+        int ok = j && cJSON_IsObject(j);
+        cJSON_Delete(j);
+        if (!ok) {
+            snprintf(err, errsz, "metadata must be a JSON object");
+            return DP_EINVAL;
+        }
+        return DP_OK;
+    }
+    if (strcmp(name, "filename") == 0)
+        return copy(o->filename, sizeof o->filename, value, len, name, err, errsz);
+    if (strcmp(name, "wait") == 0) {
+        char buf[16], *end;
+        if ((rc = copy(buf, sizeof buf, value, len, name, err, errsz)))
+            return rc;
+        long v = strtol(buf, &end, 10);
+        if (end == buf || *end || v < 0 || v > max_wait) {
+            snprintf(err, errsz, "wait must be a whole number of seconds from 0 to %d", max_wait);
+            return DP_EINVAL;
+        }
+        o->wait_s = (int)v;
+        return DP_OK;
+    }
+    snprintf(err, errsz, "unknown option '%.64s'", name);
+    return DP_EINVAL;
+}

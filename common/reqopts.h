@@ -1,0 +1,34 @@
+/* reqopts.h -- the options an upload may carry (query string or multipart fields), validated.
+ * Pure: every value is checked against its own rule and size cap. */
+#ifndef DP_REQOPTS_H
+#define DP_REQOPTS_H
+#include <stddef.h>
+#include "err.h"
+
+#define REQOPTS_LANG_MAX     128
+#define REQOPTS_PIPELINE_MAX 64
+#define REQOPTS_URL_MAX      2048
+#define REQOPTS_META_MAX     16384
+#define REQOPTS_NAME_MAX     256
+
+/* Validated upload options; empty string = not given. */
+struct reqopts {
+    char lang[REQOPTS_LANG_MAX];         /* Tesseract codes joined by '+' */
+    char pipeline[REQOPTS_PIPELINE_MAX]; /* subset of ocr,classify,extract (normalised order) */
+    char callback_url[REQOPTS_URL_MAX];  /* http(s) URL */
+    char metadata[REQOPTS_META_MAX];     /* a JSON object, as sent */
+    char filename[REQOPTS_NAME_MAX];     /* client file name (multipart) */
+    int wait_s;                          /* synchronous wait asked for, -1 = none */
+};
+
+void reqopts_init(struct reqopts *o);
+
+/* Sets option `name` from value[0..len). Unknown names → DP_EINVAL; bad values → DP_EINVAL with
+ * a message naming the rule. max_wait bounds `wait`. */
+dp_err reqopts_set(struct reqopts *o, const char *name, const char *value, size_t len, int max_wait,
+                   char *err, size_t errsz);
+
+/* Whether name is one of the option names (so a multipart parser knows what to collect). */
+int reqopts_known(const char *name);
+
+#endif

@@ -1,0 +1,138 @@
+/* result.c -- JSON encoding of read documents. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "result.h"
+
+static double round3(double v)
+{
+    return round(v * 1000.0) / 1000.0;
+}
+
+double result_garbage_ratio(const char *text)
+{
+    size_t total = 0, bad = 0;
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+        if (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\f')
+            continue;
+        total++;
+        if (*p >= 0x80) {
+            /* count a UTF-8 sequence once, as a letter (accents, currency signs) */
+            if ((*p & 0xC0) == 0x80)
+                total--;
+            continue;
+        }
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9'))
+            continue;
+        if (strchr(".,:;-/()'\"%&$#@!?+*=", *p))
+            continue;
+        bad++;
+    }
+    return total ? (double)bad / (double)total : 0.0;
+}
+
+cJSON *result_encode_page(const struct dp_page *p)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (!o)
+        return NULL;
+    double conf = round3(p->conf / 100.0);
+    double garbage = round3(result_garbage_ratio(p->text ? p->text : ""));
+    cJSON_AddNumberToObject(o, "number", p->number);
+    cJSON_AddNumberToObject(o, "width", p->width);
+    cJSON_AddNumberToObject(o, "height", p->height);
+    cJSON_AddNumberToObject(o, "dpi", p->dpi);
+    cJSON_AddNumberToObject(o, "rotation", p->rotation);
+    cJSON_AddStringToObject(o, "source", p->source == DP_SRC_TEXT_LAYER ? "text_layer" : "ocr");
+    cJSON_AddNumberToObject(o, "confidence", conf);
+    cJSON *q = cJSON_AddObjectToObject(o, "quality");
+    cJSON_AddNumberToObject(q, "mean_confidence", conf);
+    cJSON_AddNumberToObject(q, "garbage_ratio", garbage);
+    cJSON_AddBoolToObject(q, "needs_review",
+                          p->nwords == 0 || conf < RESULT_REVIEW_CONF ||
+                              garbage > RESULT_REVIEW_GARBAGE);
+    cJSON_AddStringToObject(o, "text", p->text ? p->text : "");
+    cJSON *words = cJSON_AddArrayToObject(o, "words");
+    for (size_t i = 0; i < p->nwords; i++) {
+        const struct dp_word *w = &p->words[i];
+        cJSON *jw = cJSON_CreateObject();
+        cJSON_AddStringToObject(jw, "text", w->text);
+        cJSON_AddNumberToObject(jw, "conf", round3(w->conf / 100.0));
+        int box[4] = {w->x, w->y, w->w, w->h};
+        cJSON_AddItemToObject(jw, "bbox", cJSON_CreateIntArray(box, 4));
+        cJSON_AddNumberToObject(jw, "line", w->line);
+        cJSON_AddItemToArray(words, jw);
+    }
+    return o;
+}
+
+char *result_join_text(const struct dp_doc_text *doc)
+{
+    size_t len = 1;
+    for (size_t i = 0; i < doc->npages; i++)
+        len += (doc->pages[i].text ? strlen(doc->pages[i].text) : 0) + 1;
+    char *out = malloc(len), *p = out;
+    if (!out)
+        return NULL;
+    for (size_t i = 0; i < doc->npages; i++) {
+        if (i)
+            *p++ = '\f';
+        size_t n = doc->pages[i].text ? strlen(doc->pages[i].text) : 0;
+        if (n)
+            memcpy(p, doc->pages[i].text, n);
+        p += n;
+    }
+    *p = '\0';
+    return out;
+}
+
+cJSON *result_encode(const struct dp_doc_text *doc)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (!o)
+        return NULL;
+    cJSON *pages = cJSON_AddArrayToObject(o, "pages");
+    int review = 0;
+    for (size_t i = 0; i < doc->npages; i++) {
+        cJSON *p = result_encode_page(&doc->pages[i]);
+        cJSON *q = cJSON_GetObjectItem(p, "quality");
+        review |= cJSON_IsTrue(cJSON_GetObjectItem(q, "needs_review"));
+        cJSON_AddItemToArray(pages, p);
+    }
+    char *text = result_join_text(doc);
+    cJSON_AddStringToObject(o, "text", text ? text : "");
+    free(text);
+    cJSON_AddBoolToObject(o, "needs_review", review);
+    return o;
+}
+
+char *result_join_hocr(const struct dp_doc_text *doc)
+{
+    static const char head[] =
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        "<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0 Transitional//EN\"\n"
+        "    \"http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd\">\n"
+        "<html xmlns=\"http://www.w3.org/1999/xhtml\" xml:lang=\"en\" lang=\"en\">\n<head>\n"
+        "<title>docproc</title>\n"
+        "<meta http-equiv=\"Content-Type\" content=\"text/html;charset=utf-8\"/>\n"
+        "<meta name=\"ocr-system\" content=\"docproc (tesseract)\"/>\n"
+        "<meta name=\"ocr-capabilities\" content=\"ocr_page ocr_carea ocr_par ocr_line "
+        "ocrx_word ocrp_wconf\"/>\n</head>\n<body>\n";
+    static const char tail[] = "</body>\n</html>\n";
+    size_t len = sizeof head + sizeof tail;
+    for (size_t i = 0; i < doc->npages; i++)
+        len += doc->pages[i].hocr ? strlen(doc->pages[i].hocr) : 0;
+    char *out = malloc(len), *p = out;
+    if (!out)
+        return NULL;
+    memcpy(p, head, sizeof head - 1);
+    p += sizeof head - 1;
+    for (size_t i = 0; i < doc->npages; i++) {
+        size_t n = doc->pages[i].hocr ? strlen(doc->pages[i].hocr) : 0;
+        if (n)
+            memcpy(p, doc->pages[i].hocr, n);
+        p += n;
+    }
+    memcpy(p, tail, sizeof tail);
+    return out;
+}

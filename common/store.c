@@ -1,0 +1,399 @@
+/* store.c -- document records in Redis: atomic enqueue, rendering, reads, erasure, listing. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "rds.h"
+#include "store.h"
+
+/* ---- enqueue ---- */
+
+/* KEYS: doc, blob, jobs, tdocs, idem (or "")
+ * ARGV: id, tenant, created_ms, blob, max_queue, sha256, idem_ttl, field, value, ... */
+static struct rds_script enqueue_lua = {
+    .src = "local idem = KEYS[5]\n"
+           "if idem ~= '' then\n"
+           "  local prev = redis.call('GET', idem)\n"
+           "  if prev then\n"
+           "    local sp = string.find(prev, ' ', 1, true)\n"
+           "    local pid, psha = string.sub(prev, 1, sp - 1), string.sub(prev, sp + 1)\n"
+           "    if psha ~= ARGV[6] then return {2, pid} end\n"
+           "    if redis.call('EXISTS', 'dp:doc:' .. pid) == 1 then return {1, pid} end\n"
+           "  end\n"
+           "end\n"
+           "if redis.call('XLEN', KEYS[3]) >= tonumber(ARGV[5]) then return {3, ''} end\n"
+           "redis.call('SET', KEYS[2], ARGV[4])\n"
+           "redis.call('HSET', KEYS[1], unpack(ARGV, 8))\n"
+           "redis.call('XADD', KEYS[3], '*', 'doc', ARGV[1], 'tenant', ARGV[2])\n"
+           "redis.call('ZADD', KEYS[4], 0, ARGV[1])\n"
+           "if idem ~= '' then\n"
+           "  redis.call('SET', idem, ARGV[1] .. ' ' .. ARGV[6], 'EX', ARGV[7])\n"
+           "end\n"
+           "redis.call('HINCRBY', 'dp:stats', 'accepted', 1)\n"
+           "return {0, ARGV[1]}\n"};
+
+dp_err store_enqueue(redisContext *c, const struct store_upload *u, char id_out[UTIL_ID_MAX],
+                     int *replayed, char *err, size_t errsz)
+{
+    char id[UTIL_ID_MAX], sha[UTIL_SHA256_HEX], created[24], size[24], maxq[24], ttl[24];
+    char kdoc[80], kblob[80], ktdocs[300], kidem[400] = "";
+    *replayed = 0;
+    if (util_new_id("doc_", id))
+        return DP_EIO;
+    util_sha256_hex(u->data, u->len, sha);
+    snprintf(created, sizeof created, "%lld", (long long)util_now_ms());
+    snprintf(size, sizeof size, "%zu", u->len);
+    snprintf(maxq, sizeof maxq, "%lld", u->max_queue);
+    snprintf(ttl, sizeof ttl, "%lld", u->idem_ttl_s);
+    snprintf(kdoc, sizeof kdoc, "dp:doc:%s", id);
+    snprintf(kblob, sizeof kblob, "dp:blob:%s", id);
+    snprintf(ktdocs, sizeof ktdocs, "dp:tdocs:%s", u->tenant);
+    if (u->idem_key) {
+        char kh[UTIL_SHA256_HEX];
+        util_sha256_hex(u->idem_key, strlen(u->idem_key), kh);
+        snprintf(kidem, sizeof kidem, "dp:idem:%s:%s", u->tenant, kh);
+    }
+    const char *argv[40];
+    size_t lens[40];
+    int n = 0;
+#define ARG(s, l)   (argv[n] = (s), lens[n] = (l), n++)
+#define SARG(s)     ARG((s), strlen(s))
+#define FIELD(k, v) (void)((v) && (SARG(k), SARG(v)))
+    SARG(kdoc);
+    SARG(kblob);
+    SARG(STORE_JOBS);
+    SARG(ktdocs);
+    SARG(kidem);
+    SARG(id);
+    SARG(u->tenant);
+    SARG(created);
+    ARG((const char *)u->data, u->len);
+    SARG(maxq);
+    SARG(sha);
+    SARG(ttl);
+    FIELD("tenant", u->tenant);
+    SARG("status");
+    SARG("queued");
+    SARG("created_at");
+    SARG(created);
+    SARG("attempts");
+    SARG("0");
+    FIELD("type", u->mime);
+    SARG("size");
+    SARG(size);
+    SARG("sha256");
+    SARG(sha);
+    FIELD("name", u->name);
+    FIELD("lang", u->lang);
+    FIELD("pipeline", u->pipeline);
+    FIELD("callback_url", u->callback_url);
+    FIELD("metadata", u->metadata);
+#undef FIELD
+#undef SARG
+#undef ARG
+    redisReply *r = NULL;
+    dp_err rc = rds_eval(c, &enqueue_lua, 5, n - 5, argv, lens, &r, err, errsz);
+    if (rc)
+        return rc;
+    long long code = rds_int(r, 0, -1);
+    const char *rid = rds_str(r, 1);
+    if (rid)
+        snprintf(id_out, UTIL_ID_MAX, "%s", rid);
+    freeReplyObject(r);
+    switch (code) {
+    case 0:
+        return DP_OK;
+    case 1:
+        *replayed = 1;
+        return DP_OK;
+    case 2:
+        snprintf(err, errsz, "Idempotency-Key was already used with different content");
+        return DP_ECONFLICT;
+    case 3:
+        snprintf(err, errsz, "queue is full, retry later");
+        return DP_EBUSY;
+    default:
+        snprintf(err, errsz, "unexpected reply from enqueue script");
+        return DP_EREDIS;
+    }
+}
+
+/* ---- rendering ---- */
+
+static const char *hget(const redisReply *hash, const char *name)
+{
+    const redisReply *v = rds_field(hash, name);
+    return v && v->type == REDIS_REPLY_STRING ? v->str : NULL;
+}
+
+static void add_time(cJSON *o, const char *key, const char *ms)
+{
+    if (!ms || !*ms) {
+        cJSON_AddNullToObject(o, key);
+        return;
+    }
+    char iso[32];
+    util_iso8601(strtoll(ms, NULL, 10), iso);
+    cJSON_AddStringToObject(o, key, iso);
+}
+
+static void add_num(cJSON *o, const char *key, const char *v)
+{
+    cJSON_AddNumberToObject(o, key, v ? (double)strtoll(v, NULL, 10) : 0);
+}
+
+cJSON *store_render(const char *id, const redisReply *hash, int with_result)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (!o)
+        return NULL;
+    const char *status = hget(hash, "status");
+    cJSON_AddStringToObject(o, "id", id);
+    cJSON_AddStringToObject(o, "object", "document");
+    cJSON_AddStringToObject(o, "status", status ? status : "unknown");
+    add_time(o, "created_at", hget(hash, "created_at"));
+    add_time(o, "started_at", hget(hash, "started_at"));
+    add_time(o, "finished_at", hget(hash, "finished_at"));
+    add_num(o, "attempts", hget(hash, "attempts"));
+    cJSON *file = cJSON_AddObjectToObject(o, "file");
+    const char *name = hget(hash, "name");
+    if (name)
+        cJSON_AddStringToObject(file, "name", name);
+    else
+        cJSON_AddNullToObject(file, "name");
+    cJSON_AddStringToObject(file, "type", hget(hash, "type") ? hget(hash, "type") : "");
+    add_num(file, "size", hget(hash, "size"));
+    cJSON_AddStringToObject(file, "sha256", hget(hash, "sha256") ? hget(hash, "sha256") : "");
+    const char *pt = hget(hash, "pages_total");
+    if (pt)
+        add_num(file, "pages", pt);
+    else
+        cJSON_AddNullToObject(file, "pages");
+    const char *lang = hget(hash, "lang");
+    cJSON *opts = cJSON_AddObjectToObject(o, "options");
+    if (lang)
+        cJSON_AddStringToObject(opts, "lang", lang);
+    const char *pipeline = hget(hash, "pipeline");
+    if (pipeline)
+        cJSON_AddStringToObject(opts, "pipeline", pipeline);
+    const char *cb = hget(hash, "callback_url");
+    if (cb)
+        cJSON_AddStringToObject(opts, "callback_url", cb);
+    if (status && strcmp(status, "processing") == 0) {
+        cJSON *pr = cJSON_AddObjectToObject(o, "progress");
+        add_num(pr, "pages_done", hget(hash, "pages_done"));
+        add_num(pr, "pages_total", pt);
+    }
+    const char *ecode = hget(hash, "error_code");
+    if (ecode && status && strcmp(status, "failed") == 0) {
+        cJSON *e = cJSON_AddObjectToObject(o, "error");
+        cJSON_AddStringToObject(e, "code", ecode);
+        const char *em = hget(hash, "error_message");
+        cJSON_AddStringToObject(e, "message", em ? em : "");
+    }
+    const char *history = hget(hash, "history");
+    cJSON *h = history ? cJSON_Parse(history) : NULL;
+    if (h)
+        cJSON_AddItemToObject(o, "attempt_history", h);
+    const char *meta = hget(hash, "metadata");
+    cJSON *m = meta ? cJSON_Parse(meta) : NULL;
+    if (m)
+        cJSON_AddItemToObject(o, "metadata", m);
+    else
+        cJSON_AddNullToObject(o, "metadata");
+    const char *result = with_result ? hget(hash, "result") : NULL;
+    cJSON *res = result ? cJSON_Parse(result) : NULL;
+    if (res) {
+        /* The worker's result object holds class, fields, pages, text, quality...: inline it. */
+        cJSON *it = res->child;
+        res->child = NULL;
+        while (it) {
+            cJSON *next = it->next;
+            it->next = it->prev = NULL;
+            cJSON_AddItemToObject(o, it->string, it);
+            it = next;
+        }
+        cJSON_Delete(res);
+    }
+    return o;
+}
+
+/* ---- reads ---- */
+
+static redisReply *load_record(redisContext *c, const char *tenant, const char *id, dp_err *rc)
+{
+    *rc = DP_ENOTFOUND;
+    if (!util_id_valid("doc_", id))
+        return NULL;
+    redisReply *r = redisCommand(c, "HGETALL dp:doc:%s", id);
+    if (!r) {
+        *rc = DP_EREDIS;
+        return NULL;
+    }
+    const char *t = hget(r, "tenant");
+    if (r->type != REDIS_REPLY_ARRAY || r->elements == 0 || !t || strcmp(t, tenant) != 0) {
+        freeReplyObject(r);
+        *rc = r->type == REDIS_REPLY_ERROR ? DP_EREDIS : DP_ENOTFOUND;
+        return NULL;
+    }
+    *rc = DP_OK;
+    return r;
+}
+
+dp_err store_doc_json(redisContext *c, const char *tenant, const char *id, cJSON **out)
+{
+    dp_err rc;
+    redisReply *r = load_record(c, tenant, id, &rc);
+    if (!r)
+        return rc;
+    *out = store_render(id, r, 1);
+    freeReplyObject(r);
+    return *out ? DP_OK : DP_ENOMEM;
+}
+
+dp_err store_doc_bytes(redisContext *c, const char *tenant, const char *id, const char *what,
+                       redisReply **out, char *mime, size_t mimesz)
+{
+    if (!util_id_valid("doc_", id))
+        return DP_ENOTFOUND;
+    redisReply *r = redisCommand(c, "HMGET dp:doc:%s tenant type status", id);
+    if (!r)
+        return DP_EREDIS;
+    const char *t = rds_str(r, 0);
+    if (!t || strcmp(t, tenant) != 0) {
+        freeReplyObject(r);
+        return DP_ENOTFOUND;
+    }
+    if (mime)
+        snprintf(mime, mimesz, "%s", rds_str(r, 1) ? rds_str(r, 1) : "application/octet-stream");
+    freeReplyObject(r);
+    if (strcmp(what, "blob") == 0)
+        r = redisCommand(c, "GET dp:blob:%s", id);
+    else
+        r = redisCommand(c, "HGET dp:doc:%s %s", id, what);
+    if (!r)
+        return DP_EREDIS;
+    if (r->type != REDIS_REPLY_STRING) {
+        freeReplyObject(r);
+        return DP_ENOTFOUND;
+    }
+    *out = r;
+    return DP_OK;
+}
+
+/* KEYS: doc, jobs, tdocs, blob  ARGV: id, tenant, [lang, pipeline] */
+static struct rds_script reprocess_lua = {
+    .src = "if redis.call('HGET', KEYS[1], 'tenant') ~= ARGV[2] then return 0 end\n"
+           "if redis.call('EXISTS', KEYS[4]) == 0 then return -1 end\n"
+           "redis.call('HSET', KEYS[1], 'status', 'queued', 'attempts', 0)\n"
+           "redis.call('HDEL', KEYS[1], 'started_at', 'finished_at', 'error_code',\n"
+           "  'error_message', 'pages_done', 'history', 'last_error')\n"
+           "if ARGV[3] ~= '' then redis.call('HSET', KEYS[1], 'lang', ARGV[3]) end\n"
+           "if ARGV[4] ~= '' then redis.call('HSET', KEYS[1], 'pipeline', ARGV[4]) end\n"
+           "redis.call('XADD', KEYS[2], '*', 'doc', ARGV[1], 'tenant', ARGV[2])\n"
+           "return 1\n"};
+
+dp_err store_reprocess(redisContext *c, const char *tenant, const char *id, const char *lang,
+                       const char *pipeline)
+{
+    char kdoc[80], kblob[80], ktdocs[300];
+    if (!util_id_valid("doc_", id))
+        return DP_ENOTFOUND;
+    snprintf(kdoc, sizeof kdoc, "dp:doc:%s", id);
+    snprintf(kblob, sizeof kblob, "dp:blob:%s", id);
+    snprintf(ktdocs, sizeof ktdocs, "dp:tdocs:%s", tenant);
+    const char *argv[] = {kdoc, STORE_JOBS, ktdocs,           kblob,
+                          id,   tenant,     lang ? lang : "", pipeline ? pipeline : ""};
+    redisReply *r = NULL;
+    dp_err rc = rds_eval(c, &reprocess_lua, 4, 4, argv, NULL, &r, NULL, 0);
+    if (rc)
+        return rc;
+    long long v = r->type == REDIS_REPLY_INTEGER ? r->integer : 0;
+    freeReplyObject(r);
+    return v == 1 ? DP_OK : DP_ENOTFOUND;
+}
+
+/* KEYS: doc, blob, tdocs  ARGV: id, tenant */
+static struct rds_script delete_lua = {
+    .src = "if redis.call('HGET', KEYS[1], 'tenant') ~= ARGV[2] then return 0 end\n"
+           "redis.call('DEL', KEYS[1], KEYS[2])\n"
+           "redis.call('ZREM', KEYS[3], ARGV[1])\n"
+           "return 1\n"};
+
+dp_err store_delete(redisContext *c, const char *tenant, const char *id)
+{
+    char kdoc[80], kblob[80], ktdocs[300];
+    if (!util_id_valid("doc_", id))
+        return DP_ENOTFOUND;
+    snprintf(kdoc, sizeof kdoc, "dp:doc:%s", id);
+    snprintf(kblob, sizeof kblob, "dp:blob:%s", id);
+    snprintf(ktdocs, sizeof ktdocs, "dp:tdocs:%s", tenant);
+    const char *argv[] = {kdoc, kblob, ktdocs, id, tenant};
+    redisReply *r = NULL;
+    dp_err rc = rds_eval(c, &delete_lua, 3, 2, argv, NULL, &r, NULL, 0);
+    if (rc)
+        return rc;
+    long long v = r->type == REDIS_REPLY_INTEGER ? r->integer : 0;
+    freeReplyObject(r);
+    return v == 1 ? DP_OK : DP_ENOTFOUND;
+}
+
+/* ---- listing ---- */
+
+dp_err store_list(redisContext *c, const char *tenant, const char *status, const char *klass,
+                  const char *cursor, int limit, cJSON **out)
+{
+    enum { CHUNK = 100, MAX_SCANNED = 2000 };
+    char start[UTIL_ID_MAX + 2];
+    if (cursor && !util_id_valid("doc_", cursor))
+        return DP_EINVAL;
+    snprintf(start, sizeof start, "%s%s", cursor ? "(" : "+", cursor ? cursor : "");
+    cJSON *res = cJSON_CreateObject();
+    cJSON *data = cJSON_AddArrayToObject(res, "data");
+    int got = 0, scanned = 0, exhausted = 0;
+    char last[UTIL_ID_MAX] = "";
+    while (got < limit && !exhausted && scanned < MAX_SCANNED) {
+        redisReply *r =
+            redisCommand(c, "ZRANGE dp:tdocs:%s %s - BYLEX REV LIMIT 0 %d", tenant, start, CHUNK);
+        if (!r || r->type != REDIS_REPLY_ARRAY) {
+            freeReplyObject(r);
+            cJSON_Delete(res);
+            return DP_EREDIS;
+        }
+        exhausted = r->elements < CHUNK;
+        for (size_t i = 0; i < r->elements && got < limit; i++) {
+            const char *id = r->element[i]->str;
+            scanned++;
+            snprintf(last, sizeof last, "%s", id);
+            redisReply *h = redisCommand(c, "HGETALL dp:doc:%s", id);
+            const char *st = hget(h, "status"), *cl = hget(h, "class");
+            if (st && (!status || strcmp(st, status) == 0) &&
+                (!klass || (cl && strcmp(cl, klass) == 0))) {
+                cJSON *d = store_render(id, h, 0);
+                if (cl)
+                    cJSON_AddStringToObject(d, "class", cl);
+                cJSON_AddItemToArray(data, d);
+                got++;
+            }
+            freeReplyObject(h);
+        }
+        if (got < limit && exhausted)
+            last[0] = '\0';
+        snprintf(start, sizeof start, "(%s", last);
+        freeReplyObject(r);
+    }
+    int has_more = 0;
+    if (last[0]) {
+        /* Is there anything after the last id we looked at? */
+        redisReply *r =
+            redisCommand(c, "ZRANGE dp:tdocs:%s (%s - BYLEX REV LIMIT 0 1", tenant, last);
+        has_more = r && r->type == REDIS_REPLY_ARRAY && r->elements > 0;
+        freeReplyObject(r);
+    }
+    if (has_more)
+        cJSON_AddStringToObject(res, "next_cursor", last);
+    else
+        cJSON_AddNullToObject(res, "next_cursor");
+    cJSON_AddBoolToObject(res, "has_more", has_more);
+    *out = res;
+    return DP_OK;
+}

@@ -1,0 +1,74 @@
+/* store.h -- documents in Redis: the atomic enqueue, reads for the API, erasure.
+ *
+ * Key layout (all under "dp:"):
+ *   dp:doc:<id>        hash   the document record (fields below)
+ *   dp:blob:<id>       string the original bytes
+ *   dp:jobs            stream one entry per pending run {doc, tenant}; group "workers"
+ *   dp:dead            stream dead-lettered jobs {doc, tenant, reason}
+ *   dp:events          stream events for docproc-webhookd {id, type, tenant, doc, ...}
+ *   dp:tdocs:<tenant>  zset   the tenant's documents, score = created_at ms (newest-first paging)
+ *   dp:idem:<tenant>:<sha256(key)>  string "<doc id> <sha256 of bytes>", EX idempotency_ttl_s
+ *   dp:key:<sha256(api key)>        hash {tenant, scopes, name, created_at}
+ * Record fields: tenant status created_at started_at finished_at attempts name type size sha256
+ *   lang pipeline callback_url metadata pages_total pages_done error_code error_message
+ *   class result (JSON) text hocr worker */
+#ifndef DP_STORE_H
+#define DP_STORE_H
+#include <cjson/cJSON.h>
+#include <hiredis.h>
+#include "err.h"
+#include "util.h"
+
+#define STORE_JOBS   "dp:jobs"
+#define STORE_GROUP  "workers"
+#define STORE_DEAD   "dp:dead"
+#define STORE_EVENTS "dp:events"
+
+/* What an upload carries. All strings borrowed; NULL = absent. */
+struct store_upload {
+    const char *tenant;
+    const unsigned char *data;
+    size_t len;
+    const char *mime;         /* sniffed type */
+    const char *name;         /* client file name */
+    const char *lang;         /* e.g. "eng+deu" */
+    const char *pipeline;     /* e.g. "ocr,classify,extract" */
+    const char *callback_url; /* per-document webhook */
+    const char *metadata;     /* client JSON text, echoed back */
+    const char *idem_key;     /* Idempotency-Key header */
+    long long max_queue;      /* backpressure bound on stream length */
+    long long idem_ttl_s;
+};
+
+/* Stores blob + record + job + index (+ idempotency key) in one Lua script, so either all of it
+ * exists or none. id_out receives the document id (the earlier one on an idempotent replay, with
+ * *replayed = 1). Returns DP_EBUSY when the queue is over its bound, DP_ECONFLICT when the
+ * idempotency key was used with other bytes, DP_EREDIS when Redis failed. */
+dp_err store_enqueue(redisContext *c, const struct store_upload *u, char id_out[UTIL_ID_MAX],
+                     int *replayed, char *err, size_t errsz);
+
+/* The public JSON of a document (status, timings, file, result...). DP_ENOTFOUND when it does
+ * not exist or belongs to another tenant. *out owned by the caller. */
+dp_err store_doc_json(redisContext *c, const char *tenant, const char *id, cJSON **out);
+
+/* One raw field of a tenant's document ("text", "hocr") or the blob ("blob", with the type in
+ * *mime if given). *out is the reply holding the bytes (caller frees). */
+dp_err store_doc_bytes(redisContext *c, const char *tenant, const char *id, const char *what,
+                       redisReply **out, char *mime, size_t mimesz);
+
+/* Puts a document back on the queue (status queued, attempts 0, optional new lang/pipeline). */
+dp_err store_reprocess(redisContext *c, const char *tenant, const char *id, const char *lang,
+                       const char *pipeline);
+
+/* Erases blob, record and index entries (GDPR); pending jobs for it are dropped by workers. */
+dp_err store_delete(redisContext *c, const char *tenant, const char *id);
+
+/* Lists the tenant's documents newest first. cursor: NULL or an opaque string from an earlier
+ * page; status/klass filters may be NULL. *out = {"data":[...], "next_cursor": ...|null}. */
+dp_err store_list(redisContext *c, const char *tenant, const char *status, const char *klass,
+                  const char *cursor, int limit, cJSON **out);
+
+/* Builds the document JSON from an HGETALL reply of its record (pure, unit-tested). */
+cJSON *store_render(const char *id, const redisReply *hash, int with_result);
+
+#endif

@@ -1,0 +1,106 @@
+/* util.c -- clocks, hashing and ids. */
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include "util.h"
+
+static const char crockford[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+int64_t util_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t util_mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void util_sha256_hex(const void *buf, size_t len, char out[UTIL_SHA256_HEX])
+{
+    unsigned char md[32];
+    unsigned int mdlen = 0;
+    EVP_Digest(buf, len, md, &mdlen, EVP_sha256(), NULL);
+    for (unsigned i = 0; i < 32; i++)
+        snprintf(out + 2 * i, 3, "%02x", md[i]);
+    out[64] = '\0';
+}
+
+dp_err util_random(void *buf, size_t len)
+{
+    return RAND_bytes(buf, (int)len) == 1 ? DP_OK : DP_EIO;
+}
+
+dp_err util_new_id(const char *prefix, char out[UTIL_ID_MAX])
+{
+    unsigned char rnd[10];
+    size_t plen = strlen(prefix);
+    if (plen + 27 > UTIL_ID_MAX)
+        return DP_EINVAL;
+    if (util_random(rnd, sizeof rnd))
+        return DP_EIO;
+    memcpy(out, prefix, plen);
+    char *p = out + plen;
+    uint64_t t = (uint64_t)util_now_ms();
+    for (int i = 9; i >= 0; i--) {
+        p[i] = crockford[t & 31];
+        t >>= 5;
+    }
+    /* 80 random bits -> 16 characters of 5 bits */
+    uint64_t hi = 0, lo = 0;
+    for (int i = 0; i < 5; i++)
+        hi = hi << 8 | rnd[i];
+    for (int i = 5; i < 10; i++)
+        lo = lo << 8 | rnd[i];
+    for (int i = 7; i >= 0; i--) {
+        p[10 + i] = crockford[hi & 31];
+        hi >>= 5;
+        p[18 + i] = crockford[lo & 31];
+        lo >>= 5;
+    }
+    p[26] = '\0';
+    return DP_OK;
+}
+
+int util_id_valid(const char *prefix, const char *s)
+{
+    size_t plen = strlen(prefix);
+    if (strncmp(s, prefix, plen) != 0 || strlen(s) != plen + 26)
+        return 0;
+    for (const char *p = s + plen; *p; p++)
+        if (!strchr(crockford, *p))
+            return 0;
+    return 1;
+}
+
+dp_err util_new_api_key(char out[40])
+{
+    static const char b62[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    unsigned char rnd[32];
+    memcpy(out, "dpk_", 4);
+    for (int i = 0; i < 32; i++) {
+        /* rejection sampling keeps the characters uniform */
+        do {
+            if (util_random(&rnd[i], 1))
+                return DP_EIO;
+        } while (rnd[i] >= 248);
+        out[4 + i] = b62[rnd[i] % 62];
+    }
+    out[36] = '\0';
+    return DP_OK;
+}
+
+void util_iso8601(int64_t ms, char out[32])
+{
+    time_t s = (time_t)(ms / 1000);
+    struct tm tm;
+    gmtime_r(&s, &tm);
+    size_t n = strftime(out, 32, "%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(out + n, 32 - n, ".%03dZ", (int)(ms % 1000));
+}

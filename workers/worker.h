@@ -1,0 +1,55 @@
+/* worker.h -- docproc-worker: one process's state, the OCR engine wrapper, the job loop and the
+ * supervisor that keeps N of them running. */
+#ifndef DP_WORKER_H
+#define DP_WORKER_H
+#include <hiredis.h>
+#include <leptonica/allheaders.h>
+#include <signal.h>
+#include <tesseract/capi.h>
+#include "config.h"
+#include "page.h"
+#include "queue.h"
+
+/* A Tesseract engine, initialised once per process and re-initialised only when a job asks
+ * for other languages. */
+struct ocr {
+    TessBaseAPI *api;
+    char lang[128];     /* languages currently loaded */
+    char tessdata[256]; /* data directory ("" = default) */
+};
+
+/* The whole state of one worker process. */
+struct worker {
+    struct dp_config cfg;
+    int slot;            /* index under the supervisor, 0-based */
+    char consumer[128];  /* consumer name in the group: host-parentpid-slot */
+    redisContext *redis; /* NULL while disconnected */
+    struct ocr ocr;
+    volatile sig_atomic_t *stop; /* set by SIGTERM/SIGINT */
+    long long jobs_done;         /* counters for the exit log line */
+    long long jobs_failed;
+};
+
+/* ---- OCR (worker_ocr.c) ---- */
+dp_err ocr_init(struct ocr *o, const char *tessdata, const char *lang);
+/* Switches languages if needed (DP_EINVAL names a missing language pack in err). */
+dp_err ocr_use_lang(struct ocr *o, const char *lang, char *err, size_t errsz);
+/* Reads pix (any depth) into page: words with boxes and confidences, text, hOCR. deadline_ms
+ * bounds Tesseract through its monitor: DP_ETIMEOUT when passed. */
+dp_err ocr_page(struct ocr *o, PIX *pix, int dpi, int page_no, long long deadline_ms,
+                struct dp_page *page);
+void ocr_cleanup(struct ocr *o);
+
+/* ---- job loop (worker_loop.c) ---- */
+/* Runs until *w->stop: reconnects to Redis with backoff, drains its own pending jobs, then
+ * reclaims and reads new ones. Returns the process exit status. */
+int worker_run(struct worker *w);
+/* Processes one claimed job to its end (done, failed, or handed back on shutdown). */
+dp_err worker_process(struct worker *w, const struct queue_job *job);
+
+/* ---- supervisor (worker_supervise.c) ---- */
+/* Forks n children, each running worker_run; restarts any that die, with backoff; forwards
+ * SIGTERM/SIGINT and waits for them. Returns the exit status. */
+int worker_supervise(const struct dp_config *cfg, int n);
+
+#endif

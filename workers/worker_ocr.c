@@ -1,0 +1,173 @@
+/* worker_ocr.c -- Tesseract C API: one engine per process, words with boxes, hOCR, deadlines. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "util.h"
+#include "worker.h"
+
+dp_err ocr_init(struct ocr *o, const char *tessdata, const char *lang)
+{
+    memset(o, 0, sizeof *o);
+    snprintf(o->tessdata, sizeof o->tessdata, "%s", tessdata ? tessdata : "");
+    o->api = TessBaseAPICreate();
+    if (!o->api)
+        return DP_ENOMEM;
+    char err[256];
+    return ocr_use_lang(o, lang, err, sizeof err);
+}
+
+/* Whether every language pack of lang ("eng+deu") is installed. */
+static int lang_installed(const struct ocr *o, const char *lang, char *missing, size_t msz)
+{
+    char list[128];
+    char *save = NULL;
+    const char *dir = o->tessdata[0] ? o->tessdata : NULL;
+    char deflt[256];
+    if (!dir) {
+        /* The directory Tesseract would use: TESSDATA_PREFIX or the packaged default. */
+        const char *env = getenv("TESSDATA_PREFIX");
+        snprintf(deflt, sizeof deflt, "%s", env ? env : "/usr/share/tesseract-ocr/5/tessdata");
+        dir = deflt;
+    }
+    snprintf(list, sizeof list, "%s", lang);
+    for (char *l = strtok_r(list, "+", &save); l; l = strtok_r(NULL, "+", &save)) {
+        char path[512];
+        snprintf(path, sizeof path, "%s/%s.traineddata", dir, l);
+        if (access(path, R_OK) != 0) {
+            snprintf(missing, msz, "%s", l);
+            return 0;
+        }
+    }
+    return 1;
+}
+
+dp_err ocr_use_lang(struct ocr *o, const char *lang, char *err, size_t errsz)
+{
+    if (strcmp(o->lang, lang) == 0)
+        return DP_OK;
+    char missing[64];
+    if (!lang_installed(o, lang, missing, sizeof missing)) {
+        snprintf(err, errsz,
+                 "language pack '%s' is not installed (apt-get install tesseract-ocr-%s)", missing,
+                 missing);
+        return DP_EINVAL;
+    }
+    if (TessBaseAPIInit3(o->api, o->tessdata[0] ? o->tessdata : NULL, lang) != 0) {
+        o->lang[0] = '\0';
+        snprintf(err, errsz, "Tesseract could not load '%s'", lang);
+        return DP_EOCR;
+    }
+    snprintf(o->lang, sizeof o->lang, "%s", lang);
+    return DP_OK;
+}
+
+static dp_err collect_words(TessBaseAPI *api, struct dp_page *page)
+{
+    TessResultIterator *it = TessBaseAPIGetIterator(api);
+    if (!it)
+        return DP_OK; /* empty page */
+    TessPageIterator *pi = TessResultIteratorGetPageIterator(it);
+    size_t cap = 256;
+    page->words = calloc(cap, sizeof *page->words);
+    if (!page->words) {
+        TessResultIteratorDelete(it);
+        return DP_ENOMEM;
+    }
+    int line = -1, block = -1;
+    dp_err rc = DP_OK;
+    do {
+        if (TessPageIteratorIsAtBeginningOf(pi, RIL_BLOCK))
+            block++;
+        if (TessPageIteratorIsAtBeginningOf(pi, RIL_TEXTLINE))
+            line++;
+        char *text = TessResultIteratorGetUTF8Text(it, RIL_WORD);
+        if (!text)
+            continue;
+        if (!*text) {
+            TessDeleteText(text);
+            continue;
+        }
+        if (page->nwords == cap) {
+            struct dp_word *nw = realloc(page->words, 2 * cap * sizeof *nw);
+            if (!nw) {
+                TessDeleteText(text);
+                rc = DP_ENOMEM;
+                break;
+            }
+            page->words = nw;
+            cap *= 2;
+        }
+        struct dp_word *w = &page->words[page->nwords];
+        int l = 0, t = 0, r = 0, b = 0;
+        TessPageIteratorBoundingBox(pi, RIL_WORD, &l, &t, &r, &b);
+        w->text = strdup(text);
+        TessDeleteText(text);
+        if (!w->text) {
+            rc = DP_ENOMEM;
+            break;
+        }
+        w->conf = TessResultIteratorConfidence(it, RIL_WORD);
+        w->x = l;
+        w->y = t;
+        w->w = r - l;
+        w->h = b - t;
+        w->line = line < 0 ? 0 : line;
+        w->block = block < 0 ? 0 : block;
+        page->nwords++;
+    } while (TessResultIteratorNext(it, RIL_WORD));
+    TessResultIteratorDelete(it);
+    return rc;
+}
+
+dp_err ocr_page(struct ocr *o, PIX *pix, int dpi, int page_no, long long deadline_ms,
+                struct dp_page *page)
+{
+    memset(page, 0, sizeof *page);
+    page->number = page_no;
+    page->width = (int)pixGetWidth(pix);
+    page->height = (int)pixGetHeight(pix);
+    page->dpi = dpi;
+    page->source = DP_SRC_OCR;
+    TessBaseAPISetImage2(o->api, pix);
+    TessBaseAPISetSourceResolution(o->api, dpi);
+    ETEXT_DESC *mon = TessMonitorCreate();
+    if (!mon)
+        return DP_ENOMEM;
+    TessMonitorSetDeadlineMSecs(mon, (int)(deadline_ms > 0x7fffffff ? 0x7fffffff : deadline_ms));
+    int64_t t0 = util_mono_ms();
+    int rc = TessBaseAPIRecognize(o->api, mon);
+    TessMonitorDelete(mon);
+    if (rc != 0) {
+        TessBaseAPIClear(o->api);
+        return util_mono_ms() - t0 >= deadline_ms - 5 ? DP_ETIMEOUT : DP_EOCR;
+    }
+    dp_err err = collect_words(o->api, page);
+    char *text = err ? NULL : TessBaseAPIGetUTF8Text(o->api);
+    char *hocr = err ? NULL : TessBaseAPIGetHOCRText(o->api, page_no - 1);
+    if (!err) {
+        page->text = strdup(text ? text : "");
+        page->hocr = hocr ? strdup(hocr) : NULL;
+        if (!page->text)
+            err = DP_ENOMEM;
+    }
+    TessDeleteText(text);
+    TessDeleteText(hocr);
+    double sum = 0;
+    for (size_t i = 0; i < page->nwords; i++)
+        sum += page->words[i].conf;
+    page->conf = page->nwords ? (float)(sum / (double)page->nwords) : 0.0f;
+    TessBaseAPIClear(o->api);
+    if (err)
+        page_cleanup(page);
+    return err;
+}
+
+void ocr_cleanup(struct ocr *o)
+{
+    if (o->api) {
+        TessBaseAPIEnd(o->api);
+        TessBaseAPIDelete(o->api);
+    }
+    o->api = NULL;
+}

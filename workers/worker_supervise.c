@@ -1,0 +1,131 @@
+/* worker_supervise.c -- the parent of `docproc-worker -j N`: forks N workers, restarts the
+ * ones that die (with backoff), forwards SIGTERM/SIGINT and waits for all of them. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include "log.h"
+#include "util.h"
+#include "worker.h"
+
+static volatile sig_atomic_t stop_flag;
+
+static void on_stop(int sig)
+{
+    (void)sig;
+    stop_flag = 1;
+}
+
+static void install(void (*fn)(int))
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = fn;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+}
+
+/* A child: own Tesseract, own Redis connection, its slot's consumer name. */
+static int child_main(const struct dp_config *cfg, int slot, pid_t parent)
+{
+    struct worker w;
+    char host[64] = "host";
+    memset(&w, 0, sizeof w);
+    w.cfg = *cfg;
+    w.slot = slot;
+    w.stop = &stop_flag;
+    gethostname(host, sizeof host - 1);
+    /* Stable across restarts of this slot, so a restarted child drains what it held. */
+    snprintf(w.consumer, sizeof w.consumer, "%s-%d-%d", host, (int)parent, slot);
+    install(on_stop);
+    if (ocr_init(&w.ocr, cfg->tessdata_dir, cfg->lang)) {
+        log_kv(LOG_ERROR, "could not initialise Tesseract", "lang", cfg->lang, NULL);
+        return 3;
+    }
+    log_kv(LOG_INFO, "worker ready", "consumer", w.consumer, NULL);
+    int status = worker_run(&w);
+    char done[24], failed[24];
+    snprintf(done, sizeof done, "%lld", w.jobs_done);
+    snprintf(failed, sizeof failed, "%lld", w.jobs_failed);
+    log_kv(LOG_INFO, "worker stopped", "consumer", w.consumer, "done", done, "failed", failed,
+           NULL);
+    ocr_cleanup(&w.ocr);
+    return status;
+}
+
+struct slot {
+    pid_t pid;
+    int64_t started_ms;
+    int64_t restart_at_ms; /* when a dead child may be started again */
+    long backoff_ms;
+};
+
+static void start_slot(const struct dp_config *cfg, struct slot *s, int i, pid_t parent)
+{
+    pid_t pid = fork();
+    if (pid == 0) {
+        _exit(child_main(cfg, i, parent));
+    }
+    if (pid < 0) {
+        log_kv(LOG_ERROR, "fork failed", "error", strerror(errno), NULL);
+        s->restart_at_ms = util_mono_ms() + 1000;
+        return;
+    }
+    s->pid = pid;
+    s->started_ms = util_mono_ms();
+}
+
+int worker_supervise(const struct dp_config *cfg, int n)
+{
+    struct slot *slots = calloc((size_t)n, sizeof *slots);
+    pid_t parent = getpid();
+    if (!slots)
+        return 1;
+    install(on_stop);
+    for (int i = 0; i < n; i++)
+        start_slot(cfg, &slots[i], i, parent);
+    while (!stop_flag) {
+        int st = 0;
+        pid_t pid = waitpid(-1, &st, WNOHANG);
+        int64_t now = util_mono_ms();
+        for (int i = 0; i < n; i++) {
+            struct slot *s = &slots[i];
+            if (pid > 0 && s->pid == pid) {
+                char how[64], slot[16];
+                if (WIFSIGNALED(st))
+                    snprintf(how, sizeof how, "signal %d", WTERMSIG(st));
+                else
+                    snprintf(how, sizeof how, "exit %d", WEXITSTATUS(st));
+                snprintf(slot, sizeof slot, "%d", i);
+                /* Quick deaths back off up to 30 s; a child that ran a while restarts at once. */
+                s->backoff_ms = now - s->started_ms > 10000 ? 0
+                                : s->backoff_ms
+                                    ? (s->backoff_ms * 2 > 30000 ? 30000 : s->backoff_ms * 2)
+                                    : 100;
+                s->restart_at_ms = now + s->backoff_ms;
+                s->pid = 0;
+                log_kv(LOG_WARN, "worker died; restarting", "slot", slot, "how", how, NULL);
+            }
+            if (!s->pid && now >= s->restart_at_ms && !stop_flag)
+                start_slot(cfg, s, i, parent);
+        }
+        if (pid <= 0) {
+            struct timespec ts = {0, 50 * 1000000L};
+            nanosleep(&ts, NULL);
+        }
+    }
+    for (int i = 0; i < n; i++)
+        if (slots[i].pid > 0)
+            kill(slots[i].pid, SIGTERM);
+    for (int i = 0; i < n; i++)
+        if (slots[i].pid > 0)
+            waitpid(slots[i].pid, NULL, 0);
+    free(slots);
+    log_kv(LOG_INFO, "all workers stopped", NULL);
+    return 0;
+}
