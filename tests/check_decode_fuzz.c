@@ -68,6 +68,15 @@ static int acceptable(dp_err e)
     return e == DP_OK || e == DP_EDECODE || e == DP_ETOOBIG || e == DP_EUNSUPP;
 }
 
+/* Variants per file: DP_FUZZ_ITERS from the environment (a longer campaign), else 120. */
+static int fuzz_iters(void)
+{
+    const char *v = getenv("DP_FUZZ_ITERS");
+    char *end = NULL;
+    long n = v ? strtol(v, &end, 10) : 0;
+    return v && end != v && *end == '\0' && n >= 40 && n <= 1000000 ? (int)n : 120;
+}
+
 static uint32_t next_rand(uint32_t *s)
 {
     *s ^= *s << 13;
@@ -134,11 +143,12 @@ START_TEST(fuzz_truncations_and_bit_flips)
     const struct decode_limits lim = {.max_pages = 20, .max_page_pixels = 12000000, .pdf_dpi = 30};
     uint32_t seed = 0x9e3779b9u;
     size_t runs = 0, ok = 0;
+    const int iters = fuzz_iters();
     quiet();
     for (size_t f = 0; f < nfiles; f++) {
         unsigned char *copy = malloc(lens[f]);
         ck_assert_ptr_nonnull(copy);
-        for (int i = 0; i < 120; i++) {
+        for (int i = 0; i < iters; i++) {
             size_t len = lens[f];
             memcpy(copy, files[f], len);
             if (i < 40) {
@@ -161,7 +171,7 @@ START_TEST(fuzz_truncations_and_bit_flips)
         free(copy);
     }
     loud();
-    ck_assert_uint_eq(runs, nfiles * 120);
+    ck_assert_uint_eq(runs, nfiles * (size_t)iters);
     ck_assert_uint_gt(ok, 0);        /* some flips land in harmless bytes */
     ck_assert_uint_lt(ok, runs / 2); /* but most damage is noticed */
     for (size_t f = 0; f < nfiles; f++)
