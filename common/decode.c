@@ -1,0 +1,356 @@
+/* decode.c -- file bytes -> pages: sniffing, caps, image decoding (Leptonica), PDF dispatch. */
+#include "decode.h"
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "decode_pdf.h"
+
+#define DEF_MAX_PAGES  500
+#define DEF_MAX_PIXELS 50000000ULL
+#define DEF_PDF_DPI    300
+#define DEF_MIN_DPI    150
+#define MAX_UPSCALE    4.0  /* never enlarge an image more than this */
+#define MIN_UPSCALE    1.25 /* below this an upscale is not worth its cost */
+#define PDF_SNIFF_SPAN 1024
+
+enum fmt { FMT_NONE = 0, FMT_PNG, FMT_JPEG, FMT_TIFF, FMT_WEBP, FMT_PDF };
+
+struct decoded {
+    enum fmt fmt;
+    const char *mime;         /* static DECODE_MIME_*, NULL until sniffed */
+    const unsigned char *buf; /* borrowed file bytes */
+    size_t len;
+    struct decode_limits lim; /* defaults filled in */
+    size_t npages;            /* 0 until open succeeded */
+    struct decode_pdf *pdf;   /* FMT_PDF only */
+    char errstr[160];         /* last failure, "" if none */
+};
+
+/* ---- sniffing ---- */
+
+dp_err decode_sniff(const unsigned char *buf, size_t len, const char **mime)
+{
+    static const unsigned char png[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+
+    if (!mime)
+        return DP_EINVAL;
+    *mime = NULL;
+    if (!buf || len == 0)
+        return DP_EUNSUPP;
+    if (len >= 8 && memcmp(buf, png, 8) == 0)
+        *mime = DECODE_MIME_PNG;
+    else if (len >= 3 && buf[0] == 0xff && buf[1] == 0xd8 && buf[2] == 0xff)
+        *mime = DECODE_MIME_JPEG;
+    else if (len >= 4 &&
+             ((buf[0] == 'I' && buf[1] == 'I' && (buf[2] == 42 || buf[2] == 43) && buf[3] == 0) ||
+              (buf[0] == 'M' && buf[1] == 'M' && buf[2] == 0 && (buf[3] == 42 || buf[3] == 43))))
+        *mime = DECODE_MIME_TIFF;
+    else if (len >= 12 && memcmp(buf, "RIFF", 4) == 0 && memcmp(buf + 8, "WEBP", 4) == 0)
+        *mime = DECODE_MIME_WEBP;
+    else if (memmem(buf, len < PDF_SNIFF_SPAN ? len : PDF_SNIFF_SPAN, "%PDF-", 5))
+        *mime = DECODE_MIME_PDF;
+    return *mime ? DP_OK : DP_EUNSUPP;
+}
+
+static enum fmt fmt_of(const char *mime)
+{
+    if (mime == NULL)
+        return FMT_NONE;
+    if (strcmp(mime, DECODE_MIME_PNG) == 0)
+        return FMT_PNG;
+    if (strcmp(mime, DECODE_MIME_JPEG) == 0)
+        return FMT_JPEG;
+    if (strcmp(mime, DECODE_MIME_TIFF) == 0)
+        return FMT_TIFF;
+    if (strcmp(mime, DECODE_MIME_WEBP) == 0)
+        return FMT_WEBP;
+    return FMT_PDF;
+}
+
+/* ---- limits and errors ---- */
+
+void decode_limits_default(struct decode_limits *lim)
+{
+    lim->max_pages = DEF_MAX_PAGES;
+    lim->max_page_pixels = DEF_MAX_PIXELS;
+    lim->pdf_dpi = DEF_PDF_DPI;
+    lim->min_dpi = DEF_MIN_DPI;
+}
+
+static void fill_limits(struct decode_limits *dst, const struct decode_limits *src)
+{
+    decode_limits_default(dst);
+    if (!src)
+        return;
+    if (src->max_pages)
+        dst->max_pages = src->max_pages;
+    if (src->max_page_pixels)
+        dst->max_page_pixels = src->max_page_pixels;
+    if (src->pdf_dpi)
+        dst->pdf_dpi = src->pdf_dpi;
+    if (src->min_dpi)
+        dst->min_dpi = src->min_dpi;
+}
+
+/* Records why d failed and returns err, so failures read `return fail(d, DP_X, "...", ...)`. */
+__attribute__((format(printf, 3, 4))) static dp_err fail(struct decoded *d, dp_err err,
+                                                         const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(d->errstr, sizeof d->errstr, fmt, ap);
+    va_end(ap);
+    return err;
+}
+
+const char *decode_errstr(const struct decoded *d)
+{
+    return d ? d->errstr : "";
+}
+
+/* Whether this Leptonica was built with libwebp (it lists its image libraries). */
+static int have_webp(void)
+{
+    char *v = getImagelibVersions();
+    int yes = v && strstr(v, "libwebp") != NULL;
+    free(v);
+    return yes;
+}
+
+/* ---- open / close ---- */
+
+/* Number of directories (pages) of a TIFF in memory, via Leptonica on a memory stream. */
+static dp_err tiff_count(const unsigned char *buf, size_t len, size_t *n)
+{
+    l_int32 count = 0;
+    FILE *f = fmemopen((void *)buf, len, "rb");
+    if (!f)
+        return DP_ENOMEM;
+    l_ok bad = tiffGetCount(f, &count);
+    fclose(f);
+    if (bad || count <= 0)
+        return DP_EDECODE;
+    *n = (size_t)count;
+    return DP_OK;
+}
+
+/* Header of image page index: size, declared resolution (0 if unknown), or an error. */
+static dp_err image_header(struct decoded *d, size_t index, int *w, int *h, int *res)
+{
+    l_int32 fmt = 0, bps = 0, spp = 0, cmap = 0, r = 0;
+    l_ok bad;
+
+    *w = *h = *res = 0;
+    if (d->fmt == FMT_TIFF)
+        bad = index > INT32_MAX ||
+              readHeaderMemTiff(d->buf, d->len, (l_int32)index, w, h, &bps, &spp, &r, &cmap, &fmt);
+    else
+        bad = pixReadHeaderMem(d->buf, d->len, &fmt, w, h, &bps, &spp, &cmap);
+    if (bad || *w <= 0 || *h <= 0)
+        return fail(d, DP_EDECODE, "page %zu: unreadable %s header", index + 1, d->mime);
+    if ((uint64_t)*w * (uint64_t)*h > d->lim.max_page_pixels)
+        return fail(d, DP_ETOOBIG, "page %zu: %dx%d pixels is over the cap of %llu", index + 1, *w,
+                    *h, (unsigned long long)d->lim.max_page_pixels);
+    *res = r;
+    return DP_OK;
+}
+
+dp_err decode_open(const unsigned char *buf, size_t len, const struct decode_limits *lim,
+                   struct decoded **out)
+{
+    struct decoded *d;
+    dp_err err;
+    int w, h, res;
+
+    if (!out)
+        return DP_EINVAL;
+    if (!(*out = d = calloc(1, sizeof *d)))
+        return DP_ENOMEM;
+    fill_limits(&d->lim, lim);
+    d->buf = buf;
+    d->len = len;
+    if (d->lim.pdf_dpi < 10 || d->lim.pdf_dpi > 1200 || d->lim.min_dpi < 1)
+        return fail(d, DP_EINVAL, "pdf_dpi must be 10..1200 and min_dpi positive");
+    if (decode_sniff(buf, len, &d->mime) != DP_OK)
+        return fail(d, DP_EUNSUPP, "not a PNG, JPEG, TIFF, WebP or PDF file");
+    d->fmt = fmt_of(d->mime);
+
+    size_t n = 1;
+    switch (d->fmt) {
+    case FMT_WEBP:
+        if (!have_webp())
+            return fail(d, DP_EUNSUPP, "WebP is not supported: Leptonica was built without it");
+        break;
+    case FMT_TIFF:
+        if ((err = tiff_count(buf, len, &n)))
+            return fail(d, err, "unreadable TIFF: no page directory");
+        break;
+    case FMT_PDF:
+        if ((err = decode_pdf_open(buf, len, &d->pdf, &n, d->errstr, sizeof d->errstr)))
+            return err;
+        break;
+    default:
+        break;
+    }
+    if (n > d->lim.max_pages)
+        return fail(d, DP_ETOOBIG, "%zu pages is over the cap of %zu", n, d->lim.max_pages);
+    if (d->fmt != FMT_PDF && (err = image_header(d, 0, &w, &h, &res)))
+        return err;
+    d->npages = n;
+    return DP_OK;
+}
+
+size_t decode_npages(const struct decoded *d)
+{
+    return d ? d->npages : 0;
+}
+
+const char *decode_mime(const struct decoded *d)
+{
+    return d ? d->mime : NULL;
+}
+
+void decode_close(struct decoded *d)
+{
+    if (!d)
+        return;
+    decode_pdf_close(d->pdf);
+    free(d);
+}
+
+void decode_page_cleanup(struct decode_page *p)
+{
+    if (!p)
+        return;
+    pixDestroy(&p->pix);
+    page_cleanup(&p->text);
+    memset(p, 0, sizeof *p);
+}
+
+/* ---- images ---- */
+
+int decode_guess_dpi(int w, int h, int declared_dpi)
+{
+    int side = w < h ? w : h;
+    if (side <= 0)
+        return 1;
+    if (declared_dpi > 0) {
+        double inches = (double)side / declared_dpi;
+        if (inches >= 2.0 && inches <= 17.0)
+            return declared_dpi;
+    }
+    int guess = (int)lround(side / 8.5);
+    return guess > 0 ? guess : 1;
+}
+
+/* Takes ownership of *pix and leaves an 8-bit grey image there (alpha flattened on white). */
+static dp_err to_grey(PIX **pix)
+{
+    PIX *cur = *pix, *next;
+    if (pixGetDepth(cur) == 32 && pixGetSpp(cur) == 4) {
+        if (!(next = pixAlphaBlendUniform(cur, 0xffffff00)))
+            return DP_ENOMEM;
+        pixDestroy(&cur);
+        cur = next;
+    }
+    if (pixGetDepth(cur) != 8 || pixGetColormap(cur)) {
+        if (!(next = pixConvertTo8(cur, 0))) {
+            *pix = cur;
+            return DP_EDECODE;
+        }
+        pixCopyResolution(next, cur);
+        pixDestroy(&cur);
+        cur = next;
+    }
+    *pix = cur;
+    return DP_OK;
+}
+
+static dp_err image_page(struct decoded *d, size_t index, struct decode_page *out)
+{
+    dp_err err;
+    int w, h, res;
+    PIX *pix = NULL;
+
+    if ((err = image_header(d, index, &w, &h, &res)))
+        return err;
+    if (d->fmt == FMT_TIFF)
+        pix = pixReadMemTiff(d->buf, d->len, (l_int32)index);
+    else
+        pix = pixReadMem(d->buf, d->len);
+    if (!pix)
+        return fail(d, DP_EDECODE, "page %zu: corrupt %s data", index + 1, d->mime);
+    if (pixGetWidth(pix) != w || pixGetHeight(pix) != h) {
+        pixDestroy(&pix);
+        return fail(d, DP_EDECODE, "page %zu: size differs from the header", index + 1);
+    }
+    if (res <= 0)
+        res = pixGetXRes(pix);
+    if ((err = to_grey(&pix))) {
+        pixDestroy(&pix);
+        return fail(d, err, "page %zu: cannot convert to grey", index + 1);
+    }
+
+    int src_dpi = decode_guess_dpi(w, h, res), dpi = src_dpi;
+    float scale = 1.0f;
+    if (src_dpi < d->lim.min_dpi) {
+        double f = (double)d->lim.pdf_dpi / src_dpi;
+        double room = sqrt((double)d->lim.max_page_pixels / ((double)w * (double)h));
+        if (f > MAX_UPSCALE)
+            f = MAX_UPSCALE;
+        if (f > room)
+            f = room;
+        if (f >= MIN_UPSCALE) {
+            PIX *big = pixScale(pix, (float)f, (float)f);
+            if (!big) {
+                pixDestroy(&pix);
+                return fail(d, DP_ENOMEM, "page %zu: cannot upscale", index + 1);
+            }
+            pixDestroy(&pix);
+            pix = big;
+            scale = (float)pixGetWidth(pix) / (float)w;
+            dpi = (int)lround(src_dpi * (double)scale);
+        }
+    }
+    pixSetResolution(pix, dpi, dpi);
+    out->kind = DECODE_PIX;
+    out->pix = pix;
+    out->dpi = dpi;
+    out->scale = scale;
+    out->src_width = w;
+    out->src_height = h;
+    out->src_dpi = src_dpi;
+    return DP_OK;
+}
+
+dp_err decode_page(struct decoded *d, size_t index, struct decode_page *out)
+{
+    if (!out)
+        return DP_EINVAL;
+    memset(out, 0, sizeof *out);
+    if (!d)
+        return DP_EINVAL;
+    d->errstr[0] = '\0';
+    if (index >= d->npages)
+        return fail(d, DP_EINVAL, "page %zu does not exist (%zu pages)", index + 1, d->npages);
+    if (d->fmt == FMT_PDF)
+        return decode_pdf_page(d->pdf, index, &d->lim, out, d->errstr, sizeof d->errstr);
+    return image_page(d, index, out);
+}
+
+PIX *decode_rotate(PIX *pix, int degrees)
+{
+    if (!pix)
+        return NULL;
+    degrees %= 360;
+    if (degrees < 0)
+        degrees += 360;
+    if (degrees % 90)
+        return NULL;
+    PIX *r = pixRotateOrth(pix, degrees / 90);
+    if (r)
+        pixCopyResolution(r, pix);
+    return r;
+}

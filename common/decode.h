@@ -1,0 +1,115 @@
+/* decode.h -- uploaded file bytes -> pages: an 8-bit grey PIX to OCR, or words already read
+ * from a PDF's text layer.
+ *
+ * The type is sniffed from magic bytes only (never the client's Content-Type).  Caps are checked
+ * before any pixel is decoded (image headers via pixReadHeaderMem, PDF page sizes from the page
+ * box), and pages are decoded one at a time so a 200-page PDF is never rasterised at once:
+ *
+ *     struct decoded *d = NULL;
+ *     dp_err e = decode_open(buf, len, &limits, &d);
+ *     if (e) { report(e, decode_errstr(d)); decode_close(d); return; }
+ *     for (size_t i = 0; i < decode_npages(d); i++) {
+ *         struct decode_page pg;
+ *         if ((e = decode_page(d, i, &pg))) ...;
+ *         ... pg.kind == DECODE_PIX ? ocr(pg.pix) : use(&pg.text) ...
+ *         decode_page_cleanup(&pg);
+ *     }
+ *     decode_close(d);
+ *
+ * Errors: DP_EUNSUPP (not PNG/JPEG/TIFF/WebP/PDF, a WebP without WebP support in Leptonica, an
+ * encrypted PDF), DP_ETOOBIG (over a cap), DP_EDECODE (corrupt or truncated data), DP_ENOMEM.
+ * A handle is not thread-safe; separate handles may be used from separate threads. */
+#ifndef DP_DECODE_H
+#define DP_DECODE_H
+#include <stddef.h>
+#include <stdint.h>
+#include <leptonica/allheaders.h>
+#include "err.h"
+#include "page.h"
+
+/* MIME types decode_sniff() reports (static strings). */
+#define DECODE_MIME_PNG  "image/png"
+#define DECODE_MIME_JPEG "image/jpeg"
+#define DECODE_MIME_TIFF "image/tiff"
+#define DECODE_MIME_WEBP "image/webp"
+#define DECODE_MIME_PDF  "application/pdf"
+
+/* Caps and resolutions.  A field left 0 takes the default in brackets. */
+struct decode_limits {
+    size_t max_pages;         /* more pages than this -> DP_ETOOBIG at open [500] */
+    uint64_t max_page_pixels; /* width * height cap per page, checked before decoding [50e6] */
+    int pdf_dpi; /* resolution PDF pages are read at (text-layer boxes too), and the resolution
+                    low-resolution images are upscaled towards [300]; range 10..1200 */
+    int min_dpi; /* images below this (declared or guessed) are upscaled [150] */
+};
+
+/* What a page decoded to. */
+enum decode_kind {
+    DECODE_PIX = 0, /* pix holds an image to OCR */
+    DECODE_TEXT = 1 /* text holds the words of a PDF text layer; no OCR needed */
+};
+
+/* One decoded page.  Owns its pix / text: release with decode_page_cleanup(). */
+struct decode_page {
+    enum decode_kind kind;
+    PIX *pix;      /* DECODE_PIX: 8-bit grey, upright as stored, resolution set to dpi */
+    int dpi;       /* resolution of pix (after upscaling) or of text's pixel units */
+    float scale;   /* pix pixels per source pixel: 1, or > 1 when upscaled; divide OCR boxes
+                      by it to get source-image pixels */
+    int src_width; /* page size as stored: image pixels, or the PDF page in pixels at dpi */
+    int src_height;
+    int src_dpi; /* resolution the source declared or, when implausible/unset, was guessed */
+    struct dp_page text; /* DECODE_TEXT: number, size and dpi, text, and words with boxes in
+                            pixels at dpi, source = DP_SRC_TEXT_LAYER; zeroed for DECODE_PIX */
+};
+
+/* An open document; opaque. */
+struct decoded;
+
+/* Type of buf by magic bytes only: PNG, JPEG, TIFF (II*\0, MM\0*, BigTIFF), WebP
+ * (RIFF....WEBP), PDF (%PDF- within the first 1024 bytes).  *mime is a static DECODE_MIME_*.
+ * Anything else (text, empty, truncated signatures, BMP, GIF...) -> DP_EUNSUPP.  Pure. */
+dp_err decode_sniff(const unsigned char *buf, size_t len, const char **mime);
+
+/* Fills *lim with the defaults above. */
+void decode_limits_default(struct decode_limits *lim);
+
+/* Opens buf (borrowed: it must stay valid and unchanged until decode_close) with the caps of
+ * lim (NULL = defaults).  Counts pages and checks the page cap and the first page's header.
+ * *out is set whenever memory allowed, on failure too, so that decode_errstr() can say why:
+ * the caller always calls decode_close(*out).  DP_ENOMEM leaves *out NULL. */
+dp_err decode_open(const unsigned char *buf, size_t len, const struct decode_limits *lim,
+                   struct decoded **out);
+
+/* Number of pages (0 for a handle whose open failed). */
+size_t decode_npages(const struct decoded *d);
+
+/* The sniffed MIME type (static string), or NULL if sniffing failed. */
+const char *decode_mime(const struct decoded *d);
+
+/* Decodes page index (0-based) into *out (overwritten; cleaned up by the caller on DP_OK only).
+ * Images: header checked against max_page_pixels, decoded, alpha flattened on white, converted
+ * to 8-bit grey, upscaled when below min_dpi.  PDF: a page with a usable text layer (>= 20
+ * printable non-space characters, >= 90% of them real text) becomes DECODE_TEXT; other pages
+ * are rasterised at pdf_dpi (lowered to fit max_page_pixels, DP_ETOOBIG below 72). */
+dp_err decode_page(struct decoded *d, size_t index, struct decode_page *out);
+
+/* Frees what a page owns and zeroes it.  NULL is a no-op. */
+void decode_page_cleanup(struct decode_page *p);
+
+/* Text of the last failure on d ("" if none); valid until the next call on d. */
+const char *decode_errstr(const struct decoded *d);
+
+/* Closes d and frees everything it holds.  NULL is a no-op. */
+void decode_close(struct decoded *d);
+
+/* A new PIX: pix turned clockwise by degrees (0, 90, 180, 270, or the same +/- 360).  pix is
+ * borrowed; the caller owns the result.  NULL for other angles or on allocation failure. */
+PIX *decode_rotate(PIX *pix, int degrees);
+
+/* Resolution to assume for a w x h image that declares declared_dpi (0 = none): the declared
+ * value if it makes the short side a plausible page (2..17 inches), else short side / 8.5 in
+ * (a letter/A4 page).  Exposed for tests.  Pure. */
+int decode_guess_dpi(int w, int h, int declared_dpi);
+
+#endif
