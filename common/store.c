@@ -24,7 +24,7 @@ static struct rds_script enqueue_lua = {
            "redis.call('SET', KEYS[2], ARGV[4])\n"
            "redis.call('HSET', KEYS[1], unpack(ARGV, 8))\n"
            "redis.call('XADD', KEYS[3], '*', 'doc', ARGV[1], 'tenant', ARGV[2])\n"
-           "redis.call('ZADD', KEYS[4], 0, ARGV[1])\n"
+           "redis.call('ZADD', KEYS[4], redis.call('INCR', 'dp:seq'), ARGV[1])\n"
            "if idem ~= '' then\n"
            "  redis.call('SET', idem, ARGV[1] .. ' ' .. ARGV[6], 'EX', ARGV[7])\n"
            "end\n"
@@ -343,27 +343,34 @@ dp_err store_list(redisContext *c, const char *tenant, const char *status, const
                   const char *cursor, int limit, cJSON **out)
 {
     enum { CHUNK = 100, MAX_SCANNED = 2000 };
-    char start[UTIL_ID_MAX + 2];
-    if (cursor && !util_id_valid("doc_", cursor))
-        return DP_EINVAL;
-    snprintf(start, sizeof start, "%s%s", cursor ? "(" : "+", cursor ? cursor : "");
+    /* The index is ordered by a Redis-side sequence (INCR dp:seq at enqueue), strictly
+     * increasing across API processes; the cursor is the sequence number of the last item. */
+    char start[32] = "+inf", last[32] = "";
+    if (cursor) {
+        char *end;
+        long long v = strtoll(cursor, &end, 10);
+        if (end == cursor || *end || v <= 0)
+            return DP_EINVAL;
+        snprintf(start, sizeof start, "(%lld", v);
+    }
     cJSON *res = cJSON_CreateObject();
     cJSON *data = cJSON_AddArrayToObject(res, "data");
     int got = 0, scanned = 0, exhausted = 0;
-    char last[UTIL_ID_MAX] = "";
     while (got < limit && !exhausted && scanned < MAX_SCANNED) {
-        redisReply *r =
-            redisCommand(c, "ZRANGE dp:tdocs:%s %s - BYLEX REV LIMIT 0 %d", tenant, start, CHUNK);
+        redisReply *r = redisCommand(c,
+                                     "ZRANGE dp:tdocs:%s %s -inf BYSCORE REV LIMIT 0 %d "
+                                     "WITHSCORES",
+                                     tenant, start, CHUNK);
         if (!r || r->type != REDIS_REPLY_ARRAY) {
             freeReplyObject(r);
             cJSON_Delete(res);
             return DP_EREDIS;
         }
-        exhausted = r->elements < CHUNK;
-        for (size_t i = 0; i < r->elements && got < limit; i++) {
+        exhausted = r->elements < 2 * CHUNK;
+        for (size_t i = 0; i + 1 < r->elements && got < limit; i += 2) {
             const char *id = r->element[i]->str;
             scanned++;
-            snprintf(last, sizeof last, "%s", id);
+            snprintf(last, sizeof last, "%s", r->element[i + 1]->str);
             redisReply *h = redisCommand(c, "HGETALL dp:doc:%s", id);
             const char *st = hget(h, "status"), *cl = hget(h, "class");
             if (st && (!status || strcmp(st, status) == 0) &&
@@ -376,16 +383,14 @@ dp_err store_list(redisContext *c, const char *tenant, const char *status, const
             }
             freeReplyObject(h);
         }
-        if (got < limit && exhausted)
-            last[0] = '\0';
         snprintf(start, sizeof start, "(%s", last);
         freeReplyObject(r);
     }
     int has_more = 0;
     if (last[0]) {
-        /* Is there anything after the last id we looked at? */
+        /* Is there anything older than the last item we looked at? */
         redisReply *r =
-            redisCommand(c, "ZRANGE dp:tdocs:%s (%s - BYLEX REV LIMIT 0 1", tenant, last);
+            redisCommand(c, "ZRANGE dp:tdocs:%s (%s -inf BYSCORE REV LIMIT 0 1", tenant, last);
         has_more = r && r->type == REDIS_REPLY_ARRAY && r->elements > 0;
         freeReplyObject(r);
     }

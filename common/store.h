@@ -6,7 +6,7 @@
  *   dp:jobs            stream one entry per pending run {doc, tenant}; group "workers"
  *   dp:dead            stream dead-lettered jobs {doc, tenant, reason}
  *   dp:events          stream events for docproc-webhookd {id, type, tenant, doc, ...}
- *   dp:tdocs:<tenant>  zset   the tenant's documents, score = created_at ms (newest-first paging)
+ *   dp:tdocs:<tenant>  zset   the tenant's documents, score = INCR dp:seq at enqueue (paging order)
  *   dp:idem:<tenant>:<sha256(key)>  string "<doc id> <sha256 of bytes>", EX idempotency_ttl_s
  *   dp:key:<sha256(api key)>        hash {tenant, scopes, name, created_at}
  * Record fields: tenant status created_at started_at finished_at attempts name type size sha256

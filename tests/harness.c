@@ -1,0 +1,502 @@
+/* harness.c -- the end-to-end stack and HTTP helpers (see harness.h). */
+#include <arpa/inet.h>
+#include <curl/curl.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include "harness.h"
+
+static void msleep(long ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+int harness_free_port(void)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = 0};
+    socklen_t len = sizeof sa;
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof sa) != 0 ||
+        getsockname(fd, (struct sockaddr *)&sa, &len) != 0) {
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    close(fd);
+    return ntohs(sa.sin_port);
+}
+
+static void env_add(struct stack *s, const char *fmt, ...)
+{
+    char buf[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    if (s->nenv < (int)(sizeof s->env / sizeof s->env[0]) - 1)
+        s->env[s->nenv++] = strdup(buf);
+    s->env[s->nenv] = NULL;
+}
+
+/* fork+exec with the stack's environment added to ours; output to dir/logname. */
+static pid_t spawn(struct stack *s, const char *logname, char *const argv[])
+{
+    char log[256];
+    snprintf(log, sizeof log, "%s/%s", s->dir, logname);
+    pid_t parent = getpid();
+    pid_t pid = fork();
+    if (pid != 0)
+        return pid;
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent)
+        _exit(127);
+    int fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644);
+    if (fd >= 0) {
+        dup2(fd, 1);
+        dup2(fd, 2);
+        close(fd);
+    }
+    for (int i = 0; i < s->nenv; i++)
+        putenv(s->env[i]);
+    execvp(argv[0], argv);
+    _exit(127);
+}
+
+void stack_kill(pid_t *pid, int sig)
+{
+    if (*pid <= 0)
+        return;
+    kill(*pid, sig);
+    int st;
+    for (int i = 0; i < 300; i++) { /* up to 30 s, then SIGKILL */
+        if (waitpid(*pid, &st, WNOHANG) != 0) {
+            *pid = 0;
+            return;
+        }
+        msleep(100);
+    }
+    kill(*pid, SIGKILL);
+    waitpid(*pid, &st, 0);
+    *pid = 0;
+}
+
+static int tcp_ready(int port)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    int ok = connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0;
+    close(fd);
+    return ok;
+}
+
+static int wait_port(int port, int timeout_ms)
+{
+    for (int t = 0; t < timeout_ms; t += 50) {
+        if (tcp_ready(port))
+            return 0;
+        msleep(50);
+    }
+    return -1;
+}
+
+int stack_start_redis(struct stack *s)
+{
+    char port[16], dir[160];
+    snprintf(port, sizeof port, "%d", s->redis_port);
+    snprintf(dir, sizeof dir, "%s/redis", s->dir);
+    mkdir(dir, 0755);
+    char *argv[] = {"redis-server", "--bind", "127.0.0.1", "--port", port, "--dir", dir,
+                    "--daemonize", "no", "--appendonly", "yes", "--appendfsync", s->appendfsync,
+                    "--save", "", "--maxmemory-policy", "noeviction", NULL};
+    s->redis = spawn(s, "redis.log", argv);
+    return wait_port(s->redis_port, 10000);
+}
+
+int stack_start_api(struct stack *s, int i)
+{
+    char bin[600], port[32], log[32];
+    snprintf(bin, sizeof bin, "%s/docproc-api", s->bin);
+    snprintf(port, sizeof port, "--api_port=%d", s->api_ports[i]);
+    snprintf(log, sizeof log, "api-%d.log", i);
+    char *argv[] = {bin, port, NULL};
+    s->api[i] = spawn(s, log, argv);
+    return wait_port(s->api_ports[i], 10000);
+}
+
+int stack_start_worker(struct stack *s, int n, const char *const *extra_args)
+{
+    char bin[600], j[16];
+    char *argv[16] = {bin, "-j", j};
+    int k = 3;
+    snprintf(bin, sizeof bin, "%s/docproc-worker", s->bin);
+    snprintf(j, sizeof j, "%d", n);
+    for (int i = 0; extra_args && extra_args[i] && k < 15; i++)
+        argv[k++] = (char *)extra_args[i];
+    argv[k] = NULL;
+    s->worker = spawn(s, "worker.log", argv);
+    return s->worker > 0 ? 0 : -1;
+}
+
+static int start_nginx(struct stack *s)
+{
+    char cmd[4096], conf[256];
+    int k;
+    snprintf(conf, sizeof conf, "%s/nginx/nginx.conf", s->dir);
+    k = snprintf(cmd, sizeof cmd,
+                 "mkdir -p %s/nginx/tmp && %s/nginx/gen-conf.sh %s/nginx 127.0.0.1 %d %s/web "
+                 "${DOCPROC_MAX_UPLOAD_BYTES:-52428800}",
+                 s->dir, s->src, s->dir, s->http_port, s->src);
+    for (int i = 0; i < s->n_api; i++)
+        k += snprintf(cmd + k, sizeof cmd - (size_t)k, " 127.0.0.1:%d", s->api_ports[i]);
+    snprintf(cmd + k, sizeof cmd - (size_t)k, " > %s", conf);
+    if (system(cmd) != 0)
+        return -1;
+    char prefix[160];
+    snprintf(prefix, sizeof prefix, "%s/nginx", s->dir);
+    char *argv[] = {"nginx", "-p", prefix, "-c", conf, "-e", "stderr", NULL};
+    s->nginx = spawn(s, "nginx.log", argv);
+    return wait_port(s->http_port, 10000);
+}
+
+int stack_run(struct stack *s, char *out, size_t outsz, const char *prog, ...)
+{
+    char bin[600];
+    char *argv[24];
+    int n = 0, pfd[2];
+    va_list ap;
+    snprintf(bin, sizeof bin, "%s/%s", s->bin, prog);
+    argv[n++] = bin;
+    va_start(ap, prog);
+    const char *a;
+    while ((a = va_arg(ap, const char *)) != NULL && n < 23)
+        argv[n++] = (char *)a;
+    va_end(ap);
+    argv[n] = NULL;
+    if (pipe(pfd) != 0)
+        return -1;
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(pfd[1], 1);
+        close(pfd[0]);
+        close(pfd[1]);
+        for (int i = 0; i < s->nenv; i++)
+            putenv(s->env[i]);
+        execv(bin, argv);
+        _exit(127);
+    }
+    close(pfd[1]);
+    size_t got = 0;
+    ssize_t r;
+    while (out && got + 1 < outsz && (r = read(pfd[0], out + got, outsz - 1 - got)) > 0)
+        got += (size_t)r;
+    if (out)
+        out[got] = '\0';
+    close(pfd[0]);
+    int st = 0;
+    waitpid(pid, &st, 0);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+int stack_start(struct stack *s, const struct stack_opts *o)
+{
+    static const struct stack_opts none = {0};
+    if (!o)
+        o = &none;
+    memset(s, 0, sizeof *s);
+    const char *bin = getenv("DOCPROC_BIN_DIR"), *src = getenv("DOCPROC_SRC_DIR");
+    snprintf(s->bin, sizeof s->bin, "%s", bin ? bin : "build");
+    snprintf(s->src, sizeof s->src, "%s", src ? src : ".");
+    snprintf(s->appendfsync, sizeof s->appendfsync, "%s", o->appendfsync ? o->appendfsync : "everysec");
+    snprintf(s->dir, sizeof s->dir, "/tmp/docproc-e2e-XXXXXX");
+    if (!mkdtemp(s->dir))
+        return -1;
+    s->n_api = o->n_api > 0 ? o->n_api : 1;
+    s->redis_port = harness_free_port();
+    s->http_port = harness_free_port();
+    for (int i = 0; i < s->n_api; i++)
+        s->api_ports[i] = harness_free_port();
+    snprintf(s->base, sizeof s->base, "http://127.0.0.1:%d", s->http_port);
+    env_add(s, "DOCPROC_REDIS_PORT=%d", s->redis_port);
+    env_add(s, "DOCPROC_REDIS_HOST=127.0.0.1");
+    env_add(s, "DOCPROC_LISTEN_ADDR=127.0.0.1");
+    env_add(s, "DOCPROC_LOG_LEVEL=debug");
+    env_add(s, "OMP_THREAD_LIMIT=1");
+    for (int i = 0; o->env && o->env[i]; i++)
+        env_add(s, "%s", o->env[i]);
+    if (stack_start_redis(s))
+        goto fail;
+    for (int i = 0; i < s->n_api; i++)
+        if (stack_start_api(s, i))
+            goto fail;
+    if (start_nginx(s))
+        goto fail;
+    int workers = o->workers ? o->workers : 1;
+    if (o->workers >= 0 && workers > 0 && stack_start_worker(s, workers, NULL))
+        goto fail;
+    char out[128];
+    if (stack_run(s, out, sizeof out, "docproc-admin", "key", "create", "--tenant", "alpha",
+                  NULL) != 0)
+        goto fail;
+    snprintf(s->key, sizeof s->key, "%.*s", (int)strcspn(out, "\n"), out);
+    if (stack_run(s, out, sizeof out, "docproc-admin", "key", "create", "--tenant", "beta",
+                  NULL) != 0)
+        goto fail;
+    snprintf(s->key2, sizeof s->key2, "%.*s", (int)strcspn(out, "\n"), out);
+    return 0;
+fail:
+    fprintf(stderr, "harness: stack did not start; logs in %s\n", s->dir);
+    stack_stop(s);
+    return -1;
+}
+
+void stack_stop(struct stack *s)
+{
+    stack_kill(&s->worker, SIGTERM);
+    stack_kill(&s->nginx, SIGTERM);
+    for (int i = 0; i < s->n_api; i++)
+        stack_kill(&s->api[i], SIGTERM);
+    stack_kill(&s->redis, SIGTERM);
+    for (int i = 0; i < s->nenv; i++)
+        free(s->env[i]);
+    s->nenv = 0;
+    if (s->dir[0] && !getenv("DOCPROC_KEEP_TEST_DIRS")) {
+        char cmd[256];
+        snprintf(cmd, sizeof cmd, "rm -rf %s", s->dir);
+        if (system(cmd) != 0)
+            fprintf(stderr, "harness: could not remove %s\n", s->dir);
+    }
+}
+
+int stack_worker_children(const struct stack *s, pid_t *out, int max)
+{
+    char path[64], buf[512];
+    int n = 0;
+    DIR *d = opendir("/proc");
+    struct dirent *e;
+    while (d && (e = readdir(d)) != NULL && n < max) {
+        pid_t pid = (pid_t)strtol(e->d_name, NULL, 10);
+        if (pid <= 0)
+            continue;
+        snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+        FILE *f = fopen(path, "r");
+        if (!f)
+            continue;
+        size_t got = fread(buf, 1, sizeof buf - 1, f);
+        fclose(f);
+        buf[got] = '\0';
+        const char *rp = strrchr(buf, ')');
+        int ppid = 0;
+        char state;
+        if (rp && sscanf(rp + 2, "%c %d", &state, &ppid) == 2 && ppid == s->worker &&
+            state != 'Z')
+            out[n++] = pid;
+    }
+    if (d)
+        closedir(d);
+    return n;
+}
+
+/* ---- HTTP ---- */
+
+struct buf {
+    char *p;
+    size_t len;
+};
+
+static size_t on_data(char *ptr, size_t size, size_t nmemb, void *ud)
+{
+    struct buf *b = ud;
+    size_t n = size * nmemb;
+    char *np = realloc(b->p, b->len + n + 1);
+    if (!np)
+        return 0;
+    memcpy(np + b->len, ptr, n);
+    b->p = np;
+    b->len += n;
+    b->p[b->len] = '\0';
+    return n;
+}
+
+static int perform(CURL *c, const char *key, const char *const *headers, struct http_resp *out)
+{
+    struct buf body = {0}, hdr = {0};
+    struct curl_slist *hl = NULL;
+    char auth[128];
+    if (key) {
+        snprintf(auth, sizeof auth, "Authorization: Bearer %s", key);
+        hl = curl_slist_append(hl, auth);
+    }
+    for (int i = 0; headers && headers[i]; i++)
+        hl = curl_slist_append(hl, headers[i]);
+    hl = curl_slist_append(hl, "Expect:");
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, hl);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &body);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_data);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, &hdr);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, 120L);
+    curl_easy_setopt(c, CURLOPT_NOPROXY, "*");
+    CURLcode rc = curl_easy_perform(c);
+    memset(out, 0, sizeof *out);
+    if (rc == CURLE_OK)
+        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &out->status);
+    out->body = body.p ? body.p : strdup("");
+    out->len = body.len;
+    out->headers = hdr.p ? hdr.p : strdup("");
+    curl_slist_free_all(hl);
+    return rc == CURLE_OK ? 0 : -1;
+}
+
+int http_req(const char *method, const char *url, const char *key, const char *const *headers,
+             const void *body, size_t len, struct http_resp *out)
+{
+    CURL *c = curl_easy_init();
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+    if (body) {
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+    }
+    if (strcmp(method, "HEAD") == 0)
+        curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+    int rc = perform(c, key, headers, out);
+    curl_easy_cleanup(c);
+    return rc;
+}
+
+int http_multipart(const char *url, const char *key, const void *file, size_t len,
+                   const char *filename, const char *const *fields, struct http_resp *out)
+{
+    CURL *c = curl_easy_init();
+    curl_mime *m = curl_mime_init(c);
+    curl_mimepart *p = curl_mime_addpart(m);
+    curl_mime_name(p, "file");
+    curl_mime_data(p, file, len);
+    curl_mime_filename(p, filename);
+    curl_mime_type(p, "application/octet-stream");
+    for (int i = 0; fields && fields[i] && fields[i + 1]; i += 2) {
+        p = curl_mime_addpart(m);
+        curl_mime_name(p, fields[i]);
+        curl_mime_data(p, fields[i + 1], CURL_ZERO_TERMINATED);
+    }
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_MIMEPOST, m);
+    int rc = perform(c, key, NULL, out);
+    curl_mime_free(m);
+    curl_easy_cleanup(c);
+    return rc;
+}
+
+void http_resp_free(struct http_resp *r)
+{
+    free(r->body);
+    free(r->headers);
+    memset(r, 0, sizeof *r);
+}
+
+const char *http_header(const struct http_resp *r, const char *name, char *buf, size_t bufsz)
+{
+    size_t n = strlen(name);
+    for (const char *l = r->headers; l && *l;) {
+        const char *e = strchr(l, '\n');
+        size_t ll = e ? (size_t)(e - l) : strlen(l);
+        if (ll > n && strncasecmp(l, name, n) == 0 && l[n] == ':') {
+            const char *v = l + n + 1;
+            while (*v == ' ')
+                v++;
+            size_t vl = (size_t)(l + ll - v);
+            while (vl && (v[vl - 1] == '\r' || v[vl - 1] == ' '))
+                vl--;
+            snprintf(buf, bufsz, "%.*s", (int)vl, v);
+            return buf;
+        }
+        l = e ? e + 1 : l + ll;
+    }
+    return NULL;
+}
+
+cJSON *http_json(const struct http_resp *r)
+{
+    return r->body ? cJSON_ParseWithLength(r->body, r->len) : NULL;
+}
+
+long stack_upload(struct stack *s, const char *key, const void *buf, size_t len, const char *query,
+                  char *id)
+{
+    char url[512];
+    struct http_resp r;
+    snprintf(url, sizeof url, "%s/v1/documents%s%s", s->base, query ? "?" : "",
+             query ? query : "");
+    const char *hdr[] = {"Content-Type: application/octet-stream", NULL};
+    if (http_req("POST", url, key, hdr, buf, len, &r) != 0)
+        return -1;
+    cJSON *j = http_json(&r);
+    snprintf(id, 64, "%s", json_str(j, "id"));
+    cJSON_Delete(j);
+    long st = r.status;
+    http_resp_free(&r);
+    return st;
+}
+
+cJSON *stack_wait_doc(struct stack *s, const char *key, const char *id, int timeout_ms)
+{
+    char url[256];
+    snprintf(url, sizeof url, "%s/v1/documents/%s", s->base, id);
+    for (int t = 0; t <= timeout_ms; t += 100) {
+        struct http_resp r;
+        if (http_req("GET", url, key, NULL, NULL, 0, &r) == 0 && r.status == 200) {
+            cJSON *j = http_json(&r);
+            const char *st = json_str(j, "status");
+            if (strcmp(st, "done") == 0 || strcmp(st, "failed") == 0) {
+                http_resp_free(&r);
+                return j;
+            }
+            cJSON_Delete(j);
+        }
+        http_resp_free(&r);
+        msleep(100);
+    }
+    return NULL;
+}
+
+static const cJSON *json_at(const cJSON *o, const char *path)
+{
+    char part[64];
+    while (o && *path) {
+        size_t n = strcspn(path, ".");
+        snprintf(part, sizeof part, "%.*s", (int)n, path);
+        o = cJSON_GetObjectItem(o, part);
+        path += n;
+        if (*path == '.')
+            path++;
+    }
+    return o;
+}
+
+const char *json_str(const cJSON *o, const char *path)
+{
+    const char *v = cJSON_GetStringValue(json_at(o, path));
+    return v ? v : "";
+}
+
+double json_num(const cJSON *o, const char *path)
+{
+    const cJSON *v = json_at(o, path);
+    return cJSON_IsNumber(v) ? v->valuedouble : -1;
+}

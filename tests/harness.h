@@ -1,0 +1,78 @@
+/* harness.h -- end-to-end test stack: a throwaway redis-server, nginx, docproc-api processes and
+ * docproc-worker in a temp dir on free loopback ports, plus libcurl helpers to drive them.
+ * Binaries come from $DOCPROC_BIN_DIR, sources (nginx/gen-conf.sh, web/) from $DOCPROC_SRC_DIR.
+ * Every child gets PR_SET_PDEATHSIG so nothing outlives the test runner. */
+#ifndef DP_HARNESS_H
+#define DP_HARNESS_H
+#include <cjson/cJSON.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#define STACK_MAX_API 4
+
+struct stack_opts {
+    int n_api;              /* API processes (default 1) */
+    int workers;            /* worker processes under one supervisor (default 1; 0 = none) */
+    const char *const *env; /* extra "DOCPROC_X=v" for every program, NULL-terminated */
+    const char *appendfsync; /* redis AOF policy (default "everysec") */
+};
+
+struct stack {
+    char dir[128];
+    char bin[512], src[512];
+    int redis_port, http_port, api_ports[STACK_MAX_API], n_api;
+    pid_t redis, nginx, api[STACK_MAX_API], worker;
+    char key[64];  /* tenant "alpha", all scopes */
+    char key2[64]; /* tenant "beta" */
+    char base[64]; /* http://127.0.0.1:<nginx port> */
+    char appendfsync[16];
+    char *env[48]; /* environment of every child (owned) */
+    int nenv;
+};
+
+int harness_free_port(void);
+
+/* Starts everything and creates the two API keys; 0 on success (then stack_stop is owed). */
+int stack_start(struct stack *s, const struct stack_opts *o);
+void stack_stop(struct stack *s);
+
+/* Pieces, for fault-injection tests that restart them. */
+int stack_start_redis(struct stack *s);    /* same port and dir: the AOF is replayed */
+int stack_start_api(struct stack *s, int i);
+int stack_start_worker(struct stack *s, int n, const char *const *extra_args);
+/* Sends sig to *pid and reaps it; *pid = 0. */
+void stack_kill(pid_t *pid, int sig);
+/* Runs a program from the bin dir with the stack's environment, stdout into out. Exit status. */
+int stack_run(struct stack *s, char *out, size_t outsz, const char *prog, ...);
+/* Children of the worker supervisor (for SIGKILLing one). Returns how many were found. */
+int stack_worker_children(const struct stack *s, pid_t *out, int max);
+
+/* ---- HTTP ---- */
+struct http_resp {
+    long status;
+    char *body;
+    size_t len;
+    char *headers;
+};
+/* One request. headers: NULL-terminated "Name: value" list or NULL. 0 when a response came. */
+int http_req(const char *method, const char *url, const char *key, const char *const *headers,
+             const void *body, size_t len, struct http_resp *out);
+/* multipart/form-data upload: file under field "file", then NULL-terminated name,value pairs. */
+int http_multipart(const char *url, const char *key, const void *file, size_t len,
+                   const char *filename, const char *const *fields, struct http_resp *out);
+void http_resp_free(struct http_resp *r);
+/* Header value (case-insensitive name) copied into buf, or NULL. */
+const char *http_header(const struct http_resp *r, const char *name, char *buf, size_t bufsz);
+/* Parsed body (caller frees) or NULL. */
+cJSON *http_json(const struct http_resp *r);
+
+/* Uploads bytes through nginx as a raw body; returns the new id in id (64 bytes) and the status. */
+long stack_upload(struct stack *s, const char *key, const void *buf, size_t len, const char *query,
+                  char *id);
+/* Polls the document until done/failed or timeout_ms; returns its JSON (caller frees) or NULL. */
+cJSON *stack_wait_doc(struct stack *s, const char *key, const char *id, int timeout_ms);
+/* Reads a string at path "a.b" of a JSON object ("" if absent). */
+const char *json_str(const cJSON *o, const char *path);
+double json_num(const cJSON *o, const char *path);
+
+#endif
