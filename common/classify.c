@@ -7,7 +7,7 @@
 #include <string.h>
 #include "classify_int.h"
 
-#define CV_LOO_MAX   25   /* up to this many examples: leave-one-out, else 5 folds */
+#define CV_LOO_MAX   25 /* up to this many examples: leave-one-out, else 5 folds */
 #define CV_FOLDS     5
 #define LABEL_SMOOTH 0.1  /* target smoothing when fitting the temperature: caps confidence */
 #define T_DEFAULT    0.05 /* temperature when cross-validation was impossible */
@@ -18,15 +18,15 @@
 struct classify_opts classify_opts_default(void)
 {
     struct classify_opts o = {
-        .hash_bits = 18, .alpha = 0.01, .threshold = 0.5, .min_coverage = 0.25, .min_words = 5};
+        .hash_bits = 18, .alpha = 0.01, .threshold = 0.5, .min_coverage = 0.2, .min_words = 5};
     return o;
 }
 
 int classify_opts_ok(const struct classify_opts *o)
 {
     return o->hash_bits >= 10 && o->hash_bits <= 24 && o->alpha > 0 && o->alpha <= 100 &&
-           o->threshold >= 0 && o->threshold <= 1 && o->min_coverage >= 0 &&
-           o->min_coverage <= 1 && o->min_words <= 100000;
+           o->threshold >= 0 && o->threshold <= 1 && o->min_coverage >= 0 && o->min_coverage <= 1 &&
+           o->min_words <= 100000;
 }
 
 struct classifier *classifier_new_opts(const struct classify_opts *opts)
@@ -152,11 +152,11 @@ size_t classifier_examples(const struct classifier *c)
  * that a cross-validation fold can subtract its held-out examples exactly. */
 struct train {
     size_t k, nfeat, nex;
-    uint32_t *feat;   /* sorted union of the examples' buckets */
-    uint32_t *pos;    /* per example nonzero: index into feat; example i starts at off[i] */
-    size_t *off;      /* nex + 1 offsets into pos */
-    double *count;    /* nfeat * k */
-    int *df;          /* nfeat: examples containing the feature */
+    uint32_t *feat; /* sorted union of the examples' buckets */
+    uint32_t *pos;  /* per example nonzero: index into feat; example i starts at off[i] */
+    size_t *off;    /* nex + 1 offsets into pos */
+    double *count;  /* nfeat * k */
+    int *df;        /* nfeat: examples containing the feature */
     double mass[CLASSIFY_MAX_CLASSES];
     size_t ndocs[CLASSIFY_MAX_CLASSES];
 };
@@ -249,12 +249,13 @@ static void train_apply(struct train *t, const struct classifier *c, size_t i, i
 }
 
 /* Normalised NB scores of held-out example i against the current table (classes without
- * training documents get -INFINITY). Returns the known share of its feature mass. */
-static double train_score(const struct train *t, const struct classifier *c, size_t i,
-                          size_t seen, double *score)
+ * training documents get -INFINITY). Returns its word coverage: the share of its word
+ * unigram mass that the table has seen. */
+static double train_score(const struct train *t, const struct classifier *c, size_t i, size_t seen,
+                          double *score)
 {
     const struct classify_example *e = &c->ex[i];
-    double alpha = c->opts.alpha, lden[CLASSIFY_MAX_CLASSES], known = 0, all = 0;
+    double alpha = c->opts.alpha, lden[CLASSIFY_MAX_CLASSES], known = 0, wall = 0, wknown = 0;
     for (size_t k = 0; k < t->k; k++) {
         lden[k] = log(fmax(t->mass[k], 0) + alpha * (double)(seen ? seen : 1));
         score[k] = 0;
@@ -262,16 +263,18 @@ static double train_score(const struct train *t, const struct classifier *c, siz
     for (size_t j = 0; j < e->vec.n; j++) {
         uint32_t p = t->pos[t->off[i] + j];
         double x = e->vec.val[j];
-        all += x;
+        int word = (e->vec.grp[j] & CLASSIFY_GRP_WORD) != 0;
+        wall += word ? x : 0;
         if (t->df[p] <= 0)
             continue; /* unseen in this fold's training part */
         known += x;
+        wknown += word ? x : 0;
         for (size_t k = 0; k < t->k; k++)
             score[k] += x * (log(fmax(t->count[p * t->k + k], 0) + alpha) - lden[k]);
     }
     for (size_t k = 0; k < t->k; k++)
         score[k] = t->ndocs[k] == 0 ? -INFINITY : (known > 0 ? score[k] / known : 0);
-    return all > 0 ? known / all : 0;
+    return wall > 0 ? wknown / wall : 0;
 }
 
 /* Softmax of score / temp into prob; returns the index of the top class. */
@@ -300,7 +303,8 @@ static double fit_temperature(const double *scores, const int *truth, size_t n, 
         for (size_t i = 0; i < n; i++) {
             softmax(scores + i * k, k, temp, prob);
             for (size_t j = 0; j < k; j++) {
-                double target = LABEL_SMOOTH / (double)k + ((int)j == truth[i] ? 1 - LABEL_SMOOTH : 0);
+                double target =
+                    LABEL_SMOOTH / (double)k + ((int)j == truth[i] ? 1 - LABEL_SMOOTH : 0);
                 loss -= target * log(fmax(prob[j], 1e-12));
             }
         }
@@ -494,7 +498,8 @@ dp_err classifier_predict(const struct classifier *c, const char *text, size_t l
 {
     const struct classify_model *m = &c->model;
     struct classify_vec v;
-    double score[CLASSIFY_MAX_CLASSES] = {0}, prob[CLASSIFY_MAX_CLASSES], known = 0, all = 0;
+    double score[CLASSIFY_MAX_CLASSES] = {0}, prob[CLASSIFY_MAX_CLASSES], known = 0;
+    double wall = 0, wknown = 0; /* word-unigram mass: all, and seen by the model */
 
     memset(out, 0, sizeof(*out));
     set_label(out->label, CLASSIFY_UNKNOWN);
@@ -506,16 +511,19 @@ dp_err classifier_predict(const struct classifier *c, const char *text, size_t l
     if (err)
         return err;
     for (size_t j = 0; j < v.n; j++) {
-        all += v.val[j];
+        int word = (v.grp[j] & CLASSIFY_GRP_WORD) != 0;
+        wall += word ? v.val[j] : 0;
         size_t p = find_u32(m->feat, m->nfeat, v.idx[j]);
         if (p == (size_t)-1)
             continue;
         known += v.val[j];
+        wknown += word ? v.val[j] : 0;
         for (size_t k = 0; k < m->nclasses; k++)
-            score[k] += v.val[j] * (log((double)m->count[p * m->nclasses + k] + c->opts.alpha) - lden[k]);
+            score[k] +=
+                v.val[j] * (log((double)m->count[p * m->nclasses + k] + c->opts.alpha) - lden[k]);
     }
     classify_vec_cleanup(&v);
-    out->coverage = all > 0 ? known / all : 0;
+    out->coverage = wall > 0 ? wknown / wall : 0;
     for (size_t k = 0; k < m->nclasses; k++)
         score[k] = known > 0 ? score[k] / known : 0;
     if (m->nclasses > 0) {

@@ -30,10 +30,10 @@
 #include "err.h"
 #include "page.h"
 
-#define CLASSIFY_LABEL_MAX    64      /* bytes per label incl. NUL: 1..63 of [A-Za-z0-9_.-] */
-#define CLASSIFY_MAX_CLASSES  64      /* classes per model */
-#define CLASSIFY_MAX_EXAMPLES 20000   /* examples held for training */
-#define CLASSIFY_MAX_TEXT     262144  /* bytes of text read per document; the rest is ignored */
+#define CLASSIFY_LABEL_MAX    64          /* bytes per label incl. NUL: 1..63 of [A-Za-z0-9_.-] */
+#define CLASSIFY_MAX_CLASSES  64          /* classes per model */
+#define CLASSIFY_MAX_EXAMPLES 20000       /* examples held for training */
+#define CLASSIFY_MAX_TEXT     262144      /* bytes of text read per document; the rest is ignored */
 #define CLASSIFY_MAX_MODEL    (64u << 20) /* largest serialised model accepted by load */
 #define CLASSIFY_UNKNOWN      "unknown"   /* the label for "not sure"; reserved */
 
@@ -44,8 +44,8 @@ struct classify_opts {
     unsigned hash_bits;  /* feature buckets = 2^hash_bits; 10..24, default 18 */
     double alpha;        /* Lidstone smoothing added to every (class, feature) count; > 0 */
     double threshold;    /* below this confidence (0..1) the label is "unknown"; default 0.5 */
-    double min_coverage; /* below this share of the document's feature mass that the model
-                            has seen, the label is "unknown"; 0..1, default 0.25 */
+    double min_coverage; /* below this share of the document's (damped, normalised) word
+                            mass that the model has seen, the label is "unknown"; 0..1 */
     unsigned min_words;  /* fewer words than this: "unknown"; default 5 */
 };
 
@@ -54,7 +54,7 @@ enum classify_why {
     CLASSIFY_OK = 0,       /* label is the top class */
     CLASSIFY_LOW_CONF,     /* confidence below the threshold */
     CLASSIFY_TOO_SHORT,    /* fewer than min_words words (or no text) */
-    CLASSIFY_LOW_COVERAGE, /* the text is mostly features the model never saw */
+    CLASSIFY_LOW_COVERAGE, /* the text is mostly words the model never saw */
     CLASSIFY_UNTRAINED     /* the model has fewer than two trained classes */
 };
 
@@ -69,7 +69,7 @@ struct classify_result {
     char label[CLASSIFY_LABEL_MAX]; /* the top class, or "unknown" */
     char best[CLASSIFY_LABEL_MAX];  /* the top class even when label is "unknown"; "" if none */
     double confidence;              /* calibrated probability of `best`, 0..1 */
-    double coverage;                /* share of the document's feature mass the model knows */
+    double coverage;                /* share of the document's word mass the model knows */
     size_t nwords;                  /* words (tokens) read from the text */
     enum classify_why why;          /* reason for `label` */
     uint32_t model_version;         /* classifier_version() of the model that answered */

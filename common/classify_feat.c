@@ -8,7 +8,7 @@
 /* Feature groups. Each group's vector is L2-normalised and scaled by its weight, so that
  * e.g. the many character n-grams do not drown the words, and long documents count as
  * much as short ones. */
-enum { G_WORD, G_BIGRAM, G_CHAR, G_LAYOUT, G_COUNT };
+enum { G_WORD, G_BIGRAM, G_CHAR, G_LAYOUT, G_COUNT }; /* G_WORD must stay 0: see classify_int.h */
 static const double group_weight[G_COUNT] = {1.0, 0.6, 1.0, 0.4};
 
 #define TOK_MAX 32 /* bytes of a normalised token kept; longer tokens are cut */
@@ -23,12 +23,12 @@ struct occ {
 
 /* Per-document counters for the layout tokens. */
 struct layout {
-    size_t nwords, ndigit;              /* tokens; tokens with a digit */
-    size_t nlines, namount, ncolon;     /* non-empty lines; ending in an amount; in ':' */
-    size_t line_words;                  /* tokens on the current line */
-    int last_amount, prev_amount;       /* last / second-last token of the line is an amount */
-    int last_short_alpha;               /* last token is 1..3 letters (a currency code) */
-    unsigned char last_char;            /* last non-blank byte of the line */
+    size_t nwords, ndigit;          /* tokens; tokens with a digit */
+    size_t nlines, namount, ncolon; /* non-empty lines; ending in an amount; in ':' */
+    size_t line_words;              /* tokens on the current line */
+    int last_amount, prev_amount;   /* last / second-last token of the line is an amount */
+    int last_short_alpha;           /* last token is 1..3 letters (a currency code) */
+    unsigned char last_char;        /* last non-blank byte of the line */
 };
 
 /* ---- hashing ---- */
@@ -236,8 +236,8 @@ static void emit_layout(struct occ *o, const struct layout *l, const struct dp_d
     static const char *const col_n[] = {"__layout_colonlines_low", "__layout_colonlines_mid",
                                         "__layout_colonlines_high"};
     static const double col_c[] = {0.05, 0.2};
-    static const char *const pg_n[] = {"__layout_pages_1", "__layout_pages_2",
-                                       "__layout_pages_few", "__layout_pages_many"};
+    static const char *const pg_n[] = {"__layout_pages_1", "__layout_pages_2", "__layout_pages_few",
+                                       "__layout_pages_many"};
     static const double pg_c[] = {2, 3, 6};
     static const char *const wpp_n[] = {"__layout_pagewords_sparse", "__layout_pagewords_low",
                                         "__layout_pagewords_mid", "__layout_pagewords_dense"};
@@ -294,25 +294,29 @@ static dp_err build_vec(struct occ *o, struct classify_vec *out)
         float w = (float)(group_weight[g] * tf[i] / sqrt(sumsq[g]));
         uint32_t wbits;
         memcpy(&wbits, &w, sizeof(wbits));
-        o->v[i] = ((o->v[i] & 0xffffffffULL) << 32) | wbits;
+        o->v[i] = ((o->v[i] & 0xffffffffULL) << 34) | ((uint64_t)g << 32) | wbits;
     }
     free(tf);
     qsort(o->v, nu, sizeof(*o->v), cmp_u64);
     out->idx = malloc((nu ? nu : 1) * sizeof(*out->idx));
     out->val = malloc((nu ? nu : 1) * sizeof(*out->val));
-    if (!out->idx || !out->val) {
+    out->grp = malloc(nu ? nu : 1);
+    if (!out->idx || !out->val || !out->grp) {
         classify_vec_cleanup(out);
         return DP_ENOMEM;
     }
     out->n = 0;
     for (size_t i = 0; i < nu; i++) {
-        uint32_t b = (uint32_t)(o->v[i] >> 32), wbits = (uint32_t)o->v[i];
+        uint32_t b = (uint32_t)(o->v[i] >> 34), wbits = (uint32_t)o->v[i];
+        unsigned char g = (unsigned char)(1u << ((o->v[i] >> 32) & 3));
         float w;
         memcpy(&w, &wbits, sizeof(w));
         if (out->n > 0 && out->idx[out->n - 1] == b) {
             out->val[out->n - 1] += w;
+            out->grp[out->n - 1] |= g;
         } else {
             out->idx[out->n] = b;
+            out->grp[out->n] = g;
             out->val[out->n++] = w;
         }
     }
@@ -378,7 +382,9 @@ void classify_vec_cleanup(struct classify_vec *v)
         return;
     free(v->idx);
     free(v->val);
+    free(v->grp);
     v->idx = NULL;
     v->val = NULL;
+    v->grp = NULL;
     v->n = 0;
 }

@@ -8,10 +8,14 @@
 
 #define CLASSIFY_MAX_CELLS (1u << 24) /* features x classes of a model table */
 
+#define CLASSIFY_GRP_WORD 1u /* grp bit of word-unigram features */
+
 /* A document as hashed features: sorted, unique bucket ids with positive weights. */
 struct classify_vec {
-    uint32_t *idx; /* owned, n entries, strictly increasing, < 2^hash_bits */
-    float *val;    /* owned, n entries, > 0 */
+    uint32_t *idx;      /* owned, n entries, strictly increasing, < 2^hash_bits */
+    float *val;         /* owned, n entries, > 0 */
+    unsigned char *grp; /* owned, n entries: bit mask of the feature groups that hashed here;
+                           CLASSIFY_GRP_WORD marks word unigrams */
     size_t n;
 };
 
@@ -23,23 +27,23 @@ struct classify_example {
 
 /* The trained model: a dense (feature x class) table over the features seen in training. */
 struct classify_model {
-    size_t nclasses;  /* classes in the model (a prefix of classifier.labels) */
-    size_t nfeat;     /* features seen in training */
-    uint32_t *feat;   /* owned, nfeat sorted bucket ids */
-    float *count;     /* owned, nfeat * nclasses: summed feature weights per class */
-    double *mass;     /* owned, nclasses: total weight per class (sum of its counts) */
+    size_t nclasses; /* classes in the model (a prefix of classifier.labels) */
+    size_t nfeat;    /* features seen in training */
+    uint32_t *feat;  /* owned, nfeat sorted bucket ids */
+    float *count;    /* owned, nfeat * nclasses: summed feature weights per class */
+    double *mass;    /* owned, nclasses: total weight per class (sum of its counts) */
     double temperature;
 };
 
 struct classifier {
     struct classify_opts opts;
     uint32_t version;
-    size_t nlabels;                                    /* labels known (examples or model) */
+    size_t nlabels; /* labels known (examples or model) */
     char labels[CLASSIFY_MAX_CLASSES][CLASSIFY_LABEL_MAX];
-    struct classify_example *ex;                       /* owned array */
+    struct classify_example *ex; /* owned array */
     size_t nex, cap_ex;
-    struct classify_model model;                       /* empty until trained or loaded */
-    struct classify_stats stats;                       /* of the current model */
+    struct classify_model model; /* empty until trained or loaded */
+    struct classify_stats stats; /* of the current model */
 };
 
 /* ---- features (classify_feat.c) ---- */
