@@ -272,7 +272,8 @@ static int cmp_u64(const void *a, const void *b)
  * groups that hashed to the same bucket. */
 static dp_err build_vec(struct occ *o, struct classify_vec *out)
 {
-    qsort(o->v, o->n, sizeof(*o->v), cmp_u64);
+    if (o->n > 0)
+        qsort(o->v, o->n, sizeof(*o->v), cmp_u64);
     double sumsq[G_COUNT] = {0};
     size_t nu = 0; /* unique (group, bucket) pairs, compacted to the front with their tf */
     float *tf = malloc((o->n ? o->n : 1) * sizeof(*tf));
@@ -297,7 +298,8 @@ static dp_err build_vec(struct occ *o, struct classify_vec *out)
         o->v[i] = ((o->v[i] & 0xffffffffULL) << 34) | ((uint64_t)g << 32) | wbits;
     }
     free(tf);
-    qsort(o->v, nu, sizeof(*o->v), cmp_u64);
+    if (nu > 0)
+        qsort(o->v, nu, sizeof(*o->v), cmp_u64);
     out->idx = malloc((nu ? nu : 1) * sizeof(*out->idx));
     out->val = malloc((nu ? nu : 1) * sizeof(*out->val));
     out->grp = malloc(nu ? nu : 1);
