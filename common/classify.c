@@ -91,7 +91,7 @@ static dp_err add_vec(struct classifier *c, const char *label, struct classify_v
     size_t len = label ? strnlen(label, CLASSIFY_LABEL_MAX) : 0;
     if (!classify_label_ok(label, len))
         return DP_EINVAL;
-    if (c->nex >= CLASSIFY_MAX_EXAMPLES)
+    if (c->nex >= CLASSIFY_MAX_EXAMPLES || v->n > CLASSIFY_MAX_EX_FEATS - c->nfeats)
         return DP_ETOOBIG;
     size_t k = 0;
     while (k < c->nlabels && strcmp(c->labels[k], label) != 0)
@@ -108,6 +108,7 @@ static dp_err add_vec(struct classifier *c, const char *label, struct classify_v
     }
     if (k == c->nlabels)
         memcpy(c->labels[c->nlabels++], label, len + 1);
+    c->nfeats += v->n;
     c->ex[c->nex].cls = (int)k;
     c->ex[c->nex++].vec = *v; /* ownership moves into the example */
     memset(v, 0, sizeof(*v));

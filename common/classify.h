@@ -111,7 +111,8 @@ void classifier_free(struct classifier *c);
 /* Adds a training example: the document's text (len bytes, need not be NUL-terminated; at
  * most CLASSIFY_MAX_TEXT are read) under `label`. Only its hashed features are kept, not the
  * text. It takes effect at the next classifier_train(). DP_EINVAL for a bad or reserved label,
- * DP_ETOOBIG past CLASSIFY_MAX_EXAMPLES or CLASSIFY_MAX_CLASSES. */
+ * DP_ETOOBIG past CLASSIFY_MAX_EXAMPLES, CLASSIFY_MAX_CLASSES or ~32M stored features
+ * (about 300 MB) over all examples. */
 dp_err classifier_add_text(struct classifier *c, const char *label, const char *text, size_t len);
 /* Same from a read document: page texts joined, plus page-layout features. */
 dp_err classifier_add_example(struct classifier *c, const char *label,

@@ -136,6 +136,20 @@ static const struct builtin_example builtin_examples[] = {
              "First aid kit complete  [ ]  [ ]  [ ]\nRemarks:\nCorrective action required "
              "by:\nInspector signature:"},
 
+    {"form", "CUSTOMER SURVEY\nPlease answer every question and return this form.\n1. How "
+             "did you hear about us?  [ ] Internet  [ ] Friend  [ ] Other\n2. Overall "
+             "satisfaction (1 = poor, 5 = excellent):  1  2  3  4  5\n3. Would you recommend "
+             "us?  Yes / No\nComments:\nAge group:  Under 25 / 25-44 / 45-64 / 65+\n"
+             "Optional: name and contact details"},
+    {"form", "PRODUCT SPECIFICATION SHEET\nProduct:  Code:\nIssued by:  Issue date:  "
+             "Revision:\nSupersedes:\nParameter  Target  Minimum  Maximum  Units\nLength\n"
+             "Weight\nMoisture content\nPacking:\nApproved by (quality):  Date:\n"
+             "Distribution list:"},
+    {"form", "TRANSMITTAL / APPROVAL SHEET\nDocument title:\nDocument no.:  Version:\n"
+             "Originator:  Ext.:\nReviewer 1:  Approve / Reject  Date:\nReviewer 2:  "
+             "Approve / Reject  Date:\nRemarks:\nReturn completed sheet to:\nDate "
+             "returned:"},
+
     /* ---- letters: correspondence with salutation and closing ---- */
     {"letter", "14 June 2023\nMr James Carter\n22 Elm Avenue\nBristol\nDear Mr Carter,\n"
                "Thank you for your letter of 2 June regarding the delay to your order. We are "

@@ -6,7 +6,8 @@
 #include <stdint.h>
 #include "classify.h"
 
-#define CLASSIFY_MAX_CELLS (1u << 24) /* features x classes of a model table */
+#define CLASSIFY_MAX_CELLS    (1u << 24) /* features x classes of a model table */
+#define CLASSIFY_MAX_EX_FEATS (1u << 25) /* features held over all examples (~9 bytes each) */
 
 #define CLASSIFY_GRP_WORD 1u /* grp bit of word-unigram features */
 
@@ -42,6 +43,7 @@ struct classifier {
     char labels[CLASSIFY_MAX_CLASSES][CLASSIFY_LABEL_MAX];
     struct classify_example *ex; /* owned array */
     size_t nex, cap_ex;
+    size_t nfeats;               /* sum of the examples' vec.n */
     struct classify_model model; /* empty until trained or loaded */
     struct classify_stats stats; /* of the current model */
 };
