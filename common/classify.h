@@ -42,10 +42,12 @@ struct classifier; /* opaque */
 /* Model parameters, fixed when the classifier is created (and stored with the model). */
 struct classify_opts {
     unsigned hash_bits;  /* feature buckets = 2^hash_bits; 10..24, default 18 */
-    double alpha;        /* Lidstone smoothing added to every (class, feature) count; > 0 */
+    double alpha;        /* Lidstone smoothing added to every (class, feature) count; > 0,
+                            default 0.01 (counts are per-document normalised weights) */
     double threshold;    /* below this confidence (0..1) the label is "unknown"; default 0.5 */
     double min_coverage; /* below this share of the document's (damped, normalised) word
-                            mass that the model has seen, the label is "unknown"; 0..1 */
+                            mass that the model has seen, the label is "unknown"; 0..1,
+                            default 0.2 */
     unsigned min_words;  /* fewer words than this: "unknown"; default 5 */
 };
 
