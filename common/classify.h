@@ -1,0 +1,161 @@
+/* classify.h -- document classifier: hashed text features, multinomial naive Bayes,
+ * cross-validated accuracy, calibrated confidence, compact (de)serialisation, and a
+ * built-in cold-start model (receipt, invoice, form, letter, other).
+ *
+ * Why naive Bayes and not logistic regression: a tenant labels tens of documents, not
+ * thousands. Multinomial NB is the better small-data learner for text (it converges with
+ * few examples, Ng & Jordan 2002), trains in one pass by summing counts (so training and
+ * exact k-fold cross-validation are instant: a fold is "all counts minus the held-out
+ * documents"), needs no learning rate, epochs or regularisation to tune, and its model is
+ * just sparse per-class counts, which serialise compactly and deterministically.
+ * Its known weaknesses are addressed the usual way (Rennie et al. 2003): term frequencies
+ * are log-damped and every document vector is length-normalised per feature group, so long
+ * documents do not dominate; class priors are uniform, because what users choose to label
+ * says nothing about the class mix of the stream; features never seen in training are
+ * ignored instead of being smoothed towards the smallest class. NB's raw log-probabilities
+ * are badly over-confident, so the confidence is softmax(score / T), with the temperature T
+ * fitted on the cross-validated scores (label-smoothed cross-entropy), not guessed.
+ *
+ * Features (see classify_feat.c): text is normalised (lower-case, digits folded to '0');
+ * word unigrams, word bigrams, character 3..5-grams within words, and a few layout tokens
+ * (`__layout_numeric_high`, amount-ending lines, words per page, ...) are hashed into
+ * 2^hash_bits buckets.
+ *
+ * Threads: a classifier is not locked. Predict, save and the getters only read it, so one
+ * trained model can serve many threads at once; add/train/setters need exclusive access. */
+#ifndef DP_CLASSIFY_H
+#define DP_CLASSIFY_H
+#include <stddef.h>
+#include <stdint.h>
+#include "err.h"
+#include "page.h"
+
+#define CLASSIFY_LABEL_MAX    64          /* bytes per label incl. NUL: 1..63 of [A-Za-z0-9_.-] */
+#define CLASSIFY_MAX_CLASSES  64          /* classes per model */
+#define CLASSIFY_MAX_EXAMPLES 20000       /* examples held for training */
+#define CLASSIFY_MAX_TEXT     262144      /* bytes of text read per document; the rest is ignored */
+#define CLASSIFY_MAX_MODEL    (64u << 20) /* largest serialised model accepted by load */
+#define CLASSIFY_UNKNOWN      "unknown"   /* the label for "not sure"; reserved */
+
+struct classifier; /* opaque */
+
+/* Model parameters, fixed when the classifier is created (and stored with the model). */
+struct classify_opts {
+    unsigned hash_bits;  /* feature buckets = 2^hash_bits; 10..24, default 18 */
+    double alpha;        /* Lidstone smoothing added to every (class, feature) count; > 0,
+                            default 0.01 (counts are per-document normalised weights) */
+    double threshold;    /* below this confidence (0..1) the label is "unknown"; default 0.5 */
+    double min_coverage; /* below this share of the document's (damped, normalised) word
+                            mass that the model has seen, the label is "unknown"; 0..1,
+                            default 0.2 */
+    unsigned min_words;  /* fewer words than this: "unknown"; default 5 */
+};
+
+/* Why a prediction came out as it did. */
+enum classify_why {
+    CLASSIFY_OK = 0,       /* label is the top class */
+    CLASSIFY_LOW_CONF,     /* confidence below the threshold */
+    CLASSIFY_TOO_SHORT,    /* fewer than min_words words (or no text) */
+    CLASSIFY_LOW_COVERAGE, /* the text is mostly words the model never saw */
+    CLASSIFY_UNTRAINED     /* the model has fewer than two trained classes */
+};
+
+/* One class's calibrated probability. */
+struct classify_score {
+    char label[CLASSIFY_LABEL_MAX];
+    double prob; /* 0..1; the scores of one result sum to 1 */
+};
+
+/* What predict returns; plain data, no ownership (embed it or put it on the stack). */
+struct classify_result {
+    char label[CLASSIFY_LABEL_MAX]; /* the top class, or "unknown" */
+    char best[CLASSIFY_LABEL_MAX];  /* the top class even when label is "unknown"; "" if none */
+    double confidence;              /* calibrated probability of `best`, 0..1 */
+    double coverage;                /* share of the document's word mass the model knows */
+    size_t nwords;                  /* words (tokens) read from the text */
+    enum classify_why why;          /* reason for `label` */
+    uint32_t model_version;         /* classifier_version() of the model that answered */
+    size_t nscores;                 /* entries in scores, sorted by prob, highest first */
+    struct classify_score scores[CLASSIFY_MAX_CLASSES];
+};
+
+/* Per-class line of the training statistics. */
+struct classify_class_stats {
+    char label[CLASSIFY_LABEL_MAX];
+    size_t examples;   /* training examples of this class */
+    size_t cv_correct; /* of them, predicted correctly (top class) when held out */
+};
+
+/* What training reports (also kept in the model and saved with it). */
+struct classify_stats {
+    size_t nexamples;   /* examples trained on */
+    size_t nclasses;    /* entries in classes */
+    int cv_folds;       /* folds used: 5, or nexamples for leave-one-out; 0 = not computed
+                           (fewer than two classes or two examples) */
+    size_t cv_tested;   /* held-out predictions made */
+    double cv_accuracy; /* share of held-out examples whose top class was right; -1 if none */
+    size_t cv_unknown;  /* held-out predictions whose confidence was below the threshold */
+    double temperature; /* the fitted softmax temperature */
+    uint32_t version;   /* model version after training */
+    struct classify_class_stats classes[CLASSIFY_MAX_CLASSES];
+};
+
+/* Defaults for classifier_new_opts(). */
+struct classify_opts classify_opts_default(void);
+
+/* A new, empty, untrained classifier; caller owns it (classifier_free). NULL on ENOMEM. */
+struct classifier *classifier_new(void);
+/* Same with explicit options; NULL when out of memory or an option is out of range. */
+struct classifier *classifier_new_opts(const struct classify_opts *opts);
+/* Frees the classifier; NULL is a no-op. */
+void classifier_free(struct classifier *c);
+
+/* Adds a training example: the document's text (len bytes, need not be NUL-terminated; at
+ * most CLASSIFY_MAX_TEXT are read) under `label`. Only its hashed features are kept, not the
+ * text. It takes effect at the next classifier_train(). DP_EINVAL for a bad or reserved label,
+ * DP_ETOOBIG past CLASSIFY_MAX_EXAMPLES, CLASSIFY_MAX_CLASSES or ~32M stored features
+ * (about 300 MB) over all examples. */
+dp_err classifier_add_text(struct classifier *c, const char *label, const char *text, size_t len);
+/* Same from a read document: page texts joined, plus page-layout features. */
+dp_err classifier_add_example(struct classifier *c, const char *label,
+                              const struct dp_doc_text *doc);
+/* Number of examples added since creation (or load). */
+size_t classifier_examples(const struct classifier *c);
+
+/* Trains the model on all added examples (replacing any loaded model), runs stratified
+ * cross-validation (5-fold; leave-one-out with 25 examples or fewer), fits the confidence
+ * temperature and bumps the version. `out` may be NULL. With fewer than two classes the
+ * model is trained but predicts "unknown" (why = CLASSIFY_UNTRAINED). DP_EINVAL when there
+ * are no examples at all. */
+dp_err classifier_train(struct classifier *c, struct classify_stats *out);
+/* Copies the statistics of the current model (as trained or loaded). */
+void classifier_stats(const struct classifier *c, struct classify_stats *out);
+
+/* Classifies a document given as text (len bytes) and/or a read document: when text is NULL
+ * the pages' text is used; doc, when given, adds layout features. Fills *out. Never fails on
+ * odd input: no text, an untrained model or gibberish give label "unknown" with DP_OK.
+ * DP_ENOMEM only. */
+dp_err classifier_predict(const struct classifier *c, const char *text, size_t len,
+                          const struct dp_doc_text *doc, struct classify_result *out);
+
+/* The model version: 0 = never trained; classifier_train() adds 1. It is saved and loaded.
+ * set_version lets the caller stamp a globally unique number (e.g. from a Redis INCR). */
+uint32_t classifier_version(const struct classifier *c);
+void classifier_set_version(struct classifier *c, uint32_t version);
+/* Changes the "unknown" threshold (0..1) of a model, e.g. from configuration after load. */
+dp_err classifier_set_threshold(struct classifier *c, double threshold);
+
+/* Serialises the trained model (options, classes, sparse counts, stats, version; not the
+ * examples) into a versioned, checksummed byte string. *buf is malloc'd, caller frees it. */
+dp_err classifier_save(const struct classifier *c, char **buf, size_t *len);
+/* Rebuilds a model from classifier_save() output; *out is owned by the caller. Every field is
+ * validated: truncated, corrupted or oversized input gives DP_EPARSE (DP_ETOOBIG over
+ * CLASSIFY_MAX_MODEL), never a crash. The loaded model predicts; added examples plus train
+ * replace it. */
+dp_err classifier_load(const char *buf, size_t len, struct classifier **out);
+
+/* The built-in cold-start model (receipt, invoice, form, letter, other), trained on short
+ * synthetic texts embedded in classify_builtin.c; caller owns it. NULL on ENOMEM. */
+struct classifier *classifier_builtin(void);
+
+#endif

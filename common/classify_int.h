@@ -1,0 +1,72 @@
+/* classify_int.h -- internal to the classify_* files: the classifier's state, the sparse
+ * feature vector, and the feature extractor. Not for use outside common/classify*.c. */
+#ifndef DP_CLASSIFY_INT_H
+#define DP_CLASSIFY_INT_H
+#include <stddef.h>
+#include <stdint.h>
+#include "classify.h"
+
+#define CLASSIFY_MAX_CELLS    (1u << 24) /* features x classes of a model table */
+#define CLASSIFY_MAX_EX_FEATS (1u << 25) /* features held over all examples (~9 bytes each) */
+
+#define CLASSIFY_GRP_WORD 1u /* grp bit of word-unigram features */
+
+/* A document as hashed features: sorted, unique bucket ids with positive weights. */
+struct classify_vec {
+    uint32_t *idx;      /* owned, n entries, strictly increasing, < 2^hash_bits */
+    float *val;         /* owned, n entries, > 0 */
+    unsigned char *grp; /* owned, n entries: bit mask of the feature groups that hashed here;
+                           CLASSIFY_GRP_WORD marks word unigrams */
+    size_t n;
+};
+
+/* One training example. */
+struct classify_example {
+    int cls;                 /* index into classifier.labels */
+    struct classify_vec vec; /* owned */
+};
+
+/* The trained model: a dense (feature x class) table over the features seen in training. */
+struct classify_model {
+    size_t nclasses; /* classes in the model (a prefix of classifier.labels) */
+    size_t nfeat;    /* features seen in training */
+    uint32_t *feat;  /* owned, nfeat sorted bucket ids */
+    float *count;    /* owned, nfeat * nclasses: summed feature weights per class */
+    double *mass;    /* owned, nclasses: total weight per class (sum of its counts) */
+    double temperature;
+};
+
+struct classifier {
+    struct classify_opts opts;
+    uint32_t version;
+    size_t nlabels; /* labels known (examples or model) */
+    char labels[CLASSIFY_MAX_CLASSES][CLASSIFY_LABEL_MAX];
+    struct classify_example *ex; /* owned array */
+    size_t nex, cap_ex;
+    size_t nfeats;               /* sum of the examples' vec.n */
+    struct classify_model model; /* empty until trained or loaded */
+    struct classify_stats stats; /* of the current model */
+};
+
+/* ---- features (classify_feat.c) ---- */
+
+/* Extracts the features of text[0..len) (capped at CLASSIFY_MAX_TEXT) and, when doc is not
+ * NULL, its layout; text may be NULL to use the pages' text. *out is owned by the caller
+ * (classify_vec_cleanup); *nwords receives the number of word tokens. */
+dp_err classify_features(const char *text, size_t len, const struct dp_doc_text *doc,
+                         unsigned hash_bits, struct classify_vec *out, size_t *nwords);
+void classify_vec_cleanup(struct classify_vec *v);
+
+/* ---- model (classify.c) ---- */
+
+/* Frees the model's arrays and leaves it empty. */
+void classify_model_cleanup(struct classify_model *m);
+/* Recomputes m->mass from m->count (so a saved and a loaded model compute alike);
+ * DP_ETOOBIG over CLASSIFY_MAX_CELLS. */
+dp_err classify_model_finish(struct classify_model *m);
+/* True if every option is within its documented range. */
+int classify_opts_ok(const struct classify_opts *o);
+/* True if a label is well-formed (1..63 of [A-Za-z0-9_.-]) and not "unknown". */
+int classify_label_ok(const char *label, size_t len);
+
+#endif
