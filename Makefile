@@ -28,6 +28,7 @@ WEBHOOKD_SRC := $(sort $(wildcard workers/webhookd_*.c))
 TEST_SRC     := $(sort $(wildcard tests/*.c))
 CHECK_FILES  := $(sort $(wildcard tests/check_*.c))
 
+Q := $(if $(V),,@)
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 LIB      := $(BUILD)/libdocproc.a
 PROGS    := $(if $(API_SRC),$(BUILD)/docproc-api) $(if $(ADMIN_SRC),$(BUILD)/docproc-admin) \
@@ -45,20 +46,25 @@ deps:
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Itests -I$(BUILD) -MMD -MP -c $< -o $@
+	@$(if $(V),,echo "  CC      $<")
+	$(Q)$(CC) $(CFLAGS) $(PKG_CFLAGS) -Itests -I$(BUILD) -MMD -MP -c $< -o $@
 
 $(LIB): $(call obj,$(COMMON_SRC))
 	@rm -f $@
-	ar rcs $@ $^
+	$(Q)ar rcs $@ $^
 
 $(BUILD)/docproc-api: $(call obj,$(API_SRC)) $(LIB)
-	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+	@$(if $(V),,echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 $(BUILD)/docproc-admin: $(call obj,$(ADMIN_SRC)) $(LIB)
-	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+	@$(if $(V),,echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 $(BUILD)/docproc-worker: $(call obj,$(WORKER_SRC)) $(LIB)
-	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+	@$(if $(V),,echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 $(BUILD)/docproc-webhookd: $(call obj,$(WEBHOOKD_SRC)) $(LIB)
-	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+	@$(if $(V),,echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 # The Check runner: every tests/check_NAME.c exports `Suite *NAME_suite(void)`;
 # files named check_e2e_* are end-to-end suites (real redis, nginx, API, workers).
@@ -70,7 +76,8 @@ $(BUILD)/suites.inc: $(CHECK_FILES) Makefile
 	  echo "SUITE($$n, $$k)"; done > $@.tmp && mv $@.tmp $@
 $(call obj,$(TEST_SRC)): $(BUILD)/suites.inc
 $(RUNNER): $(call obj,$(TEST_SRC)) $(APP_OBJ) $(LIB)
-	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CHECK_LIBS)
+	@$(if $(V),,echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CHECK_LIBS)
 
 TEST_ENV := DOCPROC_BIN_DIR=$(CURDIR)/$(BUILD) DOCPROC_SRC_DIR=$(CURDIR) OMP_THREAD_LIMIT=1 \
             LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0
