@@ -7,7 +7,7 @@
 #include <time.h>
 #include "api.h"
 #include "log.h"
-#include "sniff.h"
+#include "decode.h"
 #include "store.h"
 
 #define PP_BUFFER 65536
@@ -174,8 +174,8 @@ static enum MHD_Result upload_finish(struct api_req *r)
     if (r->body_len == 0)
         return api_reply_error(r, 400, "empty_body",
                                "no document: send the file as the body or as form field 'file'");
-    const char *mime = sniff_type(r->body, r->body_len);
-    if (!mime)
+    const char *mime = NULL;
+    if (decode_sniff(r->body, r->body_len, &mime) != DP_OK || !mime)
         return api_reply_error(r, 415, "unsupported_type",
                                "not a PNG, JPEG, TIFF, WebP or PDF file (judged by its content)");
     const char *idem = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Idempotency-Key");

@@ -309,8 +309,8 @@ START_TEST(list_pages_with_cursor)
     int seen = 0;
     for (int pg = 0; pg < 3; pg++) {
         struct http_resp r;
-        snprintf(url, sizeof url, "%s/v1/documents?limit=2%s%s", st.base, cursor[0] ? "&cursor=" : "",
-                 cursor);
+        snprintf(url, sizeof url, "%s/v1/documents?limit=2%s%s", st.base,
+                 cursor[0] ? "&cursor=" : "", cursor);
         ck_assert_int_eq(http_req("GET", url, st.key2, NULL, NULL, 0, &r), 0);
         ck_assert_int_eq(r.status, 200);
         cJSON *j = http_json(&r);

@@ -121,9 +121,24 @@ int stack_start_redis(struct stack *s)
     snprintf(port, sizeof port, "%d", s->redis_port);
     snprintf(dir, sizeof dir, "%s/redis", s->dir);
     mkdir(dir, 0755);
-    char *argv[] = {"redis-server", "--bind", "127.0.0.1", "--port", port, "--dir", dir,
-                    "--daemonize", "no", "--appendonly", "yes", "--appendfsync", s->appendfsync,
-                    "--save", "", "--maxmemory-policy", "noeviction", NULL};
+    char *argv[] = {"redis-server",
+                    "--bind",
+                    "127.0.0.1",
+                    "--port",
+                    port,
+                    "--dir",
+                    dir,
+                    "--daemonize",
+                    "no",
+                    "--appendonly",
+                    "yes",
+                    "--appendfsync",
+                    s->appendfsync,
+                    "--save",
+                    "",
+                    "--maxmemory-policy",
+                    "noeviction",
+                    NULL};
     s->redis = spawn(s, "redis.log", argv);
     return wait_port(s->redis_port, 10000);
 }
@@ -222,7 +237,8 @@ int stack_start(struct stack *s, const struct stack_opts *o)
     const char *bin = getenv("DOCPROC_BIN_DIR"), *src = getenv("DOCPROC_SRC_DIR");
     snprintf(s->bin, sizeof s->bin, "%s", bin ? bin : "build");
     snprintf(s->src, sizeof s->src, "%s", src ? src : ".");
-    snprintf(s->appendfsync, sizeof s->appendfsync, "%s", o->appendfsync ? o->appendfsync : "everysec");
+    snprintf(s->appendfsync, sizeof s->appendfsync, "%s",
+             o->appendfsync ? o->appendfsync : "everysec");
     snprintf(s->dir, sizeof s->dir, "/tmp/docproc-e2e-XXXXXX");
     if (!mkdtemp(s->dir))
         return -1;
@@ -254,8 +270,8 @@ int stack_start(struct stack *s, const struct stack_opts *o)
                   NULL) != 0)
         goto fail;
     snprintf(s->key, sizeof s->key, "%.*s", (int)strcspn(out, "\n"), out);
-    if (stack_run(s, out, sizeof out, "docproc-admin", "key", "create", "--tenant", "beta",
-                  NULL) != 0)
+    if (stack_run(s, out, sizeof out, "docproc-admin", "key", "create", "--tenant", "beta", NULL) !=
+        0)
         goto fail;
     snprintf(s->key2, sizeof s->key2, "%.*s", (int)strcspn(out, "\n"), out);
     return 0;
@@ -303,8 +319,7 @@ int stack_worker_children(const struct stack *s, pid_t *out, int max)
         const char *rp = strrchr(buf, ')');
         int ppid = 0;
         char state;
-        if (rp && sscanf(rp + 2, "%c %d", &state, &ppid) == 2 && ppid == s->worker &&
-            state != 'Z')
+        if (rp && sscanf(rp + 2, "%c %d", &state, &ppid) == 2 && ppid == s->worker && state != 'Z')
             out[n++] = pid;
     }
     if (d)
@@ -441,8 +456,7 @@ long stack_upload(struct stack *s, const char *key, const void *buf, size_t len,
 {
     char url[512];
     struct http_resp r;
-    snprintf(url, sizeof url, "%s/v1/documents%s%s", s->base, query ? "?" : "",
-             query ? query : "");
+    snprintf(url, sizeof url, "%s/v1/documents%s%s", s->base, query ? "?" : "", query ? query : "");
     const char *hdr[] = {"Content-Type: application/octet-stream", NULL};
     if (http_req("POST", url, key, hdr, buf, len, &r) != 0)
         return -1;

@@ -11,9 +11,9 @@
 #define STACK_MAX_API 4
 
 struct stack_opts {
-    int n_api;              /* API processes (default 1) */
-    int workers;            /* worker processes under one supervisor (default 1; 0 = none) */
-    const char *const *env; /* extra "DOCPROC_X=v" for every program, NULL-terminated */
+    int n_api;               /* API processes (default 1) */
+    int workers;             /* worker processes under one supervisor (default 1; 0 = none) */
+    const char *const *env;  /* extra "DOCPROC_X=v" for every program, NULL-terminated */
     const char *appendfsync; /* redis AOF policy (default "everysec") */
 };
 
@@ -37,7 +37,7 @@ int stack_start(struct stack *s, const struct stack_opts *o);
 void stack_stop(struct stack *s);
 
 /* Pieces, for fault-injection tests that restart them. */
-int stack_start_redis(struct stack *s);    /* same port and dir: the AOF is replayed */
+int stack_start_redis(struct stack *s); /* same port and dir: the AOF is replayed */
 int stack_start_api(struct stack *s, int i);
 int stack_start_worker(struct stack *s, int n, const char *const *extra_args);
 /* Sends sig to *pid and reaps it; *pid = 0. */

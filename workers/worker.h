@@ -40,6 +40,20 @@ dp_err ocr_page(struct ocr *o, PIX *pix, int dpi, int page_no, long long deadlin
                 struct dp_page *page);
 void ocr_cleanup(struct ocr *o);
 
+/* Why a job failed: a machine-readable code for the API and a sentence for people. */
+struct worker_failure {
+    const char *error_code; /* static string; NULL = no failure */
+    char error_message[256];
+};
+
+/* ---- pages (worker_pages.c) ---- */
+/* Decodes buf and reads every page (OCR or PDF text layer) into doc, keeping the job's claim
+ * alive page by page. On failure returns an error with f filled. Sets *abandoned when the job
+ * must be left to another worker (claim lost, or shutdown between pages). */
+dp_err worker_read_pages(struct worker *w, const struct queue_job *job, const unsigned char *buf,
+                         size_t len, const char *lang, struct dp_doc_text *doc,
+                         struct worker_failure *f, int *abandoned);
+
 /* ---- job loop (worker_loop.c) ---- */
 /* Runs until *w->stop: reconnects to Redis with backoff, drains its own pending jobs, then
  * reclaims and reads new ones. Returns the process exit status. */

@@ -10,53 +10,7 @@
 #include "store.h"
 #include "worker.h"
 
-/* ---- pages ---- */
-
-/* Decodes the document's bytes into images, one per page (multi-page TIFF: every page). */
-static dp_err load_images(const unsigned char *buf, size_t len, long long max_pages,
-                          long long max_pixels, PIXA **out, char *err, size_t errsz)
-{
-    l_int32 format = 0, w = 0, h = 0, bps = 0, spp = 0, iscmap = 0;
-    if (pixReadHeaderMem(buf, len, &format, &w, &h, &bps, &spp, &iscmap) != 0) {
-        snprintf(err, errsz, "the file's image header could not be read");
-        return DP_EDECODE;
-    }
-    if ((long long)w * h > max_pixels) {
-        snprintf(err, errsz, "page is %dx%d pixels, over the %lld pixel limit", w, h, max_pixels);
-        return DP_ETOOBIG;
-    }
-    PIXA *pixa = NULL;
-    if (format == IFF_TIFF || format == IFF_TIFF_G4 || format == IFF_TIFF_G3 ||
-        format == IFF_TIFF_LZW || format == IFF_TIFF_ZIP || format == IFF_TIFF_PACKBITS ||
-        format == IFF_TIFF_RLE || format == IFF_TIFF_JPEG) {
-        pixa = pixaReadMemMultipageTiff(buf, len);
-    } else {
-        PIX *pix = pixReadMem(buf, len);
-        if (pix) {
-            pixa = pixaCreate(1);
-            pixaAddPix(pixa, pix, L_INSERT);
-        }
-    }
-    if (!pixa || pixaGetCount(pixa) == 0) {
-        pixaDestroy(&pixa);
-        snprintf(err, errsz, "the image could not be decoded");
-        return DP_EDECODE;
-    }
-    if (pixaGetCount(pixa) > max_pages) {
-        snprintf(err, errsz, "%d pages, over the %lld page limit", pixaGetCount(pixa), max_pages);
-        pixaDestroy(&pixa);
-        return DP_ETOOBIG;
-    }
-    *out = pixa;
-    return DP_OK;
-}
-
 /* ---- one job ---- */
-
-struct job_ctx {
-    const char *error_code;
-    char error_message[256];
-};
 
 static const char *hfield(const redisReply *rec, const char *name)
 {
@@ -81,7 +35,7 @@ static void maybe_fault(const struct worker *w, const redisReply *rec)
 }
 
 static cJSON *event_data(const char *doc, const char *status, cJSON *result,
-                         const struct job_ctx *jc)
+                         const struct worker_failure *jc)
 {
     cJSON *d = cJSON_CreateObject();
     cJSON_AddStringToObject(d, "id", doc);
@@ -102,76 +56,13 @@ static cJSON *event_data(const char *doc, const char *status, cJSON *result,
     return d;
 }
 
-/* OCRs every page; returns DP_OK with doc filled, or an error with jc set. *handed_back when
- * shutdown interrupted the job between pages. */
-static dp_err read_pages(struct worker *w, const struct queue_job *job, const redisReply *blob,
-                         const char *lang, struct dp_doc_text *doc, struct job_ctx *jc,
-                         int *abandoned)
-{
-    PIXA *pixa = NULL;
-    char err[256];
-    dp_err rc = load_images((const unsigned char *)blob->str, blob->len, w->cfg.max_pages,
-                            w->cfg.max_page_pixels, &pixa, err, sizeof err);
-    if (rc) {
-        jc->error_code = rc == DP_ETOOBIG ? "too_large" : "decode_failed";
-        snprintf(jc->error_message, sizeof jc->error_message, "%s", err);
-        return rc;
-    }
-    if ((rc = ocr_use_lang(&w->ocr, lang, err, sizeof err))) {
-        jc->error_code = rc == DP_EINVAL ? "language_unavailable" : "ocr_failed";
-        snprintf(jc->error_message, sizeof jc->error_message, "%s", err);
-        pixaDestroy(&pixa);
-        return rc;
-    }
-    int n = pixaGetCount(pixa);
-    doc->pages = calloc((size_t)n, sizeof *doc->pages);
-    if (!doc->pages) {
-        pixaDestroy(&pixa);
-        return DP_ENOMEM;
-    }
-    int64_t job_deadline = util_mono_ms() + w->cfg.job_timeout_ms;
-    for (int i = 0; i < n && !rc; i++) {
-        PIX *pix = pixaGetPix(pixa, i, L_CLONE);
-        int dpi = (int)pixGetXRes(pix);
-        if (dpi < 50 || dpi > 2400)
-            dpi = 300; /* unknown: Tesseract's sweet spot; decode refines this */
-        long long left = job_deadline - util_mono_ms();
-        long long budget = left < w->cfg.page_timeout_ms ? left : w->cfg.page_timeout_ms;
-        rc = budget > 0 ? ocr_page(&w->ocr, pix, dpi, i + 1, budget, &doc->pages[i]) : DP_ETIMEOUT;
-        pixDestroy(&pix);
-        if (rc == DP_ETIMEOUT) {
-            jc->error_code = "timeout";
-            snprintf(jc->error_message, sizeof jc->error_message,
-                     "page %d was not read within its time budget (page %lld ms, job %lld ms)",
-                     i + 1, w->cfg.page_timeout_ms, w->cfg.job_timeout_ms);
-        } else if (rc) {
-            jc->error_code = "ocr_failed";
-            snprintf(jc->error_message, sizeof jc->error_message, "page %d: %s", i + 1,
-                     dp_strerror(rc));
-        } else {
-            doc->npages++;
-            /* Keep the claim alive and show progress; lost claim = someone else has it. */
-            if (queue_progress(w->redis, w->consumer, job, i + 1, n) == DP_ENOTFOUND) {
-                *abandoned = 1;
-                break;
-            }
-            if (*w->stop && i + 1 < n) {
-                *abandoned = 1;
-                break;
-            }
-        }
-    }
-    pixaDestroy(&pixa);
-    return rc;
-}
-
 dp_err worker_process(struct worker *w, const struct queue_job *job)
 {
     enum queue_start_outcome outcome;
     int attempt = 0;
     redisReply *rec = NULL, *blob = NULL;
     struct dp_doc_text doc = {0};
-    struct job_ctx jc = {0};
+    struct worker_failure jc = {0};
     cJSON *result = NULL, *evdata = NULL;
     char *result_json = NULL, *text = NULL, *ev = NULL, *hocr = NULL;
     int abandoned = 0;
@@ -196,7 +87,8 @@ dp_err worker_process(struct worker *w, const struct queue_job *job)
         jc.error_code = "file_missing";
         snprintf(jc.error_message, sizeof jc.error_message, "the stored file is gone");
     } else {
-        dp_err prc = read_pages(w, job, blob, lang ? lang : w->cfg.lang, &doc, &jc, &abandoned);
+        dp_err prc = worker_read_pages(w, job, (const unsigned char *)blob->str, blob->len,
+                                       lang ? lang : w->cfg.lang, &doc, &jc, &abandoned);
         if (prc == DP_EREDIS) {
             rc = prc;
             goto out;

@@ -1,0 +1,104 @@
+/* worker_pages.c -- from stored bytes to read pages: decode (images, PDF), OCR each raster page
+ * within its time budget, take PDF text layers as they are, keep the job's claim alive. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "decode.h"
+#include "log.h"
+#include "worker.h"
+
+static void fail(struct worker_failure *f, const char *code, const char *fmt, const char *arg)
+{
+    f->error_code = code;
+    snprintf(f->error_message, sizeof f->error_message, fmt, arg);
+}
+
+/* Maps OCR boxes of an upscaled image back to the source image's pixels. */
+static void unscale(struct dp_page *p, float scale, int src_w, int src_h, int src_dpi)
+{
+    if (scale <= 1.0f)
+        return;
+    for (size_t i = 0; i < p->nwords; i++) {
+        struct dp_word *w = &p->words[i];
+        w->x = (int)((float)w->x / scale);
+        w->y = (int)((float)w->y / scale);
+        w->w = (int)((float)w->w / scale + 0.5f);
+        w->h = (int)((float)w->h / scale + 0.5f);
+    }
+    p->width = src_w;
+    p->height = src_h;
+    p->dpi = src_dpi;
+}
+
+dp_err worker_read_pages(struct worker *w, const struct queue_job *job, const unsigned char *buf,
+                         size_t len, const char *lang, struct dp_doc_text *doc,
+                         struct worker_failure *f, int *abandoned)
+{
+    struct decode_limits lim;
+    struct decoded *d = NULL;
+    char err[256];
+    decode_limits_default(&lim);
+    lim.max_pages = (size_t)w->cfg.max_pages;
+    lim.max_page_pixels = (uint64_t)w->cfg.max_page_pixels;
+    dp_err rc = decode_open(buf, len, &lim, &d);
+    if (rc) {
+        const char *why = d ? decode_errstr(d) : dp_strerror(rc);
+        fail(f,
+             rc == DP_ETOOBIG   ? "too_large"
+             : rc == DP_EUNSUPP ? "unsupported_type"
+                                : "decode_failed",
+             "%s", why);
+        decode_close(d);
+        return rc;
+    }
+    size_t n = decode_npages(d);
+    doc->pages = calloc(n ? n : 1, sizeof *doc->pages);
+    if (!doc->pages) {
+        decode_close(d);
+        return DP_ENOMEM;
+    }
+    int64_t job_deadline = util_mono_ms() + w->cfg.job_timeout_ms;
+    for (size_t i = 0; i < n && !rc; i++) {
+        struct decode_page pg;
+        rc = decode_page(d, i, &pg);
+        if (rc) {
+            fail(f, rc == DP_ETOOBIG ? "too_large" : "decode_failed", "%s", decode_errstr(d));
+            break;
+        }
+        if (pg.kind == DECODE_TEXT) {
+            doc->pages[i] = pg.text; /* take ownership of the text-layer page */
+            memset(&pg.text, 0, sizeof pg.text);
+        } else {
+            if ((rc = ocr_use_lang(&w->ocr, lang, err, sizeof err))) {
+                fail(f, rc == DP_EINVAL ? "language_unavailable" : "ocr_failed", "%s", err);
+                decode_page_cleanup(&pg);
+                break;
+            }
+            long long left = job_deadline - util_mono_ms();
+            long long budget = left < w->cfg.page_timeout_ms ? left : w->cfg.page_timeout_ms;
+            rc = budget > 0 ? ocr_page(&w->ocr, pg.pix, pg.dpi, (int)i + 1, budget, &doc->pages[i])
+                            : DP_ETIMEOUT;
+            if (!rc)
+                unscale(&doc->pages[i], pg.scale, pg.src_width, pg.src_height, pg.src_dpi);
+        }
+        decode_page_cleanup(&pg);
+        if (rc == DP_ETIMEOUT) {
+            char msg[64];
+            snprintf(msg, sizeof msg, "%zu", i + 1);
+            fail(f, "timeout", "page %s was not read within the job's time budget", msg);
+        } else if (rc && !f->error_code) {
+            fail(f, "ocr_failed", "%s", dp_strerror(rc));
+        }
+        if (rc)
+            break;
+        doc->npages++;
+        /* Keep the claim alive and show progress; a lost claim means someone else has it. */
+        if (queue_progress(w->redis, w->consumer, job, (int)i + 1, (int)n) == DP_ENOTFOUND ||
+            (*w->stop && i + 1 < n)) {
+            *abandoned = 1;
+            break;
+        }
+    }
+    decode_close(d);
+    return rc;
+}
