@@ -349,8 +349,13 @@ dp_err extract_fields(const struct extractor *ex, const struct dp_doc_text *doc,
                 goto out;
     }
     c.currency = extract_money_currency(&c);
-    if (!c.currency && opts->default_currency)
-        c.currency = extract_currency_code(opts->default_currency, strlen(opts->default_currency));
+    if (!c.currency && opts->default_currency) {
+        const char *d = opts->default_currency;
+        c.currency = extract_currency_code(d, strlen(d));
+        if (!c.currency && strlen(d) == 3 && d[0] >= 'A' && d[0] <= 'Z' && d[1] >= 'A' &&
+            d[1] <= 'Z' && d[2] >= 'A' && d[2] <= 'Z')
+            c.currency = d; /* any ISO 4217 code; lives as long as opts */
+    }
     if ((err = extract_party_run(&c)) != DP_OK || (err = extract_date_run(&c)) != DP_OK ||
         (err = extract_money_run(&c)) != DP_OK || (err = extract_ids_run(&c)) != DP_OK)
         goto out;

@@ -73,6 +73,17 @@ static int iban_country_len(const char *cc)
     return 0;
 }
 
+/* 1 if the country's BBAN is all digits (so O/I/l there can only be misread digits). */
+static int bban_numeric(const char *cc)
+{
+    static const char numeric[] = "AT BE CZ DE DK EE ES FI FO GL HR HU IL LT NO PL PT RS SE SI "
+                                  "SK TN";
+    for (const char *p = numeric; *p; p += 3)
+        if (p[0] == cc[0] && p[1] == cc[1])
+            return 1;
+    return 0;
+}
+
 static int is_alnum_letter(char ch)
 {
     return (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z');
@@ -126,7 +137,8 @@ int extract_iban_valid(const char *s, size_t len)
 int extract_iban_normalise(const char *s, size_t len, char *out, size_t outsz)
 {
     char c[40];
-    size_t n = 0, pos[10], npos = 0; /* positions holding an O/I/l that may be a digit */
+    size_t at[40];                   /* byte in s just after each compact character */
+    size_t n = 0, pos[40], npos = 0; /* positions holding an O/I/l that may be a digit */
     if (!s || !out)
         return -1;
     for (size_t i = 0; i < len; i++) {
@@ -136,6 +148,7 @@ int extract_iban_normalise(const char *s, size_t len, char *out, size_t outsz)
         if (!((ch >= '0' && ch <= '9') || is_alnum_letter(ch)) || n == sizeof c - 1)
             break;
         c[n] = (char)up((unsigned char)ch);
+        at[n] = i + 1;
         if ((ch == 'O' || ch == 'o' || ch == 'I' || ch == 'i' || ch == 'l') && n >= 2 &&
             npos < sizeof pos / sizeof pos[0])
             pos[npos++] = n;
@@ -143,32 +156,43 @@ int extract_iban_normalise(const char *s, size_t len, char *out, size_t outsz)
     }
     if (n < 15 || !(c[0] >= 'A' && c[0] <= 'Z' && c[1] >= 'A' && c[1] <= 'Z'))
         return -1;
-    int want = iban_country_len(c);
+    int want = iban_country_len(c), clean = 1;
     if (want) {
         if (n < (size_t)want)
             return -1;
+        /* Cut to the country's length; a cut inside a printed group means a misread. */
+        if (n > (size_t)want && at[want - 1] < len && s[at[want - 1]] != ' ' &&
+            s[at[want - 1]] != '\t')
+            clean = 0;
         n = (size_t)want;
     }
     while (npos > 0 && pos[npos - 1] >= n)
         npos--;
     if (outsz <= n)
         return -1;
-    /* Check digits are digits; elsewhere try as read, then the fewest repairs first. */
+    /* Check digits are digits; so is every BBAN character where the country says so.
+     * Elsewhere: as read, then all confusions as digits, then (for few confusions only,
+     * as chance passes grow with tries) the fewest repairs. */
+    int numeric = bban_numeric(c);
     for (size_t k = 0; k < npos; k++)
-        if (pos[k] < 4)
+        if (pos[k] < 4 || numeric)
             c[pos[k]] = c[pos[k]] == 'O' ? '0' : '1';
-    int valid = 0;
+    if (numeric)
+        npos = 0;
     char t[40];
-    for (int changes = 0; changes <= (int)npos && !valid; changes++)
-        for (unsigned mask = 0; mask < (1u << npos) && !valid; mask++) {
-            if (__builtin_popcount(mask) != changes)
-                continue;
-            memcpy(t, c, n);
-            for (size_t k = 0; k < npos; k++)
-                if (mask & (1u << k))
-                    t[pos[k]] = t[pos[k]] == 'O' ? '0' : '1';
-            valid = iban_mod97(t, n);
-        }
+    memcpy(t, c, n);
+    int valid = iban_mod97(t, n);
+    for (size_t k = 0; k < npos && !valid; k++)
+        t[pos[k]] = t[pos[k]] == 'O' ? '0' : '1';
+    valid = valid || (npos > 0 && iban_mod97(t, n));
+    for (unsigned mask = 1; npos <= 3 && mask < (1u << npos) && !valid; mask++) {
+        memcpy(t, c, n);
+        for (size_t k = 0; k < npos; k++)
+            if (mask & (1u << k))
+                t[pos[k]] = t[pos[k]] == 'O' ? '0' : '1';
+        valid = iban_mod97(t, n);
+    }
+    valid = valid && clean;
     memcpy(out, valid ? t : c, n);
     out[n] = '\0';
     return valid;

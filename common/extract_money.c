@@ -185,8 +185,15 @@ dp_err extract_parse_amount(const char *s, size_t len, char *out, size_t outsz)
         i++;
     if (i == len)
         return DP_EPARSE;
-    while (i > 0 && conf_digit(s[i - 1]) && !(i > 1 && is_alpha((unsigned char)s[i - 2])))
-        i--; /* a leading OCR confusion ("l2.50"), but not a letter inside a word */
+    /* Leading OCR confusions ("l2.50", "I,234.00"), but not the end of a word. */
+    for (;;) {
+        size_t j = i;
+        if (j > 0 && (s[j - 1] == ',' || s[j - 1] == '.'))
+            j--;
+        if (j == 0 || !conf_digit(s[j - 1]) || (j > 1 && is_alpha((unsigned char)s[j - 2])))
+            break;
+        i = j - 1;
+    }
     neg = i > 0 && s[i - 1] == '-';
     for (; i < len; i++) {
         char ch = s[i];
