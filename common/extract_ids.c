@@ -76,10 +76,11 @@ static int iban_country_len(const char *cc)
 /* 1 if the country's BBAN is all digits (so O/I/l there can only be misread digits). */
 static int bban_numeric(const char *cc)
 {
-    static const char numeric[] = "AT BE CZ DE DK EE ES FI FO GL HR HU IL LT NO PL PT RS SE SI "
-                                  "SK TN";
-    for (const char *p = numeric; *p; p += 3)
-        if (p[0] == cc[0] && p[1] == cc[1])
+    static const char numeric[][3] = {"AT", "BE", "CZ", "DE", "DK", "EE", "ES", "FI",
+                                      "FO", "GL", "HR", "HU", "IL", "LT", "NO", "PL",
+                                      "PT", "RS", "SE", "SI", "SK", "TN"};
+    for (size_t i = 0; i < sizeof numeric / sizeof numeric[0]; i++)
+        if (numeric[i][0] == cc[0] && numeric[i][1] == cc[1])
             return 1;
     return 0;
 }
