@@ -108,6 +108,39 @@ const char *extract_line_text(const struct extract_ctx *c, size_t pi, size_t li)
     return c->pages[pi].text + c->pages[pi].lines[li].off;
 }
 
+/* ---- page geometry ---- */
+
+size_t extract_row_right(const struct extract_ctx *c, size_t pi, size_t li, size_t *idx, size_t max)
+{
+    const struct extract_page *p = &c->pages[pi];
+    const struct extract_line *ln = &p->lines[li];
+    int y0 = 0, y1 = 0, xr = 0, nin = 0;
+    for (size_t i = 0; i < p->pg->nwords; i++) {
+        const struct dp_word *w = &p->pg->words[i];
+        if (p->woff[i] == SIZE_MAX || p->woff[i] < ln->off || p->woff[i] >= ln->off + ln->len)
+            continue;
+        y0 = nin == 0 || w->y < y0 ? w->y : y0;
+        y1 = nin == 0 || w->y + w->h > y1 ? w->y + w->h : y1;
+        xr = nin == 0 || w->x + w->w > xr ? w->x + w->w : xr;
+        nin++;
+    }
+    size_t n = 0;
+    if (nin == 0)
+        return 0;
+    for (size_t i = 0; i < p->pg->nwords && n < max; i++) {
+        const struct dp_word *w = &p->pg->words[i];
+        int cy = w->y + w->h / 2;
+        if (p->woff[i] == SIZE_MAX || !w->text || w->x < xr || cy < y0 || cy > y1 ||
+            (p->woff[i] >= ln->off && p->woff[i] < ln->off + ln->len))
+            continue;
+        size_t k = n++; /* insertion by x */
+        for (; k > 0 && p->pg->words[idx[k - 1]].x > w->x; k--)
+            idx[k] = idx[k - 1];
+        idx[k] = i;
+    }
+    return n;
+}
+
 /* ---- page preparation: lines and word offsets ---- */
 
 /* Joins the words of a page into text (one line per word line) and records offsets. */

@@ -109,6 +109,12 @@ int extract_group(struct extract_ctx *c, enum extract_re_id id, const char *name
 /* 1 if pattern id matches anywhere in s[0..len). Clobbers the last match. */
 int extract_has(struct extract_ctx *c, enum extract_re_id id, const char *s, size_t len);
 
+/* Words on the same visual row as line li of page pi and right of its last word, in x
+ * order: up to max word indices into idx; returns how many. Only words found in the page
+ * text count. */
+size_t extract_row_right(const struct extract_ctx *c, size_t pi, size_t li, size_t *idx,
+                         size_t max);
+
 /* Pointer to the first byte of line li of page pi. */
 const char *extract_line_text(const struct extract_ctx *c, size_t pi, size_t li);
 

@@ -21,6 +21,7 @@ const struct extract_re extract_money_res[] = {
      "|" D "{1,3}(?:\\." DD "{3})+(?:," DD "{1,2})?"
      "|" D "{1,3}(?:['’]" DD "{3})+(?:\\." DD "{1,2})?"
      "|[0-9]{1,3}(?:\\h[0-9]{3})+,[0-9]{2}"
+     "|" D "{1,6}[.,]\\h" DD "{2}"
      "|" D "+(?:[.,]" DD "{1,2})?)"
      "(?:\\h?(?<c2>" CUR_RE ")(?!\\p{L}))?"
      "(?![\\p{L}\\p{N}%]|[.,/:\\-][0-9])",
@@ -202,7 +203,9 @@ dp_err extract_parse_amount(const char *s, size_t len, char *out, size_t outsz)
             if (nd + 1 >= sizeof dig)
                 return DP_EPARSE;
             dig[nd++] = (char)d;
-        } else if ((ch == '.' || ch == ',') && i + 1 < len && conf_digit(s[i + 1]) && nd) {
+        } else if ((ch == '.' || ch == ',') && nd &&
+                   ((i + 1 < len && conf_digit(s[i + 1])) ||
+                    (i + 2 < len && s[i + 1] == ' ' && conf_digit(s[i + 2])))) {
             if (ns == sizeof sep / sizeof sep[0])
                 return DP_EPARSE;
             sep[ns] = nd;
@@ -279,6 +282,7 @@ struct money_cand {
     const char *cur; /* ISO 4217 (static) or NULL */
     double strength; /* rule strength 0..1 */
     int same_line;   /* amount on the label's line (not the next line) */
+    int integer;     /* printed without decimals */
     struct extract_span sp;
 };
 
@@ -302,39 +306,52 @@ static int real_amount(const char *s, size_t len)
     return digits > 0 && conf <= digits;
 }
 
-/* Best amount in line s[from..len): the last one with decimals, else the last integer
- * (flagged through *integer). Returns 1 and fills the candidate's amount/cur/sp. */
-static int pick_amount(struct extract_ctx *c, const char *s, size_t len, size_t from,
-                       struct money_cand *mc, int *integer)
+/* 1 if the printed number ends in 1-2 decimals ("9.00", "12,5", OCR'd "39. 80"). */
+static int has_decimals(const char *s, size_t len)
 {
-    int found = 0;
-    *integer = 0;
+    size_t k = len, digits = 0;
+    while (k > 0 && s[k - 1] != '.' && s[k - 1] != ',') {
+        k--;
+        digits += s[k] != ' ';
+    }
+    return k > 1 && digits >= 1 && digits <= 2;
+}
+
+/* Best amount in s[from..len) (a line, or one word), merged into *mc: amounts with
+ * decimals beat integers; among equals the largest (want_max) or the last one wins.
+ * base is the page offset of s. Returns 1 if mc took an amount from s. */
+static int pick_amount(struct extract_ctx *c, const char *s, size_t len, size_t from, size_t base,
+                       int want_max, struct money_cand *mc)
+{
+    int took = 0;
     for (size_t pos = from; extract_match(c, XRE_AMOUNT, s, len, pos);) {
         PCRE2_SIZE *ov = extract_ov(c);
         size_t ms = ov[0], me = ov[1], ns, ne, cs, ce;
         pos = me > ms ? me : ms + 1;
         if (!extract_group(c, XRE_AMOUNT, "num", &ns, &ne) || !real_amount(s + ns, ne - ns))
             continue;
-        int has_dec = ne - ns > 2 && (s[ne - 2] == '.' || s[ne - 2] == ',' || s[ne - 3] == '.' ||
-                                      s[ne - 3] == ',');
-        if (!has_dec && (found && !*integer))
-            continue; /* keep a decimal amount over a later integer */
+        int has_dec = has_decimals(s + ns, ne - ns);
         if (!has_dec && ne - ns > 7)
             continue; /* long bare numbers are ids, not amounts */
         char buf[32];
         if (extract_parse_amount(s + ns, ne - ns, buf, sizeof buf) != DP_OK)
             continue;
+        int64_t cents = to_cents(buf);
+        if (mc->amount[0] &&
+            (mc->integer < !has_dec || (mc->integer == !has_dec && want_max && cents <= mc->cents)))
+            continue;
         memcpy(mc->amount, buf, sizeof buf);
+        mc->cents = cents;
+        mc->integer = !has_dec;
         mc->cur = NULL;
         if (extract_group(c, XRE_AMOUNT, "c1", &cs, &ce) ||
             extract_group(c, XRE_AMOUNT, "c2", &cs, &ce))
             mc->cur = extract_currency_code(s + cs, ce - cs);
-        mc->sp.off = ms;
+        mc->sp.off = base + ms;
         mc->sp.len = me - ms;
-        *integer = !has_dec;
-        found = 1;
+        took = 1;
     }
-    return found;
+    return took;
 }
 
 /* 1 if line s holds nothing but one amount (a value printed under its label). */
@@ -351,66 +368,97 @@ static int amount_only(struct extract_ctx *c, const char *s, size_t len)
     return ov[0] == a && ov[1] == b;
 }
 
-static void scan_line(struct extract_ctx *c, struct money_scan *ms, size_t p, size_t l)
+/* What a line is about: which kind of amount it labels, how surely, and where the label
+ * ends. 0 if it labels none. */
+static int classify(struct extract_ctx *c, const char *s, size_t len, enum money_kind *kind,
+                    double *strength, size_t *kw_end)
 {
-    const struct extract_page *pg = &c->pages[p];
-    const char *s = extract_line_text(c, p, l);
-    size_t len = pg->lines[l].len, kw_end = 0;
     int tot = 0, strong = 0;
-    double strength;
-    enum money_kind kind;
-    if (ms->n == MONEY_MAX_CANDS || len == 0)
-        return;
+    *kw_end = 0;
     if (extract_match(c, XRE_KW_TOTAL, s, len, 0)) {
         size_t so, eo;
         tot = 1;
         strong = extract_group(c, XRE_KW_TOTAL, "strong", &so, &eo);
-        kw_end = extract_ov(c)[1];
+        *kw_end = extract_ov(c)[1];
     }
     int incl = extract_has(c, XRE_KW_INCL, s, len);
     if (!incl && extract_match(c, XRE_KW_SUB, s, len, 0)) {
-        kind = MK_SUB, strength = 0.9;
-        kw_end = extract_ov(c)[1] > kw_end ? extract_ov(c)[1] : kw_end;
+        *kind = MK_SUB, *strength = 0.9;
+        *kw_end = extract_ov(c)[1] > *kw_end ? extract_ov(c)[1] : *kw_end;
     } else if (!incl && !strong && extract_match(c, XRE_KW_TAX, s, len, 0)) {
         size_t te = extract_ov(c)[1];
         if (extract_has(c, XRE_KW_TAXNOT, s, len))
-            return;
-        kind = MK_TAX, strength = 0.9;
-        kw_end = te > kw_end ? te : kw_end;
+            return 0;
+        *kind = MK_TAX, *strength = 0.9;
+        *kw_end = te > *kw_end ? te : *kw_end;
     } else if (tot) {
         if (extract_has(c, XRE_KW_NOTOTAL, s, len))
-            return;
-        kind = MK_TOTAL, strength = strong ? 1.0 : 0.85;
+            return 0;
+        *kind = MK_TOTAL, *strength = strong ? 1.0 : 0.85;
     } else {
-        return;
+        return 0;
     }
+    return 1;
+}
+
+/* Value for a label with no amount after it on its line: an amount on the same visual row
+ * further right (receipts OCR into columns), else an amount alone on the next line. */
+static int find_detached(struct extract_ctx *c, size_t p, size_t l, int want_max,
+                         struct money_cand *mc, size_t *at, double *factor)
+{
+    const struct extract_page *pg = &c->pages[p];
+    size_t idx[16];
+    size_t n = extract_row_right(c, p, l, idx, sizeof idx / sizeof idx[0]);
+    int took = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *w = pg->pg->words[idx[i]].text;
+        took |= pick_amount(c, pg->text + pg->woff[idx[i]], strlen(w), 0, pg->woff[idx[i]],
+                            want_max, mc);
+    }
+    if (took) {
+        *factor = 0.85;
+        for (*at = 0; *at + 1 < pg->nlines && pg->lines[*at + 1].off <= mc->sp.off; (*at)++)
+            ;
+        return 1;
+    }
+    size_t nl = l + 1;
+    while (nl < pg->nlines && pg->lines[nl].len == 0)
+        nl++;
+    if (nl >= pg->nlines || nl > l + 2)
+        return 0;
+    const char *t = extract_line_text(c, p, nl);
+    if (!amount_only(c, t, pg->lines[nl].len) ||
+        !pick_amount(c, t, pg->lines[nl].len, 0, pg->lines[nl].off, want_max, mc))
+        return 0;
+    *factor = 0.75;
+    *at = nl;
+    return 1;
+}
+
+static void scan_line(struct extract_ctx *c, struct money_scan *ms, size_t p, size_t l)
+{
+    const struct extract_page *pg = &c->pages[p];
+    const char *s = extract_line_text(c, p, l);
+    size_t len = pg->lines[l].len, kw_end = 0, at = l;
+    double strength, factor = 1.0;
+    enum money_kind kind;
+    if (ms->n == MONEY_MAX_CANDS || len == 0 || !classify(c, s, len, &kind, &strength, &kw_end))
+        return;
     struct money_cand *mc = &ms->c[ms->n];
     memset(mc, 0, sizeof *mc);
-    int integer = 0;
-    mc->same_line = 1;
-    size_t at = l;
-    if (!pick_amount(c, s, len, kw_end, mc, &integer)) {
-        /* Label alone on its line: the value may stand alone on the next line. */
-        size_t nl = l + 1;
-        while (nl < pg->nlines && pg->lines[nl].len == 0)
-            nl++;
-        if (nl >= pg->nlines || nl > l + 2)
-            return;
-        const char *t = extract_line_text(c, p, nl);
-        if (!amount_only(c, t, pg->lines[nl].len) ||
-            !pick_amount(c, t, pg->lines[nl].len, 0, mc, &integer))
-            return;
-        mc->same_line = 0;
-        strength *= 0.75;
-        at = nl;
-    }
+    /* A total line may carry net, tax and gross: take the largest. Else the last. */
+    int want_max = kind == MK_TOTAL;
+    if (!pick_amount(c, s, len, kw_end, pg->lines[l].off, want_max, mc) &&
+        !find_detached(c, p, l, want_max, mc, &at, &factor))
+        return;
+    mc->same_line = factor == 1.0;
     if (!mc->cur)
         mc->cur = extract_currency_code(extract_line_text(c, p, at), pg->lines[at].len);
+    if (!mc->cur && at != l)
+        mc->cur = extract_currency_code(s, len);
     mc->kind = kind;
-    mc->strength = integer ? strength * 0.8 : strength;
-    mc->cents = to_cents(mc->amount);
+    mc->strength = strength * factor * (mc->integer ? 0.8 : 1.0);
     mc->sp.page = p;
-    mc->sp.off += pg->lines[at].off;
     ms->n++;
 }
 
@@ -426,9 +474,9 @@ static dp_err emit_money(struct extract_ctx *c, const char *name, const struct m
     return extract_emit(c, name, v, &m->sp, strength > 1 ? 1 : strength, valid);
 }
 
-/* The total: labelled amounts on their own line beat values under a label; then the
- * largest (a receipt's TOTAL is not smaller than any other total-labelled amount once
- * cash tendered and change are excluded). */
+/* The total: amounts with decimals beat bare integers, amounts on the label's line beat
+ * detached ones; then the largest (a receipt's TOTAL is not smaller than any other
+ * total-labelled amount once cash tendered and change are excluded). */
 static const struct money_cand *best_total(const struct money_scan *ms)
 {
     const struct money_cand *best = NULL;
@@ -436,8 +484,10 @@ static const struct money_cand *best_total(const struct money_scan *ms)
         const struct money_cand *m = &ms->c[i];
         if (m->kind != MK_TOTAL)
             continue;
-        if (!best || m->same_line > best->same_line ||
-            (m->same_line == best->same_line && m->cents > best->cents))
+        if (!best || m->integer < best->integer ||
+            (m->integer == best->integer &&
+             (m->same_line > best->same_line ||
+              (m->same_line == best->same_line && m->cents > best->cents))))
             best = m;
     }
     return best;
