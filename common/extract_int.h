@@ -1,0 +1,137 @@
+/* extract_int.h -- internals shared by the extract*.c files (driver, money, dates, ids,
+ * parties). Not a public header: only common/extract*.c include it. */
+#ifndef DP_EXTRACT_INT_H
+#define DP_EXTRACT_INT_H
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <stdint.h>
+#include "extract.h"
+
+/* Pattern ids. Each module owns a range and a table of sources (extract_*_res below). */
+enum extract_re_id {
+    /* money: extract_money.c */
+    XRE_AMOUNT,     /* one printed amount, optional currency before/after */
+    XRE_KW_TOTAL,   /* total-like label; group "strong" set for unmistakable ones */
+    XRE_KW_SUB,     /* subtotal / net amount label */
+    XRE_KW_TAX,     /* tax label */
+    XRE_KW_INCL,    /* "including tax" marker: such a total is not a tax line */
+    XRE_KW_NOTOTAL, /* cash tendered, change, quantities: never a total */
+    XRE_KW_TAXNOT,  /* tax word used for ids ("GST Reg No", "Tax Invoice") */
+    /* dates: extract_date.c */
+    XRE_DATE_NUM,  /* 25/12/2018, 2018-12-25, 22-04-16 */
+    XRE_DATE_DMY,  /* 25 December 2018, 25 déc. 2018 */
+    XRE_DATE_MDY,  /* Dec 25, 2018 */
+    XRE_KW_DUE,    /* due-date label */
+    XRE_KW_DATE,   /* document-date label */
+    XRE_KW_NODATE, /* delivery, period, expiry: a weaker document date */
+    /* ids: extract_ids.c */
+    XRE_IBAN,   /* IBAN-shaped token, spaces allowed */
+    XRE_VAT,    /* EU VAT id shape */
+    XRE_KW_VAT, /* VAT id label */
+    XRE_INVNO,  /* invoice-number label + value */
+    XRE_EMAIL,  /* e-mail address */
+    XRE_URL,    /* http(s) or www. address */
+    XRE_PHONE,  /* phone label + number, or +international number */
+    /* parties: extract_party.c */
+    XRE_LEGAL,      /* legal-form suffix of a company name */
+    XRE_ADDR_CUE,   /* street / postcode cue */
+    XRE_ADDR_STOP,  /* line that ends an address block (tel, gst, invoice, ...) */
+    XRE_NOT_VENDOR, /* title lines that are never the vendor (invoice, receipt, page) */
+    XRE_COUNT
+};
+
+/* One pattern source. */
+struct extract_re {
+    enum extract_re_id id;
+    const char *src; /* PCRE2 source */
+    uint32_t flags;  /* PCRE2 compile options besides UTF and MATCH_INVALID_UTF */
+};
+
+extern const struct extract_re extract_money_res[];
+extern const size_t extract_money_nres;
+extern const struct extract_re extract_date_res[];
+extern const size_t extract_date_nres;
+extern const struct extract_re extract_ids_res[];
+extern const size_t extract_ids_nres;
+extern const struct extract_re extract_party_res[];
+extern const size_t extract_party_nres;
+
+/* Compiled patterns, index = enum extract_re_id. Immutable after extractor_new(). */
+struct extractor {
+    pcre2_code *re[XRE_COUNT];
+};
+
+/* Byte range of one text line inside its page text (without the '\n'). */
+struct extract_line {
+    size_t off, len;
+};
+
+/* One page as the extractors see it. */
+struct extract_page {
+    const struct dp_page *pg;   /* the source page, not owned */
+    const char *text;           /* pg->text, or owned_text when synthesised from words */
+    size_t len;                 /* bytes of text */
+    char *owned_text;           /* text joined from words when pg->text is NULL; owned */
+    struct extract_line *lines; /* owned array of nlines */
+    size_t nlines;
+    size_t *woff; /* owned: byte offset of word i in text, SIZE_MAX when not found */
+};
+
+/* Where a field was read: a byte range of one page's text. */
+struct extract_span {
+    size_t page;     /* index into ctx->pages */
+    size_t off, len; /* bytes in that page's text */
+};
+
+/* State of one extract_fields() call. */
+struct extract_ctx {
+    const struct extractor *ex;
+    pcre2_match_data *md; /* per call: makes a shared extractor thread-safe */
+    struct extract_page *pages;
+    size_t npages;
+    int64_t today;        /* unix seconds */
+    int month_first;      /* resolved date order for ambiguous numeric dates */
+    const char *currency; /* document currency (ISO 4217, static) or NULL */
+    const char *phone_cc; /* opts->phone_country or NULL */
+    int order_hint;       /* opts->month_first */
+    cJSON *out;           /* the field array being built */
+};
+
+/* Runs pattern id on s[0..len) from byte start. Returns 1 on a match (offsets in
+ * extract_ov), 0 on none or error. */
+int extract_match(struct extract_ctx *c, enum extract_re_id id, const char *s, size_t len,
+                  size_t start);
+/* Output vector of the last match: pairs of byte offsets; unset groups are PCRE2_UNSET. */
+PCRE2_SIZE *extract_ov(struct extract_ctx *c);
+/* Offsets of named group `name` of pattern id in the last match; 0 if unset. */
+int extract_group(struct extract_ctx *c, enum extract_re_id id, const char *name, size_t *so,
+                  size_t *eo);
+/* 1 if pattern id matches anywhere in s[0..len). Clobbers the last match. */
+int extract_has(struct extract_ctx *c, enum extract_re_id id, const char *s, size_t len);
+
+/* Words on the same visual row as line li of page pi and right of its last word, in x
+ * order: up to max word indices into idx; returns how many. Only words found in the page
+ * text count. */
+size_t extract_row_right(const struct extract_ctx *c, size_t pi, size_t li, size_t *idx,
+                         size_t max);
+
+/* Pointer to the first byte of line li of page pi. */
+const char *extract_line_text(const struct extract_ctx *c, size_t pi, size_t li);
+
+/* Appends a field to c->out. value is consumed (freed on failure too). rule is the strength
+ * of the rule that found it (0..1); the OCR confidence of the covered words is folded in.
+ * DP_ENOMEM on allocation failure. */
+dp_err extract_emit(struct extract_ctx *c, const char *name, cJSON *value,
+                    const struct extract_span *sp, double rule, int valid);
+
+/* Counts fields named name already emitted. */
+int extract_count(const struct extract_ctx *c, const char *name);
+
+/* Module passes, run in this order by extract_fields(). */
+dp_err extract_party_run(struct extract_ctx *c);
+const char *extract_money_currency(struct extract_ctx *c); /* dominant currency or NULL */
+dp_err extract_date_run(struct extract_ctx *c);
+dp_err extract_ids_run(struct extract_ctx *c);
+dp_err extract_money_run(struct extract_ctx *c);
+
+#endif

@@ -1,0 +1,556 @@
+/* extract_money.c -- amounts and currencies: parsing printed amounts, and choosing total,
+ * subtotal and tax by their labels and by the arithmetic subtotal + tax = total. */
+#include "extract_int.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* Amounts: an optional currency before or after; thousands grouped by ',', '.', '\'' or
+ * (with a decimal comma) spaces; OCR confusions O/o and l/I allowed where digits belong
+ * (the caller insists on at least one real digit). Not glued to letters, digits, dates,
+ * times or percentages. */
+#define CUR_RE "EUR|USD|GBP|INR|MYR|CHF|AUD|CAD|SGD|RM|Rs\\.?|€|\\$|£|₹|¥"
+#define D      "[0-9OolI]"
+#define DD     "[0-9Oo]"
+
+const struct extract_re extract_money_res[] = {
+    {XRE_AMOUNT,
+     "(?<![\\p{L}\\p{N}.,/:\\-])(?:(?<c1>" CUR_RE ")\\h?)?"
+     "(?<num>" D "{1,3}(?:," DD "{3})+(?:\\." DD "{1,2})?"
+     "|" D "{1,3}(?:\\." DD "{3})+(?:," DD "{1,2})?"
+     "|" D "{1,3}(?:['’]" DD "{3})+(?:\\." DD "{1,2})?"
+     "|[0-9]{1,3}(?:\\h[0-9]{3})+,[0-9]{2}"
+     "|" D "{1,6}[.,]\\h" DD "{2}"
+     "|" D "+(?:[.,]" DD "{1,2})?)"
+     "(?:\\h?(?<c2>" CUR_RE ")(?!\\p{L}))?"
+     "(?![\\p{L}\\p{N}%]|[.,/:\\-][0-9])",
+     0},
+    {XRE_KW_TOTAL,
+     "(?<!\\p{L})(?:(?<strong>grand\\h*total|total\\h*(?:amount|due|payable|to\\h*pay|"
+     "incl\\w*|inkl\\w*|ttc|\\(\\h*incl\\w*)|amount\\h*(?:due|payable)|balance\\h*due|"
+     "net\\h*[àa]\\h*payer|montant\\h*(?:total|ttc|[àa]\\h*payer|d[uû])|gesamt\\h*betrag|"
+     "gesamtsumme|rechnungsbetrag|endbetrag|zu\\h*zahlen|te\\h*betalen|totaal\\h*bedrag|"
+     "totaalbedrag|te\\h*voldoen)|(?<plain>total|totaal|summe|montant|jumlah|gesamt))"
+     "(?!\\p{L})",
+     PCRE2_CASELESS},
+    {XRE_KW_SUB,
+     "(?<!\\p{L})(?:sub\\h*-?\\h*total|subtotaal|zwischensumme|nettobetrag|netto\\w*|"
+     "net\\h*amount|amount\\h*before|excl\\w*|exkl\\w*|before\\h*(?:tax|gst|vat)|"
+     "w/o\\h*(?:tax|gst|vat)|without\\h*(?:tax|gst|vat)|hors\\h*tax\\w*|h\\.?t\\.?)(?!\\p{L})",
+     PCRE2_CASELESS},
+    {XRE_KW_TAX,
+     "(?<!\\p{L})(?:tax(?:es)?|vat|gst|sst|mwst|mehrwertsteuer|ust|umsatzsteuer|tva|btw|iva|"
+     "steuer)(?!\\p{L})",
+     PCRE2_CASELESS},
+    {XRE_KW_INCL, "(?<!\\p{L})(?:incl\\w*|inkl\\w*|inclusive|including|ttc|brutto|gross)(?!\\p{L})",
+     PCRE2_CASELESS},
+    {XRE_KW_NOTOTAL,
+     "(?<!\\p{L})(?:cash|change|tender\\w*|qty|quantity|items?|discount\\w*|disc|savings?|"
+     "points?|deposit|tips?|refund|kembali|tunai|baki|rounding|weight|pcs|units?)(?!\\p{L})",
+     PCRE2_CASELESS},
+    {XRE_KW_TAXNOT,
+     "(?<!\\p{L})(?:invoice|factur\\w*|rechnung|reg\\w*|id|no|nr|number|nummer|code|"
+     "ident\\w*|summary)(?!\\p{L})|#",
+     PCRE2_CASELESS},
+};
+const size_t extract_money_nres = sizeof extract_money_res / sizeof extract_money_res[0];
+
+/* ---- currencies ---- */
+
+struct cur_tok {
+    const char *tok; /* as printed */
+    const char *iso; /* ISO 4217 */
+    int alpha;       /* letters: must not be glued to other letters; matched caselessly */
+};
+
+static const struct cur_tok cur_toks[] = {
+    {"US$", "USD", 0}, {"A$", "AUD", 0},  {"C$", "CAD", 0},  {"S$", "SGD", 0},  {"HK$", "HKD", 0},
+    {"€", "EUR", 0},   {"$", "USD", 0},   {"£", "GBP", 0},   {"₹", "INR", 0},   {"¥", "JPY", 0},
+    {"EUR", "EUR", 1}, {"USD", "USD", 1}, {"GBP", "GBP", 1}, {"INR", "INR", 1}, {"MYR", "MYR", 1},
+    {"CHF", "CHF", 1}, {"AUD", "AUD", 1}, {"CAD", "CAD", 1}, {"SGD", "SGD", 1}, {"JPY", "JPY", 1},
+    {"CNY", "CNY", 1}, {"SEK", "SEK", 1}, {"NOK", "NOK", 1}, {"DKK", "DKK", 1}, {"PLN", "PLN", 1},
+    {"CZK", "CZK", 1}, {"HKD", "HKD", 1}, {"NZD", "NZD", 1}, {"RM", "MYR", 1},  {"Rs.", "INR", 1},
+    {"Rs", "INR", 1},
+};
+
+static int is_alpha(unsigned char ch)
+{
+    return (ch | 0x20) >= 'a' && (ch | 0x20) <= 'z';
+}
+
+/* Currency token starting at s[i], or NULL; *adv = its length. */
+static const char *currency_at(const char *s, size_t len, size_t i, size_t *adv)
+{
+    for (size_t k = 0; k < sizeof cur_toks / sizeof cur_toks[0]; k++) {
+        const struct cur_tok *t = &cur_toks[k];
+        size_t tl = strlen(t->tok);
+        if (tl > len - i)
+            continue;
+        if (t->alpha) {
+            if (strncasecmp(s + i, t->tok, tl) != 0)
+                continue;
+            if ((i > 0 && is_alpha((unsigned char)s[i - 1])) ||
+                (i + tl < len && is_alpha((unsigned char)s[i + tl])))
+                continue;
+        } else if (memcmp(s + i, t->tok, tl) != 0) {
+            continue;
+        }
+        *adv = tl;
+        return t->iso;
+    }
+    return NULL;
+}
+
+const char *extract_currency_code(const char *s, size_t len)
+{
+    if (!s)
+        return NULL;
+    for (size_t i = 0; i < len; i++) {
+        size_t adv;
+        const char *iso = currency_at(s, len, i, &adv);
+        if (iso)
+            return iso;
+    }
+    return NULL;
+}
+
+const char *extract_money_currency(struct extract_ctx *c)
+{
+    const char *seen[8] = {0};
+    int count[8] = {0};
+    for (size_t p = 0; p < c->npages; p++)
+        for (size_t l = 0; l < c->pages[p].nlines; l++) {
+            const char *s = extract_line_text(c, p, l);
+            size_t len = c->pages[p].lines[l].len;
+            for (size_t i = 0; i < len;) {
+                size_t adv = 1;
+                const char *iso = currency_at(s, len, i, &adv);
+                i += adv;
+                for (int k = 0; iso && k < 8; k++)
+                    if (!seen[k] || seen[k] == iso) {
+                        seen[k] = iso;
+                        count[k]++;
+                        break;
+                    }
+            }
+        }
+    int best = -1;
+    for (int k = 0; k < 8 && seen[k]; k++)
+        if (best < 0 || count[k] > count[best])
+            best = k;
+    return best < 0 ? NULL : seen[best];
+}
+
+/* ---- amount parsing ---- */
+
+static int conf_digit(char ch)
+{
+    switch (ch) {
+    case 'O':
+    case 'o':
+        return '0';
+    case 'l':
+    case 'I':
+        return '1';
+    default:
+        return ch >= '0' && ch <= '9' ? ch : 0;
+    }
+}
+
+/* Bytes of a digit-group separator at s (space, apostrophe, no-break or thin space, ’). */
+static size_t gap_len(const char *s, size_t len)
+{
+    static const char *const gaps[] = {" ", "'", "\u00a0", "\u202f", "\u2009", "\u2019"};
+    for (size_t k = 0; k < sizeof gaps / sizeof gaps[0]; k++) {
+        size_t gl = strlen(gaps[k]);
+        if (gl <= len && memcmp(s, gaps[k], gl) == 0)
+            return gl;
+    }
+    return 0;
+}
+
+dp_err extract_parse_amount(const char *s, size_t len, char *out, size_t outsz)
+{
+    char dig[48];   /* digits only, confusions mapped */
+    size_t nd = 0;  /* digits in dig */
+    size_t sep[16]; /* index in dig where each '.'/',' separator stood */
+    char sepc[16];
+    size_t ns = 0;
+    int neg = 0;
+    size_t gl;
+    if (!s || !out || outsz == 0)
+        return DP_EINVAL;
+    size_t i = 0;
+    while (i < len && !(s[i] >= '0' && s[i] <= '9'))
+        i++;
+    if (i == len)
+        return DP_EPARSE;
+    /* Leading OCR confusions ("l2.50", "I,234.00"), but not the end of a word. */
+    for (;;) {
+        size_t j = i;
+        if (j > 0 && (s[j - 1] == ',' || s[j - 1] == '.'))
+            j--;
+        if (j == 0 || !conf_digit(s[j - 1]) || (j > 1 && is_alpha((unsigned char)s[j - 2])))
+            break;
+        i = j - 1;
+    }
+    neg = i > 0 && s[i - 1] == '-';
+    for (; i < len; i++) {
+        char ch = s[i];
+        int d = conf_digit(ch);
+        if (d) {
+            if (nd + 1 >= sizeof dig)
+                return DP_EPARSE;
+            dig[nd++] = (char)d;
+        } else if ((ch == '.' || ch == ',') && nd &&
+                   ((i + 1 < len && conf_digit(s[i + 1])) ||
+                    (i + 2 < len && s[i + 1] == ' ' && conf_digit(s[i + 2])))) {
+            if (ns == sizeof sep / sizeof sep[0])
+                return DP_EPARSE;
+            sep[ns] = nd;
+            sepc[ns++] = ch;
+        } else if (nd && (gl = gap_len(s + i, len - i)) > 0 && i + gl < len && s[i + gl] >= '0' &&
+                   s[i + gl] <= '9') {
+            i += gl - 1; /* digit grouping: space, no-break space, apostrophe */
+        } else {
+            break;
+        }
+    }
+    /* Which separator (if any) is the decimal point. */
+    size_t dec_at = nd; /* index in dig where decimals start; nd = none */
+    if (ns > 0) {
+        size_t k = nd - sep[ns - 1]; /* digits after the last separator */
+        int mixed = 0;
+        for (size_t j = 0; j + 1 < ns; j++)
+            mixed |= sepc[j] != sepc[ns - 1];
+        if (mixed) {
+            if (k > 2)
+                return DP_EPARSE;
+            dec_at = sep[ns - 1];
+        } else if (ns > 1) {
+            dec_at = k <= 2 ? sep[ns - 1] : nd;
+        } else if (k <= 2) {
+            dec_at = sep[0];
+        } else if (k == 3 && !(sep[0] == 1 && dig[0] == '0')) {
+            dec_at = nd; /* 1,234 or 1.234: thousands */
+        } else if (k == 3) {
+            dec_at = sep[0]; /* 0,500 */
+        } else {
+            return DP_EPARSE;
+        }
+    }
+    /* Integer part and two decimals, rounded half up on the third. */
+    if (dec_at == 0 || dec_at > 15)
+        return dec_at == 0 ? DP_EPARSE : DP_ETOOBIG;
+    long long cents = 0;
+    for (size_t j = 0; j < dec_at; j++)
+        cents = cents * 10 + (dig[j] - '0');
+    for (size_t f = 0; f < 3; f++) {
+        int d = dec_at + f < nd ? dig[dec_at + f] - '0' : 0;
+        if (f < 2)
+            cents = cents * 10 + d;
+        else
+            cents += d >= 5;
+    }
+    int w = snprintf(out, outsz, "%s%lld.%02lld", neg ? "-" : "", cents / 100, cents % 100);
+    if (w < 0 || (size_t)w >= outsz)
+        return DP_ETOOBIG;
+    return DP_OK;
+}
+
+/* "1234.56" -> 123456 cents. */
+static int64_t to_cents(const char *a)
+{
+    int64_t v = 0;
+    int neg = *a == '-';
+    for (const char *p = a + neg; *p; p++)
+        if (*p >= '0' && *p <= '9')
+            v = v * 10 + (*p - '0');
+    return neg ? -v : v;
+}
+
+/* ---- total, subtotal, tax ---- */
+
+enum money_kind { MK_TOTAL, MK_SUB, MK_TAX };
+
+/* One labelled amount found in the text. */
+struct money_cand {
+    enum money_kind kind;
+    int64_t cents;
+    char amount[32]; /* normalised decimal */
+    const char *cur; /* ISO 4217 (static) or NULL */
+    double strength; /* rule strength 0..1 */
+    int same_line;   /* amount on the label's line (not the next line) */
+    int integer;     /* printed without decimals */
+    struct extract_span sp;
+};
+
+#define MONEY_MAX_CANDS 256
+
+struct money_scan {
+    struct money_cand c[MONEY_MAX_CANDS];
+    size_t n;
+};
+
+/* Counts real digits and OCR confusions in s[0..len). */
+static int real_amount(const char *s, size_t len)
+{
+    int digits = 0, conf = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] >= '0' && s[i] <= '9')
+            digits++;
+        else if (conf_digit(s[i]))
+            conf++;
+    }
+    return digits > 0 && conf <= digits;
+}
+
+/* 1 if the printed number ends in 1-2 decimals ("9.00", "12,5", OCR'd "39. 80"). */
+static int has_decimals(const char *s, size_t len)
+{
+    size_t k = len, digits = 0;
+    while (k > 0 && s[k - 1] != '.' && s[k - 1] != ',') {
+        k--;
+        digits += s[k] != ' ';
+    }
+    return k > 1 && digits >= 1 && digits <= 2;
+}
+
+/* Best amount in s[from..len) (a line, or one word), merged into *mc: amounts with
+ * decimals beat integers; among equals the largest (want_max) or the last one wins.
+ * base is the page offset of s. Returns 1 if mc took an amount from s. */
+static int pick_amount(struct extract_ctx *c, const char *s, size_t len, size_t from, size_t base,
+                       int want_max, struct money_cand *mc)
+{
+    int took = 0;
+    for (size_t pos = from; extract_match(c, XRE_AMOUNT, s, len, pos);) {
+        PCRE2_SIZE *ov = extract_ov(c);
+        size_t ms = ov[0], me = ov[1], ns, ne, cs, ce;
+        pos = me > ms ? me : ms + 1;
+        if (!extract_group(c, XRE_AMOUNT, "num", &ns, &ne) || !real_amount(s + ns, ne - ns))
+            continue;
+        int has_dec = has_decimals(s + ns, ne - ns);
+        if (!has_dec && ne - ns > 7)
+            continue; /* long bare numbers are ids, not amounts */
+        char buf[32];
+        if (extract_parse_amount(s + ns, ne - ns, buf, sizeof buf) != DP_OK)
+            continue;
+        int64_t cents = to_cents(buf);
+        if (mc->amount[0] &&
+            (mc->integer < !has_dec || (mc->integer == !has_dec && want_max && cents <= mc->cents)))
+            continue;
+        memcpy(mc->amount, buf, sizeof buf);
+        mc->cents = cents;
+        mc->integer = !has_dec;
+        mc->cur = NULL;
+        if (extract_group(c, XRE_AMOUNT, "c1", &cs, &ce) ||
+            extract_group(c, XRE_AMOUNT, "c2", &cs, &ce))
+            mc->cur = extract_currency_code(s + cs, ce - cs);
+        mc->sp.off = base + ms;
+        mc->sp.len = me - ms;
+        took = 1;
+    }
+    return took;
+}
+
+/* 1 if line s holds nothing but one amount (a value printed under its label). */
+static int amount_only(struct extract_ctx *c, const char *s, size_t len)
+{
+    size_t a = 0, b = len;
+    while (a < b && (s[a] == ' ' || s[a] == '\t' || s[a] == ':'))
+        a++;
+    while (b > a && (s[b - 1] == ' ' || s[b - 1] == '\t'))
+        b--;
+    if (a == b || !extract_match(c, XRE_AMOUNT, s, b, a))
+        return 0;
+    PCRE2_SIZE *ov = extract_ov(c);
+    return ov[0] == a && ov[1] == b;
+}
+
+/* What a line is about: which kind of amount it labels, how surely, and where the label
+ * ends. 0 if it labels none. */
+static int classify(struct extract_ctx *c, const char *s, size_t len, enum money_kind *kind,
+                    double *strength, size_t *kw_end)
+{
+    int tot = 0, strong = 0;
+    *kw_end = 0;
+    if (extract_match(c, XRE_KW_TOTAL, s, len, 0)) {
+        size_t so, eo;
+        tot = 1;
+        strong = extract_group(c, XRE_KW_TOTAL, "strong", &so, &eo);
+        *kw_end = extract_ov(c)[1];
+    }
+    int incl = extract_has(c, XRE_KW_INCL, s, len);
+    if (!incl && extract_match(c, XRE_KW_SUB, s, len, 0)) {
+        *kind = MK_SUB, *strength = 0.9;
+        *kw_end = extract_ov(c)[1] > *kw_end ? extract_ov(c)[1] : *kw_end;
+    } else if (!incl && !strong && extract_match(c, XRE_KW_TAX, s, len, 0)) {
+        size_t te = extract_ov(c)[1];
+        if (extract_has(c, XRE_KW_TAXNOT, s, len))
+            return 0;
+        *kind = MK_TAX, *strength = 0.9;
+        *kw_end = te > *kw_end ? te : *kw_end;
+    } else if (tot) {
+        if (extract_has(c, XRE_KW_NOTOTAL, s, len))
+            return 0;
+        *kind = MK_TOTAL, *strength = strong ? 1.0 : 0.85;
+    } else {
+        return 0;
+    }
+    return 1;
+}
+
+/* Value for a label with no amount after it on its line: an amount on the same visual row
+ * further right (receipts OCR into columns), else an amount alone on the next line. */
+static int find_detached(struct extract_ctx *c, size_t p, size_t l, int want_max,
+                         struct money_cand *mc, size_t *at, double *factor)
+{
+    const struct extract_page *pg = &c->pages[p];
+    size_t idx[16];
+    size_t n = extract_row_right(c, p, l, idx, sizeof idx / sizeof idx[0]);
+    int took = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *w = pg->pg->words[idx[i]].text;
+        took |= pick_amount(c, pg->text + pg->woff[idx[i]], strlen(w), 0, pg->woff[idx[i]],
+                            want_max, mc);
+    }
+    if (took) {
+        *factor = 0.85;
+        for (*at = 0; *at + 1 < pg->nlines && pg->lines[*at + 1].off <= mc->sp.off; (*at)++)
+            ;
+        return 1;
+    }
+    size_t nl = l + 1;
+    while (nl < pg->nlines && pg->lines[nl].len == 0)
+        nl++;
+    if (nl >= pg->nlines || nl > l + 2)
+        return 0;
+    const char *t = extract_line_text(c, p, nl);
+    if (!amount_only(c, t, pg->lines[nl].len) ||
+        !pick_amount(c, t, pg->lines[nl].len, 0, pg->lines[nl].off, want_max, mc))
+        return 0;
+    *factor = 0.75;
+    *at = nl;
+    return 1;
+}
+
+static void scan_line(struct extract_ctx *c, struct money_scan *ms, size_t p, size_t l)
+{
+    const struct extract_page *pg = &c->pages[p];
+    const char *s = extract_line_text(c, p, l);
+    size_t len = pg->lines[l].len, kw_end = 0, at = l;
+    double strength, factor = 1.0;
+    enum money_kind kind;
+    if (ms->n == MONEY_MAX_CANDS || len == 0 || !classify(c, s, len, &kind, &strength, &kw_end))
+        return;
+    struct money_cand *mc = &ms->c[ms->n];
+    memset(mc, 0, sizeof *mc);
+    /* A total line may carry net, tax and gross: take the largest. Else the last. */
+    int want_max = kind == MK_TOTAL;
+    if (!pick_amount(c, s, len, kw_end, pg->lines[l].off, want_max, mc) &&
+        !find_detached(c, p, l, want_max, mc, &at, &factor))
+        return;
+    mc->same_line = factor == 1.0;
+    if (!mc->cur)
+        mc->cur = extract_currency_code(extract_line_text(c, p, at), pg->lines[at].len);
+    if (!mc->cur && at != l)
+        mc->cur = extract_currency_code(s, len);
+    mc->kind = kind;
+    mc->strength = strength * factor * (mc->integer ? 0.8 : 1.0);
+    mc->sp.page = p;
+    ms->n++;
+}
+
+static dp_err emit_money(struct extract_ctx *c, const char *name, const struct money_cand *m,
+                         double strength, int valid)
+{
+    cJSON *v = cJSON_CreateObject();
+    if (!v)
+        return DP_ENOMEM;
+    const char *cur = m->cur ? m->cur : c->currency;
+    cJSON_AddItemToObject(v, "amount", cJSON_CreateString(m->amount));
+    cJSON_AddItemToObject(v, "currency", cur ? cJSON_CreateString(cur) : cJSON_CreateNull());
+    return extract_emit(c, name, v, &m->sp, strength > 1 ? 1 : strength, valid);
+}
+
+/* The total: amounts with decimals beat bare integers, amounts on the label's line beat
+ * detached ones; then the largest (a receipt's TOTAL is not smaller than any other
+ * total-labelled amount once cash tendered and change are excluded). */
+static const struct money_cand *best_total(const struct money_scan *ms)
+{
+    const struct money_cand *best = NULL;
+    for (size_t i = 0; i < ms->n; i++) {
+        const struct money_cand *m = &ms->c[i];
+        if (m->kind != MK_TOTAL)
+            continue;
+        if (!best || m->integer < best->integer ||
+            (m->integer == best->integer &&
+             (m->same_line > best->same_line ||
+              (m->same_line == best->same_line && m->cents > best->cents))))
+            best = m;
+    }
+    return best;
+}
+
+/* Largest candidate of a kind not above limit (limit < 0: no limit). */
+static const struct money_cand *largest(const struct money_scan *ms, enum money_kind k,
+                                        int64_t limit)
+{
+    const struct money_cand *best = NULL;
+    for (size_t i = 0; i < ms->n; i++) {
+        const struct money_cand *m = &ms->c[i];
+        if (m->kind == k && (limit < 0 || m->cents <= limit) && (!best || m->cents > best->cents))
+            best = m;
+    }
+    return best;
+}
+
+dp_err extract_money_run(struct extract_ctx *c)
+{
+    struct money_scan *ms = calloc(1, sizeof *ms);
+    dp_err err = DP_ENOMEM;
+    if (!ms)
+        return DP_ENOMEM;
+    for (size_t p = 0; p < c->npages; p++)
+        for (size_t l = 0; l < c->pages[p].nlines; l++)
+            scan_line(c, ms, p, l);
+    /* Arithmetic: a subtotal and a tax that add up to a total confirm all three. */
+    const struct money_cand *t = NULL, *s = NULL, *x = NULL;
+    for (size_t i = 0; i < ms->n; i++) {
+        if (ms->c[i].kind != MK_TOTAL)
+            continue;
+        for (size_t j = 0; j < ms->n; j++) {
+            if (ms->c[j].kind != MK_SUB)
+                continue;
+            for (size_t k = 0; k < ms->n; k++) {
+                if (ms->c[k].kind != MK_TAX)
+                    continue;
+                int64_t d = ms->c[j].cents + ms->c[k].cents - ms->c[i].cents;
+                if (d >= -1 && d <= 1 && ms->c[i].cents > 0 &&
+                    (!t || ms->c[i].strength > t->strength ||
+                     (ms->c[i].strength == t->strength && ms->c[i].cents > t->cents)))
+                    t = &ms->c[i], s = &ms->c[j], x = &ms->c[k];
+            }
+        }
+    }
+    int checked = t != NULL;
+    if (!checked) {
+        t = best_total(ms);
+        s = largest(ms, MK_SUB, t ? t->cents : -1);
+        x = largest(ms, MK_TAX, t ? t->cents : -1);
+    }
+    double boost = checked ? 0.15 : 0;
+    /* Without the arithmetic the total is only known to be wrong when both parts exist. */
+    int valid = checked || !(s && x);
+    err = DP_OK;
+    if (t && (err = emit_money(c, "total", t, t->strength + boost, valid)) != DP_OK)
+        goto out;
+    if (s && (err = emit_money(c, "subtotal", s, s->strength + boost, valid)) != DP_OK)
+        goto out;
+    if (x && (err = emit_money(c, "tax", x, x->strength + boost, valid)) != DP_OK)
+        goto out;
+out:
+    free(ms);
+    return err;
+}

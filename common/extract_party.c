@@ -1,0 +1,187 @@
+/* extract_party.c -- who issued the document: the company (vendor) name from the header
+ * lines of page 1, and the address block printed under it. */
+#include "extract_int.h"
+#include <stdlib.h>
+#include <string.h>
+
+/* How many non-empty header lines of page 1 may hold the company name. */
+#define PARTY_HEADER_LINES 10
+/* How many lines an address block may span, and how far below the name it may start. */
+#define PARTY_ADDR_LINES 5
+#define PARTY_ADDR_GAP   4
+
+const struct extract_re extract_party_res[] = {
+    {XRE_LEGAL,
+     "(?<![\\p{L}])(?:sdn\\.?\\h*bhd|bhd|berhad|gmbh|ltd|limited|llc|l\\.l\\.c|inc|incorporated|"
+     "corp|corporation|s\\.?a\\.?s?|s\\.?a\\.?r\\.?l|b\\.?v|n\\.?v|ag|kg|ohg|e\\.?k|ug|plc|llp|"
+     "pvt|pte|co|company|s\\.?l|s\\.?p\\.?a|s\\.?r\\.?l|enterprise|trading|sarl|eurl|vof)"
+     "\\.?(?![\\p{L}])",
+     PCRE2_CASELESS},
+    {XRE_ADDR_CUE,
+     "(?<![\\p{L}])(?:jalan|jln|lorong|taman|persiaran|lebuh|kampung|street|st|road|rd|avenue|"
+     "ave|lane|drive|boulevard|blvd|place|plaza|square|suite|floor|level|lot|unit|block|blk|"
+     "building|bldg|no|p\\.?\\h?o\\.?\\h*box|postfach|rue|bd|chemin|route|impasse|cedex|bp|"
+     "avenida|calle|via)(?![\\p{L}])"
+     "|\\p{L}*(?:stra(?:ss|ß)e|str\\.|weg|platz|allee|gasse|laan|straat|plein|gracht|dreef|"
+     "kade)(?![\\p{L}])"
+     "|(?<![0-9])[0-9]{5}(?![0-9])|(?<![0-9])[0-9]{4}\\h?[A-Z]{2}(?![\\p{L}])"
+     "|(?<![A-Z])[A-Z]{1,2}[0-9][A-Z0-9]?\\h[0-9][A-Z]{2}(?![A-Z])|[0-9]+[,\\h]+\\p{L}{3,}",
+     PCRE2_CASELESS},
+    {XRE_ADDR_STOP,
+     "(?<![\\p{L}])(?:tel|telp|phone|fax|e-?mail|gst|vat|sst|tax|invoice|receipt|date|cashier|"
+     "www|http|reg|registration|roc|document|doc|bill|table|order|server|counter|terminal|"
+     "member|ust|mwst|btw|tva|siret|siren|kvk|iban|bic|hp)(?![\\p{L}])|@|:",
+     PCRE2_CASELESS},
+    {XRE_NOT_VENDOR,
+     "(?<![\\p{L}])(?:invoice|receipt|tax|facture|rechnung|factuur|page|seite|date|tel|fax|"
+     "phone|welcome|bill|copy|original|duplicate|official|statement|quotation|delivery|"
+     "simplified|to|from|customer|client|kunde)(?![\\p{L}])|@",
+     PCRE2_CASELESS},
+};
+const size_t extract_party_nres = sizeof extract_party_res / sizeof extract_party_res[0];
+
+/* Trims blanks at both ends of s[*a..*b). */
+static void trim(const char *s, size_t *a, size_t *b)
+{
+    while (*a < *b && (s[*a] == ' ' || s[*a] == '\t' || s[*a] == '|'))
+        (*a)++;
+    while (*b > *a && (s[*b - 1] == ' ' || s[*b - 1] == '\t' || s[*b - 1] == '|'))
+        (*b)--;
+}
+
+/* Letters (any script) and other non-blank characters of s[0..len). */
+static void census(const char *s, size_t len, int *letters, int *other)
+{
+    *letters = 0, *other = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if ((ch & 0xc0) == 0x80 || ch == ' ' || ch == '\t')
+            continue;
+        if (((ch | 0x20) >= 'a' && (ch | 0x20) <= 'z') || ch >= 0xc0)
+            (*letters)++;
+        else
+            (*other)++;
+    }
+}
+
+/* A line that could be a name: enough letters, mostly letters, not a title or label. */
+static int substantial(struct extract_ctx *c, const char *s, size_t len)
+{
+    int letters, other;
+    census(s, len, &letters, &other);
+    return letters >= 4 && letters >= 2 * other && !extract_has(c, XRE_NOT_VENDOR, s, len);
+}
+
+/* Field value from a span of page text: lines joined with ", " (or " " after a comma). */
+static char *join_lines(const struct extract_page *pg, size_t l0, size_t l1)
+{
+    size_t cap = 1;
+    for (size_t l = l0; l <= l1; l++)
+        cap += pg->lines[l].len + 2;
+    char *v = malloc(cap), *w = v;
+    if (!v)
+        return NULL;
+    for (size_t l = l0; l <= l1; l++) {
+        size_t a = 0, b = pg->lines[l].len;
+        const char *s = pg->text + pg->lines[l].off;
+        trim(s, &a, &b);
+        if (a == b)
+            continue;
+        if (w > v) {
+            if (w[-1] != ',')
+                *w++ = ',';
+            *w++ = ' ';
+        }
+        memcpy(w, s + a, b - a);
+        w += b - a;
+    }
+    *w = '\0';
+    return v;
+}
+
+static dp_err emit_lines(struct extract_ctx *c, const char *name, size_t l0, size_t l1,
+                         double strength)
+{
+    const struct extract_page *pg = &c->pages[0];
+    char *v = join_lines(pg, l0, l1);
+    if (!v)
+        return DP_ENOMEM;
+    size_t a = 0, b = pg->lines[l0].len;
+    trim(pg->text + pg->lines[l0].off, &a, &b);
+    size_t start = pg->lines[l0].off + a;
+    a = 0, b = pg->lines[l1].len;
+    trim(pg->text + pg->lines[l1].off, &a, &b);
+    struct extract_span sp = {0, start, pg->lines[l1].off + b - start};
+    dp_err err = extract_emit(c, name, cJSON_CreateString(v), &sp, strength, 1);
+    free(v);
+    return err;
+}
+
+/* Finds the company line of page 1; first and last are the lines it spans. */
+static int find_company(struct extract_ctx *c, size_t *first, size_t *last, double *strength)
+{
+    const struct extract_page *pg = &c->pages[0];
+    size_t seen = 0, fallback = SIZE_MAX;
+    for (size_t l = 0; l < pg->nlines && seen < PARTY_HEADER_LINES; l++) {
+        const char *s = extract_line_text(c, 0, l);
+        size_t a = 0, b = pg->lines[l].len;
+        trim(s, &a, &b);
+        if (b - a < 3)
+            continue;
+        seen++;
+        if (extract_match(c, XRE_LEGAL, s, b, a) && substantial(c, s + a, b - a)) {
+            *first = *last = l;
+            *strength = 0.85;
+            /* "SDN BHD" alone under the name: the name is the line above. */
+            int letters, other;
+            census(s + a, extract_ov(c)[0] - a, &letters, &other);
+            if (letters < 3 && l > 0 &&
+                substantial(c, extract_line_text(c, 0, l - 1), pg->lines[l - 1].len))
+                *first = l - 1;
+            return 1;
+        }
+        if (fallback == SIZE_MAX && substantial(c, s + a, b - a))
+            fallback = l;
+    }
+    if (fallback == SIZE_MAX)
+        return 0;
+    *first = *last = fallback;
+    *strength = 0.5;
+    return 1;
+}
+
+dp_err extract_party_run(struct extract_ctx *c)
+{
+    size_t first, last;
+    double strength;
+    if (c->npages == 0 || !find_company(c, &first, &last, &strength))
+        return DP_OK;
+    dp_err err = emit_lines(c, "company", first, last, strength);
+    if (err != DP_OK)
+        return err;
+    /* Address: the first street/postcode line shortly under the name, and the lines that
+     * follow it up to a blank line, a label (tel, gst, invoice, ...) or the cap. */
+    const struct extract_page *pg = &c->pages[0];
+    size_t a0 = SIZE_MAX, a1 = 0;
+    for (size_t l = last + 1; l < pg->nlines && l <= last + PARTY_ADDR_GAP + 1; l++) {
+        const char *s = extract_line_text(c, 0, l);
+        size_t len = pg->lines[l].len;
+        if (extract_has(c, XRE_ADDR_STOP, s, len))
+            break;
+        if (extract_has(c, XRE_ADDR_CUE, s, len)) {
+            a0 = a1 = l;
+            break;
+        }
+    }
+    if (a0 == SIZE_MAX)
+        return DP_OK;
+    for (size_t l = a0 + 1; l < pg->nlines && l < a0 + PARTY_ADDR_LINES; l++) {
+        const char *s = extract_line_text(c, 0, l);
+        size_t a = 0, b = pg->lines[l].len;
+        trim(s, &a, &b);
+        if (a == b || extract_has(c, XRE_ADDR_STOP, s, b))
+            break;
+        a1 = l;
+    }
+    return emit_lines(c, "address", a0, a1, strength >= 0.8 ? 0.8 : 0.6);
+}
