@@ -379,6 +379,37 @@ START_TEST(slow_receiver_does_not_block_others)
 }
 END_TEST
 
+START_TEST(crashed_consumer_loses_nothing)
+{
+    /* A consumer "dead" reads the event in the same transaction as it is added, then never
+     * acknowledges it: the running daemon must XAUTOCLAIM it (--claim-idle-ms 1000) and deliver. */
+    redisContext *c = rc();
+    char k1[WHSTORE_ID_MAX];
+    endpoint(c, "t-crash", "/ok/k1", "k1", NULL, k1, sizeof k1);
+    redisReply *r = redisCommand(c, "MULTI");
+    freeReplyObject(r);
+    r = redisCommand(c,
+                     "XADD dp:events * id evt_crash1 type document.completed tenant t-crash "
+                     "doc doc_k created %lld data {}",
+                     wht_now_ms() / 1000);
+    freeReplyObject(r);
+    r = redisCommand(c, "XREADGROUP GROUP webhookd dead COUNT 10 STREAMS dp:events >");
+    freeReplyObject(r);
+    r = redisCommand(c, "EXEC");
+    ck_assert_int_eq(r->type, REDIS_REPLY_ARRAY);
+    ck_assert_int_eq(r->element[1]->type, REDIS_REPLY_ARRAY); /* "dead" got the entry */
+    freeReplyObject(r);
+    cJSON *l = wht_wait_lines(S.log, "k1", 1, 15000); /* idle 1 s + autoclaim every 5 s */
+    ck_assert_int_eq(cJSON_GetArraySize(l), 1);
+    assert_all_verified(l, "evt_crash1");
+    cJSON_Delete(l);
+    r = redisCommand(c, "XPENDING dp:events webhookd");
+    ck_assert_int_eq(r->element[0]->integer, 0);
+    freeReplyObject(r);
+    redisFree(c);
+}
+END_TEST
+
 START_TEST(store_endpoints)
 {
     redisContext *c = rc();
@@ -525,6 +556,7 @@ Suite *e2e_webhooks_suite(void)
     tcase_add_test(tc, gone_disables_endpoint);
     tcase_add_test(tc, receiver_down_then_up);
     tcase_add_test(tc, slow_receiver_does_not_block_others);
+    tcase_add_test(tc, crashed_consumer_loses_nothing);
     suite_add_tcase(s, tc);
     TCase *guard = tcase_create("ssrf");
     tcase_add_unchecked_fixture(guard, stack_start_guarded, stack_stop);

@@ -33,9 +33,10 @@ struct webhookd_opts {
 };
 
 /* Defaults, then env (DOCPROC_REDIS_HOST, DOCPROC_REDIS_PORT, DOCPROC_WEBHOOK_ALLOW_PRIVATE,
- * DOCPROC_WEBHOOK_RETRY_SCHEDULE, DOCPROC_WEBHOOK_TIMEOUT_MS), then argv (--redis-host H,
- * --redis-port P, --allow-private, --retry-schedule LIST, --timeout-ms MS). DP_EINVAL with a
- * message on stderr for a bad value or unknown option. */
+ * DOCPROC_WEBHOOK_RETRY_SCHEDULE, DOCPROC_WEBHOOK_TIMEOUT_MS, DOCPROC_WEBHOOK_CLAIM_IDLE_MS),
+ * then argv (--redis-host H, --redis-port P, --allow-private, --retry-schedule LIST,
+ * --timeout-ms MS, --claim-idle-ms MS). DP_EINVAL with a message on stderr for a bad value or
+ * unknown option. */
 dp_err webhookd_opts_parse(struct webhookd_opts *o, int argc, char **argv);
 
 /* Parse "0,5,300" into out[max]; *n = entries. Each 0..WEBHOOKD_RETRY_AFTER_MAX*10 s. */

@@ -53,6 +53,7 @@ dp_err webhookd_opts_parse(struct webhookd_opts *o, int argc, char **argv)
     const char *priv = getenv("DOCPROC_WEBHOOK_ALLOW_PRIVATE");
     const char *sched = getenv("DOCPROC_WEBHOOK_RETRY_SCHEDULE");
     const char *tmo = getenv("DOCPROC_WEBHOOK_TIMEOUT_MS");
+    const char *idle = getenv("DOCPROC_WEBHOOK_CLAIM_IDLE_MS");
     long v = 0;
     memset(o, 0, sizeof *o);
     o->redis_port = 6379;
@@ -77,6 +78,8 @@ dp_err webhookd_opts_parse(struct webhookd_opts *o, int argc, char **argv)
             sched = val;
         else if (strcmp(a, "--timeout-ms") == 0)
             tmo = val;
+        else if (strcmp(a, "--claim-idle-ms") == 0)
+            idle = val;
         else {
             fprintf(stderr, "docproc-webhookd: unknown option %s\n", a);
             return DP_EINVAL;
@@ -101,6 +104,13 @@ dp_err webhookd_opts_parse(struct webhookd_opts *o, int argc, char **argv)
             return DP_EINVAL;
         }
         o->timeout_ms = v;
+    }
+    if (idle) {
+        if (parse_long(idle, 100, 86400000L, &v) != 0) {
+            fprintf(stderr, "docproc-webhookd: bad claim idle time %s (100..86400000 ms)\n", idle);
+            return DP_EINVAL;
+        }
+        o->claim_idle_ms = v;
     }
     if (webhookd_schedule_parse(sched ? sched : WEBHOOKD_DEFAULT_SCHEDULE, o->schedule,
                                 WEBHOOKD_SCHEDULE_MAX, &o->nschedule) != DP_OK) {
