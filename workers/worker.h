@@ -8,6 +8,8 @@
 #include <tesseract/capi.h>
 #include "config.h"
 #include "page.h"
+#include "classify.h"
+#include "extract.h"
 #include "queue.h"
 
 /* A Tesseract engine, initialised once per process and re-initialised only when a job asks
@@ -25,6 +27,8 @@ struct worker {
     char consumer[128];  /* consumer name in the group: host-parentpid-slot */
     redisContext *redis; /* NULL while disconnected */
     struct ocr ocr;
+    struct classifier *builtin;  /* cold-start classes, until a tenant trains its own */
+    struct extractor *extractor; /* compiled field patterns */
     volatile sig_atomic_t *stop; /* set by SIGTERM/SIGINT */
     long long jobs_done;         /* counters for the exit log line */
     long long jobs_failed;
@@ -53,6 +57,14 @@ struct worker_failure {
 dp_err worker_read_pages(struct worker *w, const struct queue_job *job, const unsigned char *buf,
                          size_t len, const char *lang, struct dp_doc_text *doc,
                          struct worker_failure *f, int *abandoned);
+
+/* ---- analysis (worker_analyze.c) ---- */
+/* Loads what analysis needs once per process (built-in classifier, extractor). */
+dp_err worker_analyze_init(struct worker *w);
+void worker_analyze_cleanup(struct worker *w);
+/* Adds "class" (when pipeline has classify) and "fields" (when it has extract) to result. */
+dp_err worker_analyze(struct worker *w, const char *tenant, const char *pipeline,
+                      const struct dp_doc_text *doc, const char *text, cJSON *result);
 
 /* ---- job loop (worker_loop.c) ---- */
 /* Runs until *w->stop: reconnects to Redis with backoff, drains its own pending jobs, then

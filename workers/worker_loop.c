@@ -101,8 +101,17 @@ dp_err worker_process(struct worker *w, const struct queue_job *job)
     struct queue_result res = {0};
     if (!jc.error_code) {
         result = result_encode(&doc);
-        result_json = cJSON_PrintUnformatted(result);
         text = result_join_text(&doc);
+        const char *pipeline = hfield(rec, "pipeline");
+        if (result && text &&
+            worker_analyze(w, job->tenant, pipeline ? pipeline : "ocr,classify,extract", &doc, text,
+                           result) == DP_EREDIS) {
+            rc = DP_EREDIS;
+            goto out;
+        }
+        result_json = cJSON_PrintUnformatted(result);
+        res.klass = cJSON_GetStringValue(
+            cJSON_GetObjectItem(cJSON_GetObjectItem(result, "class"), "label"));
         hocr = result_join_hocr(&doc);
         res.status = "done";
         res.result_json = result_json;

@@ -47,6 +47,11 @@ static int child_main(const struct dp_config *cfg, int slot, pid_t parent)
         log_kv(LOG_ERROR, "could not initialise Tesseract", "lang", cfg->lang, NULL);
         return 3;
     }
+    if (worker_analyze_init(&w)) {
+        log_kv(LOG_ERROR, "could not initialise the classifier/extractor", NULL);
+        ocr_cleanup(&w.ocr);
+        return 3;
+    }
     log_kv(LOG_INFO, "worker ready", "consumer", w.consumer, NULL);
     int status = worker_run(&w);
     char done[24], failed[24];
@@ -54,6 +59,7 @@ static int child_main(const struct dp_config *cfg, int slot, pid_t parent)
     snprintf(failed, sizeof failed, "%lld", w.jobs_failed);
     log_kv(LOG_INFO, "worker stopped", "consumer", w.consumer, "done", done, "failed", failed,
            NULL);
+    worker_analyze_cleanup(&w);
     ocr_cleanup(&w.ocr);
     return status;
 }
