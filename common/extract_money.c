@@ -27,7 +27,8 @@ const struct extract_re extract_money_res[] = {
      "(?![\\p{L}\\p{N}%]|[.,/:\\-][0-9])",
      0},
     {XRE_KW_TOTAL,
-     "(?<!\\p{L})(?:(?<strong>grand\\h*total|total\\h*(?:amount|due|payable|to\\h*pay|"
+     "(?<!\\p{L})(?:(?<strong>grand\\h*total|total\\h*round\\w*|round\\w*\\h*total|total\\h*(?:"
+     "amount|due|payable|to\\h*pay|"
      "incl\\w*|inkl\\w*|ttc|\\(\\h*incl\\w*)|amount\\h*(?:due|payable)|balance\\h*due|"
      "net\\h*[àa]\\h*payer|montant\\h*(?:total|ttc|[àa]\\h*payer|d[uû])|gesamt\\h*betrag|"
      "gesamtsumme|rechnungsbetrag|endbetrag|zu\\h*zahlen|te\\h*betalen|totaal\\h*bedrag|"
@@ -47,7 +48,7 @@ const struct extract_re extract_money_res[] = {
      PCRE2_CASELESS},
     {XRE_KW_NOTOTAL,
      "(?<!\\p{L})(?:cash|change|tender\\w*|qty|quantity|items?|discount\\w*|disc|savings?|"
-     "points?|deposit|tips?|refund|kembali|tunai|baki|rounding|weight|pcs|units?)(?!\\p{L})",
+     "points?|deposit|tips?|refund|kembali|tunai|baki|weight|pcs|units?)(?!\\p{L})",
      PCRE2_CASELESS},
     {XRE_KW_TAXNOT,
      "(?<!\\p{L})(?:invoice|factur\\w*|rechnung|reg\\w*|id|no|nr|number|nummer|code|"
@@ -283,6 +284,7 @@ struct money_cand {
     double strength; /* rule strength 0..1 */
     int same_line;   /* amount on the label's line (not the next line) */
     int integer;     /* printed without decimals */
+    int strong;      /* unmistakable label: grand total, amount due, total incl. tax */
     struct extract_span sp;
 };
 
@@ -457,6 +459,7 @@ static void scan_line(struct extract_ctx *c, struct money_scan *ms, size_t p, si
     if (!mc->cur && at != l)
         mc->cur = extract_currency_code(s, len);
     mc->kind = kind;
+    mc->strong = kind == MK_TOTAL && strength >= 1.0;
     mc->strength = strength * factor * (mc->integer ? 0.8 : 1.0);
     mc->sp.page = p;
     ms->n++;
@@ -474,9 +477,9 @@ static dp_err emit_money(struct extract_ctx *c, const char *name, const struct m
     return extract_emit(c, name, v, &m->sp, strength > 1 ? 1 : strength, valid);
 }
 
-/* The total: amounts with decimals beat bare integers, amounts on the label's line beat
- * detached ones; then the largest (a receipt's TOTAL is not smaller than any other
- * total-labelled amount once cash tendered and change are excluded). */
+/* The total: amounts with decimals beat bare integers, unmistakable labels (grand total,
+ * rounded total, total incl. tax) beat a plain "total"; then the largest (a receipt's TOTAL is not
+ * smaller than any other total-labelled amount once cash tendered and change are excluded). */
 static const struct money_cand *best_total(const struct money_scan *ms)
 {
     const struct money_cand *best = NULL;
@@ -486,8 +489,7 @@ static const struct money_cand *best_total(const struct money_scan *ms)
             continue;
         if (!best || m->integer < best->integer ||
             (m->integer == best->integer &&
-             (m->same_line > best->same_line ||
-              (m->same_line == best->same_line && m->cents > best->cents))))
+             (m->strong > best->strong || (m->strong == best->strong && m->cents > best->cents))))
             best = m;
     }
     return best;
@@ -540,11 +542,15 @@ dp_err extract_money_run(struct extract_ctx *c)
         s = largest(ms, MK_SUB, t ? t->cents : -1);
         x = largest(ms, MK_TAX, t ? t->cents : -1);
     }
+    /* Best effort: a receipt that prints only a subtotal (no tax, no total) was paid that. */
+    double sub_as_total = 1.0;
+    if (!t && s && !x)
+        t = s, sub_as_total = 0.6;
     double boost = checked ? 0.15 : 0;
     /* Without the arithmetic the total is only known to be wrong when both parts exist. */
     int valid = checked || !(s && x);
     err = DP_OK;
-    if (t && (err = emit_money(c, "total", t, t->strength + boost, valid)) != DP_OK)
+    if (t && (err = emit_money(c, "total", t, t->strength * sub_as_total + boost, valid)) != DP_OK)
         goto out;
     if (s && (err = emit_money(c, "subtotal", s, s->strength + boost, valid)) != DP_OK)
         goto out;
