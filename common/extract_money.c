@@ -320,7 +320,8 @@ static int has_decimals(const char *s, size_t len)
 }
 
 /* Best amount in s[from..len) (a line, or one word), merged into *mc: amounts with
- * decimals beat integers; among equals the largest (want_max) or the last one wins.
+ * decimals beat integers; among equals the largest (want_max > 0), the first (want_max < 0,
+ * the value next to its label when columns share a line) or the last one wins.
  * base is the page offset of s. Returns 1 if mc took an amount from s. */
 static int pick_amount(struct extract_ctx *c, const char *s, size_t len, size_t from, size_t base,
                        int want_max, struct money_cand *mc)
@@ -339,8 +340,9 @@ static int pick_amount(struct extract_ctx *c, const char *s, size_t len, size_t 
         if (extract_parse_amount(s + ns, ne - ns, buf, sizeof buf) != DP_OK)
             continue;
         int64_t cents = to_cents(buf);
-        if (mc->amount[0] &&
-            (mc->integer < !has_dec || (mc->integer == !has_dec && want_max && cents <= mc->cents)))
+        if (mc->amount[0] && (mc->integer < !has_dec ||
+                              (mc->integer == !has_dec &&
+                               ((want_max > 0 && cents <= mc->cents) || (want_max < 0 && took)))))
             continue;
         memcpy(mc->amount, buf, sizeof buf);
         mc->cents = cents;
@@ -448,8 +450,9 @@ static void scan_line(struct extract_ctx *c, struct money_scan *ms, size_t p, si
         return;
     struct money_cand *mc = &ms->c[ms->n];
     memset(mc, 0, sizeof *mc);
-    /* A total line may carry net, tax and gross: take the largest. Else the last. */
-    int want_max = kind == MK_TOTAL;
+    /* A total line may carry net, tax and gross: take the largest. A subtotal or tax
+     * label: the amount after it (another column may follow on the same line). */
+    int want_max = kind == MK_TOTAL ? 1 : -1;
     if (!pick_amount(c, s, len, kw_end, pg->lines[l].off, want_max, mc) &&
         !find_detached(c, p, l, want_max, mc, &at, &factor))
         return;
