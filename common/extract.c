@@ -129,8 +129,9 @@ size_t extract_row_right(const struct extract_ctx *c, size_t pi, size_t li, size
         return 0;
     for (size_t i = 0; i < p->pg->nwords && n < max; i++) {
         const struct dp_word *w = &p->pg->words[i];
-        int cy = w->y + w->h / 2;
-        if (p->woff[i] == SIZE_MAX || !w->text || w->x < xr || cy < y0 || cy > y1 ||
+        /* Same row: centres closer than 3/4 of the row height (tolerates skewed scans). */
+        int dy = 2 * w->y + w->h - (y0 + y1);
+        if (p->woff[i] == SIZE_MAX || !w->text || w->x < xr || 4 * abs(dy) > 3 * 2 * (y1 - y0) ||
             (p->woff[i] >= ln->off && p->woff[i] < ln->off + ln->len))
             continue;
         size_t k = n++; /* insertion by x */

@@ -12,7 +12,7 @@ const struct extract_re extract_ids_res[] = {
     {XRE_IBAN, "(?<![A-Za-z0-9])(?<iban>[A-Z]{2}[0-9OIl]{2}(?:\\h?[A-Za-z0-9]){11,32})", 0},
     {XRE_VAT,
      "(?<![A-Za-z0-9])(?<vat>AT\\h?U\\h?[0-9]{8}|BE\\h?[01]?[0-9]{3}[.\\h]?[0-9]{3}[.\\h]?[0-9]{3}"
-     "|DE\\h?[0-9]{3}\\h?[0-9]{3}\\h?[0-9]{3}|FR\\h?[0-9A-Z]{2}\\h?[0-9]{3}\\h?[0-9]{3}\\h?[0-9]{3}"
+     "|DE(?:\\h?[0-9]){9}|FR(?:\\h?[0-9A-Z]){2}(?:\\h?[0-9]){9}"
      "|NL\\h?[0-9]{4}\\.?[0-9]{2}\\.?[0-9]{3}\\.?B\\.?[0-9]{2}"
      "|GB\\h?[0-9]{3}\\h?[0-9]{4}\\h?[0-9]{2}(?:\\h?[0-9]{3})?|ES\\h?[0-9A-Z][0-9]{7}[0-9A-Z]"
      "|IT\\h?[0-9]{11}|LU\\h?[0-9]{8}|DK\\h?[0-9]{8}|SE\\h?[0-9]{12}|PL\\h?[0-9]{10}"
@@ -25,7 +25,7 @@ const struct extract_re extract_ids_res[] = {
     {XRE_INVNO,
      "(?<!\\p{L})(?<label>(?:tax\\h*invoice|invoice|inv|rechnungs?|facture|factuur|cash\\h*bill|"
      "bill|receipt|document|doc|order|reference|ref|transaction|trans|txn|slip|beleg|quittung)"
-     "\\h*(?<kind>-?\\h*(?:number|nummer|num[ée]ro|num|no|nr|n[°º]|#|id)(?!\\p{L}))?"
+     "\\h*(?<kind>-?\\h*(?:number|nummer|num[ée]ro|num|no|nr|n[°º]|#|id)(?!\\p{L}))?(?!\\p{L})"
      "|n[°º]\\h*(?:de\\h*)?facture)\\.?\\h*(?:[:#]\\h*)*"
      "(?<val>(?=[A-Za-z0-9\\-/_.]*[0-9])[A-Za-z0-9][A-Za-z0-9\\-/_.]{0,30})(?![A-Za-z0-9])",
      PCRE2_CASELESS},

@@ -27,7 +27,8 @@ const struct extract_re extract_money_res[] = {
      "(?![\\p{L}\\p{N}%]|[.,/:\\-][0-9])",
      0},
     {XRE_KW_TOTAL,
-     "(?<!\\p{L})(?:(?<strong>grand\\h*total|total\\h*(?:amount|due|payable|to\\h*pay|"
+     "(?<!\\p{L})(?:(?<strong>grand\\h*total|total\\h*round\\w*|round\\w*\\h*total|total\\h*(?:"
+     "amount|due|payable|to\\h*pay|"
      "incl\\w*|inkl\\w*|ttc|\\(\\h*incl\\w*)|amount\\h*(?:due|payable)|balance\\h*due|"
      "net\\h*[àa]\\h*payer|montant\\h*(?:total|ttc|[àa]\\h*payer|d[uû])|gesamt\\h*betrag|"
      "gesamtsumme|rechnungsbetrag|endbetrag|zu\\h*zahlen|te\\h*betalen|totaal\\h*bedrag|"
@@ -47,7 +48,7 @@ const struct extract_re extract_money_res[] = {
      PCRE2_CASELESS},
     {XRE_KW_NOTOTAL,
      "(?<!\\p{L})(?:cash|change|tender\\w*|qty|quantity|items?|discount\\w*|disc|savings?|"
-     "points?|deposit|tips?|refund|kembali|tunai|baki|rounding|weight|pcs|units?)(?!\\p{L})",
+     "points?|deposit|tips?|refund|kembali|tunai|baki|weight|pcs|units?)(?!\\p{L})",
      PCRE2_CASELESS},
     {XRE_KW_TAXNOT,
      "(?<!\\p{L})(?:invoice|factur\\w*|rechnung|reg\\w*|id|no|nr|number|nummer|code|"
@@ -283,6 +284,7 @@ struct money_cand {
     double strength; /* rule strength 0..1 */
     int same_line;   /* amount on the label's line (not the next line) */
     int integer;     /* printed without decimals */
+    int strong;      /* unmistakable label: grand total, amount due, total incl. tax */
     struct extract_span sp;
 };
 
@@ -318,7 +320,8 @@ static int has_decimals(const char *s, size_t len)
 }
 
 /* Best amount in s[from..len) (a line, or one word), merged into *mc: amounts with
- * decimals beat integers; among equals the largest (want_max) or the last one wins.
+ * decimals beat integers; among equals the largest (want_max > 0), the first (want_max < 0,
+ * the value next to its label when columns share a line) or the last one wins.
  * base is the page offset of s. Returns 1 if mc took an amount from s. */
 static int pick_amount(struct extract_ctx *c, const char *s, size_t len, size_t from, size_t base,
                        int want_max, struct money_cand *mc)
@@ -337,8 +340,9 @@ static int pick_amount(struct extract_ctx *c, const char *s, size_t len, size_t 
         if (extract_parse_amount(s + ns, ne - ns, buf, sizeof buf) != DP_OK)
             continue;
         int64_t cents = to_cents(buf);
-        if (mc->amount[0] &&
-            (mc->integer < !has_dec || (mc->integer == !has_dec && want_max && cents <= mc->cents)))
+        if (mc->amount[0] && (mc->integer < !has_dec ||
+                              (mc->integer == !has_dec &&
+                               ((want_max > 0 && cents <= mc->cents) || (want_max < 0 && took)))))
             continue;
         memcpy(mc->amount, buf, sizeof buf);
         mc->cents = cents;
@@ -446,8 +450,9 @@ static void scan_line(struct extract_ctx *c, struct money_scan *ms, size_t p, si
         return;
     struct money_cand *mc = &ms->c[ms->n];
     memset(mc, 0, sizeof *mc);
-    /* A total line may carry net, tax and gross: take the largest. Else the last. */
-    int want_max = kind == MK_TOTAL;
+    /* A total line may carry net, tax and gross: take the largest. A subtotal or tax
+     * label: the amount after it (another column may follow on the same line). */
+    int want_max = kind == MK_TOTAL ? 1 : -1;
     if (!pick_amount(c, s, len, kw_end, pg->lines[l].off, want_max, mc) &&
         !find_detached(c, p, l, want_max, mc, &at, &factor))
         return;
@@ -457,6 +462,7 @@ static void scan_line(struct extract_ctx *c, struct money_scan *ms, size_t p, si
     if (!mc->cur && at != l)
         mc->cur = extract_currency_code(s, len);
     mc->kind = kind;
+    mc->strong = kind == MK_TOTAL && strength >= 1.0;
     mc->strength = strength * factor * (mc->integer ? 0.8 : 1.0);
     mc->sp.page = p;
     ms->n++;
@@ -474,9 +480,9 @@ static dp_err emit_money(struct extract_ctx *c, const char *name, const struct m
     return extract_emit(c, name, v, &m->sp, strength > 1 ? 1 : strength, valid);
 }
 
-/* The total: amounts with decimals beat bare integers, amounts on the label's line beat
- * detached ones; then the largest (a receipt's TOTAL is not smaller than any other
- * total-labelled amount once cash tendered and change are excluded). */
+/* The total: amounts with decimals beat bare integers, unmistakable labels (grand total,
+ * rounded total, total incl. tax) beat a plain "total"; then the largest (a receipt's TOTAL is not
+ * smaller than any other total-labelled amount once cash tendered and change are excluded). */
 static const struct money_cand *best_total(const struct money_scan *ms)
 {
     const struct money_cand *best = NULL;
@@ -486,8 +492,7 @@ static const struct money_cand *best_total(const struct money_scan *ms)
             continue;
         if (!best || m->integer < best->integer ||
             (m->integer == best->integer &&
-             (m->same_line > best->same_line ||
-              (m->same_line == best->same_line && m->cents > best->cents))))
+             (m->strong > best->strong || (m->strong == best->strong && m->cents > best->cents))))
             best = m;
     }
     return best;
@@ -540,11 +545,15 @@ dp_err extract_money_run(struct extract_ctx *c)
         s = largest(ms, MK_SUB, t ? t->cents : -1);
         x = largest(ms, MK_TAX, t ? t->cents : -1);
     }
+    /* Best effort: a receipt that prints only a subtotal (no tax, no total) was paid that. */
+    double sub_as_total = 1.0;
+    if (!t && s && !x)
+        t = s, sub_as_total = 0.6;
     double boost = checked ? 0.15 : 0;
     /* Without the arithmetic the total is only known to be wrong when both parts exist. */
     int valid = checked || !(s && x);
     err = DP_OK;
-    if (t && (err = emit_money(c, "total", t, t->strength + boost, valid)) != DP_OK)
+    if (t && (err = emit_money(c, "total", t, t->strength * sub_as_total + boost, valid)) != DP_OK)
         goto out;
     if (s && (err = emit_money(c, "subtotal", s, s->strength + boost, valid)) != DP_OK)
         goto out;

@@ -12,10 +12,11 @@
 
 const struct extract_re extract_party_res[] = {
     {XRE_LEGAL,
-     "(?<![\\p{L}])(?:sdn\\.?\\h*bhd|bhd|berhad|gmbh|ltd|limited|llc|l\\.l\\.c|inc|incorporated|"
-     "corp|corporation|s\\.?a\\.?s?|s\\.?a\\.?r\\.?l|b\\.?v|n\\.?v|ag|kg|ohg|e\\.?k|ug|plc|llp|"
-     "pvt|pte|co|company|s\\.?l|s\\.?p\\.?a|s\\.?r\\.?l|enterprise|trading|sarl|eurl|vof)"
-     "\\.?(?![\\p{L}])",
+     "(?<![\\p{L}])(?:(?<strong>sdn\\.?\\h*bhd|s/b|bhd|berhad|gmbh|ltd|limited|llc|l\\.l\\.c|inc|"
+     "incorporated|corp|corporation|s\\.a\\.s?|sarl|s\\.a\\.r\\.l|b\\.\\h?v|bv|n\\.v|ag|kg|ohg|e\\."
+     "k|"
+     "plc|llp|pvt|pte|s\\.l|s\\.p\\.a|s\\.r\\.l|eurl|vof)|co|company|enterprise|trading|sa|sas|"
+     "nv)\\.?(?![\\p{L}])",
      PCRE2_CASELESS},
     {XRE_ADDR_CUE,
      "(?<![\\p{L}])(?:jalan|jln|lorong|taman|persiaran|lebuh|kampung|street|st|road|rd|avenue|"
@@ -24,7 +25,7 @@ const struct extract_re extract_party_res[] = {
      "avenida|calle|via)(?![\\p{L}])"
      "|\\p{L}*(?:stra(?:ss|ß)e|str\\.|weg|platz|allee|gasse|laan|straat|plein|gracht|dreef|"
      "kade)(?![\\p{L}])"
-     "|(?<![0-9])[0-9]{5}(?![0-9])|(?<![0-9])[0-9]{4}\\h?[A-Z]{2}(?![\\p{L}])"
+     "|(?<![0-9(\\-])[0-9]{5}(?![0-9)\\-])|(?<![0-9])[0-9]{4}\\h?[A-Z]{2}(?![\\p{L}])"
      "|(?<![A-Z])[A-Z]{1,2}[0-9][A-Z0-9]?\\h[0-9][A-Z]{2}(?![A-Z])|[0-9]+[,\\h]+\\p{L}{3,}",
      PCRE2_CASELESS},
     {XRE_ADDR_STOP,
@@ -117,53 +118,137 @@ static dp_err emit_lines(struct extract_ctx *c, const char *name, size_t l0, siz
     return err;
 }
 
-/* Finds the company line of page 1; first and last are the lines it spans. */
-static int find_company(struct extract_ctx *c, size_t *first, size_t *last, double *strength)
+/* The company name: lines l0..l1 of page 1, bytes [start, end) of its text. */
+struct party_name {
+    size_t l0, l1;
+    size_t start, end;
+    double strength;
+};
+
+/* Legal-form matches of s[a..b): end of the last one, start of the first, any strong. */
+static int legal_forms(struct extract_ctx *c, const char *s, size_t a, size_t b, size_t *first,
+                       size_t *last_end, int *strong)
+{
+    int n = 0;
+    *strong = 0;
+    for (size_t pos = a; extract_match(c, XRE_LEGAL, s, b, pos); n++) {
+        PCRE2_SIZE *ov = extract_ov(c);
+        size_t so, eo;
+        if (n == 0)
+            *first = ov[0];
+        *last_end = ov[1];
+        *strong |= extract_group(c, XRE_LEGAL, "strong", &so, &eo);
+        pos = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
+    }
+    return n;
+}
+
+/* Finds the company name in the header lines of page 1. A line with a legal form wins
+ * ("Muster GmbH", "AEON CO. (M) BHD (126926-H)" cut after BHD); else the first substantial
+ * line. */
+static int find_company(struct extract_ctx *c, struct party_name *pn)
 {
     const struct extract_page *pg = &c->pages[0];
     size_t seen = 0, fallback = SIZE_MAX;
     for (size_t l = 0; l < pg->nlines && seen < PARTY_HEADER_LINES; l++) {
         const char *s = extract_line_text(c, 0, l);
-        size_t a = 0, b = pg->lines[l].len;
+        size_t a = 0, b = pg->lines[l].len, lf, le;
+        int strong;
         trim(s, &a, &b);
         if (b - a < 3)
             continue;
         seen++;
-        if (extract_match(c, XRE_LEGAL, s, b, a) && substantial(c, s + a, b - a)) {
-            *first = *last = l;
-            *strength = 0.85;
-            /* "SDN BHD" alone under the name: the name is the line above. */
+        if (legal_forms(c, s, a, b, &lf, &le, &strong)) {
+            const char *colon = memchr(s + a, ':', lf - a);
+            if (colon) /* "Owned by: X SDN BHD" */
+                for (a = (size_t)(colon - s) + 1; a < lf && s[a] == ' '; a++)
+                    ;
+            if (!substantial(c, s + a, le - a) || extract_has(c, XRE_ADDR_STOP, s + a, le - a))
+                goto plain;
+            pn->l0 = pn->l1 = l;
+            pn->start = pg->lines[l].off + a;
+            pn->end = pg->lines[l].off + le;
+            pn->strength = strong ? 0.9 : 0.75;
+            /* "SDN BHD" alone under the name: the name starts on the line above. */
             int letters, other;
-            census(s + a, extract_ov(c)[0] - a, &letters, &other);
-            if (letters < 3 && l > 0 &&
-                substantial(c, extract_line_text(c, 0, l - 1), pg->lines[l - 1].len))
-                *first = l - 1;
+            census(s + a, lf - a, &letters, &other);
+            if (letters < 4 && l > 0) {
+                const char *u = extract_line_text(c, 0, l - 1);
+                size_t ua = 0, ub = pg->lines[l - 1].len;
+                trim(u, &ua, &ub);
+                if (substantial(c, u + ua, ub - ua))
+                    pn->l0 = l - 1, pn->start = pg->lines[l - 1].off + ua;
+            }
+            /* A weak form ("ENTERPRISE (SETIA") continued by a strong one below. */
+            if (!strong && l + 1 < pg->nlines) {
+                const char *d = extract_line_text(c, 0, l + 1);
+                size_t da = 0, db = pg->lines[l + 1].len, df, de;
+                int dstrong;
+                trim(d, &da, &db);
+                if (legal_forms(c, d, da, db, &df, &de, &dstrong) && dstrong)
+                    pn->l1 = l + 1, pn->end = pg->lines[l + 1].off + de, pn->strength = 0.85;
+            }
             return 1;
         }
+    plain:
         if (fallback == SIZE_MAX && substantial(c, s + a, b - a))
             fallback = l;
     }
     if (fallback == SIZE_MAX)
         return 0;
-    *first = *last = fallback;
-    *strength = 0.5;
+    size_t a = 0, b = pg->lines[fallback].len;
+    trim(extract_line_text(c, 0, fallback), &a, &b);
+    pn->l0 = pn->l1 = fallback;
+    pn->start = pg->lines[fallback].off + a;
+    pn->end = pg->lines[fallback].off + b;
+    pn->strength = 0.5;
     return 1;
+}
+
+static dp_err emit_company(struct extract_ctx *c, const struct party_name *pn)
+{
+    const char *t = c->pages[0].text;
+    char *v = malloc(pn->end - pn->start + 1);
+    size_t n = 0;
+    if (!v)
+        return DP_ENOMEM;
+    for (size_t i = pn->start; i < pn->end; i++) {
+        char ch = t[i] == '\n' || t[i] == '\t' ? ' ' : t[i];
+        if (ch == ' ' && (n == 0 || v[n - 1] == ' '))
+            continue; /* lines joined by one space */
+        v[n++] = ch;
+    }
+    while (n > 0 && v[n - 1] == ' ')
+        n--;
+    v[n] = '\0';
+    struct extract_span sp = {0, pn->start, pn->end - pn->start};
+    dp_err err = extract_emit(c, "company", cJSON_CreateString(v), &sp, pn->strength, 1);
+    free(v);
+    return err;
+}
+
+/* 1 if s has no letters (a phone or registration number line). */
+static int no_letters(const char *s, size_t len)
+{
+    int letters, other;
+    census(s, len, &letters, &other);
+    return letters == 0;
 }
 
 dp_err extract_party_run(struct extract_ctx *c)
 {
-    size_t first, last;
-    double strength;
-    if (c->npages == 0 || !find_company(c, &first, &last, &strength))
+    struct party_name pn;
+    if (c->npages == 0 || !find_company(c, &pn))
         return DP_OK;
-    dp_err err = emit_lines(c, "company", first, last, strength);
+    dp_err err = emit_company(c, &pn);
     if (err != DP_OK)
         return err;
     /* Address: the first street/postcode line shortly under the name, and the lines that
-     * follow it up to a blank line, a label (tel, gst, invoice, ...) or the cap. */
+     * follow it up to a blank line, a label (tel, gst, invoice, ...), a line without
+     * letters (phone, registration number) or the cap. */
     const struct extract_page *pg = &c->pages[0];
     size_t a0 = SIZE_MAX, a1 = 0;
-    for (size_t l = last + 1; l < pg->nlines && l <= last + PARTY_ADDR_GAP + 1; l++) {
+    for (size_t l = pn.l1 + 1; l < pg->nlines && l <= pn.l1 + PARTY_ADDR_GAP + 1; l++) {
         const char *s = extract_line_text(c, 0, l);
         size_t len = pg->lines[l].len;
         if (extract_has(c, XRE_ADDR_STOP, s, len))
@@ -179,9 +264,9 @@ dp_err extract_party_run(struct extract_ctx *c)
         const char *s = extract_line_text(c, 0, l);
         size_t a = 0, b = pg->lines[l].len;
         trim(s, &a, &b);
-        if (a == b || extract_has(c, XRE_ADDR_STOP, s, b))
+        if (a == b || extract_has(c, XRE_ADDR_STOP, s, b) || no_letters(s + a, b - a))
             break;
         a1 = l;
     }
-    return emit_lines(c, "address", a0, a1, strength >= 0.8 ? 0.8 : 0.6);
+    return emit_lines(c, "address", a0, a1, pn.strength >= 0.8 ? 0.8 : 0.6);
 }

@@ -512,6 +512,65 @@ START_TEST(doc_words_only_and_default_currency)
 }
 END_TEST
 
+START_TEST(doc_amount_on_same_row)
+{
+    /* Receipt OCR in columns: labels and values are separate text lines on one row. */
+    static const char *const lines[] = {"TOTAL", "CASH", "12.30", "20.00", NULL};
+    struct dp_doc_text d = {0};
+    d.npages = 1;
+    d.pages = calloc(1, sizeof *d.pages);
+    make_page(&d.pages[0], 1, lines, 90);
+    for (int i = 2; i < 4; i++) { /* move the values right of their labels */
+        d.pages[0].words[i].x = 400;
+        d.pages[0].words[i].y = d.pages[0].words[i - 2].y + 4;
+    }
+    struct extract_opts o = {.today = TODAY};
+    cJSON *out = NULL;
+    ck_assert_int_eq(extract_fields(ex, &d, &o, &out), DP_OK);
+    ck_assert_str_eq(amount_of(out, "total", NULL), "12.30");
+    const cJSON *bb = cJSON_GetObjectItemCaseSensitive(field(out, "total"), "bbox");
+    ck_assert_int_eq(cJSON_GetArrayItem(bb, 0)->valueint, 400);
+    ck_assert_int_eq(cJSON_GetArrayItem(bb, 1)->valueint, 24);
+    cJSON_Delete(out);
+    doctext_cleanup(&d);
+}
+END_TEST
+
+START_TEST(doc_rounded_total_and_columns)
+{
+    static const char *const rounded[] = {"TOTAL RM 33.92",         "ROUNDING ADJ -RM 0.02",
+                                          "TOTAL ROUNDED RM 33.90", "CASH RM 50.00",
+                                          "CHANGE RM 16.10",        NULL};
+    cJSON *out = run_lines(rounded);
+    ck_assert_str_eq(amount_of(out, "total", NULL), "33.90");
+    cJSON_Delete(out);
+    static const char *const cols[] = {"Exclusief BTW € 593,36      Subtotaal € 717,97",
+                                       "BTW 21% € 124,61", "Totaal € 717,97", NULL};
+    out = run_lines(cols);
+    ck_assert_str_eq(amount_of(out, "subtotal", NULL), "593.36");
+    ck_assert_str_eq(amount_of(out, "tax", NULL), "124.61");
+    ck_assert_str_eq(amount_of(out, "total", NULL), "717.97");
+    ck_assert(is_valid(field(out, "total")));
+    cJSON_Delete(out);
+}
+END_TEST
+
+START_TEST(doc_company_cut_and_address)
+{
+    static const char *const lines[] = {
+        "AEON CO. (M) BHD (126926-H)", "3RD FLR, AEON TAMAN MALURI SC", "JLN JEJAKA, TAMAN MALURI",
+        "CHERAS, 55100 KUALA LUMPUR",  "GST ID : 002017394688",         NULL};
+    cJSON *out = run_lines(lines);
+    ck_assert_str_eq(str_value(out, "company"), "AEON CO. (M) BHD");
+    ck_assert_str_eq(str_value(out, "address"),
+                     "3RD FLR, AEON TAMAN MALURI SC, JLN JEJAKA, TAMAN MALURI, CHERAS, 55100 "
+                     "KUALA LUMPUR");
+    ck_assert_ptr_null(field(out, "total"));
+    ck_assert_ptr_null(field(out, "tax"));
+    cJSON_Delete(out);
+}
+END_TEST
+
 START_TEST(doc_empty_and_bad_args)
 {
     struct dp_doc_text d = {0};
@@ -554,6 +613,9 @@ Suite *extract_suite(void)
     tcase_add_test(tc, doc_bad_iban_reported_invalid);
     tcase_add_test(tc, doc_invoice_number_labels);
     tcase_add_test(tc, doc_words_only_and_default_currency);
+    tcase_add_test(tc, doc_amount_on_same_row);
+    tcase_add_test(tc, doc_rounded_total_and_columns);
+    tcase_add_test(tc, doc_company_cut_and_address);
     tcase_add_test(tc, doc_empty_and_bad_args);
     suite_add_tcase(s, tc);
     return s;
