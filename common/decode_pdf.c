@@ -287,6 +287,11 @@ dp_err decode_pdf_page(struct decode_pdf *pdf, size_t index, const struct decode
     if (px > (double)lim->max_page_pixels)
         dpi = (int)floor(dpi * sqrt((double)lim->max_page_pixels / px));
     int w = (int)ceil(wpt * dpi / PT_PER_IN), h = (int)ceil(hpt * dpi / PT_PER_IN);
+    while (dpi > 1 && (uint64_t)w * (uint64_t)h > lim->max_page_pixels) { /* ceil() rounding */
+        dpi--;
+        w = (int)ceil(wpt * dpi / PT_PER_IN);
+        h = (int)ceil(hpt * dpi / PT_PER_IN);
+    }
     if (dpi < MIN_RASTER_DPI && dpi < lim->pdf_dpi) {
         err = fail(errstr, errlen, DP_ETOOBIG, "PDF page %zu: %.0fx%.0f pt is over the pixel cap",
                    index + 1, wpt, hpt);
