@@ -94,8 +94,13 @@ dp_err worker_process(struct worker *w, const struct queue_job *job)
             goto out;
         }
         if (abandoned) {
-            log_kv(LOG_INFO, "job handed back", "doc", job->doc, NULL);
-            goto out; /* stays pending: a restarted or other worker finishes it */
+            /* Shutdown between pages: give the job back at once. A lost claim (someone else
+             * reclaimed it) makes this a no-op. */
+            if (*w->stop && queue_handback(w->redis, w->consumer, job) == DP_OK)
+                log_kv(LOG_INFO, "job handed back on shutdown", "doc", job->doc, NULL);
+            else
+                log_kv(LOG_WARN, "job abandoned: claim lost", "doc", job->doc, NULL);
+            goto out;
         }
     }
     struct queue_result res = {0};
