@@ -183,7 +183,10 @@ START_TEST(poison_document_fails_others_flow)
     char poison[64], good[3][64];
     int retries = 0;
     ck_assert_int_eq(fixture_png(lines, 2, &png, &len), DP_OK);
-    ck_assert_int_eq(upload_until_accepted(&s, png, len, "poison", "metadata=%7B%22debug_fault%22%3A%22crash%22%7D", poison, &retries), 202);
+    ck_assert_int_eq(upload_until_accepted(&s, png, len, "poison",
+                                           "metadata=%7B%22debug_fault%22%3A%22crash%22%7D", poison,
+                                           &retries),
+                     202);
     for (int i = 0; i < 3; i++) {
         char k[16];
         snprintf(k, sizeof k, "good-%d", i);
@@ -212,7 +215,8 @@ START_TEST(poison_document_fails_others_flow)
     cJSON_Delete(q);
     ck_assert_int_eq(stack_run(&s, out, sizeof out, "docproc-admin", "queue", NULL), 0);
     ck_assert(strstr(out, "dead letters") != NULL);
-    ck_assert_int_eq(stack_run(&s, out, sizeof out, "docproc-admin", "requeue", "--all-dead", NULL), 0);
+    ck_assert_int_eq(stack_run(&s, out, sizeof out, "docproc-admin", "requeue", "--all-dead", NULL),
+                     0);
     ck_assert(strstr(out, "requeued 1") != NULL);
     free(png);
     stack_stop(&s);
