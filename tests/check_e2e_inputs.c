@@ -130,14 +130,10 @@ END_TEST
 
 START_TEST(invoice_fields_are_typed)
 {
-    const char *const lines[] = {"ACME Supplies GmbH",
-                                 "Hauptstrasse 12, 10115 Berlin",
-                                 "Invoice No: INV-7731",
-                                 "Invoice date: 15.03.2026",
-                                 "Subtotal: 1.000,00 EUR",
-                                 "VAT 19%: 190,00 EUR",
-                                 "Total: 1.190,00 EUR",
-                                 "IBAN: DE89 3704 0044 0532 0130 00"};
+    const char *const lines[] = {"ACME Supplies GmbH",     "Hauptstrasse 12, 10115 Berlin",
+                                 "Invoice No: INV-7731",   "Invoice date: 15.03.2026",
+                                 "Subtotal: 1.000,00 EUR", "VAT 19%: 190,00 EUR",
+                                 "Total: 1.190,00 EUR",    "IBAN: DE89 3704 0044 0532 0130 00"};
     unsigned char *png;
     size_t len;
     ck_assert_int_eq(fixture_png(lines, 8, &png, &len), DP_OK);
