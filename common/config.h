@@ -41,8 +41,11 @@ struct dp_config {
     /* webhooks */
     long long
         webhook_allow_private; /* 1 = allow private/loopback receivers (tests, trusted nets) */
-    long long webhook_timeout_ms;
-    char webhook_retry_schedule[CONFIG_STR_MAX]; /* seconds after the first attempt */
+    long long webhook_timeout_ms;                /* per attempt: connect + response */
+    char webhook_retry_schedule[CONFIG_STR_MAX]; /* delay before attempt i, seconds, comma list */
+    long long webhook_claim_idle_ms;             /* events a dead daemon left pending are taken
+                                                    over after this long */
+    long long webhook_concurrency;               /* deliveries in flight per docproc-webhookd */
     /* misc */
     char run_dir[CONFIG_STR_MAX];   /* make run's state: redis data, logs, nginx conf */
     char log_level[CONFIG_STR_MAX]; /* debug | info | warn | error */
