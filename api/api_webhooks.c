@@ -27,8 +27,7 @@ static int event_known(const char *s)
 static int id_ok(const char *s)
 {
     size_t n = strlen(s);
-    return n > 0 && n < WHSTORE_ID_MAX &&
-           strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_") == n;
+    return n > 0 && n < WHSTORE_ID_MAX && strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_") == n;
 }
 
 /* Validates the url of a new endpoint; on failure it has replied and returns 0. */
@@ -257,8 +256,7 @@ enum MHD_Result api_webhooks_route(struct api_req *r, const char **seg, int nseg
     if (ok < 0)
         return api_reply_error(r, 404, "not_found", "no route for %s %s", m, r->path);
     if (!ok)
-        return api_reply_error(r, 405, "method_not_allowed", "%s is not allowed on %s", m,
-                               r->path);
+        return api_reply_error(r, 405, "method_not_allowed", "%s is not allowed on %s", m, r->path);
     /* Reading endpoints and logs needs documents:read; changing them, or seeing the signing
      * secret, needs documents:write (admin implies both). */
     int reads = get && !(nseg == 3 && strcmp(seg[2], "secret") == 0);

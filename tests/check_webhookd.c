@@ -1,4 +1,5 @@
-/* check_webhookd.c -- docproc-webhookd pure logic: configuration, retry policy, Retry-After, body. */
+/* check_webhookd.c -- docproc-webhookd pure logic: configuration, retry policy, Retry-After, body.
+ */
 #include "testutil.h"
 #include <stdio.h>
 #include <stdlib.h>

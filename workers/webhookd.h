@@ -60,10 +60,10 @@ struct webhookd {
     long schedule[WEBHOOKD_SCHEDULE_MAX]; /* cfg.webhook_retry_schedule parsed: delay before
                                              attempt i, seconds */
     size_t nschedule;                     /* attempts in all */
-    redisContext *rc;  /* NULL or in error: reconnect before use */
-    CURLM *multi;      /* every in-flight delivery */
-    int inflight;      /* transfers in multi */
-    char consumer[96]; /* consumer name in the group: host-pid */
+    redisContext *rc;                     /* NULL or in error: reconnect before use */
+    CURLM *multi;                         /* every in-flight delivery */
+    int inflight;                         /* transfers in multi */
+    char consumer[96];                    /* consumer name in the group: host-pid */
     long long next_autoclaim_ms;
     long long next_connect_ms;   /* reconnect backoff */
     int read_own_pending;        /* 1 until our own pending entries were re-read once */

@@ -237,9 +237,8 @@ static void attempt_done(struct webhookd *w, struct xfer *x, CURLcode res)
         snprintf(error, sizeof error, "HTTP %ld", code);
     if (res != CURLE_OK)
         code = 0;
-    struct webhookd_verdict v =
-        webhookd_decide((int)code, refused, x->attempt, w->schedule, w->nschedule,
-                        x->retry_after_s, webhookd_now_ms());
+    struct webhookd_verdict v = webhookd_decide((int)code, refused, x->attempt, w->schedule,
+                                                w->nschedule, x->retry_after_s, webhookd_now_ms());
     struct whstore_attempt a = {x->started_s, (int)code, (long)(us / 1000), error};
     if (whstore_attempt_record(w->rc, x->dlv, &a, v.status, v.next_due_ms) != DP_OK)
         webhookd_log("error", "redis.error", "delivery", x->dlv, NULL);

@@ -150,8 +150,9 @@ static void read_events(struct webhookd *w)
 /* Take over entries another (crashed) consumer left pending longer than claim_idle_ms. */
 static void autoclaim(struct webhookd *w)
 {
-    redisReply *r = redisCommand(w->rc, "XAUTOCLAIM %s %s %s %lld 0-0 COUNT %d", WHSTORE_STREAM,
-                                 WHSTORE_GROUP, w->consumer, w->cfg.webhook_claim_idle_ms, READ_COUNT);
+    redisReply *r =
+        redisCommand(w->rc, "XAUTOCLAIM %s %s %s %lld 0-0 COUNT %d", WHSTORE_STREAM, WHSTORE_GROUP,
+                     w->consumer, w->cfg.webhook_claim_idle_ms, READ_COUNT);
     if (r && r->type == REDIS_REPLY_ARRAY && r->elements >= 2)
         handle_entries(w, r->element[1]);
     if (r)
