@@ -475,6 +475,25 @@ START_TEST(private_receivers_are_refused)
     ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(e, "data")), 0);
     cJSON_Delete(e);
 
+    /* A public URL is accepted; its secret can be rotated (shown once, different). */
+    e = api("POST", "/v1/webhooks", st.key, "{\"url\":\"https://example.com/hook\"}", &status);
+    ck_assert_int_eq(status, 201);
+    char path[256], first[128];
+    snprintf(first, sizeof first, "%s", json_str(e, "secret"));
+    snprintf(path, sizeof path, "/v1/webhooks/%s/rotate-secret", json_str(e, "id"));
+    cJSON_Delete(e);
+    e = api("POST", path, st.key, NULL, &status);
+    ck_assert_int_eq(status, 200);
+    ck_assert_int_eq(strncmp(json_str(e, "secret"), "whsec_", 6), 0);
+    ck_assert_str_ne(json_str(e, "secret"), first);
+    cJSON_Delete(e);
+    cJSON_Delete(api("DELETE", "/v1/webhooks", st.key, NULL, &status));
+    ck_assert_int_eq(status, 405);
+    cJSON_Delete(api("GET", "/v1/webhooks/wh_x/deliveries/dlv_x/retry", st.key, NULL, &status));
+    ck_assert_int_eq(status, 405);
+    cJSON_Delete(api("GET", "/v1/webhooks/wh_x/nothing", st.key, NULL, &status));
+    ck_assert_int_eq(status, 404);
+
     /* A callback_url is accepted at upload, but the daemon refuses to connect: the refusal is
      * the delivery's attempt in GET /v1/webhooks/callback/deliveries; nothing reaches it. */
     set_secret("cb-private", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
