@@ -242,7 +242,10 @@ enum MHD_Result api_webhooks_route(struct api_req *r, const char **seg, int nseg
         ok = get || (del && strcmp(seg[2], "secret") != 0);
         break;
     case 4: /* /v1/webhooks/{id}/deliveries, /v1/webhooks/{id}/rotate-secret */
-        ok = dl ? get : strcmp(seg[3], "rotate-secret") == 0 ? post : -1;
+        if (dl)
+            ok = get;
+        else
+            ok = strcmp(seg[3], "rotate-secret") == 0 ? post : -1;
         break;
     case 5: /* /v1/webhooks/{id}/deliveries/{delivery} */
         ok = dl ? get : -1;
