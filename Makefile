@@ -106,6 +106,9 @@ lint:
 	@command -v clang-format >/dev/null || { echo "lint: clang-format missing (make deps)"; exit 1; }
 	clang-format --dry-run --Werror $$(git ls-files '*.c' '*.h')
 	@if grep -nE $(BANNED) $$(git ls-files '*.c' '*.h'); then echo "lint: banned function (STYLE.md rule 5)"; exit 1; fi
+	@$(MAKE) --no-print-directory $(BUILD)/docproc-api >/dev/null
+	@config/gen-docproc-conf.sh $(BUILD) | cmp -s - config/docproc.conf || \
+	  { echo "lint: config/docproc.conf is stale: config/gen-docproc-conf.sh $(BUILD) > config/docproc.conf"; exit 1; }
 	@echo "lint: ok"
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

@@ -22,6 +22,13 @@ struct api_server {
     volatile sig_atomic_t stop;
 };
 
+/* Why a request is refused, kept until it can be answered. */
+struct api_refusal {
+    unsigned status;  /* 0 = not refused */
+    const char *code; /* static */
+    char message[200];
+};
+
 /* One HTTP request, from its first header to its completion log line. */
 struct api_req {
     struct api_server *srv;
@@ -38,7 +45,8 @@ struct api_req {
     unsigned char *body;
     size_t body_len, body_cap;
     int too_large;
-    int bad_request; /* an option failed validation: error already in err */
+    int bad_request;            /* an option failed validation: error already in err */
+    struct api_refusal refused; /* answered once the body is drained (uploads) */
     char err[256];
     int multipart_file_seen;
     struct reqopts opts;
@@ -69,6 +77,8 @@ enum MHD_Result api_reply_bytes(struct api_req *r, unsigned status, const char *
 /* Maps a store/queue error to the right HTTP error. */
 enum MHD_Result api_reply_dp_err(struct api_req *r, dp_err rc, const char *what);
 
+/* Checks the bearer key and scope without replying: 1 = allowed, else *no says why. */
+int api_check_auth(struct api_req *r, const char *scope, struct api_refusal *no);
 /* Authenticates the bearer key and checks scope; on failure it has already replied (401/403/503)
  * and returns 0. */
 int api_authenticate(struct api_req *r, const char *scope);

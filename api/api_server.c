@@ -122,25 +122,25 @@ enum MHD_Result api_reply_dp_err(struct api_req *r, dp_err rc, const char *what)
 
 /* ---- auth ---- */
 
-int api_authenticate(struct api_req *r, const char *scope)
+int api_check_auth(struct api_req *r, const char *scope, struct api_refusal *no)
 {
     char key[128];
     const char *h = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Authorization");
+    struct api_refusal deny = {401, "unauthorized", ""};
+    *no = (struct api_refusal){0, NULL, ""};
     if (!h) {
-        api_reply_error(r, 401, "unauthorized", "missing 'Authorization: Bearer <api key>'");
+        snprintf(deny.message, sizeof deny.message, "missing 'Authorization: Bearer <api key>'");
+        *no = deny;
         return 0;
     }
     if (apikey_parse_bearer(h, key, sizeof key)) {
-        api_reply_error(r, 401, "unauthorized", "malformed Authorization header");
+        snprintf(deny.message, sizeof deny.message, "malformed Authorization header");
+        *no = deny;
         return 0;
     }
     redisContext *c = api_redis(r->srv);
-    if (!c) {
-        api_reply_dp_err(r, DP_EREDIS, "api key");
-        return 0;
-    }
-    dp_err rc = apikey_lookup(c, key, &r->auth);
-    if (rc == DP_EREDIS) {
+    dp_err rc = c ? apikey_lookup(c, key, &r->auth) : DP_EREDIS;
+    if (rc == DP_EREDIS && c) {
         /* A connection that died while idle (Redis restarted) fails on first use: the lookup
          * is a read, so retry it once on a fresh connection. */
         api_redis_reset(r->srv);
@@ -148,19 +148,33 @@ int api_authenticate(struct api_req *r, const char *scope)
         rc = c ? apikey_lookup(c, key, &r->auth) : DP_EREDIS;
     }
     if (rc == DP_ENOTFOUND) {
-        api_reply_error(r, 401, "unauthorized", "unknown or revoked API key");
+        snprintf(deny.message, sizeof deny.message, "unknown or revoked API key");
+        *no = deny;
         return 0;
     }
     if (rc) {
-        api_reply_dp_err(r, rc, "api key");
+        api_redis_reset(r->srv);
+        *no = (struct api_refusal){503, "unavailable", "storage unavailable, retry shortly"};
         return 0;
     }
     if (scope && !apikey_has_scope(&r->auth, scope)) {
-        api_reply_error(r, 403, "forbidden", "this API key lacks the '%s' scope", scope);
+        deny.status = 403;
+        deny.code = "forbidden";
+        snprintf(deny.message, sizeof deny.message, "this API key lacks the '%s' scope", scope);
+        *no = deny;
         return 0;
     }
     r->authed = 1;
     return 1;
+}
+
+int api_authenticate(struct api_req *r, const char *scope)
+{
+    struct api_refusal no;
+    if (api_check_auth(r, scope, &no))
+        return 1;
+    api_reply_error(r, no.status, no.code, "%s", no.message);
+    return 0;
 }
 
 /* ---- routing ---- */

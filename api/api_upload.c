@@ -119,21 +119,24 @@ static enum MHD_Result on_query_arg(void *cls, enum MHD_ValueKind kind, const ch
 
 enum MHD_Result api_upload_begin(struct api_req *r)
 {
-    if (!api_authenticate(r, "documents:write"))
+    /* Refusals wait until the body is drained: answering first would make MHD close a
+     * connection a proxy is still writing to, and the client would see 502, not the reason. */
+    if (!api_check_auth(r, "documents:write", &r->refused))
         return MHD_YES;
     const char *cl = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Length");
-    if (cl && strtoull(cl, NULL, 10) > (unsigned long long)r->srv->cfg.max_upload_bytes +
-                                           (unsigned long long)PP_BUFFER * 2)
-        return api_reply_error(r, 413, "too_large", "documents are limited to %lld bytes",
-                               r->srv->cfg.max_upload_bytes);
+    /* Over the cap by Content-Length: read and drop the body, answer 413 at its end. Answering
+     * before the body is read would make MHD close the connection under a proxy still sending
+     * it (nginx reports 502); nginx itself refuses gross excess early (client_max_body_size). */
+    if (cl && strtoull(cl, NULL, 10) >
+                  (unsigned long long)r->srv->cfg.max_upload_bytes + (unsigned long long)PP_BUFFER)
+        r->too_large = 1;
     const char *ct = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Type");
     if (ct && strncasecmp(ct, "multipart/form-data", 19) == 0) {
         r->pp = MHD_create_post_processor(r->conn, PP_BUFFER, on_part, r);
         if (!r->pp)
             return api_reply_error(r, 400, "invalid_request", "malformed multipart/form-data");
     } else if (cl && strtoull(cl, NULL, 10) > (unsigned long long)r->srv->cfg.max_upload_bytes) {
-        return api_reply_error(r, 413, "too_large", "documents are limited to %lld bytes",
-                               r->srv->cfg.max_upload_bytes);
+        r->too_large = 1;
     }
     MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, on_query_arg, r);
     r->body_cap = 0;
@@ -166,6 +169,8 @@ static enum MHD_Result upload_finish(struct api_req *r)
         r->pp = NULL;
         flush_field(r);
     }
+    if (r->refused.status)
+        return api_reply_error(r, r->refused.status, r->refused.code, "%s", r->refused.message);
     if (r->too_large)
         return api_reply_error(r, 413, "too_large", "documents are limited to %lld bytes",
                                r->srv->cfg.max_upload_bytes);

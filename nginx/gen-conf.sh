@@ -5,8 +5,9 @@
 set -eu
 prefix=$1 addr=$2 port=$3 web=$4 maxbody=$5
 shift 5
-# Body cap: the API's own cap plus room for multipart framing; the API enforces the exact one.
-body=$(( maxbody + 1048576 ))
+# Body cap: the API's own cap plus room for multipart framing (nginx refuses by Content-Length
+# at once, and while a chunked body streams); the API enforces the exact cap on the file bytes.
+body=$(( maxbody + 65536 ))
 user=""
 # As root, nginx would drop its workers to 'nobody', who may not read a checkout under /root.
 [ "$(id -u)" = 0 ] && user="user root root;"

@@ -160,6 +160,15 @@ START_TEST(auth_required)
     ck_assert_int_eq(http_req("GET", url, "dpk_not_a_real_key", NULL, NULL, 0, &r), 0);
     ck_assert_int_eq(r.status, 401);
     http_resp_free(&r);
+    /* a large body without a key: the refusal waits for the body, so nginx relays the 401
+     * instead of a 502 from a connection closed under it */
+    size_t big = 380000;
+    unsigned char *b = calloc(1, big);
+    memcpy(b, "\x89PNG\r\n\x1a\n", 8);
+    ck_assert_int_eq(http_req("POST", url, "dpk_not_a_real_key", NULL, b, big, &r), 0);
+    ck_assert_int_eq(r.status, 401);
+    http_resp_free(&r);
+    free(b);
     /* health needs no key */
     snprintf(url, sizeof url, "%s/healthz", st.base);
     ck_assert_int_eq(http_req("GET", url, NULL, NULL, NULL, 0, &r), 0);
