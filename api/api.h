@@ -84,4 +84,11 @@ void api_upload_cleanup(struct api_req *r);
 /* Routes /v1/documents/... except the upload itself; returns MHD_NO if nothing matched. */
 enum MHD_Result api_docs_route(struct api_req *r, const char **seg, int nseg);
 
+/* ---- classifier (api_classifier.c) ---- */
+/* POST (body {"class": "..."} or {"class": null}) or DELETE /v1/documents/{id}/label; the
+ * caller has authenticated with documents:write. */
+enum MHD_Result api_label(struct api_req *r, redisContext *c, const char *id);
+/* Routes /v1/classifier (GET) and /v1/classifier/train (POST). */
+enum MHD_Result api_classifier_route(struct api_req *r, const char **seg, int nseg);
+
 #endif
