@@ -68,6 +68,7 @@ static void drop(struct clsstore_cache *cache, struct cache_entry *e)
 {
     classifier_free(e->model);
     *e = cache->e[--cache->n];
+    memset(&cache->e[cache->n], 0, sizeof cache->e[cache->n]); /* unused slots stay empty */
 }
 
 /* A slot for tenant: its own entry, a free one, or the least recently used one. */
