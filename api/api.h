@@ -84,6 +84,12 @@ void api_upload_cleanup(struct api_req *r);
 /* Routes /v1/documents/... except the upload itself; returns MHD_NO if nothing matched. */
 enum MHD_Result api_docs_route(struct api_req *r, const char **seg, int nseg);
 
+/* ---- webhooks (api_webhooks.c) ---- */
+/* Routes /v1/webhooks/...: endpoints (POST, GET, DELETE), GET /v1/webhooks/secret (the tenant's
+ * callback_url secret), {id}/deliveries[/{delivery}[/retry]] and {id}/rotate-secret; {id}
+ * "callback" names the per-document callback deliveries. Always replies. */
+enum MHD_Result api_webhooks_route(struct api_req *r, const char **seg, int nseg);
+
 /* ---- classifier (api_classifier.c) ---- */
 /* POST (body {"class": "..."} or {"class": null}) or DELETE /v1/documents/{id}/label; the
  * caller has authenticated with documents:write. */

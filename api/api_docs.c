@@ -108,6 +108,11 @@ static enum MHD_Result reprocess(struct api_req *r, redisContext *c, const char 
         }
         cJSON_Delete(j);
     }
+    char missing[64];
+    if (o.lang[0] &&
+        !reqopts_lang_installed(r->srv->cfg.tessdata_dir, o.lang, missing, sizeof missing))
+        return api_reply_error(r, 422, "language_unavailable",
+                               "OCR language pack '%s' is not installed on this server", missing);
     dp_err rc = store_reprocess(c, r->auth.tenant, id, o.lang[0] ? o.lang : NULL,
                                 o.pipeline[0] ? o.pipeline : NULL);
     if (rc)

@@ -140,6 +140,13 @@ int api_authenticate(struct api_req *r, const char *scope)
         return 0;
     }
     dp_err rc = apikey_lookup(c, key, &r->auth);
+    if (rc == DP_EREDIS) {
+        /* A connection that died while idle (Redis restarted) fails on first use: the lookup
+         * is a read, so retry it once on a fresh connection. */
+        api_redis_reset(r->srv);
+        c = api_redis(r->srv);
+        rc = c ? apikey_lookup(c, key, &r->auth) : DP_EREDIS;
+    }
     if (rc == DP_ENOTFOUND) {
         api_reply_error(r, 401, "unauthorized", "unknown or revoked API key");
         return 0;
@@ -204,6 +211,8 @@ static enum MHD_Result dispatch(struct api_req *r)
         if (r->status)
             return ret;
     }
+    if (n >= 2 && strcmp(seg[0], "v1") == 0 && strcmp(seg[1], "webhooks") == 0)
+        return api_webhooks_route(r, seg, n);
     if (n >= 2 && strcmp(seg[0], "v1") == 0 && strcmp(seg[1], "classifier") == 0)
         return api_classifier_route(r, seg, n);
     return api_reply_error(r, 404, "not_found", "no route for %s %s", r->method, r->path);

@@ -178,6 +178,13 @@ static enum MHD_Result upload_finish(struct api_req *r)
     if (decode_sniff(r->body, r->body_len, &mime) != DP_OK || !mime)
         return api_reply_error(r, 415, "unsupported_type",
                                "not a PNG, JPEG, TIFF, WebP or PDF file (judged by its content)");
+    char missing[64];
+    if (r->opts.lang[0] &&
+        !reqopts_lang_installed(r->srv->cfg.tessdata_dir, r->opts.lang, missing, sizeof missing))
+        return api_reply_error(r, 422, "language_unavailable",
+                               "OCR language pack '%s' is not installed on this server "
+                               "(Debian: apt-get install tesseract-ocr-%s)",
+                               missing, missing);
     const char *idem = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Idempotency-Key");
     if (idem && (strlen(idem) == 0 || strlen(idem) > 255))
         return api_reply_error(r, 400, "invalid_request", "Idempotency-Key must be 1-255 bytes");

@@ -38,11 +38,12 @@ struct dp_config {
     char lang[CONFIG_STR_MAX];         /* default Tesseract languages, e.g. eng+deu */
     char tessdata_dir[CONFIG_STR_MAX]; /* empty = Tesseract's default */
     long long idempotency_ttl_s;
-    /* webhooks */
-    long long
-        webhook_allow_private; /* 1 = allow private/loopback receivers (tests, trusted nets) */
-    long long webhook_timeout_ms;
-    char webhook_retry_schedule[CONFIG_STR_MAX]; /* seconds after the first attempt */
+    /* webhooks (docproc-webhookd; the API checks endpoint URLs with webhook_allow_private) */
+    long long webhook_allow_private; /* 1 = allow private/loopback receivers (tests, trusted) */
+    long long webhook_timeout_ms;    /* per attempt: connect + response */
+    long long webhook_claim_idle_ms; /* events a stopped daemon left pending: taken over after */
+    long long webhook_concurrency;   /* deliveries in flight per docproc-webhookd */
+    char webhook_retry_schedule[CONFIG_STR_MAX]; /* delay before attempt i, seconds, comma list */
     /* misc */
     char run_dir[CONFIG_STR_MAX];   /* make run's state: redis data, logs, nginx conf */
     char log_level[CONFIG_STR_MAX]; /* debug | info | warn | error */

@@ -244,6 +244,39 @@ dp_err queue_finish(redisContext *c, const struct queue_job *job, const struct q
     return rc;
 }
 
+/* KEYS: jobs, doc  ARGV: group, consumer, entry, doc, tenant */
+static struct rds_script handback_lua = {
+    .src = "local p = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[3], ARGV[3], 1)\n"
+           "if #p == 0 or p[1][2] ~= ARGV[2] then return 0 end\n"
+           "redis.call('XACK', KEYS[1], ARGV[1], ARGV[3])\n"
+           "redis.call('XDEL', KEYS[1], ARGV[3])\n"
+           "if redis.call('EXISTS', KEYS[2]) == 0 then return 1 end\n"
+           "redis.call('XADD', KEYS[1], '*', 'doc', ARGV[4], 'tenant', ARGV[5])\n"
+           "local st = redis.call('HMGET', KEYS[2], 'attempts', 'history')\n"
+           "local hist = st[2] and cjson.decode(st[2]) or {}\n"
+           "if #hist > 0 then hist[#hist].outcome = 'handed_back' end\n"
+           "local a = tonumber(st[1] or '1') - 1\n"
+           "if a < 0 then a = 0 end\n"
+           "redis.call('HSET', KEYS[2], 'status', 'queued', 'attempts', a,\n"
+           "  'history', cjson.encode(hist))\n"
+           "redis.call('HDEL', KEYS[2], 'pages_done')\n"
+           "return 1\n"};
+
+dp_err queue_handback(redisContext *c, const char *consumer, const struct queue_job *job)
+{
+    char kdoc[80];
+    snprintf(kdoc, sizeof kdoc, "dp:doc:%s", job->doc);
+    const char *argv[] = {STORE_JOBS, kdoc,     STORE_GROUP, consumer,
+                          job->entry, job->doc, job->tenant};
+    redisReply *r = NULL;
+    dp_err rc = rds_eval(c, &handback_lua, 2, 5, argv, NULL, &r, NULL, 0);
+    if (rc)
+        return rc;
+    rc = r->type == REDIS_REPLY_INTEGER && r->integer == 1 ? DP_OK : DP_ENOTFOUND;
+    freeReplyObject(r);
+    return rc;
+}
+
 dp_err queue_requeue_dead(redisContext *c, const char *doc_or_null, int *moved)
 {
     *moved = 0;

@@ -63,6 +63,10 @@ struct queue_result {
  * A document finished before (duplicate delivery) is left as it is. */
 dp_err queue_finish(redisContext *c, const struct queue_job *job, const struct queue_result *res);
 
+/* Gives a started job back (shutdown between pages): acknowledges our entry and queues a fresh
+ * one, atomically, and does not count the interrupted attempt. DP_ENOTFOUND if not ours. */
+dp_err queue_handback(redisContext *c, const char *consumer, const struct queue_job *job);
+
 /* Moves every dead-lettered job (or one document's) back onto the queue. *moved counts them. */
 dp_err queue_requeue_dead(redisContext *c, const char *doc_or_null, int *moved);
 

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 #include "reqopts.h"
 
 static const char *const known[] = {"lang",     "pipeline", "callback_url",
@@ -159,4 +160,26 @@ dp_err reqopts_set(struct reqopts *o, const char *name, const char *value, size_
     }
     snprintf(err, errsz, "unknown option '%.64s'", name);
     return DP_EINVAL;
+}
+
+int reqopts_lang_installed(const char *tessdata_dir, const char *lang, char *missing,
+                           size_t missingsz)
+{
+    char list[REQOPTS_LANG_MAX], dir[512];
+    char *save = NULL;
+    const char *env = getenv("TESSDATA_PREFIX");
+    snprintf(dir, sizeof dir, "%s",
+             tessdata_dir && *tessdata_dir ? tessdata_dir
+             : env                         ? env
+                                           : "/usr/share/tesseract-ocr/5/tessdata");
+    snprintf(list, sizeof list, "%s", lang);
+    for (char *l = strtok_r(list, "+", &save); l; l = strtok_r(NULL, "+", &save)) {
+        char path[700];
+        snprintf(path, sizeof path, "%s/%s.traineddata", dir, l);
+        if (access(path, R_OK) != 0) {
+            snprintf(missing, missingsz, "%s", l);
+            return 0;
+        }
+    }
+    return 1;
 }

@@ -31,4 +31,9 @@ dp_err reqopts_set(struct reqopts *o, const char *name, const char *value, size_
 /* Whether name is one of the option names (so a multipart parser knows what to collect). */
 int reqopts_known(const char *name);
 
+/* Whether every Tesseract language pack of lang ("eng+deu") is installed in tessdata_dir
+ * ("" = TESSDATA_PREFIX or the Debian default). On 0, missing names the first absent one. */
+int reqopts_lang_installed(const char *tessdata_dir, const char *lang, char *missing,
+                           size_t missingsz);
+
 #endif

@@ -8,6 +8,7 @@ BIN=$1
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 cd "$SRC"
 # The effective configuration (defaults < config file < DOCPROC_* environment).
+export DOCPROC_CONFIG="${DOCPROC_CONFIG:-$SRC/config/docproc.conf}"
 eval "$("$BIN/docproc-admin" config | sed 's/^/cfg_/')"
 RUN=$cfg_run_dir
 case $RUN in /*) ;; *) RUN=$SRC/$RUN ;; esac

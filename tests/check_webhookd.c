@@ -1,4 +1,5 @@
-/* check_webhookd.c -- docproc-webhookd pure logic: options, retry policy, Retry-After, body. */
+/* check_webhookd.c -- docproc-webhookd pure logic: configuration, retry policy, Retry-After, body.
+ */
 #include "testutil.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,35 +27,48 @@ START_TEST(schedule_parse)
 }
 END_TEST
 
-START_TEST(opts_argv_over_env)
+/* The daemon's options live in the shared config table: env, then argv, then derived values. */
+START_TEST(config_argv_over_env)
 {
-    struct webhookd_opts o;
+    static struct webhookd w;
+    char err[256];
+    int help = 0;
     setenv("DOCPROC_REDIS_PORT", "7000", 1);
     setenv("DOCPROC_WEBHOOK_TIMEOUT_MS", "2500", 1);
+    setenv("DOCPROC_WEBHOOK_CLAIM_IDLE_MS", "1500", 1);
     unsetenv("DOCPROC_WEBHOOK_ALLOW_PRIVATE");
     unsetenv("DOCPROC_WEBHOOK_RETRY_SCHEDULE");
-    unsetenv("DOCPROC_REDIS_HOST");
-    char *argv1[] = {"webhookd", "--redis-port", "7001", "--retry-schedule", "0,1,2", NULL};
-    ck_assert_int_eq(webhookd_opts_parse(&o, 5, argv1), DP_OK);
-    ck_assert_int_eq(o.redis_port, 7001);
-    ck_assert_int_eq(o.timeout_ms, 2500);
-    ck_assert_str_eq(o.redis_host, "127.0.0.1");
-    ck_assert_int_eq(o.allow_private, 0);
-    ck_assert_uint_eq(o.nschedule, 3);
+    unsetenv("DOCPROC_CONFIG");
+    char *argv1[] = {"webhookd", "--redis-port", "7001", "--webhook-retry-schedule", "0,1,2", NULL};
+    ck_assert_int_eq(config_load(&w.cfg, 5, argv1, &help, err, sizeof err), DP_OK);
+    ck_assert_int_eq(webhookd_configure(&w, err, sizeof err), DP_OK);
+    ck_assert_int_eq(w.cfg.redis_port, 7001);
+    ck_assert_int_eq(w.cfg.webhook_timeout_ms, 2500);
+    ck_assert_int_eq(w.cfg.webhook_claim_idle_ms, 1500);
+    ck_assert_int_eq(w.cfg.webhook_allow_private, 0);
+    ck_assert_int_eq(w.cfg.webhook_concurrency, 64);
+    ck_assert_uint_eq(w.nschedule, 3);
+    ck_assert_int_eq(w.schedule[2], 2);
     setenv("DOCPROC_WEBHOOK_ALLOW_PRIVATE", "1", 1);
-    char *argv2[] = {"webhookd", NULL};
-    ck_assert_int_eq(webhookd_opts_parse(&o, 1, argv2), DP_OK);
-    ck_assert_int_eq(o.allow_private, 1);
-    ck_assert_int_eq(o.redis_port, 7000);
-    ck_assert_uint_eq(o.nschedule, 8);
-    char *argv3[] = {"webhookd", "--timeout-ms", "abc", NULL};
-    ck_assert_int_eq(webhookd_opts_parse(&o, 3, argv3), DP_EINVAL);
+    char *argv2[] = {"webhookd", "--webhook_concurrency=8", NULL};
+    ck_assert_int_eq(config_load(&w.cfg, 2, argv2, &help, err, sizeof err), DP_OK);
+    ck_assert_int_eq(webhookd_configure(&w, err, sizeof err), DP_OK);
+    ck_assert_int_eq(w.cfg.webhook_allow_private, 1);
+    ck_assert_int_eq(w.cfg.redis_port, 7000);
+    ck_assert_int_eq(w.cfg.webhook_concurrency, 8);
+    ck_assert_uint_eq(w.nschedule, 8);
+    ck_assert_int_eq(w.schedule[1], 5);
+    char *argv3[] = {"webhookd", "--webhook-timeout-ms", "abc", NULL};
+    ck_assert_int_eq(config_load(&w.cfg, 3, argv3, &help, err, sizeof err), DP_EINVAL);
     char *argv4[] = {"webhookd", "--bogus", "1", NULL};
-    ck_assert_int_eq(webhookd_opts_parse(&o, 3, argv4), DP_EINVAL);
-    char *argv5[] = {"webhookd", "--redis-port", NULL};
-    ck_assert_int_eq(webhookd_opts_parse(&o, 2, argv5), DP_EINVAL);
+    ck_assert_int_eq(config_load(&w.cfg, 3, argv4, &help, err, sizeof err), DP_EINVAL);
+    char *argv5[] = {"webhookd", "--webhook-retry-schedule=0,,5", NULL};
+    ck_assert_int_eq(config_load(&w.cfg, 2, argv5, &help, err, sizeof err), DP_OK);
+    ck_assert_int_eq(webhookd_configure(&w, err, sizeof err), DP_EINVAL);
+    ck_assert_ptr_nonnull(strstr(err, "webhook_retry_schedule"));
     unsetenv("DOCPROC_REDIS_PORT");
     unsetenv("DOCPROC_WEBHOOK_TIMEOUT_MS");
+    unsetenv("DOCPROC_WEBHOOK_CLAIM_IDLE_MS");
     unsetenv("DOCPROC_WEBHOOK_ALLOW_PRIVATE");
 }
 END_TEST
@@ -155,7 +169,7 @@ Suite *webhookd_suite(void)
     Suite *s = suite_create("webhookd");
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, schedule_parse);
-    tcase_add_test(tc, opts_argv_over_env);
+    tcase_add_test(tc, config_argv_over_env);
     tcase_add_test(tc, decide_policy);
     tcase_add_test(tc, retry_after);
     tcase_add_test(tc, body_shape);

@@ -160,11 +160,14 @@ pid_t wht_webhookd_start(const char *dir, int redis_port, int allow_private)
     snprintf(bin, sizeof bin, "%s/docproc-webhookd", bindir && *bindir ? bindir : "build");
     snprintf(portbuf, sizeof portbuf, "%d", redis_port);
     snprintf(log, sizeof log, "%s/webhookd.log", dir);
-    char *argv[] = {bin,     "--redis-port",
-                    portbuf, "--retry-schedule",
-                    "0,1,2", "--timeout-ms",
-                    "2000",  "--claim-idle-ms",
-                    "1000",  allow_private ? "--allow-private" : NULL,
+    char *argv[] = {bin,
+                    "--redis-host=127.0.0.1",
+                    "--redis-port",
+                    portbuf,
+                    "--webhook-retry-schedule=0,1,2",
+                    "--webhook-timeout-ms=2000",
+                    "--webhook-claim-idle-ms=1000",
+                    allow_private ? "--webhook-allow-private=1" : "--webhook-allow-private=0",
                     NULL};
     return wht_spawn(argv, log);
 }

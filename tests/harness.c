@@ -168,6 +168,15 @@ int stack_start_worker(struct stack *s, int n, const char *const *extra_args)
     return s->worker > 0 ? 0 : -1;
 }
 
+int stack_start_webhookd(struct stack *s)
+{
+    char bin[600];
+    snprintf(bin, sizeof bin, "%s/docproc-webhookd", s->bin);
+    char *argv[] = {bin, NULL};
+    s->webhookd = spawn(s, "webhookd.log", argv);
+    return s->webhookd > 0 ? 0 : -1;
+}
+
 static int start_nginx(struct stack *s)
 {
     char cmd[4096], conf[256];
@@ -265,6 +274,8 @@ int stack_start(struct stack *s, const struct stack_opts *o)
     int workers = o->workers ? o->workers : 1;
     if (o->workers >= 0 && workers > 0 && stack_start_worker(s, workers, NULL))
         goto fail;
+    if (o->webhookd && stack_start_webhookd(s))
+        goto fail;
     char out[128];
     if (stack_run(s, out, sizeof out, "docproc-admin", "key", "create", "--tenant", "alpha",
                   NULL) != 0)
@@ -284,6 +295,7 @@ fail:
 void stack_stop(struct stack *s)
 {
     stack_kill(&s->worker, SIGTERM);
+    stack_kill(&s->webhookd, SIGTERM);
     stack_kill(&s->nginx, SIGTERM);
     for (int i = 0; i < s->n_api; i++)
         stack_kill(&s->api[i], SIGTERM);

@@ -1,7 +1,8 @@
-/* harness.h -- end-to-end test stack: a throwaway redis-server, nginx, docproc-api processes and
- * docproc-worker in a temp dir on free loopback ports, plus libcurl helpers to drive them.
- * Binaries come from $DOCPROC_BIN_DIR, sources (nginx/gen-conf.sh, web/) from $DOCPROC_SRC_DIR.
- * Every child gets PR_SET_PDEATHSIG so nothing outlives the test runner. */
+/* harness.h -- end-to-end test stack: a throwaway redis-server, nginx, docproc-api processes,
+ * docproc-worker (and optionally docproc-webhookd) in a temp dir on free loopback ports, plus
+ * libcurl helpers to drive them. Binaries come from $DOCPROC_BIN_DIR, sources (nginx/gen-conf.sh,
+ * web/) from $DOCPROC_SRC_DIR. Every child gets PR_SET_PDEATHSIG so nothing outlives the test
+ * runner. */
 #ifndef DP_HARNESS_H
 #define DP_HARNESS_H
 #include <cjson/cJSON.h>
@@ -15,16 +16,17 @@ struct stack_opts {
     int workers;             /* worker processes under one supervisor (default 1; 0 = none) */
     const char *const *env;  /* extra "DOCPROC_X=v" for every program, NULL-terminated */
     const char *appendfsync; /* redis AOF policy (default "everysec") */
+    int webhookd;            /* 1: also start docproc-webhookd (default 0: no webhook delivery) */
 };
 
 struct stack {
     char dir[128];
     char bin[512], src[512];
     int redis_port, http_port, api_ports[STACK_MAX_API], n_api;
-    pid_t redis, nginx, api[STACK_MAX_API], worker;
-    char key[64];  /* tenant "alpha", all scopes */
-    char key2[64]; /* tenant "beta" */
-    char base[64]; /* http://127.0.0.1:<nginx port> */
+    pid_t redis, nginx, api[STACK_MAX_API], worker, webhookd; /* 0 = not running */
+    char key[64];                                             /* tenant "alpha", all scopes */
+    char key2[64];                                            /* tenant "beta" */
+    char base[64];                                            /* http://127.0.0.1:<nginx port> */
     char appendfsync[16];
     char *env[48]; /* environment of every child (owned) */
     int nenv;
@@ -40,6 +42,8 @@ void stack_stop(struct stack *s);
 int stack_start_redis(struct stack *s); /* same port and dir: the AOF is replayed */
 int stack_start_api(struct stack *s, int i);
 int stack_start_worker(struct stack *s, int n, const char *const *extra_args);
+/* docproc-webhookd with the stack's environment (DOCPROC_WEBHOOK_* from stack_opts.env). */
+int stack_start_webhookd(struct stack *s);
 /* Sends sig to *pid and reaps it; *pid = 0. */
 void stack_kill(pid_t *pid, int sig);
 /* Runs a program from the bin dir with the stack's environment, stdout into out. Exit status. */

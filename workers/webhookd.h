@@ -6,38 +6,22 @@
 #include <stddef.h>
 #include <curl/curl.h>
 #include <hiredis.h>
+#include "config.h"
 #include "err.h"
 #include "whstore.h"
 
 /*
- * Files: webhookd_opts.c (argv/env -> options), webhookd_payload.c (pure: body, retry policy,
- * Retry-After, logs), webhookd_http.c (curl multi transfers with the SSRF guard),
- * webhookd_loop.c (Redis consumer group, due retries, the event loop), webhookd_main.c.
+ * Options come from the project's config table (common/config.h: redis_*, webhook_*), loaded by
+ * config_load like every docproc program. Files: webhookd_config.c (config -> daemon settings),
+ * webhookd_payload.c (pure: body, retry policy, Retry-After, logs), webhookd_http.c (curl multi
+ * transfers with the SSRF guard), webhookd_loop.c (Redis consumer group, due retries, the event
+ * loop), webhookd_main.c.
  */
 
 #define WEBHOOKD_SCHEDULE_MAX     16 /* most entries in a retry schedule */
 #define WEBHOOKD_DEFAULT_SCHEDULE "0,5,300,1800,7200,18000,36000,36000"
 #define WEBHOOKD_RETRY_AFTER_MAX  (24 * 3600) /* longest Retry-After honoured, seconds */
 #define WEBHOOKD_RESPONSE_MAX     (64 * 1024) /* response bytes read; the rest is discarded */
-#define WEBHOOKD_INFLIGHT_MAX     64          /* concurrent deliveries per process */
-
-/* Options; the lead moves these into the config table later (one function fills them). */
-struct webhookd_opts {
-    char redis_host[256];
-    int redis_port;
-    int allow_private;                    /* 1: skip the SSRF guard (tests, trusted nets) */
-    long schedule[WEBHOOKD_SCHEDULE_MAX]; /* delay before attempt i, seconds */
-    size_t nschedule;                     /* attempts in all */
-    long timeout_ms;                      /* per attempt, connect + response */
-    long claim_idle_ms;                   /* XAUTOCLAIM events idle this long */
-};
-
-/* Defaults, then env (DOCPROC_REDIS_HOST, DOCPROC_REDIS_PORT, DOCPROC_WEBHOOK_ALLOW_PRIVATE,
- * DOCPROC_WEBHOOK_RETRY_SCHEDULE, DOCPROC_WEBHOOK_TIMEOUT_MS, DOCPROC_WEBHOOK_CLAIM_IDLE_MS),
- * then argv (--redis-host H, --redis-port P, --allow-private, --retry-schedule LIST,
- * --timeout-ms MS, --claim-idle-ms MS). DP_EINVAL with a message on stderr for a bad value or
- * unknown option. */
-dp_err webhookd_opts_parse(struct webhookd_opts *o, int argc, char **argv);
 
 /* Parse "0,5,300" into out[max]; *n = entries. Each 0..WEBHOOKD_RETRY_AFTER_MAX*10 s. */
 dp_err webhookd_schedule_parse(const char *s, long *out, size_t max, size_t *n);
@@ -72,16 +56,23 @@ void webhookd_log(const char *level, const char *msg, ...);
 
 /* All process state. */
 struct webhookd {
-    struct webhookd_opts opts;
-    redisContext *rc;  /* NULL or in error: reconnect before use */
-    CURLM *multi;      /* every in-flight delivery */
-    int inflight;      /* transfers in multi */
-    char consumer[96]; /* consumer name in the group: host-pid */
+    struct dp_config cfg;                 /* loaded by config_load; webhook_* and redis_* used */
+    long schedule[WEBHOOKD_SCHEDULE_MAX]; /* cfg.webhook_retry_schedule parsed: delay before
+                                             attempt i, seconds */
+    size_t nschedule;                     /* attempts in all */
+    redisContext *rc;                     /* NULL or in error: reconnect before use */
+    CURLM *multi;                         /* every in-flight delivery */
+    int inflight;                         /* transfers in multi */
+    char consumer[96];                    /* consumer name in the group: host-pid */
     long long next_autoclaim_ms;
     long long next_connect_ms;   /* reconnect backoff */
     int read_own_pending;        /* 1 until our own pending entries were re-read once */
     volatile sig_atomic_t *stop; /* set by SIGTERM/SIGINT: drain and exit */
 };
+
+/* Derive the settings that need parsing from w->cfg (the retry schedule). DP_EINVAL with a
+ * message in err[errsz] when a value is unusable. */
+dp_err webhookd_configure(struct webhookd *w, char *err, size_t errsz);
 
 /* Start one attempt of delivery id (claimed from dp:wh:due). Records immediate failures itself. */
 void webhookd_attempt_start(struct webhookd *w, const char *id);

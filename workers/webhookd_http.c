@@ -117,7 +117,8 @@ static dp_err xfer_setup(struct webhookd *w, struct xfer *x, const char *secrets
     CURL *e = x->easy = curl_easy_init();
     if (!e)
         return DP_ENOMEM;
-    long connect_ms = w->opts.timeout_ms < 10000 ? w->opts.timeout_ms : 10000;
+    long timeout_ms = (long)w->cfg.webhook_timeout_ms;
+    long connect_ms = timeout_ms < 10000 ? timeout_ms : 10000;
     if (curl_easy_setopt(e, CURLOPT_URL, x->url) != CURLE_OK ||
         curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https") != CURLE_OK ||
         curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https") != CURLE_OK ||
@@ -130,7 +131,7 @@ static dp_err xfer_setup(struct webhookd *w, struct xfer *x, const char *secrets
         curl_easy_setopt(e, CURLOPT_HTTPHEADER, x->hdrs) != CURLE_OK ||
         curl_easy_setopt(e, CURLOPT_USERAGENT, "docproc-webhookd/1") != CURLE_OK ||
         curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, connect_ms) != CURLE_OK ||
-        curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, w->opts.timeout_ms) != CURLE_OK ||
+        curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, timeout_ms) != CURLE_OK ||
         curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L) != CURLE_OK ||
         curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, open_socket) != CURLE_OK ||
         curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, x) != CURLE_OK ||
@@ -183,7 +184,7 @@ void webhookd_attempt_start(struct webhookd *w, const char *id)
         snprintf(d.url, sizeof d.url, "%s", ep->url);
         secrets = ep->secrets;
     }
-    if (ssrf_url_check(d.url, w->opts.allow_private, why, sizeof why) != DP_OK) {
+    if (ssrf_url_check(d.url, (int)w->cfg.webhook_allow_private, why, sizeof why) != DP_OK) {
         record_now(w, &d, why);
         goto out;
     }
@@ -195,7 +196,7 @@ void webhookd_attempt_start(struct webhookd *w, const char *id)
     snprintf(x->url, sizeof x->url, "%s", d.url);
     x->attempt = d.attempts + 1;
     x->started_s = webhookd_now_ms() / 1000;
-    x->allow_private = w->opts.allow_private;
+    x->allow_private = (int)w->cfg.webhook_allow_private;
     x->retry_after_s = -1;
     if ((err = webhookd_body(&ev, &x->body, &x->body_len)) != DP_OK) {
         record_now(w, &d, "event data is not a JSON object");
@@ -236,9 +237,8 @@ static void attempt_done(struct webhookd *w, struct xfer *x, CURLcode res)
         snprintf(error, sizeof error, "HTTP %ld", code);
     if (res != CURLE_OK)
         code = 0;
-    struct webhookd_verdict v =
-        webhookd_decide((int)code, refused, x->attempt, w->opts.schedule, w->opts.nschedule,
-                        x->retry_after_s, webhookd_now_ms());
+    struct webhookd_verdict v = webhookd_decide((int)code, refused, x->attempt, w->schedule,
+                                                w->nschedule, x->retry_after_s, webhookd_now_ms());
     struct whstore_attempt a = {x->started_s, (int)code, (long)(us / 1000), error};
     if (whstore_attempt_record(w->rc, x->dlv, &a, v.status, v.next_due_ms) != DP_OK)
         webhookd_log("error", "redis.error", "delivery", x->dlv, NULL);

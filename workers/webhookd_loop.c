@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "rds.h"
 
 #define READ_COUNT     32    /* events read per XREADGROUP */
 #define POLL_MS        100   /* longest sleep in curl_multi_poll: latency of new work */
@@ -25,17 +26,12 @@ dp_err webhookd_redis(struct webhookd *w)
     if (now < w->next_connect_ms)
         return DP_EREDIS;
     w->next_connect_ms = now + 1000; /* at most one connection attempt per second */
-    struct timeval tv = {2, 0};
-    w->rc = redisConnectWithTimeout(w->opts.redis_host, w->opts.redis_port, tv);
-    if (!w->rc || w->rc->err) {
-        webhookd_log("error", "redis.connect_failed", "host", w->opts.redis_host, "error",
-                     w->rc ? w->rc->errstr : "out of memory", NULL);
-        if (w->rc)
-            redisFree(w->rc);
-        w->rc = NULL;
+    char err[256];
+    w->rc = rds_connect(&w->cfg, err, sizeof err);
+    if (!w->rc) {
+        webhookd_log("error", "redis.connect_failed", "error", err, NULL);
         return DP_EREDIS;
     }
-    redisSetTimeout(w->rc, tv);
     /* Group from the stream's start: events written before the first start are delivered. */
     redisReply *r =
         redisCommand(w->rc, "XGROUP CREATE %s %s 0 MKSTREAM", WHSTORE_STREAM, WHSTORE_GROUP);
@@ -101,7 +97,7 @@ static void handle_entry(struct webhookd *w, const redisReply *entry)
             ev.created = webhookd_now_ms() / 1000;
         ev.data = data->str;
         ev.data_len = data->len;
-        long long due = webhookd_now_ms() + (long long)w->opts.schedule[0] * 1000;
+        long long due = webhookd_now_ms() + (long long)w->schedule[0] * 1000;
         dp_err err = whstore_event_fanout(w->rc, &ev, due, &made);
         if (err != DP_OK) {
             /* Leave it pending: XAUTOCLAIM or our next PEL read retries the fan-out. */
@@ -154,8 +150,9 @@ static void read_events(struct webhookd *w)
 /* Take over entries another (crashed) consumer left pending longer than claim_idle_ms. */
 static void autoclaim(struct webhookd *w)
 {
-    redisReply *r = redisCommand(w->rc, "XAUTOCLAIM %s %s %s %ld 0-0 COUNT %d", WHSTORE_STREAM,
-                                 WHSTORE_GROUP, w->consumer, w->opts.claim_idle_ms, READ_COUNT);
+    redisReply *r =
+        redisCommand(w->rc, "XAUTOCLAIM %s %s %s %lld 0-0 COUNT %d", WHSTORE_STREAM, WHSTORE_GROUP,
+                     w->consumer, w->cfg.webhook_claim_idle_ms, READ_COUNT);
     if (r && r->type == REDIS_REPLY_ARRAY && r->elements >= 2)
         handle_entries(w, r->element[1]);
     if (r)
@@ -167,12 +164,12 @@ static void autoclaim(struct webhookd *w)
 static void claim_due(struct webhookd *w)
 {
     char ids[16][WHSTORE_ID_MAX];
-    size_t free_slots = (size_t)(WEBHOOKD_INFLIGHT_MAX - w->inflight), n = 0;
-    if (free_slots == 0)
+    if (w->inflight >= w->cfg.webhook_concurrency)
         return;
+    size_t free_slots = (size_t)(w->cfg.webhook_concurrency - w->inflight), n = 0;
     if (free_slots > 16)
         free_slots = 16;
-    long long lease = w->opts.timeout_ms + LEASE_EXTRA_MS;
+    long long lease = w->cfg.webhook_timeout_ms + LEASE_EXTRA_MS;
     if (whstore_due_claim(w->rc, webhookd_now_ms(), lease, ids, free_slots, &n) != DP_OK)
         return;
     for (size_t i = 0; i < n; i++)
@@ -185,8 +182,8 @@ dp_err webhookd_run(struct webhookd *w)
     char host[64] = "host";
     gethostname(host, sizeof host - 1);
     snprintf(w->consumer, sizeof w->consumer, "%s-%ld", host, (long)getpid());
-    webhookd_log("info", "webhookd.start", "consumer", w->consumer, "redis", w->opts.redis_host,
-                 "allow_private", w->opts.allow_private ? "true" : "false", NULL);
+    webhookd_log("info", "webhookd.start", "consumer", w->consumer, "redis", w->cfg.redis_host,
+                 "allow_private", w->cfg.webhook_allow_private ? "true" : "false", NULL);
     while (!*w->stop || w->inflight > 0) {
         if (!*w->stop && webhookd_redis(w) == DP_OK) {
             long long now = webhookd_now_ms();

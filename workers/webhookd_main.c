@@ -1,4 +1,4 @@
-/* webhookd_main.c -- docproc-webhookd: options -> state -> delivery loop -> drain -> exit. */
+/* webhookd_main.c -- docproc-webhookd: config -> state -> delivery loop -> drain -> exit. */
 #include "webhookd.h"
 
 #include <signal.h>
@@ -15,12 +15,20 @@ static void on_signal(int sig)
 
 int main(int argc, char **argv)
 {
-    struct webhookd w;
-    int rc = 1;
-    memset(&w, 0, sizeof w);
+    static struct webhookd w; /* ~2 kB of config: static, not on the stack */
+    char err[512];
+    int help = 0, rc = 1;
     w.stop = &stop_flag;
-    if (webhookd_opts_parse(&w.opts, argc, argv) != DP_OK)
+    if (config_load(&w.cfg, argc, argv, &help, err, sizeof err) != DP_OK ||
+        (!help && webhookd_configure(&w, err, sizeof err) != DP_OK)) {
+        fprintf(stderr, "docproc-webhookd: %s\n", err);
         return 2;
+    }
+    if (help) {
+        printf("docproc-webhookd delivers webhook events; it reads redis_* and webhook_* below.\n");
+        config_usage(stdout, "docproc-webhookd");
+        return 0;
+    }
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
@@ -32,7 +40,7 @@ int main(int argc, char **argv)
         return 1;
     if (!(w.multi = curl_multi_init()))
         goto out;
-    curl_multi_setopt(w.multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)WEBHOOKD_INFLIGHT_MAX);
+    curl_multi_setopt(w.multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)w.cfg.webhook_concurrency);
     if (webhookd_run(&w) == DP_OK)
         rc = 0;
 out:

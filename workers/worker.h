@@ -17,6 +17,7 @@
  * for other languages. */
 struct ocr {
     TessBaseAPI *api;
+    TessBaseAPI *osd;   /* orientation detection, loaded on first need */
     char lang[128];     /* languages currently loaded */
     char tessdata[256]; /* data directory ("" = default) */
 };
@@ -43,6 +44,9 @@ dp_err ocr_use_lang(struct ocr *o, const char *lang, char *err, size_t errsz);
  * bounds Tesseract through its monitor: DP_ETIMEOUT when passed. */
 dp_err ocr_page(struct ocr *o, PIX *pix, int dpi, int page_no, long long deadline_ms,
                 struct dp_page *page);
+/* Detects how far pix is turned clockwise (0/90/180/270) and how sure Tesseract's OSD is.
+ * DP_EOCR when OSD is unavailable or finds no text to judge. */
+dp_err ocr_orientation(struct ocr *o, PIX *pix, int dpi, int *degrees, float *conf);
 void ocr_cleanup(struct ocr *o);
 
 /* Why a job failed: a machine-readable code for the API and a sentence for people. */

@@ -34,8 +34,13 @@ static void maybe_fault(const struct worker *w, const redisReply *rec)
     }
 }
 
+/* Webhook events carry the result inline below this size (its JSON, bytes), else a link. */
+#define EVENT_RESULT_INLINE_MAX (20 * 1024)
+
+/* The data object of a document.completed/failed event: id, status, error, class, fields, and
+ * the result (result_json is its text, NULL when failed) or a result_url when it is large. */
 static cJSON *event_data(const char *doc, const char *status, cJSON *result,
-                         const struct worker_failure *jc)
+                         const char *result_json, const struct worker_failure *jc)
 {
     cJSON *d = cJSON_CreateObject();
     cJSON_AddStringToObject(d, "id", doc);
@@ -52,6 +57,13 @@ static cJSON *event_data(const char *doc, const char *status, cJSON *result,
             cJSON_AddItemToObject(d, "class", cJSON_Duplicate(cls, 1));
         if (fields)
             cJSON_AddItemToObject(d, "fields", cJSON_Duplicate(fields, 1));
+    }
+    if (result && result_json && strlen(result_json) < EVENT_RESULT_INLINE_MAX) {
+        cJSON_AddItemToObject(d, "result", cJSON_Duplicate(result, 1));
+    } else if (result) {
+        char url[UTIL_ID_MAX + 16];
+        snprintf(url, sizeof url, "/v1/documents/%s", doc);
+        cJSON_AddStringToObject(d, "result_url", url);
     }
     return d;
 }
@@ -94,8 +106,13 @@ dp_err worker_process(struct worker *w, const struct queue_job *job)
             goto out;
         }
         if (abandoned) {
-            log_kv(LOG_INFO, "job handed back", "doc", job->doc, NULL);
-            goto out; /* stays pending: a restarted or other worker finishes it */
+            /* Shutdown between pages: give the job back at once. A lost claim (someone else
+             * reclaimed it) makes this a no-op. */
+            if (*w->stop && queue_handback(w->redis, w->consumer, job) == DP_OK)
+                log_kv(LOG_INFO, "job handed back on shutdown", "doc", job->doc, NULL);
+            else
+                log_kv(LOG_WARN, "job abandoned: claim lost", "doc", job->doc, NULL);
+            goto out;
         }
     }
     struct queue_result res = {0};
@@ -123,7 +140,7 @@ dp_err worker_process(struct worker *w, const struct queue_job *job)
         res.error_code = jc.error_code;
         res.error_message = jc.error_message;
     }
-    evdata = event_data(job->doc, res.status, result, &jc);
+    evdata = event_data(job->doc, res.status, result, result_json, &jc);
     ev = cJSON_PrintUnformatted(evdata);
     res.event_data = ev;
     if (!result_json && !jc.error_code) {

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "reqopts.h"
 #include "util.h"
 #include "worker.h"
 
@@ -17,37 +18,12 @@ dp_err ocr_init(struct ocr *o, const char *tessdata, const char *lang)
     return ocr_use_lang(o, lang, err, sizeof err);
 }
 
-/* Whether every language pack of lang ("eng+deu") is installed. */
-static int lang_installed(const struct ocr *o, const char *lang, char *missing, size_t msz)
-{
-    char list[128];
-    char *save = NULL;
-    const char *dir = o->tessdata[0] ? o->tessdata : NULL;
-    char deflt[256];
-    if (!dir) {
-        /* The directory Tesseract would use: TESSDATA_PREFIX or the packaged default. */
-        const char *env = getenv("TESSDATA_PREFIX");
-        snprintf(deflt, sizeof deflt, "%s", env ? env : "/usr/share/tesseract-ocr/5/tessdata");
-        dir = deflt;
-    }
-    snprintf(list, sizeof list, "%s", lang);
-    for (char *l = strtok_r(list, "+", &save); l; l = strtok_r(NULL, "+", &save)) {
-        char path[512];
-        snprintf(path, sizeof path, "%s/%s.traineddata", dir, l);
-        if (access(path, R_OK) != 0) {
-            snprintf(missing, msz, "%s", l);
-            return 0;
-        }
-    }
-    return 1;
-}
-
 dp_err ocr_use_lang(struct ocr *o, const char *lang, char *err, size_t errsz)
 {
     if (strcmp(o->lang, lang) == 0)
         return DP_OK;
     char missing[64];
-    if (!lang_installed(o, lang, missing, sizeof missing)) {
+    if (!reqopts_lang_installed(o->tessdata, lang, missing, sizeof missing)) {
         snprintf(err, errsz,
                  "language pack '%s' is not installed (apt-get install tesseract-ocr-%s)", missing,
                  missing);
@@ -163,8 +139,33 @@ dp_err ocr_page(struct ocr *o, PIX *pix, int dpi, int page_no, long long deadlin
     return err;
 }
 
+dp_err ocr_orientation(struct ocr *o, PIX *pix, int dpi, int *degrees, float *conf)
+{
+    if (!o->osd) {
+        o->osd = TessBaseAPICreate();
+        if (!o->osd || TessBaseAPIInit3(o->osd, o->tessdata[0] ? o->tessdata : NULL, "osd")) {
+            TessBaseAPIDelete(o->osd);
+            o->osd = NULL;
+            return DP_EOCR;
+        }
+        TessBaseAPISetPageSegMode(o->osd, PSM_OSD_ONLY);
+    }
+    const char *script = NULL;
+    float script_conf = 0;
+    TessBaseAPISetImage2(o->osd, pix);
+    TessBaseAPISetSourceResolution(o->osd, dpi);
+    int ok = TessBaseAPIDetectOrientationScript(o->osd, degrees, conf, &script, &script_conf);
+    TessBaseAPIClear(o->osd);
+    return ok ? DP_OK : DP_EOCR;
+}
+
 void ocr_cleanup(struct ocr *o)
 {
+    if (o->osd) {
+        TessBaseAPIEnd(o->osd);
+        TessBaseAPIDelete(o->osd);
+    }
+    o->osd = NULL;
     if (o->api) {
         TessBaseAPIEnd(o->api);
         TessBaseAPIDelete(o->api);

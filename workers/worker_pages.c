@@ -13,6 +13,45 @@ static void fail(struct worker_failure *f, const char *code, const char *fmt, co
     snprintf(f->error_message, sizeof f->error_message, fmt, arg);
 }
 
+/* A read this poor may be a sideways or upside-down scan. */
+#define ROTATE_CHECK_CONF   60.0f /* mean word confidence, 0..100 */
+#define ROTATE_MIN_OSD_CONF 2.0f
+
+static double read_score(const struct dp_page *p)
+{
+    return (double)p->conf * (double)p->nwords;
+}
+
+/* When the first read is poor, asks OSD whether the page is turned; if so reads it upright
+ * and keeps whichever read is better. Upright pages with good reads pay nothing. */
+static dp_err maybe_rotate(struct worker *w, PIX *pix, int dpi, int page_no, long long budget,
+                           struct dp_page *page)
+{
+    int deg = 0;
+    float conf = 0;
+    if ((page->conf >= ROTATE_CHECK_CONF && page->nwords >= 3) || budget <= 0)
+        return DP_OK;
+    if (ocr_orientation(&w->ocr, pix, dpi, &deg, &conf) || deg == 0 || conf < ROTATE_MIN_OSD_CONF)
+        return DP_OK;
+    /* OSD says the page was turned `deg` clockwise: turn it back. */
+    PIX *up = pixRotateOrth(pix, (4 - deg / 90) % 4);
+    if (!up)
+        return DP_ENOMEM;
+    struct dp_page second;
+    dp_err rc = ocr_page(&w->ocr, up, dpi, page_no, budget, &second);
+    pixDestroy(&up);
+    if (rc)
+        return rc == DP_ETIMEOUT ? rc : DP_OK;
+    if (read_score(&second) > read_score(page)) {
+        page_cleanup(page);
+        *page = second;
+        page->rotation = (360 - deg) % 360;
+    } else {
+        page_cleanup(&second);
+    }
+    return DP_OK;
+}
+
 /* Maps OCR boxes of an upscaled image back to the source image's pixels. */
 static void unscale(struct dp_page *p, float scale, int src_w, int src_h, int src_dpi)
 {
@@ -76,9 +115,13 @@ dp_err worker_read_pages(struct worker *w, const struct queue_job *job, const un
             }
             long long left = job_deadline - util_mono_ms();
             long long budget = left < w->cfg.page_timeout_ms ? left : w->cfg.page_timeout_ms;
+            int64_t t0 = util_mono_ms();
             rc = budget > 0 ? ocr_page(&w->ocr, pg.pix, pg.dpi, (int)i + 1, budget, &doc->pages[i])
                             : DP_ETIMEOUT;
             if (!rc)
+                rc = maybe_rotate(w, pg.pix, pg.dpi, (int)i + 1, budget - (util_mono_ms() - t0),
+                                  &doc->pages[i]);
+            if (!rc && doc->pages[i].rotation == 0)
                 unscale(&doc->pages[i], pg.scale, pg.src_width, pg.src_height, pg.src_dpi);
         }
         decode_page_cleanup(&pg);
