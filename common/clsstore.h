@@ -24,8 +24,12 @@
 #include "err.h"
 #include "page.h"
 
-#define CLSSTORE_MAX_EXAMPLES  10000 /* training examples per tenant (default cap) */
-#define CLSSTORE_MAX_TEXT      65536 /* bytes of text kept per example (default cap) */
+/* Default caps. Training reads about 0.4 s per MB of example text on one core (features of
+ * every example; the cross-validation itself is cheap), and it runs inside the request, so
+ * the caps bound it to about a minute and the tenant's examples to 160 MB of Redis. 16 kB is
+ * four or five pages of text: what a document is shows on its first pages. */
+#define CLSSTORE_MAX_EXAMPLES  10000 /* training examples per tenant */
+#define CLSSTORE_MAX_TEXT      16384 /* bytes of text kept per example */
 #define CLSSTORE_THRESHOLD     0.5   /* default confidence below which the label is "unknown" */
 #define CLSSTORE_CACHE_TENANTS 16    /* default tenants whose models a worker keeps loaded */
 
