@@ -100,4 +100,11 @@ enum MHD_Result api_docs_route(struct api_req *r, const char **seg, int nseg);
  * "callback" names the per-document callback deliveries. Always replies. */
 enum MHD_Result api_webhooks_route(struct api_req *r, const char **seg, int nseg);
 
+/* ---- classifier (api_classifier.c) ---- */
+/* POST (body {"class": "..."} or {"class": null}) or DELETE /v1/documents/{id}/label; the
+ * caller has authenticated with documents:write. */
+enum MHD_Result api_label(struct api_req *r, redisContext *c, const char *id);
+/* Routes /v1/classifier (GET) and /v1/classifier/train (POST). */
+enum MHD_Result api_classifier_route(struct api_req *r, const char **seg, int nseg);
+
 #endif

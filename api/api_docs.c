@@ -1,8 +1,9 @@
 /* api_docs.c -- /v1/documents routes other than the upload: read, list, text, hOCR, file,
- * delete, reprocess. */
+ * delete, reprocess (label: api_classifier.c). */
 #include <stdlib.h>
 #include <string.h>
 #include "api.h"
+#include "clsstore.h"
 #include "store.h"
 
 static enum MHD_Result get_doc(struct api_req *r, redisContext *c, const char *id)
@@ -129,7 +130,7 @@ enum MHD_Result api_docs_route(struct api_req *r, const char **seg, int nseg)
     int get = strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0;
     int del = strcmp(m, "DELETE") == 0, post = strcmp(m, "POST") == 0;
     const char *scope = get ? "documents:read" : "documents:write";
-    if (!(nseg == 2 && get) && !(nseg == 3 && (get || del)) && !(nseg == 4 && (get || post)))
+    if (!(nseg == 2 && get) && !(nseg == 3 && (get || del)) && !(nseg == 4 && (get || post || del)))
         return api_reply_error(r, nseg <= 4 ? 405 : 404,
                                nseg <= 4 ? "method_not_allowed" : "not_found",
                                "%s is not allowed on %s", m, r->path);
@@ -149,6 +150,8 @@ enum MHD_Result api_docs_route(struct api_req *r, const char **seg, int nseg)
         dp_err rc = store_delete(c, r->auth.tenant, id);
         if (rc)
             return api_reply_dp_err(r, rc, "document");
+        int removed; /* best effort: erasure also takes the document's training text */
+        clsstore_unlabel(c, r->auth.tenant, id, &removed, NULL);
         cJSON *o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "id", id);
         cJSON_AddStringToObject(o, "object", "document");
@@ -157,7 +160,9 @@ enum MHD_Result api_docs_route(struct api_req *r, const char **seg, int nseg)
     }
     if (get)
         return get_part(r, c, id, seg[3]);
-    if (strcmp(seg[3], "reprocess") == 0)
+    if (strcmp(seg[3], "label") == 0)
+        return api_label(r, c, id);
+    if (post && strcmp(seg[3], "reprocess") == 0)
         return reprocess(r, c, id);
     return api_reply_error(r, 404, "not_found", "no route for %s %s", m, r->path);
 }

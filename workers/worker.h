@@ -9,6 +9,7 @@
 #include "config.h"
 #include "page.h"
 #include "classify.h"
+#include "clsstore.h"
 #include "extract.h"
 #include "queue.h"
 
@@ -28,10 +29,10 @@ struct worker {
     char consumer[128];  /* consumer name in the group: host-parentpid-slot */
     redisContext *redis; /* NULL while disconnected */
     struct ocr ocr;
-    struct classifier *builtin;  /* cold-start classes, until a tenant trains its own */
-    struct extractor *extractor; /* compiled field patterns */
-    volatile sig_atomic_t *stop; /* set by SIGTERM/SIGINT */
-    long long jobs_done;         /* counters for the exit log line */
+    struct clsstore_cache *classes; /* tenant models by version, and the built-in fallback */
+    struct extractor *extractor;    /* compiled field patterns */
+    volatile sig_atomic_t *stop;    /* set by SIGTERM/SIGINT */
+    long long jobs_done;            /* counters for the exit log line */
     long long jobs_failed;
 };
 
@@ -63,10 +64,13 @@ dp_err worker_read_pages(struct worker *w, const struct queue_job *job, const un
                          struct worker_failure *f, int *abandoned);
 
 /* ---- analysis (worker_analyze.c) ---- */
-/* Loads what analysis needs once per process (built-in classifier, extractor). */
+/* Loads what analysis needs once per process (model cache with the built-in classifier,
+ * extractor). */
 dp_err worker_analyze_init(struct worker *w);
 void worker_analyze_cleanup(struct worker *w);
-/* Adds "class" (when pipeline has classify) and "fields" (when it has extract) to result. */
+/* Adds "class" (when pipeline has classify: the tenant's current model, else the built-in
+ * one) and "fields" (when it has extract) to result. DP_EREDIS when the tenant's model could
+ * not be looked up: the job should be retried. */
 dp_err worker_analyze(struct worker *w, const char *tenant, const char *pipeline,
                       const struct dp_doc_text *doc, const char *text, cJSON *result);
 

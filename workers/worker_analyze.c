@@ -6,17 +6,17 @@
 
 dp_err worker_analyze_init(struct worker *w)
 {
-    w->builtin = classifier_builtin();
-    if (!w->builtin)
+    w->classes = clsstore_cache_new(CLSSTORE_CACHE_TENANTS);
+    if (!w->classes)
         return DP_ENOMEM;
     return extractor_new(&w->extractor);
 }
 
 void worker_analyze_cleanup(struct worker *w)
 {
-    classifier_free(w->builtin);
+    clsstore_cache_free(w->classes);
     extractor_free(w->extractor);
-    w->builtin = NULL;
+    w->classes = NULL;
     w->extractor = NULL;
 }
 
@@ -47,11 +47,15 @@ static cJSON *class_json(const struct classify_result *cr, const char *model)
 dp_err worker_analyze(struct worker *w, const char *tenant, const char *pipeline,
                       const struct dp_doc_text *doc, const char *text, cJSON *result)
 {
-    (void)tenant;
     if (has_step(pipeline, "classify")) {
         struct classify_result cr;
-        if (classifier_predict(w->builtin, text, strlen(text), doc, &cr) == DP_OK)
-            cJSON_AddItemToObject(result, "class", class_json(&cr, "builtin"));
+        const char *model = "builtin";
+        dp_err rc =
+            clsstore_classify(w->classes, w->redis, tenant, doc, text, strlen(text), &cr, &model);
+        if (rc == DP_EREDIS)
+            return rc;
+        if (rc == DP_OK)
+            cJSON_AddItemToObject(result, "class", class_json(&cr, model));
     }
     if (has_step(pipeline, "extract")) {
         cJSON *fields = NULL;

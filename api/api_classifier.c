@@ -1,0 +1,175 @@
+/* api_classifier.c -- the classifier a tenant trains: label documents, train, inspect.
+ *   POST|DELETE /v1/documents/{id}/label   documents:write (routed from api_docs.c)
+ *   GET         /v1/classifier             documents:read
+ *   POST        /v1/classifier/train       documents:write (admin implies it): labelling is
+ *                                          already a write, and training only turns those
+ *                                          labels into the tenant's model. */
+#include <pthread.h>
+#include <string.h>
+#include "api.h"
+#include "clsstore.h"
+#include "store.h"
+
+/* ---- the built-in model's class list for GET /v1/classifier ---- */
+
+static pthread_once_t builtin_once = PTHREAD_ONCE_INIT;
+static struct classifier *builtin; /* trained once per process, read-only afterwards */
+
+static void builtin_init(void)
+{
+    builtin = classifier_builtin();
+}
+
+/* ---- label ---- */
+
+static enum MHD_Result label_reply(struct api_req *r, const char *id, const char *klass,
+                                   const char *previous, const struct clsstore_label_res *res)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "object", "training_example");
+    cJSON_AddStringToObject(o, "document", id);
+    if (klass)
+        cJSON_AddStringToObject(o, "class", klass);
+    else
+        cJSON_AddNullToObject(o, "class");
+    if (previous && *previous)
+        cJSON_AddStringToObject(o, "previous", previous);
+    else
+        cJSON_AddNullToObject(o, "previous");
+    if (res) {
+        cJSON_AddNumberToObject(o, "text_bytes", (double)res->text_bytes);
+        cJSON_AddBoolToObject(o, "truncated", res->truncated);
+        cJSON_AddNumberToObject(o, "examples", (double)res->examples);
+        cJSON_AddNumberToObject(o, "classes", (double)res->classes);
+    } else {
+        cJSON_AddBoolToObject(o, "deleted", previous && *previous);
+    }
+    return api_reply_json(r, 200, o);
+}
+
+static enum MHD_Result unlabel(struct api_req *r, redisContext *c, const char *id)
+{
+    int removed = 0;
+    char prev[CLASSIFY_LABEL_MAX];
+    dp_err rc = clsstore_unlabel(c, r->auth.tenant, id, &removed, prev);
+    if (rc)
+        return api_reply_dp_err(r, rc, "training example");
+    if (!removed) {
+        /* Nothing to remove: fine for the tenant's own document, 404 for anyone else's. */
+        cJSON *doc = NULL;
+        rc = store_doc_json(c, r->auth.tenant, id, &doc);
+        cJSON_Delete(doc);
+        if (rc)
+            return api_reply_dp_err(r, rc, "document");
+    }
+    return label_reply(r, id, NULL, prev, NULL);
+}
+
+enum MHD_Result api_label(struct api_req *r, redisContext *c, const char *id)
+{
+    char label[CLASSIFY_LABEL_MAX], err[200];
+    int remove = strcmp(r->method, "DELETE") == 0;
+    if (!remove) {
+        dp_err rc = clsstore_parse_label_body((const char *)r->body, r->body_len, label, &remove,
+                                              err, sizeof err);
+        if (rc)
+            return api_reply_error(r, 400, rc == DP_EPARSE ? "invalid_json" : "invalid_request",
+                                   "%s", err);
+    }
+    if (remove)
+        return unlabel(r, c, id);
+    struct clsstore_label_res res;
+    struct clsstore_limits lim = clsstore_limits_default();
+    dp_err rc = clsstore_label(c, r->auth.tenant, id, label, &lim, &res);
+    if (rc)
+        return api_reply_dp_err(r, rc, "document");
+    switch (res.outcome) {
+    case CLSSTORE_LABELLED:
+        return label_reply(r, id, label, res.previous, &res);
+    case CLSSTORE_NO_DOC:
+        return api_reply_dp_err(r, DP_ENOTFOUND, "document");
+    case CLSSTORE_NOT_DONE:
+        return api_reply_error(r, 409, "not_ready",
+                               "document is %s; it can be labelled once it is done",
+                               res.status[0] ? res.status : "not done");
+    case CLSSTORE_NO_TEXT:
+        return api_reply_error(r, 422, "no_text", "the document has no text to learn from");
+    case CLSSTORE_TOO_MANY_EXAMPLES:
+        return api_reply_error(r, 422, "too_many_examples",
+                               "at most %zu training examples per tenant; remove some first",
+                               lim.max_examples);
+    case CLSSTORE_TOO_MANY_CLASSES:
+        return api_reply_error(r, 422, "too_many_classes", "at most %d classes per tenant",
+                               CLASSIFY_MAX_CLASSES);
+    }
+    return api_reply_dp_err(r, DP_EREDIS, "document");
+}
+
+/* ---- /v1/classifier ---- */
+
+static enum MHD_Result get_info(struct api_req *r, redisContext *c)
+{
+    pthread_once(&builtin_once, builtin_init);
+    cJSON *o = NULL;
+    dp_err rc = clsstore_info(c, r->auth.tenant, builtin, &o);
+    if (rc)
+        return api_reply_dp_err(r, rc, "classifier");
+    return api_reply_json(r, 200, o);
+}
+
+/* "3 examples of 'invoice'" or "no examples" for the 422 message. */
+static void describe(const struct classify_stats *st, char *buf, size_t sz)
+{
+    if (st->nclasses == 0)
+        snprintf(buf, sz, "no examples");
+    else
+        snprintf(buf, sz, "%zu example%s of '%s' only", st->classes[0].examples,
+                 st->classes[0].examples == 1 ? "" : "s", st->classes[0].label);
+}
+
+static enum MHD_Result train(struct api_req *r, redisContext *c)
+{
+    double threshold = CLSSTORE_THRESHOLD;
+    char err[200];
+    dp_err rc =
+        clsstore_parse_train_body((const char *)r->body, r->body_len, &threshold, err, sizeof err);
+    if (rc)
+        return api_reply_error(r, 400, rc == DP_EPARSE ? "invalid_json" : "invalid_request", "%s",
+                               err);
+    struct classify_stats st;
+    rc = clsstore_train(c, r->auth.tenant, threshold, &st);
+    if (rc == DP_EINVAL) {
+        char have[120];
+        describe(&st, have, sizeof have);
+        return api_reply_error(r, 422, "not_enough_examples",
+                               "training needs labelled examples of at least 2 classes; there "
+                               "are %s. Label documents with POST /v1/documents/{id}/label",
+                               have);
+    }
+    if (rc == DP_ECONFLICT)
+        return api_reply_error(r, 409, "conflict",
+                               "a newer model was trained at the same time; it is kept");
+    if (rc == DP_ETOOBIG)
+        return api_reply_error(r, 422, "too_large", "the examples exceed the classifier's caps");
+    if (rc)
+        return api_reply_dp_err(r, rc, "classifier");
+    return get_info(r, c);
+}
+
+enum MHD_Result api_classifier_route(struct api_req *r, const char **seg, int nseg)
+{
+    int get = strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0;
+    int post = strcmp(r->method, "POST") == 0;
+    int is_info = nseg == 2, is_train = nseg == 3 && strcmp(seg[2], "train") == 0;
+    if (!is_info && !is_train)
+        return api_reply_error(r, 404, "not_found", "no route for %s %s", r->method, r->path);
+    if ((is_info && !get) || (is_train && !post))
+        return api_reply_error(r, 405, "method_not_allowed", "%s is not allowed on %s", r->method,
+                               r->path);
+    if (!api_authenticate(r, is_info ? "documents:read" : "documents:write"))
+        return MHD_YES;
+    redisContext *c = api_redis(r->srv);
+    if (!c)
+        return api_reply_dp_err(r, DP_EREDIS, "classifier");
+    return is_info ? get_info(r, c) : train(r, c);
+}

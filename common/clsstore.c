@@ -1,0 +1,528 @@
+/* clsstore.c -- tenant training examples, training, stored models and their statistics in
+ * Redis (the worker's model cache is in clsstore_cache.c). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "clsstore.h"
+#include "rds.h"
+#include "util.h"
+
+#define KEY_MAX     160 /* "dp:cls:" + tenant (< 64) + ":labels" fits */
+#define TRAIN_BATCH 50  /* texts fetched per HMGET while training */
+
+struct clsstore_limits clsstore_limits_default(void)
+{
+    struct clsstore_limits l = {.max_examples = CLSSTORE_MAX_EXAMPLES,
+                                .max_text = CLSSTORE_MAX_TEXT};
+    return l;
+}
+
+static void key(char out[KEY_MAX], const char *tenant, const char *what)
+{
+    snprintf(out, KEY_MAX, "dp:cls:%s:%s", tenant, what);
+}
+
+/* Tenant names are checked by apikey at creation; this only keeps keys well-formed. */
+static int tenant_ok(const char *tenant)
+{
+    size_t n = tenant ? strlen(tenant) : 0;
+    return n > 0 && n < 64 && !strchr(tenant, ':');
+}
+
+/* ---- pure helpers ---- */
+
+int clsstore_label_ok(const char *label, size_t len)
+{
+    if (!label || len == 0 || len >= CLASSIFY_LABEL_MAX)
+        return 0;
+    for (size_t i = 0; i < len; i++) {
+        char ch = label[i];
+        if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+              ch == '_' || ch == '.' || ch == '-'))
+            return 0;
+    }
+    return !(len == strlen(CLASSIFY_UNKNOWN) && memcmp(label, CLASSIFY_UNKNOWN, len) == 0);
+}
+
+dp_err clsstore_parse_label_body(const char *buf, size_t len, char label[CLASSIFY_LABEL_MAX],
+                                 int *remove, char *err, size_t errsz)
+{
+    dp_err rc = DP_EINVAL;
+    label[0] = '\0';
+    *remove = 0;
+    cJSON *j = len ? cJSON_ParseWithLength(buf, len) : NULL;
+    if (!j || !cJSON_IsObject(j)) {
+        snprintf(err, errsz, "body must be a JSON object like {\"class\": \"invoice\"}");
+        rc = DP_EPARSE;
+        goto out;
+    }
+    const cJSON *cls = NULL;
+    for (const cJSON *it = j->child; it; it = it->next) {
+        if (strcmp(it->string, "class") != 0) {
+            snprintf(err, errsz, "unknown member '%.64s'; the body takes only \"class\"",
+                     it->string);
+            goto out;
+        }
+        cls = it;
+    }
+    if (!cls) {
+        snprintf(err, errsz, "missing \"class\" (a class name, or null to remove the label)");
+        goto out;
+    }
+    if (cJSON_IsNull(cls)) {
+        *remove = 1;
+        rc = DP_OK;
+        goto out;
+    }
+    const char *s = cJSON_GetStringValue(cls);
+    if (!s || !clsstore_label_ok(s, strlen(s))) {
+        snprintf(err, errsz,
+                 "\"class\" must be 1-63 characters of A-Z a-z 0-9 _ . - and not \"%s\"",
+                 CLASSIFY_UNKNOWN);
+        goto out;
+    }
+    snprintf(label, CLASSIFY_LABEL_MAX, "%s", s);
+    rc = DP_OK;
+out:
+    cJSON_Delete(j);
+    return rc;
+}
+
+dp_err clsstore_parse_train_body(const char *buf, size_t len, double *threshold, char *err,
+                                 size_t errsz)
+{
+    if (len == 0)
+        return DP_OK;
+    cJSON *j = cJSON_ParseWithLength(buf, len);
+    dp_err rc = DP_OK;
+    if (!j || !cJSON_IsObject(j)) {
+        snprintf(err, errsz, "body must be empty or a JSON object like {\"threshold\": 0.5}");
+        rc = DP_EPARSE;
+        goto out;
+    }
+    for (const cJSON *it = j->child; it; it = it->next) {
+        if (strcmp(it->string, "threshold") != 0) {
+            snprintf(err, errsz, "unknown member '%.64s'; the body takes only \"threshold\"",
+                     it->string);
+            rc = DP_EINVAL;
+            goto out;
+        }
+        if (!cJSON_IsNumber(it) || !(it->valuedouble >= 0 && it->valuedouble <= 1)) {
+            snprintf(err, errsz, "\"threshold\" must be a number from 0 to 1");
+            rc = DP_EINVAL;
+            goto out;
+        }
+        *threshold = it->valuedouble;
+    }
+out:
+    cJSON_Delete(j);
+    return rc;
+}
+
+static double round3(double v)
+{
+    return floor(v * 1000 + 0.5) / 1000;
+}
+
+cJSON *clsstore_stats_json(const struct classify_stats *st, double threshold, int64_t trained_ms)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (!o)
+        return NULL;
+    char iso[32];
+    util_iso8601(trained_ms, iso);
+    cJSON_AddNumberToObject(o, "version", st->version);
+    cJSON_AddStringToObject(o, "trained_at", iso);
+    cJSON_AddNumberToObject(o, "threshold", threshold);
+    cJSON_AddNumberToObject(o, "examples", (double)st->nexamples);
+    cJSON *classes = cJSON_AddArrayToObject(o, "classes");
+    for (size_t i = 0; i < st->nclasses && i < CLASSIFY_MAX_CLASSES; i++) {
+        cJSON *c = cJSON_CreateObject();
+        cJSON_AddStringToObject(c, "label", st->classes[i].label);
+        cJSON_AddNumberToObject(c, "examples", (double)st->classes[i].examples);
+        cJSON_AddNumberToObject(c, "cv_correct", (double)st->classes[i].cv_correct);
+        cJSON_AddItemToArray(classes, c);
+    }
+    if (st->cv_folds > 0 && st->cv_accuracy >= 0)
+        cJSON_AddNumberToObject(o, "cv_accuracy", round3(st->cv_accuracy));
+    else
+        cJSON_AddNullToObject(o, "cv_accuracy");
+    cJSON_AddNumberToObject(o, "cv_folds", st->cv_folds);
+    cJSON_AddNumberToObject(o, "cv_tested", (double)st->cv_tested);
+    cJSON_AddNumberToObject(o, "cv_unknown", (double)st->cv_unknown);
+    cJSON_AddNumberToObject(o, "temperature", round3(st->temperature));
+    return o;
+}
+
+/* ---- examples ---- */
+
+/* KEYS: doc, labels, texts, counts
+ * ARGV: id, tenant, label, max_examples, max_text, max_classes
+ * -> {0, previous, text_bytes, truncated, examples, classes} or {code, status} */
+static struct rds_script label_lua = {
+    .src = "local rec = redis.call('HMGET', KEYS[1], 'tenant', 'status')\n"
+           "if rec[1] ~= ARGV[2] then return {1} end\n"
+           "if rec[2] ~= 'done' then return {2, rec[2] or ''} end\n"
+           "local text = redis.call('HGET', KEYS[1], 'text')\n"
+           "if not text or not string.find(text, '%S') then return {3} end\n"
+           "local prev = redis.call('HGET', KEYS[2], ARGV[1])\n"
+           "if not prev and redis.call('HLEN', KEYS[2]) >= tonumber(ARGV[4]) then\n"
+           "  return {4} end\n"
+           "if prev ~= ARGV[3] and redis.call('HEXISTS', KEYS[4], ARGV[3]) == 0 then\n"
+           "  local n = redis.call('HLEN', KEYS[4])\n"
+           "  if prev and tonumber(redis.call('HGET', KEYS[4], prev)) == 1 then n = n - 1 end\n"
+           "  if n >= tonumber(ARGV[6]) then return {5} end\n"
+           "end\n"
+           "local max, cut = tonumber(ARGV[5]), 0\n"
+           "if #text > max then\n"
+           "  local n = max\n"
+           "  while n > 0 do\n" /* never end inside a UTF-8 sequence */
+           "    local b = string.byte(text, n + 1)\n"
+           "    if b < 128 or b >= 192 then break end\n"
+           "    n = n - 1\n"
+           "  end\n"
+           "  text, cut = string.sub(text, 1, n), 1\n"
+           "end\n"
+           "if prev and redis.call('HINCRBY', KEYS[4], prev, -1) <= 0 then\n"
+           "  redis.call('HDEL', KEYS[4], prev) end\n"
+           "redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])\n"
+           "redis.call('HSET', KEYS[3], ARGV[1], text)\n"
+           "redis.call('HINCRBY', KEYS[4], ARGV[3], 1)\n"
+           "return {0, prev or '', #text, cut, redis.call('HLEN', KEYS[2]),\n"
+           "        redis.call('HLEN', KEYS[4])}\n"};
+
+dp_err clsstore_label(redisContext *c, const char *tenant, const char *doc_id, const char *label,
+                      const struct clsstore_limits *limits, struct clsstore_label_res *res)
+{
+    struct clsstore_limits def = clsstore_limits_default();
+    const struct clsstore_limits *lim = limits ? limits : &def;
+    memset(res, 0, sizeof *res);
+    if (!label || !clsstore_label_ok(label, strlen(label)) || lim->max_text == 0)
+        return DP_EINVAL;
+    if (!tenant_ok(tenant) || !util_id_valid("doc_", doc_id)) {
+        res->outcome = CLSSTORE_NO_DOC;
+        return DP_OK;
+    }
+    char kdoc[80], klabels[KEY_MAX], ktexts[KEY_MAX], kcounts[KEY_MAX];
+    char maxex[24], maxtext[24], maxcls[24];
+    snprintf(kdoc, sizeof kdoc, "dp:doc:%s", doc_id);
+    key(klabels, tenant, "labels");
+    key(ktexts, tenant, "texts");
+    key(kcounts, tenant, "counts");
+    snprintf(maxex, sizeof maxex, "%zu", lim->max_examples);
+    snprintf(maxtext, sizeof maxtext, "%zu", lim->max_text);
+    snprintf(maxcls, sizeof maxcls, "%d", CLASSIFY_MAX_CLASSES);
+    const char *argv[] = {kdoc,   klabels, ktexts, kcounts, doc_id,
+                          tenant, label,   maxex,  maxtext, maxcls};
+    redisReply *r = NULL;
+    dp_err rc = rds_eval(c, &label_lua, 4, 6, argv, NULL, &r, NULL, 0);
+    if (rc)
+        return rc;
+    long long code = rds_int(r, 0, -1);
+    switch (code) {
+    case 0:
+        res->outcome = CLSSTORE_LABELLED;
+        snprintf(res->previous, sizeof res->previous, "%s", rds_str(r, 1) ? rds_str(r, 1) : "");
+        res->text_bytes = (size_t)rds_int(r, 2, 0);
+        res->truncated = rds_int(r, 3, 0) == 1;
+        res->examples = (size_t)rds_int(r, 4, 0);
+        res->classes = (size_t)rds_int(r, 5, 0);
+        break;
+    case 1:
+        res->outcome = CLSSTORE_NO_DOC;
+        break;
+    case 2:
+        res->outcome = CLSSTORE_NOT_DONE;
+        snprintf(res->status, sizeof res->status, "%s", rds_str(r, 1) ? rds_str(r, 1) : "");
+        break;
+    case 3:
+        res->outcome = CLSSTORE_NO_TEXT;
+        break;
+    case 4:
+        res->outcome = CLSSTORE_TOO_MANY_EXAMPLES;
+        break;
+    case 5:
+        res->outcome = CLSSTORE_TOO_MANY_CLASSES;
+        break;
+    default:
+        rc = DP_EREDIS;
+    }
+    freeReplyObject(r);
+    return rc;
+}
+
+/* KEYS: labels, texts, counts  ARGV: id  -> {removed, previous} */
+static struct rds_script unlabel_lua = {
+    .src = "local prev = redis.call('HGET', KEYS[1], ARGV[1])\n"
+           "if not prev then return {0, ''} end\n"
+           "redis.call('HDEL', KEYS[1], ARGV[1])\n"
+           "redis.call('HDEL', KEYS[2], ARGV[1])\n"
+           "if redis.call('HINCRBY', KEYS[3], prev, -1) <= 0 then\n"
+           "  redis.call('HDEL', KEYS[3], prev) end\n"
+           "return {1, prev}\n"};
+
+dp_err clsstore_unlabel(redisContext *c, const char *tenant, const char *doc_id, int *removed,
+                        char previous[CLASSIFY_LABEL_MAX])
+{
+    *removed = 0;
+    if (previous)
+        previous[0] = '\0';
+    if (!tenant_ok(tenant) || !util_id_valid("doc_", doc_id))
+        return DP_OK;
+    char klabels[KEY_MAX], ktexts[KEY_MAX], kcounts[KEY_MAX];
+    key(klabels, tenant, "labels");
+    key(ktexts, tenant, "texts");
+    key(kcounts, tenant, "counts");
+    const char *argv[] = {klabels, ktexts, kcounts, doc_id};
+    redisReply *r = NULL;
+    dp_err rc = rds_eval(c, &unlabel_lua, 3, 1, argv, NULL, &r, NULL, 0);
+    if (rc)
+        return rc;
+    *removed = rds_int(r, 0, 0) == 1;
+    if (previous && rds_str(r, 1))
+        snprintf(previous, CLASSIFY_LABEL_MAX, "%s", rds_str(r, 1));
+    freeReplyObject(r);
+    return DP_OK;
+}
+
+/* ---- training ---- */
+
+struct example_ref {
+    const char *doc;   /* borrowed from the HGETALL reply */
+    const char *label; /* same */
+};
+
+static int cmp_ref(const void *a, const void *b)
+{
+    return strcmp(((const struct example_ref *)a)->doc, ((const struct example_ref *)b)->doc);
+}
+
+/* Per-class example counts of refs (sorted by label name) into out->classes. */
+static void count_classes(const struct example_ref *refs, size_t n, struct classify_stats *out)
+{
+    memset(out, 0, sizeof *out);
+    out->cv_accuracy = -1;
+    out->nexamples = n;
+    for (size_t i = 0; i < n; i++) {
+        size_t k = 0;
+        while (k < out->nclasses && strcmp(out->classes[k].label, refs[i].label) != 0)
+            k++;
+        if (k == out->nclasses) {
+            if (k == CLASSIFY_MAX_CLASSES)
+                continue;
+            snprintf(out->classes[k].label, CLASSIFY_LABEL_MAX, "%s", refs[i].label);
+            out->nclasses++;
+        }
+        out->classes[k].examples++;
+    }
+}
+
+/* Adds the texts of refs[0..n) to cl, TRAIN_BATCH per round trip. */
+static dp_err add_texts(redisContext *c, const char *ktexts, const struct example_ref *refs,
+                        size_t n, struct classifier *cl)
+{
+    const char *argv[TRAIN_BATCH + 2] = {"HMGET", ktexts};
+    for (size_t at = 0; at < n; at += TRAIN_BATCH) {
+        size_t m = n - at < TRAIN_BATCH ? n - at : TRAIN_BATCH;
+        for (size_t i = 0; i < m; i++)
+            argv[2 + i] = refs[at + i].doc;
+        redisReply *r = rds_cmdv(c, (int)m + 2, argv, NULL);
+        if (rds_failed(r) || r->type != REDIS_REPLY_ARRAY || r->elements != m) {
+            freeReplyObject(r);
+            return DP_EREDIS;
+        }
+        dp_err rc = DP_OK;
+        for (size_t i = 0; i < m && !rc; i++) {
+            const redisReply *t = r->element[i];
+            if (t->type != REDIS_REPLY_STRING)
+                continue; /* unlabelled since the label list was read */
+            rc = classifier_add_text(cl, refs[at + i].label, t->str, t->len);
+        }
+        freeReplyObject(r);
+        if (rc)
+            return rc;
+    }
+    return DP_OK;
+}
+
+/* KEYS: model  ARGV: version, blob, stats, trained_at  -> 1 stored, 0 a newer one exists */
+static struct rds_script save_lua = {
+    .src = "local cur = tonumber(redis.call('HGET', KEYS[1], 'version') or '0')\n"
+           "if cur >= tonumber(ARGV[1]) then return 0 end\n"
+           "redis.call('HSET', KEYS[1], 'version', ARGV[1], 'blob', ARGV[2], 'stats', ARGV[3],\n"
+           "  'trained_at', ARGV[4])\n"
+           "return 1\n"};
+
+static dp_err save_model(redisContext *c, const char *tenant, struct classifier *cl,
+                         double threshold, struct classify_stats *out)
+{
+    char kver[KEY_MAX], kmodel[KEY_MAX], ver[24], at[24];
+    char *blob = NULL, *stats = NULL;
+    size_t blen = 0;
+    cJSON *sj = NULL;
+    redisReply *r = NULL;
+    dp_err rc = DP_EREDIS;
+    key(kver, tenant, "ver");
+    key(kmodel, tenant, "model");
+    r = redisCommand(c, "INCR %s", kver);
+    if (!r || r->type != REDIS_REPLY_INTEGER || r->integer <= 0 || r->integer > UINT32_MAX)
+        goto out;
+    classifier_set_version(cl, (uint32_t)r->integer);
+    out->version = (uint32_t)r->integer;
+    freeReplyObject(r);
+    r = NULL;
+    int64_t now = util_now_ms();
+    rc = classifier_save(cl, &blob, &blen);
+    if (rc)
+        goto out;
+    rc = DP_ENOMEM;
+    sj = clsstore_stats_json(out, threshold, now);
+    stats = sj ? cJSON_PrintUnformatted(sj) : NULL;
+    if (!stats)
+        goto out;
+    snprintf(ver, sizeof ver, "%u", out->version);
+    snprintf(at, sizeof at, "%lld", (long long)now);
+    const char *argv[] = {kmodel, ver, blob, stats, at};
+    const size_t lens[] = {strlen(kmodel), strlen(ver), blen, strlen(stats), strlen(at)};
+    rc = rds_eval(c, &save_lua, 1, 4, argv, lens, &r, NULL, 0);
+    if (rc)
+        goto out;
+    rc = r->type != REDIS_REPLY_INTEGER ? DP_EREDIS : r->integer == 1 ? DP_OK : DP_ECONFLICT;
+out:
+    freeReplyObject(r);
+    cJSON_Delete(sj);
+    free(stats);
+    free(blob);
+    return rc;
+}
+
+dp_err clsstore_train(redisContext *c, const char *tenant, double threshold,
+                      struct classify_stats *out)
+{
+    char klabels[KEY_MAX], ktexts[KEY_MAX];
+    struct example_ref *refs = NULL;
+    struct classifier *cl = NULL;
+    redisReply *r = NULL;
+    dp_err rc = DP_EINVAL;
+    memset(out, 0, sizeof *out);
+    if (!tenant_ok(tenant) || !(threshold >= 0 && threshold <= 1))
+        return DP_EINVAL;
+    key(klabels, tenant, "labels");
+    key(ktexts, tenant, "texts");
+    r = redisCommand(c, "HGETALL %s", klabels);
+    if (rds_failed(r) || r->type != REDIS_REPLY_ARRAY) {
+        rc = DP_EREDIS;
+        goto out;
+    }
+    size_t n = r->elements / 2;
+    refs = calloc(n ? n : 1, sizeof *refs);
+    if (!refs) {
+        rc = DP_ENOMEM;
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++) {
+        refs[i].doc = r->element[2 * i]->str;
+        refs[i].label = r->element[2 * i + 1]->str;
+    }
+    qsort(refs, n, sizeof *refs, cmp_ref);
+    count_classes(refs, n, out);
+    if (out->nclasses < 2) {
+        rc = DP_EINVAL;
+        goto out;
+    }
+    struct classify_opts opts = classify_opts_default();
+    opts.threshold = threshold;
+    cl = classifier_new_opts(&opts);
+    if (!cl) {
+        rc = DP_ENOMEM;
+        goto out;
+    }
+    rc = add_texts(c, ktexts, refs, n, cl);
+    if (!rc)
+        rc = classifier_train(cl, out);
+    if (!rc && out->nclasses < 2)
+        rc = DP_EINVAL; /* examples vanished between the two reads */
+    if (!rc)
+        rc = save_model(c, tenant, cl, threshold, out);
+out:
+    classifier_free(cl);
+    free(refs);
+    freeReplyObject(r);
+    return rc;
+}
+
+/* ---- info ---- */
+
+static cJSON *builtin_json(const struct classifier *builtin)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "version", 0);
+    cJSON_AddNullToObject(o, "trained_at");
+    cJSON_AddNumberToObject(o, "threshold", CLSSTORE_THRESHOLD);
+    cJSON *classes = cJSON_AddArrayToObject(o, "classes");
+    if (builtin) {
+        struct classify_stats st;
+        classifier_stats(builtin, &st);
+        for (size_t i = 0; i < st.nclasses && i < CLASSIFY_MAX_CLASSES; i++) {
+            cJSON *c = cJSON_CreateObject();
+            cJSON_AddStringToObject(c, "label", st.classes[i].label);
+            cJSON_AddItemToArray(classes, c);
+        }
+    }
+    cJSON_AddNullToObject(o, "cv_accuracy");
+    return o;
+}
+
+dp_err clsstore_info(redisContext *c, const char *tenant, const struct classifier *builtin,
+                     cJSON **out)
+{
+    char kmodel[KEY_MAX], kcounts[KEY_MAX];
+    *out = NULL;
+    if (!tenant_ok(tenant))
+        return DP_EINVAL;
+    key(kmodel, tenant, "model");
+    key(kcounts, tenant, "counts");
+    redisReply *m = redisCommand(c, "HGET %s stats", kmodel);
+    if (rds_failed(m)) {
+        freeReplyObject(m);
+        return DP_EREDIS;
+    }
+    redisReply *cnt = redisCommand(c, "HGETALL %s", kcounts);
+    if (rds_failed(cnt) || cnt->type != REDIS_REPLY_ARRAY) {
+        freeReplyObject(m);
+        freeReplyObject(cnt);
+        return DP_EREDIS;
+    }
+    cJSON *o = NULL;
+    if (m->type == REDIS_REPLY_STRING)
+        o = cJSON_ParseWithLength(m->str, m->len);
+    const char *model = "tenant";
+    if (!cJSON_IsObject(o)) {
+        cJSON_Delete(o);
+        o = builtin_json(builtin);
+        model = "builtin";
+    }
+    dp_err rc = DP_ENOMEM;
+    if (!o)
+        goto out;
+    cJSON_AddStringToObject(o, "object", "classifier");
+    cJSON_AddStringToObject(o, "model", model);
+    cJSON *lab = cJSON_AddObjectToObject(o, "labelled");
+    long long total = 0;
+    for (size_t i = 0; lab && i + 1 < cnt->elements; i += 2) {
+        long long v = rds_int(cnt, i + 1, 0);
+        const char *name = rds_str(cnt, i);
+        if (name && v > 0) {
+            cJSON_AddNumberToObject(lab, name, (double)v);
+            total += v;
+        }
+    }
+    cJSON_AddNumberToObject(o, "labelled_total", (double)total);
+    *out = o;
+    rc = DP_OK;
+out:
+    freeReplyObject(m);
+    freeReplyObject(cnt);
+    return rc;
+}
