@@ -231,8 +231,8 @@ static redisReply *load_record(redisContext *c, const char *tenant, const char *
     }
     const char *t = hget(r, "tenant");
     if (r->type != REDIS_REPLY_ARRAY || r->elements == 0 || !t || strcmp(t, tenant) != 0) {
-        freeReplyObject(r);
         *rc = r->type == REDIS_REPLY_ERROR ? DP_EREDIS : DP_ENOTFOUND;
+        freeReplyObject(r);
         return NULL;
     }
     *rc = DP_OK;
