@@ -251,9 +251,13 @@ dp_err config_load(struct dp_config *cfg, int argc, char **argv, int *want_help,
             *want_help = 1;
             continue;
         }
-        if (strncmp(a, "--config", 8) == 0) {
-            if (a[8] == '\0')
-                i++;
+        if (strncmp(a, "--config=", 9) == 0)
+            continue;
+        if (strcmp(a, "--config") == 0) {
+            if (++i >= argc) {
+                snprintf(err, errsz, "option --config needs a value");
+                return DP_EINVAL;
+            }
             continue;
         }
         if (strncmp(a, "--", 2) != 0) {
