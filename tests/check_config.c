@@ -370,6 +370,13 @@ START_TEST(load_errors)
     ck_assert_int_eq(load(&c, &help, err, sizeof err, positional), DP_EINVAL);
     char *single_dash[] = {"prog", "-redis_port=1", NULL};
     ck_assert_int_eq(load(&c, &help, err, sizeof err, single_dash), DP_EINVAL);
+    /* only --config and --config=PATH name the file; other spellings are unknown options */
+    char *cfgx[] = {"prog", "--config-file=/x", NULL};
+    ck_assert_int_eq(load(&c, &help, err, sizeof err, cfgx), DP_EINVAL);
+    ck_assert_ptr_nonnull(strstr(err, "--config-file"));
+    char *cfgnone[] = {"prog", "--config", NULL};
+    ck_assert_int_eq(load(&c, &help, err, sizeof err, cfgnone), DP_EINVAL);
+    ck_assert_ptr_nonnull(strstr(err, "--config"));
     char *range[] = {"prog", "--redis_port=70000", NULL};
     ck_assert_int_eq(load(&c, &help, err, sizeof err, range), DP_EINVAL);
     ck_assert_ptr_nonnull(strstr(err, "outside"));
