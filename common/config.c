@@ -159,6 +159,10 @@ dp_err config_parse_buf(struct dp_config *cfg, const char *buf, size_t len, char
             snprintf(err, errsz, "line %d: longer than %zu bytes", lineno, sizeof line - 1);
             return DP_EPARSE;
         }
+        if (memchr(buf + start, '\0', n)) {
+            snprintf(err, errsz, "line %d: contains a NUL byte", lineno);
+            return DP_EPARSE;
+        }
         memcpy(line, buf + start, n);
         line[n] = '\0';
         char *hash = strchr(line, '#');
