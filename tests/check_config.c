@@ -112,6 +112,12 @@ START_TEST(parse_errors_name_line)
     ck_assert_int_eq(parse(&c, "\n\njust words\n", err, sizeof err), DP_EPARSE);
     ck_assert_ptr_nonnull(strstr(err, "line 3"));
 
+    /* a NUL byte would silently cut the line: refused */
+    err[0] = '\0';
+    ck_assert_int_eq(config_parse_buf(&c, "lang = eng\0deu\n", 15, err, sizeof err), DP_EPARSE);
+    ck_assert_ptr_nonnull(strstr(err, "NUL"));
+    ck_assert_int_eq(config_parse_buf(&c, "# x\0y\nlang = fra\n", 17, err, sizeof err), DP_EPARSE);
+
     err[0] = '\0';
     ck_assert_int_eq(parse(&c, "= 5\n", err, sizeof err), DP_EINVAL);
     ck_assert_ptr_nonnull(strstr(err, "unknown option"));
