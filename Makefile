@@ -38,7 +38,7 @@ PROGS    := $(if $(API_SRC),$(BUILD)/docproc-api) $(if $(ADMIN_SRC),$(BUILD)/doc
 APP_OBJ  := $(call obj,$(filter-out %_main.c,$(API_SRC) $(WORKER_SRC) $(WEBHOOKD_SRC) $(ADMIN_SRC)))
 RUNNER   := $(BUILD)/check_docproc
 
-.PHONY: all deps build run test unit e2e bench eval lint format valgrind fuzz clean
+.PHONY: all deps build run test unit e2e bench eval lint format valgrind fuzz fuzz-bins clean
 all: build
 build: $(PROGS) $(RUNNER)
 
@@ -115,11 +115,14 @@ $(FUZZ_DIR)/%: tests/fuzz/%.c $(LIB)
 	$(Q)$(CC) $(CFLAGS) $(PKG_CFLAGS) $(if $(filter fuzz_%,$*),-fsanitize=fuzzer) -o $@ $< $(LIB) \
 	  $(PKG_LIBS)
 
+fuzz-bins: $(FUZZ_BINS) $(FUZZ_DIR)/seeds
+	@:
+
 fuzz: deps
 	@command -v clang >/dev/null 2>&1 || { \
 	  echo "fuzz: clang is not installed; the harnesses need clang's libFuzzer:"; \
 	  echo "fuzz:   apt-get install clang     (then: make fuzz FUZZ_SECONDS=$(FUZZ_SECONDS))"; exit 1; }
-	@$(FUZZ_MAKE) $(FUZZ_BINS) $(FUZZ_DIR)/seeds
+	@$(FUZZ_MAKE) fuzz-bins
 	@$(FUZZ_DIR)/seeds $(FUZZ_DIR)/seeds.d
 	@for f in $(FUZZ_BINS); do n=$${f##*/fuzz_}; mkdir -p $(FUZZ_DIR)/corpus/$$n $(FUZZ_DIR)/seeds.d/$$n; \
 	  echo "fuzz: $$n for $(FUZZ_SECONDS) s (log $(FUZZ_DIR)/$$n.log)"; \
