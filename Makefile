@@ -1,6 +1,7 @@
 # docproc -- build, run and test.  `make run` and `make test` are the two front doors.
 #   make SANITIZE=address,undefined test   builds into build-san/ with sanitizers
 #   make valgrind                          unit suites under valgrind memcheck
+#   make fuzz [FUZZ_SECONDS=20]            libFuzzer harnesses (clang) into build-fuzz/, run each
 
 CC       ?= cc
 SANITIZE ?=
@@ -37,7 +38,7 @@ PROGS    := $(if $(API_SRC),$(BUILD)/docproc-api) $(if $(ADMIN_SRC),$(BUILD)/doc
 APP_OBJ  := $(call obj,$(filter-out %_main.c,$(API_SRC) $(WORKER_SRC) $(WEBHOOKD_SRC) $(ADMIN_SRC)))
 RUNNER   := $(BUILD)/check_docproc
 
-.PHONY: all deps build run test unit e2e bench eval lint format valgrind clean
+.PHONY: all deps build run test unit e2e bench eval lint format valgrind fuzz fuzz-bins clean
 all: build
 build: $(PROGS) $(RUNNER)
 
@@ -101,6 +102,35 @@ valgrind: deps
 	$(TEST_ENV) CK_FORK=no valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite \
 	  --suppressions=tests/valgrind.supp $(RUNNER) unit
 
+# ---- fuzzing: tests/fuzz/fuzz_NAME.c harnesses, built by a clang sub-make (BUILD=build-fuzz) with
+# coverage + ASan + UBSan, each run FUZZ_SECONDS on build-fuzz/corpus/NAME plus generated seeds.
+FUZZ_SECONDS ?= 20
+FUZZ_DIR  := build-fuzz
+FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(FUZZ_DIR)/%,$(sort $(wildcard tests/fuzz/fuzz_*.c)))
+FUZZ_MAKE := $(MAKE) --no-print-directory CC=clang BUILD=$(FUZZ_DIR) \
+             SANITIZE=fuzzer-no-link,address,undefined
+
+$(FUZZ_DIR)/%: tests/fuzz/%.c $(LIB)
+	@$(if $(V),,echo "  FUZZ    $@")
+	$(Q)$(CC) $(CFLAGS) $(PKG_CFLAGS) $(if $(filter fuzz_%,$*),-fsanitize=fuzzer) -o $@ $< $(LIB) \
+	  $(PKG_LIBS)
+
+fuzz-bins: $(FUZZ_BINS) $(FUZZ_DIR)/seeds
+	@:
+
+fuzz: deps
+	@command -v clang >/dev/null 2>&1 || { \
+	  echo "fuzz: clang is not installed; the harnesses need clang's libFuzzer:"; \
+	  echo "fuzz:   apt-get install clang     (then: make fuzz FUZZ_SECONDS=$(FUZZ_SECONDS))"; exit 1; }
+	@$(FUZZ_MAKE) fuzz-bins
+	@$(FUZZ_DIR)/seeds $(FUZZ_DIR)/seeds.d
+	@for f in $(FUZZ_BINS); do n=$${f##*/fuzz_}; mkdir -p $(FUZZ_DIR)/corpus/$$n $(FUZZ_DIR)/seeds.d/$$n; \
+	  echo "fuzz: $$n for $(FUZZ_SECONDS) s (log $(FUZZ_DIR)/$$n.log)"; \
+	  $$f -max_total_time=$(FUZZ_SECONDS) -timeout=25 -print_final_stats=1 \
+	    -artifact_prefix=$(FUZZ_DIR)/crash-$$n- $(FUZZ_DIR)/corpus/$$n $(FUZZ_DIR)/seeds.d/$$n \
+	    > $(FUZZ_DIR)/$$n.log 2>&1 || { tail -n 40 $(FUZZ_DIR)/$$n.log; echo "fuzz: $$n FAILED"; exit 1; }; \
+	  grep -E '^(stat::number_of_executed_units|Done)' $(FUZZ_DIR)/$$n.log; done
+
 BANNED := '\b(sprintf|vsprintf|strcpy|strcat|strtok|atoi|atol|gets)[[:space:]]*\('
 lint:
 	@command -v clang-format >/dev/null || { echo "lint: clang-format missing (make deps)"; exit 1; }
@@ -114,6 +144,6 @@ format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -162,6 +162,10 @@ dp_err config_parse_buf(struct dp_config *cfg, const char *buf, size_t len, char
             snprintf(err, errsz, "line %d: longer than %zu bytes", lineno, sizeof line - 1);
             return DP_EPARSE;
         }
+        if (memchr(buf + start, '\0', n)) {
+            snprintf(err, errsz, "line %d: contains a NUL byte", lineno);
+            return DP_EPARSE;
+        }
         memcpy(line, buf + start, n);
         line[n] = '\0';
         char *hash = strchr(line, '#');
@@ -254,9 +258,13 @@ dp_err config_load(struct dp_config *cfg, int argc, char **argv, int *want_help,
             *want_help = 1;
             continue;
         }
-        if (strncmp(a, "--config", 8) == 0) {
-            if (a[8] == '\0')
-                i++;
+        if (strncmp(a, "--config=", 9) == 0)
+            continue;
+        if (strcmp(a, "--config") == 0) {
+            if (++i >= argc) {
+                snprintf(err, errsz, "option --config needs a value");
+                return DP_EINVAL;
+            }
             continue;
         }
         if (strncmp(a, "--", 2) != 0) {

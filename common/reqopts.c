@@ -100,8 +100,15 @@ static dp_err check_url(const char *v, char *err, size_t errsz)
         snprintf(err, errsz, "callback_url must be an http:// or https:// URL");
         return DP_EINVAL;
     }
+    /* authority = [userinfo@]host[:port], up to the path, query or fragment */
     const char *host = strstr(v, "://") + 3;
-    if (!*host || *host == '/') {
+    size_t alen = strcspn(host, "/?#");
+    const char *at = memrchr(host, '@', alen);
+    if (at) {
+        alen -= (size_t)(at + 1 - host);
+        host = at + 1;
+    }
+    if (alen == 0 || *host == ':') {
         snprintf(err, errsz, "callback_url has no host");
         return DP_EINVAL;
     }
@@ -135,8 +142,13 @@ dp_err reqopts_set(struct reqopts *o, const char *name, const char *value, size_
     if (strcmp(name, "metadata") == 0) {
         if ((rc = copy(o->metadata, sizeof o->metadata, value, len, name, err, errsz)))
             return rc;
-        cJSON *j = cJSON_ParseWithLength(o->metadata, len);
+        /* exactly one object: cJSON stops after the first value, so check what follows */
+        const char *end = NULL;
+        cJSON *j = cJSON_ParseWithLengthOpts(o->metadata, len, &end, 0);
         int ok = j && cJSON_IsObject(j);
+        while (ok && end < o->metadata + len && strchr(" \t\r\n", *end))
+            end++;
+        ok = ok && end == o->metadata + len;
         cJSON_Delete(j);
         if (!ok) {
             snprintf(err, errsz, "metadata must be a JSON object");

@@ -202,6 +202,10 @@ cJSON *store_render(const char *id, const redisReply *hash, int with_result)
         cJSON_AddNullToObject(o, "metadata");
     const char *result = with_result ? hget(hash, "result") : NULL;
     cJSON *res = result ? cJSON_Parse(result) : NULL;
+    if (res && !cJSON_IsObject(res)) {
+        cJSON_Delete(res); /* only an object's members can be inlined */
+        res = NULL;
+    }
     if (res) {
         /* The worker's result object holds class, fields, pages, text, quality...: inline it. */
         cJSON *it = res->child;

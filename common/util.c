@@ -98,9 +98,16 @@ dp_err util_new_api_key(char out[40])
 
 void util_iso8601(int64_t ms, char out[32])
 {
-    time_t s = (time_t)(ms / 1000);
+    /* floor division: before the epoch the milliseconds still count up from a whole second */
+    int64_t sec = ms / 1000, frac = ms % 1000;
+    if (frac < 0) {
+        frac += 1000;
+        sec--;
+    }
+    time_t s = (time_t)sec;
     struct tm tm;
-    gmtime_r(&s, &tm);
+    if (!gmtime_r(&s, &tm))
+        memset(&tm, 0, sizeof tm); /* year out of range: a fixed, well-formed answer */
     size_t n = strftime(out, 32, "%Y-%m-%dT%H:%M:%S", &tm);
-    snprintf(out + n, 32 - n, ".%03dZ", (int)(ms % 1000));
+    snprintf(out + n, 32 - n, ".%03dZ", (int)frac);
 }

@@ -1,0 +1,89 @@
+/* seeds.c -- writes the starting corpus of every fuzz harness into DIR/<harness>/ (make fuzz):
+ * valid inputs the mutations start from, e.g. a small trained model for classifier_load. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include "classify.h"
+
+static int put(const char *dir, const char *harness, const char *name, const void *buf, size_t len)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, harness);
+    if (mkdir(path, 0755) != 0 && errno != EEXIST)
+        return -1;
+    snprintf(path, sizeof path, "%s/%s/%s", dir, harness, name);
+    FILE *f = fopen(path, "wb");
+    if (!f)
+        return -1;
+    size_t n = fwrite(buf, 1, len, f);
+    return fclose(f) == 0 && n == len ? 0 : -1;
+}
+
+#define PUTS(h, n, s) (rc |= put(dir, h, n, s, sizeof s - 1))
+
+int main(int argc, char **argv)
+{
+    if (argc != 2) {
+        fprintf(stderr, "usage: %s DIR\n", argv[0]);
+        return 2;
+    }
+    const char *dir = argv[1];
+    int rc = mkdir(dir, 0755) != 0 && errno != EEXIST;
+    PUTS("config", "basic",
+         "# docproc\nredis_port = 7001\nlang = eng+deu\n\n"
+         "webhook-allow-private=1\r\nrun_dir = /tmp/x # note\n");
+    PUTS("reqopts", "lang",
+         "\x00\x3c"
+         "eng+deu");
+    PUTS("reqopts", "pipeline",
+         "\x01\x3c"
+         "extract,ocr");
+    PUTS("reqopts", "url",
+         "\x02\x3c"
+         "https://user@example.com:8443/hook?a=1");
+    PUTS("reqopts", "metadata",
+         "\x03\x3c"
+         "{\"order\":\"A-17\",\"n\":[1,2.5,null]}");
+    PUTS("reqopts", "wait",
+         "\x05\x3c"
+         "30");
+    PUTS("decode_sniff", "png", "\x89PNG\r\n\x1a\n\0\0\0\rIHDR");
+    PUTS("decode_sniff", "jpeg", "\xff\xd8\xff\xe0\0\x10JFIF");
+    PUTS("decode_sniff", "tiff", "II*\0\x08\0\0\0");
+    PUTS("decode_sniff", "webp", "RIFF\x24\0\0\0WEBPVP8 ");
+    PUTS("decode_sniff", "pdf", "\n\n%PDF-1.7\n%\xe2\xe3\n");
+    PUTS("whsig", "spec",
+         "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\nmsg_p5jXN8AQM9LWM0D4loKWxJek\n"
+         "1614265330\nv1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=\n"
+         "{\"test\": 2432232314}");
+    PUTS("extract", "invoice",
+         "ACME GmbH\nMusterstr. 1, 10115 Berlin\nInvoice No: RE-2024-0042\n"
+         "Date: 03.04.2024  Due: 2024-05-03\nSubtotal 1.000,00 EUR\nVAT 19% 190,00\n"
+         "Total EUR 1.190,00\nIBAN DE89 3704 0044 0532 0130 00\nUSt-IdNr. DE123456789\n"
+         "info@acme.example  +49 (0)30 1234-567  https://acme.example\n");
+
+    /* a small trained model, without its CRC (the harness appends one) */
+    struct classify_opts o = classify_opts_default();
+    o.hash_bits = 10;
+    struct classifier *c = classifier_new_opts(&o);
+    static const char *const ex[][2] = {
+        {"invoice", "invoice number total due vat iban"}, {"invoice", "invoice total amount due"},
+        {"receipt", "receipt cash change thank you"},     {"receipt", "receipt card total thank"},
+        {"letter", "dear sir yours sincerely regards"},   {"letter", "dear madam kind regards"}};
+    char *model = NULL;
+    size_t len = 0;
+    for (size_t i = 0; c && i < sizeof ex / sizeof ex[0]; i++)
+        rc |= classifier_add_text(c, ex[i][0], ex[i][1], strlen(ex[i][1])) != DP_OK;
+    if (!c || classifier_train(c, NULL) != DP_OK || classifier_save(c, &model, &len) != DP_OK ||
+        len < 4)
+        rc = 1;
+    else
+        rc |= put(dir, "classifier_load", "small", model, len - 4);
+    free(model);
+    classifier_free(c);
+    if (rc)
+        fprintf(stderr, "seeds: could not write every seed into %s\n", dir);
+    return rc ? 1 : 0;
+}
