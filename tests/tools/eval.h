@@ -56,11 +56,13 @@ int eval_sets_load(const char *dir, struct eval_set *sets, int max, int limit);
 
 /* ---- pure scorers ---- */
 
-/* OCR word counts: multiset intersection of whitespace-separated tokens (exact, case kept). */
+/* OCR word counts: multiset intersection of whitespace-separated tokens, added to acc. Exact
+ * (case and punctuation kept) or loose (ASCII lower case, punctuation around a token dropped,
+ * tokens that were only punctuation dropped). */
 struct eval_ocr {
     size_t truth, pred, matched;
 };
-void eval_words_match(const char *truth, const char *pred, struct eval_ocr *acc);
+void eval_words_match(const char *truth, const char *pred, int loose, struct eval_ocr *acc);
 
 /* Upper case (ASCII), whitespace runs -> one space, trimmed; bounded by outsz. */
 void eval_norm_text(const char *s, char *out, size_t outsz);
@@ -105,7 +107,7 @@ struct eval_score {
     double wall_s;                      /* first upload to last result */
     double cpu_s;                       /* worker processes' user+system CPU during the set */
     double busy_s;                      /* sum of started_at..finished_at of the documents */
-    struct eval_ocr ocr;
+    struct eval_ocr ocr, ocr_loose;     /* exact and loose word matching */
     struct eval_field_stat fields[EVAL_MAX_FIELDS];
     size_t nfields;
     struct eval_class cls;

@@ -170,12 +170,19 @@ static void print_score(const struct report *rp, const struct eval_score *sc, cJ
         printf("  OCR words: recall %.3f  precision %.3f  F1 %.3f  (truth %zu, read %zu, "
                "matched %zu)\n",
                r, p, f1(p, r), sc->ocr.truth, sc->ocr.pred, sc->ocr.matched);
+        const struct eval_ocr *l = &sc->ocr_loose;
+        double lr = ratio(l->matched, l->truth), lp = ratio(l->matched, l->pred);
+        printf("  OCR words, loose (lower case, no edge punctuation): recall %.3f  precision "
+               "%.3f  F1 %.3f\n",
+               lr, lp, f1(lp, lr));
         cJSON *o = cJSON_AddObjectToObject(js, "ocr_words");
         cJSON_AddNumberToObject(o, "truth", (double)sc->ocr.truth);
         cJSON_AddNumberToObject(o, "read", (double)sc->ocr.pred);
         cJSON_AddNumberToObject(o, "matched", (double)sc->ocr.matched);
         cJSON_AddNumberToObject(o, "recall", r);
         cJSON_AddNumberToObject(o, "precision", p);
+        cJSON_AddNumberToObject(o, "loose_recall", lr);
+        cJSON_AddNumberToObject(o, "loose_precision", lp);
     }
     if (sc->nfields) {
         cJSON *o = cJSON_AddObjectToObject(js, "fields");
