@@ -19,6 +19,7 @@
 #include "harness.h"
 
 #define MAX_PAGES   1000
+#define MAX_ROUNDS  10
 #define NGINX_BURST 400 /* limit_req burst of nginx/gen-conf.sh */
 
 /* Everything one run is told and measures. */
@@ -30,7 +31,8 @@ struct bench {
     struct bench_pages pp;
     struct stack st;
     int stack_up;
-    double raw_best_pps, stack_best_pps, raw_cpu, stack_cpu; /* best round; CPU s/page */
+    /* per round: pages/s and CPU s/page of the raw loop and of the stack */
+    double raw_pps[MAX_ROUNDS], raw_cpu[MAX_ROUNDS], stack_pps[MAX_ROUNDS], stack_cpu[MAX_ROUNDS];
 };
 
 static long long wall_ms(void)
@@ -38,6 +40,27 @@ static long long wall_ms(void)
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Median of v[0..n) (sorts v). */
+static double median(double *v, int n)
+{
+    qsort(v, (size_t)n, sizeof *v, cmp_double);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+static double best(const double *v, int n)
+{
+    double m = 0;
+    for (int i = 0; i < n; i++)
+        m = v[i] > m ? v[i] : m;
+    return m;
 }
 
 static int parse_int(const char *s, int lo, int hi, int *out)
@@ -104,10 +127,8 @@ static int phase_raw(struct bench *b, int round)
            "%zu words\n",
            round, r.pages, r.seconds, pps, r.cpu_s / (double)r.pages, r.words);
     fflush(stdout);
-    if (pps > b->raw_best_pps) {
-        b->raw_best_pps = pps;
-        b->raw_cpu = r.cpu_s / (double)r.pages;
-    }
+    b->raw_pps[round - 1] = pps;
+    b->raw_cpu[round - 1] = r.cpu_s / (double)r.pages;
     return 0;
 }
 
@@ -163,10 +184,8 @@ static int phase_stack(struct bench *b, int round)
            "s/page, nginx+API+redis CPU %.3f s/page; %zu words; uploads took %.2f s\n",
            round, n, secs, pps, wcpu, rcpu, words, up_s);
     fflush(stdout);
-    if (pps > b->stack_best_pps) {
-        b->stack_best_pps = pps;
-        b->stack_cpu = wcpu + rcpu;
-    }
+    b->stack_pps[round - 1] = pps;
+    b->stack_cpu[round - 1] = wcpu + rcpu;
     return 0;
 }
 
@@ -260,7 +279,7 @@ int main(int argc, char **argv)
         if (strcmp(a, "--pages") == 0)
             ok = ok && parse_int(v, 1, MAX_PAGES, &b.pages) == 0;
         else if (strcmp(a, "--rounds") == 0)
-            ok = ok && parse_int(v, 1, 10, &b.rounds) == 0;
+            ok = ok && parse_int(v, 1, MAX_ROUNDS, &b.rounds) == 0;
         else if (strcmp(a, "--requests") == 0)
             ok = ok && parse_int(v, 1, 100000, &req) == 0;
         else if (strcmp(a, "--concurrency") == 0)
@@ -317,10 +336,17 @@ int main(int argc, char **argv)
     for (int r = 1; r <= b.rounds; r++)
         if (phase_raw(&b, r) != 0 || phase_stack(&b, r) != 0)
             goto out;
-    printf("  best: raw %.2f pages/s, docproc %.2f pages/s -> docproc/raw = %.2f "
-           "(CPU per page docproc/raw = %.2f)\n",
-           b.raw_best_pps, b.stack_best_pps, b.stack_best_pps / b.raw_best_pps,
-           b.stack_cpu / b.raw_cpu);
+    int n = b.rounds;
+    double rb = best(b.raw_pps, n), sb = best(b.stack_pps, n);
+    double rm = median(b.raw_pps, n), sm = median(b.stack_pps, n);
+    double rc_ = median(b.raw_cpu, n), sc_ = median(b.stack_cpu, n);
+    printf("  median of %d rounds: raw %.2f pages/s, docproc %.2f pages/s -> docproc/raw = %.2f\n",
+           n, rm, sm, sm / rm);
+    printf("  best round:         raw %.2f pages/s, docproc %.2f pages/s -> docproc/raw = %.2f\n",
+           rb, sb, sb / rb);
+    printf("  CPU per page (median): raw %.2f s, docproc %.2f s (workers + nginx + API + redis) "
+           "-> docproc/raw = %.2f\n",
+           rc_, sc_, sc_ / rc_);
     fflush(stdout);
     if (phase_api(&b) != 0)
         goto out;
