@@ -37,9 +37,10 @@ struct bench_raw_result {
 
 /* nproc processes, each with one TessBaseAPI (lang) initialised before the clock starts;
  * process k recognises pages k, k + nproc, ... (pixReadMem + SetImage + Recognize +
- * GetUTF8Text). Processes still running after max_s seconds are killed (then -1). OMP_THREAD_LIMIT
- * must already be 1 in the environment (libgomp reads it at load). */
-int bench_raw(const struct bench_pages *pp, int nproc, const char *lang, int max_s,
+ * GetUTF8Text; with full also what the worker takes: every word's text, box and confidence,
+ * and the hOCR). Processes still running after max_s seconds are killed (then -1).
+ * OMP_THREAD_LIMIT must already be 1 in the environment (libgomp reads it at load). */
+int bench_raw(const struct bench_pages *pp, int nproc, const char *lang, int full, int max_s,
               struct bench_raw_result *out);
 
 /* What the upload hammer measured. */

@@ -2,7 +2,7 @@
  * the cost of accepting an upload with the workers stopped. Loopback only, bounded.
  *
  *   docproc-bench [--pages N] [--data DIR] [--rounds R] [--requests N] [--concurrency C]
- *                 [--max-seconds S]
+ *                 [--max-seconds S] [--raw-full]
  * Environment: BENCH_DATA (= --data), BENCH_PAGES (= --pages), and like the e2e tests
  * DOCPROC_BIN_DIR / DOCPROC_SRC_DIR (`make bench` sets them). */
 #include <errno.h>
@@ -25,6 +25,7 @@
 /* Everything one run is told and measures. */
 struct bench {
     int pages, rounds, conc, max_s;
+    int raw_full; /* --raw-full: the raw loop also takes words with boxes and hOCR */
     size_t requests;
     const char *data;
     int cores;
@@ -120,12 +121,13 @@ static double rest_cpu_s(const struct stack *s)
 static int phase_raw(struct bench *b, int round)
 {
     struct bench_raw_result r;
-    if (bench_raw(&b->pp, b->cores, "eng", b->max_s, &r) != 0)
+    if (bench_raw(&b->pp, b->cores, "eng", b->raw_full, b->max_s, &r) != 0)
         return -1;
     double pps = (double)r.pages / r.seconds;
-    printf("  round %d raw tesseract : %zu pages in %6.2f s = %5.2f pages/s; CPU %.2f s/page; "
+    printf("  round %d raw tesseract%s: %zu pages in %6.2f s = %5.2f pages/s; CPU %.2f s/page; "
            "%zu words\n",
-           round, r.pages, r.seconds, pps, r.cpu_s / (double)r.pages, r.words);
+           round, b->raw_full ? " +words+hOCR" : "", r.pages, r.seconds, pps,
+           r.cpu_s / (double)r.pages, r.words);
     fflush(stdout);
     b->raw_pps[round - 1] = pps;
     b->raw_cpu[round - 1] = r.cpu_s / (double)r.pages;
@@ -237,9 +239,9 @@ static int phase_api(struct bench *b)
         char what[64];
         snprintf(what, sizeof what, "through nginx (%d API processes):", b->st.n_api);
         print_api(what, &r);
-        printf("  (through nginx: %zu requests, the burst its limit_req allows one client; "
-               "past it, 200 req/s per client address)\n",
-               via);
+        printf("  (through nginx: %zu requests, at most the burst of %d that its limit_req "
+               "lets one client send at once; past it, 200 req/s per client address)\n",
+               via, NGINX_BURST);
     }
     free(png);
     return rc;
@@ -251,7 +253,7 @@ static int usage(const char *prog)
 {
     fprintf(stderr,
             "usage: %s [--pages N] [--data DIR] [--rounds R] [--requests N] [--concurrency C]\n"
-            "          [--max-seconds S]\n",
+            "          [--max-seconds S] [--raw-full]\n",
             prog);
     return 2;
 }
@@ -288,7 +290,10 @@ int main(int argc, char **argv)
             ok = ok && parse_int(v, 1, 3600, &b.max_s) == 0;
         else if (strcmp(a, "--data") == 0)
             b.data = v;
-        else
+        else if (strcmp(a, "--raw-full") == 0) {
+            b.raw_full = 1;
+            continue;
+        } else
             ok = 0;
         if (!ok)
             return usage(argv[0]);

@@ -43,10 +43,29 @@ static size_t count_words(const char *s)
     return n;
 }
 
+/* What the worker asks Tesseract for beyond the text: every word with box and confidence, and
+ * the page's hOCR. */
+static void full_output(TessBaseAPI *api)
+{
+    TessResultIterator *it = TessBaseAPIGetIterator(api);
+    TessPageIterator *pi = it ? TessResultIteratorGetPageIterator(it) : NULL;
+    int l, t, r, b;
+    if (it) {
+        do {
+            char *w = TessResultIteratorGetUTF8Text(it, RIL_WORD);
+            TessPageIteratorBoundingBox(pi, RIL_WORD, &l, &t, &r, &b);
+            (void)TessResultIteratorConfidence(it, RIL_WORD);
+            TessDeleteText(w);
+        } while (TessResultIteratorNext(it, RIL_WORD));
+        TessResultIteratorDelete(it);
+    }
+    TessDeleteText(TessBaseAPIGetHOCRText(api, 0));
+}
+
 /* One process: init, say ready, wait for go (EOF on go_fd), recognise its share, report
  * "pages words" on res_fd. Never returns. */
-static void child(const struct bench_pages *pp, int k, int nproc, const char *lang, int ready_fd,
-                  int go_fd, int res_fd)
+static void child(const struct bench_pages *pp, int k, int nproc, const char *lang, int full,
+                  int ready_fd, int go_fd, int res_fd)
 {
     char c = 'r', buf[96];
     size_t pages = 0, words = 0;
@@ -69,6 +88,8 @@ static void child(const struct bench_pages *pp, int k, int nproc, const char *la
         char *text = TessBaseAPIGetUTF8Text(api);
         words += text ? count_words(text) : 0;
         TessDeleteText(text);
+        if (full)
+            full_output(api);
         TessBaseAPIClear(api);
         pixDestroy(&pix);
         pages++;
@@ -82,7 +103,7 @@ static void child(const struct bench_pages *pp, int k, int nproc, const char *la
     _exit(0);
 }
 
-int bench_raw(const struct bench_pages *pp, int nproc, const char *lang, int max_s,
+int bench_raw(const struct bench_pages *pp, int nproc, const char *lang, int full, int max_s,
               struct bench_raw_result *out)
 {
     int ready[2], go[2], res[2], rc = -1, started = 0;
@@ -97,7 +118,7 @@ int bench_raw(const struct bench_pages *pp, int nproc, const char *lang, int max
             close(ready[0]);
             close(go[1]);
             close(res[0]);
-            child(pp, k, nproc, lang, ready[1], go[0], res[1]);
+            child(pp, k, nproc, lang, full, ready[1], go[0], res[1]);
         }
         if (pids[k] < 0)
             goto out;
