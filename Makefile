@@ -122,6 +122,7 @@ BENCH_SRC := $(sort $(wildcard tests/tools/bench*.c))
 TOOL_OBJ  := $(call obj,tests/harness.c tests/fixtures.c)
 DATA      ?= ../shared/data
 EVAL_ARGS ?=
+BENCH_ARGS ?=
 
 $(BUILD)/docproc-eval: $(call obj,$(EVAL_SRC)) $(TOOL_OBJ) $(LIB)
 	@$(if $(V),,echo "  LD      $@")
