@@ -147,3 +147,26 @@ clean:
 	rm -rf build build-san build-fuzz
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+
+# ---- measuring tools (not part of make test): make eval DATA=dir, make bench ----
+# Sources under tests/tools/ (kept out of the Check runner); they link the e2e harness.
+EVAL_SRC  := $(sort $(wildcard tests/tools/eval*.c))
+BENCH_SRC := $(sort $(wildcard tests/tools/bench*.c))
+TOOL_OBJ  := $(call obj,tests/harness.c tests/fixtures.c)
+DATA      ?= ../shared/data
+EVAL_ARGS ?=
+BENCH_ARGS ?=
+
+$(BUILD)/docproc-eval: $(call obj,$(EVAL_SRC)) $(TOOL_OBJ) $(LIB)
+	@$(if $(V),,echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+$(BUILD)/docproc-bench: $(call obj,$(BENCH_SRC)) $(TOOL_OBJ) $(LIB)
+	@$(if $(V),,echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+eval: deps
+	@$(MAKE) --no-print-directory $(PROGS) $(BUILD)/docproc-eval
+	$(TEST_ENV) $(BUILD)/docproc-eval $(EVAL_ARGS) $(DATA)
+bench: deps
+	@$(MAKE) --no-print-directory $(PROGS) $(BUILD)/docproc-bench
+	$(TEST_ENV) $(BUILD)/docproc-bench $(BENCH_ARGS)

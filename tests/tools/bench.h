@@ -1,0 +1,58 @@
+/* bench.h -- docproc-bench: OCR throughput of the whole stack against a raw Tesseract loop on
+ * the same pages, and the cost of accepting an upload. Not part of `make test`.
+ *
+ * Modules: bench_pages.c makes the page set (rendered fixtures or BENCH_DATA images);
+ * bench_raw.c is the raw Tesseract C-API loop; bench_api.c hammers POST /v1/documents;
+ * bench_main.c runs the stack phases and prints the report. */
+#ifndef DP_BENCH_H
+#define DP_BENCH_H
+#include <stddef.h>
+
+/* One encoded page image (PNG or JPEG), as a client would upload it. */
+struct bench_page {
+    unsigned char *buf; /* owned */
+    size_t len;
+    char name[128];
+};
+
+struct bench_pages {
+    struct bench_page *v; /* owned, n entries */
+    size_t n;
+};
+
+/* n rendered letter pages at 300 DPI, ~40 lines of 12 pt text each, PNG; distinct text per
+ * page, deterministic. 0 on success. */
+int bench_pages_render(struct bench_pages *pp, size_t n);
+/* The first max .png/.jpg/.jpeg files of dir (sorted by name). 0 if at least one was read. */
+int bench_pages_load(struct bench_pages *pp, const char *dir, size_t max);
+void bench_pages_free(struct bench_pages *pp);
+
+/* What the raw loop measured. */
+struct bench_raw_result {
+    double seconds; /* from "go" (every engine initialised) to the last process's exit */
+    size_t pages;   /* pages recognised */
+    size_t words;   /* words in the recognised text (a sanity check: not zero) */
+    double cpu_s;   /* user+system CPU of the processes after their engine was ready */
+};
+
+/* nproc processes, each with one TessBaseAPI (lang) initialised before the clock starts;
+ * process k recognises pages k, k + nproc, ... (pixReadMem + SetImage + Recognize +
+ * GetUTF8Text; with full also what the worker takes: every word's text, box and confidence,
+ * and the hOCR). Processes still running after max_s seconds are killed (then -1).
+ * OMP_THREAD_LIMIT must already be 1 in the environment (libgomp reads it at load). */
+int bench_raw(const struct bench_pages *pp, int nproc, const char *lang, int full, int max_s,
+              struct bench_raw_result *out);
+
+/* What the upload hammer measured. */
+struct bench_api_result {
+    size_t requests, accepted, limited, other; /* other: neither 202 nor 429 (or no answer) */
+    double seconds;                            /* first request to last answer */
+    double p50_ms, p99_ms, max_ms;             /* latency of every answered request */
+};
+
+/* `conc` threads, each with one keep-alive connection, POST body (an image) to url with the
+ * API key until `requests` were sent in all or max_s passed. 0 on success. */
+int bench_api(const char *url, const char *key, const void *body, size_t len, int conc,
+              size_t requests, int max_s, struct bench_api_result *out);
+
+#endif

@@ -1,0 +1,143 @@
+/* eval.h -- docproc-eval: runs the real stack over a labelled folder and scores what comes back
+ * (OCR words, typed fields, classification, seconds per page). Not part of `make test`.
+ *
+ * Modules: eval_sets.c reads the layouts of ../shared/data into eval_set lists (ground truth
+ * normalised to docproc's field names and value forms); eval_score.c holds the pure scorers;
+ * eval_run.c drives the stack (upload with bounded concurrency, poll, score, CPU time);
+ * eval_main.c parses arguments and prints the report (text and JSON). */
+#ifndef DP_EVAL_H
+#define DP_EVAL_H
+#include <stddef.h>
+#include <cjson/cJSON.h>
+
+#define EVAL_PATH_MAX   1024
+#define EVAL_MAX_FIELDS 12  /* truth fields per document */
+#define EVAL_VALUE_MAX  512 /* bytes of one truth value */
+#define EVAL_MAX_LABELS 16  /* distinct class labels (truth or predicted) */
+#define EVAL_MAX_FILE   (64u << 20)
+#define EVAL_LABEL_MAX  64
+
+/* ---- ground truth ---- */
+
+/* One expected field, under docproc's field name (company, address, date, due_date, total,
+ * subtotal, currency, invoice_number, vat_id, iban). Dates are "YYYY-MM-DD" when the printed
+ * truth could be read, amounts plain decimals with two places ("9.00"). */
+struct eval_truth_field {
+    char name[32];
+    char value[EVAL_VALUE_MAX];
+};
+
+/* One document and what is known about it. */
+struct eval_item {
+    char path[EVAL_PATH_MAX]; /* the document file */
+    char name[128];           /* short name for reports */
+    struct eval_truth_field fields[EVAL_MAX_FIELDS];
+    size_t nfields;
+    char *words;                /* ground-truth words, whitespace separated; owned; NULL = none */
+    char label[EVAL_LABEL_MAX]; /* truth class, "" = none */
+};
+
+/* A list of documents scored together ("sroie", "invoices/pdf", ...). */
+struct eval_set {
+    char name[64];
+    struct eval_item *items; /* owned, n of cap */
+    size_t n, cap;
+};
+
+/* Appends a zeroed item and returns it (NULL when out of memory). */
+struct eval_item *eval_set_add(struct eval_set *s);
+void eval_set_cleanup(struct eval_set *s);
+
+/* Reads every subset found under dir (dir itself when it is one subset) into sets[0..max).
+ * Returns how many sets were filled, -1 if dir holds nothing known. limit > 0 keeps only the
+ * first limit documents (by sorted name) of each set. Messages about skipped files go to
+ * stderr. */
+int eval_sets_load(const char *dir, struct eval_set *sets, int max, int limit);
+
+/* ---- pure scorers ---- */
+
+/* OCR word counts: multiset intersection of whitespace-separated tokens, added to acc. Exact
+ * (case and punctuation kept) or loose (ASCII lower case, punctuation around a token dropped,
+ * tokens that were only punctuation dropped). */
+struct eval_ocr {
+    size_t truth, pred, matched;
+};
+void eval_words_match(const char *truth, const char *pred, int loose, struct eval_ocr *acc);
+
+/* Upper case (ASCII), whitespace runs -> one space, trimmed; bounded by outsz. */
+void eval_norm_text(const char *s, char *out, size_t outsz);
+/* 1 - Levenshtein(a, b) / max(len) over the normalised strings, 0..1 (1 for two empty). */
+double eval_similarity(const char *a, const char *b);
+/* Reads a printed date day-first ("25/12/2018", "22-04-16", "30 MAR 2018", "20180304")
+ * into "YYYY-MM-DD" (out >= 11 bytes). 0 on success, -1 if it is not a date. */
+int eval_truth_date(const char *printed, char *out, size_t outsz);
+/* Reads a printed amount ("RM 9.00", "$8.20", 1939.0) into "9.00". 0 on success. */
+int eval_truth_amount(const char *printed, char *out, size_t outsz);
+/* Whether a predicted value matches the truth for field name: dates as calendar dates,
+ * amounts as decimals, ids (invoice_number, iban, vat_id) without spaces, currency codes
+ * case-insensitive, other text normalised with eval_norm_text. */
+int eval_field_equal(const char *name, const char *truth, const char *pred);
+/* The predicted value of field name in a document result (fields[] of the result JSON),
+ * written as a string; "currency" is the total's currency. 1 if present, 0 if not. */
+int eval_pred_field(const cJSON *doc, const char *name, char *out, size_t outsz);
+
+/* Checks the scorers on known answers; prints failures; returns their number. */
+int eval_selftest(void);
+
+/* ---- accumulated scores of one set ---- */
+
+struct eval_field_stat {
+    char name[32];
+    size_t truth;   /* documents whose truth has the field */
+    size_t pred;    /* of them, documents where docproc reported it */
+    size_t correct; /* of them, reported and equal */
+    double sim_sum; /* sum of eval_similarity (0 when not reported), over `truth` documents */
+};
+
+struct eval_class {
+    char truth[EVAL_MAX_LABELS][EVAL_LABEL_MAX]; /* row labels, in order of appearance */
+    char pred[EVAL_MAX_LABELS][EVAL_LABEL_MAX];  /* column labels */
+    size_t ntruth, npred;
+    size_t m[EVAL_MAX_LABELS][EVAL_MAX_LABELS]; /* m[row][col] documents */
+};
+
+struct eval_score {
+    char set[64];
+    size_t docs, failed, pages, reused; /* reused: class labels taken from an earlier set */
+    double wall_s;                      /* first upload to last result */
+    double cpu_s;                       /* worker processes' user+system CPU during the set */
+    double busy_s;                      /* sum of started_at..finished_at of the documents */
+    struct eval_ocr ocr, ocr_loose;     /* exact and loose word matching */
+    struct eval_field_stat fields[EVAL_MAX_FIELDS];
+    size_t nfields;
+    struct eval_class cls;
+};
+
+/* Adds one finished document (its GET /v1/documents/{id} JSON) to the score. verbose prints
+ * the mismatches of the document to stderr. */
+void eval_score_doc(struct eval_score *sc, const struct eval_item *it, const cJSON *doc,
+                    int verbose);
+/* Adds a classification only (a label reused from an earlier set). */
+void eval_score_label(struct eval_score *sc, const char *truth, const char *pred);
+
+/* ---- running the stack ---- */
+
+struct eval_cache; /* path -> predicted class label, shared between sets of one run */
+
+struct eval_opts {
+    int workers;      /* worker processes */
+    int inflight;     /* documents uploaded and not yet finished, at most */
+    int timeout_s;    /* per document */
+    const char *lang; /* "lang" upload option, NULL = server default */
+    int verbose;
+};
+
+struct eval_runner; /* opaque: the stack and the cache */
+
+/* Starts the stack (harness); NULL on failure. eval_runner_free stops it. */
+struct eval_runner *eval_runner_new(const struct eval_opts *o);
+void eval_runner_free(struct eval_runner *r);
+/* Runs every document of set through the stack and fills sc. 0 on success. */
+int eval_runner_run(struct eval_runner *r, const struct eval_set *set, struct eval_score *sc);
+
+#endif
