@@ -35,6 +35,8 @@ static const char *const all_names[] = {"listen_addr",
                                         "webhook_allow_private",
                                         "webhook_timeout_ms",
                                         "webhook_retry_schedule",
+                                        "webhook_claim_idle_ms",
+                                        "webhook_concurrency",
                                         "run_dir",
                                         "log_level",
                                         "debug_faults"};
