@@ -355,6 +355,29 @@ START_TEST(list_pages_with_cursor)
 }
 END_TEST
 
+START_TEST(wait_returns_the_finished_document)
+{
+    unsigned char *png;
+    size_t len;
+    char url[256];
+    struct http_resp r;
+    png_page(&png, &len);
+    snprintf(url, sizeof url, "%s/v1/documents?wait=60", st.base);
+    ck_assert_int_eq(http_req("POST", url, st.key, NULL, png, len, &r), 0);
+    ck_assert_int_eq(r.status, 200); /* finished within the wait: 200 with the result */
+    cJSON *j = http_json(&r);
+    ck_assert_str_eq(json_str(j, "status"), "done");
+    ck_assert(strstr(json_str(j, "text"), "quick brown") != NULL);
+    cJSON_Delete(j);
+    http_resp_free(&r);
+    snprintf(url, sizeof url, "%s/v1/documents?wait=100000", st.base);
+    ck_assert_int_eq(http_req("POST", url, st.key, NULL, png, len, &r), 0);
+    ck_assert_int_eq(r.status, 400); /* over max_wait_s */
+    http_resp_free(&r);
+    free(png);
+}
+END_TEST
+
 START_TEST(unknown_route_is_json_404)
 {
     char url[256];
@@ -383,6 +406,7 @@ Suite *e2e_api_suite(void)
     tcase_add_test(tc, unsupported_type_is_415);
     tcase_add_test(tc, status_moves_queued_processing_done);
     tcase_add_test(tc, list_pages_with_cursor);
+    tcase_add_test(tc, wait_returns_the_finished_document);
     tcase_add_test(tc, unknown_route_is_json_404);
     suite_add_tcase(s, tc);
     return s;
