@@ -58,6 +58,16 @@ dp_err whstore_run(redisContext *c, struct whstore_cmd *cmd, redisReply **reply)
     return DP_OK;
 }
 
+void whstore_reply_ids(redisReply *r, char (*ids)[WHSTORE_ID_MAX], size_t max, size_t *n)
+{
+    for (size_t i = 0; r->type == REDIS_REPLY_ARRAY && i < r->elements && *n < max; i++) {
+        const redisReply *e = r->element[i];
+        if (e->type == REDIS_REPLY_STRING && e->len < WHSTORE_ID_MAX)
+            memcpy(ids[(*n)++], e->str, e->len + 1);
+    }
+    freeReplyObject(r);
+}
+
 dp_err whstore_multi(redisContext *c, struct whstore_cmd *cmds, size_t n)
 {
     static const char *multi = "MULTI", *exec = "EXEC";
@@ -367,12 +377,7 @@ dp_err whstore_endpoint_ids(redisContext *c, const char *tenant, char (*ids)[WHS
     dp_err err = whstore_run(c, &cmd, &r);
     if (err != DP_OK)
         return err;
-    for (size_t i = 0; r->type == REDIS_REPLY_ARRAY && i < r->elements && *n < max; i++) {
-        const redisReply *e = r->element[i];
-        if (e->type == REDIS_REPLY_STRING && e->len < WHSTORE_ID_MAX)
-            memcpy(ids[(*n)++], e->str, e->len + 1);
-    }
-    freeReplyObject(r);
+    whstore_reply_ids(r, ids, max, n);
     return DP_OK;
 }
 

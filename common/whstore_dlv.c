@@ -200,12 +200,7 @@ dp_err whstore_due_claim(redisContext *c, long long now_ms, long long lease_ms,
     dp_err err = whstore_run(c, &cmd, &r);
     if (err != DP_OK)
         return err;
-    for (size_t i = 0; r->type == REDIS_REPLY_ARRAY && i < r->elements && *n < max; i++) {
-        const redisReply *e = r->element[i];
-        if (e->type == REDIS_REPLY_STRING && e->len < WHSTORE_ID_MAX)
-            memcpy(ids[(*n)++], e->str, e->len + 1);
-    }
-    freeReplyObject(r);
+    whstore_reply_ids(r, ids, max, n);
     return DP_OK;
 }
 

@@ -24,6 +24,9 @@ void whstore_cmd_ll(struct whstore_cmd *cmd, long long v);
 /* Run one command. *reply (caller frees with freeReplyObject) on DP_OK; DP_EREDIS on a
  * connection error or an error reply (then nothing to free). */
 dp_err whstore_run(redisContext *c, struct whstore_cmd *cmd, redisReply **reply);
+/* Copies the string elements of an array reply (ids shorter than WHSTORE_ID_MAX) into ids,
+ * at most max; *n counts them. Frees r. */
+void whstore_reply_ids(redisReply *r, char (*ids)[WHSTORE_ID_MAX], size_t max, size_t *n);
 
 /* Run cmds[n] inside MULTI/EXEC; DP_EREDIS when any of them failed. */
 dp_err whstore_multi(redisContext *c, struct whstore_cmd *cmds, size_t n);

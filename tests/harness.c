@@ -311,9 +311,35 @@ void stack_stop(struct stack *s)
     }
 }
 
+const char *harness_proc_stat(pid_t pid, char *buf, size_t bufsz)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return NULL;
+    size_t got = fread(buf, 1, bufsz - 1, f);
+    fclose(f);
+    buf[got] = '\0';
+    const char *rp = strrchr(buf, ')');
+    return rp && rp[1] == ' ' ? rp + 2 : NULL;
+}
+
+double harness_proc_cpu_s(pid_t pid)
+{
+    char buf[1024];
+    unsigned long ut = 0, st = 0;
+    const char *rest = harness_proc_stat(pid, buf, sizeof buf);
+    /* after the name: state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt
+     * utime stime */
+    if (!rest || sscanf(rest, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &st) != 2)
+        return 0;
+    return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+}
+
 int stack_worker_children(const struct stack *s, pid_t *out, int max)
 {
-    char path[64], buf[512];
+    char buf[512];
     int n = 0;
     DIR *d = opendir("/proc");
     struct dirent *e;
@@ -321,17 +347,10 @@ int stack_worker_children(const struct stack *s, pid_t *out, int max)
         pid_t pid = (pid_t)strtol(e->d_name, NULL, 10);
         if (pid <= 0)
             continue;
-        snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-        FILE *f = fopen(path, "r");
-        if (!f)
-            continue;
-        size_t got = fread(buf, 1, sizeof buf - 1, f);
-        fclose(f);
-        buf[got] = '\0';
-        const char *rp = strrchr(buf, ')');
+        const char *rest = harness_proc_stat(pid, buf, sizeof buf);
         int ppid = 0;
         char state;
-        if (rp && sscanf(rp + 2, "%c %d", &state, &ppid) == 2 && ppid == s->worker && state != 'Z')
+        if (rest && sscanf(rest, "%c %d", &state, &ppid) == 2 && ppid == s->worker && state != 'Z')
             out[n++] = pid;
     }
     if (d)

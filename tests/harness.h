@@ -48,6 +48,11 @@ int stack_start_webhookd(struct stack *s);
 void stack_kill(pid_t *pid, int sig);
 /* Runs a program from the bin dir with the stack's environment, stdout into out. Exit status. */
 int stack_run(struct stack *s, char *out, size_t outsz, const char *prog, ...);
+/* Reads /proc/PID/stat into buf and returns the fields after the command name (state first),
+ * or NULL when the process is gone. */
+const char *harness_proc_stat(pid_t pid, char *buf, size_t bufsz);
+/* CPU seconds (user + system) a process has used so far; 0 when it is gone. */
+double harness_proc_cpu_s(pid_t pid);
 /* Children of the worker supervisor (for SIGKILLing one). Returns how many were found. */
 int stack_worker_children(const struct stack *s, pid_t *out, int max);
 

@@ -80,10 +80,9 @@ static int parse_int(const char *s, int lo, int hi, int *out)
 /* utime+stime seconds of pid, and (with kids) of every live child of pid. */
 static double proc_cpu_s(pid_t pid, int kids)
 {
-    char path[64], buf[1024];
-    double total = 0, tick = (double)sysconf(_SC_CLK_TCK);
     pid_t list[256];
     int n = 0;
+    double total = 0;
     if (pid <= 0)
         return 0;
     list[n++] = pid;
@@ -91,20 +90,8 @@ static double proc_cpu_s(pid_t pid, int kids)
         const struct stack fake = {.worker = pid};
         n += stack_worker_children(&fake, list + 1, 255);
     }
-    for (int i = 0; i < n; i++) {
-        snprintf(path, sizeof path, "/proc/%d/stat", (int)list[i]);
-        FILE *f = fopen(path, "r");
-        if (!f)
-            continue;
-        size_t got = fread(buf, 1, sizeof buf - 1, f);
-        fclose(f);
-        buf[got] = '\0';
-        const char *p = strrchr(buf, ')');
-        unsigned long ut = 0, st = 0;
-        if (p &&
-            sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &st) == 2)
-            total += (double)(ut + st) / tick;
-    }
+    for (int i = 0; i < n; i++)
+        total += harness_proc_cpu_s(list[i]);
     return total;
 }
 

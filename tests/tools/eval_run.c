@@ -121,24 +121,9 @@ static double worker_cpu_s(const struct eval_runner *r)
 {
     pid_t kids[256];
     int n = stack_worker_children(&r->st, kids, 256);
-    double total = 0, tick = (double)sysconf(_SC_CLK_TCK);
-    for (int i = 0; i < n; i++) {
-        char path[64], buf[1024];
-        snprintf(path, sizeof path, "/proc/%d/stat", (int)kids[i]);
-        FILE *f = fopen(path, "r");
-        if (!f)
-            continue;
-        size_t got = fread(buf, 1, sizeof buf - 1, f);
-        fclose(f);
-        buf[got] = '\0';
-        const char *p = strrchr(buf, ')');
-        unsigned long ut = 0, st = 0;
-        /* fields after the name: state ppid pgrp session tty tpgid flags minflt cminflt majflt
-         * cmajflt utime stime */
-        if (p &&
-            sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &st) == 2)
-            total += (double)(ut + st) / tick;
-    }
+    double total = 0;
+    for (int i = 0; i < n; i++)
+        total += harness_proc_cpu_s(kids[i]);
     return total;
 }
 
