@@ -54,6 +54,13 @@ $(LIB): $(call obj,$(COMMON_SRC))
 	@rm -f $@
 	$(Q)ar rcs $@ $^
 
+# GET /v1/openapi.json serves api/openapi.json from inside the binary: od turns it into the
+# byte list api/api_openapi.c includes (no xxd needed).
+$(BUILD)/openapi.inc: api/openapi.json
+	@mkdir -p $(BUILD)
+	$(Q)od -An -v -tx1 $< | sed -e 's/[0-9a-f][0-9a-f]/0x&,/g' > $@.tmp && mv $@.tmp $@
+$(call obj,api/api_openapi.c): $(BUILD)/openapi.inc
+
 $(BUILD)/docproc-api: $(call obj,$(API_SRC)) $(LIB)
 	@$(if $(V),,echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)

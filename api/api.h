@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
+#include "api_metrics.h"
 #include "apikey.h"
 #include "config.h"
 #include "reqopts.h"
@@ -17,8 +18,9 @@
 struct api_server {
     struct dp_config cfg;
     struct MHD_Daemon *daemon;
-    pthread_key_t redis_key; /* per-thread redisContext *, freed at thread exit */
-    uint16_t port;           /* the port actually bound */
+    pthread_key_t redis_key;    /* per-thread redisContext *, freed at thread exit */
+    uint16_t port;              /* the port actually bound */
+    struct api_metrics metrics; /* request counters for /metrics (atomics, zeroed at start) */
     volatile sig_atomic_t stop;
 };
 
@@ -37,6 +39,7 @@ struct api_req {
     char path[512];
     char request_id[UTIL_ID_MAX];
     int64_t start_ms;
+    int64_t start_us; /* api_metrics_now_us() at the first header, for the latency histogram */
     struct apikey_info auth; /* filled by api_authenticate */
     int authed;
     /* body collection (uploads) */
@@ -106,5 +109,13 @@ enum MHD_Result api_webhooks_route(struct api_req *r, const char **seg, int nseg
 enum MHD_Result api_label(struct api_req *r, redisContext *c, const char *id);
 /* Routes /v1/classifier (GET) and /v1/classifier/train (POST). */
 enum MHD_Result api_classifier_route(struct api_req *r, const char **seg, int nseg);
+
+/* ---- operations (api_metrics.c, api_openapi.c) ---- */
+/* GET /metrics (no auth): Prometheus text of this process's counters and Redis's figures. */
+enum MHD_Result api_metrics_reply(struct api_req *r);
+/* GET /v1/openapi.json (no auth): the embedded api/openapi.json. */
+enum MHD_Result api_openapi_reply(struct api_req *r);
+/* The embedded api/openapi.json: static bytes, not NUL-terminated, *len of them. */
+const char *api_openapi_json(size_t *len);
 
 #endif

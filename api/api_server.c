@@ -220,6 +220,10 @@ static enum MHD_Result dispatch(struct api_req *r)
         return route_health(r, 0);
     if (n == 1 && get && strcmp(seg[0], "readyz") == 0)
         return route_health(r, 1);
+    if (n == 1 && get && strcmp(seg[0], "metrics") == 0)
+        return api_metrics_reply(r);
+    if (n == 2 && get && strcmp(seg[0], "v1") == 0 && strcmp(seg[1], "openapi.json") == 0)
+        return api_openapi_reply(r);
     if (n >= 2 && strcmp(seg[0], "v1") == 0 && strcmp(seg[1], "documents") == 0) {
         enum MHD_Result ret = api_docs_route(r, seg, n);
         if (r->status)
@@ -244,6 +248,7 @@ static struct api_req *req_new(struct api_server *srv, struct MHD_Connection *co
     r->conn = conn;
     r->method = method;
     r->start_ms = util_mono_ms();
+    r->start_us = api_metrics_now_us();
     snprintf(r->path, sizeof r->path, "%s", url);
     reqopts_init(&r->opts);
     const char *rid = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Request-Id");
@@ -325,6 +330,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK)
         cJSON_AddNumberToObject(o, "terminated", toe);
     log_obj(r->status >= 500 ? LOG_WARN : LOG_INFO, o);
+    api_metrics_count(&r->srv->metrics, r->method, r->path, r->status,
+                      api_metrics_now_us() - r->start_us, r->is_upload ? r->body_len : 0);
     api_upload_cleanup(r);
     free(r->body);
     free(r);

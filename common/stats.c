@@ -1,4 +1,6 @@
-/* stats.c -- queue figures from XLEN, XPENDING, XINFO CONSUMERS and the dp:stats counters. */
+/* stats.c -- queue figures from XLEN, XPENDING, XINFO CONSUMERS and the dp:stats counters; the
+ * page-time histogram and webhook attempt counters behind /metrics. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "rds.h"
@@ -59,4 +61,96 @@ dp_err stats_queue(redisContext *c, cJSON **out)
     freeReplyObject(r);
     *out = o;
     return DP_OK;
+}
+
+/* ---- counters for /metrics ---- */
+
+static const double page_bounds[STATS_PAGE_BUCKETS] = STATS_PAGE_BOUNDS;
+
+/* Field name of bucket i ("+Inf" for i == STATS_PAGE_BUCKETS) into buf. */
+static void bucket_name(size_t i, char *buf, size_t sz)
+{
+    if (i >= STATS_PAGE_BUCKETS)
+        snprintf(buf, sz, "+Inf");
+    else
+        snprintf(buf, sz, "%g", page_bounds[i]);
+}
+
+dp_err stats_page_record(redisContext *c, double seconds)
+{
+    size_t i = 0;
+    while (i < STATS_PAGE_BUCKETS && seconds > page_bounds[i])
+        i++;
+    char field[16];
+    bucket_name(i, field, sizeof field);
+    long long ms = seconds > 0 ? (long long)(seconds * 1000.0 + 0.5) : 0;
+    redisAppendCommand(c, "MULTI");
+    redisAppendCommand(c, "HINCRBY %s %s 1", STATS_PAGE_KEY, field);
+    redisAppendCommand(c, "HINCRBY %s sum_ms %lld", STATS_PAGE_KEY, ms);
+    redisAppendCommand(c, "HINCRBY %s count 1", STATS_PAGE_KEY);
+    redisAppendCommand(c, "EXEC");
+    dp_err rc = DP_OK;
+    for (int k = 0; k < 5; k++) {
+        redisReply *r = NULL;
+        if (redisGetReply(c, (void **)&r) != REDIS_OK)
+            return DP_EREDIS; /* the context is in error now: the caller drops it */
+        if (rds_failed(r))
+            rc = DP_EREDIS;
+        freeReplyObject(r);
+    }
+    return rc;
+}
+
+const char *stats_webhook_outcome(const char *s)
+{
+    if (!s || strcmp(s, "pending") == 0)
+        return "retrying";
+    if (strcmp(s, "delivered") == 0)
+        return "delivered";
+    if (strcmp(s, "exhausted") == 0)
+        return "exhausted";
+    return "failed";
+}
+
+dp_err stats_counters(redisContext *c, cJSON **out)
+{
+    *out = NULL;
+    redisReply *p = redisCommand(c, "HGETALL %s", STATS_PAGE_KEY);
+    redisReply *w = p ? redisCommand(c, "HGETALL %s", STATS_WEBHOOK_KEY) : NULL;
+    dp_err rc = DP_EREDIS;
+    if (rds_failed(p) || rds_failed(w) || p->type != REDIS_REPLY_ARRAY ||
+        w->type != REDIS_REPLY_ARRAY)
+        goto out;
+    rc = DP_ENOMEM;
+    cJSON *o = cJSON_CreateObject();
+    cJSON *ps = cJSON_AddObjectToObject(o, "page_seconds");
+    cJSON *bounds = cJSON_AddArrayToObject(ps, "bounds");
+    cJSON *counts = cJSON_AddArrayToObject(ps, "counts");
+    cJSON *wh = cJSON_AddObjectToObject(o, "webhook_attempts");
+    if (!o || !ps || !bounds || !counts || !wh) {
+        cJSON_Delete(o);
+        goto out;
+    }
+    for (size_t i = 0; i <= STATS_PAGE_BUCKETS; i++) {
+        char field[16];
+        bucket_name(i, field, sizeof field);
+        const redisReply *v = rds_field(p, field);
+        if (i < STATS_PAGE_BUCKETS)
+            cJSON_AddItemToArray(bounds, cJSON_CreateNumber(page_bounds[i]));
+        cJSON_AddItemToArray(counts, cJSON_CreateNumber(v && v->str ? strtod(v->str, NULL) : 0.0));
+    }
+    const redisReply *sum = rds_field(p, "sum_ms"), *cnt = rds_field(p, "count");
+    cJSON_AddNumberToObject(ps, "sum", sum && sum->str ? strtod(sum->str, NULL) / 1000.0 : 0.0);
+    cJSON_AddNumberToObject(ps, "count", cnt && cnt->str ? strtod(cnt->str, NULL) : 0.0);
+    static const char *const outcomes[] = {"delivered", "retrying", "failed", "exhausted"};
+    for (size_t i = 0; i < sizeof outcomes / sizeof outcomes[0]; i++) {
+        const redisReply *v = rds_field(w, outcomes[i]);
+        cJSON_AddNumberToObject(wh, outcomes[i], v && v->str ? strtod(v->str, NULL) : 0.0);
+    }
+    *out = o;
+    rc = DP_OK;
+out:
+    freeReplyObject(p);
+    freeReplyObject(w);
+    return rc;
 }

@@ -1,13 +1,39 @@
 /* stats.h -- queue and throughput figures read from Redis, for docproc-admin queue, /v1/stats
- * and /metrics. */
+ * and /metrics, and the counters workers and webhookd add to for /metrics. */
 #ifndef DP_STATS_H
 #define DP_STATS_H
 #include <cjson/cJSON.h>
 #include <hiredis.h>
 #include "err.h"
 
+/* HASH of OCR seconds per page: one field per bucket (its upper bound as text, "+Inf" last)
+ * counting pages in that bucket only (not cumulative), plus "sum_ms" and "count". */
+#define STATS_PAGE_KEY "dp:metrics:page_seconds"
+/* HASH of webhook attempts by outcome: delivered, retrying (failed, another attempt is
+ * scheduled), failed (given up: 410, refused, not retryable), exhausted (schedule used up). */
+#define STATS_WEBHOOK_KEY "dp:metrics:webhook"
+
+/* Upper bounds (seconds) of the page-time buckets, then +Inf. */
+#define STATS_PAGE_BUCKETS 11
+#define STATS_PAGE_BOUNDS                                                                          \
+    {                                                                                              \
+        0.25, 0.5, 1, 2, 3, 5, 8, 13, 20, 30, 60                                                   \
+    }
+
 /* {"stream_length","queued","pending","oldest_pending_age_s","dead","consumers":[{name,pending,
  *   idle_ms}], "totals":{accepted,done,failed,dead_lettered}}. Caller owns *out. */
 dp_err stats_queue(redisContext *c, cJSON **out);
+
+/* Records one page read by OCR in seconds (worker side; one round trip, atomic). */
+dp_err stats_page_record(redisContext *c, double seconds);
+
+/* The counters for /metrics: {"page_seconds":{"bounds":[...],"counts":[STATS_PAGE_BUCKETS + 1
+ * non-cumulative, +Inf last],"sum":seconds,"count":n}, "webhook_attempts":{"delivered":n,
+ * "retrying":n,"failed":n,"exhausted":n}}. Caller owns *out. */
+dp_err stats_counters(redisContext *c, cJSON **out);
+
+/* The webhook outcome label of a delivery status after an attempt ("pending" -> "retrying";
+ * delivered, failed, exhausted as they are; anything else "failed"). Static string. */
+const char *stats_webhook_outcome(const char *delivery_status);
 
 #endif

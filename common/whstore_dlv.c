@@ -1,6 +1,7 @@
 /* whstore_dlv.c -- webhook deliveries in Redis: fan-out, due queue, attempt history, retry-now. */
 #include "whstore.h"
 #include "whstore_int.h"
+#include "stats.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -246,7 +247,7 @@ dp_err whstore_attempt_record(redisContext *c, const char *id, const struct whst
                               const char *status, long long next_due_ms)
 {
     char key[KEY_MAX], att[KEY_MAX];
-    struct whstore_cmd cmds[6];
+    struct whstore_cmd cmds[7];
     const char *error = a->error ? a->error : "";
     dp_err err = whstore_key(key, sizeof key, "dp:wh:dlv:", id, NULL);
     if (err != DP_OK || (err = whstore_key(att, sizeof att, "dp:wh:dlv:", id, ":att")) != DP_OK)
@@ -300,7 +301,12 @@ dp_err whstore_attempt_record(redisContext *c, const char *id, const struct whst
         whstore_cmd_str(&cmds[5], DUE_KEY);
     }
     whstore_cmd_str(&cmds[5], id);
-    err = whstore_multi(c, cmds, 6);
+    whstore_cmd_init(&cmds[6]); /* /metrics: attempts by outcome */
+    whstore_cmd_str(&cmds[6], "HINCRBY");
+    whstore_cmd_str(&cmds[6], STATS_WEBHOOK_KEY);
+    whstore_cmd_str(&cmds[6], stats_webhook_outcome(status));
+    whstore_cmd_str(&cmds[6], "1");
+    err = whstore_multi(c, cmds, 7);
     cJSON_free(json);
     return err;
 }

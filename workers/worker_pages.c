@@ -5,6 +5,7 @@
 #include <string.h>
 #include "decode.h"
 #include "log.h"
+#include "stats.h"
 #include "worker.h"
 
 static void fail(struct worker_failure *f, const char *code, const char *fmt, const char *arg)
@@ -123,6 +124,10 @@ dp_err worker_read_pages(struct worker *w, const struct queue_job *job, const un
                                   &doc->pages[i]);
             if (!rc && doc->pages[i].rotation == 0)
                 unscale(&doc->pages[i], pg.scale, pg.src_width, pg.src_height, pg.src_dpi);
+            /* Best effort: the /metrics page-time histogram; a Redis failure shows up in the
+             * progress call below. */
+            if (!rc)
+                stats_page_record(w->redis, (double)(util_mono_ms() - t0) / 1000.0);
         }
         decode_page_cleanup(&pg);
         if (rc == DP_ETIMEOUT) {
