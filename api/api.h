@@ -107,4 +107,9 @@ enum MHD_Result api_label(struct api_req *r, redisContext *c, const char *id);
 /* Routes /v1/classifier (GET) and /v1/classifier/train (POST). */
 enum MHD_Result api_classifier_route(struct api_req *r, const char **seg, int nseg);
 
+/* ---- stats (api_stats.c) ---- */
+/* GET /v1/stats (documents:read): stats_queue's figures plus "workers" (consumers active in the
+ * last minute) and "throughput" (documents done in the last 1 and 5 minutes). Always replies. */
+enum MHD_Result api_stats_route(struct api_req *r);
+
 #endif
