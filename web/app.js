@@ -144,6 +144,7 @@ async function useKey(key) {
     if (e.status === 401) {
       sessionStorage.removeItem(KEY_STORAGE);
       $('app').hidden = true;
+      $('intro').hidden = false;
       return false;
     }
   }
@@ -152,6 +153,7 @@ async function useKey(key) {
   $('key').placeholder = 'key in use: ' + state.key.slice(0, 8) + '…';
   $('key-forget').hidden = false;
   $('app').hidden = false;
+  $('intro').hidden = true;
   showMessage('', 'info');
   start();
   return true;
@@ -162,6 +164,7 @@ function forgetKey() {
   state.key = '';
   stop();
   $('app').hidden = true;
+  $('intro').hidden = false;
   $('key-forget').hidden = true;
   $('key').placeholder = 'dpk_…';
   showMessage('Key forgotten.', 'info');
