@@ -118,4 +118,9 @@ enum MHD_Result api_openapi_reply(struct api_req *r);
 /* The embedded api/openapi.json: static bytes, not NUL-terminated, *len of them. */
 const char *api_openapi_json(size_t *len);
 
+/* ---- stats (api_stats.c) ---- */
+/* GET /v1/stats (documents:read): stats_queue's figures plus "workers" (consumers active in the
+ * last minute) and "throughput" (documents done in the last 1 and 5 minutes). Always replies. */
+enum MHD_Result api_stats_route(struct api_req *r);
+
 #endif

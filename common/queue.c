@@ -4,7 +4,14 @@
 #include <string.h>
 #include "queue.h"
 #include "rds.h"
+#include "stats.h"
 #include "store.h"
+
+/* Throughput buckets (stats.h) spelled into the finish script. */
+#define STR_(x)     #x
+#define STR(x)      STR_(x)
+#define DONE_BUCKET STR(STATS_DONE_BUCKET_S)
+#define DONE_TTL    STR(STATS_DONE_TTL_S)
 
 dp_err queue_ensure_group(redisContext *c)
 {
@@ -197,6 +204,9 @@ static struct rds_script finish_lua = {
         "  'doc', string.sub(KEYS[1], 8), 'callback_url', st[3] or '', 'created', ARGV[6],\n"
         "  'data', ARGV[7])\n"
         "redis.call('HINCRBY', 'dp:stats', ARGV[3], 1)\n"
+        "if ARGV[3] == 'done' then\n"
+        "  local k = '" STATS_DONE_PREFIX "' .. math.floor(tonumber(ARGV[6]) / " DONE_BUCKET ")\n"
+        "  redis.call('INCR', k) redis.call('EXPIRE', k, " DONE_TTL ") end\n"
         "return 1\n"};
 
 dp_err queue_finish(redisContext *c, const struct queue_job *job, const struct queue_result *res)
