@@ -316,8 +316,9 @@ START_TEST(sigterm_hands_back_and_restart_finishes)
     ck_assert_str_eq(json_str(d, "status"), "done");
     ck_assert_int_eq((int)json_num(d, "attempts"), 1); /* the interrupted run does not count */
     ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(d, "pages")), 6);
-    ck_assert(strstr(cJSON_PrintUnformatted(cJSON_GetObjectItem(d, "attempt_history")),
-                     "handed_back") != NULL);
+    char *hist = cJSON_PrintUnformatted(cJSON_GetObjectItem(d, "attempt_history"));
+    ck_assert(strstr(hist, "handed_back") != NULL);
+    free(hist);
     cJSON_Delete(d);
     free(tif);
     stack_stop(&s);

@@ -1,11 +1,13 @@
 /* e2e_webhooks_util.c -- process and file helpers for check_e2e_webhooks (see the header). */
 #include "e2e_webhooks_util.h"
+#include "harness.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,9 +49,15 @@ void wht_sleep_ms(long ms)
 pid_t wht_spawn(char *const argv[], const char *log)
 {
     pid_t pid = fork();
-    if (pid != 0)
+    if (pid > 0) {
+        setpgid(pid, pid);
+        harness_track_group(pid); /* killed at exit if a failed setup skips the teardown */
+        return pid;
+    }
+    if (pid < 0)
         return pid;
     setpgid(0, 0);
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
     int fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644);
     if (fd >= 0) {
         dup2(fd, 1);
@@ -65,6 +73,7 @@ int wht_stop(pid_t pid, long wait_ms)
     int status = 0;
     if (pid <= 0)
         return -1;
+    harness_untrack_group(pid);
     kill(pid, SIGTERM);
     for (long waited = 0; waited <= wait_ms; waited += 20) {
         pid_t r = waitpid(pid, &status, WNOHANG);

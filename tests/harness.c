@@ -41,6 +41,36 @@ int harness_free_port(void)
     return ntohs(sa.sin_port);
 }
 
+struct tracked_group {
+    pid_t pgid, owner;
+};
+static struct tracked_group tracked[64];
+static int ntracked, tracking;
+
+static void kill_tracked(void)
+{
+    for (int i = 0; i < ntracked; i++)
+        if (tracked[i].owner == getpid())
+            kill(-tracked[i].pgid, SIGKILL);
+}
+
+void harness_track_group(pid_t pgid)
+{
+    if (!tracking) {
+        atexit(kill_tracked);
+        tracking = 1;
+    }
+    if (ntracked < (int)(sizeof tracked / sizeof tracked[0]))
+        tracked[ntracked++] = (struct tracked_group){pgid, getpid()};
+}
+
+void harness_untrack_group(pid_t pgid)
+{
+    for (int i = 0; i < ntracked; i++)
+        if (tracked[i].pgid == pgid && tracked[i].owner == getpid())
+            tracked[i--] = tracked[--ntracked];
+}
+
 static void env_add(struct stack *s, const char *fmt, ...)
 {
     char buf[1024];
@@ -60,8 +90,19 @@ static pid_t spawn(struct stack *s, const char *logname, char *const argv[])
     snprintf(log, sizeof log, "%s/%s", s->dir, logname);
     pid_t parent = getpid();
     pid_t pid = fork();
-    if (pid != 0)
+    if (pid > 0) {
+        /* the first process founds the stack's group; the rest join it */
+        if (!s->pgid) {
+            s->pgid = pid;
+            harness_track_group(pid);
+        }
+        setpgid(pid, s->pgid);
         return pid;
+    }
+    if (pid < 0)
+        return pid;
+    if (setpgid(0, s->pgid ? s->pgid : 0) != 0)
+        setpgid(0, 0);
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (getppid() != parent)
         _exit(127);
@@ -300,6 +341,11 @@ void stack_stop(struct stack *s)
     for (int i = 0; i < s->n_api; i++)
         stack_kill(&s->api[i], SIGTERM);
     stack_kill(&s->redis, SIGTERM);
+    if (s->pgid) { /* anything left, e.g. worker children whose supervisor was killed */
+        kill(-s->pgid, SIGKILL);
+        harness_untrack_group(s->pgid);
+        s->pgid = 0;
+    }
     for (int i = 0; i < s->nenv; i++)
         free(s->env[i]);
     s->nenv = 0;

@@ -28,11 +28,18 @@ struct stack {
     char key2[64];                                            /* tenant "beta" */
     char base[64];                                            /* http://127.0.0.1:<nginx port> */
     char appendfsync[16];
+    pid_t pgid;    /* process group of everything this stack started */
     char *env[48]; /* environment of every child (owned) */
     int nenv;
 };
 
 int harness_free_port(void);
+
+/* Process groups this process started; whatever is still in them is SIGKILLed when this
+ * process exits, so a test that fails half-way (a failed fixture skips its teardown) leaves
+ * nothing running. A forked test child kills only the groups it registered itself. */
+void harness_track_group(pid_t pgid);
+void harness_untrack_group(pid_t pgid);
 
 /* Starts everything and creates the two API keys; 0 on success (then stack_stop is owed). */
 int stack_start(struct stack *s, const struct stack_opts *o);
