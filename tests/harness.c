@@ -333,6 +333,23 @@ fail:
     return -1;
 }
 
+/* Copies sanitizer reports from the stack's logs (API, worker, webhookd, under SANITIZE=...)
+ * to $DOCPROC_SAN_REPORT, which the runner checks at the end: a leak or error reported by a
+ * server at exit fails the run although no request saw it. */
+static void collect_sanitizer_reports(const struct stack *s)
+{
+    const char *out = getenv("DOCPROC_SAN_REPORT");
+    if (!out || !*out || !s->dir[0])
+        return;
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd,
+             "grep -l -E 'ERROR: (Address|Leak)Sanitizer|runtime error:' %s/*.log 2>/dev/null | "
+             "while read f; do echo \"== $f\"; cat \"$f\"; done >> %s",
+             s->dir, out);
+    if (system(cmd) != 0)
+        fprintf(stderr, "harness: could not scan %s for sanitizer reports\n", s->dir);
+}
+
 void stack_stop(struct stack *s)
 {
     stack_kill(&s->worker, SIGTERM);
@@ -349,6 +366,7 @@ void stack_stop(struct stack *s)
     for (int i = 0; i < s->nenv; i++)
         free(s->env[i]);
     s->nenv = 0;
+    collect_sanitizer_reports(s);
     if (s->dir[0] && !getenv("DOCPROC_KEEP_TEST_DIRS")) {
         char cmd[256];
         snprintf(cmd, sizeof cmd, "rm -rf %s", s->dir);

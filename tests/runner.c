@@ -1,7 +1,10 @@
 /* runner.c -- the one Check runner: `check_docproc [all|unit|e2e] [SUITE...]`. */
 #include "testutil.h"
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 struct suite_entry {
     const char *name;
@@ -46,8 +49,21 @@ int main(int argc, char **argv)
         fprintf(stderr, "runner: no suite selected\n");
         return 2;
     }
+    /* Servers started by end-to-end suites write sanitizer reports to their logs; the harness
+     * gathers them here (see harness.c), and any makes the run fail. */
+    char report[128];
+    snprintf(report, sizeof report, "/tmp/docproc-san-report-%d.log", (int)getpid());
+    if (!getenv("DOCPROC_SAN_REPORT"))
+        setenv("DOCPROC_SAN_REPORT", report, 1);
+    const char *rp = getenv("DOCPROC_SAN_REPORT");
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);
+    struct stat stt;
+    if (stat(rp, &stt) == 0 && stt.st_size > 0) {
+        fprintf(stderr, "runner: servers reported sanitizer errors or leaks, see %s\n", rp);
+        return 1;
+    }
+    unlink(rp);
     return failed == 0 ? 0 : 1;
 }
