@@ -159,7 +159,7 @@ clean:
 # Sources under tests/tools/ (kept out of the Check runner); they link the e2e harness.
 EVAL_SRC  := $(sort $(wildcard tests/tools/eval*.c))
 BENCH_SRC := $(sort $(wildcard tests/tools/bench*.c))
-TOOL_OBJ  := $(call obj,tests/harness.c tests/fixtures.c)
+TOOL_OBJ  := $(call obj,tests/harness.c tests/harness_http.c tests/fixtures.c)
 DATA      ?= ../shared/data
 EVAL_ARGS ?=
 BENCH_ARGS ?=
