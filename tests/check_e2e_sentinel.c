@@ -23,6 +23,7 @@
 #include "fixtures.h"
 #include "harness.h"
 #include "harness_sentinel.h"
+#include "rds.h"
 #include "testutil.h"
 #include "util.h"
 
@@ -220,6 +221,16 @@ START_TEST(failover_keeps_acknowledged_documents)
         msleep(100);
     int64_t rejoin_ms = util_mono_ms() - t1;
     ck_assert_str_eq(role, "slave");
+    /* What a connection still held to it would now see: READONLY, which rds turns into a
+     * broken connection, so the programs' reconnect path re-resolves through the sentinel. */
+    redisContext *held = redisConnect("127.0.0.1", old_master);
+    ck_assert(held && !held->err);
+    const char *set[] = {"SET", "dp:probe", "1"};
+    redisReply *rep = rds_cmdv(held, 3, set, NULL);
+    ck_assert(rep && rep->type == REDIS_REPLY_ERROR && strncmp(rep->str, "READONLY", 8) == 0);
+    ck_assert_int_ne(held->err, 0);
+    freeReplyObject(rep);
+    redisFree(held);
 
     /* 6. Uploads go on (retrying 503 while the new replica syncs) and are processed. */
     for (int i = BEFORE + LAST_MOMENT; i < ALL; i++) {
