@@ -8,6 +8,7 @@
 #include "api.h"
 #include "log.h"
 #include "decode.h"
+#include "rds.h"
 #include "store.h"
 
 #define PP_BUFFER 65536
@@ -220,6 +221,18 @@ static enum MHD_Result upload_finish(struct api_req *r)
     if (rc) {
         log_kv(LOG_WARN, "enqueue failed", "error", err, NULL);
         return api_reply_dp_err(r, rc, "document");
+    }
+    long long want = r->srv->cfg.redis_wait_replicas;
+    if (want > 0 && rds_wait_replicas(c, want, r->srv->cfg.redis_wait_timeout_ms) < want) {
+        /* Stored on the master but not (yet) on enough replicas: a failover now could lose it,
+         * so no 2xx. A retry with the same Idempotency-Key returns this document. A master cut
+         * off from its replicas may be a demoted one: reconnect (re-resolve) for the retry. */
+        log_kv(LOG_WARN, "upload not confirmed by replicas", "doc", r->doc_id, NULL);
+        api_redis_reset(r->srv);
+        return api_reply_error(r, 503, "unavailable",
+                               "document %s was stored but not confirmed by %lld replica(s); "
+                               "retry with the same Idempotency-Key",
+                               r->doc_id, want);
     }
     cJSON *doc = NULL;
     if (store_doc_json(c, r->auth.tenant, r->doc_id, &doc) || !doc) {

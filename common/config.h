@@ -23,6 +23,8 @@ struct dp_config {
     char redis_appendfsync[CONFIG_STR_MAX]; /* everysec | always (make run's redis) */
     char sentinel_master[CONFIG_STR_MAX];   /* if set, resolve the master through sentinels */
     char sentinels[CONFIG_STR_MAX];         /* host:port,host:port of Redis Sentinels */
+    long long redis_wait_replicas;   /* >0: an upload's 2xx waits for this many replicas (WAIT) */
+    long long redis_wait_timeout_ms; /* how long that WAIT may take */
     /* limits */
     long long max_upload_bytes; /* per document */
     long long max_pages;        /* per document */

@@ -79,6 +79,23 @@ redisContext *rds_connect(const struct dp_config *cfg, char *err, size_t errsz)
     return c;
 }
 
+int rds_check_demoted(redisContext *c, const redisReply *r)
+{
+    if (!c || c->err || !r || r->type != REDIS_REPLY_ERROR || strncmp(r->str, "READONLY", 8) != 0)
+        return 0;
+    c->err = REDIS_ERR_OTHER;
+    snprintf(c->errstr, sizeof c->errstr, "server was demoted to a replica (READONLY)");
+    return 1;
+}
+
+long long rds_wait_replicas(redisContext *c, long long numreplicas, long long timeout_ms)
+{
+    redisReply *r = redisCommand(c, "WAIT %lld %lld", numreplicas, timeout_ms);
+    long long n = r && r->type == REDIS_REPLY_INTEGER ? r->integer : -1;
+    freeReplyObject(r);
+    return n;
+}
+
 static void script_sha(struct rds_script *s)
 {
     unsigned char md[20];
@@ -100,7 +117,9 @@ redisReply *rds_cmdv(redisContext *c, int argc, const char **argv, const size_t 
             stack_lens[i] = strlen(argv[i]);
         lens = stack_lens;
     }
-    return redisCommandArgv(c, argc, argv, lens);
+    redisReply *r = redisCommandArgv(c, argc, argv, lens);
+    rds_check_demoted(c, r);
+    return r;
 }
 
 dp_err rds_eval(redisContext *c, struct rds_script *s, int nkeys, int nargs, const char **argv,
@@ -140,6 +159,7 @@ dp_err rds_eval(redisContext *c, struct rds_script *s, int nkeys, int nargs, con
         return DP_EREDIS;
     }
     if (r->type == REDIS_REPLY_ERROR) {
+        rds_check_demoted(c, r);
         if (err)
             snprintf(err, errsz, "redis: %s", r->str);
         freeReplyObject(r);

@@ -27,6 +27,15 @@ dp_err rds_eval(redisContext *c, struct rds_script *s, int nkeys, int nargs, con
 /* Runs a command (argv form, binary safe). NULL on connection failure (c->err set). */
 redisReply *rds_cmdv(redisContext *c, int argc, const char **argv, const size_t *lens);
 
+/* When r is a READONLY error the server was demoted to a replica under us (failover): marks c
+ * failed (c->err) so the caller's usual "connection broken" path drops it and the next
+ * rds_connect re-resolves the master. Returns 1 then. rds_cmdv and rds_eval call it. */
+int rds_check_demoted(redisContext *c, const redisReply *r);
+
+/* WAIT numreplicas timeout_ms after this connection's writes: how many replicas acknowledged
+ * them (they are then on a replica that Sentinel can promote), or -1 on failure. */
+long long rds_wait_replicas(redisContext *c, long long numreplicas, long long timeout_ms);
+
 /* Reply is an error or missing. */
 int rds_failed(const redisReply *r);
 

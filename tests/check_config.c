@@ -19,6 +19,8 @@ static const char *const all_names[] = {"listen_addr",
                                         "redis_appendfsync",
                                         "sentinel_master",
                                         "sentinels",
+                                        "redis_wait_replicas",
+                                        "redis_wait_timeout_ms",
                                         "max_upload_bytes",
                                         "max_pages",
                                         "max_page_pixels",
@@ -60,6 +62,7 @@ START_TEST(defaults)
     ck_assert_str_eq(c.redis_appendfsync, "everysec");
     ck_assert_int_eq(c.max_upload_bytes, 52428800);
     ck_assert_str_eq(c.sentinel_master, "");
+    ck_assert_int_eq(c.redis_wait_replicas, 0); /* WAIT is opt-in */
     ck_assert_str_eq(c.tessdata_dir, "");
     ck_assert_int_eq(c.webhook_allow_private, 0);
     ck_assert_str_eq(c.webhook_retry_schedule, "0,5,300,1800,7200,18000,36000,36000");

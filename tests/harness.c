@@ -84,7 +84,7 @@ static void env_add(struct stack *s, const char *fmt, ...)
 }
 
 /* fork+exec with the stack's environment added to ours; output to dir/logname. */
-static pid_t spawn(struct stack *s, const char *logname, char *const argv[])
+pid_t stack_spawn(struct stack *s, const char *logname, char *const argv[])
 {
     char log[256];
     snprintf(log, sizeof log, "%s/%s", s->dir, logname);
@@ -146,7 +146,7 @@ static int tcp_ready(int port)
     return ok;
 }
 
-static int wait_port(int port, int timeout_ms)
+int harness_wait_port(int port, int timeout_ms)
 {
     for (int t = 0; t < timeout_ms; t += 50) {
         if (tcp_ready(port))
@@ -180,8 +180,8 @@ int stack_start_redis(struct stack *s)
                     "--maxmemory-policy",
                     "noeviction",
                     NULL};
-    s->redis = spawn(s, "redis.log", argv);
-    return wait_port(s->redis_port, 10000);
+    s->redis = stack_spawn(s, "redis.log", argv);
+    return harness_wait_port(s->redis_port, 10000);
 }
 
 int stack_start_api(struct stack *s, int i)
@@ -191,8 +191,8 @@ int stack_start_api(struct stack *s, int i)
     snprintf(port, sizeof port, "--api_port=%d", s->api_ports[i]);
     snprintf(log, sizeof log, "api-%d.log", i);
     char *argv[] = {bin, port, NULL};
-    s->api[i] = spawn(s, log, argv);
-    return wait_port(s->api_ports[i], 10000);
+    s->api[i] = stack_spawn(s, log, argv);
+    return harness_wait_port(s->api_ports[i], 10000);
 }
 
 int stack_start_worker(struct stack *s, int n, const char *const *extra_args)
@@ -205,7 +205,7 @@ int stack_start_worker(struct stack *s, int n, const char *const *extra_args)
     for (int i = 0; extra_args && extra_args[i] && k < 15; i++)
         argv[k++] = (char *)extra_args[i];
     argv[k] = NULL;
-    s->worker = spawn(s, "worker.log", argv);
+    s->worker = stack_spawn(s, "worker.log", argv);
     return s->worker > 0 ? 0 : -1;
 }
 
@@ -214,7 +214,7 @@ int stack_start_webhookd(struct stack *s)
     char bin[600];
     snprintf(bin, sizeof bin, "%s/docproc-webhookd", s->bin);
     char *argv[] = {bin, NULL};
-    s->webhookd = spawn(s, "webhookd.log", argv);
+    s->webhookd = stack_spawn(s, "webhookd.log", argv);
     return s->webhookd > 0 ? 0 : -1;
 }
 
@@ -235,8 +235,8 @@ static int start_nginx(struct stack *s)
     char prefix[160];
     snprintf(prefix, sizeof prefix, "%s/nginx", s->dir);
     char *argv[] = {"nginx", "-p", prefix, "-c", conf, "-e", "stderr", NULL};
-    s->nginx = spawn(s, "nginx.log", argv);
-    return wait_port(s->http_port, 10000);
+    s->nginx = stack_spawn(s, "nginx.log", argv);
+    return harness_wait_port(s->http_port, 10000);
 }
 
 int stack_run(struct stack *s, char *out, size_t outsz, const char *prog, ...)
@@ -307,6 +307,8 @@ int stack_start(struct stack *s, const struct stack_opts *o)
         env_add(s, "%s", o->env[i]);
     if (stack_start_redis(s))
         goto fail;
+    if (o->after_redis && o->after_redis(s, o->after_redis_arg))
+        goto fail;
     for (int i = 0; i < s->n_api; i++)
         if (stack_start_api(s, i))
             goto fail;
@@ -358,6 +360,8 @@ void stack_stop(struct stack *s)
     for (int i = 0; i < s->n_api; i++)
         stack_kill(&s->api[i], SIGTERM);
     stack_kill(&s->redis, SIGTERM);
+    for (int i = 0; i < s->n_extra; i++)
+        stack_kill(&s->extra[i], SIGTERM);
     if (s->pgid) { /* anything left, e.g. worker children whose supervisor was killed */
         kill(-s->pgid, SIGKILL);
         harness_untrack_group(s->pgid);

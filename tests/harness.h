@@ -9,7 +9,10 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#define STACK_MAX_API 4
+#define STACK_MAX_API   4
+#define STACK_MAX_EXTRA 8
+
+struct stack;
 
 struct stack_opts {
     int n_api;               /* API processes (default 1) */
@@ -17,6 +20,10 @@ struct stack_opts {
     const char *const *env;  /* extra "DOCPROC_X=v" for every program, NULL-terminated */
     const char *appendfsync; /* redis AOF policy (default "everysec") */
     int webhookd;            /* 1: also start docproc-webhookd (default 0: no webhook delivery) */
+    /* Called once Redis is up, before the programs start (to add replicas, sentinels...);
+     * nonzero fails stack_start. */
+    int (*after_redis)(struct stack *s, void *arg);
+    void *after_redis_arg;
 };
 
 struct stack {
@@ -31,6 +38,8 @@ struct stack {
     pid_t pgid;    /* process group of everything this stack started */
     char *env[48]; /* environment of every child (owned) */
     int nenv;
+    pid_t extra[STACK_MAX_EXTRA]; /* more servers (replicas, sentinels): stack_stop ends them */
+    int n_extra;
 };
 
 int harness_free_port(void);
@@ -51,6 +60,11 @@ int stack_start_api(struct stack *s, int i);
 int stack_start_worker(struct stack *s, int n, const char *const *extra_args);
 /* docproc-webhookd with the stack's environment (DOCPROC_WEBHOOK_* from stack_opts.env). */
 int stack_start_webhookd(struct stack *s);
+/* fork+exec of argv[0] (PATH search) with the stack's environment, PR_SET_PDEATHSIG, stdout and
+ * stderr appended to dir/logname. Returns the pid (caller reaps, e.g. with stack_kill). */
+pid_t stack_spawn(struct stack *s, const char *logname, char *const argv[]);
+/* 0 once something accepts TCP connections on 127.0.0.1:port, -1 after timeout_ms. */
+int harness_wait_port(int port, int timeout_ms);
 /* Sends sig to *pid and reaps it; *pid = 0. */
 void stack_kill(pid_t *pid, int sig);
 /* Runs a program from the bin dir with the stack's environment, stdout into out. Exit status. */

@@ -130,8 +130,10 @@ static void read_events(struct webhookd *w)
     const char *from = w->read_own_pending ? "0" : ">";
     redisReply *r = redisCommand(w->rc, "XREADGROUP GROUP %s %s COUNT %d STREAMS %s %s",
                                  WHSTORE_GROUP, w->consumer, READ_COUNT, WHSTORE_STREAM, from);
-    if (!r)
+    if (!r || rds_check_demoted(w->rc, r)) { /* READONLY: reconnect to the new master */
+        freeReplyObject(r);
         return;
+    }
     if (r->type == REDIS_REPLY_ERROR && strncmp(r->str, "NOGROUP", 7) == 0) {
         redisFree(w->rc); /* stream deleted under us: reconnect recreates the group */
         w->rc = NULL;
