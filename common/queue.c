@@ -103,13 +103,7 @@ dp_err queue_progress(redisContext *c, const char *consumer, const struct queue_
     snprintf(done, sizeof done, "%d", pages_done);
     snprintf(total, sizeof total, "%d", pages_total);
     const char *argv[] = {STORE_JOBS, kdoc, STORE_GROUP, consumer, job->entry, done, total};
-    redisReply *r = NULL;
-    dp_err rc = rds_eval(c, &progress_lua, 2, 5, argv, NULL, &r, NULL, 0);
-    if (rc)
-        return rc;
-    rc = r->type == REDIS_REPLY_INTEGER && r->integer == 1 ? DP_OK : DP_ENOTFOUND;
-    freeReplyObject(r);
-    return rc;
+    return rds_eval_found(c, &progress_lua, 2, 5, argv);
 }
 
 /* KEYS: doc, jobs, dead, events
@@ -278,13 +272,7 @@ dp_err queue_handback(redisContext *c, const char *consumer, const struct queue_
     snprintf(kdoc, sizeof kdoc, "dp:doc:%s", job->doc);
     const char *argv[] = {STORE_JOBS, kdoc,     STORE_GROUP, consumer,
                           job->entry, job->doc, job->tenant};
-    redisReply *r = NULL;
-    dp_err rc = rds_eval(c, &handback_lua, 2, 5, argv, NULL, &r, NULL, 0);
-    if (rc)
-        return rc;
-    rc = r->type == REDIS_REPLY_INTEGER && r->integer == 1 ? DP_OK : DP_ENOTFOUND;
-    freeReplyObject(r);
-    return rc;
+    return rds_eval_found(c, &handback_lua, 2, 5, argv);
 }
 
 dp_err queue_requeue_dead(redisContext *c, const char *doc_or_null, int *moved)

@@ -169,6 +169,18 @@ dp_err rds_eval(redisContext *c, struct rds_script *s, int nkeys, int nargs, con
     return DP_OK;
 }
 
+dp_err rds_eval_found(redisContext *c, struct rds_script *s, int nkeys, int nargs,
+                      const char **argv)
+{
+    redisReply *r = NULL;
+    dp_err rc = rds_eval(c, s, nkeys, nargs, argv, NULL, &r, NULL, 0);
+    if (rc)
+        return rc;
+    rc = r->type == REDIS_REPLY_INTEGER && r->integer == 1 ? DP_OK : DP_ENOTFOUND;
+    freeReplyObject(r);
+    return rc;
+}
+
 int rds_failed(const redisReply *r)
 {
     return !r || r->type == REDIS_REPLY_ERROR;

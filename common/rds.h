@@ -24,6 +24,11 @@ struct rds_script {
 dp_err rds_eval(redisContext *c, struct rds_script *s, int nkeys, int nargs, const char **argv,
                 const size_t *lens, redisReply **out, char *err, size_t errsz);
 
+/* rds_eval for scripts that answer 1 when they found and changed what they were asked to:
+ * DP_OK on 1, DP_ENOTFOUND on anything else, DP_EREDIS on failure. C-string arguments. */
+dp_err rds_eval_found(redisContext *c, struct rds_script *s, int nkeys, int nargs,
+                      const char **argv);
+
 /* Runs a command (argv form, binary safe). NULL on connection failure (c->err set). */
 redisReply *rds_cmdv(redisContext *c, int argc, const char **argv, const size_t *lens);
 

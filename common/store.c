@@ -307,13 +307,7 @@ dp_err store_reprocess(redisContext *c, const char *tenant, const char *id, cons
     snprintf(ktdocs, sizeof ktdocs, "dp:tdocs:%s", tenant);
     const char *argv[] = {kdoc, STORE_JOBS, ktdocs,           kblob,
                           id,   tenant,     lang ? lang : "", pipeline ? pipeline : ""};
-    redisReply *r = NULL;
-    dp_err rc = rds_eval(c, &reprocess_lua, 4, 4, argv, NULL, &r, NULL, 0);
-    if (rc)
-        return rc;
-    long long v = r->type == REDIS_REPLY_INTEGER ? r->integer : 0;
-    freeReplyObject(r);
-    return v == 1 ? DP_OK : DP_ENOTFOUND;
+    return rds_eval_found(c, &reprocess_lua, 4, 4, argv);
 }
 
 /* KEYS: doc, blob, tdocs  ARGV: id, tenant */
@@ -332,13 +326,7 @@ dp_err store_delete(redisContext *c, const char *tenant, const char *id)
     snprintf(kblob, sizeof kblob, "dp:blob:%s", id);
     snprintf(ktdocs, sizeof ktdocs, "dp:tdocs:%s", tenant);
     const char *argv[] = {kdoc, kblob, ktdocs, id, tenant};
-    redisReply *r = NULL;
-    dp_err rc = rds_eval(c, &delete_lua, 3, 2, argv, NULL, &r, NULL, 0);
-    if (rc)
-        return rc;
-    long long v = r->type == REDIS_REPLY_INTEGER ? r->integer : 0;
-    freeReplyObject(r);
-    return v == 1 ? DP_OK : DP_ENOTFOUND;
+    return rds_eval_found(c, &delete_lua, 3, 2, argv);
 }
 
 /* ---- listing ---- */

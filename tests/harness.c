@@ -156,31 +156,28 @@ int harness_wait_port(int port, int timeout_ms)
     return -1;
 }
 
+pid_t stack_spawn_redis(struct stack *s, int port, const char *dirname, const char *logname,
+                        const char *const *extra)
+{
+    char sport[16], dir[192];
+    char *argv[32] = {"redis-server", "--bind",       "127.0.0.1", "--port",
+                      sport,          "--dir",        dir,         "--daemonize",
+                      "no",           "--appendonly", "yes",       "--appendfsync",
+                      s->appendfsync, "--save",       "",          "--maxmemory-policy",
+                      "noeviction"};
+    int n = 17;
+    snprintf(sport, sizeof sport, "%d", port);
+    snprintf(dir, sizeof dir, "%s/%s", s->dir, dirname);
+    mkdir(dir, 0755);
+    for (int i = 0; extra && extra[i] && n < 31; i++)
+        argv[n++] = (char *)extra[i];
+    argv[n] = NULL;
+    return stack_spawn(s, logname, argv);
+}
+
 int stack_start_redis(struct stack *s)
 {
-    char port[16], dir[160];
-    snprintf(port, sizeof port, "%d", s->redis_port);
-    snprintf(dir, sizeof dir, "%s/redis", s->dir);
-    mkdir(dir, 0755);
-    char *argv[] = {"redis-server",
-                    "--bind",
-                    "127.0.0.1",
-                    "--port",
-                    port,
-                    "--dir",
-                    dir,
-                    "--daemonize",
-                    "no",
-                    "--appendonly",
-                    "yes",
-                    "--appendfsync",
-                    s->appendfsync,
-                    "--save",
-                    "",
-                    "--maxmemory-policy",
-                    "noeviction",
-                    NULL};
-    s->redis = stack_spawn(s, "redis.log", argv);
+    s->redis = stack_spawn_redis(s, s->redis_port, "redis", "redis.log", NULL);
     return harness_wait_port(s->redis_port, 10000);
 }
 

@@ -55,7 +55,11 @@ int stack_start(struct stack *s, const struct stack_opts *o);
 void stack_stop(struct stack *s);
 
 /* Pieces, for fault-injection tests that restart them. */
-int stack_start_redis(struct stack *s); /* same port and dir: the AOF is replayed */
+int stack_start_redis(struct stack *s);
+/* A redis-server on port with the stack's AOF settings, data in <dir>/dirname, plus extra
+ * arguments (NULL-terminated, may be NULL). */
+pid_t stack_spawn_redis(struct stack *s, int port, const char *dirname, const char *logname,
+                        const char *const *extra); /* same port and dir: the AOF is replayed */
 int stack_start_api(struct stack *s, int i);
 int stack_start_worker(struct stack *s, int n, const char *const *extra_args);
 /* docproc-webhookd with the stack's environment (DOCPROC_WEBHOOK_* from stack_opts.env). */

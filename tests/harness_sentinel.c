@@ -19,34 +19,12 @@ static int add_extra(struct stack *s, pid_t pid)
 
 int stack_start_replica(struct stack *s, int port)
 {
-    char sport[16], mport[16], dir[192], log[48];
-    snprintf(sport, sizeof sport, "%d", port);
+    char mport[16], dir[48], log[48];
     snprintf(mport, sizeof mport, "%d", s->redis_port);
-    snprintf(dir, sizeof dir, "%s/replica-%d", s->dir, port);
+    snprintf(dir, sizeof dir, "replica-%d", port);
     snprintf(log, sizeof log, "replica-%d.log", port);
-    mkdir(dir, 0755);
-    char *argv[] = {"redis-server",
-                    "--bind",
-                    "127.0.0.1",
-                    "--port",
-                    sport,
-                    "--dir",
-                    dir,
-                    "--daemonize",
-                    "no",
-                    "--appendonly",
-                    "yes",
-                    "--appendfsync",
-                    s->appendfsync,
-                    "--save",
-                    "",
-                    "--maxmemory-policy",
-                    "noeviction",
-                    "--replicaof",
-                    "127.0.0.1",
-                    mport,
-                    NULL};
-    if (add_extra(s, stack_spawn(s, log, argv)))
+    const char *const extra[] = {"--replicaof", "127.0.0.1", mport, NULL};
+    if (add_extra(s, stack_spawn_redis(s, port, dir, log, extra)))
         return -1;
     return harness_wait_port(port, 10000);
 }
