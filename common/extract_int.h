@@ -25,13 +25,15 @@ enum extract_re_id {
     XRE_KW_DATE,   /* document-date label */
     XRE_KW_NODATE, /* delivery, period, expiry: a weaker document date */
     /* ids: extract_ids.c */
-    XRE_IBAN,   /* IBAN-shaped token, spaces allowed */
-    XRE_VAT,    /* EU VAT id shape */
-    XRE_KW_VAT, /* VAT id label */
-    XRE_INVNO,  /* invoice-number label + value */
-    XRE_EMAIL,  /* e-mail address */
-    XRE_URL,    /* http(s) or www. address */
-    XRE_PHONE,  /* phone label + number, or +international number */
+    XRE_IBAN,       /* IBAN-shaped token, spaces allowed */
+    XRE_VAT,        /* EU VAT id shape */
+    XRE_KW_VAT,     /* VAT id label */
+    XRE_INVNO,      /* invoice-number label + value */
+    XRE_INVNO_HEAD, /* a line that is only an invoice-number label */
+    XRE_INVNO_VAL,  /* a line that starts with an id-like value */
+    XRE_EMAIL,      /* e-mail address */
+    XRE_URL,        /* http(s) or www. address */
+    XRE_PHONE,      /* phone label + number, or +international number */
     /* parties: extract_party.c */
     XRE_LEGAL,      /* legal-form suffix of a company name */
     XRE_ADDR_CUE,   /* street / postcode cue */
