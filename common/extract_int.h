@@ -17,6 +17,7 @@ enum extract_re_id {
     XRE_KW_INCL,    /* "including tax" marker: such a total is not a tax line */
     XRE_KW_NOTOTAL, /* cash tendered, change, quantities: never a total */
     XRE_KW_TAXNOT,  /* tax word used for ids ("GST Reg No", "Tax Invoice") */
+    XRE_KW_ROUND,   /* cash-rounding adjustment label */
     /* dates: extract_date.c */
     XRE_DATE_NUM,  /* 25/12/2018, 2018-12-25, 22-04-16 */
     XRE_DATE_DMY,  /* 25 December 2018, 25 déc. 2018 */

@@ -583,6 +583,34 @@ START_TEST(doc_rounded_total_and_columns)
 }
 END_TEST
 
+START_TEST(doc_cash_rounding)
+{
+    /* Only the unrounded total is labelled; the rounding line says the cash was rounded. */
+    static const char *const adj[] = {"Sub Total (RM) 106.10",
+                                      "Total GST (RM) 6.37",
+                                      "Rounding (RM) : 0.02",
+                                      "Total (RM) 112.47",
+                                      "Cash (RM) 120.00",
+                                      "Change (RM) 7.55",
+                                      NULL};
+    cJSON *out = run_lines(adj);
+    ck_assert_str_eq(amount_of(out, "total", NULL), "112.45");
+    ck_assert_str_eq(amount_of(out, "subtotal", NULL), "106.10");
+    cJSON_Delete(out);
+    /* The adjustment's decimal point was lost by OCR: round to 5 cents. */
+    static const char *const lost[] = {"Total Sales (Excluding GST) 80.91", "Total GST 0.00",
+                                       "Rounding 001", "Total 80.91", NULL};
+    out = run_lines(lost);
+    ck_assert_str_eq(amount_of(out, "total", NULL), "80.90");
+    cJSON_Delete(out);
+    /* Without a rounding line the total stays as printed. */
+    static const char *const none[] = {"Total Sales 80.91", "Total 80.91", NULL};
+    out = run_lines(none);
+    ck_assert_str_eq(amount_of(out, "total", NULL), "80.91");
+    cJSON_Delete(out);
+}
+END_TEST
+
 START_TEST(doc_company_cut_and_address)
 {
     static const char *const lines[] = {
@@ -644,6 +672,7 @@ Suite *extract_suite(void)
     tcase_add_test(tc, doc_words_only_and_default_currency);
     tcase_add_test(tc, doc_amount_on_same_row);
     tcase_add_test(tc, doc_rounded_total_and_columns);
+    tcase_add_test(tc, doc_cash_rounding);
     tcase_add_test(tc, doc_company_cut_and_address);
     tcase_add_test(tc, doc_empty_and_bad_args);
     suite_add_tcase(s, tc);
