@@ -6,6 +6,13 @@
 #include <string.h>
 #include <strings.h>
 
+/* Invoice-number labels: a document word, then optionally a kind of number. */
+#define INVNO_LABEL                                                                                \
+    "(?:tax\\h*invoice|invoice|inv|rechnungs?|facture|factuur|cash\\h*bill|bill|receipt|"          \
+    "document|doc|order|booking|reference|ref|transaction|trans|txn|slip|beleg|quittung)"          \
+    "\\h*(?<kind>-?\\h*(?:number|nummer|num[ée]ro|num|no|nr|n[°º]|#|id)(?!\\p{L}))?(?!\\p{L})"  \
+    "|n[°º]\\h*(?:de\\h*)?facture"
+
 const struct extract_re extract_ids_res[] = {
     /* Country, check digits (OCR O/I/l allowed), then 11+ alphanumerics with single spaces;
      * the run is cut to the country's length afterwards. */
@@ -23,11 +30,15 @@ const struct extract_re extract_ids_res[] = {
      "(?<!\\p{L})(?:vat|tva|btw|ust|mwst|uid|iva|moms|umsatzsteuer\\w*|steuernummer)(?!\\p{L})",
      PCRE2_CASELESS},
     {XRE_INVNO,
-     "(?<!\\p{L})(?<label>(?:tax\\h*invoice|invoice|inv|rechnungs?|facture|factuur|cash\\h*bill|"
-     "bill|receipt|document|doc|order|reference|ref|transaction|trans|txn|slip|beleg|quittung)"
-     "\\h*(?<kind>-?\\h*(?:number|nummer|num[ée]ro|num|no|nr|n[°º]|#|id)(?!\\p{L}))?(?!\\p{L})"
-     "|n[°º]\\h*(?:de\\h*)?facture)\\.?\\h*(?:[:#]\\h*)*"
+     "(?<!\\p{L})(?<label>" INVNO_LABEL ")\\.?\\h*(?:[:#]\\h*)*"
      "(?<val>(?=[A-Za-z0-9\\-/_.]*[0-9])[A-Za-z0-9][A-Za-z0-9\\-/_.]{0,30})(?![A-Za-z0-9])",
+     PCRE2_CASELESS},
+    /* A line that is nothing but an invoice-number label (value printed below it). */
+    {XRE_INVNO_HEAD, "^\\h*(?<label>" INVNO_LABEL ")\\.?\\h*[:#]?\\h*$", PCRE2_CASELESS},
+    /* A line that starts with a value, optionally after "#" or "No.". */
+    {XRE_INVNO_VAL,
+     "^\\h*(?:(?:#|no\\.?|nr\\.?|n[°º])\\h*:?\\h*)?"
+     "(?<val>(?=[A-Za-z0-9\\-/_.]*[0-9])[A-Za-z0-9][A-Za-z0-9\\-/_.]{0,30})(?![A-Za-z0-9\\-/_.])",
      PCRE2_CASELESS},
     {XRE_EMAIL,
      "(?<![A-Za-z0-9._%+\\-])[A-Za-z0-9._%+\\-]+@[A-Za-z0-9\\-]+(?:\\.[A-Za-z0-9\\-]+)*"
@@ -353,11 +364,105 @@ static dp_err line_vat(struct extract_ctx *c, size_t p, size_t l, const char *s,
     return DP_OK;
 }
 
+/* Strength of an invoice-number label s[ls..le): invoice words beat bills and receipts, which
+ * beat orders and references; a label without a kind of number ("No", "#") is weaker. */
+static double invno_strength(const char *s, size_t ls, size_t le, int has_kind)
+{
+    double strength = 0.6;
+    if (has_ci(s + ls, le - ls, "inv") || has_ci(s + ls, le - ls, "rechn") ||
+        has_ci(s + ls, le - ls, "fact"))
+        strength = 1.0;
+    else if (has_ci(s + ls, le - ls, "bill") || has_ci(s + ls, le - ls, "receipt") ||
+             has_ci(s + ls, le - ls, "doc") || has_ci(s + ls, le - ls, "beleg") ||
+             has_ci(s + ls, le - ls, "quittung"))
+        strength = 0.8;
+    return has_kind ? strength : strength * 0.7;
+}
+
+/* Takes s[vs..ve) as the invoice number if it beats the best so far and is not a date. */
+static void take_invno(struct extract_ctx *c, struct ids_state *st, size_t p, size_t l,
+                       const char *s, size_t vs, size_t ve, double strength)
+{
+    while (ve > vs && (s[ve - 1] == '.' || s[ve - 1] == '-' || s[ve - 1] == '/'))
+        ve--;
+    if (ve == vs || ve - vs >= sizeof st->invno || strength <= st->invno_strength)
+        return;
+    /* A date or an amount after the label is not a number of the document. */
+    if (extract_match(c, XRE_DATE_NUM, s, ve, vs) && extract_ov(c)[0] == vs)
+        return;
+    memcpy(st->invno, s + vs, ve - vs);
+    st->invno[ve - vs] = '\0';
+    st->invno_strength = strength;
+    st->invno_sp = (struct extract_span){p, c->pages[p].lines[l].off + vs, ve - vs};
+    st->have_invno = 1;
+}
+
+/* 1 if line l of page p reads like a label of a stacked label column ("Invoice Date:"): short,
+ * without digits, ending in ':' or an invoice-number label on its own. */
+static int label_like(struct extract_ctx *c, size_t p, size_t l)
+{
+    const char *s = extract_line_text(c, p, l);
+    size_t len = c->pages[p].lines[l].len;
+    while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+        len--;
+    if (len == 0 || len > 40)
+        return 0;
+    for (size_t i = 0; i < len; i++)
+        if (s[i] >= '0' && s[i] <= '9')
+            return 0;
+    return s[len - 1] == ':' || extract_has(c, XRE_INVNO_HEAD, s, len);
+}
+
+/* An invoice-number label alone on line l: its value is printed below it. Labels stacked on
+ * consecutive lines ("Invoice Number:" / "Invoice Date:") are followed by their values in the
+ * same order, so the k-th label of the stack takes the k-th line after it. A value glued to
+ * the next column's label by the text layer ("IBZY2087Payment Mode") loses that word. */
+static void detached_invno(struct extract_ctx *c, struct ids_state *st, size_t p, size_t l,
+                           double strength, int has_kind)
+{
+    const struct extract_page *pg = &c->pages[p];
+    size_t first = l, end = l + 1;
+    while (first > 0 && l - first < 8 && label_like(c, p, first - 1))
+        first--;
+    while (end < pg->nlines && end - first < 8 && label_like(c, p, end))
+        end++;
+    size_t want = l - first, vl = end;
+    for (size_t k = 0; vl < pg->nlines; vl++)
+        if (pg->lines[vl].len > 0 && k++ == want)
+            break;
+    if (vl >= pg->nlines || vl > end + 2 * want + 2)
+        return;
+    const char *s = extract_line_text(c, p, vl);
+    size_t len = pg->lines[vl].len, vs, ve;
+    if (!extract_match(c, XRE_INVNO_VAL, s, len, 0) ||
+        !extract_group(c, XRE_INVNO_VAL, "val", &vs, &ve))
+        return;
+    size_t rest = ve;
+    while (rest < len && (s[rest] == ' ' || s[rest] == '\t'))
+        rest++;
+    /* A bare title ("INVOICE") takes only a marked value ("# 123", "No. 123") or a line that
+     * holds nothing else: the line under a title may be an address. */
+    size_t lead = 0;
+    while (lead < vs && (s[lead] == ' ' || s[lead] == '\t'))
+        lead++;
+    if (!has_kind && lead == vs && rest < len)
+        return;
+    /* Cut a capitalised word glued after the last digit. */
+    size_t cut = ve;
+    while (cut > vs && s[cut - 1] >= 'a' && s[cut - 1] <= 'z')
+        cut--;
+    if (cut < ve && cut > vs + 1 && s[cut - 1] >= 'A' && s[cut - 1] <= 'Z' && s[cut - 2] >= '0' &&
+        s[cut - 2] <= '9')
+        ve = cut - 1;
+    take_invno(c, st, p, vl, s, vs, ve, strength * 0.85);
+}
+
 static void line_invno(struct extract_ctx *c, struct ids_state *st, size_t p, size_t l,
                        const char *s, size_t len)
 {
+    size_t ls, le, vs, ve, ks, ke;
+    int found = 0;
     for (size_t pos = 0; extract_match(c, XRE_INVNO, s, len, pos);) {
-        size_t ls, le, vs, ve, ks, ke;
         PCRE2_SIZE *ov = extract_ov(c);
         pos = ov[1];
         if (!extract_group(c, XRE_INVNO, "label", &ls, &le) ||
@@ -365,28 +470,14 @@ static void line_invno(struct extract_ctx *c, struct ids_state *st, size_t p, si
             continue;
         int has_kind =
             extract_group(c, XRE_INVNO, "kind", &ks, &ke) || has_ci(s + ls, le - ls, "n°");
-        while (ve > vs && (s[ve - 1] == '.' || s[ve - 1] == '-' || s[ve - 1] == '/'))
-            ve--;
-        double strength = 0.6;
-        if (has_ci(s + ls, le - ls, "inv") || has_ci(s + ls, le - ls, "rechn") ||
-            has_ci(s + ls, le - ls, "fact"))
-            strength = 1.0;
-        else if (has_ci(s + ls, le - ls, "bill") || has_ci(s + ls, le - ls, "receipt") ||
-                 has_ci(s + ls, le - ls, "doc") || has_ci(s + ls, le - ls, "beleg") ||
-                 has_ci(s + ls, le - ls, "quittung"))
-            strength = 0.8;
-        if (!has_kind)
-            strength *= 0.7;
-        if (ve - vs >= sizeof st->invno || strength <= st->invno_strength)
-            continue;
-        /* A date or an amount after the label is not a number of the document. */
-        if (extract_match(c, XRE_DATE_NUM, s, ve, vs) && extract_ov(c)[0] == vs)
-            continue;
-        memcpy(st->invno, s + vs, ve - vs);
-        st->invno[ve - vs] = '\0';
-        st->invno_strength = strength;
-        st->invno_sp = (struct extract_span){p, c->pages[p].lines[l].off + vs, ve - vs};
-        st->have_invno = 1;
+        found = 1;
+        take_invno(c, st, p, l, s, vs, ve, invno_strength(s, ls, le, has_kind));
+    }
+    if (!found && extract_match(c, XRE_INVNO_HEAD, s, len, 0) &&
+        extract_group(c, XRE_INVNO_HEAD, "label", &ls, &le)) {
+        int has_kind =
+            extract_group(c, XRE_INVNO_HEAD, "kind", &ks, &ke) || has_ci(s + ls, le - ls, "n°");
+        detached_invno(c, st, p, l, invno_strength(s, ls, le, has_kind), has_kind);
     }
 }
 

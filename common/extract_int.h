@@ -17,6 +17,7 @@ enum extract_re_id {
     XRE_KW_INCL,    /* "including tax" marker: such a total is not a tax line */
     XRE_KW_NOTOTAL, /* cash tendered, change, quantities: never a total */
     XRE_KW_TAXNOT,  /* tax word used for ids ("GST Reg No", "Tax Invoice") */
+    XRE_KW_ROUND,   /* cash-rounding adjustment label */
     /* dates: extract_date.c */
     XRE_DATE_NUM,  /* 25/12/2018, 2018-12-25, 22-04-16 */
     XRE_DATE_DMY,  /* 25 December 2018, 25 déc. 2018 */
@@ -25,13 +26,15 @@ enum extract_re_id {
     XRE_KW_DATE,   /* document-date label */
     XRE_KW_NODATE, /* delivery, period, expiry: a weaker document date */
     /* ids: extract_ids.c */
-    XRE_IBAN,   /* IBAN-shaped token, spaces allowed */
-    XRE_VAT,    /* EU VAT id shape */
-    XRE_KW_VAT, /* VAT id label */
-    XRE_INVNO,  /* invoice-number label + value */
-    XRE_EMAIL,  /* e-mail address */
-    XRE_URL,    /* http(s) or www. address */
-    XRE_PHONE,  /* phone label + number, or +international number */
+    XRE_IBAN,       /* IBAN-shaped token, spaces allowed */
+    XRE_VAT,        /* EU VAT id shape */
+    XRE_KW_VAT,     /* VAT id label */
+    XRE_INVNO,      /* invoice-number label + value */
+    XRE_INVNO_HEAD, /* a line that is only an invoice-number label */
+    XRE_INVNO_VAL,  /* a line that starts with an id-like value */
+    XRE_EMAIL,      /* e-mail address */
+    XRE_URL,        /* http(s) or www. address */
+    XRE_PHONE,      /* phone label + number, or +international number */
     /* parties: extract_party.c */
     XRE_LEGAL,      /* legal-form suffix of a company name */
     XRE_ADDR_CUE,   /* street / postcode cue */

@@ -54,6 +54,7 @@ const struct extract_re extract_money_res[] = {
      "(?<!\\p{L})(?:invoice|factur\\w*|rechnung|reg\\w*|id|no|nr|number|nummer|code|"
      "ident\\w*|summary)(?!\\p{L})|#",
      PCRE2_CASELESS},
+    {XRE_KW_ROUND, "(?<!\\p{L})round\\w*(?!\\p{L})", PCRE2_CASELESS},
 };
 const size_t extract_money_nres = sizeof extract_money_res / sizeof extract_money_res[0];
 
@@ -283,6 +284,7 @@ struct money_cand {
     const char *cur; /* ISO 4217 (static) or NULL */
     double strength; /* rule strength 0..1 */
     int same_line;   /* amount on the label's line (not the next line) */
+    int rounded;     /* the label says the amount is rounded ("total rounded") */
     int integer;     /* printed without decimals */
     int strong;      /* unmistakable label: grand total, amount due, total incl. tax */
     struct extract_span sp;
@@ -293,6 +295,8 @@ struct money_cand {
 struct money_scan {
     struct money_cand c[MONEY_MAX_CANDS];
     size_t n;
+    int rounding;      /* a cash-rounding line was seen */
+    int64_t round_adj; /* its amount in cents (sign as printed), 0 if unreadable */
 };
 
 /* Counts real digits and OCR confusions in s[0..len). */
@@ -439,6 +443,40 @@ static int find_detached(struct extract_ctx *c, size_t p, size_t l, int want_max
     return 1;
 }
 
+/* A cash-rounding line ("ROUNDING ADJ -0.02", "Rounding (RM): 0.01"): remembers its amount
+ * when it reads as one below 0.10, else just that the total was rounded. */
+static void note_rounding(struct extract_ctx *c, struct money_scan *ms, const char *s, size_t len)
+{
+    struct money_cand mc;
+    memset(&mc, 0, sizeof mc);
+    ms->rounding = 1;
+    if (!pick_amount(c, s, len, 0, 0, -1, &mc) || mc.integer || mc.cents >= 10 || mc.cents <= -10)
+        return;
+    int neg = mc.cents < 0;
+    for (size_t i = 0; !neg && i < mc.sp.off; i++)
+        neg = s[i] == '-';
+    ms->round_adj = neg && mc.cents > 0 ? -mc.cents : mc.cents;
+}
+
+/* The payable amount of total t when the receipt rounds cash to 5 cents: t plus the printed
+ * adjustment when that lands on a multiple of 5 cents (the other sign if OCR lost it), else
+ * t rounded to the nearest 5 cents. t itself when no rounding line was seen, when t is
+ * already a rounded total, or when nothing lands on 5 cents. */
+static int64_t payable(const struct money_scan *ms, int64_t t, int t_rounded)
+{
+    if (!ms->rounding || t_rounded || t <= 0 || t % 5 == 0)
+        return t;
+    int64_t a = ms->round_adj;
+    if (a != 0) {
+        if ((t + a) % 5 == 0)
+            return t + a;
+        if ((t - a) % 5 == 0)
+            return t - a;
+        return t;
+    }
+    return t % 5 <= 2 ? t - t % 5 : t + 5 - t % 5;
+}
+
 static void scan_line(struct extract_ctx *c, struct money_scan *ms, size_t p, size_t l)
 {
     const struct extract_page *pg = &c->pages[p];
@@ -446,8 +484,13 @@ static void scan_line(struct extract_ctx *c, struct money_scan *ms, size_t p, si
     size_t len = pg->lines[l].len, kw_end = 0, at = l;
     double strength, factor = 1.0;
     enum money_kind kind;
-    if (ms->n == MONEY_MAX_CANDS || len == 0 || !classify(c, s, len, &kind, &strength, &kw_end))
+    if (ms->n == MONEY_MAX_CANDS || len == 0)
         return;
+    if (!classify(c, s, len, &kind, &strength, &kw_end)) {
+        if (extract_has(c, XRE_KW_ROUND, s, len))
+            note_rounding(c, ms, s, len);
+        return;
+    }
     struct money_cand *mc = &ms->c[ms->n];
     memset(mc, 0, sizeof *mc);
     /* A total line may carry net, tax and gross: take the largest. A subtotal or tax
@@ -462,6 +505,7 @@ static void scan_line(struct extract_ctx *c, struct money_scan *ms, size_t p, si
     if (!mc->cur && at != l)
         mc->cur = extract_currency_code(s, len);
     mc->kind = kind;
+    mc->rounded = extract_has(c, XRE_KW_ROUND, s, len);
     mc->strong = kind == MK_TOTAL && strength >= 1.0;
     mc->strength = strength * factor * (mc->integer ? 0.8 : 1.0);
     mc->sp.page = p;
@@ -553,6 +597,17 @@ dp_err extract_money_run(struct extract_ctx *c)
     /* Without the arithmetic the total is only known to be wrong when both parts exist. */
     int valid = checked || !(s && x);
     err = DP_OK;
+    struct money_cand paid;
+    if (t && payable(ms, t->cents, t->rounded) != t->cents) {
+        /* Cash rounding: report what was paid, a little less surely. */
+        paid = *t;
+        paid.cents = payable(ms, t->cents, t->rounded);
+        snprintf(paid.amount, sizeof paid.amount, "%s%lld.%02lld", paid.cents < 0 ? "-" : "",
+                 (long long)(paid.cents < 0 ? -paid.cents : paid.cents) / 100,
+                 (long long)(paid.cents < 0 ? -paid.cents : paid.cents) % 100);
+        paid.strength *= 0.9;
+        t = &paid;
+    }
     if (t && (err = emit_money(c, "total", t, t->strength * sub_as_total + boost, valid)) != DP_OK)
         goto out;
     if (s && (err = emit_money(c, "subtotal", s, s->strength + boost, valid)) != DP_OK)

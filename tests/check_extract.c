@@ -488,6 +488,34 @@ START_TEST(doc_invoice_number_labels)
 }
 END_TEST
 
+START_TEST(doc_invoice_number_below_label)
+{
+    /* Labels stacked in one column, values in the next: the k-th label takes the k-th value. */
+    static const char *const stack[] = {
+        "Invoice Summary", "Invoice Number:", "Invoice Date:", "42183017", "August 3 , 2014", NULL};
+    cJSON *out = run_lines(stack);
+    ck_assert_str_eq(str_value(out, "invoice_number"), "42183017");
+    cJSON_Delete(out);
+    /* A title with the number marked on the next line. */
+    static const char *const title[] = {"Sammy Example", "INVOICE", "# INV_2022_17",
+                                        "Bill To:", NULL};
+    out = run_lines(title);
+    ck_assert_str_eq(str_value(out, "invoice_number"), "INV_2022_17");
+    cJSON_Delete(out);
+    /* A title followed by an address line: no number. */
+    static const char *const addr[] = {"INVOICE", "12 Market Street", NULL};
+    out = run_lines(addr);
+    ck_assert_ptr_null(field(out, "invoice_number"));
+    cJSON_Delete(out);
+    /* A value glued to the next column's label by the text layer. */
+    static const char *const glued[] = {"Booking ID", "IBZY2087Payment Mode", "Cash at Hotel",
+                                        NULL};
+    out = run_lines(glued);
+    ck_assert_str_eq(str_value(out, "invoice_number"), "IBZY2087");
+    cJSON_Delete(out);
+}
+END_TEST
+
 START_TEST(doc_words_only_and_default_currency)
 {
     /* A page without text: the extractor joins the words itself. */
@@ -555,6 +583,34 @@ START_TEST(doc_rounded_total_and_columns)
 }
 END_TEST
 
+START_TEST(doc_cash_rounding)
+{
+    /* Only the unrounded total is labelled; the rounding line says the cash was rounded. */
+    static const char *const adj[] = {"Sub Total (RM) 106.10",
+                                      "Total GST (RM) 6.37",
+                                      "Rounding (RM) : 0.02",
+                                      "Total (RM) 112.47",
+                                      "Cash (RM) 120.00",
+                                      "Change (RM) 7.55",
+                                      NULL};
+    cJSON *out = run_lines(adj);
+    ck_assert_str_eq(amount_of(out, "total", NULL), "112.45");
+    ck_assert_str_eq(amount_of(out, "subtotal", NULL), "106.10");
+    cJSON_Delete(out);
+    /* The adjustment's decimal point was lost by OCR: round to 5 cents. */
+    static const char *const lost[] = {"Total Sales (Excluding GST) 80.91", "Total GST 0.00",
+                                       "Rounding 001", "Total 80.91", NULL};
+    out = run_lines(lost);
+    ck_assert_str_eq(amount_of(out, "total", NULL), "80.90");
+    cJSON_Delete(out);
+    /* Without a rounding line the total stays as printed. */
+    static const char *const none[] = {"Total Sales 80.91", "Total 80.91", NULL};
+    out = run_lines(none);
+    ck_assert_str_eq(amount_of(out, "total", NULL), "80.91");
+    cJSON_Delete(out);
+}
+END_TEST
+
 START_TEST(doc_company_cut_and_address)
 {
     static const char *const lines[] = {
@@ -612,9 +668,11 @@ Suite *extract_suite(void)
     tcase_add_test(tc, doc_ids_and_contacts);
     tcase_add_test(tc, doc_bad_iban_reported_invalid);
     tcase_add_test(tc, doc_invoice_number_labels);
+    tcase_add_test(tc, doc_invoice_number_below_label);
     tcase_add_test(tc, doc_words_only_and_default_currency);
     tcase_add_test(tc, doc_amount_on_same_row);
     tcase_add_test(tc, doc_rounded_total_and_columns);
+    tcase_add_test(tc, doc_cash_rounding);
     tcase_add_test(tc, doc_company_cut_and_address);
     tcase_add_test(tc, doc_empty_and_bad_args);
     suite_add_tcase(s, tc);
