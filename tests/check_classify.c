@@ -430,6 +430,21 @@ START_TEST(builtin_labels_obvious_documents)
                     "VAT 8.00\nTotal due 48.00\nPayment terms 30 days, bank transfer"},
         {"form", "MEMBERSHIP APPLICATION FORM\nName:\nAddress:\nDate of birth:\nTelephone:\n"
                  "Email:\n[ ] New member [ ] Renewal\nSignature:\nDate:\nFor office use only"},
+        /* a scanned business form as OCR gives it: field labels, blanks, ticks, approvals */
+        {"form", "QUALITY ASSURANCE SAMPLE SUBMISSION\nDate:  March 3, 1987  Sample no.: 4411\n"
+                 "Product:  Filter KS  Brand:\nSubmitted by: R. Hale  Dept.: R&D\nTests: "
+                 "[x] weight [ ] draw [x] moisture\nPlease complete and return to the lab.\n"
+                 "Approved by:  Signature:  Fax: 555-0100"},
+        /* a broadcast station's advertising invoice: spots aired, gross, commission, net */
+        {"invoice", "WXYZ-TV  INVOICE  Page 1 of 1\nInvoice # 30411  Invoice date 11/30/21\n"
+                    "Advertiser: Lakeside Furniture  Agency: Crest Media Group\nLine  Air date  "
+                    "Air time  Program  Len  Rate\n1  11/22  6:14 PM  Evening News  :30  $300.00\n"
+                    "Gross $500.00  Agency commission $75.00  Net amount $425.00"},
+        /* an agreement ends in signature fields too, but it is not a form */
+        {"other", "CONFIDENTIALITY AGREEMENT\nThe recipient agrees to keep all proprietary "
+                  "information received from the discloser confidential and to use it solely "
+                  "to evaluate a possible business relationship. This agreement is governed "
+                  "by the laws of the State.\nAccepted and agreed:\nName:  Title:  Date:"},
         {"letter", "Dear Mrs Jones,\nThank you for your letter about the meeting. I am pleased "
                    "to confirm that we will attend. Please do not hesitate to contact me if "
                    "you need anything further.\nYours sincerely,\nTom Baker"},
