@@ -156,7 +156,7 @@ dp_err classifier_load(const char *buf, size_t len, struct classifier **out);
 
 /* The built-in cold-start model (receipt, invoice, form, letter, other), trained on short
  * synthetic texts embedded in classify_builtin.c; caller owns it. NULL on ENOMEM. Its
- * "unknown" threshold is 0.4, not the default 0.5 (see classify_builtin.c). */
+ * "unknown" threshold is the default 0.5 (see classify_builtin.c). */
 struct classifier *classifier_builtin(void);
 
 #endif
