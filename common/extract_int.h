@@ -133,6 +133,10 @@ int extract_count(const struct extract_ctx *c, const char *name);
 /* Module passes, run in this order by extract_fields(). */
 dp_err extract_party_run(struct extract_ctx *c);
 const char *extract_money_currency(struct extract_ctx *c); /* dominant currency or NULL */
+/* A plain decimal from extract_parse_amount ("1234.56") in cents; extract_amount.c. */
+int64_t extract_to_cents(const char *a);
+/* The digit an OCR'd character stands for in an amount ('O'/'o' -> '0', 'l'/'I' -> '1'), or 0. */
+int extract_conf_digit(char ch);
 dp_err extract_date_run(struct extract_ctx *c);
 dp_err extract_ids_run(struct extract_ctx *c);
 dp_err extract_money_run(struct extract_ctx *c);
