@@ -217,7 +217,7 @@ static enum MHD_Result upload_finish(struct api_req *r)
     if (rc == DP_ECONFLICT)
         return api_reply_error(r, 409, "idempotency_conflict", "%s (document %s)", err, r->doc_id);
     if (rc == DP_EBUSY)
-        return api_reply_error(r, 503, "queue_full", "the queue is full, retry shortly");
+        return api_reply_dp_err(r, rc, "document"); /* 503 queue_full + Retry-After */
     if (rc) {
         log_kv(LOG_WARN, "enqueue failed", "error", err, NULL);
         return api_reply_dp_err(r, rc, "document");
@@ -253,6 +253,8 @@ enum MHD_Result api_upload(struct api_req *r, const char *data, size_t *size)
     if (*size) {
         size_t n = *size;
         *size = 0;
+        if (r->refused.status || r->too_large)
+            return MHD_YES; /* drain a body we will refuse; keep none of it */
         if (r->pp)
             return MHD_post_process(r->pp, data, n) == MHD_YES || r->too_large ? MHD_YES : MHD_NO;
         return body_append(r, data, n) == 0 ? MHD_YES : MHD_NO;
