@@ -101,7 +101,9 @@ dp_err worker_process(struct worker *w, const struct queue_job *job)
     } else {
         dp_err prc = worker_read_pages(w, job, (const unsigned char *)blob->str, blob->len,
                                        lang ? lang : w->cfg.lang, &doc, &jc, &abandoned);
-        if (prc == DP_EREDIS) {
+        if (prc && !jc.error_code && !abandoned) {
+            /* A failure with no reason for the document (Redis, memory) is not the file's
+             * fault: leave the job pending so this or another worker tries again. */
             rc = prc;
             goto out;
         }
