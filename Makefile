@@ -6,7 +6,8 @@
 CC       ?= cc
 SANITIZE ?=
 BUILD    := build$(if $(SANITIZE),-san)
-PKGS     := libmicrohttpd hiredis tesseract lept libcurl libcjson poppler-glib libpcre2-8 libcrypto cairo
+PKGS     := libmicrohttpd hiredis tesseract lept libcurl libcjson poppler-glib libpcre2-8 libcrypto cairo \
+            libxml-2.0 zbar
 WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-missing-field-initializers -Werror
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=c11 -D_GNU_SOURCE -pthread $(WARN) -Icommon
@@ -18,7 +19,7 @@ endif
 
 # pkg-config is only consulted once the libraries are installed (make deps).
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -llinear -lm
 CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null)
 
 COMMON_SRC   := $(sort $(wildcard common/*.c))

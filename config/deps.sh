@@ -5,8 +5,10 @@ set -eu
 PKGS="make gcc pkg-config git ca-certificates curl
  libmicrohttpd-dev libhiredis-dev libtesseract-dev libleptonica-dev libcurl4-openssl-dev
  libcjson-dev check libpoppler-glib-dev libcairo2-dev libpcre2-dev libssl-dev
- tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd redis-server nginx-light clang-format nodejs
- chromium"
+ libxml2-dev libzbar-dev liblinear-dev
+ tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd tesseract-ocr-deu tesseract-ocr-fra tesseract-ocr-nld
+ tesseract-ocr-spa tesseract-ocr-ita tesseract-ocr-por redis-server redis-sentinel nginx-light
+ clang-format nodejs chromium qrencode poppler-utils stunnel4 wrk iproute2 openssl"
 # npm ships inside some nodejs builds (NodeSource, which conflicts with Debian's npm package);
 # Debian's own nodejs needs it separately. Node + npm run the e2e webhook receiver.
 command -v npm >/dev/null 2>&1 || PKGS="$PKGS npm"
