@@ -39,7 +39,7 @@ PROGS    := $(if $(API_SRC),$(BUILD)/docproc-api) $(if $(ADMIN_SRC),$(BUILD)/doc
 APP_OBJ  := $(call obj,$(filter-out %_main.c,$(API_SRC) $(WORKER_SRC) $(WEBHOOKD_SRC) $(ADMIN_SRC)))
 RUNNER   := $(BUILD)/check_docproc
 
-.PHONY: all deps build run test unit e2e bench eval lint format valgrind fuzz fuzz-bins clean
+.PHONY: all deps build run test unit e2e test-cluster bench eval lint format valgrind fuzz fuzz-bins clean
 all: build
 build: $(PROGS) $(RUNNER)
 
@@ -100,6 +100,11 @@ unit: deps
 e2e: deps
 	@$(MAKE) --no-print-directory build
 	$(TEST_ENV) $(RUNNER) e2e
+
+# The multi-host test alone (network namespaces; needs root). `make test` runs it too.
+test-cluster: deps
+	@$(MAKE) --no-print-directory build
+	$(TEST_ENV) $(RUNNER) all e2e_cluster
 
 run: deps
 	@$(MAKE) --no-print-directory build
