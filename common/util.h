@@ -29,6 +29,13 @@ dp_err util_new_api_key(char out[40]);
 /* Formats ms since the epoch as RFC 3339 UTC with milliseconds into out[32]. */
 void util_iso8601(int64_t ms, char out[32]);
 
+/* Formats unix seconds as RFC 3339 UTC without fractions ("2024-01-31T12:00:00Z") into out[32]. */
+void util_iso8601_s(int64_t unix_s, char out[32]);
+
+/* A random lower-case hex id: prefix + 2 * nbytes hex digits (nbytes <= 32), into out[outsz];
+ * e.g. webhook endpoint ids "wh_<24 hex>". DP_ETOOBIG when it does not fit, DP_EIO. */
+dp_err util_hex_id(const char *prefix, size_t nbytes, char *out, size_t outsz);
+
 /* Whether s is a well-formed id with the given prefix (prefix + 26 Crockford chars). */
 int util_id_valid(const char *prefix, const char *s);
 

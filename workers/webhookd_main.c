@@ -29,6 +29,7 @@ int main(int argc, char **argv)
         config_usage(stdout, "docproc-webhookd");
         return 0;
     }
+    log_init("docproc-webhookd", w.cfg.log_level);
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
