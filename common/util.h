@@ -16,6 +16,10 @@ int64_t util_mono_ms(void);
 /* Lower-case hex SHA-256 of buf into out[UTIL_SHA256_HEX]. */
 void util_sha256_hex(const void *buf, size_t len, char out[UTIL_SHA256_HEX]);
 
+/* Installs handler fn for SIGTERM and SIGINT (without SA_RESTART, so a blocking call returns
+ * and the program sees its stop flag). */
+void util_on_stop_signals(void (*fn)(int));
+
 /* Cryptographically random bytes (OpenSSL). */
 dp_err util_random(void *buf, size_t len);
 
