@@ -62,6 +62,18 @@ $(BUILD)/openapi.inc: api/openapi.json
 	$(Q)od -An -v -tx1 $< | sed -e 's/[0-9a-f][0-9a-f]/0x&,/g' > $@.tmp && mv $@.tmp $@
 $(call obj,api/api_openapi.c): $(BUILD)/openapi.inc
 
+# Lua scripts (common/lua/NAME.lua) are embedded the same way, one DP_LUA(NAME, "sha1", bytes)
+# entry each (scripts.h/scripts.c expand them); the SHA1 Redis knows them by is computed here.
+LUA_SRC := $(sort $(wildcard common/lua/*.lua))
+$(BUILD)/lua_scripts.inc: $(LUA_SRC) Makefile
+	@mkdir -p $(BUILD)
+	$(Q)for f in $(LUA_SRC); do n=$$(basename $$f .lua); s=$$(sha1sum $$f | cut -c1-40); \
+	  echo "DP_LUA($$n, \"$$s\","; od -An -v -tx1 $$f | sed -e 's/[0-9a-f][0-9a-f]/0x&,/g'; \
+	  echo ")"; done > $@.tmp && mv $@.tmp $@
+# Any object may include scripts.h: have the list before compiling (-MMD tracks it afterwards).
+$(call obj,$(COMMON_SRC) $(API_SRC) $(ADMIN_SRC) $(WORKER_SRC) $(WEBHOOKD_SRC) $(TEST_SRC)): | \
+  $(BUILD)/lua_scripts.inc
+
 $(BUILD)/docproc-api: $(call obj,$(API_SRC)) $(LIB)
 	@$(if $(V),,echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include "keys.h"
 #include "log.h"
 #include "rds.h"
 #include "result.h"
@@ -89,7 +90,8 @@ dp_err worker_process(struct worker *w, const struct queue_job *job)
         goto out;
     }
     maybe_fault(w, rec);
-    blob = redisCommand(w->redis, "GET dp:blob:%s", job->doc);
+    char kblob[KEYS_MAX];
+    blob = keys_blob(kblob, job->doc) ? NULL : rds_command(w->redis, "GET %s", kblob);
     if (!blob) {
         rc = DP_EREDIS;
         goto out;
