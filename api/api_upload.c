@@ -118,8 +118,10 @@ static enum MHD_Result on_query_arg(void *cls, enum MHD_ValueKind kind, const ch
     return MHD_YES;
 }
 
-enum MHD_Result api_upload_begin(struct api_req *r)
+enum MHD_Result api_upload_begin(struct api_req *r, redisContext *c, const char *const *param)
 {
+    (void)c;
+    (void)param;
     /* Refusals wait until the body is drained: answering first would make MHD close a
      * connection a proxy is still writing to, and the client would see 502, not the reason. */
     if (!api_check_auth(r, "documents:write", &r->refused))
