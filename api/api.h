@@ -15,6 +15,17 @@
 #include "reqopts.h"
 #include "util.h"
 
+/* Uploads with wait= held open, their connections suspended (api_wait.c). */
+struct api_waits {
+    pthread_mutex_t mu;   /* guards head, stop, running */
+    pthread_cond_t cv;    /* wakes the poller to stop */
+    struct api_req *head; /* waiting requests, linked by wait_next (unlinked by the poller) */
+    pthread_t thread;     /* the poller */
+    int started, stop;    /* thread created; asked to stop */
+    int running;          /* 0: no new waiter is taken (not started or stopping) */
+    atomic_int answering; /* resumed, not yet completed (api_server_stop lets them finish) */
+};
+
 /* The whole state of one API process. */
 struct api_server {
     struct dp_config cfg;
@@ -22,6 +33,7 @@ struct api_server {
     pthread_key_t redis_key;    /* per-thread redisContext *, freed at thread exit */
     uint16_t port;              /* the port actually bound */
     struct api_metrics metrics; /* request counters for /metrics (atomics, zeroed at start) */
+    struct api_waits waits;     /* suspended wait= uploads and their poller */
     volatile sig_atomic_t stop;
 };
 
@@ -61,7 +73,16 @@ struct api_req {
     /* response */
     unsigned status;
     char doc_id[UTIL_ID_MAX];
+    /* wait= (api_wait.c): suspended until the document finishes or the deadline passes */
+    int wait_state;           /* API_WAIT_* */
+    int replayed;             /* the upload repeated an Idempotency-Key: answered 200 */
+    int64_t wait_deadline_ms; /* util_mono_ms() at which the wait ends */
+    struct api_req *wait_next;
 };
+
+#define API_WAIT_NONE      0
+#define API_WAIT_SUSPENDED 1 /* on the waiter list, connection suspended */
+#define API_WAIT_RESUMED   2 /* handed back: the next handler call answers */
 
 /* ---- server (api_server.c) ---- */
 dp_err api_server_start(struct api_server *srv);
@@ -86,6 +107,20 @@ int api_check_auth(struct api_req *r, const char *scope, struct api_refusal *no)
 /* Authenticates the bearer key and checks scope; on failure it has already replied (401/403/503)
  * and returns 0. */
 int api_authenticate(struct api_req *r, const char *scope);
+
+/* ---- wait= (api_wait.c) ---- */
+/* Starts the poller thread that resumes waiting uploads. */
+dp_err api_wait_start(struct api_server *srv);
+/* Stops it; every connection still waiting is resumed, and given up to 5 s to be answered
+ * with what there is, before the daemon stops. */
+void api_wait_stop(struct api_server *srv);
+/* on_completed of a request: a resumed wait is answered. */
+void api_wait_completed(struct api_server *srv, struct api_req *r);
+/* From the access handler of a stored upload with wait_s > 0 and doc_id set: suspends r's
+ * connection until the document is done or failed, or wait_s passes; r->wait_state is then
+ * API_WAIT_RESUMED and MHD calls the handler again. DP_EBUSY (nothing suspended) when the
+ * tenant already holds max_waiters_per_tenant waits in this process, or while stopping. */
+dp_err api_wait_add(struct api_server *srv, struct api_req *r);
 
 /* ---- route handlers (api_handler, see api_routes.h: one per row of the route table) ---- */
 /* server (api_server.c): GET /healthz (alive) and /readyz (Redis answers PING) */

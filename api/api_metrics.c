@@ -169,6 +169,14 @@ static void render_process(struct text *t, struct api_metrics *m)
          "Document bytes read by uploads to this API process (up to the size cap).");
     put(t, "docproc_upload_bytes_total %llu\n",
         atomic_load_explicit(&m->upload_bytes, memory_order_relaxed));
+    head(t, "docproc_upload_waiting", "gauge",
+         "Uploads with wait= held open by this API process (connections suspended).");
+    put(t, "docproc_upload_waiting %llu\n",
+        atomic_load_explicit(&m->waiting, memory_order_relaxed));
+    head(t, "docproc_upload_wait_refused_total", "counter",
+         "Uploads with wait= answered 202 at once: the tenant held max_waiters_per_tenant.");
+    put(t, "docproc_upload_wait_refused_total %llu\n",
+        atomic_load_explicit(&m->wait_refused, memory_order_relaxed));
 }
 
 static void render_queue(struct text *t, const cJSON *q)

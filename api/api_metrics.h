@@ -21,6 +21,8 @@ struct api_metrics {
     atomic_ullong dur_bucket[API_METRICS_ROUTES][API_METRICS_BUCKETS + 1]; /* non-cumulative */
     atomic_ullong dur_sum_us[API_METRICS_ROUTES];                          /* microseconds */
     atomic_ullong upload_bytes; /* document bytes read by POST /v1/documents (up to the cap) */
+    atomic_ullong waiting;      /* gauge: wait= uploads suspended now (api_wait.c) */
+    atomic_ullong wait_refused; /* wait= uploads answered at once: the tenant was at its cap */
 };
 
 /* Monotonic clock in microseconds (request start and end). */

@@ -340,6 +340,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     log_obj(r->status >= 500 ? LOG_WARN : LOG_INFO, o);
     api_metrics_count(&r->srv->metrics, r->method, r->path, r->status,
                       api_metrics_now_us() - r->start_us, r->is_upload ? r->body_len : 0);
+    api_wait_completed(r->srv, r);
     api_upload_cleanup(r);
     free(r->body);
     free(r);
@@ -359,12 +360,16 @@ dp_err api_server_start(struct api_server *srv)
     }
     if (pthread_key_create(&srv->redis_key, free_redis))
         return DP_ENOMEM;
+    if (api_wait_start(srv))
+        return DP_ENOMEM;
     srv->daemon = MHD_start_daemon(
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0, NULL, NULL,
-        on_request, srv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE,
-        (unsigned int)srv->cfg.api_threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)120, MHD_OPTION_CONNECTION_LIMIT,
-        (unsigned int)1000, MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned int)1, MHD_OPTION_END);
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
+            MHD_ALLOW_SUSPEND_RESUME,
+        0, NULL, NULL, on_request, srv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)srv->cfg.api_threads,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_CONNECTION_TIMEOUT,
+        (unsigned int)120, MHD_OPTION_CONNECTION_LIMIT, (unsigned int)1000,
+        MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned int)1, MHD_OPTION_END);
     if (!srv->daemon) {
         log_kv(LOG_ERROR, "could not start the HTTP server (port in use?)", NULL);
         return DP_EIO;
@@ -376,6 +381,7 @@ dp_err api_server_start(struct api_server *srv)
 
 void api_server_stop(struct api_server *srv)
 {
+    api_wait_stop(srv); /* suspended connections are resumed before the daemon stops */
     if (srv->daemon)
         MHD_stop_daemon(srv->daemon);
     srv->daemon = NULL;
