@@ -71,7 +71,9 @@ static cJSON *event_data(const char *doc, const char *status, cJSON *result,
 
 dp_err worker_process(struct worker *w, const struct queue_job *job)
 {
-    enum queue_start_outcome outcome;
+    /* Set by queue_start only when it reached Redis: a failed call leaves it SKIP, so a Redis
+     * error is never mistaken for an outcome. */
+    enum queue_start_outcome outcome = QUEUE_SKIP;
     int attempt = 0;
     redisReply *rec = NULL, *blob = NULL;
     struct dp_doc_text doc = {0};
@@ -83,7 +85,7 @@ dp_err worker_process(struct worker *w, const struct queue_job *job)
     dp_err rc =
         queue_start(w->redis, w->consumer, job, (int)w->cfg.max_attempts, &outcome, &attempt, &rec);
     if (rc || outcome != QUEUE_RUN) {
-        if (outcome == QUEUE_DEAD) {
+        if (!rc && outcome == QUEUE_DEAD) {
             w->jobs_failed++;
             log_kv(LOG_WARN, "job dead-lettered", "doc", job->doc, NULL);
         }
