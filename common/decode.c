@@ -77,6 +77,7 @@ void decode_limits_default(struct decode_limits *lim)
     lim->max_page_pixels = DEF_MAX_PIXELS;
     lim->pdf_dpi = DEF_PDF_DPI;
     lim->min_dpi = DEF_MIN_DPI;
+    lim->max_decode_bytes = 0;
 }
 
 static void fill_limits(struct decode_limits *dst, const struct decode_limits *src)
@@ -92,6 +93,7 @@ static void fill_limits(struct decode_limits *dst, const struct decode_limits *s
         dst->pdf_dpi = src->pdf_dpi;
     if (src->min_dpi)
         dst->min_dpi = src->min_dpi;
+    dst->max_decode_bytes = src->max_decode_bytes;
 }
 
 /* Records why d failed and returns err, so failures read `return fail(d, DP_X, "...", ...)`. */

@@ -41,6 +41,9 @@ struct decode_limits {
     int pdf_dpi; /* resolution PDF pages are read at (text-layer boxes too), and the resolution
                     low-resolution images are upscaled towards [300]; range 10..1200 */
     int min_dpi; /* images below this (declared or guessed) are upscaled [150] */
+    uint64_t max_decode_bytes; /* memory an image page may take to decode (estimated from its
+                                  header: decoder buffers, pixels, grey copy); over it ->
+                                  DP_ETOOBIG before decoding [0 = no estimate check] */
 };
 
 /* What a page decoded to. */
