@@ -53,10 +53,10 @@ static dp_err maybe_rotate(struct worker *w, PIX *pix, int dpi, int page_no, lon
     return DP_OK;
 }
 
-/* Maps OCR boxes of an upscaled image back to the source image's pixels. */
+/* Maps OCR boxes of an upscaled (or scaled-down) image back to the source image's pixels. */
 static void unscale(struct dp_page *p, float scale, int src_w, int src_h, int src_dpi)
 {
-    if (scale <= 1.0f)
+    if (scale == 1.0f || scale <= 0.0f)
         return;
     for (size_t i = 0; i < p->nwords; i++) {
         struct dp_word *w = &p->words[i];

@@ -159,6 +159,7 @@ static void child_main(struct worker *w, int fd, pid_t parent, const unsigned ch
     signal(SIGINT, SIG_IGN);
     signal(SIGPIPE, SIG_IGN);
     w->redis = NULL; /* the worker's connection: never speak on it from here */
+    setMsgSeverity(L_SEVERITY_WARNING); /* Leptonica's per-image info lines are not log lines */
     uint64_t cap = (uint64_t)w->cfg.decode_memory_limit_mb << 20;
     struct rlimit as = {cap, cap};
     if (!SANDBOX_ASAN)
@@ -481,7 +482,8 @@ dp_err worker_read_pages(struct worker *w, const struct queue_job *job, const un
      * (best effort: a missing pack is reported by the child, when a page needs OCR). */
     (void)ocr_use_lang(&w->ocr, lang, err, sizeof err);
     uint64_t cap = (uint64_t)w->cfg.decode_memory_limit_mb << 20, base = mem_in_use(getpid());
-    w->decode_budget = cap > base ? cap - base : 1;
+    /* A quarter is left for what a header cannot tell: allocator slack, OCR's working set. */
+    w->decode_budget = cap > base ? (cap - base) / 4 * 3 : 1;
     if (pipe2(fds, O_CLOEXEC))
         return DP_EIO;
     r.job_start = util_mono_ms();
