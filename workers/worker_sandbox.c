@@ -158,7 +158,7 @@ static void child_main(struct worker *w, int fd, pid_t parent, const unsigned ch
     signal(SIGTERM, SIG_IGN);
     signal(SIGINT, SIG_IGN);
     signal(SIGPIPE, SIG_IGN);
-    w->redis = NULL; /* the worker's connection: never speak on it from here */
+    w->redis = NULL;                    /* the worker's connection: never speak on it from here */
     setMsgSeverity(L_SEVERITY_WARNING); /* Leptonica's per-image info lines are not log lines */
     uint64_t cap = (uint64_t)w->cfg.decode_memory_limit_mb << 20;
     struct rlimit as = {cap, cap};
