@@ -39,7 +39,7 @@ PROGS    := $(if $(API_SRC),$(BUILD)/docproc-api) $(if $(ADMIN_SRC),$(BUILD)/doc
 APP_OBJ  := $(call obj,$(filter-out %_main.c,$(API_SRC) $(WORKER_SRC) $(WEBHOOKD_SRC) $(ADMIN_SRC)))
 RUNNER   := $(BUILD)/check_docproc
 
-.PHONY: all deps build run test unit e2e bench eval lint format valgrind fuzz fuzz-bins clean
+.PHONY: all deps build run test unit e2e test-cluster install bench eval lint format valgrind fuzz fuzz-bins clean
 all: build
 build: $(PROGS) $(RUNNER)
 
@@ -113,6 +113,11 @@ e2e: deps
 	@$(MAKE) --no-print-directory build
 	$(TEST_ENV) $(RUNNER) e2e
 
+# The multi-host test alone (network namespaces; needs root). `make test` runs it too.
+test-cluster: deps
+	@$(MAKE) --no-print-directory build
+	$(TEST_ENV) $(RUNNER) all e2e_cluster
+
 run: deps
 	@$(MAKE) --no-print-directory build
 	@config/run.sh $(CURDIR)/$(BUILD)
@@ -162,6 +167,21 @@ lint:
 	@echo "lint: ok"
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
+
+# A host install for the systemd units (docs/DEPLOY.md): programs, dashboard, units, and the
+# config file when none is there yet. DESTDIR for packaging.
+PREFIX ?= /usr/local
+install: build
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/docproc/web \
+	  $(DESTDIR)$(PREFIX)/share/doc/docproc $(DESTDIR)/etc/systemd/system \
+	  $(DESTDIR)/etc/docproc $(DESTDIR)/usr/lib/sysusers.d
+	install -m 0755 $(PROGS) $(DESTDIR)$(PREFIX)/bin/
+	cp -r web/. $(DESTDIR)$(PREFIX)/share/docproc/web/
+	install -m 0644 nginx/gen-conf.sh $(DESTDIR)$(PREFIX)/share/docproc/
+	install -m 0644 config/systemd/*.service config/systemd/*.target $(DESTDIR)/etc/systemd/system/
+	install -m 0644 config/systemd/docproc.sysusers $(DESTDIR)/usr/lib/sysusers.d/docproc.conf
+	install -m 0644 docs/DEPLOY.md $(DESTDIR)$(PREFIX)/share/doc/docproc/
+	[ -e $(DESTDIR)/etc/docproc/docproc.conf ] || install -m 0640 config/docproc.conf $(DESTDIR)/etc/docproc/
 
 clean:
 	rm -rf build build-san build-fuzz

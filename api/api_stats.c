@@ -59,16 +59,11 @@ static dp_err throughput(redisContext *c, cJSON *out)
     return DP_OK;
 }
 
-enum MHD_Result api_stats_route(struct api_req *r)
+enum MHD_Result api_stats_route(struct api_req *r, redisContext *c, const char *const *param)
 {
-    if (strcmp(r->method, "GET") != 0 && strcmp(r->method, "HEAD") != 0)
-        return api_reply_error(r, 405, "method_not_allowed", "%s is not allowed on %s", r->method,
-                               r->path);
-    if (!api_authenticate(r, "documents:read"))
-        return MHD_YES;
-    redisContext *c = api_redis(r->srv);
+    (void)param;
     cJSON *q = NULL;
-    dp_err rc = c ? stats_queue(c, &q) : DP_EREDIS;
+    dp_err rc = stats_queue(c, &q);
     if (rc)
         return api_reply_dp_err(r, rc, "stats");
     cJSON_AddNumberToObject(q, "workers", active_workers(q));

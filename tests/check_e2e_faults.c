@@ -304,7 +304,7 @@ START_TEST(sigterm_hands_back_and_restart_finishes)
         msleep(50);
     }
     ck_assert_msg(started, "the job never showed progress");
-    /* SIGTERM: the worker finishes its page, hands the job back and exits 0 */
+    /* SIGTERM: the worker kills its decode child, hands the job back and exits 0 */
     int st = -1;
     kill(s.worker, SIGTERM);
     ck_assert_int_eq(waitpid(s.worker, &st, 0), s.worker);
