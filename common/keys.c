@@ -37,6 +37,11 @@ dp_err keys_idem(char out[KEYS_MAX], const char *tenant, const char *key_sha256)
     return key(out, "dp:idem:%s:%s", tenant, key_sha256);
 }
 
+dp_err keys_dedup(char out[KEYS_MAX], const char *tenant, const char *sha256, const char *fp)
+{
+    return key(out, "dp:dedup:%s:%s:%s", tenant, sha256, fp);
+}
+
 dp_err keys_apikey(char out[KEYS_MAX], const char *key_sha256)
 {
     return key(out, "dp:key:%s", key_sha256);

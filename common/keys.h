@@ -75,6 +75,9 @@ dp_err keys_blob(char out[KEYS_MAX], const char *doc_id);
 dp_err keys_tdocs(char out[KEYS_MAX], const char *tenant);
 /* key_sha256: hex SHA-256 of the Idempotency-Key header. */
 dp_err keys_idem(char out[KEYS_MAX], const char *tenant, const char *key_sha256);
+/* dp:dedup:<tenant>:<sha256 of the bytes>:<options fingerprint>: the document whose reading
+ * answers later uploads of the same bytes with the same options (string: its id). */
+dp_err keys_dedup(char out[KEYS_MAX], const char *tenant, const char *sha256, const char *fp);
 
 /* ---- api keys and counters ---- */
 /* key_sha256: hex SHA-256 of the plain API key. */

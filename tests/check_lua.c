@@ -95,6 +95,81 @@ static dp_err upload(redisContext *c, const char *tenant, const char *bytes, con
     return store_enqueue(c, &u, id, replayed, err, sizeof err);
 }
 
+static dp_err upload_dedup(redisContext *c, const char *tenant, const char *bytes, const char *fp,
+                           char id[UTIL_ID_MAX])
+{
+    struct store_upload u = {.tenant = tenant,
+                             .data = (const unsigned char *)bytes,
+                             .len = strlen(bytes),
+                             .mime = "image/png",
+                             .max_queue = 100,
+                             .idem_ttl_s = 3600,
+                             .dedup = 1,
+                             .fingerprint = fp};
+    char err[256] = "";
+    int replayed = 0;
+    return store_enqueue(c, &u, id, &replayed, err, sizeof err);
+}
+
+/* Duplicates: the same bytes + options of a tenant, once the first reading is done, make a
+ * done record with its result, an event and no job; anything else is read anew. */
+START_TEST(store_dedup)
+{
+    redisContext *c = rc();
+    char a[UTIL_ID_MAX], b[UTIL_ID_MAX], x[UTIL_ID_MAX], kd[KEYS_MAX], kdup[KEYS_MAX], buf[256];
+    char sha[UTIL_SHA256_HEX];
+    util_sha256_hex("same bytes", 10, sha);
+    keys_dedup(kdup, "alpha", sha, "fp1");
+    ck_assert_int_eq(upload_dedup(c, "alpha", "same bytes", "fp1", a), DP_OK);
+    ck_assert_str_eq(docf(c, a, "status", buf, sizeof buf), "queued");
+    ck_assert_int_eq(ival(c, "XLEN %s", KEYS_JOBS), 1);
+    /* while the first is still queued, a second copy is read anew, and the key stays */
+    ck_assert_int_eq(upload_dedup(c, "alpha", "same bytes", "fp1", x), DP_OK);
+    ck_assert_str_eq(docf(c, x, "status", buf, sizeof buf), "queued");
+    ck_assert_int_eq(ival(c, "XLEN %s", KEYS_JOBS), 2);
+    redisReply *g = redisCommand(c, "GET %s", kdup);
+    ck_assert_str_eq(g->str, a);
+    freeReplyObject(g);
+    /* the first finishes */
+    keys_doc(kd, a);
+    freeReplyObject(redisCommand(c, "HSET %s status done result %s text %s", kd,
+                                 "{\"fields\":[],\"class\":{\"label\":\"invoice\"}}", "hello"));
+    long long events = ival(c, "XLEN %s", KEYS_EVENTS);
+    ck_assert_int_eq(upload_dedup(c, "alpha", "same bytes", "fp1", b), DP_OK);
+    ck_assert_str_ne(b, a);
+    ck_assert_str_eq(docf(c, b, "status", buf, sizeof buf), "done");
+    ck_assert_str_eq(docf(c, b, "duplicate_of", buf, sizeof buf), a);
+    ck_assert_str_eq(docf(c, b, "text", buf, sizeof buf), "hello");
+    ck_assert_int_eq(ival(c, "XLEN %s", KEYS_JOBS), 2); /* no job */
+    ck_assert_int_eq(ival(c, "XLEN %s", KEYS_EVENTS), events + 1);
+    redisReply *ev = redisCommand(c, "XREVRANGE %s + - COUNT 1", KEYS_EVENTS);
+    ck_assert(ev && ev->type == REDIS_REPLY_ARRAY && ev->elements == 1);
+    const redisReply *data = rds_field(ev->element[0]->element[1], "data");
+    ck_assert_ptr_nonnull(data);
+    ck_assert_ptr_nonnull(strstr(data->str, "\"fields\":[]"));
+    ck_assert_ptr_nonnull(strstr(data->str, "\"duplicate_of\""));
+    freeReplyObject(ev);
+    /* other options, other tenant: read anew */
+    ck_assert_int_eq(upload_dedup(c, "alpha", "same bytes", "fp2", x), DP_OK);
+    ck_assert_str_eq(docf(c, x, "status", buf, sizeof buf), "queued");
+    ck_assert_int_eq(upload_dedup(c, "beta", "same bytes", "fp1", x), DP_OK);
+    ck_assert_str_eq(docf(c, x, "status", buf, sizeof buf), "queued");
+    /* reprocessed with other options, the first stops answering */
+    ck_assert_int_eq(store_reprocess(c, "alpha", a, "deu", NULL), DP_OK);
+    freeReplyObject(redisCommand(c, "HSET %s status done", kd));
+    ck_assert_int_eq(upload_dedup(c, "alpha", "same bytes", "fp1", x), DP_OK);
+    ck_assert_str_eq(docf(c, x, "status", buf, sizeof buf), "queued");
+    /* erasing the document the key names erases the key (it holds the bytes' hash) */
+    g = redisCommand(c, "GET %s", kdup);
+    char named[UTIL_ID_MAX];
+    snprintf(named, sizeof named, "%s", g->str);
+    freeReplyObject(g);
+    ck_assert_int_eq(store_delete(c, "alpha", named), DP_OK);
+    ck_assert_int_eq(ival(c, "EXISTS %s", kdup), 0);
+    redisFree(c);
+}
+END_TEST
+
 /* ---- store_enqueue, store_reprocess, store_delete ---- */
 
 START_TEST(store_scripts)
@@ -131,12 +206,35 @@ START_TEST(store_scripts)
     keys_blob(kblob, "doc_X");
     keys_idem(ki, "alpha", "0000");
     freeReplyObject(redisCommand(c, "SET %s %s", ki, "doc_OTHER abc"));
-    const char *argv[] = {kdoc,       kblob, KEYS_JOBS, k,       KEYS_SEQ,
-                          KEYS_STATS, ki,    "doc_X",   "alpha", "1",
-                          "b",        "100", "abc",     "60",    "" /* seen: nothing */,
-                          "f",        "v"};
+    const char *argv[] = {kdoc,
+                          kblob,
+                          KEYS_JOBS,
+                          k,
+                          KEYS_SEQ,
+                          KEYS_STATS,
+                          KEYS_EVENTS,
+                          ki,
+                          "doc_X",
+                          "alpha",
+                          "1",
+                          "b",
+                          "100",
+                          "abc",
+                          "60",
+                          "" /* seen: nothing */,
+                          "1" /* idem key */,
+                          "0",
+                          "0",
+                          "0",
+                          "",
+                          "evt_X",
+                          "1",
+                          "0",
+                          "",
+                          "f",
+                          "v"};
     redisReply *r = NULL;
-    ck_assert_int_eq(rds_eval(c, &scripts_store_enqueue, 7, 10, argv, NULL, &r, NULL, 0), DP_OK);
+    ck_assert_int_eq(rds_eval(c, &scripts_store_enqueue, 8, 19, argv, NULL, &r, NULL, 0), DP_OK);
     ck_assert_int_eq(rds_int(r, 0, -1), 4);
     freeReplyObject(r);
     ck_assert_int_eq(ival(c, "EXISTS %s", kdoc), 0);
@@ -548,6 +646,7 @@ Suite *lua_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_unchecked_fixture(tc, setup, teardown);
     tcase_add_test(tc, store_scripts);
+    tcase_add_test(tc, store_dedup);
     tcase_add_test(tc, queue_scripts);
     tcase_add_test(tc, classifier_scripts);
     tcase_add_test(tc, webhook_scripts);
