@@ -25,6 +25,7 @@
 #include "fixtures.h"
 #include "harness.h"
 #include "harness_netns.h"
+#include "keys.h"
 #include "store.h"
 #include "testutil.h"
 #include "util.h"
@@ -448,13 +449,13 @@ static int pending_of(const char *master, const char *needle, char *doc, size_t 
 {
     redisContext *r = rconnect(master, REDIS_PORT);
     int found = 0;
-    redisReply *p = r ? redisCommand(r, "XPENDING %s %s - + 50", STORE_JOBS, STORE_GROUP) : NULL;
+    redisReply *p = r ? redisCommand(r, "XPENDING %s %s - + 50", KEYS_JOBS, KEYS_JOBS_GROUP) : NULL;
     for (size_t i = 0; p && p->type == REDIS_REPLY_ARRAY && i < p->elements && !found; i++) {
         redisReply *e = p->element[i];
         if (e->type != REDIS_REPLY_ARRAY || e->elements < 2 || !strstr(e->element[1]->str, needle))
             continue;
         redisReply *x =
-            redisCommand(r, "XRANGE %s %s %s", STORE_JOBS, e->element[0]->str, e->element[0]->str);
+            redisCommand(r, "XRANGE %s %s %s", KEYS_JOBS, e->element[0]->str, e->element[0]->str);
         if (x && x->type == REDIS_REPLY_ARRAY && x->elements == 1) {
             redisReply *f = x->element[0]->element[1];
             for (size_t k = 0; k + 1 < f->elements; k += 2)

@@ -421,6 +421,9 @@ START_TEST(every_script_ran_and_is_what_redis_loads)
     redisContext *c = redisConnect("127.0.0.1", st.redis_port);
     ck_assert(c && !c->err);
     ck_assert_uint_eq(scripts_count, 13);
+    char q1[8], q2[8]; /* a key prefix (taken from keys.h) in a Lua string literal */
+    snprintf(q1, sizeof q1, "'%.3s", KEYS_SEQ);
+    snprintf(q2, sizeof q2, "%c%.3s", '"', KEYS_SEQ);
     for (size_t i = 0; i < scripts_count; i++) {
         const struct rds_script *s = scripts_all[i];
         ck_assert_ptr_eq(scripts_find(s->name), s);
@@ -438,7 +441,7 @@ START_TEST(every_script_ran_and_is_what_redis_loads)
         ck_assert_msg(strstr(s->src, "\n-- KEYS: ") && strstr(s->src, "\n-- ARGV: ") &&
                           strstr(s->src, "\n-- Reply: "),
                       "%s: comment block lacks KEYS, ARGV or Reply", s->name);
-        ck_assert_msg(!strstr(s->src, "'dp:") && !strstr(s->src, "\"dp:") &&
+        ck_assert_msg(!strstr(s->src, q1) && !strstr(s->src, q2) &&
                           !strstr(s->src, "string.sub(KEYS"),
                       "%s builds a key itself", s->name);
     }
