@@ -26,7 +26,6 @@
 #include "harness.h"
 #include "harness_netns.h"
 #include "keys.h"
-#include "store.h"
 #include "testutil.h"
 #include "util.h"
 
