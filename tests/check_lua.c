@@ -24,20 +24,9 @@
 
 static struct stack st; /* the throwaway redis-server of the "scripts" case */
 
-static void fresh_dir(struct stack *s)
-{
-    memset(s, 0, sizeof *s);
-    snprintf(s->dir, sizeof s->dir, "/tmp/docproc-lua-XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(s->dir));
-    snprintf(s->appendfsync, sizeof s->appendfsync, "everysec");
-    const char *bin = getenv("DOCPROC_BIN_DIR");
-    snprintf(s->bin, sizeof s->bin, "%s", bin ? bin : "build");
-}
-
 static void setup(void)
 {
-    fresh_dir(&st);
-    st.redis_port = harness_free_port();
+    ck_assert_int_eq(stack_init(&st, NULL), 0);
     ck_assert_msg(stack_start_redis(&st) == 0, "redis-server did not start");
 }
 
@@ -485,8 +474,7 @@ START_TEST(loading_means_retry_shortly)
 {
     struct stack s;
     char out[256], port[32], akey[40];
-    fresh_dir(&s);
-    s.redis_port = harness_free_port();
+    ck_assert_int_eq(stack_init(&s, NULL), 0);
     start_rdb_redis(&s, 0);
     redisContext *c = redisConnect("127.0.0.1", s.redis_port);
     ck_assert(c && !c->err);
