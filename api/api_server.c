@@ -187,14 +187,17 @@ static enum MHD_Result route_health(struct api_req *r, int ready)
         return api_reply_json(r, 200, o);
     }
     redisContext *c = api_redis(r->srv);
+    /* One PING, not rds_command: readiness is answered now, not after a LOADING wait. */
     redisReply *rep = c ? redisCommand(c, "PING") : NULL;
-    int ok = rep && rep->type == REDIS_REPLY_STATUS;
+    int ok = rep && rep->type == REDIS_REPLY_STATUS, loading = rds_loading(rep);
     freeReplyObject(rep);
     if (!ok) {
-        if (c)
+        if (c && !loading) /* a loading Redis is fine, just not ready: keep the connection */
             api_redis_reset(r->srv);
         cJSON_Delete(o);
-        return api_reply_error(r, 503, "unavailable", "redis is not reachable");
+        return api_reply_error(r, 503, "unavailable",
+                               loading ? "redis is loading its data; retry shortly"
+                                       : "redis is not reachable");
     }
     cJSON_AddStringToObject(o, "status", "ready");
     return api_reply_json(r, 200, o);

@@ -18,11 +18,7 @@ static struct stack st;
 
 static void setup(void)
 {
-    memset(&st, 0, sizeof st);
-    snprintf(st.dir, sizeof st.dir, "/tmp/docproc-e2e-XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(st.dir));
-    snprintf(st.appendfsync, sizeof st.appendfsync, "everysec");
-    st.redis_port = harness_free_port();
+    ck_assert_int_eq(stack_init(&st, NULL), 0);
     ck_assert_msg(stack_start_redis(&st) == 0, "redis-server did not start");
 }
 
