@@ -13,6 +13,7 @@
 
 /* ---- the built-in model's class list for GET /v1/classifier ---- */
 
+/* Shared by the API threads, made safe by pthread_once: written once, read-only after. */
 static pthread_once_t builtin_once = PTHREAD_ONCE_INIT;
 static struct classifier *builtin; /* trained once per process, read-only afterwards */
 

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "api.h"
+#include "keys.h"
 #include "rds.h"
 #include "stats.h"
 #include "util.h"
@@ -30,12 +31,12 @@ static int active_workers(const cJSON *q)
  * is partial, so "last minute" means the last 50..60 s. */
 static dp_err throughput(redisContext *c, cJSON *out)
 {
-    char keys[BUCKETS_5M][48];
+    char keys[BUCKETS_5M][KEYS_MAX];
     const char *argv[BUCKETS_5M + 1];
     long long now = (long long)(util_now_ms() / 1000) / STATS_DONE_BUCKET_S;
     argv[0] = "MGET";
     for (int i = 0; i < BUCKETS_5M; i++) {
-        snprintf(keys[i], sizeof keys[i], "%s%lld", STATS_DONE_PREFIX, now - i);
+        keys_done_bucket(keys[i], now - i);
         argv[i + 1] = keys[i];
     }
     redisReply *r = rds_cmdv(c, BUCKETS_5M + 1, argv, NULL);

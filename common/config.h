@@ -38,7 +38,8 @@ struct dp_config {
     long long visibility_timeout_ms;   /* a claimed job idle this long is taken over */
     long long max_attempts;            /* starts of a job before it is dead-lettered */
     long long job_timeout_ms;          /* whole-job budget */
-    long long page_timeout_ms;         /* OCR budget per page */
+    long long page_timeout_ms;         /* budget per page: decoding and OCR */
+    long long decode_memory_limit_mb;  /* RLIMIT_AS of the decode child, MiB */
     char lang[CONFIG_STR_MAX];         /* default Tesseract languages, e.g. eng+deu */
     char tessdata_dir[CONFIG_STR_MAX]; /* empty = Tesseract's default */
     long long idempotency_ttl_s;
