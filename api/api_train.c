@@ -4,7 +4,8 @@
  * process pops tenants (BLPOP) and trains, so no MHD thread is held and any API process may take
  * the job. GET /v1/classifier shows the status under "training".
  *
- * Status hash fields: state (queued|running|done|failed), requested_at, started_at, finished_at
+ * Keys (common/keys.h): KEYS_TRAIN_QUEUE, and keys_cls(KEYS_CLS_TRAINING) per tenant with fields:
+ * state (queued|running|done|failed), requested_at, started_at, finished_at
  * (ms since the epoch), threshold, version (done), error_code and error (failed). Best effort:
  * a trainer that dies mid-training leaves "running"; a new request takes over after
  * TRAIN_STALE_MS. */
@@ -14,29 +15,27 @@
 #include <time.h>
 #include "api.h"
 #include "clsstore.h"
+#include "keys.h"
 #include "log.h"
 #include "rds.h"
-
-/* The keys this module spells (to move into the key layer, common/keys.h, when it lands). */
-#define TRAIN_QUEUE_KEY  "dp:cls:train:queue" /* list of tenants to train, FIFO */
-#define TRAIN_STATUS_FMT "dp:cls:%s:training" /* hash: the tenant's last training */
 
 #define TRAIN_POP_S     1                /* BLPOP timeout: how often the thread sees stop */
 #define TRAIN_STALE_MS  (15 * 60 * 1000) /* a "running" older than this is taken as lost */
 #define TRAIN_QUEUE_MAX 10000            /* tenants waiting; more get 503 */
 
-static void status_key(const char *tenant, char *out, size_t sz)
+/* The tenant's training status hash; "" (no such key: commands then fail) when too long. */
+static void status_key(const char *tenant, char out[KEYS_MAX])
 {
-    snprintf(out, sz, TRAIN_STATUS_FMT, tenant);
+    keys_cls(out, tenant, KEYS_CLS_TRAINING);
 }
 
 /* ---- status ---- */
 
 static dp_err status_set(redisContext *c, const char *tenant, const char **fv, int n)
 {
-    char key[160];
+    char key[KEYS_MAX];
     const char *argv[16];
-    status_key(tenant, key, sizeof key);
+    status_key(tenant, key);
     argv[0] = "HSET";
     argv[1] = key;
     for (int i = 0; i < n && i < 14; i++)
@@ -64,8 +63,8 @@ static void time_field(cJSON *o, const char *name, const char *v)
 
 dp_err api_train_status(redisContext *c, const char *tenant, cJSON **out)
 {
-    char key[160];
-    status_key(tenant, key, sizeof key);
+    char key[KEYS_MAX];
+    status_key(tenant, key);
     const char *argv[] = {"HGETALL", key};
     redisReply *r = rds_cmdv(c, 2, argv, NULL);
     if (rds_failed(r) || r->type != REDIS_REPLY_ARRAY) {
@@ -138,8 +137,8 @@ static int labelled_classes(const cJSON *info, const cJSON **first)
 /* Whether a training of the tenant is queued, or running and not stale. */
 static int in_progress(redisContext *c, const char *tenant, dp_err *rc)
 {
-    char key[160];
-    status_key(tenant, key, sizeof key);
+    char key[KEYS_MAX];
+    status_key(tenant, key);
     const char *argv[] = {"HMGET", key, "state", "started_at"};
     redisReply *r = rds_cmdv(c, 4, argv, NULL);
     *rc = DP_OK;
@@ -189,15 +188,15 @@ enum MHD_Result api_classifier_train(struct api_req *r, redisContext *c, const c
     cJSON_Delete(info);
     if (!in_progress(c, tenant, &rc) && rc == DP_OK) {
         /* Best effort against a concurrent request: at worst the tenant trains twice. */
-        char now[24], thr[32], key[160];
+        char now[24], thr[32], key[KEYS_MAX];
         snprintf(now, sizeof now, "%lld", (long long)util_now_ms());
         snprintf(thr, sizeof thr, "%.6g", threshold);
-        status_key(tenant, key, sizeof key);
+        status_key(tenant, key);
         const char *del[] = {"DEL", key};
         freeReplyObject(rds_cmdv(c, 2, del, NULL));
         const char *fv[] = {"state", "queued", "requested_at", now, "threshold", thr};
         rc = status_set(c, tenant, fv, 6);
-        const char *push[] = {"RPUSH", TRAIN_QUEUE_KEY, tenant};
+        const char *push[] = {"RPUSH", KEYS_TRAIN_QUEUE, tenant};
         redisReply *p = rc ? NULL : rds_cmdv(c, 3, push, NULL);
         if (!rc && (rds_failed(p) || p->type != REDIS_REPLY_INTEGER))
             rc = DP_EREDIS;
@@ -219,8 +218,8 @@ enum MHD_Result api_classifier_train(struct api_req *r, redisContext *c, const c
 /* Trains one tenant and records the outcome. */
 static void train_one(redisContext *c, const char *tenant)
 {
-    char key[160], now[24];
-    status_key(tenant, key, sizeof key);
+    char key[KEYS_MAX], now[24];
+    status_key(tenant, key);
     const char *get[] = {"HGET", key, "threshold"};
     redisReply *t = rds_cmdv(c, 3, get, NULL);
     double threshold = CLSSTORE_THRESHOLD;
@@ -287,7 +286,7 @@ static void *trainer(void *arg)
         }
         char secs[8];
         snprintf(secs, sizeof secs, "%d", TRAIN_POP_S);
-        const char *argv[] = {"BLPOP", TRAIN_QUEUE_KEY, secs};
+        const char *argv[] = {"BLPOP", KEYS_TRAIN_QUEUE, secs};
         redisReply *r = rds_cmdv(c, 3, argv, NULL);
         if (rds_failed(r)) {
             freeReplyObject(r);
