@@ -363,7 +363,7 @@ dp_err api_server_start(struct api_server *srv)
     }
     if (pthread_key_create(&srv->redis_key, free_redis))
         return DP_ENOMEM;
-    if (api_wait_start(srv))
+    if (api_wait_start(srv) || api_train_start(srv))
         return DP_ENOMEM;
     srv->daemon = MHD_start_daemon(
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
@@ -385,6 +385,7 @@ dp_err api_server_start(struct api_server *srv)
 void api_server_stop(struct api_server *srv)
 {
     api_wait_stop(srv); /* suspended connections are resumed before the daemon stops */
+    api_train_stop(srv);
     if (srv->daemon)
         MHD_stop_daemon(srv->daemon);
     srv->daemon = NULL;

@@ -54,7 +54,7 @@ dp_err keys_done_bucket(char out[KEYS_MAX], long long n)
 
 dp_err keys_cls(char out[KEYS_MAX], const char *tenant, enum keys_cls what)
 {
-    static const char *const names[] = {"labels", "texts", "counts", "model", "ver"};
+    static const char *const names[] = {"labels", "texts", "counts", "model", "ver", "training"};
     if ((unsigned)what >= sizeof names / sizeof names[0]) {
         out[0] = '\0';
         return DP_EINVAL;
