@@ -7,17 +7,17 @@
 #include <sys/types.h>
 
 struct run_opts {
-    const char *dir;        /* run directory (DOCPROC_RUN_DIR) */
-    int http, api, redis;   /* DOCPROC_HTTP_PORT, DOCPROC_API_PORT (and +1...), DOCPROC_REDIS_PORT */
+    const char *dir;      /* run directory (DOCPROC_RUN_DIR) */
+    int http, api, redis; /* DOCPROC_HTTP_PORT, DOCPROC_API_PORT (and +1...), DOCPROC_REDIS_PORT */
     const char *const *env; /* more "DOCPROC_X=v" for run.sh, NULL-terminated, may be NULL */
 };
 
 struct run {
-    pid_t pid;                   /* run.sh, leader of its own process group */
-    int out;                     /* read end of its stdout (non-blocking) */
-    char url[128], key[64];      /* from its "URL: " and "API key: " lines */
-    char https[160], ca[512];    /* from "HTTPS: <url> (CA: <file>)", "" when not printed */
-    char text[16384];            /* everything it printed so far (NUL-terminated) */
+    pid_t pid;                /* run.sh, leader of its own process group */
+    int out;                  /* read end of its stdout (non-blocking) */
+    char url[128], key[64];   /* from its "URL: " and "API key: " lines */
+    char https[160], ca[512]; /* from "HTTPS: <url> (CA: <file>)", "" when not printed */
+    char text[16384];         /* everything it printed so far (NUL-terminated) */
     size_t len;
     int reaped, status; /* run.sh exited (while starting) with this wait status */
 };
