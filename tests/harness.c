@@ -348,7 +348,8 @@ static void collect_sanitizer_reports(const struct stack *s)
         return;
     char cmd[1024];
     snprintf(cmd, sizeof cmd,
-             "grep -l -E 'ERROR: (Address|Leak)Sanitizer|runtime error:' %s/*.log 2>/dev/null | "
+             "grep -l -E '(ERROR|WARNING): (Address|Leak|Thread)Sanitizer|runtime error:' "
+             "%s/*.log 2>/dev/null | "
              "while read f; do echo \"== $f\"; cat \"$f\"; done >> %s",
              s->dir, out);
     if (system(cmd) != 0)
