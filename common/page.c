@@ -1,6 +1,8 @@
 /* page.c -- ownership helpers for read pages. */
 #include <stdlib.h>
+#include "form.h"
 #include "page.h"
+#include "table.h"
 
 void page_cleanup(struct dp_page *p)
 {
@@ -11,6 +13,13 @@ void page_cleanup(struct dp_page *p)
     free(p->words);
     free(p->text);
     free(p->hocr);
+    table_list_free(p->tables, p->ntables);
+    form_kv_list_free(p->kvs, p->nkvs);
+    form_mark_list_free(p->marks, p->nmarks);
+    p->tables = NULL;
+    p->kvs = NULL;
+    p->marks = NULL;
+    p->ntables = p->nkvs = p->nmarks = 0;
     p->words = NULL;
     p->nwords = 0;
     p->text = p->hocr = NULL;

@@ -18,6 +18,10 @@ struct dp_word {
 /* Where a page's text came from. */
 enum dp_page_source { DP_SRC_OCR = 0, DP_SRC_TEXT_LAYER = 1 };
 
+struct table;     /* table.h */
+struct form_kv;   /* form.h */
+struct form_mark; /* form.h */
+
 /* One page of a document. */
 struct dp_page {
     int number;                 /* 1-based */
@@ -30,6 +34,12 @@ struct dp_page {
     char *hocr;                 /* hOCR fragment for the page or NULL; owned */
     struct dp_word *words;      /* owned array of nwords */
     size_t nwords;
+    struct table *tables; /* owned array of ntables (table.h); NULL when none */
+    size_t ntables;
+    struct form_kv *kvs; /* owned array of nkvs key-value pairs (form.h) */
+    size_t nkvs;
+    struct form_mark *marks; /* owned array of nmarks selection marks (form.h) */
+    size_t nmarks;
 };
 
 /* A read document: an owned array of pages. */
