@@ -55,12 +55,13 @@ void form_kv_list_free(struct form_kv *kv, size_t n);
 int form_mark_classify(const unsigned char *bits, int w, int h, enum form_mark_state *state,
                        int *round);
 
-/* Finds selection marks on a page image (any depth; borrowed) read at dpi, and labels each
- * from words.  *out is a new array of *n marks (NULL when none); free with
- * form_mark_list_free().  DP_ENOMEM, DP_EINVAL. */
+/* Finds selection marks on a page image (any depth; borrowed) of dpi pixels per inch and
+ * scale pixels per word pixel (>= 1: the image may have been upscaled for OCR), and labels
+ * each from words.  Boxes are in word pixels.  *out is a new array of *n marks (NULL when none);
+ * free with form_mark_list_free().  DP_ENOMEM, DP_EINVAL. */
 struct Pix;
-dp_err form_marks_find(struct Pix *pix, int dpi, const struct dp_word *words, size_t nwords,
-                       struct form_mark **out, size_t *n);
+dp_err form_marks_find(struct Pix *pix, int dpi, float scale, const struct dp_word *words,
+                       size_t nwords, struct form_mark **out, size_t *n);
 void form_mark_list_free(struct form_mark *m, size_t n);
 
 /* {"key":{"text","bbox"},"value":{"text","bbox"}|null,"confidence"[,"selection_mark":i]} and

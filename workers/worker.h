@@ -63,6 +63,12 @@ dp_err worker_read_pages(struct worker *w, const struct queue_job *job, const un
                          size_t len, const char *lang, struct dp_doc_text *doc,
                          struct worker_failure *f, int *abandoned);
 
+/* ---- page structure (worker_layout.c) ---- */
+/* Finds the tables, selection marks and key-value pairs of a read page into its tables, marks
+ * and kvs.  pix is the image the page was read from (NULL for a PDF text layer), scale its
+ * pixels per page pixel.  DP_ENOMEM. */
+dp_err worker_layout(struct dp_page *page, PIX *pix, float scale);
+
 /* ---- analysis (worker_analyze.c) ---- */
 /* Loads what analysis needs once per process (model cache with the built-in classifier,
  * extractor). */

@@ -108,6 +108,7 @@ dp_err worker_read_pages(struct worker *w, const struct queue_job *job, const un
         if (pg.kind == DECODE_TEXT) {
             doc->pages[i] = pg.text; /* take ownership of the text-layer page */
             memset(&pg.text, 0, sizeof pg.text);
+            rc = worker_layout(&doc->pages[i], NULL, 1.0f);
         } else {
             if ((rc = ocr_use_lang(&w->ocr, lang, err, sizeof err))) {
                 fail(f, rc == DP_EINVAL ? "language_unavailable" : "ocr_failed", "%s", err);
@@ -124,6 +125,8 @@ dp_err worker_read_pages(struct worker *w, const struct queue_job *job, const un
                                   &doc->pages[i]);
             if (!rc && doc->pages[i].rotation == 0)
                 unscale(&doc->pages[i], pg.scale, pg.src_width, pg.src_height, pg.src_dpi);
+            if (!rc)
+                rc = worker_layout(&doc->pages[i], pg.pix, pg.scale);
             /* Best effort: the /metrics page-time histogram; a Redis failure shows up in the
              * progress call below. */
             if (!rc)

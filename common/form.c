@@ -1,0 +1,204 @@
+/* form.c -- key-value pairs from word boxes: a phrase whose word ends in ':' is a label; its
+ * answer is the rest of the phrase, else the next phrase to its right on the line, else the
+ * phrase just below it, else a selection mark to its right, else nothing (value: null). */
+#include <stdlib.h>
+#include <string.h>
+#include "form.h"
+#include "table_int.h"
+
+#define KV_GAP_EM    1.2 /* phrase-splitting gap for forms (labels sit closer to answers) */
+#define KV_RIGHT_EM  25  /* an answer to the right starts within this many em of its label */
+#define KV_BELOW_EM  1.6 /* an answer below starts within this many em under its label */
+#define KV_INDENT_EM 3.0 /* ... and at most this far left or right of the label's start */
+#define KV_MAX_KEY   6   /* words in a label */
+
+/* Whether word text ends with a colon (the label mark). */
+static int colon_end(const char *t)
+{
+    size_t n = strlen(t);
+    return n > 0 && t[n - 1] == ':';
+}
+
+/* Index (in the layout's ord) of the first label-ending word in segment s, or -1. */
+static long key_end(const struct tl_layout *L, const struct tl_seg *s)
+{
+    for (size_t w = s->w0; w < s->w0 + s->nw && w < s->w0 + KV_MAX_KEY; w++)
+        if (colon_end(L->words[L->ord[w]].text))
+            return (long)w;
+    return -1;
+}
+
+/* Mean confidence 0..1 of words ord[w0..w0+nw). */
+static double mean_conf(const struct tl_layout *L, size_t w0, size_t nw)
+{
+    double s = 0;
+    for (size_t i = 0; i < nw; i++)
+        s += L->words[L->ord[w0 + i]].conf;
+    return nw ? s / (double)nw / 100.0 : 0.0;
+}
+
+static dp_err set_text(struct form_text *ft, const struct tl_layout *L, size_t w0, size_t nw,
+                       int strip_colon)
+{
+    ft->bbox = (struct table_box){0, 0, 0, 0};
+    ft->text = NULL;
+    if (tl_append(L, w0, nw, &ft->text, &ft->bbox))
+        return DP_ENOMEM;
+    if (!ft->text && !(ft->text = strdup("")))
+        return DP_ENOMEM;
+    size_t n = strlen(ft->text);
+    if (strip_colon && n && ft->text[n - 1] == ':')
+        ft->text[n - 1] = '\0';
+    if (n > FORM_MAX_TEXT)
+        ft->text[FORM_MAX_TEXT] = '\0'; /* tl_append copies whole words: cut at a word end */
+    return DP_OK;
+}
+
+/* The segment that answers a label ending at key_w in segment s of line l, looking right on
+ * the line, then below.  Returns the segment index or -1; *w0 and *nw are the answer's words. */
+static long find_value(const struct tl_layout *L, size_t l, size_t s, size_t *w0, size_t *nw)
+{
+    const struct tl_line *ln = &L->lines[l];
+    const struct tl_seg *k = &L->segs[s];
+    if (s + 1 < ln->s0 + ln->ns) {
+        const struct tl_seg *r = &L->segs[s + 1];
+        long ke = key_end(L, r);
+        if (r->x0 - k->x1 <= KV_RIGHT_EM * L->hmed && ke != (long)r->w0) {
+            *w0 = r->w0;
+            *nw = ke < 0 ? r->nw : (size_t)ke - r->w0;
+            return (long)(s + 1);
+        }
+        return -1; /* the next thing on the line is another label */
+    }
+    for (size_t b = l + 1; b < L->nlines; b++) {
+        const struct tl_line *bl = &L->lines[b];
+        if (bl->y0 - k->y1 > KV_BELOW_EM * L->hmed)
+            break;
+        for (size_t q = bl->s0; q < bl->s0 + bl->ns; q++) {
+            const struct tl_seg *c = &L->segs[q];
+            if (abs(c->x0 - k->x0) > KV_INDENT_EM * L->hmed)
+                continue;
+            if (key_end(L, c) >= 0)
+                return -1; /* the next label, stacked below */
+            *w0 = c->w0;
+            *nw = c->nw;
+            return (long)q;
+        }
+    }
+    return -1;
+}
+
+/* The mark right of the label on its line, nearer than limit_x; -1 when none. */
+static int find_mark(const struct form_mark *marks, size_t nmarks, const struct tl_seg *k,
+                     int limit_x)
+{
+    int best = -1, best_x = limit_x;
+    for (size_t i = 0; i < nmarks; i++) {
+        const struct table_box *b = &marks[i].bbox;
+        int cy = b->y + b->h / 2;
+        if (cy < k->y0 || cy > k->y1 || b->x < k->x1 || b->x >= best_x)
+            continue;
+        best = (int)i;
+        best_x = b->x;
+    }
+    return best;
+}
+
+/* Appends a zeroed pair to *kv (growing it); NULL when out of memory or at the cap. */
+static struct form_kv *add_pair(struct form_kv **kv, size_t *n, size_t *cap)
+{
+    if (*n >= FORM_MAX_PAIRS)
+        return NULL;
+    if (*n == *cap) {
+        size_t nc = *cap ? *cap * 2 : 16;
+        struct form_kv *nk = realloc(*kv, nc * sizeof *nk);
+        if (!nk)
+            return NULL;
+        *kv = nk;
+        *cap = nc;
+    }
+    struct form_kv *p = &(*kv)[(*n)++];
+    memset(p, 0, sizeof *p);
+    p->mark = -1;
+    return p;
+}
+
+/* The pairs of one phrase: each label in it (a word ending in ':' within KV_MAX_KEY words of
+ * the label's start) with the words up to the next label, or the answer found around. */
+static dp_err phrase_pairs(const struct tl_layout *L, size_t l, size_t s, char *taken,
+                           const struct form_mark *marks, size_t nmarks, struct form_kv **kv,
+                           size_t *n, size_t *cap)
+{
+    const struct tl_seg *sg = &L->segs[s];
+    size_t end = sg->w0 + sg->nw, pos = sg->w0;
+    while (pos < end) {
+        long ke = -1;
+        for (size_t w = pos; w < end && w < pos + KV_MAX_KEY && ke < 0; w++)
+            if (colon_end(L->words[L->ord[w]].text))
+                ke = (long)w;
+        if (ke < 0)
+            return DP_OK;
+        size_t kn = (size_t)ke + 1 - pos, vw0 = (size_t)ke + 1, vnw = 0;
+        double conf = 0.9;
+        long vs = -1;
+        while (vw0 + vnw < end && !colon_end(L->words[L->ord[vw0 + vnw]].text))
+            vnw++;
+        if (vw0 + vnw < end && vnw > 0) /* the next label is the colon word alone */
+            vnw--;
+        if (vnw == 0 && vw0 == end && (vs = find_value(L, l, s, &vw0, &vnw)) >= 0)
+            conf = L->segs[vs].y0 >= sg->y1 ? 0.7 : 0.85;
+        size_t next = vs >= 0 ? end : vw0 + vnw;
+        if (kn == 1 && strlen(L->words[L->ord[pos]].text) == 1) { /* a lone ':' */
+            pos = next > pos ? next : pos + 1;
+            continue;
+        }
+        struct form_kv *p = add_pair(kv, n, cap);
+        if (!p)
+            return *n >= FORM_MAX_PAIRS ? DP_OK : DP_ENOMEM;
+        const struct tl_seg keyseg = {L->words[L->ord[pos]].x, sg->x1, sg->y0, sg->y1, pos, kn};
+        p->mark = find_mark(marks, nmarks, &keyseg, vnw ? L->words[L->ord[vw0]].x : 1 << 30);
+        if (set_text(&p->key, L, pos, kn, 1))
+            return DP_ENOMEM;
+        if (vnw) {
+            if (set_text(&p->value, L, vw0, vnw, 0))
+                return DP_ENOMEM;
+            p->has_value = 1;
+            if (vs >= 0 && vnw == L->segs[vs].nw)
+                taken[vs] = 1;
+        } else {
+            conf = p->mark >= 0 ? 0.8 : 0.6;
+        }
+        p->confidence = conf * (0.5 + 0.5 * mean_conf(L, pos, kn));
+        pos = next > pos ? next : pos + 1;
+    }
+    return DP_OK;
+}
+
+dp_err form_pairs(const struct dp_word *words, size_t nwords, const struct form_mark *marks,
+                  size_t nmarks, struct form_kv **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    if (nwords == 0 || nwords > FORM_MAX_WORDS)
+        return DP_OK;
+    struct tl_layout L;
+    if (tl_build(&L, words, nwords, NULL, KV_GAP_EM))
+        return DP_ENOMEM;
+    struct form_kv *kv = NULL;
+    size_t cap = 0;
+    char *taken = calloc(L.nsegs ? L.nsegs : 1, 1);
+    dp_err rc = taken ? DP_OK : DP_ENOMEM;
+    for (size_t l = 0; !rc && l < L.nlines; l++)
+        for (size_t s = L.lines[l].s0; !rc && s < L.lines[l].s0 + L.lines[l].ns; s++)
+            if (!taken[s])
+                rc = phrase_pairs(&L, l, s, taken, marks, nmarks, &kv, n, &cap);
+    free(taken);
+    tl_cleanup(&L);
+    if (rc || *n == 0) {
+        form_kv_list_free(kv, *n);
+        *n = 0;
+        return rc;
+    }
+    *out = kv;
+    return DP_OK;
+}
