@@ -96,6 +96,10 @@ void api_upload_cleanup(struct api_req *r);
 /* ---- documents (api_docs.c) ---- */
 /* Routes /v1/documents/... except the upload itself; returns MHD_NO if nothing matched. */
 enum MHD_Result api_docs_route(struct api_req *r, const char **seg, int nseg);
+/* GET /v1/documents/{id}/tables (which == NULL) and /tables/{n}.csv (which = "{n}.csv"), after
+ * authentication (api_tables.c). */
+enum MHD_Result api_tables_route(struct api_req *r, redisContext *c, const char *id,
+                                 const char *which);
 
 /* ---- webhooks (api_webhooks.c) ---- */
 /* Routes /v1/webhooks/...: endpoints (POST, GET, DELETE), GET /v1/webhooks/secret (the tenant's

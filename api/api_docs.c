@@ -1,5 +1,5 @@
 /* api_docs.c -- /v1/documents routes other than the upload: read, list, text, hOCR, file,
- * delete, reprocess (label: api_classifier.c). */
+ * delete, reprocess (label: api_classifier.c, tables: api_tables.c). */
 #include <stdlib.h>
 #include <string.h>
 #include "api.h"
@@ -130,9 +130,11 @@ enum MHD_Result api_docs_route(struct api_req *r, const char **seg, int nseg)
     int get = strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0;
     int del = strcmp(m, "DELETE") == 0, post = strcmp(m, "POST") == 0;
     const char *scope = get ? "documents:read" : "documents:write";
-    if (!(nseg == 2 && get) && !(nseg == 3 && (get || del)) && !(nseg == 4 && (get || post || del)))
-        return api_reply_error(r, nseg <= 4 ? 405 : 404,
-                               nseg <= 4 ? "method_not_allowed" : "not_found",
+    int tables = nseg >= 4 && strcmp(seg[3], "tables") == 0;
+    if (!(nseg == 2 && get) && !(nseg == 3 && (get || del)) &&
+        !(nseg == 4 && (get || post || del)) && !(nseg == 5 && get && tables))
+        return api_reply_error(r, nseg <= 4 || tables ? 405 : 404,
+                               nseg <= 4 || tables ? "method_not_allowed" : "not_found",
                                "%s is not allowed on %s", m, r->path);
     if (!api_authenticate(r, scope))
         return MHD_YES;
@@ -158,6 +160,8 @@ enum MHD_Result api_docs_route(struct api_req *r, const char **seg, int nseg)
         cJSON_AddBoolToObject(o, "deleted", 1);
         return api_reply_json(r, 200, o);
     }
+    if (get && tables)
+        return api_tables_route(r, c, id, nseg == 5 ? seg[4] : NULL);
     if (get)
         return get_part(r, c, id, seg[3]);
     if (strcmp(seg[3], "label") == 0)

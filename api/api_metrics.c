@@ -29,6 +29,8 @@ static const char *const routes[API_METRICS_ROUTES] = {
     "/v1/documents/{id}/file",
     "/v1/documents/{id}/reprocess",
     "/v1/documents/{id}/label",
+    "/v1/documents/{id}/tables",
+    "/v1/documents/{id}/tables/{n}.csv",
     "/v1/classifier",
     "/v1/classifier/train",
     "/v1/webhooks",

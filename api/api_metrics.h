@@ -9,7 +9,7 @@
 #include <cjson/cJSON.h>
 #include "err.h"
 
-#define API_METRICS_ROUTES   22 /* route templates (api_metrics_route_name), 0 = "other" */
+#define API_METRICS_ROUTES   24 /* route templates (api_metrics_route_name), 0 = "other" */
 #define API_METRICS_METHODS  5  /* GET, HEAD, POST, DELETE, other */
 #define API_METRICS_STATUSES 18 /* the statuses the API answers with, last = any other */
 #define API_METRICS_BUCKETS  12 /* request-duration buckets, then +Inf */

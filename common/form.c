@@ -141,10 +141,9 @@ static dp_err phrase_pairs(const struct tl_layout *L, size_t l, size_t s, char *
         size_t kn = (size_t)ke + 1 - pos, vw0 = (size_t)ke + 1, vnw = 0;
         double conf = 0.9;
         long vs = -1;
+        /* the answer runs to the next label (taken to be its colon word alone) */
         while (vw0 + vnw < end && !colon_end(L->words[L->ord[vw0 + vnw]].text))
             vnw++;
-        if (vw0 + vnw < end && vnw > 0) /* the next label is the colon word alone */
-            vnw--;
         if (vnw == 0 && vw0 == end && (vs = find_value(L, l, s, &vw0, &vnw)) >= 0)
             conf = L->segs[vs].y0 >= sg->y1 ? 0.7 : 0.85;
         size_t next = vs >= 0 ? end : vw0 + vnw;

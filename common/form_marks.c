@@ -7,7 +7,7 @@
 #include "form.h"
 #include "table_int.h"
 
-#define MARK_MIN_IN  0.08 /* side of a mark, inches */
+#define MARK_MIN_IN  0.10 /* side of a mark, inches */
 #define MARK_MAX_IN  0.40
 #define MARK_ASPECT  1.3  /* longer side / shorter side at most */
 #define SIDE_INKED   0.80 /* share of a side's length that must be inked (square) */
@@ -64,6 +64,22 @@ int form_mark_classify(const unsigned char *bits, int w, int h, enum form_mark_s
     double corners = (fill(bits, w, 0, 0, cw, ch) + fill(bits, w, w - cw, 0, w, ch) +
                       fill(bits, w, 0, h - ch, cw, h) + fill(bits, w, w - cw, h - ch, w, h)) /
                      4;
+    /* outlines are drawn with thin strokes; letters (o, D, 0) have thick ones */
+    int stroke = 0, maxs = (w < h ? w : h) * 18 / 100 + 2;
+    for (int side = 0; side < 4; side++) {
+        int run = 0, len = side < 2 ? w : h;
+        for (int k = 0; k < len / 2; k++) {
+            int x = side == 0 ? k : side == 1 ? w - 1 - k : w / 2;
+            int y = side < 2 ? h / 2 : side == 2 ? k : h - 1 - k;
+            if (ink(bits, w, x, y))
+                run++;
+            else if (run)
+                break;
+        }
+        stroke = run > stroke ? run : stroke;
+    }
+    if (stroke > maxs)
+        return 0;
     int ix = w / 4, iy = h / 4;
     double inside = fill(bits, w, ix, iy, w - ix, h - iy);
     if (inside > 0.85)
@@ -101,16 +117,15 @@ int form_mark_classify(const unsigned char *bits, int w, int h, enum form_mark_s
 
 /* ---- finding marks on a page ---- */
 
-/* Whether the box lies inside a recognised word of two or more letters that does not start
- * with it (a letter 'O' or 'D' in the middle of a word is no mark). */
+/* Whether the box's centre lies inside a recognised word of two or more characters (a letter
+ * 'o' or 'D' of a word is no mark; a box read as a one-character word may be). */
 static int inside_word(const struct dp_word *words, size_t nwords, int x, int y, int w, int h)
 {
     int cx = x + w / 2, cy = y + h / 2;
     for (size_t i = 0; i < nwords; i++) {
         const struct dp_word *wd = &words[i];
-        if (cx < wd->x || cx >= wd->x + wd->w || cy < wd->y || cy >= wd->y + wd->h)
-            continue;
-        if (strlen(wd->text) >= 2 && x - wd->x > w / 2)
+        if (cx >= wd->x && cx < wd->x + wd->w && cy >= wd->y && cy < wd->y + wd->h &&
+            strlen(wd->text) >= 2)
             return 1;
     }
     return 0;
@@ -160,13 +175,15 @@ dp_err form_marks_find(struct Pix *pix, int dpi, float scale, const struct dp_wo
     PIX *g = pixGetDepth(pix) == 1 ? pixClone(pix) : pixConvertTo8(pix, 0);
     PIX *b = g && pixGetDepth(g) != 1 ? pixThresholdToBinary(g, 160) : pixClone(g);
     pixDestroy(&g);
-    PIXA *pixa = NULL;
-    BOXA *boxa = b ? pixConnComp(b, &pixa, 8) : NULL;
-    pixDestroy(&b);
+    BOXA *boxa = b ? pixConnCompBB(b, 8) : NULL;
     if (!boxa) {
-        pixaDestroy(&pixa);
+        pixDestroy(&b);
         return DP_ENOMEM;
     }
+    /* marks are judged on the page's pixels in their box: a tick drawn apart from the outline
+     * is another component but belongs to the mark */
+    l_uint32 *data = pixGetData(b);
+    int wpl = pixGetWpl(b);
     struct form_mark *v = NULL;
     size_t cap = 0;
     dp_err rc = DP_OK;
@@ -183,16 +200,12 @@ dp_err form_marks_find(struct Pix *pix, int dpi, float scale, const struct dp_wo
                                (int)((float)w / scale + 0.5f), (int)((float)h / scale + 0.5f)};
         if (inside_word(words, nwords, pb.x, pb.y, pb.w, pb.h))
             continue;
-        PIX *c = pixaGetPix(pixa, i, L_CLONE);
-        if (!c)
-            continue;
-        for (int yy = 0; yy < h; yy++)
-            for (int xx = 0; xx < w; xx++) {
-                l_uint32 val = 0;
-                pixGetPixel(c, xx, yy, &val);
-                bits[(size_t)yy * (size_t)w + (size_t)xx] = (unsigned char)val;
-            }
-        pixDestroy(&c);
+        for (int yy = 0; yy < h; yy++) {
+            const l_uint32 *line = data + (size_t)(y + yy) * (size_t)wpl;
+            for (int xx = 0; xx < w; xx++)
+                bits[(size_t)yy * (size_t)w + (size_t)xx] =
+                    (unsigned char)GET_DATA_BIT(line, x + xx);
+        }
         enum form_mark_state st;
         int round;
         if (!form_mark_classify(bits, w, h, &st, &round))
@@ -211,7 +224,7 @@ dp_err form_marks_find(struct Pix *pix, int dpi, float scale, const struct dp_wo
     }
     free(bits);
     boxaDestroy(&boxa);
-    pixaDestroy(&pixa);
+    pixDestroy(&b);
     struct tl_layout L;
     if (!rc && *n && !(rc = tl_build(&L, words, nwords, NULL, 1.0))) {
         for (size_t i = 0; !rc && i < *n; i++)

@@ -185,11 +185,12 @@ struct line_info {
     int only0;    /* pieces only in the first column */
     int no0;      /* no piece in the first column */
     int all_cont; /* every piece starts like a continuation (lower case, bracket) */
+    int c0_cont;  /* the first column's piece starts like a continuation */
 };
 
 static void line_info(const struct grid *g, size_t l, struct line_info *li)
 {
-    *li = (struct line_info){1, 1, 1};
+    *li = (struct line_info){1, 1, 1, 0};
     int any = 0;
     for (size_t i = 0; i < g->npieces; i++) {
         const struct piece *p = &g->pieces[i];
@@ -198,17 +199,39 @@ static void line_info(const struct grid *g, size_t l, struct line_info *li)
         any = 1;
         if (p->c0 != 0 || p->c1 != 0)
             li->only0 = 0;
-        if (p->c0 == 0)
+        if (p->c0 == 0) {
             li->no0 = 0;
+            li->c0_cont = starts_lower(g, p);
+        }
         if (!starts_lower(g, p))
             li->all_cont = 0;
     }
     if (!any)
-        *li = (struct line_info){0, 0, 0};
+        *li = (struct line_info){0, 0, 0, 0};
 }
 
-/* Joins lines into rows: a label wrapped around its values (label line, values line with no
- * label, rest of the label) and lines that continue the cells above (lower-case starts). */
+/* Whether every piece of line l sits under a piece of the same columns in lines
+ * [first, l) (a wrapped cell continues its own column, never a spanning header). */
+static int under_same_cols(const struct grid *g, size_t first, size_t l)
+{
+    for (size_t i = 0; i < g->npieces; i++) {
+        const struct piece *p = &g->pieces[i];
+        if (p->line != l)
+            continue;
+        int found = 0;
+        for (size_t j = 0; j < g->npieces && !found; j++) {
+            const struct piece *q = &g->pieces[j];
+            found = q->line >= first && q->line < l && q->c0 == p->c0 && q->c1 == p->c1;
+        }
+        if (!found)
+            return 0;
+    }
+    return 1;
+}
+
+/* Joins lines into rows: lines that continue the cells above (lower-case starts, same
+ * columns), a label wrapped around its values (label line, then the values with no label or
+ * with the label's lower-case continuation). */
 static int make_rows(struct grid *g)
 {
     const struct tl_layout *L = g->L;
@@ -223,19 +246,22 @@ static int make_rows(struct grid *g)
         line_info(g, g->l0 + i, &li[i]);
     int wrap = (int)(WRAP_GAP_EM * L->hmed + 0.5);
     int row = -1;
+    size_t row_first = g->l0; /* first line of the current row */
     for (size_t i = 0; i < n; i++) {
         size_t l = g->l0 + i;
         int tight = i > 0 && L->lines[l].y0 - L->lines[l - 1].y1 <= wrap;
-        if (tight && li[i].all_cont) {
+        /* the row so far is one line holding only a label */
+        int lone_label = i > 0 && li[i - 1].only0 && row_first == l - 1;
+        if (tight && li[i].all_cont && under_same_cols(g, row_first, l)) {
             g->row_of[i] = row; /* continues the row above */
             continue;
         }
-        if (tight && li[i].no0 && i > 0 && li[i - 1].only0 && g->row_of[i - 1] == row &&
-            (i < 2 || g->row_of[i - 2] != row)) {
+        if (tight && lone_label && (li[i].no0 || li[i].c0_cont)) {
             g->row_of[i] = row; /* the values of a label printed above them */
             continue;
         }
         g->row_of[i] = ++row;
+        row_first = l;
     }
     g->nrows = row + 1;
     free(li);

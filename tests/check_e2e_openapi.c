@@ -55,6 +55,8 @@ static const struct {
     {"post", "/v1/documents/{id}/reprocess"},
     {"post", "/v1/documents/{id}/label"},
     {"delete", "/v1/documents/{id}/label"},
+    {"get", "/v1/documents/{id}/tables"},
+    {"get", "/v1/documents/{id}/tables/{n}.csv"},
     {"get", "/v1/classifier"},
     {"post", "/v1/classifier/train"},
     {"post", "/v1/webhooks"},
