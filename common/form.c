@@ -88,20 +88,35 @@ static long find_value(const struct tl_layout *L, size_t l, size_t s, size_t *w0
     return -1;
 }
 
-/* The mark right of the label on its line, nearer than limit_x; -1 when none. */
-static int find_mark(const struct form_mark *marks, size_t nmarks, const struct tl_seg *k,
-                     int limit_x)
+/* The marks right of a label on its line (up to limit_x, the next label): the first ticked
+ * one, else the first one; -1 when there is none. */
+static int find_mark(const struct form_mark *marks, size_t nmarks, int x1, int y0, int y1,
+                     int limit_x, int *first_x)
 {
-    int best = -1, best_x = limit_x;
+    int first = -1, ticked = -1;
     for (size_t i = 0; i < nmarks; i++) {
         const struct table_box *b = &marks[i].bbox;
         int cy = b->y + b->h / 2;
-        if (cy < k->y0 || cy > k->y1 || b->x < k->x1 || b->x >= best_x)
+        if (cy < y0 || cy > y1 || b->x < x1 || b->x >= limit_x)
             continue;
-        best = (int)i;
-        best_x = b->x;
+        if (first < 0 || b->x < marks[first].bbox.x)
+            first = (int)i;
+        if (marks[i].state == FORM_SELECTED && (ticked < 0 || b->x < marks[ticked].bbox.x))
+            ticked = (int)i;
     }
-    return best;
+    *first_x = first >= 0 ? marks[first].bbox.x : 1 << 30;
+    return ticked >= 0 ? ticked : first;
+}
+
+/* x of the next label right of segment s on line l, or a very large x. */
+static int next_label_x(const struct tl_layout *L, size_t l, size_t s)
+{
+    const struct tl_line *ln = &L->lines[l];
+    for (size_t q = s + 1; q < ln->s0 + ln->ns; q++)
+        for (size_t w = L->segs[q].w0; w < L->segs[q].w0 + L->segs[q].nw; w++)
+            if (colon_end(L->words[L->ord[w]].text))
+                return L->words[L->ord[L->segs[q].w0]].x;
+    return 1 << 30;
 }
 
 /* Appends a zeroed pair to *kv (growing it); NULL when out of memory or at the cap. */
@@ -154,18 +169,31 @@ static dp_err phrase_pairs(const struct tl_layout *L, size_t l, size_t s, char *
         struct form_kv *p = add_pair(kv, n, cap);
         if (!p)
             return *n >= FORM_MAX_PAIRS ? DP_OK : DP_ENOMEM;
-        const struct tl_seg keyseg = {L->words[L->ord[pos]].x, sg->x1, sg->y0, sg->y1, pos, kn};
-        p->mark = find_mark(marks, nmarks, &keyseg, vnw ? L->words[L->ord[vw0]].x : 1 << 30);
+        const struct dp_word *kw = &L->words[L->ord[ke]];
+        int first_x;
+        p->mark = find_mark(marks, nmarks, kw->x + kw->w, sg->y0, sg->y1, next_label_x(L, l, s),
+                            &first_x);
+        if (p->mark >= 0 && vnw && first_x > L->words[L->ord[vw0]].x)
+            p->mark = -1; /* a written answer comes first; the marks belong further right */
         if (set_text(&p->key, L, pos, kn, 1))
             return DP_ENOMEM;
-        if (vnw) {
+        if (p->mark >= 0) { /* ticked boxes answer the label: the ticked one's label */
+            const struct form_mark *m = &marks[p->mark];
+            conf = 0.8;
+            if (m->state == FORM_SELECTED) {
+                p->value.bbox = m->bbox;
+                if (!(p->value.text = strdup(m->label ? m->label : "")))
+                    return DP_ENOMEM;
+                p->has_value = 1;
+            }
+        } else if (vnw) {
             if (set_text(&p->value, L, vw0, vnw, 0))
                 return DP_ENOMEM;
             p->has_value = 1;
             if (vs >= 0 && vnw == L->segs[vs].nw)
                 taken[vs] = 1;
         } else {
-            conf = p->mark >= 0 ? 0.8 : 0.6;
+            conf = 0.6;
         }
         p->confidence = conf * (0.5 + 0.5 * mean_conf(L, pos, kn));
         pos = next > pos ? next : pos + 1;
@@ -181,7 +209,13 @@ dp_err form_pairs(const struct dp_word *words, size_t nwords, const struct form_
     if (nwords == 0 || nwords > FORM_MAX_WORDS)
         return DP_OK;
     struct tl_layout L;
-    if (tl_build(&L, words, nwords, NULL, KV_GAP_EM))
+    char *skip = malloc(nwords);
+    if (!skip)
+        return DP_ENOMEM;
+    form_mark_words(words, nwords, marks, nmarks, skip);
+    dp_err built = tl_build(&L, words, nwords, skip, KV_GAP_EM);
+    free(skip);
+    if (built)
         return DP_ENOMEM;
     struct form_kv *kv = NULL;
     size_t cap = 0;

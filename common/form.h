@@ -64,6 +64,11 @@ dp_err form_marks_find(struct Pix *pix, int dpi, float scale, const struct dp_wo
                        size_t nwords, struct form_mark **out, size_t *n);
 void form_mark_list_free(struct form_mark *m, size_t n);
 
+/* Flags in skip[nwords] the words that are selection marks misread as text ("[]", "L]", "O"):
+ * centre inside a mark's box and not much wider than it.  Pure. */
+void form_mark_words(const struct dp_word *words, size_t nwords, const struct form_mark *marks,
+                     size_t nmarks, char *skip);
+
 /* {"key":{"text","bbox"},"value":{"text","bbox"}|null,"confidence"[,"selection_mark":i]} and
  * {"bbox","state","label"}.  Caller owns them. */
 cJSON *form_kv_json(const struct form_kv *kv);

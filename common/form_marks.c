@@ -49,6 +49,21 @@ static double fill(const unsigned char *b, int w, int x0, int y0, int x1, int y1
     return n ? (double)on / n : 0.0;
 }
 
+void form_mark_words(const struct dp_word *words, size_t nwords, const struct form_mark *marks,
+                     size_t nmarks, char *skip)
+{
+    for (size_t i = 0; i < nwords; i++) {
+        const struct dp_word *w = &words[i];
+        int cx = w->x + w->w / 2, cy = w->y + w->h / 2;
+        skip[i] = 0;
+        for (size_t k = 0; k < nmarks && !skip[i]; k++) {
+            const struct table_box *b = &marks[k].bbox;
+            skip[i] = cx >= b->x && cx < b->x + b->w && cy >= b->y && cy < b->y + b->h &&
+                      2 * w->w <= 3 * b->w;
+        }
+    }
+}
+
 int form_mark_classify(const unsigned char *bits, int w, int h, enum form_mark_state *state,
                        int *round)
 {
@@ -117,15 +132,16 @@ int form_mark_classify(const unsigned char *bits, int w, int h, enum form_mark_s
 
 /* ---- finding marks on a page ---- */
 
-/* Whether the box's centre lies inside a recognised word of two or more characters (a letter
- * 'o' or 'D' of a word is no mark; a box read as a one-character word may be). */
+/* Whether the box's centre lies inside a recognised word of two or more characters that is
+ * clearly wider than the box (a letter 'o' or 'D' of a word is no mark; a box the reader took
+ * for a word, "[]" or "L]", may be). */
 static int inside_word(const struct dp_word *words, size_t nwords, int x, int y, int w, int h)
 {
     int cx = x + w / 2, cy = y + h / 2;
     for (size_t i = 0; i < nwords; i++) {
         const struct dp_word *wd = &words[i];
         if (cx >= wd->x && cx < wd->x + wd->w && cy >= wd->y && cy < wd->y + wd->h &&
-            strlen(wd->text) >= 2)
+            strlen(wd->text) >= 2 && 2 * wd->w > 3 * w)
             return 1;
     }
     return 0;
@@ -226,11 +242,17 @@ dp_err form_marks_find(struct Pix *pix, int dpi, float scale, const struct dp_wo
     boxaDestroy(&boxa);
     pixDestroy(&b);
     struct tl_layout L;
-    if (!rc && *n && !(rc = tl_build(&L, words, nwords, NULL, 1.0))) {
+    char *skip = !rc && *n ? malloc(nwords ? nwords : 1) : NULL;
+    if (!rc && *n && !skip)
+        rc = DP_ENOMEM;
+    if (skip)
+        form_mark_words(words, nwords, v, *n, skip);
+    if (!rc && *n && !(rc = tl_build(&L, words, nwords, skip, 1.0))) {
         for (size_t i = 0; !rc && i < *n; i++)
             rc = mark_label(&L, &v[i]);
         tl_cleanup(&L);
     }
+    free(skip);
     if (rc || *n == 0) {
         form_mark_list_free(v, *n);
         *n = 0;

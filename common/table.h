@@ -67,6 +67,11 @@ struct table_rule {
 struct Pix;
 dp_err table_rules_find(struct Pix *pix, int dpi, struct table_rule **out, size_t *n);
 
+/* A copy of pix (8-bit grey, or 1-bit as given) with the rules painted white: what to OCR,
+ * since ruled cells confuse Tesseract's page layout (it may read none of their text).  The
+ * caller owns the result; NULL on allocation failure. */
+struct Pix *table_rules_erase(struct Pix *pix, const struct table_rule *rules, size_t n);
+
 /* Finds the tables of one page from its words (any order) and optional ruling lines (NULL/0 =
  * none).  *out is a new array of *n tables (NULL when none) the caller frees with
  * table_list_free().  DP_ENOMEM on allocation failure (nothing allocated then).  Over the

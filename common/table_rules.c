@@ -79,3 +79,23 @@ dp_err table_rules_find(struct Pix *pix, int dpi, struct table_rule **out, size_
     }
     return rc;
 }
+
+struct Pix *table_rules_erase(struct Pix *pix, const struct table_rule *rules, size_t n)
+{
+    PIX *out =
+        pixGetDepth(pix) == 8 || pixGetDepth(pix) == 1 ? pixCopy(NULL, pix) : pixConvertTo8(pix, 0);
+    if (!out)
+        return NULL;
+    l_uint32 white = pixGetDepth(out) == 1 ? 0 : 255;
+    for (size_t i = 0; i < n; i++) {
+        const struct table_rule *r = &rules[i];
+        int pad = r->thick / 2 + 3;
+        int h = r->x2 - r->x1 >= r->y2 - r->y1;
+        BOX *b = h ? boxCreate(r->x1 - 2, r->y1 - pad, r->x2 - r->x1 + 4, 2 * pad)
+                   : boxCreate(r->x1 - pad, r->y1 - 2, 2 * pad, r->y2 - r->y1 + 4);
+        if (b)
+            pixSetInRectArbitrary(out, b, white);
+        boxDestroy(&b);
+    }
+    return out;
+}

@@ -94,19 +94,30 @@ START_TEST(pairs_two_labels_one_phrase_and_marks)
     put(&s, 200, 100, "City: Paris Zip: 75001");
     put(&s, 200, 200, "Married:");
     put(&s, 200, 300, ":"); /* a lone colon is no label */
-    struct form_mark m = {{700, 195, 50, 50}, FORM_SELECTED, 0, "Yes"};
+    put(&s, 200, 400, "Smoker:");
+    put(&s, 560, 400, "Yes");
+    put(&s, 760, 400, "No");
+    /* Married: [ ] No  [x] Yes ; Smoker: [ ] Yes [ ] No */
+    struct form_mark m[] = {{{900, 195, 50, 50}, FORM_SELECTED, 0, "Yes"},
+                            {{700, 195, 50, 50}, FORM_UNSELECTED, 0, "No"},
+                            {{500, 395, 50, 50}, FORM_UNSELECTED, 0, "Yes"},
+                            {{700, 395, 50, 50}, FORM_UNSELECTED, 0, "No"}};
     struct form_kv *kv = NULL;
     size_t n = 0;
-    ck_assert_int_eq(form_pairs(s.w, s.n, &m, 1, &kv, &n), DP_OK);
-    ck_assert_uint_eq(n, 3);
+    ck_assert_int_eq(form_pairs(s.w, s.n, m, 4, &kv, &n), DP_OK);
+    ck_assert_uint_eq(n, 4);
     ck_assert_str_eq(find(kv, n, "City")->value.text, "Paris");
     ck_assert_str_eq(find(kv, n, "Zip")->value.text, "75001");
     const struct form_kv *p = find(kv, n, "Married");
-    ck_assert(!p->has_value);
+    ck_assert(p->has_value);
+    ck_assert_str_eq(p->value.text, "Yes");
     ck_assert_int_eq(p->mark, 0);
     cJSON *j = form_kv_json(p);
     ck_assert_int_eq(cJSON_GetObjectItem(j, "selection_mark")->valueint, 0);
     cJSON_Delete(j);
+    p = find(kv, n, "Smoker");
+    ck_assert(!p->has_value);
+    ck_assert_int_eq(p->mark, 2);
     form_kv_list_free(kv, n);
     wset_free(&s);
     ck_assert_int_eq(form_pairs(NULL, 0, NULL, 0, &kv, &n), DP_OK);

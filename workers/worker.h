@@ -66,8 +66,11 @@ dp_err worker_read_pages(struct worker *w, const struct queue_job *job, const un
 /* ---- page structure (worker_layout.c) ---- */
 /* Finds the tables, selection marks and key-value pairs of a read page into its tables, marks
  * and kvs.  pix is the image the page was read from (NULL for a PDF text layer), scale its
- * pixels per page pixel.  DP_ENOMEM. */
-dp_err worker_layout(struct dp_page *page, PIX *pix, float scale);
+ * pixels per page pixel; rules its ruling lines (table_rules_find on pix, borrowed and
+ * rescaled in place).  DP_ENOMEM. */
+struct table_rule;
+dp_err worker_layout(struct dp_page *page, PIX *pix, float scale, struct table_rule *rules,
+                     size_t nrules);
 
 /* ---- analysis (worker_analyze.c) ---- */
 /* Loads what analysis needs once per process (model cache with the built-in classifier,

@@ -13,28 +13,22 @@ static int unscale_i(int v, float scale)
     return scale > 1.0f ? (int)((float)v / scale) : v;
 }
 
-dp_err worker_layout(struct dp_page *page, PIX *pix, float scale)
+dp_err worker_layout(struct dp_page *page, PIX *pix, float scale, struct table_rule *rules,
+                     size_t nrules)
 {
-    struct table_rule *rules = NULL;
-    size_t nrules = 0;
-    dp_err rc = DP_OK;
+    dp_err rc;
     /* the image is only usable when the words are in its frame (an OSD-turned page is not) */
     int img = pix && page->rotation == 0;
-    if (img) {
-        rc = table_rules_find(pix, (int)((float)page->dpi * (scale > 1.0f ? scale : 1.0f)), &rules,
-                              &nrules);
-        if (rc == DP_ENOMEM)
-            return rc;
-        for (size_t i = 0; i < nrules; i++) {
-            struct table_rule *r = &rules[i];
-            *r = (struct table_rule){unscale_i(r->x1, scale), unscale_i(r->y1, scale),
-                                     unscale_i(r->x2, scale), unscale_i(r->y2, scale),
-                                     unscale_i(r->thick, scale)};
-        }
+    if (!img)
+        nrules = 0;
+    for (size_t i = 0; i < nrules; i++) {
+        struct table_rule *r = &rules[i];
+        *r = (struct table_rule){unscale_i(r->x1, scale), unscale_i(r->y1, scale),
+                                 unscale_i(r->x2, scale), unscale_i(r->y2, scale),
+                                 unscale_i(r->thick, scale)};
     }
     rc = table_detect(page->words, page->nwords, page->width, page->height, rules, nrules,
                       &page->tables, &page->ntables);
-    free(rules);
     if (rc)
         return rc;
     if (img) {

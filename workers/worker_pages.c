@@ -6,6 +6,7 @@
 #include "decode.h"
 #include "log.h"
 #include "stats.h"
+#include "table.h"
 #include "worker.h"
 
 static void fail(struct worker_failure *f, const char *code, const char *fmt, const char *arg)
@@ -108,7 +109,7 @@ dp_err worker_read_pages(struct worker *w, const struct queue_job *job, const un
         if (pg.kind == DECODE_TEXT) {
             doc->pages[i] = pg.text; /* take ownership of the text-layer page */
             memset(&pg.text, 0, sizeof pg.text);
-            rc = worker_layout(&doc->pages[i], NULL, 1.0f);
+            rc = worker_layout(&doc->pages[i], NULL, 1.0f, NULL, 0);
         } else {
             if ((rc = ocr_use_lang(&w->ocr, lang, err, sizeof err))) {
                 fail(f, rc == DP_EINVAL ? "language_unavailable" : "ocr_failed", "%s", err);
@@ -118,15 +119,25 @@ dp_err worker_read_pages(struct worker *w, const struct queue_job *job, const un
             long long left = job_deadline - util_mono_ms();
             long long budget = left < w->cfg.page_timeout_ms ? left : w->cfg.page_timeout_ms;
             int64_t t0 = util_mono_ms();
-            rc = budget > 0 ? ocr_page(&w->ocr, pg.pix, pg.dpi, (int)i + 1, budget, &doc->pages[i])
+            /* ruling lines are found first and erased from what Tesseract reads: it may read
+             * nothing inside a ruled grid */
+            struct table_rule *rules = NULL;
+            size_t nrules = 0;
+            PIX *clean = NULL;
+            if (table_rules_find(pg.pix, pg.dpi, &rules, &nrules) == DP_OK && nrules)
+                clean = table_rules_erase(pg.pix, rules, nrules);
+            PIX *read = clean ? clean : pg.pix;
+            rc = budget > 0 ? ocr_page(&w->ocr, read, pg.dpi, (int)i + 1, budget, &doc->pages[i])
                             : DP_ETIMEOUT;
             if (!rc)
-                rc = maybe_rotate(w, pg.pix, pg.dpi, (int)i + 1, budget - (util_mono_ms() - t0),
+                rc = maybe_rotate(w, read, pg.dpi, (int)i + 1, budget - (util_mono_ms() - t0),
                                   &doc->pages[i]);
+            pixDestroy(&clean);
             if (!rc && doc->pages[i].rotation == 0)
                 unscale(&doc->pages[i], pg.scale, pg.src_width, pg.src_height, pg.src_dpi);
             if (!rc)
-                rc = worker_layout(&doc->pages[i], pg.pix, pg.scale);
+                rc = worker_layout(&doc->pages[i], pg.pix, pg.scale, rules, nrules);
+            free(rules);
             /* Best effort: the /metrics page-time histogram; a Redis failure shows up in the
              * progress call below. */
             if (!rc)
