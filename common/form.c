@@ -6,11 +6,15 @@
 #include "form.h"
 #include "table_int.h"
 
-#define KV_GAP_EM    1.2 /* phrase-splitting gap for forms (labels sit closer to answers) */
-#define KV_RIGHT_EM  25  /* an answer to the right starts within this many em of its label */
-#define KV_BELOW_EM  1.6 /* an answer below starts within this many em under its label */
-#define KV_INDENT_EM 3.0 /* ... and at most this far left or right of the label's start */
-#define KV_MAX_KEY   6   /* words in a label */
+#define KV_GAP_EM     1.2 /* phrase-splitting gap for forms (labels sit closer to answers) */
+#define KV_RIGHT_EM   25  /* an answer to the right starts within this many em of its label */
+#define KV_BELOW_EM   1.6 /* an answer below starts within this many em under its label */
+#define KV_INDENT_EM  3.0 /* ... and at most this far left or right of the label's start */
+#define KV_MAX_KEY    6   /* words in a label */
+#define KV_JOIN_EM    2.0 /* an answer goes on across gaps up to this wide */
+#define KV_CONT_EM    0.9 /* a continuation line of an answer starts at most this far below */
+#define KV_MAX_LINES  8   /* lines of one answer */
+#define KV_BARE_WORDS 4   /* words of a label written without a colon */
 
 /* Whether word text ends with a colon (the label mark). */
 static int colon_end(const char *t)
@@ -37,21 +41,95 @@ static double mean_conf(const struct tl_layout *L, size_t w0, size_t nw)
     return nw ? s / (double)nw / 100.0 : 0.0;
 }
 
-static dp_err set_text(struct form_text *ft, const struct tl_layout *L, size_t w0, size_t nw,
-                       int strip_colon)
+/* Trims trailing blanks and a label's colon, and cuts over-long text at a character boundary. */
+static void tidy(char *t, int strip_colon)
+{
+    size_t n = strlen(t);
+    if (n > FORM_MAX_TEXT) {
+        n = FORM_MAX_TEXT;
+        while (n > 0 && ((unsigned char)t[n] & 0xC0) == 0x80)
+            n--;
+        t[n] = '\0';
+    }
+    while (n && (t[n - 1] == ' ' || (strip_colon && t[n - 1] == ':')))
+        t[--n] = '\0';
+}
+
+/* Word ranges of the layout's ord making up a text. */
+struct wrange {
+    size_t w0, nw;
+};
+
+static dp_err set_text(struct form_text *ft, const struct tl_layout *L, const struct wrange *r,
+                       size_t nr, int strip_colon)
 {
     ft->bbox = (struct table_box){0, 0, 0, 0};
     ft->text = NULL;
-    if (tl_append(L, w0, nw, &ft->text, &ft->bbox))
-        return DP_ENOMEM;
+    for (size_t i = 0; i < nr; i++)
+        if (tl_append(L, r[i].w0, r[i].nw, &ft->text, &ft->bbox))
+            return DP_ENOMEM;
     if (!ft->text && !(ft->text = strdup("")))
         return DP_ENOMEM;
-    size_t n = strlen(ft->text);
-    if (strip_colon && n && ft->text[n - 1] == ':')
-        ft->text[n - 1] = '\0';
-    if (n > FORM_MAX_TEXT)
-        ft->text[FORM_MAX_TEXT] = '\0'; /* tl_append copies whole words: cut at a word end */
+    tidy(ft->text, strip_colon);
     return DP_OK;
+}
+
+/* Whether segment q holds a word ending in ':' (a label). */
+static int has_label(const struct tl_layout *L, size_t q)
+{
+    for (size_t w = L->segs[q].w0; w < L->segs[q].w0 + L->segs[q].nw; w++)
+        if (colon_end(L->words[L->ord[w]].text))
+            return 1;
+    return 0;
+}
+
+/* Line and segment holding word index w of the layout's ord. */
+static void locate(const struct tl_layout *L, size_t w, size_t *line, size_t *seg)
+{
+    *line = *seg = 0;
+    for (size_t l = 0; l < L->nlines; l++) {
+        const struct tl_line *ln = &L->lines[l];
+        for (size_t q = ln->s0; q < ln->s0 + ln->ns; q++)
+            if (w >= L->segs[q].w0 && w < L->segs[q].w0 + L->segs[q].nw) {
+                *line = l;
+                *seg = q;
+                return;
+            }
+    }
+}
+
+/* Grows an answer starting at r[0]: across the following phrases of its line (up to the next
+ * label or a wide gap) when it ran to its phrase's end, then down the lines that continue it
+ * (starting under it, close below).  Continuation phrases are flagged in taken.  Returns the
+ * number of ranges in r (at most KV_MAX_LINES). */
+static size_t grow_value(const struct tl_layout *L, struct wrange *r, char *taken)
+{
+    size_t line, q;
+    locate(L, r[0].w0 + r[0].nw - 1, &line, &q);
+    const struct tl_line *ln = &L->lines[line];
+    while (r[0].w0 + r[0].nw == L->segs[q].w0 + L->segs[q].nw && q + 1 < ln->s0 + ln->ns &&
+           L->segs[q + 1].x0 - L->segs[q].x1 <= KV_JOIN_EM * L->hmed && !has_label(L, q + 1)) {
+        q++;
+        r[0].nw = L->segs[q].w0 + L->segs[q].nw - r[0].w0;
+        taken[q] = 1;
+    }
+    size_t nr = 1;
+    int x0 = L->words[L->ord[r[0].w0]].x, bottom = ln->y1;
+    for (size_t b = line + 1; b < L->nlines && nr < KV_MAX_LINES; b++) {
+        const struct tl_line *bl = &L->lines[b];
+        if (bl->y0 - bottom > KV_CONT_EM * L->hmed)
+            break;
+        size_t hit = (size_t)-1;
+        for (size_t c = bl->s0; c < bl->s0 + bl->ns && hit == (size_t)-1; c++)
+            if (abs(L->segs[c].x0 - x0) <= KV_INDENT_EM * L->hmed / 2)
+                hit = c;
+        if (hit == (size_t)-1 || taken[hit] || has_label(L, hit))
+            break;
+        r[nr++] = (struct wrange){L->segs[hit].w0, L->segs[hit].nw};
+        taken[hit] = 1;
+        bottom = bl->y1;
+    }
+    return nr;
 }
 
 /* The segment that answers a label ending at key_w in segment s of line l, looking right on
@@ -175,7 +253,8 @@ static dp_err phrase_pairs(const struct tl_layout *L, size_t l, size_t s, char *
                             &first_x);
         if (p->mark >= 0 && vnw && first_x > L->words[L->ord[vw0]].x)
             p->mark = -1; /* a written answer comes first; the marks belong further right */
-        if (set_text(&p->key, L, pos, kn, 1))
+        struct wrange kr = {pos, kn}, vr[KV_MAX_LINES] = {{vw0, vnw}};
+        if (set_text(&p->key, L, &kr, 1, 1))
             return DP_ENOMEM;
         if (p->mark >= 0) { /* ticked boxes answer the label: the ticked one's label */
             const struct form_mark *m = &marks[p->mark];
@@ -187,17 +266,55 @@ static dp_err phrase_pairs(const struct tl_layout *L, size_t l, size_t s, char *
                 p->has_value = 1;
             }
         } else if (vnw) {
-            if (set_text(&p->value, L, vw0, vnw, 0))
-                return DP_ENOMEM;
-            p->has_value = 1;
             if (vs >= 0 && vnw == L->segs[vs].nw)
                 taken[vs] = 1;
+            size_t nvr = grow_value(L, vr, taken);
+            if (vs < 0 && vr[0].nw > vnw)
+                next = end; /* the answer ran on past this phrase */
+            if (set_text(&p->value, L, vr, nvr, 0))
+                return DP_ENOMEM;
+            p->has_value = 1;
         } else {
             conf = 0.6;
         }
         p->confidence = conf * (0.5 + 0.5 * mean_conf(L, pos, kn));
         pos = next > pos ? next : pos + 1;
     }
+    return DP_OK;
+}
+
+/* Whether segment q reads like a label without a colon: a capital first, a few words, no
+ * digits. */
+static int label_like(const struct tl_layout *L, size_t q)
+{
+    const struct tl_seg *sg = &L->segs[q];
+    const char *t = L->words[L->ord[sg->w0]].text;
+    if (sg->nw > KV_BARE_WORDS || !(*t >= 'A' && *t <= 'Z'))
+        return 0;
+    for (size_t w = sg->w0; w < sg->w0 + sg->nw; w++)
+        if (strpbrk(L->words[L->ord[w]].text, "0123456789"))
+            return 0;
+    return 1;
+}
+
+/* A line of exactly two phrases, the first a bare label ("Brand   PHOENIX"): one pair. */
+static dp_err bare_pair(const struct tl_layout *L, size_t l, char *taken, struct form_kv **kv,
+                        size_t *n, size_t *cap)
+{
+    const struct tl_line *ln = &L->lines[l];
+    size_t a = ln->s0, b = ln->s0 + 1;
+    if (ln->ns != 2 || taken[a] || taken[b] || has_label(L, a) || has_label(L, b) ||
+        !label_like(L, a))
+        return DP_OK;
+    struct form_kv *p = add_pair(kv, n, cap);
+    if (!p)
+        return *n >= FORM_MAX_PAIRS ? DP_OK : DP_ENOMEM;
+    struct wrange kr = {L->segs[a].w0, L->segs[a].nw}, vr = {L->segs[b].w0, L->segs[b].nw};
+    if (set_text(&p->key, L, &kr, 1, 0) || set_text(&p->value, L, &vr, 1, 0))
+        return DP_ENOMEM;
+    p->has_value = 1;
+    p->confidence = 0.5 * (0.5 + 0.5 * mean_conf(L, kr.w0, kr.nw));
+    taken[a] = taken[b] = 1;
     return DP_OK;
 }
 
@@ -225,6 +342,8 @@ dp_err form_pairs(const struct dp_word *words, size_t nwords, const struct form_
         for (size_t s = L.lines[l].s0; !rc && s < L.lines[l].s0 + L.lines[l].ns; s++)
             if (!taken[s])
                 rc = phrase_pairs(&L, l, s, taken, marks, nmarks, &kv, n, &cap);
+    for (size_t l = 0; !rc && l < L.nlines; l++)
+        rc = bare_pair(&L, l, taken, &kv, n, &cap);
     free(taken);
     tl_cleanup(&L);
     if (rc || *n == 0) {

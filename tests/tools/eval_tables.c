@@ -254,7 +254,7 @@ int eval_kv_truth(const cJSON *annotation, char **pairs)
             const char *lab = cJSON_GetStringValue(cJSON_GetObjectItem(ans, "label"));
             const char *q = cJSON_GetStringValue(cJSON_GetObjectItem(e, "text"));
             const char *a = cJSON_GetStringValue(cJSON_GetObjectItem(ans, "text"));
-            if (!lab || strcmp(lab, "answer") || !q || !a || !*a)
+            if (!lab || strcmp(lab, "answer") || !q || !a || strspn(a, " \t\n") == strlen(a))
                 continue;
             size_t need = strlen(q) + strlen(a) + 4;
             if (len + need > cap) {
