@@ -2,7 +2,7 @@
  *   GET /v1/documents/{id}/tables          every table of every page, as one JSON array
  *   GET /v1/documents/{id}/tables/{n}.csv  table n (1-based, counted over the whole document
  *                                          in page order, then top to bottom) as RFC 4180 CSV
- * Scope documents:read (routed from api_docs.c). */
+ * Scope documents:read (routed by api_routes.c). */
 #include <stdlib.h>
 #include <string.h>
 #include "api.h"
@@ -40,19 +40,15 @@ static long csv_number(const char *seg)
     return strcmp(end, ".csv") == 0 && n <= TABLES_MAX_N ? n : 0;
 }
 
-enum MHD_Result api_tables_route(struct api_req *r, redisContext *c, const char *id,
-                                 const char *which)
+/* Every table (want == 0) as one JSON array, or table want as CSV. */
+static enum MHD_Result tables_reply(struct api_req *r, redisContext *c, const char *id, long want,
+                                    const char *which)
 {
-    long want = 0;
-    if (which && !(want = csv_number(which)))
-        return api_reply_error(r, 404, "not_found",
-                               "no table '%s': tables are named 1.csv, 2.csv, ... in page order",
-                               which);
     enum MHD_Result ret = MHD_NO;
     cJSON *doc = done_doc(r, c, id, &ret);
     if (!doc)
         return ret;
-    cJSON *all = which ? NULL : cJSON_CreateArray();
+    cJSON *all = want ? NULL : cJSON_CreateArray();
     const cJSON *page, *t;
     long n = 0;
     cJSON_ArrayForEach(page, cJSON_GetObjectItem(doc, "pages"))
@@ -61,7 +57,7 @@ enum MHD_Result api_tables_route(struct api_req *r, redisContext *c, const char 
         cJSON_ArrayForEach(t, cJSON_GetObjectItem(page, "tables"))
         {
             n++;
-            if (which && n == want) {
+            if (want && n == want) {
                 char *csv = table_csv_json(t);
                 cJSON_Delete(doc);
                 if (!csv)
@@ -81,10 +77,25 @@ enum MHD_Result api_tables_route(struct api_req *r, redisContext *c, const char 
         }
     }
     cJSON_Delete(doc);
-    if (which)
-        return api_reply_error(r, 404, "not_found", "the document has %ld table%s, no table %ld", n,
-                               n == 1 ? "" : "s", want);
+    if (want)
+        return api_reply_error(r, 404, "not_found", "the document has %ld table%s, no %s", n,
+                               n == 1 ? "" : "s", which);
     if (!all)
         return api_reply_dp_err(r, DP_ENOMEM, "tables");
     return api_reply_json(r, 200, all);
+}
+
+enum MHD_Result api_tables_list(struct api_req *r, redisContext *c, const char *const *param)
+{
+    return tables_reply(r, c, param[0], 0, NULL);
+}
+
+enum MHD_Result api_tables_csv(struct api_req *r, redisContext *c, const char *const *param)
+{
+    long want = csv_number(param[1]);
+    if (!want)
+        return api_reply_error(r, 404, "not_found",
+                               "no table '%s': tables are named 1.csv, 2.csv, ... in page order",
+                               param[1]);
+    return tables_reply(r, c, param[0], want, param[1]);
 }

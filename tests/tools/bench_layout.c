@@ -46,7 +46,12 @@ int bench_layout(const struct bench_pages *pp, struct bench_layout_result *out)
         double t1 = cpu_s();
         int ok = ocr_page(&o, clean ? clean : pg.pix, pg.dpi, 1, 600000, &page) == DP_OK;
         double t2 = cpu_s();
-        if (ok && worker_layout(&page, pg.pix, pg.scale, rules, nrules) == DP_OK) {
+        dp_err e = DP_EIO;
+        if (ok) {
+            e = worker_layout_image(&page, pg.pix, pg.scale, rules, nrules); /* takes rules */
+            rules = NULL;
+        }
+        if (!e && worker_layout_text(&page) == DP_OK) {
             double t3 = cpu_s();
             out->pages++;
             out->ocr_s += t2 - t1;
