@@ -100,9 +100,10 @@ static void locate(const struct tl_layout *L, size_t w, size_t *line, size_t *se
 
 /* Grows an answer starting at r[0]: across the following phrases of its line (up to the next
  * label or a wide gap) when it ran to its phrase's end, then down the lines that continue it
- * (starting under it, close below).  Continuation phrases are flagged in taken.  Returns the
+ * (starting under it, close below, nothing in the label's column, key_x0 on).  Continuation
+ * phrases are flagged in taken.  Returns the
  * number of ranges in r (at most KV_MAX_LINES). */
-static size_t grow_value(const struct tl_layout *L, struct wrange *r, char *taken)
+static size_t grow_value(const struct tl_layout *L, struct wrange *r, int key_x0, char *taken)
 {
     size_t line, q;
     locate(L, r[0].w0 + r[0].nw - 1, &line, &q);
@@ -124,6 +125,13 @@ static size_t grow_value(const struct tl_layout *L, struct wrange *r, char *take
             if (abs(L->segs[c].x0 - x0) <= KV_INDENT_EM * L->hmed / 2)
                 hit = c;
         if (hit == (size_t)-1 || taken[hit] || has_label(L, hit))
+            break;
+        /* a continuation line has nothing in the label's column (else it is the next row) */
+        int left = key_x0 < x0 ? key_x0 : x0 - 1;
+        for (size_t c = bl->s0; c < hit && hit != (size_t)-1; c++)
+            if (L->segs[c].x1 > left)
+                hit = (size_t)-1;
+        if (hit == (size_t)-1)
             break;
         r[nr++] = (struct wrange){L->segs[hit].w0, L->segs[hit].nw};
         taken[hit] = 1;
@@ -268,7 +276,7 @@ static dp_err phrase_pairs(const struct tl_layout *L, size_t l, size_t s, char *
         } else if (vnw) {
             if (vs >= 0 && vnw == L->segs[vs].nw)
                 taken[vs] = 1;
-            size_t nvr = grow_value(L, vr, taken);
+            size_t nvr = grow_value(L, vr, L->words[L->ord[pos]].x, taken);
             if (vs < 0 && vr[0].nw > vnw)
                 next = end; /* the answer ran on past this phrase */
             if (set_text(&p->value, L, vr, nvr, 0))
