@@ -155,6 +155,10 @@ enum MHD_Result api_docs_text(struct api_req *r, redisContext *c, const char *co
 enum MHD_Result api_docs_hocr(struct api_req *r, redisContext *c, const char *const *param);
 enum MHD_Result api_docs_file(struct api_req *r, redisContext *c, const char *const *param);
 enum MHD_Result api_docs_reprocess(struct api_req *r, redisContext *c, const char *const *param);
+/* tables of a finished document (api_tables.c): GET /v1/documents/{id}/tables (all, one JSON
+ * array) and /tables/{n}.csv (param[1] = "{n}.csv") */
+enum MHD_Result api_tables_list(struct api_req *r, redisContext *c, const char *const *param);
+enum MHD_Result api_tables_csv(struct api_req *r, redisContext *c, const char *const *param);
 
 /* classifier (api_classifier.c): POST (body {"class": "..."} or {"class": null}) or DELETE
  * /v1/documents/{id}/label; GET /v1/classifier; POST /v1/classifier/train */
