@@ -12,6 +12,7 @@
 #include "apikey.h"
 #include "clsstore.h"
 #include "harness.h"
+#include "batch.h"
 #include "keys.h"
 #include "queue.h"
 #include "rds.h"
@@ -155,6 +156,78 @@ START_TEST(store_dedup)
     freeReplyObject(g);
     ck_assert_int_eq(store_delete(c, "alpha", named), DP_OK);
     ck_assert_int_eq(ival(c, "EXISTS %s", kdup), 0);
+    redisFree(c);
+}
+END_TEST
+
+/* ---- batch_attach, batch_seal, batch_tick ---- */
+
+START_TEST(batch_scripts)
+{
+    redisContext *c = rc();
+    char a[UTIL_ID_MAX], b[UTIL_ID_MAX], x[UTIL_ID_MAX], bid[UTIL_ID_MAX], err[200] = "";
+    char kd[KEYS_MAX], kb[KEYS_MAX];
+    int replayed;
+    ck_assert_int_eq(upload(c, "alpha", "batch-a", NULL, 100, a, &replayed), DP_OK);
+    ck_assert_int_eq(upload(c, "alpha", "batch-b", NULL, 100, b, &replayed), DP_OK);
+    ck_assert_int_eq(upload(c, "beta", "batch-x", NULL, 100, x, &replayed), DP_OK);
+    /* a is done before the batch exists: it counts at once */
+    keys_doc(kd, a);
+    freeReplyObject(redisCommand(c, "HSET %s status done", kd));
+    char ids[2][UTIL_ID_MAX];
+    snprintf(ids[0], UTIL_ID_MAX, "%s", a);
+    snprintf(ids[1], UTIL_ID_MAX, "%s", x);
+    /* another tenant's document: refused before anything is written */
+    long long before = ival(c, "DBSIZE");
+    ck_assert_int_eq(
+        batch_create(c, "alpha", (const char(*)[UTIL_ID_MAX])ids, 2, NULL, bid, err, sizeof err),
+        DP_ENOTFOUND);
+    ck_assert_int_eq(ival(c, "DBSIZE"), before);
+    snprintf(ids[1], UTIL_ID_MAX, "%s", b);
+    long long events = ival(c, "XLEN %s", KEYS_EVENTS);
+    ck_assert_int_eq(batch_create(c, "alpha", (const char(*)[UTIL_ID_MAX])ids, 2,
+                                  "https://example.com/cb", bid, err, sizeof err),
+                     DP_OK);
+    keys_batch(kb, bid, KEYS_BATCH);
+    ck_assert_int_eq(ival(c, "HGET %s done", kb), 1);
+    ck_assert_int_eq(ival(c, "XLEN %s", KEYS_EVENTS), events); /* b is still queued */
+    /* b in a second batch: a conflict */
+    char bid2[UTIL_ID_MAX];
+    ck_assert_int_eq(batch_create(c, "alpha", (const char(*)[UTIL_ID_MAX])ids + 1, 1, NULL, bid2,
+                                  err, sizeof err),
+                     DP_ECONFLICT);
+    /* a tick for a document that has not ended writes nothing */
+    ck_assert_int_eq(batch_note_ended(c, b), DP_OK);
+    ck_assert_int_eq(ival(c, "XLEN %s", KEYS_EVENTS), events);
+    /* b fails: the batch completes, once, however often the tick comes */
+    keys_doc(kd, b);
+    freeReplyObject(redisCommand(c, "HSET %s status failed", kd));
+    ck_assert_int_eq(batch_note_ended(c, b), DP_OK);
+    ck_assert_int_eq(batch_note_ended(c, b), DP_OK);
+    ck_assert_int_eq(batch_note_ended(c, a), DP_OK);
+    ck_assert_int_eq(ival(c, "XLEN %s", KEYS_EVENTS), events + 1);
+    ck_assert_int_eq(ival(c, "HGET %s failed", kb), 1);
+    ck_assert_int_eq(ival(c, "HGET %s done", kb), 1);
+    redisReply *ev = redisCommand(c, "XREVRANGE %s + - COUNT 1", KEYS_EVENTS);
+    const redisReply *typ = rds_field(ev->element[0]->element[1], "type");
+    const redisReply *cb = rds_field(ev->element[0]->element[1], "callback_url");
+    ck_assert_str_eq(typ->str, "batch.completed");
+    ck_assert_str_eq(cb->str, "https://example.com/cb");
+    freeReplyObject(ev);
+    cJSON *j = NULL;
+    ck_assert_int_eq(batch_json(c, "alpha", bid, &j), DP_OK);
+    ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(j, "status")), "completed");
+    cJSON_Delete(j);
+    ck_assert_int_eq(batch_json(c, "beta", bid, &j), DP_ENOTFOUND);
+    /* a batch of documents that have all ended completes when it is sealed */
+    ck_assert_int_eq(upload(c, "alpha", "batch-c", NULL, 100, x, &replayed), DP_OK);
+    keys_doc(kd, x);
+    freeReplyObject(redisCommand(c, "HSET %s status done", kd));
+    snprintf(ids[0], UTIL_ID_MAX, "%s", x);
+    ck_assert_int_eq(
+        batch_create(c, "alpha", (const char(*)[UTIL_ID_MAX])ids, 1, NULL, bid2, err, sizeof err),
+        DP_OK);
+    ck_assert_int_eq(ival(c, "XLEN %s", KEYS_EVENTS), events + 2);
     redisFree(c);
 }
 END_TEST
@@ -507,7 +580,15 @@ START_TEST(every_script_ran_and_is_what_redis_loads)
 {
     redisContext *c = redisConnect("127.0.0.1", st.redis_port);
     ck_assert(c && !c->err);
-    ck_assert_uint_eq(scripts_count, 13);
+    /* every file under common/lua is embedded */
+    const char *src = getenv("DOCPROC_SRC_DIR");
+    char cmd[600], out[32] = "";
+    snprintf(cmd, sizeof cmd, "ls %s/common/lua/*.lua | wc -l", src ? src : ".");
+    FILE *p = popen(cmd, "r");
+    ck_assert_ptr_nonnull(p);
+    ck_assert_ptr_nonnull(fgets(out, sizeof out, p));
+    pclose(p);
+    ck_assert_uint_eq(scripts_count, strtoul(out, NULL, 10));
     char q1[8], q2[8]; /* a key prefix (taken from keys.h) in a Lua string literal */
     snprintf(q1, sizeof q1, "'%.3s", KEYS_SEQ);
     snprintf(q2, sizeof q2, "%c%.3s", '"', KEYS_SEQ);
@@ -638,6 +719,7 @@ Suite *lua_suite(void)
     tcase_add_unchecked_fixture(tc, setup, teardown);
     tcase_add_test(tc, store_scripts);
     tcase_add_test(tc, store_dedup);
+    tcase_add_test(tc, batch_scripts);
     tcase_add_test(tc, queue_scripts);
     tcase_add_test(tc, classifier_scripts);
     tcase_add_test(tc, webhook_scripts);
