@@ -37,13 +37,14 @@ limit_conn="" limit_req="" limit_metrics=""
 [ "$rate" -gt 0 ] && limit_req="limit_req zone=perkey burst=$(( rate * 2 )) nodelay;"
 [ "$mrate" -gt 0 ] && limit_metrics="limit_req zone=metrics burst=$(( mrate * 2 )) nodelay;"
 
-# Headers on every answer (dashboard, API, errors). A location with add_header of its own
+# Headers on every answer (dashboard, API, errors). The dashboard loads nothing from elsewhere;
+# it shows the original file and the hOCR through blob: URLs. A location with add_header of its own
 # inherits none of the server's, so the error locations repeat them.
 headers() {
     cat <<HDR
         add_header X-Content-Type-Options nosniff always;
         add_header X-Frame-Options DENY always;
-        add_header Content-Security-Policy "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'" always;
+        add_header Content-Security-Policy "default-src 'self'; img-src 'self' blob: data:; frame-src blob:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'" always;
         add_header Referrer-Policy no-referrer always;
 HDR
     [ "$1" = https ] && echo '        add_header Strict-Transport-Security "max-age=31536000" always;'
