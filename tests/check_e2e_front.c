@@ -4,6 +4,7 @@
  * 3,000 idle connections that do not lock anyone out (and are dropped after the header timeout),
  * rate limits per API key and on /metrics, and processes that come back after kill -9. */
 #include <curl/curl.h>
+#include <dirent.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -296,18 +297,30 @@ START_TEST(privileges_dropped_and_run_files_private)
     /* nginx: the master keeps root (ports, certificate key), its workers do not */
     long master = read_pid("nginx");
     ck_assert_int_gt(master, 0);
-    char cmd[160], line[64];
-    snprintf(cmd, sizeof cmd, "ps -o uid= --ppid %ld", master);
-    FILE *p = popen(cmd, "r");
-    ck_assert_ptr_nonnull(p);
     int workers = 0;
-    while (fgets(line, sizeof line, p)) {
-        long uid = strtol(line, NULL, 10);
+    DIR *proc = opendir("/proc");
+    ck_assert_ptr_nonnull(proc);
+    struct dirent *de;
+    while ((de = readdir(proc))) {
+        char path[64], line[256];
+        long pid = strtol(de->d_name, NULL, 10), ppid = -1;
+        if (pid <= 0)
+            continue;
+        snprintf(path, sizeof path, "/proc/%ld/status", pid);
+        FILE *f = fopen(path, "r");
+        while (f && fgets(line, sizeof line, f))
+            if (strncmp(line, "PPid:", 5) == 0)
+                ppid = strtol(line + 5, NULL, 10);
+        if (f)
+            fclose(f);
+        if (ppid != master)
+            continue;
+        long uid = uid_of(pid);
         workers++;
         if (getuid() == 0)
-            ck_assert_msg(uid > 0, "an nginx worker runs as uid %ld", uid);
+            ck_assert_msg(uid > 0, "nginx worker %ld runs as uid %ld", pid, uid);
     }
-    pclose(p);
+    closedir(proc);
     ck_assert_int_gt(workers, 0);
     /* run/ is 0700, the key files 0600 */
     struct stat sb;
