@@ -87,7 +87,7 @@ supervise() {
             delay=$((delay * 2))
             [ $delay -gt 30 ] && delay=30
         done
-    ) &
+    ) 2>/dev/null & # (the shell would report a killed child as "Killed" on our stderr)
 }
 # nginx's workers outlive a master killed with SIGKILL and keep its ports: end them first.
 orphans_of_nginx() {
