@@ -48,10 +48,11 @@ trap 'stop; exit 0' INT TERM
 trap 'rc=$?; stop; exit $rc' EXIT
 
 # ---- supervision ----
-# supervise NAME LOG CMD...: runs CMD (stderr appended to LOG) and, as systemd's Restart= would,
-# starts it again when it dies: after 1 s, doubling to 30 s while it keeps dying (back to 1 s once
-# it ran a minute). Each restart is logged to logs/run.log and printed. SIGTERM to the
-# supervisor stops CMD and the supervisor. The current pid is in run/pids/NAME.pid.
+# supervise NAME LOG CMD...: runs CMD (stderr appended to LOG) and, as systemd's
+# Restart=on-failure would, starts it again when it fails (crash, kill -9, error exit): after
+# 1 s, doubling to 30 s while it keeps failing (back to 1 s once it ran a minute). Each restart
+# is logged to logs/run.log and printed. SIGTERM to the supervisor stops CMD and the
+# supervisor. The current pid is in run/pids/NAME.pid.
 group=$(cut -d' ' -f5 /proc/$$/stat)
 supervise() {
     name=$1 log=$2
@@ -74,6 +75,9 @@ supervise() {
             # A trapped signal ends wait early: wait until the child has really gone.
             while kill -0 "$child" 2>/dev/null; do wait "$child" || rc=$?; done
             [ $down = 1 ] && exit 0
+            # Like Restart=on-failure: a clean exit (0, or SIGHUP/INT/PIPE/TERM, e.g. Ctrl-C
+            # reaching the whole group) is a stop, not a failure.
+            case $rc in 0 | 129 | 130 | 141 | 143) exit 0 ;; esac
             [ $(($(date +%s) - started)) -ge 60 ] && delay=1
             msg="$name exited (status $rc); restarting it in ${delay}s"
             printf '{"ts":"%s","level":"warn","prog":"run.sh","msg":"%s"}\n' \
