@@ -23,8 +23,8 @@
 #define TICK_MS    100  /* longest the worker sleeps before it looks at stop, RSS and clocks */
 #define READ_CHUNK 65536
 
-#if defined(__SANITIZE_ADDRESS__)
-#define SANDBOX_ASAN 1 /* ASan reserves terabytes of shadow: RLIMIT_AS cannot apply */
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define SANDBOX_ASAN 1 /* ASan and TSan reserve terabytes of shadow: RLIMIT_AS cannot apply */
 #else
 #define SANDBOX_ASAN 0
 #endif
