@@ -19,8 +19,10 @@
 #include "util.h"
 
 #define NEST_DEPTH 26
-#define PAGE_MS    3000 /* page_timeout_ms of these stacks */
-#define SLACK_MS   5000 /* "a few seconds" past the deadline + grace, for a loaded machine */
+#define PAGE_MS                                                                                    \
+    6000 /* page_timeout_ms of these stacks: room for the memory eater to reach its cap on a       \
+            loaded machine */
+#define SLACK_MS 5000 /* "a few seconds" past the deadline + grace, for a loaded machine */
 
 static void msleep(long ms)
 {
@@ -184,7 +186,7 @@ static int count_workers(const struct stack *s)
 
 START_TEST(hostile_documents_cost_a_bounded_slice)
 {
-    static const char *const env[] = {"DOCPROC_PAGE_TIMEOUT_MS=3000",
+    static const char *const env[] = {"DOCPROC_PAGE_TIMEOUT_MS=6000",
                                       "DOCPROC_JOB_TIMEOUT_MS=30000", "DOCPROC_DEBUG_FAULTS=1",
                                       "DOCPROC_DECODE_MEMORY_LIMIT_MB=1024", NULL};
     const long cap_kb = 1024L * 1024;
