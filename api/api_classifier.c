@@ -1,9 +1,10 @@
 /* api_classifier.c -- the classifier a tenant trains: label documents, train, inspect.
- *   POST|DELETE /v1/documents/{id}/label   documents:write (routed from api_docs.c)
+ *   POST|DELETE /v1/documents/{id}/label   documents:write
  *   GET         /v1/classifier             documents:read
  *   POST        /v1/classifier/train       documents:write (admin implies it): labelling is
  *                                          already a write, and training only turns those
- *                                          labels into the tenant's model. */
+ *                                          labels into the tenant's model. It runs off the
+ *                                          request path: api_train.c. */
 #include <pthread.h>
 #include <string.h>
 #include "api.h"
@@ -12,6 +13,7 @@
 
 /* ---- the built-in model's class list for GET /v1/classifier ---- */
 
+/* Shared by the API threads, made safe by pthread_once: written once, read-only after. */
 static pthread_once_t builtin_once = PTHREAD_ONCE_INIT;
 static struct classifier *builtin; /* trained once per process, read-only afterwards */
 
@@ -65,8 +67,9 @@ static enum MHD_Result unlabel(struct api_req *r, redisContext *c, const char *i
     return label_reply(r, id, NULL, prev, NULL);
 }
 
-enum MHD_Result api_label(struct api_req *r, redisContext *c, const char *id)
+enum MHD_Result api_label(struct api_req *r, redisContext *c, const char *const *param)
 {
+    const char *id = param[0];
     char label[CLASSIFY_LABEL_MAX], err[200];
     int remove = strcmp(r->method, "DELETE") == 0;
     if (!remove) {
@@ -111,65 +114,23 @@ static enum MHD_Result get_info(struct api_req *r, redisContext *c)
 {
     pthread_once(&builtin_once, builtin_init);
     cJSON *o = NULL;
+    cJSON *training = NULL;
     dp_err rc = clsstore_info(c, r->auth.tenant, builtin, &o);
-    if (rc)
+    if (!rc)
+        rc = api_train_status(c, r->auth.tenant, &training);
+    if (rc) {
+        cJSON_Delete(o);
         return api_reply_dp_err(r, rc, "classifier");
+    }
+    if (training)
+        cJSON_AddItemToObject(o, "training", training);
+    else
+        cJSON_AddNullToObject(o, "training");
     return api_reply_json(r, 200, o);
 }
 
-/* "3 examples of 'invoice'" or "no examples" for the 422 message. */
-static void describe(const struct classify_stats *st, char *buf, size_t sz)
+enum MHD_Result api_classifier_info(struct api_req *r, redisContext *c, const char *const *param)
 {
-    if (st->nclasses == 0)
-        snprintf(buf, sz, "no examples");
-    else
-        snprintf(buf, sz, "%zu example%s of '%s' only", st->classes[0].examples,
-                 st->classes[0].examples == 1 ? "" : "s", st->classes[0].label);
-}
-
-static enum MHD_Result train(struct api_req *r, redisContext *c)
-{
-    double threshold = CLSSTORE_THRESHOLD;
-    char err[200];
-    dp_err rc =
-        clsstore_parse_train_body((const char *)r->body, r->body_len, &threshold, err, sizeof err);
-    if (rc)
-        return api_reply_error(r, 400, rc == DP_EPARSE ? "invalid_json" : "invalid_request", "%s",
-                               err);
-    struct classify_stats st;
-    rc = clsstore_train(c, r->auth.tenant, threshold, &st);
-    if (rc == DP_EINVAL) {
-        char have[120];
-        describe(&st, have, sizeof have);
-        return api_reply_error(r, 422, "not_enough_examples",
-                               "training needs labelled examples of at least 2 classes; there "
-                               "are %s. Label documents with POST /v1/documents/{id}/label",
-                               have);
-    }
-    if (rc == DP_ECONFLICT)
-        return api_reply_error(r, 409, "conflict",
-                               "a newer model was trained at the same time; it is kept");
-    if (rc == DP_ETOOBIG)
-        return api_reply_error(r, 422, "too_large", "the examples exceed the classifier's caps");
-    if (rc)
-        return api_reply_dp_err(r, rc, "classifier");
+    (void)param;
     return get_info(r, c);
-}
-
-enum MHD_Result api_classifier_route(struct api_req *r, const char **seg, int nseg)
-{
-    int get = strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0;
-    int post = strcmp(r->method, "POST") == 0;
-    int is_info = nseg == 2, is_train = nseg == 3 && strcmp(seg[2], "train") == 0;
-    if (!is_info && !is_train)
-        return api_reply_error(r, 404, "not_found", "no route for %s %s", r->method, r->path);
-    if ((is_info && !get) || (is_train && !post))
-        return api_reply_error(r, 405, "method_not_allowed", "%s is not allowed on %s", r->method,
-                               r->path);
-    if (!api_authenticate(r, is_info ? "documents:read" : "documents:write"))
-        return MHD_YES;
-    redisContext *c = api_redis(r->srv);
-    if (!c)
-        return api_reply_dp_err(r, DP_EREDIS, "classifier");
-    return is_info ? get_info(r, c) : train(r, c);
 }

@@ -48,6 +48,8 @@ static const struct opt options[] = {
     INT(max_page_pixels, 1, 1000000000, "100000000", "most pixels per page (from the header)"),
     INT(max_queue, 1, 100000000, "10000", "queued+running jobs before uploads get 503"),
     INT(max_wait_s, 0, 600, "60", "longest synchronous wait an upload may ask for"),
+    INT(max_waiters_per_tenant, 0, 100000, "64",
+        "uploads with wait= a tenant may hold open per API process; more get 202 at once"),
     INT(workers, 0, 1024, "0", "worker processes for docproc-worker (0 = one per core)"),
     INT(visibility_timeout_ms, 100, 86400000, "60000", "idle time after which a job is reclaimed"),
     INT(max_attempts, 1, 100, "3", "job starts before it is dead-lettered"),

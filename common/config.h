@@ -31,6 +31,8 @@ struct dp_config {
     long long max_page_pixels;  /* width*height, checked from the image header */
     long long max_queue;        /* jobs queued + running before uploads get 503 */
     long long max_wait_s;       /* longest `wait` an upload may ask for */
+
+    long long max_waiters_per_tenant; /* wait= uploads one tenant holds open per API process */
     /* jobs */
     long long workers;                 /* worker processes (0 = one per core) */
     long long visibility_timeout_ms;   /* a claimed job idle this long is taken over */

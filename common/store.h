@@ -1,28 +1,16 @@
 /* store.h -- documents in Redis: the atomic enqueue, reads for the API, erasure.
  *
- * Key layout (all under "dp:"):
- *   dp:doc:<id>        hash   the document record (fields below)
- *   dp:blob:<id>       string the original bytes
- *   dp:jobs            stream one entry per pending run {doc, tenant}; group "workers"
- *   dp:dead            stream dead-lettered jobs {doc, tenant, reason}
- *   dp:events          stream events for docproc-webhookd {id, type, tenant, doc, ...}
- *   dp:tdocs:<tenant>  zset   the tenant's documents, score = INCR dp:seq at enqueue (paging order)
- *   dp:idem:<tenant>:<sha256(key)>  string "<doc id> <sha256 of bytes>", EX idempotency_ttl_s
- *   dp:key:<sha256(api key)>        hash {tenant, scopes, name, created_at}
+ * Keys (named in keys.h): the record keys_doc, the bytes keys_blob, the job stream KEYS_JOBS
+ * (group KEYS_JOBS_GROUP), the tenant index keys_tdocs and idempotency keys keys_idem.
  * Record fields: tenant status created_at started_at finished_at attempts name type size sha256
  *   lang pipeline callback_url metadata pages_total pages_done error_code error_message
- *   class result (JSON) text hocr worker */
+ *   class result (JSON) text hocr worker dedup_fp duplicate_of */
 #ifndef DP_STORE_H
 #define DP_STORE_H
 #include <cjson/cJSON.h>
 #include <hiredis.h>
 #include "err.h"
 #include "util.h"
-
-#define STORE_JOBS   "dp:jobs"
-#define STORE_GROUP  "workers"
-#define STORE_DEAD   "dp:dead"
-#define STORE_EVENTS "dp:events"
 
 /* What an upload carries. All strings borrowed; NULL = absent. */
 struct store_upload {
@@ -38,12 +26,19 @@ struct store_upload {
     const char *idem_key;     /* Idempotency-Key header */
     long long max_queue;      /* backpressure bound on stream length */
     long long idem_ttl_s;
+    /* Duplicates: with dedup set and a fingerprint of the options that shape the result
+     * (reqopts_fingerprint), the same bytes with the same fingerprint for the same tenant are
+     * answered from the earlier document's result if it is done: no job, no OCR. */
+    int dedup;
+    const char *fingerprint; /* NULL = never a duplicate */
 };
 
 /* Stores blob + record + job + index (+ idempotency key) in one Lua script, so either all of it
  * exists or none. id_out receives the document id (the earlier one on an idempotent replay, with
- * *replayed = 1). Returns DP_EBUSY when the queue is over its bound, DP_ECONFLICT when the
- * idempotency key was used with other bytes, DP_EREDIS when Redis failed. */
+ * *replayed = 1). A duplicate (see store_upload.dedup) is stored done with the earlier result
+ * and `duplicate_of`, its document.completed event emitted, and no job queued. Returns DP_EBUSY
+ * when the queue is over its bound, DP_ECONFLICT when the idempotency key was used with other
+ * bytes, DP_EREDIS when Redis failed. */
 dp_err store_enqueue(redisContext *c, const struct store_upload *u, char id_out[UTIL_ID_MAX],
                      int *replayed, char *err, size_t errsz);
 

@@ -1,6 +1,7 @@
 /* check_e2e_clsstore.c -- clsstore against a real, throwaway redis-server (no API, no OCR):
  * labels and their caps, training and versions, info, and the worker's model cache (reload
- * only on a new version, LRU eviction, a corrupt model falls back to the built-in one). */
+ * only on a new version, LRU eviction, a corrupt model falls back to the built-in one), and the
+ * training status the API shows (api_train.c). */
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -8,7 +9,9 @@
 #include <string.h>
 #include <unistd.h>
 #include <hiredis.h>
+#include "../api/api.h"
 #include "clsstore.h"
+#include "keys.h"
 #include "harness.h"
 #include "testutil.h"
 #include "util.h"
@@ -17,11 +20,7 @@ static struct stack st;
 
 static void setup(void)
 {
-    memset(&st, 0, sizeof st);
-    snprintf(st.dir, sizeof st.dir, "/tmp/docproc-e2e-XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(st.dir));
-    snprintf(st.appendfsync, sizeof st.appendfsync, "everysec");
-    st.redis_port = harness_free_port();
+    ck_assert_int_eq(stack_init(&st, NULL), 0);
     ck_assert_msg(stack_start_redis(&st) == 0, "redis-server did not start");
 }
 
@@ -47,12 +46,21 @@ static void cmd_ok(redisContext *c, const char *fmt, ...)
     freeReplyObject(r);
 }
 
+/* The classifier key `what` of tenant t in out (keys.h), for the commands below. */
+static const char *ck(char out[KEYS_MAX], const char *t, enum keys_cls what)
+{
+    ck_assert_int_eq(keys_cls(out, t, what), DP_OK);
+    return out;
+}
+
 /* A document record as the worker leaves it. */
 static void put_doc(redisContext *c, char id[UTIL_ID_MAX], const char *tenant, const char *status,
                     const char *text)
 {
     ck_assert_int_eq(util_new_id("doc_", id), DP_OK);
-    cmd_ok(c, "HSET dp:doc:%s tenant %s status %s text %s", id, tenant, status, text);
+    char k[KEYS_MAX];
+    ck_assert_int_eq(keys_doc(k, id), DP_OK);
+    cmd_ok(c, "HSET %s tenant %s status %s text %s", k, tenant, status, text);
 }
 
 static const char *const inv[] = {
@@ -106,7 +114,8 @@ START_TEST(label_rules)
     lim.max_text = 4;
     ck_assert_int_eq(clsstore_label(c, "t1", d2, "letter", &lim, &res), DP_OK);
     ck_assert_uint_eq(res.text_bytes, 3);
-    redisReply *r = redisCommand(c, "HGET dp:cls:t1:texts %s", d2);
+    char k[KEYS_MAX];
+    redisReply *r = redisCommand(c, "HGET %s %s", ck(k, "t1", KEYS_CLS_TEXTS), d2);
     ck_assert_str_eq(r->str, "caf");
     freeReplyObject(r);
     lim.max_text = 5;
@@ -156,10 +165,10 @@ START_TEST(label_rules)
     ck_assert_int_eq(removed, 0);
     ck_assert_int_eq(clsstore_unlabel(c, "t2", d1, &removed, NULL), DP_OK);
     ck_assert_int_eq(removed, 0); /* another tenant's example is not touched */
-    r = redisCommand(c, "HGETALL dp:cls:t1:counts");
+    r = redisCommand(c, "HGETALL %s", ck(k, "t1", KEYS_CLS_COUNTS));
     ck_assert_uint_eq(r->elements, 2); /* letter 1; receipt gone */
     freeReplyObject(r);
-    r = redisCommand(c, "HLEN dp:cls:t1:texts");
+    r = redisCommand(c, "HLEN %s", ck(k, "t1", KEYS_CLS_TEXTS));
     ck_assert_int_eq(r->integer, 1);
     freeReplyObject(r);
     redisFree(c);
@@ -182,7 +191,9 @@ START_TEST(train_and_versions)
     ck_assert_uint_eq(s.classes[0].examples, 1);
     ck_assert_int_eq(clsstore_train(c, "empty", 0.5, &s), DP_EINVAL);
     ck_assert_uint_eq(s.nclasses, 0);
-    redisReply *r = redisCommand(c, "EXISTS dp:cls:t3:model dp:cls:t3:ver");
+    char k[KEYS_MAX], k2[KEYS_MAX];
+    redisReply *r =
+        redisCommand(c, "EXISTS %s %s", ck(k, "t3", KEYS_CLS_MODEL), ck(k2, "t3", KEYS_CLS_VER));
     ck_assert_int_eq(r->integer, 0);
     freeReplyObject(r);
 
@@ -210,9 +221,9 @@ START_TEST(train_and_versions)
     cJSON_Delete(info);
 
     /* a stored version newer than ours (a concurrent training) is never overwritten */
-    cmd_ok(c, "HSET dp:cls:t4:model version 100");
+    cmd_ok(c, "HSET %s version 100", ck(k, "t4", KEYS_CLS_MODEL));
     ck_assert_int_eq(clsstore_train(c, "t4", 0.5, &s), DP_ECONFLICT);
-    r = redisCommand(c, "HGET dp:cls:t4:model version");
+    r = redisCommand(c, "HGET %s version", ck(k, "t4", KEYS_CLS_MODEL));
     ck_assert_str_eq(r->str, "100");
     freeReplyObject(r);
     redisFree(c);
@@ -234,7 +245,7 @@ START_TEST(cache_reloads_on_new_version)
     struct classify_result cr;
     struct classify_stats s;
     const char *model = NULL;
-    char ids[6][UTIL_ID_MAX];
+    char ids[6][UTIL_ID_MAX], k[KEYS_MAX];
     ck_assert_ptr_nonnull(cache);
     /* no model yet: built-in */
     classify(cache, c, "t5", rec[0], &cr, &model);
@@ -288,7 +299,7 @@ START_TEST(cache_reloads_on_new_version)
     ck_assert_uint_eq(cs.loads, 5);
 
     /* a model that does not load: built-in, logged once, not refetched for that version */
-    cmd_ok(c, "HSET dp:cls:t7:model version 99 blob not-a-model");
+    cmd_ok(c, "HSET %s version 99 blob not-a-model", ck(k, "t7", KEYS_CLS_MODEL));
     classify(cache, c, "t7", new_inv, &cr, &model);
     ck_assert_str_eq(model, "builtin");
     classify(cache, c, "t7", new_inv, &cr, &model);
@@ -297,7 +308,7 @@ START_TEST(cache_reloads_on_new_version)
     ck_assert_uint_eq(cs.load_errors, 1);
     ck_assert_uint_eq(cs.loads, 6);
     /* the model removed: back to built-in */
-    cmd_ok(c, "DEL dp:cls:t6:model");
+    cmd_ok(c, "DEL %s", ck(k, "t6", KEYS_CLS_MODEL));
     classify(cache, c, "t6", new_inv, &cr, &model);
     ck_assert_str_eq(model, "builtin");
     clsstore_cache_stats(cache, &cs);
@@ -324,6 +335,41 @@ START_TEST(cache_reloads_on_new_version)
 }
 END_TEST
 
+/* GET /v1/classifier's "training" object, from the status hash the trainer writes. */
+START_TEST(training_status)
+{
+    redisContext *c = rconnect();
+    char key[KEYS_MAX];
+    cJSON *o = (cJSON *)1;
+    ck_assert_int_eq(api_train_status(c, "t9", &o), DP_OK);
+    ck_assert_ptr_null(o); /* never asked */
+    ck_assert_int_eq(keys_cls(key, "t9", KEYS_CLS_TRAINING), DP_OK);
+    cmd_ok(c,
+           "HSET %s state failed requested_at 1700000000000 started_at 1700000001000 "
+           "finished_at 1700000002500 threshold 0.4 version 7 error_code conflict error %s",
+           key, "a newer model was trained");
+    ck_assert_int_eq(api_train_status(c, "t9", &o), DP_OK);
+    ck_assert_str_eq(json_str(o, "object"), "classifier_training");
+    ck_assert_str_eq(json_str(o, "state"), "failed");
+    ck_assert_str_eq(json_str(o, "requested_at"), "2023-11-14T22:13:20.000Z");
+    ck_assert_str_eq(json_str(o, "finished_at"), "2023-11-14T22:13:22.500Z");
+    ck_assert(json_num(o, "threshold") == 0.4);
+    ck_assert_str_eq(json_str(o, "error.code"), "conflict");
+    ck_assert_str_eq(json_str(o, "error.message"), "a newer model was trained");
+    ck_assert_ptr_null(cJSON_GetObjectItem(o, "version")); /* only a done training has one */
+    cJSON_Delete(o);
+    cmd_ok(c, "HSET %s state done", key);
+    ck_assert_int_eq(api_train_status(c, "t9", &o), DP_OK);
+    ck_assert_int_eq((int)json_num(o, "version"), 7);
+    ck_assert_ptr_null(cJSON_GetObjectItem(o, "error"));
+    cJSON_Delete(o);
+    /* another tenant's status is its own */
+    ck_assert_int_eq(api_train_status(c, "t10", &o), DP_OK);
+    ck_assert_ptr_null(o);
+    redisFree(c);
+}
+END_TEST
+
 Suite *e2e_clsstore_suite(void)
 {
     Suite *s = suite_create("e2e_clsstore");
@@ -332,7 +378,8 @@ Suite *e2e_clsstore_suite(void)
     tcase_add_unchecked_fixture(tc, setup, teardown);
     tcase_add_test(tc, label_rules);
     tcase_add_test(tc, train_and_versions);
-    tcase_add_test(tc, cache_reloads_on_new_version);
+    tcase_add_test(tc, training_status);
+    tcase_add_test(tc, cache_reloads_on_new_version); /* last: it stops redis */
     suite_add_tcase(s, tc);
     return s;
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include "keys.h"
 #include "log.h"
 #include "rds.h"
 #include "result.h"
@@ -74,7 +75,9 @@ static cJSON *event_data(const char *doc, const char *status, cJSON *result,
 
 dp_err worker_process(struct worker *w, const struct queue_job *job)
 {
-    enum queue_start_outcome outcome;
+    /* Set by queue_start only when it reached Redis: a failed call leaves it SKIP, so a Redis
+     * error is never mistaken for an outcome. */
+    enum queue_start_outcome outcome = QUEUE_SKIP;
     int attempt = 0;
     redisReply *rec = NULL, *blob = NULL;
     struct dp_doc_text doc = {0};
@@ -87,14 +90,15 @@ dp_err worker_process(struct worker *w, const struct queue_job *job)
     dp_err rc =
         queue_start(w->redis, w->consumer, job, (int)w->cfg.max_attempts, &outcome, &attempt, &rec);
     if (rc || outcome != QUEUE_RUN) {
-        if (outcome == QUEUE_DEAD) {
+        if (!rc && outcome == QUEUE_DEAD) {
             w->jobs_failed++;
             log_kv(LOG_WARN, "job dead-lettered", "doc", job->doc, NULL);
         }
         goto out;
     }
     maybe_fault(w, rec);
-    blob = redisCommand(w->redis, "GET dp:blob:%s", job->doc);
+    char kblob[KEYS_MAX];
+    blob = keys_blob(kblob, job->doc) ? NULL : rds_command(w->redis, "GET %s", kblob);
     if (!blob) {
         rc = DP_EREDIS;
         goto out;
