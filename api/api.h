@@ -110,6 +110,11 @@ enum MHD_Result api_label(struct api_req *r, redisContext *c, const char *id);
 /* Routes /v1/classifier (GET) and /v1/classifier/train (POST). */
 enum MHD_Result api_classifier_route(struct api_req *r, const char **seg, int nseg);
 
+/* ---- extraction a tenant teaches (api_extractor.c) ---- */
+/* PUT /v1/documents/{id}/fields: confirmed values -> reviewed document + training example; the
+ * caller has authenticated with documents:write. */
+enum MHD_Result api_fields_put(struct api_req *r, redisContext *c, const char *id);
+
 /* ---- operations (api_metrics.c, api_openapi.c) ---- */
 /* GET /metrics (no auth): Prometheus text of this process's counters and Redis's figures. */
 enum MHD_Result api_metrics_reply(struct api_req *r);

@@ -1,9 +1,10 @@
 /* api_docs.c -- /v1/documents routes other than the upload: read, list, text, hOCR, file,
- * delete, reprocess (label: api_classifier.c). */
+ * delete, reprocess (label: api_classifier.c; confirmed fields: api_extractor.c). */
 #include <stdlib.h>
 #include <string.h>
 #include "api.h"
 #include "clsstore.h"
+#include "review.h"
 #include "store.h"
 
 static enum MHD_Result get_doc(struct api_req *r, redisContext *c, const char *id)
@@ -52,6 +53,22 @@ static enum MHD_Result get_part(struct api_req *r, redisContext *c, const char *
     return api_reply_error(r, 404, "not_found", "no such document part '%s'", what);
 }
 
+/* Query argument name as -1 (absent or empty), 0 (false) or 1 (true); nonzero when invalid. */
+static int bool_arg(struct api_req *r, const char *name, int *out)
+{
+    const char *v = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+    *out = -1;
+    if (!v || !*v)
+        return 0;
+    if (strcmp(v, "true") == 0 || strcmp(v, "1") == 0)
+        *out = 1;
+    else if (strcmp(v, "false") == 0 || strcmp(v, "0") == 0)
+        *out = 0;
+    else
+        return 1;
+    return 0;
+}
+
 static enum MHD_Result list_docs(struct api_req *r, redisContext *c)
 {
     const char *status = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "status");
@@ -76,8 +93,12 @@ static enum MHD_Result list_docs(struct api_req *r, redisContext *c)
         klass = NULL;
     if (cursor && !*cursor)
         cursor = NULL;
+    struct store_filter f = {.status = status, .klass = klass};
+    if (bool_arg(r, "needs_review", &f.needs_review) || bool_arg(r, "reviewed", &f.reviewed))
+        return api_reply_error(r, 400, "invalid_request",
+                               "needs_review and reviewed must be true or false");
     cJSON *out = NULL;
-    dp_err rc = store_list(c, r->auth.tenant, status, klass, cursor, limit, &out);
+    dp_err rc = store_list(c, r->auth.tenant, &f, cursor, limit, &out);
     if (rc == DP_EINVAL)
         return api_reply_error(r, 400, "invalid_request", "malformed cursor");
     if (rc)
@@ -129,8 +150,10 @@ enum MHD_Result api_docs_route(struct api_req *r, const char **seg, int nseg)
     const char *m = r->method;
     int get = strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0;
     int del = strcmp(m, "DELETE") == 0, post = strcmp(m, "POST") == 0;
+    int put = strcmp(m, "PUT") == 0;
     const char *scope = get ? "documents:read" : "documents:write";
-    if (!(nseg == 2 && get) && !(nseg == 3 && (get || del)) && !(nseg == 4 && (get || post || del)))
+    if (!(nseg == 2 && get) && !(nseg == 3 && (get || del)) &&
+        !(nseg == 4 && (get || post || del || (put && strcmp(seg[3], "fields") == 0))))
         return api_reply_error(r, nseg <= 4 ? 405 : 404,
                                nseg <= 4 ? "method_not_allowed" : "not_found",
                                "%s is not allowed on %s", m, r->path);
@@ -150,14 +173,17 @@ enum MHD_Result api_docs_route(struct api_req *r, const char **seg, int nseg)
         dp_err rc = store_delete(c, r->auth.tenant, id);
         if (rc)
             return api_reply_dp_err(r, rc, "document");
-        int removed; /* best effort: erasure also takes the document's training text */
+        int removed; /* best effort: erasure also takes the document's training examples */
         clsstore_unlabel(c, r->auth.tenant, id, &removed, NULL);
+        review_forget(c, r->auth.tenant, id);
         cJSON *o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "id", id);
         cJSON_AddStringToObject(o, "object", "document");
         cJSON_AddBoolToObject(o, "deleted", 1);
         return api_reply_json(r, 200, o);
     }
+    if (put)
+        return api_fields_put(r, c, id);
     if (get)
         return get_part(r, c, id, seg[3]);
     if (strcmp(seg[3], "label") == 0)

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "log.h"
+#include "review.h"
 #include "worker.h"
 
 dp_err worker_analyze_init(struct worker *w)
@@ -44,6 +45,29 @@ static cJSON *class_json(const struct classify_result *cr, const char *model)
     return o;
 }
 
+/* Every field gets its source and, below its threshold, needs_review; the document needs
+ * review when a page read poorly, a field is unsure or a check failed ("review_reasons"). */
+static void mark_review(cJSON *result)
+{
+    cJSON *reasons = cJSON_CreateArray();
+    if (cJSON_IsTrue(cJSON_GetObjectItem(result, "needs_review")))
+        cJSON_AddItemToArray(reasons, cJSON_CreateString("low_quality_page"));
+    cJSON *fields = cJSON_GetObjectItem(result, "fields");
+    if (fields && review_mark_fields(fields, REVIEW_FIELD_THRESHOLD) > 0)
+        cJSON_AddItemToArray(reasons, cJSON_CreateString("low_confidence_field"));
+    const cJSON *chk;
+    int failed = 0;
+    cJSON_ArrayForEach(chk, cJSON_GetObjectItem(result, "checks"))
+    {
+        failed |= cJSON_IsFalse(cJSON_GetObjectItem(chk, "ok"));
+    }
+    if (failed)
+        cJSON_AddItemToArray(reasons, cJSON_CreateString("failed_check"));
+    cJSON_DeleteItemFromObject(result, "needs_review");
+    cJSON_AddBoolToObject(result, "needs_review", cJSON_GetArraySize(reasons) > 0);
+    cJSON_AddItemToObject(result, "review_reasons", reasons);
+}
+
 dp_err worker_analyze(struct worker *w, const char *tenant, const char *pipeline,
                       const struct dp_doc_text *doc, const char *text, cJSON *result)
 {
@@ -63,5 +87,6 @@ dp_err worker_analyze(struct worker *w, const char *tenant, const char *pipeline
         if (extract_fields(w->extractor, doc, &opts, &fields) == DP_OK && fields)
             cJSON_AddItemToObject(result, "fields", fields);
     }
+    mark_review(result);
     return DP_OK;
 }

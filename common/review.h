@@ -1,0 +1,72 @@
+/* review.h -- fields people confirm: parsing PUT /v1/documents/{id}/fields, storing the
+ * confirmation on the document and as the tenant's extraction training example, and showing
+ * confirmed values in the result with source "confirmed".
+ *
+ * Key layout (kept here until they move to the shared key header):
+ *   dp:doc:<id>              record fields: confirmed (JSON, below), reviewed_at (ms),
+ *                            reviewed_key (key id), needs_review ("1"/"0", written by the worker)
+ *   dp:ext:<tenant>:examples hash  doc id -> confirmed JSON (the training example; the words
+ *                                  are read from the document's stored result at training)
+ *   dp:ext:<tenant>:names    hash  field name -> examples that confirm it (at most
+ *                                  REVIEW_MAX_NAMES names per tenant)
+ * Confirmed JSON: {"<name>": {"value": "<as printed or typed>", "page": n|null,
+ *                             "bbox": [x,y,w,h]|null}, ...}
+ * One Lua script writes record + example + counts; one removes them (document erasure). */
+#ifndef DP_REVIEW_H
+#define DP_REVIEW_H
+#include <cjson/cJSON.h>
+#include <hiredis.h>
+#include <stddef.h>
+#include "err.h"
+
+#define REVIEW_NAME_MAX        40    /* bytes of a field name, NUL included */
+#define REVIEW_VALUE_MAX       1024  /* bytes of one confirmed value */
+#define REVIEW_MAX_NAMES       64    /* distinct field names per tenant (and per request) */
+#define REVIEW_MAX_EXAMPLES    10000 /* confirmed documents kept per tenant */
+#define REVIEW_FIELD_THRESHOLD 0.5   /* default confidence below which a field needs review */
+
+/* Key of a tenant's extraction data: "dp:ext:<tenant>:<what>" into out (outsz >= 160). */
+void review_key(char *out, size_t outsz, const char *tenant, const char *what);
+
+/* ---- pure helpers ---- */
+
+/* Whether name[0..len) is a field name: [a-z][a-z0-9_]* shorter than REVIEW_NAME_MAX. */
+int review_name_ok(const char *name, size_t len);
+
+/* Parses a PUT fields body {"fields": {"name": "value" | {"value", "page", "bbox"}}} into the
+ * confirmed JSON above (*out, caller owns). DP_EPARSE: not a JSON object; DP_EINVAL: anything
+ * else wrong (message in err: which field and why). */
+dp_err review_parse_body(const char *buf, size_t len, cJSON **out, char *err, size_t errsz);
+
+/* The field object a confirmed value shows as in a result: {"name","value" (typed: ISO date for
+ * *date names, {amount,currency} for total/subtotal/tax when it parses, else the text),
+ * "text","confidence":1,"page","bbox","valid":true,"source":"confirmed"}. Caller owns it. */
+cJSON *review_field_json(const char *name, const cJSON *confirmed_one);
+
+/* Replaces, in the fields array, every field named in confirmed by its confirmed value and adds
+ * the ones it lacks (pure; fields is modified in place). */
+void review_apply(cJSON *fields, const cJSON *confirmed);
+
+/* Adds "source" ("rules" when absent) and "needs_review" (confidence below threshold) to every
+ * field of the array; returns how many need review. */
+int review_mark_fields(cJSON *fields, double threshold);
+
+/* ---- Redis ---- */
+
+enum review_outcome {
+    REVIEW_STORED = 0,       /* confirmation and example written */
+    REVIEW_NO_DOC,           /* no such document for this tenant */
+    REVIEW_NOT_DONE,         /* the document has not finished */
+    REVIEW_TOO_MANY_NAMES,   /* past REVIEW_MAX_NAMES distinct names for the tenant */
+    REVIEW_TOO_MANY_EXAMPLES /* past REVIEW_MAX_EXAMPLES confirmed documents */
+};
+
+/* Stores the confirmed JSON text of doc_id (replacing an earlier one), stamps reviewed_at/key
+ * and keeps the training example, in one script. *outcome says what happened. */
+dp_err review_confirm(redisContext *c, const char *tenant, const char *doc_id, const char *key_id,
+                      const cJSON *confirmed, enum review_outcome *outcome);
+
+/* Removes doc_id's training example and its name counts (erasure); no-op when there is none. */
+dp_err review_forget(redisContext *c, const char *tenant, const char *doc_id);
+
+#endif
