@@ -114,6 +114,8 @@ enum MHD_Result api_classifier_route(struct api_req *r, const char **seg, int ns
 /* PUT /v1/documents/{id}/fields: confirmed values -> reviewed document + training example; the
  * caller has authenticated with documents:write. */
 enum MHD_Result api_fields_put(struct api_req *r, redisContext *c, const char *id);
+/* Routes /v1/extractor (GET) and /v1/extractor/train (POST, 202: trains in the background). */
+enum MHD_Result api_extractor_route(struct api_req *r, const char **seg, int nseg);
 
 /* ---- operations (api_metrics.c, api_openapi.c) ---- */
 /* GET /metrics (no auth): Prometheus text of this process's counters and Redis's figures. */

@@ -233,6 +233,8 @@ static enum MHD_Result dispatch(struct api_req *r)
         return api_webhooks_route(r, seg, n);
     if (n >= 2 && strcmp(seg[0], "v1") == 0 && strcmp(seg[1], "classifier") == 0)
         return api_classifier_route(r, seg, n);
+    if (n >= 2 && strcmp(seg[0], "v1") == 0 && strcmp(seg[1], "extractor") == 0)
+        return api_extractor_route(r, seg, n);
     if (n == 2 && strcmp(seg[0], "v1") == 0 && strcmp(seg[1], "stats") == 0)
         return api_stats_route(r);
     return api_reply_error(r, 404, "not_found", "no route for %s %s", r->method, r->path);

@@ -150,8 +150,7 @@ static int ends_with(const char *s, const char *suffix)
     return n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
-/* The typed value of a confirmed text, as the built-in extractors would give it. */
-static cJSON *typed_value(const char *name, const char *text)
+cJSON *review_typed_value(const char *name, const char *text)
 {
     size_t n = strlen(text);
     if (strcmp(name, "date") == 0 || ends_with(name, "_date")) {
@@ -187,7 +186,7 @@ cJSON *review_field_json(const char *name, const cJSON *one)
         return NULL;
     cJSON *f = cJSON_CreateObject();
     cJSON_AddStringToObject(f, "name", name);
-    cJSON_AddItemToObject(f, "value", typed_value(name, text));
+    cJSON_AddItemToObject(f, "value", review_typed_value(name, text));
     cJSON_AddStringToObject(f, "text", text);
     cJSON_AddNumberToObject(f, "confidence", 1);
     const cJSON *page = cJSON_GetObjectItemCaseSensitive(one, "page");
@@ -234,8 +233,14 @@ int review_mark_fields(cJSON *fields, double threshold)
             cJSON_AddStringToObject(f, "source", "rules");
         const cJSON *conf = cJSON_GetObjectItemCaseSensitive(f, "confidence");
         const char *src = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(f, "source"));
-        int low = cJSON_IsNumber(conf) && conf->valuedouble < threshold &&
-                  !(src && strcmp(src, "confirmed") == 0);
+        if (src && strcmp(src, "rules") != 0) {
+            /* a model's own threshold set it already; confirmed values need none */
+            if (strcmp(src, "confirmed") == 0)
+                cJSON_DeleteItemFromObjectCaseSensitive(f, "needs_review");
+            n += cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(f, "needs_review"));
+            continue;
+        }
+        int low = cJSON_IsNumber(conf) && conf->valuedouble < threshold;
         cJSON_DeleteItemFromObjectCaseSensitive(f, "needs_review");
         if (low) {
             cJSON_AddBoolToObject(f, "needs_review", 1);

@@ -43,12 +43,19 @@ dp_err review_parse_body(const char *buf, size_t len, cJSON **out, char *err, si
  * "text","confidence":1,"page","bbox","valid":true,"source":"confirmed"}. Caller owns it. */
 cJSON *review_field_json(const char *name, const cJSON *confirmed_one);
 
+/* The typed value of a text for field name, as the built-in extractors give it: an ISO date
+ * for date and *_date names, {amount, currency} for total/subtotal/tax, else the text.
+ * Caller owns it. */
+cJSON *review_typed_value(const char *name, const char *text);
+
 /* Replaces, in the fields array, every field named in confirmed by its confirmed value and adds
  * the ones it lacks (pure; fields is modified in place). */
 void review_apply(cJSON *fields, const cJSON *confirmed);
 
-/* Adds "source" ("rules" when absent) and "needs_review" (confidence below threshold) to every
- * field of the array; returns how many need review. */
+/* Adds "source" ("rules" when absent) to every field of the array and, to the rules' fields,
+ * "needs_review" when the confidence is below threshold (model and memory fields keep the
+ * flag their model's own threshold gave; confirmed ones never need review). Returns how many
+ * fields need review. */
 int review_mark_fields(cJSON *fields, double threshold);
 
 /* ---- Redis ---- */

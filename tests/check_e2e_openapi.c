@@ -35,8 +35,9 @@ static void msleep(long ms)
 }
 
 /* Every route docproc-api dispatches, read from the dispatch code: api_server.c dispatch(),
- * api_docs.c api_docs_route(), api_classifier.c, api_webhooks.c api_webhooks_route(), plus
- * GET /v1/stats (the stats branch). HEAD is served wherever GET is and is not listed. */
+ * api_docs.c api_docs_route(), api_classifier.c, api_extractor.c, api_webhooks.c
+ * api_webhooks_route(), plus GET /v1/stats (the stats branch). HEAD is served wherever GET is and
+ * is not listed. */
 static const struct {
     const char *method, *path;
 } dispatched[] = {
@@ -56,6 +57,8 @@ static const struct {
     {"post", "/v1/documents/{id}/label"},
     {"delete", "/v1/documents/{id}/label"},
     {"put", "/v1/documents/{id}/fields"},
+    {"get", "/v1/extractor"},
+    {"post", "/v1/extractor/train"},
     {"get", "/v1/classifier"},
     {"post", "/v1/classifier/train"},
     {"post", "/v1/webhooks"},

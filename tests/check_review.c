@@ -143,9 +143,11 @@ START_TEST(mark_fields)
 {
     cJSON *fields = cJSON_Parse("[{\"name\":\"total\",\"confidence\":0.3},"
                                 "{\"name\":\"date\",\"confidence\":0.8},"
-                                "{\"name\":\"po\",\"confidence\":0.2,\"source\":\"model\"},"
+                                "{\"name\":\"po\",\"confidence\":0.2,\"source\":\"model\","
+                                "\"needs_review\":true},"
+                                "{\"name\":\"inv\",\"confidence\":0.3,\"source\":\"model\"},"
                                 "{\"name\":\"x\",\"confidence\":0.1,\"source\":\"confirmed\"}]");
-    ck_assert_int_eq(review_mark_fields(fields, 0.5), 2);
+    ck_assert_int_eq(review_mark_fields(fields, 0.5), 2); /* total (rules) and po (model) */
     cJSON *t = cJSON_GetArrayItem(fields, 0), *d = cJSON_GetArrayItem(fields, 1);
     ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(t, "source")), "rules");
     ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(t, "needs_review")));
@@ -154,6 +156,7 @@ START_TEST(mark_fields)
         cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetArrayItem(fields, 2), "source")),
         "model");
     ck_assert_ptr_null(cJSON_GetObjectItem(cJSON_GetArrayItem(fields, 3), "needs_review"));
+    ck_assert_ptr_null(cJSON_GetObjectItem(cJSON_GetArrayItem(fields, 4), "needs_review"));
     /* idempotent: marking again does not duplicate the flag */
     ck_assert_int_eq(review_mark_fields(fields, 0.5), 2);
     ck_assert_int_eq(cJSON_GetArraySize(t), 4);
