@@ -72,7 +72,8 @@ static int words(const char *s)
 /* 1 when both parse as the same typed value of name, 0 when they differ, -1 when not typed. */
 static int typed_equal(const char *name, const char *value, const char *cand)
 {
-    if (words(cand) > 2)
+    int nw = words(cand);
+    if (nw > 3)
         return -1;
     if (strcmp(name, "date") == 0 || ends_with(name, "_date")) {
         struct extract_date a, b;
@@ -81,6 +82,8 @@ static int typed_equal(const char *name, const char *value, const char *cand)
             return -1;
         return a.year == b.year && a.month == b.month && a.day == b.day;
     }
+    if (nw > 2)
+        return -1;
     if (strcmp(name, "total") == 0 || strcmp(name, "subtotal") == 0 || strcmp(name, "tax") == 0) {
         char a[48], b[48];
         if (extract_parse_amount(value, strlen(value), a, sizeof a) != DP_OK ||

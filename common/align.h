@@ -18,8 +18,8 @@ size_t align_distance(const char *a, size_t la, const char *b, size_t lb, size_t
 
 /* How alike a candidate text is to a confirmed value of field name, 0..1: 1 when their typed
  * values agree (same calendar date for date names, same amount for total/subtotal/tax, when
- * the candidate is at most two words), else 1 - distance / longer length of the normalised
- * texts. min: a similarity below it may be answered as 0 (saves time). */
+ * the candidate is at most three words, two for amounts), else 1 - distance / longer length of the
+ * normalised texts. min: a similarity below it may be answered as 0 (saves time). */
 double align_similarity(const char *name, const char *value, const char *cand, double min);
 
 /* Marks the training positives of a field among s's candidates: those most alike the value,

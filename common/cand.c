@@ -48,14 +48,39 @@ static dp_err group_lines(const struct dp_page *p, struct cand_page *cp)
     return DP_OK;
 }
 
-/* Appends the words [w0, w1) of page p as text to buf (NUL-terminated, capped). */
+/* Whether a word is OCR debris: only rules, bullets, quotes, brackets and stray punctuation
+ * ("|", "*", "_", ":", "‘"), never part of a value when it stands alone. */
+static int debris(const char *t)
+{
+    static const char *const marks[] = {"\xe2\x80\x98", "\xe2\x80\x99", "\xe2\x80\x9c",
+                                        "\xe2\x80\x9d", "\xe2\x80\xa2", "\xc2\xb7",
+                                        "\xe2\x80\x94"};
+    if (!*t)
+        return 1;
+    while (*t) {
+        if (strchr("|*_~`^'\"{}[]():;,.!", *t)) {
+            t++;
+            continue;
+        }
+        size_t k = 0;
+        while (k < sizeof marks / sizeof marks[0] && strncmp(t, marks[k], strlen(marks[k])) != 0)
+            k++;
+        if (k == sizeof marks / sizeof marks[0])
+            return 0;
+        t += strlen(marks[k]);
+    }
+    return 1;
+}
+
+/* Appends the words [w0, w1) of page p as text to buf (NUL-terminated, capped), without
+ * debris words. */
 static size_t join_words(const struct dp_page *p, size_t w0, size_t w1, char *buf, size_t cap,
                          size_t n)
 {
     for (size_t i = w0; i < w1; i++) {
         const char *t = p->words[i].text ? p->words[i].text : "";
         size_t tl = strlen(t);
-        if (tl == 0)
+        if (debris(t))
             continue;
         if (n && n + 1 < cap)
             buf[n++] = ' ';

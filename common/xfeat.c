@@ -221,6 +221,36 @@ static void cand_features(const struct cand_set *s, size_t ci, const double *amo
         put(b, "bl=$", 1);
 }
 
+/* Marks a candidate that is a rules field's match: the same box (page and overlap) or the same
+ * text. */
+static void rules_features(const struct cand *c, const cJSON *rules, struct fb *b)
+{
+    const cJSON *f;
+    cJSON_ArrayForEach(f, rules)
+    {
+        const char *src = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(f, "source"));
+        const char *name = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(f, "name"));
+        const char *text = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(f, "text"));
+        const cJSON *bb = cJSON_GetObjectItemCaseSensitive(f, "bbox");
+        const cJSON *pg = cJSON_GetObjectItemCaseSensitive(f, "page");
+        if (!name || (src && strcmp(src, "rules") != 0))
+            continue;
+        if (text && strcmp(text, c->text) == 0)
+            putf(b, "rt", name);
+        if (cJSON_GetArraySize(bb) == 4 && cJSON_IsNumber(pg) &&
+            (size_t)pg->valueint == c->page + 1) {
+            int x = cJSON_GetArrayItem(bb, 0)->valueint, y = cJSON_GetArrayItem(bb, 1)->valueint;
+            int w = cJSON_GetArrayItem(bb, 2)->valueint, h = cJSON_GetArrayItem(bb, 3)->valueint;
+            int ix = (x + w < c->x + c->w ? x + w : c->x + c->w) - (x > c->x ? x : c->x);
+            int iy = (y + h < c->y + c->h ? y + h : c->y + c->h) - (y > c->y ? y : c->y);
+            double inter = ix > 0 && iy > 0 ? (double)ix * iy : 0;
+            double uni = (double)w * h + (double)c->w * c->h - inter;
+            if (uni > 0 && inter / uni >= 0.7)
+                putf(b, "rb", name);
+        }
+    }
+}
+
 /* Sorts, merges duplicate indices (summing), appends the bias and the terminator. */
 static size_t finish(struct fb *b, struct feature_node *out)
 {
@@ -239,7 +269,7 @@ static size_t finish(struct fb *b, struct feature_node *out)
     return k + 2;
 }
 
-dp_err xfeat_doc(const struct cand_set *s, struct xfeat_doc *out)
+dp_err xfeat_doc(const struct cand_set *s, const cJSON *rules, struct xfeat_doc *out)
 {
     memset(out, 0, sizeof *out);
     size_t n = s->n ? s->n : 1;
@@ -256,6 +286,8 @@ dp_err xfeat_doc(const struct cand_set *s, struct xfeat_doc *out)
     size_t used = 0;
     for (size_t i = 0; i < s->n; i++) {
         cand_features(s, i, amounts, b);
+        if (rules)
+            rules_features(&s->c[i], rules, b);
         out->x[i] = out->nodes + used;
         used += finish(b, out->x[i]);
     }

@@ -2,11 +2,12 @@
  * line index from top and bottom, height against the page's median, value shape (digits,
  * letters, date, amount, upper case), the candidate's words, the words left of it, right of
  * it, above and below it (labels such as "Total", "Invoice No", "PO"), the rank of its amount
- * among the document's amounts, and the page number. Words and the rest are hashed into
- * XFEAT_DIM dimensions (LIBLINEAR feature_node form: ascending 1-based indices, -1 ends).
- * Pure. */
+ * among the document's amounts, the page number, and which built-in extractor's match it is. Words
+ * and the rest are hashed into XFEAT_DIM dimensions (LIBLINEAR feature_node form: ascending 1-based
+ * indices, -1 ends). Pure. */
 #ifndef DP_XFEAT_H
 #define DP_XFEAT_H
+#include <cjson/cJSON.h>
 #include <linear.h>
 #include <stddef.h>
 #include "cand.h"
@@ -23,9 +24,10 @@ struct xfeat_doc {
     size_t n;
 };
 
-/* Computes the features of every candidate of s (s must outlive nothing: copied out).
- * DP_ENOMEM. */
-dp_err xfeat_doc(const struct cand_set *s, struct xfeat_doc *out);
+/* Computes the features of every candidate of s (nothing borrowed: copied out). rules: the
+ * built-in extractors' fields array for the document (may be NULL): a candidate in the box of
+ * a rules field, or with its text, is marked as that field's rules match. DP_ENOMEM. */
+dp_err xfeat_doc(const struct cand_set *s, const cJSON *rules, struct xfeat_doc *out);
 void xfeat_doc_cleanup(struct xfeat_doc *d);
 
 /* Lower-cased ASCII word with digits turned to '0' and punctuation around it dropped, into

@@ -18,6 +18,7 @@ struct tdoc {
     struct cand_set cs;
     struct xfeat_doc fx;
     const cJSON *confirmed;
+    const cJSON *rules; /* the built-in extractors' fields of the document (may be NULL) */
     unsigned char *pos; /* positives of the field being learnt, cs.n entries */
     size_t npos;
     const char *value; /* its confirmed value, NULL when the document does not confirm it */
@@ -190,16 +191,38 @@ out:
     return rc;
 }
 
+/* The built-in rules' value for field name in a fields array (the amount of a money value,
+ * else the string value, else the text), or NULL. */
+static const char *rules_text(const cJSON *rules, const char *name)
+{
+    const cJSON *f;
+    cJSON_ArrayForEach(f, rules)
+    {
+        const char *n = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(f, "name"));
+        const char *src = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(f, "source"));
+        if (!n || strcmp(n, name) != 0 || (src && strcmp(src, "rules") != 0))
+            continue;
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(f, "value");
+        const char *s = cJSON_IsObject(v)
+                            ? cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(v, "amount"))
+                            : cJSON_GetStringValue(v);
+        return s ? s : cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(f, "text"));
+    }
+    return NULL;
+}
+
 static dp_err learn_field(struct xmodel_field *f, struct tdoc *d, size_t n)
 {
     dp_err rc = DP_OK;
-    f->examples = f->aligned = 0;
+    f->examples = f->aligned = f->rules_correct = 0;
     for (size_t i = 0; i < n && !rc; i++) {
         d[i].value = confirmed_value(d[i].confirmed, f->name);
         d[i].npos = 0;
         if (!d[i].value)
             continue;
         f->examples++;
+        const char *rt = rules_text(d[i].rules, f->name);
+        f->rules_correct += rt && align_similarity(f->name, d[i].value, rt, 0.95) >= 0.95;
         d[i].npos = align_label(&d[i].cs, f->name, d[i].value, d[i].pos, NULL);
         f->aligned += d[i].npos > 0;
     }
@@ -257,7 +280,9 @@ dp_err xmodel_train(const struct xmodel_doc *docs, size_t n, struct xmodel **out
         goto out;
     for (size_t i = 0; i < n; i++) {
         d[i].confirmed = docs[i].confirmed;
-        if ((rc = cand_generate(docs[i].doc, &d[i].cs)) || (rc = xfeat_doc(&d[i].cs, &d[i].fx)))
+        d[i].rules = docs[i].rules;
+        if ((rc = cand_generate(docs[i].doc, &d[i].cs)) ||
+            (rc = xfeat_doc(&d[i].cs, docs[i].rules, &d[i].fx)))
             goto out;
         d[i].pos = calloc(d[i].cs.n ? d[i].cs.n : 1, 1);
         if (!d[i].pos || (rc = vendor_add(&m->vendors, docs[i].confirmed))) {
@@ -343,7 +368,7 @@ dp_err xmodel_apply(const struct xmodel *m, const struct dp_doc_text *doc, cJSON
     dp_err rc = cand_generate(doc, &cs);
     if (rc)
         return rc;
-    if ((rc = xfeat_doc(&cs, &fx))) {
+    if ((rc = xfeat_doc(&cs, fields, &fx))) {
         cand_set_cleanup(&cs);
         return rc;
     }
@@ -371,7 +396,10 @@ dp_err xmodel_apply(const struct xmodel *m, const struct dp_doc_text *doc, cJSON
         cJSON_AddStringToObject(f, "source", "model");
         if (p < mf->review_below)
             cJSON_AddBoolToObject(f, "needs_review", 1);
-        put_field(fields, mf->name, f, p < 0.5);
+        /* the rules keep their value unless the model beat them on the tenant's examples */
+        int rules_better = (double)mf->rules_correct * mf->cv_docs >=
+                           (double)mf->cv_correct * (mf->examples ? mf->examples : 1);
+        put_field(fields, mf->name, f, p < 0.5 || rules_better);
     }
     vendor_apply(&m->vendors, &cs, fields);
     xfeat_doc_cleanup(&fx);
@@ -396,6 +424,10 @@ cJSON *xmodel_stats_json(const struct xmodel *m)
                 j, "cv_accuracy", (double)(int)(1000.0 * f->cv_correct / f->cv_docs + 0.5) / 1000);
         else
             cJSON_AddNullToObject(j, "cv_accuracy");
+        cJSON_AddNumberToObject(j, "rules_correct", f->rules_correct);
+        cJSON_AddNumberToObject(
+            j, "rules_accuracy",
+            f->examples ? (double)(int)(1000.0 * f->rules_correct / f->examples + 0.5) / 1000 : 0);
         cJSON_AddNumberToObject(j, "review_below", (double)(int)(f->review_below * 1000) / 1000);
         cJSON_AddItemToArray(fs, j);
     }

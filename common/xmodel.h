@@ -27,12 +27,15 @@
 /* One learnt field. */
 struct xmodel_field {
     char name[REVIEW_NAME_MAX];
-    float *w;            /* owned: XFEAT_DIM + 1 weights, the last one the bias */
-    double review_below; /* probability below which the value needs review (from CV) */
-    uint32_t examples;   /* documents that confirm the field */
-    uint32_t aligned;    /* of them, those whose value was found among the candidates */
-    uint32_t cv_docs;    /* documents scored in cross-validation */
-    uint32_t cv_correct; /* of them, those whose best candidate was the confirmed value */
+    float *w;               /* owned: XFEAT_DIM + 1 weights, the last one the bias */
+    double review_below;    /* probability below which the value needs review (from CV) */
+    uint32_t examples;      /* documents that confirm the field */
+    uint32_t aligned;       /* of them, those whose value was found among the candidates */
+    uint32_t cv_docs;       /* documents scored in cross-validation */
+    uint32_t cv_correct;    /* of them, those whose best candidate was the confirmed value */
+    uint32_t rules_correct; /* documents where the built-in rules already had the value (of
+                               examples): the model replaces the rules' value only where it
+                               did better in cross-validation */
 };
 
 /* A tenant's extractor. */
@@ -45,10 +48,12 @@ struct xmodel {
     struct vendor_list vendors; /* the tenant's vendor memory */
 };
 
-/* One training document: its read pages and the confirmed JSON (review.h form). Borrowed. */
+/* One training document: its read pages, the confirmed JSON (review.h form) and the built-in
+ * extractors' fields it got (may be NULL). Borrowed. */
 struct xmodel_doc {
     const struct dp_doc_text *doc;
     const cJSON *confirmed;
+    const cJSON *rules;
 };
 
 /* Trains a model on docs (in the given order, so the same examples give the same model):
@@ -60,7 +65,8 @@ void xmodel_free(struct xmodel *m);
 
 /* Applies the model to doc: for every field it knows, the best candidate becomes a field
  * {"name","value","text","confidence","page","bbox","valid","source":"model"} that replaces
- * a rules field of that name when its probability is at least 0.5 or the rules found none;
+ * a rules field of that name when the rules found none, or when its probability is at least
+ * 0.5 and the model was right more often than the rules on the tenant's examples;
  * then the vendor memory may set company (and address) with source "memory". Fields the
  * model knows but found nothing for are listed in *missing (may be NULL; caller owns). */
 dp_err xmodel_apply(const struct xmodel *m, const struct dp_doc_text *doc, cJSON *fields,
@@ -71,7 +77,7 @@ dp_err xmodel_save(const struct xmodel *m, unsigned char **buf, size_t *len);
 dp_err xmodel_load(const unsigned char *buf, size_t len, struct xmodel **out);
 
 /* {"fields":[{"name","examples","aligned","cv_docs","cv_correct","cv_accuracy",
- * "review_below"}],"vendors":n,"train_seconds"}. Caller owns it. */
+ * "rules_accuracy","review_below"}],"vendors":n,"train_seconds"}. Caller owns it. */
 cJSON *xmodel_stats_json(const struct xmodel *m);
 
 /* The probability the model gives field fi for candidate features x (LIBLINEAR form). */

@@ -59,7 +59,7 @@ dp_err xstore_train_begin(redisContext *c, const char *tenant, int *busy, int *t
 
 /* Reads the newest XSTORE_TRAIN_DOCS confirmed examples and their documents' pages. */
 static dp_err load_examples(redisContext *c, const char *tenant, struct dp_doc_text **texts,
-                            cJSON ***confirmed, size_t *n)
+                            cJSON ***confirmed, cJSON ***rules, size_t *n)
 {
     char kex[KEY_MAX];
     review_key(kex, sizeof kex, tenant, "examples");
@@ -75,8 +75,9 @@ static dp_err load_examples(redisContext *c, const char *tenant, struct dp_doc_t
     const char **vals = calloc(total ? total : 1, sizeof *vals);
     *texts = calloc(total ? total : 1, sizeof **texts);
     *confirmed = calloc(total ? total : 1, sizeof **confirmed);
+    *rules = calloc(total ? total : 1, sizeof **rules);
     dp_err rc = DP_ENOMEM;
-    if (!ids || !vals || !*texts || !*confirmed)
+    if (!ids || !vals || !*texts || !*confirmed || !*rules)
         goto out;
     for (size_t i = 0; i < total; i++) {
         ids[i] = r->element[2 * i]->str;
@@ -106,6 +107,7 @@ static dp_err load_examples(redisContext *c, const char *tenant, struct dp_doc_t
             cJSON *rj = cJSON_ParseWithLength(res, d->element[1]->len);
             cJSON *cj = cJSON_Parse(vals[i]);
             if (rj && cj && cand_doc_from_json(rj, &(*texts)[*n]) == DP_OK) {
+                (*rules)[*n] = cJSON_DetachItemFromObject(rj, "fields");
                 (*confirmed)[(*n)++] = cj;
                 cj = NULL;
             }
@@ -172,7 +174,7 @@ dp_err xstore_train(redisContext *c, const char *tenant, unsigned *version)
 {
     char kstatus[KEY_MAX], klock[KEY_MAX], now[24], ver[16] = "";
     struct dp_doc_text *texts = NULL;
-    cJSON **conf = NULL;
+    cJSON **conf = NULL, **rules = NULL;
     struct xmodel_doc *docs = NULL;
     struct xmodel *m = NULL;
     size_t n = 0;
@@ -180,13 +182,13 @@ dp_err xstore_train(redisContext *c, const char *tenant, unsigned *version)
         return DP_EINVAL;
     review_key(kstatus, sizeof kstatus, tenant, "status");
     review_key(klock, sizeof klock, tenant, "lock");
-    dp_err rc = load_examples(c, tenant, &texts, &conf, &n);
+    dp_err rc = load_examples(c, tenant, &texts, &conf, &rules, &n);
     if (!rc) {
         docs = calloc(n ? n : 1, sizeof *docs);
         rc = docs ? DP_OK : DP_ENOMEM;
     }
     for (size_t i = 0; !rc && i < n; i++)
-        docs[i] = (struct xmodel_doc){&texts[i], conf[i]};
+        docs[i] = (struct xmodel_doc){&texts[i], conf[i], rules[i]};
     if (!rc)
         rc = xmodel_train(docs, n, &m);
     if (!rc)
@@ -209,9 +211,11 @@ dp_err xstore_train(redisContext *c, const char *tenant, unsigned *version)
     for (size_t i = 0; i < n; i++) {
         doctext_cleanup(&texts[i]);
         cJSON_Delete(conf[i]);
+        cJSON_Delete(rules[i]);
     }
     free(texts);
     free(conf);
+    free(rules);
     free(docs);
     return rc;
 }

@@ -149,8 +149,9 @@ void eval_runner_keep(struct eval_runner *r, cJSON **keep);
  * size in sizes, the first n documents' truth becomes their confirmed fields, the extractor
  * is trained on them (the code path of POST /v1/extractor/train) and applied to the rest
  * (that of the worker); printed next to the built-in rules on the same documents, and added
- * to report under "learning". docs[i]: item i's document JSON (NULL = failed). */
-void eval_learn(const struct eval_set *set, cJSON *const *docs, cJSON *report);
+ * to report under "learning". docs[i]: item i's document JSON (NULL = failed). verbose prints
+ * to stderr, for the 75-document model, each test field the rules or the model got wrong. */
+void eval_learn(const struct eval_set *set, cJSON *const *docs, cJSON *report, int verbose);
 /* Runs every document of set through the stack and fills sc. 0 on success. */
 int eval_runner_run(struct eval_runner *r, const struct eval_set *set, struct eval_score *sc);
 

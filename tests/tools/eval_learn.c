@@ -67,7 +67,7 @@ static double mean_f1(const struct tally *t, size_t nf, cJSON *per, const char *
     return nf ? sum / (double)nf : 0;
 }
 
-void eval_learn(const struct eval_set *set, cJSON *const *docs, cJSON *report)
+void eval_learn(const struct eval_set *set, cJSON *const *docs, cJSON *report, int verbose)
 {
     static const size_t sizes[] = {10, 25, 50, 75, 100};
     size_t n = set->n;
@@ -122,7 +122,8 @@ void eval_learn(const struct eval_set *set, cJSON *const *docs, cJSON *report)
         size_t k = 0;
         for (size_t i = 0; i < nt && td; i++)
             if (ok[i])
-                td[k++] = (struct xmodel_doc){&texts[i], conf[i]};
+                td[k++] =
+                    (struct xmodel_doc){&texts[i], conf[i], cJSON_GetObjectItem(docs[i], "fields")};
         struct xmodel *m = NULL;
         double t0 = now_s();
         dp_err rc = td ? xmodel_train(td, k, &m) : DP_ENOMEM;
@@ -146,6 +147,25 @@ void eval_learn(const struct eval_set *set, cJSON *const *docs, cJSON *report)
             apply_s += now_s() - a;
             tpages += (double)texts[i].npages;
             score(&model, &set->items[i], fields);
+            if (verbose && nt == 75) {
+                const struct eval_item *it = &set->items[i];
+                cJSON *dd = cJSON_CreateObject(), *bd = cJSON_CreateObject();
+                cJSON_AddItemReferenceToObject(dd, "fields", fields);
+                cJSON_AddItemReferenceToObject(bd, "fields", base);
+                for (size_t q = 0; q < it->nfields; q++) {
+                    char p1[512], p2[512];
+                    int h1 = eval_pred_field(bd, it->fields[q].name, p1, sizeof p1);
+                    int h2 = eval_pred_field(dd, it->fields[q].name, p2, sizeof p2);
+                    int o1 = h1 && eval_field_equal(it->fields[q].name, it->fields[q].value, p1);
+                    int o2 = h2 && eval_field_equal(it->fields[q].name, it->fields[q].value, p2);
+                    if (o1 != o2 || !o2)
+                        fprintf(stderr, "%s %s want [%s] rules%s [%s] model%s [%s]\n", it->name,
+                                it->fields[q].name, it->fields[q].value, o1 ? "+" : "-",
+                                h1 ? p1 : "", o2 ? "+" : "-", h2 ? p2 : "");
+                }
+                cJSON_Delete(dd);
+                cJSON_Delete(bd);
+            }
             cJSON_Delete(fields);
             test++;
         }

@@ -317,7 +317,7 @@ int main(int argc, char **argv)
         print_score(&rp, sc, arr);
         fflush(stdout);
         if (keep) {
-            eval_learn(&sets[i], keep, report);
+            eval_learn(&sets[i], keep, report, o.verbose);
             for (size_t k = 0; k < sets[i].n; k++)
                 cJSON_Delete(keep[k]);
             free(keep);
