@@ -74,17 +74,18 @@ int vendor_match(const struct vendor_list *l, const struct cand_set *s, size_t *
 {
     int best = -1;
     double bs = 0;
-    char ct[64];
+    char ct[VENDOR_TEXT_MAX];
     for (size_t ci = 0; ci < s->n; ci++) {
         const char *t = s->c[ci].text;
-        int idlike = s->c[ci].kind != 2 && strlen(t) < sizeof ct;
-        if (idlike)
+        /* ids are looked for inside whole lines: an IBAN is printed in groups of four */
+        int idline = s->c[ci].kind == 1 && strlen(t) < sizeof ct;
+        if (idline)
             compact(t, ct, sizeof ct);
         for (size_t vi = 0; vi < l->n; vi++) {
             const struct vendor *v = &l->v[vi];
             double x = 0;
-            if (idlike && ((v->vat_id[0] && strcmp(ct, v->vat_id) == 0) ||
-                           (v->iban[0] && strcmp(ct, v->iban) == 0)))
+            if (idline && ((strlen(v->vat_id) >= 8 && strstr(ct, v->vat_id)) ||
+                           (strlen(v->iban) >= 15 && strstr(ct, v->iban))))
                 x = 1.0;
             else if (strlen(v->company) >= VENDOR_MIN_NAME)
                 x = align_similarity("company", v->company, t,
