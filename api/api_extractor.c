@@ -15,8 +15,11 @@
 #include "store.h"
 #include "xstore.h"
 
-enum MHD_Result api_fields_put(struct api_req *r, redisContext *c, const char *id)
+enum MHD_Result api_fields_put(struct api_req *r, redisContext *c, const char *const *param)
 {
+    const char *id = param[0];
+    if (util_id_valid("doc_", id))
+        snprintf(r->doc_id, sizeof r->doc_id, "%s", id);
     char err[256];
     cJSON *confirmed = NULL;
     dp_err rc = review_parse_body((const char *)r->body, r->body_len, &confirmed, err, sizeof err);
@@ -119,20 +122,14 @@ static enum MHD_Result train(struct api_req *r, redisContext *c)
     return get_info(r, c, 202);
 }
 
-enum MHD_Result api_extractor_route(struct api_req *r, const char **seg, int nseg)
+enum MHD_Result api_extractor_info(struct api_req *r, redisContext *c, const char *const *param)
 {
-    int get = strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0;
-    int post = strcmp(r->method, "POST") == 0;
-    int is_info = nseg == 2, is_train = nseg == 3 && strcmp(seg[2], "train") == 0;
-    if (!is_info && !is_train)
-        return api_reply_error(r, 404, "not_found", "no route for %s %s", r->method, r->path);
-    if ((is_info && !get) || (is_train && !post))
-        return api_reply_error(r, 405, "method_not_allowed", "%s is not allowed on %s", r->method,
-                               r->path);
-    if (!api_authenticate(r, is_info ? "documents:read" : "documents:write"))
-        return MHD_YES;
-    redisContext *c = api_redis(r->srv);
-    if (!c)
-        return api_reply_dp_err(r, DP_EREDIS, "extractor");
-    return is_info ? get_info(r, c, 200) : train(r, c);
+    (void)param;
+    return get_info(r, c, 200);
+}
+
+enum MHD_Result api_extractor_train(struct api_req *r, redisContext *c, const char *const *param)
+{
+    (void)param;
+    return train(r, c);
 }

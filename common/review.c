@@ -4,16 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include "extract.h"
+#include "keys.h"
 #include "rds.h"
+#include "scripts.h"
 #include "review.h"
 #include "util.h"
-
-#define KEY_MAX 160
-
-void review_key(char *out, size_t outsz, const char *tenant, const char *what)
-{
-    snprintf(out, outsz, "dp:ext:%s:%s", tenant, what);
-}
 
 /* ---- pure helpers ---- */
 
@@ -252,64 +247,25 @@ int review_mark_fields(cJSON *fields, double threshold)
 
 /* ---- Redis ---- */
 
-/* KEYS: doc, examples, names
- * ARGV: tenant, doc id, now ms, key id, confirmed JSON, max names, max examples, name... */
-static struct rds_script confirm_lua = {
-    .src = "local st = redis.call('HMGET', KEYS[1], 'tenant', 'status')\n"
-           "if st[1] ~= ARGV[1] then return 1 end\n"
-           "if st[2] ~= 'done' then return 2 end\n"
-           "local prev = redis.call('HGET', KEYS[2], ARGV[2])\n"
-           "if not prev and redis.call('HLEN', KEYS[2]) >= tonumber(ARGV[7]) then return 4 end\n"
-           "local new = 0\n"
-           "for i = 8, #ARGV do\n"
-           "  if redis.call('HEXISTS', KEYS[3], ARGV[i]) == 0 then new = new + 1 end\n"
-           "end\n"
-           "if redis.call('HLEN', KEYS[3]) + new > tonumber(ARGV[6]) then return 3 end\n"
-           "if prev then\n"
-           "  for k, _ in pairs(cjson.decode(prev)) do\n"
-           "    if redis.call('HINCRBY', KEYS[3], k, -1) <= 0 then redis.call('HDEL', KEYS[3], k) "
-           "end\n"
-           "  end\n"
-           "end\n"
-           "for i = 8, #ARGV do redis.call('HINCRBY', KEYS[3], ARGV[i], 1) end\n"
-           "redis.call('HSET', KEYS[2], ARGV[2], ARGV[5])\n"
-           "redis.call('HSET', KEYS[1], 'confirmed', ARGV[5], 'reviewed_at', ARGV[3],\n"
-           "  'reviewed_key', ARGV[4])\n"
-           "return 0\n"};
-
 dp_err review_confirm(redisContext *c, const char *tenant, const char *doc_id, const char *key_id,
                       const cJSON *confirmed, enum review_outcome *outcome)
 {
-    char kdoc[80], kex[KEY_MAX], knames[KEY_MAX], now[24], maxn[16], maxe[16];
+    char kdoc[KEYS_MAX], kex[KEYS_MAX], knames[KEYS_MAX], now[24], maxn[16], maxe[16];
     *outcome = REVIEW_NO_DOC;
     if (!util_id_valid("doc_", doc_id))
         return DP_OK;
+    if (keys_doc(kdoc, doc_id) || keys_ext(kex, tenant, KEYS_EXT_EXAMPLES) ||
+        keys_ext(knames, tenant, KEYS_EXT_NAMES))
+        return DP_EINVAL;
     char *json = cJSON_PrintUnformatted(confirmed);
     if (!json)
         return DP_ENOMEM;
-    snprintf(kdoc, sizeof kdoc, "dp:doc:%s", doc_id);
-    review_key(kex, sizeof kex, tenant, "examples");
-    review_key(knames, sizeof knames, tenant, "names");
     snprintf(now, sizeof now, "%lld", (long long)util_now_ms());
     snprintf(maxn, sizeof maxn, "%d", REVIEW_MAX_NAMES);
     snprintf(maxe, sizeof maxe, "%d", REVIEW_MAX_EXAMPLES);
-    const char *argv[3 + 7 + REVIEW_MAX_NAMES];
-    int n = 0;
-    argv[n++] = kdoc;
-    argv[n++] = kex;
-    argv[n++] = knames;
-    argv[n++] = tenant;
-    argv[n++] = doc_id;
-    argv[n++] = now;
-    argv[n++] = key_id;
-    argv[n++] = json;
-    argv[n++] = maxn;
-    argv[n++] = maxe;
-    for (const cJSON *f = confirmed->child; f && n < (int)(sizeof argv / sizeof argv[0]);
-         f = f->next)
-        argv[n++] = f->string;
+    const char *argv[] = {kdoc, kex, knames, tenant, doc_id, now, key_id, json, maxn, maxe};
     redisReply *r = NULL;
-    dp_err rc = rds_eval(c, &confirm_lua, 3, n - 3, argv, NULL, &r, NULL, 0);
+    dp_err rc = rds_eval(c, &scripts_review_confirm, 3, 7, argv, NULL, &r, NULL, 0);
     free(json);
     if (rc)
         return rc;
@@ -336,25 +292,14 @@ dp_err review_confirm(redisContext *c, const char *tenant, const char *doc_id, c
     }
 }
 
-/* KEYS: examples, names  ARGV: doc id */
-static struct rds_script forget_lua = {
-    .src =
-        "local prev = redis.call('HGET', KEYS[1], ARGV[1])\n"
-        "if not prev then return 0 end\n"
-        "for k, _ in pairs(cjson.decode(prev)) do\n"
-        "  if redis.call('HINCRBY', KEYS[2], k, -1) <= 0 then redis.call('HDEL', KEYS[2], k) end\n"
-        "end\n"
-        "redis.call('HDEL', KEYS[1], ARGV[1])\n"
-        "return 1\n"};
-
 dp_err review_forget(redisContext *c, const char *tenant, const char *doc_id)
 {
-    char kex[KEY_MAX], knames[KEY_MAX];
-    review_key(kex, sizeof kex, tenant, "examples");
-    review_key(knames, sizeof knames, tenant, "names");
+    char kex[KEYS_MAX], knames[KEYS_MAX];
+    if (keys_ext(kex, tenant, KEYS_EXT_EXAMPLES) || keys_ext(knames, tenant, KEYS_EXT_NAMES))
+        return DP_EINVAL;
     const char *argv[] = {kex, knames, doc_id};
     redisReply *r = NULL;
-    dp_err rc = rds_eval(c, &forget_lua, 2, 1, argv, NULL, &r, NULL, 0);
+    dp_err rc = rds_eval(c, &scripts_review_forget, 2, 1, argv, NULL, &r, NULL, 0);
     freeReplyObject(r);
     return rc;
 }

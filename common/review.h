@@ -2,16 +2,14 @@
  * confirmation on the document and as the tenant's extraction training example, and showing
  * confirmed values in the result with source "confirmed".
  *
- * Key layout (kept here until they move to the shared key header):
- *   dp:doc:<id>              record fields: confirmed (JSON, below), reviewed_at (ms),
- *                            reviewed_key (key id), needs_review ("1"/"0", written by the worker)
- *   dp:ext:<tenant>:examples hash  doc id -> confirmed JSON (the training example; the words
- *                                  are read from the document's stored result at training)
- *   dp:ext:<tenant>:names    hash  field name -> examples that confirm it (at most
- *                                  REVIEW_MAX_NAMES names per tenant)
+ * Keys (keys.h): the document record's confirmed (JSON below), reviewed_at (ms), reviewed_key
+ * (key id) and needs_review ("1"/"0", written by the worker); dp:ext:<tenant>:examples (doc id
+ * -> confirmed JSON: the training example; its words are read from the document's stored
+ * result at training) and dp:ext:<tenant>:names (field name -> documents confirming it).
  * Confirmed JSON: {"<name>": {"value": "<as printed or typed>", "page": n|null,
  *                             "bbox": [x,y,w,h]|null}, ...}
- * One Lua script writes record + example + counts; one removes them (document erasure). */
+ * One Lua script (lua/review_confirm.lua) writes record + example + counts; one
+ * (lua/review_forget.lua) removes them when the document is erased. */
 #ifndef DP_REVIEW_H
 #define DP_REVIEW_H
 #include <cjson/cJSON.h>
@@ -24,9 +22,6 @@
 #define REVIEW_MAX_NAMES       64    /* distinct field names per tenant (and per request) */
 #define REVIEW_MAX_EXAMPLES    10000 /* confirmed documents kept per tenant */
 #define REVIEW_FIELD_THRESHOLD 0.5   /* default confidence below which a field needs review */
-
-/* Key of a tenant's extraction data: "dp:ext:<tenant>:<what>" into out (outsz >= 160). */
-void review_key(char *out, size_t outsz, const char *tenant, const char *what);
 
 /* ---- pure helpers ---- */
 

@@ -3,14 +3,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cand.h"
+#include "keys.h"
 #include "log.h"
 #include "rds.h"
 #include "review.h"
+#include "scripts.h"
 #include "util.h"
 #include "xmodel.h"
 #include "xstore.h"
 
-#define KEY_MAX     160
 #define TRAIN_BATCH 20 /* results fetched per pipeline round */
 
 static int tenant_ok(const char *tenant)
@@ -23,15 +24,15 @@ static int tenant_ok(const char *tenant)
 
 dp_err xstore_train_begin(redisContext *c, const char *tenant, int *busy, int *trainable)
 {
-    char knames[KEY_MAX], klock[KEY_MAX], kstatus[KEY_MAX], now[24];
+    char knames[KEYS_MAX], klock[KEYS_MAX], kstatus[KEYS_MAX], now[24];
     *busy = 0;
     *trainable = 0;
     if (!tenant_ok(tenant))
         return DP_EINVAL;
-    review_key(knames, sizeof knames, tenant, "names");
-    review_key(klock, sizeof klock, tenant, "lock");
-    review_key(kstatus, sizeof kstatus, tenant, "status");
-    redisReply *r = redisCommand(c, "HGETALL %s", knames);
+    keys_ext(knames, tenant, KEYS_EXT_NAMES);
+    keys_ext(klock, tenant, KEYS_EXT_LOCK);
+    keys_ext(kstatus, tenant, KEYS_EXT_STATUS);
+    redisReply *r = rds_command(c, "HGETALL %s", knames);
     if (rds_failed(r) || r->type != REDIS_REPLY_ARRAY) {
         freeReplyObject(r);
         return DP_EREDIS;
@@ -41,7 +42,7 @@ dp_err xstore_train_begin(redisContext *c, const char *tenant, int *busy, int *t
     freeReplyObject(r);
     if (!*trainable)
         return DP_OK;
-    r = redisCommand(c, "SET %s 1 NX EX %d", klock, XSTORE_LOCK_S);
+    r = rds_command(c, "SET %s 1 NX EX %d", klock, XSTORE_LOCK_S);
     if (rds_failed(r)) {
         freeReplyObject(r);
         return DP_EREDIS;
@@ -51,7 +52,7 @@ dp_err xstore_train_begin(redisContext *c, const char *tenant, int *busy, int *t
     if (*busy)
         return DP_OK;
     snprintf(now, sizeof now, "%lld", (long long)util_now_ms());
-    r = redisCommand(c, "HSET %s status training started_at %s", kstatus, now);
+    r = rds_command(c, "HSET %s status training started_at %s", kstatus, now);
     dp_err rc = rds_failed(r) ? DP_EREDIS : DP_OK;
     freeReplyObject(r);
     return rc;
@@ -61,10 +62,10 @@ dp_err xstore_train_begin(redisContext *c, const char *tenant, int *busy, int *t
 static dp_err load_examples(redisContext *c, const char *tenant, struct dp_doc_text **texts,
                             cJSON ***confirmed, cJSON ***rules, size_t *n)
 {
-    char kex[KEY_MAX];
-    review_key(kex, sizeof kex, tenant, "examples");
+    char kex[KEYS_MAX];
+    keys_ext(kex, tenant, KEYS_EXT_EXAMPLES);
     *n = 0;
-    redisReply *r = redisCommand(c, "HGETALL %s", kex);
+    redisReply *r = rds_command(c, "HGETALL %s", kex);
     if (rds_failed(r) || r->type != REDIS_REPLY_ARRAY) {
         freeReplyObject(r);
         return DP_EREDIS;
@@ -96,7 +97,9 @@ static dp_err load_examples(redisContext *c, const char *tenant, struct dp_doc_t
         first = total - XSTORE_TRAIN_DOCS;
     rc = DP_OK;
     for (size_t i = first; i < total && !rc; i++) {
-        redisReply *d = redisCommand(c, "HMGET dp:doc:%s tenant result", ids[i]);
+        char kdoc[KEYS_MAX];
+        redisReply *d =
+            keys_doc(kdoc, ids[i]) ? NULL : rds_command(c, "HMGET %s tenant result", kdoc);
         if (rds_failed(d) || d->type != REDIS_REPLY_ARRAY || d->elements != 2) {
             freeReplyObject(d);
             rc = DP_EREDIS;
@@ -123,25 +126,17 @@ out:
     return rc;
 }
 
-/* KEYS: model  ARGV: version, blob, stats, trained_at  -> 1 stored, 0 a newer one exists */
-static struct rds_script save_lua = {
-    .src = "local cur = tonumber(redis.call('HGET', KEYS[1], 'version') or '0')\n"
-           "if cur >= tonumber(ARGV[1]) then return 0 end\n"
-           "redis.call('HSET', KEYS[1], 'version', ARGV[1], 'blob', ARGV[2], 'stats', ARGV[3],\n"
-           "  'trained_at', ARGV[4])\n"
-           "return 1\n"};
-
 static dp_err save_model(redisContext *c, const char *tenant, struct xmodel *m)
 {
-    char kver[KEY_MAX], kmodel[KEY_MAX], ver[24], at[24];
+    char kver[KEYS_MAX], kmodel[KEYS_MAX], ver[24], at[24];
     unsigned char *blob = NULL;
     char *stats = NULL;
     size_t blen = 0;
     cJSON *sj = NULL;
     dp_err rc = DP_EREDIS;
-    review_key(kver, sizeof kver, tenant, "ver");
-    review_key(kmodel, sizeof kmodel, tenant, "model");
-    redisReply *r = redisCommand(c, "INCR %s", kver);
+    keys_ext(kver, tenant, KEYS_EXT_VER);
+    keys_ext(kmodel, tenant, KEYS_EXT_MODEL);
+    redisReply *r = rds_command(c, "INCR %s", kver);
     if (!r || r->type != REDIS_REPLY_INTEGER || r->integer <= 0 || r->integer > UINT32_MAX)
         goto out;
     m->version = (uint32_t)r->integer;
@@ -158,7 +153,7 @@ static dp_err save_model(redisContext *c, const char *tenant, struct xmodel *m)
     snprintf(at, sizeof at, "%lld", (long long)m->trained_ms);
     const char *argv[] = {kmodel, ver, (const char *)blob, stats, at};
     const size_t lens[] = {strlen(kmodel), strlen(ver), blen, strlen(stats), strlen(at)};
-    rc = rds_eval(c, &save_lua, 1, 4, argv, lens, &r, NULL, 0);
+    rc = rds_eval(c, &scripts_ext_save, 1, 4, argv, lens, &r, NULL, 0);
     if (rc)
         goto out;
     rc = r->type != REDIS_REPLY_INTEGER ? DP_EREDIS : r->integer == 1 ? DP_OK : DP_ECONFLICT;
@@ -172,7 +167,7 @@ out:
 
 dp_err xstore_train(redisContext *c, const char *tenant, unsigned *version)
 {
-    char kstatus[KEY_MAX], klock[KEY_MAX], now[24], ver[16] = "";
+    char kstatus[KEYS_MAX], klock[KEYS_MAX], now[24], ver[16] = "";
     struct dp_doc_text *texts = NULL;
     cJSON **conf = NULL, **rules = NULL;
     struct xmodel_doc *docs = NULL;
@@ -180,8 +175,8 @@ dp_err xstore_train(redisContext *c, const char *tenant, unsigned *version)
     size_t n = 0;
     if (!tenant_ok(tenant))
         return DP_EINVAL;
-    review_key(kstatus, sizeof kstatus, tenant, "status");
-    review_key(klock, sizeof klock, tenant, "lock");
+    keys_ext(kstatus, tenant, KEYS_EXT_STATUS);
+    keys_ext(klock, tenant, KEYS_EXT_LOCK);
     dp_err rc = load_examples(c, tenant, &texts, &conf, &rules, &n);
     if (!rc) {
         docs = calloc(n ? n : 1, sizeof *docs);
@@ -202,10 +197,10 @@ dp_err xstore_train(redisContext *c, const char *tenant, unsigned *version)
                       : rc            ? dp_strerror(rc)
                                       : "";
     snprintf(now, sizeof now, "%lld", (long long)util_now_ms());
-    redisReply *r = redisCommand(c, "HSET %s status %s finished_at %s error %s version %s", kstatus,
-                                 rc ? "failed" : "ready", now, err, ver);
+    redisReply *r = rds_command(c, "HSET %s status %s finished_at %s error %s version %s", kstatus,
+                                rc ? "failed" : "ready", now, err, ver);
     freeReplyObject(r);
-    r = redisCommand(c, "DEL %s", klock);
+    r = rds_command(c, "DEL %s", klock);
     freeReplyObject(r);
     xmodel_free(m);
     for (size_t i = 0; i < n; i++) {
@@ -224,18 +219,18 @@ dp_err xstore_train(redisContext *c, const char *tenant, unsigned *version)
 
 dp_err xstore_info(redisContext *c, const char *tenant, cJSON **out)
 {
-    char kmodel[KEY_MAX], knames[KEY_MAX], kstatus[KEY_MAX], kex[KEY_MAX];
+    char kmodel[KEYS_MAX], knames[KEYS_MAX], kstatus[KEYS_MAX], kex[KEYS_MAX];
     *out = NULL;
     if (!tenant_ok(tenant))
         return DP_EINVAL;
-    review_key(kmodel, sizeof kmodel, tenant, "model");
-    review_key(knames, sizeof knames, tenant, "names");
-    review_key(kstatus, sizeof kstatus, tenant, "status");
-    review_key(kex, sizeof kex, tenant, "examples");
-    redisReply *m = redisCommand(c, "HMGET %s stats version trained_at", kmodel);
-    redisReply *nm = redisCommand(c, "HGETALL %s", knames);
-    redisReply *st = redisCommand(c, "HMGET %s status error", kstatus);
-    redisReply *ex = redisCommand(c, "HLEN %s", kex);
+    keys_ext(kmodel, tenant, KEYS_EXT_MODEL);
+    keys_ext(knames, tenant, KEYS_EXT_NAMES);
+    keys_ext(kstatus, tenant, KEYS_EXT_STATUS);
+    keys_ext(kex, tenant, KEYS_EXT_EXAMPLES);
+    redisReply *m = rds_command(c, "HMGET %s stats version trained_at", kmodel);
+    redisReply *nm = rds_command(c, "HGETALL %s", knames);
+    redisReply *st = rds_command(c, "HMGET %s status error", kstatus);
+    redisReply *ex = rds_command(c, "HLEN %s", kex);
     dp_err rc = DP_EREDIS;
     cJSON *o = NULL;
     if (rds_failed(m) || rds_failed(nm) || rds_failed(st) || rds_failed(ex) ||
@@ -336,13 +331,13 @@ static struct xcache_entry *slot(struct xstore_cache *cache, const char *tenant)
 dp_err xstore_apply(struct xstore_cache *cache, redisContext *c, const char *tenant,
                     const struct dp_doc_text *doc, cJSON *fields, cJSON **missing)
 {
-    char kmodel[KEY_MAX];
+    char kmodel[KEYS_MAX];
     if (missing)
         *missing = NULL;
     if (!tenant_ok(tenant))
         return DP_OK;
-    review_key(kmodel, sizeof kmodel, tenant, "model");
-    redisReply *r = redisCommand(c, "HGET %s version", kmodel);
+    keys_ext(kmodel, tenant, KEYS_EXT_MODEL);
+    redisReply *r = rds_command(c, "HGET %s version", kmodel);
     if (rds_failed(r)) {
         freeReplyObject(r);
         return DP_EREDIS;
@@ -357,7 +352,7 @@ dp_err xstore_apply(struct xstore_cache *cache, redisContext *c, const char *ten
         xmodel_free(e->model);
         e->model = NULL;
         e->version = (uint32_t)v;
-        r = redisCommand(c, "HMGET %s version blob", kmodel);
+        r = rds_command(c, "HMGET %s version blob", kmodel);
         if (rds_failed(r) || r->type != REDIS_REPLY_ARRAY || r->elements != 2) {
             freeReplyObject(r);
             e->version = 0;

@@ -3,12 +3,11 @@
  * worker's per-process model cache (a new version is picked up at the next document, without
  * a restart).
  *
- * Key layout (with review.h's, under "dp:ext:<tenant>:"):
- *   model   hash   {version, blob (xmodel_save), stats (JSON), trained_at (ms)}
- *   ver     string INCR at every training, so versions only grow
- *   status  hash   {status: training|ready|failed, started_at, finished_at, error, version}
- *   lock    string held (SET NX EX) while a training runs
- * One Lua script stores a model and refuses a version older than the stored one. */
+ * Keys (keys.h): dp:ext:<tenant>:model {version, blob (xmodel_save), stats (JSON), trained_at},
+ * :ver (INCR at every training, so versions only grow), :status {status: training|ready|failed,
+ * started_at, finished_at, error, version} and :lock (held, SET NX EX, while a training runs).
+ * One Lua script (lua/ext_save.lua) stores a model and refuses a version older than the stored
+ * one. */
 #ifndef DP_XSTORE_H
 #define DP_XSTORE_H
 #include <cjson/cJSON.h>

@@ -135,7 +135,7 @@ START_TEST(confirm_and_filter)
     expect_error("PUT", path, st.key2, "{\"fields\":{\"total\":\"9.00\"}}", 404, "not_found");
     expect_error("PUT", "/v1/documents/doc_00000000000000000000000000/fields", st.key,
                  "{\"fields\":{\"total\":\"9.00\"}}", 404, "not_found");
-    expect_error("POST", path, st.key, "{}", 404, "not_found");
+    expect_error("POST", path, st.key, "{}", 405, "method_not_allowed");
     expect_error("GET", "/v1/documents?needs_review=maybe", st.key, NULL, 400, "invalid_request");
 
     /* ---- confirm ---- */
