@@ -269,32 +269,54 @@ static size_t finish(struct fb *b, struct feature_node *out)
     return k + 2;
 }
 
-dp_err xfeat_doc(const struct cand_set *s, const cJSON *rules, struct xfeat_doc *out)
+dp_err xfeat_doc_subset(const struct cand_set *s, const cJSON *rules, const size_t *idx, size_t n,
+                        struct xfeat_doc *out)
 {
     memset(out, 0, sizeof *out);
-    size_t n = s->n ? s->n : 1;
-    out->x = calloc(n, sizeof *out->x);
-    out->nodes = malloc(n * XFEAT_MAX * sizeof *out->nodes);
+    size_t cap = (n ? n : 1) * 48; /* a typical candidate has 30-60 features: grown on demand */
+    size_t *off = malloc((n ? n : 1) * sizeof *off);
+    out->x = calloc(n ? n : 1, sizeof *out->x);
+    out->nodes = malloc(cap * sizeof *out->nodes);
     double *amounts = amount_values(s);
     struct fb *b = malloc(sizeof *b);
-    if (!out->x || !out->nodes || !amounts || !b) {
-        free(amounts);
-        free(b);
-        xfeat_doc_cleanup(out);
-        return DP_ENOMEM;
-    }
+    dp_err rc = DP_ENOMEM;
+    if (!off || !out->x || !out->nodes || !amounts || !b)
+        goto out;
     size_t used = 0;
-    for (size_t i = 0; i < s->n; i++) {
+    for (size_t k = 0; k < n; k++) {
+        size_t i = idx ? idx[k] : k;
         cand_features(s, i, amounts, b);
         if (rules)
             rules_features(&s->c[i], rules, b);
-        out->x[i] = out->nodes + used;
-        used += finish(b, out->x[i]);
+        if (used + XFEAT_MAX > cap) {
+            cap = (used + XFEAT_MAX) * 2;
+            struct feature_node *nn = realloc(out->nodes, cap * sizeof *nn);
+            if (!nn)
+                goto out;
+            out->nodes = nn;
+        }
+        off[k] = used;
+        used += finish(b, out->nodes + used);
     }
-    out->n = s->n;
+    struct feature_node *fit = realloc(out->nodes, (used ? used : 1) * sizeof *fit);
+    if (fit)
+        out->nodes = fit;
+    for (size_t k = 0; k < n; k++) /* pointers only once the buffer stopped moving */
+        out->x[k] = out->nodes + off[k];
+    out->n = n;
+    rc = DP_OK;
+out:
+    free(off);
     free(amounts);
     free(b);
-    return DP_OK;
+    if (rc)
+        xfeat_doc_cleanup(out);
+    return rc;
+}
+
+dp_err xfeat_doc(const struct cand_set *s, const cJSON *rules, struct xfeat_doc *out)
+{
+    return xfeat_doc_subset(s, rules, NULL, s->n, out);
 }
 
 void xfeat_doc_cleanup(struct xfeat_doc *d)

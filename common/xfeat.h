@@ -17,7 +17,7 @@
 #define XFEAT_MAX  96                /* features per candidate, bias and terminator included */
 
 /* The features of every candidate of a set: x[i] is candidate i's list (bias node included,
- * index -1 terminated), all in one allocation. */
+ * index -1 terminated), all in one allocation sized to what they hold. */
 struct xfeat_doc {
     struct feature_node **x; /* owned: n pointers into nodes */
     struct feature_node *nodes;
@@ -29,6 +29,10 @@ struct xfeat_doc {
  * a rules field, or with its text, is marked as that field's rules match. DP_ENOMEM. */
 dp_err xfeat_doc(const struct cand_set *s, const cJSON *rules, struct xfeat_doc *out);
 void xfeat_doc_cleanup(struct xfeat_doc *d);
+/* The same for the candidates idx[0..n) of s only (x[k] belongs to candidate idx[k]); idx NULL
+ * means the first n. */
+dp_err xfeat_doc_subset(const struct cand_set *s, const cJSON *rules, const size_t *idx, size_t n,
+                        struct xfeat_doc *out);
 
 /* Lower-cased ASCII word with digits turned to '0' and punctuation around it dropped, into
  * out (outsz >= 2); "" when nothing is left. For hashing context words. */

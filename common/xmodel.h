@@ -21,7 +21,7 @@
 
 #define XMODEL_MIN_EXAMPLES 2    /* documents confirming a field before it is learnt */
 #define XMODEL_FOLDS        5    /* cross-validation folds (fewer when fewer documents) */
-#define XMODEL_NEG_PER_DOC  1500 /* negatives kept per document and field while training */
+#define XMODEL_KEEP_PER_DOC 400  /* candidates per document whose features training keeps */
 #define XMODEL_MIN_OUTPUT   0.02 /* a best candidate below this probability is not output */
 
 /* One learnt field. */
