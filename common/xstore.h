@@ -15,7 +15,8 @@
 #include "err.h"
 #include "page.h"
 
-#define XSTORE_TRAIN_DOCS 2000 /* newest confirmed documents a training reads */
+#define XSTORE_TRAIN_DOCS 500 /* newest confirmed documents a training reads (about 0.35 MB
+                                * of features each while it runs) */
 #define XSTORE_LOCK_S     900  /* a training holding the lock longer is presumed dead */
 #define XSTORE_CACHE      16   /* tenants whose models a worker keeps loaded */
 
