@@ -15,10 +15,11 @@
 #include "err.h"
 #include "page.h"
 
-#define XSTORE_TRAIN_DOCS 500 /* newest confirmed documents a training reads (about 0.35 MB
-                                * of features each while it runs) */
-#define XSTORE_LOCK_S     900  /* a training holding the lock longer is presumed dead */
-#define XSTORE_CACHE      16   /* tenants whose models a worker keeps loaded */
+#define XSTORE_TRAIN_DOCS                                                                          \
+    500                   /* newest confirmed documents a training reads (about 0.35 MB            \
+                           * of features each while it runs) */
+#define XSTORE_LOCK_S 900 /* a training holding the lock longer is presumed dead */
+#define XSTORE_CACHE  16  /* tenants whose models a worker keeps loaded */
 
 /* Claims the tenant's training (lock + status "training"). *busy = 1 when one is already
  * running (nothing changed). *trainable = 0 when no field has enough confirmed examples
