@@ -329,8 +329,11 @@ static struct xcache_entry *slot(struct xstore_cache *cache, const char *tenant)
 }
 
 dp_err xstore_apply(struct xstore_cache *cache, redisContext *c, const char *tenant,
-                    const struct dp_doc_text *doc, cJSON *fields, cJSON **missing)
+                    const struct dp_doc_text *doc, cJSON *fields, cJSON **missing,
+                    unsigned *version)
 {
+    if (version)
+        *version = 0;
     char kmodel[KEYS_MAX];
     if (missing)
         *missing = NULL;
@@ -368,6 +371,8 @@ dp_err xstore_apply(struct xstore_cache *cache, redisContext *c, const char *ten
     }
     if (!e->model)
         return DP_OK;
+    if (version)
+        *version = e->version;
     dp_err rc = xmodel_apply(e->model, doc, fields, missing);
     return rc == DP_EREDIS ? DP_EIO : rc;
 }

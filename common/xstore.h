@@ -46,9 +46,11 @@ void xstore_cache_free(struct xstore_cache *cache);
 
 /* Applies the tenant's extractor to doc's fields (xmodel_apply): one HGET of the model
  * version per call, a reload only when it moved. A tenant without a model: nothing changes.
- * Names the model knows but did not find are added to *missing (may be NULL; caller owns).
- * DP_EREDIS when Redis failed. */
+ * Names the model knows but did not find are added to *missing (may be NULL; caller owns);
+ * *version receives the version applied, 0 when none (may be NULL). DP_EREDIS when Redis
+ * failed. */
 dp_err xstore_apply(struct xstore_cache *cache, redisContext *c, const char *tenant,
-                    const struct dp_doc_text *doc, cJSON *fields, cJSON **missing);
+                    const struct dp_doc_text *doc, cJSON *fields, cJSON **missing,
+                    unsigned *version);
 
 #endif

@@ -2,7 +2,8 @@
  * a running worker: confirm a custom field (po_number) and the vendor on eight generated
  * invoices, train in the background, poll until ready, and a new invoice gets po_number from
  * the model (source "model") and its misspelt vendor repaired from memory (source "memory");
- * the other tenant keeps the built-in extraction; erasing a document erases its example. */
+ * a retrained version is used by the same worker process without a restart; the other tenant
+ * keeps the built-in extraction; erasing a document erases its example. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -171,7 +172,38 @@ START_TEST(confirm_train_apply)
     ck_assert_ptr_nonnull(c);
     ck_assert_str_eq(json_str(c, "source"), "memory");
     ck_assert_str_eq(json_str(c, "value"), VENDOR);
+    ck_assert_int_eq((int)json_num(d, "extractor_version"), 1);
     cJSON_Delete(d);
+
+    /* ---- confirm it too and retrain: the same worker uses version 2 without a restart ---- */
+    pid_t before[4], after[4];
+    int nb = stack_worker_children(&st, before, 4);
+    snprintf(path, sizeof path, "/v1/documents/%s/fields", fresh);
+    ck_assert_int_eq(call("PUT", path, st.key, "{\"fields\":{\"po_number\":\"PO-9876\"}}", &j),
+                     200);
+    cJSON_Delete(j);
+    ck_assert_int_eq(call("POST", "/v1/extractor/train", st.key, NULL, &j), 202);
+    cJSON_Delete(j);
+    j = NULL;
+    for (int t = 0; t < 600; t++) {
+        cJSON_Delete(j);
+        ck_assert_int_eq(call("GET", "/v1/extractor", st.key, NULL, &j), 200);
+        if (strcmp(json_str(j, "status"), "ready") == 0 && json_num(j, "version") == 2)
+            break;
+        msleep(100);
+    }
+    ck_assert_int_eq((int)json_num(j, "version"), 2);
+    ck_assert_int_eq((int)json_num(learnt(j, "po_number"), "examples"), NTRAIN + 1);
+    cJSON_Delete(j);
+    char again[64];
+    invoice(VENDOR, 11, "PO-5150", again, st.key);
+    d = wait_done(st.key, again);
+    ck_assert_int_eq((int)json_num(d, "extractor_version"), 2);
+    ck_assert_str_eq(json_str(field(d, "po_number"), "value"), "PO-5150");
+    cJSON_Delete(d);
+    ck_assert_int_eq(stack_worker_children(&st, after, 4), nb);
+    for (int k = 0; k < nb; k++)
+        ck_assert_int_eq(after[k], before[k]);
 
     /* ---- the other tenant: built-in extraction only ---- */
     d = stack_wait_doc(&st, st.key2, other, 90000);
@@ -190,8 +222,8 @@ START_TEST(confirm_train_apply)
     ck_assert_int_eq(call("DELETE", path, st.key, NULL, &j), 200);
     cJSON_Delete(j);
     ck_assert_int_eq(call("GET", "/v1/extractor", st.key, NULL, &j), 200);
-    ck_assert_int_eq((int)json_num(j, "examples"), NTRAIN - 1);
-    ck_assert_int_eq((int)json_num(j, "labelled.po_number"), NTRAIN - 1);
+    ck_assert_int_eq((int)json_num(j, "examples"), NTRAIN);
+    ck_assert_int_eq((int)json_num(j, "labelled.po_number"), NTRAIN);
     cJSON_Delete(j);
 }
 END_TEST

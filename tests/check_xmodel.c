@@ -311,6 +311,21 @@ START_TEST(train_apply)
     ck_assert(found);
     cJSON_Delete(fields);
     doctext_cleanup(&d);
+    /* no order reference on the page: the model does not answer with confidence */
+    static const char *const bare[] = {"Harbor Tools Ltd", "Total 5.00"};
+    make_doc(&d, bare, 2);
+    fields = cJSON_CreateArray();
+    ck_assert_int_eq(xmodel_apply(m, &d, fields, &missing), DP_OK);
+    int unsure = missing && cJSON_GetArraySize(missing) > 0;
+    cJSON_ArrayForEach(f, fields)
+    {
+        if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(f, "name")), "po_number") == 0)
+            unsure |= cJSON_IsTrue(cJSON_GetObjectItem(f, "needs_review"));
+    }
+    ck_assert_msg(unsure, "a po_number without review on a page that has none");
+    cJSON_Delete(missing);
+    cJSON_Delete(fields);
+    doctext_cleanup(&d);
     /* nothing to learn from: no field confirmed twice */
     struct xmodel_doc one = {&docs[0], conf[0], NULL};
     struct xmodel *none = NULL;

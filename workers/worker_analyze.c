@@ -97,11 +97,14 @@ dp_err worker_analyze(struct worker *w, const char *tenant, const char *pipeline
             fields = cJSON_CreateArray();
         cJSON_AddItemToObject(result, "fields", fields);
         review_mark_fields(fields, REVIEW_FIELD_THRESHOLD); /* rules' fields: source, review */
-        dp_err rc = xstore_apply(w->fields, w->redis, tenant, doc, fields, &missing);
+        unsigned version = 0;
+        dp_err rc = xstore_apply(w->fields, w->redis, tenant, doc, fields, &missing, &version);
         if (rc == DP_EREDIS) {
             cJSON_Delete(missing);
             return rc;
         }
+        if (version) /* which of the tenant's extractors read it */
+            cJSON_AddNumberToObject(result, "extractor_version", version);
     }
     mark_review(result, missing);
     cJSON_Delete(missing);
