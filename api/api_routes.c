@@ -25,6 +25,8 @@ const struct api_route api_routes[API_ROUTES_N] = {
     {"PUT", "/v1/documents/{id}/fields", W, api_fields_put, 0},
     {"GET", "/v1/extractor", R, api_extractor_info, 0},
     {"POST", "/v1/extractor/train", W, api_extractor_train, 0},
+    {"GET", "/v1/documents/{id}/tables", R, api_tables_list, 0},
+    {"GET", "/v1/documents/{id}/tables/{n}.csv", R, api_tables_csv, 0},
     {"GET", "/v1/classifier", R, api_classifier_info, 0},
     {"POST", "/v1/classifier/train", W, api_classifier_train, 0},
     {"POST", "/v1/webhooks", W, api_webhooks_create, 0},
