@@ -13,6 +13,7 @@
 #include "clsstore.h"
 #include "extract.h"
 #include "queue.h"
+#include "xstore.h"
 
 /* A Tesseract engine, initialised once per process and re-initialised only when a job asks
  * for other languages. */
@@ -32,6 +33,7 @@ struct worker {
     struct ocr ocr;
     struct clsstore_cache *classes; /* tenant models by version, and the built-in fallback */
     struct extractor *extractor;    /* compiled field patterns */
+    struct xstore_cache *fields;    /* tenants' trained extractors by version */
     volatile sig_atomic_t *stop;    /* set by SIGTERM/SIGINT */
     long long jobs_done;            /* counters for the exit log line */
     long long jobs_failed;
