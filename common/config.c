@@ -51,6 +51,8 @@ static const struct opt options[] = {
     INT(max_waiters_per_tenant, 0, 100000, "64",
         "uploads with wait= a tenant may hold open per API process; more get 202 at once"),
     INT(workers, 0, 1024, "0", "worker processes for docproc-worker (0 = one per core)"),
+    INT(worker_nice, 0, 19, "10",
+        "CPU priority the workers lower themselves to (nice), so uploads and reads stay fast"),
     INT(visibility_timeout_ms, 100, 86400000, "60000", "idle time after which a job is reclaimed"),
     INT(max_attempts, 1, 100, "3", "job starts before it is dead-lettered"),
     INT(job_timeout_ms, 10, 86400000, "600000", "time budget of a whole job, ms"),
