@@ -23,18 +23,6 @@
 #define TICK_MS    100  /* longest the worker sleeps before it looks at stop, RSS and clocks */
 #define READ_CHUNK 65536
 
-/* ASan reserves terabytes of shadow memory: RLIMIT_AS cannot apply under it. */
-#if defined(__SANITIZE_ADDRESS__)
-#define SANDBOX_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define SANDBOX_ASAN 1
-#endif
-#endif
-#ifndef SANDBOX_ASAN
-#define SANDBOX_ASAN 0
-#endif
-
 /* ---- frames (pure) ---- */
 
 int sandbox_frame_next(const unsigned char *buf, size_t len, struct sandbox_frame *f, size_t *used)
@@ -401,6 +389,8 @@ static int drain(struct run *r, int64_t now)
 static void supervise(struct run *r)
 {
     uint64_t cap = (uint64_t)r->w->cfg.decode_memory_limit_mb << 20;
+    if (SANDBOX_ASAN)
+        cap *= SANDBOX_ASAN_RSS_FACTOR;
     for (;;) {
         int64_t now = util_mono_ms();
         if (*r->w->stop)
