@@ -13,6 +13,7 @@
 #include "clsstore.h"
 #include "extract.h"
 #include "queue.h"
+#include "xstore.h"
 
 /* A Tesseract engine, initialised once per process and re-initialised only when a job asks
  * for other languages. */
@@ -32,6 +33,7 @@ struct worker {
     struct ocr ocr;
     struct clsstore_cache *classes; /* tenant models by version, and the built-in fallback */
     struct extractor *extractor;    /* compiled field patterns */
+    struct xstore_cache *fields;    /* tenants' trained extractors by version */
     volatile sig_atomic_t *stop;    /* set by SIGTERM/SIGINT */
     long long jobs_done;            /* counters for the exit log line */
     long long jobs_failed;
@@ -82,6 +84,9 @@ dp_err worker_decode_pages(struct worker *w, const unsigned char *buf, size_t le
                            const struct page_sink *sink, struct worker_failure *f);
 
 /* ---- page structure (worker_layout.c) ---- */
+/* PDF text-layer pages are also rendered at this resolution for their ruling lines and check
+ * boxes (the text comes from the layer; lines of 0.5 pt still show at it). */
+#define WORKER_TEXT_RASTER_DPI 100
 /* In the decode child, on the image a page was read from (pix, scale pixels per page pixel,
  * upright as read): keeps the ruling lines found before OCR (rules[nrules], in pix pixels,
  * taken over: rescaled in place and owned by the page from then on) and finds the selection
@@ -105,18 +110,18 @@ dp_err worker_read_pages(struct worker *w, const struct queue_job *job, const un
                          size_t len, const char *lang, struct dp_doc_text *doc,
                          struct worker_failure *f, int *abandoned);
 
-/* ASan reserves terabytes of shadow memory: RLIMIT_AS cannot apply under it. */
-#if defined(__SANITIZE_ADDRESS__)
+/* ASan and TSan reserve terabytes of shadow memory: RLIMIT_AS cannot apply under them. */
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 #define SANDBOX_ASAN 1
 #elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
 #define SANDBOX_ASAN 1
 #endif
 #endif
 #ifndef SANDBOX_ASAN
 #define SANDBOX_ASAN 0
 #endif
-/* Under ASan the worker watches the child's RSS instead, which shadow memory and the
+/* Under them the worker watches the child's RSS instead, which shadow memory and the
  * allocator's quarantine inflate about this much. */
 #define SANDBOX_ASAN_RSS_FACTOR 3
 
