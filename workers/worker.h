@@ -110,6 +110,21 @@ dp_err worker_read_pages(struct worker *w, const struct queue_job *job, const un
                          size_t len, const char *lang, struct dp_doc_text *doc,
                          struct worker_failure *f, int *abandoned);
 
+/* ASan and TSan reserve terabytes of shadow memory: RLIMIT_AS cannot apply under them. */
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define SANDBOX_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define SANDBOX_ASAN 1
+#endif
+#endif
+#ifndef SANDBOX_ASAN
+#define SANDBOX_ASAN 0
+#endif
+/* Under them the worker watches the child's RSS instead, which shadow memory and the
+ * allocator's quarantine inflate about this much. */
+#define SANDBOX_ASAN_RSS_FACTOR 3
+
 /* Frames on the child -> worker pipe: u8 type, u32 body length (host order), body. */
 #define SANDBOX_FRAME_HDR 5
 #define SANDBOX_FRAME_MAX (64u << 20) /* largest body (one page's words, text and hOCR) */
