@@ -36,10 +36,11 @@ struct worker {
     long long jobs_done;            /* counters for the exit log line */
     long long jobs_failed;
     /* decode sandbox (worker_sandbox.c) */
-    uint64_t decode_budget;  /* bytes a decode child may still map (its limit minus what the
-                                worker already maps); images costing more are refused */
+    uint64_t decode_budget;  /* bytes an image page may cost to decode in the child: 3/4 of its
+                                limit minus what the worker already maps; more is refused */
     long decode_peak_rss_kb; /* peak RSS of the last decode child (getrusage), 0 = none */
     char debug_fault[16];    /* test-only fault for the current job's child ("" = none) */
+    int osd_tried;           /* the orientation engine was loaded (or tried) in the worker */
 };
 
 /* ---- OCR (worker_ocr.c) ---- */
