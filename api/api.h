@@ -162,6 +162,10 @@ enum MHD_Result api_tables_csv(struct api_req *r, redisContext *c, const char *c
 
 /* classifier (api_classifier.c): POST (body {"class": "..."} or {"class": null}) or DELETE
  * /v1/documents/{id}/label; GET /v1/classifier; POST /v1/classifier/train */
+/* ---- batches (api_batches.c) ---- */
+enum MHD_Result api_batches_create(struct api_req *r, redisContext *c, const char *const *param);
+enum MHD_Result api_batches_get(struct api_req *r, redisContext *c, const char *const *param);
+
 enum MHD_Result api_label(struct api_req *r, redisContext *c, const char *const *param);
 enum MHD_Result api_classifier_info(struct api_req *r, redisContext *c, const char *const *param);
 enum MHD_Result api_classifier_train(struct api_req *r, redisContext *c, const char *const *param);

@@ -42,6 +42,14 @@ dp_err keys_dedup(char out[KEYS_MAX], const char *tenant, const char *sha256, co
     return key(out, "dp:dedup:%s:%s:%s", tenant, sha256, fp);
 }
 
+dp_err keys_batch(char out[KEYS_MAX], const char *batch_id, enum keys_batch what)
+{
+    static const char *const suffix[] = {"", ":docs", ":ended"};
+    if ((unsigned)what > KEYS_BATCH_ENDED)
+        return DP_EINVAL;
+    return key(out, "dp:batch:%s%s", batch_id, suffix[what]);
+}
+
 dp_err keys_apikey(char out[KEYS_MAX], const char *key_sha256)
 {
     return key(out, "dp:key:%s", key_sha256);

@@ -92,6 +92,7 @@ static void fill(const char *tmpl, const char *doc, const char *wh, const char *
         const char *v = !strncmp(p, "{delivery}", 10)          ? dlv
                         : !strncmp(tmpl, "/v1/webhooks/", 13)  ? wh
                         : !strncmp(tmpl, "/v1/documents/", 14) ? doc
+                        : !strncmp(tmpl, "/v1/batches/", 12)   ? "bat_01ARZ3NDEKTSV4RRFFQ69G5FAV"
                                                                : NULL;
         ck_assert_msg(v != NULL, "no value for a parameter of %s", tmpl);
         n += (size_t)snprintf(out + n, outsz - n, "%s", v);

@@ -90,6 +90,9 @@ int eval_tables_truth(const char *str_xml, char **rels);
 /* The same relations from pages[].tables[] of a result; caller frees (never NULL unless out
  * of memory). */
 char *eval_tables_pred(const cJSON *doc);
+/* Renders every page of pdf at dpi (pdftoppm, grey) into one multi-page TIFF in a new temporary
+ * folder; its path goes to out.  0 on success. */
+int eval_tables_render(const char *pdf, int dpi, char *out, size_t outsz);
 /* Multiset intersection of two relation lists, added to acc (truth, pred, matched). */
 void eval_rel_match(const char *truth, const char *pred, struct eval_ocr *acc);
 
