@@ -12,6 +12,7 @@
 #include "admin.h"
 #include "apikey.h"
 #include "log.h"
+#include "seal.h"
 #include "queue.h"
 #include "rds.h"
 
@@ -137,7 +138,8 @@ int main(int argc, char **argv)
     if (!cfgv || !cmdv)
         goto out;
     split_args(argc, argv, cfgv, &cfgc, cmdv, &cmdc);
-    if (config_load(&cfg, cfgc, cfgv, &help, err, sizeof err)) {
+    if (config_load(&cfg, cfgc, cfgv, &help, err, sizeof err) ||
+        seal_setup(&cfg, err, sizeof err)) {
         fprintf(stderr, "docproc-admin: %s\n", err);
         status = 2;
         goto out;
