@@ -4,6 +4,7 @@
  *   docproc-admin [options] key revoke KEY
  *   docproc-admin [options] queue [--json]
  *   docproc-admin [options] requeue <doc id | --all-dead>
+ *   docproc-admin [options] rekey                         (re-seal with the current key)
  *   docproc-admin [options] config                        (effective configuration)
  * Options are the shared configuration options (--redis_port=..., see --help). */
 #include <stdio.h>
@@ -13,6 +14,7 @@
 #include "apikey.h"
 #include "log.h"
 #include "seal.h"
+#include "sealstore.h"
 #include "queue.h"
 #include "rds.h"
 
@@ -61,9 +63,29 @@ static int usage(void)
                     "       docproc-admin [options] key revoke KEY\n"
                     "       docproc-admin [options] queue [--json]\n"
                     "       docproc-admin [options] requeue <doc id | --all-dead>\n"
+                    "       docproc-admin [options] rekey\n"
                     "       docproc-admin [options] config\n"
                     "       docproc-admin --help   (lists the options)\n");
     return 2;
+}
+
+/* Re-seals every stored content value with the current encryption key (sealstore.h). */
+static int cmd_rekey(redisContext *c)
+{
+    struct sealstore_counts n;
+    if (!seal_active()) {
+        fprintf(stderr, "docproc-admin: rekey needs encryption_key (the new one) and "
+                        "encryption_old_keys (those values were sealed with)\n");
+        return 2;
+    }
+    dp_err rc = sealstore_rekey(c, seal_active(), &n);
+    printf("resealed=%lld current=%lld failed=%lld raced=%lld\n", n.resealed, n.current, n.failed,
+           n.raced);
+    if (rc) {
+        fprintf(stderr, "docproc-admin: rekey: %s\n", dp_strerror(rc));
+        return 1;
+    }
+    return n.failed ? 1 : 0;
 }
 
 static int cmd_key(redisContext *c, int argc, char **argv)
@@ -171,6 +193,8 @@ int main(int argc, char **argv)
         status = admin_queue(c, &cfg, admin_flag(cmdc, cmdv, "--json") != NULL);
     else if (strcmp(cmdv[0], "requeue") == 0)
         status = cmd_requeue(c, cmdc, cmdv);
+    else if (strcmp(cmdv[0], "rekey") == 0)
+        status = cmd_rekey(c);
     else
         status = usage();
 out:

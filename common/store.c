@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "keys.h"
+#include "log.h"
 #include "rds.h"
 #include "scripts.h"
 #include "seal.h"
@@ -323,7 +324,14 @@ static dp_err open_field(const char *id, const char *dup_of, const char *field, 
         snprintf(aad, sizeof aad, "%s/%s", dup_of, field);
         rc = seal_open_inplace(aad, str, len);
     }
-    return rc;
+    if (rc) {
+        /* A key missing from this process's ring, or a damaged value: an internal error for
+         * the client (never the sealed bytes, never "not found"), a line for the operator. */
+        log_kv(LOG_ERROR, "stored value does not open", "doc", id, "field", field, "error",
+               dp_strerror(rc), NULL);
+        return DP_EIO;
+    }
+    return DP_OK;
 }
 
 /* The value of field name in an HGETALL reply, writable (to open it in place). */

@@ -3,6 +3,7 @@
  * the file's bytes nor the OCR text appear anywhere in Redis's AOF; docproc-admin rekey re-seals
  * everything with a new key, which alone then still reads it all. */
 #include <dirent.h>
+#include <signal.h>
 #include <hiredis.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -130,7 +131,36 @@ START_TEST(sealed_at_rest_and_rekeyed)
     ck_assert(!dir_contains(redisdir, png + len / 2, 48));
     ck_assert(!dir_contains(redisdir, png, 16)); /* the PNG signature and header */
 
-    /* a program without the key cannot read it: the API answers an error, never ciphertext */
+    /* rekey: the admin re-seals with a new key (the old one still opens); then an API with the
+     * new key alone reads everything */
+    char out[256] = "";
+    ck_assert_int_eq(stack_run(&s, out, sizeof out, "docproc-admin", "--encryption_key=" KEY_NEW,
+                               "--encryption_old_keys=" KEY_OLD, "rekey", NULL),
+                     0);
+    ck_assert_msg(strstr(out, "failed=0") && !strstr(out, "resealed=0 "), "rekey: %s", out);
+    for (int i = 0; i < s.nenv; i++)
+        if (strncmp(s.env[i], "DOCPROC_ENCRYPTION_KEY=", 23) == 0) {
+            free(s.env[i]);
+            s.env[i] = strdup("DOCPROC_ENCRYPTION_KEY=" KEY_NEW);
+        }
+    stack_kill(&s.api[0], SIGTERM);
+    ck_assert_int_eq(stack_start_api(&s, 0), 0);
+    reads_back(&s, id, png, len, "Marigold");
+    /* a second rekey finds nothing left to do */
+    ck_assert_int_eq(stack_run(&s, out, sizeof out, "docproc-admin", "rekey", NULL), 0);
+    ck_assert_msg(strstr(out, "resealed=0 "), "second rekey: %s", out);
+    /* an API without the right key answers an error, never the ciphertext */
+    for (int i = 0; i < s.nenv; i++)
+        if (strncmp(s.env[i], "DOCPROC_ENCRYPTION_KEY=", 23) == 0) {
+            free(s.env[i]);
+            s.env[i] = strdup("DOCPROC_ENCRYPTION_KEY=" KEY_OLD);
+        }
+    stack_kill(&s.api[0], SIGTERM);
+    ck_assert_int_eq(stack_start_api(&s, 0), 0);
+    struct http_resp r;
+    long st = get_part(&s, id, "text", &r);
+    ck_assert_msg(st >= 500 && !memmem(r.body, r.len, "dpenc1:", 7), "status %ld", st);
+    http_resp_free(&r);
     free(png);
     redisFree(rc);
     stack_stop(&s);
