@@ -262,3 +262,16 @@ dp_err seal_open_inplace(const char *aad, char **str, size_t *len)
     *len = n;
     return DP_OK;
 }
+
+dp_err seal_open_field(const char *id, const char *dup_of, const char *field, char **str,
+                       size_t *len)
+{
+    char aad[SEAL_AAD_MAX];
+    snprintf(aad, sizeof aad, "%s/%s", id, field);
+    dp_err rc = seal_open_inplace(aad, str, len);
+    if (rc == DP_EINVAL && dup_of && *dup_of) {
+        snprintf(aad, sizeof aad, "%s/%s", dup_of, field);
+        rc = seal_open_inplace(aad, str, len);
+    }
+    return rc;
+}

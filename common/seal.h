@@ -92,4 +92,10 @@ dp_err seal_maybe(const char *aad, const char **buf, size_t *len, char **owned);
  * value meets a process without keys. */
 dp_err seal_open_inplace(const char *aad, char **str, size_t *len);
 
+/* seal_open_inplace for field of document id, with associated text "<id>/<field>"; a
+ * duplicate's copied result/text/hOCR (sealed for the earlier document dup_of, may be NULL) open
+ * with "<dup_of>/<field>". */
+dp_err seal_open_field(const char *id, const char *dup_of, const char *field, char **str,
+                       size_t *len);
+
 #endif

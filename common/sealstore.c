@@ -70,6 +70,13 @@ static dp_err one_key(redisContext *c, const struct seal_keyring *kr, const char
     keys_blob(blobp, "");
     keys_doc(docp, "");
     keys_wh_event(evtp, "");
+    /* dp:cls:<t>:texts, split around the tenant: the prefix and the suffix */
+    char clsp[KEYS_MAX], clss[KEYS_MAX];
+    keys_cls(clsp, "\x01", KEYS_CLS_TEXTS);
+    char *cut = strchr(clsp, '\x01');
+    snprintf(clss, sizeof clss, "%s", cut ? cut + 1 : "");
+    if (cut)
+        *cut = '\0';
     dp_err rc = DP_OK;
     redisReply *r = NULL;
     if (id_after(key, blobp, id)) {
@@ -89,6 +96,16 @@ static dp_err one_key(redisContext *c, const struct seal_keyring *kr, const char
             snprintf(aad[1], sizeof aad[1], "%s/%s", dup ? dup : id, fields[i]);
             rc = reseal(c, kr, key, fields[i], aads, dup ? 2 : 1, v->str, v->len, n);
         }
+    } else if (strncmp(key, clsp, strlen(clsp)) == 0 && strlen(key) > strlen(clss) &&
+               strcmp(key + strlen(key) - strlen(clss), clss) == 0) {
+        /* a tenant's training examples: doc id -> sealed text (capped by max_examples) */
+        r = rds_command(c, "HGETALL %s", key);
+        for (size_t i = 0; r && r->type == REDIS_REPLY_ARRAY && i + 1 < r->elements && !rc;
+             i += 2) {
+            snprintf(aad[0], sizeof aad[0], "%s/example", r->element[i]->str);
+            rc = reseal(c, kr, key, r->element[i]->str, aads, 1, r->element[i + 1]->str,
+                        r->element[i + 1]->len, n);
+        }
     } else if (id_after(key, evtp, id)) {
         r = rds_command(c, "HGET %s data", key);
         snprintf(aad[0], sizeof aad[0], "%s/data", id);
@@ -106,11 +123,12 @@ dp_err sealstore_rekey(redisContext *c, const struct seal_keyring *kr, struct se
     memset(out, 0, sizeof *out);
     if (!kr || kr->n == 0)
         return DP_EINVAL;
-    char pats[3][KEYS_MAX];
+    char pats[4][KEYS_MAX];
     keys_blob(pats[0], "*");
     keys_doc(pats[1], "*");
     keys_wh_event(pats[2], "*");
-    for (int p = 0; p < 3; p++) {
+    keys_cls(pats[3], "*", KEYS_CLS_TEXTS);
+    for (int p = 0; p < 4; p++) {
         char cursor[32] = "0";
         do {
             redisReply *r = rds_command(c, "SCAN %s MATCH %s COUNT 500", cursor, pats[p]);

@@ -3,7 +3,8 @@
  *
  * Content values (seal.h; associated text in brackets): dp:blob:<id> [<id>/blob]; the record
  * fields result, text, hocr of dp:doc:<id> [<id>/<field>, or <duplicate_of>/<field> for a
- * duplicate's copied result]; the event copies' data dp:wh:evt:<evt> [<evt>/data]. Each value
+ * duplicate's copied result]; the event copies' data dp:wh:evt:<evt> [<evt>/data]; training
+ * examples, the fields of dp:cls:<t>:texts [<doc id>/example]. Each value
  * is swapped by the seal_swap script only while it is still the value read, so rekey runs
  * beside live traffic. Events still in the dp:events stream are not rewritten (entries cannot
  * be; they are read within seconds): keep the old key in encryption_old_keys until it drains. */

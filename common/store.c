@@ -317,13 +317,7 @@ cJSON *store_render(const char *id, const redisReply *hash, int with_result)
 static dp_err open_field(const char *id, const char *dup_of, const char *field, char **str,
                          size_t *len)
 {
-    char aad[SEAL_AAD_MAX];
-    snprintf(aad, sizeof aad, "%s/%s", id, field);
-    dp_err rc = seal_open_inplace(aad, str, len);
-    if (rc == DP_EINVAL && dup_of && util_id_valid("doc_", dup_of)) {
-        snprintf(aad, sizeof aad, "%s/%s", dup_of, field);
-        rc = seal_open_inplace(aad, str, len);
-    }
+    dp_err rc = seal_open_field(id, dup_of, field, str, len);
     if (rc) {
         /* A key missing from this process's ring, or a damaged value: an internal error for
          * the client (never the sealed bytes, never "not found"), a line for the operator. */

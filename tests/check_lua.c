@@ -557,6 +557,61 @@ START_TEST(seal_scripts)
 }
 END_TEST
 
+/* cls_label with encryption at rest: the caller cuts and seals the example; training opens it. */
+START_TEST(classifier_sealed)
+{
+    redisContext *c = rc();
+    struct dp_config cfg;
+    char err[128], k[KEYS_MAX], ids[2][UTIL_ID_MAX], *sv, *p;
+    size_t sl, pl;
+    config_defaults(&cfg);
+    snprintf(cfg.encryption_key, sizeof cfg.encryption_key, "%s",
+             "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=");
+    ck_assert_int_eq(seal_setup(&cfg, err, sizeof err), DP_OK);
+    const char *texts[] = {"Invoice total due 12.00 EUR vat", "Receipt cash change thank you"};
+    const char *labels[] = {"invoice", "receipt"};
+    struct clsstore_limits lim = {.max_examples = 10, .max_text = 12};
+    struct clsstore_label_res res;
+    for (int i = 0; i < 2; i++) {
+        char aad[64];
+        util_new_id("doc_", ids[i]);
+        snprintf(aad, sizeof aad, "%s/text", ids[i]);
+        ck_assert_int_eq(seal_seal(seal_active(), aad, texts[i], strlen(texts[i]), &sv, &sl),
+                         DP_OK);
+        keys_doc(k, ids[i]);
+        freeReplyObject(redisCommand(c, "HSET %s tenant t1 status done text %b", k, sv, sl));
+        free(sv);
+        ck_assert_int_eq(clsstore_label(c, "t1", ids[i], labels[i], &lim, &res), DP_OK);
+        ck_assert_int_eq(res.outcome, CLSSTORE_LABELLED);
+        ck_assert_uint_eq(res.text_bytes, 12);
+        ck_assert_int_eq(res.truncated, 1);
+    }
+    /* stored sealed, for this document's example only */
+    keys_cls(k, "t1", KEYS_CLS_TEXTS);
+    redisReply *r = redisCommand(c, "HGET %s %s", k, ids[0]);
+    ck_assert(seal_is_sealed(r->str, r->len));
+    char aad[64];
+    snprintf(aad, sizeof aad, "%s/example", ids[0]);
+    ck_assert_int_eq(seal_open(seal_active(), aad, r->str, r->len, &p, &pl), DP_OK);
+    ck_assert_str_eq(p, "Invoice tota");
+    free(p);
+    freeReplyObject(r);
+    /* a blank text is no example */
+    keys_doc(k, ids[0]);
+    snprintf(aad, sizeof aad, "%s/text", ids[0]);
+    ck_assert_int_eq(seal_seal(seal_active(), aad, " \n ", 3, &sv, &sl), DP_OK);
+    freeReplyObject(redisCommand(c, "HSET %s text %b", k, sv, sl));
+    free(sv);
+    ck_assert_int_eq(clsstore_label(c, "t1", ids[0], "invoice", &lim, &res), DP_OK);
+    ck_assert_int_eq(res.outcome, CLSSTORE_NO_TEXT);
+    /* training reads the sealed examples */
+    struct classify_stats cs;
+    ck_assert_int_eq(clsstore_train(c, "t1", 0.5, &cs), DP_OK);
+    ck_assert_uint_eq(cs.nexamples, 2);
+    redisFree(c);
+}
+END_TEST
+
 /* ---- the embedding ---- */
 
 /* Runs last in its case: every script was run above (each first reached the fresh server by
@@ -616,6 +671,7 @@ Suite *lua_suite(void)
     tcase_add_test(tc, classifier_scripts);
     tcase_add_test(tc, webhook_scripts);
     tcase_add_test(tc, seal_scripts);
+    tcase_add_test(tc, classifier_sealed);
     tcase_add_test(tc, every_script_ran_and_is_what_redis_loads);
     suite_add_tcase(s, tc);
     return s;
