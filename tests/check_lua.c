@@ -10,9 +10,11 @@
 #include <unistd.h>
 #include "clsstore.h"
 #include "harness.h"
+#include "batch.h"
 #include "keys.h"
 #include "queue.h"
 #include "rds.h"
+#include "review.h"
 #include "scripts.h"
 #include "sealstore.h"
 #include "stats.h"
@@ -20,6 +22,7 @@
 #include "testutil.h"
 #include "util.h"
 #include "whstore.h"
+#include "xstore.h"
 
 static struct stack st; /* the throwaway redis-server of the "scripts" case */
 
@@ -154,6 +157,78 @@ START_TEST(store_dedup)
     freeReplyObject(g);
     ck_assert_int_eq(store_delete(c, "alpha", named), DP_OK);
     ck_assert_int_eq(ival(c, "EXISTS %s", kdup), 0);
+    redisFree(c);
+}
+END_TEST
+
+/* ---- batch_attach, batch_seal, batch_tick ---- */
+
+START_TEST(batch_scripts)
+{
+    redisContext *c = rc();
+    char a[UTIL_ID_MAX], b[UTIL_ID_MAX], x[UTIL_ID_MAX], bid[UTIL_ID_MAX], err[200] = "";
+    char kd[KEYS_MAX], kb[KEYS_MAX];
+    int replayed;
+    ck_assert_int_eq(upload(c, "alpha", "batch-a", NULL, 100, a, &replayed), DP_OK);
+    ck_assert_int_eq(upload(c, "alpha", "batch-b", NULL, 100, b, &replayed), DP_OK);
+    ck_assert_int_eq(upload(c, "beta", "batch-x", NULL, 100, x, &replayed), DP_OK);
+    /* a is done before the batch exists: it counts at once */
+    keys_doc(kd, a);
+    freeReplyObject(redisCommand(c, "HSET %s status done", kd));
+    char ids[2][UTIL_ID_MAX];
+    snprintf(ids[0], UTIL_ID_MAX, "%s", a);
+    snprintf(ids[1], UTIL_ID_MAX, "%s", x);
+    /* another tenant's document: refused before anything is written */
+    long long before = ival(c, "DBSIZE");
+    ck_assert_int_eq(
+        batch_create(c, "alpha", (const char(*)[UTIL_ID_MAX])ids, 2, NULL, bid, err, sizeof err),
+        DP_ENOTFOUND);
+    ck_assert_int_eq(ival(c, "DBSIZE"), before);
+    snprintf(ids[1], UTIL_ID_MAX, "%s", b);
+    long long events = ival(c, "XLEN %s", KEYS_EVENTS);
+    ck_assert_int_eq(batch_create(c, "alpha", (const char(*)[UTIL_ID_MAX])ids, 2,
+                                  "https://example.com/cb", bid, err, sizeof err),
+                     DP_OK);
+    keys_batch(kb, bid, KEYS_BATCH);
+    ck_assert_int_eq(ival(c, "HGET %s done", kb), 1);
+    ck_assert_int_eq(ival(c, "XLEN %s", KEYS_EVENTS), events); /* b is still queued */
+    /* b in a second batch: a conflict */
+    char bid2[UTIL_ID_MAX];
+    ck_assert_int_eq(batch_create(c, "alpha", (const char(*)[UTIL_ID_MAX])ids + 1, 1, NULL, bid2,
+                                  err, sizeof err),
+                     DP_ECONFLICT);
+    /* a tick for a document that has not ended writes nothing */
+    ck_assert_int_eq(batch_note_ended(c, b), DP_OK);
+    ck_assert_int_eq(ival(c, "XLEN %s", KEYS_EVENTS), events);
+    /* b fails: the batch completes, once, however often the tick comes */
+    keys_doc(kd, b);
+    freeReplyObject(redisCommand(c, "HSET %s status failed", kd));
+    ck_assert_int_eq(batch_note_ended(c, b), DP_OK);
+    ck_assert_int_eq(batch_note_ended(c, b), DP_OK);
+    ck_assert_int_eq(batch_note_ended(c, a), DP_OK);
+    ck_assert_int_eq(ival(c, "XLEN %s", KEYS_EVENTS), events + 1);
+    ck_assert_int_eq(ival(c, "HGET %s failed", kb), 1);
+    ck_assert_int_eq(ival(c, "HGET %s done", kb), 1);
+    redisReply *ev = redisCommand(c, "XREVRANGE %s + - COUNT 1", KEYS_EVENTS);
+    const redisReply *typ = rds_field(ev->element[0]->element[1], "type");
+    const redisReply *cb = rds_field(ev->element[0]->element[1], "callback_url");
+    ck_assert_str_eq(typ->str, "batch.completed");
+    ck_assert_str_eq(cb->str, "https://example.com/cb");
+    freeReplyObject(ev);
+    cJSON *j = NULL;
+    ck_assert_int_eq(batch_json(c, "alpha", bid, &j), DP_OK);
+    ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(j, "status")), "completed");
+    cJSON_Delete(j);
+    ck_assert_int_eq(batch_json(c, "beta", bid, &j), DP_ENOTFOUND);
+    /* a batch of documents that have all ended completes when it is sealed */
+    ck_assert_int_eq(upload(c, "alpha", "batch-c", NULL, 100, x, &replayed), DP_OK);
+    keys_doc(kd, x);
+    freeReplyObject(redisCommand(c, "HSET %s status done", kd));
+    snprintf(ids[0], UTIL_ID_MAX, "%s", x);
+    ck_assert_int_eq(
+        batch_create(c, "alpha", (const char(*)[UTIL_ID_MAX])ids, 1, NULL, bid2, err, sizeof err),
+        DP_OK);
+    ck_assert_int_eq(ival(c, "XLEN %s", KEYS_EVENTS), events + 2);
     redisFree(c);
 }
 END_TEST
@@ -438,6 +513,108 @@ START_TEST(classifier_scripts)
 }
 END_TEST
 
+/* ---- review_confirm, review_forget, ext_save ---- */
+
+/* A finished document of tenant with one page: "Order ref PO-<n>" and "Total 5.00". */
+static void done_doc(redisContext *c, const char *tenant, int n, char id[UTIL_ID_MAX])
+{
+    char k[KEYS_MAX], res[700];
+    ck_assert_int_eq(util_new_id("doc_", id), DP_OK);
+    keys_doc(k, id);
+    snprintf(res, sizeof res,
+             "{\"pages\":[{\"number\":1,\"width\":1000,\"height\":800,\"words\":["
+             "{\"text\":\"Order\",\"conf\":0.9,\"bbox\":[100,100,80,20],\"line\":0},"
+             "{\"text\":\"ref\",\"conf\":0.9,\"bbox\":[200,100,50,20],\"line\":0},"
+             "{\"text\":\"PO-%04d\",\"conf\":0.9,\"bbox\":[270,100,90,20],\"line\":0},"
+             "{\"text\":\"Total\",\"conf\":0.9,\"bbox\":[100,140,70,20],\"line\":1},"
+             "{\"text\":\"5.00\",\"conf\":0.9,\"bbox\":[190,140,50,20],\"line\":1}]}],"
+             "\"fields\":[]}",
+             n);
+    freeReplyObject(redisCommand(c, "HSET %s tenant %s status done result %s", k, tenant, res));
+}
+
+static cJSON *confirmed(const char *json)
+{
+    cJSON *j = cJSON_Parse(json);
+    ck_assert_ptr_nonnull(j);
+    return j;
+}
+
+START_TEST(extractor_scripts)
+{
+    redisContext *c = rc();
+    char a[UTIL_ID_MAX], b[UTIL_ID_MAX], k[KEYS_MAX], buf[64];
+    enum review_outcome out;
+    cJSON *po1 = confirmed("{\"po_number\":{\"value\":\"PO-1001\"},\"note\":\"x\"}");
+    cJSON *po2 = confirmed("{\"po_number\":{\"value\":\"PO-2002\"}}");
+    done_doc(c, "t1", 1001, a);
+    done_doc(c, "t1", 2002, b);
+    /* another tenant's document, a document that has not finished */
+    ck_assert_int_eq(review_confirm(c, "t2", a, "key_x", po1, &out), DP_OK);
+    ck_assert_int_eq(out, REVIEW_NO_DOC);
+    keys_doc(k, b);
+    freeReplyObject(redisCommand(c, "HSET %s status processing", k));
+    ck_assert_int_eq(review_confirm(c, "t1", b, "key_x", po2, &out), DP_OK);
+    ck_assert_int_eq(out, REVIEW_NOT_DONE);
+    freeReplyObject(redisCommand(c, "HSET %s status done", k));
+    /* stored: record stamped, example kept, names counted; a replay counts once */
+    ck_assert_int_eq(review_confirm(c, "t1", a, "key_x", po1, &out), DP_OK);
+    ck_assert_int_eq(out, REVIEW_STORED);
+    ck_assert_int_eq(review_confirm(c, "t1", a, "key_x", po1, &out), DP_OK);
+    ck_assert_str_eq(docf(c, a, "reviewed_key", buf, sizeof buf), "key_x");
+    ck_assert(strlen(docf(c, a, "reviewed_at", buf, sizeof buf)) >= 13);
+    ck_assert_int_eq(review_confirm(c, "t1", b, "key_y", po2, &out), DP_OK);
+    keys_ext(k, "t1", KEYS_EXT_EXAMPLES);
+    ck_assert_int_eq(ival(c, "HLEN %s", k), 2);
+    keys_ext(k, "t1", KEYS_EXT_NAMES);
+    ck_assert_int_eq(ival(c, "HGET %s po_number", k), 2);
+    ck_assert_int_eq(ival(c, "HGET %s note", k), 1);
+    /* replacing a's example drops the name it no longer has */
+    ck_assert_int_eq(review_confirm(c, "t1", a, "key_x", po2, &out), DP_OK);
+    ck_assert_int_eq(ival(c, "HEXISTS %s note", k), 0);
+    ck_assert_int_eq(review_confirm(c, "t1", a, "key_x", po1, &out), DP_OK);
+    /* the per-tenant cap on names */
+    cJSON *many = cJSON_CreateObject();
+    for (int i = 0; i < REVIEW_MAX_NAMES; i++) {
+        char n[16];
+        snprintf(n, sizeof n, "f%d", i);
+        cJSON_AddStringToObject(many, n, "v");
+    }
+    ck_assert_int_eq(review_confirm(c, "t1", b, "key_y", many, &out), DP_OK);
+    ck_assert_int_eq(out, REVIEW_TOO_MANY_NAMES);
+    cJSON_Delete(many);
+    /* training stores version 1 through ext_save; a replayed older version is refused */
+    int busy = -1, trainable = -1;
+    ck_assert_int_eq(xstore_train_begin(c, "t1", &busy, &trainable), DP_OK);
+    ck_assert_int_eq(trainable, 1);
+    ck_assert_int_eq(busy, 0);
+    ck_assert_int_eq(xstore_train_begin(c, "t1", &busy, &trainable), DP_OK);
+    ck_assert_int_eq(busy, 1); /* the lock is held */
+    unsigned version = 0;
+    ck_assert_int_eq(xstore_train(c, "t1", &version), DP_OK);
+    ck_assert_uint_eq(version, 1);
+    keys_ext(k, "t1", KEYS_EXT_MODEL);
+    ck_assert_int_eq(ival(c, "HGET %s version", k), 1);
+    const char *v1[] = {k, "1", "blob-1", "{}", "999"};
+    ck_assert_int_eq(rds_eval_found(c, &scripts_ext_save, 1, 4, v1), DP_ENOTFOUND);
+    cJSON *info = NULL;
+    ck_assert_int_eq(xstore_info(c, "t1", &info), DP_OK);
+    ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(info, "status")), "ready");
+    cJSON_Delete(info);
+    /* erasure: forget removes the example and its counts; a replay is harmless */
+    ck_assert_int_eq(review_forget(c, "t1", a), DP_OK);
+    ck_assert_int_eq(review_forget(c, "t1", a), DP_OK);
+    keys_ext(k, "t1", KEYS_EXT_NAMES);
+    ck_assert_int_eq(ival(c, "HGET %s po_number", k), 1);
+    ck_assert_int_eq(ival(c, "HEXISTS %s note", k), 0);
+    keys_ext(k, "t1", KEYS_EXT_EXAMPLES);
+    ck_assert_int_eq(ival(c, "HLEN %s", k), 1);
+    cJSON_Delete(po1);
+    cJSON_Delete(po2);
+    redisFree(c);
+}
+END_TEST
+
 /* ---- wh_delivery_create, wh_due_claim, wh_endpoint_disable ---- */
 
 START_TEST(webhook_scripts)
@@ -667,8 +844,10 @@ Suite *lua_suite(void)
     tcase_add_unchecked_fixture(tc, setup, teardown);
     tcase_add_test(tc, store_scripts);
     tcase_add_test(tc, store_dedup);
+    tcase_add_test(tc, batch_scripts);
     tcase_add_test(tc, queue_scripts);
     tcase_add_test(tc, classifier_scripts);
+    tcase_add_test(tc, extractor_scripts);
     tcase_add_test(tc, webhook_scripts);
     tcase_add_test(tc, seal_scripts);
     tcase_add_test(tc, classifier_sealed);
