@@ -70,6 +70,12 @@ static const struct opt options[] = {
     INT(webhook_claim_idle_ms, 100, 86400000, "60000",
         "events a stopped docproc-webhookd left pending are taken over after this long"),
     INT(webhook_concurrency, 1, 1024, "64", "webhook deliveries in flight per docproc-webhookd"),
+    STR(encryption_key, "",
+        "base64 of 32 random bytes: seal files, texts, results, examples and webhook payloads "
+        "with AES-256-GCM before they reach Redis (empty = off)"),
+    STR(encryption_key_file, "", "file whose first line is the encryption key"),
+    STR(encryption_old_keys, "",
+        "comma-separated older keys: values sealed with them still open (docproc-admin rekey)"),
     STR(run_dir, "run", "state directory of make run (redis data, logs, nginx config)"),
     /* make run's front (nginx/gen-conf.sh) and its processes: read by config/run.sh */
     STR(public_addr, "127.0.0.1",
@@ -356,7 +362,10 @@ void config_print(FILE *out, const struct dp_config *cfg)
             memcpy(&v, field, sizeof v);
             fprintf(out, "%s=%lld\n", o->name, v);
         } else {
-            fprintf(out, "%s='%s'\n", o->name, field);
+            /* Keys are never printed, only whether one is set. */
+            int secret = strcmp(o->name, "encryption_key") == 0 ||
+                         strcmp(o->name, "encryption_old_keys") == 0;
+            fprintf(out, "%s='%s'\n", o->name, secret && *field ? "(set)" : field);
         }
     }
 }

@@ -50,6 +50,10 @@ struct dp_config {
     long long webhook_claim_idle_ms; /* events a stopped daemon left pending: taken over after */
     long long webhook_concurrency;   /* deliveries in flight per docproc-webhookd */
     char webhook_retry_schedule[CONFIG_STR_MAX]; /* delay before attempt i, seconds, comma list */
+    /* data safety (seal.h) */
+    char encryption_key[CONFIG_STR_MAX];      /* base64 of 32 bytes: seals stored values */
+    char encryption_key_file[CONFIG_STR_MAX]; /* or a file holding it (first line) */
+    char encryption_old_keys[CONFIG_STR_MAX]; /* comma list of older keys that still open */
     /* misc */
     char run_dir[CONFIG_STR_MAX]; /* make run's state: redis data, logs, nginx conf */
     /* make run only (config/run.sh, nginx/gen-conf.sh) */
