@@ -276,10 +276,18 @@ static dp_err image_page(struct decoded *d, size_t index, struct decode_page *ou
 
     if ((err = image_header(d, index, &w, &h, &res)))
         return err;
-    if (d->fmt == FMT_TIFF)
+    int damaged = 0;
+    if (d->fmt == FMT_TIFF) {
         pix = pixReadMemTiff(d->buf, d->len, (l_int32)index);
-    else
+    } else if (d->fmt == FMT_JPEG) {
+        /* A JPEG cut short or with bad entropy data still holds the rows before the damage
+         * (libjpeg fills the rest with grey): read what is there and say so. */
+        l_int32 nwarn = 0;
+        pix = pixReadMemJpeg(d->buf, d->len, 0, 1, &nwarn, L_JPEG_CONTINUE_WITH_BAD_DATA);
+        damaged = pix && nwarn > 0;
+    } else {
         pix = pixReadMem(d->buf, d->len);
+    }
     if (!pix)
         return fail(d, DP_EDECODE, "page %zu: corrupt %s data", index + 1, d->mime);
     if (pixGetWidth(pix) != w || pixGetHeight(pix) != h) {
@@ -322,6 +330,7 @@ static dp_err image_page(struct decoded *d, size_t index, struct decode_page *ou
     out->src_width = w;
     out->src_height = h;
     out->src_dpi = src_dpi;
+    out->damaged = damaged;
     return DP_OK;
 }
 

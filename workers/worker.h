@@ -40,10 +40,15 @@ struct worker {
 dp_err ocr_init(struct ocr *o, const char *tessdata, const char *lang);
 /* Switches languages if needed (DP_EINVAL names a missing language pack in err). */
 dp_err ocr_use_lang(struct ocr *o, const char *lang, char *err, size_t errsz);
-/* Reads pix (any depth) into page: words with boxes and confidences, text, hOCR. deadline_ms
- * bounds Tesseract through its monitor: DP_ETIMEOUT when passed. */
-dp_err ocr_page(struct ocr *o, PIX *pix, int dpi, int page_no, long long deadline_ms,
+/* Reads pix (any depth) with page segmentation mode psm (Tesseract's numbers: 3 auto, 6 one
+ * block...) into page: words with boxes and confidences, text, hOCR. deadline_ms bounds
+ * Tesseract through its monitor: DP_ETIMEOUT when passed. */
+dp_err ocr_page(struct ocr *o, PIX *pix, int dpi, int psm, int page_no, long long deadline_ms,
                 struct dp_page *page);
+/* Reads pix as one text line (PSM 7) into an owned array *words of *nwords (boxes in pix's
+ * pixels, line and block 0). */
+dp_err ocr_line(struct ocr *o, PIX *pix, int dpi, long long deadline_ms, struct dp_word **words,
+                size_t *nwords);
 /* Detects how far pix is turned clockwise (0/90/180/270) and how sure Tesseract's OSD is.
  * DP_EOCR when OSD is unavailable or finds no text to judge. */
 dp_err ocr_orientation(struct ocr *o, PIX *pix, int dpi, int *degrees, float *conf);
@@ -57,11 +62,20 @@ struct worker_failure {
 
 /* ---- pages (worker_pages.c) ---- */
 /* Decodes buf and reads every page (OCR or PDF text layer) into doc, keeping the job's claim
- * alive page by page. On failure returns an error with f filled. Sets *abandoned when the job
- * must be left to another worker (claim lost, or shutdown between pages). */
+ * alive page by page. psm > 0 forces Tesseract's page segmentation mode; 0 lets each page
+ * choose (common/pageprep.h). On failure returns an error with f filled. Sets *abandoned when
+ * the job must be left to another worker (claim lost, or shutdown between pages). */
 dp_err worker_read_pages(struct worker *w, const struct queue_job *job, const unsigned char *buf,
-                         size_t len, const char *lang, struct dp_doc_text *doc,
+                         size_t len, const char *lang, int psm, struct dp_doc_text *doc,
                          struct worker_failure *f, int *abandoned);
+
+/* ---- re-reading weak lines (worker_reread.c) ---- */
+/* Reads the weak lines of page (low mean or lowest word confidence; weakest first, within
+ * budget_ms) again from pix, the image page was read from, one enlarged line at a time, and
+ * keeps each re-read that common/linemerge.h prefers. Fills page->reread, nreplaced, conf and,
+ * when a line changed, the text. The first read stands where time runs out. */
+dp_err worker_reread_lines(struct ocr *o, PIX *pix, int dpi, long long budget_ms,
+                           struct dp_page *page);
 
 /* ---- analysis (worker_analyze.c) ---- */
 /* Loads what analysis needs once per process (model cache with the built-in classifier,

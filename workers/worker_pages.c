@@ -5,6 +5,7 @@
 #include <string.h>
 #include "decode.h"
 #include "log.h"
+#include "pageprep.h"
 #include "stats.h"
 #include "worker.h"
 
@@ -39,7 +40,7 @@ static dp_err maybe_rotate(struct worker *w, PIX *pix, int dpi, int page_no, lon
     if (!up)
         return DP_ENOMEM;
     struct dp_page second;
-    dp_err rc = ocr_page(&w->ocr, up, dpi, page_no, budget, &second);
+    dp_err rc = ocr_page(&w->ocr, up, dpi, page->psm, page_no, budget, &second);
     pixDestroy(&up);
     if (rc)
         return rc == DP_ETIMEOUT ? rc : DP_OK;
@@ -53,10 +54,10 @@ static dp_err maybe_rotate(struct worker *w, PIX *pix, int dpi, int page_no, lon
     return DP_OK;
 }
 
-/* Maps OCR boxes of an upscaled image back to the source image's pixels. */
+/* Maps OCR boxes of a scaled image back to the source image's pixels. */
 static void unscale(struct dp_page *p, float scale, int src_w, int src_h, int src_dpi)
 {
-    if (scale <= 1.0f)
+    if (scale == 1.0f || scale <= 0.0f)
         return;
     for (size_t i = 0; i < p->nwords; i++) {
         struct dp_word *w = &p->words[i];
@@ -70,8 +71,52 @@ static void unscale(struct dp_page *p, float scale, int src_w, int src_h, int sr
     p->dpi = src_dpi;
 }
 
+/* Reads one raster page: measured (character height, text column), scaled so characters are
+ * about PAGEPREP_TARGET_PX high, read with the segmentation mode the page calls for (psm > 0
+ * overrides), turned upright if needed, weak lines re-read; boxes in the source's pixels. */
+static dp_err read_raster(struct worker *w, struct decode_page *pg, int psm, int page_no,
+                          long long budget, struct dp_page *page)
+{
+    struct pageprep_measure m;
+    int64_t t0 = util_mono_ms();
+    dp_err rc = pageprep_measure(pg->pix, &m);
+    if (rc == DP_ENOMEM)
+        return rc;
+    if (psm <= 0)
+        psm = pageprep_psm(&m);
+    int pw = (int)pixGetWidth(pg->pix), ph = (int)pixGetHeight(pg->pix);
+    double f = pageprep_scale(m.char_h, pg->dpi, pw, ph, (uint64_t)w->cfg.max_page_pixels);
+    PIX *pix = f == 1.0 ? pixClone(pg->pix) : pixScale(pg->pix, (float)f, (float)f);
+    if (!pix)
+        return DP_ENOMEM;
+    float scale = f == 1.0 ? 1.0f : (float)pixGetWidth(pix) / (float)pw;
+    int dpi = (int)((float)pg->dpi * scale + 0.5f);
+    pixSetResolution(pix, dpi, dpi);
+    rc = ocr_page(&w->ocr, pix, dpi, psm, page_no, budget, page);
+    if (!rc)
+        rc = maybe_rotate(w, pix, dpi, page_no, budget - (util_mono_ms() - t0), page);
+    if (!rc && page->rotation == 0) {
+        /* Re-reading costs at most half of what the first read took. */
+        long long spent = util_mono_ms() - t0, left = budget - spent;
+        long long allow = spent / 2 < left ? spent / 2 : left;
+        if (allow > 0)
+            rc = worker_reread_lines(&w->ocr, pix, dpi, allow, page);
+    }
+    pixDestroy(&pix);
+    if (rc)
+        return rc;
+    page->damaged = pg->damaged;
+    page->scale = pg->scale * scale;
+    if (page->rotation == 0)
+        unscale(page, pg->scale * scale, pg->src_width, pg->src_height, pg->src_dpi);
+    else /* boxes stay on the turned page, at the decoded resolution */
+        unscale(page, scale, (int)((float)page->width / scale + 0.5f),
+                (int)((float)page->height / scale + 0.5f), pg->dpi);
+    return DP_OK;
+}
+
 dp_err worker_read_pages(struct worker *w, const struct queue_job *job, const unsigned char *buf,
-                         size_t len, const char *lang, struct dp_doc_text *doc,
+                         size_t len, const char *lang, int psm, struct dp_doc_text *doc,
                          struct worker_failure *f, int *abandoned)
 {
     struct decode_limits lim;
@@ -80,6 +125,7 @@ dp_err worker_read_pages(struct worker *w, const struct queue_job *job, const un
     decode_limits_default(&lim);
     lim.max_pages = (size_t)w->cfg.max_pages;
     lim.max_page_pixels = (uint64_t)w->cfg.max_page_pixels;
+    lim.min_dpi = 1; /* images are scaled by their text height (read_raster), not their dpi */
     dp_err rc = decode_open(buf, len, &lim, &d);
     if (rc) {
         const char *why = d ? decode_errstr(d) : dp_strerror(rc);
@@ -117,13 +163,8 @@ dp_err worker_read_pages(struct worker *w, const struct queue_job *job, const un
             long long left = job_deadline - util_mono_ms();
             long long budget = left < w->cfg.page_timeout_ms ? left : w->cfg.page_timeout_ms;
             int64_t t0 = util_mono_ms();
-            rc = budget > 0 ? ocr_page(&w->ocr, pg.pix, pg.dpi, (int)i + 1, budget, &doc->pages[i])
+            rc = budget > 0 ? read_raster(w, &pg, psm, (int)i + 1, budget, &doc->pages[i])
                             : DP_ETIMEOUT;
-            if (!rc)
-                rc = maybe_rotate(w, pg.pix, pg.dpi, (int)i + 1, budget - (util_mono_ms() - t0),
-                                  &doc->pages[i]);
-            if (!rc && doc->pages[i].rotation == 0)
-                unscale(&doc->pages[i], pg.scale, pg.src_width, pg.src_height, pg.src_dpi);
             /* Best effort: the /metrics page-time histogram; a Redis failure shows up in the
              * progress call below. */
             if (!rc)
