@@ -38,15 +38,15 @@ struct dp_page {
     float conf_before; /* mean word confidence of the first read (before re-reading lines) */
     int *reread;       /* owned: indices of the lines read again, nreread of them */
     size_t nreread;
-    size_t nreplaced; /* of them, lines whose re-read was kept */
-    char lang[128];   /* Tesseract languages the page was read with ("" = text layer) */
+    size_t nreplaced;       /* of them, lines whose re-read was kept */
+    char lang[128];         /* Tesseract languages the page was read with ("" = text layer) */
+    char lang_detected[16]; /* language its words are in (lang=auto), "" = not detected */
 };
 
 /* A read document: an owned array of pages. */
 struct dp_doc_text {
     struct dp_page *pages;
     size_t npages;
-    char language[16]; /* language detected from the words (lang=auto), "" = not detected */
 };
 
 /* Frees everything a page owns (not the page struct itself). NULL is a no-op. */
@@ -57,5 +57,24 @@ dp_err page_text_from_words(struct dp_page *p);
 
 /* Frees every page and the array; leaves *d empty. NULL is a no-op. */
 void doctext_cleanup(struct dp_doc_text *d);
+
+/* ---- wire form (a read page sent from the decode child to the worker over a pipe) ----
+ * Fixed-width fields in host byte order (both ends are the same binary on the same host):
+ *   i32 number width height dpi rotation, f32 conf, u8 source,
+ *   i32 psm, f32 scale, u8 damaged, f32 conf_before, u32 nreplaced, u32 nreread, i32 line
+ *   per re-read line, str lang, str lang_detected,
+ *   str text, str hocr, u32 nwords, per word: str text, f32 conf, i32 x y w h line block
+ * where str = u32 length (0xffffffff = NULL) + bytes. */
+
+#define PAGE_WIRE_MAX_WORDS (1u << 20) /* more words than this is refused by page_unpack */
+
+/* Packs p into a new buffer (*out, *len; caller frees). DP_ENOMEM, or DP_ETOOBIG when a
+ * string or the word count does not fit the format's caps. */
+dp_err page_pack(const struct dp_page *p, unsigned char **out, size_t *len);
+
+/* Unpacks exactly len bytes of buf into *out (zeroed first; release with page_cleanup).
+ * DP_EPARSE when buf is truncated, has bytes left over, or breaks a cap; DP_ENOMEM. On failure
+ * *out is left empty. Pure. */
+dp_err page_unpack(const unsigned char *buf, size_t len, struct dp_page *out);
 
 #endif

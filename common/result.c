@@ -117,8 +117,11 @@ cJSON *result_encode(const struct dp_doc_text *doc)
     cJSON_AddStringToObject(o, "text", text ? text : "");
     free(text);
     cJSON_AddBoolToObject(o, "needs_review", review);
-    if (doc->language[0])
-        cJSON_AddStringToObject(o, "language", doc->language);
+    for (size_t i = 0; i < doc->npages; i++)
+        if (doc->pages[i].lang_detected[0]) {
+            cJSON_AddStringToObject(o, "language", doc->pages[i].lang_detected);
+            break;
+        }
     return o;
 }
 
