@@ -115,6 +115,53 @@ int pageprep_psm(const struct pageprep_measure *m)
                : PAGEPREP_PSM_AUTO;
 }
 
+static int cmp_center(const void *a, const void *b)
+{
+    const struct pageprep_box *x = a, *y = b;
+    int cx = 2 * x->y + x->h, cy = 2 * y->y + y->h;
+    return (cx > cy) - (cx < cy);
+}
+
+size_t pageprep_rows(const struct pageprep_box *boxes, size_t n, double char_h,
+                     struct pageprep_box *rows, size_t max)
+{
+    if (char_h <= 0 || n == 0 || max == 0)
+        return 0;
+    struct pageprep_box *v = malloc(n * sizeof *v);
+    if (!v)
+        return 0; /* Best effort: no rows is "nothing to re-read". */
+    size_t k = 0, out = 0;
+    for (size_t i = 0; i < n; i++)
+        if (boxes[i].h >= 0.5 * char_h && boxes[i].h <= 2.5 * char_h &&
+            boxes[i].w <= 3 * boxes[i].h)
+            v[k++] = boxes[i];
+    qsort(v, k, sizeof *v, cmp_center);
+    size_t i = 0;
+    while (i < k && out < max) {
+        struct pageprep_box r = v[i];
+        double sum = v[i].y + v[i].h / 2.0;
+        size_t m = 1, j = i + 1;
+        for (; j < k; j++) {
+            double c = v[j].y + v[j].h / 2.0;
+            if (c - sum / (double)m > 0.6 * char_h)
+                break;
+            sum += c;
+            m++;
+            int x1 = r.x + r.w > v[j].x + v[j].w ? r.x + r.w : v[j].x + v[j].w;
+            int y1 = r.y + r.h > v[j].y + v[j].h ? r.y + r.h : v[j].y + v[j].h;
+            r.x = r.x < v[j].x ? r.x : v[j].x;
+            r.y = r.y < v[j].y ? r.y : v[j].y;
+            r.w = x1 - r.x;
+            r.h = y1 - r.y;
+        }
+        if (m >= 3 || r.w >= 4 * char_h) /* blurred print runs together into word blobs */
+            rows[out++] = r;
+        i = j;
+    }
+    free(v);
+    return out;
+}
+
 /* ---- measuring with Leptonica ---- */
 
 dp_err pageprep_measure(PIX *pix, struct pageprep_measure *out)
@@ -157,12 +204,22 @@ dp_err pageprep_measure(PIX *pix, struct pageprep_measure *out)
         boxes[i] = (struct pageprep_box){bx, by, bw, bh};
     }
     rc = pageprep_measure_boxes(boxes, (size_t)n, pixGetWidth(small), pixGetHeight(small), out);
+    if (!rc)
+        out->nrows = pageprep_rows(boxes, (size_t)n, out->char_h, out->rows, PAGEPREP_MAX_ROWS);
     if (!rc && r < 1.0) {
         out->page_w = w;
         out->page_h = h;
         out->char_h /= r;
         out->text_x0 = (int)lround(out->text_x0 / r);
         out->text_x1 = (int)lround(out->text_x1 / r);
+        for (size_t i = 0; i < out->nrows; i++) {
+            struct pageprep_box *b = &out->rows[i];
+            int x1 = (int)lround((b->x + b->w) / r), y1 = (int)lround((b->y + b->h) / r);
+            b->x = (int)(b->x / r);
+            b->y = (int)(b->y / r);
+            b->w = x1 - b->x;
+            b->h = y1 - b->y;
+        }
     }
 out:
     free(boxes);

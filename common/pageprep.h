@@ -27,13 +27,17 @@ struct pageprep_box {
     int x, y, w, h;
 };
 
+#define PAGEPREP_MAX_ROWS 512 /* text rows kept per page */
+
 /* What was measured on a page, in the page's own pixels. */
 struct pageprep_measure {
     double char_h; /* median height of character-like components; 0 = not enough text */
     size_t nchars; /* character-like components counted */
     int text_x0;   /* horizontal extent of the text (2nd..98th percentile of the boxes) */
     int text_x1;
-    int page_w, page_h; /* the page measured */
+    int page_w, page_h;                          /* the page measured */
+    struct pageprep_box rows[PAGEPREP_MAX_ROWS]; /* rows of characters, top to bottom */
+    size_t nrows;
 };
 
 /* Pure: measures boxes[0..n) of a page of width page_w and height page_h. Components that
@@ -42,6 +46,13 @@ struct pageprep_measure {
  * 40% of the 90th-percentile height). DP_ENOMEM only. */
 dp_err pageprep_measure_boxes(const struct pageprep_box *boxes, size_t n, int page_w, int page_h,
                               struct pageprep_measure *out);
+
+/* Pure: groups the boxes of character height (0.5..2.5 char_h: letters, or words run together
+ * by blur) of boxes[0..n) into rows (vertical centres within 0.6 char_h of the row's mean), top
+ * to bottom, and writes the box around each row of at least 3 boxes or 4 char_h of width to
+ * rows[0..max). Returns the number written. */
+size_t pageprep_rows(const struct pageprep_box *boxes, size_t n, double char_h,
+                     struct pageprep_box *rows, size_t max);
 
 /* Measures pix (8-bit grey, or anything pixConvertTo8 takes; borrowed): a copy reduced to at
  * most PAGEPREP_MAX_WORK pixels on its longer side is binarised (Otsu on a background-

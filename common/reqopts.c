@@ -7,13 +7,18 @@
 #include <unistd.h>
 #include "reqopts.h"
 
-static const char *const known[] = {"lang",     "pipeline", "callback_url",
-                                    "metadata", "wait",     "filename"};
+static const char *const known[] = {"lang", "pipeline", "callback_url", "metadata",
+                                    "wait", "filename", "psm"};
 
 void reqopts_init(struct reqopts *o)
 {
     memset(o, 0, sizeof *o);
     o->wait_s = -1;
+}
+
+int reqopts_psm_valid(long psm)
+{
+    return psm == 1 || (psm >= 3 && psm <= 13);
 }
 
 int reqopts_known(const char *name)
@@ -158,6 +163,20 @@ dp_err reqopts_set(struct reqopts *o, const char *name, const char *value, size_
     }
     if (strcmp(name, "filename") == 0)
         return copy(o->filename, sizeof o->filename, value, len, name, err, errsz);
+    if (strcmp(name, "psm") == 0) {
+        char buf[8], *end;
+        if ((rc = copy(buf, sizeof buf, value, len, name, err, errsz)))
+            return rc;
+        long v = strtol(buf, &end, 10);
+        if (end == buf || *end || buf[0] == '+' || buf[0] == '-' || !reqopts_psm_valid(v)) {
+            snprintf(err, errsz,
+                     "psm must be a Tesseract page segmentation mode that reads text: "
+                     "1 or 3..13 (3 layout analysis, 6 one block, 7 one line)");
+            return DP_EINVAL;
+        }
+        o->psm = (int)v;
+        return DP_OK;
+    }
     if (strcmp(name, "wait") == 0) {
         char buf[16], *end;
         if ((rc = copy(buf, sizeof buf, value, len, name, err, errsz)))
@@ -184,6 +203,8 @@ int reqopts_lang_installed(const char *tessdata_dir, const char *lang, char *mis
              tessdata_dir && *tessdata_dir ? tessdata_dir
              : env                         ? env
                                            : "/usr/share/tesseract-ocr/5/tessdata");
+    if (strcmp(lang, "auto") == 0)
+        return 1; /* read in English first, then with the pack of the language found */
     snprintf(list, sizeof list, "%s", lang);
     for (char *l = strtok_r(list, "+", &save); l; l = strtok_r(NULL, "+", &save)) {
         char path[700];

@@ -9,6 +9,7 @@
 #include <tesseract/capi.h>
 #include "config.h"
 #include "page.h"
+#include "pageprep.h"
 #include "classify.h"
 #include "clsstore.h"
 #include "extract.h"
@@ -99,12 +100,14 @@ dp_err worker_read_pages(struct worker *w, const struct queue_job *job, const un
                          struct worker_failure *f, int *abandoned);
 
 /* ---- re-reading weak lines (worker_reread.c) ---- */
-/* Reads the weak lines of page (low mean or lowest word confidence; weakest first, within
- * budget_ms) again from pix, the image page was read from, one enlarged line at a time, and
- * keeps each re-read that common/linemerge.h prefers. Fills page->reread, nreplaced, conf and,
- * when a line changed, the text. The first read stands where time runs out. */
+/* Reads the weak lines of page (low mean or lowest word confidence) and the rows of ink in
+ * rows[0..nrows) (pix's pixels) that no word covers, weakest first within budget_ms, again
+ * from pix, the image page was read from, one enlarged line at a time; keeps each re-read that
+ * common/linemerge.h prefers (a missing row only when it reads as text). Fills page->reread,
+ * nreplaced, conf and, when a line changed, the text. Where time runs out the first read
+ * stands. */
 dp_err worker_reread_lines(struct ocr *o, PIX *pix, int dpi, long long budget_ms,
-                           struct dp_page *page);
+                           const struct pageprep_box *rows, size_t nrows, struct dp_page *page);
 
 /* Frames on the child -> worker pipe: u8 type, u32 body length (host order), body. */
 #define SANDBOX_FRAME_HDR 5

@@ -9,6 +9,7 @@
 #include "rds.h"
 #include "result.h"
 #include "store.h"
+#include "reqopts.h"
 #include "worker.h"
 
 /* ---- one job ---- */
@@ -106,7 +107,7 @@ dp_err worker_process(struct worker *w, const struct queue_job *job)
     const char *lang = hfield(rec, "lang"), *psm_s = hfield(rec, "psm");
     char *psm_end = NULL;
     long psm = psm_s ? strtol(psm_s, &psm_end, 10) : 0;
-    if (!psm_s || psm_end == psm_s || *psm_end || psm < 0 || psm > 13)
+    if (!psm_s || psm_end == psm_s || *psm_end || !reqopts_psm_valid(psm))
         psm = 0; /* the API let only valid modes in; anything else: let the page decide */
     if (blob->type != REDIS_REPLY_STRING) {
         jc.error_code = "file_missing";

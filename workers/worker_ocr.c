@@ -20,6 +20,8 @@ dp_err ocr_init(struct ocr *o, const char *tessdata, const char *lang)
 
 dp_err ocr_use_lang(struct ocr *o, const char *lang, char *err, size_t errsz)
 {
+    if (strcmp(lang, "auto") == 0)
+        lang = "eng"; /* lang=auto reads in English first (worker_decode_pages) */
     if (strcmp(o->lang, lang) == 0)
         return DP_OK;
     char missing[64];

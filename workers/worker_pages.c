@@ -5,7 +5,9 @@
 #include <string.h>
 #include "decode.h"
 #include "log.h"
+#include "langdetect.h"
 #include "pageprep.h"
+#include "reqopts.h"
 #include "stats.h"
 #include "worker.h"
 
@@ -99,8 +101,14 @@ static dp_err read_raster(struct worker *w, struct decode_page *pg, int psm, int
         /* Re-reading costs at most half of what the first read took. */
         long long spent = util_mono_ms() - t0, left = budget - spent;
         long long allow = spent / 2 < left ? spent / 2 : left;
+        for (size_t i = 0; i < m.nrows && scale != 1.0f; i++) {
+            struct pageprep_box *b = &m.rows[i];
+            *b = (struct pageprep_box){(int)((float)b->x * scale), (int)((float)b->y * scale),
+                                       (int)((float)b->w * scale + 0.5f),
+                                       (int)((float)b->h * scale + 0.5f)};
+        }
         if (allow > 0)
-            rc = worker_reread_lines(&w->ocr, pix, dpi, allow, page);
+            rc = worker_reread_lines(&w->ocr, pix, dpi, allow, m.rows, m.nrows, page);
     }
     pixDestroy(&pix);
     if (rc)
@@ -115,9 +123,46 @@ static dp_err read_raster(struct worker *w, struct decode_page *pg, int psm, int
     return DP_OK;
 }
 
+/* lang=auto: the language of the first OCR page's words decides the pack for the document.
+ * When it is not English and its pack is installed, the page is read again with it (plus
+ * English, for the numbers and names every page has) and the better read kept; later pages use
+ * it from the start. detected receives the language found ("" = none). */
+static dp_err auto_language(struct worker *w, struct decode_page *pg, int psm, int page_no,
+                            long long budget, struct dp_page *page, char *cur, size_t cursz,
+                            char *detected, size_t detsz)
+{
+    const char *g =
+        langdetect_guess(page->text ? page->text : "", page->text ? strlen(page->text) : 0, NULL);
+    char want[64], err[256], missing[64];
+    snprintf(detected, detsz, "%s", g ? g : "");
+    if (!g || strcmp(g, "eng") == 0)
+        return DP_OK;
+    snprintf(want, sizeof want, "%s+eng", g);
+    if (!reqopts_lang_installed(w->ocr.tessdata, want, missing, sizeof missing) ||
+        ocr_use_lang(&w->ocr, want, err, sizeof err) != DP_OK) {
+        log_kv(LOG_WARN, "detected language not installed", "lang", g, NULL);
+        return ocr_use_lang(&w->ocr, cur, err, sizeof err) == DP_OK ? DP_OK : DP_EOCR;
+    }
+    snprintf(cur, cursz, "%s", want);
+    struct dp_page second = {0};
+    dp_err rc = budget > 0 ? read_raster(w, pg, psm, page_no, budget, &second) : DP_ETIMEOUT;
+    if (rc)
+        return rc == DP_ETIMEOUT || rc == DP_ENOMEM ? rc : DP_OK;
+    if ((double)second.conf * (double)second.nwords >= (double)page->conf * (double)page->nwords) {
+        page_cleanup(page);
+        *page = second;
+    } else {
+        page_cleanup(&second);
+    }
+    return DP_OK;
+}
+
 dp_err worker_decode_pages(struct worker *w, const unsigned char *buf, size_t len, const char *lang,
                            int psm, const struct page_sink *sink, struct worker_failure *f)
 {
+    int autodetect = strcmp(lang, "auto") == 0, decided = !autodetect;
+    char cur[128], detected[16] = "";
+    snprintf(cur, sizeof cur, "%s", autodetect ? "eng" : lang);
     struct decode_limits lim;
     struct decoded *d = NULL;
     char err[256];
@@ -165,7 +210,7 @@ dp_err worker_decode_pages(struct worker *w, const unsigned char *buf, size_t le
             read = pg.text; /* take ownership of the text-layer page */
             memset(&pg.text, 0, sizeof pg.text);
         } else {
-            if ((rc = ocr_use_lang(&w->ocr, lang, err, sizeof err))) {
+            if ((rc = ocr_use_lang(&w->ocr, cur, err, sizeof err))) {
                 fail(f, rc == DP_EINVAL ? "language_unavailable" : "ocr_failed", "%s", err);
                 decode_page_cleanup(&pg);
                 break;
@@ -173,6 +218,13 @@ dp_err worker_decode_pages(struct worker *w, const unsigned char *buf, size_t le
             int64_t t0 = util_mono_ms();
             long long budget = page_deadline - t0;
             rc = budget > 0 ? read_raster(w, &pg, psm, (int)i + 1, budget, &read) : DP_ETIMEOUT;
+            if (!rc && !decided) { /* until a page has enough words to tell */
+                rc = auto_language(w, &pg, psm, (int)i + 1, page_deadline - util_mono_ms(), &read,
+                                   cur, sizeof cur, detected, sizeof detected);
+                decided = detected[0] != '\0';
+            }
+            if (!rc && autodetect)
+                snprintf(read.lang_detected, sizeof read.lang_detected, "%s", detected);
             ocr_s = (double)(util_mono_ms() - t0) / 1000.0;
         }
         decode_page_cleanup(&pg);
