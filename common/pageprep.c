@@ -133,7 +133,7 @@ size_t pageprep_rows(const struct pageprep_box *boxes, size_t n, double char_h,
     size_t k = 0, out = 0;
     for (size_t i = 0; i < n; i++)
         if (boxes[i].h >= 0.5 * char_h && boxes[i].h <= 2.5 * char_h &&
-            boxes[i].w <= 3 * boxes[i].h)
+            boxes[i].w <= 30 * boxes[i].h)
             v[k++] = boxes[i];
     qsort(v, k, sizeof *v, cmp_center);
     size_t i = 0;

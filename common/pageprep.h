@@ -47,10 +47,10 @@ struct pageprep_measure {
 dp_err pageprep_measure_boxes(const struct pageprep_box *boxes, size_t n, int page_w, int page_h,
                               struct pageprep_measure *out);
 
-/* Pure: groups the boxes of character height (0.5..2.5 char_h: letters, or words run together
- * by blur) of boxes[0..n) into rows (vertical centres within 0.6 char_h of the row's mean), top
- * to bottom, and writes the box around each row of at least 3 boxes or 4 char_h of width to
- * rows[0..max). Returns the number written. */
+/* Pure: groups the boxes of character height (0.5..2.5 char_h, at most 30 times as wide as
+ * high: letters, or words run together by blur) of boxes[0..n) into rows (vertical centres within
+ * 0.6 char_h of the row's mean), top to bottom, and writes the box around each row of at least 3
+ * boxes or 4 char_h of width to rows[0..max). Returns the number written. */
 size_t pageprep_rows(const struct pageprep_box *boxes, size_t n, double char_h,
                      struct pageprep_box *rows, size_t max);
 

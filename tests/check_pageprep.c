@@ -57,6 +57,34 @@ START_TEST(specks_rules_and_dots_are_not_characters)
 }
 END_TEST
 
+START_TEST(rows_of_characters)
+{
+    /* three lines of 10 characters (20 px, baseline jitter), a blurred line of 2 word blobs,
+     * a rule and a lone speck */
+    struct pageprep_box b[40];
+    size_t n = 0;
+    for (int line = 0; line < 3; line++)
+        for (int c = 0; c < 10; c++)
+            b[n++] = (struct pageprep_box){100 + 30 * c, 200 + 60 * line + (c % 3) * 2, 14,
+                                           20 - (c % 2) * 6};
+    b[n++] = (struct pageprep_box){100, 400, 200, 22};
+    b[n++] = (struct pageprep_box){320, 401, 150, 21};
+    b[n++] = (struct pageprep_box){50, 500, 900, 3};
+    b[n++] = (struct pageprep_box){700, 205, 3, 3};
+    struct pageprep_box rows[8];
+    ck_assert_uint_eq(pageprep_rows(b, n, 20.0, rows, 8), 4);
+    ck_assert_int_eq(rows[0].x, 100);
+    ck_assert_int_eq(rows[0].y, 200);
+    ck_assert_int_eq(rows[0].w, 284);
+    ck_assert_int_eq(rows[1].y, 260);
+    ck_assert_int_eq(rows[3].x, 100);
+    ck_assert_int_eq(rows[3].w, 370);
+    /* room for two only; nothing without a character height */
+    ck_assert_uint_eq(pageprep_rows(b, n, 20.0, rows, 2), 2);
+    ck_assert_uint_eq(pageprep_rows(b, n, 0.0, rows, 8), 0);
+}
+END_TEST
+
 START_TEST(scale_to_target_height)
 {
     /* within [16, 32] px: left alone */
@@ -180,6 +208,7 @@ Suite *pageprep_suite(void)
     TCase *tc = tcase_create("pure");
     tcase_add_test(tc, median_of_character_boxes);
     tcase_add_test(tc, specks_rules_and_dots_are_not_characters);
+    tcase_add_test(tc, rows_of_characters);
     tcase_add_test(tc, scale_to_target_height);
     tcase_add_test(tc, segmentation_choice);
     suite_add_tcase(s, tc);
