@@ -77,8 +77,12 @@ dp_err pageprep_measure_boxes(const struct pageprep_box *boxes, size_t n, int pa
     return DP_OK;
 }
 
-double pageprep_scale(double char_h, int dpi, int w, int h, uint64_t max_pixels)
+double pageprep_scale(const struct pageprep_measure *m, int dpi, int w, int h, uint64_t max_pixels)
 {
+    /* Few components (a sideways page runs its letters together) are no ground to shrink. */
+    double char_h = m->char_h;
+    if (char_h > PAGEPREP_TARGET_PX && m->nchars < PAGEPREP_SURE_BOXES)
+        char_h = 0;
     double f;
     if (w <= 0 || h <= 0)
         return 1.0;
@@ -107,6 +111,8 @@ int pageprep_psm(const struct pageprep_measure *m)
     if (!m || m->char_h <= 0 || m->text_x1 <= m->text_x0)
         return PAGEPREP_PSM_AUTO;
     double cols = (double)(m->text_x1 - m->text_x0) / m->char_h;
+    if (cols < PAGEPREP_MIN_COLS)
+        return PAGEPREP_PSM_AUTO; /* not a column of text: turned text, a stamp, a logo */
     /* A strip at least twice as tall as wide holds one column even when its characters were
      * measured small (faint or dotted print breaks them into pieces). */
     int strip = m->page_w > 0 && m->page_h >= 2 * m->page_w;

@@ -16,6 +16,8 @@
 #define PAGEPREP_TARGET_PX  20.0 /* median character height Tesseract is fed, pixels */
 #define PAGEPREP_LOW_DPI    150  /* below this an unmeasured page is enlarged towards 300 */
 #define PAGEPREP_MIN_BOXES  20   /* fewer character-like components: no estimate */
+#define PAGEPREP_SURE_BOXES 50   /* fewer: the estimate may enlarge a page, never shrink it */
+#define PAGEPREP_MIN_COLS   8.0  /* narrower text (in char heights) is no column */
 #define PAGEPREP_NARROW_COL 45.0 /* text column narrower than this many char heights = slip */
 #define PAGEPREP_MAX_WORK   2000 /* the measuring copy's longer side, pixels, at most */
 #define PAGEPREP_PSM_AUTO   3    /* Tesseract PSM_AUTO: layout analysis */
@@ -62,17 +64,19 @@ size_t pageprep_rows(const struct pageprep_box *boxes, size_t n, double char_h,
  * empty pix. A page without text measures char_h 0. */
 dp_err pageprep_measure(PIX *pix, struct pageprep_measure *out);
 
-/* Pure: the factor to scale a w x h page of dpi (0 = unknown) by so that characters of char_h
- * pixels become about PAGEPREP_TARGET_PX high. 1 when they are already within [0.8, 1.6] of
- * the target (scaling costs and gains little there); with char_h unknown (0), 300 / dpi for
- * pages under PAGEPREP_LOW_DPI, else 1. Always between 1/4 and 3, and lowered so the result
- * has at most max_pixels pixels. */
-double pageprep_scale(double char_h, int dpi, int w, int h, uint64_t max_pixels);
+/* Pure: the factor to scale a w x h page of dpi (0 = unknown) measured m by so that its
+ * characters (m->char_h pixels) become about PAGEPREP_TARGET_PX high. 1 when they are already
+ * within [0.8, 1.6] of the target (scaling costs and gains little there); with char_h unknown
+ * (0, or large but from fewer than PAGEPREP_SURE_BOXES components), 300 / dpi for pages under
+ * PAGEPREP_LOW_DPI, else 1. Always between 1/4 and 3, and lowered so the result has at most
+ * max_pixels pixels. */
+double pageprep_scale(const struct pageprep_measure *m, int dpi, int w, int h, uint64_t max_pixels);
 
 /* Pure: the page segmentation mode for a measured page: PAGEPREP_PSM_BLOCK when the text
  * forms one narrow column (text width under PAGEPREP_NARROW_COL character heights: receipts,
  * slips, labels; or under twice that on a strip twice as tall as wide), else
- * PAGEPREP_PSM_AUTO (columns, forms, letters). Unknown measure: AUTO. */
+ * PAGEPREP_PSM_AUTO (columns, forms, letters). Unknown measure, or text narrower than
+ * PAGEPREP_MIN_COLS character heights (turned text, stamps): AUTO. */
 int pageprep_psm(const struct pageprep_measure *m);
 
 #endif

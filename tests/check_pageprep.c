@@ -1,6 +1,7 @@
 /* check_pageprep.c -- pageprep: character height from components, scale, segmentation mode. */
 #include "testutil.h"
 #include <stdlib.h>
+#include <string.h>
 #include "fixtures.h"
 #include "pageprep.h"
 
@@ -85,26 +86,44 @@ START_TEST(rows_of_characters)
 }
 END_TEST
 
+/* A measure of n characters of height h. */
+static const struct pageprep_measure *mh_n(double h, size_t n)
+{
+    static struct pageprep_measure m;
+    memset(&m, 0, sizeof m);
+    m.char_h = h;
+    m.nchars = n;
+    return &m;
+}
+
+static const struct pageprep_measure *mh(double h)
+{
+    return mh_n(h, 500);
+}
+
 START_TEST(scale_to_target_height)
 {
     /* within [16, 32] px: left alone */
-    ck_assert_double_eq(pageprep_scale(20, 300, 1000, 1000, 50000000), 1.0);
-    ck_assert_double_eq(pageprep_scale(30, 300, 1000, 1000, 50000000), 1.0);
-    ck_assert_double_eq(pageprep_scale(0, 300, 1000, 1000, 50000000), 1.0);
+    ck_assert_double_eq(pageprep_scale(mh(20), 300, 1000, 1000, 50000000), 1.0);
+    ck_assert_double_eq(pageprep_scale(mh(30), 300, 1000, 1000, 50000000), 1.0);
+    ck_assert_double_eq(pageprep_scale(mh(0), 300, 1000, 1000, 50000000), 1.0);
     /* small print is enlarged, huge print reduced */
-    ck_assert_double_eq_tol(pageprep_scale(10, 300, 1000, 1000, 50000000), 2.0, 1e-9);
-    ck_assert_double_eq_tol(pageprep_scale(80, 300, 4000, 6000, 50000000), 0.25, 1e-9);
+    ck_assert_double_eq_tol(pageprep_scale(mh(10), 300, 1000, 1000, 50000000), 2.0, 1e-9);
+    ck_assert_double_eq_tol(pageprep_scale(mh(80), 300, 4000, 6000, 50000000), 0.25, 1e-9);
     /* bounded: never more than 3x, never under 1/4, never over the pixel cap */
-    ck_assert_double_eq_tol(pageprep_scale(2, 300, 100, 100, 50000000), 3.0, 1e-9);
-    ck_assert_double_eq_tol(pageprep_scale(400, 300, 9000, 9000, 50000000), 0.25, 1e-9);
-    double f = pageprep_scale(8, 300, 4000, 5000, 50000000);
+    ck_assert_double_eq_tol(pageprep_scale(mh(2), 300, 100, 100, 50000000), 3.0, 1e-9);
+    ck_assert_double_eq_tol(pageprep_scale(mh(400), 300, 9000, 9000, 50000000), 0.25, 1e-9);
+    double f = pageprep_scale(mh(8), 300, 4000, 5000, 50000000);
     ck_assert_double_le(f * f * 4000.0 * 5000.0, 50000000.0 * 1.0001);
     ck_assert_double_gt(f, 1.0);
+    /* a large height from few components (a sideways page) does not shrink the page */
+    ck_assert_double_eq(pageprep_scale(mh_n(60, 25), 300, 3300, 2550, 50000000), 1.0);
+    ck_assert_double_eq_tol(pageprep_scale(mh_n(10, 25), 300, 1000, 1000, 50000000), 2.0, 1e-9);
     /* nothing measured: a 100 dpi fax is enlarged 3x, a 300 dpi page left alone */
-    ck_assert_double_eq_tol(pageprep_scale(0, 100, 850, 1100, 50000000), 3.0, 1e-9);
-    ck_assert_double_eq_tol(pageprep_scale(0, 120, 1020, 1320, 50000000), 2.5, 1e-9);
-    ck_assert_double_eq(pageprep_scale(0, 300, 2550, 3300, 50000000), 1.0);
-    ck_assert_double_eq(pageprep_scale(0, 0, 2550, 3300, 50000000), 1.0);
+    ck_assert_double_eq_tol(pageprep_scale(mh(0), 100, 850, 1100, 50000000), 3.0, 1e-9);
+    ck_assert_double_eq_tol(pageprep_scale(mh(0), 120, 1020, 1320, 50000000), 2.5, 1e-9);
+    ck_assert_double_eq(pageprep_scale(mh(0), 300, 2550, 3300, 50000000), 1.0);
+    ck_assert_double_eq(pageprep_scale(mh(0), 0, 2550, 3300, 50000000), 1.0);
 }
 END_TEST
 
@@ -124,6 +143,11 @@ START_TEST(segmentation_choice)
     m.page_w = 1700;
     m.page_h = 3500;
     ck_assert_int_eq(pageprep_psm(&m), PAGEPREP_PSM_BLOCK);
+    /* three character heights wide is no column (turned text, a stamp) */
+    m.page_w = 600;
+    m.page_h = 1000;
+    m.text_x1 = 20 + 3 * 20;
+    ck_assert_int_eq(pageprep_psm(&m), PAGEPREP_PSM_AUTO);
     /* unknown: layout analysis */
     struct pageprep_measure none = {0};
     ck_assert_int_eq(pageprep_psm(&none), PAGEPREP_PSM_AUTO);

@@ -1,5 +1,6 @@
 /* worker_pages.c -- from stored bytes to read pages: decode (images, PDF), OCR each raster page
  * within its time budget, take PDF text layers as they are, keep the job's claim alive. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,14 +27,15 @@ static double read_score(const struct dp_page *p)
     return (double)p->conf * (double)p->nwords;
 }
 
-/* When the first read is poor, asks OSD whether the page is turned; if so reads it upright
- * and keeps whichever read is better. Upright pages with good reads pay nothing. */
+/* When the first read is poor, or suspect says the page's text did not measure as rows (a
+ * column narrower than PAGEPREP_MIN_COLS), asks OSD whether the page is turned; if so reads it
+ * upright and keeps whichever read is better. Upright pages with good reads pay nothing. */
 static dp_err maybe_rotate(struct worker *w, PIX *pix, int dpi, int page_no, long long budget,
-                           struct dp_page *page)
+                           int suspect, struct dp_page *page)
 {
     int deg = 0;
     float conf = 0;
-    if ((page->conf >= ROTATE_CHECK_CONF && page->nwords >= 3) || budget <= 0)
+    if ((!suspect && page->conf >= ROTATE_CHECK_CONF && page->nwords >= 3) || budget <= 0)
         return DP_OK;
     if (ocr_orientation(&w->ocr, pix, dpi, &deg, &conf) || deg == 0 || conf < ROTATE_MIN_OSD_CONF)
         return DP_OK;
@@ -46,7 +48,8 @@ static dp_err maybe_rotate(struct worker *w, PIX *pix, int dpi, int page_no, lon
     pixDestroy(&up);
     if (rc)
         return rc == DP_ETIMEOUT ? rc : DP_OK;
-    if (read_score(&second) > read_score(page)) {
+    /* Layout analysis reads turned lines too; when the page looked turned, upright wins ties. */
+    if (read_score(&second) > (suspect ? 0.9 : 1.0) * read_score(page)) {
         page_cleanup(page);
         *page = second;
         page->rotation = (360 - deg) % 360;
@@ -73,9 +76,28 @@ static void unscale(struct dp_page *p, float scale, int src_w, int src_h, int sr
     p->dpi = src_dpi;
 }
 
+/* A page read this poorly (mean word confidence) is read once more at another scale. */
+#define POOR_PAGE_CONF 50.0f
+
+/* Reads pg's image scaled by f (1 = as decoded) into page; *pix receives the image read (the
+ * caller's), *scale the factor actually applied, *dpi its resolution. */
+static dp_err read_scaled(struct worker *w, struct decode_page *pg, double f, int psm, int page_no,
+                          long long budget, PIX **pix, float *scale, int *dpi, struct dp_page *page)
+{
+    int pw = (int)pixGetWidth(pg->pix);
+    *pix = f == 1.0 ? pixClone(pg->pix) : pixScale(pg->pix, (float)f, (float)f);
+    if (!*pix)
+        return DP_ENOMEM;
+    *scale = f == 1.0 ? 1.0f : (float)pixGetWidth(*pix) / (float)pw;
+    *dpi = (int)((float)pg->dpi * *scale + 0.5f);
+    pixSetResolution(*pix, *dpi, *dpi);
+    return ocr_page(&w->ocr, *pix, *dpi, psm, page_no, budget, page);
+}
+
 /* Reads one raster page: measured (character height, text column), scaled so characters are
  * about PAGEPREP_TARGET_PX high, read with the segmentation mode the page calls for (psm > 0
- * overrides), turned upright if needed, weak lines re-read; boxes in the source's pixels. */
+ * overrides), turned upright if needed, read at another scale if the read is very poor, weak
+ * lines re-read; boxes in the source's pixels. */
 static dp_err read_raster(struct worker *w, struct decode_page *pg, int psm, int page_no,
                           long long budget, struct dp_page *page)
 {
@@ -86,17 +108,42 @@ static dp_err read_raster(struct worker *w, struct decode_page *pg, int psm, int
         return rc;
     if (psm <= 0)
         psm = pageprep_psm(&m);
-    int pw = (int)pixGetWidth(pg->pix), ph = (int)pixGetHeight(pg->pix);
-    double f = pageprep_scale(m.char_h, pg->dpi, pw, ph, (uint64_t)w->cfg.max_page_pixels);
-    PIX *pix = f == 1.0 ? pixClone(pg->pix) : pixScale(pg->pix, (float)f, (float)f);
-    if (!pix)
-        return DP_ENOMEM;
-    float scale = f == 1.0 ? 1.0f : (float)pixGetWidth(pix) / (float)pw;
-    int dpi = (int)((float)pg->dpi * scale + 0.5f);
-    pixSetResolution(pix, dpi, dpi);
-    rc = ocr_page(&w->ocr, pix, dpi, psm, page_no, budget, page);
+    int pw = (int)pixGetWidth(pg->pix), ph = (int)pixGetHeight(pg->pix), dpi = 0;
+    uint64_t cap = (uint64_t)w->cfg.max_page_pixels;
+    double f = pageprep_scale(&m, pg->dpi, pw, ph, cap);
+    PIX *pix = NULL;
+    float scale = 1.0f;
+    rc = read_scaled(w, pg, f, psm, page_no, budget, &pix, &scale, &dpi, page);
     if (!rc)
-        rc = maybe_rotate(w, pix, dpi, page_no, budget - (util_mono_ms() - t0), page);
+        rc = maybe_rotate(w, pix, dpi, page_no, budget - (util_mono_ms() - t0),
+                          m.char_h > 0 && m.text_x1 - m.text_x0 < PAGEPREP_MIN_COLS * m.char_h,
+                          page);
+    if (!rc && page->rotation == 0 && page->conf < POOR_PAGE_CONF) {
+        /* The measure may have misled (a photo with large shapes, faint small print): the
+         * decoded size, or half as large again. */
+        double f2 = f < 1.0 ? 1.0 : f * 1.5, room = sqrt((double)cap / ((double)pw * ph));
+        f2 = f2 > 3.0 ? 3.0 : f2 > room ? room : f2;
+        long long left = budget - (util_mono_ms() - t0);
+        if (f2 > f * 1.2 && left > 0) {
+            PIX *pix2 = NULL;
+            float scale2 = 1.0f;
+            int dpi2 = 0;
+            struct dp_page second = {0};
+            dp_err rc2 = read_scaled(w, pg, f2, psm, page_no, left, &pix2, &scale2, &dpi2, &second);
+            if (!rc2 && read_score(&second) > read_score(page)) {
+                page_cleanup(page);
+                *page = second;
+                pixDestroy(&pix);
+                pix = pix2;
+                scale = scale2;
+                dpi = dpi2;
+            } else {
+                page_cleanup(&second);
+                pixDestroy(&pix2);
+                rc = rc2 == DP_ETIMEOUT || rc2 == DP_ENOMEM ? rc2 : DP_OK;
+            }
+        }
+    }
     if (!rc && page->rotation == 0) {
         /* Re-reading costs at most half of what the first read took. */
         long long spent = util_mono_ms() - t0, left = budget - spent;
