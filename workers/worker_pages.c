@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "decode.h"
+#include "hocr.h"
 #include "log.h"
 #include "langdetect.h"
 #include "pageprep.h"
@@ -167,6 +168,15 @@ static dp_err read_raster(struct worker *w, struct decode_page *pg, int psm, int
     else /* boxes stay on the turned page, at the decoded resolution */
         unscale(page, scale, (int)((float)page->width / scale + 0.5f),
                 (int)((float)page->height / scale + 0.5f), pg->dpi);
+    /* Tesseract's hOCR speaks of the image it read: when that was scaled or lines were
+     * replaced, the hOCR is written anew from the words. */
+    if (page->scale != 1.0f || page->nreplaced) {
+        char *h = NULL;
+        if (hocr_from_page(page, &h) == DP_OK) {
+            free(page->hocr);
+            page->hocr = h;
+        }
+    }
     return DP_OK;
 }
 
