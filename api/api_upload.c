@@ -201,6 +201,8 @@ static enum MHD_Result upload_finish(struct api_req *r)
         return api_reply_dp_err(r, DP_EREDIS, "document");
     char psm[8];
     snprintf(psm, sizeof psm, "%d", r->opts.psm);
+    char fp[REQOPTS_FP_HEX];
+    reqopts_fingerprint(&r->opts, r->srv->cfg.lang, fp);
     struct store_upload u = {
         .tenant = r->auth.tenant,
         .data = r->body,
@@ -215,6 +217,8 @@ static enum MHD_Result upload_finish(struct api_req *r)
         .idem_key = idem,
         .max_queue = r->srv->cfg.max_queue,
         .idem_ttl_s = r->srv->cfg.idempotency_ttl_s,
+        .dedup = r->opts.dedup,
+        .fingerprint = fp,
     };
     int replayed = 0;
     char err[256] = "";

@@ -198,6 +198,14 @@ static dp_err layer_words(const char *text, const PopplerRectangle *rects, guint
                 end_line(&b);
             continue;
         }
+        /* poppler's text has no space between cells drawn apart (table columns): a gap wider
+         * than half the character's height, or a jump back or down, also ends a word */
+        double ch = r->y2 - r->y1;
+        if (start && (r->x1 - x2 > 0.5 * ch || r->x1 < x1 - 0.5 * ch || r->y1 >= y2)) {
+            if ((err = add_word(&b, start, p, x1, y1, x2, y2)))
+                return err;
+            start = NULL;
+        }
         if (!start) {
             start = p;
             x1 = r->x1, y1 = r->y1, x2 = r->x2, y2 = r->y2;
@@ -324,6 +332,11 @@ dp_err decode_pdf_page(struct decode_pdf *pdf, size_t index, const struct decode
         }
         out->kind = DECODE_TEXT;
         err = DP_OK;
+        int tdpi = lim->text_raster_dpi;
+        int tw = (int)ceil(wpt * tdpi / PT_PER_IN), th = (int)ceil(hpt * tdpi / PT_PER_IN);
+        /* Best effort: the drawing for ruling lines; a page that cannot be rendered has none */
+        if (tdpi > 0 && tdpi <= dpi && rasterise(page, tdpi, tw, th, &out->pix) != DP_OK)
+            out->pix = NULL;
         goto out;
     }
     out->kind = DECODE_PIX;

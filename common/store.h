@@ -4,7 +4,8 @@
  * (group KEYS_JOBS_GROUP), the tenant index keys_tdocs and idempotency keys keys_idem.
  * Record fields: tenant status created_at started_at finished_at attempts name type size sha256
  *   lang pipeline callback_url metadata pages_total pages_done error_code error_message
- *   class result (JSON) text hocr worker */
+ *   class result (JSON) text hocr worker dedup_fp duplicate_of needs_review confirmed
+ *   reviewed_at reviewed_key (the last four: review.h) */
 #ifndef DP_STORE_H
 #define DP_STORE_H
 #include <cjson/cJSON.h>
@@ -27,12 +28,19 @@ struct store_upload {
     const char *idem_key;     /* Idempotency-Key header */
     long long max_queue;      /* backpressure bound on stream length */
     long long idem_ttl_s;
+    /* Duplicates: with dedup set and a fingerprint of the options that shape the result
+     * (reqopts_fingerprint), the same bytes with the same fingerprint for the same tenant are
+     * answered from the earlier document's result if it is done: no job, no OCR. */
+    int dedup;
+    const char *fingerprint; /* NULL = never a duplicate */
 };
 
 /* Stores blob + record + job + index (+ idempotency key) in one Lua script, so either all of it
  * exists or none. id_out receives the document id (the earlier one on an idempotent replay, with
- * *replayed = 1). Returns DP_EBUSY when the queue is over its bound, DP_ECONFLICT when the
- * idempotency key was used with other bytes, DP_EREDIS when Redis failed. */
+ * *replayed = 1). A duplicate (see store_upload.dedup) is stored done with the earlier result
+ * and `duplicate_of`, its document.completed event emitted, and no job queued. Returns DP_EBUSY
+ * when the queue is over its bound, DP_ECONFLICT when the idempotency key was used with other
+ * bytes, DP_EREDIS when Redis failed. */
 dp_err store_enqueue(redisContext *c, const struct store_upload *u, char id_out[UTIL_ID_MAX],
                      int *replayed, char *err, size_t errsz);
 
@@ -52,9 +60,17 @@ dp_err store_reprocess(redisContext *c, const char *tenant, const char *id, cons
 /* Erases blob, record and index entries (GDPR); pending jobs for it are dropped by workers. */
 dp_err store_delete(redisContext *c, const char *tenant, const char *id);
 
+/* Filters of a listing. */
+struct store_filter {
+    const char *status; /* NULL = any */
+    const char *klass;  /* NULL = any */
+    int needs_review;   /* -1 any, 1 only documents needing review (and not reviewed), 0 others */
+    int reviewed;       /* -1 any, 1 only documents a person reviewed, 0 only the others */
+};
+
 /* Lists the tenant's documents newest first. cursor: NULL or an opaque string from an earlier
- * page; status/klass filters may be NULL. *out = {"data":[...], "next_cursor": ...|null}. */
-dp_err store_list(redisContext *c, const char *tenant, const char *status, const char *klass,
+ * page. *out = {"data":[...], "next_cursor": ...|null}. */
+dp_err store_list(redisContext *c, const char *tenant, const struct store_filter *f,
                   const char *cursor, int limit, cJSON **out);
 
 /* Builds the document JSON from an HGETALL reply of its record (pure, unit-tested). */

@@ -92,6 +92,7 @@ static void fill(const char *tmpl, const char *doc, const char *wh, const char *
         const char *v = !strncmp(p, "{delivery}", 10)          ? dlv
                         : !strncmp(tmpl, "/v1/webhooks/", 13)  ? wh
                         : !strncmp(tmpl, "/v1/documents/", 14) ? doc
+                        : !strncmp(tmpl, "/v1/batches/", 12)   ? "bat_01ARZ3NDEKTSV4RRFFQ69G5FAV"
                                                                : NULL;
         ck_assert_msg(v != NULL, "no value for a parameter of %s", tmpl);
         n += (size_t)snprintf(out + n, outsz - n, "%s", v);
@@ -120,6 +121,8 @@ static void call_operation(const char *method, const char *tmpl, const cJSON *op
     fill(tmpl, doc, wh, dlv, url, sizeof url);
     for (size_t i = 0; i < sizeof m - 1 && method[i]; i++)
         m[i] = (char)(method[i] - 'a' + 'A'), m[i + 1] = '\0';
+    if (!strcmp(method, "put") && !strcmp(tmpl, "/v1/documents/{id}/fields"))
+        hdr = json_hdr, body = "{\"fields\":{\"po_number\":\"PO-1\"}}", len = strlen(body);
     if (!strcmp(method, "post")) {
         if (!strcmp(tmpl, "/v1/documents")) {
             hdr = png_hdr, body = png, len = pnglen;
@@ -160,7 +163,8 @@ START_TEST(every_documented_route_exists)
     png_page(&png, &pnglen);
     /* a finished document, an endpoint, and a delivery (of the callback), to name in paths */
     char query[128];
-    snprintf(query, sizeof query, "callback_url=http://127.0.0.1:%d/cb", harness_free_port());
+    snprintf(query, sizeof query, "dedup=false&callback_url=http://127.0.0.1:%d/cb",
+             harness_free_port());
     ck_assert_int_eq(stack_upload(&st, st.key, png, pnglen, query, doc), 202);
     cJSON *d = stack_wait_doc(&st, st.key, doc, 60000);
     ck_assert_str_eq(json_str(d, "status"), "done");
@@ -359,7 +363,8 @@ START_TEST(metrics_move_with_traffic)
     char *before = scrape(api);
     png_page(&png, &pnglen);
     char query[128];
-    snprintf(query, sizeof query, "callback_url=http://127.0.0.1:%d/cb", harness_free_port());
+    snprintf(query, sizeof query, "dedup=false&callback_url=http://127.0.0.1:%d/cb",
+             harness_free_port());
     ck_assert_int_eq(stack_upload(&st, st.key, png, pnglen, query, doc), 202);
     cJSON_Delete(stack_wait_doc(&st, st.key, doc, 60000));
     char *mid = scrape(api);

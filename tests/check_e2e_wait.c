@@ -60,7 +60,9 @@ struct upload {
     pthread_t thread;
     long status;
     char doc_status[16], id[64], location[128];
-    int64_t ms; /* how long the answer took */
+    size_t text_len; /* bytes of the result's text */
+    int duplicate;   /* the answer names an earlier document (duplicate_of) */
+    int64_t ms;      /* how long the answer took */
 };
 
 static void *upload_thread(void *arg)
@@ -80,6 +82,8 @@ static void *upload_thread(void *arg)
     cJSON *j = http_json(&r);
     snprintf(u->doc_status, sizeof u->doc_status, "%s", json_str(j, "status"));
     snprintf(u->id, sizeof u->id, "%s", json_str(j, "id"));
+    u->text_len = strlen(json_str(j, "text"));
+    u->duplicate = cJSON_GetObjectItem(j, "duplicate_of") != NULL;
     cJSON_Delete(j);
     if (!http_header(&r, "Location", u->location, sizeof u->location))
         u->location[0] = '\0';
@@ -118,19 +122,24 @@ static double metric(const char *series)
 
 START_TEST(fifty_waiters_hold_no_thread)
 {
-    static const char *const lines[] = {"Waiting is cheap"};
-    unsigned char *png;
-    size_t len;
+    static unsigned char *png[WAITERS];
+    static size_t len[WAITERS];
     static struct upload u[WAITERS];
-    ck_assert_int_eq(fixture_png(lines, 1, &png, &len), DP_OK);
+    /* fifty different pages, so each is a document of its own to read (no duplicate) */
+    for (int i = 0; i < WAITERS; i++) {
+        char line[64];
+        snprintf(line, sizeof line, "Waiting is cheap number %d", 1000 + i * 37);
+        const char *const lines[] = {line};
+        ck_assert_int_eq(fixture_png(lines, 1, &png[i], &len[i]), DP_OK);
+    }
     int64_t t0 = util_mono_ms();
     for (int i = 0; i < WAITERS; i++) {
-        u[i] = (struct upload){.png = png, .len = len, .key = st.key, .wait_s = 100};
+        u[i] = (struct upload){.png = png[i], .len = len[i], .key = st.key, .wait_s = 100};
         ck_assert_int_eq(pthread_create(&u[i].thread, NULL, upload_thread, &u[i]), 0);
     }
     /* While they wait: /healthz answers; count the probes made with more waiters suspended
      * than the API has threads (impossible if each wait held one). */
-    int64_t worst = 0, sum = 0;
+    int64_t worst = 0, worst_crowded = 0, sum = 0;
     int probes = 0, crowded = 0;
     double most = 0;
     for (;;) {
@@ -139,8 +148,10 @@ START_TEST(fifty_waiters_hold_no_thread)
         worst = ms > worst ? ms : worst;
         sum += ms;
         probes++;
-        if (waiting > API_THREADS)
+        if (waiting > API_THREADS) {
             crowded++;
+            worst_crowded = ms > worst_crowded ? ms : worst_crowded;
+        }
         most = waiting > most ? waiting : most;
         if (probes > 10 && waiting == 0)
             break;
@@ -152,22 +163,28 @@ START_TEST(fifty_waiters_hold_no_thread)
     int64_t all_ms = util_mono_ms() - t0;
     fprintf(stderr,
             "e2e_wait: %d concurrent wait= uploads (API threads %d): at most %.0f "
-            "suspended at once; /healthz worst %lld ms, mean %.1f ms over %d probes (%d with more "
-            "waiters than threads); all answered in %.1f s\n",
-            WAITERS, API_THREADS, most, (long long)worst, (double)sum / probes, probes, crowded,
-            (double)all_ms / 1000);
+            "suspended at once; /healthz worst %lld ms, mean %.1f ms over %d probes; worst %lld "
+            "ms over the %d probes with more waiters than threads; all answered in %.1f s\n",
+            WAITERS, API_THREADS, most, (long long)worst, (double)sum / probes, probes,
+            (long long)worst_crowded, crowded, (double)all_ms / 1000);
     ck_assert_msg(crowded >= 3, "only %d probes saw more waiters than API threads (most %.0f)",
                   crowded, most);
-    ck_assert_msg(worst < 1000, "/healthz took %lld ms while uploads waited", (long long)worst);
+    /* The bound is on the probes made while more uploads waited than there are threads: the
+     * burst of 50 bodies arriving at once legitimately keeps the threads busy for a moment. */
+    ck_assert_msg(worst_crowded < 1000, "/healthz took %lld ms while uploads waited",
+                  (long long)worst_crowded);
     for (int i = 0; i < WAITERS; i++) {
         ck_assert_msg(u[i].status == 200, "waiter %d answered %ld", i, u[i].status);
         ck_assert_str_eq(u[i].doc_status, "done");
         ck_assert(util_id_valid("doc_", u[i].id));
+        ck_assert_msg(u[i].text_len > 10 && !u[i].duplicate, "waiter %d: text %zu bytes, dup %d", i,
+                      u[i].text_len, u[i].duplicate);
         for (int k = 0; k < i; k++)
             ck_assert_str_ne(u[i].id, u[k].id);
     }
     ck_assert(metric("docproc_upload_wait_refused_total") == 0);
-    free(png);
+    for (int i = 0; i < WAITERS; i++)
+        free(png[i]);
 }
 END_TEST
 

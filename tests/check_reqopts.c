@@ -268,6 +268,15 @@ START_TEST(psm_rule)
         ck_assert_int_eq(o.psm, 1); /* unchanged */
     }
     ck_assert(reqopts_psm_valid(3) && reqopts_psm_valid(7) && !reqopts_psm_valid(2));
+    /* the same bytes read with another mode are another reading (dedup) */
+    char a[REQOPTS_FP_HEX], b[REQOPTS_FP_HEX], c[REQOPTS_FP_HEX];
+    reqopts_fingerprint(&o, "auto", a);
+    o.psm = 6;
+    reqopts_fingerprint(&o, "auto", b);
+    o.psm = 0;
+    reqopts_fingerprint(&o, "auto", c);
+    ck_assert_str_ne(a, b);
+    ck_assert_str_ne(b, c);
 }
 END_TEST
 

@@ -11,6 +11,7 @@
 #include "pageprep.h"
 #include "reqopts.h"
 #include "stats.h"
+#include "table.h"
 #include "worker.h"
 
 static void fail(struct worker_failure *f, const char *code, const char *fmt, const char *arg)
@@ -228,6 +229,7 @@ dp_err worker_decode_pages(struct worker *w, const unsigned char *buf, size_t le
     lim.max_page_pixels = (uint64_t)w->cfg.max_page_pixels;
     lim.max_decode_bytes = w->decode_budget;
     lim.min_dpi = 1; /* images are scaled by their text height (read_raster), not their dpi */
+    lim.text_raster_dpi = WORKER_TEXT_RASTER_DPI;
     dp_err rc = decode_open(buf, len, &lim, &d);
     if (rc) {
         const char *why = d ? decode_errstr(d) : dp_strerror(rc);
@@ -266,6 +268,13 @@ dp_err worker_decode_pages(struct worker *w, const unsigned char *buf, size_t le
         if (pg.kind == DECODE_TEXT) {
             read = pg.text; /* take ownership of the text-layer page */
             memset(&pg.text, 0, sizeof pg.text);
+            /* the drawing rendered at a low resolution: ruling lines and check boxes */
+            struct table_rule *rules = NULL;
+            size_t nrules = 0;
+            int rdpi = pg.pix ? (int)pixGetXRes(pg.pix) : 0;
+            if (rdpi > 0 && table_rules_find(pg.pix, rdpi, &rules, &nrules) == DP_OK)
+                rc = worker_layout_image(&read, pg.pix, (float)rdpi / (float)read.dpi, rules,
+                                         nrules);
         } else {
             if ((rc = ocr_use_lang(&w->ocr, cur, err, sizeof err))) {
                 fail(f, rc == DP_EINVAL ? "language_unavailable" : "ocr_failed", "%s", err);
@@ -274,6 +283,15 @@ dp_err worker_decode_pages(struct worker *w, const unsigned char *buf, size_t le
             }
             int64_t t0 = util_mono_ms();
             long long budget = page_deadline - t0;
+            /* ruling lines are found first and erased from what Tesseract reads: it may read
+             * nothing inside a ruled grid */
+            struct table_rule *rules = NULL;
+            size_t nrules = 0;
+            PIX *clean = NULL, *decoded = pg.pix;
+            if (table_rules_find(pg.pix, pg.dpi, &rules, &nrules) == DP_OK && nrules)
+                clean = table_rules_erase(pg.pix, rules, nrules);
+            if (clean)
+                pg.pix = clean; /* what is measured and read */
             rc = budget > 0 ? read_raster(w, &pg, psm, (int)i + 1, budget, &read) : DP_ETIMEOUT;
             if (!rc && !decided) { /* until a page has enough words to tell */
                 rc = auto_language(w, &pg, psm, (int)i + 1, page_deadline - util_mono_ms(), &read,
@@ -282,6 +300,12 @@ dp_err worker_decode_pages(struct worker *w, const unsigned char *buf, size_t le
             }
             if (!rc && autodetect)
                 snprintf(read.lang_detected, sizeof read.lang_detected, "%s", detected);
+            pg.pix = decoded;
+            pixDestroy(&clean);
+            if (!rc)
+                rc = worker_layout_image(&read, pg.pix, pg.scale, rules, nrules);
+            else
+                free(rules);
             ocr_s = (double)(util_mono_ms() - t0) / 1000.0;
         }
         decode_page_cleanup(&pg);

@@ -40,6 +40,8 @@ struct eval_item {
      * OCR text: what extraction could find at best. */
     struct eval_truth_field printed[EVAL_MAX_PRINTED];
     size_t nprinted;
+    char *table_rels; /* truth table relations (eval_tables_truth), owned; NULL = none */
+    char *kv_pairs;   /* truth key-value pairs (eval_kv_truth), owned; NULL = none */
 };
 
 /* A list of documents scored together ("sroie", "invoices/pdf", ...). */
@@ -95,6 +97,26 @@ int eval_field_equal(const char *name, const char *truth, const char *pred);
  * written as a string; "currency" is the total's currency. 1 if present, 0 if not. */
 int eval_pred_field(const cJSON *doc, const char *name, char *out, size_t outsz);
 
+/* Tables (eval_tables.c): the ICDAR 2013 adjacency relations of the tables in a -str.xml
+ * file, one "text\x1ftext\x1fR|B" line each (texts normalised to lower-case letters and
+ * digits), into *rels (caller frees).  0 on success. */
+int eval_tables_truth(const char *str_xml, char **rels);
+/* The same relations from pages[].tables[] of a result; caller frees (never NULL unless out
+ * of memory). */
+char *eval_tables_pred(const cJSON *doc);
+/* Renders every page of pdf at dpi (pdftoppm, grey) into one multi-page TIFF in a new temporary
+ * folder; its path goes to out.  0 on success. */
+int eval_tables_render(const char *pdf, int dpi, char *out, size_t outsz);
+/* Multiset intersection of two relation lists, added to acc (truth, pred, matched). */
+void eval_rel_match(const char *truth, const char *pred, struct eval_ocr *acc);
+
+/* Key-value pairs: a predicted pair counts when key and value both reach this similarity. */
+#define EVAL_KV_SIM 0.8
+/* FUNSD question -> answer links of an annotation as "question\x1fanswer" lines. 0 = ok. */
+int eval_kv_truth(const cJSON *annotation, char **pairs);
+/* Scores pages[].key_values[] (pairs with a value) of a result against truth pairs. */
+void eval_kv_match(const char *truth, const cJSON *doc, struct eval_ocr *acc);
+
 /* Checks the scorers on known answers; prints failures; returns their number. */
 int eval_selftest(void);
 
@@ -133,6 +155,8 @@ struct eval_score {
     struct eval_present present[EVAL_MAX_PRINTED];
     size_t npresent;
     struct eval_class cls;
+    struct eval_ocr tables; /* table adjacency relations: truth, predicted, matched */
+    struct eval_ocr kv;     /* key-value pairs: truth links, predicted pairs, matched */
 };
 
 /* Adds one finished document (its GET /v1/documents/{id} JSON) to the score. verbose prints
@@ -152,6 +176,9 @@ struct eval_opts {
     int timeout_s;    /* per document */
     const char *lang; /* "lang" upload option, NULL = server default */
     int verbose;
+    const char *results_dir; /* when set: each finished document's JSON is saved there as
+                                <name>.json and read back instead of uploading it again */
+    cJSON **keep;            /* when set: keep[i] receives (owns) item i's document JSON */
 };
 
 struct eval_runner; /* opaque: the stack and the cache */
@@ -159,6 +186,18 @@ struct eval_runner; /* opaque: the stack and the cache */
 /* Starts the stack (harness); NULL on failure. eval_runner_free stops it. */
 struct eval_runner *eval_runner_new(const struct eval_opts *o);
 void eval_runner_free(struct eval_runner *r);
+/* Sets (or clears, NULL) where the next runs keep their documents (eval_opts.keep). */
+void eval_runner_keep(struct eval_runner *r, cJSON **keep);
+
+/* ---- learning from confirmed fields (eval_learn.c) ---- */
+
+/* The learning curve of the tenant extractor on a set with truth fields (sroie): for each
+ * size in sizes, the first n documents' truth becomes their confirmed fields, the extractor
+ * is trained on them (the code path of POST /v1/extractor/train) and applied to the rest
+ * (that of the worker); printed next to the built-in rules on the same documents, and added
+ * to report under "learning". docs[i]: item i's document JSON (NULL = failed). verbose prints
+ * to stderr, for the 75-document model, each test field the rules or the model got wrong. */
+void eval_learn(const struct eval_set *set, cJSON *const *docs, cJSON *report, int verbose);
 /* Runs every document of set through the stack and fills sc. 0 on success. */
 int eval_runner_run(struct eval_runner *r, const struct eval_set *set, struct eval_score *sc);
 

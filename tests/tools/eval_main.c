@@ -142,6 +142,23 @@ static void print_class(const struct report *rp, const struct eval_class *c, cJS
     cJSON_AddItemToObject(o, "confusion", conf);
 }
 
+/* Precision, recall and F1 of matched items (pooled over the set's documents). */
+static void print_prf(cJSON *js, const char *key, const char *what, const struct eval_ocr *m)
+{
+    if (!m->truth && !m->pred)
+        return;
+    double p = ratio(m->matched, m->pred), r = ratio(m->matched, m->truth);
+    printf("  %s: precision %.3f  recall %.3f  F1 %.3f  (truth %zu, found %zu, matched %zu)\n",
+           what, p, r, f1(p, r), m->truth, m->pred, m->matched);
+    cJSON *o = cJSON_AddObjectToObject(js, key);
+    cJSON_AddNumberToObject(o, "truth", (double)m->truth);
+    cJSON_AddNumberToObject(o, "found", (double)m->pred);
+    cJSON_AddNumberToObject(o, "matched", (double)m->matched);
+    cJSON_AddNumberToObject(o, "precision", p);
+    cJSON_AddNumberToObject(o, "recall", r);
+    cJSON_AddNumberToObject(o, "f1", f1(p, r));
+}
+
 static void print_score(const struct report *rp, const struct eval_score *sc, cJSON *arr)
 {
     cJSON *js = cJSON_CreateObject();
@@ -216,13 +233,15 @@ static void print_score(const struct report *rp, const struct eval_score *sc, cJ
     }
     if (sc->cls.ntruth)
         print_class(rp, &sc->cls, js);
+    print_prf(js, "tables", "table adjacency relations (ICDAR 2013)", &sc->tables);
+    print_prf(js, "key_values", "key-value pairs (FUNSD links, similarity >= 0.8)", &sc->kv);
 }
 
 static int usage(const char *prog)
 {
     fprintf(stderr,
             "usage: %s [--limit N] [--json FILE] [--workers N] [--inflight N] [--lang L]\n"
-            "          [--timeout S] [-v] DIR\n"
+            "          [--timeout S] [--results DIR] [--no-learn] [-v] DIR\n"
             "       %s --selftest\n"
             "DIR: a folder of labelled subsets (sroie, funsd, invoices, tess, classes) or one.\n",
             prog, prog);
@@ -234,7 +253,7 @@ int main(int argc, char **argv)
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     struct eval_opts o = {.workers = cores > 0 ? (int)cores : 1, .timeout_s = 900};
     const char *dir = NULL, *json_path = NULL;
-    int limit = 0, rc = 1, nsets = 0;
+    int limit = 0, rc = 1, nsets = 0, no_learn = 0;
     struct eval_set sets[MAX_SETS];
     struct eval_runner *run = NULL;
     cJSON *report = NULL;
@@ -259,6 +278,10 @@ int main(int argc, char **argv)
             json_path = argv[++i];
         } else if (strcmp(a, "--lang") == 0 && v) {
             o.lang = argv[++i];
+        } else if (strcmp(a, "--results") == 0 && v) {
+            o.results_dir = argv[++i];
+        } else if (strcmp(a, "--no-learn") == 0) {
+            no_learn = 1;
         } else if (a[0] != '-' && !dir) {
             dir = a;
         } else {
@@ -311,12 +334,24 @@ int main(int argc, char **argv)
     double twall = 0, tcpu = 0;
     for (int i = 0; i < nsets; i++) {
         struct eval_score *sc = calloc(1, sizeof *sc);
+        int learn = strcmp(sets[i].name, "sroie") == 0 && !no_learn;
+        cJSON **keep = learn ? calloc(sets[i].n ? sets[i].n : 1, sizeof *keep) : NULL;
+        eval_runner_keep(run, keep);
         if (!sc || eval_runner_run(run, &sets[i], sc) != 0) {
             free(sc);
+            free(keep);
             goto out;
         }
+        eval_runner_keep(run, NULL);
         print_score(&rp, sc, arr);
         fflush(stdout);
+        if (keep) {
+            eval_learn(&sets[i], keep, report, o.verbose);
+            for (size_t k = 0; k < sets[i].n; k++)
+                cJSON_Delete(keep[k]);
+            free(keep);
+            fflush(stdout);
+        }
         tdocs += sc->docs;
         tpages += sc->pages;
         tfailed += sc->failed;
