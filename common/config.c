@@ -60,7 +60,9 @@ static const struct opt options[] = {
         "time budget per page (decoding and OCR), ms; the decode child is killed after it"),
     INT(decode_memory_limit_mb, 64, 1048576, "1024",
         "address space of the child process that decodes and reads a document, MB"),
-    STR(lang, "eng", "default OCR languages (Tesseract codes joined by +)"),
+    STR(lang, "auto",
+        "default OCR languages (Tesseract codes joined by +; auto = read in English, detect "
+        "the language from the words, re-read with its pack)"),
     STR(tessdata_dir, "", "Tesseract data directory (empty = built-in default)"),
     INT(idempotency_ttl_s, 1, 30 * 86400, "86400", "how long an Idempotency-Key is remembered"),
     INT(webhook_allow_private, 0, 1, "0", "allow webhook receivers on private/loopback addresses"),

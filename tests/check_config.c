@@ -334,7 +334,7 @@ START_TEST(load_precedence)
     char *argv1[] = {"prog", "--config", b, NULL};
     ck_assert_int_eq(load(&c, &help, err, sizeof err, argv1), DP_OK);
     ck_assert_int_eq(c.redis_port, 7101);
-    ck_assert_str_eq(c.lang, "eng"); /* a.conf not read at all */
+    ck_assert_str_eq(c.lang, "auto"); /* the default: a.conf not read at all */
     char cfgeq[160];
     snprintf(cfgeq, sizeof cfgeq, "--config=%s", b);
     char *argv2[] = {"prog", cfgeq, NULL};

@@ -151,7 +151,7 @@ static dp_err child_fault(const char *fault, uint64_t cap)
 
 /* The child's whole life: limits, then the reading, then a last frame. Never returns. */
 static void child_main(struct worker *w, int fd, pid_t parent, const unsigned char *buf, size_t len,
-                       const char *lang, const char *fault)
+                       const char *lang, int psm, const char *fault)
 {
     struct worker_failure f = {0};
     struct child c = {fd, &f};
@@ -179,7 +179,7 @@ static void child_main(struct worker *w, int fd, pid_t parent, const unsigned ch
         f.error_code = "too_large";
         snprintf(f.error_message, sizeof f.error_message, "reading ran out of memory");
     } else {
-        rc = worker_decode_pages(w, buf, len, lang, &sink, &f);
+        rc = worker_decode_pages(w, buf, len, lang, psm, &sink, &f);
     }
     if (rc && f.error_code) {
         int32_t e = (int32_t)rc;
@@ -495,7 +495,7 @@ static void preload_osd(struct worker *w)
 }
 
 dp_err worker_read_pages(struct worker *w, const struct queue_job *job, const unsigned char *buf,
-                         size_t len, const char *lang, struct dp_doc_text *doc,
+                         size_t len, const char *lang, int psm, struct dp_doc_text *doc,
                          struct worker_failure *f, int *abandoned)
 {
     struct run r = {.w = w, .job = job, .doc = doc, .f = f, .fd = -1, .page = -1};
@@ -516,7 +516,7 @@ dp_err worker_read_pages(struct worker *w, const struct queue_job *job, const un
     r.pid = fork();
     if (r.pid == 0) {
         close(fds[0]);
-        child_main(w, fds[1], parent, buf, len, lang, w->debug_fault);
+        child_main(w, fds[1], parent, buf, len, lang, psm, w->debug_fault);
     }
     close(fds[1]);
     if (r.pid < 0) {
