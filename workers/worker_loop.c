@@ -105,8 +105,11 @@ dp_err worker_process(struct worker *w, const struct queue_job *job)
         rc = DP_EREDIS;
         goto out;
     }
-<<<<<<< HEAD
-    const char *lang = hfield(rec, "lang");
+    const char *lang = hfield(rec, "lang"), *psm_s = hfield(rec, "psm");
+    char *psm_end = NULL;
+    long psm = psm_s ? strtol(psm_s, &psm_end, 10) : 0;
+    if (!psm_s || psm_end == psm_s || *psm_end || !reqopts_psm_valid(psm))
+        psm = 0; /* the API let only valid modes in; anything else: let the page decide */
     char aad[SEAL_AAD_MAX];
     snprintf(aad, sizeof aad, "%s/blob", job->doc);
     if (blob->type == REDIS_REPLY_STRING &&
@@ -116,13 +119,6 @@ dp_err worker_process(struct worker *w, const struct queue_job *job)
                NULL);
         goto out;
     }
-=======
-    const char *lang = hfield(rec, "lang"), *psm_s = hfield(rec, "psm");
-    char *psm_end = NULL;
-    long psm = psm_s ? strtol(psm_s, &psm_end, 10) : 0;
-    if (!psm_s || psm_end == psm_s || *psm_end || !reqopts_psm_valid(psm))
-        psm = 0; /* the API let only valid modes in; anything else: let the page decide */
->>>>>>> readbetter
     if (blob->type != REDIS_REPLY_STRING) {
         jc.error_code = "file_missing";
         snprintf(jc.error_message, sizeof jc.error_message, "the stored file is gone");
