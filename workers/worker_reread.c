@@ -139,16 +139,20 @@ static size_t add_missing(const struct dp_page *page, struct span *v, size_t nsp
     for (size_t r = 0; r < nrows; r++) {
         const struct pageprep_box *b = &rows[r];
         long covered = 0;
+        int inside = 0; /* words centred in the row */
         for (size_t i = 0; i < page->nwords; i++) {
             const struct dp_word *w = &page->words[i];
-            int cy = w->y + w->h / 2;
+            int cy = w->y + w->h / 2, cx = w->x + w->w / 2;
             if (cy < b->y || cy > b->y + b->h)
                 continue;
             int x0 = w->x > b->x ? w->x : b->x;
             int x1 = w->x + w->w < b->x + b->w ? w->x + w->w : b->x + b->w;
             covered += x1 > x0 ? x1 - x0 : 0;
+            inside += cx >= b->x && cx <= b->x + b->w;
         }
-        if ((double)covered >= REREAD_COVERED * b->w)
+        /* A row some words were read in is not missing, however sparse (a table row's cells
+         * cover a fraction of its width): re-reading it whole would read those words twice. */
+        if (inside > 0 || (double)covered >= REREAD_COVERED * b->w)
             continue;
         struct span *s = &v[k++];
         memset(s, 0, sizeof *s);
