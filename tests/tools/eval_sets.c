@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include "eval.h"
 
-enum layout { L_NONE, L_SROIE, L_FUNSD, L_INVOICES, L_TESS, L_CLASSES, L_TABLES };
+enum layout { L_NONE, L_SROIE, L_FUNSD, L_INVOICES, L_TESS, L_CLASSES, L_TABLES, L_EINVOICES };
 
 /* ---- small file helpers ---- */
 
@@ -240,7 +240,16 @@ static int load_sroie(const char *dir, struct eval_set *s, int limit)
         }
         fmt(it->path, sizeof it->path, "%s/img/%s.jpg", dir, stem);
         fmt(it->name, sizeof it->name, "sroie/%s", stem);
-        char norm[EVAL_VALUE_MAX];
+        char norm[EVAL_VALUE_MAX], raw[64];
+        static const char *const printed[] = {"company", "address", "date", "total"};
+        for (size_t f = 0; f < 4; f++) {
+            const char *pv = json_text(cJSON_GetObjectItem(k, printed[f]), raw, sizeof raw);
+            if (pv && *pv && it->nprinted < EVAL_MAX_PRINTED) {
+                struct eval_truth_field *pf = &it->printed[it->nprinted++];
+                fmt(pf->name, sizeof pf->name, "%s", printed[f]);
+                fmt(pf->value, sizeof pf->value, "%s", pv);
+            }
+        }
         eval_norm_text(str_of(k, "company"), norm, sizeof norm);
         add_field(it, "company", norm);
         eval_norm_text(str_of(k, "address"), norm, sizeof norm);
@@ -322,12 +331,27 @@ static int load_funsd(const char *dir, struct eval_set *s, int limit)
 }
 
 /* ICDAR 2013 tables: NAME.pdf with NAME-str.xml (eu-009a.pdf has eu-009a-str.xml; the "b"
- * alternative truths without their own PDF are skipped). */
-static int load_tables(const char *dir, struct eval_set *s, int limit)
+ * alternative truths without their own PDF are skipped).  With DOCPROC_EVAL_TABLES_DPI set, a
+ * second set "tables/ocr" holds the same documents rendered as grey TIFF scans at that DPI (no
+ * text layer: read by OCR). */
+static int load_tables(const char *dir, struct eval_set *sets, int max, int limit)
 {
     struct dirent **v;
-    int n = list_dir(dir, &v);
+    int n = list_dir(dir, &v), dpi = 0;
+    const char *env = getenv("DOCPROC_EVAL_TABLES_DPI");
+    if (env && *env) {
+        char *end;
+        long d = strtol(env, &end, 10);
+        dpi = *end || d < 50 || d > 600 ? 0 : (int)d;
+        if (!dpi)
+            fprintf(stderr, "eval: DOCPROC_EVAL_TABLES_DPI must be 50..600; no scan set\n");
+    }
+    int nsets = dpi && max >= 2 ? 2 : 1;
+    struct eval_set *s = &sets[0], *scans = nsets == 2 ? &sets[1] : NULL;
+    memset(sets, 0, (size_t)nsets * sizeof *sets);
     fmt(s->name, sizeof s->name, "tables");
+    if (scans)
+        fmt(scans->name, sizeof scans->name, "tables/ocr-%ddpi", dpi);
     for (int i = 0; i < n && (limit <= 0 || (int)s->n < limit); i++) {
         char stem[256], truth[EVAL_PATH_MAX * 2];
         if (strcmp(ext_of(v[i]->d_name), "pdf") != 0)
@@ -347,9 +371,15 @@ static int load_tables(const char *dir, struct eval_set *s, int limit)
         it->table_rels = rels;
         fmt(it->path, sizeof it->path, "%s/%s", dir, v[i]->d_name);
         fmt(it->name, sizeof it->name, "tables/%s", v[i]->d_name);
+        struct eval_item *sc = scans ? eval_set_add(scans) : NULL;
+        if (sc && eval_tables_render(it->path, dpi, sc->path, sizeof sc->path) == 0 &&
+            (sc->table_rels = strdup(rels)) != NULL)
+            fmt(sc->name, sizeof sc->name, "tables/ocr/%s", stem);
+        else if (sc)
+            scans->n--; /* not rendered: left out of the scan set */
     }
     free_list(v, n);
-    return 0;
+    return nsets;
 }
 
 /* invoice2data truth -> docproc fields. */
@@ -508,6 +538,12 @@ static enum layout detect(const char *dir)
         int stem = (int)(strlen(v[i]->d_name) - strlen(ext) - 1);
         fmt(p, sizeof p, "%s/%.*s.json", dir, stem, v[i]->d_name);
         fmt(q, sizeof q, "%s/%.*s.txt", dir, stem, v[i]->d_name);
+        fmt(p, sizeof p, "%s/%.*s.truth.json", dir, stem, v[i]->d_name);
+        if (is_file(p)) {
+            l = L_EINVOICES;
+            break;
+        }
+        fmt(p, sizeof p, "%s/%.*s.json", dir, stem, v[i]->d_name);
         l = is_file(p) ? L_INVOICES : is_file(q) ? L_TESS : L_NONE;
     }
     if (n > 0)
@@ -529,9 +565,11 @@ static int load_one(const char *dir, enum layout l, struct eval_set *sets, int m
     case L_CLASSES:
         memset(sets, 0, sizeof *sets);
         return load_classes(dir, sets, limit) == 0 ? 1 : 0;
-    case L_TABLES:
+    case L_EINVOICES:
         memset(sets, 0, sizeof *sets);
-        return load_tables(dir, sets, limit) == 0 ? 1 : 0;
+        return eval_scans_load(dir, sets, limit) == 0 && sets->n ? 1 : 0;
+    case L_TABLES:
+        return load_tables(dir, sets, max, limit);
     case L_INVOICES:
     case L_TESS:
         return load_pairs(dir, l, sets, max, limit);
@@ -547,7 +585,7 @@ int eval_sets_load(const char *dir, struct eval_set *sets, int max, int limit)
     if (l != L_NONE)
         return load_one(dir, l, sets, max, limit);
     /* A folder of subsets: the cheap ones first, classes last so it can reuse labels. */
-    static const enum layout order[] = {L_TESS, L_INVOICES, L_TABLES, L_SROIE, L_FUNSD, L_CLASSES};
+    enum layout { L_NONE, L_SROIE, L_FUNSD, L_INVOICES, L_TESS, L_CLASSES, L_TABLES, L_EINVOICES };
     struct dirent **v;
     int n = list_dir(dir, &v), total = 0;
     for (size_t o = 0; o < sizeof order / sizeof order[0]; o++) {
