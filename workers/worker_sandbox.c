@@ -131,11 +131,16 @@ static int child_page(void *ctx, size_t index, struct dp_page *pg, double ocr_s)
 
 static uint64_t mem_in_use(pid_t pid);
 
-/* Test-only fault injection (debug_faults=1 and metadata {"debug_fault": "alloc"}): the child
- * takes memory 16 MB at a time, touching it, until its cap stops it. Under ASan, where
- * RLIMIT_AS cannot apply, the cap is emulated here the way RLIMIT_AS would fail malloc. */
+/* Test-only fault injection (debug_faults=1 and metadata {"debug_fault": ...}): "alloc" takes
+ * memory 16 MB at a time, touching it, until the child's cap stops it (under ASan, where
+ * RLIMIT_AS cannot apply, the cap is emulated here the way RLIMIT_AS would fail malloc);
+ * "decoder_crash" dies of SIGSEGV as a decoder bug would (past any sanitizer's handler). */
 static dp_err child_fault(const char *fault, uint64_t cap)
 {
+    if (fault && strcmp(fault, "decoder_crash") == 0) {
+        signal(SIGSEGV, SIG_DFL);
+        raise(SIGSEGV);
+    }
     if (!fault || strcmp(fault, "alloc") != 0)
         return DP_OK;
     for (int i = 0; i < 4096; i++) {
