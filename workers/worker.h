@@ -117,6 +117,21 @@ dp_err worker_read_pages(struct worker *w, const struct queue_job *job, const un
                          size_t len, const char *lang, int psm, struct dp_doc_text *doc,
                          struct worker_failure *f, int *abandoned);
 
+/* ASan and TSan reserve terabytes of shadow memory: RLIMIT_AS cannot apply under them. */
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define SANDBOX_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define SANDBOX_ASAN 1
+#endif
+#endif
+#ifndef SANDBOX_ASAN
+#define SANDBOX_ASAN 0
+#endif
+/* Under them the worker watches the child's RSS instead, which shadow memory and the
+ * allocator's quarantine inflate about this much. */
+#define SANDBOX_ASAN_RSS_FACTOR 3
+
 /* ---- re-reading weak lines (worker_reread.c) ---- */
 /* Reads the weak lines of page (low mean or lowest word confidence) and the rows of ink in
  * rows[0..nrows) (pix's pixels) that no word covers, weakest first within budget_ms, again

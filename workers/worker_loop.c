@@ -8,6 +8,7 @@
 #include "log.h"
 #include "rds.h"
 #include "result.h"
+#include "seal.h"
 #include "store.h"
 #include "reqopts.h"
 #include "worker.h"
@@ -109,6 +110,15 @@ dp_err worker_process(struct worker *w, const struct queue_job *job)
     long psm = psm_s ? strtol(psm_s, &psm_end, 10) : 0;
     if (!psm_s || psm_end == psm_s || *psm_end || !reqopts_psm_valid(psm))
         psm = 0; /* the API let only valid modes in; anything else: let the page decide */
+    char aad[SEAL_AAD_MAX];
+    snprintf(aad, sizeof aad, "%s/blob", job->doc);
+    if (blob->type == REDIS_REPLY_STRING &&
+        (rc = seal_open_inplace(aad, &blob->str, &blob->len)) != DP_OK) {
+        /* Not the file's fault: a key missing from this worker's ring. Leave the job pending. */
+        log_kv(LOG_ERROR, "stored file does not open", "doc", job->doc, "error", dp_strerror(rc),
+               NULL);
+        goto out;
+    }
     if (blob->type != REDIS_REPLY_STRING) {
         jc.error_code = "file_missing";
         snprintf(jc.error_message, sizeof jc.error_message, "the stored file is gone");
