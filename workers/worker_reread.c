@@ -3,6 +3,7 @@
  * well are never touched, so clean pages pay only the scan over their words. */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include "linemerge.h"
 #include "pageprep.h"
 #include "util.h"
@@ -12,6 +13,7 @@
 #define REREAD_WORD_CONF 45.0f /* ...or one with a word below this */
 #define REREAD_MAX_LINES 40    /* lines re-read per page, at most */
 #define REREAD_SCALE     1.5f  /* the line is enlarged by this for its second read */
+#define REREAD_KEY_PX    64.0f /* a key line (a date, a total) is enlarged to this line height */
 #define REREAD_PAD       0.35  /* margin around the line's box, in line heights */
 #define REREAD_COVERED   0.3   /* a row of ink with less of its width under words is missing */
 #define REREAD_NEW_SCORE 50.0  /* a missing row's reading must score this to be added */
@@ -24,6 +26,7 @@ struct span {
     struct dp_word *alt; /* the re-read that replaces it (owned), or NULL */
     size_t nalt;
     int reread;  /* was read again */
+    int key;     /* holds what extraction needs most: a date, a total */
     int missing; /* a row of ink the first read found no words in (n = 0) */
     int line;    /* line index in the result */
 };
@@ -86,14 +89,18 @@ static dp_err reread_one(struct ocr *o, PIX *pix, int dpi, long long budget_ms,
         return DP_OK;
     BOX *box = boxCreate(x0, y0, x1 - x0, y1 - y0);
     PIX *crop = box ? pixClipRectangle(pix, box, NULL) : NULL;
-    PIX *big = crop ? pixScale(crop, REREAD_SCALE, REREAD_SCALE) : NULL;
+    /* Digits misread at reading size (2018 -> 2078) read right larger: key lines go larger. */
+    float f = REREAD_SCALE;
+    if (s->key && lh > 0 && REREAD_KEY_PX / (float)lh > f)
+        f = REREAD_KEY_PX / (float)lh > 4.0f ? 4.0f : REREAD_KEY_PX / (float)lh;
+    PIX *big = crop ? pixScale(crop, f, f) : NULL;
     boxDestroy(&box);
     pixDestroy(&crop);
     if (!big)
         return DP_ENOMEM;
     struct dp_word *w = NULL;
     size_t n = 0;
-    dp_err rc = ocr_line(o, big, (int)((float)dpi * REREAD_SCALE), budget_ms, &w, &n);
+    dp_err rc = ocr_line(o, big, (int)((float)dpi * f), budget_ms, &w, &n);
     pixDestroy(&big);
     s->reread = 1;
     if (rc)
@@ -110,10 +117,10 @@ static dp_err reread_one(struct ocr *o, PIX *pix, int dpi, long long budget_ms,
         take = 0; /* a picture, a rule, noise: not text worth adding */
     if (take) {
         for (size_t i = 0; i < n; i++) {
-            w[i].x = x0 + (int)((float)w[i].x / REREAD_SCALE);
-            w[i].y = y0 + (int)((float)w[i].y / REREAD_SCALE);
-            w[i].w = (int)((float)w[i].w / REREAD_SCALE + 0.5f);
-            w[i].h = (int)((float)w[i].h / REREAD_SCALE + 0.5f);
+            w[i].x = x0 + (int)((float)w[i].x / f);
+            w[i].y = y0 + (int)((float)w[i].y / f);
+            w[i].w = (int)((float)w[i].w / f + 0.5f);
+            w[i].h = (int)((float)w[i].h / f + 0.5f);
         }
         s->alt = w;
         s->nalt = n;
@@ -123,11 +130,25 @@ static dp_err reread_one(struct ocr *o, PIX *pix, int dpi, long long budget_ms,
     return DP_OK;
 }
 
+/* Key lines first, then the weakest. */
 static int by_conf(const void *a, const void *b, void *ctx)
 {
-    const struct span *v = ctx;
-    float x = v[*(const size_t *)a].conf, y = v[*(const size_t *)b].conf;
-    return (x > y) - (x < y);
+    const struct span *v = ctx, *p = &v[*(const size_t *)a], *q = &v[*(const size_t *)b];
+    if (p->key != q->key)
+        return q->key - p->key;
+    return (p->conf > q->conf) - (p->conf < q->conf);
+}
+
+/* Whether the line holds a date-shaped token or the word total: the values a document is read
+ * for, where one misread digit costs the most. */
+static int key_line(const struct dp_page *page, const struct span *s)
+{
+    for (size_t i = s->first; i < s->first + s->n; i++) {
+        const char *t = page->words[i].text;
+        if (linemerge_date_shaped(t, strlen(t)) || strcasestr(t, "total"))
+            return 1;
+    }
+    return 0;
 }
 
 /* Marks the rows of ink that no word covers as missing lines, appended to v (room for
@@ -261,9 +282,11 @@ dp_err worker_reread_lines(struct ocr *o, PIX *pix, int dpi, long long budget_ms
         free(v);
         return DP_ENOMEM;
     }
-    for (size_t i = 0; i < nall; i++)
-        if (v[i].missing || weak(&v[i]))
+    for (size_t i = 0; i < nall; i++) {
+        v[i].key = !v[i].missing && key_line(page, &v[i]);
+        if (v[i].missing || v[i].key || weak(&v[i]))
             order[nweak++] = i;
+    }
     dp_err rc = DP_OK;
     if (nweak) {
         qsort_r(order, nweak, sizeof *order, by_conf, v);

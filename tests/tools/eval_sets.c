@@ -585,7 +585,8 @@ int eval_sets_load(const char *dir, struct eval_set *sets, int max, int limit)
     if (l != L_NONE)
         return load_one(dir, l, sets, max, limit);
     /* A folder of subsets: the cheap ones first, classes last so it can reuse labels. */
-    enum layout { L_NONE, L_SROIE, L_FUNSD, L_INVOICES, L_TESS, L_CLASSES, L_TABLES, L_EINVOICES };
+    static const enum layout order[] = {L_TESS,  L_INVOICES, L_EINVOICES, L_TABLES,
+                                        L_SROIE, L_FUNSD,    L_CLASSES};
     struct dirent **v;
     int n = list_dir(dir, &v), total = 0;
     for (size_t o = 0; o < sizeof order / sizeof order[0]; o++) {
