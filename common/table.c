@@ -98,11 +98,11 @@ static int find_cols(struct grid *g, int page_w)
     return g->ncols;
 }
 
-/* Column whose interval overlaps [a,b) most, else the nearest; *last the last one [a,b)
- * overlaps at all. */
+/* First column [a,b) overlaps, else the nearest one; *last the last one it overlaps (the
+ * nearest when none). */
 static int col_of(const struct grid *g, int a, int b, int *last)
 {
-    int best = -1, best_ov = 0, first = -1, near = 0, near_d = 1 << 30;
+    int first = -1, near = 0, near_d = 1 << 30;
     *last = -1;
     for (int c = 0; c < g->ncols; c++) {
         int ov = (b < g->cols[c].x1 ? b : g->cols[c].x1) - (a > g->cols[c].x0 ? a : g->cols[c].x0);
@@ -110,10 +110,6 @@ static int col_of(const struct grid *g, int a, int b, int *last)
             if (first < 0)
                 first = c;
             *last = c;
-            if (ov > best_ov) {
-                best_ov = ov;
-                best = c;
-            }
         }
         int d = a >= g->cols[c].x1 ? a - g->cols[c].x1 : g->cols[c].x0 - b;
         if (d < near_d) {
@@ -121,7 +117,6 @@ static int col_of(const struct grid *g, int a, int b, int *last)
             near = c;
         }
     }
-    (void)best;
     if (first < 0) {
         *last = near;
         return near;
