@@ -60,6 +60,16 @@ dp_err keys_done_bucket(char out[KEYS_MAX], long long n)
     return key(out, "dp:metrics:done:%lld", n);
 }
 
+dp_err keys_ext(char out[KEYS_MAX], const char *tenant, enum keys_ext what)
+{
+    static const char *const names[] = {"examples", "names", "model", "ver", "status", "lock"};
+    if ((unsigned)what >= sizeof names / sizeof names[0]) {
+        out[0] = '\0';
+        return DP_EINVAL;
+    }
+    return key(out, "dp:ext:%s:%s", tenant, names[what]);
+}
+
 dp_err keys_cls(char out[KEYS_MAX], const char *tenant, enum keys_cls what)
 {
     static const char *const names[] = {"labels", "texts", "counts", "model", "ver", "training"};

@@ -3,8 +3,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include "keys.h"
+#include "log.h"
 #include "rds.h"
+#include "review.h"
 #include "scripts.h"
+#include "seal.h"
 #include "store.h"
 
 /* ---- enqueue ---- */
@@ -92,14 +95,22 @@ dp_err store_enqueue(redisContext *c, const struct store_upload *u, char id_out[
     }
     if (u->dedup && u->fingerprint && keys_dedup(kdedup, u->tenant, sha, u->fingerprint))
         return DP_EINVAL;
+    /* With an encryption key the bytes are sealed here, before they reach Redis (the hash
+     * above is of the plain bytes, so duplicates and idempotency still match). */
+    const char *data = (const char *)u->data;
+    size_t dlen = u->len;
+    char *sealed = NULL, aad[SEAL_AAD_MAX];
+    snprintf(aad, sizeof aad, "%s/blob", id);
+    if ((rc = seal_maybe(aad, &data, &dlen, &sealed)) != DP_OK)
+        return rc;
     /* Every key the script touches arrives in KEYS, so it is told which documents an existing
      * idempotency or dedup key names; should either key change between this read and the
      * script, the script writes nothing and answers 4, and we read again. */
     for (int round = 0; round < 4 && (code == -1 || code == 4); round++) {
         if (kidem[0] && (rc = idem_read(c, kidem, seen, sizeof seen, kprev)) != DP_OK)
-            return rc;
+            break;
         if (kdedup[0] && (rc = dedup_read(c, kdedup, dseen, kdprev)) != DP_OK)
-            return rc;
+            break;
         const char *argv[64];
         size_t lens[64];
         int n = 0;
@@ -125,7 +136,7 @@ dp_err store_enqueue(redisContext *c, const struct store_upload *u, char id_out[
         SARG(id);
         SARG(u->tenant);
         SARG(created);
-        ARG((const char *)u->data, u->len);
+        ARG(data, dlen);
         SARG(maxq);
         SARG(sha);
         SARG(ttl);
@@ -153,6 +164,7 @@ dp_err store_enqueue(redisContext *c, const struct store_upload *u, char id_out[
         SARG(sha);
         FIELD("name", u->name);
         FIELD("lang", u->lang);
+        FIELD("psm", u->psm);
         FIELD("pipeline", u->pipeline);
         FIELD("callback_url", u->callback_url);
         FIELD("metadata", u->metadata);
@@ -164,13 +176,16 @@ dp_err store_enqueue(redisContext *c, const struct store_upload *u, char id_out[
         redisReply *r = NULL;
         rc = rds_eval(c, &scripts_store_enqueue, nkeys, n - nkeys, argv, lens, &r, err, errsz);
         if (rc)
-            return rc;
+            break;
         code = rds_int(r, 0, -1);
         const char *rid = rds_str(r, 1);
         if (rid && *rid)
             snprintf(id_out, UTIL_ID_MAX, "%s", rid);
         freeReplyObject(r);
     }
+    free(sealed);
+    if (rc)
+        return rc;
     switch (code) {
     case 0:
     case 5: /* a duplicate, done already */
@@ -214,6 +229,37 @@ static void add_num(cJSON *o, const char *key, const char *v)
     cJSON_AddNumberToObject(o, key, v ? (double)strtoll(v, NULL, 10) : 0);
 }
 
+/* "reviewed" {at, key_id} | null, confirmed values over the extracted fields (with the result
+ * only), and "needs_review": what the worker found, unless a person has reviewed it since. */
+static void render_review(cJSON *o, const redisReply *hash, int with_result)
+{
+    const char *at = hget(hash, "reviewed_at");
+    if (at) {
+        cJSON *rv = cJSON_AddObjectToObject(o, "reviewed");
+        add_time(rv, "at", at);
+        const char *k = hget(hash, "reviewed_key");
+        cJSON_AddStringToObject(rv, "key_id", k ? k : "");
+    } else {
+        cJSON_AddNullToObject(o, "reviewed");
+    }
+    const char *conf = with_result ? hget(hash, "confirmed") : NULL;
+    cJSON *cj = conf ? cJSON_Parse(conf) : NULL;
+    if (cj) {
+        cJSON *fields = cJSON_GetObjectItemCaseSensitive(o, "fields");
+        if (!cJSON_IsArray(fields)) {
+            cJSON_DeleteItemFromObjectCaseSensitive(o, "fields");
+            fields = cJSON_AddArrayToObject(o, "fields");
+        }
+        review_apply(fields, cj);
+        cJSON_Delete(cj);
+    }
+    const char *nr = hget(hash, "needs_review");
+    if (nr || at) {
+        cJSON_DeleteItemFromObjectCaseSensitive(o, "needs_review");
+        cJSON_AddBoolToObject(o, "needs_review", !at && nr && strcmp(nr, "1") == 0);
+    }
+}
+
 cJSON *store_render(const char *id, const redisReply *hash, int with_result)
 {
     cJSON *o = cJSON_CreateObject();
@@ -245,6 +291,9 @@ cJSON *store_render(const char *id, const redisReply *hash, int with_result)
     cJSON *opts = cJSON_AddObjectToObject(o, "options");
     if (lang)
         cJSON_AddStringToObject(opts, "lang", lang);
+    const char *psm = hget(hash, "psm");
+    if (psm)
+        add_num(opts, "psm", psm);
     const char *pipeline = hget(hash, "pipeline");
     if (pipeline)
         cJSON_AddStringToObject(opts, "pipeline", pipeline);
@@ -294,10 +343,34 @@ cJSON *store_render(const char *id, const redisReply *hash, int with_result)
         }
         cJSON_Delete(res);
     }
+    render_review(o, hash, with_result);
     return o;
 }
 
 /* ---- reads ---- */
+
+/* Opens a sealed value of document id's field in place (see seal_open_inplace). A duplicate
+ * carries the earlier document's sealed result, text and hOCR: those open with its id. */
+static dp_err open_field(const char *id, const char *dup_of, const char *field, char **str,
+                         size_t *len)
+{
+    dp_err rc = seal_open_field(id, dup_of, field, str, len);
+    if (rc) {
+        /* A key missing from this process's ring, or a damaged value: an internal error for
+         * the client (never the sealed bytes, never "not found"), a line for the operator. */
+        log_kv(LOG_ERROR, "stored value does not open", "doc", id, "field", field, "error",
+               dp_strerror(rc), NULL);
+        return DP_EIO;
+    }
+    return DP_OK;
+}
+
+/* The value of field name in an HGETALL reply, writable (to open it in place). */
+static redisReply *field_reply(const redisReply *hash, const char *name)
+{
+    redisReply *v = (redisReply *)rds_field(hash, name);
+    return v && v->type == REDIS_REPLY_STRING ? v : NULL;
+}
 
 static redisReply *load_record(redisContext *c, const char *tenant, const char *id, dp_err *rc)
 {
@@ -328,6 +401,11 @@ dp_err store_doc_json(redisContext *c, const char *tenant, const char *id, cJSON
     redisReply *r = load_record(c, tenant, id, &rc);
     if (!r)
         return rc;
+    redisReply *res = field_reply(r, "result");
+    if (res && (rc = open_field(id, hget(r, "duplicate_of"), "result", &res->str, &res->len))) {
+        freeReplyObject(r);
+        return rc;
+    }
     *out = store_render(id, r, 1);
     freeReplyObject(r);
     return *out ? DP_OK : DP_ENOMEM;
@@ -339,7 +417,7 @@ dp_err store_doc_bytes(redisContext *c, const char *tenant, const char *id, cons
     char kdoc[KEYS_MAX], kblob[KEYS_MAX];
     if (!util_id_valid("doc_", id) || keys_doc(kdoc, id) || keys_blob(kblob, id))
         return DP_ENOTFOUND;
-    redisReply *r = rds_command(c, "HMGET %s tenant type status", kdoc);
+    redisReply *r = rds_command(c, "HMGET %s tenant type status duplicate_of", kdoc);
     if (!r)
         return DP_EREDIS;
     const char *t = rds_str(r, 0);
@@ -349,6 +427,9 @@ dp_err store_doc_bytes(redisContext *c, const char *tenant, const char *id, cons
     }
     if (mime)
         snprintf(mime, mimesz, "%s", rds_str(r, 1) ? rds_str(r, 1) : "application/octet-stream");
+    char dup[UTIL_ID_MAX] = "";
+    if (rds_str(r, 3))
+        snprintf(dup, sizeof dup, "%s", rds_str(r, 3));
     freeReplyObject(r);
     if (strcmp(what, "blob") == 0)
         r = rds_command(c, "GET %s", kblob);
@@ -359,6 +440,11 @@ dp_err store_doc_bytes(redisContext *c, const char *tenant, const char *id, cons
     if (r->type != REDIS_REPLY_STRING) {
         freeReplyObject(r);
         return DP_ENOTFOUND;
+    }
+    dp_err rc = open_field(id, dup[0] ? dup : NULL, what, &r->str, &r->len);
+    if (rc) {
+        freeReplyObject(r);
+        return rc;
     }
     *out = r;
     return DP_OK;
@@ -403,7 +489,19 @@ dp_err store_delete(redisContext *c, const char *tenant, const char *id)
 
 /* ---- listing ---- */
 
-dp_err store_list(redisContext *c, const char *tenant, const char *status, const char *klass,
+/* Whether a record passes the list filters. */
+static int list_match(const redisReply *h, const struct store_filter *f)
+{
+    const char *st = hget(h, "status"), *cl = hget(h, "class");
+    const char *nr = hget(h, "needs_review"), *rv = hget(h, "reviewed_at");
+    int reviewed = rv != NULL, needs = !reviewed && nr && strcmp(nr, "1") == 0;
+    return st && (!f->status || strcmp(st, f->status) == 0) &&
+           (!f->klass || (cl && strcmp(cl, f->klass) == 0)) &&
+           (f->needs_review < 0 || f->needs_review == needs) &&
+           (f->reviewed < 0 || f->reviewed == reviewed);
+}
+
+dp_err store_list(redisContext *c, const char *tenant, const struct store_filter *f,
                   const char *cursor, int limit, cJSON **out)
 {
     enum { CHUNK = 100, MAX_SCANNED = 2000 };
@@ -437,9 +535,8 @@ dp_err store_list(redisContext *c, const char *tenant, const char *status, const
             snprintf(last, sizeof last, "%s", r->element[i + 1]->str);
             char kdoc[KEYS_MAX];
             redisReply *h = keys_doc(kdoc, id) ? NULL : rds_command(c, "HGETALL %s", kdoc);
-            const char *st = hget(h, "status"), *cl = hget(h, "class");
-            if (st && (!status || strcmp(st, status) == 0) &&
-                (!klass || (cl && strcmp(cl, klass) == 0))) {
+            const char *cl = hget(h, "class");
+            if (list_match(h, f)) {
                 cJSON *d = store_render(id, h, 0);
                 if (cl)
                     cJSON_AddStringToObject(d, "class", cl);
