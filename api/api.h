@@ -200,6 +200,10 @@ enum MHD_Result api_openapi_reply(struct api_req *r, redisContext *c, const char
 const char *api_openapi_json(size_t *len);
 /* GET /v1/stats (documents:read): stats_queue's figures plus "workers" (consumers active in the
  * last minute) and "throughput" (documents done in the last 1 and 5 minutes). */
+/* api_tenant.c: tenant settings (retention) and the audit log; admin scope */
+enum MHD_Result api_tenant_get(struct api_req *r, redisContext *c, const char *const *param);
+enum MHD_Result api_tenant_patch(struct api_req *r, redisContext *c, const char *const *param);
+enum MHD_Result api_audit_list(struct api_req *r, redisContext *c, const char *const *param);
 enum MHD_Result api_stats_route(struct api_req *r, redisContext *c, const char *const *param);
 
 #endif

@@ -4,6 +4,8 @@
 #include <string.h>
 #include "api.h"
 #include "clsstore.h"
+#include "audit.h"
+#include "retention.h"
 #include "review.h"
 #include "store.h"
 
@@ -164,9 +166,10 @@ enum MHD_Result api_docs_delete(struct api_req *r, redisContext *c, const char *
     dp_err rc = store_delete(c, r->auth.tenant, id);
     if (rc)
         return api_reply_dp_err(r, rc, "document");
-    int removed; /* best effort: erasure also takes the document's training text */
-    clsstore_unlabel(c, r->auth.tenant, id, &removed, NULL);
-    review_forget(c, r->auth.tenant, id); /* and its confirmed fields (best effort too) */
+    /* Erasure also takes its training examples (classifier text, confirmed fields) and the
+     * copies of its webhook events; best effort: the record is gone already. */
+    retention_erase(c, r->auth.tenant, id);
+    audit_log(c, r->auth.tenant, r->auth.key_id, "document.deleted", id, NULL);
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "id", id);
     cJSON_AddStringToObject(o, "object", "document");

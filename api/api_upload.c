@@ -201,6 +201,7 @@ static enum MHD_Result upload_finish(struct api_req *r)
         return api_reply_dp_err(r, DP_EREDIS, "document");
     char fp[REQOPTS_FP_HEX];
     reqopts_fingerprint(&r->opts, r->srv->cfg.lang, fp);
+    struct retention_cfg ret = {r->srv->cfg.retention_days, r->srv->cfg.retention_day_s};
     struct store_upload u = {
         .tenant = r->auth.tenant,
         .data = r->body,
@@ -216,6 +217,7 @@ static enum MHD_Result upload_finish(struct api_req *r)
         .idem_ttl_s = r->srv->cfg.idempotency_ttl_s,
         .dedup = r->opts.dedup,
         .fingerprint = fp,
+        .retention = &ret,
     };
     int replayed = 0;
     char err[256] = "";

@@ -74,6 +74,11 @@ static const struct opt options[] = {
     STR(encryption_key_file, "", "file whose first line is the encryption key"),
     STR(encryption_old_keys, "",
         "comma-separated older keys: values sealed with them still open (docproc-admin rekey)"),
+    INT(retention_days, 0, 36500, "0",
+        "days a finished document (file, record, results) is kept; 0 = keep; per tenant: "
+        "PATCH /v1/tenant"),
+    INT(retention_day_s, 1, 86400, "86400",
+        "seconds in a retention day (tests only shorten it, to see documents expire)"),
     STR(run_dir, "run", "state directory of make run (redis data, logs, nginx config)"),
     /* make run's front (nginx/gen-conf.sh) and its processes: read by config/run.sh */
     STR(public_addr, "127.0.0.1",

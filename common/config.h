@@ -53,6 +53,8 @@ struct dp_config {
     char encryption_key[CONFIG_STR_MAX];      /* base64 of 32 bytes: seals stored values */
     char encryption_key_file[CONFIG_STR_MAX]; /* or a file holding it (first line) */
     char encryption_old_keys[CONFIG_STR_MAX]; /* comma list of older keys that still open */
+    long long retention_days;                 /* finished documents expire after (0 = keep) */
+    long long retention_day_s;                /* seconds in a retention "day" (tests shorten) */
     /* misc */
     char run_dir[CONFIG_STR_MAX]; /* make run's state: redis data, logs, nginx conf */
     /* make run only (config/run.sh, nginx/gen-conf.sh) */

@@ -80,6 +80,21 @@ dp_err keys_cls(char out[KEYS_MAX], const char *tenant, enum keys_cls what)
     return key(out, "dp:cls:%s:%s", tenant, names[what]);
 }
 
+dp_err keys_tenant(char out[KEYS_MAX], const char *tenant)
+{
+    return key(out, "dp:tenant:%s", tenant);
+}
+
+dp_err keys_doc_events(char out[KEYS_MAX], const char *doc_id)
+{
+    return key(out, "dp:devt:%s", doc_id);
+}
+
+dp_err keys_audit(char out[KEYS_MAX], const char *tenant)
+{
+    return key(out, "dp:audit:%s", tenant);
+}
+
 dp_err keys_wh_event(char out[KEYS_MAX], const char *event_id)
 {
     return key(out, "dp:wh:evt:%s", event_id);

@@ -142,9 +142,10 @@ static dp_err seal_arg(const char *owner, const char *field, const char **arg, s
 dp_err queue_finish(redisContext *c, const struct queue_job *job, const struct queue_result *res)
 {
     char kdoc[KEYS_MAX], kbucket[KEYS_MAX], now[24], nows[24], evid[UTIL_ID_MAX], pages[16];
-    char ttl[16], *sealed[4] = {NULL, NULL, NULL, NULL};
+    char ttl[16], *sealed[4] = {NULL, NULL, NULL, NULL}, kdevt[KEYS_MAX];
     int64_t ms = util_now_ms();
-    if (keys_doc(kdoc, job->doc) || keys_done_bucket(kbucket, ms / 1000 / STATS_DONE_BUCKET_S))
+    if (keys_doc(kdoc, job->doc) || keys_done_bucket(kbucket, ms / 1000 / STATS_DONE_BUCKET_S) ||
+        keys_doc_events(kdevt, job->doc))
         return DP_EINVAL;
     snprintf(ttl, sizeof ttl, "%d", STATS_DONE_TTL_S);
     snprintf(now, sizeof now, "%lld", (long long)ms);
@@ -161,6 +162,7 @@ dp_err queue_finish(redisContext *c, const struct queue_job *job, const struct q
     ARG(KEYS_EVENTS);
     ARG(KEYS_STATS);
     ARG(kbucket);
+    ARG(kdevt);
     ARG(KEYS_JOBS_GROUP);
     ARG(job->entry);
     ARG(res->status);
@@ -201,7 +203,7 @@ dp_err queue_finish(redisContext *c, const struct queue_job *job, const struct q
 #undef ARG
     redisReply *r = NULL;
     if (!rc)
-        rc = rds_eval(c, &scripts_queue_finish, 5, n - 5, argv, lens, &r, NULL, 0);
+        rc = rds_eval(c, &scripts_queue_finish, 6, n - 6, argv, lens, &r, NULL, 0);
     freeReplyObject(r);
     for (int i = 0; i < 4; i++)
         free(sealed[i]);

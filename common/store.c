@@ -85,10 +85,11 @@ dp_err store_enqueue(redisContext *c, const struct store_upload *u, char id_out[
     snprintf(size, sizeof size, "%zu", u->len);
     snprintf(maxq, sizeof maxq, "%lld", u->max_queue);
     snprintf(ttl, sizeof ttl, "%lld", u->idem_ttl_s);
-    if (keys_doc(kdoc, id) || keys_blob(kblob, id) || keys_tdocs(ktdocs, u->tenant))
+    char kdevt[KEYS_MAX], kh[UTIL_SHA256_HEX];
+    if (keys_doc(kdoc, id) || keys_blob(kblob, id) || keys_tdocs(ktdocs, u->tenant) ||
+        keys_doc_events(kdevt, id))
         return DP_EINVAL;
     if (u->idem_key) {
-        char kh[UTIL_SHA256_HEX];
         util_sha256_hex(u->idem_key, strlen(u->idem_key), kh);
         if (keys_idem(kidem, u->tenant, kh))
             return DP_EINVAL;
@@ -124,6 +125,7 @@ dp_err store_enqueue(redisContext *c, const struct store_upload *u, char id_out[
         SARG(KEYS_SEQ);
         SARG(KEYS_STATS);
         SARG(KEYS_EVENTS);
+        SARG(kdevt);
         if (kidem[0])
             SARG(kidem);
         if (kprev[0])
@@ -169,6 +171,10 @@ dp_err store_enqueue(redisContext *c, const struct store_upload *u, char id_out[
         FIELD("metadata", u->metadata);
         if (kdedup[0])
             FIELD("dedup_fp", u->fingerprint);
+        if (kidem[0]) { /* erasure and retention find the idempotency entry by it */
+            SARG("idem");
+            SARG(kh);
+        }
 #undef FIELD
 #undef SARG
 #undef ARG
@@ -186,8 +192,11 @@ dp_err store_enqueue(redisContext *c, const struct store_upload *u, char id_out[
     if (rc)
         return rc;
     switch (code) {
+    case 5: /* a duplicate, done already: its retention starts now (best effort) */
+        if (u->retention)
+            retention_apply(c, u->retention, u->tenant, id_out);
+        return DP_OK;
     case 0:
-    case 5: /* a duplicate, done already */
         return DP_OK;
     case 1:
         *replayed = 1;
@@ -460,27 +469,40 @@ dp_err store_reprocess(redisContext *c, const char *tenant, const char *id, cons
 dp_err store_delete(redisContext *c, const char *tenant, const char *id)
 {
     char kdoc[KEYS_MAX], kblob[KEYS_MAX], ktdocs[KEYS_MAX], kdedup[KEYS_MAX] = "";
+    char kidem[KEYS_MAX] = "";
     if (!util_id_valid("doc_", id) || keys_doc(kdoc, id) || keys_blob(kblob, id) ||
         keys_tdocs(ktdocs, tenant))
         return DP_ENOTFOUND;
-    /* The dedup key of its bytes goes too when it names this document (it holds the bytes'
-     * hash): read what names it, the script checks it still does. */
-    const char *hm[] = {"HMGET", kdoc, "tenant", "sha256", "dedup_fp"};
-    redisReply *r = rds_cmdv(c, 5, hm, NULL);
+    /* The dedup key of its bytes and its idempotency entry go too when they name this
+     * document (they hold the bytes' hash): read what names them, the script checks. */
+    const char *hm[] = {"HMGET", kdoc, "tenant", "sha256", "dedup_fp", "idem"};
+    redisReply *r = rds_cmdv(c, 6, hm, NULL);
     if (rds_failed(r)) {
         freeReplyObject(r);
         return DP_EREDIS;
     }
     const char *t = rds_str(r, 0), *sha = rds_str(r, 1), *fp = rds_str(r, 2);
+    const char *ih = rds_str(r, 3);
     if (t && sha && fp && strcmp(t, tenant) == 0 && keys_dedup(kdedup, tenant, sha, fp))
         kdedup[0] = '\0';
+    if (t && ih && strcmp(t, tenant) == 0 && keys_idem(kidem, tenant, ih))
+        kidem[0] = '\0';
     freeReplyObject(r);
-    const char *argv[] = {kdoc, kblob, ktdocs, kdedup, id, tenant};
-    if (!kdedup[0]) {
-        const char *av[] = {kdoc, kblob, ktdocs, id, tenant};
-        return rds_eval_found(c, &scripts_store_delete, 3, 2, av);
-    }
-    return rds_eval_found(c, &scripts_store_delete, 4, 2, argv);
+    const char *argv[9];
+    int n = 0;
+    argv[n++] = kdoc;
+    argv[n++] = kblob;
+    argv[n++] = ktdocs;
+    if (kdedup[0])
+        argv[n++] = kdedup;
+    if (kidem[0])
+        argv[n++] = kidem;
+    int nkeys = n;
+    argv[n++] = id;
+    argv[n++] = tenant;
+    argv[n++] = kdedup[0] ? "1" : "0";
+    argv[n++] = kidem[0] ? "1" : "0";
+    return rds_eval_found(c, &scripts_store_delete, nkeys, n - nkeys, argv);
 }
 
 /* ---- listing ---- */

@@ -11,6 +11,7 @@
 #include <cjson/cJSON.h>
 #include <hiredis.h>
 #include "err.h"
+#include "retention.h"
 #include "util.h"
 
 /* What an upload carries. All strings borrowed; NULL = absent. */
@@ -32,6 +33,8 @@ struct store_upload {
      * answered from the earlier document's result if it is done: no job, no OCR. */
     int dedup;
     const char *fingerprint; /* NULL = never a duplicate */
+    /* Retention of a document done at once (a duplicate); NULL = none. */
+    const struct retention_cfg *retention;
 };
 
 /* Stores blob + record + job + index (+ idempotency key) in one Lua script, so either all of it

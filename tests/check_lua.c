@@ -16,6 +16,7 @@
 #include "rds.h"
 #include "review.h"
 #include "scripts.h"
+#include "retention.h"
 #include "sealstore.h"
 #include "stats.h"
 #include "store.h"
@@ -268,6 +269,8 @@ START_TEST(store_scripts)
     keys_doc(kdoc, "doc_X");
     keys_blob(kblob, "doc_X");
     keys_idem(ki, "alpha", "0000");
+    char kdevt[KEYS_MAX];
+    keys_doc_events(kdevt, "doc_X");
     freeReplyObject(redisCommand(c, "SET %s %s", ki, "doc_OTHER abc"));
     const char *argv[] = {kdoc,
                           kblob,
@@ -276,6 +279,7 @@ START_TEST(store_scripts)
                           KEYS_SEQ,
                           KEYS_STATS,
                           KEYS_EVENTS,
+                          kdevt,
                           ki,
                           "doc_X",
                           "alpha",
@@ -297,7 +301,7 @@ START_TEST(store_scripts)
                           "f",
                           "v"};
     redisReply *r = NULL;
-    ck_assert_int_eq(rds_eval(c, &scripts_store_enqueue, 8, 19, argv, NULL, &r, NULL, 0), DP_OK);
+    ck_assert_int_eq(rds_eval(c, &scripts_store_enqueue, 9, 19, argv, NULL, &r, NULL, 0), DP_OK);
     ck_assert_int_eq(rds_int(r, 0, -1), 4);
     freeReplyObject(r);
     ck_assert_int_eq(ival(c, "EXISTS %s", kdoc), 0);
@@ -789,6 +793,72 @@ START_TEST(classifier_sealed)
 }
 END_TEST
 
+/* ---- ret_expire, doc_erase, store_delete (retention and erasure) ---- */
+
+START_TEST(retention_scripts)
+{
+    redisContext *c = rc();
+    char id[UTIL_ID_MAX], kdoc[KEYS_MAX], kblob[KEYS_MAX], kdevt[KEYS_MAX], kevt[KEYS_MAX];
+    char ktd[KEYS_MAX];
+    int replayed = 0, n = -1;
+    struct retention_cfg ret = {0, 100}; /* default: keep; a "day" of 100 s */
+    ck_assert_int_eq(upload(c, "t1", "bytes-r", "idem-r", 100, id, &replayed), DP_OK);
+    keys_doc(kdoc, id);
+    keys_blob(kblob, id);
+    keys_doc_events(kdevt, id);
+    keys_wh_event(kevt, "evt_r1");
+    keys_tdocs(ktd, "t1");
+    /* not finished: nothing expires; default 0: nothing either */
+    ck_assert_int_eq(retention_set(c, "t1", 2), DP_OK);
+    ck_assert_int_eq(retention_apply(c, &ret, "t1", id), DP_OK);
+    ck_assert_int_eq(ival(c, "TTL %s", kdoc), -1);
+    freeReplyObject(redisCommand(c, "HSET %s status done", kdoc));
+    ck_assert_int_eq(retention_set(c, "t1", -1), DP_OK);
+    ck_assert_int_eq(retention_apply(c, &ret, "t1", id), DP_OK);
+    ck_assert_int_eq(ival(c, "TTL %s", kdoc), -1);
+    /* the tenant's 2 days: record, blob and idempotency entry expire, the expiry is noted */
+    ck_assert_int_eq(retention_set(c, "t1", 2), DP_OK);
+    ck_assert_int_eq(retention_apply(c, &ret, "t1", id), DP_OK);
+    ck_assert_int_gt(ival(c, "TTL %s", kdoc), 190);
+    ck_assert_int_le(ival(c, "TTL %s", kblob), 200);
+    ck_assert_int_eq(ival(c, "ZCARD %s", KEYS_EXPIRING), 1);
+    char kidem[KEYS_MAX], kh[UTIL_SHA256_HEX];
+    util_sha256_hex("idem-r", 6, kh);
+    keys_idem(kidem, "t1", kh);
+    ck_assert_int_le(ival(c, "TTL %s", kidem), 200);
+    /* another tenant's document is not touched */
+    ck_assert_int_eq(retention_apply(c, &ret, "t2", id), DP_OK);
+    /* an event it emitted, copied by webhookd; the sweep leaves it while the record lives */
+    redisReply *x = redisCommand(c, "XADD %s * id evt_r1 doc %s", KEYS_EVENTS, id);
+    freeReplyObject(redisCommand(c, "HSET %s evt_r1 %s", kdevt, x->str));
+    freeReplyObject(x);
+    freeReplyObject(redisCommand(c, "HSET %s doc %s data secret", kevt, id));
+    ck_assert_int_eq(retention_sweep(c, util_now_ms() + 300000, 10, &n), DP_OK);
+    ck_assert_int_eq(n, 0);
+    ck_assert_int_eq(ival(c, "EXISTS %s", kevt), 1);
+    /* once the record has expired, the sweep erases the rest */
+    freeReplyObject(redisCommand(c, "DEL %s %s", kdoc, kblob));
+    ck_assert_int_eq(retention_sweep(c, util_now_ms() + 900000, 10, &n), DP_OK);
+    ck_assert_int_eq(n, 1);
+    ck_assert_int_eq(ival(c, "EXISTS %s", kevt), 0);
+    ck_assert_int_eq(ival(c, "EXISTS %s", kdevt), 0);
+    ck_assert_int_eq(ival(c, "XLEN %s", KEYS_EVENTS), 0);
+    ck_assert_int_eq(ival(c, "ZCARD %s", ktd), 0);
+    ck_assert_int_eq(ival(c, "ZCARD %s", KEYS_EXPIRING), 0);
+    /* DELETE: record, blob, idempotency entry, then the rest */
+    ck_assert_int_eq(upload(c, "t1", "bytes-d", "idem-d", 100, id, &replayed), DP_OK);
+    util_sha256_hex("idem-d", 6, kh);
+    keys_idem(kidem, "t1", kh);
+    ck_assert_int_eq(ival(c, "EXISTS %s", kidem), 1);
+    ck_assert_int_eq(store_delete(c, "t2", id), DP_ENOTFOUND);
+    ck_assert_int_eq(store_delete(c, "t1", id), DP_OK);
+    ck_assert_int_eq(ival(c, "EXISTS %s", kidem), 0);
+    ck_assert_int_eq(retention_erase(c, "t1", id), DP_OK);
+    ck_assert_int_eq(ival(c, "ZCARD %s", ktd), 0);
+    redisFree(c);
+}
+END_TEST
+
 /* ---- the embedding ---- */
 
 /* Runs last in its case: every script was run above (each first reached the fresh server by
@@ -851,6 +921,7 @@ Suite *lua_suite(void)
     tcase_add_test(tc, webhook_scripts);
     tcase_add_test(tc, seal_scripts);
     tcase_add_test(tc, classifier_sealed);
+    tcase_add_test(tc, retention_scripts);
     tcase_add_test(tc, every_script_ran_and_is_what_redis_loads);
     suite_add_tcase(s, tc);
     return s;

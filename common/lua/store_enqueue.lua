@@ -3,7 +3,7 @@
 -- with the earlier result, a document.completed event and no job.
 -- Either all of it exists afterwards or none of it (store_enqueue in store.c).
 -- KEYS: 1 dp:doc:<id>, 2 dp:blob:<id>, 3 dp:jobs, 4 dp:tdocs:<tenant>, 5 dp:seq, 6 dp:stats,
---       7 dp:events, then the optional keys ARGV 9-12 say are present, in this order:
+--       7 dp:events, 8 dp:devt:<id> (the document's events), then the optional keys ARGV 9-12 say are present, in this order:
 --       dp:idem:<tenant>:<sha256(key)> (with an Idempotency-Key),
 --       dp:doc:<id the idempotency key names> (the caller found it set: GET before the call),
 --       dp:dedup:<tenant>:<sha256>:<options fingerprint> (dedup asked for),
@@ -18,7 +18,7 @@
 --        written); {2, previous id} key used with other bytes; {3, ''} queue over max_queue;
 --        {4, ''} the idempotency or dedup key changed since the caller read it: read again;
 --        {5, id, earlier id} stored as a duplicate, done, no job.
-local k = 8
+local k = 9
 local idem, iprev, dedup, dprev
 if ARGV[9] == '1' then idem = KEYS[k]; k = k + 1 end
 if ARGV[10] == '1' then iprev = KEYS[k]; k = k + 1 end
@@ -100,9 +100,10 @@ if res then
 end
 data = data .. '}'
 local cb = redis.call('HGET', KEYS[1], 'callback_url') or ''
-redis.call('XADD', KEYS[7], '*', 'id', ARGV[14], 'type', 'document.completed',
+local entry = redis.call('XADD', KEYS[7], '*', 'id', ARGV[14], 'type', 'document.completed',
   'tenant', ARGV[2], 'doc', ARGV[1], 'callback_url', cb, 'created', ARGV[15],
   'data', data)
+redis.call('HSET', KEYS[8], ARGV[14], entry)
 redis.call('HINCRBY', KEYS[6], 'done', 1)
 redis.call('HINCRBY', KEYS[6], 'duplicates', 1)
 return {5, ARGV[1], earlier}
