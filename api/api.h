@@ -57,6 +57,7 @@ struct api_req {
     int64_t start_ms;
     int64_t start_us; /* api_metrics_now_us() at the first header, for the latency histogram */
     struct apikey_info auth; /* filled by api_authenticate */
+    int retry_after_s;       /* Retry-After of a 429/503 answer (0 = 1 s) */
     int authed;
     /* body collection (uploads) */
     int is_upload;

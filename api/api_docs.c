@@ -136,8 +136,16 @@ static enum MHD_Result reprocess(struct api_req *r, redisContext *c, const char 
         !reqopts_lang_installed(r->srv->cfg.tessdata_dir, o.lang, missing, sizeof missing))
         return api_reply_error(r, 422, "language_unavailable",
                                "OCR language pack '%s' is not installed on this server", missing);
-    dp_err rc = store_reprocess(c, r->auth.tenant, id, o.lang[0] ? o.lang : NULL,
-                                o.pipeline[0] ? o.pipeline : NULL);
+    struct quota_limits q;
+    char code[32] = "";
+    dp_err rc = quota_load(c, &r->srv->cfg, r->auth.tenant, &q);
+    if (!rc)
+        rc = store_reprocess(c, r->auth.tenant, id, o.lang[0] ? o.lang : NULL,
+                             o.pipeline[0] ? o.pipeline : NULL, &q, r->srv->cfg.max_queue, code);
+    if (rc == DP_EBUSY && strcmp(code, "queue_full") != 0) {
+        r->retry_after_s = quota_retry_after(code, util_now_ms() / 1000);
+        return api_reply_error(r, 429, code, "the tenant is at its limit (%s)", code);
+    }
     if (rc)
         return api_reply_dp_err(r, rc, "document");
     snprintf(r->doc_id, sizeof r->doc_id, "%s", id);

@@ -55,6 +55,9 @@ struct dp_config {
     char encryption_old_keys[CONFIG_STR_MAX]; /* comma list of older keys that still open */
     long long retention_days;                 /* finished documents expire after (0 = keep) */
     long long retention_day_s;                /* seconds in a retention "day" (tests shorten) */
+    long long tenant_max_queued;              /* per tenant: queued documents (0 = no limit) */
+    long long tenant_max_bytes;               /* per tenant: bytes of stored files (0 = no limit) */
+    long long tenant_uploads_per_minute;      /* per tenant (0 = no limit) */
     /* misc */
     char run_dir[CONFIG_STR_MAX]; /* make run's state: redis data, logs, nginx conf */
     /* make run only (config/run.sh, nginx/gen-conf.sh) */

@@ -56,6 +56,10 @@
  *                                     document emitted (erased with it)
  *   dp:expiring               ZSET    "<doc id> <tenant>", score = when its keys expire (unix
  *                                     ms): the sweep erases what cannot expire with them
+ *   dp:quota:<t>:queued       SET     the tenant's documents queued or being read (quota)
+ *   dp:quota:<t>:sizes        HASH    doc id -> bytes of its stored file (erased with it)
+ *   dp:quota:<t>:bytes        STRING  the sum of those sizes
+ *   dp:quota:<t>:rate:<m>     STRING  uploads in minute m (unix s / 60), expires after 120 s
  *   dp:audit:<t>              STREAM  the tenant's audit log {at actor action target detail},
  *                                     capped (XADD MAXLEN ~ AUDIT_MAX)
  *   webhooks (whstore.c, whstore_dlv.c; fields documented in whstore.h)
@@ -140,6 +144,10 @@ dp_err keys_ext(char out[KEYS_MAX], const char *tenant, enum keys_ext what);
 dp_err keys_tenant(char out[KEYS_MAX], const char *tenant);
 dp_err keys_doc_events(char out[KEYS_MAX], const char *doc_id);
 dp_err keys_audit(char out[KEYS_MAX], const char *tenant);
+enum keys_quota { KEYS_QUOTA_QUEUED, KEYS_QUOTA_SIZES, KEYS_QUOTA_BYTES };
+dp_err keys_quota(char out[KEYS_MAX], const char *tenant, enum keys_quota what);
+/* The tenant's upload counter of minute m (unix seconds / 60). */
+dp_err keys_quota_rate(char out[KEYS_MAX], const char *tenant, long long m);
 
 /* ---- webhooks ---- */
 dp_err keys_wh_event(char out[KEYS_MAX], const char *event_id);

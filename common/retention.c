@@ -11,7 +11,7 @@
 #include "scripts.h"
 #include "util.h"
 
-#define ERASE_CHUNK 20 /* events per doc_erase call (two ARGV and one KEYS each) */
+#define ERASE_CHUNK 18 /* events per doc_erase call (two ARGV and one KEYS each) */
 
 dp_err retention_get(redisContext *c, const struct retention_cfg *rc, const char *tenant,
                      long long *days, int *own)
@@ -101,8 +101,10 @@ dp_err retention_apply(redisContext *c, const struct retention_cfg *rcfg, const 
 
 dp_err retention_erase(redisContext *c, const char *tenant, const char *id)
 {
-    char kdevt[KEYS_MAX], ktdocs[KEYS_MAX];
-    if (!util_id_valid("doc_", id) || keys_doc_events(kdevt, id) || keys_tdocs(ktdocs, tenant))
+    char kdevt[KEYS_MAX], ktdocs[KEYS_MAX], kq[3][KEYS_MAX];
+    if (!util_id_valid("doc_", id) || keys_doc_events(kdevt, id) || keys_tdocs(ktdocs, tenant) ||
+        keys_quota(kq[0], tenant, KEYS_QUOTA_QUEUED) ||
+        keys_quota(kq[1], tenant, KEYS_QUOTA_SIZES) || keys_quota(kq[2], tenant, KEYS_QUOTA_BYTES))
         return DP_EINVAL;
     int removed;
     dp_err rc = clsstore_unlabel(c, tenant, id, &removed, NULL);
@@ -116,13 +118,16 @@ dp_err retention_erase(redisContext *c, const char *tenant, const char *id)
             return DP_EREDIS;
         }
         const redisReply *kv = r->element[1];
-        const char *argv[4 + 3 * ERASE_CHUNK + 2];
+        const char *argv[7 + 3 * ERASE_CHUNK + 2];
         char evk[ERASE_CHUNK][KEYS_MAX];
         int n = 0, nev = 0;
         argv[n++] = kdevt;
         argv[n++] = KEYS_EVENTS;
         argv[n++] = ktdocs;
         argv[n++] = KEYS_EXPIRING;
+        argv[n++] = kq[0];
+        argv[n++] = kq[1];
+        argv[n++] = kq[2];
         for (size_t i = 0; i + 1 < kv->elements && nev < ERASE_CHUNK; i += 2)
             if (keys_wh_event(evk[nev], kv->element[i]->str) == DP_OK)
                 argv[n++] = evk[nev++];

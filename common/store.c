@@ -85,10 +85,16 @@ dp_err store_enqueue(redisContext *c, const struct store_upload *u, char id_out[
     snprintf(size, sizeof size, "%zu", u->len);
     snprintf(maxq, sizeof maxq, "%lld", u->max_queue);
     snprintf(ttl, sizeof ttl, "%lld", u->idem_ttl_s);
-    char kdevt[KEYS_MAX], kh[UTIL_SHA256_HEX];
+    char kdevt[KEYS_MAX], kh[UTIL_SHA256_HEX], kq[3][KEYS_MAX], krate[KEYS_MAX];
+    char qv[100];
     if (keys_doc(kdoc, id) || keys_blob(kblob, id) || keys_tdocs(ktdocs, u->tenant) ||
-        keys_doc_events(kdevt, id))
+        keys_doc_events(kdevt, id) || keys_quota(kq[0], u->tenant, KEYS_QUOTA_QUEUED) ||
+        keys_quota(kq[1], u->tenant, KEYS_QUOTA_SIZES) ||
+        keys_quota(kq[2], u->tenant, KEYS_QUOTA_BYTES) ||
+        keys_quota_rate(krate, u->tenant, now / 60000))
         return DP_EINVAL;
+    snprintf(qv, sizeof qv, "%lld %lld %lld %zu", u->quota ? u->quota->max_queued : 0,
+             u->quota ? u->quota->max_bytes : 0, u->quota ? u->quota->per_minute : 0, u->len);
     if (u->idem_key) {
         util_sha256_hex(u->idem_key, strlen(u->idem_key), kh);
         if (keys_idem(kidem, u->tenant, kh))
@@ -126,6 +132,10 @@ dp_err store_enqueue(redisContext *c, const struct store_upload *u, char id_out[
         SARG(KEYS_STATS);
         SARG(KEYS_EVENTS);
         SARG(kdevt);
+        SARG(kq[0]);
+        SARG(kq[1]);
+        SARG(kq[2]);
+        SARG(krate);
         if (kidem[0])
             SARG(kidem);
         if (kprev[0])
@@ -152,6 +162,7 @@ dp_err store_enqueue(redisContext *c, const struct store_upload *u, char id_out[
         SARG(now_s);
         SARG("0"); /* the dedup key lives as long as the documents do */
         SARG(kdedup[0] ? u->fingerprint : "");
+        SARG(qv);
         FIELD("tenant", u->tenant);
         SARG("status");
         SARG("queued");
@@ -206,6 +217,18 @@ dp_err store_enqueue(redisContext *c, const struct store_upload *u, char id_out[
         return DP_ECONFLICT;
     case 3:
         snprintf(err, errsz, "queue is full, retry later");
+        return DP_EBUSY;
+    case 6:
+        snprintf(err, errsz, "%s: the tenant has %lld documents queued, its limit",
+                 QUOTA_CODE_QUEUED, u->quota->max_queued);
+        return DP_EBUSY;
+    case 7:
+        snprintf(err, errsz, "%s: the tenant's stored files would pass its %lld bytes",
+                 QUOTA_CODE_BYTES, u->quota->max_bytes);
+        return DP_EBUSY;
+    case 8:
+        snprintf(err, errsz, "%s: the tenant's %lld uploads this minute are used", QUOTA_CODE_RATE,
+                 u->quota->per_minute);
         return DP_EBUSY;
     default:
         snprintf(err, errsz, "unexpected reply from enqueue script");
@@ -456,14 +479,36 @@ dp_err store_doc_bytes(redisContext *c, const char *tenant, const char *id, cons
 }
 
 dp_err store_reprocess(redisContext *c, const char *tenant, const char *id, const char *lang,
-                       const char *pipeline)
+                       const char *pipeline, const struct quota_limits *q, long long max_queue,
+                       char *code)
 {
-    char kdoc[KEYS_MAX], kblob[KEYS_MAX];
-    if (!util_id_valid("doc_", id) || keys_doc(kdoc, id) || keys_blob(kblob, id))
+    char kdoc[KEYS_MAX], kblob[KEYS_MAX], kq[KEYS_MAX], krate[KEYS_MAX], mq[24], pm[24], gq[24];
+    if (!util_id_valid("doc_", id) || keys_doc(kdoc, id) || keys_blob(kblob, id) ||
+        keys_quota(kq, tenant, KEYS_QUOTA_QUEUED) ||
+        keys_quota_rate(krate, tenant, (long long)util_now_ms() / 60000))
         return DP_ENOTFOUND;
+    snprintf(mq, sizeof mq, "%lld", q ? q->max_queued : 0);
+    snprintf(pm, sizeof pm, "%lld", q ? q->per_minute : 0);
+    snprintf(gq, sizeof gq, "%lld", max_queue > 0 ? max_queue : (long long)1 << 62);
     const char *argv[] = {
-        kdoc, KEYS_JOBS, kblob, id, tenant, lang ? lang : "", pipeline ? pipeline : ""};
-    return rds_eval_found(c, &scripts_store_reprocess, 3, 4, argv);
+        kdoc, KEYS_JOBS, kblob, kq, krate, id, tenant, lang ? lang : "", pipeline ? pipeline : "",
+        mq,   pm,        gq};
+    redisReply *r = NULL;
+    dp_err rc = rds_eval(c, &scripts_store_reprocess, 5, 7, argv, NULL, &r, NULL, 0);
+    if (rc)
+        return rc;
+    long long v = r->type == REDIS_REPLY_INTEGER ? r->integer : 0;
+    freeReplyObject(r);
+    const char *why = v == -2   ? QUOTA_CODE_QUEUED
+                      : v == -3 ? QUOTA_CODE_RATE
+                      : v == -4 ? "queue_full"
+                                : NULL;
+    if (why) {
+        if (code)
+            snprintf(code, 32, "%s", why);
+        return DP_EBUSY;
+    }
+    return v == 1 ? DP_OK : DP_ENOTFOUND;
 }
 
 dp_err store_delete(redisContext *c, const char *tenant, const char *id)
