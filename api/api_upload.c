@@ -203,8 +203,15 @@ static enum MHD_Result upload_finish(struct api_req *r)
     reqopts_fingerprint(&r->opts, r->srv->cfg.lang, fp);
     struct retention_cfg ret = {r->srv->cfg.retention_days, r->srv->cfg.retention_day_s};
     struct quota_limits quota;
-    if (quota_load(c, &r->srv->cfg, r->auth.tenant, &quota) != DP_OK)
+    int full = 0;
+    if (quota_load(c, &r->srv->cfg, r->auth.tenant, &quota) != DP_OK ||
+        quota_storage_full(c, &full) != DP_OK)
         return api_reply_dp_err(r, DP_EREDIS, "document");
+    if (full) { /* before Redis itself refuses writes (noeviction): a clear answer */
+        r->retry_after_s = 60;
+        return api_reply_error(r, 503, "storage_full",
+                               "storage is nearly full; retry later or delete documents");
+    }
     struct store_upload u = {
         .tenant = r->auth.tenant,
         .data = r->body,

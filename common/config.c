@@ -86,6 +86,9 @@ static const struct opt options[] = {
     INT(tenant_uploads_per_minute, 0, 1000000000, "0",
         "uploads and reprocess requests per tenant and minute (429 rate_limited_tenant); 0 = no "
         "limit"),
+    INT(redis_maxmemory_mb, 0, 1048576, "0",
+        "maxmemory of the Redis make run starts (noeviction), MB; 0 = none. Uploads get 503 "
+        "storage_full from 95 % of Redis's maxmemory on"),
     STR(run_dir, "run", "state directory of make run (redis data, logs, nginx config)"),
     /* make run's front (nginx/gen-conf.sh) and its processes: read by config/run.sh */
     STR(public_addr, "127.0.0.1",

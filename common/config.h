@@ -58,6 +58,7 @@ struct dp_config {
     long long tenant_max_queued;              /* per tenant: queued documents (0 = no limit) */
     long long tenant_max_bytes;               /* per tenant: bytes of stored files (0 = no limit) */
     long long tenant_uploads_per_minute;      /* per tenant (0 = no limit) */
+    long long redis_maxmemory_mb; /* make run's Redis maxmemory (noeviction); 0 = none */
     /* misc */
     char run_dir[CONFIG_STR_MAX]; /* make run's state: redis data, logs, nginx conf */
     /* make run only (config/run.sh, nginx/gen-conf.sh) */

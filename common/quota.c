@@ -5,6 +5,7 @@
 #include "keys.h"
 #include "quota.h"
 #include "rds.h"
+#include "util.h"
 
 static const char *const names[] = {"max_queued", "max_bytes", "uploads_per_minute"};
 
@@ -56,4 +57,57 @@ int quota_retry_after(const char *code, long long now_s)
     if (strcmp(code, QUOTA_CODE_RATE) == 0)
         return (int)(60 - now_s % 60);
     return strcmp(code, QUOTA_CODE_BYTES) == 0 ? 60 : 5;
+}
+
+/* ---- storage ---- */
+
+/* The number after "name:" at the start of a line of info, or -1. */
+static long long info_ll(const char *info, size_t len, const char *name)
+{
+    size_t n = strlen(name);
+    for (size_t i = 0; i + n + 1 < len; i++) {
+        if ((i == 0 || info[i - 1] == '\n') && memcmp(info + i, name, n) == 0 &&
+            info[i + n] == ':') {
+            long long v = 0;
+            size_t j = i + n + 1, digits = 0;
+            while (j < len && info[j] >= '0' && info[j] <= '9' && digits < 18)
+                v = v * 10 + (info[j++] - '0'), digits++;
+            return digits ? v : -1;
+        }
+    }
+    return -1;
+}
+
+dp_err quota_info_memory(const char *info, size_t len, long long *used, long long *max)
+{
+    *used = info_ll(info, len, "used_memory");
+    *max = info_ll(info, len, "maxmemory");
+    return *used < 0 || *max < 0 ? DP_EPARSE : DP_OK;
+}
+
+dp_err quota_storage_full(redisContext *c, int *full)
+{
+    /* Per thread, like the connection: a deliberate cache so uploads cost no INFO each. */
+    static _Thread_local int64_t checked_ms;
+    static _Thread_local int was_full;
+    int64_t now = util_mono_ms();
+    if (checked_ms && now - checked_ms < 1000) {
+        *full = was_full;
+        return DP_OK;
+    }
+    const char *argv[] = {"INFO", "memory"};
+    redisReply *r = rds_cmdv(c, 2, argv, NULL);
+    if (rds_failed(r) || r->type != REDIS_REPLY_STRING) {
+        freeReplyObject(r);
+        return DP_EREDIS;
+    }
+    long long used, max;
+    dp_err rc = quota_info_memory(r->str, r->len, &used, &max);
+    freeReplyObject(r);
+    if (rc)
+        return rc;
+    was_full = max > 0 && used >= max / 100 * QUOTA_STORAGE_PERCENT;
+    checked_ms = now;
+    *full = was_full;
+    return DP_OK;
 }

@@ -32,6 +32,19 @@ dp_err quota_load(redisContext *c, const struct dp_config *cfg, const char *tena
  * back to the default. DP_EINVAL: unknown name or out of range. */
 dp_err quota_set(redisContext *c, const char *tenant, const char *name, long long v);
 
+/* ---- storage ---- */
+
+#define QUOTA_STORAGE_PERCENT 95 /* uploads stop at this share of Redis's maxmemory */
+
+/* used_memory and maxmemory from an INFO memory reply (pure); DP_EPARSE when either is
+ * missing. */
+dp_err quota_info_memory(const char *info, size_t len, long long *used, long long *max);
+
+/* Whether Redis is at QUOTA_STORAGE_PERCENT of its maxmemory (0 when it has none), asked at
+ * most once a second per thread (the answer is cached per calling thread, whose connection c
+ * is). */
+dp_err quota_storage_full(redisContext *c, int *full);
+
 /* Seconds until a refused upload may succeed: the rest of this minute for the rate. */
 int quota_retry_after(const char *code, long long now_s);
 

@@ -1,13 +1,15 @@
 /* check_e2e_quota.c -- per-tenant limits against real processes: a tenant at its queued, stored
  * bytes or per-minute limit gets 429 with its code and Retry-After, reprocess included, while
- * another tenant's uploads go through; erasure gives the bytes back. No worker runs, so what is
- * uploaded stays queued. */
+ * another tenant's uploads go through; erasure gives the bytes back; near Redis's maxmemory
+ * uploads get 503 storage_full. No worker runs, so what is uploaded stays queued. */
+#include <hiredis.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "fixtures.h"
 #include "harness.h"
 #include "testutil.h"
+#include <unistd.h>
 
 static const unsigned char *png;
 static size_t png_len;
@@ -101,6 +103,22 @@ START_TEST(tenant_limits_answer_429)
     ck_assert_int_eq(upload(&s, s.key, x, &ra), 202);
     ck_assert_int_eq(call(&s, "PATCH", "/v1/tenant", "{\"max_queued\":-1}", NULL), 422);
     ck_assert_int_eq(call(&s, "PATCH", "/v1/tenant", "{\"colour\":1}", NULL), 422);
+    /* storage: at 95 % of Redis's maxmemory uploads get 503 storage_full (checked at most once
+     * a second per API thread), before Redis would refuse writes */
+    redisContext *c = redisConnect("127.0.0.1", s.redis_port);
+    ck_assert(c && !c->err);
+    redisReply *m = redisCommand(c, "INFO memory");
+    long long used = strtoll(strstr(m->str, "used_memory:") + 12, NULL, 10);
+    freeReplyObject(m);
+    freeReplyObject(redisCommand(c, "CONFIG SET maxmemory %lld", used));
+    usleep(1200000);
+    ck_assert_int_eq(upload(&s, s.key2, x, &ra), 503);
+    ck_assert_str_eq(x, "storage_full");
+    ck_assert_int_ge(ra, 1);
+    freeReplyObject(redisCommand(c, "CONFIG SET maxmemory 0"));
+    usleep(1200000);
+    ck_assert_int_eq(upload(&s, s.key2, x, &ra), 202);
+    redisFree(c);
     free(buf);
     stack_stop(&s);
 }
