@@ -177,6 +177,7 @@ dp_err store_enqueue(redisContext *c, const struct store_upload *u, char id_out[
         SARG(sha);
         FIELD("name", u->name);
         FIELD("lang", u->lang);
+        FIELD("psm", u->psm);
         FIELD("pipeline", u->pipeline);
         FIELD("callback_url", u->callback_url);
         FIELD("metadata", u->metadata);
@@ -322,6 +323,9 @@ cJSON *store_render(const char *id, const redisReply *hash, int with_result)
     cJSON *opts = cJSON_AddObjectToObject(o, "options");
     if (lang)
         cJSON_AddStringToObject(opts, "lang", lang);
+    const char *psm = hget(hash, "psm");
+    if (psm)
+        add_num(opts, "psm", psm);
     const char *pipeline = hget(hash, "pipeline");
     if (pipeline)
         cJSON_AddStringToObject(opts, "pipeline", pipeline);

@@ -11,6 +11,7 @@
 #include "retention.h"
 #include "seal.h"
 #include "store.h"
+#include "reqopts.h"
 #include "worker.h"
 
 /* ---- one job ---- */
@@ -105,7 +106,11 @@ dp_err worker_process(struct worker *w, const struct queue_job *job)
         rc = DP_EREDIS;
         goto out;
     }
-    const char *lang = hfield(rec, "lang");
+    const char *lang = hfield(rec, "lang"), *psm_s = hfield(rec, "psm");
+    char *psm_end = NULL;
+    long psm = psm_s ? strtol(psm_s, &psm_end, 10) : 0;
+    if (!psm_s || psm_end == psm_s || *psm_end || !reqopts_psm_valid(psm))
+        psm = 0; /* the API let only valid modes in; anything else: let the page decide */
     char aad[SEAL_AAD_MAX];
     snprintf(aad, sizeof aad, "%s/blob", job->doc);
     if (blob->type == REDIS_REPLY_STRING &&
@@ -120,7 +125,7 @@ dp_err worker_process(struct worker *w, const struct queue_job *job)
         snprintf(jc.error_message, sizeof jc.error_message, "the stored file is gone");
     } else {
         dp_err prc = worker_read_pages(w, job, (const unsigned char *)blob->str, blob->len,
-                                       lang ? lang : w->cfg.lang, &doc, &jc, &abandoned);
+                                       lang ? lang : w->cfg.lang, (int)psm, &doc, &jc, &abandoned);
         if (prc && !jc.error_code && !abandoned) {
             /* A failure with no reason for the document (Redis, memory) is not the file's
              * fault: leave the job pending so this or another worker tries again. */

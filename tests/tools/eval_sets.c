@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include "eval.h"
 
-enum layout { L_NONE, L_SROIE, L_FUNSD, L_INVOICES, L_TESS, L_CLASSES, L_TABLES };
+enum layout { L_NONE, L_SROIE, L_FUNSD, L_INVOICES, L_TESS, L_CLASSES, L_TABLES, L_EINVOICES };
 
 /* ---- small file helpers ---- */
 
@@ -240,7 +240,16 @@ static int load_sroie(const char *dir, struct eval_set *s, int limit)
         }
         fmt(it->path, sizeof it->path, "%s/img/%s.jpg", dir, stem);
         fmt(it->name, sizeof it->name, "sroie/%s", stem);
-        char norm[EVAL_VALUE_MAX];
+        char norm[EVAL_VALUE_MAX], raw[64];
+        static const char *const printed[] = {"company", "address", "date", "total"};
+        for (size_t f = 0; f < 4; f++) {
+            const char *pv = json_text(cJSON_GetObjectItem(k, printed[f]), raw, sizeof raw);
+            if (pv && *pv && it->nprinted < EVAL_MAX_PRINTED) {
+                struct eval_truth_field *pf = &it->printed[it->nprinted++];
+                fmt(pf->name, sizeof pf->name, "%s", printed[f]);
+                fmt(pf->value, sizeof pf->value, "%s", pv);
+            }
+        }
         eval_norm_text(str_of(k, "company"), norm, sizeof norm);
         add_field(it, "company", norm);
         eval_norm_text(str_of(k, "address"), norm, sizeof norm);
@@ -529,6 +538,12 @@ static enum layout detect(const char *dir)
         int stem = (int)(strlen(v[i]->d_name) - strlen(ext) - 1);
         fmt(p, sizeof p, "%s/%.*s.json", dir, stem, v[i]->d_name);
         fmt(q, sizeof q, "%s/%.*s.txt", dir, stem, v[i]->d_name);
+        fmt(p, sizeof p, "%s/%.*s.truth.json", dir, stem, v[i]->d_name);
+        if (is_file(p)) {
+            l = L_EINVOICES;
+            break;
+        }
+        fmt(p, sizeof p, "%s/%.*s.json", dir, stem, v[i]->d_name);
         l = is_file(p) ? L_INVOICES : is_file(q) ? L_TESS : L_NONE;
     }
     if (n > 0)
@@ -550,6 +565,9 @@ static int load_one(const char *dir, enum layout l, struct eval_set *sets, int m
     case L_CLASSES:
         memset(sets, 0, sizeof *sets);
         return load_classes(dir, sets, limit) == 0 ? 1 : 0;
+    case L_EINVOICES:
+        memset(sets, 0, sizeof *sets);
+        return eval_scans_load(dir, sets, limit) == 0 && sets->n ? 1 : 0;
     case L_TABLES:
         return load_tables(dir, sets, max, limit);
     case L_INVOICES:
@@ -567,7 +585,7 @@ int eval_sets_load(const char *dir, struct eval_set *sets, int max, int limit)
     if (l != L_NONE)
         return load_one(dir, l, sets, max, limit);
     /* A folder of subsets: the cheap ones first, classes last so it can reuse labels. */
-    static const enum layout order[] = {L_TESS, L_INVOICES, L_TABLES, L_SROIE, L_FUNSD, L_CLASSES};
+    enum layout { L_NONE, L_SROIE, L_FUNSD, L_INVOICES, L_TESS, L_CLASSES, L_TABLES, L_EINVOICES };
     struct dirent **v;
     int n = list_dir(dir, &v), total = 0;
     for (size_t o = 0; o < sizeof order / sizeof order[0]; o++) {
