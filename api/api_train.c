@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 #include "api.h"
+#include "audit.h"
 #include "clsstore.h"
 #include "keys.h"
 #include "log.h"
@@ -200,8 +201,9 @@ enum MHD_Result api_classifier_train(struct api_req *r, redisContext *c, const c
         status_key(tenant, key);
         const char *del[] = {"DEL", key};
         freeReplyObject(rds_cmdv(c, 2, del, NULL));
-        const char *fv[] = {"state", "queued", "requested_at", now, "threshold", thr};
-        rc = status_set(c, tenant, fv, 6);
+        const char *fv[] = {"state",     "queued", "requested_at", now,
+                            "threshold", thr,      "requested_by", r->auth.key_id};
+        rc = status_set(c, tenant, fv, 8);
         const char *push[] = {"RPUSH", KEYS_TRAIN_QUEUE, tenant};
         redisReply *p = rc ? NULL : rds_cmdv(c, 3, push, NULL);
         if (!rc && (rds_failed(p) || p->type != REDIS_REPLY_INTEGER))
@@ -268,6 +270,13 @@ static void train_one(redisContext *c, const char *tenant)
     const char *failed[] = {"state",      "failed", "finished_at", now,
                             "error_code", code,     "error",       msg};
     status_set(c, tenant, rc ? failed : done, rc ? 8 : 6);
+    if (!rc) { /* the audit log names who asked for it */
+        const char *by[] = {"HGET", key, "requested_by"};
+        redisReply *b = rds_cmdv(c, 3, by, NULL);
+        const char *actor = !rds_failed(b) && b->type == REDIS_REPLY_STRING ? b->str : "trainer";
+        audit_log(c, tenant, actor, "classifier.trained", tenant, ver);
+        freeReplyObject(b);
+    }
     log_kv(rc ? LOG_WARN : LOG_INFO, rc ? "training failed" : "trained", "tenant", tenant,
            "version", rc ? "" : ver, "error", rc ? msg : "", NULL);
 }
