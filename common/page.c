@@ -23,6 +23,10 @@ void doctext_cleanup(struct dp_doc_text *d)
     for (size_t i = 0; i < d->npages; i++)
         page_cleanup(&d->pages[i]);
     free(d->pages);
+    free(d->xml);
     d->pages = NULL;
     d->npages = 0;
+    d->xml = NULL;
+    d->xml_len = 0;
+    d->xml_source = NULL;
 }

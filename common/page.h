@@ -32,10 +32,14 @@ struct dp_page {
     size_t nwords;
 };
 
-/* A read document: an owned array of pages. */
+/* A read document: an owned array of pages, and the e-invoice XML it carried, if any. */
 struct dp_doc_text {
     struct dp_page *pages;
     size_t npages;
+    char *xml;              /* owned copy of the CII/UBL XML (the upload, or a PDF's embedded
+                               file), or NULL */
+    size_t xml_len;         /* bytes of xml */
+    const char *xml_source; /* static: "xml" (the upload) or "embedded_xml"; NULL without xml */
 };
 
 /* Frees everything a page owns (not the page struct itself). NULL is a no-op. */

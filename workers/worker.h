@@ -74,6 +74,12 @@ void worker_analyze_cleanup(struct worker *w);
 dp_err worker_analyze(struct worker *w, const char *tenant, const char *pipeline,
                       const struct dp_doc_text *doc, const char *text, cJSON *result);
 
+/* ---- invoices (worker_invoice.c) ---- */
+/* Adds "line_items" and "checks" to result (and the e-invoice XML's fields, with source
+ * "xml"/"embedded_xml", in place of the rule fields of the same name); a failed check sets
+ * "needs_review". text is the document's visible text (pages joined). */
+void worker_invoice(const struct dp_doc_text *doc, const char *text, cJSON *result);
+
 /* ---- job loop (worker_loop.c) ---- */
 /* Runs until *w->stop: reconnects to Redis with backoff, drains its own pending jobs, then
  * reclaims and reads new ones. Returns the process exit status. */

@@ -62,6 +62,7 @@ dp_err worker_analyze(struct worker *w, const char *tenant, const char *pipeline
         struct extract_opts opts = {0};
         if (extract_fields(w->extractor, doc, &opts, &fields) == DP_OK && fields)
             cJSON_AddItemToObject(result, "fields", fields);
+        worker_invoice(doc, text, result);
     }
     return DP_OK;
 }

@@ -147,6 +147,14 @@ dp_err worker_read_pages(struct worker *w, const struct queue_job *job, const un
             break;
         }
     }
+    if (!rc && !*abandoned) {
+        /* Best effort: an e-invoice XML that cannot be taken out (too big, memory) leaves
+         * the document to its pages. */
+        dp_err xrc = decode_embedded_xml(d, &doc->xml, &doc->xml_len, &doc->xml_source);
+        if (xrc && xrc != DP_ENOTFOUND)
+            log_kv(LOG_WARN, "embedded XML not read", "doc", job->doc, "why", dp_strerror(xrc),
+                   NULL);
+    }
     decode_close(d);
     return rc;
 }
