@@ -9,6 +9,13 @@ void page_cleanup(struct dp_page *p)
     for (size_t i = 0; i < p->nwords; i++)
         free(p->words[i].text);
     free(p->words);
+    for (size_t i = 0; i < p->nbarcodes; i++) {
+        free(p->barcodes[i].type);
+        free(p->barcodes[i].text);
+    }
+    free(p->barcodes);
+    p->barcodes = NULL;
+    p->nbarcodes = 0;
     free(p->text);
     free(p->hocr);
     p->words = NULL;

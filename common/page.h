@@ -15,6 +15,14 @@ struct dp_word {
     int block;  /* block (paragraph) index within the page, 0-based */
 };
 
+/* A barcode or QR code found on a page. */
+struct dp_barcode {
+    char *type; /* symbology as zbar names it: "QR-Code", "EAN-13", "CODE-128", ...; owned */
+    char *text; /* decoded payload (UTF-8 as encoded); owned */
+    int x, y;   /* top-left corner in page pixels */
+    int w, h;   /* size in page pixels */
+};
+
 /* Where a page's text came from. */
 enum dp_page_source { DP_SRC_OCR = 0, DP_SRC_TEXT_LAYER = 1 };
 
@@ -30,6 +38,8 @@ struct dp_page {
     char *hocr;                 /* hOCR fragment for the page or NULL; owned */
     struct dp_word *words;      /* owned array of nwords */
     size_t nwords;
+    struct dp_barcode *barcodes; /* owned array of nbarcodes (raster pages only) */
+    size_t nbarcodes;
 };
 
 /* A read document: an owned array of pages, and the e-invoice XML it carried, if any. */

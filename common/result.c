@@ -63,6 +63,16 @@ cJSON *result_encode_page(const struct dp_page *p)
         cJSON_AddNumberToObject(jw, "line", w->line);
         cJSON_AddItemToArray(words, jw);
     }
+    cJSON *codes = cJSON_AddArrayToObject(o, "barcodes");
+    for (size_t i = 0; i < p->nbarcodes; i++) {
+        const struct dp_barcode *b = &p->barcodes[i];
+        cJSON *jb = cJSON_CreateObject();
+        cJSON_AddStringToObject(jb, "type", b->type);
+        cJSON_AddStringToObject(jb, "text", b->text);
+        int box[4] = {b->x, b->y, b->w, b->h};
+        cJSON_AddItemToObject(jb, "bbox", cJSON_CreateIntArray(box, 4));
+        cJSON_AddItemToArray(codes, jb);
+    }
     return o;
 }
 

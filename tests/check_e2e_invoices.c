@@ -186,6 +186,44 @@ START_TEST(scanned_invoice_with_a_wrong_sum)
 }
 END_TEST
 
+START_TEST(epc_qr_code_becomes_fields)
+{
+    const char *payload = "BCD\n002\n1\nSCT\nCOBADEFFXXX\nMuster Lieferant GmbH\n"
+                          "DE89370400440532013000\nEUR208.25\n\n\nRE-2026-0815";
+    const char *const lines[] = {"Muster Lieferant GmbH", "Invoice No: RE-2026-0815",
+                                 "Total: 208.25 EUR", "Pay with your banking app:"};
+    unsigned char *png;
+    size_t len;
+    ck_assert_int_eq(fixture_qr_page(lines, 4, payload, 1500, 1800, &png, &len), DP_OK);
+    cJSON *d = read_doc(png, len);
+    free(png);
+    const cJSON *codes =
+        cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(d, "pages"), 0), "barcodes");
+    ck_assert_int_eq(cJSON_GetArraySize(codes), 1);
+    const cJSON *qr = cJSON_GetArrayItem(codes, 0);
+    ck_assert_str_eq(json_str(qr, "type"), "QR-Code");
+    ck_assert_str_eq(json_str(qr, "text"), payload);
+    const cJSON *box = cJSON_GetObjectItem(qr, "bbox");
+    /* pasted at (1500, 1800) with a 2-module (12 px) quiet zone */
+    ck_assert_int_le(abs(cJSON_GetArrayItem(box, 0)->valueint - 1512), 6);
+    ck_assert_int_le(abs(cJSON_GetArrayItem(box, 1)->valueint - 1812), 6);
+    ck_assert_int_gt(cJSON_GetArrayItem(box, 2)->valueint, 100);
+    const cJSON *iban = field(d, "iban");
+    ck_assert_ptr_nonnull(iban);
+    ck_assert_str_eq(json_str(iban, "source"), "qr");
+    ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(iban, "value")),
+                     "DE89370400440532013000");
+    ck_assert_str_eq(json_str(field(d, "payee"), "source"), "qr");
+    ck_assert_str_eq(json_str(field(d, "bic"), "value"), "COBADEFFXXX");
+    ck_assert_str_eq(json_str(field(d, "amount_due"), "value.amount"), "208.25");
+    ck_assert_str_eq(json_str(field(d, "payment_text"), "value"), "RE-2026-0815");
+    ck_assert(check_ok(d, "iban_mod97"));
+    /* the total printed on the page is still read from the text */
+    ck_assert_str_eq(json_str(field(d, "total"), "value.amount"), "208.25");
+    cJSON_Delete(d);
+}
+END_TEST
+
 Suite *e2e_invoices_suite(void)
 {
     Suite *s = suite_create("e2e_invoices");
@@ -195,6 +233,7 @@ Suite *e2e_invoices_suite(void)
     tcase_add_test(tc, xml_uploads_are_read_exactly);
     tcase_add_test(tc, zugferd_pdf_embedded_xml);
     tcase_add_test(tc, scanned_invoice_with_a_wrong_sum);
+    tcase_add_test(tc, epc_qr_code_becomes_fields);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -3,6 +3,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <leptonica/allheaders.h>
+#include "fixtures.h"
+
+extern char **environ;
 
 const char *fixture_cii_xml(void)
 {
@@ -224,4 +231,36 @@ dp_err fixture_zugferd_pdf(const char *const *lines, size_t n, const char *xml, 
     *buf = (unsigned char *)out;
     *len = olen;
     return DP_OK;
+}
+
+dp_err fixture_qr_page(const char *const *lines, size_t n, const char *payload, int x, int y,
+                       unsigned char **buf, size_t *len)
+{
+    char path[] = "/tmp/dp-qr-XXXXXX";
+    dp_err rc = DP_EIO;
+    PIX *page = NULL, *qr = NULL, *qr8 = NULL;
+    pid_t pid;
+    int status = 0;
+    *buf = NULL;
+    *len = 0;
+    int fd = mkstemp(path);
+    if (fd < 0)
+        return DP_EIO;
+    close(fd);
+    char *argv[] = {"qrencode", "-s", "6", "-m", "2", "-l", "M", "-o", path, (char *)payload, NULL};
+    if (posix_spawnp(&pid, "qrencode", NULL, NULL, argv, environ) != 0 ||
+        waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        goto out;
+    if (!(qr = pixRead(path)) || !(qr8 = pixConvertTo8(qr, 0)))
+        goto out;
+    if ((rc = fixture_render_page(lines, n, FIXTURE_FONTSIZE, FIXTURE_DPI, &page)))
+        goto out;
+    pixRasterop(page, x, y, pixGetWidth(qr8), pixGetHeight(qr8), PIX_SRC, qr8, 0, 0);
+    rc = fixture_encode(page, IFF_PNG, buf, len);
+out:
+    unlink(path);
+    pixDestroy(&page);
+    pixDestroy(&qr);
+    pixDestroy(&qr8);
+    return rc;
 }

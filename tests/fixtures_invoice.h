@@ -21,4 +21,10 @@ const char *fixture_ubl_xml(void);
 dp_err fixture_zugferd_pdf(const char *const *lines, size_t n, const char *xml, size_t xml_len,
                            const char *name, unsigned char **buf, size_t *len);
 
+/* A PNG letter page (12 pt text lines, 300 DPI) with a QR code of payload pasted at
+ * (x, y) pixels, made by running `qrencode` (module size 6 px). DP_EIO when qrencode is
+ * missing or fails. *buf is the caller's (free). */
+dp_err fixture_qr_page(const char *const *lines, size_t n, const char *payload, int x, int y,
+                       unsigned char **buf, size_t *len);
+
 #endif

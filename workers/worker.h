@@ -10,6 +10,7 @@
 #include "page.h"
 #include "classify.h"
 #include "clsstore.h"
+#include "barcode.h"
 #include "extract.h"
 #include "queue.h"
 
@@ -29,10 +30,11 @@ struct worker {
     char consumer[128];  /* consumer name in the group: host-parentpid-slot */
     redisContext *redis; /* NULL while disconnected */
     struct ocr ocr;
-    struct clsstore_cache *classes; /* tenant models by version, and the built-in fallback */
-    struct extractor *extractor;    /* compiled field patterns */
-    volatile sig_atomic_t *stop;    /* set by SIGTERM/SIGINT */
-    long long jobs_done;            /* counters for the exit log line */
+    struct clsstore_cache *classes;   /* tenant models by version, and the built-in fallback */
+    struct extractor *extractor;      /* compiled field patterns */
+    struct barcode_scanner *barcodes; /* zbar, for barcodes and payment QR codes on pages */
+    volatile sig_atomic_t *stop;      /* set by SIGTERM/SIGINT */
+    long long jobs_done;              /* counters for the exit log line */
     long long jobs_failed;
 };
 

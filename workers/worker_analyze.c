@@ -9,13 +9,16 @@ dp_err worker_analyze_init(struct worker *w)
     w->classes = clsstore_cache_new(CLSSTORE_CACHE_TENANTS);
     if (!w->classes)
         return DP_ENOMEM;
-    return extractor_new(&w->extractor);
+    dp_err rc = barcode_scanner_new(&w->barcodes);
+    return rc ? rc : extractor_new(&w->extractor);
 }
 
 void worker_analyze_cleanup(struct worker *w)
 {
     clsstore_cache_free(w->classes);
     extractor_free(w->extractor);
+    barcode_scanner_free(w->barcodes);
+    w->barcodes = NULL;
     w->classes = NULL;
     w->extractor = NULL;
 }

@@ -6,6 +6,7 @@
 #include "einvoice.h"
 #include "lineitems.h"
 #include "log.h"
+#include "paycode.h"
 #include "worker.h"
 
 /* Replaces rule fields by the XML's fields of the same name; keeps the others. */
@@ -43,6 +44,19 @@ void worker_invoice(const struct dp_doc_text *doc, const char *text, cJSON *resu
         fields = cJSON_AddArrayToObject(result, "fields");
     if (!fields || !checks)
         goto out;
+    /* payment QR codes (exact: they replace what the rules read from the text) */
+    for (size_t p = 0; p < doc->npages; p++)
+        for (size_t b = 0; b < doc->pages[p].nbarcodes; b++) {
+            const struct dp_barcode *bc = &doc->pages[p].barcodes[b];
+            struct paycode pc;
+            if (paycode_parse(bc->text, strlen(bc->text), &pc) != DP_OK)
+                continue;
+            cJSON *qf = cJSON_CreateArray();
+            int box[4] = {bc->x, bc->y, bc->w, bc->h};
+            paycode_fields(&pc, doc->pages[p].number, box, qf);
+            merge_fields(fields, qf);
+            cJSON_Delete(qf);
+        }
     if (doc->xml) {
         struct einvoice *inv = NULL;
         dp_err rc = einvoice_parse(doc->xml, doc->xml_len, &inv);

@@ -124,6 +124,9 @@ dp_err worker_read_pages(struct worker *w, const struct queue_job *job, const un
                                   &doc->pages[i]);
             if (!rc && doc->pages[i].rotation == 0)
                 unscale(&doc->pages[i], pg.scale, pg.src_width, pg.src_height, pg.src_dpi);
+            /* Barcodes and payment QR codes; boxes in the page as stored (before turning). */
+            if (!rc && w->barcodes)
+                rc = barcode_scan(w->barcodes, pg.pix, pg.scale, &doc->pages[i]);
             /* Best effort: the /metrics page-time histogram; a Redis failure shows up in the
              * progress call below. */
             if (!rc)
