@@ -39,7 +39,7 @@ PROGS    := $(if $(API_SRC),$(BUILD)/docproc-api) $(if $(ADMIN_SRC),$(BUILD)/doc
 APP_OBJ  := $(call obj,$(filter-out %_main.c,$(API_SRC) $(WORKER_SRC) $(WEBHOOKD_SRC) $(ADMIN_SRC)))
 RUNNER   := $(BUILD)/check_docproc
 
-.PHONY: all deps build run test unit e2e bench eval lint format valgrind fuzz fuzz-bins clean
+.PHONY: all deps build run test unit e2e test-cluster install bench eval lint format valgrind fuzz fuzz-bins clean
 all: build
 build: $(PROGS) $(RUNNER)
 
@@ -61,6 +61,18 @@ $(BUILD)/openapi.inc: api/openapi.json
 	@mkdir -p $(BUILD)
 	$(Q)od -An -v -tx1 $< | sed -e 's/[0-9a-f][0-9a-f]/0x&,/g' > $@.tmp && mv $@.tmp $@
 $(call obj,api/api_openapi.c): $(BUILD)/openapi.inc
+
+# Lua scripts (common/lua/NAME.lua) are embedded the same way, one DP_LUA(NAME, "sha1", bytes)
+# entry each (scripts.h/scripts.c expand them); the SHA1 Redis knows them by is computed here.
+LUA_SRC := $(sort $(wildcard common/lua/*.lua))
+$(BUILD)/lua_scripts.inc: $(LUA_SRC) Makefile
+	@mkdir -p $(BUILD)
+	$(Q)for f in $(LUA_SRC); do n=$$(basename $$f .lua); s=$$(sha1sum $$f | cut -c1-40); \
+	  echo "DP_LUA($$n, \"$$s\","; od -An -v -tx1 $$f | sed -e 's/[0-9a-f][0-9a-f]/0x&,/g'; \
+	  echo ")"; done > $@.tmp && mv $@.tmp $@
+# Any object may include scripts.h: have the list before compiling (-MMD tracks it afterwards).
+$(call obj,$(COMMON_SRC) $(API_SRC) $(ADMIN_SRC) $(WORKER_SRC) $(WEBHOOKD_SRC) $(TEST_SRC)): | \
+  $(BUILD)/lua_scripts.inc
 
 $(BUILD)/docproc-api: $(call obj,$(API_SRC)) $(LIB)
 	@$(if $(V),,echo "  LD      $@")
@@ -100,6 +112,11 @@ unit: deps
 e2e: deps
 	@$(MAKE) --no-print-directory build
 	$(TEST_ENV) $(RUNNER) e2e
+
+# The multi-host test alone (network namespaces; needs root). `make test` runs it too.
+test-cluster: deps
+	@$(MAKE) --no-print-directory build
+	$(TEST_ENV) $(RUNNER) all e2e_cluster
 
 run: deps
 	@$(MAKE) --no-print-directory build
@@ -150,6 +167,21 @@ lint:
 	@echo "lint: ok"
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
+
+# A host install for the systemd units (docs/DEPLOY.md): programs, dashboard, units, and the
+# config file when none is there yet. DESTDIR for packaging.
+PREFIX ?= /usr/local
+install: build
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/docproc/web \
+	  $(DESTDIR)$(PREFIX)/share/doc/docproc $(DESTDIR)/etc/systemd/system \
+	  $(DESTDIR)/etc/docproc $(DESTDIR)/usr/lib/sysusers.d
+	install -m 0755 $(PROGS) $(DESTDIR)$(PREFIX)/bin/
+	cp -r web/. $(DESTDIR)$(PREFIX)/share/docproc/web/
+	install -m 0644 nginx/gen-conf.sh $(DESTDIR)$(PREFIX)/share/docproc/
+	install -m 0644 config/systemd/*.service config/systemd/*.target $(DESTDIR)/etc/systemd/system/
+	install -m 0644 config/systemd/docproc.sysusers $(DESTDIR)/usr/lib/sysusers.d/docproc.conf
+	install -m 0644 docs/DEPLOY.md $(DESTDIR)$(PREFIX)/share/doc/docproc/
+	[ -e $(DESTDIR)/etc/docproc/docproc.conf ] || install -m 0640 config/docproc.conf $(DESTDIR)/etc/docproc/
 
 clean:
 	rm -rf build build-san build-fuzz

@@ -76,16 +76,25 @@ static int cmd_key(redisContext *c, int argc, char **argv)
             fprintf(stderr, "key create: --tenant NAME is required ([A-Za-z0-9_.-]{1,63})\n");
             return 2;
         }
-        if (apikey_create(c, tenant, scopes, name, key)) {
-            fprintf(stderr, "key create: redis error\n");
+        dp_err rc = apikey_create(c, tenant, scopes, name, key);
+        if (rc) {
+            fprintf(stderr, "key create: %s%s%s\n", dp_strerror(rc), c->err ? ": " : "",
+                    c->err ? c->errstr : "");
             return 1;
         }
         printf("%s\n", key);
         return 0;
     }
     if (argc >= 3 && strcmp(argv[1], "store") == 0) {
-        if (!tenant || apikey_store(c, argv[2], tenant, scopes, name)) {
+        if (!tenant || !apikey_tenant_valid(tenant)) {
             fprintf(stderr, "key store: needs KEY and a valid --tenant\n");
+            return 2;
+        }
+        dp_err rc = apikey_store(c, argv[2], tenant, scopes, name);
+        if (rc) {
+            /* Redis said why (e.g. still LOADING after the wait rds allows): show it. */
+            fprintf(stderr, "key store: %s%s%s\n", dp_strerror(rc), c->err ? ": " : "",
+                    c->err ? c->errstr : "");
             return 1;
         }
         return 0;

@@ -9,10 +9,22 @@
 #include <signal.h>
 #include <stdint.h>
 #include "api_metrics.h"
+#include "api_routes.h"
 #include "apikey.h"
 #include "config.h"
 #include "reqopts.h"
 #include "util.h"
+
+/* Uploads with wait= held open, their connections suspended (api_wait.c). */
+struct api_waits {
+    pthread_mutex_t mu;   /* guards head, stop, running */
+    pthread_cond_t cv;    /* wakes the poller to stop */
+    struct api_req *head; /* waiting requests, linked by wait_next (unlinked by the poller) */
+    pthread_t thread;     /* the poller */
+    int started, stop;    /* thread created; asked to stop */
+    int running;          /* 0: no new waiter is taken (not started or stopping) */
+    atomic_int answering; /* resumed, not yet completed (api_server_stop lets them finish) */
+};
 
 /* The whole state of one API process. */
 struct api_server {
@@ -21,6 +33,7 @@ struct api_server {
     pthread_key_t redis_key;    /* per-thread redisContext *, freed at thread exit */
     uint16_t port;              /* the port actually bound */
     struct api_metrics metrics; /* request counters for /metrics (atomics, zeroed at start) */
+    struct api_waits waits;     /* suspended wait= uploads and their poller */
     volatile sig_atomic_t stop;
 };
 
@@ -60,7 +73,16 @@ struct api_req {
     /* response */
     unsigned status;
     char doc_id[UTIL_ID_MAX];
+    /* wait= (api_wait.c): suspended until the document finishes or the deadline passes */
+    int wait_state;           /* API_WAIT_* */
+    int replayed;             /* the upload repeated an Idempotency-Key: answered 200 */
+    int64_t wait_deadline_ms; /* util_mono_ms() at which the wait ends */
+    struct api_req *wait_next;
 };
+
+#define API_WAIT_NONE      0
+#define API_WAIT_SUSPENDED 1 /* on the waiter list, connection suspended */
+#define API_WAIT_RESUMED   2 /* handed back: the next handler call answers */
 
 /* ---- server (api_server.c) ---- */
 dp_err api_server_start(struct api_server *srv);
@@ -86,41 +108,70 @@ int api_check_auth(struct api_req *r, const char *scope, struct api_refusal *no)
  * and returns 0. */
 int api_authenticate(struct api_req *r, const char *scope);
 
-/* ---- uploads (api_upload.c) ---- */
-/* First call, headers only: authenticates and rejects by Content-Length before any body is read. */
-enum MHD_Result api_upload_begin(struct api_req *r);
-/* Called for every chunk of a POST /v1/documents body, then once with *size == 0. */
+/* ---- wait= (api_wait.c) ---- */
+/* Starts the poller thread that resumes waiting uploads. */
+dp_err api_wait_start(struct api_server *srv);
+/* Stops it; every connection still waiting is resumed, and given up to 5 s to be answered
+ * with what there is, before the daemon stops. */
+void api_wait_stop(struct api_server *srv);
+/* on_completed of a request: a resumed wait is answered. */
+void api_wait_completed(struct api_server *srv, struct api_req *r);
+/* From the access handler of a stored upload with wait_s > 0 and doc_id set: suspends r's
+ * connection until the document is done or failed, or wait_s passes; r->wait_state is then
+ * API_WAIT_RESUMED and MHD calls the handler again. DP_EBUSY (nothing suspended) when the
+ * tenant already holds max_waiters_per_tenant waits in this process, or while stopping. */
+dp_err api_wait_add(struct api_server *srv, struct api_req *r);
+
+/* ---- route handlers (api_handler, see api_routes.h: one per row of the route table) ---- */
+/* server (api_server.c): GET /healthz (alive) and /readyz (Redis answers PING) */
+enum MHD_Result api_healthz(struct api_req *r, redisContext *c, const char *const *param);
+enum MHD_Result api_readyz(struct api_req *r, redisContext *c, const char *const *param);
+
+/* uploads (api_upload.c): POST /v1/documents. api_upload_begin runs at the headers
+ * (API_ROUTE_STREAM): it checks the key and rejects by Content-Length before any body is read;
+ * api_upload gets every chunk, then a call with *size == 0, which answers. */
+enum MHD_Result api_upload_begin(struct api_req *r, redisContext *c, const char *const *param);
 enum MHD_Result api_upload(struct api_req *r, const char *data, size_t *size);
 void api_upload_cleanup(struct api_req *r);
 
-/* ---- documents (api_docs.c) ---- */
-/* Routes /v1/documents/... except the upload itself; returns MHD_NO if nothing matched. */
-enum MHD_Result api_docs_route(struct api_req *r, const char **seg, int nseg);
+/* documents (api_docs.c): list, read, parts, delete, reprocess; param[0] = document id */
+enum MHD_Result api_docs_list(struct api_req *r, redisContext *c, const char *const *param);
+enum MHD_Result api_docs_get(struct api_req *r, redisContext *c, const char *const *param);
+enum MHD_Result api_docs_delete(struct api_req *r, redisContext *c, const char *const *param);
+enum MHD_Result api_docs_text(struct api_req *r, redisContext *c, const char *const *param);
+enum MHD_Result api_docs_hocr(struct api_req *r, redisContext *c, const char *const *param);
+enum MHD_Result api_docs_file(struct api_req *r, redisContext *c, const char *const *param);
+enum MHD_Result api_docs_reprocess(struct api_req *r, redisContext *c, const char *const *param);
 
-/* ---- webhooks (api_webhooks.c) ---- */
-/* Routes /v1/webhooks/...: endpoints (POST, GET, DELETE), GET /v1/webhooks/secret (the tenant's
- * callback_url secret), {id}/deliveries[/{delivery}[/retry]] and {id}/rotate-secret; {id}
- * "callback" names the per-document callback deliveries. Always replies. */
-enum MHD_Result api_webhooks_route(struct api_req *r, const char **seg, int nseg);
+/* classifier (api_classifier.c): POST (body {"class": "..."} or {"class": null}) or DELETE
+ * /v1/documents/{id}/label; GET /v1/classifier; POST /v1/classifier/train */
+enum MHD_Result api_label(struct api_req *r, redisContext *c, const char *const *param);
+enum MHD_Result api_classifier_info(struct api_req *r, redisContext *c, const char *const *param);
+enum MHD_Result api_classifier_train(struct api_req *r, redisContext *c, const char *const *param);
 
-/* ---- classifier (api_classifier.c) ---- */
-/* POST (body {"class": "..."} or {"class": null}) or DELETE /v1/documents/{id}/label; the
- * caller has authenticated with documents:write. */
-enum MHD_Result api_label(struct api_req *r, redisContext *c, const char *id);
-/* Routes /v1/classifier (GET) and /v1/classifier/train (POST). */
-enum MHD_Result api_classifier_route(struct api_req *r, const char **seg, int nseg);
+/* webhooks (api_webhooks.c): tenant endpoints, the callback_url secret, delivery logs and
+ * redelivery; param[0] = endpoint id ("callback" names the per-document callback deliveries),
+ * param[1] = delivery id */
+enum MHD_Result api_webhooks_create(struct api_req *r, redisContext *c, const char *const *param);
+enum MHD_Result api_webhooks_list(struct api_req *r, redisContext *c, const char *const *param);
+enum MHD_Result api_webhooks_secret(struct api_req *r, redisContext *c, const char *const *param);
+enum MHD_Result api_webhooks_get(struct api_req *r, redisContext *c, const char *const *param);
+enum MHD_Result api_webhooks_delete(struct api_req *r, redisContext *c, const char *const *param);
+enum MHD_Result api_webhooks_rotate(struct api_req *r, redisContext *c, const char *const *param);
+enum MHD_Result api_webhooks_deliveries(struct api_req *r, redisContext *c,
+                                        const char *const *param);
+enum MHD_Result api_webhooks_delivery(struct api_req *r, redisContext *c, const char *const *param);
+enum MHD_Result api_webhooks_retry(struct api_req *r, redisContext *c, const char *const *param);
 
-/* ---- operations (api_metrics.c, api_openapi.c) ---- */
-/* GET /metrics (no auth): Prometheus text of this process's counters and Redis's figures. */
-enum MHD_Result api_metrics_reply(struct api_req *r);
-/* GET /v1/openapi.json (no auth): the embedded api/openapi.json. */
-enum MHD_Result api_openapi_reply(struct api_req *r);
+/* operations (api_metrics.c, api_openapi.c, api_stats.c) */
+/* GET /metrics (no key): Prometheus text of this process's counters and Redis's figures. */
+enum MHD_Result api_metrics_reply(struct api_req *r, redisContext *c, const char *const *param);
+/* GET /v1/openapi.json (no key): the embedded api/openapi.json. */
+enum MHD_Result api_openapi_reply(struct api_req *r, redisContext *c, const char *const *param);
 /* The embedded api/openapi.json: static bytes, not NUL-terminated, *len of them. */
 const char *api_openapi_json(size_t *len);
-
-/* ---- stats (api_stats.c) ---- */
 /* GET /v1/stats (documents:read): stats_queue's figures plus "workers" (consumers active in the
- * last minute) and "throughput" (documents done in the last 1 and 5 minutes). Always replies. */
-enum MHD_Result api_stats_route(struct api_req *r);
+ * last minute) and "throughput" (documents done in the last 1 and 5 minutes). */
+enum MHD_Result api_stats_route(struct api_req *r, redisContext *c, const char *const *param);
 
 #endif

@@ -1,5 +1,5 @@
 /* api_classifier.c -- the classifier a tenant trains: label documents, train, inspect.
- *   POST|DELETE /v1/documents/{id}/label   documents:write (routed from api_docs.c)
+ *   POST|DELETE /v1/documents/{id}/label   documents:write
  *   GET         /v1/classifier             documents:read
  *   POST        /v1/classifier/train       documents:write (admin implies it): labelling is
  *                                          already a write, and training only turns those
@@ -12,6 +12,7 @@
 
 /* ---- the built-in model's class list for GET /v1/classifier ---- */
 
+/* Shared by the API threads, made safe by pthread_once: written once, read-only after. */
 static pthread_once_t builtin_once = PTHREAD_ONCE_INIT;
 static struct classifier *builtin; /* trained once per process, read-only afterwards */
 
@@ -65,8 +66,9 @@ static enum MHD_Result unlabel(struct api_req *r, redisContext *c, const char *i
     return label_reply(r, id, NULL, prev, NULL);
 }
 
-enum MHD_Result api_label(struct api_req *r, redisContext *c, const char *id)
+enum MHD_Result api_label(struct api_req *r, redisContext *c, const char *const *param)
 {
+    const char *id = param[0];
     char label[CLASSIFY_LABEL_MAX], err[200];
     int remove = strcmp(r->method, "DELETE") == 0;
     if (!remove) {
@@ -156,20 +158,14 @@ static enum MHD_Result train(struct api_req *r, redisContext *c)
     return get_info(r, c);
 }
 
-enum MHD_Result api_classifier_route(struct api_req *r, const char **seg, int nseg)
+enum MHD_Result api_classifier_info(struct api_req *r, redisContext *c, const char *const *param)
 {
-    int get = strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0;
-    int post = strcmp(r->method, "POST") == 0;
-    int is_info = nseg == 2, is_train = nseg == 3 && strcmp(seg[2], "train") == 0;
-    if (!is_info && !is_train)
-        return api_reply_error(r, 404, "not_found", "no route for %s %s", r->method, r->path);
-    if ((is_info && !get) || (is_train && !post))
-        return api_reply_error(r, 405, "method_not_allowed", "%s is not allowed on %s", r->method,
-                               r->path);
-    if (!api_authenticate(r, is_info ? "documents:read" : "documents:write"))
-        return MHD_YES;
-    redisContext *c = api_redis(r->srv);
-    if (!c)
-        return api_reply_dp_err(r, DP_EREDIS, "classifier");
-    return is_info ? get_info(r, c) : train(r, c);
+    (void)param;
+    return get_info(r, c);
+}
+
+enum MHD_Result api_classifier_train(struct api_req *r, redisContext *c, const char *const *param)
+{
+    (void)param;
+    return train(r, c);
 }

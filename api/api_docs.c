@@ -1,5 +1,5 @@
 /* api_docs.c -- /v1/documents routes other than the upload: read, list, text, hOCR, file,
- * delete, reprocess (label: api_classifier.c). */
+ * delete, reprocess (label: api_classifier.c). Routed by api_routes.c. */
 #include <stdlib.h>
 #include <string.h>
 #include "api.h"
@@ -124,45 +124,50 @@ static enum MHD_Result reprocess(struct api_req *r, redisContext *c, const char 
     return api_reply_json(r, 202, doc);
 }
 
-enum MHD_Result api_docs_route(struct api_req *r, const char **seg, int nseg)
+/* ---- route handlers (api_routes.c; authenticated, c connected) ---- */
+
+enum MHD_Result api_docs_list(struct api_req *r, redisContext *c, const char *const *param)
 {
-    const char *m = r->method;
-    int get = strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0;
-    int del = strcmp(m, "DELETE") == 0, post = strcmp(m, "POST") == 0;
-    const char *scope = get ? "documents:read" : "documents:write";
-    if (!(nseg == 2 && get) && !(nseg == 3 && (get || del)) && !(nseg == 4 && (get || post || del)))
-        return api_reply_error(r, nseg <= 4 ? 405 : 404,
-                               nseg <= 4 ? "method_not_allowed" : "not_found",
-                               "%s is not allowed on %s", m, r->path);
-    if (!api_authenticate(r, scope))
-        return MHD_YES;
-    redisContext *c = api_redis(r->srv);
-    if (!c)
-        return api_reply_dp_err(r, DP_EREDIS, "document");
-    if (nseg == 2)
-        return list_docs(r, c);
-    const char *id = seg[2];
-    if (util_id_valid("doc_", id))
-        snprintf(r->doc_id, sizeof r->doc_id, "%s", id);
-    if (nseg == 3 && get)
-        return get_doc(r, c, id);
-    if (nseg == 3 && del) {
-        dp_err rc = store_delete(c, r->auth.tenant, id);
-        if (rc)
-            return api_reply_dp_err(r, rc, "document");
-        int removed; /* best effort: erasure also takes the document's training text */
-        clsstore_unlabel(c, r->auth.tenant, id, &removed, NULL);
-        cJSON *o = cJSON_CreateObject();
-        cJSON_AddStringToObject(o, "id", id);
-        cJSON_AddStringToObject(o, "object", "document");
-        cJSON_AddBoolToObject(o, "deleted", 1);
-        return api_reply_json(r, 200, o);
-    }
-    if (get)
-        return get_part(r, c, id, seg[3]);
-    if (strcmp(seg[3], "label") == 0)
-        return api_label(r, c, id);
-    if (post && strcmp(seg[3], "reprocess") == 0)
-        return reprocess(r, c, id);
-    return api_reply_error(r, 404, "not_found", "no route for %s %s", m, r->path);
+    (void)param;
+    return list_docs(r, c);
+}
+
+enum MHD_Result api_docs_get(struct api_req *r, redisContext *c, const char *const *param)
+{
+    return get_doc(r, c, param[0]);
+}
+
+enum MHD_Result api_docs_delete(struct api_req *r, redisContext *c, const char *const *param)
+{
+    const char *id = param[0];
+    dp_err rc = store_delete(c, r->auth.tenant, id);
+    if (rc)
+        return api_reply_dp_err(r, rc, "document");
+    int removed; /* best effort: erasure also takes the document's training text */
+    clsstore_unlabel(c, r->auth.tenant, id, &removed, NULL);
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "id", id);
+    cJSON_AddStringToObject(o, "object", "document");
+    cJSON_AddBoolToObject(o, "deleted", 1);
+    return api_reply_json(r, 200, o);
+}
+
+enum MHD_Result api_docs_text(struct api_req *r, redisContext *c, const char *const *param)
+{
+    return get_part(r, c, param[0], "text");
+}
+
+enum MHD_Result api_docs_hocr(struct api_req *r, redisContext *c, const char *const *param)
+{
+    return get_part(r, c, param[0], "hocr");
+}
+
+enum MHD_Result api_docs_file(struct api_req *r, redisContext *c, const char *const *param)
+{
+    return get_part(r, c, param[0], "file");
+}
+
+enum MHD_Result api_docs_reprocess(struct api_req *r, redisContext *c, const char *const *param)
+{
+    return reprocess(r, c, param[0]);
 }

@@ -13,68 +13,17 @@
 
 /* ---- route templates ---- */
 
-/* Every route the API dispatches, by path shape. "{...}" matches any one segment; the first
- * match wins, so literal segments come before a parameter in the same place. */
-static const char *const routes[API_METRICS_ROUTES] = {
-    "other",
-    "/healthz",
-    "/readyz",
-    "/metrics",
-    "/v1/openapi.json",
-    "/v1/stats",
-    "/v1/documents",
-    "/v1/documents/{id}",
-    "/v1/documents/{id}/text",
-    "/v1/documents/{id}/hocr",
-    "/v1/documents/{id}/file",
-    "/v1/documents/{id}/reprocess",
-    "/v1/documents/{id}/label",
-    "/v1/classifier",
-    "/v1/classifier/train",
-    "/v1/webhooks",
-    "/v1/webhooks/secret",
-    "/v1/webhooks/{id}",
-    "/v1/webhooks/{id}/rotate-secret",
-    "/v1/webhooks/{id}/deliveries",
-    "/v1/webhooks/{id}/deliveries/{delivery}",
-    "/v1/webhooks/{id}/deliveries/{delivery}/retry",
-};
-
-/* Next non-empty '/'-separated segment at *p: its start and length; 0 at the end. Empty
- * segments are skipped, as the dispatcher's split does. */
-static size_t next_seg(const char **p, const char **seg)
-{
-    while (**p == '/')
-        (*p)++;
-    *seg = *p;
-    while (**p && **p != '/')
-        (*p)++;
-    return (size_t)(*p - *seg);
-}
-
-static int shape_matches(const char *path, const char *tmpl)
-{
-    const char *ps, *ts;
-    for (;;) {
-        size_t pn = next_seg(&path, &ps), tn = next_seg(&tmpl, &ts);
-        if (!pn || !tn)
-            return pn == tn;
-        if (ts[0] != '{' && (pn != tn || memcmp(ps, ts, pn) != 0))
-            return 0;
-    }
-}
-
+/* Label i is "other" for 0, else the template of row i - 1 of the route table: a request counts
+ * under the first row of its template (api_route_template), so other rows' slots stay zero and
+ * are not printed. */
 int api_metrics_route(const char *path)
 {
-    for (int i = 1; i < API_METRICS_ROUTES; i++)
-        if (shape_matches(path, routes[i]))
-            return i;
-    return 0;
+    return api_route_template(path) + 1;
 }
 
 const char *api_metrics_route_name(int i)
 {
-    return i > 0 && i < API_METRICS_ROUTES ? routes[i] : routes[0];
+    return i > 0 && i < API_METRICS_ROUTES ? api_routes[i - 1].tmpl : "other";
 }
 
 /* ---- counting ---- */
@@ -185,7 +134,7 @@ static void render_process(struct text *t, struct api_metrics *m)
                     snprintf(st, sizeof st, "other");
                 put(t,
                     "docproc_http_requests_total{route=\"%s\",method=\"%s\",status=\"%s\"} %llu\n",
-                    routes[r], methods[mi], st, v);
+                    api_metrics_route_name(r), methods[mi], st, v);
             }
     head(t, "docproc_http_request_duration_seconds", "histogram",
          "Time from a request's first header to its response, by route template.");
@@ -204,21 +153,30 @@ static void render_process(struct text *t, struct api_metrics *m)
             if (i < API_METRICS_BUCKETS)
                 put(t,
                     "docproc_http_request_duration_seconds_bucket{route=\"%s\",le=\"%g\"} %llu\n",
-                    routes[r], (double)bucket_us[i] / 1e6, cum);
+                    api_metrics_route_name(r), (double)bucket_us[i] / 1e6, cum);
             else
                 put(t,
                     "docproc_http_request_duration_seconds_bucket{route=\"%s\",le=\"+Inf\"} %llu\n",
-                    routes[r], cum);
+                    api_metrics_route_name(r), cum);
         }
         unsigned long long sum = atomic_load_explicit(&m->dur_sum_us[r], memory_order_relaxed);
-        put(t, "docproc_http_request_duration_seconds_sum{route=\"%s\"} %.6f\n", routes[r],
-            (double)sum / 1e6);
-        put(t, "docproc_http_request_duration_seconds_count{route=\"%s\"} %llu\n", routes[r], cum);
+        put(t, "docproc_http_request_duration_seconds_sum{route=\"%s\"} %.6f\n",
+            api_metrics_route_name(r), (double)sum / 1e6);
+        put(t, "docproc_http_request_duration_seconds_count{route=\"%s\"} %llu\n",
+            api_metrics_route_name(r), cum);
     }
     head(t, "docproc_upload_bytes_total", "counter",
          "Document bytes read by uploads to this API process (up to the size cap).");
     put(t, "docproc_upload_bytes_total %llu\n",
         atomic_load_explicit(&m->upload_bytes, memory_order_relaxed));
+    head(t, "docproc_upload_waiting", "gauge",
+         "Uploads with wait= held open by this API process (connections suspended).");
+    put(t, "docproc_upload_waiting %llu\n",
+        atomic_load_explicit(&m->waiting, memory_order_relaxed));
+    head(t, "docproc_upload_wait_refused_total", "counter",
+         "Uploads with wait= answered 202 at once: the tenant held max_waiters_per_tenant.");
+    put(t, "docproc_upload_wait_refused_total %llu\n",
+        atomic_load_explicit(&m->wait_refused, memory_order_relaxed));
 }
 
 static void render_queue(struct text *t, const cJSON *q)
@@ -296,8 +254,10 @@ dp_err api_metrics_render(struct api_metrics *m, const cJSON *queue, const cJSON
 
 /* ---- the route ---- */
 
-enum MHD_Result api_metrics_reply(struct api_req *r)
+enum MHD_Result api_metrics_reply(struct api_req *r, redisContext *unused, const char *const *param)
 {
+    (void)unused; /* no key, so no connection given: Redis may be down and /metrics says so */
+    (void)param;
     cJSON *queue = NULL, *counters = NULL;
     char *text = NULL;
     size_t len = 0;

@@ -8,9 +8,10 @@
 #include <stdint.h>
 #include <cjson/cJSON.h>
 #include "err.h"
+#include "api_routes.h"
 
-#define API_METRICS_ROUTES   22 /* route templates (api_metrics_route_name), 0 = "other" */
-#define API_METRICS_METHODS  5  /* GET, HEAD, POST, DELETE, other */
+#define API_METRICS_ROUTES   (API_ROUTES_N + 1) /* 0 = "other", i = row i - 1 of api_routes */
+#define API_METRICS_METHODS  5                  /* GET, HEAD, POST, DELETE, other */
 #define API_METRICS_STATUSES 18 /* the statuses the API answers with, last = any other */
 #define API_METRICS_BUCKETS  12 /* request-duration buckets, then +Inf */
 
@@ -20,12 +21,14 @@ struct api_metrics {
     atomic_ullong dur_bucket[API_METRICS_ROUTES][API_METRICS_BUCKETS + 1]; /* non-cumulative */
     atomic_ullong dur_sum_us[API_METRICS_ROUTES];                          /* microseconds */
     atomic_ullong upload_bytes; /* document bytes read by POST /v1/documents (up to the cap) */
+    atomic_ullong waiting;      /* gauge: wait= uploads suspended now (api_wait.c) */
+    atomic_ullong wait_refused; /* wait= uploads answered at once: the tenant was at its cap */
 };
 
 /* Monotonic clock in microseconds (request start and end). */
 int64_t api_metrics_now_us(void);
 
-/* The route template index of a request path (no query string): e.g. "/v1/documents/doc_01..."
+/* The route label index of a request path (no query string): e.g. "/v1/documents/doc_01..."
  * -> the index of "/v1/documents/{id}"; 0 ("other") when no route has that shape. Pure. */
 int api_metrics_route(const char *path);
 /* The template of index i ("other" for 0 or out of range). Static string. */

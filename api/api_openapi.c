@@ -12,8 +12,10 @@ const char *api_openapi_json(size_t *len)
     return (const char *)spec;
 }
 
-enum MHD_Result api_openapi_reply(struct api_req *r)
+enum MHD_Result api_openapi_reply(struct api_req *r, redisContext *c, const char *const *param)
 {
+    (void)c;
+    (void)param;
     size_t len;
     const char *text = api_openapi_json(&len);
     return api_reply_bytes(r, 200, "application/json", text, len);

@@ -200,42 +200,45 @@ static enum MHD_Result route_health(struct api_req *r, int ready)
     return api_reply_json(r, 200, o);
 }
 
-static int split_path(char *path, const char **seg, int max)
+enum MHD_Result api_healthz(struct api_req *r, redisContext *c, const char *const *param)
 {
-    int n = 0;
-    char *save = NULL;
-    for (char *s = strtok_r(path, "/", &save); s && n < max; s = strtok_r(NULL, "/", &save))
-        seg[n++] = s;
-    return n;
+    (void)c;
+    (void)param;
+    return route_health(r, 0);
 }
 
+enum MHD_Result api_readyz(struct api_req *r, redisContext *c, const char *const *param)
+{
+    (void)c;
+    (void)param;
+    return route_health(r, 1);
+}
+
+/* Looks the request up in the route table (api_routes.h): 404 when no template fits, 405 when
+ * the method does not; then the key and scope, this thread's Redis connection, the handler. */
 static enum MHD_Result dispatch(struct api_req *r)
 {
-    char path[sizeof r->path];
-    const char *seg[8];
-    memcpy(path, r->path, sizeof path);
-    int n = split_path(path, seg, 8);
-    int get = strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0;
-    if (n == 1 && get && strcmp(seg[0], "healthz") == 0)
-        return route_health(r, 0);
-    if (n == 1 && get && strcmp(seg[0], "readyz") == 0)
-        return route_health(r, 1);
-    if (n == 1 && get && strcmp(seg[0], "metrics") == 0)
-        return api_metrics_reply(r);
-    if (n == 2 && get && strcmp(seg[0], "v1") == 0 && strcmp(seg[1], "openapi.json") == 0)
-        return api_openapi_reply(r);
-    if (n >= 2 && strcmp(seg[0], "v1") == 0 && strcmp(seg[1], "documents") == 0) {
-        enum MHD_Result ret = api_docs_route(r, seg, n);
-        if (r->status)
-            return ret;
+    char buf[sizeof r->path];
+    const char *param[API_ROUTE_PARAMS];
+    int i = api_route_find(r->method, r->path, buf, sizeof buf, param);
+    if (i == API_ROUTE_NONE)
+        return api_reply_error(r, 404, "not_found", "no route for %s %s", r->method, r->path);
+    if (i < 0)
+        return api_reply_error(r, 405, "method_not_allowed", "%s is not allowed on %s", r->method,
+                               r->path);
+    const struct api_route *rt = &api_routes[i];
+    redisContext *c = NULL;
+    if (rt->scope) {
+        if (!api_authenticate(r, rt->scope))
+            return MHD_YES;
+        c = api_redis(r->srv);
+        if (!c)
+            return api_reply_dp_err(r, DP_EREDIS, "storage");
     }
-    if (n >= 2 && strcmp(seg[0], "v1") == 0 && strcmp(seg[1], "webhooks") == 0)
-        return api_webhooks_route(r, seg, n);
-    if (n >= 2 && strcmp(seg[0], "v1") == 0 && strcmp(seg[1], "classifier") == 0)
-        return api_classifier_route(r, seg, n);
-    if (n == 2 && strcmp(seg[0], "v1") == 0 && strcmp(seg[1], "stats") == 0)
-        return api_stats_route(r);
-    return api_reply_error(r, 404, "not_found", "no route for %s %s", r->method, r->path);
+    for (int k = 0; k < API_ROUTE_PARAMS && param[k]; k++)
+        if (util_id_valid("doc_", param[k])) /* the document named, for the log and Location */
+            snprintf(r->doc_id, sizeof r->doc_id, "%s", param[k]);
+    return rt->handler(r, c, param);
 }
 
 /* ---- request lifecycle ---- */
@@ -276,10 +279,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         if (!r)
             return MHD_NO;
         *con_cls = r;
-        if (strcmp(method, "POST") != 0 || strcmp(url, "/v1/documents") != 0)
-            return MHD_YES;
+        char buf[sizeof r->path];
+        const char *param[API_ROUTE_PARAMS];
+        int i = api_route_find(method, r->path, buf, sizeof buf, param);
+        if (i < 0 || !(api_routes[i].flags & API_ROUTE_STREAM))
+            return MHD_YES; /* answered by dispatch() once the (small) body is in */
         r->is_upload = 1;
-        return api_upload_begin(r);
+        return api_routes[i].handler(r, NULL, param);
     }
     if (r->status)
         return MHD_YES; /* already answered (e.g. 413 early): discard the rest */
@@ -334,6 +340,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     log_obj(r->status >= 500 ? LOG_WARN : LOG_INFO, o);
     api_metrics_count(&r->srv->metrics, r->method, r->path, r->status,
                       api_metrics_now_us() - r->start_us, r->is_upload ? r->body_len : 0);
+    api_wait_completed(r->srv, r);
     api_upload_cleanup(r);
     free(r->body);
     free(r);
@@ -353,12 +360,16 @@ dp_err api_server_start(struct api_server *srv)
     }
     if (pthread_key_create(&srv->redis_key, free_redis))
         return DP_ENOMEM;
+    if (api_wait_start(srv))
+        return DP_ENOMEM;
     srv->daemon = MHD_start_daemon(
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0, NULL, NULL,
-        on_request, srv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE,
-        (unsigned int)srv->cfg.api_threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)120, MHD_OPTION_CONNECTION_LIMIT,
-        (unsigned int)1000, MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned int)1, MHD_OPTION_END);
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
+            MHD_ALLOW_SUSPEND_RESUME,
+        0, NULL, NULL, on_request, srv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)srv->cfg.api_threads,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_CONNECTION_TIMEOUT,
+        (unsigned int)120, MHD_OPTION_CONNECTION_LIMIT, (unsigned int)1000,
+        MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned int)1, MHD_OPTION_END);
     if (!srv->daemon) {
         log_kv(LOG_ERROR, "could not start the HTTP server (port in use?)", NULL);
         return DP_EIO;
@@ -370,6 +381,7 @@ dp_err api_server_start(struct api_server *srv)
 
 void api_server_stop(struct api_server *srv)
 {
+    api_wait_stop(srv); /* suspended connections are resumed before the daemon stops */
     if (srv->daemon)
         MHD_stop_daemon(srv->daemon);
     srv->daemon = NULL;

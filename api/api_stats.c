@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "api.h"
+#include "keys.h"
 #include "rds.h"
 #include "stats.h"
 #include "util.h"
@@ -30,12 +31,12 @@ static int active_workers(const cJSON *q)
  * is partial, so "last minute" means the last 50..60 s. */
 static dp_err throughput(redisContext *c, cJSON *out)
 {
-    char keys[BUCKETS_5M][48];
+    char keys[BUCKETS_5M][KEYS_MAX];
     const char *argv[BUCKETS_5M + 1];
     long long now = (long long)(util_now_ms() / 1000) / STATS_DONE_BUCKET_S;
     argv[0] = "MGET";
     for (int i = 0; i < BUCKETS_5M; i++) {
-        snprintf(keys[i], sizeof keys[i], "%s%lld", STATS_DONE_PREFIX, now - i);
+        keys_done_bucket(keys[i], now - i);
         argv[i + 1] = keys[i];
     }
     redisReply *r = rds_cmdv(c, BUCKETS_5M + 1, argv, NULL);
@@ -58,16 +59,11 @@ static dp_err throughput(redisContext *c, cJSON *out)
     return DP_OK;
 }
 
-enum MHD_Result api_stats_route(struct api_req *r)
+enum MHD_Result api_stats_route(struct api_req *r, redisContext *c, const char *const *param)
 {
-    if (strcmp(r->method, "GET") != 0 && strcmp(r->method, "HEAD") != 0)
-        return api_reply_error(r, 405, "method_not_allowed", "%s is not allowed on %s", r->method,
-                               r->path);
-    if (!api_authenticate(r, "documents:read"))
-        return MHD_YES;
-    redisContext *c = api_redis(r->srv);
+    (void)param;
     cJSON *q = NULL;
-    dp_err rc = c ? stats_queue(c, &q) : DP_EREDIS;
+    dp_err rc = stats_queue(c, &q);
     if (rc)
         return api_reply_dp_err(r, rc, "stats");
     cJSON_AddNumberToObject(q, "workers", active_workers(q));

@@ -119,8 +119,10 @@ static enum MHD_Result on_query_arg(void *cls, enum MHD_ValueKind kind, const ch
     return MHD_YES;
 }
 
-enum MHD_Result api_upload_begin(struct api_req *r)
+enum MHD_Result api_upload_begin(struct api_req *r, redisContext *c, const char *const *param)
 {
+    (void)c;
+    (void)param;
     /* Refusals wait until the body is drained: answering first would make MHD close a
      * connection a proxy is still writing to, and the client would see 502, not the reason. */
     if (!api_check_auth(r, "documents:write", &r->refused))
@@ -145,27 +147,27 @@ enum MHD_Result api_upload_begin(struct api_req *r)
     return MHD_YES;
 }
 
-/* Holds the request open until the document is finished or wait_s passes (the `wait` option). */
-static cJSON *wait_for(struct api_req *r, redisContext *c, cJSON *doc)
+/* The answer to a stored upload: the document as it is now, 200 once finished (or replayed),
+ * else 202 with Location. doc may be NULL (read it again). */
+static enum MHD_Result answer(struct api_req *r, cJSON *doc, int replayed)
 {
-    struct timespec tick = {0, 100 * 1000 * 1000};
-    int64_t deadline = util_mono_ms() + (int64_t)r->opts.wait_s * 1000;
-    while (util_mono_ms() < deadline && !r->srv->stop) {
-        const char *st = cJSON_GetStringValue(cJSON_GetObjectItem(doc, "status"));
-        if (st && (strcmp(st, "done") == 0 || strcmp(st, "failed") == 0))
-            break;
-        nanosleep(&tick, NULL);
-        cJSON *next = NULL;
-        if (store_doc_json(c, r->auth.tenant, r->doc_id, &next))
-            break;
+    redisContext *c = doc ? NULL : api_redis(r->srv);
+    if (!doc && (!c || store_doc_json(c, r->auth.tenant, r->doc_id, &doc) || !doc)) {
+        /* Stored, but we cannot read it back now: the 202 still stands. */
         cJSON_Delete(doc);
-        doc = next;
+        doc = cJSON_CreateObject();
+        cJSON_AddStringToObject(doc, "id", r->doc_id);
+        cJSON_AddStringToObject(doc, "status", "queued");
     }
-    return doc;
+    const char *st = cJSON_GetStringValue(cJSON_GetObjectItem(doc, "status"));
+    int finished = st && (strcmp(st, "done") == 0 || strcmp(st, "failed") == 0);
+    return api_reply_json(r, replayed || finished ? 200 : 202, doc);
 }
 
 static enum MHD_Result upload_finish(struct api_req *r)
 {
+    if (r->wait_state == API_WAIT_RESUMED) /* the wait ended (api_wait.c): answer now */
+        return answer(r, NULL, r->replayed);
     if (r->pp) {
         MHD_destroy_post_processor(r->pp);
         r->pp = NULL;
@@ -241,16 +243,19 @@ static enum MHD_Result upload_finish(struct api_req *r)
     }
     cJSON *doc = NULL;
     if (store_doc_json(c, r->auth.tenant, r->doc_id, &doc) || !doc) {
-        /* Stored, but we cannot read it back now: the 202 still stands. */
-        doc = cJSON_CreateObject();
-        cJSON_AddStringToObject(doc, "id", r->doc_id);
-        cJSON_AddStringToObject(doc, "status", "queued");
+        cJSON_Delete(doc);
+        doc = NULL;
     }
-    if (r->opts.wait_s > 0)
-        doc = wait_for(r, c, doc);
-    const char *st = cJSON_GetStringValue(cJSON_GetObjectItem(doc, "status"));
+    const char *st = doc ? cJSON_GetStringValue(cJSON_GetObjectItem(doc, "status")) : NULL;
     int finished = st && (strcmp(st, "done") == 0 || strcmp(st, "failed") == 0);
-    return api_reply_json(r, replayed || finished ? 200 : 202, doc);
+    /* wait=: suspend the connection (no thread held) until the document finishes; a tenant at
+     * its cap of waiting uploads gets the 202 at once. */
+    r->replayed = replayed;
+    if (r->opts.wait_s > 0 && doc && !finished && api_wait_add(r->srv, r) == DP_OK) {
+        cJSON_Delete(doc);
+        return MHD_YES;
+    }
+    return answer(r, doc, replayed);
 }
 
 enum MHD_Result api_upload(struct api_req *r, const char *data, size_t *size)

@@ -225,59 +225,64 @@ static enum MHD_Result one_delivery(struct api_req *r, redisContext *c, const ch
     return api_reply_json(r, retry ? 202 : 200, d);
 }
 
-/* ---- routing ---- */
+/* ---- route handlers (api_routes.c; authenticated, c connected) ---- */
 
-enum MHD_Result api_webhooks_route(struct api_req *r, const char **seg, int nseg)
+/* The path's ids are usable (short, no odd bytes); else it has answered 404 and returns 0. */
+static int ids_ok(struct api_req *r, const char *const *param, int n)
 {
-    const char *m = r->method;
-    int get = strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0;
-    int post = strcmp(m, "POST") == 0, del = strcmp(m, "DELETE") == 0;
-    int dl = nseg >= 4 && strcmp(seg[3], "deliveries") == 0;
-    int ok; /* the method fits the path shape */
-    switch (nseg) {
-    case 2: /* /v1/webhooks */
-        ok = get || post;
-        break;
-    case 3: /* /v1/webhooks/secret, /v1/webhooks/{id} */
-        ok = get || (del && strcmp(seg[2], "secret") != 0);
-        break;
-    case 4: /* /v1/webhooks/{id}/deliveries, /v1/webhooks/{id}/rotate-secret */
-        if (dl)
-            ok = get;
-        else
-            ok = strcmp(seg[3], "rotate-secret") == 0 ? post : -1;
-        break;
-    case 5: /* /v1/webhooks/{id}/deliveries/{delivery} */
-        ok = dl ? get : -1;
-        break;
-    case 6: /* /v1/webhooks/{id}/deliveries/{delivery}/retry */
-        ok = dl && strcmp(seg[5], "retry") == 0 ? post : -1;
-        break;
-    default:
-        ok = -1;
-    }
-    if (ok < 0)
-        return api_reply_error(r, 404, "not_found", "no route for %s %s", m, r->path);
-    if (!ok)
-        return api_reply_error(r, 405, "method_not_allowed", "%s is not allowed on %s", m, r->path);
-    /* Reading endpoints and logs needs documents:read; changing them, or seeing the signing
-     * secret, needs documents:write (admin implies both). */
-    int reads = get && !(nseg == 3 && strcmp(seg[2], "secret") == 0);
-    if (!api_authenticate(r, reads ? "documents:read" : "documents:write"))
-        return MHD_YES;
-    redisContext *c = api_redis(r->srv);
-    if (!c)
-        return api_reply_dp_err(r, DP_EREDIS, "webhooks");
-    if (nseg == 2)
-        return post ? create_endpoint(r, c) : list_endpoints(r, c);
-    if (nseg == 3 && strcmp(seg[2], "secret") == 0)
-        return tenant_secret(r, c);
-    const char *id = seg[2];
-    if (!id_ok(id) || (nseg >= 5 && !id_ok(seg[4])))
-        return api_reply_error(r, 404, "not_found", "no such webhook endpoint or delivery");
-    if (nseg == 3)
-        return one_endpoint(r, c, id, del);
-    if (nseg == 4)
-        return dl ? list_deliveries(r, c, id) : rotate_secret(r, c, id);
-    return one_delivery(r, c, id, seg[4], nseg == 6);
+    for (int i = 0; i < n; i++)
+        if (!id_ok(param[i])) {
+            api_reply_error(r, 404, "not_found", "no such webhook endpoint or delivery");
+            return 0;
+        }
+    return 1;
+}
+
+enum MHD_Result api_webhooks_create(struct api_req *r, redisContext *c, const char *const *param)
+{
+    (void)param;
+    return create_endpoint(r, c);
+}
+
+enum MHD_Result api_webhooks_list(struct api_req *r, redisContext *c, const char *const *param)
+{
+    (void)param;
+    return list_endpoints(r, c);
+}
+
+enum MHD_Result api_webhooks_secret(struct api_req *r, redisContext *c, const char *const *param)
+{
+    (void)param;
+    return tenant_secret(r, c);
+}
+
+enum MHD_Result api_webhooks_get(struct api_req *r, redisContext *c, const char *const *param)
+{
+    return ids_ok(r, param, 1) ? one_endpoint(r, c, param[0], 0) : MHD_YES;
+}
+
+enum MHD_Result api_webhooks_delete(struct api_req *r, redisContext *c, const char *const *param)
+{
+    return ids_ok(r, param, 1) ? one_endpoint(r, c, param[0], 1) : MHD_YES;
+}
+
+enum MHD_Result api_webhooks_rotate(struct api_req *r, redisContext *c, const char *const *param)
+{
+    return ids_ok(r, param, 1) ? rotate_secret(r, c, param[0]) : MHD_YES;
+}
+
+enum MHD_Result api_webhooks_deliveries(struct api_req *r, redisContext *c,
+                                        const char *const *param)
+{
+    return ids_ok(r, param, 1) ? list_deliveries(r, c, param[0]) : MHD_YES;
+}
+
+enum MHD_Result api_webhooks_delivery(struct api_req *r, redisContext *c, const char *const *param)
+{
+    return ids_ok(r, param, 2) ? one_delivery(r, c, param[0], param[1], 0) : MHD_YES;
+}
+
+enum MHD_Result api_webhooks_retry(struct api_req *r, redisContext *c, const char *const *param)
+{
+    return ids_ok(r, param, 2) ? one_delivery(r, c, param[0], param[1], 1) : MHD_YES;
 }

@@ -1,9 +1,11 @@
-/* apikey.c -- hashed API keys in Redis (dp:key:<sha256>). */
+/* apikey.c -- hashed API keys in Redis (keys_apikey: one hash per SHA-256 of a key). */
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 #include "apikey.h"
+#include "keys.h"
+#include "rds.h"
 #include "util.h"
 
 int apikey_tenant_valid(const char *tenant)
@@ -27,9 +29,11 @@ dp_err apikey_store(redisContext *c, const char *key, const char *tenant, const 
         return DP_EINVAL;
     util_sha256_hex(key, strlen(key), h);
     snprintf(now, sizeof now, "%lld", (long long)util_now_ms());
-    redisReply *r =
-        redisCommand(c, "HSET dp:key:%s tenant %s scopes %s name %s created_at %s", h, tenant,
-                     scopes ? scopes : APIKEY_DEFAULT_SCOPES, name ? name : "", now);
+    char k[KEYS_MAX];
+    if (keys_apikey(k, h))
+        return DP_EINVAL;
+    redisReply *r = rds_command(c, "HSET %s tenant %s scopes %s name %s created_at %s", k, tenant,
+                                scopes ? scopes : APIKEY_DEFAULT_SCOPES, name ? name : "", now);
     dp_err rc = r && r->type == REDIS_REPLY_INTEGER ? DP_OK : DP_EREDIS;
     freeReplyObject(r);
     return rc;
@@ -46,8 +50,11 @@ dp_err apikey_create(redisContext *c, const char *tenant, const char *scopes, co
 dp_err apikey_lookup(redisContext *c, const char *key, struct apikey_info *out)
 {
     char h[UTIL_SHA256_HEX];
+    char k[KEYS_MAX];
     util_sha256_hex(key, strlen(key), h);
-    redisReply *r = redisCommand(c, "HMGET dp:key:%s tenant scopes", h);
+    if (keys_apikey(k, h))
+        return DP_EINVAL;
+    redisReply *r = rds_command(c, "HMGET %s tenant scopes", k);
     if (!r || r->type != REDIS_REPLY_ARRAY || r->elements != 2) {
         freeReplyObject(r);
         return DP_EREDIS;
@@ -71,7 +78,10 @@ dp_err apikey_revoke(redisContext *c, const char *key_or_hash)
         snprintf(h, sizeof h, "%s", key_or_hash);
     else
         util_sha256_hex(key_or_hash, n, h);
-    redisReply *r = redisCommand(c, "DEL dp:key:%s", h);
+    char k[KEYS_MAX];
+    if (keys_apikey(k, h))
+        return DP_EINVAL;
+    redisReply *r = rds_command(c, "DEL %s", k);
     dp_err rc = !r || r->type != REDIS_REPLY_INTEGER ? DP_EREDIS
                 : r->integer == 1                    ? DP_OK
                                                      : DP_ENOTFOUND;

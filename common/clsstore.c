@@ -5,22 +5,18 @@
 #include <stdlib.h>
 #include <string.h>
 #include "clsstore.h"
+#include "keys.h"
 #include "rds.h"
+#include "scripts.h"
 #include "util.h"
 
-#define KEY_MAX     160 /* "dp:cls:" + tenant (< 64) + ":labels" fits */
-#define TRAIN_BATCH 50  /* texts fetched per HMGET while training */
+#define TRAIN_BATCH 50 /* texts fetched per HMGET while training */
 
 struct clsstore_limits clsstore_limits_default(void)
 {
     struct clsstore_limits l = {.max_examples = CLSSTORE_MAX_EXAMPLES,
                                 .max_text = CLSSTORE_MAX_TEXT};
     return l;
-}
-
-static void key(char out[KEY_MAX], const char *tenant, const char *what)
-{
-    snprintf(out, KEY_MAX, "dp:cls:%s:%s", tenant, what);
 }
 
 /* Tenant names are checked by apikey at creation; this only keeps keys well-formed. */
@@ -157,41 +153,6 @@ cJSON *clsstore_stats_json(const struct classify_stats *st, double threshold, in
 
 /* ---- examples ---- */
 
-/* KEYS: doc, labels, texts, counts
- * ARGV: id, tenant, label, max_examples, max_text, max_classes
- * -> {0, previous, text_bytes, truncated, examples, classes} or {code, status} */
-static struct rds_script label_lua = {
-    .src = "local rec = redis.call('HMGET', KEYS[1], 'tenant', 'status')\n"
-           "if rec[1] ~= ARGV[2] then return {1} end\n"
-           "if rec[2] ~= 'done' then return {2, rec[2] or ''} end\n"
-           "local text = redis.call('HGET', KEYS[1], 'text')\n"
-           "if not text or not string.find(text, '%S') then return {3} end\n"
-           "local prev = redis.call('HGET', KEYS[2], ARGV[1])\n"
-           "if not prev and redis.call('HLEN', KEYS[2]) >= tonumber(ARGV[4]) then\n"
-           "  return {4} end\n"
-           "if prev ~= ARGV[3] and redis.call('HEXISTS', KEYS[4], ARGV[3]) == 0 then\n"
-           "  local n = redis.call('HLEN', KEYS[4])\n"
-           "  if prev and tonumber(redis.call('HGET', KEYS[4], prev)) == 1 then n = n - 1 end\n"
-           "  if n >= tonumber(ARGV[6]) then return {5} end\n"
-           "end\n"
-           "local max, cut = tonumber(ARGV[5]), 0\n"
-           "if #text > max then\n"
-           "  local n = max\n"
-           "  while n > 0 do\n" /* never end inside a UTF-8 sequence */
-           "    local b = string.byte(text, n + 1)\n"
-           "    if b < 128 or b >= 192 then break end\n"
-           "    n = n - 1\n"
-           "  end\n"
-           "  text, cut = string.sub(text, 1, n), 1\n"
-           "end\n"
-           "if prev and redis.call('HINCRBY', KEYS[4], prev, -1) <= 0 then\n"
-           "  redis.call('HDEL', KEYS[4], prev) end\n"
-           "redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])\n"
-           "redis.call('HSET', KEYS[3], ARGV[1], text)\n"
-           "redis.call('HINCRBY', KEYS[4], ARGV[3], 1)\n"
-           "return {0, prev or '', #text, cut, redis.call('HLEN', KEYS[2]),\n"
-           "        redis.call('HLEN', KEYS[4])}\n"};
-
 dp_err clsstore_label(redisContext *c, const char *tenant, const char *doc_id, const char *label,
                       const struct clsstore_limits *limits, struct clsstore_label_res *res)
 {
@@ -204,19 +165,19 @@ dp_err clsstore_label(redisContext *c, const char *tenant, const char *doc_id, c
         res->outcome = CLSSTORE_NO_DOC;
         return DP_OK;
     }
-    char kdoc[80], klabels[KEY_MAX], ktexts[KEY_MAX], kcounts[KEY_MAX];
+    char kdoc[KEYS_MAX], klabels[KEYS_MAX], ktexts[KEYS_MAX], kcounts[KEYS_MAX];
     char maxex[24], maxtext[24], maxcls[24];
-    snprintf(kdoc, sizeof kdoc, "dp:doc:%s", doc_id);
-    key(klabels, tenant, "labels");
-    key(ktexts, tenant, "texts");
-    key(kcounts, tenant, "counts");
+    keys_doc(kdoc, doc_id);
+    keys_cls(klabels, tenant, KEYS_CLS_LABELS);
+    keys_cls(ktexts, tenant, KEYS_CLS_TEXTS);
+    keys_cls(kcounts, tenant, KEYS_CLS_COUNTS);
     snprintf(maxex, sizeof maxex, "%zu", lim->max_examples);
     snprintf(maxtext, sizeof maxtext, "%zu", lim->max_text);
     snprintf(maxcls, sizeof maxcls, "%d", CLASSIFY_MAX_CLASSES);
     const char *argv[] = {kdoc,   klabels, ktexts, kcounts, doc_id,
                           tenant, label,   maxex,  maxtext, maxcls};
     redisReply *r = NULL;
-    dp_err rc = rds_eval(c, &label_lua, 4, 6, argv, NULL, &r, NULL, 0);
+    dp_err rc = rds_eval(c, &scripts_cls_label, 4, 6, argv, NULL, &r, NULL, 0);
     if (rc)
         return rc;
     long long code = rds_int(r, 0, -1);
@@ -252,16 +213,6 @@ dp_err clsstore_label(redisContext *c, const char *tenant, const char *doc_id, c
     return rc;
 }
 
-/* KEYS: labels, texts, counts  ARGV: id  -> {removed, previous} */
-static struct rds_script unlabel_lua = {
-    .src = "local prev = redis.call('HGET', KEYS[1], ARGV[1])\n"
-           "if not prev then return {0, ''} end\n"
-           "redis.call('HDEL', KEYS[1], ARGV[1])\n"
-           "redis.call('HDEL', KEYS[2], ARGV[1])\n"
-           "if redis.call('HINCRBY', KEYS[3], prev, -1) <= 0 then\n"
-           "  redis.call('HDEL', KEYS[3], prev) end\n"
-           "return {1, prev}\n"};
-
 dp_err clsstore_unlabel(redisContext *c, const char *tenant, const char *doc_id, int *removed,
                         char previous[CLASSIFY_LABEL_MAX])
 {
@@ -270,13 +221,13 @@ dp_err clsstore_unlabel(redisContext *c, const char *tenant, const char *doc_id,
         previous[0] = '\0';
     if (!tenant_ok(tenant) || !util_id_valid("doc_", doc_id))
         return DP_OK;
-    char klabels[KEY_MAX], ktexts[KEY_MAX], kcounts[KEY_MAX];
-    key(klabels, tenant, "labels");
-    key(ktexts, tenant, "texts");
-    key(kcounts, tenant, "counts");
+    char klabels[KEYS_MAX], ktexts[KEYS_MAX], kcounts[KEYS_MAX];
+    keys_cls(klabels, tenant, KEYS_CLS_LABELS);
+    keys_cls(ktexts, tenant, KEYS_CLS_TEXTS);
+    keys_cls(kcounts, tenant, KEYS_CLS_COUNTS);
     const char *argv[] = {klabels, ktexts, kcounts, doc_id};
     redisReply *r = NULL;
-    dp_err rc = rds_eval(c, &unlabel_lua, 3, 1, argv, NULL, &r, NULL, 0);
+    dp_err rc = rds_eval(c, &scripts_cls_unlabel, 3, 1, argv, NULL, &r, NULL, 0);
     if (rc)
         return rc;
     *removed = rds_int(r, 0, 0) == 1;
@@ -346,26 +297,18 @@ static dp_err add_texts(redisContext *c, const char *ktexts, const struct exampl
     return DP_OK;
 }
 
-/* KEYS: model  ARGV: version, blob, stats, trained_at  -> 1 stored, 0 a newer one exists */
-static struct rds_script save_lua = {
-    .src = "local cur = tonumber(redis.call('HGET', KEYS[1], 'version') or '0')\n"
-           "if cur >= tonumber(ARGV[1]) then return 0 end\n"
-           "redis.call('HSET', KEYS[1], 'version', ARGV[1], 'blob', ARGV[2], 'stats', ARGV[3],\n"
-           "  'trained_at', ARGV[4])\n"
-           "return 1\n"};
-
 static dp_err save_model(redisContext *c, const char *tenant, struct classifier *cl,
                          double threshold, struct classify_stats *out)
 {
-    char kver[KEY_MAX], kmodel[KEY_MAX], ver[24], at[24];
+    char kver[KEYS_MAX], kmodel[KEYS_MAX], ver[24], at[24];
     char *blob = NULL, *stats = NULL;
     size_t blen = 0;
     cJSON *sj = NULL;
     redisReply *r = NULL;
     dp_err rc = DP_EREDIS;
-    key(kver, tenant, "ver");
-    key(kmodel, tenant, "model");
-    r = redisCommand(c, "INCR %s", kver);
+    keys_cls(kver, tenant, KEYS_CLS_VER);
+    keys_cls(kmodel, tenant, KEYS_CLS_MODEL);
+    r = rds_command(c, "INCR %s", kver);
     if (!r || r->type != REDIS_REPLY_INTEGER || r->integer <= 0 || r->integer > UINT32_MAX)
         goto out;
     classifier_set_version(cl, (uint32_t)r->integer);
@@ -385,7 +328,7 @@ static dp_err save_model(redisContext *c, const char *tenant, struct classifier 
     snprintf(at, sizeof at, "%lld", (long long)now);
     const char *argv[] = {kmodel, ver, blob, stats, at};
     const size_t lens[] = {strlen(kmodel), strlen(ver), blen, strlen(stats), strlen(at)};
-    rc = rds_eval(c, &save_lua, 1, 4, argv, lens, &r, NULL, 0);
+    rc = rds_eval(c, &scripts_cls_save, 1, 4, argv, lens, &r, NULL, 0);
     if (rc)
         goto out;
     rc = r->type != REDIS_REPLY_INTEGER ? DP_EREDIS : r->integer == 1 ? DP_OK : DP_ECONFLICT;
@@ -400,7 +343,7 @@ out:
 dp_err clsstore_train(redisContext *c, const char *tenant, double threshold,
                       struct classify_stats *out)
 {
-    char klabels[KEY_MAX], ktexts[KEY_MAX];
+    char klabels[KEYS_MAX], ktexts[KEYS_MAX];
     struct example_ref *refs = NULL;
     struct classifier *cl = NULL;
     redisReply *r = NULL;
@@ -408,9 +351,9 @@ dp_err clsstore_train(redisContext *c, const char *tenant, double threshold,
     memset(out, 0, sizeof *out);
     if (!tenant_ok(tenant) || !(threshold >= 0 && threshold <= 1))
         return DP_EINVAL;
-    key(klabels, tenant, "labels");
-    key(ktexts, tenant, "texts");
-    r = redisCommand(c, "HGETALL %s", klabels);
+    keys_cls(klabels, tenant, KEYS_CLS_LABELS);
+    keys_cls(ktexts, tenant, KEYS_CLS_TEXTS);
+    r = rds_command(c, "HGETALL %s", klabels);
     if (rds_failed(r) || r->type != REDIS_REPLY_ARRAY) {
         rc = DP_EREDIS;
         goto out;
@@ -477,18 +420,18 @@ static cJSON *builtin_json(const struct classifier *builtin)
 dp_err clsstore_info(redisContext *c, const char *tenant, const struct classifier *builtin,
                      cJSON **out)
 {
-    char kmodel[KEY_MAX], kcounts[KEY_MAX];
+    char kmodel[KEYS_MAX], kcounts[KEYS_MAX];
     *out = NULL;
     if (!tenant_ok(tenant))
         return DP_EINVAL;
-    key(kmodel, tenant, "model");
-    key(kcounts, tenant, "counts");
-    redisReply *m = redisCommand(c, "HGET %s stats", kmodel);
+    keys_cls(kmodel, tenant, KEYS_CLS_MODEL);
+    keys_cls(kcounts, tenant, KEYS_CLS_COUNTS);
+    redisReply *m = rds_command(c, "HGET %s stats", kmodel);
     if (rds_failed(m)) {
         freeReplyObject(m);
         return DP_EREDIS;
     }
-    redisReply *cnt = redisCommand(c, "HGETALL %s", kcounts);
+    redisReply *cnt = rds_command(c, "HGETALL %s", kcounts);
     if (rds_failed(cnt) || cnt->type != REDIS_REPLY_ARRAY) {
         freeReplyObject(m);
         freeReplyObject(cnt);

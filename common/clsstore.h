@@ -2,7 +2,7 @@
  * trained models with their statistics and version, and the per-process model cache through
  * which workers classify (a new version is picked up at the next job, without a restart).
  *
- * Key layout (all under "dp:cls:<tenant>:"):
+ * Keys, per tenant (keys_cls in keys.h):
  *   labels  hash   doc id -> class label of the training example
  *   texts   hash   doc id -> the document's text as it was when labelled (capped)
  *   counts  hash   class label -> examples labelled with it now

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "clsstore.h"
+#include "keys.h"
+#include "rds.h"
 #include "log.h"
 
 #define TENANT_MAX 64
@@ -106,7 +108,7 @@ static uint32_t parse_version(const char *s, size_t len)
 static dp_err reload(struct clsstore_cache *cache, redisContext *c, const char *kmodel,
                      const char *tenant, struct cache_entry **out)
 {
-    redisReply *r = redisCommand(c, "HMGET %s version blob", kmodel);
+    redisReply *r = rds_command(c, "HMGET %s version blob", kmodel);
     if (!r || r->type != REDIS_REPLY_ARRAY || r->elements != 2) {
         freeReplyObject(r);
         return DP_EREDIS;
@@ -147,9 +149,9 @@ dp_err clsstore_classify(struct clsstore_cache *cache, redisContext *c, const ch
     struct cache_entry *e = NULL;
     size_t tlen = tenant ? strlen(tenant) : 0;
     if (tlen > 0 && tlen < TENANT_MAX && !strchr(tenant, ':')) {
-        char kmodel[TENANT_MAX + 32];
-        snprintf(kmodel, sizeof kmodel, "dp:cls:%s:model", tenant);
-        redisReply *r = redisCommand(c, "HGET %s version", kmodel);
+        char kmodel[KEYS_MAX];
+        keys_cls(kmodel, tenant, KEYS_CLS_MODEL);
+        redisReply *r = rds_command(c, "HGET %s version", kmodel);
         if (!r || r->type == REDIS_REPLY_ERROR) {
             freeReplyObject(r);
             return DP_EREDIS;

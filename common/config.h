@@ -31,12 +31,15 @@ struct dp_config {
     long long max_page_pixels;  /* width*height, checked from the image header */
     long long max_queue;        /* jobs queued + running before uploads get 503 */
     long long max_wait_s;       /* longest `wait` an upload may ask for */
+
+    long long max_waiters_per_tenant; /* wait= uploads one tenant holds open per API process */
     /* jobs */
     long long workers;                 /* worker processes (0 = one per core) */
     long long visibility_timeout_ms;   /* a claimed job idle this long is taken over */
     long long max_attempts;            /* starts of a job before it is dead-lettered */
     long long job_timeout_ms;          /* whole-job budget */
-    long long page_timeout_ms;         /* OCR budget per page */
+    long long page_timeout_ms;         /* budget per page: decoding and OCR */
+    long long decode_memory_limit_mb;  /* RLIMIT_AS of the decode child, MiB */
     char lang[CONFIG_STR_MAX];         /* default Tesseract languages, e.g. eng+deu */
     char tessdata_dir[CONFIG_STR_MAX]; /* empty = Tesseract's default */
     long long idempotency_ttl_s;

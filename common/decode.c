@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <leptonica/arrayaccess.h>
 #include "decode_pdf.h"
 #include "einvoice.h"
 
@@ -82,6 +83,7 @@ void decode_limits_default(struct decode_limits *lim)
     lim->max_page_pixels = DEF_MAX_PIXELS;
     lim->pdf_dpi = DEF_PDF_DPI;
     lim->min_dpi = DEF_MIN_DPI;
+    lim->max_decode_bytes = 0;
 }
 
 static void fill_limits(struct decode_limits *dst, const struct decode_limits *src)
@@ -97,6 +99,7 @@ static void fill_limits(struct decode_limits *dst, const struct decode_limits *s
         dst->pdf_dpi = src->pdf_dpi;
     if (src->min_dpi)
         dst->min_dpi = src->min_dpi;
+    dst->max_decode_bytes = src->max_decode_bytes;
 }
 
 /* Records why d failed and returns err, so failures read `return fail(d, DP_X, "...", ...)`. */
@@ -141,13 +144,33 @@ static dp_err tiff_count(const unsigned char *buf, size_t len, size_t *n)
     return DP_OK;
 }
 
-/* Header of image page index: size, declared resolution (0 if unknown), or an error. */
-static dp_err image_header(struct decoded *d, size_t index, int *w, int *h, int *res)
+/* What decoding an image page costs, from its header: bytes the decoder holds at its peak
+ * (Leptonica's PNG reader keeps every row and the PIX at once; TIFF and WebP a raster and the
+ * PIX), plus the 8-bit grey page made from it. JPEG is read as luminance only, so its PIX is
+ * the grey page; reduction (1, 2, 4, 8) shrinks it on both axes. */
+static uint64_t decode_cost(enum fmt fmt, int w, int h, int bps, int spp, int cmap, int reduction)
+{
+    uint64_t px = (uint64_t)w * (uint64_t)h, bytes_ps = bps > 8 ? 2 : 1;
+    if (fmt == FMT_JPEG) /* CMYK is not read as luminance: a 32-bit PIX, then grey */
+        return px * (spp == 4 ? 5 : 1) / ((uint64_t)reduction * (uint64_t)reduction) +
+               (uint64_t)w * 64;
+    if (spp >= 2) /* colour and/or alpha: a 32-bit PIX, then grey */
+        return px * (uint64_t)spp * bytes_ps + px * 4 + px;
+    uint64_t rows = fmt == FMT_PNG ? (px * (uint64_t)(bps > 0 ? bps : 8) + 7) / 8 : 0;
+    uint64_t grey = bps == 8 && !cmap ? 0 : px;
+    return rows + px * bytes_ps + grey + (fmt == FMT_WEBP ? px * 8 : 0);
+}
+
+/* Header of image page index: size, declared resolution (0 if unknown), the JPEG reduction
+ * that keeps it within max_decode_bytes (1 otherwise), or an error. */
+static dp_err image_header(struct decoded *d, size_t index, int *w, int *h, int *res,
+                           int *reduction)
 {
     l_int32 fmt = 0, bps = 0, spp = 0, cmap = 0, r = 0;
     l_ok bad;
 
     *w = *h = *res = 0;
+    *reduction = 1;
     if (d->fmt == FMT_TIFF)
         bad = index > INT32_MAX ||
               readHeaderMemTiff(d->buf, d->len, (l_int32)index, w, h, &bps, &spp, &r, &cmap, &fmt);
@@ -158,6 +181,18 @@ static dp_err image_header(struct decoded *d, size_t index, int *w, int *h, int 
     if ((uint64_t)*w * (uint64_t)*h > d->lim.max_page_pixels)
         return fail(d, DP_ETOOBIG, "page %zu: %dx%d pixels is over the cap of %llu", index + 1, *w,
                     *h, (unsigned long long)d->lim.max_page_pixels);
+    uint64_t cap = d->lim.max_decode_bytes;
+    while (cap && decode_cost(d->fmt, *w, *h, bps, spp, cmap, *reduction) > cap) {
+        if (d->fmt != FMT_JPEG || *reduction == 8)
+            return fail(
+                d, DP_ETOOBIG,
+                "page %zu: decoding %dx%d pixels (%d x %d bits) needs about %llu MB, "
+                "over the %llu MB it may use",
+                index + 1, *w, *h, spp, bps,
+                (unsigned long long)(decode_cost(d->fmt, *w, *h, bps, spp, cmap, *reduction) >> 20),
+                (unsigned long long)(cap >> 20));
+        *reduction *= 2;
+    }
     *res = r;
     return DP_OK;
 }
@@ -167,7 +202,7 @@ dp_err decode_open(const unsigned char *buf, size_t len, const struct decode_lim
 {
     struct decoded *d;
     dp_err err;
-    int w, h, res;
+    int w, h, res, reduction;
 
     if (!out)
         return DP_EINVAL;
@@ -207,7 +242,8 @@ dp_err decode_open(const unsigned char *buf, size_t len, const struct decode_lim
     }
     if (n > d->lim.max_pages)
         return fail(d, DP_ETOOBIG, "%zu pages is over the cap of %zu", n, d->lim.max_pages);
-    if (d->fmt != FMT_PDF && d->fmt != FMT_XML && (err = image_header(d, 0, &w, &h, &res)))
+    if (d->fmt != FMT_PDF && d->fmt != FMT_XML &&
+        (err = image_header(d, 0, &w, &h, &res, &reduction)))
         return err;
     d->npages = n;
     return DP_OK;
@@ -276,12 +312,40 @@ int decode_guess_dpi(int w, int h, int declared_dpi)
     return guess > 0 ? guess : 1;
 }
 
-/* Takes ownership of *pix and leaves an 8-bit grey image there (alpha flattened on white). */
+/* RGBA -> 8-bit grey in one pass, alpha flattened on white: the same values as blending on
+ * white and then taking the luminance, without a second 32-bit image. NULL when out of memory. */
+static PIX *rgba_to_grey(PIX *pix)
+{
+    int w = pixGetWidth(pix), h = pixGetHeight(pix);
+    PIX *g = pixCreate(w, h, 8);
+    if (!g)
+        return NULL;
+    pixCopyResolution(g, pix);
+    l_uint32 *src = pixGetData(pix), *dst = pixGetData(g);
+    int swpl = pixGetWpl(pix), dwpl = pixGetWpl(g);
+    for (int y = 0; y < h; y++) {
+        const l_uint32 *s = src + (size_t)y * (size_t)swpl;
+        l_uint32 *o = dst + (size_t)y * (size_t)dwpl;
+        for (int x = 0; x < w; x++) {
+            l_int32 r, gr, b, a;
+            extractRGBAValues(s[x], &r, &gr, &b, &a);
+            /* blend each channel on white, as pixAlphaBlendUniform does, then weigh */
+            double lum = L_RED_WEIGHT * (double)(255 + (r - 255) * a / 255) +
+                         L_GREEN_WEIGHT * (double)(255 + (gr - 255) * a / 255) +
+                         L_BLUE_WEIGHT * (double)(255 + (b - 255) * a / 255) + 0.5;
+            SET_DATA_BYTE(o, x, lum > 255 ? 255 : (l_int32)lum);
+        }
+    }
+    return g;
+}
+
+/* Takes ownership of *pix and leaves an 8-bit grey image there (alpha flattened on white).
+ * Each step frees the image it came from before the next one allocates. */
 static dp_err to_grey(PIX **pix)
 {
     PIX *cur = *pix, *next;
     if (pixGetDepth(cur) == 32 && pixGetSpp(cur) == 4) {
-        if (!(next = pixAlphaBlendUniform(cur, 0xffffff00)))
+        if (!(next = rgba_to_grey(cur)))
             return DP_ENOMEM;
         pixDestroy(&cur);
         cur = next;
@@ -302,18 +366,21 @@ static dp_err to_grey(PIX **pix)
 static dp_err image_page(struct decoded *d, size_t index, struct decode_page *out)
 {
     dp_err err;
-    int w, h, res;
+    int w, h, res, reduction;
     PIX *pix = NULL;
 
-    if ((err = image_header(d, index, &w, &h, &res)))
+    if ((err = image_header(d, index, &w, &h, &res, &reduction)))
         return err;
     if (d->fmt == FMT_TIFF)
         pix = pixReadMemTiff(d->buf, d->len, (l_int32)index);
+    else if (d->fmt == FMT_JPEG) /* grey straight from the decoder, scaled down if need be */
+        pix = pixReadMemJpeg(d->buf, d->len, 0, reduction, NULL, L_JPEG_READ_LUMINANCE);
     else
         pix = pixReadMem(d->buf, d->len);
     if (!pix)
         return fail(d, DP_EDECODE, "page %zu: corrupt %s data", index + 1, d->mime);
-    if (pixGetWidth(pix) != w || pixGetHeight(pix) != h) {
+    if (pixGetWidth(pix) != (w + reduction - 1) / reduction ||
+        pixGetHeight(pix) != (h + reduction - 1) / reduction) {
         pixDestroy(&pix);
         return fail(d, DP_EDECODE, "page %zu: size differs from the header", index + 1);
     }
@@ -326,7 +393,12 @@ static dp_err image_page(struct decoded *d, size_t index, struct decode_page *ou
 
     int src_dpi = decode_guess_dpi(w, h, res), dpi = src_dpi;
     float scale = 1.0f;
-    if (src_dpi < d->lim.min_dpi) {
+    if (reduction > 1) {
+        scale = (float)pixGetWidth(pix) / (float)w;
+        dpi = (int)lround(src_dpi * (double)scale);
+        if (dpi < 1)
+            dpi = 1;
+    } else if (src_dpi < d->lim.min_dpi) {
         double f = (double)d->lim.pdf_dpi / src_dpi;
         double room = sqrt((double)d->lim.max_page_pixels / ((double)w * (double)h));
         if (f > MAX_UPSCALE)

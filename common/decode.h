@@ -42,6 +42,9 @@ struct decode_limits {
     int pdf_dpi; /* resolution PDF pages are read at (text-layer boxes too), and the resolution
                     low-resolution images are upscaled towards [300]; range 10..1200 */
     int min_dpi; /* images below this (declared or guessed) are upscaled [150] */
+    uint64_t max_decode_bytes; /* memory an image page may take to decode (estimated from its
+                                  header: decoder buffers, pixels, grey copy); over it ->
+                                  DP_ETOOBIG before decoding [0 = no estimate check] */
 };
 
 /* What a page decoded to. */
@@ -55,8 +58,9 @@ struct decode_page {
     enum decode_kind kind;
     PIX *pix;      /* DECODE_PIX: 8-bit grey, upright as stored, resolution set to dpi */
     int dpi;       /* resolution of pix (after upscaling) or of text's pixel units */
-    float scale;   /* pix pixels per source pixel: 1, or > 1 when upscaled; divide OCR boxes
-                      by it to get source-image pixels */
+    float scale;   /* pix pixels per source pixel: 1, > 1 when upscaled, < 1 when a JPEG was
+                      decoded scaled down to fit max_decode_bytes; divide OCR boxes by it to
+                      get source-image pixels */
     int src_width; /* page size as stored: image pixels, or the PDF page in pixels at dpi */
     int src_height;
     int src_dpi; /* resolution the source declared or, when implausible/unset, was guessed */
@@ -90,8 +94,10 @@ size_t decode_npages(const struct decoded *d);
 const char *decode_mime(const struct decoded *d);
 
 /* Decodes page index (0-based) into *out (overwritten; cleaned up by the caller on DP_OK only).
- * Images: header checked against max_page_pixels, decoded, alpha flattened on white, converted
- * to 8-bit grey, upscaled when below min_dpi.  PDF: a page with a usable text layer (>= 20
+ * Images: header checked against max_page_pixels and, when set, max_decode_bytes (JPEG then
+ * decoded at 1/2, 1/4 or 1/8 size if that fits, else DP_ETOOBIG), decoded (JPEG as luminance
+ * only), alpha flattened on white, converted to 8-bit grey (each colour image freed before the
+ * next step allocates), upscaled when below min_dpi.  PDF: a page with a usable text layer (>= 20
  * printable non-space characters, >= 90% of them real text) becomes DECODE_TEXT; other pages
  * are rasterised at pdf_dpi (lowered to fit max_page_pixels, DP_ETOOBIG below 72). */
 dp_err decode_page(struct decoded *d, size_t index, struct decode_page *out);

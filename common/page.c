@@ -1,6 +1,8 @@
-/* page.c -- ownership helpers for read pages. */
-#include <stdlib.h>
+/* page.c -- ownership helpers for read pages, and their wire form (decode child -> worker). */
 #include "page.h"
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 
 void page_cleanup(struct dp_page *p)
 {
@@ -36,4 +38,229 @@ void doctext_cleanup(struct dp_doc_text *d)
     d->xml = NULL;
     d->xml_len = 0;
     d->xml_source = NULL;
+}
+
+/* ---- wire form ---- */
+
+#define STR_NULL   0xffffffffu
+#define STR_MAX    0x7fffffffu /* longest string the format carries */
+#define PAGE_FIXED (5 * 4 + 4 + 1 + 4 + 4 + 4)
+#define WORD_FIXED (4 + 4 + 6 * 4)
+#define CODE_FIXED (4 + 4 + 4 * 4)
+
+static size_t str_size(const char *s)
+{
+    return 4 + (s ? strlen(s) : 0);
+}
+
+static unsigned char *put(unsigned char *o, const void *v, size_t n)
+{
+    memcpy(o, v, n);
+    return o + n;
+}
+
+static unsigned char *put_i32(unsigned char *o, int v)
+{
+    int32_t x = (int32_t)v;
+    return put(o, &x, 4);
+}
+
+static unsigned char *put_str(unsigned char *o, const char *s)
+{
+    uint32_t n = s ? (uint32_t)strlen(s) : STR_NULL;
+    o = put(o, &n, 4);
+    return s ? put(o, s, n) : o;
+}
+
+dp_err page_pack(const struct dp_page *p, unsigned char **out, size_t *len)
+{
+    *out = NULL;
+    *len = 0;
+    if (p->nwords > PAGE_WIRE_MAX_WORDS || (p->text && strlen(p->text) > STR_MAX) ||
+        (p->hocr && strlen(p->hocr) > STR_MAX))
+        return DP_ETOOBIG;
+    size_t n = PAGE_FIXED + str_size(p->text) + str_size(p->hocr) - 8;
+    for (size_t i = 0; i < p->nwords; i++) {
+        const char *t = p->words[i].text;
+        if (t && strlen(t) > STR_MAX)
+            return DP_ETOOBIG;
+        n += WORD_FIXED + str_size(t) - 4;
+    }
+    if (p->nbarcodes > PAGE_WIRE_MAX_BARCODES)
+        return DP_ETOOBIG;
+    n += 4;
+    for (size_t i = 0; i < p->nbarcodes; i++) {
+        const struct dp_barcode *b = &p->barcodes[i];
+        if ((b->type && strlen(b->type) > STR_MAX) || (b->text && strlen(b->text) > STR_MAX))
+            return DP_ETOOBIG;
+        n += CODE_FIXED + str_size(b->type) + str_size(b->text) - 8;
+    }
+    unsigned char *buf = malloc(n), *o = buf;
+    if (!buf)
+        return DP_ENOMEM;
+    uint8_t src = (uint8_t)p->source;
+    uint32_t nw = (uint32_t)p->nwords;
+    o = put_i32(o, p->number);
+    o = put_i32(o, p->width);
+    o = put_i32(o, p->height);
+    o = put_i32(o, p->dpi);
+    o = put_i32(o, p->rotation);
+    o = put(o, &p->conf, 4);
+    o = put(o, &src, 1);
+    o = put_str(o, p->text);
+    o = put_str(o, p->hocr);
+    o = put(o, &nw, 4);
+    for (size_t i = 0; i < p->nwords; i++) {
+        const struct dp_word *w = &p->words[i];
+        o = put_str(o, w->text);
+        o = put(o, &w->conf, 4);
+        o = put_i32(o, w->x);
+        o = put_i32(o, w->y);
+        o = put_i32(o, w->w);
+        o = put_i32(o, w->h);
+        o = put_i32(o, w->line);
+        o = put_i32(o, w->block);
+    }
+    uint32_t nb = (uint32_t)p->nbarcodes;
+    o = put(o, &nb, 4);
+    for (size_t i = 0; i < p->nbarcodes; i++) {
+        const struct dp_barcode *b = &p->barcodes[i];
+        o = put_str(o, b->type);
+        o = put_str(o, b->text);
+        o = put_i32(o, b->x);
+        o = put_i32(o, b->y);
+        o = put_i32(o, b->w);
+        o = put_i32(o, b->h);
+    }
+    *out = buf;
+    *len = (size_t)(o - buf);
+    return DP_OK;
+}
+
+/* A bounded reader over (buf, len); any overrun sets bad and yields zeros. */
+struct rd {
+    const unsigned char *p;
+    size_t left;
+    int bad;
+};
+
+static void get(struct rd *r, void *v, size_t n)
+{
+    if (r->bad || r->left < n) {
+        r->bad = 1;
+        memset(v, 0, n);
+        return;
+    }
+    memcpy(v, r->p, n);
+    r->p += n;
+    r->left -= n;
+}
+
+static int get_i32(struct rd *r)
+{
+    int32_t x;
+    get(r, &x, 4);
+    return (int)x;
+}
+
+/* A string: *s = NULL for the NULL marker, else an owned copy. DP_ENOMEM or DP_EPARSE. */
+static dp_err get_str(struct rd *r, char **s)
+{
+    uint32_t n;
+    *s = NULL;
+    get(r, &n, 4);
+    if (r->bad)
+        return DP_EPARSE;
+    if (n == STR_NULL)
+        return DP_OK;
+    if (n > r->left || memchr(r->p, '\0', n)) {
+        r->bad = 1;
+        return DP_EPARSE;
+    }
+    if (!(*s = malloc((size_t)n + 1)))
+        return DP_ENOMEM;
+    memcpy(*s, r->p, n);
+    (*s)[n] = '\0';
+    r->p += n;
+    r->left -= n;
+    return DP_OK;
+}
+
+dp_err page_unpack(const unsigned char *buf, size_t len, struct dp_page *out)
+{
+    struct rd r = {buf, len, 0};
+    uint8_t src = 0;
+    uint32_t nw = 0;
+    dp_err rc;
+    memset(out, 0, sizeof *out);
+    out->number = get_i32(&r);
+    out->width = get_i32(&r);
+    out->height = get_i32(&r);
+    out->dpi = get_i32(&r);
+    out->rotation = get_i32(&r);
+    get(&r, &out->conf, 4);
+    get(&r, &src, 1);
+    out->source = src ? DP_SRC_TEXT_LAYER : DP_SRC_OCR;
+    if (src > 1) {
+        rc = DP_EPARSE;
+        goto fail;
+    }
+    if ((rc = get_str(&r, &out->text)) || (rc = get_str(&r, &out->hocr)))
+        goto fail;
+    get(&r, &nw, 4);
+    /* Each word takes at least WORD_FIXED bytes: a count the rest cannot hold is a lie. */
+    if (r.bad || nw > PAGE_WIRE_MAX_WORDS || (size_t)nw > r.left / WORD_FIXED) {
+        rc = DP_EPARSE;
+        goto fail;
+    }
+    if (nw && !(out->words = calloc(nw, sizeof *out->words))) {
+        rc = DP_ENOMEM;
+        goto fail;
+    }
+    for (uint32_t i = 0; i < nw; i++) {
+        struct dp_word *w = &out->words[i];
+        if ((rc = get_str(&r, &w->text)))
+            goto fail;
+        out->nwords++;
+        get(&r, &w->conf, 4);
+        w->x = get_i32(&r);
+        w->y = get_i32(&r);
+        w->w = get_i32(&r);
+        w->h = get_i32(&r);
+        w->line = get_i32(&r);
+        w->block = get_i32(&r);
+    }
+    uint32_t nb = 0;
+    get(&r, &nb, 4);
+    if (r.bad || nb > PAGE_WIRE_MAX_BARCODES || (size_t)nb > r.left / CODE_FIXED) {
+        rc = DP_EPARSE;
+        goto fail;
+    }
+    if (nb && !(out->barcodes = calloc(nb, sizeof *out->barcodes))) {
+        rc = DP_ENOMEM;
+        goto fail;
+    }
+    for (uint32_t i = 0; i < nb; i++) {
+        struct dp_barcode *b = &out->barcodes[i];
+        out->nbarcodes++;
+        if ((rc = get_str(&r, &b->type)) || (rc = get_str(&r, &b->text)))
+            goto fail;
+        b->x = get_i32(&r);
+        b->y = get_i32(&r);
+        b->w = get_i32(&r);
+        b->h = get_i32(&r);
+        if (!b->type || !b->text) {
+            rc = DP_EPARSE;
+            goto fail;
+        }
+    }
+    if (r.bad || r.left) {
+        rc = DP_EPARSE;
+        goto fail;
+    }
+    return DP_OK;
+fail:
+    page_cleanup(out);
+    memset(out, 0, sizeof *out);
+    return rc;
 }

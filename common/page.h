@@ -4,6 +4,7 @@
 #ifndef DP_PAGE_H
 #define DP_PAGE_H
 #include <stddef.h>
+#include "err.h"
 
 /* One recognised word. */
 struct dp_word {
@@ -56,5 +57,24 @@ struct dp_doc_text {
 void page_cleanup(struct dp_page *p);
 /* Frees every page and the array; leaves *d empty. NULL is a no-op. */
 void doctext_cleanup(struct dp_doc_text *d);
+
+/* ---- wire form (a read page sent from the decode child to the worker over a pipe) ----
+ * Fixed-width fields in host byte order (both ends are the same binary on the same host):
+ *   i32 number width height dpi rotation, f32 conf, u8 source,
+ *   str text, str hocr, u32 nwords, per word: str text, f32 conf, i32 x y w h line block,
+ *   u32 nbarcodes, per code: str type, str text, i32 x y w h
+ * where str = u32 length (0xffffffff = NULL) + bytes. */
+
+#define PAGE_WIRE_MAX_WORDS    (1u << 20) /* more words than this is refused by page_unpack */
+#define PAGE_WIRE_MAX_BARCODES 64         /* likewise barcodes */
+
+/* Packs p into a new buffer (*out, *len; caller frees). DP_ENOMEM, or DP_ETOOBIG when a
+ * string or the word count does not fit the format's caps. */
+dp_err page_pack(const struct dp_page *p, unsigned char **out, size_t *len);
+
+/* Unpacks exactly len bytes of buf into *out (zeroed first; release with page_cleanup).
+ * DP_EPARSE when buf is truncated, has bytes left over, or breaks a cap; DP_ENOMEM. On failure
+ * *out is left empty. Pure. */
+dp_err page_unpack(const unsigned char *buf, size_t len, struct dp_page *out);
 
 #endif

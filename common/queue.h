@@ -1,9 +1,10 @@
-/* queue.h -- the job queue as the worker sees it: Redis Stream dp:jobs, consumer group
- * "workers", at-least-once. A job entry stays in the group's pending list until the worker that
- * finishes it acknowledges and deletes it in the same script that writes the result, so a crash at
- * any point leaves the job pending for another worker (XAUTOCLAIM) and never half-written.
- * Attempts are counted in the document record at every start; a start beyond max_attempts moves
- * the job to the dead-letter stream and fails the document (a poison file cannot loop forever). */
+/* queue.h -- the job queue as the worker sees it: the Redis Stream KEYS_JOBS, consumer group
+ * KEYS_JOBS_GROUP (keys.h), at-least-once. A job entry stays in the group's pending list until the
+ * worker that finishes it acknowledges and deletes it in the same script that writes the result, so
+ * a crash at any point leaves the job pending for another worker (XAUTOCLAIM) and never
+ * half-written. Attempts are counted in the document record at every start; a start beyond
+ * max_attempts moves the job to the dead-letter stream and fails the document (a poison file cannot
+ * loop forever). */
 #ifndef DP_QUEUE_H
 #define DP_QUEUE_H
 #include <hiredis.h>

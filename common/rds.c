@@ -1,9 +1,36 @@
-/* rds.c -- Redis connections and helpers. */
-#include <openssl/evp.h>
+/* rds.c -- Redis connections, command runners, scripts and reply helpers (see rds.h). */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "rds.h"
+#include "util.h"
+
+/* ---- LOADING: retry shortly ---- */
+
+int rds_loading(const redisReply *r)
+{
+    return r && r->type == REDIS_REPLY_ERROR && strncmp(r->str, "LOADING", 7) == 0;
+}
+
+/* Sleeps before the next try of a command that met LOADING: 20 ms doubling up to 500 ms.
+ * Returns 0 once RDS_LOADING_WAIT_MS have passed since *start_ms (0 = first call: now). */
+static int loading_wait(int64_t *start_ms, int *tries)
+{
+    int64_t now = util_mono_ms();
+    if (*start_ms == 0)
+        *start_ms = now;
+    if (now - *start_ms >= RDS_LOADING_WAIT_MS)
+        return 0;
+    long ms = *tries >= 5 ? 500 : 20L << *tries;
+    (*tries)++;
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+    return 1;
+}
+
+/* ---- connecting ---- */
 
 static redisContext *connect_addr(const char *host, int port, int timeout_ms)
 {
@@ -40,6 +67,28 @@ static int sentinel_master(const char *sentinel, const char *name, int timeout_m
     return rc;
 }
 
+/* PING until the server has loaded its data: 0 on PONG, -1 (message in err) otherwise. */
+static int wait_loaded(redisContext *c, const char *host, int port, char *err, size_t errsz)
+{
+    int64_t start = 0;
+    int tries = 0;
+    for (;;) {
+        redisReply *r = redisCommand(c, "PING");
+        int loading = rds_loading(r);
+        if (r && !rds_failed(r)) {
+            freeReplyObject(r);
+            return 0;
+        }
+        snprintf(err, errsz, "redis %s:%d: %s", host, port,
+                 r              ? r->str
+                 : c->errstr[0] ? c->errstr
+                                : "no reply");
+        freeReplyObject(r);
+        if (!loading || !loading_wait(&start, &tries))
+            return -1;
+    }
+}
+
 redisContext *rds_connect(const struct dp_config *cfg, char *err, size_t errsz)
 {
     char host[CONFIG_STR_MAX];
@@ -64,6 +113,10 @@ redisContext *rds_connect(const struct dp_config *cfg, char *err, size_t errsz)
         redisFree(c);
         return NULL;
     }
+    if (wait_loaded(c, host, port, err, errsz) != 0) {
+        redisFree(c);
+        return NULL;
+    }
     if (cfg->sentinel_master[0]) {
         /* A sentinel may answer with a stale master during failover: confirm the role. */
         redisReply *r = redisCommand(c, "ROLE");
@@ -79,6 +132,8 @@ redisContext *rds_connect(const struct dp_config *cfg, char *err, size_t errsz)
     return c;
 }
 
+/* ---- failover ---- */
+
 int rds_check_demoted(redisContext *c, const redisReply *r)
 {
     if (!c || c->err || !r || r->type != REDIS_REPLY_ERROR || strncmp(r->str, "READONLY", 8) != 0)
@@ -90,68 +145,183 @@ int rds_check_demoted(redisContext *c, const redisReply *r)
 
 long long rds_wait_replicas(redisContext *c, long long numreplicas, long long timeout_ms)
 {
-    redisReply *r = redisCommand(c, "WAIT %lld %lld", numreplicas, timeout_ms);
+    redisReply *r = rds_command(c, "WAIT %lld %lld", numreplicas, timeout_ms);
     long long n = r && r->type == REDIS_REPLY_INTEGER ? r->integer : -1;
     freeReplyObject(r);
     return n;
 }
 
-static void script_sha(struct rds_script *s)
+/* ---- running commands ---- */
+
+redisReply *rds_command(redisContext *c, const char *fmt, ...)
 {
-    unsigned char md[20];
-    unsigned int n = 0;
-    if (s->sha[0])
-        return;
-    EVP_Digest(s->src, strlen(s->src), md, &n, EVP_sha1(), NULL);
-    for (unsigned i = 0; i < 20; i++)
-        snprintf(s->sha + 2 * i, 3, "%02x", md[i]);
+    int64_t start = 0;
+    int tries = 0;
+    for (;;) {
+        va_list ap;
+        va_start(ap, fmt);
+        redisReply *r = redisvCommand(c, fmt, ap);
+        va_end(ap);
+        if (!rds_loading(r) || !loading_wait(&start, &tries)) {
+            rds_check_demoted(c, r);
+            return r;
+        }
+        freeReplyObject(r);
+    }
 }
 
 redisReply *rds_cmdv(redisContext *c, int argc, const char **argv, const size_t *lens)
 {
-    size_t stack_lens[64];
+    size_t stack_lens[RDS_ARGS_MAX];
     if (!lens) {
-        if (argc > 64)
+        if (argc > RDS_ARGS_MAX)
             return NULL;
         for (int i = 0; i < argc; i++)
             stack_lens[i] = strlen(argv[i]);
         lens = stack_lens;
     }
-    redisReply *r = redisCommandArgv(c, argc, argv, lens);
-    rds_check_demoted(c, r);
-    return r;
+    int64_t start = 0;
+    int tries = 0;
+    for (;;) {
+        redisReply *r = redisCommandArgv(c, argc, argv, lens);
+        if (!rds_loading(r) || !loading_wait(&start, &tries)) {
+            rds_check_demoted(c, r);
+            return r;
+        }
+        freeReplyObject(r);
+    }
 }
 
-dp_err rds_eval(redisContext *c, struct rds_script *s, int nkeys, int nargs, const char **argv,
-                const size_t *lens, redisReply **out, char *err, size_t errsz)
+void rds_cmd_init(struct rds_cmd *cmd)
 {
-    enum { MAXARGS = 64 };
-    const char *av[MAXARGS + 3];
-    size_t al[MAXARGS + 3];
-    char nk[16];
-    if (nkeys + nargs > MAXARGS)
+    cmd->argc = 0;
+}
+
+void rds_cmd_buf(struct rds_cmd *cmd, const char *s, size_t len)
+{
+    if (cmd->argc >= RDS_ARGS_MAX) {
+        cmd->argc = RDS_ARGS_MAX + 1; /* overflow: rds_run refuses it */
+        return;
+    }
+    cmd->argv[cmd->argc] = s;
+    cmd->len[cmd->argc] = len;
+    cmd->argc++;
+}
+
+void rds_cmd_str(struct rds_cmd *cmd, const char *s)
+{
+    rds_cmd_buf(cmd, s, strlen(s));
+}
+
+void rds_cmd_ll(struct rds_cmd *cmd, long long v)
+{
+    if (cmd->argc >= RDS_ARGS_MAX) {
+        cmd->argc = RDS_ARGS_MAX + 1;
+        return;
+    }
+    int n = snprintf(cmd->num[cmd->argc], sizeof cmd->num[0], "%lld", v);
+    rds_cmd_buf(cmd, cmd->num[cmd->argc], (size_t)n);
+}
+
+static int cmd_ok(const struct rds_cmd *cmd)
+{
+    return cmd->argc > 0 && cmd->argc <= RDS_ARGS_MAX;
+}
+
+dp_err rds_run(redisContext *c, const struct rds_cmd *cmd, redisReply **reply)
+{
+    *reply = NULL;
+    if (!cmd_ok(cmd))
         return DP_EINVAL;
-    script_sha(s);
+    if (!c || c->err)
+        return DP_EREDIS;
+    redisReply *r = rds_cmdv(c, cmd->argc, (const char **)cmd->argv, cmd->len);
+    if (rds_failed(r)) {
+        freeReplyObject(r);
+        return DP_EREDIS;
+    }
+    *reply = r;
+    return DP_OK;
+}
+
+/* One MULTI/EXEC round trip: 0 all went well, 1 LOADING (nothing ran), -1 failure. */
+static int multi_once(redisContext *c, const struct rds_cmd *cmds, size_t n)
+{
+    static const char *const multi = "MULTI", *const exec = "EXEC";
+    int rc = 0;
+    redisAppendCommandArgv(c, 1, (const char **)&multi, NULL);
+    for (size_t i = 0; i < n; i++)
+        redisAppendCommandArgv(c, cmds[i].argc, (const char **)cmds[i].argv, cmds[i].len);
+    redisAppendCommandArgv(c, 1, (const char **)&exec, NULL);
+    /* Read every queued reply even after a failure, so the connection stays in step. */
+    for (size_t i = 0; i < n + 2; i++) {
+        void *v = NULL;
+        if (redisGetReply(c, &v) != REDIS_OK || !v)
+            return -1;
+        redisReply *r = v;
+        if (i == 0 && rds_loading(r))
+            rc = 1; /* MULTI refused: the rest is refused (or discarded by EXEC) too */
+        else if (r->type == REDIS_REPLY_ERROR && rc == 0)
+            rc = -1;
+        else if (i == n + 1 && r->type != REDIS_REPLY_ARRAY && rc == 0)
+            rc = -1; /* EXEC aborted */
+        for (size_t k = 0; i == n + 1 && r->type == REDIS_REPLY_ARRAY && k < r->elements; k++)
+            if (r->element[k]->type == REDIS_REPLY_ERROR && rc == 0)
+                rc = -1;
+        rds_check_demoted(c, r);
+        freeReplyObject(r);
+    }
+    return rc;
+}
+
+dp_err rds_multi(redisContext *c, const struct rds_cmd *cmds, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!cmd_ok(&cmds[i]))
+            return DP_EINVAL;
+    if (!c || c->err)
+        return DP_EREDIS;
+    int64_t start = 0;
+    int tries = 0;
+    for (;;) {
+        int rc = multi_once(c, cmds, n);
+        if (rc == 0)
+            return DP_OK;
+        if (rc < 0 || !loading_wait(&start, &tries))
+            return DP_EREDIS;
+    }
+}
+
+/* ---- scripts ---- */
+
+dp_err rds_eval(redisContext *c, const struct rds_script *s, int nkeys, int nargs,
+                const char **argv, const size_t *lens, redisReply **out, char *err, size_t errsz)
+{
+    const char *av[RDS_ARGS_MAX + 3];
+    size_t al[RDS_ARGS_MAX + 3];
+    char nk[16];
+    if (nkeys < 0 || nargs < 0 || nkeys + nargs > RDS_ARGS_MAX)
+        return DP_EINVAL;
     snprintf(nk, sizeof nk, "%d", nkeys);
     av[0] = "EVALSHA";
+    al[0] = 7;
     av[1] = s->sha;
+    al[1] = 40;
     av[2] = nk;
+    al[2] = strlen(nk);
     for (int i = 0; i < nkeys + nargs; i++) {
         av[3 + i] = argv[i];
         al[3 + i] = lens ? lens[i] : strlen(argv[i]);
     }
-    al[0] = 7;
-    al[1] = 40;
-    al[2] = strlen(nk);
     int n = 3 + nkeys + nargs;
-    redisReply *r = redisCommandArgv(c, n, av, al);
+    redisReply *r = rds_cmdv(c, n, av, al);
     if (r && r->type == REDIS_REPLY_ERROR && strncmp(r->str, "NOSCRIPT", 8) == 0) {
         freeReplyObject(r);
         av[0] = "EVAL";
         al[0] = 4;
         av[1] = s->src;
-        al[1] = strlen(s->src);
-        r = redisCommandArgv(c, n, av, al);
+        al[1] = s->len;
+        r = rds_cmdv(c, n, av, al);
     }
     if (!r) {
         if (err)
@@ -159,9 +329,8 @@ dp_err rds_eval(redisContext *c, struct rds_script *s, int nkeys, int nargs, con
         return DP_EREDIS;
     }
     if (r->type == REDIS_REPLY_ERROR) {
-        rds_check_demoted(c, r);
         if (err)
-            snprintf(err, errsz, "redis: %s", r->str);
+            snprintf(err, errsz, "redis: %s: %s", s->name, r->str);
         freeReplyObject(r);
         return DP_EREDIS;
     }
@@ -169,7 +338,7 @@ dp_err rds_eval(redisContext *c, struct rds_script *s, int nkeys, int nargs, con
     return DP_OK;
 }
 
-dp_err rds_eval_found(redisContext *c, struct rds_script *s, int nkeys, int nargs,
+dp_err rds_eval_found(redisContext *c, const struct rds_script *s, int nkeys, int nargs,
                       const char **argv)
 {
     redisReply *r = NULL;
@@ -180,6 +349,8 @@ dp_err rds_eval_found(redisContext *c, struct rds_script *s, int nkeys, int narg
     freeReplyObject(r);
     return rc;
 }
+
+/* ---- replies ---- */
 
 int rds_failed(const redisReply *r)
 {
@@ -221,4 +392,35 @@ const redisReply *rds_field(const redisReply *r, const char *name)
             return r->element[i + 1];
     }
     return NULL;
+}
+
+dp_err rds_field_copy(const redisReply *r, const char *name, char *out, size_t outsz)
+{
+    const redisReply *v = rds_field(r, name);
+    out[0] = '\0';
+    if (!v || v->type != REDIS_REPLY_STRING)
+        return DP_OK;
+    if (v->len >= outsz)
+        return DP_ETOOBIG;
+    memcpy(out, v->str, v->len + 1);
+    return DP_OK;
+}
+
+long long rds_field_ll(const redisReply *r, const char *name)
+{
+    const redisReply *v = rds_field(r, name);
+    if (!v || v->type != REDIS_REPLY_STRING)
+        return v && v->type == REDIS_REPLY_INTEGER ? v->integer : 0;
+    char *end = NULL;
+    long long n = strtoll(v->str, &end, 10);
+    return end != v->str && *end == '\0' ? n : 0;
+}
+
+void rds_ids(const redisReply *r, char *ids, size_t idsz, size_t max, size_t *n)
+{
+    for (size_t i = 0; r && r->type == REDIS_REPLY_ARRAY && i < r->elements && *n < max; i++) {
+        const redisReply *e = r->element[i];
+        if (e->type == REDIS_REPLY_STRING && e->len < idsz)
+            memcpy(ids + idsz * (*n)++, e->str, e->len + 1);
+    }
 }

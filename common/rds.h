@@ -1,48 +1,100 @@
-/* rds.h -- Redis connections (direct or through Sentinel) and small reply helpers.
+/* rds.h -- the one Redis command layer: connections (direct or through Sentinel), the command
+ * runners every module uses (format, argv, a small argv builder, MULTI/EXEC pipelines, Lua
+ * scripts) and reply helpers. Key names live in keys.h, scripts in scripts.h.
+ *
  * hiredis has no Sentinel support of its own: rds_connect asks each sentinel for the master
  * (SENTINEL get-master-addr-by-name), connects, and confirms with ROLE; callers re-run it on
- * every reconnect so a failover is followed. */
+ * every reconnect so a failover is followed.
+ *
+ * A Redis that is still loading its data (AOF/RDB after a restart) answers "-LOADING": that
+ * means "retry shortly", never a failure. rds_connect waits until PING answers PONG and every
+ * runner below retries a LOADING reply with a short backoff, for at most RDS_LOADING_WAIT_MS;
+ * only then does the LOADING error reach the caller. A READONLY reply (the server was demoted
+ * by a failover) marks the connection failed so the caller's reconnect path re-resolves. */
 #ifndef DP_RDS_H
 #define DP_RDS_H
+#include <stddef.h>
 #include <hiredis.h>
 #include "config.h"
 #include "err.h"
 
-/* Connects with cfg's timeouts. Returns a new context (caller frees with redisFree) or NULL with
- * a message in err. */
+#define RDS_LOADING_WAIT_MS 60000 /* longest wait for a loading Redis, per connect or command */
+#define RDS_ARGS_MAX        64    /* most arguments of one rds_cmdv / rds_eval / rds_cmd call */
+
+/* Connects with cfg's timeouts and waits while Redis loads its data. Returns a new context
+ * (caller frees with redisFree) or NULL with a message in err. */
 redisContext *rds_connect(const struct dp_config *cfg, char *err, size_t errsz);
 
-/* A Lua script run by EVALSHA, falling back to EVAL when Redis does not know it yet. */
+/* ---- running commands ---- */
+
+/* Runs a command (printf-like hiredis format). NULL on connection failure (c->err set);
+ * an error reply is returned as such. Caller frees the reply. */
+redisReply *rds_command(redisContext *c, const char *fmt, ...);
+
+/* Runs a command (argv form, binary safe: lens may be NULL for C strings). As rds_command. */
+redisReply *rds_cmdv(redisContext *c, int argc, const char **argv, const size_t *lens);
+
+/* One command under construction (argv form). Arguments point at memory the caller keeps alive,
+ * except numbers added with rds_cmd_ll, which live in the struct. Too many arguments make
+ * rds_run / rds_multi refuse the command (DP_EINVAL) instead of sending part of it. */
+struct rds_cmd {
+    int argc;
+    const char *argv[RDS_ARGS_MAX];
+    size_t len[RDS_ARGS_MAX];
+    char num[RDS_ARGS_MAX][24]; /* storage for numeric arguments */
+};
+void rds_cmd_init(struct rds_cmd *cmd);
+void rds_cmd_str(struct rds_cmd *cmd, const char *s);
+void rds_cmd_buf(struct rds_cmd *cmd, const char *s, size_t len);
+void rds_cmd_ll(struct rds_cmd *cmd, long long v);
+
+/* Runs cmd. *reply (caller frees) on DP_OK; DP_EREDIS on a connection error or an error reply
+ * (nothing to free then); DP_EINVAL when cmd overflowed. */
+dp_err rds_run(redisContext *c, const struct rds_cmd *cmd, redisReply **reply);
+
+/* Runs cmds[n] inside MULTI/EXEC (one round trip); DP_EREDIS when any of them failed. */
+dp_err rds_multi(redisContext *c, const struct rds_cmd *cmds, size_t n);
+
+/* ---- Lua scripts ---- */
+
+/* A Lua script: const data made at build time (scripts.h). */
 struct rds_script {
-    const char *src;
-    char sha[41]; /* filled lazily; computed locally, no SCRIPT LOAD round trip */
+    const char *name; /* file name without .lua */
+    const char *sha;  /* 40 hex digits: SHA1 of src, as Redis names it */
+    const char *src;  /* the script, NUL-terminated */
+    size_t len;       /* strlen(src) */
 };
 
-/* Runs script with nkeys keys and nargs args (binary safe: lens may be NULL for C strings).
- * *out receives the reply (caller frees with freeReplyObject). DP_EREDIS on I/O or script
- * error, with the message in err when given. */
-dp_err rds_eval(redisContext *c, struct rds_script *s, int nkeys, int nargs, const char **argv,
-                const size_t *lens, redisReply **out, char *err, size_t errsz);
+/* Runs script s with nkeys keys then nargs args (binary safe: lens may be NULL for C
+ * strings; nkeys + nargs <= RDS_ARGS_MAX). EVALSHA first; a server that does not know the
+ * script yet (NOSCRIPT: new, restarted or failed-over) gets it with EVAL, which also caches
+ * it there. *out receives the reply (caller frees). DP_EREDIS on I/O or script error, with the
+ * message in err when given. */
+dp_err rds_eval(redisContext *c, const struct rds_script *s, int nkeys, int nargs,
+                const char **argv, const size_t *lens, redisReply **out, char *err, size_t errsz);
 
 /* rds_eval for scripts that answer 1 when they found and changed what they were asked to:
  * DP_OK on 1, DP_ENOTFOUND on anything else, DP_EREDIS on failure. C-string arguments. */
-dp_err rds_eval_found(redisContext *c, struct rds_script *s, int nkeys, int nargs,
+dp_err rds_eval_found(redisContext *c, const struct rds_script *s, int nkeys, int nargs,
                       const char **argv);
 
-/* Runs a command (argv form, binary safe). NULL on connection failure (c->err set). */
-redisReply *rds_cmdv(redisContext *c, int argc, const char **argv, const size_t *lens);
+/* ---- failover ---- */
 
 /* When r is a READONLY error the server was demoted to a replica under us (failover): marks c
  * failed (c->err) so the caller's usual "connection broken" path drops it and the next
- * rds_connect re-resolves the master. Returns 1 then. rds_cmdv and rds_eval call it. */
+ * rds_connect re-resolves the master. Returns 1 then. Every runner above calls it. */
 int rds_check_demoted(redisContext *c, const redisReply *r);
 
 /* WAIT numreplicas timeout_ms after this connection's writes: how many replicas acknowledged
  * them (they are then on a replica that Sentinel can promote), or -1 on failure. */
 long long rds_wait_replicas(redisContext *c, long long numreplicas, long long timeout_ms);
 
+/* ---- replies (pure) ---- */
+
 /* Reply is an error or missing. */
 int rds_failed(const redisReply *r);
+/* Reply is the error Redis sends while it loads its data. */
+int rds_loading(const redisReply *r);
 
 /* The string value of array element i of r (NULL if not a string/status). */
 const char *rds_str(const redisReply *r, size_t i);
@@ -51,5 +103,14 @@ long long rds_int(const redisReply *r, size_t i, long long def);
 
 /* Finds field `name` in a flat [k, v, k, v, ...] array reply (HGETALL, stream fields). */
 const redisReply *rds_field(const redisReply *r, const char *name);
+/* Copies string field `name` into out[outsz] ("" when missing); DP_ETOOBIG when it does not
+ * fit (out is then ""). */
+dp_err rds_field_copy(const redisReply *r, const char *name, char *out, size_t outsz);
+/* Field `name` as an integer (0 when missing or not a number). */
+long long rds_field_ll(const redisReply *r, const char *name);
+
+/* Copies the string elements of an array reply that are shorter than idsz into ids[max]
+ * (rows of idsz bytes); *n counts them. Does not free r. */
+void rds_ids(const redisReply *r, char *ids, size_t idsz, size_t max, size_t *n);
 
 #endif

@@ -1,16 +1,16 @@
-/* stats.c -- queue figures from XLEN, XPENDING, XINFO CONSUMERS and the dp:stats counters; the
+/* stats.c -- queue figures from XLEN, XPENDING, XINFO CONSUMERS and the KEYS_STATS counters; the
  * page-time histogram and webhook attempt counters behind /metrics. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "rds.h"
+#include "keys.h"
 #include "stats.h"
-#include "store.h"
 #include "util.h"
 
 static long long int_reply(redisContext *c, const char *cmd, const char *key)
 {
-    redisReply *r = redisCommand(c, "%s %s", cmd, key);
+    redisReply *r = rds_command(c, "%s %s", cmd, key);
     long long v = r && r->type == REDIS_REPLY_INTEGER ? r->integer : -1;
     freeReplyObject(r);
     return v;
@@ -18,14 +18,14 @@ static long long int_reply(redisContext *c, const char *cmd, const char *key)
 
 dp_err stats_queue(redisContext *c, cJSON **out)
 {
-    long long len = int_reply(c, "XLEN", STORE_JOBS);
-    long long dead = int_reply(c, "XLEN", STORE_DEAD);
+    long long len = int_reply(c, "XLEN", KEYS_JOBS);
+    long long dead = int_reply(c, "XLEN", KEYS_DEAD);
     if (len < 0 || dead < 0)
         return DP_EREDIS;
     cJSON *o = cJSON_CreateObject();
     long long pending = 0;
     double oldest = 0;
-    redisReply *r = redisCommand(c, "XPENDING %s %s", STORE_JOBS, STORE_GROUP);
+    redisReply *r = rds_command(c, "XPENDING %s %s", KEYS_JOBS, KEYS_JOBS_GROUP);
     if (r && r->type == REDIS_REPLY_ARRAY && r->elements >= 2) {
         pending = r->element[0]->integer;
         const char *min = rds_str(r, 1);
@@ -39,7 +39,7 @@ dp_err stats_queue(redisContext *c, cJSON **out)
     cJSON_AddNumberToObject(o, "oldest_pending_age_s", oldest);
     cJSON_AddNumberToObject(o, "dead", (double)dead);
     cJSON *cons = cJSON_AddArrayToObject(o, "consumers");
-    r = redisCommand(c, "XINFO CONSUMERS %s %s", STORE_JOBS, STORE_GROUP);
+    r = rds_command(c, "XINFO CONSUMERS %s %s", KEYS_JOBS, KEYS_JOBS_GROUP);
     if (r && r->type == REDIS_REPLY_ARRAY) {
         for (size_t i = 0; i < r->elements; i++) {
             const redisReply *e = r->element[i];
@@ -55,7 +55,7 @@ dp_err stats_queue(redisContext *c, cJSON **out)
     freeReplyObject(r);
     cJSON *totals = cJSON_AddObjectToObject(o, "totals");
     static const char *const names[] = {"accepted", "done", "failed", "dead_lettered"};
-    r = redisCommand(c, "HMGET dp:stats accepted done failed dead_lettered");
+    r = rds_command(c, "HMGET %s accepted done failed dead_lettered", KEYS_STATS);
     for (size_t i = 0; i < 4; i++)
         cJSON_AddNumberToObject(totals, names[i], (double)rds_int(r, i, 0));
     freeReplyObject(r);
@@ -84,21 +84,19 @@ dp_err stats_page_record(redisContext *c, double seconds)
     char field[16];
     bucket_name(i, field, sizeof field);
     long long ms = seconds > 0 ? (long long)(seconds * 1000.0 + 0.5) : 0;
-    redisAppendCommand(c, "MULTI");
-    redisAppendCommand(c, "HINCRBY %s %s 1", STATS_PAGE_KEY, field);
-    redisAppendCommand(c, "HINCRBY %s sum_ms %lld", STATS_PAGE_KEY, ms);
-    redisAppendCommand(c, "HINCRBY %s count 1", STATS_PAGE_KEY);
-    redisAppendCommand(c, "EXEC");
-    dp_err rc = DP_OK;
-    for (int k = 0; k < 5; k++) {
-        redisReply *r = NULL;
-        if (redisGetReply(c, (void **)&r) != REDIS_OK)
-            return DP_EREDIS; /* the context is in error now: the caller drops it */
-        if (rds_failed(r))
-            rc = DP_EREDIS;
-        freeReplyObject(r);
+    struct rds_cmd cmds[3];
+    for (int k = 0; k < 3; k++) {
+        rds_cmd_init(&cmds[k]);
+        rds_cmd_str(&cmds[k], "HINCRBY");
+        rds_cmd_str(&cmds[k], KEYS_METRICS_PAGE);
     }
-    return rc;
+    rds_cmd_str(&cmds[0], field);
+    rds_cmd_ll(&cmds[0], 1);
+    rds_cmd_str(&cmds[1], "sum_ms");
+    rds_cmd_ll(&cmds[1], ms);
+    rds_cmd_str(&cmds[2], "count");
+    rds_cmd_ll(&cmds[2], 1);
+    return rds_multi(c, cmds, 3);
 }
 
 const char *stats_webhook_outcome(const char *s)
@@ -115,8 +113,8 @@ const char *stats_webhook_outcome(const char *s)
 dp_err stats_counters(redisContext *c, cJSON **out)
 {
     *out = NULL;
-    redisReply *p = redisCommand(c, "HGETALL %s", STATS_PAGE_KEY);
-    redisReply *w = p ? redisCommand(c, "HGETALL %s", STATS_WEBHOOK_KEY) : NULL;
+    redisReply *p = rds_command(c, "HGETALL %s", KEYS_METRICS_PAGE);
+    redisReply *w = p ? rds_command(c, "HGETALL %s", KEYS_METRICS_WEBHOOK) : NULL;
     dp_err rc = DP_EREDIS;
     if (rds_failed(p) || rds_failed(w) || p->type != REDIS_REPLY_ARRAY ||
         w->type != REDIS_REPLY_ARRAY)

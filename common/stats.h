@@ -6,12 +6,11 @@
 #include <hiredis.h>
 #include "err.h"
 
-/* HASH of OCR seconds per page: one field per bucket (its upper bound as text, "+Inf" last)
- * counting pages in that bucket only (not cumulative), plus "sum_ms" and "count". */
-#define STATS_PAGE_KEY "dp:metrics:page_seconds"
-/* HASH of webhook attempts by outcome: delivered, retrying (failed, another attempt is
- * scheduled), failed (given up: 410, refused, not retryable), exhausted (schedule used up). */
-#define STATS_WEBHOOK_KEY "dp:metrics:webhook"
+/* KEYS_METRICS_PAGE (keys.h) is a HASH of OCR seconds per page: one field per bucket (its upper
+ * bound as text, "+Inf" last) counting pages in that bucket only (not cumulative), plus "sum_ms"
+ * and "count". KEYS_METRICS_WEBHOOK is a HASH of webhook attempts by outcome: delivered,
+ * retrying (failed, another attempt is scheduled), failed (given up: 410, refused, not
+ * retryable), exhausted (schedule used up). */
 
 /* Upper bounds (seconds) of the page-time buckets, then +Inf. */
 #define STATS_PAGE_BUCKETS 11
@@ -20,9 +19,8 @@
         0.25, 0.5, 1, 2, 3, 5, 8, 13, 20, 30, 60                                                   \
     }
 
-/* Throughput counters: the worker's finish script INCRs STATS_DONE_PREFIX<unix s / bucket> for
+/* Throughput counters: the worker's finish script INCRs keys_done_bucket(unix s / bucket) for
  * every document that ends "done" and lets the key expire after STATS_DONE_TTL_S. */
-#define STATS_DONE_PREFIX   "dp:metrics:done:"
 #define STATS_DONE_BUCKET_S 10
 #define STATS_DONE_TTL_S    600
 

@@ -2,40 +2,50 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "keys.h"
 #include "rds.h"
+#include "scripts.h"
 #include "store.h"
 
 /* ---- enqueue ---- */
 
-/* KEYS: doc, blob, jobs, tdocs, idem (or "")
- * ARGV: id, tenant, created_ms, blob, max_queue, sha256, idem_ttl, field, value, ... */
-static struct rds_script enqueue_lua = {
-    .src = "local idem = KEYS[5]\n"
-           "if idem ~= '' then\n"
-           "  local prev = redis.call('GET', idem)\n"
-           "  if prev then\n"
-           "    local sp = string.find(prev, ' ', 1, true)\n"
-           "    local pid, psha = string.sub(prev, 1, sp - 1), string.sub(prev, sp + 1)\n"
-           "    if psha ~= ARGV[6] then return {2, pid} end\n"
-           "    if redis.call('EXISTS', 'dp:doc:' .. pid) == 1 then return {1, pid} end\n"
-           "  end\n"
-           "end\n"
-           "if redis.call('XLEN', KEYS[3]) >= tonumber(ARGV[5]) then return {3, ''} end\n"
-           "redis.call('SET', KEYS[2], ARGV[4])\n"
-           "redis.call('HSET', KEYS[1], unpack(ARGV, 8))\n"
-           "redis.call('XADD', KEYS[3], '*', 'doc', ARGV[1], 'tenant', ARGV[2])\n"
-           "redis.call('ZADD', KEYS[4], redis.call('INCR', 'dp:seq'), ARGV[1])\n"
-           "if idem ~= '' then\n"
-           "  redis.call('SET', idem, ARGV[1] .. ' ' .. ARGV[6], 'EX', ARGV[7])\n"
-           "end\n"
-           "redis.call('HINCRBY', 'dp:stats', 'accepted', 1)\n"
-           "return {0, ARGV[1]}\n"};
+/* The value of idempotency key kidem into seen[seensz] ("" when unset) and, when it is set,
+ * the key of the document it names into kprev ("" otherwise). */
+static dp_err idem_read(redisContext *c, const char *kidem, char *seen, size_t seensz,
+                        char kprev[KEYS_MAX])
+{
+    const char *argv[] = {"GET", kidem};
+    seen[0] = kprev[0] = '\0';
+    redisReply *r = rds_cmdv(c, 2, argv, NULL);
+    if (rds_failed(r)) {
+        freeReplyObject(r);
+        return DP_EREDIS;
+    }
+    dp_err rc = DP_OK;
+    if (r->type == REDIS_REPLY_STRING) {
+        const char *sp = memchr(r->str, ' ', r->len);
+        char pid[UTIL_ID_MAX];
+        if (!sp || r->len >= seensz || (size_t)(sp - r->str) >= sizeof pid) {
+            rc = DP_EREDIS; /* not a value store_enqueue wrote */
+        } else {
+            memcpy(seen, r->str, r->len + 1);
+            memcpy(pid, r->str, (size_t)(sp - r->str));
+            pid[sp - r->str] = '\0';
+            rc = keys_doc(kprev, pid);
+        }
+    }
+    freeReplyObject(r);
+    return rc;
+}
 
 dp_err store_enqueue(redisContext *c, const struct store_upload *u, char id_out[UTIL_ID_MAX],
                      int *replayed, char *err, size_t errsz)
 {
     char id[UTIL_ID_MAX], sha[UTIL_SHA256_HEX], created[24], size[24], maxq[24], ttl[24];
-    char kdoc[80], kblob[80], ktdocs[300], kidem[400] = "";
+    char kdoc[KEYS_MAX], kblob[KEYS_MAX], ktdocs[KEYS_MAX], kidem[KEYS_MAX] = "";
+    char kprev[KEYS_MAX] = "", seen[UTIL_ID_MAX + UTIL_SHA256_HEX + 2] = "";
+    long long code = -1;
+    dp_err rc;
     *replayed = 0;
     if (util_new_id("doc_", id))
         return DP_EIO;
@@ -44,61 +54,75 @@ dp_err store_enqueue(redisContext *c, const struct store_upload *u, char id_out[
     snprintf(size, sizeof size, "%zu", u->len);
     snprintf(maxq, sizeof maxq, "%lld", u->max_queue);
     snprintf(ttl, sizeof ttl, "%lld", u->idem_ttl_s);
-    snprintf(kdoc, sizeof kdoc, "dp:doc:%s", id);
-    snprintf(kblob, sizeof kblob, "dp:blob:%s", id);
-    snprintf(ktdocs, sizeof ktdocs, "dp:tdocs:%s", u->tenant);
+    if (keys_doc(kdoc, id) || keys_blob(kblob, id) || keys_tdocs(ktdocs, u->tenant))
+        return DP_EINVAL;
     if (u->idem_key) {
         char kh[UTIL_SHA256_HEX];
         util_sha256_hex(u->idem_key, strlen(u->idem_key), kh);
-        snprintf(kidem, sizeof kidem, "dp:idem:%s:%s", u->tenant, kh);
+        if (keys_idem(kidem, u->tenant, kh))
+            return DP_EINVAL;
     }
-    const char *argv[40];
-    size_t lens[40];
-    int n = 0;
+    /* Every key the script touches arrives in KEYS, so it is told which document an existing
+     * idempotency key names; should the key change between this read and the script, the
+     * script writes nothing and answers 4, and we read again. */
+    for (int round = 0; round < 4 && (code == -1 || code == 4); round++) {
+        if (kidem[0] && (rc = idem_read(c, kidem, seen, sizeof seen, kprev)) != DP_OK)
+            return rc;
+        const char *argv[48];
+        size_t lens[48];
+        int n = 0;
 #define ARG(s, l)   (argv[n] = (s), lens[n] = (l), n++)
 #define SARG(s)     ARG((s), strlen(s))
 #define FIELD(k, v) (void)((v) && (SARG(k), SARG(v)))
-    SARG(kdoc);
-    SARG(kblob);
-    SARG(STORE_JOBS);
-    SARG(ktdocs);
-    SARG(kidem);
-    SARG(id);
-    SARG(u->tenant);
-    SARG(created);
-    ARG((const char *)u->data, u->len);
-    SARG(maxq);
-    SARG(sha);
-    SARG(ttl);
-    FIELD("tenant", u->tenant);
-    SARG("status");
-    SARG("queued");
-    SARG("created_at");
-    SARG(created);
-    SARG("attempts");
-    SARG("0");
-    FIELD("type", u->mime);
-    SARG("size");
-    SARG(size);
-    SARG("sha256");
-    SARG(sha);
-    FIELD("name", u->name);
-    FIELD("lang", u->lang);
-    FIELD("pipeline", u->pipeline);
-    FIELD("callback_url", u->callback_url);
-    FIELD("metadata", u->metadata);
+        SARG(kdoc);
+        SARG(kblob);
+        SARG(KEYS_JOBS);
+        SARG(ktdocs);
+        SARG(KEYS_SEQ);
+        SARG(KEYS_STATS);
+        if (kidem[0])
+            SARG(kidem);
+        if (kprev[0])
+            SARG(kprev);
+        int nkeys = n;
+        SARG(id);
+        SARG(u->tenant);
+        SARG(created);
+        ARG((const char *)u->data, u->len);
+        SARG(maxq);
+        SARG(sha);
+        SARG(ttl);
+        SARG(seen);
+        FIELD("tenant", u->tenant);
+        SARG("status");
+        SARG("queued");
+        SARG("created_at");
+        SARG(created);
+        SARG("attempts");
+        SARG("0");
+        FIELD("type", u->mime);
+        SARG("size");
+        SARG(size);
+        SARG("sha256");
+        SARG(sha);
+        FIELD("name", u->name);
+        FIELD("lang", u->lang);
+        FIELD("pipeline", u->pipeline);
+        FIELD("callback_url", u->callback_url);
+        FIELD("metadata", u->metadata);
 #undef FIELD
 #undef SARG
 #undef ARG
-    redisReply *r = NULL;
-    dp_err rc = rds_eval(c, &enqueue_lua, 5, n - 5, argv, lens, &r, err, errsz);
-    if (rc)
-        return rc;
-    long long code = rds_int(r, 0, -1);
-    const char *rid = rds_str(r, 1);
-    if (rid)
-        snprintf(id_out, UTIL_ID_MAX, "%s", rid);
-    freeReplyObject(r);
+        redisReply *r = NULL;
+        rc = rds_eval(c, &scripts_store_enqueue, nkeys, n - nkeys, argv, lens, &r, err, errsz);
+        if (rc)
+            return rc;
+        code = rds_int(r, 0, -1);
+        const char *rid = rds_str(r, 1);
+        if (rid && *rid)
+            snprintf(id_out, UTIL_ID_MAX, "%s", rid);
+        freeReplyObject(r);
+    }
     switch (code) {
     case 0:
         return DP_OK;
@@ -228,7 +252,10 @@ static redisReply *load_record(redisContext *c, const char *tenant, const char *
     *rc = DP_ENOTFOUND;
     if (!util_id_valid("doc_", id))
         return NULL;
-    redisReply *r = redisCommand(c, "HGETALL dp:doc:%s", id);
+    char kdoc[KEYS_MAX];
+    if (keys_doc(kdoc, id))
+        return NULL;
+    redisReply *r = rds_command(c, "HGETALL %s", kdoc);
     if (!r) {
         *rc = DP_EREDIS;
         return NULL;
@@ -257,9 +284,10 @@ dp_err store_doc_json(redisContext *c, const char *tenant, const char *id, cJSON
 dp_err store_doc_bytes(redisContext *c, const char *tenant, const char *id, const char *what,
                        redisReply **out, char *mime, size_t mimesz)
 {
-    if (!util_id_valid("doc_", id))
+    char kdoc[KEYS_MAX], kblob[KEYS_MAX];
+    if (!util_id_valid("doc_", id) || keys_doc(kdoc, id) || keys_blob(kblob, id))
         return DP_ENOTFOUND;
-    redisReply *r = redisCommand(c, "HMGET dp:doc:%s tenant type status", id);
+    redisReply *r = rds_command(c, "HMGET %s tenant type status", kdoc);
     if (!r)
         return DP_EREDIS;
     const char *t = rds_str(r, 0);
@@ -271,9 +299,9 @@ dp_err store_doc_bytes(redisContext *c, const char *tenant, const char *id, cons
         snprintf(mime, mimesz, "%s", rds_str(r, 1) ? rds_str(r, 1) : "application/octet-stream");
     freeReplyObject(r);
     if (strcmp(what, "blob") == 0)
-        r = redisCommand(c, "GET dp:blob:%s", id);
+        r = rds_command(c, "GET %s", kblob);
     else
-        r = redisCommand(c, "HGET dp:doc:%s %s", id, what);
+        r = rds_command(c, "HGET %s %s", kdoc, what);
     if (!r)
         return DP_EREDIS;
     if (r->type != REDIS_REPLY_STRING) {
@@ -284,49 +312,25 @@ dp_err store_doc_bytes(redisContext *c, const char *tenant, const char *id, cons
     return DP_OK;
 }
 
-/* KEYS: doc, jobs, tdocs, blob  ARGV: id, tenant, [lang, pipeline] */
-static struct rds_script reprocess_lua = {
-    .src = "if redis.call('HGET', KEYS[1], 'tenant') ~= ARGV[2] then return 0 end\n"
-           "if redis.call('EXISTS', KEYS[4]) == 0 then return -1 end\n"
-           "redis.call('HSET', KEYS[1], 'status', 'queued', 'attempts', 0)\n"
-           "redis.call('HDEL', KEYS[1], 'started_at', 'finished_at', 'error_code',\n"
-           "  'error_message', 'pages_done', 'history', 'last_error')\n"
-           "if ARGV[3] ~= '' then redis.call('HSET', KEYS[1], 'lang', ARGV[3]) end\n"
-           "if ARGV[4] ~= '' then redis.call('HSET', KEYS[1], 'pipeline', ARGV[4]) end\n"
-           "redis.call('XADD', KEYS[2], '*', 'doc', ARGV[1], 'tenant', ARGV[2])\n"
-           "return 1\n"};
-
 dp_err store_reprocess(redisContext *c, const char *tenant, const char *id, const char *lang,
                        const char *pipeline)
 {
-    char kdoc[80], kblob[80], ktdocs[300];
-    if (!util_id_valid("doc_", id))
+    char kdoc[KEYS_MAX], kblob[KEYS_MAX];
+    if (!util_id_valid("doc_", id) || keys_doc(kdoc, id) || keys_blob(kblob, id))
         return DP_ENOTFOUND;
-    snprintf(kdoc, sizeof kdoc, "dp:doc:%s", id);
-    snprintf(kblob, sizeof kblob, "dp:blob:%s", id);
-    snprintf(ktdocs, sizeof ktdocs, "dp:tdocs:%s", tenant);
-    const char *argv[] = {kdoc, STORE_JOBS, ktdocs,           kblob,
-                          id,   tenant,     lang ? lang : "", pipeline ? pipeline : ""};
-    return rds_eval_found(c, &reprocess_lua, 4, 4, argv);
+    const char *argv[] = {
+        kdoc, KEYS_JOBS, kblob, id, tenant, lang ? lang : "", pipeline ? pipeline : ""};
+    return rds_eval_found(c, &scripts_store_reprocess, 3, 4, argv);
 }
-
-/* KEYS: doc, blob, tdocs  ARGV: id, tenant */
-static struct rds_script delete_lua = {
-    .src = "if redis.call('HGET', KEYS[1], 'tenant') ~= ARGV[2] then return 0 end\n"
-           "redis.call('DEL', KEYS[1], KEYS[2])\n"
-           "redis.call('ZREM', KEYS[3], ARGV[1])\n"
-           "return 1\n"};
 
 dp_err store_delete(redisContext *c, const char *tenant, const char *id)
 {
-    char kdoc[80], kblob[80], ktdocs[300];
-    if (!util_id_valid("doc_", id))
+    char kdoc[KEYS_MAX], kblob[KEYS_MAX], ktdocs[KEYS_MAX];
+    if (!util_id_valid("doc_", id) || keys_doc(kdoc, id) || keys_blob(kblob, id) ||
+        keys_tdocs(ktdocs, tenant))
         return DP_ENOTFOUND;
-    snprintf(kdoc, sizeof kdoc, "dp:doc:%s", id);
-    snprintf(kblob, sizeof kblob, "dp:blob:%s", id);
-    snprintf(ktdocs, sizeof ktdocs, "dp:tdocs:%s", tenant);
     const char *argv[] = {kdoc, kblob, ktdocs, id, tenant};
-    return rds_eval_found(c, &delete_lua, 3, 2, argv);
+    return rds_eval_found(c, &scripts_store_delete, 3, 2, argv);
 }
 
 /* ---- listing ---- */
@@ -335,9 +339,11 @@ dp_err store_list(redisContext *c, const char *tenant, const char *status, const
                   const char *cursor, int limit, cJSON **out)
 {
     enum { CHUNK = 100, MAX_SCANNED = 2000 };
-    /* The index is ordered by a Redis-side sequence (INCR dp:seq at enqueue), strictly
+    /* The index is ordered by a Redis-side sequence (INCR KEYS_SEQ at enqueue), strictly
      * increasing across API processes; the cursor is the sequence number of the last item. */
-    char start[32] = "+inf", last[32] = "";
+    char start[32] = "+inf", last[32] = "", ktdocs[KEYS_MAX];
+    if (keys_tdocs(ktdocs, tenant))
+        return DP_EINVAL;
     if (cursor) {
         char *end;
         long long v = strtoll(cursor, &end, 10);
@@ -349,10 +355,8 @@ dp_err store_list(redisContext *c, const char *tenant, const char *status, const
     cJSON *data = cJSON_AddArrayToObject(res, "data");
     int got = 0, scanned = 0, exhausted = 0;
     while (got < limit && !exhausted && scanned < MAX_SCANNED) {
-        redisReply *r = redisCommand(c,
-                                     "ZRANGE dp:tdocs:%s %s -inf BYSCORE REV LIMIT 0 %d "
-                                     "WITHSCORES",
-                                     tenant, start, CHUNK);
+        redisReply *r = rds_command(c, "ZRANGE %s %s -inf BYSCORE REV LIMIT 0 %d WITHSCORES",
+                                    ktdocs, start, CHUNK);
         if (!r || r->type != REDIS_REPLY_ARRAY) {
             freeReplyObject(r);
             cJSON_Delete(res);
@@ -363,7 +367,8 @@ dp_err store_list(redisContext *c, const char *tenant, const char *status, const
             const char *id = r->element[i]->str;
             scanned++;
             snprintf(last, sizeof last, "%s", r->element[i + 1]->str);
-            redisReply *h = redisCommand(c, "HGETALL dp:doc:%s", id);
+            char kdoc[KEYS_MAX];
+            redisReply *h = keys_doc(kdoc, id) ? NULL : rds_command(c, "HGETALL %s", kdoc);
             const char *st = hget(h, "status"), *cl = hget(h, "class");
             if (st && (!status || strcmp(st, status) == 0) &&
                 (!klass || (cl && strcmp(cl, klass) == 0))) {
@@ -381,8 +386,7 @@ dp_err store_list(redisContext *c, const char *tenant, const char *status, const
     int has_more = 0;
     if (last[0]) {
         /* Is there anything older than the last item we looked at? */
-        redisReply *r =
-            redisCommand(c, "ZRANGE dp:tdocs:%s (%s -inf BYSCORE REV LIMIT 0 1", tenant, last);
+        redisReply *r = rds_command(c, "ZRANGE %s (%s -inf BYSCORE REV LIMIT 0 1", ktdocs, last);
         has_more = r && r->type == REDIS_REPLY_ARRAY && r->elements > 0;
         freeReplyObject(r);
     }

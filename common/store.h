@@ -1,14 +1,7 @@
 /* store.h -- documents in Redis: the atomic enqueue, reads for the API, erasure.
  *
- * Key layout (all under "dp:"):
- *   dp:doc:<id>        hash   the document record (fields below)
- *   dp:blob:<id>       string the original bytes
- *   dp:jobs            stream one entry per pending run {doc, tenant}; group "workers"
- *   dp:dead            stream dead-lettered jobs {doc, tenant, reason}
- *   dp:events          stream events for docproc-webhookd {id, type, tenant, doc, ...}
- *   dp:tdocs:<tenant>  zset   the tenant's documents, score = INCR dp:seq at enqueue (paging order)
- *   dp:idem:<tenant>:<sha256(key)>  string "<doc id> <sha256 of bytes>", EX idempotency_ttl_s
- *   dp:key:<sha256(api key)>        hash {tenant, scopes, name, created_at}
+ * Keys (named in keys.h): the record keys_doc, the bytes keys_blob, the job stream KEYS_JOBS
+ * (group KEYS_JOBS_GROUP), the tenant index keys_tdocs and idempotency keys keys_idem.
  * Record fields: tenant status created_at started_at finished_at attempts name type size sha256
  *   lang pipeline callback_url metadata pages_total pages_done error_code error_message
  *   class result (JSON) text hocr worker */
@@ -18,11 +11,6 @@
 #include <hiredis.h>
 #include "err.h"
 #include "util.h"
-
-#define STORE_JOBS   "dp:jobs"
-#define STORE_GROUP  "workers"
-#define STORE_DEAD   "dp:dead"
-#define STORE_EVENTS "dp:events"
 
 /* What an upload carries. All strings borrowed; NULL = absent. */
 struct store_upload {

@@ -1,12 +1,23 @@
-/* util.c -- clocks, hashing and ids. */
+/* util.c -- clocks, signals, hashing and ids. */
 #include <openssl/evp.h>
 #include <openssl/rand.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include "util.h"
 
 static const char crockford[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+void util_on_stop_signals(void (*fn)(int))
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = fn;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+}
 
 int64_t util_now_ms(void)
 {
@@ -96,6 +107,16 @@ dp_err util_new_api_key(char out[40])
     return DP_OK;
 }
 
+/* "YYYY-MM-DDTHH:MM:SS" of unix seconds into out[32]; returns its length. */
+static size_t iso_seconds(int64_t sec, char out[32])
+{
+    time_t s = (time_t)sec;
+    struct tm tm;
+    if (!gmtime_r(&s, &tm))
+        memset(&tm, 0, sizeof tm); /* year out of range: a fixed, well-formed answer */
+    return strftime(out, 32, "%Y-%m-%dT%H:%M:%S", &tm);
+}
+
 void util_iso8601(int64_t ms, char out[32])
 {
     /* floor division: before the epoch the milliseconds still count up from a whole second */
@@ -104,10 +125,26 @@ void util_iso8601(int64_t ms, char out[32])
         frac += 1000;
         sec--;
     }
-    time_t s = (time_t)sec;
-    struct tm tm;
-    if (!gmtime_r(&s, &tm))
-        memset(&tm, 0, sizeof tm); /* year out of range: a fixed, well-formed answer */
-    size_t n = strftime(out, 32, "%Y-%m-%dT%H:%M:%S", &tm);
+    size_t n = iso_seconds(sec, out);
     snprintf(out + n, 32 - n, ".%03dZ", (int)frac);
+}
+
+void util_iso8601_s(int64_t unix_s, char out[32])
+{
+    size_t n = iso_seconds(unix_s, out);
+    snprintf(out + n, 32 - n, "Z");
+}
+
+dp_err util_hex_id(const char *prefix, size_t nbytes, char *out, size_t outsz)
+{
+    unsigned char raw[32];
+    size_t plen = strlen(prefix);
+    if (nbytes > sizeof raw || plen + 2 * nbytes + 1 > outsz)
+        return DP_ETOOBIG;
+    if (util_random(raw, nbytes))
+        return DP_EIO;
+    memcpy(out, prefix, plen);
+    for (size_t i = 0; i < nbytes; i++)
+        snprintf(out + plen + 2 * i, 3, "%02x", raw[i]);
+    return DP_OK;
 }

@@ -16,6 +16,10 @@ int64_t util_mono_ms(void);
 /* Lower-case hex SHA-256 of buf into out[UTIL_SHA256_HEX]. */
 void util_sha256_hex(const void *buf, size_t len, char out[UTIL_SHA256_HEX]);
 
+/* Installs handler fn for SIGTERM and SIGINT (without SA_RESTART, so a blocking call returns
+ * and the program sees its stop flag). */
+void util_on_stop_signals(void (*fn)(int));
+
 /* Cryptographically random bytes (OpenSSL). */
 dp_err util_random(void *buf, size_t len);
 
@@ -28,6 +32,13 @@ dp_err util_new_api_key(char out[40]);
 
 /* Formats ms since the epoch as RFC 3339 UTC with milliseconds into out[32]. */
 void util_iso8601(int64_t ms, char out[32]);
+
+/* Formats unix seconds as RFC 3339 UTC without fractions ("2024-01-31T12:00:00Z") into out[32]. */
+void util_iso8601_s(int64_t unix_s, char out[32]);
+
+/* A random lower-case hex id: prefix + 2 * nbytes hex digits (nbytes <= 32), into out[outsz];
+ * e.g. webhook endpoint ids "wh_<24 hex>". DP_ETOOBIG when it does not fit, DP_EIO. */
+dp_err util_hex_id(const char *prefix, size_t nbytes, char *out, size_t outsz);
 
 /* Whether s is a well-formed id with the given prefix (prefix + 26 Crockford chars). */
 int util_id_valid(const char *prefix, const char *s);

@@ -10,30 +10,29 @@
 #include "whsig.h"
 
 /*
- * Redis key layout (all keys under "dp:"; <t> tenant, <wh> endpoint id, <dlv> delivery id):
+ * What is kept (key names in keys.h; <t> tenant, <wh> endpoint id, <dlv> delivery id):
  *
- *   dp:events               STREAM  events written by the worker (whstore_emit_event); fields
- *                                   id type tenant doc callback_url created data. Consumer group
- *                                   "webhookd" reads it; entries are XACKed and XDELed once their
- *                                   deliveries exist, so the stream stays short.
- *   dp:wh:evt:<evt>         HASH    copy of one event (type tenant doc callback_url created data),
- *                                   kept WHSTORE_RETAIN_S for retries.
- *   dp:wh:ep:<wh>           HASH    endpoint: tenant url events description secrets status
- *                                   disabled_reason created. events is a comma list ("" = all);
- *                                   secrets is a space list of whsec_ secrets, newest first.
- *   dp:wh:eps:<t>           ZSET    the tenant's endpoint ids, score = created (unix s).
- *   dp:wh:secret:<t>        STRING  the tenant's default secret for per-document callback_url.
- *   dp:wh:dlv:<dlv>         HASH    delivery: event type tenant endpoint url status attempts
- *                                   next_at created last_error; TTL WHSTORE_RETAIN_S.
- *                                   status is pending | delivered | failed | exhausted.
- *                                   endpoint is <wh>, or "callback" for the callback_url.
- *   dp:wh:dlv:<dlv>:att     LIST    attempts as JSON, newest first, at most WHSTORE_ATTEMPTS_MAX:
- *                                   {"at":unix s,"status_code":int,"latency_ms":int,"error":str}.
- *   dp:wh:dlvs:<wh>         ZSET    an endpoint's delivery ids, score = created (unix ms), the
- *   dp:wh:dlvs:cb:<t>               newest WHSTORE_DELIVERIES_MAX kept; cb:<t> for callbacks.
- *   dp:wh:due               ZSET    deliveries due for an attempt, score = due time (unix ms).
- *                                   A daemon claims a due id by pushing its score forward by a
- *                                   lease, so an attempt lost with a crashed daemon runs again.
+ *   events stream (KEYS_EVENTS)  written by the worker's finish/start scripts (queue.c); fields
+ *                           id type tenant doc callback_url created data. docproc-webhookd reads
+ *                           it in group KEYS_EVENTS_GROUP and XACKs + XDELs each entry once its
+ *                           deliveries exist (whstore_event_fanout), so the stream stays short.
+ *   event <evt>       HASH  copy of one event (type tenant doc callback_url created data),
+ *                           kept WHSTORE_RETAIN_S for retries.
+ *   endpoint <wh>     HASH  tenant url events description secrets status disabled_reason
+ *                           created. events is a comma list ("" = all); secrets is a space
+ *                           list of whsec_ secrets, newest first.
+ *   endpoints <t>     ZSET  the tenant's endpoint ids, score = created (unix s).
+ *   secret <t>        STRING the tenant's default secret for per-document callback_url.
+ *   delivery <dlv>    HASH  event type tenant endpoint url status attempts next_at created
+ *                           last_error; TTL WHSTORE_RETAIN_S. status is pending | delivered |
+ *                           failed | exhausted; endpoint is <wh>, or "callback".
+ *   attempts <dlv>    LIST  attempts as JSON, newest first, at most WHSTORE_ATTEMPTS_MAX:
+ *                           {"at":unix s,"status_code":int,"latency_ms":int,"error":str}.
+ *   deliveries <wh>   ZSET  an endpoint's delivery ids, score = created (unix ms), the newest
+ *                           WHSTORE_DELIVERIES_MAX kept; per tenant for callbacks.
+ *   due (KEYS_WH_DUE) ZSET  deliveries due for an attempt, score = due time (unix ms). A daemon
+ *                           claims a due id by pushing its score forward by a lease, so an
+ *                           attempt lost with a crashed daemon runs again.
  *
  * A delivery id is derived from (event id, endpoint id), so fanning out the same event twice
  * (after a crash, via XAUTOCLAIM) creates nothing new. JSON results are cJSON trees the caller
@@ -41,8 +40,6 @@
  * is then in error and should be thrown away (hiredis rule).
  */
 
-#define WHSTORE_STREAM         "dp:events"
-#define WHSTORE_GROUP          "webhookd"
 #define WHSTORE_CALLBACK       "callback"      /* endpoint id of per-document callback deliveries */
 #define WHSTORE_RETAIN_S       (7 * 24 * 3600) /* events and deliveries kept, seconds */
 #define WHSTORE_ATTEMPTS_MAX   20              /* attempt history kept per delivery */
@@ -58,8 +55,8 @@
 #define WHSTORE_DATA_MAX       (256 * 1024) /* largest event data JSON, bytes */
 #define WHSTORE_ERROR_MAX      256          /* buffer for an attempt error text incl. NUL */
 
-/* One event as read from dp:events or dp:wh:evt:<id>. data points into memory the owner of the
- * struct manages (a redisReply while fanning out, whstore_event_load's heap copy otherwise). */
+/* One event as read from the events stream or its saved copy. data points into memory the owner of
+ * the struct manages (a redisReply while fanning out, whstore_event_load's heap copy otherwise). */
 struct whstore_event {
     char id[WHSTORE_ID_MAX];
     char type[WHSTORE_TYPE_MAX];
@@ -99,14 +96,6 @@ struct whstore_attempt {
     long latency_ms;   /* request duration */
     const char *error; /* "" or a short text, e.g. "destination address 127.0.0.1 is private" */
 };
-
-/* ---- events (worker side) ---- */
-
-/* XADD an event to dp:events with a fresh id "evt_<32 hex>"; created = now. callback_url may be
- * NULL or "". data_json[len] is the event's data object: document id, status, class, fields and
- * the result inline when under 20 kB, else "result_url". DP_ETOOBIG over WHSTORE_DATA_MAX. */
-dp_err whstore_emit_event(redisContext *c, const char *type, const char *tenant, const char *doc_id,
-                          const char *callback_url, const char *data_json, size_t len);
 
 /* ---- endpoints (API side) ---- */
 
@@ -173,13 +162,14 @@ dp_err whstore_delivery_retry(redisContext *c, const char *tenant, const char *e
 
 /* ---- deliveries (daemon side) ---- */
 
-/* Save ev as dp:wh:evt:<id> and create one pending delivery, due now_ms, for its callback_url
- * (when set) and for each enabled endpoint of the tenant whose filter admits ev->type.
+/* Save a copy of ev (kept WHSTORE_RETAIN_S) and create one pending delivery, due now_ms, for its
+ * callback_url (when set) and for each enabled endpoint of the tenant whose filter admits ev->type.
  * Idempotent. *created = deliveries new this call (may be NULL). */
 dp_err whstore_event_fanout(redisContext *c, const struct whstore_event *ev, long long now_ms,
                             size_t *created);
 
-/* Load dp:wh:evt:<id> into *ev; ev->data is malloc'd (caller frees). DP_ENOTFOUND if expired. */
+/* Load the saved copy of event id into *ev; ev->data is malloc'd (caller frees). DP_ENOTFOUND if
+ * expired. */
 dp_err whstore_event_load(redisContext *c, const char *id, struct whstore_event *ev);
 
 /* Atomically claim up to max deliveries due at now_ms: their due score moves to now_ms +
@@ -191,11 +181,11 @@ dp_err whstore_due_claim(redisContext *c, long long now_ms, long long lease_ms,
 dp_err whstore_delivery_load(redisContext *c, const char *id, struct whstore_delivery *d);
 
 /* Record attempt a of delivery id and set its status ("pending", "delivered", "failed",
- * "exhausted"). next_due_ms > 0 schedules the next attempt; 0 removes it from dp:wh:due. */
+ * "exhausted"). next_due_ms > 0 schedules the next attempt; 0 removes it from the due set. */
 dp_err whstore_attempt_record(redisContext *c, const char *id, const struct whstore_attempt *a,
                               const char *status, long long next_due_ms);
 
-/* Remove a delivery from dp:wh:due (its record expired or its event is gone). */
+/* Remove a delivery from the due set (its record expired or its event is gone). */
 dp_err whstore_due_drop(redisContext *c, const char *id);
 
 #endif

@@ -8,7 +8,7 @@ PKGS="make gcc pkg-config git ca-certificates curl
  libxml2-dev libzbar-dev liblinear-dev
  tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd tesseract-ocr-deu tesseract-ocr-fra tesseract-ocr-nld
  tesseract-ocr-spa tesseract-ocr-ita tesseract-ocr-por redis-server redis-sentinel nginx-light
- clang-format nodejs chromium qrencode poppler-utils stunnel4 wrk iproute2 openssl"
+ clang-format nodejs chromium qrencode poppler-utils stunnel4 wrk iproute2 openssl systemd"
 # npm ships inside some nodejs builds (NodeSource, which conflicts with Debian's npm package);
 # Debian's own nodejs needs it separately. Node + npm run the e2e webhook receiver.
 command -v npm >/dev/null 2>&1 || PKGS="$PKGS npm"

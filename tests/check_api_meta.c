@@ -1,5 +1,6 @@
 /* check_api_meta.c -- the API's self-description without a server: the embedded OpenAPI file
- * parses and names every route the metrics route table knows (and the reverse); route templates;
+ * parses and documents exactly the route table's operations and scopes; route matching and the
+ * metrics' route templates;
  * the /metrics text format and its counters, also under concurrent counting. */
 #include <pthread.h>
 #include <stdlib.h>
@@ -50,27 +51,150 @@ START_TEST(openapi_is_embedded_and_3_1)
 }
 END_TEST
 
-START_TEST(openapi_paths_match_metrics_routes)
+static const char *const http_methods[] = {"get",     "put",  "post",  "delete",
+                                           "options", "head", "patch", "trace"};
+
+static int is_method(const char *k)
+{
+    for (size_t i = 0; i < sizeof http_methods / sizeof http_methods[0]; i++)
+        if (!strcmp(k, http_methods[i]))
+            return 1;
+    return 0;
+}
+
+/* The OpenAPI operation of a route row, or NULL. */
+static cJSON *operation(cJSON *paths, const struct api_route *rt)
+{
+    char m[16];
+    size_t n = strlen(rt->method);
+    ck_assert_uint_lt(n, sizeof m);
+    for (size_t i = 0; i <= n; i++)
+        m[i] = (char)(rt->method[i] >= 'A' && rt->method[i] <= 'Z' ? rt->method[i] - 'A' + 'a'
+                                                                   : rt->method[i]);
+    return cJSON_GetObjectItem(cJSON_GetObjectItem(paths, rt->tmpl), m);
+}
+
+/* The route table and api/openapi.json describe the same operations with the same scopes. */
+START_TEST(openapi_is_the_route_table)
 {
     cJSON *j = spec();
-    cJSON *paths = cJSON_GetObjectItem(j, "paths"), *p;
-    int n = 0;
-    /* every documented path is a route template the metrics know, and maps to itself */
+    cJSON *paths = cJSON_GetObjectItem(j, "paths"), *p, *op;
+    for (int i = 0; i < API_ROUTES_N; i++) {
+        const struct api_route *rt = &api_routes[i];
+        op = operation(paths, rt);
+        ck_assert_msg(op != NULL, "%s %s is routed but not in api/openapi.json", rt->method,
+                      rt->tmpl);
+        cJSON *sec = cJSON_GetObjectItem(op, "security");
+        const char *desc = cJSON_GetStringValue(cJSON_GetObjectItem(op, "description"));
+        if (!rt->scope) {
+            ck_assert_msg(cJSON_IsArray(sec) && cJSON_GetArraySize(sec) == 0,
+                          "%s %s takes no key: its operation needs \"security\": []", rt->method,
+                          rt->tmpl);
+        } else {
+            char want[64];
+            snprintf(want, sizeof want, "Scope: %s.", rt->scope);
+            ck_assert_msg(sec == NULL, "%s %s needs a key: no security override", rt->method,
+                          rt->tmpl);
+            ck_assert_msg(desc && strstr(desc, want), "%s %s: description lacks '%s'", rt->method,
+                          rt->tmpl, want);
+        }
+    }
+    /* and the reverse: every documented operation is a row */
+    int ops = 0;
     cJSON_ArrayForEach(p, paths)
     {
-        char path[256];
-        concrete(p->string, path, sizeof path);
-        int i = api_metrics_route(path);
-        ck_assert_msg(i > 0, "%s (%s) has no metrics route template", p->string, path);
-        ck_assert_str_eq(api_metrics_route_name(i), p->string);
-        n++;
+        cJSON_ArrayForEach(op, p)
+        {
+            if (!is_method(op->string))
+                continue;
+            int found = 0;
+            for (int i = 0; i < API_ROUTES_N && !found; i++)
+                found = operation(paths, &api_routes[i]) == op;
+            ck_assert_msg(found, "%s %s is documented but not in the route table", op->string,
+                          p->string);
+            ops++;
+        }
     }
-    /* and every template is documented */
-    for (int i = 1; i < API_METRICS_ROUTES; i++)
-        ck_assert_msg(cJSON_GetObjectItem(paths, api_metrics_route_name(i)) != NULL,
-                      "route %s is not in api/openapi.json", api_metrics_route_name(i));
-    ck_assert_int_eq(n, API_METRICS_ROUTES - 1);
+    ck_assert_int_eq(ops, API_ROUTES_N);
     cJSON_Delete(j);
+}
+END_TEST
+
+/* Rows of one template are adjacent, (method, template) pairs unique, handlers set, and every
+ * template's concrete path finds its own first row (so no earlier template shadows it). */
+START_TEST(route_table_is_well_formed)
+{
+    for (int i = 0; i < API_ROUTES_N; i++) {
+        const struct api_route *rt = &api_routes[i];
+        char path[256], buf[256];
+        const char *param[API_ROUTE_PARAMS];
+        ck_assert_ptr_nonnull(rt->handler);
+        ck_assert(!strcmp(rt->method, "GET") || !strcmp(rt->method, "POST") ||
+                  !strcmp(rt->method, "DELETE"));
+        for (int k = 0; k < i; k++) {
+            ck_assert_msg(strcmp(rt->tmpl, api_routes[k].tmpl) ||
+                              strcmp(rt->method, api_routes[k].method),
+                          "%s %s twice", rt->method, rt->tmpl);
+            ck_assert_msg(strcmp(rt->tmpl, api_routes[k].tmpl) || k == i - 1 ||
+                              !strcmp(api_routes[k + 1].tmpl, rt->tmpl),
+                          "rows of %s are not adjacent", rt->tmpl);
+        }
+        concrete(rt->tmpl, path, sizeof path);
+        int first = i;
+        while (first > 0 && !strcmp(api_routes[first - 1].tmpl, rt->tmpl))
+            first--;
+        ck_assert_msg(api_route_template(path) == first, "%s finds row %d, want %d", path,
+                      api_route_template(path), first);
+        ck_assert_int_eq(api_route_find(rt->method, path, buf, sizeof buf, param), i);
+        ck_assert_str_eq(api_metrics_route_name(api_metrics_route(path)), rt->tmpl);
+    }
+    ck_assert_int_eq(API_METRICS_ROUTES, API_ROUTES_N + 1);
+}
+END_TEST
+
+static int find(const char *method, const char *path, const char **param)
+{
+    static char buf[512];
+    return api_route_find(method, path, buf, sizeof buf, param);
+}
+
+START_TEST(route_find)
+{
+    const char *param[API_ROUTE_PARAMS];
+    int i = find("GET", "/v1/webhooks/wh_1/deliveries/dlv_2", param);
+    ck_assert_int_ge(i, 0);
+    ck_assert_str_eq(api_routes[i].tmpl, "/v1/webhooks/{id}/deliveries/{delivery}");
+    ck_assert_str_eq(param[0], "wh_1");
+    ck_assert_str_eq(param[1], "dlv_2");
+    i = find("HEAD", "//v1/documents/doc_9//text/", param); /* HEAD is GET; empty segments */
+    ck_assert_int_ge(i, 0);
+    ck_assert_str_eq(api_routes[i].tmpl, "/v1/documents/{id}/text");
+    ck_assert_str_eq(param[0], "doc_9");
+    ck_assert_ptr_null(param[1]);
+    i = find("DELETE", "/v1/documents/doc_9/label", param);
+    ck_assert_int_ge(i, 0);
+    ck_assert_str_eq(api_routes[i].method, "DELETE");
+    ck_assert_str_eq(api_routes[i].scope, "documents:write");
+    i = find("GET", "/v1/webhooks/secret", param); /* the literal wins over {id} */
+    ck_assert_int_ge(i, 0);
+    ck_assert_str_eq(api_routes[i].tmpl, "/v1/webhooks/secret");
+    ck_assert_str_eq(api_routes[i].scope, "documents:write");
+    i = find("POST", "/v1/documents", param);
+    ck_assert_int_ge(i, 0);
+    ck_assert(api_routes[i].flags & API_ROUTE_STREAM);
+    ck_assert_str_eq(api_routes[i].scope, "documents:write");
+    /* a template without the method: 405; no template: 404 */
+    ck_assert_int_eq(find("DELETE", "/v1/webhooks/secret", param), API_ROUTE_METHOD);
+    ck_assert_int_eq(find("POST", "/v1/stats", param), API_ROUTE_METHOD);
+    ck_assert_int_eq(find("PUT", "/v1/documents/doc_1", param), API_ROUTE_METHOD);
+    ck_assert_int_eq(find("GET", "/v1/documents/doc_1/nothing", param), API_ROUTE_NONE);
+    ck_assert_int_eq(find("GET", "/v1/webhooks/wh_x/nothing", param), API_ROUTE_NONE);
+    ck_assert_int_eq(find("GET", "/", param), API_ROUTE_NONE);
+    ck_assert_int_eq(find("GET", "", param), API_ROUTE_NONE);
+    /* a path longer than the buffer is no route, never an overflow */
+    char small[8];
+    ck_assert_int_eq(api_route_find("GET", "/v1/documents/doc_1", small, sizeof small, param),
+                     API_ROUTE_NONE);
 }
 END_TEST
 
@@ -251,7 +375,9 @@ Suite *api_meta_suite(void)
     Suite *s = suite_create("api_meta");
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, openapi_is_embedded_and_3_1);
-    tcase_add_test(tc, openapi_paths_match_metrics_routes);
+    tcase_add_test(tc, openapi_is_the_route_table);
+    tcase_add_test(tc, route_table_is_well_formed);
+    tcase_add_test(tc, route_find);
     tcase_add_test(tc, route_templates);
     tcase_add_test(tc, metrics_text);
     tcase_add_test(tc, promtext_rejects_bad_lines);

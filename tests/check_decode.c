@@ -300,6 +300,96 @@ START_TEST(alpha_is_flattened_on_white)
 }
 END_TEST
 
+/* A letter page at 200 dpi (no upscaling) in RGBA: gradients of colour and of alpha. */
+static PIX *rgba_page(void)
+{
+    PIX *pix = pixCreate(1700, 2200, 32);
+    pixSetSpp(pix, 4);
+    for (int y = 0; y < 2200; y++)
+        for (int x = 0; x < 1700; x++) {
+            l_uint32 v;
+            composeRGBAPixel(x % 256, y % 256, (x + y) % 256, (x / 7 + y / 3) % 256, &v);
+            pixSetPixel(pix, x, y, v);
+        }
+    pixSetResolution(pix, 200, 200);
+    return pix;
+}
+
+START_TEST(rgba_to_grey_in_one_pass)
+{
+    PIX *pix = rgba_page();
+    unsigned char *buf;
+    size_t len;
+    ck_assert_int_eq(fixture_encode(pix, IFF_PNG, &buf, &len), DP_OK);
+    struct decoded *d = open_ok(buf, len, NULL, 1);
+    struct decode_page pg;
+    page_ok(d, 0, &pg);
+    assert_grey_page(&pg, 1700, 2200, 200);
+    /* the two-step way: blend on white into a second 32-bit image, then luminance */
+    PIX *blend = pixAlphaBlendUniform(pix, 0xffffff00), *want = pixConvertTo8(blend, 0);
+    int worst = 0;
+    for (int y = 0; y < 2200; y += 3)
+        for (int x = 0; x < 1700; x += 3) {
+            l_uint32 a, b;
+            pixGetPixel(pg.pix, x, y, &a);
+            pixGetPixel(want, x, y, &b);
+            int diff = (int)a - (int)b;
+            worst = diff < 0 ? -diff > worst ? -diff : worst : diff > worst ? diff : worst;
+        }
+    ck_assert_int_le(worst, 1);
+    pixDestroy(&blend);
+    pixDestroy(&want);
+    decode_page_cleanup(&pg);
+    decode_close(d);
+
+    /* what it would cost is judged from the header, before decoding: about 34 MB */
+    struct decode_limits lim = {.max_decode_bytes = 20u << 20};
+    open_fails(buf, len, &lim, DP_ETOOBIG);
+    lim.max_decode_bytes = 40u << 20;
+    decode_close(open_ok(buf, len, &lim, 1));
+    free(buf);
+    pixDestroy(&pix);
+}
+END_TEST
+
+START_TEST(jpeg_read_grey_and_scaled_down)
+{
+    PIX *grey = NULL, *colour;
+    const char *page[] = {"Scaled down to fit its memory budget"};
+    ck_assert_int_eq(fixture_render_page(page, 1, 12, 200, &grey), DP_OK);
+    colour = pixConvertTo32(grey);
+    pixSetResolution(colour, 200, 200);
+    int w = pixGetWidth(colour), h = pixGetHeight(colour);
+    unsigned char *buf;
+    size_t len;
+    ck_assert_int_eq(fixture_encode(colour, IFF_JFIF_JPEG, &buf, &len), DP_OK);
+    struct decoded *d = open_ok(buf, len, NULL, 1);
+    struct decode_page pg;
+    page_ok(d, 0, &pg);
+    assert_grey_page(&pg, w, h, 200);
+    ck_assert(pg.scale == 1.0f);
+    decode_page_cleanup(&pg);
+    decode_close(d);
+    /* w*h bytes do not fit, a quarter of them do: decoded at half size */
+    struct decode_limits lim = {.max_decode_bytes = (uint64_t)w * (uint64_t)h / 3};
+    d = open_ok(buf, len, &lim, 1);
+    page_ok(d, 0, &pg);
+    assert_grey_page(&pg, (w + 1) / 2, (h + 1) / 2, 100);
+    ck_assert(pg.scale > 0.49f && pg.scale < 0.51f);
+    ck_assert_int_eq(pg.src_width, w);
+    ck_assert_int_eq(pg.src_height, h);
+    ck_assert_int_eq(pg.src_dpi, 200);
+    decode_page_cleanup(&pg);
+    decode_close(d);
+    /* not even an eighth fits */
+    lim.max_decode_bytes = (uint64_t)w * (uint64_t)h / 80;
+    open_fails(buf, len, &lim, DP_ETOOBIG);
+    free(buf);
+    pixDestroy(&grey);
+    pixDestroy(&colour);
+}
+END_TEST
+
 START_TEST(low_dpi_is_upscaled)
 {
     for (int keep_res = 1; keep_res >= 0; keep_res--) {
@@ -390,6 +480,8 @@ Suite *decode_suite(void)
     tcase_add_test(tc, multipage_tiff);
     tcase_add_test(tc, pixel_cap_before_decoding);
     tcase_add_test(tc, alpha_is_flattened_on_white);
+    tcase_add_test(tc, rgba_to_grey_in_one_pass);
+    tcase_add_test(tc, jpeg_read_grey_and_scaled_down);
     tcase_add_test(tc, low_dpi_is_upscaled);
     tcase_add_test(tc, guess_dpi);
     tcase_add_test(tc, rotate);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <hiredis.h>
 #include "clsstore.h"
+#include "keys.h"
 #include "harness.h"
 #include "testutil.h"
 #include "util.h"
@@ -47,12 +48,21 @@ static void cmd_ok(redisContext *c, const char *fmt, ...)
     freeReplyObject(r);
 }
 
+/* The classifier key `what` of tenant t in out (keys.h), for the commands below. */
+static const char *ck(char out[KEYS_MAX], const char *t, enum keys_cls what)
+{
+    ck_assert_int_eq(keys_cls(out, t, what), DP_OK);
+    return out;
+}
+
 /* A document record as the worker leaves it. */
 static void put_doc(redisContext *c, char id[UTIL_ID_MAX], const char *tenant, const char *status,
                     const char *text)
 {
     ck_assert_int_eq(util_new_id("doc_", id), DP_OK);
-    cmd_ok(c, "HSET dp:doc:%s tenant %s status %s text %s", id, tenant, status, text);
+    char k[KEYS_MAX];
+    ck_assert_int_eq(keys_doc(k, id), DP_OK);
+    cmd_ok(c, "HSET %s tenant %s status %s text %s", k, tenant, status, text);
 }
 
 static const char *const inv[] = {
@@ -106,7 +116,8 @@ START_TEST(label_rules)
     lim.max_text = 4;
     ck_assert_int_eq(clsstore_label(c, "t1", d2, "letter", &lim, &res), DP_OK);
     ck_assert_uint_eq(res.text_bytes, 3);
-    redisReply *r = redisCommand(c, "HGET dp:cls:t1:texts %s", d2);
+    char k[KEYS_MAX];
+    redisReply *r = redisCommand(c, "HGET %s %s", ck(k, "t1", KEYS_CLS_TEXTS), d2);
     ck_assert_str_eq(r->str, "caf");
     freeReplyObject(r);
     lim.max_text = 5;
@@ -156,10 +167,10 @@ START_TEST(label_rules)
     ck_assert_int_eq(removed, 0);
     ck_assert_int_eq(clsstore_unlabel(c, "t2", d1, &removed, NULL), DP_OK);
     ck_assert_int_eq(removed, 0); /* another tenant's example is not touched */
-    r = redisCommand(c, "HGETALL dp:cls:t1:counts");
+    r = redisCommand(c, "HGETALL %s", ck(k, "t1", KEYS_CLS_COUNTS));
     ck_assert_uint_eq(r->elements, 2); /* letter 1; receipt gone */
     freeReplyObject(r);
-    r = redisCommand(c, "HLEN dp:cls:t1:texts");
+    r = redisCommand(c, "HLEN %s", ck(k, "t1", KEYS_CLS_TEXTS));
     ck_assert_int_eq(r->integer, 1);
     freeReplyObject(r);
     redisFree(c);
@@ -182,7 +193,9 @@ START_TEST(train_and_versions)
     ck_assert_uint_eq(s.classes[0].examples, 1);
     ck_assert_int_eq(clsstore_train(c, "empty", 0.5, &s), DP_EINVAL);
     ck_assert_uint_eq(s.nclasses, 0);
-    redisReply *r = redisCommand(c, "EXISTS dp:cls:t3:model dp:cls:t3:ver");
+    char k[KEYS_MAX], k2[KEYS_MAX];
+    redisReply *r =
+        redisCommand(c, "EXISTS %s %s", ck(k, "t3", KEYS_CLS_MODEL), ck(k2, "t3", KEYS_CLS_VER));
     ck_assert_int_eq(r->integer, 0);
     freeReplyObject(r);
 
@@ -210,9 +223,9 @@ START_TEST(train_and_versions)
     cJSON_Delete(info);
 
     /* a stored version newer than ours (a concurrent training) is never overwritten */
-    cmd_ok(c, "HSET dp:cls:t4:model version 100");
+    cmd_ok(c, "HSET %s version 100", ck(k, "t4", KEYS_CLS_MODEL));
     ck_assert_int_eq(clsstore_train(c, "t4", 0.5, &s), DP_ECONFLICT);
-    r = redisCommand(c, "HGET dp:cls:t4:model version");
+    r = redisCommand(c, "HGET %s version", ck(k, "t4", KEYS_CLS_MODEL));
     ck_assert_str_eq(r->str, "100");
     freeReplyObject(r);
     redisFree(c);
@@ -234,7 +247,7 @@ START_TEST(cache_reloads_on_new_version)
     struct classify_result cr;
     struct classify_stats s;
     const char *model = NULL;
-    char ids[6][UTIL_ID_MAX];
+    char ids[6][UTIL_ID_MAX], k[KEYS_MAX];
     ck_assert_ptr_nonnull(cache);
     /* no model yet: built-in */
     classify(cache, c, "t5", rec[0], &cr, &model);
@@ -288,7 +301,7 @@ START_TEST(cache_reloads_on_new_version)
     ck_assert_uint_eq(cs.loads, 5);
 
     /* a model that does not load: built-in, logged once, not refetched for that version */
-    cmd_ok(c, "HSET dp:cls:t7:model version 99 blob not-a-model");
+    cmd_ok(c, "HSET %s version 99 blob not-a-model", ck(k, "t7", KEYS_CLS_MODEL));
     classify(cache, c, "t7", new_inv, &cr, &model);
     ck_assert_str_eq(model, "builtin");
     classify(cache, c, "t7", new_inv, &cr, &model);
@@ -297,7 +310,7 @@ START_TEST(cache_reloads_on_new_version)
     ck_assert_uint_eq(cs.load_errors, 1);
     ck_assert_uint_eq(cs.loads, 6);
     /* the model removed: back to built-in */
-    cmd_ok(c, "DEL dp:cls:t6:model");
+    cmd_ok(c, "DEL %s", ck(k, "t6", KEYS_CLS_MODEL));
     classify(cache, c, "t6", new_inv, &cr, &model);
     ck_assert_str_eq(model, "builtin");
     clsstore_cache_stats(cache, &cs);

@@ -11,6 +11,7 @@
 #include <time.h>
 #include "fixtures.h"
 #include "harness.h"
+#include "keys.h"
 #include "testutil.h"
 
 static void msleep(long ms)
@@ -26,9 +27,10 @@ static redisContext *redis_of(const struct stack *s)
     return c;
 }
 
-static long long redis_int(redisContext *c, const char *cmd)
+/* An integer reply of command `cmd key`. */
+static long long redis_int(redisContext *c, const char *cmd, const char *key)
 {
-    redisReply *r = redisCommand(c, cmd);
+    redisReply *r = redisCommand(c, "%s %s", cmd, key);
     long long v = r && r->type == REDIS_REPLY_INTEGER ? r->integer : -1;
     freeReplyObject(r);
     return v;
@@ -129,7 +131,9 @@ START_TEST(nothing_lost_through_kills_and_restarts)
     for (int t = 0; t < 2400; t++) { /* up to 240 s */
         done = failed = missing = 0;
         for (int i = 0; i < NDOCS; i++) {
-            redisReply *r = redisCommand(c, "HGET dp:doc:%s status", ids[i]);
+            char k[KEYS_MAX];
+            keys_doc(k, ids[i]);
+            redisReply *r = redisCommand(c, "HGET %s status", k);
             if (!r || r->type != REDIS_REPLY_STRING)
                 missing++;
             else if (strcmp(r->str, "done") == 0)
@@ -143,7 +147,9 @@ START_TEST(nothing_lost_through_kills_and_restarts)
         msleep(100);
     }
     for (int i = 0; i < NDOCS; i++) {
-        redisReply *r = redisCommand(c, "HMGET dp:doc:%s history attempts", ids[i]);
+        char k[KEYS_MAX];
+        keys_doc(k, ids[i]);
+        redisReply *r = redisCommand(c, "HMGET %s history attempts", k);
         if (r && r->type == REDIS_REPLY_ARRAY && r->element[0]->type == REDIS_REPLY_STRING) {
             twice += count_done_outcomes(r->element[0]->str) != 1;
             int a = (int)strtol(r->element[1]->str, NULL, 10);
@@ -151,8 +157,8 @@ START_TEST(nothing_lost_through_kills_and_restarts)
         }
         freeReplyObject(r);
     }
-    long long stream = redis_int(c, "XLEN dp:jobs");
-    long long dead = redis_int(c, "XLEN dp:dead");
+    long long stream = redis_int(c, "XLEN", KEYS_JOBS);
+    long long dead = redis_int(c, "XLEN", KEYS_DEAD);
     fprintf(stderr,
             "faults: accepted %d, done %d, failed %d, lost %d, done-not-once %d; worker kills %d, "
             "redis restarts %d, api restarts %d, upload retries %d, max attempts %d, "
@@ -298,17 +304,19 @@ START_TEST(sigterm_hands_back_and_restart_finishes)
         msleep(50);
     }
     ck_assert_msg(started, "the job never showed progress");
-    /* SIGTERM: the worker finishes its page, hands the job back and exits 0 */
+    /* SIGTERM: the worker kills its decode child, hands the job back and exits 0 */
     int st = -1;
     kill(s.worker, SIGTERM);
     ck_assert_int_eq(waitpid(s.worker, &st, 0), s.worker);
     s.worker = 0;
     ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
     redisContext *c = redis_of(&s);
-    redisReply *r = redisCommand(c, "HGET dp:doc:%s status", id);
+    char kdoc[KEYS_MAX];
+    keys_doc(kdoc, id);
+    redisReply *r = redisCommand(c, "HGET %s status", kdoc);
     ck_assert_str_eq(r->str, "queued");
     freeReplyObject(r);
-    ck_assert_int_eq(redis_int(c, "XLEN dp:jobs"), 1);
+    ck_assert_int_eq(redis_int(c, "XLEN", KEYS_JOBS), 1);
     redisFree(c);
     ck_assert_int_eq(stack_start_worker(&s, 1, NULL), 0);
     cJSON *d = stack_wait_doc(&s, s.key, id, 90000);
@@ -366,7 +374,7 @@ START_TEST(idempotency_keys)
     cJSON_Delete(j);
     http_resp_free(&r);
     redisContext *c = redis_of(&s);
-    ck_assert_int_eq(redis_int(c, "XLEN dp:jobs"), 2);
+    ck_assert_int_eq(redis_int(c, "XLEN", KEYS_JOBS), 2);
     redisFree(c);
     free(pa);
     free(pb);
@@ -398,9 +406,12 @@ START_TEST(queue_bound_and_redis_outage)
     http_resp_free(&r);
     /* nothing half-written: three documents, three jobs, three blobs */
     redisContext *c = redis_of(&s);
-    ck_assert_int_eq(redis_int(c, "XLEN dp:jobs"), 3);
-    ck_assert_int_eq(redis_int(c, "ZCARD dp:tdocs:alpha"), 3);
-    redisReply *keys = redisCommand(c, "KEYS dp:blob:*");
+    ck_assert_int_eq(redis_int(c, "XLEN", KEYS_JOBS), 3);
+    char ktdocs[KEYS_MAX], kblobs[KEYS_MAX];
+    keys_tdocs(ktdocs, "alpha");
+    keys_blob(kblobs, "*"); /* a KEYS pattern: every blob */
+    ck_assert_int_eq(redis_int(c, "ZCARD", ktdocs), 3);
+    redisReply *keys = redisCommand(c, "KEYS %s", kblobs);
     ck_assert_int_eq((int)keys->elements, 3);
     freeReplyObject(keys);
     redisFree(c);

@@ -1,9 +1,12 @@
 /* check_e2e_openapi.c -- api/openapi.json is true of the running API: every documented route
- * answers (never "no route" or 405) with a documented status, every route the dispatcher knows is
- * documented, and /metrics speaks Prometheus text whose counters move with traffic. */
+ * answers (never "no route" or 405) with a documented status, every row of the route table is
+ * documented, the served file passes a third-party OpenAPI 3.1 linter, and /metrics speaks
+ * Prometheus text whose counters move with traffic. */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/wait.h>
+#include "../api/api_routes.h"
 #include "fixtures.h"
 #include "harness.h"
 #include "promtext.h"
@@ -33,41 +36,6 @@ static void msleep(long ms)
     struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
     nanosleep(&ts, NULL);
 }
-
-/* Every route docproc-api dispatches, read from the dispatch code: api_server.c dispatch(),
- * api_docs.c api_docs_route(), api_classifier.c, api_webhooks.c api_webhooks_route(), plus
- * GET /v1/stats (the stats branch). HEAD is served wherever GET is and is not listed. */
-static const struct {
-    const char *method, *path;
-} dispatched[] = {
-    {"get", "/healthz"},
-    {"get", "/readyz"},
-    {"get", "/metrics"},
-    {"get", "/v1/openapi.json"},
-    {"get", "/v1/stats"},
-    {"post", "/v1/documents"},
-    {"get", "/v1/documents"},
-    {"get", "/v1/documents/{id}"},
-    {"delete", "/v1/documents/{id}"},
-    {"get", "/v1/documents/{id}/text"},
-    {"get", "/v1/documents/{id}/hocr"},
-    {"get", "/v1/documents/{id}/file"},
-    {"post", "/v1/documents/{id}/reprocess"},
-    {"post", "/v1/documents/{id}/label"},
-    {"delete", "/v1/documents/{id}/label"},
-    {"get", "/v1/classifier"},
-    {"post", "/v1/classifier/train"},
-    {"post", "/v1/webhooks"},
-    {"get", "/v1/webhooks"},
-    {"get", "/v1/webhooks/secret"},
-    {"get", "/v1/webhooks/{id}"},
-    {"delete", "/v1/webhooks/{id}"},
-    {"post", "/v1/webhooks/{id}/rotate-secret"},
-    {"get", "/v1/webhooks/{id}/deliveries"},
-    {"get", "/v1/webhooks/{id}/deliveries/{delivery}"},
-    {"post", "/v1/webhooks/{id}/deliveries/{delivery}/retry"},
-};
-#define NDISPATCHED (sizeof dispatched / sizeof dispatched[0])
 
 static const char *const http_methods[] = {"get",     "put",  "post",  "delete",
                                            "options", "head", "patch", "trace"};
@@ -138,9 +106,9 @@ static void png_page(unsigned char **buf, size_t *len)
 }
 
 /* Calls one documented operation with a body that fits it; asserts it exists and answered
- * with a documented status. Returns 0 when skipped (GET /v1/stats not built yet). */
-static int call_operation(const char *method, const char *tmpl, const cJSON *op, const char *doc,
-                          const char *wh, const char *dlv, const unsigned char *png, size_t pnglen)
+ * with a documented status. */
+static void call_operation(const char *method, const char *tmpl, const cJSON *op, const char *doc,
+                           const char *wh, const char *dlv, const unsigned char *png, size_t pnglen)
 {
     char url[512], m[16];
     struct http_resp r;
@@ -165,11 +133,6 @@ static int call_operation(const char *method, const char *tmpl, const cJSON *op,
         }
     }
     ck_assert_int_eq(http_req(m, url, st.key, hdr, body, len, &r), 0);
-    if (!strcmp(tmpl, "/v1/stats") && no_route(&r)) {
-        fprintf(stderr, "e2e_openapi: GET /v1/stats is not served by this build; skipped\n");
-        http_resp_free(&r);
-        return 0;
-    }
     ck_assert_msg(!no_route(&r), "%s %s is documented but answers %ld: %.200s", m, tmpl, r.status,
                   r.body ? r.body : "");
     char code[8];
@@ -185,7 +148,6 @@ static int call_operation(const char *method, const char *tmpl, const cJSON *op,
         cJSON_Delete(j);
     }
     http_resp_free(&r);
-    return 1;
 }
 
 START_TEST(every_documented_route_exists)
@@ -225,7 +187,7 @@ START_TEST(every_documented_route_exists)
         msleep(100);
     }
     /* every operation; deletions last so the rest see the document and endpoint */
-    int called = 0, skipped = 0;
+    int called = 0;
     for (int pass = 0; pass < 2; pass++) {
         cJSON *path, *op;
         cJSON_ArrayForEach(path, cJSON_GetObjectItem(spec, "paths"))
@@ -236,15 +198,12 @@ START_TEST(every_documented_route_exists)
                     continue;
                 /* the per-document routes use the callback endpoint's deliveries */
                 const char *w = strstr(path->string, "{delivery}") ? "callback" : wh;
-                if (call_operation(op->string, path->string, op, doc, w, dlv, png, pnglen))
-                    called++;
-                else
-                    skipped++;
+                call_operation(op->string, path->string, op, doc, w, dlv, png, pnglen);
+                called++;
             }
         }
     }
-    ck_assert_int_ge(called, (int)NDISPATCHED - 1);
-    ck_assert_int_le(skipped, 1);
+    ck_assert_int_eq(called, API_ROUTES_N);
     /* and the no-route answer this test relies on is real */
     snprintf(url, sizeof url, "%s/v1/no-such-thing", st.base);
     ck_assert_int_eq(http_req("GET", url, st.key, NULL, NULL, 0, &r), 0);
@@ -255,31 +214,120 @@ START_TEST(every_documented_route_exists)
 }
 END_TEST
 
+/* The served spec documents exactly the route table's operations (the table drives the
+ * dispatch, so these are the routes the API answers). */
 START_TEST(every_dispatched_route_is_documented)
 {
     cJSON *spec = fetch_spec();
     cJSON *paths = cJSON_GetObjectItem(spec, "paths"), *path, *op;
-    for (size_t i = 0; i < NDISPATCHED; i++) {
-        cJSON *ops = cJSON_GetObjectItem(paths, dispatched[i].path);
-        ck_assert_msg(ops && cJSON_GetObjectItem(ops, dispatched[i].method),
-                      "%s %s is dispatched but not in api/openapi.json", dispatched[i].method,
-                      dispatched[i].path);
+    for (size_t i = 0; i < API_ROUTES_N; i++) {
+        char m[16];
+        snprintf(m, sizeof m, "%s", api_routes[i].method);
+        for (char *q = m; *q; q++)
+            *q = (char)(*q - 'A' + 'a');
+        cJSON *ops = cJSON_GetObjectItem(paths, api_routes[i].tmpl);
+        ck_assert_msg(ops && cJSON_GetObjectItem(ops, m),
+                      "%s %s is dispatched but not in the served openapi.json", m,
+                      api_routes[i].tmpl);
     }
-    /* and the list above is complete: nothing documented that it lacks */
+    int n = 0;
     cJSON_ArrayForEach(path, paths)
     {
         cJSON_ArrayForEach(op, path)
         {
-            if (!is_method(op->string))
-                continue;
-            int found = 0;
-            for (size_t i = 0; i < NDISPATCHED && !found; i++)
-                found = !strcmp(dispatched[i].path, path->string) &&
-                        !strcmp(dispatched[i].method, op->string);
-            ck_assert_msg(found, "%s %s is documented but missing from the dispatched list",
-                          op->string, path->string);
+            n += is_method(op->string);
         }
     }
+    ck_assert_int_eq(n, API_ROUTES_N);
+    cJSON_Delete(spec);
+}
+END_TEST
+
+/* Runs argv with the stack's environment, output to dir/log; its exit status, or -1. */
+static int run_logged(const char *log, char *const argv[])
+{
+    pid_t p = stack_spawn(&st, log, argv);
+    int status = 0;
+    if (p < 0 || waitpid(p, &status, 0) != p)
+        return -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static void tail_log(const char *name)
+{
+    char path[600], buf[4096];
+    snprintf(path, sizeof path, "%s/%s", st.dir, name);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return;
+    fseek(f, 0, SEEK_END);
+    long sz = ftell(f);
+    fseek(f, sz > (long)sizeof buf - 1 ? sz - (long)sizeof buf + 1 : 0, SEEK_SET);
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    fprintf(stderr, "---- %s ----\n%s----\n", path, buf);
+}
+
+/* Writes j to dir/name; the path goes to out. */
+static void write_json(const cJSON *j, const char *name, char *out, size_t outsz)
+{
+    char *text = cJSON_Print(j);
+    ck_assert_ptr_nonnull(text);
+    snprintf(out, outsz, "%s/%s", st.dir, name);
+    FILE *f = fopen(out, "w");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_uint_eq(fwrite(text, 1, strlen(text), f), strlen(text));
+    fclose(f);
+    free(text);
+}
+
+/* The spec the API serves passes a third-party OpenAPI 3.1 linter (Redocly's openapi-core,
+ * recommended rules, pinned in tests/openapi-lint/package-lock.json), and the linter is real:
+ * a copy with a duplicated operationId and a dangling $ref fails it. */
+START_TEST(served_spec_passes_openapi_lint)
+{
+    const char *src = getenv("DOCPROC_SRC_DIR");
+    char setup_sh[600], lint_js[600], good[600], bad[600];
+    src = src && *src ? src : ".";
+    snprintf(setup_sh, sizeof setup_sh, "%s/tests/openapi-lint/setup.sh", src);
+    snprintf(lint_js, sizeof lint_js, "%s/tests/openapi-lint/lint.js", src);
+    char *setup_argv[] = {"sh", setup_sh, NULL};
+    int rc = run_logged("openapi-lint-setup.log", setup_argv);
+    if (rc != 0)
+        tail_log("openapi-lint-setup.log");
+    ck_assert_msg(rc == 0, "npm ci in tests/openapi-lint failed (%d)", rc);
+
+    cJSON *spec = fetch_spec();
+    write_json(spec, "openapi.json", good, sizeof good);
+    char *good_argv[] = {"node", lint_js, good, NULL};
+    rc = run_logged("openapi-lint.log", good_argv);
+    if (rc != 0)
+        tail_log("openapi-lint.log");
+    ck_assert_msg(rc == 0, "the served openapi.json fails the OpenAPI linter (exit %d)", rc);
+
+    cJSON *get = cJSON_GetObjectItem(
+        cJSON_GetObjectItem(cJSON_GetObjectItem(spec, "paths"), "/v1/stats"), "get");
+    ck_assert_ptr_nonnull(get);
+    cJSON_ReplaceItemInObject(get, "operationId", cJSON_CreateString("getClassifier"));
+    cJSON *ok = cJSON_GetObjectItem(cJSON_GetObjectItem(get, "responses"), "200");
+    cJSON_ReplaceItemInObject(ok, "content",
+                              cJSON_Parse("{\"application/json\":{\"schema\":"
+                                          "{\"$ref\":\"#/components/schemas/"
+                                          "NoSuchSchema\"}}}"));
+    write_json(spec, "openapi-broken.json", bad, sizeof bad);
+    char *bad_argv[] = {"node", lint_js, bad, NULL};
+    rc = run_logged("openapi-lint-broken.log", bad_argv);
+    ck_assert_msg(rc == 1, "the linter accepted a broken spec (exit %d)", rc);
+    char path[700], text[8192];
+    snprintf(path, sizeof path, "%s/openapi-lint-broken.log", st.dir);
+    FILE *f = fopen(path, "r");
+    ck_assert_ptr_nonnull(f);
+    text[fread(text, 1, sizeof text - 1, f)] = '\0';
+    fclose(f);
+    ck_assert_msg(strstr(text, "operation-operationId-unique") &&
+                      strstr(text, "no-unresolved-refs"),
+                  "linter output: %s", text);
     cJSON_Delete(spec);
 }
 END_TEST
@@ -398,6 +446,7 @@ Suite *e2e_openapi_suite(void)
     tcase_set_timeout(tc, 180);
     tcase_add_unchecked_fixture(tc, setup, teardown);
     tcase_add_test(tc, every_dispatched_route_is_documented);
+    tcase_add_test(tc, served_spec_passes_openapi_lint);
     tcase_add_test(tc, metrics_move_with_traffic);
     tcase_add_test(tc, every_documented_route_exists);
     suite_add_tcase(s, tc);

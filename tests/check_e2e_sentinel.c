@@ -23,6 +23,7 @@
 #include "fixtures.h"
 #include "harness.h"
 #include "harness_sentinel.h"
+#include "keys.h"
 #include "rds.h"
 #include "testutil.h"
 #include "util.h"
@@ -225,7 +226,7 @@ START_TEST(failover_keeps_acknowledged_documents)
      * broken connection, so the programs' reconnect path re-resolves through the sentinel. */
     redisContext *held = redisConnect("127.0.0.1", old_master);
     ck_assert(held && !held->err);
-    const char *set[] = {"SET", "dp:probe", "1"};
+    const char *set[] = {"SET", KEYS_PROBE, "1"};
     redisReply *rep = rds_cmdv(held, 3, set, NULL);
     ck_assert(rep && rep->type == REDIS_REPLY_ERROR && strncmp(rep->str, "READONLY", 8) == 0);
     ck_assert_int_ne(held->err, 0);

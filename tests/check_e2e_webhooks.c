@@ -11,6 +11,7 @@
 #include <hiredis.h>
 #include <cJSON.h>
 #include "e2e_webhooks_util.h"
+#include "keys.h"
 #include "whstore.h"
 
 /* One running stack per TCase (unchecked fixtures run in the runner's own process). */
@@ -109,11 +110,11 @@ static void emit(redisContext *c, const char *evt, const char *type, const char 
              "{\"document_id\":\"doc_%s\",\"status\":\"%s\",\"class\":{\"label\":\"invoice\"},"
              "\"fields\":[]}",
              evt, strcmp(type, "document.failed") == 0 ? "failed" : "done");
-    redisReply *r =
-        redisCommand(c,
-                     "XADD dp:events * id %s type %s tenant %s doc doc_%s "
-                     "callback_url %s created %lld data %s",
-                     evt, type, tenant, evt, callback ? callback : "", wht_now_ms() / 1000, data);
+    redisReply *r = redisCommand(c,
+                                 "XADD %s * id %s type %s tenant %s doc doc_%s "
+                                 "callback_url %s created %lld data %s",
+                                 KEYS_EVENTS, evt, type, tenant, evt, callback ? callback : "",
+                                 wht_now_ms() / 1000, data);
     ck_assert_ptr_nonnull(r);
     ck_assert_int_eq(r->type, REDIS_REPLY_STRING);
     freeReplyObject(r);
@@ -389,11 +390,12 @@ START_TEST(crashed_consumer_loses_nothing)
     redisReply *r = redisCommand(c, "MULTI");
     freeReplyObject(r);
     r = redisCommand(c,
-                     "XADD dp:events * id evt_crash1 type document.completed tenant t-crash "
+                     "XADD %s * id evt_crash1 type document.completed tenant t-crash "
                      "doc doc_k created %lld data {}",
-                     wht_now_ms() / 1000);
+                     KEYS_EVENTS, wht_now_ms() / 1000);
     freeReplyObject(r);
-    r = redisCommand(c, "XREADGROUP GROUP webhookd dead COUNT 10 STREAMS dp:events >");
+    r = redisCommand(c, "XREADGROUP GROUP %s dead COUNT 10 STREAMS %s >", KEYS_EVENTS_GROUP,
+                     KEYS_EVENTS);
     freeReplyObject(r);
     r = redisCommand(c, "EXEC");
     ck_assert_int_eq(r->type, REDIS_REPLY_ARRAY);
@@ -403,7 +405,7 @@ START_TEST(crashed_consumer_loses_nothing)
     ck_assert_int_eq(cJSON_GetArraySize(l), 1);
     assert_all_verified(l, "evt_crash1");
     cJSON_Delete(l);
-    r = redisCommand(c, "XPENDING dp:events webhookd");
+    r = redisCommand(c, "XPENDING %s %s", KEYS_EVENTS, KEYS_EVENTS_GROUP);
     ck_assert_int_eq(r->element[0]->integer, 0);
     freeReplyObject(r);
     redisFree(c);
@@ -454,16 +456,12 @@ START_TEST(store_endpoints)
     ck_assert_str_eq(s1, s2);
     ck_assert_str_ne(s1, s3);
 
-    /* the worker-side helper: an event with nothing to deliver is consumed and dropped */
-    ck_assert_int_eq(whstore_emit_event(c, "document.completed", "t-none", "doc_1", NULL, "{}", 2),
-                     DP_OK);
-    ck_assert_int_eq(whstore_emit_event(c, "document.completed", "t-none", "doc_1", NULL, "{}",
-                                        WHSTORE_DATA_MAX + 1),
-                     DP_ETOOBIG);
+    /* an event with nothing to deliver is consumed and dropped */
+    emit(c, "evt_none1", "document.completed", "t-none", NULL);
     long long end = wht_now_ms() + 5000;
     long long len = -1;
     while (wht_now_ms() < end) {
-        redisReply *r = redisCommand(c, "XLEN dp:events");
+        redisReply *r = redisCommand(c, "XLEN %s", KEYS_EVENTS);
         len = r ? r->integer : -1;
         freeReplyObject(r);
         if (len == 0)

@@ -394,12 +394,15 @@ double harness_proc_cpu_s(pid_t pid)
 {
     char buf[1024];
     unsigned long ut = 0, st = 0;
+    long cut = 0, cst = 0;
     const char *rest = harness_proc_stat(pid, buf, sizeof buf);
     /* after the name: state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt
-     * utime stime */
-    if (!rest || sscanf(rest, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &st) != 2)
+     * utime stime cutime cstime (the last two: children it reaped, e.g. decode children) */
+    if (!rest || sscanf(rest, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu %ld %ld", &ut,
+                        &st, &cut, &cst) != 4)
         return 0;
-    return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+    return (double)(ut + st + (unsigned long)cut + (unsigned long)cst) /
+           (double)sysconf(_SC_CLK_TCK);
 }
 
 int stack_worker_children(const struct stack *s, pid_t *out, int max)

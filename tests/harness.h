@@ -76,7 +76,8 @@ int stack_run(struct stack *s, char *out, size_t outsz, const char *prog, ...);
 /* Reads /proc/PID/stat into buf and returns the fields after the command name (state first),
  * or NULL when the process is gone. */
 const char *harness_proc_stat(pid_t pid, char *buf, size_t bufsz);
-/* CPU seconds (user + system) a process has used so far; 0 when it is gone. */
+/* CPU seconds (user + system) a process and the children it has reaped (a worker's decode
+ * children) have used so far; 0 when it is gone. */
 double harness_proc_cpu_s(pid_t pid);
 /* Children of the worker supervisor (for SIGKILLing one). Returns how many were found. */
 int stack_worker_children(const struct stack *s, pid_t *out, int max);

@@ -8,12 +8,15 @@
 #include <hiredis.h>
 #include "config.h"
 #include "err.h"
+#include "keys.h"
+#include "log.h"
+#include "util.h"
 #include "whstore.h"
 
 /*
  * Options come from the project's config table (common/config.h: redis_*, webhook_*), loaded by
  * config_load like every docproc program. Files: webhookd_config.c (config -> daemon settings),
- * webhookd_payload.c (pure: body, retry policy, Retry-After, logs), webhookd_http.c (curl multi
+ * webhookd_payload.c (pure: body, retry policy, Retry-After), webhookd_http.c (curl multi
  * transfers with the SSRF guard), webhookd_loop.c (Redis consumer group, due retries, the event
  * loop), webhookd_main.c.
  */
@@ -48,10 +51,6 @@ struct webhookd_verdict webhookd_decide(int status_code, int refused, int attemp
 /* Retry-After header value (delta seconds or HTTP date) as seconds from now_s; -1 if invalid. */
 long webhookd_retry_after(const char *value, size_t len, long long now_s);
 
-/* One JSON line on stderr: {"ts":…,"level":level,"msg":msg, key: value, …}; the variadic part
- * is NULL-terminated pairs of const char * key and value. */
-void webhookd_log(const char *level, const char *msg, ...);
-
 /* ---- process ---- */
 
 /* All process state. */
@@ -74,7 +73,8 @@ struct webhookd {
  * message in err[errsz] when a value is unusable. */
 dp_err webhookd_configure(struct webhookd *w, char *err, size_t errsz);
 
-/* Start one attempt of delivery id (claimed from dp:wh:due). Records immediate failures itself. */
+/* Start one attempt of delivery id (claimed from the due set). Records immediate failures itself.
+ */
 void webhookd_attempt_start(struct webhookd *w, const char *id);
 
 /* Finish transfers curl reports done: record outcome, schedule retries. */
@@ -85,7 +85,5 @@ dp_err webhookd_run(struct webhookd *w);
 
 /* Connect (or reconnect) to Redis; DP_EREDIS when unreachable. */
 dp_err webhookd_redis(struct webhookd *w);
-
-long long webhookd_now_ms(void);
 
 #endif

@@ -72,7 +72,7 @@ static size_t on_header(char *buf, size_t size, size_t nitems, void *userdata)
     static const char name[] = "retry-after:";
     if (n > sizeof name - 1 && strncasecmp(buf, name, sizeof name - 1) == 0)
         x->retry_after_s = webhookd_retry_after(buf + sizeof name - 1, n - (sizeof name - 1),
-                                                webhookd_now_ms() / 1000);
+                                                util_now_ms() / 1000);
     return n;
 }
 
@@ -80,13 +80,13 @@ static size_t on_header(char *buf, size_t size, size_t nitems, void *userdata)
 
 static void record_now(struct webhookd *w, const struct whstore_delivery *d, const char *error)
 {
-    struct whstore_attempt a = {webhookd_now_ms() / 1000, 0, 0, error};
+    struct whstore_attempt a = {util_now_ms() / 1000, 0, 0, error};
     char n[16];
     snprintf(n, sizeof n, "%d", d->attempts + 1);
     if (whstore_attempt_record(w->rc, d->id, &a, "failed", 0) != DP_OK)
-        webhookd_log("error", "redis.error", "delivery", d->id, NULL);
-    webhookd_log("warn", "webhook.failed", "delivery", d->id, "event", d->event, "endpoint",
-                 d->endpoint, "url", d->url, "attempt", n, "error", error, NULL);
+        log_kv(LOG_ERROR, "redis.error", "delivery", d->id, NULL);
+    log_kv(LOG_WARN, "webhook.failed", "delivery", d->id, "event", d->event, "endpoint",
+           d->endpoint, "url", d->url, "attempt", n, "error", error, NULL);
 }
 
 static dp_err add_header(struct curl_slist **list, const char *name, const char *value)
@@ -195,7 +195,7 @@ void webhookd_attempt_start(struct webhookd *w, const char *id)
     snprintf(x->endpoint, sizeof x->endpoint, "%s", d.endpoint);
     snprintf(x->url, sizeof x->url, "%s", d.url);
     x->attempt = d.attempts + 1;
-    x->started_s = webhookd_now_ms() / 1000;
+    x->started_s = util_now_ms() / 1000;
     x->allow_private = (int)w->cfg.webhook_allow_private;
     x->retry_after_s = -1;
     if ((err = webhookd_body(&ev, &x->body, &x->body_len)) != DP_OK) {
@@ -212,7 +212,7 @@ void webhookd_attempt_start(struct webhookd *w, const char *id)
     x = NULL; /* owned by the multi handle now */
     goto out;
 redis_error:
-    webhookd_log("error", "redis.error", "delivery", id, "error", dp_strerror(err), NULL);
+    log_kv(LOG_ERROR, "redis.error", "delivery", id, "error", dp_strerror(err), NULL);
 out:
     xfer_free(x);
     free(ep);
@@ -238,25 +238,24 @@ static void attempt_done(struct webhookd *w, struct xfer *x, CURLcode res)
     if (res != CURLE_OK)
         code = 0;
     struct webhookd_verdict v = webhookd_decide((int)code, refused, x->attempt, w->schedule,
-                                                w->nschedule, x->retry_after_s, webhookd_now_ms());
+                                                w->nschedule, x->retry_after_s, util_now_ms());
     struct whstore_attempt a = {x->started_s, (int)code, (long)(us / 1000), error};
     if (whstore_attempt_record(w->rc, x->dlv, &a, v.status, v.next_due_ms) != DP_OK)
-        webhookd_log("error", "redis.error", "delivery", x->dlv, NULL);
+        log_kv(LOG_ERROR, "redis.error", "delivery", x->dlv, NULL);
     if (v.disable && strcmp(x->endpoint, WHSTORE_CALLBACK) != 0 &&
         whstore_endpoint_disable(w->rc, x->endpoint, "receiver answered 410 Gone") == DP_OK)
-        webhookd_log("warn", "webhook.endpoint_disabled", "endpoint", x->endpoint, "url", x->url,
-                     NULL);
+        log_kv(LOG_WARN, "webhook.endpoint_disabled", "endpoint", x->endpoint, "url", x->url, NULL);
     snprintf(codes, sizeof codes, "%ld", code);
     snprintf(lat, sizeof lat, "%ld", (long)(us / 1000));
     snprintf(att, sizeof att, "%d", x->attempt);
     snprintf(next, sizeof next, "%lld", v.next_due_ms / 1000);
-    webhookd_log(strcmp(v.status, "delivered") == 0 ? "info" : "warn", "webhook.attempt",
-                 "delivery", x->dlv, "event", x->evt, "endpoint", x->endpoint, "url", x->url,
-                 "attempt", att, "status_code", codes, "latency_ms", lat, "outcome", v.status,
-                 "error", error, "next_attempt", v.next_due_ms ? next : "", NULL);
+    log_kv(strcmp(v.status, "delivered") == 0 ? LOG_INFO : LOG_WARN, "webhook.attempt", "delivery",
+           x->dlv, "event", x->evt, "endpoint", x->endpoint, "url", x->url, "attempt", att,
+           "status_code", codes, "latency_ms", lat, "outcome", v.status, "error", error,
+           "next_attempt", v.next_due_ms ? next : "", NULL);
     if (strcmp(v.status, "exhausted") == 0)
-        webhookd_log("error", "webhook.exhausted", "delivery", x->dlv, "event", x->evt, "endpoint",
-                     x->endpoint, "url", x->url, "attempts", att, NULL);
+        log_kv(LOG_ERROR, "webhook.exhausted", "delivery", x->dlv, "event", x->evt, "endpoint",
+               x->endpoint, "url", x->url, "attempts", att, NULL);
 }
 
 void webhookd_attempts_finish(struct webhookd *w)

@@ -1,5 +1,5 @@
-/* webhookd_loop.c -- the delivery loop: consume dp:events, fan out, claim due retries, drive curl.
- */
+/* webhookd_loop.c -- the delivery loop: consume the events stream, fan out, claim due retries,
+ * drive curl. */
 #include "webhookd.h"
 
 #include <stdio.h>
@@ -22,19 +22,19 @@ dp_err webhookd_redis(struct webhookd *w)
     if (w->rc)
         redisFree(w->rc);
     w->rc = NULL;
-    long long now = webhookd_now_ms();
+    long long now = util_now_ms();
     if (now < w->next_connect_ms)
         return DP_EREDIS;
     w->next_connect_ms = now + 1000; /* at most one connection attempt per second */
     char err[256];
     w->rc = rds_connect(&w->cfg, err, sizeof err);
     if (!w->rc) {
-        webhookd_log("error", "redis.connect_failed", "error", err, NULL);
+        log_kv(LOG_ERROR, "redis.connect_failed", "error", err, NULL);
         return DP_EREDIS;
     }
     /* Group from the stream's start: events written before the first start are delivered. */
     redisReply *r =
-        redisCommand(w->rc, "XGROUP CREATE %s %s 0 MKSTREAM", WHSTORE_STREAM, WHSTORE_GROUP);
+        rds_command(w->rc, "XGROUP CREATE %s %s 0 MKSTREAM", KEYS_EVENTS, KEYS_EVENTS_GROUP);
     int ok = r && (r->type != REDIS_REPLY_ERROR || strncmp(r->str, "BUSYGROUP", 9) == 0);
     if (r)
         freeReplyObject(r);
@@ -46,13 +46,11 @@ dp_err webhookd_redis(struct webhookd *w)
 
 /* ---- events ---- */
 
+/* The string field name of a stream entry's [k, v, ...] array, or NULL. */
 static const redisReply *field(const redisReply *kv, const char *name)
 {
-    for (size_t i = 0; kv && kv->type == REDIS_REPLY_ARRAY && i + 1 < kv->elements; i += 2)
-        if (kv->element[i]->type == REDIS_REPLY_STRING && strcmp(kv->element[i]->str, name) == 0 &&
-            kv->element[i + 1]->type == REDIS_REPLY_STRING)
-            return kv->element[i + 1];
-    return NULL;
+    const redisReply *f = rds_field(kv, name);
+    return f && f->type == REDIS_REPLY_STRING ? f : NULL;
 }
 
 static int copy_field(const redisReply *kv, const char *name, char *out, size_t outsz, int need)
@@ -89,31 +87,31 @@ static void handle_entry(struct webhookd *w, const redisReply *entry)
                copy_field(kv, "callback_url", ev.callback_url, sizeof ev.callback_url, 0) ||
                copy_field(kv, "created", created, sizeof created, 0) || !data ||
                data->len > WHSTORE_DATA_MAX) {
-        webhookd_log("error", "event.malformed", "stream_id", sid, NULL); /* poison: drop it */
+        log_kv(LOG_ERROR, "event.malformed", "stream_id", sid, NULL); /* poison: drop it */
     } else {
         char *end = NULL;
         ev.created = strtoll(created, &end, 10);
         if (!*created || *end)
-            ev.created = webhookd_now_ms() / 1000;
+            ev.created = util_now_ms() / 1000;
         ev.data = data->str;
         ev.data_len = data->len;
-        long long due = webhookd_now_ms() + (long long)w->schedule[0] * 1000;
+        long long due = util_now_ms() + (long long)w->schedule[0] * 1000;
         dp_err err = whstore_event_fanout(w->rc, &ev, due, &made);
         if (err != DP_OK) {
             /* Leave it pending: XAUTOCLAIM or our next PEL read retries the fan-out. */
-            webhookd_log("error", "event.fanout_failed", "event", ev.id, "error", dp_strerror(err),
-                         NULL);
+            log_kv(LOG_ERROR, "event.fanout_failed", "event", ev.id, "error", dp_strerror(err),
+                   NULL);
             return;
         }
         char n[16];
         snprintf(n, sizeof n, "%zu", made);
-        webhookd_log("info", "event.received", "event", ev.id, "type", ev.type, "tenant", ev.tenant,
-                     "deliveries", n, NULL);
+        log_kv(LOG_INFO, "event.received", "event", ev.id, "type", ev.type, "tenant", ev.tenant,
+               "deliveries", n, NULL);
     }
-    redisReply *r = redisCommand(w->rc, "XACK %s %s %s", WHSTORE_STREAM, WHSTORE_GROUP, sid);
+    redisReply *r = rds_command(w->rc, "XACK %s %s %s", KEYS_EVENTS, KEYS_EVENTS_GROUP, sid);
     if (r)
         freeReplyObject(r);
-    r = redisCommand(w->rc, "XDEL %s %s", WHSTORE_STREAM, sid);
+    r = rds_command(w->rc, "XDEL %s %s", KEYS_EVENTS, sid);
     if (r)
         freeReplyObject(r);
 }
@@ -128,8 +126,8 @@ static void handle_entries(struct webhookd *w, const redisReply *entries)
 static void read_events(struct webhookd *w)
 {
     const char *from = w->read_own_pending ? "0" : ">";
-    redisReply *r = redisCommand(w->rc, "XREADGROUP GROUP %s %s COUNT %d STREAMS %s %s",
-                                 WHSTORE_GROUP, w->consumer, READ_COUNT, WHSTORE_STREAM, from);
+    redisReply *r = rds_command(w->rc, "XREADGROUP GROUP %s %s COUNT %d STREAMS %s %s",
+                                KEYS_EVENTS_GROUP, w->consumer, READ_COUNT, KEYS_EVENTS, from);
     if (!r || rds_check_demoted(w->rc, r)) { /* READONLY: reconnect to the new master */
         freeReplyObject(r);
         return;
@@ -153,8 +151,8 @@ static void read_events(struct webhookd *w)
 static void autoclaim(struct webhookd *w)
 {
     redisReply *r =
-        redisCommand(w->rc, "XAUTOCLAIM %s %s %s %lld 0-0 COUNT %d", WHSTORE_STREAM, WHSTORE_GROUP,
-                     w->consumer, w->cfg.webhook_claim_idle_ms, READ_COUNT);
+        rds_command(w->rc, "XAUTOCLAIM %s %s %s %lld 0-0 COUNT %d", KEYS_EVENTS, KEYS_EVENTS_GROUP,
+                    w->consumer, w->cfg.webhook_claim_idle_ms, READ_COUNT);
     if (r && r->type == REDIS_REPLY_ARRAY && r->elements >= 2)
         handle_entries(w, r->element[1]);
     if (r)
@@ -172,7 +170,7 @@ static void claim_due(struct webhookd *w)
     if (free_slots > 16)
         free_slots = 16;
     long long lease = w->cfg.webhook_timeout_ms + LEASE_EXTRA_MS;
-    if (whstore_due_claim(w->rc, webhookd_now_ms(), lease, ids, free_slots, &n) != DP_OK)
+    if (whstore_due_claim(w->rc, util_now_ms(), lease, ids, free_slots, &n) != DP_OK)
         return;
     for (size_t i = 0; i < n; i++)
         webhookd_attempt_start(w, ids[i]);
@@ -184,11 +182,11 @@ dp_err webhookd_run(struct webhookd *w)
     char host[64] = "host";
     gethostname(host, sizeof host - 1);
     snprintf(w->consumer, sizeof w->consumer, "%s-%ld", host, (long)getpid());
-    webhookd_log("info", "webhookd.start", "consumer", w->consumer, "redis", w->cfg.redis_host,
-                 "allow_private", w->cfg.webhook_allow_private ? "true" : "false", NULL);
+    log_kv(LOG_INFO, "webhookd.start", "consumer", w->consumer, "redis", w->cfg.redis_host,
+           "allow_private", w->cfg.webhook_allow_private ? "true" : "false", NULL);
     while (!*w->stop || w->inflight > 0) {
         if (!*w->stop && webhookd_redis(w) == DP_OK) {
-            long long now = webhookd_now_ms();
+            long long now = util_now_ms();
             read_events(w);
             if (w->rc && now >= w->next_autoclaim_ms) {
                 autoclaim(w);
@@ -204,6 +202,6 @@ dp_err webhookd_run(struct webhookd *w)
             break; /* draining without Redis: results are lost, leases make them retry */
         curl_multi_poll(w->multi, NULL, 0, POLL_MS, NULL);
     }
-    webhookd_log("info", "webhookd.stop", "consumer", w->consumer, NULL);
+    log_kv(LOG_INFO, "webhookd.stop", "consumer", w->consumer, NULL);
     return DP_OK;
 }

@@ -1,27 +1,12 @@
-/* webhookd_payload.c -- pure parts of delivery: request body, retry policy, Retry-After, logs. */
+/* webhookd_payload.c -- pure parts of delivery: request body, retry policy, Retry-After. */
 #include "webhookd.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <cJSON.h>
-
-long long webhookd_now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void iso8601(long long t, char *out, size_t outsz)
-{
-    struct tm tm;
-    time_t tt = (time_t)t;
-    if (!gmtime_r(&tt, &tm) || strftime(out, outsz, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-        snprintf(out, outsz, "1970-01-01T00:00:00Z");
-}
+#include "util.h"
 
 dp_err webhookd_body(const struct whstore_event *ev, char **out, size_t *len)
 {
@@ -34,7 +19,7 @@ dp_err webhookd_body(const struct whstore_event *ev, char **out, size_t *len)
         return DP_EPARSE;
     }
     cJSON *o = cJSON_CreateObject();
-    iso8601(ev->created, when, sizeof when);
+    util_iso8601_s(ev->created, when);
     if (!o || !cJSON_AddStringToObject(o, "type", ev->type) ||
         !cJSON_AddStringToObject(o, "timestamp", when)) {
         cJSON_Delete(o);
@@ -112,33 +97,4 @@ long webhookd_retry_after(const char *value, size_t len, long long now_s)
     if (t == -1)
         return -1;
     return t <= now_s ? 0 : (long)(t - now_s);
-}
-
-void webhookd_log(const char *level, const char *msg, ...)
-{
-    char when[32];
-    va_list ap;
-    cJSON *o = cJSON_CreateObject();
-    if (!o)
-        return;
-    long long ms = webhookd_now_ms();
-    iso8601(ms / 1000, when, sizeof when);
-    cJSON_AddStringToObject(o, "ts", when);
-    cJSON_AddStringToObject(o, "level", level);
-    cJSON_AddStringToObject(o, "msg", msg);
-    va_start(ap, msg);
-    for (;;) {
-        const char *k = va_arg(ap, const char *);
-        if (!k)
-            break;
-        const char *v = va_arg(ap, const char *);
-        cJSON_AddStringToObject(o, k, v ? v : "");
-    }
-    va_end(ap);
-    char *line = cJSON_PrintUnformatted(o);
-    cJSON_Delete(o);
-    if (line) {
-        fprintf(stderr, "%s\n", line);
-        cJSON_free(line);
-    }
 }

@@ -5,6 +5,7 @@
 #include <hiredis.h>
 #include <leptonica/allheaders.h>
 #include <signal.h>
+#include <stdint.h>
 #include <tesseract/capi.h>
 #include "config.h"
 #include "page.h"
@@ -36,6 +37,11 @@ struct worker {
     volatile sig_atomic_t *stop;      /* set by SIGTERM/SIGINT */
     long long jobs_done;              /* counters for the exit log line */
     long long jobs_failed;
+    /* decode sandbox (worker_sandbox.c) */
+    uint64_t decode_budget;  /* bytes a decode child may still map (its limit minus what the
+                                worker already maps); images costing more are refused */
+    long decode_peak_rss_kb; /* peak RSS of the last decode child (getrusage), 0 = none */
+    char debug_fault[16];    /* test-only fault for the current job's child ("" = none) */
 };
 
 /* ---- OCR (worker_ocr.c) ---- */
@@ -58,12 +64,58 @@ struct worker_failure {
 };
 
 /* ---- pages (worker_pages.c) ---- */
-/* Decodes buf and reads every page (OCR or PDF text layer) into doc, keeping the job's claim
- * alive page by page. On failure returns an error with f filled. Sets *abandoned when the job
- * must be left to another worker (claim lost, or shutdown between pages). */
+/* Where worker_decode_pages delivers its work, page by page. A callback returning nonzero
+ * stops the reading (worker_decode_pages then returns DP_EIO). */
+struct page_sink {
+    void *ctx;
+    int (*begin)(void *ctx, size_t npages); /* once, when the page count is known */
+    int (*start)(void *ctx, size_t index);  /* page index (0-based) is being decoded now */
+    /* Page index is read; *pg is handed over (the sink frees it). ocr_s: seconds of OCR, or
+     * < 0 for a page taken from a PDF text layer. */
+    int (*page)(void *ctx, size_t index, struct dp_page *pg, double ocr_s);
+    /* After the last page: the e-invoice XML the file is or carries (decode_embedded_xml;
+     * source "xml" or "embedded_xml"), borrowed. NULL: not wanted. */
+    int (*xml)(void *ctx, const char *xml, size_t len, const char *source);
+};
+
+/* Decodes buf and reads every page (OCR or PDF text layer) in this process, each page within
+ * page_timeout_ms (decoding included) and the whole within job_timeout_ms, handing the pages
+ * to sink. On failure returns an error with f filled (f->error_code NULL: not the file's
+ * fault). Runs in the decode child; uses no Redis. */
+dp_err worker_decode_pages(struct worker *w, const unsigned char *buf, size_t len, const char *lang,
+                           const struct page_sink *sink, struct worker_failure *f);
+
+/* ---- decode sandbox (worker_sandbox.c) ---- */
+/* Reads every page of buf into doc in a child process (worker_decode_pages) that is killed
+ * when a page or the job overruns its time budget (plus a grace) and whose address space is
+ * capped at decode_memory_limit_mb: a hostile file costs one bounded slice and the worker goes
+ * on. Renews the job's claim while the child works and on every page. On failure returns an
+ * error with f filled ("timeout", "too_large", "decode_failed"...). Sets *abandoned when the
+ * job must be left to another worker: claim lost, or shutdown (*w->stop; the child is killed
+ * at once). w->decode_peak_rss_kb gets the child's peak RSS. */
 dp_err worker_read_pages(struct worker *w, const struct queue_job *job, const unsigned char *buf,
                          size_t len, const char *lang, struct dp_doc_text *doc,
                          struct worker_failure *f, int *abandoned);
+
+/* Frames on the child -> worker pipe: u8 type, u32 body length (host order), body. */
+#define SANDBOX_FRAME_HDR 5
+#define SANDBOX_FRAME_MAX (64u << 20) /* largest body (one page's words, text and hOCR) */
+enum sandbox_frame_type {
+    SANDBOX_NPAGES = 'N', /* u32 page count */
+    SANDBOX_START = 'S',  /* u32 page index now being decoded */
+    SANDBOX_PAGE = 'P',   /* u32 index, f64 OCR seconds (< 0: text layer), page_pack bytes */
+    SANDBOX_FAIL = 'F',   /* i32 dp_err, error code NUL, message NUL */
+    SANDBOX_END = 'E',    /* i32 dp_err of the whole reading */
+    SANDBOX_XML = 'M',    /* u8 source (0 the upload, 1 embedded in a PDF), the XML bytes */
+};
+struct sandbox_frame {
+    int type;
+    const unsigned char *body; /* borrowed from the parsed buffer */
+    size_t len;
+};
+/* Finds the frame at the start of buf[len]: 1 with *f set and *used its size, 0 when more
+ * bytes are needed, -1 for an unknown type or a body over SANDBOX_FRAME_MAX. Pure. */
+int sandbox_frame_next(const unsigned char *buf, size_t len, struct sandbox_frame *f, size_t *used);
 
 /* ---- analysis (worker_analyze.c) ---- */
 /* Loads what analysis needs once per process (model cache with the built-in classifier,

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include "keys.h"
 #include "log.h"
 #include "rds.h"
 #include "result.h"
@@ -18,15 +19,19 @@ static const char *hfield(const redisReply *rec, const char *name)
     return v && v->type == REDIS_REPLY_STRING ? v->str : NULL;
 }
 
-/* Test-only fault injection: metadata {"debug_fault": "crash"} kills the worker mid-job. */
-static void maybe_fault(const struct worker *w, const redisReply *rec)
+/* Test-only fault injection: metadata {"debug_fault": "crash"} kills the worker mid-job;
+ * "alloc" makes the decode child take memory until its cap stops it. */
+static void maybe_fault(struct worker *w, const redisReply *rec)
 {
     const char *meta = hfield(rec, "metadata");
+    w->debug_fault[0] = '\0';
     if (!w->cfg.debug_faults || !meta)
         return;
     cJSON *m = cJSON_Parse(meta);
     const char *f = cJSON_GetStringValue(cJSON_GetObjectItem(m, "debug_fault"));
     int crash = f && strcmp(f, "crash") == 0;
+    if (f && strcmp(f, "alloc") == 0)
+        snprintf(w->debug_fault, sizeof w->debug_fault, "%s", f);
     cJSON_Delete(m);
     if (crash) {
         log_kv(LOG_WARN, "debug fault: crashing on purpose", NULL);
@@ -70,7 +75,9 @@ static cJSON *event_data(const char *doc, const char *status, cJSON *result,
 
 dp_err worker_process(struct worker *w, const struct queue_job *job)
 {
-    enum queue_start_outcome outcome;
+    /* Set by queue_start only when it reached Redis: a failed call leaves it SKIP, so a Redis
+     * error is never mistaken for an outcome. */
+    enum queue_start_outcome outcome = QUEUE_SKIP;
     int attempt = 0;
     redisReply *rec = NULL, *blob = NULL;
     struct dp_doc_text doc = {0};
@@ -79,17 +86,19 @@ dp_err worker_process(struct worker *w, const struct queue_job *job)
     char *result_json = NULL, *text = NULL, *ev = NULL, *hocr = NULL;
     int abandoned = 0;
     int64_t t0 = util_mono_ms();
+    w->decode_peak_rss_kb = 0;
     dp_err rc =
         queue_start(w->redis, w->consumer, job, (int)w->cfg.max_attempts, &outcome, &attempt, &rec);
     if (rc || outcome != QUEUE_RUN) {
-        if (outcome == QUEUE_DEAD) {
+        if (!rc && outcome == QUEUE_DEAD) {
             w->jobs_failed++;
             log_kv(LOG_WARN, "job dead-lettered", "doc", job->doc, NULL);
         }
         goto out;
     }
     maybe_fault(w, rec);
-    blob = redisCommand(w->redis, "GET dp:blob:%s", job->doc);
+    char kblob[KEYS_MAX];
+    blob = keys_blob(kblob, job->doc) ? NULL : rds_command(w->redis, "GET %s", kblob);
     if (!blob) {
         rc = DP_EREDIS;
         goto out;
@@ -108,8 +117,8 @@ dp_err worker_process(struct worker *w, const struct queue_job *job)
             goto out;
         }
         if (abandoned) {
-            /* Shutdown between pages: give the job back at once. A lost claim (someone else
-             * reclaimed it) makes this a no-op. */
+            /* Shutdown (the decode child was killed): give the job back at once. A lost claim
+             * (someone else reclaimed it) makes this a no-op. */
             if (*w->stop && queue_handback(w->redis, w->consumer, job) == DP_OK)
                 log_kv(LOG_INFO, "job handed back on shutdown", "doc", job->doc, NULL);
             else
@@ -155,13 +164,14 @@ dp_err worker_process(struct worker *w, const struct queue_job *job)
             w->jobs_failed++;
         else
             w->jobs_done++;
-        char ms[24], att[16], np[16];
+        char ms[24], att[16], np[16], rss[24];
         snprintf(ms, sizeof ms, "%lld", (long long)(util_mono_ms() - t0));
         snprintf(att, sizeof att, "%d", attempt);
         snprintf(np, sizeof np, "%zu", doc.npages);
+        snprintf(rss, sizeof rss, "%ld", w->decode_peak_rss_kb);
         log_kv(jc.error_code ? LOG_WARN : LOG_INFO, "job finished", "doc", job->doc, "status",
                res.status, "error", jc.error_code ? jc.error_code : "", "ms", ms, "attempt", att,
-               "pages", np, NULL);
+               "pages", np, "decode_peak_rss_kb", rss, NULL);
     }
 out:
     freeReplyObject(rec);

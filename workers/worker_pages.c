@@ -53,10 +53,10 @@ static dp_err maybe_rotate(struct worker *w, PIX *pix, int dpi, int page_no, lon
     return DP_OK;
 }
 
-/* Maps OCR boxes of an upscaled image back to the source image's pixels. */
+/* Maps OCR boxes of an upscaled (or scaled-down) image back to the source image's pixels. */
 static void unscale(struct dp_page *p, float scale, int src_w, int src_h, int src_dpi)
 {
-    if (scale <= 1.0f)
+    if (scale == 1.0f || scale <= 0.0f)
         return;
     for (size_t i = 0; i < p->nwords; i++) {
         struct dp_word *w = &p->words[i];
@@ -70,9 +70,8 @@ static void unscale(struct dp_page *p, float scale, int src_w, int src_h, int sr
     p->dpi = src_dpi;
 }
 
-dp_err worker_read_pages(struct worker *w, const struct queue_job *job, const unsigned char *buf,
-                         size_t len, const char *lang, struct dp_doc_text *doc,
-                         struct worker_failure *f, int *abandoned)
+dp_err worker_decode_pages(struct worker *w, const unsigned char *buf, size_t len, const char *lang,
+                           const struct page_sink *sink, struct worker_failure *f)
 {
     struct decode_limits lim;
     struct decoded *d = NULL;
@@ -80,6 +79,7 @@ dp_err worker_read_pages(struct worker *w, const struct queue_job *job, const un
     decode_limits_default(&lim);
     lim.max_pages = (size_t)w->cfg.max_pages;
     lim.max_page_pixels = (uint64_t)w->cfg.max_page_pixels;
+    lim.max_decode_bytes = w->decode_budget;
     dp_err rc = decode_open(buf, len, &lim, &d);
     if (rc) {
         const char *why = d ? decode_errstr(d) : dp_strerror(rc);
@@ -92,21 +92,31 @@ dp_err worker_read_pages(struct worker *w, const struct queue_job *job, const un
         return rc;
     }
     size_t n = decode_npages(d);
-    doc->pages = calloc(n ? n : 1, sizeof *doc->pages);
-    if (!doc->pages) {
+    if (sink->begin(sink->ctx, n)) {
         decode_close(d);
-        return DP_ENOMEM;
+        return DP_EIO;
     }
     int64_t job_deadline = util_mono_ms() + w->cfg.job_timeout_ms;
     for (size_t i = 0; i < n && !rc; i++) {
         struct decode_page pg;
+        struct dp_page read = {0};
+        double ocr_s = -1.0;
+        /* The page's budget runs from here: decoding counts, not only OCR. */
+        int64_t page_deadline = util_mono_ms() + w->cfg.page_timeout_ms;
+        if (page_deadline > job_deadline)
+            page_deadline = job_deadline;
+        if (sink->start(sink->ctx, i)) {
+            rc = DP_EIO;
+            break;
+        }
         rc = decode_page(d, i, &pg);
         if (rc) {
-            fail(f, rc == DP_ETOOBIG ? "too_large" : "decode_failed", "%s", decode_errstr(d));
+            fail(f, rc == DP_ETOOBIG || rc == DP_ENOMEM ? "too_large" : "decode_failed", "%s",
+                 decode_errstr(d)[0] ? decode_errstr(d) : dp_strerror(rc));
             break;
         }
         if (pg.kind == DECODE_TEXT) {
-            doc->pages[i] = pg.text; /* take ownership of the text-layer page */
+            read = pg.text; /* take ownership of the text-layer page */
             memset(&pg.text, 0, sizeof pg.text);
         } else {
             if ((rc = ocr_use_lang(&w->ocr, lang, err, sizeof err))) {
@@ -114,49 +124,51 @@ dp_err worker_read_pages(struct worker *w, const struct queue_job *job, const un
                 decode_page_cleanup(&pg);
                 break;
             }
-            long long left = job_deadline - util_mono_ms();
-            long long budget = left < w->cfg.page_timeout_ms ? left : w->cfg.page_timeout_ms;
             int64_t t0 = util_mono_ms();
-            rc = budget > 0 ? ocr_page(&w->ocr, pg.pix, pg.dpi, (int)i + 1, budget, &doc->pages[i])
+            long long budget = page_deadline - t0;
+            rc = budget > 0 ? ocr_page(&w->ocr, pg.pix, pg.dpi, (int)i + 1, budget, &read)
                             : DP_ETIMEOUT;
             if (!rc)
                 rc = maybe_rotate(w, pg.pix, pg.dpi, (int)i + 1, budget - (util_mono_ms() - t0),
-                                  &doc->pages[i]);
-            if (!rc && doc->pages[i].rotation == 0)
-                unscale(&doc->pages[i], pg.scale, pg.src_width, pg.src_height, pg.src_dpi);
+                                  &read);
+            if (!rc && read.rotation == 0)
+                unscale(&read, pg.scale, pg.src_width, pg.src_height, pg.src_dpi);
             /* Barcodes and payment QR codes; boxes in the page as stored (before turning). */
             if (!rc && w->barcodes)
-                rc = barcode_scan(w->barcodes, pg.pix, pg.scale, &doc->pages[i]);
-            /* Best effort: the /metrics page-time histogram; a Redis failure shows up in the
-             * progress call below. */
-            if (!rc)
-                stats_page_record(w->redis, (double)(util_mono_ms() - t0) / 1000.0);
+                rc = barcode_scan(w->barcodes, pg.pix, pg.scale, &read);
+            ocr_s = (double)(util_mono_ms() - t0) / 1000.0;
         }
         decode_page_cleanup(&pg);
         if (rc == DP_ETIMEOUT) {
             char msg[64];
             snprintf(msg, sizeof msg, "%zu", i + 1);
-            fail(f, "timeout", "page %s was not read within the job's time budget", msg);
+            fail(f, "timeout", "page %s was not read within its time budget", msg);
+        } else if (rc == DP_ENOMEM && !f->error_code) {
+            fail(f, "too_large", "%s", "reading a page ran out of memory");
         } else if (rc && !f->error_code) {
             fail(f, "ocr_failed", "%s", dp_strerror(rc));
         }
-        if (rc)
+        if (rc) {
+            page_cleanup(&read);
             break;
-        doc->npages++;
-        /* Keep the claim alive and show progress; a lost claim means someone else has it. */
-        if (queue_progress(w->redis, w->consumer, job, (int)i + 1, (int)n) == DP_ENOTFOUND ||
-            (*w->stop && i + 1 < n)) {
-            *abandoned = 1;
+        }
+        if (sink->page(sink->ctx, i, &read, ocr_s)) {
+            rc = DP_EIO;
             break;
         }
     }
-    if (!rc && !*abandoned) {
+    if (!rc && sink->xml) {
         /* Best effort: an e-invoice XML that cannot be taken out (too big, memory) leaves
          * the document to its pages. */
-        dp_err xrc = decode_embedded_xml(d, &doc->xml, &doc->xml_len, &doc->xml_source);
-        if (xrc && xrc != DP_ENOTFOUND)
-            log_kv(LOG_WARN, "embedded XML not read", "doc", job->doc, "why", dp_strerror(xrc),
-                   NULL);
+        char *xml = NULL;
+        size_t xlen = 0;
+        const char *source = NULL;
+        dp_err xrc = decode_embedded_xml(d, &xml, &xlen, &source);
+        if (xrc == DP_OK && sink->xml(sink->ctx, xml, xlen, source))
+            rc = DP_EIO;
+        else if (xrc && xrc != DP_ENOTFOUND)
+            log_kv(LOG_WARN, "embedded XML not read", "why", dp_strerror(xrc), NULL);
+        free(xml);
     }
     decode_close(d);
     return rc;

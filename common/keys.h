@@ -1,0 +1,100 @@
+/* keys.h -- every Redis key docproc reads or writes, named in one place. No other file spells a
+ * key: programs build them with the functions below and pass them to Lua scripts in KEYS
+ * (common/lua/ *.lua never build a key themselves), so a later move to Redis Cluster only has to
+ * change this file (e.g. hash tags "dp:{<id>}:doc").
+ *
+ * Layout (<id> a document id "doc_...", <t> a tenant, <wh> an endpoint id "wh_...", <dlv> a
+ * delivery id "dlv_...", <evt> an event id "evt_..."):
+ *
+ *   documents (store.c, queue.c)
+ *   dp:doc:<id>               HASH    the document record: tenant status created_at started_at
+ *                                     finished_at attempts name type size sha256 lang pipeline
+ *                                     callback_url metadata pages_total pages_done error_code
+ *                                     error_message history last_error class result text hocr
+ *                                     worker
+ *   dp:blob:<id>              STRING  the original bytes
+ *   dp:tdocs:<t>              ZSET    the tenant's documents, score = INCR dp:seq (paging order)
+ *   dp:seq                    STRING  the sequence behind dp:tdocs scores
+ *   dp:idem:<t>:<sha256(k)>   STRING  "<doc id> <sha256 of bytes>", EX idempotency_ttl_s
+ *   dp:jobs                   STREAM  one entry per pending run {doc, tenant}; group "workers"
+ *   dp:dead                   STREAM  dead-lettered jobs {doc, tenant, reason, attempts}
+ *   dp:events                 STREAM  events {id type tenant doc callback_url created data} for
+ *                                     docproc-webhookd; group "webhookd"
+ *   api keys (apikey.c)
+ *   dp:key:<sha256(key)>      HASH    {tenant, scopes, name, created_at}
+ *   counters (stats.c, queue.c, whstore_dlv.c)
+ *   dp:stats                  HASH    totals: accepted done failed dead_lettered
+ *   dp:metrics:done:<n>       STRING  documents done in the STATS_DONE_BUCKET_S-second bucket n
+ *                                     (unix s / bucket), expires after STATS_DONE_TTL_S
+ *   dp:metrics:page_seconds   HASH    OCR seconds per page histogram (stats.h)
+ *   dp:metrics:webhook        HASH    webhook attempts by outcome
+ *   classifier (clsstore.c, clsstore_cache.c)
+ *   dp:cls:<t>:labels         HASH    doc id -> class label of the training example
+ *   dp:cls:<t>:texts          HASH    doc id -> the document's text when labelled (capped)
+ *   dp:cls:<t>:counts         HASH    class label -> examples labelled with it
+ *   dp:cls:<t>:model          HASH    {version, blob, stats, trained_at}
+ *   dp:cls:<t>:ver            STRING  INCR at every training
+ *   webhooks (whstore.c, whstore_dlv.c; fields documented in whstore.h)
+ *   dp:wh:evt:<evt>           HASH    copy of one event, kept WHSTORE_RETAIN_S
+ *   dp:wh:ep:<wh>             HASH    an endpoint
+ *   dp:wh:eps:<t>             ZSET    the tenant's endpoint ids, score = created (unix s)
+ *   dp:wh:secret:<t>          STRING  the tenant's default secret for callback_url deliveries
+ *   dp:wh:dlv:<dlv>           HASH    a delivery
+ *   dp:wh:dlv:<dlv>:att       LIST    its attempts as JSON, newest first
+ *   dp:wh:dlvs:<wh>           ZSET    an endpoint's delivery ids, score = created (unix ms)
+ *   dp:wh:dlvs:cb:<t>         ZSET    the same for the tenant's callback_url deliveries
+ *   dp:wh:due                 ZSET    deliveries due for an attempt, score = due (unix ms)
+ *
+ * Every function writes a NUL-terminated key into out[KEYS_MAX] and returns DP_OK, or
+ * DP_ETOOBIG (out then "") when the parts do not fit: a key is never silently cut. */
+#ifndef DP_KEYS_H
+#define DP_KEYS_H
+#include "err.h"
+
+#define KEYS_MAX 256 /* buffer for any key; parts are ids (< 48) and tenants (< 65) */
+
+/* ---- fixed keys ---- */
+#define KEYS_JOBS            "dp:jobs"
+#define KEYS_DEAD            "dp:dead"
+#define KEYS_EVENTS          "dp:events"
+#define KEYS_SEQ             "dp:seq"
+#define KEYS_STATS           "dp:stats"
+#define KEYS_METRICS_PAGE    "dp:metrics:page_seconds"
+#define KEYS_METRICS_WEBHOOK "dp:metrics:webhook"
+#define KEYS_WH_DUE          "dp:wh:due"
+/* A key tests write only to see how a server answers (e.g. READONLY on a replica). */
+#define KEYS_PROBE "dp:probe"
+
+/* Consumer groups (names inside the streams above, not keys). */
+#define KEYS_JOBS_GROUP   "workers"  /* on KEYS_JOBS: docproc-worker */
+#define KEYS_EVENTS_GROUP "webhookd" /* on KEYS_EVENTS: docproc-webhookd */
+
+/* ---- documents ---- */
+dp_err keys_doc(char out[KEYS_MAX], const char *doc_id);
+dp_err keys_blob(char out[KEYS_MAX], const char *doc_id);
+dp_err keys_tdocs(char out[KEYS_MAX], const char *tenant);
+/* key_sha256: hex SHA-256 of the Idempotency-Key header. */
+dp_err keys_idem(char out[KEYS_MAX], const char *tenant, const char *key_sha256);
+
+/* ---- api keys and counters ---- */
+/* key_sha256: hex SHA-256 of the plain API key. */
+dp_err keys_apikey(char out[KEYS_MAX], const char *key_sha256);
+/* The throughput counter of bucket n (unix seconds / STATS_DONE_BUCKET_S). */
+dp_err keys_done_bucket(char out[KEYS_MAX], long long n);
+
+/* ---- classifier ---- */
+enum keys_cls { KEYS_CLS_LABELS, KEYS_CLS_TEXTS, KEYS_CLS_COUNTS, KEYS_CLS_MODEL, KEYS_CLS_VER };
+dp_err keys_cls(char out[KEYS_MAX], const char *tenant, enum keys_cls what);
+
+/* ---- webhooks ---- */
+dp_err keys_wh_event(char out[KEYS_MAX], const char *event_id);
+dp_err keys_wh_endpoint(char out[KEYS_MAX], const char *endpoint_id);
+dp_err keys_wh_endpoints(char out[KEYS_MAX], const char *tenant);
+dp_err keys_wh_secret(char out[KEYS_MAX], const char *tenant);
+dp_err keys_wh_delivery(char out[KEYS_MAX], const char *delivery_id);
+dp_err keys_wh_attempts(char out[KEYS_MAX], const char *delivery_id);
+/* The delivery index of an endpoint; of the tenant's callback_url deliveries when
+ * callback_tenant is not NULL (endpoint_id is then ignored). */
+dp_err keys_wh_deliveries(char out[KEYS_MAX], const char *endpoint_id, const char *callback_tenant);
+
+#endif

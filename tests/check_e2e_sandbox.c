@@ -1,0 +1,335 @@
+/* check_e2e_sandbox.c -- hostile documents cost a bounded slice, proved against real processes:
+ * a PDF of form XObjects nested 26 deep (each drawing the next twice) ends `timeout` at its
+ * page deadline, a 100-megapixel RGBA PNG and a decode child that eats memory end `too_large`
+ * under the child's cap, and another tenant's document uploaded after them is still read, by
+ * the same worker process. The claim is renewed while a page decodes, and SIGTERM during a
+ * long decode hands the job back at once. */
+#include <dirent.h>
+#include <hiredis.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include "fixtures.h"
+#include "harness.h"
+#include "testutil.h"
+#include "util.h"
+
+#define NEST_DEPTH 26
+#define PAGE_MS    3000 /* page_timeout_ms of these stacks */
+#define SLACK_MS   5000 /* "a few seconds" past the deadline + grace, for a loaded machine */
+
+static void msleep(long ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+/* ---- hostile inputs, made here ---- */
+
+/* A one-page PDF whose content draws form X0; form Xi draws X(i+1) twice, and the last one
+ * shows a word: 2^depth draws from a few kB. Offsets and xref are exact. Caller frees. */
+static unsigned char *nested_pdf(int depth, size_t *len)
+{
+    size_t cap = 64 * 1024, n = 0, off[64];
+    char *b = malloc(cap);
+    int nobj = 5 + depth + 1; /* catalog, pages, page, font, content, forms 0..depth */
+    ck_assert_ptr_nonnull(b);
+    ck_assert_int_lt(nobj, 64);
+#define OUT(...)                                                                                   \
+    do {                                                                                           \
+        n += (size_t)snprintf(b + n, cap - n, __VA_ARGS__);                                        \
+        ck_assert_uint_lt(n, cap);                                                                 \
+    } while (0)
+    OUT("%%PDF-1.4\n");
+    off[1] = n;
+    OUT("1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n");
+    off[2] = n;
+    OUT("2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n");
+    off[3] = n;
+    OUT("3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 5 0 R "
+        "/Resources << /XObject << /X 6 0 R >> /Font << /F1 4 0 R >> >> >>\nendobj\n");
+    off[4] = n;
+    OUT("4 0 obj\n<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>\nendobj\n");
+    off[5] = n;
+    OUT("5 0 obj\n<< /Length 6 >>\nstream\n/X Do\nendstream\nendobj\n");
+    for (int i = 0; i <= depth; i++) {
+        char body[128];
+        int obj = 6 + i;
+        if (i < depth)
+            snprintf(body, sizeof body, "q /X Do Q q 1 0 0 1 0.5 0 cm /X Do Q\n");
+        else
+            snprintf(body, sizeof body, "BT /F1 12 Tf 72 720 Td (Deep) Tj ET\n");
+        off[obj] = n;
+        OUT("%d 0 obj\n<< /Type /XObject /Subtype /Form /BBox [0 0 612 792] "
+            "/Resources << /Font << /F1 4 0 R >>",
+            obj);
+        if (i < depth)
+            OUT(" /XObject << /X %d 0 R >>", obj + 1);
+        OUT(" >> /Length %zu >>\nstream\n%sendstream\nendobj\n", strlen(body), body);
+    }
+    size_t xref = n;
+    OUT("xref\n0 %d\n0000000000 65535 f \n", nobj);
+    for (int i = 1; i < nobj; i++)
+        OUT("%010zu 00000 n \n", off[i]);
+    OUT("trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%zu\n%%%%EOF\n", nobj, xref);
+#undef OUT
+    *len = n;
+    return (unsigned char *)b;
+}
+
+/* A 10000 x 10000 RGBA PNG (100 megapixels, at the pixel cap; 400 MB as pixels, a few hundred
+ * kB as a file): a transparent page with opaque bands. Caller frees. */
+static unsigned char *huge_rgba_png(size_t *len)
+{
+    PIX *pix = pixCreate(10000, 10000, 32);
+    ck_assert_ptr_nonnull(pix);
+    pixSetSpp(pix, 4);
+    for (int y = 1000; y < 9000; y += 400)
+        pixRasterop(pix, 500, y, 9000, 40, PIX_SET, NULL, 0, 0);
+    unsigned char *buf = NULL;
+    ck_assert_int_eq(fixture_encode(pix, IFF_PNG, &buf, len), DP_OK);
+    pixDestroy(&pix);
+    return buf;
+}
+
+/* ---- looking at the stack ---- */
+
+static redisContext *redis_of(const struct stack *s)
+{
+    redisContext *c = redisConnect("127.0.0.1", s->redis_port);
+    ck_assert_msg(c && !c->err, "test cannot reach redis");
+    return c;
+}
+
+static long long doc_field_ll(redisContext *c, const char *id, const char *field)
+{
+    redisReply *r = redisCommand(c, "HGET dp:doc:%s %s", id, field);
+    long long v = r && r->type == REDIS_REPLY_STRING ? strtoll(r->str, NULL, 10) : -1;
+    freeReplyObject(r);
+    return v;
+}
+
+/* The decode child's peak RSS (kB) the worker logged when it finished doc; -1 if not found. */
+static long logged_rss_kb(const struct stack *s, const char *doc)
+{
+    char path[256], line[4096];
+    long kb = -1;
+    snprintf(path, sizeof path, "%s/worker.log", s->dir);
+    FILE *f = fopen(path, "r");
+    ck_assert_ptr_nonnull(f);
+    while (fgets(line, sizeof line, f)) {
+        cJSON *j = cJSON_Parse(line);
+        if (j && strcmp(json_str(j, "msg"), "job finished") == 0 &&
+            strcmp(json_str(j, "doc"), doc) == 0)
+            kb = strtol(json_str(j, "decode_peak_rss_kb"), NULL, 10);
+        cJSON_Delete(j);
+    }
+    fclose(f);
+    return kb;
+}
+
+/* Waits for doc to end failed with code; returns how long it ran (finished - started, ms). */
+static long long expect_failed(struct stack *s, const char *id, const char *code)
+{
+    cJSON *d = stack_wait_doc(s, s->key, id, 120000);
+    ck_assert_ptr_nonnull(d);
+    ck_assert_str_eq(json_str(d, "status"), "failed");
+    ck_assert_msg(strcmp(json_str(d, "error.code"), code) == 0, "%s: %s (%s), want %s", id,
+                  json_str(d, "error.code"), json_str(d, "error.message"), code);
+    ck_assert_int_eq((int)json_num(d, "attempts"), 1);
+    cJSON_Delete(d);
+    redisContext *c = redis_of(s);
+    long long ran = doc_field_ll(c, id, "finished_at") - doc_field_ll(c, id, "started_at");
+    redisFree(c);
+    return ran;
+}
+
+/* Processes in the stack's process group named docproc-worker (supervisor, workers, decode
+ * children). */
+static int count_workers(const struct stack *s)
+{
+    DIR *dir = opendir("/proc");
+    struct dirent *e;
+    int n = 0;
+    ck_assert_ptr_nonnull(dir);
+    while ((e = readdir(dir))) {
+        char buf[512], path[64];
+        long pid = strtol(e->d_name, NULL, 10);
+        if (pid <= 0)
+            continue;
+        snprintf(path, sizeof path, "/proc/%ld/comm", pid);
+        FILE *f = fopen(path, "r");
+        if (!f)
+            continue;
+        int is_worker = fgets(buf, sizeof buf, f) && strncmp(buf, "docproc-worker", 14) == 0;
+        fclose(f);
+        const char *st = is_worker ? harness_proc_stat((pid_t)pid, buf, sizeof buf) : NULL;
+        char state = 0;
+        int ppid = 0, pgrp = 0;
+        if (st && sscanf(st, "%c %d %d", &state, &ppid, &pgrp) == 3 && pgrp == s->pgid &&
+            state != 'Z')
+            n++;
+    }
+    closedir(dir);
+    return n;
+}
+
+/* ---- tests ---- */
+
+START_TEST(hostile_documents_cost_a_bounded_slice)
+{
+    static const char *const env[] = {"DOCPROC_PAGE_TIMEOUT_MS=3000",
+                                      "DOCPROC_JOB_TIMEOUT_MS=30000", "DOCPROC_DEBUG_FAULTS=1",
+                                      "DOCPROC_DECODE_MEMORY_LIMIT_MB=1024", NULL};
+    const long cap_kb = 1024L * 1024;
+    struct stack s;
+    struct stack_opts o = {.workers = 1, .env = env};
+    ck_assert_int_eq(stack_start(&s, &o), 0);
+    pid_t before[4];
+    int nkids = 0;
+    for (int t = 0; t < 100 && nkids != 1; t++, msleep(50))
+        nkids = stack_worker_children(&s, before, 4);
+    ck_assert_int_eq(nkids, 1);
+
+    size_t plen, hlen, nlen, olen;
+    unsigned char *pdf = nested_pdf(NEST_DEPTH, &plen), *huge = huge_rgba_png(&hlen), *normal,
+                  *other;
+    ck_assert_uint_lt(plen, 8192);
+    ck_assert_uint_lt(hlen, 4u << 20);
+    const char *mine[] = {"A plain page that only eats memory"};
+    const char *theirs[] = {"Another tenant's invoice", "is read all the same"};
+    ck_assert_int_eq(fixture_png(mine, 1, &normal, &nlen), DP_OK);
+    ck_assert_int_eq(fixture_png(theirs, 2, &other, &olen), DP_OK);
+    char deep[64], big[64], eater[64], next[64];
+    ck_assert_int_eq(stack_upload(&s, s.key, pdf, plen, NULL, deep), 202);
+    ck_assert_int_eq(stack_upload(&s, s.key, huge, hlen, NULL, big), 202);
+    ck_assert_int_eq(stack_upload(&s, s.key, normal, nlen,
+                                  "metadata=%7B%22debug_fault%22%3A%22alloc%22%7D", eater),
+                     202);
+    ck_assert_int_eq(stack_upload(&s, s.key2, other, olen, NULL, next), 202);
+
+    /* the XObject bomb: killed at its page deadline (+ 1 s grace), not hours later */
+    long long ran = expect_failed(&s, deep, "timeout");
+    fprintf(stderr, "sandbox: nested depth %d PDF (%zu bytes) failed after %lld ms\n", NEST_DEPTH,
+            plen, ran);
+    ck_assert_int_ge(ran, PAGE_MS);
+    ck_assert_int_le(ran, PAGE_MS + 1000 + SLACK_MS);
+    /* 100 megapixels of RGBA: refused from its header, before 900 MB were spent decoding it */
+    ran = expect_failed(&s, big, "too_large");
+    ck_assert_int_le(ran, PAGE_MS + SLACK_MS);
+    /* a child that really takes memory is stopped by its cap, and only the child */
+    ran = expect_failed(&s, eater, "too_large");
+    ck_assert_int_le(ran, PAGE_MS + SLACK_MS);
+
+    cJSON *d = stack_wait_doc(&s, s.key2, next, 120000);
+    ck_assert_ptr_nonnull(d);
+    ck_assert_str_eq(json_str(d, "status"), "done");
+    ck_assert_msg(strstr(json_str(d, "text"), "tenant") != NULL, "text: %s", json_str(d, "text"));
+    cJSON_Delete(d);
+
+    long rss_deep = logged_rss_kb(&s, deep), rss_big = logged_rss_kb(&s, big),
+         rss_eater = logged_rss_kb(&s, eater), rss_next = logged_rss_kb(&s, next);
+    fprintf(stderr, "sandbox: decode child peak RSS kB: pdf %ld, png %ld, eater %ld, normal %ld\n",
+            rss_deep, rss_big, rss_eater, rss_next);
+    ck_assert(rss_deep > 0 && rss_deep < cap_kb);
+    ck_assert(rss_big > 0 && rss_big < cap_kb);
+    ck_assert(rss_next > 0 && rss_next < cap_kb);
+    /* the eater got close to its cap (so the cap is what stopped it) but never over */
+    ck_assert_int_gt(rss_eater, cap_kb / 2);
+    ck_assert_int_lt(rss_eater, cap_kb);
+
+    /* and the worker process that did all this is the one that started: nothing crashed */
+    pid_t after[4];
+    ck_assert_int_eq(stack_worker_children(&s, after, 4), 1);
+    ck_assert_int_eq(after[0], before[0]);
+    free(pdf);
+    free(huge);
+    free(normal);
+    free(other);
+    stack_stop(&s);
+}
+END_TEST
+
+START_TEST(claim_renewed_while_a_page_decodes)
+{
+    /* Two workers, a 1 s visibility timeout and a 4 s page: without renewal during the page,
+     * the idle worker would take the job over after a second and count a second attempt. */
+    static const char *const env[] = {"DOCPROC_VISIBILITY_TIMEOUT_MS=1000",
+                                      "DOCPROC_PAGE_TIMEOUT_MS=4000", NULL};
+    struct stack s;
+    struct stack_opts o = {.workers = 2, .env = env};
+    ck_assert_int_eq(stack_start(&s, &o), 0);
+    size_t plen;
+    unsigned char *pdf = nested_pdf(NEST_DEPTH, &plen);
+    char deep[64];
+    ck_assert_int_eq(stack_upload(&s, s.key, pdf, plen, NULL, deep), 202);
+    long long ran = expect_failed(&s, deep, "timeout");
+    ck_assert_int_ge(ran, 4000);
+    cJSON *d = stack_wait_doc(&s, s.key, deep, 1000);
+    ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(d, "attempt_history")), 1);
+    cJSON_Delete(d);
+    free(pdf);
+    stack_stop(&s);
+}
+END_TEST
+
+START_TEST(sigterm_during_decode_hands_back_promptly)
+{
+    static const char *const env[] = {"DOCPROC_PAGE_TIMEOUT_MS=600000", NULL};
+    struct stack s;
+    struct stack_opts o = {.workers = 1, .env = env};
+    ck_assert_int_eq(stack_start(&s, &o), 0);
+    size_t plen;
+    unsigned char *pdf = nested_pdf(NEST_DEPTH, &plen);
+    char deep[64];
+    ck_assert_int_eq(stack_upload(&s, s.key, pdf, plen, NULL, deep), 202);
+    redisContext *c = redis_of(&s);
+    int started = 0;
+    for (int t = 0; t < 600 && !started; t++) {
+        redisReply *r = redisCommand(c, "HGET dp:doc:%s status", deep);
+        started = r && r->type == REDIS_REPLY_STRING && strcmp(r->str, "processing") == 0;
+        freeReplyObject(r);
+        msleep(50);
+    }
+    ck_assert_msg(started, "the job never started");
+    msleep(1000);                           /* well inside the page */
+    ck_assert_int_eq(count_workers(&s), 3); /* supervisor, worker, decode child */
+    int64_t t0 = util_mono_ms();
+    int st = -1;
+    kill(s.worker, SIGTERM);
+    ck_assert_int_eq(waitpid(s.worker, &st, 0), s.worker);
+    s.worker = 0;
+    int64_t took = util_mono_ms() - t0;
+    fprintf(stderr, "sandbox: SIGTERM during a decode: worker gone in %lld ms\n", (long long)took);
+    ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    ck_assert_int_lt(took, 3000);
+    ck_assert_int_eq(count_workers(&s), 0); /* the decode child went with it */
+    redisReply *r = redisCommand(c, "HGET dp:doc:%s status", deep);
+    ck_assert_str_eq(r->str, "queued");
+    freeReplyObject(r);
+    r = redisCommand(c, "XLEN dp:jobs");
+    ck_assert_int_eq(r->integer, 1);
+    freeReplyObject(r);
+    r = redisCommand(c, "HGET dp:doc:%s history", deep);
+    ck_assert(r->type == REDIS_REPLY_STRING && strstr(r->str, "handed_back"));
+    freeReplyObject(r);
+    redisFree(c);
+    free(pdf);
+    stack_stop(&s);
+}
+END_TEST
+
+Suite *e2e_sandbox_suite(void)
+{
+    Suite *s = suite_create("e2e_sandbox");
+    TCase *tc = tcase_create("bounded");
+    tcase_set_timeout(tc, 300);
+    tcase_add_test(tc, hostile_documents_cost_a_bounded_slice);
+    tcase_add_test(tc, claim_renewed_while_a_page_decodes);
+    tcase_add_test(tc, sigterm_during_decode_hands_back_promptly);
+    suite_add_tcase(s, tc);
+    return s;
+}

@@ -1,0 +1,147 @@
+/* check_page.c -- the wire form of a read page (decode child -> worker): round trip, every
+ * truncation, trailing bytes, lying counts and lengths. */
+#include "testutil.h"
+#include <stdlib.h>
+#include <string.h>
+#include "page.h"
+
+static struct dp_word words[] = {
+    {"Invoice", 95.5f, 10, 20, 80, 16, 0, 0},
+    {"Total", 87.25f, 10, 60, 50, 16, 1, 0},
+    {"12,50 \xe2\x82\xac", 90.0f, 70, 60, 40, 16, 1, 2},
+};
+
+static struct dp_page sample(void)
+{
+    return (struct dp_page){.number = 3,
+                            .width = 2480,
+                            .height = 3508,
+                            .dpi = 300,
+                            .rotation = 270,
+                            .conf = 91.125f,
+                            .source = DP_SRC_TEXT_LAYER,
+                            .text = "Invoice\nTotal 12,50 \xe2\x82\xac",
+                            .hocr = NULL,
+                            .words = words,
+                            .nwords = 3};
+}
+
+START_TEST(round_trip)
+{
+    struct dp_page p = sample(), q;
+    unsigned char *buf;
+    size_t len;
+    ck_assert_int_eq(page_pack(&p, &buf, &len), DP_OK);
+    ck_assert_int_eq(page_unpack(buf, len, &q), DP_OK);
+    ck_assert_int_eq(q.number, 3);
+    ck_assert_int_eq(q.width, 2480);
+    ck_assert_int_eq(q.height, 3508);
+    ck_assert_int_eq(q.dpi, 300);
+    ck_assert_int_eq(q.rotation, 270);
+    ck_assert(q.conf == 91.125f);
+    ck_assert_int_eq(q.source, DP_SRC_TEXT_LAYER);
+    ck_assert_str_eq(q.text, p.text);
+    ck_assert_ptr_null(q.hocr);
+    ck_assert_uint_eq(q.nwords, 3);
+    for (size_t i = 0; i < 3; i++) {
+        ck_assert_str_eq(q.words[i].text, words[i].text);
+        ck_assert(q.words[i].conf == words[i].conf);
+        ck_assert_int_eq(q.words[i].x, words[i].x);
+        ck_assert_int_eq(q.words[i].y, words[i].y);
+        ck_assert_int_eq(q.words[i].w, words[i].w);
+        ck_assert_int_eq(q.words[i].h, words[i].h);
+        ck_assert_int_eq(q.words[i].line, words[i].line);
+        ck_assert_int_eq(q.words[i].block, words[i].block);
+    }
+    page_cleanup(&q);
+    free(buf);
+
+    /* an empty OCR page with hOCR and no words */
+    struct dp_page e = {.number = 1, .source = DP_SRC_OCR, .text = "", .hocr = "<div/>"};
+    ck_assert_int_eq(page_pack(&e, &buf, &len), DP_OK);
+    ck_assert_int_eq(page_unpack(buf, len, &q), DP_OK);
+    ck_assert_str_eq(q.text, "");
+    ck_assert_str_eq(q.hocr, "<div/>");
+    ck_assert_uint_eq(q.nwords, 0);
+    ck_assert_int_eq(q.source, DP_SRC_OCR);
+    page_cleanup(&q);
+    free(buf);
+}
+END_TEST
+
+START_TEST(truncated_and_padded)
+{
+    struct dp_page p = sample(), q;
+    unsigned char *buf;
+    size_t len;
+    ck_assert_int_eq(page_pack(&p, &buf, &len), DP_OK);
+    for (size_t n = 0; n < len; n++) {
+        ck_assert_msg(page_unpack(buf, n, &q) == DP_EPARSE, "prefix of %zu bytes accepted", n);
+        ck_assert_ptr_null(q.text);
+        ck_assert_ptr_null(q.words);
+        ck_assert_uint_eq(q.nwords, 0);
+    }
+    unsigned char *more = malloc(len + 1);
+    memcpy(more, buf, len);
+    more[len] = 0;
+    ck_assert_int_eq(page_unpack(more, len + 1, &q), DP_EPARSE);
+    free(more);
+    free(buf);
+}
+END_TEST
+
+/* Offset of the word count: 5 ints, conf, source, then text and hOCR strings. */
+static size_t count_offset(const unsigned char *buf)
+{
+    uint32_t n;
+    size_t off = 5 * 4 + 4 + 1;
+    memcpy(&n, buf + off, 4); /* text */
+    off += 4 + n;
+    memcpy(&n, buf + off, 4); /* hOCR: NULL marker in the sample */
+    off += 4 + (n == 0xffffffffu ? 0 : n);
+    return off;
+}
+
+START_TEST(lying_fields)
+{
+    struct dp_page p = sample(), q;
+    unsigned char *buf;
+    size_t len;
+    ck_assert_int_eq(page_pack(&p, &buf, &len), DP_OK);
+    size_t off = count_offset(buf);
+    uint32_t n;
+    memcpy(&n, buf + off, 4);
+    ck_assert_uint_eq(n, 3);
+    n = 0x7fffffffu; /* a count the bytes cannot hold */
+    memcpy(buf + off, &n, 4);
+    ck_assert_int_eq(page_unpack(buf, len, &q), DP_EPARSE);
+    n = 2; /* one word fewer: bytes left over */
+    memcpy(buf + off, &n, 4);
+    ck_assert_int_eq(page_unpack(buf, len, &q), DP_EPARSE);
+    n = 3;
+    memcpy(buf + off, &n, 4);
+    ck_assert_int_eq(page_unpack(buf, len, &q), DP_OK);
+    page_cleanup(&q);
+    /* a text length running past the end */
+    n = (uint32_t)len;
+    memcpy(buf + 25, &n, 4);
+    ck_assert_int_eq(page_unpack(buf, len, &q), DP_EPARSE);
+    /* an unknown source */
+    free(buf);
+    ck_assert_int_eq(page_pack(&p, &buf, &len), DP_OK);
+    buf[24] = 7;
+    ck_assert_int_eq(page_unpack(buf, len, &q), DP_EPARSE);
+    free(buf);
+}
+END_TEST
+
+Suite *page_suite(void)
+{
+    Suite *s = suite_create("page");
+    TCase *tc = tcase_create("wire");
+    tcase_add_test(tc, round_trip);
+    tcase_add_test(tc, truncated_and_padded);
+    tcase_add_test(tc, lying_fields);
+    suite_add_tcase(s, tc);
+    return s;
+}
