@@ -11,6 +11,10 @@ static struct dp_word words[] = {
     {"12,50 \xe2\x82\xac", 90.0f, 70, 60, 40, 16, 1, 2},
 };
 
+static struct dp_barcode codes[] = {
+    {"QR-Code", "BCD\n002\n1\nSCT", 1500, 1800, 222, 222},
+};
+
 static struct dp_page sample(void)
 {
     return (struct dp_page){.number = 3,
@@ -23,7 +27,9 @@ static struct dp_page sample(void)
                             .text = "Invoice\nTotal 12,50 \xe2\x82\xac",
                             .hocr = NULL,
                             .words = words,
-                            .nwords = 3};
+                            .nwords = 3,
+                            .barcodes = codes,
+                            .nbarcodes = 1};
 }
 
 START_TEST(round_trip)
@@ -53,6 +59,11 @@ START_TEST(round_trip)
         ck_assert_int_eq(q.words[i].line, words[i].line);
         ck_assert_int_eq(q.words[i].block, words[i].block);
     }
+    ck_assert_uint_eq(q.nbarcodes, 1);
+    ck_assert_str_eq(q.barcodes[0].type, "QR-Code");
+    ck_assert_str_eq(q.barcodes[0].text, codes[0].text);
+    ck_assert_int_eq(q.barcodes[0].x, 1500);
+    ck_assert_int_eq(q.barcodes[0].h, 222);
     page_cleanup(&q);
     free(buf);
 
@@ -63,6 +74,7 @@ START_TEST(round_trip)
     ck_assert_str_eq(q.text, "");
     ck_assert_str_eq(q.hocr, "<div/>");
     ck_assert_uint_eq(q.nwords, 0);
+    ck_assert_uint_eq(q.nbarcodes, 0);
     ck_assert_int_eq(q.source, DP_SRC_OCR);
     page_cleanup(&q);
     free(buf);
@@ -80,6 +92,7 @@ START_TEST(truncated_and_padded)
         ck_assert_ptr_null(q.text);
         ck_assert_ptr_null(q.words);
         ck_assert_uint_eq(q.nwords, 0);
+        ck_assert_ptr_null(q.barcodes);
     }
     unsigned char *more = malloc(len + 1);
     memcpy(more, buf, len);
