@@ -198,6 +198,14 @@ static dp_err layer_words(const char *text, const PopplerRectangle *rects, guint
                 end_line(&b);
             continue;
         }
+        /* Columns set apart by position, not by a space character ("Zahlbetrag" at the left
+         * margin, "529,87" at the right one): a gap wider than half the character's height,
+         * or a jump back to the left, ends the word. */
+        if (start && (r->x1 - x2 > 0.5 * (r->y2 - r->y1) || r->x2 < x1)) {
+            if ((err = add_word(&b, start, p, x1, y1, x2, y2)))
+                return err;
+            start = NULL;
+        }
         if (!start) {
             start = p;
             x1 = r->x1, y1 = r->y1, x2 = r->x2, y2 = r->y2;
