@@ -174,6 +174,7 @@ START_TEST(scanned_invoice_with_a_wrong_sum)
     ck_assert_str_eq(json_str(l0, "unit_price.amount"), "9.50");
     ck_assert_str_eq(json_str(l0, "amount.amount"), "95.00");
     ck_assert_str_eq(json_str(l0, "source"), "rules");
+    ck_assert_str_eq(json_str(field(d, "invoice_number"), "source"), "rules");
     ck_assert_int_eq((int)json_num(l0, "page"), 1);
     ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(l0, "bbox")), 4);
     ck_assert_str_eq(json_str(cJSON_GetArrayItem(items, 1), "amount.amount"), "80.00");

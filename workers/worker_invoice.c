@@ -44,6 +44,12 @@ void worker_invoice(const struct dp_doc_text *doc, const char *text, cJSON *resu
         fields = cJSON_AddArrayToObject(result, "fields");
     if (!fields || !checks)
         goto out;
+    cJSON *f;
+    cJSON_ArrayForEach(f, fields)
+    {
+        if (!cJSON_GetObjectItemCaseSensitive(f, "source"))
+            cJSON_AddStringToObject(f, "source", "rules"); /* read from the text */
+    }
     /* payment QR codes (exact: they replace what the rules read from the text) */
     for (size_t p = 0; p < doc->npages; p++)
         for (size_t b = 0; b < doc->pages[p].nbarcodes; b++) {

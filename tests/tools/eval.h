@@ -35,6 +35,7 @@ struct eval_item {
     size_t nfields;
     char *words;                /* ground-truth words, whitespace separated; owned; NULL = none */
     char label[EVAL_LABEL_MAX]; /* truth class, "" = none */
+    char *lines_json;           /* truth line items (JSON array text); owned; NULL = none */
 };
 
 /* A list of documents scored together ("sroie", "invoices/pdf", ...). */
@@ -81,6 +82,18 @@ int eval_field_equal(const char *name, const char *truth, const char *pred);
  * written as a string; "currency" is the total's currency. 1 if present, 0 if not. */
 int eval_pred_field(const cJSON *doc, const char *name, char *out, size_t outsz);
 
+/* Line items: truth items with an amount (*nt), predicted items (*np), and truth items matched
+ * by a predicted one (description alike -- similarity >= 0.7 or containment -- and amount
+ * equal), each predicted item used once; added to the counters. */
+void eval_lines_match(const cJSON *truth, const cJSON *pred, size_t *nt, size_t *np, size_t *nm);
+
+/* ---- e-invoices (eval_einv.c) ---- */
+/* 1 if dir holds NAME.truth.json files (the einvoices layout). */
+int eval_einv_detect(const char *dir);
+/* Fills sets[0..3) with einvoices/pdf, /text and /scan (derived files made once under
+ * build/eval-einvoices/). Returns 3, or 0 if max < 3 or the cache folder cannot be made. */
+int eval_einv_load(const char *dir, struct eval_set *sets, int max, int limit);
+
 /* Checks the scorers on known answers; prints failures; returns their number. */
 int eval_selftest(void);
 
@@ -111,6 +124,7 @@ struct eval_score {
     struct eval_field_stat fields[EVAL_MAX_FIELDS];
     size_t nfields;
     struct eval_class cls;
+    size_t li_truth, li_pred, li_matched; /* line items (eval_lines_match) */
 };
 
 /* Adds one finished document (its GET /v1/documents/{id} JSON) to the score. verbose prints

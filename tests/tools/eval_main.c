@@ -184,6 +184,18 @@ static void print_score(const struct report *rp, const struct eval_score *sc, cJ
         cJSON_AddNumberToObject(o, "loose_recall", lr);
         cJSON_AddNumberToObject(o, "loose_precision", lp);
     }
+    if (sc->li_truth) {
+        double p = ratio(sc->li_matched, sc->li_pred), r = ratio(sc->li_matched, sc->li_truth);
+        printf("  line items: precision %.3f  recall %.3f  F1 %.3f  (truth %zu, read %zu, "
+               "matched %zu)\n",
+               p, r, f1(p, r), sc->li_truth, sc->li_pred, sc->li_matched);
+        cJSON *o = cJSON_AddObjectToObject(js, "line_items");
+        cJSON_AddNumberToObject(o, "truth", (double)sc->li_truth);
+        cJSON_AddNumberToObject(o, "read", (double)sc->li_pred);
+        cJSON_AddNumberToObject(o, "matched", (double)sc->li_matched);
+        cJSON_AddNumberToObject(o, "precision", p);
+        cJSON_AddNumberToObject(o, "recall", r);
+    }
     if (sc->nfields) {
         cJSON *o = cJSON_AddObjectToObject(js, "fields");
         printf("  %-15s %6s %6s %7s %9s %7s %6s %6s\n", "field", "truth", "found", "correct",

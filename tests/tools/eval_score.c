@@ -302,6 +302,15 @@ void eval_score_doc(struct eval_score *sc, const struct eval_item *it, const cJS
             fprintf(stderr, "  %s: %-14s want \"%s\" got %s%s%s\n", it->name, t->name, t->value,
                     have ? "\"" : "", have ? pred : "nothing", have ? "\"" : "");
     }
+    if (it->lines_json) {
+        cJSON *truth = cJSON_Parse(it->lines_json);
+        size_t t = 0, p = 0, m = 0;
+        eval_lines_match(truth, cJSON_GetObjectItem(doc, "line_items"), &t, &p, &m);
+        sc->li_truth += t, sc->li_pred += p, sc->li_matched += m;
+        if (verbose && m < t)
+            fprintf(stderr, "  %s: line items: %zu of %zu matched, %zu read\n", it->name, m, t, p);
+        cJSON_Delete(truth);
+    }
     if (it->label[0]) {
         const cJSON *cls = cJSON_GetObjectItem(doc, "class");
         const char *p = cJSON_GetStringValue(cJSON_GetObjectItem(cls, "label"));

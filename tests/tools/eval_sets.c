@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include "eval.h"
 
-enum layout { L_NONE, L_SROIE, L_FUNSD, L_INVOICES, L_TESS, L_CLASSES };
+enum layout { L_NONE, L_SROIE, L_FUNSD, L_INVOICES, L_TESS, L_CLASSES, L_EINVOICES };
 
 /* ---- small file helpers ---- */
 
@@ -41,8 +41,10 @@ struct eval_item *eval_set_add(struct eval_set *s)
 
 void eval_set_cleanup(struct eval_set *s)
 {
-    for (size_t i = 0; i < s->n; i++)
+    for (size_t i = 0; i < s->n; i++) {
         free(s->items[i].words);
+        free(s->items[i].lines_json);
+    }
     free(s->items);
     memset(s, 0, sizeof *s);
 }
@@ -454,6 +456,8 @@ static enum layout detect(const char *dir)
     fmt(p, sizeof p, "%s/labels.csv", dir);
     if (is_file(p))
         return L_CLASSES;
+    if (eval_einv_detect(dir))
+        return L_EINVOICES;
     /* image + same-named .json or .txt */
     struct dirent **v;
     int n = list_dir(dir, &v);
@@ -489,6 +493,8 @@ static int load_one(const char *dir, enum layout l, struct eval_set *sets, int m
     case L_INVOICES:
     case L_TESS:
         return load_pairs(dir, l, sets, max, limit);
+    case L_EINVOICES:
+        return eval_einv_load(dir, sets, max, limit);
     case L_NONE:
         break;
     }
@@ -501,7 +507,8 @@ int eval_sets_load(const char *dir, struct eval_set *sets, int max, int limit)
     if (l != L_NONE)
         return load_one(dir, l, sets, max, limit);
     /* A folder of subsets: the cheap ones first, classes last so it can reuse labels. */
-    static const enum layout order[] = {L_TESS, L_INVOICES, L_SROIE, L_FUNSD, L_CLASSES};
+    static const enum layout order[] = {L_TESS,  L_INVOICES, L_EINVOICES,
+                                        L_SROIE, L_FUNSD,    L_CLASSES};
     struct dirent **v;
     int n = list_dir(dir, &v), total = 0;
     for (size_t o = 0; o < sizeof order / sizeof order[0]; o++) {
