@@ -25,12 +25,12 @@ static int in_list(const char *s, size_t n, const char *const *list)
 }
 
 static const char *const units[] = {
-    "stk",   "stk.", "stück",    "st",     "st.",     "pcs",   "pc",  "pce",   "ea",
-    "each",  "unit", "units",    "h",      "hrs",     "hr",    "std", "std.",  "kg",
-    "g",     "l",    "ltr",      "m",      "m2",      "m²",    "qm",  "km",    "t",
-    "pz",    "pz.",  "uds",      "ud",     "ud.",     "u",     "u.",  "pièce", "pièces",
-    "stuks", "stuk", "pauschal", "psch",   "pausch.", "lfm",   "tag", "tage",  "day",
-    "days",  "mon",  "monat",    "monate", "hour",    "hours", "x1",  NULL};
+    "stk",   "stk.", "stück",    "st",    "st.",     "pcs",  "pc",    "pce",   "ea",
+    "each",  "unit", "units",    "h",     "hrs",     "hr",   "std",   "std.",  "kg",
+    "g",     "l",    "ltr",      "m",     "m2",      "m²",   "qm",    "km",    "t",
+    "pz",    "pz.",  "uds",      "ud",    "ud.",     "u",    "u.",    "pièce", "pièces",
+    "stuks", "stuk", "pauschal", "psch",  "pausch.", "lfm",  "tag",   "tage",  "tag(e)",
+    "day",   "days", "mon",      "monat", "monate",  "hour", "hours", "x1",    NULL};
 static const char *const currencies[] = {"€",   "eur", "$",   "usd", "£",   "gbp", "chf",
                                          "fr.", "rm",  "sek", "dkk", "nok", "pln", NULL};
 
@@ -73,7 +73,7 @@ static int num_parse(const char *s, size_t n, char *out, size_t outsz, int *dec)
         last = i;
     }
     size_t k = last < n ? n - last - 1 : 0;
-    int decimal = last < n && s[last] != '\'' && k != 3;
+    int decimal = last < n && s[last] != '\'' && (k != 3 || (last == 1 && s[0] == '0'));
     if (last < n && k == 3 && seps >= 2) {
         /* "1.234,567" is not a money format; "1,234.567"-like: treat as decimal only when the
          * last separator differs from the others */
@@ -226,6 +226,11 @@ int lineitems_is_summary(const char *const *toks, size_t n)
             len--;
         if (len && in_list(s, len, summary_words))
             return 1;
+        /* German compounds: Positionssumme, Rechnungsbetrag, Bruttosumme, ... */
+        if ((len > 6 && strncasecmp(s + len - 5, "summe", 5) == 0) ||
+            (len > 7 && strncasecmp(s + len - 6, "summen", 6) == 0) ||
+            (len > 7 && strncasecmp(s + len - 6, "betrag", 6) == 0))
+            return 1;
     }
     return 0;
 }
@@ -248,8 +253,11 @@ int lineitems_parse_tokens(const char *const *toks, size_t n, struct lineitem *o
     memset(out, 0, sizeof *out);
     if (n > LINEITEMS_MAX_TOKS)
         n = LINEITEMS_MAX_TOKS;
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
+        num[i][0] = '\0';
+        dec[i] = 0;
         kind[i] = classify_tok(toks[i], strlen(toks[i]), num[i], sizeof num[i], &dec[i]);
+    }
     /* an unknown short unit code between two numbers ("50,0000 H87 5,5000") is a unit */
     for (size_t i = 1; i + 1 < n; i++) {
         size_t l = strlen(toks[i]);
@@ -289,8 +297,8 @@ int lineitems_parse_tokens(const char *const *toks, size_t n, struct lineitem *o
     }
     /* description: the words before the zone, without a leading position number */
     size_t d0 = 0, d1 = z;
-    if (d1 - d0 >= 2 && kind[d0] == T_NUM && dec[d0] == 0 && strlen(toks[d0]) <= 4) {
-        if (nn == 0 || (d1 - d0 >= 3 && kind[d0 + 1] == T_TIMES)) {
+    if (d1 - d0 >= 2 && kind[d0] == T_NUM && strlen(toks[d0]) <= 8) {
+        if (nn <= 1 || (d1 - d0 >= 3 && kind[d0 + 1] == T_TIMES)) {
             /* receipt style: "2 Coffee 7.00", "2 x Coffee 3.50 7.00": a quantity */
             snprintf(out->quantity, sizeof out->quantity, "%.15s", num[d0]);
             d0 += kind[d0 + 1] == T_TIMES ? 2 : 1;
@@ -306,13 +314,23 @@ int lineitems_parse_tokens(const char *const *toks, size_t n, struct lineitem *o
             break;
         p += w, room -= (size_t)w;
     }
-    if (letters(out->description) < 2 || lineitems_is_summary(toks + d0, d1 - d0))
-        return 0;
+    if (letters(out->description) < 2 || lineitems_is_summary(toks + d0, d1 - d0) ||
+        (d1 > d0 && strcmp(toks[d1 - 1], ":") == 0))
+        return 0; /* a total, or a "label : value" row */
     snprintf(out->amount, sizeof out->amount, "%.15s", num[amt]);
     if (nn >= 2) {
+        /* quantity then price, unless the layout says otherwise: the number a unit or 'x'
+         * follows is the quantity; else a whole number beside a decimal one */
+        size_t a = nums[nn - 2], b = nums[nn - 1];
+        int qa = a + 1 < amt && (kind[a + 1] == T_UNIT || kind[a + 1] == T_TIMES);
+        int qb = b + 1 < amt && (kind[b + 1] == T_UNIT || kind[b + 1] == T_TIMES);
+        if ((qb && !qa) || (!qa && !qb && dec[a] > 0 && dec[b] == 0)) {
+            size_t t = a;
+            a = b, b = t;
+        }
         if (!out->quantity[0])
-            snprintf(out->quantity, sizeof out->quantity, "%.15s", num[nums[nn - 2]]);
-        snprintf(out->unit_price, sizeof out->unit_price, "%.15s", num[nums[nn - 1]]);
+            snprintf(out->quantity, sizeof out->quantity, "%.15s", num[a]);
+        snprintf(out->unit_price, sizeof out->unit_price, "%.15s", num[b]);
     } else if (nn == 1) {
         size_t i = nums[0];
         int is_qty =
@@ -378,11 +396,11 @@ static const char *doc_currency(const cJSON *fields)
     return NULL;
 }
 
-static double item_confidence(const struct lineitem *it, const struct dp_word *w, size_t n)
+static double item_confidence(const struct lineitem *it, const struct dp_word *const *w, size_t n)
 {
     double conf = 0;
     for (size_t i = 0; i < n; i++)
-        conf += w[i].conf;
+        conf += w[i]->conf;
     conf = n ? conf / (double)n / 100.0 : 0;
     double c = 0.5 + 0.25 * conf;
     char *e;
@@ -395,14 +413,14 @@ static double item_confidence(const struct lineitem *it, const struct dp_word *w
 }
 
 static void add_item(cJSON *arr, const struct lineitem *it, const char *cur, int page,
-                     const struct dp_word *w, size_t n)
+                     const struct dp_word *const *w, size_t n)
 {
-    int x0 = w[0].x, y0 = w[0].y, x1 = w[0].x + w[0].w, y1 = w[0].y + w[0].h;
+    int x0 = w[0]->x, y0 = w[0]->y, x1 = w[0]->x + w[0]->w, y1 = w[0]->y + w[0]->h;
     for (size_t i = 1; i < n; i++) {
-        x0 = w[i].x < x0 ? w[i].x : x0;
-        y0 = w[i].y < y0 ? w[i].y : y0;
-        x1 = w[i].x + w[i].w > x1 ? w[i].x + w[i].w : x1;
-        y1 = w[i].y + w[i].h > y1 ? w[i].y + w[i].h : y1;
+        x0 = w[i]->x < x0 ? w[i]->x : x0;
+        y0 = w[i]->y < y0 ? w[i]->y : y0;
+        x1 = w[i]->x + w[i]->w > x1 ? w[i]->x + w[i]->w : x1;
+        y1 = w[i]->y + w[i]->h > y1 ? w[i]->y + w[i]->h : y1;
     }
     cJSON *o = cJSON_CreateObject();
     if (!o)
@@ -421,32 +439,115 @@ static void add_item(cJSON *arr, const struct lineitem *it, const char *cur, int
     cJSON_AddItemToArray(arr, o);
 }
 
+/* ---- visual rows ---- */
+
+static int cmp_center(const void *a, const void *b, void *words)
+{
+    const struct dp_word *w = words;
+    const struct dp_word *x = &w[*(const size_t *)a], *y = &w[*(const size_t *)b];
+    int cx = 2 * x->y + x->h, cy = 2 * y->y + y->h;
+    return (cx > cy) - (cx < cy);
+}
+
+static int cmp_x(const void *a, const void *b, void *words)
+{
+    const struct dp_word *w = words;
+    const struct dp_word *x = &w[*(const size_t *)a], *y = &w[*(const size_t *)b];
+    return (x->x > y->x) - (x->x < y->x);
+}
+
+/* Orders the words of pg into visual rows: idx[] gets word indices row by row (left to right),
+ * starts[r] the first position of row r; returns the number of rows. A word joins a row when
+ * its vertical centre lies within the row's band (the page's text order may run column by
+ * column, as PDF text layers do). */
+static size_t make_rows(const struct dp_page *pg, size_t *idx, size_t *starts)
+{
+    size_t n = pg->nwords, rows = 0;
+    for (size_t i = 0; i < n; i++)
+        idx[i] = i;
+    qsort_r(idx, n, sizeof *idx, cmp_center, pg->words);
+    for (size_t i = 0; i < n;) {
+        const struct dp_word *w = &pg->words[idx[i]];
+        int top = w->y, bottom = w->y + (w->h > 0 ? w->h : 1);
+        size_t j = i + 1;
+        while (j < n) {
+            const struct dp_word *v = &pg->words[idx[j]];
+            int c = v->y + v->h / 2;
+            if (c < top || c > bottom)
+                break;
+            j++;
+        }
+        qsort_r(idx + i, j - i, sizeof *idx, cmp_x, pg->words);
+        starts[rows++] = i;
+        i = j;
+    }
+    starts[rows] = n;
+    return rows;
+}
+
+static size_t row_tokens(const struct dp_page *pg, const size_t *idx, size_t a, size_t b,
+                         const char **toks, size_t n)
+{
+    for (size_t k = a; k < b && n < LINEITEMS_MAX_TOKS; k++)
+        toks[n++] = pg->words[idx[k]].text ? pg->words[idx[k]].text : "";
+    return n;
+}
+
+/* A row of at most two tokens ending in an amount: the amount column of an item whose other
+ * columns stand on the row above ("4012345001235  198,00" under "Trennblätter A4 9,90 20 Stk"). */
+static int amount_row(const char *const *toks, size_t n)
+{
+    struct lineitem it;
+    const char *probe[2] = {"item", toks[n - 1]};
+    return n >= 1 && n <= 2 && lineitems_parse_tokens(probe, 2, &it) == 1 &&
+           strcmp(it.description, "item") == 0 && !it.quantity[0] && !it.unit_price[0];
+}
+
 cJSON *lineitems_find(const struct dp_doc_text *doc, const cJSON *fields)
 {
     cJSON *arr = cJSON_CreateArray();
     const char *cur = doc_currency(fields);
     for (size_t p = 0; arr && doc && p < doc->npages; p++) {
         const struct dp_page *pg = &doc->pages[p];
+        size_t *idx = malloc((pg->nwords + 1) * sizeof *idx);
+        size_t *starts = malloc((pg->nwords + 2) * sizeof *starts);
+        const struct dp_word **ws = malloc((2 * LINEITEMS_MAX_TOKS + 1) * sizeof *ws);
+        if (!idx || !starts || !ws) {
+            free(idx), free(starts), free(ws);
+            break;
+        }
+        size_t rows = make_rows(pg, idx, starts);
         int found = 0;
-        for (size_t i = 0; i < pg->nwords;) {
-            size_t j = i;
-            while (j < pg->nwords && pg->words[j].line == pg->words[i].line)
-                j++;
-            const char *toks[LINEITEMS_MAX_TOKS];
-            size_t n = 0;
-            for (size_t k = i; k < j && n < LINEITEMS_MAX_TOKS; k++)
-                toks[n++] = pg->words[k].text ? pg->words[k].text : "";
+        for (size_t r = 0; r < rows; r++) {
+            const char *toks[2 * LINEITEMS_MAX_TOKS];
+            size_t n = row_tokens(pg, idx, starts[r], starts[r + 1], toks, 0), used_rows = 1;
             struct lineitem it;
-            if (lineitems_parse_tokens(toks, n, &it)) {
+            int ok = lineitems_parse_tokens(toks, n, &it);
+            if (!ok && r + 1 < rows && !lineitems_is_summary(toks, n)) {
+                /* the amount may stand alone on the row below */
+                const char *next[LINEITEMS_MAX_TOKS];
+                size_t m = row_tokens(pg, idx, starts[r + 1], starts[r + 2], next, 0);
+                if (m && amount_row(next, m) && n < LINEITEMS_MAX_TOKS) {
+                    toks[n++] = next[m - 1];
+                    ok = lineitems_parse_tokens(toks, n, &it);
+                    used_rows = 2;
+                }
+            }
+            if (ok) {
                 if (cJSON_GetArraySize(arr) >= LINEITEMS_MAX)
-                    return arr;
-                add_item(arr, &it, cur, pg->number, pg->words + i, it.toks_used);
+                    break;
+                size_t nw = 0;
+                for (size_t k = starts[r]; k < starts[r + used_rows] && nw < 2 * LINEITEMS_MAX_TOKS;
+                     k++)
+                    ws[nw++] = &pg->words[idx[k]];
+                add_item(arr, &it, cur, pg->number, ws, nw);
                 found++;
+                r += used_rows - 1;
             } else if (found && lineitems_is_summary(toks, n)) {
                 break; /* the totals below the items: this page's list has ended */
             }
-            i = j;
         }
+        free(idx), free(starts), free(ws);
     }
     return arr;
 }

@@ -25,6 +25,13 @@ START_TEST(item_lines)
          "1500.00", ""},
         {"Return deposit 0,25-", "Return deposit", "", "", "", "-0.25", ""},
         {"Licence 12 x 9.99 119.88 EUR", "Licence", "12", "", "9.99", "119.88", ""},
+        /* price before quantity: the number a unit follows is the quantity */
+        {"1 TB100A4 Trennblätter A4 9,9000 20 Stk 19 % 198,00", "TB100A4 Trennblätter A4", "20",
+         "Stk", "9.9000", "198.00", "19"},
+        /* a decimal quantity first, the tax rate, price and amount with currency signs */
+        {"1,00 Künstlerische Gestaltung 7% 160,00 € 160,00 €", "Künstlerische Gestaltung", "1.00",
+         "", "160.00", "160.00", "7"},
+        {"800.00 Hot air 19% 0.025 € 20.00 €", "Hot air", "800.00", "", "0.025", "20.00", "19"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         struct lineitem it;
@@ -58,6 +65,9 @@ START_TEST(lines_that_are_not_items)
         "1 2.00",
         "Item 1.5",
         "Cash 20.00",
+        "Positionssumme 473,00",
+        "Belegsummen 180,76",
+        "getLineTradeAgreementBruttopreis : 9,9000",
         "",
     };
     for (size_t i = 0; i < sizeof lines / sizeof *lines; i++) {
@@ -125,6 +135,60 @@ START_TEST(items_of_a_page)
 }
 END_TEST
 
+/* A PDF text layer's order: column by column. The item's amount sits on the row below its
+ * other columns, beside the article number. Rows are rebuilt from the boxes. */
+START_TEST(rows_from_boxes)
+{
+    static const struct {
+        const char *text;
+        int x, y;
+    } cols[] = {
+        {"1", 290, 562},
+        {"Trennblätter", 795, 562},
+        {"A4", 974, 562},
+        {"9,9000", 1470, 562},
+        {"20", 1679, 562},
+        {"Stk", 1720, 562},
+        {"19", 1895, 562},
+        {"%", 1936, 562},
+        {"4012345001235", 495, 600},
+        {"198,00", 2133, 595},
+        {"Positionssumme", 795, 900},
+        {"198,00", 2133, 900},
+    };
+    size_t order[] = {0, 8, 1, 2, 10, 3, 4, 5, 6, 7, 9, 11}; /* column-wise */
+    struct dp_page pg = {.number = 1, .width = 2480, .height = 3508, .dpi = 300};
+    pg.words = calloc(16, sizeof *pg.words);
+    for (size_t i = 0; i < sizeof order / sizeof *order; i++) {
+        size_t k = order[i];
+        pg.words[pg.nwords++] = (struct dp_word){.text = strdup(cols[k].text),
+                                                 .conf = 100,
+                                                 .x = cols[k].x,
+                                                 .y = cols[k].y,
+                                                 .w = 20 * (int)strlen(cols[k].text),
+                                                 .h = 34,
+                                                 .line = (int)i};
+    }
+    struct dp_doc_text doc = {.pages = &pg, .npages = 1};
+    cJSON *items = lineitems_find(&doc, NULL);
+    ck_assert_int_eq(cJSON_GetArraySize(items), 1);
+    const cJSON *a = cJSON_GetArrayItem(items, 0);
+    ck_assert_str_eq(cJSON_GetObjectItem(a, "description")->valuestring, "Trennblätter A4");
+    ck_assert_str_eq(cJSON_GetObjectItem(a, "quantity")->valuestring, "20");
+    ck_assert_str_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(a, "amount"), "amount")->valuestring,
+                     "198.00");
+    ck_assert(cJSON_IsNull(cJSON_GetObjectItem(cJSON_GetObjectItem(a, "amount"), "currency")));
+    /* the box spans both rows */
+    const cJSON *box = cJSON_GetObjectItem(a, "bbox");
+    ck_assert_int_eq(cJSON_GetArrayItem(box, 1)->valueint, 562);
+    ck_assert_int_eq(cJSON_GetArrayItem(box, 3)->valueint, 600 + 34 - 562);
+    cJSON_Delete(items);
+    for (size_t i = 0; i < pg.nwords; i++)
+        free(pg.words[i].text);
+    free(pg.words);
+}
+END_TEST
+
 Suite *lineitems_suite(void)
 {
     Suite *s = suite_create("lineitems");
@@ -132,6 +196,7 @@ Suite *lineitems_suite(void)
     tcase_add_test(tc, item_lines);
     tcase_add_test(tc, lines_that_are_not_items);
     tcase_add_test(tc, items_of_a_page);
+    tcase_add_test(tc, rows_from_boxes);
     suite_add_tcase(s, tc);
     return s;
 }
