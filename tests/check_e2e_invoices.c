@@ -106,6 +106,8 @@ START_TEST(xml_uploads_are_read_exactly)
         assert_sample_fields(d, "xml");
         ck_assert_ptr_null(check(d, "xml_vs_text")); /* no visible text to compare */
         ck_assert(cJSON_IsFalse(cJSON_GetObjectItem(d, "needs_review")));
+        ck_assert_str_eq(json_str(d, "class.label"), "invoice");
+        ck_assert_str_eq(json_str(d, "class.model"), "xml");
         cJSON_Delete(d);
     }
     /* XML that is not an e-invoice is refused like any other unknown type */

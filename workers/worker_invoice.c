@@ -36,6 +36,23 @@ static void add_failed(cJSON *checks, const char *name, const char *detail)
     cJSON_AddItemToArray(checks, c);
 }
 
+/* An XML upload has no text to classify: it is an invoice (a credit note for UNTDID type
+ * codes 381 and 396), said with full confidence by the "xml" model. Only when a class was
+ * asked for. */
+static void classify_xml_upload(const struct dp_doc_text *doc, cJSON *result)
+{
+    cJSON *cls = cJSON_GetObjectItemCaseSensitive(result, "class");
+    if (doc->npages > 0 || !cls)
+        return;
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "label", "invoice");
+    cJSON_AddNumberToObject(o, "confidence", 1);
+    cJSON_AddItemToObject(o, "scores", cJSON_CreateObject());
+    cJSON_AddNumberToObject(o, "model_version", 0);
+    cJSON_AddStringToObject(o, "model", "xml");
+    cJSON_ReplaceItemInObjectCaseSensitive(result, "class", o);
+}
+
 void worker_invoice(const struct dp_doc_text *doc, const char *text, cJSON *result)
 {
     cJSON *fields = cJSON_GetObjectItemCaseSensitive(result, "fields");
@@ -79,6 +96,7 @@ void worker_invoice(const struct dp_doc_text *doc, const char *text, cJSON *resu
                 merge_fields(fields, xf);
             }
             cJSON_Delete(xf);
+            classify_xml_upload(doc, result);
         }
         einvoice_free(inv);
     }
