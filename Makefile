@@ -1,11 +1,14 @@
 # docproc -- build, run and test.  `make run` and `make test` are the two front doors.
 #   make SANITIZE=address,undefined test   builds into build-san/ with sanitizers
+#   make SANITIZE=thread test              builds into build-tsan/ with ThreadSanitizer
+#   make tsan                              unit + API e2e suites under ThreadSanitizer
 #   make valgrind                          unit suites under valgrind memcheck
 #   make fuzz [FUZZ_SECONDS=20]            libFuzzer harnesses (clang) into build-fuzz/, run each
 
 CC       ?= cc
 SANITIZE ?=
-BUILD    := build$(if $(SANITIZE),-san)
+# ThreadSanitizer cannot be combined with the others: its objects go to a directory of their own.
+BUILD    := build$(if $(SANITIZE),-$(if $(findstring thread,$(SANITIZE)),tsan,san))
 PKGS     := libmicrohttpd hiredis tesseract lept libcurl libcjson poppler-glib libpcre2-8 libcrypto cairo \
             libxml-2.0 zbar
 WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-missing-field-initializers -Werror
@@ -39,7 +42,8 @@ PROGS    := $(if $(API_SRC),$(BUILD)/docproc-api) $(if $(ADMIN_SRC),$(BUILD)/doc
 APP_OBJ  := $(call obj,$(filter-out %_main.c,$(API_SRC) $(WORKER_SRC) $(WEBHOOKD_SRC) $(ADMIN_SRC)))
 RUNNER   := $(BUILD)/check_docproc
 
-.PHONY: all deps build run test unit e2e test-cluster install bench eval lint format valgrind fuzz fuzz-bins clean
+.PHONY: all deps build run test unit e2e tsan tsan-run test-cluster install bench eval lint format valgrind \
+        fuzz fuzz-bins clean
 all: build
 build: $(PROGS) $(RUNNER)
 
@@ -101,7 +105,8 @@ $(RUNNER): $(call obj,$(TEST_SRC)) $(APP_OBJ) $(LIB)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CHECK_LIBS)
 
 TEST_ENV := DOCPROC_BIN_DIR=$(CURDIR)/$(BUILD) DOCPROC_SRC_DIR=$(CURDIR) OMP_THREAD_LIMIT=1 \
-            LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0
+            LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
+            TSAN_OPTIONS=suppressions=$(CURDIR)/tests/tsan.supp:print_suppressions=0:second_deadlock_stack=1
 
 test: deps
 	@$(MAKE) --no-print-directory build
@@ -112,6 +117,17 @@ unit: deps
 e2e: deps
 	@$(MAKE) --no-print-directory build
 	$(TEST_ENV) $(RUNNER) e2e
+
+# ThreadSanitizer over the unit suites and the API's end-to-end suites (many clients at once):
+# a race reported by the runner or by a server in its log fails it. Builds into build-tsan/.
+TSAN_E2E := e2e_api e2e_concurrency e2e_openapi
+tsan: deps
+	@$(MAKE) --no-print-directory SANITIZE=thread build
+	@$(MAKE) --no-print-directory SANITIZE=thread tsan-run
+# Code under TSan runs 5-15 times slower: Check's per-test timeouts are stretched.
+tsan-run:
+	$(TEST_ENV) CK_TIMEOUT_MULTIPLIER=4 $(RUNNER) unit
+	$(TEST_ENV) CK_TIMEOUT_MULTIPLIER=4 $(RUNNER) all $(TSAN_E2E)
 
 # The multi-host test alone (network namespaces; needs root). `make test` runs it too.
 test-cluster: deps
@@ -184,7 +200,7 @@ install: build
 	[ -e $(DESTDIR)/etc/docproc/docproc.conf ] || install -m 0640 config/docproc.conf $(DESTDIR)/etc/docproc/
 
 clean:
-	rm -rf build build-san build-fuzz
+	rm -rf build build-san build-tsan build-fuzz
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
 
@@ -200,7 +216,8 @@ BENCH_ARGS ?=
 $(BUILD)/docproc-eval: $(call obj,$(EVAL_SRC)) $(TOOL_OBJ) $(LIB)
 	@$(if $(V),,echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
-$(BUILD)/docproc-bench: $(call obj,$(BENCH_SRC)) $(TOOL_OBJ) $(LIB)
+$(BUILD)/docproc-bench: $(call obj,$(BENCH_SRC)) $(TOOL_OBJ) \
+                        $(call obj,workers/worker_ocr.c workers/worker_layout.c) $(LIB)
 	@$(if $(V),,echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 

@@ -34,6 +34,9 @@ struct api_server {
     uint16_t port;              /* the port actually bound */
     struct api_metrics metrics; /* request counters for /metrics (atomics, zeroed at start) */
     struct api_waits waits;     /* suspended wait= uploads and their poller */
+    pthread_t trainer;          /* classifier training thread (api_train.c) */
+    int trainer_started;
+    atomic_int trainer_stop;
     volatile sig_atomic_t stop;
 };
 
@@ -122,6 +125,16 @@ void api_wait_completed(struct api_server *srv, struct api_req *r);
  * tenant already holds max_waiters_per_tenant waits in this process, or while stopping. */
 dp_err api_wait_add(struct api_server *srv, struct api_req *r);
 
+/* ---- classifier training (api_train.c) ---- */
+/* Starts / stops the thread that trains queued tenants (stop waits for a training at hand). */
+dp_err api_train_start(struct api_server *srv);
+void api_train_stop(struct api_server *srv);
+/* The tenant's last training request as GET /v1/classifier shows it under "training":
+ * {"object":"classifier_training","state":"queued|running|done|failed","requested_at",
+ * "started_at","finished_at","threshold","version" (done),"error":{code,message} (failed)};
+ * *out NULL when the tenant never asked. Caller owns *out. */
+dp_err api_train_status(redisContext *c, const char *tenant, cJSON **out);
+
 /* ---- route handlers (api_handler, see api_routes.h: one per row of the route table) ---- */
 /* server (api_server.c): GET /healthz (alive) and /readyz (Redis answers PING) */
 enum MHD_Result api_healthz(struct api_req *r, redisContext *c, const char *const *param);
@@ -142,6 +155,10 @@ enum MHD_Result api_docs_text(struct api_req *r, redisContext *c, const char *co
 enum MHD_Result api_docs_hocr(struct api_req *r, redisContext *c, const char *const *param);
 enum MHD_Result api_docs_file(struct api_req *r, redisContext *c, const char *const *param);
 enum MHD_Result api_docs_reprocess(struct api_req *r, redisContext *c, const char *const *param);
+/* tables of a finished document (api_tables.c): GET /v1/documents/{id}/tables (all, one JSON
+ * array) and /tables/{n}.csv (param[1] = "{n}.csv") */
+enum MHD_Result api_tables_list(struct api_req *r, redisContext *c, const char *const *param);
+enum MHD_Result api_tables_csv(struct api_req *r, redisContext *c, const char *const *param);
 
 /* classifier (api_classifier.c): POST (body {"class": "..."} or {"class": null}) or DELETE
  * /v1/documents/{id}/label; GET /v1/classifier; POST /v1/classifier/train */

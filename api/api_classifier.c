@@ -3,7 +3,8 @@
  *   GET         /v1/classifier             documents:read
  *   POST        /v1/classifier/train       documents:write (admin implies it): labelling is
  *                                          already a write, and training only turns those
- *                                          labels into the tenant's model. */
+ *                                          labels into the tenant's model. It runs off the
+ *                                          request path: api_train.c. */
 #include <pthread.h>
 #include <string.h>
 #include "api.h"
@@ -113,59 +114,23 @@ static enum MHD_Result get_info(struct api_req *r, redisContext *c)
 {
     pthread_once(&builtin_once, builtin_init);
     cJSON *o = NULL;
+    cJSON *training = NULL;
     dp_err rc = clsstore_info(c, r->auth.tenant, builtin, &o);
-    if (rc)
+    if (!rc)
+        rc = api_train_status(c, r->auth.tenant, &training);
+    if (rc) {
+        cJSON_Delete(o);
         return api_reply_dp_err(r, rc, "classifier");
-    return api_reply_json(r, 200, o);
-}
-
-/* "3 examples of 'invoice'" or "no examples" for the 422 message. */
-static void describe(const struct classify_stats *st, char *buf, size_t sz)
-{
-    if (st->nclasses == 0)
-        snprintf(buf, sz, "no examples");
-    else
-        snprintf(buf, sz, "%zu example%s of '%s' only", st->classes[0].examples,
-                 st->classes[0].examples == 1 ? "" : "s", st->classes[0].label);
-}
-
-static enum MHD_Result train(struct api_req *r, redisContext *c)
-{
-    double threshold = CLSSTORE_THRESHOLD;
-    char err[200];
-    dp_err rc =
-        clsstore_parse_train_body((const char *)r->body, r->body_len, &threshold, err, sizeof err);
-    if (rc)
-        return api_reply_error(r, 400, rc == DP_EPARSE ? "invalid_json" : "invalid_request", "%s",
-                               err);
-    struct classify_stats st;
-    rc = clsstore_train(c, r->auth.tenant, threshold, &st);
-    if (rc == DP_EINVAL) {
-        char have[120];
-        describe(&st, have, sizeof have);
-        return api_reply_error(r, 422, "not_enough_examples",
-                               "training needs labelled examples of at least 2 classes; there "
-                               "are %s. Label documents with POST /v1/documents/{id}/label",
-                               have);
     }
-    if (rc == DP_ECONFLICT)
-        return api_reply_error(r, 409, "conflict",
-                               "a newer model was trained at the same time; it is kept");
-    if (rc == DP_ETOOBIG)
-        return api_reply_error(r, 422, "too_large", "the examples exceed the classifier's caps");
-    if (rc)
-        return api_reply_dp_err(r, rc, "classifier");
-    return get_info(r, c);
+    if (training)
+        cJSON_AddItemToObject(o, "training", training);
+    else
+        cJSON_AddNullToObject(o, "training");
+    return api_reply_json(r, 200, o);
 }
 
 enum MHD_Result api_classifier_info(struct api_req *r, redisContext *c, const char *const *param)
 {
     (void)param;
     return get_info(r, c);
-}
-
-enum MHD_Result api_classifier_train(struct api_req *r, redisContext *c, const char *const *param)
-{
-    (void)param;
-    return train(r, c);
 }

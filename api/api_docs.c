@@ -1,5 +1,5 @@
 /* api_docs.c -- /v1/documents routes other than the upload: read, list, text, hOCR, file,
- * delete, reprocess (label: api_classifier.c). Routed by api_routes.c. */
+ * delete, reprocess (label: api_classifier.c, tables: api_tables.c). Routed by api_routes.c. */
 #include <stdlib.h>
 #include <string.h>
 #include "api.h"

@@ -22,6 +22,8 @@ const struct api_route api_routes[API_ROUTES_N] = {
     {"POST", "/v1/documents/{id}/reprocess", W, api_docs_reprocess, 0},
     {"POST", "/v1/documents/{id}/label", W, api_label, 0},
     {"DELETE", "/v1/documents/{id}/label", W, api_label, 0},
+    {"GET", "/v1/documents/{id}/tables", R, api_tables_list, 0},
+    {"GET", "/v1/documents/{id}/tables/{n}.csv", R, api_tables_csv, 0},
     {"GET", "/v1/classifier", R, api_classifier_info, 0},
     {"POST", "/v1/classifier/train", W, api_classifier_train, 0},
     {"POST", "/v1/webhooks", W, api_webhooks_create, 0},

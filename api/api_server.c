@@ -187,14 +187,17 @@ static enum MHD_Result route_health(struct api_req *r, int ready)
         return api_reply_json(r, 200, o);
     }
     redisContext *c = api_redis(r->srv);
+    /* One PING, not rds_command: readiness is answered now, not after a LOADING wait. */
     redisReply *rep = c ? redisCommand(c, "PING") : NULL;
-    int ok = rep && rep->type == REDIS_REPLY_STATUS;
+    int ok = rep && rep->type == REDIS_REPLY_STATUS, loading = rds_loading(rep);
     freeReplyObject(rep);
     if (!ok) {
-        if (c)
+        if (c && !loading) /* a loading Redis is fine, just not ready: keep the connection */
             api_redis_reset(r->srv);
         cJSON_Delete(o);
-        return api_reply_error(r, 503, "unavailable", "redis is not reachable");
+        return api_reply_error(r, 503, "unavailable",
+                               loading ? "redis is loading its data; retry shortly"
+                                       : "redis is not reachable");
     }
     cJSON_AddStringToObject(o, "status", "ready");
     return api_reply_json(r, 200, o);
@@ -360,7 +363,7 @@ dp_err api_server_start(struct api_server *srv)
     }
     if (pthread_key_create(&srv->redis_key, free_redis))
         return DP_ENOMEM;
-    if (api_wait_start(srv))
+    if (api_wait_start(srv) || api_train_start(srv))
         return DP_ENOMEM;
     srv->daemon = MHD_start_daemon(
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
@@ -382,6 +385,7 @@ dp_err api_server_start(struct api_server *srv)
 void api_server_stop(struct api_server *srv)
 {
     api_wait_stop(srv); /* suspended connections are resumed before the daemon stops */
+    api_train_stop(srv);
     if (srv->daemon)
         MHD_stop_daemon(srv->daemon);
     srv->daemon = NULL;

@@ -204,6 +204,8 @@ static enum MHD_Result upload_finish(struct api_req *r)
     redisContext *c = api_redis(r->srv);
     if (!c)
         return api_reply_dp_err(r, DP_EREDIS, "document");
+    char fp[REQOPTS_FP_HEX];
+    reqopts_fingerprint(&r->opts, r->srv->cfg.lang, fp);
     struct store_upload u = {
         .tenant = r->auth.tenant,
         .data = r->body,
@@ -217,6 +219,8 @@ static enum MHD_Result upload_finish(struct api_req *r)
         .idem_key = idem,
         .max_queue = r->srv->cfg.max_queue,
         .idem_ttl_s = r->srv->cfg.idempotency_ttl_s,
+        .dedup = r->opts.dedup,
+        .fingerprint = fp,
     };
     int replayed = 0;
     char err[256] = "";

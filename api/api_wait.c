@@ -12,13 +12,11 @@
 #include <string.h>
 #include <time.h>
 #include "api.h"
+#include "keys.h"
 #include "log.h"
 #include "rds.h"
 
 #define WAIT_POLL_MS 100
-/* The document record's key. Best effort until the key layer (common/keys.h) lands: this is the
- * one place this module spells a key. */
-#define WAIT_DOC_KEY "dp:doc:%s"
 
 static void waiting_gauge(struct api_server *srv, int delta)
 {
@@ -85,10 +83,10 @@ static struct api_req *take_finished(struct api_waits *w, struct api_req **snap,
  * Redis failed (done[] then all 0: the waiters keep waiting until their deadline). */
 static dp_err poll_status(redisContext *c, struct api_req **snap, int *done, size_t n)
 {
-    char key[UTIL_ID_MAX + 16];
+    char key[KEYS_MAX];
     for (size_t i = 0; i < n; i++) {
-        snprintf(key, sizeof key, WAIT_DOC_KEY, snap[i]->doc_id);
-        if (redisAppendCommand(c, "HGET %s status", key) != REDIS_OK)
+        if (keys_doc(key, snap[i]->doc_id) != DP_OK ||
+            redisAppendCommand(c, "HGET %s status", key) != REDIS_OK)
             return DP_EREDIS;
     }
     dp_err rc = DP_OK;

@@ -25,9 +25,9 @@
 #include "page.h"
 
 /* Default caps. Training reads about 0.4 s per MB of example text on one core (features of
- * every example; the cross-validation itself is cheap), and it runs inside the request, so
- * the caps bound it to about a minute and the tenant's examples to 160 MB of Redis. 16 kB is
- * four or five pages of text: what a document is shows on its first pages. */
+ * every example; the cross-validation itself is cheap), and it holds a trainer thread
+ * (api_train.c), so the caps bound it to about a minute and the tenant's examples to 160 MB of
+ * Redis. 16 kB is four or five pages of text: what a document is shows on its first pages. */
 #define CLSSTORE_MAX_EXAMPLES  10000 /* training examples per tenant */
 #define CLSSTORE_MAX_TEXT      16384 /* bytes of text kept per example */
 #define CLSSTORE_THRESHOLD     0.5   /* default confidence below which the label is "unknown" */

@@ -198,10 +198,10 @@ static dp_err layer_words(const char *text, const PopplerRectangle *rects, guint
                 end_line(&b);
             continue;
         }
-        /* Columns set apart by position, not by a space character ("Zahlbetrag" at the left
-         * margin, "529,87" at the right one): a gap wider than half the character's height,
-         * or a jump back to the left, ends the word. */
-        if (start && (r->x1 - x2 > 0.5 * (r->y2 - r->y1) || r->x2 < x1)) {
+        /* poppler's text has no space between cells drawn apart (table columns): a gap wider
+         * than half the character's height, or a jump back or down, also ends a word */
+        double ch = r->y2 - r->y1;
+        if (start && (r->x1 - x2 > 0.5 * ch || r->x1 < x1 - 0.5 * ch || r->y1 >= y2)) {
             if ((err = add_word(&b, start, p, x1, y1, x2, y2)))
                 return err;
             start = NULL;

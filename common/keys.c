@@ -37,6 +37,11 @@ dp_err keys_idem(char out[KEYS_MAX], const char *tenant, const char *key_sha256)
     return key(out, "dp:idem:%s:%s", tenant, key_sha256);
 }
 
+dp_err keys_dedup(char out[KEYS_MAX], const char *tenant, const char *sha256, const char *fp)
+{
+    return key(out, "dp:dedup:%s:%s:%s", tenant, sha256, fp);
+}
+
 dp_err keys_apikey(char out[KEYS_MAX], const char *key_sha256)
 {
     return key(out, "dp:key:%s", key_sha256);
@@ -49,7 +54,7 @@ dp_err keys_done_bucket(char out[KEYS_MAX], long long n)
 
 dp_err keys_cls(char out[KEYS_MAX], const char *tenant, enum keys_cls what)
 {
-    static const char *const names[] = {"labels", "texts", "counts", "model", "ver"};
+    static const char *const names[] = {"labels", "texts", "counts", "model", "ver", "training"};
     if ((unsigned)what >= sizeof names / sizeof names[0]) {
         out[0] = '\0';
         return DP_EINVAL;

@@ -34,6 +34,9 @@
  *   dp:cls:<t>:counts         HASH    class label -> examples labelled with it
  *   dp:cls:<t>:model          HASH    {version, blob, stats, trained_at}
  *   dp:cls:<t>:ver            STRING  INCR at every training
+ *   dp:cls:<t>:training       HASH    the last training request: state requested_at started_at
+ *                                     finished_at threshold version error_code error (api_train.c)
+ *   dp:train:queue            LIST    tenants waiting for a training (API trainer threads BLPOP)
  *   webhooks (whstore.c, whstore_dlv.c; fields documented in whstore.h)
  *   dp:wh:evt:<evt>           HASH    copy of one event, kept WHSTORE_RETAIN_S
  *   dp:wh:ep:<wh>             HASH    an endpoint
@@ -62,6 +65,7 @@
 #define KEYS_METRICS_PAGE    "dp:metrics:page_seconds"
 #define KEYS_METRICS_WEBHOOK "dp:metrics:webhook"
 #define KEYS_WH_DUE          "dp:wh:due"
+#define KEYS_TRAIN_QUEUE     "dp:train:queue"
 /* A key tests write only to see how a server answers (e.g. READONLY on a replica). */
 #define KEYS_PROBE "dp:probe"
 
@@ -75,6 +79,9 @@ dp_err keys_blob(char out[KEYS_MAX], const char *doc_id);
 dp_err keys_tdocs(char out[KEYS_MAX], const char *tenant);
 /* key_sha256: hex SHA-256 of the Idempotency-Key header. */
 dp_err keys_idem(char out[KEYS_MAX], const char *tenant, const char *key_sha256);
+/* dp:dedup:<tenant>:<sha256 of the bytes>:<options fingerprint>: the document whose reading
+ * answers later uploads of the same bytes with the same options (string: its id). */
+dp_err keys_dedup(char out[KEYS_MAX], const char *tenant, const char *sha256, const char *fp);
 
 /* ---- api keys and counters ---- */
 /* key_sha256: hex SHA-256 of the plain API key. */
@@ -83,7 +90,14 @@ dp_err keys_apikey(char out[KEYS_MAX], const char *key_sha256);
 dp_err keys_done_bucket(char out[KEYS_MAX], long long n);
 
 /* ---- classifier ---- */
-enum keys_cls { KEYS_CLS_LABELS, KEYS_CLS_TEXTS, KEYS_CLS_COUNTS, KEYS_CLS_MODEL, KEYS_CLS_VER };
+enum keys_cls {
+    KEYS_CLS_LABELS,
+    KEYS_CLS_TEXTS,
+    KEYS_CLS_COUNTS,
+    KEYS_CLS_MODEL,
+    KEYS_CLS_VER,
+    KEYS_CLS_TRAINING
+};
 dp_err keys_cls(char out[KEYS_MAX], const char *tenant, enum keys_cls what);
 
 /* ---- webhooks ---- */

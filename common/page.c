@@ -3,6 +3,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include "form.h"
+#include "table.h"
 
 void page_cleanup(struct dp_page *p)
 {
@@ -20,6 +22,15 @@ void page_cleanup(struct dp_page *p)
     p->nbarcodes = 0;
     free(p->text);
     free(p->hocr);
+    table_list_free(p->tables, p->ntables);
+    form_kv_list_free(p->kvs, p->nkvs);
+    form_mark_list_free(p->marks, p->nmarks);
+    free(p->rules);
+    p->tables = NULL;
+    p->kvs = NULL;
+    p->marks = NULL;
+    p->rules = NULL;
+    p->ntables = p->nkvs = p->nmarks = p->nrules = 0;
     p->words = NULL;
     p->nwords = 0;
     p->text = p->hocr = NULL;
@@ -46,6 +57,8 @@ void doctext_cleanup(struct dp_doc_text *d)
 #define STR_MAX    0x7fffffffu /* longest string the format carries */
 #define PAGE_FIXED (5 * 4 + 4 + 1 + 4 + 4 + 4)
 #define WORD_FIXED (4 + 4 + 6 * 4)
+#define RULE_FIXED (5 * 4)
+#define MARK_FIXED (4 * 4 + 2 + 4)
 #define CODE_FIXED (4 + 4 + 4 * 4)
 
 static size_t str_size(const char *s)
@@ -79,7 +92,11 @@ dp_err page_pack(const struct dp_page *p, unsigned char **out, size_t *len)
     if (p->nwords > PAGE_WIRE_MAX_WORDS || (p->text && strlen(p->text) > STR_MAX) ||
         (p->hocr && strlen(p->hocr) > STR_MAX))
         return DP_ETOOBIG;
-    size_t n = PAGE_FIXED + str_size(p->text) + str_size(p->hocr) - 8;
+    if (p->nrules > TABLE_MAX_RULES || p->nmarks > FORM_MAX_MARKS)
+        return DP_ETOOBIG;
+    size_t n = PAGE_FIXED + str_size(p->text) + str_size(p->hocr) - 8 + 8 + p->nrules * RULE_FIXED;
+    for (size_t i = 0; i < p->nmarks; i++)
+        n += MARK_FIXED + str_size(p->marks[i].label) - 4;
     for (size_t i = 0; i < p->nwords; i++) {
         const char *t = p->words[i].text;
         if (t && strlen(t) > STR_MAX)
@@ -120,6 +137,28 @@ dp_err page_pack(const struct dp_page *p, unsigned char **out, size_t *len)
         o = put_i32(o, w->h);
         o = put_i32(o, w->line);
         o = put_i32(o, w->block);
+    }
+    uint32_t nr = (uint32_t)p->nrules, nm = (uint32_t)p->nmarks;
+    o = put(o, &nr, 4);
+    for (size_t i = 0; i < p->nrules; i++) {
+        const struct table_rule *r = &p->rules[i];
+        o = put_i32(o, r->x1);
+        o = put_i32(o, r->y1);
+        o = put_i32(o, r->x2);
+        o = put_i32(o, r->y2);
+        o = put_i32(o, r->thick);
+    }
+    o = put(o, &nm, 4);
+    for (size_t i = 0; i < p->nmarks; i++) {
+        const struct form_mark *m = &p->marks[i];
+        uint8_t st = m->state == FORM_SELECTED, rd = m->round != 0;
+        o = put_i32(o, m->bbox.x);
+        o = put_i32(o, m->bbox.y);
+        o = put_i32(o, m->bbox.w);
+        o = put_i32(o, m->bbox.h);
+        o = put(o, &st, 1);
+        o = put(o, &rd, 1);
+        o = put_str(o, m->label);
     }
     uint32_t nb = (uint32_t)p->nbarcodes;
     o = put(o, &nb, 4);
@@ -186,6 +225,52 @@ static dp_err get_str(struct rd *r, char **s)
     return DP_OK;
 }
 
+/* The ruling lines and selection marks after the words. */
+static dp_err unpack_structure(struct rd *r, struct dp_page *out)
+{
+    uint32_t nr = 0, nm = 0;
+    dp_err rc;
+    get(r, &nr, 4);
+    if (r->bad || nr > TABLE_MAX_RULES || (size_t)nr > r->left / RULE_FIXED)
+        return DP_EPARSE;
+    if (nr && !(out->rules = calloc(nr, sizeof *out->rules)))
+        return DP_ENOMEM;
+    out->nrules = nr;
+    for (uint32_t i = 0; i < nr; i++) {
+        struct table_rule *t = &out->rules[i];
+        t->x1 = get_i32(r);
+        t->y1 = get_i32(r);
+        t->x2 = get_i32(r);
+        t->y2 = get_i32(r);
+        t->thick = get_i32(r);
+    }
+    get(r, &nm, 4);
+    if (r->bad || nm > FORM_MAX_MARKS || (size_t)nm > r->left / MARK_FIXED)
+        return DP_EPARSE;
+    if (nm && !(out->marks = calloc(nm, sizeof *out->marks)))
+        return DP_ENOMEM;
+    for (uint32_t i = 0; i < nm; i++) {
+        struct form_mark *m = &out->marks[i];
+        uint8_t st = 0, rd = 0;
+        m->bbox.x = get_i32(r);
+        m->bbox.y = get_i32(r);
+        m->bbox.w = get_i32(r);
+        m->bbox.h = get_i32(r);
+        get(r, &st, 1);
+        get(r, &rd, 1);
+        if (st > 1 || rd > 1)
+            return DP_EPARSE;
+        m->state = st ? FORM_SELECTED : FORM_UNSELECTED;
+        m->round = rd;
+        out->nmarks++;
+        if ((rc = get_str(r, &m->label)))
+            return rc;
+        if (!m->label && !(m->label = strdup("")))
+            return DP_ENOMEM;
+    }
+    return r->bad ? DP_EPARSE : DP_OK;
+}
+
 dp_err page_unpack(const unsigned char *buf, size_t len, struct dp_page *out)
 {
     struct rd r = {buf, len, 0};
@@ -230,6 +315,8 @@ dp_err page_unpack(const unsigned char *buf, size_t len, struct dp_page *out)
         w->line = get_i32(&r);
         w->block = get_i32(&r);
     }
+    if ((rc = unpack_structure(&r, out)))
+        goto fail;
     uint32_t nb = 0;
     get(&r, &nb, 4);
     if (r.bad || nb > PAGE_WIRE_MAX_BARCODES || (size_t)nb > r.left / CODE_FIXED) {

@@ -27,6 +27,11 @@ struct dp_barcode {
 /* Where a page's text came from. */
 enum dp_page_source { DP_SRC_OCR = 0, DP_SRC_TEXT_LAYER = 1 };
 
+struct table;      /* table.h */
+struct table_rule; /* table.h */
+struct form_kv;    /* form.h */
+struct form_mark;  /* form.h */
+
 /* One page of a document. */
 struct dp_page {
     int number;                 /* 1-based */
@@ -39,6 +44,15 @@ struct dp_page {
     char *hocr;                 /* hOCR fragment for the page or NULL; owned */
     struct dp_word *words;      /* owned array of nwords */
     size_t nwords;
+    struct table *tables; /* owned array of ntables (table.h); NULL when none */
+    size_t ntables;
+    struct form_kv *kvs; /* owned array of nkvs key-value pairs (form.h) */
+    size_t nkvs;
+    struct form_mark *marks; /* owned array of nmarks selection marks (form.h) */
+    size_t nmarks;
+    struct table_rule *rules; /* owned array of nrules ruling lines found on the page image,
+                                 in page pixels (table.h); NULL for a text layer */
+    size_t nrules;
     struct dp_barcode *barcodes; /* owned array of nbarcodes (raster pages only) */
     size_t nbarcodes;
 };
@@ -62,8 +76,11 @@ void doctext_cleanup(struct dp_doc_text *d);
  * Fixed-width fields in host byte order (both ends are the same binary on the same host):
  *   i32 number width height dpi rotation, f32 conf, u8 source,
  *   str text, str hocr, u32 nwords, per word: str text, f32 conf, i32 x y w h line block,
+ *   u32 nrules, per rule: i32 x1 y1 x2 y2 thick,
+ *   u32 nmarks, per selection mark: i32 x y w h, u8 state, u8 round, str label,
  *   u32 nbarcodes, per code: str type, str text, i32 x y w h
- * where str = u32 length (0xffffffff = NULL) + bytes. */
+ * where str = u32 length (0xffffffff = NULL) + bytes.  Tables and key-value pairs are not
+ * carried: the worker finds them from the words, rules and marks (worker_layout_text). */
 
 #define PAGE_WIRE_MAX_WORDS    (1u << 20) /* more words than this is refused by page_unpack */
 #define PAGE_WIRE_MAX_BARCODES 64         /* likewise barcodes */

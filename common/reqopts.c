@@ -6,14 +6,27 @@
 #include <strings.h>
 #include <unistd.h>
 #include "reqopts.h"
+#include "util.h"
 
-static const char *const known[] = {"lang",     "pipeline", "callback_url",
-                                    "metadata", "wait",     "filename"};
+static const char *const known[] = {"lang", "pipeline", "callback_url", "metadata",
+                                    "wait", "filename", "dedup"};
 
 void reqopts_init(struct reqopts *o)
 {
     memset(o, 0, sizeof *o);
     o->wait_s = -1;
+    o->dedup = 1;
+}
+
+void reqopts_fingerprint(const struct reqopts *o, const char *def_lang, char out[REQOPTS_FP_HEX])
+{
+    char buf[REQOPTS_LANG_MAX + REQOPTS_PIPELINE_MAX + 64], hex[UTIL_SHA256_HEX];
+    int n = snprintf(buf, sizeof buf, "v1\nlang=%s\npipeline=%s\n",
+                     o->lang[0] ? o->lang : (def_lang ? def_lang : ""),
+                     o->pipeline[0] ? o->pipeline : "ocr,classify,extract");
+    util_sha256_hex(buf, n > 0 && (size_t)n < sizeof buf ? (size_t)n : 0, hex);
+    memcpy(out, hex, REQOPTS_FP_HEX - 1);
+    out[REQOPTS_FP_HEX - 1] = '\0';
 }
 
 int reqopts_known(const char *name)
@@ -168,6 +181,20 @@ dp_err reqopts_set(struct reqopts *o, const char *name, const char *value, size_
             return DP_EINVAL;
         }
         o->wait_s = (int)v;
+        return DP_OK;
+    }
+    if (strcmp(name, "dedup") == 0) {
+        char buf[8];
+        if ((rc = copy(buf, sizeof buf, value, len, name, err, errsz)))
+            return rc;
+        if (strcmp(buf, "true") == 0 || strcmp(buf, "1") == 0)
+            o->dedup = 1;
+        else if (strcmp(buf, "false") == 0 || strcmp(buf, "0") == 0)
+            o->dedup = 0;
+        else {
+            snprintf(err, errsz, "dedup must be true or false");
+            return DP_EINVAL;
+        }
         return DP_OK;
     }
     snprintf(err, errsz, "unknown option '%.64s'", name);

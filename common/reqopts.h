@@ -19,6 +19,8 @@ struct reqopts {
     char metadata[REQOPTS_META_MAX];     /* a JSON object, as sent */
     char filename[REQOPTS_NAME_MAX];     /* client file name (multipart) */
     int wait_s;                          /* synchronous wait asked for, -1 = none */
+    int dedup; /* 1 (default): the same bytes with the same options are answered from the
+                * earlier reading; 0 (`dedup=false`): always read anew */
 };
 
 void reqopts_init(struct reqopts *o);
@@ -27,6 +29,14 @@ void reqopts_init(struct reqopts *o);
  * a message naming the rule. max_wait bounds `wait`. */
 dp_err reqopts_set(struct reqopts *o, const char *name, const char *value, size_t len, int max_wait,
                    char *err, size_t errsz);
+
+#define REQOPTS_FP_HEX 17 /* 16 hex digits + NUL */
+
+/* The fingerprint of the options that shape a result, for recognising duplicates: lang and
+ * pipeline as the worker will apply them (def_lang when lang is not given; the full pipeline when
+ * pipeline is not). Options that do not change the reading (callback_url, metadata, wait,
+ * filename) are left out. Every new option that changes the result must be added here. */
+void reqopts_fingerprint(const struct reqopts *o, const char *def_lang, char out[REQOPTS_FP_HEX]);
 
 /* Whether name is one of the option names (so a multipart parser knows what to collect). */
 int reqopts_known(const char *name);

@@ -2,7 +2,9 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include "form.h"
 #include "result.h"
+#include "table.h"
 
 static double round3(double v)
 {
@@ -63,6 +65,15 @@ cJSON *result_encode_page(const struct dp_page *p)
         cJSON_AddNumberToObject(jw, "line", w->line);
         cJSON_AddItemToArray(words, jw);
     }
+    cJSON *tables = cJSON_AddArrayToObject(o, "tables");
+    for (size_t i = 0; i < p->ntables; i++)
+        cJSON_AddItemToArray(tables, table_json(&p->tables[i]));
+    cJSON *kvs = cJSON_AddArrayToObject(o, "key_values");
+    for (size_t i = 0; i < p->nkvs; i++)
+        cJSON_AddItemToArray(kvs, form_kv_json(&p->kvs[i]));
+    cJSON *marks = cJSON_AddArrayToObject(o, "selection_marks");
+    for (size_t i = 0; i < p->nmarks; i++)
+        cJSON_AddItemToArray(marks, form_mark_json(&p->marks[i]));
     cJSON *codes = cJSON_AddArrayToObject(o, "barcodes");
     for (size_t i = 0; i < p->nbarcodes; i++) {
         const struct dp_barcode *b = &p->barcodes[i];

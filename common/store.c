@@ -38,19 +38,47 @@ static dp_err idem_read(redisContext *c, const char *kidem, char *seen, size_t s
     return rc;
 }
 
+/* The id the dedup key names into seen ("" when unset) and, when set, its record key. */
+static dp_err dedup_read(redisContext *c, const char *kdedup, char seen[UTIL_ID_MAX],
+                         char kprev[KEYS_MAX])
+{
+    const char *argv[] = {"GET", kdedup};
+    seen[0] = kprev[0] = '\0';
+    redisReply *r = rds_cmdv(c, 2, argv, NULL);
+    if (rds_failed(r)) {
+        freeReplyObject(r);
+        return DP_EREDIS;
+    }
+    dp_err rc = DP_OK;
+    if (r->type == REDIS_REPLY_STRING) {
+        if (r->len >= UTIL_ID_MAX || !util_id_valid("doc_", r->str))
+            rc = DP_EREDIS; /* not a value store_enqueue wrote */
+        else {
+            memcpy(seen, r->str, r->len + 1);
+            rc = keys_doc(kprev, seen);
+        }
+    }
+    freeReplyObject(r);
+    return rc;
+}
+
 dp_err store_enqueue(redisContext *c, const struct store_upload *u, char id_out[UTIL_ID_MAX],
                      int *replayed, char *err, size_t errsz)
 {
     char id[UTIL_ID_MAX], sha[UTIL_SHA256_HEX], created[24], size[24], maxq[24], ttl[24];
     char kdoc[KEYS_MAX], kblob[KEYS_MAX], ktdocs[KEYS_MAX], kidem[KEYS_MAX] = "";
     char kprev[KEYS_MAX] = "", seen[UTIL_ID_MAX + UTIL_SHA256_HEX + 2] = "";
+    char kdedup[KEYS_MAX] = "", kdprev[KEYS_MAX] = "", dseen[UTIL_ID_MAX] = "";
+    char evid[UTIL_ID_MAX], now_s[24];
     long long code = -1;
     dp_err rc;
     *replayed = 0;
-    if (util_new_id("doc_", id))
+    if (util_new_id("doc_", id) || util_new_id("evt_", evid))
         return DP_EIO;
     util_sha256_hex(u->data, u->len, sha);
-    snprintf(created, sizeof created, "%lld", (long long)util_now_ms());
+    long long now = (long long)util_now_ms();
+    snprintf(created, sizeof created, "%lld", now);
+    snprintf(now_s, sizeof now_s, "%lld", now / 1000);
     snprintf(size, sizeof size, "%zu", u->len);
     snprintf(maxq, sizeof maxq, "%lld", u->max_queue);
     snprintf(ttl, sizeof ttl, "%lld", u->idem_ttl_s);
@@ -62,14 +90,18 @@ dp_err store_enqueue(redisContext *c, const struct store_upload *u, char id_out[
         if (keys_idem(kidem, u->tenant, kh))
             return DP_EINVAL;
     }
-    /* Every key the script touches arrives in KEYS, so it is told which document an existing
-     * idempotency key names; should the key change between this read and the script, the
-     * script writes nothing and answers 4, and we read again. */
+    if (u->dedup && u->fingerprint && keys_dedup(kdedup, u->tenant, sha, u->fingerprint))
+        return DP_EINVAL;
+    /* Every key the script touches arrives in KEYS, so it is told which documents an existing
+     * idempotency or dedup key names; should either key change between this read and the
+     * script, the script writes nothing and answers 4, and we read again. */
     for (int round = 0; round < 4 && (code == -1 || code == 4); round++) {
         if (kidem[0] && (rc = idem_read(c, kidem, seen, sizeof seen, kprev)) != DP_OK)
             return rc;
-        const char *argv[48];
-        size_t lens[48];
+        if (kdedup[0] && (rc = dedup_read(c, kdedup, dseen, kdprev)) != DP_OK)
+            return rc;
+        const char *argv[64];
+        size_t lens[64];
         int n = 0;
 #define ARG(s, l)   (argv[n] = (s), lens[n] = (l), n++)
 #define SARG(s)     ARG((s), strlen(s))
@@ -80,10 +112,15 @@ dp_err store_enqueue(redisContext *c, const struct store_upload *u, char id_out[
         SARG(ktdocs);
         SARG(KEYS_SEQ);
         SARG(KEYS_STATS);
+        SARG(KEYS_EVENTS);
         if (kidem[0])
             SARG(kidem);
         if (kprev[0])
             SARG(kprev);
+        if (kdedup[0])
+            SARG(kdedup);
+        if (kdprev[0])
+            SARG(kdprev);
         int nkeys = n;
         SARG(id);
         SARG(u->tenant);
@@ -93,6 +130,15 @@ dp_err store_enqueue(redisContext *c, const struct store_upload *u, char id_out[
         SARG(sha);
         SARG(ttl);
         SARG(seen);
+        SARG(kidem[0] ? "1" : "0");
+        SARG(kprev[0] ? "1" : "0");
+        SARG(kdedup[0] ? "1" : "0");
+        SARG(kdprev[0] ? "1" : "0");
+        SARG(dseen);
+        SARG(evid);
+        SARG(now_s);
+        SARG("0"); /* the dedup key lives as long as the documents do */
+        SARG(kdedup[0] ? u->fingerprint : "");
         FIELD("tenant", u->tenant);
         SARG("status");
         SARG("queued");
@@ -110,6 +156,8 @@ dp_err store_enqueue(redisContext *c, const struct store_upload *u, char id_out[
         FIELD("pipeline", u->pipeline);
         FIELD("callback_url", u->callback_url);
         FIELD("metadata", u->metadata);
+        if (kdedup[0])
+            FIELD("dedup_fp", u->fingerprint);
 #undef FIELD
 #undef SARG
 #undef ARG
@@ -125,6 +173,7 @@ dp_err store_enqueue(redisContext *c, const struct store_upload *u, char id_out[
     }
     switch (code) {
     case 0:
+    case 5: /* a duplicate, done already */
         return DP_OK;
     case 1:
         *replayed = 1;
@@ -214,6 +263,9 @@ cJSON *store_render(const char *id, const redisReply *hash, int with_result)
         const char *em = hget(hash, "error_message");
         cJSON_AddStringToObject(e, "message", em ? em : "");
     }
+    const char *dup = hget(hash, "duplicate_of");
+    if (dup)
+        cJSON_AddStringToObject(o, "duplicate_of", dup);
     const char *history = hget(hash, "history");
     cJSON *h = history ? cJSON_Parse(history) : NULL;
     if (h)
@@ -325,12 +377,28 @@ dp_err store_reprocess(redisContext *c, const char *tenant, const char *id, cons
 
 dp_err store_delete(redisContext *c, const char *tenant, const char *id)
 {
-    char kdoc[KEYS_MAX], kblob[KEYS_MAX], ktdocs[KEYS_MAX];
+    char kdoc[KEYS_MAX], kblob[KEYS_MAX], ktdocs[KEYS_MAX], kdedup[KEYS_MAX] = "";
     if (!util_id_valid("doc_", id) || keys_doc(kdoc, id) || keys_blob(kblob, id) ||
         keys_tdocs(ktdocs, tenant))
         return DP_ENOTFOUND;
-    const char *argv[] = {kdoc, kblob, ktdocs, id, tenant};
-    return rds_eval_found(c, &scripts_store_delete, 3, 2, argv);
+    /* The dedup key of its bytes goes too when it names this document (it holds the bytes'
+     * hash): read what names it, the script checks it still does. */
+    const char *hm[] = {"HMGET", kdoc, "tenant", "sha256", "dedup_fp"};
+    redisReply *r = rds_cmdv(c, 5, hm, NULL);
+    if (rds_failed(r)) {
+        freeReplyObject(r);
+        return DP_EREDIS;
+    }
+    const char *t = rds_str(r, 0), *sha = rds_str(r, 1), *fp = rds_str(r, 2);
+    if (t && sha && fp && strcmp(t, tenant) == 0 && keys_dedup(kdedup, tenant, sha, fp))
+        kdedup[0] = '\0';
+    freeReplyObject(r);
+    const char *argv[] = {kdoc, kblob, ktdocs, kdedup, id, tenant};
+    if (!kdedup[0]) {
+        const char *av[] = {kdoc, kblob, ktdocs, id, tenant};
+        return rds_eval_found(c, &scripts_store_delete, 3, 2, av);
+    }
+    return rds_eval_found(c, &scripts_store_delete, 4, 2, argv);
 }
 
 /* ---- listing ---- */

@@ -4,7 +4,7 @@
  * (group KEYS_JOBS_GROUP), the tenant index keys_tdocs and idempotency keys keys_idem.
  * Record fields: tenant status created_at started_at finished_at attempts name type size sha256
  *   lang pipeline callback_url metadata pages_total pages_done error_code error_message
- *   class result (JSON) text hocr worker */
+ *   class result (JSON) text hocr worker dedup_fp duplicate_of */
 #ifndef DP_STORE_H
 #define DP_STORE_H
 #include <cjson/cJSON.h>
@@ -26,12 +26,19 @@ struct store_upload {
     const char *idem_key;     /* Idempotency-Key header */
     long long max_queue;      /* backpressure bound on stream length */
     long long idem_ttl_s;
+    /* Duplicates: with dedup set and a fingerprint of the options that shape the result
+     * (reqopts_fingerprint), the same bytes with the same fingerprint for the same tenant are
+     * answered from the earlier document's result if it is done: no job, no OCR. */
+    int dedup;
+    const char *fingerprint; /* NULL = never a duplicate */
 };
 
 /* Stores blob + record + job + index (+ idempotency key) in one Lua script, so either all of it
  * exists or none. id_out receives the document id (the earlier one on an idempotent replay, with
- * *replayed = 1). Returns DP_EBUSY when the queue is over its bound, DP_ECONFLICT when the
- * idempotency key was used with other bytes, DP_EREDIS when Redis failed. */
+ * *replayed = 1). A duplicate (see store_upload.dedup) is stored done with the earlier result
+ * and `duplicate_of`, its document.completed event emitted, and no job queued. Returns DP_EBUSY
+ * when the queue is over its bound, DP_ECONFLICT when the idempotency key was used with other
+ * bytes, DP_EREDIS when Redis failed. */
 dp_err store_enqueue(redisContext *c, const struct store_upload *u, char id_out[UTIL_ID_MAX],
                      int *replayed, char *err, size_t errsz);
 

@@ -118,7 +118,8 @@ START_TEST(multipart_upload_with_options)
     struct http_resp r;
     png_page(&png, &len);
     snprintf(url, sizeof url, "%s/v1/documents", st.base);
-    const char *fields[] = {"lang", "eng", "metadata", "{\"customer\":\"c-42\"}", NULL};
+    const char *fields[] = {"lang",  "eng",   "metadata", "{\"customer\":\"c-42\"}",
+                            "dedup", "false", NULL};
     ck_assert_int_eq(http_multipart(url, st.key, png, len, "scan.png", fields, &r), 0);
     ck_assert_int_eq(r.status, 202);
     cJSON *j = http_json(&r);
@@ -189,7 +190,7 @@ START_TEST(other_tenant_sees_404)
     char id[64], url[256];
     struct http_resp r;
     png_page(&png, &len);
-    ck_assert_int_eq(stack_upload(&st, st.key, png, len, NULL, id), 202);
+    ck_assert_int_eq(stack_upload(&st, st.key, png, len, "dedup=false", id), 202);
     static const char *const suffix[] = {"", "/text", "/file", "/hocr"};
     for (int i = 0; i < 4; i++) {
         snprintf(url, sizeof url, "%s/v1/documents/%s%s", st.base, id, suffix[i]);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "fixtures.h"
 #include "harness.h"
 #include "testutil.h"
@@ -137,6 +138,31 @@ static int has_class(const cJSON *info, const char *label)
     return 0;
 }
 
+/* POST /v1/classifier/train: 202 with the queued training (no thread held while it runs);
+ * then GET /v1/classifier until the training is done or failed. Returns that GET's body. */
+static cJSON *train(const char *key, const char *body)
+{
+    cJSON *j = NULL;
+    ck_assert_int_eq(call("POST", "/v1/classifier/train", key, body, &j), 202);
+    ck_assert_str_eq(json_str(j, "object"), "classifier_training");
+    const char *state = json_str(j, "state");
+    ck_assert_msg(!strcmp(state, "queued") || !strcmp(state, "running"), "state %s", state);
+    ck_assert(strlen(json_str(j, "requested_at")) > 0);
+    cJSON_Delete(j);
+    for (int t = 0; t < 600; t++) {
+        ck_assert_int_eq(call("GET", "/v1/classifier", key, NULL, &j), 200);
+        state = json_str(j, "training.state");
+        if (!strcmp(state, "done") || !strcmp(state, "failed"))
+            return j;
+        ck_assert_msg(!strcmp(state, "queued") || !strcmp(state, "running"), "state %s", state);
+        cJSON_Delete(j);
+        struct timespec ts = {0, 100 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    ck_abort_msg("the training did not finish in 60 s");
+    return NULL;
+}
+
 static int count_workers(pid_t *pids, int max)
 {
     return stack_worker_children(&st, pids, max);
@@ -165,6 +191,7 @@ START_TEST(train_classify_retrain)
     ck_assert_int_eq((int)json_num(j, "version"), 0);
     ck_assert(has_class(j, "receipt") && has_class(j, "invoice"));
     ck_assert(!has_class(j, "recipe"));
+    ck_assert(cJSON_IsNull(cJSON_GetObjectItem(j, "training"))); /* never asked */
     cJSON_Delete(j);
 
     /* ---- label errors ---- */
@@ -196,10 +223,10 @@ START_TEST(train_classify_retrain)
         label_ok(rec[i], "recipe");
         label_ok(min[i], "minutes");
     }
-    ck_assert_int_eq(call("POST", "/v1/classifier/train", st.key, NULL, &j), 200);
-    ck_assert_int_eq((int)json_num(j, "version"), 1);
-    cJSON_Delete(j);
-    ck_assert_int_eq(call("GET", "/v1/classifier", st.key, NULL, &j), 200);
+    j = train(st.key, NULL);
+    ck_assert_str_eq(json_str(j, "training.state"), "done");
+    ck_assert_int_eq((int)json_num(j, "training.version"), 1);
+    ck_assert(strlen(json_str(j, "training.finished_at")) > 0);
     ck_assert_str_eq(json_str(j, "model"), "tenant");
     ck_assert_int_eq((int)json_num(j, "version"), 1);
     ck_assert_int_eq((int)json_num(j, "examples"), 9);
@@ -248,7 +275,10 @@ START_TEST(train_classify_retrain)
 
     /* ---- retrain with one more example: version 2, picked up by the same workers ---- */
     label_ok(rec[3], "recipe");
-    ck_assert_int_eq(call("POST", "/v1/classifier/train", st.key, "{\"threshold\":0.4}", &j), 200);
+    j = train(st.key, "{\"threshold\":0.4}");
+    ck_assert_str_eq(json_str(j, "training.state"), "done");
+    ck_assert_int_eq((int)json_num(j, "training.version"), 2);
+    ck_assert(json_num(j, "training.threshold") == 0.4);
     ck_assert_int_eq((int)json_num(j, "version"), 2);
     ck_assert_int_eq((int)json_num(j, "examples"), 10);
     ck_assert(json_num(j, "threshold") == 0.4);

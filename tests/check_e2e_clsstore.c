@@ -1,6 +1,7 @@
 /* check_e2e_clsstore.c -- clsstore against a real, throwaway redis-server (no API, no OCR):
  * labels and their caps, training and versions, info, and the worker's model cache (reload
- * only on a new version, LRU eviction, a corrupt model falls back to the built-in one). */
+ * only on a new version, LRU eviction, a corrupt model falls back to the built-in one), and the
+ * training status the API shows (api_train.c). */
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -8,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <hiredis.h>
+#include "../api/api.h"
 #include "clsstore.h"
 #include "keys.h"
 #include "harness.h"
@@ -18,11 +20,7 @@ static struct stack st;
 
 static void setup(void)
 {
-    memset(&st, 0, sizeof st);
-    snprintf(st.dir, sizeof st.dir, "/tmp/docproc-e2e-XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(st.dir));
-    snprintf(st.appendfsync, sizeof st.appendfsync, "everysec");
-    st.redis_port = harness_free_port();
+    ck_assert_int_eq(stack_init(&st, NULL), 0);
     ck_assert_msg(stack_start_redis(&st) == 0, "redis-server did not start");
 }
 
@@ -337,6 +335,41 @@ START_TEST(cache_reloads_on_new_version)
 }
 END_TEST
 
+/* GET /v1/classifier's "training" object, from the status hash the trainer writes. */
+START_TEST(training_status)
+{
+    redisContext *c = rconnect();
+    char key[KEYS_MAX];
+    cJSON *o = (cJSON *)1;
+    ck_assert_int_eq(api_train_status(c, "t9", &o), DP_OK);
+    ck_assert_ptr_null(o); /* never asked */
+    ck_assert_int_eq(keys_cls(key, "t9", KEYS_CLS_TRAINING), DP_OK);
+    cmd_ok(c,
+           "HSET %s state failed requested_at 1700000000000 started_at 1700000001000 "
+           "finished_at 1700000002500 threshold 0.4 version 7 error_code conflict error %s",
+           key, "a newer model was trained");
+    ck_assert_int_eq(api_train_status(c, "t9", &o), DP_OK);
+    ck_assert_str_eq(json_str(o, "object"), "classifier_training");
+    ck_assert_str_eq(json_str(o, "state"), "failed");
+    ck_assert_str_eq(json_str(o, "requested_at"), "2023-11-14T22:13:20.000Z");
+    ck_assert_str_eq(json_str(o, "finished_at"), "2023-11-14T22:13:22.500Z");
+    ck_assert(json_num(o, "threshold") == 0.4);
+    ck_assert_str_eq(json_str(o, "error.code"), "conflict");
+    ck_assert_str_eq(json_str(o, "error.message"), "a newer model was trained");
+    ck_assert_ptr_null(cJSON_GetObjectItem(o, "version")); /* only a done training has one */
+    cJSON_Delete(o);
+    cmd_ok(c, "HSET %s state done", key);
+    ck_assert_int_eq(api_train_status(c, "t9", &o), DP_OK);
+    ck_assert_int_eq((int)json_num(o, "version"), 7);
+    ck_assert_ptr_null(cJSON_GetObjectItem(o, "error"));
+    cJSON_Delete(o);
+    /* another tenant's status is its own */
+    ck_assert_int_eq(api_train_status(c, "t10", &o), DP_OK);
+    ck_assert_ptr_null(o);
+    redisFree(c);
+}
+END_TEST
+
 Suite *e2e_clsstore_suite(void)
 {
     Suite *s = suite_create("e2e_clsstore");
@@ -345,7 +378,8 @@ Suite *e2e_clsstore_suite(void)
     tcase_add_unchecked_fixture(tc, setup, teardown);
     tcase_add_test(tc, label_rules);
     tcase_add_test(tc, train_and_versions);
-    tcase_add_test(tc, cache_reloads_on_new_version);
+    tcase_add_test(tc, training_status);
+    tcase_add_test(tc, cache_reloads_on_new_version); /* last: it stops redis */
     suite_add_tcase(s, tc);
     return s;
 }

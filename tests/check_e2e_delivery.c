@@ -106,15 +106,17 @@ static void broken_png(unsigned char **buf, size_t *len)
     *len = *len / 3;
 }
 
-/* Uploads buf with callback_url (may be NULL) as multipart; the new id into id[64]. */
+/* Uploads buf with callback_url (may be NULL) as multipart; the new id into id[64]. Every
+ * upload is read anew (dedup=false): these tests upload the same page again and again. */
 static void upload(const unsigned char *buf, size_t len, const char *callback, char *id)
 {
     char url[256];
     struct http_resp r;
-    const char *fields[] = {"callback_url", callback, NULL};
+    const char *fields[] = {"dedup", "false", "callback_url", callback, NULL};
+    if (!callback)
+        fields[2] = NULL;
     snprintf(url, sizeof url, "%s/v1/documents", st.base);
-    ck_assert_int_eq(
-        http_multipart(url, st.key, buf, len, "page.png", callback ? fields : NULL, &r), 0);
+    ck_assert_int_eq(http_multipart(url, st.key, buf, len, "page.png", fields, &r), 0);
     ck_assert_msg(r.status == 202, "upload: %ld %s", r.status, r.body);
     cJSON *j = http_json(&r);
     snprintf(id, 64, "%s", json_str(j, "id"));

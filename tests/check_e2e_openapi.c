@@ -160,7 +160,8 @@ START_TEST(every_documented_route_exists)
     png_page(&png, &pnglen);
     /* a finished document, an endpoint, and a delivery (of the callback), to name in paths */
     char query[128];
-    snprintf(query, sizeof query, "callback_url=http://127.0.0.1:%d/cb", harness_free_port());
+    snprintf(query, sizeof query, "dedup=false&callback_url=http://127.0.0.1:%d/cb",
+             harness_free_port());
     ck_assert_int_eq(stack_upload(&st, st.key, png, pnglen, query, doc), 202);
     cJSON *d = stack_wait_doc(&st, st.key, doc, 60000);
     ck_assert_str_eq(json_str(d, "status"), "done");
@@ -359,7 +360,8 @@ START_TEST(metrics_move_with_traffic)
     char *before = scrape(api);
     png_page(&png, &pnglen);
     char query[128];
-    snprintf(query, sizeof query, "callback_url=http://127.0.0.1:%d/cb", harness_free_port());
+    snprintf(query, sizeof query, "dedup=false&callback_url=http://127.0.0.1:%d/cb",
+             harness_free_port());
     ck_assert_int_eq(stack_upload(&st, st.key, png, pnglen, query, doc), 202);
     cJSON_Delete(stack_wait_doc(&st, st.key, doc, 60000));
     char *mid = scrape(api);

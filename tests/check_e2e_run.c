@@ -12,123 +12,30 @@
 #include <unistd.h>
 #include "fixtures.h"
 #include "harness.h"
+#include "harness_run.h"
 #include "testutil.h"
-
-struct run {
-    pid_t pid;
-    int out; /* read end of its stdout */
-    char url[128], key[64];
-};
-
-/* If an assertion ends the test early, its make run must not outlive it. */
-static pid_t live_group;
-
-static void kill_live_group(void)
-{
-    if (live_group > 0) {
-        kill(-live_group, SIGTERM);
-        sleep(3);
-        kill(-live_group, SIGKILL);
-    }
-}
-
-static int two_free_ports(void)
-{
-    for (int i = 0; i < 50; i++) {
-        int p = harness_free_port();
-        if (p > 0 && p < 65535) {
-            char cmd[64];
-            snprintf(cmd, sizeof cmd, "exec 3<>/dev/tcp/127.0.0.1/%d", p + 1);
-            /* p+1 must be free too: the second API process listens there */
-            char full[128];
-            snprintf(full, sizeof full, "bash -c '%s' 2>/dev/null", cmd);
-            if (system(full) != 0)
-                return p;
-        }
-    }
-    return -1;
-}
 
 static void start_run(struct run *r, const char *dir, int http, int api, int redis)
 {
-    int pfd[2];
-    ck_assert_int_eq(pipe(pfd), 0);
-    const char *bin = getenv("DOCPROC_BIN_DIR"), *src = getenv("DOCPROC_SRC_DIR");
-    r->pid = fork();
-    if (r->pid == 0) {
-        char script[600], v[4][64];
-        prctl(PR_SET_PDEATHSIG, SIGTERM);
-        setpgid(0, 0); /* its own group, so the test can signal all of it like a terminal */
-        dup2(pfd[1], 1);
-        close(pfd[0]);
-        close(pfd[1]);
-        snprintf(script, sizeof script, "%s/config/run.sh", src ? src : ".");
-        snprintf(v[0], sizeof v[0], "%d", http);
-        snprintf(v[1], sizeof v[1], "%d", api);
-        snprintf(v[2], sizeof v[2], "%d", redis);
-        setenv("DOCPROC_HTTP_PORT", v[0], 1);
-        setenv("DOCPROC_API_PORT", v[1], 1);
-        setenv("DOCPROC_REDIS_PORT", v[2], 1);
-        setenv("DOCPROC_RUN_DIR", dir, 1);
-        setenv("DOCPROC_WORKERS", "1", 1);
-        setenv("DOCPROC_MAX_UPLOAD_BYTES", "3000000", 1); /* reaches every program? see below */
-        execl("/bin/sh", "sh", script, bin ? bin : "build", (char *)NULL);
-        _exit(127);
-    }
-    close(pfd[1]);
-    r->out = pfd[0];
-    if (!live_group)
-        atexit(kill_live_group);
-    live_group = r->pid;
-    /* read until the key line (or 90 s) */
-    char buf[4096];
-    size_t got = 0;
-    fcntl(r->out, F_SETFL, O_NONBLOCK);
-    for (int t = 0; t < 900 && !strstr(buf, "API key: "); t++) {
-        ssize_t n = read(r->out, buf + got, sizeof buf - 1 - got);
-        if (n > 0)
-            got += (size_t)n;
-        buf[got] = '\0';
-        if (!strstr(buf, "API key: ")) {
-            struct timespec ts = {0, 100000000L};
-            nanosleep(&ts, NULL);
-        }
-    }
-    const char *u = strstr(buf, "URL: "), *k = strstr(buf, "API key: ");
-    ck_assert_msg(u && k, "make run printed no URL/key: %s", buf);
-    sscanf(u + 5, "%127s", r->url);
-    sscanf(k + 9, "%63s", r->key);
+    /* DOCPROC_MAX_UPLOAD_BYTES reaches every program? see below */
+    static const char *const env[] = {"DOCPROC_MAX_UPLOAD_BYTES=3000000", NULL};
+    struct run_opts o = {.dir = dir, .http = http, .api = api, .redis = redis, .env = env};
+    ck_assert_msg(run_start(r, &o, 90) == 0, "make run printed no URL/key: %s", r->text);
 }
 
 static void stop_run(struct run *r)
 {
-    int st = 0;
-    kill(-r->pid, SIGTERM);
-    ck_assert_int_eq(waitpid(r->pid, &st, 0), r->pid);
-    live_group = 0;
-    close(r->out);
+    int st = run_stop(r, SIGTERM);
     ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
     /* nothing it started is left in its process group (allow 10 s to exit) */
-    int left = 1;
-    for (int t = 0; t < 100 && left; t++) {
-        left = kill(-r->pid, 0) == 0;
-        struct timespec ts = {0, 100000000L};
-        if (left)
-            nanosleep(&ts, NULL);
-    }
-    if (left) {
-        char cmd[96];
-        snprintf(cmd, sizeof cmd, "ps -o pid,stat,args -g %d >&2", (int)r->pid);
-        ck_assert_int_ge(system(cmd), 0);
-    }
-    ck_assert_msg(!left, "processes of make run outlived it");
+    ck_assert_msg(run_group_gone(r->pid, 10000), "processes of make run outlived it");
 }
 
 START_TEST(make_run_starts_serves_and_stops)
 {
     char dir[] = "/tmp/docproc-run-XXXXXX";
     ck_assert_ptr_nonnull(mkdtemp(dir));
-    int http = harness_free_port(), api = two_free_ports(), redis = harness_free_port();
+    int http = harness_free_port(), api = run_two_free_ports(), redis = harness_free_port();
     struct run r;
     start_run(&r, dir, http, api, redis);
     char expect[160];

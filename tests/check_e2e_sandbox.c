@@ -14,6 +14,7 @@
 #include <time.h>
 #include "fixtures.h"
 #include "harness.h"
+#include "keys.h"
 #include "testutil.h"
 #include "util.h"
 
@@ -106,7 +107,9 @@ static redisContext *redis_of(const struct stack *s)
 
 static long long doc_field_ll(redisContext *c, const char *id, const char *field)
 {
-    redisReply *r = redisCommand(c, "HGET dp:doc:%s %s", id, field);
+    char k[KEYS_MAX];
+    keys_doc(k, id);
+    redisReply *r = redisCommand(c, "HGET %s %s", k, field);
     long long v = r && r->type == REDIS_REPLY_STRING ? strtoll(r->str, NULL, 10) : -1;
     freeReplyObject(r);
     return v;
@@ -287,9 +290,11 @@ START_TEST(sigterm_during_decode_hands_back_promptly)
     char deep[64];
     ck_assert_int_eq(stack_upload(&s, s.key, pdf, plen, NULL, deep), 202);
     redisContext *c = redis_of(&s);
+    char kdeep[KEYS_MAX];
+    keys_doc(kdeep, deep);
     int started = 0;
     for (int t = 0; t < 600 && !started; t++) {
-        redisReply *r = redisCommand(c, "HGET dp:doc:%s status", deep);
+        redisReply *r = redisCommand(c, "HGET %s status", kdeep);
         started = r && r->type == REDIS_REPLY_STRING && strcmp(r->str, "processing") == 0;
         freeReplyObject(r);
         msleep(50);
@@ -307,13 +312,13 @@ START_TEST(sigterm_during_decode_hands_back_promptly)
     ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
     ck_assert_int_lt(took, 3000);
     ck_assert_int_eq(count_workers(&s), 0); /* the decode child went with it */
-    redisReply *r = redisCommand(c, "HGET dp:doc:%s status", deep);
+    redisReply *r = redisCommand(c, "HGET %s status", kdeep);
     ck_assert_str_eq(r->str, "queued");
     freeReplyObject(r);
-    r = redisCommand(c, "XLEN dp:jobs");
+    r = redisCommand(c, "XLEN %s", KEYS_JOBS);
     ck_assert_int_eq(r->integer, 1);
     freeReplyObject(r);
-    r = redisCommand(c, "HGET dp:doc:%s history", deep);
+    r = redisCommand(c, "HGET %s history", kdeep);
     ck_assert(r->type == REDIS_REPLY_STRING && strstr(r->str, "handed_back"));
     freeReplyObject(r);
     redisFree(c);

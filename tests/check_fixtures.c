@@ -244,6 +244,8 @@ Suite *fixtures_suite(void)
 {
     Suite *s = suite_create("fixtures");
     TCase *tc = tcase_create("render");
+    /* encoding every format of a full page takes seconds on a loaded machine */
+    tcase_set_timeout(tc, 60);
     tcase_add_test(tc, page_has_ink_where_text_is);
     tcase_add_test(tc, render_rejects_what_it_cannot_draw);
     tcase_add_test(tc, encodings_round_trip);

@@ -3,7 +3,9 @@
 #include "testutil.h"
 #include <stdlib.h>
 #include <string.h>
+#include "form.h"
 #include "page.h"
+#include "table.h"
 
 static struct dp_word words[] = {
     {"Invoice", 95.5f, 10, 20, 80, 16, 0, 0},
@@ -148,11 +150,50 @@ START_TEST(lying_fields)
 }
 END_TEST
 
+/* Ruling lines and selection marks found in the child travel with the page. */
+START_TEST(structure_round_trip)
+{
+    struct table_rule rules[] = {{10, 20, 300, 20, 3}, {10, 20, 10, 200, 2}};
+    struct form_mark marks[] = {{{40, 50, 12, 12}, FORM_SELECTED, 0, "Yes"},
+                                {{80, 50, 12, 12}, FORM_UNSELECTED, 1, ""}};
+    struct dp_page p = sample(), q;
+    p.rules = rules;
+    p.nrules = 2;
+    p.marks = marks;
+    p.nmarks = 2;
+    p.barcodes = NULL; /* the barcode count (0) is then the last 4 bytes */
+    p.nbarcodes = 0;
+    unsigned char *buf;
+    size_t len;
+    ck_assert_int_eq(page_pack(&p, &buf, &len), DP_OK);
+    ck_assert_int_eq(page_unpack(buf, len, &q), DP_OK);
+    ck_assert_uint_eq(q.nrules, 2);
+    ck_assert_int_eq(q.rules[0].x2, 300);
+    ck_assert_int_eq(q.rules[1].y2, 200);
+    ck_assert_int_eq(q.rules[0].thick, 3);
+    ck_assert_uint_eq(q.nmarks, 2);
+    ck_assert_int_eq(q.marks[0].state, FORM_SELECTED);
+    ck_assert_str_eq(q.marks[0].label, "Yes");
+    ck_assert_int_eq(q.marks[1].round, 1);
+    ck_assert_int_eq(q.marks[1].bbox.x, 80);
+    ck_assert_str_eq(q.marks[1].label, "");
+    page_cleanup(&q);
+    /* every truncation fails cleanly; a state byte other than 0/1 is refused */
+    for (size_t cut = len - 40; cut < len; cut++)
+        ck_assert_int_eq(page_unpack(buf, cut, &q), DP_EPARSE);
+    buf[len - 4 - 4 - 1 - 1] = 2; /* the second mark's state (then round, empty label, and
+                                     the barcode count) */
+    ck_assert_int_eq(page_unpack(buf, len, &q), DP_EPARSE);
+    free(buf);
+}
+END_TEST
+
 Suite *page_suite(void)
 {
     Suite *s = suite_create("page");
     TCase *tc = tcase_create("wire");
     tcase_add_test(tc, round_trip);
+    tcase_add_test(tc, structure_round_trip);
     tcase_add_test(tc, truncated_and_padded);
     tcase_add_test(tc, lying_fields);
     suite_add_tcase(s, tc);

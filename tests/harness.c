@@ -275,22 +275,28 @@ int stack_run(struct stack *s, char *out, size_t outsz, const char *prog, ...)
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
+int stack_init(struct stack *s, const char *appendfsync)
+{
+    memset(s, 0, sizeof *s);
+    const char *bin = getenv("DOCPROC_BIN_DIR"), *src = getenv("DOCPROC_SRC_DIR");
+    snprintf(s->bin, sizeof s->bin, "%s", bin ? bin : "build");
+    snprintf(s->src, sizeof s->src, "%s", src ? src : ".");
+    snprintf(s->appendfsync, sizeof s->appendfsync, "%s", appendfsync ? appendfsync : "everysec");
+    snprintf(s->dir, sizeof s->dir, "/tmp/docproc-e2e-XXXXXX");
+    if (!mkdtemp(s->dir))
+        return -1;
+    s->redis_port = harness_free_port();
+    return 0;
+}
+
 int stack_start(struct stack *s, const struct stack_opts *o)
 {
     static const struct stack_opts none = {0};
     if (!o)
         o = &none;
-    memset(s, 0, sizeof *s);
-    const char *bin = getenv("DOCPROC_BIN_DIR"), *src = getenv("DOCPROC_SRC_DIR");
-    snprintf(s->bin, sizeof s->bin, "%s", bin ? bin : "build");
-    snprintf(s->src, sizeof s->src, "%s", src ? src : ".");
-    snprintf(s->appendfsync, sizeof s->appendfsync, "%s",
-             o->appendfsync ? o->appendfsync : "everysec");
-    snprintf(s->dir, sizeof s->dir, "/tmp/docproc-e2e-XXXXXX");
-    if (!mkdtemp(s->dir))
+    if (stack_init(s, o->appendfsync) != 0)
         return -1;
     s->n_api = o->n_api > 0 ? o->n_api : 1;
-    s->redis_port = harness_free_port();
     s->http_port = harness_free_port();
     for (int i = 0; i < s->n_api; i++)
         s->api_ports[i] = harness_free_port();
@@ -342,7 +348,8 @@ static void collect_sanitizer_reports(const struct stack *s)
         return;
     char cmd[1024];
     snprintf(cmd, sizeof cmd,
-             "grep -l -E 'ERROR: (Address|Leak)Sanitizer|runtime error:' %s/*.log 2>/dev/null | "
+             "grep -l -E '(ERROR|WARNING): (Address|Leak|Thread)Sanitizer|runtime error:' "
+             "%s/*.log 2>/dev/null | "
              "while read f; do echo \"== $f\"; cat \"$f\"; done >> %s",
              s->dir, out);
     if (system(cmd) != 0)

@@ -50,6 +50,11 @@ int harness_free_port(void);
 void harness_track_group(pid_t pgid);
 void harness_untrack_group(pid_t pgid);
 
+/* Clears s, makes its temp dir, picks its Redis port, takes the bin/src dirs from the
+ * environment; starts nothing (then stack_start_redis... as a test needs). 0 on success, then
+ * stack_stop is owed (it removes the dir). appendfsync NULL = "everysec". */
+int stack_init(struct stack *s, const char *appendfsync);
+
 /* Starts everything and creates the two API keys; 0 on success (then stack_stop is owed). */
 int stack_start(struct stack *s, const struct stack_opts *o);
 void stack_stop(struct stack *s);

@@ -85,6 +85,18 @@ struct page_sink {
 dp_err worker_decode_pages(struct worker *w, const unsigned char *buf, size_t len, const char *lang,
                            const struct page_sink *sink, struct worker_failure *f);
 
+/* ---- page structure (worker_layout.c) ---- */
+/* In the decode child, on the image a page was read from (pix, scale pixels per page pixel,
+ * upright as read): keeps the ruling lines found before OCR (rules[nrules], in pix pixels,
+ * taken over: rescaled in place and owned by the page from then on) and finds the selection
+ * marks.  DP_ENOMEM. */
+struct table_rule;
+dp_err worker_layout_image(struct dp_page *page, PIX *pix, float scale, struct table_rule *rules,
+                           size_t nrules);
+/* In the worker, on a read page: its tables (words and ruling lines) and key-value pairs (words
+ * and selection marks).  DP_ENOMEM. */
+dp_err worker_layout_text(struct dp_page *page);
+
 /* ---- decode sandbox (worker_sandbox.c) ---- */
 /* Reads every page of buf into doc in a child process (worker_decode_pages) that is killed
  * when a page or the job overruns its time budget (plus a grace) and whose address space is

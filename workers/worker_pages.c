@@ -6,6 +6,7 @@
 #include "decode.h"
 #include "log.h"
 #include "stats.h"
+#include "table.h"
 #include "worker.h"
 
 static void fail(struct worker_failure *f, const char *code, const char *fmt, const char *arg)
@@ -126,13 +127,26 @@ dp_err worker_decode_pages(struct worker *w, const unsigned char *buf, size_t le
             }
             int64_t t0 = util_mono_ms();
             long long budget = page_deadline - t0;
-            rc = budget > 0 ? ocr_page(&w->ocr, pg.pix, pg.dpi, (int)i + 1, budget, &read)
+            /* ruling lines are found first and erased from what Tesseract reads: it may read
+             * nothing inside a ruled grid */
+            struct table_rule *rules = NULL;
+            size_t nrules = 0;
+            PIX *clean = NULL;
+            if (table_rules_find(pg.pix, pg.dpi, &rules, &nrules) == DP_OK && nrules)
+                clean = table_rules_erase(pg.pix, rules, nrules);
+            PIX *pix = clean ? clean : pg.pix;
+            rc = budget > 0 ? ocr_page(&w->ocr, pix, pg.dpi, (int)i + 1, budget, &read)
                             : DP_ETIMEOUT;
             if (!rc)
-                rc = maybe_rotate(w, pg.pix, pg.dpi, (int)i + 1, budget - (util_mono_ms() - t0),
-                                  &read);
+                rc =
+                    maybe_rotate(w, pix, pg.dpi, (int)i + 1, budget - (util_mono_ms() - t0), &read);
+            pixDestroy(&clean);
             if (!rc && read.rotation == 0)
                 unscale(&read, pg.scale, pg.src_width, pg.src_height, pg.src_dpi);
+            if (!rc)
+                rc = worker_layout_image(&read, pg.pix, pg.scale, rules, nrules);
+            else
+                free(rules);
             /* Barcodes and payment QR codes; boxes in the page as stored (before turning). */
             if (!rc && w->barcodes)
                 rc = barcode_scan(w->barcodes, pg.pix, pg.scale, &read);

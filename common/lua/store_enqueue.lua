@@ -1,15 +1,29 @@
--- store_enqueue: store an upload atomically: blob, record, job, tenant index, idempotency key.
+-- store_enqueue: store an upload atomically: blob, record, job, tenant index, idempotency key;
+-- or, for bytes + options this tenant already had read (dedup), a record that is done at once
+-- with the earlier result, a document.completed event and no job.
 -- Either all of it exists afterwards or none of it (store_enqueue in store.c).
 -- KEYS: 1 dp:doc:<id>, 2 dp:blob:<id>, 3 dp:jobs, 4 dp:tdocs:<tenant>, 5 dp:seq, 6 dp:stats,
---       [7 dp:idem:<tenant>:<sha256(key)>, [8 dp:doc:<previous id>]]
---       KEYS[7] only with an Idempotency-Key; KEYS[8] when the caller found it already set
---       (GET before the call), naming the document it points at.
+--       7 dp:events, then the optional keys ARGV 9-12 say are present, in this order:
+--       dp:idem:<tenant>:<sha256(key)> (with an Idempotency-Key),
+--       dp:doc:<id the idempotency key names> (the caller found it set: GET before the call),
+--       dp:dedup:<tenant>:<sha256>:<options fingerprint> (dedup asked for),
+--       dp:doc:<id the dedup key names> (the caller found it set).
 -- ARGV: 1 id, 2 tenant, 3 created_ms, 4 blob, 5 max_queue, 6 sha256 of blob, 7 idem_ttl_s,
---       8 the idempotency value the caller read ("" when none), 9.. record field, value, ...
--- Reply: {0, id} stored; {1, previous id} replay of the same bytes (nothing written);
---        {2, previous id} key used with other bytes; {3, ''} queue over max_queue;
---        {4, ''} the idempotency key changed since the caller read it: read it again, retry.
-local idem = KEYS[7]
+--       8 the idempotency value the caller read ("" when none),
+--       9 has idem key, 10 has idem target, 11 has dedup key, 12 has dedup target (0|1),
+--       13 the dedup value the caller read ("" when none), 14 event id, 15 now_s,
+--       16 dedup key TTL seconds (0 = none), 17 options fingerprint ("" without dedup),
+--       18.. record field, value, ...
+-- Reply: {0, id} stored and queued; {1, previous id} replay of the same bytes (nothing
+--        written); {2, previous id} key used with other bytes; {3, ''} queue over max_queue;
+--        {4, ''} the idempotency or dedup key changed since the caller read it: read again;
+--        {5, id, earlier id} stored as a duplicate, done, no job.
+local k = 8
+local idem, iprev, dedup, dprev
+if ARGV[9] == '1' then idem = KEYS[k]; k = k + 1 end
+if ARGV[10] == '1' then iprev = KEYS[k]; k = k + 1 end
+if ARGV[11] == '1' then dedup = KEYS[k]; k = k + 1 end
+if ARGV[12] == '1' then dprev = KEYS[k]; k = k + 1 end
 if idem then
   local prev = redis.call('GET', idem) or ''
   if prev ~= ARGV[8] then return {4, ''} end
@@ -17,16 +31,78 @@ if idem then
     local sp = string.find(prev, ' ', 1, true)
     local pid, psha = string.sub(prev, 1, sp - 1), string.sub(prev, sp + 1)
     if psha ~= ARGV[6] then return {2, pid} end
-    if KEYS[8] and redis.call('EXISTS', KEYS[8]) == 1 then return {1, pid} end
+    if iprev and redis.call('EXISTS', iprev) == 1 then return {1, pid} end
   end
 end
-if redis.call('XLEN', KEYS[3]) >= tonumber(ARGV[5]) then return {3, ''} end
+-- The earlier document answers only when it is this tenant's, finished done, and still has
+-- the same bytes; otherwise this upload is read anew (and becomes the one later ones match).
+local earlier
+if dedup then
+  local seen = redis.call('GET', dedup) or ''
+  if seen ~= ARGV[13] then return {4, ''} end
+  if seen ~= '' and dprev then
+    local e = redis.call('HMGET', dprev, 'tenant', 'status', 'sha256', 'dedup_fp')
+    if e[1] == ARGV[2] and e[2] == 'done' and e[3] == ARGV[6] and e[4] == ARGV[17] then
+      earlier = seen
+    end
+  end
+end
+if not earlier and redis.call('XLEN', KEYS[3]) >= tonumber(ARGV[5]) then return {3, ''} end
 redis.call('SET', KEYS[2], ARGV[4])
-redis.call('HSET', KEYS[1], unpack(ARGV, 9))
-redis.call('XADD', KEYS[3], '*', 'doc', ARGV[1], 'tenant', ARGV[2])
+redis.call('HSET', KEYS[1], unpack(ARGV, 18))
 redis.call('ZADD', KEYS[4], redis.call('INCR', KEYS[5]), ARGV[1])
 if idem then
   redis.call('SET', idem, ARGV[1] .. ' ' .. ARGV[6], 'EX', ARGV[7])
 end
 redis.call('HINCRBY', KEYS[6], 'accepted', 1)
-return {0, ARGV[1]}
+if not earlier then
+  redis.call('XADD', KEYS[3], '*', 'doc', ARGV[1], 'tenant', ARGV[2])
+  if dedup then
+    local seen = redis.call('GET', dedup)
+    local busy = false
+    if seen and dprev then
+      local st = redis.call('HGET', dprev, 'status')
+      busy = st == 'queued' or st == 'processing'
+    end
+    -- The first reading in flight keeps the key; a failed or erased one gives it up.
+    if not busy then
+      if tonumber(ARGV[16]) > 0 then redis.call('SET', dedup, ARGV[1], 'EX', ARGV[16])
+      else redis.call('SET', dedup, ARGV[1]) end
+    end
+  end
+  return {0, ARGV[1]}
+end
+-- A duplicate: the earlier reading's result fields, not its identity or its history.
+local own = {tenant = 1, status = 1, created_at = 1, started_at = 1, finished_at = 1,
+  attempts = 1, history = 1, type = 1, size = 1, sha256 = 1, name = 1, lang = 1, pipeline = 1,
+  callback_url = 1, metadata = 1, dedup_fp = 1, duplicate_of = 1, reviewed_at = 1,
+  reviewed_by = 1, batch = 1, error_code = 1, error_message = 1}
+local src = redis.call('HGETALL', dprev)
+for i = 1, #src, 2 do
+  if not own[src[i]] then redis.call('HSET', KEYS[1], src[i], src[i + 1]) end
+end
+redis.call('HSET', KEYS[1], 'status', 'done', 'started_at', ARGV[3], 'finished_at', ARGV[3],
+  'duplicate_of', earlier)
+-- The same event a worker emits: id, status, class, fields, and the result when small. Built
+-- as text around the stored result (cjson here would turn an empty array into {}).
+local enc = cjson.encode
+local data = '{"id":' .. enc(ARGV[1]) .. ',"status":"done","duplicate_of":' .. enc(earlier)
+local res = redis.call('HGET', KEYS[1], 'result')
+if res then
+  local ok, r = pcall(cjson.decode, res)
+  if ok and type(r) == 'table' then
+    if type(r.class) == 'table' then data = data .. ',"class":' .. enc(r.class) end
+    if type(r.fields) == 'table' then
+      data = data .. ',"fields":' .. (#r.fields > 0 and enc(r.fields) or '[]') end
+    if #res < 20480 then data = data .. ',"result":' .. res
+    else data = data .. ',"result_url":' .. enc('/v1/documents/' .. ARGV[1]) end
+  end
+end
+data = data .. '}'
+local cb = redis.call('HGET', KEYS[1], 'callback_url') or ''
+redis.call('XADD', KEYS[7], '*', 'id', ARGV[14], 'type', 'document.completed',
+  'tenant', ARGV[2], 'doc', ARGV[1], 'callback_url', cb, 'created', ARGV[15],
+  'data', data)
+redis.call('HINCRBY', KEYS[6], 'done', 1)
+redis.call('HINCRBY', KEYS[6], 'duplicates', 1)
+return {5, ARGV[1], earlier}

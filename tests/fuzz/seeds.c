@@ -94,6 +94,12 @@ int main(int argc, char **argv)
          "Total EUR 1.190,00\nIBAN DE89 3704 0044 0532 0130 00\nUSt-IdNr. DE123456789\n"
          "info@acme.example  +49 (0)30 1234-567  https://acme.example\n");
 
+    PUTS("table", "grid",
+         "Quarterly figures are listed below for every region.\n"
+         "Region        Sales       Growth\nNorth         1200        4.5%\n"
+         "South         980         2.1%\nChlorine and inorganic\n              10 000      5\n"
+         "(as HCl)\nName: John Smith   Date:\n12/03/2024\nSubscribe:   Yes\n");
+
     /* a small trained model, without its CRC (the harness appends one) */
     struct classify_opts o = classify_opts_default();
     o.hash_bits = 10;

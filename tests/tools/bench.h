@@ -55,4 +55,15 @@ struct bench_api_result {
 int bench_api(const char *url, const char *key, const void *body, size_t len, int conc,
               size_t requests, int max_s, struct bench_api_result *out);
 
+/* What the page-structure step costs (bench_layout.c), CPU seconds summed over pages. */
+struct bench_layout_result {
+    size_t pages, tables;
+    double ocr_s;       /* Tesseract */
+    double rules_s;     /* ruling lines found and erased before OCR */
+    double structure_s; /* tables, selection marks, key-value pairs after OCR */
+};
+
+/* Reads every page in this process as the worker does and times the parts. 0 on success. */
+int bench_layout(const struct bench_pages *pp, struct bench_layout_result *out);
+
 #endif

@@ -35,6 +35,8 @@ struct eval_item {
     size_t nfields;
     char *words;                /* ground-truth words, whitespace separated; owned; NULL = none */
     char label[EVAL_LABEL_MAX]; /* truth class, "" = none */
+    char *table_rels;           /* truth table relations (eval_tables_truth), owned; NULL = none */
+    char *kv_pairs;             /* truth key-value pairs (eval_kv_truth), owned; NULL = none */
     char *lines_json;           /* truth line items (JSON array text); owned; NULL = none */
 };
 
@@ -82,6 +84,23 @@ int eval_field_equal(const char *name, const char *truth, const char *pred);
  * written as a string; "currency" is the total's currency. 1 if present, 0 if not. */
 int eval_pred_field(const cJSON *doc, const char *name, char *out, size_t outsz);
 
+/* Tables (eval_tables.c): the ICDAR 2013 adjacency relations of the tables in a -str.xml
+ * file, one "text\x1ftext\x1fR|B" line each (texts normalised to lower-case letters and
+ * digits), into *rels (caller frees).  0 on success. */
+int eval_tables_truth(const char *str_xml, char **rels);
+/* The same relations from pages[].tables[] of a result; caller frees (never NULL unless out
+ * of memory). */
+char *eval_tables_pred(const cJSON *doc);
+/* Multiset intersection of two relation lists, added to acc (truth, pred, matched). */
+void eval_rel_match(const char *truth, const char *pred, struct eval_ocr *acc);
+
+/* Key-value pairs: a predicted pair counts when key and value both reach this similarity. */
+#define EVAL_KV_SIM 0.8
+/* FUNSD question -> answer links of an annotation as "question\x1fanswer" lines. 0 = ok. */
+int eval_kv_truth(const cJSON *annotation, char **pairs);
+/* Scores pages[].key_values[] (pairs with a value) of a result against truth pairs. */
+void eval_kv_match(const char *truth, const cJSON *doc, struct eval_ocr *acc);
+
 /* Line items: truth items with an amount (*nt), predicted items (*np), and truth items matched
  * by a predicted one (description alike -- similarity >= 0.7 or containment -- and amount
  * equal), each predicted item used once; added to the counters. */
@@ -124,6 +143,8 @@ struct eval_score {
     struct eval_field_stat fields[EVAL_MAX_FIELDS];
     size_t nfields;
     struct eval_class cls;
+    struct eval_ocr tables; /* table adjacency relations: truth, predicted, matched */
+    struct eval_ocr kv;     /* key-value pairs: truth links, predicted pairs, matched */
     size_t li_truth, li_pred, li_matched; /* line items (eval_lines_match) */
 };
 

@@ -142,6 +142,23 @@ static void print_class(const struct report *rp, const struct eval_class *c, cJS
     cJSON_AddItemToObject(o, "confusion", conf);
 }
 
+/* Precision, recall and F1 of matched items (pooled over the set's documents). */
+static void print_prf(cJSON *js, const char *key, const char *what, const struct eval_ocr *m)
+{
+    if (!m->truth && !m->pred)
+        return;
+    double p = ratio(m->matched, m->pred), r = ratio(m->matched, m->truth);
+    printf("  %s: precision %.3f  recall %.3f  F1 %.3f  (truth %zu, found %zu, matched %zu)\n",
+           what, p, r, f1(p, r), m->truth, m->pred, m->matched);
+    cJSON *o = cJSON_AddObjectToObject(js, key);
+    cJSON_AddNumberToObject(o, "truth", (double)m->truth);
+    cJSON_AddNumberToObject(o, "found", (double)m->pred);
+    cJSON_AddNumberToObject(o, "matched", (double)m->matched);
+    cJSON_AddNumberToObject(o, "precision", p);
+    cJSON_AddNumberToObject(o, "recall", r);
+    cJSON_AddNumberToObject(o, "f1", f1(p, r));
+}
+
 static void print_score(const struct report *rp, const struct eval_score *sc, cJSON *arr)
 {
     cJSON *js = cJSON_CreateObject();
@@ -218,6 +235,8 @@ static void print_score(const struct report *rp, const struct eval_score *sc, cJ
     }
     if (sc->cls.ntruth)
         print_class(rp, &sc->cls, js);
+    print_prf(js, "tables", "table adjacency relations (ICDAR 2013)", &sc->tables);
+    print_prf(js, "key_values", "key-value pairs (FUNSD links, similarity >= 0.8)", &sc->kv);
 }
 
 static int usage(const char *prog)

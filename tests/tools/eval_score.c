@@ -302,6 +302,20 @@ void eval_score_doc(struct eval_score *sc, const struct eval_item *it, const cJS
             fprintf(stderr, "  %s: %-14s want \"%s\" got %s%s%s\n", it->name, t->name, t->value,
                     have ? "\"" : "", have ? pred : "nothing", have ? "\"" : "");
     }
+    if (it->table_rels) {
+        struct eval_ocr one = {0};
+        char *pred = eval_tables_pred(doc);
+        eval_rel_match(it->table_rels, pred, &one);
+        free(pred);
+        sc->tables.truth += one.truth;
+        sc->tables.pred += one.pred;
+        sc->tables.matched += one.matched;
+        if (verbose)
+            fprintf(stderr, "  %s: table relations truth %zu found %zu matched %zu\n", it->name,
+                    one.truth, one.pred, one.matched);
+    }
+    if (it->kv_pairs)
+        eval_kv_match(it->kv_pairs, doc, &sc->kv);
     if (it->lines_json) {
         cJSON *truth = cJSON_Parse(it->lines_json);
         size_t t = 0, p = 0, m = 0;

@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include "eval.h"
 
-enum layout { L_NONE, L_SROIE, L_FUNSD, L_INVOICES, L_TESS, L_CLASSES, L_EINVOICES };
+enum layout { L_NONE, L_SROIE, L_FUNSD, L_INVOICES, L_TESS, L_CLASSES, L_TABLES, L_EINVOICES };
 
 /* ---- small file helpers ---- */
 
@@ -43,6 +43,8 @@ void eval_set_cleanup(struct eval_set *s)
 {
     for (size_t i = 0; i < s->n; i++) {
         free(s->items[i].words);
+        free(s->items[i].table_rels);
+        free(s->items[i].kv_pairs);
         free(s->items[i].lines_json);
     }
     free(s->items);
@@ -274,8 +276,10 @@ static int load_funsd(const char *dir, struct eval_set *s, int limit)
         fmt(path, sizeof path, "%s/%s", adir, v[i]->d_name);
         cJSON *a = read_json(path);
         fmt(path, sizeof path, "%s/images/%s.png", dir, stem);
-        if (!a || !is_file(path)) {
+        char *pairs = NULL;
+        if (!a || !is_file(path) || eval_kv_truth(a, &pairs)) {
             cJSON_Delete(a);
+            free(pairs);
             continue;
         }
         size_t cap = 4096, k = 0;
@@ -305,12 +309,45 @@ static int load_funsd(const char *dir, struct eval_set *s, int limit)
         struct eval_item *it = w ? eval_set_add(s) : NULL;
         if (!it) {
             free(w);
+            free(pairs);
             break;
         }
         w[k] = '\0';
         it->words = w;
+        it->kv_pairs = pairs;
         fmt(it->path, sizeof it->path, "%s", path);
         fmt(it->name, sizeof it->name, "funsd/%s", stem);
+    }
+    free_list(v, n);
+    return 0;
+}
+
+/* ICDAR 2013 tables: NAME.pdf with NAME-str.xml (eu-009a.pdf has eu-009a-str.xml; the "b"
+ * alternative truths without their own PDF are skipped). */
+static int load_tables(const char *dir, struct eval_set *s, int limit)
+{
+    struct dirent **v;
+    int n = list_dir(dir, &v);
+    fmt(s->name, sizeof s->name, "tables");
+    for (int i = 0; i < n && (limit <= 0 || (int)s->n < limit); i++) {
+        char stem[256], truth[EVAL_PATH_MAX * 2];
+        if (strcmp(ext_of(v[i]->d_name), "pdf") != 0)
+            continue;
+        fmt(stem, sizeof stem, "%.*s", (int)(strlen(v[i]->d_name) - 4), v[i]->d_name);
+        fmt(truth, sizeof truth, "%s/%s-str.xml", dir, stem);
+        char *rels = NULL;
+        if (!is_file(truth) || eval_tables_truth(truth, &rels)) {
+            fprintf(stderr, "eval: %s: no readable structure truth, skipped\n", v[i]->d_name);
+            continue;
+        }
+        struct eval_item *it = eval_set_add(s);
+        if (!it) {
+            free(rels);
+            break;
+        }
+        it->table_rels = rels;
+        fmt(it->path, sizeof it->path, "%s/%s", dir, v[i]->d_name);
+        fmt(it->name, sizeof it->name, "tables/%s", v[i]->d_name);
     }
     free_list(v, n);
     return 0;
@@ -464,6 +501,11 @@ static enum layout detect(const char *dir)
     enum layout l = L_NONE;
     for (int i = 0; i < n && l == L_NONE; i++) {
         const char *ext = ext_of(v[i]->d_name);
+        size_t nl = strlen(v[i]->d_name);
+        if (nl > 8 && strcmp(v[i]->d_name + nl - 8, "-str.xml") == 0) {
+            l = L_TABLES;
+            break;
+        }
         if (!is_image_ext(ext))
             continue;
         int stem = (int)(strlen(v[i]->d_name) - strlen(ext) - 1);
@@ -490,6 +532,9 @@ static int load_one(const char *dir, enum layout l, struct eval_set *sets, int m
     case L_CLASSES:
         memset(sets, 0, sizeof *sets);
         return load_classes(dir, sets, limit) == 0 ? 1 : 0;
+    case L_TABLES:
+        memset(sets, 0, sizeof *sets);
+        return load_tables(dir, sets, limit) == 0 ? 1 : 0;
     case L_INVOICES:
     case L_TESS:
         return load_pairs(dir, l, sets, max, limit);
@@ -507,7 +552,7 @@ int eval_sets_load(const char *dir, struct eval_set *sets, int max, int limit)
     if (l != L_NONE)
         return load_one(dir, l, sets, max, limit);
     /* A folder of subsets: the cheap ones first, classes last so it can reuse labels. */
-    static const enum layout order[] = {L_TESS,  L_INVOICES, L_EINVOICES,
+    static const enum layout order[] = {L_TESS,  L_INVOICES, L_EINVOICES, L_TABLES,
                                         L_SROIE, L_FUNSD,    L_CLASSES};
     struct dirent **v;
     int n = list_dir(dir, &v), total = 0;

@@ -1,0 +1,242 @@
+/* table_grid.c -- ruled tables: horizontal and vertical rules that cross each other form a
+ * grid; a missing rule between two slots merges them into one spanning cell; the words whose
+ * centres fall inside a cell are its text. */
+#include <stdlib.h>
+#include <string.h>
+#include "table_int.h"
+
+static int is_h(const struct table_rule *r)
+{
+    return r->x2 - r->x1 >= r->y2 - r->y1;
+}
+
+static int tol_of(const struct table_rule *r)
+{
+    int t = 2 * r->thick + 3;
+    return t < 4 ? 4 : t;
+}
+
+static size_t uf_find(size_t *p, size_t i)
+{
+    while (p[i] != i)
+        i = p[i] = p[p[i]];
+    return i;
+}
+
+/* Whether horizontal h and vertical v touch or cross (with a tolerance for ink gaps). */
+static int crosses(const struct table_rule *h, const struct table_rule *v)
+{
+    int tol = tol_of(h) > tol_of(v) ? tol_of(h) : tol_of(v);
+    int vx = (v->x1 + v->x2) / 2, hy = (h->y1 + h->y2) / 2;
+    return vx >= h->x1 - tol && vx <= h->x2 + tol && hy >= v->y1 - tol && hy <= v->y2 + tol;
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+    int x = *(const int *)a, y = *(const int *)b;
+    return (x > y) - (x < y);
+}
+
+/* Sorts v[0..n) and merges values closer than tol; returns the new count. */
+static size_t cluster(int *v, size_t n, int tol)
+{
+    qsort(v, n, sizeof *v, cmp_int);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (k == 0 || v[i] - v[k - 1] > tol)
+            v[k++] = v[i];
+    return k;
+}
+
+/* One group of crossing rules as a grid. */
+struct rgrid {
+    const struct table_rule *rules;
+    const size_t *members; /* rule indices of the group */
+    size_t nm;
+    int *ys, *xs; /* rule positions: ny row lines, nx column lines */
+    size_t ny, nx;
+    int tol;
+};
+
+/* Whether a rule of the group runs along x = xs[c] through height y (vertical boundary). */
+static int has_v(const struct rgrid *g, int x, int y)
+{
+    for (size_t i = 0; i < g->nm; i++) {
+        const struct table_rule *r = &g->rules[g->members[i]];
+        if (!is_h(r) && abs((r->x1 + r->x2) / 2 - x) <= g->tol && y >= r->y1 - g->tol &&
+            y <= r->y2 + g->tol)
+            return 1;
+    }
+    return 0;
+}
+
+static int has_h(const struct rgrid *g, int y, int x)
+{
+    for (size_t i = 0; i < g->nm; i++) {
+        const struct table_rule *r = &g->rules[g->members[i]];
+        if (is_h(r) && abs((r->y1 + r->y2) / 2 - y) <= g->tol && x >= r->x1 - g->tol &&
+            x <= r->x2 + g->tol)
+            return 1;
+    }
+    return 0;
+}
+
+static size_t slot_of(const int *lines, size_t n, int v)
+{
+    size_t i = 0;
+    while (i + 2 < n && v >= lines[i + 1])
+        i++;
+    return i;
+}
+
+/* Builds the table of one grid; 1 = a table, 0 = not one (too few filled cells), -1 = OOM. */
+static int grid_table(const struct rgrid *g, const struct tl_layout *L, char *used, struct table *t)
+{
+    int rows = (int)g->ny - 1, cols = (int)g->nx - 1;
+    size_t ns = (size_t)rows * (size_t)cols;
+    size_t *uf = malloc(ns * sizeof *uf);
+    int *owner = malloc(ns * sizeof *owner);
+    memset(t, 0, sizeof *t);
+    t->cells = calloc(ns, sizeof *t->cells);
+    if (!uf || !owner || !t->cells) {
+        free(uf);
+        free(owner);
+        table_cleanup(t);
+        return -1;
+    }
+    for (size_t i = 0; i < ns; i++) {
+        uf[i] = i;
+        owner[i] = -1;
+    }
+    for (int r = 0; r < rows; r++) {
+        int ymid = (g->ys[r] + g->ys[r + 1]) / 2;
+        for (int c = 0; c < cols; c++) {
+            int xmid = (g->xs[c] + g->xs[c + 1]) / 2;
+            size_t s = (size_t)r * (size_t)cols + (size_t)c;
+            if (c + 1 < cols && !has_v(g, g->xs[c + 1], ymid))
+                uf[uf_find(uf, s + 1)] = uf_find(uf, s);
+            if (r + 1 < rows && !has_h(g, g->ys[r + 1], xmid))
+                uf[uf_find(uf, s + (size_t)cols)] = uf_find(uf, s);
+        }
+    }
+    /* each merged group becomes the cell of its bounding slots */
+    for (size_t s = 0; s < ns; s++) {
+        if (owner[s] >= 0)
+            continue;
+        size_t root = uf_find(uf, s);
+        int r0 = rows, r1 = -1, c0 = cols, c1 = -1;
+        for (size_t q = s; q < ns; q++) {
+            if (uf_find(uf, q) != root)
+                continue;
+            int r = (int)(q / (size_t)cols), c = (int)(q % (size_t)cols);
+            r0 = r < r0 ? r : r0;
+            r1 = r > r1 ? r : r1;
+            c0 = c < c0 ? c : c0;
+            c1 = c > c1 ? c : c1;
+        }
+        int ci = (int)t->ncells++;
+        struct table_cell *cell = &t->cells[ci];
+        *cell = (struct table_cell){r0, c0, r1 - r0 + 1, c1 - c0 + 1, NULL, {0, 0, 0, 0}, 0};
+        for (int r = r0; r <= r1; r++)
+            for (int c = c0; c <= c1; c++)
+                if (owner[(size_t)r * (size_t)cols + (size_t)c] < 0)
+                    owner[(size_t)r * (size_t)cols + (size_t)c] = ci;
+    }
+    /* words in reading order into the cell under their centre */
+    int filled = 0, oom = 0;
+    for (size_t q = 0; q < L->nord && !oom; q++) {
+        const struct dp_word *w = &L->words[L->ord[q]];
+        int cx = w->x + w->w / 2, cy = w->y + w->h / 2;
+        if (cx <= g->xs[0] || cx >= g->xs[g->nx - 1] || cy <= g->ys[0] || cy >= g->ys[g->ny - 1])
+            continue;
+        size_t r = slot_of(g->ys, g->ny, cy), c = slot_of(g->xs, g->nx, cx);
+        struct table_cell *cell = &t->cells[owner[r * (size_t)cols + c]];
+        filled += cell->text == NULL;
+        oom = tl_append(L, q, 1, &cell->text, &cell->bbox) != DP_OK;
+    }
+    for (size_t i = 0; i < t->ncells && !oom; i++) {
+        struct table_cell *cell = &t->cells[i];
+        if (!cell->text) {
+            oom = !(cell->text = strdup(""));
+            cell->bbox = (struct table_box){g->xs[cell->col], g->ys[cell->row],
+                                            g->xs[cell->col + cell->col_span] - g->xs[cell->col],
+                                            g->ys[cell->row + cell->row_span] - g->ys[cell->row]};
+        }
+    }
+    free(uf);
+    free(owner);
+    if (oom) {
+        table_cleanup(t);
+        return -1;
+    }
+    if (filled < 2 || t->ncells < 2) {
+        table_cleanup(t);
+        return 0;
+    }
+    for (size_t q = 0; q < L->nord; q++) {
+        const struct dp_word *w = &L->words[L->ord[q]];
+        int cx = w->x + w->w / 2, cy = w->y + w->h / 2;
+        if (cx > g->xs[0] && cx < g->xs[g->nx - 1] && cy > g->ys[0] && cy < g->ys[g->ny - 1])
+            used[L->ord[q]] = 1;
+    }
+    t->rows = rows;
+    t->cols = cols;
+    t->ruled = 1;
+    t->bbox = (struct table_box){g->xs[0], g->ys[0], g->xs[g->nx - 1] - g->xs[0],
+                                 g->ys[g->ny - 1] - g->ys[0]};
+    t->header_rows = table_guess_headers(t);
+    table_mark_headers(t);
+    return 1;
+}
+
+dp_err table_grid_detect(const struct tl_layout *L, const struct table_rule *rules, size_t nrules,
+                         char *used, struct table *out, size_t *n)
+{
+    size_t *uf = malloc((nrules ? nrules : 1) * sizeof *uf);
+    size_t *members = malloc((nrules ? nrules : 1) * sizeof *members);
+    int *ys = malloc((nrules ? nrules : 1) * sizeof *ys);
+    int *xs = malloc((nrules ? nrules : 1) * sizeof *xs);
+    char *done = calloc(nrules ? nrules : 1, 1);
+    dp_err rc = uf && members && ys && xs && done ? DP_OK : DP_ENOMEM;
+    for (size_t i = 0; !rc && i < nrules; i++)
+        uf[i] = i;
+    for (size_t i = 0; !rc && i < nrules; i++)
+        for (size_t j = 0; j < nrules; j++)
+            if (is_h(&rules[i]) && !is_h(&rules[j]) && crosses(&rules[i], &rules[j]))
+                uf[uf_find(uf, j)] = uf_find(uf, i);
+    for (size_t i = 0; !rc && i < nrules && *n < TABLE_MAX_TABLES; i++) {
+        if (done[i])
+            continue;
+        struct rgrid g = {.rules = rules, .members = members, .ys = ys, .xs = xs, .tol = 4};
+        size_t root = uf_find(uf, i);
+        for (size_t j = i; j < nrules; j++) {
+            if (uf_find(uf, j) != root)
+                continue;
+            done[j] = 1;
+            members[g.nm++] = j;
+            const struct table_rule *r = &rules[j];
+            if (tol_of(r) > g.tol)
+                g.tol = tol_of(r);
+            if (is_h(r))
+                ys[g.ny++] = (r->y1 + r->y2) / 2;
+            else
+                xs[g.nx++] = (r->x1 + r->x2) / 2;
+        }
+        g.ny = cluster(ys, g.ny, g.tol);
+        g.nx = cluster(xs, g.nx, g.tol);
+        if (g.ny < 2 || g.nx < 2 || (g.ny == 2 && g.nx == 2) || g.ny > TABLE_MAX_ROWS + 1 ||
+            g.nx > TABLE_MAX_COLS + 1)
+            continue;
+        int got = grid_table(&g, L, used, &out[*n]);
+        if (got < 0)
+            rc = DP_ENOMEM;
+        else
+            *n += (size_t)got;
+    }
+    free(uf);
+    free(members);
+    free(ys);
+    free(xs);
+    free(done);
+    return rc;
+}

@@ -1,0 +1,251 @@
+/* check_form.c -- key-value pairs from word boxes (same line, same phrase, below, empty
+ * answers, two labels on a line), selection-mark classification of bitmaps, and marks found
+ * on a rendered form page. */
+#include "testutil.h"
+#include <stdlib.h>
+#include <string.h>
+#include "fixtures_layout.h"
+#include "form.h"
+
+#define CW 20
+#define LH 40
+
+struct wset {
+    struct dp_word w[256];
+    size_t n;
+};
+
+static void put(struct wset *s, int x, int y, const char *text)
+{
+    for (const char *p = text; *p;) {
+        while (*p == ' ') {
+            p++;
+            x += CW;
+        }
+        size_t l = strcspn(p, " ");
+        if (!l)
+            break;
+        ck_assert(s->n < 256);
+        s->w[s->n++] = (struct dp_word){strndup(p, l), 90.0f, x, y, (int)l * CW, LH, 0, 0};
+        x += (int)l * CW;
+        p += l;
+    }
+}
+
+static void wset_free(struct wset *s)
+{
+    for (size_t i = 0; i < s->n; i++)
+        free(s->w[i].text);
+}
+
+static const struct form_kv *find(const struct form_kv *kv, size_t n, const char *key)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(kv[i].key.text, key) == 0)
+            return &kv[i];
+    return NULL;
+}
+
+START_TEST(pairs_right_inline_below_empty)
+{
+    struct wset s = {0};
+    put(&s, 200, 100, "Name: John Smith"); /* one phrase */
+    put(&s, 200, 200, "Date of birth:");   /* answer to the right, far */
+    put(&s, 900, 200, "12/03/1980");
+    put(&s, 200, 300, "Address:"); /* answer below */
+    put(&s, 200, 350, "12 High Street, Springfield");
+    put(&s, 200, 450, "Fax:"); /* empty, next label right of it */
+    put(&s, 900, 450, "Phone: 555 0100");
+    put(&s, 200, 550, "Signature:"); /* empty, nothing around */
+    put(&s, 200, 700, "This paragraph has no label in it at all.");
+    struct form_kv *kv = NULL;
+    size_t n = 0;
+    ck_assert_int_eq(form_pairs(s.w, s.n, NULL, 0, &kv, &n), DP_OK);
+    const struct form_kv *p;
+    ck_assert_ptr_nonnull(p = find(kv, n, "Name"));
+    ck_assert(p->has_value);
+    ck_assert_str_eq(p->value.text, "John Smith");
+    ck_assert_int_eq(p->value.bbox.x, 200 + 6 * CW);
+    ck_assert_ptr_nonnull(p = find(kv, n, "Date of birth"));
+    ck_assert_str_eq(p->value.text, "12/03/1980");
+    ck_assert_int_eq(p->key.bbox.x, 200);
+    ck_assert_int_eq(p->key.bbox.w, 14 * CW);
+    ck_assert_ptr_nonnull(p = find(kv, n, "Address"));
+    ck_assert_str_eq(p->value.text, "12 High Street, Springfield");
+    ck_assert(p->confidence < find(kv, n, "Name")->confidence);
+    ck_assert_ptr_nonnull(p = find(kv, n, "Fax"));
+    ck_assert(!p->has_value);
+    ck_assert_ptr_nonnull(p = find(kv, n, "Phone"));
+    ck_assert_str_eq(p->value.text, "555 0100");
+    ck_assert_ptr_nonnull(p = find(kv, n, "Signature"));
+    ck_assert(!p->has_value);
+    ck_assert_uint_eq(n, 6);
+    cJSON *j = form_kv_json(find(kv, n, "Fax"));
+    ck_assert(cJSON_IsNull(cJSON_GetObjectItem(j, "value")));
+    cJSON_Delete(j);
+    form_kv_list_free(kv, n);
+    wset_free(&s);
+}
+END_TEST
+
+START_TEST(pairs_two_labels_one_phrase_and_marks)
+{
+    struct wset s = {0};
+    put(&s, 200, 100, "City: Paris Zip: 75001");
+    put(&s, 200, 200, "Married:");
+    put(&s, 200, 300, ":"); /* a lone colon is no label */
+    put(&s, 200, 400, "Smoker:");
+    put(&s, 560, 400, "Yes");
+    put(&s, 760, 400, "No");
+    /* Married: [ ] No  [x] Yes ; Smoker: [ ] Yes [ ] No */
+    struct form_mark m[] = {{{900, 195, 50, 50}, FORM_SELECTED, 0, "Yes"},
+                            {{700, 195, 50, 50}, FORM_UNSELECTED, 0, "No"},
+                            {{500, 395, 50, 50}, FORM_UNSELECTED, 0, "Yes"},
+                            {{700, 395, 50, 50}, FORM_UNSELECTED, 0, "No"}};
+    struct form_kv *kv = NULL;
+    size_t n = 0;
+    ck_assert_int_eq(form_pairs(s.w, s.n, m, 4, &kv, &n), DP_OK);
+    ck_assert_uint_eq(n, 4);
+    ck_assert_str_eq(find(kv, n, "City")->value.text, "Paris");
+    ck_assert_str_eq(find(kv, n, "Zip")->value.text, "75001");
+    const struct form_kv *p = find(kv, n, "Married");
+    ck_assert(p->has_value);
+    ck_assert_str_eq(p->value.text, "Yes");
+    ck_assert_int_eq(p->mark, 0);
+    cJSON *j = form_kv_json(p);
+    ck_assert_int_eq(cJSON_GetObjectItem(j, "selection_mark")->valueint, 0);
+    cJSON_Delete(j);
+    p = find(kv, n, "Smoker");
+    ck_assert(!p->has_value);
+    ck_assert_int_eq(p->mark, 2);
+    form_kv_list_free(kv, n);
+    wset_free(&s);
+    ck_assert_int_eq(form_pairs(NULL, 0, NULL, 0, &kv, &n), DP_OK);
+    ck_assert_uint_eq(n, 0);
+}
+END_TEST
+
+/* Draws a w x w bitmap: outline square (1), circle (2), plus an X (4) or a dot (8). */
+static unsigned char *bitmap(int w, int what)
+{
+    unsigned char *b = calloc((size_t)w * (size_t)w, 1);
+    double c = (w - 1) / 2.0, r = w / 2.0 - 1;
+    for (int y = 0; y < w; y++)
+        for (int x = 0; x < w; x++) {
+            int on = 0;
+            double d2 = (x - c) * (x - c) + (y - c) * (y - c);
+            if ((what & 1) && (x < 2 || y < 2 || x >= w - 2 || y >= w - 2))
+                on = 1;
+            if ((what & 2) && d2 <= r * r && d2 >= (r - 2) * (r - 2))
+                on = 1;
+            if ((what & 4) && x > w / 5 && x < w - w / 5 &&
+                (abs(x - y) <= 1 || abs(x + y - w) <= 1))
+                on = 1;
+            if ((what & 8) && d2 <= (r / 2) * (r / 2))
+                on = 1;
+            b[y * w + x] = (unsigned char)on;
+        }
+    return b;
+}
+
+START_TEST(mark_classify_bitmaps)
+{
+    enum form_mark_state st;
+    int round;
+    unsigned char *b = bitmap(40, 1);
+    ck_assert(form_mark_classify(b, 40, 40, &st, &round));
+    ck_assert_int_eq(st, FORM_UNSELECTED);
+    ck_assert_int_eq(round, 0);
+    free(b);
+    b = bitmap(40, 1 | 4);
+    ck_assert(form_mark_classify(b, 40, 40, &st, &round));
+    ck_assert_int_eq(st, FORM_SELECTED);
+    free(b);
+    b = bitmap(40, 2);
+    ck_assert(form_mark_classify(b, 40, 40, &st, &round));
+    ck_assert_int_eq(st, FORM_UNSELECTED);
+    ck_assert_int_eq(round, 1);
+    free(b);
+    b = bitmap(40, 2 | 8);
+    ck_assert(form_mark_classify(b, 40, 40, &st, &round));
+    ck_assert_int_eq(st, FORM_SELECTED);
+    ck_assert_int_eq(round, 1);
+    free(b);
+    /* a letter-like stroke (an X alone) and a solid blob are no marks */
+    b = bitmap(40, 4);
+    ck_assert(!form_mark_classify(b, 40, 40, &st, &round));
+    memset(b, 1, 40 * 40);
+    ck_assert(!form_mark_classify(b, 40, 40, &st, &round));
+    ck_assert(!form_mark_classify(b, 3, 3, &st, &round));
+    ck_assert(!form_mark_classify(NULL, 40, 40, &st, &round));
+    free(b);
+}
+END_TEST
+
+/* A rendered form: a ticked and an empty box, a selected and an empty radio button, text. */
+START_TEST(marks_on_a_page)
+{
+    const struct fx_item it[] = {
+        {FX_TICKED, 100, 100, 0, 0, 10, NULL},
+        {FX_TEXT, 116, 109, 0, 0, 11, "Yes"},
+        {FX_BOX, 200, 100, 0, 0, 10, NULL},
+        {FX_TEXT, 216, 109, 0, 0, 11, "No"},
+        {FX_DOT, 100, 200, 0, 0, 10, NULL},
+        {FX_CIRCLE, 200, 200, 0, 0, 10, NULL},
+        {FX_TEXT, 100, 300, 0, 0, 11, "Office hours: Monday to Friday"},
+    };
+    PIX *pix = NULL;
+    ck_assert_int_eq(fixture_layout_pix(it, sizeof it / sizeof it[0], 300, &pix), DP_OK);
+    /* the words a reader would have found, in pixels at 300 DPI */
+    struct dp_word words[] = {
+        {"Yes", 90, 483, 417, 60, 40, 0, 0},
+        {"No", 90, 900, 417, 45, 40, 0, 0},
+        {"Office", 90, 417, 1215, 120, 40, 1, 0},
+    };
+    struct form_mark *m = NULL;
+    size_t n = 0;
+    ck_assert_int_eq(form_marks_find(pix, 300, 1.0f, words, 3, &m, &n), DP_OK);
+    ck_assert_uint_eq(n, 4);
+    int seen = 0;
+    for (size_t i = 0; i < n; i++) {
+        int x = m[i].bbox.x, y = m[i].bbox.y;
+        ck_assert_int_gt(m[i].bbox.w, 35);
+        if (abs(x - 417) < 8 && abs(y - 417) < 8) {
+            ck_assert_int_eq(m[i].state, FORM_SELECTED);
+            ck_assert_int_eq(m[i].round, 0);
+            ck_assert_str_eq(m[i].label, "Yes");
+            seen |= 1;
+        } else if (abs(x - 833) < 8 && abs(y - 417) < 8) {
+            ck_assert_int_eq(m[i].state, FORM_UNSELECTED);
+            ck_assert_str_eq(m[i].label, "No");
+            seen |= 2;
+        } else if (abs(x - 417) < 8 && abs(y - 833) < 8) {
+            ck_assert_int_eq(m[i].state, FORM_SELECTED);
+            ck_assert_int_eq(m[i].round, 1);
+            seen |= 4;
+        } else if (abs(x - 833) < 8 && abs(y - 833) < 8) {
+            ck_assert_int_eq(m[i].state, FORM_UNSELECTED);
+            ck_assert_int_eq(m[i].round, 1);
+            seen |= 8;
+        }
+    }
+    ck_assert_int_eq(seen, 15);
+    cJSON *j = form_mark_json(&m[0]);
+    ck_assert_ptr_nonnull(cJSON_GetObjectItem(j, "state"));
+    cJSON_Delete(j);
+    form_mark_list_free(m, n);
+    pixDestroy(&pix);
+}
+END_TEST
+
+Suite *form_suite(void)
+{
+    Suite *s = suite_create("form");
+    TCase *tc = tcase_create("core");
+    tcase_add_test(tc, pairs_right_inline_below_empty);
+    tcase_add_test(tc, pairs_two_labels_one_phrase_and_marks);
+    tcase_add_test(tc, mark_classify_bitmaps);
+    tcase_add_test(tc, marks_on_a_page);
+    suite_add_tcase(s, tc);
+    return s;
+}

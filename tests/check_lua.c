@@ -1,0 +1,651 @@
+/* check_lua.c -- every Lua script (common/lua/) run against a throwaway redis-server through
+ * the C layer that calls it: normal paths, another tenant, missing keys, replays. Plus the
+ * embedding (the SHA1 computed at build time is the one Redis computes, every script says
+ * KEYS/ARGV/Reply and builds no key) and LOADING (a Redis loading its data is waited for by
+ * rds and by docproc-admin, not reported as an error). */
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "apikey.h"
+#include "clsstore.h"
+#include "harness.h"
+#include "keys.h"
+#include "queue.h"
+#include "rds.h"
+#include "scripts.h"
+#include "stats.h"
+#include "store.h"
+#include "testutil.h"
+#include "util.h"
+#include "whstore.h"
+
+static struct stack st; /* the throwaway redis-server of the "scripts" case */
+
+static void setup(void)
+{
+    ck_assert_int_eq(stack_init(&st, NULL), 0);
+    ck_assert_msg(stack_start_redis(&st) == 0, "redis-server did not start");
+}
+
+static void teardown(void)
+{
+    stack_stop(&st);
+}
+
+/* A connection to the case's server with its data wiped (scripts stay cached). */
+static redisContext *rc(void)
+{
+    redisContext *c = redisConnect("127.0.0.1", st.redis_port);
+    ck_assert(c && !c->err);
+    freeReplyObject(redisCommand(c, "FLUSHALL"));
+    return c;
+}
+
+/* Integer reply of a command, or its numeric string reply (HGET), or -1. */
+static long long ival(redisContext *c, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    redisReply *r = redisvCommand(c, fmt, ap);
+    va_end(ap);
+    long long v = r && r->type == REDIS_REPLY_INTEGER  ? r->integer
+                  : r && r->type == REDIS_REPLY_STRING ? strtoll(r->str, NULL, 10)
+                                                       : -1;
+    freeReplyObject(r);
+    return v;
+}
+
+/* A field of a document record into buf ("" when missing). */
+static const char *docf(redisContext *c, const char *id, const char *field, char *buf, size_t sz)
+{
+    char k[KEYS_MAX];
+    ck_assert_int_eq(keys_doc(k, id), DP_OK);
+    redisReply *r = redisCommand(c, "HGET %s %s", k, field);
+    snprintf(buf, sz, "%s", r && r->type == REDIS_REPLY_STRING ? r->str : "");
+    freeReplyObject(r);
+    return buf;
+}
+
+static dp_err upload(redisContext *c, const char *tenant, const char *bytes, const char *idem,
+                     long long max_queue, char id[UTIL_ID_MAX], int *replayed)
+{
+    struct store_upload u = {.tenant = tenant,
+                             .data = (const unsigned char *)bytes,
+                             .len = strlen(bytes),
+                             .mime = "image/png",
+                             .name = "a.png",
+                             .idem_key = idem,
+                             .max_queue = max_queue,
+                             .idem_ttl_s = 3600};
+    char err[256] = "";
+    return store_enqueue(c, &u, id, replayed, err, sizeof err);
+}
+
+static dp_err upload_dedup(redisContext *c, const char *tenant, const char *bytes, const char *fp,
+                           char id[UTIL_ID_MAX])
+{
+    struct store_upload u = {.tenant = tenant,
+                             .data = (const unsigned char *)bytes,
+                             .len = strlen(bytes),
+                             .mime = "image/png",
+                             .max_queue = 100,
+                             .idem_ttl_s = 3600,
+                             .dedup = 1,
+                             .fingerprint = fp};
+    char err[256] = "";
+    int replayed = 0;
+    return store_enqueue(c, &u, id, &replayed, err, sizeof err);
+}
+
+/* Duplicates: the same bytes + options of a tenant, once the first reading is done, make a
+ * done record with its result, an event and no job; anything else is read anew. */
+START_TEST(store_dedup)
+{
+    redisContext *c = rc();
+    char a[UTIL_ID_MAX], b[UTIL_ID_MAX], x[UTIL_ID_MAX], kd[KEYS_MAX], kdup[KEYS_MAX], buf[256];
+    char sha[UTIL_SHA256_HEX];
+    util_sha256_hex("same bytes", 10, sha);
+    keys_dedup(kdup, "alpha", sha, "fp1");
+    ck_assert_int_eq(upload_dedup(c, "alpha", "same bytes", "fp1", a), DP_OK);
+    ck_assert_str_eq(docf(c, a, "status", buf, sizeof buf), "queued");
+    ck_assert_int_eq(ival(c, "XLEN %s", KEYS_JOBS), 1);
+    /* while the first is still queued, a second copy is read anew, and the key stays */
+    ck_assert_int_eq(upload_dedup(c, "alpha", "same bytes", "fp1", x), DP_OK);
+    ck_assert_str_eq(docf(c, x, "status", buf, sizeof buf), "queued");
+    ck_assert_int_eq(ival(c, "XLEN %s", KEYS_JOBS), 2);
+    redisReply *g = redisCommand(c, "GET %s", kdup);
+    ck_assert_str_eq(g->str, a);
+    freeReplyObject(g);
+    /* the first finishes */
+    keys_doc(kd, a);
+    freeReplyObject(redisCommand(c, "HSET %s status done result %s text %s", kd,
+                                 "{\"fields\":[],\"class\":{\"label\":\"invoice\"}}", "hello"));
+    long long events = ival(c, "XLEN %s", KEYS_EVENTS);
+    ck_assert_int_eq(upload_dedup(c, "alpha", "same bytes", "fp1", b), DP_OK);
+    ck_assert_str_ne(b, a);
+    ck_assert_str_eq(docf(c, b, "status", buf, sizeof buf), "done");
+    ck_assert_str_eq(docf(c, b, "duplicate_of", buf, sizeof buf), a);
+    ck_assert_str_eq(docf(c, b, "text", buf, sizeof buf), "hello");
+    ck_assert_int_eq(ival(c, "XLEN %s", KEYS_JOBS), 2); /* no job */
+    ck_assert_int_eq(ival(c, "XLEN %s", KEYS_EVENTS), events + 1);
+    redisReply *ev = redisCommand(c, "XREVRANGE %s + - COUNT 1", KEYS_EVENTS);
+    ck_assert(ev && ev->type == REDIS_REPLY_ARRAY && ev->elements == 1);
+    const redisReply *data = rds_field(ev->element[0]->element[1], "data");
+    ck_assert_ptr_nonnull(data);
+    ck_assert_ptr_nonnull(strstr(data->str, "\"fields\":[]"));
+    ck_assert_ptr_nonnull(strstr(data->str, "\"duplicate_of\""));
+    freeReplyObject(ev);
+    /* other options, other tenant: read anew */
+    ck_assert_int_eq(upload_dedup(c, "alpha", "same bytes", "fp2", x), DP_OK);
+    ck_assert_str_eq(docf(c, x, "status", buf, sizeof buf), "queued");
+    ck_assert_int_eq(upload_dedup(c, "beta", "same bytes", "fp1", x), DP_OK);
+    ck_assert_str_eq(docf(c, x, "status", buf, sizeof buf), "queued");
+    /* reprocessed with other options, the first stops answering */
+    ck_assert_int_eq(store_reprocess(c, "alpha", a, "deu", NULL), DP_OK);
+    freeReplyObject(redisCommand(c, "HSET %s status done", kd));
+    ck_assert_int_eq(upload_dedup(c, "alpha", "same bytes", "fp1", x), DP_OK);
+    ck_assert_str_eq(docf(c, x, "status", buf, sizeof buf), "queued");
+    /* erasing the document the key names erases the key (it holds the bytes' hash) */
+    g = redisCommand(c, "GET %s", kdup);
+    char named[UTIL_ID_MAX];
+    snprintf(named, sizeof named, "%s", g->str);
+    freeReplyObject(g);
+    ck_assert_int_eq(store_delete(c, "alpha", named), DP_OK);
+    ck_assert_int_eq(ival(c, "EXISTS %s", kdup), 0);
+    redisFree(c);
+}
+END_TEST
+
+/* ---- store_enqueue, store_reprocess, store_delete ---- */
+
+START_TEST(store_scripts)
+{
+    redisContext *c = rc();
+    char id[UTIL_ID_MAX], id2[UTIL_ID_MAX], id3[UTIL_ID_MAX], buf[64], k[KEYS_MAX];
+    int replayed = -1;
+    ck_assert_int_eq(upload(c, "alpha", "bytes-1", "idem-1", 100, id, &replayed), DP_OK);
+    ck_assert_int_eq(replayed, 0);
+    ck_assert_str_eq(docf(c, id, "status", buf, sizeof buf), "queued");
+    ck_assert_str_eq(docf(c, id, "tenant", buf, sizeof buf), "alpha");
+    ck_assert_int_eq(ival(c, "XLEN %s", KEYS_JOBS), 1);
+    keys_tdocs(k, "alpha");
+    ck_assert_int_eq(ival(c, "ZCARD %s", k), 1);
+    ck_assert_int_eq(ival(c, "HGET %s accepted", KEYS_STATS), 1);
+    /* replay: same key, same bytes -> the same document, nothing written */
+    ck_assert_int_eq(upload(c, "alpha", "bytes-1", "idem-1", 100, id2, &replayed), DP_OK);
+    ck_assert_int_eq(replayed, 1);
+    ck_assert_str_eq(id2, id);
+    ck_assert_int_eq(ival(c, "XLEN %s", KEYS_JOBS), 1);
+    ck_assert_int_eq(ival(c, "HGET %s accepted", KEYS_STATS), 1);
+    /* same key, other bytes -> conflict; the same key of another tenant is another key */
+    ck_assert_int_eq(upload(c, "alpha", "bytes-2", "idem-1", 100, id2, &replayed), DP_ECONFLICT);
+    ck_assert_int_eq(upload(c, "beta", "bytes-2", "idem-1", 100, id2, &replayed), DP_OK);
+    ck_assert_int_eq(replayed, 0);
+    ck_assert_str_ne(id2, id);
+    /* queue bound: refused with nothing half-written */
+    ck_assert_int_eq(upload(c, "alpha", "bytes-3", NULL, 2, id3, &replayed), DP_EBUSY);
+    ck_assert_int_eq(ival(c, "XLEN %s", KEYS_JOBS), 2);
+    ck_assert_int_eq(ival(c, "DBSIZE"), 11); /* 2 x (doc, blob, tdocs, idem), seq, stats, jobs */
+    /* the script refuses when the idempotency key changed after the caller read it */
+    char kdoc[KEYS_MAX], kblob[KEYS_MAX], ki[KEYS_MAX];
+    keys_doc(kdoc, "doc_X");
+    keys_blob(kblob, "doc_X");
+    keys_idem(ki, "alpha", "0000");
+    freeReplyObject(redisCommand(c, "SET %s %s", ki, "doc_OTHER abc"));
+    const char *argv[] = {kdoc,
+                          kblob,
+                          KEYS_JOBS,
+                          k,
+                          KEYS_SEQ,
+                          KEYS_STATS,
+                          KEYS_EVENTS,
+                          ki,
+                          "doc_X",
+                          "alpha",
+                          "1",
+                          "b",
+                          "100",
+                          "abc",
+                          "60",
+                          "" /* seen: nothing */,
+                          "1" /* idem key */,
+                          "0",
+                          "0",
+                          "0",
+                          "",
+                          "evt_X",
+                          "1",
+                          "0",
+                          "",
+                          "f",
+                          "v"};
+    redisReply *r = NULL;
+    ck_assert_int_eq(rds_eval(c, &scripts_store_enqueue, 8, 19, argv, NULL, &r, NULL, 0), DP_OK);
+    ck_assert_int_eq(rds_int(r, 0, -1), 4);
+    freeReplyObject(r);
+    ck_assert_int_eq(ival(c, "EXISTS %s", kdoc), 0);
+
+    /* reprocess: another tenant's document is not found; the owner's is queued again */
+    ck_assert_int_eq(store_reprocess(c, "beta", id, NULL, NULL), DP_ENOTFOUND);
+    ck_assert_int_eq(store_reprocess(c, "alpha", "doc_01ARZ3NDEKTSV4RRFFQ69G5FAV", NULL, NULL),
+                     DP_ENOTFOUND);
+    ck_assert_int_eq(store_reprocess(c, "alpha", id, "deu", NULL), DP_OK);
+    ck_assert_str_eq(docf(c, id, "status", buf, sizeof buf), "queued");
+    ck_assert_str_eq(docf(c, id, "lang", buf, sizeof buf), "deu");
+    ck_assert_int_eq(ival(c, "XLEN %s", KEYS_JOBS), 3);
+    keys_blob(kblob, id2);
+    freeReplyObject(redisCommand(c, "DEL %s", kblob)); /* bytes gone: nothing to run */
+    ck_assert_int_eq(store_reprocess(c, "beta", id2, NULL, NULL), DP_ENOTFOUND);
+    ck_assert_int_eq(ival(c, "XLEN %s", KEYS_JOBS), 3);
+
+    /* delete: not by another tenant; then gone; a second delete finds nothing */
+    ck_assert_int_eq(store_delete(c, "beta", id), DP_ENOTFOUND);
+    ck_assert_str_eq(docf(c, id, "tenant", buf, sizeof buf), "alpha");
+    ck_assert_int_eq(store_delete(c, "alpha", id), DP_OK);
+    ck_assert_str_eq(docf(c, id, "tenant", buf, sizeof buf), "");
+    ck_assert_int_eq(ival(c, "ZCARD %s", k), 0);
+    ck_assert_int_eq(store_delete(c, "alpha", id), DP_ENOTFOUND);
+    /* the idempotency key now names a deleted document: a new upload makes a new one */
+    ck_assert_int_eq(upload(c, "alpha", "bytes-1", "idem-1", 100, id3, &replayed), DP_OK);
+    ck_assert_int_eq(replayed, 0);
+    ck_assert_str_ne(id3, id);
+    redisFree(c);
+}
+END_TEST
+
+/* Field name of the last entry of stream key into buf ("" when none). */
+static const char *last_entry(redisContext *c, const char *key, const char *name, char *buf,
+                              size_t sz)
+{
+    redisReply *r = redisCommand(c, "XREVRANGE %s + - COUNT 1", key);
+    const redisReply *v = r && r->type == REDIS_REPLY_ARRAY && r->elements == 1
+                              ? rds_field(r->element[0]->element[1], name)
+                              : NULL;
+    snprintf(buf, sz, "%s", v && v->type == REDIS_REPLY_STRING ? v->str : "");
+    freeReplyObject(r);
+    return buf;
+}
+
+static void read_job(redisContext *c, const char *consumer, const char *doc, struct queue_job *job)
+{
+    int got = 0;
+    ck_assert_int_eq(queue_read(c, consumer, 0, 100, job, &got), DP_OK);
+    ck_assert_int_eq(got, 1);
+    ck_assert_str_eq(job->doc, doc);
+}
+
+static enum queue_start_outcome start(redisContext *c, const char *consumer,
+                                      const struct queue_job *job, int max_attempts, int *attempt)
+{
+    enum queue_start_outcome out = QUEUE_SKIP;
+    redisReply *rec = NULL;
+    ck_assert_int_eq(queue_start(c, consumer, job, max_attempts, &out, attempt, &rec), DP_OK);
+    ck_assert(out == QUEUE_RUN ? rec != NULL : rec == NULL);
+    freeReplyObject(rec);
+    return out;
+}
+
+/* ---- queue_progress, queue_start, queue_finish, queue_handback ---- */
+
+START_TEST(queue_scripts)
+{
+    redisContext *c = rc();
+    char a[UTIL_ID_MAX], b[UTIL_ID_MAX], d[UTIL_ID_MAX], buf[256], k[KEYS_MAX];
+    struct queue_job job;
+    int replayed = 0, attempt = 0;
+    ck_assert_int_eq(queue_ensure_group(c), DP_OK);
+    ck_assert_int_eq(upload(c, "alpha", "doc-a", NULL, 100, a, &replayed), DP_OK);
+    read_job(c, "w1", a, &job);
+    /* progress: only the consumer holding the entry may extend it */
+    ck_assert_int_eq(queue_progress(c, "w2", &job, 1, 2), DP_ENOTFOUND);
+    ck_assert_str_eq(docf(c, a, "pages_done", buf, sizeof buf), "");
+    ck_assert_int_eq(queue_progress(c, "w1", &job, 1, 2), DP_OK);
+    ck_assert_str_eq(docf(c, a, "pages_done", buf, sizeof buf), "1");
+    ck_assert_int_eq(start(c, "w1", &job, 3, &attempt), QUEUE_RUN);
+    ck_assert_int_eq(attempt, 1);
+    ck_assert_str_eq(docf(c, a, "status", buf, sizeof buf), "processing");
+    /* finish: record, ack + delete the entry, event, counters at once */
+    struct queue_result res = {.status = "done",
+                               .result_json = "{\"text\":\"hi\"}",
+                               .text = "hi",
+                               .klass = "invoice",
+                               .event_data = "{\"id\":\"x\"}",
+                               .pages = 2};
+    int64_t bucket = util_now_ms() / 1000 / STATS_DONE_BUCKET_S;
+    ck_assert_int_eq(queue_finish(c, &job, &res), DP_OK);
+    ck_assert_str_eq(docf(c, a, "status", buf, sizeof buf), "done");
+    ck_assert_str_eq(docf(c, a, "class", buf, sizeof buf), "invoice");
+    ck_assert_int_eq(ival(c, "XLEN %s", KEYS_JOBS), 0);
+    ck_assert_int_eq(ival(c, "XLEN %s", KEYS_EVENTS), 1);
+    ck_assert_str_eq(last_entry(c, KEYS_EVENTS, "doc", buf, sizeof buf), a);
+    ck_assert_str_eq(last_entry(c, KEYS_EVENTS, "type", buf, sizeof buf), "document.completed");
+    ck_assert_str_eq(last_entry(c, KEYS_EVENTS, "tenant", buf, sizeof buf), "alpha");
+    ck_assert_int_eq(ival(c, "HGET %s done", KEYS_STATS), 1);
+    long long done = 0;
+    for (int64_t n = bucket; n <= bucket + 1; n++) { /* the bucket may have turned meanwhile */
+        keys_done_bucket(k, n);
+        done += ival(c, "EXISTS %s", k) == 1 ? ival(c, "GET %s", k) : 0;
+        ck_assert(ival(c, "TTL %s", k) <= STATS_DONE_TTL_S);
+    }
+    ck_assert_int_eq(done, 1);
+    /* replay (a duplicate delivery finishing again): no second event, no second count */
+    ck_assert_int_eq(queue_finish(c, &job, &res), DP_OK);
+    ck_assert_int_eq(ival(c, "XLEN %s", KEYS_EVENTS), 1);
+    ck_assert_int_eq(ival(c, "HGET %s done", KEYS_STATS), 1);
+    /* a job for a finished document is acknowledged and skipped */
+    freeReplyObject(redisCommand(c, "XADD %s * doc %s tenant alpha", KEYS_JOBS, a));
+    read_job(c, "w1", a, &job);
+    ck_assert_int_eq(start(c, "w1", &job, 3, &attempt), QUEUE_SKIP);
+    ck_assert_int_eq(ival(c, "XLEN %s", KEYS_JOBS), 0);
+
+    /* attempts used up: failed, dead-lettered, document.failed naming the document */
+    ck_assert_int_eq(upload(c, "alpha", "doc-b", NULL, 100, b, &replayed), DP_OK);
+    keys_doc(k, b);
+    freeReplyObject(redisCommand(c, "HSET %s attempts 3", k));
+    read_job(c, "w1", b, &job);
+    ck_assert_int_eq(start(c, "w1", &job, 3, &attempt), QUEUE_DEAD);
+    ck_assert_int_eq(attempt, 3);
+    ck_assert_str_eq(docf(c, b, "status", buf, sizeof buf), "failed");
+    ck_assert_str_eq(docf(c, b, "error_code", buf, sizeof buf), "worker_crashed");
+    ck_assert_int_eq(ival(c, "XLEN %s", KEYS_DEAD), 1);
+    ck_assert_str_eq(last_entry(c, KEYS_DEAD, "doc", buf, sizeof buf), b);
+    ck_assert_str_eq(last_entry(c, KEYS_EVENTS, "doc", buf, sizeof buf), b);
+    ck_assert_str_eq(last_entry(c, KEYS_EVENTS, "type", buf, sizeof buf), "document.failed");
+    ck_assert_ptr_nonnull(strstr(last_entry(c, KEYS_EVENTS, "data", buf, sizeof buf), b));
+    ck_assert_int_eq(ival(c, "HGET %s dead_lettered", KEYS_STATS), 1);
+    ck_assert_int_eq(ival(c, "XLEN %s", KEYS_JOBS), 0);
+
+    /* hand back: not someone else's entry; ours goes back to the queue, attempt not counted */
+    ck_assert_int_eq(upload(c, "alpha", "doc-d", NULL, 100, d, &replayed), DP_OK);
+    read_job(c, "w1", d, &job);
+    ck_assert_int_eq(start(c, "w1", &job, 3, &attempt), QUEUE_RUN);
+    ck_assert_int_eq(queue_handback(c, "w2", &job), DP_ENOTFOUND);
+    ck_assert_int_eq(queue_handback(c, "w1", &job), DP_OK);
+    ck_assert_str_eq(docf(c, d, "status", buf, sizeof buf), "queued");
+    ck_assert_str_eq(docf(c, d, "attempts", buf, sizeof buf), "0");
+    ck_assert_int_eq(ival(c, "XLEN %s", KEYS_JOBS), 1);
+    ck_assert_int_eq(queue_handback(c, "w1", &job), DP_ENOTFOUND); /* replay: entry gone */
+    /* the document erased meanwhile: its job is skipped; a handback just drops it */
+    read_job(c, "w1", d, &job);
+    ck_assert_int_eq(start(c, "w1", &job, 3, &attempt), QUEUE_RUN);
+    ck_assert_int_eq(store_delete(c, "alpha", d), DP_OK);
+    ck_assert_int_eq(queue_progress(c, "w1", &job, 1, 1), DP_OK);
+    ck_assert_int_eq(queue_handback(c, "w1", &job), DP_OK);
+    ck_assert_int_eq(ival(c, "XLEN %s", KEYS_JOBS), 0);
+    ck_assert_int_eq(upload(c, "alpha", "doc-e", NULL, 100, d, &replayed), DP_OK);
+    read_job(c, "w1", d, &job);
+    ck_assert_int_eq(store_delete(c, "alpha", d), DP_OK);
+    ck_assert_int_eq(start(c, "w1", &job, 3, &attempt), QUEUE_SKIP);
+    ck_assert_int_eq(ival(c, "XLEN %s", KEYS_JOBS), 0);
+    redisFree(c);
+}
+END_TEST
+
+/* ---- cls_label, cls_unlabel, cls_save ---- */
+
+START_TEST(classifier_scripts)
+{
+    redisContext *c = rc();
+    char id[UTIL_ID_MAX], k[KEYS_MAX], prev[CLASSIFY_LABEL_MAX];
+    struct clsstore_label_res res;
+    int removed = -1;
+    ck_assert_int_eq(util_new_id("doc_", id), DP_OK);
+    /* no such document yet, then one that has not finished */
+    ck_assert_int_eq(clsstore_label(c, "t1", id, "invoice", NULL, &res), DP_OK);
+    ck_assert_int_eq(res.outcome, CLSSTORE_NO_DOC);
+    keys_doc(k, id);
+    freeReplyObject(redisCommand(c, "HSET %s tenant t1 status processing", k));
+    ck_assert_int_eq(clsstore_label(c, "t1", id, "invoice", NULL, &res), DP_OK);
+    ck_assert_int_eq(res.outcome, CLSSTORE_NOT_DONE);
+    ck_assert_str_eq(res.status, "processing");
+    freeReplyObject(redisCommand(c, "HSET %s status done text %s", k, "Total 12.00 EUR"));
+    /* another tenant's document is not found; the owner's is labelled */
+    ck_assert_int_eq(clsstore_label(c, "t2", id, "invoice", NULL, &res), DP_OK);
+    ck_assert_int_eq(res.outcome, CLSSTORE_NO_DOC);
+    ck_assert_int_eq(clsstore_label(c, "t1", id, "invoice", NULL, &res), DP_OK);
+    ck_assert_int_eq(res.outcome, CLSSTORE_LABELLED);
+    ck_assert_uint_eq(res.examples, 1);
+    /* replay: the same label again changes nothing; another label replaces it */
+    ck_assert_int_eq(clsstore_label(c, "t1", id, "invoice", NULL, &res), DP_OK);
+    ck_assert_str_eq(res.previous, "invoice");
+    ck_assert_uint_eq(res.examples, 1);
+    ck_assert_uint_eq(res.classes, 1);
+    ck_assert_int_eq(clsstore_label(c, "t1", id, "receipt", NULL, &res), DP_OK);
+    ck_assert_uint_eq(res.classes, 1);
+    keys_cls(k, "t1", KEYS_CLS_COUNTS);
+    ck_assert_int_eq(ival(c, "HLEN %s", k), 1);
+    /* unlabel: not another tenant's; then once; a replay removes nothing */
+    ck_assert_int_eq(clsstore_unlabel(c, "t2", id, &removed, prev), DP_OK);
+    ck_assert_int_eq(removed, 0);
+    ck_assert_int_eq(clsstore_unlabel(c, "t1", id, &removed, prev), DP_OK);
+    ck_assert_int_eq(removed, 1);
+    ck_assert_str_eq(prev, "receipt");
+    ck_assert_int_eq(ival(c, "HLEN %s", k), 0);
+    ck_assert_int_eq(clsstore_unlabel(c, "t1", id, &removed, prev), DP_OK);
+    ck_assert_int_eq(removed, 0);
+    /* save: a version is stored only over an older one (a replay of the same is refused) */
+    keys_cls(k, "t1", KEYS_CLS_MODEL);
+    const char *v2[] = {k, "2", "blob-2", "{}", "1000"}, *v1[] = {k, "1", "blob-1", "{}", "999"};
+    ck_assert_int_eq(rds_eval_found(c, &scripts_cls_save, 1, 4, v2), DP_OK);
+    ck_assert_int_eq(rds_eval_found(c, &scripts_cls_save, 1, 4, v2), DP_ENOTFOUND);
+    ck_assert_int_eq(rds_eval_found(c, &scripts_cls_save, 1, 4, v1), DP_ENOTFOUND);
+    redisReply *r = redisCommand(c, "HGET %s blob", k);
+    ck_assert_str_eq(r->str, "blob-2");
+    freeReplyObject(r);
+    redisFree(c);
+}
+END_TEST
+
+/* ---- wh_delivery_create, wh_due_claim, wh_endpoint_disable ---- */
+
+START_TEST(webhook_scripts)
+{
+    redisContext *c = rc();
+    char ids[4][WHSTORE_ID_MAX], k[KEYS_MAX], data[] = "{\"id\":\"doc_1\"}";
+    size_t made = 0, n = 0;
+    struct whstore_event ev = {.id = "evt_1",
+                               .type = "document.completed",
+                               .tenant = "t1",
+                               .doc = "doc_1",
+                               .callback_url = "http://127.0.0.1:9/cb",
+                               .created = 1700000000,
+                               .data = data,
+                               .data_len = sizeof data - 1};
+    long long now = 1700000000000LL;
+    ck_assert_int_eq(whstore_event_fanout(c, &ev, now, &made), DP_OK);
+    ck_assert_uint_eq(made, 1);
+    ck_assert_int_eq(whstore_event_fanout(c, &ev, now, &made), DP_OK); /* replay */
+    ck_assert_uint_eq(made, 0);
+    ck_assert_int_eq(ival(c, "ZCARD %s", KEYS_WH_DUE), 1);
+    keys_wh_deliveries(k, NULL, "t1");
+    ck_assert_int_eq(ival(c, "ZCARD %s", k), 1);
+    /* claim: due now; claimed again only once the lease is over */
+    ck_assert_int_eq(whstore_due_claim(c, now - 1, 1000, ids, 4, &n), DP_OK);
+    ck_assert_uint_eq(n, 0); /* not due yet */
+    ck_assert_int_eq(whstore_due_claim(c, now, 1000, ids, 4, &n), DP_OK);
+    ck_assert_uint_eq(n, 1);
+    struct whstore_delivery d;
+    ck_assert_int_eq(whstore_delivery_load(c, ids[0], &d), DP_OK);
+    ck_assert_str_eq(d.event, "evt_1");
+    ck_assert_str_eq(d.endpoint, WHSTORE_CALLBACK);
+    ck_assert_int_eq(whstore_due_claim(c, now + 999, 1000, ids, 4, &n), DP_OK);
+    ck_assert_uint_eq(n, 0);
+    ck_assert_int_eq(whstore_due_claim(c, now + 1000, 1000, ids, 4, &n), DP_OK);
+    ck_assert_uint_eq(n, 1);
+    /* disable: a missing endpoint is not created; an existing one is disabled */
+    ck_assert_int_eq(whstore_endpoint_disable(c, "wh_missing", "gone"), DP_ENOTFOUND);
+    keys_wh_endpoint(k, "wh_missing");
+    ck_assert_int_eq(ival(c, "EXISTS %s", k), 0);
+    cJSON *ep = NULL;
+    ck_assert_int_eq(
+        whstore_endpoint_create(c, "t1", "http://127.0.0.1:9/x", NULL, 0, NULL, 1, &ep), DP_OK);
+    char id[WHSTORE_ID_MAX];
+    snprintf(id, sizeof id, "%s", cJSON_GetObjectItem(ep, "id")->valuestring);
+    cJSON_Delete(ep);
+    ck_assert_int_eq(whstore_endpoint_disable(c, id, "receiver answered 410 Gone"), DP_OK);
+    struct whstore_endpoint e;
+    ck_assert_int_eq(whstore_endpoint_load(c, id, &e), DP_OK);
+    ck_assert_int_eq(e.enabled, 0);
+    ck_assert_int_eq(whstore_endpoint_delete(c, "t2", id), DP_ENOTFOUND); /* not t2's */
+    ck_assert_int_eq(whstore_endpoint_delete(c, "t1", id), DP_OK);
+    ck_assert_int_eq(whstore_endpoint_disable(c, id, "late 410"), DP_ENOTFOUND);
+    keys_wh_endpoint(k, id);
+    ck_assert_int_eq(ival(c, "EXISTS %s", k), 0); /* not resurrected */
+    redisFree(c);
+}
+END_TEST
+
+/* ---- the embedding ---- */
+
+/* Runs last in its case: every script was run above (each first reached the fresh server by
+ * NOSCRIPT -> EVAL, which caches it), the SHA1 made at build time is Redis's, and each file
+ * documents itself and builds no key of its own. */
+START_TEST(every_script_ran_and_is_what_redis_loads)
+{
+    redisContext *c = redisConnect("127.0.0.1", st.redis_port);
+    ck_assert(c && !c->err);
+    ck_assert_uint_eq(scripts_count, 13);
+    char q1[8], q2[8]; /* a key prefix (taken from keys.h) in a Lua string literal */
+    snprintf(q1, sizeof q1, "'%.3s", KEYS_SEQ);
+    snprintf(q2, sizeof q2, "%c%.3s", '"', KEYS_SEQ);
+    for (size_t i = 0; i < scripts_count; i++) {
+        const struct rds_script *s = scripts_all[i];
+        ck_assert_ptr_eq(scripts_find(s->name), s);
+        redisReply *r = redisCommand(c, "SCRIPT EXISTS %s", s->sha);
+        ck_assert_msg(r && r->type == REDIS_REPLY_ARRAY && r->element[0]->integer == 1,
+                      "script %s was never run by the tests", s->name);
+        freeReplyObject(r);
+        r = redisCommand(c, "SCRIPT LOAD %b", s->src, s->len);
+        ck_assert_str_eq(r->str, s->sha);
+        freeReplyObject(r);
+        ck_assert_uint_eq(strlen(s->src), s->len);
+        char head[64];
+        snprintf(head, sizeof head, "-- %s: ", s->name);
+        ck_assert_msg(strncmp(s->src, head, strlen(head)) == 0, "%s: no purpose line", s->name);
+        ck_assert_msg(strstr(s->src, "\n-- KEYS: ") && strstr(s->src, "\n-- ARGV: ") &&
+                          strstr(s->src, "\n-- Reply: "),
+                      "%s: comment block lacks KEYS, ARGV or Reply", s->name);
+        ck_assert_msg(!strstr(s->src, q1) && !strstr(s->src, q2) &&
+                          !strstr(s->src, "string.sub(KEYS"),
+                      "%s builds a key itself", s->name);
+    }
+    ck_assert_ptr_null(scripts_find("no_such_script"));
+    redisFree(c);
+}
+END_TEST
+
+/* ---- LOADING ---- */
+
+/* (Re)starts s's redis-server on s->redis_port from its RDB file; with slow = 1 it loads one key
+ * per millisecond and serves clients while it does, so a test can meet LOADING for seconds. */
+static void start_rdb_redis(struct stack *s, int slow)
+{
+    const char *fast[] = {"--appendonly", "no", "--dbfilename", "dump.rdb", NULL};
+    const char *loading[] = {"--appendonly",
+                             "no",
+                             "--dbfilename",
+                             "dump.rdb",
+                             "--key-load-delay",
+                             "1000",
+                             "--loading-process-events-interval-bytes",
+                             "1024",
+                             NULL};
+    s->redis = stack_spawn_redis(s, s->redis_port, "redis", "redis.log", slow ? loading : fast);
+    ck_assert_int_eq(harness_wait_port(s->redis_port, 10000), 0);
+}
+
+/* A connection that saw -LOADING (the server is really loading), or fails the test. */
+static redisContext *loading_conn(const struct stack *s)
+{
+    redisContext *c = redisConnect("127.0.0.1", s->redis_port);
+    ck_assert(c && !c->err);
+    redisReply *r = redisCommand(c, "PING");
+    ck_assert_msg(rds_loading(r), "redis answered %s, not LOADING", r ? r->str : "nothing");
+    freeReplyObject(r);
+    return c;
+}
+
+START_TEST(loading_means_retry_shortly)
+{
+    struct stack s;
+    char out[256], port[32], akey[40];
+    ck_assert_int_eq(stack_init(&s, NULL), 0);
+    start_rdb_redis(&s, 0);
+    redisContext *c = redisConnect("127.0.0.1", s.redis_port);
+    ck_assert(c && !c->err);
+    /* 3000 filler keys (test data outside docproc's layout) take 3 s to load slowly */
+    freeReplyObject(redisCommand(
+        c, "EVAL %s 0 3000", "for i = 1, tonumber(ARGV[1]) do redis.call('SET', 'x' .. i, i) end"));
+    freeReplyObject(redisCommand(c, "SET %s here", KEYS_PROBE));
+    ck_assert_int_eq(ival(c, "DBSIZE"), 3001);
+    freeReplyObject(redisCommand(c, "SAVE"));
+    redisFree(c);
+    stack_kill(&s.redis, SIGTERM);
+
+    /* a command on a connection made while loading waits and gets its answer */
+    start_rdb_redis(&s, 1);
+    c = loading_conn(&s);
+    int64_t t0 = util_mono_ms();
+    redisReply *r = rds_command(c, "GET %s", KEYS_PROBE);
+    ck_assert(r && r->type == REDIS_REPLY_STRING);
+    ck_assert_str_eq(r->str, "here");
+    ck_assert(util_mono_ms() - t0 >= 100); /* it did wait */
+    freeReplyObject(r);
+    redisFree(c);
+    stack_kill(&s.redis, SIGTERM);
+
+    /* rds_connect waits for PONG */
+    start_rdb_redis(&s, 1);
+    redisFree(loading_conn(&s));
+    struct dp_config cfg;
+    char err[256] = "";
+    config_defaults(&cfg);
+    snprintf(cfg.redis_host, sizeof cfg.redis_host, "127.0.0.1");
+    cfg.redis_port = s.redis_port;
+    c = rds_connect(&cfg, err, sizeof err);
+    ck_assert_msg(c != NULL, "rds_connect: %s", err);
+    r = redisCommand(c, "PING");
+    ck_assert(r && r->type == REDIS_REPLY_STATUS);
+    freeReplyObject(r);
+    redisFree(c);
+    stack_kill(&s.redis, SIGTERM);
+
+    /* docproc-admin key store (make run's first step after starting Redis) */
+    start_rdb_redis(&s, 1);
+    redisFree(loading_conn(&s));
+    snprintf(port, sizeof port, "--redis_port=%d", s.redis_port);
+    ck_assert_int_eq(util_new_api_key(akey), DP_OK);
+    ck_assert_int_eq(stack_run(&s, out, sizeof out, "docproc-admin", port, "key", "store", akey,
+                               "--tenant", "alpha", NULL),
+                     0);
+    c = redisConnect("127.0.0.1", s.redis_port);
+    struct apikey_info info;
+    ck_assert_int_eq(apikey_lookup(c, akey, &info), DP_OK);
+    ck_assert_str_eq(info.tenant, "alpha");
+    redisFree(c);
+    stack_stop(&s);
+}
+END_TEST
+
+Suite *lua_suite(void)
+{
+    Suite *s = suite_create("lua");
+    TCase *tc = tcase_create("scripts");
+    tcase_set_timeout(tc, 60);
+    tcase_add_unchecked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, store_scripts);
+    tcase_add_test(tc, store_dedup);
+    tcase_add_test(tc, queue_scripts);
+    tcase_add_test(tc, classifier_scripts);
+    tcase_add_test(tc, webhook_scripts);
+    tcase_add_test(tc, every_script_ran_and_is_what_redis_loads);
+    suite_add_tcase(s, tc);
+    TCase *tl = tcase_create("loading");
+    tcase_set_timeout(tl, 90);
+    tcase_add_test(tl, loading_means_retry_shortly);
+    suite_add_tcase(s, tl);
+    return s;
+}
