@@ -98,7 +98,14 @@ dp_err barcode_scan(struct barcode_scanner *s, PIX *pix, float scale, struct dp_
     dp_err rc = DP_OK;
     if (!s || !pix || !page)
         return DP_EINVAL;
-    unsigned char *buf = y800(pix, &w, &h);
+    /* 250 DPI and up: read at half resolution (a third of the cost; modules of 0.4 mm and
+     * more stay two pixels wide) */
+    PIX *half = NULL;
+    if (pixGetXRes(pix) >= BARCODE_HALF_DPI && pixGetDepth(pix) == 8 && !pixGetColormap(pix) &&
+        (half = pixScaleAreaMap2(pix)) != NULL)
+        scale /= 2.0f;
+    unsigned char *buf = y800(half ? half : pix, &w, &h);
+    pixDestroy(&half);
     if (!buf)
         return DP_ENOMEM;
     zbar_image_t *img = zbar_image_create();

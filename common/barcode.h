@@ -2,8 +2,9 @@
  *
  * A scanner is made once per process (barcode_scanner_new) and used for one image at a time; it
  * is not thread-safe. The image is scanned on every second row and column (zbar's density 2),
- * which finds codes whose modules are at least two pixels wide -- anything printed for people
- * to scan, at 150 DPI and up -- at a quarter of the full cost. */
+ * which finds codes whose modules are at least two pixels wide; pages of BARCODE_HALF_DPI and
+ * more are first halved, so codes need modules of about 0.4 mm (a 2 cm EPC code of 45
+ * modules has 0.44 mm). On a 300 DPI letter page of text this costs about 1 % of OCR. */
 #ifndef DP_BARCODE_H
 #define DP_BARCODE_H
 #include <stddef.h>
@@ -13,6 +14,7 @@
 
 #define BARCODE_MAX_PER_PAGE 32   /* codes kept per page */
 #define BARCODE_MAX_TEXT     4096 /* bytes kept of a payload */
+#define BARCODE_HALF_DPI     250  /* images at this resolution or more are read at half size */
 
 struct barcode_scanner;
 
