@@ -162,9 +162,20 @@ enum MHD_Result api_tables_csv(struct api_req *r, redisContext *c, const char *c
 
 /* classifier (api_classifier.c): POST (body {"class": "..."} or {"class": null}) or DELETE
  * /v1/documents/{id}/label; GET /v1/classifier; POST /v1/classifier/train */
+/* ---- batches (api_batches.c) ---- */
+enum MHD_Result api_batches_create(struct api_req *r, redisContext *c, const char *const *param);
+enum MHD_Result api_batches_get(struct api_req *r, redisContext *c, const char *const *param);
+
 enum MHD_Result api_label(struct api_req *r, redisContext *c, const char *const *param);
 enum MHD_Result api_classifier_info(struct api_req *r, redisContext *c, const char *const *param);
 enum MHD_Result api_classifier_train(struct api_req *r, redisContext *c, const char *const *param);
+
+/* extraction a tenant teaches (api_extractor.c): PUT /v1/documents/{id}/fields (confirmed
+ * values: the document becomes reviewed and a training example); GET /v1/extractor; POST
+ * /v1/extractor/train (202: trains on a background thread) */
+enum MHD_Result api_fields_put(struct api_req *r, redisContext *c, const char *const *param);
+enum MHD_Result api_extractor_info(struct api_req *r, redisContext *c, const char *const *param);
+enum MHD_Result api_extractor_train(struct api_req *r, redisContext *c, const char *const *param);
 
 /* webhooks (api_webhooks.c): tenant endpoints, the callback_url secret, delivery logs and
  * redelivery; param[0] = endpoint id ("callback" names the per-document callback deliveries),

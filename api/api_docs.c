@@ -4,6 +4,7 @@
 #include <string.h>
 #include "api.h"
 #include "clsstore.h"
+#include "review.h"
 #include "store.h"
 
 static enum MHD_Result get_doc(struct api_req *r, redisContext *c, const char *id)
@@ -52,6 +53,22 @@ static enum MHD_Result get_part(struct api_req *r, redisContext *c, const char *
     return api_reply_error(r, 404, "not_found", "no such document part '%s'", what);
 }
 
+/* Query argument name as -1 (absent or empty), 0 (false) or 1 (true); nonzero when invalid. */
+static int bool_arg(struct api_req *r, const char *name, int *out)
+{
+    const char *v = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+    *out = -1;
+    if (!v || !*v)
+        return 0;
+    if (strcmp(v, "true") == 0 || strcmp(v, "1") == 0)
+        *out = 1;
+    else if (strcmp(v, "false") == 0 || strcmp(v, "0") == 0)
+        *out = 0;
+    else
+        return 1;
+    return 0;
+}
+
 static enum MHD_Result list_docs(struct api_req *r, redisContext *c)
 {
     const char *status = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "status");
@@ -76,8 +93,12 @@ static enum MHD_Result list_docs(struct api_req *r, redisContext *c)
         klass = NULL;
     if (cursor && !*cursor)
         cursor = NULL;
+    struct store_filter f = {.status = status, .klass = klass};
+    if (bool_arg(r, "needs_review", &f.needs_review) || bool_arg(r, "reviewed", &f.reviewed))
+        return api_reply_error(r, 400, "invalid_request",
+                               "needs_review and reviewed must be true or false");
     cJSON *out = NULL;
-    dp_err rc = store_list(c, r->auth.tenant, status, klass, cursor, limit, &out);
+    dp_err rc = store_list(c, r->auth.tenant, &f, cursor, limit, &out);
     if (rc == DP_EINVAL)
         return api_reply_error(r, 400, "invalid_request", "malformed cursor");
     if (rc)
@@ -145,6 +166,7 @@ enum MHD_Result api_docs_delete(struct api_req *r, redisContext *c, const char *
         return api_reply_dp_err(r, rc, "document");
     int removed; /* best effort: erasure also takes the document's training text */
     clsstore_unlabel(c, r->auth.tenant, id, &removed, NULL);
+    review_forget(c, r->auth.tenant, id); /* and its confirmed fields (best effort too) */
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "id", id);
     cJSON_AddStringToObject(o, "object", "document");

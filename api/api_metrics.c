@@ -28,7 +28,8 @@ const char *api_metrics_route_name(int i)
 
 /* ---- counting ---- */
 
-static const char *const methods[API_METRICS_METHODS] = {"GET", "HEAD", "POST", "DELETE", "other"};
+static const char *const methods[API_METRICS_METHODS] = {"GET", "HEAD",   "POST",
+                                                         "PUT", "DELETE", "other"};
 static const unsigned statuses[API_METRICS_STATUSES - 1] = {
     0, 200, 201, 202, 204, 400, 401, 403, 404, 405, 409, 413, 415, 422, 429, 500, 503};
 /* Upper bounds of the request-duration buckets, microseconds (then +Inf). */

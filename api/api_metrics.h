@@ -11,7 +11,7 @@
 #include "api_routes.h"
 
 #define API_METRICS_ROUTES   (API_ROUTES_N + 1) /* 0 = "other", i = row i - 1 of api_routes */
-#define API_METRICS_METHODS  5                  /* GET, HEAD, POST, DELETE, other */
+#define API_METRICS_METHODS  6                  /* GET, HEAD, POST, PUT, DELETE, other */
 #define API_METRICS_STATUSES 18 /* the statuses the API answers with, last = any other */
 #define API_METRICS_BUCKETS  12 /* request-duration buckets, then +Inf */
 

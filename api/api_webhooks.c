@@ -11,7 +11,8 @@
 #define DELIVERIES_LIMIT    100 /* largest ?limit= */
 
 /* Event types docproc emits (common/queue.c), plus "*" for every event. */
-static const char *const known_events[] = {"document.completed", "document.failed", "*"};
+static const char *const known_events[] = {"document.completed", "document.failed",
+                                           "batch.completed", "*"};
 
 /* ---- request checks ---- */
 

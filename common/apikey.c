@@ -62,6 +62,7 @@ dp_err apikey_lookup(redisContext *c, const char *key, struct apikey_info *out)
     dp_err rc = DP_ENOTFOUND;
     if (r->element[0]->type == REDIS_REPLY_STRING) {
         snprintf(out->tenant, sizeof out->tenant, "%s", r->element[0]->str);
+        snprintf(out->key_id, sizeof out->key_id, "key_%.16s", h);
         snprintf(out->scopes, sizeof out->scopes, "%s",
                  r->element[1]->type == REDIS_REPLY_STRING ? r->element[1]->str : "");
         rc = DP_OK;

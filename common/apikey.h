@@ -13,6 +13,7 @@
 struct apikey_info {
     char tenant[APIKEY_TENANT_MAX];
     char scopes[APIKEY_SCOPES_MAX]; /* comma-separated */
+    char key_id[24];                /* "key_" + 16 hex of the key's SHA-256: names it in records */
 };
 
 /* Creates a key for tenant with scopes (NULL = all). key_out receives the only copy of the

@@ -28,7 +28,7 @@ struct opt {
 #define MIB (1024LL * 1024)
 
 static const struct opt options[] = {
-    STR(listen_addr, "127.0.0.1", "address the servers bind"),
+    STR(listen_addr, "127.0.0.1", "address the API processes bind (make run: loopback unless set)"),
     INT(http_port, 1, 65535, "8080", "public port (nginx)"),
     INT(api_port, 0, 65535, "8081", "first API port; API process i uses api_port+i (0 = any)"),
     INT(api_processes, 1, 64, "2", "API processes behind nginx"),
@@ -69,6 +69,24 @@ static const struct opt options[] = {
         "events a stopped docproc-webhookd left pending are taken over after this long"),
     INT(webhook_concurrency, 1, 1024, "64", "webhook deliveries in flight per docproc-webhookd"),
     STR(run_dir, "run", "state directory of make run (redis data, logs, nginx config)"),
+    /* make run's front (nginx/gen-conf.sh) and its processes: read by config/run.sh */
+    STR(public_addr, "127.0.0.1",
+        "address make run's nginx serves HTTP/HTTPS on (the APIs keep listen_addr)"),
+    INT(https_port, 0, 65535, "8443",
+        "make run's HTTPS port (certificate made at first start; 0 = off)"),
+    STR(redis_bind, "127.0.0.1", "address make run's Redis listens on"),
+    INT(rate_limit_per_s, 0, 1000000, "200",
+        "API requests per second per API key (per address without one), burst 2x; 0 = off"),
+    INT(conn_limit_per_addr, 0, 1000000, "256",
+        "requests in progress per client address at nginx; 0 = off"),
+    INT(metrics_rate_limit_per_s, 0, 1000000, "10",
+        "/metrics, /healthz, /readyz requests per second per address, burst 2x; 0 = off"),
+    INT(client_header_timeout_s, 1, 3600, "10", "nginx: time a client has to send its headers"),
+    INT(client_body_timeout_s, 1, 3600, "30", "nginx: longest pause while a client sends a body"),
+    INT(nginx_worker_connections, 64, 1000000, "16384", "nginx: connections per worker process"),
+    STR(run_user, "docproc",
+        "account make run's programs and nginx workers run as when started as root (created if "
+        "missing; empty = stay root)"),
     STR(log_level, "info", "debug|info|warn|error"),
     INT(debug_faults, 0, 1, "0", "honour fault-injection hooks (tests only)"),
 };

@@ -50,7 +50,18 @@ struct dp_config {
     long long webhook_concurrency;   /* deliveries in flight per docproc-webhookd */
     char webhook_retry_schedule[CONFIG_STR_MAX]; /* delay before attempt i, seconds, comma list */
     /* misc */
-    char run_dir[CONFIG_STR_MAX];   /* make run's state: redis data, logs, nginx conf */
+    char run_dir[CONFIG_STR_MAX]; /* make run's state: redis data, logs, nginx conf */
+    /* make run only (config/run.sh, nginx/gen-conf.sh) */
+    char public_addr[CONFIG_STR_MAX];   /* nginx's HTTP/HTTPS address; APIs keep listen_addr */
+    long long https_port;               /* 0 = no HTTPS */
+    char redis_bind[CONFIG_STR_MAX];    /* make run's Redis address */
+    long long rate_limit_per_s;         /* per API key (address without one); 0 = off */
+    long long conn_limit_per_addr;      /* requests in progress per address; 0 = off */
+    long long metrics_rate_limit_per_s; /* /metrics and health per address; 0 = off */
+    long long client_header_timeout_s;
+    long long client_body_timeout_s;
+    long long nginx_worker_connections;
+    char run_user[CONFIG_STR_MAX];  /* drop to this account when root; "" = stay root */
     char log_level[CONFIG_STR_MAX]; /* debug | info | warn | error */
     long long debug_faults;         /* 1 = honour fault-injection hooks (tests only) */
 };

@@ -84,6 +84,7 @@ void decode_limits_default(struct decode_limits *lim)
     lim->pdf_dpi = DEF_PDF_DPI;
     lim->min_dpi = DEF_MIN_DPI;
     lim->max_decode_bytes = 0;
+    lim->text_raster_dpi = 0;
 }
 
 static void fill_limits(struct decode_limits *dst, const struct decode_limits *src)
@@ -100,6 +101,8 @@ static void fill_limits(struct decode_limits *dst, const struct decode_limits *s
     if (src->min_dpi)
         dst->min_dpi = src->min_dpi;
     dst->max_decode_bytes = src->max_decode_bytes;
+    if (src->text_raster_dpi >= 10 && src->text_raster_dpi <= 1200)
+        dst->text_raster_dpi = src->text_raster_dpi;
 }
 
 /* Records why d failed and returns err, so failures read `return fail(d, DP_X, "...", ...)`. */

@@ -45,6 +45,8 @@ struct decode_limits {
     uint64_t max_decode_bytes; /* memory an image page may take to decode (estimated from its
                                   header: decoder buffers, pixels, grey copy); over it ->
                                   DP_ETOOBIG before decoding [0 = no estimate check] */
+    int text_raster_dpi;       /* > 0: a PDF page read from its text layer also gets its drawing
+                                  rendered at this resolution (ruling lines, check boxes) [0 = no] */
 };
 
 /* What a page decoded to. */
@@ -56,7 +58,9 @@ enum decode_kind {
 /* One decoded page.  Owns its pix / text: release with decode_page_cleanup(). */
 struct decode_page {
     enum decode_kind kind;
-    PIX *pix;      /* DECODE_PIX: 8-bit grey, upright as stored, resolution set to dpi */
+    PIX *pix;      /* DECODE_PIX: 8-bit grey, upright as stored, resolution set to dpi;
+                      DECODE_TEXT: the page rendered at text_raster_dpi (resolution set), or
+                      NULL when not asked for or not renderable (best effort) */
     int dpi;       /* resolution of pix (after upscaling) or of text's pixel units */
     float scale;   /* pix pixels per source pixel: 1, > 1 when upscaled, < 1 when a JPEG was
                       decoded scaled down to fit max_decode_bytes; divide OCR boxes by it to

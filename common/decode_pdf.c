@@ -332,6 +332,11 @@ dp_err decode_pdf_page(struct decode_pdf *pdf, size_t index, const struct decode
         }
         out->kind = DECODE_TEXT;
         err = DP_OK;
+        int tdpi = lim->text_raster_dpi;
+        int tw = (int)ceil(wpt * tdpi / PT_PER_IN), th = (int)ceil(hpt * tdpi / PT_PER_IN);
+        /* Best effort: the drawing for ruling lines; a page that cannot be rendered has none */
+        if (tdpi > 0 && tdpi <= dpi && rasterise(page, tdpi, tw, th, &out->pix) != DP_OK)
+            out->pix = NULL;
         goto out;
     }
     out->kind = DECODE_PIX;

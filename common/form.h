@@ -56,7 +56,8 @@ int form_mark_classify(const unsigned char *bits, int w, int h, enum form_mark_s
                        int *round);
 
 /* Finds selection marks on a page image (any depth; borrowed) of dpi pixels per inch and
- * scale pixels per word pixel (>= 1: the image may have been upscaled for OCR), and labels
+ * scale pixels per word pixel (> 1 for an image upscaled for OCR, < 1 for a text-layer page
+ * rendered small), and labels
  * each from words.  Boxes are in word pixels.  *out is a new array of *n marks (NULL when none);
  * free with form_mark_list_free().  DP_ENOMEM, DP_EINVAL. */
 struct Pix;

@@ -185,7 +185,7 @@ dp_err form_marks_find(struct Pix *pix, int dpi, float scale, const struct dp_wo
         return DP_EINVAL;
     if (dpi < 50 || dpi > 1200)
         dpi = 300;
-    if (scale < 1.0f)
+    if (!(scale > 0.0f))
         scale = 1.0f;
     int lo = (int)(MARK_MIN_IN * dpi), hi = (int)(MARK_MAX_IN * dpi) + 1;
     PIX *g = pixGetDepth(pix) == 1 ? pixClone(pix) : pixConvertTo8(pix, 0);

@@ -42,6 +42,14 @@ dp_err keys_dedup(char out[KEYS_MAX], const char *tenant, const char *sha256, co
     return key(out, "dp:dedup:%s:%s:%s", tenant, sha256, fp);
 }
 
+dp_err keys_batch(char out[KEYS_MAX], const char *batch_id, enum keys_batch what)
+{
+    static const char *const suffix[] = {"", ":docs", ":ended"};
+    if ((unsigned)what > KEYS_BATCH_ENDED)
+        return DP_EINVAL;
+    return key(out, "dp:batch:%s%s", batch_id, suffix[what]);
+}
+
 dp_err keys_apikey(char out[KEYS_MAX], const char *key_sha256)
 {
     return key(out, "dp:key:%s", key_sha256);
@@ -50,6 +58,16 @@ dp_err keys_apikey(char out[KEYS_MAX], const char *key_sha256)
 dp_err keys_done_bucket(char out[KEYS_MAX], long long n)
 {
     return key(out, "dp:metrics:done:%lld", n);
+}
+
+dp_err keys_ext(char out[KEYS_MAX], const char *tenant, enum keys_ext what)
+{
+    static const char *const names[] = {"examples", "names", "model", "ver", "status", "lock"};
+    if ((unsigned)what >= sizeof names / sizeof names[0]) {
+        out[0] = '\0';
+        return DP_EINVAL;
+    }
+    return key(out, "dp:ext:%s:%s", tenant, names[what]);
 }
 
 dp_err keys_cls(char out[KEYS_MAX], const char *tenant, enum keys_cls what)

@@ -37,6 +37,19 @@
  *   dp:cls:<t>:training       HASH    the last training request: state requested_at started_at
  *                                     finished_at threshold version error_code error (api_train.c)
  *   dp:train:queue            LIST    tenants waiting for a training (API trainer threads BLPOP)
+ *   batches (batch.c)
+ *   dp:batch:<b>              HASH    {tenant, created_at, callback_url, sealed, total, done,
+ *                                     failed, completed_at}
+ *   dp:batch:<b>:docs         LIST    its document ids, in order
+ *   dp:batch:<b>:ended        SET     its documents seen done or failed (each counted once)
+ *   confirmed fields and the tenant's extractor (review.c, xstore.c); the document record
+ *   also holds confirmed (JSON) reviewed_at reviewed_key needs_review
+ *   dp:ext:<t>:examples       HASH    doc id -> confirmed fields JSON (the training example)
+ *   dp:ext:<t>:names          HASH    field name -> confirmed documents naming it (<= 64 names)
+ *   dp:ext:<t>:model          HASH    {version, blob, stats, trained_at}
+ *   dp:ext:<t>:ver            STRING  INCR at every training
+ *   dp:ext:<t>:status         HASH    {status, started_at, finished_at, error, version}
+ *   dp:ext:<t>:lock           STRING  held (SET NX EX) while a training runs
  *   webhooks (whstore.c, whstore_dlv.c; fields documented in whstore.h)
  *   dp:wh:evt:<evt>           HASH    copy of one event, kept WHSTORE_RETAIN_S
  *   dp:wh:ep:<wh>             HASH    an endpoint
@@ -86,6 +99,9 @@ dp_err keys_dedup(char out[KEYS_MAX], const char *tenant, const char *sha256, co
 /* ---- api keys and counters ---- */
 /* key_sha256: hex SHA-256 of the plain API key. */
 dp_err keys_apikey(char out[KEYS_MAX], const char *key_sha256);
+/* A batch: its record, its document list, the set of its documents that have ended. */
+enum keys_batch { KEYS_BATCH, KEYS_BATCH_DOCS, KEYS_BATCH_ENDED };
+dp_err keys_batch(char out[KEYS_MAX], const char *batch_id, enum keys_batch what);
 /* The throughput counter of bucket n (unix seconds / STATS_DONE_BUCKET_S). */
 dp_err keys_done_bucket(char out[KEYS_MAX], long long n);
 
@@ -99,6 +115,17 @@ enum keys_cls {
     KEYS_CLS_TRAINING
 };
 dp_err keys_cls(char out[KEYS_MAX], const char *tenant, enum keys_cls what);
+
+/* ---- confirmed fields and the tenant's extractor ---- */
+enum keys_ext {
+    KEYS_EXT_EXAMPLES,
+    KEYS_EXT_NAMES,
+    KEYS_EXT_MODEL,
+    KEYS_EXT_VER,
+    KEYS_EXT_STATUS,
+    KEYS_EXT_LOCK
+};
+dp_err keys_ext(char out[KEYS_MAX], const char *tenant, enum keys_ext what);
 
 /* ---- webhooks ---- */
 dp_err keys_wh_event(char out[KEYS_MAX], const char *event_id);

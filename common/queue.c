@@ -167,6 +167,7 @@ dp_err queue_finish(redisContext *c, const struct queue_job *job, const struct q
     FIELD("class", res->klass);
     FIELD("error_code", res->error_code);
     FIELD("error_message", res->error_message);
+    FIELD("needs_review", res->needs_review);
     if (res->pages > 0) {
         argv[n++] = "pages_total";
         argv[n++] = pages;

@@ -57,6 +57,7 @@ struct queue_result {
     const char *error_code;    /* failed: machine-readable reason */
     const char *error_message; /* failed: human-readable reason */
     const char *event_data;    /* JSON for the document.completed/failed event */
+    const char *needs_review;  /* "1"/"0": the result asks for a person's review (listing) */
     int pages;
 };
 

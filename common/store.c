@@ -4,6 +4,7 @@
 #include <string.h>
 #include "keys.h"
 #include "rds.h"
+#include "review.h"
 #include "scripts.h"
 #include "store.h"
 
@@ -214,6 +215,37 @@ static void add_num(cJSON *o, const char *key, const char *v)
     cJSON_AddNumberToObject(o, key, v ? (double)strtoll(v, NULL, 10) : 0);
 }
 
+/* "reviewed" {at, key_id} | null, confirmed values over the extracted fields (with the result
+ * only), and "needs_review": what the worker found, unless a person has reviewed it since. */
+static void render_review(cJSON *o, const redisReply *hash, int with_result)
+{
+    const char *at = hget(hash, "reviewed_at");
+    if (at) {
+        cJSON *rv = cJSON_AddObjectToObject(o, "reviewed");
+        add_time(rv, "at", at);
+        const char *k = hget(hash, "reviewed_key");
+        cJSON_AddStringToObject(rv, "key_id", k ? k : "");
+    } else {
+        cJSON_AddNullToObject(o, "reviewed");
+    }
+    const char *conf = with_result ? hget(hash, "confirmed") : NULL;
+    cJSON *cj = conf ? cJSON_Parse(conf) : NULL;
+    if (cj) {
+        cJSON *fields = cJSON_GetObjectItemCaseSensitive(o, "fields");
+        if (!cJSON_IsArray(fields)) {
+            cJSON_DeleteItemFromObjectCaseSensitive(o, "fields");
+            fields = cJSON_AddArrayToObject(o, "fields");
+        }
+        review_apply(fields, cj);
+        cJSON_Delete(cj);
+    }
+    const char *nr = hget(hash, "needs_review");
+    if (nr || at) {
+        cJSON_DeleteItemFromObjectCaseSensitive(o, "needs_review");
+        cJSON_AddBoolToObject(o, "needs_review", !at && nr && strcmp(nr, "1") == 0);
+    }
+}
+
 cJSON *store_render(const char *id, const redisReply *hash, int with_result)
 {
     cJSON *o = cJSON_CreateObject();
@@ -294,6 +326,7 @@ cJSON *store_render(const char *id, const redisReply *hash, int with_result)
         }
         cJSON_Delete(res);
     }
+    render_review(o, hash, with_result);
     return o;
 }
 
@@ -403,7 +436,19 @@ dp_err store_delete(redisContext *c, const char *tenant, const char *id)
 
 /* ---- listing ---- */
 
-dp_err store_list(redisContext *c, const char *tenant, const char *status, const char *klass,
+/* Whether a record passes the list filters. */
+static int list_match(const redisReply *h, const struct store_filter *f)
+{
+    const char *st = hget(h, "status"), *cl = hget(h, "class");
+    const char *nr = hget(h, "needs_review"), *rv = hget(h, "reviewed_at");
+    int reviewed = rv != NULL, needs = !reviewed && nr && strcmp(nr, "1") == 0;
+    return st && (!f->status || strcmp(st, f->status) == 0) &&
+           (!f->klass || (cl && strcmp(cl, f->klass) == 0)) &&
+           (f->needs_review < 0 || f->needs_review == needs) &&
+           (f->reviewed < 0 || f->reviewed == reviewed);
+}
+
+dp_err store_list(redisContext *c, const char *tenant, const struct store_filter *f,
                   const char *cursor, int limit, cJSON **out)
 {
     enum { CHUNK = 100, MAX_SCANNED = 2000 };
@@ -437,9 +482,8 @@ dp_err store_list(redisContext *c, const char *tenant, const char *status, const
             snprintf(last, sizeof last, "%s", r->element[i + 1]->str);
             char kdoc[KEYS_MAX];
             redisReply *h = keys_doc(kdoc, id) ? NULL : rds_command(c, "HGETALL %s", kdoc);
-            const char *st = hget(h, "status"), *cl = hget(h, "class");
-            if (st && (!status || strcmp(st, status) == 0) &&
-                (!klass || (cl && strcmp(cl, klass) == 0))) {
+            const char *cl = hget(h, "class");
+            if (list_match(h, f)) {
                 cJSON *d = store_render(id, h, 0);
                 if (cl)
                     cJSON_AddStringToObject(d, "class", cl);

@@ -4,7 +4,8 @@
  * (group KEYS_JOBS_GROUP), the tenant index keys_tdocs and idempotency keys keys_idem.
  * Record fields: tenant status created_at started_at finished_at attempts name type size sha256
  *   lang pipeline callback_url metadata pages_total pages_done error_code error_message
- *   class result (JSON) text hocr worker dedup_fp duplicate_of */
+ *   class result (JSON) text hocr worker dedup_fp duplicate_of needs_review confirmed
+ *   reviewed_at reviewed_key (the last four: review.h) */
 #ifndef DP_STORE_H
 #define DP_STORE_H
 #include <cjson/cJSON.h>
@@ -58,9 +59,17 @@ dp_err store_reprocess(redisContext *c, const char *tenant, const char *id, cons
 /* Erases blob, record and index entries (GDPR); pending jobs for it are dropped by workers. */
 dp_err store_delete(redisContext *c, const char *tenant, const char *id);
 
+/* Filters of a listing. */
+struct store_filter {
+    const char *status; /* NULL = any */
+    const char *klass;  /* NULL = any */
+    int needs_review;   /* -1 any, 1 only documents needing review (and not reviewed), 0 others */
+    int reviewed;       /* -1 any, 1 only documents a person reviewed, 0 only the others */
+};
+
 /* Lists the tenant's documents newest first. cursor: NULL or an opaque string from an earlier
- * page; status/klass filters may be NULL. *out = {"data":[...], "next_cursor": ...|null}. */
-dp_err store_list(redisContext *c, const char *tenant, const char *status, const char *klass,
+ * page. *out = {"data":[...], "next_cursor": ...|null}. */
+dp_err store_list(redisContext *c, const char *tenant, const struct store_filter *f,
                   const char *cursor, int limit, cJSON **out);
 
 /* Builds the document JSON from an HGETALL reply of its record (pure, unit-tested). */

@@ -134,6 +134,16 @@ static int grid_table(const struct rgrid *g, const struct tl_layout *L, char *us
             c0 = c < c0 ? c : c0;
             c1 = c > c1 ? c : c1;
         }
+        /* a merged group that is no rectangle (or runs into a cell made already) would
+         * overlap another cell: then the slot stands alone */
+        for (int r = r0; r <= r1; r++)
+            for (int c = c0; c <= c1; c++) {
+                size_t q = (size_t)r * (size_t)cols + (size_t)c;
+                if (owner[q] >= 0 || uf_find(uf, q) != root) {
+                    r0 = r1 = (int)(s / (size_t)cols);
+                    c0 = c1 = (int)(s % (size_t)cols);
+                }
+            }
         int ci = (int)t->ncells++;
         struct table_cell *cell = &t->cells[ci];
         *cell = (struct table_cell){r0, c0, r1 - r0 + 1, c1 - c0 + 1, NULL, {0, 0, 0, 0}, 0};

@@ -130,7 +130,7 @@ START_TEST(route_table_is_well_formed)
         const char *param[API_ROUTE_PARAMS];
         ck_assert_ptr_nonnull(rt->handler);
         ck_assert(!strcmp(rt->method, "GET") || !strcmp(rt->method, "POST") ||
-                  !strcmp(rt->method, "DELETE"));
+                  !strcmp(rt->method, "PUT") || !strcmp(rt->method, "DELETE"));
         for (int k = 0; k < i; k++) {
             ck_assert_msg(strcmp(rt->tmpl, api_routes[k].tmpl) ||
                               strcmp(rt->method, api_routes[k].method),
@@ -256,7 +256,7 @@ START_TEST(metrics_text)
     api_metrics_count(m, "GET", "/v1/documents/doc_2", 404, 300000, 0);
     api_metrics_count(m, "GET", "/v1/documents/doc_2", 200, 20000000, 0);
     api_metrics_count(m, "POST", "/v1/documents", 202, 40000, 12345);
-    api_metrics_count(m, "PUT", "/nowhere", 405, 10, 0);
+    api_metrics_count(m, "PATCH", "/nowhere", 405, 10, 0);
     api_metrics_count(m, "POST", "/v1/documents", 418, 10, 5);
     cJSON *q = fake_queue(), *c = fake_counters();
     ck_assert_int_eq(api_metrics_render(m, q, c, 1, &text, &len), DP_OK);

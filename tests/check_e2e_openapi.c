@@ -92,6 +92,7 @@ static void fill(const char *tmpl, const char *doc, const char *wh, const char *
         const char *v = !strncmp(p, "{delivery}", 10)          ? dlv
                         : !strncmp(tmpl, "/v1/webhooks/", 13)  ? wh
                         : !strncmp(tmpl, "/v1/documents/", 14) ? doc
+                        : !strncmp(tmpl, "/v1/batches/", 12)   ? "bat_01ARZ3NDEKTSV4RRFFQ69G5FAV"
                                                                : NULL;
         ck_assert_msg(v != NULL, "no value for a parameter of %s", tmpl);
         n += (size_t)snprintf(out + n, outsz - n, "%s", v);
@@ -120,6 +121,8 @@ static void call_operation(const char *method, const char *tmpl, const cJSON *op
     fill(tmpl, doc, wh, dlv, url, sizeof url);
     for (size_t i = 0; i < sizeof m - 1 && method[i]; i++)
         m[i] = (char)(method[i] - 'a' + 'A'), m[i + 1] = '\0';
+    if (!strcmp(method, "put") && !strcmp(tmpl, "/v1/documents/{id}/fields"))
+        hdr = json_hdr, body = "{\"fields\":{\"po_number\":\"PO-1\"}}", len = strlen(body);
     if (!strcmp(method, "post")) {
         if (!strcmp(tmpl, "/v1/documents")) {
             hdr = png_hdr, body = png, len = pnglen;

@@ -60,7 +60,9 @@ struct upload {
     pthread_t thread;
     long status;
     char doc_status[16], id[64], location[128];
-    int64_t ms; /* how long the answer took */
+    size_t text_len; /* bytes of the result's text */
+    int duplicate;   /* the answer names an earlier document (duplicate_of) */
+    int64_t ms;      /* how long the answer took */
 };
 
 static void *upload_thread(void *arg)
@@ -80,6 +82,8 @@ static void *upload_thread(void *arg)
     cJSON *j = http_json(&r);
     snprintf(u->doc_status, sizeof u->doc_status, "%s", json_str(j, "status"));
     snprintf(u->id, sizeof u->id, "%s", json_str(j, "id"));
+    u->text_len = strlen(json_str(j, "text"));
+    u->duplicate = cJSON_GetObjectItem(j, "duplicate_of") != NULL;
     cJSON_Delete(j);
     if (!http_header(&r, "Location", u->location, sizeof u->location))
         u->location[0] = '\0';
@@ -118,14 +122,19 @@ static double metric(const char *series)
 
 START_TEST(fifty_waiters_hold_no_thread)
 {
-    static const char *const lines[] = {"Waiting is cheap"};
-    unsigned char *png;
-    size_t len;
+    static unsigned char *png[WAITERS];
+    static size_t len[WAITERS];
     static struct upload u[WAITERS];
-    ck_assert_int_eq(fixture_png(lines, 1, &png, &len), DP_OK);
+    /* fifty different pages, so each is a document of its own to read (no duplicate) */
+    for (int i = 0; i < WAITERS; i++) {
+        char line[64];
+        snprintf(line, sizeof line, "Waiting is cheap number %d", 1000 + i * 37);
+        const char *const lines[] = {line};
+        ck_assert_int_eq(fixture_png(lines, 1, &png[i], &len[i]), DP_OK);
+    }
     int64_t t0 = util_mono_ms();
     for (int i = 0; i < WAITERS; i++) {
-        u[i] = (struct upload){.png = png, .len = len, .key = st.key, .wait_s = 100};
+        u[i] = (struct upload){.png = png[i], .len = len[i], .key = st.key, .wait_s = 100};
         ck_assert_int_eq(pthread_create(&u[i].thread, NULL, upload_thread, &u[i]), 0);
     }
     /* While they wait: /healthz answers; count the probes made with more waiters suspended
@@ -168,11 +177,14 @@ START_TEST(fifty_waiters_hold_no_thread)
         ck_assert_msg(u[i].status == 200, "waiter %d answered %ld", i, u[i].status);
         ck_assert_str_eq(u[i].doc_status, "done");
         ck_assert(util_id_valid("doc_", u[i].id));
+        ck_assert_msg(u[i].text_len > 10 && !u[i].duplicate, "waiter %d: text %zu bytes, dup %d", i,
+                      u[i].text_len, u[i].duplicate);
         for (int k = 0; k < i; k++)
             ck_assert_str_ne(u[i].id, u[k].id);
     }
     ck_assert(metric("docproc_upload_wait_refused_total") == 0);
-    free(png);
+    for (int i = 0; i < WAITERS; i++)
+        free(png[i]);
 }
 END_TEST
 

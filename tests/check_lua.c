@@ -1,26 +1,27 @@
 /* check_lua.c -- every Lua script (common/lua/) run against a throwaway redis-server through
  * the C layer that calls it: normal paths, another tenant, missing keys, replays. Plus the
  * embedding (the SHA1 computed at build time is the one Redis computes, every script says
- * KEYS/ARGV/Reply and builds no key) and LOADING (a Redis loading its data is waited for by
- * rds and by docproc-admin, not reported as an error). */
-#include <signal.h>
+ * KEYS/ARGV/Reply and builds no key). */
+#include <glob.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "apikey.h"
 #include "clsstore.h"
 #include "harness.h"
+#include "batch.h"
 #include "keys.h"
 #include "queue.h"
 #include "rds.h"
+#include "review.h"
 #include "scripts.h"
 #include "stats.h"
 #include "store.h"
 #include "testutil.h"
 #include "util.h"
 #include "whstore.h"
+#include "xstore.h"
 
 static struct stack st; /* the throwaway redis-server of the "scripts" case */
 
@@ -155,6 +156,78 @@ START_TEST(store_dedup)
     freeReplyObject(g);
     ck_assert_int_eq(store_delete(c, "alpha", named), DP_OK);
     ck_assert_int_eq(ival(c, "EXISTS %s", kdup), 0);
+    redisFree(c);
+}
+END_TEST
+
+/* ---- batch_attach, batch_seal, batch_tick ---- */
+
+START_TEST(batch_scripts)
+{
+    redisContext *c = rc();
+    char a[UTIL_ID_MAX], b[UTIL_ID_MAX], x[UTIL_ID_MAX], bid[UTIL_ID_MAX], err[200] = "";
+    char kd[KEYS_MAX], kb[KEYS_MAX];
+    int replayed;
+    ck_assert_int_eq(upload(c, "alpha", "batch-a", NULL, 100, a, &replayed), DP_OK);
+    ck_assert_int_eq(upload(c, "alpha", "batch-b", NULL, 100, b, &replayed), DP_OK);
+    ck_assert_int_eq(upload(c, "beta", "batch-x", NULL, 100, x, &replayed), DP_OK);
+    /* a is done before the batch exists: it counts at once */
+    keys_doc(kd, a);
+    freeReplyObject(redisCommand(c, "HSET %s status done", kd));
+    char ids[2][UTIL_ID_MAX];
+    snprintf(ids[0], UTIL_ID_MAX, "%s", a);
+    snprintf(ids[1], UTIL_ID_MAX, "%s", x);
+    /* another tenant's document: refused before anything is written */
+    long long before = ival(c, "DBSIZE");
+    ck_assert_int_eq(
+        batch_create(c, "alpha", (const char(*)[UTIL_ID_MAX])ids, 2, NULL, bid, err, sizeof err),
+        DP_ENOTFOUND);
+    ck_assert_int_eq(ival(c, "DBSIZE"), before);
+    snprintf(ids[1], UTIL_ID_MAX, "%s", b);
+    long long events = ival(c, "XLEN %s", KEYS_EVENTS);
+    ck_assert_int_eq(batch_create(c, "alpha", (const char(*)[UTIL_ID_MAX])ids, 2,
+                                  "https://example.com/cb", bid, err, sizeof err),
+                     DP_OK);
+    keys_batch(kb, bid, KEYS_BATCH);
+    ck_assert_int_eq(ival(c, "HGET %s done", kb), 1);
+    ck_assert_int_eq(ival(c, "XLEN %s", KEYS_EVENTS), events); /* b is still queued */
+    /* b in a second batch: a conflict */
+    char bid2[UTIL_ID_MAX];
+    ck_assert_int_eq(batch_create(c, "alpha", (const char(*)[UTIL_ID_MAX])ids + 1, 1, NULL, bid2,
+                                  err, sizeof err),
+                     DP_ECONFLICT);
+    /* a tick for a document that has not ended writes nothing */
+    ck_assert_int_eq(batch_note_ended(c, b), DP_OK);
+    ck_assert_int_eq(ival(c, "XLEN %s", KEYS_EVENTS), events);
+    /* b fails: the batch completes, once, however often the tick comes */
+    keys_doc(kd, b);
+    freeReplyObject(redisCommand(c, "HSET %s status failed", kd));
+    ck_assert_int_eq(batch_note_ended(c, b), DP_OK);
+    ck_assert_int_eq(batch_note_ended(c, b), DP_OK);
+    ck_assert_int_eq(batch_note_ended(c, a), DP_OK);
+    ck_assert_int_eq(ival(c, "XLEN %s", KEYS_EVENTS), events + 1);
+    ck_assert_int_eq(ival(c, "HGET %s failed", kb), 1);
+    ck_assert_int_eq(ival(c, "HGET %s done", kb), 1);
+    redisReply *ev = redisCommand(c, "XREVRANGE %s + - COUNT 1", KEYS_EVENTS);
+    const redisReply *typ = rds_field(ev->element[0]->element[1], "type");
+    const redisReply *cb = rds_field(ev->element[0]->element[1], "callback_url");
+    ck_assert_str_eq(typ->str, "batch.completed");
+    ck_assert_str_eq(cb->str, "https://example.com/cb");
+    freeReplyObject(ev);
+    cJSON *j = NULL;
+    ck_assert_int_eq(batch_json(c, "alpha", bid, &j), DP_OK);
+    ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(j, "status")), "completed");
+    cJSON_Delete(j);
+    ck_assert_int_eq(batch_json(c, "beta", bid, &j), DP_ENOTFOUND);
+    /* a batch of documents that have all ended completes when it is sealed */
+    ck_assert_int_eq(upload(c, "alpha", "batch-c", NULL, 100, x, &replayed), DP_OK);
+    keys_doc(kd, x);
+    freeReplyObject(redisCommand(c, "HSET %s status done", kd));
+    snprintf(ids[0], UTIL_ID_MAX, "%s", x);
+    ck_assert_int_eq(
+        batch_create(c, "alpha", (const char(*)[UTIL_ID_MAX])ids, 1, NULL, bid2, err, sizeof err),
+        DP_OK);
+    ck_assert_int_eq(ival(c, "XLEN %s", KEYS_EVENTS), events + 2);
     redisFree(c);
 }
 END_TEST
@@ -439,6 +512,108 @@ START_TEST(classifier_scripts)
 }
 END_TEST
 
+/* ---- review_confirm, review_forget, ext_save ---- */
+
+/* A finished document of tenant with one page: "Order ref PO-<n>" and "Total 5.00". */
+static void done_doc(redisContext *c, const char *tenant, int n, char id[UTIL_ID_MAX])
+{
+    char k[KEYS_MAX], res[700];
+    ck_assert_int_eq(util_new_id("doc_", id), DP_OK);
+    keys_doc(k, id);
+    snprintf(res, sizeof res,
+             "{\"pages\":[{\"number\":1,\"width\":1000,\"height\":800,\"words\":["
+             "{\"text\":\"Order\",\"conf\":0.9,\"bbox\":[100,100,80,20],\"line\":0},"
+             "{\"text\":\"ref\",\"conf\":0.9,\"bbox\":[200,100,50,20],\"line\":0},"
+             "{\"text\":\"PO-%04d\",\"conf\":0.9,\"bbox\":[270,100,90,20],\"line\":0},"
+             "{\"text\":\"Total\",\"conf\":0.9,\"bbox\":[100,140,70,20],\"line\":1},"
+             "{\"text\":\"5.00\",\"conf\":0.9,\"bbox\":[190,140,50,20],\"line\":1}]}],"
+             "\"fields\":[]}",
+             n);
+    freeReplyObject(redisCommand(c, "HSET %s tenant %s status done result %s", k, tenant, res));
+}
+
+static cJSON *confirmed(const char *json)
+{
+    cJSON *j = cJSON_Parse(json);
+    ck_assert_ptr_nonnull(j);
+    return j;
+}
+
+START_TEST(extractor_scripts)
+{
+    redisContext *c = rc();
+    char a[UTIL_ID_MAX], b[UTIL_ID_MAX], k[KEYS_MAX], buf[64];
+    enum review_outcome out;
+    cJSON *po1 = confirmed("{\"po_number\":{\"value\":\"PO-1001\"},\"note\":\"x\"}");
+    cJSON *po2 = confirmed("{\"po_number\":{\"value\":\"PO-2002\"}}");
+    done_doc(c, "t1", 1001, a);
+    done_doc(c, "t1", 2002, b);
+    /* another tenant's document, a document that has not finished */
+    ck_assert_int_eq(review_confirm(c, "t2", a, "key_x", po1, &out), DP_OK);
+    ck_assert_int_eq(out, REVIEW_NO_DOC);
+    keys_doc(k, b);
+    freeReplyObject(redisCommand(c, "HSET %s status processing", k));
+    ck_assert_int_eq(review_confirm(c, "t1", b, "key_x", po2, &out), DP_OK);
+    ck_assert_int_eq(out, REVIEW_NOT_DONE);
+    freeReplyObject(redisCommand(c, "HSET %s status done", k));
+    /* stored: record stamped, example kept, names counted; a replay counts once */
+    ck_assert_int_eq(review_confirm(c, "t1", a, "key_x", po1, &out), DP_OK);
+    ck_assert_int_eq(out, REVIEW_STORED);
+    ck_assert_int_eq(review_confirm(c, "t1", a, "key_x", po1, &out), DP_OK);
+    ck_assert_str_eq(docf(c, a, "reviewed_key", buf, sizeof buf), "key_x");
+    ck_assert(strlen(docf(c, a, "reviewed_at", buf, sizeof buf)) >= 13);
+    ck_assert_int_eq(review_confirm(c, "t1", b, "key_y", po2, &out), DP_OK);
+    keys_ext(k, "t1", KEYS_EXT_EXAMPLES);
+    ck_assert_int_eq(ival(c, "HLEN %s", k), 2);
+    keys_ext(k, "t1", KEYS_EXT_NAMES);
+    ck_assert_int_eq(ival(c, "HGET %s po_number", k), 2);
+    ck_assert_int_eq(ival(c, "HGET %s note", k), 1);
+    /* replacing a's example drops the name it no longer has */
+    ck_assert_int_eq(review_confirm(c, "t1", a, "key_x", po2, &out), DP_OK);
+    ck_assert_int_eq(ival(c, "HEXISTS %s note", k), 0);
+    ck_assert_int_eq(review_confirm(c, "t1", a, "key_x", po1, &out), DP_OK);
+    /* the per-tenant cap on names */
+    cJSON *many = cJSON_CreateObject();
+    for (int i = 0; i < REVIEW_MAX_NAMES; i++) {
+        char n[16];
+        snprintf(n, sizeof n, "f%d", i);
+        cJSON_AddStringToObject(many, n, "v");
+    }
+    ck_assert_int_eq(review_confirm(c, "t1", b, "key_y", many, &out), DP_OK);
+    ck_assert_int_eq(out, REVIEW_TOO_MANY_NAMES);
+    cJSON_Delete(many);
+    /* training stores version 1 through ext_save; a replayed older version is refused */
+    int busy = -1, trainable = -1;
+    ck_assert_int_eq(xstore_train_begin(c, "t1", &busy, &trainable), DP_OK);
+    ck_assert_int_eq(trainable, 1);
+    ck_assert_int_eq(busy, 0);
+    ck_assert_int_eq(xstore_train_begin(c, "t1", &busy, &trainable), DP_OK);
+    ck_assert_int_eq(busy, 1); /* the lock is held */
+    unsigned version = 0;
+    ck_assert_int_eq(xstore_train(c, "t1", &version), DP_OK);
+    ck_assert_uint_eq(version, 1);
+    keys_ext(k, "t1", KEYS_EXT_MODEL);
+    ck_assert_int_eq(ival(c, "HGET %s version", k), 1);
+    const char *v1[] = {k, "1", "blob-1", "{}", "999"};
+    ck_assert_int_eq(rds_eval_found(c, &scripts_ext_save, 1, 4, v1), DP_ENOTFOUND);
+    cJSON *info = NULL;
+    ck_assert_int_eq(xstore_info(c, "t1", &info), DP_OK);
+    ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(info, "status")), "ready");
+    cJSON_Delete(info);
+    /* erasure: forget removes the example and its counts; a replay is harmless */
+    ck_assert_int_eq(review_forget(c, "t1", a), DP_OK);
+    ck_assert_int_eq(review_forget(c, "t1", a), DP_OK);
+    keys_ext(k, "t1", KEYS_EXT_NAMES);
+    ck_assert_int_eq(ival(c, "HGET %s po_number", k), 1);
+    ck_assert_int_eq(ival(c, "HEXISTS %s note", k), 0);
+    keys_ext(k, "t1", KEYS_EXT_EXAMPLES);
+    ck_assert_int_eq(ival(c, "HLEN %s", k), 1);
+    cJSON_Delete(po1);
+    cJSON_Delete(po2);
+    redisFree(c);
+}
+END_TEST
+
 /* ---- wh_delivery_create, wh_due_claim, wh_endpoint_disable ---- */
 
 START_TEST(webhook_scripts)
@@ -507,7 +682,15 @@ START_TEST(every_script_ran_and_is_what_redis_loads)
 {
     redisContext *c = redisConnect("127.0.0.1", st.redis_port);
     ck_assert(c && !c->err);
-    ck_assert_uint_eq(scripts_count, 13);
+    /* the build embedded every file of common/lua */
+    char pattern[600];
+    glob_t g;
+    const char *src = getenv("DOCPROC_SRC_DIR");
+    snprintf(pattern, sizeof pattern, "%s/common/lua/*.lua", src ? src : ".");
+    ck_assert_int_eq(glob(pattern, 0, NULL, &g), 0);
+    ck_assert_uint_eq(scripts_count, g.gl_pathc);
+    globfree(&g);
+    ck_assert_uint_ge(scripts_count, 13);
     char q1[8], q2[8]; /* a key prefix (taken from keys.h) in a Lua string literal */
     snprintf(q1, sizeof q1, "'%.3s", KEYS_SEQ);
     snprintf(q2, sizeof q2, "%c%.3s", '"', KEYS_SEQ);
@@ -537,99 +720,6 @@ START_TEST(every_script_ran_and_is_what_redis_loads)
 }
 END_TEST
 
-/* ---- LOADING ---- */
-
-/* (Re)starts s's redis-server on s->redis_port from its RDB file; with slow = 1 it loads one key
- * per millisecond and serves clients while it does, so a test can meet LOADING for seconds. */
-static void start_rdb_redis(struct stack *s, int slow)
-{
-    const char *fast[] = {"--appendonly", "no", "--dbfilename", "dump.rdb", NULL};
-    const char *loading[] = {"--appendonly",
-                             "no",
-                             "--dbfilename",
-                             "dump.rdb",
-                             "--key-load-delay",
-                             "1000",
-                             "--loading-process-events-interval-bytes",
-                             "1024",
-                             NULL};
-    s->redis = stack_spawn_redis(s, s->redis_port, "redis", "redis.log", slow ? loading : fast);
-    ck_assert_int_eq(harness_wait_port(s->redis_port, 10000), 0);
-}
-
-/* A connection that saw -LOADING (the server is really loading), or fails the test. */
-static redisContext *loading_conn(const struct stack *s)
-{
-    redisContext *c = redisConnect("127.0.0.1", s->redis_port);
-    ck_assert(c && !c->err);
-    redisReply *r = redisCommand(c, "PING");
-    ck_assert_msg(rds_loading(r), "redis answered %s, not LOADING", r ? r->str : "nothing");
-    freeReplyObject(r);
-    return c;
-}
-
-START_TEST(loading_means_retry_shortly)
-{
-    struct stack s;
-    char out[256], port[32], akey[40];
-    ck_assert_int_eq(stack_init(&s, NULL), 0);
-    start_rdb_redis(&s, 0);
-    redisContext *c = redisConnect("127.0.0.1", s.redis_port);
-    ck_assert(c && !c->err);
-    /* 3000 filler keys (test data outside docproc's layout) take 3 s to load slowly */
-    freeReplyObject(redisCommand(
-        c, "EVAL %s 0 3000", "for i = 1, tonumber(ARGV[1]) do redis.call('SET', 'x' .. i, i) end"));
-    freeReplyObject(redisCommand(c, "SET %s here", KEYS_PROBE));
-    ck_assert_int_eq(ival(c, "DBSIZE"), 3001);
-    freeReplyObject(redisCommand(c, "SAVE"));
-    redisFree(c);
-    stack_kill(&s.redis, SIGTERM);
-
-    /* a command on a connection made while loading waits and gets its answer */
-    start_rdb_redis(&s, 1);
-    c = loading_conn(&s);
-    int64_t t0 = util_mono_ms();
-    redisReply *r = rds_command(c, "GET %s", KEYS_PROBE);
-    ck_assert(r && r->type == REDIS_REPLY_STRING);
-    ck_assert_str_eq(r->str, "here");
-    ck_assert(util_mono_ms() - t0 >= 100); /* it did wait */
-    freeReplyObject(r);
-    redisFree(c);
-    stack_kill(&s.redis, SIGTERM);
-
-    /* rds_connect waits for PONG */
-    start_rdb_redis(&s, 1);
-    redisFree(loading_conn(&s));
-    struct dp_config cfg;
-    char err[256] = "";
-    config_defaults(&cfg);
-    snprintf(cfg.redis_host, sizeof cfg.redis_host, "127.0.0.1");
-    cfg.redis_port = s.redis_port;
-    c = rds_connect(&cfg, err, sizeof err);
-    ck_assert_msg(c != NULL, "rds_connect: %s", err);
-    r = redisCommand(c, "PING");
-    ck_assert(r && r->type == REDIS_REPLY_STATUS);
-    freeReplyObject(r);
-    redisFree(c);
-    stack_kill(&s.redis, SIGTERM);
-
-    /* docproc-admin key store (make run's first step after starting Redis) */
-    start_rdb_redis(&s, 1);
-    redisFree(loading_conn(&s));
-    snprintf(port, sizeof port, "--redis_port=%d", s.redis_port);
-    ck_assert_int_eq(util_new_api_key(akey), DP_OK);
-    ck_assert_int_eq(stack_run(&s, out, sizeof out, "docproc-admin", port, "key", "store", akey,
-                               "--tenant", "alpha", NULL),
-                     0);
-    c = redisConnect("127.0.0.1", s.redis_port);
-    struct apikey_info info;
-    ck_assert_int_eq(apikey_lookup(c, akey, &info), DP_OK);
-    ck_assert_str_eq(info.tenant, "alpha");
-    redisFree(c);
-    stack_stop(&s);
-}
-END_TEST
-
 Suite *lua_suite(void)
 {
     Suite *s = suite_create("lua");
@@ -638,14 +728,12 @@ Suite *lua_suite(void)
     tcase_add_unchecked_fixture(tc, setup, teardown);
     tcase_add_test(tc, store_scripts);
     tcase_add_test(tc, store_dedup);
+    tcase_add_test(tc, batch_scripts);
     tcase_add_test(tc, queue_scripts);
     tcase_add_test(tc, classifier_scripts);
+    tcase_add_test(tc, extractor_scripts);
     tcase_add_test(tc, webhook_scripts);
     tcase_add_test(tc, every_script_ran_and_is_what_redis_loads);
     suite_add_tcase(s, tc);
-    TCase *tl = tcase_create("loading");
-    tcase_set_timeout(tl, 90);
-    tcase_add_test(tl, loading_means_retry_shortly);
-    suite_add_tcase(s, tl);
     return s;
 }

@@ -227,6 +227,49 @@ START_TEST(ruled_grid_with_span)
 }
 END_TEST
 
+/* Missing rules that merge slots into an L shape: cells never overlap (each slot is covered
+ * by one cell at most) and the CSV from the JSON is the CSV of the table. */
+START_TEST(ruled_grid_l_shape_no_overlap)
+{
+    struct table_rule r[] = {
+        {100, 100, 700, 100, 2}, {100, 400, 700, 400, 2},
+        {100, 700, 700, 700, 2}, {100, 100, 100, 700, 2},
+        {700, 100, 700, 700, 2}, {400, 400, 400, 700, 2}, /* no rule between the top two slots */
+        {100, 400, 400, 400, 2}, /* and none under the top-right slot: the first row rule is */
+    };
+    r[1] = (struct table_rule){100, 400, 400, 400, 2};
+    struct wset s = {0};
+    put(&s, 150, 200, "alpha");
+    put(&s, 450, 200, "beta");
+    put(&s, 150, 500, "gamma");
+    put(&s, 450, 500, "delta");
+    struct table *t = NULL;
+    size_t n = 0;
+    ck_assert_int_eq(table_detect(s.w, s.n, 2550, 3300, r, sizeof r / sizeof r[0], &t, &n), DP_OK);
+    ck_assert_uint_eq(n, 1);
+    for (int row = 0; row < t->rows; row++)
+        for (int col = 0; col < t->cols; col++) {
+            int cover = 0;
+            for (size_t i = 0; i < t->ncells; i++) {
+                const struct table_cell *c = &t->cells[i];
+                cover += row >= c->row && row < c->row + c->row_span && col >= c->col &&
+                         col < c->col + c->col_span;
+            }
+            ck_assert_int_le(cover, 1);
+        }
+    char *csv = table_csv(t);
+    cJSON *j = table_json(t);
+    char *again = table_csv_json(j);
+    ck_assert_str_eq(csv, again);
+    ck_assert_ptr_nonnull(strstr(csv, "gamma"));
+    free(csv);
+    free(again);
+    cJSON_Delete(j);
+    table_list_free(t, n);
+    wset_free(&s);
+}
+END_TEST
+
 START_TEST(csv_quotes_and_spans)
 {
     struct table_cell cells[] = {
@@ -300,6 +343,7 @@ Suite *table_suite(void)
     tcase_add_test(tc, unruled_spanning_header);
     tcase_add_test(tc, prose_is_no_table);
     tcase_add_test(tc, ruled_grid_with_span);
+    tcase_add_test(tc, ruled_grid_l_shape_no_overlap);
     tcase_add_test(tc, csv_quotes_and_spans);
     tcase_add_test(tc, rules_from_image);
     suite_add_tcase(s, tc);

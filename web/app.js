@@ -415,7 +415,8 @@ function partLoader(d, part, label) {
       const blob = await resp.blob();
       const url = URL.createObjectURL(new Blob([blob], { type }));
       state.blobs.push(url);
-      const name = part === 'file' ? docName(d) : d.id + '.hocr.html';
+      const name = part === 'file' ? docName(d)
+        : part === 'hocr' ? d.id + '.hocr.html' : d.id + '-' + part.replace(/\//g, '-');
       const kids = [el('a', { href: url, download: name }, `Download ${label} (${fmtBytes(blob.size)})`)];
       if (part === 'file' && type.startsWith('image/') && type !== 'image/tiff')
         kids.unshift(el('img', { src: url, alt: 'The original document ' + docName(d), class: 'preview' }));
@@ -432,6 +433,48 @@ function partLoader(d, part, label) {
   } }, 'Show ' + label);
   slot.append(btn);
   return slot;
+}
+
+/* A table of the result as an HTML table (spans kept), with its CSV on request. */
+function tableView(d, t, n) {
+  const rows = [];
+  const covered = new Set();
+  for (let r = 0; r < t.rows; r++) rows.push([]);
+  for (const c of t.cells || []) {
+    for (let r = c.row; r < c.row + c.row_span; r++)
+      for (let k = c.col; k < c.col + c.col_span; k++)
+        if (r !== c.row || k !== c.col) covered.add(r + ',' + k);
+  }
+  const at = new Map((t.cells || []).map((c) => [c.row + ',' + c.col, c]));
+  for (let r = 0; r < t.rows; r++)
+    for (let k = 0; k < t.cols; k++) {
+      if (covered.has(r + ',' + k)) continue;
+      const c = at.get(r + ',' + k);
+      const attrs = {};
+      if (c && c.row_span > 1) attrs.rowspan = String(c.row_span);
+      if (c && c.col_span > 1) attrs.colspan = String(c.col_span);
+      rows[r].push(el(c && c.header ? 'th' : 'td', attrs, c ? c.text : ''));
+    }
+  return el('div', { class: 'doc-table' },
+    el('table', { class: 'fields' },
+      el('caption', {}, `Table ${n}: ${t.rows} × ${t.cols}` + (t.ruled ? ', ruled' : '')),
+      el('tbody', {}, ...rows.map((cells) => el('tr', {}, ...cells)))),
+    partLoader(d, `tables/${n}.csv`, `table ${n} as CSV`));
+}
+
+/* A page's structure: its tables, key-value pairs and check boxes. */
+function structureView(d, p, counter) {
+  const out = [];
+  for (const t of p.tables || []) out.push(tableView(d, t, ++counter.n));
+  const pairs = p.key_values || [];
+  if (pairs.length)
+    out.push(el('h4', {}, 'Key-value pairs'),
+      kv(pairs.map((x) => [x.key.text, x.value ? x.value.text : '–'])));
+  const marks = p.selection_marks || [];
+  if (marks.length)
+    out.push(el('h4', {}, 'Check boxes'), el('ul', { class: 'marks' },
+      ...marks.map((m) => el('li', {}, `${m.state === 'selected' ? '☑' : '☐'} ${m.label || '(no label)'}`))));
+  return out;
 }
 
 function renderDocument(d) {
@@ -473,12 +516,14 @@ function renderDocument(d) {
     parts.push(el('h3', {}, 'Text'));
     const pages = d.pages || [];
     if (!pages.length) parts.push(el('pre', { class: 'text' }, d.text || ''));
+    const counter = { n: 0 };
     for (const p of pages)
       parts.push(el('figure', { class: 'page' },
         el('figcaption', {}, `Page ${p.number} · ${p.source || 'ocr'} · ${p.width}×${p.height} px` +
           (p.dpi ? ` @ ${p.dpi} dpi` : '') + ` · confidence ${fmtPct(p.confidence)}` +
           (p.rotation ? ` · turned ${p.rotation}°` : '')),
-        el('pre', { class: 'text' }, p.text || '')));
+        el('pre', { class: 'text' }, p.text || ''),
+        ...structureView(d, p, counter)));
     parts.push(el('h3', {}, 'Files'), partLoader(d, 'file', 'original file'), partLoader(d, 'hocr', 'hOCR'));
   } else {
     parts.push(el('h3', {}, 'Files'), partLoader(d, 'file', 'original file'));

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "batch.h"
 #include "rds.h"
 
 #define READ_COUNT     32    /* events read per XREADGROUP */
@@ -95,6 +96,14 @@ static void handle_entry(struct webhookd *w, const redisReply *entry)
             ev.created = util_now_ms() / 1000;
         ev.data = data->str;
         ev.data_len = data->len;
+        /* A document's end also counts in its batch (idempotent, so it goes first: should the
+         * fan-out fail, both are retried). */
+        if ((strcmp(ev.type, "document.completed") == 0 ||
+             strcmp(ev.type, "document.failed") == 0) &&
+            batch_note_ended(w->rc, ev.doc) != DP_OK) {
+            log_kv(LOG_ERROR, "event.batch_failed", "event", ev.id, "doc", ev.doc, NULL);
+            return;
+        }
         long long due = util_now_ms() + (long long)w->schedule[0] * 1000;
         dp_err err = whstore_event_fanout(w->rc, &ev, due, &made);
         if (err != DP_OK) {

@@ -14,6 +14,7 @@
 #include "barcode.h"
 #include "extract.h"
 #include "queue.h"
+#include "xstore.h"
 
 /* A Tesseract engine, initialised once per process and re-initialised only when a job asks
  * for other languages. */
@@ -33,15 +34,17 @@ struct worker {
     struct ocr ocr;
     struct clsstore_cache *classes;   /* tenant models by version, and the built-in fallback */
     struct extractor *extractor;      /* compiled field patterns */
+    struct xstore_cache *fields;      /* tenants' trained extractors by version */
     struct barcode_scanner *barcodes; /* zbar, for barcodes and payment QR codes on pages */
     volatile sig_atomic_t *stop;      /* set by SIGTERM/SIGINT */
     long long jobs_done;              /* counters for the exit log line */
     long long jobs_failed;
     /* decode sandbox (worker_sandbox.c) */
-    uint64_t decode_budget;  /* bytes a decode child may still map (its limit minus what the
-                                worker already maps); images costing more are refused */
+    uint64_t decode_budget;  /* bytes an image page may cost to decode in the child: 3/4 of its
+                                limit minus what the worker already maps; more is refused */
     long decode_peak_rss_kb; /* peak RSS of the last decode child (getrusage), 0 = none */
     char debug_fault[16];    /* test-only fault for the current job's child ("" = none) */
+    int osd_tried;           /* the orientation engine was loaded (or tried) in the worker */
 };
 
 /* ---- OCR (worker_ocr.c) ---- */
@@ -86,6 +89,9 @@ dp_err worker_decode_pages(struct worker *w, const unsigned char *buf, size_t le
                            const struct page_sink *sink, struct worker_failure *f);
 
 /* ---- page structure (worker_layout.c) ---- */
+/* PDF text-layer pages are also rendered at this resolution for their ruling lines and check
+ * boxes (the text comes from the layer; lines of 0.5 pt still show at it). */
+#define WORKER_TEXT_RASTER_DPI 100
 /* In the decode child, on the image a page was read from (pix, scale pixels per page pixel,
  * upright as read): keeps the ruling lines found before OCR (rules[nrules], in pix pixels,
  * taken over: rescaled in place and owned by the page from then on) and finds the selection
@@ -141,9 +147,10 @@ dp_err worker_analyze(struct worker *w, const char *tenant, const char *pipeline
                       const struct dp_doc_text *doc, const char *text, cJSON *result);
 
 /* ---- invoices (worker_invoice.c) ---- */
-/* Adds "line_items" and "checks" to result (and the e-invoice XML's fields, with source
- * "xml"/"embedded_xml", in place of the rule fields of the same name); a failed check sets
- * "needs_review". text is the document's visible text (pages joined). */
+/* Adds "line_items" and "checks" to result (and the e-invoice XML's and payment QR codes'
+ * fields, with source "xml"/"embedded_xml"/"qr", in place of the fields of the same name);
+ * mark_review (worker_analyze.c) turns a failed check into needs_review. text is the
+ * document's visible text (pages joined). */
 void worker_invoice(const struct dp_doc_text *doc, const char *text, cJSON *result);
 
 /* ---- job loop (worker_loop.c) ---- */

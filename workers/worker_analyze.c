@@ -2,12 +2,14 @@
 #include <stdio.h>
 #include <string.h>
 #include "log.h"
+#include "review.h"
 #include "worker.h"
 
 dp_err worker_analyze_init(struct worker *w)
 {
     w->classes = clsstore_cache_new(CLSSTORE_CACHE_TENANTS);
-    if (!w->classes)
+    w->fields = xstore_cache_new();
+    if (!w->classes || !w->fields)
         return DP_ENOMEM;
     dp_err rc = barcode_scanner_new(&w->barcodes);
     return rc ? rc : extractor_new(&w->extractor);
@@ -16,9 +18,11 @@ dp_err worker_analyze_init(struct worker *w)
 void worker_analyze_cleanup(struct worker *w)
 {
     clsstore_cache_free(w->classes);
+    xstore_cache_free(w->fields);
     extractor_free(w->extractor);
     barcode_scanner_free(w->barcodes);
     w->barcodes = NULL;
+    w->fields = NULL;
     w->classes = NULL;
     w->extractor = NULL;
 }
@@ -47,9 +51,38 @@ static cJSON *class_json(const struct classify_result *cr, const char *model)
     return o;
 }
 
+/* Every field gets its source and, below its threshold, needs_review; the document needs
+ * review when a page read poorly, a field is unsure, a check failed or a field the tenant's
+ * extractor knows is missing ("review_reasons"). */
+static void mark_review(cJSON *result, const cJSON *missing)
+{
+    cJSON *reasons = cJSON_CreateArray();
+    if (cJSON_IsTrue(cJSON_GetObjectItem(result, "needs_review")))
+        cJSON_AddItemToArray(reasons, cJSON_CreateString("low_quality_page"));
+    cJSON *fields = cJSON_GetObjectItem(result, "fields");
+    if (fields && review_mark_fields(fields, REVIEW_FIELD_THRESHOLD) > 0)
+        cJSON_AddItemToArray(reasons, cJSON_CreateString("low_confidence_field"));
+    const cJSON *chk;
+    int failed = 0;
+    cJSON_ArrayForEach(chk, cJSON_GetObjectItem(result, "checks"))
+    {
+        failed |= cJSON_IsFalse(cJSON_GetObjectItem(chk, "ok"));
+    }
+    if (failed)
+        cJSON_AddItemToArray(reasons, cJSON_CreateString("failed_check"));
+    if (cJSON_GetArraySize(missing) > 0) {
+        cJSON_AddItemToArray(reasons, cJSON_CreateString("missing_field"));
+        cJSON_AddItemToObject(result, "missing_fields", cJSON_Duplicate(missing, 1));
+    }
+    cJSON_DeleteItemFromObject(result, "needs_review");
+    cJSON_AddBoolToObject(result, "needs_review", cJSON_GetArraySize(reasons) > 0);
+    cJSON_AddItemToObject(result, "review_reasons", reasons);
+}
+
 dp_err worker_analyze(struct worker *w, const char *tenant, const char *pipeline,
                       const struct dp_doc_text *doc, const char *text, cJSON *result)
 {
+    cJSON *missing = NULL;
     if (has_step(pipeline, "classify")) {
         struct classify_result cr;
         const char *model = "builtin";
@@ -63,9 +96,21 @@ dp_err worker_analyze(struct worker *w, const char *tenant, const char *pipeline
     if (has_step(pipeline, "extract")) {
         cJSON *fields = NULL;
         struct extract_opts opts = {0};
-        if (extract_fields(w->extractor, doc, &opts, &fields) == DP_OK && fields)
-            cJSON_AddItemToObject(result, "fields", fields);
-        worker_invoice(doc, text, result);
+        if (extract_fields(w->extractor, doc, &opts, &fields) != DP_OK || !fields)
+            fields = cJSON_CreateArray();
+        cJSON_AddItemToObject(result, "fields", fields);
+        review_mark_fields(fields, REVIEW_FIELD_THRESHOLD); /* rules' fields: source, review */
+        unsigned version = 0;
+        dp_err rc = xstore_apply(w->fields, w->redis, tenant, doc, fields, &missing, &version);
+        if (rc == DP_EREDIS) {
+            cJSON_Delete(missing);
+            return rc;
+        }
+        if (version) /* which of the tenant's extractors read it */
+            cJSON_AddNumberToObject(result, "extractor_version", version);
+        worker_invoice(doc, text, result); /* XML, QR codes, line items, checks */
     }
+    mark_review(result, missing);
+    cJSON_Delete(missing);
     return DP_OK;
 }

@@ -111,8 +111,6 @@ void worker_invoice(const struct dp_doc_text *doc, const char *text, cJSON *resu
     vs = NULL;
     cJSON_AddItemToObject(result, "line_items", items ? items : cJSON_CreateArray());
     items = NULL;
-    if (checks_any_failed(checks))
-        cJSON_ReplaceItemInObjectCaseSensitive(result, "needs_review", cJSON_CreateTrue());
     cJSON_AddItemToObject(result, "checks", checks);
     checks = NULL;
 out:

@@ -11,7 +11,7 @@
 /* Maps rule and mark boxes found on an upscaled image back to the page's pixels. */
 static int unscale_i(int v, float scale)
 {
-    return scale > 1.0f ? (int)((float)v / scale) : v;
+    return scale > 0.0f && scale != 1.0f ? (int)((float)v / scale + 0.5f) : v;
 }
 
 dp_err worker_layout_image(struct dp_page *page, PIX *pix, float scale, struct table_rule *rules,
@@ -30,8 +30,8 @@ dp_err worker_layout_image(struct dp_page *page, PIX *pix, float scale, struct t
     }
     page->rules = rules;
     page->nrules = nrules;
-    return form_marks_find(pix, (int)((float)page->dpi * (scale > 1.0f ? scale : 1.0f)), scale,
-                           page->words, page->nwords, &page->marks, &page->nmarks);
+    return form_marks_find(pix, (int)((float)page->dpi * (scale > 0.0f ? scale : 1.0f) + 0.5f),
+                           scale, page->words, page->nwords, &page->marks, &page->nmarks);
 }
 
 dp_err worker_layout_text(struct dp_page *page)

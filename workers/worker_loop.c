@@ -141,6 +141,7 @@ dp_err worker_process(struct worker *w, const struct queue_job *job)
         res.klass = cJSON_GetStringValue(
             cJSON_GetObjectItem(cJSON_GetObjectItem(result, "class"), "label"));
         hocr = result_join_hocr(&doc);
+        res.needs_review = cJSON_IsTrue(cJSON_GetObjectItem(result, "needs_review")) ? "1" : "0";
         res.status = "done";
         res.result_json = result_json;
         res.text = text;

@@ -81,6 +81,7 @@ dp_err worker_decode_pages(struct worker *w, const unsigned char *buf, size_t le
     lim.max_pages = (size_t)w->cfg.max_pages;
     lim.max_page_pixels = (uint64_t)w->cfg.max_page_pixels;
     lim.max_decode_bytes = w->decode_budget;
+    lim.text_raster_dpi = WORKER_TEXT_RASTER_DPI;
     dp_err rc = decode_open(buf, len, &lim, &d);
     if (rc) {
         const char *why = d ? decode_errstr(d) : dp_strerror(rc);
@@ -119,6 +120,13 @@ dp_err worker_decode_pages(struct worker *w, const unsigned char *buf, size_t le
         if (pg.kind == DECODE_TEXT) {
             read = pg.text; /* take ownership of the text-layer page */
             memset(&pg.text, 0, sizeof pg.text);
+            /* the drawing rendered at a low resolution: ruling lines and check boxes */
+            struct table_rule *rules = NULL;
+            size_t nrules = 0;
+            int rdpi = pg.pix ? (int)pixGetXRes(pg.pix) : 0;
+            if (rdpi > 0 && table_rules_find(pg.pix, rdpi, &rules, &nrules) == DP_OK)
+                rc = worker_layout_image(&read, pg.pix, (float)rdpi / (float)read.dpi, rules,
+                                         nrules);
         } else {
             if ((rc = ocr_use_lang(&w->ocr, lang, err, sizeof err))) {
                 fail(f, rc == DP_EINVAL ? "language_unavailable" : "ocr_failed", "%s", err);

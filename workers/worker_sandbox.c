@@ -24,8 +24,8 @@
 #define TICK_MS    100  /* longest the worker sleeps before it looks at stop, RSS and clocks */
 #define READ_CHUNK 65536
 
-#if defined(__SANITIZE_ADDRESS__)
-#define SANDBOX_ASAN 1 /* ASan reserves terabytes of shadow: RLIMIT_AS cannot apply */
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define SANDBOX_ASAN 1 /* ASan and TSan reserve terabytes of shadow: RLIMIT_AS cannot apply */
 #else
 #define SANDBOX_ASAN 0
 #endif
@@ -140,13 +140,18 @@ static int child_xml(void *ctx, const char *xml, size_t len, const char *source)
     return 0;
 }
 
+static uint64_t mem_in_use(pid_t pid);
+
 /* Test-only fault injection (debug_faults=1 and metadata {"debug_fault": "alloc"}): the child
- * takes memory 16 MB at a time, touching it, until its cap stops it. */
-static dp_err child_fault(const char *fault)
+ * takes memory 16 MB at a time, touching it, until its cap stops it. Under ASan, where
+ * RLIMIT_AS cannot apply, the cap is emulated here the way RLIMIT_AS would fail malloc. */
+static dp_err child_fault(const char *fault, uint64_t cap)
 {
     if (!fault || strcmp(fault, "alloc") != 0)
         return DP_OK;
     for (int i = 0; i < 4096; i++) {
+        if (SANDBOX_ASAN && mem_in_use(getpid()) + (32u << 20) > cap)
+            return DP_ENOMEM;
         char *p = malloc(16u << 20);
         if (!p)
             return DP_ENOMEM;
@@ -180,7 +185,7 @@ static void child_main(struct worker *w, int fd, pid_t parent, const unsigned ch
     setrlimit(RLIMIT_CPU, &cpul);
 
     struct page_sink sink = {&c, child_begin, child_start, child_page, child_xml};
-    dp_err rc = child_fault(fault);
+    dp_err rc = child_fault(fault, cap);
     if (rc == DP_ENOMEM) {
         f.error_code = "too_large";
         snprintf(f.error_message, sizeof f.error_message, "reading ran out of memory");
@@ -493,6 +498,21 @@ static dp_err judge(struct run *r, int status, int *abandoned)
     return DP_EIO; /* exited without a word (e.g. could not write): not the file's fault */
 }
 
+/* Loads the orientation engine once in the worker, so that children do not each load it when a
+ * poor read makes them ask OSD (a blank image: the detection fails, the engine stays). */
+static void preload_osd(struct worker *w)
+{
+    int deg = 0;
+    float conf = 0;
+    PIX *blank = w->osd_tried ? NULL : pixCreate(64, 64, 8);
+    w->osd_tried = 1;
+    if (!blank)
+        return;
+    pixSetAll(blank);
+    (void)ocr_orientation(&w->ocr, blank, 300, &deg, &conf);
+    pixDestroy(&blank);
+}
+
 dp_err worker_read_pages(struct worker *w, const struct queue_job *job, const unsigned char *buf,
                          size_t len, const char *lang, struct dp_doc_text *doc,
                          struct worker_failure *f, int *abandoned)
@@ -504,6 +524,7 @@ dp_err worker_read_pages(struct worker *w, const struct queue_job *job, const un
     /* Switch languages here, so that this and every later child inherits the loaded engine
      * (best effort: a missing pack is reported by the child, when a page needs OCR). */
     (void)ocr_use_lang(&w->ocr, lang, err, sizeof err);
+    preload_osd(w);
     uint64_t cap = (uint64_t)w->cfg.decode_memory_limit_mb << 20, base = mem_in_use(getpid());
     /* A quarter is left for what a header cannot tell: allocator slack, OCR's working set. */
     w->decode_budget = cap > base ? (cap - base) / 4 * 3 : 1;

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include "classify.h"
+#include "page.h"
 
 static int put(const char *dir, const char *harness, const char *name, const void *buf, size_t len)
 {
@@ -99,6 +100,24 @@ int main(int argc, char **argv)
          "Region        Sales       Growth\nNorth         1200        4.5%\n"
          "South         980         2.1%\nChlorine and inorganic\n              10 000      5\n"
          "(as HCl)\nName: John Smith   Date:\n12/03/2024\nSubscribe:   Yes\n");
+
+    /* a read page in its wire form */
+    struct dp_word words[] = {{"Total", 91.5f, 10, 20, 50, 16, 0, 0},
+                              {"12,50", 88.0f, 70, 20, 40, 16, 0, 0}};
+    struct dp_page pg = {.number = 1,
+                         .width = 2550,
+                         .height = 3300,
+                         .dpi = 300,
+                         .conf = 89.75f,
+                         .text = "Total 12,50",
+                         .hocr = "<div class='ocr_page'></div>",
+                         .words = words,
+                         .nwords = 2};
+    unsigned char *packed = NULL;
+    size_t plen = 0;
+    rc |= page_pack(&pg, &packed, &plen) != DP_OK ||
+          put(dir, "page_unpack", "page", packed, plen) != 0;
+    free(packed);
 
     /* a small trained model, without its CRC (the harness appends one) */
     struct classify_opts o = classify_opts_default();

@@ -2,7 +2,7 @@
  * the cost of accepting an upload with the workers stopped. Loopback only, bounded.
  *
  *   docproc-bench [--pages N] [--data DIR] [--rounds R] [--requests N] [--concurrency C]
- *                 [--max-seconds S] [--raw-full]
+ *                 [--max-seconds S] [--raw-full] [--small-docs N]
  * Environment: BENCH_DATA (= --data), BENCH_PAGES (= --pages), and like the e2e tests
  * DOCPROC_BIN_DIR / DOCPROC_SRC_DIR (`make bench` sets them). */
 #include <errno.h>
@@ -25,7 +25,8 @@
 /* Everything one run is told and measures. */
 struct bench {
     int pages, rounds, conc, max_s;
-    int raw_full; /* --raw-full: the raw loop also takes words with boxes and hOCR */
+    int raw_full;   /* --raw-full: the raw loop also takes words with boxes and hOCR */
+    int small_docs; /* --small-docs N: per-document overhead phase (0 = skip) */
     size_t requests;
     const char *data;
     int cores;
@@ -190,6 +191,59 @@ static int tiny_png(unsigned char **buf, size_t *len)
     return rc == 0 ? 0 : -1;
 }
 
+/* Per-document overhead: n blank 64x32 PNGs (one pixel differs, so no two are the same
+ * document) through the stack (decode, a near-empty OCR, the
+ * decode child's fork and exit, Redis, result): documents per second and worker CPU per
+ * document. */
+static int phase_small(struct bench *b)
+{
+    static char ids[NGINX_BURST][64];
+    static unsigned char *png[NGINX_BURST];
+    static size_t plen[NGINX_BURST];
+    size_t len = 0, n = (size_t)b->small_docs;
+    long long last = 0;
+    int rc = 0;
+    for (size_t i = 0; i < n && !rc; i++) {
+        PIX *pix = pixCreate(64, 32, 8);
+        if (!pix)
+            return -1;
+        pixSetAllArbitrary(pix, 255);
+        pixSetPixel(pix, (int)(i % 64), (int)(i / 64), 0);
+        rc = pixWriteMem(&png[i], &plen[i], pix, IFF_PNG) ? -1 : 0;
+        pixDestroy(&pix);
+        len = plen[i];
+    }
+    double wcpu0 = proc_cpu_s(b->st.worker, 1);
+    long long t0 = wall_ms();
+    for (size_t i = 0; i < n && !rc; i++)
+        if (stack_upload(&b->st, b->st.key, png[i], plen[i], NULL, ids[i]) != 202)
+            rc = -1;
+    for (size_t i = 0; i < n && !rc; i++) {
+        int left = b->max_s * 1000 - (int)(wall_ms() - t0);
+        cJSON *doc = left > 0 ? stack_wait_doc(&b->st, b->st.key, ids[i], left) : NULL;
+        if (!doc || strcmp(json_str(doc, "status"), "done") != 0) {
+            fprintf(stderr, "bench: small document %zu: %s %s\n", i,
+                    doc ? json_str(doc, "status") : "(no answer)",
+                    doc ? json_str(doc, "error.message") : "");
+            rc = -1;
+        }
+        long long f = doc ? doc_ms(doc, "finished_at") : 0;
+        last = f > last ? f : last;
+        cJSON_Delete(doc);
+    }
+    for (size_t i = 0; i < n; i++)
+        free(png[i]);
+    if (rc)
+        return -1;
+    double secs = (double)(last - t0) / 1000.0;
+    double wcpu = (proc_cpu_s(b->st.worker, 1) - wcpu0) / (double)n;
+    printf("\nper-document overhead (%zu blank %zu-byte PNGs, docproc-worker -j %d):\n"
+           "  %zu documents in %.2f s = %.1f documents/s; worker CPU %.1f ms/document\n",
+           n, len, b->cores, n, secs, (double)n / secs, wcpu * 1000.0);
+    fflush(stdout);
+    return 0;
+}
+
 static void print_api(const char *what, const struct bench_api_result *r)
 {
     printf("  %-34s %5zu requests in %5.2f s = %7.1f req/s; p50 %6.2f ms, p99 %6.2f ms, "
@@ -240,7 +294,7 @@ static int usage(const char *prog)
 {
     fprintf(stderr,
             "usage: %s [--pages N] [--data DIR] [--rounds R] [--requests N] [--concurrency C]\n"
-            "          [--max-seconds S] [--raw-full]\n",
+            "          [--max-seconds S] [--raw-full] [--small-docs N]\n",
             prog);
     return 2;
 }
@@ -268,11 +322,13 @@ int main(int argc, char **argv)
         if (strcmp(a, "--pages") == 0)
             ok = ok && parse_int(v, 1, MAX_PAGES, &b.pages) == 0;
         else if (strcmp(a, "--rounds") == 0)
-            ok = ok && parse_int(v, 1, MAX_ROUNDS, &b.rounds) == 0;
+            ok = ok && parse_int(v, 0, MAX_ROUNDS, &b.rounds) == 0; /* 0: small docs only */
         else if (strcmp(a, "--requests") == 0)
             ok = ok && parse_int(v, 1, 100000, &req) == 0;
         else if (strcmp(a, "--concurrency") == 0)
             ok = ok && parse_int(v, 1, 64, &b.conc) == 0;
+        else if (strcmp(a, "--small-docs") == 0)
+            ok = ok && parse_int(v, 0, NGINX_BURST, &b.small_docs) == 0;
         else if (strcmp(a, "--max-seconds") == 0)
             ok = ok && parse_int(v, 1, 3600, &b.max_s) == 0;
         else if (strcmp(a, "--data") == 0)
@@ -322,6 +378,12 @@ int main(int argc, char **argv)
         goto out;
     }
     cJSON_Delete(w);
+    if (b.small_docs && phase_small(&b) != 0)
+        goto out;
+    if (b.rounds == 0) {
+        rc = 0;
+        goto out;
+    }
     printf("\nOCR throughput, %d processes each (raw: one TessBaseAPI per process; docproc: "
            "nginx -> %d API -> redis -> docproc-worker -j %d):\n",
            b.cores, b.st.n_api, b.cores);

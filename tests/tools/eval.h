@@ -91,6 +91,9 @@ int eval_tables_truth(const char *str_xml, char **rels);
 /* The same relations from pages[].tables[] of a result; caller frees (never NULL unless out
  * of memory). */
 char *eval_tables_pred(const cJSON *doc);
+/* Renders every page of pdf at dpi (pdftoppm, grey) into one multi-page TIFF in a new temporary
+ * folder; its path goes to out.  0 on success. */
+int eval_tables_render(const char *pdf, int dpi, char *out, size_t outsz);
 /* Multiset intersection of two relation lists, added to acc (truth, pred, matched). */
 void eval_rel_match(const char *truth, const char *pred, struct eval_ocr *acc);
 
@@ -165,6 +168,9 @@ struct eval_opts {
     int timeout_s;    /* per document */
     const char *lang; /* "lang" upload option, NULL = server default */
     int verbose;
+    const char *results_dir; /* when set: each finished document's JSON is saved there as
+                                <name>.json and read back instead of uploading it again */
+    cJSON **keep;            /* when set: keep[i] receives (owns) item i's document JSON */
 };
 
 struct eval_runner; /* opaque: the stack and the cache */
@@ -172,6 +178,18 @@ struct eval_runner; /* opaque: the stack and the cache */
 /* Starts the stack (harness); NULL on failure. eval_runner_free stops it. */
 struct eval_runner *eval_runner_new(const struct eval_opts *o);
 void eval_runner_free(struct eval_runner *r);
+/* Sets (or clears, NULL) where the next runs keep their documents (eval_opts.keep). */
+void eval_runner_keep(struct eval_runner *r, cJSON **keep);
+
+/* ---- learning from confirmed fields (eval_learn.c) ---- */
+
+/* The learning curve of the tenant extractor on a set with truth fields (sroie): for each
+ * size in sizes, the first n documents' truth becomes their confirmed fields, the extractor
+ * is trained on them (the code path of POST /v1/extractor/train) and applied to the rest
+ * (that of the worker); printed next to the built-in rules on the same documents, and added
+ * to report under "learning". docs[i]: item i's document JSON (NULL = failed). verbose prints
+ * to stderr, for the 75-document model, each test field the rules or the model got wrong. */
+void eval_learn(const struct eval_set *set, cJSON *const *docs, cJSON *report, int verbose);
 /* Runs every document of set through the stack and fills sc. 0 on success. */
 int eval_runner_run(struct eval_runner *r, const struct eval_set *set, struct eval_score *sc);
 

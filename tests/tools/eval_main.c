@@ -243,7 +243,7 @@ static int usage(const char *prog)
 {
     fprintf(stderr,
             "usage: %s [--limit N] [--json FILE] [--workers N] [--inflight N] [--lang L]\n"
-            "          [--timeout S] [-v] DIR\n"
+            "          [--timeout S] [--results DIR] [--no-learn] [-v] DIR\n"
             "       %s --selftest\n"
             "DIR: a folder of labelled subsets (sroie, funsd, invoices, tess, classes) or one.\n",
             prog, prog);
@@ -255,7 +255,7 @@ int main(int argc, char **argv)
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     struct eval_opts o = {.workers = cores > 0 ? (int)cores : 1, .timeout_s = 900};
     const char *dir = NULL, *json_path = NULL;
-    int limit = 0, rc = 1, nsets = 0;
+    int limit = 0, rc = 1, nsets = 0, no_learn = 0;
     struct eval_set sets[MAX_SETS];
     struct eval_runner *run = NULL;
     cJSON *report = NULL;
@@ -280,6 +280,10 @@ int main(int argc, char **argv)
             json_path = argv[++i];
         } else if (strcmp(a, "--lang") == 0 && v) {
             o.lang = argv[++i];
+        } else if (strcmp(a, "--results") == 0 && v) {
+            o.results_dir = argv[++i];
+        } else if (strcmp(a, "--no-learn") == 0) {
+            no_learn = 1;
         } else if (a[0] != '-' && !dir) {
             dir = a;
         } else {
@@ -332,12 +336,24 @@ int main(int argc, char **argv)
     double twall = 0, tcpu = 0;
     for (int i = 0; i < nsets; i++) {
         struct eval_score *sc = calloc(1, sizeof *sc);
+        int learn = strcmp(sets[i].name, "sroie") == 0 && !no_learn;
+        cJSON **keep = learn ? calloc(sets[i].n ? sets[i].n : 1, sizeof *keep) : NULL;
+        eval_runner_keep(run, keep);
         if (!sc || eval_runner_run(run, &sets[i], sc) != 0) {
             free(sc);
+            free(keep);
             goto out;
         }
+        eval_runner_keep(run, NULL);
         print_score(&rp, sc, arr);
         fflush(stdout);
+        if (keep) {
+            eval_learn(&sets[i], keep, report, o.verbose);
+            for (size_t k = 0; k < sets[i].n; k++)
+                cJSON_Delete(keep[k]);
+            free(keep);
+            fflush(stdout);
+        }
         tdocs += sc->docs;
         tpages += sc->pages;
         tfailed += sc->failed;

@@ -18,6 +18,7 @@ struct cached {
 };
 
 struct eval_runner {
+    const struct eval_set *cur; /* the set being run */
     struct stack st;
     struct eval_opts o;
     struct cached *cache; /* class label of every document read in this run, by path */
@@ -103,6 +104,11 @@ struct eval_runner *eval_runner_new(const struct eval_opts *o)
         return NULL;
     }
     return r;
+}
+
+void eval_runner_keep(struct eval_runner *r, cJSON **keep)
+{
+    r->o.keep = keep;
 }
 
 void eval_runner_free(struct eval_runner *r)
@@ -216,6 +222,69 @@ static void finish(struct eval_runner *r, struct eval_score *sc, const struct fl
         sc->busy_s += (double)(b - a) / 1000.0;
     eval_score_doc(sc, fl->it, doc, r->o.verbose);
     cache_put(r, fl->it->path, doc);
+    if (r->o.keep)
+        r->o.keep[fl->it - r->cur->items] = cJSON_Duplicate(doc, 1);
+}
+
+/* results_dir/<name with '/' as '_'>.json */
+static void result_path(const struct eval_runner *r, const struct eval_item *it, char *out,
+                        size_t outsz)
+{
+    char name[128];
+    snprintf(name, sizeof name, "%s", it->name);
+    for (char *p = name; *p; p++)
+        if (*p == '/')
+            *p = '_';
+    snprintf(out, outsz, "%s/%s.json", r->o.results_dir, name);
+}
+
+/* The saved result of it, or NULL. */
+static cJSON *saved_result(const struct eval_runner *r, const struct eval_item *it)
+{
+    char path[EVAL_PATH_MAX + 200];
+    if (!r->o.results_dir)
+        return NULL;
+    result_path(r, it, path, sizeof path);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    char *buf = NULL;
+    size_t len = 0, cap = 0, n;
+    char chunk[65536];
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (len + n + 1 > cap) {
+            cap = (len + n + 1) * 2;
+            char *nb = realloc(buf, cap);
+            if (!nb)
+                break;
+            buf = nb;
+        }
+        memcpy(buf + len, chunk, n);
+        len += n;
+    }
+    fclose(f);
+    cJSON *j = buf ? cJSON_ParseWithLength(buf, len) : NULL;
+    free(buf);
+    if (j && strcmp(json_str(j, "status"), "done") != 0) {
+        cJSON_Delete(j);
+        j = NULL;
+    }
+    return j;
+}
+
+static void save_result(const struct eval_runner *r, const struct eval_item *it, const cJSON *doc)
+{
+    char path[EVAL_PATH_MAX + 200];
+    if (!r->o.results_dir || strcmp(json_str(doc, "status"), "done") != 0)
+        return;
+    result_path(r, it, path, sizeof path);
+    char *s = cJSON_PrintUnformatted(doc);
+    FILE *f = fopen(path, "wb");
+    if (s && f)
+        fputs(s, f);
+    if (f)
+        fclose(f);
+    free(s);
 }
 
 int eval_runner_run(struct eval_runner *r, const struct eval_set *set, struct eval_score *sc)
@@ -225,6 +294,7 @@ int eval_runner_run(struct eval_runner *r, const struct eval_set *set, struct ev
     size_t next = 0;
     memset(sc, 0, sizeof *sc);
     snprintf(sc->set, sizeof sc->set, "%s", set->name);
+    r->cur = set;
     double cpu0 = worker_cpu_s(r), t0 = now_s(), last = t0;
     while (next < set->n || nfl > 0) {
         while (nfl < maxfl && next < set->n) {
@@ -237,6 +307,12 @@ int eval_runner_run(struct eval_runner *r, const struct eval_set *set, struct ev
             }
             fl[nfl].it = it;
             fl[nfl].t0 = now_s();
+            cJSON *saved = saved_result(r, it);
+            if (saved) {
+                finish(r, sc, &fl[nfl], saved);
+                cJSON_Delete(saved);
+                continue;
+            }
             if (upload(r, it, fl[nfl].id) != 0) {
                 cJSON *none = cJSON_CreateObject();
                 finish(r, sc, &fl[nfl], none);
@@ -256,6 +332,7 @@ int eval_runner_run(struct eval_runner *r, const struct eval_set *set, struct ev
             if (!doc)
                 doc = cJSON_CreateObject();
             finish(r, sc, &fl[i], doc);
+            save_result(r, fl[i].it, doc);
             cJSON_Delete(doc);
             last = now_s();
             fl[i] = fl[--nfl];

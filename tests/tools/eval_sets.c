@@ -323,12 +323,27 @@ static int load_funsd(const char *dir, struct eval_set *s, int limit)
 }
 
 /* ICDAR 2013 tables: NAME.pdf with NAME-str.xml (eu-009a.pdf has eu-009a-str.xml; the "b"
- * alternative truths without their own PDF are skipped). */
-static int load_tables(const char *dir, struct eval_set *s, int limit)
+ * alternative truths without their own PDF are skipped).  With DOCPROC_EVAL_TABLES_DPI set, a
+ * second set "tables/ocr" holds the same documents rendered as grey TIFF scans at that DPI (no
+ * text layer: read by OCR). */
+static int load_tables(const char *dir, struct eval_set *sets, int max, int limit)
 {
     struct dirent **v;
-    int n = list_dir(dir, &v);
+    int n = list_dir(dir, &v), dpi = 0;
+    const char *env = getenv("DOCPROC_EVAL_TABLES_DPI");
+    if (env && *env) {
+        char *end;
+        long d = strtol(env, &end, 10);
+        dpi = *end || d < 50 || d > 600 ? 0 : (int)d;
+        if (!dpi)
+            fprintf(stderr, "eval: DOCPROC_EVAL_TABLES_DPI must be 50..600; no scan set\n");
+    }
+    int nsets = dpi && max >= 2 ? 2 : 1;
+    struct eval_set *s = &sets[0], *scans = nsets == 2 ? &sets[1] : NULL;
+    memset(sets, 0, (size_t)nsets * sizeof *sets);
     fmt(s->name, sizeof s->name, "tables");
+    if (scans)
+        fmt(scans->name, sizeof scans->name, "tables/ocr-%ddpi", dpi);
     for (int i = 0; i < n && (limit <= 0 || (int)s->n < limit); i++) {
         char stem[256], truth[EVAL_PATH_MAX * 2];
         if (strcmp(ext_of(v[i]->d_name), "pdf") != 0)
@@ -348,9 +363,15 @@ static int load_tables(const char *dir, struct eval_set *s, int limit)
         it->table_rels = rels;
         fmt(it->path, sizeof it->path, "%s/%s", dir, v[i]->d_name);
         fmt(it->name, sizeof it->name, "tables/%s", v[i]->d_name);
+        struct eval_item *sc = scans ? eval_set_add(scans) : NULL;
+        if (sc && eval_tables_render(it->path, dpi, sc->path, sizeof sc->path) == 0 &&
+            (sc->table_rels = strdup(rels)) != NULL)
+            fmt(sc->name, sizeof sc->name, "tables/ocr/%s", stem);
+        else if (sc)
+            scans->n--; /* not rendered: left out of the scan set */
     }
     free_list(v, n);
-    return 0;
+    return nsets;
 }
 
 /* invoice2data truth -> docproc fields. */
@@ -533,8 +554,7 @@ static int load_one(const char *dir, enum layout l, struct eval_set *sets, int m
         memset(sets, 0, sizeof *sets);
         return load_classes(dir, sets, limit) == 0 ? 1 : 0;
     case L_TABLES:
-        memset(sets, 0, sizeof *sets);
-        return load_tables(dir, sets, limit) == 0 ? 1 : 0;
+        return load_tables(dir, sets, max, limit);
     case L_INVOICES:
     case L_TESS:
         return load_pairs(dir, l, sets, max, limit);

@@ -12,6 +12,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <leptonica/allheaders.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include "eval.h"
@@ -167,6 +172,51 @@ char *eval_tables_pred(const cJSON *doc)
         }
     }
     return rels ? rels : calloc(1, 1);
+}
+
+/* ---- scans of the PDFs ---- */
+
+extern char **environ;
+
+static int png_name(const struct dirent *e)
+{
+    size_t n = strlen(e->d_name);
+    return n > 4 && strcmp(e->d_name + n - 4, ".png") == 0;
+}
+
+int eval_tables_render(const char *pdf, int dpi, char *out, size_t outsz)
+{
+    char dir[] = "/tmp/docproc-eval-tables-XXXXXX", res[16], prefix[64];
+    if (!mkdtemp(dir))
+        return -1;
+    snprintf(res, sizeof res, "%d", dpi);
+    snprintf(prefix, sizeof prefix, "%s/p", dir);
+    char *const argv[] = {"pdftoppm", "-r", res, "-gray", "-png", (char *)pdf, prefix, NULL};
+    pid_t pid;
+    int status = 0;
+    if (posix_spawnp(&pid, "pdftoppm", NULL, NULL, argv, environ) != 0 ||
+        waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        fprintf(stderr, "eval: pdftoppm failed on %s (apt-get install poppler-utils)\n", pdf);
+        return -1;
+    }
+    struct dirent **v;
+    int n = scandir(dir, &v, png_name, alphasort), rc = n > 0 ? 0 : -1;
+    snprintf(out, outsz, "%s/scan.tif", dir);
+    for (int i = 0; i < n; i++) {
+        char path[512];
+        snprintf(path, sizeof path, "%s/%s", dir, v[i]->d_name);
+        PIX *pix = rc ? NULL : pixRead(path);
+        if (pix)
+            pixSetResolution(pix, dpi, dpi);
+        if (!pix || pixWriteTiff(out, pix, IFF_TIFF_ZIP, i ? "a" : "w"))
+            rc = -1;
+        pixDestroy(&pix);
+        unlink(path);
+        free(v[i]);
+    }
+    if (n >= 0)
+        free(v);
+    return rc;
 }
 
 /* ---- multiset matching of lines ---- */

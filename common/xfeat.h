@@ -1,0 +1,45 @@
+/* xfeat.h -- the features the tenant's extractor scores a candidate by: position on the page,
+ * line index from top and bottom, height against the page's median, value shape (digits,
+ * letters, date, amount, upper case), the candidate's words, the words left of it, right of
+ * it, above and below it (labels such as "Total", "Invoice No", "PO"), the rank of its amount
+ * among the document's amounts, the page number, and which built-in extractor's match it is. Words
+ * and the rest are hashed into XFEAT_DIM dimensions (LIBLINEAR feature_node form: ascending 1-based
+ * indices, -1 ends). Pure. */
+#ifndef DP_XFEAT_H
+#define DP_XFEAT_H
+#include <cjson/cJSON.h>
+#include <linear.h>
+#include <stddef.h>
+#include "cand.h"
+
+#define XFEAT_BITS 17
+#define XFEAT_DIM  (1 << XFEAT_BITS) /* hashed feature space; index XFEAT_DIM + 1 is the bias */
+#define XFEAT_MAX  96                /* features per candidate, bias and terminator included */
+
+/* The features of every candidate of a set: x[i] is candidate i's list (bias node included,
+ * index -1 terminated), all in one allocation sized to what they hold. */
+struct xfeat_doc {
+    struct feature_node **x; /* owned: n pointers into nodes */
+    struct feature_node *nodes;
+    size_t n;
+};
+
+/* Computes the features of every candidate of s (nothing borrowed: copied out). rules: the
+ * built-in extractors' fields array for the document (may be NULL): a candidate in the box of
+ * a rules field, or with its text, is marked as that field's rules match. DP_ENOMEM. */
+dp_err xfeat_doc(const struct cand_set *s, const cJSON *rules, struct xfeat_doc *out);
+void xfeat_doc_cleanup(struct xfeat_doc *d);
+/* The same for the candidates idx[0..n) of s only (x[k] belongs to candidate idx[k]); idx NULL
+ * means the first n. */
+dp_err xfeat_doc_subset(const struct cand_set *s, const cJSON *rules, const size_t *idx, size_t n,
+                        struct xfeat_doc *out);
+
+/* Lower-cased ASCII word with digits turned to '0' and punctuation around it dropped, into
+ * out (outsz >= 2); "" when nothing is left. For hashing context words. */
+void xfeat_word(const char *w, char *out, size_t outsz);
+
+/* Shape of a text: A for an upper-case letter, a lower-case, 9 digit, other bytes as is, runs
+ * collapsed ("PO-4471" -> "A-9"), at most outsz - 1 bytes. */
+void xfeat_shape(const char *s, char *out, size_t outsz);
+
+#endif

@@ -1,0 +1,151 @@
+/* xmodel.c -- applying the tenant's extractor (training: xmodel_train.c, serialisation:
+ * xmodel_io.c). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "align.h"
+#include "cand.h"
+#include "util.h"
+#include "xfeat.h"
+#include "xmodel.h"
+
+double xmodel_prob(const struct xmodel_field *f, const void *xv)
+{
+    const struct feature_node *x = xv;
+    double s = 0;
+    for (; x->index != -1; x++)
+        if (x->index >= 1 && x->index <= XFEAT_DIM + 1)
+            s += f->w[x->index - 1] * x->value;
+    return 1.0 / (1.0 + exp(-s));
+}
+
+/* The best candidate of d for f: index (or -1) and probability. */
+static long best_cand(const struct xmodel_field *f, const struct xfeat_doc *fx, double *p)
+{
+    long best = -1;
+    double bp = -1;
+    for (size_t i = 0; i < fx->n; i++) {
+        double q = xmodel_prob(f, fx->x[i]);
+        if (q > bp) {
+            bp = q;
+            best = (long)i;
+        }
+    }
+    *p = bp < 0 ? 0 : bp;
+    return best;
+}
+
+void xmodel_free(struct xmodel *m)
+{
+    if (!m)
+        return;
+    for (size_t i = 0; i < m->nf; i++)
+        free(m->f[i].w);
+    free(m->f);
+    vendor_list_cleanup(&m->vendors);
+    free(m);
+}
+
+/* ---- applying ---- */
+
+/* Replaces the unconfirmed fields named name by f unless keep_rules and a rules field exists;
+ * takes f (freed when not used). */
+static void put_field(cJSON *fields, const char *name, cJSON *f, int keep_rules)
+{
+    cJSON *it = fields->child;
+    while (it) {
+        cJSON *next = it->next;
+        const char *n = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "name"));
+        const char *src = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "source"));
+        if (n && strcmp(n, name) == 0) {
+            if (keep_rules || (src && strcmp(src, "confirmed") == 0)) {
+                cJSON_Delete(f);
+                return;
+            }
+            cJSON_Delete(cJSON_DetachItemViaPointer(fields, it));
+        }
+        it = next;
+    }
+    cJSON_AddItemToArray(fields, f);
+}
+
+dp_err xmodel_apply(const struct xmodel *m, const struct dp_doc_text *doc, cJSON *fields,
+                    cJSON **missing)
+{
+    struct cand_set cs;
+    struct xfeat_doc fx;
+    if (missing)
+        *missing = NULL;
+    if (!cJSON_IsArray(fields))
+        return DP_EINVAL;
+    dp_err rc = cand_generate(doc, &cs);
+    if (rc)
+        return rc;
+    if ((rc = xfeat_doc(&cs, fields, &fx))) {
+        cand_set_cleanup(&cs);
+        return rc;
+    }
+    for (size_t k = 0; k < m->nf; k++) {
+        const struct xmodel_field *mf = &m->f[k];
+        double p = 0;
+        long b = best_cand(mf, &fx, &p);
+        if (b < 0 || p < XMODEL_MIN_OUTPUT) {
+            if (missing && !*missing)
+                *missing = cJSON_CreateArray();
+            if (missing && *missing)
+                cJSON_AddItemToArray(*missing, cJSON_CreateString(mf->name));
+            continue;
+        }
+        const struct cand *c = &cs.c[b];
+        cJSON *f = cJSON_CreateObject();
+        cJSON_AddStringToObject(f, "name", mf->name);
+        cJSON_AddItemToObject(f, "value", review_typed_value(mf->name, c->text));
+        cJSON_AddStringToObject(f, "text", c->text);
+        cJSON_AddNumberToObject(f, "confidence", (double)(int)(p * 1000 + 0.5) / 1000);
+        cJSON_AddNumberToObject(f, "page", (double)c->page + 1);
+        int box[4] = {c->x, c->y, c->w, c->h};
+        cJSON_AddItemToObject(f, "bbox", cJSON_CreateIntArray(box, 4));
+        cJSON_AddBoolToObject(f, "valid", 1);
+        cJSON_AddStringToObject(f, "source", "model");
+        if (p < mf->review_below)
+            cJSON_AddBoolToObject(f, "needs_review", 1);
+        /* the rules keep their value unless the model beat them on the tenant's examples */
+        int rules_better = (double)mf->rules_correct * mf->cv_docs >=
+                           (double)mf->cv_correct * (mf->examples ? mf->examples : 1);
+        put_field(fields, mf->name, f, p < 0.5 || rules_better);
+    }
+    vendor_apply(&m->vendors, &cs, fields);
+    xfeat_doc_cleanup(&fx);
+    cand_set_cleanup(&cs);
+    return DP_OK;
+}
+
+cJSON *xmodel_stats_json(const struct xmodel *m)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON *fs = cJSON_AddArrayToObject(o, "fields");
+    for (size_t i = 0; i < m->nf; i++) {
+        const struct xmodel_field *f = &m->f[i];
+        cJSON *j = cJSON_CreateObject();
+        cJSON_AddStringToObject(j, "name", f->name);
+        cJSON_AddNumberToObject(j, "examples", f->examples);
+        cJSON_AddNumberToObject(j, "aligned", f->aligned);
+        cJSON_AddNumberToObject(j, "cv_docs", f->cv_docs);
+        cJSON_AddNumberToObject(j, "cv_correct", f->cv_correct);
+        if (f->cv_docs)
+            cJSON_AddNumberToObject(
+                j, "cv_accuracy", (double)(int)(1000.0 * f->cv_correct / f->cv_docs + 0.5) / 1000);
+        else
+            cJSON_AddNullToObject(j, "cv_accuracy");
+        cJSON_AddNumberToObject(j, "rules_correct", f->rules_correct);
+        cJSON_AddNumberToObject(
+            j, "rules_accuracy",
+            f->examples ? (double)(int)(1000.0 * f->rules_correct / f->examples + 0.5) / 1000 : 0);
+        cJSON_AddNumberToObject(j, "review_below", (double)(int)(f->review_below * 1000) / 1000);
+        cJSON_AddItemToArray(fs, j);
+    }
+    cJSON_AddNumberToObject(o, "vendors", (double)m->vendors.n);
+    cJSON_AddNumberToObject(o, "train_seconds", (double)(int)(m->train_s * 1000) / 1000);
+    return o;
+}

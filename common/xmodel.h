@@ -1,0 +1,86 @@
+/* xmodel.h -- the extractor a tenant trains from confirmed fields: for every field name, a
+ * LIBLINEAR L2-regularised logistic regression that scores the document's candidates
+ * (cand.h) by their features (xfeat.h); the best candidate is the field's value, its
+ * probability the confidence. Training labels come from aligning each confirmed value to the
+ * candidates (align.h). The model also carries the tenant's vendor memory (vendor.h).
+ *
+ * Why LIBLINEAR: a few hundred thousand sparse, hashed, mostly binary features from 5-100
+ * documents is the linear models' home ground; logistic regression gives calibrated
+ * probabilities for confidence and review thresholds, trains in well under a second per field,
+ * and its model is a weight vector that is cheap to store, load and apply (see docs/EVAL.md).
+ * Pure (no Redis): xstore.h keeps models in Redis. */
+#ifndef DP_XMODEL_H
+#define DP_XMODEL_H
+#include <cjson/cJSON.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "err.h"
+#include "page.h"
+#include "review.h"
+#include "vendor.h"
+
+#define XMODEL_MIN_EXAMPLES 2    /* documents confirming a field before it is learnt */
+#define XMODEL_FOLDS        5    /* cross-validation folds (fewer when fewer documents) */
+#define XMODEL_KEEP_PER_DOC 400  /* candidates per document whose features training keeps */
+#define XMODEL_MIN_OUTPUT   0.02 /* a best candidate below this probability is not output */
+
+/* One learnt field. */
+struct xmodel_field {
+    char name[REVIEW_NAME_MAX];
+    float *w;               /* owned: XFEAT_DIM + 1 weights, the last one the bias */
+    double review_below;    /* probability below which the value needs review (from CV) */
+    uint32_t examples;      /* documents that confirm the field */
+    uint32_t aligned;       /* of them, those whose value was found among the candidates */
+    uint32_t cv_docs;       /* documents scored in cross-validation */
+    uint32_t cv_correct;    /* of them, those whose best candidate was the confirmed value */
+    uint32_t rules_correct; /* documents where the built-in rules already had the value (of
+                               examples): the model replaces the rules' value only where it
+                               did better in cross-validation */
+};
+
+/* A tenant's extractor. */
+struct xmodel {
+    uint32_t version;       /* stamped by xstore */
+    int64_t trained_ms;     /* ms since the epoch */
+    double train_s;         /* seconds the training took */
+    struct xmodel_field *f; /* owned, nf */
+    size_t nf;
+    struct vendor_list vendors; /* the tenant's vendor memory */
+};
+
+/* One training document: its read pages, the confirmed JSON (review.h form) and the built-in
+ * extractors' fields it got (may be NULL). Borrowed. */
+struct xmodel_doc {
+    const struct dp_doc_text *doc;
+    const cJSON *confirmed;
+    const cJSON *rules;
+};
+
+/* Trains a model on docs (in the given order, so the same examples give the same model):
+ * every field name confirmed in at least XMODEL_MIN_EXAMPLES documents, each cross-validated.
+ * *out owned by the caller (xmodel_free). DP_EINVAL when no field has enough examples;
+ * DP_ENOMEM. */
+dp_err xmodel_train(const struct xmodel_doc *docs, size_t n, struct xmodel **out);
+void xmodel_free(struct xmodel *m);
+
+/* Applies the model to doc: for every field it knows, the best candidate becomes a field
+ * {"name","value","text","confidence","page","bbox","valid","source":"model"} that replaces
+ * a rules field of that name when the rules found none, or when its probability is at least
+ * 0.5 and the model was right more often than the rules on the tenant's examples;
+ * then the vendor memory may set company (and address) with source "memory". Fields the
+ * model knows but found nothing for are listed in *missing (may be NULL; caller owns). */
+dp_err xmodel_apply(const struct xmodel *m, const struct dp_doc_text *doc, cJSON *fields,
+                    cJSON **missing);
+
+/* Serialisation: a bounded binary form; every truncation or corruption fails to load. */
+dp_err xmodel_save(const struct xmodel *m, unsigned char **buf, size_t *len);
+dp_err xmodel_load(const unsigned char *buf, size_t len, struct xmodel **out);
+
+/* {"fields":[{"name","examples","aligned","cv_docs","cv_correct","cv_accuracy",
+ * "rules_accuracy","review_below"}],"vendors":n,"train_seconds"}. Caller owns it. */
+cJSON *xmodel_stats_json(const struct xmodel *m);
+
+/* The probability the model gives field fi for candidate features x (LIBLINEAR form). */
+double xmodel_prob(const struct xmodel_field *f, const void *x);
+
+#endif

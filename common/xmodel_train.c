@@ -1,0 +1,413 @@
+/* xmodel_train.c -- training the tenant's extractor: per field, LIBLINEAR L2-regularised
+ * logistic regression on the candidates of the confirmed documents, cross-validated.
+ *
+ * Memory: a document has a thousand or more candidates, so only a sample of them keeps its
+ * features for training (every positive, every whole line, every short span with a digit,
+ * and a stride over the rest: at most about XMODEL_KEEP_PER_DOC); cross-validation rebuilds
+ * the held-out document's full candidate set, one document at a time, to score it as the
+ * worker would. */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "align.h"
+#include "cand.h"
+#include "util.h"
+#include "xfeat.h"
+#include "xmodel.h"
+
+#define POS_WEIGHT 10.0 /* positives are rare (one or two among hundreds of candidates) */
+#define LR_C       1.0
+
+/* A training document once its kept candidates' features are known. */
+struct tdoc {
+    const struct xmodel_doc *src;
+    struct xfeat_doc fx; /* features of the kept candidates */
+    unsigned char *pos;  /* nf rows of fx.n: 1 = a positive of that field */
+    size_t *npos;        /* positives per field (0: not confirmed, or not on the page) */
+    const char **value;  /* per field: the confirmed value, NULL when not confirmed */
+    size_t fold;
+};
+
+static void quiet(const char *s)
+{
+    (void)s;
+}
+
+static const char *confirmed_value(const cJSON *confirmed, const char *name)
+{
+    const cJSON *o = cJSON_GetObjectItemCaseSensitive(confirmed, name);
+    const char *v = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, "value"));
+    return v ? v : cJSON_GetStringValue(o);
+}
+
+/* The built-in rules' value for field name in a fields array (the amount of a money value,
+ * else the string value, else the text), or NULL. */
+static const char *rules_text(const cJSON *rules, const char *name)
+{
+    const cJSON *f;
+    cJSON_ArrayForEach(f, rules)
+    {
+        const char *n = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(f, "name"));
+        const char *src = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(f, "source"));
+        if (!n || strcmp(n, name) != 0 || (src && strcmp(src, "rules") != 0))
+            continue;
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(f, "value");
+        const char *s = cJSON_IsObject(v)
+                            ? cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(v, "amount"))
+                            : cJSON_GetStringValue(v);
+        return s ? s : cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(f, "text"));
+    }
+    return NULL;
+}
+
+/* Field names confirmed in at least XMODEL_MIN_EXAMPLES documents, in order of appearance. */
+static size_t field_names(const struct xmodel_doc *docs, size_t n, char names[][REVIEW_NAME_MAX])
+{
+    size_t nn = 0;
+    for (size_t i = 0; i < n; i++) {
+        for (const cJSON *c = docs[i].confirmed ? docs[i].confirmed->child : NULL; c; c = c->next) {
+            size_t k = 0;
+            while (k < nn && strcmp(names[k], c->string) != 0)
+                k++;
+            if (k < nn || nn >= REVIEW_MAX_NAMES)
+                continue;
+            size_t count = 0;
+            for (size_t j = i; j < n; j++)
+                count += cJSON_GetObjectItemCaseSensitive(docs[j].confirmed, c->string) != NULL;
+            if (count >= XMODEL_MIN_EXAMPLES)
+                snprintf(names[nn++], REVIEW_NAME_MAX, "%s", c->string);
+        }
+    }
+    return nn;
+}
+
+/* ---- preparing one document ---- */
+
+static int has_digit(const char *s)
+{
+    for (; *s; s++)
+        if (*s >= '0' && *s <= '9')
+            return 1;
+    return 0;
+}
+
+/* Aligns every field, picks the candidates to keep and computes their features. */
+static dp_err prepare(struct tdoc *d, const struct xmodel *m)
+{
+    struct cand_set cs;
+    dp_err rc = cand_generate(d->src->doc, &cs);
+    if (rc)
+        return rc;
+    size_t n = cs.n, nf = m->nf;
+    unsigned char *all = calloc((n ? n : 1) * (nf ? nf : 1), 1);
+    unsigned char *keep = calloc(n ? n : 1, 1);
+    size_t *idx = malloc((n ? n : 1) * sizeof *idx);
+    d->npos = calloc(nf ? nf : 1, sizeof *d->npos);
+    d->value = calloc(nf ? nf : 1, sizeof *d->value);
+    rc = DP_ENOMEM;
+    if (!all || !keep || !idx || !d->npos || !d->value)
+        goto out;
+    for (size_t f = 0; f < nf; f++) {
+        d->value[f] = confirmed_value(d->src->confirmed, m->f[f].name);
+        if (d->value[f])
+            d->npos[f] = align_label(&cs, m->f[f].name, d->value[f], all + f * n, NULL);
+    }
+    size_t nkeep = 0, rest = 0;
+    for (size_t i = 0; i < n; i++) {
+        const struct cand *c = &cs.c[i];
+        for (size_t f = 0; f < nf && !keep[i]; f++)
+            keep[i] = all[f * n + i];
+        if (!keep[i])
+            keep[i] = c->kind == 1 || (c->kind == 0 && c->w1 - c->w0 <= 2 && has_digit(c->text));
+        nkeep += keep[i];
+    }
+    rest = n - nkeep;
+    size_t stride = nkeep < XMODEL_KEEP_PER_DOC && rest > XMODEL_KEEP_PER_DOC - nkeep
+                        ? (rest + (XMODEL_KEEP_PER_DOC - nkeep) - 1) / (XMODEL_KEEP_PER_DOC - nkeep)
+                    : nkeep < XMODEL_KEEP_PER_DOC ? 1
+                                                  : 0;
+    size_t k = 0, seen = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (keep[i] || (stride && seen++ % stride == 0))
+            idx[k++] = i;
+    }
+    rc = xfeat_doc_subset(&cs, d->src->rules, idx, k, &d->fx);
+    if (rc)
+        goto out;
+    d->pos = calloc((k ? k : 1) * (nf ? nf : 1), 1);
+    if (!d->pos) {
+        rc = DP_ENOMEM;
+        goto out;
+    }
+    for (size_t f = 0; f < nf; f++)
+        for (size_t j = 0; j < k; j++)
+            d->pos[f * k + j] = all[f * n + idx[j]];
+    rc = DP_OK;
+out:
+    free(all);
+    free(keep);
+    free(idx);
+    cand_set_cleanup(&cs);
+    return rc;
+}
+
+static void tdoc_cleanup(struct tdoc *d)
+{
+    xfeat_doc_cleanup(&d->fx);
+    free(d->pos);
+    free(d->npos);
+    free(d->value);
+}
+
+/* ---- fitting one field ---- */
+
+/* Trains weights w (XFEAT_DIM + 1, allocated when NULL) for field f on the documents with
+ * use[i] set; DP_EINVAL when they hold no positive. */
+static dp_err fit(float **w, size_t f, struct tdoc *d, size_t n, const unsigned char *use)
+{
+    size_t l = 0;
+    for (size_t i = 0; i < n; i++)
+        if (use[i] && d[i].npos[f])
+            l += d[i].fx.n;
+    if (l == 0)
+        return DP_EINVAL;
+    struct problem prob = {.l = 0, .n = XFEAT_DIM + 1, .bias = 1.0};
+    prob.y = malloc(l * sizeof *prob.y);
+    prob.x = malloc(l * sizeof *prob.x);
+    if (!prob.y || !prob.x) {
+        free(prob.y);
+        free(prob.x);
+        return DP_ENOMEM;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (!use[i] || !d[i].npos[f])
+            continue;
+        for (size_t j = 0; j < d[i].fx.n; j++) {
+            prob.y[prob.l] = d[i].pos[f * d[i].fx.n + j] ? 1 : -1;
+            prob.x[prob.l] = d[i].fx.x[j];
+            prob.l++;
+        }
+    }
+    int wl[1] = {1};
+    double wv[1] = {POS_WEIGHT};
+    struct parameter par = {.solver_type = L2R_LR,
+                            .eps = 0.01,
+                            .C = LR_C,
+                            .nr_weight = 1,
+                            .weight_label = wl,
+                            .weight = wv};
+    set_print_string_function(quiet);
+    struct model *lm = train(&prob, &par);
+    free(prob.y);
+    free(prob.x);
+    if (!lm)
+        return DP_ENOMEM;
+    if (!*w)
+        *w = malloc((XFEAT_DIM + 1) * sizeof **w);
+    if (!*w) {
+        free_and_destroy_model(&lm);
+        return DP_ENOMEM;
+    }
+    /* one weight vector for two classes, oriented towards label[0] */
+    double sign = lm->nr_class == 2 && lm->label[0] == 1 ? 1.0 : -1.0;
+    for (size_t k = 0; k <= XFEAT_DIM; k++)
+        (*w)[k] = lm->nr_class == 2 ? (float)(sign * lm->w[k]) : 0.0f;
+    free_and_destroy_model(&lm);
+    return DP_OK;
+}
+
+/* ---- cross-validation ---- */
+
+struct pc {
+    double p;
+    int ok;
+};
+
+static int cmp_pc(const void *a, const void *b)
+{
+    double x = ((const struct pc *)a)->p, y = ((const struct pc *)b)->p;
+    return (x < y) - (x > y); /* descending */
+}
+
+/* Scores the held-out document d with every field's fold weights (NULL = not trained), as the
+ * worker would: all its candidates, the best one per field. */
+static dp_err score_held_out(const struct tdoc *d, const struct xmodel *m, float *const *w,
+                             struct pc **pcs, uint32_t *counts)
+{
+    struct cand_set cs;
+    struct xfeat_doc fx;
+    dp_err rc = cand_generate(d->src->doc, &cs);
+    if (rc)
+        return rc;
+    if ((rc = xfeat_doc(&cs, d->src->rules, &fx))) {
+        cand_set_cleanup(&cs);
+        return rc;
+    }
+    unsigned char *pos = calloc(cs.n ? cs.n : 1, 1);
+    for (size_t f = 0; pos && f < m->nf; f++) {
+        if (!d->value[f])
+            continue;
+        int ok = 0;
+        double bp = 0;
+        if (w[f] && d->npos[f]) {
+            struct xmodel_field tmp = {.w = w[f]};
+            long b = -1;
+            for (size_t i = 0; i < fx.n; i++) {
+                double q = xmodel_prob(&tmp, fx.x[i]);
+                if (q > bp || b < 0) {
+                    bp = q;
+                    b = (long)i;
+                }
+            }
+            align_label(&cs, m->f[f].name, d->value[f], pos, NULL);
+            ok = b >= 0 && pos[b];
+        }
+        pcs[f][counts[f]].p = bp;
+        pcs[f][counts[f]].ok = ok;
+        counts[f]++;
+    }
+    rc = pos ? DP_OK : DP_ENOMEM;
+    free(pos);
+    xfeat_doc_cleanup(&fx);
+    cand_set_cleanup(&cs);
+    return rc;
+}
+
+/* K-fold over the documents (fold = index mod K): cv_docs, cv_correct and review_below (the
+ * lowest probability above which at least 95 % of the answers were right) of every field. */
+static dp_err cross_validate(struct xmodel *m, struct tdoc *d, size_t n)
+{
+    size_t folds = n < XMODEL_FOLDS ? n : XMODEL_FOLDS;
+    unsigned char *use = calloc(n ? n : 1, 1);
+    float **w = calloc(m->nf ? m->nf : 1, sizeof *w);
+    struct pc **pcs = calloc(m->nf ? m->nf : 1, sizeof *pcs);
+    uint32_t *counts = calloc(m->nf ? m->nf : 1, sizeof *counts);
+    dp_err rc = DP_ENOMEM;
+    if (!use || !w || !pcs || !counts)
+        goto out;
+    for (size_t f = 0; f < m->nf; f++)
+        if (!(pcs[f] = calloc(n ? n : 1, sizeof **pcs)))
+            goto out;
+    for (size_t fo = 0; fo < folds; fo++) {
+        for (size_t i = 0; i < n; i++)
+            use[i] = d[i].fold != fo;
+        for (size_t f = 0; f < m->nf; f++) {
+            rc = fit(&w[f], f, d, n, use);
+            if (rc == DP_ENOMEM)
+                goto out;
+            if (rc) { /* no positive outside this fold: nothing to score with */
+                free(w[f]);
+                w[f] = NULL;
+            }
+        }
+        for (size_t i = 0; i < n; i++)
+            if (d[i].fold == fo && (rc = score_held_out(&d[i], m, w, pcs, counts)))
+                goto out;
+    }
+    for (size_t f = 0; f < m->nf; f++) {
+        struct xmodel_field *xf = &m->f[f];
+        xf->cv_docs = counts[f];
+        xf->cv_correct = 0;
+        for (size_t k = 0; k < counts[f]; k++)
+            xf->cv_correct += (uint32_t)pcs[f][k].ok;
+        xf->review_below = 0.5;
+        if (counts[f] >= 4) {
+            qsort(pcs[f], counts[f], sizeof **pcs, cmp_pc);
+            size_t right = 0;
+            xf->review_below = 1.0;
+            for (size_t k = 0; k < counts[f]; k++) {
+                right += (size_t)pcs[f][k].ok;
+                if ((double)right >= 0.95 * (double)(k + 1))
+                    xf->review_below = pcs[f][k].p;
+            }
+        }
+    }
+    rc = DP_OK;
+out:
+    for (size_t f = 0; f < m->nf; f++) {
+        if (w)
+            free(w[f]);
+        if (pcs)
+            free(pcs[f]);
+    }
+    free(w);
+    free(pcs);
+    free(counts);
+    free(use);
+    return rc;
+}
+
+/* ---- training ---- */
+
+dp_err xmodel_train(const struct xmodel_doc *docs, size_t n, struct xmodel **out)
+{
+    char names[REVIEW_MAX_NAMES][REVIEW_NAME_MAX];
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    *out = NULL;
+    size_t nn = field_names(docs, n, names);
+    if (nn == 0)
+        return DP_EINVAL;
+    struct xmodel *m = calloc(1, sizeof *m);
+    struct tdoc *d = calloc(n ? n : 1, sizeof *d);
+    unsigned char *use = malloc(n ? n : 1);
+    dp_err rc = DP_ENOMEM;
+    if (!m || !d || !use || !(m->f = calloc(nn, sizeof *m->f)))
+        goto out;
+    m->nf = nn;
+    for (size_t f = 0; f < nn; f++)
+        memcpy(m->f[f].name, names[f], REVIEW_NAME_MAX); /* both NUL-terminated, same size */
+    size_t folds = n < XMODEL_FOLDS ? n : XMODEL_FOLDS;
+    for (size_t i = 0; i < n; i++) {
+        d[i].src = &docs[i];
+        d[i].fold = i % (folds ? folds : 1);
+        if ((rc = prepare(&d[i], m)) || (rc = vendor_add(&m->vendors, docs[i].confirmed)))
+            goto out;
+        use[i] = 1;
+    }
+    /* what each field learns from; the rules' own record on the same documents */
+    for (size_t f = 0; f < nn; f++) {
+        struct xmodel_field *xf = &m->f[f];
+        for (size_t i = 0; i < n; i++) {
+            if (!d[i].value[f])
+                continue;
+            xf->examples++;
+            xf->aligned += d[i].npos[f] > 0;
+            const char *rt = rules_text(docs[i].rules, xf->name);
+            xf->rules_correct += rt && align_similarity(xf->name, d[i].value[f], rt, 0.95) >= 0.95;
+        }
+    }
+    if ((rc = cross_validate(m, d, n)))
+        goto out;
+    /* the final weights, on every document; fields never found on a page are dropped */
+    size_t kept = 0;
+    for (size_t f = 0; f < nn; f++) {
+        rc = fit(&m->f[f].w, f, d, n, use);
+        if (rc == DP_ENOMEM)
+            goto out;
+        if (rc == DP_OK) {
+            m->f[kept] = m->f[f];
+            if (kept++ != f)
+                m->f[f].w = NULL;
+        } else {
+            free(m->f[f].w);
+            m->f[f].w = NULL;
+        }
+    }
+    m->nf = kept;
+    rc = kept ? DP_OK : DP_EINVAL;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    m->train_s = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    m->trained_ms = util_now_ms();
+out:
+    for (size_t i = 0; d && i < n; i++)
+        tdoc_cleanup(&d[i]);
+    free(d);
+    free(use);
+    if (rc) {
+        xmodel_free(m);
+        m = NULL;
+    }
+    *out = m;
+    return rc;
+}

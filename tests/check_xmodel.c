@@ -1,0 +1,404 @@
+/* check_xmodel.c -- the tenant extractor's pieces on documents built in memory: candidate
+ * generation, alignment by edit distance, features, vendor memory, training and applying,
+ * and the stored model (round trip; every truncation and a flipped magic fail cleanly). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "align.h"
+#include "cand.h"
+#include "testutil.h"
+#include "vendor.h"
+#include "xfeat.h"
+#include "xmodel.h"
+
+/* ---- a document from lines of words ---- */
+
+/* Page of lines (words separated by spaces), 40 px per line, 20 px per character. */
+static void make_doc(struct dp_doc_text *d, const char *const *lines, size_t n)
+{
+    memset(d, 0, sizeof *d);
+    d->pages = calloc(1, sizeof *d->pages);
+    d->npages = 1;
+    struct dp_page *p = &d->pages[0];
+    p->number = 1;
+    p->width = 2000;
+    p->height = 40 * (int)n + 200;
+    p->words = calloc(256, sizeof *p->words);
+    for (size_t li = 0; li < n; li++) {
+        char buf[256];
+        snprintf(buf, sizeof buf, "%s", lines[li]);
+        int x = 100;
+        for (char *save = NULL, *w = strtok_r(buf, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+            struct dp_word *dw = &p->words[p->nwords++];
+            dw->text = strdup(w);
+            dw->conf = 90;
+            dw->x = x;
+            dw->y = 100 + 40 * (int)li;
+            dw->w = 20 * (int)strlen(w);
+            dw->h = 30;
+            dw->line = (int)li;
+            x += dw->w + 20;
+        }
+    }
+}
+
+static size_t find(const struct cand_set *s, const char *text)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (strcmp(s->c[i].text, text) == 0)
+            return i;
+    return (size_t)-1;
+}
+
+START_TEST(candidates)
+{
+    static const char *const lines[] = {"ACME GMBH", "| Main Street 5 |", "Total 9.00 EUR"};
+    struct dp_doc_text d;
+    struct cand_set s;
+    make_doc(&d, lines, 3);
+    ck_assert_int_eq(cand_generate(&d, &s), DP_OK);
+    ck_assert_int_eq(s.npages, 1);
+    ck_assert_int_eq(s.pages[0].nlines, 3);
+    size_t i = find(&s, "9.00");
+    ck_assert(i != (size_t)-1);
+    ck_assert_int_eq(s.c[i].kind, 0);
+    ck_assert_int_eq(s.c[i].line0, 2);
+    ck_assert_int_eq(s.c[i].x, 100 + 100 + 20);
+    ck_assert(find(&s, "Total 9.00 EUR") != (size_t)-1);
+    /* runs of lines, debris words left out of the text */
+    i = find(&s, "ACME GMBH Main Street 5");
+    ck_assert(i != (size_t)-1);
+    ck_assert_int_eq(s.c[i].kind, 2);
+    ck_assert_int_eq(s.c[i].line1, 1);
+    ck_assert(find(&s, "ACME GMBH Main Street 5 Total 9.00 EUR") != (size_t)-1);
+    ck_assert(find(&s, "|") == (size_t)-1);
+    /* every candidate is non-empty and inside the page */
+    for (size_t k = 0; k < s.n; k++) {
+        ck_assert(s.c[k].text[0] != '\0');
+        ck_assert(s.c[k].x >= 0 && s.c[k].x + s.c[k].w <= d.pages[0].width);
+    }
+    cand_set_cleanup(&s);
+    doctext_cleanup(&d);
+}
+END_TEST
+
+START_TEST(from_json)
+{
+    cJSON *r =
+        cJSON_Parse("{\"pages\":[{\"number\":1,\"width\":800,\"height\":600,\"words\":["
+                    "{\"text\":\"PO\",\"conf\":0.9,\"bbox\":[10,20,30,15],\"line\":0},"
+                    "{\"text\":\"4471\",\"conf\":0.5,\"bbox\":[50,20,40,15],\"line\":0},"
+                    "{\"text\":\"next\",\"conf\":0.8,\"bbox\":[10,50,40,15],\"line\":1}]}]}");
+    struct dp_doc_text d;
+    ck_assert_int_eq(cand_doc_from_json(r, &d), DP_OK);
+    ck_assert_int_eq(d.npages, 1);
+    ck_assert_int_eq(d.pages[0].nwords, 3);
+    ck_assert_str_eq(d.pages[0].words[1].text, "4471");
+    ck_assert_int_eq(d.pages[0].words[1].x, 50);
+    ck_assert_int_eq(d.pages[0].words[2].line, 1);
+    ck_assert(d.pages[0].words[1].conf > 49 && d.pages[0].words[1].conf < 51);
+    struct cand_set s;
+    ck_assert_int_eq(cand_generate(&d, &s), DP_OK);
+    size_t i = find(&s, "PO 4471");
+    ck_assert(i != (size_t)-1);
+    ck_assert(s.c[i].conf > 0.69 && s.c[i].conf < 0.71);
+    cand_set_cleanup(&s);
+    doctext_cleanup(&d);
+    cJSON_Delete(r);
+    cJSON *bad = cJSON_Parse("{\"text\":\"x\"}");
+    ck_assert_int_eq(cand_doc_from_json(bad, &d), DP_EPARSE);
+    cJSON_Delete(bad);
+}
+END_TEST
+
+START_TEST(alignment)
+{
+    char out[64];
+    ck_assert_int_eq(align_norm("  acme \n gmbh ", out, sizeof out), 9);
+    ck_assert_str_eq(out, "ACME GMBH");
+    ck_assert_int_eq(align_distance("kitten", 6, "sitting", 7, 10), 3);
+    ck_assert_int_eq(align_distance("kitten", 6, "sitting", 7, 2), 3); /* max + 1 */
+    ck_assert_int_eq(align_distance("", 0, "abc", 3, 5), 3);
+    ck_assert(align_similarity("company", "ACME GMBH", "acme gmbh", 0) == 1.0);
+    double s = align_similarity("company", "ACME GMBH", "ACNE GMBH", 0);
+    ck_assert(s > 0.88 && s < 0.89);
+    /* typed: the same amount or date written differently */
+    ck_assert(align_similarity("total", "9.00", "RM9.00", 0) == 1.0);
+    ck_assert(align_similarity("date", "2018-12-25", "25/12/2018", 0) == 1.0);
+    ck_assert(align_similarity("date", "2018-12-25", "26/12/2018", 0) < 0.5);
+    /* labels: the closest span, only when close enough */
+    static const char *const lines[] = {"Invoice INV-1", "Order ref PO-4471", "Total 9.00"};
+    struct dp_doc_text d;
+    struct cand_set cs;
+    make_doc(&d, lines, 3);
+    ck_assert_int_eq(cand_generate(&d, &cs), DP_OK);
+    unsigned char *pos = calloc(cs.n, 1);
+    double best;
+    ck_assert_int_eq(align_label(&cs, "po_number", "PO-4471", pos, &best), 1);
+    ck_assert(best == 1.0);
+    ck_assert(pos[find(&cs, "PO-4471")]);
+    /* an OCR error in the page: still the closest span */
+    ck_assert_int_eq(align_label(&cs, "po_number", "PO-4477", pos, &best), 1);
+    ck_assert(pos[find(&cs, "PO-4471")]);
+    ck_assert(best > 0.85 && best < 0.86);
+    /* nothing alike */
+    ck_assert_int_eq(align_label(&cs, "po_number", "ZZZZZZZZZZZZ", pos, &best), 0);
+    free(pos);
+    cand_set_cleanup(&cs);
+    doctext_cleanup(&d);
+}
+END_TEST
+
+START_TEST(features)
+{
+    char out[32];
+    xfeat_word("(Total:", out, sizeof out);
+    ck_assert_str_eq(out, "total");
+    xfeat_word("PO-4471", out, sizeof out);
+    ck_assert_str_eq(out, "po-0000");
+    xfeat_word("|", out, sizeof out);
+    ck_assert_str_eq(out, "");
+    xfeat_shape("PO-4471", out, sizeof out);
+    ck_assert_str_eq(out, "A-9");
+    xfeat_shape("Total 9.00", out, sizeof out);
+    ck_assert_str_eq(out, "Aa 9.9");
+    static const char *const lines[] = {"ACME", "Total 9.00", "Cash 10.00"};
+    struct dp_doc_text d;
+    struct cand_set cs;
+    struct xfeat_doc fx;
+    make_doc(&d, lines, 3);
+    ck_assert_int_eq(cand_generate(&d, &cs), DP_OK);
+    cJSON *rules = cJSON_Parse("[{\"name\":\"total\",\"text\":\"9.00\",\"page\":1,"
+                               "\"bbox\":[220,140,80,30],\"source\":\"rules\"}]");
+    ck_assert_int_eq(xfeat_doc(&cs, rules, &fx), DP_OK);
+    ck_assert_int_eq(fx.n, cs.n);
+    for (size_t i = 0; i < fx.n; i++) { /* ascending, bias last, -1 ends */
+        const struct feature_node *x = fx.x[i];
+        size_t k = 0;
+        for (; x[k + 1].index != -1; k++)
+            ck_assert(x[k].index < x[k + 1].index);
+        ck_assert_int_eq(x[k].index, XFEAT_DIM + 1);
+        ck_assert(k + 2 <= XFEAT_MAX);
+    }
+    /* the two amounts differ by their context and rank, so their features differ */
+    const struct feature_node *a = fx.x[find(&cs, "9.00")], *b = fx.x[find(&cs, "10.00")];
+    int differ = 0;
+    for (size_t k = 0; a[k].index != -1 && b[k].index != -1; k++)
+        differ |= a[k].index != b[k].index;
+    ck_assert(differ);
+    xfeat_doc_cleanup(&fx);
+    cJSON_Delete(rules);
+    cand_set_cleanup(&cs);
+    doctext_cleanup(&d);
+}
+END_TEST
+
+START_TEST(vendors)
+{
+    struct vendor_list l = {0};
+    cJSON *c1 = cJSON_Parse("{\"company\":{\"value\":\"Nordwind Supplies GmbH\"},"
+                            "\"address\":{\"value\":\"Hafenstrasse 12, Hamburg\"},"
+                            "\"iban\":{\"value\":\"DE89 3704 0044 0532 0130 00\"}}");
+    cJSON *c2 = cJSON_Parse("{\"company\":{\"value\":\"NORDWIND SUPPLIES GMBH\"}}");
+    cJSON *c3 = cJSON_Parse("{\"total\":{\"value\":\"9.00\"}}");
+    ck_assert_int_eq(vendor_add(&l, c1), DP_OK);
+    ck_assert_int_eq(vendor_add(&l, c2), DP_OK); /* same name: replaces */
+    ck_assert_int_eq(vendor_add(&l, c3), DP_OK); /* no company: nothing */
+    ck_assert_int_eq(l.n, 1);
+    ck_assert_str_eq(l.v[0].company, "NORDWIND SUPPLIES GMBH");
+    static const char *const lines[] = {"NORDWlND SUPPL1ES GMBH", "Invoice 7"};
+    struct dp_doc_text d;
+    struct cand_set cs;
+    make_doc(&d, lines, 2);
+    ck_assert_int_eq(cand_generate(&d, &cs), DP_OK);
+    size_t ci;
+    double sim;
+    ck_assert_int_eq(vendor_match(&l, &cs, &ci, &sim), 0);
+    ck_assert_str_eq(cs.c[ci].text, "NORDWlND SUPPL1ES GMBH");
+    ck_assert(sim > 0.9);
+    cJSON *fields = cJSON_Parse("[{\"name\":\"company\",\"value\":\"NORDWlND\",\"source\":"
+                                "\"rules\"}]");
+    ck_assert_int_eq(vendor_apply(&l, &cs, fields), 1);
+    ck_assert_int_eq(cJSON_GetArraySize(fields), 1);
+    cJSON *f = cJSON_GetArrayItem(fields, 0);
+    ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(f, "value")),
+                     "NORDWIND SUPPLIES GMBH");
+    ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(f, "source")), "memory");
+    cJSON_Delete(fields);
+    cand_set_cleanup(&cs);
+    doctext_cleanup(&d);
+    /* an unrelated name, and an IBAN alone identifies the vendor */
+    vendor_add(&l, c1);
+    static const char *const other[] = {"Blue Harbour Trading", "IBAN DE89 3704 0044 0532 0130 00"};
+    make_doc(&d, other, 2);
+    ck_assert_int_eq(cand_generate(&d, &cs), DP_OK);
+    static const char *const none[] = {"Blue Harbour Trading"};
+    struct dp_doc_text d2;
+    struct cand_set cs2;
+    make_doc(&d2, none, 1);
+    ck_assert_int_eq(cand_generate(&d2, &cs2), DP_OK);
+    ck_assert_int_eq(vendor_match(&l, &cs2, &ci, &sim), -1);
+    ck_assert_int_eq(vendor_match(&l, &cs, &ci, &sim), 0);
+    ck_assert(sim == 1.0);
+    cand_set_cleanup(&cs2);
+    doctext_cleanup(&d2);
+    cand_set_cleanup(&cs);
+    doctext_cleanup(&d);
+    vendor_list_cleanup(&l);
+    cJSON_Delete(c1);
+    cJSON_Delete(c2);
+    cJSON_Delete(c3);
+}
+END_TEST
+
+/* ---- training, applying, storing ---- */
+
+#define NDOCS 8
+
+static struct xmodel *train_po(struct dp_doc_text *docs, cJSON **conf)
+{
+    struct xmodel_doc td[NDOCS];
+    for (int i = 0; i < NDOCS; i++) {
+        char l0[64], l1[64], l2[64], l3[64], po[16];
+        snprintf(l0, sizeof l0, "Harbor Tools Ltd");
+        snprintf(l1, sizeof l1, "Customer C-%05d", 10000 + 77 * i);
+        snprintf(po, sizeof po, "PO-%04d", 1000 + 37 * i);
+        snprintf(l2, sizeof l2, "Order ref %s", po);
+        snprintf(l3, sizeof l3, "Total %d.00", 10 + i);
+        const char *lines[] = {l0, l1, l2, l3};
+        make_doc(&docs[i], lines, 4);
+        char js[128];
+        snprintf(js, sizeof js,
+                 "{\"po_number\":{\"value\":\"%s\"},\"company\":\"Harbor Tools Ltd\"}", po);
+        conf[i] = cJSON_Parse(js);
+        td[i] = (struct xmodel_doc){&docs[i], conf[i], NULL};
+    }
+    struct xmodel *m = NULL;
+    ck_assert_int_eq(xmodel_train(td, NDOCS, &m), DP_OK);
+    return m;
+}
+
+START_TEST(train_apply)
+{
+    struct dp_doc_text docs[NDOCS];
+    cJSON *conf[NDOCS];
+    struct xmodel *m = train_po(docs, conf);
+    ck_assert_int_eq(m->nf, 2);
+    ck_assert_str_eq(m->f[0].name, "po_number");
+    ck_assert_int_eq(m->f[0].examples, NDOCS);
+    ck_assert_int_eq(m->f[0].aligned, NDOCS);
+    ck_assert_int_eq(m->f[0].cv_docs, NDOCS);
+    ck_assert_int_eq(m->f[0].cv_correct, NDOCS);
+    ck_assert_int_eq(m->vendors.n, 1);
+    /* a new document with the order reference lower down */
+    static const char *const lines[] = {"Harbor Tools Ltd", "Customer C-55555", "Note: urgent",
+                                        "Order ref PO-9876", "Total 99.00"};
+    struct dp_doc_text d;
+    make_doc(&d, lines, 5);
+    cJSON *fields = cJSON_CreateArray(), *missing = NULL;
+    ck_assert_int_eq(xmodel_apply(m, &d, fields, &missing), DP_OK);
+    ck_assert_ptr_null(missing);
+    int found = 0;
+    cJSON *f;
+    cJSON_ArrayForEach(f, fields)
+    {
+        if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(f, "name")), "po_number") == 0) {
+            found = 1;
+            ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(f, "value")), "PO-9876");
+            ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(f, "source")), "model");
+        }
+    }
+    ck_assert(found);
+    cJSON_Delete(fields);
+    doctext_cleanup(&d);
+    /* no order reference on the page: the model does not answer with confidence */
+    static const char *const bare[] = {"Harbor Tools Ltd", "Total 5.00"};
+    make_doc(&d, bare, 2);
+    fields = cJSON_CreateArray();
+    ck_assert_int_eq(xmodel_apply(m, &d, fields, &missing), DP_OK);
+    int unsure = missing && cJSON_GetArraySize(missing) > 0;
+    cJSON_ArrayForEach(f, fields)
+    {
+        if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(f, "name")), "po_number") == 0)
+            unsure |= cJSON_IsTrue(cJSON_GetObjectItem(f, "needs_review"));
+    }
+    ck_assert_msg(unsure, "a po_number without review on a page that has none");
+    cJSON_Delete(missing);
+    cJSON_Delete(fields);
+    doctext_cleanup(&d);
+    /* nothing to learn from: no field confirmed twice */
+    struct xmodel_doc one = {&docs[0], conf[0], NULL};
+    struct xmodel *none = NULL;
+    ck_assert_int_eq(xmodel_train(&one, 1, &none), DP_EINVAL);
+    ck_assert_ptr_null(none);
+    xmodel_free(m);
+    for (int i = 0; i < NDOCS; i++) {
+        doctext_cleanup(&docs[i]);
+        cJSON_Delete(conf[i]);
+    }
+}
+END_TEST
+
+START_TEST(save_load)
+{
+    struct dp_doc_text docs[NDOCS];
+    cJSON *conf[NDOCS];
+    struct xmodel *m = train_po(docs, conf);
+    m->version = 7;
+    unsigned char *buf;
+    size_t len;
+    ck_assert_int_eq(xmodel_save(m, &buf, &len), DP_OK);
+    struct xmodel *back = NULL;
+    ck_assert_int_eq(xmodel_load(buf, len, &back), DP_OK);
+    ck_assert_int_eq(back->version, 7);
+    ck_assert_int_eq(back->nf, m->nf);
+    for (size_t i = 0; i < m->nf; i++) {
+        ck_assert_str_eq(back->f[i].name, m->f[i].name);
+        ck_assert_int_eq(back->f[i].cv_correct, m->f[i].cv_correct);
+        ck_assert(memcmp(back->f[i].w, m->f[i].w, (XFEAT_DIM + 1) * sizeof(float)) == 0);
+    }
+    ck_assert_int_eq(back->vendors.n, 1);
+    ck_assert_str_eq(back->vendors.v[0].company, "Harbor Tools Ltd");
+    xmodel_free(back);
+    /* every truncation fails cleanly */
+    for (size_t cut = 0; cut < len; cut++) {
+        back = NULL;
+        ck_assert_msg(xmodel_load(buf, cut, &back) == DP_EPARSE, "cut at %zu of %zu loaded", cut,
+                      len);
+        ck_assert_ptr_null(back);
+    }
+    /* and trailing bytes, a wrong magic, a field count past the cap */
+    unsigned char *more = malloc(len + 1);
+    memcpy(more, buf, len);
+    more[len] = 0;
+    ck_assert_int_eq(xmodel_load(more, len + 1, &back), DP_EPARSE);
+    more[0] = 'X';
+    ck_assert_int_eq(xmodel_load(more, len, &back), DP_EPARSE);
+    memcpy(more, buf, len);
+    more[28] = 0xff; /* nf, after magic, format, version, trained_ms, train_s */
+    ck_assert_int_eq(xmodel_load(more, len, &back), DP_EPARSE);
+    free(more);
+    free(buf);
+    xmodel_free(m);
+    for (int i = 0; i < NDOCS; i++) {
+        doctext_cleanup(&docs[i]);
+        cJSON_Delete(conf[i]);
+    }
+}
+END_TEST
+
+Suite *xmodel_suite(void)
+{
+    Suite *s = suite_create("xmodel");
+    TCase *tc = tcase_create("core");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, candidates);
+    tcase_add_test(tc, from_json);
+    tcase_add_test(tc, alignment);
+    tcase_add_test(tc, features);
+    tcase_add_test(tc, vendors);
+    tcase_add_test(tc, train_apply);
+    tcase_add_test(tc, save_load);
+    suite_add_tcase(s, tc);
+    return s;
+}
