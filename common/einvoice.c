@@ -10,27 +10,59 @@
 
 /* ---- sniffing ---- */
 
+/* Skips blanks, the XML declaration, processing instructions, comments and a DOCTYPE from
+ * *i; 0 when the span ends first. */
+static int skip_prolog(const char *buf, size_t len, size_t *i)
+{
+    for (;;) {
+        while (*i < len &&
+               (buf[*i] == ' ' || buf[*i] == '\t' || buf[*i] == '\r' || buf[*i] == '\n'))
+            (*i)++;
+        const char *end = NULL;
+        size_t skip = 0;
+        if (*i + 1 < len && buf[*i] == '<' && buf[*i + 1] == '?')
+            end = memmem(buf + *i, len - *i, "?>", 2), skip = 2;
+        else if (*i + 3 < len && memcmp(buf + *i, "<!--", 4) == 0)
+            end = memmem(buf + *i, len - *i, "-->", 3), skip = 3;
+        else if (*i + 1 < len && buf[*i] == '<' && buf[*i + 1] == '!')
+            end = memchr(buf + *i, '>', len - *i), skip = 1;
+        else
+            return *i < len;
+        if (!end)
+            return 0;
+        *i = (size_t)(end - buf) + skip;
+    }
+}
+
 int einvoice_sniff(const char *buf, size_t len)
 {
-    static const char *const marks[] = {
-        "CrossIndustryInvoice",
-        "CrossIndustryDocument",
-        "urn:un:unece:uncefact:data:standard:",
-        "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2",
-        "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2",
-    };
     size_t i = 0;
     if (!buf)
         return 0;
     if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
         i = 3;
-    while (i < len && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\r' || buf[i] == '\n'))
-        i++;
-    if (i >= len || buf[i] != '<')
+    size_t span = len - i < SNIFF_SPAN ? len : i + SNIFF_SPAN;
+    if (!skip_prolog(buf, span, &i) || buf[i] != '<')
         return 0;
-    size_t span = len - i < SNIFF_SPAN ? len - i : SNIFF_SPAN;
-    for (size_t k = 0; k < sizeof marks / sizeof *marks; k++)
-        if (memmem(buf + i, span, marks[k], strlen(marks[k])))
+    /* the root element's local name */
+    size_t n = i + 1;
+    while (n < span && !strchr(" \t\r\n/>", buf[n]))
+        n++;
+    const char *name = buf + i + 1, *colon = memchr(name, ':', (size_t)(buf + n - name));
+    if (colon)
+        name = colon + 1;
+    size_t nl = (size_t)(buf + n - name);
+    if ((nl == 20 && memcmp(name, "CrossIndustryInvoice", 20) == 0) ||
+        (nl == 21 && memcmp(name, "CrossIndustryDocument", 21) == 0))
+        return 1;
+    if (!(nl == 7 && memcmp(name, "Invoice", 7) == 0) &&
+        !(nl == 10 && memcmp(name, "CreditNote", 10) == 0))
+        return 0;
+    /* Invoice / CreditNote: CII (ZUGFeRD 1) or UBL by their namespaces */
+    static const char *const ns[] = {"urn:un:unece:uncefact:data:standard:",
+                                     "urn:oasis:names:specification:ubl:schema:xsd:"};
+    for (size_t k = 0; k < 2; k++)
+        if (memmem(buf + i, span - i, ns[k], strlen(ns[k])))
             return 1;
     return 0;
 }

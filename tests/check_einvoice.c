@@ -196,6 +196,18 @@ START_TEST(sniffing)
     ck_assert(!einvoice_sniff("<html>hello</html>", 18));
     ck_assert(!einvoice_sniff("CrossIndustryInvoice", 20)); /* not markup */
     ck_assert(!einvoice_sniff(NULL, 0));
+    /* another XML that merely names the CII namespace (ZUGFeRD's additional data) */
+    const char *add = "<adt:additionalOrAlternateData xmlns:adt=\"http://4s4u.de/x\"><adt:ref>"
+                      "{urn:un:unece:uncefact:data:standard:ReusableAggregateBusiness"
+                      "InformationEntity:12}IncludedSupplyChainTradeLineItem</adt:ref>"
+                      "</adt:additionalOrAlternateData>";
+    ck_assert(!einvoice_sniff(add, strlen(add)));
+    /* the root is found past the declaration and comments */
+    const char *commented = "\xEF\xBB\xBF<?xml version=\"1.0\"?>\n<!-- licence -->\n<!-- more -->"
+                            "<rsm:CrossIndustryInvoice xmlns:rsm=\"x\"/>";
+    ck_assert(einvoice_sniff(commented, strlen(commented)));
+    ck_assert(!einvoice_sniff("<!-- never closed", 17));
+    ck_assert(!einvoice_sniff("<Invoice xmlns=\"urn:example\"/>", 31));
     const char *mime = NULL;
     ck_assert_int_eq(decode_sniff((const unsigned char *)cii, strlen(cii), &mime), DP_OK);
     ck_assert_str_eq(mime, DECODE_MIME_XML);
