@@ -118,9 +118,10 @@ e2e: deps
 	@$(MAKE) --no-print-directory build
 	$(TEST_ENV) $(RUNNER) e2e
 
-# ThreadSanitizer over the unit suites and the API's end-to-end suites (many clients at once):
+# ThreadSanitizer over the unit suites and the API's end-to-end suites (many clients at once,
+# suspended wait= connections and their poller thread, training threads):
 # a race reported by the runner or by a server in its log fails it. Builds into build-tsan/.
-TSAN_E2E := e2e_api e2e_concurrency e2e_openapi
+TSAN_E2E := e2e_api e2e_concurrency e2e_openapi e2e_wait e2e_classifier
 tsan: deps
 	@$(MAKE) --no-print-directory SANITIZE=thread build
 	@$(MAKE) --no-print-directory SANITIZE=thread tsan-run

@@ -4,6 +4,7 @@
  *   docproc-admin [options] key revoke KEY
  *   docproc-admin [options] queue [--json]
  *   docproc-admin [options] requeue <doc id | --all-dead>
+ *   docproc-admin [options] rekey                         (re-seal with the current key)
  *   docproc-admin [options] config                        (effective configuration)
  * Options are the shared configuration options (--redis_port=..., see --help). */
 #include <stdio.h>
@@ -12,6 +13,8 @@
 #include "admin.h"
 #include "apikey.h"
 #include "log.h"
+#include "seal.h"
+#include "sealstore.h"
 #include "queue.h"
 #include "rds.h"
 
@@ -60,9 +63,29 @@ static int usage(void)
                     "       docproc-admin [options] key revoke KEY\n"
                     "       docproc-admin [options] queue [--json]\n"
                     "       docproc-admin [options] requeue <doc id | --all-dead>\n"
+                    "       docproc-admin [options] rekey\n"
                     "       docproc-admin [options] config\n"
                     "       docproc-admin --help   (lists the options)\n");
     return 2;
+}
+
+/* Re-seals every stored content value with the current encryption key (sealstore.h). */
+static int cmd_rekey(redisContext *c)
+{
+    struct sealstore_counts n;
+    if (!seal_active()) {
+        fprintf(stderr, "docproc-admin: rekey needs encryption_key (the new one) and "
+                        "encryption_old_keys (those values were sealed with)\n");
+        return 2;
+    }
+    dp_err rc = sealstore_rekey(c, seal_active(), &n);
+    printf("resealed=%lld current=%lld failed=%lld raced=%lld\n", n.resealed, n.current, n.failed,
+           n.raced);
+    if (rc) {
+        fprintf(stderr, "docproc-admin: rekey: %s\n", dp_strerror(rc));
+        return 1;
+    }
+    return n.failed ? 1 : 0;
 }
 
 static int cmd_key(redisContext *c, int argc, char **argv)
@@ -137,7 +160,8 @@ int main(int argc, char **argv)
     if (!cfgv || !cmdv)
         goto out;
     split_args(argc, argv, cfgv, &cfgc, cmdv, &cmdc);
-    if (config_load(&cfg, cfgc, cfgv, &help, err, sizeof err)) {
+    if (config_load(&cfg, cfgc, cfgv, &help, err, sizeof err) ||
+        seal_setup(&cfg, err, sizeof err)) {
         fprintf(stderr, "docproc-admin: %s\n", err);
         status = 2;
         goto out;
@@ -169,6 +193,8 @@ int main(int argc, char **argv)
         status = admin_queue(c, &cfg, admin_flag(cmdc, cmdv, "--json") != NULL);
     else if (strcmp(cmdv[0], "requeue") == 0)
         status = cmd_requeue(c, cmdc, cmdv);
+    else if (strcmp(cmdv[0], "rekey") == 0)
+        status = cmd_rekey(c);
     else
         status = usage();
 out:

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include "api.h"
 #include "log.h"
+#include "seal.h"
 
 int main(int argc, char **argv)
 {
@@ -11,7 +12,8 @@ int main(int argc, char **argv)
     char err[512];
     int help = 0, status = 1;
     sigset_t set;
-    if (config_load(&srv.cfg, argc, argv, &help, err, sizeof err)) {
+    if (config_load(&srv.cfg, argc, argv, &help, err, sizeof err) ||
+        seal_setup(&srv.cfg, err, sizeof err)) {
         fprintf(stderr, "docproc-api: %s\n", err);
         return 2;
     }

@@ -204,6 +204,8 @@ static enum MHD_Result upload_finish(struct api_req *r)
     redisContext *c = api_redis(r->srv);
     if (!c)
         return api_reply_dp_err(r, DP_EREDIS, "document");
+    char psm[8];
+    snprintf(psm, sizeof psm, "%d", r->opts.psm);
     char fp[REQOPTS_FP_HEX];
     reqopts_fingerprint(&r->opts, r->srv->cfg.lang, fp);
     struct store_upload u = {
@@ -213,6 +215,7 @@ static enum MHD_Result upload_finish(struct api_req *r)
         .mime = mime,
         .name = r->opts.filename[0] ? r->opts.filename : NULL,
         .lang = r->opts.lang[0] ? r->opts.lang : NULL,
+        .psm = r->opts.psm ? psm : NULL,
         .pipeline = r->opts.pipeline[0] ? r->opts.pipeline : NULL,
         .callback_url = r->opts.callback_url[0] ? r->opts.callback_url : NULL,
         .metadata = r->opts.metadata[0] ? r->opts.metadata : NULL,

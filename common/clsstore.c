@@ -8,6 +8,7 @@
 #include "keys.h"
 #include "rds.h"
 #include "scripts.h"
+#include "seal.h"
 #include "util.h"
 
 #define TRAIN_BATCH 50 /* texts fetched per HMGET while training */
@@ -153,6 +154,47 @@ cJSON *clsstore_stats_json(const struct classify_stats *st, double threshold, in
 
 /* ---- examples ---- */
 
+/* With encryption at rest: the text of the record kdoc, opened, cut to max_text bytes (never
+ * inside a UTF-8 sequence) and sealed as "<doc>/example" into *out (malloc'd; NULL when the
+ * document has no text that is not blank); *plain = its plain bytes, cut = "1" when cut. */
+static dp_err sealed_example(redisContext *c, const char *kdoc, const char *doc_id, size_t max_text,
+                             char **out, size_t *outlen, size_t *plain, char cut[2])
+{
+    const char *hm[] = {"HMGET", kdoc, "text", "duplicate_of"};
+    *out = NULL;
+    *outlen = *plain = 0;
+    redisReply *r = rds_cmdv(c, 4, hm, NULL);
+    if (rds_failed(r) || r->type != REDIS_REPLY_ARRAY || r->elements != 2) {
+        freeReplyObject(r);
+        return DP_EREDIS;
+    }
+    redisReply *t = r->element[0];
+    dp_err rc = DP_OK;
+    if (t->type == REDIS_REPLY_STRING &&
+        (rc = seal_open_field(doc_id, rds_str(r, 1), "text", &t->str, &t->len)) == DP_OK) {
+        size_t n = t->len;
+        if (n > max_text) {
+            n = max_text;
+            while (n > 0 && ((unsigned char)t->str[n] & 0xC0) == 0x80)
+                n--;
+            cut[0] = '1';
+        }
+        int blank = 1;
+        for (size_t i = 0; i < n && blank; i++)
+            blank = t->str[i] == ' ' || (t->str[i] >= '\t' && t->str[i] <= '\r');
+        char aad[SEAL_AAD_MAX];
+        snprintf(aad, sizeof aad, "%s/example", doc_id);
+        if (!blank) {
+            *plain = n;
+            rc = seal_seal(seal_active(), aad, t->str, n, out, outlen);
+        }
+    } else if (rc) {
+        rc = DP_EIO;
+    }
+    freeReplyObject(r);
+    return rc;
+}
+
 dp_err clsstore_label(redisContext *c, const char *tenant, const char *doc_id, const char *label,
                       const struct clsstore_limits *limits, struct clsstore_label_res *res)
 {
@@ -174,10 +216,31 @@ dp_err clsstore_label(redisContext *c, const char *tenant, const char *doc_id, c
     snprintf(maxex, sizeof maxex, "%zu", lim->max_examples);
     snprintf(maxtext, sizeof maxtext, "%zu", lim->max_text);
     snprintf(maxcls, sizeof maxcls, "%d", CLASSIFY_MAX_CLASSES);
-    const char *argv[] = {kdoc,   klabels, ktexts, kcounts, doc_id,
-                          tenant, label,   maxex,  maxtext, maxcls};
+    const char *argv[] = {kdoc,  klabels, ktexts, kcounts, doc_id, tenant, label,
+                          maxex, maxtext, maxcls, "",      "0",    "0"};
+    size_t lens[13];
+    for (int i = 0; i < 13; i++)
+        lens[i] = strlen(argv[i]);
+    char *sealed = NULL, plain[24], cut[2] = "0";
+    dp_err rc = DP_OK;
+    if (seal_active()) {
+        /* The record's text is sealed: Lua cannot cut it, so the example is cut and sealed
+         * here and the script stores it as it comes. */
+        size_t slen = 0, n = 0;
+        rc = sealed_example(c, kdoc, doc_id, lim->max_text, &sealed, &slen, &n, cut);
+        if (rc)
+            return rc;
+        snprintf(plain, sizeof plain, "%zu", n);
+        argv[10] = sealed ? sealed : "";
+        lens[10] = sealed ? slen : 0;
+        argv[11] = plain;
+        lens[11] = strlen(plain);
+        argv[12] = cut;
+        lens[12] = 1;
+    }
     redisReply *r = NULL;
-    dp_err rc = rds_eval(c, &scripts_cls_label, 4, 6, argv, NULL, &r, NULL, 0);
+    rc = rds_eval(c, &scripts_cls_label, 4, seal_active() ? 9 : 6, argv, lens, &r, NULL, 0);
+    free(sealed);
     if (rc)
         return rc;
     long long code = rds_int(r, 0, -1);
@@ -288,7 +351,13 @@ static dp_err add_texts(redisContext *c, const char *ktexts, const struct exampl
             const redisReply *t = r->element[i];
             if (t->type != REDIS_REPLY_STRING)
                 continue; /* unlabelled since the label list was read */
-            rc = classifier_add_text(cl, refs[at + i].label, t->str, t->len);
+            char aad[SEAL_AAD_MAX];
+            snprintf(aad, sizeof aad, "%s/example", refs[at + i].doc);
+            redisReply *w = (redisReply *)t; /* opened in place (encryption at rest) */
+            if (seal_open_inplace(aad, &w->str, &w->len) != DP_OK)
+                rc = DP_EIO;
+            else
+                rc = classifier_add_text(cl, refs[at + i].label, t->str, t->len);
         }
         freeReplyObject(r);
         if (rc)

@@ -51,6 +51,8 @@ static const struct opt options[] = {
     INT(max_waiters_per_tenant, 0, 100000, "64",
         "uploads with wait= a tenant may hold open per API process; more get 202 at once"),
     INT(workers, 0, 1024, "0", "worker processes for docproc-worker (0 = one per core)"),
+    INT(worker_nice, 0, 19, "10",
+        "CPU priority the workers lower themselves to (nice), so uploads and reads stay fast"),
     INT(visibility_timeout_ms, 100, 86400000, "60000", "idle time after which a job is reclaimed"),
     INT(max_attempts, 1, 100, "3", "job starts before it is dead-lettered"),
     INT(job_timeout_ms, 10, 86400000, "600000", "time budget of a whole job, ms"),
@@ -58,7 +60,9 @@ static const struct opt options[] = {
         "time budget per page (decoding and OCR), ms; the decode child is killed after it"),
     INT(decode_memory_limit_mb, 64, 1048576, "1024",
         "address space of the child process that decodes and reads a document, MB"),
-    STR(lang, "eng", "default OCR languages (Tesseract codes joined by +)"),
+    STR(lang, "auto",
+        "default OCR languages (Tesseract codes joined by +; auto = read in English, detect "
+        "the language from the words, re-read with its pack)"),
     STR(tessdata_dir, "", "Tesseract data directory (empty = built-in default)"),
     INT(idempotency_ttl_s, 1, 30 * 86400, "86400", "how long an Idempotency-Key is remembered"),
     INT(webhook_allow_private, 0, 1, "0", "allow webhook receivers on private/loopback addresses"),
@@ -68,6 +72,12 @@ static const struct opt options[] = {
     INT(webhook_claim_idle_ms, 100, 86400000, "60000",
         "events a stopped docproc-webhookd left pending are taken over after this long"),
     INT(webhook_concurrency, 1, 1024, "64", "webhook deliveries in flight per docproc-webhookd"),
+    STR(encryption_key, "",
+        "base64 of 32 random bytes: seal files, texts, results, examples and webhook payloads "
+        "with AES-256-GCM before they reach Redis (empty = off)"),
+    STR(encryption_key_file, "", "file whose first line is the encryption key"),
+    STR(encryption_old_keys, "",
+        "comma-separated older keys: values sealed with them still open (docproc-admin rekey)"),
     STR(run_dir, "run", "state directory of make run (redis data, logs, nginx config)"),
     /* make run's front (nginx/gen-conf.sh) and its processes: read by config/run.sh */
     STR(public_addr, "127.0.0.1",
@@ -354,7 +364,10 @@ void config_print(FILE *out, const struct dp_config *cfg)
             memcpy(&v, field, sizeof v);
             fprintf(out, "%s=%lld\n", o->name, v);
         } else {
-            fprintf(out, "%s='%s'\n", o->name, field);
+            /* Keys are never printed, only whether one is set. */
+            int secret = strcmp(o->name, "encryption_key") == 0 ||
+                         strcmp(o->name, "encryption_old_keys") == 0;
+            fprintf(out, "%s='%s'\n", o->name, secret && *field ? "(set)" : field);
         }
     }
 }

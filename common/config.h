@@ -35,6 +35,7 @@ struct dp_config {
     long long max_waiters_per_tenant; /* wait= uploads one tenant holds open per API process */
     /* jobs */
     long long workers;                 /* worker processes (0 = one per core) */
+    long long worker_nice;             /* nice value of docproc-worker and its children */
     long long visibility_timeout_ms;   /* a claimed job idle this long is taken over */
     long long max_attempts;            /* starts of a job before it is dead-lettered */
     long long job_timeout_ms;          /* whole-job budget */
@@ -49,6 +50,10 @@ struct dp_config {
     long long webhook_claim_idle_ms; /* events a stopped daemon left pending: taken over after */
     long long webhook_concurrency;   /* deliveries in flight per docproc-webhookd */
     char webhook_retry_schedule[CONFIG_STR_MAX]; /* delay before attempt i, seconds, comma list */
+    /* data safety (seal.h) */
+    char encryption_key[CONFIG_STR_MAX];      /* base64 of 32 bytes: seals stored values */
+    char encryption_key_file[CONFIG_STR_MAX]; /* or a file holding it (first line) */
+    char encryption_old_keys[CONFIG_STR_MAX]; /* comma list of older keys that still open */
     /* misc */
     char run_dir[CONFIG_STR_MAX]; /* make run's state: redis data, logs, nginx conf */
     /* make run only (config/run.sh, nginx/gen-conf.sh) */

@@ -374,12 +374,20 @@ static dp_err image_page(struct decoded *d, size_t index, struct decode_page *ou
 
     if ((err = image_header(d, index, &w, &h, &res, &reduction)))
         return err;
-    if (d->fmt == FMT_TIFF)
+    int damaged = 0;
+    if (d->fmt == FMT_TIFF) {
         pix = pixReadMemTiff(d->buf, d->len, (l_int32)index);
-    else if (d->fmt == FMT_JPEG) /* grey straight from the decoder, scaled down if need be */
-        pix = pixReadMemJpeg(d->buf, d->len, 0, reduction, NULL, L_JPEG_READ_LUMINANCE);
-    else
+    } else if (d->fmt == FMT_JPEG) {
+        /* Grey straight from the decoder, scaled down if need be. A JPEG cut short or with bad
+         * entropy data still holds the rows before the damage (libjpeg fills the rest with
+         * grey): read what is there and say so. */
+        l_int32 nwarn = 0;
+        pix = pixReadMemJpeg(d->buf, d->len, 0, reduction, &nwarn,
+                             L_JPEG_READ_LUMINANCE | L_JPEG_CONTINUE_WITH_BAD_DATA);
+        damaged = pix && nwarn > 0;
+    } else {
         pix = pixReadMem(d->buf, d->len);
+    }
     if (!pix)
         return fail(d, DP_EDECODE, "page %zu: corrupt %s data", index + 1, d->mime);
     if (pixGetWidth(pix) != (w + reduction - 1) / reduction ||
@@ -428,6 +436,7 @@ static dp_err image_page(struct decoded *d, size_t index, struct decode_page *ou
     out->src_width = w;
     out->src_height = h;
     out->src_dpi = src_dpi;
+    out->damaged = damaged;
     return DP_OK;
 }
 

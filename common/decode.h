@@ -68,6 +68,8 @@ struct decode_page {
     int src_width; /* page size as stored: image pixels, or the PDF page in pixels at dpi */
     int src_height;
     int src_dpi; /* resolution the source declared or, when implausible/unset, was guessed */
+    int damaged; /* the file's data was corrupt (a JPEG cut short or with bad entropy data):
+                    pix holds what could be read, the rest is grey */
     struct dp_page text; /* DECODE_TEXT: number, size and dpi, text, and words with boxes in
                             pixels at dpi, source = DP_SRC_TEXT_LAYER; zeroed for DECODE_PIX */
 };

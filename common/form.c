@@ -14,7 +14,10 @@
 #define KV_JOIN_EM    2.0 /* an answer goes on across gaps up to this wide */
 #define KV_CONT_EM    0.9 /* a continuation line of an answer starts at most this far below */
 #define KV_MAX_LINES  8   /* lines of one answer */
-#define KV_BARE_WORDS 4   /* words of a label written without a colon */
+#define KV_BARE_WORDS 4
+#define KV_BARE_CONF                                                                               \
+    0.5 /* a bare label read less surely than this is not trusted */ /* words of a label written   \
+                                                                        without a colon */
 
 /* Whether word text ends with a colon (the label mark). */
 static int colon_end(const char *t)
@@ -305,24 +308,34 @@ static int label_like(const struct tl_layout *L, size_t q)
     return 1;
 }
 
-/* A line of exactly two phrases, the first a bare label ("Brand   PHOENIX"): one pair. */
-static dp_err bare_pair(const struct tl_layout *L, size_t l, char *taken, struct form_kv **kv,
-                        size_t *n, size_t *cap)
+/* Bare labels on a line of phrases: a line of two phrases whose first is label-like is one
+ * pair ("Brand   PHOENIX"); on longer lines each label-like phrase followed by one that is not
+ * ("Tar   9.1   Nicotine   0.8") is. */
+static dp_err bare_pairs(const struct tl_layout *L, size_t l, char *taken, struct form_kv **kv,
+                         size_t *n, size_t *cap)
 {
     const struct tl_line *ln = &L->lines[l];
-    size_t a = ln->s0, b = ln->s0 + 1;
-    if (ln->ns != 2 || taken[a] || taken[b] || has_label(L, a) || has_label(L, b) ||
-        !label_like(L, a))
+    if (ln->ns < 2)
         return DP_OK;
-    struct form_kv *p = add_pair(kv, n, cap);
-    if (!p)
-        return *n >= FORM_MAX_PAIRS ? DP_OK : DP_ENOMEM;
-    struct wrange kr = {L->segs[a].w0, L->segs[a].nw}, vr = {L->segs[b].w0, L->segs[b].nw};
-    if (set_text(&p->key, L, &kr, 1, 0) || set_text(&p->value, L, &vr, 1, 0))
-        return DP_ENOMEM;
-    p->has_value = 1;
-    p->confidence = 0.5 * (0.5 + 0.5 * mean_conf(L, kr.w0, kr.nw));
-    taken[a] = taken[b] = 1;
+    for (size_t a = ln->s0; a + 1 < ln->s0 + ln->ns; a++) {
+        size_t b = a + 1;
+        if (taken[a] || taken[b] || has_label(L, a) || has_label(L, b) || !label_like(L, a) ||
+            (ln->ns > 2 && label_like(L, b)) ||
+            mean_conf(L, L->segs[a].w0, L->segs[a].nw) < KV_BARE_CONF)
+            continue;
+        struct form_kv *p = add_pair(kv, n, cap);
+        if (!p)
+            return *n >= FORM_MAX_PAIRS ? DP_OK : DP_ENOMEM;
+        struct wrange kr = {L->segs[a].w0, L->segs[a].nw};
+        struct wrange vr[KV_MAX_LINES] = {{L->segs[b].w0, L->segs[b].nw}};
+        taken[a] = taken[b] = 1;
+        size_t nvr = ln->ns == 2 ? grow_value(L, vr, L->segs[a].x0, taken) : 1;
+        if (set_text(&p->key, L, &kr, 1, 0) || set_text(&p->value, L, vr, nvr, 0))
+            return DP_ENOMEM;
+        p->has_value = 1;
+        p->confidence = 0.5 * (0.5 + 0.5 * mean_conf(L, kr.w0, kr.nw));
+        a++;
+    }
     return DP_OK;
 }
 
@@ -351,7 +364,7 @@ dp_err form_pairs(const struct dp_word *words, size_t nwords, const struct form_
             if (!taken[s])
                 rc = phrase_pairs(&L, l, s, taken, marks, nmarks, &kv, n, &cap);
     for (size_t l = 0; !rc && l < L.nlines; l++)
-        rc = bare_pair(&L, l, taken, &kv, n, &cap);
+        rc = bare_pairs(&L, l, taken, &kv, n, &cap);
     free(taken);
     tl_cleanup(&L);
     if (rc || *n == 0) {

@@ -1,7 +1,9 @@
-/* page.c -- ownership helpers for read pages, and their wire form (decode child -> worker). */
+/* page.c -- ownership helpers for read pages, their text from words, and their wire form
+ * (decode child -> worker). */
 #include "page.h"
 #include <stdint.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include "form.h"
 #include "table.h"
@@ -22,6 +24,9 @@ void page_cleanup(struct dp_page *p)
     p->nbarcodes = 0;
     free(p->text);
     free(p->hocr);
+    free(p->reread);
+    p->reread = NULL;
+    p->nreread = 0;
     table_list_free(p->tables, p->ntables);
     form_kv_list_free(p->kvs, p->nkvs);
     form_mark_list_free(p->marks, p->nmarks);
@@ -51,11 +56,41 @@ void doctext_cleanup(struct dp_doc_text *d)
     d->xml_source = NULL;
 }
 
+dp_err page_text_from_words(struct dp_page *p)
+{
+    size_t len = 2;
+    for (size_t i = 0; i < p->nwords; i++)
+        len += strlen(p->words[i].text) + 2;
+    char *t = malloc(len), *q = t;
+    if (!t)
+        return DP_ENOMEM;
+    for (size_t i = 0; i < p->nwords; i++) {
+        const struct dp_word *w = &p->words[i];
+        if (i) {
+            const struct dp_word *prev = &p->words[i - 1];
+            if (w->block != prev->block)
+                *q++ = '\n';
+            *q++ = w->line != prev->line || w->block != prev->block ? '\n' : ' ';
+        }
+        size_t n = strlen(w->text);
+        memcpy(q, w->text, n);
+        q += n;
+    }
+    if (p->nwords)
+        *q++ = '\n';
+    *q = '\0';
+    free(p->text);
+    p->text = t;
+    return DP_OK;
+}
+
 /* ---- wire form ---- */
 
 #define STR_NULL   0xffffffffu
 #define STR_MAX    0x7fffffffu /* longest string the format carries */
-#define PAGE_FIXED (5 * 4 + 4 + 1 + 4 + 4 + 4)
+#define PAGE_FIXED (5 * 4 + 4 + 1 + 4 + 4 + 4 + PAGE_READ_FIXED)
+#define PAGE_READ_FIXED                                                                            \
+    (4 + 4 + 1 + 4 + 4 + 4 + 4) /* psm scale damaged before replaced nreread lang */
 #define WORD_FIXED (4 + 4 + 6 * 4)
 #define RULE_FIXED (5 * 4)
 #define MARK_FIXED (4 * 4 + 2 + 4)
@@ -92,9 +127,11 @@ dp_err page_pack(const struct dp_page *p, unsigned char **out, size_t *len)
     if (p->nwords > PAGE_WIRE_MAX_WORDS || (p->text && strlen(p->text) > STR_MAX) ||
         (p->hocr && strlen(p->hocr) > STR_MAX))
         return DP_ETOOBIG;
-    if (p->nrules > TABLE_MAX_RULES || p->nmarks > FORM_MAX_MARKS)
+    if (p->nreread > PAGE_WIRE_MAX_WORDS || p->nrules > TABLE_MAX_RULES ||
+        p->nmarks > FORM_MAX_MARKS)
         return DP_ETOOBIG;
-    size_t n = PAGE_FIXED + str_size(p->text) + str_size(p->hocr) - 8 + 8 + p->nrules * RULE_FIXED;
+    size_t n = PAGE_FIXED + str_size(p->text) + str_size(p->hocr) - 8 + strlen(p->lang) +
+               str_size(p->lang_detected) + 4 * p->nreread + 8 + p->nrules * RULE_FIXED;
     for (size_t i = 0; i < p->nmarks; i++)
         n += MARK_FIXED + str_size(p->marks[i].label) - 4;
     for (size_t i = 0; i < p->nwords; i++) {
@@ -124,6 +161,18 @@ dp_err page_pack(const struct dp_page *p, unsigned char **out, size_t *len)
     o = put_i32(o, p->rotation);
     o = put(o, &p->conf, 4);
     o = put(o, &src, 1);
+    uint8_t damaged = p->damaged ? 1 : 0;
+    uint32_t nrep = (uint32_t)p->nreplaced, nre = (uint32_t)p->nreread;
+    o = put_i32(o, p->psm);
+    o = put(o, &p->scale, 4);
+    o = put(o, &damaged, 1);
+    o = put(o, &p->conf_before, 4);
+    o = put(o, &nrep, 4);
+    o = put(o, &nre, 4);
+    for (size_t i = 0; i < p->nreread; i++)
+        o = put_i32(o, p->reread[i]);
+    o = put_str(o, p->lang);
+    o = put_str(o, p->lang_detected);
     o = put_str(o, p->text);
     o = put_str(o, p->hocr);
     o = put(o, &nw, 4);
@@ -290,6 +339,39 @@ dp_err page_unpack(const unsigned char *buf, size_t len, struct dp_page *out)
         rc = DP_EPARSE;
         goto fail;
     }
+    uint8_t damaged = 0;
+    uint32_t nrep = 0, nre = 0;
+    out->psm = get_i32(&r);
+    get(&r, &out->scale, 4);
+    get(&r, &damaged, 1);
+    get(&r, &out->conf_before, 4);
+    get(&r, &nrep, 4);
+    get(&r, &nre, 4);
+    if (r.bad || damaged > 1 || nre > PAGE_WIRE_MAX_WORDS || (size_t)nre > r.left / 4) {
+        rc = DP_EPARSE;
+        goto fail;
+    }
+    out->damaged = damaged;
+    out->nreplaced = nrep;
+    if (nre && !(out->reread = calloc(nre, sizeof *out->reread))) {
+        rc = DP_ENOMEM;
+        goto fail;
+    }
+    for (uint32_t i = 0; i < nre; i++)
+        out->reread[out->nreread++] = get_i32(&r);
+    char *lang = NULL, *detected = NULL;
+    if ((rc = get_str(&r, &lang)) || (rc = get_str(&r, &detected)) ||
+        (lang && strlen(lang) >= sizeof out->lang) ||
+        (detected && strlen(detected) >= sizeof out->lang_detected)) {
+        free(lang);
+        free(detected);
+        rc = rc ? rc : DP_EPARSE;
+        goto fail;
+    }
+    snprintf(out->lang, sizeof out->lang, "%s", lang ? lang : "");
+    snprintf(out->lang_detected, sizeof out->lang_detected, "%s", detected ? detected : "");
+    free(lang);
+    free(detected);
     if ((rc = get_str(&r, &out->text)) || (rc = get_str(&r, &out->hocr)))
         goto fail;
     get(&r, &nw, 4);

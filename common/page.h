@@ -44,7 +44,17 @@ struct dp_page {
     char *hocr;                 /* hOCR fragment for the page or NULL; owned */
     struct dp_word *words;      /* owned array of nwords */
     size_t nwords;
-    struct table *tables; /* owned array of ntables (table.h); NULL when none */
+    /* How an OCR page was read (zero for a text layer). */
+    int psm;           /* Tesseract page segmentation mode of the first read: 3 auto, 6 block */
+    float scale;       /* factor the page was scaled by for OCR (1 = as decoded; 0 = unset) */
+    int damaged;       /* decoded from a file with corrupt data: what was readable */
+    float conf_before; /* mean word confidence of the first read (before re-reading lines) */
+    int *reread;       /* owned: indices of the lines read again, nreread of them */
+    size_t nreread;
+    size_t nreplaced;       /* of them, lines whose re-read was kept */
+    char lang[128];         /* Tesseract languages the page was read with ("" = text layer) */
+    char lang_detected[16]; /* language its words are in (lang=auto), "" = not detected */
+    struct table *tables;   /* owned array of ntables (table.h); NULL when none */
     size_t ntables;
     struct form_kv *kvs; /* owned array of nkvs key-value pairs (form.h) */
     size_t nkvs;
@@ -69,12 +79,19 @@ struct dp_doc_text {
 
 /* Frees everything a page owns (not the page struct itself). NULL is a no-op. */
 void page_cleanup(struct dp_page *p);
+/* Rebuilds p->text from p->words: words of a line joined by spaces, lines by '\n', blocks by a
+ * blank line. DP_ENOMEM leaves the old text. */
+dp_err page_text_from_words(struct dp_page *p);
+
 /* Frees every page and the array; leaves *d empty. NULL is a no-op. */
 void doctext_cleanup(struct dp_doc_text *d);
 
 /* ---- wire form (a read page sent from the decode child to the worker over a pipe) ----
  * Fixed-width fields in host byte order (both ends are the same binary on the same host):
  *   i32 number width height dpi rotation, f32 conf, u8 source,
+ *   i32 number width height dpi rotation, f32 conf, u8 source,
+ *   i32 psm, f32 scale, u8 damaged, f32 conf_before, u32 nreplaced, u32 nreread, i32 line
+ *   per re-read line, str lang, str lang_detected,
  *   str text, str hocr, u32 nwords, per word: str text, f32 conf, i32 x y w h line block,
  *   u32 nrules, per rule: i32 x1 y1 x2 y2 thick,
  *   u32 nmarks, per selection mark: i32 x y w h, u8 state, u8 round, str label,

@@ -6,6 +6,7 @@
 #include "queue.h"
 #include "rds.h"
 #include "scripts.h"
+#include "seal.h"
 #include "stats.h"
 #include "store.h"
 
@@ -128,10 +129,20 @@ dp_err queue_start(redisContext *c, const char *consumer, const struct queue_job
     return DP_OK;
 }
 
+/* Seals value v of the document's field (or the event's data) when encryption is on, into
+ * sealed[i]; args[i]/lens[i] then point at the sealed copy. */
+static dp_err seal_arg(const char *owner, const char *field, const char **arg, size_t *len,
+                       char **sealed)
+{
+    char aad[SEAL_AAD_MAX];
+    snprintf(aad, sizeof aad, "%s/%s", owner, field);
+    return seal_maybe(aad, arg, len, sealed);
+}
+
 dp_err queue_finish(redisContext *c, const struct queue_job *job, const struct queue_result *res)
 {
     char kdoc[KEYS_MAX], kbucket[KEYS_MAX], now[24], nows[24], evid[UTIL_ID_MAX], pages[16];
-    char ttl[16];
+    char ttl[16], *sealed[4] = {NULL, NULL, NULL, NULL};
     int64_t ms = util_now_ms();
     if (keys_doc(kdoc, job->doc) || keys_done_bucket(kbucket, ms / 1000 / STATS_DONE_BUCKET_S))
         return DP_EINVAL;
@@ -141,43 +152,59 @@ dp_err queue_finish(redisContext *c, const struct queue_job *job, const struct q
     snprintf(pages, sizeof pages, "%d", res->pages);
     util_new_id("evt_", evid);
     const char *argv[40];
+    size_t lens[40];
     int n = 0;
-    argv[n++] = kdoc;
-    argv[n++] = KEYS_JOBS;
-    argv[n++] = KEYS_EVENTS;
-    argv[n++] = KEYS_STATS;
-    argv[n++] = kbucket;
-    argv[n++] = KEYS_JOBS_GROUP;
-    argv[n++] = job->entry;
-    argv[n++] = res->status;
-    argv[n++] = now;
-    argv[n++] = evid;
-    argv[n++] = nows;
-    argv[n++] = res->event_data ? res->event_data : "{}";
-    argv[n++] = ttl;
-    argv[n++] = job->doc;
+    dp_err rc = DP_OK;
+#define ARG(v) (argv[n] = (v), lens[n] = strlen(argv[n]), n++)
+    ARG(kdoc);
+    ARG(KEYS_JOBS);
+    ARG(KEYS_EVENTS);
+    ARG(KEYS_STATS);
+    ARG(kbucket);
+    ARG(KEYS_JOBS_GROUP);
+    ARG(job->entry);
+    ARG(res->status);
+    ARG(now);
+    ARG(evid);
+    ARG(nows);
+    ARG(res->event_data ? res->event_data : "{}");
+    if (!rc)
+        rc = seal_arg(evid, "data", &argv[n - 1], &lens[n - 1], &sealed[0]);
+    ARG(ttl);
+    ARG(job->doc);
+    /* The document's content is sealed (encryption at rest); its status fields are not. */
+    static const char *const content[] = {"result", "text", "hocr"};
+    const char *values[] = {res->result_json, res->text, res->hocr};
+    for (int i = 0; i < 3 && !rc; i++) {
+        if (!values[i])
+            continue;
+        ARG(content[i]);
+        ARG(values[i]);
+        rc = seal_arg(job->doc, content[i], &argv[n - 1], &lens[n - 1], &sealed[i + 1]);
+    }
 #define FIELD(k, v)                                                                                \
     if (v) {                                                                                       \
-        argv[n++] = k;                                                                             \
-        argv[n++] = v;                                                                             \
+        ARG(k);                                                                                    \
+        ARG(v);                                                                                    \
     }
-    FIELD("result", res->result_json);
-    FIELD("text", res->text);
-    FIELD("hocr", res->hocr);
     FIELD("class", res->klass);
     FIELD("error_code", res->error_code);
     FIELD("error_message", res->error_message);
     FIELD("needs_review", res->needs_review);
     if (res->pages > 0) {
-        argv[n++] = "pages_total";
-        argv[n++] = pages;
-        argv[n++] = "pages_done";
-        argv[n++] = pages;
+        ARG("pages_total");
+        ARG(pages);
+        ARG("pages_done");
+        ARG(pages);
     }
 #undef FIELD
+#undef ARG
     redisReply *r = NULL;
-    dp_err rc = rds_eval(c, &scripts_queue_finish, 5, n - 5, argv, NULL, &r, NULL, 0);
+    if (!rc)
+        rc = rds_eval(c, &scripts_queue_finish, 5, n - 5, argv, lens, &r, NULL, 0);
     freeReplyObject(r);
+    for (int i = 0; i < 4; i++)
+        free(sealed[i]);
     return rc;
 }
 

@@ -9,7 +9,7 @@
 #include "util.h"
 
 static const char *const known[] = {"lang", "pipeline", "callback_url", "metadata",
-                                    "wait", "filename", "dedup"};
+                                    "wait", "filename", "dedup",        "psm"};
 
 void reqopts_init(struct reqopts *o)
 {
@@ -21,12 +21,21 @@ void reqopts_init(struct reqopts *o)
 void reqopts_fingerprint(const struct reqopts *o, const char *def_lang, char out[REQOPTS_FP_HEX])
 {
     char buf[REQOPTS_LANG_MAX + REQOPTS_PIPELINE_MAX + 64], hex[UTIL_SHA256_HEX];
-    int n = snprintf(buf, sizeof buf, "v1\nlang=%s\npipeline=%s\n",
+    /* psm only when given, so fingerprints of uploads without it stay as they were */
+    char psm[16] = "";
+    if (o->psm)
+        snprintf(psm, sizeof psm, "psm=%d\n", o->psm);
+    int n = snprintf(buf, sizeof buf, "v1\nlang=%s\npipeline=%s\n%s",
                      o->lang[0] ? o->lang : (def_lang ? def_lang : ""),
-                     o->pipeline[0] ? o->pipeline : "ocr,classify,extract");
+                     o->pipeline[0] ? o->pipeline : "ocr,classify,extract", psm);
     util_sha256_hex(buf, n > 0 && (size_t)n < sizeof buf ? (size_t)n : 0, hex);
     memcpy(out, hex, REQOPTS_FP_HEX - 1);
     out[REQOPTS_FP_HEX - 1] = '\0';
+}
+
+int reqopts_psm_valid(long psm)
+{
+    return psm == 1 || (psm >= 3 && psm <= 13);
 }
 
 int reqopts_known(const char *name)
@@ -171,6 +180,20 @@ dp_err reqopts_set(struct reqopts *o, const char *name, const char *value, size_
     }
     if (strcmp(name, "filename") == 0)
         return copy(o->filename, sizeof o->filename, value, len, name, err, errsz);
+    if (strcmp(name, "psm") == 0) {
+        char buf[8], *end;
+        if ((rc = copy(buf, sizeof buf, value, len, name, err, errsz)))
+            return rc;
+        long v = strtol(buf, &end, 10);
+        if (end == buf || *end || buf[0] == '+' || buf[0] == '-' || !reqopts_psm_valid(v)) {
+            snprintf(err, errsz,
+                     "psm must be a Tesseract page segmentation mode that reads text: "
+                     "1 or 3..13 (3 layout analysis, 6 one block, 7 one line)");
+            return DP_EINVAL;
+        }
+        o->psm = (int)v;
+        return DP_OK;
+    }
     if (strcmp(name, "wait") == 0) {
         char buf[16], *end;
         if ((rc = copy(buf, sizeof buf, value, len, name, err, errsz)))
@@ -211,6 +234,8 @@ int reqopts_lang_installed(const char *tessdata_dir, const char *lang, char *mis
              tessdata_dir && *tessdata_dir ? tessdata_dir
              : env                         ? env
                                            : "/usr/share/tesseract-ocr/5/tessdata");
+    if (strcmp(lang, "auto") == 0)
+        return 1; /* read in English first, then with the pack of the language found */
     snprintf(list, sizeof list, "%s", lang);
     for (char *l = strtok_r(list, "+", &save); l; l = strtok_r(NULL, "+", &save)) {
         char path[700];

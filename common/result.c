@@ -53,6 +53,20 @@ cJSON *result_encode_page(const struct dp_page *p)
     cJSON_AddBoolToObject(q, "needs_review",
                           p->nwords == 0 || conf < RESULT_REVIEW_CONF ||
                               garbage > RESULT_REVIEW_GARBAGE);
+    if (p->source == DP_SRC_OCR) {
+        cJSON_AddNumberToObject(q, "mean_confidence_before", round3(p->conf_before / 100.0));
+        cJSON *rl = cJSON_AddArrayToObject(q, "reread_lines");
+        for (size_t i = 0; i < p->nreread; i++)
+            cJSON_AddItemToArray(rl, cJSON_CreateNumber(p->reread[i]));
+        cJSON_AddNumberToObject(q, "lines_replaced", (double)p->nreplaced);
+        if (p->psm)
+            cJSON_AddNumberToObject(o, "psm", p->psm);
+        if (p->scale > 0)
+            cJSON_AddNumberToObject(o, "ocr_scale", round3(p->scale));
+        if (p->lang[0])
+            cJSON_AddStringToObject(o, "lang", p->lang);
+        cJSON_AddBoolToObject(o, "damaged", p->damaged);
+    }
     cJSON_AddStringToObject(o, "text", p->text ? p->text : "");
     cJSON *words = cJSON_AddArrayToObject(o, "words");
     for (size_t i = 0; i < p->nwords; i++) {
@@ -124,6 +138,11 @@ cJSON *result_encode(const struct dp_doc_text *doc)
     cJSON_AddStringToObject(o, "text", text ? text : "");
     free(text);
     cJSON_AddBoolToObject(o, "needs_review", review);
+    for (size_t i = 0; i < doc->npages; i++)
+        if (doc->pages[i].lang_detected[0]) {
+            cJSON_AddStringToObject(o, "language", doc->pages[i].lang_detected);
+            break;
+        }
     return o;
 }
 

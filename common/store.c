@@ -3,9 +3,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include "keys.h"
+#include "log.h"
 #include "rds.h"
 #include "review.h"
 #include "scripts.h"
+#include "seal.h"
 #include "store.h"
 
 /* ---- enqueue ---- */
@@ -93,14 +95,22 @@ dp_err store_enqueue(redisContext *c, const struct store_upload *u, char id_out[
     }
     if (u->dedup && u->fingerprint && keys_dedup(kdedup, u->tenant, sha, u->fingerprint))
         return DP_EINVAL;
+    /* With an encryption key the bytes are sealed here, before they reach Redis (the hash
+     * above is of the plain bytes, so duplicates and idempotency still match). */
+    const char *data = (const char *)u->data;
+    size_t dlen = u->len;
+    char *sealed = NULL, aad[SEAL_AAD_MAX];
+    snprintf(aad, sizeof aad, "%s/blob", id);
+    if ((rc = seal_maybe(aad, &data, &dlen, &sealed)) != DP_OK)
+        return rc;
     /* Every key the script touches arrives in KEYS, so it is told which documents an existing
      * idempotency or dedup key names; should either key change between this read and the
      * script, the script writes nothing and answers 4, and we read again. */
     for (int round = 0; round < 4 && (code == -1 || code == 4); round++) {
         if (kidem[0] && (rc = idem_read(c, kidem, seen, sizeof seen, kprev)) != DP_OK)
-            return rc;
+            break;
         if (kdedup[0] && (rc = dedup_read(c, kdedup, dseen, kdprev)) != DP_OK)
-            return rc;
+            break;
         const char *argv[64];
         size_t lens[64];
         int n = 0;
@@ -126,7 +136,7 @@ dp_err store_enqueue(redisContext *c, const struct store_upload *u, char id_out[
         SARG(id);
         SARG(u->tenant);
         SARG(created);
-        ARG((const char *)u->data, u->len);
+        ARG(data, dlen);
         SARG(maxq);
         SARG(sha);
         SARG(ttl);
@@ -154,6 +164,7 @@ dp_err store_enqueue(redisContext *c, const struct store_upload *u, char id_out[
         SARG(sha);
         FIELD("name", u->name);
         FIELD("lang", u->lang);
+        FIELD("psm", u->psm);
         FIELD("pipeline", u->pipeline);
         FIELD("callback_url", u->callback_url);
         FIELD("metadata", u->metadata);
@@ -165,13 +176,16 @@ dp_err store_enqueue(redisContext *c, const struct store_upload *u, char id_out[
         redisReply *r = NULL;
         rc = rds_eval(c, &scripts_store_enqueue, nkeys, n - nkeys, argv, lens, &r, err, errsz);
         if (rc)
-            return rc;
+            break;
         code = rds_int(r, 0, -1);
         const char *rid = rds_str(r, 1);
         if (rid && *rid)
             snprintf(id_out, UTIL_ID_MAX, "%s", rid);
         freeReplyObject(r);
     }
+    free(sealed);
+    if (rc)
+        return rc;
     switch (code) {
     case 0:
     case 5: /* a duplicate, done already */
@@ -277,6 +291,9 @@ cJSON *store_render(const char *id, const redisReply *hash, int with_result)
     cJSON *opts = cJSON_AddObjectToObject(o, "options");
     if (lang)
         cJSON_AddStringToObject(opts, "lang", lang);
+    const char *psm = hget(hash, "psm");
+    if (psm)
+        add_num(opts, "psm", psm);
     const char *pipeline = hget(hash, "pipeline");
     if (pipeline)
         cJSON_AddStringToObject(opts, "pipeline", pipeline);
@@ -332,6 +349,29 @@ cJSON *store_render(const char *id, const redisReply *hash, int with_result)
 
 /* ---- reads ---- */
 
+/* Opens a sealed value of document id's field in place (see seal_open_inplace). A duplicate
+ * carries the earlier document's sealed result, text and hOCR: those open with its id. */
+static dp_err open_field(const char *id, const char *dup_of, const char *field, char **str,
+                         size_t *len)
+{
+    dp_err rc = seal_open_field(id, dup_of, field, str, len);
+    if (rc) {
+        /* A key missing from this process's ring, or a damaged value: an internal error for
+         * the client (never the sealed bytes, never "not found"), a line for the operator. */
+        log_kv(LOG_ERROR, "stored value does not open", "doc", id, "field", field, "error",
+               dp_strerror(rc), NULL);
+        return DP_EIO;
+    }
+    return DP_OK;
+}
+
+/* The value of field name in an HGETALL reply, writable (to open it in place). */
+static redisReply *field_reply(const redisReply *hash, const char *name)
+{
+    redisReply *v = (redisReply *)rds_field(hash, name);
+    return v && v->type == REDIS_REPLY_STRING ? v : NULL;
+}
+
 static redisReply *load_record(redisContext *c, const char *tenant, const char *id, dp_err *rc)
 {
     *rc = DP_ENOTFOUND;
@@ -361,6 +401,11 @@ dp_err store_doc_json(redisContext *c, const char *tenant, const char *id, cJSON
     redisReply *r = load_record(c, tenant, id, &rc);
     if (!r)
         return rc;
+    redisReply *res = field_reply(r, "result");
+    if (res && (rc = open_field(id, hget(r, "duplicate_of"), "result", &res->str, &res->len))) {
+        freeReplyObject(r);
+        return rc;
+    }
     *out = store_render(id, r, 1);
     freeReplyObject(r);
     return *out ? DP_OK : DP_ENOMEM;
@@ -372,7 +417,7 @@ dp_err store_doc_bytes(redisContext *c, const char *tenant, const char *id, cons
     char kdoc[KEYS_MAX], kblob[KEYS_MAX];
     if (!util_id_valid("doc_", id) || keys_doc(kdoc, id) || keys_blob(kblob, id))
         return DP_ENOTFOUND;
-    redisReply *r = rds_command(c, "HMGET %s tenant type status", kdoc);
+    redisReply *r = rds_command(c, "HMGET %s tenant type status duplicate_of", kdoc);
     if (!r)
         return DP_EREDIS;
     const char *t = rds_str(r, 0);
@@ -382,6 +427,9 @@ dp_err store_doc_bytes(redisContext *c, const char *tenant, const char *id, cons
     }
     if (mime)
         snprintf(mime, mimesz, "%s", rds_str(r, 1) ? rds_str(r, 1) : "application/octet-stream");
+    char dup[UTIL_ID_MAX] = "";
+    if (rds_str(r, 3))
+        snprintf(dup, sizeof dup, "%s", rds_str(r, 3));
     freeReplyObject(r);
     if (strcmp(what, "blob") == 0)
         r = rds_command(c, "GET %s", kblob);
@@ -392,6 +440,11 @@ dp_err store_doc_bytes(redisContext *c, const char *tenant, const char *id, cons
     if (r->type != REDIS_REPLY_STRING) {
         freeReplyObject(r);
         return DP_ENOTFOUND;
+    }
+    dp_err rc = open_field(id, dup[0] ? dup : NULL, what, &r->str, &r->len);
+    if (rc) {
+        freeReplyObject(r);
+        return rc;
     }
     *out = r;
     return DP_OK;

@@ -21,6 +21,7 @@ struct store_upload {
     const char *mime;         /* sniffed type */
     const char *name;         /* client file name */
     const char *lang;         /* e.g. "eng+deu" */
+    const char *psm;          /* forced page segmentation mode, e.g. "6" */
     const char *pipeline;     /* e.g. "ocr,classify,extract" */
     const char *callback_url; /* per-document webhook */
     const char *metadata;     /* client JSON text, echoed back */

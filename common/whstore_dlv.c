@@ -3,6 +3,7 @@
 #include "keys.h"
 #include "rds.h"
 #include "scripts.h"
+#include "seal.h"
 #include "stats.h"
 #include "util.h"
 
@@ -145,6 +146,10 @@ dp_err whstore_event_load(redisContext *c, const char *id, struct whstore_event 
         } else {
             memcpy(ev->data, data->str, data->len + 1);
             ev->data_len = data->len;
+            /* Sealed by the worker (encryption at rest): opened only to be sent. */
+            char aad[SEAL_AAD_MAX];
+            snprintf(aad, sizeof aad, "%s/data", id);
+            err = seal_open_inplace(aad, &ev->data, &ev->data_len);
         }
     }
     freeReplyObject(h);

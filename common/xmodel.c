@@ -111,14 +111,18 @@ dp_err xmodel_apply(const struct xmodel *m, const struct dp_doc_text *doc, cJSON
         if (p < mf->review_below)
             cJSON_AddBoolToObject(f, "needs_review", 1);
         /* the rules keep their value unless the model beat them on the tenant's examples */
-        int rules_better = (double)mf->rules_correct * mf->cv_docs >=
-                           (double)mf->cv_correct * (mf->examples ? mf->examples : 1);
-        put_field(fields, mf->name, f, p < 0.5 || rules_better);
+        put_field(fields, mf->name, f, p < 0.5 || !xmodel_replaces_rules(mf));
     }
     vendor_apply(&m->vendors, &cs, fields);
     xfeat_doc_cleanup(&fx);
     cand_set_cleanup(&cs);
     return DP_OK;
+}
+
+int xmodel_replaces_rules(const struct xmodel_field *f)
+{
+    double w = f->cv_wins, l = f->cv_losses;
+    return w - l > sqrt(w + l);
 }
 
 cJSON *xmodel_stats_json(const struct xmodel *m)
@@ -142,6 +146,9 @@ cJSON *xmodel_stats_json(const struct xmodel *m)
         cJSON_AddNumberToObject(
             j, "rules_accuracy",
             f->examples ? (double)(int)(1000.0 * f->rules_correct / f->examples + 0.5) / 1000 : 0);
+        cJSON_AddNumberToObject(j, "cv_wins", f->cv_wins);
+        cJSON_AddNumberToObject(j, "cv_losses", f->cv_losses);
+        cJSON_AddBoolToObject(j, "replaces_rules", xmodel_replaces_rules(f));
         cJSON_AddNumberToObject(j, "review_below", (double)(int)(f->review_below * 1000) / 1000);
         cJSON_AddItemToArray(fs, j);
     }

@@ -1,7 +1,7 @@
 /* xmodel_io.c -- the extractor's stored form. Little-endian, bounded, checked to the last
  * byte: "DPXM", format 1, version u32, trained_ms i64, train_s f64, nf u32, then per field:
  * name (u8 length + bytes), review_below f64, examples, aligned, cv_docs, cv_correct,
- * rules_correct (u32),
+ * rules_correct, cv_wins, cv_losses (u32),
  * nnz u32 and nnz (index u32 < XFEAT_DIM + 1, weight f32); then vendors u32 and per vendor
  * four strings (u16 length + bytes); nothing after. */
 #include <stdlib.h>
@@ -9,7 +9,7 @@
 #include "xfeat.h"
 #include "xmodel.h"
 
-#define FORMAT 1
+#define FORMAT 2
 
 /* ---- writing ---- */
 
@@ -88,6 +88,8 @@ dp_err xmodel_save(const struct xmodel *m, unsigned char **buf, size_t *len)
         put_u32(&b, f->cv_docs);
         put_u32(&b, f->cv_correct);
         put_u32(&b, f->rules_correct);
+        put_u32(&b, f->cv_wins);
+        put_u32(&b, f->cv_losses);
         uint32_t nnz = 0;
         for (size_t k = 0; k <= XFEAT_DIM; k++)
             nnz += f->w[k] != 0.0f;
@@ -206,6 +208,8 @@ dp_err xmodel_load(const unsigned char *buf, size_t len, struct xmodel **out)
         f->cv_docs = get_u32(&r);
         f->cv_correct = get_u32(&r);
         f->rules_correct = get_u32(&r);
+        f->cv_wins = get_u32(&r);
+        f->cv_losses = get_u32(&r);
         uint32_t nnz = get_u32(&r);
         if (r.bad || !review_name_ok(f->name, strlen(f->name)) || nnz > XFEAT_DIM + 1 ||
             (size_t)nnz * 8 > r.n - r.pos)

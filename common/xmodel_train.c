@@ -21,10 +21,11 @@
 /* A training document once its kept candidates' features are known. */
 struct tdoc {
     const struct xmodel_doc *src;
-    struct xfeat_doc fx; /* features of the kept candidates */
-    unsigned char *pos;  /* nf rows of fx.n: 1 = a positive of that field */
-    size_t *npos;        /* positives per field (0: not confirmed, or not on the page) */
-    const char **value;  /* per field: the confirmed value, NULL when not confirmed */
+    struct xfeat_doc fx;     /* features of the kept candidates */
+    unsigned char *pos;      /* nf rows of fx.n: 1 = a positive of that field */
+    size_t *npos;            /* positives per field (0: not confirmed, or not on the page) */
+    const char **value;      /* per field: the confirmed value, NULL when not confirmed */
+    unsigned char *rules_ok; /* per field: the built-in rules had the confirmed value */
     size_t fold;
 };
 
@@ -104,13 +105,17 @@ static dp_err prepare(struct tdoc *d, const struct xmodel *m)
     size_t *idx = malloc((n ? n : 1) * sizeof *idx);
     d->npos = calloc(nf ? nf : 1, sizeof *d->npos);
     d->value = calloc(nf ? nf : 1, sizeof *d->value);
+    d->rules_ok = calloc(nf ? nf : 1, 1);
     rc = DP_ENOMEM;
-    if (!all || !keep || !idx || !d->npos || !d->value)
+    if (!all || !keep || !idx || !d->npos || !d->value || !d->rules_ok)
         goto out;
     for (size_t f = 0; f < nf; f++) {
         d->value[f] = confirmed_value(d->src->confirmed, m->f[f].name);
-        if (d->value[f])
-            d->npos[f] = align_label(&cs, m->f[f].name, d->value[f], all + f * n, NULL);
+        if (!d->value[f])
+            continue;
+        d->npos[f] = align_label(&cs, m->f[f].name, d->value[f], all + f * n, NULL);
+        const char *rt = rules_text(d->src->rules, m->f[f].name);
+        d->rules_ok[f] = rt && align_similarity(m->f[f].name, d->value[f], rt, 0.95) >= 0.95;
     }
     size_t nkeep = 0, rest = 0;
     for (size_t i = 0; i < n; i++) {
@@ -157,6 +162,7 @@ static void tdoc_cleanup(struct tdoc *d)
     free(d->pos);
     free(d->npos);
     free(d->value);
+    free(d->rules_ok);
 }
 
 /* ---- fitting one field ---- */
@@ -231,7 +237,7 @@ static int cmp_pc(const void *a, const void *b)
 
 /* Scores the held-out document d with every field's fold weights (NULL = not trained), as the
  * worker would: all its candidates, the best one per field. */
-static dp_err score_held_out(const struct tdoc *d, const struct xmodel *m, float *const *w,
+static dp_err score_held_out(const struct tdoc *d, struct xmodel *m, float *const *w,
                              struct pc **pcs, uint32_t *counts)
 {
     struct cand_set cs;
@@ -265,6 +271,8 @@ static dp_err score_held_out(const struct tdoc *d, const struct xmodel *m, float
         pcs[f][counts[f]].p = bp;
         pcs[f][counts[f]].ok = ok;
         counts[f]++;
+        m->f[f].cv_wins += (uint32_t)(ok && !d->rules_ok[f]);
+        m->f[f].cv_losses += (uint32_t)(!ok && d->rules_ok[f]);
     }
     rc = pos ? DP_OK : DP_ENOMEM;
     free(pos);
@@ -373,8 +381,7 @@ dp_err xmodel_train(const struct xmodel_doc *docs, size_t n, struct xmodel **out
                 continue;
             xf->examples++;
             xf->aligned += d[i].npos[f] > 0;
-            const char *rt = rules_text(docs[i].rules, xf->name);
-            xf->rules_correct += rt && align_similarity(xf->name, d[i].value[f], rt, 0.95) >= 0.95;
+            xf->rules_correct += d[i].rules_ok[f];
         }
     }
     if ((rc = cross_validate(m, d, n)))

@@ -8,6 +8,7 @@
 #include "rds.h"
 #include "review.h"
 #include "scripts.h"
+#include "seal.h"
 #include "util.h"
 #include "xmodel.h"
 #include "xstore.h"
@@ -98,11 +99,19 @@ static dp_err load_examples(redisContext *c, const char *tenant, struct dp_doc_t
     rc = DP_OK;
     for (size_t i = first; i < total && !rc; i++) {
         char kdoc[KEYS_MAX];
-        redisReply *d =
-            keys_doc(kdoc, ids[i]) ? NULL : rds_command(c, "HMGET %s tenant result", kdoc);
-        if (rds_failed(d) || d->type != REDIS_REPLY_ARRAY || d->elements != 2) {
+        redisReply *d = keys_doc(kdoc, ids[i])
+                            ? NULL
+                            : rds_command(c, "HMGET %s tenant result duplicate_of", kdoc);
+        if (rds_failed(d) || d->type != REDIS_REPLY_ARRAY || d->elements != 3) {
             freeReplyObject(d);
             rc = DP_EREDIS;
+            break;
+        }
+        redisReply *rv = d->element[1]; /* sealed at rest: opened in place */
+        if (rv->type == REDIS_REPLY_STRING &&
+            seal_open_field(ids[i], rds_str(d, 2), "result", &rv->str, &rv->len) != DP_OK) {
+            freeReplyObject(d);
+            rc = DP_EIO;
             break;
         }
         const char *t = rds_str(d, 0), *res = rds_str(d, 1);

@@ -34,8 +34,12 @@ hard=$(ulimit -Hn)
 
 limit_conn="" limit_req="" limit_metrics=""
 [ "$conns" -gt 0 ] && limit_conn="limit_conn peraddr $conns;"
-[ "$rate" -gt 0 ] && limit_req="limit_req zone=perkey burst=$(( rate * 2 )) nodelay;"
-[ "$mrate" -gt 0 ] && limit_metrics="limit_req zone=metrics burst=$(( mrate * 2 )) nodelay;"
+zone_rate="" zone_metrics=""
+# A limit of 0 is off: no zone at all (nginx refuses a rate of 0r/s).
+[ "$rate" -gt 0 ] && limit_req="limit_req zone=perkey burst=$(( rate * 2 )) nodelay;" \
+    && zone_rate="limit_req_zone \$ratekey zone=perkey:10m rate=${rate}r/s;"
+[ "$mrate" -gt 0 ] && limit_metrics="limit_req zone=metrics burst=$(( mrate * 2 )) nodelay;" \
+    && zone_metrics="limit_req_zone \$binary_remote_addr zone=metrics:1m rate=${mrate}r/s;"
 
 # Headers on every answer (dashboard, API, errors). The dashboard loads nothing from elsewhere;
 # it shows the original file and the hOCR through blob: URLs. A location with add_header of its own
@@ -145,8 +149,8 @@ http {
     map \$http_x_request_id \$reqid { default \$http_x_request_id; "" \$request_id; }
     # Rate limits are per API key (the Authorization header), per address for requests without.
     map \$http_authorization \$ratekey { default \$http_authorization; "" \$binary_remote_addr; }
-    limit_req_zone \$ratekey zone=perkey:10m rate=${rate}r/s;
-    limit_req_zone \$binary_remote_addr zone=metrics:1m rate=${mrate}r/s;
+    $zone_rate
+    $zone_metrics
     limit_conn_zone \$binary_remote_addr zone=peraddr:10m;
     limit_req_status 429;
     limit_conn_status 429;

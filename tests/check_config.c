@@ -28,6 +28,7 @@ static const char *const all_names[] = {"listen_addr",
                                         "max_wait_s",
                                         "max_waiters_per_tenant",
                                         "workers",
+                                        "worker_nice",
                                         "visibility_timeout_ms",
                                         "max_attempts",
                                         "job_timeout_ms",
@@ -41,6 +42,9 @@ static const char *const all_names[] = {"listen_addr",
                                         "webhook_retry_schedule",
                                         "webhook_claim_idle_ms",
                                         "webhook_concurrency",
+                                        "encryption_key",
+                                        "encryption_key_file",
+                                        "encryption_old_keys",
                                         "run_dir",
                                         "public_addr",
                                         "https_port",
@@ -330,7 +334,7 @@ START_TEST(load_precedence)
     char *argv1[] = {"prog", "--config", b, NULL};
     ck_assert_int_eq(load(&c, &help, err, sizeof err, argv1), DP_OK);
     ck_assert_int_eq(c.redis_port, 7101);
-    ck_assert_str_eq(c.lang, "eng"); /* a.conf not read at all */
+    ck_assert_str_eq(c.lang, "auto"); /* the default: a.conf not read at all */
     char cfgeq[160];
     snprintf(cfgeq, sizeof cfgeq, "--config=%s", b);
     char *argv2[] = {"prog", cfgeq, NULL};

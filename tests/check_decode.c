@@ -211,6 +211,45 @@ START_TEST(single_page_images)
 }
 END_TEST
 
+START_TEST(damaged_jpeg_is_read_as_far_as_it_goes)
+{
+    unsigned char *buf;
+    size_t len;
+    ck_assert_int_eq(fixture_jpeg(lines, NLINES, &buf, &len), DP_OK);
+    struct decode_page pg;
+    struct decoded *d = open_ok(buf, len, NULL, 1);
+    page_ok(d, 0, &pg);
+    ck_assert_int_eq(pg.damaged, 0);
+    decode_page_cleanup(&pg);
+    decode_close(d);
+    /* cut at 70%: the header is intact, the last rows are missing */
+    d = open_ok(buf, len * 7 / 10, NULL, 1);
+    page_ok(d, 0, &pg);
+    ck_assert_int_eq(pg.damaged, 1);
+    assert_grey_page(&pg, 2550, 3300, 300);
+    /* the text near the top is still there */
+    BOX *box = NULL;
+    PIX *bin = pixConvertTo1(pg.pix, 128);
+    pixClipToForeground(bin, NULL, &box);
+    ck_assert_ptr_nonnull(box);
+    ck_assert_int_le(box->y, 400);
+    boxDestroy(&box);
+    pixDestroy(&bin);
+    decode_page_cleanup(&pg);
+    decode_close(d);
+    /* cut at 60% and closed with an end marker: the entropy-coded data ends too soon */
+    size_t cut = len * 6 / 10;
+    buf[cut] = 0xff;
+    buf[cut + 1] = 0xd9;
+    d = open_ok(buf, cut + 2, NULL, 1);
+    page_ok(d, 0, &pg);
+    ck_assert_int_eq(pg.damaged, 1);
+    decode_page_cleanup(&pg);
+    decode_close(d);
+    free(buf);
+}
+END_TEST
+
 START_TEST(multipage_tiff)
 {
     const char *p1[] = {"first page"}, *p2[] = {"second page", "two lines"}, *p3[] = {"third"};
@@ -478,6 +517,7 @@ Suite *decode_suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, single_page_images);
     tcase_add_test(tc, multipage_tiff);
+    tcase_add_test(tc, damaged_jpeg_is_read_as_far_as_it_goes);
     tcase_add_test(tc, pixel_cap_before_decoding);
     tcase_add_test(tc, alpha_is_flattened_on_white);
     tcase_add_test(tc, rgba_to_grey_in_one_pass);

@@ -112,8 +112,9 @@ START_TEST(truncated_images_are_decode_errors)
         dp_err half = decode_all(buf, len / 2, NULL);
         dp_err head = decode_all(buf, 20, NULL);
         loud();
-        ck_assert_msg(half == DP_EDECODE, "format %d cut in half: %s", formats[f],
-                      dp_strerror(half));
+        /* A JPEG cut short is read as far as it goes (the page is flagged damaged). */
+        ck_assert_msg(half == (formats[f] == IFF_JFIF_JPEG ? DP_OK : DP_EDECODE),
+                      "format %d cut in half: %s", formats[f], dp_strerror(half));
         ck_assert_msg(head == DP_EDECODE, "format %d cut to 20 bytes: %s", formats[f],
                       dp_strerror(head));
         free(buf);

@@ -16,6 +16,7 @@
 #include "rds.h"
 #include "review.h"
 #include "scripts.h"
+#include "sealstore.h"
 #include "stats.h"
 #include "store.h"
 #include "testutil.h"
@@ -673,6 +674,121 @@ START_TEST(webhook_scripts)
 }
 END_TEST
 
+/* ---- seal_swap (through sealstore_rekey) ---- */
+
+START_TEST(seal_scripts)
+{
+    redisContext *c = rc();
+    static const char old_b64[] = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+    static const char new_b64[] = "H+Hw3ezC9DCFEPtOeK4ve09h3yWqnQahuR3s3HpjQfE=";
+    struct seal_keyring old = {0}, ring = {0};
+    ck_assert_int_eq(seal_keyring_add_b64(&old, old_b64, strlen(old_b64)), DP_OK);
+    ck_assert_int_eq(seal_keyring_add_b64(&ring, new_b64, strlen(new_b64)), DP_OK);
+    ck_assert_int_eq(seal_keyring_add_b64(&ring, old_b64, strlen(old_b64)), DP_OK);
+    char kblob[KEYS_MAX], kdoc[KEYS_MAX], kplain[KEYS_MAX], *sv, *p;
+    size_t sl, pl;
+    keys_blob(kblob, "doc_a");
+    keys_doc(kdoc, "doc_a");
+    keys_blob(kplain, "doc_b");
+    ck_assert_int_eq(seal_seal(&old, "doc_a/blob", "bytes", 5, &sv, &sl), DP_OK);
+    freeReplyObject(redisCommand(c, "SET %s %b EX 1000", kblob, sv, sl));
+    free(sv);
+    ck_assert_int_eq(seal_seal(&old, "doc_a/text", "the text", 8, &sv, &sl), DP_OK);
+    freeReplyObject(redisCommand(c, "HSET %s text %b status done", kdoc, sv, sl));
+    free(sv);
+    freeReplyObject(redisCommand(c, "SET %s plain", kplain));
+    struct sealstore_counts n;
+    ck_assert_int_eq(sealstore_rekey(c, &ring, &n), DP_OK);
+    ck_assert_int_eq(n.resealed, 3); /* two old, one plain */
+    ck_assert_int_eq(n.failed + n.raced + n.current, 0);
+    /* every value now opens with the new key alone; the TTL was kept */
+    struct seal_keyring only_new = ring;
+    only_new.n = 1;
+    const char *keys[] = {kblob, kdoc, kplain},
+               *aads[] = {"doc_a/blob", "doc_a/text", "doc_b/blob"};
+    const char *want[] = {"bytes", "the text", "plain"};
+    for (int i = 0; i < 3; i++) {
+        redisReply *r =
+            i == 1 ? redisCommand(c, "HGET %s text", keys[i]) : redisCommand(c, "GET %s", keys[i]);
+        ck_assert_int_eq(seal_open(&only_new, aads[i], r->str, r->len, &p, &pl), DP_OK);
+        ck_assert_str_eq(p, want[i]);
+        free(p);
+        freeReplyObject(r);
+    }
+    ck_assert_int_gt(ival(c, "TTL %s", kblob), 900);
+    /* again: nothing left to do; a value of an unknown key is counted, not touched */
+    ck_assert_int_eq(sealstore_rekey(c, &only_new, &n), DP_OK);
+    ck_assert_int_eq(n.current, 3);
+    ck_assert_int_eq(n.resealed, 0);
+    struct seal_keyring other = {0};
+    ck_assert_int_eq(seal_keyring_add_b64(&other, old_b64, strlen(old_b64)), DP_OK);
+    ck_assert_int_eq(sealstore_rekey(c, &other, &n), DP_OK);
+    ck_assert_int_eq(n.failed, 3);
+    /* the swap writes only over the value it read */
+    const char *argv[] = {kplain, "", "not what is stored", "x"};
+    redisReply *r = NULL;
+    ck_assert_int_eq(rds_eval(c, &scripts_seal_swap, 1, 3, argv, NULL, &r, NULL, 0), DP_OK);
+    ck_assert_int_eq(r->integer, 0);
+    freeReplyObject(r);
+    redisFree(c);
+}
+END_TEST
+
+/* cls_label with encryption at rest: the caller cuts and seals the example; training opens it. */
+START_TEST(classifier_sealed)
+{
+    redisContext *c = rc();
+    struct dp_config cfg;
+    char err[128], k[KEYS_MAX], ids[2][UTIL_ID_MAX], *sv, *p;
+    size_t sl, pl;
+    config_defaults(&cfg);
+    snprintf(cfg.encryption_key, sizeof cfg.encryption_key, "%s",
+             "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=");
+    ck_assert_int_eq(seal_setup(&cfg, err, sizeof err), DP_OK);
+    const char *texts[] = {"Invoice total due 12.00 EUR vat", "Receipt cash change thank you"};
+    const char *labels[] = {"invoice", "receipt"};
+    struct clsstore_limits lim = {.max_examples = 10, .max_text = 12};
+    struct clsstore_label_res res;
+    for (int i = 0; i < 2; i++) {
+        char aad[64];
+        util_new_id("doc_", ids[i]);
+        snprintf(aad, sizeof aad, "%s/text", ids[i]);
+        ck_assert_int_eq(seal_seal(seal_active(), aad, texts[i], strlen(texts[i]), &sv, &sl),
+                         DP_OK);
+        keys_doc(k, ids[i]);
+        freeReplyObject(redisCommand(c, "HSET %s tenant t1 status done text %b", k, sv, sl));
+        free(sv);
+        ck_assert_int_eq(clsstore_label(c, "t1", ids[i], labels[i], &lim, &res), DP_OK);
+        ck_assert_int_eq(res.outcome, CLSSTORE_LABELLED);
+        ck_assert_uint_eq(res.text_bytes, 12);
+        ck_assert_int_eq(res.truncated, 1);
+    }
+    /* stored sealed, for this document's example only */
+    keys_cls(k, "t1", KEYS_CLS_TEXTS);
+    redisReply *r = redisCommand(c, "HGET %s %s", k, ids[0]);
+    ck_assert(seal_is_sealed(r->str, r->len));
+    char aad[64];
+    snprintf(aad, sizeof aad, "%s/example", ids[0]);
+    ck_assert_int_eq(seal_open(seal_active(), aad, r->str, r->len, &p, &pl), DP_OK);
+    ck_assert_str_eq(p, "Invoice tota");
+    free(p);
+    freeReplyObject(r);
+    /* a blank text is no example */
+    keys_doc(k, ids[0]);
+    snprintf(aad, sizeof aad, "%s/text", ids[0]);
+    ck_assert_int_eq(seal_seal(seal_active(), aad, " \n ", 3, &sv, &sl), DP_OK);
+    freeReplyObject(redisCommand(c, "HSET %s text %b", k, sv, sl));
+    free(sv);
+    ck_assert_int_eq(clsstore_label(c, "t1", ids[0], "invoice", &lim, &res), DP_OK);
+    ck_assert_int_eq(res.outcome, CLSSTORE_NO_TEXT);
+    /* training reads the sealed examples */
+    struct classify_stats cs;
+    ck_assert_int_eq(clsstore_train(c, "t1", 0.5, &cs), DP_OK);
+    ck_assert_uint_eq(cs.nexamples, 2);
+    redisFree(c);
+}
+END_TEST
+
 /* ---- the embedding ---- */
 
 /* Runs last in its case: every script was run above (each first reached the fresh server by
@@ -733,6 +849,8 @@ Suite *lua_suite(void)
     tcase_add_test(tc, classifier_scripts);
     tcase_add_test(tc, extractor_scripts);
     tcase_add_test(tc, webhook_scripts);
+    tcase_add_test(tc, seal_scripts);
+    tcase_add_test(tc, classifier_sealed);
     tcase_add_test(tc, every_script_ran_and_is_what_redis_loads);
     suite_add_tcase(s, tc);
     return s;

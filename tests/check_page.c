@@ -1,6 +1,7 @@
 /* check_page.c -- the wire form of a read page (decode child -> worker): round trip, every
  * truncation, trailing bytes, lying counts and lengths. */
 #include "testutil.h"
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "form.h"
@@ -33,6 +34,41 @@ static struct dp_page sample(void)
                             .barcodes = codes,
                             .nbarcodes = 1};
 }
+
+START_TEST(how_it_was_read_round_trips)
+{
+    int lines[] = {4, 9, 17};
+    struct dp_page p = sample(), q;
+    p.source = DP_SRC_OCR;
+    p.psm = 6;
+    p.scale = 1.75f;
+    p.damaged = 1;
+    p.conf_before = 61.5f;
+    p.reread = lines;
+    p.nreread = 3;
+    p.nreplaced = 2;
+    snprintf(p.lang, sizeof p.lang, "deu+eng");
+    snprintf(p.lang_detected, sizeof p.lang_detected, "deu");
+    unsigned char *buf;
+    size_t len;
+    ck_assert_int_eq(page_pack(&p, &buf, &len), DP_OK);
+    ck_assert_int_eq(page_unpack(buf, len, &q), DP_OK);
+    ck_assert_int_eq(q.psm, 6);
+    ck_assert(q.scale == 1.75f && q.conf_before == 61.5f);
+    ck_assert_int_eq(q.damaged, 1);
+    ck_assert_uint_eq(q.nreread, 3);
+    ck_assert_int_eq(q.reread[2], 17);
+    ck_assert_uint_eq(q.nreplaced, 2);
+    ck_assert_str_eq(q.lang, "deu+eng");
+    ck_assert_str_eq(q.lang_detected, "deu");
+    ck_assert_uint_eq(q.nwords, 3);
+    page_cleanup(&q);
+    /* a damaged flag that is not 0 or 1 */
+    buf[5 * 4 + 4 + 1 + 4 + 4] = 2;
+    ck_assert_int_eq(page_unpack(buf, len, &q), DP_EPARSE);
+    free(buf);
+}
+END_TEST
 
 START_TEST(round_trip)
 {
@@ -105,11 +141,26 @@ START_TEST(truncated_and_padded)
 }
 END_TEST
 
-/* Offset of the word count: 5 ints, conf, source, then text and hOCR strings. */
+/* Offset of the text: 5 ints, conf, source, how it was read (psm, scale, damaged,
+ * conf_before, nreplaced, nreread + lines, lang and lang_detected strings). */
+static size_t text_offset(const unsigned char *buf)
+{
+    uint32_t n;
+    size_t off = 5 * 4 + 4 + 1 + 4 + 4 + 1 + 4 + 4;
+    memcpy(&n, buf + off, 4); /* re-read lines */
+    off += 4 + 4 * (size_t)n;
+    memcpy(&n, buf + off, 4); /* lang */
+    off += 4 + (n == 0xffffffffu ? 0 : n);
+    memcpy(&n, buf + off, 4); /* lang_detected */
+    off += 4 + (n == 0xffffffffu ? 0 : n);
+    return off;
+}
+
+/* Offset of the word count: after the text and hOCR strings. */
 static size_t count_offset(const unsigned char *buf)
 {
     uint32_t n;
-    size_t off = 5 * 4 + 4 + 1;
+    size_t off = text_offset(buf);
     memcpy(&n, buf + off, 4); /* text */
     off += 4 + n;
     memcpy(&n, buf + off, 4); /* hOCR: NULL marker in the sample */
@@ -139,7 +190,7 @@ START_TEST(lying_fields)
     page_cleanup(&q);
     /* a text length running past the end */
     n = (uint32_t)len;
-    memcpy(buf + 25, &n, 4);
+    memcpy(buf + text_offset(buf), &n, 4);
     ck_assert_int_eq(page_unpack(buf, len, &q), DP_EPARSE);
     /* an unknown source */
     free(buf);
@@ -193,6 +244,7 @@ Suite *page_suite(void)
     Suite *s = suite_create("page");
     TCase *tc = tcase_create("wire");
     tcase_add_test(tc, round_trip);
+    tcase_add_test(tc, how_it_was_read_round_trips);
     tcase_add_test(tc, structure_round_trip);
     tcase_add_test(tc, truncated_and_padded);
     tcase_add_test(tc, lying_fields);

@@ -31,8 +31,9 @@ START_TEST(init_and_known)
     ck_assert_str_eq(o.metadata, "");
     ck_assert_str_eq(o.filename, "");
     ck_assert_int_eq(o.wait_s, -1);
-    static const char *const names[] = {"lang",     "pipeline", "callback_url",
-                                        "metadata", "wait",     "filename"};
+    ck_assert_int_eq(o.psm, 0);
+    static const char *const names[] = {"lang", "pipeline", "callback_url", "metadata",
+                                        "wait", "filename", "psm"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         ck_assert_msg(reqopts_known(names[i]), "%s is known", names[i]);
     ck_assert(!reqopts_known("file"));
@@ -246,6 +247,39 @@ START_TEST(metadata_rule)
 }
 END_TEST
 
+START_TEST(psm_rule)
+{
+    struct reqopts o;
+    char err[256];
+    reqopts_init(&o);
+    ck_assert_int_eq(reqopts_set(&o, "psm", "6", 1, 30, err, sizeof err), DP_OK);
+    ck_assert_int_eq(o.psm, 6);
+    ck_assert_int_eq(reqopts_set(&o, "psm", "13", 2, 30, err, sizeof err), DP_OK);
+    ck_assert_int_eq(o.psm, 13);
+    ck_assert_int_eq(reqopts_set(&o, "psm", "1", 1, 30, err, sizeof err), DP_OK);
+    /* 0 (orientation only) and 2 (layout, no text) read nothing; the rest is not a mode */
+    static const char *const bad[] = {"0", "2", "14", "-3", "+3", "", "six", "6 ", "3.0", "99999"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        err[0] = '\0';
+        ck_assert_msg(reqopts_set(&o, "psm", bad[i], strlen(bad[i]), 30, err, sizeof err) ==
+                          DP_EINVAL,
+                      "accepted '%s'", bad[i]);
+        ck_assert_ptr_nonnull(strstr(err, "psm"));
+        ck_assert_int_eq(o.psm, 1); /* unchanged */
+    }
+    ck_assert(reqopts_psm_valid(3) && reqopts_psm_valid(7) && !reqopts_psm_valid(2));
+    /* the same bytes read with another mode are another reading (dedup) */
+    char a[REQOPTS_FP_HEX], b[REQOPTS_FP_HEX], c[REQOPTS_FP_HEX];
+    reqopts_fingerprint(&o, "auto", a);
+    o.psm = 6;
+    reqopts_fingerprint(&o, "auto", b);
+    o.psm = 0;
+    reqopts_fingerprint(&o, "auto", c);
+    ck_assert_str_ne(a, b);
+    ck_assert_str_ne(b, c);
+}
+END_TEST
+
 START_TEST(wait_rule)
 {
     struct reqopts o;
@@ -326,6 +360,7 @@ Suite *reqopts_suite(void)
     tcase_add_test(tc, callback_url_rule);
     tcase_add_test(tc, metadata_rule);
     tcase_add_test(tc, wait_rule);
+    tcase_add_test(tc, psm_rule);
     tcase_add_test(tc, filename_rule);
     tcase_add_test(tc, nul_bytes_refused);
     suite_add_tcase(s, tc);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "fixtures_layout.h"
+#include "result.h"
 #include "table.h"
 
 #define CW 20 /* pixels per character */
@@ -334,6 +335,28 @@ START_TEST(rules_from_image)
 }
 END_TEST
 
+/* The result JSON of a page carries its tables, pairs and marks (empty arrays when none). */
+START_TEST(result_page_carries_tables)
+{
+    struct wset s = {0};
+    price_page(&s);
+    struct dp_page p = {.number = 1, .width = 2550, .height = 3300, .dpi = 300, .text = "x"};
+    p.words = s.w;
+    p.nwords = s.n;
+    ck_assert_int_eq(
+        table_detect(p.words, p.nwords, p.width, p.height, NULL, 0, &p.tables, &p.ntables), DP_OK);
+    cJSON *j = result_encode_page(&p);
+    const cJSON *t = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "tables"), 0);
+    ck_assert_int_eq(cJSON_GetObjectItem(t, "rows")->valueint, 5);
+    ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(t, "bbox")), 4);
+    ck_assert(cJSON_IsArray(cJSON_GetObjectItem(j, "key_values")));
+    ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(j, "selection_marks")), 0);
+    cJSON_Delete(j);
+    table_list_free(p.tables, p.ntables);
+    wset_free(&s);
+}
+END_TEST
+
 Suite *table_suite(void)
 {
     Suite *s = suite_create("table");
@@ -346,6 +369,7 @@ Suite *table_suite(void)
     tcase_add_test(tc, ruled_grid_l_shape_no_overlap);
     tcase_add_test(tc, csv_quotes_and_spans);
     tcase_add_test(tc, rules_from_image);
+    tcase_add_test(tc, result_page_carries_tables);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -220,10 +220,22 @@ static int start_nginx(struct stack *s)
     char cmd[4096], conf[256];
     int k;
     snprintf(conf, sizeof conf, "%s/nginx/nginx.conf", s->dir);
+    /* The limits gen-conf.sh takes from DP_* (as config/run.sh hands them over), from the
+     * stack's DOCPROC_* options when a test sets them. */
+    static const char *const lim[][2] = {{"DOCPROC_RATE_LIMIT_PER_S=", "DP_RATE_LIMIT"},
+                                         {"DOCPROC_CONN_LIMIT_PER_ADDR=", "DP_CONN_LIMIT"},
+                                         {"DOCPROC_METRICS_RATE_LIMIT_PER_S=", "DP_METRICS_RATE"}};
+    char envs[256] = "";
+    size_t e = 0;
+    for (size_t i = 0; i < sizeof lim / sizeof lim[0]; i++)
+        for (int j = 0; j < s->nenv; j++)
+            if (strncmp(s->env[j], lim[i][0], strlen(lim[i][0])) == 0 && e < sizeof envs)
+                e += (size_t)snprintf(envs + e, sizeof envs - e, "%s=%ld ", lim[i][1],
+                                      strtol(s->env[j] + strlen(lim[i][0]), NULL, 10));
     k = snprintf(cmd, sizeof cmd,
-                 "mkdir -p %s/nginx/tmp && %s/nginx/gen-conf.sh %s/nginx 127.0.0.1 %d %s/web "
+                 "mkdir -p %s/nginx/tmp && %s%s/nginx/gen-conf.sh %s/nginx 127.0.0.1 %d %s/web "
                  "${DOCPROC_MAX_UPLOAD_BYTES:-52428800}",
-                 s->dir, s->src, s->dir, s->http_port, s->src);
+                 s->dir, envs, s->src, s->dir, s->http_port, s->src);
     for (int i = 0; i < s->n_api; i++)
         k += snprintf(cmd + k, sizeof cmd - (size_t)k, " 127.0.0.1:%d", s->api_ports[i]);
     snprintf(cmd + k, sizeof cmd - (size_t)k, " > %s", conf);

@@ -1,5 +1,6 @@
 /* webhookd_main.c -- docproc-webhookd: config -> state -> delivery loop -> drain -> exit. */
 #include "webhookd.h"
+#include "seal.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -24,6 +25,7 @@ int main(int argc, char **argv)
         return 1;
     w->stop = &stop_flag;
     if (config_load(&w->cfg, argc, argv, &help, err, sizeof err) != DP_OK ||
+        seal_setup(&w->cfg, err, sizeof err) != DP_OK ||
         (!help && webhookd_configure(w, err, sizeof err) != DP_OK)) {
         fprintf(stderr, "docproc-webhookd: %s\n", err);
         rc = 2;

@@ -9,6 +9,7 @@
 #include <tesseract/capi.h>
 #include "config.h"
 #include "page.h"
+#include "pageprep.h"
 #include "classify.h"
 #include "clsstore.h"
 #include "barcode.h"
@@ -51,10 +52,15 @@ struct worker {
 dp_err ocr_init(struct ocr *o, const char *tessdata, const char *lang);
 /* Switches languages if needed (DP_EINVAL names a missing language pack in err). */
 dp_err ocr_use_lang(struct ocr *o, const char *lang, char *err, size_t errsz);
-/* Reads pix (any depth) into page: words with boxes and confidences, text, hOCR. deadline_ms
- * bounds Tesseract through its monitor: DP_ETIMEOUT when passed. */
-dp_err ocr_page(struct ocr *o, PIX *pix, int dpi, int page_no, long long deadline_ms,
+/* Reads pix (any depth) with page segmentation mode psm (Tesseract's numbers: 3 auto, 6 one
+ * block...) into page: words with boxes and confidences, text, hOCR. deadline_ms bounds
+ * Tesseract through its monitor: DP_ETIMEOUT when passed. */
+dp_err ocr_page(struct ocr *o, PIX *pix, int dpi, int psm, int page_no, long long deadline_ms,
                 struct dp_page *page);
+/* Reads pix as one text line (PSM 7) into an owned array *words of *nwords (boxes in pix's
+ * pixels, line and block 0). */
+dp_err ocr_line(struct ocr *o, PIX *pix, int dpi, long long deadline_ms, struct dp_word **words,
+                size_t *nwords);
 /* Detects how far pix is turned clockwise (0/90/180/270) and how sure Tesseract's OSD is.
  * DP_EOCR when OSD is unavailable or finds no text to judge. */
 dp_err ocr_orientation(struct ocr *o, PIX *pix, int dpi, int *degrees, float *conf);
@@ -81,12 +87,13 @@ struct page_sink {
     int (*xml)(void *ctx, const char *xml, size_t len, const char *source);
 };
 
-/* Decodes buf and reads every page (OCR or PDF text layer) in this process, each page within
+/* Decodes buf and reads every page (OCR or PDF text layer) in this process, psm > 0 forcing
+ * Tesseract's page segmentation mode (0: each page chooses, common/pageprep.h), each page within
  * page_timeout_ms (decoding included) and the whole within job_timeout_ms, handing the pages
  * to sink. On failure returns an error with f filled (f->error_code NULL: not the file's
  * fault). Runs in the decode child; uses no Redis. */
 dp_err worker_decode_pages(struct worker *w, const unsigned char *buf, size_t len, const char *lang,
-                           const struct page_sink *sink, struct worker_failure *f);
+                           int psm, const struct page_sink *sink, struct worker_failure *f);
 
 /* ---- page structure (worker_layout.c) ---- */
 /* PDF text-layer pages are also rendered at this resolution for their ruling lines and check
@@ -112,8 +119,33 @@ dp_err worker_layout_text(struct dp_page *page);
  * job must be left to another worker: claim lost, or shutdown (*w->stop; the child is killed
  * at once). w->decode_peak_rss_kb gets the child's peak RSS. */
 dp_err worker_read_pages(struct worker *w, const struct queue_job *job, const unsigned char *buf,
-                         size_t len, const char *lang, struct dp_doc_text *doc,
+                         size_t len, const char *lang, int psm, struct dp_doc_text *doc,
                          struct worker_failure *f, int *abandoned);
+
+/* ASan and TSan reserve terabytes of shadow memory: RLIMIT_AS cannot apply under them. */
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define SANDBOX_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define SANDBOX_ASAN 1
+#endif
+#endif
+#ifndef SANDBOX_ASAN
+#define SANDBOX_ASAN 0
+#endif
+/* Under them the worker watches the child's RSS instead, which shadow memory and the
+ * allocator's quarantine inflate about this much. */
+#define SANDBOX_ASAN_RSS_FACTOR 3
+
+/* ---- re-reading weak lines (worker_reread.c) ---- */
+/* Reads the weak lines of page (low mean or lowest word confidence) and the rows of ink in
+ * rows[0..nrows) (pix's pixels) that no word covers, weakest first within budget_ms, again
+ * from pix, the image page was read from, one enlarged line at a time; keeps each re-read that
+ * common/linemerge.h prefers (a missing row only when it reads as text). Fills page->reread,
+ * nreplaced, conf and, when a line changed, the text. Where time runs out the first read
+ * stands. */
+dp_err worker_reread_lines(struct ocr *o, PIX *pix, int dpi, long long budget_ms,
+                           const struct pageprep_box *rows, size_t nrows, struct dp_page *page);
 
 /* Frames on the child -> worker pipe: u8 type, u32 body length (host order), body. */
 #define SANDBOX_FRAME_HDR 5

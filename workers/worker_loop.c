@@ -8,7 +8,9 @@
 #include "log.h"
 #include "rds.h"
 #include "result.h"
+#include "seal.h"
 #include "store.h"
+#include "reqopts.h"
 #include "worker.h"
 
 /* ---- one job ---- */
@@ -103,13 +105,26 @@ dp_err worker_process(struct worker *w, const struct queue_job *job)
         rc = DP_EREDIS;
         goto out;
     }
-    const char *lang = hfield(rec, "lang");
+    const char *lang = hfield(rec, "lang"), *psm_s = hfield(rec, "psm");
+    char *psm_end = NULL;
+    long psm = psm_s ? strtol(psm_s, &psm_end, 10) : 0;
+    if (!psm_s || psm_end == psm_s || *psm_end || !reqopts_psm_valid(psm))
+        psm = 0; /* the API let only valid modes in; anything else: let the page decide */
+    char aad[SEAL_AAD_MAX];
+    snprintf(aad, sizeof aad, "%s/blob", job->doc);
+    if (blob->type == REDIS_REPLY_STRING &&
+        (rc = seal_open_inplace(aad, &blob->str, &blob->len)) != DP_OK) {
+        /* Not the file's fault: a key missing from this worker's ring. Leave the job pending. */
+        log_kv(LOG_ERROR, "stored file does not open", "doc", job->doc, "error", dp_strerror(rc),
+               NULL);
+        goto out;
+    }
     if (blob->type != REDIS_REPLY_STRING) {
         jc.error_code = "file_missing";
         snprintf(jc.error_message, sizeof jc.error_message, "the stored file is gone");
     } else {
         dp_err prc = worker_read_pages(w, job, (const unsigned char *)blob->str, blob->len,
-                                       lang ? lang : w->cfg.lang, &doc, &jc, &abandoned);
+                                       lang ? lang : w->cfg.lang, (int)psm, &doc, &jc, &abandoned);
         if (prc && !jc.error_code && !abandoned) {
             /* A failure with no reason for the document (Redis, memory) is not the file's
              * fault: leave the job pending so this or another worker tries again. */

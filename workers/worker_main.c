@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "log.h"
+#include "seal.h"
 #include "worker.h"
 
 int main(int argc, char **argv)
@@ -30,7 +31,8 @@ int main(int argc, char **argv)
             break;
         }
     }
-    if (config_load(&cfg, argc, argv, &help, err, sizeof err)) {
+    if (config_load(&cfg, argc, argv, &help, err, sizeof err) ||
+        seal_setup(&cfg, err, sizeof err)) {
         fprintf(stderr, "docproc-worker: %s\n", err);
         return 2;
     }

@@ -20,6 +20,8 @@ dp_err ocr_init(struct ocr *o, const char *tessdata, const char *lang)
 
 dp_err ocr_use_lang(struct ocr *o, const char *lang, char *err, size_t errsz)
 {
+    if (strcmp(lang, "auto") == 0)
+        lang = "eng"; /* lang=auto reads in English first (worker_decode_pages) */
     if (strcmp(o->lang, lang) == 0)
         return DP_OK;
     char missing[64];
@@ -38,15 +40,19 @@ dp_err ocr_use_lang(struct ocr *o, const char *lang, char *err, size_t errsz)
     return DP_OK;
 }
 
-static dp_err collect_words(TessBaseAPI *api, struct dp_page *page)
+/* Words of the last recognition into an owned array (*words, *nwords). */
+static dp_err collect_words(TessBaseAPI *api, struct dp_word **words, size_t *nwords)
 {
+    *words = NULL;
+    *nwords = 0;
     TessResultIterator *it = TessBaseAPIGetIterator(api);
     if (!it)
         return DP_OK; /* empty page */
     TessPageIterator *pi = TessResultIteratorGetPageIterator(it);
     size_t cap = 256;
-    page->words = calloc(cap, sizeof *page->words);
-    if (!page->words) {
+    size_t n = 0;
+    struct dp_word *ws = calloc(cap, sizeof *ws);
+    if (!ws) {
         TessResultIteratorDelete(it);
         return DP_ENOMEM;
     }
@@ -64,17 +70,17 @@ static dp_err collect_words(TessBaseAPI *api, struct dp_page *page)
             TessDeleteText(text);
             continue;
         }
-        if (page->nwords == cap) {
-            struct dp_word *nw = realloc(page->words, 2 * cap * sizeof *nw);
+        if (n == cap) {
+            struct dp_word *nw = realloc(ws, 2 * cap * sizeof *nw);
             if (!nw) {
                 TessDeleteText(text);
                 rc = DP_ENOMEM;
                 break;
             }
-            page->words = nw;
+            ws = nw;
             cap *= 2;
         }
-        struct dp_word *w = &page->words[page->nwords];
+        struct dp_word *w = &ws[n];
         int l = 0, t = 0, r = 0, b = 0;
         TessPageIteratorBoundingBox(pi, RIL_WORD, &l, &t, &r, &b);
         w->text = strdup(text);
@@ -90,13 +96,52 @@ static dp_err collect_words(TessBaseAPI *api, struct dp_page *page)
         w->h = b - t;
         w->line = line < 0 ? 0 : line;
         w->block = block < 0 ? 0 : block;
-        page->nwords++;
+        n++;
     } while (TessResultIteratorNext(it, RIL_WORD));
     TessResultIteratorDelete(it);
-    return rc;
+    if (rc) {
+        for (size_t i = 0; i < n; i++)
+            free(ws[i].text);
+        free(ws);
+        return rc;
+    }
+    *words = ws;
+    *nwords = n;
+    return DP_OK;
 }
 
-dp_err ocr_page(struct ocr *o, PIX *pix, int dpi, int page_no, long long deadline_ms,
+static dp_err recognize(TessBaseAPI *api, long long deadline_ms)
+{
+    ETEXT_DESC *mon = TessMonitorCreate();
+    if (!mon)
+        return DP_ENOMEM;
+    TessMonitorSetDeadlineMSecs(mon, (int)(deadline_ms > 0x7fffffff ? 0x7fffffff : deadline_ms));
+    int64_t t0 = util_mono_ms();
+    int rc = TessBaseAPIRecognize(api, mon);
+    TessMonitorDelete(mon);
+    if (rc != 0) {
+        TessBaseAPIClear(api);
+        return util_mono_ms() - t0 >= deadline_ms - 5 ? DP_ETIMEOUT : DP_EOCR;
+    }
+    return DP_OK;
+}
+
+dp_err ocr_line(struct ocr *o, PIX *pix, int dpi, long long deadline_ms, struct dp_word **words,
+                size_t *nwords)
+{
+    *words = NULL;
+    *nwords = 0;
+    TessBaseAPISetPageSegMode(o->api, PSM_SINGLE_LINE);
+    TessBaseAPISetImage2(o->api, pix);
+    TessBaseAPISetSourceResolution(o->api, dpi);
+    dp_err err = recognize(o->api, deadline_ms);
+    if (!err)
+        err = collect_words(o->api, words, nwords);
+    TessBaseAPIClear(o->api);
+    return err;
+}
+
+dp_err ocr_page(struct ocr *o, PIX *pix, int dpi, int psm, int page_no, long long deadline_ms,
                 struct dp_page *page)
 {
     memset(page, 0, sizeof *page);
@@ -105,20 +150,15 @@ dp_err ocr_page(struct ocr *o, PIX *pix, int dpi, int page_no, long long deadlin
     page->height = (int)pixGetHeight(pix);
     page->dpi = dpi;
     page->source = DP_SRC_OCR;
+    page->psm = psm;
+    snprintf(page->lang, sizeof page->lang, "%s", o->lang);
+    TessBaseAPISetPageSegMode(o->api, (TessPageSegMode)psm);
     TessBaseAPISetImage2(o->api, pix);
     TessBaseAPISetSourceResolution(o->api, dpi);
-    ETEXT_DESC *mon = TessMonitorCreate();
-    if (!mon)
-        return DP_ENOMEM;
-    TessMonitorSetDeadlineMSecs(mon, (int)(deadline_ms > 0x7fffffff ? 0x7fffffff : deadline_ms));
-    int64_t t0 = util_mono_ms();
-    int rc = TessBaseAPIRecognize(o->api, mon);
-    TessMonitorDelete(mon);
-    if (rc != 0) {
-        TessBaseAPIClear(o->api);
-        return util_mono_ms() - t0 >= deadline_ms - 5 ? DP_ETIMEOUT : DP_EOCR;
-    }
-    dp_err err = collect_words(o->api, page);
+    dp_err err = recognize(o->api, deadline_ms);
+    if (err)
+        return err;
+    err = collect_words(o->api, &page->words, &page->nwords);
     char *text = err ? NULL : TessBaseAPIGetUTF8Text(o->api);
     char *hocr = err ? NULL : TessBaseAPIGetHOCRText(o->api, page_no - 1);
     if (!err) {
@@ -133,6 +173,7 @@ dp_err ocr_page(struct ocr *o, PIX *pix, int dpi, int page_no, long long deadlin
     for (size_t i = 0; i < page->nwords; i++)
         sum += page->words[i].conf;
     page->conf = page->nwords ? (float)(sum / (double)page->nwords) : 0.0f;
+    page->conf_before = page->conf;
     TessBaseAPIClear(o->api);
     if (err)
         page_cleanup(page);

@@ -1,10 +1,15 @@
 /* worker_pages.c -- from stored bytes to read pages: decode (images, PDF), OCR each raster page
  * within its time budget, take PDF text layers as they are, keep the job's claim alive. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "decode.h"
+#include "hocr.h"
 #include "log.h"
+#include "langdetect.h"
+#include "pageprep.h"
+#include "reqopts.h"
 #include "stats.h"
 #include "table.h"
 #include "worker.h"
@@ -24,14 +29,15 @@ static double read_score(const struct dp_page *p)
     return (double)p->conf * (double)p->nwords;
 }
 
-/* When the first read is poor, asks OSD whether the page is turned; if so reads it upright
- * and keeps whichever read is better. Upright pages with good reads pay nothing. */
+/* When the first read is poor, or suspect says the page's text did not measure as rows (a
+ * column narrower than PAGEPREP_MIN_COLS), asks OSD whether the page is turned; if so reads it
+ * upright and keeps whichever read is better. Upright pages with good reads pay nothing. */
 static dp_err maybe_rotate(struct worker *w, PIX *pix, int dpi, int page_no, long long budget,
-                           struct dp_page *page)
+                           int suspect, struct dp_page *page)
 {
     int deg = 0;
     float conf = 0;
-    if ((page->conf >= ROTATE_CHECK_CONF && page->nwords >= 3) || budget <= 0)
+    if ((!suspect && page->conf >= ROTATE_CHECK_CONF && page->nwords >= 3) || budget <= 0)
         return DP_OK;
     if (ocr_orientation(&w->ocr, pix, dpi, &deg, &conf) || deg == 0 || conf < ROTATE_MIN_OSD_CONF)
         return DP_OK;
@@ -40,11 +46,12 @@ static dp_err maybe_rotate(struct worker *w, PIX *pix, int dpi, int page_no, lon
     if (!up)
         return DP_ENOMEM;
     struct dp_page second;
-    dp_err rc = ocr_page(&w->ocr, up, dpi, page_no, budget, &second);
+    dp_err rc = ocr_page(&w->ocr, up, dpi, page->psm, page_no, budget, &second);
     pixDestroy(&up);
     if (rc)
         return rc == DP_ETIMEOUT ? rc : DP_OK;
-    if (read_score(&second) > read_score(page)) {
+    /* Layout analysis reads turned lines too; when the page looked turned, upright wins ties. */
+    if (read_score(&second) > (suspect ? 0.9 : 1.0) * read_score(page)) {
         page_cleanup(page);
         *page = second;
         page->rotation = (360 - deg) % 360;
@@ -71,9 +78,149 @@ static void unscale(struct dp_page *p, float scale, int src_w, int src_h, int sr
     p->dpi = src_dpi;
 }
 
-dp_err worker_decode_pages(struct worker *w, const unsigned char *buf, size_t len, const char *lang,
-                           const struct page_sink *sink, struct worker_failure *f)
+/* A page read this poorly (mean word confidence) is read once more at another scale. */
+#define POOR_PAGE_CONF 50.0f
+
+/* Reads pg's image scaled by f (1 = as decoded) into page; *pix receives the image read (the
+ * caller's), *scale the factor actually applied, *dpi its resolution. */
+static dp_err read_scaled(struct worker *w, struct decode_page *pg, double f, int psm, int page_no,
+                          long long budget, PIX **pix, float *scale, int *dpi, struct dp_page *page)
 {
+    int pw = (int)pixGetWidth(pg->pix);
+    *pix = f == 1.0 ? pixClone(pg->pix) : pixScale(pg->pix, (float)f, (float)f);
+    if (!*pix)
+        return DP_ENOMEM;
+    *scale = f == 1.0 ? 1.0f : (float)pixGetWidth(*pix) / (float)pw;
+    *dpi = (int)((float)pg->dpi * *scale + 0.5f);
+    pixSetResolution(*pix, *dpi, *dpi);
+    return ocr_page(&w->ocr, *pix, *dpi, psm, page_no, budget, page);
+}
+
+/* Reads one raster page: measured (character height, text column), scaled so characters are
+ * about PAGEPREP_TARGET_PX high, read with the segmentation mode the page calls for (psm > 0
+ * overrides), turned upright if needed, read at another scale if the read is very poor, weak
+ * lines re-read; boxes in the source's pixels. */
+static dp_err read_raster(struct worker *w, struct decode_page *pg, int psm, int page_no,
+                          long long budget, struct dp_page *page)
+{
+    struct pageprep_measure m;
+    int64_t t0 = util_mono_ms();
+    dp_err rc = pageprep_measure(pg->pix, &m);
+    if (rc == DP_ENOMEM)
+        return rc;
+    if (psm <= 0)
+        psm = pageprep_psm(&m);
+    int pw = (int)pixGetWidth(pg->pix), ph = (int)pixGetHeight(pg->pix), dpi = 0;
+    uint64_t cap = (uint64_t)w->cfg.max_page_pixels;
+    double f = pageprep_scale(&m, pg->dpi, pw, ph, cap);
+    PIX *pix = NULL;
+    float scale = 1.0f;
+    rc = read_scaled(w, pg, f, psm, page_no, budget, &pix, &scale, &dpi, page);
+    if (!rc)
+        rc = maybe_rotate(w, pix, dpi, page_no, budget - (util_mono_ms() - t0),
+                          m.char_h > 0 && m.text_x1 - m.text_x0 < PAGEPREP_MIN_COLS * m.char_h,
+                          page);
+    if (!rc && page->rotation == 0 && page->conf < POOR_PAGE_CONF) {
+        /* The measure may have misled (a photo with large shapes, faint small print): the
+         * decoded size, or half as large again. */
+        double f2 = f < 1.0 ? 1.0 : f * 1.5, room = sqrt((double)cap / ((double)pw * ph));
+        f2 = f2 > 3.0 ? 3.0 : f2 > room ? room : f2;
+        long long left = budget - (util_mono_ms() - t0);
+        if (f2 > f * 1.2 && left > 0) {
+            PIX *pix2 = NULL;
+            float scale2 = 1.0f;
+            int dpi2 = 0;
+            struct dp_page second = {0};
+            dp_err rc2 = read_scaled(w, pg, f2, psm, page_no, left, &pix2, &scale2, &dpi2, &second);
+            if (!rc2 && read_score(&second) > read_score(page)) {
+                page_cleanup(page);
+                *page = second;
+                pixDestroy(&pix);
+                pix = pix2;
+                scale = scale2;
+                dpi = dpi2;
+            } else {
+                page_cleanup(&second);
+                pixDestroy(&pix2);
+                rc = rc2 == DP_ETIMEOUT || rc2 == DP_ENOMEM ? rc2 : DP_OK;
+            }
+        }
+    }
+    if (!rc && page->rotation == 0) {
+        /* Re-reading costs at most half of what the first read took. */
+        long long spent = util_mono_ms() - t0, left = budget - spent;
+        long long allow = spent / 2 < left ? spent / 2 : left;
+        for (size_t i = 0; i < m.nrows && scale != 1.0f; i++) {
+            struct pageprep_box *b = &m.rows[i];
+            *b = (struct pageprep_box){(int)((float)b->x * scale), (int)((float)b->y * scale),
+                                       (int)((float)b->w * scale + 0.5f),
+                                       (int)((float)b->h * scale + 0.5f)};
+        }
+        if (allow > 0)
+            rc = worker_reread_lines(&w->ocr, pix, dpi, allow, m.rows, m.nrows, page);
+    }
+    pixDestroy(&pix);
+    if (rc)
+        return rc;
+    page->damaged = pg->damaged;
+    page->scale = pg->scale * scale;
+    if (page->rotation == 0)
+        unscale(page, pg->scale * scale, pg->src_width, pg->src_height, pg->src_dpi);
+    else /* boxes stay on the turned page, at the decoded resolution */
+        unscale(page, scale, (int)((float)page->width / scale + 0.5f),
+                (int)((float)page->height / scale + 0.5f), pg->dpi);
+    /* Tesseract's hOCR speaks of the image it read: when that was scaled or lines were
+     * replaced, the hOCR is written anew from the words. */
+    if (page->scale != 1.0f || page->nreplaced) {
+        char *h = NULL;
+        if (hocr_from_page(page, &h) == DP_OK) {
+            free(page->hocr);
+            page->hocr = h;
+        }
+    }
+    return DP_OK;
+}
+
+/* lang=auto: the language of the first OCR page's words decides the pack for the document.
+ * When it is not English and its pack is installed, the page is read again with it (plus
+ * English, for the numbers and names every page has) and the better read kept; later pages use
+ * it from the start. detected receives the language found ("" = none). */
+static dp_err auto_language(struct worker *w, struct decode_page *pg, int psm, int page_no,
+                            long long budget, struct dp_page *page, char *cur, size_t cursz,
+                            char *detected, size_t detsz)
+{
+    const char *g =
+        langdetect_guess(page->text ? page->text : "", page->text ? strlen(page->text) : 0, NULL);
+    char want[64], err[256], missing[64];
+    snprintf(detected, detsz, "%s", g ? g : "");
+    if (!g || strcmp(g, "eng") == 0)
+        return DP_OK;
+    snprintf(want, sizeof want, "%s+eng", g);
+    if (!reqopts_lang_installed(w->ocr.tessdata, want, missing, sizeof missing) ||
+        ocr_use_lang(&w->ocr, want, err, sizeof err) != DP_OK) {
+        log_kv(LOG_WARN, "detected language not installed", "lang", g, NULL);
+        return ocr_use_lang(&w->ocr, cur, err, sizeof err) == DP_OK ? DP_OK : DP_EOCR;
+    }
+    snprintf(cur, cursz, "%s", want);
+    struct dp_page second = {0};
+    dp_err rc = budget > 0 ? read_raster(w, pg, psm, page_no, budget, &second) : DP_ETIMEOUT;
+    if (rc)
+        return rc == DP_ETIMEOUT || rc == DP_ENOMEM ? rc : DP_OK;
+    if ((double)second.conf * (double)second.nwords >= (double)page->conf * (double)page->nwords) {
+        page_cleanup(page);
+        *page = second;
+    } else {
+        page_cleanup(&second);
+    }
+    return DP_OK;
+}
+
+dp_err worker_decode_pages(struct worker *w, const unsigned char *buf, size_t len, const char *lang,
+                           int psm, const struct page_sink *sink, struct worker_failure *f)
+{
+    int autodetect = strcmp(lang, "auto") == 0, decided = !autodetect;
+    char cur[128], detected[16] = "";
+    snprintf(cur, sizeof cur, "%s", autodetect ? "eng" : lang);
     struct decode_limits lim;
     struct decoded *d = NULL;
     char err[256];
@@ -81,6 +228,7 @@ dp_err worker_decode_pages(struct worker *w, const unsigned char *buf, size_t le
     lim.max_pages = (size_t)w->cfg.max_pages;
     lim.max_page_pixels = (uint64_t)w->cfg.max_page_pixels;
     lim.max_decode_bytes = w->decode_budget;
+    lim.min_dpi = 1; /* images are scaled by their text height (read_raster), not their dpi */
     lim.text_raster_dpi = WORKER_TEXT_RASTER_DPI;
     dp_err rc = decode_open(buf, len, &lim, &d);
     if (rc) {
@@ -128,7 +276,7 @@ dp_err worker_decode_pages(struct worker *w, const unsigned char *buf, size_t le
                 rc = worker_layout_image(&read, pg.pix, (float)rdpi / (float)read.dpi, rules,
                                          nrules);
         } else {
-            if ((rc = ocr_use_lang(&w->ocr, lang, err, sizeof err))) {
+            if ((rc = ocr_use_lang(&w->ocr, cur, err, sizeof err))) {
                 fail(f, rc == DP_EINVAL ? "language_unavailable" : "ocr_failed", "%s", err);
                 decode_page_cleanup(&pg);
                 break;
@@ -139,18 +287,21 @@ dp_err worker_decode_pages(struct worker *w, const unsigned char *buf, size_t le
              * nothing inside a ruled grid */
             struct table_rule *rules = NULL;
             size_t nrules = 0;
-            PIX *clean = NULL;
+            PIX *clean = NULL, *decoded = pg.pix;
             if (table_rules_find(pg.pix, pg.dpi, &rules, &nrules) == DP_OK && nrules)
                 clean = table_rules_erase(pg.pix, rules, nrules);
-            PIX *pix = clean ? clean : pg.pix;
-            rc = budget > 0 ? ocr_page(&w->ocr, pix, pg.dpi, (int)i + 1, budget, &read)
-                            : DP_ETIMEOUT;
-            if (!rc)
-                rc =
-                    maybe_rotate(w, pix, pg.dpi, (int)i + 1, budget - (util_mono_ms() - t0), &read);
+            if (clean)
+                pg.pix = clean; /* what is measured and read */
+            rc = budget > 0 ? read_raster(w, &pg, psm, (int)i + 1, budget, &read) : DP_ETIMEOUT;
+            if (!rc && !decided) { /* until a page has enough words to tell */
+                rc = auto_language(w, &pg, psm, (int)i + 1, page_deadline - util_mono_ms(), &read,
+                                   cur, sizeof cur, detected, sizeof detected);
+                decided = detected[0] != '\0';
+            }
+            if (!rc && autodetect)
+                snprintf(read.lang_detected, sizeof read.lang_detected, "%s", detected);
+            pg.pix = decoded;
             pixDestroy(&clean);
-            if (!rc && read.rotation == 0)
-                unscale(&read, pg.scale, pg.src_width, pg.src_height, pg.src_dpi);
             if (!rc)
                 rc = worker_layout_image(&read, pg.pix, pg.scale, rules, nrules);
             else

@@ -24,12 +24,6 @@
 #define TICK_MS    100  /* longest the worker sleeps before it looks at stop, RSS and clocks */
 #define READ_CHUNK 65536
 
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define SANDBOX_ASAN 1 /* ASan and TSan reserve terabytes of shadow: RLIMIT_AS cannot apply */
-#else
-#define SANDBOX_ASAN 0
-#endif
-
 /* ---- frames (pure) ---- */
 
 int sandbox_frame_next(const unsigned char *buf, size_t len, struct sandbox_frame *f, size_t *used)
@@ -65,7 +59,8 @@ int sandbox_frame_next(const unsigned char *buf, size_t len, struct sandbox_fram
 /* ---- the child ---- */
 
 struct child {
-    int fd; /* write end of the pipe */
+    int fd;                   /* write end of the pipe */
+    struct worker_failure *f; /* why the reading failed, when it is the file's fault */
 };
 
 /* Writes one frame whole (header, then up to two body parts); exits the child when the worker
@@ -118,15 +113,20 @@ static int child_page(void *ctx, size_t index, struct dp_page *pg, double ocr_s)
     unsigned char head[12], *packed = NULL;
     size_t len = 0;
     uint32_t i = (uint32_t)index;
+    struct child *c = ctx;
     dp_err rc = page_pack(pg, &packed, &len);
     page_cleanup(pg);
     if (rc || len + sizeof head > SANDBOX_FRAME_MAX) {
         free(packed);
+        c->f->error_code = "too_large";
+        snprintf(c->f->error_message, sizeof c->f->error_message,
+                 "page %zu: what was read from it is over the %u MB a page's result may take",
+                 index + 1, SANDBOX_FRAME_MAX >> 20);
         return 1;
     }
     memcpy(head, &i, 4);
     memcpy(head + 4, &ocr_s, 8);
-    send_frame(ctx, SANDBOX_PAGE, head, sizeof head, packed, len);
+    send_frame(c, SANDBOX_PAGE, head, sizeof head, packed, len);
     free(packed);
     return 0;
 }
@@ -162,10 +162,10 @@ static dp_err child_fault(const char *fault, uint64_t cap)
 
 /* The child's whole life: limits, then the reading, then a last frame. Never returns. */
 static void child_main(struct worker *w, int fd, pid_t parent, const unsigned char *buf, size_t len,
-                       const char *lang, const char *fault)
+                       const char *lang, int psm, const char *fault)
 {
-    struct child c = {fd};
     struct worker_failure f = {0};
+    struct child c = {fd, &f};
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (getppid() != parent)
         _exit(3);
@@ -190,7 +190,7 @@ static void child_main(struct worker *w, int fd, pid_t parent, const unsigned ch
         f.error_code = "too_large";
         snprintf(f.error_message, sizeof f.error_message, "reading ran out of memory");
     } else {
-        rc = worker_decode_pages(w, buf, len, lang, &sink, &f);
+        rc = worker_decode_pages(w, buf, len, lang, psm, &sink, &f);
     }
     if (rc && f.error_code) {
         int32_t e = (int32_t)rc;
@@ -410,11 +410,13 @@ static int drain(struct run *r, int64_t now)
 static void supervise(struct run *r)
 {
     uint64_t cap = (uint64_t)r->w->cfg.decode_memory_limit_mb << 20;
+    if (SANDBOX_ASAN)
+        cap *= SANDBOX_ASAN_RSS_FACTOR;
     for (;;) {
         int64_t now = util_mono_ms();
         if (*r->w->stop)
             kill_child(r, KILL_STOP);
-        else if (now >= r->deadline)
+        else if (now >= r->deadline && !r->ended) /* ended: its exit is a moment away */
             kill_child(r, KILL_TIMEOUT);
         else if (mem_in_use(r->pid) > cap)
             kill_child(r, KILL_MEMORY); /* only reachable where RLIMIT_AS could not apply */
@@ -423,7 +425,7 @@ static void supervise(struct run *r)
         if (r->killed)
             return;
         int64_t wait = r->deadline - now;
-        if (wait > TICK_MS)
+        if (wait > TICK_MS || r->ended)
             wait = TICK_MS;
         struct pollfd p = {r->fd, POLLIN, 0};
         int n = poll(&p, 1, (int)(wait > 0 ? wait : 0));
@@ -514,7 +516,7 @@ static void preload_osd(struct worker *w)
 }
 
 dp_err worker_read_pages(struct worker *w, const struct queue_job *job, const unsigned char *buf,
-                         size_t len, const char *lang, struct dp_doc_text *doc,
+                         size_t len, const char *lang, int psm, struct dp_doc_text *doc,
                          struct worker_failure *f, int *abandoned)
 {
     struct run r = {.w = w, .job = job, .doc = doc, .f = f, .fd = -1, .page = -1};
@@ -535,7 +537,7 @@ dp_err worker_read_pages(struct worker *w, const struct queue_job *job, const un
     r.pid = fork();
     if (r.pid == 0) {
         close(fds[0]);
-        child_main(w, fds[1], parent, buf, len, lang, w->debug_fault);
+        child_main(w, fds[1], parent, buf, len, lang, psm, w->debug_fault);
     }
     close(fds[1]);
     if (r.pid < 0) {

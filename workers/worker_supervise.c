@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -84,6 +85,14 @@ int worker_supervise(const struct dp_config *cfg, int n)
     if (!slots)
         return 1;
     util_on_stop_signals(on_stop);
+    /* OCR is batch work that can wait a few milliseconds; accepting and answering requests
+     * on the same host cannot. Lower our priority (children inherit it); only lowering, so
+     * no privilege is needed. */
+    errno = 0;
+    int now_nice = getpriority(PRIO_PROCESS, 0);
+    if (errno == 0 && now_nice < cfg->worker_nice &&
+        setpriority(PRIO_PROCESS, 0, (int)cfg->worker_nice) != 0)
+        log_kv(LOG_WARN, "worker_nice not applied", "error", strerror(errno), NULL);
     for (int i = 0; i < n; i++)
         start_slot(cfg, &slots[i], i, parent);
     while (!stop_flag) {

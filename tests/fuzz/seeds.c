@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include "classify.h"
+#include "seal.h"
 #include "page.h"
 
 static int put(const char *dir, const char *harness, const char *name, const void *buf, size_t len)
@@ -101,6 +102,18 @@ int main(int argc, char **argv)
          "South         980         2.1%\nChlorine and inorganic\n              10 000      5\n"
          "(as HCl)\nName: John Smith   Date:\n12/03/2024\nSubscribe:   Yes\n");
 
+    /* a value sealed with the harness's key (fuzz_seal) */
+    static const char seal_key[] = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+    struct seal_keyring kr;
+    char *sealed = NULL;
+    size_t slen = 0;
+    memset(&kr, 0, sizeof kr);
+    if (seal_keyring_add_b64(&kr, seal_key, strlen(seal_key)) != DP_OK ||
+        seal_seal(&kr, "doc_x/text", "Total EUR 12.00", 15, &sealed, &slen) != DP_OK)
+        rc = 1;
+    else
+        rc |= put(dir, "seal", "sealed", sealed, slen);
+    free(sealed);
     /* a read page in its wire form */
     struct dp_word words[] = {{"Total", 91.5f, 10, 20, 50, 16, 0, 0},
                               {"12,50", 88.0f, 70, 20, 40, 16, 0, 0}};

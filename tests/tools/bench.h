@@ -55,6 +55,11 @@ struct bench_api_result {
 int bench_api(const char *url, const char *key, const void *body, size_t len, int conc,
               size_t requests, int max_s, struct bench_api_result *out);
 
+/* Ingest at line rate (bench_ingest.c): wrk through nginx at saturation and at ~1,000/s with
+ * 10 kB bodies, next to nginx answering the POST itself, on a stack of its own with the nginx
+ * limits off and `cores` workers running. Prints a table. 0 on success. */
+int bench_ingest(int secs, int conns, int cores);
+
 /* What the page-structure step costs (bench_layout.c), CPU seconds summed over pages. */
 struct bench_layout_result {
     size_t pages, tables;

@@ -27,6 +27,7 @@ struct bench {
     int pages, rounds, conc, max_s;
     int raw_full;   /* --raw-full: the raw loop also takes words with boxes and hOCR */
     int small_docs; /* --small-docs N: per-document overhead phase (0 = skip) */
+    int ingest_s;   /* --ingest S: wrk ingest phase, S seconds per run (0 = skip) */
     size_t requests;
     const char *data;
     int cores;
@@ -296,7 +297,7 @@ static int usage(const char *prog)
 {
     fprintf(stderr,
             "usage: %s [--pages N] [--data DIR] [--rounds R] [--requests N] [--concurrency C]\n"
-            "          [--max-seconds S] [--raw-full] [--small-docs N]\n",
+            "          [--max-seconds S] [--raw-full] [--small-docs N] [--ingest S]\n",
             prog);
     return 2;
 }
@@ -331,6 +332,8 @@ int main(int argc, char **argv)
             ok = ok && parse_int(v, 1, 64, &b.conc) == 0;
         else if (strcmp(a, "--small-docs") == 0)
             ok = ok && parse_int(v, 0, NGINX_BURST, &b.small_docs) == 0;
+        else if (strcmp(a, "--ingest") == 0)
+            ok = ok && parse_int(v, 0, 120, &b.ingest_s) == 0;
         else if (strcmp(a, "--max-seconds") == 0)
             ok = ok && parse_int(v, 1, 3600, &b.max_s) == 0;
         else if (strcmp(a, "--data") == 0)
@@ -383,7 +386,7 @@ int main(int argc, char **argv)
     if (b.small_docs && phase_small(&b) != 0)
         goto out;
     if (b.rounds == 0) {
-        rc = 0;
+        rc = b.ingest_s ? bench_ingest(b.ingest_s, 32, b.cores) : 0;
         goto out;
     }
     printf("\nOCR throughput, %d processes each (raw: one TessBaseAPI per process; docproc: "
@@ -414,6 +417,8 @@ int main(int argc, char **argv)
                100 * lr.structure_s / lr.ocr_s, lr.tables, lr.pages);
     fflush(stdout);
     if (phase_api(&b) != 0)
+        goto out;
+    if (b.ingest_s && bench_ingest(b.ingest_s, 32, b.cores) != 0)
         goto out;
     rc = 0;
 out:

@@ -10,12 +10,13 @@
 #include <stddef.h>
 #include <cjson/cJSON.h>
 
-#define EVAL_PATH_MAX   1024
-#define EVAL_MAX_FIELDS 12  /* truth fields per document */
-#define EVAL_VALUE_MAX  512 /* bytes of one truth value */
-#define EVAL_MAX_LABELS 16  /* distinct class labels (truth or predicted) */
-#define EVAL_MAX_FILE   (64u << 20)
-#define EVAL_LABEL_MAX  64
+#define EVAL_PATH_MAX    1024
+#define EVAL_MAX_FIELDS  12  /* truth fields per document */
+#define EVAL_VALUE_MAX   512 /* bytes of one truth value */
+#define EVAL_MAX_LABELS  16  /* distinct class labels (truth or predicted) */
+#define EVAL_MAX_FILE    (64u << 20)
+#define EVAL_LABEL_MAX   64
+#define EVAL_MAX_PRINTED 4 /* values checked for presence in the OCR text */
 
 /* ---- ground truth ---- */
 
@@ -35,9 +36,13 @@ struct eval_item {
     size_t nfields;
     char *words;                /* ground-truth words, whitespace separated; owned; NULL = none */
     char label[EVAL_LABEL_MAX]; /* truth class, "" = none */
-    char *table_rels;           /* truth table relations (eval_tables_truth), owned; NULL = none */
-    char *kv_pairs;             /* truth key-value pairs (eval_kv_truth), owned; NULL = none */
-    char *lines_json;           /* truth line items (JSON array text); owned; NULL = none */
+    /* Values as printed (SROIE company, address, date, total), checked for presence in the
+     * OCR text: what extraction could find at best. */
+    struct eval_truth_field printed[EVAL_MAX_PRINTED];
+    size_t nprinted;
+    char *table_rels; /* truth table relations (eval_tables_truth), owned; NULL = none */
+    char *kv_pairs;   /* truth key-value pairs (eval_kv_truth), owned; NULL = none */
+    char *lines_json; /* truth line items (JSON array text); owned; NULL = none */
 };
 
 /* A list of documents scored together ("sroie", "invoices/pdf", ...). */
@@ -57,6 +62,10 @@ void eval_set_cleanup(struct eval_set *s);
  * stderr. */
 int eval_sets_load(const char *dir, struct eval_set *sets, int max, int limit);
 
+/* The PDFs of an e-invoice folder (NAME.pdf + NAME.truth.json) as scans: page 1 rendered with
+ * pdftoppm -r 200 -gray into a temporary folder, truth words from pdftotext. 0 on success. */
+int eval_scans_load(const char *dir, struct eval_set *s, int limit);
+
 /* ---- pure scorers ---- */
 
 /* OCR word counts: multiset intersection of whitespace-separated tokens, added to acc. Exact
@@ -66,6 +75,11 @@ struct eval_ocr {
     size_t truth, pred, matched;
 };
 void eval_words_match(const char *truth, const char *pred, int loose, struct eval_ocr *acc);
+
+/* Whether value occurs in text once both are upper-cased (ASCII) and every run of characters
+ * that are not letters or digits (ASCII; other bytes count as letters) is one space. An empty
+ * value is not present. */
+int eval_present_in(const char *text, const char *value);
 
 /* Upper case (ASCII), whitespace runs -> one space, trimmed; bounded by outsz. */
 void eval_norm_text(const char *s, char *out, size_t outsz);
@@ -112,7 +126,7 @@ void eval_lines_match(const cJSON *truth, const cJSON *pred, size_t *nt, size_t 
 /* ---- e-invoices (eval_einv.c) ---- */
 /* 1 if dir holds NAME.truth.json files (the einvoices layout). */
 int eval_einv_detect(const char *dir);
-/* Fills sets[0..3) with einvoices/pdf, /text and /scan (derived files made once under
+/* Fills sets[0..3) with einvoices/pdf, /text-layer and /ocr (derived files made once under
  * build/eval-einvoices/). Returns 3, or 0 if max < 3 or the cache folder cannot be made. */
 int eval_einv_load(const char *dir, struct eval_set *sets, int max, int limit);
 
@@ -127,6 +141,12 @@ struct eval_field_stat {
     size_t pred;    /* of them, documents where docproc reported it */
     size_t correct; /* of them, reported and equal */
     double sim_sum; /* sum of eval_similarity (0 when not reported), over `truth` documents */
+};
+
+struct eval_present {
+    char name[32];
+    size_t truth;   /* documents with a printed value */
+    size_t present; /* of them, documents whose OCR text contains it (eval_present_in) */
 };
 
 struct eval_class {
@@ -145,6 +165,8 @@ struct eval_score {
     struct eval_ocr ocr, ocr_loose;     /* exact and loose word matching */
     struct eval_field_stat fields[EVAL_MAX_FIELDS];
     size_t nfields;
+    struct eval_present present[EVAL_MAX_PRINTED];
+    size_t npresent;
     struct eval_class cls;
     struct eval_ocr tables; /* table adjacency relations: truth, predicted, matched */
     struct eval_ocr kv;     /* key-value pairs: truth links, predicted pairs, matched */

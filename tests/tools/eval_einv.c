@@ -1,9 +1,10 @@
 /* eval_einv.c -- the e-invoice sets of docproc-eval: NAME.pdf + NAME.truth.json (header fields
  * and line items read from the embedded CII XML). Three sets from the same invoices:
- *   einvoices/pdf   the PDFs as sent (the XML inside: fields should be exact)
- *   einvoices/text  the same pages re-drawn into a new PDF by poppler + cairo: a text layer,
- *                   no attachment (what the rules read from a born-digital invoice)
- *   einvoices/scan  `pdftoppm -r 200 -gray`, as a multi-page TIFF: no XML, no text layer, OCR
+ *   einvoices/pdf         the PDFs as sent (the XML inside: fields should be exact)
+ *   einvoices/text-layer  the same pages re-drawn into a new PDF by poppler + cairo: a text
+ *                         layer, no attachment (what the rules read from a born-digital invoice)
+ *   einvoices/ocr         `pdftoppm -r 200 -gray`, all pages as one TIFF: no XML, no text layer
+ * (eval_scans.c adds einvoices/scan: page 1 only, scored for OCR words.)
  * The derived files are made once into build/eval-einvoices/ and reused. */
 #include <dirent.h>
 #include <errno.h>
@@ -175,7 +176,7 @@ int eval_einv_detect(const char *dir)
 
 int eval_einv_load(const char *dir, struct eval_set *sets, int max, int limit)
 {
-    static const char *const kinds[] = {"pdf", "text", "scan"};
+    static const char *const kinds[] = {"pdf", "text-layer", "ocr"};
     if (max < 3)
         return 0;
     if ((mkdir("build", 0755) != 0 && errno != EEXIST) ||

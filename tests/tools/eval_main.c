@@ -213,6 +213,16 @@ static void print_score(const struct report *rp, const struct eval_score *sc, cJ
         cJSON_AddNumberToObject(o, "precision", p);
         cJSON_AddNumberToObject(o, "recall", r);
     }
+    if (sc->npresent) {
+        cJSON *o = cJSON_AddObjectToObject(js, "present_in_ocr");
+        printf("  present in OCR text (upper case, non-alphanumerics -> space):");
+        for (size_t i = 0; i < sc->npresent; i++) {
+            const struct eval_present *p = &sc->present[i];
+            printf(" %s %.3f", p->name, ratio(p->present, p->truth));
+            cJSON_AddNumberToObject(o, p->name, ratio(p->present, p->truth));
+        }
+        printf("\n");
+    }
     if (sc->nfields) {
         cJSON *o = cJSON_AddObjectToObject(js, "fields");
         printf("  %-15s %6s %6s %7s %9s %7s %6s %6s\n", "field", "truth", "found", "correct",

@@ -270,10 +270,63 @@ static struct eval_field_stat *field_stat(struct eval_score *sc, const char *nam
     return f;
 }
 
+/* Upper case, runs of ASCII non-alphanumerics -> one space, trimmed; caller frees. */
+static char *present_norm(const char *s)
+{
+    size_t len = strlen(s), k = 0;
+    char *out = malloc(len + 1);
+    if (!out)
+        return NULL;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p < 0x80 && !isalnum(*p)) {
+            if (k && out[k - 1] != ' ')
+                out[k++] = ' ';
+            continue;
+        }
+        out[k++] = (char)toupper(*p);
+    }
+    while (k && out[k - 1] == ' ')
+        k--;
+    out[k] = '\0';
+    return out;
+}
+
+int eval_present_in(const char *text, const char *value)
+{
+    char *t = present_norm(text ? text : ""), *v = present_norm(value ? value : "");
+    int yes = t && v && *v && strstr(t, v) != NULL;
+    free(t);
+    free(v);
+    return yes;
+}
+
+static struct eval_present *present_stat(struct eval_score *sc, const char *name)
+{
+    for (size_t i = 0; i < sc->npresent; i++)
+        if (strcmp(sc->present[i].name, name) == 0)
+            return &sc->present[i];
+    if (sc->npresent == EVAL_MAX_PRINTED)
+        return NULL;
+    struct eval_present *p = &sc->present[sc->npresent++];
+    snprintf(p->name, sizeof p->name, "%s", name);
+    return p;
+}
+
 void eval_score_doc(struct eval_score *sc, const struct eval_item *it, const cJSON *doc,
                     int verbose)
 {
     const char *text = cJSON_GetStringValue(cJSON_GetObjectItem(doc, "text"));
+    for (size_t i = 0; i < it->nprinted; i++) {
+        struct eval_present *p = present_stat(sc, it->printed[i].name);
+        if (!p)
+            continue;
+        p->truth++;
+        int yes = eval_present_in(text, it->printed[i].value);
+        p->present += (size_t)yes;
+        if (verbose && !yes)
+            fprintf(stderr, "  %s: %s \"%s\" not in the text\n", it->name, p->name,
+                    it->printed[i].value);
+    }
     if (it->words) {
         struct eval_ocr one = {0};
         eval_words_match(it->words, text ? text : "", 0, &one);
@@ -348,6 +401,10 @@ int eval_selftest(void)
 {
     int fails = 0;
     char buf[64];
+    EXPECT(eval_present_in("Tel: 07-1234\nTOTAL  RM 9.00", "rm9.00") == 0);
+    EXPECT(eval_present_in("Tel: 07-1234\nTOTAL  RM 9.00", "RM 9.00"));
+    EXPECT(eval_present_in("NO.53 55,57 & 59,\nJALAN SAGU", "no 53 55 57 59 jalan sagu"));
+    EXPECT(eval_present_in("25/12/2018", "25-12-2018") && !eval_present_in("x", ""));
     struct eval_ocr o = {0};
     eval_words_match("the cat the dog", "the the the cat", 0, &o);
     EXPECT(o.truth == 4 && o.pred == 4 && o.matched == 3);

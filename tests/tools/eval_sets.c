@@ -241,7 +241,16 @@ static int load_sroie(const char *dir, struct eval_set *s, int limit)
         }
         fmt(it->path, sizeof it->path, "%s/img/%s.jpg", dir, stem);
         fmt(it->name, sizeof it->name, "sroie/%s", stem);
-        char norm[EVAL_VALUE_MAX];
+        char norm[EVAL_VALUE_MAX], raw[64];
+        static const char *const printed[] = {"company", "address", "date", "total"};
+        for (size_t f = 0; f < 4; f++) {
+            const char *pv = json_text(cJSON_GetObjectItem(k, printed[f]), raw, sizeof raw);
+            if (pv && *pv && it->nprinted < EVAL_MAX_PRINTED) {
+                struct eval_truth_field *pf = &it->printed[it->nprinted++];
+                fmt(pf->name, sizeof pf->name, "%s", printed[f]);
+                fmt(pf->value, sizeof pf->value, "%s", pv);
+            }
+        }
         eval_norm_text(str_of(k, "company"), norm, sizeof norm);
         add_field(it, "company", norm);
         eval_norm_text(str_of(k, "address"), norm, sizeof norm);
@@ -532,6 +541,12 @@ static enum layout detect(const char *dir)
         int stem = (int)(strlen(v[i]->d_name) - strlen(ext) - 1);
         fmt(p, sizeof p, "%s/%.*s.json", dir, stem, v[i]->d_name);
         fmt(q, sizeof q, "%s/%.*s.txt", dir, stem, v[i]->d_name);
+        fmt(p, sizeof p, "%s/%.*s.truth.json", dir, stem, v[i]->d_name);
+        if (is_file(p)) {
+            l = L_EINVOICES;
+            break;
+        }
+        fmt(p, sizeof p, "%s/%.*s.json", dir, stem, v[i]->d_name);
         l = is_file(p) ? L_INVOICES : is_file(q) ? L_TESS : L_NONE;
     }
     if (n > 0)
@@ -553,13 +568,21 @@ static int load_one(const char *dir, enum layout l, struct eval_set *sets, int m
     case L_CLASSES:
         memset(sets, 0, sizeof *sets);
         return load_classes(dir, sets, limit) == 0 ? 1 : 0;
+    case L_EINVOICES: {
+        /* fields and line items three ways (eval_einv.c), then page 1 as a scan for OCR words
+         * (eval_scans.c) */
+        int k = eval_einv_load(dir, sets, max, limit);
+        if (k < max) {
+            memset(&sets[k], 0, sizeof sets[k]);
+            k += eval_scans_load(dir, &sets[k], limit) == 0 && sets[k].n ? 1 : 0;
+        }
+        return k;
+    }
     case L_TABLES:
         return load_tables(dir, sets, max, limit);
     case L_INVOICES:
     case L_TESS:
         return load_pairs(dir, l, sets, max, limit);
-    case L_EINVOICES:
-        return eval_einv_load(dir, sets, max, limit);
     case L_NONE:
         break;
     }

@@ -1,0 +1,35 @@
+/* linemerge.h -- choosing between two readings of the same text line: the first read of a
+ * page and a re-read of one weak line (another segmentation mode, another scale). A reading is
+ * judged by its confidence and by what validates in it: a date that exists in the calendar,
+ * an amount written as one, against numbers with letters in them ("2O18", "6O.3l") or dates
+ * that cannot be. Pure. */
+#ifndef DP_LINEMERGE_H
+#define DP_LINEMERGE_H
+#include <stddef.h>
+
+/* One word of a reading (borrowed text). */
+struct linemerge_word {
+    const char *text; /* UTF-8 */
+    float conf;       /* 0..100 */
+};
+
+#define LINEMERGE_VALID_BONUS 8.0  /* per token that validates (date, amount) */
+#define LINEMERGE_BROKEN_COST 12.0 /* per token that looks like a misread number or date */
+#define LINEMERGE_MARGIN      3.0  /* the re-read must win by this much */
+#define LINEMERGE_MIN_KEPT    0.6  /* the re-read must keep this share of the characters */
+
+/* Score of a reading: character-weighted mean confidence, plus LINEMERGE_VALID_BONUS per
+ * valid date or amount token, minus LINEMERGE_BROKEN_COST per broken one. Empty: 0. */
+double linemerge_score(const struct linemerge_word *w, size_t n);
+
+/* 1 when reading b should replace reading a: b scores at least LINEMERGE_MARGIN higher and
+ * keeps at least LINEMERGE_MIN_KEPT of a's non-space characters (a re-read that drops half
+ * the line is no better however sure it is). */
+int linemerge_prefer(const struct linemerge_word *a, size_t na, const struct linemerge_word *b,
+                     size_t nb);
+
+/* How a token reads: 1 valid (a real date, an amount), -1 broken (digits mixed with letters
+ * that OCR confuses for digits, an impossible date), 0 neither. Exposed for tests. */
+int linemerge_token_check(const char *t, size_t len);
+
+#endif

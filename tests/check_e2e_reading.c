@@ -1,0 +1,267 @@
+/* check_e2e_reading.c -- how pages are read, through the real stack: a narrow receipt in one
+ * block (and the psm option that overrides the choice), a blurred line read a second time, a
+ * JPEG with a corrupt tail read as far as it goes, a German page detected and read with the
+ * German pack (lang=auto). */
+#include <stdlib.h>
+#include <string.h>
+#include "fixtures.h"
+#include "harness.h"
+#include "testutil.h"
+
+static struct stack st;
+
+static void setup(void)
+{
+    struct stack_opts o = {.workers = 2};
+    ck_assert_msg(stack_start(&st, &o) == 0, "stack did not start");
+}
+
+static void teardown(void)
+{
+    stack_stop(&st);
+}
+
+static cJSON *read_doc(const void *buf, size_t len, const char *query)
+{
+    char id[64];
+    ck_assert_int_eq(stack_upload(&st, st.key, buf, len, query, id), 202);
+    cJSON *d = stack_wait_doc(&st, st.key, id, 120000);
+    ck_assert_ptr_nonnull(d);
+    ck_assert_msg(strcmp(json_str(d, "status"), "done") == 0, "status %s: %s",
+                  json_str(d, "status"), json_str(d, "error.message"));
+    return d;
+}
+
+static const cJSON *page0(const cJSON *d)
+{
+    return cJSON_GetArrayItem(cJSON_GetObjectItem(d, "pages"), 0);
+}
+
+/* PNG of pix (borrowed). */
+static void encode_png(PIX *pix, unsigned char **buf, size_t *len)
+{
+    ck_assert_int_eq(fixture_encode(pix, IFF_PNG, buf, len), DP_OK);
+}
+
+START_TEST(narrow_receipt_is_one_block)
+{
+    static const char *const slip[] = {
+        "CORNER SHOP SDN BHD", "12 JALAN BESAR",     "TEL 03-1234567",    "RECEIPT 0042",
+        "MILK 1L      4.20",   "BREAD         3.10", "EGGS 10      5.90", "TOTAL       13.20",
+        "CASH        20.00",   "CHANGE       6.80",  "THANK YOU",         "PLEASE COME AGAIN",
+    };
+    PIX *page = NULL;
+    ck_assert_int_eq(fixture_render_page(slip, 12, 12, 300, &page), DP_OK);
+    /* a receipt: the strip of paper the text is on, three times as tall as wide */
+    BOX *box = boxCreate(200, 200, 900, 2700);
+    PIX *strip = pixClipRectangle(page, box, NULL);
+    unsigned char *png;
+    size_t len;
+    encode_png(strip, &png, &len);
+    cJSON *d = read_doc(png, len, "pipeline=ocr");
+    ck_assert_int_eq((int)json_num(page0(d), "psm"), 6);
+    ck_assert(strstr(json_str(d, "text"), "TOTAL") != NULL);
+    ck_assert(strstr(json_str(d, "text"), "13.20") != NULL);
+    /* boxes in the pixels of the image as sent */
+    ck_assert_int_eq((int)json_num(page0(d), "width"), 900);
+    cJSON_Delete(d);
+    /* the option overrides the page's choice */
+    d = read_doc(png, len, "pipeline=ocr&psm=3");
+    ck_assert_int_eq((int)json_num(page0(d), "psm"), 3);
+    ck_assert_int_eq((int)json_num(d, "options.psm"), 3);
+    cJSON_Delete(d);
+    /* a mode that reads nothing is refused at upload */
+    char id[64];
+    ck_assert_int_eq(stack_upload(&st, st.key, png, len, "psm=2", id), 400);
+    /* a full letter page with long lines: layout analysis */
+    static const char *const letter[] = {
+        "Dear customer, thank you for your letter of the fourth of March about the delivery.",
+        "We have looked into the matter and found that the parcel left our warehouse late.",
+        "Please accept our apologies; the next delivery will be free of charge for you."};
+    PIX *lp = NULL;
+    ck_assert_int_eq(fixture_render_page(letter, 3, 10, 300, &lp), DP_OK);
+    free(png);
+    encode_png(lp, &png, &len);
+    d = read_doc(png, len, "pipeline=ocr");
+    ck_assert_int_eq((int)json_num(page0(d), "psm"), 3);
+    cJSON_Delete(d);
+    free(png);
+    pixDestroy(&lp);
+    boxDestroy(&box);
+    pixDestroy(&strip);
+    pixDestroy(&page);
+}
+END_TEST
+
+/* Blurs the rows of pix's text line `which` (0-based, found from the ink) hard, then darkens
+ * it again: a smeared line Tesseract reads, badly. Returns the line's middle row. */
+static int blur_line(PIX *pix, int which)
+{
+    PIX *bin = pixConvertTo1(pix, 128);
+    NUMA *rows = pixCountPixelsByRow(bin, NULL);
+    int y0 = -1, y1 = -1, line = -1, in = 0;
+    for (int y = 0; y < (int)pixGetHeight(pix) && y1 < 0; y++) {
+        l_float32 v = 0;
+        numaGetFValue(rows, y, &v);
+        if (v > 0 && !in) {
+            in = 1;
+            if (++line == which)
+                y0 = y;
+        } else if (v == 0 && in) {
+            in = 0;
+            if (line == which)
+                y1 = y;
+        }
+    }
+    numaDestroy(&rows);
+    pixDestroy(&bin);
+    ck_assert_int_ge(y0, 0);
+    ck_assert_int_gt(y1, y0);
+    BOX *box = boxCreate(0, y0 - 12, (int)pixGetWidth(pix), y1 - y0 + 24);
+    PIX *clip = pixClipRectangle(pix, box, NULL);
+    PIX *blur = pixBlockconvGray(clip, NULL, 7, 7);
+    for (int y = 0; y < (int)pixGetHeight(blur); y++)
+        for (int x = 0; x < (int)pixGetWidth(blur); x++) {
+            l_uint32 v;
+            pixGetPixel(blur, x, y, &v);
+            double dark = (255.0 - v) * 1.5;
+            pixSetPixel(blur, x, y, dark > 255 ? 0 : 255 - (l_uint32)dark);
+        }
+    pixRasterop(pix, 0, y0 - 12, (int)pixGetWidth(blur), (int)pixGetHeight(blur), PIX_SRC, blur, 0,
+                0);
+    boxDestroy(&box);
+    pixDestroy(&clip);
+    pixDestroy(&blur);
+    return (y0 + y1) / 2;
+}
+
+START_TEST(blurred_line_is_reread)
+{
+    static const char *const lines[] = {
+        "Delivery note 2231 for the north warehouse",
+        "Twelve boxes of paper were received in good order",
+        "The driver arrived at nine and left at ten",
+        "Signed by the clerk on duty that morning",
+        "Please keep this note with the invoice",
+    };
+    PIX *pix = NULL;
+    ck_assert_int_eq(fixture_render_page(lines, 5, 12, 300, &pix), DP_OK);
+    int mid = blur_line(pix, 2);
+    unsigned char *png;
+    size_t len;
+    encode_png(pix, &png, &len);
+    cJSON *d = read_doc(png, len, "pipeline=ocr");
+    const cJSON *p = page0(d), *w;
+    /* the line the blurred row belongs to */
+    int blurred = -1;
+    cJSON_ArrayForEach(w, cJSON_GetObjectItem(p, "words"))
+    {
+        const cJSON *b = cJSON_GetObjectItem(w, "bbox");
+        int y = cJSON_GetArrayItem(b, 1)->valueint, h = cJSON_GetArrayItem(b, 3)->valueint;
+        if (y <= mid && mid <= y + h)
+            blurred = (int)json_num(w, "line");
+    }
+    ck_assert_int_ge(blurred, 0);
+    const cJSON *re = cJSON_GetObjectItem(cJSON_GetObjectItem(p, "quality"), "reread_lines");
+    ck_assert(cJSON_IsArray(re));
+    int found = 0, n = cJSON_GetArraySize(re);
+    cJSON_ArrayForEach(w, re)
+    {
+        found |= w->valueint == blurred;
+    }
+    ck_assert_msg(found, "line %d (blurred) is not among the %d re-read lines", blurred, n);
+    /* the clean lines were left alone, and read */
+    ck_assert_int_lt(n, 3);
+    ck_assert(strstr(json_str(d, "text"), "Twelve boxes of paper") != NULL);
+    ck_assert(strstr(json_str(d, "text"), "Signed by the clerk") != NULL);
+    ck_assert(json_num(p, "quality.mean_confidence_before") > 0);
+    cJSON_Delete(d);
+    /* a clean page re-reads nothing */
+    PIX *clean = NULL;
+    ck_assert_int_eq(fixture_render_page(lines, 5, 12, 300, &clean), DP_OK);
+    free(png);
+    encode_png(clean, &png, &len);
+    d = read_doc(png, len, "pipeline=ocr");
+    re = cJSON_GetObjectItem(cJSON_GetObjectItem(page0(d), "quality"), "reread_lines");
+    ck_assert_int_eq(cJSON_GetArraySize(re), 0);
+    cJSON_Delete(d);
+    free(png);
+    pixDestroy(&clean);
+    pixDestroy(&pix);
+}
+END_TEST
+
+START_TEST(corrupt_tail_jpeg_is_read)
+{
+    const char *const lines[] = {"Receipt from the corner shop", "Total due 13.20",
+                                 "Thank you for shopping with us"};
+    unsigned char *jpg;
+    size_t len;
+    ck_assert_int_eq(fixture_jpeg(lines, 3, &jpg, &len), DP_OK);
+    /* the tail is lost: cut at 60% and closed with an end-of-image marker */
+    size_t cut = len * 6 / 10;
+    unsigned char *bad = malloc(cut + 2);
+    ck_assert_ptr_nonnull(bad);
+    memcpy(bad, jpg, cut);
+    bad[cut] = 0xff;
+    bad[cut + 1] = 0xd9;
+    cJSON *d = read_doc(bad, cut + 2, "pipeline=ocr");
+    free(bad);
+    ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(page0(d), "damaged")));
+    ck_assert(strstr(json_str(d, "text"), "corner shop") != NULL);
+    cJSON_Delete(d);
+    /* the whole file is not damaged */
+    d = read_doc(jpg, len, "pipeline=ocr");
+    ck_assert(cJSON_IsFalse(cJSON_GetObjectItem(page0(d), "damaged")));
+    cJSON_Delete(d);
+    free(jpg);
+}
+END_TEST
+
+START_TEST(language_is_detected)
+{
+    /* German without umlauts (the bitmap font is ASCII) */
+    const char *const de[] = {"Rechnung Nr. 4711 vom 5. Maerz 2024",
+                              "Vielen Dank fuer Ihren Auftrag. Wir berechnen die Lieferung",
+                              "der Ware wie folgt. Bitte zahlen Sie den Betrag innerhalb",
+                              "von 14 Tagen auf das unten genannte Konto. Die Preise sind",
+                              "netto und verstehen sich zuzueglich der gesetzlichen Steuer."};
+    unsigned char *png;
+    size_t len;
+    ck_assert_int_eq(fixture_png(de, 5, &png, &len), DP_OK);
+    cJSON *d = read_doc(png, len, "pipeline=ocr");
+    ck_assert_str_eq(json_str(d, "language"), "deu");
+    ck_assert_str_eq(json_str(page0(d), "lang"), "deu+eng");
+    ck_assert(strstr(json_str(d, "text"), "Rechnung") != NULL);
+    cJSON_Delete(d);
+    /* an explicit lang is used as given, nothing detected */
+    d = read_doc(png, len, "pipeline=ocr&lang=eng");
+    ck_assert_str_eq(json_str(page0(d), "lang"), "eng");
+    ck_assert_ptr_null(cJSON_GetObjectItem(d, "language"));
+    cJSON_Delete(d);
+    free(png);
+    /* English stays English, read once */
+    const char *const en[] = {"Thank you for your order. The amount is due within thirty",
+                              "days of the invoice date. Please pay to the account below."};
+    ck_assert_int_eq(fixture_png(en, 2, &png, &len), DP_OK);
+    d = read_doc(png, len, "pipeline=ocr");
+    ck_assert_str_eq(json_str(d, "language"), "eng");
+    ck_assert_str_eq(json_str(page0(d), "lang"), "eng");
+    cJSON_Delete(d);
+    free(png);
+}
+END_TEST
+
+Suite *e2e_reading_suite(void)
+{
+    Suite *s = suite_create("e2e_reading");
+    TCase *tc = tcase_create("reading");
+    tcase_set_timeout(tc, 300);
+    tcase_add_unchecked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, narrow_receipt_is_one_block);
+    tcase_add_test(tc, blurred_line_is_reread);
+    tcase_add_test(tc, corrupt_tail_jpeg_is_read);
+    tcase_add_test(tc, language_is_detected);
+    suite_add_tcase(s, tc);
+    return s;
+}

@@ -1,0 +1,194 @@
+/* bench_ingest.c -- ingest at line rate: 10 kB uploads through nginx driven by wrk (Debian's
+ * package), at saturation and at a fixed ~1,000 requests/s, next to nginx answering the same POST
+ * itself, with the API processes' RSS. Runs its own stack with every nginx limit off
+ * (rate_limit_per_s = 0, conn_limit_per_addr = 0), AOF on (everysec) and the workers reading
+ * what comes in, as in production. */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <leptonica/allheaders.h>
+#include "bench.h"
+#include "harness.h"
+
+/* A 10 kB PNG whose pixels are noise (so it does not compress below that) and that docproc
+ * accepts (magic bytes, header). Owned by the caller. */
+static int noise_png(size_t want, unsigned char **buf, size_t *len)
+{
+    int side = 8;
+    unsigned long s = 12345;
+    for (;;) {
+        PIX *p = pixCreate(side, side, 8);
+        if (!p)
+            return -1;
+        l_uint32 *d = pixGetData(p);
+        int wpl = pixGetWpl(p);
+        for (int i = 0; i < wpl * side; i++) {
+            s = s * 6364136223846793005UL + 1442695040888963407UL;
+            d[i] = (l_uint32)(s >> 32);
+        }
+        *buf = NULL;
+        int rc = pixWriteMem(buf, len, p, IFF_PNG);
+        pixDestroy(&p);
+        if (rc)
+            return -1;
+        if (*len >= want || side > 512)
+            return 0;
+        free(*buf);
+        side += 8;
+    }
+}
+
+/* The wrk script: POST the body file with the key; count 202s and other answers per thread;
+ * optional pacing (args[1] = ms each connection waits between requests); one summary line. */
+static const char wrk_lua[] =
+    "local f = assert(io.open(os.getenv('DP_BODY'), 'rb'))\n"
+    "wrk.method = 'POST'\n"
+    "wrk.body = f:read('*a')\n"
+    "f:close()\n"
+    "wrk.headers['Content-Type'] = 'application/octet-stream'\n"
+    "if os.getenv('DP_KEY') ~= '' then\n"
+    "  wrk.headers['Authorization'] = 'Bearer ' .. os.getenv('DP_KEY') end\n"
+    "local threads = {}\n"
+    "function setup(t) table.insert(threads, t) end\n"
+    "function init(args) n202 = 0; nother = 0; pace = tonumber(args[1] or '0') end\n"
+    "function delay() return pace end\n"
+    "function response(status, headers, body)\n"
+    "  if status == 202 then n202 = n202 + 1 else nother = nother + 1 end end\n"
+    "function done(s, lat, req)\n"
+    "  local a, b = 0, 0\n"
+    "  for _, t in ipairs(threads) do a = a + t:get('n202'); b = b + t:get('nother') end\n"
+    "  local e = s.errors.connect + s.errors.read + s.errors.write + s.errors.timeout\n"
+    "  io.write(string.format('DPBENCH %d %d %d %d %.6f %.3f %.3f %.3f %.3f\\n', s.requests,\n"
+    "    a, b, e, s.duration / 1e6, lat:percentile(50) / 1000, lat:percentile(95) / 1000,\n"
+    "    lat:percentile(99) / 1000, lat.max / 1000)) end\n";
+
+struct wrk_out {
+    long requests, ok202, other, errors;
+    double secs, p50, p95, p99, max;
+};
+
+static int run_wrk(const char *dir, const char *url, const char *key, int conns, int secs,
+                   int pace_ms, struct wrk_out *o)
+{
+    char cmd[2048], line[512];
+    snprintf(cmd, sizeof cmd,
+             "cd %s && DP_BODY=%s/body.png DP_KEY='%s' wrk -t2 -c%d -d%ds --timeout 10s -s "
+             "ingest.lua '%s' -- %d 2>&1",
+             dir, dir, key ? key : "", conns, secs, url, pace_ms);
+    FILE *p = popen(cmd, "r");
+    if (!p)
+        return -1;
+    int got = 0;
+    memset(o, 0, sizeof *o);
+    while (fgets(line, sizeof line, p))
+        if (strncmp(line, "DPBENCH ", 8) == 0 &&
+            sscanf(line + 8, "%ld %ld %ld %ld %lf %lf %lf %lf %lf", &o->requests, &o->ok202,
+                   &o->other, &o->errors, &o->secs, &o->p50, &o->p95, &o->p99, &o->max) == 9)
+            got = 1;
+        else if (!got)
+            fputs(line, stderr); /* wrk's own complaints */
+    return pclose(p) == 0 && got ? 0 : -1;
+}
+
+static long rss_kb(pid_t pid)
+{
+    char path[64], line[256];
+    long kb = 0;
+    snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+    FILE *f = fopen(path, "r");
+    while (f && fgets(line, sizeof line, f))
+        if (strncmp(line, "VmRSS:", 6) == 0)
+            kb = strtol(line + 6, NULL, 10);
+    if (f)
+        fclose(f);
+    return kb;
+}
+
+static void print_row(const char *what, const struct wrk_out *o)
+{
+    printf("  | %-44s | %9.0f | %7.2f | %7.2f | %7.2f | %7ld | %7ld |\n", what,
+           o->secs > 0 ? (double)o->requests / o->secs : 0, o->p50, o->p95, o->p99, o->ok202,
+           o->other + o->errors);
+}
+
+int bench_ingest(int secs, int conns, int cores)
+{
+    static const char *const env[] = {"DOCPROC_RATE_LIMIT_PER_S=0", "DOCPROC_CONN_LIMIT_PER_ADDR=0",
+                                      "DOCPROC_MAX_QUEUE=100000000", "DOCPROC_LOG_LEVEL=warn",
+                                      NULL};
+    struct stack st;
+    struct stack_opts so = {.n_api = 2, .workers = cores, .env = env};
+    unsigned char *png = NULL;
+    size_t len = 0;
+    int rc = -1, nginx_pid = 0, nginx_port = harness_free_port();
+    if (noise_png(10 * 1024, &png, &len) != 0 || stack_start(&st, &so) != 0) {
+        free(png);
+        return -1;
+    }
+    char path[200], url[256], conf[2048];
+    snprintf(path, sizeof path, "%s/body.png", st.dir);
+    FILE *f = fopen(path, "wb");
+    if (!f || fwrite(png, 1, len, f) != len || fclose(f) != 0)
+        goto out;
+    snprintf(path, sizeof path, "%s/ingest.lua", st.dir);
+    f = fopen(path, "w");
+    if (!f || fputs(wrk_lua, f) < 0 || fclose(f) != 0)
+        goto out;
+    /* nginx answering the same POST itself: the ceiling of the front door on this machine */
+    snprintf(path, sizeof path, "%s/echo", st.dir);
+    snprintf(conf, sizeof conf,
+             "mkdir -p %s/tmp && printf 'daemon off; worker_processes auto; pid %s/nginx.pid;\\n"
+             "error_log stderr error; events { worker_connections 4096; }\\n"
+             "http { access_log off; client_body_temp_path %s/tmp; client_max_body_size 1m;\\n"
+             "client_body_buffer_size 64k; server { listen 127.0.0.1:%d; location / {\\n"
+             "return 202 \"{}\"; } } }\\n' > %s/nginx.conf",
+             path, path, path, nginx_port, path);
+    if (system(conf) != 0)
+        goto out;
+    char cpath[600];
+    snprintf(cpath, sizeof cpath, "%s/nginx.conf", path);
+    char *argv[] = {"nginx", "-p", path, "-c", cpath, "-e", "stderr", NULL};
+    nginx_pid = stack_spawn(&st, "echo-nginx.log", argv);
+    if (harness_wait_port(nginx_port, 10000))
+        goto out;
+    struct wrk_out echo, sat, fixed;
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/v1/documents", nginx_port);
+    if (run_wrk(st.dir, url, NULL, conns, secs, 0, &echo))
+        goto out;
+    snprintf(url, sizeof url, "%s/v1/documents?dedup=false", st.base);
+    if (run_wrk(st.dir, url, st.key, conns, 2, 0, &sat)) /* warm-up */
+        goto out;
+    if (run_wrk(st.dir, url, st.key, conns, secs, 0, &sat))
+        goto out;
+    long rss_sat = rss_kb(st.api[0]) + rss_kb(st.api[1]);
+    /* ~1,000/s: each of `conns` connections waits conns ms between its requests */
+    if (run_wrk(st.dir, url, st.key, conns, secs, conns, &fixed))
+        goto out;
+    long rss_fixed = rss_kb(st.api[0]) + rss_kb(st.api[1]);
+    printf("\ningest through nginx (wrk -t2 -c%d, %zu-byte PNG body, %d s each; AOF everysec; "
+           "docproc-worker -j %d reading meanwhile):\n",
+           conns, len, secs, cores);
+    printf("  | %-44s | %9s | %7s | %7s | %7s | %7s | %7s |\n", "run", "req/s", "p50 ms", "p95 ms",
+           "p99 ms", "202", "other");
+    printf("  |%s|%s|%s|%s|%s|%s|%s|\n", "----------------------------------------------",
+           "-----------", "---------", "---------", "---------", "---------", "---------");
+    print_row("nginx answering the POST itself", &echo);
+    print_row("docproc at saturation", &sat);
+    print_row("docproc at ~1,000 req/s", &fixed);
+    printf("  docproc / nginx alone = %.1f %%; API RSS (2 processes) %.1f MB after saturation, "
+           "%.1f MB after the fixed rate\n",
+           100.0 * ((double)sat.requests / sat.secs) / ((double)echo.requests / echo.secs),
+           rss_sat / 1024.0, rss_fixed / 1024.0);
+    fflush(stdout);
+    rc = 0;
+out:
+    if (nginx_pid > 0) {
+        pid_t p = nginx_pid;
+        stack_kill(&p, SIGTERM);
+    }
+    stack_stop(&st);
+    free(png);
+    return rc;
+}

@@ -1,0 +1,283 @@
+/* worker_reread.c -- the weak lines of a read page read again another way (alone, as one text
+ * line, enlarged) and the better reading of each kept (common/linemerge.c). Lines that read
+ * well are never touched, so clean pages pay only the scan over their words. */
+#include <stdlib.h>
+#include <string.h>
+#include "linemerge.h"
+#include "pageprep.h"
+#include "util.h"
+#include "worker.h"
+
+#define REREAD_LINE_CONF 75.0f /* a line whose mean word confidence is below this is weak */
+#define REREAD_WORD_CONF 45.0f /* ...or one with a word below this */
+#define REREAD_MAX_LINES 40    /* lines re-read per page, at most */
+#define REREAD_SCALE     1.5f  /* the line is enlarged by this for its second read */
+#define REREAD_PAD       0.35  /* margin around the line's box, in line heights */
+#define REREAD_COVERED   0.3   /* a row of ink with less of its width under words is missing */
+#define REREAD_NEW_SCORE 50.0  /* a missing row's reading must score this to be added */
+
+/* One line of the first read: a run of words with the same line index. */
+struct span {
+    size_t first, n;     /* words[first .. first+n) */
+    int x0, y0, x1, y1;  /* box around the words */
+    float conf, minconf; /* mean and lowest word confidence */
+    struct dp_word *alt; /* the re-read that replaces it (owned), or NULL */
+    size_t nalt;
+    int reread;  /* was read again */
+    int missing; /* a row of ink the first read found no words in (n = 0) */
+    int line;    /* line index in the result */
+};
+
+static void free_words(struct dp_word *w, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(w[i].text);
+    free(w);
+}
+
+/* Splits page's words into lines (words are in reading order, line indices ascending), in an
+ * array with room for extra more spans. */
+static struct span *spans_of(const struct dp_page *p, size_t extra, size_t *nspans)
+{
+    struct span *v = calloc(p->nwords + extra + 1, sizeof *v);
+    size_t k = 0;
+    if (!v)
+        return NULL;
+    for (size_t i = 0; i < p->nwords; i++) {
+        const struct dp_word *w = &p->words[i];
+        struct span *s = k ? &v[k - 1] : NULL;
+        if (!s || p->words[s->first].line != w->line) {
+            s = &v[k++];
+            s->first = i;
+            s->x0 = w->x;
+            s->y0 = w->y;
+            s->x1 = w->x + w->w;
+            s->y1 = w->y + w->h;
+            s->minconf = w->conf;
+        }
+        s->n++;
+        s->conf += w->conf;
+        s->minconf = w->conf < s->minconf ? w->conf : s->minconf;
+        s->x0 = w->x < s->x0 ? w->x : s->x0;
+        s->y0 = w->y < s->y0 ? w->y : s->y0;
+        s->x1 = w->x + w->w > s->x1 ? w->x + w->w : s->x1;
+        s->y1 = w->y + w->h > s->y1 ? w->y + w->h : s->y1;
+    }
+    for (size_t i = 0; i < k; i++)
+        v[i].conf /= (float)v[i].n;
+    *nspans = k;
+    return v;
+}
+
+static int weak(const struct span *s)
+{
+    return s->conf < REREAD_LINE_CONF || s->minconf < REREAD_WORD_CONF;
+}
+
+/* Reads span s of pix again as one enlarged line; fills s->alt when that reading is better. */
+static dp_err reread_one(struct ocr *o, PIX *pix, int dpi, long long budget_ms,
+                         const struct dp_page *page, struct span *s)
+{
+    int lh = s->y1 - s->y0, pad = (int)(REREAD_PAD * lh) + 2;
+    int W = (int)pixGetWidth(pix), H = (int)pixGetHeight(pix);
+    int x0 = s->x0 - 2 * pad < 0 ? 0 : s->x0 - 2 * pad, y0 = s->y0 - pad < 0 ? 0 : s->y0 - pad;
+    int x1 = s->x1 + 2 * pad > W ? W : s->x1 + 2 * pad, y1 = s->y1 + pad > H ? H : s->y1 + pad;
+    if (x1 - x0 < 4 || y1 - y0 < 4)
+        return DP_OK;
+    BOX *box = boxCreate(x0, y0, x1 - x0, y1 - y0);
+    PIX *crop = box ? pixClipRectangle(pix, box, NULL) : NULL;
+    PIX *big = crop ? pixScale(crop, REREAD_SCALE, REREAD_SCALE) : NULL;
+    boxDestroy(&box);
+    pixDestroy(&crop);
+    if (!big)
+        return DP_ENOMEM;
+    struct dp_word *w = NULL;
+    size_t n = 0;
+    dp_err rc = ocr_line(o, big, (int)((float)dpi * REREAD_SCALE), budget_ms, &w, &n);
+    pixDestroy(&big);
+    s->reread = 1;
+    if (rc)
+        return rc;
+    struct linemerge_word a[256], b[256];
+    size_t na = s->n < 256 ? s->n : 256, nb = n < 256 ? n : 256;
+    for (size_t i = 0; i < na; i++)
+        a[i] =
+            (struct linemerge_word){page->words[s->first + i].text, page->words[s->first + i].conf};
+    for (size_t i = 0; i < nb; i++)
+        b[i] = (struct linemerge_word){w[i].text, w[i].conf};
+    int take = n <= 256 && linemerge_prefer(a, na, b, nb);
+    if (take && s->missing && linemerge_score(b, nb) < REREAD_NEW_SCORE)
+        take = 0; /* a picture, a rule, noise: not text worth adding */
+    if (take) {
+        for (size_t i = 0; i < n; i++) {
+            w[i].x = x0 + (int)((float)w[i].x / REREAD_SCALE);
+            w[i].y = y0 + (int)((float)w[i].y / REREAD_SCALE);
+            w[i].w = (int)((float)w[i].w / REREAD_SCALE + 0.5f);
+            w[i].h = (int)((float)w[i].h / REREAD_SCALE + 0.5f);
+        }
+        s->alt = w;
+        s->nalt = n;
+    } else {
+        free_words(w, n);
+    }
+    return DP_OK;
+}
+
+static int by_conf(const void *a, const void *b, void *ctx)
+{
+    const struct span *v = ctx;
+    float x = v[*(const size_t *)a].conf, y = v[*(const size_t *)b].conf;
+    return (x > y) - (x < y);
+}
+
+/* Marks the rows of ink that no word covers as missing lines, appended to v (room for
+ * nrows more). Returns the new count. */
+static size_t add_missing(const struct dp_page *page, struct span *v, size_t nspans,
+                          const struct pageprep_box *rows, size_t nrows)
+{
+    size_t k = nspans;
+    for (size_t r = 0; r < nrows; r++) {
+        const struct pageprep_box *b = &rows[r];
+        long covered = 0;
+        for (size_t i = 0; i < page->nwords; i++) {
+            const struct dp_word *w = &page->words[i];
+            int cy = w->y + w->h / 2;
+            if (cy < b->y || cy > b->y + b->h)
+                continue;
+            int x0 = w->x > b->x ? w->x : b->x;
+            int x1 = w->x + w->w < b->x + b->w ? w->x + w->w : b->x + b->w;
+            covered += x1 > x0 ? x1 - x0 : 0;
+        }
+        if ((double)covered >= REREAD_COVERED * b->w)
+            continue;
+        struct span *s = &v[k++];
+        memset(s, 0, sizeof *s);
+        s->missing = 1;
+        s->x0 = b->x;
+        s->y0 = b->y;
+        s->x1 = b->x + b->w;
+        s->y1 = b->y + b->h;
+    }
+    return k;
+}
+
+/* Reading position of a missing span: before the first line below it that overlaps it
+ * horizontally, else at the end. */
+static size_t slot_of(const struct span *v, size_t nspans, const struct span *m)
+{
+    for (size_t i = 0; i < nspans; i++)
+        if (v[i].y0 >= (m->y0 + m->y1) / 2 && v[i].x0 < m->x1 && m->x0 < v[i].x1)
+            return i;
+    return nspans;
+}
+
+/* Puts the kept re-reads into page: new word array (lines numbered anew when a missing line
+ * was added), confidence, text, re-read line list. */
+static dp_err splice(struct dp_page *page, struct span *v, size_t nspans, size_t nall)
+{
+    size_t total = 0, nre = 0, nrep = 0, added = 0;
+    for (size_t i = 0; i < nall; i++) {
+        total += v[i].alt ? v[i].nalt : v[i].n;
+        nre += (size_t)(v[i].reread && (!v[i].missing || v[i].alt));
+        added += (size_t)(v[i].missing && v[i].alt);
+    }
+    struct dp_word *words = calloc(total ? total : 1, sizeof *words);
+    int *re = calloc(nre ? nre : 1, sizeof *re);
+    struct span **order = calloc(nall ? nall : 1, sizeof *order);
+    if (!words || !re || !order) {
+        free(words);
+        free(re);
+        free(order);
+        return DP_ENOMEM;
+    }
+    /* reading order: the first read's lines, each added line before the line below it */
+    size_t no = 0;
+    for (size_t i = 0; i <= nspans; i++) {
+        for (size_t j = nspans; j < nall; j++)
+            if (v[j].alt && slot_of(v, nspans, &v[j]) == i)
+                order[no++] = &v[j];
+        if (i < nspans)
+            order[no++] = &v[i];
+    }
+    size_t k = 0, r = 0;
+    double sum = 0;
+    for (size_t i = 0; i < no; i++) {
+        struct span *s = order[i];
+        int line = added ? (int)i : page->words[s->first].line;
+        int block = s->n                            ? page->words[s->first].block
+                    : i + 1 < no && order[i + 1]->n ? page->words[order[i + 1]->first].block
+                    : k                             ? words[k - 1].block
+                                                    : 0;
+        if (s->reread && (!s->missing || s->alt))
+            re[r++] = line;
+        if (s->alt) {
+            for (size_t j = 0; j < s->nalt; j++) {
+                s->alt[j].line = line;
+                s->alt[j].block = block;
+            }
+            memcpy(words + k, s->alt, s->nalt * sizeof *words);
+            k += s->nalt;
+            free(s->alt); /* the texts moved into words */
+            s->alt = NULL;
+            s->nalt = 0;
+            nrep++;
+            for (size_t j = s->first; j < s->first + s->n; j++)
+                free(page->words[j].text);
+        } else {
+            memcpy(words + k, page->words + s->first, s->n * sizeof *words);
+            for (size_t j = 0; j < s->n; j++)
+                words[k + j].line = line;
+            k += s->n;
+        }
+    }
+    free(order);
+    for (size_t i = 0; i < k; i++)
+        sum += words[i].conf;
+    free(page->words);
+    page->words = words;
+    page->nwords = k;
+    page->conf = k ? (float)(sum / (double)k) : 0.0f;
+    free(page->reread);
+    page->reread = re;
+    page->nreread = r;
+    page->nreplaced = nrep;
+    return nrep ? page_text_from_words(page) : DP_OK;
+}
+
+dp_err worker_reread_lines(struct ocr *o, PIX *pix, int dpi, long long budget_ms,
+                           const struct pageprep_box *rows, size_t nrows, struct dp_page *page)
+{
+    size_t nspans = 0, nweak = 0;
+    struct span *v = spans_of(page, nrows, &nspans);
+    if (!v)
+        return DP_ENOMEM;
+    size_t nall = add_missing(page, v, nspans, rows, nrows);
+    size_t *order = calloc(nall ? nall : 1, sizeof *order);
+    if (!order) {
+        free(v);
+        return DP_ENOMEM;
+    }
+    for (size_t i = 0; i < nall; i++)
+        if (v[i].missing || weak(&v[i]))
+            order[nweak++] = i;
+    dp_err rc = DP_OK;
+    if (nweak) {
+        qsort_r(order, nweak, sizeof *order, by_conf, v);
+        int64_t end = util_mono_ms() + budget_ms;
+        for (size_t i = 0; i < nweak && i < REREAD_MAX_LINES && !rc; i++) {
+            long long left = end - util_mono_ms();
+            if (left <= 0)
+                break;
+            rc = reread_one(o, pix, dpi, left, page, &v[order[i]]);
+        }
+        if (rc == DP_ETIMEOUT || rc == DP_EOCR)
+            rc = DP_OK; /* Best effort: the first read stands for the lines not re-read. */
+        if (!rc)
+            rc = splice(page, v, nspans, nall);
+    }
+    for (size_t i = 0; i < nall; i++)
+        free_words(v[i].alt, v[i].nalt);
+    free(order);
+    free(v);
+    return rc;
+}
