@@ -106,7 +106,10 @@ dp_err api_train_status(redisContext *c, const char *tenant, cJSON **out)
     time_field(o, "requested_at", req);
     time_field(o, "started_at", start);
     time_field(o, "finished_at", fin);
-    num_field(o, "threshold", thr);
+    if (thr && !strcmp(thr, "auto"))
+        cJSON_AddStringToObject(o, "threshold", "auto");
+    else
+        num_field(o, "threshold", thr);
     if (state && !strcmp(state, "done"))
         num_field(o, "version", ver);
     if (state && !strcmp(state, "failed")) {
@@ -159,7 +162,7 @@ static int in_progress(redisContext *c, const char *tenant, dp_err *rc)
 enum MHD_Result api_classifier_train(struct api_req *r, redisContext *c, const char *const *param)
 {
     (void)param;
-    double threshold = CLSSTORE_THRESHOLD;
+    double threshold = CLSSTORE_THRESHOLD_AUTO;
     char err[200];
     const char *tenant = r->auth.tenant;
     dp_err rc =
@@ -191,7 +194,10 @@ enum MHD_Result api_classifier_train(struct api_req *r, redisContext *c, const c
         /* Best effort against a concurrent request: at worst the tenant trains twice. */
         char now[24], thr[32], key[KEYS_MAX];
         snprintf(now, sizeof now, "%lld", (long long)util_now_ms());
-        snprintf(thr, sizeof thr, "%.6g", threshold);
+        if (threshold == CLSSTORE_THRESHOLD_AUTO)
+            snprintf(thr, sizeof thr, "auto");
+        else
+            snprintf(thr, sizeof thr, "%.6g", threshold);
         status_key(tenant, key);
         const char *del[] = {"DEL", key};
         freeReplyObject(rds_cmdv(c, 2, del, NULL));
@@ -224,12 +230,12 @@ static void train_one(redisContext *c, const char *tenant)
     status_key(tenant, key);
     const char *get[] = {"HGET", key, "threshold"};
     redisReply *t = rds_cmdv(c, 3, get, NULL);
-    double threshold = CLSSTORE_THRESHOLD;
-    if (!rds_failed(t) && t->type == REDIS_REPLY_STRING)
+    double threshold = CLSSTORE_THRESHOLD_AUTO;
+    if (!rds_failed(t) && t->type == REDIS_REPLY_STRING && strcmp(t->str, "auto") != 0)
         threshold = strtod(t->str, NULL);
     freeReplyObject(t);
     if (!(threshold >= 0 && threshold <= 1))
-        threshold = CLSSTORE_THRESHOLD;
+        threshold = CLSSTORE_THRESHOLD_AUTO; /* chosen from the tenant's cross-validation */
     snprintf(now, sizeof now, "%lld", (long long)util_now_ms());
     const char *run[] = {"state", "running", "started_at", now};
     if (status_set(c, tenant, run, 4))

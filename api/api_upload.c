@@ -8,6 +8,7 @@
 #include "api.h"
 #include "log.h"
 #include "decode.h"
+#include "einvoice.h"
 #include "rds.h"
 #include "store.h"
 
@@ -185,7 +186,11 @@ static enum MHD_Result upload_finish(struct api_req *r)
     const char *mime = NULL;
     if (decode_sniff(r->body, r->body_len, &mime) != DP_OK || !mime)
         return api_reply_error(r, 415, "unsupported_type",
-                               "not a PNG, JPEG, TIFF, WebP or PDF file (judged by its content)");
+                               "not a PNG, JPEG, TIFF, WebP, PDF or e-invoice XML (CII, UBL) "
+                               "file (judged by its content)");
+    if (strcmp(mime, DECODE_MIME_XML) == 0 && r->body_len > EINVOICE_MAX_BYTES)
+        return api_reply_error(r, 413, "too_large", "e-invoice XML is limited to %u bytes",
+                               EINVOICE_MAX_BYTES);
     char missing[64];
     if (r->opts.lang[0] &&
         !reqopts_lang_installed(r->srv->cfg.tessdata_dir, r->opts.lang, missing, sizeof missing))

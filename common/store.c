@@ -438,6 +438,11 @@ dp_err store_doc_json(redisContext *c, const char *tenant, const char *id, cJSON
         freeReplyObject(r);
         return rc;
     }
+    redisReply *conf = field_reply(r, "confirmed"); /* review.c seals it like the result */
+    if (conf && (rc = open_field(id, NULL, "confirmed", &conf->str, &conf->len))) {
+        freeReplyObject(r);
+        return rc;
+    }
     *out = store_render(id, r, 1);
     freeReplyObject(r);
     return *out ? DP_OK : DP_ENOMEM;

@@ -23,7 +23,8 @@ static const char *hfield(const redisReply *rec, const char *name)
 }
 
 /* Test-only fault injection: metadata {"debug_fault": "crash"} kills the worker mid-job;
- * "alloc" makes the decode child take memory until its cap stops it. */
+ * "alloc" makes the decode child take memory until its cap stops it, "decoder_crash" makes it
+ * die of SIGSEGV. */
 static void maybe_fault(struct worker *w, const redisReply *rec)
 {
     const char *meta = hfield(rec, "metadata");
@@ -33,7 +34,7 @@ static void maybe_fault(struct worker *w, const redisReply *rec)
     cJSON *m = cJSON_Parse(meta);
     const char *f = cJSON_GetStringValue(cJSON_GetObjectItem(m, "debug_fault"));
     int crash = f && strcmp(f, "crash") == 0;
-    if (f && strcmp(f, "alloc") == 0)
+    if (f && (strcmp(f, "alloc") == 0 || strcmp(f, "decoder_crash") == 0))
         snprintf(w->debug_fault, sizeof w->debug_fault, "%s", f);
     cJSON_Delete(m);
     if (crash) {
