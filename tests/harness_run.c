@@ -92,6 +92,9 @@ int run_start(struct run *r, const struct run_opts *o, int timeout_s)
         setenv("DOCPROC_REDIS_PORT", v[2], 1);
         setenv("DOCPROC_RUN_DIR", o->dir, 1);
         setenv("DOCPROC_WORKERS", "1", 1);
+        /* HTTPS on a free port too (the default 8443 may be anyone's); o->env may set it */
+        snprintf(v[0], sizeof v[0], "%d", harness_free_port());
+        setenv("DOCPROC_HTTPS_PORT", v[0], 1);
         for (const char *const *e = o->env; e && *e; e++)
             putenv((char *)*e);
         execl("/bin/sh", "sh", script, bin ? bin : "build", (char *)NULL);
