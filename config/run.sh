@@ -138,6 +138,7 @@ done
 supervise redis "$RUN/logs/redis.log" $as redis-server --bind "$cfg_redis_bind" \
     --port "$cfg_redis_port" --dir "$RUN/redis" --daemonize no --appendonly yes \
     --appendfsync "$cfg_redis_appendfsync" --save "" --maxmemory-policy noeviction \
+    --maxmemory "${cfg_redis_maxmemory_mb}mb" \
     --logfile "$RUN/logs/redis.log"
 redis_pid=$!
 # Ready means PONG: while Redis replays its AOF it answers -LOADING (seconds for a big data set),
