@@ -100,33 +100,37 @@ static dp_err read_scaled(struct worker *w, struct decode_page *pg, double f, in
  * about PAGEPREP_TARGET_PX high, read with the segmentation mode the page calls for (psm > 0
  * overrides), turned upright if needed, read at another scale if the read is very poor, weak
  * lines re-read; boxes in the source's pixels. */
-/* Whether Tesseract's mode psm analyses the layout (and may then read nothing inside a ruled
- * grid), as opposed to reading one block, line or word as it comes. */
-static int layout_mode(int psm)
-{
-    return psm == 1 || psm == 3 || psm == 4 || psm == 5 || psm == 11 || psm == 12;
-}
+/* A ruling line is long next to the text: shorter "rules" are letter strokes that line up
+ * (a low-resolution receipt has dozens), and erasing them cuts the letters. */
+#define RULE_MIN_CHARS 5.0 /* in median character heights */
 
 static dp_err read_raster_on(struct worker *w, struct decode_page *pg, int psm, int page_no,
                              long long budget, struct dp_page *page);
 
-/* Reads one raster page (read_raster_on). Ruling lines (rules[0..nrules), in pg's pixels) are
- * erased from the image first when the page is read with layout analysis, which may read
- * nothing inside a ruled grid; a page read as one block keeps them (erasing a low-resolution
- * receipt's "rules" cuts its letters). */
+/* Reads one raster page (read_raster_on) after erasing its ruling lines (rules[0..nrules), in
+ * pg's pixels, at least RULE_MIN_CHARS character heights long) from the image: layout analysis
+ * may read nothing inside a ruled grid, and one block reads a rule as "|". */
 static dp_err read_raster(struct worker *w, struct decode_page *pg, int psm, int page_no,
                           long long budget, const struct table_rule *rules, size_t nrules,
                           struct dp_page *page)
 {
-    struct pageprep_measure m;
-    if (psm <= 0 && nrules) {
-        dp_err rc = pageprep_measure(pg->pix, &m);
-        if (rc == DP_ENOMEM)
-            return rc;
-        psm = pageprep_psm(&m);
+    PIX *clean = NULL, *decoded = pg->pix;
+    if (nrules) {
+        struct pageprep_measure m;
+        struct table_rule *keep = malloc(nrules * sizeof *keep);
+        if (!keep || pageprep_measure(pg->pix, &m) == DP_ENOMEM) {
+            free(keep);
+            return DP_ENOMEM;
+        }
+        size_t k = 0;
+        for (size_t i = 0; i < nrules; i++) {
+            int dx = rules[i].x2 - rules[i].x1, dy = rules[i].y2 - rules[i].y1;
+            if ((double)(dx > dy ? dx : dy) >= RULE_MIN_CHARS * m.char_h)
+                keep[k++] = rules[i];
+        }
+        clean = k ? table_rules_erase(pg->pix, keep, k) : NULL;
+        free(keep);
     }
-    PIX *clean = nrules && layout_mode(psm) ? table_rules_erase(pg->pix, rules, nrules) : NULL;
-    PIX *decoded = pg->pix;
     if (clean)
         pg->pix = clean;
     dp_err rc = read_raster_on(w, pg, psm, page_no, budget, page);
