@@ -17,7 +17,8 @@
 #                     webhook endpoints); no administrative command
 #   docproc-worker    the queue (jobs, dead letters, events), documents and their bytes,
 #                     counters, the classifier and extractor models (read only); never API keys
-#   docproc-webhookd  events, webhook records, batches, its counters; documents read only
+#   docproc-webhookd  events, webhook records, batches, its counters, document records (for
+#                     batch_tick.lua); never files, API keys, models
 #   docproc-admin     every dp:* key (key store, rekey, queue repair); no FLUSH/CONFIG/DEBUG...
 set -eu
 DIR=$1
@@ -38,7 +39,9 @@ rules() {
         echo "~dp:jobs ~dp:dead ~dp:events ~dp:stats ~dp:metrics:* ~dp:doc:* ~dp:blob:*" \
             "%R~dp:cls:* %R~dp:ext:*"
         ;;
-    docproc-webhookd) echo "~dp:events ~dp:wh:* ~dp:batch:* ~dp:metrics:webhook %R~dp:doc:*" ;;
+    # webhookd only reads document records, but batch_tick.lua takes one in KEYS and Redis 7
+    # counts every key of an EVAL as written (%R~ would refuse the script).
+    docproc-webhookd) echo "~dp:events ~dp:wh:* ~dp:batch:* ~dp:metrics:webhook ~dp:doc:*" ;;
     esac
 }
 
