@@ -58,6 +58,12 @@ struct dp_config {
     char encryption_key[CONFIG_STR_MAX];      /* base64 of 32 bytes: seals stored values */
     char encryption_key_file[CONFIG_STR_MAX]; /* or a file holding it (first line) */
     char encryption_old_keys[CONFIG_STR_MAX]; /* comma list of older keys that still open */
+    long long retention_days;                 /* finished documents expire after (0 = keep) */
+    long long retention_day_s;                /* seconds in a retention "day" (tests shorten) */
+    long long tenant_max_queued;              /* per tenant: queued documents (0 = no limit) */
+    long long tenant_max_bytes;               /* per tenant: bytes of stored files (0 = no limit) */
+    long long tenant_uploads_per_minute;      /* per tenant (0 = no limit) */
+    long long redis_maxmemory_mb; /* make run's Redis maxmemory (noeviction); 0 = none */
     /* misc */
     char run_dir[CONFIG_STR_MAX]; /* make run's state: redis data, logs, nginx conf */
     /* make run only (config/run.sh, nginx/gen-conf.sh) */

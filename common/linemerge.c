@@ -11,6 +11,35 @@ static int digit_lookalike(unsigned char c)
     return c && strchr("OoDQlIi|SBZG", c) != NULL;
 }
 
+int linemerge_date_shaped(const char *t, size_t len)
+{
+    while (len && strchr("([{\"':;,", t[0]))
+        t++, len--;
+    while (len && strchr(")]}\"':;,", t[len - 1]))
+        len--;
+    /* d/m/y, y-m-d: two equal separators, a middle part of one or two digits */
+    char sc = 0;
+    size_t nsep = 0, first = 0, mid = 0, last = 0;
+    int mixed = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (strchr("/-.", t[i])) {
+            sc = sc ? sc : t[i];
+            mixed |= t[i] != sc;
+            nsep += t[i] == sc;
+        } else if (!isdigit((unsigned char)t[i])) {
+            return 0;
+        } else if (nsep == 0) {
+            first++;
+        } else if (nsep == 1) {
+            mid++;
+        } else {
+            last++;
+        }
+    }
+    return sc && nsep == 2 && !mixed && first >= 1 && first <= 4 && mid >= 1 && mid <= 2 &&
+           last >= 1 && len <= 10;
+}
+
 int linemerge_token_check(const char *t, size_t len)
 {
     /* trim punctuation around the token, keep a leading minus */
@@ -39,23 +68,8 @@ int linemerge_token_check(const char *t, size_t len)
         return -1;
     if (alpha || lookalike || other)
         return 0;
-    /* only digits and separators: a date (d/m/y, y-m-d: two equal separators, a middle
-     * part of one or two digits) or an amount? */
-    char sc = 0;
-    size_t nsep = 0, first = 0, mid = 0;
-    int mixed = 0;
-    for (size_t i = 0; i < len; i++) {
-        if (strchr("/-.", t[i])) {
-            sc = sc ? sc : t[i];
-            mixed |= t[i] != sc;
-            nsep += t[i] == sc;
-        } else if (nsep == 0) {
-            first++;
-        } else if (nsep == 1) {
-            mid++;
-        }
-    }
-    if (sc && nsep == 2 && !mixed && first <= 4 && mid >= 1 && mid <= 2 && len <= 10) {
+    /* only digits and separators: a date or an amount? */
+    if (linemerge_date_shaped(t, len)) {
         struct extract_date d;
         return extract_parse_date(t, len, EXTRACT_DAY_FIRST, &d) == DP_OK ? 1 : -1;
     }

@@ -32,4 +32,9 @@ int linemerge_prefer(const struct linemerge_word *a, size_t na, const struct lin
  * that OCR confuses for digits, an impossible date), 0 neither. Exposed for tests. */
 int linemerge_token_check(const char *t, size_t len);
 
+/* 1 when t[0..len) (punctuation around it ignored) has the shape of a numeric date: digits in
+ * three parts split by two equal separators (/ - .), the middle part one or two digits, at
+ * most 10 characters; whether or not it is a real date. */
+int linemerge_date_shaped(const char *t, size_t len);
+
 #endif

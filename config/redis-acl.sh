@@ -14,9 +14,10 @@
 # an EVALSHA is refused unless the user may touch every key the script is given, and every
 # redis.call inside is checked against the user's commands.
 #   docproc-api       every dp:* key (uploads, reads, keys, classifier, extractor, batches,
-#                     webhook endpoints); no administrative command
+#                     webhook endpoints, quotas, audit); no administrative command but INFO
 #   docproc-worker    the queue (jobs, dead letters, events), documents and their bytes,
-#                     counters, the classifier and extractor models (read only); never API keys
+#                     counters, retention and erasure, the models (read only); never API keys,
+#                     webhook endpoints, secrets, batches or the audit log
 #   docproc-webhookd  events, webhook records, batches, its counters, document records (for
 #                     batch_tick.lua); never files, API keys, models
 #   docproc-admin     every dp:* key (key store, rekey, queue repair); no FLUSH/CONFIG/DEBUG...
@@ -34,10 +35,17 @@ cmds='+@all -@dangerous -@admin -@pubsub -script|flush -function +role'
 
 rules() {
     case $1 in
-    docproc-api | docproc-admin) echo "~dp:*" ;;
+    # INFO (@dangerous): the API reads `INFO memory` to answer 503 storage_full before Redis
+    # refuses writes.
+    docproc-api) echo "~dp:* +info" ;;
+    docproc-admin) echo "~dp:*" ;;
+    # The worker also applies retention and erases expired documents (retention.c): their
+    # events, quota entries, index, idempotency/dedup keys and training examples.
     docproc-worker)
         echo "~dp:jobs ~dp:dead ~dp:events ~dp:stats ~dp:metrics:* ~dp:doc:* ~dp:blob:*" \
-            "%R~dp:cls:* %R~dp:ext:*"
+            "~dp:devt:* ~dp:quota:* ~dp:expiring ~dp:tdocs:* ~dp:idem:* ~dp:dedup:* ~dp:wh:evt:*" \
+            "%R~dp:tenant:* ~dp:cls:*:labels ~dp:cls:*:texts ~dp:cls:*:counts" \
+            "~dp:ext:*:examples ~dp:ext:*:names %R~dp:cls:*:model %R~dp:ext:*:model"
         ;;
     # webhookd only reads document records, but batch_tick.lua takes one in KEYS and Redis 7
     # counts every key of an EVAL as written (%R~ would refuse the script).
@@ -61,6 +69,9 @@ for u in docproc-api docproc-worker docproc-webhookd docproc-admin; do
     fi
     chmod 600 "$pass"
     hash=$(head -n1 "$pass" | tr -d '\n' | sha256sum | cut -d' ' -f1)
-    echo "user $u on #$hash resetchannels $(rules $u) $cmds" >> "$acl"
+    # keys first, then the common commands, then the user's own exceptions (+info): later
+    # command rules win
+    r=$(rules $u)
+    echo "user $u on #$hash resetchannels ${r%%+*} $cmds $(echo "$r" | grep -o '+.*' || true)" >> "$acl"
 done
 mv "$acl" "$DIR/users.acl"

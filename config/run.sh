@@ -151,6 +151,7 @@ done
 supervise redis "$RUN/logs/redis.log" $as redis-server --bind "$cfg_redis_bind" \
     --port "$cfg_redis_port" --dir "$RUN/redis" --daemonize no --appendonly yes \
     --appendfsync "$cfg_redis_appendfsync" --save "" --maxmemory-policy noeviction \
+    --maxmemory "${cfg_redis_maxmemory_mb}mb" \
     --aclfile "$AUTH/users.acl" --logfile "$RUN/logs/redis.log"
 redis_pid=$!
 # Ready means PONG: while Redis replays its AOF it answers -LOADING (seconds for a big data set),
@@ -221,6 +222,17 @@ i=0
 until curl -fsS "$URL/readyz" >/dev/null 2>&1; do
     i=$((i + 1)); [ $i -gt 600 ] && { echo "docproc: the API did not become ready (see $RUN/logs)" >&2; exit 1; }
     sleep 0.1
+done
+# Every API process, not just the first to answer through nginx (one whose port is taken keeps
+# failing and being restarted: say so instead of claiming to run).
+n=0
+while [ "$cfg_api_port" -gt 0 ] && [ $n -lt "$cfg_api_processes" ]; do
+    i=0
+    until curl -fsS "http://$(reach "$cfg_listen_addr"):$((cfg_api_port + n))/healthz" >/dev/null 2>&1; do
+        i=$((i + 1)); [ $i -gt 600 ] && { echo "docproc: API process $n (port $((cfg_api_port + n))) does not answer (see $RUN/logs/api-$n.log)" >&2; exit 1; }
+        sleep 0.1
+    done
+    n=$((n + 1))
 done
 https=""
 [ "$cfg_https_port" -gt 0 ] && https="HTTPS: https://$at:$cfg_https_port (CA: $RUN/tls/ca.pem)

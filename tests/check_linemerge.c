@@ -33,6 +33,21 @@ START_TEST(tokens_that_validate_or_not)
 }
 END_TEST
 
+START_TEST(date_shapes)
+{
+    ck_assert_int_eq(linemerge_date_shaped("25/12/2018", 10), 1);
+    ck_assert_int_eq(linemerge_date_shaped("09/03/2078", 10), 1); /* shaped, if not likely */
+    ck_assert_int_eq(linemerge_date_shaped("(2018-03-05)", 12), 1);
+    ck_assert_int_eq(linemerge_date_shaped("31.02.18", 8), 1);
+    ck_assert_int_eq(linemerge_date_shaped("60.30", 5), 0);
+    ck_assert_int_eq(linemerge_date_shaped("07-3507405", 10), 0);
+    ck_assert_int_eq(linemerge_date_shaped("1.234.567", 9), 0);
+    ck_assert_int_eq(linemerge_date_shaped("25/12-2018", 10), 0);
+    ck_assert_int_eq(linemerge_date_shaped("2O18-03-05", 10), 0);
+    ck_assert_int_eq(linemerge_date_shaped("12//", 4), 0);
+}
+END_TEST
+
 START_TEST(scores)
 {
     struct linemerge_word a[] = {{"TOTAL", 90}, {"60.30", 90}};
@@ -79,6 +94,7 @@ Suite *linemerge_suite(void)
     Suite *s = suite_create("linemerge");
     TCase *tc = tcase_create("pure");
     tcase_add_test(tc, tokens_that_validate_or_not);
+    tcase_add_test(tc, date_shapes);
     tcase_add_test(tc, scores);
     tcase_add_test(tc, better_reading_wins);
     tcase_add_test(tc, rereads_that_lose_text_lose);

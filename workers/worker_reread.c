@@ -3,6 +3,7 @@
  * well are never touched, so clean pages pay only the scan over their words. */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include "linemerge.h"
 #include "pageprep.h"
 #include "util.h"
@@ -12,6 +13,7 @@
 #define REREAD_WORD_CONF 45.0f /* ...or one with a word below this */
 #define REREAD_MAX_LINES 40    /* lines re-read per page, at most */
 #define REREAD_SCALE     1.5f  /* the line is enlarged by this for its second read */
+#define REREAD_KEY_PX    64.0f /* a key line (a date, a total) is enlarged to this line height */
 #define REREAD_PAD       0.35  /* margin around the line's box, in line heights */
 #define REREAD_COVERED   0.3   /* a row of ink with less of its width under words is missing */
 #define REREAD_NEW_SCORE 50.0  /* a missing row's reading must score this to be added */
@@ -24,6 +26,7 @@ struct span {
     struct dp_word *alt; /* the re-read that replaces it (owned), or NULL */
     size_t nalt;
     int reread;  /* was read again */
+    int key;     /* holds what extraction needs most: a date, a total */
     int missing; /* a row of ink the first read found no words in (n = 0) */
     int line;    /* line index in the result */
 };
@@ -74,6 +77,18 @@ static int weak(const struct span *s)
     return s->conf < REREAD_LINE_CONF || s->minconf < REREAD_WORD_CONF;
 }
 
+/* Whether w's centre falls inside a word the page already has. */
+static int known_word(const struct dp_page *page, const struct dp_word *w)
+{
+    int cx = w->x + w->w / 2, cy = w->y + w->h / 2;
+    for (size_t i = 0; i < page->nwords; i++) {
+        const struct dp_word *o = &page->words[i];
+        if (cx >= o->x && cx < o->x + o->w && cy >= o->y && cy < o->y + o->h)
+            return 1;
+    }
+    return 0;
+}
+
 /* Reads span s of pix again as one enlarged line; fills s->alt when that reading is better. */
 static dp_err reread_one(struct ocr *o, PIX *pix, int dpi, long long budget_ms,
                          const struct dp_page *page, struct span *s)
@@ -86,14 +101,18 @@ static dp_err reread_one(struct ocr *o, PIX *pix, int dpi, long long budget_ms,
         return DP_OK;
     BOX *box = boxCreate(x0, y0, x1 - x0, y1 - y0);
     PIX *crop = box ? pixClipRectangle(pix, box, NULL) : NULL;
-    PIX *big = crop ? pixScale(crop, REREAD_SCALE, REREAD_SCALE) : NULL;
+    /* Digits misread at reading size (2018 -> 2078) read right larger: key lines go larger. */
+    float f = REREAD_SCALE;
+    if (s->key && lh > 0 && REREAD_KEY_PX / (float)lh > f)
+        f = REREAD_KEY_PX / (float)lh > 4.0f ? 4.0f : REREAD_KEY_PX / (float)lh;
+    PIX *big = crop ? pixScale(crop, f, f) : NULL;
     boxDestroy(&box);
     pixDestroy(&crop);
     if (!big)
         return DP_ENOMEM;
     struct dp_word *w = NULL;
     size_t n = 0;
-    dp_err rc = ocr_line(o, big, (int)((float)dpi * REREAD_SCALE), budget_ms, &w, &n);
+    dp_err rc = ocr_line(o, big, (int)((float)dpi * f), budget_ms, &w, &n);
     pixDestroy(&big);
     s->reread = 1;
     if (rc)
@@ -110,11 +129,25 @@ static dp_err reread_one(struct ocr *o, PIX *pix, int dpi, long long budget_ms,
         take = 0; /* a picture, a rule, noise: not text worth adding */
     if (take) {
         for (size_t i = 0; i < n; i++) {
-            w[i].x = x0 + (int)((float)w[i].x / REREAD_SCALE);
-            w[i].y = y0 + (int)((float)w[i].y / REREAD_SCALE);
-            w[i].w = (int)((float)w[i].w / REREAD_SCALE + 0.5f);
-            w[i].h = (int)((float)w[i].h / REREAD_SCALE + 0.5f);
+            w[i].x = x0 + (int)((float)w[i].x / f);
+            w[i].y = y0 + (int)((float)w[i].y / f);
+            w[i].w = (int)((float)w[i].w / f + 0.5f);
+            w[i].h = (int)((float)w[i].h / f + 0.5f);
         }
+        /* A missing row may hold words the first read did find (a table row: words far apart
+         * cover little of the row's width): keep only the words that are new. */
+        size_t k = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (s->missing && known_word(page, &w[i])) {
+                free(w[i].text);
+                continue;
+            }
+            w[k++] = w[i];
+        }
+        n = k;
+        take = n > 0;
+    }
+    if (take) {
         s->alt = w;
         s->nalt = n;
     } else {
@@ -123,11 +156,25 @@ static dp_err reread_one(struct ocr *o, PIX *pix, int dpi, long long budget_ms,
     return DP_OK;
 }
 
+/* Key lines first, then the weakest. */
 static int by_conf(const void *a, const void *b, void *ctx)
 {
-    const struct span *v = ctx;
-    float x = v[*(const size_t *)a].conf, y = v[*(const size_t *)b].conf;
-    return (x > y) - (x < y);
+    const struct span *v = ctx, *p = &v[*(const size_t *)a], *q = &v[*(const size_t *)b];
+    if (p->key != q->key)
+        return q->key - p->key;
+    return (p->conf > q->conf) - (p->conf < q->conf);
+}
+
+/* Whether the line holds a date-shaped token or the word total: the values a document is read
+ * for, where one misread digit costs the most. */
+static int key_line(const struct dp_page *page, const struct span *s)
+{
+    for (size_t i = s->first; i < s->first + s->n; i++) {
+        const char *t = page->words[i].text;
+        if (linemerge_date_shaped(t, strlen(t)) || strcasestr(t, "total"))
+            return 1;
+    }
+    return 0;
 }
 
 /* Marks the rows of ink that no word covers as missing lines, appended to v (room for
@@ -139,16 +186,20 @@ static size_t add_missing(const struct dp_page *page, struct span *v, size_t nsp
     for (size_t r = 0; r < nrows; r++) {
         const struct pageprep_box *b = &rows[r];
         long covered = 0;
+        int inside = 0; /* words centred in the row */
         for (size_t i = 0; i < page->nwords; i++) {
             const struct dp_word *w = &page->words[i];
-            int cy = w->y + w->h / 2;
+            int cy = w->y + w->h / 2, cx = w->x + w->w / 2;
             if (cy < b->y || cy > b->y + b->h)
                 continue;
             int x0 = w->x > b->x ? w->x : b->x;
             int x1 = w->x + w->w < b->x + b->w ? w->x + w->w : b->x + b->w;
             covered += x1 > x0 ? x1 - x0 : 0;
+            inside += cx >= b->x && cx <= b->x + b->w;
         }
-        if ((double)covered >= REREAD_COVERED * b->w)
+        /* A row some words were read in is not missing, however sparse (a table row's cells
+         * cover a fraction of its width): re-reading it whole would read those words twice. */
+        if (inside > 0 || (double)covered >= REREAD_COVERED * b->w)
             continue;
         struct span *s = &v[k++];
         memset(s, 0, sizeof *s);
@@ -257,9 +308,11 @@ dp_err worker_reread_lines(struct ocr *o, PIX *pix, int dpi, long long budget_ms
         free(v);
         return DP_ENOMEM;
     }
-    for (size_t i = 0; i < nall; i++)
-        if (v[i].missing || weak(&v[i]))
+    for (size_t i = 0; i < nall; i++) {
+        v[i].key = !v[i].missing && key_line(page, &v[i]);
+        if (v[i].missing || v[i].key || weak(&v[i]))
             order[nweak++] = i;
+    }
     dp_err rc = DP_OK;
     if (nweak) {
         qsort_r(order, nweak, sizeof *order, by_conf, v);
