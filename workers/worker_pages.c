@@ -81,11 +81,19 @@ static void unscale(struct dp_page *p, float scale, int src_w, int src_h, int sr
 /* A page read this poorly (mean word confidence) is read once more at another scale. */
 #define POOR_PAGE_CONF 50.0f
 
+#define RULE_MIN_CHARS 5.0 /* a rule erased from a one-block page: character heights, at least */
+
 /* Reads pg's image scaled by f (1 = as decoded) into page; *pix receives the image read (the
  * caller's), *scale the factor actually applied, *dpi its resolution. */
-static dp_err read_scaled(struct worker *w, struct decode_page *pg, double f, int psm, int page_no,
-                          long long budget, PIX **pix, float *scale, int *dpi, struct dp_page *page)
+static dp_err read_scaled(struct worker *w, struct decode_page *pg, double f, double char_h,
+                          int psm, int page_no, long long budget, PIX **pix, float *scale, int *dpi,
+                          struct dp_page *page)
 {
+    /* One block (receipts, slips): only rules long next to the text are erased, shorter ones
+     * are letter strokes that line up (a low-resolution receipt has dozens; erasing them cuts
+     * the letters). Layout analysis: every rule, it may read nothing inside a ruled grid. */
+    int layout = psm == 1 || psm == 3 || psm == 4 || psm == 5 || psm == 11 || psm == 12;
+    double min_rule = 0.0;
     int pw = (int)pixGetWidth(pg->pix);
     *pix = f == 1.0 ? pixClone(pg->pix) : pixScale(pg->pix, (float)f, (float)f);
     if (!*pix)
@@ -93,13 +101,21 @@ static dp_err read_scaled(struct worker *w, struct decode_page *pg, double f, in
     *scale = f == 1.0 ? 1.0f : (float)pixGetWidth(*pix) / (float)pw;
     *dpi = (int)((float)pg->dpi * *scale + 0.5f);
     pixSetResolution(*pix, *dpi, *dpi);
+    if (!layout)
+        min_rule = RULE_MIN_CHARS * (char_h > 0 ? char_h * *scale : PAGEPREP_TARGET_PX);
     /* Ruling lines are erased from what Tesseract reads (layout analysis may read nothing
      * inside a ruled grid, one block reads a rule as "|"); found on the image as read, where
      * letters are large enough not to pass for rules. */
     struct table_rule *rules = NULL;
-    size_t nrules = 0;
-    if (table_rules_find(*pix, *dpi, &rules, &nrules) == DP_OK && nrules) {
-        PIX *clean = table_rules_erase(*pix, rules, nrules);
+    size_t nrules = 0, k = 0;
+    if (table_rules_find(*pix, *dpi, &rules, &nrules) == DP_OK)
+        for (size_t i = 0; i < nrules; i++) {
+            int dx = rules[i].x2 - rules[i].x1, dy = rules[i].y2 - rules[i].y1;
+            if ((double)(dx > dy ? dx : dy) >= min_rule)
+                rules[k++] = rules[i];
+        }
+    if (k) {
+        PIX *clean = table_rules_erase(*pix, rules, k);
         if (clean) {
             pixCopyResolution(clean, *pix);
             pixDestroy(pix);
@@ -129,7 +145,7 @@ static dp_err read_raster(struct worker *w, struct decode_page *pg, int psm, int
     double f = pageprep_scale(&m, pg->dpi, pw, ph, cap);
     PIX *pix = NULL;
     float scale = 1.0f;
-    rc = read_scaled(w, pg, f, psm, page_no, budget, &pix, &scale, &dpi, page);
+    rc = read_scaled(w, pg, f, m.char_h, psm, page_no, budget, &pix, &scale, &dpi, page);
     if (!rc)
         rc = maybe_rotate(w, pix, dpi, page_no, budget - (util_mono_ms() - t0),
                           m.char_h > 0 && m.text_x1 - m.text_x0 < PAGEPREP_MIN_COLS * m.char_h,
@@ -145,7 +161,8 @@ static dp_err read_raster(struct worker *w, struct decode_page *pg, int psm, int
             float scale2 = 1.0f;
             int dpi2 = 0;
             struct dp_page second = {0};
-            dp_err rc2 = read_scaled(w, pg, f2, psm, page_no, left, &pix2, &scale2, &dpi2, &second);
+            dp_err rc2 = read_scaled(w, pg, f2, m.char_h, psm, page_no, left, &pix2, &scale2, &dpi2,
+                                     &second);
             if (!rc2 && read_score(&second) > read_score(page)) {
                 page_cleanup(page);
                 *page = second;
