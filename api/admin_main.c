@@ -4,6 +4,7 @@
  *   docproc-admin [options] key revoke KEY
  *   docproc-admin [options] queue [--json]
  *   docproc-admin [options] requeue <doc id | --all-dead>
+ *   docproc-admin [options] tenant retention T [DAYS|default]  (documents' retention)
  *   docproc-admin [options] rekey                         (re-seal with the current key)
  *   docproc-admin [options] config                        (effective configuration)
  * Options are the shared configuration options (--redis_port=..., see --help). */
@@ -13,6 +14,8 @@
 #include "admin.h"
 #include "apikey.h"
 #include "log.h"
+#include "audit.h"
+#include "retention.h"
 #include "seal.h"
 #include "sealstore.h"
 #include "queue.h"
@@ -63,6 +66,7 @@ static int usage(void)
                     "       docproc-admin [options] key revoke KEY\n"
                     "       docproc-admin [options] queue [--json]\n"
                     "       docproc-admin [options] requeue <doc id | --all-dead>\n"
+                    "       docproc-admin [options] tenant retention TENANT [DAYS|default]\n"
                     "       docproc-admin [options] rekey\n"
                     "       docproc-admin [options] config\n"
                     "       docproc-admin --help   (lists the options)\n");
@@ -106,6 +110,9 @@ static int cmd_key(redisContext *c, int argc, char **argv)
             return 1;
         }
         printf("%s\n", key);
+        struct apikey_info info;
+        if (apikey_lookup(c, key, &info) == DP_OK)
+            audit_log(c, tenant, "admin", "api_key.created", info.key_id, info.scopes);
         return 0;
     }
     if (argc >= 3 && strcmp(argv[1], "store") == 0) {
@@ -123,15 +130,48 @@ static int cmd_key(redisContext *c, int argc, char **argv)
         return 0;
     }
     if (argc >= 3 && strcmp(argv[1], "revoke") == 0) {
+        struct apikey_info info;
+        int known = apikey_lookup(c, argv[2], &info) == DP_OK;
         dp_err rc = apikey_revoke(c, argv[2]);
         if (rc) {
             fprintf(stderr, "key revoke: %s\n", dp_strerror(rc));
             return 1;
         }
+        if (known)
+            audit_log(c, info.tenant, "admin", "api_key.revoked", info.key_id, NULL);
         printf("revoked\n");
         return 0;
     }
     return usage();
+}
+
+/* tenant retention TENANT DAYS|default */
+static int cmd_tenant(redisContext *c, const struct dp_config *cfg, int argc, char **argv)
+{
+    if (argc < 3 || strcmp(argv[1], "retention") != 0 || !apikey_tenant_valid(argv[2]))
+        return usage();
+    struct retention_cfg rc = {cfg->retention_days, cfg->retention_day_s};
+    long long days;
+    int own;
+    if (argc >= 4) {
+        char *end;
+        days = strcmp(argv[3], "default") == 0 ? -1 : strtoll(argv[3], &end, 10);
+        if ((days != -1 && (end == argv[3] || *end)) || days < -1 || days > RETENTION_DAYS_MAX) {
+            fprintf(stderr, "tenant retention: DAYS is 0..%d (0 = keep) or 'default'\n",
+                    RETENTION_DAYS_MAX);
+            return 2;
+        }
+        if (retention_set(c, argv[2], days) != DP_OK) {
+            fprintf(stderr, "tenant retention: redis failed\n");
+            return 1;
+        }
+        audit_log(c, argv[2], "admin", "tenant.retention_changed", argv[2],
+                  days < 0 ? "default" : argv[3]);
+    }
+    if (retention_get(c, &rc, argv[2], &days, &own) != DP_OK)
+        return 1;
+    printf("retention_days=%lld (%s)\n", days, own ? "tenant" : "default");
+    return 0;
 }
 
 static int cmd_requeue(redisContext *c, int argc, char **argv)
@@ -193,6 +233,8 @@ int main(int argc, char **argv)
         status = admin_queue(c, &cfg, admin_flag(cmdc, cmdv, "--json") != NULL);
     else if (strcmp(cmdv[0], "requeue") == 0)
         status = cmd_requeue(c, cmdc, cmdv);
+    else if (strcmp(cmdv[0], "tenant") == 0)
+        status = cmd_tenant(c, &cfg, cmdc, cmdv);
     else if (strcmp(cmdv[0], "rekey") == 0)
         status = cmd_rekey(c);
     else

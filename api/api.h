@@ -57,6 +57,7 @@ struct api_req {
     int64_t start_ms;
     int64_t start_us; /* api_metrics_now_us() at the first header, for the latency histogram */
     struct apikey_info auth; /* filled by api_authenticate */
+    int retry_after_s;       /* Retry-After of a 429/503 answer (0 = 1 s) */
     int authed;
     /* body collection (uploads) */
     int is_upload;
@@ -200,6 +201,10 @@ enum MHD_Result api_openapi_reply(struct api_req *r, redisContext *c, const char
 const char *api_openapi_json(size_t *len);
 /* GET /v1/stats (documents:read): stats_queue's figures plus "workers" (consumers active in the
  * last minute) and "throughput" (documents done in the last 1 and 5 minutes). */
+/* api_tenant.c: tenant settings (retention) and the audit log; admin scope */
+enum MHD_Result api_tenant_get(struct api_req *r, redisContext *c, const char *const *param);
+enum MHD_Result api_tenant_patch(struct api_req *r, redisContext *c, const char *const *param);
+enum MHD_Result api_audit_list(struct api_req *r, redisContext *c, const char *const *param);
 enum MHD_Result api_stats_route(struct api_req *r, redisContext *c, const char *const *param);
 
 #endif

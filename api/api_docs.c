@@ -4,6 +4,8 @@
 #include <string.h>
 #include "api.h"
 #include "clsstore.h"
+#include "audit.h"
+#include "retention.h"
 #include "review.h"
 #include "store.h"
 
@@ -134,8 +136,16 @@ static enum MHD_Result reprocess(struct api_req *r, redisContext *c, const char 
         !reqopts_lang_installed(r->srv->cfg.tessdata_dir, o.lang, missing, sizeof missing))
         return api_reply_error(r, 422, "language_unavailable",
                                "OCR language pack '%s' is not installed on this server", missing);
-    dp_err rc = store_reprocess(c, r->auth.tenant, id, o.lang[0] ? o.lang : NULL,
-                                o.pipeline[0] ? o.pipeline : NULL);
+    struct quota_limits q;
+    char code[32] = "";
+    dp_err rc = quota_load(c, &r->srv->cfg, r->auth.tenant, &q);
+    if (!rc)
+        rc = store_reprocess(c, r->auth.tenant, id, o.lang[0] ? o.lang : NULL,
+                             o.pipeline[0] ? o.pipeline : NULL, &q, r->srv->cfg.max_queue, code);
+    if (rc == DP_EBUSY && strcmp(code, "queue_full") != 0) {
+        r->retry_after_s = quota_retry_after(code, util_now_ms() / 1000);
+        return api_reply_error(r, 429, code, "the tenant is at its limit (%s)", code);
+    }
     if (rc)
         return api_reply_dp_err(r, rc, "document");
     snprintf(r->doc_id, sizeof r->doc_id, "%s", id);
@@ -164,9 +174,10 @@ enum MHD_Result api_docs_delete(struct api_req *r, redisContext *c, const char *
     dp_err rc = store_delete(c, r->auth.tenant, id);
     if (rc)
         return api_reply_dp_err(r, rc, "document");
-    int removed; /* best effort: erasure also takes the document's training text */
-    clsstore_unlabel(c, r->auth.tenant, id, &removed, NULL);
-    review_forget(c, r->auth.tenant, id); /* and its confirmed fields (best effort too) */
+    /* Erasure also takes its training examples (classifier text, confirmed fields) and the
+     * copies of its webhook events; best effort: the record is gone already. */
+    retention_erase(c, r->auth.tenant, id);
+    audit_log(c, r->auth.tenant, r->auth.key_id, "document.deleted", id, NULL);
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "id", id);
     cJSON_AddStringToObject(o, "object", "document");

@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include "audit.h"
 #include "api.h"
 #include "log.h"
 #include "rds.h"
@@ -69,6 +70,7 @@ static enum MHD_Result get_info(struct api_req *r, redisContext *c, unsigned sta
 struct train_job {
     struct dp_config cfg; /* copy: the thread may outlive nothing else it borrows */
     char tenant[APIKEY_TENANT_MAX];
+    char key_id[24]; /* who asked (the audit log) */
 };
 
 static void *train_thread(void *arg)
@@ -84,6 +86,11 @@ static void *train_thread(void *arg)
     }
     unsigned version = 0;
     dp_err rc = xstore_train(c, job->tenant, &version);
+    if (!rc) {
+        char v[16];
+        snprintf(v, sizeof v, "%u", version);
+        audit_log(c, job->tenant, job->key_id, "extractor.trained", job->tenant, v);
+    }
     log_kv(rc ? LOG_WARN : LOG_INFO, rc ? "extractor training failed" : "extractor trained",
            "tenant", job->tenant, "error", rc ? dp_strerror(rc) : "", NULL);
     redisFree(c);
@@ -110,6 +117,7 @@ static enum MHD_Result train(struct api_req *r, redisContext *c)
     if (job && pthread_attr_init(&attr) == 0) {
         job->cfg = r->srv->cfg;
         snprintf(job->tenant, sizeof job->tenant, "%s", r->auth.tenant);
+        snprintf(job->key_id, sizeof job->key_id, "%s", r->auth.key_id);
         pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
         started = pthread_create(&t, &attr, train_thread, job) == 0;
         pthread_attr_destroy(&attr);

@@ -4,6 +4,7 @@
 
 #define R  "documents:read"
 #define W  "documents:write"
+#define A  "admin"
 #define NO NULL /* no key: probes, metrics and the OpenAPI file */
 
 const struct api_route api_routes[API_ROUTES_N] = {
@@ -41,6 +42,9 @@ const struct api_route api_routes[API_ROUTES_N] = {
     {"GET", "/v1/webhooks/{id}/deliveries", R, api_webhooks_deliveries, 0},
     {"GET", "/v1/webhooks/{id}/deliveries/{delivery}", R, api_webhooks_delivery, 0},
     {"POST", "/v1/webhooks/{id}/deliveries/{delivery}/retry", W, api_webhooks_retry, 0},
+    {"GET", "/v1/tenant", A, api_tenant_get, 0},
+    {"PATCH", "/v1/tenant", A, api_tenant_patch, 0},
+    {"GET", "/v1/audit", A, api_audit_list, 0},
 };
 _Static_assert(sizeof api_routes / sizeof api_routes[0] == API_ROUTES_N,
                "API_ROUTES_N must count the rows of api_routes");

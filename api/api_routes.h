@@ -10,7 +10,7 @@
 
 struct api_req;
 
-#define API_ROUTES_N     33 /* rows of api_routes (checked at compile time) */
+#define API_ROUTES_N     36 /* rows of api_routes (checked at compile time) */
 #define API_ROUTE_PARAMS 2  /* most {params} in one template */
 #define API_ROUTE_SEGS   8  /* most path segments looked at */
 
@@ -26,7 +26,8 @@ typedef enum MHD_Result (*api_handler)(struct api_req *r, redisContext *c,
         * key itself; the body then streams to api_upload (POST /v1/documents) */
 
 struct api_route {
-    const char *method;  /* "GET" (HEAD is served wherever GET is), "POST", "PUT" or "DELETE" */
+    const char *method;  /* "GET" (HEAD is served wherever GET is), "POST", "PUT", "PATCH" or
+                          * "DELETE" */
     const char *tmpl;    /* "/v1/documents/{id}": literal and {name} segments, as in the OpenAPI */
     const char *scope;   /* the API key scope the route needs (admin implies all); NULL = no key */
     api_handler handler; /* the serving module's function, declared in api.h */

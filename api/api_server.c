@@ -55,8 +55,11 @@ static enum MHD_Result queue(struct api_req *r, unsigned status, const char *typ
     MHD_add_response_header(resp, "Content-Type", type);
     MHD_add_response_header(resp, "X-Request-Id", r->request_id);
     MHD_add_response_header(resp, "Cache-Control", "no-store");
-    if (status == 503 || status == 429)
-        MHD_add_response_header(resp, "Retry-After", "1");
+    if (status == 503 || status == 429) {
+        char ra[16];
+        snprintf(ra, sizeof ra, "%d", r->retry_after_s > 0 ? r->retry_after_s : 1);
+        MHD_add_response_header(resp, "Retry-After", ra);
+    }
     if (status == 202 && r->doc_id[0]) {
         char loc[128];
         snprintf(loc, sizeof loc, "/v1/documents/%s", r->doc_id);

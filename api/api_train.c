@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 #include "api.h"
+#include "audit.h"
 #include "clsstore.h"
 #include "keys.h"
 #include "log.h"
@@ -105,7 +106,10 @@ dp_err api_train_status(redisContext *c, const char *tenant, cJSON **out)
     time_field(o, "requested_at", req);
     time_field(o, "started_at", start);
     time_field(o, "finished_at", fin);
-    num_field(o, "threshold", thr);
+    if (thr && !strcmp(thr, "auto"))
+        cJSON_AddStringToObject(o, "threshold", "auto");
+    else
+        num_field(o, "threshold", thr);
     if (state && !strcmp(state, "done"))
         num_field(o, "version", ver);
     if (state && !strcmp(state, "failed")) {
@@ -158,7 +162,7 @@ static int in_progress(redisContext *c, const char *tenant, dp_err *rc)
 enum MHD_Result api_classifier_train(struct api_req *r, redisContext *c, const char *const *param)
 {
     (void)param;
-    double threshold = CLSSTORE_THRESHOLD;
+    double threshold = CLSSTORE_THRESHOLD_AUTO;
     char err[200];
     const char *tenant = r->auth.tenant;
     dp_err rc =
@@ -190,12 +194,16 @@ enum MHD_Result api_classifier_train(struct api_req *r, redisContext *c, const c
         /* Best effort against a concurrent request: at worst the tenant trains twice. */
         char now[24], thr[32], key[KEYS_MAX];
         snprintf(now, sizeof now, "%lld", (long long)util_now_ms());
-        snprintf(thr, sizeof thr, "%.6g", threshold);
+        if (threshold == CLSSTORE_THRESHOLD_AUTO)
+            snprintf(thr, sizeof thr, "auto");
+        else
+            snprintf(thr, sizeof thr, "%.6g", threshold);
         status_key(tenant, key);
         const char *del[] = {"DEL", key};
         freeReplyObject(rds_cmdv(c, 2, del, NULL));
-        const char *fv[] = {"state", "queued", "requested_at", now, "threshold", thr};
-        rc = status_set(c, tenant, fv, 6);
+        const char *fv[] = {"state",     "queued", "requested_at", now,
+                            "threshold", thr,      "requested_by", r->auth.key_id};
+        rc = status_set(c, tenant, fv, 8);
         const char *push[] = {"RPUSH", KEYS_TRAIN_QUEUE, tenant};
         redisReply *p = rc ? NULL : rds_cmdv(c, 3, push, NULL);
         if (!rc && (rds_failed(p) || p->type != REDIS_REPLY_INTEGER))
@@ -222,12 +230,12 @@ static void train_one(redisContext *c, const char *tenant)
     status_key(tenant, key);
     const char *get[] = {"HGET", key, "threshold"};
     redisReply *t = rds_cmdv(c, 3, get, NULL);
-    double threshold = CLSSTORE_THRESHOLD;
-    if (!rds_failed(t) && t->type == REDIS_REPLY_STRING)
+    double threshold = CLSSTORE_THRESHOLD_AUTO;
+    if (!rds_failed(t) && t->type == REDIS_REPLY_STRING && strcmp(t->str, "auto") != 0)
         threshold = strtod(t->str, NULL);
     freeReplyObject(t);
     if (!(threshold >= 0 && threshold <= 1))
-        threshold = CLSSTORE_THRESHOLD;
+        threshold = CLSSTORE_THRESHOLD_AUTO; /* chosen from the tenant's cross-validation */
     snprintf(now, sizeof now, "%lld", (long long)util_now_ms());
     const char *run[] = {"state", "running", "started_at", now};
     if (status_set(c, tenant, run, 4))
@@ -262,6 +270,13 @@ static void train_one(redisContext *c, const char *tenant)
     const char *failed[] = {"state",      "failed", "finished_at", now,
                             "error_code", code,     "error",       msg};
     status_set(c, tenant, rc ? failed : done, rc ? 8 : 6);
+    if (!rc) { /* the audit log names who asked for it */
+        const char *by[] = {"HGET", key, "requested_by"};
+        redisReply *b = rds_cmdv(c, 3, by, NULL);
+        const char *actor = !rds_failed(b) && b->type == REDIS_REPLY_STRING ? b->str : "trainer";
+        audit_log(c, tenant, actor, "classifier.trained", tenant, ver);
+        freeReplyObject(b);
+    }
     log_kv(rc ? LOG_WARN : LOG_INFO, rc ? "training failed" : "trained", "tenant", tenant,
            "version", rc ? "" : ver, "error", rc ? msg : "", NULL);
 }

@@ -8,6 +8,7 @@
 #include "api.h"
 #include "log.h"
 #include "decode.h"
+#include "einvoice.h"
 #include "rds.h"
 #include "store.h"
 
@@ -185,7 +186,11 @@ static enum MHD_Result upload_finish(struct api_req *r)
     const char *mime = NULL;
     if (decode_sniff(r->body, r->body_len, &mime) != DP_OK || !mime)
         return api_reply_error(r, 415, "unsupported_type",
-                               "not a PNG, JPEG, TIFF, WebP or PDF file (judged by its content)");
+                               "not a PNG, JPEG, TIFF, WebP, PDF or e-invoice XML (CII, UBL) "
+                               "file (judged by its content)");
+    if (strcmp(mime, DECODE_MIME_XML) == 0 && r->body_len > EINVOICE_MAX_BYTES)
+        return api_reply_error(r, 413, "too_large", "e-invoice XML is limited to %u bytes",
+                               EINVOICE_MAX_BYTES);
     char missing[64];
     if (r->opts.lang[0] &&
         !reqopts_lang_installed(r->srv->cfg.tessdata_dir, r->opts.lang, missing, sizeof missing))
@@ -203,6 +208,17 @@ static enum MHD_Result upload_finish(struct api_req *r)
     snprintf(psm, sizeof psm, "%d", r->opts.psm);
     char fp[REQOPTS_FP_HEX];
     reqopts_fingerprint(&r->opts, r->srv->cfg.lang, fp);
+    struct retention_cfg ret = {r->srv->cfg.retention_days, r->srv->cfg.retention_day_s};
+    struct quota_limits quota;
+    int full = 0;
+    if (quota_load(c, &r->srv->cfg, r->auth.tenant, &quota) != DP_OK ||
+        quota_storage_full(c, &full) != DP_OK)
+        return api_reply_dp_err(r, DP_EREDIS, "document");
+    if (full) { /* before Redis itself refuses writes (noeviction): a clear answer */
+        r->retry_after_s = 60;
+        return api_reply_error(r, 503, "storage_full",
+                               "storage is nearly full; retry later or delete documents");
+    }
     struct store_upload u = {
         .tenant = r->auth.tenant,
         .data = r->body,
@@ -219,12 +235,20 @@ static enum MHD_Result upload_finish(struct api_req *r)
         .idem_ttl_s = r->srv->cfg.idempotency_ttl_s,
         .dedup = r->opts.dedup,
         .fingerprint = fp,
+        .retention = &ret,
+        .quota = &quota,
     };
     int replayed = 0;
     char err[256] = "";
     dp_err rc = store_enqueue(c, &u, r->doc_id, &replayed, err, sizeof err);
     if (rc == DP_ECONFLICT)
         return api_reply_error(r, 409, "idempotency_conflict", "%s (document %s)", err, r->doc_id);
+    if (rc == DP_EBUSY && strchr(err, ':')) { /* a tenant quota: "<code>: <message>" */
+        char code[32];
+        snprintf(code, sizeof code, "%.*s", (int)strcspn(err, ":"), err);
+        r->retry_after_s = quota_retry_after(code, util_now_ms() / 1000);
+        return api_reply_error(r, 429, code, "%s", err + strlen(code) + 2);
+    }
     if (rc == DP_EBUSY)
         return api_reply_dp_err(r, rc, "document"); /* 503 queue_full + Retry-After */
     if (rc) {

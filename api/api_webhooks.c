@@ -2,6 +2,7 @@
  * logs and redelivery. State lives in Redis through common/whstore.h; docproc-webhookd sends. */
 #include <stdlib.h>
 #include <string.h>
+#include "audit.h"
 #include "api.h"
 #include "ssrf.h"
 #include "whstore.h"
@@ -120,6 +121,8 @@ static enum MHD_Result create_endpoint(struct api_req *r, redisContext *c)
         ret = api_reply_dp_err(r, rc, "webhook endpoint");
     else {
         cJSON_AddStringToObject(ep, "object", "webhook");
+        audit_log(c, r->auth.tenant, r->auth.key_id, "webhook.created",
+                  cJSON_GetStringValue(cJSON_GetObjectItem(ep, "id")), url);
         ret = api_reply_json(r, 201, ep);
     }
 out:
@@ -164,6 +167,7 @@ static enum MHD_Result one_endpoint(struct api_req *r, redisContext *c, const ch
     if (rc)
         return api_reply_dp_err(r, rc, "webhook endpoint");
     if (del) {
+        audit_log(c, r->auth.tenant, r->auth.key_id, "webhook.deleted", id, NULL);
         ep = cJSON_CreateObject();
         cJSON_AddStringToObject(ep, "id", id);
         cJSON_AddBoolToObject(ep, "deleted", 1);

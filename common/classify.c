@@ -68,6 +68,9 @@ void classifier_free(struct classifier *c)
         classify_vec_cleanup(&c->ex[i].vec);
     free(c->ex);
     classify_model_cleanup(&c->model);
+    free(c->cv_conf);
+    free(c->cv_ok);
+    free(c->cv_known);
     free(c);
 }
 
@@ -329,7 +332,7 @@ static void assign_folds(const struct classifier *c, int nfolds, int *fold)
             }
 }
 
-static dp_err cross_validate(const struct classifier *c, struct train *t, struct classify_stats *st)
+static dp_err cross_validate(struct classifier *c, struct train *t, struct classify_stats *st)
 {
     int nfolds = c->nex <= CV_LOO_MAX ? (int)c->nex : CV_FOLDS;
     int *fold = malloc(c->nex * sizeof(*fold)), *truth = malloc(c->nex * sizeof(*truth));
@@ -363,10 +366,22 @@ static dp_err cross_validate(const struct classifier *c, struct train *t, struct
         }
     }
     st->temperature = fit_temperature(scores, truth, c->nex, t->k);
+    free(c->cv_conf);
+    free(c->cv_ok);
+    free(c->cv_known);
+    c->cv_conf = malloc(c->nex * sizeof *c->cv_conf);
+    c->cv_ok = malloc(c->nex);
+    c->cv_known = malloc(c->nex);
+    c->ncv = c->cv_conf && c->cv_ok && c->cv_known ? c->nex : 0;
     for (size_t i = 0; i < c->nex; i++) {
         size_t best = softmax(scores + i * t->k, t->k, st->temperature, prob);
         if (prob[best] < c->opts.threshold || cov[i] < c->opts.min_coverage)
             st->cv_unknown++;
+        if (i < c->ncv) {
+            c->cv_conf[i] = prob[best];
+            c->cv_ok[i] = (int)best == truth[i];
+            c->cv_known[i] = cov[i] >= c->opts.min_coverage;
+        }
     }
     st->cv_folds = nfolds;
     st->cv_tested = c->nex;

@@ -142,6 +142,14 @@ dp_err classifier_predict(const struct classifier *c, const char *text, size_t l
  * set_version lets the caller stamp a globally unique number (e.g. from a Redis INCR). */
 uint32_t classifier_version(const struct classifier *c);
 void classifier_set_version(struct classifier *c, uint32_t version);
+/* The lowest "unknown" threshold at which the held-out predictions of the last
+ * classifier_train() would have put at most max_wrong (0..1) of all examples into a wrong
+ * class: *threshold (0..0.99), and *unknown the held-out examples it leaves unknown (may be
+ * NULL). This is how a tenant's threshold follows from its own cross-validation instead of a
+ * fixed 0.5. DP_EINVAL when there are no held-out predictions (not trained, or loaded). */
+dp_err classifier_cv_threshold(const struct classifier *c, double max_wrong, double *threshold,
+                               size_t *unknown);
+
 /* Changes the "unknown" threshold (0..1) of a model, e.g. from configuration after load. */
 dp_err classifier_set_threshold(struct classifier *c, double threshold);
 

@@ -46,6 +46,11 @@ struct classifier {
     size_t nfeats;               /* sum of the examples' vec.n */
     struct classify_model model; /* empty until trained or loaded */
     struct classify_stats stats; /* of the current model */
+    /* held-out predictions of the last training (classifier_cv_threshold); not saved */
+    double *cv_conf;         /* owned, ncv: calibrated confidence of the top class */
+    unsigned char *cv_ok;    /* owned, ncv: the top class was the true one */
+    unsigned char *cv_known; /* owned, ncv: coverage allowed an answer at all */
+    size_t ncv;
 };
 
 /* ---- features (classify_feat.c) ---- */

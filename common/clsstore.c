@@ -418,6 +418,9 @@ dp_err clsstore_train(redisContext *c, const char *tenant, double threshold,
     redisReply *r = NULL;
     dp_err rc = DP_EINVAL;
     memset(out, 0, sizeof *out);
+    int autothr = threshold == CLSSTORE_THRESHOLD_AUTO;
+    if (autothr)
+        threshold = CLSSTORE_THRESHOLD;
     if (!tenant_ok(tenant) || !(threshold >= 0 && threshold <= 1))
         return DP_EINVAL;
     keys_cls(klabels, tenant, KEYS_CLS_LABELS);
@@ -455,6 +458,14 @@ dp_err clsstore_train(redisContext *c, const char *tenant, double threshold,
         rc = classifier_train(cl, out);
     if (!rc && out->nclasses < 2)
         rc = DP_EINVAL; /* examples vanished between the two reads */
+    double chosen;
+    size_t unknown;
+    if (!rc && autothr &&
+        classifier_cv_threshold(cl, CLSSTORE_MAX_WRONG, &chosen, &unknown) == DP_OK &&
+        classifier_set_threshold(cl, chosen) == DP_OK) {
+        threshold = chosen;
+        out->cv_unknown = unknown;
+    }
     if (!rc)
         rc = save_model(c, tenant, cl, threshold, out);
 out:

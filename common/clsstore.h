@@ -28,10 +28,14 @@
  * every example; the cross-validation itself is cheap), and it holds a trainer thread
  * (api_train.c), so the caps bound it to about a minute and the tenant's examples to 160 MB of
  * Redis. 16 kB is four or five pages of text: what a document is shows on its first pages. */
-#define CLSSTORE_MAX_EXAMPLES  10000 /* training examples per tenant */
-#define CLSSTORE_MAX_TEXT      16384 /* bytes of text kept per example */
-#define CLSSTORE_THRESHOLD     0.5   /* default confidence below which the label is "unknown" */
-#define CLSSTORE_CACHE_TENANTS 16    /* default tenants whose models a worker keeps loaded */
+#define CLSSTORE_MAX_EXAMPLES 10000 /* training examples per tenant */
+#define CLSSTORE_MAX_TEXT     16384 /* bytes of text kept per example */
+#define CLSSTORE_THRESHOLD                                                                         \
+    0.5                                /* confidence below which the label is "unknown" when the   \
+                                          cross-validation cannot choose (too few examples) */
+#define CLSSTORE_THRESHOLD_AUTO (-1.0) /* clsstore_train: choose from cross-validation */
+#define CLSSTORE_MAX_WRONG      0.01   /* wrong labels the chosen threshold allows (held out) */
+#define CLSSTORE_CACHE_TENANTS  16     /* default tenants whose models a worker keeps loaded */
 
 /* Caps on what a tenant may store. */
 struct clsstore_limits {
@@ -101,10 +105,12 @@ dp_err clsstore_unlabel(redisContext *c, const char *tenant, const char *doc_id,
 
 /* Trains the tenant's model on all its examples (in document-id order, so a retraining on the
  * same examples gives the same model), stamps it with a new version from INCR and stores
- * blob + stats + version in one script. threshold: 0..1. Fills *out (version included).
- * DP_EINVAL when the examples span fewer than two classes (nothing stored; out->classes lists
- * what there is); DP_ECONFLICT when a newer version was stored meanwhile; DP_EREDIS; DP_ENOMEM;
- * DP_ETOOBIG from the classifier's caps. */
+ * blob + stats + version in one script. threshold: 0..1, or CLSSTORE_THRESHOLD_AUTO: the lowest
+ * that keeps wrong labels within CLSSTORE_MAX_WRONG of the held-out examples
+ * (classifier_cv_threshold), CLSSTORE_THRESHOLD when there was no cross-validation. Fills *out
+ * (version included). DP_EINVAL when the examples span fewer than two classes (nothing stored;
+ * out->classes lists what there is); DP_ECONFLICT when a newer version was stored meanwhile;
+ * DP_EREDIS; DP_ENOMEM; DP_ETOOBIG from the classifier's caps. */
 dp_err clsstore_train(redisContext *c, const char *tenant, double threshold,
                       struct classify_stats *out);
 

@@ -40,6 +40,10 @@ static const struct opt options[] = {
         "AOF fsync policy of the Redis make run starts: everysec|always"),
     STR(sentinel_master, "", "Sentinel master name; empty = connect to redis_host directly"),
     STR(sentinels, "", "comma-separated host:port list of Redis Sentinels"),
+    STR(redis_user, "", "Redis ACL user every connection authenticates as (make run: per program)"),
+    STR(redis_password, "", "Redis password (AUTH); empty = redis_password_file or no AUTH"),
+    STR(redis_password_file, "", "file whose first line is the Redis password (mode 0600)"),
+    STR(sentinel_password, "", "password sent to the Sentinels (AUTH); empty = none"),
     INT(redis_wait_replicas, 0, 16, "0",
         "replicas that must have an upload (WAIT) before its 202; 0 = don't wait"),
     INT(redis_wait_timeout_ms, 1, 60000, "1000", "longest WAIT for redis_wait_replicas, ms"),
@@ -78,6 +82,21 @@ static const struct opt options[] = {
     STR(encryption_key_file, "", "file whose first line is the encryption key"),
     STR(encryption_old_keys, "",
         "comma-separated older keys: values sealed with them still open (docproc-admin rekey)"),
+    INT(retention_days, 0, 36500, "0",
+        "days a finished document (file, record, results) is kept; 0 = keep; per tenant: "
+        "PATCH /v1/tenant"),
+    INT(retention_day_s, 1, 86400, "86400",
+        "seconds in a retention day (tests only shorten it, to see documents expire)"),
+    INT(tenant_max_queued, 0, 1000000000, "0",
+        "documents one tenant may have queued or being read (429 quota_queued); 0 = no limit"),
+    INT(tenant_max_bytes, 0, 1000000000000000LL, "0",
+        "bytes of stored files per tenant (429 quota_bytes); 0 = no limit"),
+    INT(tenant_uploads_per_minute, 0, 1000000000, "0",
+        "uploads and reprocess requests per tenant and minute (429 rate_limited_tenant); 0 = no "
+        "limit"),
+    INT(redis_maxmemory_mb, 0, 1048576, "0",
+        "maxmemory of the Redis make run starts (noeviction), MB; 0 = none. Uploads get 503 "
+        "storage_full from 95 % of Redis's maxmemory on"),
     STR(run_dir, "run", "state directory of make run (redis data, logs, nginx config)"),
     /* make run's front (nginx/gen-conf.sh) and its processes: read by config/run.sh */
     STR(public_addr, "127.0.0.1",
@@ -366,7 +385,9 @@ void config_print(FILE *out, const struct dp_config *cfg)
         } else {
             /* Keys are never printed, only whether one is set. */
             int secret = strcmp(o->name, "encryption_key") == 0 ||
-                         strcmp(o->name, "encryption_old_keys") == 0;
+                         strcmp(o->name, "encryption_old_keys") == 0 ||
+                         strcmp(o->name, "redis_password") == 0 ||
+                         strcmp(o->name, "sentinel_password") == 0;
             fprintf(out, "%s='%s'\n", o->name, secret && *field ? "(set)" : field);
         }
     }

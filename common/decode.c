@@ -7,6 +7,7 @@
 #include <string.h>
 #include <leptonica/arrayaccess.h>
 #include "decode_pdf.h"
+#include "einvoice.h"
 
 #define DEF_MAX_PAGES  500
 #define DEF_MAX_PIXELS 50000000ULL
@@ -16,7 +17,7 @@
 #define MIN_UPSCALE    1.25 /* below this an upscale is not worth its cost */
 #define PDF_SNIFF_SPAN 1024
 
-enum fmt { FMT_NONE = 0, FMT_PNG, FMT_JPEG, FMT_TIFF, FMT_WEBP, FMT_PDF };
+enum fmt { FMT_NONE = 0, FMT_PNG, FMT_JPEG, FMT_TIFF, FMT_WEBP, FMT_PDF, FMT_XML };
 
 struct decoded {
     enum fmt fmt;
@@ -52,6 +53,8 @@ dp_err decode_sniff(const unsigned char *buf, size_t len, const char **mime)
         *mime = DECODE_MIME_WEBP;
     else if (memmem(buf, len < PDF_SNIFF_SPAN ? len : PDF_SNIFF_SPAN, "%PDF-", 5))
         *mime = DECODE_MIME_PDF;
+    else if (einvoice_sniff((const char *)buf, len))
+        *mime = DECODE_MIME_XML;
     return *mime ? DP_OK : DP_EUNSUPP;
 }
 
@@ -67,6 +70,8 @@ static enum fmt fmt_of(const char *mime)
         return FMT_TIFF;
     if (strcmp(mime, DECODE_MIME_WEBP) == 0)
         return FMT_WEBP;
+    if (strcmp(mime, DECODE_MIME_XML) == 0)
+        return FMT_XML;
     return FMT_PDF;
 }
 
@@ -212,7 +217,7 @@ dp_err decode_open(const unsigned char *buf, size_t len, const struct decode_lim
     if (d->lim.pdf_dpi < 10 || d->lim.pdf_dpi > 1200 || d->lim.min_dpi < 1)
         return fail(d, DP_EINVAL, "pdf_dpi must be 10..1200 and min_dpi positive");
     if (decode_sniff(buf, len, &d->mime) != DP_OK)
-        return fail(d, DP_EUNSUPP, "not a PNG, JPEG, TIFF, WebP or PDF file");
+        return fail(d, DP_EUNSUPP, "not a PNG, JPEG, TIFF, WebP, PDF or e-invoice XML file");
     d->fmt = fmt_of(d->mime);
 
     size_t n = 1;
@@ -229,12 +234,19 @@ dp_err decode_open(const unsigned char *buf, size_t len, const struct decode_lim
         if ((err = decode_pdf_open(buf, len, &d->pdf, &n, d->errstr, sizeof d->errstr)))
             return err;
         break;
+    case FMT_XML:
+        if (len > EINVOICE_MAX_BYTES)
+            return fail(d, DP_ETOOBIG, "XML of %zu bytes is over the cap of %u", len,
+                        EINVOICE_MAX_BYTES);
+        n = 0; /* read by einvoice, not page by page */
+        break;
     default:
         break;
     }
     if (n > d->lim.max_pages)
         return fail(d, DP_ETOOBIG, "%zu pages is over the cap of %zu", n, d->lim.max_pages);
-    if (d->fmt != FMT_PDF && (err = image_header(d, 0, &w, &h, &res, &reduction)))
+    if (d->fmt != FMT_PDF && d->fmt != FMT_XML &&
+        (err = image_header(d, 0, &w, &h, &res, &reduction)))
         return err;
     d->npages = n;
     return DP_OK;
@@ -248,6 +260,26 @@ size_t decode_npages(const struct decoded *d)
 const char *decode_mime(const struct decoded *d)
 {
     return d ? d->mime : NULL;
+}
+
+dp_err decode_embedded_xml(struct decoded *d, char **xml, size_t *len, const char **source)
+{
+    *xml = NULL, *len = 0, *source = NULL;
+    if (!d)
+        return DP_ENOTFOUND;
+    if (d->fmt == FMT_XML) {
+        if (!(*xml = malloc(d->len ? d->len : 1)))
+            return DP_ENOMEM;
+        memcpy(*xml, d->buf, d->len);
+        *len = d->len, *source = "xml";
+        return DP_OK;
+    }
+    if (d->fmt != FMT_PDF || !d->pdf)
+        return DP_ENOTFOUND;
+    dp_err rc = decode_pdf_attachment(d->pdf, einvoice_sniff, EINVOICE_MAX_BYTES, xml, len);
+    if (!rc)
+        *source = "embedded_xml";
+    return rc;
 }
 
 void decode_close(struct decoded *d)

@@ -33,6 +33,7 @@
 #define DECODE_MIME_TIFF "image/tiff"
 #define DECODE_MIME_WEBP "image/webp"
 #define DECODE_MIME_PDF  "application/pdf"
+#define DECODE_MIME_XML  "application/xml" /* e-invoice XML (CII or UBL) only; it has no pages */
 
 /* Caps and resolutions.  A field left 0 takes the default in brackets. */
 struct decode_limits {
@@ -77,7 +78,8 @@ struct decode_page {
 struct decoded;
 
 /* Type of buf by magic bytes only: PNG, JPEG, TIFF (II*\0, MM\0*, BigTIFF), WebP
- * (RIFF....WEBP), PDF (%PDF- within the first 1024 bytes).  *mime is a static DECODE_MIME_*.
+ * (RIFF....WEBP), PDF (%PDF- within the first 1024 bytes), e-invoice XML (einvoice_sniff:
+ * CII or UBL; other XML is unsupported).  *mime is a static DECODE_MIME_*.
  * Anything else (text, empty, truncated signatures, BMP, GIF...) -> DP_EUNSUPP.  Pure. */
 dp_err decode_sniff(const unsigned char *buf, size_t len, const char **mime);
 
@@ -105,6 +107,12 @@ const char *decode_mime(const struct decoded *d);
  * printable non-space characters, >= 90% of them real text) becomes DECODE_TEXT; other pages
  * are rasterised at pdf_dpi (lowered to fit max_page_pixels, DP_ETOOBIG below 72). */
 dp_err decode_page(struct decoded *d, size_t index, struct decode_page *out);
+
+/* The e-invoice XML the document carries: for an XML upload the file itself (*source "xml"),
+ * for a PDF the first embedded file that is CII or UBL (ZUGFeRD, Factur-X; *source
+ * "embedded_xml"), at most EINVOICE_MAX_BYTES. *xml is a copy the caller frees.
+ * DP_ENOTFOUND when there is none, DP_ETOOBIG, DP_ENOMEM. */
+dp_err decode_embedded_xml(struct decoded *d, char **xml, size_t *len, const char **source);
 
 /* Frees what a page owns and zeroes it.  NULL is a no-op. */
 void decode_page_cleanup(struct decode_page *p);

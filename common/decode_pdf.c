@@ -350,3 +350,64 @@ out:
         memset(out, 0, sizeof *out);
     return err;
 }
+
+/* ---- embedded files (ZUGFeRD / Factur-X) ---- */
+
+struct sink {
+    char *buf;
+    size_t len, cap, max;
+    int over; /* the attachment ran over max */
+};
+
+static gboolean sink_write(const gchar *data, gsize n, gpointer user, GError **error)
+{
+    struct sink *s = user;
+    if (n > s->max - s->len) {
+        s->over = 1;
+        g_set_error_literal(error, G_FILE_ERROR, G_FILE_ERROR_FAILED, "attachment over the cap");
+        return FALSE;
+    }
+    if (s->len + n > s->cap) {
+        size_t cap = s->cap ? s->cap : 4096;
+        while (cap < s->len + n)
+            cap *= 2;
+        char *p = realloc(s->buf, cap > s->max ? s->max : cap);
+        if (!p) {
+            g_set_error_literal(error, G_FILE_ERROR, G_FILE_ERROR_NOMEM, "out of memory");
+            return FALSE;
+        }
+        s->buf = p, s->cap = cap > s->max ? s->max : cap;
+    }
+    memcpy(s->buf + s->len, data, n);
+    s->len += n;
+    return TRUE;
+}
+
+dp_err decode_pdf_attachment(struct decode_pdf *pdf, int (*want)(const char *, size_t), size_t max,
+                             char **out, size_t *len)
+{
+    dp_err rc = DP_ENOTFOUND;
+    *out = NULL;
+    *len = 0;
+    if (!pdf || !poppler_document_has_attachments(pdf->doc))
+        return DP_ENOTFOUND;
+    GList *list = poppler_document_get_attachments(pdf->doc);
+    for (GList *l = list; l && rc != DP_OK; l = l->next) {
+        PopplerAttachment *a = l->data;
+        struct sink s = {.max = max};
+        GError *gerr = NULL;
+        /* a->size comes from the file's own /Params and may be missing or false: the cap is
+         * enforced while the bytes stream instead */
+        if (poppler_attachment_save_to_callback(a, sink_write, &s, &gerr) && want(s.buf, s.len)) {
+            *out = s.buf, *len = s.len;
+            rc = DP_OK;
+        } else {
+            if (s.over)
+                rc = DP_ETOOBIG;
+            free(s.buf);
+        }
+        g_clear_error(&gerr);
+    }
+    g_list_free_full(list, g_object_unref);
+    return rc;
+}

@@ -17,6 +17,11 @@ dp_err decode_pdf_open(const unsigned char *buf, size_t len, struct decode_pdf *
 dp_err decode_pdf_page(struct decode_pdf *pdf, size_t index, const struct decode_limits *lim,
                        struct decode_page *out, char *errstr, size_t errlen);
 
+/* The first embedded file of at most max bytes for which want(buf, len) says 1: *out (caller
+ * frees) and *len. DP_ENOTFOUND when there is none, DP_ETOOBIG when only larger ones exist. */
+dp_err decode_pdf_attachment(struct decode_pdf *pdf, int (*want)(const char *, size_t), size_t max,
+                             char **out, size_t *len);
+
 /* Frees pdf.  NULL is a no-op. */
 void decode_pdf_close(struct decode_pdf *pdf);
 

@@ -8,10 +8,14 @@
 
 /* Invoice-number labels: a document word, then optionally a kind of number. */
 #define INVNO_LABEL                                                                                \
-    "(?:tax\\h*invoice|invoice|inv|rechnungs?|facture|factuur|cash\\h*bill|bill|receipt|"          \
-    "document|doc|order|booking|reference|ref|transaction|trans|txn|slip|beleg|quittung)"          \
-    "\\h*(?<kind>-?\\h*(?:number|nummer|num[ée]ro|num|no|nr|n[°º]|#|id)(?!\\p{L}))?(?!\\p{L})"  \
-    "|n[°º]\\h*(?:de\\h*)?facture"
+    "(?:tax\\h*invoice|invoice|inv|\\p{L}*rechnung(?:skorrektur)?s?|gutschrift|facture|factura|"   \
+    "fattura|factuur|credit\\h*note|avoir|cash\\h*bill|bill|receipt|document|doc|order|booking|"   \
+    "reference|ref|transaction|trans|txn|slip|beleg|quittung)"                                     \
+    "(?:(?:\\h+\\p{L}{2,}){0,2}\\h*\\([0-9]{3}\\)(?=\\h*(?:nr|no|n[°º]|#)))?"                    \
+    "\\h*(?<kind>-?\\h*(?:number|nummer|num[ée]ro|n[úu]mero|numero|num|no|nr|n[°º]|n\\.|#|id)" \
+    "(?!\\p{L}))?(?!\\p{L})"                                                                       \
+    "|(?:n[°º]|num[ée]ro|n[úu]mero|numero|nr\\.?)\\h*(?:de\\h*(?:la\\h*)?)?"                   \
+    "(?:facture|factura|fattura|factuur)"
 
 const struct extract_re extract_ids_res[] = {
     /* Country, check digits (OCR O/I/l allowed), then 11+ alphanumerics with single spaces;
@@ -31,6 +35,8 @@ const struct extract_re extract_ids_res[] = {
      PCRE2_CASELESS},
     {XRE_INVNO,
      "(?<!\\p{L})(?<label>" INVNO_LABEL ")\\.?\\h*(?:[:#]\\h*)*"
+     /* not an amount ("Totale fattura 610,00") */
+     "(?![0-9]{1,3}(?:[.,'\\h][0-9]{3})*[.,][0-9]{2}(?![0-9A-Za-z\\-/_]))"
      "(?<val>(?=[A-Za-z0-9\\-/_.]*[0-9])[A-Za-z0-9][A-Za-z0-9\\-/_.]{0,30})(?![A-Za-z0-9])",
      PCRE2_CASELESS},
     /* A line that is nothing but an invoice-number label (value printed below it). */

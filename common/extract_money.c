@@ -32,23 +32,36 @@ const struct extract_re extract_money_res[] = {
      "incl\\w*|inkl\\w*|ttc|\\(\\h*incl\\w*)|amount\\h*(?:due|payable)|balance\\h*due|"
      "net\\h*[àa]\\h*payer|montant\\h*(?:total|ttc|[àa]\\h*payer|d[uû])|gesamt\\h*betrag|"
      "gesamtsumme|rechnungsbetrag|endbetrag|zu\\h*zahlen|te\\h*betalen|totaal\\h*bedrag|"
-     "totaalbedrag|te\\h*voldoen)|(?<plain>total|totaal|summe|montant|jumlah|gesamt))"
+     "totaalbedrag|te\\h*voldoen|"
+     /* German, Spanish, Italian, Dutch, French amounts payable */
+     "zahlbetrag|bruttosumme|bruttobetrag|brutto\\h*gesamt|gesamt\\h*brutto|rechnungssumme|"
+     "rechnungsendbetrag|f[äa]lliger\\h*betrag|zu\\h*zahlender\\h*betrag|due\\h*payable|"
+     "total\\h*(?:de\\h*la\\h*)?factura|importe\\h*(?:total|a\\h*pagar)|total\\h*a\\h*pagar|"
+     "totale\\h*(?:fattura|documento|da\\h*pagare|dovuto|complessivo|generale)|"
+     "importo\\h*(?:totale|da\\h*pagare)|netto\\h*a\\h*pagare|montant\\h*net|"
+     "totaal\\h*incl\\w*)|"
+     "(?<plain>total|totaal|totale|summe|montant|jumlah|gesamt))"
      "(?!\\p{L})",
      PCRE2_CASELESS},
     {XRE_KW_SUB,
      "(?<!\\p{L})(?:sub\\h*-?\\h*total|subtotaal|zwischensumme|nettobetrag|netto\\w*|"
      "net\\h*amount|amount\\h*before|excl\\w*|exkl\\w*|before\\h*(?:tax|gst|vat)|"
-     "w/o\\h*(?:tax|gst|vat)|without\\h*(?:tax|gst|vat)|hors\\h*tax\\w*|h\\.?t\\.?)(?!\\p{L})",
+     "w/o\\h*(?:tax|gst|vat)|without\\h*(?:tax|gst|vat)|hors\\h*tax\\w*|h\\.?t\\.?|"
+     "ohne\\h*(?:ust|mwst|umsatzsteuer|steuer)|positionssumme|warenwert|nettosumme|"
+     "summe\\h*netto|base\\h*imponible|imponibile|subtotale|sin\\h*iva|senza\\h*iva)(?!\\p{L})",
      PCRE2_CASELESS},
     {XRE_KW_TAX,
      "(?<!\\p{L})(?:tax(?:es)?|vat|gst|sst|mwst|mehrwertsteuer|ust|umsatzsteuer|tva|btw|iva|"
-     "steuer)(?!\\p{L})",
+     "steuer|steuerbetrag|mwst\\.?-?betrag|ust\\.?-?betrag|umsatzsteuerbetrag|imposta|"
+     "btw-?bedrag|versicherungssteuer)(?!\\p{L})",
      PCRE2_CASELESS},
     {XRE_KW_INCL, "(?<!\\p{L})(?:incl\\w*|inkl\\w*|inclusive|including|ttc|brutto|gross)(?!\\p{L})",
      PCRE2_CASELESS},
     {XRE_KW_NOTOTAL,
      "(?<!\\p{L})(?:cash|change|tender\\w*|qty|quantity|items?|discount\\w*|disc|savings?|"
-     "points?|deposit|tips?|refund|kembali|tunai|baki|weight|pcs|units?)(?!\\p{L})",
+     "points?|deposit|tips?|refund|kembali|tunai|baki|weight|pcs|units?|"
+     "zuschl[äa]ge?|abschl[äa]ge?|anzahlung\\w*|skonto|rabatt\\w*|remise|acompte|descuento|"
+     "sconto|korting|erhalten\\w*)(?!\\p{L})",
      PCRE2_CASELESS},
     {XRE_KW_TAXNOT,
      "(?<!\\p{L})(?:invoice|factur\\w*|rechnung|reg\\w*|id|no|nr|number|nummer|code|"

@@ -80,6 +80,36 @@ dp_err keys_cls(char out[KEYS_MAX], const char *tenant, enum keys_cls what)
     return key(out, "dp:cls:%s:%s", tenant, names[what]);
 }
 
+dp_err keys_tenant(char out[KEYS_MAX], const char *tenant)
+{
+    return key(out, "dp:tenant:%s", tenant);
+}
+
+dp_err keys_doc_events(char out[KEYS_MAX], const char *doc_id)
+{
+    return key(out, "dp:devt:%s", doc_id);
+}
+
+dp_err keys_audit(char out[KEYS_MAX], const char *tenant)
+{
+    return key(out, "dp:audit:%s", tenant);
+}
+
+dp_err keys_quota(char out[KEYS_MAX], const char *tenant, enum keys_quota what)
+{
+    static const char *const names[] = {"queued", "sizes", "bytes"};
+    if ((unsigned)what >= sizeof names / sizeof names[0]) {
+        out[0] = '\0';
+        return DP_EINVAL;
+    }
+    return key(out, "dp:quota:%s:%s", tenant, names[what]);
+}
+
+dp_err keys_quota_rate(char out[KEYS_MAX], const char *tenant, long long m)
+{
+    return key(out, "dp:quota:%s:rate:%lld", tenant, m);
+}
+
 dp_err keys_wh_event(char out[KEYS_MAX], const char *event_id)
 {
     return key(out, "dp:wh:evt:%s", event_id);

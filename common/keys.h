@@ -50,6 +50,18 @@
  *   dp:ext:<t>:ver            STRING  INCR at every training
  *   dp:ext:<t>:status         HASH    {status, started_at, finished_at, error, version}
  *   dp:ext:<t>:lock           STRING  held (SET NX EX) while a training runs
+ *   retention, erasure, audit (retention.c, audit.c)
+ *   dp:tenant:<t>             HASH    the tenant's settings: retention_days
+ *   dp:devt:<id>              HASH    event id -> its dp:events entry id, for every event a
+ *                                     document emitted (erased with it)
+ *   dp:expiring               ZSET    "<doc id> <tenant>", score = when its keys expire (unix
+ *                                     ms): the sweep erases what cannot expire with them
+ *   dp:quota:<t>:queued       SET     the tenant's documents queued or being read (quota)
+ *   dp:quota:<t>:sizes        HASH    doc id -> bytes of its stored file (erased with it)
+ *   dp:quota:<t>:bytes        STRING  the sum of those sizes
+ *   dp:quota:<t>:rate:<m>     STRING  uploads in minute m (unix s / 60), expires after 120 s
+ *   dp:audit:<t>              STREAM  the tenant's audit log {at actor action target detail},
+ *                                     capped (XADD MAXLEN ~ AUDIT_MAX)
  *   webhooks (whstore.c, whstore_dlv.c; fields documented in whstore.h)
  *   dp:wh:evt:<evt>           HASH    copy of one event, kept WHSTORE_RETAIN_S
  *   dp:wh:ep:<wh>             HASH    an endpoint
@@ -79,6 +91,7 @@
 #define KEYS_METRICS_WEBHOOK "dp:metrics:webhook"
 #define KEYS_WH_DUE          "dp:wh:due"
 #define KEYS_TRAIN_QUEUE     "dp:train:queue"
+#define KEYS_EXPIRING        "dp:expiring"
 /* A key tests write only to see how a server answers (e.g. READONLY on a replica). */
 #define KEYS_PROBE "dp:probe"
 
@@ -126,6 +139,15 @@ enum keys_ext {
     KEYS_EXT_LOCK
 };
 dp_err keys_ext(char out[KEYS_MAX], const char *tenant, enum keys_ext what);
+
+/* ---- retention, erasure, audit ---- */
+dp_err keys_tenant(char out[KEYS_MAX], const char *tenant);
+dp_err keys_doc_events(char out[KEYS_MAX], const char *doc_id);
+dp_err keys_audit(char out[KEYS_MAX], const char *tenant);
+enum keys_quota { KEYS_QUOTA_QUEUED, KEYS_QUOTA_SIZES, KEYS_QUOTA_BYTES };
+dp_err keys_quota(char out[KEYS_MAX], const char *tenant, enum keys_quota what);
+/* The tenant's upload counter of minute m (unix seconds / 60). */
+dp_err keys_quota_rate(char out[KEYS_MAX], const char *tenant, long long m);
 
 /* ---- webhooks ---- */
 dp_err keys_wh_event(char out[KEYS_MAX], const char *event_id);

@@ -15,6 +15,13 @@ void page_cleanup(struct dp_page *p)
     for (size_t i = 0; i < p->nwords; i++)
         free(p->words[i].text);
     free(p->words);
+    for (size_t i = 0; i < p->nbarcodes; i++) {
+        free(p->barcodes[i].type);
+        free(p->barcodes[i].text);
+    }
+    free(p->barcodes);
+    p->barcodes = NULL;
+    p->nbarcodes = 0;
     free(p->text);
     free(p->hocr);
     free(p->reread);
@@ -41,8 +48,12 @@ void doctext_cleanup(struct dp_doc_text *d)
     for (size_t i = 0; i < d->npages; i++)
         page_cleanup(&d->pages[i]);
     free(d->pages);
+    free(d->xml);
     d->pages = NULL;
     d->npages = 0;
+    d->xml = NULL;
+    d->xml_len = 0;
+    d->xml_source = NULL;
 }
 
 dp_err page_text_from_words(struct dp_page *p)
@@ -83,6 +94,7 @@ dp_err page_text_from_words(struct dp_page *p)
 #define WORD_FIXED (4 + 4 + 6 * 4)
 #define RULE_FIXED (5 * 4)
 #define MARK_FIXED (4 * 4 + 2 + 4)
+#define CODE_FIXED (4 + 4 + 4 * 4)
 
 static size_t str_size(const char *s)
 {
@@ -127,6 +139,15 @@ dp_err page_pack(const struct dp_page *p, unsigned char **out, size_t *len)
         if (t && strlen(t) > STR_MAX)
             return DP_ETOOBIG;
         n += WORD_FIXED + str_size(t) - 4;
+    }
+    if (p->nbarcodes > PAGE_WIRE_MAX_BARCODES)
+        return DP_ETOOBIG;
+    n += 4;
+    for (size_t i = 0; i < p->nbarcodes; i++) {
+        const struct dp_barcode *b = &p->barcodes[i];
+        if ((b->type && strlen(b->type) > STR_MAX) || (b->text && strlen(b->text) > STR_MAX))
+            return DP_ETOOBIG;
+        n += CODE_FIXED + str_size(b->type) + str_size(b->text) - 8;
     }
     unsigned char *buf = malloc(n), *o = buf;
     if (!buf)
@@ -187,6 +208,17 @@ dp_err page_pack(const struct dp_page *p, unsigned char **out, size_t *len)
         o = put(o, &st, 1);
         o = put(o, &rd, 1);
         o = put_str(o, m->label);
+    }
+    uint32_t nb = (uint32_t)p->nbarcodes;
+    o = put(o, &nb, 4);
+    for (size_t i = 0; i < p->nbarcodes; i++) {
+        const struct dp_barcode *b = &p->barcodes[i];
+        o = put_str(o, b->type);
+        o = put_str(o, b->text);
+        o = put_i32(o, b->x);
+        o = put_i32(o, b->y);
+        o = put_i32(o, b->w);
+        o = put_i32(o, b->h);
     }
     *out = buf;
     *len = (size_t)(o - buf);
@@ -367,6 +399,30 @@ dp_err page_unpack(const unsigned char *buf, size_t len, struct dp_page *out)
     }
     if ((rc = unpack_structure(&r, out)))
         goto fail;
+    uint32_t nb = 0;
+    get(&r, &nb, 4);
+    if (r.bad || nb > PAGE_WIRE_MAX_BARCODES || (size_t)nb > r.left / CODE_FIXED) {
+        rc = DP_EPARSE;
+        goto fail;
+    }
+    if (nb && !(out->barcodes = calloc(nb, sizeof *out->barcodes))) {
+        rc = DP_ENOMEM;
+        goto fail;
+    }
+    for (uint32_t i = 0; i < nb; i++) {
+        struct dp_barcode *b = &out->barcodes[i];
+        out->nbarcodes++;
+        if ((rc = get_str(&r, &b->type)) || (rc = get_str(&r, &b->text)))
+            goto fail;
+        b->x = get_i32(&r);
+        b->y = get_i32(&r);
+        b->w = get_i32(&r);
+        b->h = get_i32(&r);
+        if (!b->type || !b->text) {
+            rc = DP_EPARSE;
+            goto fail;
+        }
+    }
     if (r.bad || r.left) {
         rc = DP_EPARSE;
         goto fail;

@@ -16,6 +16,14 @@ struct dp_word {
     int block;  /* block (paragraph) index within the page, 0-based */
 };
 
+/* A barcode or QR code found on a page. */
+struct dp_barcode {
+    char *type; /* symbology as zbar names it: "QR-Code", "EAN-13", "CODE-128", ...; owned */
+    char *text; /* decoded payload (UTF-8 as encoded); owned */
+    int x, y;   /* top-left corner in page pixels */
+    int w, h;   /* size in page pixels */
+};
+
 /* Where a page's text came from. */
 enum dp_page_source { DP_SRC_OCR = 0, DP_SRC_TEXT_LAYER = 1 };
 
@@ -55,12 +63,18 @@ struct dp_page {
     struct table_rule *rules; /* owned array of nrules ruling lines found on the page image,
                                  in page pixels (table.h); NULL for a text layer */
     size_t nrules;
+    struct dp_barcode *barcodes; /* owned array of nbarcodes (raster pages only) */
+    size_t nbarcodes;
 };
 
-/* A read document: an owned array of pages. */
+/* A read document: an owned array of pages, and the e-invoice XML it carried, if any. */
 struct dp_doc_text {
     struct dp_page *pages;
     size_t npages;
+    char *xml;              /* owned copy of the CII/UBL XML (the upload, or a PDF's embedded
+                               file), or NULL */
+    size_t xml_len;         /* bytes of xml */
+    const char *xml_source; /* static: "xml" (the upload) or "embedded_xml"; NULL without xml */
 };
 
 /* Frees everything a page owns (not the page struct itself). NULL is a no-op. */
@@ -80,11 +94,13 @@ void doctext_cleanup(struct dp_doc_text *d);
  *   per re-read line, str lang, str lang_detected,
  *   str text, str hocr, u32 nwords, per word: str text, f32 conf, i32 x y w h line block,
  *   u32 nrules, per rule: i32 x1 y1 x2 y2 thick,
- *   u32 nmarks, per selection mark: i32 x y w h, u8 state, u8 round, str label
+ *   u32 nmarks, per selection mark: i32 x y w h, u8 state, u8 round, str label,
+ *   u32 nbarcodes, per code: str type, str text, i32 x y w h
  * where str = u32 length (0xffffffff = NULL) + bytes.  Tables and key-value pairs are not
  * carried: the worker finds them from the words, rules and marks (worker_layout_text). */
 
-#define PAGE_WIRE_MAX_WORDS (1u << 20) /* more words than this is refused by page_unpack */
+#define PAGE_WIRE_MAX_WORDS    (1u << 20) /* more words than this is refused by page_unpack */
+#define PAGE_WIRE_MAX_BARCODES 64         /* likewise barcodes */
 
 /* Packs p into a new buffer (*out, *len; caller frees). DP_ENOMEM, or DP_ETOOBIG when a
  * string or the word count does not fit the format's caps. */

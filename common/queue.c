@@ -99,19 +99,21 @@ dp_err queue_start(redisContext *c, const char *consumer, const struct queue_job
                    int max_attempts, enum queue_start_outcome *outcome, int *attempt,
                    redisReply **record)
 {
-    char kdoc[KEYS_MAX], maxa[16], now[24], nows[24], evid[UTIL_ID_MAX];
+    char kdoc[KEYS_MAX], maxa[16], now[24], nows[24], evid[UTIL_ID_MAX], kq[KEYS_MAX];
+    char kdevt[KEYS_MAX];
     int64_t ms = util_now_ms();
-    if (keys_doc(kdoc, job->doc))
+    if (keys_doc(kdoc, job->doc) || keys_quota(kq, job->tenant, KEYS_QUOTA_QUEUED) ||
+        keys_doc_events(kdevt, job->doc))
         return DP_EINVAL;
     snprintf(maxa, sizeof maxa, "%d", max_attempts);
     snprintf(now, sizeof now, "%lld", (long long)ms);
     snprintf(nows, sizeof nows, "%lld", (long long)(ms / 1000));
     util_new_id("evt_", evid);
     const char *argv[] = {
-        kdoc,     KEYS_JOBS, KEYS_DEAD, KEYS_EVENTS, KEYS_STATS, KEYS_JOBS_GROUP, job->entry,
-        consumer, maxa,      now,       evid,        nows,       job->doc};
+        kdoc,       KEYS_JOBS, KEYS_DEAD, KEYS_EVENTS, KEYS_STATS, kq,   kdevt,   KEYS_JOBS_GROUP,
+        job->entry, consumer,  maxa,      now,         evid,       nows, job->doc};
     redisReply *r = NULL;
-    dp_err rc = rds_eval(c, &scripts_queue_start, 5, 8, argv, NULL, &r, NULL, 0);
+    dp_err rc = rds_eval(c, &scripts_queue_start, 7, 8, argv, NULL, &r, NULL, 0);
     if (rc)
         return rc;
     *outcome = (enum queue_start_outcome)rds_int(r, 0, QUEUE_SKIP);
@@ -142,9 +144,10 @@ static dp_err seal_arg(const char *owner, const char *field, const char **arg, s
 dp_err queue_finish(redisContext *c, const struct queue_job *job, const struct queue_result *res)
 {
     char kdoc[KEYS_MAX], kbucket[KEYS_MAX], now[24], nows[24], evid[UTIL_ID_MAX], pages[16];
-    char ttl[16], *sealed[4] = {NULL, NULL, NULL, NULL};
+    char ttl[16], *sealed[4] = {NULL, NULL, NULL, NULL}, kdevt[KEYS_MAX], kq[KEYS_MAX];
     int64_t ms = util_now_ms();
-    if (keys_doc(kdoc, job->doc) || keys_done_bucket(kbucket, ms / 1000 / STATS_DONE_BUCKET_S))
+    if (keys_doc(kdoc, job->doc) || keys_done_bucket(kbucket, ms / 1000 / STATS_DONE_BUCKET_S) ||
+        keys_doc_events(kdevt, job->doc) || keys_quota(kq, job->tenant, KEYS_QUOTA_QUEUED))
         return DP_EINVAL;
     snprintf(ttl, sizeof ttl, "%d", STATS_DONE_TTL_S);
     snprintf(now, sizeof now, "%lld", (long long)ms);
@@ -161,6 +164,8 @@ dp_err queue_finish(redisContext *c, const struct queue_job *job, const struct q
     ARG(KEYS_EVENTS);
     ARG(KEYS_STATS);
     ARG(kbucket);
+    ARG(kdevt);
+    ARG(kq);
     ARG(KEYS_JOBS_GROUP);
     ARG(job->entry);
     ARG(res->status);
@@ -201,7 +206,7 @@ dp_err queue_finish(redisContext *c, const struct queue_job *job, const struct q
 #undef ARG
     redisReply *r = NULL;
     if (!rc)
-        rc = rds_eval(c, &scripts_queue_finish, 5, n - 5, argv, lens, &r, NULL, 0);
+        rc = rds_eval(c, &scripts_queue_finish, 7, n - 7, argv, lens, &r, NULL, 0);
     freeReplyObject(r);
     for (int i = 0; i < 4; i++)
         free(sealed[i]);
@@ -238,7 +243,7 @@ dp_err queue_requeue_dead(redisContext *c, const char *doc_or_null, int *moved)
         int exists = a && a->type == REDIS_REPLY_INTEGER && a->integer == 1;
         freeReplyObject(a);
         if (exists) {
-            rc = store_reprocess(c, job.tenant, job.doc, NULL, NULL);
+            rc = store_reprocess(c, job.tenant, job.doc, NULL, NULL, NULL, 0, NULL);
             if (rc == DP_ENOTFOUND)
                 rc = DP_OK;
             else if (!rc)

@@ -88,6 +88,16 @@ cJSON *result_encode_page(const struct dp_page *p)
     cJSON *marks = cJSON_AddArrayToObject(o, "selection_marks");
     for (size_t i = 0; i < p->nmarks; i++)
         cJSON_AddItemToArray(marks, form_mark_json(&p->marks[i]));
+    cJSON *codes = cJSON_AddArrayToObject(o, "barcodes");
+    for (size_t i = 0; i < p->nbarcodes; i++) {
+        const struct dp_barcode *b = &p->barcodes[i];
+        cJSON *jb = cJSON_CreateObject();
+        cJSON_AddStringToObject(jb, "type", b->type);
+        cJSON_AddStringToObject(jb, "text", b->text);
+        int box[4] = {b->x, b->y, b->w, b->h};
+        cJSON_AddItemToObject(jb, "bbox", cJSON_CreateIntArray(box, 4));
+        cJSON_AddItemToArray(codes, jb);
+    }
     return o;
 }
 

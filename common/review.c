@@ -7,6 +7,7 @@
 #include "keys.h"
 #include "rds.h"
 #include "scripts.h"
+#include "seal.h"
 #include "review.h"
 #include "util.h"
 
@@ -257,16 +258,34 @@ dp_err review_confirm(redisContext *c, const char *tenant, const char *doc_id, c
     if (keys_doc(kdoc, doc_id) || keys_ext(kex, tenant, KEYS_EXT_EXAMPLES) ||
         keys_ext(knames, tenant, KEYS_EXT_NAMES))
         return DP_EINVAL;
-    char *json = cJSON_PrintUnformatted(confirmed);
-    if (!json)
-        return DP_ENOMEM;
+    char *json = cJSON_PrintUnformatted(confirmed), *sealed = NULL, *names = NULL,
+         aad[SEAL_AAD_MAX];
+    cJSON *na = cJSON_CreateArray();
+    for (const cJSON *f = confirmed->child; f && na; f = f->next)
+        cJSON_AddItemToArray(na, cJSON_CreateString(f->string));
+    names = na ? cJSON_PrintUnformatted(na) : NULL;
+    cJSON_Delete(na);
+    const char *val = json;
+    size_t vlen = json ? strlen(json) : 0;
+    snprintf(aad, sizeof aad, "%s/confirmed", doc_id);
+    dp_err rc = !json || !names ? DP_ENOMEM : seal_maybe(aad, &val, &vlen, &sealed);
+    if (rc) {
+        free(json);
+        free(names);
+        return rc;
+    }
     snprintf(now, sizeof now, "%lld", (long long)util_now_ms());
     snprintf(maxn, sizeof maxn, "%d", REVIEW_MAX_NAMES);
     snprintf(maxe, sizeof maxe, "%d", REVIEW_MAX_EXAMPLES);
-    const char *argv[] = {kdoc, kex, knames, tenant, doc_id, now, key_id, json, maxn, maxe};
+    const char *argv[] = {kdoc, kex, knames, tenant, doc_id, now, key_id, names, val, maxn, maxe};
+    size_t lens[sizeof argv / sizeof argv[0]];
+    for (size_t i = 0; i < sizeof argv / sizeof argv[0]; i++)
+        lens[i] = argv[i] == val ? vlen : strlen(argv[i]);
     redisReply *r = NULL;
-    dp_err rc = rds_eval(c, &scripts_review_confirm, 3, 7, argv, NULL, &r, NULL, 0);
+    rc = rds_eval(c, &scripts_review_confirm, 3, 8, argv, lens, &r, NULL, 0);
     free(json);
+    free(names);
+    free(sealed);
     if (rc)
         return rc;
     long long code = r->type == REDIS_REPLY_INTEGER ? r->integer : -1;

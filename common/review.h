@@ -4,8 +4,10 @@
  *
  * Keys (keys.h): the document record's confirmed (JSON below), reviewed_at (ms), reviewed_key
  * (key id) and needs_review ("1"/"0", written by the worker); dp:ext:<tenant>:examples (doc id
- * -> confirmed JSON: the training example; its words are read from the document's stored
- * result at training) and dp:ext:<tenant>:names (field name -> documents confirming it).
+ * -> the confirmed field names, a JSON array: the training example, whose values are read from
+ * the record and whose words from the document's stored result at training) and
+ * dp:ext:<tenant>:names (field name -> documents confirming it). With encryption at rest
+ * (seal.h) the record's confirmed JSON is sealed like the result ("<doc id>/confirmed").
  * Confirmed JSON: {"<name>": {"value": "<as printed or typed>", "page": n|null,
  *                             "bbox": [x,y,w,h]|null}, ...}
  * One Lua script (lua/review_confirm.lua) writes record + example + counts; one

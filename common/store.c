@@ -85,10 +85,17 @@ dp_err store_enqueue(redisContext *c, const struct store_upload *u, char id_out[
     snprintf(size, sizeof size, "%zu", u->len);
     snprintf(maxq, sizeof maxq, "%lld", u->max_queue);
     snprintf(ttl, sizeof ttl, "%lld", u->idem_ttl_s);
-    if (keys_doc(kdoc, id) || keys_blob(kblob, id) || keys_tdocs(ktdocs, u->tenant))
+    char kdevt[KEYS_MAX], kh[UTIL_SHA256_HEX], kq[3][KEYS_MAX], krate[KEYS_MAX];
+    char qv[100];
+    if (keys_doc(kdoc, id) || keys_blob(kblob, id) || keys_tdocs(ktdocs, u->tenant) ||
+        keys_doc_events(kdevt, id) || keys_quota(kq[0], u->tenant, KEYS_QUOTA_QUEUED) ||
+        keys_quota(kq[1], u->tenant, KEYS_QUOTA_SIZES) ||
+        keys_quota(kq[2], u->tenant, KEYS_QUOTA_BYTES) ||
+        keys_quota_rate(krate, u->tenant, now / 60000))
         return DP_EINVAL;
+    snprintf(qv, sizeof qv, "%lld %lld %lld %zu", u->quota ? u->quota->max_queued : 0,
+             u->quota ? u->quota->max_bytes : 0, u->quota ? u->quota->per_minute : 0, u->len);
     if (u->idem_key) {
-        char kh[UTIL_SHA256_HEX];
         util_sha256_hex(u->idem_key, strlen(u->idem_key), kh);
         if (keys_idem(kidem, u->tenant, kh))
             return DP_EINVAL;
@@ -124,6 +131,11 @@ dp_err store_enqueue(redisContext *c, const struct store_upload *u, char id_out[
         SARG(KEYS_SEQ);
         SARG(KEYS_STATS);
         SARG(KEYS_EVENTS);
+        SARG(kdevt);
+        SARG(kq[0]);
+        SARG(kq[1]);
+        SARG(kq[2]);
+        SARG(krate);
         if (kidem[0])
             SARG(kidem);
         if (kprev[0])
@@ -150,6 +162,7 @@ dp_err store_enqueue(redisContext *c, const struct store_upload *u, char id_out[
         SARG(now_s);
         SARG("0"); /* the dedup key lives as long as the documents do */
         SARG(kdedup[0] ? u->fingerprint : "");
+        SARG(qv);
         FIELD("tenant", u->tenant);
         SARG("status");
         SARG("queued");
@@ -170,6 +183,10 @@ dp_err store_enqueue(redisContext *c, const struct store_upload *u, char id_out[
         FIELD("metadata", u->metadata);
         if (kdedup[0])
             FIELD("dedup_fp", u->fingerprint);
+        if (kidem[0]) { /* erasure and retention find the idempotency entry by it */
+            SARG("idem");
+            SARG(kh);
+        }
 #undef FIELD
 #undef SARG
 #undef ARG
@@ -187,8 +204,11 @@ dp_err store_enqueue(redisContext *c, const struct store_upload *u, char id_out[
     if (rc)
         return rc;
     switch (code) {
+    case 5: /* a duplicate, done already: its retention starts now (best effort) */
+        if (u->retention)
+            retention_apply(c, u->retention, u->tenant, id_out);
+        return DP_OK;
     case 0:
-    case 5: /* a duplicate, done already */
         return DP_OK;
     case 1:
         *replayed = 1;
@@ -198,6 +218,18 @@ dp_err store_enqueue(redisContext *c, const struct store_upload *u, char id_out[
         return DP_ECONFLICT;
     case 3:
         snprintf(err, errsz, "queue is full, retry later");
+        return DP_EBUSY;
+    case 6:
+        snprintf(err, errsz, "%s: the tenant has %lld documents queued, its limit",
+                 QUOTA_CODE_QUEUED, u->quota->max_queued);
+        return DP_EBUSY;
+    case 7:
+        snprintf(err, errsz, "%s: the tenant's stored files would pass its %lld bytes",
+                 QUOTA_CODE_BYTES, u->quota->max_bytes);
+        return DP_EBUSY;
+    case 8:
+        snprintf(err, errsz, "%s: the tenant's %lld uploads this minute are used", QUOTA_CODE_RATE,
+                 u->quota->per_minute);
         return DP_EBUSY;
     default:
         snprintf(err, errsz, "unexpected reply from enqueue script");
@@ -406,6 +438,11 @@ dp_err store_doc_json(redisContext *c, const char *tenant, const char *id, cJSON
         freeReplyObject(r);
         return rc;
     }
+    redisReply *conf = field_reply(r, "confirmed"); /* review.c seals it like the result */
+    if (conf && (rc = open_field(id, NULL, "confirmed", &conf->str, &conf->len))) {
+        freeReplyObject(r);
+        return rc;
+    }
     *out = store_render(id, r, 1);
     freeReplyObject(r);
     return *out ? DP_OK : DP_ENOMEM;
@@ -451,40 +488,75 @@ dp_err store_doc_bytes(redisContext *c, const char *tenant, const char *id, cons
 }
 
 dp_err store_reprocess(redisContext *c, const char *tenant, const char *id, const char *lang,
-                       const char *pipeline)
+                       const char *pipeline, const struct quota_limits *q, long long max_queue,
+                       char *code)
 {
-    char kdoc[KEYS_MAX], kblob[KEYS_MAX];
-    if (!util_id_valid("doc_", id) || keys_doc(kdoc, id) || keys_blob(kblob, id))
+    char kdoc[KEYS_MAX], kblob[KEYS_MAX], kq[KEYS_MAX], krate[KEYS_MAX], mq[24], pm[24], gq[24];
+    if (!util_id_valid("doc_", id) || keys_doc(kdoc, id) || keys_blob(kblob, id) ||
+        keys_quota(kq, tenant, KEYS_QUOTA_QUEUED) ||
+        keys_quota_rate(krate, tenant, (long long)util_now_ms() / 60000))
         return DP_ENOTFOUND;
+    snprintf(mq, sizeof mq, "%lld", q ? q->max_queued : 0);
+    snprintf(pm, sizeof pm, "%lld", q ? q->per_minute : 0);
+    snprintf(gq, sizeof gq, "%lld", max_queue > 0 ? max_queue : (long long)1 << 62);
     const char *argv[] = {
-        kdoc, KEYS_JOBS, kblob, id, tenant, lang ? lang : "", pipeline ? pipeline : ""};
-    return rds_eval_found(c, &scripts_store_reprocess, 3, 4, argv);
+        kdoc, KEYS_JOBS, kblob, kq, krate, id, tenant, lang ? lang : "", pipeline ? pipeline : "",
+        mq,   pm,        gq};
+    redisReply *r = NULL;
+    dp_err rc = rds_eval(c, &scripts_store_reprocess, 5, 7, argv, NULL, &r, NULL, 0);
+    if (rc)
+        return rc;
+    long long v = r->type == REDIS_REPLY_INTEGER ? r->integer : 0;
+    freeReplyObject(r);
+    const char *why = v == -2   ? QUOTA_CODE_QUEUED
+                      : v == -3 ? QUOTA_CODE_RATE
+                      : v == -4 ? "queue_full"
+                                : NULL;
+    if (why) {
+        if (code)
+            snprintf(code, 32, "%s", why);
+        return DP_EBUSY;
+    }
+    return v == 1 ? DP_OK : DP_ENOTFOUND;
 }
 
 dp_err store_delete(redisContext *c, const char *tenant, const char *id)
 {
     char kdoc[KEYS_MAX], kblob[KEYS_MAX], ktdocs[KEYS_MAX], kdedup[KEYS_MAX] = "";
+    char kidem[KEYS_MAX] = "";
     if (!util_id_valid("doc_", id) || keys_doc(kdoc, id) || keys_blob(kblob, id) ||
         keys_tdocs(ktdocs, tenant))
         return DP_ENOTFOUND;
-    /* The dedup key of its bytes goes too when it names this document (it holds the bytes'
-     * hash): read what names it, the script checks it still does. */
-    const char *hm[] = {"HMGET", kdoc, "tenant", "sha256", "dedup_fp"};
-    redisReply *r = rds_cmdv(c, 5, hm, NULL);
+    /* The dedup key of its bytes and its idempotency entry go too when they name this
+     * document (they hold the bytes' hash): read what names them, the script checks. */
+    const char *hm[] = {"HMGET", kdoc, "tenant", "sha256", "dedup_fp", "idem"};
+    redisReply *r = rds_cmdv(c, 6, hm, NULL);
     if (rds_failed(r)) {
         freeReplyObject(r);
         return DP_EREDIS;
     }
     const char *t = rds_str(r, 0), *sha = rds_str(r, 1), *fp = rds_str(r, 2);
+    const char *ih = rds_str(r, 3);
     if (t && sha && fp && strcmp(t, tenant) == 0 && keys_dedup(kdedup, tenant, sha, fp))
         kdedup[0] = '\0';
+    if (t && ih && strcmp(t, tenant) == 0 && keys_idem(kidem, tenant, ih))
+        kidem[0] = '\0';
     freeReplyObject(r);
-    const char *argv[] = {kdoc, kblob, ktdocs, kdedup, id, tenant};
-    if (!kdedup[0]) {
-        const char *av[] = {kdoc, kblob, ktdocs, id, tenant};
-        return rds_eval_found(c, &scripts_store_delete, 3, 2, av);
-    }
-    return rds_eval_found(c, &scripts_store_delete, 4, 2, argv);
+    const char *argv[9];
+    int n = 0;
+    argv[n++] = kdoc;
+    argv[n++] = kblob;
+    argv[n++] = ktdocs;
+    if (kdedup[0])
+        argv[n++] = kdedup;
+    if (kidem[0])
+        argv[n++] = kidem;
+    int nkeys = n;
+    argv[n++] = id;
+    argv[n++] = tenant;
+    argv[n++] = kdedup[0] ? "1" : "0";
+    argv[n++] = kidem[0] ? "1" : "0";
+    return rds_eval_found(c, &scripts_store_delete, nkeys, n - nkeys, argv);
 }
 
 /* ---- listing ---- */

@@ -11,6 +11,8 @@
 #include <cjson/cJSON.h>
 #include <hiredis.h>
 #include "err.h"
+#include "quota.h"
+#include "retention.h"
 #include "util.h"
 
 /* What an upload carries. All strings borrowed; NULL = absent. */
@@ -33,6 +35,10 @@ struct store_upload {
      * answered from the earlier document's result if it is done: no job, no OCR. */
     int dedup;
     const char *fingerprint; /* NULL = never a duplicate */
+    /* Retention of a document done at once (a duplicate); NULL = none. */
+    const struct retention_cfg *retention;
+    /* The tenant's limits (quota.h); NULL = none. */
+    const struct quota_limits *quota;
 };
 
 /* Stores blob + record + job + index (+ idempotency key) in one Lua script, so either all of it
@@ -40,7 +46,8 @@ struct store_upload {
  * *replayed = 1). A duplicate (see store_upload.dedup) is stored done with the earlier result
  * and `duplicate_of`, its document.completed event emitted, and no job queued. Returns DP_EBUSY
  * when the queue is over its bound, DP_ECONFLICT when the idempotency key was used with other
- * bytes, DP_EREDIS when Redis failed. */
+ * bytes, DP_EREDIS when Redis failed. A tenant at one of its limits (store_upload.quota) gets
+ * DP_EBUSY with err "<code>: <message>", code one of QUOTA_CODE_*. */
 dp_err store_enqueue(redisContext *c, const struct store_upload *u, char id_out[UTIL_ID_MAX],
                      int *replayed, char *err, size_t errsz);
 
@@ -53,9 +60,12 @@ dp_err store_doc_json(redisContext *c, const char *tenant, const char *id, cJSON
 dp_err store_doc_bytes(redisContext *c, const char *tenant, const char *id, const char *what,
                        redisReply **out, char *mime, size_t mimesz);
 
-/* Puts a document back on the queue (status queued, attempts 0, optional new lang/pipeline). */
+/* Puts a document back on the queue (status queued, attempts 0, optional new lang/pipeline),
+ * within the tenant's limits q (NULL = none) and the queue bound max_queue (0 = none): over
+ * one, DP_EBUSY with code (if given, 32 bytes) a QUOTA_CODE_* or "queue_full". */
 dp_err store_reprocess(redisContext *c, const char *tenant, const char *id, const char *lang,
-                       const char *pipeline);
+                       const char *pipeline, const struct quota_limits *q, long long max_queue,
+                       char *code);
 
 /* Erases blob, record and index entries (GDPR); pending jobs for it are dropped by workers. */
 dp_err store_delete(redisContext *c, const char *tenant, const char *id);

@@ -8,13 +8,14 @@
 #include "table_int.h"
 
 /* Tuning, in median word heights (em) unless said otherwise. */
-#define GAP_EM       1.0 /* a gap this wide between words ends a phrase (column gaps are wider) */
-#define ROW_GAP_EM   2.2 /* a vertical gap this tall between lines ends a table */
-#define WRAP_GAP_EM  1.0 /* a wrapped cell line follows its row at most this far below */
-#define MIN_ROWS     3   /* lines with two or more phrases a table needs */
-#define MAX_INNER    2   /* single-phrase lines tolerated in a row inside a table */
-#define PROSE_WORDS  6.0 /* two columns averaging more words per cell than this are prose */
-#define PROSE_SINGLE 0.5 /* a single phrase wider than this share of the page is prose */
+#define GAP_EM       1.0  /* a gap this wide between words ends a phrase (column gaps are wider) */
+#define ROW_GAP_EM   2.2  /* a vertical gap this tall between lines ends a table */
+#define WRAP_GAP_EM  1.0  /* a wrapped cell line follows its row at most this far below */
+#define MIN_ROWS     3    /* lines with two or more phrases a table needs */
+#define MAX_INNER    2    /* single-phrase lines tolerated in a row inside a table */
+#define PROSE_WORDS  6.0  /* two columns averaging more words per cell than this are prose */
+#define PROSE_SINGLE 0.5  /* a single phrase wider than this share of the page is prose */
+#define MIN_FILL     0.35 /* share of grid slots a table's cells fill at least */
 
 /* A piece of a phrase assigned to columns c0..c1. */
 struct piece {
@@ -98,11 +99,11 @@ static int find_cols(struct grid *g, int page_w)
     return g->ncols;
 }
 
-/* Column whose interval overlaps [a,b) most, else the nearest; *last the last one [a,b)
- * overlaps at all. */
+/* First column [a,b) overlaps, else the nearest one; *last the last one it overlaps (the
+ * nearest when none). */
 static int col_of(const struct grid *g, int a, int b, int *last)
 {
-    int best = -1, best_ov = 0, first = -1, near = 0, near_d = 1 << 30;
+    int first = -1, near = 0, near_d = 1 << 30;
     *last = -1;
     for (int c = 0; c < g->ncols; c++) {
         int ov = (b < g->cols[c].x1 ? b : g->cols[c].x1) - (a > g->cols[c].x0 ? a : g->cols[c].x0);
@@ -110,10 +111,6 @@ static int col_of(const struct grid *g, int a, int b, int *last)
             if (first < 0)
                 first = c;
             *last = c;
-            if (ov > best_ov) {
-                best_ov = ov;
-                best = c;
-            }
         }
         int d = a >= g->cols[c].x1 ? a - g->cols[c].x1 : g->cols[c].x0 - b;
         if (d < near_d) {
@@ -121,7 +118,6 @@ static int col_of(const struct grid *g, int a, int b, int *last)
             near = c;
         }
     }
-    (void)best;
     if (first < 0) {
         *last = near;
         return near;
@@ -341,8 +337,10 @@ static int emit(struct grid *g, struct table *t)
     t->rows = rows;
     t->cols = g->ncols;
     /* prose in two columns (a two-column page, a bulleted list) is not a table */
+    /* nor is a sparse grid: the labels and ticks of charts, scattered text */
     if (t->ncells == 0 ||
-        (t->cols == 2 && (double)words / (double)t->ncells > PROSE_WORDS && t->rows > 1)) {
+        (t->cols == 2 && (double)words / (double)t->ncells > PROSE_WORDS && t->rows > 1) ||
+        (double)t->ncells < MIN_FILL * (double)rows * (double)t->cols) {
         table_cleanup(t);
         return 0;
     }

@@ -6,7 +6,7 @@
  * units of struct dp_word.  Typical use:
  *
  *     struct table_rule *rules = NULL; size_t nrules = 0;
- *     table_rules_find(pix, &rules, &nrules);                  // optional: ruled tables
+ *     table_rules_find(pix, dpi, &rules, &nrules);             // optional: ruled tables
  *     struct table *t = NULL; size_t n = 0;
  *     table_detect(page->words, page->nwords, page->width, page->height, rules, nrules, &t, &n);
  *     ... t[i].cells ...

@@ -74,25 +74,20 @@ static dp_err load_examples(redisContext *c, const char *tenant, struct dp_doc_t
     size_t total = r->elements / 2, first = 0;
     /* document ids sort by creation time: keep the newest ones, in id order */
     const char **ids = calloc(total ? total : 1, sizeof *ids);
-    const char **vals = calloc(total ? total : 1, sizeof *vals);
     *texts = calloc(total ? total : 1, sizeof **texts);
     *confirmed = calloc(total ? total : 1, sizeof **confirmed);
     *rules = calloc(total ? total : 1, sizeof **rules);
     dp_err rc = DP_ENOMEM;
-    if (!ids || !vals || !*texts || !*confirmed || !*rules)
+    if (!ids || !*texts || !*confirmed || !*rules)
         goto out;
     for (size_t i = 0; i < total; i++) {
         ids[i] = r->element[2 * i]->str;
-        vals[i] = r->element[2 * i + 1]->str;
     }
-    for (size_t i = 1; i < total; i++) /* insertion sort by id, carrying values */
+    for (size_t i = 1; i < total; i++) /* insertion sort by id */
         for (size_t j = i; j > 0 && strcmp(ids[j - 1], ids[j]) > 0; j--) {
             const char *t = ids[j];
             ids[j] = ids[j - 1];
             ids[j - 1] = t;
-            t = vals[j];
-            vals[j] = vals[j - 1];
-            vals[j - 1] = t;
         }
     if (total > XSTORE_TRAIN_DOCS)
         first = total - XSTORE_TRAIN_DOCS;
@@ -101,15 +96,17 @@ static dp_err load_examples(redisContext *c, const char *tenant, struct dp_doc_t
         char kdoc[KEYS_MAX];
         redisReply *d = keys_doc(kdoc, ids[i])
                             ? NULL
-                            : rds_command(c, "HMGET %s tenant result duplicate_of", kdoc);
-        if (rds_failed(d) || d->type != REDIS_REPLY_ARRAY || d->elements != 3) {
+                            : rds_command(c, "HMGET %s tenant result duplicate_of confirmed", kdoc);
+        if (rds_failed(d) || d->type != REDIS_REPLY_ARRAY || d->elements != 4) {
             freeReplyObject(d);
             rc = DP_EREDIS;
             break;
         }
-        redisReply *rv = d->element[1]; /* sealed at rest: opened in place */
-        if (rv->type == REDIS_REPLY_STRING &&
-            seal_open_field(ids[i], rds_str(d, 2), "result", &rv->str, &rv->len) != DP_OK) {
+        redisReply *rv = d->element[1], *cv = d->element[3]; /* sealed at rest: opened in place */
+        if ((rv->type == REDIS_REPLY_STRING &&
+             seal_open_field(ids[i], rds_str(d, 2), "result", &rv->str, &rv->len) != DP_OK) ||
+            (cv->type == REDIS_REPLY_STRING &&
+             seal_open_field(ids[i], NULL, "confirmed", &cv->str, &cv->len) != DP_OK)) {
             freeReplyObject(d);
             rc = DP_EIO;
             break;
@@ -117,7 +114,8 @@ static dp_err load_examples(redisContext *c, const char *tenant, struct dp_doc_t
         const char *t = rds_str(d, 0), *res = rds_str(d, 1);
         if (t && res && strcmp(t, tenant) == 0) {
             cJSON *rj = cJSON_ParseWithLength(res, d->element[1]->len);
-            cJSON *cj = cJSON_Parse(vals[i]);
+            cJSON *cj =
+                cv->type == REDIS_REPLY_STRING ? cJSON_ParseWithLength(cv->str, cv->len) : NULL;
             if (rj && cj && cand_doc_from_json(rj, &(*texts)[*n]) == DP_OK) {
                 (*rules)[*n] = cJSON_DetachItemFromObject(rj, "fields");
                 (*confirmed)[(*n)++] = cj;
@@ -130,7 +128,6 @@ static dp_err load_examples(redisContext *c, const char *tenant, struct dp_doc_t
     }
 out:
     free(ids);
-    free(vals);
     freeReplyObject(r);
     return rc;
 }
@@ -236,9 +233,11 @@ dp_err xstore_info(redisContext *c, const char *tenant, cJSON **out)
     keys_ext(knames, tenant, KEYS_EXT_NAMES);
     keys_ext(kstatus, tenant, KEYS_EXT_STATUS);
     keys_ext(kex, tenant, KEYS_EXT_EXAMPLES);
+    /* The status first: a training stores its model before it says "ready", so a "ready" read
+     * here is never followed by the model from before that training. */
+    redisReply *st = rds_command(c, "HMGET %s status error", kstatus);
     redisReply *m = rds_command(c, "HMGET %s stats version trained_at", kmodel);
     redisReply *nm = rds_command(c, "HGETALL %s", knames);
-    redisReply *st = rds_command(c, "HMGET %s status error", kstatus);
     redisReply *ex = rds_command(c, "HLEN %s", kex);
     dp_err rc = DP_EREDIS;
     cJSON *o = NULL;

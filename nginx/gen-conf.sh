@@ -75,8 +75,26 @@ $hdr
             proxy_set_header X-Forwarded-Proto \$scheme;
             # Uploads may hold the request open with ?wait=N.
             proxy_read_timeout 660s;
-            # A POST is retried on another API only if it never reached the first one.
+            # A POST is retried on another API only if it never reached the first one...
             proxy_next_upstream error timeout;
+            # ...unless it carries an Idempotency-Key: then a retry cannot store it twice.
+            if (\$dp_idempotent_post) {
+                rewrite ^ /__idempotent\$uri last;
+            }
+        }
+        location /__idempotent/ {
+            internal;
+            $limit_req
+            rewrite ^/__idempotent(/.*)\$ \$1 break;
+            proxy_pass http://docproc_api;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header Host \$host;
+            proxy_set_header X-Request-Id \$reqid;
+            proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
+            proxy_set_header X-Forwarded-Proto \$scheme;
+            proxy_read_timeout 660s;
+            proxy_next_upstream error timeout http_502 http_504 non_idempotent;
         }
         location = /metrics {
             $limit_metrics
@@ -146,6 +164,8 @@ http {
     keepalive_timeout 30s;
     reset_timedout_connection on;
     # One id per request, end to end: the client's X-Request-Id or nginx's own.
+    # POSTs with an Idempotency-Key may be passed to another API process after a failure.
+    map "\$request_method:\$http_idempotency_key" \$dp_idempotent_post { "~^POST:." 1; default 0; }
     map \$http_x_request_id \$reqid { default \$http_x_request_id; "" \$request_id; }
     # Rate limits are per API key (the Authorization header), per address for requests without.
     map \$http_authorization \$ratekey { default \$http_authorization; "" \$binary_remote_addr; }

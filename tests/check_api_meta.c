@@ -130,7 +130,8 @@ START_TEST(route_table_is_well_formed)
         const char *param[API_ROUTE_PARAMS];
         ck_assert_ptr_nonnull(rt->handler);
         ck_assert(!strcmp(rt->method, "GET") || !strcmp(rt->method, "POST") ||
-                  !strcmp(rt->method, "PUT") || !strcmp(rt->method, "DELETE"));
+                  !strcmp(rt->method, "PUT") || !strcmp(rt->method, "PATCH") ||
+                  !strcmp(rt->method, "DELETE"));
         for (int k = 0; k < i; k++) {
             ck_assert_msg(strcmp(rt->tmpl, api_routes[k].tmpl) ||
                               strcmp(rt->method, api_routes[k].method),

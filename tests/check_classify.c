@@ -250,6 +250,40 @@ START_TEST(cross_validation_known_set)
 }
 END_TEST
 
+START_TEST(threshold_from_cross_validation)
+{
+    /* 3 + 3 + 1: the lone "weather" example is held out wrong (its class is then unseen), so
+     * no wrong label at all means a threshold above that prediction's confidence; allowing
+     * every wrong label means the lowest held-out confidence, at which nothing is unknown */
+    struct classifier *c = classifier_new();
+    struct classify_stats st;
+    double strict, lax;
+    size_t unk_strict, unk_lax;
+    ck_assert_int_eq(classifier_cv_threshold(c, 0.01, &strict, NULL), DP_EINVAL); /* untrained */
+    add_n(c, "cooking", vocab_cook, 3, 10);
+    add_n(c, "sports", vocab_sport, 3, 20);
+    add_n(c, "weather", vocab_weather, 1, 30);
+    ck_assert_int_eq(classifier_train(c, &st), DP_OK);
+    ck_assert_int_eq(classifier_cv_threshold(c, 0.0, &strict, &unk_strict), DP_OK);
+    ck_assert_int_eq(classifier_cv_threshold(c, 1.0, &lax, &unk_lax), DP_OK);
+    ck_assert(strict >= 0 && strict <= 0.99 && lax >= 0 && lax <= strict);
+    ck_assert_uint_eq(unk_lax, 0);
+    ck_assert_uint_ge(unk_strict, 1); /* the wrong one at least */
+    ck_assert_uint_le(unk_strict, 7);
+    ck_assert_int_eq(classifier_cv_threshold(c, 1.5, &lax, NULL), DP_EINVAL);
+    /* a loaded model has no held-out predictions */
+    char *buf = NULL;
+    size_t len = 0;
+    struct classifier *back = NULL;
+    ck_assert_int_eq(classifier_save(c, &buf, &len), DP_OK);
+    ck_assert_int_eq(classifier_load(buf, len, &back), DP_OK);
+    ck_assert_int_eq(classifier_cv_threshold(back, 0.01, &lax, NULL), DP_EINVAL);
+    free(buf);
+    classifier_free(back);
+    classifier_free(c);
+}
+END_TEST
+
 /* ---- serialisation ---- */
 
 static uint32_t test_crc32(const unsigned char *p, size_t n)
@@ -470,6 +504,7 @@ Suite *classify_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, training_separates_classes);
     tcase_add_test(tc, unknown_when_unsure);
+    tcase_add_test(tc, threshold_from_cross_validation);
     tcase_add_test(tc, untrained_model_is_graceful);
     tcase_add_test(tc, labels_are_validated);
     tcase_add_test(tc, cross_validation_known_set);

@@ -127,8 +127,9 @@ static void security_headers(const char *what, const char *h)
     ck_assert_msg(has_header(h, "Referrer-Policy: "), "%s: %s", what, h);
 }
 
-/* Listening state of 127.0.0.1/0.0.0.0:port from /proc/net/tcp: 1 loopback, 2 any, 0 none. */
-static int listens_on(int port)
+/* Listening state of 127.0.0.1/0.0.0.0:port from /proc/net/tcp: 1 loopback, 2 any, 3 another
+ * address, 0 none. */
+static int listens_now(int port)
 {
     FILE *f = fopen("/proc/net/tcp", "r");
     char line[512];
@@ -142,6 +143,17 @@ static int listens_on(int port)
     if (f)
         fclose(f);
     return found;
+}
+
+static void msleep(int ms);
+
+/* listens_now, given a restarting process up to 10 s to be back on its port */
+static int listens_on(int port)
+{
+    int st = 0;
+    for (int t = 0; t < 100 && !(st = listens_now(port)); t++)
+        msleep(100);
+    return st;
 }
 
 static long read_pid(const char *name)

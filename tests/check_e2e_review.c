@@ -6,8 +6,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <hiredis.h>
 #include "fixtures.h"
 #include "harness.h"
+#include "keys.h"
 #include "testutil.h"
 
 static struct stack st;
@@ -186,6 +189,72 @@ START_TEST(confirm_and_filter)
 }
 END_TEST
 
+/* ---- with encryption at rest ---- */
+
+#define SEAL_KEY "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="
+
+static void setup_sealed(void)
+{
+    static const char *const env[] = {"DOCPROC_ENCRYPTION_KEY=" SEAL_KEY, NULL};
+    struct stack_opts o = {.n_api = 1, .workers = 1, .env = env};
+    ck_assert_msg(stack_start(&st, &o) == 0, "stack did not start");
+}
+
+/* The confirmed values are sealed in Redis (the record's copy; the training example keeps only
+ * the names), read back through the API, and the extractor trains on them. */
+START_TEST(confirmed_sealed_at_rest)
+{
+    char a[64], b[64], path[256], k[KEYS_MAX];
+    cJSON *j = NULL;
+    upload(invoice, 6, a);
+    upload(invoice, 6, b);
+    cJSON_Delete(wait_done(a));
+    cJSON_Delete(wait_done(b));
+    snprintf(path, sizeof path, "/v1/documents/%s/fields", a);
+    ck_assert_int_eq(call("PUT", path, st.key, "{\"fields\":{\"po_number\":\"PO-4471\"}}", &j),
+                     200);
+    ck_assert_str_eq(json_str(field(j, "po_number"), "value"), "PO-4471");
+    cJSON_Delete(j);
+    snprintf(path, sizeof path, "/v1/documents/%s/fields", b);
+    ck_assert_int_eq(call("PUT", path, st.key, "{\"fields\":{\"po_number\":\"PO-4471\"}}", &j),
+                     200);
+    cJSON_Delete(j);
+    redisContext *rc = redisConnect("127.0.0.1", st.redis_port);
+    ck_assert(rc && !rc->err);
+    keys_doc(k, a);
+    redisReply *x = redisCommand(rc, "HGET %s confirmed", k);
+    ck_assert(x && x->type == REDIS_REPLY_STRING && x->len > 16 &&
+              memcmp(x->str, "dpenc1:", 7) == 0);
+    ck_assert_ptr_null(memmem(x->str, x->len, "PO-4471", 7));
+    freeReplyObject(x);
+    keys_ext(k, "alpha", KEYS_EXT_EXAMPLES);
+    x = redisCommand(rc, "HGET %s %s", k, a);
+    ck_assert(x && x->type == REDIS_REPLY_STRING);
+    ck_assert_str_eq(x->str, "[\"po_number\"]");
+    freeReplyObject(x);
+    redisFree(rc);
+    snprintf(path, sizeof path, "/v1/documents/%s", a);
+    ck_assert_int_eq(call("GET", path, st.key, NULL, &j), 200);
+    ck_assert_str_eq(json_str(field(j, "po_number"), "source"), "confirmed");
+    cJSON_Delete(j);
+    /* training opens the sealed values */
+    ck_assert_int_eq(call("POST", "/v1/extractor/train", st.key, NULL, &j), 202);
+    cJSON_Delete(j);
+    j = NULL;
+    for (int t = 0; t < 600; t++) {
+        cJSON_Delete(j);
+        ck_assert_int_eq(call("GET", "/v1/extractor", st.key, NULL, &j), 200);
+        if (strcmp(json_str(j, "status"), "training") != 0)
+            break;
+        struct timespec ts = {0, 100000000L};
+        nanosleep(&ts, NULL);
+    }
+    ck_assert_msg(strcmp(json_str(j, "status"), "ready") == 0, "status %s: %s",
+                  json_str(j, "status"), json_str(j, "error"));
+    cJSON_Delete(j);
+}
+END_TEST
+
 Suite *e2e_review_suite(void)
 {
     Suite *s = suite_create("e2e_review");
@@ -194,5 +263,10 @@ Suite *e2e_review_suite(void)
     tcase_set_timeout(tc, 240);
     tcase_add_test(tc, confirm_and_filter);
     suite_add_tcase(s, tc);
+    TCase *ts = tcase_create("sealed");
+    tcase_add_checked_fixture(ts, setup_sealed, teardown);
+    tcase_set_timeout(ts, 240);
+    tcase_add_test(ts, confirmed_sealed_at_rest);
+    suite_add_tcase(s, ts);
     return s;
 }

@@ -1,9 +1,10 @@
 /* check_e2e_sandbox.c -- hostile documents cost a bounded slice, proved against real processes:
  * a PDF of form XObjects nested 26 deep (each drawing the next twice) ends `timeout` at its
  * page deadline, a 100-megapixel RGBA PNG and a decode child that eats memory end `too_large`
- * under the child's cap, and another tenant's document uploaded after them is still read, by
- * the same worker process. The claim is renewed while a page decodes, and SIGTERM during a
- * long decode hands the job back at once. */
+ * under the child's cap, a decoder that crashes fails its file `decode_failed` at once, and
+ * another tenant's document uploaded after them is still read, by the same worker process. The
+ * claim is renewed while a page decodes, and SIGTERM during a long decode hands the job back at
+ * once. */
 #include <dirent.h>
 #include <hiredis.h>
 #include <signal.h>
@@ -210,11 +211,14 @@ START_TEST(hostile_documents_cost_a_bounded_slice)
     const char *theirs[] = {"Another tenant's invoice", "is read all the same"};
     ck_assert_int_eq(fixture_png(mine, 1, &normal, &nlen), DP_OK);
     ck_assert_int_eq(fixture_png(theirs, 2, &other, &olen), DP_OK);
-    char deep[64], big[64], eater[64], next[64];
+    char deep[64], big[64], eater[64], crash[64], next[64];
     ck_assert_int_eq(stack_upload(&s, s.key, pdf, plen, NULL, deep), 202);
     ck_assert_int_eq(stack_upload(&s, s.key, huge, hlen, NULL, big), 202);
     ck_assert_int_eq(stack_upload(&s, s.key, normal, nlen,
                                   "metadata=%7B%22debug_fault%22%3A%22alloc%22%7D", eater),
+                     202);
+    ck_assert_int_eq(stack_upload(&s, s.key, normal, nlen,
+                                  "metadata=%7B%22debug_fault%22%3A%22decoder_crash%22%7D", crash),
                      202);
     ck_assert_int_eq(stack_upload(&s, s.key2, other, olen, NULL, next), 202);
 
@@ -230,6 +234,9 @@ START_TEST(hostile_documents_cost_a_bounded_slice)
     ck_assert_int_le(ran, PAGE_MS + SLACK_MS);
     /* a child that really takes memory is stopped by its cap, and only the child */
     ran = expect_failed(&s, eater, "too_large");
+    ck_assert_int_le(ran, PAGE_MS + SLACK_MS);
+    /* a decoder that crashes on a file fails that file at once: no retry, no worker restart */
+    ran = expect_failed(&s, crash, "decode_failed");
     ck_assert_int_le(ran, PAGE_MS + SLACK_MS);
 
     cJSON *d = stack_wait_doc(&s, s.key2, next, 120000);

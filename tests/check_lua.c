@@ -16,6 +16,7 @@
 #include "rds.h"
 #include "review.h"
 #include "scripts.h"
+#include "retention.h"
 #include "sealstore.h"
 #include "stats.h"
 #include "store.h"
@@ -146,7 +147,7 @@ START_TEST(store_dedup)
     ck_assert_int_eq(upload_dedup(c, "beta", "same bytes", "fp1", x), DP_OK);
     ck_assert_str_eq(docf(c, x, "status", buf, sizeof buf), "queued");
     /* reprocessed with other options, the first stops answering */
-    ck_assert_int_eq(store_reprocess(c, "alpha", a, "deu", NULL), DP_OK);
+    ck_assert_int_eq(store_reprocess(c, "alpha", a, "deu", NULL, NULL, 0, NULL), DP_OK);
     freeReplyObject(redisCommand(c, "HSET %s status done", kd));
     ck_assert_int_eq(upload_dedup(c, "alpha", "same bytes", "fp1", x), DP_OK);
     ck_assert_str_eq(docf(c, x, "status", buf, sizeof buf), "queued");
@@ -262,12 +263,19 @@ START_TEST(store_scripts)
     /* queue bound: refused with nothing half-written */
     ck_assert_int_eq(upload(c, "alpha", "bytes-3", NULL, 2, id3, &replayed), DP_EBUSY);
     ck_assert_int_eq(ival(c, "XLEN %s", KEYS_JOBS), 2);
-    ck_assert_int_eq(ival(c, "DBSIZE"), 11); /* 2 x (doc, blob, tdocs, idem), seq, stats, jobs */
+    /* 2 x (doc, blob, tdocs, idem, quota queued/sizes/bytes), seq, stats, jobs */
+    ck_assert_int_eq(ival(c, "DBSIZE"), 17);
     /* the script refuses when the idempotency key changed after the caller read it */
     char kdoc[KEYS_MAX], kblob[KEYS_MAX], ki[KEYS_MAX];
     keys_doc(kdoc, "doc_X");
     keys_blob(kblob, "doc_X");
     keys_idem(ki, "alpha", "0000");
+    char kdevt[KEYS_MAX], kq[4][KEYS_MAX];
+    keys_doc_events(kdevt, "doc_X");
+    keys_quota(kq[0], "alpha", KEYS_QUOTA_QUEUED);
+    keys_quota(kq[1], "alpha", KEYS_QUOTA_SIZES);
+    keys_quota(kq[2], "alpha", KEYS_QUOTA_BYTES);
+    keys_quota_rate(kq[3], "alpha", 1);
     freeReplyObject(redisCommand(c, "SET %s %s", ki, "doc_OTHER abc"));
     const char *argv[] = {kdoc,
                           kblob,
@@ -276,6 +284,11 @@ START_TEST(store_scripts)
                           KEYS_SEQ,
                           KEYS_STATS,
                           KEYS_EVENTS,
+                          kdevt,
+                          kq[0],
+                          kq[1],
+                          kq[2],
+                          kq[3],
                           ki,
                           "doc_X",
                           "alpha",
@@ -294,25 +307,27 @@ START_TEST(store_scripts)
                           "1",
                           "0",
                           "",
+                          "0 0 0 1",
                           "f",
                           "v"};
     redisReply *r = NULL;
-    ck_assert_int_eq(rds_eval(c, &scripts_store_enqueue, 8, 19, argv, NULL, &r, NULL, 0), DP_OK);
+    ck_assert_int_eq(rds_eval(c, &scripts_store_enqueue, 13, 20, argv, NULL, &r, NULL, 0), DP_OK);
     ck_assert_int_eq(rds_int(r, 0, -1), 4);
     freeReplyObject(r);
     ck_assert_int_eq(ival(c, "EXISTS %s", kdoc), 0);
 
     /* reprocess: another tenant's document is not found; the owner's is queued again */
-    ck_assert_int_eq(store_reprocess(c, "beta", id, NULL, NULL), DP_ENOTFOUND);
-    ck_assert_int_eq(store_reprocess(c, "alpha", "doc_01ARZ3NDEKTSV4RRFFQ69G5FAV", NULL, NULL),
-                     DP_ENOTFOUND);
-    ck_assert_int_eq(store_reprocess(c, "alpha", id, "deu", NULL), DP_OK);
+    ck_assert_int_eq(store_reprocess(c, "beta", id, NULL, NULL, NULL, 0, NULL), DP_ENOTFOUND);
+    ck_assert_int_eq(
+        store_reprocess(c, "alpha", "doc_01ARZ3NDEKTSV4RRFFQ69G5FAV", NULL, NULL, NULL, 0, NULL),
+        DP_ENOTFOUND);
+    ck_assert_int_eq(store_reprocess(c, "alpha", id, "deu", NULL, NULL, 0, NULL), DP_OK);
     ck_assert_str_eq(docf(c, id, "status", buf, sizeof buf), "queued");
     ck_assert_str_eq(docf(c, id, "lang", buf, sizeof buf), "deu");
     ck_assert_int_eq(ival(c, "XLEN %s", KEYS_JOBS), 3);
     keys_blob(kblob, id2);
     freeReplyObject(redisCommand(c, "DEL %s", kblob)); /* bytes gone: nothing to run */
-    ck_assert_int_eq(store_reprocess(c, "beta", id2, NULL, NULL), DP_ENOTFOUND);
+    ck_assert_int_eq(store_reprocess(c, "beta", id2, NULL, NULL, NULL, 0, NULL), DP_ENOTFOUND);
     ck_assert_int_eq(ival(c, "XLEN %s", KEYS_JOBS), 3);
 
     /* delete: not by another tenant; then gone; a second delete finds nothing */
@@ -789,6 +804,140 @@ START_TEST(classifier_sealed)
 }
 END_TEST
 
+/* ---- ret_expire, doc_erase, store_delete (retention and erasure) ---- */
+
+START_TEST(retention_scripts)
+{
+    redisContext *c = rc();
+    char id[UTIL_ID_MAX], kdoc[KEYS_MAX], kblob[KEYS_MAX], kdevt[KEYS_MAX], kevt[KEYS_MAX];
+    char ktd[KEYS_MAX];
+    int replayed = 0, n = -1;
+    struct retention_cfg ret = {0, 100}; /* default: keep; a "day" of 100 s */
+    ck_assert_int_eq(upload(c, "t1", "bytes-r", "idem-r", 100, id, &replayed), DP_OK);
+    keys_doc(kdoc, id);
+    keys_blob(kblob, id);
+    keys_doc_events(kdevt, id);
+    keys_wh_event(kevt, "evt_r1");
+    keys_tdocs(ktd, "t1");
+    /* not finished: nothing expires; default 0: nothing either */
+    ck_assert_int_eq(retention_set(c, "t1", 2), DP_OK);
+    ck_assert_int_eq(retention_apply(c, &ret, "t1", id), DP_OK);
+    ck_assert_int_eq(ival(c, "TTL %s", kdoc), -1);
+    freeReplyObject(redisCommand(c, "HSET %s status done", kdoc));
+    ck_assert_int_eq(retention_set(c, "t1", -1), DP_OK);
+    ck_assert_int_eq(retention_apply(c, &ret, "t1", id), DP_OK);
+    ck_assert_int_eq(ival(c, "TTL %s", kdoc), -1);
+    /* the tenant's 2 days: record, blob and idempotency entry expire, the expiry is noted */
+    ck_assert_int_eq(retention_set(c, "t1", 2), DP_OK);
+    ck_assert_int_eq(retention_apply(c, &ret, "t1", id), DP_OK);
+    ck_assert_int_gt(ival(c, "TTL %s", kdoc), 190);
+    ck_assert_int_le(ival(c, "TTL %s", kblob), 200);
+    ck_assert_int_eq(ival(c, "ZCARD %s", KEYS_EXPIRING), 1);
+    char kidem[KEYS_MAX], kh[UTIL_SHA256_HEX];
+    util_sha256_hex("idem-r", 6, kh);
+    keys_idem(kidem, "t1", kh);
+    ck_assert_int_le(ival(c, "TTL %s", kidem), 200);
+    /* another tenant's document is not touched */
+    ck_assert_int_eq(retention_apply(c, &ret, "t2", id), DP_OK);
+    /* an event it emitted, copied by webhookd; the sweep leaves it while the record lives */
+    redisReply *x = redisCommand(c, "XADD %s * id evt_r1 doc %s", KEYS_EVENTS, id);
+    freeReplyObject(redisCommand(c, "HSET %s evt_r1 %s", kdevt, x->str));
+    freeReplyObject(x);
+    freeReplyObject(redisCommand(c, "HSET %s doc %s data secret", kevt, id));
+    ck_assert_int_eq(retention_sweep(c, util_now_ms() + 300000, 10, &n), DP_OK);
+    ck_assert_int_eq(n, 0);
+    ck_assert_int_eq(ival(c, "EXISTS %s", kevt), 1);
+    /* once the record has expired, the sweep erases the rest */
+    freeReplyObject(redisCommand(c, "DEL %s %s", kdoc, kblob));
+    ck_assert_int_eq(retention_sweep(c, util_now_ms() + 900000, 10, &n), DP_OK);
+    ck_assert_int_eq(n, 1);
+    ck_assert_int_eq(ival(c, "EXISTS %s", kevt), 0);
+    ck_assert_int_eq(ival(c, "EXISTS %s", kdevt), 0);
+    ck_assert_int_eq(ival(c, "XLEN %s", KEYS_EVENTS), 0);
+    ck_assert_int_eq(ival(c, "ZCARD %s", ktd), 0);
+    ck_assert_int_eq(ival(c, "ZCARD %s", KEYS_EXPIRING), 0);
+    /* DELETE: record, blob, idempotency entry, then the rest */
+    ck_assert_int_eq(upload(c, "t1", "bytes-d", "idem-d", 100, id, &replayed), DP_OK);
+    util_sha256_hex("idem-d", 6, kh);
+    keys_idem(kidem, "t1", kh);
+    ck_assert_int_eq(ival(c, "EXISTS %s", kidem), 1);
+    ck_assert_int_eq(store_delete(c, "t2", id), DP_ENOTFOUND);
+    ck_assert_int_eq(store_delete(c, "t1", id), DP_OK);
+    ck_assert_int_eq(ival(c, "EXISTS %s", kidem), 0);
+    ck_assert_int_eq(retention_erase(c, "t1", id), DP_OK);
+    ck_assert_int_eq(ival(c, "ZCARD %s", ktd), 0);
+    redisFree(c);
+}
+END_TEST
+
+/* ---- quotas (store_enqueue, store_reprocess, queue_finish, doc_erase) ---- */
+
+START_TEST(quota_scripts)
+{
+    redisContext *c = rc();
+    char a[UTIL_ID_MAX], b[UTIL_ID_MAX], err[128], code[32] = "", k[KEYS_MAX];
+    int replayed;
+    struct quota_limits q = {.max_queued = 1, .max_bytes = 100, .per_minute = 3};
+    struct store_upload u = {.tenant = "t1",
+                             .data = (const unsigned char *)"123456",
+                             .len = 6,
+                             .mime = "image/png",
+                             .max_queue = 100,
+                             .idem_ttl_s = 60,
+                             .quota = &q};
+    ck_assert_int_eq(store_enqueue(c, &u, a, &replayed, err, sizeof err), DP_OK);
+    /* one queued: the next is refused for that, and nothing is written */
+    long long keys = ival(c, "DBSIZE");
+    ck_assert_int_eq(store_enqueue(c, &u, b, &replayed, err, sizeof err), DP_EBUSY);
+    ck_assert_int_eq(strncmp(err, QUOTA_CODE_QUEUED ":", strlen(QUOTA_CODE_QUEUED) + 1), 0);
+    ck_assert_int_eq(ival(c, "DBSIZE"), keys);
+    /* finished: no longer queued; 6 + 6 bytes pass a limit of 10 */
+    struct queue_job job = {.entry = "0-1"};
+    snprintf(job.doc, sizeof job.doc, "%s", a);
+    snprintf(job.tenant, sizeof job.tenant, "t1");
+    struct queue_result res = {.status = "done", .text = "t"};
+    char kdoc[KEYS_MAX];
+    keys_doc(kdoc, a);
+    freeReplyObject(redisCommand(c, "HSET %s status processing", kdoc));
+    ck_assert_int_eq(queue_finish(c, &job, &res), DP_OK);
+    keys_quota(k, "t1", KEYS_QUOTA_QUEUED);
+    ck_assert_int_eq(ival(c, "SCARD %s", k), 0);
+    q.max_bytes = 10;
+    ck_assert_int_eq(store_enqueue(c, &u, b, &replayed, err, sizeof err), DP_EBUSY);
+    ck_assert_int_eq(strncmp(err, QUOTA_CODE_BYTES ":", strlen(QUOTA_CODE_BYTES) + 1), 0);
+    /* erasure gives the bytes back */
+    ck_assert_int_eq(store_delete(c, "t1", a), DP_OK);
+    ck_assert_int_eq(retention_erase(c, "t1", a), DP_OK);
+    keys_quota(k, "t1", KEYS_QUOTA_BYTES);
+    ck_assert_int_eq(ival(c, "GET %s", k), 0);
+    ck_assert_int_eq(store_enqueue(c, &u, b, &replayed, err, sizeof err), DP_OK);
+    /* reprocess obeys the queued limit (b is queued; a finished one would be a second) */
+    ck_assert_int_eq(store_reprocess(c, "t1", b, NULL, NULL, &q, 100, code), DP_OK);
+    /* the rate: 3 a minute (2 uploads and a reprocess so far) */
+    q.max_queued = 0;
+    q.max_bytes = 0;
+    ck_assert_int_eq(store_enqueue(c, &u, a, &replayed, err, sizeof err), DP_EBUSY);
+    ck_assert_int_eq(strncmp(err, QUOTA_CODE_RATE ":", strlen(QUOTA_CODE_RATE) + 1), 0);
+    ck_assert_int_eq(store_reprocess(c, "t1", b, NULL, NULL, &q, 100, code), DP_EBUSY);
+    ck_assert_str_eq(code, QUOTA_CODE_RATE);
+    q.per_minute = 0;
+    q.max_queued = 1;
+    struct store_upload u2 = u;
+    u2.tenant = "t2"; /* another tenant has its own counters */
+    ck_assert_int_eq(store_enqueue(c, &u2, a, &replayed, err, sizeof err), DP_OK);
+    ck_assert_int_eq(store_reprocess(c, "t2", a, NULL, NULL, &q, 1, code), DP_OK); /* queued */
+    keys_doc(kdoc, a);
+    freeReplyObject(redisCommand(c, "HSET %s status done", kdoc));
+    keys_quota(k, "t2", KEYS_QUOTA_QUEUED);
+    freeReplyObject(redisCommand(c, "SREM %s %s", k, a));
+    ck_assert_int_eq(store_reprocess(c, "t2", a, NULL, NULL, &q, 1, code), DP_EBUSY);
+    ck_assert_str_eq(code, "queue_full"); /* the global bound: 2 jobs in the stream */
+    ck_assert_int_gt(quota_retry_after(QUOTA_CODE_RATE, 119), 0);
+    ck_assert_int_le(quota_retry_after(QUOTA_CODE_RATE, 119), 60);
+    redisFree(c);
+}
+END_TEST
+
 /* ---- the embedding ---- */
 
 /* Runs last in its case: every script was run above (each first reached the fresh server by
@@ -851,6 +1000,8 @@ Suite *lua_suite(void)
     tcase_add_test(tc, webhook_scripts);
     tcase_add_test(tc, seal_scripts);
     tcase_add_test(tc, classifier_sealed);
+    tcase_add_test(tc, retention_scripts);
+    tcase_add_test(tc, quota_scripts);
     tcase_add_test(tc, every_script_ran_and_is_what_redis_loads);
     suite_add_tcase(s, tc);
     return s;

@@ -14,6 +14,10 @@ static struct dp_word words[] = {
     {"12,50 \xe2\x82\xac", 90.0f, 70, 60, 40, 16, 1, 2},
 };
 
+static struct dp_barcode codes[] = {
+    {"QR-Code", "BCD\n002\n1\nSCT", 1500, 1800, 222, 222},
+};
+
 static struct dp_page sample(void)
 {
     return (struct dp_page){.number = 3,
@@ -26,7 +30,9 @@ static struct dp_page sample(void)
                             .text = "Invoice\nTotal 12,50 \xe2\x82\xac",
                             .hocr = NULL,
                             .words = words,
-                            .nwords = 3};
+                            .nwords = 3,
+                            .barcodes = codes,
+                            .nbarcodes = 1};
 }
 
 START_TEST(how_it_was_read_round_trips)
@@ -91,6 +97,11 @@ START_TEST(round_trip)
         ck_assert_int_eq(q.words[i].line, words[i].line);
         ck_assert_int_eq(q.words[i].block, words[i].block);
     }
+    ck_assert_uint_eq(q.nbarcodes, 1);
+    ck_assert_str_eq(q.barcodes[0].type, "QR-Code");
+    ck_assert_str_eq(q.barcodes[0].text, codes[0].text);
+    ck_assert_int_eq(q.barcodes[0].x, 1500);
+    ck_assert_int_eq(q.barcodes[0].h, 222);
     page_cleanup(&q);
     free(buf);
 
@@ -101,6 +112,7 @@ START_TEST(round_trip)
     ck_assert_str_eq(q.text, "");
     ck_assert_str_eq(q.hocr, "<div/>");
     ck_assert_uint_eq(q.nwords, 0);
+    ck_assert_uint_eq(q.nbarcodes, 0);
     ck_assert_int_eq(q.source, DP_SRC_OCR);
     page_cleanup(&q);
     free(buf);
@@ -118,6 +130,7 @@ START_TEST(truncated_and_padded)
         ck_assert_ptr_null(q.text);
         ck_assert_ptr_null(q.words);
         ck_assert_uint_eq(q.nwords, 0);
+        ck_assert_ptr_null(q.barcodes);
     }
     unsigned char *more = malloc(len + 1);
     memcpy(more, buf, len);
@@ -199,6 +212,8 @@ START_TEST(structure_round_trip)
     p.nrules = 2;
     p.marks = marks;
     p.nmarks = 2;
+    p.barcodes = NULL; /* the barcode count (0) is then the last 4 bytes */
+    p.nbarcodes = 0;
     unsigned char *buf;
     size_t len;
     ck_assert_int_eq(page_pack(&p, &buf, &len), DP_OK);
@@ -217,7 +232,8 @@ START_TEST(structure_round_trip)
     /* every truncation fails cleanly; a state byte other than 0/1 is refused */
     for (size_t cut = len - 40; cut < len; cut++)
         ck_assert_int_eq(page_unpack(buf, cut, &q), DP_EPARSE);
-    buf[len - 4 - 1 - 1] = 2; /* the second mark's state (then round, empty label) */
+    buf[len - 4 - 4 - 1 - 1] = 2; /* the second mark's state (then round, empty label, and
+                                     the barcode count) */
     ck_assert_int_eq(page_unpack(buf, len, &q), DP_EPARSE);
     free(buf);
 }

@@ -75,6 +75,8 @@ int run_start(struct run *r, const struct run_opts *o, int timeout_s)
     if (pipe(pfd) != 0)
         return -1;
     const char *bin = getenv("DOCPROC_BIN_DIR"), *src = getenv("DOCPROC_SRC_DIR");
+    /* HTTPS too on a free port (o->env may still name one): the default 8443 may be taken. */
+    int https = harness_free_port();
     r->pid = fork();
     if (r->pid == 0) {
         char script[600], v[3][16];
@@ -92,6 +94,9 @@ int run_start(struct run *r, const struct run_opts *o, int timeout_s)
         setenv("DOCPROC_REDIS_PORT", v[2], 1);
         setenv("DOCPROC_RUN_DIR", o->dir, 1);
         setenv("DOCPROC_WORKERS", "1", 1);
+        char hp[16];
+        snprintf(hp, sizeof hp, "%d", https);
+        setenv("DOCPROC_HTTPS_PORT", hp, 1);
         for (const char *const *e = o->env; e && *e; e++)
             putenv((char *)*e);
         execl("/bin/sh", "sh", script, bin ? bin : "build", (char *)NULL);

@@ -357,14 +357,50 @@ function fieldsTable(fields) {
   return el('table', { class: 'fields' },
     el('caption', {}, 'Extracted fields'),
     el('thead', {}, el('tr', {},
-      ...['Field', 'Value', 'As written', 'Confidence', 'Valid', 'Page'].map((h) => el('th', { scope: 'col' }, h)))),
+      ...['Field', 'Value', 'As written', 'Confidence', 'Valid', 'Page', 'Source'].map((h) => el('th', { scope: 'col' }, h)))),
     el('tbody', {}, ...fields.map((f) => el('tr', { 'data-field': f.name },
       el('th', { scope: 'row' }, f.name),
       el('td', { class: 'value' }, fieldValue(f.value)),
       el('td', {}, f.text || ''),
       el('td', {}, fmtPct(f.confidence)),
       el('td', {}, f.valid ? el('span', { class: 'ok' }, '✓ valid') : el('span', { class: 'bad' }, '✗ not valid')),
-      el('td', {}, f.page ?? '–')))));
+      el('td', {}, f.page ?? '–'),
+      el('td', {}, f.source || 'rules')))));
+}
+
+function money(m) {
+  return m && typeof m === 'object' ? `${m.amount} ${m.currency || ''}`.trim() : '–';
+}
+
+function lineItemsTable(items) {
+  if (!items || !items.length) return el('p', { class: 'help' }, 'No line items found.');
+  return el('table', { class: 'fields line-items' },
+    el('caption', {}, 'Line items' + (items[0].source && items[0].source !== 'rules' ? ` (from the ${items[0].source === 'xml' ? 'e-invoice XML' : 'embedded e-invoice XML'})` : '')),
+    el('thead', {}, el('tr', {},
+      ...['#', 'Description', 'Quantity', 'Unit', 'Unit price', 'Tax', 'Amount', 'Page'].map((h) => el('th', { scope: 'col' }, h)))),
+    el('tbody', {}, ...items.map((it, i) => el('tr', { 'data-line': String(i + 1) },
+      el('th', { scope: 'row' }, String(i + 1)),
+      el('td', {}, it.description || '–'),
+      el('td', { class: 'num' }, it.quantity ?? '–'),
+      el('td', {}, it.unit || ''),
+      el('td', { class: 'num' }, money(it.unit_price)),
+      el('td', { class: 'num' }, it.tax_rate ? it.tax_rate + ' %' : ''),
+      el('td', { class: 'num value' }, money(it.amount)),
+      el('td', {}, it.page ?? '–')))));
+}
+
+function checksList(checks) {
+  if (!checks || !checks.length) return el('p', { class: 'help' }, 'Nothing to check.');
+  return el('ul', { class: 'checks' }, ...checks.map((c) => el('li', { 'data-check': c.name },
+    c.ok ? el('span', { class: 'ok' }, '✓') : el('span', { class: 'bad' }, '✗'),
+    ' ', el('strong', {}, c.name + (c.line ? ` (line ${c.line})` : '')), ': ', c.detail || '')));
+}
+
+function barcodesList(pages) {
+  const codes = (pages || []).flatMap((p) => (p.barcodes || []).map((b) => ({ page: p.number, ...b })));
+  if (!codes.length) return null;
+  return el('ul', { class: 'barcodes' }, ...codes.map((b) =>
+    el('li', {}, el('strong', {}, b.type), ` (page ${b.page}): `, el('code', {}, b.text))));
 }
 
 /* A button that fetches part (file or hocr) with the key and shows it through a blob: URL. */
@@ -465,9 +501,18 @@ function renderDocument(d) {
   if (d.error)
     parts.push(el('div', { class: 'error', role: 'alert' },
       el('strong', {}, 'Failed: ' + d.error.code), ' — ' + (d.error.message || '')));
-  if (d.needs_review) parts.push(el('p', { class: 'warn' }, 'Low OCR quality: this result needs review.'));
+  if (d.needs_review) {
+    const failed = (d.checks || []).filter((c) => !c.ok).map((c) => c.name);
+    parts.push(el('p', { class: 'warn' }, failed.length
+      ? 'This result needs review: failed checks ' + failed.join(', ') + '.'
+      : 'Low OCR quality: this result needs review.'));
+  }
   if (d.status === 'done') {
     parts.push(el('h3', {}, 'Fields'), fieldsTable(d.fields));
+    parts.push(el('h3', {}, 'Line items'), lineItemsTable(d.line_items));
+    parts.push(el('h3', {}, 'Checks'), checksList(d.checks));
+    const codes = barcodesList(d.pages);
+    if (codes) parts.push(el('h3', {}, 'Barcodes'), codes);
     parts.push(el('h3', {}, 'Text'));
     const pages = d.pages || [];
     if (!pages.length) parts.push(el('pre', { class: 'text' }, d.text || ''));

@@ -12,6 +12,7 @@
 #include "pageprep.h"
 #include "classify.h"
 #include "clsstore.h"
+#include "barcode.h"
 #include "extract.h"
 #include "queue.h"
 #include "xstore.h"
@@ -32,11 +33,12 @@ struct worker {
     char consumer[128];  /* consumer name in the group: host-parentpid-slot */
     redisContext *redis; /* NULL while disconnected */
     struct ocr ocr;
-    struct clsstore_cache *classes; /* tenant models by version, and the built-in fallback */
-    struct extractor *extractor;    /* compiled field patterns */
-    struct xstore_cache *fields;    /* tenants' trained extractors by version */
-    volatile sig_atomic_t *stop;    /* set by SIGTERM/SIGINT */
-    long long jobs_done;            /* counters for the exit log line */
+    struct clsstore_cache *classes;   /* tenant models by version, and the built-in fallback */
+    struct extractor *extractor;      /* compiled field patterns */
+    struct xstore_cache *fields;      /* tenants' trained extractors by version */
+    struct barcode_scanner *barcodes; /* zbar, for barcodes and payment QR codes on pages */
+    volatile sig_atomic_t *stop;      /* set by SIGTERM/SIGINT */
+    long long jobs_done;              /* counters for the exit log line */
     long long jobs_failed;
     /* decode sandbox (worker_sandbox.c) */
     uint64_t decode_budget;  /* bytes an image page may cost to decode in the child: 3/4 of its
@@ -80,6 +82,9 @@ struct page_sink {
     /* Page index is read; *pg is handed over (the sink frees it). ocr_s: seconds of OCR, or
      * < 0 for a page taken from a PDF text layer. */
     int (*page)(void *ctx, size_t index, struct dp_page *pg, double ocr_s);
+    /* After the last page: the e-invoice XML the file is or carries (decode_embedded_xml;
+     * source "xml" or "embedded_xml"), borrowed. NULL: not wanted. */
+    int (*xml)(void *ctx, const char *xml, size_t len, const char *source);
 };
 
 /* Decodes buf and reads every page (OCR or PDF text layer) in this process, psm > 0 forcing
@@ -151,6 +156,7 @@ enum sandbox_frame_type {
     SANDBOX_PAGE = 'P',   /* u32 index, f64 OCR seconds (< 0: text layer), page_pack bytes */
     SANDBOX_FAIL = 'F',   /* i32 dp_err, error code NUL, message NUL */
     SANDBOX_END = 'E',    /* i32 dp_err of the whole reading */
+    SANDBOX_XML = 'M',    /* u8 source (0 the upload, 1 embedded in a PDF), the XML bytes */
 };
 struct sandbox_frame {
     int type;
@@ -171,6 +177,13 @@ void worker_analyze_cleanup(struct worker *w);
  * not be looked up: the job should be retried. */
 dp_err worker_analyze(struct worker *w, const char *tenant, const char *pipeline,
                       const struct dp_doc_text *doc, const char *text, cJSON *result);
+
+/* ---- invoices (worker_invoice.c) ---- */
+/* Adds "line_items" and "checks" to result (and the e-invoice XML's and payment QR codes'
+ * fields, with source "xml"/"embedded_xml"/"qr", in place of the fields of the same name);
+ * mark_review (worker_analyze.c) turns a failed check into needs_review. text is the
+ * document's visible text (pages joined). */
+void worker_invoice(const struct dp_doc_text *doc, const char *text, cJSON *result);
 
 /* ---- job loop (worker_loop.c) ---- */
 /* Runs until *w->stop: reconnects to Redis with backoff, drains its own pending jobs, then

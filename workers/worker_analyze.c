@@ -11,7 +11,8 @@ dp_err worker_analyze_init(struct worker *w)
     w->fields = xstore_cache_new();
     if (!w->classes || !w->fields)
         return DP_ENOMEM;
-    return extractor_new(&w->extractor);
+    dp_err rc = barcode_scanner_new(&w->barcodes);
+    return rc ? rc : extractor_new(&w->extractor);
 }
 
 void worker_analyze_cleanup(struct worker *w)
@@ -19,6 +20,8 @@ void worker_analyze_cleanup(struct worker *w)
     clsstore_cache_free(w->classes);
     xstore_cache_free(w->fields);
     extractor_free(w->extractor);
+    barcode_scanner_free(w->barcodes);
+    w->barcodes = NULL;
     w->fields = NULL;
     w->classes = NULL;
     w->extractor = NULL;
@@ -105,6 +108,7 @@ dp_err worker_analyze(struct worker *w, const char *tenant, const char *pipeline
         }
         if (version) /* which of the tenant's extractors read it */
             cJSON_AddNumberToObject(result, "extractor_version", version);
+        worker_invoice(doc, text, result); /* XML, QR codes, line items, checks */
     }
     mark_review(result, missing);
     cJSON_Delete(missing);

@@ -8,6 +8,7 @@
 #include "log.h"
 #include "rds.h"
 #include "result.h"
+#include "retention.h"
 #include "seal.h"
 #include "store.h"
 #include "reqopts.h"
@@ -22,7 +23,8 @@ static const char *hfield(const redisReply *rec, const char *name)
 }
 
 /* Test-only fault injection: metadata {"debug_fault": "crash"} kills the worker mid-job;
- * "alloc" makes the decode child take memory until its cap stops it. */
+ * "alloc" makes the decode child take memory until its cap stops it, "decoder_crash" makes it
+ * die of SIGSEGV. */
 static void maybe_fault(struct worker *w, const redisReply *rec)
 {
     const char *meta = hfield(rec, "metadata");
@@ -32,7 +34,7 @@ static void maybe_fault(struct worker *w, const redisReply *rec)
     cJSON *m = cJSON_Parse(meta);
     const char *f = cJSON_GetStringValue(cJSON_GetObjectItem(m, "debug_fault"));
     int crash = f && strcmp(f, "crash") == 0;
-    if (f && strcmp(f, "alloc") == 0)
+    if (f && (strcmp(f, "alloc") == 0 || strcmp(f, "decoder_crash") == 0))
         snprintf(w->debug_fault, sizeof w->debug_fault, "%s", f);
     cJSON_Delete(m);
     if (crash) {
@@ -176,6 +178,9 @@ dp_err worker_process(struct worker *w, const struct queue_job *job)
     }
     rc = queue_finish(w->redis, job, &res);
     if (!rc) {
+        struct retention_cfg ret = {w->cfg.retention_days, w->cfg.retention_day_s};
+        if (retention_apply(w->redis, &ret, job->tenant, job->doc) != DP_OK)
+            log_kv(LOG_WARN, "retention not applied", "doc", job->doc, NULL); /* kept longer */
         if (jc.error_code)
             w->jobs_failed++;
         else
@@ -229,7 +234,7 @@ static int connect_redis(struct worker *w)
 
 int worker_run(struct worker *w)
 {
-    int64_t last_claim = 0;
+    int64_t last_claim = 0, last_sweep = 0;
     long long claim_every = w->cfg.visibility_timeout_ms / 4;
     while (!*w->stop) {
         if (!w->redis) {
@@ -256,6 +261,12 @@ int worker_run(struct worker *w)
         }
         if (!rc && !got)
             rc = queue_read(w->redis, w->consumer, 0, 1000, &job, &got);
+        if (!rc && !got && util_mono_ms() - last_sweep >= 1000) {
+            /* Idle: erase what expired documents left (retention.h); any worker may. */
+            int n = 0;
+            last_sweep = util_mono_ms();
+            rc = retention_sweep(w->redis, util_now_ms(), 50, &n);
+        }
         if (!rc && got)
             rc = worker_process(w, &job);
         if (rc == DP_EREDIS || (w->redis && w->redis->err)) {

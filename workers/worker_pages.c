@@ -332,6 +332,9 @@ dp_err worker_decode_pages(struct worker *w, const unsigned char *buf, size_t le
                 rc = worker_layout_image(&read, pg.pix, pg.scale, rules, nrules);
             else
                 free(rules);
+            /* Barcodes and payment QR codes; boxes in the page as stored (before turning). */
+            if (!rc && w->barcodes)
+                rc = barcode_scan(w->barcodes, pg.pix, pg.scale, &read);
             ocr_s = (double)(util_mono_ms() - t0) / 1000.0;
         }
         decode_page_cleanup(&pg);
@@ -352,6 +355,19 @@ dp_err worker_decode_pages(struct worker *w, const unsigned char *buf, size_t le
             rc = DP_EIO;
             break;
         }
+    }
+    if (!rc && sink->xml) {
+        /* Best effort: an e-invoice XML that cannot be taken out (too big, memory) leaves
+         * the document to its pages. */
+        char *xml = NULL;
+        size_t xlen = 0;
+        const char *source = NULL;
+        dp_err xrc = decode_embedded_xml(d, &xml, &xlen, &source);
+        if (xrc == DP_OK && sink->xml(sink->ctx, xml, xlen, source))
+            rc = DP_EIO;
+        else if (xrc && xrc != DP_ENOTFOUND)
+            log_kv(LOG_WARN, "embedded XML not read", "why", dp_strerror(xrc), NULL);
+        free(xml);
     }
     decode_close(d);
     return rc;

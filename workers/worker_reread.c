@@ -77,6 +77,18 @@ static int weak(const struct span *s)
     return s->conf < REREAD_LINE_CONF || s->minconf < REREAD_WORD_CONF;
 }
 
+/* Whether w's centre falls inside a word the page already has. */
+static int known_word(const struct dp_page *page, const struct dp_word *w)
+{
+    int cx = w->x + w->w / 2, cy = w->y + w->h / 2;
+    for (size_t i = 0; i < page->nwords; i++) {
+        const struct dp_word *o = &page->words[i];
+        if (cx >= o->x && cx < o->x + o->w && cy >= o->y && cy < o->y + o->h)
+            return 1;
+    }
+    return 0;
+}
+
 /* Reads span s of pix again as one enlarged line; fills s->alt when that reading is better. */
 static dp_err reread_one(struct ocr *o, PIX *pix, int dpi, long long budget_ms,
                          const struct dp_page *page, struct span *s)
@@ -122,6 +134,20 @@ static dp_err reread_one(struct ocr *o, PIX *pix, int dpi, long long budget_ms,
             w[i].w = (int)((float)w[i].w / f + 0.5f);
             w[i].h = (int)((float)w[i].h / f + 0.5f);
         }
+        /* A missing row may hold words the first read did find (a table row: words far apart
+         * cover little of the row's width): keep only the words that are new. */
+        size_t k = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (s->missing && known_word(page, &w[i])) {
+                free(w[i].text);
+                continue;
+            }
+            w[k++] = w[i];
+        }
+        n = k;
+        take = n > 0;
+    }
+    if (take) {
         s->alt = w;
         s->nalt = n;
     } else {
@@ -160,16 +186,20 @@ static size_t add_missing(const struct dp_page *page, struct span *v, size_t nsp
     for (size_t r = 0; r < nrows; r++) {
         const struct pageprep_box *b = &rows[r];
         long covered = 0;
+        int inside = 0; /* words centred in the row */
         for (size_t i = 0; i < page->nwords; i++) {
             const struct dp_word *w = &page->words[i];
-            int cy = w->y + w->h / 2;
+            int cy = w->y + w->h / 2, cx = w->x + w->w / 2;
             if (cy < b->y || cy > b->y + b->h)
                 continue;
             int x0 = w->x > b->x ? w->x : b->x;
             int x1 = w->x + w->w < b->x + b->w ? w->x + w->w : b->x + b->w;
             covered += x1 > x0 ? x1 - x0 : 0;
+            inside += cx >= b->x && cx <= b->x + b->w;
         }
-        if ((double)covered >= REREAD_COVERED * b->w)
+        /* A row some words were read in is not missing, however sparse (a table row's cells
+         * cover a fraction of its width): re-reading it whole would read those words twice. */
+        if (inside > 0 || (double)covered >= REREAD_COVERED * b->w)
             continue;
         struct span *s = &v[k++];
         memset(s, 0, sizeof *s);

@@ -15,6 +15,7 @@
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "einvoice.h"
 #include "log.h"
 #include "stats.h"
 #include "worker.h"
@@ -36,6 +37,7 @@ int sandbox_frame_next(const unsigned char *buf, size_t len, struct sandbox_fram
     case SANDBOX_PAGE:
     case SANDBOX_FAIL:
     case SANDBOX_END:
+    case SANDBOX_XML:
         break;
     default:
         return -1;
@@ -129,13 +131,27 @@ static int child_page(void *ctx, size_t index, struct dp_page *pg, double ocr_s)
     return 0;
 }
 
+static int child_xml(void *ctx, const char *xml, size_t len, const char *source)
+{
+    uint8_t src = strcmp(source, "xml") == 0 ? 0 : 1;
+    if (len + 1 > SANDBOX_FRAME_MAX)
+        return 1;
+    send_frame(ctx, SANDBOX_XML, &src, 1, xml, len);
+    return 0;
+}
+
 static uint64_t mem_in_use(pid_t pid);
 
-/* Test-only fault injection (debug_faults=1 and metadata {"debug_fault": "alloc"}): the child
- * takes memory 16 MB at a time, touching it, until its cap stops it. Under ASan, where
- * RLIMIT_AS cannot apply, the cap is emulated here the way RLIMIT_AS would fail malloc. */
+/* Test-only fault injection (debug_faults=1 and metadata {"debug_fault": ...}): "alloc" takes
+ * memory 16 MB at a time, touching it, until the child's cap stops it (under ASan, where
+ * RLIMIT_AS cannot apply, the cap is emulated here the way RLIMIT_AS would fail malloc);
+ * "decoder_crash" dies of SIGSEGV as a decoder bug would (past any sanitizer's handler). */
 static dp_err child_fault(const char *fault, uint64_t cap)
 {
+    if (fault && strcmp(fault, "decoder_crash") == 0) {
+        signal(SIGSEGV, SIG_DFL);
+        raise(SIGSEGV);
+    }
     if (!fault || strcmp(fault, "alloc") != 0)
         return DP_OK;
     for (int i = 0; i < 4096; i++) {
@@ -173,7 +189,7 @@ static void child_main(struct worker *w, int fd, pid_t parent, const unsigned ch
     struct rlimit cpul = {cpu, cpu + 5};
     setrlimit(RLIMIT_CPU, &cpul);
 
-    struct page_sink sink = {&c, child_begin, child_start, child_page};
+    struct page_sink sink = {&c, child_begin, child_start, child_page, child_xml};
     dp_err rc = child_fault(fault, cap);
     if (rc == DP_ENOMEM) {
         f.error_code = "too_large";
@@ -329,6 +345,16 @@ static int on_frame(struct run *r, const struct sandbox_frame *fr, int64_t now)
         failure(r->f, known_code(code), z + 1);
         return 0;
     }
+    case SANDBOX_XML:
+        /* once, after the pages, within the e-invoice cap */
+        if (r->doc->xml || fr->len < 1 || fr->len - 1 > EINVOICE_MAX_BYTES || fr->body[0] > 1)
+            return -1;
+        if (!(r->doc->xml = malloc(fr->len > 1 ? fr->len - 1 : 1)))
+            return -1;
+        memcpy(r->doc->xml, fr->body + 1, fr->len - 1);
+        r->doc->xml_len = fr->len - 1;
+        r->doc->xml_source = fr->body[0] ? "embedded_xml" : "xml";
+        return 0;
     case SANDBOX_END: {
         int32_t e = 0;
         if (fr->len != 4)

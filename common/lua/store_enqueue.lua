@@ -3,7 +3,8 @@
 -- with the earlier result, a document.completed event and no job.
 -- Either all of it exists afterwards or none of it (store_enqueue in store.c).
 -- KEYS: 1 dp:doc:<id>, 2 dp:blob:<id>, 3 dp:jobs, 4 dp:tdocs:<tenant>, 5 dp:seq, 6 dp:stats,
---       7 dp:events, then the optional keys ARGV 9-12 say are present, in this order:
+--       7 dp:events, 8 dp:devt:<id> (the document's events), 9 dp:quota:<t>:queued,
+--       10 dp:quota:<t>:sizes, 11 dp:quota:<t>:bytes, 12 dp:quota:<t>:rate:<this minute>, then the optional keys ARGV 9-12 say are present, in this order:
 --       dp:idem:<tenant>:<sha256(key)> (with an Idempotency-Key),
 --       dp:doc:<id the idempotency key names> (the caller found it set: GET before the call),
 --       dp:dedup:<tenant>:<sha256>:<options fingerprint> (dedup asked for),
@@ -13,12 +14,14 @@
 --       9 has idem key, 10 has idem target, 11 has dedup key, 12 has dedup target (0|1),
 --       13 the dedup value the caller read ("" when none), 14 event id, 15 now_s,
 --       16 dedup key TTL seconds (0 = none), 17 options fingerprint ("" without dedup),
---       18.. record field, value, ...
+--       18 "<tenant's most queued jobs> <most stored bytes> <most uploads a minute> <bytes this
+--       upload stores>" (limits 0 = none), 19.. record field, value, ...
 -- Reply: {0, id} stored and queued; {1, previous id} replay of the same bytes (nothing
 --        written); {2, previous id} key used with other bytes; {3, ''} queue over max_queue;
 --        {4, ''} the idempotency or dedup key changed since the caller read it: read again;
---        {5, id, earlier id} stored as a duplicate, done, no job.
-local k = 8
+--        {5, id, earlier id} stored as a duplicate, done, no job; {6, ''} the tenant's queued
+--        jobs, {7, ''} stored bytes, {8, ''} uploads this minute are at their limit.
+local k = 13
 local idem, iprev, dedup, dprev
 if ARGV[9] == '1' then idem = KEYS[k]; k = k + 1 end
 if ARGV[10] == '1' then iprev = KEYS[k]; k = k + 1 end
@@ -47,9 +50,20 @@ if dedup then
     end
   end
 end
+-- The tenant's quotas, before the global bound: one tenant at its limit is its own answer.
+local q = {}
+for v in string.gmatch(ARGV[18], '%d+') do q[#q + 1] = tonumber(v) end
+local maxq, maxb, perm, size = q[1], q[2], q[3], q[4]
+if perm > 0 and tonumber(redis.call('GET', KEYS[12]) or '0') >= perm then return {8, ''} end
+if maxb > 0 and tonumber(redis.call('GET', KEYS[11]) or '0') + size > maxb then
+  return {7, ''} end
+if not earlier and maxq > 0 and redis.call('SCARD', KEYS[9]) >= maxq then return {6, ''} end
 if not earlier and redis.call('XLEN', KEYS[3]) >= tonumber(ARGV[5]) then return {3, ''} end
+if perm > 0 then redis.call('INCR', KEYS[12]) redis.call('EXPIRE', KEYS[12], 120) end
+redis.call('HSET', KEYS[10], ARGV[1], size)
+redis.call('INCRBY', KEYS[11], size)
 redis.call('SET', KEYS[2], ARGV[4])
-redis.call('HSET', KEYS[1], unpack(ARGV, 18))
+redis.call('HSET', KEYS[1], unpack(ARGV, 19))
 redis.call('ZADD', KEYS[4], redis.call('INCR', KEYS[5]), ARGV[1])
 if idem then
   redis.call('SET', idem, ARGV[1] .. ' ' .. ARGV[6], 'EX', ARGV[7])
@@ -57,6 +71,7 @@ end
 redis.call('HINCRBY', KEYS[6], 'accepted', 1)
 if not earlier then
   redis.call('XADD', KEYS[3], '*', 'doc', ARGV[1], 'tenant', ARGV[2])
+  redis.call('SADD', KEYS[9], ARGV[1])
   if dedup then
     local seen = redis.call('GET', dedup)
     local busy = false
@@ -100,9 +115,10 @@ if res then
 end
 data = data .. '}'
 local cb = redis.call('HGET', KEYS[1], 'callback_url') or ''
-redis.call('XADD', KEYS[7], '*', 'id', ARGV[14], 'type', 'document.completed',
+local entry = redis.call('XADD', KEYS[7], '*', 'id', ARGV[14], 'type', 'document.completed',
   'tenant', ARGV[2], 'doc', ARGV[1], 'callback_url', cb, 'created', ARGV[15],
   'data', data)
+redis.call('HSET', KEYS[8], ARGV[14], entry)
 redis.call('HINCRBY', KEYS[6], 'done', 1)
 redis.call('HINCRBY', KEYS[6], 'duplicates', 1)
 return {5, ARGV[1], earlier}

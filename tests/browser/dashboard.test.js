@@ -126,6 +126,14 @@ async function run(page, a, pageErrors) {
   const total = await view.locator('tr[data-field="total"] .value').textContent();
   check(total === '1190.00 EUR', `the total is shown typed: "${total}"`);
   check(/valid/.test(await view.locator('tr[data-field="iban"]').textContent()), 'the IBAN shows its check');
+  const sums = view.locator('li[data-check="subtotal_tax_total"]');
+  await sums.waitFor();
+  check(/✓/.test(await sums.textContent()) && /1190\.00/.test(await sums.textContent()),
+    'the arithmetic checks are shown');
+  check(/✓/.test(await view.locator('li[data-check="iban_mod97"]').textContent()), 'the IBAN check is listed');
+  check((await view.locator('h3:text-is("Line items")').count()) === 1, 'the line items section is shown');
+  check((await view.locator('tr[data-field="total"] td').last().textContent()) === 'rules',
+    'a field says where it came from');
   const pageText = await view.locator('pre.text').first().textContent();
   check(pageText.includes('ACME Supplies') && pageText.includes('INV-7731'), 'the page text is shown');
   const klass = await view.locator('dt:text-is("Class") + dd').textContent();

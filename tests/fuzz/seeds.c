@@ -56,6 +56,36 @@ int main(int argc, char **argv)
     PUTS("decode_sniff", "tiff", "II*\0\x08\0\0\0");
     PUTS("decode_sniff", "webp", "RIFF\x24\0\0\0WEBPVP8 ");
     PUTS("decode_sniff", "pdf", "\n\n%PDF-1.7\n%\xe2\xe3\n");
+    PUTS("einvoice", "cii",
+         "<?xml version=\"1.0\"?><rsm:CrossIndustryInvoice xmlns:rsm=\"urn:un:unece:uncefact:"
+         "data:standard:CrossIndustryInvoice:100\" xmlns:ram=\"urn:un:unece:uncefact:data:"
+         "standard:ReusableAggregateBusinessInformationEntity:100\"><rsm:ExchangedDocument><ram:ID>"
+         "RE-1</ram:ID><ram:IssueDateTime>20260315</ram:IssueDateTime></rsm:ExchangedDocument>"
+         "<rsm:SupplyChainTradeTransaction><ram:IncludedSupplyChainTradeLineItem>"
+         "<ram:SpecifiedTradeProduct><ram:Name>Widget</ram:Name></ram:SpecifiedTradeProduct>"
+         "<ram:SpecifiedLineTradeDelivery><ram:BilledQuantity unitCode=\"H87\">2"
+         "</ram:BilledQuantity></ram:SpecifiedLineTradeDelivery></"
+         "ram:IncludedSupplyChainTradeLineItem>"
+         "<ram:ApplicableHeaderTradeSettlement><ram:InvoiceCurrencyCode>EUR</"
+         "ram:InvoiceCurrencyCode>"
+         "<ram:SpecifiedTradeSettlementHeaderMonetarySummation><ram:GrandTotalAmount>1234.56"
+         "</ram:GrandTotalAmount></ram:SpecifiedTradeSettlementHeaderMonetarySummation>"
+         "</ram:ApplicableHeaderTradeSettlement></rsm:SupplyChainTradeTransaction>"
+         "</rsm:CrossIndustryInvoice>");
+    PUTS(
+        "einvoice", "ubl",
+        "<Invoice xmlns=\"urn:oasis:names:specification:ubl:schema:xsd:Invoice-2\" xmlns:cbc=\"c\" "
+        "xmlns:cac=\"a\"><cbc:ID>RE-1</cbc:ID><cbc:IssueDate>2026-03-15</cbc:IssueDate>"
+        "<cac:LegalMonetaryTotal><cbc:PayableAmount>1.00</cbc:PayableAmount></"
+        "cac:LegalMonetaryTotal>"
+        "<cac:InvoiceLine><cbc:InvoicedQuantity>1</cbc:InvoicedQuantity><cac:Item><cbc:Name>x"
+        "</cbc:Name></cac:Item></cac:InvoiceLine></Invoice>");
+    PUTS("paycode", "epc",
+         "BCD\n002\n1\nSCT\nCOBADEFFXXX\nMuster GmbH\nDE89370400440532013000\nEUR208.25\n\n\nRE-1");
+    PUTS("paycode", "spc",
+         "SPC\n0200\n1\nCH4431999123000889012\nS\nRobert AG\nRue\n1\n2501\nBiel\nCH\n\n\n\n\n"
+         "\n\n\n1949.75\nCHF\nS\nPia\nGasse\n28\n9400\nRorschach\nCH\nNON\n\nAuftrag\nEPD");
+    PUTS("paycode", "line", "1 Widget A4 10 Stk 9,50 19 % 95,00");
     PUTS("whsig", "spec",
          "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\nmsg_p5jXN8AQM9LWM0D4loKWxJek\n"
          "1614265330\nv1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=\n"

@@ -144,7 +144,9 @@ static int phase_stack(struct bench *b, int round)
     double wcpu0 = proc_cpu_s(b->st.worker, 1), rcpu0 = rest_cpu_s(&b->st);
     long long t0 = wall_ms();
     for (size_t i = 0; i < n; i++) {
-        long stt = stack_upload(&b->st, b->st.key, b->pp.v[i].buf, b->pp.v[i].len, NULL, ids[i]);
+        /* every round reads the same pages anew: dedup would answer them from the first */
+        long stt =
+            stack_upload(&b->st, b->st.key, b->pp.v[i].buf, b->pp.v[i].len, "dedup=false", ids[i]);
         if (stt != 202) {
             fprintf(stderr, "bench: upload %zu answered %ld\n", i, stt);
             return -1;
@@ -373,7 +375,7 @@ int main(int argc, char **argv)
     b.stack_up = 1;
     /* warm-up: one page through the stack, so every worker has its engine loaded */
     char id[64];
-    cJSON *w = stack_upload(&b.st, b.st.key, b.pp.v[0].buf, b.pp.v[0].len, NULL, id) == 202
+    cJSON *w = stack_upload(&b.st, b.st.key, b.pp.v[0].buf, b.pp.v[0].len, "dedup=false", id) == 202
                    ? stack_wait_doc(&b.st, b.st.key, id, b.max_s * 1000)
                    : NULL;
     if (!w) {

@@ -3,7 +3,10 @@
  * cold-start model on the same documents. Not part of `make test`.
  *
  *   cc -O2 -Icommon tests/tools/classify_eval.c build/libdocproc.a -lm -o /tmp/classify_eval
- *   /tmp/classify_eval LABELS.csv TEXTDIR
+ *   /tmp/classify_eval LABELS.csv TEXTDIR [MAX_WRONG]
+ * MAX_WRONG (e.g. 0.01): each fold's model takes the "unknown" threshold its own training
+ * cross-validation calls for (classifier_cv_threshold), as POST /v1/classifier/train does
+ * without an explicit threshold; absent: the default 0.5.
  * LABELS.csv: header line, then "path,label"; the text of `a/b/c.jpg` is TEXTDIR/a_b_c.jpg.txt
  * (what `tesseract IMG stdout` wrote). */
 #include <stdio.h>
@@ -24,6 +27,7 @@ struct doc {
 };
 
 static struct doc docs[MAX_DOCS];
+static double max_wrong = -1; /* < 0: keep the default threshold */
 static char classes[MAX_EVAL_CL + 1][CLASSIFY_LABEL_MAX];
 static int nclasses;
 
@@ -109,7 +113,7 @@ static int col_of(const char *label, char (*cols)[CLASSIFY_LABEL_MAX], int ncols
 static void cross_validate(int n)
 {
     static int conf[MAX_EVAL_CL][MAX_EVAL_CL + 1];
-    int fold[MAX_DOCS], seen[MAX_EVAL_CL] = {0}, top = 0, right = 0, unknown = 0;
+    int fold[MAX_DOCS], seen[MAX_EVAL_CL] = {0}, top = 0, right = 0, unknown = 0, wrong = 0;
     for (int i = 0; i < n; i++)
         fold[i] = seen[docs[i].cls]++ % FOLDS;
     for (int f = 0; f < FOLDS; f++) {
@@ -119,6 +123,11 @@ static void cross_validate(int n)
                 classifier_add_text(c, docs[i].label, docs[i].text, docs[i].len);
         if (classifier_train(c, NULL) != DP_OK)
             exit(1);
+        double thr;
+        if (max_wrong >= 0 && classifier_cv_threshold(c, max_wrong, &thr, NULL) == DP_OK) {
+            classifier_set_threshold(c, thr);
+            printf("  fold %d: threshold %.3f from its training cross-validation\n", f, thr);
+        }
         for (int i = 0; i < n; i++) {
             struct classify_result r;
             if (fold[i] != f || classifier_predict(c, docs[i].text, docs[i].len, NULL, &r))
@@ -127,13 +136,14 @@ static void cross_validate(int n)
             top += strcmp(r.best, docs[i].label) == 0;
             right += strcmp(r.label, docs[i].label) == 0;
             unknown += strcmp(r.label, CLASSIFY_UNKNOWN) == 0;
+            wrong += strcmp(r.label, CLASSIFY_UNKNOWN) != 0 && strcmp(r.label, docs[i].label) != 0;
         }
         classifier_free(c);
     }
     printf("trainable model, %d documents, %d-fold stratified CV:\n", n, FOLDS);
     printf("  top-class accuracy %.3f; label accuracy %.3f (\"unknown\" counted wrong); "
-           "unknown %d\n",
-           (double)top / n, (double)right / n, unknown);
+           "unknown %d, wrong %d\n",
+           (double)top / n, (double)right / n, unknown, wrong);
     print_matrix("  confusion", nclasses, classes, nclasses, conf);
 
     struct classifier *c = classifier_new();
@@ -169,10 +179,12 @@ static void builtin(int n)
 
 int main(int argc, char **argv)
 {
-    if (argc != 3) {
-        fprintf(stderr, "usage: %s LABELS.csv TEXTDIR\n", argv[0]);
+    if (argc != 3 && argc != 4) {
+        fprintf(stderr, "usage: %s LABELS.csv TEXTDIR [MAX_WRONG]\n", argv[0]);
         return 2;
     }
+    if (argc == 4)
+        max_wrong = strtod(argv[3], NULL);
     int n = load_docs(argv[1], argv[2]);
     if (n <= 0) {
         fprintf(stderr, "no documents\n");

@@ -42,6 +42,7 @@ struct eval_item {
     size_t nprinted;
     char *table_rels; /* truth table relations (eval_tables_truth), owned; NULL = none */
     char *kv_pairs;   /* truth key-value pairs (eval_kv_truth), owned; NULL = none */
+    char *lines_json; /* truth line items (JSON array text); owned; NULL = none */
 };
 
 /* A list of documents scored together ("sroie", "invoices/pdf", ...). */
@@ -117,6 +118,18 @@ int eval_kv_truth(const cJSON *annotation, char **pairs);
 /* Scores pages[].key_values[] (pairs with a value) of a result against truth pairs. */
 void eval_kv_match(const char *truth, const cJSON *doc, struct eval_ocr *acc);
 
+/* Line items: truth items with an amount (*nt), predicted items (*np), and truth items matched
+ * by a predicted one (description alike -- similarity >= 0.7 or containment -- and amount
+ * equal), each predicted item used once; added to the counters. */
+void eval_lines_match(const cJSON *truth, const cJSON *pred, size_t *nt, size_t *np, size_t *nm);
+
+/* ---- e-invoices (eval_einv.c) ---- */
+/* 1 if dir holds NAME.truth.json files (the einvoices layout). */
+int eval_einv_detect(const char *dir);
+/* Fills sets[0..3) with einvoices/pdf, /text-layer and /ocr (derived files made once under
+ * build/eval-einvoices/). Returns 3, or 0 if max < 3 or the cache folder cannot be made. */
+int eval_einv_load(const char *dir, struct eval_set *sets, int max, int limit);
+
 /* Checks the scorers on known answers; prints failures; returns their number. */
 int eval_selftest(void);
 
@@ -157,6 +170,7 @@ struct eval_score {
     struct eval_class cls;
     struct eval_ocr tables; /* table adjacency relations: truth, predicted, matched */
     struct eval_ocr kv;     /* key-value pairs: truth links, predicted pairs, matched */
+    size_t li_truth, li_pred, li_matched; /* line items (eval_lines_match) */
 };
 
 /* Adds one finished document (its GET /v1/documents/{id} JSON) to the score. verbose prints

@@ -201,6 +201,18 @@ static void print_score(const struct report *rp, const struct eval_score *sc, cJ
         cJSON_AddNumberToObject(o, "loose_recall", lr);
         cJSON_AddNumberToObject(o, "loose_precision", lp);
     }
+    if (sc->li_truth) {
+        double p = ratio(sc->li_matched, sc->li_pred), r = ratio(sc->li_matched, sc->li_truth);
+        printf("  line items: precision %.3f  recall %.3f  F1 %.3f  (truth %zu, read %zu, "
+               "matched %zu)\n",
+               p, r, f1(p, r), sc->li_truth, sc->li_pred, sc->li_matched);
+        cJSON *o = cJSON_AddObjectToObject(js, "line_items");
+        cJSON_AddNumberToObject(o, "truth", (double)sc->li_truth);
+        cJSON_AddNumberToObject(o, "read", (double)sc->li_pred);
+        cJSON_AddNumberToObject(o, "matched", (double)sc->li_matched);
+        cJSON_AddNumberToObject(o, "precision", p);
+        cJSON_AddNumberToObject(o, "recall", r);
+    }
     if (sc->npresent) {
         cJSON *o = cJSON_AddObjectToObject(js, "present_in_ocr");
         printf("  present in OCR text (upper case, non-alphanumerics -> space):");

@@ -369,6 +369,15 @@ void eval_score_doc(struct eval_score *sc, const struct eval_item *it, const cJS
     }
     if (it->kv_pairs)
         eval_kv_match(it->kv_pairs, doc, &sc->kv);
+    if (it->lines_json) {
+        cJSON *truth = cJSON_Parse(it->lines_json);
+        size_t t = 0, p = 0, m = 0;
+        eval_lines_match(truth, cJSON_GetObjectItem(doc, "line_items"), &t, &p, &m);
+        sc->li_truth += t, sc->li_pred += p, sc->li_matched += m;
+        if (verbose && m < t)
+            fprintf(stderr, "  %s: line items: %zu of %zu matched, %zu read\n", it->name, m, t, p);
+        cJSON_Delete(truth);
+    }
     if (it->label[0]) {
         const cJSON *cls = cJSON_GetObjectItem(doc, "class");
         const char *p = cJSON_GetStringValue(cJSON_GetObjectItem(cls, "label"));

@@ -45,6 +45,7 @@ void eval_set_cleanup(struct eval_set *s)
         free(s->items[i].words);
         free(s->items[i].table_rels);
         free(s->items[i].kv_pairs);
+        free(s->items[i].lines_json);
     }
     free(s->items);
     memset(s, 0, sizeof *s);
@@ -522,6 +523,8 @@ static enum layout detect(const char *dir)
     fmt(p, sizeof p, "%s/labels.csv", dir);
     if (is_file(p))
         return L_CLASSES;
+    if (eval_einv_detect(dir))
+        return L_EINVOICES;
     /* image + same-named .json or .txt */
     struct dirent **v;
     int n = list_dir(dir, &v);
@@ -565,9 +568,16 @@ static int load_one(const char *dir, enum layout l, struct eval_set *sets, int m
     case L_CLASSES:
         memset(sets, 0, sizeof *sets);
         return load_classes(dir, sets, limit) == 0 ? 1 : 0;
-    case L_EINVOICES:
-        memset(sets, 0, sizeof *sets);
-        return eval_scans_load(dir, sets, limit) == 0 && sets->n ? 1 : 0;
+    case L_EINVOICES: {
+        /* fields and line items three ways (eval_einv.c), then page 1 as a scan for OCR words
+         * (eval_scans.c) */
+        int k = eval_einv_load(dir, sets, max, limit);
+        if (k < max) {
+            memset(&sets[k], 0, sizeof sets[k]);
+            k += eval_scans_load(dir, &sets[k], limit) == 0 && sets[k].n ? 1 : 0;
+        }
+        return k;
+    }
     case L_TABLES:
         return load_tables(dir, sets, max, limit);
     case L_INVOICES:

@@ -1,0 +1,553 @@
+/* lineitems.c -- line items from the column layout of receipt and invoice lines. */
+#include "lineitems.h"
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "extract.h"
+
+/* ---- tokens ---- */
+
+enum tok_kind { T_WORD = 0, T_NUM, T_PCT, T_TIMES, T_UNIT, T_CUR };
+
+static int ieq(const char *a, size_t n, const char *b)
+{
+    return strlen(b) == n && strncasecmp(a, b, n) == 0;
+}
+
+static int in_list(const char *s, size_t n, const char *const *list)
+{
+    for (; *list; list++)
+        if (ieq(s, n, *list))
+            return 1;
+    return 0;
+}
+
+static const char *const units[] = {
+    "stk",   "stk.", "stück",    "st",    "st.",     "pcs",  "pc",    "pce",   "ea",
+    "each",  "unit", "units",    "h",     "hrs",     "hr",   "std",   "std.",  "kg",
+    "g",     "l",    "ltr",      "m",     "m2",      "m²",   "qm",    "km",    "t",
+    "pz",    "pz.",  "uds",      "ud",    "ud.",     "u",    "u.",    "pièce", "pièces",
+    "stuks", "stuk", "pauschal", "psch",  "pausch.", "lfm",  "tag",   "tage",  "tag(e)",
+    "day",   "days", "mon",      "monat", "monate",  "hour", "hours", "x1",    NULL};
+static const char *const currencies[] = {"€",   "eur", "$",   "usd", "£",   "gbp", "chf",
+                                         "fr.", "rm",  "sek", "dkk", "nok", "pln", NULL};
+
+/* Normalises a printed number ("1.234,56", "20,0000", "-3.50", "€9.90", "198,00-") into a plain
+ * decimal in out. *dec receives the digits after the point. 0 on success, -1 if tok is not a
+ * number. Grouping separators must group by three. */
+static int num_parse(const char *s, size_t n, char *out, size_t outsz, int *dec)
+{
+    int neg = 0;
+    /* currency signs and codes glued to the number */
+    for (int again = 1; again && n;) {
+        again = 0;
+        for (const char *const *c = currencies; *c; c++) {
+            size_t cl = strlen(*c);
+            if (n > cl && strncasecmp(s, *c, cl) == 0 && !isdigit((unsigned char)s[0])) {
+                s += cl, n -= cl, again = 1;
+                break;
+            }
+            if (n > cl && strncasecmp(s + n - cl, *c, cl) == 0 &&
+                !isdigit((unsigned char)s[n - cl])) {
+                n -= cl, again = 1;
+                break;
+            }
+        }
+    }
+    if (n && (s[0] == '-' || s[0] == '+'))
+        neg = s[0] == '-', s++, n--;
+    if (n && s[n - 1] == '-')
+        neg = 1, n--; /* "3,50-" on receipts */
+    if (!n || !isdigit((unsigned char)s[0]) || !isdigit((unsigned char)s[n - 1]))
+        return -1;
+    size_t last = n;
+    int seps = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (isdigit((unsigned char)s[i]))
+            continue;
+        if (s[i] != '.' && s[i] != ',' && s[i] != '\'')
+            return -1;
+        seps++;
+        last = i;
+    }
+    size_t k = last < n ? n - last - 1 : 0;
+    int decimal = last < n && s[last] != '\'' && (k != 3 || (last == 1 && s[0] == '0'));
+    if (last < n && k == 3 && seps >= 2) {
+        /* "1.234,567" is not a money format; "1,234.567"-like: treat as decimal only when the
+         * last separator differs from the others */
+        for (size_t i = 0; i < last; i++)
+            if (!isdigit((unsigned char)s[i]) && s[i] != s[last])
+                decimal = 1;
+    }
+    if (decimal && k > 4)
+        return -1;
+    /* grouping separators (all separators but a decimal point) must group by three */
+    size_t run = 0, groups_end = decimal ? last : n;
+    int grouped = 0;
+    for (size_t i = 0; i < groups_end; i++) {
+        if (isdigit((unsigned char)s[i])) {
+            run++;
+            continue;
+        }
+        if (grouped ? run != 3 : (run < 1 || run > 3))
+            return -1;
+        if (decimal && s[i] == s[last])
+            return -1; /* "1.234.56" */
+        grouped = 1, run = 0;
+    }
+    if (grouped && run != 3)
+        return -1;
+    char buf[48];
+    size_t o = 0;
+    if (neg)
+        buf[o++] = '-';
+    for (size_t i = 0; i < n && o + 2 < sizeof buf; i++) {
+        if (isdigit((unsigned char)s[i]))
+            buf[o++] = s[i];
+        else if (decimal && i == last)
+            buf[o++] = '.';
+    }
+    buf[o] = '\0';
+    if (o + 2 >= sizeof buf || (size_t)snprintf(out, outsz, "%s", buf) >= outsz)
+        return -1;
+    *dec = decimal ? (int)k : 0;
+    return 0;
+}
+
+static enum tok_kind classify_tok(const char *s, size_t n, char *num, size_t numsz, int *dec)
+{
+    if (ieq(s, n, "x") || ieq(s, n, "×") || ieq(s, n, "@") || ieq(s, n, "*") || ieq(s, n, "à"))
+        return T_TIMES;
+    if (n > 1 && s[n - 1] == '%' && num_parse(s, n - 1, num, numsz, dec) == 0)
+        return T_PCT;
+    if (ieq(s, n, "%"))
+        return T_PCT;
+    if (num_parse(s, n, num, numsz, dec) == 0)
+        return T_NUM;
+    if (n > 1 && (s[n - 1] == 'x' || s[n - 1] == 'X') && num_parse(s, n - 1, num, numsz, dec) == 0)
+        return T_NUM; /* "2x" */
+    if (in_list(s, n, currencies))
+        return T_CUR;
+    if (in_list(s, n, units))
+        return T_UNIT;
+    return T_WORD;
+}
+
+/* ---- summary lines ---- */
+
+static const char *const summary_words[] = {"total",
+                                            "totals",
+                                            "subtotal",
+                                            "sub-total",
+                                            "summe",
+                                            "zwischensumme",
+                                            "gesamt",
+                                            "netto",
+                                            "brutto",
+                                            "mwst",
+                                            "mwst.",
+                                            "ust",
+                                            "ust.",
+                                            "vat",
+                                            "tax",
+                                            "tva",
+                                            "iva",
+                                            "btw",
+                                            "ttc",
+                                            "ht",
+                                            "totaal",
+                                            "subtotaal",
+                                            "totale",
+                                            "importe",
+                                            "imponibile",
+                                            "rounding",
+                                            "change",
+                                            "cash",
+                                            "balance",
+                                            "betrag",
+                                            "payment",
+                                            "paid",
+                                            "tip",
+                                            "skonto",
+                                            "iban",
+                                            "bic",
+                                            "tel",
+                                            "tel.",
+                                            "telefon",
+                                            "phone",
+                                            "tél",
+                                            "tél.",
+                                            "telephone",
+                                            "fax",
+                                            "montant",
+                                            "net",
+                                            "übertrag",
+                                            "due",
+                                            "gst",
+                                            "sst",
+                                            "saldo",
+                                            "zahlbetrag",
+                                            "rechnungsbetrag",
+                                            "endbetrag",
+                                            "nettobetrag",
+                                            "bruttobetrag",
+                                            "gesamtbetrag",
+                                            "umsatzsteuer",
+                                            "mehrwertsteuer",
+                                            "steuer",
+                                            "totalbetrag",
+                                            "rückgeld",
+                                            "bar",
+                                            "visa",
+                                            "mastercard",
+                                            "ec",
+                                            "subtotale",
+                                            "imposta",
+                                            "base",
+                                            "rabatt",
+                                            "discount",
+                                            "remise",
+                                            "korting",
+                                            "descuento",
+                                            "sconto",
+                                            "acompte",
+                                            "anzahlung",
+                                            "prepaid",
+                                            NULL};
+
+int lineitems_is_summary(const char *const *toks, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const char *s = toks[i];
+        size_t len = strlen(s);
+        while (len && strchr(":.,;()", s[len - 1]))
+            len--;
+        if (len && in_list(s, len, summary_words))
+            return 1;
+        /* German compounds: Positionssumme, Rechnungsbetrag, Bruttosumme, ... */
+        if ((len > 6 && strncasecmp(s + len - 5, "summe", 5) == 0) ||
+            (len > 7 && strncasecmp(s + len - 6, "summen", 6) == 0) ||
+            (len > 7 && strncasecmp(s + len - 6, "betrag", 6) == 0))
+            return 1;
+    }
+    return 0;
+}
+
+/* ---- one line ---- */
+
+static int letters(const char *s)
+{
+    int n = 0;
+    for (; *s; s++)
+        n += isalpha((unsigned char)*s) || ((unsigned char)*s >= 0xC0);
+    return n;
+}
+
+int lineitems_parse_tokens(const char *const *toks, size_t n, struct lineitem *out)
+{
+    char num[LINEITEMS_MAX_TOKS][24];
+    int dec[LINEITEMS_MAX_TOKS];
+    enum tok_kind kind[LINEITEMS_MAX_TOKS];
+    memset(out, 0, sizeof *out);
+    if (n > LINEITEMS_MAX_TOKS)
+        n = LINEITEMS_MAX_TOKS;
+    for (size_t i = 0; i < n; i++) {
+        num[i][0] = '\0';
+        dec[i] = 0;
+        kind[i] = classify_tok(toks[i], strlen(toks[i]), num[i], sizeof num[i], &dec[i]);
+    }
+    /* an unknown short unit code between two numbers ("50,0000 H87 5,5000") is a unit */
+    for (size_t i = 1; i + 1 < n; i++) {
+        size_t l = strlen(toks[i]);
+        if (kind[i] == T_WORD && l >= 2 && l <= 3 &&
+            strspn(toks[i], "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") == l && kind[i - 1] == T_NUM &&
+            (kind[i + 1] == T_NUM || kind[i + 1] == T_CUR))
+            kind[i] = T_UNIT;
+    }
+    /* the amount: the last number, allowing a trailing currency or one-letter tax code */
+    size_t end = n;
+    while (end > 0 &&
+           (kind[end - 1] == T_CUR || (kind[end - 1] == T_WORD && strlen(toks[end - 1]) == 1 &&
+                                       isupper((unsigned char)toks[end - 1][0]))))
+        end--;
+    if (end < 2 || kind[end - 1] != T_NUM || dec[end - 1] != 2)
+        return 0;
+    size_t amt = end - 1;
+    /* the numeric zone to its left: numbers, percentages, 'x', currencies, and units that
+     * follow a number ("Service hour 2 40,00" keeps its "hour") */
+    size_t z = amt;
+    while (z > 0 && kind[z - 1] != T_WORD &&
+           (kind[z - 1] != T_UNIT || (z >= 2 && kind[z - 2] == T_NUM)))
+        z--;
+    size_t nums[LINEITEMS_MAX_TOKS], nn = 0;
+    int times = 0;
+    for (size_t i = z; i < amt; i++) {
+        if (kind[i] == T_NUM)
+            nums[nn++] = i;
+        else if (kind[i] == T_PCT && num[i][0] && !out->tax_rate[0])
+            snprintf(out->tax_rate, sizeof out->tax_rate, "%.15s", num[i]);
+        else if (kind[i] == T_PCT && i > z && kind[i - 1] == T_NUM && nn)
+            snprintf(out->tax_rate, sizeof out->tax_rate, "%.15s", num[nums[--nn]]);
+        else if (kind[i] == T_TIMES)
+            times = 1;
+        else if (kind[i] == T_UNIT && i > z && kind[i - 1] == T_NUM && !out->unit[0])
+            snprintf(out->unit, sizeof out->unit, "%.*s", (int)sizeof out->unit - 1, toks[i]);
+    }
+    /* description: the words before the zone, without a leading position number */
+    size_t d0 = 0, d1 = z;
+    if (d1 - d0 >= 2 && kind[d0] == T_NUM && strlen(toks[d0]) <= 8) {
+        if (nn <= 1 || (d1 - d0 >= 3 && kind[d0 + 1] == T_TIMES)) {
+            /* receipt style: "2 Coffee 7.00", "2 x Coffee 3.50 7.00": a quantity */
+            snprintf(out->quantity, sizeof out->quantity, "%.15s", num[d0]);
+            d0 += kind[d0 + 1] == T_TIMES ? 2 : 1;
+        } else {
+            d0++; /* a position number */
+        }
+    }
+    char *p = out->description;
+    size_t room = sizeof out->description;
+    for (size_t i = d0; i < d1; i++) {
+        int w = snprintf(p, room, "%s%s", i > d0 ? " " : "", toks[i]);
+        if (w < 0 || (size_t)w >= room)
+            break;
+        p += w, room -= (size_t)w;
+    }
+    if (letters(out->description) < 2 || lineitems_is_summary(toks + d0, d1 - d0) ||
+        (d1 > d0 && strcmp(toks[d1 - 1], ":") == 0))
+        return 0; /* a total, or a "label : value" row */
+    snprintf(out->amount, sizeof out->amount, "%.15s", num[amt]);
+    if (nn >= 2) {
+        /* quantity then price, unless the layout says otherwise: the number a unit or 'x'
+         * follows is the quantity; else a whole number beside a decimal one */
+        size_t a = nums[nn - 2], b = nums[nn - 1];
+        int qa = a + 1 < amt && (kind[a + 1] == T_UNIT || kind[a + 1] == T_TIMES);
+        int qb = b + 1 < amt && (kind[b + 1] == T_UNIT || kind[b + 1] == T_TIMES);
+        if ((qb && !qa) || (!qa && !qb && dec[a] > 0 && dec[b] == 0)) {
+            size_t t = a;
+            a = b, b = t;
+        }
+        if (!out->quantity[0])
+            snprintf(out->quantity, sizeof out->quantity, "%.15s", num[a]);
+        snprintf(out->unit_price, sizeof out->unit_price, "%.15s", num[b]);
+    } else if (nn == 1) {
+        size_t i = nums[0];
+        int is_qty =
+            !out->quantity[0] &&
+            (dec[i] == 0 || (i + 1 < amt && (kind[i + 1] == T_TIMES || kind[i + 1] == T_UNIT)));
+        if (is_qty)
+            snprintf(out->quantity, sizeof out->quantity, "%.15s", num[i]);
+        else
+            snprintf(out->unit_price, sizeof out->unit_price, "%.15s", num[i]);
+    }
+    (void)times;
+    out->desc_first = d0;
+    out->desc_end = d1;
+    out->toks_used = amt + 1;
+    return 1;
+}
+
+int lineitems_parse_line(const char *buf, size_t len, struct lineitem *out)
+{
+    char *copy = strndup(buf, len);
+    const char *toks[LINEITEMS_MAX_TOKS];
+    size_t n = 0;
+    if (!copy)
+        return 0;
+    for (char *s = copy, *save = NULL, *t; n < LINEITEMS_MAX_TOKS; s = NULL) {
+        if (!(t = strtok_r(s, " \t\r\n", &save)))
+            break;
+        toks[n++] = t;
+    }
+    int ok = lineitems_parse_tokens(toks, n, out);
+    free(copy);
+    return ok;
+}
+
+/* ---- a document ---- */
+
+static cJSON *money(const char *amount, const char *cur)
+{
+    if (!amount[0])
+        return cJSON_CreateNull();
+    cJSON *m = cJSON_CreateObject();
+    cJSON_AddStringToObject(m, "amount", amount);
+    cJSON_AddItemToObject(m, "currency", cur ? cJSON_CreateString(cur) : cJSON_CreateNull());
+    return m;
+}
+
+static cJSON *str_or_null(const char *s)
+{
+    return s[0] ? cJSON_CreateString(s) : cJSON_CreateNull();
+}
+
+/* The document's currency: the total's, else NULL. */
+static const char *doc_currency(const cJSON *fields)
+{
+    const cJSON *f;
+    cJSON_ArrayForEach(f, fields)
+    {
+        const char *n = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(f, "name"));
+        if (n && strcmp(n, "total") == 0)
+            return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+                cJSON_GetObjectItemCaseSensitive(f, "value"), "currency"));
+    }
+    return NULL;
+}
+
+static double item_confidence(const struct lineitem *it, const struct dp_word *const *w, size_t n)
+{
+    double conf = 0;
+    for (size_t i = 0; i < n; i++)
+        conf += w[i]->conf;
+    conf = n ? conf / (double)n / 100.0 : 0;
+    double c = 0.5 + 0.25 * conf;
+    char *e;
+    double q = it->quantity[0] ? strtod(it->quantity, &e) : 1;
+    double p = it->unit_price[0] ? strtod(it->unit_price, &e) : NAN;
+    double a = strtod(it->amount, &e);
+    if (!isnan(p) && fabs(q * p - a) <= 0.011 + fabs(q) * 0.005)
+        c += 0.25;
+    return round(c * 100) / 100;
+}
+
+static void add_item(cJSON *arr, const struct lineitem *it, const char *cur, int page,
+                     const struct dp_word *const *w, size_t n)
+{
+    int x0 = w[0]->x, y0 = w[0]->y, x1 = w[0]->x + w[0]->w, y1 = w[0]->y + w[0]->h;
+    for (size_t i = 1; i < n; i++) {
+        x0 = w[i]->x < x0 ? w[i]->x : x0;
+        y0 = w[i]->y < y0 ? w[i]->y : y0;
+        x1 = w[i]->x + w[i]->w > x1 ? w[i]->x + w[i]->w : x1;
+        y1 = w[i]->y + w[i]->h > y1 ? w[i]->y + w[i]->h : y1;
+    }
+    cJSON *o = cJSON_CreateObject();
+    if (!o)
+        return;
+    cJSON_AddStringToObject(o, "description", it->description);
+    cJSON_AddItemToObject(o, "quantity", str_or_null(it->quantity));
+    cJSON_AddItemToObject(o, "unit", str_or_null(it->unit));
+    cJSON_AddItemToObject(o, "unit_price", money(it->unit_price, cur));
+    cJSON_AddItemToObject(o, "amount", money(it->amount, cur));
+    cJSON_AddItemToObject(o, "tax_rate", str_or_null(it->tax_rate));
+    cJSON_AddNumberToObject(o, "page", page);
+    int box[4] = {x0, y0, x1 - x0, y1 - y0};
+    cJSON_AddItemToObject(o, "bbox", cJSON_CreateIntArray(box, 4));
+    cJSON_AddNumberToObject(o, "confidence", item_confidence(it, w, n));
+    cJSON_AddStringToObject(o, "source", "rules");
+    cJSON_AddItemToArray(arr, o);
+}
+
+/* ---- visual rows ---- */
+
+static int cmp_center(const void *a, const void *b, void *words)
+{
+    const struct dp_word *w = words;
+    const struct dp_word *x = &w[*(const size_t *)a], *y = &w[*(const size_t *)b];
+    int cx = 2 * x->y + x->h, cy = 2 * y->y + y->h;
+    return (cx > cy) - (cx < cy);
+}
+
+static int cmp_x(const void *a, const void *b, void *words)
+{
+    const struct dp_word *w = words;
+    const struct dp_word *x = &w[*(const size_t *)a], *y = &w[*(const size_t *)b];
+    return (x->x > y->x) - (x->x < y->x);
+}
+
+/* Orders the words of pg into visual rows: idx[] gets word indices row by row (left to right),
+ * starts[r] the first position of row r; returns the number of rows. A word joins a row when
+ * its vertical centre lies within the row's band (the page's text order may run column by
+ * column, as PDF text layers do). */
+static size_t make_rows(const struct dp_page *pg, size_t *idx, size_t *starts)
+{
+    size_t n = pg->nwords, rows = 0;
+    for (size_t i = 0; i < n; i++)
+        idx[i] = i;
+    qsort_r(idx, n, sizeof *idx, cmp_center, pg->words);
+    for (size_t i = 0; i < n;) {
+        const struct dp_word *w = &pg->words[idx[i]];
+        int top = w->y, bottom = w->y + (w->h > 0 ? w->h : 1);
+        size_t j = i + 1;
+        while (j < n) {
+            const struct dp_word *v = &pg->words[idx[j]];
+            int c = v->y + v->h / 2;
+            if (c < top || c > bottom)
+                break;
+            j++;
+        }
+        qsort_r(idx + i, j - i, sizeof *idx, cmp_x, pg->words);
+        starts[rows++] = i;
+        i = j;
+    }
+    starts[rows] = n;
+    return rows;
+}
+
+static size_t row_tokens(const struct dp_page *pg, const size_t *idx, size_t a, size_t b,
+                         const char **toks, size_t n)
+{
+    for (size_t k = a; k < b && n < LINEITEMS_MAX_TOKS; k++)
+        toks[n++] = pg->words[idx[k]].text ? pg->words[idx[k]].text : "";
+    return n;
+}
+
+/* A row of at most two tokens ending in an amount: the amount column of an item whose other
+ * columns stand on the row above ("4012345001235  198,00" under "Trennblätter A4 9,90 20 Stk"). */
+static int amount_row(const char *const *toks, size_t n)
+{
+    struct lineitem it;
+    const char *probe[2] = {"item", toks[n - 1]};
+    return n >= 1 && n <= 2 && lineitems_parse_tokens(probe, 2, &it) == 1 &&
+           strcmp(it.description, "item") == 0 && !it.quantity[0] && !it.unit_price[0];
+}
+
+cJSON *lineitems_find(const struct dp_doc_text *doc, const cJSON *fields)
+{
+    cJSON *arr = cJSON_CreateArray();
+    const char *cur = doc_currency(fields);
+    for (size_t p = 0; arr && doc && p < doc->npages; p++) {
+        const struct dp_page *pg = &doc->pages[p];
+        size_t *idx = malloc((pg->nwords + 1) * sizeof *idx);
+        size_t *starts = malloc((pg->nwords + 2) * sizeof *starts);
+        const struct dp_word **ws = malloc((2 * LINEITEMS_MAX_TOKS + 1) * sizeof *ws);
+        if (!idx || !starts || !ws) {
+            free(idx), free(starts), free(ws);
+            break;
+        }
+        size_t rows = make_rows(pg, idx, starts);
+        int found = 0;
+        for (size_t r = 0; r < rows; r++) {
+            const char *toks[2 * LINEITEMS_MAX_TOKS];
+            size_t n = row_tokens(pg, idx, starts[r], starts[r + 1], toks, 0), used_rows = 1;
+            struct lineitem it;
+            int ok = lineitems_parse_tokens(toks, n, &it);
+            if (!ok && r + 1 < rows && !lineitems_is_summary(toks, n)) {
+                /* the amount may stand alone on the row below */
+                const char *next[LINEITEMS_MAX_TOKS];
+                size_t m = row_tokens(pg, idx, starts[r + 1], starts[r + 2], next, 0);
+                if (m && amount_row(next, m) && n < LINEITEMS_MAX_TOKS) {
+                    toks[n++] = next[m - 1];
+                    ok = lineitems_parse_tokens(toks, n, &it);
+                    used_rows = 2;
+                }
+            }
+            if (ok) {
+                if (cJSON_GetArraySize(arr) >= LINEITEMS_MAX)
+                    break;
+                size_t nw = 0;
+                for (size_t k = starts[r]; k < starts[r + used_rows] && nw < 2 * LINEITEMS_MAX_TOKS;
+                     k++)
+                    ws[nw++] = &pg->words[idx[k]];
+                add_item(arr, &it, cur, pg->number, ws, nw);
+                found++;
+                r += used_rows - 1;
+            } else if (found && lineitems_is_summary(toks, n)) {
+                break; /* the totals below the items: this page's list has ended */
+            }
+        }
+        free(idx), free(starts), free(ws);
+    }
+    return arr;
+}
