@@ -45,7 +45,8 @@ RUNNER   := $(BUILD)/check_docproc
 .PHONY: all deps build run test unit e2e tsan tsan-run test-cluster install bench bench-tunnel eval lint format valgrind \
         fuzz fuzz-bins clean
 all: build
-build: $(PROGS) $(RUNNER)
+# The eval and bench tools are built too, so a change that breaks them fails `make test`.
+build: $(PROGS) $(RUNNER) $(BUILD)/docproc-eval $(BUILD)/docproc-bench
 
 deps:
 	@config/deps.sh
