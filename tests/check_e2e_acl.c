@@ -198,6 +198,53 @@ START_TEST(wrong_password_is_refused)
 }
 END_TEST
 
+/* A Sentinel with a password (requirepass): docproc asks it for the master only after AUTH
+ * sentinel_password; without the password it finds no master. */
+START_TEST(sentinel_password_is_sent)
+{
+    struct stack s;
+    struct stack_opts o = {.workers = -1, .acl = 1};
+    ck_assert_int_eq(stack_start(&s, &o), 0);
+    int port = harness_free_port();
+    char conf[256], dir[192], line[512], out[1024];
+    snprintf(dir, sizeof dir, "%s/sentinel", s.dir);
+    snprintf(conf, sizeof conf, "%s/sentinel.conf", dir);
+    snprintf(line, sizeof line, "mkdir -p %s", dir);
+    ck_assert_int_eq(system(line), 0);
+    FILE *f = fopen(conf, "w");
+    ck_assert_ptr_nonnull(f);
+    fprintf(f,
+            "port %d\nbind 127.0.0.1\ndir %s\nrequirepass sentinel-secret\n"
+            "sentinel monitor dpm 127.0.0.1 %d 1\n",
+            port, dir, s.redis_port);
+    fclose(f);
+    char *argv[] = {"redis-server", conf, "--sentinel", NULL};
+    pid_t pid = stack_spawn(&s, "sentinel.log", argv);
+    ck_assert_int_gt(pid, 0);
+    s.extra[s.n_extra++] = pid;
+    ck_assert_int_eq(harness_wait_port(port, 10000), 0);
+    char sentinels[64];
+    snprintf(sentinels, sizeof sentinels, "--sentinels=127.0.0.1:%d", port);
+    /* the Sentinel refuses a client without its password */
+    redisContext *c = stack_redis_as(&s, port, NULL);
+    ck_assert_ptr_nonnull(c);
+    redisReply *r = redisCommand(c, "SENTINEL get-master-addr-by-name dpm");
+    ck_assert(r && r->type == REDIS_REPLY_ERROR && strncmp(r->str, "NOAUTH", 6) == 0);
+    freeReplyObject(r);
+    redisFree(c);
+    ck_assert_int_ne(stack_run(&s, out, sizeof out, "docproc-admin", "--sentinel_master=dpm",
+                               sentinels, "queue", NULL),
+                     0);
+    ck_assert_int_ne(stack_run(&s, out, sizeof out, "docproc-admin", "--sentinel_master=dpm",
+                               sentinels, "--sentinel_password=wrong", "queue", NULL),
+                     0);
+    ck_assert_int_eq(stack_run(&s, out, sizeof out, "docproc-admin", "--sentinel_master=dpm",
+                               sentinels, "--sentinel_password=sentinel-secret", "queue", NULL),
+                     0);
+    stack_stop(&s);
+}
+END_TEST
+
 Suite *e2e_acl_suite(void)
 {
     Suite *s = suite_create("e2e_acl");
@@ -205,6 +252,7 @@ Suite *e2e_acl_suite(void)
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, locked_redis_serves_the_pipeline);
     tcase_add_test(tc, wrong_password_is_refused);
+    tcase_add_test(tc, sentinel_password_is_sent);
     suite_add_tcase(s, tc);
     return s;
 }

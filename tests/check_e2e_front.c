@@ -400,8 +400,10 @@ START_TEST(rate_limits_per_key_and_on_metrics)
     /* a second key of the same tenant: its own bucket */
     char cmd[600];
     snprintf(cmd, sizeof cmd,
-             "DOCPROC_REDIS_PORT=%d %s/docproc-admin key create --tenant dev --name second",
-             opts.redis, getenv("DOCPROC_BIN_DIR"));
+             "DOCPROC_REDIS_PORT=%d DOCPROC_REDIS_USER=docproc-admin "
+             "DOCPROC_REDIS_PASSWORD_FILE=%s/redis-auth/docproc-admin.pass "
+             "%s/docproc-admin key create --tenant dev --name second",
+             opts.redis, opts.dir, getenv("DOCPROC_BIN_DIR"));
     FILE *p = popen(cmd, "r");
     ck_assert_ptr_nonnull(p);
     ck_assert_ptr_nonnull(fgets(out, sizeof out, p));

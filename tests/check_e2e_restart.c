@@ -82,15 +82,19 @@ static void all_found(struct run *r, const struct doc *docs, int ndocs, int chec
 /* Writes NFILLER small keys through redis-cli --pipe (a million keys take Redis a second or
  * more to load from its AOF: long enough that a start which does not wait for PONG meets
  * -LOADING). */
-static void add_filler(int port)
+static void add_filler(int port, const char *dir)
 {
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "redis-cli -h 127.0.0.1 -p %d --pipe >/dev/null", port);
+    char cmd[512];
+    /* make run's Redis is locked: log in as docproc-admin, whose keys are dp:* */
+    snprintf(cmd, sizeof cmd,
+             "REDISCLI_AUTH=$(cat %s/redis-auth/docproc-admin.pass) redis-cli -h 127.0.0.1 -p %d "
+             "--user docproc-admin --pipe >/dev/null",
+             dir, port);
     FILE *p = popen(cmd, "w");
     ck_assert_ptr_nonnull(p);
     for (int i = 0; i < NFILLER; i++) {
         char k[32];
-        int kl = snprintf(k, sizeof k, "test:filler:%d", i);
+        int kl = snprintf(k, sizeof k, "dp:test:filler:%d", i);
         fprintf(p, "*3\r\n$3\r\nSET\r\n$%d\r\n%s\r\n$8\r\n%08d\r\n", kl, k, i);
     }
     ck_assert_int_eq(pclose(p), 0);
@@ -129,7 +133,7 @@ START_TEST(restarts_over_its_own_data)
         free(png);
     }
     ck_assert_uint_ge(total, 50u * 1000 * 1000);
-    add_filler(o.redis);
+    add_filler(o.redis, dir);
     stopped_clean(&r, SIGINT, &o);
 
     for (int round = 0; round < 3; round++) {
