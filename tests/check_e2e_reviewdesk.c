@@ -114,6 +114,21 @@ START_TEST(review_train_batch_in_chromium)
     }
     snprintf(fresh, sizeof fresh, "%s/new-invoice.png", st.dir);
     invoice_file(fresh, 9, "PO-9876");
+    /* a two-page PDF with a text layer: no page image, its words' boxes on blank pages */
+    char pdf[512];
+    static const char *const p1[] = {"Delivery note DN-1001", "Receiver Harbour Logistics"};
+    static const char *const p2[] = {"Second page", "Signature Marlene Vogt"};
+    const char *const *pages[] = {p1, p2};
+    const size_t nl[] = {2, 2};
+    unsigned char *buf;
+    size_t len;
+    ck_assert_int_eq(fixture_pdf_text(pages, nl, 2, &buf, &len), DP_OK);
+    snprintf(pdf, sizeof pdf, "%s/delivery.pdf", st.dir);
+    FILE *f = fopen(pdf, "wb");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_uint_eq(fwrite(buf, 1, len, f), len);
+    fclose(f);
+    free(buf);
     snprintf(art, sizeof art, "%s/artefacts", st.bin);
     ck_assert_msg(mkdir(art, 0755) == 0 || errno == EEXIST, "cannot make %s", art);
 
@@ -122,7 +137,7 @@ START_TEST(review_train_batch_in_chromium)
     snprintf(log, sizeof log, "%s/browser-review.log", st.dir);
     char *argv[] = {"node",  script,  "--base", st.base,   "--key", st.key,       "--files",
                     files,   "--pos", pos,      "--fresh", fresh,   "--fresh-po", (char *)"PO-9876",
-                    "--out", art,     NULL};
+                    "--pdf", pdf,     "--out",  art,       NULL};
     pid_t pid = wht_spawn(argv, log);
     ck_assert_int_gt(pid, 0);
     int status = 0, waited = 0;
@@ -141,7 +156,8 @@ START_TEST(review_train_batch_in_chromium)
     ck_assert_msg(got == pid, "the browser test ran over %d ms", BROWSER_CAP_MS);
     ck_assert_msg(ok, "the browser test failed (exit %d): see %s and %s/review-*.png",
                   WIFEXITED(status) ? WEXITSTATUS(status) : -1, log, art);
-    const char *shots[] = {"review-desk.png", "review-model.png", "review-batch.png"};
+    const char *shots[] = {"review-desk.png", "review-model.png", "review-batch.png",
+                           "review-pdf.png"};
     for (size_t k = 0; k < sizeof shots / sizeof *shots; k++) {
         struct stat sb;
         snprintf(path, sizeof path, "%s/%s", art, shots[k]);

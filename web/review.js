@@ -110,7 +110,7 @@ function rdRenderPage() {
     type: 'button', 'aria-pressed': i === rd.page ? 'true' : 'false',
     onclick: () => { rd.page = i; rdRenderPage(); } }, `Page ${x.number}`)) : []));
   if (!p || !p.width || !p.height) { host.replaceChildren(el('p', {}, 'No page to show.')); return; }
-  const s = svg('svg', { viewBox: `0 0 ${p.width} ${p.height}`, class: 'rd-svg',
+  const s = svg('svg', { viewBox: rdViewBox(p), class: 'rd-svg',
                          role: 'img', 'aria-label': `Page ${p.number} with word boxes` });
   s.append(svg('rect', { x: 0, y: 0, width: p.width, height: p.height, class: 'rd-blank' }));
   if (rd.blob && rd.page === 0) {
@@ -151,6 +151,22 @@ function rdRenderPage() {
   });
   host.replaceChildren(s);
   $('rd-boxes').dispatchEvent(new Event('change'));
+}
+
+/* The whole page, or with "Zoom to text" the words' area and a margin (at least a third of
+ * the page's width, in its proportions), so small print stays readable. */
+function rdViewBox(p) {
+  const ws = (p.words || []).filter((w) => w.bbox && w.bbox.length === 4);
+  if (!$('rd-zoom').checked || !ws.length) return `0 0 ${p.width} ${p.height}`;
+  const m = Math.round(p.width * 0.03);
+  let x0 = Math.max(0, Math.min(...ws.map((w) => w.bbox[0])) - m);
+  let y0 = Math.max(0, Math.min(...ws.map((w) => w.bbox[1])) - m);
+  let x1 = Math.min(p.width, Math.max(...ws.map((w) => w.bbox[0] + w.bbox[2])) + m);
+  let y1 = Math.min(p.height, Math.max(...ws.map((w) => w.bbox[1] + w.bbox[3])) + m);
+  if (x1 - x0 < p.width / 3) x1 = Math.min(p.width, x0 + Math.round(p.width / 3));
+  const minH = Math.round((x1 - x0) * p.height / p.width / 2);   /* not thinner than half the page's shape */
+  if (y1 - y0 < minH) y1 = Math.min(p.height, y0 + minH);
+  return `${x0} ${y0} ${x1 - x0} ${y1 - y0}`;
 }
 
 /* Highlights the words of the drag. */
@@ -308,6 +324,7 @@ document.addEventListener('DOMContentLoaded', () => {
   $('rd-refresh').addEventListener('click', rdLoadQueue);
   $('rd-train').addEventListener('click', rdTrain);
   document.addEventListener('mouseup', rdDrop);
+  $('rd-zoom').addEventListener('change', () => { if (rd.doc) rdRenderPage(); });
   $('rd-boxes').addEventListener('change', () => {
     $('rd-page').classList.toggle('no-boxes', !$('rd-boxes').checked);
   });

@@ -3,9 +3,10 @@
 // it until completed, then on the desk add the custom field po_number, fill it by dragging over
 // words, by clicking a word box and by typing, confirm each with the keyboard (Enter /
 // Ctrl+Enter), press Train and wait for the model, upload a new invoice and see its po_number
-// filled by the model. Run by tests/check_e2e_reviewdesk.c:
+// filled by the model; then drop a two-page PDF (a batch of one) and page through its word
+// boxes. Run by tests/check_e2e_reviewdesk.c:
 //   node review.test.js --base URL --key dpk_... --files a.png,b.png,... --pos PO-1,PO-2,...
-//        --fresh new.png --fresh-po PO-9 --out DIR
+//        --fresh new.png --fresh-po PO-9 --pdf two-pages.pdf --out DIR
 // Screenshots (review-batch.png, review-desk.png, review-model.png) go to DIR.
 // Exit code 0 = every check passed, 1 = a check failed (the reason on stderr).
 'use strict';
@@ -23,7 +24,7 @@ function args() {
   const a = {};
   const v = process.argv.slice(2);
   for (let i = 0; i + 1 < v.length; i += 2) a[v[i].replace(/^--/, '')] = v[i + 1];
-  for (const k of ['base', 'key', 'files', 'pos', 'fresh', 'fresh-po', 'out'])
+  for (const k of ['base', 'key', 'files', 'pos', 'fresh', 'fresh-po', 'pdf', 'out'])
     if (!a[k]) { console.error(`usage: missing --${k}`); process.exit(2); }
   a.files = a.files.split(',');
   a.pos = a.pos.split(',');
@@ -83,13 +84,14 @@ async function main() {
 
 /* Drops files on the zone the way a desktop drag does: a DataTransfer holding File objects. */
 async function dropFiles(page, selector, files) {
-  const data = files.map((f) => ({ name: path.basename(f), b64: fs.readFileSync(f).toString('base64') }));
+  const data = files.map((f) => ({ name: path.basename(f), b64: fs.readFileSync(f).toString('base64'),
+                                   type: f.endsWith('.pdf') ? 'application/pdf' : 'image/png' }));
   const dt = await page.evaluateHandle((list) => {
     const t = new DataTransfer();
     for (const f of list) {
       const bin = atob(f.b64), bytes = new Uint8Array(bin.length);
       for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-      t.items.add(new File([bytes], f.name, { type: 'image/png' }));
+      t.items.add(new File([bytes], f.name, { type: f.type }));
     }
     return t;
   }, data);
@@ -221,6 +223,26 @@ async function run(page, a, pageErrors) {
   await shot(page, a, 'review-model.png');
   await page.getByLabel('Show boxes').uncheck();
   check(await page.locator('#rd-page.no-boxes').count() === 1, 'the boxes can be hidden');
+
+  await page.getByLabel('Show boxes').check();
+
+  // ---- a PDF: no page image; its words' boxes on blank pages, one page at a time ----
+  await dropFiles(page, '#dropzone', [a.pdf]);
+  await page.locator(`#batch-status[data-batch]:not([data-batch="${batchId}"])[data-status="completed"]`)
+    .waitFor({ timeout: PROCESS_MS });
+  const pdfId = await page.locator('#batch-files li').getAttribute('data-id');
+  await page.locator(`#rd-queue li[data-id="${pdfId}"] button`).click();
+  await page.locator(`#rd-desk[data-id="${pdfId}"]`).waitFor();
+  await page.locator('#rd-page .rd-word').first().waitFor();
+  check(await page.locator('#rd-page svg image').count() === 0, 'a PDF page is drawn blank, without an image');
+  check(await page.locator('#rd-page .rd-word[data-text="DN-1001"]').count() === 1, "page 1's words are boxed");
+  await page.locator('#rd-pages button').nth(1).click();
+  await page.locator('#rd-page .rd-word[data-text="Vogt"]').waitFor();
+  check(await page.locator('#rd-page .rd-word[data-text="DN-1001"]').count() === 0, 'page 2 shows its own words');
+  await page.locator('#rd-f-po_number').click();
+  await page.locator('#rd-page .rd-word[data-text="Vogt"]').click();
+  check(await page.locator('#rd-f-po_number').inputValue() === 'Vogt', 'a word of page 2 fills the field');
+  await shot(page, a, 'review-pdf.png');
 
   check(pageErrors.length === 0, 'no script errors: ' + (pageErrors.join('; ') || 'none'));
 }
