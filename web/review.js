@@ -87,8 +87,10 @@ async function rdOpen(id) {
   rd.page = 0;
   rd.focus = null;
   const type = (d.file && d.file.type) || '';
-  /* PNG/JPEG/WebP of one page: the original is the page; others (PDF, TIFF) get boxes on blank. */
-  if (/^image\/(png|jpeg|webp)$/.test(type) && (d.pages || []).length === 1) {
+  /* PNG/JPEG/WebP of one page, not turned upright by OCR: the original is the page; others
+   * (PDF, TIFF, turned pages) get their boxes on a blank page. */
+  const pages = d.pages || [];
+  if (/^image\/(png|jpeg|webp)$/.test(type) && pages.length === 1 && !pages[0].rotation) {
     try {
       rd.blob = URL.createObjectURL(await (await api(`/v1/documents/${encodeURIComponent(id)}/file`)).blob());
     } catch (e) { /* boxes on a blank page then */ }
