@@ -102,6 +102,10 @@ async function rdOpen(id) {
   rdRenderQueue();
   rdRenderPage();
   rdRenderForm();
+  /* the keyboard starts at the first field to check: flagged or empty, else the first */
+  const inputs = [...$('rd-rows').querySelectorAll('input.fv')];
+  const first = inputs.find((i) => !i.value || i.closest('tr').classList.contains('warn')) || inputs[0];
+  if (first) first.focus({ preventScroll: true });
 }
 
 function rdRenderPage() {
