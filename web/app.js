@@ -175,6 +175,7 @@ function start() {
   stop();
   refreshStats();
   loadDocuments(true);
+  if (typeof reviewStart === 'function') reviewStart();   /* review.js */
   state.timers.push(setInterval(refreshStats, STATS_EVERY_MS));
   state.timers.push(setInterval(refreshPendingRows, ROWS_EVERY_MS));
 }
