@@ -163,6 +163,7 @@ enum MHD_Result api_tables_csv(struct api_req *r, redisContext *c, const char *c
 /* other formats of a finished document (api_export.c): GET /v1/documents/{id}/pdf (searchable
  * PDF) and /markdown */
 enum MHD_Result api_export_pdf(struct api_req *r, redisContext *c, const char *const *param);
+enum MHD_Result api_export_markdown(struct api_req *r, redisContext *c, const char *const *param);
 
 /* classifier (api_classifier.c): POST (body {"class": "..."} or {"class": null}) or DELETE
  * /v1/documents/{id}/label; GET /v1/classifier; POST /v1/classifier/train */

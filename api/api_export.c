@@ -9,6 +9,7 @@
 #include <string.h>
 #include "api.h"
 #include "decode.h"
+#include "markdown.h"
 #include "pdfout.h"
 #include "store.h"
 
@@ -173,5 +174,27 @@ enum MHD_Result api_export_pdf(struct api_req *r, redisContext *c, const char *c
 out:
     freeReplyObject(blob);
     cJSON_Delete(doc);
+    return ret;
+}
+
+/* ---- Markdown ---- */
+
+enum MHD_Result api_export_markdown(struct api_req *r, redisContext *c, const char *const *param)
+{
+    enum MHD_Result ret = MHD_NO;
+    cJSON *doc = done_doc(r, c, param[0], "Markdown", &ret);
+    if (!doc)
+        return ret;
+    char *md = NULL;
+    size_t len = 0;
+    dp_err rc = markdown_doc(doc, 0, &md, &len);
+    cJSON_Delete(doc);
+    if (rc == DP_ETOOBIG)
+        return api_reply_error(r, 413, "too_large", "the Markdown is over %zu bytes",
+                               (size_t)MARKDOWN_MAX_BYTES);
+    if (rc)
+        return api_reply_dp_err(r, rc, "Markdown");
+    ret = api_reply_bytes(r, 200, "text/markdown; charset=utf-8", md, len);
+    free(md);
     return ret;
 }

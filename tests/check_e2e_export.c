@@ -154,6 +154,99 @@ START_TEST(text_layer_pdf_comes_back_unchanged)
 }
 END_TEST
 
+static char *markdown_of(const char *id)
+{
+    struct http_resp r = {0};
+    get(st.key, id, "/markdown", &r);
+    ck_assert_int_eq(r.status, 200);
+    char ct[64];
+    ck_assert_str_eq(http_header(&r, "Content-Type", ct, sizeof ct),
+                     "text/markdown; charset=utf-8");
+    char *md = strndup(r.body, r.len);
+    http_resp_free(&r);
+    return md;
+}
+
+/* 1 when md has a line starting with prefix and containing word. */
+static int has_line(const char *md, const char *prefix, const char *word)
+{
+    for (const char *s = md; s && *s; s = strchr(s, '\n') ? strchr(s, '\n') + 1 : NULL) {
+        size_t n = strcspn(s, "\n");
+        if (!strncmp(s, prefix, strlen(prefix)) && memmem(s, n, word, strlen(word)))
+            return 1;
+    }
+    return 0;
+}
+
+START_TEST(markdown_heading_and_list_of_a_scan)
+{
+    const struct fx_item it[] = {
+        {FX_TEXT, 72, 100, 0, 0, 24, "Travel Checklist"},
+        {FX_TEXT, 72, 150, 0, 0, 11, "Pack these things the evening before you leave home."},
+        {FX_TEXT, 90, 180, 0, 0, 11, "- Passport and tickets"},
+        {FX_TEXT, 90, 200, 0, 0, 11, "- Phone charger"},
+        {FX_TEXT, 90, 220, 0, 0, 11, "- Warm sweater"},
+    };
+    unsigned char *png;
+    size_t len;
+    char id[64];
+    ck_assert_int_eq(fixture_layout_png(it, sizeof it / sizeof it[0], 300, &png, &len), DP_OK);
+    cJSON *d = read_doc(png, len, id);
+    const cJSON *p = cJSON_GetArrayItem(cJSON_GetObjectItem(d, "pages"), 0);
+    const cJSON *b0 = cJSON_GetArrayItem(cJSON_GetObjectItem(p, "blocks"), 0);
+    ck_assert_str_eq(json_str(b0, "kind"), "heading");
+    /* the heading line is whatever OCR read there (a big-type line's re-read can garble it, see
+     * the worker's reread_lines): the Markdown must carry it as a level-1 heading */
+    const cJSON *hl = cJSON_GetArrayItem(cJSON_GetObjectItem(b0, "lines"), 0);
+    char *md = markdown_of(id);
+    char want[256];
+    snprintf(want, sizeof want, "# %s\n\n", json_str(hl, "text"));
+    ck_assert_msg(strncmp(md, want, strlen(want)) == 0, "no heading '%s' in:\n%s", want, md);
+    ck_assert_msg(has_line(md, "- ", "Passport") && has_line(md, "- ", "charger") &&
+                      has_line(md, "- ", "sweater"),
+                  "no list in:\n%s", md);
+    ck_assert_msg(has_line(md, "", "evening") && !has_line(md, "- ", "evening") &&
+                      !has_line(md, "#", "evening"),
+                  "no paragraph in:\n%s", md);
+    free(md);
+    cJSON_Delete(d);
+    free(png);
+}
+END_TEST
+
+START_TEST(markdown_table)
+{
+    static const char *const rows[][3] = {{"Region", "Sales", "Growth"},
+                                          {"North", "1200", "4.5%"},
+                                          {"South", "980", "2.1%"},
+                                          {"East", "1515", "7.0%"},
+                                          {"West", "640", "-1.2%"}};
+    struct fx_item it[32];
+    size_t n = 0;
+    it[n++] = (struct fx_item){
+        FX_TEXT, 72, 100, 0, 0, 11, "Quarterly figures for the four regions are listed below."};
+    for (int r = 0; r < 5; r++)
+        for (int c = 0; c < 3; c++)
+            it[n++] = (struct fx_item){FX_TEXT, 72 + 150 * c, 140 + 20 * r, 0, 0, 11, rows[r][c]};
+    unsigned char *pdf;
+    size_t len;
+    char id[64];
+    ck_assert_int_eq(fixture_layout_pdf(it, n, &pdf, &len), DP_OK);
+    cJSON *d = read_doc(pdf, len, id);
+    ck_assert_int_ge(cJSON_GetArraySize(cJSON_GetObjectItem(
+                         cJSON_GetArrayItem(cJSON_GetObjectItem(d, "pages"), 0), "tables")),
+                     1);
+    char *md = markdown_of(id);
+    ck_assert_msg(strstr(md, "| Region | Sales | Growth |\n| --- | --- | --- |\n") &&
+                      strstr(md, "| South | 980 | 2.1% |"),
+                  "no table in:\n%s", md);
+    ck_assert_msg(has_line(md, "Quarterly", "listed below"), "no paragraph in:\n%s", md);
+    free(md);
+    cJSON_Delete(d);
+    free(pdf);
+}
+END_TEST
+
 START_TEST(not_done_is_409)
 {
     stack_kill(&st.worker, SIGTERM);
@@ -168,6 +261,9 @@ START_TEST(not_done_is_409)
     ck_assert_int_eq(r.status, 409);
     ck_assert_ptr_nonnull(strstr(r.body, "not_ready"));
     http_resp_free(&r);
+    get(st.key, id, "/markdown", &r);
+    ck_assert_int_eq(r.status, 409);
+    http_resp_free(&r);
     free(png);
 }
 END_TEST
@@ -180,6 +276,8 @@ Suite *e2e_export_suite(void)
     tcase_set_timeout(tc, 240);
     tcase_add_test(tc, searchable_pdf_of_a_scan);
     tcase_add_test(tc, text_layer_pdf_comes_back_unchanged);
+    tcase_add_test(tc, markdown_heading_and_list_of_a_scan);
+    tcase_add_test(tc, markdown_table);
     tcase_add_test(tc, not_done_is_409);
     suite_add_tcase(s, tc);
     return s;
