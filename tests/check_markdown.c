@@ -24,17 +24,37 @@ START_TEST(headings_paragraphs_lists_tables)
 {
     char *md = render(
         "{\"pages\":[{\"blocks\":["
-        "{\"kind\":\"heading\",\"lines\":[" L("Annual Report", 60) "]},"
-        "{\"kind\":\"text\",\"lines\":[" L("The year went well for all of our cus-", 20) "," L(
-            "tomers and staff.", 20) "]},"
-        "{\"kind\":\"heading\",\"lines\":[" L("Highlights", 40) "]},"
-        "{\"kind\":\"text\",\"lines\":[" L("- more sales", 20) "," L("\\u2022 fewer costs", 20) "," L(
-            "than planned", 20) "," L("1. first", 20) "," L("2) second", 20) "]},"
-        "{\"kind\":\"table\",\"table\":0,\"lines\":[]}],"
-        "\"tables\":[{\"rows\":2,\"cols\":2,\"cells\":["
-        "{\"row\":0,\"col\":0,\"text\":\"Region\"},{\"row\":0,\"col\":1,\"text\":\"Sales\"},"
-        "{\"row\":1,\"col\":0,\"text\":\"North|East\"},{\"row\":1,\"col\":1,\"text\":\"1200\"}]}]},"
-        "{\"blocks\":[{\"kind\":\"text\",\"lines\":[" L("# not a heading", 20) "]}]}]}");
+        "{\"kind\":\"heading\",\"lines\":[" L(
+            "Annual Report",
+            60) "]},"
+                "{\"kind\":\"text\",\"lines\":[" L("The year went well for all of our cus-", 20) "," L(
+                    "tomers and staff.",
+                    20) "]},"
+                        "{\"kind\":\"heading\",\"lines\":[" L(
+                            "Highlights",
+                            40) "]},"
+                                "{\"kind\":\"text\",\"lines\":[" L("- more sales", 20) "," L(
+                                    "\\u2022 fewer costs",
+                                    20) "," L("than planned",
+                                              20) "," L("1. first",
+                                                        20) "," L("2) second",
+                                                                  20) "]},"
+                                                                      "{\"kind\":\"table\","
+                                                                      "\"table\":0,\"lines\":[]}],"
+                                                                      "\"tables\":[{\"rows\":2,"
+                                                                      "\"cols\":2,\"cells\":["
+                                                                      "{\"row\":0,\"col\":0,"
+                                                                      "\"text\":\"Region\"},{"
+                                                                      "\"row\":0,\"col\":1,"
+                                                                      "\"text\":\"Sales\"},"
+                                                                      "{\"row\":1,\"col\":0,"
+                                                                      "\"text\":\"North|East\"},{"
+                                                                      "\"row\":1,\"col\":1,"
+                                                                      "\"text\":\"1200\"}]}]},"
+                                                                      "{\"blocks\":[{\"kind\":"
+                                                                      "\"text\",\"lines\":[" L(
+                                                                          "# not a heading",
+                                                                          20) "]}]}]}");
     ck_assert_str_eq(md, "# Annual Report\n\n"
                          "The year went well for all of our customers and staff.\n\n"
                          "## Highlights\n\n"
