@@ -2,6 +2,7 @@
  * PDF; the image goes in as the JPEG/G4 bytes attached as mime data, so cairo embeds them as they
  * are.  The text sits under the opaque image: cairo drops drawing with a clear source, and text
  * under the image is what viewers search and select all the same. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cairo.h>
@@ -194,6 +195,14 @@ dp_err pdfout_page(struct pdfout *p, PIX *pix, const struct pdfout_word *words, 
     if (!p->surf || !pix || width <= 0 || height <= 0 || dpi < 72 || dpi > 1200)
         return DP_EINVAL;
     PIX *g = pixGetDepth(pix) == 8 && !pixGetColormap(pix) ? pixClone(pix) : pixConvertTo8(pix, 0);
+    double px = (double)pixGetWidth(pix) * (double)pixGetHeight(pix);
+    if (g && px > PDFOUT_MAX_PIXELS) {
+        /* a camera-sized page: the text layer needs no more, and the image surface is 4 B/px */
+        float f = (float)sqrt(PDFOUT_MAX_PIXELS / px);
+        PIX *s = pixScale(g, f, f);
+        pixDestroy(&g);
+        g = s;
+    }
     if (!g)
         return DP_ENOMEM;
     cairo_surface_t *img = page_image(g);

@@ -15,7 +15,8 @@
 #include <leptonica/allheaders.h>
 #include "err.h"
 
-#define PDFOUT_JPEG_QUALITY 60 /* grey pages: small, text still crisp at 300 dpi */
+#define PDFOUT_JPEG_QUALITY 60                 /* grey pages: small, text still crisp at 300 dpi */
+#define PDFOUT_MAX_PIXELS   (24 * 1000 * 1000) /* larger page images are scaled down to this */
 
 /* One word to place: its text (borrowed, UTF-8) and box in page pixels. */
 struct pdfout_word {
@@ -31,7 +32,8 @@ struct pdfout;
 dp_err pdfout_new(size_t cap, struct pdfout **out);
 
 /* Appends a page of width x height pixels at dpi (72..1200): pix (borrowed; 1, 8 or 32 bpp, any
- * size: it is stretched over the page) under the words (boxes in the same page pixels).
+ * size: it is stretched over the page, and scaled down first when over PDFOUT_MAX_PIXELS) under
+ * the words (boxes in the same page pixels).
  * A pix whose grey values are all black or white is written bilevel (G4), others as JPEG.
  * DP_EINVAL for a bad size, DP_ETOOBIG when the PDF passes its cap, DP_ENOMEM, DP_EIO. */
 dp_err pdfout_page(struct pdfout *p, PIX *pix, const struct pdfout_word *words, size_t nwords,
