@@ -134,7 +134,7 @@ tsan-run:
 # The multi-host test alone (network namespaces; needs root). `make test` runs it too.
 test-cluster: deps
 	@$(MAKE) --no-print-directory build
-	$(TEST_ENV) $(RUNNER) all e2e_cluster
+	$(TEST_ENV) DOCPROC_REQUIRE_NETNS=1 $(RUNNER) all e2e_cluster
 
 run: deps
 	@$(MAKE) --no-print-directory build

@@ -29,8 +29,14 @@ int netlab_available(char *why, int whysz)
         snprintf(why, (size_t)whysz, "network namespaces need root (CAP_NET_ADMIN)");
         return 0;
     }
-    if (system("ip netns list >/dev/null 2>&1") != 0) {
-        snprintf(why, (size_t)whysz, "iproute2's ip netns is not usable here");
+    /* Creating one is the only real test: in a chroot, say, `ip netns add` fails to remount
+     * (mount --make-rslave /) although `ip netns list` works. */
+    char cmd[160];
+    snprintf(cmd, sizeof cmd,
+             "ip netns add dpprobe%ld >/dev/null 2>&1 && ip netns del dpprobe%ld >/dev/null 2>&1",
+             (long)getpid(), (long)getpid());
+    if (system(cmd) != 0) {
+        snprintf(why, (size_t)whysz, "ip netns cannot create a namespace here (chroot?)");
         return 0;
     }
     return 1;

@@ -81,11 +81,19 @@ static void unscale(struct dp_page *p, float scale, int src_w, int src_h, int sr
 /* A page read this poorly (mean word confidence) is read once more at another scale. */
 #define POOR_PAGE_CONF 50.0f
 
+#define RULE_MIN_CHARS 5.0 /* a rule erased from a one-block page: character heights, at least */
+
 /* Reads pg's image scaled by f (1 = as decoded) into page; *pix receives the image read (the
  * caller's), *scale the factor actually applied, *dpi its resolution. */
-static dp_err read_scaled(struct worker *w, struct decode_page *pg, double f, int psm, int page_no,
-                          long long budget, PIX **pix, float *scale, int *dpi, struct dp_page *page)
+static dp_err read_scaled(struct worker *w, struct decode_page *pg, double f, double char_h,
+                          int psm, int page_no, long long budget, PIX **pix, float *scale, int *dpi,
+                          struct dp_page *page)
 {
+    /* One block (receipts, slips): only rules long next to the text are erased, shorter ones
+     * are letter strokes that line up (a low-resolution receipt has dozens; erasing them cuts
+     * the letters). Layout analysis: every rule, it may read nothing inside a ruled grid. */
+    int layout = psm == 1 || psm == 3 || psm == 4 || psm == 5 || psm == 11 || psm == 12;
+    double min_rule = 0.0;
     int pw = (int)pixGetWidth(pg->pix);
     *pix = f == 1.0 ? pixClone(pg->pix) : pixScale(pg->pix, (float)f, (float)f);
     if (!*pix)
@@ -93,6 +101,28 @@ static dp_err read_scaled(struct worker *w, struct decode_page *pg, double f, in
     *scale = f == 1.0 ? 1.0f : (float)pixGetWidth(*pix) / (float)pw;
     *dpi = (int)((float)pg->dpi * *scale + 0.5f);
     pixSetResolution(*pix, *dpi, *dpi);
+    if (!layout)
+        min_rule = RULE_MIN_CHARS * (char_h > 0 ? char_h * *scale : PAGEPREP_TARGET_PX);
+    /* Ruling lines are erased from what Tesseract reads (layout analysis may read nothing
+     * inside a ruled grid, one block reads a rule as "|"); found on the image as read, where
+     * letters are large enough not to pass for rules. */
+    struct table_rule *rules = NULL;
+    size_t nrules = 0, k = 0;
+    if (table_rules_find(*pix, *dpi, &rules, &nrules) == DP_OK)
+        for (size_t i = 0; i < nrules; i++) {
+            int dx = rules[i].x2 - rules[i].x1, dy = rules[i].y2 - rules[i].y1;
+            if ((double)(dx > dy ? dx : dy) >= min_rule)
+                rules[k++] = rules[i];
+        }
+    if (k) {
+        PIX *clean = table_rules_erase(*pix, rules, k);
+        if (clean) {
+            pixCopyResolution(clean, *pix);
+            pixDestroy(pix);
+            *pix = clean;
+        }
+    }
+    free(rules);
     return ocr_page(&w->ocr, *pix, *dpi, psm, page_no, budget, page);
 }
 
@@ -100,47 +130,8 @@ static dp_err read_scaled(struct worker *w, struct decode_page *pg, double f, in
  * about PAGEPREP_TARGET_PX high, read with the segmentation mode the page calls for (psm > 0
  * overrides), turned upright if needed, read at another scale if the read is very poor, weak
  * lines re-read; boxes in the source's pixels. */
-/* A ruling line is long next to the text: shorter "rules" are letter strokes that line up
- * (a low-resolution receipt has dozens), and erasing them cuts the letters. */
-#define RULE_MIN_CHARS 5.0 /* in median character heights */
-
-static dp_err read_raster_on(struct worker *w, struct decode_page *pg, int psm, int page_no,
-                             long long budget, struct dp_page *page);
-
-/* Reads one raster page (read_raster_on) after erasing its ruling lines (rules[0..nrules), in
- * pg's pixels, at least RULE_MIN_CHARS character heights long) from the image: layout analysis
- * may read nothing inside a ruled grid, and one block reads a rule as "|". */
 static dp_err read_raster(struct worker *w, struct decode_page *pg, int psm, int page_no,
-                          long long budget, const struct table_rule *rules, size_t nrules,
-                          struct dp_page *page)
-{
-    PIX *clean = NULL, *decoded = pg->pix;
-    if (nrules) {
-        struct pageprep_measure m;
-        struct table_rule *keep = malloc(nrules * sizeof *keep);
-        if (!keep || pageprep_measure(pg->pix, &m) == DP_ENOMEM) {
-            free(keep);
-            return DP_ENOMEM;
-        }
-        size_t k = 0;
-        for (size_t i = 0; i < nrules; i++) {
-            int dx = rules[i].x2 - rules[i].x1, dy = rules[i].y2 - rules[i].y1;
-            if ((double)(dx > dy ? dx : dy) >= RULE_MIN_CHARS * m.char_h)
-                keep[k++] = rules[i];
-        }
-        clean = k ? table_rules_erase(pg->pix, keep, k) : NULL;
-        free(keep);
-    }
-    if (clean)
-        pg->pix = clean;
-    dp_err rc = read_raster_on(w, pg, psm, page_no, budget, page);
-    pg->pix = decoded;
-    pixDestroy(&clean);
-    return rc;
-}
-
-static dp_err read_raster_on(struct worker *w, struct decode_page *pg, int psm, int page_no,
-                             long long budget, struct dp_page *page)
+                          long long budget, struct dp_page *page)
 {
     struct pageprep_measure m;
     int64_t t0 = util_mono_ms();
@@ -154,7 +145,7 @@ static dp_err read_raster_on(struct worker *w, struct decode_page *pg, int psm, 
     double f = pageprep_scale(&m, pg->dpi, pw, ph, cap);
     PIX *pix = NULL;
     float scale = 1.0f;
-    rc = read_scaled(w, pg, f, psm, page_no, budget, &pix, &scale, &dpi, page);
+    rc = read_scaled(w, pg, f, m.char_h, psm, page_no, budget, &pix, &scale, &dpi, page);
     if (!rc)
         rc = maybe_rotate(w, pix, dpi, page_no, budget - (util_mono_ms() - t0),
                           m.char_h > 0 && m.text_x1 - m.text_x0 < PAGEPREP_MIN_COLS * m.char_h,
@@ -170,7 +161,8 @@ static dp_err read_raster_on(struct worker *w, struct decode_page *pg, int psm, 
             float scale2 = 1.0f;
             int dpi2 = 0;
             struct dp_page second = {0};
-            dp_err rc2 = read_scaled(w, pg, f2, psm, page_no, left, &pix2, &scale2, &dpi2, &second);
+            dp_err rc2 = read_scaled(w, pg, f2, m.char_h, psm, page_no, left, &pix2, &scale2, &dpi2,
+                                     &second);
             if (!rc2 && read_score(&second) > read_score(page)) {
                 page_cleanup(page);
                 *page = second;
@@ -225,9 +217,8 @@ static dp_err read_raster_on(struct worker *w, struct decode_page *pg, int psm, 
  * English, for the numbers and names every page has) and the better read kept; later pages use
  * it from the start. detected receives the language found ("" = none). */
 static dp_err auto_language(struct worker *w, struct decode_page *pg, int psm, int page_no,
-                            long long budget, const struct table_rule *rules, size_t nrules,
-                            struct dp_page *page, char *cur, size_t cursz, char *detected,
-                            size_t detsz)
+                            long long budget, struct dp_page *page, char *cur, size_t cursz,
+                            char *detected, size_t detsz)
 {
     const char *g =
         langdetect_guess(page->text ? page->text : "", page->text ? strlen(page->text) : 0, NULL);
@@ -243,8 +234,7 @@ static dp_err auto_language(struct worker *w, struct decode_page *pg, int psm, i
     }
     snprintf(cur, cursz, "%s", want);
     struct dp_page second = {0};
-    dp_err rc =
-        budget > 0 ? read_raster(w, pg, psm, page_no, budget, rules, nrules, &second) : DP_ETIMEOUT;
+    dp_err rc = budget > 0 ? read_raster(w, pg, psm, page_no, budget, &second) : DP_ETIMEOUT;
     if (rc)
         return rc == DP_ETIMEOUT || rc == DP_ENOMEM ? rc : DP_OK;
     if ((double)second.conf * (double)second.nwords >= (double)page->conf * (double)page->nwords) {
@@ -324,16 +314,16 @@ dp_err worker_decode_pages(struct worker *w, const unsigned char *buf, size_t le
             }
             int64_t t0 = util_mono_ms();
             long long budget = page_deadline - t0;
-            /* ruling lines are found first (erased from what layout analysis reads) */
+            /* ruling lines of the page as decoded, for the tables (read_scaled erases them
+             * from what it reads) */
             struct table_rule *rules = NULL;
             size_t nrules = 0;
             if (table_rules_find(pg.pix, pg.dpi, &rules, &nrules) != DP_OK)
                 nrules = 0;
-            rc = budget > 0 ? read_raster(w, &pg, psm, (int)i + 1, budget, rules, nrules, &read)
-                            : DP_ETIMEOUT;
+            rc = budget > 0 ? read_raster(w, &pg, psm, (int)i + 1, budget, &read) : DP_ETIMEOUT;
             if (!rc && !decided) { /* until a page has enough words to tell */
-                rc = auto_language(w, &pg, psm, (int)i + 1, page_deadline - util_mono_ms(), rules,
-                                   nrules, &read, cur, sizeof cur, detected, sizeof detected);
+                rc = auto_language(w, &pg, psm, (int)i + 1, page_deadline - util_mono_ms(), &read,
+                                   cur, sizeof cur, detected, sizeof detected);
                 decided = detected[0] != '\0';
             }
             if (!rc && autodetect)
