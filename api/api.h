@@ -160,6 +160,10 @@ enum MHD_Result api_docs_reprocess(struct api_req *r, redisContext *c, const cha
  * array) and /tables/{n}.csv (param[1] = "{n}.csv") */
 enum MHD_Result api_tables_list(struct api_req *r, redisContext *c, const char *const *param);
 enum MHD_Result api_tables_csv(struct api_req *r, redisContext *c, const char *const *param);
+/* other formats of a finished document (api_export.c): GET /v1/documents/{id}/pdf (searchable
+ * PDF) and /markdown */
+enum MHD_Result api_export_pdf(struct api_req *r, redisContext *c, const char *const *param);
+enum MHD_Result api_export_markdown(struct api_req *r, redisContext *c, const char *const *param);
 
 /* classifier (api_classifier.c): POST (body {"class": "..."} or {"class": null}) or DELETE
  * /v1/documents/{id}/label; GET /v1/classifier; POST /v1/classifier/train */

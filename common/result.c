@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "form.h"
+#include "layout.h"
 #include "result.h"
 #include "table.h"
 
@@ -82,6 +83,8 @@ cJSON *result_encode_page(const struct dp_page *p)
     cJSON *tables = cJSON_AddArrayToObject(o, "tables");
     for (size_t i = 0; i < p->ntables; i++)
         cJSON_AddItemToArray(tables, table_json(&p->tables[i]));
+    cJSON *blocks = layout_json(p);
+    cJSON_AddItemToObject(o, "blocks", blocks ? blocks : cJSON_CreateArray());
     cJSON *kvs = cJSON_AddArrayToObject(o, "key_values");
     for (size_t i = 0; i < p->nkvs; i++)
         cJSON_AddItemToArray(kvs, form_kv_json(&p->kvs[i]));

@@ -25,9 +25,10 @@
 /* Everything one run is told and measures. */
 struct bench {
     int pages, rounds, conc, max_s;
-    int raw_full;   /* --raw-full: the raw loop also takes words with boxes and hOCR */
-    int small_docs; /* --small-docs N: per-document overhead phase (0 = skip) */
-    int ingest_s;   /* --ingest S: wrk ingest phase, S seconds per run (0 = skip) */
+    int raw_full;    /* --raw-full: the raw loop also takes words with boxes and hOCR */
+    int small_docs;  /* --small-docs N: per-document overhead phase (0 = skip) */
+    int ingest_s;    /* --ingest S: wrk ingest phase, S seconds per run (0 = skip) */
+    const char *pdf; /* --pdf DIR: only the searchable-PDF comparison on DIR's scans */
     size_t requests;
     const char *data;
     int cores;
@@ -297,7 +298,8 @@ static int usage(const char *prog)
 {
     fprintf(stderr,
             "usage: %s [--pages N] [--data DIR] [--rounds R] [--requests N] [--concurrency C]\n"
-            "          [--max-seconds S] [--raw-full] [--small-docs N] [--ingest S]\n",
+            "          [--max-seconds S] [--raw-full] [--small-docs N] [--ingest S]\n"
+            "          [--pdf DATA_DIR]\n",
             prog);
     return 2;
 }
@@ -338,6 +340,8 @@ int main(int argc, char **argv)
             ok = ok && parse_int(v, 1, 3600, &b.max_s) == 0;
         else if (strcmp(a, "--data") == 0)
             b.data = v;
+        else if (strcmp(a, "--pdf") == 0)
+            b.pdf = v;
         else if (strcmp(a, "--raw-full") == 0) {
             b.raw_full = 1;
             continue;
@@ -383,6 +387,10 @@ int main(int argc, char **argv)
         goto out;
     }
     cJSON_Delete(w);
+    if (b.pdf) {
+        rc = bench_pdf(&b.st, b.pdf);
+        goto out;
+    }
     if (b.small_docs && phase_small(&b) != 0)
         goto out;
     if (b.rounds == 0) {
