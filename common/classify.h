@@ -150,6 +150,12 @@ void classifier_set_version(struct classifier *c, uint32_t version);
 dp_err classifier_cv_threshold(const struct classifier *c, double max_wrong, double *threshold,
                                size_t *unknown);
 
+/* Makes the next classifier_train() learn one-vs-rest L2 logistic regression (LIBLINEAR,
+ * cost C chosen by cross-validation from a small grid, bias on) over the same features
+ * instead of naive Bayes (on = 0, the default). Not the default: on classes/ it was not
+ * better (docs/EVAL.md, "Logistic regression vs naive Bayes"). Saved as model format 2. */
+void classifier_set_lr(struct classifier *c, int on);
+
 /* Changes the "unknown" threshold (0..1) of a model, e.g. from configuration after load. */
 dp_err classifier_set_threshold(struct classifier *c, double threshold);
 
