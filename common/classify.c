@@ -1,4 +1,5 @@
-/* classify.c -- the classifier object: examples, naive Bayes training with stratified
+/* classify.c -- the classifier object: examples, naive Bayes (or, by classifier_set_lr,
+ * logistic-regression, classify_lr.c) training with stratified
  * cross-validation and temperature fitting, and prediction. Features are in
  * classify_feat.c, (de)serialisation in classify_io.c, the cold-start model in
  * classify_builtin.c. */

@@ -8,7 +8,7 @@
 #include "classify_int.h"
 
 #define LR_EPS 0.01
-static const double lr_grid[] = {10.0, 100.0, 1000.0, 10000.0}; /* costs tried by classify_lr_cv */
+static const double lr_grid[] = {1.0, 10.0, 100.0, 1000.0}; /* costs tried by classify_lr_cv */
 #define LR_NGRID (sizeof(lr_grid) / sizeof(lr_grid[0]))
 
 static void quiet(const char *s)
