@@ -42,10 +42,11 @@ PROGS    := $(if $(API_SRC),$(BUILD)/docproc-api) $(if $(ADMIN_SRC),$(BUILD)/doc
 APP_OBJ  := $(call obj,$(filter-out %_main.c,$(API_SRC) $(WORKER_SRC) $(WEBHOOKD_SRC) $(ADMIN_SRC)))
 RUNNER   := $(BUILD)/check_docproc
 
-.PHONY: all deps build run test unit e2e tsan tsan-run test-cluster install bench eval lint format valgrind \
+.PHONY: all deps build run test unit e2e tsan tsan-run test-cluster install bench bench-tunnel eval lint format valgrind \
         fuzz fuzz-bins clean
 all: build
-build: $(PROGS) $(RUNNER)
+# The eval and bench tools are built too, so a change that breaks them fails `make test`.
+build: $(PROGS) $(RUNNER) $(BUILD)/docproc-eval $(BUILD)/docproc-bench
 
 deps:
 	@config/deps.sh
@@ -228,3 +229,6 @@ eval: deps
 bench: deps
 	@$(MAKE) --no-print-directory $(PROGS) $(BUILD)/docproc-bench
 	$(TEST_ENV) $(BUILD)/docproc-bench $(BENCH_ARGS)
+# What the stunnel TLS tunnel to Redis (config/redis-tunnel.sh) adds per round trip.
+bench-tunnel:
+	tests/tools/tunnel-bench.sh

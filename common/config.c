@@ -40,6 +40,10 @@ static const struct opt options[] = {
         "AOF fsync policy of the Redis make run starts: everysec|always"),
     STR(sentinel_master, "", "Sentinel master name; empty = connect to redis_host directly"),
     STR(sentinels, "", "comma-separated host:port list of Redis Sentinels"),
+    STR(redis_user, "", "Redis ACL user every connection authenticates as (make run: per program)"),
+    STR(redis_password, "", "Redis password (AUTH); empty = redis_password_file or no AUTH"),
+    STR(redis_password_file, "", "file whose first line is the Redis password (mode 0600)"),
+    STR(sentinel_password, "", "password sent to the Sentinels (AUTH); empty = none"),
     INT(redis_wait_replicas, 0, 16, "0",
         "replicas that must have an upload (WAIT) before its 202; 0 = don't wait"),
     INT(redis_wait_timeout_ms, 1, 60000, "1000", "longest WAIT for redis_wait_replicas, ms"),
@@ -381,7 +385,9 @@ void config_print(FILE *out, const struct dp_config *cfg)
         } else {
             /* Keys are never printed, only whether one is set. */
             int secret = strcmp(o->name, "encryption_key") == 0 ||
-                         strcmp(o->name, "encryption_old_keys") == 0;
+                         strcmp(o->name, "encryption_old_keys") == 0 ||
+                         strcmp(o->name, "redis_password") == 0 ||
+                         strcmp(o->name, "sentinel_password") == 0;
             fprintf(out, "%s='%s'\n", o->name, secret && *field ? "(set)" : field);
         }
     }

@@ -128,6 +128,12 @@ static int cmp_center(const void *a, const void *b)
     return (cx > cy) - (cx < cy);
 }
 
+static int cmp_left(const void *a, const void *b)
+{
+    const struct pageprep_box *x = a, *y = b;
+    return (x->x > y->x) - (x->x < y->x);
+}
+
 size_t pageprep_rows(const struct pageprep_box *boxes, size_t n, double char_h,
                      struct pageprep_box *rows, size_t max)
 {
@@ -144,7 +150,6 @@ size_t pageprep_rows(const struct pageprep_box *boxes, size_t n, double char_h,
     qsort(v, k, sizeof *v, cmp_center);
     size_t i = 0;
     while (i < k && out < max) {
-        struct pageprep_box r = v[i];
         double sum = v[i].y + v[i].h / 2.0;
         size_t m = 1, j = i + 1;
         for (; j < k; j++) {
@@ -153,15 +158,30 @@ size_t pageprep_rows(const struct pageprep_box *boxes, size_t n, double char_h,
                 break;
             sum += c;
             m++;
-            int x1 = r.x + r.w > v[j].x + v[j].w ? r.x + r.w : v[j].x + v[j].w;
-            int y1 = r.y + r.h > v[j].y + v[j].h ? r.y + r.h : v[j].y + v[j].h;
-            r.x = r.x < v[j].x ? r.x : v[j].x;
-            r.y = r.y < v[j].y ? r.y : v[j].y;
-            r.w = x1 - r.x;
-            r.h = y1 - r.y;
         }
-        if (m >= 3 || r.w >= 4 * char_h) /* blurred print runs together into word blobs */
-            rows[out++] = r;
+        /* the row's boxes left to right, cut where a gap is wider than 3 character heights
+         * (columns, table cells): each piece is a row of its own */
+        qsort(v + i, j - i, sizeof *v, cmp_left);
+        size_t start = i;
+        for (size_t q = i; q < j && out < max; q++) {
+            int end = q + 1 < j ? v[q + 1].x : -1, reach = 0;
+            for (size_t t = start; t <= q; t++)
+                reach = v[t].x + v[t].w > reach ? v[t].x + v[t].w : reach;
+            if (q + 1 < j && end - reach <= 3 * char_h)
+                continue;
+            struct pageprep_box r = v[start];
+            for (size_t t = start + 1; t <= q; t++) {
+                int x1 = r.x + r.w > v[t].x + v[t].w ? r.x + r.w : v[t].x + v[t].w;
+                int y1 = r.y + r.h > v[t].y + v[t].h ? r.y + r.h : v[t].y + v[t].h;
+                r.x = r.x < v[t].x ? r.x : v[t].x;
+                r.y = r.y < v[t].y ? r.y : v[t].y;
+                r.w = x1 - r.x;
+                r.h = y1 - r.y;
+            }
+            if (q + 1 - start >= 3 || r.w >= 4 * char_h) /* blur runs print into word blobs */
+                rows[out++] = r;
+            start = q + 1;
+        }
         i = j;
     }
     free(v);

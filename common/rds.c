@@ -41,9 +41,67 @@ static redisContext *connect_addr(const char *host, int port, int timeout_ms)
     return c;
 }
 
-/* Asks one sentinel for the master's address. */
-static int sentinel_master(const char *sentinel, const char *name, int timeout_ms, char *host,
-                           size_t hostsz, int *port)
+/* ---- authentication ---- */
+
+/* The password to AUTH with: redis_password, else the first line of redis_password_file, else
+ * "" (no AUTH). -1 with a message in err when the file cannot be read or the line is empty or
+ * does not fit. */
+static int auth_password(const struct dp_config *cfg, char *out, size_t outsz, char *err,
+                         size_t errsz)
+{
+    out[0] = '\0';
+    if (cfg->redis_password[0]) {
+        snprintf(out, outsz, "%s", cfg->redis_password);
+        return 0;
+    }
+    if (!cfg->redis_password_file[0])
+        return 0;
+    FILE *f = fopen(cfg->redis_password_file, "r");
+    if (!f) {
+        snprintf(err, errsz, "redis_password_file %s: cannot open it", cfg->redis_password_file);
+        return -1;
+    }
+    size_t n = fread(out, 1, outsz - 1, f);
+    fclose(f);
+    out[n] = '\0';
+    size_t len = strcspn(out, "\r\n");
+    if (len == 0 || len == outsz - 1) {
+        snprintf(err, errsz,
+                 "redis_password_file %s: no password on its first line (or longer "
+                 "than %zu bytes)",
+                 cfg->redis_password_file, outsz - 2);
+        out[0] = '\0';
+        return -1;
+    }
+    out[len] = '\0';
+    return 0;
+}
+
+/* AUTH [user] password on c: 0 on OK, -1 with the server's answer in err. */
+static int auth(redisContext *c, const char *user, const char *password, const char *host, int port,
+                char *err, size_t errsz)
+{
+    const char *argv[3] = {"AUTH", user, password};
+    int argc = 3;
+    if (!user || !user[0]) {
+        argv[1] = password;
+        argc = 2;
+    }
+    redisReply *r = redisCommandArgv(c, argc, argv, NULL);
+    int ok = r && r->type == REDIS_REPLY_STATUS;
+    if (!ok)
+        snprintf(err, errsz, "redis %s:%d: AUTH%s%s: %s", host, port, argc == 3 ? " as " : "",
+                 argc == 3 ? user : "",
+                 r && r->type == REDIS_REPLY_ERROR ? r->str
+                 : c->errstr[0]                    ? c->errstr
+                                                   : "no reply");
+    freeReplyObject(r);
+    return ok ? 0 : -1;
+}
+
+/* Asks one sentinel for the master's address (after AUTH with password when not ""). */
+static int sentinel_master(const char *sentinel, const char *name, const char *password,
+                           int timeout_ms, char *host, size_t hostsz, int *port)
 {
     char shost[CONFIG_STR_MAX];
     const char *colon = strrchr(sentinel, ':');
@@ -54,7 +112,9 @@ static int sentinel_master(const char *sentinel, const char *name, int timeout_m
     int sport = (int)strtol(colon + 1, NULL, 10);
     redisContext *s = connect_addr(shost, sport, timeout_ms);
     int rc = -1;
-    if (s && !s->err) {
+    char err[256];
+    if (s && !s->err &&
+        (!password[0] || auth(s, NULL, password, shost, sport, err, sizeof err) == 0)) {
         redisReply *r = redisCommand(s, "SENTINEL get-master-addr-by-name %s", name);
         if (r && r->type == REDIS_REPLY_ARRAY && r->elements == 2) {
             snprintf(host, hostsz, "%s", r->element[0]->str);
@@ -99,8 +159,8 @@ redisContext *rds_connect(const struct dp_config *cfg, char *err, size_t errsz)
         int found = 0;
         snprintf(list, sizeof list, "%s", cfg->sentinels);
         for (char *s = strtok_r(list, ",", &save); s && !found; s = strtok_r(NULL, ",", &save))
-            found = sentinel_master(s, cfg->sentinel_master, (int)cfg->redis_timeout_ms, host,
-                                    sizeof host, &port) == 0;
+            found = sentinel_master(s, cfg->sentinel_master, cfg->sentinel_password,
+                                    (int)cfg->redis_timeout_ms, host, sizeof host, &port) == 0;
         if (!found) {
             snprintf(err, errsz, "no sentinel of '%s' knows master '%s'", cfg->sentinels,
                      cfg->sentinel_master);
@@ -113,6 +173,16 @@ redisContext *rds_connect(const struct dp_config *cfg, char *err, size_t errsz)
         redisFree(c);
         return NULL;
     }
+    /* AUTH before anything else: a locked Redis answers every other command NOAUTH. AUTH is
+     * served while Redis loads its data, so it comes before the wait below. */
+    char password[CONFIG_STR_MAX];
+    if (auth_password(cfg, password, sizeof password, err, errsz) != 0 ||
+        (password[0] && auth(c, cfg->redis_user, password, host, port, err, errsz) != 0)) {
+        explicit_bzero(password, sizeof password);
+        redisFree(c);
+        return NULL;
+    }
+    explicit_bzero(password, sizeof password);
     if (wait_loaded(c, host, port, err, errsz) != 0) {
         redisFree(c);
         return NULL;

@@ -233,9 +233,11 @@ dp_err xstore_info(redisContext *c, const char *tenant, cJSON **out)
     keys_ext(knames, tenant, KEYS_EXT_NAMES);
     keys_ext(kstatus, tenant, KEYS_EXT_STATUS);
     keys_ext(kex, tenant, KEYS_EXT_EXAMPLES);
+    /* The status first: a training stores its model before it says "ready", so a "ready" read
+     * here is never followed by the model from before that training. */
+    redisReply *st = rds_command(c, "HMGET %s status error", kstatus);
     redisReply *m = rds_command(c, "HMGET %s stats version trained_at", kmodel);
     redisReply *nm = rds_command(c, "HGETALL %s", knames);
-    redisReply *st = rds_command(c, "HMGET %s status error", kstatus);
     redisReply *ex = rds_command(c, "HLEN %s", kex);
     dp_err rc = DP_EREDIS;
     cJSON *o = NULL;

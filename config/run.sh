@@ -19,6 +19,19 @@ umask 077
 mkdir -p "$RUN/redis" "$RUN/logs" "$RUN/nginx/tmp" "$RUN/pids"
 chmod -R go-rwx "$RUN"
 rm -f "$RUN"/pids/*.pid
+# Redis is locked: one ACL user per program with its own password, made at the first start and
+# kept in run/redis-auth/ (0700, files 0600); the default user is off (config/redis-acl.sh).
+AUTH=$RUN/redis-auth
+config/redis-acl.sh "$AUTH"
+# creds PROGRAM: the options that make a program log in as its own user.
+creds() {
+    echo "--redis_user=docproc-$1 --redis_password= --redis_password_file=$AUTH/docproc-$1.pass"
+}
+# docproc-admin (and anything else run from here) logs in as docproc-admin.
+admin() {
+    DOCPROC_REDIS_USER=docproc-admin DOCPROC_REDIS_PASSWORD= \
+        DOCPROC_REDIS_PASSWORD_FILE=$AUTH/docproc-admin.pass "$BIN/docproc-admin" "$@"
+}
 # Where clients reach a server that listens on the wildcard address.
 reach() { case $1 in 0.0.0.0) echo 127.0.0.1 ;; *) echo "$1" ;; esac; }
 redis_at=$(reach "$cfg_redis_bind")
@@ -139,12 +152,13 @@ supervise redis "$RUN/logs/redis.log" $as redis-server --bind "$cfg_redis_bind" 
     --port "$cfg_redis_port" --dir "$RUN/redis" --daemonize no --appendonly yes \
     --appendfsync "$cfg_redis_appendfsync" --save "" --maxmemory-policy noeviction \
     --maxmemory "${cfg_redis_maxmemory_mb}mb" \
-    --logfile "$RUN/logs/redis.log"
+    --aclfile "$AUTH/users.acl" --logfile "$RUN/logs/redis.log"
 redis_pid=$!
 # Ready means PONG: while Redis replays its AOF it answers -LOADING (seconds for a big data set),
 # and every step below needs the data. Wait as long as it is alive and loading.
 i=0
-until [ "$(redis-cli -h "$redis_at" -p "$cfg_redis_port" ping 2>/dev/null)" = PONG ]; do
+until [ "$(REDISCLI_AUTH=$(cat "$AUTH/docproc-admin.pass") redis-cli -h "$redis_at" \
+    -p "$cfg_redis_port" --user docproc-admin ping 2>/dev/null)" = PONG ]; do
     rp=$(cat "$RUN/pids/redis.pid" 2>/dev/null || true)
     if [ -n "$rp" ] && ! kill -0 "$rp" 2>/dev/null; then
         echo "docproc: redis exited (see $RUN/logs/redis.log)" >&2
@@ -158,14 +172,14 @@ done
 
 # A development key, the same across restarts (kept in the run directory).
 if [ ! -s "$RUN/dev-api-key" ]; then
-    "$BIN/docproc-admin" key create --tenant dev --name "make run" > "$RUN/dev-api-key"
+    admin key create --tenant dev --name "make run" > "$RUN/dev-api-key"
 fi
 KEY=$(cat "$RUN/dev-api-key")
 case $KEY in
 dpk_*) ;;
 *) echo "docproc: $RUN/dev-api-key holds no API key (dpk_...); remove it to get a new one" >&2; exit 1 ;;
 esac
-"$BIN/docproc-admin" key store "$KEY" --tenant dev --name "make run"
+admin key store "$KEY" --tenant dev --name "make run"
 
 # ---- programs ----
 upstreams=""
@@ -173,17 +187,17 @@ n=0
 while [ $n -lt "$cfg_api_processes" ]; do
     port=$((cfg_api_port + n))
     # shellcheck disable=SC2086
-    supervise "api-$n" "$RUN/logs/api-$n.log" $as "$BIN/docproc-api" --api_port="$port"
+    supervise "api-$n" "$RUN/logs/api-$n.log" $as "$BIN/docproc-api" --api_port="$port" $(creds api)
     pids="$! $pids"
     upstreams="$upstreams $(reach "$cfg_listen_addr"):$port"
     n=$((n + 1))
 done
 # shellcheck disable=SC2086
-supervise worker "$RUN/logs/worker.log" $as "$BIN/docproc-worker"
+supervise worker "$RUN/logs/worker.log" $as "$BIN/docproc-worker" $(creds worker)
 pids="$! $pids"
 if [ -x "$BIN/docproc-webhookd" ]; then
     # shellcheck disable=SC2086
-    supervise webhookd "$RUN/logs/webhookd.log" $as "$BIN/docproc-webhookd"
+    supervise webhookd "$RUN/logs/webhookd.log" $as "$BIN/docproc-webhookd" $(creds webhookd)
     pids="$! $pids"
 fi
 

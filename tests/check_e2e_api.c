@@ -15,7 +15,7 @@ static const char *const page_lines[] = {"Docproc walking skeleton", "The quick 
 static void setup(void)
 {
     static const char *const env[] = {"DOCPROC_MAX_UPLOAD_BYTES=400000", NULL};
-    struct stack_opts o = {.n_api = 2, .workers = 1, .env = env};
+    struct stack_opts o = {.acl = 1, .n_api = 2, .workers = 1, .env = env};
     ck_assert_msg(stack_start(&st, &o) == 0, "stack did not start");
 }
 

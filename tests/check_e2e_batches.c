@@ -50,7 +50,7 @@ START_TEST(batch_completes_once_with_one_event)
     static const char *const env[] = {"DOCPROC_WEBHOOK_ALLOW_PRIVATE=1",
                                       "DOCPROC_WEBHOOK_RETRY_SCHEDULE=0,1,1", NULL};
     struct stack s;
-    struct stack_opts o = {.workers = 1, .webhookd = 1, .env = env};
+    struct stack_opts o = {.acl = 1, .workers = 1, .webhookd = 1, .env = env};
     ck_assert_int_eq(stack_start(&s, &o), 0);
     struct receiver rv;
     ck_assert_int_eq(receiver_start(&rv, "127.0.0.1"), 0);

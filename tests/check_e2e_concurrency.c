@@ -21,7 +21,7 @@ static struct stack st;
 static void setup(void)
 {
     static const char *const env[] = {"DOCPROC_API_THREADS=6", NULL};
-    struct stack_opts o = {.n_api = 1, .workers = 1, .env = env};
+    struct stack_opts o = {.acl = 1, .n_api = 1, .workers = 1, .env = env};
     curl_global_init(CURL_GLOBAL_DEFAULT);
     ck_assert_msg(stack_start(&st, &o) == 0, "stack did not start");
 }

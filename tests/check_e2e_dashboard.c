@@ -24,7 +24,7 @@ static const char *const invoice[] = {
 
 static void setup(void)
 {
-    struct stack_opts o = {.n_api = 1, .workers = 1};
+    struct stack_opts o = {.acl = 1, .n_api = 1, .workers = 1};
     ck_assert_msg(stack_start(&st, &o) == 0, "stack did not start");
 }
 

@@ -31,7 +31,7 @@ static void start(int allow_private)
                                              : "DOCPROC_WEBHOOK_ALLOW_PRIVATE=0",
                                "DOCPROC_WEBHOOK_RETRY_SCHEDULE=0,1", /* two attempts, 1 s apart */
                                "DOCPROC_WEBHOOK_TIMEOUT_MS=3000", NULL};
-    struct stack_opts o = {.workers = 1, .env = env, .webhookd = 1};
+    struct stack_opts o = {.acl = 1, .workers = 1, .env = env, .webhookd = 1};
     char out[128];
     memset(&R, 0, sizeof R);
     ck_assert_msg(stack_start(&st, &o) == 0, "stack did not start");

@@ -22,7 +22,7 @@ static void setup(void)
     static const char *const env[] = {"DOCPROC_WEBHOOK_ALLOW_PRIVATE=1",
                                       "DOCPROC_WEBHOOK_RETRY_SCHEDULE=0,1",
                                       "DOCPROC_WEBHOOK_TIMEOUT_MS=2000", NULL};
-    struct stack_opts o = {.n_api = 1, .workers = 1, .env = env, .webhookd = 1};
+    struct stack_opts o = {.acl = 1, .n_api = 1, .workers = 1, .env = env, .webhookd = 1};
     ck_assert_msg(stack_start(&st, &o) == 0, "stack did not start");
 }
 

@@ -62,7 +62,7 @@ static long post(const char *base, const char *key, const void *png, size_t len,
 START_TEST(posts_retried_only_with_an_idempotency_key)
 {
     struct stack s;
-    struct stack_opts o = {.workers = -1};
+    struct stack_opts o = {.acl = 1, .workers = -1};
     ck_assert_int_eq(stack_start(&s, &o), 0);
     struct dropper d = {0};
     struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};

@@ -1,7 +1,10 @@
 /* check_e2e_run.c -- `make run` as a newcomer meets it: config/run.sh starts Redis, APIs, nginx
  * and workers on the ports it is given, prints the URL and a key that works, keeps that key
- * across restarts, passes DOCPROC_* to every program, and stops everything on SIGTERM. */
+ * across restarts, passes DOCPROC_* to every program, and stops everything on SIGTERM. Its Redis
+ * is locked (config/redis-acl.sh): no access without a password, one ACL user per program. */
 #include <fcntl.h>
+#include <hiredis.h>
+#include <sys/stat.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,7 +21,11 @@
 static void start_run(struct run *r, const char *dir, int http, int api, int redis)
 {
     /* DOCPROC_MAX_UPLOAD_BYTES reaches every program? see below */
-    static const char *const env[] = {"DOCPROC_MAX_UPLOAD_BYTES=3000000", NULL};
+    /* a free HTTPS port: 8443 may be taken by another make run on this host */
+    static char https[40];
+    if (!https[0])
+        snprintf(https, sizeof https, "DOCPROC_HTTPS_PORT=%d", harness_free_port());
+    const char *const env[] = {"DOCPROC_MAX_UPLOAD_BYTES=3000000", https, NULL};
     struct run_opts o = {.dir = dir, .http = http, .api = api, .redis = redis, .env = env};
     ck_assert_msg(run_start(r, &o, 90) == 0, "make run printed no URL/key: %s", r->text);
 }
@@ -29,6 +36,109 @@ static void stop_run(struct run *r)
     ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
     /* nothing it started is left in its process group (allow 10 s to exit) */
     ck_assert_msg(run_group_gone(r->pid, 10000), "processes of make run outlived it");
+}
+
+/* One command as user (NULL = no AUTH) with the password in dir/redis-auth/<user>.pass; the
+ * reply's text (error or value, "(nil)", "(array n)"...) into out. */
+static void redis_as(int port, const char *dir, const char *user, const char *cmd, char *out,
+                     size_t outsz)
+{
+    redisContext *c = redisConnect("127.0.0.1", port);
+    ck_assert(c && !c->err);
+    if (user) {
+        char path[256], pass[128] = "";
+        snprintf(path, sizeof path, "%s/redis-auth/%s.pass", dir, user);
+        FILE *f = fopen(path, "r");
+        ck_assert_ptr_nonnull(f);
+        ck_assert_ptr_nonnull(fgets(pass, sizeof pass, f));
+        fclose(f);
+        pass[strcspn(pass, "\n")] = '\0';
+        redisReply *a = redisCommand(c, "AUTH %s %s", user, pass);
+        ck_assert_msg(a && a->type == REDIS_REPLY_STATUS, "AUTH %s: %s", user, a ? a->str : "-");
+        freeReplyObject(a);
+    }
+    redisReply *r = redisCommand(c, cmd);
+    ck_assert_ptr_nonnull(r);
+    if (r->type == REDIS_REPLY_ERROR || r->type == REDIS_REPLY_STATUS ||
+        r->type == REDIS_REPLY_STRING)
+        snprintf(out, outsz, "%s", r->str);
+    else if (r->type == REDIS_REPLY_ARRAY)
+        snprintf(out, outsz, "(array %zu)", r->elements);
+    else if (r->type == REDIS_REPLY_INTEGER)
+        snprintf(out, outsz, "%lld", r->integer);
+    else
+        snprintf(out, outsz, "(nil)");
+    freeReplyObject(r);
+    redisFree(c);
+}
+
+static int mode_of(const char *dir, const char *name)
+{
+    char path[256];
+    struct stat st;
+    snprintf(path, sizeof path, "%s/redis-auth%s", dir, name);
+    ck_assert_msg(stat(path, &st) == 0, "%s missing", path);
+    return (int)(st.st_mode & 0777);
+}
+
+/* The Redis of make run answers nobody without a password, and each program's user may do
+ * only its part: the API cannot FLUSHALL or CONFIG, the worker and webhookd cannot read API
+ * keys. Credentials are private files. Copies the API user's password into api_pass. */
+static void check_locked(const char *dir, int redis, char *api_pass, size_t sz)
+{
+    char out[256], cmd[128];
+    redis_as(redis, dir, NULL, "PING", out, sizeof out);
+    ck_assert_msg(strncmp(out, "NOAUTH", 6) == 0, "PING without AUTH: %s", out);
+    redis_as(redis, dir, NULL, "HGETALL dp:stats", out, sizeof out);
+    ck_assert_msg(strncmp(out, "NOAUTH", 6) == 0, "read without AUTH: %s", out);
+    redis_as(redis, dir, "docproc-api", "FLUSHALL", out, sizeof out);
+    ck_assert_msg(strncmp(out, "NOPERM", 6) == 0, "api FLUSHALL: %s", out);
+    redis_as(redis, dir, "docproc-api", "CONFIG GET dir", out, sizeof out);
+    ck_assert_msg(strncmp(out, "NOPERM", 6) == 0, "api CONFIG: %s", out);
+    /* the API key of the dev tenant exists (the API reads it: allowed) */
+    redisContext *c = redisConnect("127.0.0.1", redis);
+    ck_assert(c && !c->err);
+    char path[256], pass[128] = "";
+    snprintf(path, sizeof path, "%s/redis-auth/docproc-admin.pass", dir);
+    FILE *f = fopen(path, "r");
+    ck_assert(f && fgets(pass, sizeof pass, f));
+    fclose(f);
+    pass[strcspn(pass, "\n")] = '\0';
+    freeReplyObject(redisCommand(c, "AUTH docproc-admin %s", pass));
+    redisReply *r = redisCommand(c, "SCAN 0 MATCH dp:key:* COUNT 100000");
+    ck_assert(r && r->type == REDIS_REPLY_ARRAY && r->elements == 2);
+    ck_assert_int_ge(r->element[1]->elements, 1);
+    snprintf(cmd, sizeof cmd, "HGET %s tenant", r->element[1]->element[0]->str);
+    freeReplyObject(r);
+    redisFree(c);
+    redis_as(redis, dir, "docproc-api", cmd, out, sizeof out);
+    ck_assert_str_eq(out, "dev");
+    redis_as(redis, dir, "docproc-worker", cmd, out, sizeof out);
+    ck_assert_msg(strncmp(out, "NOPERM", 6) == 0, "worker reads an API key: %s", out);
+    redis_as(redis, dir, "docproc-webhookd", cmd, out, sizeof out);
+    ck_assert_msg(strncmp(out, "NOPERM", 6) == 0, "webhookd reads an API key: %s", out);
+    redis_as(redis, dir, "docproc-worker", "FLUSHDB", out, sizeof out);
+    ck_assert_msg(strncmp(out, "NOPERM", 6) == 0, "worker FLUSHDB: %s", out);
+    redis_as(redis, dir, "docproc-admin", "SHUTDOWN NOSAVE", out, sizeof out);
+    ck_assert_msg(strncmp(out, "NOPERM", 6) == 0, "admin SHUTDOWN: %s", out);
+    /* a wrong password is refused */
+    c = redisConnect("127.0.0.1", redis);
+    r = redisCommand(c, "AUTH docproc-api %s", pass);
+    ck_assert(r && r->type == REDIS_REPLY_ERROR);
+    freeReplyObject(r);
+    redisFree(c);
+    /* private files: the directory 0700, every credential 0600 */
+    ck_assert_int_eq(mode_of(dir, ""), 0700);
+    ck_assert_int_eq(mode_of(dir, "/users.acl"), 0600);
+    static const char *const users[] = {"api", "worker", "webhookd", "admin"};
+    for (size_t i = 0; i < 4; i++) {
+        snprintf(path, sizeof path, "/docproc-%s.pass", users[i]);
+        ck_assert_int_eq(mode_of(dir, path), 0600);
+    }
+    snprintf(path, sizeof path, "%s/redis-auth/docproc-api.pass", dir);
+    f = fopen(path, "r");
+    ck_assert(f && fgets(api_pass, (int)sz, f));
+    fclose(f);
 }
 
 START_TEST(make_run_starts_serves_and_stops)
@@ -42,6 +152,8 @@ START_TEST(make_run_starts_serves_and_stops)
     snprintf(expect, sizeof expect, "http://127.0.0.1:%d", http);
     ck_assert_str_eq(r.url, expect);
     ck_assert(strncmp(r.key, "dpk_", 4) == 0);
+    char pass1[128], pass2[128];
+    check_locked(dir, redis, pass1, sizeof pass1);
 
     const char *lines[] = {"Hello from make run"};
     unsigned char *png;
@@ -73,6 +185,9 @@ START_TEST(make_run_starts_serves_and_stops)
     /* again: the same key, and the document is still there (AOF) */
     start_run(&r, dir, http, api, redis);
     ck_assert_str_eq(r.key, key1);
+    /* the same credentials: made once, kept */
+    check_locked(dir, redis, pass2, sizeof pass2);
+    ck_assert_str_eq(pass1, pass2);
     snprintf(url, sizeof url, "%s/v1/documents/%s", r.url, id);
     ck_assert_int_eq(http_req("GET", url, r.key, NULL, NULL, 0, &resp), 0);
     ck_assert_int_eq(resp.status, 200);

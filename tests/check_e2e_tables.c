@@ -11,7 +11,7 @@ static struct stack st;
 
 static void setup(void)
 {
-    struct stack_opts o = {.workers = 1};
+    struct stack_opts o = {.acl = 1, .workers = 1};
     ck_assert_msg(stack_start(&st, &o) == 0, "stack did not start");
 }
 

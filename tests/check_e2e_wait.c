@@ -26,7 +26,7 @@ static void setup_busy(void)
     static const char *const env[] = {"DOCPROC_API_THREADS=" STR(API_THREADS),
                                       "DOCPROC_MAX_WAIT_S=110", NULL};
     curl_global_init(CURL_GLOBAL_DEFAULT);
-    struct stack_opts o = {.n_api = 1, .workers = 2, .env = env};
+    struct stack_opts o = {.acl = 1, .n_api = 1, .workers = 2, .env = env};
     ck_assert_msg(stack_start(&st, &o) == 0, "stack did not start");
 }
 
@@ -36,7 +36,7 @@ static void setup_capped(void)
     static const char *const env[] = {"DOCPROC_API_THREADS=" STR(API_THREADS),
                                       "DOCPROC_MAX_WAITERS_PER_TENANT=2", NULL};
     curl_global_init(CURL_GLOBAL_DEFAULT);
-    struct stack_opts o = {.n_api = 1, .workers = -1, .env = env}; /* -1: no worker */
+    struct stack_opts o = {.acl = 1, .n_api = 1, .workers = -1, .env = env}; /* -1: no worker */
     ck_assert_msg(stack_start(&st, &o) == 0, "stack did not start");
 }
 

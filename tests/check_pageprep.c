@@ -80,6 +80,14 @@ START_TEST(rows_of_characters)
     ck_assert_int_eq(rows[1].y, 260);
     ck_assert_int_eq(rows[3].x, 100);
     ck_assert_int_eq(rows[3].w, 370);
+    /* two table cells on one line, 200 px apart: two rows */
+    struct pageprep_box cells[6];
+    for (int c = 0; c < 6; c++)
+        cells[c] = (struct pageprep_box){100 + 16 * (c % 3) + (c / 3) * 300, 600, 14, 20};
+    ck_assert_uint_eq(pageprep_rows(cells, 6, 20.0, rows, 8), 2);
+    ck_assert_int_eq(rows[0].x, 100);
+    ck_assert_int_eq(rows[0].w, 46);
+    ck_assert_int_eq(rows[1].x, 400);
     /* room for two only; nothing without a character height */
     ck_assert_uint_eq(pageprep_rows(b, n, 20.0, rows, 2), 2);
     ck_assert_uint_eq(pageprep_rows(b, n, 0.0, rows, 8), 0);

@@ -1,6 +1,7 @@
 /* harness.c -- the end-to-end stack and HTTP helpers (see harness.h). */
 #include <arpa/inet.h>
 #include <curl/curl.h>
+#include <hiredis.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -177,8 +178,54 @@ pid_t stack_spawn_redis(struct stack *s, int port, const char *dirname, const ch
 
 int stack_start_redis(struct stack *s)
 {
-    s->redis = stack_spawn_redis(s, s->redis_port, "redis", "redis.log", NULL);
+    char acl[192];
+    snprintf(acl, sizeof acl, "%s/redis-auth/users.acl", s->dir);
+    const char *const locked[] = {"--aclfile", acl, NULL};
+    s->redis = stack_spawn_redis(s, s->redis_port, "redis", "redis.log", s->acl ? locked : NULL);
     return harness_wait_port(s->redis_port, 10000);
+}
+
+/* The options that make program (api, worker, webhookd) log in as its own ACL user, into
+ * argv[0..2] (bufs hold them); 0 arguments without acl. */
+static int creds_args(const struct stack *s, const char *program, char bufs[3][256], char **argv)
+{
+    if (!s->acl)
+        return 0;
+    snprintf(bufs[0], 256, "--redis_user=docproc-%s", program);
+    snprintf(bufs[1], 256, "--redis_password=");
+    snprintf(bufs[2], 256, "--redis_password_file=%s/redis-auth/docproc-%s.pass", s->dir, program);
+    for (int i = 0; i < 3; i++)
+        argv[i] = bufs[i];
+    return 3;
+}
+
+redisContext *stack_redis_as(const struct stack *s, int port, const char *user)
+{
+    redisContext *c = redisConnect("127.0.0.1", port);
+    if (!c || c->err || !user) {
+        if (c && c->err) {
+            redisFree(c);
+            c = NULL;
+        }
+        return c;
+    }
+    char path[256], pass[128] = "";
+    snprintf(path, sizeof path, "%s/redis-auth/%s.pass", s->dir, user);
+    FILE *f = fopen(path, "r");
+    if (f) {
+        if (!fgets(pass, sizeof pass, f))
+            pass[0] = '\0';
+        fclose(f);
+    }
+    pass[strcspn(pass, "\n")] = '\0';
+    redisReply *r = redisCommand(c, "AUTH %s %s", user, pass);
+    int ok = r && r->type == REDIS_REPLY_STATUS;
+    freeReplyObject(r);
+    if (!ok) {
+        redisFree(c);
+        return NULL;
+    }
+    return c;
 }
 
 int stack_start_api(struct stack *s, int i)
@@ -187,19 +234,21 @@ int stack_start_api(struct stack *s, int i)
     snprintf(bin, sizeof bin, "%s/docproc-api", s->bin);
     snprintf(port, sizeof port, "--api_port=%d", s->api_ports[i]);
     snprintf(log, sizeof log, "api-%d.log", i);
-    char *argv[] = {bin, port, NULL};
+    char *argv[8] = {bin, port}, creds[3][256];
+    creds_args(s, "api", creds, argv + 2);
     s->api[i] = stack_spawn(s, log, argv);
     return harness_wait_port(s->api_ports[i], 10000);
 }
 
 int stack_start_worker(struct stack *s, int n, const char *const *extra_args)
 {
-    char bin[600], j[16];
-    char *argv[16] = {bin, "-j", j};
+    char bin[600], j[16], creds[3][256];
+    char *argv[20] = {bin, "-j", j};
     int k = 3;
+    k += creds_args(s, "worker", creds, argv + k);
     snprintf(bin, sizeof bin, "%s/docproc-worker", s->bin);
     snprintf(j, sizeof j, "%d", n);
-    for (int i = 0; extra_args && extra_args[i] && k < 15; i++)
+    for (int i = 0; extra_args && extra_args[i] && k < 19; i++)
         argv[k++] = (char *)extra_args[i];
     argv[k] = NULL;
     s->worker = stack_spawn(s, "worker.log", argv);
@@ -210,7 +259,8 @@ int stack_start_webhookd(struct stack *s)
 {
     char bin[600];
     snprintf(bin, sizeof bin, "%s/docproc-webhookd", s->bin);
-    char *argv[] = {bin, NULL};
+    char *argv[8] = {bin}, creds[3][256];
+    creds_args(s, "webhookd", creds, argv + 1);
     s->webhookd = stack_spawn(s, "webhookd.log", argv);
     return s->webhookd > 0 ? 0 : -1;
 }
@@ -318,6 +368,16 @@ int stack_start(struct stack *s, const struct stack_opts *o)
     env_add(s, "DOCPROC_LISTEN_ADDR=127.0.0.1");
     env_add(s, "DOCPROC_LOG_LEVEL=debug");
     env_add(s, "OMP_THREAD_LIMIT=1");
+    if (o->acl) {
+        /* the same generator as make run; docproc-admin (stack_run) logs in as its user */
+        char cmd[1024];
+        s->acl = 1;
+        snprintf(cmd, sizeof cmd, "%s/config/redis-acl.sh %s/redis-auth", s->src, s->dir);
+        if (system(cmd) != 0)
+            goto fail;
+        env_add(s, "DOCPROC_REDIS_USER=docproc-admin");
+        env_add(s, "DOCPROC_REDIS_PASSWORD_FILE=%s/redis-auth/docproc-admin.pass", s->dir);
+    }
     for (int i = 0; o->env && o->env[i]; i++)
         env_add(s, "%s", o->env[i]);
     if (stack_start_redis(s))

@@ -20,6 +20,9 @@ struct stack_opts {
     const char *const *env;  /* extra "DOCPROC_X=v" for every program, NULL-terminated */
     const char *appendfsync; /* redis AOF policy (default "everysec") */
     int webhookd;            /* 1: also start docproc-webhookd (default 0: no webhook delivery) */
+    /* 1: Redis locked as make run locks it (config/redis-acl.sh): default user off, each
+     * program logs in as its own ACL user, docproc-admin (stack_run) as docproc-admin. */
+    int acl;
     /* Called once Redis is up, before the programs start (to add replicas, sentinels...);
      * nonzero fails stack_start. */
     int (*after_redis)(struct stack *s, void *arg);
@@ -40,6 +43,7 @@ struct stack {
     int nenv;
     pid_t extra[STACK_MAX_EXTRA]; /* more servers (replicas, sentinels): stack_stop ends them */
     int n_extra;
+    int acl; /* stack_opts.acl: credentials in <dir>/redis-auth */
 };
 
 int harness_free_port(void);
@@ -54,6 +58,11 @@ void harness_untrack_group(pid_t pgid);
  * environment; starts nothing (then stack_start_redis... as a test needs). 0 on success, then
  * stack_stop is owed (it removes the dir). appendfsync NULL = "everysec". */
 int stack_init(struct stack *s, const char *appendfsync);
+
+/* With stack_opts.acl: a connection to the stack's Redis at port logged in as user
+ * ("docproc-api", "docproc-worker", "docproc-webhookd", "docproc-admin"; NULL = no AUTH), or
+ * NULL. Caller frees with redisFree. */
+struct redisContext *stack_redis_as(const struct stack *s, int port, const char *user);
 
 /* Starts everything and creates the two API keys; 0 on success (then stack_stop is owed). */
 int stack_start(struct stack *s, const struct stack_opts *o);

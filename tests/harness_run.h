@@ -27,9 +27,9 @@ int run_two_free_ports(void);
 /* 1 when something accepts TCP connections on 127.0.0.1:port. */
 int run_port_in_use(int port);
 
-/* Starts run.sh with DOCPROC_WORKERS=1 and o's settings. 0 once it printed its key line; -1
- * when it exited first or timeout_s passed (r->text says why); run_stop or run_reap is owed
- * either way. */
+/* Starts run.sh with DOCPROC_WORKERS=1, HTTPS on a free port and o's settings. 0 once it printed
+ * its key line; -1 when it exited first or timeout_s passed (r->text says why); run_stop or
+ * run_reap is owed either way. */
 int run_start(struct run *r, const struct run_opts *o, int timeout_s);
 /* Sends sig (SIGTERM or SIGINT, as a terminal would) to the group and reaps run.sh. Returns
  * its wait status. */

@@ -100,8 +100,47 @@ static dp_err read_scaled(struct worker *w, struct decode_page *pg, double f, in
  * about PAGEPREP_TARGET_PX high, read with the segmentation mode the page calls for (psm > 0
  * overrides), turned upright if needed, read at another scale if the read is very poor, weak
  * lines re-read; boxes in the source's pixels. */
+/* A ruling line is long next to the text: shorter "rules" are letter strokes that line up
+ * (a low-resolution receipt has dozens), and erasing them cuts the letters. */
+#define RULE_MIN_CHARS 5.0 /* in median character heights */
+
+static dp_err read_raster_on(struct worker *w, struct decode_page *pg, int psm, int page_no,
+                             long long budget, struct dp_page *page);
+
+/* Reads one raster page (read_raster_on) after erasing its ruling lines (rules[0..nrules), in
+ * pg's pixels, at least RULE_MIN_CHARS character heights long) from the image: layout analysis
+ * may read nothing inside a ruled grid, and one block reads a rule as "|". */
 static dp_err read_raster(struct worker *w, struct decode_page *pg, int psm, int page_no,
-                          long long budget, struct dp_page *page)
+                          long long budget, const struct table_rule *rules, size_t nrules,
+                          struct dp_page *page)
+{
+    PIX *clean = NULL, *decoded = pg->pix;
+    if (nrules) {
+        struct pageprep_measure m;
+        struct table_rule *keep = malloc(nrules * sizeof *keep);
+        if (!keep || pageprep_measure(pg->pix, &m) == DP_ENOMEM) {
+            free(keep);
+            return DP_ENOMEM;
+        }
+        size_t k = 0;
+        for (size_t i = 0; i < nrules; i++) {
+            int dx = rules[i].x2 - rules[i].x1, dy = rules[i].y2 - rules[i].y1;
+            if ((double)(dx > dy ? dx : dy) >= RULE_MIN_CHARS * m.char_h)
+                keep[k++] = rules[i];
+        }
+        clean = k ? table_rules_erase(pg->pix, keep, k) : NULL;
+        free(keep);
+    }
+    if (clean)
+        pg->pix = clean;
+    dp_err rc = read_raster_on(w, pg, psm, page_no, budget, page);
+    pg->pix = decoded;
+    pixDestroy(&clean);
+    return rc;
+}
+
+static dp_err read_raster_on(struct worker *w, struct decode_page *pg, int psm, int page_no,
+                             long long budget, struct dp_page *page)
 {
     struct pageprep_measure m;
     int64_t t0 = util_mono_ms();
@@ -186,8 +225,9 @@ static dp_err read_raster(struct worker *w, struct decode_page *pg, int psm, int
  * English, for the numbers and names every page has) and the better read kept; later pages use
  * it from the start. detected receives the language found ("" = none). */
 static dp_err auto_language(struct worker *w, struct decode_page *pg, int psm, int page_no,
-                            long long budget, struct dp_page *page, char *cur, size_t cursz,
-                            char *detected, size_t detsz)
+                            long long budget, const struct table_rule *rules, size_t nrules,
+                            struct dp_page *page, char *cur, size_t cursz, char *detected,
+                            size_t detsz)
 {
     const char *g =
         langdetect_guess(page->text ? page->text : "", page->text ? strlen(page->text) : 0, NULL);
@@ -203,7 +243,8 @@ static dp_err auto_language(struct worker *w, struct decode_page *pg, int psm, i
     }
     snprintf(cur, cursz, "%s", want);
     struct dp_page second = {0};
-    dp_err rc = budget > 0 ? read_raster(w, pg, psm, page_no, budget, &second) : DP_ETIMEOUT;
+    dp_err rc =
+        budget > 0 ? read_raster(w, pg, psm, page_no, budget, rules, nrules, &second) : DP_ETIMEOUT;
     if (rc)
         return rc == DP_ETIMEOUT || rc == DP_ENOMEM ? rc : DP_OK;
     if ((double)second.conf * (double)second.nwords >= (double)page->conf * (double)page->nwords) {
@@ -283,25 +324,20 @@ dp_err worker_decode_pages(struct worker *w, const unsigned char *buf, size_t le
             }
             int64_t t0 = util_mono_ms();
             long long budget = page_deadline - t0;
-            /* ruling lines are found first and erased from what Tesseract reads: it may read
-             * nothing inside a ruled grid */
+            /* ruling lines are found first (erased from what layout analysis reads) */
             struct table_rule *rules = NULL;
             size_t nrules = 0;
-            PIX *clean = NULL, *decoded = pg.pix;
-            if (table_rules_find(pg.pix, pg.dpi, &rules, &nrules) == DP_OK && nrules)
-                clean = table_rules_erase(pg.pix, rules, nrules);
-            if (clean)
-                pg.pix = clean; /* what is measured and read */
-            rc = budget > 0 ? read_raster(w, &pg, psm, (int)i + 1, budget, &read) : DP_ETIMEOUT;
+            if (table_rules_find(pg.pix, pg.dpi, &rules, &nrules) != DP_OK)
+                nrules = 0;
+            rc = budget > 0 ? read_raster(w, &pg, psm, (int)i + 1, budget, rules, nrules, &read)
+                            : DP_ETIMEOUT;
             if (!rc && !decided) { /* until a page has enough words to tell */
-                rc = auto_language(w, &pg, psm, (int)i + 1, page_deadline - util_mono_ms(), &read,
-                                   cur, sizeof cur, detected, sizeof detected);
+                rc = auto_language(w, &pg, psm, (int)i + 1, page_deadline - util_mono_ms(), rules,
+                                   nrules, &read, cur, sizeof cur, detected, sizeof detected);
                 decided = detected[0] != '\0';
             }
             if (!rc && autodetect)
                 snprintf(read.lang_detected, sizeof read.lang_detected, "%s", detected);
-            pg.pix = decoded;
-            pixDestroy(&clean);
             if (!rc)
                 rc = worker_layout_image(&read, pg.pix, pg.scale, rules, nrules);
             else

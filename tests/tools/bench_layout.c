@@ -44,7 +44,7 @@ int bench_layout(const struct bench_pages *pp, struct bench_layout_result *out)
         if (table_rules_find(pg.pix, pg.dpi, &rules, &nrules) == DP_OK && nrules)
             clean = table_rules_erase(pg.pix, rules, nrules);
         double t1 = cpu_s();
-        int ok = ocr_page(&o, clean ? clean : pg.pix, pg.dpi, 1, 600000, &page) == DP_OK;
+        int ok = ocr_page(&o, clean ? clean : pg.pix, pg.dpi, 3, 1, 600000, &page) == DP_OK;
         double t2 = cpu_s();
         dp_err e = DP_EIO;
         if (ok) {
