@@ -1,4 +1,5 @@
-/* classify.c -- the classifier object: examples, naive Bayes training with stratified
+/* classify.c -- the classifier object: examples, naive Bayes (or, by classifier_set_lr,
+ * logistic-regression, classify_lr.c) training with stratified
  * cross-validation and temperature fitting, and prediction. Features are in
  * classify_feat.c, (de)serialisation in classify_io.c, the cold-start model in
  * classify_builtin.c. */
@@ -54,6 +55,9 @@ void classify_model_cleanup(struct classify_model *m)
     free(m->feat);
     free(m->count);
     free(m->mass);
+    free(m->bias);
+    m->bias = NULL;
+    m->lr = 0;
     m->feat = NULL;
     m->count = NULL;
     m->mass = NULL;
@@ -152,26 +156,13 @@ size_t classifier_examples(const struct classifier *c)
 
 /* ---- training ---- */
 
-/* Working state of one training run: the feature table over all examples in doubles, so
- * that a cross-validation fold can subtract its held-out examples exactly. */
-struct train {
-    size_t k, nfeat, nex;
-    uint32_t *feat; /* sorted union of the examples' buckets */
-    uint32_t *pos;  /* per example nonzero: index into feat; example i starts at off[i] */
-    size_t *off;    /* nex + 1 offsets into pos */
-    double *count;  /* nfeat * k */
-    int *df;        /* nfeat: examples containing the feature */
-    double mass[CLASSIFY_MAX_CLASSES];
-    size_t ndocs[CLASSIFY_MAX_CLASSES];
-};
-
 static int cmp_u32(const void *a, const void *b)
 {
     uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
     return (x > y) - (x < y);
 }
 
-static void train_cleanup(struct train *t)
+static void train_cleanup(struct classify_train *t)
 {
     free(t->feat);
     free(t->pos);
@@ -193,7 +184,7 @@ static size_t find_u32(const uint32_t *a, size_t n, uint32_t key)
     return (lo < n && a[lo] == key) ? lo : (size_t)-1;
 }
 
-static dp_err train_build(const struct classifier *c, struct train *t)
+static dp_err train_build(const struct classifier *c, struct classify_train *t)
 {
     size_t total = 0;
     for (size_t i = 0; i < c->nex; i++)
@@ -240,7 +231,7 @@ static dp_err train_build(const struct classifier *c, struct train *t)
 }
 
 /* Adds (sign +1) or removes (-1) one example's counts. */
-static void train_apply(struct train *t, const struct classifier *c, size_t i, int sign)
+static void train_apply(struct classify_train *t, const struct classifier *c, size_t i, int sign)
 {
     const struct classify_example *e = &c->ex[i];
     for (size_t j = 0; j < e->vec.n; j++) {
@@ -255,8 +246,8 @@ static void train_apply(struct train *t, const struct classifier *c, size_t i, i
 /* Normalised NB scores of held-out example i against the current table (classes without
  * training documents get -INFINITY). Returns its word coverage: the share of its word
  * unigram mass that the table has seen. */
-static double train_score(const struct train *t, const struct classifier *c, size_t i, size_t seen,
-                          double *score)
+static double train_score(const struct classify_train *t, const struct classifier *c, size_t i,
+                          size_t seen, double *score)
 {
     const struct classify_example *e = &c->ex[i];
     double alpha = c->opts.alpha, lden[CLASSIFY_MAX_CLASSES], known = 0, wall = 0, wknown = 0;
@@ -332,7 +323,8 @@ static void assign_folds(const struct classifier *c, int nfolds, int *fold)
             }
 }
 
-static dp_err cross_validate(struct classifier *c, struct train *t, struct classify_stats *st)
+static dp_err cross_validate(struct classifier *c, struct classify_train *t,
+                             struct classify_stats *st, double *lr_c)
 {
     int nfolds = c->nex <= CV_LOO_MAX ? (int)c->nex : CV_FOLDS;
     int *fold = malloc(c->nex * sizeof(*fold)), *truth = malloc(c->nex * sizeof(*truth));
@@ -355,6 +347,11 @@ static dp_err cross_validate(struct classifier *c, struct train *t, struct class
         for (size_t i = 0; i < c->nex; i++)
             if (fold[i] == f)
                 train_apply(t, c, i, +1);
+    }
+    if (c->lr) { /* the coverage above stays; the scores are logistic regression's */
+        err = classify_lr_cv(c, t, fold, nfolds, scores, lr_c);
+        if (err)
+            goto out;
     }
     size_t correct = 0;
     for (size_t i = 0; i < c->nex; i++) {
@@ -429,11 +426,12 @@ static void compact_labels(struct classifier *c)
 
 dp_err classifier_train(struct classifier *c, struct classify_stats *out)
 {
-    struct train t = {0};
+    struct classify_train t = {0};
     struct classify_model m = {0};
     struct classify_stats st = {0};
     dp_err err = DP_EINVAL;
     int compacted = 0;
+    double lr_c = 10.0; /* LR cost when there is no cross-validation to choose it */
     if (!c || c->nex == 0)
         goto out;
     compact_labels(c);
@@ -450,7 +448,7 @@ dp_err classifier_train(struct classifier *c, struct classify_stats *out)
         st.classes[k].examples = t.ndocs[k];
     }
     if (c->nlabels >= 2 && c->nex >= 2) {
-        err = cross_validate(c, &t, &st);
+        err = cross_validate(c, &t, &st, &lr_c);
         if (err)
             goto out;
     }
@@ -465,6 +463,15 @@ dp_err classifier_train(struct classifier *c, struct classify_stats *out)
     memcpy(m.feat, t.feat, t.nfeat * sizeof(*m.feat));
     for (size_t i = 0; i < t.nfeat * t.k; i++)
         m.count[i] = (float)t.count[i];
+    if (c->lr) {
+        m.lr = 1;
+        m.bias = malloc(t.k * sizeof(*m.bias));
+        if (!m.bias)
+            goto out;
+        err = classify_lr_fit(c, &t, NULL, lr_c, m.count, m.bias);
+        if (err)
+            goto out;
+    }
     m.temperature = st.temperature;
     err = classify_model_finish(&m);
     if (err)
@@ -536,12 +543,14 @@ dp_err classifier_predict(const struct classifier *c, const char *text, size_t l
         wknown += word ? v.val[j] : 0;
         for (size_t k = 0; k < m->nclasses; k++)
             score[k] +=
-                v.val[j] * (log((double)m->count[p * m->nclasses + k] + c->opts.alpha) - lden[k]);
+                m->lr ? v.val[j] * (double)m->count[p * m->nclasses + k]
+                      : v.val[j] *
+                            (log((double)m->count[p * m->nclasses + k] + c->opts.alpha) - lden[k]);
     }
     classify_vec_cleanup(&v);
     out->coverage = wall > 0 ? wknown / wall : 0;
     for (size_t k = 0; k < m->nclasses; k++)
-        score[k] = known > 0 ? score[k] / known : 0;
+        score[k] = m->lr ? score[k] + m->bias[k] : (known > 0 ? score[k] / known : 0);
     if (m->nclasses > 0) {
         size_t best = softmax(score, m->nclasses, m->temperature, prob);
         set_label(out->best, c->labels[best]);
@@ -577,6 +586,11 @@ void classifier_set_version(struct classifier *c, uint32_t version)
 {
     c->version = version;
     c->stats.version = version;
+}
+
+void classifier_set_lr(struct classifier *c, int on)
+{
+    c->lr = on != 0;
 }
 
 dp_err classifier_set_threshold(struct classifier *c, double threshold)

@@ -34,6 +34,8 @@ struct classify_model {
     float *count;    /* owned, nfeat * nclasses: summed feature weights per class */
     double *mass;    /* owned, nclasses: total weight per class (sum of its counts) */
     double temperature;
+    int lr;       /* 0: count holds naive Bayes counts; 1: logistic-regression weights */
+    double *bias; /* owned, nclasses, LR only (NULL for NB): the per-class intercept */
 };
 
 struct classifier {
@@ -51,6 +53,20 @@ struct classifier {
     unsigned char *cv_ok;    /* owned, ncv: the top class was the true one */
     unsigned char *cv_known; /* owned, ncv: coverage allowed an answer at all */
     size_t ncv;
+    int lr; /* train logistic regression instead of naive Bayes (classifier_set_lr) */
+};
+
+/* Working state of one training run: the feature table over all examples in doubles, so
+ * that a cross-validation fold can subtract its held-out examples exactly. */
+struct classify_train {
+    size_t k, nfeat, nex;
+    uint32_t *feat; /* sorted union of the examples' buckets */
+    uint32_t *pos;  /* per example nonzero: index into feat; example i starts at off[i] */
+    size_t *off;    /* nex + 1 offsets into pos */
+    double *count;  /* nfeat * k */
+    int *df;        /* nfeat: examples containing the feature */
+    double mass[CLASSIFY_MAX_CLASSES];
+    size_t ndocs[CLASSIFY_MAX_CLASSES];
 };
 
 /* ---- features (classify_feat.c) ---- */
@@ -69,6 +85,18 @@ void classify_model_cleanup(struct classify_model *m);
 /* Recomputes m->mass from m->count (so a saved and a loaded model compute alike);
  * DP_ETOOBIG over CLASSIFY_MAX_CELLS. */
 dp_err classify_model_finish(struct classify_model *m);
+/* ---- logistic regression (classify_lr.c) ---- */
+
+/* Fits one-vs-rest L2-regularised logistic regression (LIBLINEAR, bias on) with cost C on
+ * the examples with use[i] set (use NULL = all): w (t->nfeat * t->k, feature-major like the
+ * model table) and bias (t->k; -INFINITY for a class without training examples). */
+dp_err classify_lr_fit(const struct classifier *c, const struct classify_train *t,
+                       const unsigned char *use, double C, float *w, double *bias);
+/* Cross-validates the cost C over a small grid with the given folds and keeps the best
+ * (held-out accuracy, then held-out log-loss): its held-out scores w.x + b into scores
+ * (t->nex * t->k) and the cost into *C. */
+dp_err classify_lr_cv(const struct classifier *c, const struct classify_train *t, const int *fold,
+                      int nfolds, double *scores, double *C);
 /* True if every option is within its documented range. */
 int classify_opts_ok(const struct classify_opts *o);
 /* True if a label is well-formed (1..63 of [A-Za-z0-9_.-]) and not "unknown". */

@@ -1,22 +1,23 @@
 /* classify_io.c -- classifier_save/classifier_load: the model as a compact, versioned,
  * checksummed byte string (for a Redis value), validated field by field on load.
  *
- * Format 1, all integers little-endian, doubles as IEEE-754 bit patterns:
- *   "DPCL" u8 format=1  u8 hash_bits  u16 nclasses  u32 version
- *   f64 alpha  f64 threshold  f64 min_coverage  u32 min_words  f64 temperature
- *   u32 nexamples  u32 cv_folds  u32 cv_tested  u32 cv_unknown  f64 cv_accuracy
- *   nclasses x { u8 len, label bytes, u32 examples, u32 cv_correct }
- *   u32 nfeat, nfeat x varint bucket delta (first absolute; later deltas >= 1)
- *   nclasses x { u32 nnz, nnz x { varint feature-index delta, f32 count > 0 } }
- *   u32 CRC-32 (IEEE) of everything before it
- * Only nonzero counts are stored, so a model costs about 5-6 bytes per (feature, class)
- * actually seen, not 2^hash_bits x classes. */
+ * Format 1 (naive Bayes) and 2 (logistic regression), all integers little-endian, doubles as
+ * IEEE-754 bit patterns: "DPCL" u8 format=1  u8 hash_bits  u16 nclasses  u32 version f64 alpha  f64
+ * threshold  f64 min_coverage  u32 min_words  f64 temperature u32 nexamples  u32 cv_folds  u32
+ * cv_tested  u32 cv_unknown  f64 cv_accuracy nclasses x { u8 len, label bytes, u32 examples, u32
+ * cv_correct } u32 nfeat, nfeat x varint bucket delta (first absolute; later deltas >= 1) nclasses
+ * x { u32 nnz, nnz x { varint feature-index delta, f32 count > 0 } } format 2 only (logistic
+ * regression): the table holds weights != 0 (either sign), then nclasses x f64 bias u32 CRC-32
+ * (IEEE) of everything before it Only nonzero counts are stored, so a model costs about 5-6 bytes
+ * per (feature, class) actually seen, not 2^hash_bits x classes. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include "classify_int.h"
 
-#define FORMAT     1
+#define FORMAT     1 /* naive Bayes: counts > 0 */
+#define FORMAT_LR  2 /* logistic regression: weights != 0, then the biases */
+#define MAX_WEIGHT 1e6
 #define MAX_COUNT  1e12 /* no real count gets near this */
 #define SAVE_LIMIT (CLASSIFY_MAX_MODEL)
 
@@ -114,7 +115,7 @@ dp_err classifier_save(const struct classifier *c, char **buf, size_t *len)
     *buf = NULL;
     *len = 0;
     put(&w, "DPCL", 4);
-    put_u(&w, FORMAT, 1);
+    put_u(&w, m->lr ? FORMAT_LR : FORMAT, 1);
     put_u(&w, c->opts.hash_bits, 1);
     put_u(&w, m->nclasses, 2);
     put_u(&w, c->version, 4);
@@ -141,13 +142,13 @@ dp_err classifier_save(const struct classifier *c, char **buf, size_t *len)
     for (size_t k = 0; k < m->nclasses; k++) {
         uint32_t nnz = 0;
         for (size_t p = 0; p < m->nfeat; p++)
-            nnz += m->count[p * m->nclasses + k] > 0;
+            nnz += m->lr ? m->count[p * m->nclasses + k] != 0 : m->count[p * m->nclasses + k] > 0;
         put_u(&w, nnz, 4);
         size_t last = 0;
         int first = 1;
         for (size_t p = 0; p < m->nfeat; p++) {
             float v = m->count[p * m->nclasses + k];
-            if (!(v > 0))
+            if (m->lr ? v == 0 : !(v > 0))
                 continue;
             put_varint(&w, (uint32_t)(first ? p : p - last));
             put_f32(&w, v);
@@ -155,6 +156,8 @@ dp_err classifier_save(const struct classifier *c, char **buf, size_t *len)
             first = 0;
         }
     }
+    for (size_t k = 0; m->lr && k < m->nclasses; k++)
+        put_f64(&w, m->bias[k]);
     if (!w.err)
         put_u(&w, crc32_ieee(w.p, w.n), 4);
     if (w.err) {
@@ -230,9 +233,12 @@ static int finite_in(double v, double lo, double hi)
 static int read_head(struct rbuf *r, struct classifier *c, size_t *ncls)
 {
     struct classify_stats *st = &c->stats;
-    if (get_u(r, 4) != ((uint64_t)'D' | 'P' << 8 | 'C' << 16 | (uint64_t)'L' << 24) ||
-        get_u(r, 1) != FORMAT)
+    if (get_u(r, 4) != ((uint64_t)'D' | 'P' << 8 | 'C' << 16 | (uint64_t)'L' << 24))
         return 0;
+    uint64_t format = get_u(r, 1);
+    if (format != FORMAT && format != FORMAT_LR)
+        return 0;
+    c->model.lr = format == FORMAT_LR;
     c->opts.hash_bits = (unsigned)get_u(r, 1);
     *ncls = (size_t)get_u(r, 2);
     c->version = (uint32_t)get_u(r, 4);
@@ -291,7 +297,8 @@ static dp_err read_table(struct rbuf *r, struct classifier *c, size_t ncls)
     m->feat = malloc((nfeat ? nfeat : 1) * sizeof(*m->feat));
     m->count = calloc(nfeat * ncls + 1, sizeof(*m->count));
     m->mass = calloc(ncls ? ncls : 1, sizeof(*m->mass));
-    if (!m->feat || !m->count || !m->mass)
+    m->bias = m->lr ? calloc(ncls ? ncls : 1, sizeof(*m->bias)) : NULL;
+    if (!m->feat || !m->count || !m->mass || (m->lr && !m->bias))
         return DP_ENOMEM;
     uint64_t b = 0;
     for (size_t p = 0; p < nfeat; p++) {
@@ -311,13 +318,20 @@ static dp_err read_table(struct rbuf *r, struct classifier *c, size_t ncls)
         for (size_t j = 0; j < nnz; j++) {
             uint32_t d = get_varint(r);
             float v = get_f32(r);
-            if (r->bad || (j > 0 && d == 0) || !finite_in(v, 1e-30, MAX_COUNT))
+            int bad = m->lr ? v == 0 || !finite_in(v, -MAX_WEIGHT, MAX_WEIGHT)
+                            : !finite_in(v, 1e-30, MAX_COUNT);
+            if (r->bad || (j > 0 && d == 0) || bad)
                 return DP_EPARSE;
             p += d;
             if (p >= nfeat)
                 return DP_EPARSE;
             m->count[p * ncls + k] = v;
         }
+    }
+    for (size_t k = 0; m->lr && k < ncls; k++) {
+        m->bias[k] = get_f64(r);
+        if (r->bad || !finite_in(m->bias[k], -MAX_WEIGHT, MAX_WEIGHT))
+            return DP_EPARSE;
     }
     return DP_OK;
 }

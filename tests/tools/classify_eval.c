@@ -4,6 +4,8 @@
  *
  *   cc -O2 -Icommon tests/tools/classify_eval.c build/libdocproc.a -lm -o /tmp/classify_eval
  *   /tmp/classify_eval LABELS.csv TEXTDIR [MAX_WRONG]
+ * DP_CLASSIFY_LR=1 in the environment trains logistic regression (classifier_set_lr)
+ * instead of naive Bayes.
  * MAX_WRONG (e.g. 0.01): each fold's model takes the "unknown" threshold its own training
  * cross-validation calls for (classifier_cv_threshold), as POST /v1/classifier/train does
  * without an explicit threshold; absent: the default 0.5.
@@ -30,6 +32,7 @@ static struct doc docs[MAX_DOCS];
 static double max_wrong = -1; /* < 0: keep the default threshold */
 static char classes[MAX_EVAL_CL + 1][CLASSIFY_LABEL_MAX];
 static int nclasses;
+static int use_lr; /* DP_CLASSIFY_LR=1 */
 
 static int class_index(const char *label)
 {
@@ -118,6 +121,8 @@ static void cross_validate(int n)
         fold[i] = seen[docs[i].cls]++ % FOLDS;
     for (int f = 0; f < FOLDS; f++) {
         struct classifier *c = classifier_new();
+        if (c)
+            classifier_set_lr(c, use_lr);
         for (int i = 0; i < n; i++)
             if (fold[i] != f)
                 classifier_add_text(c, docs[i].label, docs[i].text, docs[i].len);
@@ -147,6 +152,8 @@ static void cross_validate(int n)
     print_matrix("  confusion", nclasses, classes, nclasses, conf);
 
     struct classifier *c = classifier_new();
+    if (c)
+        classifier_set_lr(c, use_lr);
     struct classify_stats st;
     for (int i = 0; i < n; i++)
         classifier_add_text(c, docs[i].label, docs[i].text, docs[i].len);
@@ -183,6 +190,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: %s LABELS.csv TEXTDIR [MAX_WRONG]\n", argv[0]);
         return 2;
     }
+    const char *lr = getenv("DP_CLASSIFY_LR");
+    use_lr = lr && lr[0] == '1';
     if (argc == 4)
         max_wrong = strtod(argv[3], NULL);
     int n = load_docs(argv[1], argv[2]);
