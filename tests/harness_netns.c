@@ -31,10 +31,11 @@ int netlab_available(char *why, int whysz)
     }
     /* Creating one is the only real test: in a chroot, say, `ip netns add` fails to remount
      * (mount --make-rslave /) although `ip netns list` works. */
-    char cmd[160];
+    char cmd[320];
     snprintf(cmd, sizeof cmd,
-             "ip netns add dpprobe%ld >/dev/null 2>&1 && ip netns del dpprobe%ld >/dev/null 2>&1",
-             (long)getpid(), (long)getpid());
+             "ip netns add dpprobe%ld >/dev/null 2>&1 && ip -n dpprobe%ld link set lo up "
+             ">/dev/null 2>&1; r=$?; ip netns del dpprobe%ld >/dev/null 2>&1; exit $r",
+             (long)getpid(), (long)getpid(), (long)getpid());
     if (system(cmd) != 0) {
         snprintf(why, (size_t)whysz, "ip netns cannot create a namespace here (chroot?)");
         return 0;
