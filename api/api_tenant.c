@@ -60,12 +60,14 @@ enum MHD_Result api_tenant_patch(struct api_req *r, redisContext *c, const char 
             (!cJSON_IsNull(it) &&
              !(cJSON_IsNumber(it) && it->valuedouble >= 0 && it->valuedouble <= (double)max[i] &&
                it->valuedouble == (double)(long long)it->valuedouble))) {
+            /* the reply names the member: answer before the parsed body (its owner) goes */
+            enum MHD_Result res = api_reply_error(
+                r, 422, "invalid_request",
+                "%.64s: a whole number 0..%lld (0 = keep/no limit) or null (the default); known: "
+                "retention_days, max_queued, max_bytes, uploads_per_minute",
+                i == 4 ? it->string : names[i], i == 4 ? 0 : max[i]);
             cJSON_Delete(b);
-            return api_reply_error(r, 422, "invalid_request",
-                                   "%s: a whole number 0..%lld (0 = keep/no limit) or null (the "
-                                   "default); known: retention_days, max_queued, max_bytes, "
-                                   "uploads_per_minute",
-                                   i == 4 ? it->string : names[i], i == 4 ? 0 : max[i]);
+            return res;
         }
         v[i] = cJSON_IsNull(it) ? -1 : (long long)it->valuedouble;
         given[i] = 1;
