@@ -12,12 +12,14 @@
 
 /* ---- enqueue ---- */
 
-/* The value of idempotency key kidem into seen[seensz] ("" when unset) and, when it is set,
- * the key of the document it names into kprev ("" otherwise). */
-static dp_err idem_read(redisContext *c, const char *kidem, char *seen, size_t seensz,
-                        char kprev[KEYS_MAX])
+/* The value of key (an idempotency key: "<doc id> <sha256>", with_rest = 1; a dedup key: "<doc
+ * id>", with_rest = 0) into seen[seensz] ("" when unset) and, when it is set, the record key of
+ * the document it names into kprev ("" otherwise). DP_EREDIS for a value store_enqueue would
+ * not have written. */
+static dp_err named_doc_read(redisContext *c, const char *key, int with_rest, char *seen,
+                             size_t seensz, char kprev[KEYS_MAX])
 {
-    const char *argv[] = {"GET", kidem};
+    const char *argv[] = {"GET", key};
     seen[0] = kprev[0] = '\0';
     redisReply *r = rds_cmdv(c, 2, argv, NULL);
     if (rds_failed(r)) {
@@ -27,38 +29,15 @@ static dp_err idem_read(redisContext *c, const char *kidem, char *seen, size_t s
     dp_err rc = DP_OK;
     if (r->type == REDIS_REPLY_STRING) {
         const char *sp = memchr(r->str, ' ', r->len);
+        size_t idlen = with_rest ? (sp ? (size_t)(sp - r->str) : r->len) : r->len;
         char pid[UTIL_ID_MAX];
-        if (!sp || r->len >= seensz || (size_t)(sp - r->str) >= sizeof pid) {
-            rc = DP_EREDIS; /* not a value store_enqueue wrote */
+        if ((with_rest && !sp) || (!with_rest && sp) || r->len >= seensz || idlen >= sizeof pid) {
+            rc = DP_EREDIS;
         } else {
             memcpy(seen, r->str, r->len + 1);
-            memcpy(pid, r->str, (size_t)(sp - r->str));
-            pid[sp - r->str] = '\0';
-            rc = keys_doc(kprev, pid);
-        }
-    }
-    freeReplyObject(r);
-    return rc;
-}
-
-/* The id the dedup key names into seen ("" when unset) and, when set, its record key. */
-static dp_err dedup_read(redisContext *c, const char *kdedup, char seen[UTIL_ID_MAX],
-                         char kprev[KEYS_MAX])
-{
-    const char *argv[] = {"GET", kdedup};
-    seen[0] = kprev[0] = '\0';
-    redisReply *r = rds_cmdv(c, 2, argv, NULL);
-    if (rds_failed(r)) {
-        freeReplyObject(r);
-        return DP_EREDIS;
-    }
-    dp_err rc = DP_OK;
-    if (r->type == REDIS_REPLY_STRING) {
-        if (r->len >= UTIL_ID_MAX || !util_id_valid("doc_", r->str))
-            rc = DP_EREDIS; /* not a value store_enqueue wrote */
-        else {
-            memcpy(seen, r->str, r->len + 1);
-            rc = keys_doc(kprev, seen);
+            memcpy(pid, r->str, idlen);
+            pid[idlen] = '\0';
+            rc = util_id_valid("doc_", pid) ? keys_doc(kprev, pid) : DP_EREDIS;
         }
     }
     freeReplyObject(r);
@@ -114,9 +93,9 @@ dp_err store_enqueue(redisContext *c, const struct store_upload *u, char id_out[
      * idempotency or dedup key names; should either key change between this read and the
      * script, the script writes nothing and answers 4, and we read again. */
     for (int round = 0; round < 4 && (code == -1 || code == 4); round++) {
-        if (kidem[0] && (rc = idem_read(c, kidem, seen, sizeof seen, kprev)) != DP_OK)
+        if (kidem[0] && (rc = named_doc_read(c, kidem, 1, seen, sizeof seen, kprev)) != DP_OK)
             break;
-        if (kdedup[0] && (rc = dedup_read(c, kdedup, dseen, kdprev)) != DP_OK)
+        if (kdedup[0] && (rc = named_doc_read(c, kdedup, 0, dseen, sizeof dseen, kdprev)) != DP_OK)
             break;
         const char *argv[64];
         size_t lens[64];
