@@ -8,8 +8,6 @@
 #include "log.h"
 #include "rds.h"
 
-#define SMALL_BODY_MAX (1024 * 1024) /* JSON bodies of non-upload routes */
-
 /* ---- redis per thread ---- */
 
 static void free_redis(void *p)
@@ -296,11 +294,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     if (r->status)
         return MHD_YES; /* already answered (e.g. 413 early): discard the rest */
     if (r->is_upload)
-        return api_upload(r, upload_data, upload_data_size);
+        return r->batch ? api_batches_body(r, upload_data, upload_data_size)
+                        : api_upload(r, upload_data, upload_data_size);
     if (*upload_data_size) {
         size_t n = *upload_data_size;
         *upload_data_size = 0;
-        if (r->too_large || r->body_len + n > SMALL_BODY_MAX) {
+        if (r->too_large || r->body_len + n > API_SMALL_BODY_MAX) {
             r->too_large = 1;
             return MHD_YES;
         }
@@ -318,7 +317,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         return MHD_YES;
     }
     if (r->too_large)
-        return api_reply_error(r, 413, "too_large", "request body over %d bytes", SMALL_BODY_MAX);
+        return api_reply_error(r, 413, "too_large", "request body over %d bytes",
+                               API_SMALL_BODY_MAX);
     return dispatch(r);
 }
 
@@ -348,6 +348,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                       api_metrics_now_us() - r->start_us, r->is_upload ? r->body_len : 0);
     api_wait_completed(r->srv, r);
     api_upload_cleanup(r);
+    api_batches_cleanup(r);
     free(r->body);
     free(r);
     *con_cls = NULL;

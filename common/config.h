@@ -31,6 +31,7 @@ struct dp_config {
     long long redis_wait_timeout_ms; /* how long that WAIT may take */
     /* limits */
     long long max_upload_bytes; /* per document */
+    long long max_batch_bytes;  /* per multipart batch upload */
     long long max_pages;        /* per document */
     long long max_page_pixels;  /* width*height, checked from the image header */
     long long max_queue;        /* jobs queued + running before uploads get 503 */
