@@ -156,10 +156,12 @@ struct api_file {
     const char *name; /* NULL = none */
 };
 /* Stores f as a new document with r's options (quota, storage, dedup, idempotency under idem):
- * 0 with doc_id and *replayed (1 = idem named an earlier document) set, or -1 after queuing
+ * 0 with doc_id and *replayed (1 = idem named an earlier document) set, and *record (if record
+ * is not NULL) the queued record or NULL (see store_upload.record), or -1 after queuing
  * the error answer, whose MHD result is in *mr. c may be NULL (answered 503). */
 int api_upload_store(struct api_req *r, redisContext *c, const struct api_file *f, const char *idem,
-                     char doc_id[UTIL_ID_MAX], int *replayed, enum MHD_Result *mr);
+                     char doc_id[UTIL_ID_MAX], int *replayed, redisReply **record,
+                     enum MHD_Result *mr);
 /* Multipart option fields arriving in chunks (off = the chunk's offset in the field) and the
  * query string: set r->opts, or r->bad_request with r->err. api_upload_field: -1 = no memory. */
 int api_upload_field(struct api_req *r, const char *key, const char *data, uint64_t off,

@@ -182,7 +182,7 @@ static enum MHD_Result store_files(struct api_req *r)
         if (idem)
             snprintf(key, sizeof key, "%s#%zu", idem, i + 1);
         int replayed = 0;
-        if (api_upload_store(r, c, &one, idem ? key : NULL, ids[i], &replayed, &mr)) {
+        if (api_upload_store(r, c, &one, idem ? key : NULL, ids[i], &replayed, NULL, &mr)) {
             if (i) { /* stored ones stay (each ends done or failed); a retry with the key finds them
                       */
                 char n[24];

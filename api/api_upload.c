@@ -162,7 +162,8 @@ static int fail(enum MHD_Result *mr, enum MHD_Result answered)
 
 /* Stores one document of r's tenant with r's options (see api.h). */
 int api_upload_store(struct api_req *r, redisContext *c, const struct api_file *f, const char *idem,
-                     char doc_id[UTIL_ID_MAX], int *replayed, enum MHD_Result *mr)
+                     char doc_id[UTIL_ID_MAX], int *replayed, redisReply **record,
+                     enum MHD_Result *mr)
 {
     char missing[64];
     if (r->opts.lang[0] &&
@@ -209,6 +210,7 @@ int api_upload_store(struct api_req *r, redisContext *c, const struct api_file *
         .fingerprint = fp,
         .retention = &ret,
         .quota = &quota,
+        .record = record,
     };
     char err[256] = "";
     dp_err rc = store_enqueue(c, &u, doc_id, replayed, err, sizeof err);
@@ -279,7 +281,8 @@ static enum MHD_Result upload_finish(struct api_req *r)
     struct api_file f = {r->body, r->body_len, mime, r->opts.filename[0] ? r->opts.filename : NULL};
     const char *idem = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Idempotency-Key");
     int replayed = 0;
-    if (api_upload_store(r, c, &f, idem, r->doc_id, &replayed, &mr))
+    redisReply *record = NULL;
+    if (api_upload_store(r, c, &f, idem, r->doc_id, &replayed, &record, &mr))
         return mr;
     long long want = r->srv->cfg.redis_wait_replicas;
     if (want > 0 && rds_wait_replicas(c, want, r->srv->cfg.redis_wait_timeout_ms) < want) {
@@ -288,13 +291,19 @@ static enum MHD_Result upload_finish(struct api_req *r)
          * off from its replicas may be a demoted one: reconnect (re-resolve) for the retry. */
         log_kv(LOG_WARN, "upload not confirmed by replicas", "doc", r->doc_id, NULL);
         api_redis_reset(r->srv);
+        freeReplyObject(record);
         return api_reply_error(r, 503, "unavailable",
                                "document %s was stored but not confirmed by %lld replica(s); "
                                "retry with the same Idempotency-Key",
                                r->doc_id, want);
     }
     cJSON *doc = NULL;
-    if (store_doc_json(c, r->auth.tenant, r->doc_id, &doc) || !doc) {
+    /* A queued upload is answered from the record the script wrote (no read back); a replay
+     * or a duplicate from the record as it is now. */
+    dp_err drc = record ? store_record_json(r->doc_id, record, &doc)
+                        : store_doc_json(c, r->auth.tenant, r->doc_id, &doc);
+    freeReplyObject(record);
+    if (drc || !doc) {
         cJSON_Delete(doc);
         doc = NULL;
     }
