@@ -192,6 +192,12 @@ void eval_learn(const struct eval_set *set, cJSON *const *docs, cJSON *report, i
                 printf(" %4.2f/%4.2f", f1(rules.correct[i], rules.pred[i], rules.truth[i]),
                        f1(model.correct[i], model.pred[i], model.truth[i]));
             printf(" %8.2f %10.1f\n", train_s, apms);
+            printf("        cross-validated on the labelled:");
+            for (size_t q = 0; q < m->nf; q++)
+                printf(" %s %u/%u (rules %u, wins %u, losses %u%s)", m->f[q].name,
+                       m->f[q].cv_correct, m->f[q].cv_docs, m->f[q].rules_correct, m->f[q].cv_wins,
+                       m->f[q].cv_losses, xmodel_replaces_rules(&m->f[q]) ? ", replaces" : "");
+            printf("\n");
         } else {
             cJSON *st = xmodel_stats_json(m);
             char *s = cJSON_PrintUnformatted(st);
