@@ -170,6 +170,9 @@ void api_upload_field_flush(struct api_req *r);
 enum MHD_Result api_upload_query_arg(void *cls, enum MHD_ValueKind kind, const char *key,
                                      const char *value);
 #define API_SMALL_BODY_MAX (1024 * 1024) /* JSON bodies of the other routes */
+/* Appends data[0..n) to the growing *buf (doubling from 64 KiB; always NUL-terminated after
+ * *len): 0, or -1 without memory (nothing changed). Callers check their cap first. */
+int api_buf_append(unsigned char **buf, size_t *len, size_t *cap, const void *data, size_t n);
 
 /* documents (api_docs.c): list, read, parts, delete, reprocess; param[0] = document id */
 enum MHD_Result api_docs_list(struct api_req *r, redisContext *c, const char *const *param);

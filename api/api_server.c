@@ -291,6 +291,24 @@ static enum MHD_Result dispatch(struct api_req *r)
 
 /* ---- request lifecycle ---- */
 
+int api_buf_append(unsigned char **buf, size_t *len, size_t *cap, const void *data, size_t n)
+{
+    if (*len + n + 1 > *cap) {
+        size_t want = *cap ? *cap : 65536;
+        while (want < *len + n + 1)
+            want *= 2;
+        unsigned char *b = realloc(*buf, want);
+        if (!b)
+            return -1;
+        *buf = b;
+        *cap = want;
+    }
+    memcpy(*buf + *len, data, n);
+    *len += n;
+    (*buf)[*len] = '\0';
+    return 0;
+}
+
 static struct api_req *req_new(struct api_server *srv, struct MHD_Connection *conn, const char *url,
                                const char *method)
 {
@@ -347,18 +365,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             r->too_large = 1;
             return MHD_YES;
         }
-        if (r->body_len + n + 1 > r->body_cap) {
-            size_t cap = (r->body_len + n + 1) * 2;
-            unsigned char *b = realloc(r->body, cap);
-            if (!b)
-                return MHD_NO;
-            r->body = b;
-            r->body_cap = cap;
-        }
-        memcpy(r->body + r->body_len, upload_data, n);
-        r->body_len += n;
-        r->body[r->body_len] = '\0';
-        return MHD_YES;
+        return api_buf_append(&r->body, &r->body_len, &r->body_cap, upload_data, n) ? MHD_NO
+                                                                                    : MHD_YES;
     }
     if (r->too_large)
         return api_reply_error(r, 413, "too_large", "request body over %d bytes",
