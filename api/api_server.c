@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "api.h"
 #include "log.h"
 #include "rds.h"
@@ -400,6 +401,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                       api_metrics_now_us() - r->start_us, r->is_upload ? r->body_len : 0);
     api_wait_completed(r->srv, r);
     api_upload_cleanup(r);
+    api_pdfjob_free(r->pdf);
     api_batches_cleanup(r);
     free(r->body);
     free(r);
@@ -442,6 +444,12 @@ void api_server_stop(struct api_server *srv)
 {
     api_wait_stop(srv); /* suspended connections are resumed before the daemon stops */
     api_train_stop(srv);
+    /* PDF children are killed; their threads resume their connections and are gone */
+    atomic_store(&srv->pdf_stop, 1);
+    for (int i = 0; i < 100 && atomic_load(&srv->pdf_children) > 0; i++) {
+        struct timespec ts = {0, 50 * 1000000L};
+        nanosleep(&ts, NULL);
+    }
     if (srv->daemon)
         MHD_stop_daemon(srv->daemon);
     srv->daemon = NULL;
