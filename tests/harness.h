@@ -70,8 +70,13 @@ void stack_stop(struct stack *s);
 
 /* Pieces, for fault-injection tests that restart them. */
 int stack_start_redis(struct stack *s);
+/* With acl: writes dir/redis.conf (mode 0600) including <s->dir>/redis-auth/redis-auth.conf
+ * (config/redis-acl.sh: aclfile, masteruser, masterauth), to be a server's config file (its
+ * first argument); its path into path. 0 on success. */
+int stack_redis_conf(const struct stack *s, const char *dir, char *path, size_t pathsz);
 /* A redis-server on port with the stack's AOF settings, data in <dir>/dirname, plus extra
- * arguments (NULL-terminated, may be NULL). */
+ * arguments (NULL-terminated, may be NULL). With acl it is locked (stack_redis_conf): the
+ * users of config/redis-acl.sh, and as a replica it logs in to its primary as docproc-replica. */
 pid_t stack_spawn_redis(struct stack *s, int port, const char *dirname, const char *logname,
                         const char *const *extra); /* same port and dir: the AOF is replayed */
 int stack_start_api(struct stack *s, int i);
