@@ -218,9 +218,7 @@ int stack_start_redis(struct stack *s)
     return harness_wait_port(s->redis_port, 10000);
 }
 
-/* The options that make program (api, worker, webhookd) log in as its own ACL user, into
- * argv[0..2] (bufs hold them); 0 arguments without acl. */
-static int creds_args(const struct stack *s, const char *program, char bufs[3][256], char **argv)
+int stack_creds_args(const struct stack *s, const char *program, char bufs[3][256], char **argv)
 {
     if (!s->acl)
         return 0;
@@ -268,7 +266,7 @@ int stack_start_api(struct stack *s, int i)
     snprintf(port, sizeof port, "--api_port=%d", s->api_ports[i]);
     snprintf(log, sizeof log, "api-%d.log", i);
     char *argv[8] = {bin, port}, creds[3][256];
-    creds_args(s, "api", creds, argv + 2);
+    stack_creds_args(s, "api", creds, argv + 2);
     s->api[i] = stack_spawn(s, log, argv);
     return harness_wait_port(s->api_ports[i], 10000);
 }
@@ -278,7 +276,7 @@ int stack_start_worker(struct stack *s, int n, const char *const *extra_args)
     char bin[600], j[16], creds[3][256];
     char *argv[20] = {bin, "-j", j};
     int k = 3;
-    k += creds_args(s, "worker", creds, argv + k);
+    k += stack_creds_args(s, "worker", creds, argv + k);
     snprintf(bin, sizeof bin, "%s/docproc-worker", s->bin);
     snprintf(j, sizeof j, "%d", n);
     for (int i = 0; extra_args && extra_args[i] && k < 19; i++)
@@ -293,7 +291,7 @@ int stack_start_webhookd(struct stack *s)
     char bin[600];
     snprintf(bin, sizeof bin, "%s/docproc-webhookd", s->bin);
     char *argv[8] = {bin}, creds[3][256];
-    creds_args(s, "webhookd", creds, argv + 1);
+    stack_creds_args(s, "webhookd", creds, argv + 1);
     s->webhookd = stack_spawn(s, "webhookd.log", argv);
     return s->webhookd > 0 ? 0 : -1;
 }

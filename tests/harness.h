@@ -64,6 +64,11 @@ int stack_init(struct stack *s, const char *appendfsync);
  * NULL. Caller frees with redisFree. */
 struct redisContext *stack_redis_as(const struct stack *s, int port, const char *user);
 
+/* The options that make program ("api", "worker", "webhookd") log in as its own ACL user
+ * (docproc-<program>, password file in <dir>/redis-auth), into argv[0..2] (bufs hold them);
+ * returns how many: 3, or 0 without acl. */
+int stack_creds_args(const struct stack *s, const char *program, char bufs[3][256], char **argv);
+
 /* Starts everything and creates the two API keys; 0 on success (then stack_stop is owed). */
 int stack_start(struct stack *s, const struct stack_opts *o);
 void stack_stop(struct stack *s);
