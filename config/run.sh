@@ -238,7 +238,7 @@ DP_HTTPS_PORT=$cfg_https_port DP_TLS_CERT=$RUN/tls/server.pem DP_TLS_KEY=$RUN/tl
     DP_RATE_LIMIT=$cfg_rate_limit_per_s DP_CONN_LIMIT=$cfg_conn_limit_per_addr \
     DP_METRICS_RATE=$cfg_metrics_rate_limit_per_s DP_HEADER_TIMEOUT=$cfg_client_header_timeout_s \
     DP_BODY_TIMEOUT=$cfg_client_body_timeout_s DP_WORKER_CONNECTIONS=$cfg_nginx_worker_connections \
-    DP_NGINX_USER=$nginx_user \
+    DP_NGINX_USER=$nginx_user DP_BATCH_BODY=$cfg_max_batch_bytes \
     nginx/gen-conf.sh "$RUN/nginx" "$cfg_public_addr" "$cfg_http_port" "$SRC/web" \
     "$cfg_max_upload_bytes" $upstreams > "$RUN/nginx/nginx.conf"
 supervise nginx "$RUN/logs/nginx.log" nginx -p "$RUN/nginx" -c "$RUN/nginx/nginx.conf" -e stderr
