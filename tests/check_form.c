@@ -263,6 +263,7 @@ START_TEST(entities_cut_after_labels)
     put(&s, 400, 300, "PHOENIX"); /* a wide gap: two entities */
     struct tl_layout L;
     ck_assert_int_eq(tl_build(&L, s.w, s.n, NULL, 0.8), DP_OK);
+    ck_assert_int_eq(form_word_space(&L), CW); /* most gaps are the spaces inside phrases */
     struct form_ent *e = NULL;
     size_t n = 0;
     ck_assert_int_eq(form_entities(&L, &e, &n), DP_OK);
@@ -299,12 +300,24 @@ START_TEST(key_scores_from_text_shape)
     ck_assert(b > d);
     ck_assert(d < 0);
     ck_assert(form_key_score(longt, 9) < 0);
+    const char *mm[] = {"mm"}, *mgcc[] = {"mg/cc"}, *pct[] = {"%"}, *word[] = {"Brand"};
+    ck_assert(form_unit_like(mm, 1) && form_unit_like(mgcc, 1) && form_unit_like(pct, 1));
+    ck_assert(!form_unit_like(word, 1) && !form_unit_like(num, 1));
+    ck_assert(!form_unit_like((const char *[]){"from", "mouth", "end"}, 3));
+    ck_assert(form_key_score(mm, 1) < b - 1.0);
 }
 END_TEST
 
 static struct form_ent ent(int x0, int y0, int x1, int y1, int colon, int numeric, double key)
 {
-    return (struct form_ent){x0, y0, x1, y1, 0, 1, 0, colon, numeric, key};
+    return (struct form_ent){.x0 = x0,
+                             .y0 = y0,
+                             .x1 = x1,
+                             .y1 = y1,
+                             .nw = 1,
+                             .colon = colon,
+                             .numeric = numeric,
+                             .key = key};
 }
 
 START_TEST(pair_scores_from_geometry)
@@ -334,6 +347,9 @@ START_TEST(pair_scores_from_geometry)
     ck_assert(form_pair_score(&k, &label, em, &r) < -1e6); /* a written label answers nothing */
     ck_assert(form_pair_score(&k, &aside, em, &r) < -1e6); /* below but off the column */
     ck_assert(form_pair_score(&k, &k, em, &r) < -1e6);
+    struct form_ent head = near;
+    head.head = 1; /* a row label (a number follows it) answers no label */
+    ck_assert(form_pair_score(&k, &head, em, &r) < -1e6);
 }
 END_TEST
 
@@ -391,6 +407,9 @@ START_TEST(pairs_table_spread_and_bare_labels)
     put(&s, 100, 620, "7");
     put(&s, 100, 680, "30");
     put(&s, 100, 900, "Total");
+    put(&s, 100, 1100, "Rod Length"); /* a number's unit set apart is part of the answer */
+    put(&s, 400, 1100, "84");
+    put(&s, 600, 1100, "mm");
     struct form_kv *kv = NULL;
     size_t n = 0;
     ck_assert_int_eq(form_pairs(s.w, s.n, NULL, 0, &kv, &n), DP_OK);
@@ -406,7 +425,8 @@ START_TEST(pairs_table_spread_and_bare_labels)
     ck_assert_str_eq(find(kv, n, "Brand")->value.text, "PHOENIX");
     ck_assert_uint_eq(tar, (1u << 9) | (1u << 5) | (1u << 4));
     ck_assert_uint_eq(units, 3);
-    ck_assert_uint_eq(n, 7);
+    ck_assert_str_eq(find(kv, n, "Rod Length")->value.text, "84 mm");
+    ck_assert_uint_eq(n, 8);
     form_kv_list_free(kv, n);
     wset_free(&s);
 }
