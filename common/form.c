@@ -198,12 +198,12 @@ static dp_err emit(struct pairing *P, size_t k, long v, int mark, double score,
     struct form_kv *p = add_pair(kv, n, cap);
     if (!p)
         return *n >= FORM_MAX_PAIRS ? DP_OK : DP_ENOMEM;
-    struct wrange kr = {P->e[k].w0, P->e[k].nw}, vr[KV_MAX_LINES];
-    if (set_text(&p->key, P->L, &kr, 1, 1))
+    struct wrange kr[1] = {{P->e[k].w0, P->e[k].nw}}, vr[KV_MAX_LINES];
+    if (set_text(&p->key, P->L, kr, 1, 1))
         return DP_ENOMEM;
     p->mark = mark;
     if (mark >= 0) { /* ticked boxes answer the label: the ticked one's label */
-        p->confidence = 0.8 * (0.5 + 0.5 * mean_conf(P->L, kr.w0, kr.nw));
+        p->confidence = 0.8 * (0.5 + 0.5 * mean_conf(P->L, kr[0].w0, kr[0].nw));
         if (marks[mark].state == FORM_SELECTED) {
             p->value.bbox = marks[mark].bbox;
             if (!(p->value.text = strdup(marks[mark].label ? marks[mark].label : "")))
@@ -217,7 +217,7 @@ static dp_err emit(struct pairing *P, size_t k, long v, int mark, double score,
         p->has_value = 1;
         p->confidence = confidence(P->L, &P->e[k], score);
     } else {
-        p->confidence = 0.6 * (0.5 + 0.5 * mean_conf(P->L, kr.w0, kr.nw));
+        p->confidence = 0.6 * (0.5 + 0.5 * mean_conf(P->L, kr[0].w0, kr[0].nw));
     }
     return DP_OK;
 }
@@ -229,12 +229,12 @@ static dp_err emit_cell(struct pairing *P, size_t k, size_t j, struct form_kv **
     struct form_kv *p = add_pair(kv, n, cap);
     if (!p)
         return *n >= FORM_MAX_PAIRS ? DP_OK : DP_ENOMEM;
-    struct wrange kr = {P->e[k].w0, P->e[k].nw}, vr = {P->e[j].w0, P->e[j].nw};
-    if (set_text(&p->key, P->L, &kr, 1, 1) || set_text(&p->value, P->L, &vr, 1, 0))
+    struct wrange kr[1] = {{P->e[k].w0, P->e[k].nw}}, vr = {P->e[j].w0, P->e[j].nw};
+    if (set_text(&p->key, P->L, kr, 1, 1) || set_text(&p->value, P->L, &vr, 1, 0))
         return DP_ENOMEM;
     p->mark = -1;
     p->has_value = 1;
-    p->confidence = 0.4 * (0.5 + 0.5 * mean_conf(P->L, kr.w0, kr.nw));
+    p->confidence = 0.4 * (0.5 + 0.5 * mean_conf(P->L, kr[0].w0, kr[0].nw));
     return DP_OK;
 }
 
@@ -354,6 +354,9 @@ dp_err form_pairs(const struct dp_word *words, size_t nwords, const struct form_
     if (!skip)
         return DP_ENOMEM;
     form_mark_words(words, nwords, marks, nmarks, skip);
+    for (size_t i = 0; i < nwords; i++) /* blank "words" (a logo, a stamp) are no text */
+        if (words[i].text && strspn(words[i].text, " \t") == strlen(words[i].text))
+            skip[i] = 1;
     dp_err rc = tl_build(&L, words, nwords, skip, KV_GAP_EM);
     /* phrases split at a gap of some spaces: word boxes are tight (OCR) or padded
      * (annotations), so the space is measured on the page */

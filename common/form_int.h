@@ -15,6 +15,7 @@ struct form_ent {
     size_t line;        /* its line in the layout */
     int colon;          /* its last word ends in ':' (a written label) */
     int numeric;        /* reads as a number, amount or date */
+    int noise;          /* read unsurely (FP_NOISE_CONF) or mostly not letters and digits */
     int unit;           /* reads as a unit ("mm", "mg/cc", "%": form_unit_like) */
     double key;         /* key-likeness from its text alone (form_key_score) */
     int head;           /* a number follows it on its line: a table's row label, which

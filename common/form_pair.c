@@ -14,6 +14,8 @@
 #define FP_BELOW_SIDE   2.0  /* ... its start at most this far from the label's when no x-overlap */
 #define FP_LONG_KEY     7    /* words from which a label is unlikely */
 #define FP_UNIT_LETTERS 5    /* letters of a unit after a number ("mm", "mg/cc") */
+#define FP_NOISE_CONF   50.0 /* mean word confidence (0..100) under which an entity is noise */
+#define FP_NOISE_KEY    2.0  /* ... and how much less it reads as a label */
 #define FP_HEAD_GAP     10.0 /* a number this close right of an entity makes it a row label */
 /* the score of a couple: the label's key-likeness, plus (answer shape) a number answers well,
  * a label-like answer less; plus (geometry) right of the label on its band, less per em of
@@ -153,6 +155,21 @@ static void ent_finish(const struct tl_layout *L, struct form_ent *e)
     e->unit = form_unit_like(t, n);
     e->numeric = ent_numeric(L, e->w0, e->nw);
     e->key = form_key_score(t, n) - (e->nw > n ? 1.0 : 0.0);
+    /* what was read unsurely, or is mostly not letters and digits, is no label nor answer */
+    size_t alnum = 0, all = 0;
+    double conf = 0;
+    for (size_t i = 0; i < e->nw; i++) {
+        const struct dp_word *w = &L->words[L->ord[e->w0 + i]];
+        conf += w->conf;
+        for (const unsigned char *p = (const unsigned char *)w->text; *p; p++) {
+            all += (*p & 0xC0) != 0x80;
+            alnum += (*p >= '0' && *p <= '9') || (*p >= 'A' && *p <= 'Z') ||
+                     (*p >= 'a' && *p <= 'z') || *p >= 0xC0;
+        }
+    }
+    e->noise = (e->nw && conf / (double)e->nw < FP_NOISE_CONF) || 2 * alnum < all;
+    if (e->noise)
+        e->key -= FP_NOISE_KEY;
 }
 
 /* Flags the row labels: entities followed on their line by a number (form_ent.head). */
@@ -191,13 +208,13 @@ dp_err form_entities(const struct tl_layout *L, struct form_ent **out, size_t *n
                 size_t lab = w > start && !strcmp(t, ":") ? w - 1 : w;
                 if (ends_with(t, ':') && lab > start && prev && prev->colon &&
                     prev->w0 + prev->nw == start && prev->w0 >= sg->w0) {
-                    struct form_ent a = {0, 0, 0, 0, start, lab - start, l, 0, 0, 0, 0, 0};
+                    struct form_ent a = {.w0 = start, .nw = lab - start, .line = l};
                     ent_finish(L, &a);
                     v[(*n)++] = a;
                     start = lab;
                     prev = &v[*n - 1];
                 }
-                struct form_ent e = {0, 0, 0, 0, start, w + 1 - start, l, 0, 0, 0, 0, 0};
+                struct form_ent e = {.w0 = start, .nw = w + 1 - start, .line = l};
                 ent_finish(L, &e);
                 /* "Date   :" -- a colon set apart still ends its label */
                 if (e.nw == 1 && !strcmp(t, ":") && prev && !prev->colon &&
@@ -238,7 +255,7 @@ double form_pair_score(const struct form_ent *k, const struct form_ent *v, int e
     *rel = FORM_REL_NONE;
     if (em < 1)
         em = 1;
-    if (v->colon || k == v || v->head)
+    if (v->colon || k == v || v->head || v->noise)
         return FP_NEG;
     double e = em;
     int ov = imin(k->y1, v->y1) - imax(k->y0, v->y0);

@@ -432,6 +432,32 @@ START_TEST(pairs_table_spread_and_bare_labels)
 }
 END_TEST
 
+START_TEST(pairs_skip_noise_and_blanks)
+{
+    struct wset s = {0};
+    put(&s, 100, 100, "Name:");
+    put(&s, 300, 100, "|@~"); /* mostly not letters: no answer */
+    put(&s, 100, 200, "Phone:");
+    put(&s, 300, 200, "555 0100");
+    put(&s, 100, 300, "Office");
+    put(&s, 300, 300, "Lab 4"); /* read unsurely: neither label nor answer */
+    s.w[s.n - 1].conf = s.w[s.n - 2].conf = s.w[s.n - 3].conf = 20.0f;
+    s.w[s.n++] = (struct dp_word){strdup(" "), 95.0f, 100, 400, 300, 300, 0, 0}; /* a logo */
+    put(&s, 420, 500, "Ref:");
+    put(&s, 600, 500, "A-12");
+    struct form_kv *kv = NULL;
+    size_t n = 0;
+    ck_assert_int_eq(form_pairs(s.w, s.n, NULL, 0, &kv, &n), DP_OK);
+    ck_assert(!find(kv, n, "Name")->has_value);
+    ck_assert_str_eq(find(kv, n, "Phone")->value.text, "555 0100");
+    ck_assert_ptr_null(find(kv, n, "Office"));
+    ck_assert_str_eq(find(kv, n, "Ref")->value.text, "A-12");
+    ck_assert_uint_eq(n, 3);
+    form_kv_list_free(kv, n);
+    wset_free(&s);
+}
+END_TEST
+
 Suite *form_suite(void)
 {
     Suite *s = suite_create("form");
@@ -445,6 +471,7 @@ Suite *form_suite(void)
     tcase_add_test(tc, pair_scores_from_geometry);
     tcase_add_test(tc, candidates_and_assignment);
     tcase_add_test(tc, pairs_table_spread_and_bare_labels);
+    tcase_add_test(tc, pairs_skip_noise_and_blanks);
     suite_add_tcase(s, tc);
     return s;
 }
