@@ -20,12 +20,14 @@ double xmodel_prob(const struct xmodel_field *f, const void *xv)
     return 1.0 / (1.0 + exp(-s));
 }
 
-/* The best candidate of d for f: index (or -1) and probability. */
+/* The best candidate of d for f (of its kind): index (or -1) and probability. */
 static long best_cand(const struct xmodel_field *f, const struct xfeat_doc *fx, double *p)
 {
     long best = -1;
     double bp = -1;
     for (size_t i = 0; i < fx->n; i++) {
+        if (f->kind && !(fx->kind[i] & f->kind))
+            continue;
         double q = xmodel_prob(f, fx->x[i]);
         if (q > bp) {
             bp = q;

@@ -38,6 +38,8 @@ struct xmodel_field {
     uint32_t cv_losses;     /* and the other way round: the model replaces a rules value only
                                when wins - losses > sqrt(wins + losses) (a sign test: clearly
                                better on the tenant's own documents, not by chance) */
+    uint32_t kind;          /* XFEAT_KIND_* bit every candidate must have, 0 = any: learnt
+                               from the confirmed values (>= 90 % of them dates, or amounts) */
 };
 
 /* A tenant's extractor. */

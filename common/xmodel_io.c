@@ -1,7 +1,7 @@
 /* xmodel_io.c -- the extractor's stored form. Little-endian, bounded, checked to the last
- * byte: "DPXM", format 1, version u32, trained_ms i64, train_s f64, nf u32, then per field:
+ * byte: "DPXM", format 3, version u32, trained_ms i64, train_s f64, nf u32, then per field:
  * name (u8 length + bytes), review_below f64, examples, aligned, cv_docs, cv_correct,
- * rules_correct, cv_wins, cv_losses (u32),
+ * rules_correct, cv_wins, cv_losses, kind (u32; not in format 2),
  * nnz u32 and nnz (index u32 < XFEAT_DIM + 1, weight f32); then vendors u32 and per vendor
  * four strings (u16 length + bytes); nothing after. */
 #include <stdlib.h>
@@ -9,7 +9,7 @@
 #include "xfeat.h"
 #include "xmodel.h"
 
-#define FORMAT 2
+#define FORMAT 3 /* 3 adds the field's value kind (u32) after cv_losses; 2 still loads */
 
 /* ---- writing ---- */
 
@@ -90,6 +90,7 @@ dp_err xmodel_save(const struct xmodel *m, unsigned char **buf, size_t *len)
         put_u32(&b, f->rules_correct);
         put_u32(&b, f->cv_wins);
         put_u32(&b, f->cv_losses);
+        put_u32(&b, f->kind);
         uint32_t nnz = 0;
         for (size_t k = 0; k <= XFEAT_DIM; k++)
             nnz += f->w[k] != 0.0f;
@@ -185,7 +186,8 @@ dp_err xmodel_load(const unsigned char *buf, size_t len, struct xmodel **out)
     struct rbuf r = {buf, len, 0, 0};
     *out = NULL;
     const unsigned char *magic = take(&r, 4);
-    if (!magic || memcmp(magic, "DPXM", 4) != 0 || get_u32(&r) != FORMAT)
+    uint32_t format = magic && memcmp(magic, "DPXM", 4) == 0 ? get_u32(&r) : 0;
+    if (format != FORMAT && format != 2)
         return DP_EPARSE;
     struct xmodel *m = calloc(1, sizeof *m);
     if (!m)
@@ -210,8 +212,10 @@ dp_err xmodel_load(const unsigned char *buf, size_t len, struct xmodel **out)
         f->rules_correct = get_u32(&r);
         f->cv_wins = get_u32(&r);
         f->cv_losses = get_u32(&r);
+        f->kind = format >= 3 ? get_u32(&r) : 0;
         uint32_t nnz = get_u32(&r);
-        if (r.bad || !review_name_ok(f->name, strlen(f->name)) || nnz > XFEAT_DIM + 1 ||
+        if (r.bad || f->kind > (XFEAT_KIND_DATE | XFEAT_KIND_AMOUNT) ||
+            !review_name_ok(f->name, strlen(f->name)) || nnz > XFEAT_DIM + 1 ||
             (size_t)nnz * 8 > r.n - r.pos)
             goto bad;
         f->w = calloc(XFEAT_DIM + 1, sizeof *f->w);

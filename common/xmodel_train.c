@@ -82,6 +82,33 @@ static size_t field_names(const struct xmodel_doc *docs, size_t n, char names[][
     return nn;
 }
 
+/* The value kind of field name (XFEAT_KIND_*): the kind at least 90 % of its confirmed values
+ * have, dates before amounts; 0 when neither. */
+static uint32_t field_kind(const struct xmodel_doc *docs, size_t n, const char *name)
+{
+    size_t values = 0, dates = 0, amounts = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *v = confirmed_value(docs[i].confirmed, name);
+        if (!v)
+            continue;
+        unsigned k = xfeat_kind(v);
+        values++;
+        dates += (k & XFEAT_KIND_DATE) != 0;
+        amounts += (k & XFEAT_KIND_AMOUNT) != 0;
+    }
+    if (values && dates * 10 >= values * 9)
+        return XFEAT_KIND_DATE;
+    if (values && amounts * 10 >= values * 9)
+        return XFEAT_KIND_AMOUNT;
+    return 0;
+}
+
+/* Whether candidate j of a feature set may fill a field of kind k. */
+static int kind_ok(const struct xfeat_doc *fx, size_t j, uint32_t k)
+{
+    return !k || (fx->kind[j] & k);
+}
+
 /* ---- preparing one document ---- */
 
 static int has_digit(const char *s)
@@ -169,7 +196,8 @@ static void tdoc_cleanup(struct tdoc *d)
 
 /* Trains weights w (XFEAT_DIM + 1, allocated when NULL) for field f on the documents with
  * use[i] set; DP_EINVAL when they hold no positive. */
-static dp_err fit(float **w, size_t f, struct tdoc *d, size_t n, const unsigned char *use)
+static dp_err fit(float **w, size_t f, uint32_t kind, struct tdoc *d, size_t n,
+                  const unsigned char *use)
 {
     size_t l = 0;
     for (size_t i = 0; i < n; i++)
@@ -188,11 +216,23 @@ static dp_err fit(float **w, size_t f, struct tdoc *d, size_t n, const unsigned 
     for (size_t i = 0; i < n; i++) {
         if (!use[i] || !d[i].npos[f])
             continue;
-        for (size_t j = 0; j < d[i].fx.n; j++) {
-            prob.y[prob.l] = d[i].pos[f * d[i].fx.n + j] ? 1 : -1;
+        /* only candidates of the field's kind, from documents where one of them is the value */
+        const unsigned char *pos = d[i].pos + f * d[i].fx.n;
+        size_t hit = 0;
+        for (size_t j = 0; j < d[i].fx.n; j++)
+            hit += pos[j] && kind_ok(&d[i].fx, j, kind);
+        for (size_t j = 0; j < d[i].fx.n && hit; j++) {
+            if (!kind_ok(&d[i].fx, j, kind))
+                continue;
+            prob.y[prob.l] = pos[j] ? 1 : -1;
             prob.x[prob.l] = d[i].fx.x[j];
             prob.l++;
         }
+    }
+    if (prob.l == 0) {
+        free(prob.y);
+        free(prob.x);
+        return DP_EINVAL;
     }
     int wl[1] = {1};
     double wv[1] = {POS_WEIGHT};
@@ -259,6 +299,8 @@ static dp_err score_held_out(const struct tdoc *d, struct xmodel *m, float *cons
             struct xmodel_field tmp = {.w = w[f]};
             long b = -1;
             for (size_t i = 0; i < fx.n; i++) {
+                if (!kind_ok(&fx, i, m->f[f].kind))
+                    continue;
                 double q = xmodel_prob(&tmp, fx.x[i]);
                 if (q > bp || b < 0) {
                     bp = q;
@@ -300,7 +342,7 @@ static dp_err cross_validate(struct xmodel *m, struct tdoc *d, size_t n)
         for (size_t i = 0; i < n; i++)
             use[i] = d[i].fold != fo;
         for (size_t f = 0; f < m->nf; f++) {
-            rc = fit(&w[f], f, d, n, use);
+            rc = fit(&w[f], f, m->f[f].kind, d, n, use);
             if (rc == DP_ENOMEM)
                 goto out;
             if (rc) { /* no positive outside this fold: nothing to score with */
@@ -363,8 +405,10 @@ dp_err xmodel_train(const struct xmodel_doc *docs, size_t n, struct xmodel **out
     if (!m || !d || !use || !(m->f = calloc(nn, sizeof *m->f)))
         goto out;
     m->nf = nn;
-    for (size_t f = 0; f < nn; f++)
+    for (size_t f = 0; f < nn; f++) {
         memcpy(m->f[f].name, names[f], REVIEW_NAME_MAX); /* both NUL-terminated, same size */
+        m->f[f].kind = field_kind(docs, n, names[f]);
+    }
     size_t folds = n < XMODEL_FOLDS ? n : XMODEL_FOLDS;
     for (size_t i = 0; i < n; i++) {
         d[i].src = &docs[i];
@@ -389,7 +433,7 @@ dp_err xmodel_train(const struct xmodel_doc *docs, size_t n, struct xmodel **out
     /* the final weights, on every document; fields never found on a page are dropped */
     size_t kept = 0;
     for (size_t f = 0; f < nn; f++) {
-        rc = fit(&m->f[f].w, f, d, n, use);
+        rc = fit(&m->f[f].w, f, m->f[f].kind, d, n, use);
         if (rc == DP_ENOMEM)
             goto out;
         if (rc == DP_OK) {

@@ -186,10 +186,34 @@ START_TEST(features)
     for (size_t k = 0; a[k].index != -1 && b[k].index != -1; k++)
         differ |= a[k].index != b[k].index;
     ck_assert(differ);
+    ck_assert_uint_eq(fx.kind[find(&cs, "9.00")], XFEAT_KIND_AMOUNT);
+    ck_assert_uint_eq(fx.kind[find(&cs, "Total 9.00")], 0); /* a label is no currency */
+    ck_assert_uint_eq(fx.kind[find(&cs, "ACME")], 0);
     xfeat_doc_cleanup(&fx);
     cJSON_Delete(rules);
     cand_set_cleanup(&cs);
     doctext_cleanup(&d);
+}
+END_TEST
+
+START_TEST(value_kinds)
+{
+    ck_assert_uint_eq(xfeat_kind("25/12/2018"), XFEAT_KIND_DATE);
+    ck_assert_uint_eq(xfeat_kind("2018-12-25"), XFEAT_KIND_DATE);
+    ck_assert_uint_eq(xfeat_kind("9.00"), XFEAT_KIND_AMOUNT);
+    ck_assert_uint_eq(xfeat_kind("RM 9.00"), XFEAT_KIND_AMOUNT);
+    ck_assert_uint_eq(xfeat_kind("RM9.00"), XFEAT_KIND_AMOUNT);
+    ck_assert_uint_eq(xfeat_kind("1,234.56"), XFEAT_KIND_AMOUNT);
+    ck_assert_uint_eq(xfeat_kind("12,50"), XFEAT_KIND_AMOUNT);
+    /* OCR debris around a number, a label, a bare integer, three decimals, an id */
+    ck_assert_uint_eq(xfeat_kind("UNI 2.25)=RM"), 0);
+    ck_assert_uint_eq(xfeat_kind("Tota! 70.75"), 0);
+    ck_assert_uint_eq(xfeat_kind("9.00 RM"), 0);
+    ck_assert_uint_eq(xfeat_kind("590"), 0);
+    ck_assert_uint_eq(xfeat_kind("1.250"), 0);
+    ck_assert_uint_eq(xfeat_kind("PO-4471"), 0);
+    ck_assert_uint_eq(xfeat_kind("Date 25/12/2018"), 0);
+    ck_assert_uint_eq(xfeat_kind(""), 0);
 }
 END_TEST
 
@@ -267,9 +291,11 @@ static struct xmodel *train_po(struct dp_doc_text *docs, cJSON **conf)
         snprintf(l3, sizeof l3, "Total %d.00", 10 + i);
         const char *lines[] = {l0, l1, l2, l3};
         make_doc(&docs[i], lines, 4);
-        char js[128];
+        char js[160];
         snprintf(js, sizeof js,
-                 "{\"po_number\":{\"value\":\"%s\"},\"company\":\"Harbor Tools Ltd\"}", po);
+                 "{\"po_number\":{\"value\":\"%s\"},\"company\":\"Harbor Tools Ltd\","
+                 "\"total\":\"%d.00\"}",
+                 po, 10 + i);
         conf[i] = cJSON_Parse(js);
         td[i] = (struct xmodel_doc){&docs[i], conf[i], NULL};
     }
@@ -283,8 +309,12 @@ START_TEST(train_apply)
     struct dp_doc_text docs[NDOCS];
     cJSON *conf[NDOCS];
     struct xmodel *m = train_po(docs, conf);
-    ck_assert_int_eq(m->nf, 2);
+    ck_assert_int_eq(m->nf, 3);
     ck_assert_str_eq(m->f[0].name, "po_number");
+    ck_assert_uint_eq(m->f[0].kind, 0);
+    ck_assert_str_eq(m->f[2].name, "total"); /* every confirmed total an amount: only amounts */
+    ck_assert_uint_eq(m->f[2].kind, XFEAT_KIND_AMOUNT);
+    ck_assert_int_eq(m->f[2].cv_correct, NDOCS);
     ck_assert_int_eq(m->f[0].examples, NDOCS);
     ck_assert_int_eq(m->f[0].aligned, NDOCS);
     ck_assert_int_eq(m->f[0].cv_docs, NDOCS);
@@ -355,6 +385,7 @@ START_TEST(save_load)
     for (size_t i = 0; i < m->nf; i++) {
         ck_assert_str_eq(back->f[i].name, m->f[i].name);
         ck_assert_int_eq(back->f[i].cv_correct, m->f[i].cv_correct);
+        ck_assert_uint_eq(back->f[i].kind, m->f[i].kind);
         ck_assert(memcmp(back->f[i].w, m->f[i].w, (XFEAT_DIM + 1) * sizeof(float)) == 0);
     }
     ck_assert_int_eq(back->vendors.n, 1);
@@ -396,6 +427,7 @@ Suite *xmodel_suite(void)
     tcase_add_test(tc, from_json);
     tcase_add_test(tc, alignment);
     tcase_add_test(tc, features);
+    tcase_add_test(tc, value_kinds);
     tcase_add_test(tc, vendors);
     tcase_add_test(tc, train_apply);
     tcase_add_test(tc, save_load);
