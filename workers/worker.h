@@ -106,6 +106,9 @@ dp_err worker_decode_pages(struct worker *w, const unsigned char *buf, size_t le
 /* PDF text-layer pages are also rendered at this resolution for their ruling lines and check
  * boxes (the text comes from the layer; lines of 0.5 pt still show at it). */
 #define WORKER_TEXT_RASTER_DPI 100
+/* Resolution the pictures of a text page (images, drawings) are rendered at for barcodes:
+ * a 2 cm EPC QR code has 3.5-pixel modules at 200 DPI. */
+#define WORKER_CODE_RASTER_DPI 200
 /* In the decode child, on the image a page was read from (pix, scale pixels per page pixel,
  * upright as read): keeps the ruling lines found before OCR (rules[nrules], in pix pixels,
  * taken over: rescaled in place and owned by the page from then on) and finds the selection

@@ -332,6 +332,18 @@ static dp_err auto_language(struct worker *w, struct decode_page *pg, int psm, i
     return reread_with(w, pg, psm, page_no, budget, want, page, cur, cursz);
 }
 
+/* Scans a picture region of a text page for codes: their boxes land in page pixels. */
+static dp_err scan_region(struct worker *w, const struct decode_region *r, struct dp_page *page)
+{
+    size_t before = page->nbarcodes;
+    dp_err rc = barcode_scan(w->barcodes, r->pix, r->scale, page);
+    for (size_t i = before; i < page->nbarcodes; i++) {
+        page->barcodes[i].x += r->x;
+        page->barcodes[i].y += r->y;
+    }
+    return rc;
+}
+
 dp_err worker_decode_pages(struct worker *w, const unsigned char *buf, size_t len, const char *lang,
                            int psm, const struct page_sink *sink, struct worker_failure *f)
 {
@@ -347,6 +359,7 @@ dp_err worker_decode_pages(struct worker *w, const unsigned char *buf, size_t le
     lim.max_decode_bytes = w->decode_budget;
     lim.min_dpi = 1; /* images are scaled by their text height (read_raster), not their dpi */
     lim.text_raster_dpi = WORKER_TEXT_RASTER_DPI;
+    lim.code_raster_dpi = WORKER_CODE_RASTER_DPI;
     dp_err rc = decode_open(buf, len, &lim, &d);
     if (rc) {
         const char *why = d ? decode_errstr(d) : dp_strerror(rc);
@@ -392,6 +405,9 @@ dp_err worker_decode_pages(struct worker *w, const unsigned char *buf, size_t le
             if (rdpi > 0 && table_rules_find(pg.pix, rdpi, &rules, &nrules) == DP_OK)
                 rc = worker_layout_image(&read, pg.pix, (float)rdpi / (float)read.dpi, rules,
                                          nrules);
+            /* its pictures rendered again for barcodes and payment QR codes */
+            for (size_t k = 0; !rc && w->barcodes && k < pg.nregions; k++)
+                rc = scan_region(w, &pg.regions[k], &read);
         } else {
             if ((rc = ocr_use_lang(&w->ocr, cur, err, sizeof err))) {
                 fail(f, rc == DP_EINVAL ? "language_unavailable" : "ocr_failed", "%s", err);
