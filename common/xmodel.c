@@ -113,7 +113,7 @@ dp_err xmodel_apply(const struct xmodel *m, const struct dp_doc_text *doc, cJSON
         if (p < mf->review_below)
             cJSON_AddBoolToObject(f, "needs_review", 1);
         /* the rules keep their value unless the model beat them on the tenant's examples */
-        put_field(fields, mf->name, f, p < 0.5 || !xmodel_replaces_rules(mf));
+        put_field(fields, mf->name, f, p < mf->replace_above || !xmodel_replaces_rules(mf));
     }
     vendor_apply(&m->vendors, &cs, fields);
     xfeat_doc_cleanup(&fx);
@@ -151,6 +151,11 @@ cJSON *xmodel_stats_json(const struct xmodel *m)
         cJSON_AddNumberToObject(j, "cv_wins", f->cv_wins);
         cJSON_AddNumberToObject(j, "cv_losses", f->cv_losses);
         cJSON_AddBoolToObject(j, "replaces_rules", xmodel_replaces_rules(f));
+        if (xmodel_replaces_rules(f))
+            cJSON_AddNumberToObject(j, "replace_above",
+                                    (double)(int)(f->replace_above * 1000) / 1000);
+        else
+            cJSON_AddNullToObject(j, "replace_above");
         cJSON_AddNumberToObject(j, "review_below", (double)(int)(f->review_below * 1000) / 1000);
         cJSON_AddItemToArray(fs, j);
     }

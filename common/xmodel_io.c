@@ -1,7 +1,8 @@
 /* xmodel_io.c -- the extractor's stored form. Little-endian, bounded, checked to the last
- * byte: "DPXM", format 3, version u32, trained_ms i64, train_s f64, nf u32, then per field:
+ * byte: "DPXM", format 4, version u32, trained_ms i64, train_s f64, nf u32, then per field:
  * name (u8 length + bytes), review_below f64, examples, aligned, cv_docs, cv_correct,
- * rules_correct, cv_wins, cv_losses, kind (u32; not in format 2),
+ * rules_correct, cv_wins, cv_losses, kind (u32; not in format 2), replace_above (f64; not
+ * in formats 2 and 3),
  * nnz u32 and nnz (index u32 < XFEAT_DIM + 1, weight f32); then vendors u32 and per vendor
  * four strings (u16 length + bytes); nothing after. */
 #include <stdlib.h>
@@ -9,7 +10,7 @@
 #include "xfeat.h"
 #include "xmodel.h"
 
-#define FORMAT 3 /* 3 adds the field's value kind (u32) after cv_losses; 2 still loads */
+#define FORMAT 4 /* 3 added kind, 4 replace_above (f64) after it; 2 and 3 still load */
 
 /* ---- writing ---- */
 
@@ -91,6 +92,7 @@ dp_err xmodel_save(const struct xmodel *m, unsigned char **buf, size_t *len)
         put_u32(&b, f->cv_wins);
         put_u32(&b, f->cv_losses);
         put_u32(&b, f->kind);
+        put_f64(&b, f->replace_above);
         uint32_t nnz = 0;
         for (size_t k = 0; k <= XFEAT_DIM; k++)
             nnz += f->w[k] != 0.0f;
@@ -187,7 +189,7 @@ dp_err xmodel_load(const unsigned char *buf, size_t len, struct xmodel **out)
     *out = NULL;
     const unsigned char *magic = take(&r, 4);
     uint32_t format = magic && memcmp(magic, "DPXM", 4) == 0 ? get_u32(&r) : 0;
-    if (format != FORMAT && format != 2)
+    if (format < 2 || format > FORMAT)
         return DP_EPARSE;
     struct xmodel *m = calloc(1, sizeof *m);
     if (!m)
@@ -213,6 +215,7 @@ dp_err xmodel_load(const unsigned char *buf, size_t len, struct xmodel **out)
         f->cv_wins = get_u32(&r);
         f->cv_losses = get_u32(&r);
         f->kind = format >= 3 ? get_u32(&r) : 0;
+        f->replace_above = format >= 4 ? get_f64(&r) : 0.5; /* the rule before format 4 */
         uint32_t nnz = get_u32(&r);
         if (r.bad || f->kind > (XFEAT_KIND_DATE | XFEAT_KIND_AMOUNT) ||
             !review_name_ok(f->name, strlen(f->name)) || nnz > XFEAT_DIM + 1 ||

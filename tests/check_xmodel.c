@@ -315,6 +315,12 @@ START_TEST(train_apply)
     ck_assert_str_eq(m->f[2].name, "total"); /* every confirmed total an amount: only amounts */
     ck_assert_uint_eq(m->f[2].kind, XFEAT_KIND_AMOUNT);
     ck_assert_int_eq(m->f[2].cv_correct, NDOCS);
+    /* no rules values: every held-out answer is a win, so the model replaces from its lowest
+     * held-out probability on */
+    ck_assert_int_eq(m->f[0].cv_wins, NDOCS);
+    ck_assert_int_eq(m->f[0].cv_losses, 0);
+    ck_assert(xmodel_replaces_rules(&m->f[0]));
+    ck_assert(m->f[0].replace_above > 0 && m->f[0].replace_above <= 1);
     ck_assert_int_eq(m->f[0].examples, NDOCS);
     ck_assert_int_eq(m->f[0].aligned, NDOCS);
     ck_assert_int_eq(m->f[0].cv_docs, NDOCS);
@@ -386,6 +392,7 @@ START_TEST(save_load)
         ck_assert_str_eq(back->f[i].name, m->f[i].name);
         ck_assert_int_eq(back->f[i].cv_correct, m->f[i].cv_correct);
         ck_assert_uint_eq(back->f[i].kind, m->f[i].kind);
+        ck_assert(back->f[i].replace_above == m->f[i].replace_above);
         ck_assert(memcmp(back->f[i].w, m->f[i].w, (XFEAT_DIM + 1) * sizeof(float)) == 0);
     }
     ck_assert_int_eq(back->vendors.n, 1);
