@@ -120,13 +120,18 @@ static int has_digit(const char *s)
     return 0;
 }
 
-/* Aligns every field, picks the candidates to keep and computes their features. */
-static dp_err prepare(struct tdoc *d, const struct xmodel *m)
+/* Adds the document's vendor to vendors, aligns every field, picks the candidates to keep and
+ * computes their features. */
+static dp_err prepare(struct tdoc *d, const struct xmodel *m, struct vendor_list *vendors)
 {
     struct cand_set cs;
     dp_err rc = cand_generate(d->src->doc, &cs);
     if (rc)
         return rc;
+    if ((rc = vendor_add(vendors, d->src->confirmed, &cs))) {
+        cand_set_cleanup(&cs);
+        return rc;
+    }
     size_t n = cs.n, nf = m->nf;
     unsigned char *all = calloc((n ? n : 1) * (nf ? nf : 1), 1);
     unsigned char *keep = calloc(n ? n : 1, 1);
@@ -444,7 +449,7 @@ dp_err xmodel_train(const struct xmodel_doc *docs, size_t n, struct xmodel **out
     for (size_t i = 0; i < n; i++) {
         d[i].src = &docs[i];
         d[i].fold = i % (folds ? folds : 1);
-        if ((rc = prepare(&d[i], m)) || (rc = vendor_add(&m->vendors, docs[i].confirmed)))
+        if ((rc = prepare(&d[i], m, &m->vendors)))
             goto out;
         use[i] = 1;
     }
