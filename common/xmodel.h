@@ -75,7 +75,9 @@ void xmodel_free(struct xmodel *m);
  * {"name","value","text","confidence","page","bbox","valid","source":"model"} that replaces
  * a rules field of that name when the rules found none, or when its probability is at least
  * replace_above, where the model was clearly better than the rules on the tenant's examples;
- * then the vendor memory may set company (and address) with source "memory". Fields the
+ * then the vendor memory may set company (and address) with source "memory", and the company
+ * and address values of the rules or the model get their misread words repaired with the
+ * memory's confirmed words as the lexicon (lexfix.h). Fields the
  * model knows but found nothing for are listed in *missing (may be NULL; caller owns). */
 dp_err xmodel_apply(const struct xmodel *m, const struct dp_doc_text *doc, cJSON *fields,
                     cJSON **missing);
