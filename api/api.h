@@ -61,6 +61,7 @@ struct api_req {
     int authed;
     /* body collection (uploads) */
     int is_upload;
+    struct api_batch_up *batch; /* POST /v1/batches (api_batch_upload.c), owned */
     struct MHD_PostProcessor *pp;
     unsigned char *body;
     size_t body_len, body_cap;
@@ -147,6 +148,28 @@ enum MHD_Result api_readyz(struct api_req *r, redisContext *c, const char *const
 enum MHD_Result api_upload_begin(struct api_req *r, redisContext *c, const char *const *param);
 enum MHD_Result api_upload(struct api_req *r, const char *data, size_t *size);
 void api_upload_cleanup(struct api_req *r);
+/* One file to store as a document of r's tenant. */
+struct api_file {
+    const unsigned char *data;
+    size_t len;
+    const char *mime; /* from decode_sniff */
+    const char *name; /* NULL = none */
+};
+/* Stores f as a new document with r's options (quota, storage, dedup, idempotency under idem):
+ * 0 with doc_id and *replayed (1 = idem named an earlier document) set, and *record (if record
+ * is not NULL) the queued record or NULL (see store_upload.record), or -1 after queuing
+ * the error answer, whose MHD result is in *mr. c may be NULL (answered 503). */
+int api_upload_store(struct api_req *r, redisContext *c, const struct api_file *f, const char *idem,
+                     char doc_id[UTIL_ID_MAX], int *replayed, redisReply **record,
+                     enum MHD_Result *mr);
+/* Multipart option fields arriving in chunks (off = the chunk's offset in the field) and the
+ * query string: set r->opts, or r->bad_request with r->err. api_upload_field: -1 = no memory. */
+int api_upload_field(struct api_req *r, const char *key, const char *data, uint64_t off,
+                     size_t size);
+void api_upload_field_flush(struct api_req *r);
+enum MHD_Result api_upload_query_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+                                     const char *value);
+#define API_SMALL_BODY_MAX (1024 * 1024) /* JSON bodies of the other routes */
 
 /* documents (api_docs.c): list, read, parts, delete, reprocess; param[0] = document id */
 enum MHD_Result api_docs_list(struct api_req *r, redisContext *c, const char *const *param);
@@ -169,6 +192,11 @@ enum MHD_Result api_export_markdown(struct api_req *r, redisContext *c, const ch
  * /v1/documents/{id}/label; GET /v1/classifier; POST /v1/classifier/train */
 /* ---- batches (api_batches.c) ---- */
 enum MHD_Result api_batches_create(struct api_req *r, redisContext *c, const char *const *param);
+/* POST /v1/batches streams (API_ROUTE_STREAM), like uploads: begin at the headers, then every
+ * chunk, then *size == 0 answers (multipart files → documents + batch; JSON → create). */
+enum MHD_Result api_batches_begin(struct api_req *r, redisContext *c, const char *const *param);
+enum MHD_Result api_batches_body(struct api_req *r, const char *data, size_t *size);
+void api_batches_cleanup(struct api_req *r);
 enum MHD_Result api_batches_get(struct api_req *r, redisContext *c, const char *const *param);
 
 enum MHD_Result api_label(struct api_req *r, redisContext *c, const char *const *param);

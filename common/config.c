@@ -47,7 +47,12 @@ static const struct opt options[] = {
     INT(redis_wait_replicas, 0, 16, "0",
         "replicas that must have an upload (WAIT) before its 202; 0 = don't wait"),
     INT(redis_wait_timeout_ms, 1, 60000, "1000", "longest WAIT for redis_wait_replicas, ms"),
+    INT(auth_cache_ms, 0, 60000, "1000",
+        "how long an API thread trusts an API key it looked up (a revoked key may work on "
+        "for so long); 0 = look up every request"),
     INT(max_upload_bytes, 1, 4096 * MIB, "52428800", "largest accepted document, bytes"),
+    INT(max_batch_bytes, 1, 4096 * MIB, "209715200",
+        "largest multipart POST /v1/batches (every file together), bytes"),
     INT(max_pages, 1, 100000, "200", "most pages per document"),
     INT(max_page_pixels, 1, 1000000000, "100000000", "most pixels per page (from the header)"),
     INT(max_queue, 1, 100000000, "10000", "queued+running jobs before uploads get 503"),

@@ -30,7 +30,9 @@ struct dp_config {
     long long redis_wait_replicas;   /* >0: an upload's 2xx waits for this many replicas (WAIT) */
     long long redis_wait_timeout_ms; /* how long that WAIT may take */
     /* limits */
+    long long auth_cache_ms;    /* trust in a looked-up API key, per API thread */
     long long max_upload_bytes; /* per document */
+    long long max_batch_bytes;  /* per multipart batch upload */
     long long max_pages;        /* per document */
     long long max_page_pixels;  /* width*height, checked from the image header */
     long long max_queue;        /* jobs queued + running before uploads get 503 */

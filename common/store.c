@@ -174,6 +174,11 @@ dp_err store_enqueue(redisContext *c, const struct store_upload *u, char id_out[
         if (rc)
             break;
         code = rds_int(r, 0, -1);
+        if (code == 0 && u->record && r->type == REDIS_REPLY_ARRAY && r->elements > 2 &&
+            r->element[2]->type == REDIS_REPLY_ARRAY) {
+            *u->record = r->element[2]; /* taken out of the reply: freeReplyObject skips NULL */
+            r->element[2] = NULL;
+        }
         const char *rid = rds_str(r, 1);
         if (rid && *rid)
             snprintf(id_out, UTIL_ID_MAX, "%s", rid);
@@ -406,25 +411,28 @@ static redisReply *load_record(redisContext *c, const char *tenant, const char *
     return r;
 }
 
+dp_err store_record_json(const char *id, redisReply *r, cJSON **out)
+{
+    dp_err rc;
+    redisReply *res = field_reply(r, "result");
+    if (res && (rc = open_field(id, hget(r, "duplicate_of"), "result", &res->str, &res->len)))
+        return rc;
+    redisReply *conf = field_reply(r, "confirmed"); /* review.c seals it like the result */
+    if (conf && (rc = open_field(id, NULL, "confirmed", &conf->str, &conf->len)))
+        return rc;
+    *out = store_render(id, r, 1);
+    return *out ? DP_OK : DP_ENOMEM;
+}
+
 dp_err store_doc_json(redisContext *c, const char *tenant, const char *id, cJSON **out)
 {
     dp_err rc;
     redisReply *r = load_record(c, tenant, id, &rc);
     if (!r)
         return rc;
-    redisReply *res = field_reply(r, "result");
-    if (res && (rc = open_field(id, hget(r, "duplicate_of"), "result", &res->str, &res->len))) {
-        freeReplyObject(r);
-        return rc;
-    }
-    redisReply *conf = field_reply(r, "confirmed"); /* review.c seals it like the result */
-    if (conf && (rc = open_field(id, NULL, "confirmed", &conf->str, &conf->len))) {
-        freeReplyObject(r);
-        return rc;
-    }
-    *out = store_render(id, r, 1);
+    rc = store_record_json(id, r, out);
     freeReplyObject(r);
-    return *out ? DP_OK : DP_ENOMEM;
+    return rc;
 }
 
 dp_err store_doc_bytes(redisContext *c, const char *tenant, const char *id, const char *what,

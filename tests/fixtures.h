@@ -65,6 +65,10 @@ dp_err fixture_lowdpi_png(const char *const *lines, size_t n, int dpi, int keep_
  * enough to test pixel caps that must be checked before any decoding. */
 dp_err fixture_png_huge_header(uint32_t width, uint32_t height, unsigned char **buf, size_t *len);
 
+/* pix (32-bit; alpha kept when spp is 4) as an 8-bit RGBA PNG with Adam7 interlacing, which
+ * Leptonica does not write.  pix is borrowed. */
+dp_err fixture_png_interlaced(PIX *pix, unsigned char **buf, size_t *len);
+
 /* ---- PDFs (letter pages) ---- */
 
 /* PDF with a real text layer (cairo_show_text), layout as in FIXTURE_PDF_* above. */

@@ -274,7 +274,8 @@ static int start_nginx(struct stack *s)
      * stack's DOCPROC_* options when a test sets them. */
     static const char *const lim[][2] = {{"DOCPROC_RATE_LIMIT_PER_S=", "DP_RATE_LIMIT"},
                                          {"DOCPROC_CONN_LIMIT_PER_ADDR=", "DP_CONN_LIMIT"},
-                                         {"DOCPROC_METRICS_RATE_LIMIT_PER_S=", "DP_METRICS_RATE"}};
+                                         {"DOCPROC_METRICS_RATE_LIMIT_PER_S=", "DP_METRICS_RATE"},
+                                         {"DOCPROC_MAX_BATCH_BYTES=", "DP_BATCH_BODY"}};
     char envs[256] = "";
     size_t e = 0;
     for (size_t i = 0; i < sizeof lim / sizeof lim[0]; i++)

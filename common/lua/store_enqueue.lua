@@ -16,7 +16,7 @@
 --       16 dedup key TTL seconds (0 = none), 17 options fingerprint ("" without dedup),
 --       18 "<tenant's most queued jobs> <most stored bytes> <most uploads a minute> <bytes this
 --       upload stores>" (limits 0 = none), 19.. record field, value, ...
--- Reply: {0, id} stored and queued; {1, previous id} replay of the same bytes (nothing
+-- Reply: {0, id, the record as HGETALL gives it} stored and queued; {1, previous id} replay of the same bytes (nothing
 --        written); {2, previous id} key used with other bytes; {3, ''} queue over max_queue;
 --        {4, ''} the idempotency or dedup key changed since the caller read it: read again;
 --        {5, id, earlier id} stored as a duplicate, done, no job; {6, ''} the tenant's queued
@@ -85,7 +85,7 @@ if not earlier then
       else redis.call('SET', dedup, ARGV[1]) end
     end
   end
-  return {0, ARGV[1]}
+  return {0, ARGV[1], redis.call('HGETALL', KEYS[1])}
 end
 -- A duplicate: the earlier reading's result fields, not its identity or its history.
 local own = {tenant = 1, status = 1, created_at = 1, started_at = 1, finished_at = 1,

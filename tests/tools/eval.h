@@ -118,6 +118,12 @@ int eval_kv_truth(const cJSON *annotation, char **pairs);
 /* Scores pages[].key_values[] (pairs with a value) of a result against truth pairs. */
 void eval_kv_match(const char *truth, const cJSON *doc, struct eval_ocr *acc);
 
+/* Pairs the FUNSD forms of s without the stack (eval_kv.c): src "words" = the annotations'
+ * own word boxes, else a --results folder of saved results (their words and marks).  Prints
+ * precision/recall/F1 for forms 1-100, the rest, all; verbose dumps each form's pairs to
+ * stderr.  0 on success. */
+int eval_kv_offline(const struct eval_set *s, const char *src, int verbose);
+
 /* Line items: truth items with an amount (*nt), predicted items (*np), and truth items matched
  * by a predicted one (description alike -- similarity >= 0.7 or containment -- and amount
  * equal), each predicted item used once; added to the counters. */
