@@ -331,7 +331,7 @@ static dp_err score_held_out(const struct tdoc *d, struct xmodel *m, float *cons
 
 /* The probability from which the model's value replaces the rules' (replace_above) and the
  * held-out wins and losses above it: of the thresholds at the held-out probabilities pc[0..n)
- * (sorted descending), the one with the largest wins - losses that passes the sign test
+ * (sorted descending), the highest one with the largest wins - losses that passes the sign test
  * (xmodel_replaces_rules); none passing: 2 (never replaces) with the counts over all. */
 static void choose_replace(struct xmodel_field *xf, const struct pc *pc, size_t n)
 {
@@ -343,6 +343,7 @@ static void choose_replace(struct xmodel_field *xf, const struct pc *pc, size_t 
         l += !pc[k].ok && pc[k].rules_ok;
         int tie = k + 1 < n && pc[k + 1].p == pc[k].p; /* a threshold takes all equal ones */
         double wd = (double)w, ld = (double)l;
+        /* equal gains: the higher threshold (measured on SROIE: the lower one is no better) */
         if (!tie && wd - ld > sqrt(wd + ld) && wd - ld > best) {
             best = wd - ld;
             bw = w;
