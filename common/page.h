@@ -66,7 +66,8 @@ struct dp_page {
     struct table_rule *rules; /* owned array of nrules ruling lines found on the page image,
                                  in page pixels (table.h); NULL for a text layer */
     size_t nrules;
-    struct dp_barcode *barcodes; /* owned array of nbarcodes (raster pages only) */
+    struct dp_barcode *barcodes; /* owned array of nbarcodes (raster pages, and the
+                                    pictures of text-layer pages) */
     size_t nbarcodes;
 };
 

@@ -15,6 +15,7 @@
 #include "barcode.h"
 #include "extract.h"
 #include "queue.h"
+#include "subproc.h"
 #include "xstore.h"
 
 /* A Tesseract engine, initialised once per process and re-initialised only when a job asks
@@ -105,6 +106,9 @@ dp_err worker_decode_pages(struct worker *w, const unsigned char *buf, size_t le
 /* PDF text-layer pages are also rendered at this resolution for their ruling lines and check
  * boxes (the text comes from the layer; lines of 0.5 pt still show at it). */
 #define WORKER_TEXT_RASTER_DPI 100
+/* Resolution the pictures of a text page (images, drawings) are rendered at for barcodes:
+ * a 2 cm EPC QR code has 3.5-pixel modules at 200 DPI. */
+#define WORKER_CODE_RASTER_DPI 200
 /* In the decode child, on the image a page was read from (pix, scale pixels per page pixel,
  * upright as read): keeps the ruling lines found before OCR (rules[nrules], in pix pixels,
  * taken over: rescaled in place and owned by the page from then on) and finds the selection
@@ -128,20 +132,10 @@ dp_err worker_read_pages(struct worker *w, const struct queue_job *job, const un
                          size_t len, const char *lang, int psm, struct dp_doc_text *doc,
                          struct worker_failure *f, int *abandoned);
 
-/* ASan and TSan reserve terabytes of shadow memory: RLIMIT_AS cannot apply under them. */
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define SANDBOX_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-#define SANDBOX_ASAN 1
-#endif
-#endif
-#ifndef SANDBOX_ASAN
-#define SANDBOX_ASAN 0
-#endif
-/* Under them the worker watches the child's RSS instead, which shadow memory and the
- * allocator's quarantine inflate about this much. */
-#define SANDBOX_ASAN_RSS_FACTOR 3
+/* ASan and TSan reserve terabytes of shadow memory: RLIMIT_AS cannot apply under them; the
+ * worker then watches the child's RSS, inflated by this factor (subproc.h). */
+#define SANDBOX_ASAN            SUBPROC_ASAN
+#define SANDBOX_ASAN_RSS_FACTOR SUBPROC_ASAN_RSS_FACTOR
 
 /* ---- re-reading weak lines (worker_reread.c) ---- */
 /* Reads the weak lines of page (low mean or lowest word confidence) and the rows of ink in
