@@ -178,7 +178,7 @@ static void mark_heads(struct form_ent *v, size_t n, int em)
     for (size_t i = 0; i < n; i++) {
         if (v[i].numeric)
             continue;
-        if (i + 1 < n && v[i + 1].line == v[i].line && v[i + 1].numeric &&
+        if (i + 1 < n && v[i + 1].line == v[i].line && v[i + 1].numeric && !v[i + 1].noise &&
             v[i + 1].x0 - v[i].x1 <= FP_HEAD_GAP * em)
             v[i].head = 1;
     }
