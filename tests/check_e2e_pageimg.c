@@ -1,9 +1,10 @@
 /* check_e2e_pageimg.c -- GET /v1/documents/{id}/pages/{n}.jpg through the real stack: page 2 of
  * a two-page PDF decodes as a JPEG of the page's aspect, at most 1600 px, with ink under every
  * word box the result gives (scaled to the image), cacheable with an ETag that answers 304; a
- * page turned by the worker comes back turned; page 3, page 0, another tenant: 404; not done:
- * 409. A stored file that would hold poppler for hours ends in a clean 422 `timeout` at its
- * page deadline, built in the bounded child, while the API keeps answering. */
+ * page turned by the worker comes back turned; a scanned PDF's and a TIFF's second page too; page
+ * 3, page 0, another tenant: 404; not done: 409. A stored file that would hold poppler for hours
+ * ends in a clean 422 `timeout` at its page deadline, built in the bounded child, while the API
+ * keeps answering. */
 #include <hiredis.h>
 #include <leptonica/allheaders.h>
 #include <math.h>
@@ -200,6 +201,48 @@ START_TEST(turned_page_comes_back_turned)
 }
 END_TEST
 
+/* Page n of d as an image, checked against the result's page n (ink under its words). */
+static void check_page_n(const char *id, const cJSON *d, int n, int min_words)
+{
+    char name[16];
+    snprintf(name, sizeof name, "%d.jpg", n);
+    struct http_resp r = {0};
+    get_page(st.key, id, name, NULL, &r);
+    PIX *pix = jpeg_of(&r);
+    const cJSON *jp = cJSON_GetArrayItem(cJSON_GetObjectItem(d, "pages"), n - 1);
+    ck_assert_ptr_nonnull(jp);
+    ck_assert_int_ge(check_page_image(pix, jp), min_words);
+    pixDestroy(&pix);
+    http_resp_free(&r);
+}
+
+START_TEST(scanned_pdf_and_tiff_pages)
+{
+    static const char *const p1[] = {"Scanned statement of the month"};
+    static const char *const p2[] = {"Opening balance four hundred euros",
+                                     "Closing balance nine hundred euros"};
+    const char *const *pages[] = {p1, p2};
+    size_t nl[] = {1, 2};
+    unsigned char *buf;
+    size_t len;
+    char id[64];
+    /* a PDF of page images only: its pages rendered, as the worker OCRed them */
+    ck_assert_int_eq(fixture_pdf_scanned(pages, nl, 2, &buf, &len), DP_OK);
+    cJSON *d = read_doc(buf, len, id);
+    ck_assert_str_ne(json_str(cJSON_GetArrayItem(cJSON_GetObjectItem(d, "pages"), 1), "source"),
+                     "text_layer");
+    check_page_n(id, d, 2, 6);
+    cJSON_Delete(d);
+    free(buf);
+    /* a TIFF of two pages: its second page */
+    ck_assert_int_eq(fixture_tiff_multipage(pages, nl, 2, &buf, &len), DP_OK);
+    d = read_doc(buf, len, id);
+    check_page_n(id, d, 2, 6);
+    cJSON_Delete(d);
+    free(buf);
+}
+END_TEST
+
 START_TEST(not_done_is_409)
 {
     stack_kill(&st.worker, SIGTERM);
@@ -329,6 +372,7 @@ Suite *e2e_pageimg_suite(void)
     tcase_set_timeout(tc, 240);
     tcase_add_test(tc, pdf_page_two_as_jpeg);
     tcase_add_test(tc, turned_page_comes_back_turned);
+    tcase_add_test(tc, scanned_pdf_and_tiff_pages);
     tcase_add_test(tc, not_done_is_409);
     suite_add_tcase(s, tc);
     tc = tcase_create("hostile");
