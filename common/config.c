@@ -75,6 +75,9 @@ static const struct opt options[] = {
         "default OCR languages (Tesseract codes joined by +; auto = read in English, detect "
         "the language from the words, re-read with its pack)"),
     STR(tessdata_dir, "", "Tesseract data directory (empty = built-in default)"),
+    INT(lang_auto_lines, 0, 1, "1",
+        "lang=auto, when the first page's English read tells another language: 1 = read again "
+        "only its weakly read lines with that pack, 0 = the whole page"),
     INT(idempotency_ttl_s, 1, 30 * 86400, "86400", "how long an Idempotency-Key is remembered"),
     INT(webhook_allow_private, 0, 1, "0", "allow webhook receivers on private/loopback addresses"),
     INT(webhook_timeout_ms, 100, 300000, "15000", "webhook request timeout"),

@@ -50,6 +50,8 @@ struct dp_config {
     long long decode_memory_limit_mb;  /* RLIMIT_AS of the decode child, MiB */
     char lang[CONFIG_STR_MAX];         /* default Tesseract languages, e.g. eng+deu */
     char tessdata_dir[CONFIG_STR_MAX]; /* empty = Tesseract's default */
+    long long lang_auto_lines;         /* lang=auto, first page in another language: 1 = re-read its
+                                          weak lines with that pack, 0 = the whole page */
     long long idempotency_ttl_s;
     /* webhooks (docproc-webhookd; the API checks endpoint URLs with webhook_allow_private) */
     long long webhook_allow_private; /* 1 = allow private/loopback receivers (tests, trusted) */
