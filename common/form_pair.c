@@ -178,7 +178,7 @@ static void mark_heads(struct form_ent *v, size_t n, int em)
     for (size_t i = 0; i < n; i++) {
         if (v[i].numeric)
             continue;
-        if (i + 1 < n && v[i + 1].line == v[i].line && v[i + 1].numeric &&
+        if (i + 1 < n && v[i + 1].line == v[i].line && v[i + 1].numeric && !v[i + 1].noise &&
             v[i + 1].x0 - v[i].x1 <= FP_HEAD_GAP * em)
             v[i].head = 1;
     }
@@ -286,11 +286,35 @@ double form_pair_score(const struct form_ent *k, const struct form_ent *v, int e
     return text + geo;
 }
 
+/* The entities ordered by top (y0), to look only at those within a band of the page. */
+struct yorder {
+    size_t *i; /* entity indices, by y0 */
+    int maxh;  /* tallest entity */
+};
+
+/* First position in yo whose entity starts at or below y. */
+static size_t y_from(const struct form_ent *ents, const struct yorder *yo, size_t n, int y)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (ents[yo->i[mid]].y0 < y)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 /* Whether an entity other than k and v lies between them. */
-static int blocked(const struct form_ent *ents, size_t n, size_t k, size_t v, enum form_rel rel)
+static int blocked(const struct form_ent *ents, const struct yorder *yo, size_t n, size_t k,
+                   size_t v, enum form_rel rel)
 {
     const struct form_ent *a = &ents[k], *b = &ents[v];
-    for (size_t i = 0; i < n; i++) {
+    int top = rel == FORM_REL_RIGHT ? a->y0 - yo->maxh : a->y1;
+    int bottom = rel == FORM_REL_RIGHT ? a->y1 : b->y0;
+    for (size_t t = y_from(ents, yo, n, top); t < n && ents[yo->i[t]].y0 <= bottom; t++) {
+        size_t i = yo->i[t];
         const struct form_ent *e = &ents[i];
         if (i == k || i == v)
             continue;
@@ -305,6 +329,13 @@ static int blocked(const struct form_ent *ents, size_t n, size_t k, size_t v, en
         }
     }
     return 0;
+}
+
+static int by_top(const void *pa, const void *pb, void *ctx)
+{
+    const struct form_ent *e = ctx;
+    int a = e[*(const size_t *)pa].y0, b = e[*(const size_t *)pb].y0;
+    return (a > b) - (a < b);
 }
 
 static int by_score(const void *pa, const void *pb)
@@ -322,24 +353,36 @@ dp_err form_candidates(const struct form_ent *ents, size_t n, int em, double min
 {
     size_t cap = 0;
     struct form_cand *v = NULL;
+    struct yorder yo = {malloc((n ? n : 1) * sizeof *yo.i), 0};
     *out = NULL;
     *nc = 0;
+    if (!yo.i)
+        return DP_ENOMEM;
+    for (size_t i = 0; i < n; i++) {
+        yo.i[i] = i;
+        yo.maxh = imax(yo.maxh, ents[i].y1 - ents[i].y0);
+    }
+    qsort_r(yo.i, n, sizeof *yo.i, by_top, (void *)ents);
     for (size_t k = 0; k < n; k++) {
         if (ents[k].key + 2.0 < min)
             continue; /* geometry and shape add at most about 2 */
-        for (size_t j = 0; j < n; j++) {
+        int bottom = ents[k].y1 + (int)((FP_BELOW_MAX + 1) * em);
+        for (size_t t = y_from(ents, &yo, n, ents[k].y0 - yo.maxh);
+             t < n && ents[yo.i[t]].y0 <= bottom; t++) {
+            size_t j = yo.i[t];
             const struct form_ent *b = &ents[j];
-            if (b->y1 < ents[k].y0 || b->y0 > ents[k].y1 + (FP_BELOW_MAX + 1) * em)
+            if (b->y1 < ents[k].y0)
                 continue;
             enum form_rel rel;
             double s = form_pair_score(&ents[k], b, em, &rel);
-            if (s < min || blocked(ents, n, k, j, rel))
+            if (s < min || blocked(ents, &yo, n, k, j, rel))
                 continue;
             if (*nc == cap) {
                 size_t ncap = cap ? cap * 2 : 64;
                 struct form_cand *nv = realloc(v, ncap * sizeof *nv);
                 if (!nv) {
                     free(v);
+                    free(yo.i);
                     *nc = 0;
                     return DP_ENOMEM;
                 }
@@ -351,6 +394,7 @@ dp_err form_candidates(const struct form_ent *ents, size_t n, int em, double min
     }
     if (*nc)
         qsort(v, *nc, sizeof *v, by_score);
+    free(yo.i);
     *out = v;
     return DP_OK;
 }
