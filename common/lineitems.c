@@ -544,6 +544,50 @@ static int amount_row(const char *const *toks, size_t n)
            strcmp(it.description, "item") == 0 && !it.quantity[0] && !it.unit_price[0];
 }
 
+/* Whether toks[0..n) has a number after a word (a quantity or a price waiting for its
+ * amount, not only a position number). */
+static int has_number(const char *const *toks, size_t n)
+{
+    int word = 0;
+    for (size_t i = 0; i < n; i++) {
+        char num[24];
+        int dec;
+        enum li_tok k = lineitems_token(toks[i], strlen(toks[i]), num, sizeof num, &dec);
+        if (k == LI_T_NUM && word)
+            return 1;
+        word |= k == LI_T_WORD && letters(toks[i]) >= 2;
+    }
+    return 0;
+}
+
+/* Whether a token of toks[0..n) ends a label ("Bruttopreis :", "Rabatt:"). */
+static int has_label(const char *const *toks, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        size_t len = strlen(toks[i]);
+        if (len && toks[i][len - 1] == ':')
+            return 1;
+    }
+    return 0;
+}
+
+/* Appends toks[0..n) to it's description, without a leading article or EAN number (8 or
+ * more digits), as far as it fits. */
+static void append_words(struct lineitem *it, const char *const *toks, size_t n)
+{
+    size_t i = 0, o = strlen(it->description);
+    if (n && strlen(toks[0]) >= 8 && strspn(toks[0], "0123456789") == strlen(toks[0]))
+        i = 1;
+    for (; i < n; i++) {
+        size_t len = strlen(toks[i]);
+        if (o + len + 2 > sizeof it->description)
+            break;
+        it->description[o++] = ' ';
+        memcpy(it->description + o, toks[i], len + 1);
+        o += len;
+    }
+}
+
 /* Line items of one page into arr: its tables' items (tab[0..ntab), in reading order with
  * the others), and items from the lines outside those tables (skip masks their words). */
 static void page_items(cJSON *arr, const struct dp_page *pg, const char *cur,
@@ -571,6 +615,16 @@ static void page_items(cJSON *arr, const struct dp_page *pg, const char *cur,
                 toks[n++] = next[m - 1];
                 ok = lineitems_parse_tokens(toks, n, &it);
                 used_rows = 2;
+            } else if (m >= 2 && n < LINEITEMS_MAX_TOKS && has_number(toks, n) &&
+                       amount_row(next + m - 1, 1) && !lineitems_is_summary(next, m) &&
+                       !has_label(next, m)) {
+                /* or end a row that continues the description ("12 x 1,0l PET  109,80"
+                 * under "GTRWA5 Mineralwasser Medium 5,4900 20 Stk 7%") */
+                toks[n++] = next[m - 1];
+                if ((ok = lineitems_parse_tokens(toks, n, &it)) != 0) {
+                    append_words(&it, next, m - 1);
+                    used_rows = 2;
+                }
             }
         }
         if (ok) {
