@@ -1,4 +1,5 @@
 /* xfeat.c -- hashed layout, shape and context features of candidates. */
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -273,10 +274,34 @@ static void cand_features(const struct cand_set *s, size_t ci, const double *amo
         }
         puti(b, "ar", rank < 4 ? rank : 4);
         puti(b, "rep", same < 3 ? same : 3); /* a total is printed again (cash, paid, ...) */
+        /* arithmetic: the difference of two other amounts (cash - change) or their sum
+         * (subtotal + tax, items) */
+        int diff = 0, sum = 0;
+        double v[64]; /* the other distinct amounts of the document (the first 64) */
+        size_t nv = 0;
+        for (size_t j = 0; j < s->n && nv < 64; j++) {
+            size_t q = 0;
+            if (amounts[j] <= 0 || amounts[j] == amounts[ci])
+                continue;
+            while (q < nv && v[q] != amounts[j])
+                q++;
+            if (q == nv)
+                v[nv++] = amounts[j];
+        }
+        for (size_t j = 0; j < nv; j++)
+            for (size_t q = j + 1; q < nv; q++) {
+                diff |= fabs(fabs(v[j] - v[q]) - amounts[ci]) < 0.005;
+                sum |= fabs(v[j] + v[q] - amounts[ci]) < 0.005;
+            }
+        put(b, diff ? "adiff=1" : "adiff=0", 1);
+        put(b, sum ? "asum=1" : "asum=0", 1);
         long cents = (long)(amounts[ci] * 100 + 0.5);
         put(b, cents % 5 == 0 ? "r5=1" : "r5=0", 1); /* cash totals round to 5 sen */
         snprintf(rtag, sizeof rtag, "ar%d", rank < 4 ? rank : 4);
     }
+    /* label words inside the candidate (a run of lines that takes in a phone line) */
+    for (size_t li = c->line0; li <= c->line1 && c->kind == 2; li++)
+        put_labels(b, p, cp->lines[li].w0, cp->lines[li].w1, "in", NULL);
     /* label words on the line before the value, and on the line above */
     if (c->kind != 2) {
         put_labels(b, p, l0->w0, c->w0, "lk", rtag[0] ? rtag : NULL);

@@ -6,6 +6,7 @@
  * and a stride over the rest: at most about XMODEL_KEEP_PER_DOC); cross-validation rebuilds
  * the held-out document's full candidate set, one document at a time, to score it as the
  * worker would. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -119,13 +120,18 @@ static int has_digit(const char *s)
     return 0;
 }
 
-/* Aligns every field, picks the candidates to keep and computes their features. */
-static dp_err prepare(struct tdoc *d, const struct xmodel *m)
+/* Adds the document's vendor to vendors, aligns every field, picks the candidates to keep and
+ * computes their features. */
+static dp_err prepare(struct tdoc *d, const struct xmodel *m, struct vendor_list *vendors)
 {
     struct cand_set cs;
     dp_err rc = cand_generate(d->src->doc, &cs);
     if (rc)
         return rc;
+    if ((rc = vendor_add(vendors, d->src->confirmed, &cs))) {
+        cand_set_cleanup(&cs);
+        return rc;
+    }
     size_t n = cs.n, nf = m->nf;
     unsigned char *all = calloc((n ? n : 1) * (nf ? nf : 1), 1);
     unsigned char *keep = calloc(n ? n : 1, 1);
@@ -265,8 +271,9 @@ static dp_err fit(float **w, size_t f, uint32_t kind, struct tdoc *d, size_t n,
 /* ---- cross-validation ---- */
 
 struct pc {
-    double p;
-    int ok;
+    double p;     /* the best candidate's probability */
+    int ok;       /* it was the confirmed value */
+    int rules_ok; /* the rules had the confirmed value */
 };
 
 static int cmp_pc(const void *a, const void *b)
@@ -312,15 +319,44 @@ static dp_err score_held_out(const struct tdoc *d, struct xmodel *m, float *cons
         }
         pcs[f][counts[f]].p = bp;
         pcs[f][counts[f]].ok = ok;
+        pcs[f][counts[f]].rules_ok = d->rules_ok[f];
         counts[f]++;
-        m->f[f].cv_wins += (uint32_t)(ok && !d->rules_ok[f]);
-        m->f[f].cv_losses += (uint32_t)(!ok && d->rules_ok[f]);
     }
     rc = pos ? DP_OK : DP_ENOMEM;
     free(pos);
     xfeat_doc_cleanup(&fx);
     cand_set_cleanup(&cs);
     return rc;
+}
+
+/* The probability from which the model's value replaces the rules' (replace_above) and the
+ * held-out wins and losses above it: of the thresholds at the held-out probabilities pc[0..n)
+ * (sorted descending), the highest one with the largest wins - losses that passes the sign test
+ * (xmodel_replaces_rules); none passing: 2 (never replaces) with the counts over all. */
+static void choose_replace(struct xmodel_field *xf, const struct pc *pc, size_t n)
+{
+    long w = 0, l = 0, bw = 0, bl = 0;
+    double best = -1;
+    xf->replace_above = 2.0;
+    for (size_t k = 0; k < n; k++) {
+        w += pc[k].ok && !pc[k].rules_ok;
+        l += !pc[k].ok && pc[k].rules_ok;
+        int tie = k + 1 < n && pc[k + 1].p == pc[k].p; /* a threshold takes all equal ones */
+        double wd = (double)w, ld = (double)l;
+        /* equal gains: the higher threshold (measured on SROIE: the lower one is no better) */
+        if (!tie && wd - ld > sqrt(wd + ld) && wd - ld > best) {
+            best = wd - ld;
+            bw = w;
+            bl = l;
+            xf->replace_above = pc[k].p;
+        }
+    }
+    if (best < 0) {
+        bw = w;
+        bl = l;
+    }
+    xf->cv_wins = (uint32_t)bw;
+    xf->cv_losses = (uint32_t)bl;
 }
 
 /* K-fold over the documents (fold = index mod K): cv_docs, cv_correct and review_below (the
@@ -361,8 +397,9 @@ static dp_err cross_validate(struct xmodel *m, struct tdoc *d, size_t n)
         for (size_t k = 0; k < counts[f]; k++)
             xf->cv_correct += (uint32_t)pcs[f][k].ok;
         xf->review_below = 0.5;
+        qsort(pcs[f], counts[f], sizeof **pcs, cmp_pc);
+        choose_replace(xf, pcs[f], counts[f]);
         if (counts[f] >= 4) {
-            qsort(pcs[f], counts[f], sizeof **pcs, cmp_pc);
             size_t right = 0;
             xf->review_below = 1.0;
             for (size_t k = 0; k < counts[f]; k++) {
@@ -413,7 +450,7 @@ dp_err xmodel_train(const struct xmodel_doc *docs, size_t n, struct xmodel **out
     for (size_t i = 0; i < n; i++) {
         d[i].src = &docs[i];
         d[i].fold = i % (folds ? folds : 1);
-        if ((rc = prepare(&d[i], m)) || (rc = vendor_add(&m->vendors, docs[i].confirmed)))
+        if ((rc = prepare(&d[i], m, &m->vendors)))
             goto out;
         use[i] = 1;
     }
