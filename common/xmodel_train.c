@@ -201,9 +201,13 @@ static void tdoc_cleanup(struct tdoc *d)
 /* ---- fitting one field ---- */
 
 /* Trains weights w (XFEAT_DIM + 1, allocated when NULL) for field f on the documents with
- * use[i] set; DP_EINVAL when they hold no positive. */
+ * use[i] set with learner (XMODEL_POINTWISE or XMODEL_PAIRWISE); DP_EINVAL when they hold no
+ * positive. */
+static dp_err fit_pairs(float *w, size_t f, uint32_t kind, struct tdoc *d, size_t n,
+                        const unsigned char *use);
+
 static dp_err fit(float **w, size_t f, uint32_t kind, struct tdoc *d, size_t n,
-                  const unsigned char *use)
+                  const unsigned char *use, int learner)
 {
     size_t l = 0;
     for (size_t i = 0; i < n; i++)
@@ -265,7 +269,115 @@ static dp_err fit(float **w, size_t f, uint32_t kind, struct tdoc *d, size_t n,
     for (size_t k = 0; k <= XFEAT_DIM; k++)
         (*w)[k] = lm->nr_class == 2 ? (float)(sign * lm->w[k]) : 0.0f;
     free_and_destroy_model(&lm);
-    return DP_OK;
+    return learner == XMODEL_PAIRWISE ? fit_pairs(*w, f, kind, d, n, use) : DP_OK;
+}
+
+/* Pairwise ranking (RankNet-style with LIBLINEAR's L2 logistic regression): for every document
+ * with a positive, examples x(positive) - x(negative) against up to PAIRS_PER_DOC negatives of
+ * the field's kind, signs alternating so both classes exist; no bias (a shift does not change
+ * the ranking). The weights then order a document's candidates; the bias of the pointwise
+ * weights w (already trained) is kept so probabilities stay on the same scale. */
+#define PAIRS_PER_DOC 300
+
+/* Writes sign * (a - b) (sorted sparse lists, -1 terminated; the bias index dropped) into out
+ * and terminates it; returns the nodes written, terminator included. */
+static size_t diff_nodes(const struct feature_node *a, const struct feature_node *b, double sign,
+                         struct feature_node *out)
+{
+    size_t k = 0;
+    while (a->index != -1 || b->index != -1) {
+        int ia = a->index == -1 ? 1 << 30 : a->index, ib = b->index == -1 ? 1 << 30 : b->index;
+        int idx = ia < ib ? ia : ib;
+        double v = 0;
+        if (ia == idx)
+            v += (a++)->value;
+        if (ib == idx)
+            v -= (b++)->value;
+        if (v != 0 && idx <= XFEAT_DIM)
+            out[k++] = (struct feature_node){idx, sign * v};
+    }
+    out[k++] = (struct feature_node){-1, 0};
+    return k;
+}
+
+static dp_err fit_pairs(float *w, size_t f, uint32_t kind, struct tdoc *d, size_t n,
+                        const unsigned char *use)
+{
+    size_t npairs = 0, nnodes = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!use[i] || !d[i].npos[f])
+            continue;
+        const unsigned char *pos = d[i].pos + f * d[i].fx.n;
+        size_t np = 0, nn = 0;
+        for (size_t j = 0; j < d[i].fx.n; j++)
+            if (kind_ok(&d[i].fx, j, kind)) {
+                np += pos[j] != 0;
+                nn += pos[j] == 0;
+            }
+        if (!np)
+            continue;
+        nn = nn < PAIRS_PER_DOC ? nn : PAIRS_PER_DOC;
+        npairs += nn;
+        nnodes += nn * 2 * XFEAT_MAX;
+    }
+    if (!npairs)
+        return DP_EINVAL;
+    struct problem prob = {.l = 0, .n = XFEAT_DIM + 1, .bias = -1};
+    prob.y = malloc(npairs * sizeof *prob.y);
+    prob.x = malloc(npairs * sizeof *prob.x);
+    struct feature_node *nodes = malloc(nnodes * sizeof *nodes);
+    size_t *off = malloc(npairs * sizeof *off);
+    size_t *pidx = malloc(PAIRS_PER_DOC * sizeof *pidx);
+    dp_err rc = DP_ENOMEM;
+    if (!prob.y || !prob.x || !nodes || !off || !pidx)
+        goto out;
+    size_t used = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!use[i] || !d[i].npos[f])
+            continue;
+        const struct xfeat_doc *fx = &d[i].fx;
+        const unsigned char *pos = d[i].pos + f * fx->n;
+        size_t np = 0, nn = 0, taken = 0;
+        for (size_t j = 0; j < fx->n; j++)
+            if (kind_ok(fx, j, kind)) {
+                if (pos[j] && np < PAIRS_PER_DOC)
+                    pidx[np++] = j;
+                nn += !pos[j];
+            }
+        if (!np)
+            continue;
+        size_t stride = nn > PAIRS_PER_DOC ? (nn + PAIRS_PER_DOC - 1) / PAIRS_PER_DOC : 1;
+        for (size_t j = 0, seen = 0; j < fx->n && taken < PAIRS_PER_DOC; j++) {
+            if (!kind_ok(fx, j, kind) || pos[j] || seen++ % stride)
+                continue;
+            double sign = prob.l % 2 ? -1.0 : 1.0;
+            off[prob.l] = used;
+            used += diff_nodes(fx->x[pidx[taken % np]], fx->x[j], sign, nodes + used);
+            prob.y[prob.l] = sign;
+            prob.l++;
+            taken++;
+        }
+    }
+    for (size_t k = 0; k < (size_t)prob.l; k++)
+        prob.x[k] = nodes + off[k];
+    struct parameter par = {.solver_type = L2R_LR, .eps = 0.01, .C = LR_C};
+    set_print_string_function(quiet);
+    struct model *lm = prob.l ? train(&prob, &par) : NULL;
+    rc = prob.l ? DP_ENOMEM : DP_EINVAL;
+    if (lm) {
+        double sg = lm->nr_class == 2 && lm->label[0] == 1 ? 1.0 : -1.0;
+        for (size_t k = 0; k < XFEAT_DIM; k++)
+            w[k] = lm->nr_class == 2 ? (float)(sg * lm->w[k]) : 0.0f;
+        free_and_destroy_model(&lm);
+        rc = DP_OK;
+    }
+out:
+    free(prob.y);
+    free(prob.x);
+    free(nodes);
+    free(off);
+    free(pidx);
+    return rc;
 }
 
 /* ---- cross-validation ---- */
@@ -300,27 +412,30 @@ static dp_err score_held_out(const struct tdoc *d, struct xmodel *m, float *cons
     for (size_t f = 0; pos && f < m->nf; f++) {
         if (!d->value[f])
             continue;
-        int ok = 0;
-        double bp = 0;
-        if (w[f] && d->npos[f]) {
-            struct xmodel_field tmp = {.w = w[f]};
-            long b = -1;
-            for (size_t i = 0; i < fx.n; i++) {
-                if (!kind_ok(&fx, i, m->f[f].kind))
-                    continue;
-                double q = xmodel_prob(&tmp, fx.x[i]);
-                if (q > bp || b < 0) {
-                    bp = q;
-                    b = (long)i;
-                }
-            }
+        if (d->npos[f])
             align_label(&cs, m->f[f].name, d->value[f], pos, NULL);
-            ok = b >= 0 && pos[b];
+        for (size_t lf = f; lf < 2 * m->nf; lf += m->nf) { /* each learner's weights */
+            int ok = 0;
+            double bp = 0;
+            if (w[lf] && d->npos[f]) {
+                struct xmodel_field tmp = {.w = w[lf]};
+                long b = -1;
+                for (size_t i = 0; i < fx.n; i++) {
+                    if (!kind_ok(&fx, i, m->f[f].kind))
+                        continue;
+                    double q = xmodel_prob(&tmp, fx.x[i]);
+                    if (q > bp || b < 0) {
+                        bp = q;
+                        b = (long)i;
+                    }
+                }
+                ok = b >= 0 && pos[b];
+            }
+            pcs[lf][counts[lf]].p = bp;
+            pcs[lf][counts[lf]].ok = ok;
+            pcs[lf][counts[lf]].rules_ok = d->rules_ok[f];
+            counts[lf]++;
         }
-        pcs[f][counts[f]].p = bp;
-        pcs[f][counts[f]].ok = ok;
-        pcs[f][counts[f]].rules_ok = d->rules_ok[f];
-        counts[f]++;
     }
     rc = pos ? DP_OK : DP_ENOMEM;
     free(pos);
@@ -359,31 +474,35 @@ static void choose_replace(struct xmodel_field *xf, const struct pc *pc, size_t 
     xf->cv_losses = (uint32_t)bl;
 }
 
-/* K-fold over the documents (fold = index mod K): cv_docs, cv_correct and review_below (the
- * lowest probability above which at least 95 % of the answers were right) of every field. */
+/* K-fold over the documents (fold = index mod K), for both learners: each field keeps the
+ * learner with more held-out hits (pointwise on a tie), and its cv_docs, cv_correct,
+ * replace_above and review_below (the lowest probability above which at least 95 % of the
+ * answers were right). */
 static dp_err cross_validate(struct xmodel *m, struct tdoc *d, size_t n)
 {
-    size_t folds = n < XMODEL_FOLDS ? n : XMODEL_FOLDS;
+    size_t folds = n < XMODEL_FOLDS ? n : XMODEL_FOLDS, nl = 2 * m->nf;
     unsigned char *use = calloc(n ? n : 1, 1);
-    float **w = calloc(m->nf ? m->nf : 1, sizeof *w);
-    struct pc **pcs = calloc(m->nf ? m->nf : 1, sizeof *pcs);
-    uint32_t *counts = calloc(m->nf ? m->nf : 1, sizeof *counts);
+    float **w = calloc(nl ? nl : 1, sizeof *w); /* [learner * nf + field] */
+    struct pc **pcs = calloc(nl ? nl : 1, sizeof *pcs);
+    uint32_t *counts = calloc(nl ? nl : 1, sizeof *counts);
     dp_err rc = DP_ENOMEM;
     if (!use || !w || !pcs || !counts)
         goto out;
-    for (size_t f = 0; f < m->nf; f++)
+    for (size_t f = 0; f < nl; f++)
         if (!(pcs[f] = calloc(n ? n : 1, sizeof **pcs)))
             goto out;
     for (size_t fo = 0; fo < folds; fo++) {
         for (size_t i = 0; i < n; i++)
             use[i] = d[i].fold != fo;
-        for (size_t f = 0; f < m->nf; f++) {
-            rc = fit(&w[f], f, m->f[f].kind, d, n, use);
+        for (size_t lf = 0; lf < nl; lf++) {
+            size_t f = lf % m->nf;
+            rc = fit(&w[lf], f, m->f[f].kind, d, n, use,
+                     lf < m->nf ? XMODEL_POINTWISE : XMODEL_PAIRWISE);
             if (rc == DP_ENOMEM)
                 goto out;
             if (rc) { /* no positive outside this fold: nothing to score with */
-                free(w[f]);
-                w[f] = NULL;
+                free(w[lf]);
+                w[lf] = NULL;
             }
         }
         for (size_t i = 0; i < n; i++)
@@ -392,26 +511,30 @@ static dp_err cross_validate(struct xmodel *m, struct tdoc *d, size_t n)
     }
     for (size_t f = 0; f < m->nf; f++) {
         struct xmodel_field *xf = &m->f[f];
-        xf->cv_docs = counts[f];
-        xf->cv_correct = 0;
-        for (size_t k = 0; k < counts[f]; k++)
-            xf->cv_correct += (uint32_t)pcs[f][k].ok;
+        uint32_t hits[2] = {0, 0};
+        for (int l = 0; l < 2; l++)
+            for (size_t k = 0; k < counts[l * m->nf + f]; k++)
+                hits[l] += (uint32_t)pcs[l * m->nf + f][k].ok;
+        xf->learner = hits[1] > hits[0] ? XMODEL_PAIRWISE : XMODEL_POINTWISE;
+        size_t lf = xf->learner == XMODEL_PAIRWISE ? m->nf + f : f;
+        xf->cv_docs = counts[lf];
+        xf->cv_correct = hits[xf->learner == XMODEL_PAIRWISE];
         xf->review_below = 0.5;
-        qsort(pcs[f], counts[f], sizeof **pcs, cmp_pc);
-        choose_replace(xf, pcs[f], counts[f]);
-        if (counts[f] >= 4) {
+        qsort(pcs[lf], counts[lf], sizeof **pcs, cmp_pc);
+        choose_replace(xf, pcs[lf], counts[lf]);
+        if (counts[lf] >= 4) {
             size_t right = 0;
             xf->review_below = 1.0;
-            for (size_t k = 0; k < counts[f]; k++) {
-                right += (size_t)pcs[f][k].ok;
+            for (size_t k = 0; k < counts[lf]; k++) {
+                right += (size_t)pcs[lf][k].ok;
                 if ((double)right >= 0.95 * (double)(k + 1))
-                    xf->review_below = pcs[f][k].p;
+                    xf->review_below = pcs[lf][k].p;
             }
         }
     }
     rc = DP_OK;
 out:
-    for (size_t f = 0; f < m->nf; f++) {
+    for (size_t f = 0; f < nl; f++) {
         if (w)
             free(w[f]);
         if (pcs)
@@ -470,7 +593,7 @@ dp_err xmodel_train(const struct xmodel_doc *docs, size_t n, struct xmodel **out
     /* the final weights, on every document; fields never found on a page are dropped */
     size_t kept = 0;
     for (size_t f = 0; f < nn; f++) {
-        rc = fit(&m->f[f].w, f, m->f[f].kind, d, n, use);
+        rc = fit(&m->f[f].w, f, m->f[f].kind, d, n, use, m->f[f].learner);
         if (rc == DP_ENOMEM)
             goto out;
         if (rc == DP_OK) {
