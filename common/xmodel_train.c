@@ -1,5 +1,7 @@
 /* xmodel_train.c -- training the tenant's extractor: per field, LIBLINEAR L2-regularised
- * logistic regression on the candidates of the confirmed documents, cross-validated.
+ * logistic regression on the candidates of the confirmed documents (the learners are in
+ * xmodel_fit.c), cross-validated, which also picks each field's learner and from which
+ * probability it replaces the rules.
  *
  * Memory: a document has a thousand or more candidates, so only a sample of them keeps its
  * features for training (every positive, every whole line, every short span with a digit,
@@ -15,25 +17,7 @@
 #include "util.h"
 #include "xfeat.h"
 #include "xmodel.h"
-
-#define POS_WEIGHT 10.0 /* positives are rare (one or two among hundreds of candidates) */
-#define LR_C       1.0
-
-/* A training document once its kept candidates' features are known. */
-struct tdoc {
-    const struct xmodel_doc *src;
-    struct xfeat_doc fx;     /* features of the kept candidates */
-    unsigned char *pos;      /* nf rows of fx.n: 1 = a positive of that field */
-    size_t *npos;            /* positives per field (0: not confirmed, or not on the page) */
-    const char **value;      /* per field: the confirmed value, NULL when not confirmed */
-    unsigned char *rules_ok; /* per field: the built-in rules had the confirmed value */
-    size_t fold;
-};
-
-static void quiet(const char *s)
-{
-    (void)s;
-}
+#include "xmodel_int.h"
 
 static const char *confirmed_value(const cJSON *confirmed, const char *name)
 {
@@ -104,12 +88,6 @@ static uint32_t field_kind(const struct xmodel_doc *docs, size_t n, const char *
     return 0;
 }
 
-/* Whether candidate j of a feature set may fill a field of kind k. */
-static int kind_ok(const struct xfeat_doc *fx, size_t j, uint32_t k)
-{
-    return !k || (fx->kind[j] & k);
-}
-
 /* ---- preparing one document ---- */
 
 static int has_digit(const char *s)
@@ -122,7 +100,7 @@ static int has_digit(const char *s)
 
 /* Adds the document's vendor to vendors, aligns every field, picks the candidates to keep and
  * computes their features. */
-static dp_err prepare(struct tdoc *d, const struct xmodel *m, struct vendor_list *vendors)
+static dp_err prepare(struct xmodel_tdoc *d, const struct xmodel *m, struct vendor_list *vendors)
 {
     struct cand_set cs;
     dp_err rc = cand_generate(d->src->doc, &cs);
@@ -189,195 +167,13 @@ out:
     return rc;
 }
 
-static void tdoc_cleanup(struct tdoc *d)
+static void tdoc_cleanup(struct xmodel_tdoc *d)
 {
     xfeat_doc_cleanup(&d->fx);
     free(d->pos);
     free(d->npos);
     free(d->value);
     free(d->rules_ok);
-}
-
-/* ---- fitting one field ---- */
-
-/* Trains weights w (XFEAT_DIM + 1, allocated when NULL) for field f on the documents with
- * use[i] set with learner (XMODEL_POINTWISE or XMODEL_PAIRWISE); DP_EINVAL when they hold no
- * positive. */
-static dp_err fit_pairs(float *w, size_t f, uint32_t kind, struct tdoc *d, size_t n,
-                        const unsigned char *use);
-
-static dp_err fit(float **w, size_t f, uint32_t kind, struct tdoc *d, size_t n,
-                  const unsigned char *use, int learner)
-{
-    size_t l = 0;
-    for (size_t i = 0; i < n; i++)
-        if (use[i] && d[i].npos[f])
-            l += d[i].fx.n;
-    if (l == 0)
-        return DP_EINVAL;
-    struct problem prob = {.l = 0, .n = XFEAT_DIM + 1, .bias = 1.0};
-    prob.y = malloc(l * sizeof *prob.y);
-    prob.x = malloc(l * sizeof *prob.x);
-    if (!prob.y || !prob.x) {
-        free(prob.y);
-        free(prob.x);
-        return DP_ENOMEM;
-    }
-    for (size_t i = 0; i < n; i++) {
-        if (!use[i] || !d[i].npos[f])
-            continue;
-        /* only candidates of the field's kind, from documents where one of them is the value */
-        const unsigned char *pos = d[i].pos + f * d[i].fx.n;
-        size_t hit = 0;
-        for (size_t j = 0; j < d[i].fx.n; j++)
-            hit += pos[j] && kind_ok(&d[i].fx, j, kind);
-        for (size_t j = 0; j < d[i].fx.n && hit; j++) {
-            if (!kind_ok(&d[i].fx, j, kind))
-                continue;
-            prob.y[prob.l] = pos[j] ? 1 : -1;
-            prob.x[prob.l] = d[i].fx.x[j];
-            prob.l++;
-        }
-    }
-    if (prob.l == 0) {
-        free(prob.y);
-        free(prob.x);
-        return DP_EINVAL;
-    }
-    int wl[1] = {1};
-    double wv[1] = {POS_WEIGHT};
-    struct parameter par = {.solver_type = L2R_LR,
-                            .eps = 0.01,
-                            .C = LR_C,
-                            .nr_weight = 1,
-                            .weight_label = wl,
-                            .weight = wv};
-    set_print_string_function(quiet);
-    struct model *lm = train(&prob, &par);
-    free(prob.y);
-    free(prob.x);
-    if (!lm)
-        return DP_ENOMEM;
-    if (!*w)
-        *w = malloc((XFEAT_DIM + 1) * sizeof **w);
-    if (!*w) {
-        free_and_destroy_model(&lm);
-        return DP_ENOMEM;
-    }
-    /* one weight vector for two classes, oriented towards label[0] */
-    double sign = lm->nr_class == 2 && lm->label[0] == 1 ? 1.0 : -1.0;
-    for (size_t k = 0; k <= XFEAT_DIM; k++)
-        (*w)[k] = lm->nr_class == 2 ? (float)(sign * lm->w[k]) : 0.0f;
-    free_and_destroy_model(&lm);
-    return learner == XMODEL_PAIRWISE ? fit_pairs(*w, f, kind, d, n, use) : DP_OK;
-}
-
-/* Pairwise ranking (RankNet-style with LIBLINEAR's L2 logistic regression): for every document
- * with a positive, examples x(positive) - x(negative) against up to PAIRS_PER_DOC negatives of
- * the field's kind, signs alternating so both classes exist; no bias (a shift does not change
- * the ranking). The weights then order a document's candidates; the bias of the pointwise
- * weights w (already trained) is kept so probabilities stay on the same scale. */
-#define PAIRS_PER_DOC 300
-
-/* Writes sign * (a - b) (sorted sparse lists, -1 terminated; the bias index dropped) into out
- * and terminates it; returns the nodes written, terminator included. */
-static size_t diff_nodes(const struct feature_node *a, const struct feature_node *b, double sign,
-                         struct feature_node *out)
-{
-    size_t k = 0;
-    while (a->index != -1 || b->index != -1) {
-        int ia = a->index == -1 ? 1 << 30 : a->index, ib = b->index == -1 ? 1 << 30 : b->index;
-        int idx = ia < ib ? ia : ib;
-        double v = 0;
-        if (ia == idx)
-            v += (a++)->value;
-        if (ib == idx)
-            v -= (b++)->value;
-        if (v != 0 && idx <= XFEAT_DIM)
-            out[k++] = (struct feature_node){idx, sign * v};
-    }
-    out[k++] = (struct feature_node){-1, 0};
-    return k;
-}
-
-static dp_err fit_pairs(float *w, size_t f, uint32_t kind, struct tdoc *d, size_t n,
-                        const unsigned char *use)
-{
-    size_t npairs = 0, nnodes = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (!use[i] || !d[i].npos[f])
-            continue;
-        const unsigned char *pos = d[i].pos + f * d[i].fx.n;
-        size_t np = 0, nn = 0;
-        for (size_t j = 0; j < d[i].fx.n; j++)
-            if (kind_ok(&d[i].fx, j, kind)) {
-                np += pos[j] != 0;
-                nn += pos[j] == 0;
-            }
-        if (!np)
-            continue;
-        nn = nn < PAIRS_PER_DOC ? nn : PAIRS_PER_DOC;
-        npairs += nn;
-        nnodes += nn * 2 * XFEAT_MAX;
-    }
-    if (!npairs)
-        return DP_EINVAL;
-    struct problem prob = {.l = 0, .n = XFEAT_DIM + 1, .bias = -1};
-    prob.y = malloc(npairs * sizeof *prob.y);
-    prob.x = malloc(npairs * sizeof *prob.x);
-    struct feature_node *nodes = malloc(nnodes * sizeof *nodes);
-    size_t *off = malloc(npairs * sizeof *off);
-    size_t *pidx = malloc(PAIRS_PER_DOC * sizeof *pidx);
-    dp_err rc = DP_ENOMEM;
-    if (!prob.y || !prob.x || !nodes || !off || !pidx)
-        goto out;
-    size_t used = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (!use[i] || !d[i].npos[f])
-            continue;
-        const struct xfeat_doc *fx = &d[i].fx;
-        const unsigned char *pos = d[i].pos + f * fx->n;
-        size_t np = 0, nn = 0, taken = 0;
-        for (size_t j = 0; j < fx->n; j++)
-            if (kind_ok(fx, j, kind)) {
-                if (pos[j] && np < PAIRS_PER_DOC)
-                    pidx[np++] = j;
-                nn += !pos[j];
-            }
-        if (!np)
-            continue;
-        size_t stride = nn > PAIRS_PER_DOC ? (nn + PAIRS_PER_DOC - 1) / PAIRS_PER_DOC : 1;
-        for (size_t j = 0, seen = 0; j < fx->n && taken < PAIRS_PER_DOC; j++) {
-            if (!kind_ok(fx, j, kind) || pos[j] || seen++ % stride)
-                continue;
-            double sign = prob.l % 2 ? -1.0 : 1.0;
-            off[prob.l] = used;
-            used += diff_nodes(fx->x[pidx[taken % np]], fx->x[j], sign, nodes + used);
-            prob.y[prob.l] = sign;
-            prob.l++;
-            taken++;
-        }
-    }
-    for (size_t k = 0; k < (size_t)prob.l; k++)
-        prob.x[k] = nodes + off[k];
-    struct parameter par = {.solver_type = L2R_LR, .eps = 0.01, .C = LR_C};
-    set_print_string_function(quiet);
-    struct model *lm = prob.l ? train(&prob, &par) : NULL;
-    rc = prob.l ? DP_ENOMEM : DP_EINVAL;
-    if (lm) {
-        double sg = lm->nr_class == 2 && lm->label[0] == 1 ? 1.0 : -1.0;
-        for (size_t k = 0; k < XFEAT_DIM; k++)
-            w[k] = lm->nr_class == 2 ? (float)(sg * lm->w[k]) : 0.0f;
-        free_and_destroy_model(&lm);
-        rc = DP_OK;
-    }
-out:
-    free(prob.y);
-    free(prob.x);
-    free(nodes);
-    free(off);
-    free(pidx);
-    return rc;
 }
 
 /* ---- cross-validation ---- */
@@ -396,7 +192,7 @@ static int cmp_pc(const void *a, const void *b)
 
 /* Scores the held-out document d with every field's fold weights (NULL = not trained), as the
  * worker would: all its candidates, the best one per field. */
-static dp_err score_held_out(const struct tdoc *d, struct xmodel *m, float *const *w,
+static dp_err score_held_out(const struct xmodel_tdoc *d, struct xmodel *m, float *const *w,
                              struct pc **pcs, uint32_t *counts)
 {
     struct cand_set cs;
@@ -421,7 +217,7 @@ static dp_err score_held_out(const struct tdoc *d, struct xmodel *m, float *cons
                 struct xmodel_field tmp = {.w = w[lf]};
                 long b = -1;
                 for (size_t i = 0; i < fx.n; i++) {
-                    if (!kind_ok(&fx, i, m->f[f].kind))
+                    if (!xmodel_kind_ok(&fx, i, m->f[f].kind))
                         continue;
                     double q = xmodel_prob(&tmp, fx.x[i]);
                     if (q > bp || b < 0) {
@@ -478,7 +274,7 @@ static void choose_replace(struct xmodel_field *xf, const struct pc *pc, size_t 
  * learner with more held-out hits (pointwise on a tie), and its cv_docs, cv_correct,
  * replace_above and review_below (the lowest probability above which at least 95 % of the
  * answers were right). */
-static dp_err cross_validate(struct xmodel *m, struct tdoc *d, size_t n)
+static dp_err cross_validate(struct xmodel *m, struct xmodel_tdoc *d, size_t n)
 {
     size_t folds = n < XMODEL_FOLDS ? n : XMODEL_FOLDS, nl = 2 * m->nf;
     unsigned char *use = calloc(n ? n : 1, 1);
@@ -496,8 +292,8 @@ static dp_err cross_validate(struct xmodel *m, struct tdoc *d, size_t n)
             use[i] = d[i].fold != fo;
         for (size_t lf = 0; lf < nl; lf++) {
             size_t f = lf % m->nf;
-            rc = fit(&w[lf], f, m->f[f].kind, d, n, use,
-                     lf < m->nf ? XMODEL_POINTWISE : XMODEL_PAIRWISE);
+            rc = xmodel_fit(&w[lf], f, m->f[f].kind, d, n, use,
+                            lf < m->nf ? XMODEL_POINTWISE : XMODEL_PAIRWISE);
             if (rc == DP_ENOMEM)
                 goto out;
             if (rc) { /* no positive outside this fold: nothing to score with */
@@ -559,7 +355,7 @@ dp_err xmodel_train(const struct xmodel_doc *docs, size_t n, struct xmodel **out
     if (nn == 0)
         return DP_EINVAL;
     struct xmodel *m = calloc(1, sizeof *m);
-    struct tdoc *d = calloc(n ? n : 1, sizeof *d);
+    struct xmodel_tdoc *d = calloc(n ? n : 1, sizeof *d);
     unsigned char *use = malloc(n ? n : 1);
     dp_err rc = DP_ENOMEM;
     if (!m || !d || !use || !(m->f = calloc(nn, sizeof *m->f)))
@@ -593,7 +389,7 @@ dp_err xmodel_train(const struct xmodel_doc *docs, size_t n, struct xmodel **out
     /* the final weights, on every document; fields never found on a page are dropped */
     size_t kept = 0;
     for (size_t f = 0; f < nn; f++) {
-        rc = fit(&m->f[f].w, f, m->f[f].kind, d, n, use, m->f[f].learner);
+        rc = xmodel_fit(&m->f[f].w, f, m->f[f].kind, d, n, use, m->f[f].learner);
         if (rc == DP_ENOMEM)
             goto out;
         if (rc == DP_OK) {
