@@ -156,7 +156,7 @@ void eval_learn(const struct eval_set *set, cJSON *const *docs, cJSON *report, i
             apply_cpu += (double)(clock() - ca) / CLOCKS_PER_SEC;
             tpages += (double)texts[i].npages;
             score(&model, &set->items[i], fields);
-            if (verbose && nt == 75) {
+            if (verbose && nt == (only > 0 ? (size_t)only : 75)) {
                 const struct eval_item *it = &set->items[i];
                 cJSON *dd = cJSON_CreateObject(), *bd = cJSON_CreateObject();
                 cJSON_AddItemReferenceToObject(dd, "fields", fields);
