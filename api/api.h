@@ -37,6 +37,9 @@ struct api_server {
     pthread_t trainer;          /* classifier training thread (api_train.c) */
     int trainer_started;
     atomic_int trainer_stop;
+    atomic_int pdf_children; /* searchable PDFs being built now, each in a child (at most
+                                API_PDF_CHILDREN_MAX; more are answered 503) */
+    atomic_int pdf_stop;     /* set at shutdown: the PDF children are killed at once */
     volatile sig_atomic_t stop;
 };
 
@@ -83,6 +86,9 @@ struct api_req {
     int replayed;             /* the upload repeated an Idempotency-Key: answered 200 */
     int64_t wait_deadline_ms; /* util_mono_ms() at which the wait ends */
     struct api_req *wait_next;
+    /* GET .../pdf (api_export.c): set while the connection is suspended for the child, and
+     * until the resumed handler answers (freed with the request) */
+    struct api_pdfjob *pdf;
 };
 
 #define API_WAIT_NONE      0
@@ -170,6 +176,9 @@ void api_upload_field_flush(struct api_req *r);
 enum MHD_Result api_upload_query_arg(void *cls, enum MHD_ValueKind kind, const char *key,
                                      const char *value);
 #define API_SMALL_BODY_MAX (1024 * 1024) /* JSON bodies of the other routes */
+/* Appends data[0..n) to the growing *buf (doubling from 64 KiB; always NUL-terminated after
+ * *len): 0, or -1 without memory (nothing changed). Callers check their cap first. */
+int api_buf_append(unsigned char **buf, size_t *len, size_t *cap, const void *data, size_t n);
 
 /* documents (api_docs.c): list, read, parts, delete, reprocess; param[0] = document id */
 enum MHD_Result api_docs_list(struct api_req *r, redisContext *c, const char *const *param);
@@ -187,6 +196,36 @@ enum MHD_Result api_tables_csv(struct api_req *r, redisContext *c, const char *c
  * PDF) and /markdown */
 enum MHD_Result api_export_pdf(struct api_req *r, redisContext *c, const char *const *param);
 enum MHD_Result api_export_markdown(struct api_req *r, redisContext *c, const char *const *param);
+
+/* ---- the searchable PDF's child (api_pdfchild.c) ---- */
+
+#define API_EXPORT_PDF_MAX_PAGES 200                 /* pages a searchable PDF is built for */
+#define API_EXPORT_PDF_MAX_BYTES ((size_t)128 << 20) /* size of the PDF built */
+#define API_PDF_CHILDREN_MAX     4 /* PDFs built at once per API process (each a child) */
+#define API_PDFCHILD_ARG         "--pdf-child" /* argv[1] that makes docproc-api the child */
+
+/* What the child is asked to build: the stored file and the result's pages (both borrowed). */
+struct api_pdfchild_req {
+    uint32_t max_pages;
+    uint64_t max_page_pixels;
+    uint64_t memory_bytes; /* the child's address-space cap: the decode budget comes from it */
+    const unsigned char *file;
+    size_t file_len;
+    const char *pages; /* the result's "pages" array as JSON text */
+    size_t pages_len;
+};
+
+/* A searchable PDF being built (api_export.c); freed with its request. NULL is a no-op. */
+struct api_pdfjob;
+void api_pdfjob_free(struct api_pdfjob *j);
+
+/* The request as bytes for the child's stdin: *out (caller frees), *len. DP_ENOMEM. Pure. */
+dp_err api_pdfchild_pack(const struct api_pdfchild_req *q, char **out, size_t *len);
+/* Reads a request from buf[len] (pointers into buf). DP_EPARSE when it is not one. Pure. */
+dp_err api_pdfchild_parse(const char *buf, size_t len, struct api_pdfchild_req *q);
+/* The child: reads the request on stdin, writes 'P' + PDF or 'E' + i32 dp_err + reason on
+ * stdout; the exit status for main (0 = the answer was written). */
+int api_pdfchild_main(void);
 
 /* classifier (api_classifier.c): POST (body {"class": "..."} or {"class": null}) or DELETE
  * /v1/documents/{id}/label; GET /v1/classifier; POST /v1/classifier/train */

@@ -54,18 +54,8 @@ static int file_append(struct api_req *r, struct api_batch_file *f, const char *
         too_large(r, "the files are over max_batch_bytes in all");
         return 0;
     }
-    if (f->len + n > f->cap) {
-        size_t want = f->cap ? f->cap * 2 : 65536;
-        while (want < f->len + n)
-            want *= 2;
-        unsigned char *p = realloc(f->data, want);
-        if (!p)
-            return -1;
-        f->data = p;
-        f->cap = want;
-    }
-    memcpy(f->data + f->len, data, n);
-    f->len += n;
+    if (api_buf_append(&f->data, &f->len, &f->cap, data, n))
+        return -1;
     b->total += n;
     return 0;
 }
@@ -241,18 +231,7 @@ enum MHD_Result api_batches_body(struct api_req *r, const char *data, size_t *si
             too_large(r, "a JSON body is limited to 1 MiB");
             return MHD_YES;
         }
-        if (r->body_len + n + 1 > r->body_cap) {
-            size_t cap = (r->body_len + n + 1) * 2;
-            unsigned char *p = realloc(r->body, cap);
-            if (!p)
-                return MHD_NO;
-            r->body = p;
-            r->body_cap = cap;
-        }
-        memcpy(r->body + r->body_len, data, n);
-        r->body_len += n;
-        r->body[r->body_len] = '\0';
-        return MHD_YES;
+        return api_buf_append(&r->body, &r->body_len, &r->body_cap, data, n) ? MHD_NO : MHD_YES;
     }
     if (r->pp) {
         MHD_destroy_post_processor(r->pp);

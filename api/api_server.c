@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "api.h"
 #include "log.h"
 #include "rds.h"
@@ -291,6 +292,24 @@ static enum MHD_Result dispatch(struct api_req *r)
 
 /* ---- request lifecycle ---- */
 
+int api_buf_append(unsigned char **buf, size_t *len, size_t *cap, const void *data, size_t n)
+{
+    if (*len + n + 1 > *cap) {
+        size_t want = *cap ? *cap : 65536;
+        while (want < *len + n + 1)
+            want *= 2;
+        unsigned char *b = realloc(*buf, want);
+        if (!b)
+            return -1;
+        *buf = b;
+        *cap = want;
+    }
+    memcpy(*buf + *len, data, n);
+    *len += n;
+    (*buf)[*len] = '\0';
+    return 0;
+}
+
 static struct api_req *req_new(struct api_server *srv, struct MHD_Connection *conn, const char *url,
                                const char *method)
 {
@@ -347,18 +366,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             r->too_large = 1;
             return MHD_YES;
         }
-        if (r->body_len + n + 1 > r->body_cap) {
-            size_t cap = (r->body_len + n + 1) * 2;
-            unsigned char *b = realloc(r->body, cap);
-            if (!b)
-                return MHD_NO;
-            r->body = b;
-            r->body_cap = cap;
-        }
-        memcpy(r->body + r->body_len, upload_data, n);
-        r->body_len += n;
-        r->body[r->body_len] = '\0';
-        return MHD_YES;
+        return api_buf_append(&r->body, &r->body_len, &r->body_cap, upload_data, n) ? MHD_NO
+                                                                                    : MHD_YES;
     }
     if (r->too_large)
         return api_reply_error(r, 413, "too_large", "request body over %d bytes",
@@ -392,6 +401,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                       api_metrics_now_us() - r->start_us, r->is_upload ? r->body_len : 0);
     api_wait_completed(r->srv, r);
     api_upload_cleanup(r);
+    api_pdfjob_free(r->pdf);
     api_batches_cleanup(r);
     free(r->body);
     free(r);
@@ -434,6 +444,12 @@ void api_server_stop(struct api_server *srv)
 {
     api_wait_stop(srv); /* suspended connections are resumed before the daemon stops */
     api_train_stop(srv);
+    /* PDF children are killed; their threads resume their connections and are gone */
+    atomic_store(&srv->pdf_stop, 1);
+    for (int i = 0; i < 100 && atomic_load(&srv->pdf_children) > 0; i++) {
+        struct timespec ts = {0, 50 * 1000000L};
+        nanosleep(&ts, NULL);
+    }
     if (srv->daemon)
         MHD_stop_daemon(srv->daemon);
     srv->daemon = NULL;

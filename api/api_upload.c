@@ -21,21 +21,7 @@ static int body_append(struct api_req *r, const char *data, size_t n)
         r->too_large = 1; /* keep reading, store nothing: the answer will be 413 */
         return 0;
     }
-    if (r->body_len + n > r->body_cap) {
-        size_t want = r->body_cap ? r->body_cap * 2 : 65536;
-        while (want < r->body_len + n)
-            want *= 2;
-        if (want > cap)
-            want = cap;
-        unsigned char *b = realloc(r->body, want);
-        if (!b)
-            return -1;
-        r->body = b;
-        r->body_cap = want;
-    }
-    memcpy(r->body + r->body_len, data, n);
-    r->body_len += n;
-    return 0;
+    return api_buf_append(&r->body, &r->body_len, &r->body_cap, data, n);
 }
 
 static void set_option(struct api_req *r, const char *name, const char *value, size_t len)

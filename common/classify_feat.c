@@ -7,9 +7,11 @@
 
 /* Feature groups. Each group's vector is L2-normalised and scaled by its weight, so that
  * e.g. the many character n-grams do not drown the words, and long documents count as
- * much as short ones. */
-enum { G_WORD, G_BIGRAM, G_CHAR, G_LAYOUT, G_COUNT }; /* G_WORD must stay 0: see classify_int.h */
-static const double group_weight[G_COUNT] = {1.0, 0.6, 1.0, 0.4};
+ * much as short ones. The weights were chosen by cross-validation on classes/ and checked
+ * on 209 documents the models had not seen (docs/EVAL.md, "Tenant classifier: punctuation
+ * and layout"): layout and punctuation carry what little text forms and receipts have. */
+enum { G_WORD, G_BIGRAM, G_CHAR, G_LAYOUT, G_PUNCT, G_COUNT }; /* G_WORD must stay 0 */
+static const double group_weight[G_COUNT] = {1.0, 0.6, 0.7, 1.0, 1.5};
 
 #define TOK_MAX 32 /* bytes of a normalised token kept; longer tokens are cut */
 
@@ -25,6 +27,8 @@ struct occ {
 struct layout {
     size_t nwords, ndigit;          /* tokens; tokens with a digit */
     size_t nlines, namount, ncolon; /* non-empty lines; ending in an amount; in ':' */
+    size_t nshort;                  /* lines of 1..3 tokens */
+    size_t nalpha, nupper;          /* tokens with 2+ letters; of them, all in capitals */
     size_t line_words;              /* tokens on the current line */
     int last_amount, prev_amount;   /* last / second-last token of the line is an amount */
     int last_short_alpha;           /* last token is 1..3 letters (a currency code) */
@@ -128,6 +132,7 @@ static void line_end(struct layout *l)
 {
     if (l->line_words > 0) {
         l->nlines++;
+        l->nshort += l->line_words <= 3;
         if (l->last_amount || (l->last_short_alpha && l->prev_amount))
             l->namount++;
         if (l->last_char == ':')
@@ -138,27 +143,58 @@ static void line_end(struct layout *l)
     l->last_char = 0;
 }
 
+/* A run of punctuation between words ("___", "[_]", ":", "$"), collapsed (a repeated byte
+ * counts once) and capped: fill-in lines, check boxes and "Label:" are what forms are made of,
+ * and they survive OCR better than the words around them. */
+#define PUNCT_MAX 4
+struct punct {
+    unsigned char b[PUNCT_MAX];
+    size_t n;
+};
+
+static void punct_add(struct punct *pr, unsigned char c)
+{
+    if (pr->n > 0 && pr->b[pr->n - 1] == c)
+        return;
+    if (pr->n < PUNCT_MAX)
+        pr->b[pr->n++] = c;
+}
+
+static void punct_flush(struct occ *o, struct punct *pr)
+{
+    if (pr->n > 0)
+        emit(o, G_PUNCT, hash_bytes(G_PUNCT, pr->b, pr->n));
+    pr->n = 0;
+}
+
 /* Normalises and emits every token of text; counts layout facts on the way. */
 static void scan_text(struct occ *o, const unsigned char *p, size_t len, struct layout *l)
 {
     uint64_t prev = 0;
     size_t i = 0;
+    struct punct pr_run = {{0}, 0}, *pr = &pr_run;
     while (i < len) {
         unsigned char c = p[i];
         if (c == '\n') {
+            punct_flush(o, pr);
             line_end(l);
             i++;
             continue;
         }
         size_t sep = utf8_sep(p + i, len - i);
         if (sep || !(is_alnum(c) || c >= 0x80)) {
-            if (!sep && c != ' ' && c != '\t' && c != '\r')
+            if (!sep && c != ' ' && c != '\t' && c != '\r') {
                 l->last_char = c;
+                punct_add(pr, c);
+            } else {
+                punct_flush(o, pr);
+            }
             i += sep ? sep : 1;
             continue;
         }
+        punct_flush(o, pr);
         unsigned char t[TOK_MAX];
-        size_t n = 0, nalpha = 0;
+        size_t n = 0, nalpha = 0, nlower = 0;
         int digit = 0;
         while (i < len) {
             c = p[i];
@@ -175,6 +211,7 @@ static void scan_text(struct occ *o, const unsigned char *p, size_t len, struct 
             } else if (c >= 'a' && c <= 'z') {
                 out[on++] = c;
                 nalpha++;
+                nlower++;
             } else if (c == 0xC3 && i + 1 < len && p[i + 1] >= 0x80 && p[i + 1] <= 0x9E &&
                        p[i + 1] != 0x97) {
                 /* Latin-1 capitals (U+00C0..U+00DE) to lower case */
@@ -202,9 +239,12 @@ static void scan_text(struct occ *o, const unsigned char *p, size_t len, struct 
         l->line_words++;
         l->prev_amount = l->last_amount;
         l->last_amount = is_amount(t, n);
+        l->nalpha += nalpha >= 2;
+        l->nupper += nalpha >= 2 && nlower == 0;
         l->last_short_alpha = nalpha > 0 && nalpha <= 3 && n == nalpha;
         l->last_char = t[n - 1];
     }
+    punct_flush(o, pr);
     line_end(l);
 }
 
@@ -242,6 +282,15 @@ static void emit_layout(struct occ *o, const struct layout *l, const struct dp_d
     static const char *const wpp_n[] = {"__layout_pagewords_sparse", "__layout_pagewords_low",
                                         "__layout_pagewords_mid", "__layout_pagewords_dense"};
     static const double wpp_c[] = {50, 200, 500};
+    static const char *const sh_n[] = {"__layout_shortlines_low", "__layout_shortlines_mid",
+                                       "__layout_shortlines_high"};
+    static const double sh_c[] = {0.15, 0.4};
+    static const char *const up_n[] = {"__layout_caps_low", "__layout_caps_mid",
+                                       "__layout_caps_high", "__layout_caps_most"};
+    static const double up_c[] = {0.1, 0.3, 0.6};
+    static const char *const ln_n[] = {"__layout_lines_few", "__layout_lines_some",
+                                       "__layout_lines_many", "__layout_lines_lots"};
+    static const double ln_c[] = {15, 40, 80};
 
     if (l->nwords == 0)
         return;
@@ -251,6 +300,10 @@ static void emit_layout(struct occ *o, const struct layout *l, const struct dp_d
     emit_str(o, G_LAYOUT, band((double)l->namount / lines, amt_c, amt_n, 3));
     emit_str(o, G_LAYOUT, band((double)l->nwords / lines, wpl_c, wpl_n, 3));
     emit_str(o, G_LAYOUT, band((double)l->ncolon / lines, col_c, col_n, 2));
+    emit_str(o, G_LAYOUT, band((double)l->nshort / lines, sh_c, sh_n, 2));
+    emit_str(o, G_LAYOUT, band((double)l->nlines, ln_c, ln_n, 3));
+    if (l->nalpha > 0)
+        emit_str(o, G_LAYOUT, band((double)l->nupper / (double)l->nalpha, up_c, up_n, 3));
     if (doc && doc->npages > 0) {
         size_t words = 0;
         for (size_t i = 0; i < doc->npages; i++)
@@ -295,7 +348,7 @@ static dp_err build_vec(struct occ *o, struct classify_vec *out)
         float w = (float)(group_weight[g] * tf[i] / sqrt(sumsq[g]));
         uint32_t wbits;
         memcpy(&wbits, &w, sizeof(wbits));
-        o->v[i] = ((o->v[i] & 0xffffffffULL) << 34) | ((uint64_t)g << 32) | wbits;
+        o->v[i] = ((o->v[i] & 0xffffffffULL) << 35) | ((uint64_t)g << 32) | wbits;
     }
     free(tf);
     if (nu > 0)
@@ -309,8 +362,8 @@ static dp_err build_vec(struct occ *o, struct classify_vec *out)
     }
     out->n = 0;
     for (size_t i = 0; i < nu; i++) {
-        uint32_t b = (uint32_t)(o->v[i] >> 34), wbits = (uint32_t)o->v[i];
-        unsigned char g = (unsigned char)(1u << ((o->v[i] >> 32) & 3));
+        uint32_t b = (uint32_t)(o->v[i] >> 35), wbits = (uint32_t)o->v[i];
+        unsigned char g = (unsigned char)(1u << ((o->v[i] >> 32) & 7));
         float w;
         memcpy(&w, &wbits, sizeof(w));
         if (out->n > 0 && out->idx[out->n - 1] == b) {

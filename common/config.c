@@ -43,7 +43,9 @@ static const struct opt options[] = {
     STR(redis_user, "", "Redis ACL user every connection authenticates as (make run: per program)"),
     STR(redis_password, "", "Redis password (AUTH); empty = redis_password_file or no AUTH"),
     STR(redis_password_file, "", "file whose first line is the Redis password (mode 0600)"),
-    STR(sentinel_password, "", "password sent to the Sentinels (AUTH); empty = none"),
+    STR(sentinel_password, "",
+        "password sent to the Sentinels (AUTH); empty = sentinel_password_file or none"),
+    STR(sentinel_password_file, "", "file whose first line is the Sentinels' password (0600)"),
     INT(redis_wait_replicas, 0, 16, "0",
         "replicas that must have an upload (WAIT) before its 202; 0 = don't wait"),
     INT(redis_wait_timeout_ms, 1, 60000, "1000", "longest WAIT for redis_wait_replicas, ms"),
@@ -73,6 +75,9 @@ static const struct opt options[] = {
         "default OCR languages (Tesseract codes joined by +; auto = read in English, detect "
         "the language from the words, re-read with its pack)"),
     STR(tessdata_dir, "", "Tesseract data directory (empty = built-in default)"),
+    INT(lang_auto_lines, 0, 1, "1",
+        "lang=auto, when the first page's English read tells another language: 1 = read again "
+        "only its weakly read lines with that pack, 0 = the whole page"),
     INT(idempotency_ttl_s, 1, 30 * 86400, "86400", "how long an Idempotency-Key is remembered"),
     INT(webhook_allow_private, 0, 1, "0", "allow webhook receivers on private/loopback addresses"),
     INT(webhook_timeout_ms, 100, 300000, "15000", "webhook request timeout"),

@@ -86,6 +86,7 @@ void decode_limits_default(struct decode_limits *lim)
     lim->min_dpi = DEF_MIN_DPI;
     lim->max_decode_bytes = 0;
     lim->text_raster_dpi = 0;
+    lim->code_raster_dpi = 0;
 }
 
 static void fill_limits(struct decode_limits *dst, const struct decode_limits *src)
@@ -104,6 +105,8 @@ static void fill_limits(struct decode_limits *dst, const struct decode_limits *s
     dst->max_decode_bytes = src->max_decode_bytes;
     if (src->text_raster_dpi >= 10 && src->text_raster_dpi <= 1200)
         dst->text_raster_dpi = src->text_raster_dpi;
+    if (src->code_raster_dpi >= 10 && src->code_raster_dpi <= 1200)
+        dst->code_raster_dpi = src->code_raster_dpi;
 }
 
 /* Records why d failed and returns err, so failures read `return fail(d, DP_X, "...", ...)`. */
@@ -325,6 +328,9 @@ void decode_page_cleanup(struct decode_page *p)
         return;
     pixDestroy(&p->pix);
     page_cleanup(&p->text);
+    for (size_t i = 0; i < p->nregions; i++)
+        pixDestroy(&p->regions[i].pix);
+    free(p->regions);
     memset(p, 0, sizeof *p);
 }
 

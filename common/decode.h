@@ -47,6 +47,16 @@ struct decode_limits {
                                   DP_ETOOBIG before decoding [0 = no estimate check] */
     int text_raster_dpi;       /* > 0: a PDF page read from its text layer also gets its drawing
                                   rendered at this resolution (ruling lines, check boxes) [0 = no] */
+    int code_raster_dpi;       /* > 0 (with text_raster_dpi): the picture regions of such a page
+                                  (figures.h: images, drawings) are rendered again at this
+                                  resolution, for barcodes and QR codes [0 = no] */
+};
+
+/* A part of a PDF text page rendered at code_raster_dpi: a picture that may hold a code. */
+struct decode_region {
+    PIX *pix;    /* 8-bit grey, resolution set; owned */
+    int x, y;    /* its top-left corner in page pixels (the text's units) */
+    float scale; /* pix pixels per page pixel */
 };
 
 /* What a page decoded to. */
@@ -72,6 +82,10 @@ struct decode_page {
                     pix holds what could be read, the rest is grey */
     struct dp_page text; /* DECODE_TEXT: number, size and dpi, text, and words with boxes in
                             pixels at dpi, source = DP_SRC_TEXT_LAYER; zeroed for DECODE_PIX */
+    struct decode_region *regions; /* DECODE_TEXT with code_raster_dpi: the page's pictures
+                                      (owned array of nregions, at most FIGURES_MAX); NULL when
+                                      it has none (a page of text has none) */
+    size_t nregions;
 };
 
 /* An open document; opaque. */

@@ -6,13 +6,17 @@
 #include "form.h"
 #include "form_int.h"
 
-#define KV_GAP_EM         0.8  /* phrase-splitting gap for forms (labels sit close to answers) */
-#define KV_MIN_SCORE      2.0  /* couples scoring less are no pair (form_pair_score) */
-#define KV_JOIN_EM        2.0  /* an answer goes on across gaps up to this wide */
+#define KV_GAP_EM         1.6 /* phrase-splitting gap for forms, at most (em) */
+#define KV_GAP_MIN        1.2 /* ... and at least */
+#define KV_GAP_SPACES     2.5 /* ... else this many of the page's word spaces */
+#define KV_MIN_SCORE      2.0 /* couples scoring less are no pair (form_pair_score) */
+#define KV_JOIN_EM        2.0 /* an answer goes on across gaps up to this wide */
+#define KV_UNIT_EM        6.0 /* a number's unit follows it across gaps up to this wide ("84 __ mm") */
 #define KV_CONT_EM        0.9  /* a continuation line of an answer starts at most this far below */
 #define KV_MAX_LINES      8    /* lines of one answer */
 #define KV_SPREAD_GAP_EM  10.0 /* a table spread goes on across gaps up to this wide */
 #define KV_SPREAD_DOWN_EM 3.0  /* ... and down to a number at most this far below */
+#define KV_SPREAD_KEY     0.5  /* key-likeness of a label that heads a run of numbers */
 #define ROLE_MARK         -2   /* an entity taken by a selection mark (its label, or the mark's) */
 
 /* Mean confidence 0..1 of words ord[w0..w0+nw). */
@@ -119,7 +123,8 @@ static size_t grow_value(struct pairing *P, size_t k, size_t v, struct wrange *r
     size_t last = v;
     while (last + 1 < P->ne && e[last + 1].line == e[v].line && P->role[last + 1] == -1 &&
            !e[last + 1].colon && !(e[last].numeric && e[last + 1].numeric) &&
-           e[last + 1].x0 - e[last].x1 <= KV_JOIN_EM * L->hmed &&
+           e[last + 1].x0 - e[last].x1 <=
+               (e[last].numeric && e[last + 1].unit ? KV_UNIT_EM : KV_JOIN_EM) * L->hmed &&
            e[last + 1].w0 == r[0].w0 + r[0].nw) {
         last++;
         r[0].nw += e[last].nw;
@@ -193,12 +198,12 @@ static dp_err emit(struct pairing *P, size_t k, long v, int mark, double score,
     struct form_kv *p = add_pair(kv, n, cap);
     if (!p)
         return *n >= FORM_MAX_PAIRS ? DP_OK : DP_ENOMEM;
-    struct wrange kr = {P->e[k].w0, P->e[k].nw}, vr[KV_MAX_LINES];
-    if (set_text(&p->key, P->L, &kr, 1, 1))
+    struct wrange kr[1] = {{P->e[k].w0, P->e[k].nw}}, vr[KV_MAX_LINES];
+    if (set_text(&p->key, P->L, kr, 1, 1))
         return DP_ENOMEM;
     p->mark = mark;
     if (mark >= 0) { /* ticked boxes answer the label: the ticked one's label */
-        p->confidence = 0.8 * (0.5 + 0.5 * mean_conf(P->L, kr.w0, kr.nw));
+        p->confidence = 0.8 * (0.5 + 0.5 * mean_conf(P->L, kr[0].w0, kr[0].nw));
         if (marks[mark].state == FORM_SELECTED) {
             p->value.bbox = marks[mark].bbox;
             if (!(p->value.text = strdup(marks[mark].label ? marks[mark].label : "")))
@@ -212,7 +217,7 @@ static dp_err emit(struct pairing *P, size_t k, long v, int mark, double score,
         p->has_value = 1;
         p->confidence = confidence(P->L, &P->e[k], score);
     } else {
-        p->confidence = 0.6 * (0.5 + 0.5 * mean_conf(P->L, kr.w0, kr.nw));
+        p->confidence = 0.6 * (0.5 + 0.5 * mean_conf(P->L, kr[0].w0, kr[0].nw));
     }
     return DP_OK;
 }
@@ -224,12 +229,12 @@ static dp_err emit_cell(struct pairing *P, size_t k, size_t j, struct form_kv **
     struct form_kv *p = add_pair(kv, n, cap);
     if (!p)
         return *n >= FORM_MAX_PAIRS ? DP_OK : DP_ENOMEM;
-    struct wrange kr = {P->e[k].w0, P->e[k].nw}, vr = {P->e[j].w0, P->e[j].nw};
-    if (set_text(&p->key, P->L, &kr, 1, 1) || set_text(&p->value, P->L, &vr, 1, 0))
+    struct wrange kr[1] = {{P->e[k].w0, P->e[k].nw}}, vr = {P->e[j].w0, P->e[j].nw};
+    if (set_text(&p->key, P->L, kr, 1, 1) || set_text(&p->value, P->L, &vr, 1, 0))
         return DP_ENOMEM;
     p->mark = -1;
     p->has_value = 1;
-    p->confidence = 0.4 * (0.5 + 0.5 * mean_conf(P->L, kr.w0, kr.nw));
+    p->confidence = 0.4 * (0.5 + 0.5 * mean_conf(P->L, kr[0].w0, kr[0].nw));
     return DP_OK;
 }
 
@@ -241,43 +246,44 @@ static int spreadable(const struct pairing *P, size_t j, const char *used, int d
     return P->e[j].numeric && !(used[j] & dir) && (r == -1 || (r >= 0 && P->c[r].v == j));
 }
 
-/* Table spread: a label answered by a number heads the run of numbers that follows it -- on
- * the answer's line when the answer is right of it (a row label), down the answer's column when
- * below (a column header).  Each number answers it too (FUNSD links a table's headers to
- * every cell of their row or column). */
-static dp_err spread(struct pairing *P, size_t k, size_t v, enum form_rel rel, char *used,
-                     struct form_kv **kv, size_t *n, size_t *cap)
+/* The next cell after entity cur in a table run: the next entity of its line within
+ * KV_SPREAD_GAP_EM (dir 1), or the nearest entity below overlapping it in x within
+ * KV_SPREAD_DOWN_EM (dir 2); -1 when none. */
+static long next_cell(const struct pairing *P, size_t cur, int dir)
 {
     const struct form_ent *e = P->e;
     int em = P->L->hmed;
-    size_t cur = v;
-    dp_err rc = DP_OK;
-    if (rel == FORM_REL_RIGHT) {
-        used[v] |= 1;
-        for (size_t j = v + 1; !rc && j < P->ne && e[j].line == e[v].line; j++) {
-            if (!spreadable(P, j, used, 1) || e[j].x0 - e[cur].x1 > KV_SPREAD_GAP_EM * em)
-                break;
-            used[j] |= 1;
-            rc = emit_cell(P, k, j, kv, n, cap);
-            cur = j;
-        }
-        return rc;
+    if (dir == 1) {
+        size_t j = cur + 1;
+        return j < P->ne && e[j].line == e[cur].line && e[j].x0 - e[cur].x1 <= KV_SPREAD_GAP_EM * em
+                   ? (long)j
+                   : -1;
     }
-    used[v] |= 2;
-    while (!rc) {
-        size_t best = (size_t)-1;
-        for (size_t j = cur + 1; j < P->ne && e[j].y0 <= e[cur].y1 + KV_SPREAD_DOWN_EM * em; j++) {
-            int xov = (e[j].x1 < e[cur].x1 ? e[j].x1 : e[cur].x1) -
-                      (e[j].x0 > e[cur].x0 ? e[j].x0 : e[cur].x0);
-            if (e[j].y0 >= e[cur].y1 - em / 3 && xov > 0 &&
-                (best == (size_t)-1 || e[j].y0 < e[best].y0))
-                best = j;
-        }
-        if (best == (size_t)-1 || !spreadable(P, best, used, 2))
+    long best = -1;
+    for (size_t j = cur + 1; j < P->ne && e[j].y0 <= e[cur].y1 + KV_SPREAD_DOWN_EM * em; j++) {
+        int xov = (e[j].x1 < e[cur].x1 ? e[j].x1 : e[cur].x1) -
+                  (e[j].x0 > e[cur].x0 ? e[j].x0 : e[cur].x0);
+        if (e[j].y0 >= e[cur].y1 - em / 3 && xov > 0 && (best < 0 || e[j].y0 < e[best].y0))
+            best = (long)j;
+    }
+    return best;
+}
+
+/* Table spread: a label followed by a run of numbers -- on its line (a row label, dir 1) or
+ * down its column (a column header, dir 2) -- is answered by each of them (FUNSD links a
+ * table's headers to every cell of their row or column).  skip is the label's own answer
+ * (already a pair), or -1. */
+static dp_err spread(struct pairing *P, size_t k, int dir, long skip, char *used,
+                     struct form_kv **kv, size_t *n, size_t *cap)
+{
+    dp_err rc = DP_OK;
+    long j;
+    for (size_t cur = k; !rc && (j = next_cell(P, cur, dir)) >= 0; cur = (size_t)j) {
+        if (!spreadable(P, (size_t)j, used, dir))
             break;
-        used[best] |= 2;
-        rc = emit_cell(P, k, best, kv, n, cap);
-        cur = best;
+        used[j] |= (char)dir;
+        if (j != skip)
+            rc = emit_cell(P, k, (size_t)j, kv, n, cap);
     }
     return rc;
 }
@@ -322,9 +328,10 @@ static dp_err pair_layout(const struct tl_layout *L, const struct form_mark *mar
             rc = emit(&P, k, -1, -1, 0, marks, kv, n, &cap);
     }
     for (size_t k = 0; !rc && k < P.ne; k++) {
-        long r = P.role[k];
-        if (r >= 0 && P.c[r].k == k && P.e[P.c[r].v].numeric)
-            rc = spread(&P, k, P.c[r].v, P.c[r].rel, used, kv, n, &cap);
+        long r = P.role[k], own = r >= 0 && P.c[r].k == k ? (long)P.c[r].v : -1;
+        if ((r == -1 || own >= 0) && !P.e[k].numeric && P.e[k].key >= KV_SPREAD_KEY)
+            for (int dir = 1; !rc && dir <= 2; dir++)
+                rc = spread(&P, k, dir, own, used, kv, n, &cap);
     }
 out:
     free(used);
@@ -347,7 +354,18 @@ dp_err form_pairs(const struct dp_word *words, size_t nwords, const struct form_
     if (!skip)
         return DP_ENOMEM;
     form_mark_words(words, nwords, marks, nmarks, skip);
+    for (size_t i = 0; i < nwords; i++) /* blank "words" (a logo, a stamp) are no text */
+        if (words[i].text && strspn(words[i].text, " \t") == strlen(words[i].text))
+            skip[i] = 1;
     dp_err rc = tl_build(&L, words, nwords, skip, KV_GAP_EM);
+    /* phrases split at a gap of some spaces: word boxes are tight (OCR) or padded
+     * (annotations), so the space is measured on the page */
+    if (!rc) {
+        double g = KV_GAP_SPACES * form_word_space(&L) / L.hmed;
+        g = g < KV_GAP_MIN ? KV_GAP_MIN : g > KV_GAP_EM ? KV_GAP_EM : g;
+        tl_cleanup(&L);
+        rc = tl_build(&L, words, nwords, skip, g);
+    }
     free(skip);
     if (rc)
         return DP_ENOMEM;

@@ -15,8 +15,16 @@ struct form_ent {
     size_t line;        /* its line in the layout */
     int colon;          /* its last word ends in ':' (a written label) */
     int numeric;        /* reads as a number, amount or date */
+    int noise;          /* read unsurely (FP_NOISE_CONF) or mostly not letters and digits */
+    int unit;           /* reads as a unit ("mm", "mg/cc", "%": form_unit_like) */
     double key;         /* key-likeness from its text alone (form_key_score) */
+    int head;           /* a number follows it on its line: a table's row label, which
+                           answers no other label (FP_HEAD_GAP) */
 };
+
+/* The median gap in pixels between neighbouring words of a line (most are the spaces inside
+ * phrases; 0 when there are none). */
+int form_word_space(const struct tl_layout *L);
 
 /* Entities of a layout, in the layout's order (top to bottom, left to right).  *out is a new
  * array of *n (NULL when none); free() it.  DP_ENOMEM. */
@@ -26,6 +34,10 @@ dp_err form_entities(const struct tl_layout *L, struct form_ent **out, size_t *n
  * counts most; a few words without digits, capitals, a final '#' or "No." count some;
  * numbers and long sentences count against.  Pure. */
 double form_key_score(const char *const *t, size_t n);
+
+/* Whether the words t[0..n) read as a unit of measure: one or two words, a few lower-case
+ * letters or '%', no capitals, digits allowed ("mm", "mg/cc", "gm/ m2").  Pure. */
+int form_unit_like(const char *const *t, size_t n);
 
 /* Where v sits relative to k. */
 enum form_rel { FORM_REL_NONE = 0, FORM_REL_RIGHT, FORM_REL_BELOW };

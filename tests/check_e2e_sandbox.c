@@ -33,55 +33,12 @@ static void msleep(long ms)
 
 /* ---- hostile inputs, made here ---- */
 
-/* A one-page PDF whose content draws form X0; form Xi draws X(i+1) twice, and the last one
- * shows a word: 2^depth draws from a few kB. Offsets and xref are exact. Caller frees. */
+/* A one-page PDF of form XObjects nested depth deep (fixtures.h). Caller frees. */
 static unsigned char *nested_pdf(int depth, size_t *len)
 {
-    size_t cap = 64 * 1024, n = 0, off[64];
-    char *b = malloc(cap);
-    int nobj = 5 + depth + 1; /* catalog, pages, page, font, content, forms 0..depth */
-    ck_assert_ptr_nonnull(b);
-    ck_assert_int_lt(nobj, 64);
-#define OUT(...)                                                                                   \
-    do {                                                                                           \
-        n += (size_t)snprintf(b + n, cap - n, __VA_ARGS__);                                        \
-        ck_assert_uint_lt(n, cap);                                                                 \
-    } while (0)
-    OUT("%%PDF-1.4\n");
-    off[1] = n;
-    OUT("1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n");
-    off[2] = n;
-    OUT("2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n");
-    off[3] = n;
-    OUT("3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 5 0 R "
-        "/Resources << /XObject << /X 6 0 R >> /Font << /F1 4 0 R >> >> >>\nendobj\n");
-    off[4] = n;
-    OUT("4 0 obj\n<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>\nendobj\n");
-    off[5] = n;
-    OUT("5 0 obj\n<< /Length 6 >>\nstream\n/X Do\nendstream\nendobj\n");
-    for (int i = 0; i <= depth; i++) {
-        char body[128];
-        int obj = 6 + i;
-        if (i < depth)
-            snprintf(body, sizeof body, "q /X Do Q q 1 0 0 1 0.5 0 cm /X Do Q\n");
-        else
-            snprintf(body, sizeof body, "BT /F1 12 Tf 72 720 Td (Deep) Tj ET\n");
-        off[obj] = n;
-        OUT("%d 0 obj\n<< /Type /XObject /Subtype /Form /BBox [0 0 612 792] "
-            "/Resources << /Font << /F1 4 0 R >>",
-            obj);
-        if (i < depth)
-            OUT(" /XObject << /X %d 0 R >>", obj + 1);
-        OUT(" >> /Length %zu >>\nstream\n%sendstream\nendobj\n", strlen(body), body);
-    }
-    size_t xref = n;
-    OUT("xref\n0 %d\n0000000000 65535 f \n", nobj);
-    for (int i = 1; i < nobj; i++)
-        OUT("%010zu 00000 n \n", off[i]);
-    OUT("trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%zu\n%%%%EOF\n", nobj, xref);
-#undef OUT
-    *len = n;
-    return (unsigned char *)b;
+    unsigned char *buf = NULL;
+    ck_assert_int_eq(fixture_pdf_nested_xobjects(depth, &buf, len), DP_OK);
+    return buf;
 }
 
 /* A 10000 x 10000 RGBA PNG (100 megapixels, at the pixel cap; 400 MB as pixels, a few hundred

@@ -263,6 +263,7 @@ START_TEST(entities_cut_after_labels)
     put(&s, 400, 300, "PHOENIX"); /* a wide gap: two entities */
     struct tl_layout L;
     ck_assert_int_eq(tl_build(&L, s.w, s.n, NULL, 0.8), DP_OK);
+    ck_assert_int_eq(form_word_space(&L), CW); /* most gaps are the spaces inside phrases */
     struct form_ent *e = NULL;
     size_t n = 0;
     ck_assert_int_eq(form_entities(&L, &e, &n), DP_OK);
@@ -299,12 +300,24 @@ START_TEST(key_scores_from_text_shape)
     ck_assert(b > d);
     ck_assert(d < 0);
     ck_assert(form_key_score(longt, 9) < 0);
+    const char *mm[] = {"mm"}, *mgcc[] = {"mg/cc"}, *pct[] = {"%"}, *word[] = {"Brand"};
+    ck_assert(form_unit_like(mm, 1) && form_unit_like(mgcc, 1) && form_unit_like(pct, 1));
+    ck_assert(!form_unit_like(word, 1) && !form_unit_like(num, 1));
+    ck_assert(!form_unit_like((const char *[]){"from", "mouth", "end"}, 3));
+    ck_assert(form_key_score(mm, 1) < b - 1.0);
 }
 END_TEST
 
 static struct form_ent ent(int x0, int y0, int x1, int y1, int colon, int numeric, double key)
 {
-    return (struct form_ent){x0, y0, x1, y1, 0, 1, 0, colon, numeric, key};
+    return (struct form_ent){.x0 = x0,
+                             .y0 = y0,
+                             .x1 = x1,
+                             .y1 = y1,
+                             .nw = 1,
+                             .colon = colon,
+                             .numeric = numeric,
+                             .key = key};
 }
 
 START_TEST(pair_scores_from_geometry)
@@ -334,6 +347,9 @@ START_TEST(pair_scores_from_geometry)
     ck_assert(form_pair_score(&k, &label, em, &r) < -1e6); /* a written label answers nothing */
     ck_assert(form_pair_score(&k, &aside, em, &r) < -1e6); /* below but off the column */
     ck_assert(form_pair_score(&k, &k, em, &r) < -1e6);
+    struct form_ent head = near;
+    head.head = 1; /* a row label (a number follows it) answers no label */
+    ck_assert(form_pair_score(&k, &head, em, &r) < -1e6);
 }
 END_TEST
 
@@ -391,6 +407,9 @@ START_TEST(pairs_table_spread_and_bare_labels)
     put(&s, 100, 620, "7");
     put(&s, 100, 680, "30");
     put(&s, 100, 900, "Total");
+    put(&s, 100, 1100, "Rod Length"); /* a number's unit set apart is part of the answer */
+    put(&s, 400, 1100, "84");
+    put(&s, 600, 1100, "mm");
     struct form_kv *kv = NULL;
     size_t n = 0;
     ck_assert_int_eq(form_pairs(s.w, s.n, NULL, 0, &kv, &n), DP_OK);
@@ -406,7 +425,34 @@ START_TEST(pairs_table_spread_and_bare_labels)
     ck_assert_str_eq(find(kv, n, "Brand")->value.text, "PHOENIX");
     ck_assert_uint_eq(tar, (1u << 9) | (1u << 5) | (1u << 4));
     ck_assert_uint_eq(units, 3);
-    ck_assert_uint_eq(n, 7);
+    ck_assert_str_eq(find(kv, n, "Rod Length")->value.text, "84 mm");
+    ck_assert_uint_eq(n, 8);
+    form_kv_list_free(kv, n);
+    wset_free(&s);
+}
+END_TEST
+
+START_TEST(pairs_skip_noise_and_blanks)
+{
+    struct wset s = {0};
+    put(&s, 100, 100, "Name:");
+    put(&s, 300, 100, "|@~"); /* mostly not letters: no answer */
+    put(&s, 100, 200, "Phone:");
+    put(&s, 300, 200, "555 0100");
+    put(&s, 100, 300, "Office");
+    put(&s, 300, 300, "Lab 4"); /* read unsurely: neither label nor answer */
+    s.w[s.n - 1].conf = s.w[s.n - 2].conf = s.w[s.n - 3].conf = 20.0f;
+    s.w[s.n++] = (struct dp_word){strdup(" "), 95.0f, 100, 400, 300, 300, 0, 0}; /* a logo */
+    put(&s, 420, 500, "Ref:");
+    put(&s, 600, 500, "A-12");
+    struct form_kv *kv = NULL;
+    size_t n = 0;
+    ck_assert_int_eq(form_pairs(s.w, s.n, NULL, 0, &kv, &n), DP_OK);
+    ck_assert(!find(kv, n, "Name")->has_value);
+    ck_assert_str_eq(find(kv, n, "Phone")->value.text, "555 0100");
+    ck_assert_ptr_null(find(kv, n, "Office"));
+    ck_assert_str_eq(find(kv, n, "Ref")->value.text, "A-12");
+    ck_assert_uint_eq(n, 3);
     form_kv_list_free(kv, n);
     wset_free(&s);
 }
@@ -425,6 +471,7 @@ Suite *form_suite(void)
     tcase_add_test(tc, pair_scores_from_geometry);
     tcase_add_test(tc, candidates_and_assignment);
     tcase_add_test(tc, pairs_table_spread_and_bare_labels);
+    tcase_add_test(tc, pairs_skip_noise_and_blanks);
     suite_add_tcase(s, tc);
     return s;
 }

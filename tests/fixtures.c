@@ -1,6 +1,7 @@
 /* fixtures.c -- test pages and documents rendered on the fly (bitmap fonts, cairo PDFs). */
 #include "fixtures.h"
 #include <png.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cairo.h>
@@ -510,4 +511,59 @@ out:
     free(j->rows);
     free(j);
     return rc;
+}
+
+/* ---- a hostile PDF ---- */
+
+dp_err fixture_pdf_nested_xobjects(int depth, unsigned char **buf, size_t *len)
+{
+    size_t cap = 64 * 1024, n = 0, off[64];
+    int nobj = 5 + depth + 1; /* catalog, pages, page, font, content, forms 0..depth */
+    *buf = NULL, *len = 0;
+    if (depth < 1 || nobj >= 64)
+        return DP_EINVAL;
+    char *b = malloc(cap);
+    if (!b)
+        return DP_ENOMEM;
+#define OUT(...)                                                                                   \
+    do {                                                                                           \
+        n += (size_t)snprintf(b + n, cap - n, __VA_ARGS__);                                        \
+        if (n >= cap) {                                                                            \
+            free(b);                                                                               \
+            return DP_ETOOBIG;                                                                     \
+        }                                                                                          \
+    } while (0)
+    OUT("%%PDF-1.4\n");
+    off[1] = n;
+    OUT("1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n");
+    off[2] = n;
+    OUT("2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n");
+    off[3] = n;
+    OUT("3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 5 0 R "
+        "/Resources << /XObject << /X 6 0 R >> /Font << /F1 4 0 R >> >> >>\nendobj\n");
+    off[4] = n;
+    OUT("4 0 obj\n<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>\nendobj\n");
+    off[5] = n;
+    OUT("5 0 obj\n<< /Length 6 >>\nstream\n/X Do\nendstream\nendobj\n");
+    for (int i = 0; i <= depth; i++) {
+        const char *body = i < depth ? "q /X Do Q q 1 0 0 1 0.5 0 cm /X Do Q\n"
+                                     : "BT /F1 12 Tf 72 720 Td (Deep) Tj ET\n";
+        int obj = 6 + i;
+        off[obj] = n;
+        OUT("%d 0 obj\n<< /Type /XObject /Subtype /Form /BBox [0 0 612 792] "
+            "/Resources << /Font << /F1 4 0 R >>",
+            obj);
+        if (i < depth)
+            OUT(" /XObject << /X %d 0 R >>", obj + 1);
+        OUT(" >> /Length %zu >>\nstream\n%sendstream\nendobj\n", strlen(body), body);
+    }
+    size_t xref = n;
+    OUT("xref\n0 %d\n0000000000 65535 f \n", nobj);
+    for (int i = 1; i < nobj; i++)
+        OUT("%010zu 00000 n \n", off[i]);
+    OUT("trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%zu\n%%%%EOF\n", nobj, xref);
+#undef OUT
+    *buf = (unsigned char *)b;
+    *len = n;
+    return DP_OK;
 }

@@ -71,6 +71,10 @@ dp_err fixture_png_interlaced(PIX *pix, unsigned char **buf, size_t *len);
 
 /* ---- PDFs (letter pages) ---- */
 
+/* A hostile one-page PDF of a few kB: its content draws form X0, form Xi draws X(i+1) twice and
+ * the last one shows a word, so rendering or reading it makes 2^depth draws (depth 1..50). */
+dp_err fixture_pdf_nested_xobjects(int depth, unsigned char **buf, size_t *len);
+
 /* PDF with a real text layer (cairo_show_text), layout as in FIXTURE_PDF_* above. */
 dp_err fixture_pdf_text(const char *const *const *pages, const size_t *nlines, size_t npages,
                         unsigned char **buf, size_t *len);

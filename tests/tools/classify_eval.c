@@ -3,12 +3,16 @@
  * cold-start model on the same documents. Not part of `make test`.
  *
  *   cc -O2 -Icommon tests/tools/classify_eval.c build/libdocproc.a -lm -o /tmp/classify_eval
- *   /tmp/classify_eval LABELS.csv TEXTDIR [MAX_WRONG]
+ *   /tmp/classify_eval LABELS.csv TEXTDIR [MAX_WRONG [UNSEEN.csv]]
  * DP_CLASSIFY_LR=1 in the environment trains logistic regression (classifier_set_lr)
  * instead of naive Bayes.
  * MAX_WRONG (e.g. 0.01): each fold's model takes the "unknown" threshold its own training
  * cross-validation calls for (classifier_cv_threshold), as POST /v1/classifier/train does
  * without an explicit threshold; absent: the default 0.5.
+ * UNSEEN.csv (same form): after the cross-validation, one model trained on every document of
+ * LABELS.csv (with the threshold of its own cross-validation when MAX_WRONG >= 0) labels these
+ * documents, which it has never seen: the tenant's view after labelling LABELS.csv.
+ * Every document not labelled right is listed with its top classes.
  * LABELS.csv: header line, then "path,label"; the text of `a/b/c.jpg` is TEXTDIR/a_b_c.jpg.txt
  * (what `tesseract IMG stdout` wrote). */
 #include <stdio.h>
@@ -23,6 +27,7 @@
 
 struct doc {
     char label[CLASSIFY_LABEL_MAX];
+    char path[1024];
     char *text;
     size_t len;
     int cls;
@@ -57,13 +62,15 @@ static char *slurp(const char *path, size_t *len)
     return buf;
 }
 
-static int load_docs(const char *csv, const char *dir)
+static int load_docs(const char *csv, const char *dir, int n)
 {
     FILE *f = fopen(csv, "r");
     char line[1024];
-    int n = 0;
-    if (!f || !fgets(line, sizeof(line), f))
+    if (!f || !fgets(line, sizeof(line), f)) {
+        if (f)
+            fclose(f);
         return -1;
+    }
     while (n < MAX_DOCS && fgets(line, sizeof(line), f)) {
         char *comma = strchr(line, ',');
         if (!comma)
@@ -84,6 +91,7 @@ static int load_docs(const char *csv, const char *dir)
             continue;
         }
         snprintf(docs[n].label, sizeof(docs[n].label), "%s", label);
+        snprintf(docs[n].path, sizeof(docs[n].path), "%s", line);
         n++;
     }
     fclose(f);
@@ -113,12 +121,34 @@ static int col_of(const char *label, char (*cols)[CLASSIFY_LABEL_MAX], int ncols
     return MAX_EVAL_CL; /* unknown */
 }
 
+static void print_miss(const struct doc *d, const struct classify_result *r)
+{
+    if (strcmp(r->label, d->label) == 0)
+        return;
+    printf("  miss %-36s %-10s said %-10s %s %.2f, %s %.2f; words %zu cov %.2f\n", d->path,
+           d->label, r->label, r->best, r->confidence, r->nscores > 1 ? r->scores[1].label : "-",
+           r->nscores > 1 ? r->scores[1].prob : 0.0, r->nwords, r->coverage);
+}
+
 static void cross_validate(int n)
 {
     static int conf[MAX_EVAL_CL][MAX_EVAL_CL + 1];
     int fold[MAX_DOCS], seen[MAX_EVAL_CL] = {0}, top = 0, right = 0, unknown = 0, wrong = 0;
+    /* DP_EVAL_SEED=s (> 0): deal the folds from a shuffled order, to see how much a figure
+     * owes to one split */
+    const char *seed_env = getenv("DP_EVAL_SEED");
+    unsigned long seed = seed_env ? strtoul(seed_env, NULL, 10) : 0;
+    int order[MAX_DOCS];
     for (int i = 0; i < n; i++)
-        fold[i] = seen[docs[i].cls]++ % FOLDS;
+        order[i] = i;
+    for (int i = n - 1; seed && i > 0; i--) {
+        seed = seed * 6364136223846793005UL + 1442695040888963407UL;
+        int j = (int)((seed >> 33) % (unsigned long)(i + 1)), t = order[i];
+        order[i] = order[j];
+        order[j] = t;
+    }
+    for (int i = 0; i < n; i++)
+        fold[order[i]] = seen[docs[order[i]].cls]++ % FOLDS;
     for (int f = 0; f < FOLDS; f++) {
         struct classifier *c = classifier_new();
         if (c)
@@ -138,6 +168,7 @@ static void cross_validate(int n)
             if (fold[i] != f || classifier_predict(c, docs[i].text, docs[i].len, NULL, &r))
                 continue;
             conf[docs[i].cls][col_of(r.label, classes, nclasses)]++;
+            print_miss(&docs[i], &r);
             top += strcmp(r.best, docs[i].label) == 0;
             right += strcmp(r.label, docs[i].label) == 0;
             unknown += strcmp(r.label, CLASSIFY_UNKNOWN) == 0;
@@ -168,6 +199,42 @@ static void cross_validate(int n)
     classifier_free(c);
 }
 
+/* One model on all n labelled documents; labels docs[n..n+nu). */
+static void unseen(int n, int nu)
+{
+    static int conf[MAX_EVAL_CL][MAX_EVAL_CL + 1];
+    int top = 0, right = 0, unknown = 0, wrong = 0;
+    struct classifier *c = classifier_new();
+    if (!c)
+        exit(1);
+    classifier_set_lr(c, use_lr);
+    for (int i = 0; i < n; i++)
+        classifier_add_text(c, docs[i].label, docs[i].text, docs[i].len);
+    if (classifier_train(c, NULL) != DP_OK)
+        exit(1);
+    double thr;
+    if (max_wrong >= 0 && classifier_cv_threshold(c, max_wrong, &thr, NULL) == DP_OK) {
+        classifier_set_threshold(c, thr);
+        printf("  threshold %.3f from its training cross-validation\n", thr);
+    }
+    for (int i = n; i < n + nu; i++) {
+        struct classify_result r;
+        if (classifier_predict(c, docs[i].text, docs[i].len, NULL, &r))
+            continue;
+        conf[docs[i].cls][col_of(r.label, classes, nclasses)]++;
+        top += strcmp(r.best, docs[i].label) == 0;
+        right += strcmp(r.label, docs[i].label) == 0;
+        unknown += strcmp(r.label, CLASSIFY_UNKNOWN) == 0;
+        wrong += strcmp(r.label, CLASSIFY_UNKNOWN) != 0 && strcmp(r.label, docs[i].label) != 0;
+        print_miss(&docs[i], &r);
+    }
+    printf("model trained on all %d, %d unseen documents: top class %.3f; right %.3f (%d), "
+           "unknown %d, wrong %d\n",
+           n, nu, (double)top / nu, (double)right / nu, right, unknown, wrong);
+    print_matrix("  confusion", nclasses, classes, nclasses, conf);
+    classifier_free(c);
+}
+
 static void builtin(int n)
 {
     static int conf[MAX_EVAL_CL][MAX_EVAL_CL + 1];
@@ -186,22 +253,29 @@ static void builtin(int n)
 
 int main(int argc, char **argv)
 {
-    if (argc != 3 && argc != 4) {
-        fprintf(stderr, "usage: %s LABELS.csv TEXTDIR [MAX_WRONG]\n", argv[0]);
+    if (argc < 3 || argc > 5) {
+        fprintf(stderr, "usage: %s LABELS.csv TEXTDIR [MAX_WRONG [UNSEEN.csv]]\n", argv[0]);
         return 2;
     }
     const char *lr = getenv("DP_CLASSIFY_LR");
     use_lr = lr && lr[0] == '1';
-    if (argc == 4)
+    if (argc >= 4)
         max_wrong = strtod(argv[3], NULL);
-    int n = load_docs(argv[1], argv[2]);
+    int n = load_docs(argv[1], argv[2], 0), nu = 0;
     if (n <= 0) {
         fprintf(stderr, "no documents\n");
         return 1;
     }
+    if (argc == 5 && (nu = load_docs(argv[4], argv[2], n) - n) <= 0) {
+        fprintf(stderr, "no unseen documents\n");
+        return 1;
+    }
     cross_validate(n);
-    builtin(n);
-    for (int i = 0; i < n; i++)
+    if (nu > 0)
+        unseen(n, nu);
+    else
+        builtin(n);
+    for (int i = 0; i < n + nu; i++)
         free(docs[i].text);
     return 0;
 }

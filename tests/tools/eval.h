@@ -227,5 +227,20 @@ void eval_ceilings(const struct eval_set *set, cJSON *const *docs, const struct 
                    const int *ok, cJSON *report, int verbose);
 /* Runs every document of set through the stack and fills sc. 0 on success. */
 int eval_runner_run(struct eval_runner *r, const struct eval_set *set, struct eval_score *sc);
+/* The text of a document read in this run (by path; the same file by another path is the
+ * same document), NULL if it was not read or had none. Owned by the runner. */
+const char *eval_runner_text(const struct eval_runner *r, const char *file);
+/* True if the two paths name the same file. */
+int eval_runner_same(const struct eval_runner *r, const char *a, const char *b);
+
+/* ---- the tenant classifier (eval_classify.c) ---- */
+
+/* Cross-validates the tenant classifier on set (the labelled classes/ documents read in this
+ * run), then labels with one model trained on all of them the documents of the other sets
+ * in all[0..nall) (sroie as receipts, funsd as forms) it was not trained on. Prints right /
+ * unknown / wrong per class and adds "tenant_classifier" to report. verbose: every document
+ * not labelled right, to stderr. */
+void eval_classify(const struct eval_set *set, const struct eval_set *all, int nall,
+                   struct eval_runner *run, cJSON *report, int verbose);
 
 #endif

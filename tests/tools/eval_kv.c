@@ -94,9 +94,12 @@ static size_t saved_words(const cJSON *page, struct dp_word *w, size_t max, stru
         const cJSON *c = cJSON_GetObjectItem(x, "conf");
         if (n >= max || !t || !*t || box4(cJSON_GetObjectItem(x, "bbox"), b))
             continue;
-        w[n++] = (struct dp_word){
-            (char *)t, cJSON_IsNumber(c) ? (float)c->valuedouble : 90.0f, b[0], b[1], b[2], b[3], 0,
-            0};
+        /* the result's conf is 0..1, a word's 0..100 */
+        w[n++] =
+            (struct dp_word){(char *)t, cJSON_IsNumber(c) ? (float)(100.0 * c->valuedouble) : 90.0f,
+                             b[0],      b[1],
+                             b[2],      b[3],
+                             0,         0};
     }
     *nm = 0;
     cJSON_ArrayForEach(x, cJSON_GetObjectItem(page, "selection_marks"))

@@ -376,6 +376,10 @@ int main(int argc, char **argv)
             free(keep);
             fflush(stdout);
         }
+        if (strcmp(sets[i].name, "classes") == 0) {
+            eval_classify(&sets[i], sets, nsets, run, report, o.verbose);
+            fflush(stdout);
+        }
         tdocs += sc->docs;
         tpages += sc->pages;
         tfailed += sc->failed;

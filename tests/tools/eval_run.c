@@ -15,6 +15,7 @@
 struct cached {
     char *path; /* owned */
     char label[EVAL_LABEL_MAX];
+    char *text; /* owned: the result's text (for eval_classify), NULL when it had none */
 };
 
 struct eval_runner {
@@ -53,14 +54,33 @@ static const char *canonical(const char *path, char *buf)
     return realpath(path, buf) ? buf : path;
 }
 
-static const char *cache_get(const struct eval_runner *r, const char *file)
+static const struct cached *cache_find(const struct eval_runner *r, const char *file)
 {
     char buf[PATH_MAX];
     const char *path = canonical(file, buf);
     for (size_t i = 0; i < r->ncache; i++)
         if (strcmp(r->cache[i].path, path) == 0)
-            return r->cache[i].label;
+            return &r->cache[i];
     return NULL;
+}
+
+static const char *cache_get(const struct eval_runner *r, const char *file)
+{
+    const struct cached *c = cache_find(r, file);
+    return c ? c->label : NULL;
+}
+
+const char *eval_runner_text(const struct eval_runner *r, const char *file)
+{
+    const struct cached *c = cache_find(r, file);
+    return c ? c->text : NULL;
+}
+
+int eval_runner_same(const struct eval_runner *r, const char *a, const char *b)
+{
+    char ba[PATH_MAX], bb[PATH_MAX];
+    (void)r;
+    return strcmp(canonical(a, ba), canonical(b, bb)) == 0;
 }
 
 static void cache_put(struct eval_runner *r, const char *file, const cJSON *doc)
@@ -82,7 +102,9 @@ static void cache_put(struct eval_runner *r, const char *file, const cJSON *doc)
     char *p = strdup(path);
     if (!p)
         return;
+    const char *text = cJSON_GetStringValue(cJSON_GetObjectItem(doc, "text"));
     r->cache[r->ncache].path = p;
+    r->cache[r->ncache].text = text ? strdup(text) : NULL;
     snprintf(r->cache[r->ncache].label, EVAL_LABEL_MAX, "%s", l ? l : "");
     r->ncache++;
 }
@@ -116,8 +138,10 @@ void eval_runner_free(struct eval_runner *r)
     if (!r)
         return;
     stack_stop(&r->st);
-    for (size_t i = 0; i < r->ncache; i++)
+    for (size_t i = 0; i < r->ncache; i++) {
         free(r->cache[i].path);
+        free(r->cache[i].text);
+    }
     free(r->cache);
     free(r);
 }

@@ -1,0 +1,221 @@
+/* eval_classify.c -- the tenant classifier as a tenant would train it: the classes/ set's
+ * documents (their result text, what POST /v1/documents/{id}/label keeps) labelled, then
+ * (1) stratified 5-fold cross-validation, each fold's model with the "unknown" threshold of its
+ * own inner cross-validation (at most 1 % wrong, as POST /v1/classifier/train without a
+ * threshold), and (2) one model trained on all of them labelling the documents of the other
+ * sets of this run that it has never seen (the rest of sroie/ as receipts, of funsd/ as forms).
+ * Right / unknown / wrong per class, the confusion table, and what training and labelling
+ * cost. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "classify.h"
+#include "eval.h"
+
+#define CV_FOLDS  5
+#define MAX_WRONG 0.01
+
+/* One labelled text. */
+struct ldoc {
+    const char *label; /* borrowed from the set */
+    const char *name;  /* borrowed */
+    const char *text;  /* borrowed from the runner's cache */
+    int cls;           /* index into the tally's labels */
+};
+
+/* Counts per truth class: right, unknown, wrong, and the confusion row. */
+struct tally {
+    char label[EVAL_MAX_LABELS][EVAL_LABEL_MAX];
+    size_t n;
+    size_t right[EVAL_MAX_LABELS], unknown[EVAL_MAX_LABELS], wrong[EVAL_MAX_LABELS];
+    size_t m[EVAL_MAX_LABELS][EVAL_MAX_LABELS + 1]; /* last column: unknown */
+};
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int label_index(struct tally *t, const char *label, int add)
+{
+    for (size_t i = 0; i < t->n; i++)
+        if (strcmp(t->label[i], label) == 0)
+            return (int)i;
+    if (!add || t->n == EVAL_MAX_LABELS)
+        return -1;
+    snprintf(t->label[t->n], EVAL_LABEL_MAX, "%s", label);
+    return (int)t->n++;
+}
+
+static void count(struct tally *t, const struct ldoc *d, const struct classify_result *r,
+                  int verbose)
+{
+    int said = strcmp(r->label, CLASSIFY_UNKNOWN) == 0 ? -1 : label_index(t, r->label, 0);
+    t->m[d->cls][said < 0 ? EVAL_MAX_LABELS : said]++;
+    if (said == d->cls)
+        t->right[d->cls]++;
+    else if (said < 0)
+        t->unknown[d->cls]++;
+    else
+        t->wrong[d->cls]++;
+    if (said != d->cls && verbose)
+        fprintf(stderr, "classify: %s (%s) said %s; best %s %.2f, then %s %.2f\n", d->name,
+                d->label, r->label, r->best, r->confidence,
+                r->nscores > 1 ? r->scores[1].label : "-", r->nscores > 1 ? r->scores[1].prob : 0);
+}
+
+static void report(const struct tally *t, const char *title, cJSON *out)
+{
+    size_t n = 0, right = 0, unknown = 0, wrong = 0;
+    for (size_t i = 0; i < t->n; i++) {
+        right += t->right[i];
+        unknown += t->unknown[i];
+        wrong += t->wrong[i];
+    }
+    n = right + unknown + wrong;
+    if (n == 0)
+        return;
+    printf("  %s: %zu documents: right %.3f (%zu), unknown %.3f (%zu), wrong %.3f (%zu)\n", title,
+           n, (double)right / (double)n, right, (double)unknown / (double)n, unknown,
+           (double)wrong / (double)n, wrong);
+    printf("    %-11s %5s %5s %7s %5s |", "truth", "docs", "right", "unknown", "wrong");
+    for (size_t j = 0; j < t->n; j++)
+        printf(" %6.6s", t->label[j]);
+    printf(" %7s\n", "unknown");
+    cJSON *o = cJSON_AddObjectToObject(out, title);
+    cJSON_AddNumberToObject(o, "documents", (double)n);
+    cJSON_AddNumberToObject(o, "right", (double)right);
+    cJSON_AddNumberToObject(o, "unknown", (double)unknown);
+    cJSON_AddNumberToObject(o, "wrong", (double)wrong);
+    cJSON *pc = cJSON_AddObjectToObject(o, "classes");
+    for (size_t i = 0; i < t->n; i++) {
+        size_t ni = t->right[i] + t->unknown[i] + t->wrong[i];
+        if (ni == 0)
+            continue;
+        printf("    %-11s %5zu %5zu %7zu %5zu |", t->label[i], ni, t->right[i], t->unknown[i],
+               t->wrong[i]);
+        for (size_t j = 0; j < t->n; j++)
+            printf(" %6zu", t->m[i][j]);
+        printf(" %7zu\n", t->m[i][EVAL_MAX_LABELS]);
+        cJSON *c = cJSON_AddObjectToObject(pc, t->label[i]);
+        cJSON_AddNumberToObject(c, "right", (double)t->right[i]);
+        cJSON_AddNumberToObject(c, "unknown", (double)t->unknown[i]);
+        cJSON_AddNumberToObject(c, "wrong", (double)t->wrong[i]);
+    }
+}
+
+/* A model trained on the documents with fold != skip (skip < 0: all), with the threshold of
+ * its own cross-validation; NULL on failure. *train_s: seconds the training took. */
+static struct classifier *train(const struct ldoc *d, size_t n, const int *fold, int skip,
+                                double *train_s)
+{
+    struct classifier *c = classifier_new();
+    if (!c)
+        return NULL;
+    for (size_t i = 0; i < n; i++)
+        if (fold[i] != skip && classifier_add_text(c, d[i].label, d[i].text, strlen(d[i].text))) {
+            classifier_free(c);
+            return NULL;
+        }
+    double t0 = now_s(), thr;
+    if (classifier_train(c, NULL) != DP_OK) {
+        classifier_free(c);
+        return NULL;
+    }
+    if (classifier_cv_threshold(c, MAX_WRONG, &thr, NULL) == DP_OK)
+        classifier_set_threshold(c, thr);
+    *train_s = now_s() - t0;
+    return c;
+}
+
+void eval_classify(const struct eval_set *set, const struct eval_set *all, int nall,
+                   struct eval_runner *run, cJSON *report_js, int verbose)
+{
+    struct ldoc *d = calloc(set->n ? set->n : 1, sizeof *d);
+    int *fold = calloc(set->n ? set->n : 1, sizeof *fold);
+    struct tally *cv = calloc(1, sizeof *cv), *un = calloc(1, sizeof *un);
+    size_t n = 0, seen[EVAL_MAX_LABELS] = {0};
+    if (!d || !fold || !cv || !un)
+        goto out;
+    for (size_t i = 0; i < set->n; i++) {
+        const struct eval_item *it = &set->items[i];
+        const char *text = eval_runner_text(run, it->path);
+        int k = it->label[0] ? label_index(cv, it->label, 1) : -1;
+        if (!text || k < 0)
+            continue;
+        d[n] = (struct ldoc){it->label, it->name, text, k};
+        fold[n] = (int)(seen[k]++ % CV_FOLDS);
+        n++;
+    }
+    if (cv->n < 2 || n < 2 * CV_FOLDS)
+        goto out;
+    *un = *cv; /* the same labels, no counts yet */
+    printf("\n== tenant classifier: %zu labelled documents of %s (%zu classes), each fold's "
+           "threshold from its own cross-validation (<= %.0f %% wrong)\n",
+           n, set->name, cv->n, MAX_WRONG * 100);
+    cJSON *out = cJSON_AddObjectToObject(report_js, "tenant_classifier");
+    double train_s = 0, one;
+    for (int f = 0; f < CV_FOLDS; f++) {
+        struct classifier *c = train(d, n, fold, f, &one);
+        if (!c)
+            goto out;
+        train_s += one;
+        for (size_t i = 0; i < n; i++) {
+            struct classify_result r;
+            if (fold[i] == f &&
+                classifier_predict(c, d[i].text, strlen(d[i].text), NULL, &r) == DP_OK)
+                count(cv, &d[i], &r, verbose);
+        }
+        classifier_free(c);
+    }
+    report(cv, "cross-validated", out);
+
+    /* Every document of the other sets with a label this model knows, that it was not
+     * trained on: the tenant's stream after labelling the set. */
+    int *none = calloc(n, sizeof *none);
+    struct classifier *c = none ? train(d, n, none, -1, &one) : NULL;
+    free(none);
+    if (!c)
+        goto out;
+    size_t nun = 0;
+    double pred_s = 0;
+    for (int s = 0; s < nall; s++) {
+        if (&all[s] == set)
+            continue;
+        for (size_t i = 0; i < all[s].n; i++) {
+            const struct eval_item *it = &all[s].items[i];
+            const char *label = strcmp(all[s].name, "sroie") == 0   ? "receipt"
+                                : strcmp(all[s].name, "funsd") == 0 ? "form"
+                                                                    : NULL;
+            const char *text = eval_runner_text(run, it->path);
+            int k = label ? label_index(un, label, 0) : -1, dup = 0;
+            for (size_t j = 0; j < set->n && !dup; j++)
+                dup = eval_runner_same(run, set->items[j].path, it->path);
+            if (k < 0 || !text || dup)
+                continue;
+            struct ldoc u = {label, it->name, text, k};
+            struct classify_result r;
+            double t0 = now_s();
+            if (classifier_predict(c, text, strlen(text), NULL, &r) != DP_OK)
+                continue;
+            pred_s += now_s() - t0;
+            count(un, &u, &r, verbose);
+            nun++;
+        }
+    }
+    classifier_free(c);
+    report(un, "unseen", out);
+    printf("  cost: one training of %zu documents with its cross-validation %.2f s (mean of %d "
+           "folds %.2f s); labelling %.3f ms per document (%zu unseen)\n",
+           n, one, CV_FOLDS, train_s / CV_FOLDS, nun ? pred_s * 1000 / (double)nun : 0.0, nun);
+    cJSON_AddNumberToObject(out, "train_s", one);
+    cJSON_AddNumberToObject(out, "predict_ms", nun ? pred_s * 1000 / (double)nun : 0.0);
+out:
+    free(d);
+    free(fold);
+    free(cv);
+    free(un);
+}
