@@ -21,8 +21,10 @@ LDFLAGS  += -fsanitize=$(SANITIZE)
 endif
 
 # pkg-config is only consulted once the libraries are installed (make deps).
-PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -llinear -lm
+# libpng and libtiff come with Leptonica; decode_stream calls them directly (big pages row by row).
+IMG_PKGS   := libpng libtiff-4
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) $(IMG_PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) $(IMG_PKGS) 2>/dev/null) -llinear -lm
 CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null)
 
 COMMON_SRC   := $(sort $(wildcard common/*.c))

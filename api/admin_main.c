@@ -6,6 +6,7 @@
  *   docproc-admin [options] requeue <doc id | --all-dead>
  *   docproc-admin [options] tenant retention T [DAYS|default]  (documents' retention)
  *   docproc-admin [options] rekey                         (re-seal with the current key)
+ *   docproc-admin [options] restarted PROGRAM             (a supervisor restarted PROGRAM)
  *   docproc-admin [options] config                        (effective configuration)
  * Options are the shared configuration options (--redis_port=..., see --help). */
 #include <stdio.h>
@@ -18,6 +19,7 @@
 #include "retention.h"
 #include "seal.h"
 #include "sealstore.h"
+#include "stats.h"
 #include "queue.h"
 #include "rds.h"
 
@@ -68,6 +70,8 @@ static int usage(void)
                     "       docproc-admin [options] requeue <doc id | --all-dead>\n"
                     "       docproc-admin [options] tenant retention TENANT [DAYS|default]\n"
                     "       docproc-admin [options] rekey\n"
+                    "       docproc-admin [options] restarted PROGRAM   (a supervisor counts "
+                    "a restart)\n"
                     "       docproc-admin [options] config\n"
                     "       docproc-admin --help   (lists the options)\n");
     return 2;
@@ -189,6 +193,21 @@ static int cmd_requeue(redisContext *c, int argc, char **argv)
     return moved == 0 && !all ? 1 : 0;
 }
 
+/* `restarted PROGRAM`: config/run.sh's supervisor counts a restart (docproc_process_restarts_total
+ * in /metrics). */
+static int cmd_restarted(redisContext *c, int argc, char **argv)
+{
+    if (argc != 2)
+        return usage();
+    dp_err rc = stats_restart_count(c, argv[1]);
+    if (rc) {
+        fprintf(stderr, "restarted: %s\n",
+                rc == DP_EINVAL ? "not a program name" : dp_strerror(rc));
+        return 1;
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     struct dp_config cfg;
@@ -237,6 +256,8 @@ int main(int argc, char **argv)
         status = cmd_tenant(c, &cfg, cmdc, cmdv);
     else if (strcmp(cmdv[0], "rekey") == 0)
         status = cmd_rekey(c);
+    else if (strcmp(cmdv[0], "restarted") == 0)
+        status = cmd_restarted(c, cmdc, cmdv);
     else
         status = usage();
 out:

@@ -37,6 +37,9 @@ struct api_server {
     pthread_t trainer;          /* classifier training thread (api_train.c) */
     int trainer_started;
     atomic_int trainer_stop;
+    atomic_int pdf_children; /* searchable PDFs being built now, each in a child (at most
+                                API_PDF_CHILDREN_MAX; more are answered 503) */
+    atomic_int pdf_stop;     /* set at shutdown: the PDF children are killed at once */
     volatile sig_atomic_t stop;
 };
 
@@ -61,6 +64,7 @@ struct api_req {
     int authed;
     /* body collection (uploads) */
     int is_upload;
+    struct api_batch_up *batch; /* POST /v1/batches (api_batch_upload.c), owned */
     struct MHD_PostProcessor *pp;
     unsigned char *body;
     size_t body_len, body_cap;
@@ -82,6 +86,9 @@ struct api_req {
     int replayed;             /* the upload repeated an Idempotency-Key: answered 200 */
     int64_t wait_deadline_ms; /* util_mono_ms() at which the wait ends */
     struct api_req *wait_next;
+    /* GET .../pdf (api_export.c): set while the connection is suspended for the child, and
+     * until the resumed handler answers (freed with the request) */
+    struct api_pdfjob *pdf;
 };
 
 #define API_WAIT_NONE      0
@@ -147,6 +154,31 @@ enum MHD_Result api_readyz(struct api_req *r, redisContext *c, const char *const
 enum MHD_Result api_upload_begin(struct api_req *r, redisContext *c, const char *const *param);
 enum MHD_Result api_upload(struct api_req *r, const char *data, size_t *size);
 void api_upload_cleanup(struct api_req *r);
+/* One file to store as a document of r's tenant. */
+struct api_file {
+    const unsigned char *data;
+    size_t len;
+    const char *mime; /* from decode_sniff */
+    const char *name; /* NULL = none */
+};
+/* Stores f as a new document with r's options (quota, storage, dedup, idempotency under idem):
+ * 0 with doc_id and *replayed (1 = idem named an earlier document) set, and *record (if record
+ * is not NULL) the queued record or NULL (see store_upload.record), or -1 after queuing
+ * the error answer, whose MHD result is in *mr. c may be NULL (answered 503). */
+int api_upload_store(struct api_req *r, redisContext *c, const struct api_file *f, const char *idem,
+                     char doc_id[UTIL_ID_MAX], int *replayed, redisReply **record,
+                     enum MHD_Result *mr);
+/* Multipart option fields arriving in chunks (off = the chunk's offset in the field) and the
+ * query string: set r->opts, or r->bad_request with r->err. api_upload_field: -1 = no memory. */
+int api_upload_field(struct api_req *r, const char *key, const char *data, uint64_t off,
+                     size_t size);
+void api_upload_field_flush(struct api_req *r);
+enum MHD_Result api_upload_query_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+                                     const char *value);
+#define API_SMALL_BODY_MAX (1024 * 1024) /* JSON bodies of the other routes */
+/* Appends data[0..n) to the growing *buf (doubling from 64 KiB; always NUL-terminated after
+ * *len): 0, or -1 without memory (nothing changed). Callers check their cap first. */
+int api_buf_append(unsigned char **buf, size_t *len, size_t *cap, const void *data, size_t n);
 
 /* documents (api_docs.c): list, read, parts, delete, reprocess; param[0] = document id */
 enum MHD_Result api_docs_list(struct api_req *r, redisContext *c, const char *const *param);
@@ -165,10 +197,45 @@ enum MHD_Result api_tables_csv(struct api_req *r, redisContext *c, const char *c
 enum MHD_Result api_export_pdf(struct api_req *r, redisContext *c, const char *const *param);
 enum MHD_Result api_export_markdown(struct api_req *r, redisContext *c, const char *const *param);
 
+/* ---- the searchable PDF's child (api_pdfchild.c) ---- */
+
+#define API_EXPORT_PDF_MAX_PAGES 200                 /* pages a searchable PDF is built for */
+#define API_EXPORT_PDF_MAX_BYTES ((size_t)128 << 20) /* size of the PDF built */
+#define API_PDF_CHILDREN_MAX     4 /* PDFs built at once per API process (each a child) */
+#define API_PDFCHILD_ARG         "--pdf-child" /* argv[1] that makes docproc-api the child */
+
+/* What the child is asked to build: the stored file and the result's pages (both borrowed). */
+struct api_pdfchild_req {
+    uint32_t max_pages;
+    uint64_t max_page_pixels;
+    uint64_t memory_bytes; /* the child's address-space cap: the decode budget comes from it */
+    const unsigned char *file;
+    size_t file_len;
+    const char *pages; /* the result's "pages" array as JSON text */
+    size_t pages_len;
+};
+
+/* A searchable PDF being built (api_export.c); freed with its request. NULL is a no-op. */
+struct api_pdfjob;
+void api_pdfjob_free(struct api_pdfjob *j);
+
+/* The request as bytes for the child's stdin: *out (caller frees), *len. DP_ENOMEM. Pure. */
+dp_err api_pdfchild_pack(const struct api_pdfchild_req *q, char **out, size_t *len);
+/* Reads a request from buf[len] (pointers into buf). DP_EPARSE when it is not one. Pure. */
+dp_err api_pdfchild_parse(const char *buf, size_t len, struct api_pdfchild_req *q);
+/* The child: reads the request on stdin, writes 'P' + PDF or 'E' + i32 dp_err + reason on
+ * stdout; the exit status for main (0 = the answer was written). */
+int api_pdfchild_main(void);
+
 /* classifier (api_classifier.c): POST (body {"class": "..."} or {"class": null}) or DELETE
  * /v1/documents/{id}/label; GET /v1/classifier; POST /v1/classifier/train */
 /* ---- batches (api_batches.c) ---- */
 enum MHD_Result api_batches_create(struct api_req *r, redisContext *c, const char *const *param);
+/* POST /v1/batches streams (API_ROUTE_STREAM), like uploads: begin at the headers, then every
+ * chunk, then *size == 0 answers (multipart files → documents + batch; JSON → create). */
+enum MHD_Result api_batches_begin(struct api_req *r, redisContext *c, const char *const *param);
+enum MHD_Result api_batches_body(struct api_req *r, const char *data, size_t *size);
+void api_batches_cleanup(struct api_req *r);
 enum MHD_Result api_batches_get(struct api_req *r, redisContext *c, const char *const *param);
 
 enum MHD_Result api_label(struct api_req *r, redisContext *c, const char *const *param);

@@ -2,6 +2,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include "api.h"
 #include "log.h"
 #include "seal.h"
@@ -12,6 +13,8 @@ int main(int argc, char **argv)
     char err[512];
     int help = 0, status = 1;
     sigset_t set;
+    if (argc == 2 && strcmp(argv[1], API_PDFCHILD_ARG) == 0)
+        return api_pdfchild_main(); /* exec'd by api_export.c: no config, no server */
     if (config_load(&srv.cfg, argc, argv, &help, err, sizeof err) ||
         seal_setup(&srv.cfg, err, sizeof err)) {
         fprintf(stderr, "docproc-api: %s\n", err);

@@ -231,6 +231,16 @@ static void render_counters(struct text *t, const cJSON *c)
         put(t, "docproc_webhook_attempts_total{outcome=\"%s\"} %.0f\n", it->string,
             cJSON_IsNumber(it) ? it->valuedouble : 0.0);
     }
+    /* Counted by the supervisor (config/run.sh) in Redis: they outlive the restarted process.
+     * Names were checked when read (stats_program_valid: no quote, backslash or newline). */
+    head(t, "docproc_process_restarts_total", "counter",
+         "Times the supervisor started a program again after it died, by program.");
+    cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(c, "restarts"))
+    {
+        if (it->string && stats_program_valid(it->string, strlen(it->string)))
+            put(t, "docproc_process_restarts_total{program=\"%s\"} %.0f\n", it->string,
+                cJSON_IsNumber(it) ? it->valuedouble : 0.0);
+    }
 }
 
 dp_err api_metrics_render(struct api_metrics *m, const cJSON *queue, const cJSON *counters,

@@ -30,7 +30,7 @@ const struct api_route api_routes[API_ROUTES_N] = {
     {"POST", "/v1/extractor/train", W, api_extractor_train, 0},
     {"GET", "/v1/documents/{id}/tables", R, api_tables_list, 0},
     {"GET", "/v1/documents/{id}/tables/{n}.csv", R, api_tables_csv, 0},
-    {"POST", "/v1/batches", W, api_batches_create, 0},
+    {"POST", "/v1/batches", W, api_batches_begin, API_ROUTE_STREAM},
     {"GET", "/v1/batches/{id}", R, api_batches_get, 0},
     {"GET", "/v1/classifier", R, api_classifier_info, 0},
     {"POST", "/v1/classifier/train", W, api_classifier_train, 0},

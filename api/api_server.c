@@ -4,11 +4,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "api.h"
 #include "log.h"
 #include "rds.h"
-
-#define SMALL_BODY_MAX (1024 * 1024) /* JSON bodies of non-upload routes */
 
 /* ---- redis per thread ---- */
 
@@ -125,6 +124,42 @@ enum MHD_Result api_reply_dp_err(struct api_req *r, dp_err rc, const char *what)
 
 /* ---- auth ---- */
 
+/* A key looked up in Redis is trusted by this thread for auth_cache_ms (0 = always ask): most
+ * requests then need no lookup. A revoked key may so work on for that long; an unknown key is
+ * never remembered, so a new one works at once. */
+#define AUTH_CACHE_N 16
+struct auth_cached {
+    char hash[UTIL_SHA256_HEX];
+    struct apikey_info info;
+    int64_t until_ms;
+};
+static _Thread_local struct auth_cached auth_cache[AUTH_CACHE_N];
+static _Thread_local unsigned auth_cache_next;
+
+static int auth_cached(const char *hash, struct apikey_info *out)
+{
+    int64_t now = util_mono_ms();
+    for (int i = 0; i < AUTH_CACHE_N; i++)
+        if (auth_cache[i].until_ms > now && strcmp(auth_cache[i].hash, hash) == 0) {
+            *out = auth_cache[i].info;
+            return 1;
+        }
+    return 0;
+}
+
+static void auth_remember(const char *hash, const struct apikey_info *info, long long ms)
+{
+    if (ms <= 0)
+        return;
+    struct auth_cached *e = &auth_cache[auth_cache_next++ % AUTH_CACHE_N];
+    for (int i = 0; i < AUTH_CACHE_N; i++) /* the same key again: refresh its entry */
+        if (strcmp(auth_cache[i].hash, hash) == 0)
+            e = &auth_cache[i];
+    snprintf(e->hash, sizeof e->hash, "%s", hash);
+    e->info = *info;
+    e->until_ms = util_mono_ms() + ms;
+}
+
 int api_check_auth(struct api_req *r, const char *scope, struct api_refusal *no)
 {
     char key[128];
@@ -141,8 +176,14 @@ int api_check_auth(struct api_req *r, const char *scope, struct api_refusal *no)
         *no = deny;
         return 0;
     }
-    redisContext *c = api_redis(r->srv);
-    dp_err rc = c ? apikey_lookup(c, key, &r->auth) : DP_EREDIS;
+    char hash[UTIL_SHA256_HEX];
+    util_sha256_hex(key, strlen(key), hash);
+    redisContext *c = NULL;
+    dp_err rc = DP_OK;
+    if (!auth_cached(hash, &r->auth)) {
+        c = api_redis(r->srv);
+        rc = c ? apikey_lookup(c, key, &r->auth) : DP_EREDIS;
+    }
     if (rc == DP_EREDIS && c) {
         /* A connection that died while idle (Redis restarted) fails on first use: the lookup
          * is a read, so retry it once on a fresh connection. */
@@ -160,6 +201,8 @@ int api_check_auth(struct api_req *r, const char *scope, struct api_refusal *no)
         *no = (struct api_refusal){503, "unavailable", "storage unavailable, retry shortly"};
         return 0;
     }
+    if (c) /* looked up just now */
+        auth_remember(hash, &r->auth, r->srv->cfg.auth_cache_ms);
     if (scope && !apikey_has_scope(&r->auth, scope)) {
         deny.status = 403;
         deny.code = "forbidden";
@@ -249,6 +292,24 @@ static enum MHD_Result dispatch(struct api_req *r)
 
 /* ---- request lifecycle ---- */
 
+int api_buf_append(unsigned char **buf, size_t *len, size_t *cap, const void *data, size_t n)
+{
+    if (*len + n + 1 > *cap) {
+        size_t want = *cap ? *cap : 65536;
+        while (want < *len + n + 1)
+            want *= 2;
+        unsigned char *b = realloc(*buf, want);
+        if (!b)
+            return -1;
+        *buf = b;
+        *cap = want;
+    }
+    memcpy(*buf + *len, data, n);
+    *len += n;
+    (*buf)[*len] = '\0';
+    return 0;
+}
+
 static struct api_req *req_new(struct api_server *srv, struct MHD_Connection *conn, const char *url,
                                const char *method)
 {
@@ -296,29 +357,21 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     if (r->status)
         return MHD_YES; /* already answered (e.g. 413 early): discard the rest */
     if (r->is_upload)
-        return api_upload(r, upload_data, upload_data_size);
+        return r->batch ? api_batches_body(r, upload_data, upload_data_size)
+                        : api_upload(r, upload_data, upload_data_size);
     if (*upload_data_size) {
         size_t n = *upload_data_size;
         *upload_data_size = 0;
-        if (r->too_large || r->body_len + n > SMALL_BODY_MAX) {
+        if (r->too_large || r->body_len + n > API_SMALL_BODY_MAX) {
             r->too_large = 1;
             return MHD_YES;
         }
-        if (r->body_len + n + 1 > r->body_cap) {
-            size_t cap = (r->body_len + n + 1) * 2;
-            unsigned char *b = realloc(r->body, cap);
-            if (!b)
-                return MHD_NO;
-            r->body = b;
-            r->body_cap = cap;
-        }
-        memcpy(r->body + r->body_len, upload_data, n);
-        r->body_len += n;
-        r->body[r->body_len] = '\0';
-        return MHD_YES;
+        return api_buf_append(&r->body, &r->body_len, &r->body_cap, upload_data, n) ? MHD_NO
+                                                                                    : MHD_YES;
     }
     if (r->too_large)
-        return api_reply_error(r, 413, "too_large", "request body over %d bytes", SMALL_BODY_MAX);
+        return api_reply_error(r, 413, "too_large", "request body over %d bytes",
+                               API_SMALL_BODY_MAX);
     return dispatch(r);
 }
 
@@ -348,6 +401,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                       api_metrics_now_us() - r->start_us, r->is_upload ? r->body_len : 0);
     api_wait_completed(r->srv, r);
     api_upload_cleanup(r);
+    api_pdfjob_free(r->pdf);
+    api_batches_cleanup(r);
     free(r->body);
     free(r);
     *con_cls = NULL;
@@ -389,6 +444,12 @@ void api_server_stop(struct api_server *srv)
 {
     api_wait_stop(srv); /* suspended connections are resumed before the daemon stops */
     api_train_stop(srv);
+    /* PDF children are killed; their threads resume their connections and are gone */
+    atomic_store(&srv->pdf_stop, 1);
+    for (int i = 0; i < 100 && atomic_load(&srv->pdf_children) > 0; i++) {
+        struct timespec ts = {0, 50 * 1000000L};
+        nanosleep(&ts, NULL);
+    }
     if (srv->daemon)
         MHD_stop_daemon(srv->daemon);
     srv->daemon = NULL;

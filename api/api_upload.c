@@ -21,21 +21,7 @@ static int body_append(struct api_req *r, const char *data, size_t n)
         r->too_large = 1; /* keep reading, store nothing: the answer will be 413 */
         return 0;
     }
-    if (r->body_len + n > r->body_cap) {
-        size_t want = r->body_cap ? r->body_cap * 2 : 65536;
-        while (want < r->body_len + n)
-            want *= 2;
-        if (want > cap)
-            want = cap;
-        unsigned char *b = realloc(r->body, want);
-        if (!b)
-            return -1;
-        r->body = b;
-        r->body_cap = want;
-    }
-    memcpy(r->body + r->body_len, data, n);
-    r->body_len += n;
-    return 0;
+    return api_buf_append(&r->body, &r->body_len, &r->body_cap, data, n);
 }
 
 static void set_option(struct api_req *r, const char *name, const char *value, size_t len)
@@ -49,7 +35,7 @@ static void set_option(struct api_req *r, const char *name, const char *value, s
     }
 }
 
-static void flush_field(struct api_req *r)
+void api_upload_field_flush(struct api_req *r)
 {
     if (r->field_name[0])
         set_option(r, r->field_name, r->field_buf ? r->field_buf : "", r->field_len);
@@ -57,6 +43,35 @@ static void flush_field(struct api_req *r)
     free(r->field_buf);
     r->field_buf = NULL;
     r->field_len = 0;
+}
+
+/* An option field of a multipart body, in chunks (see api.h). */
+int api_upload_field(struct api_req *r, const char *key, const char *data, uint64_t off,
+                     size_t size)
+{
+    if (!reqopts_known(key)) {
+        if (!r->bad_request) {
+            r->bad_request = 1;
+            snprintf(r->err, sizeof r->err, "unknown form field '%.64s'", key);
+        }
+        return 0;
+    }
+    if (off == 0 || strcmp(r->field_name, key) != 0) {
+        api_upload_field_flush(r);
+        snprintf(r->field_name, sizeof r->field_name, "%s", key);
+    }
+    if (r->field_len + size > REQOPTS_META_MAX) {
+        r->field_len = REQOPTS_META_MAX; /* reqopts_set reports it as too long */
+        return 0;
+    }
+    char *b = realloc(r->field_buf, r->field_len + size + 1);
+    if (!b)
+        return -1;
+    memcpy(b + r->field_len, data, size);
+    r->field_buf = b;
+    r->field_len += size;
+    b[r->field_len] = '\0';
+    return 0;
 }
 
 static enum MHD_Result on_part(void *cls, enum MHD_ValueKind kind, const char *key,
@@ -78,33 +93,11 @@ static enum MHD_Result on_part(void *cls, enum MHD_ValueKind kind, const char *k
         }
         return body_append(r, data, size) == 0 ? MHD_YES : MHD_NO;
     }
-    if (!reqopts_known(key)) {
-        if (!r->bad_request) {
-            r->bad_request = 1;
-            snprintf(r->err, sizeof r->err, "unknown form field '%.64s'", key);
-        }
-        return MHD_YES;
-    }
-    if (off == 0 || strcmp(r->field_name, key) != 0) {
-        flush_field(r);
-        snprintf(r->field_name, sizeof r->field_name, "%s", key);
-    }
-    if (r->field_len + size > REQOPTS_META_MAX) {
-        r->field_len = REQOPTS_META_MAX; /* reqopts_set reports it as too long */
-        return MHD_YES;
-    }
-    char *b = realloc(r->field_buf, r->field_len + size + 1);
-    if (!b)
-        return MHD_NO;
-    memcpy(b + r->field_len, data, size);
-    r->field_buf = b;
-    r->field_len += size;
-    b[r->field_len] = '\0';
-    return MHD_YES;
+    return api_upload_field(r, key, data, off, size) == 0 ? MHD_YES : MHD_NO;
 }
 
-static enum MHD_Result on_query_arg(void *cls, enum MHD_ValueKind kind, const char *key,
-                                    const char *value)
+enum MHD_Result api_upload_query_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+                                     const char *value)
 {
     (void)kind;
     struct api_req *r = cls;
@@ -142,9 +135,87 @@ enum MHD_Result api_upload_begin(struct api_req *r, redisContext *c, const char 
     } else if (cl && strtoull(cl, NULL, 10) > (unsigned long long)r->srv->cfg.max_upload_bytes) {
         r->too_large = 1;
     }
-    MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, on_query_arg, r);
+    MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, api_upload_query_arg, r);
     r->body_cap = 0;
     return MHD_YES;
+}
+
+static int fail(enum MHD_Result *mr, enum MHD_Result answered)
+{
+    *mr = answered;
+    return -1;
+}
+
+/* Stores one document of r's tenant with r's options (see api.h). */
+int api_upload_store(struct api_req *r, redisContext *c, const struct api_file *f, const char *idem,
+                     char doc_id[UTIL_ID_MAX], int *replayed, redisReply **record,
+                     enum MHD_Result *mr)
+{
+    char missing[64];
+    if (r->opts.lang[0] &&
+        !reqopts_lang_installed(r->srv->cfg.tessdata_dir, r->opts.lang, missing, sizeof missing))
+        return fail(mr, api_reply_error(r, 422, "language_unavailable",
+                                        "OCR language pack '%s' is not installed on this server "
+                                        "(Debian: apt-get install tesseract-ocr-%s)",
+                                        missing, missing));
+    if (idem && (strlen(idem) == 0 || strlen(idem) > 255))
+        return fail(
+            mr, api_reply_error(r, 400, "invalid_request", "Idempotency-Key must be 1-255 bytes"));
+    if (!c)
+        return fail(mr, api_reply_dp_err(r, DP_EREDIS, "document"));
+    char psm[8];
+    snprintf(psm, sizeof psm, "%d", r->opts.psm);
+    char fp[REQOPTS_FP_HEX];
+    reqopts_fingerprint(&r->opts, r->srv->cfg.lang, fp);
+    struct retention_cfg ret = {r->srv->cfg.retention_days, r->srv->cfg.retention_day_s};
+    struct quota_limits quota;
+    int full = 0;
+    if (quota_load(c, &r->srv->cfg, r->auth.tenant, &quota) != DP_OK ||
+        quota_storage_full(c, &full) != DP_OK)
+        return fail(mr, api_reply_dp_err(r, DP_EREDIS, "document"));
+    if (full) { /* before Redis itself refuses writes (noeviction): a clear answer */
+        r->retry_after_s = 60;
+        return fail(mr, api_reply_error(r, 503, "storage_full",
+                                        "storage is nearly full; retry later or delete documents"));
+    }
+    struct store_upload u = {
+        .tenant = r->auth.tenant,
+        .data = f->data,
+        .len = f->len,
+        .mime = f->mime,
+        .name = f->name,
+        .lang = r->opts.lang[0] ? r->opts.lang : NULL,
+        .psm = r->opts.psm ? psm : NULL,
+        .pipeline = r->opts.pipeline[0] ? r->opts.pipeline : NULL,
+        .callback_url = r->opts.callback_url[0] ? r->opts.callback_url : NULL,
+        .metadata = r->opts.metadata[0] ? r->opts.metadata : NULL,
+        .idem_key = idem,
+        .max_queue = r->srv->cfg.max_queue,
+        .idem_ttl_s = r->srv->cfg.idempotency_ttl_s,
+        .dedup = r->opts.dedup,
+        .fingerprint = fp,
+        .retention = &ret,
+        .quota = &quota,
+        .record = record,
+    };
+    char err[256] = "";
+    dp_err rc = store_enqueue(c, &u, doc_id, replayed, err, sizeof err);
+    if (rc == DP_ECONFLICT)
+        return fail(
+            mr, api_reply_error(r, 409, "idempotency_conflict", "%s (document %s)", err, doc_id));
+    if (rc == DP_EBUSY && strchr(err, ':')) { /* a tenant quota: "<code>: <message>" */
+        char code[32];
+        snprintf(code, sizeof code, "%.*s", (int)strcspn(err, ":"), err);
+        r->retry_after_s = quota_retry_after(code, util_now_ms() / 1000);
+        return fail(mr, api_reply_error(r, 429, code, "%s", err + strlen(code) + 2));
+    }
+    if (rc == DP_EBUSY)
+        return fail(mr, api_reply_dp_err(r, rc, "document")); /* 503 queue_full + Retry-After */
+    if (rc) {
+        log_kv(LOG_WARN, "enqueue failed", "error", err, NULL);
+        return fail(mr, api_reply_dp_err(r, rc, "document"));
+    }
+    return 0;
 }
 
 /* The answer to a stored upload: the document as it is now, 200 once finished (or replayed),
@@ -171,7 +242,7 @@ static enum MHD_Result upload_finish(struct api_req *r)
     if (r->pp) {
         MHD_destroy_post_processor(r->pp);
         r->pp = NULL;
-        flush_field(r);
+        api_upload_field_flush(r);
     }
     if (r->refused.status)
         return api_reply_error(r, r->refused.status, r->refused.code, "%s", r->refused.message);
@@ -191,70 +262,14 @@ static enum MHD_Result upload_finish(struct api_req *r)
     if (strcmp(mime, DECODE_MIME_XML) == 0 && r->body_len > EINVOICE_MAX_BYTES)
         return api_reply_error(r, 413, "too_large", "e-invoice XML is limited to %u bytes",
                                EINVOICE_MAX_BYTES);
-    char missing[64];
-    if (r->opts.lang[0] &&
-        !reqopts_lang_installed(r->srv->cfg.tessdata_dir, r->opts.lang, missing, sizeof missing))
-        return api_reply_error(r, 422, "language_unavailable",
-                               "OCR language pack '%s' is not installed on this server "
-                               "(Debian: apt-get install tesseract-ocr-%s)",
-                               missing, missing);
-    const char *idem = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Idempotency-Key");
-    if (idem && (strlen(idem) == 0 || strlen(idem) > 255))
-        return api_reply_error(r, 400, "invalid_request", "Idempotency-Key must be 1-255 bytes");
+    enum MHD_Result mr;
     redisContext *c = api_redis(r->srv);
-    if (!c)
-        return api_reply_dp_err(r, DP_EREDIS, "document");
-    char psm[8];
-    snprintf(psm, sizeof psm, "%d", r->opts.psm);
-    char fp[REQOPTS_FP_HEX];
-    reqopts_fingerprint(&r->opts, r->srv->cfg.lang, fp);
-    struct retention_cfg ret = {r->srv->cfg.retention_days, r->srv->cfg.retention_day_s};
-    struct quota_limits quota;
-    int full = 0;
-    if (quota_load(c, &r->srv->cfg, r->auth.tenant, &quota) != DP_OK ||
-        quota_storage_full(c, &full) != DP_OK)
-        return api_reply_dp_err(r, DP_EREDIS, "document");
-    if (full) { /* before Redis itself refuses writes (noeviction): a clear answer */
-        r->retry_after_s = 60;
-        return api_reply_error(r, 503, "storage_full",
-                               "storage is nearly full; retry later or delete documents");
-    }
-    struct store_upload u = {
-        .tenant = r->auth.tenant,
-        .data = r->body,
-        .len = r->body_len,
-        .mime = mime,
-        .name = r->opts.filename[0] ? r->opts.filename : NULL,
-        .lang = r->opts.lang[0] ? r->opts.lang : NULL,
-        .psm = r->opts.psm ? psm : NULL,
-        .pipeline = r->opts.pipeline[0] ? r->opts.pipeline : NULL,
-        .callback_url = r->opts.callback_url[0] ? r->opts.callback_url : NULL,
-        .metadata = r->opts.metadata[0] ? r->opts.metadata : NULL,
-        .idem_key = idem,
-        .max_queue = r->srv->cfg.max_queue,
-        .idem_ttl_s = r->srv->cfg.idempotency_ttl_s,
-        .dedup = r->opts.dedup,
-        .fingerprint = fp,
-        .retention = &ret,
-        .quota = &quota,
-    };
+    struct api_file f = {r->body, r->body_len, mime, r->opts.filename[0] ? r->opts.filename : NULL};
+    const char *idem = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Idempotency-Key");
     int replayed = 0;
-    char err[256] = "";
-    dp_err rc = store_enqueue(c, &u, r->doc_id, &replayed, err, sizeof err);
-    if (rc == DP_ECONFLICT)
-        return api_reply_error(r, 409, "idempotency_conflict", "%s (document %s)", err, r->doc_id);
-    if (rc == DP_EBUSY && strchr(err, ':')) { /* a tenant quota: "<code>: <message>" */
-        char code[32];
-        snprintf(code, sizeof code, "%.*s", (int)strcspn(err, ":"), err);
-        r->retry_after_s = quota_retry_after(code, util_now_ms() / 1000);
-        return api_reply_error(r, 429, code, "%s", err + strlen(code) + 2);
-    }
-    if (rc == DP_EBUSY)
-        return api_reply_dp_err(r, rc, "document"); /* 503 queue_full + Retry-After */
-    if (rc) {
-        log_kv(LOG_WARN, "enqueue failed", "error", err, NULL);
-        return api_reply_dp_err(r, rc, "document");
-    }
+    redisReply *record = NULL;
+    if (api_upload_store(r, c, &f, idem, r->doc_id, &replayed, &record, &mr))
+        return mr;
     long long want = r->srv->cfg.redis_wait_replicas;
     if (want > 0 && rds_wait_replicas(c, want, r->srv->cfg.redis_wait_timeout_ms) < want) {
         /* Stored on the master but not (yet) on enough replicas: a failover now could lose it,
@@ -262,13 +277,19 @@ static enum MHD_Result upload_finish(struct api_req *r)
          * off from its replicas may be a demoted one: reconnect (re-resolve) for the retry. */
         log_kv(LOG_WARN, "upload not confirmed by replicas", "doc", r->doc_id, NULL);
         api_redis_reset(r->srv);
+        freeReplyObject(record);
         return api_reply_error(r, 503, "unavailable",
                                "document %s was stored but not confirmed by %lld replica(s); "
                                "retry with the same Idempotency-Key",
                                r->doc_id, want);
     }
     cJSON *doc = NULL;
-    if (store_doc_json(c, r->auth.tenant, r->doc_id, &doc) || !doc) {
+    /* A queued upload is answered from the record the script wrote (no read back); a replay
+     * or a duplicate from the record as it is now. */
+    dp_err drc = record ? store_record_json(r->doc_id, record, &doc)
+                        : store_doc_json(c, r->auth.tenant, r->doc_id, &doc);
+    freeReplyObject(record);
+    if (drc || !doc) {
         cJSON_Delete(doc);
         doc = NULL;
     }

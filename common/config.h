@@ -19,18 +19,21 @@ struct dp_config {
     /* redis */
     char redis_host[CONFIG_STR_MAX];
     long long redis_port;
-    long long redis_timeout_ms;               /* connect and command timeout */
-    char redis_appendfsync[CONFIG_STR_MAX];   /* everysec | always (make run's redis) */
-    char sentinel_master[CONFIG_STR_MAX];     /* if set, resolve the master through sentinels */
-    char sentinels[CONFIG_STR_MAX];           /* host:port,host:port of Redis Sentinels */
-    char redis_user[CONFIG_STR_MAX];          /* ACL user ("" = AUTH with the password only) */
-    char redis_password[CONFIG_STR_MAX];      /* "" = no AUTH (unless redis_password_file) */
-    char redis_password_file[CONFIG_STR_MAX]; /* or a file holding it (first line), mode 0600 */
-    char sentinel_password[CONFIG_STR_MAX];   /* AUTH towards the Sentinels ("" = none) */
+    long long redis_timeout_ms;                  /* connect and command timeout */
+    char redis_appendfsync[CONFIG_STR_MAX];      /* everysec | always (make run's redis) */
+    char sentinel_master[CONFIG_STR_MAX];        /* if set, resolve the master through sentinels */
+    char sentinels[CONFIG_STR_MAX];              /* host:port,host:port of Redis Sentinels */
+    char redis_user[CONFIG_STR_MAX];             /* ACL user ("" = AUTH with the password only) */
+    char redis_password[CONFIG_STR_MAX];         /* "" = no AUTH (unless redis_password_file) */
+    char redis_password_file[CONFIG_STR_MAX];    /* or a file holding it (first line), mode 0600 */
+    char sentinel_password[CONFIG_STR_MAX];      /* AUTH towards the Sentinels ("" = none, unless */
+    char sentinel_password_file[CONFIG_STR_MAX]; /* this file holding it, first line) */
     long long redis_wait_replicas;   /* >0: an upload's 2xx waits for this many replicas (WAIT) */
     long long redis_wait_timeout_ms; /* how long that WAIT may take */
     /* limits */
+    long long auth_cache_ms;    /* trust in a looked-up API key, per API thread */
     long long max_upload_bytes; /* per document */
+    long long max_batch_bytes;  /* per multipart batch upload */
     long long max_pages;        /* per document */
     long long max_page_pixels;  /* width*height, checked from the image header */
     long long max_queue;        /* jobs queued + running before uploads get 503 */
@@ -47,6 +50,8 @@ struct dp_config {
     long long decode_memory_limit_mb;  /* RLIMIT_AS of the decode child, MiB */
     char lang[CONFIG_STR_MAX];         /* default Tesseract languages, e.g. eng+deu */
     char tessdata_dir[CONFIG_STR_MAX]; /* empty = Tesseract's default */
+    long long lang_auto_lines;         /* lang=auto, first page in another language: 1 = re-read its
+                                          weak lines with that pack, 0 = the whole page */
     long long idempotency_ttl_s;
     /* webhooks (docproc-webhookd; the API checks endpoint URLs with webhook_allow_private) */
     long long webhook_allow_private; /* 1 = allow private/loopback receivers (tests, trusted) */

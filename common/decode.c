@@ -7,6 +7,7 @@
 #include <string.h>
 #include <leptonica/arrayaccess.h>
 #include "decode_pdf.h"
+#include "decode_stream.h"
 #include "einvoice.h"
 
 #define DEF_MAX_PAGES  500
@@ -85,6 +86,7 @@ void decode_limits_default(struct decode_limits *lim)
     lim->min_dpi = DEF_MIN_DPI;
     lim->max_decode_bytes = 0;
     lim->text_raster_dpi = 0;
+    lim->code_raster_dpi = 0;
 }
 
 static void fill_limits(struct decode_limits *dst, const struct decode_limits *src)
@@ -103,6 +105,8 @@ static void fill_limits(struct decode_limits *dst, const struct decode_limits *s
     dst->max_decode_bytes = src->max_decode_bytes;
     if (src->text_raster_dpi >= 10 && src->text_raster_dpi <= 1200)
         dst->text_raster_dpi = src->text_raster_dpi;
+    if (src->code_raster_dpi >= 10 && src->code_raster_dpi <= 1200)
+        dst->code_raster_dpi = src->code_raster_dpi;
 }
 
 /* Records why d failed and returns err, so failures read `return fail(d, DP_X, "...", ...)`. */
@@ -164,15 +168,16 @@ static uint64_t decode_cost(enum fmt fmt, int w, int h, int bps, int spp, int cm
     return rows + px * bytes_ps + grey + (fmt == FMT_WEBP ? px * 8 : 0);
 }
 
-/* Header of image page index: size, declared resolution (0 if unknown), the JPEG reduction
- * that keeps it within max_decode_bytes (1 otherwise), or an error. */
+/* Header of image page index: size, declared resolution (0 if unknown), the reduction that
+ * keeps it within max_decode_bytes (1 otherwise) and whether that takes the streaming decoder
+ * (*stream: a PNG or TIFF page read row by row to grey), or an error. */
 static dp_err image_header(struct decoded *d, size_t index, int *w, int *h, int *res,
-                           int *reduction)
+                           int *reduction, int *stream)
 {
     l_int32 fmt = 0, bps = 0, spp = 0, cmap = 0, r = 0;
     l_ok bad;
 
-    *w = *h = *res = 0;
+    *w = *h = *res = *stream = 0;
     *reduction = 1;
     if (d->fmt == FMT_TIFF)
         bad = index > INT32_MAX ||
@@ -184,8 +189,36 @@ static dp_err image_header(struct decoded *d, size_t index, int *w, int *h, int 
     if ((uint64_t)*w * (uint64_t)*h > d->lim.max_page_pixels)
         return fail(d, DP_ETOOBIG, "page %zu: %dx%d pixels is over the cap of %llu", index + 1, *w,
                     *h, (unsigned long long)d->lim.max_page_pixels);
-    uint64_t cap = d->lim.max_decode_bytes;
-    while (cap && decode_cost(d->fmt, *w, *h, bps, spp, cmap, *reduction) > cap) {
+    *res = r;
+    uint64_t cap = d->lim.max_decode_bytes,
+             cost = decode_cost(d->fmt, *w, *h, bps, spp, cmap, *reduction);
+    if (!cap || cost <= cap)
+        return DP_OK;
+    if (d->fmt == FMT_PNG || d->fmt == FMT_TIFF) {
+        /* Too big to decode whole: to grey row by row, shrunk as far as it takes. */
+        struct decode_stream_plan plan;
+        dp_err err = decode_stream_plan(d->buf, d->len, d->fmt == FMT_TIFF, index, &plan);
+        if (err == DP_EUNSUPP)
+            return fail(d, DP_ETOOBIG,
+                        "page %zu: decoding %dx%d pixels needs about %llu MB, "
+                        "over the %llu MB it may use, and %s",
+                        index + 1, *w, *h, (unsigned long long)(cost >> 20),
+                        (unsigned long long)(cap >> 20), plan.why);
+        if (err)
+            return fail(d, err, "page %zu: %s", index + 1, plan.why);
+        for (int k = plan.min_reduction; k <= DECODE_STREAM_MAX_REDUCTION; k++)
+            if (decode_stream_cost(&plan, *w, *h, k) <= cap) {
+                *reduction = k;
+                *stream = 1;
+                return DP_OK;
+            }
+        return fail(d, DP_ETOOBIG,
+                    "page %zu: %dx%d pixels do not fit the %llu MB decoding may "
+                    "use even at 1/%d size",
+                    index + 1, *w, *h, (unsigned long long)(cap >> 20),
+                    DECODE_STREAM_MAX_REDUCTION);
+    }
+    while (decode_cost(d->fmt, *w, *h, bps, spp, cmap, *reduction) > cap) {
         if (d->fmt != FMT_JPEG || *reduction == 8)
             return fail(
                 d, DP_ETOOBIG,
@@ -196,7 +229,6 @@ static dp_err image_header(struct decoded *d, size_t index, int *w, int *h, int 
                 (unsigned long long)(cap >> 20));
         *reduction *= 2;
     }
-    *res = r;
     return DP_OK;
 }
 
@@ -205,7 +237,7 @@ dp_err decode_open(const unsigned char *buf, size_t len, const struct decode_lim
 {
     struct decoded *d;
     dp_err err;
-    int w, h, res, reduction;
+    int w, h, res, reduction, stream;
 
     if (!out)
         return DP_EINVAL;
@@ -246,7 +278,7 @@ dp_err decode_open(const unsigned char *buf, size_t len, const struct decode_lim
     if (n > d->lim.max_pages)
         return fail(d, DP_ETOOBIG, "%zu pages is over the cap of %zu", n, d->lim.max_pages);
     if (d->fmt != FMT_PDF && d->fmt != FMT_XML &&
-        (err = image_header(d, 0, &w, &h, &res, &reduction)))
+        (err = image_header(d, 0, &w, &h, &res, &reduction, &stream)))
         return err;
     d->npages = n;
     return DP_OK;
@@ -296,6 +328,9 @@ void decode_page_cleanup(struct decode_page *p)
         return;
     pixDestroy(&p->pix);
     page_cleanup(&p->text);
+    for (size_t i = 0; i < p->nregions; i++)
+        pixDestroy(&p->regions[i].pix);
+    free(p->regions);
     memset(p, 0, sizeof *p);
 }
 
@@ -369,13 +404,19 @@ static dp_err to_grey(PIX **pix)
 static dp_err image_page(struct decoded *d, size_t index, struct decode_page *out)
 {
     dp_err err;
-    int w, h, res, reduction;
+    int w, h, res, reduction, stream;
     PIX *pix = NULL;
 
-    if ((err = image_header(d, index, &w, &h, &res, &reduction)))
+    if ((err = image_header(d, index, &w, &h, &res, &reduction, &stream)))
         return err;
     int damaged = 0;
-    if (d->fmt == FMT_TIFF) {
+    if (stream) {
+        char why[160];
+        err = decode_stream_read(d->buf, d->len, d->fmt == FMT_TIFF, index, reduction,
+                                 d->lim.max_decode_bytes, &pix, why, sizeof why);
+        if (err)
+            return fail(d, err, "page %zu: %s", index + 1, why[0] ? why : dp_strerror(err));
+    } else if (d->fmt == FMT_TIFF) {
         pix = pixReadMemTiff(d->buf, d->len, (l_int32)index);
     } else if (d->fmt == FMT_JPEG) {
         /* Grey straight from the decoder, scaled down if need be. A JPEG cut short or with bad
@@ -404,12 +445,17 @@ static dp_err image_page(struct decoded *d, size_t index, struct decode_page *ou
 
     int src_dpi = decode_guess_dpi(w, h, res), dpi = src_dpi;
     float scale = 1.0f;
-    if (reduction > 1) {
+    if (stream && reduction > 1) {
+        scale = 1.0f / (float)reduction; /* r x r source pixels per pixel, exactly */
+        dpi = (int)lround(src_dpi * (double)scale);
+        if (dpi < 1)
+            dpi = 1;
+    } else if (reduction > 1) {
         scale = (float)pixGetWidth(pix) / (float)w;
         dpi = (int)lround(src_dpi * (double)scale);
         if (dpi < 1)
             dpi = 1;
-    } else if (src_dpi < d->lim.min_dpi) {
+    } else if (!stream && src_dpi < d->lim.min_dpi) { /* streamed: over budget already */
         double f = (double)d->lim.pdf_dpi / src_dpi;
         double room = sqrt((double)d->lim.max_page_pixels / ((double)w * (double)h));
         if (f > MAX_UPSCALE)

@@ -47,6 +47,16 @@ struct decode_limits {
                                   DP_ETOOBIG before decoding [0 = no estimate check] */
     int text_raster_dpi;       /* > 0: a PDF page read from its text layer also gets its drawing
                                   rendered at this resolution (ruling lines, check boxes) [0 = no] */
+    int code_raster_dpi;       /* > 0 (with text_raster_dpi): the picture regions of such a page
+                                  (figures.h: images, drawings) are rendered again at this
+                                  resolution, for barcodes and QR codes [0 = no] */
+};
+
+/* A part of a PDF text page rendered at code_raster_dpi: a picture that may hold a code. */
+struct decode_region {
+    PIX *pix;    /* 8-bit grey, resolution set; owned */
+    int x, y;    /* its top-left corner in page pixels (the text's units) */
+    float scale; /* pix pixels per page pixel */
 };
 
 /* What a page decoded to. */
@@ -62,9 +72,9 @@ struct decode_page {
                       DECODE_TEXT: the page rendered at text_raster_dpi (resolution set), or
                       NULL when not asked for or not renderable (best effort) */
     int dpi;       /* resolution of pix (after upscaling) or of text's pixel units */
-    float scale;   /* pix pixels per source pixel: 1, > 1 when upscaled, < 1 when a JPEG was
-                      decoded scaled down to fit max_decode_bytes; divide OCR boxes by it to
-                      get source-image pixels */
+    float scale;   /* pix pixels per source pixel: 1, > 1 when upscaled, < 1 when an image
+                      was decoded scaled down to fit max_decode_bytes; divide OCR boxes by it
+                      to get source-image pixels */
     int src_width; /* page size as stored: image pixels, or the PDF page in pixels at dpi */
     int src_height;
     int src_dpi; /* resolution the source declared or, when implausible/unset, was guessed */
@@ -72,6 +82,10 @@ struct decode_page {
                     pix holds what could be read, the rest is grey */
     struct dp_page text; /* DECODE_TEXT: number, size and dpi, text, and words with boxes in
                             pixels at dpi, source = DP_SRC_TEXT_LAYER; zeroed for DECODE_PIX */
+    struct decode_region *regions; /* DECODE_TEXT with code_raster_dpi: the page's pictures
+                                      (owned array of nregions, at most FIGURES_MAX); NULL when
+                                      it has none (a page of text has none) */
+    size_t nregions;
 };
 
 /* An open document; opaque. */
@@ -100,12 +114,14 @@ size_t decode_npages(const struct decoded *d);
 const char *decode_mime(const struct decoded *d);
 
 /* Decodes page index (0-based) into *out (overwritten; cleaned up by the caller on DP_OK only).
- * Images: header checked against max_page_pixels and, when set, max_decode_bytes (JPEG then
- * decoded at 1/2, 1/4 or 1/8 size if that fits, else DP_ETOOBIG), decoded (JPEG as luminance
- * only), alpha flattened on white, converted to 8-bit grey (each colour image freed before the
- * next step allocates), upscaled when below min_dpi.  PDF: a page with a usable text layer (>= 20
- * printable non-space characters, >= 90% of them real text) becomes DECODE_TEXT; other pages
- * are rasterised at pdf_dpi (lowered to fit max_page_pixels, DP_ETOOBIG below 72). */
+ * Images: header checked against max_page_pixels and, when set, max_decode_bytes: a JPEG that
+ * does not fit is decoded at 1/2, 1/4 or 1/8 size, a PNG or TIFF page is read row by row
+ * straight to grey and box-averaged down by the smallest integer factor that fits
+ * (decode_stream.h; scale = 1/factor), else DP_ETOOBIG.  Decoded (JPEG as luminance only),
+ * alpha flattened on white, converted to 8-bit grey (each colour image freed before the next
+ * step allocates), upscaled when below min_dpi (not when streamed).  PDF: a page with a usable text
+ * layer (>= 20 printable non-space characters, >= 90% of them real text) becomes DECODE_TEXT; other
+ * pages are rasterised at pdf_dpi (lowered to fit max_page_pixels, DP_ETOOBIG below 72). */
 dp_err decode_page(struct decoded *d, size_t index, struct decode_page *out);
 
 /* The e-invoice XML the document carries: for an XML upload the file itself (*source "xml"),

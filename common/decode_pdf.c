@@ -1,5 +1,6 @@
 /* decode_pdf.c -- PDF pages via poppler-glib: a usable text layer as words, else a cairo raster. */
 #include "decode_pdf.h"
+#include "figures.h"
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -221,8 +222,9 @@ static dp_err layer_words(const char *text, const PopplerRectangle *rects, guint
 
 /* ---- rasterising ---- */
 
-/* Renders page at dpi into an 8-bit grey PIX (white background). */
-static dp_err rasterise(PopplerPage *page, int dpi, int w, int h, PIX **out)
+/* Renders the w x h pixels of page at dpi whose top-left corner is (ox, oy) into an 8-bit grey
+ * PIX (white background). */
+static dp_err rasterise(PopplerPage *page, int dpi, int ox, int oy, int w, int h, PIX **out)
 {
     dp_err err = DP_ENOMEM;
     cairo_surface_t *surf = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
@@ -234,6 +236,7 @@ static dp_err rasterise(PopplerPage *page, int dpi, int w, int h, PIX **out)
     cr = cairo_create(surf);
     cairo_set_source_rgb(cr, 1, 1, 1);
     cairo_paint(cr);
+    cairo_translate(cr, -ox, -oy);
     cairo_scale(cr, dpi / PT_PER_IN, dpi / PT_PER_IN);
     poppler_page_render(page, cr);
     if (cairo_status(cr) != CAIRO_STATUS_SUCCESS) {
@@ -267,6 +270,59 @@ out:
         cairo_destroy(cr);
     cairo_surface_destroy(surf);
     return err;
+}
+
+/* ---- pictures on a text page ---- */
+
+/* Best effort: the picture regions of a text page (figures_find on its rendering at tdpi,
+ * out->pix) rendered again at lim->code_raster_dpi into out->regions, within the page's pixel
+ * cap in all; a region that cannot be rendered is left out. */
+static void render_figures(PopplerPage *page, const struct decode_limits *lim, int tdpi, int dpi,
+                           struct decode_page *out)
+{
+    struct figure_box fig[FIGURES_MAX];
+    const struct dp_page *pg = &out->text;
+    size_t n = figures_find(out->pix, tdpi, pg->words, pg->nwords, (float)tdpi / (float)dpi, fig,
+                            FIGURES_MAX);
+    int cdpi = lim->code_raster_dpi;
+    uint64_t budget = lim->max_page_pixels;
+    /* each rendering walks the whole page: regions close together are rendered as one */
+    if (n > 1) {
+        struct figure_box u = fig[0];
+        double sum = 0;
+        for (size_t i = 0; i < n; i++) {
+            int x1 = u.x + u.w > fig[i].x + fig[i].w ? u.x + u.w : fig[i].x + fig[i].w;
+            int y1 = u.y + u.h > fig[i].y + fig[i].h ? u.y + u.h : fig[i].y + fig[i].h;
+            u.x = fig[i].x < u.x ? fig[i].x : u.x;
+            u.y = fig[i].y < u.y ? fig[i].y : u.y;
+            u.w = x1 - u.x, u.h = y1 - u.y;
+            sum += (double)fig[i].w * fig[i].h;
+        }
+        if ((double)u.w * u.h <= 2.0 * sum)
+            fig[0] = u, n = 1;
+    }
+    if (!n || !(out->regions = calloc(n, sizeof *out->regions)))
+        return;
+    for (size_t i = 0; i < n; i++) {
+        double k = (double)cdpi / tdpi; /* region pixels per rendering pixel */
+        int x = (int)floor(fig[i].x * k), y = (int)floor(fig[i].y * k);
+        int w = (int)ceil(fig[i].w * k), h = (int)ceil(fig[i].h * k);
+        if (w <= 0 || h <= 0 || w > CAIRO_MAX_SIDE || h > CAIRO_MAX_SIDE ||
+            (uint64_t)w * (uint64_t)h > budget)
+            continue;
+        struct decode_region *r = &out->regions[out->nregions];
+        if (rasterise(page, cdpi, x, y, w, h, &r->pix) != DP_OK)
+            continue;
+        budget -= (uint64_t)w * (uint64_t)h;
+        r->scale = (float)cdpi / (float)dpi;
+        r->x = (int)((double)x / r->scale + 0.5);
+        r->y = (int)((double)y / r->scale + 0.5);
+        out->nregions++;
+    }
+    if (!out->nregions) {
+        free(out->regions);
+        out->regions = NULL;
+    }
 }
 
 /* ---- one page ---- */
@@ -335,12 +391,14 @@ dp_err decode_pdf_page(struct decode_pdf *pdf, size_t index, const struct decode
         int tdpi = lim->text_raster_dpi;
         int tw = (int)ceil(wpt * tdpi / PT_PER_IN), th = (int)ceil(hpt * tdpi / PT_PER_IN);
         /* Best effort: the drawing for ruling lines; a page that cannot be rendered has none */
-        if (tdpi > 0 && tdpi <= dpi && rasterise(page, tdpi, tw, th, &out->pix) != DP_OK)
+        if (tdpi > 0 && tdpi <= dpi && rasterise(page, tdpi, 0, 0, tw, th, &out->pix) != DP_OK)
             out->pix = NULL;
+        if (out->pix && lim->code_raster_dpi > 0)
+            render_figures(page, lim, tdpi, dpi, out);
         goto out;
     }
     out->kind = DECODE_PIX;
-    if ((err = rasterise(page, dpi, w, h, &out->pix)))
+    if ((err = rasterise(page, dpi, 0, 0, w, h, &out->pix)))
         fail(errstr, errlen, err, "PDF page %zu: cannot render", index + 1);
 out:
     g_free(rects);

@@ -367,7 +367,10 @@ dp_err extract_fields(const struct extractor *ex, const struct dp_doc_text *doc,
     err = DP_ENOMEM;
     c.ex = ex;
     c.today = opts->today ? opts->today : (int64_t)time(NULL);
-    c.order_hint = opts->month_first;
+    c.lang = extract_lang_index(opts->lang);
+    c.decimal = extract_lang_decimal(c.lang);
+    /* A language other than English prints day first; English leaves it to the currency. */
+    c.order_hint = opts->month_first ? opts->month_first : c.lang > EXL_ENG ? -1 : 0;
     c.phone_cc = opts->phone_country;
     c.md = pcre2_match_data_create(EXTRACT_OVEC_PAIRS, NULL);
     c.out = cJSON_CreateArray();

@@ -38,6 +38,13 @@ struct extract_opts {
                                      dates in the document always win over the hint. */
     const char *phone_country;    /* calling code without '+', e.g. "49", used to write national
                                      numbers ("030 1234") as "+4930..."; NULL = keep digits only */
+    const char *lang;             /* the document's language, a Tesseract code ("deu", "fra",
+                                     "eng"; "deu+eng" counts as "deu"), NULL or unknown = none.
+                                     Its labels count first (English next, others last), its
+                                     decimal mark settles "1.234" / "1,234" (English '.', the
+                                     others ','), and its date order breaks a tie of the
+                                     document's dates (English: month first in US dollars,
+                                     the others day first). */
 };
 
 /* A calendar date. */
@@ -72,6 +79,10 @@ dp_err extract_fields(const struct extractor *ex, const struct dp_doc_text *doc,
  * ("1234.56", "-3.00") written NUL-terminated into out. Currency symbols and codes around
  * the number are ignored. DP_EPARSE if s holds no amount, DP_ETOOBIG if outsz is too small. */
 dp_err extract_parse_amount(const char *s, size_t len, char *out, size_t outsz);
+/* The same with the document's decimal mark dec ('.' or ','; 0 = unknown): it decides the
+ * one case the printing leaves open, a single separator followed by three digits ("1.234" is
+ * 1.23 with dec '.', 1234.00 with dec ','; unknown: thousands). */
+dp_err extract_parse_amount_dec(const char *s, size_t len, char dec, char *out, size_t outsz);
 
 /* ISO 4217 code for a currency sign or code found in s[0..len) ("€", "RM", "usd", "Rs."),
  * or NULL if there is none. The result is a static string. */

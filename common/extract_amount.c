@@ -123,6 +123,11 @@ static size_t gap_len(const char *s, size_t len)
 
 dp_err extract_parse_amount(const char *s, size_t len, char *out, size_t outsz)
 {
+    return extract_parse_amount_dec(s, len, 0, out, outsz);
+}
+
+dp_err extract_parse_amount_dec(const char *s, size_t len, char dec, char *out, size_t outsz)
+{
     char dig[48];   /* digits only, confusions mapped */
     size_t nd = 0;  /* digits in dig */
     size_t sep[16]; /* index in dig where each '.'/',' separator stood */
@@ -183,6 +188,8 @@ dp_err extract_parse_amount(const char *s, size_t len, char *out, size_t outsz)
             dec_at = k <= 2 ? sep[ns - 1] : nd;
         } else if (k <= 2) {
             dec_at = sep[0];
+        } else if (k == 3 && dec == sepc[0]) {
+            dec_at = sep[0]; /* 1.234 in English, 1,234 in German: three decimals */
         } else if (k == 3 && !(sep[0] == 1 && dig[0] == '0')) {
             dec_at = nd; /* 1,234 or 1.234: thousands */
         } else if (k == 3) {

@@ -260,8 +260,10 @@ static void label_date(struct extract_ctx *c, struct date_cand *d, const char *l
         d->due = 1, d->strength = 1.0;
         return;
     }
-    if (extract_has(c, XRE_KW_DATE, pre, plen)) {
-        d->strength = extract_has(c, XRE_KW_NODATE, pre, plen) ? 0.5 : 1.0;
+    if (extract_match(c, XRE_KW_DATE, pre, plen, 0)) {
+        size_t ks = extract_ov(c)[0], ke = extract_ov(c)[1];
+        double w = extract_label_weight(c, pre + ks, ke - ks);
+        d->strength = extract_has(c, XRE_KW_NODATE, pre, plen) ? 0.5 : w;
         return;
     }
     if (extract_has(c, XRE_KW_NODATE, pre, plen)) {

@@ -477,13 +477,17 @@ static void line_invno(struct extract_ctx *c, struct ids_state *st, size_t p, si
         int has_kind =
             extract_group(c, XRE_INVNO, "kind", &ks, &ke) || has_ci(s + ls, le - ls, "n°");
         found = 1;
-        take_invno(c, st, p, l, s, vs, ve, invno_strength(s, ls, le, has_kind));
+        take_invno(c, st, p, l, s, vs, ve,
+                   invno_strength(s, ls, le, has_kind) * extract_label_weight(c, s + ls, le - ls));
     }
     if (!found && extract_match(c, XRE_INVNO_HEAD, s, len, 0) &&
         extract_group(c, XRE_INVNO_HEAD, "label", &ls, &le)) {
         int has_kind =
             extract_group(c, XRE_INVNO_HEAD, "kind", &ks, &ke) || has_ci(s + ls, le - ls, "n°");
-        detached_invno(c, st, p, l, invno_strength(s, ls, le, has_kind), has_kind);
+        detached_invno(c, st, p, l,
+                       invno_strength(s, ls, le, has_kind) *
+                           extract_label_weight(c, s + ls, le - ls),
+                       has_kind);
     }
 }
 

@@ -96,7 +96,9 @@ struct extract_ctx {
     int month_first;      /* resolved date order for ambiguous numeric dates */
     const char *currency; /* document currency (ISO 4217, static) or NULL */
     const char *phone_cc; /* opts->phone_country or NULL */
-    int order_hint;       /* opts->month_first */
+    int order_hint;       /* opts->month_first, or the document language's order */
+    int lang;             /* the document's language (enum extract_lang), -1 = unknown */
+    char decimal;         /* its decimal mark ('.' or ','), 0 = unknown */
     cJSON *out;           /* the field array being built */
 };
 
@@ -129,6 +131,27 @@ dp_err extract_emit(struct extract_ctx *c, const char *name, cJSON *value,
 
 /* Counts fields named name already emitted. */
 int extract_count(const struct extract_ctx *c, const char *name);
+
+/* ---- languages (extract_lang.c) ---- */
+
+/* The languages whose labels and formats the extractors know (Tesseract's order). */
+enum extract_lang { EXL_ENG, EXL_DEU, EXL_FRA, EXL_NLD, EXL_SPA, EXL_ITA, EXL_POR, EXL_COUNT };
+
+/* A label of the document's language counts fully; an English one (the fallback every
+ * document may carry) this much; one of another language this much. */
+#define EXTRACT_W_ENGLISH 0.95
+#define EXTRACT_W_FOREIGN 0.85
+
+/* enum extract_lang of a Tesseract code's first language ("deu", "fra+eng"), or -1. */
+int extract_lang_index(const char *lang);
+/* Bit set (1 << enum extract_lang) of the languages whose label words s[0..len) holds;
+ * 0 when none is known (numbers, signs, words every language uses). Pure. */
+unsigned extract_label_langs(const char *s, size_t len);
+/* How much a label s[0..len) counts in this document: 1 when its language is unknown or the
+ * label is in it or in no known language, else EXTRACT_W_ENGLISH or EXTRACT_W_FOREIGN. */
+double extract_label_weight(const struct extract_ctx *c, const char *s, size_t len);
+/* The decimal mark of a language's amounts: '.' for English, ',' for the others, 0 for -1. */
+char extract_lang_decimal(int lang);
 
 /* Module passes, run in this order by extract_fields(). */
 dp_err extract_party_run(struct extract_ctx *c);

@@ -86,6 +86,7 @@ struct money_cand {
     int rounded;     /* the label says the amount is rounded ("total rounded") */
     int integer;     /* printed without decimals */
     int strong;      /* unmistakable label: grand total, amount due, total incl. tax */
+    double lang_w;   /* its label in the document's language: extract_label_weight */
     struct extract_span sp;
 };
 
@@ -140,7 +141,7 @@ static int pick_amount(struct extract_ctx *c, const char *s, size_t len, size_t 
         if (!has_dec && ne - ns > 7)
             continue; /* long bare numbers are ids, not amounts */
         char buf[32];
-        if (extract_parse_amount(s + ns, ne - ns, buf, sizeof buf) != DP_OK)
+        if (extract_parse_amount_dec(s + ns, ne - ns, c->decimal, buf, sizeof buf) != DP_OK)
             continue;
         int64_t cents = extract_to_cents(buf);
         if (mc->amount[0] && (mc->integer < !has_dec ||
@@ -176,32 +177,40 @@ static int amount_only(struct extract_ctx *c, const char *s, size_t len)
 }
 
 /* What a line is about: which kind of amount it labels, how surely, and where the label
- * ends. 0 if it labels none. */
+ * ends (*lang_w: the label's weight in the document's language). 0 if it labels none. */
 static int classify(struct extract_ctx *c, const char *s, size_t len, enum money_kind *kind,
-                    double *strength, size_t *kw_end)
+                    double *strength, int *is_strong, double *lang_w, size_t *kw_end)
 {
     int tot = 0, strong = 0;
+    *is_strong = 0;
+    double tot_w = 1.0; /* the labels' weight in the document's language */
     *kw_end = 0;
     if (extract_match(c, XRE_KW_TOTAL, s, len, 0)) {
-        size_t so, eo;
+        size_t so, eo, ts = extract_ov(c)[0];
         tot = 1;
         strong = extract_group(c, XRE_KW_TOTAL, "strong", &so, &eo);
         *kw_end = extract_ov(c)[1];
+        tot_w = extract_label_weight(c, s + ts, *kw_end - ts);
     }
     int incl = extract_has(c, XRE_KW_INCL, s, len);
     if (!incl && extract_match(c, XRE_KW_SUB, s, len, 0)) {
-        *kind = MK_SUB, *strength = 0.9;
-        *kw_end = extract_ov(c)[1] > *kw_end ? extract_ov(c)[1] : *kw_end;
+        size_t ss = extract_ov(c)[0], se = extract_ov(c)[1];
+        *lang_w = extract_label_weight(c, s + ss, se - ss);
+        *kind = MK_SUB, *strength = 0.9 * *lang_w;
+        *kw_end = se > *kw_end ? se : *kw_end;
     } else if (!incl && !strong && extract_match(c, XRE_KW_TAX, s, len, 0)) {
-        size_t te = extract_ov(c)[1];
+        size_t ts = extract_ov(c)[0], te = extract_ov(c)[1];
         if (extract_has(c, XRE_KW_TAXNOT, s, len))
             return 0;
-        *kind = MK_TAX, *strength = 0.9;
+        *lang_w = extract_label_weight(c, s + ts, te - ts);
+        *kind = MK_TAX, *strength = 0.9 * *lang_w;
         *kw_end = te > *kw_end ? te : *kw_end;
     } else if (tot) {
         if (extract_has(c, XRE_KW_NOTOTAL, s, len))
             return 0;
-        *kind = MK_TOTAL, *strength = strong ? 1.0 : 0.85;
+        *lang_w = tot_w;
+        *kind = MK_TOTAL, *strength = (strong ? 1.0 : 0.85) * tot_w;
+        *is_strong = strong;
     } else {
         return 0;
     }
@@ -281,11 +290,12 @@ static void scan_line(struct extract_ctx *c, struct money_scan *ms, size_t p, si
     const struct extract_page *pg = &c->pages[p];
     const char *s = extract_line_text(c, p, l);
     size_t len = pg->lines[l].len, kw_end = 0, at = l;
-    double strength, factor = 1.0;
+    double strength, factor = 1.0, lang_w = 1.0;
+    int strong = 0;
     enum money_kind kind;
     if (ms->n == MONEY_MAX_CANDS || len == 0)
         return;
-    if (!classify(c, s, len, &kind, &strength, &kw_end)) {
+    if (!classify(c, s, len, &kind, &strength, &strong, &lang_w, &kw_end)) {
         if (extract_has(c, XRE_KW_ROUND, s, len))
             note_rounding(c, ms, s, len);
         return;
@@ -305,7 +315,8 @@ static void scan_line(struct extract_ctx *c, struct money_scan *ms, size_t p, si
         mc->cur = extract_currency_code(s, len);
     mc->kind = kind;
     mc->rounded = extract_has(c, XRE_KW_ROUND, s, len);
-    mc->strong = kind == MK_TOTAL && strength >= 1.0;
+    mc->strong = kind == MK_TOTAL && strong;
+    mc->lang_w = lang_w;
     mc->strength = strength * factor * (mc->integer ? 0.8 : 1.0);
     mc->sp.page = p;
     ms->n++;
@@ -324,7 +335,8 @@ static dp_err emit_money(struct extract_ctx *c, const char *name, const struct m
 }
 
 /* The total: amounts with decimals beat bare integers, unmistakable labels (grand total,
- * rounded total, total incl. tax) beat a plain "total"; then the largest (a receipt's TOTAL is not
+ * rounded total, total incl. tax) beat a plain "total", a label in the document's language
+ * one in another (lang_w); then the largest (a receipt's TOTAL is not
  * smaller than any other total-labelled amount once cash tendered and change are excluded). */
 static const struct money_cand *best_total(const struct money_scan *ms)
 {
@@ -335,7 +347,10 @@ static const struct money_cand *best_total(const struct money_scan *ms)
             continue;
         if (!best || m->integer < best->integer ||
             (m->integer == best->integer &&
-             (m->strong > best->strong || (m->strong == best->strong && m->cents > best->cents))))
+             (m->strong > best->strong ||
+              (m->strong == best->strong &&
+               (m->lang_w > best->lang_w ||
+                (m->lang_w == best->lang_w && m->cents > best->cents))))))
             best = m;
     }
     return best;

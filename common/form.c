@@ -1,39 +1,23 @@
-/* form.c -- key-value pairs from word boxes: a phrase whose word ends in ':' is a label; its
- * answer is the rest of the phrase, else the next phrase to its right on the line, else the
- * phrase just below it, else a selection mark to its right, else nothing (value: null). */
+/* form.c -- key-value pairs of a page from its words and selection marks: labels answered by
+ * marks first, then the scored one-to-one assignment of form_pair.c, answers grown over the
+ * rest of their line and their continuation lines, written labels left alone as empty pairs. */
 #include <stdlib.h>
 #include <string.h>
 #include "form.h"
-#include "table_int.h"
+#include "form_int.h"
 
-#define KV_GAP_EM     1.2 /* phrase-splitting gap for forms (labels sit closer to answers) */
-#define KV_RIGHT_EM   25  /* an answer to the right starts within this many em of its label */
-#define KV_BELOW_EM   1.6 /* an answer below starts within this many em under its label */
-#define KV_INDENT_EM  3.0 /* ... and at most this far left or right of the label's start */
-#define KV_MAX_KEY    6   /* words in a label */
-#define KV_JOIN_EM    2.0 /* an answer goes on across gaps up to this wide */
-#define KV_CONT_EM    0.9 /* a continuation line of an answer starts at most this far below */
-#define KV_MAX_LINES  8   /* lines of one answer */
-#define KV_BARE_WORDS 4
-#define KV_BARE_CONF                                                                               \
-    0.5 /* a bare label read less surely than this is not trusted */ /* words of a label written   \
-                                                                        without a colon */
-
-/* Whether word text ends with a colon (the label mark). */
-static int colon_end(const char *t)
-{
-    size_t n = strlen(t);
-    return n > 0 && t[n - 1] == ':';
-}
-
-/* Index (in the layout's ord) of the first label-ending word in segment s, or -1. */
-static long key_end(const struct tl_layout *L, const struct tl_seg *s)
-{
-    for (size_t w = s->w0; w < s->w0 + s->nw && w < s->w0 + KV_MAX_KEY; w++)
-        if (colon_end(L->words[L->ord[w]].text))
-            return (long)w;
-    return -1;
-}
+#define KV_GAP_EM         1.6 /* phrase-splitting gap for forms, at most (em) */
+#define KV_GAP_MIN        1.2 /* ... and at least */
+#define KV_GAP_SPACES     2.5 /* ... else this many of the page's word spaces */
+#define KV_MIN_SCORE      2.0 /* couples scoring less are no pair (form_pair_score) */
+#define KV_JOIN_EM        2.0 /* an answer goes on across gaps up to this wide */
+#define KV_UNIT_EM        6.0 /* a number's unit follows it across gaps up to this wide ("84 __ mm") */
+#define KV_CONT_EM        0.9  /* a continuation line of an answer starts at most this far below */
+#define KV_MAX_LINES      8    /* lines of one answer */
+#define KV_SPREAD_GAP_EM  10.0 /* a table spread goes on across gaps up to this wide */
+#define KV_SPREAD_DOWN_EM 3.0  /* ... and down to a number at most this far below */
+#define KV_SPREAD_KEY     0.5  /* key-likeness of a label that heads a run of numbers */
+#define ROLE_MARK         -2   /* an entity taken by a selection mark (its label, or the mark's) */
 
 /* Mean confidence 0..1 of words ord[w0..w0+nw). */
 static double mean_conf(const struct tl_layout *L, size_t w0, size_t nw)
@@ -77,106 +61,6 @@ static dp_err set_text(struct form_text *ft, const struct tl_layout *L, const st
     return DP_OK;
 }
 
-/* Whether segment q holds a word ending in ':' (a label). */
-static int has_label(const struct tl_layout *L, size_t q)
-{
-    for (size_t w = L->segs[q].w0; w < L->segs[q].w0 + L->segs[q].nw; w++)
-        if (colon_end(L->words[L->ord[w]].text))
-            return 1;
-    return 0;
-}
-
-/* Line and segment holding word index w of the layout's ord. */
-static void locate(const struct tl_layout *L, size_t w, size_t *line, size_t *seg)
-{
-    *line = *seg = 0;
-    for (size_t l = 0; l < L->nlines; l++) {
-        const struct tl_line *ln = &L->lines[l];
-        for (size_t q = ln->s0; q < ln->s0 + ln->ns; q++)
-            if (w >= L->segs[q].w0 && w < L->segs[q].w0 + L->segs[q].nw) {
-                *line = l;
-                *seg = q;
-                return;
-            }
-    }
-}
-
-/* Grows an answer starting at r[0]: across the following phrases of its line (up to the next
- * label or a wide gap) when it ran to its phrase's end, then down the lines that continue it
- * (starting under it, close below, nothing in the label's column, key_x0 on).  Continuation
- * phrases are flagged in taken.  Returns the
- * number of ranges in r (at most KV_MAX_LINES). */
-static size_t grow_value(const struct tl_layout *L, struct wrange *r, int key_x0, char *taken)
-{
-    size_t line, q;
-    locate(L, r[0].w0 + r[0].nw - 1, &line, &q);
-    const struct tl_line *ln = &L->lines[line];
-    while (r[0].w0 + r[0].nw == L->segs[q].w0 + L->segs[q].nw && q + 1 < ln->s0 + ln->ns &&
-           L->segs[q + 1].x0 - L->segs[q].x1 <= KV_JOIN_EM * L->hmed && !has_label(L, q + 1)) {
-        q++;
-        r[0].nw = L->segs[q].w0 + L->segs[q].nw - r[0].w0;
-        taken[q] = 1;
-    }
-    size_t nr = 1;
-    int x0 = L->words[L->ord[r[0].w0]].x, bottom = ln->y1;
-    for (size_t b = line + 1; b < L->nlines && nr < KV_MAX_LINES; b++) {
-        const struct tl_line *bl = &L->lines[b];
-        if (bl->y0 - bottom > KV_CONT_EM * L->hmed)
-            break;
-        size_t hit = (size_t)-1;
-        for (size_t c = bl->s0; c < bl->s0 + bl->ns && hit == (size_t)-1; c++)
-            if (abs(L->segs[c].x0 - x0) <= KV_INDENT_EM * L->hmed / 2)
-                hit = c;
-        if (hit == (size_t)-1 || taken[hit] || has_label(L, hit))
-            break;
-        /* a continuation line has nothing in the label's column (else it is the next row) */
-        int left = key_x0 < x0 ? key_x0 : x0 - 1;
-        for (size_t c = bl->s0; c < hit && hit != (size_t)-1; c++)
-            if (L->segs[c].x1 > left)
-                hit = (size_t)-1;
-        if (hit == (size_t)-1)
-            break;
-        r[nr++] = (struct wrange){L->segs[hit].w0, L->segs[hit].nw};
-        taken[hit] = 1;
-        bottom = bl->y1;
-    }
-    return nr;
-}
-
-/* The segment that answers a label ending at key_w in segment s of line l, looking right on
- * the line, then below.  Returns the segment index or -1; *w0 and *nw are the answer's words. */
-static long find_value(const struct tl_layout *L, size_t l, size_t s, size_t *w0, size_t *nw)
-{
-    const struct tl_line *ln = &L->lines[l];
-    const struct tl_seg *k = &L->segs[s];
-    if (s + 1 < ln->s0 + ln->ns) {
-        const struct tl_seg *r = &L->segs[s + 1];
-        long ke = key_end(L, r);
-        if (r->x0 - k->x1 <= KV_RIGHT_EM * L->hmed && ke != (long)r->w0) {
-            *w0 = r->w0;
-            *nw = ke < 0 ? r->nw : (size_t)ke - r->w0;
-            return (long)(s + 1);
-        }
-        return -1; /* the next thing on the line is another label */
-    }
-    for (size_t b = l + 1; b < L->nlines; b++) {
-        const struct tl_line *bl = &L->lines[b];
-        if (bl->y0 - k->y1 > KV_BELOW_EM * L->hmed)
-            break;
-        for (size_t q = bl->s0; q < bl->s0 + bl->ns; q++) {
-            const struct tl_seg *c = &L->segs[q];
-            if (abs(c->x0 - k->x0) > KV_INDENT_EM * L->hmed)
-                continue;
-            if (key_end(L, c) >= 0)
-                return -1; /* the next label, stacked below */
-            *w0 = c->w0;
-            *nw = c->nw;
-            return (long)q;
-        }
-    }
-    return -1;
-}
-
 /* The marks right of a label on its line (up to limit_x, the next label): the first ticked
  * one, else the first one; -1 when there is none. */
 static int find_mark(const struct form_mark *marks, size_t nmarks, int x1, int y0, int y1,
@@ -195,17 +79,6 @@ static int find_mark(const struct form_mark *marks, size_t nmarks, int x1, int y
     }
     *first_x = first >= 0 ? marks[first].bbox.x : 1 << 30;
     return ticked >= 0 ? ticked : first;
-}
-
-/* x of the next label right of segment s on line l, or a very large x. */
-static int next_label_x(const struct tl_layout *L, size_t l, size_t s)
-{
-    const struct tl_line *ln = &L->lines[l];
-    for (size_t q = s + 1; q < ln->s0 + ln->ns; q++)
-        for (size_t w = L->segs[q].w0; w < L->segs[q].w0 + L->segs[q].nw; w++)
-            if (colon_end(L->words[L->ord[w]].text))
-                return L->words[L->ord[L->segs[q].w0]].x;
-    return 1 << 30;
 }
 
 /* Appends a zeroed pair to *kv (growing it); NULL when out of memory or at the cap. */
@@ -227,116 +100,246 @@ static struct form_kv *add_pair(struct form_kv **kv, size_t *n, size_t *cap)
     return p;
 }
 
-/* The pairs of one phrase: each label in it (a word ending in ':' within KV_MAX_KEY words of
- * the label's start) with the words up to the next label, or the answer found around. */
-static dp_err phrase_pairs(const struct tl_layout *L, size_t l, size_t s, char *taken,
-                           const struct form_mark *marks, size_t nmarks, struct form_kv **kv,
-                           size_t *n, size_t *cap)
+/* The entities, their roles and the couples of one page being paired. */
+struct pairing {
+    const struct tl_layout *L;
+    struct form_ent *e; /* entities, ne */
+    size_t ne;
+    long *role; /* per entity: -1 none, ROLE_MARK, else the couple's index in c */
+    struct form_cand *c;
+    size_t nc;
+};
+
+/* Grows the answer entity v of label k: across the following entities of its line (no role,
+ * no label, gaps up to KV_JOIN_EM), then down the lines that continue it (starting under it,
+ * close below, nothing in the label's column).  Entities taken are given the couple's role.
+ * Writes word ranges to r; returns how many (at most KV_MAX_LINES). */
+static size_t grow_value(struct pairing *P, size_t k, size_t v, struct wrange *r)
 {
-    const struct tl_seg *sg = &L->segs[s];
-    size_t end = sg->w0 + sg->nw, pos = sg->w0;
-    while (pos < end) {
-        long ke = -1;
-        for (size_t w = pos; w < end && w < pos + KV_MAX_KEY && ke < 0; w++)
-            if (colon_end(L->words[L->ord[w]].text))
-                ke = (long)w;
-        if (ke < 0)
-            return DP_OK;
-        size_t kn = (size_t)ke + 1 - pos, vw0 = (size_t)ke + 1, vnw = 0;
-        double conf = 0.9;
-        long vs = -1;
-        /* the answer runs to the next label (taken to be its colon word alone) */
-        while (vw0 + vnw < end && !colon_end(L->words[L->ord[vw0 + vnw]].text))
-            vnw++;
-        if (vnw == 0 && vw0 == end && (vs = find_value(L, l, s, &vw0, &vnw)) >= 0)
-            conf = L->segs[vs].y0 >= sg->y1 ? 0.7 : 0.85;
-        size_t next = vs >= 0 ? end : vw0 + vnw;
-        if (kn == 1 && strlen(L->words[L->ord[pos]].text) == 1) { /* a lone ':' */
-            pos = next > pos ? next : pos + 1;
+    const struct tl_layout *L = P->L;
+    long role = P->role[v];
+    struct form_ent *e = P->e;
+    r[0] = (struct wrange){e[v].w0, e[v].nw};
+    size_t last = v;
+    while (last + 1 < P->ne && e[last + 1].line == e[v].line && P->role[last + 1] == -1 &&
+           !e[last + 1].colon && !(e[last].numeric && e[last + 1].numeric) &&
+           e[last + 1].x0 - e[last].x1 <=
+               (e[last].numeric && e[last + 1].unit ? KV_UNIT_EM : KV_JOIN_EM) * L->hmed &&
+           e[last + 1].w0 == r[0].w0 + r[0].nw) {
+        last++;
+        r[0].nw += e[last].nw;
+        P->role[last] = role;
+    }
+    size_t nr = 1;
+    int x0 = e[v].x0, bottom = e[v].y1, left = e[k].x0 < x0 ? e[k].x0 : x0 - 1;
+    for (size_t b = last + 1; b < P->ne && nr < KV_MAX_LINES; b++) {
+        if (e[b].line == e[last].line)
             continue;
+        if (e[b].y0 - bottom > KV_CONT_EM * L->hmed)
+            break;
+        size_t hit = (size_t)-1;
+        int clash = 0;
+        for (size_t c = b; c < P->ne && e[c].line == e[b].line; c++) {
+            if (hit == (size_t)-1 && abs(e[c].x0 - x0) <= 1.5 * L->hmed)
+                hit = c;
+            else if (hit == (size_t)-1 && e[c].x1 > left)
+                clash = 1; /* something in the label's column: the next row */
         }
-        struct form_kv *p = add_pair(kv, n, cap);
-        if (!p)
-            return *n >= FORM_MAX_PAIRS ? DP_OK : DP_ENOMEM;
-        const struct dp_word *kw = &L->words[L->ord[ke]];
-        int first_x;
-        p->mark = find_mark(marks, nmarks, kw->x + kw->w, sg->y0, sg->y1, next_label_x(L, l, s),
-                            &first_x);
-        if (p->mark >= 0 && vnw && first_x > L->words[L->ord[vw0]].x)
-            p->mark = -1; /* a written answer comes first; the marks belong further right */
-        struct wrange kr = {pos, kn}, vr[KV_MAX_LINES] = {{vw0, vnw}};
-        if (set_text(&p->key, L, &kr, 1, 1))
-            return DP_ENOMEM;
-        if (p->mark >= 0) { /* ticked boxes answer the label: the ticked one's label */
-            const struct form_mark *m = &marks[p->mark];
-            conf = 0.8;
-            if (m->state == FORM_SELECTED) {
-                p->value.bbox = m->bbox;
-                if (!(p->value.text = strdup(m->label ? m->label : "")))
-                    return DP_ENOMEM;
-                p->has_value = 1;
-            }
-        } else if (vnw) {
-            if (vs >= 0 && vnw == L->segs[vs].nw)
-                taken[vs] = 1;
-            size_t nvr = grow_value(L, vr, L->words[L->ord[pos]].x, taken);
-            if (vs < 0 && vr[0].nw > vnw)
-                next = end; /* the answer ran on past this phrase */
-            if (set_text(&p->value, L, vr, nvr, 0))
+        if (hit == (size_t)-1 || clash || P->role[hit] != -1 || e[hit].colon ||
+            (e[last].numeric && e[hit].numeric)) /* numbers stacked are cells of a column */
+            break;
+        r[nr++] = (struct wrange){e[hit].w0, e[hit].nw};
+        P->role[hit] = role;
+        bottom = e[hit].y1;
+        last = hit;
+        b = hit;
+    }
+    return nr;
+}
+
+/* Labels answered by selection marks: a written label with a mark right of it on its line
+ * (before the next label) and no written answer before the mark.  The label and the marks'
+ * own labels take ROLE_MARK; *mark_of[k] is the mark of entity k. */
+static void mark_roles(struct pairing *P, const struct form_mark *marks, size_t nmarks,
+                       int *mark_of)
+{
+    struct form_ent *e = P->e;
+    for (size_t k = 0; k < P->ne; k++) {
+        mark_of[k] = -1;
+        if (!e[k].colon || P->role[k] != -1 || nmarks == 0)
+            continue;
+        int limit = 1 << 30, first_x;
+        size_t end = k + 1;
+        while (end < P->ne && e[end].line == e[k].line && !e[end].colon)
+            end++;
+        if (end < P->ne && e[end].line == e[k].line)
+            limit = e[end].x0;
+        int m = find_mark(marks, nmarks, e[k].x1, e[k].y0, e[k].y1, limit, &first_x);
+        if (m < 0 || (k + 1 < end && e[k + 1].x0 < first_x))
+            continue; /* none, or a written answer comes first: the marks belong further right */
+        mark_of[k] = m;
+        for (size_t i = k; i < end; i++)
+            P->role[i] = ROLE_MARK;
+    }
+}
+
+/* Confidence 0..1 of a couple's score, times how surely the label was read. */
+static double confidence(const struct tl_layout *L, const struct form_ent *k, double score)
+{
+    double c = 0.5 + 0.45 * (score - KV_MIN_SCORE) / 3.0;
+    c = c > 0.95 ? 0.95 : c < 0.3 ? 0.3 : c;
+    return c * (0.5 + 0.5 * mean_conf(L, k->w0, k->nw));
+}
+
+/* Adds the pair of label entity k: answered by entity v (>= 0), by mark (>= 0), or empty. */
+static dp_err emit(struct pairing *P, size_t k, long v, int mark, double score,
+                   const struct form_mark *marks, struct form_kv **kv, size_t *n, size_t *cap)
+{
+    struct form_kv *p = add_pair(kv, n, cap);
+    if (!p)
+        return *n >= FORM_MAX_PAIRS ? DP_OK : DP_ENOMEM;
+    struct wrange kr[1] = {{P->e[k].w0, P->e[k].nw}}, vr[KV_MAX_LINES];
+    if (set_text(&p->key, P->L, kr, 1, 1))
+        return DP_ENOMEM;
+    p->mark = mark;
+    if (mark >= 0) { /* ticked boxes answer the label: the ticked one's label */
+        p->confidence = 0.8 * (0.5 + 0.5 * mean_conf(P->L, kr[0].w0, kr[0].nw));
+        if (marks[mark].state == FORM_SELECTED) {
+            p->value.bbox = marks[mark].bbox;
+            if (!(p->value.text = strdup(marks[mark].label ? marks[mark].label : "")))
                 return DP_ENOMEM;
             p->has_value = 1;
-        } else {
-            conf = 0.6;
         }
-        p->confidence = conf * (0.5 + 0.5 * mean_conf(L, pos, kn));
-        pos = next > pos ? next : pos + 1;
-    }
-    return DP_OK;
-}
-
-/* Whether segment q reads like a label without a colon: a capital first, a few words, no
- * digits. */
-static int label_like(const struct tl_layout *L, size_t q)
-{
-    const struct tl_seg *sg = &L->segs[q];
-    const char *t = L->words[L->ord[sg->w0]].text;
-    if (sg->nw > KV_BARE_WORDS || !(*t >= 'A' && *t <= 'Z'))
-        return 0;
-    for (size_t w = sg->w0; w < sg->w0 + sg->nw; w++)
-        if (strpbrk(L->words[L->ord[w]].text, "0123456789"))
-            return 0;
-    return 1;
-}
-
-/* Bare labels on a line of phrases: a line of two phrases whose first is label-like is one
- * pair ("Brand   PHOENIX"); on longer lines each label-like phrase followed by one that is not
- * ("Tar   9.1   Nicotine   0.8") is. */
-static dp_err bare_pairs(const struct tl_layout *L, size_t l, char *taken, struct form_kv **kv,
-                         size_t *n, size_t *cap)
-{
-    const struct tl_line *ln = &L->lines[l];
-    if (ln->ns < 2)
-        return DP_OK;
-    for (size_t a = ln->s0; a + 1 < ln->s0 + ln->ns; a++) {
-        size_t b = a + 1;
-        if (taken[a] || taken[b] || has_label(L, a) || has_label(L, b) || !label_like(L, a) ||
-            (ln->ns > 2 && label_like(L, b)) ||
-            mean_conf(L, L->segs[a].w0, L->segs[a].nw) < KV_BARE_CONF)
-            continue;
-        struct form_kv *p = add_pair(kv, n, cap);
-        if (!p)
-            return *n >= FORM_MAX_PAIRS ? DP_OK : DP_ENOMEM;
-        struct wrange kr = {L->segs[a].w0, L->segs[a].nw};
-        struct wrange vr[KV_MAX_LINES] = {{L->segs[b].w0, L->segs[b].nw}};
-        taken[a] = taken[b] = 1;
-        size_t nvr = ln->ns == 2 ? grow_value(L, vr, L->segs[a].x0, taken) : 1;
-        if (set_text(&p->key, L, &kr, 1, 0) || set_text(&p->value, L, vr, nvr, 0))
+    } else if (v >= 0) {
+        size_t nvr = grow_value(P, k, (size_t)v, vr);
+        if (set_text(&p->value, P->L, vr, nvr, 0))
             return DP_ENOMEM;
         p->has_value = 1;
-        p->confidence = 0.5 * (0.5 + 0.5 * mean_conf(L, kr.w0, kr.nw));
-        a++;
+        p->confidence = confidence(P->L, &P->e[k], score);
+    } else {
+        p->confidence = 0.6 * (0.5 + 0.5 * mean_conf(P->L, kr[0].w0, kr[0].nw));
     }
     return DP_OK;
+}
+
+/* Adds the pair (label k, entity j) of a table spread: j's text alone. */
+static dp_err emit_cell(struct pairing *P, size_t k, size_t j, struct form_kv **kv, size_t *n,
+                        size_t *cap)
+{
+    struct form_kv *p = add_pair(kv, n, cap);
+    if (!p)
+        return *n >= FORM_MAX_PAIRS ? DP_OK : DP_ENOMEM;
+    struct wrange kr[1] = {{P->e[k].w0, P->e[k].nw}}, vr = {P->e[j].w0, P->e[j].nw};
+    if (set_text(&p->key, P->L, kr, 1, 1) || set_text(&p->value, P->L, &vr, 1, 0))
+        return DP_ENOMEM;
+    p->mark = -1;
+    p->has_value = 1;
+    p->confidence = 0.4 * (0.5 + 0.5 * mean_conf(P->L, kr[0].w0, kr[0].nw));
+    return DP_OK;
+}
+
+/* Whether entity j may answer a label once more in a table spread: a number that is no label
+ * of a couple and not yet in a spread of this direction (bit dir of used). */
+static int spreadable(const struct pairing *P, size_t j, const char *used, int dir)
+{
+    long r = P->role[j];
+    return P->e[j].numeric && !(used[j] & dir) && (r == -1 || (r >= 0 && P->c[r].v == j));
+}
+
+/* The next cell after entity cur in a table run: the next entity of its line within
+ * KV_SPREAD_GAP_EM (dir 1), or the nearest entity below overlapping it in x within
+ * KV_SPREAD_DOWN_EM (dir 2); -1 when none. */
+static long next_cell(const struct pairing *P, size_t cur, int dir)
+{
+    const struct form_ent *e = P->e;
+    int em = P->L->hmed;
+    if (dir == 1) {
+        size_t j = cur + 1;
+        return j < P->ne && e[j].line == e[cur].line && e[j].x0 - e[cur].x1 <= KV_SPREAD_GAP_EM * em
+                   ? (long)j
+                   : -1;
+    }
+    long best = -1;
+    for (size_t j = cur + 1; j < P->ne && e[j].y0 <= e[cur].y1 + KV_SPREAD_DOWN_EM * em; j++) {
+        int xov = (e[j].x1 < e[cur].x1 ? e[j].x1 : e[cur].x1) -
+                  (e[j].x0 > e[cur].x0 ? e[j].x0 : e[cur].x0);
+        if (e[j].y0 >= e[cur].y1 - em / 3 && xov > 0 && (best < 0 || e[j].y0 < e[best].y0))
+            best = (long)j;
+    }
+    return best;
+}
+
+/* Table spread: a label followed by a run of numbers -- on its line (a row label, dir 1) or
+ * down its column (a column header, dir 2) -- is answered by each of them (FUNSD links a
+ * table's headers to every cell of their row or column).  skip is the label's own answer
+ * (already a pair), or -1. */
+static dp_err spread(struct pairing *P, size_t k, int dir, long skip, char *used,
+                     struct form_kv **kv, size_t *n, size_t *cap)
+{
+    dp_err rc = DP_OK;
+    long j;
+    for (size_t cur = k; !rc && (j = next_cell(P, cur, dir)) >= 0; cur = (size_t)j) {
+        if (!spreadable(P, (size_t)j, used, dir))
+            break;
+        used[j] |= (char)dir;
+        if (j != skip)
+            rc = emit_cell(P, k, (size_t)j, kv, n, cap);
+    }
+    return rc;
+}
+
+/* Whether entity k is a lone ':' (no label). */
+static int lone_colon(const struct pairing *P, size_t k)
+{
+    return P->e[k].nw == 1 && strlen(P->L->words[P->L->ord[P->e[k].w0]].text) == 1;
+}
+
+static dp_err pair_layout(const struct tl_layout *L, const struct form_mark *marks, size_t nmarks,
+                          struct form_kv **kv, size_t *n)
+{
+    struct pairing P = {L, NULL, 0, NULL, NULL, 0};
+    size_t cap = 0;
+    int *mark_of = NULL;
+    char *used = NULL;
+    dp_err rc = form_entities(L, &P.e, &P.ne);
+    if (rc || P.ne == 0)
+        return rc;
+    P.role = malloc(P.ne * sizeof *P.role);
+    mark_of = malloc(P.ne * sizeof *mark_of);
+    used = calloc(P.ne, 1);
+    if (!P.role || !mark_of || !used) {
+        rc = DP_ENOMEM;
+        goto out;
+    }
+    for (size_t i = 0; i < P.ne; i++)
+        P.role[i] = -1;
+    mark_roles(&P, marks, nmarks, mark_of);
+    if ((rc = form_candidates(P.e, P.ne, L->hmed, KV_MIN_SCORE, &P.c, &P.nc)))
+        goto out;
+    form_assign(P.c, P.nc, P.ne, P.role);
+    /* pairs in the order of their labels on the page */
+    for (size_t k = 0; !rc && k < P.ne; k++) {
+        long r = P.role[k];
+        if (mark_of[k] >= 0)
+            rc = emit(&P, k, -1, mark_of[k], 0, marks, kv, n, &cap);
+        else if (r >= 0 && P.c[r].k == k)
+            rc = emit(&P, k, (long)P.c[r].v, -1, P.c[r].score, marks, kv, n, &cap);
+        else if (r == -1 && P.e[k].colon && !lone_colon(&P, k))
+            rc = emit(&P, k, -1, -1, 0, marks, kv, n, &cap);
+    }
+    for (size_t k = 0; !rc && k < P.ne; k++) {
+        long r = P.role[k], own = r >= 0 && P.c[r].k == k ? (long)P.c[r].v : -1;
+        if ((r == -1 || own >= 0) && !P.e[k].numeric && P.e[k].key >= KV_SPREAD_KEY)
+            for (int dir = 1; !rc && dir <= 2; dir++)
+                rc = spread(&P, k, dir, own, used, kv, n, &cap);
+    }
+out:
+    free(used);
+    free(mark_of);
+    free(P.role);
+    free(P.c);
+    free(P.e);
+    return rc;
 }
 
 dp_err form_pairs(const struct dp_word *words, size_t nwords, const struct form_mark *marks,
@@ -351,21 +354,23 @@ dp_err form_pairs(const struct dp_word *words, size_t nwords, const struct form_
     if (!skip)
         return DP_ENOMEM;
     form_mark_words(words, nwords, marks, nmarks, skip);
-    dp_err built = tl_build(&L, words, nwords, skip, KV_GAP_EM);
+    for (size_t i = 0; i < nwords; i++) /* blank "words" (a logo, a stamp) are no text */
+        if (words[i].text && strspn(words[i].text, " \t") == strlen(words[i].text))
+            skip[i] = 1;
+    dp_err rc = tl_build(&L, words, nwords, skip, KV_GAP_EM);
+    /* phrases split at a gap of some spaces: word boxes are tight (OCR) or padded
+     * (annotations), so the space is measured on the page */
+    if (!rc) {
+        double g = KV_GAP_SPACES * form_word_space(&L) / L.hmed;
+        g = g < KV_GAP_MIN ? KV_GAP_MIN : g > KV_GAP_EM ? KV_GAP_EM : g;
+        tl_cleanup(&L);
+        rc = tl_build(&L, words, nwords, skip, g);
+    }
     free(skip);
-    if (built)
+    if (rc)
         return DP_ENOMEM;
     struct form_kv *kv = NULL;
-    size_t cap = 0;
-    char *taken = calloc(L.nsegs ? L.nsegs : 1, 1);
-    dp_err rc = taken ? DP_OK : DP_ENOMEM;
-    for (size_t l = 0; !rc && l < L.nlines; l++)
-        for (size_t s = L.lines[l].s0; !rc && s < L.lines[l].s0 + L.lines[l].ns; s++)
-            if (!taken[s])
-                rc = phrase_pairs(&L, l, s, taken, marks, nmarks, &kv, n, &cap);
-    for (size_t l = 0; !rc && l < L.nlines; l++)
-        rc = bare_pairs(&L, l, taken, &kv, n, &cap);
-    free(taken);
+    rc = pair_layout(&L, marks, nmarks, &kv, n);
     tl_cleanup(&L);
     if (rc || *n == 0) {
         form_kv_list_free(kv, *n);

@@ -28,6 +28,8 @@
  *                                     (unix s / bucket), expires after STATS_DONE_TTL_S
  *   dp:metrics:page_seconds   HASH    OCR seconds per page histogram (stats.h)
  *   dp:metrics:webhook        HASH    webhook attempts by outcome
+ *   dp:restarts               HASH    program ("api-0", "worker", "redis"...) -> times config/
+ *                                     run.sh restarted it (docproc-admin restarted PROGRAM)
  *   classifier (clsstore.c, clsstore_cache.c)
  *   dp:cls:<t>:labels         HASH    doc id -> class label of the training example
  *   dp:cls:<t>:texts          HASH    doc id -> the document's text when labelled (capped)
@@ -89,6 +91,7 @@
 #define KEYS_STATS           "dp:stats"
 #define KEYS_METRICS_PAGE    "dp:metrics:page_seconds"
 #define KEYS_METRICS_WEBHOOK "dp:metrics:webhook"
+#define KEYS_RESTARTS        "dp:restarts"
 #define KEYS_WH_DUE          "dp:wh:due"
 #define KEYS_TRAIN_QUEUE     "dp:train:queue"
 #define KEYS_EXPIRING        "dp:expiring"

@@ -25,4 +25,17 @@ extern const char *const langdetect_codes[LANGDETECT_NLANGS];
  * compared in lower case (ASCII letters; accented letters as written). The result is static. */
 const char *langdetect_guess(const char *text, size_t len, struct langdetect_scores *scores);
 
+/* Share (0..1) of the words of three or more letters in text[0..len) that no Latin-script
+ * language writes: case mixed inside the word ("TeYeHUe") or digits between letters
+ * ("O6A3yeTCA"), what an English read of another script looks like. 0 when there are fewer
+ * than LANGDETECT_ODD_MIN_WORDS such words. Looks at LANGDETECT_MAX_TEXT bytes at most. */
+#define LANGDETECT_ODD_MIN_WORDS 5
+double langdetect_odd_words(const char *text, size_t len);
+
+/* Tesseract packs that read a script OSD names ("Cyrillic" -> rus, ukr, bul, srp, then the
+ * script pack "script/Cyrillic"), best first: a static NULL-terminated list, empty for a
+ * script no pack is known for. NULL for the Latin script (and "Common"): the language then
+ * comes from the words (langdetect_guess). */
+const char *const *langdetect_script_packs(const char *script);
+
 #endif

@@ -6,10 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include "extract.h"
+#include "lineitems_int.h"
 
 /* ---- tokens ---- */
-
-enum tok_kind { T_WORD = 0, T_NUM, T_PCT, T_TIMES, T_UNIT, T_CUR };
 
 static int ieq(const char *a, size_t n, const char *b)
 {
@@ -37,7 +36,7 @@ static const char *const currencies[] = {"€",   "eur", "$",   "usd", "£",   "
 /* Normalises a printed number ("1.234,56", "20,0000", "-3.50", "€9.90", "198,00-") into a plain
  * decimal in out. *dec receives the digits after the point. 0 on success, -1 if tok is not a
  * number. Grouping separators must group by three. */
-static int num_parse(const char *s, size_t n, char *out, size_t outsz, int *dec)
+int lineitems_number(const char *s, size_t n, char *out, size_t outsz, int *dec)
 {
     int neg = 0;
     /* currency signs and codes glued to the number */
@@ -58,6 +57,9 @@ static int num_parse(const char *s, size_t n, char *out, size_t outsz, int *dec)
     }
     if (n && (s[0] == '-' || s[0] == '+'))
         neg = s[0] == '-', s++, n--;
+    else if (n > 3 && (memcmp(s, "\xE2\x80\x90", 3) == 0 || memcmp(s, "\xE2\x80\x93", 3) == 0 ||
+                       memcmp(s, "\xE2\x88\x92", 3) == 0))
+        neg = 1, s += 3, n -= 3; /* a hyphen, en dash or minus sign as text layers write it */
     if (n && s[n - 1] == '-')
         neg = 1, n--; /* "3,50-" on receipts */
     if (!n || !isdigit((unsigned char)s[0]) || !isdigit((unsigned char)s[n - 1]))
@@ -116,23 +118,24 @@ static int num_parse(const char *s, size_t n, char *out, size_t outsz, int *dec)
     return 0;
 }
 
-static enum tok_kind classify_tok(const char *s, size_t n, char *num, size_t numsz, int *dec)
+enum li_tok lineitems_token(const char *s, size_t n, char *num, size_t numsz, int *dec)
 {
     if (ieq(s, n, "x") || ieq(s, n, "×") || ieq(s, n, "@") || ieq(s, n, "*") || ieq(s, n, "à"))
-        return T_TIMES;
-    if (n > 1 && s[n - 1] == '%' && num_parse(s, n - 1, num, numsz, dec) == 0)
-        return T_PCT;
+        return LI_T_TIMES;
+    if (n > 1 && s[n - 1] == '%' && lineitems_number(s, n - 1, num, numsz, dec) == 0)
+        return LI_T_PCT;
     if (ieq(s, n, "%"))
-        return T_PCT;
-    if (num_parse(s, n, num, numsz, dec) == 0)
-        return T_NUM;
-    if (n > 1 && (s[n - 1] == 'x' || s[n - 1] == 'X') && num_parse(s, n - 1, num, numsz, dec) == 0)
-        return T_NUM; /* "2x" */
+        return LI_T_PCT;
+    if (lineitems_number(s, n, num, numsz, dec) == 0)
+        return LI_T_NUM;
+    if (n > 1 && (s[n - 1] == 'x' || s[n - 1] == 'X') &&
+        lineitems_number(s, n - 1, num, numsz, dec) == 0)
+        return LI_T_NUM; /* "2x" */
     if (in_list(s, n, currencies))
-        return T_CUR;
+        return LI_T_CUR;
     if (in_list(s, n, units))
-        return T_UNIT;
-    return T_WORD;
+        return LI_T_UNIT;
+    return LI_T_WORD;
 }
 
 /* ---- summary lines ---- */
@@ -214,6 +217,11 @@ static const char *const summary_words[] = {"total",
                                             "sconto",
                                             "acompte",
                                             "anzahlung",
+                                            "anzahlungen",
+                                            "vorauszahlung",
+                                            "abschlagszahlung",
+                                            "acomptes",
+                                            "prepayment",
                                             "prepaid",
                                             NULL};
 
@@ -249,59 +257,59 @@ int lineitems_parse_tokens(const char *const *toks, size_t n, struct lineitem *o
 {
     char num[LINEITEMS_MAX_TOKS][24];
     int dec[LINEITEMS_MAX_TOKS];
-    enum tok_kind kind[LINEITEMS_MAX_TOKS];
+    enum li_tok kind[LINEITEMS_MAX_TOKS];
     memset(out, 0, sizeof *out);
     if (n > LINEITEMS_MAX_TOKS)
         n = LINEITEMS_MAX_TOKS;
     for (size_t i = 0; i < n; i++) {
         num[i][0] = '\0';
         dec[i] = 0;
-        kind[i] = classify_tok(toks[i], strlen(toks[i]), num[i], sizeof num[i], &dec[i]);
+        kind[i] = lineitems_token(toks[i], strlen(toks[i]), num[i], sizeof num[i], &dec[i]);
     }
     /* an unknown short unit code between two numbers ("50,0000 H87 5,5000") is a unit */
     for (size_t i = 1; i + 1 < n; i++) {
         size_t l = strlen(toks[i]);
-        if (kind[i] == T_WORD && l >= 2 && l <= 3 &&
-            strspn(toks[i], "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") == l && kind[i - 1] == T_NUM &&
-            (kind[i + 1] == T_NUM || kind[i + 1] == T_CUR))
-            kind[i] = T_UNIT;
+        if (kind[i] == LI_T_WORD && l >= 2 && l <= 3 &&
+            strspn(toks[i], "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") == l &&
+            kind[i - 1] == LI_T_NUM && (kind[i + 1] == LI_T_NUM || kind[i + 1] == LI_T_CUR))
+            kind[i] = LI_T_UNIT;
     }
     /* the amount: the last number, allowing a trailing currency or one-letter tax code */
     size_t end = n;
-    while (end > 0 &&
-           (kind[end - 1] == T_CUR || (kind[end - 1] == T_WORD && strlen(toks[end - 1]) == 1 &&
-                                       isupper((unsigned char)toks[end - 1][0]))))
+    while (end > 0 && (kind[end - 1] == LI_T_CUR ||
+                       (kind[end - 1] == LI_T_WORD && strlen(toks[end - 1]) == 1 &&
+                        isupper((unsigned char)toks[end - 1][0]))))
         end--;
-    if (end < 2 || kind[end - 1] != T_NUM || dec[end - 1] != 2)
+    if (end < 2 || kind[end - 1] != LI_T_NUM || dec[end - 1] != 2)
         return 0;
     size_t amt = end - 1;
     /* the numeric zone to its left: numbers, percentages, 'x', currencies, and units that
      * follow a number ("Service hour 2 40,00" keeps its "hour") */
     size_t z = amt;
-    while (z > 0 && kind[z - 1] != T_WORD &&
-           (kind[z - 1] != T_UNIT || (z >= 2 && kind[z - 2] == T_NUM)))
+    while (z > 0 && kind[z - 1] != LI_T_WORD &&
+           (kind[z - 1] != LI_T_UNIT || (z >= 2 && kind[z - 2] == LI_T_NUM)))
         z--;
     size_t nums[LINEITEMS_MAX_TOKS], nn = 0;
     int times = 0;
     for (size_t i = z; i < amt; i++) {
-        if (kind[i] == T_NUM)
+        if (kind[i] == LI_T_NUM)
             nums[nn++] = i;
-        else if (kind[i] == T_PCT && num[i][0] && !out->tax_rate[0])
+        else if (kind[i] == LI_T_PCT && num[i][0] && !out->tax_rate[0])
             snprintf(out->tax_rate, sizeof out->tax_rate, "%.15s", num[i]);
-        else if (kind[i] == T_PCT && i > z && kind[i - 1] == T_NUM && nn)
+        else if (kind[i] == LI_T_PCT && i > z && kind[i - 1] == LI_T_NUM && nn)
             snprintf(out->tax_rate, sizeof out->tax_rate, "%.15s", num[nums[--nn]]);
-        else if (kind[i] == T_TIMES)
+        else if (kind[i] == LI_T_TIMES)
             times = 1;
-        else if (kind[i] == T_UNIT && i > z && kind[i - 1] == T_NUM && !out->unit[0])
+        else if (kind[i] == LI_T_UNIT && i > z && kind[i - 1] == LI_T_NUM && !out->unit[0])
             snprintf(out->unit, sizeof out->unit, "%.*s", (int)sizeof out->unit - 1, toks[i]);
     }
     /* description: the words before the zone, without a leading position number */
     size_t d0 = 0, d1 = z;
-    if (d1 - d0 >= 2 && kind[d0] == T_NUM && strlen(toks[d0]) <= 8) {
-        if (nn <= 1 || (d1 - d0 >= 3 && kind[d0 + 1] == T_TIMES)) {
+    if (d1 - d0 >= 2 && kind[d0] == LI_T_NUM && strlen(toks[d0]) <= 8) {
+        if (nn <= 1 || (d1 - d0 >= 3 && kind[d0 + 1] == LI_T_TIMES)) {
             /* receipt style: "2 Coffee 7.00", "2 x Coffee 3.50 7.00": a quantity */
             snprintf(out->quantity, sizeof out->quantity, "%.15s", num[d0]);
-            d0 += kind[d0 + 1] == T_TIMES ? 2 : 1;
+            d0 += kind[d0 + 1] == LI_T_TIMES ? 2 : 1;
         } else {
             d0++; /* a position number */
         }
@@ -322,8 +330,8 @@ int lineitems_parse_tokens(const char *const *toks, size_t n, struct lineitem *o
         /* quantity then price, unless the layout says otherwise: the number a unit or 'x'
          * follows is the quantity; else a whole number beside a decimal one */
         size_t a = nums[nn - 2], b = nums[nn - 1];
-        int qa = a + 1 < amt && (kind[a + 1] == T_UNIT || kind[a + 1] == T_TIMES);
-        int qb = b + 1 < amt && (kind[b + 1] == T_UNIT || kind[b + 1] == T_TIMES);
+        int qa = a + 1 < amt && (kind[a + 1] == LI_T_UNIT || kind[a + 1] == LI_T_TIMES);
+        int qb = b + 1 < amt && (kind[b + 1] == LI_T_UNIT || kind[b + 1] == LI_T_TIMES);
         if ((qb && !qa) || (!qa && !qb && dec[a] > 0 && dec[b] == 0)) {
             size_t t = a;
             a = b, b = t;
@@ -333,9 +341,9 @@ int lineitems_parse_tokens(const char *const *toks, size_t n, struct lineitem *o
         snprintf(out->unit_price, sizeof out->unit_price, "%.15s", num[b]);
     } else if (nn == 1) {
         size_t i = nums[0];
-        int is_qty =
-            !out->quantity[0] &&
-            (dec[i] == 0 || (i + 1 < amt && (kind[i + 1] == T_TIMES || kind[i + 1] == T_UNIT)));
+        int is_qty = !out->quantity[0] &&
+                     (dec[i] == 0 ||
+                      (i + 1 < amt && (kind[i + 1] == LI_T_TIMES || kind[i + 1] == LI_T_UNIT)));
         if (is_qty)
             snprintf(out->quantity, sizeof out->quantity, "%.15s", num[i]);
         else
@@ -412,16 +420,9 @@ static double item_confidence(const struct lineitem *it, const struct dp_word *c
     return round(c * 100) / 100;
 }
 
-static void add_item(cJSON *arr, const struct lineitem *it, const char *cur, int page,
-                     const struct dp_word *const *w, size_t n)
+static void add_json(cJSON *arr, const struct lineitem *it, const char *cur, int page,
+                     const int box[4], double conf)
 {
-    int x0 = w[0]->x, y0 = w[0]->y, x1 = w[0]->x + w[0]->w, y1 = w[0]->y + w[0]->h;
-    for (size_t i = 1; i < n; i++) {
-        x0 = w[i]->x < x0 ? w[i]->x : x0;
-        y0 = w[i]->y < y0 ? w[i]->y : y0;
-        x1 = w[i]->x + w[i]->w > x1 ? w[i]->x + w[i]->w : x1;
-        y1 = w[i]->y + w[i]->h > y1 ? w[i]->y + w[i]->h : y1;
-    }
     cJSON *o = cJSON_CreateObject();
     if (!o)
         return;
@@ -432,11 +433,49 @@ static void add_item(cJSON *arr, const struct lineitem *it, const char *cur, int
     cJSON_AddItemToObject(o, "amount", money(it->amount, cur));
     cJSON_AddItemToObject(o, "tax_rate", str_or_null(it->tax_rate));
     cJSON_AddNumberToObject(o, "page", page);
-    int box[4] = {x0, y0, x1 - x0, y1 - y0};
     cJSON_AddItemToObject(o, "bbox", cJSON_CreateIntArray(box, 4));
-    cJSON_AddNumberToObject(o, "confidence", item_confidence(it, w, n));
+    cJSON_AddNumberToObject(o, "confidence", conf);
     cJSON_AddStringToObject(o, "source", "rules");
     cJSON_AddItemToArray(arr, o);
+}
+
+static void add_item(cJSON *arr, const struct lineitem *it, const char *cur, int page,
+                     const struct dp_word *const *w, size_t n)
+{
+    int x0 = w[0]->x, y0 = w[0]->y, x1 = w[0]->x + w[0]->w, y1 = w[0]->y + w[0]->h;
+    for (size_t i = 1; i < n; i++) {
+        x0 = w[i]->x < x0 ? w[i]->x : x0;
+        y0 = w[i]->y < y0 ? w[i]->y : y0;
+        x1 = w[i]->x + w[i]->w > x1 ? w[i]->x + w[i]->w : x1;
+        y1 = w[i]->y + w[i]->h > y1 ? w[i]->y + w[i]->h : y1;
+    }
+    int box[4] = {x0, y0, x1 - x0, y1 - y0};
+    add_json(arr, it, cur, page, box, item_confidence(it, w, n));
+}
+
+/* The items of the page's tables that read as lists of items (lineitems_table), at most max,
+ * into items[]; used[t] is set for each table that gave some. */
+static size_t table_items(const struct dp_page *pg, struct lineitem *items, size_t max, char *used)
+{
+    size_t total = 0;
+    for (size_t t = 0; t < pg->ntables; t++) {
+        size_t n = total < max ? lineitems_table(&pg->tables[t], items + total, max - total) : 0;
+        used[t] = n > 0;
+        total += n;
+    }
+    return total;
+}
+
+/* Whether word w lies in a table that gave items (its centre inside the table's box). */
+static int in_used_table(const struct dp_page *pg, const char *used, const struct dp_word *w)
+{
+    int cx = w->x + w->w / 2, cy = w->y + w->h / 2;
+    for (size_t t = 0; t < pg->ntables; t++) {
+        const struct table_box *b = &pg->tables[t].bbox;
+        if (used[t] && cx >= b->x && cx < b->x + b->w && cy >= b->y && cy < b->y + b->h)
+            return 1;
+    }
+    return 0;
 }
 
 /* ---- visual rows ---- */
@@ -485,11 +524,13 @@ static size_t make_rows(const struct dp_page *pg, size_t *idx, size_t *starts)
     return rows;
 }
 
-static size_t row_tokens(const struct dp_page *pg, const size_t *idx, size_t a, size_t b,
-                         const char **toks, size_t n)
+/* The tokens of row positions [a, b) not masked by skip (may be NULL) appended to toks[n..]. */
+static size_t row_tokens(const struct dp_page *pg, const size_t *idx, const char *skip, size_t a,
+                         size_t b, const char **toks, size_t n)
 {
     for (size_t k = a; k < b && n < LINEITEMS_MAX_TOKS; k++)
-        toks[n++] = pg->words[idx[k]].text ? pg->words[idx[k]].text : "";
+        if (!skip || !skip[idx[k]])
+            toks[n++] = pg->words[idx[k]].text ? pg->words[idx[k]].text : "";
     return n;
 }
 
@@ -503,51 +544,85 @@ static int amount_row(const char *const *toks, size_t n)
            strcmp(it.description, "item") == 0 && !it.quantity[0] && !it.unit_price[0];
 }
 
+/* Line items of one page into arr: its tables' items (tab[0..ntab), in reading order with
+ * the others), and items from the lines outside those tables (skip masks their words). */
+static void page_items(cJSON *arr, const struct dp_page *pg, const char *cur,
+                       const struct lineitem *tab, size_t ntab, const char *skip, size_t *idx,
+                       size_t *starts, const struct dp_word **ws)
+{
+    size_t rows = make_rows(pg, idx, starts), next_tab = 0;
+    int found = 0;
+    for (size_t r = 0; r < rows; r++) {
+        const char *toks[2 * LINEITEMS_MAX_TOKS];
+        const struct dp_word *top = &pg->words[idx[starts[r]]];
+        for (; next_tab < ntab && tab[next_tab].bbox[1] <= top->y; next_tab++, found++)
+            add_json(arr, &tab[next_tab], cur, pg->number, tab[next_tab].bbox,
+                     round(tab[next_tab].conf * 100.0) / 100.0);
+        size_t n = row_tokens(pg, idx, skip, starts[r], starts[r + 1], toks, 0), used_rows = 1;
+        struct lineitem it;
+        if (n == 0)
+            continue; /* inside a table read above */
+        int ok = lineitems_parse_tokens(toks, n, &it);
+        if (!ok && r + 1 < rows && !lineitems_is_summary(toks, n)) {
+            /* the amount may stand alone on the row below */
+            const char *next[LINEITEMS_MAX_TOKS];
+            size_t m = row_tokens(pg, idx, skip, starts[r + 1], starts[r + 2], next, 0);
+            if (m && amount_row(next, m) && n < LINEITEMS_MAX_TOKS) {
+                toks[n++] = next[m - 1];
+                ok = lineitems_parse_tokens(toks, n, &it);
+                used_rows = 2;
+            }
+        }
+        if (ok) {
+            if (cJSON_GetArraySize(arr) >= LINEITEMS_MAX)
+                break;
+            size_t nw = 0;
+            for (size_t k = starts[r]; k < starts[r + used_rows] && nw < 2 * LINEITEMS_MAX_TOKS;
+                 k++)
+                if (!skip[idx[k]])
+                    ws[nw++] = &pg->words[idx[k]];
+            add_item(arr, &it, cur, pg->number, ws, nw);
+            found++;
+            r += used_rows - 1;
+        } else if (found && lineitems_is_summary(toks, n)) {
+            break; /* the totals below the items: this page's list has ended */
+        }
+    }
+    for (; next_tab < ntab && cJSON_GetArraySize(arr) < LINEITEMS_MAX; next_tab++)
+        add_json(arr, &tab[next_tab], cur, pg->number, tab[next_tab].bbox,
+                 round(tab[next_tab].conf * 100.0) / 100.0);
+}
+
+static int cmp_item_y(const void *a, const void *b)
+{
+    const struct lineitem *x = a, *y = b;
+    return (x->bbox[1] > y->bbox[1]) - (x->bbox[1] < y->bbox[1]);
+}
+
 cJSON *lineitems_find(const struct dp_doc_text *doc, const cJSON *fields)
 {
     cJSON *arr = cJSON_CreateArray();
     const char *cur = doc_currency(fields);
-    for (size_t p = 0; arr && doc && p < doc->npages; p++) {
+    struct lineitem *tab = malloc(LINEITEMS_MAX * sizeof *tab);
+    for (size_t p = 0; arr && tab && doc && p < doc->npages; p++) {
         const struct dp_page *pg = &doc->pages[p];
         size_t *idx = malloc((pg->nwords + 1) * sizeof *idx);
         size_t *starts = malloc((pg->nwords + 2) * sizeof *starts);
         const struct dp_word **ws = malloc((2 * LINEITEMS_MAX_TOKS + 1) * sizeof *ws);
-        if (!idx || !starts || !ws) {
-            free(idx), free(starts), free(ws);
+        char *used = calloc(pg->ntables + 1, 1), *skip = calloc(pg->nwords + 1, 1);
+        if (!idx || !starts || !ws || !used || !skip) {
+            free(idx), free(starts), free(ws), free(used), free(skip);
             break;
         }
-        size_t rows = make_rows(pg, idx, starts);
-        int found = 0;
-        for (size_t r = 0; r < rows; r++) {
-            const char *toks[2 * LINEITEMS_MAX_TOKS];
-            size_t n = row_tokens(pg, idx, starts[r], starts[r + 1], toks, 0), used_rows = 1;
-            struct lineitem it;
-            int ok = lineitems_parse_tokens(toks, n, &it);
-            if (!ok && r + 1 < rows && !lineitems_is_summary(toks, n)) {
-                /* the amount may stand alone on the row below */
-                const char *next[LINEITEMS_MAX_TOKS];
-                size_t m = row_tokens(pg, idx, starts[r + 1], starts[r + 2], next, 0);
-                if (m && amount_row(next, m) && n < LINEITEMS_MAX_TOKS) {
-                    toks[n++] = next[m - 1];
-                    ok = lineitems_parse_tokens(toks, n, &it);
-                    used_rows = 2;
-                }
-            }
-            if (ok) {
-                if (cJSON_GetArraySize(arr) >= LINEITEMS_MAX)
-                    break;
-                size_t nw = 0;
-                for (size_t k = starts[r]; k < starts[r + used_rows] && nw < 2 * LINEITEMS_MAX_TOKS;
-                     k++)
-                    ws[nw++] = &pg->words[idx[k]];
-                add_item(arr, &it, cur, pg->number, ws, nw);
-                found++;
-                r += used_rows - 1;
-            } else if (found && lineitems_is_summary(toks, n)) {
-                break; /* the totals below the items: this page's list has ended */
-            }
-        }
-        free(idx), free(starts), free(ws);
+        size_t room = LINEITEMS_MAX - (size_t)cJSON_GetArraySize(arr);
+        size_t ntab = table_items(pg, tab, room, used);
+        qsort(tab, ntab, sizeof *tab, cmp_item_y);
+        for (size_t i = 0; ntab && i < pg->nwords; i++)
+            skip[i] = (char)in_used_table(pg, used, &pg->words[i]);
+        if (pg->nwords)
+            page_items(arr, pg, cur, tab, ntab, skip, idx, starts, ws);
+        free(idx), free(starts), free(ws), free(used), free(skip);
     }
+    free(tab);
     return arr;
 }

@@ -82,6 +82,39 @@ int linemerge_token_check(const char *t, size_t len)
     return 0;
 }
 
+int linemerge_garbled(const char *t, size_t len)
+{
+    size_t alnum = 0, changes = 0;
+    int noise = 0, last = 0; /* last: 1 letter, 2 digit, 0 other */
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)t[i];
+        int cls = isalpha(c) ? 1 : isdigit(c) ? 2 : 0;
+        alnum += cls != 0;
+        noise |= c < 0x80 && strchr("~<>|\\^_`{}", c) != NULL;
+        /* letter <-> digit changes inside one run of letters and digits */
+        if (cls && last && cls != last)
+            changes++;
+        if (!cls)
+            last = 0;
+        else
+            last = cls;
+        /* a change back (letter, digit, letter) in the same run is what counts */
+        if (changes >= 2)
+            return 1;
+        if (!cls)
+            changes = 0;
+    }
+    if (alnum == 0 && len > 0) { /* on its own: dashes, bullets and signs, not marks */
+        static const char *const fine[] = {"\xe2\x80\x94", "\xe2\x80\x93", "\xe2\x80\xa2",
+                                           "\xe2\x82\xac", "\xc2\xa3"}; /* — – • € £ */
+        for (size_t i = 0; i < sizeof fine / sizeof fine[0]; i++)
+            if (len == strlen(fine[i]) && memcmp(t, fine[i], len) == 0)
+                return 0;
+        return noise || strspn(t, "-.:;,*#&/+=%$!?()") < len;
+    }
+    return noise;
+}
+
 static size_t nonspace(const struct linemerge_word *w, size_t n)
 {
     size_t k = 0;
@@ -102,6 +135,8 @@ double linemerge_score(const struct linemerge_word *w, size_t n)
         weight += (double)len;
         int c = linemerge_token_check(w[i].text, len);
         adj += c > 0 ? LINEMERGE_VALID_BONUS : c < 0 ? -LINEMERGE_BROKEN_COST : 0.0;
+        if (c == 0 && linemerge_garbled(w[i].text, len))
+            adj -= LINEMERGE_GARBLE_COST;
     }
     return weight > 0 ? sum / weight + adj : 0.0;
 }

@@ -131,7 +131,8 @@ dp_err page_pack(const struct dp_page *p, unsigned char **out, size_t *len)
         p->nmarks > FORM_MAX_MARKS)
         return DP_ETOOBIG;
     size_t n = PAGE_FIXED + str_size(p->text) + str_size(p->hocr) - 8 + strlen(p->lang) +
-               str_size(p->lang_detected) + 4 * p->nreread + 8 + p->nrules * RULE_FIXED;
+               str_size(p->lang_detected) + str_size(p->script) + 4 * p->nreread + 8 +
+               p->nrules * RULE_FIXED;
     for (size_t i = 0; i < p->nmarks; i++)
         n += MARK_FIXED + str_size(p->marks[i].label) - 4;
     for (size_t i = 0; i < p->nwords; i++) {
@@ -173,6 +174,7 @@ dp_err page_pack(const struct dp_page *p, unsigned char **out, size_t *len)
         o = put_i32(o, p->reread[i]);
     o = put_str(o, p->lang);
     o = put_str(o, p->lang_detected);
+    o = put_str(o, p->script);
     o = put_str(o, p->text);
     o = put_str(o, p->hocr);
     o = put(o, &nw, 4);
@@ -359,19 +361,23 @@ dp_err page_unpack(const unsigned char *buf, size_t len, struct dp_page *out)
     }
     for (uint32_t i = 0; i < nre; i++)
         out->reread[out->nreread++] = get_i32(&r);
-    char *lang = NULL, *detected = NULL;
-    if ((rc = get_str(&r, &lang)) || (rc = get_str(&r, &detected)) ||
+    char *lang = NULL, *detected = NULL, *script = NULL;
+    if ((rc = get_str(&r, &lang)) || (rc = get_str(&r, &detected)) || (rc = get_str(&r, &script)) ||
         (lang && strlen(lang) >= sizeof out->lang) ||
-        (detected && strlen(detected) >= sizeof out->lang_detected)) {
+        (detected && strlen(detected) >= sizeof out->lang_detected) ||
+        (script && strlen(script) >= sizeof out->script)) {
         free(lang);
         free(detected);
+        free(script);
         rc = rc ? rc : DP_EPARSE;
         goto fail;
     }
     snprintf(out->lang, sizeof out->lang, "%s", lang ? lang : "");
     snprintf(out->lang_detected, sizeof out->lang_detected, "%s", detected ? detected : "");
+    snprintf(out->script, sizeof out->script, "%s", script ? script : "");
     free(lang);
     free(detected);
+    free(script);
     if ((rc = get_str(&r, &out->text)) || (rc = get_str(&r, &out->hocr)))
         goto fail;
     get(&r, &nw, 4);

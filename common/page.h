@@ -53,7 +53,10 @@ struct dp_page {
     size_t nreread;
     size_t nreplaced;       /* of them, lines whose re-read was kept */
     char lang[128];         /* Tesseract languages the page was read with ("" = text layer) */
-    char lang_detected[16]; /* language its words are in (lang=auto), "" = not detected */
+    char lang_detected[16]; /* language its words are in (lang=auto), "" = not detected,
+                               "unknown" = a script no installed pack reads (script) */
+    char script[16];        /* the script Tesseract's OSD saw when it was asked for the
+                               language (lang=auto, "Cyrillic"...), "" = not asked */
     struct table *tables;   /* owned array of ntables (table.h); NULL when none */
     size_t ntables;
     struct form_kv *kvs; /* owned array of nkvs key-value pairs (form.h) */
@@ -63,7 +66,8 @@ struct dp_page {
     struct table_rule *rules; /* owned array of nrules ruling lines found on the page image,
                                  in page pixels (table.h); NULL for a text layer */
     size_t nrules;
-    struct dp_barcode *barcodes; /* owned array of nbarcodes (raster pages only) */
+    struct dp_barcode *barcodes; /* owned array of nbarcodes (raster pages, and the
+                                    pictures of text-layer pages) */
     size_t nbarcodes;
 };
 

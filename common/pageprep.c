@@ -3,6 +3,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include "table.h"
 
 /* ---- pure decisions ---- */
 
@@ -186,6 +187,59 @@ size_t pageprep_rows(const struct pageprep_box *boxes, size_t n, double char_h,
     }
     free(v);
     return out;
+}
+
+static int horizontal(const struct table_rule *r)
+{
+    return r->x2 - r->x1 >= r->y2 - r->y1;
+}
+
+/* Whether horizontal rule h and vertical rule v cross or touch, within tol pixels. */
+static int meet(const struct table_rule *h, const struct table_rule *v, int tol)
+{
+    return v->x1 >= h->x1 - tol && v->x1 <= h->x2 + tol && h->y1 >= v->y1 - tol &&
+           h->y1 <= v->y2 + tol;
+}
+
+size_t pageprep_grid_rules(struct table_rule *rules, size_t n, int tol)
+{
+    if (n < 4)
+        return 0;
+    unsigned char *in = calloc(n, 1);
+    if (!in)
+        return 0; /* Best effort: no grid is "erase nothing". */
+    size_t nh = 0, nv = 0;
+    for (size_t i = 0; i < n; i++) {
+        int hi = horizontal(&rules[i]), met = 0;
+        for (size_t j = 0; j < n && met < 2; j++) {
+            if (j == i || horizontal(&rules[j]) == hi)
+                continue;
+            met += hi ? meet(&rules[i], &rules[j], tol) : meet(&rules[j], &rules[i], tol);
+        }
+        in[i] = met >= 2;
+        nh += (size_t)(in[i] && hi);
+        nv += (size_t)(in[i] && !hi);
+    }
+    size_t k = 0;
+    if (nh >= 2 && nv >= 2) {
+        /* stable partition: the grid's rules first, in their order, then the rest */
+        struct table_rule *rest = malloc(n * sizeof *rest);
+        if (!rest) {
+            free(in);
+            return 0;
+        }
+        size_t r = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (in[i])
+                rules[k++] = rules[i];
+            else
+                rest[r++] = rules[i];
+        }
+        memcpy(rules + k, rest, r * sizeof *rest);
+        free(rest);
+    }
+    free(in);
+    return k;
 }
 
 /* ---- measuring with Leptonica ---- */

@@ -79,4 +79,13 @@ double pageprep_scale(const struct pageprep_measure *m, int dpi, int w, int h, u
  * PAGEPREP_MIN_COLS character heights (turned text, stamps): AUTO. */
 int pageprep_psm(const struct pageprep_measure *m);
 
+/* Pure: moves to the front of rules[0..n) (stable) the ruling lines that belong to a ruled
+ * grid, and returns how many. A rule belongs when at least two rules of the other direction
+ * meet it (cross or touch it, within tol pixels); and there is a grid only when at least two
+ * horizontal and two vertical rules belong (else 0). Underlines, a box around a line, rules
+ * between sections or letter strokes that happen to line up are no grid: erasing them cuts
+ * the text they touch and gains the layout analysis nothing. */
+struct table_rule;
+size_t pageprep_grid_rules(struct table_rule *rules, size_t n, int tol);
+
 #endif

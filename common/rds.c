@@ -43,22 +43,22 @@ static redisContext *connect_addr(const char *host, int port, int timeout_ms)
 
 /* ---- authentication ---- */
 
-/* The password to AUTH with: redis_password, else the first line of redis_password_file, else
- * "" (no AUTH). -1 with a message in err when the file cannot be read or the line is empty or
- * does not fit. */
-static int auth_password(const struct dp_config *cfg, char *out, size_t outsz, char *err,
-                         size_t errsz)
+/* The password to AUTH with: password, else the first line of file, else "" (no AUTH). -1 with
+ * a message in err (naming option, the file's option) when the file cannot be read or the line
+ * is empty or does not fit. */
+static int password_of(const char *password, const char *file, const char *option, char *out,
+                       size_t outsz, char *err, size_t errsz)
 {
     out[0] = '\0';
-    if (cfg->redis_password[0]) {
-        snprintf(out, outsz, "%s", cfg->redis_password);
+    if (password[0]) {
+        snprintf(out, outsz, "%s", password);
         return 0;
     }
-    if (!cfg->redis_password_file[0])
+    if (!file[0])
         return 0;
-    FILE *f = fopen(cfg->redis_password_file, "r");
+    FILE *f = fopen(file, "r");
     if (!f) {
-        snprintf(err, errsz, "redis_password_file %s: cannot open it", cfg->redis_password_file);
+        snprintf(err, errsz, "%s %s: cannot open it", option, file);
         return -1;
     }
     size_t n = fread(out, 1, outsz - 1, f);
@@ -66,15 +66,20 @@ static int auth_password(const struct dp_config *cfg, char *out, size_t outsz, c
     out[n] = '\0';
     size_t len = strcspn(out, "\r\n");
     if (len == 0 || len == outsz - 1) {
-        snprintf(err, errsz,
-                 "redis_password_file %s: no password on its first line (or longer "
-                 "than %zu bytes)",
-                 cfg->redis_password_file, outsz - 2);
-        out[0] = '\0';
+        snprintf(err, errsz, "%s %s: no password on its first line (or longer than %zu bytes)",
+                 option, file, outsz - 2);
+        explicit_bzero(out, outsz);
         return -1;
     }
     out[len] = '\0';
     return 0;
+}
+
+static int auth_password(const struct dp_config *cfg, char *out, size_t outsz, char *err,
+                         size_t errsz)
+{
+    return password_of(cfg->redis_password, cfg->redis_password_file, "redis_password_file", out,
+                       outsz, err, errsz);
 }
 
 /* AUTH [user] password on c: 0 on OK, -1 with the server's answer in err. */
@@ -99,27 +104,34 @@ static int auth(redisContext *c, const char *user, const char *password, const c
     return ok ? 0 : -1;
 }
 
-/* Asks one sentinel for the master's address (after AUTH with password when not ""). */
+/* Asks one sentinel for the master's address (after AUTH with password when not ""). -1 with
+ * why in err when it cannot tell. */
 static int sentinel_master(const char *sentinel, const char *name, const char *password,
-                           int timeout_ms, char *host, size_t hostsz, int *port)
+                           int timeout_ms, char *host, size_t hostsz, int *port, char *err,
+                           size_t errsz)
 {
     char shost[CONFIG_STR_MAX];
     const char *colon = strrchr(sentinel, ':');
-    if (!colon || (size_t)(colon - sentinel) >= sizeof shost)
+    if (!colon || (size_t)(colon - sentinel) >= sizeof shost) {
+        snprintf(err, errsz, "sentinel '%s': not host:port", sentinel);
         return -1;
+    }
     memcpy(shost, sentinel, (size_t)(colon - sentinel));
     shost[colon - sentinel] = '\0';
     int sport = (int)strtol(colon + 1, NULL, 10);
     redisContext *s = connect_addr(shost, sport, timeout_ms);
     int rc = -1;
-    char err[256];
-    if (s && !s->err &&
-        (!password[0] || auth(s, NULL, password, shost, sport, err, sizeof err) == 0)) {
+    if (!s || s->err) {
+        snprintf(err, errsz, "sentinel %s: %s", sentinel, s ? s->errstr : "out of memory");
+    } else if (!password[0] || auth(s, NULL, password, shost, sport, err, errsz) == 0) {
         redisReply *r = redisCommand(s, "SENTINEL get-master-addr-by-name %s", name);
         if (r && r->type == REDIS_REPLY_ARRAY && r->elements == 2) {
             snprintf(host, hostsz, "%s", r->element[0]->str);
             *port = (int)strtol(r->element[1]->str, NULL, 10);
             rc = 0;
+        } else {
+            snprintf(err, errsz, "sentinel %s: %s", sentinel,
+                     r && r->type == REDIS_REPLY_ERROR ? r->str : "does not know the master");
         }
         freeReplyObject(r);
     }
@@ -155,15 +167,19 @@ redisContext *rds_connect(const struct dp_config *cfg, char *err, size_t errsz)
     int port = (int)cfg->redis_port;
     snprintf(host, sizeof host, "%s", cfg->redis_host);
     if (cfg->sentinel_master[0]) {
-        char list[CONFIG_STR_MAX], *save = NULL;
+        char list[CONFIG_STR_MAX], *save = NULL, why[256] = "", spass[CONFIG_STR_MAX];
         int found = 0;
+        if (password_of(cfg->sentinel_password, cfg->sentinel_password_file,
+                        "sentinel_password_file", spass, sizeof spass, err, errsz) != 0)
+            return NULL;
         snprintf(list, sizeof list, "%s", cfg->sentinels);
         for (char *s = strtok_r(list, ",", &save); s && !found; s = strtok_r(NULL, ",", &save))
-            found = sentinel_master(s, cfg->sentinel_master, cfg->sentinel_password,
-                                    (int)cfg->redis_timeout_ms, host, sizeof host, &port) == 0;
+            found = sentinel_master(s, cfg->sentinel_master, spass, (int)cfg->redis_timeout_ms,
+                                    host, sizeof host, &port, why, sizeof why) == 0;
+        explicit_bzero(spass, sizeof spass);
         if (!found) {
-            snprintf(err, errsz, "no sentinel of '%s' knows master '%s'", cfg->sentinels,
-                     cfg->sentinel_master);
+            snprintf(err, errsz, "no sentinel of '%s' knows master '%s' (last: %s)", cfg->sentinels,
+                     cfg->sentinel_master, why);
             return NULL;
         }
     }

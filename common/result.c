@@ -1,5 +1,6 @@
 /* result.c -- JSON encoding of read documents. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "form.h"
@@ -66,6 +67,8 @@ cJSON *result_encode_page(const struct dp_page *p)
             cJSON_AddNumberToObject(o, "ocr_scale", round3(p->scale));
         if (p->lang[0])
             cJSON_AddStringToObject(o, "lang", p->lang);
+        if (p->script[0])
+            cJSON_AddStringToObject(o, "script", p->script);
         cJSON_AddBoolToObject(o, "damaged", p->damaged);
     }
     cJSON_AddStringToObject(o, "text", p->text ? p->text : "");
@@ -143,7 +146,17 @@ cJSON *result_encode(const struct dp_doc_text *doc)
     cJSON_AddBoolToObject(o, "needs_review", review);
     for (size_t i = 0; i < doc->npages; i++)
         if (doc->pages[i].lang_detected[0]) {
-            cJSON_AddStringToObject(o, "language", doc->pages[i].lang_detected);
+            const struct dp_page *p = &doc->pages[i];
+            cJSON_AddStringToObject(o, "language", p->lang_detected);
+            if (strcmp(p->lang_detected, "unknown") == 0) {
+                char msg[160];
+                snprintf(msg, sizeof msg,
+                         "page %d is in %s script, which no installed language pack reads: it "
+                         "was read as English",
+                         p->number, p->script[0] ? p->script : "another");
+                cJSON *warn = cJSON_AddArrayToObject(o, "warnings");
+                cJSON_AddItemToArray(warn, cJSON_CreateString(msg));
+            }
             break;
         }
     return o;

@@ -85,10 +85,10 @@ static dp_err one_key(redisContext *c, const struct seal_keyring *kr, const char
         if (r && r->type == REDIS_REPLY_STRING)
             rc = reseal(c, kr, key, NULL, aads, 1, r->str, r->len, n);
     } else if (id_after(key, docp, id)) {
-        static const char *const fields[] = {"result", "text", "hocr", "confirmed"};
-        r = rds_command(c, "HMGET %s result text hocr confirmed duplicate_of", key);
-        const char *dup = rds_str(r, 4);
-        for (int i = 0; r && r->type == REDIS_REPLY_ARRAY && i < 4 && !rc; i++) {
+        static const char *const fields[] = {"result", "text", "hocr", "confirmed", "metadata"};
+        r = rds_command(c, "HMGET %s result text hocr confirmed metadata duplicate_of", key);
+        const char *dup = rds_str(r, 5);
+        for (int i = 0; r && r->type == REDIS_REPLY_ARRAY && i < 5 && !rc; i++) {
             const redisReply *v = r->element[i];
             if (v->type != REDIS_REPLY_STRING)
                 continue;

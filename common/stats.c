@@ -115,9 +115,10 @@ dp_err stats_counters(redisContext *c, cJSON **out)
     *out = NULL;
     redisReply *p = rds_command(c, "HGETALL %s", KEYS_METRICS_PAGE);
     redisReply *w = p ? rds_command(c, "HGETALL %s", KEYS_METRICS_WEBHOOK) : NULL;
+    redisReply *rs = w ? rds_command(c, "HGETALL %s", KEYS_RESTARTS) : NULL;
     dp_err rc = DP_EREDIS;
-    if (rds_failed(p) || rds_failed(w) || p->type != REDIS_REPLY_ARRAY ||
-        w->type != REDIS_REPLY_ARRAY)
+    if (rds_failed(p) || rds_failed(w) || rds_failed(rs) || p->type != REDIS_REPLY_ARRAY ||
+        w->type != REDIS_REPLY_ARRAY || rs->type != REDIS_REPLY_ARRAY)
         goto out;
     rc = DP_ENOMEM;
     cJSON *o = cJSON_CreateObject();
@@ -125,7 +126,8 @@ dp_err stats_counters(redisContext *c, cJSON **out)
     cJSON *bounds = cJSON_AddArrayToObject(ps, "bounds");
     cJSON *counts = cJSON_AddArrayToObject(ps, "counts");
     cJSON *wh = cJSON_AddObjectToObject(o, "webhook_attempts");
-    if (!o || !ps || !bounds || !counts || !wh) {
+    cJSON *re = cJSON_AddObjectToObject(o, "restarts");
+    if (!o || !ps || !bounds || !counts || !wh || !re) {
         cJSON_Delete(o);
         goto out;
     }
@@ -145,10 +147,45 @@ dp_err stats_counters(redisContext *c, cJSON **out)
         const redisReply *v = rds_field(w, outcomes[i]);
         cJSON_AddNumberToObject(wh, outcomes[i], v && v->str ? strtod(v->str, NULL) : 0.0);
     }
+    /* HGETALL: name, value, name, value...; a name nobody should have written is left out */
+    for (size_t i = 0, n = 0; i + 1 < rs->elements && n < STATS_PROGRAMS_MAX; i += 2) {
+        const redisReply *k = rs->element[i], *v = rs->element[i + 1];
+        if (k->type != REDIS_REPLY_STRING || v->type != REDIS_REPLY_STRING ||
+            !stats_program_valid(k->str, k->len))
+            continue;
+        cJSON_AddNumberToObject(re, k->str, strtod(v->str, NULL));
+        n++;
+    }
     *out = o;
     rc = DP_OK;
 out:
     freeReplyObject(p);
     freeReplyObject(w);
+    freeReplyObject(rs);
+    return rc;
+}
+
+/* ---- process restarts ---- */
+
+int stats_program_valid(const char *name, size_t len)
+{
+    if (!name || len == 0 || len > STATS_PROGRAM_MAX || name[0] < 'a' || name[0] > 'z')
+        return 0;
+    for (size_t i = 0; i < len; i++) {
+        char ch = name[i];
+        if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' ||
+              ch == '.'))
+            return 0;
+    }
+    return 1;
+}
+
+dp_err stats_restart_count(redisContext *c, const char *program)
+{
+    if (!program || !stats_program_valid(program, strlen(program)))
+        return DP_EINVAL;
+    redisReply *r = rds_command(c, "HINCRBY %s %s 1", KEYS_RESTARTS, program);
+    dp_err rc = rds_failed(r) || r->type != REDIS_REPLY_INTEGER ? DP_EREDIS : DP_OK;
+    freeReplyObject(r);
     return rc;
 }

@@ -33,8 +33,23 @@ dp_err stats_page_record(redisContext *c, double seconds);
 
 /* The counters for /metrics: {"page_seconds":{"bounds":[...],"counts":[STATS_PAGE_BUCKETS + 1
  * non-cumulative, +Inf last],"sum":seconds,"count":n}, "webhook_attempts":{"delivered":n,
- * "retrying":n,"failed":n,"exhausted":n}}. Caller owns *out. */
+ * "retrying":n,"failed":n,"exhausted":n}, "restarts":{"<program>":n, ...}} (restarts: the valid
+ * program names of KEYS_RESTARTS, at most STATS_PROGRAMS_MAX). Caller owns *out. */
 dp_err stats_counters(redisContext *c, cJSON **out);
+
+/* ---- process restarts ----
+ * KEYS_RESTARTS is a HASH program -> times the supervisor (config/run.sh, through `docproc-admin
+ * restarted PROGRAM`) started it again after it died: kept in Redis, so the count outlives both
+ * the restarted process and the API that shows it. */
+#define STATS_PROGRAM_MAX  32 /* longest program name, bytes */
+#define STATS_PROGRAMS_MAX 64 /* most programs /metrics lists */
+
+/* 1 when name[0..len) is 1..STATS_PROGRAM_MAX bytes of [a-z0-9_.-], starting with a letter
+ * (so it is safe as a Prometheus label value without escaping), else 0. */
+int stats_program_valid(const char *name, size_t len);
+
+/* Adds one restart of program (HINCRBY). DP_EINVAL for a name stats_program_valid refuses. */
+dp_err stats_restart_count(redisContext *c, const char *program);
 
 /* The webhook outcome label of a delivery status after an attempt ("pending" -> "retrying";
  * delivered, failed, exhausted as they are; anything else "failed"). Static string. */

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "event.h"
 #include "keys.h"
 #include "log.h"
 #include "rds.h"
@@ -89,6 +90,17 @@ dp_err store_enqueue(redisContext *c, const struct store_upload *u, char id_out[
     snprintf(aad, sizeof aad, "%s/blob", id);
     if ((rc = seal_maybe(aad, &data, &dlen, &sealed)) != DP_OK)
         return rc;
+    /* the client's metadata is content too */
+    const char *meta = u->metadata;
+    size_t mlen = meta ? strlen(meta) : 0;
+    char *msealed = NULL;
+    snprintf(aad, sizeof aad, "%s/metadata", id);
+    if (meta && (rc = seal_maybe(aad, &meta, &mlen, &msealed)) != DP_OK) {
+        free(sealed);
+        return rc;
+    }
+    char *evdata = NULL;
+    size_t evlen = 0;
     /* Every key the script touches arrives in KEYS, so it is told which documents an existing
      * idempotency or dedup key names; should either key change between this read and the
      * script, the script writes nothing and answers 4, and we read again. */
@@ -96,6 +108,13 @@ dp_err store_enqueue(redisContext *c, const struct store_upload *u, char id_out[
         if (kidem[0] && (rc = named_doc_read(c, kidem, 1, seen, sizeof seen, kprev)) != DP_OK)
             break;
         if (kdedup[0] && (rc = named_doc_read(c, kdedup, 0, dseen, sizeof dseen, kdprev)) != DP_OK)
+            break;
+        /* Should this upload turn out a duplicate of dseen, its event is written here like a
+         * worker's (event.c), sealed like one; the script only stores it. */
+        free(evdata);
+        evdata = NULL, evlen = 0;
+        if (kdprev[0] &&
+            (rc = event_duplicate_data(c, kdprev, dseen, id, evid, &evdata, &evlen)) != DP_OK)
             break;
         const char *argv[64];
         size_t lens[64];
@@ -142,6 +161,7 @@ dp_err store_enqueue(redisContext *c, const struct store_upload *u, char id_out[
         SARG("0"); /* the dedup key lives as long as the documents do */
         SARG(kdedup[0] ? u->fingerprint : "");
         SARG(qv);
+        ARG(evdata ? evdata : "", evlen);
         FIELD("tenant", u->tenant);
         SARG("status");
         SARG("queued");
@@ -159,7 +179,10 @@ dp_err store_enqueue(redisContext *c, const struct store_upload *u, char id_out[
         FIELD("psm", u->psm);
         FIELD("pipeline", u->pipeline);
         FIELD("callback_url", u->callback_url);
-        FIELD("metadata", u->metadata);
+        if (meta) {
+            SARG("metadata");
+            ARG(meta, mlen);
+        }
         if (kdedup[0])
             FIELD("dedup_fp", u->fingerprint);
         if (kidem[0]) { /* erasure and retention find the idempotency entry by it */
@@ -174,12 +197,19 @@ dp_err store_enqueue(redisContext *c, const struct store_upload *u, char id_out[
         if (rc)
             break;
         code = rds_int(r, 0, -1);
+        if (code == 0 && u->record && r->type == REDIS_REPLY_ARRAY && r->elements > 2 &&
+            r->element[2]->type == REDIS_REPLY_ARRAY) {
+            *u->record = r->element[2]; /* taken out of the reply: freeReplyObject skips NULL */
+            r->element[2] = NULL;
+        }
         const char *rid = rds_str(r, 1);
         if (rid && *rid)
             snprintf(id_out, UTIL_ID_MAX, "%s", rid);
         freeReplyObject(r);
     }
     free(sealed);
+    free(msealed);
+    free(evdata);
     if (rc)
         return rc;
     switch (code) {
@@ -271,6 +301,29 @@ static void render_review(cJSON *o, const redisReply *hash, int with_result)
     }
 }
 
+/* The client's metadata of record hash (opened when sealed), parsed; NULL when there is none
+ * or it does not open (logged). */
+static cJSON *render_metadata(const char *id, const redisReply *hash)
+{
+    const redisReply *v = rds_field(hash, "metadata");
+    if (!v || v->type != REDIS_REPLY_STRING)
+        return NULL;
+    if (!seal_is_sealed(v->str, v->len))
+        return cJSON_ParseWithLength(v->str, v->len);
+    char aad[SEAL_AAD_MAX], *plain = NULL;
+    size_t plen = 0;
+    snprintf(aad, sizeof aad, "%s/metadata", id);
+    dp_err rc = seal_open(seal_active(), aad, v->str, v->len, &plain, &plen);
+    if (rc) {
+        log_kv(LOG_ERROR, "stored value does not open", "doc", id, "field", "metadata", "error",
+               dp_strerror(rc), NULL);
+        return NULL;
+    }
+    cJSON *m = cJSON_ParseWithLength(plain, plen);
+    free(plain);
+    return m;
+}
+
 cJSON *store_render(const char *id, const redisReply *hash, int with_result)
 {
     cJSON *o = cJSON_CreateObject();
@@ -330,8 +383,7 @@ cJSON *store_render(const char *id, const redisReply *hash, int with_result)
     cJSON *h = history ? cJSON_Parse(history) : NULL;
     if (h)
         cJSON_AddItemToObject(o, "attempt_history", h);
-    const char *meta = hget(hash, "metadata");
-    cJSON *m = meta ? cJSON_Parse(meta) : NULL;
+    cJSON *m = render_metadata(id, hash);
     if (m)
         cJSON_AddItemToObject(o, "metadata", m);
     else
@@ -406,25 +458,28 @@ static redisReply *load_record(redisContext *c, const char *tenant, const char *
     return r;
 }
 
+dp_err store_record_json(const char *id, redisReply *r, cJSON **out)
+{
+    dp_err rc;
+    redisReply *res = field_reply(r, "result");
+    if (res && (rc = open_field(id, hget(r, "duplicate_of"), "result", &res->str, &res->len)))
+        return rc;
+    redisReply *conf = field_reply(r, "confirmed"); /* review.c seals it like the result */
+    if (conf && (rc = open_field(id, NULL, "confirmed", &conf->str, &conf->len)))
+        return rc;
+    *out = store_render(id, r, 1);
+    return *out ? DP_OK : DP_ENOMEM;
+}
+
 dp_err store_doc_json(redisContext *c, const char *tenant, const char *id, cJSON **out)
 {
     dp_err rc;
     redisReply *r = load_record(c, tenant, id, &rc);
     if (!r)
         return rc;
-    redisReply *res = field_reply(r, "result");
-    if (res && (rc = open_field(id, hget(r, "duplicate_of"), "result", &res->str, &res->len))) {
-        freeReplyObject(r);
-        return rc;
-    }
-    redisReply *conf = field_reply(r, "confirmed"); /* review.c seals it like the result */
-    if (conf && (rc = open_field(id, NULL, "confirmed", &conf->str, &conf->len))) {
-        freeReplyObject(r);
-        return rc;
-    }
-    *out = store_render(id, r, 1);
+    rc = store_record_json(id, r, out);
     freeReplyObject(r);
-    return *out ? DP_OK : DP_ENOMEM;
+    return rc;
 }
 
 dp_err store_doc_bytes(redisContext *c, const char *tenant, const char *id, const char *what,

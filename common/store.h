@@ -39,6 +39,9 @@ struct store_upload {
     const struct retention_cfg *retention;
     /* The tenant's limits (quota.h); NULL = none. */
     const struct quota_limits *quota;
+    /* Out, optional: the record just stored and queued, as HGETALL gives it (for
+     * store_record_json, so the answer needs no read back); NULL otherwise. Caller frees. */
+    redisReply **record;
 };
 
 /* Stores blob + record + job + index (+ idempotency key) in one Lua script, so either all of it
@@ -54,6 +57,8 @@ dp_err store_enqueue(redisContext *c, const struct store_upload *u, char id_out[
 /* The public JSON of a document (status, timings, file, result...). DP_ENOTFOUND when it does
  * not exist or belongs to another tenant. *out owned by the caller. */
 dp_err store_doc_json(redisContext *c, const char *tenant, const char *id, cJSON **out);
+/* The same from a record already read (HGETALL form, opened in place; still the caller's). */
+dp_err store_record_json(const char *id, redisReply *record, cJSON **out);
 
 /* One raw field of a tenant's document ("text", "hocr") or the blob ("blob", with the type in
  * *mime if given). *out is the reply holding the bytes (caller frees). */

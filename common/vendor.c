@@ -24,7 +24,117 @@ static void compact(const char *s, char *out, size_t outsz)
     out[k] = '\0';
 }
 
-dp_err vendor_add(struct vendor_list *l, const cJSON *confirmed)
+/* ---- numbers that name a vendor ---- */
+
+/* Whether word t (any case, punctuation around it ignored) is a registration, tax or phone
+ * label. */
+static int id_label(const char *t)
+{
+    static const char *const labels[] = {"GST", "SST", "VAT", "REG",   "CO",  "COMPANY", "ROC",
+                                         "BRN", "TEL", "FAX", "PHONE", "H/P", "TIN"};
+    char w[16];
+    size_t k = 0;
+    for (; *t && k + 1 < sizeof w; t++) {
+        if ((*t >= 'a' && *t <= 'z') || (*t >= 'A' && *t <= 'Z') || *t == '/')
+            w[k++] = (char)(*t >= 'a' && *t <= 'z' ? *t - 32 : *t);
+        else if (k)
+            break; /* "Reg.No" reads as "REG" */
+    }
+    w[k] = '\0';
+    for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
+        if (strcmp(w, labels[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* Adds number id (digits) to ids[0..*n) unless it is there, too short or the list full. */
+static void add_id(char ids[][VENDOR_ID_MAX], size_t *n, size_t max, const char *id, size_t len)
+{
+    if (len < VENDOR_ID_DIGITS || len >= VENDOR_ID_MAX || *n >= max)
+        return;
+    for (size_t i = 0; i < *n; i++)
+        if (strlen(ids[i]) == len && memcmp(ids[i], id, len) == 0)
+            return;
+    memcpy(ids[*n], id, len);
+    ids[*n][len] = '\0';
+    (*n)++;
+}
+
+size_t vendor_page_ids(const struct cand_set *s, char ids[][VENDOR_ID_MAX], size_t max)
+{
+    size_t n = 0;
+    for (size_t pi = 0; pi < s->npages; pi++) {
+        const struct cand_page *cp = &s->pages[pi];
+        for (size_t li = 0; li < cp->nlines; li++) {
+            const struct cand_line *l = &cp->lines[li];
+            int labelled = 0;
+            for (size_t wi = l->w0; wi < l->w1 && !labelled; wi++)
+                labelled = id_label(cp->page->words[wi].text ? cp->page->words[wi].text : "");
+            if (!labelled)
+                continue;
+            char run[VENDOR_ID_MAX];
+            size_t rl = 0;
+            for (size_t wi = l->w0; wi <= l->w1; wi++) {
+                const char *t =
+                    wi < l->w1 && cp->page->words[wi].text ? cp->page->words[wi].text : "";
+                /* a numeric word: digits and separators, punctuation around it ignored */
+                size_t a = 0, b = strlen(t), digits = 0;
+                while (a < b && !(t[a] >= '0' && t[a] <= '9'))
+                    a++;
+                while (b > a && !(t[b - 1] >= '0' && t[b - 1] <= '9'))
+                    b--;
+                int numeric = b > a && (a == 0 || strchr("(:#[", t[a - 1]) || a <= 1);
+                for (size_t i = a; i < b && numeric; i++) {
+                    digits += t[i] >= '0' && t[i] <= '9';
+                    numeric =
+                        (t[i] >= '0' && t[i] <= '9') || t[i] == '-' || t[i] == '.' || t[i] == '/';
+                }
+                if (!numeric || !digits) {
+                    add_id(ids, &n, max, run, rl);
+                    rl = 0;
+                    continue;
+                }
+                for (size_t i = a; i < b; i++) {
+                    if (t[i] == '/') {
+                        add_id(ids, &n, max, run, rl);
+                        rl = 0;
+                    } else if (t[i] >= '0' && t[i] <= '9' && rl + 1 < sizeof run) {
+                        run[rl++] = t[i];
+                    }
+                }
+            }
+        }
+    }
+    return n;
+}
+
+/* Whether two numbers are the same one: equal, or for long ones one edit apart. */
+static int same_id(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la == lb && strcmp(a, b) == 0)
+        return 1;
+    if (la < VENDOR_ID_FUZZY || lb < VENDOR_ID_FUZZY)
+        return 0;
+    return align_distance(a, la, b, lb, 1) <= 1;
+}
+
+/* How many of vendor v's numbers are among ids[0..n). */
+static size_t shared_ids(const struct vendor *v, char ids[][VENDOR_ID_MAX], size_t n)
+{
+    size_t hits = 0;
+    for (size_t i = 0; i < VENDOR_IDS && v->ids[i][0]; i++)
+        for (size_t k = 0; k < n; k++)
+            if (same_id(v->ids[i], ids[k])) {
+                hits++;
+                break;
+            }
+    return hits;
+}
+
+/* ---- the list ---- */
+
+dp_err vendor_add(struct vendor_list *l, const cJSON *confirmed, const struct cand_set *page)
 {
     const char *company = str(confirmed, "company");
     if (!company)
@@ -51,8 +161,15 @@ dp_err vendor_add(struct vendor_list *l, const cJSON *confirmed)
             l->cap = cap;
         }
         v = &l->v[l->n++];
+        memset(v, 0, sizeof *v);
     }
+    /* this page's numbers first, then those the entry had */
+    char ids[VENDOR_IDS][VENDOR_ID_MAX];
+    size_t nid = page ? vendor_page_ids(page, ids, VENDOR_IDS) : 0;
+    for (size_t i = 0; i < VENDOR_IDS && v->ids[i][0]; i++)
+        add_id(ids, &nid, VENDOR_IDS, v->ids[i], strlen(v->ids[i]));
     memset(v, 0, sizeof *v);
+    memcpy(v->ids, ids, nid * sizeof ids[0]);
     snprintf(v->company, sizeof v->company, "%s", company); /* the confirmed spelling */
     const char *addr = str(confirmed, "address");
     if (addr)
@@ -72,9 +189,19 @@ void vendor_list_cleanup(struct vendor_list *l)
 
 int vendor_match(const struct vendor_list *l, const struct cand_set *s, size_t *cand, double *sim)
 {
+    char ct[VENDOR_TEXT_MAX], ids[VENDOR_IDS * 4][VENDOR_ID_MAX];
+    size_t nid = vendor_page_ids(s, ids, VENDOR_IDS * 4);
+    double *name = calloc(l->n ? l->n : 1, sizeof *name); /* best name similarity per vendor */
+    size_t *at = calloc(l->n ? l->n : 1, sizeof *at);
     int best = -1;
     double bs = 0;
-    char ct[VENDOR_TEXT_MAX];
+    *cand = (size_t)-1;
+    *sim = 0;
+    if (!name || !at) {
+        free(name);
+        free(at);
+        return -1;
+    }
     for (size_t ci = 0; ci < s->n; ci++) {
         const char *t = s->c[ci].text;
         /* ids are looked for inside whole lines: an IBAN is printed in groups of four */
@@ -89,17 +216,29 @@ int vendor_match(const struct vendor_list *l, const struct cand_set *s, size_t *
                 x = 1.0;
             else if (strlen(v->company) >= VENDOR_MIN_NAME)
                 x = align_similarity("company", v->company, t,
-                                     bs > VENDOR_MIN_SIM ? bs : VENDOR_MIN_SIM);
+                                     name[vi] > VENDOR_MIN_SIM ? name[vi] : VENDOR_MIN_SIM);
             else
                 x = align_similarity("company", v->company, t, 0.999);
-            if (x >= VENDOR_MIN_SIM && x > bs) {
-                bs = x;
-                best = (int)vi;
-                *cand = ci;
+            if (x >= VENDOR_MIN_SIM && x > name[vi]) {
+                name[vi] = x;
+                at[vi] = ci;
             }
         }
     }
-    *sim = bs;
+    /* a shared number outweighs a name alone; among vendors sharing numbers, the most numbers,
+     * then the name */
+    for (size_t vi = 0; vi < l->n; vi++) {
+        size_t hits = nid ? shared_ids(&l->v[vi], ids, nid) : 0;
+        double score = (hits ? 1.0 + (double)hits : 0) + name[vi];
+        if (score > bs) {
+            bs = score;
+            best = (int)vi;
+            *cand = name[vi] > 0 ? at[vi] : (size_t)-1;
+            *sim = hits ? 1.0 : name[vi];
+        }
+    }
+    free(name);
+    free(at);
     return best;
 }
 
@@ -145,7 +284,8 @@ int vendor_apply(const struct vendor_list *l, const struct cand_set *s, cJSON *f
     if (vi < 0 || !cJSON_IsArray(fields))
         return 0;
     const struct vendor *v = &l->v[vi];
-    set_field(fields, "company", v->company, &s->c[ci], s->c[ci].text, sim);
+    const struct cand *c = ci < s->n ? &s->c[ci] : NULL;
+    set_field(fields, "company", v->company, c, c ? c->text : v->company, sim);
     if (v->address[0])
         set_field(fields, "address", v->address, NULL, v->address, sim);
     return 1;

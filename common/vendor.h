@@ -14,12 +14,20 @@
 #define VENDOR_MIN_SIM  0.8  /* similarity a name must reach */
 #define VENDOR_MIN_NAME 5    /* shorter names only match exactly */
 
+#define VENDOR_IDS       8  /* numbers kept per vendor */
+#define VENDOR_ID_MAX    24 /* bytes of one number (digits only, NUL included) */
+#define VENDOR_ID_DIGITS 8  /* shortest number kept */
+#define VENDOR_ID_FUZZY  10 /* numbers this long may differ in one digit (an OCR error) */
+
 /* One known vendor ("" = unknown part). */
 struct vendor {
     char company[VENDOR_TEXT_MAX];
     char address[VENDOR_TEXT_MAX];
     char vat_id[64]; /* upper case, no spaces */
     char iban[64];   /* upper case, no spaces */
+    /* registration, tax and phone numbers printed on its confirmed pages (vendor_page_ids):
+     * they name the vendor where its name is a logo or misread ("" = unused) */
+    char ids[VENDOR_IDS][VENDOR_ID_MAX];
 };
 
 struct vendor_list {
@@ -27,13 +35,24 @@ struct vendor_list {
     size_t n, cap;
 };
 
-/* Adds the vendor a confirmed JSON names (company or vendor, address, vat_id, iban); one with
- * the same normalised company name is replaced. No company: nothing added. DP_ENOMEM. */
-dp_err vendor_add(struct vendor_list *l, const cJSON *confirmed);
+/* Adds the vendor a confirmed JSON names (company or vendor, address, vat_id, iban) with the
+ * numbers of its page (page may be NULL); one with the same normalised company name is
+ * replaced, keeping the numbers it had. No company: nothing added. DP_ENOMEM. */
+dp_err vendor_add(struct vendor_list *l, const cJSON *confirmed, const struct cand_set *page);
+
+/* The numbers of a page that name its issuer: on lines with a registration, tax or phone label
+ * (GST, SST, VAT, REG, CO., COMPANY, ROC, BRN, TEL, FAX, PHONE), runs of numeric words joined
+ * (separators '-', '.', ' ' dropped; '/' ends a run) with at least VENDOR_ID_DIGITS digits,
+ * digits only, at most max, no repeats. Returns how many. */
+size_t vendor_page_ids(const struct cand_set *s, char ids[][VENDOR_ID_MAX], size_t max);
 void vendor_list_cleanup(struct vendor_list *l);
 
-/* The vendor best matching a candidate of s: its index (-1 when none reaches VENDOR_MIN_SIM),
- * the candidate in *cand and the similarity in *sim. */
+/* The vendor best matching s: by its numbers on the page (each shared number counts one; two
+ * vendors sharing one are told apart by their names and other numbers) or else by a candidate
+ * whose text is like its name. Its index (-1 when no number is shared and no name reaches
+ * VENDOR_MIN_SIM), the candidate most like the name in *cand ((size_t)-1 when it matched by
+ * numbers alone and no candidate reaches VENDOR_MIN_SIM) and the confidence in *sim (name
+ * similarity, 1 for a shared number). */
 int vendor_match(const struct vendor_list *l, const struct cand_set *s, size_t *cand, double *sim);
 
 /* When a vendor matches, sets "company" (and "address" when known) in fields to its

@@ -1,8 +1,10 @@
 /* xfeat.c -- hashed layout, shape and context features of candidates. */
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "align.h"
 #include "extract.h"
 #include "xfeat.h"
 
@@ -121,6 +123,39 @@ static int is_amount_text(const char *t, char *amt, size_t amtsz)
     return digits == 2 && extract_parse_amount(t, strlen(t), amt, amtsz) == DP_OK;
 }
 
+/* Whether w is a printed amount with two decimals: at most three non-digit bytes (a currency
+ * sign or code), then digits, commas and dots only, ending in a separator and two digits. */
+static int amount_word(const char *w)
+{
+    size_t n = strlen(w), a = 0;
+    while (a < n && a < 4 && !(w[a] >= '0' && w[a] <= '9'))
+        a++;
+    if (a > 3 || n - a < 4 || n > 20)
+        return 0;
+    for (size_t i = a; i < n; i++)
+        if (!((w[i] >= '0' && w[i] <= '9') || w[i] == ',' || w[i] == '.'))
+            return 0;
+    return (w[n - 3] == '.' || w[n - 3] == ',') && w[n - 4] >= '0' && w[n - 4] <= '9' &&
+           w[n - 2] >= '0' && w[n - 1] >= '0';
+}
+
+unsigned xfeat_kind(const char *text)
+{
+    unsigned k = 0;
+    struct extract_date d;
+    size_t len = strlen(text);
+    if (len && len < 64 && extract_parse_date(text, len, EXTRACT_DAY_FIRST, &d) == DP_OK)
+        k |= XFEAT_KIND_DATE;
+    /* an amount word, after at most one short word without digits ("RM", "$", "RM:") */
+    const char *sp = strchr(text, ' '), *last = sp ? sp + 1 : text;
+    int cur_ok = !sp || (sp - text <= 4 && !strchr(last, ' '));
+    for (const char *t = text; sp && t < sp; t++)
+        cur_ok &= !(*t >= '0' && *t <= '9');
+    if (cur_ok && amount_word(last))
+        k |= XFEAT_KIND_AMOUNT;
+    return k;
+}
+
 static double *amount_values(const struct cand_set *s)
 {
     double *v = malloc((s->n ? s->n : 1) * sizeof *v);
@@ -133,6 +168,53 @@ static double *amount_values(const struct cand_set *s)
                    : -1;
     }
     return v;
+}
+
+/* ---- label words: money and date labels, OCR-tolerant ---- */
+
+/* The label classes a money or date value is printed after (lower-case stems, matched inside a
+ * word so that "subtotal:", "total(rm)" and "totalrm" count; short ones only as the word). */
+static const char *const label_stems[] = {
+    "total",  "round",  "nett",    "grand", "due",     "incl", "excl",   "gst", "tax",  "cash",
+    "change", "tender", "sub",     "disc",  "qty",     "paid", "amount", "bal", "card", "visa",
+    "date",   "time",   "invoice", "bill",  "receipt", "no",   "tel",    "net", "rm",   "sst"};
+
+/* Index of the label class of word w (xfeat_word form), or -1. */
+static int label_class(const char *w)
+{
+    size_t n = strlen(w);
+    for (size_t k = 0; k < sizeof label_stems / sizeof label_stems[0]; k++) {
+        const char *st = label_stems[k];
+        size_t sl = strlen(st);
+        if (sl <= 3 ? strcmp(w, st) == 0 || (n == sl + 1 && strncmp(w, st, sl) == 0)
+                    : strstr(w, st) != NULL)
+            return (int)k;
+        /* one letter misread, dropped or added in a long label ("fotal", "tota", "totai") */
+        if (sl >= 5 && n + 1 >= sl && n <= sl + 1 && align_distance(w, n, st, sl, 1) <= 1)
+            return (int)k;
+    }
+    return -1;
+}
+
+/* Label classes among words [w0, w1) of p, as "prefix=stem" (and conjoined with tag when not
+ * NULL: the amount's rank, so "total and the largest" differs from "cash and the largest"). */
+static void put_labels(struct fb *b, const struct dp_page *p, size_t w0, size_t w1,
+                       const char *prefix, const char *tag)
+{
+    unsigned long seen = 0;
+    char w[32], k[64];
+    for (size_t i = w0; i < w1; i++) {
+        xfeat_word(p->words[i].text ? p->words[i].text : "", w, sizeof w);
+        int c = *w ? label_class(w) : -1;
+        if (c < 0 || (seen >> c & 1ul))
+            continue;
+        seen |= 1ul << c;
+        putf(b, prefix, label_stems[c]);
+        if (tag) {
+            snprintf(k, sizeof k, "%s&%s", label_stems[c], tag);
+            putf(b, prefix, k);
+        }
+    }
 }
 
 /* ---- one candidate ---- */
@@ -183,11 +265,48 @@ static void cand_features(const struct cand_set *s, size_t ci, const double *amo
         put(b, "amt", 1);
     if (extract_currency_code(c->text, len))
         put(b, "cur", 1);
+    char rtag[16] = "";
     if (amounts[ci] >= 0) {
-        int rank = 0;
-        for (size_t j = 0; j < s->n; j++)
+        int rank = 0, same = 0;
+        for (size_t j = 0; j < s->n; j++) {
             rank += amounts[j] > amounts[ci];
+            same += j != ci && amounts[j] == amounts[ci];
+        }
         puti(b, "ar", rank < 4 ? rank : 4);
+        puti(b, "rep", same < 3 ? same : 3); /* a total is printed again (cash, paid, ...) */
+        /* arithmetic: the difference of two other amounts (cash - change) or their sum
+         * (subtotal + tax, items) */
+        int diff = 0, sum = 0;
+        double v[64]; /* the other distinct amounts of the document (the first 64) */
+        size_t nv = 0;
+        for (size_t j = 0; j < s->n && nv < 64; j++) {
+            size_t q = 0;
+            if (amounts[j] <= 0 || amounts[j] == amounts[ci])
+                continue;
+            while (q < nv && v[q] != amounts[j])
+                q++;
+            if (q == nv)
+                v[nv++] = amounts[j];
+        }
+        for (size_t j = 0; j < nv; j++)
+            for (size_t q = j + 1; q < nv; q++) {
+                diff |= fabs(fabs(v[j] - v[q]) - amounts[ci]) < 0.005;
+                sum |= fabs(v[j] + v[q] - amounts[ci]) < 0.005;
+            }
+        put(b, diff ? "adiff=1" : "adiff=0", 1);
+        put(b, sum ? "asum=1" : "asum=0", 1);
+        long cents = (long)(amounts[ci] * 100 + 0.5);
+        put(b, cents % 5 == 0 ? "r5=1" : "r5=0", 1); /* cash totals round to 5 sen */
+        snprintf(rtag, sizeof rtag, "ar%d", rank < 4 ? rank : 4);
+    }
+    /* label words inside the candidate (a run of lines that takes in a phone line) */
+    for (size_t li = c->line0; li <= c->line1 && c->kind == 2; li++)
+        put_labels(b, p, cp->lines[li].w0, cp->lines[li].w1, "in", NULL);
+    /* label words on the line before the value, and on the line above */
+    if (c->kind != 2) {
+        put_labels(b, p, l0->w0, c->w0, "lk", rtag[0] ? rtag : NULL);
+        if (c->line0 > 0)
+            put_labels(b, p, cp->lines[c->line0 - 1].w0, cp->lines[c->line0 - 1].w1, "ak", NULL);
     }
     /* words of the candidate (first of each line for runs) */
     if (c->kind == 2) {
@@ -277,15 +396,17 @@ dp_err xfeat_doc_subset(const struct cand_set *s, const cJSON *rules, const size
     size_t *off = malloc((n ? n : 1) * sizeof *off);
     out->x = calloc(n ? n : 1, sizeof *out->x);
     out->nodes = malloc(cap * sizeof *out->nodes);
+    out->kind = malloc(n ? n : 1);
     double *amounts = amount_values(s);
     struct fb *b = malloc(sizeof *b);
     dp_err rc = DP_ENOMEM;
-    if (!off || !out->x || !out->nodes || !amounts || !b)
+    if (!off || !out->x || !out->nodes || !out->kind || !amounts || !b)
         goto out;
     size_t used = 0;
     for (size_t k = 0; k < n; k++) {
         size_t i = idx ? idx[k] : k;
         cand_features(s, i, amounts, b);
+        out->kind[k] = (unsigned char)xfeat_kind(s->c[i].text);
         if (rules)
             rules_features(&s->c[i], rules, b);
         if (used + XFEAT_MAX > cap) {
@@ -325,5 +446,6 @@ void xfeat_doc_cleanup(struct xfeat_doc *d)
         return;
     free(d->x);
     free(d->nodes);
+    free(d->kind);
     memset(d, 0, sizeof *d);
 }

@@ -21,8 +21,16 @@
 struct xfeat_doc {
     struct feature_node **x; /* owned: n pointers into nodes */
     struct feature_node *nodes;
+    unsigned char *kind; /* owned: n value kinds (XFEAT_KIND_* bits, xfeat_kind) */
     size_t n;
 };
+
+#define XFEAT_KIND_DATE   1u /* the text is exactly one date */
+#define XFEAT_KIND_AMOUNT 2u /* an amount with two decimals, after at most one currency word */
+
+/* The value kinds of a text (XFEAT_KIND_* bits, 0 for none): what a field whose confirmed
+ * values are all dates or all amounts may be filled from. */
+unsigned xfeat_kind(const char *text);
 
 /* Computes the features of every candidate of s (nothing borrowed: copied out). rules: the
  * built-in extractors' fields array for the document (may be NULL): a candidate in the box of

@@ -6,6 +6,7 @@
 #include <time.h>
 #include "align.h"
 #include "cand.h"
+#include "lexfix.h"
 #include "util.h"
 #include "xfeat.h"
 #include "xmodel.h"
@@ -20,12 +21,14 @@ double xmodel_prob(const struct xmodel_field *f, const void *xv)
     return 1.0 / (1.0 + exp(-s));
 }
 
-/* The best candidate of d for f: index (or -1) and probability. */
+/* The best candidate of d for f (of its kind): index (or -1) and probability. */
 static long best_cand(const struct xmodel_field *f, const struct xfeat_doc *fx, double *p)
 {
     long best = -1;
     double bp = -1;
     for (size_t i = 0; i < fx->n; i++) {
+        if (f->kind && !(fx->kind[i] & f->kind))
+            continue;
         double q = xmodel_prob(f, fx->x[i]);
         if (q > bp) {
             bp = q;
@@ -70,6 +73,33 @@ static void put_field(cJSON *fields, const char *name, cJSON *f, int keep_rules)
     cJSON_AddItemToArray(fields, f);
 }
 
+/* Repairs misread words in the company and address values the rules or the model read, with
+ * the words of the confirmed names and addresses in the vendor memory as the lexicon. */
+static dp_err repair_names(const struct vendor_list *vendors, cJSON *fields)
+{
+    struct lexfix lx = {0};
+    dp_err rc = DP_OK;
+    for (size_t i = 0; i < vendors->n && !rc; i++)
+        if (!(rc = lexfix_add_text(&lx, vendors->v[i].company)))
+            rc = lexfix_add_text(&lx, vendors->v[i].address);
+    cJSON *f;
+    cJSON_ArrayForEach(f, fields)
+    {
+        const char *n = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(f, "name"));
+        const char *src = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(f, "source"));
+        cJSON *v = cJSON_GetObjectItemCaseSensitive(f, "value");
+        char out[CAND_TEXT_MAX];
+        if (rc || !n || (strcmp(n, "company") != 0 && strcmp(n, "address") != 0) ||
+            !cJSON_IsString(v) || (src && strcmp(src, "rules") != 0 && strcmp(src, "model") != 0))
+            continue;
+        if (lexfix_correct(&lx, v->valuestring, out, sizeof out) &&
+            !cJSON_ReplaceItemInObjectCaseSensitive(f, "value", cJSON_CreateString(out)))
+            rc = DP_ENOMEM;
+    }
+    lexfix_cleanup(&lx);
+    return rc;
+}
+
 dp_err xmodel_apply(const struct xmodel *m, const struct dp_doc_text *doc, cJSON *fields,
                     cJSON **missing)
 {
@@ -111,12 +141,13 @@ dp_err xmodel_apply(const struct xmodel *m, const struct dp_doc_text *doc, cJSON
         if (p < mf->review_below)
             cJSON_AddBoolToObject(f, "needs_review", 1);
         /* the rules keep their value unless the model beat them on the tenant's examples */
-        put_field(fields, mf->name, f, p < 0.5 || !xmodel_replaces_rules(mf));
+        put_field(fields, mf->name, f, p < mf->replace_above || !xmodel_replaces_rules(mf));
     }
     vendor_apply(&m->vendors, &cs, fields);
+    rc = repair_names(&m->vendors, fields);
     xfeat_doc_cleanup(&fx);
     cand_set_cleanup(&cs);
-    return DP_OK;
+    return rc;
 }
 
 int xmodel_replaces_rules(const struct xmodel_field *f)
@@ -149,6 +180,11 @@ cJSON *xmodel_stats_json(const struct xmodel *m)
         cJSON_AddNumberToObject(j, "cv_wins", f->cv_wins);
         cJSON_AddNumberToObject(j, "cv_losses", f->cv_losses);
         cJSON_AddBoolToObject(j, "replaces_rules", xmodel_replaces_rules(f));
+        if (xmodel_replaces_rules(f))
+            cJSON_AddNumberToObject(j, "replace_above",
+                                    (double)(int)(f->replace_above * 1000) / 1000);
+        else
+            cJSON_AddNullToObject(j, "replace_above");
         cJSON_AddNumberToObject(j, "review_below", (double)(int)(f->review_below * 1000) / 1000);
         cJSON_AddItemToArray(fs, j);
     }

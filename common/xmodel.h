@@ -34,10 +34,16 @@ struct xmodel_field {
     uint32_t cv_docs;       /* documents scored in cross-validation */
     uint32_t cv_correct;    /* of them, those whose best candidate was the confirmed value */
     uint32_t rules_correct; /* documents where the built-in rules already had the value */
-    uint32_t cv_wins;       /* held-out documents the model got right and the rules wrong */
+    uint32_t cv_wins;       /* held-out documents with a probability >= replace_above that
+                               the model got right and the rules wrong */
     uint32_t cv_losses;     /* and the other way round: the model replaces a rules value only
                                when wins - losses > sqrt(wins + losses) (a sign test: clearly
                                better on the tenant's own documents, not by chance) */
+    double replace_above;   /* probability from which the model's value replaces the rules':
+                               the threshold with the most held-out wins - losses that passes
+                               the sign test (> 1: never) */
+    uint32_t kind;          /* XFEAT_KIND_* bit every candidate must have, 0 = any: learnt
+                               from the confirmed values (>= 90 % of them dates, or amounts) */
 };
 
 /* A tenant's extractor. */
@@ -68,8 +74,10 @@ void xmodel_free(struct xmodel *m);
 /* Applies the model to doc: for every field it knows, the best candidate becomes a field
  * {"name","value","text","confidence","page","bbox","valid","source":"model"} that replaces
  * a rules field of that name when the rules found none, or when its probability is at least
- * 0.5 and the model was clearly better than the rules on the tenant's examples (cv_wins);
- * then the vendor memory may set company (and address) with source "memory". Fields the
+ * replace_above, where the model was clearly better than the rules on the tenant's examples;
+ * then the vendor memory may set company (and address) with source "memory", and the company
+ * and address values of the rules or the model get their misread words repaired with the
+ * memory's confirmed words as the lexicon (lexfix.h). Fields the
  * model knows but found nothing for are listed in *missing (may be NULL; caller owns). */
 dp_err xmodel_apply(const struct xmodel *m, const struct dp_doc_text *doc, cJSON *fields,
                     cJSON **missing);
@@ -79,7 +87,8 @@ dp_err xmodel_save(const struct xmodel *m, unsigned char **buf, size_t *len);
 dp_err xmodel_load(const unsigned char *buf, size_t len, struct xmodel **out);
 
 /* {"fields":[{"name","examples","aligned","cv_docs","cv_correct","cv_accuracy",
- * "rules_accuracy","cv_wins","cv_losses","replaces_rules","review_below"}],"vendors":n,
+ * "rules_accuracy","cv_wins","cv_losses","replaces_rules","replace_above","review_below"}],
+ * "vendors":n,
  * "train_seconds"}. Caller owns it. */
 
 /* Whether field f's value replaces the built-in rules' value (see cv_wins). */

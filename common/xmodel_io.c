@@ -1,15 +1,17 @@
 /* xmodel_io.c -- the extractor's stored form. Little-endian, bounded, checked to the last
- * byte: "DPXM", format 1, version u32, trained_ms i64, train_s f64, nf u32, then per field:
+ * byte: "DPXM", format 5, version u32, trained_ms i64, train_s f64, nf u32, then per field:
  * name (u8 length + bytes), review_below f64, examples, aligned, cv_docs, cv_correct,
- * rules_correct, cv_wins, cv_losses (u32),
+ * rules_correct, cv_wins, cv_losses, kind (u32; not in format 2), replace_above (f64; not
+ * in formats 2 and 3),
  * nnz u32 and nnz (index u32 < XFEAT_DIM + 1, weight f32); then vendors u32 and per vendor
- * four strings (u16 length + bytes); nothing after. */
+ * four strings (u16 length + bytes) and (format 5) its numbers: u32 count <= VENDOR_IDS, each
+ * u8 length + digits; nothing after. */
 #include <stdlib.h>
 #include <string.h>
 #include "xfeat.h"
 #include "xmodel.h"
 
-#define FORMAT 2
+#define FORMAT 5 /* 3 added kind, 4 replace_above, 5 the vendors' numbers; 2-4 still load */
 
 /* ---- writing ---- */
 
@@ -90,6 +92,8 @@ dp_err xmodel_save(const struct xmodel *m, unsigned char **buf, size_t *len)
         put_u32(&b, f->rules_correct);
         put_u32(&b, f->cv_wins);
         put_u32(&b, f->cv_losses);
+        put_u32(&b, f->kind);
+        put_f64(&b, f->replace_above);
         uint32_t nnz = 0;
         for (size_t k = 0; k <= XFEAT_DIM; k++)
             nnz += f->w[k] != 0.0f;
@@ -110,6 +114,12 @@ dp_err xmodel_save(const struct xmodel *m, unsigned char **buf, size_t *len)
         put_str(&b, v->address, 1);
         put_str(&b, v->vat_id, 1);
         put_str(&b, v->iban, 1);
+        size_t nid = 0;
+        while (nid < VENDOR_IDS && v->ids[nid][0])
+            nid++;
+        put_u32(&b, (uint32_t)nid);
+        for (size_t k = 0; k < nid; k++)
+            put_str(&b, v->ids[k], 0);
     }
     if (b.bad) {
         free(b.p);
@@ -185,7 +195,8 @@ dp_err xmodel_load(const unsigned char *buf, size_t len, struct xmodel **out)
     struct rbuf r = {buf, len, 0, 0};
     *out = NULL;
     const unsigned char *magic = take(&r, 4);
-    if (!magic || memcmp(magic, "DPXM", 4) != 0 || get_u32(&r) != FORMAT)
+    uint32_t format = magic && memcmp(magic, "DPXM", 4) == 0 ? get_u32(&r) : 0;
+    if (format < 2 || format > FORMAT)
         return DP_EPARSE;
     struct xmodel *m = calloc(1, sizeof *m);
     if (!m)
@@ -210,8 +221,11 @@ dp_err xmodel_load(const unsigned char *buf, size_t len, struct xmodel **out)
         f->rules_correct = get_u32(&r);
         f->cv_wins = get_u32(&r);
         f->cv_losses = get_u32(&r);
+        f->kind = format >= 3 ? get_u32(&r) : 0;
+        f->replace_above = format >= 4 ? get_f64(&r) : 0.5; /* the rule before format 4 */
         uint32_t nnz = get_u32(&r);
-        if (r.bad || !review_name_ok(f->name, strlen(f->name)) || nnz > XFEAT_DIM + 1 ||
+        if (r.bad || f->kind > (XFEAT_KIND_DATE | XFEAT_KIND_AMOUNT) ||
+            !review_name_ok(f->name, strlen(f->name)) || nnz > XFEAT_DIM + 1 ||
             (size_t)nnz * 8 > r.n - r.pos)
             goto bad;
         f->w = calloc(XFEAT_DIM + 1, sizeof *f->w);
@@ -238,6 +252,14 @@ dp_err xmodel_load(const unsigned char *buf, size_t len, struct xmodel **out)
         get_str(&r, v->address, sizeof v->address, 1);
         get_str(&r, v->vat_id, sizeof v->vat_id, 1);
         get_str(&r, v->iban, sizeof v->iban, 1);
+        uint32_t nid = format >= 5 ? get_u32(&r) : 0;
+        if (nid > VENDOR_IDS)
+            goto bad;
+        for (uint32_t k = 0; k < nid; k++) {
+            get_str(&r, v->ids[k], sizeof v->ids[k], 0);
+            if (!v->ids[k][0])
+                goto bad;
+        }
         m->vendors.n++;
     }
     if (r.bad || r.pos != r.n)

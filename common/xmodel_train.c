@@ -6,6 +6,7 @@
  * and a stride over the rest: at most about XMODEL_KEEP_PER_DOC); cross-validation rebuilds
  * the held-out document's full candidate set, one document at a time, to score it as the
  * worker would. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -82,6 +83,33 @@ static size_t field_names(const struct xmodel_doc *docs, size_t n, char names[][
     return nn;
 }
 
+/* The value kind of field name (XFEAT_KIND_*): the kind at least 90 % of its confirmed values
+ * have, dates before amounts; 0 when neither. */
+static uint32_t field_kind(const struct xmodel_doc *docs, size_t n, const char *name)
+{
+    size_t values = 0, dates = 0, amounts = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *v = confirmed_value(docs[i].confirmed, name);
+        if (!v)
+            continue;
+        unsigned k = xfeat_kind(v);
+        values++;
+        dates += (k & XFEAT_KIND_DATE) != 0;
+        amounts += (k & XFEAT_KIND_AMOUNT) != 0;
+    }
+    if (values && dates * 10 >= values * 9)
+        return XFEAT_KIND_DATE;
+    if (values && amounts * 10 >= values * 9)
+        return XFEAT_KIND_AMOUNT;
+    return 0;
+}
+
+/* Whether candidate j of a feature set may fill a field of kind k. */
+static int kind_ok(const struct xfeat_doc *fx, size_t j, uint32_t k)
+{
+    return !k || (fx->kind[j] & k);
+}
+
 /* ---- preparing one document ---- */
 
 static int has_digit(const char *s)
@@ -92,13 +120,18 @@ static int has_digit(const char *s)
     return 0;
 }
 
-/* Aligns every field, picks the candidates to keep and computes their features. */
-static dp_err prepare(struct tdoc *d, const struct xmodel *m)
+/* Adds the document's vendor to vendors, aligns every field, picks the candidates to keep and
+ * computes their features. */
+static dp_err prepare(struct tdoc *d, const struct xmodel *m, struct vendor_list *vendors)
 {
     struct cand_set cs;
     dp_err rc = cand_generate(d->src->doc, &cs);
     if (rc)
         return rc;
+    if ((rc = vendor_add(vendors, d->src->confirmed, &cs))) {
+        cand_set_cleanup(&cs);
+        return rc;
+    }
     size_t n = cs.n, nf = m->nf;
     unsigned char *all = calloc((n ? n : 1) * (nf ? nf : 1), 1);
     unsigned char *keep = calloc(n ? n : 1, 1);
@@ -169,7 +202,8 @@ static void tdoc_cleanup(struct tdoc *d)
 
 /* Trains weights w (XFEAT_DIM + 1, allocated when NULL) for field f on the documents with
  * use[i] set; DP_EINVAL when they hold no positive. */
-static dp_err fit(float **w, size_t f, struct tdoc *d, size_t n, const unsigned char *use)
+static dp_err fit(float **w, size_t f, uint32_t kind, struct tdoc *d, size_t n,
+                  const unsigned char *use)
 {
     size_t l = 0;
     for (size_t i = 0; i < n; i++)
@@ -188,11 +222,23 @@ static dp_err fit(float **w, size_t f, struct tdoc *d, size_t n, const unsigned 
     for (size_t i = 0; i < n; i++) {
         if (!use[i] || !d[i].npos[f])
             continue;
-        for (size_t j = 0; j < d[i].fx.n; j++) {
-            prob.y[prob.l] = d[i].pos[f * d[i].fx.n + j] ? 1 : -1;
+        /* only candidates of the field's kind, from documents where one of them is the value */
+        const unsigned char *pos = d[i].pos + f * d[i].fx.n;
+        size_t hit = 0;
+        for (size_t j = 0; j < d[i].fx.n; j++)
+            hit += pos[j] && kind_ok(&d[i].fx, j, kind);
+        for (size_t j = 0; j < d[i].fx.n && hit; j++) {
+            if (!kind_ok(&d[i].fx, j, kind))
+                continue;
+            prob.y[prob.l] = pos[j] ? 1 : -1;
             prob.x[prob.l] = d[i].fx.x[j];
             prob.l++;
         }
+    }
+    if (prob.l == 0) {
+        free(prob.y);
+        free(prob.x);
+        return DP_EINVAL;
     }
     int wl[1] = {1};
     double wv[1] = {POS_WEIGHT};
@@ -225,8 +271,9 @@ static dp_err fit(float **w, size_t f, struct tdoc *d, size_t n, const unsigned 
 /* ---- cross-validation ---- */
 
 struct pc {
-    double p;
-    int ok;
+    double p;     /* the best candidate's probability */
+    int ok;       /* it was the confirmed value */
+    int rules_ok; /* the rules had the confirmed value */
 };
 
 static int cmp_pc(const void *a, const void *b)
@@ -259,6 +306,8 @@ static dp_err score_held_out(const struct tdoc *d, struct xmodel *m, float *cons
             struct xmodel_field tmp = {.w = w[f]};
             long b = -1;
             for (size_t i = 0; i < fx.n; i++) {
+                if (!kind_ok(&fx, i, m->f[f].kind))
+                    continue;
                 double q = xmodel_prob(&tmp, fx.x[i]);
                 if (q > bp || b < 0) {
                     bp = q;
@@ -270,15 +319,44 @@ static dp_err score_held_out(const struct tdoc *d, struct xmodel *m, float *cons
         }
         pcs[f][counts[f]].p = bp;
         pcs[f][counts[f]].ok = ok;
+        pcs[f][counts[f]].rules_ok = d->rules_ok[f];
         counts[f]++;
-        m->f[f].cv_wins += (uint32_t)(ok && !d->rules_ok[f]);
-        m->f[f].cv_losses += (uint32_t)(!ok && d->rules_ok[f]);
     }
     rc = pos ? DP_OK : DP_ENOMEM;
     free(pos);
     xfeat_doc_cleanup(&fx);
     cand_set_cleanup(&cs);
     return rc;
+}
+
+/* The probability from which the model's value replaces the rules' (replace_above) and the
+ * held-out wins and losses above it: of the thresholds at the held-out probabilities pc[0..n)
+ * (sorted descending), the highest one with the largest wins - losses that passes the sign test
+ * (xmodel_replaces_rules); none passing: 2 (never replaces) with the counts over all. */
+static void choose_replace(struct xmodel_field *xf, const struct pc *pc, size_t n)
+{
+    long w = 0, l = 0, bw = 0, bl = 0;
+    double best = -1;
+    xf->replace_above = 2.0;
+    for (size_t k = 0; k < n; k++) {
+        w += pc[k].ok && !pc[k].rules_ok;
+        l += !pc[k].ok && pc[k].rules_ok;
+        int tie = k + 1 < n && pc[k + 1].p == pc[k].p; /* a threshold takes all equal ones */
+        double wd = (double)w, ld = (double)l;
+        /* equal gains: the higher threshold (measured on SROIE: the lower one is no better) */
+        if (!tie && wd - ld > sqrt(wd + ld) && wd - ld > best) {
+            best = wd - ld;
+            bw = w;
+            bl = l;
+            xf->replace_above = pc[k].p;
+        }
+    }
+    if (best < 0) {
+        bw = w;
+        bl = l;
+    }
+    xf->cv_wins = (uint32_t)bw;
+    xf->cv_losses = (uint32_t)bl;
 }
 
 /* K-fold over the documents (fold = index mod K): cv_docs, cv_correct and review_below (the
@@ -300,7 +378,7 @@ static dp_err cross_validate(struct xmodel *m, struct tdoc *d, size_t n)
         for (size_t i = 0; i < n; i++)
             use[i] = d[i].fold != fo;
         for (size_t f = 0; f < m->nf; f++) {
-            rc = fit(&w[f], f, d, n, use);
+            rc = fit(&w[f], f, m->f[f].kind, d, n, use);
             if (rc == DP_ENOMEM)
                 goto out;
             if (rc) { /* no positive outside this fold: nothing to score with */
@@ -319,8 +397,9 @@ static dp_err cross_validate(struct xmodel *m, struct tdoc *d, size_t n)
         for (size_t k = 0; k < counts[f]; k++)
             xf->cv_correct += (uint32_t)pcs[f][k].ok;
         xf->review_below = 0.5;
+        qsort(pcs[f], counts[f], sizeof **pcs, cmp_pc);
+        choose_replace(xf, pcs[f], counts[f]);
         if (counts[f] >= 4) {
-            qsort(pcs[f], counts[f], sizeof **pcs, cmp_pc);
             size_t right = 0;
             xf->review_below = 1.0;
             for (size_t k = 0; k < counts[f]; k++) {
@@ -363,13 +442,15 @@ dp_err xmodel_train(const struct xmodel_doc *docs, size_t n, struct xmodel **out
     if (!m || !d || !use || !(m->f = calloc(nn, sizeof *m->f)))
         goto out;
     m->nf = nn;
-    for (size_t f = 0; f < nn; f++)
+    for (size_t f = 0; f < nn; f++) {
         memcpy(m->f[f].name, names[f], REVIEW_NAME_MAX); /* both NUL-terminated, same size */
+        m->f[f].kind = field_kind(docs, n, names[f]);
+    }
     size_t folds = n < XMODEL_FOLDS ? n : XMODEL_FOLDS;
     for (size_t i = 0; i < n; i++) {
         d[i].src = &docs[i];
         d[i].fold = i % (folds ? folds : 1);
-        if ((rc = prepare(&d[i], m)) || (rc = vendor_add(&m->vendors, docs[i].confirmed)))
+        if ((rc = prepare(&d[i], m, &m->vendors)))
             goto out;
         use[i] = 1;
     }
@@ -389,7 +470,7 @@ dp_err xmodel_train(const struct xmodel_doc *docs, size_t n, struct xmodel **out
     /* the final weights, on every document; fields never found on a page are dropped */
     size_t kept = 0;
     for (size_t f = 0; f < nn; f++) {
-        rc = fit(&m->f[f].w, f, d, n, use);
+        rc = fit(&m->f[f].w, f, m->f[f].kind, d, n, use);
         if (rc == DP_ENOMEM)
             goto out;
         if (rc == DP_OK) {

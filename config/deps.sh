@@ -5,7 +5,7 @@ set -eu
 PKGS="make gcc pkg-config git ca-certificates curl
  libmicrohttpd-dev libhiredis-dev libtesseract-dev libleptonica-dev libcurl4-openssl-dev
  libcjson-dev check libpoppler-glib-dev libcairo2-dev libpcre2-dev libssl-dev
- libxml2-dev libzbar-dev liblinear-dev
+ libxml2-dev libzbar-dev liblinear-dev libpng-dev libtiff-dev
  tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd tesseract-ocr-deu tesseract-ocr-fra tesseract-ocr-nld
  tesseract-ocr-spa tesseract-ocr-ita tesseract-ocr-por redis-server redis-sentinel nginx-light
  clang-format nodejs chromium qrencode poppler-utils stunnel4 wrk iproute2 openssl systemd"

@@ -8,6 +8,12 @@
 #                    made once and kept: later runs reuse them
 #   DIR/users.acl    Redis's aclfile (passwords as SHA-256 only), rewritten every run so a
 #                    change of the rules below takes effect at the next start
+#   DIR/sentinels.pass  the password of the Sentinels themselves (their `requirepass`, the same
+#                    on every Sentinel of a group: they log in to each other with it); clients
+#                    send it as AUTH <password>: docproc's sentinel_password
+#   DIR/redis-auth.conf  for every Redis server's config (`include` it): the aclfile above,
+#                    and masteruser/masterauth so that a replica -- and a primary that a
+#                    failover demotes -- logs in to its primary as docproc-replica
 # DIR is made mode 0700. Prints nothing.
 #
 # Key patterns follow common/keys.h (every key docproc uses) and the KEYS of common/lua/*.lua:
@@ -21,6 +27,13 @@
 #   docproc-webhookd  events, webhook records, batches, its counters, document records (for
 #                     batch_tick.lua); never files, API keys, models
 #   docproc-admin     every dp:* key (key store, rekey, queue repair); no FLUSH/CONFIG/DEBUG...
+# and two users that are no program, for a primary with replicas and Sentinels (the commands
+# the Redis ACL documentation lists for them, "ACL rules for Sentinel and Replicas"; no key):
+#   docproc-replica   what a replica sends its primary: PSYNC, REPLCONF, PING
+#   docproc-sentinel  what a Sentinel sends (monitoring, its hello channel, and the failover's
+#                     MULTI/REPLICAOF/CONFIG REWRITE/CLIENT KILL/EXEC), on the
+#                     __sentinel__:hello channel only; in sentinel.conf: `sentinel auth-user
+#                     <master> docproc-sentinel` and `sentinel auth-pass <master> <its password>`
 set -eu
 DIR=$1
 umask 077
@@ -60,8 +73,9 @@ rules() {
 # dropped without a word when Redis restarts (redis/redis#14541, fixed after 7.x).
 acl=$DIR/users.acl.tmp
 echo "user default off resetpass ~* &* +@all" > "$acl"
-for u in docproc-api docproc-worker docproc-webhookd docproc-admin; do
-    pass=$DIR/$u.pass
+# password USER: the user's password file (made once, kept), and its SHA-256 in $hash.
+password() {
+    pass=$DIR/$1.pass
     if [ ! -s "$pass" ]; then
         od -An -tx1 -N32 /dev/urandom | tr -d ' \n' > "$pass.tmp"
         echo >> "$pass.tmp"
@@ -69,9 +83,28 @@ for u in docproc-api docproc-worker docproc-webhookd docproc-admin; do
     fi
     chmod 600 "$pass"
     hash=$(head -n1 "$pass" | tr -d '\n' | sha256sum | cut -d' ' -f1)
+}
+for u in docproc-api docproc-worker docproc-webhookd docproc-admin; do
+    password $u
     # keys first, then the common commands, then the user's own exceptions (+info): later
     # command rules win
     r=$(rules $u)
     echo "user $u on #$hash resetchannels ${r%%+*} $cmds $(echo "$r" | grep -o '+.*' || true)" >> "$acl"
 done
+password docproc-replica
+echo "user docproc-replica on #$hash resetkeys resetchannels -@all +psync +replconf +ping" >> "$acl"
+password docproc-sentinel
+echo "user docproc-sentinel on #$hash resetkeys resetchannels &__sentinel__:hello -@all" \
+    "+ping +info +role +multi +exec +slaveof +replicaof +config|rewrite +client|setname" \
+    "+client|kill +script|kill +subscribe +publish" >> "$acl"
 mv "$acl" "$DIR/users.acl"
+password sentinels
+
+conf=$DIR/redis-auth.conf.tmp
+{
+    echo "# made by config/redis-acl.sh: include it in every Redis server's config"
+    echo "aclfile $DIR/users.acl"
+    echo "masteruser docproc-replica"
+    echo "masterauth $(head -n1 "$DIR/docproc-replica.pass" | tr -d '\n')"
+} > "$conf"
+mv "$conf" "$DIR/redis-auth.conf"

@@ -65,7 +65,9 @@ trap 'rc=$?; stop; exit $rc' EXIT
 # Restart=on-failure would, starts it again when it fails (crash, kill -9, error exit): after
 # 1 s, doubling to 30 s while it keeps failing (back to 1 s once it ran a minute). Each restart
 # is logged to logs/run.log and printed. SIGTERM to the supervisor stops CMD and the
-# supervisor. The current pid is in run/pids/NAME.pid.
+# supervisor. The current pid is in run/pids/NAME.pid. Every restart is counted in Redis
+# (docproc_process_restarts_total{program="NAME"} in /metrics), where the count outlives the
+# process; a restarted Redis counts its own restart once it answers again.
 group=$(cut -d' ' -f5 /proc/$$/stat)
 supervise() {
     name=$1 log=$2
@@ -74,7 +76,7 @@ supervise() {
     : >> "$log"
     [ -z "$as" ] || chown "$cfg_run_user:" "$log"
     (
-        down=0 child="" nap=""
+        down=0 child="" nap="" restarted=0
         trap 'down=1; kill -TERM $child $nap 2>/dev/null || true' TERM
         delay=1
         while :; do
@@ -83,6 +85,7 @@ supervise() {
             child=$!
             echo "$child" > "$RUN/pids/$name.pid"
             started=$(date +%s)
+            [ $restarted = 1 ] && count_restart
             rc=0
             wait "$child" || rc=$?
             # A trapped signal ends wait early: wait until the child has really gone.
@@ -101,10 +104,35 @@ supervise() {
             wait "$nap" || true
             nap=""
             [ $down = 1 ] && exit 0
+            restarted=1
             delay=$((delay * 2))
             [ $delay -gt 30 ] && delay=30
         done
     ) 2>/dev/null & # (the shell would report a killed child as "Killed" on our stderr)
+}
+# count_restart (inside supervise): adds one restart of $name in Redis as docproc-admin, trying
+# once a second for up to a minute while Redis is down or loading (or restarting itself). It
+# runs in the background under $nap, so a stop (the TERM trap) ends it at once. Best effort: a
+# restart it could not count is still logged.
+count_restart() {
+    tries=0
+    while [ $down = 0 ] && [ $tries -lt 60 ]; do
+        DOCPROC_REDIS_USER=docproc-admin DOCPROC_REDIS_PASSWORD= \
+            DOCPROC_REDIS_PASSWORD_FILE=$AUTH/docproc-admin.pass \
+            "$BIN/docproc-admin" restarted "$name" >/dev/null 2>&1 &
+        nap=$!
+        if wait "$nap"; then
+            nap=""
+            return 0
+        fi
+        tries=$((tries + 1))
+        [ $down = 1 ] && break
+        sleep 1 &
+        nap=$!
+        wait "$nap" || true
+        nap=""
+    done
+    nap=""
 }
 # nginx's workers outlive a master killed with SIGKILL and keep its ports: end them first.
 orphans_of_nginx() {
@@ -210,7 +238,7 @@ DP_HTTPS_PORT=$cfg_https_port DP_TLS_CERT=$RUN/tls/server.pem DP_TLS_KEY=$RUN/tl
     DP_RATE_LIMIT=$cfg_rate_limit_per_s DP_CONN_LIMIT=$cfg_conn_limit_per_addr \
     DP_METRICS_RATE=$cfg_metrics_rate_limit_per_s DP_HEADER_TIMEOUT=$cfg_client_header_timeout_s \
     DP_BODY_TIMEOUT=$cfg_client_body_timeout_s DP_WORKER_CONNECTIONS=$cfg_nginx_worker_connections \
-    DP_NGINX_USER=$nginx_user \
+    DP_NGINX_USER=$nginx_user DP_BATCH_BODY=$cfg_max_batch_bytes \
     nginx/gen-conf.sh "$RUN/nginx" "$cfg_public_addr" "$cfg_http_port" "$SRC/web" \
     "$cfg_max_upload_bytes" $upstreams > "$RUN/nginx/nginx.conf"
 supervise nginx "$RUN/logs/nginx.log" nginx -p "$RUN/nginx" -c "$RUN/nginx/nginx.conf" -e stderr

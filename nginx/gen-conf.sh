@@ -10,6 +10,7 @@
 #   DP_METRICS_RATE    /metrics requests/s per address, burst 2x; 0 = off  [metrics_rate_limit_per_s]
 #   DP_HEADER_TIMEOUT  DP_BODY_TIMEOUT  seconds  [client_header_timeout_s, client_body_timeout_s]
 #   DP_WORKER_CONNECTIONS                        [nginx_worker_connections]
+#   DP_BATCH_BODY      bytes of a multipart POST /v1/batches               [max_batch_bytes]
 #   DP_NGINX_USER      account of the worker processes when nginx starts as root [run_user]
 set -eu
 prefix=$1 addr=$2 port=$3 web=$4 maxbody=$5
@@ -21,6 +22,7 @@ wconns=${DP_WORKER_CONNECTIONS:-16384}
 # Body cap: the API's own cap plus room for multipart framing (nginx refuses by Content-Length
 # at once, and while a chunked body streams); the API enforces the exact cap on the file bytes.
 body=$(( maxbody + 65536 ))
+batchbody=$(( ${DP_BATCH_BODY:-209715200} + 65536 ))
 user=""
 if [ "$(id -u)" = 0 ]; then
     # As root, nginx would drop its workers to 'nobody', who may not read a checkout under
@@ -55,6 +57,41 @@ HDR
     return 0
 }
 
+# The API's proxying, as /v1/ and /v1/batches share it.
+proxy_common() {
+    cat <<CONF
+            proxy_pass http://docproc_api;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header Host \$host;
+            proxy_set_header X-Request-Id \$reqid;
+            proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
+            proxy_set_header X-Forwarded-Proto \$scheme;
+            # Uploads may hold the request open with ?wait=N.
+            proxy_read_timeout 660s;
+CONF
+}
+proxy_v1() {
+    cat <<CONF
+            $limit_req
+$(proxy_common)
+            # A POST is retried on another API only if it never reached the first one...
+            proxy_next_upstream error timeout;
+            # ...unless it carries an Idempotency-Key: then a retry cannot store it twice.
+            if (\$dp_idempotent_post) {
+                rewrite ^ /__idempotent\$uri last;
+            }
+CONF
+}
+proxy_idempotent() {
+    cat <<CONF
+            $limit_req
+            rewrite ^/__idempotent(/.*)\$ \$1 break;
+$(proxy_common)
+            proxy_next_upstream error timeout http_502 http_504 non_idempotent;
+CONF
+}
+
 # The locations of one server block (the same on HTTP and HTTPS).
 locations() {
     hdr=$(headers "$1")
@@ -65,36 +102,21 @@ locations() {
 $hdr
 
         location /v1/ {
-            $limit_req
-            proxy_pass http://docproc_api;
-            proxy_http_version 1.1;
-            proxy_set_header Connection "";
-            proxy_set_header Host \$host;
-            proxy_set_header X-Request-Id \$reqid;
-            proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
-            proxy_set_header X-Forwarded-Proto \$scheme;
-            # Uploads may hold the request open with ?wait=N.
-            proxy_read_timeout 660s;
-            # A POST is retried on another API only if it never reached the first one...
-            proxy_next_upstream error timeout;
-            # ...unless it carries an Idempotency-Key: then a retry cannot store it twice.
-            if (\$dp_idempotent_post) {
-                rewrite ^ /__idempotent\$uri last;
-            }
+$(proxy_v1)
+        }
+        # Many files in one request: the batch cap instead of the document cap.
+        location = /v1/batches {
+            client_max_body_size $batchbody;
+$(proxy_v1)
         }
         location /__idempotent/ {
             internal;
-            $limit_req
-            rewrite ^/__idempotent(/.*)\$ \$1 break;
-            proxy_pass http://docproc_api;
-            proxy_http_version 1.1;
-            proxy_set_header Connection "";
-            proxy_set_header Host \$host;
-            proxy_set_header X-Request-Id \$reqid;
-            proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
-            proxy_set_header X-Forwarded-Proto \$scheme;
-            proxy_read_timeout 660s;
-            proxy_next_upstream error timeout http_502 http_504 non_idempotent;
+$(proxy_idempotent)
+        }
+        location = /__idempotent/v1/batches {
+            internal;
+            client_max_body_size $batchbody;
+$(proxy_idempotent)
         }
         location = /metrics {
             $limit_metrics

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "../api/api.h"
+#include "stats.h"
 #include "promtext.h"
 #include "testutil.h"
 
@@ -245,8 +246,28 @@ static cJSON *fake_counters(void)
 {
     return cJSON_Parse("{\"page_seconds\":{\"bounds\":[0.5,1,2],\"counts\":[1,2,0,3],\"sum\":9.25,"
                        "\"count\":6},\"webhook_attempts\":{\"delivered\":5,\"retrying\":2,"
-                       "\"failed\":0,\"exhausted\":0}}");
+                       "\"failed\":0,\"exhausted\":0},\"restarts\":{\"api-0\":2,\"worker\":1,"
+                       "\"bad\\\"}\\nname\":7}}");
 }
+
+START_TEST(program_names)
+{
+    static const char *const good[] = {
+        "api-0",    "worker", "redis",      "nginx",
+        "webhookd", "a",      "api-12.x_y", "abcdefghijklmnopqrstuvwxyz012345"};
+    static const char *const bad[] = {
+        "",     "0api", "-x",   "API",  "a b",
+        "a\"b", "a\\b", "a\nb", "a{b}", "abcdefghijklmnopqrstuvwxyz0123456"};
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++)
+        ck_assert_msg(stats_program_valid(good[i], strlen(good[i])), "%s", good[i]);
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        ck_assert_msg(!stats_program_valid(bad[i], strlen(bad[i])), "%s", bad[i]);
+    /* the length is what counts, not a NUL */
+    ck_assert(stats_program_valid("api-0 trailing", 5));
+    ck_assert(!stats_program_valid("api\0x", 5));
+    ck_assert(!stats_program_valid(NULL, 0));
+}
+END_TEST
 
 START_TEST(metrics_text)
 {
@@ -302,6 +323,11 @@ START_TEST(metrics_text)
     ck_assert(promtext_value(text, "docproc_page_seconds_count") == 6);
     ck_assert(promtext_value(text, "docproc_page_seconds_sum") == 9.25);
     ck_assert(promtext_value(text, "docproc_webhook_attempts_total{outcome=\"delivered\"}") == 5);
+    /* restarts by program, with their HELP/TYPE; a name that is no program is left out */
+    ck_assert(strstr(text, "# TYPE docproc_process_restarts_total counter\n") != NULL);
+    ck_assert(promtext_value(text, "docproc_process_restarts_total{program=\"api-0\"}") == 2);
+    ck_assert(promtext_value(text, "docproc_process_restarts_total{program=\"worker\"}") == 1);
+    ck_assert(strstr(text, "bad") == NULL);
     free(text);
     /* without Redis: the process's own counters only */
     ck_assert_int_eq(api_metrics_render(m, NULL, NULL, 0, &text, &len), DP_OK);
@@ -381,6 +407,7 @@ Suite *api_meta_suite(void)
     tcase_add_test(tc, route_find);
     tcase_add_test(tc, route_templates);
     tcase_add_test(tc, metrics_text);
+    tcase_add_test(tc, program_names);
     tcase_add_test(tc, promtext_rejects_bad_lines);
     tcase_add_test(tc, counting_is_thread_safe);
     suite_add_tcase(s, tc);

@@ -189,6 +189,85 @@ START_TEST(fuzz_truncations_and_bit_flips)
 }
 END_TEST
 
+/* The row-by-row decoders (decode_stream): pages too big for a whole decode under the budget,
+ * damaged. Every kind they read: colour, palette, 16-bit and interlaced PNG; RGB, 16-bit grey
+ * and CMYK (RGBA strips) TIFF. */
+START_TEST(fuzz_streamed_decoders)
+{
+    PIX *g = NULL;
+    ck_assert_int_eq(fixture_render_page(lines, NLINES, 12, 50, &g), DP_OK);
+    PIX *kinds[] = {pixConvert8To32(g), pixConvertGrayToColormap8(g, 8), pixConvert8To16(g, 8)};
+    unsigned char *files[8] = {0};
+    size_t lens[8] = {0}, nfiles = 0;
+    for (size_t k = 0; k < 3; k++) {
+        ck_assert_ptr_nonnull(kinds[k]);
+        ck_assert_int_eq(fixture_encode(kinds[k], IFF_PNG, &files[nfiles], &lens[nfiles]), DP_OK);
+        nfiles++;
+    }
+    ck_assert_int_eq(fixture_png_interlaced(kinds[0], &files[nfiles], &lens[nfiles]), DP_OK);
+    nfiles++;
+    ck_assert_int_eq(fixture_encode(kinds[0], IFF_TIFF_ZIP, &files[nfiles], &lens[nfiles]), DP_OK);
+    nfiles++;
+    ck_assert_int_eq(fixture_encode(kinds[2], IFF_TIFF_ZIP, &files[nfiles], &lens[nfiles]), DP_OK);
+    nfiles++;
+    /* 425 x 550: a whole decode needs 2 bytes a pixel at least, 400 kB forces rows */
+    const struct decode_limits lim = {.max_decode_bytes = 400u << 10, .min_dpi = 1};
+    uint32_t seed = 0x2545f491u;
+    const int iters = fuzz_iters();
+    size_t ok = 0;
+    quiet();
+    for (size_t f = 0; f < nfiles; f++) {
+        unsigned char *copy = malloc(lens[f]);
+        ck_assert_ptr_nonnull(copy);
+        struct decoded *d = NULL;
+        struct decode_page pg;
+        /* undamaged: read streamed, at a reduction */
+        ck_assert_int_eq(decode_open(files[f], lens[f], &lim, &d), DP_OK);
+        dp_err e = decode_page(d, 0, &pg);
+        if (e != DP_OK) {
+            loud();
+            ck_abort_msg("file %zu undamaged: %s (%s)", f, dp_strerror(e), decode_errstr(d));
+        }
+        ck_assert_msg(pg.scale < 1.0f, "file %zu not streamed", f);
+        decode_page_cleanup(&pg);
+        decode_close(d);
+        size_t refused = 0;
+        for (int i = 0; i < iters; i++) {
+            size_t len = lens[f];
+            memcpy(copy, files[f], len);
+            if (i < 40) {
+                len = (size_t)((double)len * i / 40.0);
+            } else {
+                int flips = 1 + (int)(next_rand(&seed) % 8);
+                for (int k = 0; k < flips; k++) {
+                    uint32_t r = next_rand(&seed);
+                    copy[r % len] ^= (unsigned char)(1u << (r >> 29));
+                }
+            }
+            e = decode_all(copy, len, &lim);
+            ok += e == DP_OK;
+            refused += e != DP_OK;
+            if (!acceptable(e)) {
+                loud();
+                ck_abort_msg("file %zu variant %d: %s", f, i, dp_strerror(e));
+            }
+        }
+        free(copy);
+        if (refused == 0) {
+            loud();
+            ck_abort_msg("file %zu: no damaged variant was refused", f);
+        }
+    }
+    loud();
+    ck_assert_uint_gt(ok, 0);
+    for (size_t f = 0; f < nfiles; f++)
+        free(files[f]);
+    for (size_t k = 0; k < 3; k++)
+        pixDestroy(&kinds[k]);
+    pixDestroy(&g);
+}
+END_TEST
+
 Suite *decode_fuzz_suite(void)
 {
     Suite *s = suite_create("decode_fuzz");
@@ -196,6 +275,7 @@ Suite *decode_fuzz_suite(void)
     tcase_set_timeout(tc, 600);
     tcase_add_test(tc, truncated_images_are_decode_errors);
     tcase_add_test(tc, fuzz_truncations_and_bit_flips);
+    tcase_add_test(tc, fuzz_streamed_decoders);
     suite_add_tcase(s, tc);
     return s;
 }

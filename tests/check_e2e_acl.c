@@ -11,6 +11,7 @@
 #include "fixtures.h"
 #include "harness.h"
 #include "harness_receiver.h"
+#include "keys.h"
 #include "testutil.h"
 
 static void msleep(long ms)
@@ -199,7 +200,8 @@ START_TEST(wrong_password_is_refused)
 END_TEST
 
 /* A Sentinel with a password (requirepass): docproc asks it for the master only after AUTH
- * sentinel_password; without the password it finds no master. */
+ * sentinel_password (or the first line of sentinel_password_file); with another password (the
+ * stack's environment names the generated sentinels.pass) or none it finds no master. */
 START_TEST(sentinel_password_is_sent)
 {
     struct stack s;
@@ -241,6 +243,57 @@ START_TEST(sentinel_password_is_sent)
     ck_assert_int_eq(stack_run(&s, out, sizeof out, "docproc-admin", "--sentinel_master=dpm",
                                sentinels, "--sentinel_password=sentinel-secret", "queue", NULL),
                      0);
+    /* from a file */
+    char file[256], opt[300];
+    snprintf(file, sizeof file, "%s/sentinel.pass", s.dir);
+    f = fopen(file, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs("sentinel-secret\n", f);
+    fclose(f);
+    snprintf(opt, sizeof opt, "--sentinel_password_file=%s", file);
+    ck_assert_int_eq(stack_run(&s, out, sizeof out, "docproc-admin", "--sentinel_master=dpm",
+                               sentinels, opt, "queue", NULL),
+                     0);
+    snprintf(opt, sizeof opt, "--sentinel_password_file=%s/no-such-file", s.dir);
+    ck_assert_int_ne(stack_run(&s, out, sizeof out, "docproc-admin", "--sentinel_master=dpm",
+                               sentinels, opt, "queue", NULL),
+                     0);
+    ck_assert_int_ne(stack_run(&s, out, sizeof out, "docproc-admin", "--sentinel_master=dpm",
+                               sentinels, "--sentinel_password_file=", "queue", NULL),
+                     0);
+    stack_stop(&s);
+}
+END_TEST
+
+/* `docproc-admin restarted PROGRAM` (what make run's supervisor runs after a restart) counts in
+ * KEYS_RESTARTS as docproc-admin; the API's user reads the count; the worker's user may not
+ * write it; a name that is no program is refused and counts nothing. */
+START_TEST(restart_counts_need_the_admin_user)
+{
+    struct stack s;
+    struct stack_opts o = {.workers = -1, .acl = 1};
+    ck_assert_int_eq(stack_start(&s, &o), 0);
+    char out[1024], user[64], pass[300];
+    ck_assert_int_eq(stack_run(&s, out, sizeof out, "docproc-admin", "restarted", "worker", NULL),
+                     0);
+    ck_assert_int_eq(stack_run(&s, out, sizeof out, "docproc-admin", "restarted", "worker", NULL),
+                     0);
+    ck_assert_int_eq(stack_run(&s, out, sizeof out, "docproc-admin", "restarted", "api-1", NULL),
+                     0);
+    ck_assert_int_ne(
+        stack_run(&s, out, sizeof out, "docproc-admin", "restarted", "Bad\"name", NULL), 0);
+    ck_assert_int_ne(stack_run(&s, out, sizeof out, "docproc-admin", "restarted", NULL), 0);
+    snprintf(user, sizeof user, "--redis_user=docproc-worker");
+    snprintf(pass, sizeof pass, "--redis_password_file=%s/redis-auth/docproc-worker.pass", s.dir);
+    ck_assert_int_ne(
+        stack_run(&s, out, sizeof out, "docproc-admin", user, pass, "restarted", "worker", NULL),
+        0);
+    AS(&s, "docproc-api", out, "HGET", KEYS_RESTARTS, "worker");
+    ck_assert_str_eq(out, "2");
+    AS(&s, "docproc-api", out, "HLEN", KEYS_RESTARTS);
+    ck_assert_str_eq(out, "2");
+    AS(&s, "docproc-worker", out, "HGET", KEYS_RESTARTS, "worker");
+    ck_assert_msg(strncmp(out, "NOPERM", 6) == 0, "worker reads restarts: %s", out);
     stack_stop(&s);
 }
 END_TEST
@@ -253,6 +306,7 @@ Suite *e2e_acl_suite(void)
     tcase_add_test(tc, locked_redis_serves_the_pipeline);
     tcase_add_test(tc, wrong_password_is_refused);
     tcase_add_test(tc, sentinel_password_is_sent);
+    tcase_add_test(tc, restart_counts_need_the_admin_user);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -14,7 +14,8 @@ static const char *const page_lines[] = {"Docproc walking skeleton", "The quick 
 
 static void setup(void)
 {
-    static const char *const env[] = {"DOCPROC_MAX_UPLOAD_BYTES=400000", NULL};
+    static const char *const env[] = {"DOCPROC_MAX_UPLOAD_BYTES=400000",
+                                      "DOCPROC_AUTH_CACHE_MS=400", NULL};
     struct stack_opts o = {.acl = 1, .n_api = 2, .workers = 1, .env = env};
     ck_assert_msg(stack_start(&st, &o) == 0, "stack did not start");
 }
@@ -180,6 +181,35 @@ START_TEST(auth_required)
     ck_assert_int_eq(r.status, 200);
     ck_assert(strstr(r.body, "ready") != NULL);
     http_resp_free(&r);
+}
+END_TEST
+
+/* A key the API threads trust for auth_cache_ms: a new key works at once (unknown keys are not
+ * remembered), a revoked one is refused once that time has passed, on every API process. */
+START_TEST(revoked_key_refused_after_auth_cache_ms)
+{
+    char out[512], key[128], url[256];
+    ck_assert_int_eq(stack_run(&st, out, sizeof out, "docproc-admin", "key", "create", "--tenant",
+                               "alpha", "--name", "short-lived", NULL),
+                     0);
+    ck_assert_int_eq(sscanf(out, "%127s", key), 1);
+    ck_assert_ptr_nonnull(strstr(key, "dpk_"));
+    snprintf(url, sizeof url, "%s/v1/documents", st.base);
+    struct http_resp r;
+    for (int i = 0; i < 8; i++) { /* both API processes, several threads, remember it */
+        ck_assert_int_eq(http_req("GET", url, key, NULL, NULL, 0, &r), 0);
+        ck_assert_int_eq(r.status, 200);
+        http_resp_free(&r);
+    }
+    ck_assert_int_eq(stack_run(&st, out, sizeof out, "docproc-admin", "key", "revoke", key, NULL),
+                     0);
+    struct timespec ts = {0, 600 * 1000000L}; /* past auth_cache_ms = 400 */
+    nanosleep(&ts, NULL);
+    for (int i = 0; i < 8; i++) {
+        ck_assert_int_eq(http_req("GET", url, key, NULL, NULL, 0, &r), 0);
+        ck_assert_int_eq(r.status, 401);
+        http_resp_free(&r);
+    }
 }
 END_TEST
 
@@ -402,6 +432,7 @@ Suite *e2e_api_suite(void)
     tcase_add_test(tc, raw_upload_is_read);
     tcase_add_test(tc, multipart_upload_with_options);
     tcase_add_test(tc, auth_required);
+    tcase_add_test(tc, revoked_key_refused_after_auth_cache_ms);
     tcase_add_test(tc, other_tenant_sees_404);
     tcase_add_test(tc, over_the_cap_is_413);
     tcase_add_test(tc, unsupported_type_is_415);

@@ -123,12 +123,174 @@ START_TEST(batch_completes_once_with_one_event)
 }
 END_TEST
 
+/* A multipart body: files[i] (lens[i] bytes) as field "file" named page-<i>.png, then the
+ * NULL-terminated name,value pairs. Caller frees *out. */
+static size_t multipart(unsigned char *const *files, const size_t *lens, int n,
+                        const char *const *fields, unsigned char **out)
+{
+    static const char B[] = "dpbatchboundary7MA4YWxkTrZu0gW";
+    size_t cap = 4096, len = 0;
+    for (int i = 0; i < n; i++)
+        cap += lens[i] + 256;
+    unsigned char *b = malloc(cap);
+    ck_assert_ptr_nonnull(b);
+    for (int i = 0; i < n; i++) {
+        len += (size_t)snprintf((char *)b + len, cap - len,
+                                "--%s\r\nContent-Disposition: form-data; name=\"file\"; "
+                                "filename=\"page-%d.png\"\r\nContent-Type: image/png\r\n\r\n",
+                                B, i + 1);
+        memcpy(b + len, files[i], lens[i]);
+        len += lens[i];
+        len += (size_t)snprintf((char *)b + len, cap - len, "\r\n");
+    }
+    for (int i = 0; fields && fields[i]; i += 2)
+        len += (size_t)snprintf((char *)b + len, cap - len,
+                                "--%s\r\nContent-Disposition: form-data; name=\"%s\"\r\n\r\n%s\r\n",
+                                B, fields[i], fields[i + 1]);
+    len += (size_t)snprintf((char *)b + len, cap - len, "--%s--\r\n", B);
+    *out = b;
+    return len;
+}
+
+static long post_multipart(struct stack *s, const char *key, const unsigned char *body, size_t len,
+                           const char *idem, cJSON **out)
+{
+    char url[512], ih[300];
+    snprintf(url, sizeof url, "%s/v1/batches", s->base);
+    snprintf(ih, sizeof ih, "Idempotency-Key: %s", idem ? idem : "");
+    const char *hdr[] = {
+        "Content-Type: multipart/form-data; boundary=dpbatchboundary7MA4YWxkTrZu0gW",
+        idem ? ih : NULL, NULL};
+    struct http_resp r;
+    ck_assert_int_eq(http_req("POST", url, key, hdr, body, len, &r), 0);
+    long st = r.status;
+    *out = http_json(&r);
+    http_resp_free(&r);
+    return st;
+}
+
+static int count_docs(struct stack *s)
+{
+    cJSON *j = NULL;
+    ck_assert_int_eq(req(s, "GET", "/v1/documents?limit=100", s->key, NULL, &j), 200);
+    int n = cJSON_GetArraySize(cJSON_GetObjectItem(j, "data"));
+    cJSON_Delete(j);
+    return n;
+}
+
+/* Many files in one multipart POST: each becomes a document with the request's options, all in
+ * one batch that completes; a retry with the same Idempotency-Key finds the same batch; a request
+ * with one bad file, over the byte cap, without files or with an unknown field stores nothing. */
+START_TEST(batch_from_multipart_files)
+{
+    static const char *const env[] = {"DOCPROC_MAX_BATCH_BYTES=300000", NULL};
+    struct stack s;
+    struct stack_opts o = {.acl = 1, .workers = 1, .webhookd = 1, .env = env};
+    ck_assert_int_eq(stack_start(&s, &o), 0);
+    enum { N = 3 };
+    unsigned char *files[N + 1];
+    size_t lens[N + 1];
+    for (int i = 0; i < N; i++) {
+        char l1[64];
+        snprintf(l1, sizeof l1, "Dropped file number %d", i + 1);
+        const char *lines[] = {l1, "Total 12.50 EUR"};
+        ck_assert_int_eq(fixture_png(lines, 2, &files[i], &lens[i]), DP_OK);
+    }
+    const char *fields[] = {"lang",  "eng",   "metadata", "{\"drop\":\"d-7\"}",
+                            "dedup", "false", NULL};
+    unsigned char *body;
+    size_t len = multipart(files, lens, N, fields, &body);
+    cJSON *j = NULL;
+    ck_assert_int_eq(post_multipart(&s, s.key, body, len, "drop-7", &j), 201);
+    char bid[64], path[128], first[64];
+    snprintf(bid, sizeof bid, "%s", json_str(j, "id"));
+    ck_assert_int_eq((int)json_num(j, "total"), N);
+    cJSON *docs = cJSON_GetObjectItem(j, "documents");
+    ck_assert_int_eq(cJSON_GetArraySize(docs), N);
+    snprintf(first, sizeof first, "%s", json_str(cJSON_GetArrayItem(docs, 0), "id"));
+    cJSON_Delete(j);
+    /* each document carries the request's options and its own file name */
+    snprintf(path, sizeof path, "/v1/documents/%s", first);
+    ck_assert_int_eq(req(&s, "GET", path, s.key, NULL, &j), 200);
+    ck_assert_str_eq(json_str(j, "metadata.drop"), "d-7");
+    ck_assert_str_eq(json_str(j, "file.name"), "page-1.png");
+    cJSON_Delete(j);
+
+    /* the same request again: the same batch, nothing stored twice */
+    ck_assert_int_eq(post_multipart(&s, s.key, body, len, "drop-7", &j), 200);
+    ck_assert_str_eq(json_str(j, "id"), bid);
+    ck_assert_str_eq(json_str(cJSON_GetArrayItem(cJSON_GetObjectItem(j, "documents"), 0), "id"),
+                     first);
+    cJSON_Delete(j);
+    free(body);
+    ck_assert_int_eq(count_docs(&s), N);
+
+    /* refused whole, nothing stored: a file that is no document, too many bytes, no file, an
+     * unknown field, no key */
+    static const char text[] = "just some words, not a document";
+    files[N] = (unsigned char *)strdup(text);
+    lens[N] = strlen(text);
+    unsigned char *mixed[] = {files[0], files[N]};
+    size_t mixed_len[] = {lens[0], lens[N]};
+    len = multipart(mixed, mixed_len, 2, NULL, &body);
+    ck_assert_int_eq(post_multipart(&s, s.key, body, len, NULL, &j), 415);
+    ck_assert_str_eq(json_str(j, "error.code"), "unsupported_type");
+    ck_assert_ptr_nonnull(strstr(json_str(j, "error.message"), "file 2"));
+    cJSON_Delete(j);
+    free(body);
+    size_t big_len = 310000;
+    unsigned char *big = calloc(1, big_len);
+    memcpy(big, files[0], lens[0]);
+    len = multipart(&big, &big_len, 1, NULL, &body);
+    ck_assert_int_eq(post_multipart(&s, s.key, body, len, NULL, &j), 413);
+    ck_assert_str_eq(json_str(j, "error.code"), "too_large");
+    cJSON_Delete(j);
+    free(body);
+    free(big);
+    len = multipart(files, lens, 0, fields, &body);
+    ck_assert_int_eq(post_multipart(&s, s.key, body, len, NULL, &j), 400);
+    ck_assert_str_eq(json_str(j, "error.code"), "empty_body");
+    cJSON_Delete(j);
+    free(body);
+    const char *unknown[] = {"colour", "blue", NULL};
+    len = multipart(files, lens, 1, unknown, &body);
+    ck_assert_int_eq(post_multipart(&s, s.key, body, len, NULL, &j), 400);
+    ck_assert_str_eq(json_str(j, "error.code"), "invalid_request");
+    cJSON_Delete(j);
+    ck_assert_int_eq(post_multipart(&s, NULL, body, len, NULL, &j), 401);
+    cJSON_Delete(j);
+    free(body);
+    ck_assert_int_eq(count_docs(&s), N);
+
+    /* the batch completes when its documents have been read */
+    snprintf(path, sizeof path, "/v1/batches/%s", bid);
+    const char *status = "";
+    j = NULL;
+    for (int t = 0; t < 900; t++) {
+        cJSON_Delete(j);
+        j = NULL;
+        ck_assert_int_eq(req(&s, "GET", path, s.key, NULL, &j), 200);
+        status = json_str(j, "status");
+        if (strcmp(status, "completed") == 0)
+            break;
+        msleep(100);
+    }
+    ck_assert_str_eq(status, "completed");
+    ck_assert_int_eq((int)json_num(j, "counts.done"), N);
+    cJSON_Delete(j);
+    for (int i = 0; i <= N; i++)
+        free(files[i]);
+    stack_stop(&s);
+}
+END_TEST
+
 Suite *e2e_batches_suite(void)
 {
     Suite *s = suite_create("e2e_batches");
     TCase *tc = tcase_create("batches");
     tcase_set_timeout(tc, 180);
     tcase_add_test(tc, batch_completes_once_with_one_event);
+    tcase_add_test(tc, batch_from_multipart_files);
     suite_add_tcase(s, tc);
     return s;
 }

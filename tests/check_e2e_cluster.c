@@ -10,46 +10,26 @@
  * with 1, 2 and 3 worker hosts; cuts one worker host's cable while it holds a job (the job is
  * reclaimed and finished elsewhere); SIGKILLs the Redis primary under a steady upload load
  * (uploads resume, no document acknowledged with redis_wait_replicas = 1 is lost); and kills one
- * API host (nginx routes around it). `make test-cluster` runs it alone; it needs root. */
-#include <arpa/inet.h>
+ * API host (nginx routes around it). `make test-cluster` runs it alone; it needs root.
+ *
+ * Redis is locked as config/redis-acl.sh says, on every host: each program logs in as its own
+ * ACL user, the replica (and the old primary once demoted) as docproc-replica, the Sentinels as
+ * docproc-sentinel, and the Sentinels require their own password; a client without credentials
+ * gets NOAUTH from the primary, the replica and each Sentinel, before and after the failover. */
 #include <hiredis.h>
-#include <netinet/in.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 #include "fixtures.h"
 #include "harness.h"
-#include "harness_netns.h"
+#include "harness_cluster.h"
 #include "harness_receiver.h"
 #include "keys.h"
 #include "testutil.h"
 #include "util.h"
-
-#define MASTER "docproc"
-enum {
-    H_REDIS1,
-    H_REDIS2,
-    H_SENT1,
-    H_SENT2,
-    H_SENT3,
-    H_API1,
-    H_API2,
-    H_NGINX,
-    H_W1,
-    H_W2,
-    H_W3,
-    H_HOOKD,
-    N_HOSTS
-};
-#define REDIS_PORT    6379
-#define SENTINEL_PORT 26379
-#define API_PORT      8081
-#define HTTP_PORT     8080
 
 static void msleep(long ms)
 {
@@ -57,267 +37,38 @@ static void msleep(long ms)
     nanosleep(&ts, NULL);
 }
 
-struct cluster {
-    struct netlab lab;
-    struct stack s; /* environment, temp dir, process group and the client's base URL */
-    pid_t redis[2], api[2][2], worker[3], nginx, hookd;
-    char redis_args[2][8][160];
-};
-
-static char *envdup(const char *fmt, const char *a)
+/* The answer (error or status text) of the server at addr:port to cmd sent without
+ * credentials, into out. */
+static const char *anonymous(const char *addr, int port, const char *cmd, char *out, size_t sz)
 {
-    char buf[512];
-    snprintf(buf, sizeof buf, fmt, a);
-    return strdup(buf);
-}
-
-/* Runs argv inside host h's namespace; pid (its log is dir/<log>). */
-static pid_t on_host(struct cluster *c, int h, const char *log, const char *const *argv)
-{
-    char *av[24] = {"ip", "netns", "exec", c->lab.ns[h]};
-    int n = 4;
-    for (int i = 0; argv[i] && n < 23; i++)
-        av[n++] = (char *)argv[i];
-    av[n] = NULL;
-    return stack_spawn(&c->s, log, av);
-}
-
-static int tcp_up(const char *addr, int port)
-{
-    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
-    inet_pton(AF_INET, addr, &sa.sin_addr);
-    int fd = socket(AF_INET, SOCK_STREAM, 0), ok;
-    ok = fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0;
-    if (fd >= 0)
-        close(fd);
-    return ok;
-}
-
-static int wait_tcp(const char *addr, int port, int ms)
-{
-    for (int t = 0; t < ms; t += 50, msleep(50))
-        if (tcp_up(addr, port))
-            return 0;
-    return -1;
-}
-
-static redisContext *rconnect(const char *addr, int port)
-{
-    struct timeval tv = {1, 0};
+    struct timeval tv = {2, 0};
     redisContext *r = redisConnectWithTimeout(addr, port, tv);
-    if (r && r->err) {
-        redisFree(r);
-        return NULL;
-    }
-    if (r)
-        redisSetTimeout(r, tv);
-    return r;
-}
-
-/* The master's address as sentinel h sees it, into out ("" when unknown). */
-static const char *sentinel_master(struct cluster *c, int h, char *out, size_t outsz)
-{
-    out[0] = '\0';
-    redisContext *r = rconnect(c->lab.addr[h], SENTINEL_PORT);
-    redisReply *rep = r ? redisCommand(r, "SENTINEL get-master-addr-by-name %s", MASTER) : NULL;
-    if (rep && rep->type == REDIS_REPLY_ARRAY && rep->elements == 2)
-        snprintf(out, outsz, "%s", rep->element[0]->str);
+    redisReply *rep = r && !r->err ? redisCommand(r, cmd) : NULL;
+    snprintf(out, sz, "%s", rep && rep->str ? rep->str : rep ? "(not an error)" : "(no answer)");
     freeReplyObject(rep);
-    if (r)
-        redisFree(r);
+    redisFree(r);
     return out;
 }
 
-static int redis_cmd_int(const char *addr, const char *cmd, const char *needle)
+/* Without credentials, both Redis servers and every Sentinel answer NOAUTH. */
+static void all_locked(struct cluster *c, const char *when)
 {
-    redisContext *r = rconnect(addr, REDIS_PORT);
-    redisReply *rep = r ? redisCommand(r, cmd) : NULL;
-    int ok = rep && rep->type == REDIS_REPLY_STRING && strstr(rep->str, needle) != NULL;
-    freeReplyObject(rep);
-    if (r)
-        redisFree(r);
-    return ok;
-}
-
-static int start_redis(struct cluster *c, int i)
-{
-    char dir[256], log[32];
-    snprintf(dir, sizeof dir, "%s/redis%d", c->s.dir, i);
-    snprintf(log, sizeof log, "redis%d.log", i);
-    if (!c->redis_args[i][0][0]) {
-        char mk[300];
-        snprintf(mk, sizeof mk, "mkdir -p %s", dir);
-        if (system(mk) != 0)
-            return -1;
-    }
-    const char *argv[20] = {"redis-server",
-                            "--bind",
-                            c->lab.addr[H_REDIS1 + i],
-                            "--port",
-                            "6379",
-                            "--protected-mode",
-                            "no",
-                            "--dir",
-                            dir,
-                            "--appendonly",
-                            "yes",
-                            "--appendfsync",
-                            "everysec",
-                            "--save",
-                            "",
-                            NULL};
-    int n = 15;
-    if (i == 1) {
-        argv[n++] = "--replicaof";
-        argv[n++] = c->lab.addr[H_REDIS1];
-        argv[n++] = "6379";
-        argv[n] = NULL;
-    }
-    c->redis_args[i][0][0] = 1;
-    c->redis[i] = on_host(c, H_REDIS1 + i, log, argv);
-    return wait_tcp(c->lab.addr[H_REDIS1 + i], REDIS_PORT, 10000);
-}
-
-static int start_sentinel(struct cluster *c, int h)
-{
-    char dir[256], conf[300], log[32];
-    snprintf(dir, sizeof dir, "%s/sentinel%d", c->s.dir, h);
-    snprintf(conf, sizeof conf, "%s/sentinel.conf", dir);
-    snprintf(log, sizeof log, "sentinel%d.log", h);
-    char mk[300];
-    snprintf(mk, sizeof mk, "mkdir -p %s", dir);
-    FILE *f = system(mk) == 0 ? fopen(conf, "w") : NULL;
-    if (!f)
-        return -1;
-    fprintf(f,
-            "port %d\nbind %s\nprotected-mode no\ndir %s\n"
-            "sentinel monitor %s %s %d 2\nsentinel down-after-milliseconds %s 1000\n"
-            "sentinel failover-timeout %s 5000\nsentinel parallel-syncs %s 1\n",
-            SENTINEL_PORT, c->lab.addr[h], dir, MASTER, c->lab.addr[H_REDIS1], REDIS_PORT, MASTER,
-            MASTER, MASTER);
-    fclose(f);
-    const char *argv[] = {"redis-server", conf, "--sentinel", NULL};
-    if (on_host(c, h, log, argv) <= 0)
-        return -1;
-    return wait_tcp(c->lab.addr[h], SENTINEL_PORT, 10000);
-}
-
-static int start_api_host(struct cluster *c, int k)
-{
-    char bin[600], port[2][32], addr[64], log[32];
-    snprintf(bin, sizeof bin, "%s/docproc-api", c->s.bin);
-    snprintf(addr, sizeof addr, "--listen_addr=%s", c->lab.addr[H_API1 + k]);
-    for (int p = 0; p < 2; p++) {
-        snprintf(port[p], sizeof port[p], "--api_port=%d", API_PORT + p);
-        snprintf(log, sizeof log, "api%d-%d.log", k, p);
-        const char *argv[] = {bin, addr, port[p], NULL};
-        c->api[k][p] = on_host(c, H_API1 + k, log, argv);
-        if (wait_tcp(c->lab.addr[H_API1 + k], API_PORT + p, 15000))
-            return -1;
-    }
-    return 0;
-}
-
-static int start_worker_host(struct cluster *c, int k)
-{
-    char bin[600], log[32];
-    snprintf(bin, sizeof bin, "%s/docproc-worker", c->s.bin);
-    snprintf(log, sizeof log, "worker%d.log", k);
-    const char *argv[] = {bin, "-j", "1", NULL};
-    c->worker[k] = on_host(c, H_W1 + k, log, argv);
-    return c->worker[k] > 0 ? 0 : -1;
-}
-
-static int start_nginx(struct cluster *c)
-{
-    char cmd[2048], conf[256], prefix[200];
-    snprintf(prefix, sizeof prefix, "%s/nginx", c->s.dir);
-    snprintf(conf, sizeof conf, "%s/nginx.conf", prefix);
-    const char *a1 = c->lab.addr[H_API1], *a2 = c->lab.addr[H_API2];
-    snprintf(cmd, sizeof cmd,
-             "mkdir -p %s/tmp && %s/nginx/gen-conf.sh %s %s %d %s/web 52428800 %s:%d %s:%d "
-             "%s:%d %s:%d > %s",
-             prefix, c->s.src, prefix, c->lab.addr[H_NGINX], HTTP_PORT, c->s.src, a1, API_PORT, a2,
-             API_PORT, a1, API_PORT + 1, a2, API_PORT + 1, conf);
-    if (system(cmd) != 0)
-        return -1;
-    const char *argv[] = {"nginx", "-p", prefix, "-c", conf, "-e", "stderr", NULL};
-    c->nginx = on_host(c, H_NGINX, "nginx.log", argv);
-    return wait_tcp(c->lab.addr[H_NGINX], HTTP_PORT, 10000);
-}
-
-static int cluster_start(struct cluster *c)
-{
-    memset(c, 0, sizeof *c);
-    if (netlab_create(&c->lab, N_HOSTS))
-        return -1;
-    struct stack *s = &c->s;
-    const char *bin = getenv("DOCPROC_BIN_DIR"), *src = getenv("DOCPROC_SRC_DIR");
-    snprintf(s->bin, sizeof s->bin, "%s", bin ? bin : "build");
-    snprintf(s->src, sizeof s->src, "%s", src ? src : ".");
-    snprintf(s->dir, sizeof s->dir, "/tmp/docproc-cluster-XXXXXX");
-    if (!mkdtemp(s->dir))
-        return -1;
-    snprintf(s->base, sizeof s->base, "http://%s:%d", c->lab.addr[H_NGINX], HTTP_PORT);
-    char sentinels[160];
-    snprintf(sentinels, sizeof sentinels, "DOCPROC_SENTINELS=%s:%d,%s:%d,%s:%d",
-             c->lab.addr[H_SENT1], SENTINEL_PORT, c->lab.addr[H_SENT2], SENTINEL_PORT,
-             c->lab.addr[H_SENT3], SENTINEL_PORT);
-    s->env[s->nenv++] = strdup(sentinels);
-    s->env[s->nenv++] = strdup("DOCPROC_SENTINEL_MASTER=" MASTER);
-    /* A Redis address nobody serves: only the sentinels' answer leads anywhere. */
-    s->env[s->nenv++] = envdup("DOCPROC_REDIS_HOST=%s", "198.18.255.254");
-    s->env[s->nenv++] = strdup("DOCPROC_REDIS_WAIT_REPLICAS=1");
-    s->env[s->nenv++] = strdup("DOCPROC_REDIS_WAIT_TIMEOUT_MS=500");
-    s->env[s->nenv++] = strdup("DOCPROC_REDIS_TIMEOUT_MS=1000");
-    s->env[s->nenv++] = strdup("DOCPROC_VISIBILITY_TIMEOUT_MS=4000");
-    s->env[s->nenv++] = strdup("DOCPROC_MAX_ATTEMPTS=10");
-    s->env[s->nenv++] = strdup("DOCPROC_WEBHOOK_ALLOW_PRIVATE=1");
-    s->env[s->nenv++] = strdup("DOCPROC_WEBHOOK_RETRY_SCHEDULE=0,1,1,1,1");
-    s->env[s->nenv++] = strdup("DOCPROC_LOG_LEVEL=info");
-    s->env[s->nenv++] = strdup("OMP_THREAD_LIMIT=1");
-    s->env[s->nenv] = NULL;
-    if (start_redis(c, 0) || start_redis(c, 1))
-        goto fail;
-    for (int t = 0; !redis_cmd_int(c->lab.addr[H_REDIS1], "INFO replication", "state=online");
-         t++) {
-        if (t > 200)
-            goto fail;
-        msleep(50);
-    }
+    char out[256], cmd[128];
+    snprintf(cmd, sizeof cmd, "HGETALL %s", KEYS_STATS);
+    for (int i = 0; i < 2; i++)
+        ck_assert_msg(
+            strncmp(anonymous(c->lab.addr[H_REDIS1 + i], REDIS_PORT, cmd, out, sizeof out),
+                    "NOAUTH", 6) == 0,
+            "%s: Redis on h%d without credentials: %s", when, i, out);
     for (int h = H_SENT1; h <= H_SENT3; h++)
-        if (start_sentinel(c, h))
-            goto fail;
-    if (start_api_host(c, 0) || start_api_host(c, 1) || start_nginx(c))
-        goto fail;
-    char hbin[600], log[16] = "webhookd.log";
-    snprintf(hbin, sizeof hbin, "%s/docproc-webhookd", s->bin);
-    const char *hargv[] = {hbin, NULL};
-    c->hookd = on_host(c, H_HOOKD, log, hargv);
-    /* The admin CLI runs here, in the test's namespace: it too finds Redis by the sentinels. */
-    char out[128];
-    if (stack_run(s, out, sizeof out, "docproc-admin", "key", "create", "--tenant", "alpha",
-                  NULL) != 0)
-        goto fail;
-    snprintf(s->key, sizeof s->key, "%.*s", (int)strcspn(out, "\n"), out);
-    return 0;
-fail:
-    fprintf(stderr, "cluster: did not start; logs in %s\n", s->dir);
-    return -1;
+        ck_assert_msg(
+            strncmp(anonymous(c->lab.addr[h], SENTINEL_PORT,
+                              "SENTINEL get-master-addr-by-name " MASTER, out, sizeof out),
+                    "NOAUTH", 6) == 0,
+            "%s: sentinel h%d without credentials: %s", when, h, out);
 }
 
-static void cluster_stop(struct cluster *c)
-{
-    if (c->s.pgid) { /* everything runs in one process group: end it, then the namespaces */
-        kill(-c->s.pgid, SIGTERM);
-        msleep(500);
-    }
-    stack_stop(&c->s);
-    netlab_destroy(&c->lab);
-}
-
-/* ---- the client side ---- */
-
+/* The master's address as sentinel h sees it, into out ("" when unknown). */
 static long upload(struct cluster *c, const void *buf, size_t len, const char *ikey, char *id)
 {
     char url[256], hk[128];
@@ -377,9 +128,10 @@ static int wait_done(struct cluster *c, char (*ids)[64], int n, int timeout_ms, 
 }
 
 /* Which consumer holds a pending job, and that job's document, from the current master. */
-static int pending_of(const char *master, const char *needle, char *doc, size_t docsz)
+static int pending_of(struct cluster *c, const char *master, const char *needle, char *doc,
+                      size_t docsz)
 {
-    redisContext *r = rconnect(master, REDIS_PORT);
+    redisContext *r = cluster_redis_as(c, master, REDIS_PORT, "docproc-admin");
     int found = 0;
     redisReply *p = r ? redisCommand(r, "XPENDING %s %s - + 50", KEYS_JOBS, KEYS_JOBS_GROUP) : NULL;
     for (size_t i = 0; p && p->type == REDIS_REPLY_ARRAY && i < p->elements && !found; i++) {
@@ -417,6 +169,7 @@ START_TEST(cluster_across_hosts)
         return;
     }
     ck_assert_int_eq(cluster_start(&c), 0);
+    all_locked(&c, "at start");
     struct receiver rv;
     ck_assert_int_eq(receiver_start(&rv, "0.0.0.0"), 0);
     char url[256], body[256];
@@ -436,7 +189,7 @@ START_TEST(cluster_across_hosts)
     double rate[3];
     static char ids[PER_ROUND * 3][64];
     for (int k = 0; k < 3; k++) {
-        ck_assert_int_eq(start_worker_host(&c, k), 0);
+        ck_assert_int_eq(cluster_start_worker_host(&c, k), 0);
         msleep(1500); /* the new host's Tesseract is ready */
         unsigned char *png[PER_ROUND];
         size_t len[PER_ROUND];
@@ -476,11 +229,11 @@ START_TEST(cluster_across_hosts)
     int cut = -1;
     int64_t t0 = util_mono_ms();
     while (cut < 0 && util_mono_ms() - t0 < 30000) {
-        sentinel_master(&c, H_SENT1, master, sizeof master);
+        cluster_sentinel_master(&c, H_SENT1, master, sizeof master);
         for (int k = 0; k < 3 && cut < 0; k++) {
             char needle[32];
             snprintf(needle, sizeof needle, "-%d-", (int)c.worker[k]);
-            if (pending_of(master, needle, held_doc, sizeof held_doc))
+            if (pending_of(&c, master, needle, held_doc, sizeof held_doc))
                 cut = k;
         }
         if (cut < 0)
@@ -517,7 +270,7 @@ START_TEST(cluster_across_hosts)
         }
         for (int a = 0; a < 600; a++) {
             if (t_kill && !t_restart && util_mono_ms() - t_kill > 3000) {
-                ck_assert_int_eq(start_redis(&c, 0), 0);
+                ck_assert_int_eq(cluster_start_redis(&c, 0), 0);
                 t_restart = util_mono_ms();
             }
             long st = upload(&c, png, len, ik, fo_ids[i]);
@@ -538,6 +291,9 @@ START_TEST(cluster_across_hosts)
     ck_assert_int_eq(missing, 0);
     ck_assert_int_eq(fo_done, FO_DOCS);
     ck_assert_int_lt(resume_ms, 30000);
+    if (!t_restart) /* every upload was in before its supervisor would restart it */
+        ck_assert_int_eq(cluster_start_redis(&c, 0), 0);
+    all_locked(&c, "after the failover"); /* the old primary is back, a replica now */
 
     /* 4. One API host dies: nginx routes around it. Every upload (first try, with an
      * Idempotency-Key) is accepted. */

@@ -1,11 +1,14 @@
 /* check_e2e_invoices.c -- invoices through the real stack: an XRechnung/Factur-X XML upload (CII
  * and UBL), a ZUGFeRD PDF built here (text page + embedded CII) whose XML agrees or disagrees
- * with its visible text, and a scanned invoice page whose line items do not add up. */
+ * with its visible text, a scanned invoice page whose line items do not add up, the same with
+ * its items in a ruled table (scan and PDF), and EPC QR codes on a scan and in a PDF with a
+ * text layer. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "fixtures.h"
 #include "fixtures_invoice.h"
+#include "fixtures_layout.h"
 #include "harness.h"
 #include "testutil.h"
 
@@ -227,6 +230,141 @@ START_TEST(epc_qr_code_becomes_fields)
 }
 END_TEST
 
+/* The line of check name whose "line" is line (1-based), or NULL. */
+static const cJSON *check_line(const cJSON *d, const char *name, int line)
+{
+    const cJSON *c;
+    cJSON_ArrayForEach(c, cJSON_GetObjectItem(d, "checks"))
+    {
+        if (strcmp(json_str(c, "name"), name) == 0 && (int)json_num(c, "line") == line)
+            return c;
+    }
+    return NULL;
+}
+
+/* An invoice whose items sit in a ruled table: the second amount is wrong (2 x 40.00 printed
+ * as 85.00) and the subtotal is the sum of the right amounts. The third item's description
+ * runs over two lines of its cell. */
+static size_t ruled_invoice(struct fx_item *it)
+{
+    static const char *const cells[][4] = {{"Description", "Qty", "Unit price", "Amount"},
+                                           {"Widget A4", "10", "9.50", "95.00"},
+                                           {"Service hour", "2", "40.00", "85.00"},
+                                           {"Patch cable", "4", "2.25", "9.00"}};
+    static const double colx[] = {72, 262, 332, 432, 522};
+    static const double rowy[] = {150, 176, 202, 228, 270};
+    size_t n = 0;
+    it[n++] = (struct fx_item){FX_TEXT, 72, 80, 0, 0, 14, "ACME Supplies GmbH"};
+    it[n++] = (struct fx_item){FX_TEXT, 72, 104, 0, 0, 12, "Invoice No: INV-5120"};
+    it[n++] = (struct fx_item){FX_TEXT, 72, 124, 0, 0, 12, "Invoice date: 15.03.2026"};
+    for (int r = 0; r < 5; r++)
+        it[n++] = (struct fx_item){FX_LINE, colx[0], rowy[r], colx[4], rowy[r], 0, NULL};
+    for (int c = 0; c < 5; c++)
+        it[n++] = (struct fx_item){FX_LINE, colx[c], rowy[0], colx[c], rowy[4], 0, NULL};
+    for (int r = 0; r < 4; r++)
+        for (int c = 0; c < 4; c++)
+            it[n++] = (struct fx_item){FX_TEXT, colx[c] + 8, rowy[r] + 18, 0, 0, 12, cells[r][c]};
+    it[n++] = (struct fx_item){FX_TEXT, colx[0] + 8, rowy[3] + 34, 0, 0, 12, "(black, braided)"};
+    it[n++] = (struct fx_item){FX_TEXT, 332, 310, 0, 0, 12, "Subtotal: 184.00 EUR"};
+    it[n++] = (struct fx_item){FX_TEXT, 332, 330, 0, 0, 12, "VAT 19%: 34.96 EUR"};
+    it[n++] = (struct fx_item){FX_TEXT, 332, 350, 0, 0, 12, "Total: 218.96 EUR"};
+    return n;
+}
+
+START_TEST(ruled_table_items_with_a_wrong_amount)
+{
+    struct fx_item it[64];
+    size_t n = ruled_invoice(it);
+    for (int pdf = 0; pdf <= 1; pdf++) {
+        unsigned char *buf;
+        size_t len;
+        ck_assert_int_eq(pdf ? fixture_layout_pdf(it, n, &buf, &len)
+                             : fixture_layout_png(it, n, 300, &buf, &len),
+                         DP_OK);
+        cJSON *d = read_doc(buf, len);
+        free(buf);
+        const cJSON *page = cJSON_GetArrayItem(cJSON_GetObjectItem(d, "pages"), 0);
+        ck_assert_str_eq(json_str(page, "source"), pdf ? "text_layer" : "ocr");
+        const cJSON *tables = cJSON_GetObjectItem(page, "tables");
+        ck_assert_int_ge(cJSON_GetArraySize(tables), 1);
+        const cJSON *tb = cJSON_GetObjectItem(cJSON_GetArrayItem(tables, 0), "bbox");
+        int ty = cJSON_GetArrayItem(tb, 1)->valueint, th = cJSON_GetArrayItem(tb, 3)->valueint;
+        const cJSON *items = cJSON_GetObjectItem(d, "line_items");
+        ck_assert_int_eq(cJSON_GetArraySize(items), 3);
+        const cJSON *l0 = cJSON_GetArrayItem(items, 0), *l1 = cJSON_GetArrayItem(items, 1),
+                    *l2 = cJSON_GetArrayItem(items, 2);
+        ck_assert_str_eq(json_str(l0, "description"), "Widget A4");
+        ck_assert_str_eq(json_str(l0, "quantity"), "10");
+        ck_assert_str_eq(json_str(l0, "unit_price.amount"), "9.50");
+        ck_assert_str_eq(json_str(l0, "amount.amount"), "95.00");
+        ck_assert_str_eq(json_str(l0, "amount.currency"), "EUR");
+        ck_assert_str_eq(json_str(l1, "description"), "Service hour");
+        ck_assert_str_eq(json_str(l1, "amount.amount"), "85.00");
+        /* the cell's second line belongs to the item: read from the table, not the lines */
+        ck_assert_str_eq(json_str(l2, "description"), "Patch cable (black, braided)");
+        ck_assert_str_eq(json_str(l2, "quantity"), "4");
+        ck_assert_int_eq((int)json_num(l2, "page"), 1);
+        /* each item's box lies inside the table's */
+        const cJSON *b = cJSON_GetObjectItem(l2, "bbox");
+        ck_assert_int_ge(cJSON_GetArrayItem(b, 1)->valueint, ty);
+        ck_assert_int_le(cJSON_GetArrayItem(b, 1)->valueint + cJSON_GetArrayItem(b, 3)->valueint,
+                         ty + th);
+        /* a line that adds up is surer than the one that does not */
+        ck_assert(json_num(l0, "confidence") > json_num(l1, "confidence"));
+        /* 2 x 40.00 is not 85.00; the amounts add up to 189.00, the subtotal says 184.00 */
+        ck_assert(check_line(d, "qty_x_price", 1) != NULL);
+        ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(check_line(d, "qty_x_price", 1), "ok")));
+        const cJSON *bad = check_line(d, "qty_x_price", 2);
+        ck_assert_ptr_nonnull(bad);
+        ck_assert(cJSON_IsFalse(cJSON_GetObjectItem(bad, "ok")));
+        ck_assert(strstr(json_str(bad, "detail"), "85.00") != NULL);
+        ck_assert(!check_ok(d, "lines_sum_subtotal"));
+        ck_assert(check_ok(d, "subtotal_tax_total"));
+        ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(d, "needs_review")));
+        cJSON_Delete(d);
+    }
+}
+END_TEST
+
+START_TEST(epc_qr_code_in_a_text_pdf)
+{
+    const char *payload = "BCD\n002\n1\nSCT\nCOBADEFFXXX\nMuster Lieferant GmbH\n"
+                          "DE89370400440532013000\nEUR208.25\n\n\nRE-2026-0815";
+    const char *const lines[] = {"Muster Lieferant GmbH", "Invoice No: RE-2026-0815",
+                                 "Total: 208.25 EUR", "Pay with your banking app:"};
+    unsigned char *pdf;
+    size_t len;
+    /* a 2 cm code painted as an image at (400, 200) pt: (1667, 833) px at 300 DPI */
+    ck_assert_int_eq(fixture_qr_pdf(lines, 4, payload, 400, 200, 57, 0, &pdf, &len), DP_OK);
+    cJSON *d = read_doc(pdf, len);
+    free(pdf);
+    const cJSON *page = cJSON_GetArrayItem(cJSON_GetObjectItem(d, "pages"), 0);
+    ck_assert_str_eq(json_str(page, "source"), "text_layer");
+    const cJSON *codes = cJSON_GetObjectItem(page, "barcodes");
+    ck_assert_int_eq(cJSON_GetArraySize(codes), 1);
+    const cJSON *qr = cJSON_GetArrayItem(codes, 0);
+    ck_assert_str_eq(json_str(qr, "type"), "QR-Code");
+    ck_assert_str_eq(json_str(qr, "text"), payload);
+    const cJSON *box = cJSON_GetObjectItem(qr, "bbox");
+    ck_assert_int_le(abs(cJSON_GetArrayItem(box, 0)->valueint - 1667), 25);
+    ck_assert_int_le(abs(cJSON_GetArrayItem(box, 1)->valueint - 833), 25);
+    ck_assert_int_le(abs(cJSON_GetArrayItem(box, 2)->valueint - 236), 30);
+    const cJSON *iban = field(d, "iban");
+    ck_assert_ptr_nonnull(iban);
+    ck_assert_str_eq(json_str(iban, "source"), "qr");
+    ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(iban, "value")),
+                     "DE89370400440532013000");
+    ck_assert_str_eq(json_str(field(d, "amount_due"), "value.amount"), "208.25");
+    ck_assert_str_eq(json_str(field(d, "amount_due"), "source"), "qr");
+    ck_assert_str_eq(json_str(field(d, "payee"), "value"), "Muster Lieferant GmbH");
+    ck_assert_str_eq(json_str(field(d, "payment_text"), "value"), "RE-2026-0815");
+    /* the words still come from the text layer */
+    ck_assert_str_eq(json_str(field(d, "total"), "source"), "rules");
+    ck_assert_str_eq(json_str(field(d, "total"), "value.amount"), "208.25");
+    cJSON_Delete(d);
+}
+END_TEST
+
 Suite *e2e_invoices_suite(void)
 {
     Suite *s = suite_create("e2e_invoices");
@@ -237,6 +375,8 @@ Suite *e2e_invoices_suite(void)
     tcase_add_test(tc, zugferd_pdf_embedded_xml);
     tcase_add_test(tc, scanned_invoice_with_a_wrong_sum);
     tcase_add_test(tc, epc_qr_code_becomes_fields);
+    tcase_add_test(tc, ruled_table_items_with_a_wrong_amount);
+    tcase_add_test(tc, epc_qr_code_in_a_text_pdf);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1,10 +1,11 @@
 /* check_e2e_reading.c -- how pages are read, through the real stack: a narrow receipt in one
  * block (and the psm option that overrides the choice), a blurred line read a second time, a
  * JPEG with a corrupt tail read as far as it goes, a German page detected and read with the
- * German pack (lang=auto). */
+ * German pack (lang=auto), a Cyrillic page no installed pack reads told apart (OSD script). */
 #include <stdlib.h>
 #include <string.h>
 #include "fixtures.h"
+#include "fixtures_layout.h"
 #include "harness.h"
 #include "testutil.h"
 
@@ -252,6 +253,93 @@ START_TEST(language_is_detected)
 }
 END_TEST
 
+/* How many of the four words with umlauts of the page below text holds. */
+static int umlaut_words(const char *text)
+{
+    return (strstr(text, "für") != NULL) + (strstr(text, "München") != NULL) +
+           (strstr(text, "März") != NULL) + (strstr(text, "zuzüglich") != NULL);
+}
+
+START_TEST(german_letters_are_read)
+{
+    static const char *const de[] = {"Rechnung Nr. 4711 vom 5. März 2024",
+                                     "Vielen Dank für Ihren Auftrag und die gute",
+                                     "Zusammenarbeit. Wir berechnen die Lieferung",
+                                     "der Ware nach München wie folgt:",
+                                     "Bitte zahlen Sie den Betrag innerhalb von",
+                                     "14 Tagen auf das unten genannte Konto.",
+                                     "Die Preise verstehen sich zuzüglich der",
+                                     "gesetzlichen Umsatzsteuer. Gesamtbetrag 119,00"};
+    struct fx_item items[8];
+    for (size_t i = 0; i < 8; i++)
+        items[i] = (struct fx_item){FX_TEXT, 72, 100 + 22.0 * (double)i, 0, 0, 13, de[i]};
+    unsigned char *png;
+    size_t len;
+    ck_assert_int_eq(fixture_layout_png(items, 8, 300, &png, &len), DP_OK);
+    /* the German pack reads the letters the English model lacks */
+    cJSON *d = read_doc(png, len, "pipeline=ocr&lang=deu%2Beng");
+    ck_assert_msg(umlaut_words(json_str(d, "text")) >= 3, "%s", json_str(d, "text"));
+    cJSON_Delete(d);
+    d = read_doc(png, len, "pipeline=ocr&lang=eng");
+    int eng = umlaut_words(json_str(d, "text"));
+    ck_assert_int_eq(eng, 0);
+    cJSON_Delete(d);
+    /* lang=auto: German told from the English read; the lines it read weakly are read again
+     * with the German pack (on this clean page the English read is sure of "fur" and
+     * "Munchen": line mode keeps them, see README) */
+    d = read_doc(png, len, "pipeline=ocr");
+    ck_assert_str_eq(json_str(d, "language"), "deu");
+    ck_assert_str_eq(json_str(page0(d), "lang"), "deu+eng");
+    ck_assert(strstr(json_str(d, "text"), "Gesamtbetrag 119,00") != NULL);
+    cJSON_Delete(d);
+    free(png);
+}
+END_TEST
+
+START_TEST(unknown_script_is_reported)
+{
+    /* Russian: docproc installs no Cyrillic pack. The English read of it is letters that mean
+     * nothing; OSD names the script, and the result says the language is unknown. */
+    static const char *const ru[] = {"Счёт-фактура № 1234 от 5 марта 2024 года",
+                                     "Продавец: ООО Ромашка, г. Москва",
+                                     "Покупатель: ИП Иванов Иван Иванович",
+                                     "Наименование товара: бумага офисная",
+                                     "Итого к оплате: 1 234,56 руб.",
+                                     "Благодарим вас за своевременную оплату",
+                                     "Покупатель обязуется оплатить товар в течение пяти дней"};
+    struct fx_item items[7];
+    for (size_t i = 0; i < 7; i++)
+        items[i] = (struct fx_item){FX_TEXT, 72, 100 + 24.0 * (double)i, 0, 0, 14, ru[i]};
+    unsigned char *png;
+    size_t len;
+    ck_assert_int_eq(fixture_layout_png(items, 7, 300, &png, &len), DP_OK);
+    cJSON *d = read_doc(png, len, "pipeline=ocr");
+    int has_rus = strstr(json_str(page0(d), "lang"), "rus") != NULL;
+    ck_assert_msg(strcmp(json_str(page0(d), "script"), "Cyrillic") == 0,
+                  "script %s, language %s, confidence %.1f, text: %s", json_str(page0(d), "script"),
+                  json_str(d, "language"), json_num(page0(d), "confidence"), json_str(d, "text"));
+    if (has_rus) { /* a Cyrillic pack was installed after all: it was used */
+        ck_assert_str_eq(json_str(d, "language"), "rus");
+    } else {
+        ck_assert_str_eq(json_str(d, "language"), "unknown");
+        ck_assert_str_eq(json_str(page0(d), "lang"), "eng");
+        const cJSON *warn = cJSON_GetObjectItem(d, "warnings");
+        ck_assert_int_eq(cJSON_GetArraySize(warn), 1);
+        ck_assert(strstr(cJSON_GetArrayItem(warn, 0)->valuestring, "Cyrillic") != NULL);
+    }
+    cJSON_Delete(d);
+    free(png);
+    /* a Latin page with few words of any language: no OSD asked, no script, no warning */
+    const char *const slip[] = {"ACME GMBH", "Artikel 4711", "Summe 12,50 EUR", "Kasse 3"};
+    ck_assert_int_eq(fixture_png(slip, 4, &png, &len), DP_OK);
+    d = read_doc(png, len, "pipeline=ocr");
+    ck_assert_ptr_null(cJSON_GetObjectItem(page0(d), "script"));
+    ck_assert_ptr_null(cJSON_GetObjectItem(d, "warnings"));
+    cJSON_Delete(d);
+    free(png);
+}
+END_TEST
+
 Suite *e2e_reading_suite(void)
 {
     Suite *s = suite_create("e2e_reading");
@@ -262,6 +350,8 @@ Suite *e2e_reading_suite(void)
     tcase_add_test(tc, blurred_line_is_reread);
     tcase_add_test(tc, corrupt_tail_jpeg_is_read);
     tcase_add_test(tc, language_is_detected);
+    tcase_add_test(tc, german_letters_are_read);
+    tcase_add_test(tc, unknown_script_is_reported);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -2,7 +2,9 @@
  * documents in Redis (its AOF takes a while to load, answering -LOADING meanwhile), run.sh is
  * stopped (Ctrl-C / SIGTERM) and started three times; every document is found each time, and
  * after each stop no process is left and the Redis and HTTP ports are free. A startup step that
- * fails after Redis started stops Redis too. */
+ * fails after Redis started stops Redis too. And every process that run.sh restarts is counted in
+ * Redis (docproc_process_restarts_total in /metrics), counts that outlive the killed processes,
+ * Redis included. */
 #include <leptonica/allheaders.h>
 #include <signal.h>
 #include <stdio.h>
@@ -10,9 +12,13 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <hiredis.h>
+#include <time.h>
 #include "fixtures.h"
 #include "harness.h"
 #include "harness_run.h"
+#include "keys.h"
+#include "promtext.h"
 #include "testutil.h"
 
 #define NBIG    6       /* letter pages at 300 DPI, PNG without compression: about 8.4 MB each */
@@ -172,6 +178,184 @@ START_TEST(restarts_over_its_own_data)
 }
 END_TEST
 
+/* ---- restarts counted ---- */
+
+static void msleep(int ms)
+{
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+static long pid_of(const char *dir, const char *name)
+{
+    char path[256], buf[32] = "";
+    snprintf(path, sizeof path, "%s/pids/%s.pid", dir, name);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return -1;
+    char *got = fgets(buf, sizeof buf, f);
+    fclose(f);
+    return got ? strtol(buf, NULL, 10) : -1;
+}
+
+/* kill -9 the current process of name; waits (up to 30 s) until run.sh started another. */
+static void kill_and_wait_back(const char *dir, const char *name)
+{
+    long old = pid_of(dir, name);
+    ck_assert_msg(old > 0, "no pid file for %s", name);
+    ck_assert_int_eq(kill((pid_t)old, SIGKILL), 0);
+    for (int t = 0; t < 300; t++) {
+        long pid = pid_of(dir, name);
+        if (pid > 0 && pid != old && kill((pid_t)pid, 0) == 0)
+            return;
+        msleep(100);
+    }
+    ck_abort_msg("%s was not started again", name);
+}
+
+/* The /metrics text of the API process on port (caller frees), NULL when it does not answer. */
+static char *metrics_of(int port)
+{
+    char url[128];
+    struct http_resp r;
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/metrics", port);
+    if (http_req("GET", url, NULL, NULL, NULL, 0, &r) != 0)
+        return NULL;
+    char *text = r.status == 200 ? strdup(r.body) : NULL;
+    http_resp_free(&r);
+    return text;
+}
+
+static double restarts_of(const char *text, const char *program)
+{
+    char series[128];
+    snprintf(series, sizeof series, "docproc_process_restarts_total{program=\"%s\"}", program);
+    return promtext_value(text, series);
+}
+
+/* Restarts of program in text, 0 when it has no sample. */
+static double count_of(const char *text, const char *program)
+{
+    double v = restarts_of(text, program);
+    return v < 0 ? 0 : v;
+}
+
+/* Polls /metrics of the API on port until program i of progs shows want[i] restarts (up to
+ * 60 s: a restarted Redis counts its own restart once it answers). The last text (caller
+ * frees) for more checks. */
+static char *wait_counted(int port, const char *const *progs, const double *want, size_t n)
+{
+    char *text = NULL;
+    for (int t = 0; t < 120; t++) {
+        free(text);
+        text = metrics_of(port);
+        size_t ok = 0;
+        for (size_t i = 0; text && i < n; i++)
+            ok += count_of(text, progs[i]) == want[i];
+        if (ok == n && promtext_value(text, "docproc_redis_up") == 1)
+            return text;
+        msleep(500);
+    }
+    ck_abort_msg("restarts not counted: %s", text ? text : "(no /metrics)");
+    return NULL;
+}
+
+/* One command as user, the reply as text (error or status, or the integer) into out. */
+static void redis_as(int port, const char *dir, const char *user, const char *cmd, char *out,
+                     size_t sz)
+{
+    char path[256], pass[128] = "";
+    snprintf(path, sizeof path, "%s/redis-auth/%s.pass", dir, user);
+    FILE *f = fopen(path, "r");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_ptr_nonnull(fgets(pass, sizeof pass, f));
+    fclose(f);
+    pass[strcspn(pass, "\n")] = '\0';
+    redisContext *c = redisConnect("127.0.0.1", port);
+    ck_assert(c && !c->err);
+    freeReplyObject(redisCommand(c, "AUTH %s %s", user, pass));
+    redisReply *r = redisCommand(c, cmd);
+    ck_assert_ptr_nonnull(r);
+    if (r->type == REDIS_REPLY_INTEGER)
+        snprintf(out, sz, "%lld", r->integer);
+    else if (r->type == REDIS_REPLY_ARRAY)
+        snprintf(out, sz, "(array %zu)", r->elements);
+    else
+        snprintf(out, sz, "%s", r->str ? r->str : "(nil)");
+    freeReplyObject(r);
+    redisFree(c);
+}
+
+START_TEST(restarts_are_counted)
+{
+    char dir[] = "/tmp/docproc-restarts-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    struct run_opts o = {.dir = dir,
+                         .http = harness_free_port(),
+                         .api = run_two_free_ports(),
+                         .redis = harness_free_port()};
+    struct run r;
+    ck_assert_msg(run_start(&r, &o, 120) == 0, "make run did not start: %s", r.text);
+    /* the family is declared (HELP, TYPE) before anything restarted; counts from here (a
+     * process of this loaded machine may have been restarted while starting) */
+    static const char *const progs[] = {"api-0", "worker", "redis", "api-1"};
+    double want[4];
+    char *text = metrics_of(o.api + 1), why[200];
+    ck_assert_ptr_nonnull(text);
+    ck_assert_msg(promtext_check(text, strlen(text), why, sizeof why) == 0, "%s", why);
+    ck_assert(strstr(text, "# TYPE docproc_process_restarts_total counter") != NULL);
+    for (size_t i = 0; i < 4; i++)
+        want[i] = count_of(text, progs[i]);
+    free(text);
+
+    /* an API process and the worker: each counted once, seen by the other API process */
+    kill_and_wait_back(dir, "api-0");
+    kill_and_wait_back(dir, "worker");
+    want[0]++;
+    want[1]++;
+    text = wait_counted(o.api + 1, progs, want, 4);
+    free(text);
+    /* the restarted worker reads */
+    struct stack s = {0};
+    snprintf(s.base, sizeof s.base, "%.63s", r.url);
+    const char *lines[] = {"Read after a restart"};
+    unsigned char *png;
+    size_t len;
+    char id[64];
+    ck_assert_int_eq(fixture_png(lines, 1, &png, &len), DP_OK);
+    ck_assert_int_eq(stack_upload(&s, r.key, png, len, NULL, id), 202);
+    free(png);
+    cJSON *d = stack_wait_doc(&s, r.key, id, 120000);
+    ck_assert_ptr_nonnull(d);
+    ck_assert_str_eq(json_str(d, "status"), "done");
+    cJSON_Delete(d);
+
+    /* Redis itself: it counts its own restart once back, and the counts above survived it */
+    kill_and_wait_back(dir, "redis");
+    want[2]++;
+    text = wait_counted(o.api, progs, want, 4);
+    ck_assert_msg(promtext_check(text, strlen(text), why, sizeof why) == 0, "%s", why);
+    free(text);
+
+    /* the ACL: the API's user reads the counts, the worker's and webhookd's cannot touch them
+     * (the admin user wrote them: run.sh counts as docproc-admin) */
+    char out[256], cmd[128];
+    snprintf(cmd, sizeof cmd, "HGET %s redis", KEYS_RESTARTS);
+    redis_as(o.redis, dir, "docproc-api", cmd, out, sizeof out);
+    ck_assert_int_eq(strtol(out, NULL, 10), (long)want[2]);
+    snprintf(cmd, sizeof cmd, "HINCRBY %s worker 1", KEYS_RESTARTS);
+    redis_as(o.redis, dir, "docproc-worker", cmd, out, sizeof out);
+    ck_assert_msg(strncmp(out, "NOPERM", 6) == 0, "worker wrote a restart count: %s", out);
+    redis_as(o.redis, dir, "docproc-webhookd", cmd, out, sizeof out);
+    ck_assert_msg(strncmp(out, "NOPERM", 6) == 0, "webhookd wrote a restart count: %s", out);
+
+    stopped_clean(&r, SIGTERM, &o);
+    char rm[128];
+    snprintf(rm, sizeof rm, "rm -rf %s", dir);
+    ck_assert_int_eq(system(rm), 0);
+}
+END_TEST
+
 Suite *e2e_restart_suite(void)
 {
     Suite *s = suite_create("e2e_restart");
@@ -179,5 +363,9 @@ Suite *e2e_restart_suite(void)
     tcase_set_timeout(tc, 400);
     tcase_add_test(tc, restarts_over_its_own_data);
     suite_add_tcase(s, tc);
+    TCase *counted = tcase_create("counted");
+    tcase_set_timeout(counted, 300);
+    tcase_add_test(counted, restarts_are_counted);
+    suite_add_tcase(s, counted);
     return s;
 }

@@ -1,6 +1,7 @@
 /* check_e2e_seal.c -- encryption at rest against real processes: with an encryption key, a
- * document's file, text, hOCR and result read back through the API unchanged, while neither
- * the file's bytes nor the OCR text appear anywhere in Redis's AOF; docproc-admin rekey re-seals
+ * document's file, text, hOCR, result and metadata read back through the API unchanged, while
+ * neither the file's bytes, the OCR text, the metadata nor a duplicate's own event appear
+ * anywhere in Redis's AOF; docproc-admin rekey re-seals
  * everything with a new key, which alone then still reads it all. */
 #include <dirent.h>
 #include <signal.h>
@@ -12,6 +13,8 @@
 #include "fixtures.h"
 #include "harness.h"
 #include "keys.h"
+#include "rds.h"
+#include "seal.h"
 #include "testutil.h"
 
 #define KEY_OLD "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="
@@ -96,6 +99,71 @@ static void raw_is_sealed(redisContext *rc, const char *cmd, const char *key, co
     freeReplyObject(x);
 }
 
+#define META_MARKER "MetaMarker7731"
+
+/* The document's metadata reads back through the API as the client sent it. */
+static void metadata_reads_back(struct stack *s, const char *id)
+{
+    struct http_resp r;
+    ck_assert_int_eq(get_part(s, id, "", &r), 200);
+    cJSON *j = http_json(&r);
+    ck_assert_str_eq(json_str(j, "metadata.marker"), META_MARKER);
+    cJSON_Delete(j);
+    http_resp_free(&r);
+}
+
+/* Uploads a second page with metadata, waits for it, uploads the same bytes again (a duplicate,
+ * done at once) and checks the duplicate's event is sealed and opens to its class, fields and
+ * result. The duplicate's id into dup; returns the first one's (static). */
+static const char *duplicate_sealed(struct stack *s, redisContext *rc, char dup[64])
+{
+    static char first[64];
+    const char *lines[] = {"Invoice number KX-40417", "Supplier Juniper Holdings", "Total 17.25"};
+    const char *meta = "metadata=%7B%22marker%22%3A%22" META_MARKER "%22%7D";
+    unsigned char *png;
+    size_t len;
+    ck_assert_int_eq(fixture_png(lines, 3, &png, &len), DP_OK);
+    ck_assert_int_eq(stack_upload(s, s->key, png, len, meta, first), 202);
+    cJSON *d = stack_wait_doc(s, s->key, first, 90000);
+    ck_assert_ptr_nonnull(d);
+    ck_assert_str_eq(json_str(d, "status"), "done");
+    cJSON_Delete(d);
+    ck_assert_int_eq(stack_upload(s, s->key, png, len, meta, dup), 200);
+    metadata_reads_back(s, first);
+    metadata_reads_back(s, dup);
+    char kdoc[KEYS_MAX], kdevt[KEYS_MAX];
+    keys_doc(kdoc, dup);
+    raw_is_sealed(rc, "HGET", kdoc, "metadata");
+    /* the duplicate's event: its stream entry, named by the document's event index */
+    keys_doc_events(kdevt, dup);
+    redisReply *ix = redisCommand(rc, "HGETALL %s", kdevt);
+    ck_assert(ix && ix->type == REDIS_REPLY_ARRAY && ix->elements == 2);
+    redisReply *e =
+        redisCommand(rc, "XRANGE %s %s %s", KEYS_EVENTS, ix->element[1]->str, ix->element[1]->str);
+    ck_assert(e && e->type == REDIS_REPLY_ARRAY && e->elements == 1);
+    const redisReply *data = rds_field(e->element[0]->element[1], "data");
+    ck_assert(data && data->len > 16 && memcmp(data->str, "dpenc1:", 7) == 0);
+    struct seal_keyring kr = {0};
+    ck_assert_int_eq(seal_keyring_add_b64(&kr, KEY_OLD, strlen(KEY_OLD)), DP_OK);
+    char aad[SEAL_AAD_MAX], *plain = NULL;
+    size_t plen = 0;
+    snprintf(aad, sizeof aad, "%s/data", ix->element[0]->str);
+    ck_assert_int_eq(seal_open(&kr, aad, data->str, data->len, &plain, &plen), DP_OK);
+    cJSON *ev = cJSON_ParseWithLength(plain, plen);
+    ck_assert_ptr_nonnull(ev);
+    ck_assert_str_eq(json_str(ev, "id"), dup);
+    ck_assert_str_eq(json_str(ev, "duplicate_of"), first);
+    ck_assert_ptr_nonnull(cJSON_GetObjectItem(ev, "fields"));
+    ck_assert_ptr_nonnull(strstr(json_str(ev, "result.text"), "Juniper"));
+    cJSON_Delete(ev);
+    free(plain);
+    seal_keyring_clear(&kr);
+    freeReplyObject(e);
+    freeReplyObject(ix);
+    free(png);
+    return first;
+}
+
 START_TEST(sealed_at_rest_and_rekeyed)
 {
     struct stack s;
@@ -131,6 +199,14 @@ START_TEST(sealed_at_rest_and_rekeyed)
     ck_assert(!dir_contains(redisdir, png + len / 2, 48));
     ck_assert(!dir_contains(redisdir, png, 16)); /* the PNG signature and header */
 
+    /* the client's metadata, and a duplicate's own document.completed event (written at
+     * upload, not by a worker), are sealed too */
+    char dup[64];
+    const char *second = duplicate_sealed(&s, rc, dup);
+    ck_assert(!dir_contains(redisdir, META_MARKER, strlen(META_MARKER)));
+    ck_assert(!dir_contains(redisdir, "Juniper", 7));
+    ck_assert(!dir_contains(redisdir, "KX-40417", 8));
+
     /* rekey: the admin re-seals with a new key (the old one still opens); then an API with the
      * new key alone reads everything */
     char out[256] = "";
@@ -146,6 +222,8 @@ START_TEST(sealed_at_rest_and_rekeyed)
     stack_kill(&s.api[0], SIGTERM);
     ck_assert_int_eq(stack_start_api(&s, 0), 0);
     reads_back(&s, id, png, len, "Marigold");
+    metadata_reads_back(&s, second);
+    metadata_reads_back(&s, dup);
     /* a second rekey finds nothing left to do */
     ck_assert_int_eq(stack_run(&s, out, sizeof out, "docproc-admin", "rekey", NULL), 0);
     ck_assert_msg(strstr(out, "resealed=0 "), "second rekey: %s", out);

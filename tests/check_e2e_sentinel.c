@@ -13,7 +13,12 @@
  * 503 instead of 202 when no replica confirmed it, so every 2xx below names a document that
  * reached the replica -- and the test requires all of them, including the ones uploaded right
  * up to the SIGKILL, to survive (lost = 0). It also sees the other side of WAIT: once the only
- * replica has become the master, uploads get 503 until the old master is back (as a replica). */
+ * replica has become the master, uploads get 503 until the old master is back (as a replica).
+ *
+ * Everything is locked as config/redis-acl.sh says: each program logs in as its own ACL user, the
+ * replica as docproc-replica, the Sentinel as docproc-sentinel (and requires a password itself);
+ * a connection without credentials is answered NOAUTH by the primary, the replica and the
+ * Sentinel, before and after the failover. */
 #include <hiredis.h>
 #include <signal.h>
 #include <stdio.h>
@@ -40,11 +45,11 @@ struct ports {
     int replica, sentinel;
 };
 
-static int replica_online(int master_port)
+static int replica_online(struct stack *s, int master_port)
 {
-    redisContext *c = redisConnect("127.0.0.1", master_port);
+    redisContext *c = stack_redis_as(s, master_port, "docproc-api"); /* INFO: api and sentinel */
     int ok = 0;
-    if (c && !c->err) {
+    if (c) {
         redisReply *r = redisCommand(c, "INFO replication");
         ok = r && r->type == REDIS_REPLY_STRING && strstr(r->str, "state=online") != NULL;
         freeReplyObject(r);
@@ -53,11 +58,11 @@ static int replica_online(int master_port)
     return ok;
 }
 
-static int sentinel_knows_replica(int sentinel_port)
+static int sentinel_knows_replica(struct stack *s, int sentinel_port)
 {
-    redisContext *c = redisConnect("127.0.0.1", sentinel_port);
+    redisContext *c = stack_sentinel_as(s, "127.0.0.1", sentinel_port);
     int n = 0;
-    if (c && !c->err) {
+    if (c) {
         redisReply *r = redisCommand(c, "SENTINEL REPLICAS %s", MASTER_NAME);
         n = r && r->type == REDIS_REPLY_ARRAY ? (int)r->elements : 0;
         freeReplyObject(r);
@@ -73,19 +78,67 @@ static int start_replica_and_sentinel(struct stack *s, void *arg)
     const struct ports *p = arg;
     if (stack_start_replica(s, p->replica))
         return -1;
-    for (int t = 0; !replica_online(s->redis_port); t++)
+    for (int t = 0; !replica_online(s, s->redis_port); t++)
         if (t > 100)
             return -1;
         else
             msleep(100);
     if (stack_start_sentinel(s, p->sentinel, MASTER_NAME))
         return -1;
-    for (int t = 0; sentinel_knows_replica(p->sentinel) < 1; t++)
+    for (int t = 0; sentinel_knows_replica(s, p->sentinel) < 1; t++)
         if (t > 150)
             return -1;
         else
             msleep(100);
     return 0;
+}
+
+/* The reply to cmd (its error or status text, "(array)" or the integer) on a connection to
+ * port with no credentials, into out. */
+static const char *anonymous(int port, const char *cmd, char *out, size_t outsz)
+{
+    redisContext *c = redisConnect("127.0.0.1", port);
+    ck_assert(c && !c->err);
+    redisReply *r = redisCommand(c, cmd);
+    ck_assert_ptr_nonnull(r);
+    if (r->type == REDIS_REPLY_INTEGER)
+        snprintf(out, outsz, "%lld", r->integer);
+    else
+        snprintf(out, outsz, "%s", r->str ? r->str : "(array)");
+    freeReplyObject(r);
+    redisFree(c);
+    return out;
+}
+
+/* Without credentials the Redis server on port answers NOAUTH to a read and a write; the
+ * replication and Sentinel users, which need no key, get NOPERM for one. */
+static void locked(struct stack *s, int port, const char *what)
+{
+    char out[256], cmd[128];
+    snprintf(cmd, sizeof cmd, "GET %s", KEYS_STATS);
+    ck_assert_msg(strncmp(anonymous(port, cmd, out, sizeof out), "NOAUTH", 6) == 0,
+                  "%s (%d) without AUTH: %s", what, port, out);
+    snprintf(cmd, sizeof cmd, "SET %s 1", KEYS_PROBE);
+    ck_assert_msg(strncmp(anonymous(port, cmd, out, sizeof out), "NOAUTH", 6) == 0,
+                  "%s (%d) without AUTH: %s", what, port, out);
+    static const char *const keyless[] = {"docproc-replica", "docproc-sentinel"};
+    for (size_t i = 0; i < 2; i++) {
+        redisContext *c = stack_redis_as(s, port, keyless[i]);
+        ck_assert_msg(c != NULL, "%s cannot log in to %s", keyless[i], what);
+        redisReply *r = redisCommand(c, "HGETALL %s", KEYS_STATS);
+        ck_assert(r && r->type == REDIS_REPLY_ERROR && strncmp(r->str, "NOPERM", 6) == 0);
+        freeReplyObject(r);
+        redisFree(c);
+    }
+}
+
+/* The Sentinel answers NOAUTH without its password. */
+static void sentinel_locked(int port)
+{
+    char out[256], cmd[128];
+    snprintf(cmd, sizeof cmd, "SENTINEL get-master-addr-by-name %s", MASTER_NAME);
+    ck_assert_msg(strncmp(anonymous(port, cmd, out, sizeof out), "NOAUTH", 6) == 0,
+                  "sentinel without AUTH: %s", out);
 }
 
 /* One upload with an Idempotency-Key: the status (-1 when no response) and the id of a 2xx. */
@@ -162,9 +215,15 @@ START_TEST(failover_keeps_acknowledged_documents)
                                "DOCPROC_MAX_ATTEMPTS=10",
                                NULL};
     struct stack s;
-    struct stack_opts o = {
-        .workers = 1, .env = env, .after_redis = start_replica_and_sentinel, .after_redis_arg = &p};
+    struct stack_opts o = {.workers = 1,
+                           .env = env,
+                           .after_redis = start_replica_and_sentinel,
+                           .after_redis_arg = &p,
+                           .acl = 1};
     ck_assert_int_eq(stack_start(&s, &o), 0);
+    locked(&s, s.redis_port, "the primary");
+    locked(&s, p.replica, "the replica");
+    sentinel_locked(p.sentinel);
     static char ids[ALL][64];
     int retries = 0, done = 0, missing = 0;
     char ikey[32], role[32], msg[256];
@@ -193,12 +252,12 @@ START_TEST(failover_keeps_acknowledged_documents)
     int64_t t0 = util_mono_ms();
 
     /* 3. The sentinel promotes the replica. */
-    while (sentinel_master_port(p.sentinel, MASTER_NAME) != p.replica &&
+    while (sentinel_master_port(&s, p.sentinel, MASTER_NAME) != p.replica &&
            util_mono_ms() - t0 < 20000)
         msleep(50);
     int64_t failover_ms = util_mono_ms() - t0;
-    ck_assert_int_eq(sentinel_master_port(p.sentinel, MASTER_NAME), p.replica);
-    ck_assert_str_eq(redis_role(p.replica, role, sizeof role), "master");
+    ck_assert_int_eq(sentinel_master_port(&s, p.sentinel, MASTER_NAME), p.replica);
+    ck_assert_str_eq(redis_role(&s, p.replica, role, sizeof role), "master");
 
     /* 4. The new master has no replica: WAIT 1 cannot be satisfied, so no 202 -- a 503 that says
      * the document was stored but not confirmed. */
@@ -217,15 +276,17 @@ START_TEST(failover_keeps_acknowledged_documents)
     /* 5. The old master comes back; the sentinel turns it into a replica of the new master. */
     ck_assert_int_eq(stack_start_redis(&s), 0);
     int64_t t1 = util_mono_ms();
-    while (strcmp(redis_role(old_master, role, sizeof role), "slave") != 0 &&
+    while (strcmp(redis_role(&s, old_master, role, sizeof role), "slave") != 0 &&
            util_mono_ms() - t1 < 25000)
         msleep(100);
     int64_t rejoin_ms = util_mono_ms() - t1;
     ck_assert_str_eq(role, "slave");
+    locked(&s, p.replica, "the promoted replica");
+    locked(&s, old_master, "the old primary, now a replica");
     /* What a connection still held to it would now see: READONLY, which rds turns into a
      * broken connection, so the programs' reconnect path re-resolves through the sentinel. */
-    redisContext *held = redisConnect("127.0.0.1", old_master);
-    ck_assert(held && !held->err);
+    redisContext *held = stack_redis_as(&s, old_master, "docproc-api");
+    ck_assert_ptr_nonnull(held);
     const char *set[] = {"SET", KEYS_PROBE, "1"};
     redisReply *rep = rds_cmdv(held, 3, set, NULL);
     ck_assert(rep && rep->type == REDIS_REPLY_ERROR && strncmp(rep->str, "READONLY", 8) == 0);

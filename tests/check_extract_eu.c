@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "extract.h"
+#include "extract_int.h"
 
 #define TODAY 1780272000 /* 2026-06-01 */
 
@@ -21,8 +22,9 @@ static void teardown(void)
     ex = NULL;
 }
 
-/* Fields of one page, one word per blank-separated token (10 px a character, 30 px a line). */
-static cJSON *run(const char *const *lines)
+/* Fields of one page in language lang (NULL: unknown), one word per blank-separated token
+ * (10 px a character, 30 px a line). */
+static cJSON *run_lang(const char *const *lines, const char *lang)
 {
     struct dp_page pg = {.number = 1, .width = 2000, .height = 3000, .dpi = 300, .conf = 95};
     size_t tl = 1, nw = 0;
@@ -56,11 +58,16 @@ static cJSON *run(const char *const *lines)
         *t++ = '\n';
     }
     struct dp_doc_text doc = {.pages = &pg, .npages = 1};
-    struct extract_opts o = {.today = TODAY};
+    struct extract_opts o = {.today = TODAY, .lang = lang};
     cJSON *out = NULL;
     ck_assert_int_eq(extract_fields(ex, &doc, &o, &out), DP_OK);
     page_cleanup(&pg);
     return out;
+}
+
+static cJSON *run(const char *const *lines)
+{
+    return run_lang(lines, NULL);
 }
 
 static const char *value(const cJSON *out, const char *name)
@@ -155,6 +162,103 @@ START_TEST(italian)
 }
 END_TEST
 
+/* ---- chosen by the document's language ---- */
+
+static void expect_field(const char *const *lines, const char *lang, const char *name,
+                         const char *want)
+{
+    cJSON *out = run_lang(lines, lang);
+    ck_assert_msg(strcmp(value(out, name), want) == 0, "%s in %s: %s, want %s", name,
+                  lang ? lang : "(none)", value(out, name), want);
+    cJSON_Delete(out);
+}
+
+START_TEST(amount_decimal_mark)
+{
+    char a[32];
+    /* one separator and three digits: the only case the printing leaves open */
+    ck_assert_int_eq(extract_parse_amount_dec("1.234", 5, '.', a, sizeof a), DP_OK);
+    ck_assert_str_eq(a, "1.23");
+    ck_assert_int_eq(extract_parse_amount_dec("1.234", 5, ',', a, sizeof a), DP_OK);
+    ck_assert_str_eq(a, "1234.00");
+    ck_assert_int_eq(extract_parse_amount_dec("1,234", 5, ',', a, sizeof a), DP_OK);
+    ck_assert_str_eq(a, "1.23");
+    ck_assert_int_eq(extract_parse_amount_dec("1,234", 5, '.', a, sizeof a), DP_OK);
+    ck_assert_str_eq(a, "1234.00");
+    ck_assert_int_eq(extract_parse_amount_dec("1,234", 5, 0, a, sizeof a), DP_OK);
+    ck_assert_str_eq(a, "1234.00");
+    /* what the printing settles stays settled, whatever the language */
+    const char *const fixed[][2] = {{"1.234,56", "1234.56"},     {"1,234.56", "1234.56"},
+                                    {"1 234,56", "1234.56"},     {"12,50", "12.50"},
+                                    {"1.234.567", "1234567.00"}, {"9.99", "9.99"}};
+    for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+        for (int k = 0; k < 3; k++) {
+            char dec = k == 0 ? 0 : k == 1 ? '.' : ',';
+            ck_assert_int_eq(
+                extract_parse_amount_dec(fixed[i][0], strlen(fixed[i][0]), dec, a, sizeof a),
+                DP_OK);
+            ck_assert_str_eq(a, fixed[i][1]);
+        }
+    /* in a document: the same line, German and English */
+    const char *const t[] = {"Total 1.234 EUR", NULL};
+    expect_field(t, "deu", "total", "1234.00");
+    expect_field(t, "deu+eng", "total", "1234.00");
+    expect_field(t, "eng", "total", "1.23");
+    const char *const u[] = {"Montant TTC 1,234", NULL};
+    expect_field(u, "fra", "total", "1.23");
+    expect_field(u, "eng", "total", "1234.00");
+    expect_field(u, NULL, "total", "1234.00"); /* unknown: as before, thousands */
+}
+END_TEST
+
+START_TEST(date_order)
+{
+    /* 02/03/2024: 2 March in France, February 3 on a US invoice */
+    const char *const a[] = {"Date 02/03/2024", "Total 12.00 $", NULL};
+    expect_field(a, "fra", "date", "2024-03-02");
+    expect_field(a, "eng", "date", "2024-02-03");
+    expect_field(a, NULL, "date", "2024-02-03");
+    const char *const b[] = {"Date 02/03/2024", "Total 12,00 EUR", NULL};
+    expect_field(b, "fra", "date", "2024-03-02");
+    expect_field(b, "deu", "date", "2024-03-02");
+    expect_field(b, "eng", "date", "2024-03-02"); /* an English invoice in euros */
+    /* a date the printing settles (25 > 12) decides the order for the other dates */
+    const char *const c[] = {"Date 02/03/2024", "Delivery 12/25/2023", "Total 12,00 EUR", NULL};
+    expect_field(c, "fra", "date", "2024-02-03");
+}
+END_TEST
+
+START_TEST(labels_by_language)
+{
+    ck_assert_uint_eq(extract_label_langs("Gesamtbetrag", 12), 1u << EXL_DEU);
+    ck_assert_uint_eq(extract_label_langs("Montant TTC", 11), 1u << EXL_FRA);
+    ck_assert_uint_eq(extract_label_langs("Totaal", 6), 1u << EXL_NLD);
+    ck_assert_uint_eq(extract_label_langs("Totale fattura", 14), 1u << EXL_ITA);
+    ck_assert(extract_label_langs("TOTAL", 5) & (1u << EXL_ENG));
+    ck_assert(extract_label_langs("TOTAL", 5) & (1u << EXL_FRA));
+    ck_assert_uint_eq(extract_label_langs("Le", 2), 1u << EXL_FRA);
+    ck_assert_uint_eq(extract_label_langs("Lettre", 6), 0);
+    ck_assert_uint_eq(extract_label_langs("#", 1), 0);
+    ck_assert_int_eq(extract_lang_index("deu+eng"), EXL_DEU);
+    ck_assert_int_eq(extract_lang_index("eng"), EXL_ENG);
+    ck_assert_int_eq(extract_lang_index("rus"), -1);
+    ck_assert_int_eq(extract_lang_index("de"), -1);
+    ck_assert_int_eq(extract_lang_index(NULL), -1);
+    /* two totals of equal rank: the label in the document's language wins; unknown: the
+     * larger, as before */
+    const char *const t[] = {"Summe 60.00", "Total 50.00", NULL};
+    expect_field(t, "eng", "total", "50.00");
+    expect_field(t, NULL, "total", "60.00");
+    const char *const g[] = {"Summe 60,00", "Total 50,00", NULL};
+    expect_field(g, "deu", "total", "60.00");
+    /* two invoice-number labels: the document's language's first; unknown: the first line */
+    const char *const n[] = {"Invoice No. A-100", "Rechnung Nr. B-200", NULL};
+    expect_field(n, "deu", "invoice_number", "B-200");
+    expect_field(n, "eng", "invoice_number", "A-100");
+    expect_field(n, NULL, "invoice_number", "A-100");
+}
+END_TEST
+
 Suite *extract_eu_suite(void)
 {
     Suite *s = suite_create("extract_eu");
@@ -165,6 +269,12 @@ Suite *extract_eu_suite(void)
     tcase_add_test(tc, dutch);
     tcase_add_test(tc, spanish);
     tcase_add_test(tc, italian);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("language");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, amount_decimal_mark);
+    tcase_add_test(tc, date_order);
+    tcase_add_test(tc, labels_by_language);
     suite_add_tcase(s, tc);
     return s;
 }

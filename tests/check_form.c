@@ -1,11 +1,13 @@
 /* check_form.c -- key-value pairs from word boxes (same line, same phrase, below, empty
- * answers, two labels on a line), selection-mark classification of bitmaps, and marks found
- * on a rendered form page. */
+ * answers, two labels on a line, bare labels, table spreads), the steps of the scored pairing
+ * (entities, key and pair scores, candidates, assignment), selection-mark classification of
+ * bitmaps, and marks found on a rendered form page. */
 #include "testutil.h"
 #include <stdlib.h>
 #include <string.h>
 #include "fixtures_layout.h"
 #include "form.h"
+#include "form_int.h"
 
 #define CW 20
 #define LH 40
@@ -238,6 +240,224 @@ START_TEST(marks_on_a_page)
 }
 END_TEST
 
+/* ---- the steps of the scored pairing (form_pair.c) ---- */
+
+/* Entity i's words joined by ' '. */
+static void ent_text(const struct tl_layout *L, const struct form_ent *e, char *out, size_t sz)
+{
+    out[0] = '\0';
+    for (size_t i = 0; i < e->nw; i++) {
+        size_t l = strlen(out);
+        snprintf(out + l, sz - l, "%s%s", i ? " " : "", L->words[L->ord[e->w0 + i]].text);
+    }
+}
+
+START_TEST(entities_cut_after_labels)
+{
+    struct wset s = {0};
+    put(&s, 100, 100, "City: Paris Zip: 75001");
+    put(&s, 100, 200, "Date of birth");
+    put(&s, 420, 200, ":"); /* a colon set apart still ends the label */
+    put(&s, 700, 200, "12/03/1980");
+    put(&s, 100, 300, "Brand");
+    put(&s, 400, 300, "PHOENIX"); /* a wide gap: two entities */
+    struct tl_layout L;
+    ck_assert_int_eq(tl_build(&L, s.w, s.n, NULL, 0.8), DP_OK);
+    ck_assert_int_eq(form_word_space(&L), CW); /* most gaps are the spaces inside phrases */
+    struct form_ent *e = NULL;
+    size_t n = 0;
+    ck_assert_int_eq(form_entities(&L, &e, &n), DP_OK);
+    static const char *const want[] = {"City:",           "Paris",      "Zip:",  "75001",
+                                       "Date of birth :", "12/03/1980", "Brand", "PHOENIX"};
+    static const int colon[] = {1, 0, 1, 0, 1, 0, 0, 0}, numeric[] = {0, 0, 0, 1, 0, 1, 0, 0};
+    ck_assert_uint_eq(n, 8);
+    for (size_t i = 0; i < n; i++) {
+        char t[128];
+        ent_text(&L, &e[i], t, sizeof t);
+        ck_assert_str_eq(t, want[i]);
+        ck_assert_int_eq(e[i].colon, colon[i]);
+        ck_assert_int_eq(e[i].numeric, numeric[i]);
+    }
+    ck_assert_int_eq(e[4].x0, 100);
+    ck_assert_int_eq(e[4].x1, 440);
+    ck_assert_uint_eq(e[5].line, e[4].line);
+    free(e);
+    tl_cleanup(&L);
+    wset_free(&s);
+}
+END_TEST
+
+START_TEST(key_scores_from_text_shape)
+{
+    const char *colon[] = {"Date", "of", "birth:"}, *bare[] = {"Brand"}, *num[] = {"12.50"};
+    const char *q[] = {"Married?"}, *no[] = {"Project", "No."}, *paren[] = {"(if", "any)"};
+    const char *longt[] = {"this", "is", "a", "long", "sentence", "of", "running", "text", "ok"};
+    double c = form_key_score(colon, 3), b = form_key_score(bare, 1), d = form_key_score(num, 1);
+    ck_assert(c > form_key_score(q, 1));
+    ck_assert(form_key_score(q, 1) > b);
+    ck_assert(form_key_score(no, 2) > form_key_score((const char *[]){"Project", "Name"}, 2));
+    ck_assert(b > form_key_score(paren, 2));
+    ck_assert(b > d);
+    ck_assert(d < 0);
+    ck_assert(form_key_score(longt, 9) < 0);
+    const char *mm[] = {"mm"}, *mgcc[] = {"mg/cc"}, *pct[] = {"%"}, *word[] = {"Brand"};
+    ck_assert(form_unit_like(mm, 1) && form_unit_like(mgcc, 1) && form_unit_like(pct, 1));
+    ck_assert(!form_unit_like(word, 1) && !form_unit_like(num, 1));
+    ck_assert(!form_unit_like((const char *[]){"from", "mouth", "end"}, 3));
+    ck_assert(form_key_score(mm, 1) < b - 1.0);
+}
+END_TEST
+
+static struct form_ent ent(int x0, int y0, int x1, int y1, int colon, int numeric, double key)
+{
+    return (struct form_ent){.x0 = x0,
+                             .y0 = y0,
+                             .x1 = x1,
+                             .y1 = y1,
+                             .nw = 1,
+                             .colon = colon,
+                             .numeric = numeric,
+                             .key = key};
+}
+
+START_TEST(pair_scores_from_geometry)
+{
+    const int em = 40;
+    struct form_ent k = ent(100, 100, 300, 140, 1, 0, 3.0);
+    struct form_ent near = ent(340, 102, 500, 142, 0, 0, 0),
+                    far = ent(1100, 100, 1300, 140, 0, 0, 0);
+    struct form_ent below = ent(100, 160, 400, 200, 0, 0, 0),
+                    deep = ent(100, 400, 400, 440, 0, 0, 0);
+    struct form_ent above = ent(100, 40, 300, 80, 0, 0, 0),
+                    label = ent(340, 100, 500, 140, 1, 0, 3);
+    struct form_ent aside = ent(700, 160, 900, 200, 0, 0, 0),
+                    num = ent(340, 102, 500, 142, 0, 1, -1);
+    enum form_rel r;
+    double sn = form_pair_score(&k, &near, em, &r);
+    ck_assert_int_eq(r, FORM_REL_RIGHT);
+    double sf = form_pair_score(&k, &far, em, &r);
+    ck_assert_int_eq(r, FORM_REL_RIGHT);
+    double sb = form_pair_score(&k, &below, em, &r);
+    ck_assert_int_eq(r, FORM_REL_BELOW);
+    ck_assert(sn > sf && sn > sb);
+    ck_assert(form_pair_score(&k, &num, em, &r) > sn);    /* a number answers better */
+    ck_assert(form_pair_score(&k, &deep, em, &r) < -1e6); /* 6.5 em down */
+    ck_assert_int_eq(r, FORM_REL_NONE);
+    ck_assert(form_pair_score(&k, &above, em, &r) < -1e6);
+    ck_assert(form_pair_score(&k, &label, em, &r) < -1e6); /* a written label answers nothing */
+    ck_assert(form_pair_score(&k, &aside, em, &r) < -1e6); /* below but off the column */
+    ck_assert(form_pair_score(&k, &k, em, &r) < -1e6);
+    struct form_ent head = near;
+    head.head = 1; /* a row label (a number follows it) answers no label */
+    ck_assert(form_pair_score(&k, &head, em, &r) < -1e6);
+}
+END_TEST
+
+START_TEST(candidates_and_assignment)
+{
+    /* A: B  C   (C is blocked from A by B); D below A */
+    struct form_ent e[] = {ent(100, 100, 200, 140, 1, 0, 3.0), ent(240, 100, 400, 140, 0, 0, 0.5),
+                           ent(600, 100, 800, 140, 0, 1, -1.5), ent(100, 160, 300, 200, 0, 0, 0.5)};
+    struct form_cand *c = NULL;
+    size_t nc = 0;
+    ck_assert_int_eq(form_candidates(e, 4, 40, 1.0, &c, &nc), DP_OK);
+    ck_assert_uint_ge(nc, 2);
+    for (size_t i = 0; i < nc; i++) {
+        ck_assert(!(c[i].k == 0 && c[i].v == 2));
+        if (i)
+            ck_assert(c[i - 1].score >= c[i].score);
+    }
+    ck_assert_uint_eq(c[0].k, 0);
+    ck_assert_uint_eq(c[0].v, 1);
+    long role[4] = {-1, -1, -1, -1};
+    size_t taken = form_assign(c, nc, 4, role);
+    ck_assert_uint_ge(taken, 1);
+    ck_assert_int_eq(role[0], 0);
+    ck_assert_int_eq(role[1], 0);
+    ck_assert(role[3] == -1 || c[role[3]].k != 0); /* A has one answer */
+    free(c);
+    /* greedy, best first, one role per entity; a taken entity (role set) is left alone */
+    struct form_cand g[] = {{0, 1, 5.0, FORM_REL_RIGHT},
+                            {2, 1, 4.0, FORM_REL_RIGHT},
+                            {1, 3, 3.5, FORM_REL_BELOW},
+                            {2, 3, 3.0, FORM_REL_BELOW},
+                            {4, 5, 2.0, FORM_REL_RIGHT}};
+    long r2[6] = {-1, -1, -1, -1, -2, -1};
+    ck_assert_uint_eq(form_assign(g, 5, 6, r2), 2);
+    ck_assert_int_eq(r2[0], 0);
+    ck_assert_int_eq(r2[1], 0);
+    ck_assert_int_eq(r2[2], 3);
+    ck_assert_int_eq(r2[3], 3);
+    ck_assert_int_eq(r2[4], -2);
+    ck_assert_int_eq(r2[5], -1);
+}
+END_TEST
+
+START_TEST(pairs_table_spread_and_bare_labels)
+{
+    struct wset s = {0};
+    put(&s, 100, 100, "Brand");
+    put(&s, 300, 100, "PHOENIX");
+    put(&s, 100, 300, "Tar");
+    put(&s, 400, 300, "9.1");
+    put(&s, 700, 300, "5.5");
+    put(&s, 1000, 300, "4.0");
+    put(&s, 100, 500, "Units");
+    put(&s, 100, 560, "12");
+    put(&s, 100, 620, "7");
+    put(&s, 100, 680, "30");
+    put(&s, 100, 900, "Total");
+    put(&s, 100, 1100, "Rod Length"); /* a number's unit set apart is part of the answer */
+    put(&s, 400, 1100, "84");
+    put(&s, 600, 1100, "mm");
+    struct form_kv *kv = NULL;
+    size_t n = 0;
+    ck_assert_int_eq(form_pairs(s.w, s.n, NULL, 0, &kv, &n), DP_OK);
+    size_t tar = 0, units = 0;
+    for (size_t i = 0; i < n; i++) {
+        ck_assert(kv[i].has_value);
+        if (!strcmp(kv[i].key.text, "Tar"))
+            tar |= 1u << (kv[i].value.text[0] - '0');
+        if (!strcmp(kv[i].key.text, "Units"))
+            units++;
+        ck_assert_str_ne(kv[i].key.text, "Total"); /* nothing near it */
+    }
+    ck_assert_str_eq(find(kv, n, "Brand")->value.text, "PHOENIX");
+    ck_assert_uint_eq(tar, (1u << 9) | (1u << 5) | (1u << 4));
+    ck_assert_uint_eq(units, 3);
+    ck_assert_str_eq(find(kv, n, "Rod Length")->value.text, "84 mm");
+    ck_assert_uint_eq(n, 8);
+    form_kv_list_free(kv, n);
+    wset_free(&s);
+}
+END_TEST
+
+START_TEST(pairs_skip_noise_and_blanks)
+{
+    struct wset s = {0};
+    put(&s, 100, 100, "Name:");
+    put(&s, 300, 100, "|@~"); /* mostly not letters: no answer */
+    put(&s, 100, 200, "Phone:");
+    put(&s, 300, 200, "555 0100");
+    put(&s, 100, 300, "Office");
+    put(&s, 300, 300, "Lab 4"); /* read unsurely: neither label nor answer */
+    s.w[s.n - 1].conf = s.w[s.n - 2].conf = s.w[s.n - 3].conf = 20.0f;
+    s.w[s.n++] = (struct dp_word){strdup(" "), 95.0f, 100, 400, 300, 300, 0, 0}; /* a logo */
+    put(&s, 420, 500, "Ref:");
+    put(&s, 600, 500, "A-12");
+    struct form_kv *kv = NULL;
+    size_t n = 0;
+    ck_assert_int_eq(form_pairs(s.w, s.n, NULL, 0, &kv, &n), DP_OK);
+    ck_assert(!find(kv, n, "Name")->has_value);
+    ck_assert_str_eq(find(kv, n, "Phone")->value.text, "555 0100");
+    ck_assert_ptr_null(find(kv, n, "Office"));
+    ck_assert_str_eq(find(kv, n, "Ref")->value.text, "A-12");
+    ck_assert_uint_eq(n, 3);
+    form_kv_list_free(kv, n);
+    wset_free(&s);
+}
+END_TEST
+
 Suite *form_suite(void)
 {
     Suite *s = suite_create("form");
@@ -246,6 +466,12 @@ Suite *form_suite(void)
     tcase_add_test(tc, pairs_two_labels_one_phrase_and_marks);
     tcase_add_test(tc, mark_classify_bitmaps);
     tcase_add_test(tc, marks_on_a_page);
+    tcase_add_test(tc, entities_cut_after_labels);
+    tcase_add_test(tc, key_scores_from_text_shape);
+    tcase_add_test(tc, pair_scores_from_geometry);
+    tcase_add_test(tc, candidates_and_assignment);
+    tcase_add_test(tc, pairs_table_spread_and_bare_labels);
+    tcase_add_test(tc, pairs_skip_noise_and_blanks);
     suite_add_tcase(s, tc);
     return s;
 }

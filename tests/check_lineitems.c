@@ -189,6 +189,272 @@ START_TEST(rows_from_boxes)
 }
 END_TEST
 
+/* ---- tables of items ---- */
+
+START_TEST(header_roles)
+{
+    static const struct {
+        const char *text;
+        enum lineitems_col role;
+    } cases[] = {
+        {"Description", LI_COL_DESC},
+        {"Bezeichnung", LI_COL_DESC},
+        {"DÉSIGNATION", LI_COL_DESC},
+        {"Omschrijving", LI_COL_DESC},
+        {"Descripción", LI_COL_DESC},
+        {"Descrizione", LI_COL_DESC},
+        {"Qty", LI_COL_QTY},
+        {"Menge", LI_COL_QTY},
+        {"Quantité", LI_COL_QTY},
+        {"Aantal", LI_COL_QTY},
+        {"Cantidad", LI_COL_QTY},
+        {"Quantità", LI_COL_QTY},
+        {"Unit price", LI_COL_PRICE},
+        {"Einzelpreis", LI_COL_PRICE},
+        {"Prix unitaire", LI_COL_PRICE},
+        {"Stukprijs", LI_COL_PRICE},
+        {"Precio unitario", LI_COL_PRICE},
+        {"Prezzo unitario", LI_COL_PRICE},
+        {"Nettopreis", LI_COL_PRICE},
+        {"Amount", LI_COL_AMOUNT},
+        {"Betrag", LI_COL_AMOUNT},
+        {"Gesamtpreis", LI_COL_AMOUNT},
+        {"Montant HT", LI_COL_AMOUNT},
+        {"Bedrag", LI_COL_AMOUNT},
+        {"Importe", LI_COL_AMOUNT},
+        {"Importo", LI_COL_AMOUNT},
+        {"Nettobetrag", LI_COL_AMOUNT},
+        {"Line total", LI_COL_AMOUNT},
+        {"Total TTC", LI_COL_AMOUNT},
+        {"Brutto", LI_COL_GROSS},
+        {"VAT %", LI_COL_TAX},
+        {"MwSt", LI_COL_TAX},
+        {"Steuersatz", LI_COL_TAX},
+        {"TVA", LI_COL_TAX},
+        {"BTW %", LI_COL_TAX},
+        {"IVA", LI_COL_TAX},
+        {"MwSt-Betrag", LI_COL_NONE},
+        {"Amount incl. VAT", LI_COL_GROSS},
+        {"Einheit", LI_COL_UNIT},
+        {"Mengeneinheit", LI_COL_UNIT},
+        {"Unit", LI_COL_UNIT},
+        {"Pos.", LI_COL_POS},
+        {"Art.-Nr.", LI_COL_POS},
+        {"Item no.", LI_COL_POS},
+        {"Artikel", LI_COL_DESC},
+        {"Customer", LI_COL_NONE},
+        {"", LI_COL_NONE},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+        ck_assert_msg(lineitems_header_role(cases[i].text) == cases[i].role, "%s: %d, want %d",
+                      cases[i].text, lineitems_header_role(cases[i].text), cases[i].role);
+}
+END_TEST
+
+/* A table of rows x cols cells (NULL = empty slot), each cell in a 100 x 30 px slot. */
+static struct table make_table(const char *const *cells, int rows, int cols)
+{
+    struct table t = {.rows = rows, .cols = cols, .bbox = {50, 400, 100 * cols, 30 * rows}};
+    t.cells = calloc((size_t)(rows * cols), sizeof *t.cells);
+    for (int r = 0; r < rows; r++)
+        for (int c = 0; c < cols; c++) {
+            const char *s = cells[r * cols + c];
+            if (!s)
+                continue;
+            t.cells[t.ncells++] =
+                (struct table_cell){r, c, 1, 1, strdup(s), {50 + 100 * c, 400 + 30 * r, 90, 20}, 0};
+        }
+    return t;
+}
+
+static void want_item(const struct lineitem *it, const char *desc, const char *qty,
+                      const char *price, const char *amount, const char *rate)
+{
+    ck_assert_str_eq(it->description, desc);
+    ck_assert_str_eq(it->quantity, qty);
+    ck_assert_str_eq(it->unit_price, price);
+    ck_assert_str_eq(it->amount, amount);
+    ck_assert_str_eq(it->tax_rate, rate);
+}
+
+START_TEST(table_columns_by_header)
+{
+    /* price before quantity, a tax column, units in the quantity cells, a total row and a
+     * row after it */
+    static const char *const cells[] = {
+        "Pos", "Bezeichnung",    "Einzelpreis", "Menge",  "MwSt", "Betrag",
+        "1",   "Trennblätter",   "9,90",        "20 Stk", "19 %", "198,00",
+        "2",   "Joghurt Banane", "5,50",        "50 Stk", "7 %",  "275,00",
+        NULL,  "Zwischensumme",  NULL,          NULL,     NULL,   "473,00",
+        "3",   "Late fee",       "5,00",        "1",      "19 %", "5,00",
+    };
+    struct table t = make_table(cells, 5, 6);
+    struct lineitem it[8];
+    ck_assert_uint_eq(lineitems_table(&t, it, 8), 2);
+    want_item(&it[0], "Trennblätter", "20", "9.90", "198.00", "19");
+    ck_assert_str_eq(it[0].unit, "Stk");
+    want_item(&it[1], "Joghurt Banane", "50", "5.50", "275.00", "7");
+    /* the box covers the row's cells; 20 x 9.90 = 198.00 and the header named the columns */
+    ck_assert_int_eq(it[0].bbox[0], 50);
+    ck_assert_int_eq(it[0].bbox[1], 430);
+    ck_assert_int_eq(it[0].bbox[2], 590);
+    ck_assert(it[0].conf > 0.95f);
+    /* room for one item only */
+    ck_assert_uint_eq(lineitems_table(&t, it, 1), 1);
+    table_cleanup(&t);
+}
+END_TEST
+
+START_TEST(table_columns_by_arithmetic)
+{
+    /* no header: the two columns whose product is the last one are quantity and price; the
+     * whole numbers are the quantity even when printed second */
+    static const char *const cells[] = {
+        "Widget A4", "9.50",  "10",   "95.00", "Service hour", "40.00", "2",
+        "80.00",     "Cable", "2.25", "4",     "9.00",
+    };
+    struct table t = make_table(cells, 3, 4);
+    struct lineitem it[4];
+    ck_assert_uint_eq(lineitems_table(&t, it, 4), 3);
+    want_item(&it[0], "Widget A4", "10", "9.50", "95.00", "");
+    want_item(&it[2], "Cable", "4", "2.25", "9.00", "");
+    ck_assert(it[0].conf > 0.8f && it[0].conf < 0.9f); /* adds up, but no header */
+    table_cleanup(&t);
+
+    /* a header naming two amounts: the one the arithmetic agrees with is the line amount */
+    static const char *const cells2[] = {
+        "Description", "Qty", "Price", "Amount", "Amount incl. VAT",
+        "Widget",      "3",   "2.00",  "6.00",   "7.14",
+        "Gadget",      "1",   "10.00", "10.00",  "11.90",
+    };
+    t = make_table(cells2, 3, 5);
+    ck_assert_uint_eq(lineitems_table(&t, it, 4), 2);
+    want_item(&it[0], "Widget", "3", "2.00", "6.00", "");
+    table_cleanup(&t);
+
+    /* no header and nothing multiplies: not a table of items */
+    static const char *const cells3[] = {
+        "Apples", "12", "3.40", "Pears", "7", "2.10", "Plums", "30", "9.95",
+    };
+    t = make_table(cells3, 3, 3);
+    ck_assert_uint_eq(lineitems_table(&t, it, 4), 0);
+    table_cleanup(&t);
+}
+END_TEST
+
+START_TEST(table_rows_of_one_item)
+{
+    /* a description over two rows; an amount on the row below the item's other columns
+     * (beside its article number); a note row; then "Total" ends the items */
+    static const char *const cells[] = {
+        "Art.-Nr.",
+        "Description",
+        "Qty",
+        "Unit price",
+        "Amount",
+        "KR3M",
+        "Artificial turf",
+        "3",
+        "3.3333",
+        NULL,
+        "4012345001235",
+        NULL,
+        NULL,
+        NULL,
+        "10.00",
+        NULL,
+        "green, 3 m wide",
+        NULL,
+        NULL,
+        NULL,
+        "SFK5",
+        "Steak",
+        "1",
+        "5.50",
+        "5.50",
+        NULL,
+        "Total",
+        NULL,
+        NULL,
+        "15.50",
+    };
+    struct table t = make_table(cells, 6, 5);
+    struct lineitem it[4];
+    ck_assert_uint_eq(lineitems_table(&t, it, 4), 2);
+    want_item(&it[0], "Artificial turf green, 3 m wide", "3", "3.3333", "10.00", "");
+    ck_assert_int_eq(it[0].bbox[1], 430);
+    ck_assert_int_eq(it[0].bbox[3], 3 * 30 - 10); /* rows 1..3 */
+    want_item(&it[1], "Steak", "1", "5.50", "5.50", "");
+    table_cleanup(&t);
+}
+END_TEST
+
+START_TEST(tables_that_are_not_items)
+{
+    struct lineitem it[4];
+    /* label: value pairs */
+    static const char *const kv[] = {
+        "Name:", "Lieferant GmbH", "Nummer:", "549910", "Steuernummer:", "201/113/40209"};
+    struct table t = make_table(kv, 3, 2);
+    ck_assert_uint_eq(lineitems_table(&t, it, 4), 0);
+    table_cleanup(&t);
+    /* a tax breakdown: rates and amounts, no descriptions */
+    static const char *const tax[] = {"Steuersatz", "Basisbetrag", "Steuerbetrag", "19 %", "473,00",
+                                      "89,87",      "7 %",         "100,00",       "7,00"};
+    t = make_table(tax, 3, 3);
+    ck_assert_uint_eq(lineitems_table(&t, it, 4), 0);
+    table_cleanup(&t);
+    ck_assert_uint_eq(lineitems_table(NULL, it, 4), 0);
+}
+END_TEST
+
+/* A page whose items sit in a table: the table's items come first in reading order with an
+ * item read from a line below it, and the totals end the list. */
+START_TEST(items_from_a_page_table)
+{
+    static const char *const cells[] = {
+        "Description", "Qty",   "Unit price",   "Amount", "Widget A4", "10",
+        "9.50",        "95.00", "Service hour", "2",      "40.00",     "80.00",
+    };
+    struct dp_page pg = {.number = 1, .width = 2550, .height = 3300, .dpi = 300};
+    struct table t = make_table(cells, 3, 4);
+    pg.tables = &t;
+    pg.ntables = 1;
+    static const struct {
+        const char *text;
+        int x, y;
+    } words[] = {{"Widget", 55, 435}, {"A4", 120, 435},   {"10", 155, 435},     {"9.50", 255, 435},
+                 {"95.00", 355, 435}, {"Cable", 55, 600}, {"4", 155, 600},      {"2.25", 255, 600},
+                 {"9.00", 355, 600},  {"Total", 55, 700}, {"184.00", 355, 700}, {"Fee", 55, 800},
+                 {"5.00", 355, 800}};
+    pg.words = calloc(16, sizeof *pg.words);
+    for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+        pg.words[pg.nwords++] = (struct dp_word){.text = strdup(words[i].text),
+                                                 .conf = 100,
+                                                 .x = words[i].x,
+                                                 .y = words[i].y,
+                                                 .w = 40,
+                                                 .h = 20,
+                                                 .line = (int)i};
+    struct dp_doc_text doc = {.pages = &pg, .npages = 1};
+    cJSON *items = lineitems_find(&doc, NULL);
+    ck_assert_int_eq(cJSON_GetArraySize(items), 3);
+    const cJSON *a = cJSON_GetArrayItem(items, 0), *c = cJSON_GetArrayItem(items, 2);
+    ck_assert_str_eq(cJSON_GetObjectItem(a, "description")->valuestring, "Widget A4");
+    ck_assert_str_eq(
+        cJSON_GetObjectItem(cJSON_GetObjectItem(a, "unit_price"), "amount")->valuestring, "9.50");
+    ck_assert_int_eq(cJSON_GetArrayItem(cJSON_GetObjectItem(a, "bbox"), 1)->valueint, 430);
+    ck_assert_str_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(items, 1), "description")->valuestring,
+                     "Service hour");
+    ck_assert_str_eq(cJSON_GetObjectItem(c, "description")->valuestring, "Cable");
+    cJSON_Delete(items);
+    for (size_t i = 0; i < pg.nwords; i++)
+        free(pg.words[i].text);
+    free(pg.words);
+    table_cleanup(&t);
+}
+END_TEST
+
 Suite *lineitems_suite(void)
 {
     Suite *s = suite_create("lineitems");
@@ -197,6 +463,12 @@ Suite *lineitems_suite(void)
     tcase_add_test(tc, lines_that_are_not_items);
     tcase_add_test(tc, items_of_a_page);
     tcase_add_test(tc, rows_from_boxes);
+    tcase_add_test(tc, header_roles);
+    tcase_add_test(tc, table_columns_by_header);
+    tcase_add_test(tc, table_columns_by_arithmetic);
+    tcase_add_test(tc, table_rows_of_one_item);
+    tcase_add_test(tc, tables_that_are_not_items);
+    tcase_add_test(tc, items_from_a_page_table);
     suite_add_tcase(s, tc);
     return s;
 }

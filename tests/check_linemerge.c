@@ -89,6 +89,63 @@ START_TEST(rereads_that_lose_text_lose)
 }
 END_TEST
 
+static int garbled(const char *t)
+{
+    return linemerge_garbled(t, strlen(t));
+}
+
+START_TEST(garbled_tokens)
+{
+    /* words, numbers, codes, signs */
+    ck_assert_int_eq(garbled("Travel"), 0);
+    ck_assert_int_eq(garbled("Checklist:"), 0);
+    ck_assert_int_eq(garbled("McDonald's"), 0);
+    ck_assert_int_eq(garbled("60.30"), 0);
+    ck_assert_int_eq(garbled("U13/X"), 0);
+    ck_assert_int_eq(garbled("47G"), 0);
+    ck_assert_int_eq(garbled("2HotCakes"), 0);
+    ck_assert_int_eq(garbled("SA03711951-F"), 0);
+    ck_assert_int_eq(garbled("-"), 0);
+    ck_assert_int_eq(garbled("&"), 0);
+    ck_assert_int_eq(garbled("(RM)"), 0);
+    ck_assert_int_eq(garbled("\xe2\x80\x94"), 0); /* an em dash */
+    ck_assert_int_eq(garbled("\xe2\x82\xac"), 0); /* the euro sign */
+    ck_assert_int_eq(garbled("Gr\xc3\xbc\xc3\x9f"
+                             "e"),
+                     0); /* Grüße */
+    /* stray marks, specks read as characters, letters and digits alternating */
+    ck_assert_int_eq(garbled("~"), 1);
+    ck_assert_int_eq(garbled("|"), 1);
+    ck_assert_int_eq(garbled("\xe2\x80\x9c"), 1); /* a lone opening quote */
+    ck_assert_int_eq(garbled("C11ec<"), 1);
+    ck_assert_int_eq(garbled("C11ec"), 1);
+    ck_assert_int_eq(garbled("5G0ML"), 1);
+    ck_assert_int_eq(garbled("rave|"), 1);
+    ck_assert_int_eq(garbled("{tum"), 1);
+    ck_assert_int_eq(garbled(""), 0);
+}
+END_TEST
+
+START_TEST(sure_garbage_does_not_win)
+{
+    /* a heading of large type: the first read unsure of real words, a re-read of a damaged
+     * copy sure of garbage (what a 24 pt heading became once its strokes were erased as
+     * rules): the words stay */
+    struct linemerge_word first[] = {{"Travel", 58}, {"Checklist", 45}};
+    struct linemerge_word again[] = {{"~", 57}, {"rave", 93}, {"C11ec<", 62}, {"Is:", 84}};
+    ck_assert_double_gt(linemerge_score(first, 2), 0.0);
+    ck_assert_int_eq(linemerge_prefer(first, 2, again, 4), 0);
+    /* a re-read of words as sure as the garbage was replaces it */
+    struct linemerge_word words2[] = {{"Travel", 75}, {"Checklist", 70}};
+    ck_assert_int_eq(linemerge_prefer(again, 4, words2, 2), 1);
+    /* garbage scores below the same confidences on words */
+    struct linemerge_word words[] = {{"ab", 80}, {"cdef", 80}};
+    struct linemerge_word junk[] = {{"ab", 80}, {"c1d2", 80}};
+    ck_assert_double_eq_tol(linemerge_score(words, 2) - linemerge_score(junk, 2),
+                            LINEMERGE_GARBLE_COST, 1e-9);
+}
+END_TEST
+
 Suite *linemerge_suite(void)
 {
     Suite *s = suite_create("linemerge");
@@ -98,6 +155,8 @@ Suite *linemerge_suite(void)
     tcase_add_test(tc, scores);
     tcase_add_test(tc, better_reading_wins);
     tcase_add_test(tc, rereads_that_lose_text_lose);
+    tcase_add_test(tc, garbled_tokens);
+    tcase_add_test(tc, sure_garbage_does_not_win);
     suite_add_tcase(s, tc);
     return s;
 }

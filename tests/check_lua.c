@@ -308,10 +308,11 @@ START_TEST(store_scripts)
                           "0",
                           "",
                           "0 0 0 1",
+                          "" /* no duplicate event */,
                           "f",
                           "v"};
     redisReply *r = NULL;
-    ck_assert_int_eq(rds_eval(c, &scripts_store_enqueue, 13, 20, argv, NULL, &r, NULL, 0), DP_OK);
+    ck_assert_int_eq(rds_eval(c, &scripts_store_enqueue, 13, 21, argv, NULL, &r, NULL, 0), DP_OK);
     ck_assert_int_eq(rds_int(r, 0, -1), 4);
     freeReplyObject(r);
     ck_assert_int_eq(ival(c, "EXISTS %s", kdoc), 0);

@@ -49,6 +49,7 @@ START_TEST(how_it_was_read_round_trips)
     p.nreplaced = 2;
     snprintf(p.lang, sizeof p.lang, "deu+eng");
     snprintf(p.lang_detected, sizeof p.lang_detected, "deu");
+    snprintf(p.script, sizeof p.script, "Latin");
     unsigned char *buf;
     size_t len;
     ck_assert_int_eq(page_pack(&p, &buf, &len), DP_OK);
@@ -61,6 +62,7 @@ START_TEST(how_it_was_read_round_trips)
     ck_assert_uint_eq(q.nreplaced, 2);
     ck_assert_str_eq(q.lang, "deu+eng");
     ck_assert_str_eq(q.lang_detected, "deu");
+    ck_assert_str_eq(q.script, "Latin");
     ck_assert_uint_eq(q.nwords, 3);
     page_cleanup(&q);
     /* a damaged flag that is not 0 or 1 */
@@ -142,7 +144,7 @@ START_TEST(truncated_and_padded)
 END_TEST
 
 /* Offset of the text: 5 ints, conf, source, how it was read (psm, scale, damaged,
- * conf_before, nreplaced, nreread + lines, lang and lang_detected strings). */
+ * conf_before, nreplaced, nreread + lines, lang, lang_detected and script strings). */
 static size_t text_offset(const unsigned char *buf)
 {
     uint32_t n;
@@ -152,6 +154,8 @@ static size_t text_offset(const unsigned char *buf)
     memcpy(&n, buf + off, 4); /* lang */
     off += 4 + (n == 0xffffffffu ? 0 : n);
     memcpy(&n, buf + off, 4); /* lang_detected */
+    off += 4 + (n == 0xffffffffu ? 0 : n);
+    memcpy(&n, buf + off, 4); /* script */
     off += 4 + (n == 0xffffffffu ? 0 : n);
     return off;
 }

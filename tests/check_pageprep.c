@@ -4,6 +4,7 @@
 #include <string.h>
 #include "fixtures.h"
 #include "pageprep.h"
+#include "table.h"
 
 /* n character-like boxes of height h on a line grid, spread over [x0, x1). */
 static struct pageprep_box *grid(size_t n, int h, int x0, int x1)
@@ -234,6 +235,56 @@ START_TEST(narrow_slip_is_one_block)
 }
 END_TEST
 
+/* Horizontal rule from (x1,y) to (x2,y), vertical from (x,y1) to (x,y2), 3 px thick. */
+#define HR(x1, x2, y) ((struct table_rule){(x1), (y), (x2), (y), 3})
+#define VR(x, y1, y2) ((struct table_rule){(x), (y1), (x), (y2), 3})
+
+START_TEST(only_grid_rules_are_erased)
+{
+    /* a 3x2 ruled table (4 horizontal rules, 3 vertical ones) among an underline and a rule
+     * between sections: the grid's 7 rules come first, in their order */
+    struct table_rule r[] = {
+        HR(100, 900, 50),   /* section rule: meets no vertical */
+        HR(200, 800, 300),  /* grid */
+        VR(200, 300, 600),  /* grid */
+        HR(300, 500, 1200), /* underline */
+        HR(200, 800, 400),  /* grid */
+        VR(500, 298, 602),  /* grid, ends within tolerance */
+        HR(200, 800, 500),  /* grid */
+        VR(800, 300, 600),  /* grid */
+        HR(203, 797, 600),  /* grid */
+        VR(950, 1000, 1100) /* a lone vertical */
+    };
+    size_t n = sizeof r / sizeof r[0];
+    ck_assert_uint_eq(pageprep_grid_rules(r, n, 5), 7);
+    ck_assert_int_eq(r[0].y1, 300);
+    ck_assert_int_eq(r[1].x1, 200);
+    ck_assert_int_eq(r[2].y1, 400);
+    ck_assert_int_eq(r[3].x1, 500);
+    ck_assert_int_eq(r[6].y1, 600);
+    /* the rest keeps its order behind */
+    ck_assert_int_eq(r[7].y1, 50);
+    ck_assert_int_eq(r[8].y1, 1200);
+    ck_assert_int_eq(r[9].x1, 950);
+    /* a frame around one cell is a grid too (rules that touch meet with no tolerance) */
+    struct table_rule r2[] = {HR(200, 800, 300), VR(200, 300, 600), HR(200, 800, 600),
+                              VR(800, 300, 600)};
+    ck_assert_uint_eq(pageprep_grid_rules(r2, 4, 0), 4);
+    /* underlines and section rules alone: no grid, nothing to erase */
+    struct table_rule u[] = {HR(100, 900, 50), HR(100, 900, 500), HR(100, 900, 900),
+                             HR(100, 400, 950), VR(50, 40, 60)};
+    ck_assert_uint_eq(pageprep_grid_rules(u, 5, 5), 0);
+    ck_assert_int_eq(u[0].y1, 50);
+    /* letter strokes that line up: short verticals under one long rule meet it once each,
+     * the rule meets many but no vertical meets two horizontals */
+    struct table_rule s2[] = {HR(100, 900, 100), VR(150, 90, 130), VR(190, 90, 130),
+                              VR(230, 90, 130),  VR(270, 90, 130), HR(100, 900, 400)};
+    ck_assert_uint_eq(pageprep_grid_rules(s2, 6, 5), 0);
+    ck_assert_uint_eq(pageprep_grid_rules(s2, 3, 5), 0); /* too few to be a grid */
+    ck_assert_uint_eq(pageprep_grid_rules(NULL, 0, 5), 0);
+}
+END_TEST
+
 Suite *pageprep_suite(void)
 {
     Suite *s = suite_create("pageprep");
@@ -243,6 +294,7 @@ Suite *pageprep_suite(void)
     tcase_add_test(tc, rows_of_characters);
     tcase_add_test(tc, scale_to_target_height);
     tcase_add_test(tc, segmentation_choice);
+    tcase_add_test(tc, only_grid_rules_are_erased);
     suite_add_tcase(s, tc);
     tc = tcase_create("leptonica");
     tcase_set_timeout(tc, 60);

@@ -186,10 +186,34 @@ START_TEST(features)
     for (size_t k = 0; a[k].index != -1 && b[k].index != -1; k++)
         differ |= a[k].index != b[k].index;
     ck_assert(differ);
+    ck_assert_uint_eq(fx.kind[find(&cs, "9.00")], XFEAT_KIND_AMOUNT);
+    ck_assert_uint_eq(fx.kind[find(&cs, "Total 9.00")], 0); /* a label is no currency */
+    ck_assert_uint_eq(fx.kind[find(&cs, "ACME")], 0);
     xfeat_doc_cleanup(&fx);
     cJSON_Delete(rules);
     cand_set_cleanup(&cs);
     doctext_cleanup(&d);
+}
+END_TEST
+
+START_TEST(value_kinds)
+{
+    ck_assert_uint_eq(xfeat_kind("25/12/2018"), XFEAT_KIND_DATE);
+    ck_assert_uint_eq(xfeat_kind("2018-12-25"), XFEAT_KIND_DATE);
+    ck_assert_uint_eq(xfeat_kind("9.00"), XFEAT_KIND_AMOUNT);
+    ck_assert_uint_eq(xfeat_kind("RM 9.00"), XFEAT_KIND_AMOUNT);
+    ck_assert_uint_eq(xfeat_kind("RM9.00"), XFEAT_KIND_AMOUNT);
+    ck_assert_uint_eq(xfeat_kind("1,234.56"), XFEAT_KIND_AMOUNT);
+    ck_assert_uint_eq(xfeat_kind("12,50"), XFEAT_KIND_AMOUNT);
+    /* OCR debris around a number, a label, a bare integer, three decimals, an id */
+    ck_assert_uint_eq(xfeat_kind("UNI 2.25)=RM"), 0);
+    ck_assert_uint_eq(xfeat_kind("Tota! 70.75"), 0);
+    ck_assert_uint_eq(xfeat_kind("9.00 RM"), 0);
+    ck_assert_uint_eq(xfeat_kind("590"), 0);
+    ck_assert_uint_eq(xfeat_kind("1.250"), 0);
+    ck_assert_uint_eq(xfeat_kind("PO-4471"), 0);
+    ck_assert_uint_eq(xfeat_kind("Date 25/12/2018"), 0);
+    ck_assert_uint_eq(xfeat_kind(""), 0);
 }
 END_TEST
 
@@ -201,9 +225,9 @@ START_TEST(vendors)
                             "\"iban\":{\"value\":\"DE89 3704 0044 0532 0130 00\"}}");
     cJSON *c2 = cJSON_Parse("{\"company\":{\"value\":\"NORDWIND SUPPLIES GMBH\"}}");
     cJSON *c3 = cJSON_Parse("{\"total\":{\"value\":\"9.00\"}}");
-    ck_assert_int_eq(vendor_add(&l, c1), DP_OK);
-    ck_assert_int_eq(vendor_add(&l, c2), DP_OK); /* same name: replaces */
-    ck_assert_int_eq(vendor_add(&l, c3), DP_OK); /* no company: nothing */
+    ck_assert_int_eq(vendor_add(&l, c1, NULL), DP_OK);
+    ck_assert_int_eq(vendor_add(&l, c2, NULL), DP_OK); /* same name: replaces */
+    ck_assert_int_eq(vendor_add(&l, c3, NULL), DP_OK); /* no company: nothing */
     ck_assert_int_eq(l.n, 1);
     ck_assert_str_eq(l.v[0].company, "NORDWIND SUPPLIES GMBH");
     static const char *const lines[] = {"NORDWlND SUPPL1ES GMBH", "Invoice 7"};
@@ -228,7 +252,7 @@ START_TEST(vendors)
     cand_set_cleanup(&cs);
     doctext_cleanup(&d);
     /* an unrelated name, and an IBAN alone identifies the vendor */
-    vendor_add(&l, c1);
+    vendor_add(&l, c1, NULL);
     static const char *const other[] = {"Blue Harbour Trading", "IBAN DE89 3704 0044 0532 0130 00"};
     make_doc(&d, other, 2);
     ck_assert_int_eq(cand_generate(&d, &cs), DP_OK);
@@ -251,6 +275,75 @@ START_TEST(vendors)
 }
 END_TEST
 
+START_TEST(vendor_numbers)
+{
+    static const char *const page1[] = {
+        "POPULAR BOOK CO. (M) SDN BHD",    "(Co. No. 113825-W)",
+        "(GST Reg No. 001492992000)",      "Tel : 03-9201 6281/6920",
+        "9556930040116 KF MODELLING 9.00", "Invoice No: 201802095132"};
+    struct dp_doc_text d;
+    struct cand_set cs;
+    char ids[8][VENDOR_ID_MAX];
+    make_doc(&d, page1, 6);
+    ck_assert_int_eq(cand_generate(&d, &cs), DP_OK);
+    /* the labelled numbers only: not the short company number, the extension, the item's
+     * barcode or the invoice number */
+    ck_assert_uint_eq(vendor_page_ids(&cs, ids, 8), 2);
+    ck_assert_str_eq(ids[0], "001492992000");
+    ck_assert_str_eq(ids[1], "0392016281");
+    struct vendor_list l = {0};
+    cJSON *c1 = cJSON_Parse("{\"company\":\"POPULAR BOOK CO. (M) SDN BHD\","
+                            "\"address\":\"NO 8, JALAN 7/118B, DESA TUN RAZAK\"}");
+    cJSON *c2 = cJSON_Parse("{\"company\":\"BOOK CITY SDN BHD\"}");
+    ck_assert_int_eq(vendor_add(&l, c1, &cs), DP_OK);
+    static const char *const other[] = {"BOOK CITY SDN BHD", "GST ID: 000111222333"};
+    struct dp_doc_text d2;
+    struct cand_set cs2;
+    make_doc(&d2, other, 2);
+    ck_assert_int_eq(cand_generate(&d2, &cs2), DP_OK);
+    ck_assert_int_eq(vendor_add(&l, c2, &cs2), DP_OK);
+    ck_assert_str_eq(l.v[0].ids[0], "001492992000");
+    ck_assert_str_eq(l.v[1].ids[0], "000111222333");
+    cand_set_cleanup(&cs);
+    doctext_cleanup(&d);
+    cand_set_cleanup(&cs2);
+    doctext_cleanup(&d2);
+    /* a later receipt whose name is a logo: its GST number (one digit misread) names it */
+    static const char *const page2[] = {"~~ ae", "(GST Rew No. 001492992900)", "Total 9.65"};
+    make_doc(&d, page2, 3);
+    ck_assert_int_eq(cand_generate(&d, &cs), DP_OK);
+    size_t ci;
+    double sim;
+    ck_assert_int_eq(vendor_match(&l, &cs, &ci, &sim), 0);
+    ck_assert_uint_eq(ci, (size_t)-1);
+    ck_assert(sim == 1.0);
+    cJSON *fields = cJSON_CreateArray();
+    ck_assert_int_eq(vendor_apply(&l, &cs, fields), 1);
+    ck_assert_int_eq(cJSON_GetArraySize(fields), 2);
+    cJSON *f = cJSON_GetArrayItem(fields, 0);
+    ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(f, "value")),
+                     "POPULAR BOOK CO. (M) SDN BHD");
+    ck_assert(cJSON_IsNull(cJSON_GetObjectItem(f, "bbox")));
+    f = cJSON_GetArrayItem(fields, 1);
+    ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(f, "name")), "address");
+    cJSON_Delete(fields);
+    cand_set_cleanup(&cs);
+    doctext_cleanup(&d);
+    /* two digits off, or a short number: no match; the other vendor by its name */
+    static const char *const page3[] = {"(GST No. 001492990900)", "B00K CITY SDN BHD"};
+    make_doc(&d, page3, 2);
+    ck_assert_int_eq(cand_generate(&d, &cs), DP_OK);
+    ck_assert_int_eq(vendor_match(&l, &cs, &ci, &sim), 1);
+    ck_assert_str_eq(cs.c[ci].text, "B00K CITY SDN BHD");
+    ck_assert(sim < 1.0 && sim >= VENDOR_MIN_SIM);
+    cand_set_cleanup(&cs);
+    doctext_cleanup(&d);
+    vendor_list_cleanup(&l);
+    cJSON_Delete(c1);
+    cJSON_Delete(c2);
+}
+END_TEST
+
 /* ---- training, applying, storing ---- */
 
 #define NDOCS 8
@@ -265,11 +358,13 @@ static struct xmodel *train_po(struct dp_doc_text *docs, cJSON **conf)
         snprintf(po, sizeof po, "PO-%04d", 1000 + 37 * i);
         snprintf(l2, sizeof l2, "Order ref %s", po);
         snprintf(l3, sizeof l3, "Total %d.00", 10 + i);
-        const char *lines[] = {l0, l1, l2, l3};
-        make_doc(&docs[i], lines, 4);
-        char js[128];
+        const char *lines[] = {l0, "Tel 040-555 1234", l1, l2, l3};
+        make_doc(&docs[i], lines, 5);
+        char js[160];
         snprintf(js, sizeof js,
-                 "{\"po_number\":{\"value\":\"%s\"},\"company\":\"Harbor Tools Ltd\"}", po);
+                 "{\"po_number\":{\"value\":\"%s\"},\"company\":\"Harbor Tools Ltd\","
+                 "\"total\":\"%d.00\"}",
+                 po, 10 + i);
         conf[i] = cJSON_Parse(js);
         td[i] = (struct xmodel_doc){&docs[i], conf[i], NULL};
     }
@@ -283,8 +378,18 @@ START_TEST(train_apply)
     struct dp_doc_text docs[NDOCS];
     cJSON *conf[NDOCS];
     struct xmodel *m = train_po(docs, conf);
-    ck_assert_int_eq(m->nf, 2);
+    ck_assert_int_eq(m->nf, 3);
     ck_assert_str_eq(m->f[0].name, "po_number");
+    ck_assert_uint_eq(m->f[0].kind, 0);
+    ck_assert_str_eq(m->f[2].name, "total"); /* every confirmed total an amount: only amounts */
+    ck_assert_uint_eq(m->f[2].kind, XFEAT_KIND_AMOUNT);
+    ck_assert_int_eq(m->f[2].cv_correct, NDOCS);
+    /* no rules values: every held-out answer is a win, so the model replaces from its lowest
+     * held-out probability on */
+    ck_assert_int_eq(m->f[0].cv_wins, NDOCS);
+    ck_assert_int_eq(m->f[0].cv_losses, 0);
+    ck_assert(xmodel_replaces_rules(&m->f[0]));
+    ck_assert(m->f[0].replace_above > 0 && m->f[0].replace_above <= 1);
     ck_assert_int_eq(m->f[0].examples, NDOCS);
     ck_assert_int_eq(m->f[0].aligned, NDOCS);
     ck_assert_int_eq(m->f[0].cv_docs, NDOCS);
@@ -355,10 +460,14 @@ START_TEST(save_load)
     for (size_t i = 0; i < m->nf; i++) {
         ck_assert_str_eq(back->f[i].name, m->f[i].name);
         ck_assert_int_eq(back->f[i].cv_correct, m->f[i].cv_correct);
+        ck_assert_uint_eq(back->f[i].kind, m->f[i].kind);
+        ck_assert(back->f[i].replace_above == m->f[i].replace_above);
         ck_assert(memcmp(back->f[i].w, m->f[i].w, (XFEAT_DIM + 1) * sizeof(float)) == 0);
     }
     ck_assert_int_eq(back->vendors.n, 1);
     ck_assert_str_eq(back->vendors.v[0].company, "Harbor Tools Ltd");
+    ck_assert_str_eq(back->vendors.v[0].ids[0], "0405551234");
+    ck_assert_str_eq(back->vendors.v[0].ids[1], "");
     xmodel_free(back);
     /* every truncation fails cleanly */
     for (size_t cut = 0; cut < len; cut++) {
@@ -396,7 +505,9 @@ Suite *xmodel_suite(void)
     tcase_add_test(tc, from_json);
     tcase_add_test(tc, alignment);
     tcase_add_test(tc, features);
+    tcase_add_test(tc, value_kinds);
     tcase_add_test(tc, vendors);
+    tcase_add_test(tc, vendor_numbers);
     tcase_add_test(tc, train_apply);
     tcase_add_test(tc, save_load);
     suite_add_tcase(s, tc);

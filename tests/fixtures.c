@@ -1,5 +1,7 @@
 /* fixtures.c -- test pages and documents rendered on the fly (bitmap fonts, cairo PDFs). */
 #include "fixtures.h"
+#include <png.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cairo.h>
@@ -417,4 +419,151 @@ dp_err fixture_pdf_scanned(const char *const *const *pages, const size_t *nlines
                            unsigned char **buf, size_t *len)
 {
     return make_pdf(pages, nlines, npages, 1, buf, len);
+}
+
+/* ---- interlaced PNG (libpng: Leptonica does not write them) ---- */
+
+struct png_out {
+    unsigned char *buf;
+    size_t len, cap;
+    int oom;
+};
+
+static void png_out_write(png_structp png, png_bytep data, size_t n)
+{
+    struct png_out *m = png_get_io_ptr(png);
+    if (m->len + n > m->cap) {
+        size_t cap = (m->len + n) * 2;
+        unsigned char *nb = realloc(m->buf, cap);
+        if (!nb) {
+            m->oom = 1;
+            png_error(png, "out of memory");
+        }
+        m->buf = nb, m->cap = cap;
+    }
+    memcpy(m->buf + m->len, data, n);
+    m->len += n;
+}
+
+static void png_out_flush(png_structp png)
+{
+    (void)png;
+}
+
+/* Writes the rows of the image (heap struct: survives libpng's longjmp). */
+struct png_img {
+    struct png_out out;
+    png_structp png;
+    png_infop info;
+    unsigned char *img;
+    png_bytep *rows;
+};
+
+dp_err fixture_png_interlaced(PIX *pix, unsigned char **buf, size_t *len)
+{
+    *buf = NULL, *len = 0;
+    if (!pix || pixGetDepth(pix) != 32)
+        return DP_EINVAL;
+    int w = pixGetWidth(pix), h = pixGetHeight(pix), alpha = pixGetSpp(pix) == 4;
+    struct png_img *j = calloc(1, sizeof *j);
+    dp_err rc = DP_ENOMEM;
+    if (!j)
+        return rc;
+    j->png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
+    j->info = j->png ? png_create_info_struct(j->png) : NULL;
+    j->img = malloc((size_t)w * (size_t)h * 4);
+    j->rows = malloc((size_t)h * sizeof *j->rows);
+    if (!j->info || !j->img || !j->rows)
+        goto out;
+    for (int y = 0; y < h; y++) {
+        j->rows[y] = j->img + (size_t)y * (size_t)w * 4;
+        for (int x = 0; x < w; x++) {
+            l_int32 r, g, b, a;
+            l_uint32 v;
+            pixGetPixel(pix, x, y, &v);
+            extractRGBAValues(v, &r, &g, &b, &a);
+            unsigned char *p = j->rows[y] + 4 * x;
+            p[0] = (unsigned char)r, p[1] = (unsigned char)g, p[2] = (unsigned char)b;
+            p[3] = (unsigned char)(alpha ? a : 255);
+        }
+    }
+    if (setjmp(png_jmpbuf(j->png))) {
+        rc = j->out.oom ? DP_ENOMEM : DP_EIO;
+        goto out;
+    }
+    png_set_write_fn(j->png, &j->out, png_out_write, png_out_flush);
+    png_set_IHDR(j->png, j->info, (png_uint_32)w, (png_uint_32)h, 8, PNG_COLOR_TYPE_RGBA,
+                 PNG_INTERLACE_ADAM7, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+    if (pixGetXRes(pix) > 0) {
+        png_uint_32 ppm = (png_uint_32)(pixGetXRes(pix) / 0.0254 + 0.5);
+        png_set_pHYs(j->png, j->info, ppm, ppm, PNG_RESOLUTION_METER);
+    }
+    png_write_info(j->png, j->info);
+    png_write_image(j->png, j->rows);
+    png_write_end(j->png, NULL);
+    *buf = j->out.buf, *len = j->out.len;
+    j->out.buf = NULL;
+    rc = DP_OK;
+out:
+    png_destroy_write_struct(&j->png, &j->info);
+    free(j->out.buf);
+    free(j->img);
+    free(j->rows);
+    free(j);
+    return rc;
+}
+
+/* ---- a hostile PDF ---- */
+
+dp_err fixture_pdf_nested_xobjects(int depth, unsigned char **buf, size_t *len)
+{
+    size_t cap = 64 * 1024, n = 0, off[64];
+    int nobj = 5 + depth + 1; /* catalog, pages, page, font, content, forms 0..depth */
+    *buf = NULL, *len = 0;
+    if (depth < 1 || nobj >= 64)
+        return DP_EINVAL;
+    char *b = malloc(cap);
+    if (!b)
+        return DP_ENOMEM;
+#define OUT(...)                                                                                   \
+    do {                                                                                           \
+        n += (size_t)snprintf(b + n, cap - n, __VA_ARGS__);                                        \
+        if (n >= cap) {                                                                            \
+            free(b);                                                                               \
+            return DP_ETOOBIG;                                                                     \
+        }                                                                                          \
+    } while (0)
+    OUT("%%PDF-1.4\n");
+    off[1] = n;
+    OUT("1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n");
+    off[2] = n;
+    OUT("2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n");
+    off[3] = n;
+    OUT("3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 5 0 R "
+        "/Resources << /XObject << /X 6 0 R >> /Font << /F1 4 0 R >> >> >>\nendobj\n");
+    off[4] = n;
+    OUT("4 0 obj\n<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>\nendobj\n");
+    off[5] = n;
+    OUT("5 0 obj\n<< /Length 6 >>\nstream\n/X Do\nendstream\nendobj\n");
+    for (int i = 0; i <= depth; i++) {
+        const char *body = i < depth ? "q /X Do Q q 1 0 0 1 0.5 0 cm /X Do Q\n"
+                                     : "BT /F1 12 Tf 72 720 Td (Deep) Tj ET\n";
+        int obj = 6 + i;
+        off[obj] = n;
+        OUT("%d 0 obj\n<< /Type /XObject /Subtype /Form /BBox [0 0 612 792] "
+            "/Resources << /Font << /F1 4 0 R >>",
+            obj);
+        if (i < depth)
+            OUT(" /XObject << /X %d 0 R >>", obj + 1);
+        OUT(" >> /Length %zu >>\nstream\n%sendstream\nendobj\n", strlen(body), body);
+    }
+    size_t xref = n;
+    OUT("xref\n0 %d\n0000000000 65535 f \n", nobj);
+    for (int i = 1; i < nobj; i++)
+        OUT("%010zu 00000 n \n", off[i]);
+    OUT("trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%zu\n%%%%EOF\n", nobj, xref);
+#undef OUT
+    *buf = (unsigned char *)b;
+    *len = n;
+    return DP_OK;
 }

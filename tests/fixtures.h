@@ -65,7 +65,15 @@ dp_err fixture_lowdpi_png(const char *const *lines, size_t n, int dpi, int keep_
  * enough to test pixel caps that must be checked before any decoding. */
 dp_err fixture_png_huge_header(uint32_t width, uint32_t height, unsigned char **buf, size_t *len);
 
+/* pix (32-bit; alpha kept when spp is 4) as an 8-bit RGBA PNG with Adam7 interlacing, which
+ * Leptonica does not write.  pix is borrowed. */
+dp_err fixture_png_interlaced(PIX *pix, unsigned char **buf, size_t *len);
+
 /* ---- PDFs (letter pages) ---- */
+
+/* A hostile one-page PDF of a few kB: its content draws form X0, form Xi draws X(i+1) twice and
+ * the last one shows a word, so rendering or reading it makes 2^depth draws (depth 1..50). */
+dp_err fixture_pdf_nested_xobjects(int depth, unsigned char **buf, size_t *len);
 
 /* PDF with a real text layer (cairo_show_text), layout as in FIXTURE_PDF_* above. */
 dp_err fixture_pdf_text(const char *const *const *pages, const size_t *nlines, size_t npages,

@@ -1,11 +1,14 @@
 /* fixtures_invoice.c -- sample CII/UBL invoices and a hand-written PDF that embeds one. */
 #include "fixtures_invoice.h"
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <cairo-pdf.h>
+#include <cairo.h>
 #include <leptonica/allheaders.h>
 #include "fixtures.h"
 
@@ -263,4 +266,116 @@ out:
     pixDestroy(&qr);
     pixDestroy(&qr8);
     return rc;
+}
+
+/* qrencode's PNG of payload (module px pixels per module, 2-module margin) as a 1-bit PIX. */
+static PIX *qr_pix(const char *payload, int px)
+{
+    char path[] = "/tmp/dp-qr-XXXXXX", size[16];
+    pid_t pid;
+    int status = 0;
+    PIX *qr = NULL, *bin = NULL;
+    int fd = mkstemp(path);
+    if (fd < 0)
+        return NULL;
+    close(fd);
+    snprintf(size, sizeof size, "%d", px);
+    char *argv[] = {"qrencode",      "-s", size, "-m", "2", "-l", "M", "-o", path,
+                    (char *)payload, NULL};
+    if (posix_spawnp(&pid, "qrencode", NULL, NULL, argv, environ) == 0 &&
+        waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0 &&
+        (qr = pixRead(path)) != NULL)
+        bin = pixConvertTo1(qr, 128);
+    unlink(path);
+    pixDestroy(&qr);
+    return bin;
+}
+
+static cairo_status_t mem_write(void *closure, const unsigned char *data, unsigned int length)
+{
+    return fwrite(data, 1, length, closure) == length ? CAIRO_STATUS_SUCCESS
+                                                      : CAIRO_STATUS_WRITE_ERROR;
+}
+
+/* Paints qr (1-bit, ink = 1) into the w x h points box at (x, y): as an image, or as one filled
+ * square per dark module of mod pixels. */
+static void paint_qr(cairo_t *cr, PIX *qr, int mod, double x, double y, double size, int vector)
+{
+    int w = pixGetWidth(qr), h = pixGetHeight(qr);
+    if (vector) {
+        double k = size / ((double)w / mod);
+        for (int my = 0; my < h / mod; my++)
+            for (int mx = 0; mx < w / mod; mx++) {
+                l_uint32 v = 0;
+                pixGetPixel(qr, mx * mod + mod / 2, my * mod + mod / 2, &v);
+                if (v)
+                    cairo_rectangle(cr, x + mx * k, y + my * k, k, k);
+            }
+        cairo_set_source_rgb(cr, 0, 0, 0);
+        cairo_fill(cr);
+        return;
+    }
+    cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
+    unsigned char *data = cairo_image_surface_get_data(img);
+    int stride = cairo_image_surface_get_stride(img);
+    cairo_surface_flush(img);
+    for (int py = 0; py < h; py++)
+        for (int px = 0; px < w; px++) {
+            l_uint32 v = 0;
+            pixGetPixel(qr, px, py, &v);
+            ((uint32_t *)(void *)(data + (size_t)py * (size_t)stride))[px] =
+                v ? 0x000000u : 0xFFFFFFu;
+        }
+    cairo_surface_mark_dirty(img);
+    cairo_save(cr);
+    cairo_translate(cr, x, y);
+    cairo_scale(cr, size / w, size / h);
+    cairo_set_source_surface(cr, img, 0, 0);
+    cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_NEAREST);
+    cairo_paint(cr);
+    cairo_restore(cr);
+    cairo_surface_destroy(img);
+}
+
+dp_err fixture_qr_pdf(const char *const *lines, size_t n, const char *payload, double x, double y,
+                      double size, int vector, unsigned char **buf, size_t *len)
+{
+    char *out = NULL;
+    size_t olen = 0;
+    const int mod = 6;
+    *buf = NULL;
+    *len = 0;
+    PIX *qr = qr_pix(payload, mod);
+    if (!qr)
+        return DP_EIO;
+    FILE *f = open_memstream(&out, &olen);
+    if (!f) {
+        pixDestroy(&qr);
+        return DP_ENOMEM;
+    }
+    cairo_surface_t *surf = cairo_pdf_surface_create_for_stream(mem_write, f, 612, 792);
+    cairo_t *cr = cairo_create(surf);
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    cairo_select_font_face(cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+    cairo_set_font_size(cr, FIXTURE_PDF_FONT_PT);
+    for (size_t i = 0; i < n; i++) {
+        cairo_move_to(cr, FIXTURE_PDF_LEFT_PT,
+                      FIXTURE_PDF_TOP_PT + (double)i * FIXTURE_PDF_LEADING_PT);
+        cairo_show_text(cr, lines[i]);
+    }
+    paint_qr(cr, qr, mod, x, y, size, vector);
+    cairo_show_page(cr);
+    cairo_destroy(cr);
+    cairo_surface_finish(surf);
+    dp_err rc = cairo_surface_status(surf) == CAIRO_STATUS_SUCCESS ? DP_OK : DP_EIO;
+    cairo_surface_destroy(surf);
+    fclose(f);
+    pixDestroy(&qr);
+    if (rc) {
+        free(out);
+        return rc;
+    }
+    *buf = (unsigned char *)out;
+    *len = olen;
+    return DP_OK;
 }

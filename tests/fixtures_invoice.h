@@ -27,4 +27,12 @@ dp_err fixture_zugferd_pdf(const char *const *lines, size_t n, const char *xml, 
 dp_err fixture_qr_page(const char *const *lines, size_t n, const char *payload, int x, int y,
                        unsigned char **buf, size_t *len);
 
+/* A one-page letter PDF whose text layer shows lines (DejaVu Sans 12 pt, laid out as
+ * fixture_pdf_text does) and which shows a QR code of payload (`qrencode`, level M, 2-module
+ * quiet zone) at (x, y) points from the top-left corner, size points a side: painted as an
+ * image (vector = 0) or drawn as filled squares (vector = 1). DP_EIO when qrencode is missing
+ * or fails. *buf is the caller's (free). */
+dp_err fixture_qr_pdf(const char *const *lines, size_t n, const char *payload, double x, double y,
+                      double size, int vector, unsigned char **buf, size_t *len);
+
 #endif

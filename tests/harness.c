@@ -157,20 +157,56 @@ int harness_wait_port(int port, int timeout_ms)
     return -1;
 }
 
+int stack_redis_conf(const struct stack *s, const char *dir, char *path, size_t pathsz)
+{
+    if (snprintf(path, pathsz, "%s/redis.conf", dir) >= (int)pathsz)
+        return -1;
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (!f) {
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    fprintf(f, "include %s/redis-auth/redis-auth.conf\n", s->dir);
+    return fclose(f) == 0 ? 0 : -1;
+}
+
 pid_t stack_spawn_redis(struct stack *s, int port, const char *dirname, const char *logname,
                         const char *const *extra)
 {
-    char sport[16], dir[192];
-    char *argv[32] = {"redis-server", "--bind",       "127.0.0.1", "--port",
-                      sport,          "--dir",        dir,         "--daemonize",
-                      "no",           "--appendonly", "yes",       "--appendfsync",
-                      s->appendfsync, "--save",       "",          "--maxmemory-policy",
-                      "noeviction"};
-    int n = 17;
+    char sport[16], dir[192], conf[256];
+    char *argv[34] = {"redis-server"};
+    int n = 1;
     snprintf(sport, sizeof sport, "%d", port);
     snprintf(dir, sizeof dir, "%s/%s", s->dir, dirname);
     mkdir(dir, 0755);
-    for (int i = 0; extra && extra[i] && n < 31; i++)
+    /* Locked: the server's own config file (first argument) includes the generated users and
+     * replication login; a Sentinel's CONFIG REWRITE after a failover rewrites this file. */
+    if (s->acl) {
+        if (stack_redis_conf(s, dir, conf, sizeof conf))
+            return -1;
+        argv[n++] = conf;
+    }
+    char *const common[] = {"--bind",
+                            "127.0.0.1",
+                            "--port",
+                            sport,
+                            "--dir",
+                            dir,
+                            "--daemonize",
+                            "no",
+                            "--appendonly",
+                            "yes",
+                            "--appendfsync",
+                            s->appendfsync,
+                            "--save",
+                            "",
+                            "--maxmemory-policy",
+                            "noeviction"};
+    for (size_t i = 0; i < sizeof common / sizeof common[0]; i++)
+        argv[n++] = common[i];
+    for (int i = 0; extra && extra[i] && n < 33; i++)
         argv[n++] = (char *)extra[i];
     argv[n] = NULL;
     return stack_spawn(s, logname, argv);
@@ -178,16 +214,11 @@ pid_t stack_spawn_redis(struct stack *s, int port, const char *dirname, const ch
 
 int stack_start_redis(struct stack *s)
 {
-    char acl[192];
-    snprintf(acl, sizeof acl, "%s/redis-auth/users.acl", s->dir);
-    const char *const locked[] = {"--aclfile", acl, NULL};
-    s->redis = stack_spawn_redis(s, s->redis_port, "redis", "redis.log", s->acl ? locked : NULL);
+    s->redis = stack_spawn_redis(s, s->redis_port, "redis", "redis.log", NULL);
     return harness_wait_port(s->redis_port, 10000);
 }
 
-/* The options that make program (api, worker, webhookd) log in as its own ACL user, into
- * argv[0..2] (bufs hold them); 0 arguments without acl. */
-static int creds_args(const struct stack *s, const char *program, char bufs[3][256], char **argv)
+int stack_creds_args(const struct stack *s, const char *program, char bufs[3][256], char **argv)
 {
     if (!s->acl)
         return 0;
@@ -235,7 +266,7 @@ int stack_start_api(struct stack *s, int i)
     snprintf(port, sizeof port, "--api_port=%d", s->api_ports[i]);
     snprintf(log, sizeof log, "api-%d.log", i);
     char *argv[8] = {bin, port}, creds[3][256];
-    creds_args(s, "api", creds, argv + 2);
+    stack_creds_args(s, "api", creds, argv + 2);
     s->api[i] = stack_spawn(s, log, argv);
     return harness_wait_port(s->api_ports[i], 10000);
 }
@@ -245,7 +276,7 @@ int stack_start_worker(struct stack *s, int n, const char *const *extra_args)
     char bin[600], j[16], creds[3][256];
     char *argv[20] = {bin, "-j", j};
     int k = 3;
-    k += creds_args(s, "worker", creds, argv + k);
+    k += stack_creds_args(s, "worker", creds, argv + k);
     snprintf(bin, sizeof bin, "%s/docproc-worker", s->bin);
     snprintf(j, sizeof j, "%d", n);
     for (int i = 0; extra_args && extra_args[i] && k < 19; i++)
@@ -260,7 +291,7 @@ int stack_start_webhookd(struct stack *s)
     char bin[600];
     snprintf(bin, sizeof bin, "%s/docproc-webhookd", s->bin);
     char *argv[8] = {bin}, creds[3][256];
-    creds_args(s, "webhookd", creds, argv + 1);
+    stack_creds_args(s, "webhookd", creds, argv + 1);
     s->webhookd = stack_spawn(s, "webhookd.log", argv);
     return s->webhookd > 0 ? 0 : -1;
 }
@@ -274,7 +305,8 @@ static int start_nginx(struct stack *s)
      * stack's DOCPROC_* options when a test sets them. */
     static const char *const lim[][2] = {{"DOCPROC_RATE_LIMIT_PER_S=", "DP_RATE_LIMIT"},
                                          {"DOCPROC_CONN_LIMIT_PER_ADDR=", "DP_CONN_LIMIT"},
-                                         {"DOCPROC_METRICS_RATE_LIMIT_PER_S=", "DP_METRICS_RATE"}};
+                                         {"DOCPROC_METRICS_RATE_LIMIT_PER_S=", "DP_METRICS_RATE"},
+                                         {"DOCPROC_MAX_BATCH_BYTES=", "DP_BATCH_BODY"}};
     char envs[256] = "";
     size_t e = 0;
     for (size_t i = 0; i < sizeof lim / sizeof lim[0]; i++)
@@ -377,6 +409,8 @@ int stack_start(struct stack *s, const struct stack_opts *o)
             goto fail;
         env_add(s, "DOCPROC_REDIS_USER=docproc-admin");
         env_add(s, "DOCPROC_REDIS_PASSWORD_FILE=%s/redis-auth/docproc-admin.pass", s->dir);
+        /* used only with sentinel_master: Sentinels of a locked stack require it */
+        env_add(s, "DOCPROC_SENTINEL_PASSWORD_FILE=%s/redis-auth/sentinels.pass", s->dir);
     }
     for (int i = 0; o->env && o->env[i]; i++)
         env_add(s, "%s", o->env[i]);

@@ -64,14 +64,24 @@ int stack_init(struct stack *s, const char *appendfsync);
  * NULL. Caller frees with redisFree. */
 struct redisContext *stack_redis_as(const struct stack *s, int port, const char *user);
 
+/* The options that make program ("api", "worker", "webhookd") log in as its own ACL user
+ * (docproc-<program>, password file in <dir>/redis-auth), into argv[0..2] (bufs hold them);
+ * returns how many: 3, or 0 without acl. */
+int stack_creds_args(const struct stack *s, const char *program, char bufs[3][256], char **argv);
+
 /* Starts everything and creates the two API keys; 0 on success (then stack_stop is owed). */
 int stack_start(struct stack *s, const struct stack_opts *o);
 void stack_stop(struct stack *s);
 
 /* Pieces, for fault-injection tests that restart them. */
 int stack_start_redis(struct stack *s);
+/* With acl: writes dir/redis.conf (mode 0600) including <s->dir>/redis-auth/redis-auth.conf
+ * (config/redis-acl.sh: aclfile, masteruser, masterauth), to be a server's config file (its
+ * first argument); its path into path. 0 on success. */
+int stack_redis_conf(const struct stack *s, const char *dir, char *path, size_t pathsz);
 /* A redis-server on port with the stack's AOF settings, data in <dir>/dirname, plus extra
- * arguments (NULL-terminated, may be NULL). */
+ * arguments (NULL-terminated, may be NULL). With acl it is locked (stack_redis_conf): the
+ * users of config/redis-acl.sh, and as a replica it logs in to its primary as docproc-replica. */
 pid_t stack_spawn_redis(struct stack *s, int port, const char *dirname, const char *logname,
                         const char *const *extra); /* same port and dir: the AOF is replayed */
 int stack_start_api(struct stack *s, int i);

@@ -4,7 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include "harness_sentinel.h"
 
 static int add_extra(struct stack *s, pid_t pid)
@@ -29,6 +31,20 @@ int stack_start_replica(struct stack *s, int port)
     return harness_wait_port(port, 10000);
 }
 
+/* The first line of <dir>/redis-auth/<name>.pass into out ("" when there is none). */
+static void pass_of(const struct stack *s, const char *name, char *out, size_t outsz)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/redis-auth/%s.pass", s->dir, name);
+    FILE *f = fopen(path, "r");
+    out[0] = '\0';
+    if (f && !fgets(out, (int)outsz, f))
+        out[0] = '\0';
+    if (f)
+        fclose(f);
+    out[strcspn(out, "\n")] = '\0';
+}
+
 int stack_start_sentinel(struct stack *s, int port, const char *name)
 {
     char dir[192], conf[256], log[48];
@@ -36,9 +52,14 @@ int stack_start_sentinel(struct stack *s, int port, const char *name)
     snprintf(conf, sizeof conf, "%s/sentinel.conf", dir);
     snprintf(log, sizeof log, "sentinel-%d.log", port);
     mkdir(dir, 0755);
-    FILE *f = fopen(conf, "w"); /* Sentinel rewrites this file: it must be its own and writable */
-    if (!f)
+    /* Sentinel rewrites this file: it must be its own and writable; it holds passwords */
+    int fd = open(conf, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (!f) {
+        if (fd >= 0)
+            close(fd);
         return -1;
+    }
     fprintf(f,
             "bind 127.0.0.1\nport %d\ndaemonize no\ndir %s\n"
             "sentinel resolve-hostnames no\n"
@@ -47,6 +68,8 @@ int stack_start_sentinel(struct stack *s, int port, const char *name)
             "sentinel failover-timeout %s 5000\n"
             "sentinel parallel-syncs %s 1\n",
             port, dir, name, s->redis_port, name, name, name);
+    if (s->acl)
+        stack_sentinel_auth(s, f, name);
     if (fclose(f) != 0)
         return -1;
     char *argv[] = {"redis-server", conf, "--sentinel", NULL};
@@ -55,12 +78,46 @@ int stack_start_sentinel(struct stack *s, int port, const char *name)
     return harness_wait_port(port, 10000);
 }
 
-int sentinel_master_port(int sentinel_port, const char *name)
+void stack_sentinel_auth(const struct stack *s, FILE *f, const char *name)
+{
+    char pass[128];
+    pass_of(s, "docproc-sentinel", pass, sizeof pass);
+    fprintf(f, "sentinel auth-user %s docproc-sentinel\nsentinel auth-pass %s %s\n", name, name,
+            pass);
+    pass_of(s, "sentinels", pass, sizeof pass);
+    fprintf(f, "requirepass %s\n", pass);
+    explicit_bzero(pass, sizeof pass);
+}
+
+redisContext *stack_sentinel_as(const struct stack *s, const char *addr, int port)
 {
     struct timeval tv = {1, 0};
-    redisContext *c = redisConnectWithTimeout("127.0.0.1", sentinel_port, tv);
+    redisContext *c = redisConnectWithTimeout(addr, port, tv);
+    if (!c || c->err) {
+        redisFree(c);
+        return NULL;
+    }
+    redisSetTimeout(c, tv);
+    if (s && s->acl) {
+        char pass[128];
+        pass_of(s, "sentinels", pass, sizeof pass);
+        redisReply *r = redisCommand(c, "AUTH %s", pass);
+        explicit_bzero(pass, sizeof pass);
+        int ok = r && r->type == REDIS_REPLY_STATUS;
+        freeReplyObject(r);
+        if (!ok) {
+            redisFree(c);
+            return NULL;
+        }
+    }
+    return c;
+}
+
+int sentinel_master_port(const struct stack *s, int sentinel_port, const char *name)
+{
+    redisContext *c = stack_sentinel_as(s, "127.0.0.1", sentinel_port);
     int port = -1;
-    if (c && !c->err) {
+    if (c) {
         redisReply *r = redisCommand(c, "SENTINEL get-master-addr-by-name %s", name);
         if (r && r->type == REDIS_REPLY_ARRAY && r->elements == 2 &&
             r->element[1]->type == REDIS_REPLY_STRING)
@@ -71,12 +128,11 @@ int sentinel_master_port(int sentinel_port, const char *name)
     return port;
 }
 
-const char *redis_role(int port, char *buf, size_t bufsz)
+const char *redis_role(const struct stack *s, int port, char *buf, size_t bufsz)
 {
-    struct timeval tv = {1, 0};
-    redisContext *c = redisConnectWithTimeout("127.0.0.1", port, tv);
+    redisContext *c = stack_redis_as(s, port, s->acl ? "docproc-sentinel" : NULL);
     buf[0] = '\0';
-    if (c && !c->err) {
+    if (c) {
         redisReply *r = redisCommand(c, "ROLE");
         if (r && r->type == REDIS_REPLY_ARRAY && r->elements > 0 &&
             r->element[0]->type == REDIS_REPLY_STRING)

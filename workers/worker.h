@@ -15,6 +15,7 @@
 #include "barcode.h"
 #include "extract.h"
 #include "queue.h"
+#include "subproc.h"
 #include "xstore.h"
 
 /* A Tesseract engine, initialised once per process and re-initialised only when a job asks
@@ -24,6 +25,11 @@ struct ocr {
     TessBaseAPI *osd;   /* orientation detection, loaded on first need */
     char lang[128];     /* languages currently loaded */
     char tessdata[256]; /* data directory ("" = default) */
+    /* What the last OSD call (ocr_orientation) said of the script, and how many calls there
+     * were: the language step reuses a page's answer instead of asking again. */
+    char script[16];    /* "Latin", "Cyrillic"... ("" = OSD failed) */
+    float script_conf;  /* OSD's script confidence */
+    unsigned osd_calls; /* ocr_orientation calls so far */
 };
 
 /* The whole state of one worker process. */
@@ -61,8 +67,9 @@ dp_err ocr_page(struct ocr *o, PIX *pix, int dpi, int psm, int page_no, long lon
  * pixels, line and block 0). */
 dp_err ocr_line(struct ocr *o, PIX *pix, int dpi, long long deadline_ms, struct dp_word **words,
                 size_t *nwords);
-/* Detects how far pix is turned clockwise (0/90/180/270) and how sure Tesseract's OSD is.
- * DP_EOCR when OSD is unavailable or finds no text to judge. */
+/* Detects how far pix is turned clockwise (0/90/180/270) and how sure Tesseract's OSD is;
+ * o->script and o->script_conf get the script it saw. DP_EOCR when OSD is unavailable or finds
+ * no text to judge. */
 dp_err ocr_orientation(struct ocr *o, PIX *pix, int dpi, int *degrees, float *conf);
 void ocr_cleanup(struct ocr *o);
 
@@ -99,6 +106,9 @@ dp_err worker_decode_pages(struct worker *w, const unsigned char *buf, size_t le
 /* PDF text-layer pages are also rendered at this resolution for their ruling lines and check
  * boxes (the text comes from the layer; lines of 0.5 pt still show at it). */
 #define WORKER_TEXT_RASTER_DPI 100
+/* Resolution the pictures of a text page (images, drawings) are rendered at for barcodes:
+ * a 2 cm EPC QR code has 3.5-pixel modules at 200 DPI. */
+#define WORKER_CODE_RASTER_DPI 200
 /* In the decode child, on the image a page was read from (pix, scale pixels per page pixel,
  * upright as read): keeps the ruling lines found before OCR (rules[nrules], in pix pixels,
  * taken over: rescaled in place and owned by the page from then on) and finds the selection
@@ -122,20 +132,10 @@ dp_err worker_read_pages(struct worker *w, const struct queue_job *job, const un
                          size_t len, const char *lang, int psm, struct dp_doc_text *doc,
                          struct worker_failure *f, int *abandoned);
 
-/* ASan and TSan reserve terabytes of shadow memory: RLIMIT_AS cannot apply under them. */
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define SANDBOX_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-#define SANDBOX_ASAN 1
-#endif
-#endif
-#ifndef SANDBOX_ASAN
-#define SANDBOX_ASAN 0
-#endif
-/* Under them the worker watches the child's RSS instead, which shadow memory and the
- * allocator's quarantine inflate about this much. */
-#define SANDBOX_ASAN_RSS_FACTOR 3
+/* ASan and TSan reserve terabytes of shadow memory: RLIMIT_AS cannot apply under them; the
+ * worker then watches the child's RSS, inflated by this factor (subproc.h). */
+#define SANDBOX_ASAN            SUBPROC_ASAN
+#define SANDBOX_ASAN_RSS_FACTOR SUBPROC_ASAN_RSS_FACTOR
 
 /* ---- re-reading weak lines (worker_reread.c) ---- */
 /* Reads the weak lines of page (low mean or lowest word confidence) and the rows of ink in
@@ -146,6 +146,16 @@ dp_err worker_read_pages(struct worker *w, const struct queue_job *job, const un
  * stands. */
 dp_err worker_reread_lines(struct ocr *o, PIX *pix, int dpi, long long budget_ms,
                            const struct pageprep_box *rows, size_t nrows, struct dp_page *page);
+
+/* ---- lang=auto's first page (worker_lang.c) ---- */
+/* Reads the lines of page that read weakly (mean word confidence under 85, or a word under 75)
+ * again with the languages o has loaded, one line at a time from pix (the page as decoded: page
+ * pixels * scale = pix pixels, upright) enlarged by f, within budget_ms; keeps each re-read that
+ * common/linemerge.h prefers and rebuilds the text. *nread and *nreplaced count the lines read
+ * and replaced. Where time runs out the first read stands. DP_ENOMEM, DP_EINVAL. */
+dp_err worker_lang_reread(struct ocr *o, PIX *pix, int dpi, float scale, float f,
+                          long long budget_ms, struct dp_page *page, size_t *nread,
+                          size_t *nreplaced);
 
 /* Frames on the child -> worker pipe: u8 type, u32 body length (host order), body. */
 #define SANDBOX_FRAME_HDR 5

@@ -1,6 +1,7 @@
 /* worker_analyze.c -- after reading: classify the document and extract typed fields. */
 #include <stdio.h>
 #include <string.h>
+#include "langdetect.h"
 #include "log.h"
 #include "review.h"
 #include "worker.h"
@@ -79,6 +80,19 @@ static void mark_review(cJSON *result, const cJSON *missing)
     cJSON_AddItemToObject(result, "review_reasons", reasons);
 }
 
+/* The document's language for the extractors: what lang=auto found on the OCR pages, else
+ * what the words of the whole text say (PDF text layers, an explicit lang); NULL = unknown.
+ * Static or borrowed from doc. */
+static const char *doc_language(const struct dp_doc_text *doc, const char *text)
+{
+    for (size_t i = 0; i < doc->npages; i++)
+        if (doc->pages[i].lang_detected[0])
+            return strcmp(doc->pages[i].lang_detected, "unknown") == 0
+                       ? NULL
+                       : doc->pages[i].lang_detected;
+    return langdetect_guess(text, strlen(text), NULL);
+}
+
 dp_err worker_analyze(struct worker *w, const char *tenant, const char *pipeline,
                       const struct dp_doc_text *doc, const char *text, cJSON *result)
 {
@@ -96,6 +110,10 @@ dp_err worker_analyze(struct worker *w, const char *tenant, const char *pipeline
     if (has_step(pipeline, "extract")) {
         cJSON *fields = NULL;
         struct extract_opts opts = {0};
+        opts.lang = doc_language(doc, text);
+        /* the language the labels were read in, when the reading did not already say */
+        if (opts.lang && !cJSON_GetObjectItem(result, "language"))
+            cJSON_AddStringToObject(result, "language", opts.lang);
         if (extract_fields(w->extractor, doc, &opts, &fields) != DP_OK || !fields)
             fields = cJSON_CreateArray();
         cJSON_AddItemToObject(result, "fields", fields);

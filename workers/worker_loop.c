@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include "event.h"
 #include "keys.h"
 #include "log.h"
 #include "rds.h"
@@ -25,13 +26,14 @@ static const char *hfield(const redisReply *rec, const char *name)
 /* Test-only fault injection: metadata {"debug_fault": "crash"} kills the worker mid-job;
  * "alloc" makes the decode child take memory until its cap stops it, "decoder_crash" makes it
  * die of SIGSEGV. */
-static void maybe_fault(struct worker *w, const redisReply *rec)
+static void maybe_fault(struct worker *w, const char *doc, const redisReply *rec)
 {
-    const char *meta = hfield(rec, "metadata");
+    redisReply *meta = (redisReply *)rds_field(rec, "metadata");
     w->debug_fault[0] = '\0';
-    if (!w->cfg.debug_faults || !meta)
+    if (!w->cfg.debug_faults || !meta || meta->type != REDIS_REPLY_STRING ||
+        seal_open_field(doc, NULL, "metadata", &meta->str, &meta->len) != DP_OK)
         return;
-    cJSON *m = cJSON_Parse(meta);
+    cJSON *m = cJSON_ParseWithLength(meta->str, meta->len);
     const char *f = cJSON_GetStringValue(cJSON_GetObjectItem(m, "debug_fault"));
     int crash = f && strcmp(f, "crash") == 0;
     if (f && (strcmp(f, "alloc") == 0 || strcmp(f, "decoder_crash") == 0))
@@ -41,40 +43,6 @@ static void maybe_fault(struct worker *w, const redisReply *rec)
         log_kv(LOG_WARN, "debug fault: crashing on purpose", NULL);
         abort();
     }
-}
-
-/* Webhook events carry the result inline below this size (its JSON, bytes), else a link. */
-#define EVENT_RESULT_INLINE_MAX (20 * 1024)
-
-/* The data object of a document.completed/failed event: id, status, error, class, fields, and
- * the result (result_json is its text, NULL when failed) or a result_url when it is large. */
-static cJSON *event_data(const char *doc, const char *status, cJSON *result,
-                         const char *result_json, const struct worker_failure *jc)
-{
-    cJSON *d = cJSON_CreateObject();
-    cJSON_AddStringToObject(d, "id", doc);
-    cJSON_AddStringToObject(d, "status", status);
-    if (jc->error_code) {
-        cJSON *e = cJSON_AddObjectToObject(d, "error");
-        cJSON_AddStringToObject(e, "code", jc->error_code);
-        cJSON_AddStringToObject(e, "message", jc->error_message);
-    }
-    if (result) {
-        cJSON *cls = cJSON_GetObjectItem(result, "class");
-        cJSON *fields = cJSON_GetObjectItem(result, "fields");
-        if (cls)
-            cJSON_AddItemToObject(d, "class", cJSON_Duplicate(cls, 1));
-        if (fields)
-            cJSON_AddItemToObject(d, "fields", cJSON_Duplicate(fields, 1));
-    }
-    if (result && result_json && strlen(result_json) < EVENT_RESULT_INLINE_MAX) {
-        cJSON_AddItemToObject(d, "result", cJSON_Duplicate(result, 1));
-    } else if (result) {
-        char url[UTIL_ID_MAX + 16];
-        snprintf(url, sizeof url, "/v1/documents/%s", doc);
-        cJSON_AddStringToObject(d, "result_url", url);
-    }
-    return d;
 }
 
 dp_err worker_process(struct worker *w, const struct queue_job *job)
@@ -100,7 +68,7 @@ dp_err worker_process(struct worker *w, const struct queue_job *job)
         }
         goto out;
     }
-    maybe_fault(w, rec);
+    maybe_fault(w, job->doc, rec);
     char kblob[KEYS_MAX];
     blob = keys_blob(kblob, job->doc) ? NULL : rds_command(w->redis, "GET %s", kblob);
     if (!blob) {
@@ -169,7 +137,9 @@ dp_err worker_process(struct worker *w, const struct queue_job *job)
         res.error_code = jc.error_code;
         res.error_message = jc.error_message;
     }
-    evdata = event_data(job->doc, res.status, result, result_json, &jc);
+    evdata =
+        event_data(job->doc, res.status, NULL, result, result_json ? strlen(result_json) : SIZE_MAX,
+                   jc.error_code, jc.error_message);
     ev = cJSON_PrintUnformatted(evdata);
     res.event_data = ev;
     if (!result_json && !jc.error_code) {

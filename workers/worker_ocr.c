@@ -196,6 +196,9 @@ dp_err ocr_orientation(struct ocr *o, PIX *pix, int dpi, int *degrees, float *co
     TessBaseAPISetImage2(o->osd, pix);
     TessBaseAPISetSourceResolution(o->osd, dpi);
     int ok = TessBaseAPIDetectOrientationScript(o->osd, degrees, conf, &script, &script_conf);
+    o->osd_calls++;
+    snprintf(o->script, sizeof o->script, "%s", ok && script ? script : "");
+    o->script_conf = ok ? script_conf : 0.0f;
     TessBaseAPIClear(o->osd);
     return ok ? DP_OK : DP_EOCR;
 }

@@ -140,8 +140,6 @@ static int child_xml(void *ctx, const char *xml, size_t len, const char *source)
     return 0;
 }
 
-static uint64_t mem_in_use(pid_t pid);
-
 /* Test-only fault injection (debug_faults=1 and metadata {"debug_fault": ...}): "alloc" takes
  * memory 16 MB at a time, touching it, until the child's cap stops it (under ASan, where
  * RLIMIT_AS cannot apply, the cap is emulated here the way RLIMIT_AS would fail malloc);
@@ -155,7 +153,7 @@ static dp_err child_fault(const char *fault, uint64_t cap)
     if (!fault || strcmp(fault, "alloc") != 0)
         return DP_OK;
     for (int i = 0; i < 4096; i++) {
-        if (SANDBOX_ASAN && mem_in_use(getpid()) + (32u << 20) > cap)
+        if (SANDBOX_ASAN && subproc_mem_in_use(getpid()) + (32u << 20) > cap)
             return DP_ENOMEM;
         char *p = malloc(16u << 20);
         if (!p)
@@ -182,12 +180,8 @@ static void child_main(struct worker *w, int fd, pid_t parent, const unsigned ch
     w->redis = NULL;                    /* the worker's connection: never speak on it from here */
     setMsgSeverity(L_SEVERITY_WARNING); /* Leptonica's per-image info lines are not log lines */
     uint64_t cap = (uint64_t)w->cfg.decode_memory_limit_mb << 20;
-    struct rlimit as = {cap, cap};
-    if (!SANDBOX_ASAN)
-        setrlimit(RLIMIT_AS, &as);
-    rlim_t cpu = (rlim_t)(w->cfg.job_timeout_ms / 1000 + 2);
-    struct rlimit cpul = {cpu, cpu + 5};
-    setrlimit(RLIMIT_CPU, &cpul);
+    struct subproc_limits lim = {.memory_bytes = cap, .cpu_s = w->cfg.job_timeout_ms / 1000 + 2};
+    subproc_limit_self(&lim);
 
     struct page_sink sink = {&c, child_begin, child_start, child_page, child_xml};
     dp_err rc = child_fault(fault, cap);
@@ -251,23 +245,6 @@ static void failure(struct worker_failure *f, const char *code, const char *msg)
 {
     f->error_code = code;
     snprintf(f->error_message, sizeof f->error_message, "%s", msg);
-}
-
-/* Memory the process maps now, bytes: its address space (what RLIMIT_AS counts), or its
- * resident set under ASan, whose shadow mappings make the address space meaningless. */
-static uint64_t mem_in_use(pid_t pid)
-{
-    char path[64], line[128];
-    unsigned long long vsz = 0, rss = 0;
-    snprintf(path, sizeof path, "/proc/%d/statm", (int)pid);
-    FILE *fp = fopen(path, "r");
-    if (!fp)
-        return 0;
-    if (!fgets(line, sizeof line, fp) || sscanf(line, "%llu %llu", &vsz, &rss) != 2)
-        vsz = rss = 0;
-    fclose(fp);
-    uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
-    return (SANDBOX_ASAN ? rss : vsz) * page;
 }
 
 static void set_deadline(struct run *r, int64_t now)
@@ -423,7 +400,7 @@ static void supervise(struct run *r)
             kill_child(r, KILL_STOP);
         else if (now >= r->deadline && !r->ended) /* ended: its exit is a moment away */
             kill_child(r, KILL_TIMEOUT);
-        else if (mem_in_use(r->pid) > cap)
+        else if (subproc_mem_in_use(r->pid) > cap)
             kill_child(r, KILL_MEMORY); /* only reachable where RLIMIT_AS could not apply */
         else if (now >= r->next_renew)
             renew(r, now);
@@ -532,7 +509,8 @@ dp_err worker_read_pages(struct worker *w, const struct queue_job *job, const un
      * (best effort: a missing pack is reported by the child, when a page needs OCR). */
     (void)ocr_use_lang(&w->ocr, lang, err, sizeof err);
     preload_osd(w);
-    uint64_t cap = (uint64_t)w->cfg.decode_memory_limit_mb << 20, base = mem_in_use(getpid());
+    uint64_t cap = (uint64_t)w->cfg.decode_memory_limit_mb << 20,
+             base = subproc_mem_in_use(getpid());
     /* A quarter is left for what a header cannot tell: allocator slack, OCR's working set. */
     w->decode_budget = cap > base ? (cap - base) / 4 * 3 : 1;
     if (pipe2(fds, O_CLOEXEC))

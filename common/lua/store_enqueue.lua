@@ -15,8 +15,11 @@
 --       13 the dedup value the caller read ("" when none), 14 event id, 15 now_s,
 --       16 dedup key TTL seconds (0 = none), 17 options fingerprint ("" without dedup),
 --       18 "<tenant's most queued jobs> <most stored bytes> <most uploads a minute> <bytes this
---       upload stores>" (limits 0 = none), 19.. record field, value, ...
--- Reply: {0, id} stored and queued; {1, previous id} replay of the same bytes (nothing
+--       upload stores>" (limits 0 = none), 19 the data of the duplicate's document.completed
+--       event, should this upload be a duplicate of the document ARGV 13 names (built and,
+--       with an encryption key, sealed by the caller, event.c: the worker's writer; "" without
+--       a dedup target), 20.. record field, value, ...
+-- Reply: {0, id, the record as HGETALL gives it} stored and queued; {1, previous id} replay of the same bytes (nothing
 --        written); {2, previous id} key used with other bytes; {3, ''} queue over max_queue;
 --        {4, ''} the idempotency or dedup key changed since the caller read it: read again;
 --        {5, id, earlier id} stored as a duplicate, done, no job; {6, ''} the tenant's queued
@@ -63,7 +66,7 @@ if perm > 0 then redis.call('INCR', KEYS[12]) redis.call('EXPIRE', KEYS[12], 120
 redis.call('HSET', KEYS[10], ARGV[1], size)
 redis.call('INCRBY', KEYS[11], size)
 redis.call('SET', KEYS[2], ARGV[4])
-redis.call('HSET', KEYS[1], unpack(ARGV, 19))
+redis.call('HSET', KEYS[1], unpack(ARGV, 20))
 redis.call('ZADD', KEYS[4], redis.call('INCR', KEYS[5]), ARGV[1])
 if idem then
   redis.call('SET', idem, ARGV[1] .. ' ' .. ARGV[6], 'EX', ARGV[7])
@@ -85,7 +88,7 @@ if not earlier then
       else redis.call('SET', dedup, ARGV[1]) end
     end
   end
-  return {0, ARGV[1]}
+  return {0, ARGV[1], redis.call('HGETALL', KEYS[1])}
 end
 -- A duplicate: the earlier reading's result fields, not its identity or its history.
 local own = {tenant = 1, status = 1, created_at = 1, started_at = 1, finished_at = 1,
@@ -98,22 +101,8 @@ for i = 1, #src, 2 do
 end
 redis.call('HSET', KEYS[1], 'status', 'done', 'started_at', ARGV[3], 'finished_at', ARGV[3],
   'duplicate_of', earlier)
--- The same event a worker emits: id, status, class, fields, and the result when small. Built
--- as text around the stored result (cjson here would turn an empty array into {}).
-local enc = cjson.encode
-local data = '{"id":' .. enc(ARGV[1]) .. ',"status":"done","duplicate_of":' .. enc(earlier)
-local res = redis.call('HGET', KEYS[1], 'result')
-if res then
-  local ok, r = pcall(cjson.decode, res)
-  if ok and type(r) == 'table' then
-    if type(r.class) == 'table' then data = data .. ',"class":' .. enc(r.class) end
-    if type(r.fields) == 'table' then
-      data = data .. ',"fields":' .. (#r.fields > 0 and enc(r.fields) or '[]') end
-    if #res < 20480 then data = data .. ',"result":' .. res
-    else data = data .. ',"result_url":' .. enc('/v1/documents/' .. ARGV[1]) end
-  end
-end
-data = data .. '}'
+-- The same event a worker emits, as the caller wrote it for this case.
+local data = ARGV[19]
 local cb = redis.call('HGET', KEYS[1], 'callback_url') or ''
 local entry = redis.call('XADD', KEYS[7], '*', 'id', ARGV[14], 'type', 'document.completed',
   'tenant', ARGV[2], 'doc', ARGV[1], 'callback_url', cb, 'created', ARGV[15],

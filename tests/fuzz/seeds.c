@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <leptonica/allheaders.h>
 #include "classify.h"
 #include "seal.h"
 #include "page.h"
@@ -153,5 +154,29 @@ int main(int argc, char **argv)
     classifier_free(c);
     if (rc)
         fprintf(stderr, "seeds: could not write every seed into %s\n", dir);
+    /* decode_stream: a small RGBA PNG and a striped grey TIFF, behind the selector byte */
+    PIX *pix = pixCreate(24, 16, 32);
+    if (pix) {
+        pixSetSpp(pix, 4);
+        pixSetAllArbitrary(pix, 0x80402080);
+        const int kinds[2] = {IFF_PNG, IFF_TIFF_ZIP};
+        for (int k = 0; k < 2; k++) {
+            l_uint8 *enc = NULL;
+            size_t n = 0;
+            PIX *src = k ? pixConvertTo8(pix, 0) : pixClone(pix);
+            if (src && pixWriteMem(&enc, &n, src, kinds[k]) == 0) {
+                unsigned char *seed = malloc(n + 1);
+                if (seed) {
+                    seed[0] = (unsigned char)(k | 2); /* reduction 2 */
+                    memcpy(seed + 1, enc, n);
+                    rc |= put(dir, "decode_stream", k ? "tiff" : "png", seed, n + 1);
+                    free(seed);
+                }
+            }
+            lept_free(enc);
+            pixDestroy(&src);
+        }
+        pixDestroy(&pix);
+    }
     return rc ? 1 : 0;
 }

@@ -71,6 +71,10 @@ struct bench_layout_result {
 /* Reads every page in this process as the worker does and times the parts. 0 on success. */
 int bench_layout(const struct bench_pages *pp, struct bench_layout_result *out);
 
+/* What barcodes on PDF text-layer pages cost (bench_figures.c): prints a line per page kind
+ * (text only; text and a picture). 0 on success. */
+int bench_figures(void);
+
 /* The searchable PDF against OCRmyPDF (bench_pdf.c) on the scans under dir (the shared data
  * folder: tess/, sroie/), through the running stack st. Prints a table. 0 when a row worked. */
 struct stack;

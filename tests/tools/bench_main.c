@@ -393,6 +393,9 @@ int main(int argc, char **argv)
     }
     if (b.small_docs && phase_small(&b) != 0)
         goto out;
+    if (bench_figures() != 0)
+        printf("barcodes on text-layer pages: not measured\n");
+    fflush(stdout);
     if (b.rounds == 0) {
         rc = b.ingest_s ? bench_ingest(b.ingest_s, 32, b.cores) : 0;
         goto out;

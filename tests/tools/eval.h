@@ -118,6 +118,12 @@ int eval_kv_truth(const cJSON *annotation, char **pairs);
 /* Scores pages[].key_values[] (pairs with a value) of a result against truth pairs. */
 void eval_kv_match(const char *truth, const cJSON *doc, struct eval_ocr *acc);
 
+/* Pairs the FUNSD forms of s without the stack (eval_kv.c): src "words" = the annotations'
+ * own word boxes, else a --results folder of saved results (their words and marks).  Prints
+ * precision/recall/F1 for forms 1-100, the rest, all; verbose dumps each form's pairs to
+ * stderr.  0 on success. */
+int eval_kv_offline(const struct eval_set *s, const char *src, int verbose);
+
 /* Line items: truth items with an amount (*nt), predicted items (*np), and truth items matched
  * by a predicted one (description alike -- similarity >= 0.7 or containment -- and amount
  * equal), each predicted item used once; added to the counters. */
@@ -212,6 +218,13 @@ void eval_runner_keep(struct eval_runner *r, cJSON **keep);
  * to report under "learning". docs[i]: item i's document JSON (NULL = failed). verbose prints
  * to stderr, for the 75-document model, each test field the rules or the model got wrong. */
 void eval_learn(const struct eval_set *set, cJSON *const *docs, cJSON *report, int verbose);
+/* eval_ceil.c: the best the extractor could do on set, printed and added to report under
+ * "ceilings": per field, truth present in the OCR text, exactly or nearly a candidate's value;
+ * per split, unseen documents whose vendor was labelled. texts/ok: the documents' pages as
+ * eval_learn rebuilds them (ok[i] = usable). verbose: every field with no exact candidate. */
+struct dp_doc_text;
+void eval_ceilings(const struct eval_set *set, cJSON *const *docs, const struct dp_doc_text *texts,
+                   const int *ok, cJSON *report, int verbose);
 /* Runs every document of set through the stack and fills sc. 0 on success. */
 int eval_runner_run(struct eval_runner *r, const struct eval_set *set, struct eval_score *sc);
 /* The text of a document read in this run (by path; the same file by another path is the

@@ -79,6 +79,9 @@ void eval_learn(const struct eval_set *set, cJSON *const *docs, cJSON *report, i
     const char *names[EVAL_MAX_FIELDS];
     size_t nf = n ? set->items[0].nfields : 0;
     double busy = 0, pages = 0;
+    /* DOCPROC_EVAL_LEARN_AT=N: only the split at N labelled documents (quicker re-runs) */
+    const char *at = getenv("DOCPROC_EVAL_LEARN_AT");
+    long only = at ? strtol(at, NULL, 10) : 0;
     if (!texts || !conf || !ok)
         goto out;
     for (size_t i = 0; i < nf; i++)
@@ -109,6 +112,7 @@ void eval_learn(const struct eval_set *set, cJSON *const *docs, cJSON *report, i
             pages += (double)texts[i].npages;
         }
     }
+    eval_ceilings(set, docs, texts, ok, report, verbose);
     printf("\n== learning from confirmed fields (%s, %zu documents): train on the first n, "
            "score the rest\n",
            set->name, n);
@@ -118,6 +122,8 @@ void eval_learn(const struct eval_set *set, cJSON *const *docs, cJSON *report, i
     printf(" %8s %10s\n", "train_s", "apply_ms/p");
     for (size_t si = 0; si < sizeof sizes / sizeof sizes[0]; si++) {
         size_t nt = sizes[si] < n ? sizes[si] : n;
+        if (only > 0 && (size_t)only != sizes[si])
+            continue;
         struct xmodel_doc *td = calloc(nt ? nt : 1, sizeof *td);
         size_t k = 0;
         for (size_t i = 0; i < nt && td; i++)
@@ -186,6 +192,12 @@ void eval_learn(const struct eval_set *set, cJSON *const *docs, cJSON *report, i
                 printf(" %4.2f/%4.2f", f1(rules.correct[i], rules.pred[i], rules.truth[i]),
                        f1(model.correct[i], model.pred[i], model.truth[i]));
             printf(" %8.2f %10.1f\n", train_s, apms);
+            printf("        cross-validated on the labelled:");
+            for (size_t q = 0; q < m->nf; q++)
+                printf(" %s %u/%u (rules %u, wins %u, losses %u%s)", m->f[q].name,
+                       m->f[q].cv_correct, m->f[q].cv_docs, m->f[q].rules_correct, m->f[q].cv_wins,
+                       m->f[q].cv_losses, xmodel_replaces_rules(&m->f[q]) ? ", replaces" : "");
+            printf("\n");
         } else {
             cJSON *st = xmodel_stats_json(m);
             char *s = cJSON_PrintUnformatted(st);

@@ -571,12 +571,24 @@ static int load_one(const char *dir, enum layout l, struct eval_set *sets, int m
     case L_EINVOICES: {
         /* fields and line items three ways (eval_einv.c), then page 1 as a scan for OCR words
          * (eval_scans.c) */
-        int k = eval_einv_load(dir, sets, max, limit);
-        if (k < max) {
+        /* DOCPROC_EVAL_EINVOICES=pdf|text-layer|ocr|scan: that set only */
+        const char *only = getenv("DOCPROC_EVAL_EINVOICES");
+        int k = only && strcmp(only, "scan") == 0 ? 0 : eval_einv_load(dir, sets, max, limit);
+        if (k < max && (!only || strcmp(only, "scan") == 0)) {
             memset(&sets[k], 0, sizeof sets[k]);
             k += eval_scans_load(dir, &sets[k], limit) == 0 && sets[k].n ? 1 : 0;
         }
-        return k;
+        int kept = 0;
+        for (int i = 0; i < k; i++) {
+            if (only && strcmp(sets[i].name + strlen("einvoices/"), only) != 0) {
+                eval_set_cleanup(&sets[i]);
+                continue;
+            }
+            if (kept != i)
+                sets[kept] = sets[i];
+            kept++;
+        }
+        return kept;
     }
     case L_TABLES:
         return load_tables(dir, sets, max, limit);

@@ -1,0 +1,71 @@
+/* form_int.h -- the steps of key-value pairing (form_pair.c), shared with form.c and the unit
+ * tests: words -> entities (the phrases a form is filled with) -> a score for every plausible
+ * (label, answer) couple from geometry and text shape -> a one-to-one assignment.  Internal
+ * to common/. */
+#ifndef DP_FORM_INT_H
+#define DP_FORM_INT_H
+#include <stddef.h>
+#include "table_int.h"
+
+/* One entity: words of one line, close together, that read as one unit ("Date of birth:",
+ * "12/03/1980", "Brown on yellow").  A word ending in ':' ends its entity. */
+struct form_ent {
+    int x0, y0, x1, y1; /* union box, x1/y1 exclusive */
+    size_t w0, nw;      /* words ord[w0 .. w0+nw) of the layout */
+    size_t line;        /* its line in the layout */
+    int colon;          /* its last word ends in ':' (a written label) */
+    int numeric;        /* reads as a number, amount or date */
+    int noise;          /* read unsurely (FP_NOISE_CONF) or mostly not letters and digits */
+    int unit;           /* reads as a unit ("mm", "mg/cc", "%": form_unit_like) */
+    double key;         /* key-likeness from its text alone (form_key_score) */
+    int head;           /* a number follows it on its line: a table's row label, which
+                           answers no other label (FP_HEAD_GAP) */
+};
+
+/* The median gap in pixels between neighbouring words of a line (most are the spaces inside
+ * phrases; 0 when there are none). */
+int form_word_space(const struct tl_layout *L);
+
+/* Entities of a layout, in the layout's order (top to bottom, left to right).  *out is a new
+ * array of *n (NULL when none); free() it.  DP_ENOMEM. */
+dp_err form_entities(const struct tl_layout *L, struct form_ent **out, size_t *n);
+
+/* How much the words t[0..n) read like a label, from their text alone: a final ':' or '?'
+ * counts most; a few words without digits, capitals, a final '#' or "No." count some;
+ * numbers and long sentences count against.  Pure. */
+double form_key_score(const char *const *t, size_t n);
+
+/* Whether the words t[0..n) read as a unit of measure: one or two words, a few lower-case
+ * letters or '%', no capitals, digits allowed ("mm", "mg/cc", "gm/ m2").  Pure. */
+int form_unit_like(const char *const *t, size_t n);
+
+/* Where v sits relative to k. */
+enum form_rel { FORM_REL_NONE = 0, FORM_REL_RIGHT, FORM_REL_BELOW };
+
+/* Score of v answering k (-1e9 when it cannot: wrong place, too far, v is a written label),
+ * from the geometry (gap, offset, alignment, x-overlap, em = median word height in pixels)
+ * and the text shapes (k->key, v numeric).  *rel says where v sits.  Blocking entities in
+ * between are not looked at here (form_candidates does).  Pure. */
+double form_pair_score(const struct form_ent *k, const struct form_ent *v, int em,
+                       enum form_rel *rel);
+
+/* One scored couple of entities. */
+struct form_cand {
+    size_t k, v; /* entity indices */
+    double score;
+    enum form_rel rel;
+};
+
+/* Every couple of ents[0..n) with a score of at least min and nothing between its two
+ * entities (right: no entity between them on the line; below: no entity between them that
+ * overlaps both in x).  *out is a new array of *nc, best first; free() it.  DP_ENOMEM. */
+dp_err form_candidates(const struct form_ent *ents, size_t n, int em, double min,
+                       struct form_cand **out, size_t *nc);
+
+/* Greedy one-to-one assignment over cands[0..nc) sorted best first: a couple is taken when
+ * neither entity has a role yet (an entity is a label or an answer, never both).  role[i]
+ * (n of them) becomes -1 for no role, else the index of the taken couple in cands, for both
+ * its entities.  Returns the number of couples taken.  Pure. */
+size_t form_assign(const struct form_cand *cands, size_t nc, size_t n, long *role);
+
+#endif
