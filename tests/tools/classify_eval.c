@@ -7,9 +7,9 @@
  *   /tmp/classify_eval LABELS.csv TEXTDIR [MAX_WRONG [UNSEEN.csv]]
  * DP_CLASSIFY_LR=1 in the environment trains logistic regression (classifier_set_lr)
  * instead of naive Bayes. DP_EVAL_ENSEMBLE=1 also trains LR next to it and keeps a label
- * only where both agree. DP_EVAL_SEED=s deals the folds from a shuffled order.
- * MAX_WRONG (e.g. 0.01): each fold's model takes the "unknown" threshold its own training
- * cross-validation calls for (classifier_cv_threshold), as POST /v1/classifier/train does
+ * only where both agree (=2: agreement alone, no threshold). DP_EVAL_SEED=s deals the folds from a
+ * shuffled order. MAX_WRONG (e.g. 0.01): each fold's model takes the "unknown" threshold its own
+ * training cross-validation calls for (classifier_cv_threshold), as POST /v1/classifier/train does
  * without an explicit threshold; absent: the default 0.5.
  * UNSEEN.csv (same form): after the cross-validation, one model trained on every document of
  * LABELS.csv (with the threshold of its own cross-validation when MAX_WRONG >= 0) labels these
@@ -135,6 +135,7 @@ static void print_miss(const struct doc *d, const struct classify_result *r)
 /* DP_EVAL_ENSEMBLE=1: a second model, logistic regression on the same examples; a label
  * stands only where both models' top class agree (and one of them is above its threshold) */
 static struct classifier *second;
+static int agree_only; /* DP_EVAL_ENSEMBLE=2: agreement alone decides, no threshold */
 
 static void ensemble(struct classifier *c, int all, int skip, const int *fold)
 {
@@ -142,8 +143,9 @@ static void ensemble(struct classifier *c, int all, int skip, const int *fold)
     classifier_free(second);
     second = NULL;
     (void)c;
-    if (!e || e[0] != '1')
+    if (!e || (e[0] != '1' && e[0] != '2'))
         return;
+    agree_only = e[0] == '2';
     second = classifier_new();
     classifier_set_lr(second, 1);
     for (int i = 0; i < all; i++)
@@ -164,7 +166,8 @@ static int predict(struct classifier *c, const struct doc *d, struct classify_re
     if (!second || classifier_predict(second, d->text, d->len, NULL, &r2) != DP_OK)
         return 0;
     int agree = strcmp(r->best, r2.best) == 0;
-    int sure = strcmp(r->label, CLASSIFY_UNKNOWN) != 0 || strcmp(r2.label, CLASSIFY_UNKNOWN) != 0;
+    int sure = agree_only || strcmp(r->label, CLASSIFY_UNKNOWN) != 0 ||
+               strcmp(r2.label, CLASSIFY_UNKNOWN) != 0;
     snprintf(r->label, sizeof r->label, "%s", agree && sure ? r->best : CLASSIFY_UNKNOWN);
     return 0;
 }
