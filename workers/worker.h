@@ -59,8 +59,9 @@ dp_err ocr_init(struct ocr *o, const char *tessdata, const char *lang);
 /* Switches languages if needed (DP_EINVAL names a missing language pack in err). */
 dp_err ocr_use_lang(struct ocr *o, const char *lang, char *err, size_t errsz);
 /* Reads pix (any depth) with page segmentation mode psm (Tesseract's numbers: 3 auto, 6 one
- * block...) into page: words with boxes and confidences, text, hOCR. deadline_ms bounds
- * Tesseract through its monitor: DP_ETIMEOUT when passed. */
+ * block...) into page: words with boxes and confidences, and the text written from them; hOCR
+ * NULL (hocr_from_page, once the words are final). deadline_ms bounds Tesseract through its
+ * monitor: DP_ETIMEOUT when passed. */
 dp_err ocr_page(struct ocr *o, PIX *pix, int dpi, int psm, int page_no, long long deadline_ms,
                 struct dp_page *page);
 /* Reads pix as one text line (PSM 7) into an owned array *words of *nwords (boxes in pix's

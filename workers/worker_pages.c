@@ -84,11 +84,18 @@ static void unscale(struct dp_page *p, float scale, int src_w, int src_h, int sr
 #define RULE_MIN_CHARS 5.0 /* a rule erased from a one-block page: character heights, at least */
 #define RULE_MEET_DIV  30  /* rules of a grid meet within dpi / this (+2) pixels (1/30 inch) */
 
+/* Ruling lines already found on the page as decoded (borrowed; NULL = not looked for). */
+struct found_rules {
+    const struct table_rule *v;
+    size_t n;
+};
+
 /* Reads pg's image scaled by f (1 = as decoded) into page; *pix receives the image read (the
- * caller's), *scale the factor actually applied, *dpi its resolution. */
+ * caller's), *scale the factor actually applied, *dpi its resolution. pre: the rules of the
+ * decoded image, if found already (used when f is 1). */
 static dp_err read_scaled(struct worker *w, struct decode_page *pg, double f, double char_h,
-                          int psm, int page_no, long long budget, PIX **pix, float *scale, int *dpi,
-                          struct dp_page *page)
+                          int psm, int page_no, long long budget, const struct found_rules *pre,
+                          PIX **pix, float *scale, int *dpi, struct dp_page *page)
 {
     /* One block (receipts, slips): only rules long next to the text are erased, shorter ones
      * are letter strokes that line up (a low-resolution receipt has dozens; erasing them cuts
@@ -111,7 +118,19 @@ static dp_err read_scaled(struct worker *w, struct decode_page *pg, double f, do
      * letters are large enough not to pass for rules. */
     struct table_rule *rules = NULL;
     size_t nrules = 0, k = 0;
-    if (table_rules_find(*pix, *dpi, &rules, &nrules) == DP_OK)
+    dp_err found = DP_ENOMEM;
+    if (f == 1.0 && pre && pre->v) {
+        if ((rules = malloc(pre->n * sizeof *rules))) {
+            memcpy(rules, pre->v, pre->n * sizeof *rules);
+            nrules = pre->n;
+            found = DP_OK;
+        }
+    } else if (f == 1.0 && pre) {
+        found = DP_OK; /* none on this page */
+    } else {
+        found = table_rules_find(*pix, *dpi, &rules, &nrules);
+    }
+    if (found == DP_OK)
         for (size_t i = 0; i < nrules; i++) {
             int dx = rules[i].x2 - rules[i].x1, dy = rules[i].y2 - rules[i].y1;
             if ((double)(dx > dy ? dx : dy) >= min_rule)
@@ -136,7 +155,7 @@ static dp_err read_scaled(struct worker *w, struct decode_page *pg, double f, do
  * overrides), turned upright if needed, read at another scale if the read is very poor, weak
  * lines re-read; boxes in the source's pixels. */
 static dp_err read_raster(struct worker *w, struct decode_page *pg, int psm, int page_no,
-                          long long budget, struct dp_page *page)
+                          long long budget, const struct found_rules *pre, struct dp_page *page)
 {
     struct pageprep_measure m;
     int64_t t0 = util_mono_ms();
@@ -150,7 +169,7 @@ static dp_err read_raster(struct worker *w, struct decode_page *pg, int psm, int
     double f = pageprep_scale(&m, pg->dpi, pw, ph, cap);
     PIX *pix = NULL;
     float scale = 1.0f;
-    rc = read_scaled(w, pg, f, m.char_h, psm, page_no, budget, &pix, &scale, &dpi, page);
+    rc = read_scaled(w, pg, f, m.char_h, psm, page_no, budget, pre, &pix, &scale, &dpi, page);
     if (!rc)
         rc = maybe_rotate(w, pix, dpi, page_no, budget - (util_mono_ms() - t0),
                           m.char_h > 0 && m.text_x1 - m.text_x0 < PAGEPREP_MIN_COLS * m.char_h,
@@ -166,8 +185,8 @@ static dp_err read_raster(struct worker *w, struct decode_page *pg, int psm, int
             float scale2 = 1.0f;
             int dpi2 = 0;
             struct dp_page second = {0};
-            dp_err rc2 = read_scaled(w, pg, f2, m.char_h, psm, page_no, left, &pix2, &scale2, &dpi2,
-                                     &second);
+            dp_err rc2 = read_scaled(w, pg, f2, m.char_h, psm, page_no, left, NULL, &pix2, &scale2,
+                                     &dpi2, &second);
             if (!rc2 && read_score(&second) > read_score(page)) {
                 page_cleanup(page);
                 *page = second;
@@ -205,16 +224,17 @@ static dp_err read_raster(struct worker *w, struct decode_page *pg, int psm, int
     else /* boxes stay on the turned page, at the decoded resolution */
         unscale(page, scale, (int)((float)page->width / scale + 0.5f),
                 (int)((float)page->height / scale + 0.5f), pg->dpi);
-    /* Tesseract's hOCR speaks of the image it read: when that was scaled or lines were
-     * replaced, the hOCR is written anew from the words. */
-    if (page->scale != 1.0f || page->nreplaced) {
-        char *h = NULL;
-        if (hocr_from_page(page, &h) == DP_OK) {
-            free(page->hocr);
-            page->hocr = h;
-        }
-    }
     return DP_OK;
+}
+
+/* The page's hOCR written from its final words (after every re-read, in the source's pixels). */
+static dp_err write_hocr(struct dp_page *page)
+{
+    char *h = NULL;
+    dp_err rc = hocr_from_page(page, &h);
+    free(page->hocr);
+    page->hocr = h;
+    return rc;
 }
 
 /* lang=auto asks Tesseract's OSD for the page's script only when its words gave no language
@@ -248,7 +268,7 @@ static dp_err reread_with(struct worker *w, struct decode_page *pg, int psm, int
         return rc == DP_ETIMEOUT ? rc : rc == DP_ENOMEM ? rc : DP_OK;
     }
     struct dp_page second = {0};
-    dp_err rc = budget > 0 ? read_raster(w, pg, psm, page_no, budget, &second) : DP_ETIMEOUT;
+    dp_err rc = budget > 0 ? read_raster(w, pg, psm, page_no, budget, NULL, &second) : DP_ETIMEOUT;
     if (rc)
         return rc == DP_ETIMEOUT || rc == DP_ENOMEM ? rc : DP_OK;
     if ((double)second.conf * (double)second.nwords >= (double)page->conf * (double)page->nwords) {
@@ -423,7 +443,9 @@ dp_err worker_decode_pages(struct worker *w, const unsigned char *buf, size_t le
             if (table_rules_find(pg.pix, pg.dpi, &rules, &nrules) != DP_OK)
                 nrules = 0;
             unsigned osd_before = w->ocr.osd_calls;
-            rc = budget > 0 ? read_raster(w, &pg, psm, (int)i + 1, budget, &read) : DP_ETIMEOUT;
+            struct found_rules pre = {rules, nrules};
+            rc = budget > 0 ? read_raster(w, &pg, psm, (int)i + 1, budget, &pre, &read)
+                            : DP_ETIMEOUT;
             if (!rc && !decided) { /* until a page has enough words to tell */
                 rc = auto_language(w, &pg, psm, (int)i + 1, page_deadline - util_mono_ms(),
                                    osd_before, &read, cur, sizeof cur, detected, sizeof detected);
@@ -431,6 +453,8 @@ dp_err worker_decode_pages(struct worker *w, const unsigned char *buf, size_t le
             }
             if (!rc && autodetect)
                 snprintf(read.lang_detected, sizeof read.lang_detected, "%s", detected);
+            if (!rc)
+                rc = write_hocr(&read);
             if (!rc)
                 rc = worker_layout_image(&read, pg.pix, pg.scale, rules, nrules);
             else

@@ -14,6 +14,8 @@
 #define REREAD_MAX_LINES 40    /* lines re-read per page, at most */
 #define REREAD_SCALE     1.5f  /* the line is enlarged by this for its second read */
 #define REREAD_KEY_PX    64.0f /* a key line (a date, a total) is enlarged to this line height */
+#define REREAD_KEY_SURE  85.0f /* ...unless every word of it was read at least this sure */
+#define REREAD_CLEAN     90.0f /* or the page's mean word confidence is this high (clean print) */
 #define REREAD_PAD       0.35  /* margin around the line's box, in line heights */
 #define REREAD_COVERED   0.3   /* a row of ink with less of its width under words is missing */
 #define REREAD_NEW_SCORE 50.0  /* a missing row's reading must score this to be added */
@@ -308,8 +310,12 @@ dp_err worker_reread_lines(struct ocr *o, PIX *pix, int dpi, long long budget_ms
         free(v);
         return DP_ENOMEM;
     }
+    /* Key lines are re-read for the digits misread at reading size on poor pages (receipts,
+     * photos); on clean print, or when every word of the line is sure, the re-read is kept
+     * about once in 20 times (on 30 receipts), so it is not worth its cost. */
+    int keys = page->conf < REREAD_CLEAN;
     for (size_t i = 0; i < nall; i++) {
-        v[i].key = !v[i].missing && key_line(page, &v[i]);
+        v[i].key = keys && !v[i].missing && v[i].minconf < REREAD_KEY_SURE && key_line(page, &v[i]);
         if (v[i].missing || v[i].key || weak(&v[i]))
             order[nweak++] = i;
     }
