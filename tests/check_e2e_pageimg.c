@@ -127,7 +127,10 @@ START_TEST(pdf_page_two_as_jpeg)
     ck_assert_ptr_nonnull(jp);
 
     struct http_resp r = {0};
+    int64_t t0 = util_mono_ms();
     get_page(st.key, id, "2.jpg", NULL, &r);
+    fprintf(stderr, "pageimg: page 2 of a text-layer PDF: %zu bytes in %lld ms\n", r.len,
+            (long long)(util_mono_ms() - t0));
     PIX *pix = jpeg_of(&r);
     /* a letter page rendered at 200 dpi is 2200 px tall: scaled to fit */
     ck_assert_int_eq((int)pixGetHeight(pix), MAX_SIDE);
