@@ -18,8 +18,12 @@
 
 struct classify_opts classify_opts_default(void)
 {
-    struct classify_opts o = {
-        .hash_bits = 18, .alpha = 0.01, .threshold = 0.5, .min_coverage = 0.2, .min_words = 5};
+    struct classify_opts o = {.hash_bits = 18,
+                              .alpha = 0.01,
+                              .threshold = 0.5,
+                              .min_coverage = 0.2,
+                              .min_words = 5,
+                              .features = CLASSIFY_FEATURES};
     return o;
 }
 
@@ -27,7 +31,8 @@ int classify_opts_ok(const struct classify_opts *o)
 {
     return o->hash_bits >= 10 && o->hash_bits <= 24 && o->alpha > 0 && o->alpha <= 100 &&
            o->threshold >= 0 && o->threshold <= 1 && o->min_coverage >= 0 && o->min_coverage <= 1 &&
-           o->min_words <= 100000;
+           o->min_words <= 100000 &&
+           (o->features == CLASSIFY_FEATURES_V1 || o->features == CLASSIFY_FEATURES);
 }
 
 struct classifier *classifier_new_opts(const struct classify_opts *opts)
@@ -130,7 +135,7 @@ static dp_err add_any(struct classifier *c, const char *label, const char *text,
     size_t ll = label ? strnlen(label, CLASSIFY_LABEL_MAX) : 0;
     if (!c || !classify_label_ok(label, ll))
         return DP_EINVAL;
-    dp_err err = classify_features(text, len, doc, c->opts.hash_bits, &v, &nwords);
+    dp_err err = classify_features(text, len, doc, &c->opts, &v, &nwords);
     if (err)
         return err;
     err = add_vec(c, label, &v);
@@ -530,7 +535,7 @@ dp_err classifier_predict(const struct classifier *c, const char *text, size_t l
     double lden[CLASSIFY_MAX_CLASSES];
     for (size_t k = 0; k < m->nclasses; k++)
         lden[k] = log(m->mass[k] + c->opts.alpha * (double)(m->nfeat ? m->nfeat : 1));
-    dp_err err = classify_features(text, text ? len : 0, doc, c->opts.hash_bits, &v, &out->nwords);
+    dp_err err = classify_features(text, text ? len : 0, doc, &c->opts, &v, &out->nwords);
     if (err)
         return err;
     for (size_t j = 0; j < v.n; j++) {

@@ -11,7 +11,8 @@
  * on 209 documents the models had not seen (docs/EVAL.md, "Tenant classifier: punctuation
  * and layout"): layout and punctuation carry what little text forms and receipts have. */
 enum { G_WORD, G_BIGRAM, G_CHAR, G_LAYOUT, G_PUNCT, G_COUNT }; /* G_WORD must stay 0 */
-static const double group_weight[G_COUNT] = {1.0, 0.6, 0.7, 1.0, 1.5};
+static const double weight_v2[G_COUNT] = {1.0, 0.6, 0.7, 1.0, 1.5};
+static const double weight_v1[G_COUNT] = {1.0, 0.6, 1.0, 0.4, 0.0}; /* CLASSIFY_FEATURES_V1 */
 
 #define TOK_MAX 32 /* bytes of a normalised token kept; longer tokens are cut */
 
@@ -21,6 +22,7 @@ struct occ {
     size_t n, cap;
     uint32_t mask;
     int oom;
+    int v1; /* CLASSIFY_FEATURES_V1: no punctuation runs, the first 7 layout tokens */
 };
 
 /* Per-document counters for the layout tokens. */
@@ -162,7 +164,7 @@ static void punct_add(struct punct *pr, unsigned char c)
 
 static void punct_flush(struct occ *o, struct punct *pr)
 {
-    if (pr->n > 0)
+    if (pr->n > 0 && !o->v1)
         emit(o, G_PUNCT, hash_bytes(G_PUNCT, pr->b, pr->n));
     pr->n = 0;
 }
@@ -300,9 +302,11 @@ static void emit_layout(struct occ *o, const struct layout *l, const struct dp_d
     emit_str(o, G_LAYOUT, band((double)l->namount / lines, amt_c, amt_n, 3));
     emit_str(o, G_LAYOUT, band((double)l->nwords / lines, wpl_c, wpl_n, 3));
     emit_str(o, G_LAYOUT, band((double)l->ncolon / lines, col_c, col_n, 2));
-    emit_str(o, G_LAYOUT, band((double)l->nshort / lines, sh_c, sh_n, 2));
-    emit_str(o, G_LAYOUT, band((double)l->nlines, ln_c, ln_n, 3));
-    if (l->nalpha > 0)
+    if (!o->v1)
+        emit_str(o, G_LAYOUT, band((double)l->nshort / lines, sh_c, sh_n, 2));
+    if (!o->v1)
+        emit_str(o, G_LAYOUT, band((double)l->nlines, ln_c, ln_n, 3));
+    if (l->nalpha > 0 && !o->v1)
         emit_str(o, G_LAYOUT, band((double)l->nupper / (double)l->nalpha, up_c, up_n, 3));
     if (doc && doc->npages > 0) {
         size_t words = 0;
@@ -345,7 +349,7 @@ static dp_err build_vec(struct occ *o, struct classify_vec *out)
     /* re-key by bucket so the groups can be merged */
     for (size_t i = 0; i < nu; i++) {
         unsigned g = (unsigned)(o->v[i] >> 32);
-        float w = (float)(group_weight[g] * tf[i] / sqrt(sumsq[g]));
+        float w = (float)((o->v1 ? weight_v1 : weight_v2)[g] * tf[i] / sqrt(sumsq[g]));
         uint32_t wbits;
         memcpy(&wbits, &w, sizeof(wbits));
         o->v[i] = ((o->v[i] & 0xffffffffULL) << 35) | ((uint64_t)g << 32) | wbits;
@@ -400,9 +404,10 @@ static char *join_pages(const struct dp_doc_text *doc, size_t *len)
 }
 
 dp_err classify_features(const char *text, size_t len, const struct dp_doc_text *doc,
-                         unsigned hash_bits, struct classify_vec *out, size_t *nwords)
+                         const struct classify_opts *opts, struct classify_vec *out, size_t *nwords)
 {
-    struct occ o = {.mask = (uint32_t)((1ULL << hash_bits) - 1)};
+    struct occ o = {.mask = (uint32_t)((1ULL << opts->hash_bits) - 1),
+                    .v1 = opts->features == CLASSIFY_FEATURES_V1};
     struct layout l = {0};
     char *joined = NULL;
     dp_err err = DP_ENOMEM;

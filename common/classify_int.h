@@ -71,11 +71,13 @@ struct classify_train {
 
 /* ---- features (classify_feat.c) ---- */
 
-/* Extracts the features of text[0..len) (capped at CLASSIFY_MAX_TEXT) and, when doc is not
- * NULL, its layout; text may be NULL to use the pages' text. *out is owned by the caller
- * (classify_vec_cleanup); *nwords receives the number of word tokens. */
+/* Extracts the features (set opts->features, 2^opts->hash_bits buckets) of text[0..len)
+ * (capped at CLASSIFY_MAX_TEXT) and, when doc is not NULL, its layout; text may be NULL to use the
+ * pages' text. *out is owned by the caller (classify_vec_cleanup); *nwords receives the number of
+ * word tokens. */
 dp_err classify_features(const char *text, size_t len, const struct dp_doc_text *doc,
-                         unsigned hash_bits, struct classify_vec *out, size_t *nwords);
+                         const struct classify_opts *opts, struct classify_vec *out,
+                         size_t *nwords);
 void classify_vec_cleanup(struct classify_vec *v);
 
 /* ---- model (classify.c) ---- */

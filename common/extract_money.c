@@ -64,7 +64,7 @@ const struct extract_re extract_money_res[] = {
      "sconto|korting|erhalten\\w*)(?!\\p{L})",
      PCRE2_CASELESS},
     {XRE_KW_TAXNOT,
-     "(?<!\\p{L})(?:invoice|factur\\w*|rechnung|reg\\w*|id|no|nr|number|nummer|code|"
+     "(?<!\\p{L})(?:invoice|factur\\w*|rechnung|reg\\w*|id|no|nr|id-?nr|number|nummer|code|"
      "ident\\w*|summary)(?!\\p{L})|#",
      PCRE2_CASELESS},
     {XRE_KW_ROUND, "(?<!\\p{L})round\\w*(?!\\p{L})", PCRE2_CASELESS},

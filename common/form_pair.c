@@ -20,10 +20,10 @@
 /* the score of a couple: the label's key-likeness, plus (answer shape) a number answers well,
  * a label-like answer less; plus (geometry) right of the label on its band, less per em of
  * gap; or below, less per em down, more for x-overlap.  Set on FUNSD forms 1-100. */
-#define FP_NUMERIC   0.4
+#define FP_NUMERIC   0.8
 #define FP_VAL_KEY   0.2
 #define FP_RIGHT     1.3
-#define FP_RIGHT_GAP 0.04
+#define FP_RIGHT_GAP 0.03
 #define FP_BELOW     0.7
 #define FP_BELOW_DY  0.2
 #define FP_BELOW_OV  0.3

@@ -8,241 +8,6 @@
 #include "extract.h"
 #include "lineitems_int.h"
 
-/* ---- tokens ---- */
-
-static int ieq(const char *a, size_t n, const char *b)
-{
-    return strlen(b) == n && strncasecmp(a, b, n) == 0;
-}
-
-static int in_list(const char *s, size_t n, const char *const *list)
-{
-    for (; *list; list++)
-        if (ieq(s, n, *list))
-            return 1;
-    return 0;
-}
-
-static const char *const units[] = {
-    "stk",   "stk.", "stück",    "st",    "st.",     "pcs",  "pc",    "pce",   "ea",
-    "each",  "unit", "units",    "h",     "hrs",     "hr",   "std",   "std.",  "kg",
-    "g",     "l",    "ltr",      "m",     "m2",      "m²",   "qm",    "km",    "t",
-    "pz",    "pz.",  "uds",      "ud",    "ud.",     "u",    "u.",    "pièce", "pièces",
-    "stuks", "stuk", "pauschal", "psch",  "pausch.", "lfm",  "tag",   "tage",  "tag(e)",
-    "day",   "days", "mon",      "monat", "monate",  "hour", "hours", "x1",    NULL};
-static const char *const currencies[] = {"€",   "eur", "$",   "usd", "£",   "gbp", "chf",
-                                         "fr.", "rm",  "sek", "dkk", "nok", "pln", NULL};
-
-/* Normalises a printed number ("1.234,56", "20,0000", "-3.50", "€9.90", "198,00-") into a plain
- * decimal in out. *dec receives the digits after the point. 0 on success, -1 if tok is not a
- * number. Grouping separators must group by three. */
-int lineitems_number(const char *s, size_t n, char *out, size_t outsz, int *dec)
-{
-    int neg = 0;
-    /* currency signs and codes glued to the number */
-    for (int again = 1; again && n;) {
-        again = 0;
-        for (const char *const *c = currencies; *c; c++) {
-            size_t cl = strlen(*c);
-            if (n > cl && strncasecmp(s, *c, cl) == 0 && !isdigit((unsigned char)s[0])) {
-                s += cl, n -= cl, again = 1;
-                break;
-            }
-            if (n > cl && strncasecmp(s + n - cl, *c, cl) == 0 &&
-                !isdigit((unsigned char)s[n - cl])) {
-                n -= cl, again = 1;
-                break;
-            }
-        }
-    }
-    if (n && (s[0] == '-' || s[0] == '+'))
-        neg = s[0] == '-', s++, n--;
-    else if (n > 3 && (memcmp(s, "\xE2\x80\x90", 3) == 0 || memcmp(s, "\xE2\x80\x93", 3) == 0 ||
-                       memcmp(s, "\xE2\x88\x92", 3) == 0))
-        neg = 1, s += 3, n -= 3; /* a hyphen, en dash or minus sign as text layers write it */
-    if (n && s[n - 1] == '-')
-        neg = 1, n--; /* "3,50-" on receipts */
-    if (!n || !isdigit((unsigned char)s[0]) || !isdigit((unsigned char)s[n - 1]))
-        return -1;
-    size_t last = n;
-    int seps = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (isdigit((unsigned char)s[i]))
-            continue;
-        if (s[i] != '.' && s[i] != ',' && s[i] != '\'')
-            return -1;
-        seps++;
-        last = i;
-    }
-    size_t k = last < n ? n - last - 1 : 0;
-    int decimal = last < n && s[last] != '\'' && (k != 3 || (last == 1 && s[0] == '0'));
-    if (last < n && k == 3 && seps >= 2) {
-        /* "1.234,567" is not a money format; "1,234.567"-like: treat as decimal only when the
-         * last separator differs from the others */
-        for (size_t i = 0; i < last; i++)
-            if (!isdigit((unsigned char)s[i]) && s[i] != s[last])
-                decimal = 1;
-    }
-    if (decimal && k > 4)
-        return -1;
-    /* grouping separators (all separators but a decimal point) must group by three */
-    size_t run = 0, groups_end = decimal ? last : n;
-    int grouped = 0;
-    for (size_t i = 0; i < groups_end; i++) {
-        if (isdigit((unsigned char)s[i])) {
-            run++;
-            continue;
-        }
-        if (grouped ? run != 3 : (run < 1 || run > 3))
-            return -1;
-        if (decimal && s[i] == s[last])
-            return -1; /* "1.234.56" */
-        grouped = 1, run = 0;
-    }
-    if (grouped && run != 3)
-        return -1;
-    char buf[48];
-    size_t o = 0;
-    if (neg)
-        buf[o++] = '-';
-    for (size_t i = 0; i < n && o + 2 < sizeof buf; i++) {
-        if (isdigit((unsigned char)s[i]))
-            buf[o++] = s[i];
-        else if (decimal && i == last)
-            buf[o++] = '.';
-    }
-    buf[o] = '\0';
-    if (o + 2 >= sizeof buf || (size_t)snprintf(out, outsz, "%s", buf) >= outsz)
-        return -1;
-    *dec = decimal ? (int)k : 0;
-    return 0;
-}
-
-enum li_tok lineitems_token(const char *s, size_t n, char *num, size_t numsz, int *dec)
-{
-    if (ieq(s, n, "x") || ieq(s, n, "×") || ieq(s, n, "@") || ieq(s, n, "*") || ieq(s, n, "à"))
-        return LI_T_TIMES;
-    if (n > 1 && s[n - 1] == '%' && lineitems_number(s, n - 1, num, numsz, dec) == 0)
-        return LI_T_PCT;
-    if (ieq(s, n, "%"))
-        return LI_T_PCT;
-    if (lineitems_number(s, n, num, numsz, dec) == 0)
-        return LI_T_NUM;
-    if (n > 1 && (s[n - 1] == 'x' || s[n - 1] == 'X') &&
-        lineitems_number(s, n - 1, num, numsz, dec) == 0)
-        return LI_T_NUM; /* "2x" */
-    if (in_list(s, n, currencies))
-        return LI_T_CUR;
-    if (in_list(s, n, units))
-        return LI_T_UNIT;
-    return LI_T_WORD;
-}
-
-/* ---- summary lines ---- */
-
-static const char *const summary_words[] = {"total",
-                                            "totals",
-                                            "subtotal",
-                                            "sub-total",
-                                            "summe",
-                                            "zwischensumme",
-                                            "gesamt",
-                                            "netto",
-                                            "brutto",
-                                            "mwst",
-                                            "mwst.",
-                                            "ust",
-                                            "ust.",
-                                            "vat",
-                                            "tax",
-                                            "tva",
-                                            "iva",
-                                            "btw",
-                                            "ttc",
-                                            "ht",
-                                            "totaal",
-                                            "subtotaal",
-                                            "totale",
-                                            "importe",
-                                            "imponibile",
-                                            "rounding",
-                                            "change",
-                                            "cash",
-                                            "balance",
-                                            "betrag",
-                                            "payment",
-                                            "paid",
-                                            "tip",
-                                            "skonto",
-                                            "iban",
-                                            "bic",
-                                            "tel",
-                                            "tel.",
-                                            "telefon",
-                                            "phone",
-                                            "tél",
-                                            "tél.",
-                                            "telephone",
-                                            "fax",
-                                            "montant",
-                                            "net",
-                                            "übertrag",
-                                            "due",
-                                            "gst",
-                                            "sst",
-                                            "saldo",
-                                            "zahlbetrag",
-                                            "rechnungsbetrag",
-                                            "endbetrag",
-                                            "nettobetrag",
-                                            "bruttobetrag",
-                                            "gesamtbetrag",
-                                            "umsatzsteuer",
-                                            "mehrwertsteuer",
-                                            "steuer",
-                                            "totalbetrag",
-                                            "rückgeld",
-                                            "bar",
-                                            "visa",
-                                            "mastercard",
-                                            "ec",
-                                            "subtotale",
-                                            "imposta",
-                                            "base",
-                                            "rabatt",
-                                            "discount",
-                                            "remise",
-                                            "korting",
-                                            "descuento",
-                                            "sconto",
-                                            "acompte",
-                                            "anzahlung",
-                                            "anzahlungen",
-                                            "vorauszahlung",
-                                            "abschlagszahlung",
-                                            "acomptes",
-                                            "prepayment",
-                                            "prepaid",
-                                            NULL};
-
-int lineitems_is_summary(const char *const *toks, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        const char *s = toks[i];
-        size_t len = strlen(s);
-        while (len && strchr(":.,;()", s[len - 1]))
-            len--;
-        if (len && in_list(s, len, summary_words))
-            return 1;
-        /* German compounds: Positionssumme, Rechnungsbetrag, Bruttosumme, ... */
-        if ((len > 6 && strncasecmp(s + len - 5, "summe", 5) == 0) ||
-            (len > 7 && strncasecmp(s + len - 6, "summen", 6) == 0) ||
-            (len > 7 && strncasecmp(s + len - 6, "betrag", 6) == 0))
-            return 1;
-    }
-    return 0;
-}
-
 /* ---- one line ---- */
 
 static int letters(const char *s)
@@ -544,6 +309,50 @@ static int amount_row(const char *const *toks, size_t n)
            strcmp(it.description, "item") == 0 && !it.quantity[0] && !it.unit_price[0];
 }
 
+/* Whether toks[0..n) has a number after a word (a quantity or a price waiting for its
+ * amount, not only a position number). */
+static int has_number(const char *const *toks, size_t n)
+{
+    int word = 0;
+    for (size_t i = 0; i < n; i++) {
+        char num[24];
+        int dec;
+        enum li_tok k = lineitems_token(toks[i], strlen(toks[i]), num, sizeof num, &dec);
+        if (k == LI_T_NUM && word)
+            return 1;
+        word |= k == LI_T_WORD && letters(toks[i]) >= 2;
+    }
+    return 0;
+}
+
+/* Whether a token of toks[0..n) ends a label ("Bruttopreis :", "Rabatt:"). */
+static int has_label(const char *const *toks, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        size_t len = strlen(toks[i]);
+        if (len && toks[i][len - 1] == ':')
+            return 1;
+    }
+    return 0;
+}
+
+/* Appends toks[0..n) to it's description, without a leading article or EAN number (8 or
+ * more digits), as far as it fits. */
+static void append_words(struct lineitem *it, const char *const *toks, size_t n)
+{
+    size_t i = 0, o = strlen(it->description);
+    if (n && strlen(toks[0]) >= 8 && strspn(toks[0], "0123456789") == strlen(toks[0]))
+        i = 1;
+    for (; i < n; i++) {
+        size_t len = strlen(toks[i]);
+        if (o + len + 2 > sizeof it->description)
+            break;
+        it->description[o++] = ' ';
+        memcpy(it->description + o, toks[i], len + 1);
+        o += len;
+    }
+}
+
 /* Line items of one page into arr: its tables' items (tab[0..ntab), in reading order with
  * the others), and items from the lines outside those tables (skip masks their words). */
 static void page_items(cJSON *arr, const struct dp_page *pg, const char *cur,
@@ -571,6 +380,16 @@ static void page_items(cJSON *arr, const struct dp_page *pg, const char *cur,
                 toks[n++] = next[m - 1];
                 ok = lineitems_parse_tokens(toks, n, &it);
                 used_rows = 2;
+            } else if (m >= 2 && n < LINEITEMS_MAX_TOKS && has_number(toks, n) &&
+                       amount_row(next + m - 1, 1) && !lineitems_is_summary(next, m) &&
+                       !has_label(next, m)) {
+                /* or end a row that continues the description ("12 x 1,0l PET  109,80"
+                 * under "GTRWA5 Mineralwasser Medium 5,4900 20 Stk 7%") */
+                toks[n++] = next[m - 1];
+                if ((ok = lineitems_parse_tokens(toks, n, &it)) != 0) {
+                    append_words(&it, next, m - 1);
+                    used_rows = 2;
+                }
             }
         }
         if (ok) {

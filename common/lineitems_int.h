@@ -1,6 +1,6 @@
 /* lineitems_int.h -- what the line parser (lineitems.c) and the table reader
- * (lineitems_table.c) share: printed numbers and the kinds of tokens on an item line.
- * Internal to common/. */
+ * (lineitems_table.c) share: printed numbers and the kinds of tokens on an item line
+ * (lineitems_tok.c). Internal to common/. */
 #ifndef DP_LINEITEMS_INT_H
 #define DP_LINEITEMS_INT_H
 #include <stddef.h>

@@ -80,13 +80,6 @@ static void put(char *dst, size_t dstsz, const char *src)
     dst[n] = '\0';
 }
 
-/* The cell whose top-left slot is (row, col), or NULL. */
-static const struct table_cell *cell_at(const struct table *t, int row, int col)
-{
-    const struct table_cell *c = table_cell_at(t, row, col);
-    return c && c->row == row && c->col == col && c->text && c->text[0] ? c : NULL;
-}
-
 /* ---- the table's shape ---- */
 
 /* Work space: roles per column, body rows, items as row ranges. */
@@ -99,12 +92,46 @@ struct lt {
     int numeric[TABLE_MAX_COLS];
     int *start; /* first row of each item, nitems + 1 entries */
     int nitems;
+    const struct table_cell **at; /* rows x cols: the cell whose top-left slot it is, or NULL */
+    struct cellval *val;          /* rows x cols: what that cell holds as a number */
 };
+
+static const struct table_cell *slot(const struct lt *L, int r, int c)
+{
+    return L->at[(size_t)r * (size_t)L->cols + (size_t)c];
+}
+
+static const struct cellval *vat(const struct lt *L, int r, int c)
+{
+    return &L->val[(size_t)r * (size_t)L->cols + (size_t)c];
+}
+
+/* Indexes t's cells by their top-left slot and reads each as a number. -1 on ENOMEM. */
+static int index_cells(struct lt *L)
+{
+    const struct table *t = L->t;
+    size_t n = (size_t)t->rows * (size_t)t->cols;
+    L->at = calloc(n, sizeof *L->at);
+    L->val = calloc(n, sizeof *L->val);
+    if (!L->at || !L->val)
+        return -1;
+    for (size_t i = 0; i < t->ncells; i++) {
+        const struct table_cell *c = &t->cells[i];
+        if (c->row < 0 || c->row >= t->rows || c->col < 0 || c->col >= t->cols || !c->text ||
+            !c->text[0])
+            continue;
+        size_t k = (size_t)c->row * (size_t)t->cols + (size_t)c->col;
+        L->at[k] = c;
+        cell_value(c->text, &L->val[k]);
+    }
+    return 0;
+}
 
 /* Roles named by row r (and r + 1 when it is a second header line without numbers): the
  * number of distinct item roles found. */
-static int header_roles(const struct table *t, int r, enum lineitems_col *role, int *rows_used)
+static int header_roles(const struct lt *L, int r, enum lineitems_col *role, int *rows_used)
 {
+    const struct table *t = L->t;
     int distinct = 0, seen[LI_COL_GROSS + 1] = {0};
     *rows_used = 1;
     for (int c = 0; c < t->cols && c < TABLE_MAX_COLS; c++)
@@ -114,18 +141,13 @@ static int header_roles(const struct table *t, int r, enum lineitems_col *role, 
         if (rr >= t->rows)
             break;
         for (int c = 0; c < t->cols && c < TABLE_MAX_COLS; c++) {
-            const struct table_cell *cell = cell_at(t, rr, c);
-            struct cellval cv;
-            if (!cell)
-                continue;
-            cell_value(cell->text, &cv);
-            numbers += cv.ok;
+            numbers += slot(L, rr, c) && vat(L, rr, c)->ok;
         }
         if (pass == 1 && numbers)
             break;
         int found = 0;
         for (int c = 0; c < t->cols && c < TABLE_MAX_COLS; c++) {
-            const struct table_cell *cell = cell_at(t, rr, c);
+            const struct table_cell *cell = slot(L, rr, c);
             if (!cell || role[c] != LI_COL_NONE)
                 continue;
             enum lineitems_col k = lineitems_header_role(cell->text);
@@ -163,11 +185,11 @@ static int summary_row(const struct lt *L, int r)
     char buf[128];
     size_t n = 0;
     for (int c = 0; c < L->cols; c++) {
-        const struct table_cell *cell = cell_at(L->t, r, c);
+        const struct table_cell *cell = slot(L, r, c);
         struct cellval cv;
         if (!cell)
             continue;
-        cell_value(cell->text, &cv);
+        cv = *vat(L, r, c);
         if (cv.ok && (L->role[c] == LI_COL_QTY || L->role[c] == LI_COL_PRICE))
             return 0; /* it has a quantity or a price: an item */
         if (cv.ok || n)
@@ -188,12 +210,12 @@ static void find_numeric(struct lt *L)
     for (int c = 0; c < L->cols; c++) {
         int nonempty = 0, num = 0;
         for (int r = L->body0; r < L->body1; r++) {
-            const struct table_cell *cell = cell_at(L->t, r, c);
+            const struct table_cell *cell = slot(L, r, c);
             struct cellval cv;
             if (!cell)
                 continue;
             nonempty++;
-            cell_value(cell->text, &cv);
+            cv = *vat(L, r, c);
             num += cv.ok;
         }
         L->numeric[c] = num > 0 && 2 * num >= nonempty;
@@ -213,11 +235,11 @@ static int group_rows(struct lt *L)
     for (int r = L->body0; r < L->body1; r++) {
         int repeat = 0;
         for (int c = 0; c < L->cols; c++) {
-            const struct table_cell *cell = cell_at(L->t, r, c);
+            const struct table_cell *cell = slot(L, r, c);
             struct cellval cv;
             if (!cell || !L->numeric[c])
                 continue;
-            cell_value(cell->text, &cv);
+            cv = *vat(L, r, c);
             if (!cv.ok)
                 continue;
             if (L->nitems && filled[c])
@@ -228,11 +250,11 @@ static int group_rows(struct lt *L)
             L->start[L->nitems++] = r;
         }
         for (int c = 0; c < L->cols; c++) {
-            const struct table_cell *cell = cell_at(L->t, r, c);
+            const struct table_cell *cell = slot(L, r, c);
             struct cellval cv;
             if (!cell || !L->numeric[c])
                 continue;
-            cell_value(cell->text, &cv);
+            cv = *vat(L, r, c);
             filled[c] |= cv.ok;
         }
     }
@@ -247,10 +269,10 @@ static int item_value(const struct lt *L, int i, int c, struct cellval *cv)
     if (c < 0)
         return 0;
     for (int r = L->start[i]; r < L->start[i + 1]; r++) {
-        const struct table_cell *cell = cell_at(L->t, r, c);
+        const struct table_cell *cell = slot(L, r, c);
         if (!cell)
             continue;
-        cell_value(cell->text, cv);
+        *cv = *vat(L, r, c);
         if (cv->ok)
             return 1;
     }
@@ -286,7 +308,9 @@ static int arithmetic(const struct lt *L, int *qi, int *pi, int *ai)
                 }
                 /* ties: the amount named by the header, else the rightmost */
                 int named = L->role[cand[a]] == LI_COL_AMOUNT;
-                if (hits > best || (hits == best && hits > 0 && named && !best_named)) {
+                if (hits > best ||
+                    (hits == best && hits > 0 &&
+                     (named > best_named || (named == best_named && cand[a] > *ai)))) {
                     best = hits, best_named = named;
                     *ai = cand[a], *qi = cand[x], *pi = cand[y];
                 }
@@ -344,7 +368,7 @@ static int desc_column(const struct lt *L)
         if (L->numeric[c] || L->role[c] != LI_COL_NONE)
             continue;
         for (int r = L->body0; r < L->body1; r++) {
-            const struct table_cell *cell = cell_at(L->t, r, c);
+            const struct table_cell *cell = slot(L, r, c);
             n += cell ? letters(cell->text) : 0;
         }
         if (n > best)
@@ -377,7 +401,7 @@ static int make_item(const struct lt *L, int i, int q, int p, int a, int d, int 
     size_t o = 0;
     for (int r = L->start[i]; r < L->start[i + 1]; r++)
         for (int c = 0; c < L->cols; c++) {
-            const struct table_cell *cell = cell_at(L->t, r, c);
+            const struct table_cell *cell = slot(L, r, c);
             if (!cell)
                 continue;
             const struct table_box *b = &cell->bbox;
@@ -418,14 +442,17 @@ size_t lineitems_table(const struct table *t, struct lineitem *out, size_t max)
 {
     struct lt L = {.t = t, .cols = t ? t->cols : 0};
     size_t n = 0;
-    if (!t || t->rows < 2 || t->cols < 2 || t->cols > TABLE_MAX_COLS || !max)
+    if (!t || t->rows < 2 || t->cols < 2 || t->cols > TABLE_MAX_COLS || t->rows > TABLE_MAX_ROWS ||
+        !max)
         return 0;
+    if (index_cells(&L))
+        goto out;
     /* the header: the first of the top rows naming two item roles */
     L.body0 = 0;
     for (int r = 0; r < t->rows && r < LT_HEADER_ROWS; r++) {
         enum lineitems_col role[TABLE_MAX_COLS];
         int used;
-        if (header_roles(t, r, role, &used) >= 2 && item_header(role, t->cols)) {
+        if (header_roles(&L, r, role, &used) >= 2 && item_header(role, t->cols)) {
             memcpy(L.role, role, sizeof role);
             L.header = 1;
             L.body0 = r + used;
@@ -437,10 +464,10 @@ size_t lineitems_table(const struct table *t, struct lineitem *out, size_t max)
     while (L.body1 < t->rows && !summary_row(&L, L.body1))
         L.body1++;
     if (L.body1 <= L.body0)
-        return 0;
+        goto out;
     find_numeric(&L);
     if (group_rows(&L))
-        return 0;
+        goto out;
     int q = -1, p = -1, a = -1;
     int hits = L.nitems > 0 ? arithmetic(&L, &q, &p, &a) : 0;
     if (hits > 0 && (2 * hits >= L.nitems || L.header)) {
@@ -460,5 +487,7 @@ size_t lineitems_table(const struct table *t, struct lineitem *out, size_t max)
         n += make_item(&L, i, q, p, a, d, u, x, &out[n]);
 out:
     free(L.start);
+    free(L.at);
+    free(L.val);
     return n;
 }

@@ -286,7 +286,21 @@ int vendor_apply(const struct vendor_list *l, const struct cand_set *s, cJSON *f
     const struct vendor *v = &l->v[vi];
     const struct cand *c = ci < s->n ? &s->c[ci] : NULL;
     set_field(fields, "company", v->company, c, c ? c->text : v->company, sim);
-    if (v->address[0])
-        set_field(fields, "address", v->address, NULL, v->address, sim);
+    /* the remembered address only where the page shows it: a vendor with branches prints
+     * another one */
+    double best = 0;
+    size_t at = 0;
+    for (size_t i = 0; i < s->n && v->address[0]; i++) {
+        if (s->c[i].kind == 0)
+            continue;
+        double x = align_similarity("address", v->address, s->c[i].text,
+                                    best > VENDOR_ADDR_SIM ? best : VENDOR_ADDR_SIM);
+        if (x > best) {
+            best = x;
+            at = i;
+        }
+    }
+    if (best >= VENDOR_ADDR_SIM)
+        set_field(fields, "address", v->address, &s->c[at], s->c[at].text, best);
     return 1;
 }

@@ -13,6 +13,9 @@
 #define VENDOR_TEXT_MAX 256  /* bytes of one name, address line, id */
 #define VENDOR_MIN_SIM  0.8  /* similarity a name must reach */
 #define VENDOR_MIN_NAME 5    /* shorter names only match exactly */
+#define VENDOR_ADDR_SIM                                                                            \
+    0.85 /* a remembered address is given where a line or run of lines of the                      \
+            page is this like it (a branch prints another address) */
 
 #define VENDOR_IDS       8  /* numbers kept per vendor */
 #define VENDOR_ID_MAX    24 /* bytes of one number (digits only, NUL included) */
@@ -55,9 +58,9 @@ void vendor_list_cleanup(struct vendor_list *l);
  * similarity, 1 for a shared number). */
 int vendor_match(const struct vendor_list *l, const struct cand_set *s, size_t *cand, double *sim);
 
-/* When a vendor matches, sets "company" (and "address" when known) in fields to its
- * confirmed spelling with source "memory", replacing fields of those names that are not
- * confirmed. Returns 1 when it did. */
+/* When a vendor matches, sets "company" (and "address" when known and the page shows it,
+ * VENDOR_ADDR_SIM) in fields to its confirmed spelling with source "memory", replacing fields
+ * of those names that are not confirmed. Returns 1 when it did. */
 int vendor_apply(const struct vendor_list *l, const struct cand_set *s, cJSON *fields);
 
 #endif

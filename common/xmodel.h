@@ -24,6 +24,13 @@
 #define XMODEL_KEEP_PER_DOC 400  /* candidates per document whose features training keeps */
 #define XMODEL_MIN_OUTPUT   0.02 /* a best candidate below this probability is not output */
 
+/* How a field's weights are learnt. Pointwise: every candidate is an example, the value's
+ * candidates positive (weighted POS_WEIGHT), the rest negative. Pairwise (RankNet-style):
+ * examples are differences positive - negative within a document, so the weights order a
+ * document's candidates, which is all argmax needs; the pointwise bias is kept. */
+#define XMODEL_POINTWISE 0
+#define XMODEL_PAIRWISE  1
+
 /* One learnt field. */
 struct xmodel_field {
     char name[REVIEW_NAME_MAX];
@@ -39,6 +46,9 @@ struct xmodel_field {
     uint32_t cv_losses;     /* and the other way round: the model replaces a rules value only
                                when wins - losses > sqrt(wins + losses) (a sign test: clearly
                                better on the tenant's own documents, not by chance) */
+    int learner;            /* XMODEL_POINTWISE or XMODEL_PAIRWISE: the one with more held-out
+                               hits in the tenant's cross-validation (training only: not
+                               stored, a loaded model says pointwise) */
     double replace_above;   /* probability from which the model's value replaces the rules':
                                the threshold with the most held-out wins - losses that passes
                                the sign test (> 1: never) */

@@ -1,5 +1,7 @@
 /* xmodel_train.c -- training the tenant's extractor: per field, LIBLINEAR L2-regularised
- * logistic regression on the candidates of the confirmed documents, cross-validated.
+ * logistic regression on the candidates of the confirmed documents (the learners are in
+ * xmodel_fit.c), cross-validated, which also picks each field's learner and from which
+ * probability it replaces the rules.
  *
  * Memory: a document has a thousand or more candidates, so only a sample of them keeps its
  * features for training (every positive, every whole line, every short span with a digit,
@@ -15,25 +17,7 @@
 #include "util.h"
 #include "xfeat.h"
 #include "xmodel.h"
-
-#define POS_WEIGHT 10.0 /* positives are rare (one or two among hundreds of candidates) */
-#define LR_C       1.0
-
-/* A training document once its kept candidates' features are known. */
-struct tdoc {
-    const struct xmodel_doc *src;
-    struct xfeat_doc fx;     /* features of the kept candidates */
-    unsigned char *pos;      /* nf rows of fx.n: 1 = a positive of that field */
-    size_t *npos;            /* positives per field (0: not confirmed, or not on the page) */
-    const char **value;      /* per field: the confirmed value, NULL when not confirmed */
-    unsigned char *rules_ok; /* per field: the built-in rules had the confirmed value */
-    size_t fold;
-};
-
-static void quiet(const char *s)
-{
-    (void)s;
-}
+#include "xmodel_int.h"
 
 static const char *confirmed_value(const cJSON *confirmed, const char *name)
 {
@@ -104,12 +88,6 @@ static uint32_t field_kind(const struct xmodel_doc *docs, size_t n, const char *
     return 0;
 }
 
-/* Whether candidate j of a feature set may fill a field of kind k. */
-static int kind_ok(const struct xfeat_doc *fx, size_t j, uint32_t k)
-{
-    return !k || (fx->kind[j] & k);
-}
-
 /* ---- preparing one document ---- */
 
 static int has_digit(const char *s)
@@ -122,7 +100,7 @@ static int has_digit(const char *s)
 
 /* Adds the document's vendor to vendors, aligns every field, picks the candidates to keep and
  * computes their features. */
-static dp_err prepare(struct tdoc *d, const struct xmodel *m, struct vendor_list *vendors)
+static dp_err prepare(struct xmodel_tdoc *d, const struct xmodel *m, struct vendor_list *vendors)
 {
     struct cand_set cs;
     dp_err rc = cand_generate(d->src->doc, &cs);
@@ -189,83 +167,13 @@ out:
     return rc;
 }
 
-static void tdoc_cleanup(struct tdoc *d)
+static void tdoc_cleanup(struct xmodel_tdoc *d)
 {
     xfeat_doc_cleanup(&d->fx);
     free(d->pos);
     free(d->npos);
     free(d->value);
     free(d->rules_ok);
-}
-
-/* ---- fitting one field ---- */
-
-/* Trains weights w (XFEAT_DIM + 1, allocated when NULL) for field f on the documents with
- * use[i] set; DP_EINVAL when they hold no positive. */
-static dp_err fit(float **w, size_t f, uint32_t kind, struct tdoc *d, size_t n,
-                  const unsigned char *use)
-{
-    size_t l = 0;
-    for (size_t i = 0; i < n; i++)
-        if (use[i] && d[i].npos[f])
-            l += d[i].fx.n;
-    if (l == 0)
-        return DP_EINVAL;
-    struct problem prob = {.l = 0, .n = XFEAT_DIM + 1, .bias = 1.0};
-    prob.y = malloc(l * sizeof *prob.y);
-    prob.x = malloc(l * sizeof *prob.x);
-    if (!prob.y || !prob.x) {
-        free(prob.y);
-        free(prob.x);
-        return DP_ENOMEM;
-    }
-    for (size_t i = 0; i < n; i++) {
-        if (!use[i] || !d[i].npos[f])
-            continue;
-        /* only candidates of the field's kind, from documents where one of them is the value */
-        const unsigned char *pos = d[i].pos + f * d[i].fx.n;
-        size_t hit = 0;
-        for (size_t j = 0; j < d[i].fx.n; j++)
-            hit += pos[j] && kind_ok(&d[i].fx, j, kind);
-        for (size_t j = 0; j < d[i].fx.n && hit; j++) {
-            if (!kind_ok(&d[i].fx, j, kind))
-                continue;
-            prob.y[prob.l] = pos[j] ? 1 : -1;
-            prob.x[prob.l] = d[i].fx.x[j];
-            prob.l++;
-        }
-    }
-    if (prob.l == 0) {
-        free(prob.y);
-        free(prob.x);
-        return DP_EINVAL;
-    }
-    int wl[1] = {1};
-    double wv[1] = {POS_WEIGHT};
-    struct parameter par = {.solver_type = L2R_LR,
-                            .eps = 0.01,
-                            .C = LR_C,
-                            .nr_weight = 1,
-                            .weight_label = wl,
-                            .weight = wv};
-    set_print_string_function(quiet);
-    struct model *lm = train(&prob, &par);
-    free(prob.y);
-    free(prob.x);
-    if (!lm)
-        return DP_ENOMEM;
-    if (!*w)
-        *w = malloc((XFEAT_DIM + 1) * sizeof **w);
-    if (!*w) {
-        free_and_destroy_model(&lm);
-        return DP_ENOMEM;
-    }
-    /* one weight vector for two classes, oriented towards label[0] */
-    double sign = lm->nr_class == 2 && lm->label[0] == 1 ? 1.0 : -1.0;
-    for (size_t k = 0; k <= XFEAT_DIM; k++)
-        (*w)[k] = lm->nr_class == 2 ? (float)(sign * lm->w[k]) : 0.0f;
-    free_and_destroy_model(&lm);
-    return DP_OK;
 }
 
 /* ---- cross-validation ---- */
@@ -284,7 +192,7 @@ static int cmp_pc(const void *a, const void *b)
 
 /* Scores the held-out document d with every field's fold weights (NULL = not trained), as the
  * worker would: all its candidates, the best one per field. */
-static dp_err score_held_out(const struct tdoc *d, struct xmodel *m, float *const *w,
+static dp_err score_held_out(const struct xmodel_tdoc *d, struct xmodel *m, float *const *w,
                              struct pc **pcs, uint32_t *counts)
 {
     struct cand_set cs;
@@ -300,27 +208,30 @@ static dp_err score_held_out(const struct tdoc *d, struct xmodel *m, float *cons
     for (size_t f = 0; pos && f < m->nf; f++) {
         if (!d->value[f])
             continue;
-        int ok = 0;
-        double bp = 0;
-        if (w[f] && d->npos[f]) {
-            struct xmodel_field tmp = {.w = w[f]};
-            long b = -1;
-            for (size_t i = 0; i < fx.n; i++) {
-                if (!kind_ok(&fx, i, m->f[f].kind))
-                    continue;
-                double q = xmodel_prob(&tmp, fx.x[i]);
-                if (q > bp || b < 0) {
-                    bp = q;
-                    b = (long)i;
-                }
-            }
+        if (d->npos[f])
             align_label(&cs, m->f[f].name, d->value[f], pos, NULL);
-            ok = b >= 0 && pos[b];
+        for (size_t lf = f; lf < 2 * m->nf; lf += m->nf) { /* each learner's weights */
+            int ok = 0;
+            double bp = 0;
+            if (w[lf] && d->npos[f]) {
+                struct xmodel_field tmp = {.w = w[lf]};
+                long b = -1;
+                for (size_t i = 0; i < fx.n; i++) {
+                    if (!xmodel_kind_ok(&fx, i, m->f[f].kind))
+                        continue;
+                    double q = xmodel_prob(&tmp, fx.x[i]);
+                    if (q > bp || b < 0) {
+                        bp = q;
+                        b = (long)i;
+                    }
+                }
+                ok = b >= 0 && pos[b];
+            }
+            pcs[lf][counts[lf]].p = bp;
+            pcs[lf][counts[lf]].ok = ok;
+            pcs[lf][counts[lf]].rules_ok = d->rules_ok[f];
+            counts[lf]++;
         }
-        pcs[f][counts[f]].p = bp;
-        pcs[f][counts[f]].ok = ok;
-        pcs[f][counts[f]].rules_ok = d->rules_ok[f];
-        counts[f]++;
     }
     rc = pos ? DP_OK : DP_ENOMEM;
     free(pos);
@@ -359,31 +270,35 @@ static void choose_replace(struct xmodel_field *xf, const struct pc *pc, size_t 
     xf->cv_losses = (uint32_t)bl;
 }
 
-/* K-fold over the documents (fold = index mod K): cv_docs, cv_correct and review_below (the
- * lowest probability above which at least 95 % of the answers were right) of every field. */
-static dp_err cross_validate(struct xmodel *m, struct tdoc *d, size_t n)
+/* K-fold over the documents (fold = index mod K), for both learners: each field keeps the
+ * learner with more held-out hits (pointwise on a tie), and its cv_docs, cv_correct,
+ * replace_above and review_below (the lowest probability above which at least 95 % of the
+ * answers were right). */
+static dp_err cross_validate(struct xmodel *m, struct xmodel_tdoc *d, size_t n)
 {
-    size_t folds = n < XMODEL_FOLDS ? n : XMODEL_FOLDS;
+    size_t folds = n < XMODEL_FOLDS ? n : XMODEL_FOLDS, nl = 2 * m->nf;
     unsigned char *use = calloc(n ? n : 1, 1);
-    float **w = calloc(m->nf ? m->nf : 1, sizeof *w);
-    struct pc **pcs = calloc(m->nf ? m->nf : 1, sizeof *pcs);
-    uint32_t *counts = calloc(m->nf ? m->nf : 1, sizeof *counts);
+    float **w = calloc(nl ? nl : 1, sizeof *w); /* [learner * nf + field] */
+    struct pc **pcs = calloc(nl ? nl : 1, sizeof *pcs);
+    uint32_t *counts = calloc(nl ? nl : 1, sizeof *counts);
     dp_err rc = DP_ENOMEM;
     if (!use || !w || !pcs || !counts)
         goto out;
-    for (size_t f = 0; f < m->nf; f++)
+    for (size_t f = 0; f < nl; f++)
         if (!(pcs[f] = calloc(n ? n : 1, sizeof **pcs)))
             goto out;
     for (size_t fo = 0; fo < folds; fo++) {
         for (size_t i = 0; i < n; i++)
             use[i] = d[i].fold != fo;
-        for (size_t f = 0; f < m->nf; f++) {
-            rc = fit(&w[f], f, m->f[f].kind, d, n, use);
+        for (size_t lf = 0; lf < nl; lf++) {
+            size_t f = lf % m->nf;
+            rc = xmodel_fit(&w[lf], f, m->f[f].kind, d, n, use,
+                            lf < m->nf ? XMODEL_POINTWISE : XMODEL_PAIRWISE);
             if (rc == DP_ENOMEM)
                 goto out;
             if (rc) { /* no positive outside this fold: nothing to score with */
-                free(w[f]);
-                w[f] = NULL;
+                free(w[lf]);
+                w[lf] = NULL;
             }
         }
         for (size_t i = 0; i < n; i++)
@@ -392,26 +307,30 @@ static dp_err cross_validate(struct xmodel *m, struct tdoc *d, size_t n)
     }
     for (size_t f = 0; f < m->nf; f++) {
         struct xmodel_field *xf = &m->f[f];
-        xf->cv_docs = counts[f];
-        xf->cv_correct = 0;
-        for (size_t k = 0; k < counts[f]; k++)
-            xf->cv_correct += (uint32_t)pcs[f][k].ok;
+        uint32_t hits[2] = {0, 0};
+        for (int l = 0; l < 2; l++)
+            for (size_t k = 0; k < counts[l * m->nf + f]; k++)
+                hits[l] += (uint32_t)pcs[l * m->nf + f][k].ok;
+        xf->learner = hits[1] > hits[0] ? XMODEL_PAIRWISE : XMODEL_POINTWISE;
+        size_t lf = xf->learner == XMODEL_PAIRWISE ? m->nf + f : f;
+        xf->cv_docs = counts[lf];
+        xf->cv_correct = hits[xf->learner == XMODEL_PAIRWISE];
         xf->review_below = 0.5;
-        qsort(pcs[f], counts[f], sizeof **pcs, cmp_pc);
-        choose_replace(xf, pcs[f], counts[f]);
-        if (counts[f] >= 4) {
+        qsort(pcs[lf], counts[lf], sizeof **pcs, cmp_pc);
+        choose_replace(xf, pcs[lf], counts[lf]);
+        if (counts[lf] >= 4) {
             size_t right = 0;
             xf->review_below = 1.0;
-            for (size_t k = 0; k < counts[f]; k++) {
-                right += (size_t)pcs[f][k].ok;
+            for (size_t k = 0; k < counts[lf]; k++) {
+                right += (size_t)pcs[lf][k].ok;
                 if ((double)right >= 0.95 * (double)(k + 1))
-                    xf->review_below = pcs[f][k].p;
+                    xf->review_below = pcs[lf][k].p;
             }
         }
     }
     rc = DP_OK;
 out:
-    for (size_t f = 0; f < m->nf; f++) {
+    for (size_t f = 0; f < nl; f++) {
         if (w)
             free(w[f]);
         if (pcs)
@@ -436,7 +355,7 @@ dp_err xmodel_train(const struct xmodel_doc *docs, size_t n, struct xmodel **out
     if (nn == 0)
         return DP_EINVAL;
     struct xmodel *m = calloc(1, sizeof *m);
-    struct tdoc *d = calloc(n ? n : 1, sizeof *d);
+    struct xmodel_tdoc *d = calloc(n ? n : 1, sizeof *d);
     unsigned char *use = malloc(n ? n : 1);
     dp_err rc = DP_ENOMEM;
     if (!m || !d || !use || !(m->f = calloc(nn, sizeof *m->f)))
@@ -470,7 +389,7 @@ dp_err xmodel_train(const struct xmodel_doc *docs, size_t n, struct xmodel **out
     /* the final weights, on every document; fields never found on a page are dropped */
     size_t kept = 0;
     for (size_t f = 0; f < nn; f++) {
-        rc = fit(&m->f[f].w, f, m->f[f].kind, d, n, use);
+        rc = xmodel_fit(&m->f[f].w, f, m->f[f].kind, d, n, use, m->f[f].learner);
         if (rc == DP_ENOMEM)
             goto out;
         if (rc == DP_OK) {

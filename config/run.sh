@@ -76,8 +76,8 @@ supervise() {
     : >> "$log"
     [ -z "$as" ] || chown "$cfg_run_user:" "$log"
     (
-        down=0 child="" nap="" restarted=0
-        trap 'down=1; kill -TERM $child $nap 2>/dev/null || true' TERM
+        down=0 child="" nap="" restarted=0 counters=""
+        trap 'down=1; kill -TERM $child $nap $counters 2>/dev/null || true' TERM
         delay=1
         while :; do
             [ "$name" = nginx ] && orphans_of_nginx
@@ -110,29 +110,28 @@ supervise() {
         done
     ) 2>/dev/null & # (the shell would report a killed child as "Killed" on our stderr)
 }
-# count_restart (inside supervise): adds one restart of $name in Redis as docproc-admin, trying
-# once a second for up to a minute while Redis is down or loading (or restarting itself). It
-# runs in the background under $nap, so a stop (the TERM trap) ends it at once. Best effort: a
-# restart it could not count is still logged.
+# count_restart (inside supervise): adds one restart of $name in Redis as docproc-admin, in the
+# background so the supervisor goes on watching its program: tries once a second for up to a
+# minute while Redis is down or loading (or is the one restarting). The supervisor's TERM trap
+# ends it with the rest. Best effort: a restart it could not count is still logged.
 count_restart() {
-    tries=0
-    while [ $down = 0 ] && [ $tries -lt 60 ]; do
-        DOCPROC_REDIS_USER=docproc-admin DOCPROC_REDIS_PASSWORD= \
-            DOCPROC_REDIS_PASSWORD_FILE=$AUTH/docproc-admin.pass \
-            "$BIN/docproc-admin" restarted "$name" >/dev/null 2>&1 &
-        nap=$!
-        if wait "$nap"; then
-            nap=""
-            return 0
-        fi
-        tries=$((tries + 1))
-        [ $down = 1 ] && break
-        sleep 1 &
-        nap=$!
-        wait "$nap" || true
-        nap=""
-    done
-    nap=""
+    (
+        p=""
+        trap 'kill -TERM $p 2>/dev/null; exit 0' TERM
+        tries=0
+        while [ $tries -lt 60 ]; do
+            DOCPROC_REDIS_USER=docproc-admin DOCPROC_REDIS_PASSWORD= \
+                DOCPROC_REDIS_PASSWORD_FILE=$AUTH/docproc-admin.pass \
+                "$BIN/docproc-admin" restarted "$name" >/dev/null 2>&1 &
+            p=$!
+            wait "$p" && exit 0
+            tries=$((tries + 1))
+            sleep 1 &
+            p=$!
+            wait "$p" || true
+        done
+    ) &
+    counters="$counters $!"
 }
 # nginx's workers outlive a master killed with SIGKILL and keep its ports: end them first.
 orphans_of_nginx() {

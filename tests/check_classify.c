@@ -497,83 +497,6 @@ START_TEST(builtin_labels_obvious_documents)
 }
 END_TEST
 
-/* Same words, same lines: one class writes them as a form to fill in ("name: ____ [ ]"), the
- * other as prose ("name, date. "). Only the punctuation runs can tell them apart. */
-static void make_form(char *buf, size_t cap, unsigned seed, int fill)
-{
-    char words[1024];
-    make_text(words, sizeof(words), vocab_weather, seed, 24);
-    size_t n = 0;
-    int w = 0;
-    buf[0] = '\0';
-    for (const char *p = words; *p && n + 16 < cap; p++) {
-        if (*p == ' ' || *p == '\n') {
-            const char *sep = fill ? (w % 2 ? " [ ] " : ": ______ ") : (w % 2 ? ". " : ", ");
-            w++;
-            int k = snprintf(buf + n, cap - n, "%s", *p == '\n' ? "\n" : sep);
-            n += k > 0 ? (size_t)k : 0;
-        } else {
-            buf[n++] = *p;
-            buf[n] = '\0';
-        }
-    }
-}
-
-START_TEST(punctuation_and_case_are_features)
-{
-    struct classifier *c = classifier_new();
-    ck_assert_ptr_nonnull(c);
-    char buf[2048];
-    for (unsigned i = 0; i < 10; i++) {
-        make_form(buf, sizeof(buf), i, 1);
-        ck_assert_int_eq(classifier_add_text(c, "blank_form", buf, strlen(buf)), DP_OK);
-        make_form(buf, sizeof(buf), i, 0);
-        ck_assert_int_eq(classifier_add_text(c, "notes", buf, strlen(buf)), DP_OK);
-    }
-    struct classify_stats st;
-    ck_assert_int_eq(classifier_train(c, &st), DP_OK);
-    ck_assert(st.cv_accuracy >= 0.9);
-    for (unsigned i = 50; i < 55; i++) {
-        struct classify_result r;
-        make_form(buf, sizeof(buf), i, 1);
-        predict_str(c, buf, &r);
-        ck_assert_str_eq(r.best, "blank_form");
-        make_form(buf, sizeof(buf), i, 0);
-        predict_str(c, buf, &r);
-        ck_assert_str_eq(r.best, "notes");
-    }
-    /* a run of one character counts once: a longer blank is the same feature */
-    struct classify_result a, b;
-    predict_str(c, "storm: __ rain [ ] fog: __ snow", &a);
-    predict_str(c, "storm: __________ rain [ ] fog: ______ snow", &b);
-    ck_assert_str_eq(a.best, b.best);
-    ck_assert_double_eq_tol(a.confidence, b.confidence, 1e-9);
-    classifier_free(c);
-
-    /* case is gone from the words but kept as the share of words in capitals */
-    c = classifier_new();
-    ck_assert_ptr_nonnull(c);
-    for (unsigned i = 0; i < 10; i++) {
-        make_text(buf, sizeof(buf), vocab_cook, i, 30);
-        ck_assert_int_eq(classifier_add_text(c, "quiet", buf, strlen(buf)), DP_OK);
-        for (char *p = buf; *p; p++)
-            if (*p >= 'a' && *p <= 'z')
-                *p = (char)(*p - 32);
-        ck_assert_int_eq(classifier_add_text(c, "shouted", buf, strlen(buf)), DP_OK);
-    }
-    ck_assert_int_eq(classifier_train(c, &st), DP_OK);
-    make_text(buf, sizeof(buf), vocab_cook, 77, 30);
-    predict_str(c, buf, &a);
-    ck_assert_str_eq(a.best, "quiet");
-    for (char *p = buf; *p; p++)
-        if (*p >= 'a' && *p <= 'z')
-            *p = (char)(*p - 32);
-    predict_str(c, buf, &b);
-    ck_assert_str_eq(b.best, "shouted");
-    classifier_free(c);
-}
-END_TEST
-
 Suite *classify_suite(void)
 {
     Suite *s = suite_create("classify");
@@ -589,7 +512,6 @@ Suite *classify_suite(void)
     tcase_add_test(tc, load_rejects_bad_buffers);
     tcase_add_test(tc, examples_from_pages);
     tcase_add_test(tc, builtin_labels_obvious_documents);
-    tcase_add_test(tc, punctuation_and_case_are_features);
     suite_add_tcase(s, tc);
     return s;
 }

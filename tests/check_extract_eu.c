@@ -120,6 +120,12 @@ START_TEST(german)
                              "Nettobetrag 100,00 €",        "MwSt. 19 % 19,00 €",
                              "Bruttobetrag 119,00 €",       NULL};
     expect(c, &(struct want){"RE-2025-17", "2025-02-01", "119.00", "100.00", "19.00"});
+    /* a VAT-id label ("USt-IdNr") on a line with another number is no tax line */
+    const char *const d[] = {"USt-IdNr : DE123456789 Abteilung : 8211", "Beleg-Datum : 06.08.2013",
+                             NULL};
+    cJSON *out = run_lang(d, "deu");
+    ck_assert_str_eq(value(out, "tax"), "(none)");
+    cJSON_Delete(out);
 }
 END_TEST
 

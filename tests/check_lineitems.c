@@ -455,6 +455,56 @@ START_TEST(items_from_a_page_table)
 }
 END_TEST
 
+/* Words of lines (blank-separated, 100 px a word, 40 px a line) as a page. */
+static void page_of_lines(struct dp_page *pg, const char *const *lines, size_t n)
+{
+    *pg = (struct dp_page){.number = 1, .width = 2480, .height = 3508, .dpi = 300};
+    pg->words = calloc(64, sizeof *pg->words);
+    for (size_t l = 0; l < n; l++) {
+        char *copy = strdup(lines[l]), *save = NULL;
+        int col = 0;
+        for (char *t = strtok_r(copy, " ", &save); t && pg->nwords < 64;
+             t = strtok_r(NULL, " ", &save))
+            pg->words[pg->nwords++] = (struct dp_word){.text = strdup(t),
+                                                       .conf = 95,
+                                                       .x = 10 + 100 * col++,
+                                                       .y = 50 + 40 * (int)l,
+                                                       .w = 90,
+                                                       .h = 30,
+                                                       .line = (int)l};
+        free(copy);
+    }
+}
+
+/* The amount on the row below, beside the rest of the description (an EAN before it); a
+ * "label : value" row under a position number is no such continuation. */
+START_TEST(description_on_the_amount_row)
+{
+    static const char *const lines[] = {
+        "3 GTRWA5 Mineralwasser Medium 5,4900 20 Stk 7%",
+        "4000001234561 12 x 1,0l PET 109,80",
+        "02 Außerhalb Angebot",
+        "getLineTradeAgreementBruttopreis : 122,50",
+    };
+    struct dp_page pg;
+    page_of_lines(&pg, lines, 4);
+    struct dp_doc_text doc = {.pages = &pg, .npages = 1};
+    cJSON *items = lineitems_find(&doc, NULL);
+    ck_assert_int_eq(cJSON_GetArraySize(items), 1);
+    const cJSON *a = cJSON_GetArrayItem(items, 0);
+    ck_assert_str_eq(cJSON_GetObjectItem(a, "description")->valuestring,
+                     "GTRWA5 Mineralwasser Medium 12 x 1,0l PET");
+    ck_assert_str_eq(cJSON_GetObjectItem(a, "quantity")->valuestring, "20");
+    ck_assert_str_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(a, "amount"), "amount")->valuestring,
+                     "109.80");
+    ck_assert_int_eq(cJSON_GetArrayItem(cJSON_GetObjectItem(a, "bbox"), 3)->valueint, 70);
+    cJSON_Delete(items);
+    for (size_t i = 0; i < pg.nwords; i++)
+        free(pg.words[i].text);
+    free(pg.words);
+}
+END_TEST
+
 Suite *lineitems_suite(void)
 {
     Suite *s = suite_create("lineitems");
@@ -469,6 +519,7 @@ Suite *lineitems_suite(void)
     tcase_add_test(tc, table_rows_of_one_item);
     tcase_add_test(tc, tables_that_are_not_items);
     tcase_add_test(tc, items_from_a_page_table);
+    tcase_add_test(tc, description_on_the_amount_row);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -309,8 +309,9 @@ START_TEST(vendor_numbers)
     cand_set_cleanup(&cs2);
     doctext_cleanup(&d2);
     /* a later receipt whose name is a logo: its GST number (one digit misread) names it */
-    static const char *const page2[] = {"~~ ae", "(GST Rew No. 001492992900)", "Total 9.65"};
-    make_doc(&d, page2, 3);
+    static const char *const page2[] = {"~~ ae", "(GST Rew No. 001492992900)",
+                                        "No 8, Jalan 7/118B, Desa Tun Razak", "Total 9.65"};
+    make_doc(&d, page2, 4);
     ck_assert_int_eq(cand_generate(&d, &cs), DP_OK);
     size_t ci;
     double sim;
@@ -326,6 +327,19 @@ START_TEST(vendor_numbers)
     ck_assert(cJSON_IsNull(cJSON_GetObjectItem(f, "bbox")));
     f = cJSON_GetArrayItem(fields, 1);
     ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(f, "name")), "address");
+    ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(f, "value")),
+                     "NO 8, JALAN 7/118B, DESA TUN RAZAK");
+    cJSON_Delete(fields);
+    cand_set_cleanup(&cs);
+    doctext_cleanup(&d);
+    /* the same vendor's other branch: its name, not the remembered address */
+    static const char *const branch[] = {"(GST Reg No. 001492992000)",
+                                         "Lot 12, Jalan Kenari 5, Puchong", "Total 9.65"};
+    make_doc(&d, branch, 3);
+    ck_assert_int_eq(cand_generate(&d, &cs), DP_OK);
+    fields = cJSON_CreateArray();
+    ck_assert_int_eq(vendor_apply(&l, &cs, fields), 1);
+    ck_assert_int_eq(cJSON_GetArraySize(fields), 1);
     cJSON_Delete(fields);
     cand_set_cleanup(&cs);
     doctext_cleanup(&d);

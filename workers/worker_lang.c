@@ -58,6 +58,29 @@ static struct lline *lines_of(const struct dp_page *p, size_t *n)
     return v;
 }
 
+/* 1 when the digits of words a[0..na) and b[0..nb), in order, are the same. */
+static int same_digits(const struct dp_word *a, size_t na, const struct dp_word *b, size_t nb)
+{
+    size_t i = 0, j = 0;
+    const char *p = na ? a[0].text : "", *q = nb ? b[0].text : "";
+    for (;;) {
+        while (*p && !(*p >= '0' && *p <= '9'))
+            p++;
+        while (!*p && ++i < na)
+            for (p = a[i].text; *p && !(*p >= '0' && *p <= '9');)
+                p++;
+        while (*q && !(*q >= '0' && *q <= '9'))
+            q++;
+        while (!*q && ++j < nb)
+            for (q = b[j].text; *q && !(*q >= '0' && *q <= '9');)
+                q++;
+        if (!*p || !*q)
+            return !*p && !*q;
+        if (*p++ != *q++)
+            return 0;
+    }
+}
+
 /* Reads line l again from pix (page pixels * scale = pix pixels), enlarged by f; keeps the
  * reading in l->alt (boxes in page pixels) when linemerge prefers it. */
 static dp_err reread_line(struct ocr *o, PIX *pix, int dpi, float scale, float f,
@@ -94,7 +117,10 @@ static dp_err reread_line(struct ocr *o, PIX *pix, int dpi, float scale, float f
             (struct linemerge_word){page->words[l->first + i].text, page->words[l->first + i].conf};
     for (size_t i = 0; i < n; i++)
         b[i] = (struct linemerge_word){w[i].text, w[i].conf};
-    if (!linemerge_prefer(a, l->n, b, n)) {
+    /* The pack matters for letters, not digits: a re-read that reads other digits (a table
+     * row read across its columns as one line) keeps the first read, the amounts and the
+     * rows the line items are made of. */
+    if (!same_digits(page->words + l->first, l->n, w, n) || !linemerge_prefer(a, l->n, b, n)) {
         free_words(w, n);
         return DP_OK;
     }

@@ -1,11 +1,13 @@
 /* fuzz_table.c -- libFuzzer harness: the input as a page of words (one per blank-separated
  * token, 10 px per character so runs of blanks are gaps, 50 px per line) and, from its first
  * bytes, ruling lines; then table_detect, form_pairs, the CSV and JSON writers and the CSV
- * reader of the JSON, and form_mark_classify on the bytes as a bitmap. */
+ * reader of the JSON, each table read as line items (lineitems_table), and form_mark_classify
+ * on the bytes as a bitmap. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include "form.h"
+#include "lineitems.h"
 #include "table.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -63,6 +65,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             char *again = j ? table_csv_json(j) : NULL;
             if (csv && again && strcmp(csv, again) != 0)
                 abort(); /* the stored JSON must give the same CSV */
+            struct lineitem li[8];
+            if (lineitems_table(&t[i], li, 8) > 8)
+                abort();
             free(csv);
             free(again);
             cJSON_Delete(j);

@@ -2,12 +2,14 @@
  * cross-validation with a confusion matrix for the trainable model, and the built-in
  * cold-start model on the same documents. Not part of `make test`.
  *
- *   cc -O2 -Icommon tests/tools/classify_eval.c build/libdocproc.a -lm -o /tmp/classify_eval
+ *   cc -O2 -Icommon tests/tools/classify_eval.c build/libdocproc.a -lm -llinear \
+ *      -o /tmp/classify_eval
  *   /tmp/classify_eval LABELS.csv TEXTDIR [MAX_WRONG [UNSEEN.csv]]
  * DP_CLASSIFY_LR=1 in the environment trains logistic regression (classifier_set_lr)
- * instead of naive Bayes.
- * MAX_WRONG (e.g. 0.01): each fold's model takes the "unknown" threshold its own training
- * cross-validation calls for (classifier_cv_threshold), as POST /v1/classifier/train does
+ * instead of naive Bayes. DP_EVAL_ENSEMBLE=1 also trains LR next to it and keeps a label
+ * only where both agree (=2: agreement alone, no threshold). DP_EVAL_SEED=s deals the folds from a
+ * shuffled order. MAX_WRONG (e.g. 0.01): each fold's model takes the "unknown" threshold its own
+ * training cross-validation calls for (classifier_cv_threshold), as POST /v1/classifier/train does
  * without an explicit threshold; absent: the default 0.5.
  * UNSEEN.csv (same form): after the cross-validation, one model trained on every document of
  * LABELS.csv (with the threshold of its own cross-validation when MAX_WRONG >= 0) labels these
@@ -130,6 +132,46 @@ static void print_miss(const struct doc *d, const struct classify_result *r)
            r->nscores > 1 ? r->scores[1].prob : 0.0, r->nwords, r->coverage);
 }
 
+/* DP_EVAL_ENSEMBLE=1: a second model, logistic regression on the same examples; a label
+ * stands only where both models' top class agree (and one of them is above its threshold) */
+static struct classifier *second;
+static int agree_only; /* DP_EVAL_ENSEMBLE=2: agreement alone decides, no threshold */
+
+static void ensemble(struct classifier *c, int all, int skip, const int *fold)
+{
+    const char *e = getenv("DP_EVAL_ENSEMBLE");
+    classifier_free(second);
+    second = NULL;
+    (void)c;
+    if (!e || (e[0] != '1' && e[0] != '2'))
+        return;
+    agree_only = e[0] == '2';
+    second = classifier_new();
+    classifier_set_lr(second, 1);
+    for (int i = 0; i < all; i++)
+        if (!fold || fold[i] != skip)
+            classifier_add_text(second, docs[i].label, docs[i].text, docs[i].len);
+    double thr;
+    if (classifier_train(second, NULL) != DP_OK)
+        exit(1);
+    if (max_wrong >= 0 && classifier_cv_threshold(second, max_wrong, &thr, NULL) == DP_OK)
+        classifier_set_threshold(second, thr);
+}
+
+static int predict(struct classifier *c, const struct doc *d, struct classify_result *r)
+{
+    if (classifier_predict(c, d->text, d->len, NULL, r) != DP_OK)
+        return -1;
+    struct classify_result r2;
+    if (!second || classifier_predict(second, d->text, d->len, NULL, &r2) != DP_OK)
+        return 0;
+    int agree = strcmp(r->best, r2.best) == 0;
+    int sure = agree_only || strcmp(r->label, CLASSIFY_UNKNOWN) != 0 ||
+               strcmp(r2.label, CLASSIFY_UNKNOWN) != 0;
+    snprintf(r->label, sizeof r->label, "%s", agree && sure ? r->best : CLASSIFY_UNKNOWN);
+    return 0;
+}
+
 static void cross_validate(int n)
 {
     static int conf[MAX_EVAL_CL][MAX_EVAL_CL + 1];
@@ -163,9 +205,10 @@ static void cross_validate(int n)
             classifier_set_threshold(c, thr);
             printf("  fold %d: threshold %.3f from its training cross-validation\n", f, thr);
         }
+        ensemble(c, n, f, fold);
         for (int i = 0; i < n; i++) {
             struct classify_result r;
-            if (fold[i] != f || classifier_predict(c, docs[i].text, docs[i].len, NULL, &r))
+            if (fold[i] != f || predict(c, &docs[i], &r))
                 continue;
             conf[docs[i].cls][col_of(r.label, classes, nclasses)]++;
             print_miss(&docs[i], &r);
@@ -217,9 +260,10 @@ static void unseen(int n, int nu)
         classifier_set_threshold(c, thr);
         printf("  threshold %.3f from its training cross-validation\n", thr);
     }
+    ensemble(c, n, -1, NULL);
     for (int i = n; i < n + nu; i++) {
         struct classify_result r;
-        if (classifier_predict(c, docs[i].text, docs[i].len, NULL, &r))
+        if (predict(c, &docs[i], &r))
             continue;
         conf[docs[i].cls][col_of(r.label, classes, nclasses)]++;
         top += strcmp(r.best, docs[i].label) == 0;

@@ -111,6 +111,7 @@ void eval_ceilings(const struct eval_set *set, cJSON *const *docs, const struct 
     for (size_t si = 0; si < sizeof sizes / sizeof sizes[0]; si++) {
         size_t nt = sizes[si], test = 0, seen = 0, seen_addr = 0;
         double best = 0; /* mean over fields of the share right with a perfect ranker + memory */
+        double per[EVAL_MAX_FIELDS] = {0};
         if (nt >= set->n)
             break;
         for (size_t i = nt; i < set->n; i++) {
@@ -134,13 +135,21 @@ void eval_ceilings(const struct eval_set *set, cJSON *const *docs, const struct 
                 const char *fn = set->items[i].fields[f].name;
                 int mem = (strcmp(fn, "company") == 0 && s) || (strcmp(fn, "address") == 0 && sa);
                 best += (exact[i * EVAL_MAX_FIELDS + f] || mem) ? 1.0 / (double)nf : 0;
+                per[f] += (exact[i * EVAL_MAX_FIELDS + f] || mem) ? 1.0 : 0;
             }
         }
         best = test ? best / (double)test : 0;
-        printf("  labelled %3zu: %zu of %zu unseen receipts have a labelled vendor (%zu with the "
-               "same address); exact candidate or remembered: mean %.3f\n",
-               nt, seen, test, seen_addr, best);
         cJSON *o = cJSON_CreateObject();
+        for (size_t f = 0; f < nf && f < EVAL_MAX_FIELDS; f++) {
+            per[f] = test ? per[f] / (double)test : 0;
+            cJSON_AddNumberToObject(o, set->items[0].fields[f].name, per[f]);
+        }
+        printf("  labelled %3zu: %zu of %zu unseen receipts have a labelled vendor (%zu with the "
+               "same address); exact candidate or remembered: mean %.3f (",
+               nt, seen, test, seen_addr, best);
+        for (size_t f = 0; f < nf && f < EVAL_MAX_FIELDS; f++)
+            printf("%s%s %.2f", f ? ", " : "", set->items[0].fields[f].name, per[f]);
+        printf(")\n");
         cJSON_AddNumberToObject(o, "labelled", (double)nt);
         cJSON_AddNumberToObject(o, "unseen", (double)test);
         cJSON_AddNumberToObject(o, "vendor_seen", (double)seen);

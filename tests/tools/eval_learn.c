@@ -132,15 +132,16 @@ void eval_learn(const struct eval_set *set, cJSON *const *docs, cJSON *report, i
                     (struct xmodel_doc){&texts[i], conf[i], cJSON_GetObjectItem(docs[i], "fields")};
         struct xmodel *m = NULL;
         double t0 = now_s();
+        clock_t c0 = clock();
         dp_err rc = td ? xmodel_train(td, k, &m) : DP_ENOMEM;
-        double train_s = now_s() - t0;
+        double train_s = now_s() - t0, train_cpu = (double)(clock() - c0) / CLOCKS_PER_SEC;
         free(td);
         if (rc) {
             printf("  %5zu training failed: %s\n", nt, dp_strerror(rc));
             continue;
         }
         struct tally rules = {0}, model = {0};
-        double apply_s = 0, tpages = 0;
+        double apply_s = 0, apply_cpu = 0, tpages = 0;
         size_t test = 0;
         for (size_t i = nt; i < n; i++) {
             if (!ok[i])
@@ -149,11 +150,13 @@ void eval_learn(const struct eval_set *set, cJSON *const *docs, cJSON *report, i
             cJSON *fields = base ? cJSON_Duplicate(base, 1) : cJSON_CreateArray();
             score(&rules, &set->items[i], fields);
             double a = now_s();
+            clock_t ca = clock();
             xmodel_apply(m, &texts[i], fields, NULL);
             apply_s += now_s() - a;
+            apply_cpu += (double)(clock() - ca) / CLOCKS_PER_SEC;
             tpages += (double)texts[i].npages;
             score(&model, &set->items[i], fields);
-            if (verbose && nt == 75) {
+            if (verbose && nt == (only > 0 ? (size_t)only : 75)) {
                 const struct eval_item *it = &set->items[i];
                 cJSON *dd = cJSON_CreateObject(), *bd = cJSON_CreateObject();
                 cJSON_AddItemReferenceToObject(dd, "fields", fields);
@@ -184,24 +187,30 @@ void eval_learn(const struct eval_set *set, cJSON *const *docs, cJSON *report, i
         cJSON_AddNumberToObject(row, "rules_mean_f1", (double)(int)(fr * 1000 + 0.5) / 1000);
         cJSON_AddNumberToObject(row, "model_mean_f1", (double)(int)(fm * 1000 + 0.5) / 1000);
         cJSON_AddNumberToObject(row, "train_seconds", train_s);
+        cJSON_AddNumberToObject(row, "train_cpu_seconds", train_cpu);
         double apms = tpages > 0 ? apply_s * 1000 / tpages : 0;
         cJSON_AddNumberToObject(row, "apply_ms_per_page", apms);
+        cJSON_AddNumberToObject(row, "apply_cpu_ms_per_page",
+                                tpages > 0 ? apply_cpu * 1000 / tpages : 0);
         if (test) {
             printf("  %5zu %5zu %8.3f %8.3f", nt, test, fr, fm);
             for (size_t i = 0; i < nf; i++)
                 printf(" %4.2f/%4.2f", f1(rules.correct[i], rules.pred[i], rules.truth[i]),
                        f1(model.correct[i], model.pred[i], model.truth[i]));
-            printf(" %8.2f %10.1f\n", train_s, apms);
+            printf(" %8.2f %10.1f  (CPU: training %.2f s, applying %.1f ms/page)\n", train_s, apms,
+                   train_cpu, tpages > 0 ? apply_cpu * 1000 / tpages : 0);
             printf("        cross-validated on the labelled:");
             for (size_t q = 0; q < m->nf; q++)
-                printf(" %s %u/%u (rules %u, wins %u, losses %u%s)", m->f[q].name,
+                printf(" %s %u/%u (rules %u, wins %u, losses %u%s%s)", m->f[q].name,
                        m->f[q].cv_correct, m->f[q].cv_docs, m->f[q].rules_correct, m->f[q].cv_wins,
-                       m->f[q].cv_losses, xmodel_replaces_rules(&m->f[q]) ? ", replaces" : "");
+                       m->f[q].cv_losses, xmodel_replaces_rules(&m->f[q]) ? ", replaces" : "",
+                       m->f[q].learner == XMODEL_PAIRWISE ? ", pairwise" : "");
             printf("\n");
         } else {
             cJSON *st = xmodel_stats_json(m);
             char *s = cJSON_PrintUnformatted(st);
-            printf("  %5zu all documents: trained in %.2f s; %s\n", nt, train_s, s ? s : "");
+            printf("  %5zu all documents: trained in %.2f s (%.2f s CPU); %s\n", nt, train_s,
+                   train_cpu, s ? s : "");
             cJSON_AddItemToObject(row, "model", st);
             free(s);
         }
