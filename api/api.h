@@ -81,13 +81,15 @@ struct api_req {
     /* response */
     unsigned status;
     char doc_id[UTIL_ID_MAX];
+    char etag[128]; /* set: a 200 or 304 is private and cacheable (API_PAGEIMG_MAX_AGE_S), with
+                       this ETag (quoted); unset: Cache-Control no-store */
     /* wait= (api_wait.c): suspended until the document finishes or the deadline passes */
     int wait_state;           /* API_WAIT_* */
     int replayed;             /* the upload repeated an Idempotency-Key: answered 200 */
     int64_t wait_deadline_ms; /* util_mono_ms() at which the wait ends */
     struct api_req *wait_next;
-    /* GET .../pdf (api_export.c): set while the connection is suspended for the child, and
-     * until the resumed handler answers (freed with the request) */
+    /* GET .../pdf and .../pages/{n}.jpg (api_export.c): set while the connection is suspended for
+     * the child, and until the resumed handler answers (freed with the request) */
     struct api_pdfjob *pdf;
 };
 
@@ -196,17 +198,25 @@ enum MHD_Result api_tables_csv(struct api_req *r, redisContext *c, const char *c
  * PDF) and /markdown */
 enum MHD_Result api_export_pdf(struct api_req *r, redisContext *c, const char *const *param);
 enum MHD_Result api_export_markdown(struct api_req *r, redisContext *c, const char *const *param);
+/* GET /v1/documents/{id}/pages/{n}.jpg (param[1] = "{n}.jpg"): page n as the worker read it,
+ * built in the same bounded child as the PDF; cacheable (ETag of document, page, result). */
+enum MHD_Result api_export_page(struct api_req *r, redisContext *c, const char *const *param);
 
 /* ---- the searchable PDF's child (api_pdfchild.c) ---- */
 
 #define API_EXPORT_PDF_MAX_PAGES 200                 /* pages a searchable PDF is built for */
 #define API_EXPORT_PDF_MAX_BYTES ((size_t)128 << 20) /* size of the PDF built */
 #define API_PDF_CHILDREN_MAX     4 /* PDFs built at once per API process (each a child) */
-#define API_PDFCHILD_ARG         "--pdf-child" /* argv[1] that makes docproc-api the child */
+#define API_PDFCHILD_ARG         "--pdf-child"      /* argv[1] that makes docproc-api the child */
+#define API_PAGEIMG_MAX_SIDE     1600               /* a page image's longer side, pixels */
+#define API_PAGEIMG_MAX_BYTES    ((size_t)16 << 20) /* a page image's JPEG (far over 1600 px grey) */
+#define API_PAGEIMG_MAX_AGE_S    3600               /* Cache-Control max-age of a page image */
 
 /* What the child is asked to build: the stored file and the result's pages (both borrowed). */
 struct api_pdfchild_req {
     uint32_t max_pages;
+    uint32_t page; /* 0: the searchable PDF (pages = the result's pages array); n >= 1: page n
+                      as a JPEG (pages = that page's result object) */
     uint64_t max_page_pixels;
     uint64_t memory_bytes; /* the child's address-space cap: the decode budget comes from it */
     const unsigned char *file;
@@ -223,8 +233,8 @@ void api_pdfjob_free(struct api_pdfjob *j);
 dp_err api_pdfchild_pack(const struct api_pdfchild_req *q, char **out, size_t *len);
 /* Reads a request from buf[len] (pointers into buf). DP_EPARSE when it is not one. Pure. */
 dp_err api_pdfchild_parse(const char *buf, size_t len, struct api_pdfchild_req *q);
-/* The child: reads the request on stdin, writes 'P' + PDF or 'E' + i32 dp_err + reason on
- * stdout; the exit status for main (0 = the answer was written). */
+/* The child: reads the request on stdin, writes 'P' + PDF, 'J' + JPEG or 'E' + i32 dp_err +
+ * reason on stdout; the exit status for main (0 = the answer was written). */
 int api_pdfchild_main(void);
 
 /* classifier (api_classifier.c): POST (body {"class": "..."} or {"class": null}) or DELETE

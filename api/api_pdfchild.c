@@ -4,9 +4,11 @@
  * carrying on in the copy could meet locks other threads held) under the worker's decode-child
  * limits (subproc.h); the child reads its request from stdin and writes its answer to stdout:
  *
- *   request: "DPPDF1\0\0", u32 max_pages, u32 0, u64 max_page_pixels, u64 memory cap (bytes),
- *            u64 file length, u64 pages-JSON length, the stored file, the result's pages JSON
- *   answer:  'P' + the PDF, or 'E' + i32 dp_err + a NUL-terminated reason
+ *   request: "DPPDF1\0\0", u32 max_pages, u32 page, u64 max_page_pixels, u64 memory cap
+ *            (bytes), u64 file length, u64 pages-JSON length, the stored file, the pages JSON
+ *   answer:  'P' + the PDF (page 0: the result's pages array), or 'J' + a JPEG of page `page`
+ *            (from 1: that page's result object, for its rotation), or 'E' + i32 dp_err + a
+ *            NUL-terminated reason
  * (host byte order: both ends are the same binary). */
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +24,8 @@
 #define IN_MAX    ((uint64_t)1 << 31) /* file or pages JSON: far over any upload cap */
 #define PDF_DPI   150                 /* text-layer pages of a mixed PDF are rendered at */
 #define WHY_BYTES 160
+#define JPEG_DPI  200 /* pages are rendered at, then scaled to fit API_PAGEIMG_MAX_SIDE */
+#define JPEG_Q    80
 
 /* ---- the request (pure) ---- */
 
@@ -31,11 +35,11 @@ dp_err api_pdfchild_pack(const struct api_pdfchild_req *q, char **out, size_t *l
     char *b = malloc(n);
     if (!b)
         return DP_ENOMEM;
-    uint32_t mp = q->max_pages, zero = 0;
+    uint32_t mp = q->max_pages, page = q->page;
     uint64_t v[4] = {q->max_page_pixels, q->memory_bytes, q->file_len, q->pages_len};
     memcpy(b, MAGIC, 8);
     memcpy(b + 8, &mp, 4);
-    memcpy(b + 12, &zero, 4);
+    memcpy(b + 12, &page, 4);
     memcpy(b + 16, v, sizeof v);
     memcpy(b + HEADER, q->file, q->file_len);
     memcpy(b + HEADER + q->file_len, q->pages, q->pages_len);
@@ -51,6 +55,7 @@ dp_err api_pdfchild_parse(const char *buf, size_t len, struct api_pdfchild_req *
     if (len < HEADER || memcmp(buf, MAGIC, 8) != 0)
         return DP_EPARSE;
     memcpy(&q->max_pages, buf + 8, 4);
+    memcpy(&q->page, buf + 12, 4);
     memcpy(v, buf + 16, sizeof v);
     if (v[2] > IN_MAX || v[3] > IN_MAX || v[2] + v[3] != len - HEADER)
         return DP_EPARSE;
@@ -94,20 +99,26 @@ static dp_err page_words(const cJSON *jp, struct pdfout_word **out, size_t *n)
     return DP_OK;
 }
 
+/* The worker's decode caps, from the request. */
+static void decode_limits_of(const struct api_pdfchild_req *q, struct decode_limits *lim)
+{
+    decode_limits_default(lim);
+    lim->max_pages = q->max_pages;
+    lim->max_page_pixels = q->max_page_pixels;
+    /* as in the worker's child: a quarter is left for what a header cannot tell */
+    uint64_t base = subproc_mem_in_use(getpid());
+    lim->max_decode_bytes = q->memory_bytes > base ? (q->memory_bytes - base) / 4 * 3 : 1;
+    if (SUBPROC_ASAN)
+        lim->max_decode_bytes = q->memory_bytes / 4 * 3; /* RSS is what is watched there */
+}
+
 /* Decodes the file again and writes each page's image under its stored words. */
 static dp_err build_pdf(const struct api_pdfchild_req *q, const cJSON *pages, char **pdf,
                         size_t *len, char *why, size_t whysz)
 {
     struct decode_limits lim;
-    decode_limits_default(&lim);
-    lim.max_pages = q->max_pages;
-    lim.max_page_pixels = q->max_page_pixels;
+    decode_limits_of(q, &lim);
     lim.text_raster_dpi = PDF_DPI;
-    /* as in the worker's child: a quarter is left for what a header cannot tell */
-    uint64_t base = subproc_mem_in_use(getpid());
-    lim.max_decode_bytes = q->memory_bytes > base ? (q->memory_bytes - base) / 4 * 3 : 1;
-    if (SUBPROC_ASAN)
-        lim.max_decode_bytes = q->memory_bytes / 4 * 3; /* RSS is what is watched there */
     struct decoded *d = NULL;
     struct pdfout *out = NULL;
     dp_err rc = decode_open(q->file, q->file_len, &lim, &d);
@@ -151,6 +162,76 @@ static dp_err build_pdf(const struct api_pdfchild_req *q, const cJSON *pages, ch
         rc = pdfout_finish(out, pdf, len);
 out:
     pdfout_free(out);
+    decode_close(d);
+    return rc;
+}
+
+/* ---- one page as JPEG ---- */
+
+/* Page q->page decoded as the worker decoded it, turned by jp's rotation, scaled down to fit
+ * API_PAGEIMG_MAX_SIDE, as an 8-bit grey JPEG in *jpg (caller frees). */
+static dp_err build_jpeg(const struct api_pdfchild_req *q, const cJSON *jp, char **jpg, size_t *len,
+                         char *why, size_t whysz)
+{
+    struct decode_limits lim;
+    decode_limits_of(q, &lim);
+    lim.pdf_dpi = JPEG_DPI;
+    lim.text_raster_dpi = JPEG_DPI; /* a text-layer page's drawing is its image */
+    lim.min_dpi = 1;                /* as the worker: no upscaling (it would be scaled down) */
+    struct decoded *d = NULL;
+    struct decode_page pg = {0};
+    PIX *turned = NULL, *small = NULL;
+    dp_err rc = decode_open(q->file, q->file_len, &lim, &d);
+    if (rc) {
+        snprintf(why, whysz, "%s", decode_errstr(d));
+        goto out;
+    }
+    if (q->page > decode_npages(d)) {
+        snprintf(why, whysz, "the stored file has %zu pages, not %u", decode_npages(d), q->page);
+        rc = DP_ECONFLICT;
+        goto out;
+    }
+    if ((rc = decode_page(d, q->page - 1, &pg))) {
+        memset(&pg, 0, sizeof pg); /* a failed page owns nothing */
+        snprintf(why, whysz, "page %u: %s", q->page, decode_errstr(d));
+        goto out;
+    }
+    if (!pg.pix) {
+        snprintf(why, whysz, "page %u could not be rendered", q->page);
+        rc = DP_EDECODE;
+        goto out;
+    }
+    turned = decode_rotate(pg.pix, num(jp, "rotation"));
+    decode_page_cleanup(&pg); /* freed before the next copy is made */
+    if (!turned) {
+        rc = DP_ENOMEM;
+        goto out;
+    }
+    int w = (int)pixGetWidth(turned), h = (int)pixGetHeight(turned), side = w > h ? w : h;
+    if (side > API_PAGEIMG_MAX_SIDE) {
+        float f = (float)API_PAGEIMG_MAX_SIDE / (float)side;
+        small = pixScale(turned, f, f);
+        if (!small) {
+            rc = DP_ENOMEM;
+            goto out;
+        }
+        pixDestroy(&turned);
+        turned = small;
+        small = NULL;
+    }
+    l_uint8 *data = NULL;
+    size_t n = 0;
+    if (pixWriteMemJpeg(&data, &n, turned, JPEG_Q, 0) || !data) {
+        snprintf(why, whysz, "page %u could not be encoded", q->page);
+        rc = DP_ENOMEM;
+        goto out;
+    }
+    *jpg = (char *)data;
+    *len = n;
+out:
+    pixDestroy(&small);
+    pixDestroy(&turned);
+    decode_page_cleanup(&pg);
     decode_close(d);
     return rc;
 }
@@ -210,14 +291,16 @@ int api_pdfchild_main(void)
     cJSON *pages = cJSON_ParseWithLength(q.pages, q.pages_len);
     char *pdf = NULL, why[WHY_BYTES] = "";
     size_t plen = 0;
-    dp_err rc = pages ? build_pdf(&q, pages, &pdf, &plen, why, sizeof why) : DP_EPARSE;
+    dp_err rc = !pages   ? DP_EPARSE
+                : q.page ? build_jpeg(&q, pages, &pdf, &plen, why, sizeof why)
+                         : build_pdf(&q, pages, &pdf, &plen, why, sizeof why);
     cJSON_Delete(pages);
     free(in);
     int status;
     if (rc) {
         status = answer_error(rc, why);
     } else {
-        status = write_all("P", 1) || write_all(pdf, plen) ? 1 : 0;
+        status = write_all(q.page ? "J" : "P", 1) || write_all(pdf, plen) ? 1 : 0;
     }
     free(pdf);
     return status;

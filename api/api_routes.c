@@ -22,6 +22,7 @@ const struct api_route api_routes[API_ROUTES_N] = {
     {"GET", "/v1/documents/{id}/file", R, api_docs_file, 0},
     {"GET", "/v1/documents/{id}/pdf", R, api_export_pdf, 0},
     {"GET", "/v1/documents/{id}/markdown", R, api_export_markdown, 0},
+    {"GET", "/v1/documents/{id}/pages/{n}.jpg", R, api_export_page, 0},
     {"POST", "/v1/documents/{id}/reprocess", W, api_docs_reprocess, 0},
     {"POST", "/v1/documents/{id}/label", W, api_label, 0},
     {"DELETE", "/v1/documents/{id}/label", W, api_label, 0},

@@ -10,7 +10,7 @@
 
 struct api_req;
 
-#define API_ROUTES_N     38 /* rows of api_routes (checked at compile time) */
+#define API_ROUTES_N     39 /* rows of api_routes (checked at compile time) */
 #define API_ROUTE_PARAMS 2  /* most {params} in one template */
 #define API_ROUTE_SEGS   8  /* most path segments looked at */
 

@@ -53,7 +53,14 @@ static enum MHD_Result queue(struct api_req *r, unsigned status, const char *typ
         return MHD_NO;
     MHD_add_response_header(resp, "Content-Type", type);
     MHD_add_response_header(resp, "X-Request-Id", r->request_id);
-    MHD_add_response_header(resp, "Cache-Control", "no-store");
+    if (r->etag[0] && (status == 200 || status == 304)) {
+        char cc[48];
+        snprintf(cc, sizeof cc, "private, max-age=%d", API_PAGEIMG_MAX_AGE_S);
+        MHD_add_response_header(resp, "Cache-Control", cc);
+        MHD_add_response_header(resp, "ETag", r->etag);
+    } else {
+        MHD_add_response_header(resp, "Cache-Control", "no-store");
+    }
     if (status == 503 || status == 429) {
         char ra[16];
         snprintf(ra, sizeof ra, "%d", r->retry_after_s > 0 ? r->retry_after_s : 1);

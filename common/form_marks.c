@@ -7,14 +7,15 @@
 #include "form.h"
 #include "table_int.h"
 
-#define MARK_MIN_IN  0.10 /* side of a mark, inches */
-#define MARK_MAX_IN  0.40
-#define MARK_ASPECT  1.3  /* longer side / shorter side at most */
-#define SIDE_INKED   0.80 /* share of a side's length that must be inked (square) */
-#define TICK_FILL    0.10 /* inside ink share from which a mark is selected */
-#define RING_SAMPLES 16   /* directions probed for a circle's ring */
-#define CORNER_EMPTY 0.12 /* a circle's corners hold at most this share of ink */
-#define LABEL_GAP_EM 3.0  /* a label starts within this many em of its mark */
+#define MARK_MIN_IN    0.10 /* side of a mark, inches */
+#define MARK_MAX_IN    0.40
+#define MARK_ASPECT    1.3   /* longer side / shorter side at most */
+#define SIDE_INKED     0.80  /* share of a side's length that must be inked (square) */
+#define TICK_FILL      0.10  /* inside ink share from which a mark is selected */
+#define RING_SAMPLES   16    /* directions probed for a circle's ring */
+#define CORNER_EMPTY   0.12  /* a circle's corners hold at most this share of ink */
+#define LABEL_GAP_EM   3.0   /* a label starts within this many em of its mark */
+#define MARK_WORD_SURE 60.0f /* a word read less sure than this may hide a mark */
 
 static int ink(const unsigned char *b, int w, int x, int y)
 {
@@ -133,15 +134,16 @@ int form_mark_classify(const unsigned char *bits, int w, int h, enum form_mark_s
 /* ---- finding marks on a page ---- */
 
 /* Whether the box's centre lies inside a recognised word of two or more characters that is
- * clearly wider than the box (a letter 'o' or 'D' of a word is no mark; a box the reader took
- * for a word, "[]" or "L]", may be). */
+ * clearly wider than the box and was read with some confidence (a letter 'o' or 'D' of a word
+ * is no mark; a box the reader took for a word, "[]" or "L]", may be, and so may a box an
+ * unsure word swallowed: "Yes" read at 51 with its box starting at the check box). */
 static int inside_word(const struct dp_word *words, size_t nwords, int x, int y, int w, int h)
 {
     int cx = x + w / 2, cy = y + h / 2;
     for (size_t i = 0; i < nwords; i++) {
         const struct dp_word *wd = &words[i];
         if (cx >= wd->x && cx < wd->x + wd->w && cy >= wd->y && cy < wd->y + wd->h &&
-            strlen(wd->text) >= 2 && 2 * wd->w > 3 * w)
+            strlen(wd->text) >= 2 && 2 * wd->w > 3 * w && wd->conf >= MARK_WORD_SURE)
             return 1;
     }
     return 0;
@@ -158,6 +160,9 @@ static dp_err mark_label(const struct tl_layout *L, struct form_mark *m)
         if (cy < sg->y0 || cy > sg->y1)
             continue;
         int dr = sg->x0 - (m->bbox.x + m->bbox.w), dl = m->bbox.x - sg->x1;
+        /* a phrase whose first word swallowed the mark (its box starts at the mark's left) */
+        if (sg->x0 >= m->bbox.x - m->bbox.w / 2 && sg->x0 < m->bbox.x + m->bbox.w / 2)
+            dr = 0;
         if (dr >= -m->bbox.w / 2 && dr < best_d) {
             best = (int)s;
             best_d = dr;

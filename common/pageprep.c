@@ -258,8 +258,16 @@ dp_err pageprep_measure(PIX *pix, struct pageprep_measure *out)
     grey = pixGetDepth(pix) == 8 && !pixGetColormap(pix) ? pixClone(pix) : pixConvertTo8(pix, 0);
     if (!grey)
         goto out;
-    double r = side > PAGEPREP_MAX_WORK ? (double)PAGEPREP_MAX_WORK / side : 1.0;
-    small = r < 1.0 ? pixScaleAreaMap(grey, (float)r, (float)r) : pixClone(grey);
+    /* halved (2x2 means: a tenth of the cost of an arbitrary factor) while the longer side is
+     * over 5/4 of the limit */
+    double r = 1.0;
+    small = pixClone(grey);
+    while (small && side * r > 1.25 * PAGEPREP_MAX_WORK) {
+        PIX *half = pixScaleAreaMap2(small);
+        pixDestroy(&small);
+        small = half;
+        r /= 2;
+    }
     if (!small)
         goto out;
     /* Tiles of 10x15, foreground threshold 100, at least 50 background pixels per tile: the

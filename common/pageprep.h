@@ -19,7 +19,7 @@
 #define PAGEPREP_SURE_BOXES 50   /* fewer: the estimate may enlarge a page, never shrink it */
 #define PAGEPREP_MIN_COLS   8.0  /* narrower text (in char heights) is no column */
 #define PAGEPREP_NARROW_COL 45.0 /* text column narrower than this many char heights = slip */
-#define PAGEPREP_MAX_WORK   2000 /* the measuring copy's longer side, pixels, at most */
+#define PAGEPREP_MAX_WORK   2000 /* the measuring copy's longer side, pixels, about */
 #define PAGEPREP_PSM_AUTO   3    /* Tesseract PSM_AUTO: layout analysis */
 #define PAGEPREP_PSM_BLOCK  6    /* Tesseract PSM_SINGLE_BLOCK */
 #define PAGEPREP_PSM_LINE   7    /* Tesseract PSM_SINGLE_LINE (re-reading one line) */
@@ -56,8 +56,8 @@ dp_err pageprep_measure_boxes(const struct pageprep_box *boxes, size_t n, int pa
 size_t pageprep_rows(const struct pageprep_box *boxes, size_t n, double char_h,
                      struct pageprep_box *rows, size_t max);
 
-/* Measures pix (8-bit grey, or anything pixConvertTo8 takes; borrowed): a copy reduced to at
- * most PAGEPREP_MAX_WORK pixels on its longer side is binarised (Otsu on a background-
+/* Measures pix (8-bit grey, or anything pixConvertTo8 takes; borrowed): a copy halved until its
+ * longer side is at most 5/4 of PAGEPREP_MAX_WORK pixels is binarised (Otsu on a background-
  * normalised image), closed with a 1x3 brick so dotted and broken characters hold together
  * (vertically only: letters must not merge into words), and its connected components go to
  * pageprep_measure_boxes; the result is in pix's pixels. DP_ENOMEM, or DP_EINVAL for a NULL or

@@ -114,7 +114,7 @@ START_TEST(review_train_batch_in_chromium)
     }
     snprintf(fresh, sizeof fresh, "%s/new-invoice.png", st.dir);
     invoice_file(fresh, 9, "PO-9876");
-    /* a two-page PDF with a text layer: no page image, its words' boxes on blank pages */
+    /* a two-page PDF with a text layer: each page shown as its image under its word boxes */
     char pdf[512];
     static const char *const p1[] = {"Delivery note DN-1001", "Receiver Harbour Logistics"};
     static const char *const p2[] = {"Second page", "Signature Marlene Vogt"};

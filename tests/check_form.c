@@ -240,6 +240,38 @@ START_TEST(marks_on_a_page)
 }
 END_TEST
 
+/* A reader that swallowed a check box into the word after it ("No" with a box from the mark's
+ * left edge): when it was unsure of that word, the box is still a mark, labelled by it; a word
+ * read surely over a box-shaped blob (a letter 'D' or 'O') hides it. */
+START_TEST(box_swallowed_by_an_unsure_word)
+{
+    const struct fx_item it[] = {
+        {FX_TEXT, 100, 109, 0, 0, 11, "Newsletter:"},
+        {FX_BOX, 200, 100, 0, 0, 10, NULL},
+        {FX_TEXT, 216, 109, 0, 0, 11, "No"},
+    };
+    PIX *pix = NULL;
+    ck_assert_int_eq(fixture_layout_pix(it, sizeof it / sizeof it[0], 300, &pix), DP_OK);
+    struct dp_word words[] = {
+        {"Newsletter:", 95, 417, 417, 300, 40, 0, 0},
+        {"No", 51, 833, 410, 112, 50, 0, 0},
+    };
+    struct form_mark *m = NULL;
+    size_t n = 0;
+    ck_assert_int_eq(form_marks_find(pix, 300, 1.0f, words, 2, &m, &n), DP_OK);
+    ck_assert_uint_eq(n, 1);
+    ck_assert_int_lt(abs(m[0].bbox.x - 833), 8);
+    ck_assert_int_eq(m[0].state, FORM_UNSELECTED);
+    ck_assert_str_eq(m[0].label, "No");
+    form_mark_list_free(m, n);
+    words[1].conf = 95;
+    ck_assert_int_eq(form_marks_find(pix, 300, 1.0f, words, 2, &m, &n), DP_OK);
+    ck_assert_uint_eq(n, 0);
+    form_mark_list_free(m, n);
+    pixDestroy(&pix);
+}
+END_TEST
+
 /* ---- the steps of the scored pairing (form_pair.c) ---- */
 
 /* Entity i's words joined by ' '. */
@@ -466,6 +498,7 @@ Suite *form_suite(void)
     tcase_add_test(tc, pairs_two_labels_one_phrase_and_marks);
     tcase_add_test(tc, mark_classify_bitmaps);
     tcase_add_test(tc, marks_on_a_page);
+    tcase_add_test(tc, box_swallowed_by_an_unsure_word);
     tcase_add_test(tc, entities_cut_after_labels);
     tcase_add_test(tc, key_scores_from_text_shape);
     tcase_add_test(tc, pair_scores_from_geometry);

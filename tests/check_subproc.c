@@ -88,6 +88,7 @@ START_TEST(pdfchild_request_round_trip)
     static const unsigned char file[] = "%PDF-1.4 not really";
     static const char pages[] = "[{\"words\":[]}]";
     struct api_pdfchild_req q = {.max_pages = 7,
+                                 .page = 3,
                                  .max_page_pixels = 123456789,
                                  .memory_bytes = 1u << 30,
                                  .file = file,
@@ -100,6 +101,7 @@ START_TEST(pdfchild_request_round_trip)
     ck_assert_int_eq(api_pdfchild_pack(&q, &buf, &len), DP_OK);
     ck_assert_int_eq(api_pdfchild_parse(buf, len, &back), DP_OK);
     ck_assert_uint_eq(back.max_pages, 7);
+    ck_assert_uint_eq(back.page, 3);
     ck_assert_uint_eq(back.max_page_pixels, 123456789);
     ck_assert_uint_eq(back.memory_bytes, 1u << 30);
     ck_assert_uint_eq(back.file_len, q.file_len);

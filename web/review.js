@@ -1,6 +1,9 @@
 /* review.js -- the review desk: a queue of documents to check (needs_review first, then the
- * other unreviewed ones), one document's page with its word and field boxes drawn over it (an
- * SVG in page pixels, so boxes scale with the image), the fields in a form beside it. Click a
+ * other unreviewed ones), one document's page with its word and field boxes drawn over it, the
+ * fields in a form beside it. The page is GET /v1/documents/{id}/pages/{n}.jpg (the page as the
+ * worker read it: PDF pages rendered, TIFF pages, turned pages turned), at most 1600 px; the
+ * SVG is in the result's page pixels (pages[].width/height) and the image is stretched over
+ * them, so every box lands on the image at box * natural size / page size. Click a
  * word or drag over words to fill the focused field, type to correct, add a custom field,
  * confirm with Enter (or Ctrl+Enter anywhere in the desk): PUT /v1/documents/{id}/fields, then
  * the next document. "Train" posts /v1/extractor/train and polls GET /v1/extractor.
@@ -20,7 +23,8 @@ const rd = {
   focus: null,        /* the field <input> words go into */
   drag: null,         /* {from, to} word indexes while dragging */
   custom: new Set(),  /* field names added in this session or known to the extractor */
-  blob: null,         /* blob: URL of the page image */
+  blobs: new Map(),   /* page number -> blob: URL of its image (this document's), or null when
+                         it could not be had */
   busy: false,
 };
 
@@ -81,20 +85,10 @@ async function rdOpen(id) {
     $('rd-status').textContent = 'Could not open ' + id + ': ' + e.toString();
     return;
   }
-  if (rd.blob) URL.revokeObjectURL(rd.blob);
-  rd.blob = null;
+  rdDropImages();
   rd.doc = d;
   rd.page = 0;
   rd.focus = null;
-  const type = (d.file && d.file.type) || '';
-  /* PNG/JPEG/WebP of one page, not turned upright by OCR: the original is the page; others
-   * (PDF, TIFF, turned pages) get their boxes on a blank page. */
-  const pages = d.pages || [];
-  if (/^image\/(png|jpeg|webp)$/.test(type) && pages.length === 1 && !pages[0].rotation) {
-    try {
-      rd.blob = URL.createObjectURL(await (await api(`/v1/documents/${encodeURIComponent(id)}/file`)).blob());
-    } catch (e) { /* boxes on a blank page then */ }
-  }
   $('rd-desk').hidden = false;
   $('rd-desk').dataset.id = d.id;
   $('rd-title').textContent = docName(d);
@@ -108,6 +102,39 @@ async function rdOpen(id) {
   if (first) first.focus({ preventScroll: true });
 }
 
+/* ---- page images ---- */
+
+function rdDropImages() {
+  for (const u of rd.blobs.values()) if (u) URL.revokeObjectURL(u);
+  rd.blobs = new Map();
+}
+
+/* Puts page p's image under the boxes of the SVG s (p's page pixels). */
+function rdPlaceImage(s, p, url) {
+  const im = svg('image', { x: 0, y: 0, width: p.width, height: p.height,
+                            preserveAspectRatio: 'none', 'data-page': p.number });
+  im.setAttribute('href', url);
+  s.querySelector('.rd-blank').after(im);
+}
+
+/* Fetches page p's image of document d (with the key: an <img> cannot send it) and, when the
+ * desk still shows that page, draws it. A page without an image keeps its boxes on white. */
+async function rdLoadImage(d, p) {
+  rd.blobs.set(p.number, null);   /* asked once per document */
+  let url = null;
+  try {
+    const resp = await api(`/v1/documents/${encodeURIComponent(d.id)}/pages/${p.number}.jpg`);
+    url = URL.createObjectURL(await resp.blob());
+  } catch (e) {
+    if (rd.doc === d) $('rd-status').textContent = `No image of page ${p.number}: ${e.toString()}`;
+    return;
+  }
+  if (rd.doc !== d) { URL.revokeObjectURL(url); return; }
+  rd.blobs.set(p.number, url);
+  const s = $('rd-page').querySelector('svg');
+  if (s && d.pages[rd.page] === p) rdPlaceImage(s, p, url);
+}
+
 function rdRenderPage() {
   const d = rd.doc, pages = d.pages || [];
   const p = pages[rd.page];
@@ -119,11 +146,8 @@ function rdRenderPage() {
   const s = svg('svg', { viewBox: rdViewBox(p), class: 'rd-svg',
                          role: 'img', 'aria-label': `Page ${p.number} with word boxes` });
   s.append(svg('rect', { x: 0, y: 0, width: p.width, height: p.height, class: 'rd-blank' }));
-  if (rd.blob && rd.page === 0) {
-    const im = svg('image', { x: 0, y: 0, width: p.width, height: p.height, preserveAspectRatio: 'none' });
-    im.setAttribute('href', rd.blob);
-    s.append(im);
-  }
+  if (rd.blobs.get(p.number)) rdPlaceImage(s, p, rd.blobs.get(p.number));
+  else if (!rd.blobs.has(p.number)) rdLoadImage(d, p);
   const words = p.words || [];
   const wg = svg('g', { class: 'rd-words' });
   words.forEach((w, i) => {

@@ -3,11 +3,12 @@
 // it until completed, then on the desk add the custom field po_number, fill it by dragging over
 // words, by clicking a word box and by typing, confirm each with the keyboard (Enter /
 // Ctrl+Enter), press Train and wait for the model, upload a new invoice and see its po_number
-// filled by the model; then drop a two-page PDF (a batch of one) and page through its word
-// boxes. Run by tests/check_e2e_reviewdesk.c:
+// filled by the model; then drop a two-page PDF (a batch of one) and page through it: each page
+// shows its image (GET .../pages/{n}.jpg) with ink under its word boxes. Run by
+// tests/check_e2e_reviewdesk.c:
 //   node review.test.js --base URL --key dpk_... --files a.png,b.png,... --pos PO-1,PO-2,...
 //        --fresh new.png --fresh-po PO-9 --pdf two-pages.pdf --out DIR
-// Screenshots (review-batch.png, review-desk.png, review-model.png) go to DIR.
+// Screenshots (review-batch.png, review-desk.png, review-model.png, review-pdf.png) go to DIR.
 // Exit code 0 = every check passed, 1 = a check failed (the reason on stderr).
 'use strict';
 const path = require('path');
@@ -41,6 +42,50 @@ async function shot(page, a, name) {
   const p = path.join(a.out, name);
   await page.screenshot({ path: p, fullPage: true, timeout: STEP_MS });
   console.log('screenshot: ' + p);
+}
+
+// What the desk shows under the (first) word box whose text starts with `text`: the page image's natural size, the page's
+// size in result pixels, and the share of dark pixels under the box scaled to the image and
+// under a box of the same size in the right margin (white on these pages).
+async function inkUnder(page, text) {
+  return page.evaluate(async (want) => {
+    const s = document.querySelector('#rd-page svg');
+    const im = s.querySelector('image');
+    const blank = s.querySelector('.rd-blank');
+    const pw = Number(blank.getAttribute('width')), ph = Number(blank.getAttribute('height'));
+    const img = new Image();
+    img.src = im.getAttribute('href');
+    await img.decode();
+    const nw = img.naturalWidth, nh = img.naturalHeight;
+    const c = document.createElement('canvas');
+    c.width = nw;
+    c.height = nh;
+    const g = c.getContext('2d', { willReadFrequently: true });
+    g.drawImage(img, 0, 0);
+    const r = [...s.querySelectorAll('.rd-word')].find((e) => e.dataset.text.startsWith(want));
+    const [x, y, w, h] = ['x', 'y', 'width', 'height'].map((k) => Number(r.getAttribute(k)));
+    const sx = nw / pw, sy = nh / ph;
+    const bx = Math.floor(x * sx), by = Math.floor(y * sy);
+    const bw = Math.max(1, Math.round(w * sx)), bh = Math.max(1, Math.round(h * sy));
+    const dark = (X, Y) => {
+      const d = g.getImageData(X, Y, bw, bh).data;
+      let n = 0;
+      for (let i = 0; i < d.length; i += 4) if (d[i] < 128) n++;
+      return n / (bw * bh);
+    };
+    return { nw, nh, pw, ph, stretched: Number(im.getAttribute('width')) === pw &&
+               Number(im.getAttribute('height')) === ph,
+             inside: bx >= 0 && by >= 0 && bx + bw <= nw && by + bh <= nh,
+             ink: dark(bx, by), margin: dark(nw - bw - 4, by) };
+  }, text);
+}
+
+function checkInk(u, text) {
+  check(Math.max(u.nw, u.nh) <= 1600 && Math.abs(u.nw / u.nh - u.pw / u.ph) < 0.01 * u.pw / u.ph,
+        `the page image (${u.nw}x${u.nh}) has the page's shape (${u.pw}x${u.ph}), at most 1600 px`);
+  check(u.stretched && u.inside, `the box of "${text}" lies inside the image`);
+  check(u.ink > 0.05 && u.margin < 0.01,
+        `ink under the box of "${text}" (${u.ink.toFixed(3)}), none in the margin (${u.margin.toFixed(3)})`);
 }
 
 async function apiGet(a, p) {
@@ -146,7 +191,9 @@ async function run(page, a, pageErrors) {
   await page.locator('#rd-queue li').nth(n - 1).waitFor();
   check(await page.locator('#rd-queue li').count() === n, `the queue lists the ${n} documents`);
   await page.locator('#rd-page svg .rd-word').first().waitFor();
+  await page.locator('#rd-page svg image[data-page="1"]').waitFor();
   check(await page.locator('#rd-page svg image').count() === 1, 'the page image is drawn under the boxes');
+  checkInk(await inkUnder(page, 'PO-'), 'PO-…');
   await page.getByLabel('Custom field').fill('po_number');
   await page.getByLabel('Custom field').press('Enter');
   const po = page.locator('#rd-f-po_number');
@@ -226,7 +273,7 @@ async function run(page, a, pageErrors) {
 
   await page.getByLabel('Show boxes').check();
 
-  // ---- a PDF: no page image; its words' boxes on blank pages, one page at a time ----
+  // ---- a PDF: each page's image under its words' boxes, one page at a time ----
   await dropFiles(page, '#dropzone', [a.pdf]);
   await page.locator(`#batch-status[data-batch]:not([data-batch="${batchId}"])[data-status="completed"]`)
     .waitFor({ timeout: PROCESS_MS });
@@ -234,11 +281,14 @@ async function run(page, a, pageErrors) {
   await page.locator(`#rd-queue li[data-id="${pdfId}"] button`).click();
   await page.locator(`#rd-desk[data-id="${pdfId}"]`).waitFor();
   await page.locator('#rd-page .rd-word').first().waitFor();
-  check(await page.locator('#rd-page svg image').count() === 0, 'a PDF page is drawn blank, without an image');
+  await page.locator('#rd-page svg image[data-page="1"]').waitFor();
   check(await page.locator('#rd-page .rd-word[data-text="DN-1001"]').count() === 1, "page 1's words are boxed");
+  checkInk(await inkUnder(page, 'DN-1001'), 'DN-1001');
   await page.locator('#rd-pages button').nth(1).click();
   await page.locator('#rd-page .rd-word[data-text="Vogt"]').waitFor();
+  await page.locator('#rd-page svg image[data-page="2"]').waitFor();
   check(await page.locator('#rd-page .rd-word[data-text="DN-1001"]').count() === 0, 'page 2 shows its own words');
+  checkInk(await inkUnder(page, 'Signature'), 'Signature');
   await page.locator('#rd-f-po_number').click();
   await page.locator('#rd-page .rd-word[data-text="Vogt"]').click();
   check(await page.locator('#rd-f-po_number').inputValue() === 'Vogt', 'a word of page 2 fills the field');
