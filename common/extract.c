@@ -142,6 +142,95 @@ size_t extract_row_right(const struct extract_ctx *c, size_t pi, size_t li, size
     return n;
 }
 
+/* One line's place on the page, for extract_visual_lines(). */
+struct vline {
+    int top, bottom, left; /* box of its words (or of the boxed line before it) */
+    size_t idx;            /* line index in the text */
+    size_t row;            /* visual row, once known */
+};
+
+static int by_top(const void *a, const void *b)
+{
+    const struct vline *x = a, *y = b;
+    if (x->top != y->top)
+        return x->top < y->top ? -1 : 1;
+    return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+static int by_row_left(const void *a, const void *b)
+{
+    const struct vline *x = a, *y = b;
+    if (x->row != y->row)
+        return x->row < y->row ? -1 : 1;
+    if (x->left != y->left)
+        return x->left < y->left ? -1 : 1;
+    return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+/* Index of the line holding byte off of page p (lines are in text order). */
+static size_t line_of(const struct extract_page *p, size_t off)
+{
+    size_t lo = 0, hi = p->nlines;
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (p->lines[mid].off <= off)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+dp_err extract_visual_lines(const struct extract_ctx *c, size_t pi, size_t *order, size_t *row)
+{
+    const struct extract_page *p = &c->pages[pi];
+    struct vline *v = p->nlines ? malloc(p->nlines * sizeof *v) : NULL;
+    unsigned char *boxed = p->nlines ? calloc(p->nlines, 1) : NULL;
+    if (p->nlines && (!v || !boxed)) {
+        free(v);
+        free(boxed);
+        return DP_ENOMEM;
+    }
+    for (size_t l = 0; l < p->nlines; l++)
+        v[l] = (struct vline){0, 0, 0, l, 0};
+    for (size_t i = 0; p->nlines && i < p->pg->nwords; i++) {
+        const struct dp_word *w = &p->pg->words[i];
+        if (p->woff[i] == SIZE_MAX || !w->text)
+            continue;
+        struct vline *x = &v[line_of(p, p->woff[i])];
+        size_t l = x->idx;
+        if (!boxed[l] || w->y < x->top)
+            x->top = w->y;
+        if (!boxed[l] || w->y + w->h > x->bottom)
+            x->bottom = w->y + w->h;
+        if (!boxed[l] || w->x < x->left)
+            x->left = w->x;
+        boxed[l] = 1;
+    }
+    /* A line without words found (blank, or text the words did not map to) stays where the
+     * text puts it: right after the boxed line before it. */
+    for (size_t l = 1; l < p->nlines; l++)
+        if (!boxed[l])
+            v[l].top = v[l - 1].top, v[l].bottom = v[l - 1].bottom, v[l].left = v[l - 1].left;
+    free(boxed);
+    qsort(v, p->nlines, sizeof *v, by_top);
+    /* A row: the lines whose vertical centre lies above the bottom of its first line. */
+    size_t r = 0;
+    for (size_t k = 0, first = 0; k < p->nlines; k++) {
+        if (k > first && v[k].top + v[k].bottom >= 2 * v[first].bottom)
+            first = k, r++;
+        v[k].row = r;
+    }
+    qsort(v, p->nlines, sizeof *v, by_row_left);
+    for (size_t k = 0; k < p->nlines; k++) {
+        order[k] = v[k].idx;
+        if (row)
+            row[k] = v[k].row;
+    }
+    free(v);
+    return DP_OK;
+}
+
 /* ---- page preparation: lines and word offsets ---- */
 
 /* Joins the words of a page into text (one line per word line) and records offsets. */

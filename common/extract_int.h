@@ -120,6 +120,16 @@ int extract_has(struct extract_ctx *c, enum extract_re_id id, const char *s, siz
 size_t extract_row_right(const struct extract_ctx *c, size_t pi, size_t li, size_t *idx,
                          size_t max);
 
+/* The lines of page pi in visual order, as a reader of the printed page meets them: rows from
+ * top to bottom (a line joins a row when its vertical centre is above the bottom of the row's
+ * first line), left to right within a row. Tesseract's layout analysis gives the text column
+ * by column (a label column, then its values; a letterhead on the right after the whole left
+ * column): rules that look for "the top of the page" read this order instead. Writes
+ * pages[pi].nlines line indices into order and each one's row number (0-based, ascending) into
+ * row (NULL: not wanted). A line without words keeps its place after the line before it in
+ * the text; without any word boxes the order is the text's, one row per line. DP_ENOMEM. */
+dp_err extract_visual_lines(const struct extract_ctx *c, size_t pi, size_t *order, size_t *row);
+
 /* Pointer to the first byte of line li of page pi. */
 const char *extract_line_text(const struct extract_ctx *c, size_t pi, size_t li);
 

@@ -143,21 +143,26 @@ static int legal_forms(struct extract_ctx *c, const char *s, size_t a, size_t b,
     return n;
 }
 
-/* Finds the company name in the header lines of page 1. A line with a legal form wins
- * ("Muster GmbH", "AEON CO. (M) BHD (126926-H)" cut after BHD); else the first substantial
- * line. */
-static int find_company(struct extract_ctx *c, struct party_name *pn)
+/* Finds the company name in the header rows of page 1, in visual order (order/row from
+ * extract_visual_lines: a letterhead on the right, or the values beside a "Name:" label
+ * column, are read where they are printed, not where the layout analysis puts their column
+ * in the text). A line with a legal form wins ("Muster GmbH", "AEON CO. (M) BHD (126926-H)"
+ * cut after BHD); else the first substantial line. */
+static int find_company(struct extract_ctx *c, const size_t *order, const size_t *row,
+                        struct party_name *pn)
 {
     const struct extract_page *pg = &c->pages[0];
-    size_t seen = 0, fallback = SIZE_MAX;
-    for (size_t l = 0; l < pg->nlines && seen < PARTY_HEADER_LINES; l++) {
+    size_t seen = 0, fallback = SIZE_MAX, last_row = SIZE_MAX;
+    for (size_t k = 0; k < pg->nlines && (seen < PARTY_HEADER_LINES || row[k] == last_row); k++) {
+        size_t l = order[k];
         const char *s = extract_line_text(c, 0, l);
         size_t a = 0, b = pg->lines[l].len, lf, le;
         int strong;
         trim(s, &a, &b);
         if (b - a < 3)
             continue;
-        seen++;
+        if (row[k] != last_row)
+            seen++, last_row = row[k];
         if (legal_forms(c, s, a, b, &lf, &le, &strong)) {
             const char *colon = memchr(s + a, ':', lf - a);
             if (colon) /* "Owned by: X SDN BHD" */
@@ -238,9 +243,17 @@ static int no_letters(const char *s, size_t len)
 dp_err extract_party_run(struct extract_ctx *c)
 {
     struct party_name pn;
-    if (c->npages == 0 || !find_company(c, &pn))
+    if (c->npages == 0 || c->pages[0].nlines == 0)
         return DP_OK;
-    dp_err err = emit_company(c, &pn);
+    size_t n = c->pages[0].nlines;
+    size_t *order = malloc(n * sizeof *order), *row = malloc(n * sizeof *row);
+    dp_err err = order && row ? extract_visual_lines(c, 0, order, row) : DP_ENOMEM;
+    int found = err == DP_OK && find_company(c, order, row, &pn);
+    free(order);
+    free(row);
+    if (err != DP_OK || !found)
+        return err;
+    err = emit_company(c, &pn);
     if (err != DP_OK)
         return err;
     /* Address: the first street/postcode line shortly under the name, and the lines that

@@ -22,19 +22,25 @@ static void teardown(void)
     ex = NULL;
 }
 
-/* Fields of one page in language lang (NULL: unknown), one word per blank-separated token
- * (10 px a character, 30 px a line). */
-static cJSON *run_lang(const char *const *lines, const char *lang)
+/* A line of page text and where it is printed (its first character's top-left corner). */
+struct placed {
+    const char *text;
+    int x, y;
+};
+
+/* Fields of one page in language lang (NULL: unknown) whose text holds the n lines of pl in
+ * that order; one word per blank-separated token, 10 px a character, 20 px high. */
+static cJSON *run_placed(const struct placed *pl, size_t n, const char *lang)
 {
     struct dp_page pg = {.number = 1, .width = 2000, .height = 3000, .dpi = 300, .conf = 95};
     size_t tl = 1, nw = 0;
-    for (size_t l = 0; lines[l]; l++)
-        tl += strlen(lines[l]) + 1, nw += strlen(lines[l]) / 2 + 1;
+    for (size_t l = 0; l < n; l++)
+        tl += strlen(pl[l].text) + 1, nw += strlen(pl[l].text) / 2 + 1;
     pg.text = calloc(tl, 1);
     pg.words = calloc(nw, sizeof *pg.words);
     char *t = pg.text;
-    for (size_t l = 0; lines[l]; l++) {
-        const char *s = lines[l];
+    for (size_t l = 0; l < n; l++) {
+        const char *s = pl[l].text;
         size_t len = strlen(s);
         for (size_t i = 0; i < len;) {
             if (s[i] == ' ') {
@@ -46,8 +52,8 @@ static cJSON *run_lang(const char *const *lines, const char *lang)
                 j++;
             pg.words[pg.nwords++] = (struct dp_word){.text = strndup(s + i, j - i),
                                                      .conf = 95,
-                                                     .x = 10 + 10 * (int)i,
-                                                     .y = 20 + 30 * (int)l,
+                                                     .x = pl[l].x + 10 * (int)i,
+                                                     .y = pl[l].y,
                                                      .w = 10 * (int)(j - i),
                                                      .h = 20,
                                                      .line = (int)l};
@@ -63,6 +69,18 @@ static cJSON *run_lang(const char *const *lines, const char *lang)
     ck_assert_int_eq(extract_fields(ex, &doc, &o, &out), DP_OK);
     page_cleanup(&pg);
     return out;
+}
+
+/* The same with one line under the other (30 px a line). */
+static cJSON *run_lang(const char *const *lines, const char *lang)
+{
+    struct placed pl[64];
+    size_t n = 0;
+    for (; lines[n]; n++) {
+        ck_assert_uint_lt(n, sizeof pl / sizeof *pl);
+        pl[n] = (struct placed){lines[n], 10, 20 + 30 * (int)n};
+    }
+    return run_placed(pl, n, lang);
 }
 
 static cJSON *run(const char *const *lines)
@@ -265,6 +283,60 @@ START_TEST(labels_by_language)
 }
 END_TEST
 
+/* Tesseract's layout analysis gives the text column by column: the company is found where
+ * it is printed, not where its column lands in the text (e-invoice scans, 200 dpi). */
+START_TEST(company_where_printed)
+{
+    /* a "Name:" label column, then its values (EN16931 samples) */
+    const struct placed a[] = {
+        {"Handelsrechnung (380) Nr. 471102 vom 05.03.2018", 150, 150},
+        {"Beispiel-Rechnungen für ZUGFeRD 2.2, (c) FeRD 2022", 1100, 100},
+        {"Währung: EUR", 150, 250},
+        {"Liefer- und Leistungsdatum: 05.03.2018", 150, 290},
+        {"Verkäufer", 150, 350},
+        {"Nummer: 549910", 150, 390},
+        {"Globale Nummer:", 150, 430},
+        {"Name:", 150, 470},
+        {"Anschrift:", 150, 510},
+        {"Steuernummer:", 150, 590},
+        {"USt.-Id.-Nr.:", 150, 630},
+        {"4000001123452 (GLN)", 600, 432},
+        {"Lieferant GmbH", 600, 472},
+        {"Lieferantenstraße 20", 600, 512},
+        {"DE 80333 München", 600, 552},
+        {"Kunden AG Mitte", 600, 800},
+    };
+    cJSON *out = run_placed(a, sizeof a / sizeof *a, "deu");
+    ck_assert_str_eq(value(out, "company"), "Lieferant GmbH");
+    cJSON_Delete(out);
+    /* the letterhead on the right, read after the whole left column with the sender line
+     * above the window (GnuAccounting samples) */
+    const struct placed b[] = {
+        {"2017-05-09", 180, 163},
+        {"Bei SpielGmbH e Ecke12 e 12345 Stadthausen", 284, 435},
+        {"Theodor Est", 198, 474},
+        {"Bahnstr. 42", 200, 554},
+        {"88802 Spielkreis", 198, 666},
+        {"Rechnung # RE-20170509/505 von 09.05.2017", 160, 984},
+        {"Gesamtbetrag: 571,04 €", 159, 1674},
+        {"Bei Spiel GmbH", 1255, 344},
+        {"Ecke 12", 1255, 389},
+        {"12345 Stadthausen", 1255, 429},
+    };
+    out = run_placed(b, sizeof b / sizeof *b, "deu");
+    ck_assert_str_eq(value(out, "company"), "Bei Spiel GmbH");
+    /* the address follows the name in its own column ("Ecke 12" carries no street cue) */
+    ck_assert_str_eq(value(out, "address"), "12345 Stadthausen");
+    cJSON_Delete(out);
+    /* one column read top down (a receipt): the order of the text, as before */
+    const char *const r[] = {"Thank you for shopping", "ACME TRADING SDN BHD", "JALAN SAGU 18",
+                             NULL};
+    out = run(r);
+    ck_assert_str_eq(value(out, "company"), "ACME TRADING SDN BHD");
+    cJSON_Delete(out);
+}
+END_TEST
+
 Suite *extract_eu_suite(void)
 {
     Suite *s = suite_create("extract_eu");
@@ -281,6 +353,10 @@ Suite *extract_eu_suite(void)
     tcase_add_test(tc, amount_decimal_mark);
     tcase_add_test(tc, date_order);
     tcase_add_test(tc, labels_by_language);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("party");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, company_where_printed);
     suite_add_tcase(s, tc);
     return s;
 }
