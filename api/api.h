@@ -175,6 +175,15 @@ int api_upload_store(struct api_req *r, redisContext *c, const struct api_file *
 int api_upload_field(struct api_req *r, const char *key, const char *data, uint64_t off,
                      size_t size);
 void api_upload_field_flush(struct api_req *r);
+/* The post processor's callback of both multipart routes: option fields, and `file` parts into
+ * the upload's body or, on POST /v1/batches, the batch's files (api_batches_file_part: 0, or
+ * -1 without memory). */
+enum MHD_Result api_upload_part(void *cls, enum MHD_ValueKind kind, const char *key,
+                                const char *filename, const char *content_type,
+                                const char *transfer_encoding, const char *data, uint64_t off,
+                                size_t size);
+int api_batches_file_part(struct api_req *r, const char *filename, const char *data, uint64_t off,
+                          size_t size);
 enum MHD_Result api_upload_query_arg(void *cls, enum MHD_ValueKind kind, const char *key,
                                      const char *value);
 #define API_SMALL_BODY_MAX (1024 * 1024) /* JSON bodies of the other routes */

@@ -60,34 +60,24 @@ static int file_append(struct api_req *r, struct api_batch_file *f, const char *
     return 0;
 }
 
-static enum MHD_Result on_part(void *cls, enum MHD_ValueKind kind, const char *key,
-                               const char *filename, const char *content_type,
-                               const char *transfer_encoding, const char *data, uint64_t off,
-                               size_t size)
+int api_batches_file_part(struct api_req *r, const char *filename, const char *data, uint64_t off,
+                          size_t size)
 {
-    (void)kind;
-    (void)content_type;
-    (void)transfer_encoding;
-    struct api_req *r = cls;
     struct api_batch_up *b = r->batch;
-    if (!key)
-        return MHD_YES;
-    if (strcmp(key, "file") != 0)
-        return api_upload_field(r, key, data, off, size) == 0 ? MHD_YES : MHD_NO;
     if (off == 0) { /* the first chunk of a new file part */
         if (b->n == BATCH_MAX_DOCS) {
             if (!r->bad_request) {
                 r->bad_request = 1;
                 snprintf(r->err, sizeof r->err, "a batch holds at most %d files", BATCH_MAX_DOCS);
             }
-            return MHD_YES;
+            return 0;
         }
         struct api_batch_file *f = &b->files[b->n++];
         snprintf(f->name, sizeof f->name, "%s", filename ? filename : "");
     }
     if (!b->n || r->bad_request)
-        return MHD_YES;
-    return file_append(r, &b->files[b->n - 1], data, size) == 0 ? MHD_YES : MHD_NO;
+        return 0;
+    return file_append(r, &b->files[b->n - 1], data, size);
 }
 
 enum MHD_Result api_batches_begin(struct api_req *r, redisContext *c, const char *const *param)
@@ -109,7 +99,7 @@ enum MHD_Result api_batches_begin(struct api_req *r, redisContext *c, const char
         too_large(r, r->batch->multipart ? "the files are over max_batch_bytes in all"
                                          : "a JSON body is limited to 1 MiB");
     if (r->batch->multipart) {
-        r->pp = MHD_create_post_processor(r->conn, PP_BUFFER, on_part, r);
+        r->pp = MHD_create_post_processor(r->conn, PP_BUFFER, api_upload_part, r);
         if (!r->pp)
             return api_reply_error(r, 400, "invalid_request", "malformed multipart/form-data");
         MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, api_upload_query_arg, r);

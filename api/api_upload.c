@@ -74,10 +74,10 @@ int api_upload_field(struct api_req *r, const char *key, const char *data, uint6
     return 0;
 }
 
-static enum MHD_Result on_part(void *cls, enum MHD_ValueKind kind, const char *key,
-                               const char *filename, const char *content_type,
-                               const char *transfer_encoding, const char *data, uint64_t off,
-                               size_t size)
+enum MHD_Result api_upload_part(void *cls, enum MHD_ValueKind kind, const char *key,
+                                const char *filename, const char *content_type,
+                                const char *transfer_encoding, const char *data, uint64_t off,
+                                size_t size)
 {
     (void)kind;
     (void)content_type;
@@ -85,6 +85,8 @@ static enum MHD_Result on_part(void *cls, enum MHD_ValueKind kind, const char *k
     struct api_req *r = cls;
     if (!key)
         return MHD_YES;
+    if (strcmp(key, "file") == 0 && r->batch)
+        return api_batches_file_part(r, filename, data, off, size) == 0 ? MHD_YES : MHD_NO;
     if (strcmp(key, "file") == 0) {
         if (off == 0 && !r->multipart_file_seen) {
             r->multipart_file_seen = 1;
@@ -129,7 +131,7 @@ enum MHD_Result api_upload_begin(struct api_req *r, redisContext *c, const char 
         r->too_large = 1;
     const char *ct = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Type");
     if (ct && strncasecmp(ct, "multipart/form-data", 19) == 0) {
-        r->pp = MHD_create_post_processor(r->conn, PP_BUFFER, on_part, r);
+        r->pp = MHD_create_post_processor(r->conn, PP_BUFFER, api_upload_part, r);
         if (!r->pp)
             return api_reply_error(r, 400, "invalid_request", "malformed multipart/form-data");
     } else if (cl && strtoull(cl, NULL, 10) > (unsigned long long)r->srv->cfg.max_upload_bytes) {

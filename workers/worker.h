@@ -139,6 +139,24 @@ dp_err worker_read_pages(struct worker *w, const struct queue_job *job, const un
 #define SANDBOX_ASAN_RSS_FACTOR SUBPROC_ASAN_RSS_FACTOR
 
 /* ---- re-reading weak lines (worker_reread.c) ---- */
+
+/* One line of a first read, re-read or not: words[first .. first+n) of the page. */
+struct worker_span {
+    size_t first, n;     /* words[first .. first+n) */
+    int x0, y0, x1, y1;  /* box around the words */
+    float conf, minconf; /* mean and lowest word confidence */
+    struct dp_word *alt; /* the re-read that replaces it (owned), or NULL */
+    size_t nalt;
+    int reread;  /* was read again */
+    int key;     /* holds what extraction needs most: a date, a total */
+    int missing; /* a row of ink the first read found no words in (n = 0) */
+    int line;    /* line index in the result */
+};
+/* Splits page's words into lines (words in reading order, line indices ascending): an array
+ * (caller frees) of *nspans spans with room for extra more; NULL without memory. */
+struct worker_span *worker_spans_of(const struct dp_page *p, size_t extra, size_t *nspans);
+/* Frees n words and their texts. */
+void worker_words_free(struct dp_word *w, size_t n);
 /* Reads the weak lines of page (low mean or lowest word confidence) and the rows of ink in
  * rows[0..nrows) (pix's pixels) that no word covers, weakest first within budget_ms, again
  * from pix, the image page was read from, one enlarged line at a time; keeps each re-read that

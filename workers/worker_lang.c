@@ -14,50 +14,6 @@
 #define LANG_PAD       0.35  /* margin around the line's box, in line heights */
 #define LANG_MAX_WORDS 256   /* words of one line compared, at most */
 
-/* One line of the first read: words[first .. first+n), its box in page pixels. */
-struct lline {
-    size_t first, n;
-    int x0, y0, x1, y1;
-    float conf, minconf;
-    struct dp_word *alt; /* the re-read that replaces it (owned), or NULL */
-    size_t nalt;
-};
-
-static void free_words(struct dp_word *w, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        free(w[i].text);
-    free(w);
-}
-
-/* The page's lines (runs of words with the same line index); *n of them, owned array. */
-static struct lline *lines_of(const struct dp_page *p, size_t *n)
-{
-    struct lline *v = calloc(p->nwords + 1, sizeof *v);
-    size_t k = 0;
-    if (!v)
-        return NULL;
-    for (size_t i = 0; i < p->nwords; i++) {
-        const struct dp_word *w = &p->words[i];
-        struct lline *l = k ? &v[k - 1] : NULL;
-        if (!l || p->words[l->first].line != w->line) {
-            l = &v[k++];
-            *l = (struct lline){i, 0, w->x, w->y, w->x + w->w, w->y + w->h, 0, w->conf, NULL, 0};
-        }
-        l->n++;
-        l->conf += w->conf;
-        l->minconf = w->conf < l->minconf ? w->conf : l->minconf;
-        l->x0 = w->x < l->x0 ? w->x : l->x0;
-        l->y0 = w->y < l->y0 ? w->y : l->y0;
-        l->x1 = w->x + w->w > l->x1 ? w->x + w->w : l->x1;
-        l->y1 = w->y + w->h > l->y1 ? w->y + w->h : l->y1;
-    }
-    for (size_t i = 0; i < k; i++)
-        v[i].conf /= (float)v[i].n;
-    *n = k;
-    return v;
-}
-
 /* 1 when the digits of words a[0..na) and b[0..nb), in order, are the same. */
 static int same_digits(const struct dp_word *a, size_t na, const struct dp_word *b, size_t nb)
 {
@@ -84,7 +40,7 @@ static int same_digits(const struct dp_word *a, size_t na, const struct dp_word 
 /* Reads line l again from pix (page pixels * scale = pix pixels), enlarged by f; keeps the
  * reading in l->alt (boxes in page pixels) when linemerge prefers it. */
 static dp_err reread_line(struct ocr *o, PIX *pix, int dpi, float scale, float f,
-                          long long budget_ms, const struct dp_page *page, struct lline *l)
+                          long long budget_ms, const struct dp_page *page, struct worker_span *l)
 {
     int lh = l->y1 - l->y0, pad = (int)(LANG_PAD * lh) + 2;
     int W = (int)pixGetWidth(pix), H = (int)pixGetHeight(pix);
@@ -109,7 +65,7 @@ static dp_err reread_line(struct ocr *o, PIX *pix, int dpi, float scale, float f
         return rc;
     struct linemerge_word a[LANG_MAX_WORDS], b[LANG_MAX_WORDS];
     if (l->n > LANG_MAX_WORDS || n > LANG_MAX_WORDS || n == 0) {
-        free_words(w, n);
+        worker_words_free(w, n);
         return DP_OK;
     }
     for (size_t i = 0; i < l->n; i++)
@@ -121,7 +77,7 @@ static dp_err reread_line(struct ocr *o, PIX *pix, int dpi, float scale, float f
      * row read across its columns as one line) keeps the first read, the amounts and the
      * rows the line items are made of. */
     if (!same_digits(page->words + l->first, l->n, w, n) || !linemerge_prefer(a, l->n, b, n)) {
-        free_words(w, n);
+        worker_words_free(w, n);
         return DP_OK;
     }
     float k = f * scale; /* crop pixels per page pixel */
@@ -139,7 +95,7 @@ static dp_err reread_line(struct ocr *o, PIX *pix, int dpi, float scale, float f
 }
 
 /* Puts the kept re-reads into page (words, confidence, text). */
-static dp_err splice(struct dp_page *page, struct lline *v, size_t nl, size_t *replaced)
+static dp_err splice(struct dp_page *page, struct worker_span *v, size_t nl, size_t *replaced)
 {
     size_t total = 0, nrep = 0;
     for (size_t i = 0; i < nl; i++)
@@ -150,7 +106,7 @@ static dp_err splice(struct dp_page *page, struct lline *v, size_t nl, size_t *r
     size_t k = 0;
     double sum = 0;
     for (size_t i = 0; i < nl; i++) {
-        struct lline *l = &v[i];
+        struct worker_span *l = &v[i];
         if (l->alt) {
             memcpy(words + k, l->alt, l->nalt * sizeof *words);
             k += l->nalt;
@@ -183,7 +139,7 @@ dp_err worker_lang_reread(struct ocr *o, PIX *pix, int dpi, float scale, float f
     *nread = *nreplaced = 0;
     if (scale <= 0.0f || f <= 0.0f)
         return DP_EINVAL;
-    struct lline *v = lines_of(page, &nl);
+    struct worker_span *v = worker_spans_of(page, 0, &nl);
     if (!v)
         return DP_ENOMEM;
     dp_err rc = DP_OK;
@@ -205,7 +161,7 @@ dp_err worker_lang_reread(struct ocr *o, PIX *pix, int dpi, float scale, float f
     if (!rc && any)
         rc = splice(page, v, nl, nreplaced);
     for (size_t i = 0; i < nl; i++)
-        free_words(v[i].alt, v[i].nalt);
+        worker_words_free(v[i].alt, v[i].nalt);
     free(v);
     return rc;
 }

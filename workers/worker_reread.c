@@ -20,37 +20,22 @@
 #define REREAD_COVERED   0.3   /* a row of ink with less of its width under words is missing */
 #define REREAD_NEW_SCORE 50.0  /* a missing row's reading must score this to be added */
 
-/* One line of the first read: a run of words with the same line index. */
-struct span {
-    size_t first, n;     /* words[first .. first+n) */
-    int x0, y0, x1, y1;  /* box around the words */
-    float conf, minconf; /* mean and lowest word confidence */
-    struct dp_word *alt; /* the re-read that replaces it (owned), or NULL */
-    size_t nalt;
-    int reread;  /* was read again */
-    int key;     /* holds what extraction needs most: a date, a total */
-    int missing; /* a row of ink the first read found no words in (n = 0) */
-    int line;    /* line index in the result */
-};
-
-static void free_words(struct dp_word *w, size_t n)
+void worker_words_free(struct dp_word *w, size_t n)
 {
     for (size_t i = 0; i < n; i++)
         free(w[i].text);
     free(w);
 }
 
-/* Splits page's words into lines (words are in reading order, line indices ascending), in an
- * array with room for extra more spans. */
-static struct span *spans_of(const struct dp_page *p, size_t extra, size_t *nspans)
+struct worker_span *worker_spans_of(const struct dp_page *p, size_t extra, size_t *nspans)
 {
-    struct span *v = calloc(p->nwords + extra + 1, sizeof *v);
+    struct worker_span *v = calloc(p->nwords + extra + 1, sizeof *v);
     size_t k = 0;
     if (!v)
         return NULL;
     for (size_t i = 0; i < p->nwords; i++) {
         const struct dp_word *w = &p->words[i];
-        struct span *s = k ? &v[k - 1] : NULL;
+        struct worker_span *s = k ? &v[k - 1] : NULL;
         if (!s || p->words[s->first].line != w->line) {
             s = &v[k++];
             s->first = i;
@@ -74,7 +59,7 @@ static struct span *spans_of(const struct dp_page *p, size_t extra, size_t *nspa
     return v;
 }
 
-static int weak(const struct span *s)
+static int weak(const struct worker_span *s)
 {
     return s->conf < REREAD_LINE_CONF || s->minconf < REREAD_WORD_CONF;
 }
@@ -93,7 +78,7 @@ static int known_word(const struct dp_page *page, const struct dp_word *w)
 
 /* Reads span s of pix again as one enlarged line; fills s->alt when that reading is better. */
 static dp_err reread_one(struct ocr *o, PIX *pix, int dpi, long long budget_ms,
-                         const struct dp_page *page, struct span *s)
+                         const struct dp_page *page, struct worker_span *s)
 {
     int lh = s->y1 - s->y0, pad = (int)(REREAD_PAD * lh) + 2;
     int W = (int)pixGetWidth(pix), H = (int)pixGetHeight(pix);
@@ -153,7 +138,7 @@ static dp_err reread_one(struct ocr *o, PIX *pix, int dpi, long long budget_ms,
         s->alt = w;
         s->nalt = n;
     } else {
-        free_words(w, n);
+        worker_words_free(w, n);
     }
     return DP_OK;
 }
@@ -161,7 +146,7 @@ static dp_err reread_one(struct ocr *o, PIX *pix, int dpi, long long budget_ms,
 /* Key lines first, then the weakest. */
 static int by_conf(const void *a, const void *b, void *ctx)
 {
-    const struct span *v = ctx, *p = &v[*(const size_t *)a], *q = &v[*(const size_t *)b];
+    const struct worker_span *v = ctx, *p = &v[*(const size_t *)a], *q = &v[*(const size_t *)b];
     if (p->key != q->key)
         return q->key - p->key;
     return (p->conf > q->conf) - (p->conf < q->conf);
@@ -169,7 +154,7 @@ static int by_conf(const void *a, const void *b, void *ctx)
 
 /* Whether the line holds a date-shaped token or the word total: the values a document is read
  * for, where one misread digit costs the most. */
-static int key_line(const struct dp_page *page, const struct span *s)
+static int key_line(const struct dp_page *page, const struct worker_span *s)
 {
     for (size_t i = s->first; i < s->first + s->n; i++) {
         const char *t = page->words[i].text;
@@ -181,7 +166,7 @@ static int key_line(const struct dp_page *page, const struct span *s)
 
 /* Marks the rows of ink that no word covers as missing lines, appended to v (room for
  * nrows more). Returns the new count. */
-static size_t add_missing(const struct dp_page *page, struct span *v, size_t nspans,
+static size_t add_missing(const struct dp_page *page, struct worker_span *v, size_t nspans,
                           const struct pageprep_box *rows, size_t nrows)
 {
     size_t k = nspans;
@@ -203,7 +188,7 @@ static size_t add_missing(const struct dp_page *page, struct span *v, size_t nsp
          * cover a fraction of its width): re-reading it whole would read those words twice. */
         if (inside > 0 || (double)covered >= REREAD_COVERED * b->w)
             continue;
-        struct span *s = &v[k++];
+        struct worker_span *s = &v[k++];
         memset(s, 0, sizeof *s);
         s->missing = 1;
         s->x0 = b->x;
@@ -216,7 +201,7 @@ static size_t add_missing(const struct dp_page *page, struct span *v, size_t nsp
 
 /* Reading position of a missing span: before the first line below it that overlaps it
  * horizontally, else at the end. */
-static size_t slot_of(const struct span *v, size_t nspans, const struct span *m)
+static size_t slot_of(const struct worker_span *v, size_t nspans, const struct worker_span *m)
 {
     for (size_t i = 0; i < nspans; i++)
         if (v[i].y0 >= (m->y0 + m->y1) / 2 && v[i].x0 < m->x1 && m->x0 < v[i].x1)
@@ -226,7 +211,7 @@ static size_t slot_of(const struct span *v, size_t nspans, const struct span *m)
 
 /* Puts the kept re-reads into page: new word array (lines numbered anew when a missing line
  * was added), confidence, text, re-read line list. */
-static dp_err splice(struct dp_page *page, struct span *v, size_t nspans, size_t nall)
+static dp_err splice(struct dp_page *page, struct worker_span *v, size_t nspans, size_t nall)
 {
     size_t total = 0, nre = 0, nrep = 0, added = 0;
     for (size_t i = 0; i < nall; i++) {
@@ -236,7 +221,7 @@ static dp_err splice(struct dp_page *page, struct span *v, size_t nspans, size_t
     }
     struct dp_word *words = calloc(total ? total : 1, sizeof *words);
     int *re = calloc(nre ? nre : 1, sizeof *re);
-    struct span **order = calloc(nall ? nall : 1, sizeof *order);
+    struct worker_span **order = calloc(nall ? nall : 1, sizeof *order);
     if (!words || !re || !order) {
         free(words);
         free(re);
@@ -255,7 +240,7 @@ static dp_err splice(struct dp_page *page, struct span *v, size_t nspans, size_t
     size_t k = 0, r = 0;
     double sum = 0;
     for (size_t i = 0; i < no; i++) {
-        struct span *s = order[i];
+        struct worker_span *s = order[i];
         int line = added ? (int)i : page->words[s->first].line;
         int block = s->n                            ? page->words[s->first].block
                     : i + 1 < no && order[i + 1]->n ? page->words[order[i + 1]->first].block
@@ -301,7 +286,7 @@ dp_err worker_reread_lines(struct ocr *o, PIX *pix, int dpi, long long budget_ms
                            const struct pageprep_box *rows, size_t nrows, struct dp_page *page)
 {
     size_t nspans = 0, nweak = 0;
-    struct span *v = spans_of(page, nrows, &nspans);
+    struct worker_span *v = worker_spans_of(page, nrows, &nspans);
     if (!v)
         return DP_ENOMEM;
     size_t nall = add_missing(page, v, nspans, rows, nrows);
@@ -335,7 +320,7 @@ dp_err worker_reread_lines(struct ocr *o, PIX *pix, int dpi, long long budget_ms
             rc = splice(page, v, nspans, nall);
     }
     for (size_t i = 0; i < nall; i++)
-        free_words(v[i].alt, v[i].nalt);
+        worker_words_free(v[i].alt, v[i].nalt);
     free(order);
     free(v);
     return rc;
