@@ -115,10 +115,14 @@ static enum MHD_Result get_info(struct api_req *r, redisContext *c)
     pthread_once(&builtin_once, builtin_init);
     cJSON *o = NULL;
     cJSON *training = NULL;
-    dp_err rc = clsstore_info(c, r->auth.tenant, builtin, &o);
+    /* The training's status first, then the model: the trainer stores the model before it marks
+     * the training done, so a status that says "done, version N" is never shown beside an older
+     * model (the other order could read the model, then a training finishing in between). */
+    dp_err rc = api_train_status(c, r->auth.tenant, &training);
     if (!rc)
-        rc = api_train_status(c, r->auth.tenant, &training);
+        rc = clsstore_info(c, r->auth.tenant, builtin, &o);
     if (rc) {
+        cJSON_Delete(training);
         cJSON_Delete(o);
         return api_reply_dp_err(r, rc, "classifier");
     }
