@@ -16,6 +16,7 @@
 #include <time.h>
 #include "fixtures.h"
 #include "harness.h"
+#include "harness_hostile.h"
 #include "keys.h"
 #include "testutil.h"
 #include "util.h"
@@ -270,84 +271,25 @@ END_TEST
 
 /* ---- a hostile stored file: the page is rendered in a bounded child ---- */
 
-#define HOSTILE_PAGE_MS 4000
-#define SLACK_MS        5000 /* a loaded machine */
-
-struct page_call {
-    struct stack *s;
-    const char *id;
-    struct http_resp r;
-    long long ms;
-};
-
-static void *page_thread(void *arg)
-{
-    struct page_call *e = arg;
-    char url[512];
-    snprintf(url, sizeof url, "%s/v1/documents/%s/pages/1.jpg", e->s->base, e->id);
-    int64_t t0 = util_mono_ms();
-    if (http_req("GET", url, e->s->key, NULL, NULL, 0, &e->r))
-        e->r.status = -1;
-    e->ms = util_mono_ms() - t0;
-    return NULL;
-}
-
 START_TEST(hostile_file_page_is_bounded)
 {
-    static const char *const env[] = {"DOCPROC_PAGE_TIMEOUT_MS=4000",
-                                      "DOCPROC_JOB_TIMEOUT_MS=30000", NULL};
-    static const char *const lines[] = {"Delivery note 4471", "Forty crates of apples"};
-    struct stack s;
-    struct stack_opts o = {.workers = 1, .env = env};
-    ck_assert_int_eq(stack_start(&s, &o), 0);
-    unsigned char *png, *bomb;
-    size_t len, blen;
-    char id[64], good[64];
-    ck_assert_int_eq(fixture_png(lines, 2, &png, &len), DP_OK);
-    ck_assert_int_eq(stack_upload(&s, s.key, png, len, "dedup=false", id), 202);
-    ck_assert_int_eq(stack_upload(&s, s.key, png, len, "dedup=false", good), 202);
-    for (int i = 0; i < 2; i++) {
-        cJSON *d = stack_wait_doc(&s, s.key, i ? good : id, 90000);
-        ck_assert_ptr_nonnull(d);
-        ck_assert_str_eq(json_str(d, "status"), "done");
-        cJSON_Delete(d);
-    }
-    /* the stored file becomes a PDF whose XObjects nest 26 deep (hours of poppler), its result
-     * still that of an OCRed page: what a hostile or damaged store would hand the renderer */
-    ck_assert_int_eq(fixture_pdf_nested_xobjects(26, &bomb, &blen), DP_OK);
-    redisContext *rc = redisConnect("127.0.0.1", s.redis_port);
-    ck_assert(rc && !rc->err);
-    char kblob[KEYS_MAX], kdoc[KEYS_MAX];
-    keys_blob(kblob, id);
-    keys_doc(kdoc, id);
-    freeReplyObject(redisCommand(rc, "SET %s %b", kblob, bomb, blen));
-    freeReplyObject(redisCommand(rc, "HSET %s type application/pdf", kdoc));
-    redisFree(rc);
-
-    struct page_call call = {.s = &s, .id = id};
-    pthread_t t;
-    ck_assert_int_eq(pthread_create(&t, NULL, page_thread, &call), 0);
+    struct hostile h;
+    hostile_start(&h);
+    struct stack *s = &h.s;
+    char path[160];
+    snprintf(path, sizeof path, "/v1/documents/%s/pages/1.jpg", h.id);
+    struct hostile_call call = {0};
+    hostile_call_start(&call, s, path);
     /* meanwhile the API answers: health and another document's page */
-    for (int i = 0; i < 10; i++) {
-        char url[512];
-        struct http_resp h = {0};
-        snprintf(url, sizeof url, "%s/healthz", s.base);
-        int64_t t0 = util_mono_ms();
-        ck_assert_int_eq(http_req("GET", url, NULL, NULL, NULL, 0, &h), 0);
-        ck_assert_int_eq(h.status, 200);
-        ck_assert_int_lt(util_mono_ms() - t0, 2000);
-        http_resp_free(&h);
-        struct timespec ts = {0, 200 * 1000000L};
-        nanosleep(&ts, NULL);
-    }
+    hostile_health(s, 10);
     struct http_resp r = {0};
     char url[512];
-    snprintf(url, sizeof url, "%s/v1/documents/%s/pages/1.jpg", s.base, good);
-    ck_assert_int_eq(http_req("GET", url, s.key, NULL, NULL, 0, &r), 0);
+    snprintf(url, sizeof url, "%s/v1/documents/%s/pages/1.jpg", s->base, h.good);
+    ck_assert_int_eq(http_req("GET", url, s->key, NULL, NULL, 0, &r), 0);
     PIX *pix = jpeg_of(&r);
     pixDestroy(&pix);
     http_resp_free(&r);
-    pthread_join(t, NULL);
+    hostile_call_join(&call);
     fprintf(stderr, "pageimg: hostile page answered %ld after %lld ms\n", call.r.status, call.ms);
     ck_assert_int_eq(call.r.status, 422);
     cJSON *j = http_json(&call.r);
@@ -356,14 +298,12 @@ START_TEST(hostile_file_page_is_bounded)
     char cc[64];
     ck_assert_str_eq(http_header(&call.r, "Cache-Control", cc, sizeof cc), "no-store");
     ck_assert_int_ge(call.ms, HOSTILE_PAGE_MS);
-    ck_assert_int_le(call.ms, HOSTILE_PAGE_MS + 1000 + SLACK_MS);
+    ck_assert_int_le(call.ms, HOSTILE_PAGE_MS + 1000 + HOSTILE_SLACK_MS);
     http_resp_free(&call.r);
     /* and the API process is the one that started */
     int wst = 0;
-    ck_assert_int_eq(waitpid(s.api[0], &wst, WNOHANG), 0);
-    free(bomb);
-    free(png);
-    stack_stop(&s);
+    ck_assert_int_eq(waitpid(s->api[0], &wst, WNOHANG), 0);
+    hostile_stop(&h);
 }
 END_TEST
 
