@@ -323,10 +323,11 @@ static dp_err auto_script(struct worker *w, struct decode_page *pg, int psm, int
 }
 
 /* lang=auto: the language of the first OCR page's words decides the pack for the document.
- * When it is not English and its pack is installed, the page is read again with it (plus
- * English, for the numbers and names every page has) and the better read kept; later pages use
- * it from the start. Words that tell no language may be another script (auto_script).
- * detected receives the language found ("" = none, "unknown" = a script no pack reads). */
+ * When the page was not read with its pack (English, or the tenant's hint: worker_hint.c) and
+ * that pack is installed, the page is read again with it (plus English, for the numbers and
+ * names every page has) and the better read kept; later pages use it from the start. Words that
+ * tell no language may be another script (auto_script). detected receives the language found ("" =
+ * none, "unknown" = a script no pack reads). */
 static dp_err auto_language(struct worker *w, struct decode_page *pg, int psm, int page_no,
                             long long budget, unsigned osd_before, struct dp_page *page, char *cur,
                             size_t cursz, char *detected, size_t detsz)
@@ -342,9 +343,11 @@ static dp_err auto_language(struct worker *w, struct decode_page *pg, int psm, i
     if (!g)
         return auto_script(w, pg, psm, page_no, budget, osd_before, page, cur, cursz, detected,
                            detsz);
-    if (strcmp(g, "eng") == 0)
+    /* read with the pack of that language already (English, or the tenant's hint): done;
+     * else its weak lines again with it (an English document read with a hint's pack too) */
+    worker_hint_pack(g, want, sizeof want);
+    if (strcmp(want, cur) == 0)
         return DP_OK;
-    snprintf(want, sizeof want, "%s+eng", g);
     if (!reqopts_lang_installed(w->ocr.tessdata, want, missing, sizeof missing)) {
         log_kv(LOG_WARN, "detected language not installed", "lang", g, NULL);
         return ocr_use_lang(&w->ocr, cur, err, sizeof err) == DP_OK ? DP_OK : DP_EOCR;
@@ -369,7 +372,11 @@ dp_err worker_decode_pages(struct worker *w, const unsigned char *buf, size_t le
 {
     int autodetect = strcmp(lang, "auto") == 0, decided = !autodetect;
     char cur[128], detected[16] = "";
-    snprintf(cur, sizeof cur, "%s", autodetect ? "eng" : lang);
+    /* lang=auto reads with the tenant's hint first (worker_hint.c), English without one */
+    if (autodetect)
+        worker_hint_pack(w->lang_hint, cur, sizeof cur);
+    else
+        snprintf(cur, sizeof cur, "%s", lang);
     struct decode_limits lim;
     struct decoded *d = NULL;
     char err[256];
