@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "decode.h"
+#include "figures.h"
 #include "hocr.h"
 #include "log.h"
 #include "langdetect.h"
@@ -367,6 +368,37 @@ static dp_err scan_region(struct worker *w, const struct decode_region *r, struc
     return rc;
 }
 
+/* Barcodes and payment QR codes of an OCR page, boxes in the page as stored: zbar scans only
+ * the regions of ink that the words read as text leave (figures_find_read on the decoded
+ * image), so a page of text pays that search (a few ms) instead of a scan of the whole page
+ * (10-15 ms at 300 DPI, 1 % of its OCR). A page read turned has its words on the turned page:
+ * it is scanned whole. */
+static dp_err scan_codes(struct worker *w, struct decode_page *pg, struct dp_page *page)
+{
+    struct figure_box r[FIGURES_MAX];
+    if (page->rotation != 0 || pg->scale <= 0)
+        return barcode_scan(w->barcodes, pg->pix, pg->scale, page);
+    size_t n =
+        figures_find_read(pg->pix, pg->dpi, page->words, page->nwords, pg->scale, r, FIGURES_MAX);
+    dp_err rc = DP_OK;
+    for (size_t i = 0; i < n && !rc; i++) {
+        BOX *b = boxCreate(r[i].x, r[i].y, r[i].w, r[i].h);
+        PIX *clip = b ? pixClipRectangle(pg->pix, b, NULL) : NULL;
+        boxDestroy(&b);
+        if (!clip)
+            return DP_ENOMEM;
+        pixCopyResolution(clip, pg->pix);
+        size_t before = page->nbarcodes;
+        rc = barcode_scan(w->barcodes, clip, pg->scale, page);
+        pixDestroy(&clip);
+        for (size_t k = before; k < page->nbarcodes; k++) { /* into the page's pixels */
+            page->barcodes[k].x += (int)((float)r[i].x / pg->scale + 0.5f);
+            page->barcodes[k].y += (int)((float)r[i].y / pg->scale + 0.5f);
+        }
+    }
+    return rc;
+}
+
 dp_err worker_decode_pages(struct worker *w, const unsigned char *buf, size_t len, const char *lang,
                            int psm, const struct page_sink *sink, struct worker_failure *f)
 {
@@ -468,7 +500,7 @@ dp_err worker_decode_pages(struct worker *w, const unsigned char *buf, size_t le
                 free(rules);
             /* Barcodes and payment QR codes; boxes in the page as stored (before turning). */
             if (!rc && w->barcodes)
-                rc = barcode_scan(w->barcodes, pg.pix, pg.scale, &read);
+                rc = scan_codes(w, &pg, &read);
             ocr_s = (double)(util_mono_ms() - t0) / 1000.0;
         }
         decode_page_cleanup(&pg);
