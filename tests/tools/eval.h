@@ -80,6 +80,10 @@ void eval_words_match(const char *truth, const char *pred, int loose, struct eva
  * that are not letters or digits (ASCII; other bytes count as letters) is one space. An empty
  * value is not present. */
 int eval_present_in(const char *text, const char *value);
+/* The text of a document result as its second reading has it: each page's lines from its
+ * words, with pages[].alt_lines in place of the lines they stand for and the lines the first
+ * reading missed after them (eval_alt.c). Owned; NULL without memory. */
+char *eval_alt_text(const cJSON *doc);
 
 /* Upper case (ASCII), whitespace runs -> one space, trimmed; bounded by outsz. */
 void eval_norm_text(const char *s, char *out, size_t outsz);
@@ -151,8 +155,10 @@ struct eval_field_stat {
 
 struct eval_present {
     char name[32];
-    size_t truth;   /* documents with a printed value */
-    size_t present; /* of them, documents whose OCR text contains it (eval_present_in) */
+    size_t truth;       /* documents with a printed value */
+    size_t present;     /* of them, documents whose OCR text contains it (eval_present_in) */
+    size_t present_alt; /* of them, documents whose text or second reading (eval_alt_text)
+                           contains it */
 };
 
 struct eval_class {

@@ -222,6 +222,14 @@ static void print_score(const struct report *rp, const struct eval_score *sc, cJ
             cJSON_AddNumberToObject(o, p->name, ratio(p->present, p->truth));
         }
         printf("\n");
+        o = cJSON_AddObjectToObject(js, "present_in_ocr_with_alternates");
+        printf("  present in text or second reading (pages[].alt_lines):");
+        for (size_t i = 0; i < sc->npresent; i++) {
+            const struct eval_present *p = &sc->present[i];
+            printf(" %s %.3f", p->name, ratio(p->present_alt, p->truth));
+            cJSON_AddNumberToObject(o, p->name, ratio(p->present_alt, p->truth));
+        }
+        printf("\n");
     }
     if (sc->nfields) {
         cJSON *o = cJSON_AddObjectToObject(js, "fields");
