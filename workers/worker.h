@@ -50,6 +50,7 @@ struct worker {
     uint64_t decode_budget;  /* bytes an image page may cost to decode in the child: 3/4 of its
                                 limit minus what the worker already maps; more is refused */
     long decode_peak_rss_kb; /* peak RSS of the last decode child (getrusage), 0 = none */
+    double decode_cpu_s;     /* user+system CPU of the last decode child (getrusage), seconds */
     char debug_fault[16];    /* test-only fault for the current job's child ("" = none) */
     int osd_tried;           /* the orientation engine was loaded (or tried) in the worker */
 };
@@ -229,7 +230,9 @@ int worker_run(struct worker *w);
 dp_err worker_process(struct worker *w, const struct queue_job *job);
 
 /* ---- supervisor (worker_supervise.c) ---- */
-/* Forks n children, each running worker_run; restarts any that die, with backoff; forwards
+/* Forks n children, each running worker_run; restarts any that die, with backoff, and counts
+ * each restart in Redis (stats_child_restarts_add, best effort: docproc_process_restarts_total
+ * {program="worker-child"}; config/run.sh counts restarts of the whole "worker"); forwards
  * SIGTERM/SIGINT and waits for them. Returns the exit status. */
 int worker_supervise(const struct dp_config *cfg, int n);
 
