@@ -40,6 +40,7 @@ dp_err worker_layout_text(struct dp_page *page)
                              page->nrules, &page->tables, &page->ntables);
     if (rc)
         return rc;
-    return form_pairs(page->words, page->nwords, page->marks, page->nmarks, &page->kvs,
-                      &page->nkvs);
+    /* the learned pairing (config/kv_model.txt, built in); the rules when it is unusable */
+    return form_pairs_model(form_model_builtin(), page->words, page->nwords, page->marks,
+                            page->nmarks, &page->kvs, &page->nkvs);
 }
