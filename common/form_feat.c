@@ -32,9 +32,15 @@ enum {
     F_NEXT = 61,
     F_VRIGHT = 62,
     F_KBELOW_LABEL = 63,
-    F_RULE = 64,    /* the hand rules' score of the couple (form_pair_score), scaled */
-    F_RULE_OK = 65, /* ... at least what the rules take as a pair */
-    F_RULE_NO = 66, /* the rules rule it out */
+    F_RULE = 64,         /* the hand rules' score of the couple (form_pair_score), scaled */
+    F_RULE_OK = 65,      /* ... at least what the rules take as a pair */
+    F_RULE_NO = 66,      /* the rules rule it out */
+    F_KAFTER_LABEL = 67, /* the entity left of k on its line is a written label */
+    F_VAFTER_LABEL = 68, /* ... left of v, and it is not k */
+    F_KLINE_N = 69,      /* entities on k's line */
+    F_KSTACK = 70,       /* a label-like entity right under k, left edges aligned */
+    F_VSTACK_NUM = 71,   /* a number right under v in its column */
+    F_KCOL_NUM = 72,     /* a number under k in its column (a column header) */
 };
 /* Text shape slots (F_K + i, F_V + i). */
 enum {
@@ -60,7 +66,41 @@ enum {
 struct etext {
     unsigned char colon, quest, hash, digits, upper, cap, date, lower;
     unsigned kh0, kh1; /* hashes of the first and last word (letters and digits, lower case) */
+    unsigned char after_label; /* the entity left of it on its line ends in ':' */
+    unsigned char stack_label; /* a label-like entity right under it, left edges aligned */
+    unsigned char stack_num;   /* a number right under it in its column */
+    unsigned char col_num;     /* a number under it in its column within 3 em */
+    int line_n;                /* entities on its line */
 };
+
+/* Context of entity i from its neighbours (after_label, stack_*, col_num, line_n). */
+static void context_of(const struct form_ent *e, size_t n, size_t i, double em, struct etext *t)
+{
+    const struct form_ent *a = &e[i];
+    size_t l0 = i, l1 = i;
+    while (l0 > 0 && e[l0 - 1].line == a->line)
+        l0--;
+    while (l1 + 1 < n && e[l1 + 1].line == a->line)
+        l1++;
+    t->line_n = (int)(l1 - l0 + 1);
+    t->after_label = i > l0 && e[i - 1].colon;
+    size_t next_line = l1 + 1, seen = 0;
+    for (size_t j = next_line; j < n && seen < 200; j++, seen++) {
+        const struct form_ent *b = &e[j];
+        if (b->y0 > a->y1 + 3 * em)
+            break;
+        int xov = (b->x1 < a->x1 ? b->x1 : a->x1) - (b->x0 > a->x0 ? b->x0 : a->x0);
+        if (xov <= 0)
+            continue;
+        int first_below = b->line == e[next_line].line;
+        if (first_below && abs(b->x0 - a->x0) <= em && !b->numeric && b->key > 0)
+            t->stack_label = 1;
+        if (first_below && b->numeric)
+            t->stack_num = 1;
+        if (b->numeric)
+            t->col_num = 1;
+    }
+}
 
 static int imin(int a, int b)
 {
@@ -269,6 +309,12 @@ static void features(const struct tl_layout *L, const struct form_ent *e, size_t
     put(c, o + F_NEXT, c->v == c->k + 1 && v->line == k->line);
     put(c, o + F_VRIGHT, c->v + 1 < n && e[c->v + 1].line == v->line);
     put(c, o + F_KBELOW_LABEL, v->head);
+    put(c, o + F_KAFTER_LABEL, tx[c->k].after_label);
+    put(c, o + F_VAFTER_LABEL, tx[c->v].after_label && c->v != c->k + 1);
+    put(c, o + F_KLINE_N, tx[c->k].line_n > 8 ? 2.0 : tx[c->k].line_n / 4.0);
+    put(c, o + F_KSTACK, tx[c->k].stack_label);
+    put(c, o + F_VSTACK_NUM, tx[c->v].stack_num);
+    put(c, o + F_KCOL_NUM, tx[c->k].col_num);
     enum form_rel rrel;
     double rs = form_pair_score(k, v, L->hmed, &rrel);
     if (rs < -100 || rrel != c->rel) {
@@ -321,6 +367,7 @@ dp_err form_feat_cands(const struct tl_layout *L, const struct form_ent *e, size
         byy[i] = i;
         maxh = imax(maxh, e[i].y1 - e[i].y0);
         etext_of(L, &e[i], &tx[i]);
+        context_of(e, n, i, em, &tx[i]);
     }
     qsort_r(byy, n, sizeof *byy, by_top, (void *)e);
     for (size_t k = 0; k < n && cnt < FORM_FEAT_MAX_CANDS; k++) {

@@ -71,10 +71,10 @@ size_t form_assign(const struct form_cand *cands, size_t nc, size_t n, long *rol
 
 /* ---- learned pairing: features of a couple (form_feat.c), the model (form_model.c) ---- */
 
-#define FORM_FEAT_REL        68  /* features of one relation block (right, below) */
+#define FORM_FEAT_REL        74  /* features of one relation block (right, below) */
 #define FORM_FEAT_VOCAB      384 /* hashed words: the label's first and last, the answer's first */
 #define FORM_FEAT_N          (2 * FORM_FEAT_REL + FORM_FEAT_VOCAB)
-#define FORM_FEAT_NZ         48    /* non-zero features of one couple, at most */
+#define FORM_FEAT_NZ         80    /* non-zero features of one couple, at most */
 #define FORM_FEAT_MAX_CANDS  20000 /* couples of one page, at most (the nearest kept) */
 #define FORM_FEAT_RIGHT_MAX  30.0  /* an answer to the right starts within this many em */
 #define FORM_FEAT_BELOW_MAX  6.0   /* an answer below starts within this many em under the label */
