@@ -41,6 +41,7 @@ enum {
     F_KSTACK = 70,       /* a label-like entity right under k, left edges aligned */
     F_VSTACK_NUM = 71,   /* a number right under v in its column */
     F_KCOL_NUM = 72,     /* a number under k in its column (a column header) */
+    F_NUM_RUN = 73,      /* v and everything between (one or more) are numbers: a table run */
 };
 /* Text shape slots (F_K + i, F_V + i). */
 enum {
@@ -215,10 +216,12 @@ static enum form_rel place(const struct form_ent *k, const struct form_ent *v, d
 }
 
 /* Entities other than k and v between them (right: on k's band; below: over v's columns),
- * counted up to 2.  byy: entity indices by top. */
+ * counted up to 2; *numeric = 1 when there is one or more and all are numbers.  byy: entity
+ * indices by top. */
 static int between(const struct form_ent *e, const size_t *byy, size_t n, size_t k, size_t v,
-                   enum form_rel rel, int maxh)
+                   enum form_rel rel, int maxh, int *numeric)
 {
+    int all_num = 1, any = 0;
     const struct form_ent *a = &e[k], *b = &e[v];
     int top = rel == FORM_REL_RIGHT ? a->y0 - maxh : a->y1 - maxh, cnt = 0;
     int bottom = rel == FORM_REL_RIGHT ? a->y1 : b->y0;
@@ -230,19 +233,26 @@ static int between(const struct form_ent *e, const size_t *byy, size_t n, size_t
         else
             hi = mid;
     }
-    for (size_t t = lo; t < n && e[byy[t]].y0 <= bottom && cnt < 2; t++) {
+    for (size_t t = lo; t < n && e[byy[t]].y0 <= bottom && (cnt < 2 || all_num); t++) {
         size_t i = byy[t];
         const struct form_ent *x = &e[i];
         if (i == k || i == v)
             continue;
+        int in;
         if (rel == FORM_REL_RIGHT) {
             int ov = imin(a->y1, x->y1) - imax(a->y0, x->y0);
-            cnt += ov > 0 && x->x0 >= a->x1 - 1 && x->x1 <= b->x0 + 1;
+            in = ov > 0 && x->x0 >= a->x1 - 1 && x->x1 <= b->x0 + 1;
         } else {
             int xov = imin(b->x1, x->x1) - imax(b->x0, x->x0);
-            cnt += xov > 0 && x->y0 >= a->y1 - 1 && x->y1 <= b->y0 + 1;
+            in = xov > 0 && x->y0 >= a->y1 - 1 && x->y1 <= b->y0 + 1;
+        }
+        if (in) {
+            cnt += cnt < 2;
+            any = 1;
+            all_num &= x->numeric;
         }
     }
+    *numeric = any && all_num;
     return cnt;
 }
 
@@ -271,7 +281,8 @@ static int by_kv(const void *pa, const void *pb)
 
 /* The features of couple c (its k, v, rel, dist set); rk, rv: the ranks. */
 static void features(const struct tl_layout *L, const struct form_ent *e, size_t n,
-                     const struct etext *tx, struct form_fcand *c, int rk, int rv, int blocked)
+                     const struct etext *tx, struct form_fcand *c, int rk, int rv, int blocked,
+                     int num_run)
 {
     const struct form_ent *k = &e[c->k], *v = &e[c->v];
     double em = L->hmed > 0 ? L->hmed : 1;
@@ -315,6 +326,7 @@ static void features(const struct tl_layout *L, const struct form_ent *e, size_t
     put(c, o + F_KSTACK, tx[c->k].stack_label);
     put(c, o + F_VSTACK_NUM, tx[c->v].stack_num);
     put(c, o + F_KCOL_NUM, tx[c->k].col_num);
+    put(c, o + F_NUM_RUN, num_run && v->numeric);
     enum form_rel rrel;
     double rs = form_pair_score(k, v, L->hmed, &rrel);
     if (rs < -100 || rrel != c->rel) {
@@ -416,8 +428,9 @@ dp_err form_feat_cands(const struct tl_layout *L, const struct form_ent *e, size
     memset(rv, 0, cnt * sizeof *rv);
     ranks(c, cnt, n, rk, rv);
     for (size_t i = 0; i < cnt; i++) {
-        c[i].between = between(e, byy, n, c[i].k, c[i].v, c[i].rel, maxh);
-        features(L, e, n, tx, &c[i], rk[i], rv[i], c[i].between);
+        int num_run = 0;
+        c[i].between = between(e, byy, n, c[i].k, c[i].v, c[i].rel, maxh, &num_run);
+        features(L, e, n, tx, &c[i], rk[i], rv[i], c[i].between, num_run);
     }
     qsort(c, cnt, sizeof *c, by_kv);
     *out = c;
