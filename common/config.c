@@ -75,6 +75,9 @@ static const struct opt options[] = {
         "default OCR languages (Tesseract codes joined by +; auto = read in English, detect "
         "the language from the words, re-read with its pack)"),
     STR(tessdata_dir, "", "Tesseract data directory (empty = built-in default)"),
+    STR(kv_model_file, "",
+        "key-value pairing model (make train-kv writes one); empty = the model built in; a "
+        "file that cannot be read or parsed = the hand rules, with an error logged"),
     INT(lang_auto_lines, 0, 1, "1",
         "lang=auto, when the first page's English read tells another language: 1 = read again "
         "only its weakly read lines with that pack, 0 = the whole page"),

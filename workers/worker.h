@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <tesseract/capi.h>
 #include "config.h"
+#include "form.h"
 #include "page.h"
 #include "pageprep.h"
 #include "classify.h"
@@ -43,6 +44,8 @@ struct worker {
     struct extractor *extractor;      /* compiled field patterns */
     struct xstore_cache *fields;      /* tenants' trained extractors by version */
     struct barcode_scanner *barcodes; /* zbar, for barcodes and payment QR codes on pages */
+    struct form_model *kv_own;        /* the kv_model_file model, owned; NULL = none */
+    const struct form_model *kvm;     /* the key-value pairing model; NULL = the hand rules */
     volatile sig_atomic_t *stop;      /* set by SIGTERM/SIGINT */
     long long jobs_done;              /* counters for the exit log line */
     long long jobs_failed;
@@ -120,7 +123,7 @@ dp_err worker_layout_image(struct dp_page *page, PIX *pix, float scale, struct t
                            size_t nrules);
 /* In the worker, on a read page: its tables (words and ruling lines) and key-value pairs (words
  * and selection marks).  DP_ENOMEM. */
-dp_err worker_layout_text(struct dp_page *page);
+dp_err worker_layout_text(struct dp_page *page, const struct form_model *kvm);
 
 /* ---- decode sandbox (worker_sandbox.c) ---- */
 /* Reads every page of buf into doc in a child process (worker_decode_pages) that is killed
