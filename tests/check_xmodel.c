@@ -458,6 +458,104 @@ START_TEST(train_apply)
 }
 END_TEST
 
+/* Whether fields hold a field name, and its value's amount or string in *v. */
+static int field_of(const cJSON *fields, const char *name, const char **v)
+{
+    const cJSON *f;
+    cJSON_ArrayForEach(f, fields)
+    {
+        if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(f, "name")), name) != 0)
+            continue;
+        const cJSON *val = cJSON_GetObjectItem(f, "value");
+        *v = cJSON_IsObject(val) ? cJSON_GetStringValue(cJSON_GetObjectItem(val, "amount"))
+                                 : cJSON_GetStringValue(val);
+        return 1;
+    }
+    return 0;
+}
+
+/* The model meets the rules: replaces them only when sure, and with the gate not when it is as
+ * sure of the rules' value; a typed value the rules missed is filled in only when sure. */
+START_TEST(rules_gate)
+{
+    struct xmodel_field f = {.cv_wins = 10, .cv_losses = 0, .replace_above = 0.8};
+    ck_assert(xmodel_replaces(&f, 0.9, 0.85));
+    ck_assert(!xmodel_replaces(&f, 0.7, -1));
+    f.flags = XMODEL_GATE;
+    ck_assert(!xmodel_replaces(&f, 0.9, 0.85)); /* as sure of the rules' value: rules win */
+    ck_assert(xmodel_replaces(&f, 0.9, 0.5));
+    ck_assert(xmodel_replaces(&f, 0.9, -1)); /* the rules' value is no candidate */
+    f.cv_losses = 8;                         /* the sign test fails: never */
+    ck_assert(!xmodel_replaces(&f, 0.99, -1));
+
+    struct dp_doc_text docs[NDOCS];
+    cJSON *conf[NDOCS];
+    struct xmodel *m = train_po(docs, conf);
+    struct xmodel_field *total = &m->f[2];
+    ck_assert_str_eq(total->name, "total");
+    ck_assert_uint_eq(total->flags & XMODEL_SURE_FILL, XMODEL_SURE_FILL); /* typed: amounts */
+    ck_assert_uint_eq(m->f[0].flags & XMODEL_SURE_FILL, 0);
+    static const char *const lines[] = {"Harbor Tools Ltd", "Order ref PO-4444", "Total 42.00",
+                                        "Cash 50.00"};
+    struct dp_doc_text d;
+    make_doc(&d, lines, 4);
+    struct cand_set cs;
+    struct xfeat_doc fx;
+    ck_assert_int_eq(cand_generate(&d, &cs), DP_OK);
+    ck_assert_int_eq(xfeat_doc(&cs, NULL, &fx), DP_OK);
+    double p42 = xmodel_value_prob(total, &cs, &fx, "42.00");
+    ck_assert(p42 > 0 && p42 <= 1);
+    ck_assert(xmodel_value_prob(total, &cs, &fx, "RM 42,00") == p42); /* the same amount */
+    ck_assert(xmodel_value_prob(total, &cs, &fx, "43.00") == -1);     /* not on the page */
+    ck_assert(xmodel_value_prob(total, &cs, &fx, NULL) == -1);
+    xfeat_doc_cleanup(&fx);
+    cand_set_cleanup(&cs);
+    /* the rules found no total: filled in when sure, else left missing */
+    const char *v = NULL;
+    total->review_below = 0;
+    cJSON *fields = cJSON_CreateArray(), *missing = NULL;
+    ck_assert_int_eq(xmodel_apply(m, &d, fields, &missing), DP_OK);
+    ck_assert(field_of(fields, "total", &v));
+    ck_assert_str_eq(v, "42.00");
+    cJSON_Delete(fields);
+    cJSON_Delete(missing);
+    total->review_below = 1.01; /* never sure */
+    fields = cJSON_CreateArray();
+    ck_assert_int_eq(xmodel_apply(m, &d, fields, &missing), DP_OK);
+    ck_assert(!field_of(fields, "total", &v));
+    ck_assert_ptr_nonnull(missing);
+    ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetArrayItem(missing, 0)), "total");
+    cJSON_Delete(fields);
+    cJSON_Delete(missing);
+    /* the rules read the cash as the total: the model is sure of 42.00 and replaces it unless
+     * gated while as sure of 50.00 */
+    static const char *const rules_cash =
+        "[{\"name\":\"total\",\"value\":{\"amount\":\"50.00\"},\"text\":\"50.00\","
+        "\"source\":\"rules\"}]";
+    total->cv_wins = 10;
+    total->cv_losses = 0;
+    total->replace_above = 0;
+    total->flags = 0;
+    fields = cJSON_Parse(rules_cash);
+    ck_assert_int_eq(xmodel_apply(m, &d, fields, NULL), DP_OK);
+    ck_assert(field_of(fields, "total", &v));
+    ck_assert_str_eq(v, "42.00");
+    cJSON_Delete(fields);
+    total->flags = XMODEL_GATE; /* every probability is >= 0: as sure of the cash */
+    fields = cJSON_Parse(rules_cash);
+    ck_assert_int_eq(xmodel_apply(m, &d, fields, NULL), DP_OK);
+    ck_assert(field_of(fields, "total", &v));
+    ck_assert_str_eq(v, "50.00");
+    cJSON_Delete(fields);
+    doctext_cleanup(&d);
+    xmodel_free(m);
+    for (int i = 0; i < NDOCS; i++) {
+        doctext_cleanup(&docs[i]);
+        cJSON_Delete(conf[i]);
+    }
+}
+END_TEST
+
 START_TEST(save_load)
 {
     struct dp_doc_text docs[NDOCS];
@@ -476,6 +574,7 @@ START_TEST(save_load)
         ck_assert_int_eq(back->f[i].cv_correct, m->f[i].cv_correct);
         ck_assert_uint_eq(back->f[i].kind, m->f[i].kind);
         ck_assert(back->f[i].replace_above == m->f[i].replace_above);
+        ck_assert_uint_eq(back->f[i].flags, m->f[i].flags);
         ck_assert(memcmp(back->f[i].w, m->f[i].w, (XFEAT_DIM + 1) * sizeof(float)) == 0);
     }
     ck_assert_int_eq(back->vendors.n, 1);
@@ -523,6 +622,7 @@ Suite *xmodel_suite(void)
     tcase_add_test(tc, vendors);
     tcase_add_test(tc, vendor_numbers);
     tcase_add_test(tc, train_apply);
+    tcase_add_test(tc, rules_gate);
     tcase_add_test(tc, save_load);
     suite_add_tcase(s, tc);
     return s;
