@@ -6,41 +6,11 @@
 #include <string.h>
 #include "align.h"
 #include "cand.h"
+#include "fixtures_xdoc.h"
 #include "testutil.h"
 #include "vendor.h"
 #include "xfeat.h"
 #include "xmodel.h"
-
-/* ---- a document from lines of words ---- */
-
-/* Page of lines (words separated by spaces), 40 px per line, 20 px per character. */
-static void make_doc(struct dp_doc_text *d, const char *const *lines, size_t n)
-{
-    memset(d, 0, sizeof *d);
-    d->pages = calloc(1, sizeof *d->pages);
-    d->npages = 1;
-    struct dp_page *p = &d->pages[0];
-    p->number = 1;
-    p->width = 2000;
-    p->height = 40 * (int)n + 200;
-    p->words = calloc(256, sizeof *p->words);
-    for (size_t li = 0; li < n; li++) {
-        char buf[256];
-        snprintf(buf, sizeof buf, "%s", lines[li]);
-        int x = 100;
-        for (char *save = NULL, *w = strtok_r(buf, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
-            struct dp_word *dw = &p->words[p->nwords++];
-            dw->text = strdup(w);
-            dw->conf = 90;
-            dw->x = x;
-            dw->y = 100 + 40 * (int)li;
-            dw->w = 20 * (int)strlen(w);
-            dw->h = 30;
-            dw->line = (int)li;
-            x += dw->w + 20;
-        }
-    }
-}
 
 static size_t find(const struct cand_set *s, const char *text)
 {
@@ -55,7 +25,7 @@ START_TEST(candidates)
     static const char *const lines[] = {"ACME GMBH", "| Main Street 5 |", "Total 9.00 EUR"};
     struct dp_doc_text d;
     struct cand_set s;
-    make_doc(&d, lines, 3);
+    xdoc_make(&d, lines, 3);
     ck_assert_int_eq(cand_generate(&d, &s), DP_OK);
     ck_assert_int_eq(s.npages, 1);
     ck_assert_int_eq(s.pages[0].nlines, 3);
@@ -130,7 +100,7 @@ START_TEST(alignment)
     static const char *const lines[] = {"Invoice INV-1", "Order ref PO-4471", "Total 9.00"};
     struct dp_doc_text d;
     struct cand_set cs;
-    make_doc(&d, lines, 3);
+    xdoc_make(&d, lines, 3);
     ck_assert_int_eq(cand_generate(&d, &cs), DP_OK);
     unsigned char *pos = calloc(cs.n, 1);
     double best;
@@ -166,7 +136,7 @@ START_TEST(features)
     struct dp_doc_text d;
     struct cand_set cs;
     struct xfeat_doc fx;
-    make_doc(&d, lines, 3);
+    xdoc_make(&d, lines, 3);
     ck_assert_int_eq(cand_generate(&d, &cs), DP_OK);
     cJSON *rules = cJSON_Parse("[{\"name\":\"total\",\"text\":\"9.00\",\"page\":1,"
                                "\"bbox\":[220,140,80,30],\"source\":\"rules\"}]");
@@ -233,7 +203,7 @@ START_TEST(vendors)
     static const char *const lines[] = {"NORDWlND SUPPL1ES GMBH", "Invoice 7"};
     struct dp_doc_text d;
     struct cand_set cs;
-    make_doc(&d, lines, 2);
+    xdoc_make(&d, lines, 2);
     ck_assert_int_eq(cand_generate(&d, &cs), DP_OK);
     size_t ci;
     double sim;
@@ -254,12 +224,12 @@ START_TEST(vendors)
     /* an unrelated name, and an IBAN alone identifies the vendor */
     vendor_add(&l, c1, NULL);
     static const char *const other[] = {"Blue Harbour Trading", "IBAN DE89 3704 0044 0532 0130 00"};
-    make_doc(&d, other, 2);
+    xdoc_make(&d, other, 2);
     ck_assert_int_eq(cand_generate(&d, &cs), DP_OK);
     static const char *const none[] = {"Blue Harbour Trading"};
     struct dp_doc_text d2;
     struct cand_set cs2;
-    make_doc(&d2, none, 1);
+    xdoc_make(&d2, none, 1);
     ck_assert_int_eq(cand_generate(&d2, &cs2), DP_OK);
     ck_assert_int_eq(vendor_match(&l, &cs2, &ci, &sim), -1);
     ck_assert_int_eq(vendor_match(&l, &cs, &ci, &sim), 0);
@@ -284,7 +254,7 @@ START_TEST(vendor_numbers)
     struct dp_doc_text d;
     struct cand_set cs;
     char ids[8][VENDOR_ID_MAX];
-    make_doc(&d, page1, 6);
+    xdoc_make(&d, page1, 6);
     ck_assert_int_eq(cand_generate(&d, &cs), DP_OK);
     /* the labelled numbers only: not the short company number, the extension, the item's
      * barcode or the invoice number */
@@ -299,7 +269,7 @@ START_TEST(vendor_numbers)
     static const char *const other[] = {"BOOK CITY SDN BHD", "GST ID: 000111222333"};
     struct dp_doc_text d2;
     struct cand_set cs2;
-    make_doc(&d2, other, 2);
+    xdoc_make(&d2, other, 2);
     ck_assert_int_eq(cand_generate(&d2, &cs2), DP_OK);
     ck_assert_int_eq(vendor_add(&l, c2, &cs2), DP_OK);
     ck_assert_str_eq(l.v[0].ids[0], "001492992000");
@@ -311,7 +281,7 @@ START_TEST(vendor_numbers)
     /* a later receipt whose name is a logo: its GST number (one digit misread) names it */
     static const char *const page2[] = {"~~ ae", "(GST Rew No. 001492992900)",
                                         "No 8, Jalan 7/118B, Desa Tun Razak", "Total 9.65"};
-    make_doc(&d, page2, 4);
+    xdoc_make(&d, page2, 4);
     ck_assert_int_eq(cand_generate(&d, &cs), DP_OK);
     size_t ci;
     double sim;
@@ -335,7 +305,7 @@ START_TEST(vendor_numbers)
     /* the same vendor's other branch: its name, not the remembered address */
     static const char *const branch[] = {"(GST Reg No. 001492992000)",
                                          "Lot 12, Jalan Kenari 5, Puchong", "Total 9.65"};
-    make_doc(&d, branch, 3);
+    xdoc_make(&d, branch, 3);
     ck_assert_int_eq(cand_generate(&d, &cs), DP_OK);
     fields = cJSON_CreateArray();
     ck_assert_int_eq(vendor_apply(&l, &cs, fields), 1);
@@ -345,7 +315,7 @@ START_TEST(vendor_numbers)
     doctext_cleanup(&d);
     /* two digits off, or a short number: no match; the other vendor by its name */
     static const char *const page3[] = {"(GST No. 001492990900)", "B00K CITY SDN BHD"};
-    make_doc(&d, page3, 2);
+    xdoc_make(&d, page3, 2);
     ck_assert_int_eq(cand_generate(&d, &cs), DP_OK);
     ck_assert_int_eq(vendor_match(&l, &cs, &ci, &sim), 1);
     ck_assert_str_eq(cs.c[ci].text, "B00K CITY SDN BHD");
@@ -373,7 +343,7 @@ static struct xmodel *train_po(struct dp_doc_text *docs, cJSON **conf)
         snprintf(l2, sizeof l2, "Order ref %s", po);
         snprintf(l3, sizeof l3, "Total %d.00", 10 + i);
         const char *lines[] = {l0, "Tel 040-555 1234", l1, l2, l3};
-        make_doc(&docs[i], lines, 5);
+        xdoc_make(&docs[i], lines, 5);
         char js[160];
         snprintf(js, sizeof js,
                  "{\"po_number\":{\"value\":\"%s\"},\"company\":\"Harbor Tools Ltd\","
@@ -413,7 +383,7 @@ START_TEST(train_apply)
     static const char *const lines[] = {"Harbor Tools Ltd", "Customer C-55555", "Note: urgent",
                                         "Order ref PO-9876", "Total 99.00"};
     struct dp_doc_text d;
-    make_doc(&d, lines, 5);
+    xdoc_make(&d, lines, 5);
     cJSON *fields = cJSON_CreateArray(), *missing = NULL;
     ck_assert_int_eq(xmodel_apply(m, &d, fields, &missing), DP_OK);
     ck_assert_ptr_null(missing);
@@ -432,7 +402,7 @@ START_TEST(train_apply)
     doctext_cleanup(&d);
     /* no order reference on the page: the model does not answer with confidence */
     static const char *const bare[] = {"Harbor Tools Ltd", "Total 5.00"};
-    make_doc(&d, bare, 2);
+    xdoc_make(&d, bare, 2);
     fields = cJSON_CreateArray();
     ck_assert_int_eq(xmodel_apply(m, &d, fields, &missing), DP_OK);
     int unsure = missing && cJSON_GetArraySize(missing) > 0;
@@ -498,7 +468,7 @@ START_TEST(rules_gate)
     static const char *const lines[] = {"Harbor Tools Ltd", "Order ref PO-4444", "Total 42.00",
                                         "Cash 50.00"};
     struct dp_doc_text d;
-    make_doc(&d, lines, 4);
+    xdoc_make(&d, lines, 4);
     struct cand_set cs;
     struct xfeat_doc fx;
     ck_assert_int_eq(cand_generate(&d, &cs), DP_OK);
