@@ -123,6 +123,11 @@ void eval_kv_match(const char *truth, const cJSON *doc, struct eval_ocr *acc);
  * precision/recall/F1 for forms 1-100, the rest, all; verbose dumps each form's pairs to
  * stderr.  0 on success. */
 int eval_kv_offline(const struct eval_set *s, const char *src, int verbose);
+/* Detects the tables of s again without the stack (eval_taboff.c): the words of the results
+ * saved in the --results folder src, the ruling lines found again on the page images.  Prints
+ * the adjacency-relation precision/recall/F1; verbose: each document's counts on stderr.  0 on
+ * success. */
+int eval_tables_offline(const struct eval_set *s, const char *src, int verbose);
 
 /* Line items: truth items with an amount (*nt), predicted items (*np), and truth items matched
  * by a predicted one (description alike -- similarity >= 0.7 or containment -- and amount

@@ -255,9 +255,10 @@ static int usage(const char *prog)
             "usage: %s [--limit N] [--json FILE] [--workers N] [--inflight N] [--lang L]\n"
             "          [--timeout S] [--results DIR] [--no-learn] [-v] DIR\n"
             "       %s [--limit N] [-v] --kv-offline words|RESULTS_DIR FUNSD_DIR\n"
+            "       %s [--limit N] [-v] --tables-offline RESULTS_DIR TABLES_DIR\n"
             "       %s --selftest\n"
             "DIR: a folder of labelled subsets (sroie, funsd, invoices, tess, classes) or one.\n",
-            prog, prog, prog);
+            prog, prog, prog, prog);
     return 2;
 }
 
@@ -265,7 +266,7 @@ int main(int argc, char **argv)
 {
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     struct eval_opts o = {.workers = cores > 0 ? (int)cores : 1, .timeout_s = 900};
-    const char *dir = NULL, *json_path = NULL, *kv_src = NULL;
+    const char *dir = NULL, *json_path = NULL, *kv_src = NULL, *tab_src = NULL;
     int limit = 0, rc = 1, nsets = 0, no_learn = 0;
     struct eval_set sets[MAX_SETS];
     struct eval_runner *run = NULL;
@@ -295,6 +296,8 @@ int main(int argc, char **argv)
             o.results_dir = argv[++i];
         } else if (strcmp(a, "--kv-offline") == 0 && v) {
             kv_src = argv[++i];
+        } else if (strcmp(a, "--tables-offline") == 0 && v) {
+            tab_src = argv[++i];
         } else if (strcmp(a, "--no-learn") == 0) {
             no_learn = 1;
         } else if (a[0] != '-' && !dir) {
@@ -312,10 +315,11 @@ int main(int argc, char **argv)
         fprintf(stderr, "eval: no labelled subset found in %s\n", dir);
         return 1;
     }
-    if (kv_src) { /* pairing only, no stack */
+    if (kv_src || tab_src) { /* pairing or table detection only, no stack */
         rc = 0;
         for (int i = 0; i < nsets; i++)
-            if (eval_kv_offline(&sets[i], kv_src, o.verbose))
+            if (kv_src ? eval_kv_offline(&sets[i], kv_src, o.verbose)
+                       : eval_tables_offline(&sets[i], tab_src, o.verbose))
                 rc = 1;
         for (int i = 0; i < nsets; i++)
             eval_set_cleanup(&sets[i]);
