@@ -89,7 +89,8 @@ static int substantial(struct extract_ctx *c, const char *s, size_t len)
 {
     int letters, other;
     census(s, len, &letters, &other);
-    return letters >= 4 && letters >= 2 * other && !extract_has(c, XRE_NOT_VENDOR, s, len);
+    return letters >= 4 && letters >= 2 * other && s[len - 1] != ':' &&
+           !extract_has(c, XRE_NOT_VENDOR, s, len); /* "Währung:" is a label */
 }
 
 /* Field value from a span of page text: lines joined with ", " (or " " after a comma). */
@@ -301,12 +302,16 @@ static int seller_block(struct extract_ctx *c, const size_t *order, const size_t
             size_t va = ma + extract_ov(c)[1], voff, vlen;
             if (va < mb) {
                 voff = pg->lines[m].off + va, vlen = mb - va;
-            } else if (j + 1 < n && row[j + 1] == row[j]) { /* the value column's line */
-                size_t v = order[j + 1], xa = 0, xb = pg->lines[v].len;
-                trim(extract_line_text(c, 0, v), &xa, &xb);
-                voff = pg->lines[v].off + xa, vlen = xb - xa;
             } else {
-                break; /* an empty name */
+                /* the value column's line: the next non-blank line of the row */
+                size_t xa = 0, xb = 0, v = 0;
+                for (size_t q = j + 1; q < n && row[q] == row[j] && xa == xb; q++) {
+                    v = order[q], xa = 0, xb = pg->lines[v].len;
+                    trim(extract_line_text(c, 0, v), &xa, &xb);
+                }
+                if (xa == xb)
+                    break; /* an empty name */
+                voff = pg->lines[v].off + xa, vlen = xb - xa;
             }
             if (!vlen || !substantial(c, pg->text + voff, vlen))
                 break;

@@ -350,6 +350,7 @@ START_TEST(company_seller_block)
         {"Nummer:", 150, 390},
         {"Globale Nummer:", 150, 430},
         {"Name:", 150, 470},
+        {"", 150, 470}, /* the reader's blank line after it */
         {"Anschrift:", 150, 510},
         {"Kaufer/Leistungsempfanger", 150, 650},
         {"Name:", 150, 730},

@@ -169,6 +169,55 @@ static char *detect_doc(const cJSON *doc, PIXA *pa, int img_dpi, double *cpu)
     return rels;
 }
 
+static int cmp_line(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Splits a copy of rels into sorted lines; *n of them.  Free (*v)[0]'s buffer via *buf. */
+static char **sorted_lines(const char *rels, char **buf, size_t *n)
+{
+    size_t cap = 1;
+    for (const char *p = rels; *p; p++)
+        cap += *p == '\n';
+    char **v = malloc(cap * sizeof *v);
+    *buf = strdup(rels);
+    *n = 0;
+    for (char *p = *buf, *e; v && p && *p; p = e + 1) {
+        if (!(e = strchr(p, '\n')))
+            break;
+        *e = '\0';
+        v[(*n)++] = p;
+    }
+    if (v)
+        qsort(v, *n, sizeof *v, cmp_line);
+    return v;
+}
+
+/* Prints the relations only the truth has ("-") and only the found tables have ("+"). */
+static void dump_diff(const char *name, const char *truth, const char *found)
+{
+    char *tb = NULL, *fb = NULL;
+    size_t nt = 0, nf = 0, i = 0, j = 0;
+    char **t = sorted_lines(truth, &tb, &nt), **f = sorted_lines(found, &fb, &nf);
+    while (t && f && (i < nt || j < nf)) {
+        int c = i == nt ? 1 : j == nf ? -1 : strcmp(t[i], f[j]);
+        const char *s = c < 0 ? t[i++] : f[j++];
+        if (c == 0) {
+            i++;
+            continue;
+        }
+        fprintf(stderr, "  %s %c ", name, c < 0 ? '-' : '+');
+        for (; *s; s++)
+            fputc(*s == '\x1f' ? '|' : *s, stderr);
+        fputc('\n', stderr);
+    }
+    free(t);
+    free(f);
+    free(tb);
+    free(fb);
+}
+
 int eval_tables_offline(const struct eval_set *s, const char *src, int verbose)
 {
     struct eval_ocr all = {0, 0, 0};
@@ -202,6 +251,8 @@ int eval_tables_offline(const struct eval_set *s, const char *src, int verbose)
         if (verbose)
             fprintf(stderr, "%-28s truth %5zu found %5zu matched %5zu\n", it->name, one.truth,
                     one.pred, one.matched);
+        if (verbose > 1 || getenv("DOCPROC_EVAL_TABOFF_DIFF"))
+            dump_diff(it->name, it->table_rels, rels);
         free(rels);
         pixaDestroy(&pa);
         cJSON_Delete(j);
