@@ -147,6 +147,15 @@ cJSON *eval_kv_annotation(const struct eval_item *it);
  * srcs ("words" and/or --results folders, comma-separated; the first one also chooses the
  * thresholds) and writes the model to out (eval_kvtrain.c).  0 on success. */
 int eval_kv_train(const struct eval_set *s, const char *srcs, const char *out, int verbose);
+/* Detects the tables of s again without the stack (eval_taboff.c): the words of the results
+ * saved in the --results folder src, the ruling lines found again on the page images.  Prints
+ * the adjacency-relation precision/recall/F1; verbose: each document's counts on stderr.  0 on
+ * success. */
+int eval_tables_offline(const struct eval_set *s, const char *src, int verbose);
+/* Reads the line items of s again without the stack (eval_itemoff.c): lineitems_find() over
+ * the words, tables and fields of the results saved in src.  Prints precision/recall/F1;
+ * verbose: each document's misses.  0 on success (a set without saved results: -1). */
+int eval_items_offline(const struct eval_set *s, const char *src, int verbose);
 
 /* Line items: truth items with an amount (*nt), predicted items (*np), and truth items matched
  * by a predicted one (description alike -- similarity >= 0.7 or containment -- and amount
