@@ -43,6 +43,7 @@ struct dp_config {
     /* jobs */
     long long workers;                 /* worker processes (0 = one per core) */
     long long worker_nice;             /* nice value of docproc-worker and its children */
+    long long worker_sched_idle;       /* 1 = docproc-worker and its children run SCHED_IDLE */
     long long visibility_timeout_ms;   /* a claimed job idle this long is taken over */
     long long max_attempts;            /* starts of a job before it is dead-lettered */
     long long job_timeout_ms;          /* whole-job budget */
