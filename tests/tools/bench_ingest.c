@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <sys/resource.h>
 #include <unistd.h>
 #include <leptonica/allheaders.h>
 #include "bench.h"
@@ -110,6 +112,47 @@ static long rss_kb(pid_t pid)
     return kb;
 }
 
+/* ---- CPU per request ---- */
+
+/* CPU seconds of pid and of its live children (nginx's workers, docproc-worker's workers). */
+static double tree_cpu_s(pid_t pid)
+{
+    char buf[512];
+    double s = pid > 0 ? harness_proc_cpu_s(pid) : 0;
+    DIR *d = pid > 0 ? opendir("/proc") : NULL;
+    struct dirent *e;
+    while (d && (e = readdir(d)) != NULL) {
+        pid_t p = (pid_t)strtol(e->d_name, NULL, 10);
+        const char *rest = p > 0 ? harness_proc_stat(p, buf, sizeof buf) : NULL;
+        int ppid = 0;
+        if (rest && sscanf(rest, "%*c %d", &ppid) == 1 && ppid == pid)
+            s += harness_proc_cpu_s(p);
+    }
+    if (d)
+        closedir(d);
+    return s;
+}
+
+/* CPU seconds used so far by each part of the stack, and by the load generator (wrk, reaped
+ * by pclose, so counted in this process's children). */
+struct cpu {
+    double api, redis, nginx, workers, client;
+};
+
+static void cpu_now(const struct stack *st, struct cpu *c)
+{
+    struct rusage ru;
+    memset(c, 0, sizeof *c);
+    for (int i = 0; i < st->n_api; i++)
+        c->api += harness_proc_cpu_s(st->api[i]);
+    c->redis = harness_proc_cpu_s(st->redis);
+    c->nginx = tree_cpu_s(st->nginx);
+    c->workers = tree_cpu_s(st->worker);
+    if (getrusage(RUSAGE_CHILDREN, &ru) == 0)
+        c->client = (double)ru.ru_utime.tv_sec + (double)ru.ru_stime.tv_sec +
+                    (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
 static void print_row(const char *what, const struct wrk_out *o)
 {
     printf("  | %-60s | %9.0f | %7.2f | %7.2f | %7.2f | %7ld | %7ld |\n", what,
@@ -134,6 +177,7 @@ static const struct variant {
 struct phase {
     struct wrk_out sat, fixed;
     long rss_sat_kb, rss_fixed_kb;
+    struct cpu used; /* CPU seconds each part used during the saturation run */
 };
 
 static long api_rss_kb(const struct stack *st)
@@ -154,8 +198,16 @@ static int run_phase(struct stack *st, const struct variant *v, int cores, const
         return -1;
     if (run_wrk(st->dir, url, st->key, conns, 2, 0, &ph->sat)) /* warm-up */
         return -1;
+    struct cpu before, after;
+    cpu_now(st, &before);
     if (run_wrk(st->dir, url, st->key, conns, secs, 0, &ph->sat))
         return -1;
+    cpu_now(st, &after);
+    ph->used.api = after.api - before.api;
+    ph->used.redis = after.redis - before.redis;
+    ph->used.nginx = after.nginx - before.nginx;
+    ph->used.workers = after.workers - before.workers;
+    ph->used.client = after.client - before.client;
     ph->rss_sat_kb = api_rss_kb(st);
     /* ~1,000/s: each of `conns` connections waits conns ms between its requests */
     if (run_wrk(st->dir, url, st->key, conns, secs, conns, &ph->fixed))
@@ -245,6 +297,19 @@ int bench_ingest(int secs, int conns, int cores)
                "saturation, %.1f MB after the fixed rate\n",
                variants[i].what, 100.0 * ((double)ph[i].sat.requests / ph[i].sat.secs) / echo_rate,
                n_api, ph[i].rss_sat_kb / 1024.0, ph[i].rss_fixed_kb / 1024.0);
+    printf("  CPU per request at saturation, microseconds (CPU time each part used during the "
+           "run / requests answered):\n");
+    printf("  | %-40s | %7s | %7s | %7s | %7s | %7s | %7s |\n", "run", "API", "Redis", "nginx",
+           "workers", "wrk", "sum");
+    printf("  |------------------------------------------|---------|---------|---------|---------|"
+           "---------|---------|\n");
+    for (size_t i = 0; i < NVARIANTS; i++) {
+        const struct cpu *u = &ph[i].used;
+        double per = ph[i].sat.requests > 0 ? 1e6 / (double)ph[i].sat.requests : 0;
+        printf("  | %-40s | %7.0f | %7.0f | %7.0f | %7.0f | %7.0f | %7.0f |\n", variants[i].what,
+               u->api * per, u->redis * per, u->nginx * per, u->workers * per, u->client * per,
+               (u->api + u->redis + u->nginx + u->workers + u->client) * per);
+    }
     fflush(stdout);
     rc = 0;
 out:
