@@ -64,6 +64,8 @@ static const struct opt options[] = {
     INT(workers, 0, 1024, "0", "worker processes for docproc-worker (0 = one per core)"),
     INT(worker_nice, 0, 19, "10",
         "CPU priority the workers lower themselves to (nice), so uploads and reads stay fast"),
+    INT(worker_sched_idle, 0, 1, "1",
+        "1 = the workers run under SCHED_IDLE: only when no upload, read or Redis wants a core"),
     INT(visibility_timeout_ms, 100, 86400000, "60000", "idle time after which a job is reclaimed"),
     INT(max_attempts, 1, 100, "3", "job starts before it is dead-lettered"),
     INT(job_timeout_ms, 10, 86400000, "600000", "time budget of a whole job, ms"),
