@@ -336,8 +336,8 @@ int main(int argc, char **argv)
     if (kv_src || tab_src || item_src) { /* one step again over saved results, no stack */
         rc = 0;
         for (int i = 0; i < nsets; i++)
-            if (kv_src     ? (kv_train ? eval_kv_train(&sets[i], kv_src, kv_train, o.verbose)
-                                       : eval_kv_offline(&sets[i], kv_src, kv_model, o.verbose))
+            if (kv_src    ? (kv_train ? eval_kv_train(&sets[i], kv_src, kv_train, o.verbose)
+                                      : eval_kv_offline(&sets[i], kv_src, kv_model, o.verbose))
                 : tab_src ? eval_tables_offline(&sets[i], tab_src, o.verbose)
                           : eval_items_offline(&sets[i], item_src, o.verbose))
                 rc = 1;
