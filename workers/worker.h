@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <tesseract/capi.h>
 #include "config.h"
+#include "form.h"
 #include "page.h"
 #include "pageprep.h"
 #include "classify.h"
@@ -47,6 +48,8 @@ struct worker {
     struct extractor *extractor;      /* compiled field patterns */
     struct xstore_cache *fields;      /* tenants' trained extractors by version */
     struct barcode_scanner *barcodes; /* zbar, for barcodes and payment QR codes on pages */
+    struct form_model *kv_own;        /* the kv_model_file model, owned; NULL = none */
+    const struct form_model *kvm;     /* the key-value pairing model; NULL = the hand rules */
     volatile sig_atomic_t *stop;      /* set by SIGTERM/SIGINT */
     long long jobs_done;              /* counters for the exit log line */
     long long jobs_failed;
@@ -130,7 +133,7 @@ dp_err worker_layout_image(struct dp_page *page, PIX *pix, float scale, struct t
                            size_t nrules);
 /* In the worker, on a read page: its tables (words and ruling lines) and key-value pairs (words
  * and selection marks).  DP_ENOMEM. */
-dp_err worker_layout_text(struct dp_page *page);
+dp_err worker_layout_text(struct dp_page *page, const struct form_model *kvm);
 
 /* ---- decode sandbox (worker_sandbox.c) ---- */
 /* Reads every page of buf into doc in a child process (worker_decode_pages) that is killed
@@ -187,6 +190,13 @@ void worker_hint_load(struct worker *w, const char *tenant);
 /* After a lang=auto job: the language doc's first page with words enough to tell was found in
  * becomes the tenant's hint, and its pack is kept loaded (ocr_preload). Best effort. */
 void worker_hint_learn(struct worker *w, const char *tenant, const struct dp_doc_text *doc);
+
+/* ---- the second reading (worker_alt.c) ---- */
+/* When common/altread.h wants it for page (upright, read from pix with page->psm), reads pix
+ * again with the other segmentation mode within budget_ms and keeps in page->alt the lines
+ * where that reading differs (altread_align; pix's pixels, as page's words). Out of time, or
+ * Tesseract failing, leaves the first reading alone. DP_ENOMEM. */
+dp_err worker_alt_read(struct ocr *o, PIX *pix, int dpi, long long budget_ms, struct dp_page *page);
 
 /* ---- lang=auto's first page (worker_lang.c) ---- */
 /* Reads the lines of page that read weakly (mean word confidence under 85, or a word under 75)

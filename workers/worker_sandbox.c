@@ -304,7 +304,7 @@ static int on_frame(struct run *r, const struct sandbox_frame *fr, int64_t now)
         if (page_unpack(fr->body + 12, fr->len - 12, &r->doc->pages[r->doc->npages]))
             return -1;
         /* Best effort: tables and key-value pairs; out of memory leaves the page without */
-        (void)worker_layout_text(&r->doc->pages[r->doc->npages]);
+        (void)worker_layout_text(&r->doc->pages[r->doc->npages], r->w->kvm);
         r->doc->npages++;
         /* Best effort: the /metrics page-time histogram; a Redis failure shows up in the
          * progress call below. */

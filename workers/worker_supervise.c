@@ -2,6 +2,7 @@
  * ones that die (with backoff) and counts those restarts in Redis, forwards SIGTERM/SIGINT and
  * waits for all of them. */
 #include <errno.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -152,6 +153,12 @@ int worker_supervise(const struct dp_config *cfg, int n)
     if (errno == 0 && now_nice < cfg->worker_nice &&
         setpriority(PRIO_PROCESS, 0, (int)cfg->worker_nice) != 0)
         log_kv(LOG_WARN, "worker_nice not applied", "error", strerror(errno), NULL);
+    /* SCHED_IDLE: the workers run only when nothing else wants the CPU, so an API thread or
+     * Redis woken by an upload runs at once instead of after the OCR's time slice (nice alone
+     * only shortens that slice). Lowering a policy needs no privilege; children inherit it. */
+    struct sched_param sp = {.sched_priority = 0};
+    if (cfg->worker_sched_idle && sched_setscheduler(0, SCHED_IDLE, &sp) != 0)
+        log_kv(LOG_WARN, "worker_sched_idle not applied", "error", strerror(errno), NULL);
     for (int i = 0; i < n; i++)
         start_slot(cfg, &slots[i], i, parent);
     while (!stop_flag) {
