@@ -59,6 +59,15 @@ struct worker_span *worker_spans_of(const struct dp_page *p, size_t extra, size_
     return v;
 }
 
+/* Whether the second reading (dp_page.alt) has an alternate for line. */
+static int has_alt(const struct dp_page *page, int line)
+{
+    for (size_t i = 0; i < page->nalt; i++)
+        if (page->alt[i].line == line)
+            return 1;
+    return 0;
+}
+
 static int weak(const struct worker_span *s)
 {
     return s->conf < REREAD_LINE_CONF || s->minconf < REREAD_WORD_CONF;
@@ -268,6 +277,20 @@ static dp_err splice(struct dp_page *page, struct worker_span *v, size_t nspans,
             k += s->n;
         }
     }
+    /* the second reading's lines follow their lines to their new numbers */
+    int maxl = -1;
+    for (size_t i = 0; added && i < page->nwords; i++)
+        maxl = page->words[i].line > maxl ? page->words[i].line : maxl;
+    int *map = maxl >= 0 ? malloc(((size_t)maxl + 1) * sizeof *map) : NULL;
+    for (int i = 0; map && i <= maxl; i++)
+        map[i] = -1;
+    for (size_t i = 0; map && i < no; i++)
+        if (order[i]->n)
+            map[page->words[order[i]->first].line] = (int)i;
+    for (size_t i = 0; map && i < page->nalt; i++)
+        if (page->alt[i].line >= 0 && page->alt[i].line <= maxl)
+            page->alt[i].line = map[page->alt[i].line];
+    free(map);
     free(order);
     for (size_t i = 0; i < k; i++)
         sum += words[i].conf;
@@ -301,7 +324,10 @@ dp_err worker_reread_lines(struct ocr *o, PIX *pix, int dpi, long long budget_ms
     int keys = page->conf < REREAD_CLEAN;
     for (size_t i = 0; i < nall; i++) {
         v[i].key = keys && !v[i].missing && v[i].minconf < REREAD_KEY_SURE && key_line(page, &v[i]);
-        if (v[i].missing || v[i].key || weak(&v[i]))
+        /* a weak line both readings of a page read twice agree on is left as it is */
+        int agreed =
+            page->read_twice && !v[i].missing && !has_alt(page, page->words[v[i].first].line);
+        if (v[i].missing || v[i].key || (weak(&v[i]) && !agreed))
             order[nweak++] = i;
     }
     dp_err rc = DP_OK;
