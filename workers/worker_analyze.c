@@ -13,7 +13,20 @@ dp_err worker_analyze_init(struct worker *w)
     if (!w->classes || !w->fields)
         return DP_ENOMEM;
     dp_err rc = barcode_scanner_new(&w->barcodes);
-    return rc ? rc : extractor_new(&w->extractor);
+    if (rc)
+        return rc;
+    /* Key-value pairing: the configured model file, else the built-in model; one that cannot
+     * be used leaves the hand rules (logged), never a failed start. */
+    if (w->cfg.kv_model_file[0]) {
+        dp_err e = form_model_load(w->cfg.kv_model_file, &w->kv_own);
+        if (e)
+            log_kv(LOG_ERROR, "kv model: cannot use the file, pairing by rules", "file",
+                   w->cfg.kv_model_file, "error", dp_strerror(e), NULL);
+        w->kvm = w->kv_own;
+    } else {
+        w->kvm = form_model_builtin();
+    }
+    return extractor_new(&w->extractor);
 }
 
 void worker_analyze_cleanup(struct worker *w)
@@ -22,6 +35,9 @@ void worker_analyze_cleanup(struct worker *w)
     xstore_cache_free(w->fields);
     extractor_free(w->extractor);
     barcode_scanner_free(w->barcodes);
+    form_model_free(w->kv_own);
+    w->kv_own = NULL;
+    w->kvm = NULL;
     w->barcodes = NULL;
     w->fields = NULL;
     w->classes = NULL;
