@@ -53,6 +53,7 @@ struct worker {
     uint64_t decode_budget;  /* bytes an image page may cost to decode in the child: 3/4 of its
                                 limit minus what the worker already maps; more is refused */
     long decode_peak_rss_kb; /* peak RSS of the last decode child (getrusage), 0 = none */
+    double decode_cpu_s;     /* user+system CPU of the last decode child (getrusage), seconds */
     char debug_fault[16];    /* test-only fault for the current job's child ("" = none) */
     int osd_tried;           /* the orientation engine was loaded (or tried) in the worker */
 };
@@ -169,6 +170,13 @@ void worker_words_free(struct dp_word *w, size_t n);
 dp_err worker_reread_lines(struct ocr *o, PIX *pix, int dpi, long long budget_ms,
                            const struct pageprep_box *rows, size_t nrows, struct dp_page *page);
 
+/* ---- the second reading (worker_alt.c) ---- */
+/* When common/altread.h wants it for page (upright, read from pix with page->psm), reads pix
+ * again with the other segmentation mode within budget_ms and keeps in page->alt the lines
+ * where that reading differs (altread_align; pix's pixels, as page's words). Out of time, or
+ * Tesseract failing, leaves the first reading alone. DP_ENOMEM. */
+dp_err worker_alt_read(struct ocr *o, PIX *pix, int dpi, long long budget_ms, struct dp_page *page);
+
 /* ---- lang=auto's first page (worker_lang.c) ---- */
 /* Reads the lines of page that read weakly (mean word confidence under 85, or a word under 75)
  * again with the languages o has loaded, one line at a time from pix (the page as decoded: page
@@ -225,7 +233,9 @@ int worker_run(struct worker *w);
 dp_err worker_process(struct worker *w, const struct queue_job *job);
 
 /* ---- supervisor (worker_supervise.c) ---- */
-/* Forks n children, each running worker_run; restarts any that die, with backoff; forwards
+/* Forks n children, each running worker_run; restarts any that die, with backoff, and counts
+ * each restart in Redis (stats_child_restarts_add, best effort: docproc_process_restarts_total
+ * {program="worker-child"}; config/run.sh counts restarts of the whole "worker"); forwards
  * SIGTERM/SIGINT and waits for them. Returns the exit status. */
 int worker_supervise(const struct dp_config *cfg, int n);
 

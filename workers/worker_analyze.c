@@ -130,7 +130,7 @@ dp_err worker_analyze(struct worker *w, const char *tenant, const char *pipeline
         /* the language the labels were read in, when the reading did not already say */
         if (opts.lang && !cJSON_GetObjectItem(result, "language"))
             cJSON_AddStringToObject(result, "language", opts.lang);
-        if (extract_fields(w->extractor, doc, &opts, &fields) != DP_OK || !fields)
+        if (extract_fields_alt(w->extractor, doc, &opts, &fields) != DP_OK || !fields)
             fields = cJSON_CreateArray();
         cJSON_AddItemToObject(result, "fields", fields);
         review_mark_fields(fields, REVIEW_FIELD_THRESHOLD); /* rules' fields: source, review */

@@ -81,6 +81,10 @@ void eval_words_match(const char *truth, const char *pred, int loose, struct eva
  * that are not letters or digits (ASCII; other bytes count as letters) is one space. An empty
  * value is not present. */
 int eval_present_in(const char *text, const char *value);
+/* The text of a document result as its second reading has it: each page's lines from its
+ * words, with pages[].alt_lines in place of the lines they stand for and the lines the first
+ * reading missed after them (eval_alt.c). Owned; NULL without memory. */
+char *eval_alt_text(const cJSON *doc);
 
 /* Upper case (ASCII), whitespace runs -> one space, trimmed; bounded by outsz. */
 void eval_norm_text(const char *s, char *out, size_t outsz);
@@ -143,6 +147,15 @@ cJSON *eval_kv_annotation(const struct eval_item *it);
  * srcs ("words" and/or --results folders, comma-separated; the first one also chooses the
  * thresholds) and writes the model to out (eval_kvtrain.c).  0 on success. */
 int eval_kv_train(const struct eval_set *s, const char *srcs, const char *out, int verbose);
+/* Detects the tables of s again without the stack (eval_taboff.c): the words of the results
+ * saved in the --results folder src, the ruling lines found again on the page images.  Prints
+ * the adjacency-relation precision/recall/F1; verbose: each document's counts on stderr.  0 on
+ * success. */
+int eval_tables_offline(const struct eval_set *s, const char *src, int verbose);
+/* Reads the line items of s again without the stack (eval_itemoff.c): lineitems_find() over
+ * the words, tables and fields of the results saved in src.  Prints precision/recall/F1;
+ * verbose: each document's misses.  0 on success (a set without saved results: -1). */
+int eval_items_offline(const struct eval_set *s, const char *src, int verbose);
 
 /* Line items: truth items with an amount (*nt), predicted items (*np), and truth items matched
  * by a predicted one (description alike -- similarity >= 0.7 or containment -- and amount
@@ -171,8 +184,10 @@ struct eval_field_stat {
 
 struct eval_present {
     char name[32];
-    size_t truth;   /* documents with a printed value */
-    size_t present; /* of them, documents whose OCR text contains it (eval_present_in) */
+    size_t truth;       /* documents with a printed value */
+    size_t present;     /* of them, documents whose OCR text contains it (eval_present_in) */
+    size_t present_alt; /* of them, documents whose text or second reading (eval_alt_text)
+                           contains it */
 };
 
 struct eval_class {
