@@ -1,6 +1,7 @@
 /* check_xcand.c -- the tenant extractor on multi-line values: an address learnt from ten
  * receipts is exactly its two or three lines on unseen ones, not with the registration number
- * above it or the phone line below it. */
+ * above it or the phone line below it; a name or address an OCR error or two from one in the
+ * vendor memory takes the remembered spelling. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,12 +85,59 @@ START_TEST(address_runs)
 }
 END_TEST
 
+/* A name or address read an OCR error or two from a remembered one gets its spelling; one as
+ * like two different spellings, or less alike than the threshold, gets none. */
+START_TEST(snap_to_memory)
+{
+    struct vendor_list l = {0};
+    static const char *const js[] = {
+        "{\"company\":\"MR. D.I.Y. SDN BHD\",\"address\":\"LOT 1851-A & 1851-B, JALAN KPB 6, "
+        "KAWASAN PERINDUSTRIAN BALAKONG, 43300 SERI KEMBANGAN, SELANGOR\"}",
+        "{\"company\":\"LIAN HING STATIONERY SDN BHD\",\"address\":\"NO.32 & 33, JALAN SR 1/9, "
+        "SEKSYEN 9, TAMAN SERDANG RAYA, 43300 SERI KEMBANGAN\"}",
+        "{\"company\":\"KEDAI ABC\",\"address\":\"NO 1, JALAN A\"}",
+        "{\"company\":\"KEDAI ABD\",\"address\":\"NO 1, JALAN B\"}"};
+    for (size_t i = 0; i < sizeof js / sizeof js[0]; i++) {
+        cJSON *c = cJSON_Parse(js[i]);
+        ck_assert_int_eq(vendor_add(&l, c, NULL), DP_OK);
+        cJSON_Delete(c);
+    }
+    char out[VENDOR_TEXT_MAX] = "";
+    /* a digit misread in a long address, and a comma read as a full stop */
+    double s = vendor_snap(&l, 1,
+                           "LOT 1651-A & 1851-B, JALAN KPB 6, KAWASAN PERINDUSTRIAN BALAKONG. "
+                           "43300 SERI KEMBANGAN, SELANGOR",
+                           VENDOR_SNAP_SIM, out, sizeof out);
+    ck_assert(s >= VENDOR_SNAP_SIM && s < 1);
+    ck_assert_str_eq(out, "LOT 1851-A & 1851-B, JALAN KPB 6, KAWASAN PERINDUSTRIAN BALAKONG, "
+                          "43300 SERI KEMBANGAN, SELANGOR");
+    ck_assert(vendor_snap(&l, 0, "LIAN HING STATI0NERY SDN BHD", VENDOR_SNAP_SIM, out, sizeof out) >
+              0);
+    ck_assert_str_eq(out, "LIAN HING STATIONERY SDN BHD");
+    /* names are not addresses */
+    ck_assert(
+        vendor_snap(&l, 1, "LIAN HING STATI0NERY SDN BHD", VENDOR_SNAP_SIM, out, sizeof out) == 0);
+    /* another shop in the same street is more than an error or two away */
+    snprintf(out, sizeof out, "untouched");
+    ck_assert(vendor_snap(&l, 1, "NO.14 & 16, JALAN SR 1/7, SEKSYEN 9, TAMAN SERDANG RAYA",
+                          VENDOR_SNAP_SIM, out, sizeof out) == 0);
+    ck_assert_str_eq(out, "untouched");
+    /* as like two spellings: neither */
+    ck_assert(vendor_snap(&l, 0, "KEDAI ABE", 0.85, out, sizeof out) == 0);
+    ck_assert(vendor_snap(&l, 0, "KEDAI ABC", 0.85, out, sizeof out) == 1.0);
+    ck_assert_str_eq(out, "KEDAI ABC");
+    ck_assert(vendor_snap(&l, 0, NULL, 0.85, out, sizeof out) == 0);
+    vendor_list_cleanup(&l);
+}
+END_TEST
+
 Suite *xcand_suite(void)
 {
     Suite *s = suite_create("xcand");
     TCase *tc = tcase_create("core");
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, address_runs);
+    tcase_add_test(tc, snap_to_memory);
     suite_add_tcase(s, tc);
     return s;
 }
