@@ -94,6 +94,28 @@ START_TEST(unruled_grid_from_words)
 }
 END_TEST
 
+/* OCR's blank "words" over a table (where rules were erased) and a word in vertical text are
+ * no line of their own: the grid is found as without them. */
+START_TEST(unruled_ignores_blank_and_tall_words)
+{
+    struct wset s = {0};
+    price_page(&s);
+    s.w[s.n++] = (struct dp_word){strdup(" "), 95.0f, 190, 290, 4, 600, 0, 0};
+    s.w[s.n++] = (struct dp_word){strdup("  "), 95.0f, 1700, 290, 3, 600, 0, 0};
+    s.w[s.n++] = (struct dp_word){strdup("Confirmed"), 96.0f, 120, 360, LH, 9 * CW, 0, 0};
+    struct table *t = NULL;
+    size_t n = 0;
+    ck_assert_int_eq(table_detect(s.w, s.n, 2550, 3300, NULL, 0, &t, &n), DP_OK);
+    ck_assert_uint_eq(n, 1);
+    ck_assert_int_eq(t->rows, 5);
+    ck_assert_int_eq(t->cols, 3);
+    ck_assert_str_eq(cell(t, 2, 0), "Paper A4 ream");
+    ck_assert_str_eq(cell(t, 4, 2), "48.10");
+    table_list_free(t, n);
+    wset_free(&s);
+}
+END_TEST
+
 /* A label wrapped over two lines with its values on the first, a label printed around its
  * values (vertically centred), and a section row with no values. */
 START_TEST(unruled_wrapped_cells_join)
@@ -362,6 +384,7 @@ Suite *table_suite(void)
     Suite *s = suite_create("table");
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, unruled_grid_from_words);
+    tcase_add_test(tc, unruled_ignores_blank_and_tall_words);
     tcase_add_test(tc, unruled_wrapped_cells_join);
     tcase_add_test(tc, unruled_spanning_header);
     tcase_add_test(tc, prose_is_no_table);
