@@ -250,6 +250,47 @@ START_TEST(ruled_grid_with_span)
 }
 END_TEST
 
+/* Rules around the header and the body only: the body's text lines of numbers are its rows;
+ * a header wrapped over two lines in every column stays one row. */
+START_TEST(ruled_grid_rows_without_rules)
+{
+    struct table_rule r[] = {
+        {100, 100, 1600, 100, 2},  {100, 220, 1600, 220, 2}, {100, 500, 1600, 500, 2},
+        {100, 100, 100, 500, 2},   {600, 100, 600, 500, 2},  {1100, 100, 1100, 500, 2},
+        {1600, 100, 1600, 500, 2},
+    };
+    struct wset s = {0};
+    put(&s, 120, 110, "Age");
+    put(&s, 620, 110, "Head Start");
+    put(&s, 1120, 110, "Control");
+    put(&s, 120, 165, "cohort");
+    put(&s, 620, 165, "group");
+    put(&s, 1120, 165, "group");
+    put(&s, 120, 250, "3-year-olds");
+    put(&s, 620, 250, "1,530");
+    put(&s, 1120, 250, "1,029");
+    put(&s, 120, 330, "4-year-olds");
+    put(&s, 620, 330, "1,253");
+    put(&s, 1120, 330, "855");
+    put(&s, 120, 410, "Total");
+    put(&s, 620, 410, "2,783");
+    put(&s, 1120, 410, "1,884");
+    struct table *t = NULL;
+    size_t n = 0;
+    ck_assert_int_eq(table_detect(s.w, s.n, 2550, 3300, r, sizeof r / sizeof r[0], &t, &n), DP_OK);
+    ck_assert_uint_eq(n, 1);
+    ck_assert_int_eq(t->ruled, 1);
+    ck_assert_int_eq(t->rows, 4);
+    ck_assert_int_eq(t->cols, 3);
+    ck_assert_str_eq(cell(t, 0, 1), "Head Start group");
+    ck_assert_str_eq(cell(t, 1, 0), "3-year-olds");
+    ck_assert_str_eq(cell(t, 2, 2), "855");
+    ck_assert_str_eq(cell(t, 3, 1), "2,783");
+    table_list_free(t, n);
+    wset_free(&s);
+}
+END_TEST
+
 /* Missing rules that merge slots into an L shape: cells never overlap (each slot is covered
  * by one cell at most) and the CSV from the JSON is the CSV of the table. */
 START_TEST(ruled_grid_l_shape_no_overlap)
@@ -389,6 +430,7 @@ Suite *table_suite(void)
     tcase_add_test(tc, unruled_spanning_header);
     tcase_add_test(tc, prose_is_no_table);
     tcase_add_test(tc, ruled_grid_with_span);
+    tcase_add_test(tc, ruled_grid_rows_without_rules);
     tcase_add_test(tc, ruled_grid_l_shape_no_overlap);
     tcase_add_test(tc, csv_quotes_and_spans);
     tcase_add_test(tc, rules_from_image);
