@@ -116,6 +116,32 @@ START_TEST(unruled_ignores_blank_and_tall_words)
 }
 END_TEST
 
+/* Rows spaced wider than usual (tight OCR boxes make the em small): a gap over the usual
+ * limit continues the table while it keeps to the table's own spacing. */
+START_TEST(unruled_keeps_its_row_spacing)
+{
+    struct wset s = {0};
+    static const int ys[] = {300, 370, 480, 600, 730};
+    static const char *const a[] = {"Item", "Pens", "Paper", "Stapler", "Ink"};
+    static const char *const b[] = {"Qty", "10", "5", "1", "2"};
+    static const char *const c[] = {"Price", "12.50", "21.95", "7.00", "48.10"};
+    for (int i = 0; i < 5; i++) {
+        put(&s, 200, ys[i], a[i]);
+        put(&s, 1000, ys[i], b[i]);
+        put(&s, 1400, ys[i], c[i]);
+    }
+    put(&s, 200, 1200, "Payment is due within thirty days of the invoice date shown above.");
+    struct table *t = NULL;
+    size_t n = 0;
+    ck_assert_int_eq(table_detect(s.w, s.n, 2550, 3300, NULL, 0, &t, &n), DP_OK);
+    ck_assert_uint_eq(n, 1);
+    ck_assert_int_eq(t->rows, 5);
+    ck_assert_str_eq(cell(t, 4, 2), "48.10");
+    table_list_free(t, n);
+    wset_free(&s);
+}
+END_TEST
+
 /* A label wrapped over two lines with its values on the first, a label printed around its
  * values (vertically centred), and a section row with no values. */
 START_TEST(unruled_wrapped_cells_join)
@@ -426,6 +452,7 @@ Suite *table_suite(void)
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, unruled_grid_from_words);
     tcase_add_test(tc, unruled_ignores_blank_and_tall_words);
+    tcase_add_test(tc, unruled_keeps_its_row_spacing);
     tcase_add_test(tc, unruled_wrapped_cells_join);
     tcase_add_test(tc, unruled_spanning_header);
     tcase_add_test(tc, prose_is_no_table);
