@@ -13,36 +13,29 @@
 
 /* ---- enqueue ---- */
 
-/* The value of key (an idempotency key: "<doc id> <sha256>", with_rest = 1; a dedup key: "<doc
- * id>", with_rest = 0) into seen[seensz] ("" when unset) and, when it is set, the record key of
- * the document it names into kprev ("" otherwise). DP_EREDIS for a value store_enqueue would
- * not have written. */
-static dp_err named_doc_read(redisContext *c, const char *key, int with_rest, char *seen,
-                             size_t seensz, char kprev[KEYS_MAX])
+/* A value the enqueue script found in an idempotency key ("<doc id> <sha256>", with_rest = 1)
+ * or a dedup key ("<doc id>", with_rest = 0), v NULL or "" when unset: into seen[seensz], and
+ * the record key of the document it names into kprev ("" when unset). DP_EREDIS for a value
+ * store_enqueue would not have written. */
+static dp_err named_doc_parse(const redisReply *v, int with_rest, char *seen, size_t seensz,
+                              char kprev[KEYS_MAX])
 {
-    const char *argv[] = {"GET", key};
     seen[0] = kprev[0] = '\0';
-    redisReply *r = rds_cmdv(c, 2, argv, NULL);
-    if (rds_failed(r)) {
-        freeReplyObject(r);
+    if (!v || v->type != REDIS_REPLY_STRING || v->len == 0)
+        return v && v->type != REDIS_REPLY_STRING ? DP_EREDIS : DP_OK;
+    const char *sp = memchr(v->str, ' ', v->len);
+    size_t idlen = with_rest ? (sp ? (size_t)(sp - v->str) : v->len) : v->len;
+    char pid[UTIL_ID_MAX];
+    if ((with_rest && !sp) || (!with_rest && sp) || v->len >= seensz || idlen >= sizeof pid)
+        return DP_EREDIS;
+    memcpy(pid, v->str, idlen);
+    pid[idlen] = '\0';
+    if (!util_id_valid("doc_", pid) || keys_doc(kprev, pid) != DP_OK) {
+        kprev[0] = '\0';
         return DP_EREDIS;
     }
-    dp_err rc = DP_OK;
-    if (r->type == REDIS_REPLY_STRING) {
-        const char *sp = memchr(r->str, ' ', r->len);
-        size_t idlen = with_rest ? (sp ? (size_t)(sp - r->str) : r->len) : r->len;
-        char pid[UTIL_ID_MAX];
-        if ((with_rest && !sp) || (!with_rest && sp) || r->len >= seensz || idlen >= sizeof pid) {
-            rc = DP_EREDIS;
-        } else {
-            memcpy(seen, r->str, r->len + 1);
-            memcpy(pid, r->str, idlen);
-            pid[idlen] = '\0';
-            rc = util_id_valid("doc_", pid) ? keys_doc(kprev, pid) : DP_EREDIS;
-        }
-    }
-    freeReplyObject(r);
-    return rc;
+    memcpy(seen, v->str, v->len + 1);
+    return DP_OK;
 }
 
 dp_err store_enqueue(redisContext *c, const struct store_upload *u, char id_out[UTIL_ID_MAX],
@@ -53,7 +46,7 @@ dp_err store_enqueue(redisContext *c, const struct store_upload *u, char id_out[
     char kprev[KEYS_MAX] = "", seen[UTIL_ID_MAX + UTIL_SHA256_HEX + 2] = "";
     char kdedup[KEYS_MAX] = "", kdprev[KEYS_MAX] = "", dseen[UTIL_ID_MAX] = "";
     char evid[UTIL_ID_MAX], now_s[24];
-    long long code = -1;
+    long long code = -1, limit = 0;
     dp_err rc;
     *replayed = 0;
     if (util_new_id("doc_", id) || util_new_id("evt_", evid))
@@ -65,13 +58,13 @@ dp_err store_enqueue(redisContext *c, const struct store_upload *u, char id_out[
     snprintf(size, sizeof size, "%zu", u->len);
     snprintf(maxq, sizeof maxq, "%lld", u->max_queue);
     snprintf(ttl, sizeof ttl, "%lld", u->idem_ttl_s);
-    char kdevt[KEYS_MAX], kh[UTIL_SHA256_HEX], kq[3][KEYS_MAX], krate[KEYS_MAX];
+    char kdevt[KEYS_MAX], kh[UTIL_SHA256_HEX], kq[3][KEYS_MAX], krate[KEYS_MAX], ktenant[KEYS_MAX];
     char qv[100];
     if (keys_doc(kdoc, id) || keys_blob(kblob, id) || keys_tdocs(ktdocs, u->tenant) ||
         keys_doc_events(kdevt, id) || keys_quota(kq[0], u->tenant, KEYS_QUOTA_QUEUED) ||
         keys_quota(kq[1], u->tenant, KEYS_QUOTA_SIZES) ||
         keys_quota(kq[2], u->tenant, KEYS_QUOTA_BYTES) ||
-        keys_quota_rate(krate, u->tenant, now / 60000))
+        keys_quota_rate(krate, u->tenant, now / 60000) || keys_tenant(ktenant, u->tenant))
         return DP_EINVAL;
     snprintf(qv, sizeof qv, "%lld %lld %lld %zu", u->quota ? u->quota->max_queued : 0,
              u->quota ? u->quota->max_bytes : 0, u->quota ? u->quota->per_minute : 0, u->len);
@@ -101,14 +94,19 @@ dp_err store_enqueue(redisContext *c, const struct store_upload *u, char id_out[
     }
     char *evdata = NULL;
     size_t evlen = 0;
-    /* Every key the script touches arrives in KEYS, so it is told which documents an existing
-     * idempotency or dedup key names; should either key change between this read and the
-     * script, the script writes nothing and answers 4, and we read again. */
+    /* Every key the script touches arrives in KEYS, so it must be told which documents an
+     * existing idempotency or dedup key names. The first call guesses both keys unset (a new
+     * upload: one round trip); if either is set, or changes between two calls, the script
+     * writes nothing and answers 4 with their values, and we call again expecting those. */
+    redisReply *found = NULL; /* the last answer 4, whose values seen/dseen hold */
     for (int round = 0; round < 4 && (code == -1 || code == 4); round++) {
-        if (kidem[0] && (rc = named_doc_read(c, kidem, 1, seen, sizeof seen, kprev)) != DP_OK)
+        if (found && ((rc = named_doc_parse(found->elements > 2 ? found->element[2] : NULL, 1, seen,
+                                            sizeof seen, kprev)) != DP_OK ||
+                      (rc = named_doc_parse(found->elements > 3 ? found->element[3] : NULL, 0,
+                                            dseen, sizeof dseen, kdprev)) != DP_OK))
             break;
-        if (kdedup[0] && (rc = named_doc_read(c, kdedup, 0, dseen, sizeof dseen, kdprev)) != DP_OK)
-            break;
+        freeReplyObject(found);
+        found = NULL;
         /* Should this upload turn out a duplicate of dseen, its event is written here like a
          * worker's (event.c), sealed like one; the script only stores it. */
         free(evdata);
@@ -134,6 +132,7 @@ dp_err store_enqueue(redisContext *c, const struct store_upload *u, char id_out[
         SARG(kq[1]);
         SARG(kq[2]);
         SARG(krate);
+        SARG(ktenant);
         if (kidem[0])
             SARG(kidem);
         if (kprev[0])
@@ -205,8 +204,14 @@ dp_err store_enqueue(redisContext *c, const struct store_upload *u, char id_out[
         const char *rid = rds_str(r, 1);
         if (rid && *rid)
             snprintf(id_out, UTIL_ID_MAX, "%s", rid);
-        freeReplyObject(r);
+        if (code >= 6 && code <= 8)
+            limit = rds_int(r, 2, 0);
+        if (code == 4 && r->type == REDIS_REPLY_ARRAY)
+            found = r;
+        else
+            freeReplyObject(r);
     }
+    freeReplyObject(found);
     free(sealed);
     free(msealed);
     free(evdata);
@@ -228,17 +233,17 @@ dp_err store_enqueue(redisContext *c, const struct store_upload *u, char id_out[
     case 3:
         snprintf(err, errsz, "queue is full, retry later");
         return DP_EBUSY;
-    case 6:
+    case 6: /* the limit the script applied: the tenant's own or the configured one */
         snprintf(err, errsz, "%s: the tenant has %lld documents queued, its limit",
-                 QUOTA_CODE_QUEUED, u->quota->max_queued);
+                 QUOTA_CODE_QUEUED, limit);
         return DP_EBUSY;
     case 7:
         snprintf(err, errsz, "%s: the tenant's stored files would pass its %lld bytes",
-                 QUOTA_CODE_BYTES, u->quota->max_bytes);
+                 QUOTA_CODE_BYTES, limit);
         return DP_EBUSY;
     case 8:
         snprintf(err, errsz, "%s: the tenant's %lld uploads this minute are used", QUOTA_CODE_RATE,
-                 u->quota->per_minute);
+                 limit);
         return DP_EBUSY;
     default:
         snprintf(err, errsz, "unexpected reply from enqueue script");

@@ -37,7 +37,8 @@ struct store_upload {
     const char *fingerprint; /* NULL = never a duplicate */
     /* Retention of a document done at once (a duplicate); NULL = none. */
     const struct retention_cfg *retention;
-    /* The tenant's limits (quota.h); NULL = none. */
+    /* The configured limits (quota.h); the tenant's own (dp:tenant:<t>, quota_set) override
+     * them inside the script, so the caller need not read them. NULL = none but the tenant's. */
     const struct quota_limits *quota;
     /* Out, optional: the record just stored and queued, as HGETALL gives it (for
      * store_record_json, so the answer needs no read back); NULL otherwise. Caller frees. */

@@ -276,6 +276,8 @@ START_TEST(store_scripts)
     keys_quota(kq[1], "alpha", KEYS_QUOTA_SIZES);
     keys_quota(kq[2], "alpha", KEYS_QUOTA_BYTES);
     keys_quota_rate(kq[3], "alpha", 1);
+    char kten[KEYS_MAX];
+    keys_tenant(kten, "alpha");
     freeReplyObject(redisCommand(c, "SET %s %s", ki, "doc_OTHER abc"));
     const char *argv[] = {kdoc,
                           kblob,
@@ -289,6 +291,7 @@ START_TEST(store_scripts)
                           kq[1],
                           kq[2],
                           kq[3],
+                          kten,
                           ki,
                           "doc_X",
                           "alpha",
@@ -312,8 +315,11 @@ START_TEST(store_scripts)
                           "f",
                           "v"};
     redisReply *r = NULL;
-    ck_assert_int_eq(rds_eval(c, &scripts_store_enqueue, 13, 21, argv, NULL, &r, NULL, 0), DP_OK);
+    ck_assert_int_eq(rds_eval(c, &scripts_store_enqueue, 14, 21, argv, NULL, &r, NULL, 0), DP_OK);
     ck_assert_int_eq(rds_int(r, 0, -1), 4);
+    /* ...and tells what it found, so the caller need not read the keys itself */
+    ck_assert_str_eq(rds_str(r, 2), "doc_OTHER abc");
+    ck_assert_str_eq(rds_str(r, 3), "");
     freeReplyObject(r);
     ck_assert_int_eq(ival(c, "EXISTS %s", kdoc), 0);
 
@@ -935,6 +941,27 @@ START_TEST(quota_scripts)
     ck_assert_str_eq(code, "queue_full"); /* the global bound: 2 jobs in the stream */
     ck_assert_int_gt(quota_retry_after(QUOTA_CODE_RATE, 119), 0);
     ck_assert_int_le(quota_retry_after(QUOTA_CODE_RATE, 119), 60);
+    /* The tenant's own limits (quota_set) override the configured ones inside the script, an
+     * unreadable one does not, and the refusal names the limit applied. */
+    struct quota_limits q3 = {.max_queued = 1, .max_bytes = 100};
+    struct store_upload u3 = u;
+    u3.tenant = "t3";
+    u3.quota = &q3;
+    ck_assert_int_eq(store_enqueue(c, &u3, a, &replayed, err, sizeof err), DP_OK);
+    ck_assert_int_eq(store_enqueue(c, &u3, b, &replayed, err, sizeof err), DP_EBUSY);
+    ck_assert_int_eq(strncmp(err, QUOTA_CODE_QUEUED ":", strlen(QUOTA_CODE_QUEUED) + 1), 0);
+    ck_assert_ptr_nonnull(strstr(err, " 1 documents"));
+    ck_assert_int_eq(quota_set(c, "t3", "max_queued", 7), DP_OK);
+    ck_assert_int_eq(quota_set(c, "t3", "max_bytes", 12), DP_OK);
+    ck_assert_int_eq(store_enqueue(c, &u3, b, &replayed, err, sizeof err), DP_OK);
+    ck_assert_int_eq(store_enqueue(c, &u3, b, &replayed, err, sizeof err), DP_EBUSY);
+    ck_assert_int_eq(strncmp(err, QUOTA_CODE_BYTES ":", strlen(QUOTA_CODE_BYTES) + 1), 0);
+    ck_assert_ptr_nonnull(strstr(err, " 12 bytes"));
+    ck_assert_int_eq(quota_set(c, "t3", "max_bytes", -1), DP_OK);
+    keys_tenant(k, "t3");
+    freeReplyObject(redisCommand(c, "HSET %s max_queued x7", k));
+    ck_assert_int_eq(store_enqueue(c, &u3, b, &replayed, err, sizeof err), DP_EBUSY);
+    ck_assert_ptr_nonnull(strstr(err, " 1 documents"));
     redisFree(c);
 }
 END_TEST

@@ -1,38 +1,46 @@
 -- store_enqueue: store an upload atomically: blob, record, job, tenant index, idempotency key;
 -- or, for bytes + options this tenant already had read (dedup), a record that is done at once
 -- with the earlier result, a document.completed event and no job.
--- Either all of it exists afterwards or none of it (store_enqueue in store.c).
+-- Either all of it exists afterwards or none of it (store_enqueue in store.c). It also reads the
+-- tenant's own limits and the idempotency and dedup keys itself, so a new upload costs one
+-- round trip: the caller guesses those keys unset and is told their values (reply 4) if not.
 -- KEYS: 1 dp:doc:<id>, 2 dp:blob:<id>, 3 dp:jobs, 4 dp:tdocs:<tenant>, 5 dp:seq, 6 dp:stats,
 --       7 dp:events, 8 dp:devt:<id> (the document's events), 9 dp:quota:<t>:queued,
---       10 dp:quota:<t>:sizes, 11 dp:quota:<t>:bytes, 12 dp:quota:<t>:rate:<this minute>, then the optional keys ARGV 9-12 say are present, in this order:
+--       10 dp:quota:<t>:sizes, 11 dp:quota:<t>:bytes, 12 dp:quota:<t>:rate:<this minute>,
+--       13 dp:tenant:<t> (the tenant's own limits), then the optional keys ARGV 9-12 say are
+--       present, in this order:
 --       dp:idem:<tenant>:<sha256(key)> (with an Idempotency-Key),
---       dp:doc:<id the idempotency key names> (the caller found it set: GET before the call),
+--       dp:doc:<id the idempotency key names> (the caller knows it set),
 --       dp:dedup:<tenant>:<sha256>:<options fingerprint> (dedup asked for),
---       dp:doc:<id the dedup key names> (the caller found it set).
+--       dp:doc:<id the dedup key names> (the caller knows it set).
 -- ARGV: 1 id, 2 tenant, 3 created_ms, 4 blob, 5 max_queue, 6 sha256 of blob, 7 idem_ttl_s,
---       8 the idempotency value the caller read ("" when none),
+--       8 the idempotency value the caller expects ("" = unset),
 --       9 has idem key, 10 has idem target, 11 has dedup key, 12 has dedup target (0|1),
---       13 the dedup value the caller read ("" when none), 14 event id, 15 now_s,
+--       13 the dedup value the caller expects ("" = unset), 14 event id, 15 now_s,
 --       16 dedup key TTL seconds (0 = none), 17 options fingerprint ("" without dedup),
---       18 "<tenant's most queued jobs> <most stored bytes> <most uploads a minute> <bytes this
---       upload stores>" (limits 0 = none), 19 the data of the duplicate's document.completed
---       event, should this upload be a duplicate of the document ARGV 13 names (built and,
---       with an encryption key, sealed by the caller, event.c: the worker's writer; "" without
---       a dedup target), 20.. record field, value, ...
--- Reply: {0, id, the record as HGETALL gives it} stored and queued; {1, previous id} replay of the same bytes (nothing
---        written); {2, previous id} key used with other bytes; {3, ''} queue over max_queue;
---        {4, ''} the idempotency or dedup key changed since the caller read it: read again;
---        {5, id, earlier id} stored as a duplicate, done, no job; {6, ''} the tenant's queued
---        jobs, {7, ''} stored bytes, {8, ''} uploads this minute are at their limit.
-local k = 13
+--       18 "<most queued jobs> <most stored bytes> <most uploads a minute> <bytes this upload
+--       stores>": the configured limits (0 = none), which the tenant's own max_queued,
+--       max_bytes, uploads_per_minute in KEYS[13] override, 19 the data of the duplicate's
+--       document.completed event, should this upload be a duplicate of the document ARGV 13
+--       names (built and, with an encryption key, sealed by the caller, event.c: the worker's
+--       writer; "" without a dedup target), 20.. record field, value, ...
+-- Reply: {0, id, the record as HGETALL gives it} stored and queued; {1, previous id} replay of
+--        the same bytes (nothing written); {2, previous id} key used with other bytes; {3, ''}
+--        queue over max_queue; {4, '', idempotency value, dedup value} either key is not what
+--        the caller expected ("" = unset): call again expecting these; {5, id, earlier id}
+--        stored as a duplicate, done, no job; {6, '', limit} the tenant's queued jobs, {7, '',
+--        limit} stored bytes, {8, '', limit} uploads this minute are at their limit.
+local k = 14
 local idem, iprev, dedup, dprev
 if ARGV[9] == '1' then idem = KEYS[k]; k = k + 1 end
 if ARGV[10] == '1' then iprev = KEYS[k]; k = k + 1 end
 if ARGV[11] == '1' then dedup = KEYS[k]; k = k + 1 end
 if ARGV[12] == '1' then dprev = KEYS[k]; k = k + 1 end
+local icur = idem and (redis.call('GET', idem) or '') or ''
+local dcur = dedup and (redis.call('GET', dedup) or '') or ''
+if icur ~= ARGV[8] or dcur ~= ARGV[13] then return {4, '', icur, dcur} end
 if idem then
-  local prev = redis.call('GET', idem) or ''
-  if prev ~= ARGV[8] then return {4, ''} end
+  local prev = icur
   if prev ~= '' then
     local sp = string.find(prev, ' ', 1, true)
     local pid, psha = string.sub(prev, 1, sp - 1), string.sub(prev, sp + 1)
@@ -44,8 +52,7 @@ end
 -- the same bytes; otherwise this upload is read anew (and becomes the one later ones match).
 local earlier
 if dedup then
-  local seen = redis.call('GET', dedup) or ''
-  if seen ~= ARGV[13] then return {4, ''} end
+  local seen = dcur
   if seen ~= '' and dprev then
     local e = redis.call('HMGET', dprev, 'tenant', 'status', 'sha256', 'dedup_fp')
     if e[1] == ARGV[2] and e[2] == 'done' and e[3] == ARGV[6] and e[4] == ARGV[17] then
@@ -56,11 +63,21 @@ end
 -- The tenant's quotas, before the global bound: one tenant at its limit is its own answer.
 local q = {}
 for v in string.gmatch(ARGV[18], '%d+') do q[#q + 1] = tonumber(v) end
+-- The tenant's own limit where it has a valid one (quota.c's quota_load reads them alike).
+local limits = redis.call('HMGET', KEYS[13], 'max_queued', 'max_bytes', 'uploads_per_minute')
+for i = 1, 3 do
+  local v = limits[i]
+  if v and string.match(v, '^%d+$') and #v <= 16 and tonumber(v) <= 1e15 then
+    q[i] = tonumber(v)
+  end
+end
 local maxq, maxb, perm, size = q[1], q[2], q[3], q[4]
-if perm > 0 and tonumber(redis.call('GET', KEYS[12]) or '0') >= perm then return {8, ''} end
+if perm > 0 and tonumber(redis.call('GET', KEYS[12]) or '0') >= perm then
+  return {8, '', perm} end
 if maxb > 0 and tonumber(redis.call('GET', KEYS[11]) or '0') + size > maxb then
-  return {7, ''} end
-if not earlier and maxq > 0 and redis.call('SCARD', KEYS[9]) >= maxq then return {6, ''} end
+  return {7, '', maxb} end
+if not earlier and maxq > 0 and redis.call('SCARD', KEYS[9]) >= maxq then
+  return {6, '', maxq} end
 if not earlier and redis.call('XLEN', KEYS[3]) >= tonumber(ARGV[5]) then return {3, ''} end
 if perm > 0 then redis.call('INCR', KEYS[12]) redis.call('EXPIRE', KEYS[12], 120) end
 redis.call('HSET', KEYS[10], ARGV[1], size)

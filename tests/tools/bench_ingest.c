@@ -7,10 +7,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <sys/resource.h>
 #include <unistd.h>
 #include <leptonica/allheaders.h>
 #include "bench.h"
 #include "harness.h"
+
+/* API processes of the stack unless DOCPROC_API_PROCESSES says otherwise (as make run's
+ * api_processes default) */
+#define BENCH_API_PROCESSES 2
 
 /* A 10 kB PNG whose pixels are noise (so it does not compress below that) and that docproc
  * accepts (magic bytes, header). Owned by the caller. */
@@ -106,11 +112,108 @@ static long rss_kb(pid_t pid)
     return kb;
 }
 
+/* ---- CPU per request ---- */
+
+/* CPU seconds of pid and of its live children (nginx's workers, docproc-worker's workers). */
+static double tree_cpu_s(pid_t pid)
+{
+    char buf[512];
+    double s = pid > 0 ? harness_proc_cpu_s(pid) : 0;
+    DIR *d = pid > 0 ? opendir("/proc") : NULL;
+    struct dirent *e;
+    while (d && (e = readdir(d)) != NULL) {
+        pid_t p = (pid_t)strtol(e->d_name, NULL, 10);
+        const char *rest = p > 0 ? harness_proc_stat(p, buf, sizeof buf) : NULL;
+        int ppid = 0;
+        if (rest && sscanf(rest, "%*c %d", &ppid) == 1 && ppid == pid)
+            s += harness_proc_cpu_s(p);
+    }
+    if (d)
+        closedir(d);
+    return s;
+}
+
+/* CPU seconds used so far by each part of the stack, and by the load generator (wrk, reaped
+ * by pclose, so counted in this process's children). */
+struct cpu {
+    double api, redis, nginx, workers, client;
+};
+
+static void cpu_now(const struct stack *st, struct cpu *c)
+{
+    struct rusage ru;
+    memset(c, 0, sizeof *c);
+    for (int i = 0; i < st->n_api; i++)
+        c->api += harness_proc_cpu_s(st->api[i]);
+    c->redis = harness_proc_cpu_s(st->redis);
+    c->nginx = tree_cpu_s(st->nginx);
+    c->workers = tree_cpu_s(st->worker);
+    if (getrusage(RUSAGE_CHILDREN, &ru) == 0)
+        c->client = (double)ru.ru_utime.tv_sec + (double)ru.ru_stime.tv_sec +
+                    (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
 static void print_row(const char *what, const struct wrk_out *o)
 {
-    printf("  | %-44s | %9.0f | %7.2f | %7.2f | %7.2f | %7ld | %7ld |\n", what,
+    printf("  | %-60s | %9.0f | %7.2f | %7.2f | %7.2f | %7ld | %7ld |\n", what,
            o->secs > 0 ? (double)o->requests / o->secs : 0, o->p50, o->p95, o->p99, o->ok202,
            o->other + o->errors);
+}
+
+/* The workers during one docproc phase: as configured by default (SCHED_IDLE at nice 10), at
+ * nice 10 under the normal policy (worker_sched_idle = 0), or not running. */
+static const char *const worker_nice_only[] = {"--worker_sched_idle=0", NULL};
+static const struct variant {
+    const char *what;
+    const char *const *args; /* docproc-worker options; NULL with run = 0 */
+    int run;                 /* 0: no worker during this phase */
+} variants[] = {
+    {"workers SCHED_IDLE (default)", NULL, 1},
+    {"workers nice 10 only", worker_nice_only, 1},
+    {"workers stopped", NULL, 0},
+};
+#define NVARIANTS (sizeof variants / sizeof variants[0])
+
+struct phase {
+    struct wrk_out sat, fixed;
+    long rss_sat_kb, rss_fixed_kb;
+    struct cpu used; /* CPU seconds each part used during the saturation run */
+};
+
+static long api_rss_kb(const struct stack *st)
+{
+    long kb = 0;
+    for (int i = 0; i < st->n_api; i++)
+        kb += rss_kb(st->api[i]);
+    return kb;
+}
+
+/* One docproc phase with the workers as v says: warm-up, saturation, ~1,000/s. */
+static int run_phase(struct stack *st, const struct variant *v, int cores, const char *url,
+                     int conns, int secs, struct phase *ph)
+{
+    if (st->worker > 0)
+        stack_kill(&st->worker, SIGTERM);
+    if (v->run && stack_start_worker(st, cores, v->args) != 0)
+        return -1;
+    if (run_wrk(st->dir, url, st->key, conns, 2, 0, &ph->sat)) /* warm-up */
+        return -1;
+    struct cpu before, after;
+    cpu_now(st, &before);
+    if (run_wrk(st->dir, url, st->key, conns, secs, 0, &ph->sat))
+        return -1;
+    cpu_now(st, &after);
+    ph->used.api = after.api - before.api;
+    ph->used.redis = after.redis - before.redis;
+    ph->used.nginx = after.nginx - before.nginx;
+    ph->used.workers = after.workers - before.workers;
+    ph->used.client = after.client - before.client;
+    ph->rss_sat_kb = api_rss_kb(st);
+    /* ~1,000/s: each of `conns` connections waits conns ms between its requests */
+    if (run_wrk(st->dir, url, st->key, conns, secs, conns, &ph->fixed))
+        return -1;
+    ph->rss_fixed_kb = api_rss_kb(st);
+    return 0;
 }
 
 int bench_ingest(int secs, int conns, int cores)
@@ -119,10 +222,19 @@ int bench_ingest(int secs, int conns, int cores)
                                       "DOCPROC_MAX_QUEUE=100000000", "DOCPROC_LOG_LEVEL=warn",
                                       NULL};
     struct stack st;
-    struct stack_opts so = {.n_api = 2, .workers = cores, .env = env};
+    /* As many API processes as make run starts (api_processes), DOCPROC_API_PROCESSES to try
+     * others; the threads per process come from api_threads the same way. */
+    const char *np = getenv("DOCPROC_API_PROCESSES");
+    long n_api = np ? strtol(np, NULL, 10) : 0;
+    if (n_api < 1 || n_api > STACK_MAX_API)
+        n_api = BENCH_API_PROCESSES;
+    struct stack_opts so = {.n_api = (int)n_api, .workers = cores, .env = env};
     unsigned char *png = NULL;
     size_t len = 0;
     int rc = -1, nginx_pid = 0, nginx_port = harness_free_port();
+    double load[3] = {0, 0, 0};
+    if (getloadavg(load, 3) < 0)
+        load[0] = -1;
     if (noise_png(10 * 1024, &png, &len) != 0 || stack_start(&st, &so) != 0) {
         free(png);
         return -1;
@@ -153,34 +265,51 @@ int bench_ingest(int secs, int conns, int cores)
     nginx_pid = stack_spawn(&st, "echo-nginx.log", argv);
     if (harness_wait_port(nginx_port, 10000))
         goto out;
-    struct wrk_out echo, sat, fixed;
+    struct wrk_out echo;
+    struct phase ph[NVARIANTS];
     snprintf(url, sizeof url, "http://127.0.0.1:%d/v1/documents", nginx_port);
     if (run_wrk(st.dir, url, NULL, conns, secs, 0, &echo))
         goto out;
     snprintf(url, sizeof url, "%s/v1/documents?dedup=false", st.base);
-    if (run_wrk(st.dir, url, st.key, conns, 2, 0, &sat)) /* warm-up */
-        goto out;
-    if (run_wrk(st.dir, url, st.key, conns, secs, 0, &sat))
-        goto out;
-    long rss_sat = rss_kb(st.api[0]) + rss_kb(st.api[1]);
-    /* ~1,000/s: each of `conns` connections waits conns ms between its requests */
-    if (run_wrk(st.dir, url, st.key, conns, secs, conns, &fixed))
-        goto out;
-    long rss_fixed = rss_kb(st.api[0]) + rss_kb(st.api[1]);
+    for (size_t i = 0; i < NVARIANTS; i++)
+        if (run_phase(&st, &variants[i], cores, url, conns, secs, &ph[i]))
+            goto out;
     printf("\ningest through nginx (wrk -t2 -c%d, %zu-byte PNG body, %d s each; AOF everysec; "
-           "docproc-worker -j %d reading meanwhile):\n",
-           conns, len, secs, cores);
-    printf("  | %-44s | %9s | %7s | %7s | %7s | %7s | %7s |\n", "run", "req/s", "p50 ms", "p95 ms",
+           "%ld API processes; docproc-worker -j %d reading meanwhile unless stopped; load "
+           "average %.2f at the start):\n",
+           conns, len, secs, n_api, cores, load[0]);
+    printf("  | %-60s | %9s | %7s | %7s | %7s | %7s | %7s |\n", "run", "req/s", "p50 ms", "p95 ms",
            "p99 ms", "202", "other");
-    printf("  |%s|%s|%s|%s|%s|%s|%s|\n", "----------------------------------------------",
-           "-----------", "---------", "---------", "---------", "---------", "---------");
+    printf("  |%s|%s|%s|%s|%s|%s|%s|\n",
+           "--------------------------------------------------------------", "-----------",
+           "---------", "---------", "---------", "---------", "---------");
     print_row("nginx answering the POST itself", &echo);
-    print_row("docproc at saturation", &sat);
-    print_row("docproc at ~1,000 req/s", &fixed);
-    printf("  docproc / nginx alone = %.1f %%; API RSS (2 processes) %.1f MB after saturation, "
-           "%.1f MB after the fixed rate\n",
-           100.0 * ((double)sat.requests / sat.secs) / ((double)echo.requests / echo.secs),
-           rss_sat / 1024.0, rss_fixed / 1024.0);
+    double echo_rate = (double)echo.requests / echo.secs;
+    for (size_t i = 0; i < NVARIANTS; i++) {
+        char what[128];
+        snprintf(what, sizeof what, "docproc at saturation, %s", variants[i].what);
+        print_row(what, &ph[i].sat);
+        snprintf(what, sizeof what, "docproc at ~1,000 req/s, %s", variants[i].what);
+        print_row(what, &ph[i].fixed);
+    }
+    for (size_t i = 0; i < NVARIANTS; i++)
+        printf("  %s: docproc / nginx alone = %.1f %%; API RSS (%ld processes) %.1f MB after "
+               "saturation, %.1f MB after the fixed rate\n",
+               variants[i].what, 100.0 * ((double)ph[i].sat.requests / ph[i].sat.secs) / echo_rate,
+               n_api, ph[i].rss_sat_kb / 1024.0, ph[i].rss_fixed_kb / 1024.0);
+    printf("  CPU per request at saturation, microseconds (CPU time each part used during the "
+           "run / requests answered):\n");
+    printf("  | %-40s | %7s | %7s | %7s | %7s | %7s | %7s |\n", "run", "API", "Redis", "nginx",
+           "workers", "wrk", "sum");
+    printf("  |------------------------------------------|---------|---------|---------|---------|"
+           "---------|---------|\n");
+    for (size_t i = 0; i < NVARIANTS; i++) {
+        const struct cpu *u = &ph[i].used;
+        double per = ph[i].sat.requests > 0 ? 1e6 / (double)ph[i].sat.requests : 0;
+        printf("  | %-40s | %7.0f | %7.0f | %7.0f | %7.0f | %7.0f | %7.0f |\n", variants[i].what,
+               u->api * per, u->redis * per, u->nginx * per, u->workers * per, u->client * per,
+               (u->api + u->redis + u->nginx + u->workers + u->client) * per);
+    }
     fflush(stdout);
     rc = 0;
 out:
