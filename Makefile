@@ -44,7 +44,7 @@ PROGS    := $(if $(API_SRC),$(BUILD)/docproc-api) $(if $(ADMIN_SRC),$(BUILD)/doc
 APP_OBJ  := $(call obj,$(filter-out %_main.c,$(API_SRC) $(WORKER_SRC) $(WEBHOOKD_SRC) $(ADMIN_SRC)))
 RUNNER   := $(BUILD)/check_docproc
 
-.PHONY: all deps build run test unit e2e tsan tsan-run test-cluster install bench bench-tunnel eval lint format valgrind \
+.PHONY: all deps build run test unit e2e tsan tsan-run test-cluster install bench bench-tunnel eval train-kv lint format valgrind \
         fuzz fuzz-bins clean
 all: build
 # The eval and bench tools are built too, so a change that breaks them fails `make test`.
@@ -68,6 +68,14 @@ $(BUILD)/openapi.inc: api/openapi.json
 	@mkdir -p $(BUILD)
 	$(Q)od -An -v -tx1 $< | sed -e 's/[0-9a-f][0-9a-f]/0x&,/g' > $@.tmp && mv $@.tmp $@
 $(call obj,api/api_openapi.c): $(BUILD)/openapi.inc
+
+# The key-value pairing model (config/kv_model.txt, written by `make train-kv`) is embedded the
+# same way; without the file the programs pair by the hand rules.
+$(BUILD)/kv_model.inc: $(wildcard config/kv_model.txt) Makefile
+	@mkdir -p $(BUILD)
+	$(Q)if [ -f config/kv_model.txt ]; then od -An -v -tx1 config/kv_model.txt | \
+	  sed -e 's/[0-9a-f][0-9a-f]/0x&,/g'; fi > $@.tmp && mv $@.tmp $@
+$(call obj,common/form_model.c): $(BUILD)/kv_model.inc
 
 # Lua scripts (common/lua/NAME.lua) are embedded the same way, one DP_LUA(NAME, "sha1", bytes)
 # entry each (scripts.h/scripts.c expand them); the SHA1 Redis knows them by is computed here.
@@ -228,6 +236,12 @@ $(BUILD)/docproc-bench: $(call obj,$(BENCH_SRC)) $(TOOL_OBJ) \
 eval: deps
 	@$(MAKE) --no-print-directory $(PROGS) $(BUILD)/docproc-eval
 	$(TEST_ENV) $(BUILD)/docproc-eval $(EVAL_ARGS) $(DATA)
+# The learned key-value pairing model, from the FUNSD development forms 1-100 (held out: the
+# rest): KV_SRC "words" (the annotations' words) and/or --results folders of a full eval run
+# (OCR words), comma-separated; the first also chooses the thresholds (docs/EVAL.md).
+KV_SRC ?= words
+train-kv: $(BUILD)/docproc-eval
+	$(BUILD)/docproc-eval --kv-train config/kv_model.txt --kv-offline $(KV_SRC) $(DATA)
 bench: deps
 	@$(MAKE) --no-print-directory $(PROGS) $(BUILD)/docproc-bench
 	$(TEST_ENV) $(BUILD)/docproc-bench $(BENCH_ARGS)

@@ -171,6 +171,17 @@ void classifier_set_version(struct classifier *c, uint32_t version);
 dp_err classifier_cv_threshold(const struct classifier *c, double max_wrong, double *threshold,
                                size_t *unknown);
 
+/* The rule behind classifier_cv_threshold, over n held-out predictions: conf[i] the
+ * confidence of the top class, wrong[i] nonzero if it was not the true class, known[i] zero if
+ * the prediction was "unknown" whatever the threshold (coverage). The threshold lets at most
+ * max_wrong * n wrong predictions through; a fractional budget moves it linearly between the
+ * thresholds for the whole numbers around it (1 % of 96 is 0.96: 96 % of the way from the
+ * threshold for 0 wrong to the one for 1). *unknown (may be NULL): predictions below it or
+ * not known. DP_EINVAL for n == 0 or max_wrong outside 0..1. */
+dp_err classify_pick_threshold(const double *conf, const unsigned char *wrong,
+                               const unsigned char *known, size_t n, double max_wrong,
+                               double *threshold, size_t *unknown);
+
 /* Makes the next classifier_train() learn one-vs-rest L2 logistic regression (LIBLINEAR,
  * cost C chosen by cross-validation from a small grid, bias on) over the same features
  * instead of naive Bayes (on = 0, the default). Not the default: on classes/ it was not

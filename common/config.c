@@ -80,9 +80,15 @@ static const struct opt options[] = {
         "default OCR languages (Tesseract codes joined by +; auto = read in English, detect "
         "the language from the words, re-read with its pack)"),
     STR(tessdata_dir, "", "Tesseract data directory (empty = built-in default)"),
+    STR(kv_model_file, "",
+        "key-value pairing model (make train-kv writes one); empty = the model built in; a "
+        "file that cannot be read or parsed = the hand rules, with an error logged"),
     INT(lang_auto_lines, 0, 1, "1",
         "lang=auto, when the first page's English read tells another language: 1 = read again "
         "only its weakly read lines with that pack, 0 = the whole page"),
+    INT(second_reading, 0, 1, "1",
+        "read receipt-like and poorly read pages a second time with the other segmentation "
+        "mode and keep the lines where it differs as pages[].alt_lines (0 = read once)"),
     INT(idempotency_ttl_s, 1, 30 * 86400, "86400", "how long an Idempotency-Key is remembered"),
     INT(webhook_allow_private, 0, 1, "0", "allow webhook receivers on private/loopback addresses"),
     INT(webhook_timeout_ms, 100, 300000, "15000", "webhook request timeout"),

@@ -54,6 +54,8 @@ struct dp_config {
     char tessdata_dir[CONFIG_STR_MAX]; /* empty = Tesseract's default */
     long long lang_auto_lines;         /* lang=auto, first page in another language: 1 = re-read its
                                           weak lines with that pack, 0 = the whole page */
+    char kv_model_file[CONFIG_STR_MAX]; /* key-value pairing model; empty = the built-in one */
+    long long second_reading;           /* 1 = second reading kept as alternates (altread.h) */
     long long idempotency_ttl_s;
     /* webhooks (docproc-webhookd; the API checks endpoint URLs with webhook_allow_private) */
     long long webhook_allow_private; /* 1 = allow private/loopback receivers (tests, trusted) */

@@ -40,6 +40,9 @@ enum extract_re_id {
     XRE_ADDR_CUE,   /* street / postcode cue */
     XRE_ADDR_STOP,  /* line that ends an address block (tel, gst, invoice, ...) */
     XRE_NOT_VENDOR, /* title lines that are never the vendor (invoice, receipt, page) */
+    XRE_SELLER_LBL, /* a line that opens the seller's block ("Verkäufer", "Vendeur :") */
+    XRE_BUYER_LBL,  /* a line that opens the buyer's block ("Käufer", "Client") */
+    XRE_NAME_LBL,   /* a "Name:" label inside a party block ("Firma:", "Raison sociale :") */
     XRE_COUNT
 };
 

@@ -12,11 +12,13 @@
 
 const struct extract_re extract_party_res[] = {
     {XRE_LEGAL,
+     /* longer forms before their prefixes ("S.A.R.L." is not "S.A." + letters) */
      "(?<![\\p{L}])(?:(?<strong>sdn\\.?\\h*bhd|s/b|bhd|berhad|gmbh|ltd|limited|llc|l\\.l\\.c|inc|"
-     "incorporated|corp|corporation|s\\.a\\.s?|sarl|s\\.a\\.r\\.l|b\\.\\h?v|bv|n\\.v|ag|kg|ohg|e\\."
-     "k|"
-     "plc|llp|pvt|pte|s\\.l|s\\.p\\.a|s\\.r\\.l|eurl|vof)|co|company|enterprise|trading|sa|sas|"
-     "nv)\\.?(?![\\p{L}])",
+     "incorporated|corp|corporation|s\\.a\\.s\\.u|s\\.a\\.r\\.l|s\\.a\\.s?|sarl|b\\.\\h?v|bv|n\\.v|"
+     "ag|kg|ohg|e\\.k|plc|llp|pvt|pte|s\\.l\\.u|s\\.l|s\\.p\\.a|s\\.r\\.l|eurl|vof|a\\.\\h?g|"
+     "e\\.\\h?v|kgaa|mbh|gbr|ug\\h*\\(haftungsbeschr(?:ä|ae|a)nkt\\)|sasu|s\\.n\\.c|snc|"
+     "sp\\.\\h?z\\h?o\\.\\h?o|srl|bvba|(?-i:eG|SE|Oy|AB|A/S|ApS|Lda))|co|company|enterprise|"
+     "trading|sa|sas|nv)\\.?(?![\\p{L}])",
      PCRE2_CASELESS},
     {XRE_ADDR_CUE,
      "(?<![\\p{L}])(?:jalan|jln|lorong|taman|persiaran|lebuh|kampung|street|st|road|rd|avenue|"
@@ -36,7 +38,24 @@ const struct extract_re extract_party_res[] = {
     {XRE_NOT_VENDOR,
      "(?<![\\p{L}])(?:invoice|receipt|tax|facture|rechnung|factuur|page|seite|date|tel|fax|"
      "phone|welcome|bill|copy|original|duplicate|official|statement|quotation|delivery|"
-     "simplified|to|from|customer|client|kunde)(?![\\p{L}])|@",
+     "simplified|to|from|customer|client|kunde|copyright)(?![\\p{L}])|@|\\(c\\)|©",
+     PCRE2_CASELESS},
+    /* the label alone, or followed by ':' or '/' ("Lieferant GmbH" is a name, not a label) */
+    {XRE_SELLER_LBL,
+     "^(?:verk[aä]ufer(?:in)?|lieferant|rechnungs(?:aus)?steller|leistungserbringer|"
+     "auftragnehmer|absender|vendeur|fournisseur|prestataire|[ée]metteur|seller|supplier|vendor|"
+     "sold\\h+by|leverancier|verkoper|proveedor|vendedor|emisor|fornitore|venditore|"
+     "cedente(?:\\h*/\\h*prestatore)?)\\h*(?::|/|$)",
+     PCRE2_CASELESS},
+    {XRE_BUYER_LBL,
+     "^(?:k[aä]ufer|kunde|rechnungsempf[aä]nger|leistungsempf[aä]nger|auftraggeber|buyer|"
+     "customer|bill\\h+to|sold\\h+to|ship\\h+to|acheteur|client|destinataire|koper|klant|afnemer|"
+     "comprador|cliente|destinatario|acquirente|committente)(?![\\p{L}])",
+     PCRE2_CASELESS},
+    {XRE_NAME_LBL,
+     "^(?:name|firma|firmenname|unternehmen|nom|raison\\h+sociale|d[ée]nomination|naam|"
+     "bedrijfsnaam|nombre|raz[oó]n\\h+social|nome|ragione\\h+sociale|denominazione|"
+     "company(?:\\h+name)?)\\h*:\\h*",
      PCRE2_CASELESS},
 };
 const size_t extract_party_nres = sizeof extract_party_res / sizeof extract_party_res[0];
@@ -70,7 +89,8 @@ static int substantial(struct extract_ctx *c, const char *s, size_t len)
 {
     int letters, other;
     census(s, len, &letters, &other);
-    return letters >= 4 && letters >= 2 * other && !extract_has(c, XRE_NOT_VENDOR, s, len);
+    return letters >= 4 && letters >= 2 * other && s[len - 1] != ':' &&
+           !extract_has(c, XRE_NOT_VENDOR, s, len); /* "Währung:" is a label */
 }
 
 /* Field value from a span of page text: lines joined with ", " (or " " after a comma). */
@@ -210,6 +230,137 @@ static int find_company(struct extract_ctx *c, const size_t *order, const size_t
     return 1;
 }
 
+/* ---- the seller's block: "Verkäufer" / "Name: X" ---- */
+
+/* How many visual rows under a seller label its "Name:" row may be. */
+#define PARTY_BLOCK_ROWS 8
+
+/* Leftmost word box x among the words at bytes [a, b) of page 1's text (INT32_MAX if none),
+ * and the tallest of their heights in *h. */
+static int span_left(const struct extract_ctx *c, size_t a, size_t b, int *h)
+{
+    const struct extract_page *p = &c->pages[0];
+    int left = INT32_MAX;
+    *h = 0;
+    for (size_t i = 0; i < p->pg->nwords; i++) {
+        const struct dp_word *w = &p->pg->words[i];
+        if (p->woff[i] == SIZE_MAX || p->woff[i] < a || p->woff[i] >= b)
+            continue;
+        left = w->x < left ? w->x : left;
+        *h = w->h > *h ? w->h : *h;
+    }
+    return left;
+}
+
+/* A company name read from pieces of page 1's lines: bytes [off, off + len) each. */
+struct party_piece {
+    size_t off, len;
+};
+
+/* Finds the seller's name in a labelled block: a line that is a seller label ("Verkäufer",
+ * "Lieferant:", "Vendeur"), then within the next rows a "Name:" label whose value stands after
+ * it on its line or in the next line of its row, with the value lines printed above it in the
+ * value's column (a name wrapped over two lines beside a label set at its last one); or the
+ * value after the seller label itself ("Vendeur : Dupont SARL").  Stops at a buyer label.
+ * pieces[0..*np) (at most 3) get the name's parts; 1 when found. */
+static int seller_block(struct extract_ctx *c, const size_t *order, const size_t *row,
+                        struct party_piece *pieces, size_t *np)
+{
+    const struct extract_page *pg = &c->pages[0];
+    size_t n = pg->nlines;
+    for (size_t k = 0; k < n; k++) {
+        size_t l = order[k], a = 0, b = pg->lines[l].len;
+        const char *s = extract_line_text(c, 0, l);
+        trim(s, &a, &b);
+        if (a == b || !extract_match(c, XRE_SELLER_LBL, s + a, b - a, 0))
+            continue;
+        size_t e = a + extract_ov(c)[1];
+        int slash = s[e - 1] == '/'; /* "Verkäufer/Leistungserbringer": labels only */
+        while (e < b && s[e] == ' ')
+            e++;
+        if (e < b && !slash && substantial(c, s + e, b - e)) {
+            pieces[0] = (struct party_piece){pg->lines[l].off + e, b - e};
+            *np = 1;
+            return 1; /* "Vendeur : Dupont SARL" */
+        }
+        size_t last_label = k; /* the last row start with a label, for wrapped values */
+        for (size_t j = k + 1; j < n && row[j] <= row[k] + PARTY_BLOCK_ROWS; j++) {
+            if (row[j] == row[j - 1])
+                continue; /* rows are looked at by their first (leftmost) line */
+            size_t m = order[j], ma = 0, mb = pg->lines[m].len;
+            const char *t = extract_line_text(c, 0, m);
+            trim(t, &ma, &mb);
+            if (ma == mb)
+                continue;
+            if (extract_match(c, XRE_BUYER_LBL, t + ma, mb - ma, 0))
+                break;
+            if (!extract_match(c, XRE_NAME_LBL, t + ma, mb - ma, 0)) {
+                if (memchr(t + ma, ':', mb - ma))
+                    last_label = j;
+                continue;
+            }
+            size_t va = ma + extract_ov(c)[1], voff, vlen;
+            if (va < mb) {
+                voff = pg->lines[m].off + va, vlen = mb - va;
+            } else {
+                /* the value column's line: the next non-blank line of the row */
+                size_t xa = 0, xb = 0, v = 0;
+                for (size_t q = j + 1; q < n && row[q] == row[j] && xa == xb; q++) {
+                    v = order[q], xa = 0, xb = pg->lines[v].len;
+                    trim(extract_line_text(c, 0, v), &xa, &xb);
+                }
+                if (xa == xb)
+                    break; /* an empty name */
+                voff = pg->lines[v].off + xa, vlen = xb - xa;
+            }
+            if (!vlen || !substantial(c, pg->text + voff, vlen))
+                break;
+            *np = 0;
+            /* rows between the last labelled row and this one, alone in the value's column */
+            int vh, uh, vx = span_left(c, voff, voff + vlen, &vh), tol = 2 * vh;
+            for (size_t q = last_label + 1; q < j && *np < 2; q++) {
+                size_t u = order[q], ua = 0, ub = pg->lines[u].len;
+                const char *ut = extract_line_text(c, 0, u);
+                trim(ut, &ua, &ub);
+                int ux = span_left(c, pg->lines[u].off + ua, pg->lines[u].off + ub, &uh);
+                if (ua == ub || memchr(ut + ua, ':', ub - ua) || vx == INT32_MAX ||
+                    ux == INT32_MAX || abs(ux - vx) > tol || (q + 1 < j && row[q + 1] == row[q]) ||
+                    (q > 0 && row[q - 1] == row[q]))
+                    continue;
+                pieces[(*np)++] = (struct party_piece){pg->lines[u].off + ua, ub - ua};
+            }
+            pieces[(*np)++] = (struct party_piece){voff, vlen};
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Emits the pieces joined by one space (the field's text span runs from the first to the
+ * last piece when they are in text order, else it is the last piece, the "Name:" value). */
+static dp_err emit_pieces(struct extract_ctx *c, const struct party_piece *pc, size_t np)
+{
+    size_t cap = 1;
+    for (size_t i = 0; i < np; i++)
+        cap += pc[i].len + 1;
+    char *v = malloc(cap), *w = v;
+    if (!v)
+        return DP_ENOMEM;
+    for (size_t i = 0; i < np; i++) {
+        if (w > v)
+            *w++ = ' ';
+        memcpy(w, c->pages[0].text + pc[i].off, pc[i].len);
+        w += pc[i].len;
+    }
+    *w = '\0';
+    struct extract_span sp = {0, pc[np - 1].off, pc[np - 1].len};
+    if (np > 1 && pc[0].off < pc[np - 1].off)
+        sp.off = pc[0].off, sp.len = pc[np - 1].off + pc[np - 1].len - pc[0].off;
+    dp_err err = extract_emit(c, "company", cJSON_CreateString(v), &sp, 0.9, 1);
+    free(v);
+    return err;
+}
+
 static dp_err emit_company(struct extract_ctx *c, const struct party_name *pn)
 {
     const char *t = c->pages[0].text;
@@ -248,9 +399,15 @@ dp_err extract_party_run(struct extract_ctx *c)
     size_t n = c->pages[0].nlines;
     size_t *order = malloc(n * sizeof *order), *row = malloc(n * sizeof *row);
     dp_err err = order && row ? extract_visual_lines(c, 0, order, row) : DP_ENOMEM;
-    int found = err == DP_OK && find_company(c, order, row, &pn);
+    struct party_piece pieces[3];
+    size_t np = 0;
+    /* a name the page labels as the seller's comes first: it is said, not guessed */
+    int labelled = err == DP_OK && seller_block(c, order, row, pieces, &np);
+    int found = err == DP_OK && !labelled && find_company(c, order, row, &pn);
     free(order);
     free(row);
+    if (labelled)
+        return emit_pieces(c, pieces, np);
     if (err != DP_OK || !found)
         return err;
     err = emit_company(c, &pn);

@@ -103,7 +103,8 @@ static struct form_kv *add_pair(struct form_kv **kv, size_t *n, size_t *cap)
 /* The entities, their roles and the couples of one page being paired. */
 struct pairing {
     const struct tl_layout *L;
-    struct form_ent *e; /* entities, ne */
+    const struct form_model *m; /* NULL: the hand rules score the couples */
+    struct form_ent *e;         /* entities, ne */
     size_t ne;
     long *role; /* per entity: -1 none, ROLE_MARK, else the couple's index in c */
     struct form_cand *c;
@@ -184,9 +185,10 @@ static void mark_roles(struct pairing *P, const struct form_mark *marks, size_t 
 }
 
 /* Confidence 0..1 of a couple's score, times how surely the label was read. */
-static double confidence(const struct tl_layout *L, const struct form_ent *k, double score)
+static double confidence(const struct pairing *P, const struct form_ent *k, double score)
 {
-    double c = 0.5 + 0.45 * (score - KV_MIN_SCORE) / 3.0;
+    const struct tl_layout *L = P->L;
+    double c = P->m ? score : 0.5 + 0.45 * (score - KV_MIN_SCORE) / 3.0;
     c = c > 0.95 ? 0.95 : c < 0.3 ? 0.3 : c;
     return c * (0.5 + 0.5 * mean_conf(L, k->w0, k->nw));
 }
@@ -215,7 +217,7 @@ static dp_err emit(struct pairing *P, size_t k, long v, int mark, double score,
         if (set_text(&p->value, P->L, vr, nvr, 0))
             return DP_ENOMEM;
         p->has_value = 1;
-        p->confidence = confidence(P->L, &P->e[k], score);
+        p->confidence = confidence(P, &P->e[k], score);
     } else {
         p->confidence = 0.6 * (0.5 + 0.5 * mean_conf(P->L, kr[0].w0, kr[0].nw));
     }
@@ -294,10 +296,32 @@ static int lone_colon(const struct pairing *P, size_t k)
     return P->e[k].nw == 1 && strlen(P->L->words[P->L->ord[P->e[k].w0]].text) == 1;
 }
 
-static dp_err pair_layout(const struct tl_layout *L, const struct form_mark *marks, size_t nmarks,
-                          struct form_kv **kv, size_t *n)
+/* A label with an answer takes the further couples the model is sure of (score >= multi)
+ * whose answer has no role: a table's header linked to the cells of its column or row. */
+static dp_err multi_answers(struct pairing *P, char *used, struct form_kv **kv, size_t *n,
+                            size_t *cap)
 {
-    struct pairing P = {L, NULL, 0, NULL, NULL, 0};
+    dp_err rc = DP_OK;
+    for (size_t i = 0; !rc && i < P->nc && P->c[i].score >= P->m->multi; i++) {
+        size_t k = P->c[i].k, v = P->c[i].v;
+        long r = P->role[k];
+        long rv = P->role[v];
+        /* v free, or the answer of another label (a cell under its column header and right
+         * of its row label) */
+        if (r < 0 || P->c[r].k != k || used[v] ||
+            (rv != -1 && (rv < 0 || P->c[rv].v != v || P->c[rv].k == k)))
+            continue;
+        used[v] = 1;
+        rc = emit_cell(P, k, v, kv, n, cap);
+    }
+    return rc;
+}
+
+static dp_err pair_layout(const struct tl_layout *L, const struct form_model *m,
+                          const struct form_mark *marks, size_t nmarks, struct form_kv **kv,
+                          size_t *n)
+{
+    struct pairing P = {L, m, NULL, 0, NULL, NULL, 0};
     size_t cap = 0;
     int *mark_of = NULL;
     char *used = NULL;
@@ -314,7 +338,9 @@ static dp_err pair_layout(const struct tl_layout *L, const struct form_mark *mar
     for (size_t i = 0; i < P.ne; i++)
         P.role[i] = -1;
     mark_roles(&P, marks, nmarks, mark_of);
-    if ((rc = form_candidates(P.e, P.ne, L->hmed, KV_MIN_SCORE, &P.c, &P.nc)))
+    rc = m ? form_learn_candidates(m, L, P.e, P.ne, &P.c, &P.nc)
+           : form_candidates(P.e, P.ne, L->hmed, KV_MIN_SCORE, &P.c, &P.nc);
+    if (rc)
         goto out;
     form_assign(P.c, P.nc, P.ne, P.role);
     /* pairs in the order of their labels on the page */
@@ -326,6 +352,11 @@ static dp_err pair_layout(const struct tl_layout *L, const struct form_mark *mar
             rc = emit(&P, k, (long)P.c[r].v, -1, P.c[r].score, marks, kv, n, &cap);
         else if (r == -1 && P.e[k].colon && !lone_colon(&P, k))
             rc = emit(&P, k, -1, -1, 0, marks, kv, n, &cap);
+    }
+    if (m) {
+        if (!rc)
+            rc = multi_answers(&P, used, kv, n, &cap);
+        goto out;
     }
     for (size_t k = 0; !rc && k < P.ne; k++) {
         long r = P.role[k], own = r >= 0 && P.c[r].k == k ? (long)P.c[r].v : -1;
@@ -342,35 +373,43 @@ out:
     return rc;
 }
 
-dp_err form_pairs(const struct dp_word *words, size_t nwords, const struct form_mark *marks,
-                  size_t nmarks, struct form_kv **out, size_t *n)
+dp_err form_layout(struct tl_layout *L, const struct dp_word *words, size_t nwords,
+                   const struct form_mark *marks, size_t nmarks)
 {
-    *out = NULL;
-    *n = 0;
-    if (nwords == 0 || nwords > FORM_MAX_WORDS)
-        return DP_OK;
-    struct tl_layout L;
-    char *skip = malloc(nwords);
+    char *skip = malloc(nwords ? nwords : 1);
     if (!skip)
         return DP_ENOMEM;
     form_mark_words(words, nwords, marks, nmarks, skip);
     for (size_t i = 0; i < nwords; i++) /* blank "words" (a logo, a stamp) are no text */
         if (words[i].text && strspn(words[i].text, " \t") == strlen(words[i].text))
             skip[i] = 1;
-    dp_err rc = tl_build(&L, words, nwords, skip, KV_GAP_EM);
+    dp_err rc = tl_build(L, words, nwords, skip, KV_GAP_EM);
     /* phrases split at a gap of some spaces: word boxes are tight (OCR) or padded
      * (annotations), so the space is measured on the page */
     if (!rc) {
-        double g = KV_GAP_SPACES * form_word_space(&L) / L.hmed;
+        double g = KV_GAP_SPACES * form_word_space(L) / L->hmed;
         g = g < KV_GAP_MIN ? KV_GAP_MIN : g > KV_GAP_EM ? KV_GAP_EM : g;
-        tl_cleanup(&L);
-        rc = tl_build(&L, words, nwords, skip, g);
+        tl_cleanup(L);
+        rc = tl_build(L, words, nwords, skip, g);
     }
     free(skip);
+    return rc ? DP_ENOMEM : DP_OK;
+}
+
+dp_err form_pairs_model(const struct form_model *m, const struct dp_word *words, size_t nwords,
+                        const struct form_mark *marks, size_t nmarks, struct form_kv **out,
+                        size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    if (nwords == 0 || nwords > FORM_MAX_WORDS)
+        return DP_OK;
+    struct tl_layout L;
+    dp_err rc = form_layout(&L, words, nwords, marks, nmarks);
     if (rc)
-        return DP_ENOMEM;
+        return rc;
     struct form_kv *kv = NULL;
-    rc = pair_layout(&L, marks, nmarks, &kv, n);
+    rc = pair_layout(&L, m, marks, nmarks, &kv, n);
     tl_cleanup(&L);
     if (rc || *n == 0) {
         form_kv_list_free(kv, *n);
@@ -379,4 +418,10 @@ dp_err form_pairs(const struct dp_word *words, size_t nwords, const struct form_
     }
     *out = kv;
     return DP_OK;
+}
+
+dp_err form_pairs(const struct dp_word *words, size_t nwords, const struct form_mark *marks,
+                  size_t nmarks, struct form_kv **out, size_t *n)
+{
+    return form_pairs_model(NULL, words, nwords, marks, nmarks, out, n);
 }

@@ -48,6 +48,33 @@ dp_err form_pairs(const struct dp_word *words, size_t nwords, const struct form_
                   size_t nmarks, struct form_kv **out, size_t *n);
 void form_kv_list_free(struct form_kv *kv, size_t n);
 
+/* ---- the learned pairing (form_learn.c, form_model.c) ---- */
+
+#define FORM_MODEL_MAX_BYTES (1 << 20) /* a pairing model file, at most */
+
+/* A learned pairing model (opaque; form_int.h). */
+struct form_model;
+
+/* As form_pairs(), but the couples are scored by model m (borrowed) instead of the hand rules;
+ * m == NULL pairs by the rules.  The selection marks, answers grown over their line and
+ * continuation lines, and empty written labels are as in form_pairs(). */
+dp_err form_pairs_model(const struct form_model *m, const struct dp_word *words, size_t nwords,
+                        const struct form_mark *marks, size_t nmarks, struct form_kv **out,
+                        size_t *n);
+
+/* Parses a model file's bytes (format: form_model.c).  *out is new; free with
+ * form_model_free().  DP_EPARSE (malformed, truncated, other features), DP_ETOOBIG (over
+ * FORM_MODEL_MAX_BYTES), DP_ENOMEM. */
+dp_err form_model_parse(const char *buf, size_t len, struct form_model **out);
+/* Reads and parses a model file: as form_model_parse, plus DP_EIO. */
+dp_err form_model_load(const char *path, struct form_model **out);
+void form_model_free(struct form_model *m);
+
+/* The model built into the programs (config/kv_model.txt at build time), parsed at the first
+ * call; NULL (and an error logged once) when it is missing or unusable: pair by the rules.
+ * Owned by the module, never freed. */
+const struct form_model *form_model_builtin(void);
+
 /* Whether a mark candidate is ticked, from its binary pixels: bits is a w x h bitmap (one byte
  * per pixel, non-zero = ink) of the candidate's bounding box.  Returns 1 when it looks like an
  * empty or filled square/circle outline (writes *state and *round), 0 when it is not a mark

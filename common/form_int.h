@@ -5,6 +5,7 @@
 #ifndef DP_FORM_INT_H
 #define DP_FORM_INT_H
 #include <stddef.h>
+#include "form.h"
 #include "table_int.h"
 
 /* One entity: words of one line, close together, that read as one unit ("Date of birth:",
@@ -67,5 +68,57 @@ dp_err form_candidates(const struct form_ent *ents, size_t n, int em, double min
  * (n of them) becomes -1 for no role, else the index of the taken couple in cands, for both
  * its entities.  Returns the number of couples taken.  Pure. */
 size_t form_assign(const struct form_cand *cands, size_t nc, size_t n, long *role);
+
+/* ---- learned pairing: features of a couple (form_feat.c), the model (form_model.c) ---- */
+
+#define FORM_FEAT_REL        74  /* features of one relation block (right, below) */
+#define FORM_FEAT_VOCAB      384 /* hashed words: the label's first and last, the answer's first */
+#define FORM_FEAT_N          (2 * FORM_FEAT_REL + FORM_FEAT_VOCAB)
+#define FORM_FEAT_NZ         80    /* non-zero features of one couple, at most */
+#define FORM_FEAT_MAX_CANDS  20000 /* couples of one page, at most (the nearest kept) */
+#define FORM_FEAT_RIGHT_MAX  30.0  /* an answer to the right starts within this many em */
+#define FORM_FEAT_BELOW_MAX  6.0   /* an answer below starts within this many em under the label */
+#define FORM_FEAT_COLUMN_MAX 40.0  /* ... or this many when it overlaps the label's column */
+
+/* One plausible couple (label k, answer v) and its sparse features. */
+struct form_fcand {
+    size_t k, v;
+    enum form_rel rel;
+    double dist; /* em: the gap right, or down (plus a little per em of side offset) */
+    int between; /* entities between the two, counted up to 2 */
+    int nf;
+    int idx[FORM_FEAT_NZ]; /* feature indices 0 .. FORM_FEAT_N-1, ascending not required */
+    float val[FORM_FEAT_NZ];
+};
+
+/* Every couple of ents[0..n) where v sits right of k on its band (within FORM_FEAT_RIGHT_MAX)
+ * or below it in its column (within FORM_FEAT_BELOW_MAX, x-overlap or left edges close), with
+ * its features: geometry (gap buckets, alignment, what lies between, whether v is k's nearest
+ * and k v's nearest), both text shapes, the label's words hashed.  *out is a new array of *nc
+ * (NULL when none); free() it.  DP_ENOMEM. */
+dp_err form_feat_cands(const struct tl_layout *L, const struct form_ent *ents, size_t n,
+                       struct form_fcand **out, size_t *nc);
+
+/* A logistic model over the couple features (file format: form_model.c). */
+struct form_model {
+    double bias;
+    double threshold; /* a couple with probability under this is no pair */
+    double multi;     /* a label with an answer takes further answers at or above this */
+    double w[FORM_FEAT_N];
+};
+
+/* Probability 0..1 that the couple is a pair. */
+double form_model_prob(const struct form_model *m, const struct form_fcand *c);
+
+/* The couples of ents[0..n) scored by model m (score = probability, at least m->threshold),
+ * best first, as form_candidates() gives them for the rules.  DP_ENOMEM. */
+dp_err form_learn_candidates(const struct form_model *m, const struct tl_layout *L,
+                             const struct form_ent *ents, size_t n, struct form_cand **out,
+                             size_t *nc);
+
+/* The words of a page organised for pairing: selection-mark words and blanks skipped, phrases
+ * split at a gap measured on the page.  L is initialised (tl_cleanup it).  DP_ENOMEM. */
+dp_err form_layout(struct tl_layout *L, const struct dp_word *words, size_t nwords,
+                   const struct form_mark *marks, size_t nmarks);
 
 #endif

@@ -30,6 +30,9 @@
  *   dp:metrics:webhook        HASH    webhook attempts by outcome
  *   dp:restarts               HASH    program ("api-0", "worker", "redis"...) -> times config/
  *                                     run.sh restarted it (docproc-admin restarted PROGRAM)
+ *   dp:restarts:worker-child  STRING  times a `docproc-worker -j N` supervisor started one of
+ *                                     its children again (its own key: the worker's ACL user
+ *                                     may write it, never the hash above)
  *   classifier (clsstore.c, clsstore_cache.c)
  *   dp:cls:<t>:labels         HASH    doc id -> class label of the training example
  *   dp:cls:<t>:texts          HASH    doc id -> the document's text when labelled (capped)
@@ -92,6 +95,7 @@
 #define KEYS_METRICS_PAGE    "dp:metrics:page_seconds"
 #define KEYS_METRICS_WEBHOOK "dp:metrics:webhook"
 #define KEYS_RESTARTS        "dp:restarts"
+#define KEYS_RESTARTS_CHILD  "dp:restarts:worker-child"
 #define KEYS_WH_DUE          "dp:wh:due"
 #define KEYS_TRAIN_QUEUE     "dp:train:queue"
 #define KEYS_EXPIRING        "dp:expiring"

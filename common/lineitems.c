@@ -18,6 +18,25 @@ static int letters(const char *s)
     return n;
 }
 
+/* Among the numbers num[nums[0..nn)], the rightmost pair (*a < *b, indices into nums) whose
+ * product is the amount (within the rounding of the price); 0 when none. */
+static int product_pair(char num[][24], const int *dec, const size_t *nums, size_t nn,
+                        const char *amount, size_t *a, size_t *b)
+{
+    char *e;
+    double am = strtod(amount, &e);
+    for (size_t j = nn; j-- > 1;)
+        for (size_t i = j; i-- > 0;) {
+            double x = strtod(num[nums[i]], &e), y = strtod(num[nums[j]], &e);
+            int d = dec[nums[i]] > dec[nums[j]] ? dec[nums[i]] : dec[nums[j]];
+            if (am != 0 && fabs(x * y - am) <= 0.011 + fabs(x < y ? x : y) * 0.5 * pow(10, -d)) {
+                *a = i, *b = j;
+                return 1;
+            }
+        }
+    return 0;
+}
+
 int lineitems_parse_tokens(const char *const *toks, size_t n, struct lineitem *out)
 {
     char num[LINEITEMS_MAX_TOKS][24];
@@ -91,7 +110,24 @@ int lineitems_parse_tokens(const char *const *toks, size_t n, struct lineitem *o
         (d1 > d0 && strcmp(toks[d1 - 1], ":") == 0))
         return 0; /* a total, or a "label : value" row */
     snprintf(out->amount, sizeof out->amount, "%.15s", num[amt]);
-    if (nn >= 2) {
+    size_t pa, pb;
+    if (nn >= 3 && product_pair(num, dec, nums, nn, num[amt], &pa, &pb)) {
+        /* more numbers than a quantity and a price (a packing unit, a tax rate without
+         * '%'): the two whose product is the amount; one after them is a tax rate */
+        size_t a = nums[pa], b = nums[pb];
+        int qb = b + 1 < amt && (kind[b + 1] == LI_T_UNIT || kind[b + 1] == LI_T_TIMES);
+        if (qb || (dec[a] > 0 && dec[b] == 0)) {
+            size_t t = a;
+            a = b, b = t;
+        }
+        if (!out->quantity[0])
+            snprintf(out->quantity, sizeof out->quantity, "%.15s", num[a]);
+        snprintf(out->unit_price, sizeof out->unit_price, "%.15s", num[b]);
+        char *e;
+        double r = pb + 1 < nn ? strtod(num[nums[pb + 1]], &e) : -1;
+        if (!out->tax_rate[0] && pb + 2 == nn && r >= 0 && r <= 30 && dec[nums[pb + 1]] <= 2)
+            snprintf(out->tax_rate, sizeof out->tax_rate, "%.15s", num[nums[pb + 1]]);
+    } else if (nn >= 2) {
         /* quantity then price, unless the layout says otherwise: the number a unit or 'x'
          * follows is the quantity; else a whole number beside a decimal one */
         size_t a = nums[nn - 2], b = nums[nn - 1];
@@ -260,15 +296,41 @@ static int cmp_x(const void *a, const void *b, void *words)
     return (x->x > y->x) - (x->x < y->x);
 }
 
+#define LI_TALL 3 /* a word this many median heights tall is no part of a text row */
+
+static int cmp_int(const void *a, const void *b)
+{
+    int x = *(const int *)a, y = *(const int *)b;
+    return (x > y) - (x < y);
+}
+
+/* The median word height of pg (>= 1), using tmp[0..nwords) as scratch. */
+static int median_height(const struct dp_page *pg, size_t *tmp)
+{
+    int *h = (int *)tmp; /* sizeof(size_t) >= sizeof(int) */
+    size_t n = pg->nwords;
+    for (size_t i = 0; i < n; i++)
+        h[i] = pg->words[i].h;
+    qsort(h, n, sizeof *h, cmp_int);
+    return n && h[n / 2] > 0 ? h[n / 2] : 1;
+}
+
 /* Orders the words of pg into visual rows: idx[] gets word indices row by row (left to right),
  * starts[r] the first position of row r; returns the number of rows. A word joins a row when
  * its vertical centre lies within the row's band (the page's text order may run column by
  * column, as PDF text layers do). */
 static size_t make_rows(const struct dp_page *pg, size_t *idx, size_t *starts)
 {
-    size_t n = pg->nwords, rows = 0;
-    for (size_t i = 0; i < n; i++)
-        idx[i] = i;
+    size_t n = 0, rows = 0, tall = 0;
+    /* words far taller than the text (a vertical banner in the margin) would join every
+     * line they pass: each stands alone, after the rows */
+    int hmed = median_height(pg, idx);
+    for (size_t i = 0; i < pg->nwords; i++)
+        if (pg->words[i].h <= LI_TALL * hmed)
+            idx[n++] = i;
+    for (size_t i = 0; i < pg->nwords; i++)
+        if (pg->words[i].h > LI_TALL * hmed)
+            idx[n + tall++] = i;
     qsort_r(idx, n, sizeof *idx, cmp_center, pg->words);
     for (size_t i = 0; i < n;) {
         const struct dp_word *w = &pg->words[idx[i]];
@@ -285,7 +347,9 @@ static size_t make_rows(const struct dp_page *pg, size_t *idx, size_t *starts)
         starts[rows++] = i;
         i = j;
     }
-    starts[rows] = n;
+    for (size_t t = 0; t < tall; t++)
+        starts[rows++] = n + t;
+    starts[rows] = n + tall;
     return rows;
 }
 
@@ -325,6 +389,22 @@ static int has_number(const char *const *toks, size_t n)
     return 0;
 }
 
+/* Whether toks[0..n) has a price after a word (a number with decimals: "5,4900"), not only
+ * a count in a note ("Lieferung in 4 Kartons"). */
+static int has_price(const char *const *toks, size_t n)
+{
+    int word = 0;
+    for (size_t i = 0; i < n; i++) {
+        char num[24];
+        int dec = 0;
+        enum li_tok k = lineitems_token(toks[i], strlen(toks[i]), num, sizeof num, &dec);
+        if (k == LI_T_NUM && word && dec >= 2)
+            return 1;
+        word |= k == LI_T_WORD && letters(toks[i]) >= 2;
+    }
+    return 0;
+}
+
 /* Whether a token of toks[0..n) ends a label ("Bruttopreis :", "Rabatt:"). */
 static int has_label(const char *const *toks, size_t n)
 {
@@ -353,6 +433,46 @@ static void append_words(struct lineitem *it, const char *const *toks, size_t n)
     }
 }
 
+/* Whether row r holds an item's numbers without its description (an article number,
+ * quantity, price, amount) and row r + 1 the description alone ("4123456000014 28997
+ * 100,0000 Stk. 1 1,0000 19,0 100,00" over "Zitronensäure 100ml"): then *it is that item. */
+static int desc_below(const struct dp_page *pg, const size_t *idx, const char *skip,
+                      const size_t *starts, size_t rows, size_t r, struct lineitem *it)
+{
+    const char *toks[2 * LINEITEMS_MAX_TOKS], *cur[LINEITEMS_MAX_TOKS];
+    if (r + 1 >= rows)
+        return 0;
+    size_t n = row_tokens(pg, idx, skip, starts[r], starts[r + 1], cur, 0);
+    if (n < 3 || !amount_row(cur + n - 1, 1) ||
+        (lineitems_parse_tokens(cur, n, it) && letters(it->description) >= 3) ||
+        lineitems_is_summary(cur, n) || has_label(cur, n))
+        return 0; /* no numbers row, or one with its own description */
+    size_t m = row_tokens(pg, idx, skip, starts[r + 1], starts[r + 2], toks, 0);
+    int let = 0;
+    for (size_t i = 0; i < m; i++)
+        let += letters(toks[i]);
+    if (m == 0 || let < 3 || amount_row(toks + m - 1, 1) || lineitems_is_summary(toks, m) ||
+        has_label(toks, m))
+        return 0;
+    size_t words = m;
+    for (size_t i = 0; i < n && m < 2 * LINEITEMS_MAX_TOKS; i++)
+        toks[m++] = cur[i];
+    if (!lineitems_parse_tokens(toks, m, it))
+        return 0;
+    /* the description is the row below, without the numbers row's article codes */
+    size_t o = 0;
+    for (size_t i = 0; i < words; i++) {
+        size_t len = strlen(toks[i]);
+        if (o + len + 2 > sizeof it->description)
+            break;
+        if (o)
+            it->description[o++] = ' ';
+        memcpy(it->description + o, toks[i], len + 1);
+        o += len;
+    }
+    return 1;
+}
+
 /* Line items of one page into arr: its tables' items (tab[0..ntab), in reading order with
  * the others), and items from the lines outside those tables (skip masks their words). */
 static void page_items(cJSON *arr, const struct dp_page *pg, const char *cur,
@@ -372,7 +492,13 @@ static void page_items(cJSON *arr, const struct dp_page *pg, const char *cur,
         if (n == 0)
             continue; /* inside a table read above */
         int ok = lineitems_parse_tokens(toks, n, &it);
-        if (!ok && r + 1 < rows && !lineitems_is_summary(toks, n)) {
+        struct lineitem below;
+        if ((!ok || letters(it.description) < 3) &&
+            desc_below(pg, idx, skip, starts, rows, r, &below)) {
+            it = below; /* the row's description (if any) is only an article code */
+            ok = 1;
+            used_rows = 2;
+        } else if (!ok && r + 1 < rows && !lineitems_is_summary(toks, n)) {
             /* the amount may stand alone on the row below */
             const char *next[LINEITEMS_MAX_TOKS];
             size_t m = row_tokens(pg, idx, skip, starts[r + 1], starts[r + 2], next, 0);
@@ -382,7 +508,9 @@ static void page_items(cJSON *arr, const struct dp_page *pg, const char *cur,
                 used_rows = 2;
             } else if (m >= 2 && n < LINEITEMS_MAX_TOKS && has_number(toks, n) &&
                        amount_row(next + m - 1, 1) && !lineitems_is_summary(next, m) &&
-                       !has_label(next, m)) {
+                       !has_label(next, m) && !has_label(toks, n) &&
+                       (has_price(toks, n) ||
+                        !desc_below(pg, idx, skip, starts, rows, r + 1, &below))) {
                 /* or end a row that continues the description ("12 x 1,0l PET  109,80"
                  * under "GTRWA5 Mineralwasser Medium 5,4900 20 Stk 7%") */
                 toks[n++] = next[m - 1];
@@ -403,7 +531,7 @@ static void page_items(cJSON *arr, const struct dp_page *pg, const char *cur,
             add_item(arr, &it, cur, pg->number, ws, nw);
             found++;
             r += used_rows - 1;
-        } else if (found && lineitems_is_summary(toks, n)) {
+        } else if (found && lineitems_ends_list(toks, n)) {
             break; /* the totals below the items: this page's list has ended */
         }
     }

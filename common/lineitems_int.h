@@ -24,4 +24,8 @@ int lineitems_number(const char *s, size_t n, char *out, size_t outsz, int *dec)
  * and *dec receive the number as lineitems_number() writes it. Pure. */
 enum li_tok lineitems_token(const char *s, size_t n, char *num, size_t numsz, int *dec);
 
+/* Whether toks[0..n) name a total, subtotal, tax or payment: the end of a list of items (a
+ * discount or its base alone, as printed under an item, is no item but does not end it). */
+int lineitems_ends_list(const char *const *toks, size_t n);
+
 #endif

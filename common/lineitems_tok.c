@@ -207,13 +207,6 @@ static const char *const summary_words[] = {"total",
                                             "ec",
                                             "subtotale",
                                             "imposta",
-                                            "base",
-                                            "rabatt",
-                                            "discount",
-                                            "remise",
-                                            "korting",
-                                            "descuento",
-                                            "sconto",
                                             "acompte",
                                             "anzahlung",
                                             "anzahlungen",
@@ -224,20 +217,44 @@ static const char *const summary_words[] = {"total",
                                             "prepaid",
                                             NULL};
 
-int lineitems_is_summary(const char *const *toks, size_t n)
+/* Discounts, and the base they are computed on: rows that are no items but do not end a
+ * list (an item's own discount stands between items). */
+static const char *const discount_words[] = {"rabatt", "discount", "remise", "korting", "descuento",
+                                             "sconto", "skonto",   "base",   "basis",   NULL};
+
+/* 0: no summary word in toks[0..n); 1: only discount words; 2: a total, tax or payment. */
+static int summary_kind(const char *const *toks, size_t n)
 {
+    int kind = 0;
     for (size_t i = 0; i < n; i++) {
         const char *s = toks[i];
         size_t len = strlen(s);
         while (len && strchr(":.,;()", s[len - 1]))
             len--;
+        /* German compounds: Artikelrabatt, Mengenrabatt */
+        int disc = (len && in_list(s, len, discount_words)) ||
+                   (len > 6 && strncasecmp(s + len - 6, "rabatt", 6) == 0);
+        if (disc) {
+            kind = kind ? kind : 1;
+            continue;
+        }
         if (len && in_list(s, len, summary_words))
-            return 1;
+            return 2;
         /* German compounds: Positionssumme, Rechnungsbetrag, Bruttosumme, ... */
         if ((len > 6 && strncasecmp(s + len - 5, "summe", 5) == 0) ||
             (len > 7 && strncasecmp(s + len - 6, "summen", 6) == 0) ||
             (len > 7 && strncasecmp(s + len - 6, "betrag", 6) == 0))
-            return 1;
+            return 2;
     }
-    return 0;
+    return kind;
+}
+
+int lineitems_is_summary(const char *const *toks, size_t n)
+{
+    return summary_kind(toks, n) > 0;
+}
+
+int lineitems_ends_list(const char *const *toks, size_t n)
+{
+    return summary_kind(toks, n) == 2;
 }

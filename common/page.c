@@ -15,6 +15,11 @@ void page_cleanup(struct dp_page *p)
     for (size_t i = 0; i < p->nwords; i++)
         free(p->words[i].text);
     free(p->words);
+    for (size_t i = 0; i < p->nalt; i++)
+        free(p->alt[i].text);
+    free(p->alt);
+    p->alt = NULL;
+    p->nalt = 0;
     for (size_t i = 0; i < p->nbarcodes; i++) {
         free(p->barcodes[i].type);
         free(p->barcodes[i].text);
@@ -120,6 +125,25 @@ static unsigned char *put_str(unsigned char *o, const char *s)
     return s ? put(o, s, n) : o;
 }
 
+/* u32 count, then per word: str text, f32 conf, i32 x y w h line block. */
+static unsigned char *put_words(unsigned char *o, const struct dp_word *ws, size_t n)
+{
+    uint32_t nw = (uint32_t)n;
+    o = put(o, &nw, 4);
+    for (size_t i = 0; i < n; i++) {
+        const struct dp_word *w = &ws[i];
+        o = put_str(o, w->text);
+        o = put(o, &w->conf, 4);
+        o = put_i32(o, w->x);
+        o = put_i32(o, w->y);
+        o = put_i32(o, w->w);
+        o = put_i32(o, w->h);
+        o = put_i32(o, w->line);
+        o = put_i32(o, w->block);
+    }
+    return o;
+}
+
 dp_err page_pack(const struct dp_page *p, unsigned char **out, size_t *len)
 {
     *out = NULL;
@@ -141,6 +165,15 @@ dp_err page_pack(const struct dp_page *p, unsigned char **out, size_t *len)
             return DP_ETOOBIG;
         n += WORD_FIXED + str_size(t) - 4;
     }
+    if (p->nalt > PAGE_WIRE_MAX_WORDS)
+        return DP_ETOOBIG;
+    n += 4;
+    for (size_t i = 0; i < p->nalt; i++) {
+        const char *t = p->alt[i].text;
+        if (t && strlen(t) > STR_MAX)
+            return DP_ETOOBIG;
+        n += WORD_FIXED + str_size(t) - 4;
+    }
     if (p->nbarcodes > PAGE_WIRE_MAX_BARCODES)
         return DP_ETOOBIG;
     n += 4;
@@ -154,7 +187,6 @@ dp_err page_pack(const struct dp_page *p, unsigned char **out, size_t *len)
     if (!buf)
         return DP_ENOMEM;
     uint8_t src = (uint8_t)p->source;
-    uint32_t nw = (uint32_t)p->nwords;
     o = put_i32(o, p->number);
     o = put_i32(o, p->width);
     o = put_i32(o, p->height);
@@ -177,18 +209,7 @@ dp_err page_pack(const struct dp_page *p, unsigned char **out, size_t *len)
     o = put_str(o, p->script);
     o = put_str(o, p->text);
     o = put_str(o, p->hocr);
-    o = put(o, &nw, 4);
-    for (size_t i = 0; i < p->nwords; i++) {
-        const struct dp_word *w = &p->words[i];
-        o = put_str(o, w->text);
-        o = put(o, &w->conf, 4);
-        o = put_i32(o, w->x);
-        o = put_i32(o, w->y);
-        o = put_i32(o, w->w);
-        o = put_i32(o, w->h);
-        o = put_i32(o, w->line);
-        o = put_i32(o, w->block);
-    }
+    o = put_words(o, p->words, p->nwords);
     uint32_t nr = (uint32_t)p->nrules, nm = (uint32_t)p->nmarks;
     o = put(o, &nr, 4);
     for (size_t i = 0; i < p->nrules; i++) {
@@ -222,6 +243,7 @@ dp_err page_pack(const struct dp_page *p, unsigned char **out, size_t *len)
         o = put_i32(o, b->w);
         o = put_i32(o, b->h);
     }
+    o = put_words(o, p->alt, p->nalt);
     *out = buf;
     *len = (size_t)(o - buf);
     return DP_OK;
@@ -276,6 +298,34 @@ static dp_err get_str(struct rd *r, char **s)
     return DP_OK;
 }
 
+/* u32 count and the words (put_words) into an owned array *ws of *n (on failure *ws holds
+ * the *n words read so far, for the caller to free). DP_EPARSE, DP_ENOMEM. */
+static dp_err get_words(struct rd *r, struct dp_word **ws, size_t *n)
+{
+    uint32_t nw = 0;
+    dp_err rc;
+    get(r, &nw, 4);
+    /* Each word takes at least WORD_FIXED bytes: a count the rest cannot hold is a lie. */
+    if (r->bad || nw > PAGE_WIRE_MAX_WORDS || (size_t)nw > r->left / WORD_FIXED)
+        return DP_EPARSE;
+    if (nw && !(*ws = calloc(nw, sizeof **ws)))
+        return DP_ENOMEM;
+    for (uint32_t i = 0; i < nw; i++) {
+        struct dp_word *w = &(*ws)[i];
+        if ((rc = get_str(r, &w->text)))
+            return rc;
+        (*n)++;
+        get(r, &w->conf, 4);
+        w->x = get_i32(r);
+        w->y = get_i32(r);
+        w->w = get_i32(r);
+        w->h = get_i32(r);
+        w->line = get_i32(r);
+        w->block = get_i32(r);
+    }
+    return r->bad ? DP_EPARSE : DP_OK;
+}
+
 /* The ruling lines and selection marks after the words. */
 static dp_err unpack_structure(struct rd *r, struct dp_page *out)
 {
@@ -326,7 +376,6 @@ dp_err page_unpack(const unsigned char *buf, size_t len, struct dp_page *out)
 {
     struct rd r = {buf, len, 0};
     uint8_t src = 0;
-    uint32_t nw = 0;
     dp_err rc;
     memset(out, 0, sizeof *out);
     out->number = get_i32(&r);
@@ -380,29 +429,8 @@ dp_err page_unpack(const unsigned char *buf, size_t len, struct dp_page *out)
     free(script);
     if ((rc = get_str(&r, &out->text)) || (rc = get_str(&r, &out->hocr)))
         goto fail;
-    get(&r, &nw, 4);
-    /* Each word takes at least WORD_FIXED bytes: a count the rest cannot hold is a lie. */
-    if (r.bad || nw > PAGE_WIRE_MAX_WORDS || (size_t)nw > r.left / WORD_FIXED) {
-        rc = DP_EPARSE;
+    if ((rc = get_words(&r, &out->words, &out->nwords)))
         goto fail;
-    }
-    if (nw && !(out->words = calloc(nw, sizeof *out->words))) {
-        rc = DP_ENOMEM;
-        goto fail;
-    }
-    for (uint32_t i = 0; i < nw; i++) {
-        struct dp_word *w = &out->words[i];
-        if ((rc = get_str(&r, &w->text)))
-            goto fail;
-        out->nwords++;
-        get(&r, &w->conf, 4);
-        w->x = get_i32(&r);
-        w->y = get_i32(&r);
-        w->w = get_i32(&r);
-        w->h = get_i32(&r);
-        w->line = get_i32(&r);
-        w->block = get_i32(&r);
-    }
     if ((rc = unpack_structure(&r, out)))
         goto fail;
     uint32_t nb = 0;
@@ -429,6 +457,8 @@ dp_err page_unpack(const unsigned char *buf, size_t len, struct dp_page *out)
             goto fail;
         }
     }
+    if ((rc = get_words(&r, &out->alt, &out->nalt)))
+        goto fail;
     if (r.bad || r.left) {
         rc = DP_EPARSE;
         goto fail;

@@ -69,6 +69,13 @@ struct dp_page {
     struct dp_barcode *barcodes; /* owned array of nbarcodes (raster pages, and the
                                     pictures of text-layer pages) */
     size_t nbarcodes;
+    /* A second reading of the page (the other segmentation mode), kept where it differs from
+     * the first (common/altread.h): the words of its alternate lines, in page pixels, line by
+     * line. In these words `line` is the line of `words` the alternate stands for (-1: a line
+     * the first reading has no words on) and `block` numbers the alternate lines from 0.
+     * Owned; NULL when the page was read once or both readings agree. */
+    struct dp_word *alt;
+    size_t nalt;
 };
 
 /* A read document: an owned array of pages, and the e-invoice XML it carried, if any. */
@@ -99,7 +106,8 @@ void doctext_cleanup(struct dp_doc_text *d);
  *   str text, str hocr, u32 nwords, per word: str text, f32 conf, i32 x y w h line block,
  *   u32 nrules, per rule: i32 x1 y1 x2 y2 thick,
  *   u32 nmarks, per selection mark: i32 x y w h, u8 state, u8 round, str label,
- *   u32 nbarcodes, per code: str type, str text, i32 x y w h
+ *   u32 nbarcodes, per code: str type, str text, i32 x y w h,
+ *   u32 nalt, per alternate word: as a word
  * where str = u32 length (0xffffffff = NULL) + bytes.  Tables and key-value pairs are not
  * carried: the worker finds them from the words, rules and marks (worker_layout_text). */
 

@@ -35,6 +35,52 @@ double result_garbage_ratio(const char *text)
     return total ? (double)bad / (double)total : 0.0;
 }
 
+/* pages[].alt_lines: the second reading's lines where it differs from the first (page.h):
+ * [{"text", "conf", "bbox", "line"}], line the line of `words` it stands for or -1. */
+static cJSON *alt_lines_json(const struct dp_page *p)
+{
+    cJSON *arr = cJSON_CreateArray();
+    for (size_t i = 0; arr && i < p->nalt;) {
+        size_t j = i, len = 1;
+        int x0 = p->alt[i].x, y0 = p->alt[i].y, x1 = x0 + p->alt[i].w, y1 = y0 + p->alt[i].h;
+        double conf = 0;
+        for (; j < p->nalt && p->alt[j].block == p->alt[i].block; j++) {
+            const struct dp_word *w = &p->alt[j];
+            len += strlen(w->text) + 1;
+            conf += w->conf;
+            x0 = w->x < x0 ? w->x : x0;
+            y0 = w->y < y0 ? w->y : y0;
+            x1 = w->x + w->w > x1 ? w->x + w->w : x1;
+            y1 = w->y + w->h > y1 ? w->y + w->h : y1;
+        }
+        char *t = malloc(len), *q = t;
+        cJSON *o = cJSON_CreateObject();
+        if (!t || !o) {
+            free(t);
+            cJSON_Delete(o);
+            cJSON_Delete(arr);
+            return NULL;
+        }
+        for (size_t k = i; k < j; k++) {
+            size_t n = strlen(p->alt[k].text);
+            if (k > i)
+                *q++ = ' ';
+            memcpy(q, p->alt[k].text, n);
+            q += n;
+        }
+        *q = '\0';
+        cJSON_AddStringToObject(o, "text", t);
+        free(t);
+        cJSON_AddNumberToObject(o, "conf", round3(conf / (double)(j - i) / 100.0));
+        int box[4] = {x0, y0, x1 - x0, y1 - y0};
+        cJSON_AddItemToObject(o, "bbox", cJSON_CreateIntArray(box, 4));
+        cJSON_AddNumberToObject(o, "line", p->alt[i].line);
+        cJSON_AddItemToArray(arr, o);
+        i = j;
+    }
+    return arr;
+}
+
 cJSON *result_encode_page(const struct dp_page *p)
 {
     cJSON *o = cJSON_CreateObject();
@@ -82,6 +128,10 @@ cJSON *result_encode_page(const struct dp_page *p)
         cJSON_AddItemToObject(jw, "bbox", cJSON_CreateIntArray(box, 4));
         cJSON_AddNumberToObject(jw, "line", w->line);
         cJSON_AddItemToArray(words, jw);
+    }
+    if (p->source == DP_SRC_OCR) {
+        cJSON *alt = alt_lines_json(p);
+        cJSON_AddItemToObject(o, "alt_lines", alt ? alt : cJSON_CreateArray());
     }
     cJSON *tables = cJSON_AddArrayToObject(o, "tables");
     for (size_t i = 0; i < p->ntables; i++)

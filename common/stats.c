@@ -116,9 +116,11 @@ dp_err stats_counters(redisContext *c, cJSON **out)
     redisReply *p = rds_command(c, "HGETALL %s", KEYS_METRICS_PAGE);
     redisReply *w = p ? rds_command(c, "HGETALL %s", KEYS_METRICS_WEBHOOK) : NULL;
     redisReply *rs = w ? rds_command(c, "HGETALL %s", KEYS_RESTARTS) : NULL;
+    redisReply *kid = rs ? rds_command(c, "GET %s", KEYS_RESTARTS_CHILD) : NULL;
     dp_err rc = DP_EREDIS;
-    if (rds_failed(p) || rds_failed(w) || rds_failed(rs) || p->type != REDIS_REPLY_ARRAY ||
-        w->type != REDIS_REPLY_ARRAY || rs->type != REDIS_REPLY_ARRAY)
+    if (rds_failed(p) || rds_failed(w) || rds_failed(rs) || rds_failed(kid) ||
+        p->type != REDIS_REPLY_ARRAY || w->type != REDIS_REPLY_ARRAY ||
+        rs->type != REDIS_REPLY_ARRAY)
         goto out;
     rc = DP_ENOMEM;
     cJSON *o = cJSON_CreateObject();
@@ -156,12 +158,16 @@ dp_err stats_counters(redisContext *c, cJSON **out)
         cJSON_AddNumberToObject(re, k->str, strtod(v->str, NULL));
         n++;
     }
+    /* the worker supervisors' count of their children, unless the hash already had the name */
+    if (kid->type == REDIS_REPLY_STRING && !cJSON_GetObjectItem(re, STATS_CHILD_PROGRAM))
+        cJSON_AddNumberToObject(re, STATS_CHILD_PROGRAM, strtod(kid->str, NULL));
     *out = o;
     rc = DP_OK;
 out:
     freeReplyObject(p);
     freeReplyObject(w);
     freeReplyObject(rs);
+    freeReplyObject(kid);
     return rc;
 }
 
@@ -185,6 +191,14 @@ dp_err stats_restart_count(redisContext *c, const char *program)
     if (!program || !stats_program_valid(program, strlen(program)))
         return DP_EINVAL;
     redisReply *r = rds_command(c, "HINCRBY %s %s 1", KEYS_RESTARTS, program);
+    dp_err rc = rds_failed(r) || r->type != REDIS_REPLY_INTEGER ? DP_EREDIS : DP_OK;
+    freeReplyObject(r);
+    return rc;
+}
+
+dp_err stats_child_restarts_add(redisContext *c, long n)
+{
+    redisReply *r = rds_command(c, "INCRBY %s %ld", KEYS_RESTARTS_CHILD, n);
     dp_err rc = rds_failed(r) || r->type != REDIS_REPLY_INTEGER ? DP_EREDIS : DP_OK;
     freeReplyObject(r);
     return rc;

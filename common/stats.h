@@ -50,6 +50,11 @@ int stats_program_valid(const char *name, size_t len);
 
 /* Adds one restart of program (HINCRBY). DP_EINVAL for a name stats_program_valid refuses. */
 dp_err stats_restart_count(redisContext *c, const char *program);
+/* The program name the restarts of docproc-worker's own children are shown under. */
+#define STATS_CHILD_PROGRAM "worker-child"
+/* Adds n restarts of a worker's children (INCRBY KEYS_RESTARTS_CHILD: what the worker's ACL
+ * user may write); stats_counters shows them as program STATS_CHILD_PROGRAM. */
+dp_err stats_child_restarts_add(redisContext *c, long n);
 
 /* The webhook outcome label of a delivery status after an attempt ("pending" -> "retrying";
  * delivered, failed, exhausted as they are; anything else "failed"). Static string. */

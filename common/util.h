@@ -12,6 +12,8 @@
 int64_t util_now_ms(void);
 /* Monotonic clock, milliseconds. */
 int64_t util_mono_ms(void);
+/* CPU time this process has used (all its threads), seconds. */
+double util_cpu_s(void);
 
 /* Lower-case hex SHA-256 of buf into out[UTIL_SHA256_HEX]. */
 void util_sha256_hex(const void *buf, size_t len, char out[UTIL_SHA256_HEX]);

@@ -219,6 +219,35 @@ static void put_labels(struct fb *b, const struct dp_page *p, size_t w0, size_t 
 
 /* ---- one candidate ---- */
 
+/* What line li of a run is like, under prefix: mostly digits (an id, a phone or a date line),
+ * letters only, or mixed; its label words; the shapes and words it starts and ends with. A run
+ * that takes in a registration number above an address or a phone line below it differs from
+ * the address alone only here. */
+static void put_line_kind(struct fb *b, const struct cand_page *cp, size_t li, const char *prefix)
+{
+    const struct dp_page *p = cp->page;
+    const struct cand_line *l = &cp->lines[li];
+    size_t dig = 0, alpha = 0;
+    char k[16], sh[16];
+    for (size_t i = l->w0; i < l->w1; i++)
+        for (const char *t = p->words[i].text ? p->words[i].text : ""; *t; t++) {
+            dig += *t >= '0' && *t <= '9';
+            alpha += (*t >= 'a' && *t <= 'z') || (*t >= 'A' && *t <= 'Z');
+        }
+    snprintf(k, sizeof k, "%sc", prefix);
+    putf(b, k, dig >= 6 && alpha <= 3 ? "num" : dig == 0 ? "alpha" : "mix");
+    snprintf(k, sizeof k, "%sk", prefix);
+    put_labels(b, p, l->w0, l->w1, k, NULL);
+    snprintf(k, sizeof k, "%ss0", prefix);
+    xfeat_shape(p->words[l->w0].text ? p->words[l->w0].text : "", sh, sizeof sh);
+    putf(b, k, sh);
+    snprintf(k, sizeof k, "%ss1", prefix);
+    xfeat_shape(p->words[l->w1 - 1].text ? p->words[l->w1 - 1].text : "", sh, sizeof sh);
+    putf(b, k, sh);
+    snprintf(k, sizeof k, "%sw0", prefix);
+    put_words(b, p, l->w0, l->w0 + 1, k, 1);
+}
+
 static void cand_features(const struct cand_set *s, size_t ci, const double *amounts, struct fb *b)
 {
     static const int line_edges[] = {1, 2, 3, 4, 5, 8, 13};
@@ -302,6 +331,11 @@ static void cand_features(const struct cand_set *s, size_t ci, const double *amo
     /* label words inside the candidate (a run of lines that takes in a phone line) */
     for (size_t li = c->line0; li <= c->line1 && c->kind == 2; li++)
         put_labels(b, p, cp->lines[li].w0, cp->lines[li].w1, "in", NULL);
+    /* a run's first and last lines: an id line above an address, a phone line below it */
+    if (c->kind == 2) {
+        put_line_kind(b, cp, c->line0, "f");
+        put_line_kind(b, cp, c->line1, "z");
+    }
     /* label words on the line before the value, and on the line above */
     if (c->kind != 2) {
         put_labels(b, p, l0->w0, c->w0, "lk", rtag[0] ? rtag : NULL);

@@ -10,6 +10,7 @@
 #include "util.h"
 #include "xfeat.h"
 #include "xmodel.h"
+#include "xmodel_int.h"
 
 double xmodel_prob(const struct xmodel_field *f, const void *xv)
 {
@@ -51,6 +52,36 @@ void xmodel_free(struct xmodel *m)
 }
 
 /* ---- applying ---- */
+
+const char *xmodel_rules_value(const cJSON *fields, const char *name)
+{
+    const cJSON *it;
+    cJSON_ArrayForEach(it, fields)
+    {
+        const char *n = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "name"));
+        const char *src = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "source"));
+        if (!n || strcmp(n, name) != 0 || (src && strcmp(src, "rules") != 0))
+            continue;
+        const char *t = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "text"));
+        return t ? t : cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "value"));
+    }
+    return NULL;
+}
+
+double xmodel_value_prob(const struct xmodel_field *f, const struct cand_set *cs,
+                         const struct xfeat_doc *fx, const char *value)
+{
+    double best = -1;
+    for (size_t i = 0; value && i < fx->n && i < cs->n; i++) {
+        if (f->kind && !(fx->kind[i] & f->kind))
+            continue;
+        if (align_similarity(f->name, value, cs->c[i].text, XMODEL_SAME_SIM) < XMODEL_SAME_SIM)
+            continue;
+        double q = xmodel_prob(f, fx->x[i]);
+        best = q > best ? q : best;
+    }
+    return best;
+}
 
 /* Replaces the unconfirmed fields named name by f unless keep_rules and a rules field exists;
  * takes f (freed when not used). */
@@ -120,7 +151,10 @@ dp_err xmodel_apply(const struct xmodel *m, const struct dp_doc_text *doc, cJSON
         const struct xmodel_field *mf = &m->f[k];
         double p = 0;
         long b = best_cand(mf, &fx, &p);
-        if (b < 0 || p < XMODEL_MIN_OUTPUT) {
+        const char *rv = b >= 0 ? xmodel_rules_value(fields, mf->name) : NULL;
+        /* a typed value the rules did not find: only when the model is sure of it */
+        int unsure = !rv && (mf->flags & XMODEL_SURE_FILL) && p < mf->review_below;
+        if (b < 0 || p < XMODEL_MIN_OUTPUT || unsure) {
             if (missing && !*missing)
                 *missing = cJSON_CreateArray();
             if (missing && *missing)
@@ -128,6 +162,8 @@ dp_err xmodel_apply(const struct xmodel *m, const struct dp_doc_text *doc, cJSON
             continue;
         }
         const struct cand *c = &cs.c[b];
+        double pr = rv ? xmodel_value_prob(mf, &cs, &fx, rv) : -1;
+        int keep = rv && !xmodel_replaces(mf, p, pr);
         cJSON *f = cJSON_CreateObject();
         cJSON_AddStringToObject(f, "name", mf->name);
         cJSON_AddItemToObject(f, "value", review_typed_value(mf->name, c->text));
@@ -141,13 +177,20 @@ dp_err xmodel_apply(const struct xmodel *m, const struct dp_doc_text *doc, cJSON
         if (p < mf->review_below)
             cJSON_AddBoolToObject(f, "needs_review", 1);
         /* the rules keep their value unless the model beat them on the tenant's examples */
-        put_field(fields, mf->name, f, p < mf->replace_above || !xmodel_replaces_rules(mf));
+        put_field(fields, mf->name, f, keep);
     }
     vendor_apply(&m->vendors, &cs, fields);
     rc = repair_names(&m->vendors, fields);
     xfeat_doc_cleanup(&fx);
     cand_set_cleanup(&cs);
     return rc;
+}
+
+int xmodel_replaces(const struct xmodel_field *f, double p, double pr)
+{
+    if (!xmodel_replaces_rules(f) || p < f->replace_above)
+        return 0;
+    return !(f->flags & XMODEL_GATE) || pr < f->replace_above;
 }
 
 int xmodel_replaces_rules(const struct xmodel_field *f)
@@ -185,6 +228,8 @@ cJSON *xmodel_stats_json(const struct xmodel *m)
                                     (double)(int)(f->replace_above * 1000) / 1000);
         else
             cJSON_AddNullToObject(j, "replace_above");
+        cJSON_AddBoolToObject(j, "rules_gate", (f->flags & XMODEL_GATE) != 0);
+        cJSON_AddBoolToObject(j, "fill_only_sure", (f->flags & XMODEL_SURE_FILL) != 0);
         cJSON_AddNumberToObject(j, "review_below", (double)(int)(f->review_below * 1000) / 1000);
         cJSON_AddItemToArray(fs, j);
     }

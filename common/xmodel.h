@@ -23,6 +23,7 @@
 #define XMODEL_FOLDS        5    /* cross-validation folds (fewer when fewer documents) */
 #define XMODEL_KEEP_PER_DOC 400  /* candidates per document whose features training keeps */
 #define XMODEL_MIN_OUTPUT   0.02 /* a best candidate below this probability is not output */
+#define XMODEL_SAME_SIM     0.95 /* a candidate this like the rules' value reads as it */
 
 /* How a field's weights are learnt. Pointwise: every candidate is an example, the value's
  * candidates positive (weighted POS_WEIGHT), the rest negative. Pairwise (RankNet-style):
@@ -30,6 +31,17 @@
  * document's candidates, which is all argmax needs; the pointwise bias is kept. */
 #define XMODEL_POINTWISE 0
 #define XMODEL_PAIRWISE  1
+
+/* How a field's value meets the rules' (struct xmodel_field.flags). GATE: the model replaces
+ * the rules' value only when it is not as sure of that value too (its probability below
+ * replace_above: the receipt's cash is as "total" as its total, and then the rules win); kept
+ * per field when the tenant's cross-validation gains more with it than without. SURE_FILL: a
+ * value the rules did not find is filled in only from review_below (where 95 % of held-out
+ * answers were right), for typed fields (dates, amounts): a receipt whose total the rules miss
+ * rarely prints it legibly, and a wrong fill-in costs more than a missing one. */
+#define XMODEL_GATE      1u
+#define XMODEL_SURE_FILL 2u
+#define XMODEL_FLAGS     3u /* every flag */
 
 /* One learnt field. */
 struct xmodel_field {
@@ -54,6 +66,7 @@ struct xmodel_field {
                                the sign test (> 1: never) */
     uint32_t kind;          /* XFEAT_KIND_* bit every candidate must have, 0 = any: learnt
                                from the confirmed values (>= 90 % of them dates, or amounts) */
+    uint32_t flags;         /* XMODEL_GATE, XMODEL_SURE_FILL: chosen in cross-validation */
 };
 
 /* A tenant's extractor. */
@@ -97,13 +110,26 @@ dp_err xmodel_save(const struct xmodel *m, unsigned char **buf, size_t *len);
 dp_err xmodel_load(const unsigned char *buf, size_t len, struct xmodel **out);
 
 /* {"fields":[{"name","examples","aligned","cv_docs","cv_correct","cv_accuracy",
- * "rules_accuracy","cv_wins","cv_losses","replaces_rules","replace_above","review_below"}],
+ * "rules_accuracy","cv_wins","cv_losses","replaces_rules","replace_above","rules_gate",
+ * "fill_only_sure","review_below"}],
  * "vendors":n,
  * "train_seconds"}. Caller owns it. */
 
 /* Whether field f's value replaces the built-in rules' value (see cv_wins). */
 int xmodel_replaces_rules(const struct xmodel_field *f);
 cJSON *xmodel_stats_json(const struct xmodel *m);
+
+/* Whether field f's value of probability p replaces a rules value that the model gives
+ * probability pr (-1: none of the candidates reads as it): p at least replace_above, the sign
+ * test passed, and with XMODEL_GATE the model not as sure of the rules' value (pr below
+ * replace_above). */
+int xmodel_replaces(const struct xmodel_field *f, double p, double pr);
+
+/* The probability field f gives value at best among the candidates cs (features fx) that read
+ * as it (similarity >= XMODEL_SAME_SIM, typed values equal), or -1 when none does. */
+struct xfeat_doc;
+double xmodel_value_prob(const struct xmodel_field *f, const struct cand_set *cs,
+                         const struct xfeat_doc *fx, const char *value);
 
 /* The probability the model gives field fi for candidate features x (LIBLINEAR form). */
 double xmodel_prob(const struct xmodel_field *f, const void *x);

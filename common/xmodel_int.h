@@ -18,6 +18,10 @@ struct xmodel_tdoc {
     size_t fold;
 };
 
+/* The rules' value of field name in a fields array (its text as printed, else its string
+ * value), or NULL when the rules gave none. Borrowed from fields. */
+const char *xmodel_rules_value(const cJSON *fields, const char *name);
+
 /* Whether candidate j of a feature set may fill a field of kind k (XFEAT_KIND_*, 0 = any). */
 int xmodel_kind_ok(const struct xfeat_doc *fx, size_t j, uint32_t k);
 

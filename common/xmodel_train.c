@@ -179,9 +179,11 @@ static void tdoc_cleanup(struct xmodel_tdoc *d)
 /* ---- cross-validation ---- */
 
 struct pc {
-    double p;     /* the best candidate's probability */
-    int ok;       /* it was the confirmed value */
-    int rules_ok; /* the rules had the confirmed value */
+    double p;      /* the best candidate's probability */
+    double pr;     /* the probability of the rules' value (-1: none, or not a candidate) */
+    int rules_has; /* the rules gave a value */
+    int ok;        /* it was the confirmed value */
+    int rules_ok;  /* the rules had the confirmed value */
 };
 
 static int cmp_pc(const void *a, const void *b)
@@ -212,9 +214,13 @@ static dp_err score_held_out(const struct xmodel_tdoc *d, struct xmodel *m, floa
             align_label(&cs, m->f[f].name, d->value[f], pos, NULL);
         for (size_t lf = f; lf < 2 * m->nf; lf += m->nf) { /* each learner's weights */
             int ok = 0;
-            double bp = 0;
+            double bp = 0, pr = -1;
+            const char *rv = xmodel_rules_value(d->src->rules, m->f[f].name);
             if (w[lf] && d->npos[f]) {
-                struct xmodel_field tmp = {.w = w[lf]};
+                struct xmodel_field tmp = {.w = w[lf], .kind = m->f[f].kind};
+                memcpy(tmp.name, m->f[f].name, sizeof tmp.name);
+                if (rv)
+                    pr = xmodel_value_prob(&tmp, &cs, &fx, rv);
                 long b = -1;
                 for (size_t i = 0; i < fx.n; i++) {
                     if (!xmodel_kind_ok(&fx, i, m->f[f].kind))
@@ -228,6 +234,8 @@ static dp_err score_held_out(const struct xmodel_tdoc *d, struct xmodel *m, floa
                 ok = b >= 0 && pos[b];
             }
             pcs[lf][counts[lf]].p = bp;
+            pcs[lf][counts[lf]].pr = pr;
+            pcs[lf][counts[lf]].rules_has = rv != NULL;
             pcs[lf][counts[lf]].ok = ok;
             pcs[lf][counts[lf]].rules_ok = d->rules_ok[f];
             counts[lf]++;
@@ -244,30 +252,54 @@ static dp_err score_held_out(const struct xmodel_tdoc *d, struct xmodel *m, floa
  * held-out wins and losses above it: of the thresholds at the held-out probabilities pc[0..n)
  * (sorted descending), the highest one with the largest wins - losses that passes the sign test
  * (xmodel_replaces_rules); none passing: 2 (never replaces) with the counts over all. */
-static void choose_replace(struct xmodel_field *xf, const struct pc *pc, size_t n)
+static double replace_gain(const struct pc *pc, size_t n, int gate, double *thr, long *bw, long *bl)
 {
-    long w = 0, l = 0, bw = 0, bl = 0;
+    long w = 0, l = 0;
     double best = -1;
-    xf->replace_above = 2.0;
+    *thr = 2.0;
     for (size_t k = 0; k < n; k++) {
-        w += pc[k].ok && !pc[k].rules_ok;
-        l += !pc[k].ok && pc[k].rules_ok;
-        int tie = k + 1 < n && pc[k + 1].p == pc[k].p; /* a threshold takes all equal ones */
+        if (k + 1 < n && pc[k + 1].p == pc[k].p) /* a threshold takes all equal ones */
+            continue;
+        double t = pc[k].p;
+        w = l = 0;
+        for (size_t j = 0; j <= k; j++) {
+            if (gate && pc[j].pr >= t)
+                continue;
+            w += pc[j].ok && !pc[j].rules_ok;
+            l += !pc[j].ok && pc[j].rules_ok;
+        }
         double wd = (double)w, ld = (double)l;
         /* equal gains: the higher threshold (measured on SROIE: the lower one is no better) */
-        if (!tie && wd - ld > sqrt(wd + ld) && wd - ld > best) {
+        if (wd - ld > sqrt(wd + ld) && wd - ld > best) {
             best = wd - ld;
-            bw = w;
-            bl = l;
-            xf->replace_above = pc[k].p;
+            *bw = w;
+            *bl = l;
+            *thr = t;
         }
     }
     if (best < 0) {
-        bw = w;
-        bl = l;
+        *bw = w;
+        *bl = l;
     }
-    xf->cv_wins = (uint32_t)bw;
-    xf->cv_losses = (uint32_t)bl;
+    return best;
+}
+
+/* The probability from which the model's value replaces the rules' (replace_above), whether
+ * it is gated (XMODEL_GATE) and the held-out wins and losses above it: of the thresholds at the
+ * held-out probabilities pc[0..n) (sorted descending), the highest one with the largest
+ * wins - losses that passes the sign test (xmodel_replaces_rules), with and without the gate
+ * (the gate kept when it gains as much: it keeps the rules' value more often); none passing:
+ * 2 (never replaces) with the counts over all. */
+static void choose_replace(struct xmodel_field *xf, const struct pc *pc, size_t n)
+{
+    long w0 = 0, l0 = 0, w1 = 0, l1 = 0;
+    double t0, t1;
+    double g0 = replace_gain(pc, n, 0, &t0, &w0, &l0), g1 = replace_gain(pc, n, 1, &t1, &w1, &l1);
+    int gate = g1 >= g0 && g1 >= 0;
+    xf->flags = (xf->flags & ~XMODEL_GATE) | (gate ? XMODEL_GATE : 0);
+    xf->replace_above = gate ? t1 : t0;
+    xf->cv_wins = (uint32_t)(gate ? w1 : w0);
+    xf->cv_losses = (uint32_t)(gate ? l1 : l0);
 }
 
 /* K-fold over the documents (fold = index mod K), for both learners: each field keeps the
@@ -364,6 +396,7 @@ dp_err xmodel_train(const struct xmodel_doc *docs, size_t n, struct xmodel **out
     for (size_t f = 0; f < nn; f++) {
         memcpy(m->f[f].name, names[f], REVIEW_NAME_MAX); /* both NUL-terminated, same size */
         m->f[f].kind = field_kind(docs, n, names[f]);
+        m->f[f].flags = m->f[f].kind ? XMODEL_SURE_FILL : 0;
     }
     size_t folds = n < XMODEL_FOLDS ? n : XMODEL_FOLDS;
     for (size_t i = 0; i < n; i++) {

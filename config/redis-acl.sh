@@ -22,7 +22,8 @@
 #   docproc-api       every dp:* key (uploads, reads, keys, classifier, extractor, batches,
 #                     webhook endpoints, quotas, audit); no administrative command but INFO
 #   docproc-worker    the queue (jobs, dead letters, events), documents and their bytes,
-#                     counters, retention and erasure, the models (read only); never API keys,
+#                     counters (its supervisor counts its children's restarts in dp:restarts:worker-child),
+#                     retention and erasure, the models (read only); never API keys,
 #                     webhook endpoints, secrets, batches or the audit log
 #   docproc-webhookd  events, webhook records, batches, its counters, document records (for
 #                     batch_tick.lua); never files, API keys, models
@@ -55,7 +56,7 @@ rules() {
     # The worker also applies retention and erases expired documents (retention.c): their
     # events, quota entries, index, idempotency/dedup keys and training examples.
     docproc-worker)
-        echo "~dp:jobs ~dp:dead ~dp:events ~dp:stats ~dp:metrics:* ~dp:doc:* ~dp:blob:*" \
+        echo "~dp:jobs ~dp:dead ~dp:events ~dp:stats ~dp:restarts:worker-child ~dp:metrics:* ~dp:doc:* ~dp:blob:*" \
             "~dp:devt:* ~dp:quota:* ~dp:expiring ~dp:tdocs:* ~dp:idem:* ~dp:dedup:* ~dp:wh:evt:*" \
             "%R~dp:tenant:* ~dp:cls:*:labels ~dp:cls:*:texts ~dp:cls:*:counts" \
             "~dp:ext:*:examples ~dp:ext:*:names %R~dp:cls:*:model %R~dp:ext:*:model"

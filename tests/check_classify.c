@@ -284,6 +284,53 @@ START_TEST(threshold_from_cross_validation)
 }
 END_TEST
 
+START_TEST(threshold_rule_known_answers)
+{
+    /* six held-out predictions, most confident first; W = wrong, and the last one wrong but
+     * never answered (coverage), so it costs nothing */
+    const double conf[] = {0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3};
+    const unsigned char wrong[] = {0, 0, 1, 0, 1, 0, 1}, known[] = {1, 1, 1, 1, 1, 1, 0};
+    double thr;
+    size_t unk;
+    /* no wrong allowed: just above the 0.7 one */
+    ck_assert_int_eq(classify_pick_threshold(conf, wrong, known, 7, 0.0, &thr, &unk), DP_OK);
+    ck_assert_double_eq_tol(thr, 0.8, 1e-12);
+    ck_assert_uint_eq(unk, 5);
+    /* one wrong allowed (budget exactly 1): just above the 0.5 one */
+    ck_assert_int_eq(classify_pick_threshold(conf, wrong, known, 7, 1.0 / 7, &thr, &unk), DP_OK);
+    ck_assert_double_eq_tol(thr, 0.6, 1e-6);
+    ck_assert_uint_eq(unk, 3);
+    /* a quarter of a wrong: a quarter of the way between the two */
+    ck_assert_int_eq(classify_pick_threshold(conf, wrong, known, 7, 0.25 / 7, &thr, &unk), DP_OK);
+    ck_assert_double_eq_tol(thr, 0.75, 1e-6);
+    ck_assert_uint_eq(unk, 5);
+    /* 0.96 of a wrong (1 % of 96): 96 % of the way down */
+    ck_assert_int_eq(classify_pick_threshold(conf, wrong, known, 7, 0.96 / 7, &thr, NULL), DP_OK);
+    ck_assert_double_eq_tol(thr, 0.8 - 0.96 * 0.2, 1e-6);
+    /* everything allowed: the lowest answered confidence, nothing answered is unknown */
+    ck_assert_int_eq(classify_pick_threshold(conf, wrong, known, 7, 1.0, &thr, &unk), DP_OK);
+    ck_assert_double_eq_tol(thr, 0.3, 1e-12);
+    ck_assert_uint_eq(unk, 1);
+    /* monotone: a larger budget never raises the threshold */
+    double prev = 1.0;
+    for (int i = 0; i <= 100; i++) {
+        ck_assert_int_eq(classify_pick_threshold(conf, wrong, known, 7, i / 100.0, &thr, NULL),
+                         DP_OK);
+        ck_assert(thr <= prev + 1e-12 && thr >= 0.3 - 1e-12 && thr <= 0.99);
+        prev = thr;
+    }
+    /* ties go together: a right and a wrong one at 0.7 are accepted or refused as one */
+    const double tconf[] = {0.9, 0.7, 0.7, 0.2};
+    const unsigned char twrong[] = {0, 0, 1, 0}, tknown[] = {1, 1, 1, 1};
+    ck_assert_int_eq(classify_pick_threshold(tconf, twrong, tknown, 4, 0.0, &thr, &unk), DP_OK);
+    ck_assert_double_eq_tol(thr, 0.9, 1e-12);
+    ck_assert_uint_eq(unk, 3);
+    ck_assert_int_eq(classify_pick_threshold(conf, wrong, known, 0, 0.01, &thr, NULL), DP_EINVAL);
+    ck_assert_int_eq(classify_pick_threshold(conf, wrong, known, 7, -0.1, &thr, NULL), DP_EINVAL);
+    ck_assert_int_eq(classify_pick_threshold(conf, wrong, known, 7, 1.5, &thr, NULL), DP_EINVAL);
+}
+END_TEST
+
 /* ---- serialisation ---- */
 
 static uint32_t test_crc32(const unsigned char *p, size_t n)
@@ -505,6 +552,7 @@ Suite *classify_suite(void)
     tcase_add_test(tc, training_separates_classes);
     tcase_add_test(tc, unknown_when_unsure);
     tcase_add_test(tc, threshold_from_cross_validation);
+    tcase_add_test(tc, threshold_rule_known_answers);
     tcase_add_test(tc, untrained_model_is_graceful);
     tcase_add_test(tc, labels_are_validated);
     tcase_add_test(tc, cross_validation_known_set);

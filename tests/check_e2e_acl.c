@@ -2,8 +2,10 @@
  * without a password; each program's ACL user may run only its own part (the API cannot FLUSHALL
  * or CONFIG, the worker and webhookd cannot read API keys, webhookd cannot read files, the
  * worker cannot change a model); and the whole pipeline (upload, OCR, batch, webhook delivery)
- * still works with every program logged in as its own user. */
+ * still works with every program logged in as its own user, the worker supervisor's count of
+ * its children's restarts included. */
 #include <hiredis.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +14,7 @@
 #include "harness.h"
 #include "harness_receiver.h"
 #include "keys.h"
+#include "promtext.h"
 #include "testutil.h"
 
 static void msleep(long ms)
@@ -298,6 +301,71 @@ START_TEST(restart_counts_need_the_admin_user)
 }
 END_TEST
 
+/* docproc_process_restarts_total{program="worker-child"} in the /metrics of the stack's API
+ * process 0, -1 without that series or without an answer. */
+static double child_restarts(const struct stack *s)
+{
+    char url[128];
+    struct http_resp r;
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/metrics", s->api_ports[0]);
+    if (http_req("GET", url, NULL, NULL, NULL, 0, &r) != 0)
+        return -1;
+    double v =
+        r.status == 200
+            ? promtext_value(r.body, "docproc_process_restarts_total{program=\"worker-child\"}")
+            : -1;
+    http_resp_free(&r);
+    return v;
+}
+
+/* Waits up to 60 s until child_restarts shows want; returns what it showed last. */
+static double wait_child_restarts(const struct stack *s, double want)
+{
+    double v = -1;
+    for (int t = 0; t < 120 && (v = child_restarts(s)) != want; t++)
+        msleep(500);
+    return v;
+}
+
+/* A child of `docproc-worker -j 2` killed with SIGKILL is started again by its supervisor, and
+ * that restart is counted (logged in as docproc-worker, in the one key that user may write for
+ * it): /metrics shows it as program "worker-child", once per restart; the worker's user still
+ * cannot touch the supervisors' hash. */
+START_TEST(worker_child_restarts_are_counted)
+{
+    struct stack s;
+    struct stack_opts o = {.workers = 2, .acl = 1};
+    ck_assert_int_eq(stack_start(&s, &o), 0);
+    char out[256];
+    pid_t kids[8];
+    ck_assert_int_eq(stack_worker_children(&s, kids, 8), 2);
+    ck_assert_msg(child_restarts(&s) < 0, "a restart before any child died: %.0f",
+                  child_restarts(&s));
+    for (int round = 1; round <= 2; round++) {
+        ck_assert_int_eq(stack_worker_children(&s, kids, 8), 2);
+        ck_assert_int_eq(kill(kids[0], SIGKILL), 0);
+        double v = wait_child_restarts(&s, round);
+        ck_assert_msg(v == round, "after %d kills /metrics shows %.0f worker-child restarts", round,
+                      v);
+        /* the supervisor started another child in its place */
+        int n = 0;
+        for (int t = 0; t < 100 && (n = stack_worker_children(&s, kids, 8)) != 2; t++)
+            msleep(100);
+        ck_assert_int_eq(n, 2);
+    }
+    AS(&s, "docproc-api", out, "GET", KEYS_RESTARTS_CHILD);
+    ck_assert_str_eq(out, "2");
+    AS(&s, "docproc-worker", out, "HINCRBY", KEYS_RESTARTS, "worker", "1");
+    ck_assert_msg(strncmp(out, "NOPERM", 6) == 0, "worker wrote the supervisors' hash: %s", out);
+    /* the whole worker stopping is no restart */
+    stack_kill(&s.worker, SIGTERM);
+    ck_assert_int_eq(stack_start_worker(&s, 2, NULL), 0);
+    msleep(1500);
+    ck_assert(child_restarts(&s) == 2);
+    stack_stop(&s);
+}
+END_TEST
+
 Suite *e2e_acl_suite(void)
 {
     Suite *s = suite_create("e2e_acl");
@@ -307,6 +375,7 @@ Suite *e2e_acl_suite(void)
     tcase_add_test(tc, wrong_password_is_refused);
     tcase_add_test(tc, sentinel_password_is_sent);
     tcase_add_test(tc, restart_counts_need_the_admin_user);
+    tcase_add_test(tc, worker_child_restarts_are_counted);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -186,8 +186,10 @@ static long uid_of(long pid)
 static long get_status(const char *url, const char *key)
 {
     struct http_resp r;
-    if (http_req("GET", url, key, NULL, NULL, 0, &r) != 0)
+    if (http_req("GET", url, key, NULL, NULL, 0, &r) != 0) {
+        http_resp_free(&r); /* perform() fills r even on failure */
         return -1;
+    }
     long s = r.status;
     http_resp_free(&r);
     return s;

@@ -219,8 +219,10 @@ static char *metrics_of(int port)
     char url[128];
     struct http_resp r;
     snprintf(url, sizeof url, "http://127.0.0.1:%d/metrics", port);
-    if (http_req("GET", url, NULL, NULL, NULL, 0, &r) != 0)
+    if (http_req("GET", url, NULL, NULL, NULL, 0, &r) != 0) {
+        http_resp_free(&r); /* perform() fills r even on failure */
         return NULL;
+    }
     char *text = r.status == 200 ? strdup(r.body) : NULL;
     http_resp_free(&r);
     return text;

@@ -1,8 +1,11 @@
 /* check_e2e_tables.c -- tables, key-value pairs and selection marks through the real stack:
  * an unruled table in a text-layer PDF (JSON, the tables route, CSV), a ruled table on a
- * scanned page (OCR), and a form with ticked and empty boxes and "Label: value" lines. */
+ * scanned page (OCR), and a form with ticked and empty boxes and "Label: value" lines (paired
+ * by the built-in learned model, and by the hand rules when kv_model_file is unusable). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "fixtures_layout.h"
 #include "harness.h"
 #include "testutil.h"
@@ -211,6 +214,55 @@ START_TEST(form_pairs_and_marks)
 }
 END_TEST
 
+/* A truncated kv_model_file: the worker starts, logs the error and pairs by the hand rules. */
+START_TEST(form_pairs_with_a_broken_model_file)
+{
+    struct stack own;
+    char model[256], env[300], logp[300];
+    memset(&own, 0, sizeof own);
+    snprintf(model, sizeof model, "/tmp/dp_kvbroken_%d.txt", (int)getpid());
+    FILE *f = fopen(model, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs("docproc-kv-model 1\nfeatures 3\nbias 0.1\n", f); /* truncated, other features */
+    fclose(f);
+    snprintf(env, sizeof env, "DOCPROC_KV_MODEL_FILE=%s", model);
+    const char *const envs[] = {env, NULL};
+    struct stack_opts o = {.acl = 1, .workers = 1, .env = envs};
+    ck_assert_msg(stack_start(&own, &o) == 0, "stack did not start");
+    const struct fx_item it[] = {
+        {FX_TEXT, 72, 100, 0, 0, 12, "Name: John"},
+        {FX_TEXT, 72, 140, 0, 0, 12, "Date of birth:"},
+        {FX_TEXT, 250, 140, 0, 0, 12, "1980-03-12"},
+    };
+    unsigned char *png;
+    size_t len;
+    char id[64];
+    ck_assert_int_eq(fixture_layout_png(it, sizeof it / sizeof it[0], 300, &png, &len), DP_OK);
+    ck_assert_int_eq(stack_upload(&own, own.key, png, len, NULL, id), 202);
+    cJSON *d = stack_wait_doc(&own, own.key, id, 90000);
+    ck_assert_ptr_nonnull(d);
+    ck_assert_str_eq(json_str(d, "status"), "done");
+    const cJSON *p = page0(d), *x;
+    ck_assert_ptr_nonnull(x = kv(p, "Name"));
+    ck_assert_str_eq(json_str(x, "value.text"), "John");
+    ck_assert_ptr_nonnull(x = kv(p, "Date of birth"));
+    ck_assert_str_eq(json_str(x, "value.text"), "1980-03-12");
+    snprintf(logp, sizeof logp, "%s/worker.log", own.dir);
+    FILE *lf = fopen(logp, "r");
+    ck_assert_ptr_nonnull(lf);
+    char line[2048];
+    int logged = 0;
+    while (!logged && fgets(line, sizeof line, lf))
+        logged = strstr(line, "kv model: cannot use the file") != NULL;
+    fclose(lf);
+    ck_assert_msg(logged, "the worker did not log the unusable model file");
+    cJSON_Delete(d);
+    free(png);
+    stack_stop(&own);
+    unlink(model);
+}
+END_TEST
+
 Suite *e2e_tables_suite(void)
 {
     Suite *s = suite_create("e2e_tables");
@@ -221,5 +273,9 @@ Suite *e2e_tables_suite(void)
     tcase_add_test(tc, ruled_table_on_a_scan);
     tcase_add_test(tc, form_pairs_and_marks);
     suite_add_tcase(s, tc);
+    TCase *own = tcase_create("broken_model"); /* a stack of its own, with kv_model_file */
+    tcase_set_timeout(own, 240);
+    tcase_add_test(own, form_pairs_with_a_broken_model_file);
+    suite_add_tcase(s, own);
     return s;
 }

@@ -75,8 +75,10 @@ static void *upload_thread(void *arg)
              u->wait_s);
     int64_t t0 = util_mono_ms();
     u->status = -1;
-    if (http_req("POST", url, u->key, hdr, u->png, u->len, &r) != 0)
+    if (http_req("POST", url, u->key, hdr, u->png, u->len, &r) != 0) {
+        http_resp_free(&r); /* perform() fills r even on failure */
         return NULL;
+    }
     u->ms = util_mono_ms() - t0;
     u->status = r.status;
     cJSON *j = http_json(&r);

@@ -337,6 +337,109 @@ START_TEST(company_where_printed)
 }
 END_TEST
 
+/* A seller block: the "Name:" under the seller label is the company, even without a legal
+ * form and under a banner line; a name wrapped above its label is taken whole. */
+START_TEST(company_seller_block)
+{
+    /* EN16931 sample as read from a scan: label column, then the values' column */
+    const struct placed a[] = {
+        {"Beispiel-Rechnungen fiir ZUGFeRD 2.2, (c) FeRD 2022", 1100, 100},
+        {"Mietrechnung (387) Nr. 9314110911/00/M/00/N vom", 150, 150},
+        {"Wahrung:", 150, 250},
+        {"Verkaufer", 150, 350},
+        {"Nummer:", 150, 390},
+        {"Globale Nummer:", 150, 430},
+        {"Name:", 150, 470},
+        {"", 150, 470}, /* the reader's blank line after it */
+        {"Anschrift:", 150, 510},
+        {"Kaufer/Leistungsempfanger", 150, 650},
+        {"Name:", 150, 730},
+        {"EUR", 600, 250},
+        {"549910", 600, 390},
+        {"4333741000005 (GLN)", 600, 430},
+        {"MUSTER-Autovermietung", 600, 470},
+        {"Musterstr. 99", 600, 510},
+        {"MUSTER-KUNDE GMBH", 600, 730},
+    };
+    cJSON *out = run_placed(a, sizeof a / sizeof *a, "deu");
+    ck_assert_str_eq(value(out, "company"), "MUSTER-Autovermietung");
+    cJSON_Delete(out);
+    /* the name over two lines, its label beside the second */
+    const struct placed b[] = {
+        {"Beispiel-Rechnungen für ZUGFeRD 2.2, (c) FeRD 2022", 1100, 100},
+        {"Verkäufer", 150, 350},
+        {"Nummer: 549910", 150, 390},
+        {"MVM Musterhafter", 210, 430},
+        {"Name: Versicherungsverein Musterstadt a.G.", 150, 470},
+        {"Anschrift: Musterstr. 12", 150, 510},
+        {"DE 12345 Musterstadt", 260, 550},
+    };
+    out = run_placed(b, sizeof b / sizeof *b, "deu");
+    ck_assert_str_eq(value(out, "company"),
+                     "MVM Musterhafter Versicherungsverein Musterstadt a.G.");
+    cJSON_Delete(out);
+    /* the value after the label itself (French) */
+    const struct placed c[] = {
+        {"FACTURE N° 2024-118", 150, 100},
+        {"Client : Martin Bâtiment SARL", 150, 200},
+        {"Vendeur : Atelier Lefèvre", 150, 300},
+        {"12 rue des Lilas, 69003 Lyon", 150, 340},
+    };
+    out = run_placed(c, sizeof c / sizeof *c, "fra");
+    ck_assert_str_eq(value(out, "company"), "Atelier Lefèvre");
+    cJSON_Delete(out);
+    /* a seller label without a name under it: the buyer's name is never taken */
+    const struct placed d[] = {
+        {"Nordlicht Handel GmbH", 150, 100},
+        {"Lieferant", 150, 300},
+        {"Kunde", 150, 340},
+        {"Name: Kunden AG Mitte", 150, 380},
+    };
+    out = run_placed(d, sizeof d / sizeof *d, "deu");
+    ck_assert_str_eq(value(out, "company"), "Nordlicht Handel GmbH");
+    cJSON_Delete(out);
+}
+END_TEST
+
+/* Legal forms of more countries mark a header line as the company; a copyright banner never
+ * is one. */
+START_TEST(company_legal_forms)
+{
+    static const char *const names[] = {
+        "Versicherungsverein Musterstadt a.G.",
+        "Tierschutzverein Nord e.V.",
+        "Bäckerei Korn eG",
+        "Muster Holding SE",
+        "Klein UG (haftungsbeschränkt)",
+        "Dupont Frères S.A.S.U.",
+        "Nowak Sp. z o.o.",
+        "Rossi Forniture S.a.s.",
+        "Van Dijk BVBA",
+        "Nordsjø Fisk A/S",
+    };
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        const struct placed p[] = {
+            {"Beispiel-Rechnungen, (c) FeRD 2022", 150, 60},
+            {"Rechnungskopie zur Ansicht", 150, 100},
+            {names[i], 150, 200},
+            {"Musterstr. 12", 150, 240},
+        };
+        cJSON *out = run_placed(p, sizeof p / sizeof *p, "deu");
+        ck_assert_msg(value(out, "company") && strcmp(value(out, "company"), names[i]) == 0,
+                      "%s: got %s", names[i], value(out, "company"));
+        cJSON_Delete(out);
+    }
+    /* no legal form anywhere: the first substantial line, not the banner */
+    const struct placed q[] = {
+        {"Beispiel-Rechnungen für ZUGFeRD 2.2, (c) FeRD 2022", 150, 60},
+        {"Muster Autovermietung", 150, 200},
+    };
+    cJSON *out = run_placed(q, sizeof q / sizeof *q, "deu");
+    ck_assert_str_eq(value(out, "company"), "Muster Autovermietung");
+    cJSON_Delete(out);
+}
+END_TEST
+
 Suite *extract_eu_suite(void)
 {
     Suite *s = suite_create("extract_eu");
@@ -357,6 +460,8 @@ Suite *extract_eu_suite(void)
     tc = tcase_create("party");
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, company_where_printed);
+    tcase_add_test(tc, company_seller_block);
+    tcase_add_test(tc, company_legal_forms);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -32,6 +32,12 @@ START_TEST(item_lines)
         {"1,00 Künstlerische Gestaltung 7% 160,00 € 160,00 €", "Künstlerische Gestaltung", "1.00",
          "", "160.00", "160.00", "7"},
         {"800.00 Hot air 19% 0.025 € 20.00 €", "Hot air", "800.00", "", "0.025", "20.00", "19"},
+        /* more numbers than quantity and price (packing unit, rate without '%'): the pair
+         * whose product is the amount */
+        {"Zitronensäure 100ml 4123456000014 28997 100,0000 Stk. 1 1,0000 19,0 100,00",
+         "Zitronensäure 100ml", "100.0000", "Stk.", "1.0000", "100.00", "19.0"},
+        {"Bierbrau Pils 15,0000 Stk. 20 12,0000 19,0 180,00", "Bierbrau Pils", "15.0000", "Stk.",
+         "12.0000", "180.00", "19.0"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         struct lineitem it;
@@ -459,11 +465,11 @@ END_TEST
 static void page_of_lines(struct dp_page *pg, const char *const *lines, size_t n)
 {
     *pg = (struct dp_page){.number = 1, .width = 2480, .height = 3508, .dpi = 300};
-    pg->words = calloc(64, sizeof *pg->words);
+    pg->words = calloc(256, sizeof *pg->words);
     for (size_t l = 0; l < n; l++) {
         char *copy = strdup(lines[l]), *save = NULL;
         int col = 0;
-        for (char *t = strtok_r(copy, " ", &save); t && pg->nwords < 64;
+        for (char *t = strtok_r(copy, " ", &save); t && pg->nwords < 256;
              t = strtok_r(NULL, " ", &save))
             pg->words[pg->nwords++] = (struct dp_word){.text = strdup(t),
                                                        .conf = 95,
@@ -505,6 +511,76 @@ START_TEST(description_on_the_amount_row)
 }
 END_TEST
 
+/* The numbers of an item on one row, its description on the row under them (articles with
+ * GTIN and article number first: the ZUGFeRD "Extended" sample's layout); notes and discount
+ * rows under an item are no items, nor do they lend it their amount. */
+START_TEST(description_under_the_numbers)
+{
+    static const char *const lines[] = {
+        "4123456000014 28997 100,0000 Stk. 1 1,0000 19,0 100,00",
+        "Zitronensäure 100ml",
+        "Verpackung Flasche",
+        "Lieferung in 4 Kartons",
+        "4123456000021 Gz250 50,0000 Stk. 1 1,4500 7,0 72,50",
+        "Gelierzucker Extra 250g",
+        "Verpackung: Karton",
+        "Artikelrabatt 1: 2,00% Basis: 75,00 € Rabatt: -0,03 €/Stk.",
+        "4100130013294 2031 15,0000 Stk. 20 12,0000 19,0 180,00",
+        "K4321 Bierbrau Pils 20/0500",
+        "Rechnungsrabatt 1: 2,00% Basisbetrag: 280,00, MwSt.-% 19,0, Rabattbetrag: -5,60",
+    };
+    static const char *const want[][3] = {{"Zitronensäure 100ml", "100.00", "100.0000"},
+                                          {"Gelierzucker Extra 250g", "72.50", "50.0000"},
+                                          {"K4321 Bierbrau Pils 20/0500", "180.00", "15.0000"}};
+    struct dp_page pg;
+    page_of_lines(&pg, lines, sizeof lines / sizeof *lines);
+    struct dp_doc_text doc = {.pages = &pg, .npages = 1};
+    cJSON *items = lineitems_find(&doc, NULL);
+    ck_assert_int_eq(cJSON_GetArraySize(items), 3);
+    for (int i = 0; i < 3; i++) {
+        const cJSON *a = cJSON_GetArrayItem(items, i);
+        ck_assert_str_eq(cJSON_GetObjectItem(a, "description")->valuestring, want[i][0]);
+        ck_assert_str_eq(
+            cJSON_GetObjectItem(cJSON_GetObjectItem(a, "amount"), "amount")->valuestring,
+            want[i][1]);
+        ck_assert_str_eq(cJSON_GetObjectItem(a, "quantity")->valuestring, want[i][2]);
+    }
+    cJSON_Delete(items);
+    /* a vertical banner in the margin (one word as tall as the list) joins no row */
+    pg.words[pg.nwords++] = (struct dp_word){.text = strdup("Beispielrechnung"),
+                                             .conf = 60,
+                                             .x = 2400,
+                                             .y = 40,
+                                             .w = 30,
+                                             .h = 500,
+                                             .line = 99};
+    items = lineitems_find(&doc, NULL);
+    ck_assert_int_eq(cJSON_GetArraySize(items), 3);
+    ck_assert_str_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(items, 2), "description")->valuestring,
+                     want[2][0]);
+    cJSON_Delete(items);
+    for (size_t i = 0; i < pg.nwords; i++)
+        free(pg.words[i].text);
+    free(pg.words);
+    /* a row with a description and a price takes the amount of the numbers row under it,
+     * even when a tag stands under that row (the description-below rule does not) */
+    static const char *const lines2[] = {
+        "GTRWA5 Mineralwasser Medium 5,4900 20 Stk 7%",
+        "4000001234561 12 x 1,0l PET 109,80",
+        "(GTIN)",
+    };
+    page_of_lines(&pg, lines2, 3);
+    items = lineitems_find(&doc, NULL);
+    ck_assert_int_eq(cJSON_GetArraySize(items), 1);
+    ck_assert_str_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(items, 0), "description")->valuestring,
+                     "GTRWA5 Mineralwasser Medium 12 x 1,0l PET");
+    cJSON_Delete(items);
+    for (size_t i = 0; i < pg.nwords; i++)
+        free(pg.words[i].text);
+    free(pg.words);
+}
+END_TEST
+
 Suite *lineitems_suite(void)
 {
     Suite *s = suite_create("lineitems");
@@ -520,6 +596,7 @@ Suite *lineitems_suite(void)
     tcase_add_test(tc, tables_that_are_not_items);
     tcase_add_test(tc, items_from_a_page_table);
     tcase_add_test(tc, description_on_the_amount_row);
+    tcase_add_test(tc, description_under_the_numbers);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -72,6 +72,36 @@ START_TEST(how_it_was_read_round_trips)
 }
 END_TEST
 
+START_TEST(alternates_round_trip)
+{
+    struct dp_word alt[] = {
+        {"TOTAL", 80.0f, 10, 60, 50, 16, 1, 0},
+        {"12,50", 70.5f, 70, 60, 40, 16, 1, 0},
+        {"THANK YOU", 60.0f, 10, 90, 90, 16, -1, 1},
+    };
+    struct dp_page p = sample(), q;
+    p.source = DP_SRC_OCR;
+    p.alt = alt;
+    p.nalt = 3;
+    unsigned char *buf;
+    size_t len;
+    ck_assert_int_eq(page_pack(&p, &buf, &len), DP_OK);
+    ck_assert_int_eq(page_unpack(buf, len, &q), DP_OK);
+    ck_assert_uint_eq(q.nalt, 3);
+    ck_assert_str_eq(q.alt[1].text, "12,50");
+    ck_assert(q.alt[1].conf == 70.5f && q.alt[1].x == 70 && q.alt[1].line == 1);
+    ck_assert_int_eq(q.alt[2].line, -1);
+    ck_assert_int_eq(q.alt[2].block, 1);
+    ck_assert_uint_eq(q.nwords, 3);
+    page_cleanup(&q);
+    ck_assert_ptr_null(q.alt);
+    /* every cut inside the alternates is refused */
+    for (size_t cut = len - 1; cut > len - 40; cut--)
+        ck_assert_int_eq(page_unpack(buf, cut, &q), DP_EPARSE);
+    free(buf);
+}
+END_TEST
+
 START_TEST(round_trip)
 {
     struct dp_page p = sample(), q;
@@ -248,6 +278,7 @@ Suite *page_suite(void)
     Suite *s = suite_create("page");
     TCase *tc = tcase_create("wire");
     tcase_add_test(tc, round_trip);
+    tcase_add_test(tc, alternates_round_trip);
     tcase_add_test(tc, how_it_was_read_round_trips);
     tcase_add_test(tc, structure_round_trip);
     tcase_add_test(tc, truncated_and_padded);

@@ -6,41 +6,11 @@
 #include <string.h>
 #include "align.h"
 #include "cand.h"
+#include "fixtures_xdoc.h"
 #include "testutil.h"
 #include "vendor.h"
 #include "xfeat.h"
 #include "xmodel.h"
-
-/* ---- a document from lines of words ---- */
-
-/* Page of lines (words separated by spaces), 40 px per line, 20 px per character. */
-static void make_doc(struct dp_doc_text *d, const char *const *lines, size_t n)
-{
-    memset(d, 0, sizeof *d);
-    d->pages = calloc(1, sizeof *d->pages);
-    d->npages = 1;
-    struct dp_page *p = &d->pages[0];
-    p->number = 1;
-    p->width = 2000;
-    p->height = 40 * (int)n + 200;
-    p->words = calloc(256, sizeof *p->words);
-    for (size_t li = 0; li < n; li++) {
-        char buf[256];
-        snprintf(buf, sizeof buf, "%s", lines[li]);
-        int x = 100;
-        for (char *save = NULL, *w = strtok_r(buf, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
-            struct dp_word *dw = &p->words[p->nwords++];
-            dw->text = strdup(w);
-            dw->conf = 90;
-            dw->x = x;
-            dw->y = 100 + 40 * (int)li;
-            dw->w = 20 * (int)strlen(w);
-            dw->h = 30;
-            dw->line = (int)li;
-            x += dw->w + 20;
-        }
-    }
-}
 
 static size_t find(const struct cand_set *s, const char *text)
 {
@@ -55,7 +25,7 @@ START_TEST(candidates)
     static const char *const lines[] = {"ACME GMBH", "| Main Street 5 |", "Total 9.00 EUR"};
     struct dp_doc_text d;
     struct cand_set s;
-    make_doc(&d, lines, 3);
+    xdoc_make(&d, lines, 3);
     ck_assert_int_eq(cand_generate(&d, &s), DP_OK);
     ck_assert_int_eq(s.npages, 1);
     ck_assert_int_eq(s.pages[0].nlines, 3);
@@ -130,7 +100,7 @@ START_TEST(alignment)
     static const char *const lines[] = {"Invoice INV-1", "Order ref PO-4471", "Total 9.00"};
     struct dp_doc_text d;
     struct cand_set cs;
-    make_doc(&d, lines, 3);
+    xdoc_make(&d, lines, 3);
     ck_assert_int_eq(cand_generate(&d, &cs), DP_OK);
     unsigned char *pos = calloc(cs.n, 1);
     double best;
@@ -166,7 +136,7 @@ START_TEST(features)
     struct dp_doc_text d;
     struct cand_set cs;
     struct xfeat_doc fx;
-    make_doc(&d, lines, 3);
+    xdoc_make(&d, lines, 3);
     ck_assert_int_eq(cand_generate(&d, &cs), DP_OK);
     cJSON *rules = cJSON_Parse("[{\"name\":\"total\",\"text\":\"9.00\",\"page\":1,"
                                "\"bbox\":[220,140,80,30],\"source\":\"rules\"}]");
@@ -233,7 +203,7 @@ START_TEST(vendors)
     static const char *const lines[] = {"NORDWlND SUPPL1ES GMBH", "Invoice 7"};
     struct dp_doc_text d;
     struct cand_set cs;
-    make_doc(&d, lines, 2);
+    xdoc_make(&d, lines, 2);
     ck_assert_int_eq(cand_generate(&d, &cs), DP_OK);
     size_t ci;
     double sim;
@@ -254,12 +224,12 @@ START_TEST(vendors)
     /* an unrelated name, and an IBAN alone identifies the vendor */
     vendor_add(&l, c1, NULL);
     static const char *const other[] = {"Blue Harbour Trading", "IBAN DE89 3704 0044 0532 0130 00"};
-    make_doc(&d, other, 2);
+    xdoc_make(&d, other, 2);
     ck_assert_int_eq(cand_generate(&d, &cs), DP_OK);
     static const char *const none[] = {"Blue Harbour Trading"};
     struct dp_doc_text d2;
     struct cand_set cs2;
-    make_doc(&d2, none, 1);
+    xdoc_make(&d2, none, 1);
     ck_assert_int_eq(cand_generate(&d2, &cs2), DP_OK);
     ck_assert_int_eq(vendor_match(&l, &cs2, &ci, &sim), -1);
     ck_assert_int_eq(vendor_match(&l, &cs, &ci, &sim), 0);
@@ -284,7 +254,7 @@ START_TEST(vendor_numbers)
     struct dp_doc_text d;
     struct cand_set cs;
     char ids[8][VENDOR_ID_MAX];
-    make_doc(&d, page1, 6);
+    xdoc_make(&d, page1, 6);
     ck_assert_int_eq(cand_generate(&d, &cs), DP_OK);
     /* the labelled numbers only: not the short company number, the extension, the item's
      * barcode or the invoice number */
@@ -299,7 +269,7 @@ START_TEST(vendor_numbers)
     static const char *const other[] = {"BOOK CITY SDN BHD", "GST ID: 000111222333"};
     struct dp_doc_text d2;
     struct cand_set cs2;
-    make_doc(&d2, other, 2);
+    xdoc_make(&d2, other, 2);
     ck_assert_int_eq(cand_generate(&d2, &cs2), DP_OK);
     ck_assert_int_eq(vendor_add(&l, c2, &cs2), DP_OK);
     ck_assert_str_eq(l.v[0].ids[0], "001492992000");
@@ -311,7 +281,7 @@ START_TEST(vendor_numbers)
     /* a later receipt whose name is a logo: its GST number (one digit misread) names it */
     static const char *const page2[] = {"~~ ae", "(GST Rew No. 001492992900)",
                                         "No 8, Jalan 7/118B, Desa Tun Razak", "Total 9.65"};
-    make_doc(&d, page2, 4);
+    xdoc_make(&d, page2, 4);
     ck_assert_int_eq(cand_generate(&d, &cs), DP_OK);
     size_t ci;
     double sim;
@@ -335,7 +305,7 @@ START_TEST(vendor_numbers)
     /* the same vendor's other branch: its name, not the remembered address */
     static const char *const branch[] = {"(GST Reg No. 001492992000)",
                                          "Lot 12, Jalan Kenari 5, Puchong", "Total 9.65"};
-    make_doc(&d, branch, 3);
+    xdoc_make(&d, branch, 3);
     ck_assert_int_eq(cand_generate(&d, &cs), DP_OK);
     fields = cJSON_CreateArray();
     ck_assert_int_eq(vendor_apply(&l, &cs, fields), 1);
@@ -345,7 +315,7 @@ START_TEST(vendor_numbers)
     doctext_cleanup(&d);
     /* two digits off, or a short number: no match; the other vendor by its name */
     static const char *const page3[] = {"(GST No. 001492990900)", "B00K CITY SDN BHD"};
-    make_doc(&d, page3, 2);
+    xdoc_make(&d, page3, 2);
     ck_assert_int_eq(cand_generate(&d, &cs), DP_OK);
     ck_assert_int_eq(vendor_match(&l, &cs, &ci, &sim), 1);
     ck_assert_str_eq(cs.c[ci].text, "B00K CITY SDN BHD");
@@ -373,7 +343,7 @@ static struct xmodel *train_po(struct dp_doc_text *docs, cJSON **conf)
         snprintf(l2, sizeof l2, "Order ref %s", po);
         snprintf(l3, sizeof l3, "Total %d.00", 10 + i);
         const char *lines[] = {l0, "Tel 040-555 1234", l1, l2, l3};
-        make_doc(&docs[i], lines, 5);
+        xdoc_make(&docs[i], lines, 5);
         char js[160];
         snprintf(js, sizeof js,
                  "{\"po_number\":{\"value\":\"%s\"},\"company\":\"Harbor Tools Ltd\","
@@ -413,7 +383,7 @@ START_TEST(train_apply)
     static const char *const lines[] = {"Harbor Tools Ltd", "Customer C-55555", "Note: urgent",
                                         "Order ref PO-9876", "Total 99.00"};
     struct dp_doc_text d;
-    make_doc(&d, lines, 5);
+    xdoc_make(&d, lines, 5);
     cJSON *fields = cJSON_CreateArray(), *missing = NULL;
     ck_assert_int_eq(xmodel_apply(m, &d, fields, &missing), DP_OK);
     ck_assert_ptr_null(missing);
@@ -432,7 +402,7 @@ START_TEST(train_apply)
     doctext_cleanup(&d);
     /* no order reference on the page: the model does not answer with confidence */
     static const char *const bare[] = {"Harbor Tools Ltd", "Total 5.00"};
-    make_doc(&d, bare, 2);
+    xdoc_make(&d, bare, 2);
     fields = cJSON_CreateArray();
     ck_assert_int_eq(xmodel_apply(m, &d, fields, &missing), DP_OK);
     int unsure = missing && cJSON_GetArraySize(missing) > 0;
@@ -450,6 +420,104 @@ START_TEST(train_apply)
     struct xmodel *none = NULL;
     ck_assert_int_eq(xmodel_train(&one, 1, &none), DP_EINVAL);
     ck_assert_ptr_null(none);
+    xmodel_free(m);
+    for (int i = 0; i < NDOCS; i++) {
+        doctext_cleanup(&docs[i]);
+        cJSON_Delete(conf[i]);
+    }
+}
+END_TEST
+
+/* Whether fields hold a field name, and its value's amount or string in *v. */
+static int field_of(const cJSON *fields, const char *name, const char **v)
+{
+    const cJSON *f;
+    cJSON_ArrayForEach(f, fields)
+    {
+        if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(f, "name")), name) != 0)
+            continue;
+        const cJSON *val = cJSON_GetObjectItem(f, "value");
+        *v = cJSON_IsObject(val) ? cJSON_GetStringValue(cJSON_GetObjectItem(val, "amount"))
+                                 : cJSON_GetStringValue(val);
+        return 1;
+    }
+    return 0;
+}
+
+/* The model meets the rules: replaces them only when sure, and with the gate not when it is as
+ * sure of the rules' value; a typed value the rules missed is filled in only when sure. */
+START_TEST(rules_gate)
+{
+    struct xmodel_field f = {.cv_wins = 10, .cv_losses = 0, .replace_above = 0.8};
+    ck_assert(xmodel_replaces(&f, 0.9, 0.85));
+    ck_assert(!xmodel_replaces(&f, 0.7, -1));
+    f.flags = XMODEL_GATE;
+    ck_assert(!xmodel_replaces(&f, 0.9, 0.85)); /* as sure of the rules' value: rules win */
+    ck_assert(xmodel_replaces(&f, 0.9, 0.5));
+    ck_assert(xmodel_replaces(&f, 0.9, -1)); /* the rules' value is no candidate */
+    f.cv_losses = 8;                         /* the sign test fails: never */
+    ck_assert(!xmodel_replaces(&f, 0.99, -1));
+
+    struct dp_doc_text docs[NDOCS];
+    cJSON *conf[NDOCS];
+    struct xmodel *m = train_po(docs, conf);
+    struct xmodel_field *total = &m->f[2];
+    ck_assert_str_eq(total->name, "total");
+    ck_assert_uint_eq(total->flags & XMODEL_SURE_FILL, XMODEL_SURE_FILL); /* typed: amounts */
+    ck_assert_uint_eq(m->f[0].flags & XMODEL_SURE_FILL, 0);
+    static const char *const lines[] = {"Harbor Tools Ltd", "Order ref PO-4444", "Total 42.00",
+                                        "Cash 50.00"};
+    struct dp_doc_text d;
+    xdoc_make(&d, lines, 4);
+    struct cand_set cs;
+    struct xfeat_doc fx;
+    ck_assert_int_eq(cand_generate(&d, &cs), DP_OK);
+    ck_assert_int_eq(xfeat_doc(&cs, NULL, &fx), DP_OK);
+    double p42 = xmodel_value_prob(total, &cs, &fx, "42.00");
+    ck_assert(p42 > 0 && p42 <= 1);
+    ck_assert(xmodel_value_prob(total, &cs, &fx, "RM 42,00") == p42); /* the same amount */
+    ck_assert(xmodel_value_prob(total, &cs, &fx, "43.00") == -1);     /* not on the page */
+    ck_assert(xmodel_value_prob(total, &cs, &fx, NULL) == -1);
+    xfeat_doc_cleanup(&fx);
+    cand_set_cleanup(&cs);
+    /* the rules found no total: filled in when sure, else left missing */
+    const char *v = NULL;
+    total->review_below = 0;
+    cJSON *fields = cJSON_CreateArray(), *missing = NULL;
+    ck_assert_int_eq(xmodel_apply(m, &d, fields, &missing), DP_OK);
+    ck_assert(field_of(fields, "total", &v));
+    ck_assert_str_eq(v, "42.00");
+    cJSON_Delete(fields);
+    cJSON_Delete(missing);
+    total->review_below = 1.01; /* never sure */
+    fields = cJSON_CreateArray();
+    ck_assert_int_eq(xmodel_apply(m, &d, fields, &missing), DP_OK);
+    ck_assert(!field_of(fields, "total", &v));
+    ck_assert_ptr_nonnull(missing);
+    ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetArrayItem(missing, 0)), "total");
+    cJSON_Delete(fields);
+    cJSON_Delete(missing);
+    /* the rules read the cash as the total: the model is sure of 42.00 and replaces it unless
+     * gated while as sure of 50.00 */
+    static const char *const rules_cash =
+        "[{\"name\":\"total\",\"value\":{\"amount\":\"50.00\"},\"text\":\"50.00\","
+        "\"source\":\"rules\"}]";
+    total->cv_wins = 10;
+    total->cv_losses = 0;
+    total->replace_above = 0;
+    total->flags = 0;
+    fields = cJSON_Parse(rules_cash);
+    ck_assert_int_eq(xmodel_apply(m, &d, fields, NULL), DP_OK);
+    ck_assert(field_of(fields, "total", &v));
+    ck_assert_str_eq(v, "42.00");
+    cJSON_Delete(fields);
+    total->flags = XMODEL_GATE; /* every probability is >= 0: as sure of the cash */
+    fields = cJSON_Parse(rules_cash);
+    ck_assert_int_eq(xmodel_apply(m, &d, fields, NULL), DP_OK);
+    ck_assert(field_of(fields, "total", &v));
+    ck_assert_str_eq(v, "50.00");
+    cJSON_Delete(fields);
+    doctext_cleanup(&d);
     xmodel_free(m);
     for (int i = 0; i < NDOCS; i++) {
         doctext_cleanup(&docs[i]);
@@ -476,6 +544,7 @@ START_TEST(save_load)
         ck_assert_int_eq(back->f[i].cv_correct, m->f[i].cv_correct);
         ck_assert_uint_eq(back->f[i].kind, m->f[i].kind);
         ck_assert(back->f[i].replace_above == m->f[i].replace_above);
+        ck_assert_uint_eq(back->f[i].flags, m->f[i].flags);
         ck_assert(memcmp(back->f[i].w, m->f[i].w, (XFEAT_DIM + 1) * sizeof(float)) == 0);
     }
     ck_assert_int_eq(back->vendors.n, 1);
@@ -523,6 +592,7 @@ Suite *xmodel_suite(void)
     tcase_add_test(tc, vendors);
     tcase_add_test(tc, vendor_numbers);
     tcase_add_test(tc, train_apply);
+    tcase_add_test(tc, rules_gate);
     tcase_add_test(tc, save_load);
     suite_add_tcase(s, tc);
     return s;

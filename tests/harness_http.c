@@ -145,8 +145,10 @@ long stack_upload(struct stack *s, const char *key, const void *buf, size_t len,
     struct http_resp r;
     snprintf(url, sizeof url, "%s/v1/documents%s%s", s->base, query ? "?" : "", query ? query : "");
     const char *hdr[] = {"Content-Type: application/octet-stream", NULL};
-    if (http_req("POST", url, key, hdr, buf, len, &r) != 0)
+    if (http_req("POST", url, key, hdr, buf, len, &r) != 0) {
+        http_resp_free(&r); /* perform() fills r even on failure */
         return -1;
+    }
     cJSON *j = http_json(&r);
     snprintf(id, 64, "%s", json_str(j, "id"));
     cJSON_Delete(j);

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <tesseract/capi.h>
 #include "config.h"
+#include "form.h"
 #include "page.h"
 #include "pageprep.h"
 #include "classify.h"
@@ -43,6 +44,8 @@ struct worker {
     struct extractor *extractor;      /* compiled field patterns */
     struct xstore_cache *fields;      /* tenants' trained extractors by version */
     struct barcode_scanner *barcodes; /* zbar, for barcodes and payment QR codes on pages */
+    struct form_model *kv_own;        /* the kv_model_file model, owned; NULL = none */
+    const struct form_model *kvm;     /* the key-value pairing model; NULL = the hand rules */
     volatile sig_atomic_t *stop;      /* set by SIGTERM/SIGINT */
     long long jobs_done;              /* counters for the exit log line */
     long long jobs_failed;
@@ -50,6 +53,7 @@ struct worker {
     uint64_t decode_budget;  /* bytes an image page may cost to decode in the child: 3/4 of its
                                 limit minus what the worker already maps; more is refused */
     long decode_peak_rss_kb; /* peak RSS of the last decode child (getrusage), 0 = none */
+    double decode_cpu_s;     /* user+system CPU of the last decode child (getrusage), seconds */
     char debug_fault[16];    /* test-only fault for the current job's child ("" = none) */
     int osd_tried;           /* the orientation engine was loaded (or tried) in the worker */
 };
@@ -119,7 +123,7 @@ dp_err worker_layout_image(struct dp_page *page, PIX *pix, float scale, struct t
                            size_t nrules);
 /* In the worker, on a read page: its tables (words and ruling lines) and key-value pairs (words
  * and selection marks).  DP_ENOMEM. */
-dp_err worker_layout_text(struct dp_page *page);
+dp_err worker_layout_text(struct dp_page *page, const struct form_model *kvm);
 
 /* ---- decode sandbox (worker_sandbox.c) ---- */
 /* Reads every page of buf into doc in a child process (worker_decode_pages) that is killed
@@ -165,6 +169,13 @@ void worker_words_free(struct dp_word *w, size_t n);
  * stands. */
 dp_err worker_reread_lines(struct ocr *o, PIX *pix, int dpi, long long budget_ms,
                            const struct pageprep_box *rows, size_t nrows, struct dp_page *page);
+
+/* ---- the second reading (worker_alt.c) ---- */
+/* When common/altread.h wants it for page (upright, read from pix with page->psm), reads pix
+ * again with the other segmentation mode within budget_ms and keeps in page->alt the lines
+ * where that reading differs (altread_align; pix's pixels, as page's words). Out of time, or
+ * Tesseract failing, leaves the first reading alone. DP_ENOMEM. */
+dp_err worker_alt_read(struct ocr *o, PIX *pix, int dpi, long long budget_ms, struct dp_page *page);
 
 /* ---- lang=auto's first page (worker_lang.c) ---- */
 /* Reads the lines of page that read weakly (mean word confidence under 85, or a word under 75)
@@ -222,7 +233,9 @@ int worker_run(struct worker *w);
 dp_err worker_process(struct worker *w, const struct queue_job *job);
 
 /* ---- supervisor (worker_supervise.c) ---- */
-/* Forks n children, each running worker_run; restarts any that die, with backoff; forwards
+/* Forks n children, each running worker_run; restarts any that die, with backoff, and counts
+ * each restart in Redis (stats_child_restarts_add, best effort: docproc_process_restarts_total
+ * {program="worker-child"}; config/run.sh counts restarts of the whole "worker"); forwards
  * SIGTERM/SIGINT and waits for them. Returns the exit status. */
 int worker_supervise(const struct dp_config *cfg, int n);
 

@@ -13,7 +13,20 @@ dp_err worker_analyze_init(struct worker *w)
     if (!w->classes || !w->fields)
         return DP_ENOMEM;
     dp_err rc = barcode_scanner_new(&w->barcodes);
-    return rc ? rc : extractor_new(&w->extractor);
+    if (rc)
+        return rc;
+    /* Key-value pairing: the configured model file, else the built-in model; one that cannot
+     * be used leaves the hand rules (logged), never a failed start. */
+    if (w->cfg.kv_model_file[0]) {
+        dp_err e = form_model_load(w->cfg.kv_model_file, &w->kv_own);
+        if (e)
+            log_kv(LOG_ERROR, "kv model: cannot use the file, pairing by rules", "file",
+                   w->cfg.kv_model_file, "error", dp_strerror(e), NULL);
+        w->kvm = w->kv_own;
+    } else {
+        w->kvm = form_model_builtin();
+    }
+    return extractor_new(&w->extractor);
 }
 
 void worker_analyze_cleanup(struct worker *w)
@@ -22,6 +35,9 @@ void worker_analyze_cleanup(struct worker *w)
     xstore_cache_free(w->fields);
     extractor_free(w->extractor);
     barcode_scanner_free(w->barcodes);
+    form_model_free(w->kv_own);
+    w->kv_own = NULL;
+    w->kvm = NULL;
     w->barcodes = NULL;
     w->fields = NULL;
     w->classes = NULL;
@@ -114,7 +130,7 @@ dp_err worker_analyze(struct worker *w, const char *tenant, const char *pipeline
         /* the language the labels were read in, when the reading did not already say */
         if (opts.lang && !cJSON_GetObjectItem(result, "language"))
             cJSON_AddStringToObject(result, "language", opts.lang);
-        if (extract_fields(w->extractor, doc, &opts, &fields) != DP_OK || !fields)
+        if (extract_fields_alt(w->extractor, doc, &opts, &fields) != DP_OK || !fields)
             fields = cJSON_CreateArray();
         cJSON_AddItemToObject(result, "fields", fields);
         review_mark_fields(fields, REVIEW_FIELD_THRESHOLD); /* rules' fields: source, review */

@@ -34,12 +34,13 @@ dp_err worker_layout_image(struct dp_page *page, PIX *pix, float scale, struct t
                            scale, page->words, page->nwords, &page->marks, &page->nmarks);
 }
 
-dp_err worker_layout_text(struct dp_page *page)
+dp_err worker_layout_text(struct dp_page *page, const struct form_model *kvm)
 {
     dp_err rc = table_detect(page->words, page->nwords, page->width, page->height, page->rules,
                              page->nrules, &page->tables, &page->ntables);
     if (rc)
         return rc;
-    return form_pairs(page->words, page->nwords, page->marks, page->nmarks, &page->kvs,
-                      &page->nkvs);
+    /* the learned pairing (kv_model_file or the built-in model); NULL = the hand rules */
+    return form_pairs_model(kvm, page->words, page->nwords, page->marks, page->nmarks, &page->kvs,
+                            &page->nkvs);
 }

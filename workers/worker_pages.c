@@ -61,18 +61,24 @@ static dp_err maybe_rotate(struct worker *w, PIX *pix, int dpi, int page_no, lon
     return DP_OK;
 }
 
+/* Maps boxes of words w[0..n) read on an image scaled by scale back to the source's pixels. */
+static void unscale_words(struct dp_word *w, size_t n, float scale)
+{
+    for (size_t i = 0; i < n; i++) {
+        w[i].x = (int)((float)w[i].x / scale);
+        w[i].y = (int)((float)w[i].y / scale);
+        w[i].w = (int)((float)w[i].w / scale + 0.5f);
+        w[i].h = (int)((float)w[i].h / scale + 0.5f);
+    }
+}
+
 /* Maps OCR boxes of an upscaled (or scaled-down) image back to the source image's pixels. */
 static void unscale(struct dp_page *p, float scale, int src_w, int src_h, int src_dpi)
 {
     if (scale == 1.0f || scale <= 0.0f)
         return;
-    for (size_t i = 0; i < p->nwords; i++) {
-        struct dp_word *w = &p->words[i];
-        w->x = (int)((float)w->x / scale);
-        w->y = (int)((float)w->y / scale);
-        w->w = (int)((float)w->w / scale + 0.5f);
-        w->h = (int)((float)w->h / scale + 0.5f);
-    }
+    unscale_words(p->words, p->nwords, scale);
+    unscale_words(p->alt, p->nalt, scale); /* the second reading's lines */
     p->width = src_w;
     p->height = src_h;
     p->dpi = src_dpi;
@@ -213,6 +219,9 @@ static dp_err read_raster(struct worker *w, struct decode_page *pg, int psm, int
         }
         if (allow > 0)
             rc = worker_reread_lines(&w->ocr, pix, dpi, allow, m.rows, m.nrows, page);
+        /* receipts and poor pages: a second reading kept beside the first */
+        if (!rc && w->cfg.second_reading)
+            rc = worker_alt_read(&w->ocr, pix, dpi, budget - (util_mono_ms() - t0), page);
     }
     pixDestroy(&pix);
     if (rc)

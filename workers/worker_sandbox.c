@@ -304,7 +304,7 @@ static int on_frame(struct run *r, const struct sandbox_frame *fr, int64_t now)
         if (page_unpack(fr->body + 12, fr->len - 12, &r->doc->pages[r->doc->npages]))
             return -1;
         /* Best effort: tables and key-value pairs; out of memory leaves the page without */
-        (void)worker_layout_text(&r->doc->pages[r->doc->npages]);
+        (void)worker_layout_text(&r->doc->pages[r->doc->npages], r->w->kvm);
         r->doc->npages++;
         /* Best effort: the /metrics page-time histogram; a Redis failure shows up in the
          * progress call below. */
@@ -505,6 +505,7 @@ dp_err worker_read_pages(struct worker *w, const struct queue_job *job, const un
     int fds[2], status = 0;
     char err[256];
     w->decode_peak_rss_kb = 0;
+    w->decode_cpu_s = 0;
     /* Switch languages here, so that this and every later child inherits the loaded engine
      * (best effort: a missing pack is reported by the child, when a page needs OCR). */
     (void)ocr_use_lang(&w->ocr, lang, err, sizeof err);
@@ -539,6 +540,8 @@ dp_err worker_read_pages(struct worker *w, const struct queue_job *job, const un
     while (wait4(r.pid, &status, 0, &ru) < 0 && errno == EINTR)
         ;
     w->decode_peak_rss_kb = ru.ru_maxrss;
+    w->decode_cpu_s = (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+                      (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
     dp_err rc = judge(&r, status, abandoned);
     if (r.killed && r.killed != KILL_STOP) {
         char rss[24];

@@ -1,16 +1,20 @@
 /* worker_supervise.c -- the parent of `docproc-worker -j N`: forks N workers, restarts the
- * ones that die (with backoff), forwards SIGTERM/SIGINT and waits for all of them. */
+ * ones that die (with backoff) and counts those restarts in Redis, forwards SIGTERM/SIGINT and
+ * waits for all of them. */
 #include <errno.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include "log.h"
+#include "rds.h"
+#include "stats.h"
 #include "util.h"
 #include "worker.h"
 
@@ -62,6 +66,7 @@ struct slot {
     int64_t started_ms;
     int64_t restart_at_ms; /* when a dead child may be started again */
     long backoff_ms;
+    int died; /* the child died and is to be started again: that start is a restart */
 };
 
 static void start_slot(const struct dp_config *cfg, struct slot *s, int i, pid_t parent)
@@ -79,8 +84,62 @@ static void start_slot(const struct dp_config *cfg, struct slot *s, int i, pid_t
     s->started_ms = util_mono_ms();
 }
 
+/* Restarts of children not yet counted in Redis. They are counted by a short-lived process of
+ * their own, so that the supervisor never waits on Redis (a connect may wait a minute for a
+ * Redis that is loading) while children need restarting. */
+struct restarts {
+    long pending;     /* restarts not counted yet */
+    long inflight;    /* of them, what the counting process was asked to add */
+    pid_t counter;    /* the counting process, 0 = none */
+    int64_t next_try; /* when to try again after a failure (monotonic ms) */
+};
+
+/* The counting process: adds n restarts (stats_child_restarts_add); exit status 0 once
+ * counted. */
+static void counter_main(const struct dp_config *cfg, long n)
+{
+    char err[256];
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    signal(SIGTERM, SIG_DFL);
+    signal(SIGINT, SIG_DFL);
+    redisContext *c = rds_connect(cfg, err, sizeof err);
+    if (!c)
+        log_kv(LOG_WARN, "worker restart not counted yet: redis unavailable", "error", err, NULL);
+    dp_err rc = c ? stats_child_restarts_add(c, n) : DP_EREDIS;
+    redisFree(c);
+    _exit(rc == DP_OK ? 0 : 1);
+}
+
+/* Best effort: starts a counting process for the pending restarts, at most one at a time and,
+ * after a failure, a second later. */
+static void count_restarts(const struct dp_config *cfg, struct restarts *r, int64_t now)
+{
+    if (r->pending == 0 || r->counter > 0 || now < r->next_try)
+        return;
+    r->inflight = r->pending;
+    pid_t pid = fork();
+    if (pid == 0)
+        counter_main(cfg, r->inflight);
+    if (pid < 0)
+        r->next_try = now + 1000;
+    else
+        r->counter = pid;
+}
+
+/* The counting process ended with status st. */
+static void counted(struct restarts *r, int st, int64_t now)
+{
+    if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
+        r->pending -= r->inflight;
+    else
+        r->next_try = now + 1000;
+    r->counter = 0;
+    r->inflight = 0;
+}
+
 int worker_supervise(const struct dp_config *cfg, int n)
 {
+    struct restarts restarts = {0};
     struct slot *slots = calloc((size_t)n, sizeof *slots);
     pid_t parent = getpid();
     if (!slots)
@@ -122,11 +181,20 @@ int worker_supervise(const struct dp_config *cfg, int n)
                                     : 100;
                 s->restart_at_ms = now + s->backoff_ms;
                 s->pid = 0;
+                s->died = 1;
                 log_kv(LOG_WARN, "worker died; restarting", "slot", slot, "how", how, NULL);
             }
-            if (!s->pid && now >= s->restart_at_ms && !stop_flag)
+            if (!s->pid && now >= s->restart_at_ms && !stop_flag) {
                 start_slot(cfg, s, i, parent);
+                if (s->died && s->pid > 0) {
+                    restarts.pending++;
+                    s->died = 0;
+                }
+            }
         }
+        if (pid > 0 && pid == restarts.counter)
+            counted(&restarts, st, now);
+        count_restarts(cfg, &restarts, now);
         if (pid <= 0) {
             struct timespec ts = {0, 50 * 1000000L};
             nanosleep(&ts, NULL);
@@ -138,6 +206,10 @@ int worker_supervise(const struct dp_config *cfg, int n)
     for (int i = 0; i < n; i++)
         if (slots[i].pid > 0)
             waitpid(slots[i].pid, NULL, 0);
+    if (restarts.counter > 0) {
+        kill(restarts.counter, SIGTERM);
+        waitpid(restarts.counter, NULL, 0);
+    }
     free(slots);
     log_kv(LOG_INFO, "all workers stopped", NULL);
     return 0;

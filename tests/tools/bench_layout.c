@@ -51,7 +51,7 @@ int bench_layout(const struct bench_pages *pp, struct bench_layout_result *out)
             e = worker_layout_image(&page, pg.pix, pg.scale, rules, nrules); /* takes rules */
             rules = NULL;
         }
-        if (!e && worker_layout_text(&page) == DP_OK) {
+        if (!e && worker_layout_text(&page, form_model_builtin()) == DP_OK) {
             double t3 = cpu_s();
             out->pages++;
             out->ocr_s += t2 - t1;

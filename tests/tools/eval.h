@@ -9,6 +9,7 @@
 #define DP_EVAL_H
 #include <stddef.h>
 #include <cjson/cJSON.h>
+#include "page.h"
 
 #define EVAL_PATH_MAX    1024
 #define EVAL_MAX_FIELDS  12  /* truth fields per document */
@@ -80,6 +81,10 @@ void eval_words_match(const char *truth, const char *pred, int loose, struct eva
  * that are not letters or digits (ASCII; other bytes count as letters) is one space. An empty
  * value is not present. */
 int eval_present_in(const char *text, const char *value);
+/* The text of a document result as its second reading has it: each page's lines from its
+ * words, with pages[].alt_lines in place of the lines they stand for and the lines the first
+ * reading missed after them (eval_alt.c). Owned; NULL without memory. */
+char *eval_alt_text(const cJSON *doc);
 
 /* Upper case (ASCII), whitespace runs -> one space, trimmed; bounded by outsz. */
 void eval_norm_text(const char *s, char *out, size_t outsz);
@@ -113,6 +118,9 @@ void eval_rel_match(const char *truth, const char *pred, struct eval_ocr *acc);
 
 /* Key-value pairs: a predicted pair counts when key and value both reach this similarity. */
 #define EVAL_KV_SIM 0.8
+/* FUNSD forms 1..EVAL_KV_DEV (sorted names) develop and train the pairing; the rest are held
+ * out. */
+#define EVAL_KV_DEV 100
 /* FUNSD question -> answer links of an annotation as "question\x1fanswer" lines. 0 = ok. */
 int eval_kv_truth(const cJSON *annotation, char **pairs);
 /* Scores pages[].key_values[] (pairs with a value) of a result against truth pairs. */
@@ -122,7 +130,32 @@ void eval_kv_match(const char *truth, const cJSON *doc, struct eval_ocr *acc);
  * own word boxes, else a --results folder of saved results (their words and marks).  Prints
  * precision/recall/F1 for forms 1-100, the rest, all; verbose dumps each form's pairs to
  * stderr.  0 on success. */
-int eval_kv_offline(const struct eval_set *s, const char *src, int verbose);
+int eval_kv_offline(const struct eval_set *s, const char *src, const char *model, int verbose);
+
+/* The words (and selection marks) of one FUNSD form from src ("words" or a --results folder):
+ * *json is the file they point into (cJSON_Delete it after use; NULL when missing).  With
+ * ents != NULL, each word's FUNSD entity id (annotation words: their own; saved words: the
+ * annotation word or entity whose box holds the word's centre; -1 none).  Returns the number
+ * of words. */
+struct form_mark;
+size_t eval_kv_words(const struct eval_item *it, const char *src, struct dp_word *w, size_t maxw,
+                     int *ents, struct form_mark *m, size_t mmax, size_t *nm, cJSON **json);
+/* The annotation (parsed) of a FUNSD form, or NULL. */
+cJSON *eval_kv_annotation(const struct eval_item *it);
+
+/* Trains the learned key-value pairing on the development forms (1-100) of s from the sources
+ * srcs ("words" and/or --results folders, comma-separated; the first one also chooses the
+ * thresholds) and writes the model to out (eval_kvtrain.c).  0 on success. */
+int eval_kv_train(const struct eval_set *s, const char *srcs, const char *out, int verbose);
+/* Detects the tables of s again without the stack (eval_taboff.c): the words of the results
+ * saved in the --results folder src, the ruling lines found again on the page images.  Prints
+ * the adjacency-relation precision/recall/F1; verbose: each document's counts on stderr.  0 on
+ * success. */
+int eval_tables_offline(const struct eval_set *s, const char *src, int verbose);
+/* Reads the line items of s again without the stack (eval_itemoff.c): lineitems_find() over
+ * the words, tables and fields of the results saved in src.  Prints precision/recall/F1;
+ * verbose: each document's misses.  0 on success (a set without saved results: -1). */
+int eval_items_offline(const struct eval_set *s, const char *src, int verbose);
 
 /* Line items: truth items with an amount (*nt), predicted items (*np), and truth items matched
  * by a predicted one (description alike -- similarity >= 0.7 or containment -- and amount
@@ -151,8 +184,10 @@ struct eval_field_stat {
 
 struct eval_present {
     char name[32];
-    size_t truth;   /* documents with a printed value */
-    size_t present; /* of them, documents whose OCR text contains it (eval_present_in) */
+    size_t truth;       /* documents with a printed value */
+    size_t present;     /* of them, documents whose OCR text contains it (eval_present_in) */
+    size_t present_alt; /* of them, documents whose text or second reading (eval_alt_text)
+                           contains it */
 };
 
 struct eval_class {

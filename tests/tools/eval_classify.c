@@ -5,7 +5,9 @@
  * threshold), and (2) one model trained on all of them labelling the documents of the other
  * sets of this run that it has never seen (the rest of sroie/ as receipts, of funsd/ as forms).
  * Right / unknown / wrong per class, the confusion table, and what training and labelling
- * cost. */
+ * cost; then the same cross-validation with the folds dealt from CV_SEEDS shuffled orders
+ * (seed 0 is the standard split above), and their mean: one split moves by a document or two.
+ * The shuffle is classify_eval.c's (DP_EVAL_SEED), so the two tools deal the same folds. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +17,7 @@
 
 #define CV_FOLDS  5
 #define MAX_WRONG 0.01
+#define CV_SEEDS  5
 
 /* One labelled text. */
 struct ldoc {
@@ -131,13 +134,101 @@ static struct classifier *train(const struct ldoc *d, size_t n, const int *fold,
     return c;
 }
 
+/* Stratified folds of the n documents dealt from the order shuffled by seed (0: in order). */
+static void deal_folds(const struct ldoc *d, size_t n, unsigned long seed, int *fold)
+{
+    size_t *order = malloc(n * sizeof *order), seen[EVAL_MAX_LABELS] = {0};
+    if (!order) {
+        for (size_t i = 0; i < n; i++)
+            fold[i] = (int)(i % CV_FOLDS);
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        order[i] = i;
+    for (size_t i = n - 1; seed && i > 0; i--) {
+        seed = seed * 6364136223846793005UL + 1442695040888963407UL;
+        size_t j = (size_t)((seed >> 33) % (unsigned long)(i + 1)), t = order[i];
+        order[i] = order[j];
+        order[j] = t;
+    }
+    for (size_t i = 0; i < n; i++)
+        fold[order[i]] = (int)(seen[d[order[i]].cls]++ % CV_FOLDS);
+    free(order);
+}
+
+/* One stratified cross-validation over the given folds into t; 0, or -1 when a training
+ * failed. *train_s: the summed seconds of the fold trainings. */
+static int cross_validate(const struct ldoc *d, size_t n, const int *fold, struct tally *t,
+                          int verbose, double *train_s)
+{
+    double one;
+    *train_s = 0;
+    for (int f = 0; f < CV_FOLDS; f++) {
+        struct classifier *c = train(d, n, fold, f, &one);
+        if (!c)
+            return -1;
+        *train_s += one;
+        for (size_t i = 0; i < n; i++) {
+            struct classify_result r;
+            if (fold[i] == f &&
+                classifier_predict(c, d[i].text, strlen(d[i].text), NULL, &r) == DP_OK)
+                count(t, &d[i], &r, verbose);
+        }
+        classifier_free(c);
+    }
+    return 0;
+}
+
+/* The mean over CV_SEEDS shuffled splits (seed 0 = the standard one). */
+static void shuffled(const struct ldoc *d, size_t n, const struct tally *labels, cJSON *out,
+                     int verbose)
+{
+    int *fold = malloc(n * sizeof *fold);
+    struct tally *t = malloc(sizeof *t);
+    double right = 0, unknown = 0, wrong = 0, s_train;
+    if (!fold || !t)
+        goto out;
+    printf("  cross-validated, %d shuffled splits:", CV_SEEDS);
+    for (unsigned long seed = 0; seed < CV_SEEDS; seed++) {
+        *t = *labels;
+        deal_folds(d, n, seed, fold);
+        if (cross_validate(d, n, fold, t, verbose, &s_train))
+            goto out;
+        size_t r = 0, u = 0, w = 0;
+        for (size_t i = 0; i < t->n; i++) {
+            r += t->right[i];
+            u += t->unknown[i];
+            w += t->wrong[i];
+        }
+        printf(" %zu/%zu/%zu", r, u, w);
+        right += (double)r;
+        unknown += (double)u;
+        wrong += (double)w;
+    }
+    right /= CV_SEEDS;
+    unknown /= CV_SEEDS;
+    wrong /= CV_SEEDS;
+    printf(" (right/unknown/wrong)\n    mean: right %.3f (%.1f), unknown %.3f (%.1f), wrong %.3f "
+           "(%.1f)\n",
+           right / (double)n, right, unknown / (double)n, unknown, wrong / (double)n, wrong);
+    cJSON *o = cJSON_AddObjectToObject(out, "cross_validated_shuffled");
+    cJSON_AddNumberToObject(o, "splits", CV_SEEDS);
+    cJSON_AddNumberToObject(o, "documents", (double)n);
+    cJSON_AddNumberToObject(o, "right", right);
+    cJSON_AddNumberToObject(o, "unknown", unknown);
+    cJSON_AddNumberToObject(o, "wrong", wrong);
+out:
+    free(fold);
+    free(t);
+}
+
 void eval_classify(const struct eval_set *set, const struct eval_set *all, int nall,
                    struct eval_runner *run, cJSON *report_js, int verbose)
 {
     struct ldoc *d = calloc(set->n ? set->n : 1, sizeof *d);
     int *fold = calloc(set->n ? set->n : 1, sizeof *fold);
     struct tally *cv = calloc(1, sizeof *cv), *un = calloc(1, sizeof *un);
-    size_t n = 0, seen[EVAL_MAX_LABELS] = {0};
+    size_t n = 0;
     if (!d || !fold || !cv || !un)
         goto out;
     for (size_t i = 0; i < set->n; i++) {
@@ -147,7 +238,6 @@ void eval_classify(const struct eval_set *set, const struct eval_set *all, int n
         if (!text || k < 0)
             continue;
         d[n] = (struct ldoc){it->label, it->name, text, k};
-        fold[n] = (int)(seen[k]++ % CV_FOLDS);
         n++;
     }
     if (cv->n < 2 || n < 2 * CV_FOLDS)
@@ -158,20 +248,11 @@ void eval_classify(const struct eval_set *set, const struct eval_set *all, int n
            n, set->name, cv->n, MAX_WRONG * 100);
     cJSON *out = cJSON_AddObjectToObject(report_js, "tenant_classifier");
     double train_s = 0, one;
-    for (int f = 0; f < CV_FOLDS; f++) {
-        struct classifier *c = train(d, n, fold, f, &one);
-        if (!c)
-            goto out;
-        train_s += one;
-        for (size_t i = 0; i < n; i++) {
-            struct classify_result r;
-            if (fold[i] == f &&
-                classifier_predict(c, d[i].text, strlen(d[i].text), NULL, &r) == DP_OK)
-                count(cv, &d[i], &r, verbose);
-        }
-        classifier_free(c);
-    }
+    deal_folds(d, n, 0, fold);
+    if (cross_validate(d, n, fold, cv, verbose, &train_s))
+        goto out;
     report(cv, "cross-validated", out);
+    shuffled(d, n, un, out, 0);
 
     /* Every document of the other sets with a label this model knows, that it was not
      * trained on: the tenant's stream after labelling the set. */

@@ -10,8 +10,6 @@
 #include "eval.h"
 #include "form.h"
 
-#define EVAL_KV_DEV 100 /* forms 1..100 develop the rules; the rest are held out */
-
 static cJSON *read_json_file(const char *path)
 {
     FILE *f = fopen(path, "rb");
@@ -64,8 +62,9 @@ static void annotation_path(const char *img, char *out, size_t outsz)
              slash);
 }
 
-/* Words of a FUNSD annotation (box = x0,y0,x1,y1) as docproc words, conf 95. */
-static size_t funsd_words(const cJSON *a, struct dp_word *w, size_t max)
+/* Words of a FUNSD annotation (box = x0,y0,x1,y1) as docproc words, conf 95; ents[i] the
+ * entity id of word i when ents is given. */
+static size_t funsd_words(const cJSON *a, struct dp_word *w, size_t max, int *ents)
 {
     size_t n = 0;
     const cJSON *ent, *word;
@@ -76,7 +75,75 @@ static size_t funsd_words(const cJSON *a, struct dp_word *w, size_t max)
         const char *t = cJSON_GetStringValue(cJSON_GetObjectItem(word, "text"));
         if (n >= max || !t || !*t || box4(cJSON_GetObjectItem(word, "box"), b))
             continue;
+        if (ents) {
+            const cJSON *id = cJSON_GetObjectItem(ent, "id");
+            ents[n] = cJSON_IsNumber(id) ? id->valueint : -1;
+        }
         w[n++] = (struct dp_word){(char *)t, 95.0f, b[0], b[1], b[2] - b[0], b[3] - b[1], 0, 0};
+    }
+    return n;
+}
+
+static size_t saved_words(const cJSON *page, struct dp_word *w, size_t max, struct form_mark *m,
+                          size_t mmax, size_t *nm);
+
+/* The FUNSD entity of a point: the one whose word box holds it, else whose box does; -1. */
+static int entity_at(const cJSON *a, int x, int y)
+{
+    const cJSON *ent, *word;
+    int inbox = -1;
+    cJSON_ArrayForEach(ent, cJSON_GetObjectItem(a, "form"))
+    {
+        int b[4];
+        const cJSON *id = cJSON_GetObjectItem(ent, "id");
+        if (!cJSON_IsNumber(id))
+            continue;
+        cJSON_ArrayForEach(word, cJSON_GetObjectItem(ent, "words"))
+        {
+            if (!box4(cJSON_GetObjectItem(word, "box"), b) && x >= b[0] && x <= b[2] && y >= b[1] &&
+                y <= b[3])
+                return id->valueint;
+        }
+        if (inbox < 0 && !box4(cJSON_GetObjectItem(ent, "box"), b) && x >= b[0] && x <= b[2] &&
+            y >= b[1] && y <= b[3])
+            inbox = id->valueint;
+    }
+    return inbox;
+}
+
+cJSON *eval_kv_annotation(const struct eval_item *it)
+{
+    char path[EVAL_PATH_MAX + 256];
+    annotation_path(it->path, path, sizeof path);
+    return read_json_file(path);
+}
+
+size_t eval_kv_words(const struct eval_item *it, const char *src, struct dp_word *w, size_t maxw,
+                     int *ents, struct form_mark *m, size_t mmax, size_t *nm, cJSON **json)
+{
+    size_t n = 0;
+    *nm = 0;
+    *json = NULL;
+    if (strcmp(src, "words") == 0) {
+        if ((*json = eval_kv_annotation(it)))
+            n = funsd_words(*json, w, maxw, ents);
+        return n;
+    }
+    char path[EVAL_PATH_MAX + 256], name[128];
+    snprintf(name, sizeof name, "%s", it->name);
+    for (char *p = name; *p; p++)
+        if (*p == '/')
+            *p = '_';
+    snprintf(path, sizeof path, "%s/%s.json", src, name);
+    if (!(*json = read_json_file(path)))
+        return 0;
+    n = saved_words(cJSON_GetArrayItem(cJSON_GetObjectItem(*json, "pages"), 0), w, maxw, m, mmax,
+                    nm);
+    if (ents) {
+        cJSON *a = eval_kv_annotation(it);
+        for (size_t i = 0; i < n; i++)
+            ents[i] = a ? entity_at(a, w[i].x + w[i].w / 2, w[i].y + w[i].h / 2) : -1;
+        cJSON_Delete(a);
     }
     return n;
 }
@@ -186,12 +253,14 @@ static void report(const char *what, const struct eval_ocr *a)
            what, a->truth, a->pred, a->matched, p, r, p + r > 0 ? 2 * p * r / (p + r) : 0.0);
 }
 
-int eval_kv_offline(const struct eval_set *s, const char *src, int verbose)
+int eval_kv_offline(const struct eval_set *s, const char *src, const char *model, int verbose)
 {
     enum { MAXW = FORM_MAX_WORDS, MAXM = FORM_MAX_MARKS };
     struct dp_word *w = malloc(MAXW * sizeof *w);
     struct form_mark *m = malloc(MAXM * sizeof *m);
     struct eval_ocr dev = {0, 0, 0}, held = {0, 0, 0}, all = {0, 0, 0};
+    struct form_model *own = NULL;
+    const struct form_model *fm = NULL;
     double cpu = 0;
     size_t docs = 0, words = 0;
     int from_words = strcmp(src, "words") == 0;
@@ -200,36 +269,33 @@ int eval_kv_offline(const struct eval_set *s, const char *src, int verbose)
         free(m);
         return -1;
     }
+    if (!model) {
+        fm = form_model_builtin();
+    } else if (strcmp(model, "rules") != 0) {
+        dp_err e = form_model_load(model, &own);
+        if (e) {
+            fprintf(stderr, "kv: model %s: %s\n", model, dp_strerror(e));
+            free(w);
+            free(m);
+            return -1;
+        }
+        fm = own;
+    }
     for (size_t i = 0; i < s->n; i++) {
         const struct eval_item *it = &s->items[i];
-        char path[EVAL_PATH_MAX + 256];
         if (!it->kv_pairs)
             continue;
         cJSON *j = NULL;
-        size_t n = 0, nm = 0;
-        if (from_words) {
-            annotation_path(it->path, path, sizeof path);
-            if ((j = read_json_file(path)))
-                n = funsd_words(j, w, MAXW);
-        } else {
-            char name[128];
-            snprintf(name, sizeof name, "%s", it->name);
-            for (char *p = name; *p; p++)
-                if (*p == '/')
-                    *p = '_';
-            snprintf(path, sizeof path, "%s/%s.json", src, name);
-            if ((j = read_json_file(path)))
-                n = saved_words(cJSON_GetArrayItem(cJSON_GetObjectItem(j, "pages"), 0), w, MAXW, m,
-                                MAXM, &nm);
-        }
+        size_t nm = 0;
+        size_t n = eval_kv_words(it, src, w, MAXW, NULL, m, MAXM, &nm, &j);
         if (!j) {
-            fprintf(stderr, "kv: no %s\n", path);
+            fprintf(stderr, "kv: no words for %s in %s\n", it->name, src);
             continue;
         }
         struct form_kv *kv = NULL;
         size_t nkv = 0;
         clock_t c0 = clock();
-        dp_err rc = form_pairs(w, n, m, nm, &kv, &nkv);
+        dp_err rc = form_pairs_model(fm, w, n, m, nm, &kv, &nkv);
         cpu += (double)(clock() - c0) / CLOCKS_PER_SEC;
         docs++;
         words += n;
@@ -253,12 +319,14 @@ int eval_kv_offline(const struct eval_set *s, const char *src, int verbose)
         cJSON_Delete(doc);
         cJSON_Delete(j);
     }
-    printf("key-value pairs of %s from %s: %zu forms, %zu words, pairing CPU %.2f ms/form\n",
-           s->name, from_words ? "the annotations' words" : src, docs, words,
+    printf("key-value pairs of %s from %s, %s: %zu forms, %zu words, pairing CPU %.2f ms/form\n",
+           s->name, from_words ? "the annotations' words" : src,
+           fm ? (own ? model : "the built-in model") : "the rules", docs, words,
            docs ? 1000.0 * cpu / (double)docs : 0.0);
     report("forms 1-100 (dev)", &dev);
     report("forms 101- (held out)", &held);
     report("all", &all);
+    form_model_free(own);
     free(w);
     free(m);
     return 0;

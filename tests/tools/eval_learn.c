@@ -201,9 +201,10 @@ void eval_learn(const struct eval_set *set, cJSON *const *docs, cJSON *report, i
                    train_cpu, tpages > 0 ? apply_cpu * 1000 / tpages : 0);
             printf("        cross-validated on the labelled:");
             for (size_t q = 0; q < m->nf; q++)
-                printf(" %s %u/%u (rules %u, wins %u, losses %u%s%s)", m->f[q].name,
+                printf(" %s %u/%u (rules %u, wins %u, losses %u%s%s%s)", m->f[q].name,
                        m->f[q].cv_correct, m->f[q].cv_docs, m->f[q].rules_correct, m->f[q].cv_wins,
                        m->f[q].cv_losses, xmodel_replaces_rules(&m->f[q]) ? ", replaces" : "",
+                       (m->f[q].flags & XMODEL_GATE) ? ", gated" : "",
                        m->f[q].learner == XMODEL_PAIRWISE ? ", pairwise" : "");
             printf("\n");
         } else {

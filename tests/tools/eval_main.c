@@ -222,6 +222,14 @@ static void print_score(const struct report *rp, const struct eval_score *sc, cJ
             cJSON_AddNumberToObject(o, p->name, ratio(p->present, p->truth));
         }
         printf("\n");
+        o = cJSON_AddObjectToObject(js, "present_in_ocr_with_alternates");
+        printf("  present in text or second reading (pages[].alt_lines):");
+        for (size_t i = 0; i < sc->npresent; i++) {
+            const struct eval_present *p = &sc->present[i];
+            printf(" %s %.3f", p->name, ratio(p->present_alt, p->truth));
+            cJSON_AddNumberToObject(o, p->name, ratio(p->present_alt, p->truth));
+        }
+        printf("\n");
     }
     if (sc->nfields) {
         cJSON *o = cJSON_AddObjectToObject(js, "fields");
@@ -254,10 +262,14 @@ static int usage(const char *prog)
     fprintf(stderr,
             "usage: %s [--limit N] [--json FILE] [--workers N] [--inflight N] [--lang L]\n"
             "          [--timeout S] [--results DIR] [--no-learn] [-v] DIR\n"
-            "       %s [--limit N] [-v] --kv-offline words|RESULTS_DIR FUNSD_DIR\n"
+            "       %s [--limit N] [-v] [--kv-model FILE|rules] --kv-offline words|RESULTS_DIR "
+            "FUNSD_DIR\n"
+            "       %s [-v] --kv-train MODEL_OUT --kv-offline SRC[,SRC...] FUNSD_DIR\n"
+            "       %s [--limit N] [-v] --tables-offline RESULTS_DIR TABLES_DIR\n"
+            "       %s [--limit N] [-v] --items-offline RESULTS_DIR EINVOICES_DIR\n"
             "       %s --selftest\n"
             "DIR: a folder of labelled subsets (sroie, funsd, invoices, tess, classes) or one.\n",
-            prog, prog, prog);
+            prog, prog, prog, prog, prog, prog);
     return 2;
 }
 
@@ -265,7 +277,8 @@ int main(int argc, char **argv)
 {
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     struct eval_opts o = {.workers = cores > 0 ? (int)cores : 1, .timeout_s = 900};
-    const char *dir = NULL, *json_path = NULL, *kv_src = NULL;
+    const char *dir = NULL, *json_path = NULL, *kv_src = NULL, *kv_model = NULL, *kv_train = NULL;
+    const char *tab_src = NULL, *item_src = NULL;
     int limit = 0, rc = 1, nsets = 0, no_learn = 0;
     struct eval_set sets[MAX_SETS];
     struct eval_runner *run = NULL;
@@ -295,6 +308,14 @@ int main(int argc, char **argv)
             o.results_dir = argv[++i];
         } else if (strcmp(a, "--kv-offline") == 0 && v) {
             kv_src = argv[++i];
+        } else if (strcmp(a, "--kv-model") == 0 && v) {
+            kv_model = argv[++i];
+        } else if (strcmp(a, "--kv-train") == 0 && v) {
+            kv_train = argv[++i];
+        } else if (strcmp(a, "--tables-offline") == 0 && v) {
+            tab_src = argv[++i];
+        } else if (strcmp(a, "--items-offline") == 0 && v) {
+            item_src = argv[++i];
         } else if (strcmp(a, "--no-learn") == 0) {
             no_learn = 1;
         } else if (a[0] != '-' && !dir) {
@@ -312,10 +333,13 @@ int main(int argc, char **argv)
         fprintf(stderr, "eval: no labelled subset found in %s\n", dir);
         return 1;
     }
-    if (kv_src) { /* pairing only, no stack */
+    if (kv_src || tab_src || item_src) { /* one step again over saved results, no stack */
         rc = 0;
         for (int i = 0; i < nsets; i++)
-            if (eval_kv_offline(&sets[i], kv_src, o.verbose))
+            if (kv_src    ? (kv_train ? eval_kv_train(&sets[i], kv_src, kv_train, o.verbose)
+                                      : eval_kv_offline(&sets[i], kv_src, kv_model, o.verbose))
+                : tab_src ? eval_tables_offline(&sets[i], tab_src, o.verbose)
+                          : eval_items_offline(&sets[i], item_src, o.verbose))
                 rc = 1;
         for (int i = 0; i < nsets; i++)
             eval_set_cleanup(&sets[i]);

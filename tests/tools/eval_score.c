@@ -316,17 +316,21 @@ void eval_score_doc(struct eval_score *sc, const struct eval_item *it, const cJS
                     int verbose)
 {
     const char *text = cJSON_GetStringValue(cJSON_GetObjectItem(doc, "text"));
+    char *alt = it->nprinted ? eval_alt_text(doc) : NULL;
     for (size_t i = 0; i < it->nprinted; i++) {
         struct eval_present *p = present_stat(sc, it->printed[i].name);
         if (!p)
             continue;
         p->truth++;
         int yes = eval_present_in(text, it->printed[i].value);
+        int yes_alt = yes || (alt && eval_present_in(alt, it->printed[i].value));
         p->present += (size_t)yes;
+        p->present_alt += (size_t)yes_alt;
         if (verbose && !yes)
-            fprintf(stderr, "  %s: %s \"%s\" not in the text\n", it->name, p->name,
-                    it->printed[i].value);
+            fprintf(stderr, "  %s: %s \"%s\" not in the text%s\n", it->name, p->name,
+                    it->printed[i].value, yes_alt ? " (in the second reading)" : "");
     }
+    free(alt);
     if (it->words) {
         struct eval_ocr one = {0};
         eval_words_match(it->words, text ? text : "", 0, &one);

@@ -1,12 +1,14 @@
 /* eval_sets.c -- reads the labelled layouts of ../shared/data (sroie, funsd, invoices, tess,
  * classes) into eval_set lists, truth normalised to docproc's field names (see eval.h). */
 #include <dirent.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include "eval.h"
 
 enum layout { L_NONE, L_SROIE, L_FUNSD, L_INVOICES, L_TESS, L_CLASSES, L_TABLES, L_EINVOICES };
@@ -331,6 +333,34 @@ static int load_funsd(const char *dir, struct eval_set *s, int limit)
     return 0;
 }
 
+#define TABLES_CACHE "build/eval-tables" /* scans made once, reused by later runs */
+
+/* The scan of pdf at dpi: build/eval-tables/STEM-DPI.tif, rendered when missing (a folder
+ * that cannot be made: a temporary one, as before). */
+static int tables_scan(const char *pdf, const char *stem, int dpi, char *out, size_t outsz)
+{
+    char cached[512], tmp[EVAL_PATH_MAX];
+    fmt(cached, sizeof cached, "%s/%s-%d.tif", TABLES_CACHE, stem, dpi);
+    if (is_file(cached)) {
+        fmt(out, outsz, "%s", cached);
+        return 0;
+    }
+    if (eval_tables_render(pdf, dpi, tmp, sizeof tmp))
+        return -1;
+    if ((mkdir("build", 0755) == 0 || errno == EEXIST) &&
+        (mkdir(TABLES_CACHE, 0755) == 0 || errno == EEXIST) && rename(tmp, cached) == 0) {
+        char *slash = strrchr(tmp, '/');
+        if (slash) {
+            *slash = '\0';
+            rmdir(tmp); /* the empty temporary folder */
+        }
+        fmt(out, outsz, "%s", cached);
+        return 0;
+    }
+    fmt(out, outsz, "%s", tmp);
+    return 0;
+}
+
 /* ICDAR 2013 tables: NAME.pdf with NAME-str.xml (eu-009a.pdf has eu-009a-str.xml; the "b"
  * alternative truths without their own PDF are skipped).  With DOCPROC_EVAL_TABLES_DPI set, a
  * second set "tables/ocr" holds the same documents rendered as grey TIFF scans at that DPI (no
@@ -373,7 +403,7 @@ static int load_tables(const char *dir, struct eval_set *sets, int max, int limi
         fmt(it->path, sizeof it->path, "%s/%s", dir, v[i]->d_name);
         fmt(it->name, sizeof it->name, "tables/%s", v[i]->d_name);
         struct eval_item *sc = scans ? eval_set_add(scans) : NULL;
-        if (sc && eval_tables_render(it->path, dpi, sc->path, sizeof sc->path) == 0 &&
+        if (sc && tables_scan(it->path, stem, dpi, sc->path, sizeof sc->path) == 0 &&
             (sc->table_rels = strdup(rels)) != NULL)
             fmt(sc->name, sizeof sc->name, "tables/ocr/%s", stem);
         else if (sc)

@@ -1,0 +1,62 @@
+/* altread.h -- a second reading of a page kept beside the first: when to read a page twice,
+ * how the second reading's lines line up with the first's (by box overlap), which of them are
+ * kept (where the two differ) as alternate lines, and the page as the alternates would have it
+ * (for the extractors, which look for a field in the first reading and then in that one).
+ *
+ * The issue's measurement: SROIE receipts hold their confirmed company, address, date and
+ * total in the first reading alone for .55/.41/.85/.89 of the receipts, in the first or a
+ * second reading with the other segmentation mode for about .69/.50/.91/.92. Replacing a line
+ * by the surer of two readings recovers little of that (the misreads are confident ones);
+ * keeping both does. The first reading stays the page's text; the second is in dp_page.alt.
+ *
+ * Pure functions over words; the reading itself is the worker's (worker_alt.c). */
+#ifndef DP_ALTREAD_H
+#define DP_ALTREAD_H
+#include <stddef.h>
+#include "err.h"
+#include "page.h"
+
+#define ALTREAD_CLEAN_CONF 88.0f /* first read this sure (mean word confidence): never twice */
+#define ALTREAD_POOR_CONF  70.0f /* first read under this: read twice whatever the layout */
+#define ALTREAD_MIN_WORDS  3     /* a page with fewer words than this is not read twice */
+#define ALTREAD_MAX_WORDS  4000  /* nor one with more (a dense page: the cost doubles) */
+#define ALTREAD_VOVERLAP                                                                           \
+    0.5                     /* a word joins a line overlapping it by this share of the             \
+                               lower of the two heights, vertically */
+#define ALTREAD_MAX_GAP 4.0 /* ... and within this many line heights of it sideways */
+
+/* Pure: whether a page first read with segmentation mode psm (Tesseract's: 6 one block, 3
+ * layout analysis...), mean word confidence conf (0..100) and nwords words is read a second
+ * time: pages read as one block (narrow single columns: receipts, slips) and pages read
+ * poorly (under ALTREAD_POOR_CONF), never a page read surely (ALTREAD_CLEAN_CONF and over),
+ * nor one of under ALTREAD_MIN_WORDS or over ALTREAD_MAX_WORDS words. */
+int altread_wanted(int psm, float conf, size_t nwords);
+
+/* Pure: the segmentation mode of the second reading: layout analysis (3) after one block (6,
+ * or any mode that reads one block, line or word), one block (6) after layout analysis. */
+int altread_other_psm(int psm);
+
+/* Pure: aligns a second reading b[0..nb) of a page to its first reading a[0..na) (both in the
+ * same pixels; `line` numbers each reading's lines). Each word of b joins the line of a that
+ * overlaps it most vertically (at least ALTREAD_VOVERLAP of the lower height) among those it
+ * overlaps sideways, or else lies within ALTREAD_MAX_GAP line heights of; the words that join
+ * no line keep their own line of b, as a line the first reading missed. The words joining a
+ * line of a, left to right, are its alternate when their characters (spaces aside) differ
+ * from the line's; a missed line is always one. Writes to *alt (owned, caller frees with
+ * altread_words_free; NULL when none) the *nalt words of the alternate lines, as dp_page.alt has
+ * them: `line` the line of a (-1 missed), `block` the alternate line's number, lines ordered
+ * by their vertical centre, words left to right. DP_ENOMEM. */
+dp_err altread_align(const struct dp_word *a, size_t na, const struct dp_word *b, size_t nb,
+                     struct dp_word **alt, size_t *nalt);
+
+/* Builds into *out (zeroed first; release with page_cleanup) p as its alternates would have
+ * it: the words of p with each alternate line in place of the line it stands for, and each
+ * missed line after the line of p above it; lines renumbered in order, the text rebuilt from
+ * the words. number, size, dpi, source, conf, lang are copied; tables, marks, codes and alt
+ * are not. DP_ENOMEM. */
+dp_err altread_variant(const struct dp_page *p, struct dp_page *out);
+
+/* Frees n words and their texts. NULL is a no-op. */
+void altread_words_free(struct dp_word *w, size_t n);
+
+#endif

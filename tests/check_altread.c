@@ -1,0 +1,195 @@
+/* check_altread.c -- altread: when a page is read twice, how the second reading's lines line
+ * up with the first's, which are kept, and the page as the alternates have it. */
+#include "testutil.h"
+#include <stdlib.h>
+#include <string.h>
+#include "altread.h"
+#include "extract.h"
+
+START_TEST(which_pages_are_read_twice)
+{
+    ck_assert_int_eq(altread_wanted(6, 80.0f, 40), 1);  /* a receipt read as one block */
+    ck_assert_int_eq(altread_wanted(6, 88.0f, 40), 0);  /* ... read surely */
+    ck_assert_int_eq(altread_wanted(3, 80.0f, 400), 0); /* a letter read fairly */
+    ck_assert_int_eq(altread_wanted(3, 60.0f, 400), 1); /* a form read poorly */
+    ck_assert_int_eq(altread_wanted(3, 95.0f, 900), 0); /* a clean page */
+    ck_assert_int_eq(altread_wanted(6, 40.0f, 2), 0);   /* almost nothing on it */
+    ck_assert_int_eq(altread_wanted(3, 40.0f, ALTREAD_MAX_WORDS + 1), 0);
+    ck_assert_int_eq(altread_other_psm(6), 3);
+    ck_assert_int_eq(altread_other_psm(3), 6);
+    ck_assert_int_eq(altread_other_psm(4), 6);
+}
+END_TEST
+
+/* A receipt's first reading (one block): three lines. */
+static struct dp_word first[] = {
+    {"SYARIKAT", 91, 40, 20, 160, 24, 0, 0},     {"SON", 93, 210, 20, 60, 24, 0, 0},
+    {"BHD", 92, 280, 20, 60, 24, 0, 0},          {"TOTAL", 90, 20, 100, 90, 22, 1, 0},
+    {"60.31", 88, 300, 100, 80, 22, 1, 0},       {"DATE:", 90, 20, 140, 80, 22, 2, 0},
+    {"25/12/2018", 90, 110, 140, 160, 22, 2, 0},
+};
+
+/* The same page read with layout analysis: the header right, the total's two sides split in
+ * two lines (listed right one first), the date read alike, and a line the first read missed. */
+static struct dp_word second[] = {
+    {"SYARIKAT", 90, 41, 21, 158, 23, 0, 0}, {"SDN", 80, 211, 21, 58, 23, 0, 0},
+    {"BHD", 92, 281, 21, 58, 23, 0, 0},      {"60.30", 85, 301, 99, 79, 23, 1, 1},
+    {"TOTAL", 91, 21, 101, 88, 21, 2, 2},    {"DATE:", 90, 21, 141, 79, 21, 3, 3},
+    {"25/12/", 90, 111, 141, 90, 21, 3, 3},  {"2018", 90, 205, 141, 65, 21, 3, 3},
+    {"THANK", 70, 60, 200, 90, 22, 4, 4},    {"YOU", 75, 160, 200, 60, 22, 4, 4},
+};
+
+START_TEST(lines_aligned_by_boxes)
+{
+    struct dp_word *alt = NULL;
+    size_t n = 0;
+    ck_assert_int_eq(altread_align(first, 7, second, 10, &alt, &n), DP_OK);
+    /* header and total differ; the date only in its spacing (not kept); THANK YOU missed */
+    ck_assert_uint_eq(n, 7);
+    ck_assert_str_eq(alt[0].text, "SYARIKAT");
+    ck_assert_str_eq(alt[1].text, "SDN");
+    ck_assert_int_eq(alt[0].line, 0);
+    ck_assert_int_eq(alt[2].block, 0);
+    /* the two halves of the total joined, left to right */
+    ck_assert_str_eq(alt[3].text, "TOTAL");
+    ck_assert_str_eq(alt[4].text, "60.30");
+    ck_assert_int_eq(alt[3].line, 1);
+    ck_assert_int_eq(alt[4].line, 1);
+    ck_assert_int_eq(alt[4].block, 1);
+    ck_assert_str_eq(alt[5].text, "THANK");
+    ck_assert_int_eq(alt[5].line, -1);
+    ck_assert_int_eq(alt[6].block, 2);
+    altread_words_free(alt, n);
+    /* a reading that agrees keeps nothing */
+    ck_assert_int_eq(altread_align(first, 7, first, 7, &alt, &n), DP_OK);
+    ck_assert_uint_eq(n, 0);
+    ck_assert_ptr_null(alt);
+    /* nothing read the second time */
+    ck_assert_int_eq(altread_align(first, 7, NULL, 0, &alt, &n), DP_OK);
+    ck_assert_uint_eq(n, 0);
+    /* nothing read the first time: every line is missed */
+    ck_assert_int_eq(altread_align(NULL, 0, second, 10, &alt, &n), DP_OK);
+    ck_assert_uint_eq(n, 10);
+    ck_assert_int_eq(alt[9].line, -1);
+    ck_assert_int_eq(alt[9].block, 4);
+    altread_words_free(alt, n);
+}
+END_TEST
+
+START_TEST(far_words_do_not_join)
+{
+    /* a word level with a line but far to its right (a second column) is a line of its own;
+     * one a third of the way into the next line's height joins neither */
+    struct dp_word a[] = {{"Name", 90, 10, 10, 60, 20, 0, 0}, {"Date", 90, 10, 40, 60, 20, 1, 0}};
+    struct dp_word b[] = {{"Nane", 90, 10, 10, 60, 20, 0, 0},
+                          {"Page", 90, 900, 10, 60, 20, 0, 0},
+                          {"x", 90, 80, 24, 10, 20, 1, 0}};
+    struct dp_word *alt = NULL;
+    size_t n = 0;
+    ck_assert_int_eq(altread_align(a, 2, b, 3, &alt, &n), DP_OK);
+    ck_assert_uint_eq(n, 3);
+    ck_assert_str_eq(alt[0].text, "Nane");
+    ck_assert_int_eq(alt[0].line, 0);
+    ck_assert_int_eq(alt[1].line, -1);
+    ck_assert_int_eq(alt[2].line, -1);
+    ck_assert_int_ne(alt[1].block, alt[2].block);
+    altread_words_free(alt, n);
+}
+END_TEST
+
+START_TEST(the_page_as_alternates_have_it)
+{
+    struct dp_page p = {.number = 1, .width = 400, .height = 300, .words = first, .nwords = 7};
+    struct dp_word *alt = NULL;
+    size_t n = 0;
+    ck_assert_int_eq(altread_align(first, 7, second, 10, &alt, &n), DP_OK);
+    p.alt = alt;
+    p.nalt = n;
+    struct dp_page v;
+    ck_assert_int_eq(altread_variant(&p, &v), DP_OK);
+    ck_assert_str_eq(v.text, "SYARIKAT SDN BHD\nTOTAL 60.30\nDATE: 25/12/2018\nTHANK YOU\n");
+    ck_assert_uint_eq(v.nwords, 9);
+    ck_assert_int_eq(v.words[8].line, 3);
+    ck_assert_int_eq(v.words[4].x, 301); /* the alternate's own boxes */
+    ck_assert_ptr_null(v.alt);
+    page_cleanup(&v);
+    /* a missed line above every line comes first */
+    struct dp_word top[] = {{"RECEIPT", 80, 100, 2, 100, 10, -1, 0}};
+    p.alt = top;
+    p.nalt = 1;
+    ck_assert_int_eq(altread_variant(&p, &v), DP_OK);
+    ck_assert_str_eq(v.text, "RECEIPT\nSYARIKAT SON BHD\nTOTAL 60.31\nDATE: 25/12/2018\n");
+    page_cleanup(&v);
+    altread_words_free(alt, n);
+}
+END_TEST
+
+/* The value of field name in fields (a string, or a total's amount), or NULL. */
+static const char *field(cJSON *fields, const char *name, cJSON **f)
+{
+    cJSON *it;
+    cJSON_ArrayForEach(it, fields)
+    {
+        if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(it, "name")), name))
+            continue;
+        *f = it;
+        cJSON *v = cJSON_GetObjectItem(it, "value");
+        return cJSON_IsString(v) ? v->valuestring
+                                 : cJSON_GetStringValue(cJSON_GetObjectItem(v, "amount"));
+    }
+    return NULL;
+}
+
+START_TEST(fields_from_the_second_reading)
+{
+    /* the first reading broke the date and the total's digits; the second read them */
+    struct dp_word a[] = {
+        {"KEDAI", 91, 40, 20, 100, 24, 0, 0},  {"MAJU", 93, 150, 20, 80, 24, 0, 0},
+        {"DATE:", 90, 20, 60, 80, 22, 1, 0},   {"2S/l2/2O18", 60, 110, 60, 160, 22, 1, 0},
+        {"TOTAL", 90, 20, 100, 90, 22, 2, 0},  {"RM", 90, 200, 100, 40, 22, 2, 0},
+        {"6O.3l", 50, 300, 100, 80, 22, 2, 0}, {"THANK", 90, 20, 140, 90, 22, 3, 0},
+        {"YOU", 90, 120, 140, 60, 22, 3, 0},
+    };
+    struct dp_word b[] = {
+        {"KEDAI", 91, 40, 20, 100, 24, 0, 0},  {"MAJU", 93, 150, 20, 80, 24, 0, 0},
+        {"DATE:", 90, 20, 60, 80, 22, 1, 0},   {"25/12/2018", 85, 110, 60, 160, 22, 1, 0},
+        {"TOTAL", 90, 20, 100, 90, 22, 2, 0},  {"RM", 90, 200, 100, 40, 22, 2, 0},
+        {"60.30", 80, 300, 100, 80, 22, 2, 0}, {"THANK", 90, 20, 140, 90, 22, 3, 0},
+        {"YOU", 90, 120, 140, 60, 22, 3, 0},
+    };
+    struct dp_page p = {
+        .number = 1, .width = 400, .height = 200, .dpi = 300, .words = a, .nwords = 9, .conf = 80};
+    struct dp_doc_text doc = {.pages = &p, .npages = 1};
+    ck_assert_int_eq(page_text_from_words(&p), DP_OK);
+    cJSON *plain = NULL, *both = NULL, *f = NULL;
+    ck_assert_int_eq(extract_fields_alt(NULL, &doc, NULL, &plain), DP_OK);
+    ck_assert_ptr_null(field(plain, "date", &f)); /* without alternates: as extract_fields */
+    const char *t = field(plain, "total", &f);
+    ck_assert(!t || strcmp(t, "60.30") != 0);
+    ck_assert_int_eq(altread_align(a, 9, b, 9, &p.alt, &p.nalt), DP_OK);
+    ck_assert_uint_eq(p.nalt, 5);
+    ck_assert_int_eq(extract_fields_alt(NULL, &doc, NULL, &both), DP_OK);
+    ck_assert_str_eq(field(both, "date", &f), "2018-12-25");
+    ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(f, "reading")), "alternate");
+    ck_assert_str_eq(field(both, "total", &f), "60.30");
+    ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(f, "reading")), "alternate");
+    ck_assert_double_le(cJSON_GetObjectItem(f, "confidence")->valuedouble, EXTRACT_ALT_PENALTY);
+    cJSON_Delete(plain);
+    cJSON_Delete(both);
+    altread_words_free(p.alt, p.nalt);
+    free(p.text);
+}
+END_TEST
+
+Suite *altread_suite(void)
+{
+    Suite *s = suite_create("altread");
+    TCase *tc = tcase_create("altread");
+    tcase_add_test(tc, which_pages_are_read_twice);
+    tcase_add_test(tc, lines_aligned_by_boxes);
+    tcase_add_test(tc, far_words_do_not_join);
+    tcase_add_test(tc, the_page_as_alternates_have_it);
+    tcase_add_test(tc, fields_from_the_second_reading);
+    suite_add_tcase(s, tc);
+    return s;
+}

@@ -1,0 +1,297 @@
+/* check_form_model.c -- the learned key-value pairing: the couple features (which couples are
+ * proposed, in which relation block, with which text and rank features), the model file parser
+ * and loader (a good file, corrupt, truncated, over-long, other features: refused, so the
+ * caller pairs by the rules), and the model shipped in config/ pairing a simple form. */
+#include "testutil.h"
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "form.h"
+#include "form_int.h"
+
+#define CW 20
+#define LH 40
+
+struct wset {
+    struct dp_word w[64];
+    size_t n;
+};
+
+static void put(struct wset *s, int x, int y, const char *text)
+{
+    for (const char *p = text; *p;) {
+        while (*p == ' ') {
+            p++;
+            x += CW;
+        }
+        size_t l = strcspn(p, " ");
+        if (!l)
+            break;
+        ck_assert(s->n < 64);
+        s->w[s->n++] = (struct dp_word){strndup(p, l), 90.0f, x, y, (int)l * CW, LH, 0, 0};
+        x += (int)l * CW;
+        p += l;
+    }
+}
+
+static void wset_free(struct wset *s)
+{
+    for (size_t i = 0; i < s->n; i++)
+        free(s->w[i].text);
+}
+
+/* A model text: header values as given, weights w_i = (i % 7 - 3) / 10, then "end". */
+static char *model_text(int features, const char *threshold, int nweights, int with_end)
+{
+    size_t cap = 64 + (size_t)nweights * 16 + 256;
+    char *t = malloc(cap);
+    ck_assert_ptr_nonnull(t);
+    size_t n = (size_t)snprintf(t, cap,
+                                "# test model\ndocproc-kv-model 1\nfeatures %d\nbias -0.5\n"
+                                "threshold %s\nmulti 0.9\n",
+                                features, threshold);
+    for (int i = 0; i < nweights; i++)
+        n += (size_t)snprintf(t + n, cap - n, "w %g\n", (double)(i % 7 - 3) / 10.0);
+    if (with_end)
+        snprintf(t + n, cap - n, "end\n");
+    return t;
+}
+
+static dp_err parse_str(const char *t, struct form_model **m)
+{
+    return form_model_parse(t, strlen(t), m);
+}
+
+START_TEST(model_parse_good_and_prob)
+{
+    char *t = model_text(FORM_FEAT_N, "0.4", FORM_FEAT_N, 1);
+    struct form_model *m = NULL;
+    ck_assert_int_eq(parse_str(t, &m), DP_OK);
+    ck_assert_ptr_nonnull(m);
+    ck_assert(fabs(m->bias + 0.5) < 1e-9 && fabs(m->threshold - 0.4) < 1e-9);
+    ck_assert(fabs(m->multi - 0.9) < 1e-9);
+    ck_assert(fabs(m->w[FORM_FEAT_N - 1] - (double)((FORM_FEAT_N - 1) % 7 - 3) / 10.0) < 1e-9);
+    /* p = sigmoid(bias + w[4] * 2 + w[12] * 1) */
+    struct form_fcand c = {.nf = 2, .idx = {4, 12}, .val = {2.0f, 1.0f}};
+    double z = -0.5 + m->w[4] * 2.0 + m->w[12];
+    ck_assert(fabs(form_model_prob(m, &c) - 1.0 / (1.0 + exp(-z))) < 1e-9);
+    c.nf = 0;
+    ck_assert(fabs(form_model_prob(m, &c) - 1.0 / (1.0 + exp(0.5))) < 1e-9);
+    form_model_free(m);
+    form_model_free(NULL);
+    free(t);
+}
+END_TEST
+
+START_TEST(model_parse_refuses_bad_files)
+{
+    struct form_model *m = (struct form_model *)1;
+    char *t;
+    /* truncated: weights missing, or no "end" */
+    t = model_text(FORM_FEAT_N, "0.4", FORM_FEAT_N / 2, 0);
+    ck_assert_int_eq(parse_str(t, &m), DP_EPARSE);
+    ck_assert_ptr_null(m);
+    free(t);
+    t = model_text(FORM_FEAT_N, "0.4", FORM_FEAT_N, 0);
+    ck_assert_int_eq(parse_str(t, &m), DP_EPARSE);
+    /* cut in the middle of a number line: still refused */
+    ck_assert_int_eq(form_model_parse(t, strlen(t) / 2, &m), DP_EPARSE);
+    free(t);
+    /* a model of other features */
+    t = model_text(FORM_FEAT_N - 1, "0.4", FORM_FEAT_N - 1, 1);
+    ck_assert_int_eq(parse_str(t, &m), DP_EPARSE);
+    free(t);
+    /* one weight too many */
+    t = model_text(FORM_FEAT_N, "0.4", FORM_FEAT_N + 1, 1);
+    ck_assert_int_eq(parse_str(t, &m), DP_EPARSE);
+    free(t);
+    /* a threshold outside (0,1), not a number, not finite */
+    t = model_text(FORM_FEAT_N, "1.5", FORM_FEAT_N, 1);
+    ck_assert_int_eq(parse_str(t, &m), DP_EPARSE);
+    free(t);
+    t = model_text(FORM_FEAT_N, "x", FORM_FEAT_N, 1);
+    ck_assert_int_eq(parse_str(t, &m), DP_EPARSE);
+    free(t);
+    t = model_text(FORM_FEAT_N, "nan", FORM_FEAT_N, 1);
+    ck_assert_int_eq(parse_str(t, &m), DP_EPARSE);
+    free(t);
+    /* garbage after "end", a wrong magic, nothing at all */
+    t = model_text(FORM_FEAT_N, "0.4", FORM_FEAT_N, 1);
+    size_t n = strlen(t);
+    char *u = malloc(n + 8);
+    snprintf(u, n + 8, "%sw 1\n", t);
+    ck_assert_int_eq(parse_str(u, &m), DP_EPARSE);
+    free(u);
+    t[strlen("# test model\n")] = 'X'; /* "docproc-kv-model 1" -> "Xocproc-kv-model 1" */
+    ck_assert_int_eq(parse_str(t, &m), DP_EPARSE);
+    free(t);
+    ck_assert_int_eq(parse_str("", &m), DP_EPARSE);
+    ck_assert_int_eq(parse_str("\n\n# only comments\n", &m), DP_EPARSE);
+    /* over the cap */
+    ck_assert_int_eq(form_model_parse("x", FORM_MODEL_MAX_BYTES + 1, &m), DP_ETOOBIG);
+    ck_assert_ptr_null(m);
+}
+END_TEST
+
+static void write_file(const char *path, const char *buf, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_uint_eq(fwrite(buf, 1, len, f), len);
+    ck_assert_int_eq(fclose(f), 0);
+}
+
+START_TEST(model_load_files)
+{
+    char path[] = "/tmp/dp_kvmodel_XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    close(fd);
+    struct form_model *m = NULL;
+    char *t = model_text(FORM_FEAT_N, "0.3", FORM_FEAT_N, 1);
+    write_file(path, t, strlen(t));
+    ck_assert_int_eq(form_model_load(path, &m), DP_OK);
+    ck_assert(fabs(m->threshold - 0.3) < 1e-9);
+    form_model_free(m);
+    write_file(path, t, strlen(t) - 40); /* truncated */
+    ck_assert_int_eq(form_model_load(path, &m), DP_EPARSE);
+    ck_assert_ptr_null(m);
+    free(t);
+    char *big = malloc(FORM_MODEL_MAX_BYTES + 1);
+    memset(big, '#', FORM_MODEL_MAX_BYTES + 1);
+    write_file(path, big, FORM_MODEL_MAX_BYTES + 1);
+    free(big);
+    ck_assert_int_eq(form_model_load(path, &m), DP_ETOOBIG);
+    unlink(path);
+    ck_assert_int_eq(form_model_load(path, &m), DP_EIO);
+    ck_assert_ptr_null(m);
+}
+END_TEST
+
+/* The couple (k, v) among c[0..n), by the entities' first words; NULL when not proposed. */
+static const struct form_fcand *couple(const struct tl_layout *L, const struct form_ent *e,
+                                       const struct form_fcand *c, size_t n, const char *k,
+                                       const char *v)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(L->words[L->ord[e[c[i].k].w0]].text, k) &&
+            !strcmp(L->words[L->ord[e[c[i].v].w0]].text, v))
+            return &c[i];
+    return NULL;
+}
+
+static int has_feat(const struct form_fcand *c, int idx)
+{
+    for (int i = 0; i < c->nf; i++)
+        if (c->idx[i] == idx)
+            return 1;
+    return 0;
+}
+
+START_TEST(features_of_couples)
+{
+    struct wset s = {0};
+    put(&s, 100, 100, "Name:");
+    put(&s, 300, 100, "John");
+    put(&s, 100, 200, "Address:");
+    put(&s, 100, 250, "Springfield");
+    put(&s, 3000, 250, "Far");
+    struct tl_layout L;
+    struct form_ent *e = NULL;
+    struct form_fcand *c = NULL;
+    size_t ne = 0, nc = 0;
+    ck_assert_int_eq(form_layout(&L, s.w, s.n, NULL, 0), DP_OK);
+    ck_assert_int_eq(form_entities(&L, &e, &ne), DP_OK);
+    ck_assert_uint_eq(ne, 5);
+    ck_assert_int_eq(form_feat_cands(&L, e, ne, &c, &nc), DP_OK);
+    const struct form_fcand *right = couple(&L, e, c, nc, "Name:", "John");
+    const struct form_fcand *below = couple(&L, e, c, nc, "Address:", "Springfield");
+    ck_assert_ptr_nonnull(right);
+    ck_assert_ptr_nonnull(below);
+    ck_assert_int_eq(right->rel, FORM_REL_RIGHT);
+    ck_assert_int_eq(below->rel, FORM_REL_BELOW);
+    ck_assert(has_feat(right, 0) && !has_feat(right, FORM_FEAT_REL)); /* the right block */
+    ck_assert(has_feat(below, FORM_FEAT_REL) && !has_feat(below, 0)); /* the below block */
+    /* the label's colon (text slot 0 of the label's shape features, index 28 of a block) */
+    ck_assert(has_feat(right, 28) && has_feat(below, FORM_FEAT_REL + 28));
+    /* John is Name's nearest answer right, and Name John's nearest label (ranks 0) */
+    ck_assert(has_feat(right, 17) && has_feat(right, 20));
+    /* "Far" is 70 em right of the labels: no couple (too far right, too far to the side) */
+    ck_assert_ptr_null(couple(&L, e, c, nc, "Address:", "Far"));
+    ck_assert_ptr_null(couple(&L, e, c, nc, "Name:", "Far"));
+    for (size_t i = 0; i < nc; i++) {
+        ck_assert_int_le(c[i].nf, FORM_FEAT_NZ);
+        for (int j = 0; j < c[i].nf; j++)
+            ck_assert(c[i].idx[j] >= 0 && c[i].idx[j] < FORM_FEAT_N);
+    }
+    free(c);
+    free(e);
+    tl_cleanup(&L);
+    wset_free(&s);
+}
+END_TEST
+
+static const struct form_kv *find(const struct form_kv *kv, size_t n, const char *key)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(kv[i].key.text, key) == 0)
+            return &kv[i];
+    return NULL;
+}
+
+START_TEST(shipped_model_pairs_a_form)
+{
+    const struct form_model *m = form_model_builtin();
+    ck_assert_msg(m != NULL, "config/kv_model.txt is missing or unusable");
+    struct wset s = {0};
+    put(&s, 200, 100, "Name: John Smith");
+    put(&s, 200, 200, "Date of birth:");
+    put(&s, 700, 200, "12/03/1980");
+    put(&s, 200, 300, "Address:");
+    put(&s, 200, 350, "12 High Street");
+    put(&s, 200, 450, "Phone:");
+    put(&s, 500, 450, "555 0100");
+    struct form_kv *kv = NULL;
+    size_t n = 0;
+    ck_assert_int_eq(form_pairs_model(m, s.w, s.n, NULL, 0, &kv, &n), DP_OK);
+    const struct form_kv *p;
+    ck_assert_ptr_nonnull(p = find(kv, n, "Name"));
+    ck_assert_str_eq(p->value.text, "John Smith");
+    ck_assert_ptr_nonnull(p = find(kv, n, "Date of birth"));
+    ck_assert_str_eq(p->value.text, "12/03/1980");
+    ck_assert(p->confidence > 0 && p->confidence <= 1);
+    ck_assert_ptr_nonnull(p = find(kv, n, "Address"));
+    ck_assert_str_eq(p->value.text, "12 High Street");
+    ck_assert_ptr_nonnull(p = find(kv, n, "Phone"));
+    ck_assert_str_eq(p->value.text, "555 0100");
+    form_kv_list_free(kv, n);
+    /* no model: the rules pair, exactly as form_pairs() */
+    struct form_kv *a = NULL, *b = NULL;
+    size_t na = 0, nb = 0;
+    ck_assert_int_eq(form_pairs_model(NULL, s.w, s.n, NULL, 0, &a, &na), DP_OK);
+    ck_assert_int_eq(form_pairs(s.w, s.n, NULL, 0, &b, &nb), DP_OK);
+    ck_assert_uint_eq(na, nb);
+    for (size_t i = 0; i < na; i++) {
+        ck_assert_str_eq(a[i].key.text, b[i].key.text);
+        ck_assert_int_eq(a[i].has_value, b[i].has_value);
+    }
+    form_kv_list_free(a, na);
+    form_kv_list_free(b, nb);
+    wset_free(&s);
+}
+END_TEST
+
+Suite *form_model_suite(void)
+{
+    Suite *s = suite_create("form_model");
+    TCase *tc = tcase_create("core");
+    tcase_add_test(tc, model_parse_good_and_prob);
+    tcase_add_test(tc, model_parse_refuses_bad_files);
+    tcase_add_test(tc, model_load_files);
+    tcase_add_test(tc, features_of_couples);
+    tcase_add_test(tc, shipped_model_pairs_a_form);
+    suite_add_tcase(s, tc);
+    return s;
+}
