@@ -180,6 +180,15 @@ void worker_words_free(struct dp_word *w, size_t n);
 dp_err worker_reread_lines(struct ocr *o, PIX *pix, int dpi, long long budget_ms,
                            const struct pageprep_box *rows, size_t nrows, struct dp_page *page);
 
+/* ---- the second reading (worker_alt.c) ---- */
+/* When common/altread.h wants it for page (upright, read with page->psm from src, the page as
+ * decoded, scaled by first_f), reads src scaled by f again with the other segmentation mode
+ * within budget_ms and keeps in page->alt the lines where that reading differs (altread_align;
+ * in the first reading's pixels) and sets page->read_twice. Out of time, or Tesseract failing,
+ * leaves the first reading alone. DP_ENOMEM. */
+dp_err worker_alt_read(struct ocr *o, PIX *src, int src_dpi, float f, float first_f,
+                       long long budget_ms, struct dp_page *page);
+
 /* ---- lang=auto's per-tenant hint (worker_hint.c) ---- */
 /* The pack a lang=auto document is read with first for hint ("eng", or "<hint>+eng": English
  * for the numbers and names every page has), into buf. Returns buf. */
@@ -190,13 +199,6 @@ void worker_hint_load(struct worker *w, const char *tenant);
 /* After a lang=auto job: the language doc's first page with words enough to tell was found in
  * becomes the tenant's hint, and its pack is kept loaded (ocr_preload). Best effort. */
 void worker_hint_learn(struct worker *w, const char *tenant, const struct dp_doc_text *doc);
-
-/* ---- the second reading (worker_alt.c) ---- */
-/* When common/altread.h wants it for page (upright, read from pix with page->psm), reads pix
- * again with the other segmentation mode within budget_ms and keeps in page->alt the lines
- * where that reading differs (altread_align; pix's pixels, as page's words). Out of time, or
- * Tesseract failing, leaves the first reading alone. DP_ENOMEM. */
-dp_err worker_alt_read(struct ocr *o, PIX *pix, int dpi, long long budget_ms, struct dp_page *page);
 
 /* ---- lang=auto's first page (worker_lang.c) ---- */
 /* Reads the lines of page that read weakly (mean word confidence under 85, or a word under 75)

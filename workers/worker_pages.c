@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "altread.h"
 #include "decode.h"
 #include "figures.h"
 #include "hocr.h"
@@ -208,10 +209,16 @@ static dp_err read_raster(struct worker *w, struct decode_page *pg, int psm, int
             }
         }
     }
+    /* Receipts and poor pages: a second reading kept beside the first, larger (the two
+     * readings then err apart); the weak lines it agrees on are not re-read. */
+    long long first_ms = util_mono_ms() - t0;
+    if (!rc && page->rotation == 0 && w->cfg.second_reading)
+        rc = worker_alt_read(&w->ocr, pg->pix, pg->dpi, (float)f * ALTREAD_SCALE, scale,
+                             budget - (util_mono_ms() - t0), page);
     if (!rc && page->rotation == 0) {
         /* Re-reading costs at most half of what the first read took. */
-        long long spent = util_mono_ms() - t0, left = budget - spent;
-        long long allow = spent / 2 < left ? spent / 2 : left;
+        long long left = budget - (util_mono_ms() - t0);
+        long long allow = first_ms / 2 < left ? first_ms / 2 : left;
         for (size_t i = 0; i < m.nrows && scale != 1.0f; i++) {
             struct pageprep_box *b = &m.rows[i];
             *b = (struct pageprep_box){(int)((float)b->x * scale), (int)((float)b->y * scale),
@@ -220,9 +227,6 @@ static dp_err read_raster(struct worker *w, struct decode_page *pg, int psm, int
         }
         if (allow > 0)
             rc = worker_reread_lines(&w->ocr, pix, dpi, allow, m.rows, m.nrows, page);
-        /* receipts and poor pages: a second reading kept beside the first */
-        if (!rc && w->cfg.second_reading)
-            rc = worker_alt_read(&w->ocr, pix, dpi, budget - (util_mono_ms() - t0), page);
     }
     pixDestroy(&pix);
     if (rc)
