@@ -390,20 +390,23 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     struct api_req *r = *con_cls;
     if (!r)
         return;
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "msg", "request");
-    cJSON_AddStringToObject(o, "request_id", r->request_id);
-    cJSON_AddStringToObject(o, "method", r->method);
-    cJSON_AddStringToObject(o, "path", r->path);
-    cJSON_AddNumberToObject(o, "status", r->status);
-    cJSON_AddNumberToObject(o, "ms", (double)(util_mono_ms() - r->start_ms));
-    if (r->authed)
-        cJSON_AddStringToObject(o, "tenant", r->auth.tenant);
-    if (r->doc_id[0])
-        cJSON_AddStringToObject(o, "doc", r->doc_id);
-    if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK)
-        cJSON_AddNumberToObject(o, "terminated", toe);
-    log_obj(r->status >= 500 ? LOG_WARN : LOG_INFO, o);
+    enum log_level lv = r->status >= 500 ? LOG_WARN : LOG_INFO;
+    if (log_enabled(lv)) { /* nothing to build for a line that is not written */
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "msg", "request");
+        cJSON_AddStringToObject(o, "request_id", r->request_id);
+        cJSON_AddStringToObject(o, "method", r->method);
+        cJSON_AddStringToObject(o, "path", r->path);
+        cJSON_AddNumberToObject(o, "status", r->status);
+        cJSON_AddNumberToObject(o, "ms", (double)(util_mono_ms() - r->start_ms));
+        if (r->authed)
+            cJSON_AddStringToObject(o, "tenant", r->auth.tenant);
+        if (r->doc_id[0])
+            cJSON_AddStringToObject(o, "doc", r->doc_id);
+        if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK)
+            cJSON_AddNumberToObject(o, "terminated", toe);
+        log_obj(lv, o);
+    }
     api_metrics_count(&r->srv->metrics, r->method, r->path, r->status,
                       api_metrics_now_us() - r->start_us, r->is_upload ? r->body_len : 0);
     api_wait_completed(r->srv, r);

@@ -24,6 +24,12 @@
     0.5                     /* a word joins a line overlapping it by this share of the             \
                                lower of the two heights, vertically */
 #define ALTREAD_MAX_GAP 4.0 /* ... and within this many line heights of it sideways */
+#define ALTREAD_SCALE                                                                              \
+    1.4f /* the second reading's scale against the first's (characters                             \
+            about 28 px): at one scale both readings make the same                                 \
+            misreads (SROIE, first 30, with alternates: company/address/                           \
+            date/total .53/.40/.93/.90 at 1x, .53/.43/.97/.93 at 1.4x,                             \
+            .53/.33/.97/.87 at 0.7x) */
 
 /* Pure: whether a page first read with segmentation mode psm (Tesseract's: 6 one block, 3
  * layout analysis...), mean word confidence conf (0..100) and nwords words is read a second

@@ -134,26 +134,42 @@ static void span_box(const struct dp_page *p, size_t w0, size_t w1, struct cand 
     c->conf = w1 > w0 ? conf / (float)(w1 - w0) / 100.0f : 0;
 }
 
+/* The candidates of s->pages[pi]; of a second reading only those that take in one of its
+ * alternate lines (the rest are the first reading's). */
 static dp_err page_cands(struct cand_set *s, size_t pi)
 {
     const struct cand_page *cp = &s->pages[pi];
     const struct dp_page *p = cp->page;
     char buf[CAND_TEXT_MAX];
     dp_err rc = DP_OK;
+    int alt = cp->alt != NULL;
     for (size_t li = 0; li < cp->nlines && !rc; li++) {
         const struct cand_line *l = &cp->lines[li];
         size_t k = l->w1 - l->w0;
-        for (size_t a = l->w0; a < l->w1 && !rc; a++) {
+        int mine = !alt || cp->alt[li]; /* a line this page adds */
+        for (size_t a = l->w0; a < l->w1 && !rc && mine; a++) {
             for (size_t b = a + 1; b <= l->w1 && b - a <= CAND_MAX_SPAN && !rc; b++) {
-                struct cand c = {.page = pi, .line0 = li, .line1 = li, .w0 = a, .w1 = b};
+                struct cand c = {.page = cp->doc_page,
+                                 .cpage = pi,
+                                 .alt = alt,
+                                 .line0 = li,
+                                 .line1 = li,
+                                 .w0 = a,
+                                 .w1 = b};
                 c.kind = (a == l->w0 && b == l->w1) ? 1 : 0;
                 span_box(p, a, b, &c);
                 join_words(p, a, b, buf, sizeof buf, 0);
                 rc = add(s, &c, buf);
             }
         }
-        if (k > CAND_MAX_SPAN && !rc) {
-            struct cand c = {.page = pi, .line0 = li, .line1 = li, .w0 = l->w0, .w1 = l->w1};
+        if (k > CAND_MAX_SPAN && !rc && mine) {
+            struct cand c = {.page = cp->doc_page,
+                             .cpage = pi,
+                             .alt = alt,
+                             .line0 = li,
+                             .line1 = li,
+                             .w0 = l->w0,
+                             .w1 = l->w1};
             c.kind = 1;
             span_box(p, l->w0, l->w1, &c);
             join_words(p, l->w0, l->w1, buf, sizeof buf, 0);
@@ -161,7 +177,14 @@ static dp_err page_cands(struct cand_set *s, size_t pi)
         }
         for (size_t r = 2; r <= CAND_MAX_RUN && li + r <= cp->nlines && !rc; r++) {
             const struct cand_line *last = &cp->lines[li + r - 1];
-            struct cand c = {.page = pi,
+            mine = !alt;
+            for (size_t j = li; j < li + r && !mine; j++)
+                mine = cp->alt[j];
+            if (!mine)
+                continue;
+            struct cand c = {.page = cp->doc_page,
+                             .cpage = pi,
+                             .alt = alt,
                              .line0 = li,
                              .line1 = li + r - 1,
                              .w0 = l->w0,
@@ -177,19 +200,119 @@ static dp_err page_cands(struct cand_set *s, size_t pi)
     return rc;
 }
 
+/* ---- the second reading ---- */
+
+/* Emits alternate block a (words [a, b) of p->alt) as line `line` into v, marked in wa. */
+static void emit_alt(const struct dp_page *p, size_t a, size_t b, int line, struct dp_page *v,
+                     unsigned char *wa, unsigned char *used)
+{
+    for (size_t k = a; k < b; k++) {
+        v->words[v->nwords] = p->alt[k];
+        v->words[v->nwords].line = line;
+        wa[v->nwords++] = 1;
+        used[k] = 1;
+    }
+}
+
+/* The end of the alternate block that starts at a. */
+static size_t alt_end(const struct dp_page *p, size_t a)
+{
+    size_t b = a;
+    while (b < p->nalt && p->alt[b].block == p->alt[a].block)
+        b++;
+    return b;
+}
+
+/* Builds *v: p's words with each alternate line in place of the line it stands for and each
+ * line only the second reading has before the first line below its centre; wa[k] = 1 for v's
+ * words from the second reading (wa: p->nwords + p->nalt entries). Texts borrowed. */
+static dp_err variant_of(const struct dp_page *p, struct dp_page *v, unsigned char *wa)
+{
+    size_t cap = p->nwords + p->nalt;
+    unsigned char *used = calloc(p->nalt ? p->nalt : 1, 1);
+    memset(v, 0, sizeof *v);
+    v->number = p->number;
+    v->width = p->width;
+    v->height = p->height;
+    v->dpi = p->dpi;
+    v->words = calloc(cap ? cap : 1, sizeof *v->words);
+    if (!v->words || !used) {
+        free(used);
+        free(v->words);
+        v->words = NULL;
+        return DP_ENOMEM;
+    }
+    for (size_t i = 0;;) {
+        size_t j = i;
+        while (j < p->nwords && p->words[j].line == p->words[i].line)
+            j++;
+        double yc = i < p->nwords ? p->words[i].y + p->words[i].h / 2.0 : 1e18;
+        for (size_t a = 0; a < p->nalt; a = alt_end(p, a)) /* missed lines above it */
+            if (!used[a] && p->alt[a].line < 0 && p->alt[a].y + p->alt[a].h / 2.0 < yc)
+                emit_alt(p, a, alt_end(p, a), -2 - p->alt[a].block, v, wa, used);
+        if (i >= p->nwords)
+            break;
+        size_t a = 0;
+        while (a < p->nalt && (used[a] || p->alt[a].line != p->words[i].line))
+            a = alt_end(p, a);
+        if (a < p->nalt) {
+            emit_alt(p, a, alt_end(p, a), p->words[i].line, v, wa, used);
+        } else {
+            for (size_t k = i; k < j; k++) {
+                v->words[v->nwords] = p->words[k];
+                wa[v->nwords++] = 0;
+            }
+        }
+        i = j;
+    }
+    free(used);
+    return DP_OK;
+}
+
+/* Adds the second reading of document page di as s->pages[pi]. */
+static dp_err add_variant(struct cand_set *s, const struct dp_page *p, size_t di, size_t pi)
+{
+    struct dp_page *v = calloc(1, sizeof *v);
+    unsigned char *wa = calloc(p->nwords + p->nalt + 1, 1);
+    struct cand_page *cp = &s->pages[pi];
+    dp_err rc = v && wa ? variant_of(p, v, wa) : DP_ENOMEM;
+    if (!rc)
+        rc = group_lines(v, cp);
+    cp->page = v; /* owned here: freed by cand_set_cleanup */
+    cp->doc_page = di;
+    if (!rc && !(cp->alt = calloc(cp->nlines ? cp->nlines : 1, 1)))
+        rc = DP_ENOMEM;
+    for (size_t li = 0; !rc && li < cp->nlines; li++)
+        for (size_t k = cp->lines[li].w0; k < cp->lines[li].w1; k++)
+            cp->alt[li] |= wa[k];
+    if (!v)
+        cp->page = NULL;
+    free(wa);
+    return rc;
+}
+
 dp_err cand_generate(const struct dp_doc_text *doc, struct cand_set *out)
 {
     memset(out, 0, sizeof *out);
     if (doc->npages == 0)
         return DP_OK;
-    out->pages = calloc(doc->npages, sizeof *out->pages);
+    size_t nalt = 0;
+    for (size_t i = 0; i < doc->npages; i++)
+        nalt += doc->pages[i].nalt > 0 && doc->pages[i].nwords > 0;
+    out->pages = calloc(doc->npages + nalt, sizeof *out->pages);
     if (!out->pages)
         return DP_ENOMEM;
     out->npages = doc->npages;
+    out->ndoc = doc->npages;
     dp_err rc = DP_OK;
-    for (size_t i = 0; i < doc->npages && !rc; i++)
+    for (size_t i = 0; i < doc->npages && !rc; i++) {
         rc = group_lines(&doc->pages[i], &out->pages[i]);
+        out->pages[i].doc_page = i;
+    }
     for (size_t i = 0; i < doc->npages && !rc; i++)
+        if (doc->pages[i].nalt > 0 && doc->pages[i].nwords > 0)
+            rc = add_variant(out, &doc->pages[i], i, out->npages++);
+    for (size_t i = 0; i < out->npages && !rc; i++)
         rc = page_cands(out, i);
     if (rc)
         cand_set_cleanup(out);
@@ -203,8 +326,15 @@ void cand_set_cleanup(struct cand_set *s)
     for (size_t i = 0; i < s->n; i++)
         free(s->c[i].text);
     free(s->c);
-    for (size_t i = 0; i < s->npages; i++)
+    for (size_t i = 0; i < s->npages; i++) {
         free(s->pages[i].lines);
+        free(s->pages[i].alt);
+        if (i >= s->ndoc && s->pages[i].page) { /* a second reading's page: texts borrowed */
+            struct dp_page *v = (struct dp_page *)s->pages[i].page;
+            free(v->words);
+            free(v);
+        }
+    }
     free(s->pages);
     memset(s, 0, sizeof *s);
 }
@@ -215,6 +345,61 @@ static int num(const cJSON *o, const char *k)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
     return cJSON_IsNumber(v) ? v->valueint : 0;
+}
+
+/* The second reading's words of a page from its "alt_lines" ([{"text","conf","bbox","line"}]):
+ * each line's words share its box by their lengths; `block` numbers the lines. At most
+ * CAND_MAX_WORDS words. DP_ENOMEM. */
+static dp_err alt_from_json(const cJSON *alts, struct dp_page *p)
+{
+    size_t cap = 0;
+    const cJSON *aj;
+    cJSON_ArrayForEach(aj, alts)
+    {
+        const char *t = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(aj, "text"));
+        for (int in = 0; t && *t; t++) {
+            cap += *t != ' ' && !in;
+            in = *t != ' ';
+        }
+    }
+    cap = cap < CAND_MAX_WORDS ? cap : CAND_MAX_WORDS;
+    if (cap == 0)
+        return DP_OK;
+    if (!(p->alt = calloc(cap, sizeof *p->alt)))
+        return DP_ENOMEM;
+    int block = 0;
+    cJSON_ArrayForEach(aj, alts)
+    {
+        const char *t = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(aj, "text"));
+        const cJSON *bb = cJSON_GetObjectItemCaseSensitive(aj, "bbox");
+        const cJSON *cf = cJSON_GetObjectItemCaseSensitive(aj, "conf");
+        size_t len = t ? strlen(t) : 0;
+        if (!len || cJSON_GetArraySize(bb) != 4)
+            continue;
+        int x = cJSON_GetArrayItem(bb, 0)->valueint, y = cJSON_GetArrayItem(bb, 1)->valueint;
+        int w = cJSON_GetArrayItem(bb, 2)->valueint, h = cJSON_GetArrayItem(bb, 3)->valueint;
+        for (size_t i = 0; i < len && p->nalt < cap;) {
+            size_t j = i;
+            while (j < len && t[j] != ' ')
+                j++;
+            if (j > i) {
+                struct dp_word *dw = &p->alt[p->nalt];
+                if (!(dw->text = strndup(t + i, j - i)))
+                    return DP_ENOMEM;
+                p->nalt++;
+                dw->x = x + (int)((double)w * (double)i / (double)len);
+                dw->w = (int)((double)w * (double)(j - i) / (double)len);
+                dw->y = y;
+                dw->h = h;
+                dw->conf = cJSON_IsNumber(cf) ? (float)(cf->valuedouble * 100.0) : 0;
+                dw->line = num(aj, "line");
+                dw->block = block;
+            }
+            i = j + 1;
+        }
+        block++;
+    }
+    return DP_OK;
 }
 
 dp_err cand_doc_from_json(const cJSON *result, struct dp_doc_text *out)
@@ -241,6 +426,8 @@ dp_err cand_doc_from_json(const cJSON *result, struct dp_doc_text *out)
         p->dpi = num(pj, "dpi");
         const cJSON *words = cJSON_GetObjectItemCaseSensitive(pj, "words");
         size_t nw = cJSON_IsArray(words) ? (size_t)cJSON_GetArraySize(words) : 0;
+        if (alt_from_json(cJSON_GetObjectItemCaseSensitive(pj, "alt_lines"), p) != DP_OK)
+            goto nomem;
         if (nw == 0)
             continue;
         p->words = calloc(nw, sizeof *p->words);

@@ -5,8 +5,9 @@
  * Why naive Bayes and not logistic regression: measured, not argued (docs/EVAL.md, "Tenant
  * classifier: punctuation and layout"; 120 OCR'd documents of classes/, 6 classes, 5-fold CV
  * and 209 unseen receipts and forms, each model's threshold from its own cross-validation).
- * With the current features NB is right for 0.992 (CV), 0.978 (mean of five shuffled
- * splits) and 0.990 of the unseen, wrong for 0, 0.2 of 120 and 2 of 209. LIBLINEAR's
+ * With the current features and classify_pick_threshold's fractional wrong budget NB is right
+ * for 0.992 (CV), 0.990 (mean of five shuffled splits) and 0.990 of the unseen, wrong for 0,
+ * 0.2 of 120 and 2 of 209 (docs/EVAL.md, branch clsfive). LIBLINEAR's
  * one-vs-rest L2 logistic regression over the same features has its top class right as often
  * or more (0.995 over five splits) but its held-out confidences separate right from wrong
  * worse: at <= 1 % wrong it leaves 5.8 of 120 `unknown` (right 0.948), so it beats NB on

@@ -19,12 +19,13 @@ struct dp_config {
     /* redis */
     char redis_host[CONFIG_STR_MAX];
     long long redis_port;
-    long long redis_timeout_ms;                  /* connect and command timeout */
-    char redis_appendfsync[CONFIG_STR_MAX];      /* everysec | always (make run's redis) */
-    char sentinel_master[CONFIG_STR_MAX];        /* if set, resolve the master through sentinels */
-    char sentinels[CONFIG_STR_MAX];              /* host:port,host:port of Redis Sentinels */
-    char redis_user[CONFIG_STR_MAX];             /* ACL user ("" = AUTH with the password only) */
-    char redis_password[CONFIG_STR_MAX];         /* "" = no AUTH (unless redis_password_file) */
+    char redis_socket[CONFIG_STR_MAX];      /* Unix socket of a local Redis; "" = redis_host:port */
+    long long redis_timeout_ms;             /* connect and command timeout */
+    char redis_appendfsync[CONFIG_STR_MAX]; /* everysec | always (make run's redis) */
+    char sentinel_master[CONFIG_STR_MAX];   /* if set, resolve the master through sentinels */
+    char sentinels[CONFIG_STR_MAX];         /* host:port,host:port of Redis Sentinels */
+    char redis_user[CONFIG_STR_MAX];        /* ACL user ("" = AUTH with the password only) */
+    char redis_password[CONFIG_STR_MAX];    /* "" = no AUTH (unless redis_password_file) */
     char redis_password_file[CONFIG_STR_MAX];    /* or a file holding it (first line), mode 0600 */
     char sentinel_password[CONFIG_STR_MAX];      /* AUTH towards the Sentinels ("" = none, unless */
     char sentinel_password_file[CONFIG_STR_MAX]; /* this file holding it, first line) */

@@ -74,10 +74,12 @@ dp_err extract_fields(const struct extractor *ex, const struct dp_doc_text *doc,
 
 /* As extract_fields, then once more over the document as its pages' second readings have it
  * (dp_page.alt, common/altread.h): a field the first reading lacks, or reads invalid where
- * the second reads it valid, is taken from there with its confidence times
+ * the second reads it valid, or reads as another valid value less surely (by
+ * EXTRACT_ALT_MARGIN after the penalty), is taken from there with its confidence times
  * EXTRACT_ALT_PENALTY and "reading": "alternate" (email, phone and url are not). Without
  * alternates it is extract_fields. */
 #define EXTRACT_ALT_PENALTY 0.9
+#define EXTRACT_ALT_MARGIN  0.1
 dp_err extract_fields_alt(const struct extractor *ex, const struct dp_doc_text *doc,
                           const struct extract_opts *opts, cJSON **out);
 

@@ -262,7 +262,7 @@ struct party_piece {
  * it on its line or in the next line of its row, with the value lines printed above it in the
  * value's column (a name wrapped over two lines beside a label set at its last one); or the
  * value after the seller label itself ("Vendeur : Dupont SARL").  Stops at a buyer label.
- * pieces[0..*np) (at most 3) get the name's parts; 1 when found. */
+ * pieces[0..*np) (at most 4) get the name's parts; 1 when found. */
 static int seller_block(struct extract_ctx *c, const size_t *order, const size_t *row,
                         struct party_piece *pieces, size_t *np)
 {
@@ -330,10 +330,51 @@ static int seller_block(struct extract_ctx *c, const size_t *order, const size_t
                 pieces[(*np)++] = (struct party_piece){pg->lines[u].off + ua, ub - ua};
             }
             pieces[(*np)++] = (struct party_piece){voff, vlen};
+            /* a name without a legal form continued below by a line in its column that ends
+             * with one ("Name: MVM Musterhafter" over "Versicherungsverein Musterstadt
+             * a.G."): in the same visual row (a tall label line), or alone in the next row */
+            size_t q = j + 1, lf, le, cont = SIZE_MAX;
+            int strong;
+            for (; q < n && row[q] == row[j]; q++) {
+                size_t u = order[q], ua = 0, ub = pg->lines[u].len;
+                trim(extract_line_text(c, 0, u), &ua, &ub);
+                size_t uoff = pg->lines[u].off;
+                if (cont == SIZE_MAX && ua < ub && uoff + ua != voff &&
+                    abs(span_left(c, uoff + ua, uoff + ub, &uh) - vx) <= tol)
+                    cont = u;
+            }
+            if (cont == SIZE_MAX && q < n && (q + 1 >= n || row[q + 1] != row[q]))
+                cont = order[q];
+            if (cont != SIZE_MAX && vx != INT32_MAX &&
+                !legal_forms(c, pg->text, voff, voff + vlen, &lf, &le, &strong)) {
+                size_t ua = 0, ub = pg->lines[cont].len, uoff = pg->lines[cont].off;
+                const char *ut = extract_line_text(c, 0, cont);
+                trim(ut, &ua, &ub);
+                if (ua < ub && !memchr(ut + ua, ':', ub - ua) &&
+                    abs(span_left(c, uoff + ua, uoff + ub, &uh) - vx) <= tol &&
+                    legal_forms(c, ut, ua, ub, &lf, &le, &strong) && le + 1 >= ub)
+                    pieces[(*np)++] = (struct party_piece){uoff + ua, ub - ua};
+            }
             return 1;
         }
     }
     return 0;
+}
+
+/* Hyphens a text layer writes as U+2010/U+2011 become '-' (names compare as typed). */
+static void ascii_hyphens(char *v)
+{
+    char *w = v;
+    for (const char *r = v; *r;) {
+        if ((unsigned char)r[0] == 0xe2 && (unsigned char)r[1] == 0x80 &&
+            ((unsigned char)r[2] == 0x90 || (unsigned char)r[2] == 0x91)) {
+            *w++ = '-';
+            r += 3;
+        } else {
+            *w++ = *r++;
+        }
+    }
+    *w = '\0';
 }
 
 /* Emits the pieces joined by one space (the field's text span runs from the first to the
@@ -353,6 +394,7 @@ static dp_err emit_pieces(struct extract_ctx *c, const struct party_piece *pc, s
         w += pc[i].len;
     }
     *w = '\0';
+    ascii_hyphens(v);
     struct extract_span sp = {0, pc[np - 1].off, pc[np - 1].len};
     if (np > 1 && pc[0].off < pc[np - 1].off)
         sp.off = pc[0].off, sp.len = pc[np - 1].off + pc[np - 1].len - pc[0].off;
@@ -377,6 +419,7 @@ static dp_err emit_company(struct extract_ctx *c, const struct party_name *pn)
     while (n > 0 && v[n - 1] == ' ')
         n--;
     v[n] = '\0';
+    ascii_hyphens(v);
     struct extract_span sp = {0, pn->start, pn->end - pn->start};
     dp_err err = extract_emit(c, "company", cJSON_CreateString(v), &sp, pn->strength, 1);
     free(v);
@@ -399,7 +442,7 @@ dp_err extract_party_run(struct extract_ctx *c)
     size_t n = c->pages[0].nlines;
     size_t *order = malloc(n * sizeof *order), *row = malloc(n * sizeof *row);
     dp_err err = order && row ? extract_visual_lines(c, 0, order, row) : DP_ENOMEM;
-    struct party_piece pieces[3];
+    struct party_piece pieces[4];
     size_t np = 0;
     /* a name the page labels as the seller's comes first: it is said, not guessed */
     int labelled = err == DP_OK && seller_block(c, order, row, pieces, &np);

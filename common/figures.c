@@ -5,6 +5,12 @@
 #define INK_THRESHOLD 160 /* grey below this is ink */
 #define JOIN_PX       3   /* dilation (at half size) joining a code's modules into one blob */
 
+static int cmp_int(const void *a, const void *b)
+{
+    int x = *(const int *)a, y = *(const int *)b;
+    return (x > y) - (x < y);
+}
+
 static int cmp_area(const void *a, const void *b)
 {
     const struct figure_box *x = a, *y = b;
@@ -104,5 +110,29 @@ out:
     boxaDestroy(&blobs);
     pixDestroy(&joined);
     pixDestroy(&half);
+    return found;
+}
+
+size_t figures_find_read(PIX *pix, int dpi, const struct dp_word *words, size_t n, float wscale,
+                         struct figure_box *out, size_t max)
+{
+    if (n > FIGURES_MAX_WORDS)
+        return 0;
+    struct dp_word *text = malloc((n ? n : 1) * sizeof *text);
+    int *h = malloc((n ? n : 1) * sizeof *h);
+    size_t k = 0, found = 0;
+    if (!text || !h)
+        goto out;
+    for (size_t i = 0; i < n; i++)
+        h[i] = words[i].h;
+    qsort(h, n, sizeof *h, cmp_int);
+    double tall = n ? FIGURES_TEXT_TALL * (double)h[n / 2] : 0;
+    for (size_t i = 0; i < n; i++)
+        if (words[i].conf >= FIGURES_TEXT_CONF && (double)words[i].h <= tall)
+            text[k++] = words[i];
+    found = figures_find(pix, dpi, text, k, wscale, out, max);
+out:
+    free(text);
+    free(h);
     return found;
 }

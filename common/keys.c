@@ -85,6 +85,11 @@ dp_err keys_tenant(char out[KEYS_MAX], const char *tenant)
     return key(out, "dp:tenant:%s", tenant);
 }
 
+dp_err keys_langhint(char out[KEYS_MAX], const char *tenant)
+{
+    return key(out, "dp:langhint:%s", tenant);
+}
+
 dp_err keys_doc_events(char out[KEYS_MAX], const char *doc_id)
 {
     return key(out, "dp:devt:%s", doc_id);

@@ -57,6 +57,9 @@
  *   dp:ext:<t>:lock           STRING  held (SET NX EX) while a training runs
  *   retention, erasure, audit (retention.c, audit.c)
  *   dp:tenant:<t>             HASH    the tenant's settings: retention_days
+ *   dp:langhint:<t>           STRING  the language lang=auto last found in the tenant's documents
+ *                                     ("deu", "eng"...): the worker reads the next one with its
+ *                                     pack first (worker_loop.c); expires after 30 days unused
  *   dp:devt:<id>              HASH    event id -> its dp:events entry id, for every event a
  *                                     document emitted (erased with it)
  *   dp:expiring               ZSET    "<doc id> <tenant>", score = when its keys expire (unix
@@ -149,6 +152,7 @@ dp_err keys_ext(char out[KEYS_MAX], const char *tenant, enum keys_ext what);
 
 /* ---- retention, erasure, audit ---- */
 dp_err keys_tenant(char out[KEYS_MAX], const char *tenant);
+dp_err keys_langhint(char out[KEYS_MAX], const char *tenant);
 dp_err keys_doc_events(char out[KEYS_MAX], const char *doc_id);
 dp_err keys_audit(char out[KEYS_MAX], const char *tenant);
 enum keys_quota { KEYS_QUOTA_QUEUED, KEYS_QUOTA_SIZES, KEYS_QUOTA_BYTES };

@@ -167,7 +167,7 @@ dp_err page_pack(const struct dp_page *p, unsigned char **out, size_t *len)
     }
     if (p->nalt > PAGE_WIRE_MAX_WORDS)
         return DP_ETOOBIG;
-    n += 4;
+    n += 4 + 1;
     for (size_t i = 0; i < p->nalt; i++) {
         const char *t = p->alt[i].text;
         if (t && strlen(t) > STR_MAX)
@@ -244,6 +244,8 @@ dp_err page_pack(const struct dp_page *p, unsigned char **out, size_t *len)
         o = put_i32(o, b->h);
     }
     o = put_words(o, p->alt, p->nalt);
+    uint8_t twice = p->read_twice ? 1 : 0;
+    o = put(o, &twice, 1);
     *out = buf;
     *len = (size_t)(o - buf);
     return DP_OK;
@@ -457,8 +459,15 @@ dp_err page_unpack(const unsigned char *buf, size_t len, struct dp_page *out)
             goto fail;
         }
     }
+    uint8_t twice = 0;
     if ((rc = get_words(&r, &out->alt, &out->nalt)))
         goto fail;
+    get(&r, &twice, 1);
+    if (twice > 1) {
+        rc = DP_EPARSE;
+        goto fail;
+    }
+    out->read_twice = twice;
     if (r.bad || r.left) {
         rc = DP_EPARSE;
         goto fail;

@@ -76,6 +76,7 @@ struct dp_page {
      * Owned; NULL when the page was read once or both readings agree. */
     struct dp_word *alt;
     size_t nalt;
+    int read_twice; /* the second reading was made (alt may still be empty: both agreed) */
 };
 
 /* A read document: an owned array of pages, and the e-invoice XML it carried, if any. */
@@ -107,7 +108,7 @@ void doctext_cleanup(struct dp_doc_text *d);
  *   u32 nrules, per rule: i32 x1 y1 x2 y2 thick,
  *   u32 nmarks, per selection mark: i32 x y w h, u8 state, u8 round, str label,
  *   u32 nbarcodes, per code: str type, str text, i32 x y w h,
- *   u32 nalt, per alternate word: as a word
+ *   u32 nalt, per alternate word: as a word, u8 read_twice
  * where str = u32 length (0xffffffff = NULL) + bytes.  Tables and key-value pairs are not
  * carried: the worker finds them from the words, rules and marks (worker_layout_text). */
 

@@ -32,10 +32,12 @@ static int loading_wait(int64_t *start_ms, int *tries)
 
 /* ---- connecting ---- */
 
-static redisContext *connect_addr(const char *host, int port, int timeout_ms)
+/* host:port over TCP, or the Unix socket path when it is not NULL. */
+static redisContext *connect_addr(const char *host, int port, const char *path, int timeout_ms)
 {
     struct timeval tv = {timeout_ms / 1000, (timeout_ms % 1000) * 1000};
-    redisContext *c = redisConnectWithTimeout(host, port, tv);
+    redisContext *c =
+        path ? redisConnectUnixWithTimeout(path, tv) : redisConnectWithTimeout(host, port, tv);
     if (c && !c->err)
         redisSetTimeout(c, tv);
     return c;
@@ -119,7 +121,7 @@ static int sentinel_master(const char *sentinel, const char *name, const char *p
     memcpy(shost, sentinel, (size_t)(colon - sentinel));
     shost[colon - sentinel] = '\0';
     int sport = (int)strtol(colon + 1, NULL, 10);
-    redisContext *s = connect_addr(shost, sport, timeout_ms);
+    redisContext *s = connect_addr(shost, sport, NULL, timeout_ms);
     int rc = -1;
     if (!s || s->err) {
         snprintf(err, errsz, "sentinel %s: %s", sentinel, s ? s->errstr : "out of memory");
@@ -183,9 +185,15 @@ redisContext *rds_connect(const struct dp_config *cfg, char *err, size_t errsz)
             return NULL;
         }
     }
-    redisContext *c = connect_addr(host, port, (int)cfg->redis_timeout_ms);
+    /* A local Redis's Unix socket: the same server, less kernel work per command. Sentinel
+     * names a master by address, so its answer is always reached over TCP. */
+    const char *path = cfg->redis_socket[0] && !cfg->sentinel_master[0] ? cfg->redis_socket : NULL;
+    redisContext *c = connect_addr(host, port, path, (int)cfg->redis_timeout_ms);
     if (!c || c->err) {
-        snprintf(err, errsz, "redis %s:%d: %s", host, port, c ? c->errstr : "out of memory");
+        if (path)
+            snprintf(err, errsz, "redis %s: %s", path, c ? c->errstr : "out of memory");
+        else
+            snprintf(err, errsz, "redis %s:%d: %s", host, port, c ? c->errstr : "out of memory");
         redisFree(c);
         return NULL;
     }

@@ -107,6 +107,7 @@ cJSON *result_encode_page(const struct dp_page *p)
         for (size_t i = 0; i < p->nreread; i++)
             cJSON_AddItemToArray(rl, cJSON_CreateNumber(p->reread[i]));
         cJSON_AddNumberToObject(q, "lines_replaced", (double)p->nreplaced);
+        cJSON_AddBoolToObject(q, "second_reading", p->read_twice);
         if (p->psm)
             cJSON_AddNumberToObject(o, "psm", p->psm);
         if (p->scale > 0)

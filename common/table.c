@@ -379,6 +379,17 @@ static size_t extend_up(const struct grid *g, size_t l0)
     return l0;
 }
 
+#define PITCH_N 64 /* line gaps remembered per candidate table */
+
+/* The largest of v[0..n) (n >= 1). */
+static int max_of(const int *v, int n)
+{
+    int m = v[0];
+    for (int i = 1; i < n; i++)
+        m = v[i] > m ? v[i] : m;
+    return m;
+}
+
 static dp_err unruled(const struct tl_layout *L, int page_w, struct table *out, size_t *n)
 {
     int gap = (int)(ROW_GAP_EM * L->hmed + 0.5);
@@ -389,10 +400,16 @@ static dp_err unruled(const struct tl_layout *L, int page_w, struct table *out, 
             continue;
         }
         size_t last = i, ncand = 1;
+        int pitch[PITCH_N], np = 0; /* gaps between the table's lines so far */
         for (size_t j = i + 1; j < L->nlines; j++) {
             const struct tl_line *ln = &L->lines[j];
-            if (ln->y0 - L->lines[j - 1].y1 > gap)
+            int dy = ln->y0 - L->lines[j - 1].y1;
+            /* rows spaced wider than the usual gap continue while they keep to the
+             * table's own spacing (tight OCR boxes make the em small) */
+            if (dy > gap && (np < 2 || 4 * dy > 5 * max_of(pitch, np)))
                 break;
+            if (np < PITCH_N && dy > 0)
+                pitch[np++] = dy;
             if (ln->ns >= 2) {
                 last = j;
                 ncand++;

@@ -56,6 +56,7 @@ struct rgrid {
     int *ys, *xs; /* rule positions: ny row lines, nx column lines */
     size_t ny, nx;
     int tol;
+    const char *virt; /* per row line: 1 = between two text lines of a band, no rule */
 };
 
 /* Whether a rule of the group runs along x = xs[c] through height y (vertical boundary). */
@@ -115,7 +116,7 @@ static int grid_table(const struct rgrid *g, const struct tl_layout *L, char *us
             size_t s = (size_t)r * (size_t)cols + (size_t)c;
             if (c + 1 < cols && !has_v(g, g->xs[c + 1], ymid))
                 uf[uf_find(uf, s + 1)] = uf_find(uf, s);
-            if (r + 1 < rows && !has_h(g, g->ys[r + 1], xmid))
+            if (r + 1 < rows && !(g->virt && g->virt[r + 1]) && !has_h(g, g->ys[r + 1], xmid))
                 uf[uf_find(uf, s + (size_t)cols)] = uf_find(uf, s);
         }
     }
@@ -199,6 +200,72 @@ static int grid_table(const struct rgrid *g, const struct tl_layout *L, char *us
     return 1;
 }
 
+/* ---- rows without rules between them ---- */
+
+/* Whether a word's centre lies in column c of g. */
+static int in_col(const struct rgrid *g, const struct dp_word *w, size_t c)
+{
+    int cx = w->x + w->w / 2;
+    return cx > g->xs[c] && cx < g->xs[c + 1];
+}
+
+/* The row lines of g with boundaries added inside bands that hold several text lines of
+ * tabular data (rules only around a block of rows): a band splits at every text line when
+ * two columns or more have words on each of its lines and one of them a number on each (a
+ * header wrapped over two lines, or a wrapped cell, has no such column).  out/virt get at
+ * most cap lines; returns their number. */
+static size_t split_bands(const struct rgrid *g, const struct tl_layout *L, int *out, char *virt,
+                          size_t cap)
+{
+    size_t k = 0;
+    for (size_t r = 0; r + 1 < g->ny; r++) {
+        if (k < cap)
+            virt[k] = 0, out[k++] = g->ys[r];
+        size_t li[TABLE_MAX_ROWS], nl = 0;
+        for (size_t l = 0; l < L->nlines && nl < TABLE_MAX_ROWS; l++) {
+            int cy = (L->lines[l].y0 + L->lines[l].y1) / 2;
+            if (cy <= g->ys[r] || cy >= g->ys[r + 1])
+                continue;
+            int any = 0;
+            for (size_t s = L->lines[l].s0; s < L->lines[l].s0 + L->lines[l].ns && !any; s++)
+                for (size_t q = L->segs[s].w0; q < L->segs[s].w0 + L->segs[s].nw && !any; q++) {
+                    const struct dp_word *w = &L->words[L->ord[q]];
+                    int cx = w->x + w->w / 2;
+                    any = cx > g->xs[0] && cx < g->xs[g->nx - 1];
+                }
+            if (any)
+                li[nl++] = l;
+        }
+        if (nl < 2 || g->nx - 1 > TABLE_MAX_COLS)
+            continue;
+        int full = 0, numeric = 0;
+        for (size_t c = 0; c + 1 < g->nx; c++) {
+            int every = 1, nums = 1;
+            for (size_t i = 0; i < nl && every; i++) {
+                const struct tl_line *ln = &L->lines[li[i]];
+                int has = 0, num = 0;
+                for (size_t s = ln->s0; s < ln->s0 + ln->ns; s++)
+                    for (size_t q = L->segs[s].w0; q < L->segs[s].w0 + L->segs[s].nw; q++) {
+                        const struct dp_word *w = &L->words[L->ord[q]];
+                        if (in_col(g, w, c))
+                            has = 1, num |= tl_numeric(w->text);
+                    }
+                every = has;
+                nums &= num;
+            }
+            full += every;
+            numeric |= every && nums;
+        }
+        if (full < 2 || !numeric)
+            continue;
+        for (size_t i = 0; i + 1 < nl && k < cap; i++)
+            virt[k] = 1, out[k++] = (L->lines[li[i]].y1 + L->lines[li[i + 1]].y0) / 2;
+    }
+    if (k < cap)
+        virt[k] = 0, out[k++] = g->ys[g->ny - 1];
+    return k;
+}
+
 dp_err table_grid_detect(const struct tl_layout *L, const struct table_rule *rules, size_t nrules,
                          char *used, struct table *out, size_t *n)
 {
@@ -237,7 +304,23 @@ dp_err table_grid_detect(const struct tl_layout *L, const struct table_rule *rul
         if (g.ny < 2 || g.nx < 2 || (g.ny == 2 && g.nx == 2) || g.ny > TABLE_MAX_ROWS + 1 ||
             g.nx > TABLE_MAX_COLS + 1)
             continue;
+        size_t cap = TABLE_MAX_ROWS + 1;
+        int *ys2 = malloc(cap * sizeof *ys2);
+        char *virt = malloc(cap);
+        if (!ys2 || !virt) {
+            free(ys2);
+            free(virt);
+            rc = DP_ENOMEM;
+            break;
+        }
+        size_t ny2 = split_bands(&g, L, ys2, virt, cap);
+        if (ny2 > g.ny) {
+            g.ys = ys2, g.ny = ny2, g.virt = virt;
+        }
         int got = grid_table(&g, L, used, &out[*n]);
+        g.ys = ys, g.virt = NULL;
+        free(ys2);
+        free(virt);
         if (got < 0)
             rc = DP_ENOMEM;
         else

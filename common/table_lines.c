@@ -102,6 +102,7 @@ struct open_line {
 };
 
 /* Lines are judged against the most recent ones only (a page is read top-down). */
+#define TL_TALL     3 /* words taller than this many median heights are left out */
 #define TL_LOOKBACK 24
 
 dp_err tl_build(struct tl_layout *L, const struct dp_word *words, size_t n, const char *skip,
@@ -118,17 +119,25 @@ dp_err tl_build(struct tl_layout *L, const struct dp_word *words, size_t n, cons
         goto oom;
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
+        /* OCR reports blank "words" over pictures and erased rules, as tall as a table */
         if ((skip && skip[i]) || words[i].w <= 0 || words[i].h <= 0 || !words[i].text ||
-            !words[i].text[0])
+            !words[i].text[strspn(words[i].text, " \t\r\n")])
             continue;
         idx[k] = i;
         hs[k++] = words[i].h;
     }
-    L->nord = k;
     if (k) {
         qsort(hs, k, sizeof *hs, cmp_int);
         L->hmed = hs[k / 2] > 0 ? hs[k / 2] : 1;
     }
+    /* a word many lines tall (vertical text, a misread picture) would make one line of
+     * every line it passes: left out */
+    size_t kept = 0;
+    for (size_t j = 0; j < k; j++)
+        if (words[idx[j]].h <= TL_TALL * L->hmed)
+            idx[kept++] = idx[j];
+    k = kept;
+    L->nord = k;
     qsort_r(idx, k, sizeof *idx, by_top, (void *)words);
     size_t nl = 0;
     for (size_t j = 0; j < k; j++) {

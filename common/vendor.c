@@ -304,3 +304,33 @@ int vendor_apply(const struct vendor_list *l, const struct cand_set *s, cJSON *f
         set_field(fields, "address", v->address, &s->c[at], s->c[at].text, best);
     return 1;
 }
+
+double vendor_snap(const struct vendor_list *l, int address, const char *value, double min,
+                   char *out, size_t outsz)
+{
+    double best = 0;
+    const char *bv = NULL;
+    int tie = 0;
+    char a[VENDOR_TEXT_MAX], b[VENDOR_TEXT_MAX];
+    for (size_t i = 0; l && value && i < l->n; i++) {
+        const char *v = address ? l->v[i].address : l->v[i].company;
+        if (!v[0])
+            continue;
+        double x = align_similarity(address ? "address" : "company", v, value, min);
+        if (x < min || x < best - 1e-9)
+            continue;
+        if (x <= best + 1e-9 && bv) { /* as alike: the same spelling, or no answer */
+            align_norm(v, a, sizeof a);
+            align_norm(bv, b, sizeof b);
+            tie |= strcmp(a, b) != 0;
+            continue;
+        }
+        best = x;
+        bv = v;
+        tie = 0;
+    }
+    if (!bv || tie || outsz == 0)
+        return 0;
+    snprintf(out, outsz, "%s", bv);
+    return best;
+}

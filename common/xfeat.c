@@ -252,7 +252,7 @@ static void cand_features(const struct cand_set *s, size_t ci, const double *amo
 {
     static const int line_edges[] = {1, 2, 3, 4, 5, 8, 13};
     const struct cand *c = &s->c[ci];
-    const struct cand_page *cp = &s->pages[c->page];
+    const struct cand_page *cp = &s->pages[c->cpage];
     const struct dp_page *p = cp->page;
     const struct cand_line *l0 = &cp->lines[c->line0], *l1 = &cp->lines[c->line1];
     double pw = p->width > 0 ? p->width : 1, ph = p->height > 0 ? p->height : 1;
@@ -272,6 +272,8 @@ static void cand_features(const struct cand_set *s, size_t ci, const double *amo
     double hr = (double)(c->kind == 2 ? l0->h : c->h) / cp->median_h;
     puti(b, "h", hr < 0.8 ? 0 : hr < 1.2 ? 1 : hr < 1.6 ? 2 : 3);
     puti(b, "pg", c->page < 3 ? (int)c->page : 3);
+    if (c->alt)
+        put(b, "alt", 1); /* it takes in a line of the second reading */
     puti(b, "first", c->kind != 2 && c->w0 == l0->w0);
     puti(b, "last", c->kind != 2 && c->w1 == l1->w1);
     /* shape */
@@ -298,6 +300,8 @@ static void cand_features(const struct cand_set *s, size_t ci, const double *amo
     if (amounts[ci] >= 0) {
         int rank = 0, same = 0;
         for (size_t j = 0; j < s->n; j++) {
+            if (s->c[j].alt) /* the second reading's copies are not other amounts */
+                continue;
             rank += amounts[j] > amounts[ci];
             same += j != ci && amounts[j] == amounts[ci];
         }
@@ -310,7 +314,7 @@ static void cand_features(const struct cand_set *s, size_t ci, const double *amo
         size_t nv = 0;
         for (size_t j = 0; j < s->n && nv < 64; j++) {
             size_t q = 0;
-            if (amounts[j] <= 0 || amounts[j] == amounts[ci])
+            if (amounts[j] <= 0 || amounts[j] == amounts[ci] || s->c[j].alt)
                 continue;
             while (q < nv && v[q] != amounts[j])
                 q++;

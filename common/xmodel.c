@@ -105,7 +105,9 @@ static void put_field(cJSON *fields, const char *name, cJSON *f, int keep_rules)
 }
 
 /* Repairs misread words in the company and address values the rules or the model read, with
- * the words of the confirmed names and addresses in the vendor memory as the lexicon. */
+ * the words of the confirmed names and addresses in the vendor memory as the lexicon; then a
+ * value still an OCR error or two (VENDOR_SNAP_SIM) from a remembered name or address becomes
+ * that spelling (source "memory"). */
 static dp_err repair_names(const struct vendor_list *vendors, cJSON *fields)
 {
     struct lexfix lx = {0};
@@ -126,6 +128,16 @@ static dp_err repair_names(const struct vendor_list *vendors, cJSON *fields)
         if (lexfix_correct(&lx, v->valuestring, out, sizeof out) &&
             !cJSON_ReplaceItemInObjectCaseSensitive(f, "value", cJSON_CreateString(out)))
             rc = DP_ENOMEM;
+        /* a value an OCR error or two from a remembered spelling becomes that spelling */
+        int addr = strcmp(n, "address") == 0;
+        v = cJSON_GetObjectItemCaseSensitive(f, "value");
+        if (!rc && cJSON_IsString(v) &&
+            vendor_snap(vendors, addr, v->valuestring, VENDOR_SNAP_SIM, out, sizeof out) > 0 &&
+            strcmp(out, v->valuestring) != 0) {
+            if (!cJSON_ReplaceItemInObjectCaseSensitive(f, "value", cJSON_CreateString(out)) ||
+                !cJSON_ReplaceItemInObjectCaseSensitive(f, "source", cJSON_CreateString("memory")))
+                rc = DP_ENOMEM;
+        }
     }
     lexfix_cleanup(&lx);
     return rc;

@@ -22,9 +22,10 @@
 #   docproc-api       every dp:* key (uploads, reads, keys, classifier, extractor, batches,
 #                     webhook endpoints, quotas, audit); no administrative command but INFO
 #   docproc-worker    the queue (jobs, dead letters, events), documents and their bytes,
-#                     counters (its supervisor counts its children's restarts in dp:restarts:worker-child),
-#                     retention and erasure, the models (read only); never API keys,
-#                     webhook endpoints, secrets, batches or the audit log
+#                     counters (and dp:restarts:worker-child, its children's restarts), the
+#                     tenants' language hints for lang=auto, retention and erasure, the
+#                     models (read only); never API keys, webhook endpoints, secrets, batches,
+#                     the audit log or the supervisors' restart counts
 #   docproc-webhookd  events, webhook records, batches, its counters, document records (for
 #                     batch_tick.lua); never files, API keys, models
 #   docproc-admin     every dp:* key (key store, rekey, queue repair); no FLUSH/CONFIG/DEBUG...
@@ -58,6 +59,7 @@ rules() {
     docproc-worker)
         echo "~dp:jobs ~dp:dead ~dp:events ~dp:stats ~dp:restarts:worker-child ~dp:metrics:* ~dp:doc:* ~dp:blob:*" \
             "~dp:devt:* ~dp:quota:* ~dp:expiring ~dp:tdocs:* ~dp:idem:* ~dp:dedup:* ~dp:wh:evt:*" \
+            "~dp:langhint:*" \
             "%R~dp:tenant:* ~dp:cls:*:labels ~dp:cls:*:texts ~dp:cls:*:counts" \
             "~dp:ext:*:examples ~dp:ext:*:names %R~dp:cls:*:model %R~dp:ext:*:model"
         ;;

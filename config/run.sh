@@ -174,11 +174,20 @@ for p in "$redis_at:$cfg_redis_port" "$(reach "$cfg_public_addr"):$cfg_http_port
 done
 
 # ---- Redis ----
+# The programs on this host reach it over its Unix socket (less kernel work per command than
+# loopback TCP): redis_socket, or one in the run directory; TCP stays open for other hosts and
+# for redis-cli below. A path too long for a socket address keeps everything on TCP.
+sock=${cfg_redis_socket:-$RUN/redis/redis.sock}
+sockargs=""
+if [ ${#sock} -lt 100 ]; then
+    sockargs="--unixsocket $sock --unixsocketperm 700"
+    export DOCPROC_REDIS_SOCKET="$sock"
+fi
 # shellcheck disable=SC2086
 supervise redis "$RUN/logs/redis.log" $as redis-server --bind "$cfg_redis_bind" \
     --port "$cfg_redis_port" --dir "$RUN/redis" --daemonize no --appendonly yes \
     --appendfsync "$cfg_redis_appendfsync" --save "" --maxmemory-policy noeviction \
-    --maxmemory "${cfg_redis_maxmemory_mb}mb" \
+    --maxmemory "${cfg_redis_maxmemory_mb}mb" $sockargs \
     --aclfile "$AUTH/users.acl" --logfile "$RUN/logs/redis.log"
 redis_pid=$!
 # Ready means PONG: while Redis replays its AOF it answers -LOADING (seconds for a big data set),

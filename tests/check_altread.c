@@ -1,6 +1,7 @@
 /* check_altread.c -- altread: when a page is read twice, how the second reading's lines line
  * up with the first's, which are kept, and the page as the alternates have it. */
 #include "testutil.h"
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "altread.h"
@@ -181,6 +182,50 @@ START_TEST(fields_from_the_second_reading)
 }
 END_TEST
 
+/* A receipt whose total line reads "TOTAL RM 1320." at conf_a and "TOTAL RM 13.20" at conf_b
+ * the second time: the total extract_fields_alt reports (static buffer). */
+static const char *total_of_two(float conf_a, float conf_b, const char **reading)
+{
+    static char out[32];
+    struct dp_word a[] = {
+        {"KEDAI", 91, 40, 20, 100, 24, 0, 0},      {"MAJU", 93, 150, 20, 80, 24, 0, 0},
+        {"TOTAL", 90, 20, 100, 90, 22, 1, 0},      {"RM", 90, 200, 100, 40, 22, 1, 0},
+        {"1320.", conf_a, 300, 100, 80, 22, 1, 0},
+    };
+    struct dp_word b[] = {
+        {"TOTAL", 90, 20, 100, 90, 22, 0, 0},
+        {"RM", 90, 200, 100, 40, 22, 0, 0},
+        {"13.20", conf_b, 300, 100, 80, 22, 0, 0},
+    };
+    struct dp_page p = {
+        .number = 1, .width = 400, .height = 200, .dpi = 300, .words = a, .nwords = 5, .conf = 80};
+    struct dp_doc_text doc = {.pages = &p, .npages = 1};
+    cJSON *fields = NULL, *f = NULL;
+    ck_assert_int_eq(page_text_from_words(&p), DP_OK);
+    ck_assert_int_eq(altread_align(a, 5, b, 3, &p.alt, &p.nalt), DP_OK);
+    ck_assert_uint_eq(p.nalt, 3);
+    ck_assert_int_eq(extract_fields_alt(NULL, &doc, NULL, &fields), DP_OK);
+    const char *t = field(fields, "total", &f);
+    snprintf(out, sizeof out, "%s", t ? t : "");
+    *reading = cJSON_GetStringValue(cJSON_GetObjectItem(f, "reading")) ? "alternate" : "first";
+    cJSON_Delete(fields);
+    altread_words_free(p.alt, p.nalt);
+    free(p.text);
+    return out;
+}
+
+START_TEST(the_surer_of_two_valid_values)
+{
+    const char *reading = NULL;
+    /* read unsure the first time, sure the second: the second */
+    ck_assert_str_eq(total_of_two(35.0f, 96.0f, &reading), "13.20");
+    ck_assert_str_eq(reading, "alternate");
+    /* sure the first time: the first stands */
+    ck_assert_str_eq(total_of_two(96.0f, 60.0f, &reading), "1320.00");
+    ck_assert_str_eq(reading, "first");
+}
+END_TEST
+
 Suite *altread_suite(void)
 {
     Suite *s = suite_create("altread");
@@ -190,6 +235,7 @@ Suite *altread_suite(void)
     tcase_add_test(tc, far_words_do_not_join);
     tcase_add_test(tc, the_page_as_alternates_have_it);
     tcase_add_test(tc, fields_from_the_second_reading);
+    tcase_add_test(tc, the_surer_of_two_valid_values);
     suite_add_tcase(s, tc);
     return s;
 }

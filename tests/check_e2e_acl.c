@@ -338,7 +338,10 @@ START_TEST(worker_child_restarts_are_counted)
     ck_assert_int_eq(stack_start(&s, &o), 0);
     char out[256];
     pid_t kids[8];
-    ck_assert_int_eq(stack_worker_children(&s, kids, 8), 2);
+    int nk = 0; /* the supervisor forks its children after the stack is up: wait for both */
+    for (int t = 0; t < 120 && (nk = stack_worker_children(&s, kids, 8)) != 2; t++)
+        msleep(500);
+    ck_assert_int_eq(nk, 2);
     ck_assert_msg(child_restarts(&s) < 0, "a restart before any child died: %.0f",
                   child_restarts(&s));
     for (int round = 1; round <= 2; round++) {

@@ -1,12 +1,15 @@
 /* check_e2e_reading.c -- how pages are read, through the real stack: a narrow receipt in one
  * block (and the psm option that overrides the choice), a blurred line read a second time, a
  * JPEG with a corrupt tail read as far as it goes, a German page detected and read with the
- * German pack (lang=auto), a Cyrillic page no installed pack reads told apart (OSD script). */
+ * German pack (lang=auto), the tenant's next document read with that pack from the start (the
+ * language hint), a Cyrillic page no installed pack reads told apart (OSD script). */
+#include <hiredis.h>
 #include <stdlib.h>
 #include <string.h>
 #include "fixtures.h"
 #include "fixtures_layout.h"
 #include "harness.h"
+#include "keys.h"
 #include "testutil.h"
 
 static struct stack st;
@@ -22,15 +25,20 @@ static void teardown(void)
     stack_stop(&st);
 }
 
-static cJSON *read_doc(const void *buf, size_t len, const char *query)
+static cJSON *read_doc_as(const char *key, const void *buf, size_t len, const char *query)
 {
     char id[64];
-    ck_assert_int_eq(stack_upload(&st, st.key, buf, len, query, id), 202);
-    cJSON *d = stack_wait_doc(&st, st.key, id, 120000);
+    ck_assert_int_eq(stack_upload(&st, key, buf, len, query, id), 202);
+    cJSON *d = stack_wait_doc(&st, key, id, 120000);
     ck_assert_ptr_nonnull(d);
     ck_assert_msg(strcmp(json_str(d, "status"), "done") == 0, "status %s: %s",
                   json_str(d, "status"), json_str(d, "error.message"));
     return d;
+}
+
+static cJSON *read_doc(const void *buf, size_t len, const char *query)
+{
+    return read_doc_as(st.key, buf, len, query);
 }
 
 static const cJSON *page0(const cJSON *d)
@@ -241,11 +249,12 @@ START_TEST(language_is_detected)
     ck_assert_ptr_null(cJSON_GetObjectItem(d, "language"));
     cJSON_Delete(d);
     free(png);
-    /* English stays English, read once */
+    /* English stays English, read once (by the other tenant: this one's documents were German,
+     * tenant_language_is_remembered) */
     const char *const en[] = {"Thank you for your order. The amount is due within thirty",
                               "days of the invoice date. Please pay to the account below."};
     ck_assert_int_eq(fixture_png(en, 2, &png, &len), DP_OK);
-    d = read_doc(png, len, "pipeline=ocr");
+    d = read_doc_as(st.key2, png, len, "pipeline=ocr");
     ck_assert_str_eq(json_str(d, "language"), "eng");
     ck_assert_str_eq(json_str(page0(d), "lang"), "eng");
     cJSON_Delete(d);
@@ -260,7 +269,8 @@ static int umlaut_words(const char *text)
            (strstr(text, "März") != NULL) + (strstr(text, "zuzüglich") != NULL);
 }
 
-START_TEST(german_letters_are_read)
+/* A 300 dpi page of German with umlauts (für, München, März, zuzüglich), PNG (caller frees). */
+static void german_page(unsigned char **png, size_t *len)
 {
     static const char *const de[] = {"Rechnung Nr. 4711 vom 5. März 2024",
                                      "Vielen Dank für Ihren Auftrag und die gute",
@@ -273,9 +283,14 @@ START_TEST(german_letters_are_read)
     struct fx_item items[8];
     for (size_t i = 0; i < 8; i++)
         items[i] = (struct fx_item){FX_TEXT, 72, 100 + 22.0 * (double)i, 0, 0, 13, de[i]};
+    ck_assert_int_eq(fixture_layout_png(items, 8, 300, png, len), DP_OK);
+}
+
+START_TEST(german_letters_are_read)
+{
     unsigned char *png;
     size_t len;
-    ck_assert_int_eq(fixture_layout_png(items, 8, 300, &png, &len), DP_OK);
+    german_page(&png, &len);
     /* the German pack reads the letters the English model lacks */
     cJSON *d = read_doc(png, len, "pipeline=ocr&lang=deu%2Beng");
     ck_assert_msg(umlaut_words(json_str(d, "text")) >= 3, "%s", json_str(d, "text"));
@@ -292,6 +307,62 @@ START_TEST(german_letters_are_read)
     ck_assert_str_eq(json_str(page0(d), "lang"), "deu+eng");
     ck_assert(strstr(json_str(d, "text"), "Gesamtbetrag 119,00") != NULL);
     cJSON_Delete(d);
+    free(png);
+}
+END_TEST
+
+/* The tenant's language hint (dp:langhint:<t>) as the worker's user reads it, "(nil)" if none. */
+static void hint_of(const char *tenant, char *out, size_t outsz)
+{
+    char k[KEYS_MAX];
+    ck_assert_int_eq(keys_langhint(k, tenant), DP_OK);
+    redisContext *c = stack_redis_as(&st, st.redis_port, "docproc-worker");
+    ck_assert_ptr_nonnull(c);
+    redisReply *r = redisCommand(c, "GET %s", k);
+    ck_assert_ptr_nonnull(r);
+    snprintf(out, outsz, "%s", r->type == REDIS_REPLY_STRING ? r->str : "(nil)");
+    freeReplyObject(r);
+    redisFree(c);
+}
+
+START_TEST(tenant_language_is_remembered)
+{
+    /* lang=auto remembers the language of the tenant's last document: after a German one, the
+     * next is read with the German pack from the start, and reads its umlauts as lang=deu+eng
+     * does (an English first read is sure of "fur" and "Munchen": re-reading its weak lines
+     * cannot mend them); an English document turns the hint back. Tenant beta: its documents
+     * so far were English. */
+    char hint[64];
+    unsigned char *png, *enpng;
+    size_t len, enlen;
+    german_page(&png, &len);
+    cJSON *d = read_doc_as(st.key2, png, len, "pipeline=ocr&dedup=false");
+    ck_assert_str_eq(json_str(d, "language"), "deu");
+    cJSON_Delete(d);
+    hint_of("beta", hint, sizeof hint);
+    ck_assert_str_eq(hint, "deu");
+    d = read_doc_as(st.key2, png, len, "pipeline=ocr&dedup=false");
+    ck_assert_str_eq(json_str(d, "language"), "deu");
+    ck_assert_str_eq(json_str(page0(d), "lang"), "deu+eng");
+    ck_assert_msg(umlaut_words(json_str(d, "text")) >= 3, "%s", json_str(d, "text"));
+    cJSON_Delete(d);
+    /* an English document of the same tenant: read with the German pack first, found English,
+     * and its weak lines read again in English; the hint follows */
+    const char *const en[] = {"Thank you for your order. The amount is due within thirty",
+                              "days of the invoice date. Please pay to the account below."};
+    ck_assert_int_eq(fixture_png(en, 2, &enpng, &enlen), DP_OK);
+    d = read_doc_as(st.key2, enpng, enlen, "pipeline=ocr&dedup=false");
+    ck_assert_str_eq(json_str(d, "language"), "eng");
+    ck_assert_msg(strstr(json_str(d, "text"), "invoice date") != NULL, "%s", json_str(d, "text"));
+    cJSON_Delete(d);
+    hint_of("beta", hint, sizeof hint);
+    ck_assert_str_eq(hint, "eng");
+    /* an explicit lang neither uses nor changes it */
+    d = read_doc_as(st.key2, png, len, "pipeline=ocr&lang=deu%2Beng&dedup=false");
+    cJSON_Delete(d);
+    hint_of("beta", hint, sizeof hint);
+    ck_assert_str_eq(hint, "eng");
+    free(enpng);
     free(png);
 }
 END_TEST
@@ -313,7 +384,9 @@ START_TEST(unknown_script_is_reported)
     unsigned char *png;
     size_t len;
     ck_assert_int_eq(fixture_layout_png(items, 7, 300, &png, &len), DP_OK);
-    cJSON *d = read_doc(png, len, "pipeline=ocr");
+    /* tenant beta, whose last document was English (tenant_language_is_remembered): the first
+     * read is in English */
+    cJSON *d = read_doc_as(st.key2, png, len, "pipeline=ocr");
     int has_rus = strstr(json_str(page0(d), "lang"), "rus") != NULL;
     ck_assert_msg(strcmp(json_str(page0(d), "script"), "Cyrillic") == 0,
                   "script %s, language %s, confidence %.1f, text: %s", json_str(page0(d), "script"),
@@ -351,6 +424,7 @@ Suite *e2e_reading_suite(void)
     tcase_add_test(tc, corrupt_tail_jpeg_is_read);
     tcase_add_test(tc, language_is_detected);
     tcase_add_test(tc, german_letters_are_read);
+    tcase_add_test(tc, tenant_language_is_remembered);
     tcase_add_test(tc, unknown_script_is_reported);
     suite_add_tcase(s, tc);
     return s;

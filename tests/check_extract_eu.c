@@ -378,6 +378,28 @@ START_TEST(company_seller_block)
     ck_assert_str_eq(value(out, "company"),
                      "MVM Musterhafter Versicherungsverein Musterstadt a.G.");
     cJSON_Delete(out);
+    /* ... or beside the first, the rest (with the legal form) under it; a text layer's
+     * U+2010 hyphens are written as '-' */
+    const struct placed b2[] = {
+        {"Verkäufer", 150, 350},
+        {"Nummer: 549910", 150, 390},
+        {"Name: MVM Musterhafter", 150, 430},
+        {"Versicherungsverein Musterstadt a.G.", 210, 470},
+        {"Anschrift: Musterstr. 12", 150, 510},
+        {"Musterstadt", 210, 550},
+    };
+    out = run_placed(b2, sizeof b2 / sizeof *b2, "deu");
+    ck_assert_str_eq(value(out, "company"),
+                     "MVM Musterhafter Versicherungsverein Musterstadt a.G.");
+    cJSON_Delete(out);
+    const struct placed b3[] = {
+        {"Verkäufer", 150, 350},
+        {"Name: MUSTER\u2010Autovermietung", 150, 430},
+        {"Anschrift: Musterstr. 12", 150, 510},
+    };
+    out = run_placed(b3, sizeof b3 / sizeof *b3, "deu");
+    ck_assert_str_eq(value(out, "company"), "MUSTER-Autovermietung");
+    cJSON_Delete(out);
     /* the value after the label itself (French) */
     const struct placed c[] = {
         {"FACTURE N° 2024-118", 150, 100},

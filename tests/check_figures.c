@@ -1,6 +1,7 @@
 /* check_figures.c -- pictures on PDF text pages: the regions found on a page image outside its
  * words (figures_find), and decode rendering them again so that a QR code painted or drawn
- * into a born-digital PDF is read (a page of text gets no region: no second rendering). */
+ * into a born-digital PDF is read (a page of text gets no region: no second rendering); on a
+ * page read by OCR, only the words that look like text are blanked (figures_find_read). */
 #include "testutil.h"
 #include <stdlib.h>
 #include <string.h>
@@ -62,6 +63,35 @@ START_TEST(regions_outside_words)
     /* bad input: nothing */
     ck_assert_uint_eq(figures_find(NULL, 100, words, n, 1.0f, out, FIGURES_MAX), 0);
     ck_assert_uint_eq(figures_find(pix, 0, words, n, 1.0f, out, FIGURES_MAX), 0);
+    pixDestroy(&pix);
+}
+END_TEST
+
+/* On a page read by OCR, the words Tesseract made of a code (a box as tall as the code) are
+ * not blanked, so the code stays a region; unsure words are not blanked either. */
+START_TEST(regions_outside_read_text)
+{
+    struct dp_word words[8];
+    size_t n;
+    PIX *pix = page_image(words, &n);
+    for (size_t i = 0; i < n; i++)
+        words[i].conf = 93;
+    struct figure_box out[FIGURES_MAX];
+    /* a sure "word" over the code, 240 page pixels high (the text's 90) */
+    words[n++] =
+        (struct dp_word){.text = "ll", .conf = 91, .x = 1800, .y = 2550, .w = 240, .h = 240};
+    ck_assert_uint_eq(figures_find(pix, 100, words, n, 1.0f / 3.0f, out, FIGURES_MAX), 0);
+    ck_assert_uint_eq(figures_find_read(pix, 100, words, n, 1.0f / 3.0f, out, FIGURES_MAX), 1);
+    ck_assert_int_le(abs(out[0].y - (850 - 8)), 4);
+    /* a word read unsure (garbage over ink) is no text: its ink is a region too */
+    words[0].conf = 20;
+    ck_assert_uint_eq(figures_find_read(pix, 100, words, n, 1.0f / 3.0f, out, FIGURES_MAX), 2);
+    ck_assert_int_le(abs(out[1].y - (100 - 8)), 4);
+    /* text only, read sure: nothing to scan */
+    words[0].conf = 93;
+    pixRasterop(pix, 600, 850, 80, 80, PIX_SET, NULL, 0, 0);
+    ck_assert_uint_eq(figures_find_read(pix, 100, words, n, 1.0f / 3.0f, out, FIGURES_MAX), 0);
+    ck_assert_uint_eq(figures_find_read(pix, 100, NULL, 0, 1.0f / 3.0f, out, FIGURES_MAX), 4);
     pixDestroy(&pix);
 }
 END_TEST
@@ -155,6 +185,7 @@ Suite *figures_suite(void)
     TCase *tc = tcase_create("core");
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, regions_outside_words);
+    tcase_add_test(tc, regions_outside_read_text);
     tcase_add_test(tc, qr_code_in_a_text_pdf);
     tcase_add_test(tc, text_pdf_gets_no_second_rendering);
     suite_add_tcase(s, tc);

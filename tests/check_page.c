@@ -83,11 +83,13 @@ START_TEST(alternates_round_trip)
     p.source = DP_SRC_OCR;
     p.alt = alt;
     p.nalt = 3;
+    p.read_twice = 1;
     unsigned char *buf;
     size_t len;
     ck_assert_int_eq(page_pack(&p, &buf, &len), DP_OK);
     ck_assert_int_eq(page_unpack(buf, len, &q), DP_OK);
     ck_assert_uint_eq(q.nalt, 3);
+    ck_assert_int_eq(q.read_twice, 1);
     ck_assert_str_eq(q.alt[1].text, "12,50");
     ck_assert(q.alt[1].conf == 70.5f && q.alt[1].x == 70 && q.alt[1].line == 1);
     ck_assert_int_eq(q.alt[2].line, -1);
@@ -95,9 +97,11 @@ START_TEST(alternates_round_trip)
     ck_assert_uint_eq(q.nwords, 3);
     page_cleanup(&q);
     ck_assert_ptr_null(q.alt);
-    /* every cut inside the alternates is refused */
+    /* every cut inside the alternates is refused, and a flag that is not 0 or 1 */
     for (size_t cut = len - 1; cut > len - 40; cut--)
         ck_assert_int_eq(page_unpack(buf, cut, &q), DP_EPARSE);
+    buf[len - 1] = 2;
+    ck_assert_int_eq(page_unpack(buf, len, &q), DP_EPARSE);
     free(buf);
 }
 END_TEST

@@ -94,6 +94,54 @@ START_TEST(unruled_grid_from_words)
 }
 END_TEST
 
+/* OCR's blank "words" over a table (where rules were erased) and a word in vertical text are
+ * no line of their own: the grid is found as without them. */
+START_TEST(unruled_ignores_blank_and_tall_words)
+{
+    struct wset s = {0};
+    price_page(&s);
+    s.w[s.n++] = (struct dp_word){strdup(" "), 95.0f, 190, 290, 4, 600, 0, 0};
+    s.w[s.n++] = (struct dp_word){strdup("  "), 95.0f, 1700, 290, 3, 600, 0, 0};
+    s.w[s.n++] = (struct dp_word){strdup("Confirmed"), 96.0f, 120, 360, LH, 9 * CW, 0, 0};
+    struct table *t = NULL;
+    size_t n = 0;
+    ck_assert_int_eq(table_detect(s.w, s.n, 2550, 3300, NULL, 0, &t, &n), DP_OK);
+    ck_assert_uint_eq(n, 1);
+    ck_assert_int_eq(t->rows, 5);
+    ck_assert_int_eq(t->cols, 3);
+    ck_assert_str_eq(cell(t, 2, 0), "Paper A4 ream");
+    ck_assert_str_eq(cell(t, 4, 2), "48.10");
+    table_list_free(t, n);
+    wset_free(&s);
+}
+END_TEST
+
+/* Rows spaced wider than usual (tight OCR boxes make the em small): a gap over the usual
+ * limit continues the table while it keeps to the table's own spacing. */
+START_TEST(unruled_keeps_its_row_spacing)
+{
+    struct wset s = {0};
+    static const int ys[] = {300, 370, 480, 600, 730};
+    static const char *const a[] = {"Item", "Pens", "Paper", "Stapler", "Ink"};
+    static const char *const b[] = {"Qty", "10", "5", "1", "2"};
+    static const char *const c[] = {"Price", "12.50", "21.95", "7.00", "48.10"};
+    for (int i = 0; i < 5; i++) {
+        put(&s, 200, ys[i], a[i]);
+        put(&s, 1000, ys[i], b[i]);
+        put(&s, 1400, ys[i], c[i]);
+    }
+    put(&s, 200, 1200, "Payment is due within thirty days of the invoice date shown above.");
+    struct table *t = NULL;
+    size_t n = 0;
+    ck_assert_int_eq(table_detect(s.w, s.n, 2550, 3300, NULL, 0, &t, &n), DP_OK);
+    ck_assert_uint_eq(n, 1);
+    ck_assert_int_eq(t->rows, 5);
+    ck_assert_str_eq(cell(t, 4, 2), "48.10");
+    table_list_free(t, n);
+    wset_free(&s);
+}
+END_TEST
+
 /* A label wrapped over two lines with its values on the first, a label printed around its
  * values (vertically centred), and a section row with no values. */
 START_TEST(unruled_wrapped_cells_join)
@@ -223,6 +271,47 @@ START_TEST(ruled_grid_with_span)
     ck_assert_str_eq(cell(t, 2, 1), ""); /* a ruled cell with nothing in it */
     ck_assert_int_eq(t->bbox.x, 100);
     ck_assert_int_eq(t->bbox.w, 1500);
+    table_list_free(t, n);
+    wset_free(&s);
+}
+END_TEST
+
+/* Rules around the header and the body only: the body's text lines of numbers are its rows;
+ * a header wrapped over two lines in every column stays one row. */
+START_TEST(ruled_grid_rows_without_rules)
+{
+    struct table_rule r[] = {
+        {100, 100, 1600, 100, 2},  {100, 220, 1600, 220, 2}, {100, 500, 1600, 500, 2},
+        {100, 100, 100, 500, 2},   {600, 100, 600, 500, 2},  {1100, 100, 1100, 500, 2},
+        {1600, 100, 1600, 500, 2},
+    };
+    struct wset s = {0};
+    put(&s, 120, 110, "Age");
+    put(&s, 620, 110, "Head Start");
+    put(&s, 1120, 110, "Control");
+    put(&s, 120, 165, "cohort");
+    put(&s, 620, 165, "group");
+    put(&s, 1120, 165, "group");
+    put(&s, 120, 250, "3-year-olds");
+    put(&s, 620, 250, "1,530");
+    put(&s, 1120, 250, "1,029");
+    put(&s, 120, 330, "4-year-olds");
+    put(&s, 620, 330, "1,253");
+    put(&s, 1120, 330, "855");
+    put(&s, 120, 410, "Total");
+    put(&s, 620, 410, "2,783");
+    put(&s, 1120, 410, "1,884");
+    struct table *t = NULL;
+    size_t n = 0;
+    ck_assert_int_eq(table_detect(s.w, s.n, 2550, 3300, r, sizeof r / sizeof r[0], &t, &n), DP_OK);
+    ck_assert_uint_eq(n, 1);
+    ck_assert_int_eq(t->ruled, 1);
+    ck_assert_int_eq(t->rows, 4);
+    ck_assert_int_eq(t->cols, 3);
+    ck_assert_str_eq(cell(t, 0, 1), "Head Start group");
+    ck_assert_str_eq(cell(t, 1, 0), "3-year-olds");
+    ck_assert_str_eq(cell(t, 2, 2), "855");
+    ck_assert_str_eq(cell(t, 3, 1), "2,783");
     table_list_free(t, n);
     wset_free(&s);
 }
@@ -362,10 +451,13 @@ Suite *table_suite(void)
     Suite *s = suite_create("table");
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, unruled_grid_from_words);
+    tcase_add_test(tc, unruled_ignores_blank_and_tall_words);
+    tcase_add_test(tc, unruled_keeps_its_row_spacing);
     tcase_add_test(tc, unruled_wrapped_cells_join);
     tcase_add_test(tc, unruled_spanning_header);
     tcase_add_test(tc, prose_is_no_table);
     tcase_add_test(tc, ruled_grid_with_span);
+    tcase_add_test(tc, ruled_grid_rows_without_rules);
     tcase_add_test(tc, ruled_grid_l_shape_no_overlap);
     tcase_add_test(tc, csv_quotes_and_spans);
     tcase_add_test(tc, rules_from_image);

@@ -1,11 +1,14 @@
 /* check_xcand.c -- the tenant extractor on multi-line values: an address learnt from ten
  * receipts is exactly its two or three lines on unseen ones, not with the registration number
- * above it or the phone line below it. */
+ * above it or the phone line below it; a name or address an OCR error or two from one in the
+ * vendor memory takes the remembered spelling. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "fixtures_xdoc.h"
+#include "cand.h"
 #include "testutil.h"
+#include "xfeat.h"
 #include "xmodel.h"
 
 #define NTRAIN 10
@@ -84,12 +87,156 @@ START_TEST(address_runs)
 }
 END_TEST
 
+/* A name or address read an OCR error or two from a remembered one gets its spelling; one as
+ * like two different spellings, or less alike than the threshold, gets none. */
+START_TEST(snap_to_memory)
+{
+    struct vendor_list l = {0};
+    static const char *const js[] = {
+        "{\"company\":\"MR. D.I.Y. SDN BHD\",\"address\":\"LOT 1851-A & 1851-B, JALAN KPB 6, "
+        "KAWASAN PERINDUSTRIAN BALAKONG, 43300 SERI KEMBANGAN, SELANGOR\"}",
+        "{\"company\":\"LIAN HING STATIONERY SDN BHD\",\"address\":\"NO.32 & 33, JALAN SR 1/9, "
+        "SEKSYEN 9, TAMAN SERDANG RAYA, 43300 SERI KEMBANGAN\"}",
+        "{\"company\":\"KEDAI ABC\",\"address\":\"NO 1, JALAN A\"}",
+        "{\"company\":\"KEDAI ABD\",\"address\":\"NO 1, JALAN B\"}"};
+    for (size_t i = 0; i < sizeof js / sizeof js[0]; i++) {
+        cJSON *c = cJSON_Parse(js[i]);
+        ck_assert_int_eq(vendor_add(&l, c, NULL), DP_OK);
+        cJSON_Delete(c);
+    }
+    char out[VENDOR_TEXT_MAX] = "";
+    /* a digit misread in a long address, and a comma read as a full stop */
+    double s = vendor_snap(&l, 1,
+                           "LOT 1651-A & 1851-B, JALAN KPB 6, KAWASAN PERINDUSTRIAN BALAKONG. "
+                           "43300 SERI KEMBANGAN, SELANGOR",
+                           VENDOR_SNAP_SIM, out, sizeof out);
+    ck_assert(s >= VENDOR_SNAP_SIM && s < 1);
+    ck_assert_str_eq(out, "LOT 1851-A & 1851-B, JALAN KPB 6, KAWASAN PERINDUSTRIAN BALAKONG, "
+                          "43300 SERI KEMBANGAN, SELANGOR");
+    ck_assert(vendor_snap(&l, 0, "LIAN HING STATI0NERY SDN BHD", VENDOR_SNAP_SIM, out, sizeof out) >
+              0);
+    ck_assert_str_eq(out, "LIAN HING STATIONERY SDN BHD");
+    /* names are not addresses */
+    ck_assert(
+        vendor_snap(&l, 1, "LIAN HING STATI0NERY SDN BHD", VENDOR_SNAP_SIM, out, sizeof out) == 0);
+    /* another shop in the same street is more than an error or two away */
+    snprintf(out, sizeof out, "untouched");
+    ck_assert(vendor_snap(&l, 1, "NO.14 & 16, JALAN SR 1/7, SEKSYEN 9, TAMAN SERDANG RAYA",
+                          VENDOR_SNAP_SIM, out, sizeof out) == 0);
+    ck_assert_str_eq(out, "untouched");
+    /* as like two spellings: neither */
+    ck_assert(vendor_snap(&l, 0, "KEDAI ABE", 0.85, out, sizeof out) == 0);
+    ck_assert(vendor_snap(&l, 0, "KEDAI ABC", 0.85, out, sizeof out) == 1.0);
+    ck_assert_str_eq(out, "KEDAI ABC");
+    ck_assert(vendor_snap(&l, 0, NULL, 0.85, out, sizeof out) == 0);
+    vendor_list_cleanup(&l);
+}
+END_TEST
+
+/* Adds alternate line block to page p of d: words of text (separated by spaces) standing for
+ * line `line` of the first reading (-1: a line it missed) at height y. */
+static void add_alt(struct dp_doc_text *d, const char *text, int line, int y, int block)
+{
+    struct dp_page *p = &d->pages[0];
+    char buf[128];
+    snprintf(buf, sizeof buf, "%s", text);
+    p->alt = realloc(p->alt, (p->nalt + 16) * sizeof *p->alt);
+    int x = 100;
+    for (char *save = NULL, *w = strtok_r(buf, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+        struct dp_word *dw = &p->alt[p->nalt++];
+        *dw = (struct dp_word){strdup(w), 80, x, y, 20 * (int)strlen(w), 30, line, block};
+        x += dw->w + 20;
+    }
+}
+
+static size_t find_cand(const struct cand_set *s, const char *text, int alt)
+{
+    size_t hits = 0;
+    for (size_t i = 0; i < s->n; i++)
+        hits += strcmp(s->c[i].text, text) == 0 && s->c[i].alt == alt;
+    return hits;
+}
+
+/* A page read twice: the second reading's lines make candidates of their own (spans, and runs
+ * with the first reading's lines around them), a line only it has takes its place from top to
+ * bottom, and nothing of the first reading is repeated. */
+START_TEST(second_reading)
+{
+    static const char *const lines[] = {"KEDAI AB TRADING", "NO 12, JALAN MERANT1 3,",
+                                        "TAMAN SRI MUDA,", "TOTAL 9.50"};
+    struct dp_doc_text d;
+    xdoc_make(&d, lines, 4);
+    add_alt(&d, "NO 12, JALAN MERANTI 3,", 1, 140, 0);
+    add_alt(&d, "40400 SHAH ALAM", -1, 200, 1); /* between lines 2 (y 180) and 3 (y 220) */
+    struct cand_set cs;
+    ck_assert_int_eq(cand_generate(&d, &cs), DP_OK);
+    ck_assert_uint_eq(cs.ndoc, 1);
+    ck_assert_uint_eq(cs.npages, 2);
+    ck_assert_uint_eq(find_cand(&cs, "NO 12, JALAN MERANT1 3,", 0), 1);
+    ck_assert_uint_eq(find_cand(&cs, "NO 12, JALAN MERANTI 3,", 1), 1);
+    ck_assert_uint_eq(find_cand(&cs, "MERANTI", 1), 1);
+    ck_assert_uint_eq(find_cand(&cs, "NO 12, JALAN MERANTI 3, TAMAN SRI MUDA,", 1), 1);
+    ck_assert_uint_eq(find_cand(&cs, "NO 12, JALAN MERANTI 3, TAMAN SRI MUDA, 40400 SHAH ALAM", 1),
+                      1);
+    ck_assert_uint_eq(find_cand(&cs, "TAMAN SRI MUDA, 40400 SHAH ALAM TOTAL 9.50", 1), 1);
+    /* the first reading's lines alone are not repeated by the second reading's page */
+    ck_assert_uint_eq(find_cand(&cs, "TAMAN SRI MUDA,", 1), 0);
+    ck_assert_uint_eq(find_cand(&cs, "TAMAN SRI MUDA, TOTAL 9.50", 1), 0);
+    ck_assert_uint_eq(find_cand(&cs, "TAMAN SRI MUDA, TOTAL 9.50", 0), 1);
+    for (size_t i = 0; i < cs.n; i++) {
+        ck_assert_uint_eq(cs.c[i].page, 0);
+        ck_assert_uint_eq(cs.c[i].cpage, cs.c[i].alt ? 1 : 0);
+    }
+    /* the features see both */
+    struct xfeat_doc fx;
+    ck_assert_int_eq(xfeat_doc(&cs, NULL, &fx), DP_OK);
+    ck_assert_uint_eq(fx.n, cs.n);
+    xfeat_doc_cleanup(&fx);
+    cand_set_cleanup(&cs);
+    doctext_cleanup(&d);
+}
+END_TEST
+
+/* A stored result's alternate lines come back as words sharing the line's box by length. */
+START_TEST(second_reading_json)
+{
+    cJSON *r = cJSON_Parse(
+        "{\"pages\":[{\"number\":1,\"width\":800,\"height\":600,\"words\":["
+        "{\"text\":\"JALAN\",\"conf\":0.9,\"bbox\":[10,10,50,20],\"line\":0},"
+        "{\"text\":\"MERANT1\",\"conf\":0.5,\"bbox\":[70,10,70,20],\"line\":0}],"
+        "\"alt_lines\":[{\"text\":\"JALAN MERANTI\",\"conf\":0.8,\"bbox\":[10,10,130,20],"
+        "\"line\":0},{\"text\":\"  \",\"conf\":0.8,\"bbox\":[1,1,1,1],\"line\":-1}]}]}");
+    struct dp_doc_text d;
+    ck_assert_int_eq(cand_doc_from_json(r, &d), DP_OK);
+    ck_assert_uint_eq(d.pages[0].nwords, 2);
+    ck_assert_uint_eq(d.pages[0].nalt, 2);
+    const struct dp_word *a = d.pages[0].alt;
+    ck_assert_str_eq(a[0].text, "JALAN");
+    ck_assert_str_eq(a[1].text, "MERANTI");
+    ck_assert_int_eq(a[0].x, 10);
+    ck_assert_int_eq(a[0].w, 50); /* 5 of 13 characters of 130 px */
+    ck_assert_int_eq(a[1].x, 70);
+    ck_assert_int_eq(a[1].line, 0);
+    ck_assert_int_eq(a[1].block, 0);
+    ck_assert(a[1].conf > 79 && a[1].conf < 81);
+    struct cand_set cs;
+    ck_assert_int_eq(cand_generate(&d, &cs), DP_OK);
+    ck_assert_uint_eq(find_cand(&cs, "JALAN MERANTI", 1), 1);
+    cand_set_cleanup(&cs);
+    doctext_cleanup(&d);
+    cJSON_Delete(r);
+}
+END_TEST
+
 Suite *xcand_suite(void)
 {
     Suite *s = suite_create("xcand");
     TCase *tc = tcase_create("core");
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, address_runs);
+    tcase_add_test(tc, snap_to_memory);
+    tcase_add_test(tc, second_reading);
+    tcase_add_test(tc, second_reading_json);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -175,11 +175,12 @@ int stack_redis_conf(const struct stack *s, const char *dir, char *path, size_t 
 pid_t stack_spawn_redis(struct stack *s, int port, const char *dirname, const char *logname,
                         const char *const *extra)
 {
-    char sport[16], dir[192], conf[256];
-    char *argv[34] = {"redis-server"};
+    char sport[16], dir[192], conf[256], sock[220];
+    char *argv[38] = {"redis-server"};
     int n = 1;
     snprintf(sport, sizeof sport, "%d", port);
     snprintf(dir, sizeof dir, "%s/%s", s->dir, dirname);
+    snprintf(sock, sizeof sock, "%s/redis.sock", dir); /* stack_opts.redis_socket */
     mkdir(dir, 0755);
     /* Locked: the server's own config file (first argument) includes the generated users and
      * replication login; a Sentinel's CONFIG REWRITE after a failover rewrites this file. */
@@ -203,10 +204,14 @@ pid_t stack_spawn_redis(struct stack *s, int port, const char *dirname, const ch
                             "--save",
                             "",
                             "--maxmemory-policy",
-                            "noeviction"};
+                            "noeviction",
+                            "--unixsocket",
+                            sock,
+                            "--unixsocketperm",
+                            "700"};
     for (size_t i = 0; i < sizeof common / sizeof common[0]; i++)
         argv[n++] = common[i];
-    for (int i = 0; extra && extra[i] && n < 33; i++)
+    for (int i = 0; extra && extra[i] && n < 37; i++)
         argv[n++] = (char *)extra[i];
     argv[n] = NULL;
     return stack_spawn(s, logname, argv);
@@ -412,6 +417,8 @@ int stack_start(struct stack *s, const struct stack_opts *o)
         /* used only with sentinel_master: Sentinels of a locked stack require it */
         env_add(s, "DOCPROC_SENTINEL_PASSWORD_FILE=%s/redis-auth/sentinels.pass", s->dir);
     }
+    if (o->redis_socket)
+        env_add(s, "DOCPROC_REDIS_SOCKET=%s/redis/redis.sock", s->dir);
     for (int i = 0; o->env && o->env[i]; i++)
         env_add(s, "%s", o->env[i]);
     if (stack_start_redis(s))

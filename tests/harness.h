@@ -20,6 +20,7 @@ struct stack_opts {
     const char *const *env;  /* extra "DOCPROC_X=v" for every program, NULL-terminated */
     const char *appendfsync; /* redis AOF policy (default "everysec") */
     int webhookd;            /* 1: also start docproc-webhookd (default 0: no webhook delivery) */
+    int redis_socket;        /* 1: the programs reach Redis over its Unix socket (as make run) */
     /* 1: Redis locked as make run locks it (config/redis-acl.sh): default user off, each
      * program logs in as its own ACL user, docproc-admin (stack_run) as docproc-admin. */
     int acl;

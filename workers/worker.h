@@ -19,13 +19,17 @@
 #include "subproc.h"
 #include "xstore.h"
 
-/* A Tesseract engine, initialised once per process and re-initialised only when a job asks
- * for other languages. */
+/* A Tesseract engine, initialised once per process, and a spare one: a job that asks for other
+ * languages swaps them, and only languages neither has loaded cost a load (0.2-0.5 s of CPU),
+ * into the spare. lang=auto's documents in one language thus switch between English and that
+ * language for free, in the worker and in every decode child it forks. */
 struct ocr {
     TessBaseAPI *api;
-    TessBaseAPI *osd;   /* orientation detection, loaded on first need */
-    char lang[128];     /* languages currently loaded */
-    char tessdata[256]; /* data directory ("" = default) */
+    TessBaseAPI *osd;     /* orientation detection, loaded on first need */
+    char lang[128];       /* languages currently loaded */
+    TessBaseAPI *spare;   /* the other engine (NULL until a second language set was needed) */
+    char spare_lang[128]; /* its languages ("" = none) */
+    char tessdata[256];   /* data directory ("" = default) */
     /* What the last OSD call (ocr_orientation) said of the script, and how many calls there
      * were: the language step reuses a page's answer instead of asking again. */
     char script[16];    /* "Latin", "Cyrillic"... ("" = OSD failed) */
@@ -55,13 +59,19 @@ struct worker {
     long decode_peak_rss_kb; /* peak RSS of the last decode child (getrusage), 0 = none */
     double decode_cpu_s;     /* user+system CPU of the last decode child (getrusage), seconds */
     char debug_fault[16];    /* test-only fault for the current job's child ("" = none) */
+    char lang_hint[8];       /* lang=auto: the language the tenant's documents were last found
+                                in ("deu"; "" = none): the current job's first pack (worker_hint.c) */
     int osd_tried;           /* the orientation engine was loaded (or tried) in the worker */
 };
 
 /* ---- OCR (worker_ocr.c) ---- */
 dp_err ocr_init(struct ocr *o, const char *tessdata, const char *lang);
-/* Switches languages if needed (DP_EINVAL names a missing language pack in err). */
+/* Switches languages if needed, swapping with the spare engine when it has them loaded (DP_EINVAL
+ * names a missing language pack in err). */
 dp_err ocr_use_lang(struct ocr *o, const char *lang, char *err, size_t errsz);
+/* Loads lang into the spare engine unless an engine has it already; the current one stays.
+ * DP_EINVAL (pack missing), DP_EOCR, DP_ENOMEM. */
+dp_err ocr_preload(struct ocr *o, const char *lang);
 /* Reads pix (any depth) with page segmentation mode psm (Tesseract's numbers: 3 auto, 6 one
  * block...) into page: words with boxes and confidences, and the text written from them; hOCR
  * NULL (hocr_from_page, once the words are final). deadline_ms bounds Tesseract through its
@@ -171,11 +181,24 @@ dp_err worker_reread_lines(struct ocr *o, PIX *pix, int dpi, long long budget_ms
                            const struct pageprep_box *rows, size_t nrows, struct dp_page *page);
 
 /* ---- the second reading (worker_alt.c) ---- */
-/* When common/altread.h wants it for page (upright, read from pix with page->psm), reads pix
- * again with the other segmentation mode within budget_ms and keeps in page->alt the lines
- * where that reading differs (altread_align; pix's pixels, as page's words). Out of time, or
- * Tesseract failing, leaves the first reading alone. DP_ENOMEM. */
-dp_err worker_alt_read(struct ocr *o, PIX *pix, int dpi, long long budget_ms, struct dp_page *page);
+/* When common/altread.h wants it for page (upright, read with page->psm from src, the page as
+ * decoded, scaled by first_f), reads src scaled by f again with the other segmentation mode
+ * within budget_ms and keeps in page->alt the lines where that reading differs (altread_align;
+ * in the first reading's pixels) and sets page->read_twice. Out of time, or Tesseract failing,
+ * leaves the first reading alone. DP_ENOMEM. */
+dp_err worker_alt_read(struct ocr *o, PIX *src, int src_dpi, float f, float first_f,
+                       long long budget_ms, struct dp_page *page);
+
+/* ---- lang=auto's per-tenant hint (worker_hint.c) ---- */
+/* The pack a lang=auto document is read with first for hint ("eng", or "<hint>+eng": English
+ * for the numbers and names every page has), into buf. Returns buf. */
+const char *worker_hint_pack(const char *hint, char *buf, size_t bufsz);
+/* Before a lang=auto job: w->lang_hint gets the tenant's hint, "" when there is none, it is no
+ * language langdetect names or its pack is not installed (or Redis failed: best effort). */
+void worker_hint_load(struct worker *w, const char *tenant);
+/* After a lang=auto job: the language doc's first page with words enough to tell was found in
+ * becomes the tenant's hint, and its pack is kept loaded (ocr_preload). Best effort. */
+void worker_hint_learn(struct worker *w, const char *tenant, const struct dp_doc_text *doc);
 
 /* ---- lang=auto's first page (worker_lang.c) ---- */
 /* Reads the lines of page that read weakly (mean word confidence under 85, or a word under 75)

@@ -95,8 +95,15 @@ dp_err worker_process(struct worker *w, const struct queue_job *job)
         jc.error_code = "file_missing";
         snprintf(jc.error_message, sizeof jc.error_message, "the stored file is gone");
     } else {
-        dp_err prc = worker_read_pages(w, job, (const unsigned char *)blob->str, blob->len,
-                                       lang ? lang : w->cfg.lang, (int)psm, &doc, &jc, &abandoned);
+        const char *use = lang ? lang : w->cfg.lang;
+        int autolang = strcmp(use, "auto") == 0;
+        w->lang_hint[0] = '\0';
+        if (autolang)
+            worker_hint_load(w, job->tenant);
+        dp_err prc = worker_read_pages(w, job, (const unsigned char *)blob->str, blob->len, use,
+                                       (int)psm, &doc, &jc, &abandoned);
+        if (autolang && !prc && !jc.error_code && !abandoned)
+            worker_hint_learn(w, job->tenant, &doc);
         if (prc && !jc.error_code && !abandoned) {
             /* A failure with no reason for the document (Redis, memory) is not the file's
              * fault: leave the job pending so this or another worker tries again. */

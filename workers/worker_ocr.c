@@ -1,4 +1,5 @@
-/* worker_ocr.c -- Tesseract C API: one engine per process, words with boxes, hOCR, deadlines. */
+/* worker_ocr.c -- Tesseract C API: an engine per process (and a spare with the languages used
+ * before), words with boxes, hOCR, deadlines. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,11 +12,41 @@ dp_err ocr_init(struct ocr *o, const char *tessdata, const char *lang)
 {
     memset(o, 0, sizeof *o);
     snprintf(o->tessdata, sizeof o->tessdata, "%s", tessdata ? tessdata : "");
-    o->api = TessBaseAPICreate();
-    if (!o->api)
-        return DP_ENOMEM;
-    char err[256];
+    char err[256]; /* the engine is made as the spare, which ocr_use_lang swaps in */
     return ocr_use_lang(o, lang, err, sizeof err);
+}
+
+/* Loads lang into the spare engine (made on first need); the current one is kept. */
+static dp_err load_spare(struct ocr *o, const char *lang, char *err, size_t errsz)
+{
+    char missing[64];
+    if (!reqopts_lang_installed(o->tessdata, lang, missing, sizeof missing)) {
+        snprintf(err, errsz,
+                 "language pack '%s' is not installed (apt-get install tesseract-ocr-%s)", missing,
+                 missing);
+        return DP_EINVAL;
+    }
+    if (!o->spare && !(o->spare = TessBaseAPICreate()))
+        return DP_ENOMEM;
+    if (TessBaseAPIInit3(o->spare, o->tessdata[0] ? o->tessdata : NULL, lang) != 0) {
+        o->spare_lang[0] = '\0';
+        snprintf(err, errsz, "Tesseract could not load '%s'", lang);
+        return DP_EOCR;
+    }
+    snprintf(o->spare_lang, sizeof o->spare_lang, "%s", lang);
+    return DP_OK;
+}
+
+/* The spare engine becomes the current one and the current one the spare. */
+static void swap_engines(struct ocr *o)
+{
+    TessBaseAPI *a = o->api;
+    char l[sizeof o->lang];
+    o->api = o->spare;
+    o->spare = a;
+    memcpy(l, o->lang, sizeof l);
+    memcpy(o->lang, o->spare_lang, sizeof o->lang);
+    memcpy(o->spare_lang, l, sizeof o->spare_lang);
 }
 
 dp_err ocr_use_lang(struct ocr *o, const char *lang, char *err, size_t errsz)
@@ -24,20 +55,21 @@ dp_err ocr_use_lang(struct ocr *o, const char *lang, char *err, size_t errsz)
         lang = "eng"; /* lang=auto reads in English first (worker_decode_pages) */
     if (strcmp(o->lang, lang) == 0)
         return DP_OK;
-    char missing[64];
-    if (!reqopts_lang_installed(o->tessdata, lang, missing, sizeof missing)) {
-        snprintf(err, errsz,
-                 "language pack '%s' is not installed (apt-get install tesseract-ocr-%s)", missing,
-                 missing);
-        return DP_EINVAL;
+    if (!o->spare_lang[0] || strcmp(o->spare_lang, lang) != 0) {
+        dp_err rc = load_spare(o, lang, err, errsz);
+        if (rc)
+            return rc;
     }
-    if (TessBaseAPIInit3(o->api, o->tessdata[0] ? o->tessdata : NULL, lang) != 0) {
-        o->lang[0] = '\0';
-        snprintf(err, errsz, "Tesseract could not load '%s'", lang);
-        return DP_EOCR;
-    }
-    snprintf(o->lang, sizeof o->lang, "%s", lang);
+    swap_engines(o);
     return DP_OK;
+}
+
+dp_err ocr_preload(struct ocr *o, const char *lang)
+{
+    char err[256];
+    if (strcmp(o->lang, lang) == 0 || strcmp(o->spare_lang, lang) == 0)
+        return DP_OK;
+    return load_spare(o, lang, err, sizeof err);
 }
 
 /* Words of the last recognition into an owned array (*words, *nwords). */
@@ -59,10 +91,13 @@ static dp_err collect_words(TessBaseAPI *api, struct dp_word **words, size_t *nw
     int line = -1, block = -1;
     dp_err rc = DP_OK;
     do {
-        if (TessPageIteratorIsAtBeginningOf(pi, RIL_BLOCK))
-            block++;
-        if (TessPageIteratorIsAtBeginningOf(pi, RIL_TEXTLINE))
+        /* each of these asks copy the iterator and walk to the line's start: a block starts
+         * only where a line does, so the block is asked only there */
+        if (TessPageIteratorIsAtBeginningOf(pi, RIL_TEXTLINE)) {
             line++;
+            if (TessPageIteratorIsAtBeginningOf(pi, RIL_BLOCK))
+                block++;
+        }
         char *text = TessResultIteratorGetUTF8Text(it, RIL_WORD);
         if (!text)
             continue;
@@ -210,4 +245,9 @@ void ocr_cleanup(struct ocr *o)
         TessBaseAPIDelete(o->api);
     }
     o->api = NULL;
+    if (o->spare) {
+        TessBaseAPIEnd(o->spare);
+        TessBaseAPIDelete(o->spare);
+    }
+    o->spare = NULL;
 }

@@ -507,8 +507,13 @@ dp_err worker_read_pages(struct worker *w, const struct queue_job *job, const un
     w->decode_peak_rss_kb = 0;
     w->decode_cpu_s = 0;
     /* Switch languages here, so that this and every later child inherits the loaded engine
-     * (best effort: a missing pack is reported by the child, when a page needs OCR). */
-    (void)ocr_use_lang(&w->ocr, lang, err, sizeof err);
+     * (best effort: a missing pack is reported by the child, when a page needs OCR); lang=auto
+     * starts with the tenant's hint. */
+    char first[32];
+    (void)ocr_use_lang(
+        &w->ocr,
+        strcmp(lang, "auto") == 0 ? worker_hint_pack(w->lang_hint, first, sizeof first) : lang, err,
+        sizeof err);
     preload_osd(w);
     uint64_t cap = (uint64_t)w->cfg.decode_memory_limit_mb << 20,
              base = subproc_mem_in_use(getpid());

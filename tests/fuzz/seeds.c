@@ -87,6 +87,9 @@ int main(int argc, char **argv)
          "SPC\n0200\n1\nCH4431999123000889012\nS\nRobert AG\nRue\n1\n2501\nBiel\nCH\n\n\n\n\n"
          "\n\n\n1949.75\nCHF\nS\nPia\nGasse\n28\n9400\nRorschach\nCH\nNON\n\nAuftrag\nEPD");
     PUTS("paycode", "line", "1 Widget A4 10 Stk 9,50 19 % 95,00");
+    PUTS("kv_model", "head",
+         "docproc-kv-model 1\nfeatures 532\nbias -1\nthreshold 0.4\n"
+         "multi 0.4\nw 0.5\nw -0.25\n");
     PUTS("whsig", "spec",
          "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\nmsg_p5jXN8AQM9LWM0D4loKWxJek\n"
          "1614265330\nv1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=\n"

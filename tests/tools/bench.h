@@ -38,10 +38,11 @@ struct bench_raw_result {
 /* nproc processes, each with one TessBaseAPI (lang) initialised before the clock starts;
  * process k recognises pages k, k + nproc, ... (pixReadMem + SetImage + Recognize +
  * GetUTF8Text; with full also what the worker takes: every word's text, box and confidence,
- * and the hOCR). Processes still running after max_s seconds are killed (then -1).
+ * and the hOCR), at CPU priority nice_level (the workers' worker_nice; a process only lowers
+ * its priority). Processes still running after max_s seconds are killed (then -1).
  * OMP_THREAD_LIMIT must already be 1 in the environment (libgomp reads it at load). */
-int bench_raw(const struct bench_pages *pp, int nproc, const char *lang, int full, int max_s,
-              struct bench_raw_result *out);
+int bench_raw(const struct bench_pages *pp, int nproc, const char *lang, int full, int nice_level,
+              int max_s, struct bench_raw_result *out);
 
 /* What the upload hammer measured. */
 struct bench_api_result {

@@ -228,7 +228,13 @@ int bench_ingest(int secs, int conns, int cores)
     long n_api = np ? strtol(np, NULL, 10) : 0;
     if (n_api < 1 || n_api > STACK_MAX_API)
         n_api = BENCH_API_PROCESSES;
-    struct stack_opts so = {.n_api = (int)n_api, .workers = cores, .env = env};
+    /* Redis over its Unix socket, as make run has it; DOCPROC_BENCH_REDIS_TCP=1 for loopback
+     * TCP instead (to compare) */
+    const char *tcp = getenv("DOCPROC_BENCH_REDIS_TCP");
+    struct stack_opts so = {.n_api = (int)n_api,
+                            .workers = cores,
+                            .env = env,
+                            .redis_socket = !(tcp && strcmp(tcp, "1") == 0)};
     unsigned char *png = NULL;
     size_t len = 0;
     int rc = -1, nginx_pid = 0, nginx_port = harness_free_port();
@@ -275,9 +281,10 @@ int bench_ingest(int secs, int conns, int cores)
         if (run_phase(&st, &variants[i], cores, url, conns, secs, &ph[i]))
             goto out;
     printf("\ningest through nginx (wrk -t2 -c%d, %zu-byte PNG body, %d s each; AOF everysec; "
-           "%ld API processes; docproc-worker -j %d reading meanwhile unless stopped; load "
+           "%ld API processes; Redis over %s; docproc-worker -j %d reading meanwhile unless "
+           "stopped; load "
            "average %.2f at the start):\n",
-           conns, len, secs, n_api, cores, load[0]);
+           conns, len, secs, n_api, so.redis_socket ? "its Unix socket" : "TCP", cores, load[0]);
     printf("  | %-60s | %9s | %7s | %7s | %7s | %7s | %7s |\n", "run", "req/s", "p50 ms", "p95 ms",
            "p99 ms", "202", "other");
     printf("  |%s|%s|%s|%s|%s|%s|%s|\n",
