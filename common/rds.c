@@ -388,15 +388,11 @@ dp_err rds_multi(redisContext *c, const struct rds_cmd *cmds, size_t n)
 
 /* ---- scripts ---- */
 
-dp_err rds_eval(redisContext *c, const struct rds_script *s, int nkeys, int nargs,
-                const char **argv, const size_t *lens, redisReply **out, char *err, size_t errsz)
+/* Fills av/al with EVALSHA sha nkeys argv...; nk holds nkeys as text (16 bytes). The count. */
+static int evalsha_argv(const struct rds_script *s, int nkeys, int nargs, const char **argv,
+                        const size_t *lens, const char **av, size_t *al, char *nk)
 {
-    const char *av[RDS_ARGS_MAX + 3];
-    size_t al[RDS_ARGS_MAX + 3];
-    char nk[16];
-    if (nkeys < 0 || nargs < 0 || nkeys + nargs > RDS_ARGS_MAX)
-        return DP_EINVAL;
-    snprintf(nk, sizeof nk, "%d", nkeys);
+    snprintf(nk, 16, "%d", nkeys);
     av[0] = "EVALSHA";
     al[0] = 7;
     av[1] = s->sha;
@@ -407,7 +403,18 @@ dp_err rds_eval(redisContext *c, const struct rds_script *s, int nkeys, int narg
         av[3 + i] = argv[i];
         al[3 + i] = lens ? lens[i] : strlen(argv[i]);
     }
-    int n = 3 + nkeys + nargs;
+    return 3 + nkeys + nargs;
+}
+
+dp_err rds_eval(redisContext *c, const struct rds_script *s, int nkeys, int nargs,
+                const char **argv, const size_t *lens, redisReply **out, char *err, size_t errsz)
+{
+    const char *av[RDS_ARGS_MAX + 3];
+    size_t al[RDS_ARGS_MAX + 3];
+    char nk[16];
+    if (nkeys < 0 || nargs < 0 || nkeys + nargs > RDS_ARGS_MAX)
+        return DP_EINVAL;
+    int n = evalsha_argv(s, nkeys, nargs, argv, lens, av, al, nk);
     redisReply *r = rds_cmdv(c, n, av, al);
     if (r && r->type == REDIS_REPLY_ERROR && strncmp(r->str, "NOSCRIPT", 8) == 0) {
         freeReplyObject(r);
@@ -487,21 +494,11 @@ dp_err rds_eval_set(redisContext *c, const struct rds_script *s, const char *key
         return DP_EINVAL;
     if (!c || c->err)
         return DP_EREDIS;
-    snprintf(nk, sizeof nk, "%d", nkeys);
-    av[0] = "EVALSHA";
-    al[0] = 7;
-    av[1] = s->sha;
-    al[1] = 40;
-    av[2] = nk;
-    al[2] = strlen(nk);
-    for (int i = 0; i < nkeys + nargs; i++) {
-        av[3 + i] = argv[i];
-        al[3 + i] = lens ? lens[i] : strlen(argv[i]);
-    }
+    int n = evalsha_argv(s, nkeys, nargs, argv, lens, av, al, nk);
     int64_t start = 0;
     int tries = 0, sent_src = 0;
     for (;;) {
-        int rc = eval_set_once(c, key, val, vlen, 3 + nkeys + nargs, av, al, out, e, sizeof e);
+        int rc = eval_set_once(c, key, val, vlen, n, av, al, out, e, sizeof e);
         if (rc == 0)
             return DP_OK;
         if (rc == 2 && !sent_src) { /* once: the source itself */
