@@ -143,6 +143,27 @@ static dp_err repair_names(const struct vendor_list *vendors, cJSON *fields)
     return rc;
 }
 
+/* The best-scored candidate of f that is XMODEL_RESPAN_SIM alike the rules' value rv (its
+ * probability in *p), or -1. */
+static long respan(const struct xmodel_field *f, const struct cand_set *cs,
+                   const struct xfeat_doc *fx, const char *rv, double *p)
+{
+    double bq = -1;
+    long bi = -1;
+    for (size_t i = 0; i < fx->n && i < cs->n; i++) {
+        if (align_similarity(f->name, rv, cs->c[i].text, XMODEL_RESPAN_SIM) < XMODEL_RESPAN_SIM)
+            continue;
+        double q = xmodel_prob(f, fx->x[i]);
+        if (q > bq) {
+            bq = q;
+            bi = (long)i;
+        }
+    }
+    if (bi >= 0)
+        *p = bq;
+    return bi;
+}
+
 dp_err xmodel_apply(const struct xmodel *m, const struct dp_doc_text *doc, cJSON *fields,
                     cJSON **missing)
 {
@@ -176,6 +197,14 @@ dp_err xmodel_apply(const struct xmodel *m, const struct dp_doc_text *doc, cJSON
         const struct cand *c = &cs.c[b];
         double pr = rv ? xmodel_value_prob(mf, &cs, &fx, rv) : -1;
         int keep = rv && !xmodel_replaces(mf, p, pr);
+        /* the rules' value stands, but the model still picks its span: of the candidates that
+         * read as it, the one it scores best (the rules' own cut - lines joined by ", ", a
+         * stray mark - gives way to the span the tenant's confirmed values look like) */
+        long bi = keep && !mf->kind ? respan(mf, &cs, &fx, rv, &p) : -1;
+        if (bi >= 0) {
+            c = &cs.c[bi];
+            keep = 0;
+        }
         cJSON *f = cJSON_CreateObject();
         cJSON_AddStringToObject(f, "name", mf->name);
         cJSON_AddItemToObject(f, "value", review_typed_value(mf->name, c->text));

@@ -24,6 +24,9 @@
 #define XMODEL_KEEP_PER_DOC 400  /* candidates per document whose features training keeps */
 #define XMODEL_MIN_OUTPUT   0.02 /* a best candidate below this probability is not output */
 #define XMODEL_SAME_SIM     0.95 /* a candidate this like the rules' value reads as it */
+#define XMODEL_RESPAN_SIM                                                                          \
+    0.9 /* where the rules' value of an untyped field stands, the model's best candidate this      \
+           like it is output instead (SROIE: 0.8-0.9 alike, 0.95 a little less) */
 
 /* How a field's weights are learnt. Pointwise: every candidate is an example, the value's
  * candidates positive (weighted POS_WEIGHT), the rest negative. Pairwise (RankNet-style):
@@ -97,7 +100,8 @@ void xmodel_free(struct xmodel *m);
 /* Applies the model to doc: for every field it knows, the best candidate becomes a field
  * {"name","value","text","confidence","page","bbox","valid","source":"model"} that replaces
  * a rules field of that name when the rules found none, or when its probability is at least
- * replace_above, where the model was clearly better than the rules on the tenant's examples;
+ * replace_above, where the model was clearly better than the rules on the tenant's examples
+ * (else, for an untyped field, its best candidate XMODEL_RESPAN_SIM alike the rules' value);
  * then the vendor memory may set company (and address) with source "memory", and the company
  * and address values of the rules or the model get their misread words repaired with the
  * memory's confirmed words as the lexicon (lexfix.h). Fields the

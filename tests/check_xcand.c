@@ -63,6 +63,42 @@ START_TEST(address_runs)
     ck_assert_int_eq(xmodel_train(td, NTRAIN, &m), DP_OK);
     ck_assert_int_eq(m->nf, 1);
     ck_assert_int_eq(m->f[0].aligned, NTRAIN);
+    /* where the rules' address stands (no wins over them), the model still gives its span
+     * of it: the lines joined as the confirmed values join them, not the rules' ", " */
+    {
+        struct xmodel_field keep = m->f[0];
+        m->f[0].cv_wins = 0;
+        size_t n = receipt(41, lines, addr, sizeof addr);
+        for (size_t k = 0; k < n; k++)
+            lp[k] = lines[k];
+        struct dp_doc_text d;
+        xdoc_make(&d, lp, n);
+        char rules[720], rtext[300];
+        snprintf(rtext, sizeof rtext, "%s, %s", lines[2], lines[3]); /* two lines, rules-joined */
+        snprintf(rules, sizeof rules,
+                 "[{\"name\":\"address\",\"value\":\"%s\",\"text\":\"%s\","
+                 "\"source\":\"rules\"}]",
+                 rtext, rtext);
+        cJSON *fields = cJSON_Parse(rules);
+        ck_assert_ptr_nonnull(fields);
+        ck_assert_int_eq(xmodel_apply(m, &d, fields, NULL), DP_OK);
+        const cJSON *f = cJSON_GetArrayItem(fields, 0);
+        char want[300];
+        snprintf(want, sizeof want, "%s %s", lines[2], lines[3]);
+        ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(f, "value")), want);
+        ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(f, "source")), "model");
+        cJSON_Delete(fields);
+        /* a rules value nothing on the page is like stays as it is */
+        fields = cJSON_Parse("[{\"name\":\"address\",\"value\":\"PO BOX 77, IPOH\","
+                             "\"text\":\"PO BOX 77, IPOH\",\"source\":\"rules\"}]");
+        ck_assert_int_eq(xmodel_apply(m, &d, fields, NULL), DP_OK);
+        f = cJSON_GetArrayItem(fields, 0);
+        ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(f, "value")), "PO BOX 77, IPOH");
+        ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(f, "source")), "rules");
+        cJSON_Delete(fields);
+        doctext_cleanup(&d);
+        m->f[0] = keep;
+    }
     /* unseen receipts, both lengths of address: exactly the address's lines */
     for (int i = NTRAIN; i < NTRAIN + 4; i++) {
         size_t n = receipt(i * 3 + 1, lines, addr, sizeof addr);
