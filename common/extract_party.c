@@ -16,8 +16,8 @@ const struct extract_re extract_party_res[] = {
      "(?<![\\p{L}])(?:(?<strong>sdn\\.?\\h*bhd|s/b|bhd|berhad|gmbh|ltd|limited|llc|l\\.l\\.c|inc|"
      "incorporated|corp|corporation|s\\.a\\.s\\.u|s\\.a\\.r\\.l|s\\.a\\.s?|sarl|b\\.\\h?v|bv|n\\.v|"
      "ag|kg|ohg|e\\.k|plc|llp|pvt|pte|s\\.l\\.u|s\\.l|s\\.p\\.a|s\\.r\\.l|eurl|vof|a\\.\\h?g|"
-     "e\\.\\h?v|kgaa|mbh|gbr|ug\\h*\\(haftungsbeschr(?:ä|ae|a)nkt\\)|sasu|s\\.n\\.c|snc|"
-     "sp\\.\\h?z\\h?o\\.\\h?o|srl|bvba|(?-i:eG|SE|Oy|AB|A/S|ApS|Lda))|co|company|enterprise|"
+     "e\\.\\h?v|kgaa|mbh|gbr|ug\\h*\\(haftungsbeschr(?:ä|ae|a)nkt\\)|sasu|s\\.n\\.c|"
+     "sp\\.\\h?z\\h?o\\.\\h?o|srl|bvba|(?-i:SNC|eG|Oy|A/S|ApS|Lda))|co|company|enterprise|"
      "trading|sa|sas|nv)\\.?(?![\\p{L}])",
      PCRE2_CASELESS},
     {XRE_ADDR_CUE,

@@ -317,6 +317,66 @@ static dp_err multi_answers(struct pairing *P, char *used, struct form_kv **kv, 
     return rc;
 }
 
+/* Whether the pairs kv[0..n) hold key text k with value text v. */
+static int has_pair(const struct form_kv *kv, size_t n, const char *k, const char *v)
+{
+    for (size_t i = 0; i < n; i++)
+        if (kv[i].has_value && !strcmp(kv[i].key.text, k) && !strcmp(kv[i].value.text, v))
+            return 1;
+    return 0;
+}
+
+/* The entity of e[0..n) (the layout's order) holding word ord[w]. */
+static size_t entity_of(const struct form_ent *e, size_t n, size_t w)
+{
+    size_t o = 0;
+    while (o + 1 < n && e[o + 1].w0 <= w)
+        o++;
+    return o;
+}
+
+/* The table links (form_table.c) over the entities cut at the table's gutters, not yet among
+ * the pairs: a header with each of its cells.  A link is taken when its header, as the
+ * page's entity, has a couple in that direction (the model's or the rules' -- a header
+ * nothing would pair is no header), and neither end belongs to a selection mark. */
+static dp_err table_pairs(struct pairing *P, struct form_kv **kv, size_t *n, size_t *cap)
+{
+    struct form_link *lk = NULL;
+    size_t nl = 0, ne = P->ne;
+    struct form_ent *whole = P->e, *cut = malloc(ne * sizeof *cut);
+    if (!cut)
+        return DP_ENOMEM;
+    memcpy(cut, whole, ne * sizeof *cut);
+    dp_err rc = form_split_gutters(P->L, &cut, &ne);
+    if (rc) {
+        free(cut);
+        return rc;
+    }
+    rc = form_table_links(cut, ne, P->L->hmed, &lk, &nl);
+    P->e = cut; /* emit_cell reads the cut entities' words */
+    for (size_t i = 0; !rc && i < nl; i++) {
+        size_t k = entity_of(whole, P->ne, cut[lk[i].k].w0);
+        size_t v = entity_of(whole, P->ne, cut[lk[i].v].w0);
+        size_t c = 0;
+        while (c < P->nc && !(P->c[c].k == k && P->c[c].rel == lk[i].rel))
+            c++;
+        if (c == P->nc || P->role[k] == ROLE_MARK || P->role[v] == ROLE_MARK)
+            continue;
+        size_t before = *n;
+        rc = emit_cell(P, lk[i].k, lk[i].v, kv, n, cap);
+        if (!rc && *n > before &&
+            has_pair(*kv, before, (*kv)[before].key.text, (*kv)[before].value.text)) {
+            (*n)--; /* already there: drop the copy */
+            free((*kv)[before].key.text);
+            free((*kv)[before].value.text);
+        }
+    }
+    P->e = whole;
+    free(lk);
+    free(cut);
+    return rc;
+}
+
 static dp_err pair_layout(const struct tl_layout *L, const struct form_model *m,
                           const struct form_mark *marks, size_t nmarks, struct form_kv **kv,
                           size_t *n)
@@ -354,8 +414,11 @@ static dp_err pair_layout(const struct tl_layout *L, const struct form_model *m,
             rc = emit(&P, k, -1, -1, 0, marks, kv, n, &cap);
     }
     if (m) {
+        /* the rules' own table spread is better on the rules' pairs than these links */
         if (!rc)
             rc = multi_answers(&P, used, kv, n, &cap);
+        if (!rc)
+            rc = table_pairs(&P, kv, n, &cap);
         goto out;
     }
     for (size_t k = 0; !rc && k < P.ne; k++) {

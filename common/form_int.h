@@ -27,6 +27,18 @@ struct form_ent {
  * phrases; 0 when there are none). */
 int form_word_space(const struct tl_layout *L);
 
+/* Sets an entity's box and text shapes (colon, unit, numeric, key, noise) from its words
+ * ord[w0 .. w0+nw) of L.  Pure. */
+void form_ent_finish(const struct tl_layout *L, struct form_ent *e);
+
+/* Splits the entities of *e (n of them, the layout's order) where a table's columns were read
+ * as one phrase: at a gap between two words that lines within 6 em above and below show as a
+ * column gutter (at least two lines with words on both sides and nothing across it, at most
+ * a third as many lines across it: a title, a note), and between two whole numbers with
+ * decimals ("4.31*** 4.59"; not "1 .089", "13, 1982").  *e is replaced and *n updated.
+ * DP_ENOMEM (then *e is unchanged). */
+dp_err form_split_gutters(const struct tl_layout *L, struct form_ent **e, size_t *n);
+
 /* Entities of a layout, in the layout's order (top to bottom, left to right).  *out is a new
  * array of *n (NULL when none); free() it.  DP_ENOMEM. */
 dp_err form_entities(const struct tl_layout *L, struct form_ent **out, size_t *n);
@@ -68,6 +80,24 @@ dp_err form_candidates(const struct form_ent *ents, size_t n, int em, double min
  * (n of them) becomes -1 for no role, else the index of the taken couple in cands, for both
  * its entities.  Returns the number of couples taken.  Pure. */
 size_t form_assign(const struct form_cand *cands, size_t nc, size_t n, long *role);
+
+/* ---- table links (form_table.c) ---- */
+
+/* One link of a table: header entity k answered by cell entity v (rel: v right of or below k). */
+struct form_link {
+    size_t k, v;
+    enum form_rel rel;
+};
+
+/* The table links of ents[0..n) (em = median word height): a label-like header (no number,
+ * no written label) heading a run of at least two cells down its column (each under the last,
+ * within 5 em; units and blots passed over; the run ends at a written label, a row of headers
+ * or an entity much wider than the header) is linked to each when its line holds another such
+ * header (a header row) and the cells are mostly numbers; a label first on its line followed
+ * by at least two numbers (a row label), no cell of a column itself, is linked to each.  *out
+ * is a new array of *nl (NULL when none), column links first; free() it.  DP_ENOMEM. */
+dp_err form_table_links(const struct form_ent *ents, size_t n, int em, struct form_link **out,
+                        size_t *nl);
 
 /* ---- learned pairing: features of a couple (form_feat.c), the model (form_model.c) ---- */
 

@@ -135,7 +135,7 @@ static int ent_numeric(const struct tl_layout *L, size_t w0, size_t nw)
     return nw > 0 && 2 * num >= nw;
 }
 
-static void ent_finish(const struct tl_layout *L, struct form_ent *e)
+void form_ent_finish(const struct tl_layout *L, struct form_ent *e)
 {
     const char *t[FP_LONG_KEY + 1] = {""};
     size_t n = e->nw < FP_LONG_KEY + 1 ? e->nw : FP_LONG_KEY + 1;
@@ -209,18 +209,18 @@ dp_err form_entities(const struct tl_layout *L, struct form_ent **out, size_t *n
                 if (ends_with(t, ':') && lab > start && prev && prev->colon &&
                     prev->w0 + prev->nw == start && prev->w0 >= sg->w0) {
                     struct form_ent a = {.w0 = start, .nw = lab - start, .line = l};
-                    ent_finish(L, &a);
+                    form_ent_finish(L, &a);
                     v[(*n)++] = a;
                     start = lab;
                     prev = &v[*n - 1];
                 }
                 struct form_ent e = {.w0 = start, .nw = w + 1 - start, .line = l};
-                ent_finish(L, &e);
+                form_ent_finish(L, &e);
                 /* "Date   :" -- a colon set apart still ends its label */
                 if (e.nw == 1 && !strcmp(t, ":") && prev && !prev->colon &&
                     e.x0 - prev->x1 <= FP_COLON_JOIN * L->hmed && prev->w0 + prev->nw == e.w0) {
                     prev->nw++;
-                    ent_finish(L, prev);
+                    form_ent_finish(L, prev);
                 } else {
                     v[(*n)++] = e;
                 }

@@ -388,15 +388,11 @@ dp_err rds_multi(redisContext *c, const struct rds_cmd *cmds, size_t n)
 
 /* ---- scripts ---- */
 
-dp_err rds_eval(redisContext *c, const struct rds_script *s, int nkeys, int nargs,
-                const char **argv, const size_t *lens, redisReply **out, char *err, size_t errsz)
+/* Fills av/al with EVALSHA sha nkeys argv...; nk holds nkeys as text (16 bytes). The count. */
+static int evalsha_argv(const struct rds_script *s, int nkeys, int nargs, const char **argv,
+                        const size_t *lens, const char **av, size_t *al, char *nk)
 {
-    const char *av[RDS_ARGS_MAX + 3];
-    size_t al[RDS_ARGS_MAX + 3];
-    char nk[16];
-    if (nkeys < 0 || nargs < 0 || nkeys + nargs > RDS_ARGS_MAX)
-        return DP_EINVAL;
-    snprintf(nk, sizeof nk, "%d", nkeys);
+    snprintf(nk, 16, "%d", nkeys);
     av[0] = "EVALSHA";
     al[0] = 7;
     av[1] = s->sha;
@@ -407,7 +403,18 @@ dp_err rds_eval(redisContext *c, const struct rds_script *s, int nkeys, int narg
         av[3 + i] = argv[i];
         al[3 + i] = lens ? lens[i] : strlen(argv[i]);
     }
-    int n = 3 + nkeys + nargs;
+    return 3 + nkeys + nargs;
+}
+
+dp_err rds_eval(redisContext *c, const struct rds_script *s, int nkeys, int nargs,
+                const char **argv, const size_t *lens, redisReply **out, char *err, size_t errsz)
+{
+    const char *av[RDS_ARGS_MAX + 3];
+    size_t al[RDS_ARGS_MAX + 3];
+    char nk[16];
+    if (nkeys < 0 || nargs < 0 || nkeys + nargs > RDS_ARGS_MAX)
+        return DP_EINVAL;
+    int n = evalsha_argv(s, nkeys, nargs, argv, lens, av, al, nk);
     redisReply *r = rds_cmdv(c, n, av, al);
     if (r && r->type == REDIS_REPLY_ERROR && strncmp(r->str, "NOSCRIPT", 8) == 0) {
         freeReplyObject(r);
@@ -430,6 +437,87 @@ dp_err rds_eval(redisContext *c, const struct rds_script *s, int nkeys, int narg
     }
     *out = r;
     return DP_OK;
+}
+
+/* One MULTI, SET key val, EVALSHA|EVAL av, EXEC round trip: 0 with *out the script's reply, 1
+ * LOADING (nothing ran), 2 NOSCRIPT (the SET ran alone: send it all again with EVAL), -1
+ * failure (message in err). */
+static int eval_set_once(redisContext *c, const char *key, const void *val, size_t vlen, int n,
+                         const char **av, const size_t *al, redisReply **out, char *err,
+                         size_t errsz)
+{
+    static const char *const multi = "MULTI", *const exec = "EXEC";
+    const char *set[] = {"SET", key, val};
+    size_t setl[] = {3, strlen(key), vlen};
+    int rc = 0;
+    redisAppendCommandArgv(c, 1, (const char **)&multi, NULL);
+    redisAppendCommandArgv(c, 3, set, setl);
+    redisAppendCommandArgv(c, n, av, al);
+    redisAppendCommandArgv(c, 1, (const char **)&exec, NULL);
+    /* Read every queued reply even after a failure, so the connection stays in step. */
+    for (int i = 0; i < 4; i++) {
+        void *v = NULL;
+        if (redisGetReply(c, &v) != REDIS_OK || !v) {
+            snprintf(err, errsz, "redis: %s", c->errstr[0] ? c->errstr : "no reply");
+            return -1;
+        }
+        redisReply *r = v;
+        rds_check_demoted(c, r);
+        if (i == 0 && rds_loading(r))
+            rc = 1; /* MULTI refused: the rest is refused (or discarded by EXEC) too */
+        else if (rc == 0 && r->type == REDIS_REPLY_ERROR)
+            rc = -1, snprintf(err, errsz, "redis: %s", r->str);
+        else if (rc == 0 && i == 3 && (r->type != REDIS_REPLY_ARRAY || r->elements != 2))
+            rc = -1, snprintf(err, errsz, "redis: transaction aborted");
+        else if (rc == 0 && i == 3 && r->element[1]->type == REDIS_REPLY_ERROR)
+            rc = strncmp(r->element[1]->str, "NOSCRIPT", 8) == 0
+                     ? 2
+                     : (snprintf(err, errsz, "redis: %s", r->element[1]->str), -1);
+        else if (rc == 0 && i == 3) {
+            *out = r->element[1]; /* taken out: freeReplyObject skips NULL */
+            r->element[1] = NULL;
+        }
+        freeReplyObject(r);
+    }
+    return rc;
+}
+
+dp_err rds_eval_set(redisContext *c, const struct rds_script *s, const char *key, const void *val,
+                    size_t vlen, int nkeys, int nargs, const char **argv, const size_t *lens,
+                    redisReply **out, char *err, size_t errsz)
+{
+    const char *av[RDS_ARGS_MAX + 3];
+    size_t al[RDS_ARGS_MAX + 3];
+    char nk[16], e[256];
+    *out = NULL;
+    if (nkeys < 0 || nargs < 0 || nkeys + nargs > RDS_ARGS_MAX)
+        return DP_EINVAL;
+    if (!c || c->err)
+        return DP_EREDIS;
+    int n = evalsha_argv(s, nkeys, nargs, argv, lens, av, al, nk);
+    int64_t start = 0;
+    int tries = 0, sent_src = 0;
+    for (;;) {
+        int rc = eval_set_once(c, key, val, vlen, n, av, al, out, e, sizeof e);
+        if (rc == 0)
+            return DP_OK;
+        if (rc == 2 && !sent_src) { /* once: the source itself */
+            sent_src = 1;
+            av[0] = "EVAL";
+            al[0] = 4;
+            av[1] = s->src;
+            al[1] = s->len;
+            continue;
+        }
+        if (rc == 1 && loading_wait(&start, &tries))
+            continue;
+        if (err)
+            snprintf(err, errsz, "%s: %s", s->name,
+                     rc == 2   ? "NOSCRIPT after EVAL"
+                     : rc == 1 ? "still loading"
+                               : e);
+        return DP_EREDIS;
+    }
 }
 
 dp_err rds_eval_found(redisContext *c, const struct rds_script *s, int nkeys, int nargs,

@@ -73,6 +73,16 @@ struct rds_script {
 dp_err rds_eval(redisContext *c, const struct rds_script *s, int nkeys, int nargs,
                 const char **argv, const size_t *lens, redisReply **out, char *err, size_t errsz);
 
+/* rds_eval preceded by SET key val, both in one MULTI/EXEC sent at once (one round trip): a
+ * large value reaches Redis without passing through Lua (Redis's Lua hashes every byte of
+ * every string argument), and is stored only together with the script's writes. The script
+ * runs with the key already set and must delete it on every path that refuses. A server that
+ * does not know the script gets it all again with EVAL (the same SET again first). *out as
+ * rds_eval's. */
+dp_err rds_eval_set(redisContext *c, const struct rds_script *s, const char *key, const void *val,
+                    size_t vlen, int nkeys, int nargs, const char **argv, const size_t *lens,
+                    redisReply **out, char *err, size_t errsz);
+
 /* rds_eval for scripts that answer 1 when they found and changed what they were asked to:
  * DP_OK on 1, DP_ENOTFOUND on anything else, DP_EREDIS on failure. C-string arguments. */
 dp_err rds_eval_found(redisContext *c, const struct rds_script *s, int nkeys, int nargs,

@@ -145,7 +145,7 @@ dp_err store_enqueue(redisContext *c, const struct store_upload *u, char id_out[
         SARG(id);
         SARG(u->tenant);
         SARG(created);
-        ARG(data, dlen);
+        SARG(""); /* the blob goes beside the script (rds_eval_set) */
         SARG(maxq);
         SARG(sha);
         SARG(ttl);
@@ -192,7 +192,8 @@ dp_err store_enqueue(redisContext *c, const struct store_upload *u, char id_out[
 #undef SARG
 #undef ARG
         redisReply *r = NULL;
-        rc = rds_eval(c, &scripts_store_enqueue, nkeys, n - nkeys, argv, lens, &r, err, errsz);
+        rc = rds_eval_set(c, &scripts_store_enqueue, kblob, data, dlen, nkeys, n - nkeys, argv,
+                          lens, &r, err, errsz);
         if (rc)
             break;
         code = rds_int(r, 0, -1);

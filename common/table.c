@@ -311,6 +311,7 @@ static int emit(struct grid *g, struct table *t)
     for (size_t i = 0; i < (size_t)rows * (size_t)g->ncols; i++)
         map[i] = -1;
     size_t words = 0;
+    double conf = 0;
     for (size_t i = 0; i < g->npieces; i++) {
         const struct piece *p = &g->pieces[i];
         int r = g->row_of[p->line - g->l0];
@@ -332,15 +333,19 @@ static int emit(struct grid *g, struct table *t)
             return -1;
         }
         words += p->nw;
+        for (size_t k = 0; k < p->nw; k++)
+            conf += g->L->words[g->L->ord[p->w0 + k]].conf;
     }
     free(map);
     t->rows = rows;
     t->cols = g->ncols;
     /* prose in two columns (a two-column page, a bulleted list) is not a table */
-    /* nor is a sparse grid: the labels and ticks of charts, scattered text */
+    /* nor is a sparse grid: the labels and ticks of charts, scattered text, nor text read
+     * with little confidence (a chart's hatching read as letters) */
     if (t->ncells == 0 ||
         (t->cols == 2 && (double)words / (double)t->ncells > PROSE_WORDS && t->rows > 1) ||
-        (double)t->ncells < MIN_FILL * (double)rows * (double)t->cols) {
+        (double)t->ncells < MIN_FILL * (double)rows * (double)t->cols ||
+        (words && conf < TABLE_MIN_CONF * (double)words)) {
         table_cleanup(t);
         return 0;
     }

@@ -155,6 +155,7 @@ static int grid_table(const struct rgrid *g, const struct tl_layout *L, char *us
     }
     /* words in reading order into the cell under their centre */
     int filled = 0, oom = 0;
+    double conf = 0, nconf = 0; /* the words' OCR confidence */
     for (size_t q = 0; q < L->nord && !oom; q++) {
         const struct dp_word *w = &L->words[L->ord[q]];
         int cx = w->x + w->w / 2, cy = w->y + w->h / 2;
@@ -163,6 +164,7 @@ static int grid_table(const struct rgrid *g, const struct tl_layout *L, char *us
         size_t r = slot_of(g->ys, g->ny, cy), c = slot_of(g->xs, g->nx, cx);
         struct table_cell *cell = &t->cells[owner[r * (size_t)cols + c]];
         filled += cell->text == NULL;
+        conf += w->conf, nconf++;
         oom = tl_append(L, q, 1, &cell->text, &cell->bbox) != DP_OK;
     }
     for (size_t i = 0; i < t->ncells && !oom; i++) {
@@ -180,7 +182,8 @@ static int grid_table(const struct rgrid *g, const struct tl_layout *L, char *us
         table_cleanup(t);
         return -1;
     }
-    if (filled < 2 || t->ncells < 2) {
+    /* a chart's grid read as text is mostly guesses (hatching read as letters) */
+    if (filled < 2 || t->ncells < 2 || (nconf && conf < TABLE_MIN_CONF * nconf)) {
         table_cleanup(t);
         return 0;
     }

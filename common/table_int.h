@@ -7,6 +7,10 @@
 #include "page.h"
 #include "table.h"
 
+/* Mean OCR confidence (0..100) a table's words need at least: below it, the grid is a chart
+ * or picture whose marks were read as letters.  A text layer's words are 100. */
+#define TABLE_MIN_CONF 60.0
+
 /* A phrase: consecutive words of one line with no wide gap between them. */
 struct tl_seg {
     int x0, x1, y0, y1; /* union box, x1/y1 exclusive */

@@ -327,6 +327,16 @@ static double wait_child_restarts(const struct stack *s, double want)
     return v;
 }
 
+/* The children of the stack's worker supervisor, once there are want of them (up to 60 s: a
+ * loaded machine starts them slowly); how many there were last. */
+static int wait_children(const struct stack *s, pid_t *kids, int want)
+{
+    int n = 0;
+    for (int t = 0; t < 600 && (n = stack_worker_children(s, kids, 8)) != want; t++)
+        msleep(100);
+    return n;
+}
+
 /* A child of `docproc-worker -j 2` killed with SIGKILL is started again by its supervisor, and
  * that restart is counted (logged in as docproc-worker, in the one key that user may write for
  * it): /metrics shows it as program "worker-child", once per restart; the worker's user still
@@ -338,23 +348,17 @@ START_TEST(worker_child_restarts_are_counted)
     ck_assert_int_eq(stack_start(&s, &o), 0);
     char out[256];
     pid_t kids[8];
-    int nk = 0; /* the supervisor forks its children after the stack is up: wait for both */
-    for (int t = 0; t < 120 && (nk = stack_worker_children(&s, kids, 8)) != 2; t++)
-        msleep(500);
-    ck_assert_int_eq(nk, 2);
+    ck_assert_int_eq(wait_children(&s, kids, 2), 2);
     ck_assert_msg(child_restarts(&s) < 0, "a restart before any child died: %.0f",
                   child_restarts(&s));
     for (int round = 1; round <= 2; round++) {
-        ck_assert_int_eq(stack_worker_children(&s, kids, 8), 2);
+        ck_assert_int_eq(wait_children(&s, kids, 2), 2);
         ck_assert_int_eq(kill(kids[0], SIGKILL), 0);
         double v = wait_child_restarts(&s, round);
         ck_assert_msg(v == round, "after %d kills /metrics shows %.0f worker-child restarts", round,
                       v);
         /* the supervisor started another child in its place */
-        int n = 0;
-        for (int t = 0; t < 100 && (n = stack_worker_children(&s, kids, 8)) != 2; t++)
-            msleep(100);
-        ck_assert_int_eq(n, 2);
+        ck_assert_int_eq(wait_children(&s, kids, 2), 2);
     }
     AS(&s, "docproc-api", out, "GET", KEYS_RESTARTS_CHILD);
     ck_assert_str_eq(out, "2");

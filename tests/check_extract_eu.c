@@ -431,7 +431,7 @@ START_TEST(company_legal_forms)
         "Versicherungsverein Musterstadt a.G.",
         "Tierschutzverein Nord e.V.",
         "Bäckerei Korn eG",
-        "Muster Holding SE",
+        "Muster Holding KGaA",
         "Klein UG (haftungsbeschränkt)",
         "Dupont Frères S.A.S.U.",
         "Nowak Sp. z o.o.",
@@ -451,6 +451,14 @@ START_TEST(company_legal_forms)
                       "%s: got %s", names[i], value(out, "company"));
         cJSON_Delete(out);
     }
+    /* garbage OCR that happens to hold a lower-case "snc" is no legal form */
+    const struct placed g[] = {
+        {"ASIA MART", 150, 100},
+        {"sssuisz007, 7 Ges 080 shoes snc", 150, 140},
+    };
+    cJSON *gout = run_placed(g, sizeof g / sizeof *g, "eng");
+    ck_assert_str_eq(value(gout, "company"), "ASIA MART");
+    cJSON_Delete(gout);
     /* no legal form anywhere: the first substantial line, not the banner */
     const struct placed q[] = {
         {"Beispiel-Rechnungen für ZUGFeRD 2.2, (c) FeRD 2022", 150, 60},

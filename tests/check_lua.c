@@ -260,7 +260,7 @@ START_TEST(store_scripts)
     ck_assert_int_eq(upload(c, "beta", "bytes-2", "idem-1", 100, id2, &replayed), DP_OK);
     ck_assert_int_eq(replayed, 0);
     ck_assert_str_ne(id2, id);
-    /* queue bound: refused with nothing half-written */
+    /* queue bound: refused with nothing half-written (the blob set beside it removed) */
     ck_assert_int_eq(upload(c, "alpha", "bytes-3", NULL, 2, id3, &replayed), DP_EBUSY);
     ck_assert_int_eq(ival(c, "XLEN %s", KEYS_JOBS), 2);
     /* 2 x (doc, blob, tdocs, idem, quota queued/sizes/bytes), seq, stats, jobs */
@@ -348,6 +348,18 @@ START_TEST(store_scripts)
     ck_assert_int_eq(upload(c, "alpha", "bytes-1", "idem-1", 100, id3, &replayed), DP_OK);
     ck_assert_int_eq(replayed, 0);
     ck_assert_str_ne(id3, id);
+    /* the blob goes beside the script (rds_eval_set), and still arrives when Redis has
+     * forgotten the script (NOSCRIPT inside the transaction: sent again with EVAL) */
+    keys_blob(k, id3);
+    redisReply *b = redisCommand(c, "GET %s", k);
+    ck_assert(b && b->type == REDIS_REPLY_STRING && strcmp(b->str, "bytes-1") == 0);
+    freeReplyObject(b);
+    freeReplyObject(redisCommand(c, "SCRIPT FLUSH"));
+    ck_assert_int_eq(upload(c, "gamma", "bytes-g", NULL, 100, id3, &replayed), DP_OK);
+    keys_blob(k, id3);
+    b = redisCommand(c, "GET %s", k);
+    ck_assert(b && b->type == REDIS_REPLY_STRING && strcmp(b->str, "bytes-g") == 0);
+    freeReplyObject(b);
     redisFree(c);
 }
 END_TEST

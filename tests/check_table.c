@@ -116,6 +116,35 @@ START_TEST(unruled_ignores_blank_and_tall_words)
 }
 END_TEST
 
+/* A grid whose words were read with little confidence (a chart's hatching and ticks read as
+ * letters) is no table, ruled or not. */
+START_TEST(guessed_text_is_no_table)
+{
+    struct wset s = {0};
+    price_page(&s);
+    for (size_t i = 0; i < s.n; i++)
+        s.w[i].conf = 35.0f;
+    struct table *t = NULL;
+    size_t n = 0;
+    ck_assert_int_eq(table_detect(s.w, s.n, 2550, 3300, NULL, 0, &t, &n), DP_OK);
+    ck_assert_uint_eq(n, 0);
+    struct table_rule r[] = {
+        {100, 280, 1700, 280, 2},  {100, 360, 1700, 360, 2}, {100, 650, 1700, 650, 2},
+        {100, 280, 100, 650, 2},   {900, 280, 900, 650, 2},  {1300, 280, 1300, 650, 2},
+        {1700, 280, 1700, 650, 2},
+    };
+    ck_assert_int_eq(table_detect(s.w, s.n, 2550, 3300, r, sizeof r / sizeof r[0], &t, &n), DP_OK);
+    ck_assert_uint_eq(n, 0);
+    for (size_t i = 0; i < s.n; i++)
+        s.w[i].conf = 90.0f; /* read well: both are tables */
+    ck_assert_int_eq(table_detect(s.w, s.n, 2550, 3300, r, sizeof r / sizeof r[0], &t, &n), DP_OK);
+    ck_assert_uint_eq(n, 1);
+    ck_assert_int_eq(t->ruled, 1);
+    table_list_free(t, n);
+    wset_free(&s);
+}
+END_TEST
+
 /* Rows spaced wider than usual (tight OCR boxes make the em small): a gap over the usual
  * limit continues the table while it keeps to the table's own spacing. */
 START_TEST(unruled_keeps_its_row_spacing)
@@ -453,6 +482,7 @@ Suite *table_suite(void)
     tcase_add_test(tc, unruled_grid_from_words);
     tcase_add_test(tc, unruled_ignores_blank_and_tall_words);
     tcase_add_test(tc, unruled_keeps_its_row_spacing);
+    tcase_add_test(tc, guessed_text_is_no_table);
     tcase_add_test(tc, unruled_wrapped_cells_join);
     tcase_add_test(tc, unruled_spanning_header);
     tcase_add_test(tc, prose_is_no_table);

@@ -59,6 +59,15 @@ struct worker_span *worker_spans_of(const struct dp_page *p, size_t extra, size_
     return v;
 }
 
+/* Whether the second reading (dp_page.alt) has an alternate for line. */
+static int has_alt(const struct dp_page *page, int line)
+{
+    for (size_t i = 0; i < page->nalt; i++)
+        if (page->alt[i].line == line)
+            return 1;
+    return 0;
+}
+
 static int weak(const struct worker_span *s)
 {
     return s->conf < REREAD_LINE_CONF || s->minconf < REREAD_WORD_CONF;
@@ -315,12 +324,12 @@ dp_err worker_reread_lines(struct ocr *o, PIX *pix, int dpi, long long budget_ms
     int keys = page->conf < REREAD_CLEAN;
     for (size_t i = 0; i < nall; i++) {
         v[i].key = keys && !v[i].missing && v[i].minconf < REREAD_KEY_SURE && key_line(page, &v[i]);
-        /* On a one-block page (a receipt) read twice, the second reading stands in for the
-         * weak lines' re-reads (SROIE, first 30: the same fields present with alternates,
-         * the text unchanged, 13 % less CPU). Key lines and rows no word covers are still
-         * read; other pages re-read their weak lines as before (a blurred line both
-         * readings agree on may still read right alone and enlarged). */
-        int spared = page->read_twice && !v[i].missing && page->psm == PAGEPREP_PSM_BLOCK;
+        /* On a one-block page (a receipt) read twice, a weak line both readings agree on
+         * is not read a third time; one they read apart still is (e2e_reading's blurred
+         * line). Key lines and rows no word covers are read as before, and pages read with
+         * layout analysis re-read their weak lines as before. */
+        int spared = page->read_twice && !v[i].missing && page->psm == PAGEPREP_PSM_BLOCK &&
+                     !has_alt(page, page->words[v[i].first].line);
         if (v[i].missing || v[i].key || (weak(&v[i]) && !spared))
             order[nweak++] = i;
     }

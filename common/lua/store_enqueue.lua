@@ -4,8 +4,8 @@
 -- Either all of it exists afterwards or none of it (store_enqueue in store.c). It also reads the
 -- tenant's own limits and the idempotency and dedup keys itself, so a new upload costs one
 -- round trip: the caller guesses those keys unset and is told their values (reply 4) if not.
--- KEYS: 1 dp:doc:<id>, 2 dp:blob:<id>, 3 dp:jobs, 4 dp:tdocs:<tenant>, 5 dp:seq, 6 dp:stats,
---       7 dp:events, 8 dp:devt:<id> (the document's events), 9 dp:quota:<t>:queued,
+-- KEYS: 1 dp:doc:<id>, 2 dp:blob:<id> (already set by the caller, see refuse), 3 dp:jobs,
+--       4 dp:tdocs:<tenant>, 5 dp:seq, 6 dp:stats, 7 dp:events, 8 dp:devt:<id> (the document's events), 9 dp:quota:<t>:queued,
 --       10 dp:quota:<t>:sizes, 11 dp:quota:<t>:bytes, 12 dp:quota:<t>:rate:<this minute>,
 --       13 dp:tenant:<t> (the tenant's own limits), then the optional keys ARGV 9-12 say are
 --       present, in this order:
@@ -13,7 +13,7 @@
 --       dp:doc:<id the idempotency key names> (the caller knows it set),
 --       dp:dedup:<tenant>:<sha256>:<options fingerprint> (dedup asked for),
 --       dp:doc:<id the dedup key names> (the caller knows it set).
--- ARGV: 1 id, 2 tenant, 3 created_ms, 4 blob, 5 max_queue, 6 sha256 of blob, 7 idem_ttl_s,
+-- ARGV: 1 id, 2 tenant, 3 created_ms, 4 unused (the blob was here), 5 max_queue, 6 sha256 of blob, 7 idem_ttl_s,
 --       8 the idempotency value the caller expects ("" = unset),
 --       9 has idem key, 10 has idem target, 11 has dedup key, 12 has dedup target (0|1),
 --       13 the dedup value the caller expects ("" = unset), 14 event id, 15 now_s,
@@ -30,6 +30,13 @@
 --        the caller expected ("" = unset): call again expecting these; {5, id, earlier id}
 --        stored as a duplicate, done, no job; {6, '', limit} the tenant's queued jobs, {7, '',
 --        limit} stored bytes, {8, '', limit} uploads this minute are at their limit.
+-- The blob arrives beside the script, not through it (Redis's Lua hashes every byte of a
+-- string argument): the caller SETs KEYS[2] in the same MULTI/EXEC just before (rds_eval_set),
+-- so a refusal removes it and nothing of the upload is left.
+local function refuse(reply)
+  redis.call('DEL', KEYS[2])
+  return reply
+end
 local k = 14
 local idem, iprev, dedup, dprev
 if ARGV[9] == '1' then idem = KEYS[k]; k = k + 1 end
@@ -38,14 +45,14 @@ if ARGV[11] == '1' then dedup = KEYS[k]; k = k + 1 end
 if ARGV[12] == '1' then dprev = KEYS[k]; k = k + 1 end
 local icur = idem and (redis.call('GET', idem) or '') or ''
 local dcur = dedup and (redis.call('GET', dedup) or '') or ''
-if icur ~= ARGV[8] or dcur ~= ARGV[13] then return {4, '', icur, dcur} end
+if icur ~= ARGV[8] or dcur ~= ARGV[13] then return refuse({4, '', icur, dcur}) end
 if idem then
   local prev = icur
   if prev ~= '' then
     local sp = string.find(prev, ' ', 1, true)
     local pid, psha = string.sub(prev, 1, sp - 1), string.sub(prev, sp + 1)
-    if psha ~= ARGV[6] then return {2, pid} end
-    if iprev and redis.call('EXISTS', iprev) == 1 then return {1, pid} end
+    if psha ~= ARGV[6] then return refuse({2, pid}) end
+    if iprev and redis.call('EXISTS', iprev) == 1 then return refuse({1, pid}) end
   end
 end
 -- The earlier document answers only when it is this tenant's, finished done, and still has
@@ -73,16 +80,16 @@ for i = 1, 3 do
 end
 local maxq, maxb, perm, size = q[1], q[2], q[3], q[4]
 if perm > 0 and tonumber(redis.call('GET', KEYS[12]) or '0') >= perm then
-  return {8, '', perm} end
+  return refuse({8, '', perm}) end
 if maxb > 0 and tonumber(redis.call('GET', KEYS[11]) or '0') + size > maxb then
-  return {7, '', maxb} end
+  return refuse({7, '', maxb}) end
 if not earlier and maxq > 0 and redis.call('SCARD', KEYS[9]) >= maxq then
-  return {6, '', maxq} end
-if not earlier and redis.call('XLEN', KEYS[3]) >= tonumber(ARGV[5]) then return {3, ''} end
+  return refuse({6, '', maxq}) end
+if not earlier and redis.call('XLEN', KEYS[3]) >= tonumber(ARGV[5]) then
+  return refuse({3, ''}) end
 if perm > 0 then redis.call('INCR', KEYS[12]) redis.call('EXPIRE', KEYS[12], 120) end
 redis.call('HSET', KEYS[10], ARGV[1], size)
 redis.call('INCRBY', KEYS[11], size)
-redis.call('SET', KEYS[2], ARGV[4])
 redis.call('HSET', KEYS[1], unpack(ARGV, 20))
 redis.call('ZADD', KEYS[4], redis.call('INCR', KEYS[5]), ARGV[1])
 if idem then

@@ -56,6 +56,8 @@ struct eval_set {
 /* Appends a zeroed item and returns it (NULL when out of memory). */
 struct eval_item *eval_set_add(struct eval_set *s);
 void eval_set_cleanup(struct eval_set *s);
+/* A JSON file parsed (at most EVAL_MAX_FILE bytes), or NULL; caller cJSON_Deletes it. */
+cJSON *eval_read_json_file(const char *path);
 
 /* Reads every subset found under dir (dir itself when it is one subset) into sets[0..max).
  * Returns how many sets were filled, -1 if dir holds nothing known. limit > 0 keeps only the

@@ -9,32 +9,6 @@
 #include "lineitems.h"
 #include "table.h"
 
-static cJSON *read_json_file(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 1 << 16, len = 0, n;
-    char *buf = malloc(cap + 1);
-    while (buf && (n = fread(buf + len, 1, cap - len, f)) > 0) {
-        len += n;
-        if (len == cap && cap < EVAL_MAX_FILE) {
-            char *nb = realloc(buf, cap * 2 + 1);
-            if (!nb)
-                break;
-            buf = nb;
-            cap *= 2;
-        }
-    }
-    fclose(f);
-    if (!buf)
-        return NULL;
-    buf[len] = '\0';
-    cJSON *j = cJSON_Parse(buf);
-    free(buf);
-    return j;
-}
-
 static int num(const cJSON *o, const char *k)
 {
     const cJSON *v = cJSON_GetObjectItem(o, k);
@@ -112,7 +86,7 @@ int eval_items_offline(const struct eval_set *s, const char *src, int verbose)
             if (*p == '/')
                 *p = '_';
         snprintf(path, sizeof path, "%s/%s.json", src, name);
-        cJSON *j = read_json_file(path);
+        cJSON *j = eval_read_json_file(path);
         if (!j)
             continue;
         const cJSON *pages = cJSON_GetObjectItem(j, "pages"), *jp;

@@ -10,32 +10,6 @@
 #include "eval.h"
 #include "form.h"
 
-static cJSON *read_json_file(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 1 << 16, len = 0, n;
-    char *buf = malloc(cap + 1);
-    while (buf && (n = fread(buf + len, 1, cap - len, f)) > 0) {
-        len += n;
-        if (len == cap && cap < EVAL_MAX_FILE) {
-            char *nb = realloc(buf, cap * 2 + 1);
-            if (!nb)
-                break;
-            buf = nb;
-            cap *= 2;
-        }
-    }
-    fclose(f);
-    if (!buf)
-        return NULL;
-    buf[len] = '\0';
-    cJSON *j = cJSON_Parse(buf);
-    free(buf);
-    return j;
-}
-
 static int box4(const cJSON *a, int *v)
 {
     for (int i = 0; i < 4; i++) {
@@ -115,7 +89,7 @@ cJSON *eval_kv_annotation(const struct eval_item *it)
 {
     char path[EVAL_PATH_MAX + 256];
     annotation_path(it->path, path, sizeof path);
-    return read_json_file(path);
+    return eval_read_json_file(path);
 }
 
 size_t eval_kv_words(const struct eval_item *it, const char *src, struct dp_word *w, size_t maxw,
@@ -135,7 +109,7 @@ size_t eval_kv_words(const struct eval_item *it, const char *src, struct dp_word
         if (*p == '/')
             *p = '_';
     snprintf(path, sizeof path, "%s/%s.json", src, name);
-    if (!(*json = read_json_file(path)))
+    if (!(*json = eval_read_json_file(path)))
         return 0;
     n = saved_words(cJSON_GetArrayItem(cJSON_GetObjectItem(*json, "pages"), 0), w, maxw, m, mmax,
                     nm);

@@ -65,7 +65,7 @@ static int is_file(const char *path)
     return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-/* The whole file, NUL-terminated; caller frees. NULL if unreadable or over 16 MB. */
+/* The whole file, NUL-terminated; caller frees. NULL if unreadable or over EVAL_MAX_FILE. */
 static char *slurp(const char *path)
 {
     FILE *f = fopen(path, "rb");
@@ -76,7 +76,7 @@ static char *slurp(const char *path)
     while (buf && (got = fread(buf + len, 1, cap - len, f)) > 0) {
         len += got;
         if (len == cap) {
-            char *nb = cap < (16u << 20) ? realloc(buf, cap * 2 + 1) : NULL;
+            char *nb = cap < EVAL_MAX_FILE ? realloc(buf, cap * 2 + 1) : NULL;
             if (!nb) {
                 free(buf);
                 buf = NULL;
@@ -92,11 +92,17 @@ static char *slurp(const char *path)
     return buf;
 }
 
-static cJSON *read_json(const char *path)
+cJSON *eval_read_json_file(const char *path)
 {
     char *s = slurp(path);
     cJSON *j = s ? cJSON_Parse(s) : NULL;
     free(s);
+    return j;
+}
+
+static cJSON *read_json(const char *path)
+{
+    cJSON *j = eval_read_json_file(path);
     if (!j)
         fprintf(stderr, "eval: skipped %s (unreadable JSON)\n", path);
     return j;

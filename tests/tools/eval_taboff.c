@@ -16,32 +16,6 @@
 #define TABOFF_RULE_DPI  100 /* what the decode child renders a text-layer page at for rules */
 #define TABOFF_MAX_PAGES 16
 
-static cJSON *read_json_file(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 1 << 16, len = 0, n;
-    char *buf = malloc(cap + 1);
-    while (buf && (n = fread(buf + len, 1, cap - len, f)) > 0) {
-        len += n;
-        if (len == cap && cap < EVAL_MAX_FILE) {
-            char *nb = realloc(buf, cap * 2 + 1);
-            if (!nb)
-                break;
-            buf = nb;
-            cap *= 2;
-        }
-    }
-    fclose(f);
-    if (!buf)
-        return NULL;
-    buf[len] = '\0';
-    cJSON *j = cJSON_Parse(buf);
-    free(buf);
-    return j;
-}
-
 /* Words of one saved page (bbox = x,y,w,h; conf 0..1 -> 0..100); texts borrowed from page. */
 static struct dp_word *page_words(const cJSON *page, size_t *n)
 {
@@ -234,7 +208,7 @@ int eval_tables_offline(const struct eval_set *s, const char *src, int verbose)
             if (*p == '/')
                 *p = '_';
         snprintf(path, sizeof path, "%s/%s.json", src, name);
-        cJSON *j = read_json_file(path);
+        cJSON *j = eval_read_json_file(path);
         if (!j) {
             fprintf(stderr, "tables: no %s\n", path);
             continue;

@@ -1,0 +1,256 @@
+/* check_form_table.c -- table links of a form (form_table.c): a header row's headers linked to
+ * every number of their columns, a row label to the numbers of its row, nothing for a lone
+ * label over its answer, a column of words or a paragraph; entities cut at a table's column
+ * gutters and between numbers; and the links as pairs of form_pairs_model() with the
+ * built-in model and with the rules. */
+#include "testutil.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "form.h"
+#include "form_int.h"
+
+#define CW 20
+#define LH 40
+
+struct wset {
+    struct dp_word w[256];
+    size_t n;
+};
+
+static void put(struct wset *s, int x, int y, const char *text)
+{
+    for (const char *p = text; *p;) {
+        while (*p == ' ') {
+            p++;
+            x += CW;
+        }
+        size_t l = strcspn(p, " ");
+        if (!l)
+            break;
+        ck_assert(s->n < 256);
+        s->w[s->n++] = (struct dp_word){strndup(p, l), 90.0f, x, y, (int)l * CW, LH, 0, 0};
+        x += (int)l * CW;
+        p += l;
+    }
+}
+
+static void wset_free(struct wset *s)
+{
+    for (size_t i = 0; i < s->n; i++)
+        free(s->w[i].text);
+}
+
+/* A small table: a header row over names and numbers, then a sentence across the page. */
+static void table(struct wset *s)
+{
+    put(s, 100, 100, "Memo of the month");
+    put(s, 100, 300, "NAME OF ACCOUNT");
+    put(s, 700, 300, "STORES");
+    put(s, 1000, 300, "VOLUME");
+    static const char *names[] = {"Chatham Oil", "Express Stop", "Fowlers Oil"};
+    static const char *stores[] = {"23", "21", "15"};
+    static const char *vol[] = {"139/27", "202/22", "126/26"};
+    for (int i = 0; i < 3; i++) {
+        put(s, 100, 380 + 70 * i, names[i]);
+        put(s, 720, 380 + 70 * i, stores[i]);
+        put(s, 1000, 380 + 70 * i, vol[i]);
+    }
+    put(s, 100, 640, "These accounts were visited by the sales force in the week before");
+}
+
+/* The text of entity i of L. */
+static char *ent_text(const struct tl_layout *L, const struct form_ent *e)
+{
+    char *t = NULL;
+    struct table_box b = {0, 0, 0, 0};
+    ck_assert_int_eq(tl_append(L, e->w0, e->nw, &t, &b), DP_OK);
+    return t;
+}
+
+/* Whether the links hold (key text, value text). */
+static int linked(const struct tl_layout *L, const struct form_ent *e, const struct form_link *lk,
+                  size_t nl, const char *k, const char *v)
+{
+    int hit = 0;
+    for (size_t i = 0; i < nl && !hit; i++) {
+        char *kt = ent_text(L, &e[lk[i].k]), *vt = ent_text(L, &e[lk[i].v]);
+        hit = !strcmp(kt, k) && !strcmp(vt, v);
+        free(kt);
+        free(vt);
+    }
+    return hit;
+}
+
+START_TEST(links_header_row_to_columns)
+{
+    struct wset s = {0};
+    table(&s);
+    struct tl_layout L;
+    ck_assert_int_eq(form_layout(&L, s.w, s.n, NULL, 0), DP_OK);
+    struct form_ent *e = NULL;
+    size_t ne = 0;
+    ck_assert_int_eq(form_entities(&L, &e, &ne), DP_OK);
+    struct form_link *lk = NULL;
+    size_t nl = 0;
+    ck_assert_int_eq(form_table_links(e, ne, L.hmed, &lk, &nl), DP_OK);
+    ck_assert_uint_eq(nl, 6); /* 2 columns of numbers x 3 cells, nothing else */
+    /* the names are the table's cells too, but a column of words under a header row is
+     * more often a form's labels than a table FUNSD links: no links, and no row labels */
+    ck_assert(!linked(&L, e, lk, nl, "NAME OF ACCOUNT", "Chatham Oil"));
+    ck_assert(!linked(&L, e, lk, nl, "Chatham Oil", "23"));
+    ck_assert(linked(&L, e, lk, nl, "STORES", "23"));
+    ck_assert(linked(&L, e, lk, nl, "STORES", "15"));
+    ck_assert(linked(&L, e, lk, nl, "VOLUME", "202/22"));
+    for (size_t i = 0; i < nl; i++) {
+        ck_assert_int_eq(lk[i].rel, FORM_REL_BELOW);
+        ck_assert_int_lt(e[lk[i].v].y0, 640); /* the sentence is no cell */
+        ck_assert_int_gt(e[lk[i].k].y0, 200); /* the title heads nothing */
+    }
+    free(lk);
+    free(e);
+    tl_cleanup(&L);
+    wset_free(&s);
+}
+END_TEST
+
+START_TEST(links_row_labels_and_no_table)
+{
+    struct wset s = {0};
+    put(&s, 100, 100, "Male");
+    put(&s, 400, 100, "1.9");
+    put(&s, 600, 100, "(104)");
+    put(&s, 800, 100, "7");
+    put(&s, 100, 300, "Address"); /* one answer below: a form's field, no table */
+    put(&s, 100, 360, "12 High Street");
+    put(&s, 100, 500, "Remarks"); /* a line of words right of it: no row of numbers */
+    put(&s, 400, 500, "none so far");
+    put(&s, 100, 700, "Colour"); /* two words below a lone label: not a header row */
+    put(&s, 100, 770, "red");
+    put(&s, 100, 840, "blue");
+    struct tl_layout L;
+    ck_assert_int_eq(form_layout(&L, s.w, s.n, NULL, 0), DP_OK);
+    struct form_ent *e = NULL;
+    size_t ne = 0;
+    ck_assert_int_eq(form_entities(&L, &e, &ne), DP_OK);
+    struct form_link *lk = NULL;
+    size_t nl = 0;
+    ck_assert_int_eq(form_table_links(e, ne, L.hmed, &lk, &nl), DP_OK);
+    ck_assert_uint_eq(nl, 3);
+    ck_assert(linked(&L, e, lk, nl, "Male", "1.9"));
+    ck_assert(linked(&L, e, lk, nl, "Male", "(104)"));
+    ck_assert(linked(&L, e, lk, nl, "Male", "7"));
+    ck_assert_int_eq(lk[0].rel, FORM_REL_RIGHT);
+    free(lk);
+    free(e);
+    /* no entities, no links */
+    ck_assert_int_eq(form_table_links(NULL, 0, L.hmed, &lk, &nl), DP_OK);
+    ck_assert_uint_eq(nl, 0);
+    ck_assert_ptr_null(lk);
+    tl_cleanup(&L);
+    wset_free(&s);
+}
+END_TEST
+
+/* The texts of the entities of L on line l, joined by '|'. */
+static void line_texts(const struct tl_layout *L, const struct form_ent *e, size_t n, size_t l,
+                       char *out, size_t outsz)
+{
+    out[0] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        if (e[i].line != l)
+            continue;
+        char *t = ent_text(L, &e[i]);
+        size_t len = strlen(out);
+        snprintf(out + len, outsz - len, "%s%s", len ? "|" : "", t);
+        free(t);
+    }
+}
+
+START_TEST(split_at_gutters_and_numbers)
+{
+    struct wset s = {0};
+    put(&s, 100, 60, "Smoke analysis and burning test report, weekly"); /* a title across */
+    put(&s, 300, 100, "Present Sample"); /* two headers one space apart */
+    put(&s, 620, 100, "Mean of Last");
+    static const char *a[] = {"1.089", "0.34", "39.7"}, *b[] = {"1.106", "0.37", "35.6"};
+    for (int i = 0; i < 3; i++) {
+        put(&s, 320, 180 + 60 * i, a[i]);
+        put(&s, 640, 180 + 60 * i, b[i]);
+    }
+    put(&s, 100, 400, "Tar 4.31*** 4.59"); /* two numbers, one space apart */
+    put(&s, 100, 460, "Weight 1 .089");    /* one number read in two pieces */
+    put(&s, 100, 520, "Field date 13, 1982");
+    struct tl_layout L;
+    ck_assert_int_eq(form_layout(&L, s.w, s.n, NULL, 0), DP_OK);
+    struct form_ent *e = NULL;
+    size_t ne = 0, before;
+    ck_assert_int_eq(form_entities(&L, &e, &ne), DP_OK);
+    before = ne;
+    char buf[512];
+    line_texts(&L, e, ne, 1, buf, sizeof buf);
+    ck_assert_str_eq(buf, "Present Sample Mean of Last"); /* one phrase as read */
+    ck_assert_int_eq(form_split_gutters(&L, &e, &ne), DP_OK);
+    ck_assert_uint_eq(ne, before + 2);
+    line_texts(&L, e, ne, 0, buf, sizeof buf);
+    ck_assert_str_eq(buf, "Smoke analysis and burning test report, weekly");
+    line_texts(&L, e, ne, 1, buf, sizeof buf);
+    ck_assert_str_eq(buf, "Present Sample|Mean of Last");
+    line_texts(&L, e, ne, 5, buf, sizeof buf);
+    ck_assert_str_eq(buf, "Tar 4.31***|4.59");
+    line_texts(&L, e, ne, 6, buf, sizeof buf);
+    ck_assert_str_eq(buf, "Weight 1 .089");
+    line_texts(&L, e, ne, 7, buf, sizeof buf);
+    ck_assert_str_eq(buf, "Field date 13, 1982");
+    for (size_t i = 0; i < ne; i++) /* boxes follow the words */
+        ck_assert_int_lt(e[i].x0, e[i].x1);
+    free(e);
+    tl_cleanup(&L);
+    wset_free(&s);
+}
+END_TEST
+
+/* The links come out as pairs of the built-in model, once each (the rules keep their own
+ * table spread). */
+START_TEST(pairs_hold_table_links)
+{
+    struct wset s = {0};
+    table(&s);
+    const struct form_model *models[1] = {form_model_builtin()};
+    ck_assert_ptr_nonnull(models[0]);
+    for (int m = 0; m < 1; m++) {
+        struct form_kv *kv = NULL;
+        size_t n = 0, stores = 0, volume = 0;
+        ck_assert_int_eq(form_pairs_model(models[m], s.w, s.n, NULL, 0, &kv, &n), DP_OK);
+        for (size_t i = 0; i < n; i++) {
+            if (!kv[i].has_value)
+                continue;
+            if (!strcmp(kv[i].key.text, "STORES")) {
+                ck_assert(!strcmp(kv[i].value.text, "23") || !strcmp(kv[i].value.text, "21") ||
+                          !strcmp(kv[i].value.text, "15"));
+                stores++;
+            }
+            volume += !strcmp(kv[i].key.text, "VOLUME");
+            for (size_t j = 0; j < i; j++) /* no pair twice */
+                ck_assert(!kv[j].has_value || strcmp(kv[i].key.text, kv[j].key.text) ||
+                          strcmp(kv[i].value.text, kv[j].value.text));
+        }
+        ck_assert_uint_eq(stores, 3);
+        ck_assert_uint_eq(volume, 3);
+        form_kv_list_free(kv, n);
+    }
+    wset_free(&s);
+}
+END_TEST
+
+Suite *form_table_suite(void)
+{
+    Suite *s = suite_create("form_table");
+    TCase *tc = tcase_create("core");
+    tcase_add_test(tc, links_header_row_to_columns);
+    tcase_add_test(tc, links_row_labels_and_no_table);
+    tcase_add_test(tc, split_at_gutters_and_numbers);
+    tcase_add_test(tc, pairs_hold_table_links);
+    suite_add_tcase(s, tc);
+    return s;
+}
