@@ -10,36 +10,7 @@
 #include "form.h"
 #include "form_int.h"
 
-#define CW 20
-#define LH 40
-
-struct wset {
-    struct dp_word w[256];
-    size_t n;
-};
-
-static void put(struct wset *s, int x, int y, const char *text)
-{
-    for (const char *p = text; *p;) {
-        while (*p == ' ') {
-            p++;
-            x += CW;
-        }
-        size_t l = strcspn(p, " ");
-        if (!l)
-            break;
-        ck_assert(s->n < 256);
-        s->w[s->n++] = (struct dp_word){strndup(p, l), 90.0f, x, y, (int)l * CW, LH, 0, 0};
-        x += (int)l * CW;
-        p += l;
-    }
-}
-
-static void wset_free(struct wset *s)
-{
-    for (size_t i = 0; i < s->n; i++)
-        free(s->w[i].text);
-}
+#include "fixtures_wset.h"
 
 /* A small table: a header row over names and numbers, then a sentence across the page. */
 static void table(struct wset *s)

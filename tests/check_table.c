@@ -8,39 +8,8 @@
 #include "result.h"
 #include "table.h"
 
-#define CW 20 /* pixels per character */
-#define LH 40 /* word height */
-
-struct wset {
-    struct dp_word w[512];
-    size_t n;
-};
-
-/* Adds the words of text (split at spaces) starting at x on the line whose top is y. */
-static void put(struct wset *s, int x, int y, const char *text)
-{
-    const char *p = text;
-    while (*p) {
-        while (*p == ' ') {
-            p++;
-            x += CW;
-        }
-        size_t l = strcspn(p, " ");
-        if (!l)
-            break;
-        ck_assert(s->n < 512);
-        s->w[s->n++] = (struct dp_word){strndup(p, l), 96.0f, x, y, (int)l * CW, LH, 0, 0};
-        x += (int)l * CW;
-        p += l;
-    }
-}
-
-static void wset_free(struct wset *s)
-{
-    for (size_t i = 0; i < s->n; i++)
-        free(s->w[i].text);
-    s->n = 0;
-}
+#define WSET_CONF 96.0f
+#include "fixtures_wset.h"
 
 static const char *cell(const struct table *t, int r, int c)
 {
