@@ -82,6 +82,10 @@ dp_err ocr_page(struct ocr *o, PIX *pix, int dpi, int psm, int page_no, long lon
  * pixels, line and block 0). */
 dp_err ocr_line(struct ocr *o, PIX *pix, int dpi, long long deadline_ms, struct dp_word **words,
                 size_t *nwords);
+/* Reads the rectangle x0,y0 - x1,y1 of pix (inside it) enlarged by f as one text line, like
+ * ocr_line; boxes in the enlarged crop's pixels. DP_ENOMEM. */
+dp_err ocr_line_region(struct ocr *o, PIX *pix, int dpi, int x0, int y0, int x1, int y1, float f,
+                       long long deadline_ms, struct dp_word **words, size_t *nwords);
 /* Detects how far pix is turned clockwise (0/90/180/270) and how sure Tesseract's OSD is;
  * o->script and o->script_conf get the script it saw. DP_EOCR when OSD is unavailable or finds
  * no text to judge. */

@@ -50,17 +50,9 @@ static dp_err reread_line(struct ocr *o, PIX *pix, int dpi, float scale, float f
     x0 = x0 < 0 ? 0 : x0, y0 = y0 < 0 ? 0 : y0, x1 = x1 > W ? W : x1, y1 = y1 > H ? H : y1;
     if (x1 - x0 < 4 || y1 - y0 < 4)
         return DP_OK;
-    BOX *box = boxCreate(x0, y0, x1 - x0, y1 - y0);
-    PIX *crop = box ? pixClipRectangle(pix, box, NULL) : NULL;
-    PIX *big = crop && f != 1.0f ? pixScale(crop, f, f) : crop ? pixClone(crop) : NULL;
-    boxDestroy(&box);
-    pixDestroy(&crop);
-    if (!big)
-        return DP_ENOMEM;
     struct dp_word *w = NULL;
     size_t n = 0;
-    dp_err rc = ocr_line(o, big, (int)((float)dpi * f), budget_ms, &w, &n);
-    pixDestroy(&big);
+    dp_err rc = ocr_line_region(o, pix, dpi, x0, y0, x1, y1, f, budget_ms, &w, &n);
     if (rc)
         return rc;
     struct linemerge_word a[LANG_MAX_WORDS], b[LANG_MAX_WORDS];

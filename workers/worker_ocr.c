@@ -176,6 +176,23 @@ dp_err ocr_line(struct ocr *o, PIX *pix, int dpi, long long deadline_ms, struct 
     return err;
 }
 
+dp_err ocr_line_region(struct ocr *o, PIX *pix, int dpi, int x0, int y0, int x1, int y1, float f,
+                       long long deadline_ms, struct dp_word **words, size_t *nwords)
+{
+    *words = NULL;
+    *nwords = 0;
+    BOX *box = boxCreate(x0, y0, x1 - x0, y1 - y0);
+    PIX *crop = box ? pixClipRectangle(pix, box, NULL) : NULL;
+    PIX *big = crop && f != 1.0f ? pixScale(crop, f, f) : crop ? pixClone(crop) : NULL;
+    boxDestroy(&box);
+    pixDestroy(&crop);
+    if (!big)
+        return DP_ENOMEM;
+    dp_err rc = ocr_line(o, big, (int)((float)dpi * f), deadline_ms, words, nwords);
+    pixDestroy(&big);
+    return rc;
+}
+
 dp_err ocr_page(struct ocr *o, PIX *pix, int dpi, int psm, int page_no, long long deadline_ms,
                 struct dp_page *page)
 {

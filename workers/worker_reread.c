@@ -95,21 +95,13 @@ static dp_err reread_one(struct ocr *o, PIX *pix, int dpi, long long budget_ms,
     int x1 = s->x1 + 2 * pad > W ? W : s->x1 + 2 * pad, y1 = s->y1 + pad > H ? H : s->y1 + pad;
     if (x1 - x0 < 4 || y1 - y0 < 4)
         return DP_OK;
-    BOX *box = boxCreate(x0, y0, x1 - x0, y1 - y0);
-    PIX *crop = box ? pixClipRectangle(pix, box, NULL) : NULL;
     /* Digits misread at reading size (2018 -> 2078) read right larger: key lines go larger. */
     float f = REREAD_SCALE;
     if (s->key && lh > 0 && REREAD_KEY_PX / (float)lh > f)
         f = REREAD_KEY_PX / (float)lh > 4.0f ? 4.0f : REREAD_KEY_PX / (float)lh;
-    PIX *big = crop ? pixScale(crop, f, f) : NULL;
-    boxDestroy(&box);
-    pixDestroy(&crop);
-    if (!big)
-        return DP_ENOMEM;
     struct dp_word *w = NULL;
     size_t n = 0;
-    dp_err rc = ocr_line(o, big, (int)((float)dpi * f), budget_ms, &w, &n);
-    pixDestroy(&big);
+    dp_err rc = ocr_line_region(o, pix, dpi, x0, y0, x1, y1, f, budget_ms, &w, &n);
     s->reread = 1;
     if (rc)
         return rc;
