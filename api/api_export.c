@@ -231,15 +231,20 @@ static enum MHD_Result pdf_start(struct api_req *r, const redisReply *blob, cons
     return ret;
 }
 
+/* The answer of the child r->pdf, which has finished; frees it. */
+static enum MHD_Result child_answer(struct api_req *r)
+{
+    enum MHD_Result ret = pdf_answer(r, r->pdf);
+    api_pdfjob_free(r->pdf);
+    r->pdf = NULL;
+    return ret;
+}
+
 enum MHD_Result api_export_pdf(struct api_req *r, redisContext *c, const char *const *param)
 {
+    if (r->pdf) /* resumed: the child has finished */
+        return child_answer(r);
     enum MHD_Result ret = MHD_NO;
-    if (r->pdf) { /* resumed: the child has finished */
-        ret = pdf_answer(r, r->pdf);
-        api_pdfjob_free(r->pdf);
-        r->pdf = NULL;
-        return ret;
-    }
     cJSON *doc = done_doc(r, c, param[0], "searchable PDF", &ret);
     if (!doc)
         return ret;
@@ -292,13 +297,9 @@ static int etag_matches(struct api_req *r, const char *etag)
 
 enum MHD_Result api_export_page(struct api_req *r, redisContext *c, const char *const *param)
 {
+    if (r->pdf) /* resumed: the child has finished */
+        return child_answer(r);
     enum MHD_Result ret = MHD_NO;
-    if (r->pdf) { /* resumed: the child has finished */
-        ret = pdf_answer(r, r->pdf);
-        api_pdfjob_free(r->pdf);
-        r->pdf = NULL;
-        return ret;
-    }
     long n = page_number(param[1]);
     if (!n)
         return api_reply_error(r, 404, "not_found",
