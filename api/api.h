@@ -175,6 +175,11 @@ int api_upload_store(struct api_req *r, redisContext *c, const struct api_file *
 int api_upload_field(struct api_req *r, const char *key, const char *data, uint64_t off,
                      size_t size);
 void api_upload_field_flush(struct api_req *r);
+/* At the end of an upload's body: ends its multipart parsing (api_upload_field_flush) and, when
+ * the body was refused, too large (answered with the message too_large, or when NULL with the
+ * max_upload_bytes limit) or malformed, answers
+ * that into *ret and returns 1; else 0. */
+int api_upload_refusal(struct api_req *r, const char *too_large, enum MHD_Result *ret);
 /* The post processor's callback of both multipart routes: option fields, and `file` parts into
  * the upload's body or, on POST /v1/batches, the batch's files (api_batches_file_part: 0, or
  * -1 without memory). */

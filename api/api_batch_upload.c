@@ -223,18 +223,9 @@ enum MHD_Result api_batches_body(struct api_req *r, const char *data, size_t *si
         }
         return api_buf_append(&r->body, &r->body_len, &r->body_cap, data, n) ? MHD_NO : MHD_YES;
     }
-    if (r->pp) {
-        MHD_destroy_post_processor(r->pp);
-        r->pp = NULL;
-        api_upload_field_flush(r);
-    }
-    if (r->refused.status)
-        return api_reply_error(r, r->refused.status, r->refused.code, "%s", r->refused.message);
-    if (r->too_large)
-        return api_reply_error(r, 413, "too_large", "%s",
-                               b->too_large ? b->too_large : "request body too large");
-    if (r->bad_request)
-        return api_reply_error(r, 400, "invalid_request", "%s", r->err);
+    enum MHD_Result ret;
+    if (api_upload_refusal(r, b->too_large ? b->too_large : "request body too large", &ret))
+        return ret;
     if (b->multipart)
         return store_files(r);
     redisContext *c = api_redis(r->srv);

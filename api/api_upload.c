@@ -239,22 +239,34 @@ static enum MHD_Result answer(struct api_req *r, cJSON *doc, int replayed)
     return api_reply_json(r, replayed || finished ? 200 : 202, doc);
 }
 
-static enum MHD_Result upload_finish(struct api_req *r)
+int api_upload_refusal(struct api_req *r, const char *too_large, enum MHD_Result *ret)
 {
-    if (r->wait_state == API_WAIT_RESUMED) /* the wait ended (api_wait.c): answer now */
-        return answer(r, NULL, r->replayed);
     if (r->pp) {
         MHD_destroy_post_processor(r->pp);
         r->pp = NULL;
         api_upload_field_flush(r);
     }
     if (r->refused.status)
-        return api_reply_error(r, r->refused.status, r->refused.code, "%s", r->refused.message);
-    if (r->too_large)
-        return api_reply_error(r, 413, "too_large", "documents are limited to %lld bytes",
+        *ret = api_reply_error(r, r->refused.status, r->refused.code, "%s", r->refused.message);
+    else if (r->too_large && too_large)
+        *ret = api_reply_error(r, 413, "too_large", "%s", too_large);
+    else if (r->too_large)
+        *ret = api_reply_error(r, 413, "too_large", "documents are limited to %lld bytes",
                                r->srv->cfg.max_upload_bytes);
-    if (r->bad_request)
-        return api_reply_error(r, 400, "invalid_request", "%s", r->err);
+    else if (r->bad_request)
+        *ret = api_reply_error(r, 400, "invalid_request", "%s", r->err);
+    else
+        return 0;
+    return 1;
+}
+
+static enum MHD_Result upload_finish(struct api_req *r)
+{
+    if (r->wait_state == API_WAIT_RESUMED) /* the wait ended (api_wait.c): answer now */
+        return answer(r, NULL, r->replayed);
+    enum MHD_Result ret;
+    if (api_upload_refusal(r, NULL, &ret))
+        return ret;
     if (r->body_len == 0)
         return api_reply_error(r, 400, "empty_body",
                                "no document: send the file as the body or as form field 'file'");
