@@ -75,8 +75,9 @@ static long long doc_field_ll(redisContext *c, const char *id, const char *field
     return v;
 }
 
-/* The decode child's peak RSS (kB) the worker logged when it finished doc; -1 if not found. */
-static long logged_rss_kb(const struct stack *s, const char *doc)
+/* A number the worker logged when it finished doc (e.g. the decode child's peak RSS in kB,
+ * decode_peak_rss_kb); -1 if not found. */
+static long logged_num(const struct stack *s, const char *doc, const char *name)
 {
     char path[256], line[4096];
     long kb = -1;
@@ -87,7 +88,7 @@ static long logged_rss_kb(const struct stack *s, const char *doc)
         cJSON *j = cJSON_Parse(line);
         if (j && strcmp(json_str(j, "msg"), "job finished") == 0 &&
             strcmp(json_str(j, "doc"), doc) == 0)
-            kb = strtol(json_str(j, "decode_peak_rss_kb"), NULL, 10);
+            kb = *json_str(j, name) ? strtol(json_str(j, name), NULL, 10) : -1;
         cJSON_Delete(j);
     }
     fclose(f);
@@ -231,8 +232,10 @@ START_TEST(hostile_documents_cost_a_bounded_slice)
     ck_assert_msg(strstr(json_str(d, "text"), "tenant") != NULL, "text: %s", json_str(d, "text"));
     cJSON_Delete(d);
 
-    long rss_deep = logged_rss_kb(&s, deep), rss_big = logged_rss_kb(&s, big),
-         rss_eater = logged_rss_kb(&s, eater), rss_next = logged_rss_kb(&s, next);
+    long rss_deep = logged_num(&s, deep, "decode_peak_rss_kb"),
+         rss_big = logged_num(&s, big, "decode_peak_rss_kb"),
+         rss_eater = logged_num(&s, eater, "decode_peak_rss_kb"),
+         rss_next = logged_num(&s, next, "decode_peak_rss_kb");
     fprintf(stderr, "sandbox: decode child peak RSS kB: pdf %ld, png %ld, eater %ld, normal %ld\n",
             rss_deep, rss_big, rss_eater, rss_next);
     ck_assert(rss_deep > 0 && rss_deep < cap_kb);
@@ -241,6 +244,17 @@ START_TEST(hostile_documents_cost_a_bounded_slice)
     /* the eater got close to its cap (so the cap is what stopped it) but never over */
     ck_assert_int_gt(rss_eater, 512L * 1024 / 2);
     ck_assert_int_lt(rss_eater, cap_kb);
+    /* its memory came in page by page: the child's minor faults and system CPU are logged
+     * (how a page's CPU splits between reading and the kernel): at least one fault per 2 MB
+     * it touched (a 4 kB page each, a huge page each where transparent huge pages are on) */
+    long flt = logged_num(&s, eater, "decode_minflt"), sys = logged_num(&s, eater, "decode_sys_ms"),
+         cpu = logged_num(&s, eater, "decode_cpu_ms");
+    fprintf(stderr, "sandbox: eater's child: %ld minor faults, %ld ms system of %ld ms CPU\n", flt,
+            sys, cpu);
+    ck_assert_int_ge(flt, rss_eater / 2048);
+    ck_assert_int_ge(sys, 0);
+    ck_assert_int_le(sys, cpu);
+    ck_assert_int_gt(logged_num(&s, next, "decode_minflt"), 0);
 
     /* and the worker process that did all this is the one that started: nothing crashed */
     pid_t after[4];

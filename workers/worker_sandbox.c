@@ -505,7 +505,8 @@ dp_err worker_read_pages(struct worker *w, const struct queue_job *job, const un
     int fds[2], status = 0;
     char err[256];
     w->decode_peak_rss_kb = 0;
-    w->decode_cpu_s = 0;
+    w->decode_cpu_s = w->decode_sys_s = 0;
+    w->decode_minflt = 0;
     /* Switch languages here, so that this and every later child inherits the loaded engine
      * (best effort: a missing pack is reported by the child, when a page needs OCR); lang=auto
      * starts with the tenant's hint. */
@@ -547,6 +548,8 @@ dp_err worker_read_pages(struct worker *w, const struct queue_job *job, const un
     w->decode_peak_rss_kb = ru.ru_maxrss;
     w->decode_cpu_s = (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
                       (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+    w->decode_sys_s = (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+    w->decode_minflt = ru.ru_minflt;
     dp_err rc = judge(&r, status, abandoned);
     if (r.killed && r.killed != KILL_STOP) {
         char rss[24];

@@ -2,7 +2,7 @@
  * the cost of accepting an upload with the workers stopped. Loopback only, bounded.
  *
  *   docproc-bench [--pages N] [--data DIR] [--rounds R] [--requests N] [--concurrency C]
- *                 [--max-seconds S] [--raw-full] [--small-docs N]
+ *                 [--max-seconds S] [--raw-full] [--raw-psm N] [--small-docs N]
  * Environment: BENCH_DATA (= --data), BENCH_PAGES (= --pages), and like the e2e tests
  * DOCPROC_BIN_DIR / DOCPROC_SRC_DIR (`make bench` sets them). */
 #include <errno.h>
@@ -27,6 +27,8 @@
 struct bench {
     int pages, rounds, conc, max_s;
     int raw_full;    /* --raw-full: the raw loop also takes words with boxes and hOCR */
+    int raw_psm;     /* --raw-psm N: the raw loop's page segmentation (default 3, as the worker
+                      * reads a full page) */
     int small_docs;  /* --small-docs N: per-document overhead phase (0 = skip) */
     int ingest_s;    /* --ingest S: wrk ingest phase, S seconds per run (0 = skip) */
     const char *pdf; /* --pdf DIR: only the searchable-PDF comparison on DIR's scans */
@@ -113,14 +115,17 @@ static int phase_raw(struct bench *b, int round)
 {
     struct bench_raw_result r;
     struct dp_config cfg;
-    config_defaults(&cfg); /* the stack's workers run with the default worker_nice */
-    if (bench_raw(&b->pp, b->cores, "eng", b->raw_full, (int)cfg.worker_nice, b->max_s, &r) != 0)
+    config_defaults(&cfg); /* the stack's workers run with the default worker_nice and policy */
+    struct bench_raw_opts o = {"eng", b->raw_psm, b->raw_full, (int)cfg.worker_nice,
+                               (int)cfg.worker_sched_idle};
+    if (bench_raw(&b->pp, b->cores, &o, b->max_s, &r) != 0)
         return -1;
     double pps = (double)r.pages / r.seconds;
-    printf("  round %d raw tesseract%s: %zu pages in %6.2f s = %5.2f pages/s; CPU %.2f s/page; "
-           "%zu words\n",
-           round, b->raw_full ? " +words+hOCR" : "", r.pages, r.seconds, pps,
-           r.cpu_s / (double)r.pages, r.words);
+    printf(
+        "  round %d raw tesseract psm %d%s: %zu pages in %6.2f s = %5.2f pages/s; CPU %.2f s/page "
+        "(system %.3f, %ld minor faults/page); %zu words\n",
+        round, b->raw_psm, b->raw_full ? " +words+hOCR" : "", r.pages, r.seconds, pps,
+        r.cpu_s / (double)r.pages, r.sys_s / (double)r.pages, r.minflt / (long)r.pages, r.words);
     fflush(stdout);
     b->raw_pps[round - 1] = pps;
     b->raw_cpu[round - 1] = r.cpu_s / (double)r.pages;
@@ -327,7 +332,7 @@ static int usage(const char *prog)
 {
     fprintf(stderr,
             "usage: %s [--pages N] [--data DIR] [--rounds R] [--requests N] [--concurrency C]\n"
-            "          [--max-seconds S] [--raw-full] [--small-docs N] [--ingest S]\n"
+            "          [--max-seconds S] [--raw-full] [--raw-psm N] [--small-docs N] [--ingest S]\n"
             "          [--pdf DATA_DIR]\n",
             prog);
     return 2;
@@ -344,7 +349,8 @@ int main(int argc, char **argv)
         return 1;
     }
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    struct bench b = {.pages = 16, .rounds = 3, .conc = 8, .requests = 2000, .max_s = 300};
+    struct bench b = {
+        .pages = 16, .rounds = 3, .conc = 8, .requests = 2000, .max_s = 300, .raw_psm = 3};
     int rc = 1, req = (int)b.requests;
     b.cores = cores > 0 ? (int)cores : 1;
     b.data = getenv("BENCH_DATA");
@@ -365,6 +371,8 @@ int main(int argc, char **argv)
             ok = ok && parse_int(v, 0, NGINX_BURST, &b.small_docs) == 0;
         else if (strcmp(a, "--ingest") == 0)
             ok = ok && parse_int(v, 0, 120, &b.ingest_s) == 0;
+        else if (strcmp(a, "--raw-psm") == 0)
+            ok = ok && parse_int(v, 1, 13, &b.raw_psm) == 0;
         else if (strcmp(a, "--max-seconds") == 0)
             ok = ok && parse_int(v, 1, 3600, &b.max_s) == 0;
         else if (strcmp(a, "--data") == 0)
