@@ -95,6 +95,23 @@ static long logged_num(const struct stack *s, const char *doc, const char *name)
     return kb;
 }
 
+/* Context switches of pid so far (voluntary + involuntary, /proc/PID/status); -1 if unknown. */
+static long ctx_switches(pid_t pid)
+{
+    char path[64], line[256];
+    long n = -1, v;
+    snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return -1;
+    while (fgets(line, sizeof line, f))
+        if (sscanf(line, "voluntary_ctxt_switches: %ld", &v) == 1 ||
+            sscanf(line, "nonvoluntary_ctxt_switches: %ld", &v) == 1)
+            n = (n < 0 ? 0 : n) + v;
+    fclose(f);
+    return n;
+}
+
 /* Waits for doc to end failed with code; returns how long it ran (finished - started, ms). */
 static long long expect_failed(struct stack *s, const char *id, const char *code)
 {
@@ -314,6 +331,17 @@ START_TEST(sigterm_during_decode_hands_back_promptly)
     ck_assert_msg(started, "the job never started");
     msleep(1000);                           /* well inside the page */
     ck_assert_int_eq(count_workers(&s), 3); /* supervisor, worker, decode child */
+    /* while its child reads, the worker sleeps: it wakes for the child's frames, the claim's
+     * renewal (visibility timeout / 4, minutes by default) and the deadline, not on a tick
+     * (which was 10 times a second) */
+    pid_t w;
+    ck_assert_int_eq(stack_worker_children(&s, &w, 1), 1);
+    long sw0 = ctx_switches(w);
+    msleep(2000);
+    long sw = ctx_switches(w) - sw0;
+    fprintf(stderr, "sandbox: the worker woke %ld times in 2 s of its child's decoding\n", sw);
+    ck_assert_int_ge(sw0, 0);
+    ck_assert_int_le(sw, 4);
     int64_t t0 = util_mono_ms();
     int st = -1;
     kill(s.worker, SIGTERM);

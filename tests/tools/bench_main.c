@@ -101,6 +101,33 @@ static double proc_cpu_s(pid_t pid, int kids)
     return total;
 }
 
+/* System CPU seconds and minor faults of the workers (the supervisor and its live children)
+ * and of the decode children they reaped (cstime, cminflt). */
+static void worker_sys_flt(const struct stack *s, double *sys_s, long *minflt)
+{
+    pid_t list[256];
+    int n = 0;
+    *sys_s = 0;
+    *minflt = 0;
+    if (s->worker <= 0)
+        return;
+    list[n++] = s->worker;
+    n += stack_worker_children(s, list + 1, 255);
+    for (int i = 0; i < n; i++) {
+        char buf[1024];
+        unsigned long flt = 0, cflt = 0, st = 0;
+        long cst = 0;
+        const char *rest = harness_proc_stat(list[i], buf, sizeof buf);
+        /* state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime
+         * cutime cstime */
+        if (rest && sscanf(rest, "%*c %*d %*d %*d %*d %*d %*u %lu %lu %*u %*u %*u %lu %*d %ld",
+                           &flt, &cflt, &st, &cst) == 4) {
+            *sys_s += (double)(st + (unsigned long)cst) / (double)sysconf(_SC_CLK_TCK);
+            *minflt += (long)(flt + cflt);
+        }
+    }
+}
+
 static double rest_cpu_s(const struct stack *s)
 {
     double t = proc_cpu_s(s->redis, 0) + proc_cpu_s(s->nginx, 1);
@@ -176,7 +203,9 @@ static int phase_stack(struct bench *b, int round)
     static char ids[MAX_PAGES][64];
     size_t n = b->pp.n, words = 0;
     long long last = 0;
-    double wcpu0 = proc_cpu_s(b->st.worker, 1), rcpu0 = rest_cpu_s(&b->st);
+    double wcpu0 = proc_cpu_s(b->st.worker, 1), rcpu0 = rest_cpu_s(&b->st), wsys0, wsys;
+    long wflt0, wflt;
+    worker_sys_flt(&b->st, &wsys0, &wflt0);
     long long t0 = wall_ms();
     for (size_t i = 0; i < n; i++) {
         /* every round reads the same pages anew: dedup would answer them from the first */
@@ -208,9 +237,12 @@ static int phase_stack(struct bench *b, int round)
     double secs = (double)(last - t0) / 1000.0, pps = (double)n / secs;
     double wcpu = (proc_cpu_s(b->st.worker, 1) - wcpu0) / (double)n;
     double rcpu = (rest_cpu_s(&b->st) - rcpu0) / (double)n;
+    worker_sys_flt(&b->st, &wsys, &wflt);
     printf("  round %d docproc stack : %zu pages in %6.2f s = %5.2f pages/s; worker CPU %.2f "
-           "s/page, nginx+API+redis CPU %.3f s/page; %zu words; uploads took %.2f s\n",
-           round, n, secs, pps, wcpu, rcpu, words, up_s);
+           "s/page (system %.3f, %ld minor faults/page), nginx+API+redis CPU %.3f s/page; %zu "
+           "words; uploads took %.2f s\n",
+           round, n, secs, pps, wcpu, (wsys - wsys0) / (double)n, (wflt - wflt0) / (long)n, rcpu,
+           words, up_s);
     fflush(stdout);
     b->stack_pps[round - 1] = pps;
     b->stack_cpu[round - 1] = wcpu + rcpu;
