@@ -95,6 +95,24 @@ static long logged_num(const struct stack *s, const char *doc, const char *name)
     return kb;
 }
 
+/* "worker ready" lines in the worker's log that say the orientation engine was loaded. */
+static int ready_with_osd(const struct stack *s)
+{
+    char path[256], line[4096];
+    int n = 0;
+    snprintf(path, sizeof path, "%s/worker.log", s->dir);
+    FILE *f = fopen(path, "r");
+    ck_assert_ptr_nonnull(f);
+    while (fgets(line, sizeof line, f)) {
+        cJSON *j = cJSON_Parse(line);
+        n += j && strcmp(json_str(j, "msg"), "worker ready") == 0 &&
+             strcmp(json_str(j, "osd"), "loaded") == 0;
+        cJSON_Delete(j);
+    }
+    fclose(f);
+    return n;
+}
+
 /* Context switches of pid so far (voluntary + involuntary, /proc/PID/status); -1 if unknown. */
 static long ctx_switches(pid_t pid)
 {
@@ -272,6 +290,9 @@ START_TEST(hostile_documents_cost_a_bounded_slice)
     ck_assert_int_ge(sys, 0);
     ck_assert_int_le(sys, cpu);
     ck_assert_int_gt(logged_num(&s, next, "decode_minflt"), 0);
+    /* the orientation engine is loaded before the worker says it is ready, so no job (and no
+     * decode child) pays for loading it */
+    ck_assert_int_ge(ready_with_osd(&s), 1);
 
     /* and the worker process that did all this is the one that started: nothing crashed */
     pid_t after[4];

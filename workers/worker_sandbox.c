@@ -496,9 +496,7 @@ static dp_err judge(struct run *r, int status, int *abandoned)
     return DP_EIO; /* exited without a word (e.g. could not write): not the file's fault */
 }
 
-/* Loads the orientation engine once in the worker, so that children do not each load it when a
- * poor read makes them ask OSD (a blank image: the detection fails, the engine stays). */
-static void preload_osd(struct worker *w)
+void worker_preload_osd(struct worker *w)
 {
     int deg = 0;
     float conf = 0;
@@ -529,7 +527,7 @@ dp_err worker_read_pages(struct worker *w, const struct queue_job *job, const un
         &w->ocr,
         strcmp(lang, "auto") == 0 ? worker_hint_pack(w->lang_hint, first, sizeof first) : lang, err,
         sizeof err);
-    preload_osd(w);
+    worker_preload_osd(w); /* done at start (worker_supervise.c); here if that failed */
     uint64_t cap = (uint64_t)w->cfg.decode_memory_limit_mb << 20,
              base = subproc_mem_in_use(getpid());
     /* A quarter is left for what a header cannot tell: allocator slack, OCR's working set. */
