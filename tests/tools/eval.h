@@ -133,6 +133,10 @@ void eval_kv_match(const char *truth, const cJSON *doc, struct eval_ocr *acc);
  * precision/recall/F1 for forms 1-100, the rest, all; verbose dumps each form's pairs to
  * stderr.  0 on success. */
 int eval_kv_offline(const struct eval_set *s, const char *src, const char *model, int verbose);
+/* Where the truth pairs of the FUNSD forms of s are lost, pairing as eval_kv_offline does
+ * (eval_kvloss.c): read, cut into phrases, proposed as a couple, ranked; an oracle pairing's
+ * F1 and checks of the scorer.  verbose: each lost pair on stderr.  0 on success. */
+int eval_kv_loss(const struct eval_set *s, const char *src, const char *model, int verbose);
 
 /* The words (and selection marks) of one FUNSD form from src ("words" or a --results folder):
  * *json is the file they point into (cJSON_Delete it after use; NULL when missing).  With
