@@ -25,9 +25,13 @@
 #define LOSS_TEXT      1024
 
 enum { C_FOUND, C_READ, C_PHRASE_K, C_PHRASE_V, C_COUPLE, C_RANK_WRONG, C_RANK_NONE, C_N };
-static const char *const cname[C_N] = {
-    "found", "reading", "phrases: no question entity", "phrases: no answer entity",
-    "couple not proposed", "ranking: key paired, wrong answer", "ranking: couple not taken"};
+static const char *const cname[C_N] = {"found",
+                                       "reading",
+                                       "phrases: no question entity",
+                                       "phrases: no answer entity",
+                                       "couple not proposed",
+                                       "ranking: key paired, wrong answer",
+                                       "ranking: couple not taken"};
 
 struct link {
     int q, a;
@@ -37,6 +41,9 @@ struct link {
 struct tally {
     size_t n[C_N];
     size_t truth, pred, greedy, maxm, nospace, joined, far[4];
+    size_t fp_couple, fp_answer, fp_label[5]; /* unmatched output pairs: the truth couple
+                                                 (text off), another answer of a question,
+                                                 a key that is no question (by label) */
     size_t ksplit, kjoin, klines; /* questions lost to phrases: split over entities (over
                                      lines), joined with other words */
 };
@@ -143,6 +150,46 @@ static int ent_id(const struct tl_layout *L, const struct form_ent *e, const int
     return 2 * bestn >= e->nw ? best : -1;
 }
 
+static const char *const flabel[5] = {"question", "answer", "header", "other", "none"};
+
+/* The FUNSD label (index in flabel) of entity id in annotation a. */
+static int label_of(const cJSON *a, int id)
+{
+    const cJSON *x;
+    cJSON_ArrayForEach(x, cJSON_GetObjectItem(a, "form"))
+    {
+        const cJSON *xid = cJSON_GetObjectItem(x, "id");
+        if (!cJSON_IsNumber(xid) || xid->valueint != id)
+            continue;
+        const char *l = cJSON_GetStringValue(cJSON_GetObjectItem(x, "label"));
+        for (int i = 0; l && i < 4; i++)
+            if (!strcmp(l, flabel[i]))
+                return i;
+    }
+    return 4;
+}
+
+/* The FUNSD entity most words with their centre in box b belong to (-1 none). */
+static int box_id(const struct dp_word *w, const int *wid, size_t n, const struct table_box *b)
+{
+    int best = -1;
+    size_t bestn = 0;
+    for (size_t i = 0; i < n; i++) {
+        int cx = w[i].x + w[i].w / 2, cy = w[i].y + w[i].h / 2;
+        if (wid[i] < 0 || cx < b->x || cx > b->x + b->w || cy < b->y || cy > b->y + b->h)
+            continue;
+        size_t c = 0;
+        for (size_t j = 0; j < n; j++) {
+            int dx = w[j].x + w[j].w / 2, dy = w[j].y + w[j].h / 2;
+            c += wid[j] == wid[i] && dx >= b->x && dx <= b->x + b->w && dy >= b->y &&
+                 dy <= b->y + b->h;
+        }
+        if (c > bestn)
+            best = wid[i], bestn = c;
+    }
+    return best;
+}
+
 /* One form: classifies its links into t (verbose: each loss on stderr). */
 static void form_loss(const struct eval_item *it, const char *src, const struct form_model *fm,
                       struct dp_word *w, int *wid, struct form_mark *m, struct tally *t,
@@ -156,7 +203,7 @@ static void form_loss(const struct eval_item *it, const char *src, const struct 
     struct form_ent *e = NULL;
     struct form_fcand *f = NULL;
     struct form_kv *kv = NULL;
-    char (*et)[LOSS_TEXT] = NULL, *compat = NULL, *used = NULL, *seen = NULL;
+    char(*et)[LOSS_TEXT] = NULL, *compat = NULL, *used = NULL, *seen = NULL;
     int *eid = NULL;
     long *of_pred = NULL;
     struct tl_layout L;
@@ -197,6 +244,31 @@ static void form_loss(const struct eval_item *it, const char *src, const struct 
                 t->greedy++;
             }
         }
+    }
+    for (size_t p = 0; p < nkv; p++) { /* the output pairs that match no link */
+        int hit = 0;
+        for (size_t i = 0; i < nl && !hit; i++)
+            hit = used[i] && compat[i * nkv + p];
+        if (!kv[p].has_value || hit)
+            continue;
+        int kid = box_id(w, wid, n, &kv[p].key.bbox), vid = box_id(w, wid, n, &kv[p].value.bbox);
+        int couple = 0, linked = 0;
+        for (size_t i = 0; i < nl; i++) {
+            couple |= lk[i].q == kid && lk[i].a == vid;
+            linked |= lk[i].q == kid;
+        }
+        if (couple && verbose) {
+            for (size_t i = 0; i < nl; i++)
+                if (lk[i].q == kid && lk[i].a == vid)
+                    fprintf(stderr, "  off-text [%s] = [%s]  truth [%s] = [%s]\n", kv[p].key.text,
+                            kv[p].value.text, lk[i].qt, lk[i].at);
+        }
+        if (couple)
+            t->fp_couple++;
+        else if (linked)
+            t->fp_answer++;
+        else
+            t->fp_label[kid < 0 ? 4 : label_of(a, kid)]++;
     }
     for (size_t p = 0; p < nkv; p++)
         of_pred[p] = -1;
@@ -295,9 +367,18 @@ static void form_loss(const struct eval_item *it, const char *src, const struct 
                 break;
             }
         }
-        if (verbose)
-            fprintf(stderr, "  %-34s [%s] = [%s]   read [%s] = [%s]\n", cname[cls], l->qt, l->at,
-                    rq, ra);
+        if (verbose) {
+            fprintf(stderr, "  %-34s [%s] = [%s]   read [%s] = [%s]", cname[cls], l->qt, l->at, rq,
+                    ra);
+            for (size_t k = 0; cls == C_PHRASE_K && k < ne; k++) {
+                int in = 0;
+                for (size_t x = 0; x < e[k].nw && !in; x++)
+                    in = wid[L.ord[e[k].w0 + x]] == l->q;
+                if (in)
+                    fprintf(stderr, " {%s}", et[k]);
+            }
+            fputc('\n', stderr);
+        }
     }
 out:
     if (have_L)
@@ -328,6 +409,11 @@ static void print(const char *what, const struct tally *t)
     printf("  (answers found only as our entities joined: %zu; couples missing: answer above "
            "%zu, left %zu, right beyond %zu, below beyond %zu)\n",
            t->joined, t->far[0], t->far[1], t->far[2], t->far[3]);
+    printf("  wrong pairs output: the truth couple with a text under 0.8 similar %zu, another "
+           "answer of a linked question %zu, a key that is no linked question: ",
+           t->fp_couple, t->fp_answer);
+    for (int i = 0; i < 5; i++)
+        printf("%s %zu%s", flabel[i], t->fp_label[i], i < 4 ? ", " : "\n");
     printf("  (questions cut apart: %zu, of them over lines %zu; joined with other words or "
            "cut and misread: %zu)\n",
            t->ksplit, t->klines, t->kjoin);
@@ -368,8 +454,7 @@ int eval_kv_loss(const struct eval_set *s, const char *src, const char *model, i
         docs++;
         if (verbose)
             fprintf(stderr, "== %s\n", s->items[i].name);
-        form_loss(&s->items[i], src, fm, w, wid, m, docs <= EVAL_KV_DEV ? &dev : &held,
-                  verbose);
+        form_loss(&s->items[i], src, fm, w, wid, m, docs <= EVAL_KV_DEV ? &dev : &held, verbose);
     }
     printf("where the truth pairs of %s are lost, from %s (%s):\n", s->name,
            strcmp(src, "words") ? src : "the annotations' words",
