@@ -187,6 +187,12 @@ dp_err form_learn_candidates(const struct form_model *m, const struct tl_layout 
                              const struct form_ent *ents, size_t n, struct form_cand **out,
                              size_t *nc);
 
+/* Fill-in lines read as text ("____June 3, 1995", "__ 300", "—___409"): the runs of '_' and
+ * em dashes at either end of each word of w[0..n) are dropped and its box shrunk in proportion;
+ * a word of nothing else becomes "" (a blank, skipped by form_layout).  *out is a new array of
+ * n words whose texts point into *buf; free() both.  Pure.  DP_ENOMEM. */
+dp_err form_clean_words(const struct dp_word *w, size_t n, struct dp_word **out, char **buf);
+
 /* The words of a page organised for pairing: selection-mark words and blanks skipped, phrases
  * split at a gap measured on the page.  L is initialised (tl_cleanup it).  DP_ENOMEM. */
 dp_err form_layout(struct tl_layout *L, const struct dp_word *words, size_t nwords,

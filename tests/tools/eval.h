@@ -141,8 +141,9 @@ int eval_kv_loss(const struct eval_set *s, const char *src, const char *model, i
 /* The words (and selection marks) of one FUNSD form from src ("words" or a --results folder):
  * *json is the file they point into (cJSON_Delete it after use; NULL when missing).  With
  * ents != NULL, each word's FUNSD entity id (annotation words: their own; saved words: the
- * annotation word or entity whose box holds the word's centre; -1 none).  Returns the number
- * of words. */
+ * annotation word or entity whose box holds the word's centre; -1 none).  Fill-in lines read
+ * as text are cleaned as the pairing cleans them (form_clean_words).  Returns the number of
+ * words. */
 struct form_mark;
 size_t eval_kv_words(const struct eval_item *it, const char *src, struct dp_word *w, size_t maxw,
                      int *ents, struct form_mark *m, size_t mmax, size_t *nm, cJSON **json);

@@ -44,7 +44,9 @@ struct tally {
     size_t fp_couple, fp_answer, fp_label[5]; /* unmatched output pairs: the truth couple
                                                  (text off), another answer of a question,
                                                  a key that is no question (by label) */
-    size_t ksplit, kjoin, klines; /* questions lost to phrases: split over entities (over
+    size_t ksplit, kjoin, klines;
+    size_t table[C_N]; /* links of a question with several answers or an answer with several
+                          questions (tables), by class */ /* questions lost to phrases: split over entities (over
                                      lines), joined with other words */
 };
 
@@ -284,7 +286,11 @@ static void form_loss(const struct eval_item *it, const char *src, const struct 
         long kq[16], va[17];
         size_t nkq = 0, nva = 0;
         if (used[i]) {
+            size_t same = 0;
+            for (size_t o = 0; o < nl; o++)
+                same += lk[o].q == l->q || lk[o].a == l->a;
             t->n[C_FOUND]++;
+            t->table[C_FOUND] += same > 1;
             continue;
         }
         for (size_t k = 0; k < L.nord; k++) { /* the words read inside each entity */
@@ -354,6 +360,11 @@ static void form_loss(const struct eval_item *it, const char *src, const struct 
             }
         }
         t->n[cls]++;
+        size_t same = 0;
+        for (size_t o = 0; o < nl; o++)
+            same += lk[o].q == l->q || lk[o].a == l->a;
+        if (same > 1)
+            t->table[cls]++;
         for (size_t p = 0; p < nkv; p++) { /* the scorer ignoring blanks: a diagnosis */
             char k1[LOSS_TEXT], k2[LOSS_TEXT], v1[LOSS_TEXT], v2[LOSS_TEXT];
             if (!kv[p].has_value)
@@ -403,9 +414,14 @@ static void print(const char *what, const struct tally *t)
     double re = t->truth ? (double)reach_ent / (double)t->truth : 0;
     double rc = t->truth ? (double)reach_cand / (double)t->truth : 0;
     printf("%s: %zu truth pairs, %zu pairs output\n", what, t->truth, t->pred);
+    size_t tab = 0;
     for (int c = 0; c < C_N; c++)
-        printf("  %-36s %5zu  %.3f\n", cname[c], t->n[c],
-               t->truth ? (double)t->n[c] / (double)t->truth : 0.0);
+        tab += t->table[c];
+    printf("  %-36s %5s  %5s  %s\n", "", "pairs", "share", "of them in tables (several links)");
+    for (int c = 0; c < C_N; c++)
+        printf("  %-36s %5zu  %.3f  %5zu  %.3f\n", cname[c], t->n[c],
+               t->truth ? (double)t->n[c] / (double)t->truth : 0.0, t->table[c],
+               tab ? (double)t->table[c] / (double)tab : 0.0);
     printf("  (answers found only as our entities joined: %zu; couples missing: answer above "
            "%zu, left %zu, right beyond %zu, below beyond %zu)\n",
            t->joined, t->far[0], t->far[1], t->far[2], t->far[3]);
