@@ -271,6 +271,9 @@ static void form_loss(const struct eval_item *it, const char *src, const struct 
             t->fp_answer++;
         else
             t->fp_label[kid < 0 ? 4 : label_of(a, kid)]++;
+        if (!couple && !linked && verbose)
+            fprintf(stderr, "  wrong-key(%s) [%s] = [%s]\n", flabel[kid < 0 ? 4 : label_of(a, kid)],
+                    kv[p].key.text, kv[p].value.text);
     }
     for (size_t p = 0; p < nkv; p++)
         of_pred[p] = -1;
@@ -352,6 +355,10 @@ static void form_loss(const struct eval_item *it, const char *src, const struct 
                 int where = V->y1 <= cyk ? 0 : V->x1 <= K->x0 ? 1 : cyv < K->y1 ? 2 : 3;
                 t->far[where]++;
                 cls = C_COUPLE;
+                if (verbose)
+                    fprintf(stderr, "  geometry: dy %.1f em, dx0 %.1f em, dx(right gap) %.1f em\n",
+                            (double)(V->y0 - K->y1) / L.hmed, (double)(V->x0 - K->x0) / L.hmed,
+                            (double)(V->x0 - K->x1) / L.hmed);
             } else {
                 int keyed = 0;
                 for (size_t p = 0; p < nkv && !keyed; p++)
