@@ -534,6 +534,33 @@ dp_err rds_eval_found(redisContext *c, const struct rds_script *s, int nkeys, in
 
 /* ---- replies ---- */
 
+redisReply *rds_reply_strings(int n, const char *const *v, const size_t *lens)
+{
+    /* RESP text, read back by hiredis' own reader: the reply is built as a read one is, so
+     * freeReplyObject frees it like any other. */
+    redisReader *rd = n >= 0 ? redisReaderCreate() : NULL;
+    void *out = NULL;
+    char hdr[32];
+    int ok = rd != NULL;
+    if (ok) {
+        rd->maxbuf = 0; /* no shrinking of the buffer between feeds */
+        int hl = snprintf(hdr, sizeof hdr, "*%d\r\n", n);
+        ok = redisReaderFeed(rd, hdr, (size_t)hl) == REDIS_OK;
+    }
+    for (int i = 0; ok && i < n; i++) {
+        size_t l = lens ? lens[i] : strlen(v[i]);
+        int hl = snprintf(hdr, sizeof hdr, "$%zu\r\n", l);
+        ok = redisReaderFeed(rd, hdr, (size_t)hl) == REDIS_OK &&
+             (l == 0 || redisReaderFeed(rd, v[i], l) == REDIS_OK) &&
+             redisReaderFeed(rd, "\r\n", 2) == REDIS_OK;
+    }
+    if (ok && (redisReaderGetReply(rd, &out) != REDIS_OK || !out))
+        out = NULL;
+    if (rd)
+        redisReaderFree(rd);
+    return out;
+}
+
 int rds_failed(const redisReply *r)
 {
     return !r || r->type == REDIS_REPLY_ERROR;

@@ -88,6 +88,11 @@ dp_err rds_eval_set(redisContext *c, const struct rds_script *s, const char *key
 dp_err rds_eval_found(redisContext *c, const struct rds_script *s, int nkeys, int nargs,
                       const char **argv);
 
+/* An array reply of the n strings v (binary safe: lens may be NULL for C strings), as Redis
+ * would send it (e.g. an HGETALL of fields written a moment ago, without asking Redis again).
+ * NULL when out of memory. Caller frees with freeReplyObject. */
+redisReply *rds_reply_strings(int n, const char *const *v, const size_t *lens);
+
 /* ---- failover ---- */
 
 /* When r is a READONLY error the server was demoted to a replica under us (failover): marks c

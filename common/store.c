@@ -161,6 +161,7 @@ dp_err store_enqueue(redisContext *c, const struct store_upload *u, char id_out[
         SARG(kdedup[0] ? u->fingerprint : "");
         SARG(qv);
         ARG(evdata ? evdata : "", evlen);
+        /* ARGV 20..: the record (the 19 above must stay 19: the record is read from here) */
         FIELD("tenant", u->tenant);
         SARG("status");
         SARG("queued");
@@ -197,11 +198,11 @@ dp_err store_enqueue(redisContext *c, const struct store_upload *u, char id_out[
         if (rc)
             break;
         code = rds_int(r, 0, -1);
-        if (code == 0 && u->record && r->type == REDIS_REPLY_ARRAY && r->elements > 2 &&
-            r->element[2]->type == REDIS_REPLY_ARRAY) {
-            *u->record = r->element[2]; /* taken out of the reply: freeReplyObject skips NULL */
-            r->element[2] = NULL;
-        }
+        /* The record is the fields just written to a new key: rendered from them, not read
+         * back (an HGETALL and its trip through Lua cost Redis more than the rest of the
+         * script's reply). */
+        if (code == 0 && u->record)
+            *u->record = rds_reply_strings(n - nkeys - 19, argv + nkeys + 19, lens + nkeys + 19);
         const char *rid = rds_str(r, 1);
         if (rid && *rid)
             snprintf(id_out, UTIL_ID_MAX, "%s", rid);

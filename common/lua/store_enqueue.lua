@@ -24,7 +24,7 @@
 --       document.completed event, should this upload be a duplicate of the document ARGV 13
 --       names (built and, with an encryption key, sealed by the caller, event.c: the worker's
 --       writer; "" without a dedup target), 20.. record field, value, ...
--- Reply: {0, id, the record as HGETALL gives it} stored and queued; {1, previous id} replay of
+-- Reply: {0, id} stored and queued (the record is ARGV 20.. on a new key: the caller has it); {1, previous id} replay of
 --        the same bytes (nothing written); {2, previous id} key used with other bytes; {3, ''}
 --        queue over max_queue; {4, '', idempotency value, dedup value} either key is not what
 --        the caller expected ("" = unset): call again expecting these; {5, id, earlier id}
@@ -112,7 +112,7 @@ if not earlier then
       else redis.call('SET', dedup, ARGV[1]) end
     end
   end
-  return {0, ARGV[1], redis.call('HGETALL', KEYS[1])}
+  return {0, ARGV[1]}
 end
 -- A duplicate: the earlier reading's result fields, not its identity or its history.
 local own = {tenant = 1, status = 1, created_at = 1, started_at = 1, finished_at = 1,
