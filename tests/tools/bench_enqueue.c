@@ -68,8 +68,10 @@ static void *enq_thread(void *arg)
         else if (++failed == 1)
             fprintf(stderr, "bench enqueue: %s\n", err);
     }
-    if (!c || c->err)
+    if (!c || c->err) {
         failed++;
+        fprintf(stderr, "bench enqueue: %s\n", c ? c->errstr : "no connection");
+    }
     redisFree(c);
     pthread_mutex_lock(&sh->mu);
     sh->ok += ok;
@@ -153,6 +155,7 @@ static int run_variant(const struct enq_variant *v, const unsigned char *body, i
 {
     struct stack st;
     int rc = -1;
+    const char *why = "redis-server did not start";
     memset(out, 0, sizeof *out);
     if (stack_init(&st, NULL) != 0)
         return -1;
@@ -165,6 +168,7 @@ static int run_variant(const struct enq_variant *v, const unsigned char *body, i
         goto out;
     for (int i = 0; i < 100 && access(sock, F_OK) != 0; i++)
         usleep(10000);
+    why = "no connection over the socket";
     c = redisConnectUnix(sock);
     if (!c || c->err)
         goto out;
@@ -205,6 +209,7 @@ static int run_variant(const struct enq_variant *v, const unsigned char *body, i
     wait_rewrite(c);
     if (stored > 0)
         out->one_rewrite_us = (cpu_part_s(st.redis, 0) - kids1) * 1e6 / (double)stored;
+    why = sh.ok == 0 ? "no upload was stored" : "no INFO";
     if (!r || r->type != REDIS_REPLY_STRING || sh.ok == 0)
         goto out;
     out->ok = sh.ok;
@@ -223,6 +228,9 @@ static int run_variant(const struct enq_variant *v, const unsigned char *body, i
             printf("    %.*s\n", (int)strcspn(p + (*p == '\n'), "\r\n"), p + (*p == '\n'));
     rc = 0;
 out:
+    if (rc)
+        fprintf(stderr, "bench enqueue: %s: %s (%s)\n", v->what, why,
+                c && c->err ? c->errstr : "see its redis.log");
     freeReplyObject(r);
     redisFree(c);
     stack_stop(&st);
