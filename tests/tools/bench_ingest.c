@@ -300,8 +300,13 @@ int bench_ingest(int secs, int conns, int cores)
     struct wrk_out echo;
     struct phase ph[NVARIANTS];
     snprintf(url, sizeof url, "http://127.0.0.1:%d/v1/documents", nginx_port);
+    struct cpu eb, ea; /* nginx answering alone: its CPU and wrk's per request */
+    cpu_now(&st, &eb);
+    double echo_ngx = tree_cpu_s(nginx_pid);
     if (run_wrk(st.dir, url, NULL, conns, secs, 0, &echo))
         goto out;
+    echo_ngx = tree_cpu_s(nginx_pid) - echo_ngx;
+    cpu_now(&st, &ea);
     snprintf(url, sizeof url, "%s/v1/documents?dedup=false", st.base);
     for (size_t i = 0; i < (size_t)n_var; i++)
         if (run_phase(&st, &variants[i], cores, url, conns, secs, &ph[i]))
@@ -336,6 +341,10 @@ int bench_ingest(int secs, int conns, int cores)
            "AOF rw", "nginx", "workers", "wrk", "sum");
     printf("  |------------------------------------------|---------|---------|---------|---------|"
            "---------|---------|---------|\n");
+    double eper = echo.requests > 0 ? 1e6 / (double)echo.requests : 0;
+    printf("  | %-40s | %7s | %7s | %7s | %7.0f | %7s | %7.0f | %7.0f |\n",
+           "nginx answering the POST itself", "-", "-", "-", echo_ngx * eper, "-",
+           (ea.client - eb.client) * eper, (echo_ngx + ea.client - eb.client) * eper);
     for (size_t i = 0; i < (size_t)n_var; i++) {
         const struct cpu *u = &ph[i].used;
         double per = ph[i].sat.requests > 0 ? 1e6 / (double)ph[i].sat.requests : 0;
