@@ -7,8 +7,9 @@
  *
  *   docproc-probe [--from N] [--limit N] [-v] -c 'opt=v,X_NAME=v' -c '...' SROIE_DIR
  *
- * Each -c is one configuration: config options by name (config_set), and X_NAME=v sets the
- * environment variable DOCPROC_X_NAME for experiments read by the reading code. */
+ * Each -c is one configuration: config options by name (config_set), png_fast=0|1
+ * (worker_png.c), and X_NAME=v sets the environment variable DOCPROC_X_NAME for experiments
+ * read by the reading code. */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -142,7 +143,9 @@ static int apply(struct conf *c, int set)
         if (!eq)
             return -1;
         *eq = '\0';
-        if (strncmp(t, "X_", 2) == 0) {
+        if (strcmp(t, "png_fast") == 0) {
+            worker_png_fast(set ? (int)strtol(eq + 1, NULL, 10) : 1);
+        } else if (strncmp(t, "X_", 2) == 0) {
             char name[1040];
             snprintf(name, sizeof name, "DOCPROC_%s", t);
             if (set)
