@@ -6,6 +6,7 @@
  * docs/EVAL.md). A tool for iterating on reading choices: no stack, no Redis.
  *
  *   docproc-probe [--from N] [--limit N] [-v] -c 'opt=v,X_NAME=v' -c '...' SROIE_DIR
+ *   docproc-probe --page FILE -c ... -c ...      (one file: its lines, confidence, re-reads)
  *
  * Each -c is one configuration: config options by name (config_set), png_fast=0|1
  * (worker_png.c), and X_NAME=v sets the environment variable DOCPROC_X_NAME for experiments
@@ -69,6 +70,7 @@ static int present(const char *text, const char *value)
 
 /* The pages one reading gave: the text and the text with the second reading's lines. */
 struct sink_ctx {
+    int lines; /* print each page's lines (mean confidence, re-read, text) */
     char *text;
     char *alt;
     int read_twice;
@@ -108,6 +110,23 @@ static int s_page(void *ctx, size_t i, struct dp_page *pg, double ocr_s)
     (void)i;
     (void)ocr_s;
     c->text = join(c->text, pg->text);
+    for (size_t k = 0; c->lines && k < pg->nwords;) {
+        size_t e = k;
+        double sum = 0;
+        int re = 0;
+        while (e < pg->nwords && pg->words[e].line == pg->words[k].line)
+            sum += pg->words[e++].conf;
+        for (size_t r = 0; r < pg->nreread; r++)
+            re |= pg->reread[r] == pg->words[k].line;
+        printf("  line %3d conf %5.1f %s ", pg->words[k].line, sum / (double)(e - k),
+               re ? "re-read" : "       ");
+        for (; k < e; k++)
+            printf(" %s", pg->words[k].text);
+        printf("\n");
+    }
+    if (c->lines)
+        printf("  psm %d conf %.1f read twice %d alt words %zu\n", pg->psm, (double)pg->conf,
+               pg->read_twice, pg->nalt);
     c->read_twice |= pg->read_twice;
     c->nalt += pg->nalt;
     if (pg->nalt && altread_variant(pg, &v) == DP_OK) {
@@ -177,7 +196,7 @@ int main(int argc, char **argv)
     size_t nconf = 0;
     long from = 0, limit = 30;
     int verbose = 0;
-    const char *dir = NULL;
+    const char *dir = NULL, *file = NULL;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "-c") == 0 && i + 1 < argc && nconf < PROBE_MAX_CONF)
             confs[nconf++] = (struct conf){.spec = argv[++i]};
@@ -185,12 +204,14 @@ int main(int argc, char **argv)
             from = strtol(argv[++i], NULL, 10);
         else if (strcmp(argv[i], "--limit") == 0 && i + 1 < argc)
             limit = strtol(argv[++i], NULL, 10);
+        else if (strcmp(argv[i], "--page") == 0 && i + 1 < argc)
+            file = argv[++i];
         else if (strcmp(argv[i], "-v") == 0)
             verbose = 1;
         else
             dir = argv[i];
     }
-    if (!dir || nconf == 0 || from < 0 || limit <= 0 || limit > PROBE_MAX_IMAGES) {
+    if ((!dir && !file) || nconf == 0 || from < 0 || limit <= 0 || limit > PROBE_MAX_IMAGES) {
         fprintf(stderr, "usage: %s [--from N] [--limit N] [-v] -c SPEC [-c SPEC...] SROIE_DIR\n",
                 argv[0]);
         return 2;
@@ -203,6 +224,26 @@ int main(int argc, char **argv)
         return 1;
     }
     w.decode_budget = (uint64_t)1 << 31;
+    if (file) { /* one page file: its lines under each configuration */
+        size_t len = 0;
+        unsigned char *buf = slurp(file, &len);
+        for (size_t c = 0; buf && c < nconf; c++) {
+            if (apply(&confs[c], 1))
+                return 2;
+            w.cfg = confs[c].cfg;
+            struct sink_ctx sc = {.lines = 1};
+            struct page_sink sink = {&sc, s_begin, s_start, s_page, NULL};
+            struct worker_failure f = {0};
+            printf("[%zu] %s\n", c, confs[c].spec);
+            worker_decode_pages(&w, buf, len, "eng", 0, &sink, &f);
+            apply(&confs[c], 0);
+            free(sc.text);
+            free(sc.alt);
+        }
+        free(buf);
+        ocr_cleanup(&w.ocr);
+        return buf ? 0 : 1;
+    }
     size_t nimg = 0;
     for (long n = from; n < from + limit; n++) {
         char path[1024], kpath[1024];
