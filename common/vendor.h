@@ -67,6 +67,19 @@ int vendor_match(const struct vendor_list *l, const struct cand_set *s, size_t *
  * of those names that are not confirmed. Returns 1 when it did. */
 int vendor_apply(const struct vendor_list *l, const struct cand_set *s, cJSON *fields);
 
+/* Whether a name read on the page is another real spelling of a remembered one rather than
+ * a misreading of it (then the page's spelling stands: the vendor memory gave the remembered
+ * one to 4 of 11 unseen SROIE receipts at 75 labelled where the page had the right one):
+ * - the same letters and digits, only spacing or punctuation differ ("MR.D.I.Y(M)SDN BHD",
+ *   "AEON CO. (M) BHD." are printed so; SROIE's labels are as printed), or
+ * - their words (letters and digits only, upper case) differ only by whole words left out
+ *   inside the name (same first and last words; a word the page adds has two or more
+ *   characters): "MR. D.I.Y. SDN BHD" beside a remembered "MR. D.I.Y. (M) SDN BHD" is the
+ *   shop of the chain whose receipt it is.
+ * "MR D.I.¥. (M) SON BHD" and a name cut short ("HOME MASTER HARDWARE &" for
+ * "... & ELECTRICAL") are misreadings. Pure. */
+int vendor_own_spelling(const char *page, const char *remembered);
+
 /* The remembered spelling a company name (address = 0) or an address (1) read from a page is
  * an OCR error or two away from: of the vendors' confirmed names (addresses), the one most like
  * value, at least min alike, when no other spelling is as alike; copied into out. Returns its

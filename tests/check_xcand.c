@@ -264,6 +264,53 @@ START_TEST(second_reading_json)
 }
 END_TEST
 
+/* The page's own spelling of a remembered vendor stands where it is another real spelling
+ * (a shop of the chain, punctuation as printed), not where it is a misreading. */
+START_TEST(vendor_spellings)
+{
+    ck_assert(vendor_own_spelling("MR. D.I.Y. SDN BHD", "MR. D.I.Y. (M) SDN BHD"));
+    ck_assert(vendor_own_spelling("MR. D.I.Y. (KUCHAI) SDN BHD", "MR. D.I.Y. SDN BHD"));
+    ck_assert(vendor_own_spelling("MR.D.I.Y(M)SDN BHD", "MR. D.I.Y. (M) SDN BHD"));
+    ck_assert(vendor_own_spelling("AEON CO. (M) BHD.", "AEON CO. (M) BHD"));
+    /* the same spelling (case and spaces aside) is not another one */
+    ck_assert(!vendor_own_spelling("aeon co. (m)  bhd", "AEON CO. (M) BHD"));
+    /* misreadings */
+    ck_assert(!vendor_own_spelling("MR D.I.¥. (M) SON BHD", "MR. D.I.Y. (M) SDN BHD"));
+    ck_assert(!vendor_own_spelling("UAN HING STATIONERY SDN BHD", "LIAN HING STATIONERY SDN BHD"));
+    ck_assert(!vendor_own_spelling("HOME MASTER HARDWARE &", "HOME MASTER HARDWARE & ELECTRICAL"));
+    ck_assert(
+        !vendor_own_spelling("MASTER HARDWARE & ELECTRICAL", "HOME MASTER HARDWARE & ELECTRICAL"));
+    ck_assert(
+        !vendor_own_spelling("MR. D.I.Y. I SDN BHD", "MR. D.I.Y. SDN BHD")); /* a stray mark */
+    ck_assert(!vendor_own_spelling("ABC", "ABC TRADING"));
+    ck_assert(!vendor_own_spelling(NULL, "ABC TRADING"));
+    /* vendor_apply leaves the page's spelling, vendor_snap does not snap it */
+    struct vendor_list l = {0};
+    cJSON *c1 = cJSON_Parse("{\"company\":{\"value\":\"MR. D.I.Y. (M) SDN BHD\"}}");
+    ck_assert_int_eq(vendor_add(&l, c1, NULL), DP_OK);
+    char out[128] = "";
+    ck_assert(vendor_snap(&l, 0, "MR. D.I.Y. SDN BHD", 0.8, out, sizeof out) == 0);
+    ck_assert(vendor_snap(&l, 0, "MR. D.I.Y. (M) SDN 8HD", 0.8, out, sizeof out) > 0.9);
+    ck_assert_str_eq(out, "MR. D.I.Y. (M) SDN BHD");
+    static const char *const lines[] = {"MR. D.I.Y. SDN BHD", "Receipt 7"};
+    struct dp_doc_text d;
+    struct cand_set cs;
+    xdoc_make(&d, lines, 2);
+    ck_assert_int_eq(cand_generate(&d, &cs), DP_OK);
+    cJSON *fields = cJSON_Parse("[{\"name\":\"company\",\"value\":\"MR. D.I.Y. SDN BHD\","
+                                "\"source\":\"model\"}]");
+    ck_assert_int_eq(vendor_apply(&l, &cs, fields), 1);
+    cJSON *f = cJSON_GetArrayItem(fields, 0);
+    ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(f, "value")), "MR. D.I.Y. SDN BHD");
+    ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(f, "source")), "model");
+    cJSON_Delete(fields);
+    cand_set_cleanup(&cs);
+    doctext_cleanup(&d);
+    vendor_list_cleanup(&l);
+    cJSON_Delete(c1);
+}
+END_TEST
+
 Suite *xcand_suite(void)
 {
     Suite *s = suite_create("xcand");
@@ -271,6 +318,7 @@ Suite *xcand_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, address_runs);
     tcase_add_test(tc, snap_to_memory);
+    tcase_add_test(tc, vendor_spellings);
     tcase_add_test(tc, second_reading);
     tcase_add_test(tc, second_reading_json);
     suite_add_tcase(s, tc);
