@@ -281,6 +281,8 @@ struct eval_errtally {
     size_t n[EVAL_MAX_FIELDS][EVAL_ERR_NKINDS];
     size_t memory[EVAL_MAX_FIELDS];       /* answers with source "memory" */
     size_t memory_wrong[EVAL_MAX_FIELDS]; /* of them wrong (false memory) */
+    size_t spacing[EVAL_MAX_FIELDS];      /* wrong answers equal to the truth once every space
+                                             is dropped ("BAHRU, JOHOR" for "BAHRU,JOHOR") */
 };
 /* The kind (pure): right, an output at all, an exact candidate, present in the text, the
  * closest candidate's similarity. */

@@ -40,6 +40,16 @@ static void cand_value(const char *name, const char *text, char *out, size_t out
     cJSON_Delete(v);
 }
 
+/* s upper case without any whitespace. */
+static void no_spaces(const char *s, char *out, size_t outsz)
+{
+    size_t k = 0;
+    for (; *s && k + 1 < outsz; s++)
+        if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
+            out[k++] = (char)(*s >= 'a' && *s <= 'z' ? *s - 32 : *s);
+    out[k] = '\0';
+}
+
 static const cJSON *field_of(const cJSON *fields, const char *name)
 {
     const cJSON *f;
@@ -84,6 +94,12 @@ void eval_errkind_doc(struct eval_errtally *t, const struct eval_item *it, const
         }
         int present = eval_present_in(ocr, printed) || (alt && eval_present_in(alt, printed));
         enum eval_errkind k = eval_errkind_of(right, have, exact, present, best);
+        if (have && !right) {
+            char a[EVAL_VALUE_MAX], b[EVAL_VALUE_MAX];
+            no_spaces(truth, a, sizeof a);
+            no_spaces(pred, b, sizeof b);
+            t->spacing[f] += (size_t)(strcmp(a, b) == 0);
+        }
         t->n[f][k]++;
         t->truth[f]++;
         const char *src =
@@ -108,12 +124,13 @@ void eval_errkind_print(const struct eval_errtally *t, const struct eval_set *se
     printf("  errors by kind at %zu labelled (right; wrong with the value among the candidates: "
            "ranking, and no output though it was; ceiling: present in the OCR text but no "
            "candidate, present only with OCR errors (a candidate >= %.2f alike), nowhere; memory "
-           "answers and of them wrong)\n",
+           "answers and of them wrong; wrong answers equal to the truth once every space is "
+           "dropped)\n",
            labelled, EVAL_ERR_NEAR);
     printf("  %-9s %5s", "field", "truth");
     for (int k = 0; k < EVAL_ERR_NKINDS; k++)
         printf(" %9.9s", kind_names[k]);
-    printf(" %6s %6s\n", "memory", "wrong");
+    printf(" %6s %6s %7s\n", "memory", "wrong", "spacing");
     cJSON *arr = out ? cJSON_AddArrayToObject(out, "error_kinds") : NULL;
     for (size_t f = 0; f < nf && f < EVAL_MAX_FIELDS; f++) {
         printf("  %-9s %5zu", set->items[0].fields[f].name, t->truth[f]);
@@ -124,7 +141,8 @@ void eval_errkind_print(const struct eval_errtally *t, const struct eval_set *se
             printf(" %9zu", t->n[f][k]);
             cJSON_AddNumberToObject(o, kind_names[k], (double)t->n[f][k]);
         }
-        printf(" %6zu %6zu\n", t->memory[f], t->memory_wrong[f]);
+        printf(" %6zu %6zu %7zu\n", t->memory[f], t->memory_wrong[f], t->spacing[f]);
+        cJSON_AddNumberToObject(o, "spacing_only", (double)t->spacing[f]);
         cJSON_AddNumberToObject(o, "memory", (double)t->memory[f]);
         cJSON_AddNumberToObject(o, "memory_wrong", (double)t->memory_wrong[f]);
         if (arr)
