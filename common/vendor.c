@@ -179,6 +179,52 @@ dp_err vendor_add(struct vendor_list *l, const cJSON *confirmed, const struct ca
     return DP_OK;
 }
 
+dp_err vendor_vote(struct vendor_list *l, const cJSON *const *confirmed, size_t n)
+{
+    char a[VENDOR_TEXT_MAX], b[VENDOR_TEXT_MAX];
+    size_t *of = malloc((n ? n : 1) * sizeof *of); /* vendor of each document, or l->n */
+    if (!of)
+        return DP_ENOMEM;
+    for (size_t i = 0; i < n; i++) {
+        const char *c = str(confirmed[i], "company");
+        of[i] = l->n;
+        if (!c)
+            c = str(confirmed[i], "vendor");
+        if (!c || !*c)
+            continue;
+        align_norm(c, a, sizeof a);
+        for (size_t k = 0; k < l->n && of[i] == l->n; k++) {
+            align_norm(l->v[k].company, b, sizeof b);
+            if (strcmp(a, b) == 0)
+                of[i] = k;
+        }
+    }
+    for (size_t k = 0; k < l->n; k++) {
+        size_t best = 0;
+        const char *spelling = NULL;
+        for (size_t i = 0; i < n; i++) {
+            const char *ai = of[i] == k ? str(confirmed[i], "address") : NULL;
+            if (!ai || !*ai)
+                continue;
+            align_norm(ai, a, sizeof a);
+            size_t votes = 0; /* documents of the vendor confirming this spelling */
+            for (size_t j = 0; j < n; j++) {
+                const char *aj = of[j] == k ? str(confirmed[j], "address") : NULL;
+                if (aj && align_norm(aj, b, sizeof b) && strcmp(a, b) == 0)
+                    votes++;
+            }
+            if (votes >= best) {
+                best = votes;
+                spelling = ai;
+            }
+        }
+        if (spelling)
+            snprintf(l->v[k].address, sizeof l->v[k].address, "%s", spelling);
+    }
+    free(of);
+    return DP_OK;
+}
+
 void vendor_list_cleanup(struct vendor_list *l)
 {
     if (!l)

@@ -47,6 +47,12 @@ struct vendor_list {
  * replaced, keeping the numbers it had. No company: nothing added. DP_ENOMEM. */
 dp_err vendor_add(struct vendor_list *l, const cJSON *confirmed, const struct cand_set *page);
 
+/* Sets each vendor's address to the spelling its confirmed documents give most often (ties:
+ * the later one) instead of the last one: a reviewer's typo in one confirmation
+ * ("PARINDUSTRIAN" on 2 of 6 receipts of one shop) is not what the memory repeats. confirmed:
+ * the n confirmed JSONs the list was built from (vendor_add form). DP_ENOMEM. */
+dp_err vendor_vote(struct vendor_list *l, const cJSON *const *confirmed, size_t n);
+
 /* The numbers of a page that name its issuer: on lines with a registration, tax or phone label
  * (GST, SST, VAT, REG, CO., COMPANY, ROC, BRN, TEL, FAX, PHONE), runs of numeric words joined
  * (separators '-', '.', ' ' dropped; '/' ends a run) with at least VENDOR_ID_DIGITS digits,
