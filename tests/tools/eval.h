@@ -267,6 +267,40 @@ void eval_learn(const struct eval_set *set, cJSON *const *docs, cJSON *report, i
 struct dp_doc_text;
 void eval_ceilings(const struct eval_set *set, cJSON *const *docs, const struct dp_doc_text *texts,
                    const int *ok, cJSON *report, int verbose);
+/* eval_errkind.c: why a field of an unseen document is wrong. RIGHT; RANKING: the right value
+ * was a candidate's and another was output; MISSING_RANKING: it was, and nothing was output;
+ * NOT_CAND: present in the OCR text (or second reading, punctuation ignored) but no candidate
+ * has it exactly; OCR: only a candidate EVAL_ERR_NEAR alike (an OCR error or two); NOWHERE. */
+enum eval_errkind {
+    EVAL_ERR_RIGHT,
+    EVAL_ERR_RANKING,
+    EVAL_ERR_NOT_CAND,
+    EVAL_ERR_OCR,
+    EVAL_ERR_NOWHERE,
+    EVAL_ERR_MISSING_RANKING,
+    EVAL_ERR_NKINDS
+};
+#define EVAL_ERR_NEAR 0.8 /* similarity of the closest candidate that counts as an OCR error */
+struct eval_errtally {
+    size_t truth[EVAL_MAX_FIELDS];
+    size_t n[EVAL_MAX_FIELDS][EVAL_ERR_NKINDS];
+    size_t memory[EVAL_MAX_FIELDS];       /* answers with source "memory" */
+    size_t memory_wrong[EVAL_MAX_FIELDS]; /* of them wrong (false memory) */
+    size_t spacing[EVAL_MAX_FIELDS];      /* wrong answers equal to the truth once every space
+                                             is dropped ("BAHRU, JOHOR" for "BAHRU,JOHOR") */
+};
+/* The kind (pure): right, an output at all, an exact candidate, present in the text, the
+ * closest candidate's similarity. */
+enum eval_errkind eval_errkind_of(int right, int have, int exact_cand, int present,
+                                  double best_sim);
+const char *eval_errkind_name(enum eval_errkind k);
+/* Classifies every truth field of item it (document doc, pages text) against fields (what
+ * the extractor output) into t; verbose prints each wrong one to stderr. */
+void eval_errkind_doc(struct eval_errtally *t, const struct eval_item *it, const cJSON *doc,
+                      const struct dp_doc_text *text, const cJSON *fields, int verbose);
+/* Prints the table of t and adds it to out (may be NULL) as "error_kinds". */
+void eval_errkind_print(const struct eval_errtally *t, const struct eval_set *set, size_t labelled,
+                        cJSON *out);
 /* Runs every document of set through the stack and fills sc. 0 on success. */
 int eval_runner_run(struct eval_runner *r, const struct eval_set *set, struct eval_score *sc);
 /* The text of a document read in this run (by path; the same file by another path is the
