@@ -67,6 +67,12 @@ struct worker {
 };
 
 /* ---- OCR (worker_ocr.c) ---- */
+/* Turns on (1) or off the fast PNG writing of Tesseract's line images in this process and its
+ * forked children (worker_png.c): ocr_init turns it on. */
+void worker_png_fast(int on);
+/* PNGs written the fast way so far in this process (tests). */
+unsigned long worker_png_writes(void);
+/* Makes the engine (and turns worker_png_fast on). */
 dp_err ocr_init(struct ocr *o, const char *tessdata, const char *lang);
 /* Switches languages if needed, swapping with the spare engine when it has them loaded (DP_EINVAL
  * names a missing language pack in err). */

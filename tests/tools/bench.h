@@ -74,6 +74,11 @@ int bench_api(const char *url, const char *key, const void *body, size_t len, in
  * limits off and `cores` workers running. Prints a table. 0 on success. */
 int bench_ingest(int secs, int conns, int cores);
 
+/* What one upload costs Redis (bench_enqueue.c): store_enqueue from `threads` connections
+ * straight at a Redis started as the stack starts it, for secs seconds per Redis variant.
+ * Prints a table. 0 on success. */
+int bench_enqueue(int secs, int threads);
+
 /* What the page-structure step costs (bench_layout.c), CPU seconds summed over pages. */
 struct bench_layout_result {
     size_t pages, tables;

@@ -31,6 +31,7 @@ struct bench {
                       * reads a full page) */
     int small_docs;  /* --small-docs N: per-document overhead phase (0 = skip) */
     int ingest_s;    /* --ingest S: wrk ingest phase, S seconds per run (0 = skip) */
+    int enqueue_s;   /* --enqueue S: only Redis's cost per upload, S seconds per variant */
     const char *pdf; /* --pdf DIR: only the searchable-PDF comparison on DIR's scans */
     size_t requests;
     const char *data;
@@ -382,8 +383,8 @@ static int usage(const char *prog)
 {
     fprintf(stderr,
             "usage: %s [--pages N] [--data DIR] [--rounds R] [--requests N] [--concurrency C]\n"
-            "          [--max-seconds S] [--raw-full] [--raw-psm N] [--small-docs N] [--ingest S]\n"
-            "          [--pdf DATA_DIR]\n",
+            "          [--max-seconds S] [--raw-full] [--raw-psm N] [--small-docs N]\n"
+            "          [--ingest S] [--pdf DATA_DIR] [--enqueue S]\n",
             prog);
     return 2;
 }
@@ -421,6 +422,8 @@ int main(int argc, char **argv)
             ok = ok && parse_int(v, 0, NGINX_BURST, &b.small_docs) == 0;
         else if (strcmp(a, "--ingest") == 0)
             ok = ok && parse_int(v, 0, 120, &b.ingest_s) == 0;
+        else if (strcmp(a, "--enqueue") == 0)
+            ok = ok && parse_int(v, 1, 120, &b.enqueue_s) == 0;
         else if (strcmp(a, "--raw-psm") == 0)
             ok = ok && parse_int(v, 1, 13, &b.raw_psm) == 0;
         else if (strcmp(a, "--max-seconds") == 0)
@@ -439,6 +442,8 @@ int main(int argc, char **argv)
         i++;
     }
     b.requests = (size_t)req;
+    if (b.enqueue_s) /* Redis alone: no pages, no stack */
+        return bench_enqueue(b.enqueue_s, b.conc) == 0 ? 0 : 1;
     if (b.data && *b.data ? bench_pages_load(&b.pp, b.data, (size_t)b.pages)
                           : bench_pages_render(&b.pp, (size_t)b.pages)) {
         fprintf(stderr, "bench: no pages (%s)\n", b.data ? b.data : "rendering failed");
