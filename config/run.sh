@@ -183,10 +183,14 @@ if [ ${#sock} -lt 100 ]; then
     sockargs="--unixsocket $sock --unixsocketperm 700"
     export DOCPROC_REDIS_SOCKET="$sock"
 fi
+# rdbcompression no: an AOF rewrite (the RDB preamble of the new base file) would otherwise
+# LZF-compress every stored file, and uploads are mostly PNG, JPEG and PDF bytes that do not
+# compress: half of a rewrite's CPU for nothing (docs/BENCH.md, "Ingest, third pass").
 # shellcheck disable=SC2086
 supervise redis "$RUN/logs/redis.log" $as redis-server --bind "$cfg_redis_bind" \
     --port "$cfg_redis_port" --dir "$RUN/redis" --daemonize no --appendonly yes \
     --appendfsync "$cfg_redis_appendfsync" --save "" --maxmemory-policy noeviction \
+    --rdbcompression no \
     --maxmemory "${cfg_redis_maxmemory_mb}mb" $sockargs \
     --aclfile "$AUTH/users.acl" --logfile "$RUN/logs/redis.log"
 redis_pid=$!

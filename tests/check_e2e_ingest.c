@@ -1,9 +1,11 @@
 /* check_e2e_ingest.c -- the upload path's plumbing against real processes: with redis_socket set
  * (as make run sets it) every program reaches Redis over its Unix socket, uploads are stored
- * and read back through nginx, and Redis lists no TCP client at all. With api_socket (as make
- * run sets it) the API processes listen on Unix sockets only, nginx reaches them there, and a
- * socket left by a killed process is replaced when it starts again while a live one is not
- * taken over. */
+ * and read back through nginx, and Redis lists no TCP client at all; Redis runs with the
+ * settings the upload path relies on (AOF everysec, noeviction, no LZF in AOF rewrites). With
+ * api_socket (as make run sets it) the API processes listen on Unix sockets only, nginx reaches
+ * them there, and a socket left by a killed process is replaced when it starts again while a
+ * live one is not taken over. */
+#include <dirent.h>
 #include <hiredis.h>
 #include <signal.h>
 #include <stdio.h>
@@ -55,6 +57,91 @@ START_TEST(programs_reach_redis_over_its_unix_socket)
     ck_assert_int_ge(unix_clients, 2); /* the API thread that stored it, the worker */
     ck_assert_int_eq(tcp_clients, 1);  /* this connection */
     free(png);
+    stack_stop(&s);
+}
+END_TEST
+
+/* The value of CONFIG GET name, into out. */
+static void config_get(redisContext *c, const char *name, char *out, size_t outsz)
+{
+    redisReply *r = redisCommand(c, "CONFIG GET %s", name);
+    ck_assert_msg(r && r->type == REDIS_REPLY_ARRAY && r->elements == 2, "CONFIG GET %s", name);
+    snprintf(out, outsz, "%s", r->element[1]->str);
+    freeReplyObject(r);
+}
+
+/* Bytes of the AOF base file (appendonlydir/<name>.base.rdb) under dir, 0 if none. */
+static long long aof_base_bytes(const char *dir)
+{
+    char path[400];
+    snprintf(path, sizeof path, "%s/appendonlydir", dir);
+    DIR *d = opendir(path);
+    struct dirent *e;
+    long long n = 0;
+    while (d && (e = readdir(d)) != NULL) {
+        if (!strstr(e->d_name, ".base.rdb"))
+            continue;
+        char f[700];
+        snprintf(f, sizeof f, "%s/%s", path, e->d_name);
+        FILE *fp = fopen(f, "rb");
+        if (fp && fseek(fp, 0, SEEK_END) == 0)
+            n = ftell(fp);
+        if (fp)
+            fclose(fp);
+    }
+    if (d)
+        closedir(d);
+    return n;
+}
+
+/* The stack's Redis is configured as make run's (config/run.sh): AOF on, everysec, never
+ * evicting, and rewrites that write stored files as they are instead of LZF-compressing them
+ * (uploads are PNG/JPEG/PDF bytes: the compression is CPU for nothing). Checked by effect too:
+ * a highly compressible 200 kB value stays 200 kB in the rewritten base file. */
+START_TEST(redis_runs_as_uploads_need)
+{
+    struct stack s;
+    ck_assert_int_eq(stack_init(&s, NULL), 0);
+    ck_assert_int_eq(stack_start_redis(&s), 0);
+    redisContext *c = redisConnect("127.0.0.1", s.redis_port);
+    ck_assert(c && !c->err);
+    char v[64];
+    config_get(c, "appendonly", v, sizeof v);
+    ck_assert_str_eq(v, "yes");
+    config_get(c, "appendfsync", v, sizeof v);
+    ck_assert_str_eq(v, "everysec");
+    config_get(c, "maxmemory-policy", v, sizeof v);
+    ck_assert_str_eq(v, "noeviction");
+    config_get(c, "rdbcompression", v, sizeof v);
+    ck_assert_str_eq(v, "no");
+    config_get(c, "rdbchecksum", v, sizeof v); /* a damaged base file is still detected */
+    ck_assert_str_eq(v, "yes");
+    size_t big = 200000;
+    char *zeros = calloc(1, big);
+    ck_assert_ptr_nonnull(zeros);
+    redisReply *r = redisCommand(c, "SET dp:blob:t %b", zeros, big);
+    ck_assert(r && r->type == REDIS_REPLY_STATUS);
+    freeReplyObject(r);
+    free(zeros);
+    r = redisCommand(c, "BGREWRITEAOF");
+    ck_assert(r && r->type != REDIS_REPLY_ERROR);
+    freeReplyObject(r);
+    int done = 0;
+    for (int i = 0; i < 300 && !done; i++) {
+        usleep(100000);
+        r = redisCommand(c, "INFO persistence");
+        ck_assert(r && r->type == REDIS_REPLY_STRING);
+        done = strstr(r->str, "aof_rewrite_in_progress:0") &&
+               strstr(r->str, "aof_rewrite_scheduled:0") &&
+               strstr(r->str, "aof_last_bgrewrite_status:ok");
+        freeReplyObject(r);
+    }
+    ck_assert_msg(done, "the AOF rewrite did not finish");
+    char dir[300];
+    snprintf(dir, sizeof dir, "%s/redis", s.dir);
+    long long n = aof_base_bytes(dir);
+    ck_assert_msg(n >= (long long)big, "base file %lld bytes: the value was compressed", n);
+    redisFree(c);
     stack_stop(&s);
 }
 END_TEST
@@ -162,6 +249,7 @@ Suite *e2e_ingest_suite(void)
     TCase *tc = tcase_create("core");
     tcase_set_timeout(tc, 180);
     tcase_add_test(tc, programs_reach_redis_over_its_unix_socket);
+    tcase_add_test(tc, redis_runs_as_uploads_need);
     tcase_add_test(tc, api_answers_over_its_unix_socket);
     suite_add_tcase(s, tc);
     return s;

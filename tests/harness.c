@@ -229,6 +229,8 @@ pid_t stack_spawn_redis(struct stack *s, int port, const char *dirname, const ch
                             "",
                             "--maxmemory-policy",
                             "noeviction",
+                            "--rdbcompression", /* as make run: see config/run.sh */
+                            "no",
                             "--unixsocket",
                             sock,
                             "--unixsocketperm",
