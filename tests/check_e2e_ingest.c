@@ -1,12 +1,18 @@
 /* check_e2e_ingest.c -- the upload path's plumbing against real processes: with redis_socket set
  * (as make run sets it) every program reaches Redis over its Unix socket, uploads are stored
  * and read back through nginx, and Redis lists no TCP client at all; Redis runs with the
- * settings the upload path relies on (AOF everysec, noeviction, no LZF in AOF rewrites). */
+ * settings the upload path relies on (AOF everysec, noeviction, no LZF in AOF rewrites). With
+ * api_socket (as make run sets it) the API processes listen on Unix sockets only, nginx reaches
+ * them there, and a socket left by a killed process is replaced when it starts again while a
+ * live one is not taken over. */
 #include <dirent.h>
 #include <hiredis.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include "fixtures.h"
 #include "harness.h"
@@ -140,6 +146,103 @@ START_TEST(redis_runs_as_uploads_need)
 }
 END_TEST
 
+/* GET path over API process i's socket: the status, -1 when nothing answers. */
+static long get_unix(const struct stack *s, int i, const char *path, const char *key, char *body,
+                     size_t bodysz)
+{
+    char sock[200];
+    struct http_resp r;
+    stack_api_socket(s, i, sock, sizeof sock);
+    long st = http_req_unix(sock, "GET", path, key, NULL, 0, &r) == 0 ? r.status : -1;
+    if (body)
+        snprintf(body, bodysz, "%s", r.body ? r.body : "");
+    http_resp_free(&r);
+    return st;
+}
+
+/* 1 when something accepts TCP connections on 127.0.0.1:port */
+static int tcp_listens(int port)
+{
+    FILE *f = fopen("/proc/net/tcp", "r");
+    char line[512];
+    int found = 0;
+    while (f && fgets(line, sizeof line, f)) {
+        unsigned p, st;
+        if (sscanf(line, " %*d: %*8X:%4X %*8X:%*4X %2X", &p, &st) == 2 && st == 0x0A &&
+            (int)p == port)
+            found = 1;
+    }
+    if (f)
+        fclose(f);
+    return found;
+}
+
+START_TEST(api_answers_over_its_unix_socket)
+{
+    struct stack s;
+    struct stack_opts o = {.redis_socket = 1, .api_socket = 1, .n_api = 2, .workers = 0};
+    ck_assert_int_eq(stack_start(&s, &o), 0);
+    char sock[200], dir[200], body[4096];
+    struct stat sb;
+    snprintf(dir, sizeof dir, "%s/api", s.dir);
+    ck_assert_int_eq(stat(dir, &sb), 0);
+    ck_assert_int_eq(sb.st_mode & 0777, 0700); /* made by the API: it was missing */
+    for (int i = 0; i < 2; i++) {
+        stack_api_socket(&s, i, sock, sizeof sock);
+        ck_assert_int_eq(stat(sock, &sb), 0);
+        ck_assert(S_ISSOCK(sb.st_mode));
+        ck_assert_int_eq(sb.st_mode & 0777, 0660);
+        ck_assert_int_eq(get_unix(&s, i, "/healthz", NULL, body, sizeof body), 200);
+        ck_assert_ptr_nonnull(strstr(body, "\"ok\""));
+        ck_assert_int_eq(get_unix(&s, i, "/readyz", NULL, NULL, 0), 200);
+        ck_assert_int_eq(tcp_listens(s.api_ports[i]), 0); /* no TCP port besides */
+    }
+    /* Through nginx, which reaches the APIs only over their sockets; the document is then read
+     * straight from each API's socket (authenticated route) */
+    const char *lines[] = {"SOCKET 42"};
+    unsigned char *png = NULL;
+    size_t len = 0;
+    ck_assert_int_eq(fixture_png(lines, 1, &png, &len), DP_OK);
+    char id[64], path[128];
+    for (int k = 0; k < 4; k++)
+        ck_assert_int_eq(stack_upload(&s, s.key, png, len, "dedup=false", id), 202);
+    snprintf(path, sizeof path, "/v1/documents/%s", id);
+    for (int i = 0; i < 2; i++) {
+        ck_assert_int_eq(get_unix(&s, i, path, s.key, body, sizeof body), 200);
+        ck_assert_ptr_nonnull(strstr(body, id));
+        ck_assert_int_eq(get_unix(&s, i, path, NULL, NULL, 0), 401);
+    }
+    /* A second API on a live socket does not take it over: it exits, the first answers on */
+    char bin[600], arg[260];
+    snprintf(bin, sizeof bin, "%s/docproc-api", s.bin);
+    stack_api_socket(&s, 0, sock, sizeof sock);
+    snprintf(arg, sizeof arg, "--api_socket=%s", sock);
+    char *argv[] = {bin, arg, NULL};
+    pid_t dup = stack_spawn(&s, "api-dup.log", argv);
+    ck_assert_int_gt(dup, 0);
+    int st = 0;
+    ck_assert_int_eq(waitpid(dup, &st, 0), dup);
+    ck_assert(WIFEXITED(st) && WEXITSTATUS(st) != 0);
+    ck_assert_int_eq(get_unix(&s, 0, "/healthz", NULL, NULL, 0), 200);
+    /* SIGKILL leaves the socket file behind; the next start replaces it */
+    stack_kill(&s.api[0], SIGKILL);
+    ck_assert_int_eq(stat(sock, &sb), 0);
+    ck_assert_int_eq(get_unix(&s, 0, "/healthz", NULL, NULL, 0), -1);
+    ck_assert_int_eq(stack_start_api(&s, 0), 0);
+    ck_assert_int_eq(get_unix(&s, 0, "/healthz", NULL, NULL, 0), 200);
+    for (int k = 0; k < 4; k++) /* nginx reaches the new process too (round robin) */
+        ck_assert_int_eq(stack_upload(&s, s.key, png, len, "dedup=false", id), 202);
+    /* SIGTERM: the process removes its socket file */
+    char sock1[200];
+    stack_api_socket(&s, 1, sock1, sizeof sock1);
+    stack_kill(&s.api[1], SIGTERM);
+    ck_assert_int_ne(stat(sock1, &sb), 0);
+    ck_assert_int_eq(stat(sock, &sb), 0);
+    free(png);
+    stack_stop(&s);
+}
+END_TEST
+
 Suite *e2e_ingest_suite(void)
 {
     Suite *s = suite_create("e2e_ingest");
@@ -147,6 +250,7 @@ Suite *e2e_ingest_suite(void)
     tcase_set_timeout(tc, 180);
     tcase_add_test(tc, programs_reach_redis_over_its_unix_socket);
     tcase_add_test(tc, redis_runs_as_uploads_need);
+    tcase_add_test(tc, api_answers_over_its_unix_socket);
     suite_add_tcase(s, tc);
     return s;
 }
