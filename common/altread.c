@@ -169,14 +169,14 @@ dp_err altread_align(const struct dp_word *a, size_t na, const struct dp_word *b
     *nalt = 0;
     size_t nla = 0, nlb = 0, nal = 0, nout = 0;
     dp_err rc = DP_ENOMEM;
+    if (!nb)
+        return DP_OK;
     struct lbox *la = line_boxes(a, na, &nla);
     int *join = nb ? malloc(nb * sizeof *join) : NULL;
     struct wref *ord = nb ? malloc(nb * sizeof *ord) : NULL;
     size_t *idx = nb ? malloc(nb * sizeof *idx) : NULL;
     struct aline *al = nb ? malloc(nb * sizeof *al) : NULL;
     struct dp_word *out = NULL;
-    if (!nb)
-        return DP_OK;
     if ((nla && !la) || !join || !ord || !idx || !al)
         goto out;
     for (size_t j = 0; j < nb; j++) {

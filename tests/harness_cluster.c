@@ -125,7 +125,7 @@ int cluster_start_redis(struct cluster *c, int i)
     char conf[300];
     if (stack_redis_conf(&c->s, dir, conf, sizeof conf))
         return -1;
-    const char *argv[20] = {"redis-server",
+    const char *argv[24] = {"redis-server",
                             conf,
                             "--bind",
                             c->lab.addr[H_REDIS1 + i],
@@ -141,8 +141,10 @@ int cluster_start_redis(struct cluster *c, int i)
                             "everysec",
                             "--save",
                             "",
+                            "--rdbcompression", /* as make run: see config/run.sh */
+                            "no",
                             NULL};
-    int n = 16;
+    int n = 18;
     if (i == 1) {
         argv[n++] = "--replicaof";
         argv[n++] = c->lab.addr[H_REDIS1];

@@ -11,6 +11,7 @@
 dp_err ocr_init(struct ocr *o, const char *tessdata, const char *lang)
 {
     memset(o, 0, sizeof *o);
+    worker_png_fast(1);
     snprintf(o->tessdata, sizeof o->tessdata, "%s", tessdata ? tessdata : "");
     char err[256]; /* the engine is made as the spare, which ocr_use_lang swaps in */
     return ocr_use_lang(o, lang, err, sizeof err);
@@ -101,7 +102,11 @@ static dp_err collect_words(TessBaseAPI *api, struct dp_word **words, size_t *nw
         char *text = TessResultIteratorGetUTF8Text(it, RIL_WORD);
         if (!text)
             continue;
-        if (!*text) {
+        /* An empty word, or one of blanks: Tesseract gives these (sure, 95) for a text line
+         * it segmented but could not read, such as a line of print with its underline
+         * through the letters. They carry no text; kept, they would pass for words covering
+         * the line, which would then never be read again (worker_reread.c). */
+        if (!text[strspn(text, " \t\r\n")]) {
             TessDeleteText(text);
             continue;
         }

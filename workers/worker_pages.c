@@ -11,6 +11,7 @@
 #include "log.h"
 #include "langdetect.h"
 #include "pageprep.h"
+#include "unline.h"
 #include "reqopts.h"
 #include "stats.h"
 #include "table.h"
@@ -138,6 +139,9 @@ static dp_err read_scaled(struct worker *w, struct decode_page *pg, double f, do
     } else {
         found = table_rules_find(*pix, *dpi, &rules, &nrules);
     }
+    size_t nh = 0;
+    for (size_t i = 0; found == DP_OK && i < nrules; i++)
+        nh += (size_t)(rules[i].x2 - rules[i].x1 >= rules[i].y2 - rules[i].y1);
     if (found == DP_OK)
         for (size_t i = 0; i < nrules; i++) {
             int dx = rules[i].x2 - rules[i].x1, dy = rules[i].y2 - rules[i].y1;
@@ -155,6 +159,19 @@ static dp_err read_scaled(struct worker *w, struct decode_page *pg, double f, do
         }
     }
     free(rules);
+    /* A form scanned small (enlarged to be read) with rules: the rules out, the letters on
+     * them kept (common/unline.h). Clean print read as decoded is left as it is. */
+    if (unline_wanted(layout, f, nh)) {
+        PIX *clean = NULL;
+        size_t nerased = 0;
+        dp_err urc = unline_erase(*pix, char_h > 0 ? char_h * *scale : 0, &clean, &nerased);
+        if (urc == DP_ENOMEM)
+            return urc;
+        if (urc == DP_OK) {
+            pixDestroy(pix);
+            *pix = clean;
+        }
+    }
     return ocr_page(&w->ocr, *pix, *dpi, psm, page_no, budget, page);
 }
 

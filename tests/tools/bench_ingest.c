@@ -247,10 +247,20 @@ int bench_ingest(int secs, int conns, int cores)
     /* Redis over its Unix socket, as make run has it; DOCPROC_BENCH_REDIS_TCP=1 for loopback
      * TCP instead (to compare) */
     const char *tcp = getenv("DOCPROC_BENCH_REDIS_TCP");
+    /* nginx reaches the APIs over their Unix sockets, as make run has it;
+     * DOCPROC_BENCH_API_TCP=1 for loopback TCP instead (to compare) */
+    const char *api_tcp = getenv("DOCPROC_BENCH_API_TCP");
     struct stack_opts so = {.n_api = (int)n_api,
                             .workers = cores,
                             .env = env,
-                            .redis_socket = !(tcp && strcmp(tcp, "1") == 0)};
+                            .redis_socket = !(tcp && strcmp(tcp, "1") == 0),
+                            .api_socket = !(api_tcp && strcmp(api_tcp, "1") == 0)};
+    /* DOCPROC_BENCH_VARIANTS=1: only the first worker variant (the default), to repeat
+     * before/after runs quickly */
+    const char *nv = getenv("DOCPROC_BENCH_VARIANTS");
+    long n_var = nv ? strtol(nv, NULL, 10) : 0;
+    if (n_var < 1 || n_var > (long)NVARIANTS)
+        n_var = (long)NVARIANTS;
     unsigned char *png = NULL;
     size_t len = 0;
     int rc = -1, nginx_pid = 0, nginx_port = harness_free_port();
@@ -290,17 +300,22 @@ int bench_ingest(int secs, int conns, int cores)
     struct wrk_out echo;
     struct phase ph[NVARIANTS];
     snprintf(url, sizeof url, "http://127.0.0.1:%d/v1/documents", nginx_port);
+    struct cpu eb, ea; /* nginx answering alone: its CPU and wrk's per request */
+    cpu_now(&st, &eb);
+    double echo_ngx = tree_cpu_s(nginx_pid);
     if (run_wrk(st.dir, url, NULL, conns, secs, 0, &echo))
         goto out;
+    echo_ngx = tree_cpu_s(nginx_pid) - echo_ngx;
+    cpu_now(&st, &ea);
     snprintf(url, sizeof url, "%s/v1/documents?dedup=false", st.base);
-    for (size_t i = 0; i < NVARIANTS; i++)
+    for (size_t i = 0; i < (size_t)n_var; i++)
         if (run_phase(&st, &variants[i], cores, url, conns, secs, &ph[i]))
             goto out;
     printf("\ningest through nginx (wrk -t2 -c%d, %zu-byte PNG body, %d s each; AOF everysec; "
-           "%ld API processes; Redis over %s; docproc-worker -j %d reading meanwhile unless "
-           "stopped; load "
-           "average %.2f at the start):\n",
-           conns, len, secs, n_api, so.redis_socket ? "its Unix socket" : "TCP", cores, load[0]);
+           "%ld API processes over %s; Redis over %s; docproc-worker -j %d reading meanwhile "
+           "unless stopped; load average %.2f at the start):\n",
+           conns, len, secs, n_api, so.api_socket ? "Unix sockets" : "TCP",
+           so.redis_socket ? "its Unix socket" : "TCP", cores, load[0]);
     printf("  | %-60s | %9s | %7s | %7s | %7s | %7s | %7s |\n", "run", "req/s", "p50 ms", "p95 ms",
            "p99 ms", "202", "other");
     printf("  |%s|%s|%s|%s|%s|%s|%s|\n",
@@ -308,14 +323,14 @@ int bench_ingest(int secs, int conns, int cores)
            "---------", "---------", "---------", "---------", "---------");
     print_row("nginx answering the POST itself", &echo);
     double echo_rate = (double)echo.requests / echo.secs;
-    for (size_t i = 0; i < NVARIANTS; i++) {
+    for (size_t i = 0; i < (size_t)n_var; i++) {
         char what[128];
         snprintf(what, sizeof what, "docproc at saturation, %s", variants[i].what);
         print_row(what, &ph[i].sat);
         snprintf(what, sizeof what, "docproc at ~1,000 req/s, %s", variants[i].what);
         print_row(what, &ph[i].fixed);
     }
-    for (size_t i = 0; i < NVARIANTS; i++)
+    for (size_t i = 0; i < (size_t)n_var; i++)
         printf("  %s: docproc / nginx alone = %.1f %%; API RSS (%ld processes) %.1f MB after "
                "saturation, %.1f MB after the fixed rate\n",
                variants[i].what, 100.0 * ((double)ph[i].sat.requests / ph[i].sat.secs) / echo_rate,
@@ -326,7 +341,11 @@ int bench_ingest(int secs, int conns, int cores)
            "AOF rw", "nginx", "workers", "wrk", "sum");
     printf("  |------------------------------------------|---------|---------|---------|---------|"
            "---------|---------|---------|\n");
-    for (size_t i = 0; i < NVARIANTS; i++) {
+    double eper = echo.requests > 0 ? 1e6 / (double)echo.requests : 0;
+    printf("  | %-40s | %7s | %7s | %7s | %7.0f | %7s | %7.0f | %7.0f |\n",
+           "nginx answering the POST itself", "-", "-", "-", echo_ngx * eper, "-",
+           (ea.client - eb.client) * eper, (echo_ngx + ea.client - eb.client) * eper);
+    for (size_t i = 0; i < (size_t)n_var; i++) {
         const struct cpu *u = &ph[i].used;
         double per = ph[i].sat.requests > 0 ? 1e6 / (double)ph[i].sat.requests : 0;
         printf("  | %-40s | %7.0f | %7.0f | %7.0f | %7.0f | %7.0f | %7.0f | %7.0f |\n",

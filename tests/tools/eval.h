@@ -133,12 +133,17 @@ void eval_kv_match(const char *truth, const cJSON *doc, struct eval_ocr *acc);
  * precision/recall/F1 for forms 1-100, the rest, all; verbose dumps each form's pairs to
  * stderr.  0 on success. */
 int eval_kv_offline(const struct eval_set *s, const char *src, const char *model, int verbose);
+/* Where the truth pairs of the FUNSD forms of s are lost, pairing as eval_kv_offline does
+ * (eval_kvloss.c): read, cut into phrases, proposed as a couple, ranked; an oracle pairing's
+ * F1 and checks of the scorer.  verbose: each lost pair on stderr.  0 on success. */
+int eval_kv_loss(const struct eval_set *s, const char *src, const char *model, int verbose);
 
 /* The words (and selection marks) of one FUNSD form from src ("words" or a --results folder):
  * *json is the file they point into (cJSON_Delete it after use; NULL when missing).  With
  * ents != NULL, each word's FUNSD entity id (annotation words: their own; saved words: the
- * annotation word or entity whose box holds the word's centre; -1 none).  Returns the number
- * of words. */
+ * annotation word or entity whose box holds the word's centre; -1 none).  Fill-in lines read
+ * as text are cleaned as the pairing cleans them (form_clean_words).  Returns the number of
+ * words. */
 struct form_mark;
 size_t eval_kv_words(const struct eval_item *it, const char *src, struct dp_word *w, size_t maxw,
                      int *ents, struct form_mark *m, size_t mmax, size_t *nm, cJSON **json);
