@@ -123,7 +123,9 @@ void xmodel_free(struct xmodel *m);
  * then the vendor memory may set company (and address) with source "memory", and the company
  * and address values of the rules or the model get their misread words repaired with the
  * memory's confirmed words as the lexicon (lexfix.h). Fields the
- * model knows but found nothing for are listed in *missing (may be NULL; caller owns). */
+ * model knows but found nothing for are listed in *missing (may be NULL; caller owns). A rules
+ * value that stands though the model scored another candidate higher (not for amounts) is
+ * marked "needs_review" and "model_disagrees". */
 dp_err xmodel_apply(const struct xmodel *m, const struct dp_doc_text *doc, cJSON *fields,
                     cJSON **missing);
 

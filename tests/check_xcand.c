@@ -7,6 +7,7 @@
 #include <string.h>
 #include "fixtures_xdoc.h"
 #include "cand.h"
+#include "review.h"
 #include "testutil.h"
 #include "xfeat.h"
 #include "xmodel.h"
@@ -415,6 +416,57 @@ START_TEST(date_orders)
 }
 END_TEST
 
+/* A rules value that stands though the model scores another candidate higher is marked for
+ * review, and review_mark_fields keeps the mark. */
+START_TEST(model_disagrees)
+{
+    static const char *const lines[] = {"Date: 06/03/2018", "Printed 07/03/2018"};
+    struct dp_doc_text d;
+    struct cand_set cs;
+    struct xfeat_doc fx;
+    xdoc_make(&d, lines, 2);
+    ck_assert_int_eq(cand_generate(&d, &cs), DP_OK);
+    ck_assert_int_eq(xfeat_doc(&cs, NULL, &fx), DP_OK);
+    struct xmodel m = {0};
+    struct xmodel_field f = {.name = "date", .kind = XFEAT_KIND_DATE, .replace_above = 2};
+    f.w = calloc(XFEAT_DIM + 1, sizeof *f.w);
+    ck_assert_ptr_nonnull(f.w);
+    size_t hits = 0;
+    for (size_t i = 0; i < cs.n; i++) /* the model likes what "07/03/2018" looks like */
+        if (strcmp(cs.c[i].text, "07/03/2018") == 0) {
+            for (const struct feature_node *x = fx.x[i]; x->index != -1; x++)
+                if (x->index <= XFEAT_DIM)
+                    f.w[x->index - 1] += 1.0f;
+            hits++;
+        }
+    ck_assert_uint_eq(hits, 1);
+    m.f = &f;
+    m.nf = 1;
+    cJSON *fields = cJSON_Parse("[{\"name\":\"date\",\"value\":\"2018-03-06\",\"text\":"
+                                "\"06/03/2018\",\"confidence\":0.9,\"source\":\"rules\"}]");
+    ck_assert_int_eq(xmodel_apply(&m, &d, fields, NULL), DP_OK);
+    cJSON *r = cJSON_GetArrayItem(fields, 0);
+    ck_assert_int_eq(cJSON_GetArraySize(fields), 1);
+    ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(r, "value")), "2018-03-06");
+    ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(r, "model_disagrees")));
+    ck_assert_int_eq(review_mark_fields(fields, 0.5), 1);
+    ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(r, "needs_review")));
+    cJSON_Delete(fields);
+    /* the model prefers the rules' own value: no mark */
+    fields = cJSON_Parse("[{\"name\":\"date\",\"value\":\"2018-03-07\",\"text\":"
+                         "\"07/03/2018\",\"confidence\":0.9,\"source\":\"rules\"}]");
+    ck_assert_int_eq(xmodel_apply(&m, &d, fields, NULL), DP_OK);
+    r = cJSON_GetArrayItem(fields, 0);
+    ck_assert_ptr_null(cJSON_GetObjectItem(r, "model_disagrees"));
+    ck_assert_int_eq(review_mark_fields(fields, 0.5), 0);
+    cJSON_Delete(fields);
+    free(f.w);
+    xfeat_doc_cleanup(&fx);
+    cand_set_cleanup(&cs);
+    doctext_cleanup(&d);
+}
+END_TEST
+
 Suite *xcand_suite(void)
 {
     Suite *s = suite_create("xcand");
@@ -425,6 +477,7 @@ Suite *xcand_suite(void)
     tcase_add_test(tc, vendor_spellings);
     tcase_add_test(tc, vendor_votes);
     tcase_add_test(tc, date_orders);
+    tcase_add_test(tc, model_disagrees);
     tcase_add_test(tc, second_reading);
     tcase_add_test(tc, second_reading_json);
     suite_add_tcase(s, tc);

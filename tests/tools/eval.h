@@ -286,6 +286,8 @@ struct eval_errtally {
     size_t n[EVAL_MAX_FIELDS][EVAL_ERR_NKINDS];
     size_t memory[EVAL_MAX_FIELDS];       /* answers with source "memory" */
     size_t memory_wrong[EVAL_MAX_FIELDS]; /* of them wrong (false memory) */
+    size_t review_wrong[EVAL_MAX_FIELDS]; /* wrong or missing answers marked needs_review */
+    size_t review_right[EVAL_MAX_FIELDS]; /* right answers marked needs_review */
     size_t spacing[EVAL_MAX_FIELDS];      /* wrong answers equal to the truth once every space
                                              is dropped ("BAHRU, JOHOR" for "BAHRU,JOHOR") */
 };

@@ -102,8 +102,13 @@ void eval_errkind_doc(struct eval_errtally *t, const struct eval_item *it, const
         }
         t->n[f][k]++;
         t->truth[f]++;
-        const char *src =
-            cJSON_GetStringValue(cJSON_GetObjectItem(field_of(fields, name), "source"));
+        const cJSON *fo = field_of(fields, name);
+        const char *src = cJSON_GetStringValue(cJSON_GetObjectItem(fo, "source"));
+        /* missing counts as marked: the worker lists a field the extractor knows but did not
+         * fill for review (missing_field) */
+        int flagged = !fo || cJSON_IsTrue(cJSON_GetObjectItem(fo, "needs_review"));
+        t->review_wrong[f] += (size_t)(flagged && !right);
+        t->review_right[f] += (size_t)(flagged && right);
         if (src && strcmp(src, "memory") == 0) {
             t->memory[f]++;
             t->memory_wrong[f] += (size_t)!right;
@@ -125,12 +130,13 @@ void eval_errkind_print(const struct eval_errtally *t, const struct eval_set *se
            "ranking, and no output though it was; ceiling: present in the OCR text but no "
            "candidate, present only with OCR errors (a candidate >= %.2f alike), nowhere; memory "
            "answers and of them wrong; wrong answers equal to the truth once every space is "
-           "dropped)\n",
+           "dropped; needs_review: wrong or missing answers marked (missing counts as marked), "
+           "right ones marked)\n",
            labelled, EVAL_ERR_NEAR);
     printf("  %-9s %5s", "field", "truth");
     for (int k = 0; k < EVAL_ERR_NKINDS; k++)
         printf(" %9.9s", kind_names[k]);
-    printf(" %6s %6s %7s\n", "memory", "wrong", "spacing");
+    printf(" %6s %6s %7s %9s %9s\n", "memory", "wrong", "spacing", "rev_wrong", "rev_right");
     cJSON *arr = out ? cJSON_AddArrayToObject(out, "error_kinds") : NULL;
     for (size_t f = 0; f < nf && f < EVAL_MAX_FIELDS; f++) {
         printf("  %-9s %5zu", set->items[0].fields[f].name, t->truth[f]);
@@ -141,7 +147,10 @@ void eval_errkind_print(const struct eval_errtally *t, const struct eval_set *se
             printf(" %9zu", t->n[f][k]);
             cJSON_AddNumberToObject(o, kind_names[k], (double)t->n[f][k]);
         }
-        printf(" %6zu %6zu %7zu\n", t->memory[f], t->memory_wrong[f], t->spacing[f]);
+        printf(" %6zu %6zu %7zu %9zu %9zu\n", t->memory[f], t->memory_wrong[f], t->spacing[f],
+               t->review_wrong[f], t->review_right[f]);
+        cJSON_AddNumberToObject(o, "review_wrong", (double)t->review_wrong[f]);
+        cJSON_AddNumberToObject(o, "review_right", (double)t->review_right[f]);
         cJSON_AddNumberToObject(o, "spacing_only", (double)t->spacing[f]);
         cJSON_AddNumberToObject(o, "memory", (double)t->memory[f]);
         cJSON_AddNumberToObject(o, "memory_wrong", (double)t->memory_wrong[f]);

@@ -8,6 +8,7 @@
 #include "cand.h"
 #include "eval.h"
 #include "harness.h"
+#include "review.h"
 #include "xmodel.h"
 
 struct tally {
@@ -161,6 +162,7 @@ void eval_learn(const struct eval_set *set, cJSON *const *docs, cJSON *report, i
             apply_s += now_s() - a;
             apply_cpu += (double)(clock() - ca) / CLOCKS_PER_SEC;
             tpages += (double)texts[i].npages;
+            review_mark_fields(fields, REVIEW_FIELD_THRESHOLD); /* as the worker does */
             score(&model, &set->items[i], fields);
             eval_errkind_doc(&et, &set->items[i], docs[i], &texts[i], fields,
                              verbose && nt == (only > 0 ? (size_t)only : 75));
