@@ -11,6 +11,13 @@ int altread_wanted(int psm, float conf, size_t nwords)
     return psm == 6 || conf < ALTREAD_POOR_CONF;
 }
 
+int altread_reread_weak(int psm, int read_twice, int differ, float line_conf)
+{
+    if (!read_twice || psm != 6)
+        return 1;
+    return differ && line_conf < ALTREAD_BROKEN_CONF;
+}
+
 int altread_other_psm(int psm)
 {
     /* 6 one block, 7 one line, 8 one word, 13 raw line: the other way is layout analysis */

@@ -119,7 +119,7 @@ START_TEST(redis_runs_as_uploads_need)
     size_t big = 200000;
     char *zeros = calloc(1, big);
     ck_assert_ptr_nonnull(zeros);
-    redisReply *r = redisCommand(c, "SET dp:blob:t %b", zeros, big);
+    redisReply *r = redisCommand(c, "SET compressible %b", zeros, big);
     ck_assert(r && r->type == REDIS_REPLY_STATUS);
     freeReplyObject(r);
     free(zeros);

@@ -290,6 +290,10 @@ START_TEST(hostile_documents_cost_a_bounded_slice)
     ck_assert_int_ge(sys, 0);
     ck_assert_int_le(sys, cpu);
     ck_assert_int_gt(logged_num(&s, next, "decode_minflt"), 0);
+    /* the child's wall time is part of the job's */
+    long dms = logged_num(&s, next, "decode_ms"), jms = logged_num(&s, next, "ms");
+    ck_assert_int_gt(dms, 0);
+    ck_assert_int_le(dms, jms);
     /* the orientation engine is loaded before the worker says it is ready, so no job (and no
      * decode child) pays for loading it */
     ck_assert_int_ge(ready_with_osd(&s), 1);

@@ -413,6 +413,13 @@ START_TEST(store_scripts)
     b = redisCommand(c, "GET %s", k);
     ck_assert(b && b->type == REDIS_REPLY_STRING && strcmp(b->str, "bytes-g") == 0);
     freeReplyObject(b);
+    ck_assert_str_eq(docf(c, id3, "tenant", buf, sizeof buf), "gamma"); /* the record too */
+    /* ...and a refusal after NOSCRIPT leaves neither the blob nor the record written beside
+     * the script behind */
+    long long keys = ival(c, "DBSIZE");
+    freeReplyObject(redisCommand(c, "SCRIPT FLUSH"));
+    ck_assert_int_eq(upload(c, "gamma", "bytes-h", NULL, 1, id3, &replayed), DP_EBUSY);
+    ck_assert_int_eq(ival(c, "DBSIZE"), keys);
     redisFree(c);
 }
 END_TEST

@@ -28,10 +28,13 @@ static char *envdup(const char *fmt, const char *a)
 /* Runs argv inside host h's namespace; pid (its log is dir/<log>). */
 static pid_t on_host(struct cluster *c, int h, const char *log, const char *const *argv)
 {
-    char *av[24] = {"ip", "netns", "exec", c->lab.ns[h]};
+    char *av[40] = {"ip", "netns", "exec", c->lab.ns[h]};
     int n = 4;
-    for (int i = 0; argv[i] && n < 23; i++)
+    for (int i = 0; argv[i]; i++) {
+        if (n == 39) /* a cut argument list would start the program wrongly */
+            return -1;
         av[n++] = (char *)argv[i];
+    }
     av[n] = NULL;
     return stack_spawn(&c->s, log, av);
 }

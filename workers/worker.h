@@ -60,6 +60,7 @@ struct worker {
     double decode_cpu_s;     /* user+system CPU of the last decode child (getrusage), seconds */
     double decode_sys_s;     /* of it, system CPU (page faults, pipe, exit), seconds */
     long decode_minflt;      /* minor page faults of the last decode child (getrusage) */
+    long long decode_ms;     /* wall time of the last decode child, fork to reaped */
     char debug_fault[16];    /* test-only fault for the current job's child ("" = none) */
     char lang_hint[8];       /* lang=auto: the language the tenant's documents were last found
                                 in ("deu"; "" = none): the current job's first pack (worker_hint.c) */

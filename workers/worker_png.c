@@ -28,7 +28,6 @@ typedef l_ok (*write_mem_fn)(l_uint8 **, size_t *, PIX *, l_int32);
 
 l_ok pixWriteMem(l_uint8 **pdata, size_t *psize, PIX *pix, l_int32 format)
 {
-    static write_mem_fn real;
     if (png_fast && format == IFF_PNG && pix) {
         /* the level rides on the pix (its `special` field): Tesseract's line images are its
          * own, thrown away once written */
@@ -36,7 +35,8 @@ l_ok pixWriteMem(l_uint8 **pdata, size_t *psize, PIX *pix, l_int32 format)
         png_writes++;
         return pixWriteMemPng(pdata, psize, pix, 0.0f);
     }
-    if (!real)
-        *(void **)&real = dlsym(RTLD_NEXT, "pixWriteMem");
+    /* looked up on each call (no shared state between threads; the path is rare here) */
+    write_mem_fn real;
+    *(void **)&real = dlsym(RTLD_NEXT, "pixWriteMem");
     return real ? real(pdata, psize, pix, format) : 1;
 }

@@ -519,6 +519,7 @@ dp_err worker_read_pages(struct worker *w, const struct queue_job *job, const un
     w->decode_peak_rss_kb = 0;
     w->decode_cpu_s = w->decode_sys_s = 0;
     w->decode_minflt = 0;
+    w->decode_ms = 0;
     /* Switch languages here, so that this and every later child inherits the loaded engine
      * (best effort: a missing pack is reported by the child, when a page needs OCR); lang=auto
      * starts with the tenant's hint. */
@@ -562,6 +563,7 @@ dp_err worker_read_pages(struct worker *w, const struct queue_job *job, const un
                       (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
     w->decode_sys_s = (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
     w->decode_minflt = ru.ru_minflt;
+    w->decode_ms = (long long)(util_mono_ms() - r.job_start);
     dp_err rc = judge(&r, status, abandoned);
     if (r.killed && r.killed != KILL_STOP) {
         char rss[24];

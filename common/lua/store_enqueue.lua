@@ -101,9 +101,8 @@ if not earlier then
   redis.call('XADD', KEYS[3], '*', 'doc', ARGV[1], 'tenant', ARGV[2])
   redis.call('SADD', KEYS[9], ARGV[1])
   if dedup then
-    local seen = redis.call('GET', dedup)
     local busy = false
-    if seen and dprev then
+    if dcur ~= '' and dprev then
       local st = redis.call('HGET', dprev, 'status')
       busy = st == 'queued' or st == 'processing'
     end

@@ -15,7 +15,9 @@
 #include <unistd.h>
 #include <hiredis.h>
 #include "bench.h"
+#include "fixtures.h"
 #include "harness.h"
+#include "keys.h"
 #include "store.h"
 
 #define ENQ_BODY 11021 /* the ingest bench's PNG body size */
@@ -237,6 +239,124 @@ out:
     return rc;
 }
 
+/* ---- Redis per job ---- */
+
+/* Prints the commands of an INFO commandstats text that cost most, per job. */
+static void print_top_commands(const char *info, long jobs)
+{
+    struct {
+        char name[48];
+        double usec, calls;
+    } top[6] = {{"", 0, 0}};
+    double calls = 0;
+    for (const char *p = strstr(info, "cmdstat_"); p; p = strstr(p + 1, "cmdstat_")) {
+        char name[48];
+        double c = 0, u = 0;
+        if (sscanf(p, "cmdstat_%47[^:]:calls=%lf,usec=%lf", name, &c, &u) != 3 ||
+            strcmp(name, "info") == 0 || strcmp(name, "hget") == 0 ||
+            strcmp(name, "config|resetstat") == 0)
+            continue; /* this bench's own polling */
+        calls += c;
+        for (int i = 0; i < 6; i++)
+            if (u > top[i].usec) {
+                memmove(&top[i + 1], &top[i], (size_t)(5 - i) * sizeof top[0]);
+                snprintf(top[i].name, sizeof top[i].name, "%s", name);
+                top[i].usec = u, top[i].calls = c;
+                break;
+            }
+    }
+    printf("  %.1f commands per job (HGET and INFO left out: this bench's polling); the most "
+           "time (commandstats usec per job, wall time, and calls per job):",
+           calls / (double)jobs);
+    for (int i = 0; i < 6 && top[i].name[0]; i++)
+        printf(" %s %.1f (%.1f)", top[i].name, top[i].usec / (double)jobs,
+               top[i].calls / (double)jobs);
+    printf("\n");
+}
+
+/* Redis per job: njobs one-page uploads stored with no worker running, then docproc-worker -j
+ * cores reads them all: Redis's own CPU per job, what the commands cost, and what the waiting
+ * workers cost Redis per second once the queue is empty. */
+static int run_jobs(int njobs, int cores)
+{
+    static const char *const env[] = {"DOCPROC_LOG_LEVEL=warn", "DOCPROC_MAX_QUEUE=1000000", NULL};
+    struct stack_opts so = {.n_api = 1, .workers = -1, .env = env, .redis_socket = 1};
+    struct stack st;
+    const char *lines[] = {"INVOICE 2026-4711", "Total due 1,234.50 EUR"};
+    unsigned char *png = NULL;
+    size_t len = 0;
+    int rc = -1, done = 0;
+    redisContext *c = NULL;
+    redisReply *r = NULL;
+    if (fixture_png(lines, 2, &png, &len) != DP_OK || stack_start(&st, &so) != 0) {
+        free(png);
+        return -1;
+    }
+    char sock[300];
+    snprintf(sock, sizeof sock, "%s/redis/redis.sock", st.dir);
+    c = redisConnectUnix(sock);
+    for (int i = 0; c && !c->err && i < njobs; i++) {
+        struct quota_limits q = {0, 0, 0};
+        struct store_upload u = {.tenant = "alpha",
+                                 .data = png,
+                                 .len = len,
+                                 .mime = "image/png",
+                                 .max_queue = 1000000,
+                                 .idem_ttl_s = 86400,
+                                 .quota = &q};
+        char id[UTIL_ID_MAX], err[256];
+        int replayed = 0;
+        if (store_enqueue(c, &u, id, &replayed, err, sizeof err) != DP_OK)
+            goto out;
+    }
+    if (!c || c->err)
+        goto out;
+    /* Redis alone, idle: its own cron */
+    double base0 = cpu_part_s(st.redis, 1);
+    sleep(3);
+    double base = (cpu_part_s(st.redis, 1) - base0) / 3;
+    freeReplyObject(redisCommand(c, "CONFIG RESETSTAT"));
+    double own0 = cpu_part_s(st.redis, 1), t0 = mono_s();
+    if (stack_start_worker(&st, cores, NULL) != 0)
+        goto out;
+    while (done < njobs && mono_s() - t0 < 600) {
+        sleep(1); /* HGET: left out of the commands below */
+        long v[2] = {0, 0};
+        for (int k = 0; k < 2; k++) {
+            r = redisCommand(c, "HGET %s %s", KEYS_STATS, k ? "failed" : "done");
+            v[k] = r && r->type == REDIS_REPLY_STRING ? strtol(r->str, NULL, 10) : 0;
+            freeReplyObject(r);
+            r = NULL;
+        }
+        done = (int)(v[0] + v[1]);
+    }
+    double own1 = cpu_part_s(st.redis, 1), t1 = mono_s();
+    r = redisCommand(c, "INFO commandstats");
+    if (done < njobs || !r || r->type != REDIS_REPLY_STRING)
+        goto out;
+    /* the workers waiting on an empty queue */
+    double idle0 = cpu_part_s(st.redis, 1);
+    sleep(5);
+    double idle = (cpu_part_s(st.redis, 1) - idle0) / 5;
+    printf("\nRedis per job (%d one-page %zu-byte PNG uploads stored, then docproc-worker -j %d "
+           "reads them all in %.1f s):\n  Redis's own CPU in that time %.2f s = %.0f us per job, "
+           "its idle cost included (with the queue empty and the workers waiting %.1f ms a "
+           "second, %.1f ms a second with no worker; /proc counts 10 ms ticks)\n",
+           njobs, len, cores, t1 - t0, own1 - own0, (own1 - own0) * 1e6 / njobs, idle * 1e3,
+           base * 1e3);
+    print_top_commands(r->str, njobs);
+    fflush(stdout);
+    rc = 0;
+out:
+    if (rc)
+        fprintf(stderr, "bench enqueue: the job phase failed (%d of %d jobs ended)\n", done, njobs);
+    freeReplyObject(r);
+    redisFree(c);
+    free(png);
+    stack_stop(&st);
+    return rc;
+}
+
 int bench_enqueue(int secs, int threads)
 {
     unsigned char *body = malloc(ENQ_BODY);
@@ -285,5 +405,11 @@ int bench_enqueue(int secs, int threads)
            "upload; wrote B: bytes it wrote per upload, AOF and replies; EVALSHA, SET, "
            "EXEC: INFO commandstats usec_per_call)\n");
     fflush(stdout);
+    /* DOCPROC_BENCH_ENQUEUE_JOBS=N: also N jobs read by the workers (0 = skip) */
+    const char *nj = getenv("DOCPROC_BENCH_ENQUEUE_JOBS");
+    long jobs = nj ? strtol(nj, NULL, 10) : 0;
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    if (jobs > 0 && jobs <= 100000 && run_jobs((int)jobs, cores > 0 ? (int)cores : 1) != 0)
+        return -1;
     return 0;
 }
