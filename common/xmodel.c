@@ -106,7 +106,68 @@ static void put_field(cJSON *fields, const char *name, cJSON *f, int keep_rules)
     cJSON_AddItemToArray(fields, f);
 }
 
-/* Repairs misread words in the company and address values the rules or the model read, with
+/* ---- registration numbers beside names ---- */
+
+/* Whether s[a, b) (brackets included) is a registration number group. */
+static int id_group(const char *s, size_t a, size_t b)
+{
+    size_t dig = 0, alnum = 0;
+    for (size_t i = a; i < b; i++) {
+        char c = s[i];
+        dig += c >= '0' && c <= '9';
+        alnum += (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    }
+    return dig >= 4 && 2 * dig >= alnum;
+}
+
+static int words_in(const char *s, size_t a, size_t b)
+{
+    int n = 0, in = 0;
+    for (size_t i = a; i < b; i++) {
+        int sp = s[i] == ' ' || s[i] == '\t' || s[i] == '\n';
+        n += !sp && !in;
+        in = !sp;
+    }
+    return n;
+}
+
+int xmodel_strip_id(const char *in, int address, char *out, size_t outsz)
+{
+    size_t n = in ? strlen(in) : 0, a = 0, b = n;
+    while (b > 0 && (in[b - 1] == ' ' || in[b - 1] == '\t'))
+        b--;
+    while (a < b && (in[a] == ' ' || in[a] == '\t'))
+        a++;
+    if (b - a < 4 || outsz == 0)
+        return 0;
+    if (!address && in[b - 1] == ')') {
+        const char *open = NULL;
+        for (size_t i = b - 1; i > a && !open; i--)
+            if (in[i - 1] == '(')
+                open = in + i - 1;
+        size_t o = open ? (size_t)(open - in) : 0;
+        if (!open || !id_group(in, o, b) || words_in(in, a, o) < 2)
+            return 0;
+        while (o > a && (in[o - 1] == ' ' || in[o - 1] == '\t'))
+            o--;
+        snprintf(out, outsz, "%.*s", (int)(o - a), in + a);
+        return 1;
+    }
+    if (address && in[a] == '(') {
+        const char *close = strchr(in + a, ')');
+        size_t c = close ? (size_t)(close - in) + 1 : 0;
+        if (!close || c > b || !id_group(in, a, c) || words_in(in, c, b) < 2)
+            return 0;
+        while (c < b && (in[c] == ' ' || in[c] == '\t'))
+            c++;
+        snprintf(out, outsz, "%.*s", (int)(b - c), in + c);
+        return 1;
+    }
+    return 0;
+}
+
+/* Cuts the registration number printed beside the company and address values the rules or
+ * the model read (xmodel_strip_id) and repairs their misread words, with
  * the words of the confirmed names and addresses in the vendor memory as the lexicon; then a
  * value still an OCR error or two (VENDOR_SNAP_SIM) from a remembered name or address becomes
  * that spelling (source "memory"). */
@@ -127,7 +188,12 @@ static dp_err repair_names(const struct vendor_list *vendors, cJSON *fields)
         if (rc || !n || (strcmp(n, "company") != 0 && strcmp(n, "address") != 0) ||
             !cJSON_IsString(v) || (src && strcmp(src, "rules") != 0 && strcmp(src, "model") != 0))
             continue;
-        if (lexfix_correct(&lx, v->valuestring, out, sizeof out) &&
+        /* the registration number printed beside the name is not part of it */
+        if (xmodel_strip_id(v->valuestring, strcmp(n, "address") == 0, out, sizeof out) &&
+            !cJSON_ReplaceItemInObjectCaseSensitive(f, "value", cJSON_CreateString(out)))
+            rc = DP_ENOMEM;
+        v = cJSON_GetObjectItemCaseSensitive(f, "value");
+        if (!rc && cJSON_IsString(v) && lexfix_correct(&lx, v->valuestring, out, sizeof out) &&
             !cJSON_ReplaceItemInObjectCaseSensitive(f, "value", cJSON_CreateString(out)))
             rc = DP_ENOMEM;
         /* a value an OCR error or two from a remembered spelling becomes that spelling */

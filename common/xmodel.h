@@ -121,13 +121,22 @@ void xmodel_free(struct xmodel *m);
  * replace_above, where the model was clearly better than the rules on the tenant's examples
  * (else, for an untyped field, its best candidate XMODEL_RESPAN_SIM alike the rules' value);
  * then the vendor memory may set company (and address) with source "memory", and the company
- * and address values of the rules or the model get their misread words repaired with the
+ * and address values of the rules or the model lose a registration number printed beside them
+ * (xmodel_strip_id) and get their misread words repaired with the
  * memory's confirmed words as the lexicon (lexfix.h). Fields the
  * model knows but found nothing for are listed in *missing (may be NULL; caller owns). A rules
  * value that stands though the model scored another candidate higher (not for amounts) is
  * marked "needs_review" and "model_disagrees". */
 dp_err xmodel_apply(const struct xmodel *m, const struct dp_doc_text *doc, cJSON *fields,
                     cJSON **missing);
+
+/* A company name or address without the registration or tax number printed beside it in
+ * parentheses: a bracketed group of words holding at least 4 digits, digits at least half of
+ * its letters and digits ("(126928-H)", "(Co. No. 113825-W)", "(GST Reg No. 001492992060)"),
+ * at the end of a company name ("AEON CO. (M) BHD (126928-H)") or the start of an address
+ * ("(867388-U) 12, JALAN TAMPOI"); "(M)", "(JOHOR)" stay. Into out; returns 1 when it cut
+ * something (at least two words are left), else 0 (out untouched). Pure. */
+int xmodel_strip_id(const char *in, int address, char *out, size_t outsz);
 
 /* Serialisation: a bounded binary form; every truncation or corruption fails to load. */
 dp_err xmodel_save(const struct xmodel *m, unsigned char **buf, size_t *len);

@@ -467,6 +467,33 @@ START_TEST(model_disagrees)
 }
 END_TEST
 
+/* Registration numbers printed beside a name in parentheses are cut off company names and
+ * addresses; brackets that are part of the name stay. */
+START_TEST(strip_ids)
+{
+    char out[128] = "untouched";
+    ck_assert(xmodel_strip_id("AEON CO. (M) BHD (126928-H)", 0, out, sizeof out));
+    ck_assert_str_eq(out, "AEON CO. (M) BHD");
+    ck_assert(xmodel_strip_id("TRI SHAAS SDN BHD (728515-M) ", 0, out, sizeof out));
+    ck_assert_str_eq(out, "TRI SHAAS SDN BHD");
+    ck_assert(xmodel_strip_id("(867388-U) 12, Jalan Tampoi 7/4", 1, out, sizeof out));
+    ck_assert_str_eq(out, "12, Jalan Tampoi 7/4");
+    ck_assert(xmodel_strip_id("(Co. No. 113825-W) No 8, Jalan 7/118B", 1, out, sizeof out));
+    ck_assert_str_eq(out, "No 8, Jalan 7/118B");
+    snprintf(out, sizeof out, "untouched");
+    ck_assert(!xmodel_strip_id("MR. D.I.Y. (M) SDN BHD", 0, out, sizeof out));
+    ck_assert(!xmodel_strip_id("MR D.I.Y. (JOHOR) SDN BHD", 0, out, sizeof out));
+    ck_assert(!xmodel_strip_id("(126928-H)", 0, out, sizeof out));              /* nothing left */
+    ck_assert(!xmodel_strip_id("ACME (126928-H)", 0, out, sizeof out));         /* one word left */
+    ck_assert(!xmodel_strip_id("ACME SDN BHD (NO 12)", 0, out, sizeof out));    /* two digits */
+    ck_assert(!xmodel_strip_id("ACME SDN BHD (126928-H)", 1, out, sizeof out)); /* address: start */
+    ck_assert(!xmodel_strip_id("(123456) ACME SDN BHD", 0, out, sizeof out));   /* company: end */
+    ck_assert(!xmodel_strip_id("(BLOCK A) 12, JALAN 7/4", 1, out, sizeof out));
+    ck_assert(!xmodel_strip_id(NULL, 0, out, sizeof out));
+    ck_assert_str_eq(out, "untouched");
+}
+END_TEST
+
 Suite *xcand_suite(void)
 {
     Suite *s = suite_create("xcand");
@@ -478,6 +505,7 @@ Suite *xcand_suite(void)
     tcase_add_test(tc, vendor_votes);
     tcase_add_test(tc, date_orders);
     tcase_add_test(tc, model_disagrees);
+    tcase_add_test(tc, strip_ids);
     tcase_add_test(tc, second_reading);
     tcase_add_test(tc, second_reading_json);
     suite_add_tcase(s, tc);
