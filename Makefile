@@ -48,7 +48,7 @@ RUNNER   := $(BUILD)/check_docproc
         fuzz fuzz-bins clean
 all: build
 # The eval and bench tools are built too, so a change that breaks them fails `make test`.
-build: $(PROGS) $(RUNNER) $(BUILD)/docproc-eval $(BUILD)/docproc-bench
+build: $(PROGS) $(RUNNER) $(BUILD)/docproc-eval $(BUILD)/docproc-bench $(BUILD)/docproc-probe
 
 deps:
 	@config/deps.sh
@@ -229,7 +229,12 @@ $(BUILD)/docproc-eval: $(call obj,$(EVAL_SRC)) $(TOOL_OBJ) $(LIB)
 	@$(if $(V),,echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 $(BUILD)/docproc-bench: $(call obj,$(BENCH_SRC)) $(TOOL_OBJ) \
-                        $(call obj,workers/worker_ocr.c workers/worker_layout.c) $(LIB)
+                        $(call obj,workers/worker_ocr.c workers/worker_png.c workers/worker_layout.c) $(LIB)
+	@$(if $(V),,echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+# docproc-probe: the worker's reading in one process, configurations interleaved (probe_read.c)
+$(BUILD)/docproc-probe: $(call obj,tests/tools/probe_read.c) $(APP_OBJ) $(LIB)
 	@$(if $(V),,echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 

@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include "api_metrics.h"
 #include "api_routes.h"
 #include "apikey.h"
@@ -30,8 +31,11 @@ struct api_waits {
 struct api_server {
     struct dp_config cfg;
     struct MHD_Daemon *daemon;
-    pthread_key_t redis_key;    /* per-thread redisContext *, freed at thread exit */
-    uint16_t port;              /* the port actually bound */
+    pthread_key_t redis_key; /* per-thread redisContext *, freed at thread exit */
+    uint16_t port;           /* the port actually bound (0 on a Unix socket) */
+    char listen_path[108];   /* api_socket bound by this process ("" = TCP) */
+    dev_t listen_dev;        /* its inode: removed at stop only if still this one */
+    ino_t listen_ino;
     struct api_metrics metrics; /* request counters for /metrics (atomics, zeroed at start) */
     struct api_waits waits;     /* suspended wait= uploads and their poller */
     pthread_t trainer;          /* classifier training thread (api_train.c) */
@@ -100,6 +104,15 @@ struct api_req {
 /* ---- server (api_server.c) ---- */
 dp_err api_server_start(struct api_server *srv);
 void api_server_stop(struct api_server *srv);
+
+/* ---- Unix listening socket (api_listen.c) ---- */
+/* A listening AF_UNIX socket bound at path (mode 0660; its directory made 0700 if missing):
+ * a stale socket file (nobody listens) is replaced; a live server's, or a file that is not a
+ * socket, refuses the start. Returns the fd (non-blocking, for MHD, which closes it) and notes
+ * the path in srv, or -1 with the reason in err. */
+int api_listen_unix(struct api_server *srv, const char *path, char *err, size_t errsz);
+/* Removes the socket file bound by api_listen_unix, unless another process replaced it. */
+void api_listen_unix_remove(struct api_server *srv);
 
 /* This thread's Redis connection, (re)connected as needed; NULL when Redis is down. */
 redisContext *api_redis(struct api_server *srv);

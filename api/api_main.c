@@ -35,7 +35,10 @@ int main(int argc, char **argv)
         goto out;
     char port[16];
     snprintf(port, sizeof port, "%u", srv.port);
-    log_kv(LOG_INFO, "listening", "addr", srv.cfg.listen_addr, "port", port, NULL);
+    if (srv.listen_path[0])
+        log_kv(LOG_INFO, "listening", "socket", srv.listen_path, NULL);
+    else
+        log_kv(LOG_INFO, "listening", "addr", srv.cfg.listen_addr, "port", port, NULL);
     int sig = 0;
     sigwait(&set, &sig);
     log_kv(LOG_INFO, "stopping", NULL);

@@ -424,7 +424,15 @@ dp_err api_server_start(struct api_server *srv)
     memset(&sa, 0, sizeof sa);
     sa.sin_family = AF_INET;
     sa.sin_port = htons((uint16_t)srv->cfg.api_port);
-    if (inet_pton(AF_INET, srv->cfg.listen_addr, &sa.sin_addr) != 1) {
+    int fd = -1; /* api_socket: a pre-bound Unix socket instead of TCP */
+    if (srv->cfg.api_socket[0]) {
+        char err[300];
+        fd = api_listen_unix(srv, srv->cfg.api_socket, err, sizeof err);
+        if (fd < 0) {
+            log_kv(LOG_ERROR, "could not listen on api_socket", "error", err, NULL);
+            return DP_EIO;
+        }
+    } else if (inet_pton(AF_INET, srv->cfg.listen_addr, &sa.sin_addr) != 1) {
         log_kv(LOG_ERROR, "listen_addr must be an IPv4 address", "listen_addr",
                srv->cfg.listen_addr, NULL);
         return DP_EINVAL;
@@ -433,20 +441,28 @@ dp_err api_server_start(struct api_server *srv)
         return DP_ENOMEM;
     if (api_wait_start(srv) || api_train_start(srv))
         return DP_ENOMEM;
-    srv->daemon = MHD_start_daemon(
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
-            MHD_ALLOW_SUSPEND_RESUME,
-        0, NULL, NULL, on_request, srv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-        MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)srv->cfg.api_threads,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_CONNECTION_TIMEOUT,
-        (unsigned int)120, MHD_OPTION_CONNECTION_LIMIT, (unsigned int)1000,
-        MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned int)1, MHD_OPTION_END);
+    unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
+                         MHD_ALLOW_SUSPEND_RESUME;
+    if (fd >= 0)
+        srv->daemon = MHD_start_daemon(
+            flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_LISTEN_SOCKET, fd,
+            MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)srv->cfg.api_threads,
+            MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_CONNECTION_TIMEOUT,
+            (unsigned int)120, MHD_OPTION_CONNECTION_LIMIT, (unsigned int)1000, MHD_OPTION_END);
+    else
+        srv->daemon = MHD_start_daemon(
+            flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+            MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)srv->cfg.api_threads,
+            MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_CONNECTION_TIMEOUT,
+            (unsigned int)120, MHD_OPTION_CONNECTION_LIMIT, (unsigned int)1000,
+            MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned int)1, MHD_OPTION_END);
     if (!srv->daemon) {
         log_kv(LOG_ERROR, "could not start the HTTP server (port in use?)", NULL);
+        api_listen_unix_remove(srv);
         return DP_EIO;
     }
     const union MHD_DaemonInfo *di = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
-    srv->port = di ? di->port : (uint16_t)srv->cfg.api_port;
+    srv->port = fd >= 0 ? 0 : di ? di->port : (uint16_t)srv->cfg.api_port;
     return DP_OK;
 }
 
@@ -463,4 +479,5 @@ void api_server_stop(struct api_server *srv)
     if (srv->daemon)
         MHD_stop_daemon(srv->daemon);
     srv->daemon = NULL;
+    api_listen_unix_remove(srv); /* after the daemon: no connection is refused half-way */
 }

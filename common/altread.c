@@ -11,6 +11,13 @@ int altread_wanted(int psm, float conf, size_t nwords)
     return psm == 6 || conf < ALTREAD_POOR_CONF;
 }
 
+int altread_reread_weak(int psm, int read_twice, int differ, float line_conf)
+{
+    if (!read_twice || psm != 6)
+        return 1;
+    return differ && line_conf < ALTREAD_BROKEN_CONF;
+}
+
 int altread_other_psm(int psm)
 {
     /* 6 one block, 7 one line, 8 one word, 13 raw line: the other way is layout analysis */
@@ -169,14 +176,14 @@ dp_err altread_align(const struct dp_word *a, size_t na, const struct dp_word *b
     *nalt = 0;
     size_t nla = 0, nlb = 0, nal = 0, nout = 0;
     dp_err rc = DP_ENOMEM;
+    if (!nb)
+        return DP_OK;
     struct lbox *la = line_boxes(a, na, &nla);
     int *join = nb ? malloc(nb * sizeof *join) : NULL;
     struct wref *ord = nb ? malloc(nb * sizeof *ord) : NULL;
     size_t *idx = nb ? malloc(nb * sizeof *idx) : NULL;
     struct aline *al = nb ? malloc(nb * sizeof *al) : NULL;
     struct dp_word *out = NULL;
-    if (!nb)
-        return DP_OK;
     if ((nla && !la) || !join || !ord || !idx || !al)
         goto out;
     for (size_t j = 0; j < nb; j++) {

@@ -38,6 +38,21 @@
  * nor one of under ALTREAD_MIN_WORDS or over ALTREAD_MAX_WORDS words. */
 int altread_wanted(int psm, float conf, size_t nwords);
 
+#define ALTREAD_BROKEN_CONF                                                                        \
+    50.0f /* a weak line read this badly (mean word confidence) is read a third time even on a     \
+             page read twice: both readings are likely garbage there (a smeared line) */
+
+/* Pure: whether a weak line (worker_reread.c: mean word confidence or one word low) is read
+ * again alone and enlarged, for a page read with segmentation mode psm, twice or not
+ * (read_twice), the two readings of the line differing or not (differ) and its mean word
+ * confidence line_conf. A page read once, or with layout analysis, re-reads every weak line.
+ * On a one-block page (a receipt) read twice, the second reading already keeps its own
+ * reading of every line where the two differ, so only a line both read apart and under
+ * ALTREAD_BROKEN_CONF is read a third time (SROIE probe, docs/EVAL.md branch `recpu`: re-reading
+ * every weak line the readings differ on cost 4-8 % more reading CPU for no more values
+ * present). Key lines (dates, totals) and rows no word covers are the caller's. */
+int altread_reread_weak(int psm, int read_twice, int differ, float line_conf);
+
 /* Pure: the segmentation mode of the second reading: layout analysis (3) after one block (6,
  * or any mode that reads one block, line or word), one block (6) after layout analysis. */
 int altread_other_psm(int psm);

@@ -31,6 +31,10 @@ static const struct opt options[] = {
     STR(listen_addr, "127.0.0.1", "address the API processes bind (make run: loopback unless set)"),
     INT(http_port, 1, 65535, "8080", "public port (nginx)"),
     INT(api_port, 0, 65535, "8081", "first API port; API process i uses api_port+i (0 = any)"),
+    STR(api_socket, "",
+        "Unix socket docproc-api listens on instead of listen_addr:api_port (nginx on the same "
+        "host, no loopback TCP; mode 0660, a stale file is replaced); make run gives process i "
+        "this path with {n} replaced by i, by default run_dir/api/api-{n}.sock; empty = TCP"),
     INT(api_processes, 1, 64, "2", "API processes behind nginx"),
     INT(api_threads, 1, 256, "4", "libmicrohttpd threads per API process"),
     STR(redis_host, "127.0.0.1", "Redis host"),

@@ -14,6 +14,7 @@ struct dp_config {
     char listen_addr[CONFIG_STR_MAX]; /* address every server binds */
     long long http_port;              /* nginx (the public entry point) */
     long long api_port;               /* first API process; process i listens on api_port + i */
+    char api_socket[CONFIG_STR_MAX];  /* Unix socket path of the API; "" = TCP (listen_addr) */
     long long api_processes;          /* API processes behind nginx (make run) */
     long long api_threads;            /* libmicrohttpd thread-pool size per API process */
     /* redis */

@@ -109,7 +109,29 @@ struct pairing {
     long *role; /* per entity: -1 none, ROLE_MARK, else the couple's index in c */
     struct form_cand *c;
     size_t nc;
+    long *up, *down; /* per entity: the stacked line it continues / that continues it, -1 */
 };
+
+#define KV_STACK_MAX 3 /* stacked lines joined to a label above it and below it, each */
+
+/* The word ranges of label k's text: k with the stacked lines above and below it that the
+ * model joins (form_stack_links), top to bottom.  Returns how many (1 + 2 * KV_STACK_MAX at
+ * most). */
+static size_t key_ranges(const struct pairing *P, size_t k, struct wrange *r)
+{
+    long top = (long)k;
+    size_t n = 0, below = 0;
+    int passed = 0;
+    for (int i = 0; P->up && i < KV_STACK_MAX && P->up[top] >= 0; i++)
+        top = P->up[top];
+    for (long j = top; j >= 0; j = P->down ? P->down[j] : -1) {
+        r[n++] = (struct wrange){P->e[j].w0, P->e[j].nw};
+        if (passed && ++below >= KV_STACK_MAX)
+            break;
+        passed |= j == (long)k;
+    }
+    return n;
+}
 
 /* Grows the answer entity v of label k: across the following entities of its line (no role,
  * no label, gaps up to KV_JOIN_EM), then down the lines that continue it (starting under it,
@@ -200,12 +222,13 @@ static dp_err emit(struct pairing *P, size_t k, long v, int mark, double score,
     struct form_kv *p = add_pair(kv, n, cap);
     if (!p)
         return *n >= FORM_MAX_PAIRS ? DP_OK : DP_ENOMEM;
-    struct wrange kr[1] = {{P->e[k].w0, P->e[k].nw}}, vr[KV_MAX_LINES];
-    if (set_text(&p->key, P->L, kr, 1, 1))
+    struct wrange kr[1 + 2 * KV_STACK_MAX], vr[KV_MAX_LINES];
+    size_t nkr = key_ranges(P, k, kr);
+    if (set_text(&p->key, P->L, kr, nkr, 1))
         return DP_ENOMEM;
     p->mark = mark;
     if (mark >= 0) { /* ticked boxes answer the label: the ticked one's label */
-        p->confidence = 0.8 * (0.5 + 0.5 * mean_conf(P->L, kr[0].w0, kr[0].nw));
+        p->confidence = 0.8 * (0.5 + 0.5 * mean_conf(P->L, P->e[k].w0, P->e[k].nw));
         if (marks[mark].state == FORM_SELECTED) {
             p->value.bbox = marks[mark].bbox;
             if (!(p->value.text = strdup(marks[mark].label ? marks[mark].label : "")))
@@ -219,7 +242,7 @@ static dp_err emit(struct pairing *P, size_t k, long v, int mark, double score,
         p->has_value = 1;
         p->confidence = confidence(P, &P->e[k], score);
     } else {
-        p->confidence = 0.6 * (0.5 + 0.5 * mean_conf(P->L, kr[0].w0, kr[0].nw));
+        p->confidence = 0.6 * (0.5 + 0.5 * mean_conf(P->L, P->e[k].w0, P->e[k].nw));
     }
     return DP_OK;
 }
@@ -231,12 +254,13 @@ static dp_err emit_cell(struct pairing *P, size_t k, size_t j, struct form_kv **
     struct form_kv *p = add_pair(kv, n, cap);
     if (!p)
         return *n >= FORM_MAX_PAIRS ? DP_OK : DP_ENOMEM;
-    struct wrange kr[1] = {{P->e[k].w0, P->e[k].nw}}, vr = {P->e[j].w0, P->e[j].nw};
-    if (set_text(&p->key, P->L, kr, 1, 1) || set_text(&p->value, P->L, &vr, 1, 0))
+    struct wrange kr[1 + 2 * KV_STACK_MAX], vr = {P->e[j].w0, P->e[j].nw};
+    size_t nkr = key_ranges(P, k, kr);
+    if (set_text(&p->key, P->L, kr, nkr, 1) || set_text(&p->value, P->L, &vr, 1, 0))
         return DP_ENOMEM;
     p->mark = -1;
     p->has_value = 1;
-    p->confidence = 0.4 * (0.5 + 0.5 * mean_conf(P->L, kr[0].w0, kr[0].nw));
+    p->confidence = 0.4 * (0.5 + 0.5 * mean_conf(P->L, P->e[k].w0, P->e[k].nw));
     return DP_OK;
 }
 
@@ -353,7 +377,15 @@ static dp_err table_pairs(struct pairing *P, struct form_kv **kv, size_t *n, siz
         return rc;
     }
     rc = form_table_links(cut, ne, P->L->hmed, &lk, &nl);
+    long *wup = P->up, *wdown = P->down, *cup = malloc(ne * sizeof *cup),
+         *cdown = malloc(ne * sizeof *cdown);
+    if (!rc && (!cup || !cdown))
+        rc = DP_ENOMEM;
+    if (!rc)
+        form_stack_links(P->m, P->L, cut, ne, cup, cdown);
     P->e = cut; /* emit_cell reads the cut entities' words */
+    P->up = cup;
+    P->down = cdown;
     for (size_t i = 0; !rc && i < nl; i++) {
         size_t k = entity_of(whole, P->ne, cut[lk[i].k].w0);
         size_t v = entity_of(whole, P->ne, cut[lk[i].v].w0);
@@ -372,6 +404,10 @@ static dp_err table_pairs(struct pairing *P, struct form_kv **kv, size_t *n, siz
         }
     }
     P->e = whole;
+    P->up = wup;
+    P->down = wdown;
+    free(cup);
+    free(cdown);
     free(lk);
     free(cut);
     return rc;
@@ -381,7 +417,7 @@ static dp_err pair_layout(const struct tl_layout *L, const struct form_model *m,
                           const struct form_mark *marks, size_t nmarks, struct form_kv **kv,
                           size_t *n)
 {
-    struct pairing P = {L, m, NULL, 0, NULL, NULL, 0};
+    struct pairing P = {L, m, NULL, 0, NULL, NULL, 0, NULL, NULL};
     size_t cap = 0;
     int *mark_of = NULL;
     char *used = NULL;
@@ -391,10 +427,13 @@ static dp_err pair_layout(const struct tl_layout *L, const struct form_model *m,
     P.role = malloc(P.ne * sizeof *P.role);
     mark_of = malloc(P.ne * sizeof *mark_of);
     used = calloc(P.ne, 1);
-    if (!P.role || !mark_of || !used) {
+    P.up = malloc(P.ne * sizeof *P.up);
+    P.down = malloc(P.ne * sizeof *P.down);
+    if (!P.role || !mark_of || !used || !P.up || !P.down) {
         rc = DP_ENOMEM;
         goto out;
     }
+    form_stack_links(m, L, P.e, P.ne, P.up, P.down);
     for (size_t i = 0; i < P.ne; i++)
         P.role[i] = -1;
     mark_roles(&P, marks, nmarks, mark_of);
@@ -428,6 +467,8 @@ static dp_err pair_layout(const struct tl_layout *L, const struct form_model *m,
                 rc = spread(&P, k, dir, own, used, kv, n, &cap);
     }
 out:
+    free(P.up);
+    free(P.down);
     free(used);
     free(mark_of);
     free(P.role);
@@ -459,7 +500,7 @@ dp_err form_layout(struct tl_layout *L, const struct dp_word *words, size_t nwor
     return rc ? DP_ENOMEM : DP_OK;
 }
 
-dp_err form_pairs_model(const struct form_model *m, const struct dp_word *words, size_t nwords,
+dp_err form_pairs_model(const struct form_model *m, const struct dp_word *raw, size_t nwords,
                         const struct form_mark *marks, size_t nmarks, struct form_kv **out,
                         size_t *n)
 {
@@ -468,12 +509,21 @@ dp_err form_pairs_model(const struct form_model *m, const struct dp_word *words,
     if (nwords == 0 || nwords > FORM_MAX_WORDS)
         return DP_OK;
     struct tl_layout L;
-    dp_err rc = form_layout(&L, words, nwords, marks, nmarks);
-    if (rc)
+    struct dp_word *words = NULL;
+    char *texts = NULL;
+    dp_err rc = form_clean_words(raw, nwords, &words, &texts);
+    if (!rc)
+        rc = form_layout(&L, words, nwords, marks, nmarks);
+    if (rc) {
+        free(words);
+        free(texts);
         return rc;
+    }
     struct form_kv *kv = NULL;
     rc = pair_layout(&L, m, marks, nmarks, &kv, n);
     tl_cleanup(&L);
+    free(words);
+    free(texts);
     if (rc || *n == 0) {
         form_kv_list_free(kv, *n);
         *n = 0;

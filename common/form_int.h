@@ -129,13 +129,54 @@ struct form_fcand {
 dp_err form_feat_cands(const struct tl_layout *L, const struct form_ent *ents, size_t n,
                        struct form_fcand **out, size_t *nc);
 
-/* A logistic model over the couple features (file format: form_model.c). */
+/* ---- labels over two lines (form_stack.c) ---- */
+
+#define FORM_AUX_DENSE 48  /* features of two stacked entities */
+#define FORM_AUX_VOCAB 128 /* hashed words: the upper one's last, the lower one's first */
+#define FORM_AUX_N     (FORM_AUX_DENSE + 2 * FORM_AUX_VOCAB)
+#define FORM_AUX_NZ    48 /* non-zero features of one example, at most */
+
+/* The sparse features of one stacked couple. */
+struct form_auxx {
+    int nf;
+    int idx[FORM_AUX_NZ]; /* 0 .. FORM_AUX_N-1 */
+    float val[FORM_AUX_NZ];
+};
+
+/* A small logistic model of the pairing model file (form_model.c); on = 0: not there. */
+struct form_aux {
+    int on;
+    double bias;
+    double threshold; /* a probability at or above this says yes */
+    double w[FORM_AUX_N];
+};
+
+/* A logistic model over the couple features (file format: form_model.c), with an optional
+ * block that joins a label's stacked lines (stack). */
 struct form_model {
     double bias;
     double threshold; /* a couple with probability under this is no pair */
     double multi;     /* a label with an answer takes further answers at or above this */
     double w[FORM_FEAT_N];
+    struct form_aux stack;
 };
+
+/* Probability 0..1 of block b (b->on) for features x (form_stack.c). */
+double form_aux_prob(const struct form_aux *b, const struct form_auxx *x);
+
+/* Stacked couples: for each entity l of e[0..n), the entity right above it that it may
+ * continue (the nearest line above within FORM_STACK_GAP em, overlapping it in x, the one
+ * overlapping most), when that one is also l's best below: up[l] (-1 none).  Pure. */
+#define FORM_STACK_GAP 1.0
+void form_stack_cands(const struct form_ent *e, size_t n, int em, long *up);
+/* Features of upper entity u continued by lower entity l.  Pure. */
+void form_stack_features(const struct tl_layout *L, const struct form_ent *e, size_t n, size_t u,
+                         size_t l, struct form_auxx *x);
+/* The stacked lines m's stack block joins: up[l] = u when l continues u (a label over two
+ * lines, "NO. OF" over "STORES"), down[u] = l; -1 elsewhere.  All -1 when m is NULL or has no
+ * stack block.  up and down hold n each. */
+void form_stack_links(const struct form_model *m, const struct tl_layout *L,
+                      const struct form_ent *e, size_t n, long *up, long *down);
 
 /* Probability 0..1 that the couple is a pair. */
 double form_model_prob(const struct form_model *m, const struct form_fcand *c);
@@ -145,6 +186,12 @@ double form_model_prob(const struct form_model *m, const struct form_fcand *c);
 dp_err form_learn_candidates(const struct form_model *m, const struct tl_layout *L,
                              const struct form_ent *ents, size_t n, struct form_cand **out,
                              size_t *nc);
+
+/* Fill-in lines read as text ("____June 3, 1995", "__ 300", "—___409"): the runs of '_' and
+ * em dashes at either end of each word of w[0..n) are dropped and its box shrunk in proportion;
+ * a word of nothing else becomes "" (a blank, skipped by form_layout).  *out is a new array of
+ * n words whose texts point into *buf; free() both.  Pure.  DP_ENOMEM. */
+dp_err form_clean_words(const struct dp_word *w, size_t n, struct dp_word **out, char **buf);
 
 /* The words of a page organised for pairing: selection-mark words and blanks skipped, phrases
  * split at a gap measured on the page.  L is initialised (tl_cleanup it).  DP_ENOMEM. */

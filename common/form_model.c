@@ -7,6 +7,10 @@
  *   threshold 0.4
  *   multi 0.7
  *   w 0.0123              (FORM_FEAT_N lines, in feature order)
+ *   stack 304             (optional: labels over two lines, form_stack.c; must be FORM_AUX_N)
+ *   stack_bias -2.5
+ *   stack_threshold 0.5
+ *   s 0.0123              (FORM_AUX_N lines, in feature order)
  *   end
  *
  * Lines starting with '#' are comments.  Anything else -- a missing or extra weight, a number
@@ -57,8 +61,20 @@ dp_err form_model_parse(const char *buf, size_t len, struct form_model **out)
     struct form_model *m = calloc(1, sizeof *m);
     if (!m)
         return DP_ENOMEM;
-    enum { HEAD, FEATURES, BIAS, THRESHOLD, MULTI, WEIGHTS, END } st = HEAD;
-    size_t nw = 0;
+    enum {
+        HEAD,
+        FEATURES,
+        BIAS,
+        THRESHOLD,
+        MULTI,
+        WEIGHTS,
+        AUX_BIAS,
+        AUX_THRESHOLD,
+        AUX_WEIGHTS,
+        END
+    } st = HEAD;
+    struct form_aux *aux = &m->stack;
+    size_t nw = 0, na = 0;
     double v;
     for (size_t pos = 0; pos < len;) {
         const char *nl = memchr(buf + pos, '\n', len - pos);
@@ -69,42 +85,65 @@ dp_err form_model_parse(const char *buf, size_t len, struct form_model **out)
             ll--;
         if (ll == 0 || line[0] == '#')
             continue;
-        int ok = 0;
+        int ok = 0, is_end = ll == 3 && !memcmp(line, "end", 3);
         switch (st) {
         case HEAD:
             ok = ll == strlen(MODEL_MAGIC) && !memcmp(line, MODEL_MAGIC, ll);
+            st = FEATURES;
             break;
         case FEATURES:
             ok = !named_number(line, ll, "features", &v) && v == FORM_FEAT_N;
+            st = BIAS;
             break;
         case BIAS:
             ok = !named_number(line, ll, "bias", &m->bias);
+            st = THRESHOLD;
             break;
         case THRESHOLD:
             ok = !named_number(line, ll, "threshold", &m->threshold) && m->threshold > 0 &&
                  m->threshold < 1;
+            st = MULTI;
             break;
         case MULTI:
             ok = !named_number(line, ll, "multi", &m->multi) && m->multi > 0 && m->multi <= 1;
+            st = WEIGHTS;
             break;
         case WEIGHTS:
-            if (nw == FORM_FEAT_N) {
-                ok = ll == 3 && !memcmp(line, "end", 3);
-                break;
-            }
-            ok = !named_number(line, ll, "w", &m->w[nw]);
-            nw += ok;
-            st -= ok; /* stay in WEIGHTS */
-            break;
         case END:
-            ok = 0; /* nothing after "end" */
+            if (st == WEIGHTS && nw < FORM_FEAT_N) {
+                ok = !named_number(line, ll, "w", &m->w[nw]);
+                nw++;
+            } else if (st == END) {
+                ok = 0; /* nothing after "end" */
+            } else if (is_end) {
+                ok = 1;
+                st = END;
+            } else { /* the optional block "stack N", once */
+                ok = !aux->on && !named_number(line, ll, "stack", &v) && v == FORM_AUX_N;
+                aux->on = 1;
+                na = 0;
+                st = AUX_BIAS;
+            }
+            break;
+        case AUX_BIAS:
+            ok = !named_number(line, ll, "stack_bias", &aux->bias);
+            st = AUX_THRESHOLD;
+            break;
+        case AUX_THRESHOLD:
+            ok = !named_number(line, ll, "stack_threshold", &aux->threshold) &&
+                 aux->threshold > 0 && aux->threshold < 1;
+            st = AUX_WEIGHTS;
+            break;
+        case AUX_WEIGHTS:
+            ok = !named_number(line, ll, "s", &aux->w[na]);
+            if (++na == FORM_AUX_N)
+                st = WEIGHTS; /* then "end" */
             break;
         }
         if (!ok) {
             free(m);
             return DP_EPARSE;
         }
-        st++;
     }
     if (st != END) {
         free(m);

@@ -439,23 +439,23 @@ dp_err rds_eval(redisContext *c, const struct rds_script *s, int nkeys, int narg
     return DP_OK;
 }
 
-/* One MULTI, SET key val, EVALSHA|EVAL av, EXEC round trip: 0 with *out the script's reply, 1
- * LOADING (nothing ran), 2 NOSCRIPT (the SET ran alone: send it all again with EVAL), -1
- * failure (message in err). */
-static int eval_set_once(redisContext *c, const char *key, const void *val, size_t vlen, int n,
+/* One MULTI, before..., EVALSHA|EVAL av, EXEC round trip: 0 with *out the script's reply, 1
+ * LOADING (nothing ran), 2 NOSCRIPT (the commands before ran alone: send it all again with
+ * EVAL), -1 failure (message in err). */
+static int eval_set_once(redisContext *c, const struct rds_cmd *before, size_t nbefore, int n,
                          const char **av, const size_t *al, redisReply **out, char *err,
                          size_t errsz)
 {
     static const char *const multi = "MULTI", *const exec = "EXEC";
-    const char *set[] = {"SET", key, val};
-    size_t setl[] = {3, strlen(key), vlen};
     int rc = 0;
+    size_t last = nbefore + 2; /* the index of EXEC's reply */
     redisAppendCommandArgv(c, 1, (const char **)&multi, NULL);
-    redisAppendCommandArgv(c, 3, set, setl);
+    for (size_t i = 0; i < nbefore; i++)
+        redisAppendCommandArgv(c, before[i].argc, (const char **)before[i].argv, before[i].len);
     redisAppendCommandArgv(c, n, av, al);
     redisAppendCommandArgv(c, 1, (const char **)&exec, NULL);
     /* Read every queued reply even after a failure, so the connection stays in step. */
-    for (int i = 0; i < 4; i++) {
+    for (size_t i = 0; i <= last; i++) {
         void *v = NULL;
         if (redisGetReply(c, &v) != REDIS_OK || !v) {
             snprintf(err, errsz, "redis: %s", c->errstr[0] ? c->errstr : "no reply");
@@ -467,38 +467,42 @@ static int eval_set_once(redisContext *c, const char *key, const void *val, size
             rc = 1; /* MULTI refused: the rest is refused (or discarded by EXEC) too */
         else if (rc == 0 && r->type == REDIS_REPLY_ERROR)
             rc = -1, snprintf(err, errsz, "redis: %s", r->str);
-        else if (rc == 0 && i == 3 && (r->type != REDIS_REPLY_ARRAY || r->elements != 2))
+        else if (rc == 0 && i == last &&
+                 (r->type != REDIS_REPLY_ARRAY || r->elements != nbefore + 1))
             rc = -1, snprintf(err, errsz, "redis: transaction aborted");
-        else if (rc == 0 && i == 3 && r->element[1]->type == REDIS_REPLY_ERROR)
-            rc = strncmp(r->element[1]->str, "NOSCRIPT", 8) == 0
+        else if (rc == 0 && i == last && r->element[nbefore]->type == REDIS_REPLY_ERROR)
+            rc = strncmp(r->element[nbefore]->str, "NOSCRIPT", 8) == 0
                      ? 2
-                     : (snprintf(err, errsz, "redis: %s", r->element[1]->str), -1);
-        else if (rc == 0 && i == 3) {
-            *out = r->element[1]; /* taken out: freeReplyObject skips NULL */
-            r->element[1] = NULL;
+                     : (snprintf(err, errsz, "redis: %s", r->element[nbefore]->str), -1);
+        else if (rc == 0 && i == last) {
+            *out = r->element[nbefore]; /* taken out: freeReplyObject skips NULL */
+            r->element[nbefore] = NULL;
         }
         freeReplyObject(r);
     }
     return rc;
 }
 
-dp_err rds_eval_set(redisContext *c, const struct rds_script *s, const char *key, const void *val,
-                    size_t vlen, int nkeys, int nargs, const char **argv, const size_t *lens,
+dp_err rds_eval_set(redisContext *c, const struct rds_script *s, const struct rds_cmd *before,
+                    size_t nbefore, int nkeys, int nargs, const char **argv, const size_t *lens,
                     redisReply **out, char *err, size_t errsz)
 {
     const char *av[RDS_ARGS_MAX + 3];
     size_t al[RDS_ARGS_MAX + 3];
     char nk[16], e[256];
     *out = NULL;
-    if (nkeys < 0 || nargs < 0 || nkeys + nargs > RDS_ARGS_MAX)
+    if (nkeys < 0 || nargs < 0 || nkeys + nargs > RDS_ARGS_MAX || nbefore > RDS_ARGS_MAX)
         return DP_EINVAL;
+    for (size_t i = 0; i < nbefore; i++)
+        if (before[i].argc < 1 || before[i].argc > RDS_ARGS_MAX)
+            return DP_EINVAL;
     if (!c || c->err)
         return DP_EREDIS;
     int n = evalsha_argv(s, nkeys, nargs, argv, lens, av, al, nk);
     int64_t start = 0;
     int tries = 0, sent_src = 0;
     for (;;) {
-        int rc = eval_set_once(c, key, val, vlen, n, av, al, out, e, sizeof e);
+        int rc = eval_set_once(c, before, nbefore, n, av, al, out, e, sizeof e);
         if (rc == 0)
             return DP_OK;
         if (rc == 2 && !sent_src) { /* once: the source itself */
@@ -533,6 +537,33 @@ dp_err rds_eval_found(redisContext *c, const struct rds_script *s, int nkeys, in
 }
 
 /* ---- replies ---- */
+
+redisReply *rds_reply_strings(int n, const char *const *v, const size_t *lens)
+{
+    /* RESP text, read back by hiredis' own reader: the reply is built as a read one is, so
+     * freeReplyObject frees it like any other. */
+    redisReader *rd = n >= 0 ? redisReaderCreate() : NULL;
+    void *out = NULL;
+    char hdr[32];
+    int ok = rd != NULL;
+    if (ok) {
+        rd->maxbuf = 0; /* no shrinking of the buffer between feeds */
+        int hl = snprintf(hdr, sizeof hdr, "*%d\r\n", n);
+        ok = redisReaderFeed(rd, hdr, (size_t)hl) == REDIS_OK;
+    }
+    for (int i = 0; ok && i < n; i++) {
+        size_t l = lens ? lens[i] : strlen(v[i]);
+        int hl = snprintf(hdr, sizeof hdr, "$%zu\r\n", l);
+        ok = redisReaderFeed(rd, hdr, (size_t)hl) == REDIS_OK &&
+             (l == 0 || redisReaderFeed(rd, v[i], l) == REDIS_OK) &&
+             redisReaderFeed(rd, "\r\n", 2) == REDIS_OK;
+    }
+    if (ok && (redisReaderGetReply(rd, &out) != REDIS_OK || !out))
+        out = NULL;
+    if (rd)
+        redisReaderFree(rd);
+    return out;
+}
 
 int rds_failed(const redisReply *r)
 {

@@ -73,20 +73,26 @@ struct rds_script {
 dp_err rds_eval(redisContext *c, const struct rds_script *s, int nkeys, int nargs,
                 const char **argv, const size_t *lens, redisReply **out, char *err, size_t errsz);
 
-/* rds_eval preceded by SET key val, both in one MULTI/EXEC sent at once (one round trip): a
- * large value reaches Redis without passing through Lua (Redis's Lua hashes every byte of
- * every string argument), and is stored only together with the script's writes. The script
- * runs with the key already set and must delete it on every path that refuses. A server that
- * does not know the script gets it all again with EVAL (the same SET again first). *out as
- * rds_eval's. */
-dp_err rds_eval_set(redisContext *c, const struct rds_script *s, const char *key, const void *val,
-                    size_t vlen, int nkeys, int nargs, const char **argv, const size_t *lens,
+/* rds_eval preceded by the commands before[0..nbefore-1] (e.g. SET of an uploaded file, HSET
+ * of a new record), all in one MULTI/EXEC sent at once (one round trip): large or many values
+ * reach Redis without passing through Lua (Redis's Lua copies every string argument into its
+ * own strings and back), and are stored only together with the script's writes. The script
+ * runs with them applied and must undo them (delete the keys) on every path that refuses. A
+ * server that does not know the script gets it all again with EVAL (the commands again
+ * first: they must be safe to repeat). *out as rds_eval's: the script's reply. */
+dp_err rds_eval_set(redisContext *c, const struct rds_script *s, const struct rds_cmd *before,
+                    size_t nbefore, int nkeys, int nargs, const char **argv, const size_t *lens,
                     redisReply **out, char *err, size_t errsz);
 
 /* rds_eval for scripts that answer 1 when they found and changed what they were asked to:
  * DP_OK on 1, DP_ENOTFOUND on anything else, DP_EREDIS on failure. C-string arguments. */
 dp_err rds_eval_found(redisContext *c, const struct rds_script *s, int nkeys, int nargs,
                       const char **argv);
+
+/* An array reply of the n strings v (binary safe: lens may be NULL for C strings), as Redis
+ * would send it (e.g. an HGETALL of fields written a moment ago, without asking Redis again).
+ * NULL when out of memory. Caller frees with freeReplyObject. */
+redisReply *rds_reply_strings(int n, const char *const *v, const size_t *lens);
 
 /* ---- failover ---- */
 

@@ -236,7 +236,9 @@ int review_mark_fields(cJSON *fields, double threshold)
             n += cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(f, "needs_review"));
             continue;
         }
-        int low = cJSON_IsNumber(conf) && conf->valuedouble < threshold;
+        /* or the tenant's extractor prefers another value (xmodel_apply) */
+        int low = (cJSON_IsNumber(conf) && conf->valuedouble < threshold) ||
+                  cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(f, "model_disagrees"));
         cJSON_DeleteItemFromObjectCaseSensitive(f, "needs_review");
         if (low) {
             cJSON_AddBoolToObject(f, "needs_review", 1);

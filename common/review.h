@@ -50,7 +50,8 @@ cJSON *review_typed_value(const char *name, const char *text);
 void review_apply(cJSON *fields, const cJSON *confirmed);
 
 /* Adds "source" ("rules" when absent) to every field of the array and, to the rules' fields,
- * "needs_review" when the confidence is below threshold (model and memory fields keep the
+ * "needs_review" when the confidence is below threshold or the tenant's extractor preferred
+ * another value ("model_disagrees": true, xmodel_apply) (model and memory fields keep the
  * flag their model's own threshold gave; confirmed ones never need review). Returns how many
  * fields need review. */
 int review_mark_fields(cJSON *fields, double threshold);

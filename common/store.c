@@ -38,6 +38,15 @@ static dp_err named_doc_parse(const redisReply *v, int with_rest, char *seen, si
     return DP_OK;
 }
 
+/* A field of the record being built, when it has a value. */
+static void record_field(struct rds_cmd *rec, const char *name, const char *value)
+{
+    if (value) {
+        rds_cmd_str(rec, name);
+        rds_cmd_str(rec, value);
+    }
+}
+
 dp_err store_enqueue(redisContext *c, const struct store_upload *u, char id_out[UTIL_ID_MAX],
                      int *replayed, char *err, size_t errsz)
 {
@@ -117,9 +126,8 @@ dp_err store_enqueue(redisContext *c, const struct store_upload *u, char id_out[
         const char *argv[64];
         size_t lens[64];
         int n = 0;
-#define ARG(s, l)   (argv[n] = (s), lens[n] = (l), n++)
-#define SARG(s)     ARG((s), strlen(s))
-#define FIELD(k, v) (void)((v) && (SARG(k), SARG(v)))
+#define ARG(s, l) (argv[n] = (s), lens[n] = (l), n++)
+#define SARG(s)   ARG((s), strlen(s))
         SARG(kdoc);
         SARG(kblob);
         SARG(KEYS_JOBS);
@@ -161,47 +169,50 @@ dp_err store_enqueue(redisContext *c, const struct store_upload *u, char id_out[
         SARG(kdedup[0] ? u->fingerprint : "");
         SARG(qv);
         ARG(evdata ? evdata : "", evlen);
-        FIELD("tenant", u->tenant);
-        SARG("status");
-        SARG("queued");
-        SARG("created_at");
-        SARG(created);
-        SARG("attempts");
-        SARG("0");
-        FIELD("type", u->mime);
-        SARG("size");
-        SARG(size);
-        SARG("sha256");
-        SARG(sha);
-        FIELD("name", u->name);
-        FIELD("lang", u->lang);
-        FIELD("psm", u->psm);
-        FIELD("pipeline", u->pipeline);
-        FIELD("callback_url", u->callback_url);
-        if (meta) {
-            SARG("metadata");
-            ARG(meta, mlen);
-        }
-        if (kdedup[0])
-            FIELD("dedup_fp", u->fingerprint);
-        if (kidem[0]) { /* erasure and retention find the idempotency entry by it */
-            SARG("idem");
-            SARG(kh);
-        }
-#undef FIELD
 #undef SARG
 #undef ARG
+        /* The record goes beside the script like the blob: written by the same MULTI just
+         * before it, so its fields do not pass through Lua (the script deletes it when it
+         * refuses). */
+        struct rds_cmd before[2], *set = &before[0], *rec = &before[1];
+        rds_cmd_init(set);
+        rds_cmd_str(set, "SET");
+        rds_cmd_str(set, kblob);
+        rds_cmd_buf(set, data, dlen);
+        rds_cmd_init(rec);
+        rds_cmd_str(rec, "HSET");
+        rds_cmd_str(rec, kdoc);
+        record_field(rec, "tenant", u->tenant);
+        record_field(rec, "status", "queued");
+        record_field(rec, "created_at", created);
+        record_field(rec, "attempts", "0");
+        record_field(rec, "type", u->mime);
+        record_field(rec, "size", size);
+        record_field(rec, "sha256", sha);
+        record_field(rec, "name", u->name);
+        record_field(rec, "lang", u->lang);
+        record_field(rec, "psm", u->psm);
+        record_field(rec, "pipeline", u->pipeline);
+        record_field(rec, "callback_url", u->callback_url);
+        if (meta) {
+            rds_cmd_str(rec, "metadata");
+            rds_cmd_buf(rec, meta, mlen);
+        }
+        if (kdedup[0])
+            record_field(rec, "dedup_fp", u->fingerprint);
+        if (kidem[0]) /* erasure and retention find the idempotency entry by it */
+            record_field(rec, "idem", kh);
         redisReply *r = NULL;
-        rc = rds_eval_set(c, &scripts_store_enqueue, kblob, data, dlen, nkeys, n - nkeys, argv,
-                          lens, &r, err, errsz);
+        rc = rds_eval_set(c, &scripts_store_enqueue, before, 2, nkeys, n - nkeys, argv, lens, &r,
+                          err, errsz);
         if (rc)
             break;
         code = rds_int(r, 0, -1);
-        if (code == 0 && u->record && r->type == REDIS_REPLY_ARRAY && r->elements > 2 &&
-            r->element[2]->type == REDIS_REPLY_ARRAY) {
-            *u->record = r->element[2]; /* taken out of the reply: freeReplyObject skips NULL */
-            r->element[2] = NULL;
-        }
+        /* The record is the fields just written to a new key: rendered from them, not read
+         * back (an HGETALL and its trip through Lua cost Redis more than the rest of the
+         * script's reply). */
+        if (code == 0 && u->record)
+            *u->record = rds_reply_strings(rec->argc - 2, rec->argv + 2, rec->len + 2);
         const char *rid = rds_str(r, 1);
         if (rid && *rid)
             snprintf(id_out, UTIL_ID_MAX, "%s", rid);

@@ -40,18 +40,21 @@ struct store_upload {
     /* The configured limits (quota.h); the tenant's own (dp:tenant:<t>, quota_set) override
      * them inside the script, so the caller need not read them. NULL = none but the tenant's. */
     const struct quota_limits *quota;
-    /* Out, optional: the record just stored and queued, as HGETALL gives it (for
-     * store_record_json, so the answer needs no read back); NULL otherwise. Caller frees. */
+    /* Out, optional: the record just stored and queued, as HGETALL would give it, built from
+     * the fields written (for store_record_json, so the answer needs no read back); NULL
+     * otherwise (a replay, a duplicate, a refusal). Caller frees. */
     redisReply **record;
 };
 
-/* Stores blob + record + job + index (+ idempotency key) in one Lua script, so either all of it
- * exists or none. id_out receives the document id (the earlier one on an idempotent replay, with
- * *replayed = 1). A duplicate (see store_upload.dedup) is stored done with the earlier result
- * and `duplicate_of`, its document.completed event emitted, and no job queued. Returns DP_EBUSY
- * when the queue is over its bound, DP_ECONFLICT when the idempotency key was used with other
- * bytes, DP_EREDIS when Redis failed. A tenant at one of its limits (store_upload.quota) gets
- * DP_EBUSY with err "<code>: <message>", code one of QUOTA_CODE_*. */
+/* Stores blob + record + job + index (+ idempotency key) in one MULTI/EXEC (blob and record
+ * written beside the Lua script store_enqueue, which checks and writes the rest, and deletes
+ * them when it refuses), so either all of it exists or none. id_out receives the document id (the
+ * earlier one on an idempotent replay, with *replayed = 1). A duplicate (see store_upload.dedup) is
+ * stored done with the earlier result and `duplicate_of`, its document.completed event emitted, and
+ * no job queued. Returns DP_EBUSY when the queue is over its bound, DP_ECONFLICT when the
+ * idempotency key was used with other bytes, DP_EREDIS when Redis failed. A tenant at one of its
+ * limits (store_upload.quota) gets DP_EBUSY with err "<code>: <message>", code one of QUOTA_CODE_*.
+ */
 dp_err store_enqueue(redisContext *c, const struct store_upload *u, char id_out[UTIL_ID_MAX],
                      int *replayed, char *err, size_t errsz);
 

@@ -1,7 +1,9 @@
 /* util.c -- clocks, signals, hashing and ids. */
 #include <openssl/evp.h>
 #include <openssl/rand.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -40,11 +42,23 @@ double util_cpu_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* SHA-256 fetched from the provider once: EVP_sha256() makes every EVP_Digest look the
+ * algorithm up again under OpenSSL 3's store lock, which the API's threads then share. Kept
+ * for the process's life. */
+static EVP_MD *sha256_md;
+static pthread_once_t sha256_once = PTHREAD_ONCE_INIT;
+
+static void sha256_fetch(void)
+{
+    sha256_md = EVP_MD_fetch(NULL, "SHA2-256", NULL);
+}
+
 void util_sha256_hex(const void *buf, size_t len, char out[UTIL_SHA256_HEX])
 {
     unsigned char md[32];
     unsigned int mdlen = 0;
-    EVP_Digest(buf, len, md, &mdlen, EVP_sha256(), NULL);
+    pthread_once(&sha256_once, sha256_fetch);
+    EVP_Digest(buf, len, md, &mdlen, sha256_md ? sha256_md : EVP_sha256(), NULL);
     static const char hex[] = "0123456789abcdef"; /* every upload hashes twice: no snprintf */
     for (unsigned i = 0; i < 32; i++) {
         out[2 * i] = hex[md[i] >> 4];
@@ -58,13 +72,53 @@ dp_err util_random(void *buf, size_t len)
     return RAND_bytes(buf, (int)len) == 1 ? DP_OK : DP_EIO;
 }
 
+/* ---- ids ---- */
+
+/* The random part of ids comes from a per-thread pool refilled by one RAND_bytes call per
+ * ID_POOL bytes: an upload names three ids (request, document, event), one call instead of
+ * three. A fork empties the pool in the child (pthread_atfork), so a forked worker never
+ * repeats its parent's ids. Keys and secrets take util_random directly. */
+#define ID_RANDOM 10 /* bytes of one id */
+#define ID_POOL   (24 * ID_RANDOM)
+static atomic_uint id_fork_gen;
+static pthread_once_t id_once = PTHREAD_ONCE_INIT;
+static _Thread_local unsigned char id_pool[ID_POOL];
+static _Thread_local size_t id_used = ID_POOL;
+static _Thread_local unsigned id_gen;
+
+static void id_forked(void)
+{
+    atomic_fetch_add(&id_fork_gen, 1);
+}
+
+static void id_atfork(void)
+{
+    pthread_atfork(NULL, NULL, id_forked);
+}
+
+static dp_err id_random(unsigned char out[ID_RANDOM])
+{
+    pthread_once(&id_once, id_atfork);
+    unsigned gen = atomic_load(&id_fork_gen);
+    if (id_gen != gen || id_used + ID_RANDOM > ID_POOL) {
+        if (RAND_bytes(id_pool, ID_POOL) != 1)
+            return DP_EIO;
+        id_used = 0;
+        id_gen = gen;
+    }
+    memcpy(out, id_pool + id_used, ID_RANDOM);
+    memset(id_pool + id_used, 0, ID_RANDOM); /* handed out once */
+    id_used += ID_RANDOM;
+    return DP_OK;
+}
+
 dp_err util_new_id(const char *prefix, char out[UTIL_ID_MAX])
 {
-    unsigned char rnd[10];
+    unsigned char rnd[ID_RANDOM];
     size_t plen = strlen(prefix);
     if (plen + 27 > UTIL_ID_MAX)
         return DP_EINVAL;
-    if (util_random(rnd, sizeof rnd))
+    if (id_random(rnd))
         return DP_EIO;
     memcpy(out, prefix, plen);
     char *p = out + plen;

@@ -179,6 +179,52 @@ dp_err vendor_add(struct vendor_list *l, const cJSON *confirmed, const struct ca
     return DP_OK;
 }
 
+dp_err vendor_vote(struct vendor_list *l, const cJSON *const *confirmed, size_t n)
+{
+    char a[VENDOR_TEXT_MAX], b[VENDOR_TEXT_MAX];
+    size_t *of = malloc((n ? n : 1) * sizeof *of); /* vendor of each document, or l->n */
+    if (!of)
+        return DP_ENOMEM;
+    for (size_t i = 0; i < n; i++) {
+        const char *c = str(confirmed[i], "company");
+        of[i] = l->n;
+        if (!c)
+            c = str(confirmed[i], "vendor");
+        if (!c || !*c)
+            continue;
+        align_norm(c, a, sizeof a);
+        for (size_t k = 0; k < l->n && of[i] == l->n; k++) {
+            align_norm(l->v[k].company, b, sizeof b);
+            if (strcmp(a, b) == 0)
+                of[i] = k;
+        }
+    }
+    for (size_t k = 0; k < l->n; k++) {
+        size_t best = 0;
+        const char *spelling = NULL;
+        for (size_t i = 0; i < n; i++) {
+            const char *ai = of[i] == k ? str(confirmed[i], "address") : NULL;
+            if (!ai || !*ai)
+                continue;
+            align_norm(ai, a, sizeof a);
+            size_t votes = 0; /* documents of the vendor confirming this spelling */
+            for (size_t j = 0; j < n; j++) {
+                const char *aj = of[j] == k ? str(confirmed[j], "address") : NULL;
+                if (aj && align_norm(aj, b, sizeof b) && strcmp(a, b) == 0)
+                    votes++;
+            }
+            if (votes >= best) {
+                best = votes;
+                spelling = ai;
+            }
+        }
+        if (spelling)
+            snprintf(l->v[k].address, sizeof l->v[k].address, "%s", spelling);
+    }
+    free(of);
+    return DP_OK;
+}
+
 void vendor_list_cleanup(struct vendor_list *l)
 {
     if (!l)
@@ -242,6 +288,75 @@ int vendor_match(const struct vendor_list *l, const struct cand_set *s, size_t *
     return best;
 }
 
+/* ---- another spelling or a misreading ---- */
+
+#define OWN_WORDS    24 /* words compared (longer names are never another spelling) */
+#define OWN_WORD_MAX 32
+
+/* The words of s, letters and digits only, upper case; words left empty are dropped. Returns
+ * how many (OWN_WORDS + 1 when there are more). */
+static size_t own_words(const char *s, char w[][OWN_WORD_MAX])
+{
+    size_t n = 0, k = 0;
+    for (;; s++) {
+        char c = *s;
+        if (!c || c == ' ' || c == '\t' || c == '\n') {
+            if (k) {
+                if (n == OWN_WORDS)
+                    return OWN_WORDS + 1;
+                w[n++][k] = '\0';
+                k = 0;
+            }
+            if (!c)
+                break;
+            continue;
+        }
+        int alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+        if (alnum && n < OWN_WORDS && k + 1 < OWN_WORD_MAX)
+            w[n][k++] = (char)(c >= 'a' && c <= 'z' ? c - 32 : c);
+    }
+    return n;
+}
+
+int vendor_own_spelling(const char *page, const char *remembered)
+{
+    char a[OWN_WORDS][OWN_WORD_MAX], b[OWN_WORDS][OWN_WORD_MAX];
+    size_t na = page ? own_words(page, a) : 0, nb = remembered ? own_words(remembered, b) : 0;
+    if (na < 2 || nb < 2 || na > OWN_WORDS || nb > OWN_WORDS)
+        return 0;
+    /* the same letters and digits: the page's spacing and punctuation are what is printed */
+    char sa[OWN_WORDS * OWN_WORD_MAX], sb[OWN_WORDS * OWN_WORD_MAX];
+    size_t ka = 0, kb = 0;
+    for (size_t i = 0; i < na; i++)
+        for (const char *p = a[i]; *p; p++)
+            sa[ka++] = *p;
+    for (size_t i = 0; i < nb; i++)
+        for (const char *p = b[i]; *p; p++)
+            sb[kb++] = *p;
+    sa[ka] = sb[kb] = '\0';
+    if (strcmp(sa, sb) == 0) {
+        char x[VENDOR_TEXT_MAX], y[VENDOR_TEXT_MAX];
+        align_norm(page, x, sizeof x);
+        align_norm(remembered, y, sizeof y);
+        return strcmp(x, y) != 0;
+    }
+    if (na == nb)
+        return 0;
+    /* the shorter one must be the longer one with inner words left out */
+    char(*s)[OWN_WORD_MAX] = na < nb ? a : b, (*l)[OWN_WORD_MAX] = na < nb ? b : a;
+    size_t ns = na < nb ? na : nb, nl = na < nb ? nb : na;
+    if (strcmp(s[0], l[0]) != 0 || strcmp(s[ns - 1], l[nl - 1]) != 0)
+        return 0;
+    size_t i = 0;
+    for (size_t j = 0; j < nl; j++) {
+        if (i < ns && strcmp(s[i], l[j]) == 0)
+            i++;
+        else if (l == a && strlen(l[j]) < 2)
+            return 0; /* a stray mark on the page is a misreading */
+    }
+    return i == ns;
+}
+
 /* Replaces the unconfirmed field name by a memory field. */
 static void set_field(cJSON *fields, const char *name, const char *value, const struct cand *c,
                       const char *text, double conf)
@@ -285,7 +400,9 @@ int vendor_apply(const struct vendor_list *l, const struct cand_set *s, cJSON *f
         return 0;
     const struct vendor *v = &l->v[vi];
     const struct cand *c = ci < s->n ? &s->c[ci] : NULL;
-    set_field(fields, "company", v->company, c, c ? c->text : v->company, sim);
+    /* the page names another shop of the chain: its own spelling stands */
+    if (!c || !vendor_own_spelling(c->text, v->company))
+        set_field(fields, "company", v->company, c, c ? c->text : v->company, sim);
     /* the remembered address only where the page shows it: a vendor with branches prints
      * another one */
     double best = 0;
@@ -314,7 +431,7 @@ double vendor_snap(const struct vendor_list *l, int address, const char *value, 
     char a[VENDOR_TEXT_MAX], b[VENDOR_TEXT_MAX];
     for (size_t i = 0; l && value && i < l->n; i++) {
         const char *v = address ? l->v[i].address : l->v[i].company;
-        if (!v[0])
+        if (!v[0] || (!address && vendor_own_spelling(value, v)))
             continue;
         double x = align_similarity(address ? "address" : "company", v, value, min);
         if (x < min || x < best - 1e-9)

@@ -47,6 +47,12 @@ struct vendor_list {
  * replaced, keeping the numbers it had. No company: nothing added. DP_ENOMEM. */
 dp_err vendor_add(struct vendor_list *l, const cJSON *confirmed, const struct cand_set *page);
 
+/* Sets each vendor's address to the spelling its confirmed documents give most often (ties:
+ * the later one) instead of the last one: a reviewer's typo in one confirmation
+ * ("PARINDUSTRIAN" on 2 of 6 receipts of one shop) is not what the memory repeats. confirmed:
+ * the n confirmed JSONs the list was built from (vendor_add form). DP_ENOMEM. */
+dp_err vendor_vote(struct vendor_list *l, const cJSON *const *confirmed, size_t n);
+
 /* The numbers of a page that name its issuer: on lines with a registration, tax or phone label
  * (GST, SST, VAT, REG, CO., COMPANY, ROC, BRN, TEL, FAX, PHONE), runs of numeric words joined
  * (separators '-', '.', ' ' dropped; '/' ends a run) with at least VENDOR_ID_DIGITS digits,
@@ -66,6 +72,19 @@ int vendor_match(const struct vendor_list *l, const struct cand_set *s, size_t *
  * VENDOR_ADDR_SIM) in fields to its confirmed spelling with source "memory", replacing fields
  * of those names that are not confirmed. Returns 1 when it did. */
 int vendor_apply(const struct vendor_list *l, const struct cand_set *s, cJSON *fields);
+
+/* Whether a name read on the page is another real spelling of a remembered one rather than
+ * a misreading of it (then the page's spelling stands: the vendor memory gave the remembered
+ * one to 4 of 11 unseen SROIE receipts at 75 labelled where the page had the right one):
+ * - the same letters and digits, only spacing or punctuation differ ("MR.D.I.Y(M)SDN BHD",
+ *   "AEON CO. (M) BHD." are printed so; SROIE's labels are as printed), or
+ * - their words (letters and digits only, upper case) differ only by whole words left out
+ *   inside the name (same first and last words; a word the page adds has two or more
+ *   characters): "MR. D.I.Y. SDN BHD" beside a remembered "MR. D.I.Y. (M) SDN BHD" is the
+ *   shop of the chain whose receipt it is.
+ * "MR D.I.¥. (M) SON BHD" and a name cut short ("HOME MASTER HARDWARE &" for
+ * "... & ELECTRICAL") are misreadings. Pure. */
+int vendor_own_spelling(const char *page, const char *remembered);
 
 /* The remembered spelling a company name (address = 0) or an address (1) read from a page is
  * an OCR error or two away from: of the vendors' confirmed names (addresses), the one most like

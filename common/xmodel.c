@@ -1,11 +1,13 @@
 /* xmodel.c -- applying the tenant's extractor (training: xmodel_train.c, serialisation:
  * xmodel_io.c). */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include "align.h"
 #include "cand.h"
+#include "extract.h"
 #include "lexfix.h"
 #include "util.h"
 #include "xfeat.h"
@@ -143,6 +145,76 @@ static dp_err repair_names(const struct vendor_list *vendors, cJSON *fields)
     return rc;
 }
 
+/* ---- the tenant's day/month order ---- */
+
+int xmodel_date_in_order(const char *text, uint32_t order, char *iso, size_t isosz)
+{
+    struct extract_date d;
+    enum extract_order o = order == XMODEL_MONTH_FIRST ? EXTRACT_MONTH_FIRST : EXTRACT_DAY_FIRST;
+    if (!text || extract_parse_date(text, strlen(text), o, &d) != DP_OK)
+        return 0;
+    snprintf(iso, isosz, "%04d-%02d-%02d", d.year, d.month, d.day);
+    return 1;
+}
+
+uint32_t xmodel_date_order(const char *confirmed, const char *page)
+{
+    char cd[16], cm[16], pd[16], pm[16];
+    int hd = xmodel_date_in_order(confirmed, XMODEL_DAY_FIRST, cd, sizeof cd);
+    int hm = xmodel_date_in_order(confirmed, XMODEL_MONTH_FIRST, cm, sizeof cm);
+    if (!hd && !hm)
+        return 0;
+    if (hd && hm && strcmp(cd, cm) != 0)
+        return 0; /* the confirmed value is itself ambiguous */
+    const char *c = hd ? cd : cm;
+    int d = xmodel_date_in_order(page, XMODEL_DAY_FIRST, pd, sizeof pd) && strcmp(pd, c) == 0;
+    int m = xmodel_date_in_order(page, XMODEL_MONTH_FIRST, pm, sizeof pm) && strcmp(pm, c) == 0;
+    return d && !m ? XMODEL_DAY_FIRST : m && !d ? XMODEL_MONTH_FIRST : 0;
+}
+
+/* Reads the unconfirmed value of date field f (rules or model) in the tenant's order, from the
+ * text it was read from. */
+static dp_err reorder_date(const struct xmodel_field *f, cJSON *fields)
+{
+    uint32_t order = f->flags & (XMODEL_DAY_FIRST | XMODEL_MONTH_FIRST);
+    cJSON *it;
+    if (!order || order == (XMODEL_DAY_FIRST | XMODEL_MONTH_FIRST))
+        return DP_OK;
+    cJSON_ArrayForEach(it, fields)
+    {
+        const char *n = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "name"));
+        const char *src = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "source"));
+        const char *t = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "text"));
+        const char *v = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "value"));
+        char iso[16];
+        if (!n || strcmp(n, f->name) != 0 || !v ||
+            (src && strcmp(src, "rules") != 0 && strcmp(src, "model") != 0))
+            continue;
+        if (xmodel_date_in_order(t, order, iso, sizeof iso) && strcmp(iso, v) != 0 &&
+            !cJSON_ReplaceItemInObjectCaseSensitive(it, "value", cJSON_CreateString(iso)))
+            return DP_ENOMEM;
+    }
+    return DP_OK;
+}
+
+/* Marks the rules' field name needs_review, because the model prefers another value
+ * ("model_disagrees", which review_mark_fields keeps). */
+static void flag_rules_field(cJSON *fields, const char *name)
+{
+    cJSON *it;
+    cJSON_ArrayForEach(it, fields)
+    {
+        const char *n = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "name"));
+        const char *src = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "source"));
+        if (!n || strcmp(n, name) != 0 || (src && strcmp(src, "rules") != 0))
+            continue;
+        cJSON_DeleteItemFromObjectCaseSensitive(it, "needs_review");
+        cJSON_DeleteItemFromObjectCaseSensitive(it, "model_disagrees");
+        cJSON_AddBoolToObject(it, "needs_review", 1);
+        cJSON_AddBoolToObject(it, "model_disagrees", 1);
+    }
+}
+
 /* The best-scored candidate of f that is XMODEL_RESPAN_SIM alike the rules' value rv (its
  * probability in *p), or -1. */
 static long respan(const struct xmodel_field *f, const struct cand_set *cs,
@@ -205,6 +277,13 @@ dp_err xmodel_apply(const struct xmodel *m, const struct dp_doc_text *doc, cJSON
             c = &cs.c[bi];
             keep = 0;
         }
+        /* the rules' value stands though the model prefers another candidate: a person
+         * should look (not for amounts: a receipt prints several the model finds total-like -
+         * cash, rounding - so its preference is no evidence against the rules; SROIE at
+         * 10-75 labelled: 8 more wrong dates and addresses marked for none right, 8 more wrong
+         * totals for 19 right) */
+        if (keep && pr < p && mf->kind != XFEAT_KIND_AMOUNT)
+            flag_rules_field(fields, mf->name);
         cJSON *f = cJSON_CreateObject();
         cJSON_AddStringToObject(f, "name", mf->name);
         cJSON_AddItemToObject(f, "value", review_typed_value(mf->name, c->text));
@@ -220,8 +299,12 @@ dp_err xmodel_apply(const struct xmodel *m, const struct dp_doc_text *doc, cJSON
         /* the rules keep their value unless the model beat them on the tenant's examples */
         put_field(fields, mf->name, f, keep);
     }
+    for (size_t k = 0; k < m->nf && !rc; k++)
+        if (m->f[k].kind == XFEAT_KIND_DATE)
+            rc = reorder_date(&m->f[k], fields);
     vendor_apply(&m->vendors, &cs, fields);
-    rc = repair_names(&m->vendors, fields);
+    if (!rc)
+        rc = repair_names(&m->vendors, fields);
     xfeat_doc_cleanup(&fx);
     cand_set_cleanup(&cs);
     return rc;
@@ -271,6 +354,11 @@ cJSON *xmodel_stats_json(const struct xmodel *m)
             cJSON_AddNullToObject(j, "replace_above");
         cJSON_AddBoolToObject(j, "rules_gate", (f->flags & XMODEL_GATE) != 0);
         cJSON_AddBoolToObject(j, "fill_only_sure", (f->flags & XMODEL_SURE_FILL) != 0);
+        if (f->flags & (XMODEL_DAY_FIRST | XMODEL_MONTH_FIRST))
+            cJSON_AddStringToObject(j, "date_order",
+                                    (f->flags & XMODEL_DAY_FIRST) ? "day_first" : "month_first");
+        else
+            cJSON_AddNullToObject(j, "date_order");
         cJSON_AddNumberToObject(j, "review_below", (double)(int)(f->review_below * 1000) / 1000);
         cJSON_AddItemToArray(fs, j);
     }

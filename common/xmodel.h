@@ -44,7 +44,25 @@
  * rarely prints it legibly, and a wrong fill-in costs more than a missing one. */
 #define XMODEL_GATE      1u
 #define XMODEL_SURE_FILL 2u
-#define XMODEL_FLAGS     3u /* every flag */
+/* The tenant's day/month order, learnt from the confirmed dates of a date field and the dates
+ * printed on their pages (XMODEL_ORDER_VOTES more documents for one order than the other): an
+ * ambiguous printed date ("06/03/2018") of that field is read in it, whatever the rules chose
+ * for the document (they vote by the document's other dates, which OCR garbles). Neither bit:
+ * no opinion. */
+#define XMODEL_DAY_FIRST   4u
+#define XMODEL_MONTH_FIRST 8u
+#define XMODEL_FLAGS       15u /* every flag */
+#define XMODEL_ORDER_VOTES 2
+
+/* The order in which page text reads as the confirmed date, when only one of day-first and
+ * month-first does (a page date that reads the same either way, "25/12/2018", tells nothing)
+ * and the confirmed value is itself unambiguous (ISO, a named month, a day over 12):
+ * XMODEL_DAY_FIRST or XMODEL_MONTH_FIRST, else 0. Pure. */
+uint32_t xmodel_date_order(const char *confirmed, const char *page);
+
+/* The ISO date (YYYY-MM-DD) that text reads as in order (XMODEL_DAY_FIRST or
+ * XMODEL_MONTH_FIRST) into iso (>= 11 bytes). 0 when it reads as none. Pure. */
+int xmodel_date_in_order(const char *text, uint32_t order, char *iso, size_t isosz);
 
 /* One learnt field. */
 struct xmodel_field {
@@ -105,7 +123,9 @@ void xmodel_free(struct xmodel *m);
  * then the vendor memory may set company (and address) with source "memory", and the company
  * and address values of the rules or the model get their misread words repaired with the
  * memory's confirmed words as the lexicon (lexfix.h). Fields the
- * model knows but found nothing for are listed in *missing (may be NULL; caller owns). */
+ * model knows but found nothing for are listed in *missing (may be NULL; caller owns). A rules
+ * value that stands though the model scored another candidate higher (not for amounts) is
+ * marked "needs_review" and "model_disagrees". */
 dp_err xmodel_apply(const struct xmodel *m, const struct dp_doc_text *doc, cJSON *fields,
                     cJSON **missing);
 
@@ -115,7 +135,7 @@ dp_err xmodel_load(const unsigned char *buf, size_t len, struct xmodel **out);
 
 /* {"fields":[{"name","examples","aligned","cv_docs","cv_correct","cv_accuracy",
  * "rules_accuracy","cv_wins","cv_losses","replaces_rules","replace_above","rules_gate",
- * "fill_only_sure","review_below"}],
+ * "fill_only_sure","date_order","review_below"}],
  * "vendors":n,
  * "train_seconds"}. Caller owns it. */
 

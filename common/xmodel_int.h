@@ -15,6 +15,8 @@ struct xmodel_tdoc {
     size_t *npos;            /* positives per field (0: not confirmed, or not on the page) */
     const char **value;      /* per field: the confirmed value, NULL when not confirmed */
     unsigned char *rules_ok; /* per field: the built-in rules had the confirmed value */
+    uint32_t *order;         /* per field: the day/month order its page prints the confirmed
+                                date in (xmodel_date_order; 0 = none or not a date field) */
     size_t fold;
 };
 

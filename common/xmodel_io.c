@@ -2,8 +2,8 @@
  * byte: "DPXM", format 6, version u32, trained_ms i64, train_s f64, nf u32, then per field:
  * name (u8 length + bytes), review_below f64, examples, aligned, cv_docs, cv_correct,
  * rules_correct, cv_wins, cv_losses, kind (u32; not in format 2), replace_above (f64; not
- * in formats 2 and 3), flags (u32, XMODEL_GATE; formats 6 on),
- * nnz u32 and nnz (index u32 < XFEAT_DIM + 1, weight f32); then vendors u32 and per vendor
+ * in formats 2 and 3), flags (u32, XMODEL_GATE, _SURE_FILL, _DAY_FIRST, _MONTH_FIRST; formats 6
+ * on), nnz u32 and nnz (index u32 < XFEAT_DIM + 1, weight f32); then vendors u32 and per vendor
  * four strings (u16 length + bytes) and (format 5) its numbers: u32 count <= VENDOR_IDS, each
  * u8 length + digits; nothing after. */
 #include <stdlib.h>

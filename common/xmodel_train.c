@@ -117,8 +117,9 @@ static dp_err prepare(struct xmodel_tdoc *d, const struct xmodel *m, struct vend
     d->npos = calloc(nf ? nf : 1, sizeof *d->npos);
     d->value = calloc(nf ? nf : 1, sizeof *d->value);
     d->rules_ok = calloc(nf ? nf : 1, 1);
+    d->order = calloc(nf ? nf : 1, sizeof *d->order);
     rc = DP_ENOMEM;
-    if (!all || !keep || !idx || !d->npos || !d->value || !d->rules_ok)
+    if (!all || !keep || !idx || !d->npos || !d->value || !d->rules_ok || !d->order)
         goto out;
     for (size_t f = 0; f < nf; f++) {
         d->value[f] = confirmed_value(d->src->confirmed, m->f[f].name);
@@ -127,6 +128,11 @@ static dp_err prepare(struct xmodel_tdoc *d, const struct xmodel *m, struct vend
         d->npos[f] = align_label(&cs, m->f[f].name, d->value[f], all + f * n, NULL);
         const char *rt = rules_text(d->src->rules, m->f[f].name);
         d->rules_ok[f] = rt && align_similarity(m->f[f].name, d->value[f], rt, 0.95) >= 0.95;
+        /* the order the page prints the date in (one vote per document: its first date that
+         * tells) */
+        for (size_t i = 0; i < n && m->f[f].kind == XFEAT_KIND_DATE && !d->order[f]; i++)
+            if (cs.c[i].kind == 0 && (xfeat_kind(cs.c[i].text) & XFEAT_KIND_DATE))
+                d->order[f] = xmodel_date_order(d->value[f], cs.c[i].text);
     }
     size_t nkeep = 0, rest = 0;
     for (size_t i = 0; i < n; i++) {
@@ -174,6 +180,7 @@ static void tdoc_cleanup(struct xmodel_tdoc *d)
     free(d->npos);
     free(d->value);
     free(d->rules_ok);
+    free(d->order);
 }
 
 /* ---- cross-validation ---- */
@@ -406,6 +413,30 @@ dp_err xmodel_train(const struct xmodel_doc *docs, size_t n, struct xmodel **out
             goto out;
         use[i] = 1;
     }
+    /* each date field's day/month order, where the pages clearly tell */
+    for (size_t f = 0; f < nn; f++) {
+        size_t v[2] = {0, 0};
+        for (size_t i = 0; i < n; i++) {
+            v[0] += d[i].order[f] == XMODEL_DAY_FIRST;
+            v[1] += d[i].order[f] == XMODEL_MONTH_FIRST;
+        }
+        if (v[0] >= v[1] + XMODEL_ORDER_VOTES)
+            m->f[f].flags |= XMODEL_DAY_FIRST;
+        else if (v[1] >= v[0] + XMODEL_ORDER_VOTES)
+            m->f[f].flags |= XMODEL_MONTH_FIRST;
+    }
+    /* each vendor's address as its documents confirm it most often */
+    const cJSON **conf = malloc((n ? n : 1) * sizeof *conf);
+    if (!conf) {
+        rc = DP_ENOMEM;
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++)
+        conf[i] = docs[i].confirmed;
+    rc = vendor_vote(&m->vendors, conf, n);
+    free(conf);
+    if (rc)
+        goto out;
     /* what each field learns from; the rules' own record on the same documents */
     for (size_t f = 0; f < nn; f++) {
         struct xmodel_field *xf = &m->f[f];

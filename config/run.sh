@@ -16,7 +16,7 @@ RUN=$cfg_run_dir
 case $RUN in /*) ;; *) RUN=$SRC/$RUN ;; esac
 # Everything under run/ is private: keys, credentials, data, logs.
 umask 077
-mkdir -p "$RUN/redis" "$RUN/logs" "$RUN/nginx/tmp" "$RUN/pids"
+mkdir -p "$RUN/redis" "$RUN/logs" "$RUN/nginx/tmp" "$RUN/pids" "$RUN/api"
 chmod -R go-rwx "$RUN"
 rm -f "$RUN"/pids/*.pid
 # Redis is locked: one ACL user per program with its own password, made at the first start and
@@ -183,10 +183,14 @@ if [ ${#sock} -lt 100 ]; then
     sockargs="--unixsocket $sock --unixsocketperm 700"
     export DOCPROC_REDIS_SOCKET="$sock"
 fi
+# rdbcompression no: an AOF rewrite (the RDB preamble of the new base file) would otherwise
+# LZF-compress every stored file, and uploads are mostly PNG, JPEG and PDF bytes that do not
+# compress: half of a rewrite's CPU for nothing (docs/BENCH.md, "Ingest, third pass").
 # shellcheck disable=SC2086
 supervise redis "$RUN/logs/redis.log" $as redis-server --bind "$cfg_redis_bind" \
     --port "$cfg_redis_port" --dir "$RUN/redis" --daemonize no --appendonly yes \
     --appendfsync "$cfg_redis_appendfsync" --save "" --maxmemory-policy noeviction \
+    --rdbcompression no \
     --maxmemory "${cfg_redis_maxmemory_mb}mb" $sockargs \
     --aclfile "$AUTH/users.acl" --logfile "$RUN/logs/redis.log"
 redis_pid=$!
@@ -218,14 +222,40 @@ esac
 admin key store "$KEY" --tenant dev --name "make run"
 
 # ---- programs ----
+# The API processes listen on Unix sockets (api_socket, {n} = the process number; by default in
+# run/api/, 0700, the sockets 0660): nginx on this host reaches them without loopback TCP. A
+# socket left by a killed process is replaced when it starts again. A path too long for a
+# socket address keeps that process on TCP (listen_addr:api_port+n).
+apisock=$cfg_api_socket
+[ -n "$apisock" ] || apisock="$RUN/api/api-{n}.sock"
+case $apisock in
+*"{n}"*) ;;
+*) if [ "$cfg_api_processes" -gt 1 ]; then
+    echo "docproc: api_socket must contain {n} when api_processes > 1" >&2
+    exit 1
+fi ;;
+esac
+# api_at N: where API process N listens: unix:PATH or HOST:PORT.
+api_at() {
+    ap=$(printf '%s' "$apisock" | sed "s/{n}/$1/g")
+    if [ ${#ap} -lt 100 ]; then
+        echo "unix:$ap"
+    else
+        echo "$(reach "$cfg_listen_addr"):$((cfg_api_port + $1))"
+    fi
+}
 upstreams=""
 n=0
 while [ $n -lt "$cfg_api_processes" ]; do
-    port=$((cfg_api_port + n))
+    where=$(api_at $n)
+    case $where in
+    unix:*) listen="--api_socket=${where#unix:}" ;;
+    *) listen="--api_socket= --api_port=$((cfg_api_port + n))" ;;
+    esac
     # shellcheck disable=SC2086
-    supervise "api-$n" "$RUN/logs/api-$n.log" $as "$BIN/docproc-api" --api_port="$port" $(creds api)
+    supervise "api-$n" "$RUN/logs/api-$n.log" $as "$BIN/docproc-api" $listen $(creds api)
     pids="$! $pids"
-    upstreams="$upstreams $(reach "$cfg_listen_addr"):$port"
+    upstreams="$upstreams $where"
     n=$((n + 1))
 done
 # shellcheck disable=SC2086
@@ -259,13 +289,20 @@ until curl -fsS "$URL/readyz" >/dev/null 2>&1; do
     i=$((i + 1)); [ $i -gt 600 ] && { echo "docproc: the API did not become ready (see $RUN/logs)" >&2; exit 1; }
     sleep 0.1
 done
-# Every API process, not just the first to answer through nginx (one whose port is taken keeps
-# failing and being restarted: say so instead of claiming to run).
+# Every API process, not just the first to answer through nginx (one whose socket or port is
+# taken keeps failing and being restarted: say so instead of claiming to run).
 n=0
-while [ "$cfg_api_port" -gt 0 ] && [ $n -lt "$cfg_api_processes" ]; do
+while [ $n -lt "$cfg_api_processes" ]; do
+    where=$(api_at $n)
+    case $where in
+    unix:*) health="--unix-socket ${where#unix:} http://localhost/healthz" ;;
+    *) [ "$cfg_api_port" -gt 0 ] || break # api_port 0: any port, nothing to ask
+        health="http://$where/healthz" ;;
+    esac
     i=0
-    until curl -fsS "http://$(reach "$cfg_listen_addr"):$((cfg_api_port + n))/healthz" >/dev/null 2>&1; do
-        i=$((i + 1)); [ $i -gt 600 ] && { echo "docproc: API process $n (port $((cfg_api_port + n))) does not answer (see $RUN/logs/api-$n.log)" >&2; exit 1; }
+    # shellcheck disable=SC2086
+    until curl -fsS $health >/dev/null 2>&1; do
+        i=$((i + 1)); [ $i -gt 600 ] && { echo "docproc: API process $n ($where) does not answer (see $RUN/logs/api-$n.log)" >&2; exit 1; }
         sleep 0.1
     done
     n=$((n + 1))

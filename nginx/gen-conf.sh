@@ -1,6 +1,7 @@
 #!/bin/sh
 # gen-conf.sh -- writes docproc's nginx.conf to stdout. Used by `make run` and the e2e tests.
-# usage: gen-conf.sh PREFIX_DIR LISTEN_ADDR HTTP_PORT WEB_ROOT MAX_BODY_BYTES API_ADDR:PORT...
+# usage: gen-conf.sh PREFIX_DIR LISTEN_ADDR HTTP_PORT WEB_ROOT MAX_BODY_BYTES API...
+# Each API is ADDR:PORT or unix:PATH (an API process's api_socket on this host).
 # PREFIX_DIR holds nginx's pid, temp files and logs. nginx runs in the foreground (daemon off).
 # Optional settings come from the environment (config/run.sh passes its options; unset = the
 # default of the option named in brackets, see config/docproc.conf):

@@ -16,6 +16,14 @@ START_TEST(which_pages_are_read_twice)
     ck_assert_int_eq(altread_wanted(3, 95.0f, 900), 0); /* a clean page */
     ck_assert_int_eq(altread_wanted(6, 40.0f, 2), 0);   /* almost nothing on it */
     ck_assert_int_eq(altread_wanted(3, 40.0f, ALTREAD_MAX_WORDS + 1), 0);
+    /* the weak lines read a third time */
+    ck_assert_int_eq(altread_reread_weak(6, 0, 0, 70.0f), 1); /* a receipt read once */
+    ck_assert_int_eq(altread_reread_weak(3, 1, 1, 70.0f), 1); /* a form read twice */
+    ck_assert_int_eq(altread_reread_weak(3, 1, 0, 70.0f), 1);
+    ck_assert_int_eq(altread_reread_weak(6, 1, 1, 70.0f), 0); /* the alternate is kept */
+    ck_assert_int_eq(altread_reread_weak(6, 1, 0, 30.0f), 0); /* both read it alike */
+    ck_assert_int_eq(altread_reread_weak(6, 1, 1, 47.0f), 1); /* broken and read apart */
+    ck_assert_int_eq(altread_reread_weak(6, 1, 1, ALTREAD_BROKEN_CONF), 0);
     ck_assert_int_eq(altread_other_psm(6), 3);
     ck_assert_int_eq(altread_other_psm(3), 6);
     ck_assert_int_eq(altread_other_psm(4), 6);

@@ -11,6 +11,7 @@
 static const char *const all_names[] = {"listen_addr",
                                         "http_port",
                                         "api_port",
+                                        "api_socket",
                                         "api_processes",
                                         "api_threads",
                                         "redis_host",

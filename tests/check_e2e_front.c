@@ -1,8 +1,9 @@
 /* check_e2e_front.c -- make run's front door, against a real config/run.sh: HTTPS with the CA it
- * generated (HTTP/2, HSTS), security headers on the dashboard and the API, the APIs and Redis on
- * loopback while nginx listens on every address, privileges dropped and private run files,
- * 3,000 idle connections that do not lock anyone out (and are dropped after the header timeout),
- * rate limits per API key and on /metrics, and processes that come back after kill -9. */
+ * generated (HTTP/2, HSTS), security headers on the dashboard and the API, the APIs on private
+ * Unix sockets and Redis on loopback while nginx listens on every address, privileges dropped and
+ * private run files, 3,000 idle connections that do not lock anyone out (and are dropped after the
+ * header timeout), rate limits per API key and on /metrics, and processes that come back after kill
+ * -9. */
 #include <curl/curl.h>
 #include <dirent.h>
 #include <errno.h>
@@ -284,14 +285,32 @@ START_TEST(security_headers_on_dashboard_and_api)
 }
 END_TEST
 
-START_TEST(apis_and_redis_on_loopback_nginx_public)
+START_TEST(apis_on_unix_sockets_redis_on_loopback_nginx_public)
 {
     NEED_RUN();
     ck_assert_int_eq(listens_on(opts.http), 2); /* public_addr 0.0.0.0 */
     ck_assert_int_eq(listens_on(https_port), 2);
     ck_assert_int_eq(listens_on(opts.redis), 1); /* loopback, independently */
-    ck_assert_int_eq(listens_on(opts.api), 1);
-    ck_assert_int_eq(listens_on(opts.api + 1), 1);
+    /* The APIs on sockets in run/api/ (0700, sockets 0660), owned by the account they run as
+     * (nginx's workers run as the same one); no TCP port of theirs */
+    char path[256];
+    struct stat sb;
+    snprintf(path, sizeof path, "%s/api", dir);
+    ck_assert_int_eq(stat(path, &sb), 0);
+    ck_assert_int_eq(sb.st_mode & 0777, 0700);
+    for (int i = 0; i < 2; i++) {
+        snprintf(path, sizeof path, "%s/api/api-%d.sock", dir, i);
+        ck_assert_msg(stat(path, &sb) == 0 && S_ISSOCK(sb.st_mode), "no socket %s", path);
+        ck_assert_int_eq(sb.st_mode & 0777, 0660);
+        char name[16];
+        snprintf(name, sizeof name, "api-%d", i);
+        ck_assert_int_eq((long)sb.st_uid, uid_of(read_pid(name)));
+        struct http_resp r;
+        ck_assert_int_eq(http_req_unix(path, "GET", "/healthz", NULL, NULL, 0, &r), 0);
+        ck_assert_int_eq(r.status, 200);
+        http_resp_free(&r);
+        ck_assert_int_eq(listens_now(opts.api + i), 0);
+    }
 }
 END_TEST
 
@@ -467,15 +486,17 @@ START_TEST(killed_processes_come_back)
 {
     NEED_RUN();
     char url[256], api[128];
-    /* the API process */
+    /* the API process: its socket file outlives it and is replaced by the new one */
     long old = read_pid("api-0");
     ck_assert_int_gt(old, 0);
     ck_assert_int_eq(kill((pid_t)old, SIGKILL), 0);
     ck_assert_msg(comes_back("api-0", old, 20000) > 0, "api-0 did not come back");
-    snprintf(api, sizeof api, "http://127.0.0.1:%d/healthz", opts.api);
+    snprintf(api, sizeof api, "%s/api/api-0.sock", dir);
     int up = 0;
     for (int t = 0; t < 100 && !up; t++) {
-        up = get_status(api, NULL) == 200;
+        struct http_resp r;
+        up = http_req_unix(api, "GET", "/healthz", NULL, NULL, 0, &r) == 0 && r.status == 200;
+        http_resp_free(&r);
         if (!up)
             msleep(100);
     }
@@ -510,7 +531,7 @@ Suite *e2e_front_suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, https_round_trip_with_the_generated_ca);
     tcase_add_test(tc, security_headers_on_dashboard_and_api);
-    tcase_add_test(tc, apis_and_redis_on_loopback_nginx_public);
+    tcase_add_test(tc, apis_on_unix_sockets_redis_on_loopback_nginx_public);
     tcase_add_test(tc, privileges_dropped_and_run_files_private);
     tcase_add_test(tc, idle_connections_lock_nobody_out);
     tcase_add_test(tc, rate_limits_per_key_and_on_metrics);

@@ -213,13 +213,14 @@ static void kill_and_wait_back(const char *dir, const char *name)
     ck_abort_msg("%s was not started again", name);
 }
 
-/* The /metrics text of the API process on port (caller frees), NULL when it does not answer. */
-static char *metrics_of(int port)
+/* The /metrics text of API process i of the make run in dir, asked over its Unix socket
+ * (caller frees), NULL when it does not answer. */
+static char *metrics_of(const char *dir, int i)
 {
-    char url[128];
+    char sock[160];
     struct http_resp r;
-    snprintf(url, sizeof url, "http://127.0.0.1:%d/metrics", port);
-    if (http_req("GET", url, NULL, NULL, NULL, 0, &r) != 0) {
+    snprintf(sock, sizeof sock, "%s/api/api-%d.sock", dir, i);
+    if (http_req_unix(sock, "GET", "/metrics", NULL, NULL, 0, &r) != 0) {
         http_resp_free(&r); /* perform() fills r even on failure */
         return NULL;
     }
@@ -242,15 +243,16 @@ static double count_of(const char *text, const char *program)
     return v < 0 ? 0 : v;
 }
 
-/* Polls /metrics of the API on port until program i of progs shows want[i] restarts (up to
+/* Polls /metrics of API process api until program i of progs shows want[i] restarts (up to
  * 60 s: a restarted Redis counts its own restart once it answers). The last text (caller
  * frees) for more checks. */
-static char *wait_counted(int port, const char *const *progs, const double *want, size_t n)
+static char *wait_counted(const char *dir, int api, const char *const *progs, const double *want,
+                          size_t n)
 {
     char *text = NULL;
     for (int t = 0; t < 120; t++) {
         free(text);
-        text = metrics_of(port);
+        text = metrics_of(dir, api);
         size_t ok = 0;
         for (size_t i = 0; text && i < n; i++)
             ok += count_of(text, progs[i]) == want[i];
@@ -302,7 +304,7 @@ START_TEST(restarts_are_counted)
      * process of this loaded machine may have been restarted while starting) */
     static const char *const progs[] = {"api-0", "worker", "redis", "api-1"};
     double want[4];
-    char *text = metrics_of(o.api + 1), why[200];
+    char *text = metrics_of(dir, 1), why[200];
     ck_assert_ptr_nonnull(text);
     ck_assert_msg(promtext_check(text, strlen(text), why, sizeof why) == 0, "%s", why);
     ck_assert(strstr(text, "# TYPE docproc_process_restarts_total counter") != NULL);
@@ -315,7 +317,7 @@ START_TEST(restarts_are_counted)
     kill_and_wait_back(dir, "worker");
     want[0]++;
     want[1]++;
-    text = wait_counted(o.api + 1, progs, want, 4);
+    text = wait_counted(dir, 1, progs, want, 4);
     free(text);
     /* the restarted worker reads */
     struct stack s = {0};
@@ -335,7 +337,7 @@ START_TEST(restarts_are_counted)
     /* Redis itself: it counts its own restart once back, and the counts above survived it */
     kill_and_wait_back(dir, "redis");
     want[2]++;
-    text = wait_counted(o.api, progs, want, 4);
+    text = wait_counted(dir, 0, progs, want, 4);
     ck_assert_msg(promtext_check(text, strlen(text), why, sizeof why) == 0, "%s", why);
     free(text);
 

@@ -461,6 +461,53 @@ START_TEST(pairs_skip_noise_and_blanks)
 }
 END_TEST
 
+START_TEST(fill_lines_cleaned)
+{
+    struct dp_word in[] = {
+        {"____June", 90.0f, 100, 10, 160, 40, 0, 0},          /* 8 characters, 4 of them '_' */
+        {"300__", 90.0f, 400, 10, 100, 40, 0, 0},             /* trailing */
+        {"\xE2\x80\x94__409", 90.0f, 600, 10, 120, 40, 0, 0}, /* an em dash, 2 '_', 3 digits */
+        {"____", 90.0f, 800, 10, 80, 40, 0, 0},               /* a fill-in line alone */
+        {"-14,165", 90.0f, 900, 10, 140, 40, 0, 0},           /* a minus is kept */
+        {"snake_case", 90.0f, 1100, 10, 200, 40, 0, 0},       /* inside a word: kept */
+        {"", 90.0f, 1400, 10, 10, 40, 0, 0},
+    };
+    size_t n = sizeof in / sizeof in[0];
+    struct dp_word *out = NULL;
+    char *buf = NULL;
+    ck_assert_int_eq(form_clean_words(in, n, &out, &buf), DP_OK);
+    ck_assert_str_eq(out[0].text, "June");
+    ck_assert_int_eq(out[0].x, 180); /* 4 of 8 characters dropped on the left */
+    ck_assert_int_eq(out[0].w, 80);
+    ck_assert_str_eq(out[1].text, "300");
+    ck_assert(out[1].x == 400 && out[1].w == 60);
+    ck_assert_str_eq(out[2].text, "409");
+    ck_assert(out[2].x == 660 && out[2].w == 60);
+    ck_assert_str_eq(out[3].text, "");
+    ck_assert_str_eq(out[4].text, "-14,165");
+    ck_assert_str_eq(out[5].text, "snake_case");
+    ck_assert(out[5].x == 1100 && out[5].w == 200 && out[5].conf == 90.0f);
+    ck_assert_str_eq(out[6].text, "");
+    ck_assert_str_eq(in[0].text, "____June"); /* the input is untouched */
+    free(out);
+    free(buf);
+    /* through the pairing: the answer reads without its fill-in line */
+    struct wset s = {0};
+    put(&s, 100, 100, "Date: ____June 3, 1995");
+    put(&s, 100, 200, "Amount: ________");
+    struct form_kv *kv = NULL;
+    size_t nkv = 0;
+    ck_assert_int_eq(form_pairs(s.w, s.n, NULL, 0, &kv, &nkv), DP_OK);
+    ck_assert_uint_eq(nkv, 2);
+    ck_assert_str_eq(kv[0].key.text, "Date");
+    ck_assert_str_eq(kv[0].value.text, "June 3, 1995");
+    ck_assert_str_eq(kv[1].key.text, "Amount");
+    ck_assert_int_eq(kv[1].has_value, 0); /* a blank line is an empty answer */
+    form_kv_list_free(kv, nkv);
+    wset_free(&s);
+}
+END_TEST
+
 Suite *form_suite(void)
 {
     Suite *s = suite_create("form");
@@ -476,6 +523,7 @@ Suite *form_suite(void)
     tcase_add_test(tc, candidates_and_assignment);
     tcase_add_test(tc, pairs_table_spread_and_bare_labels);
     tcase_add_test(tc, pairs_skip_noise_and_blanks);
+    tcase_add_test(tc, fill_lines_cleaned);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -236,6 +236,59 @@ END_TEST
 
 /* ---- store_enqueue, store_reprocess, store_delete ---- */
 
+/* The record store_enqueue hands back for the 202 (rendered from what it sent, not read back)
+ * is the record Redis holds: the same fields with the same values, long ones included. */
+START_TEST(store_record_is_what_redis_holds)
+{
+    redisContext *c = rc();
+    char meta[300], id[UTIL_ID_MAX], err[256], k[KEYS_MAX];
+    memset(meta, 'm', sizeof meta - 1);
+    meta[0] = '{', meta[1] = '"', meta[2] = 'a', meta[3] = '"', meta[4] = ':', meta[5] = '"';
+    memcpy(meta + sizeof meta - 3, "\"}", 3);
+    struct quota_limits q = {0, 0, 0};
+    redisReply *rec = NULL;
+    struct store_upload u = {.tenant = "alpha",
+                             .data = (const unsigned char *)"png bytes",
+                             .len = 9,
+                             .mime = "image/png",
+                             .name = "scan 1.png",
+                             .lang = "eng+deu",
+                             .pipeline = "ocr,extract",
+                             .callback_url = "https://example.com/hook",
+                             .metadata = meta,
+                             .idem_key = "key-1",
+                             .max_queue = 100,
+                             .idem_ttl_s = 60,
+                             .quota = &q,
+                             .record = &rec};
+    int replayed = 0;
+    ck_assert_int_eq(store_enqueue(c, &u, id, &replayed, err, sizeof err), DP_OK);
+    ck_assert_ptr_nonnull(rec);
+    ck_assert_int_eq(rec->type, REDIS_REPLY_ARRAY);
+    keys_doc(k, id);
+    redisReply *all = redisCommand(c, "HGETALL %s", k);
+    ck_assert(all && all->type == REDIS_REPLY_ARRAY);
+    ck_assert_uint_eq(rec->elements, all->elements);
+    ck_assert_uint_ge(rec->elements, 2 * 10);
+    for (size_t i = 0; i + 1 < all->elements; i += 2) {
+        const redisReply *v = rds_field(rec, all->element[i]->str);
+        ck_assert_msg(v && v->type == REDIS_REPLY_STRING, "%s missing", all->element[i]->str);
+        ck_assert_uint_eq(v->len, all->element[i + 1]->len);
+        ck_assert(memcmp(v->str, all->element[i + 1]->str, v->len) == 0);
+    }
+    ck_assert_str_eq(rds_field(rec, "metadata")->str, meta);
+    ck_assert_str_eq(rds_field(rec, "status")->str, "queued");
+    freeReplyObject(all);
+    freeReplyObject(rec);
+    /* a replay hands back no record: the caller reads the document as it is now */
+    rec = NULL;
+    ck_assert_int_eq(store_enqueue(c, &u, id, &replayed, err, sizeof err), DP_OK);
+    ck_assert_int_eq(replayed, 1);
+    ck_assert_ptr_null(rec);
+    redisFree(c);
+}
+END_TEST
+
 START_TEST(store_scripts)
 {
     redisContext *c = rc();
@@ -311,11 +364,11 @@ START_TEST(store_scripts)
                           "0",
                           "",
                           "0 0 0 1",
-                          "" /* no duplicate event */,
-                          "f",
-                          "v"};
+                          "" /* no duplicate event */};
+    /* the caller writes the record beside the script: a refusal takes it away again */
+    freeReplyObject(redisCommand(c, "HSET %s tenant alpha status queued", kdoc));
     redisReply *r = NULL;
-    ck_assert_int_eq(rds_eval(c, &scripts_store_enqueue, 14, 21, argv, NULL, &r, NULL, 0), DP_OK);
+    ck_assert_int_eq(rds_eval(c, &scripts_store_enqueue, 14, 19, argv, NULL, &r, NULL, 0), DP_OK);
     ck_assert_int_eq(rds_int(r, 0, -1), 4);
     /* ...and tells what it found, so the caller need not read the keys itself */
     ck_assert_str_eq(rds_str(r, 2), "doc_OTHER abc");
@@ -360,6 +413,13 @@ START_TEST(store_scripts)
     b = redisCommand(c, "GET %s", k);
     ck_assert(b && b->type == REDIS_REPLY_STRING && strcmp(b->str, "bytes-g") == 0);
     freeReplyObject(b);
+    ck_assert_str_eq(docf(c, id3, "tenant", buf, sizeof buf), "gamma"); /* the record too */
+    /* ...and a refusal after NOSCRIPT leaves neither the blob nor the record written beside
+     * the script behind */
+    long long keys = ival(c, "DBSIZE");
+    freeReplyObject(redisCommand(c, "SCRIPT FLUSH"));
+    ck_assert_int_eq(upload(c, "gamma", "bytes-h", NULL, 1, id3, &replayed), DP_EBUSY);
+    ck_assert_int_eq(ival(c, "DBSIZE"), keys);
     redisFree(c);
 }
 END_TEST
@@ -1032,6 +1092,7 @@ Suite *lua_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_unchecked_fixture(tc, setup, teardown);
     tcase_add_test(tc, store_scripts);
+    tcase_add_test(tc, store_record_is_what_redis_holds);
     tcase_add_test(tc, store_dedup);
     tcase_add_test(tc, batch_scripts);
     tcase_add_test(tc, queue_scripts);

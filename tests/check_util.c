@@ -1,7 +1,10 @@
-/* check_util.c -- ids (format, validity, time order), API keys, RFC 3339 times, SHA-256. */
+/* check_util.c -- ids (format, validity, time order, none repeated across a fork), API keys, RFC
+ * 3339 times, SHA-256. */
 #include "testutil.h"
 #include <stdint.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include "util.h"
 
 static const char crockford[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
@@ -63,6 +66,35 @@ START_TEST(new_id_unique_and_random)
     /* 8000 random characters: each of the 32 is expected 250 times */
     for (int c = 0; c < 32; c++)
         ck_assert_msg(seen[c] > 150 && seen[c] < 350, "%c seen %d times", crockford[c], seen[c]);
+}
+END_TEST
+
+/* The random part of ids comes from a per-thread pool: a forked child must not hand out the
+ * parent's next bytes (a worker supervisor forks its workers after it made ids). */
+START_TEST(new_id_differs_after_fork)
+{
+    char before[UTIL_ID_MAX], parent[UTIL_ID_MAX], child[UTIL_ID_MAX] = "";
+    ck_assert_int_eq(util_new_id("doc_", before), DP_OK); /* the pool is filled now */
+    int pfd[2];
+    ck_assert_int_eq(pipe(pfd), 0);
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        char id[UTIL_ID_MAX];
+        size_t n = util_new_id("doc_", id) == DP_OK ? strlen(id) + 1 : 0;
+        _exit(write(pfd[1], id, n) == (ssize_t)n && n ? 0 : 1);
+    }
+    close(pfd[1]);
+    ck_assert_int_eq(util_new_id("doc_", parent), DP_OK);
+    ssize_t got = read(pfd[0], child, sizeof child - 1);
+    close(pfd[0]);
+    int st = 0;
+    ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+    ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    ck_assert_int_gt(got, 14);
+    /* the 16 random characters after the prefix and the 10 of time */
+    ck_assert_str_ne(parent + 4 + 10, child + 4 + 10);
+    ck_assert_str_ne(before + 4 + 10, child + 4 + 10);
 }
 END_TEST
 
@@ -203,6 +235,7 @@ Suite *util_suite(void)
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, new_id_format);
     tcase_add_test(tc, new_id_unique_and_random);
+    tcase_add_test(tc, new_id_differs_after_fork);
     tcase_add_test(tc, new_id_time_sortable);
     tcase_add_test(tc, id_valid);
     tcase_add_test(tc, api_key);

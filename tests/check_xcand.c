@@ -7,6 +7,7 @@
 #include <string.h>
 #include "fixtures_xdoc.h"
 #include "cand.h"
+#include "review.h"
 #include "testutil.h"
 #include "xfeat.h"
 #include "xmodel.h"
@@ -264,6 +265,208 @@ START_TEST(second_reading_json)
 }
 END_TEST
 
+/* The page's own spelling of a remembered vendor stands where it is another real spelling
+ * (a shop of the chain, punctuation as printed), not where it is a misreading. */
+START_TEST(vendor_spellings)
+{
+    ck_assert(vendor_own_spelling("MR. D.I.Y. SDN BHD", "MR. D.I.Y. (M) SDN BHD"));
+    ck_assert(vendor_own_spelling("MR. D.I.Y. (KUCHAI) SDN BHD", "MR. D.I.Y. SDN BHD"));
+    ck_assert(vendor_own_spelling("MR.D.I.Y(M)SDN BHD", "MR. D.I.Y. (M) SDN BHD"));
+    ck_assert(vendor_own_spelling("AEON CO. (M) BHD.", "AEON CO. (M) BHD"));
+    /* the same spelling (case and spaces aside) is not another one */
+    ck_assert(!vendor_own_spelling("aeon co. (m)  bhd", "AEON CO. (M) BHD"));
+    /* misreadings */
+    ck_assert(!vendor_own_spelling("MR D.I.¥. (M) SON BHD", "MR. D.I.Y. (M) SDN BHD"));
+    ck_assert(!vendor_own_spelling("UAN HING STATIONERY SDN BHD", "LIAN HING STATIONERY SDN BHD"));
+    ck_assert(!vendor_own_spelling("HOME MASTER HARDWARE &", "HOME MASTER HARDWARE & ELECTRICAL"));
+    ck_assert(
+        !vendor_own_spelling("MASTER HARDWARE & ELECTRICAL", "HOME MASTER HARDWARE & ELECTRICAL"));
+    ck_assert(
+        !vendor_own_spelling("MR. D.I.Y. I SDN BHD", "MR. D.I.Y. SDN BHD")); /* a stray mark */
+    ck_assert(!vendor_own_spelling("ABC", "ABC TRADING"));
+    ck_assert(!vendor_own_spelling(NULL, "ABC TRADING"));
+    /* vendor_apply leaves the page's spelling, vendor_snap does not snap it */
+    struct vendor_list l = {0};
+    cJSON *c1 = cJSON_Parse("{\"company\":{\"value\":\"MR. D.I.Y. (M) SDN BHD\"}}");
+    ck_assert_int_eq(vendor_add(&l, c1, NULL), DP_OK);
+    char out[128] = "";
+    ck_assert(vendor_snap(&l, 0, "MR. D.I.Y. SDN BHD", 0.8, out, sizeof out) == 0);
+    ck_assert(vendor_snap(&l, 0, "MR. D.I.Y. (M) SDN 8HD", 0.8, out, sizeof out) > 0.9);
+    ck_assert_str_eq(out, "MR. D.I.Y. (M) SDN BHD");
+    static const char *const lines[] = {"MR. D.I.Y. SDN BHD", "Receipt 7"};
+    struct dp_doc_text d;
+    struct cand_set cs;
+    xdoc_make(&d, lines, 2);
+    ck_assert_int_eq(cand_generate(&d, &cs), DP_OK);
+    cJSON *fields = cJSON_Parse("[{\"name\":\"company\",\"value\":\"MR. D.I.Y. SDN BHD\","
+                                "\"source\":\"model\"}]");
+    ck_assert_int_eq(vendor_apply(&l, &cs, fields), 1);
+    cJSON *f = cJSON_GetArrayItem(fields, 0);
+    ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(f, "value")), "MR. D.I.Y. SDN BHD");
+    ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(f, "source")), "model");
+    cJSON_Delete(fields);
+    cand_set_cleanup(&cs);
+    doctext_cleanup(&d);
+    vendor_list_cleanup(&l);
+    cJSON_Delete(c1);
+}
+END_TEST
+
+/* A vendor's remembered address is the spelling its confirmations give most often, not the
+ * last one (a reviewer's typo); a tie goes to the later one. */
+START_TEST(vendor_votes)
+{
+    static const char *const js[] = {
+        "{\"company\":\"UNIHAKKA SDN BHD\",\"address\":\"12, JALAN TAMPOI, PERINDUSTRIAN\"}",
+        "{\"company\":\"Unihakka  SDN BHD\",\"address\":\"12, JALAN TAMPOI,  PERINDUSTRIAN\"}",
+        "{\"company\":\"UNIHAKKA SDN BHD\",\"address\":\"12, JALAN TAMPOI, PARINDUSTRIAN\"}",
+        "{\"company\":\"KEDAI ABC\",\"address\":\"1 JALAN A\"}",
+        "{\"company\":\"KEDAI ABC\",\"address\":\"1 JALAN B\"}",
+        "{\"company\":\"KEDAI ABC\"}",
+        "{\"total\":\"9.00\"}"};
+    size_t n = sizeof js / sizeof js[0];
+    const cJSON *conf[7];
+    struct vendor_list l = {0};
+    for (size_t i = 0; i < n; i++) {
+        conf[i] = cJSON_Parse(js[i]);
+        ck_assert_ptr_nonnull(conf[i]);
+        ck_assert_int_eq(vendor_add(&l, conf[i], NULL), DP_OK);
+    }
+    ck_assert_uint_eq(l.n, 2);
+    ck_assert_str_eq(l.v[0].address, "12, JALAN TAMPOI, PARINDUSTRIAN"); /* the last one */
+    ck_assert_str_eq(l.v[1].address, "");                                /* no address last */
+    ck_assert_int_eq(vendor_vote(&l, conf, n), DP_OK);
+    ck_assert_str_eq(l.v[0].address, "12, JALAN TAMPOI,  PERINDUSTRIAN"); /* two of three */
+    ck_assert_str_eq(l.v[1].address, "1 JALAN B");                        /* a tie: the later */
+    ck_assert_str_eq(l.v[1].company, "KEDAI ABC");
+    for (size_t i = 0; i < n; i++)
+        cJSON_Delete((cJSON *)conf[i]);
+    vendor_list_cleanup(&l);
+}
+END_TEST
+
+/* The day/month order a page prints a confirmed date in, and reading a date in an order. */
+START_TEST(date_orders)
+{
+    char iso[16];
+    ck_assert_uint_eq(xmodel_date_order("2018-03-06", "06/03/2018"), XMODEL_DAY_FIRST);
+    ck_assert_uint_eq(xmodel_date_order("2018-03-06", "03/06/2018"), XMODEL_MONTH_FIRST);
+    ck_assert_uint_eq(xmodel_date_order("2018-12-05", "12/05/18"), XMODEL_MONTH_FIRST);
+    /* a page date that reads the same in both orders tells nothing */
+    ck_assert_uint_eq(xmodel_date_order("25/12/2018", "25/12/18"), 0);
+    ck_assert_uint_eq(xmodel_date_order("2018-12-25", "12/25/2018"), 0);
+    /* no evidence: an ambiguous confirmed value, a page date that reads the same either way or
+     * is another date, no date */
+    ck_assert_uint_eq(xmodel_date_order("06/03/2018", "06/03/2018"), 0);
+    ck_assert_uint_eq(xmodel_date_order("2018-03-03", "03/03/2018"), 0);
+    ck_assert_uint_eq(xmodel_date_order("2018-03-06", "07/03/2018"), 0);
+    ck_assert_uint_eq(xmodel_date_order("2018-03-06", "29 Mar 2018"), 0);
+    ck_assert_uint_eq(xmodel_date_order("total", "06/03/2018"), 0);
+    ck_assert_uint_eq(xmodel_date_order(NULL, "06/03/2018"), 0);
+    ck_assert(xmodel_date_in_order("06/03/2018", XMODEL_DAY_FIRST, iso, sizeof iso));
+    ck_assert_str_eq(iso, "2018-03-06");
+    ck_assert(xmodel_date_in_order("06/03/2018", XMODEL_MONTH_FIRST, iso, sizeof iso));
+    ck_assert_str_eq(iso, "2018-06-03");
+    ck_assert(xmodel_date_in_order("25/12/2018", XMODEL_MONTH_FIRST, iso, sizeof iso));
+    ck_assert_str_eq(iso, "2018-12-25"); /* no month 25: read the one way it reads */
+    ck_assert(!xmodel_date_in_order("total", XMODEL_DAY_FIRST, iso, sizeof iso));
+    ck_assert(!xmodel_date_in_order(NULL, XMODEL_DAY_FIRST, iso, sizeof iso));
+    /* applying: the rules' month-first reading of an ambiguous date is read day-first for a
+     * day-first tenant; a confirmed value and another field are left alone */
+    struct xmodel m = {0};
+    struct xmodel_field f = {.name = "date", .kind = XFEAT_KIND_DATE, .replace_above = 2};
+    f.flags = XMODEL_SURE_FILL | XMODEL_DAY_FIRST;
+    f.w = calloc(XFEAT_DIM + 1, sizeof *f.w);
+    ck_assert_ptr_nonnull(f.w);
+    m.f = &f;
+    m.nf = 1;
+    static const char *const lines[] = {"Date: 06/03/2018", "TOTAL 9.00"};
+    struct dp_doc_text d;
+    xdoc_make(&d, lines, 2);
+    cJSON *fields = cJSON_Parse("[{\"name\":\"date\",\"value\":\"2018-06-03\",\"text\":"
+                                "\"06/03/2018\",\"source\":\"rules\"},{\"name\":\"due_date\","
+                                "\"value\":\"2018-06-03\",\"text\":\"06/03/2018\",\"source\":"
+                                "\"rules\"}]");
+    ck_assert_int_eq(xmodel_apply(&m, &d, fields, NULL), DP_OK);
+    ck_assert_str_eq(
+        cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetArrayItem(fields, 0), "value")),
+        "2018-03-06");
+    ck_assert_str_eq(
+        cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetArrayItem(fields, 1), "value")),
+        "2018-06-03");
+    cJSON_Delete(fields);
+    f.flags = XMODEL_SURE_FILL | XMODEL_MONTH_FIRST; /* a month-first tenant keeps it */
+    fields = cJSON_Parse("[{\"name\":\"date\",\"value\":\"2018-06-03\",\"text\":"
+                         "\"06/03/2018\",\"source\":\"rules\"}]");
+    ck_assert_int_eq(xmodel_apply(&m, &d, fields, NULL), DP_OK);
+    ck_assert_str_eq(
+        cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetArrayItem(fields, 0), "value")),
+        "2018-06-03");
+    cJSON_Delete(fields);
+    f.flags = XMODEL_SURE_FILL | XMODEL_DAY_FIRST;
+    fields = cJSON_Parse("[{\"name\":\"date\",\"value\":\"2018-06-03\",\"text\":"
+                         "\"06/03/2018\",\"source\":\"confirmed\"}]");
+    ck_assert_int_eq(xmodel_apply(&m, &d, fields, NULL), DP_OK);
+    ck_assert_str_eq(
+        cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetArrayItem(fields, 0), "value")),
+        "2018-06-03");
+    cJSON_Delete(fields);
+    doctext_cleanup(&d);
+    free(f.w);
+}
+END_TEST
+
+/* A rules value that stands though the model scores another candidate higher is marked for
+ * review, and review_mark_fields keeps the mark. */
+START_TEST(model_disagrees)
+{
+    static const char *const lines[] = {"Date: 06/03/2018", "Printed 07/03/2018"};
+    struct dp_doc_text d;
+    struct cand_set cs;
+    struct xfeat_doc fx;
+    xdoc_make(&d, lines, 2);
+    ck_assert_int_eq(cand_generate(&d, &cs), DP_OK);
+    ck_assert_int_eq(xfeat_doc(&cs, NULL, &fx), DP_OK);
+    struct xmodel m = {0};
+    struct xmodel_field f = {.name = "date", .kind = XFEAT_KIND_DATE, .replace_above = 2};
+    f.w = calloc(XFEAT_DIM + 1, sizeof *f.w);
+    ck_assert_ptr_nonnull(f.w);
+    size_t hits = 0;
+    for (size_t i = 0; i < cs.n; i++) /* the model likes what "07/03/2018" looks like */
+        if (strcmp(cs.c[i].text, "07/03/2018") == 0) {
+            for (const struct feature_node *x = fx.x[i]; x->index != -1; x++)
+                if (x->index <= XFEAT_DIM)
+                    f.w[x->index - 1] += 1.0f;
+            hits++;
+        }
+    ck_assert_uint_eq(hits, 1);
+    m.f = &f;
+    m.nf = 1;
+    cJSON *fields = cJSON_Parse("[{\"name\":\"date\",\"value\":\"2018-03-06\",\"text\":"
+                                "\"06/03/2018\",\"confidence\":0.9,\"source\":\"rules\"}]");
+    ck_assert_int_eq(xmodel_apply(&m, &d, fields, NULL), DP_OK);
+    cJSON *r = cJSON_GetArrayItem(fields, 0);
+    ck_assert_int_eq(cJSON_GetArraySize(fields), 1);
+    ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(r, "value")), "2018-03-06");
+    ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(r, "model_disagrees")));
+    ck_assert_int_eq(review_mark_fields(fields, 0.5), 1);
+    ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(r, "needs_review")));
+    cJSON_Delete(fields);
+    /* the model prefers the rules' own value: no mark */
+    fields = cJSON_Parse("[{\"name\":\"date\",\"value\":\"2018-03-07\",\"text\":"
+                         "\"07/03/2018\",\"confidence\":0.9,\"source\":\"rules\"}]");
+    ck_assert_int_eq(xmodel_apply(&m, &d, fields, NULL), DP_OK);
+    r = cJSON_GetArrayItem(fields, 0);
+    ck_assert_ptr_null(cJSON_GetObjectItem(r, "model_disagrees"));
+    ck_assert_int_eq(review_mark_fields(fields, 0.5), 0);
+    cJSON_Delete(fields);
+    free(f.w);
+    xfeat_doc_cleanup(&fx);
+    cand_set_cleanup(&cs);
+    doctext_cleanup(&d);
+}
+END_TEST
+
 Suite *xcand_suite(void)
 {
     Suite *s = suite_create("xcand");
@@ -271,6 +474,10 @@ Suite *xcand_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, address_runs);
     tcase_add_test(tc, snap_to_memory);
+    tcase_add_test(tc, vendor_spellings);
+    tcase_add_test(tc, vendor_votes);
+    tcase_add_test(tc, date_orders);
+    tcase_add_test(tc, model_disagrees);
     tcase_add_test(tc, second_reading);
     tcase_add_test(tc, second_reading_json);
     suite_add_tcase(s, tc);

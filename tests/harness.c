@@ -15,6 +15,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -147,6 +148,29 @@ static int tcp_ready(int port)
     return ok;
 }
 
+int harness_wait_unix(const char *path, int timeout_ms)
+{
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    if (strlen(path) >= sizeof sa.sun_path)
+        return -1;
+    memcpy(sa.sun_path, path, strlen(path) + 1);
+    for (int t = 0; t < timeout_ms; t += 50) {
+        int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+        int ok = fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0;
+        if (fd >= 0)
+            close(fd);
+        if (ok)
+            return 0;
+        msleep(50);
+    }
+    return -1;
+}
+
+void stack_api_socket(const struct stack *s, int i, char *buf, size_t bufsz)
+{
+    snprintf(buf, bufsz, "%s/api/api-%d.sock", s->dir, i);
+}
+
 int harness_wait_port(int port, int timeout_ms)
 {
     for (int t = 0; t < timeout_ms; t += 50) {
@@ -205,6 +229,8 @@ pid_t stack_spawn_redis(struct stack *s, int port, const char *dirname, const ch
                             "",
                             "--maxmemory-policy",
                             "noeviction",
+                            "--rdbcompression", /* as make run: see config/run.sh */
+                            "no",
                             "--unixsocket",
                             sock,
                             "--unixsocketperm",
@@ -266,14 +292,17 @@ redisContext *stack_redis_as(const struct stack *s, int port, const char *user)
 
 int stack_start_api(struct stack *s, int i)
 {
-    char bin[600], port[32], log[32];
+    char bin[600], port[32], log[32], sock[200], sockarg[220];
     snprintf(bin, sizeof bin, "%s/docproc-api", s->bin);
     snprintf(port, sizeof port, "--api_port=%d", s->api_ports[i]);
     snprintf(log, sizeof log, "api-%d.log", i);
-    char *argv[8] = {bin, port}, creds[3][256];
+    stack_api_socket(s, i, sock, sizeof sock);
+    snprintf(sockarg, sizeof sockarg, "--api_socket=%s", sock);
+    char *argv[8] = {bin, s->api_socket ? sockarg : port}, creds[3][256];
     stack_creds_args(s, "api", creds, argv + 2);
     s->api[i] = stack_spawn(s, log, argv);
-    return harness_wait_port(s->api_ports[i], 10000);
+    return s->api_socket ? harness_wait_unix(sock, 10000)
+                         : harness_wait_port(s->api_ports[i], 10000);
 }
 
 int stack_start_worker(struct stack *s, int n, const char *const *extra_args)
@@ -323,8 +352,14 @@ static int start_nginx(struct stack *s)
                  "mkdir -p %s/nginx/tmp && %s%s/nginx/gen-conf.sh %s/nginx 127.0.0.1 %d %s/web "
                  "${DOCPROC_MAX_UPLOAD_BYTES:-52428800}",
                  s->dir, envs, s->src, s->dir, s->http_port, s->src);
-    for (int i = 0; i < s->n_api; i++)
-        k += snprintf(cmd + k, sizeof cmd - (size_t)k, " 127.0.0.1:%d", s->api_ports[i]);
+    for (int i = 0; i < s->n_api; i++) {
+        char sock[200];
+        stack_api_socket(s, i, sock, sizeof sock);
+        if (s->api_socket)
+            k += snprintf(cmd + k, sizeof cmd - (size_t)k, " unix:%s", sock);
+        else
+            k += snprintf(cmd + k, sizeof cmd - (size_t)k, " 127.0.0.1:%d", s->api_ports[i]);
+    }
     snprintf(cmd + k, sizeof cmd - (size_t)k, " > %s", conf);
     if (system(cmd) != 0)
         return -1;
@@ -396,6 +431,7 @@ int stack_start(struct stack *s, const struct stack_opts *o)
     if (stack_init(s, o->appendfsync) != 0)
         return -1;
     s->n_api = o->n_api > 0 ? o->n_api : 1;
+    s->api_socket = o->api_socket;
     s->http_port = harness_free_port();
     for (int i = 0; i < s->n_api; i++)
         s->api_ports[i] = harness_free_port();

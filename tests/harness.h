@@ -21,6 +21,8 @@ struct stack_opts {
     const char *appendfsync; /* redis AOF policy (default "everysec") */
     int webhookd;            /* 1: also start docproc-webhookd (default 0: no webhook delivery) */
     int redis_socket;        /* 1: the programs reach Redis over its Unix socket (as make run) */
+    int api_socket; /* 1: each API listens on <dir>/api/api-<i>.sock, nginx reaches it there
+                       (as make run); 0: on 127.0.0.1:api_ports[i] */
     /* 1: Redis locked as make run locks it (config/redis-acl.sh): default user off, each
      * program logs in as its own ACL user, docproc-admin (stack_run) as docproc-admin. */
     int acl;
@@ -44,7 +46,8 @@ struct stack {
     int nenv;
     pid_t extra[STACK_MAX_EXTRA]; /* more servers (replicas, sentinels): stack_stop ends them */
     int n_extra;
-    int acl; /* stack_opts.acl: credentials in <dir>/redis-auth */
+    int acl;        /* stack_opts.acl: credentials in <dir>/redis-auth */
+    int api_socket; /* stack_opts.api_socket (stack_api_socket names the paths) */
 };
 
 int harness_free_port(void);
@@ -94,6 +97,10 @@ int stack_start_webhookd(struct stack *s);
 pid_t stack_spawn(struct stack *s, const char *logname, char *const argv[]);
 /* 0 once something accepts TCP connections on 127.0.0.1:port, -1 after timeout_ms. */
 int harness_wait_port(int port, int timeout_ms);
+/* 0 once something accepts connections on the Unix socket path, -1 after timeout_ms. */
+int harness_wait_unix(const char *path, int timeout_ms);
+/* The Unix socket API process i listens on with stack_opts.api_socket, into buf. */
+void stack_api_socket(const struct stack *s, int i, char *buf, size_t bufsz);
 /* Sends sig to *pid and reaps it; *pid = 0. */
 void stack_kill(pid_t *pid, int sig);
 /* Runs a program from the bin dir with the stack's environment, stdout into out. Exit status. */
@@ -117,6 +124,9 @@ struct http_resp {
 /* One request. headers: NULL-terminated "Name: value" list or NULL. 0 when a response came. */
 int http_req(const char *method, const char *url, const char *key, const char *const *headers,
              const void *body, size_t len, struct http_resp *out);
+/* The same over a Unix socket (an API's api_socket): path is the request target ("/healthz"). */
+int http_req_unix(const char *sock, const char *method, const char *path, const char *key,
+                  const void *body, size_t len, struct http_resp *out);
 /* multipart/form-data upload: file under field "file", then NULL-terminated name,value pairs. */
 int http_multipart(const char *url, const char *key, const void *file, size_t len,
                    const char *filename, const char *const *fields, struct http_resp *out);

@@ -28,10 +28,13 @@ static char *envdup(const char *fmt, const char *a)
 /* Runs argv inside host h's namespace; pid (its log is dir/<log>). */
 static pid_t on_host(struct cluster *c, int h, const char *log, const char *const *argv)
 {
-    char *av[24] = {"ip", "netns", "exec", c->lab.ns[h]};
+    char *av[40] = {"ip", "netns", "exec", c->lab.ns[h]};
     int n = 4;
-    for (int i = 0; argv[i] && n < 23; i++)
+    for (int i = 0; argv[i]; i++) {
+        if (n == 39) /* a cut argument list would start the program wrongly */
+            return -1;
         av[n++] = (char *)argv[i];
+    }
     av[n] = NULL;
     return stack_spawn(&c->s, log, av);
 }
@@ -125,7 +128,7 @@ int cluster_start_redis(struct cluster *c, int i)
     char conf[300];
     if (stack_redis_conf(&c->s, dir, conf, sizeof conf))
         return -1;
-    const char *argv[20] = {"redis-server",
+    const char *argv[24] = {"redis-server",
                             conf,
                             "--bind",
                             c->lab.addr[H_REDIS1 + i],
@@ -141,8 +144,10 @@ int cluster_start_redis(struct cluster *c, int i)
                             "everysec",
                             "--save",
                             "",
+                            "--rdbcompression", /* as make run: see config/run.sh */
+                            "no",
                             NULL};
-    int n = 16;
+    int n = 18;
     if (i == 1) {
         argv[n++] = "--replicaof";
         argv[n++] = c->lab.addr[H_REDIS1];

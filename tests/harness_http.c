@@ -82,6 +82,24 @@ int http_req(const char *method, const char *url, const char *key, const char *c
     return rc;
 }
 
+int http_req_unix(const char *sock, const char *method, const char *path, const char *key,
+                  const void *body, size_t len, struct http_resp *out)
+{
+    char url[600];
+    snprintf(url, sizeof url, "http://localhost%s", path);
+    CURL *c = curl_easy_init();
+    curl_easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH, sock);
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+    if (body) {
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+    }
+    int rc = perform(c, key, NULL, out);
+    curl_easy_cleanup(c);
+    return rc;
+}
+
 int http_multipart(const char *url, const char *key, const void *file, size_t len,
                    const char *filename, const char *const *fields, struct http_resp *out)
 {

@@ -58,6 +58,9 @@ struct worker {
                                 limit minus what the worker already maps; more is refused */
     long decode_peak_rss_kb; /* peak RSS of the last decode child (getrusage), 0 = none */
     double decode_cpu_s;     /* user+system CPU of the last decode child (getrusage), seconds */
+    double decode_sys_s;     /* of it, system CPU (page faults, pipe, exit), seconds */
+    long decode_minflt;      /* minor page faults of the last decode child (getrusage) */
+    long long decode_ms;     /* wall time of the last decode child, fork to reaped */
     char debug_fault[16];    /* test-only fault for the current job's child ("" = none) */
     char lang_hint[8];       /* lang=auto: the language the tenant's documents were last found
                                 in ("deu"; "" = none): the current job's first pack (worker_hint.c) */
@@ -65,6 +68,12 @@ struct worker {
 };
 
 /* ---- OCR (worker_ocr.c) ---- */
+/* Turns on (1) or off the fast PNG writing of Tesseract's line images in this process and its
+ * forked children (worker_png.c): ocr_init turns it on. */
+void worker_png_fast(int on);
+/* PNGs written the fast way so far in this process (tests). */
+unsigned long worker_png_writes(void);
+/* Makes the engine (and turns worker_png_fast on). */
 dp_err ocr_init(struct ocr *o, const char *tessdata, const char *lang);
 /* Switches languages if needed, swapping with the spare engine when it has them loaded (DP_EINVAL
  * names a missing language pack in err). */
@@ -140,6 +149,11 @@ dp_err worker_layout_image(struct dp_page *page, PIX *pix, float scale, struct t
 dp_err worker_layout_text(struct dp_page *page, const struct form_model *kvm);
 
 /* ---- decode sandbox (worker_sandbox.c) ---- */
+/* Loads the orientation engine once in the worker (a blank image: the detection fails, the
+ * engine stays), so that children do not each load it when a poor read makes them ask OSD.
+ * Called when the worker starts, so that its first job does not pay the load (~70 ms of CPU);
+ * only the first call does anything. */
+void worker_preload_osd(struct worker *w);
 /* Reads every page of buf into doc in a child process (worker_decode_pages) that is killed
  * when a page or the job overruns its time budget (plus a grace) and whose address space is
  * capped at decode_memory_limit_mb: a hostile file costs one bounded slice and the worker goes

@@ -60,7 +60,9 @@ dp_err worker_process(struct worker *w, const struct queue_job *job)
     int64_t t0 = util_mono_ms();
     double cpu0 = util_cpu_s();
     w->decode_peak_rss_kb = 0;
-    w->decode_cpu_s = 0;
+    w->decode_cpu_s = w->decode_sys_s = 0;
+    w->decode_minflt = 0;
+    w->decode_ms = 0;
     dp_err rc =
         queue_start(w->redis, w->consumer, job, (int)w->cfg.max_attempts, &outcome, &attempt, &rec);
     if (rc || outcome != QUEUE_RUN) {
@@ -164,17 +166,22 @@ dp_err worker_process(struct worker *w, const struct queue_job *job)
             w->jobs_failed++;
         else
             w->jobs_done++;
-        char ms[24], att[16], np[16], rss[24], cpu[24], dcpu[24];
+        char ms[24], att[16], np[16], rss[24], cpu[24], dcpu[24], dsys[24], dflt[24], dms[24];
         snprintf(ms, sizeof ms, "%lld", (long long)(util_mono_ms() - t0));
         /* CPU of this job: the worker's own (Redis, analysis, result) and its decode child's */
         snprintf(cpu, sizeof cpu, "%.0f", (util_cpu_s() - cpu0) * 1000.0);
         snprintf(dcpu, sizeof dcpu, "%.0f", w->decode_cpu_s * 1000.0);
+        snprintf(dsys, sizeof dsys, "%.0f", w->decode_sys_s * 1000.0);
+        snprintf(dflt, sizeof dflt, "%ld", w->decode_minflt);
+        /* the job's wall time outside the child: Redis, analysis, waiting for a core */
+        snprintf(dms, sizeof dms, "%lld", w->decode_ms);
         snprintf(att, sizeof att, "%d", attempt);
         snprintf(np, sizeof np, "%zu", doc.npages);
         snprintf(rss, sizeof rss, "%ld", w->decode_peak_rss_kb);
         log_kv(jc.error_code ? LOG_WARN : LOG_INFO, "job finished", "doc", job->doc, "status",
                res.status, "error", jc.error_code ? jc.error_code : "", "ms", ms, "attempt", att,
-               "pages", np, "decode_peak_rss_kb", rss, "cpu_ms", cpu, "decode_cpu_ms", dcpu, NULL);
+               "pages", np, "decode_peak_rss_kb", rss, "cpu_ms", cpu, "decode_cpu_ms", dcpu,
+               "decode_sys_ms", dsys, "decode_minflt", dflt, "decode_ms", dms, NULL);
     }
 out:
     freeReplyObject(rec);

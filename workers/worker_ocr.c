@@ -11,6 +11,7 @@
 dp_err ocr_init(struct ocr *o, const char *tessdata, const char *lang)
 {
     memset(o, 0, sizeof *o);
+    worker_png_fast(1);
     snprintf(o->tessdata, sizeof o->tessdata, "%s", tessdata ? tessdata : "");
     char err[256]; /* the engine is made as the spare, which ocr_use_lang swaps in */
     return ocr_use_lang(o, lang, err, sizeof err);

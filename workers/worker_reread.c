@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include "altread.h"
 #include "linemerge.h"
 #include "pageprep.h"
 #include "util.h"
@@ -316,12 +317,13 @@ dp_err worker_reread_lines(struct ocr *o, PIX *pix, int dpi, long long budget_ms
     int keys = page->conf < REREAD_CLEAN;
     for (size_t i = 0; i < nall; i++) {
         v[i].key = keys && !v[i].missing && v[i].minconf < REREAD_KEY_SURE && key_line(page, &v[i]);
-        /* On a one-block page (a receipt) read twice, a weak line both readings agree on
-         * is not read a third time; one they read apart still is (e2e_reading's blurred
-         * line). Key lines and rows no word covers are read as before, and pages read with
-         * layout analysis re-read their weak lines as before. */
-        int spared = page->read_twice && !v[i].missing && page->psm == PAGEPREP_PSM_BLOCK &&
-                     !has_alt(page, page->words[v[i].first].line);
+        /* On a one-block page (a receipt) read twice, a weak line is read a third time only
+         * when the two readings differ on it and it is broken (e2e_reading's blurred line):
+         * the second reading is kept for the others (altread_reread_weak). Key lines and rows
+         * no word covers are read as before. */
+        int spared = !v[i].missing &&
+                     !altread_reread_weak(page->psm, page->read_twice,
+                                          has_alt(page, page->words[v[i].first].line), v[i].conf);
         if (v[i].missing || v[i].key || (weak(&v[i]) && !spared))
             order[nweak++] = i;
     }

@@ -44,12 +44,14 @@ static int child_main(const struct dp_config *cfg, int slot, pid_t parent)
         log_kv(LOG_ERROR, "could not initialise Tesseract", "lang", cfg->lang, NULL);
         return 3;
     }
+    worker_preload_osd(&w); /* best effort: a missing osd pack is the worker's own business */
     if (worker_analyze_init(&w)) {
         log_kv(LOG_ERROR, "could not initialise the classifier/extractor", NULL);
         ocr_cleanup(&w.ocr);
         return 3;
     }
-    log_kv(LOG_INFO, "worker ready", "consumer", w.consumer, NULL);
+    log_kv(LOG_INFO, "worker ready", "consumer", w.consumer, "osd", w.ocr.osd ? "loaded" : "none",
+           NULL);
     int status = worker_run(&w);
     char done[24], failed[24];
     snprintf(done, sizeof done, "%lld", w.jobs_done);

@@ -4,7 +4,8 @@
 -- Either all of it exists afterwards or none of it (store_enqueue in store.c). It also reads the
 -- tenant's own limits and the idempotency and dedup keys itself, so a new upload costs one
 -- round trip: the caller guesses those keys unset and is told their values (reply 4) if not.
--- KEYS: 1 dp:doc:<id>, 2 dp:blob:<id> (already set by the caller, see refuse), 3 dp:jobs,
+-- KEYS: 1 dp:doc:<id> (the new record), 2 dp:blob:<id>: both already written by the caller,
+--       see refuse; 3 dp:jobs,
 --       4 dp:tdocs:<tenant>, 5 dp:seq, 6 dp:stats, 7 dp:events, 8 dp:devt:<id> (the document's events), 9 dp:quota:<t>:queued,
 --       10 dp:quota:<t>:sizes, 11 dp:quota:<t>:bytes, 12 dp:quota:<t>:rate:<this minute>,
 --       13 dp:tenant:<t> (the tenant's own limits), then the optional keys ARGV 9-12 say are
@@ -23,18 +24,19 @@
 --       max_bytes, uploads_per_minute in KEYS[13] override, 19 the data of the duplicate's
 --       document.completed event, should this upload be a duplicate of the document ARGV 13
 --       names (built and, with an encryption key, sealed by the caller, event.c: the worker's
---       writer; "" without a dedup target), 20.. record field, value, ...
--- Reply: {0, id, the record as HGETALL gives it} stored and queued; {1, previous id} replay of
+--       writer; "" without a dedup target)
+-- Reply: {0, id} stored and queued (the record is what the caller wrote); {1, previous id} replay of
 --        the same bytes (nothing written); {2, previous id} key used with other bytes; {3, ''}
 --        queue over max_queue; {4, '', idempotency value, dedup value} either key is not what
 --        the caller expected ("" = unset): call again expecting these; {5, id, earlier id}
 --        stored as a duplicate, done, no job; {6, '', limit} the tenant's queued jobs, {7, '',
 --        limit} stored bytes, {8, '', limit} uploads this minute are at their limit.
--- The blob arrives beside the script, not through it (Redis's Lua hashes every byte of a
--- string argument): the caller SETs KEYS[2] in the same MULTI/EXEC just before (rds_eval_set),
--- so a refusal removes it and nothing of the upload is left.
+-- The blob and the record arrive beside the script, not through it (Redis's Lua copies every
+-- string argument in and out): the caller SETs KEYS[2] and HSETs KEYS[1] (a new id) in the same
+-- MULTI/EXEC just before (rds_eval_set), so a refusal removes both and nothing of the upload
+-- is left.
 local function refuse(reply)
-  redis.call('DEL', KEYS[2])
+  redis.call('DEL', KEYS[1], KEYS[2])
   return reply
 end
 local k = 14
@@ -90,7 +92,6 @@ if not earlier and redis.call('XLEN', KEYS[3]) >= tonumber(ARGV[5]) then
 if perm > 0 then redis.call('INCR', KEYS[12]) redis.call('EXPIRE', KEYS[12], 120) end
 redis.call('HSET', KEYS[10], ARGV[1], size)
 redis.call('INCRBY', KEYS[11], size)
-redis.call('HSET', KEYS[1], unpack(ARGV, 20))
 redis.call('ZADD', KEYS[4], redis.call('INCR', KEYS[5]), ARGV[1])
 if idem then
   redis.call('SET', idem, ARGV[1] .. ' ' .. ARGV[6], 'EX', ARGV[7])
@@ -100,9 +101,8 @@ if not earlier then
   redis.call('XADD', KEYS[3], '*', 'doc', ARGV[1], 'tenant', ARGV[2])
   redis.call('SADD', KEYS[9], ARGV[1])
   if dedup then
-    local seen = redis.call('GET', dedup)
     local busy = false
-    if seen and dprev then
+    if dcur ~= '' and dprev then
       local st = redis.call('HGET', dprev, 'status')
       busy = st == 'queued' or st == 'processing'
     end
@@ -112,7 +112,7 @@ if not earlier then
       else redis.call('SET', dedup, ARGV[1]) end
     end
   end
-  return {0, ARGV[1], redis.call('HGETALL', KEYS[1])}
+  return {0, ARGV[1]}
 end
 -- A duplicate: the earlier reading's result fields, not its identity or its history.
 local own = {tenant = 1, status = 1, created_at = 1, started_at = 1, finished_at = 1,

@@ -33,16 +33,29 @@ struct bench_raw_result {
     size_t pages;   /* pages recognised */
     size_t words;   /* words in the recognised text (a sanity check: not zero) */
     double cpu_s;   /* user+system CPU of the processes after their engine was ready */
+    double sys_s;   /* of it, system CPU */
+    long minflt;    /* minor page faults after the engine was ready */
 };
 
-/* nproc processes, each with one TessBaseAPI (lang) initialised before the clock starts;
+/* How the raw loop reads, and at which priority: like the stack's workers, so that the two
+ * phases do the same work and get the same share of a shared machine. */
+struct bench_raw_opts {
+    const char *lang; /* Tesseract language, e.g. "eng" */
+    int psm;          /* page segmentation mode; 3 (PSM_AUTO) as the tesseract CLI and the
+                       * worker on a full page; TessBaseAPI's own default is 6 (one block) */
+    int full;         /* also take every word's text, box and confidence, and the hOCR */
+    int nice_level;   /* the workers' worker_nice (a process only lowers its priority) */
+    int sched_idle;   /* the workers' worker_sched_idle: run under SCHED_IDLE */
+};
+
+/* nproc processes, each with one TessBaseAPI (o->lang) initialised before the clock starts;
  * process k recognises pages k, k + nproc, ... (pixReadMem + SetImage + Recognize +
- * GetUTF8Text; with full also what the worker takes: every word's text, box and confidence,
- * and the hOCR), at CPU priority nice_level (the workers' worker_nice; a process only lowers
- * its priority). Processes still running after max_s seconds are killed (then -1).
- * OMP_THREAD_LIMIT must already be 1 in the environment (libgomp reads it at load). */
-int bench_raw(const struct bench_pages *pp, int nproc, const char *lang, int full, int nice_level,
-              int max_s, struct bench_raw_result *out);
+ * GetUTF8Text at o->psm; with o->full also what the worker takes: every word's text, box and
+ * confidence, and the hOCR), at the workers' priority. Processes still running after max_s
+ * seconds are killed (then -1). OMP_THREAD_LIMIT must already be 1 in the environment
+ * (libgomp reads it at load). */
+int bench_raw(const struct bench_pages *pp, int nproc, const struct bench_raw_opts *o, int max_s,
+              struct bench_raw_result *out);
 
 /* What the upload hammer measured. */
 struct bench_api_result {
@@ -60,6 +73,11 @@ int bench_api(const char *url, const char *key, const void *body, size_t len, in
  * 10 kB bodies, next to nginx answering the POST itself, on a stack of its own with the nginx
  * limits off and `cores` workers running. Prints a table. 0 on success. */
 int bench_ingest(int secs, int conns, int cores);
+
+/* What one upload costs Redis (bench_enqueue.c): store_enqueue from `threads` connections
+ * straight at a Redis started as the stack starts it, for secs seconds per Redis variant.
+ * Prints a table. 0 on success. */
+int bench_enqueue(int secs, int threads);
 
 /* What the page-structure step costs (bench_layout.c), CPU seconds summed over pages. */
 struct bench_layout_result {

@@ -114,11 +114,38 @@ static long rss_kb(pid_t pid)
 
 /* ---- CPU per request ---- */
 
-/* CPU seconds of pid and of its live children (nginx's workers, docproc-worker's workers). */
-static double tree_cpu_s(pid_t pid)
+/* Context switches (voluntary and not) of every thread of pid so far: each is a sleep and a
+ * wake-up, what a request passing between processes costs most on a shared VM. */
+static double ctxsw(pid_t pid)
+{
+    char path[64], line[128];
+    double n = 0;
+    snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
+    DIR *d = opendir(path);
+    struct dirent *e;
+    while (d && (e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        snprintf(path, sizeof path, "/proc/%d/task/%.16s/status", (int)pid, e->d_name);
+        FILE *f = fopen(path, "r");
+        while (f && fgets(line, sizeof line, f))
+            if (strncmp(line, "voluntary_ctxt_switches:", 24) == 0 ||
+                strncmp(line, "nonvoluntary_ctxt_switches:", 27) == 0)
+                n += (double)strtol(strchr(line, ':') + 1, NULL, 10);
+        if (f)
+            fclose(f);
+    }
+    if (d)
+        closedir(d);
+    return n;
+}
+
+/* f (CPU seconds, context switches) of pid and of its live children (nginx's workers,
+ * docproc-worker's workers). */
+static double tree_sum(pid_t pid, double (*f)(pid_t))
 {
     char buf[512];
-    double s = pid > 0 ? harness_proc_cpu_s(pid) : 0;
+    double s = pid > 0 ? f(pid) : 0;
     DIR *d = pid > 0 ? opendir("/proc") : NULL;
     struct dirent *e;
     while (d && (e = readdir(d)) != NULL) {
@@ -126,17 +153,23 @@ static double tree_cpu_s(pid_t pid)
         const char *rest = p > 0 ? harness_proc_stat(p, buf, sizeof buf) : NULL;
         int ppid = 0;
         if (rest && sscanf(rest, "%*c %d", &ppid) == 1 && ppid == pid)
-            s += harness_proc_cpu_s(p);
+            s += f(p);
     }
     if (d)
         closedir(d);
     return s;
 }
 
+static double tree_cpu_s(pid_t pid)
+{
+    return tree_sum(pid, harness_proc_cpu_s);
+}
+
 /* CPU seconds used so far by each part of the stack, and by the load generator (wrk, reaped
  * by pclose, so counted in this process's children). */
 struct cpu {
     double api, redis, rewrite, nginx, workers, client; /* rewrite: Redis's AOF rewrite children */
+    double api_cs, redis_cs, nginx_cs;                  /* context switches */
 };
 
 /* CPU seconds of pid itself (own = 1) or of the children it has reaped (own = 0). */
@@ -163,6 +196,10 @@ static void cpu_now(const struct stack *st, struct cpu *c)
         proc_cpu_part_s(st->redis, 0) + tree_cpu_s(st->redis) - harness_proc_cpu_s(st->redis);
     c->nginx = tree_cpu_s(st->nginx);
     c->workers = tree_cpu_s(st->worker);
+    for (int i = 0; i < st->n_api; i++)
+        c->api_cs += ctxsw(st->api[i]);
+    c->redis_cs = ctxsw(st->redis);
+    c->nginx_cs = tree_sum(st->nginx, ctxsw);
     if (getrusage(RUSAGE_CHILDREN, &ru) == 0)
         c->client = (double)ru.ru_utime.tv_sec + (double)ru.ru_stime.tv_sec +
                     (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
@@ -224,6 +261,9 @@ static int run_phase(struct stack *st, const struct variant *v, int cores, const
     ph->used.nginx = after.nginx - before.nginx;
     ph->used.workers = after.workers - before.workers;
     ph->used.client = after.client - before.client;
+    ph->used.api_cs = after.api_cs - before.api_cs;
+    ph->used.redis_cs = after.redis_cs - before.redis_cs;
+    ph->used.nginx_cs = after.nginx_cs - before.nginx_cs;
     ph->rss_sat_kb = api_rss_kb(st);
     /* ~1,000/s: each of `conns` connections waits conns ms between its requests */
     if (run_wrk(st->dir, url, st->key, conns, secs, conns, &ph->fixed))
@@ -247,10 +287,20 @@ int bench_ingest(int secs, int conns, int cores)
     /* Redis over its Unix socket, as make run has it; DOCPROC_BENCH_REDIS_TCP=1 for loopback
      * TCP instead (to compare) */
     const char *tcp = getenv("DOCPROC_BENCH_REDIS_TCP");
+    /* nginx reaches the APIs over their Unix sockets, as make run has it;
+     * DOCPROC_BENCH_API_TCP=1 for loopback TCP instead (to compare) */
+    const char *api_tcp = getenv("DOCPROC_BENCH_API_TCP");
     struct stack_opts so = {.n_api = (int)n_api,
                             .workers = cores,
                             .env = env,
-                            .redis_socket = !(tcp && strcmp(tcp, "1") == 0)};
+                            .redis_socket = !(tcp && strcmp(tcp, "1") == 0),
+                            .api_socket = !(api_tcp && strcmp(api_tcp, "1") == 0)};
+    /* DOCPROC_BENCH_VARIANTS=1: only the first worker variant (the default), to repeat
+     * before/after runs quickly */
+    const char *nv = getenv("DOCPROC_BENCH_VARIANTS");
+    long n_var = nv ? strtol(nv, NULL, 10) : 0;
+    if (n_var < 1 || n_var > (long)NVARIANTS)
+        n_var = (long)NVARIANTS;
     unsigned char *png = NULL;
     size_t len = 0;
     int rc = -1, nginx_pid = 0, nginx_port = harness_free_port();
@@ -290,17 +340,22 @@ int bench_ingest(int secs, int conns, int cores)
     struct wrk_out echo;
     struct phase ph[NVARIANTS];
     snprintf(url, sizeof url, "http://127.0.0.1:%d/v1/documents", nginx_port);
+    struct cpu eb, ea; /* nginx answering alone: its CPU and wrk's per request */
+    cpu_now(&st, &eb);
+    double echo_ngx = tree_cpu_s(nginx_pid);
     if (run_wrk(st.dir, url, NULL, conns, secs, 0, &echo))
         goto out;
+    echo_ngx = tree_cpu_s(nginx_pid) - echo_ngx;
+    cpu_now(&st, &ea);
     snprintf(url, sizeof url, "%s/v1/documents?dedup=false", st.base);
-    for (size_t i = 0; i < NVARIANTS; i++)
+    for (size_t i = 0; i < (size_t)n_var; i++)
         if (run_phase(&st, &variants[i], cores, url, conns, secs, &ph[i]))
             goto out;
     printf("\ningest through nginx (wrk -t2 -c%d, %zu-byte PNG body, %d s each; AOF everysec; "
-           "%ld API processes; Redis over %s; docproc-worker -j %d reading meanwhile unless "
-           "stopped; load "
-           "average %.2f at the start):\n",
-           conns, len, secs, n_api, so.redis_socket ? "its Unix socket" : "TCP", cores, load[0]);
+           "%ld API processes over %s; Redis over %s; docproc-worker -j %d reading meanwhile "
+           "unless stopped; load average %.2f at the start):\n",
+           conns, len, secs, n_api, so.api_socket ? "Unix sockets" : "TCP",
+           so.redis_socket ? "its Unix socket" : "TCP", cores, load[0]);
     printf("  | %-60s | %9s | %7s | %7s | %7s | %7s | %7s |\n", "run", "req/s", "p50 ms", "p95 ms",
            "p99 ms", "202", "other");
     printf("  |%s|%s|%s|%s|%s|%s|%s|\n",
@@ -308,14 +363,14 @@ int bench_ingest(int secs, int conns, int cores)
            "---------", "---------", "---------", "---------", "---------");
     print_row("nginx answering the POST itself", &echo);
     double echo_rate = (double)echo.requests / echo.secs;
-    for (size_t i = 0; i < NVARIANTS; i++) {
+    for (size_t i = 0; i < (size_t)n_var; i++) {
         char what[128];
         snprintf(what, sizeof what, "docproc at saturation, %s", variants[i].what);
         print_row(what, &ph[i].sat);
         snprintf(what, sizeof what, "docproc at ~1,000 req/s, %s", variants[i].what);
         print_row(what, &ph[i].fixed);
     }
-    for (size_t i = 0; i < NVARIANTS; i++)
+    for (size_t i = 0; i < (size_t)n_var; i++)
         printf("  %s: docproc / nginx alone = %.1f %%; API RSS (%ld processes) %.1f MB after "
                "saturation, %.1f MB after the fixed rate\n",
                variants[i].what, 100.0 * ((double)ph[i].sat.requests / ph[i].sat.secs) / echo_rate,
@@ -326,13 +381,24 @@ int bench_ingest(int secs, int conns, int cores)
            "AOF rw", "nginx", "workers", "wrk", "sum");
     printf("  |------------------------------------------|---------|---------|---------|---------|"
            "---------|---------|---------|\n");
-    for (size_t i = 0; i < NVARIANTS; i++) {
+    double eper = echo.requests > 0 ? 1e6 / (double)echo.requests : 0;
+    printf("  | %-40s | %7s | %7s | %7s | %7.0f | %7s | %7.0f | %7.0f |\n",
+           "nginx answering the POST itself", "-", "-", "-", echo_ngx * eper, "-",
+           (ea.client - eb.client) * eper, (echo_ngx + ea.client - eb.client) * eper);
+    for (size_t i = 0; i < (size_t)n_var; i++) {
         const struct cpu *u = &ph[i].used;
         double per = ph[i].sat.requests > 0 ? 1e6 / (double)ph[i].sat.requests : 0;
         printf("  | %-40s | %7.0f | %7.0f | %7.0f | %7.0f | %7.0f | %7.0f | %7.0f |\n",
                variants[i].what, u->api * per, u->redis * per, u->rewrite * per, u->nginx * per,
                u->workers * per, u->client * per,
                (u->api + u->redis + u->rewrite + u->nginx + u->workers + u->client) * per);
+    }
+    for (size_t i = 0; i < (size_t)n_var; i++) {
+        const struct cpu *u = &ph[i].used;
+        double n = ph[i].sat.requests > 0 ? (double)ph[i].sat.requests : 1;
+        printf("  %s: context switches per request at saturation: API %.2f, Redis %.2f, "
+               "nginx %.2f\n",
+               variants[i].what, u->api_cs / n, u->redis_cs / n, u->nginx_cs / n);
     }
     fflush(stdout);
     rc = 0;

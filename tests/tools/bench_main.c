@@ -2,7 +2,7 @@
  * the cost of accepting an upload with the workers stopped. Loopback only, bounded.
  *
  *   docproc-bench [--pages N] [--data DIR] [--rounds R] [--requests N] [--concurrency C]
- *                 [--max-seconds S] [--raw-full] [--small-docs N]
+ *                 [--max-seconds S] [--raw-full] [--raw-psm N] [--small-docs N]
  * Environment: BENCH_DATA (= --data), BENCH_PAGES (= --pages), and like the e2e tests
  * DOCPROC_BIN_DIR / DOCPROC_SRC_DIR (`make bench` sets them). */
 #include <errno.h>
@@ -27,8 +27,11 @@
 struct bench {
     int pages, rounds, conc, max_s;
     int raw_full;    /* --raw-full: the raw loop also takes words with boxes and hOCR */
+    int raw_psm;     /* --raw-psm N: the raw loop's page segmentation (default 3, as the worker
+                      * reads a full page) */
     int small_docs;  /* --small-docs N: per-document overhead phase (0 = skip) */
     int ingest_s;    /* --ingest S: wrk ingest phase, S seconds per run (0 = skip) */
+    int enqueue_s;   /* --enqueue S: only Redis's cost per upload, S seconds per variant */
     const char *pdf; /* --pdf DIR: only the searchable-PDF comparison on DIR's scans */
     size_t requests;
     const char *data;
@@ -99,6 +102,33 @@ static double proc_cpu_s(pid_t pid, int kids)
     return total;
 }
 
+/* System CPU seconds and minor faults of the workers (the supervisor and its live children)
+ * and of the decode children they reaped (cstime, cminflt). */
+static void worker_sys_flt(const struct stack *s, double *sys_s, long *minflt)
+{
+    pid_t list[256];
+    int n = 0;
+    *sys_s = 0;
+    *minflt = 0;
+    if (s->worker <= 0)
+        return;
+    list[n++] = s->worker;
+    n += stack_worker_children(s, list + 1, 255);
+    for (int i = 0; i < n; i++) {
+        char buf[1024];
+        unsigned long flt = 0, cflt = 0, st = 0;
+        long cst = 0;
+        const char *rest = harness_proc_stat(list[i], buf, sizeof buf);
+        /* state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime
+         * cutime cstime */
+        if (rest && sscanf(rest, "%*c %*d %*d %*d %*d %*d %*u %lu %lu %*u %*u %*u %lu %*d %ld",
+                           &flt, &cflt, &st, &cst) == 4) {
+            *sys_s += (double)(st + (unsigned long)cst) / (double)sysconf(_SC_CLK_TCK);
+            *minflt += (long)(flt + cflt);
+        }
+    }
+}
+
 static double rest_cpu_s(const struct stack *s)
 {
     double t = proc_cpu_s(s->redis, 0) + proc_cpu_s(s->nginx, 1);
@@ -113,14 +143,17 @@ static int phase_raw(struct bench *b, int round)
 {
     struct bench_raw_result r;
     struct dp_config cfg;
-    config_defaults(&cfg); /* the stack's workers run with the default worker_nice */
-    if (bench_raw(&b->pp, b->cores, "eng", b->raw_full, (int)cfg.worker_nice, b->max_s, &r) != 0)
+    config_defaults(&cfg); /* the stack's workers run with the default worker_nice and policy */
+    struct bench_raw_opts o = {"eng", b->raw_psm, b->raw_full, (int)cfg.worker_nice,
+                               (int)cfg.worker_sched_idle};
+    if (bench_raw(&b->pp, b->cores, &o, b->max_s, &r) != 0)
         return -1;
     double pps = (double)r.pages / r.seconds;
-    printf("  round %d raw tesseract%s: %zu pages in %6.2f s = %5.2f pages/s; CPU %.2f s/page; "
-           "%zu words\n",
-           round, b->raw_full ? " +words+hOCR" : "", r.pages, r.seconds, pps,
-           r.cpu_s / (double)r.pages, r.words);
+    printf(
+        "  round %d raw tesseract psm %d%s: %zu pages in %6.2f s = %5.2f pages/s; CPU %.2f s/page "
+        "(system %.3f, %ld minor faults/page); %zu words\n",
+        round, b->raw_psm, b->raw_full ? " +words+hOCR" : "", r.pages, r.seconds, pps,
+        r.cpu_s / (double)r.pages, r.sys_s / (double)r.pages, r.minflt / (long)r.pages, r.words);
     fflush(stdout);
     b->raw_pps[round - 1] = pps;
     b->raw_cpu[round - 1] = r.cpu_s / (double)r.pages;
@@ -171,7 +204,9 @@ static int phase_stack(struct bench *b, int round)
     static char ids[MAX_PAGES][64];
     size_t n = b->pp.n, words = 0;
     long long last = 0;
-    double wcpu0 = proc_cpu_s(b->st.worker, 1), rcpu0 = rest_cpu_s(&b->st);
+    double wcpu0 = proc_cpu_s(b->st.worker, 1), rcpu0 = rest_cpu_s(&b->st), wsys0, wsys;
+    long wflt0, wflt;
+    worker_sys_flt(&b->st, &wsys0, &wflt0);
     long long t0 = wall_ms();
     for (size_t i = 0; i < n; i++) {
         /* every round reads the same pages anew: dedup would answer them from the first */
@@ -203,9 +238,12 @@ static int phase_stack(struct bench *b, int round)
     double secs = (double)(last - t0) / 1000.0, pps = (double)n / secs;
     double wcpu = (proc_cpu_s(b->st.worker, 1) - wcpu0) / (double)n;
     double rcpu = (rest_cpu_s(&b->st) - rcpu0) / (double)n;
+    worker_sys_flt(&b->st, &wsys, &wflt);
     printf("  round %d docproc stack : %zu pages in %6.2f s = %5.2f pages/s; worker CPU %.2f "
-           "s/page, nginx+API+redis CPU %.3f s/page; %zu words; uploads took %.2f s\n",
-           round, n, secs, pps, wcpu, rcpu, words, up_s);
+           "s/page (system %.3f, %ld minor faults/page), nginx+API+redis CPU %.3f s/page; %zu "
+           "words; uploads took %.2f s\n",
+           round, n, secs, pps, wcpu, (wsys - wsys0) / (double)n, (wflt - wflt0) / (long)n, rcpu,
+           words, up_s);
     fflush(stdout);
     b->stack_pps[round - 1] = pps;
     b->stack_cpu[round - 1] = wcpu + rcpu;
@@ -321,14 +359,32 @@ static int phase_api(struct bench *b)
     return rc;
 }
 
+/* One page per worker through the stack, all uploaded before the first is waited for. */
+static int warm_up(struct bench *b)
+{
+    char ids[64][64];
+    int n = b->cores < 64 ? b->cores : 64, rc = 0;
+    for (int i = 0; i < n && !rc; i++) {
+        const struct bench_page *pg = &b->pp.v[(size_t)i % b->pp.n];
+        rc = stack_upload(&b->st, b->st.key, pg->buf, pg->len, "dedup=false", ids[i]) == 202 ? 0
+                                                                                             : -1;
+    }
+    for (int i = 0; i < n && !rc; i++) {
+        cJSON *d = stack_wait_doc(&b->st, b->st.key, ids[i], b->max_s * 1000);
+        rc = d ? 0 : -1;
+        cJSON_Delete(d);
+    }
+    return rc;
+}
+
 /* ---- main ---- */
 
 static int usage(const char *prog)
 {
     fprintf(stderr,
             "usage: %s [--pages N] [--data DIR] [--rounds R] [--requests N] [--concurrency C]\n"
-            "          [--max-seconds S] [--raw-full] [--small-docs N] [--ingest S]\n"
-            "          [--pdf DATA_DIR]\n",
+            "          [--max-seconds S] [--raw-full] [--raw-psm N] [--small-docs N]\n"
+            "          [--ingest S] [--pdf DATA_DIR] [--enqueue S]\n",
             prog);
     return 2;
 }
@@ -344,7 +400,8 @@ int main(int argc, char **argv)
         return 1;
     }
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    struct bench b = {.pages = 16, .rounds = 3, .conc = 8, .requests = 2000, .max_s = 300};
+    struct bench b = {
+        .pages = 16, .rounds = 3, .conc = 8, .requests = 2000, .max_s = 300, .raw_psm = 3};
     int rc = 1, req = (int)b.requests;
     b.cores = cores > 0 ? (int)cores : 1;
     b.data = getenv("BENCH_DATA");
@@ -365,6 +422,10 @@ int main(int argc, char **argv)
             ok = ok && parse_int(v, 0, NGINX_BURST, &b.small_docs) == 0;
         else if (strcmp(a, "--ingest") == 0)
             ok = ok && parse_int(v, 0, 120, &b.ingest_s) == 0;
+        else if (strcmp(a, "--enqueue") == 0)
+            ok = ok && parse_int(v, 1, 120, &b.enqueue_s) == 0;
+        else if (strcmp(a, "--raw-psm") == 0)
+            ok = ok && parse_int(v, 1, 13, &b.raw_psm) == 0;
         else if (strcmp(a, "--max-seconds") == 0)
             ok = ok && parse_int(v, 1, 3600, &b.max_s) == 0;
         else if (strcmp(a, "--data") == 0)
@@ -381,6 +442,8 @@ int main(int argc, char **argv)
         i++;
     }
     b.requests = (size_t)req;
+    if (b.enqueue_s) /* Redis alone: no pages, no stack */
+        return bench_enqueue(b.enqueue_s, b.conc) == 0 ? 0 : 1;
     if (b.data && *b.data ? bench_pages_load(&b.pp, b.data, (size_t)b.pages)
                           : bench_pages_render(&b.pp, (size_t)b.pages)) {
         fprintf(stderr, "bench: no pages (%s)\n", b.data ? b.data : "rendering failed");
@@ -406,16 +469,13 @@ int main(int argc, char **argv)
     if (stack_start(&b.st, &so) != 0)
         goto out;
     b.stack_up = 1;
-    /* warm-up: one page through the stack, so every worker has its engine loaded */
-    char id[64];
-    cJSON *w = stack_upload(&b.st, b.st.key, b.pp.v[0].buf, b.pp.v[0].len, "dedup=false", id) == 202
-                   ? stack_wait_doc(&b.st, b.st.key, id, b.max_s * 1000)
-                   : NULL;
-    if (!w) {
-        fprintf(stderr, "bench: warm-up page did not come back\n");
+    /* warm-up: a page for each worker, uploaded at once so that each takes one (what a worker
+     * loads on its first job is not charged to the first round; the raw loop's engines are
+     * ready before its clock starts too) */
+    if (warm_up(&b) != 0) {
+        fprintf(stderr, "bench: warm-up pages did not come back\n");
         goto out;
     }
-    cJSON_Delete(w);
     if (b.pdf) {
         rc = bench_pdf(&b.st, b.pdf);
         goto out;
@@ -436,6 +496,13 @@ int main(int argc, char **argv)
         if (phase_raw(&b, r) != 0 || phase_stack(&b, r) != 0)
             goto out;
     int n = b.rounds;
+    /* Paired: each round's two phases ran one after the other, so the ratio of a round is less
+     * moved by what else the machine did than the ratio of the two sides' medians. */
+    double tput_ratio[MAX_ROUNDS], cpu_ratio[MAX_ROUNDS];
+    for (int i = 0; i < n; i++) {
+        tput_ratio[i] = b.stack_pps[i] / b.raw_pps[i];
+        cpu_ratio[i] = b.stack_cpu[i] / b.raw_cpu[i];
+    }
     double rb = best(b.raw_pps, n), sb = best(b.stack_pps, n);
     double rm = median(b.raw_pps, n), sm = median(b.stack_pps, n);
     double rc_ = median(b.raw_cpu, n), sc_ = median(b.stack_cpu, n);
@@ -446,6 +513,11 @@ int main(int argc, char **argv)
     printf("  CPU per page (median): raw %.2f s, docproc %.2f s (workers + nginx + API + redis) "
            "-> docproc/raw = %.2f\n",
            rc_, sc_, sc_ / rc_);
+    double ptm = median(tput_ratio, n),
+           pcm = median(cpu_ratio, n); /* sorted: [0] low, [n-1] high */
+    printf("  paired (median of the rounds' own docproc/raw): pages/s %.2f (%.2f-%.2f), CPU per "
+           "page %.2f (%.2f-%.2f)\n",
+           ptm, tput_ratio[0], tput_ratio[n - 1], pcm, cpu_ratio[0], cpu_ratio[n - 1]);
     fflush(stdout);
     struct bench_layout_result lr;
     if (bench_layout(&b.pp, &lr) == 0)

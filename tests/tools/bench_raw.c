@@ -1,6 +1,7 @@
 /* bench_raw.c -- the reference: a raw Tesseract C-API loop, one engine per process, N processes
  * sharing the page set, timed from "every engine ready" to the last exit. */
 #include <errno.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,12 +24,14 @@ static double now_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static double cpu_self_s(void)
+/* This process's user+system CPU, its system CPU (seconds) and its minor faults. */
+static double cpu_self_s(double *sys_s, long *minflt)
 {
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
-    return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
-           (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+    *sys_s = (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+    *minflt = ru.ru_minflt;
+    return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 + *sys_s;
 }
 
 static size_t count_words(const char *s)
@@ -64,24 +67,32 @@ static void full_output(TessBaseAPI *api)
 
 /* One process: init, say ready, wait for go (EOF on go_fd), recognise its share, report
  * "pages words" on res_fd. Never returns. */
-static void child(const struct bench_pages *pp, int k, int nproc, const char *lang, int full,
-                  int nice_level, int ready_fd, int go_fd, int res_fd)
+static void child(const struct bench_pages *pp, int k, int nproc, const struct bench_raw_opts *o,
+                  int ready_fd, int go_fd, int res_fd)
 {
-    char c = 'r', buf[96];
+    char c = 'r', buf[128];
     size_t pages = 0, words = 0;
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     /* at the workers' priority: on a machine shared with other jobs, a loop at a higher one
      * would be given more of the cores than the workers it is compared with */
-    if (nice_level > getpriority(PRIO_PROCESS, 0))
-        (void)setpriority(PRIO_PROCESS, 0, nice_level);
+    if (o->nice_level > getpriority(PRIO_PROCESS, 0))
+        (void)setpriority(PRIO_PROCESS, 0, o->nice_level);
+    /* and under the workers' policy: a SCHED_IDLE worker gets next to nothing of a core that a
+     * normal process wants, a nice 10 loop a tenth of it */
+    struct sched_param sp = {.sched_priority = 0};
+    if (o->sched_idle && sched_setscheduler(0, SCHED_IDLE, &sp) != 0)
+        _exit(8);
     TessBaseAPI *api = TessBaseAPICreate();
-    if (!api || TessBaseAPIInit3(api, NULL, lang) != 0)
+    if (!api || TessBaseAPIInit3(api, NULL, o->lang) != 0)
         _exit(3);
+    TessBaseAPISetPageSegMode(api, (TessPageSegMode)o->psm);
     if (write(ready_fd, &c, 1) != 1)
         _exit(4);
     while (read(go_fd, &c, 1) > 0) /* the parent closes its end to start everyone at once */
         ;
-    double cpu0 = cpu_self_s();
+    double sys0, sys1;
+    long flt0, flt1;
+    double cpu0 = cpu_self_s(&sys0, &flt0);
     for (size_t i = (size_t)k; i < pp->n; i += (size_t)nproc) {
         PIX *pix = pixReadMem(pp->v[i].buf, pp->v[i].len);
         if (!pix)
@@ -92,14 +103,16 @@ static void child(const struct bench_pages *pp, int k, int nproc, const char *la
         char *text = TessBaseAPIGetUTF8Text(api);
         words += text ? count_words(text) : 0;
         TessDeleteText(text);
-        if (full)
+        if (o->full)
             full_output(api);
         TessBaseAPIClear(api);
         pixDestroy(&pix);
         pages++;
     }
     /* CPU in microseconds, so the report line stays integers */
-    int n = snprintf(buf, sizeof buf, "%zu %zu %.0f\n", pages, words, (cpu_self_s() - cpu0) * 1e6);
+    double cpu = cpu_self_s(&sys1, &flt1) - cpu0;
+    int n = snprintf(buf, sizeof buf, "%zu %zu %.0f %.0f %ld\n", pages, words, cpu * 1e6,
+                     (sys1 - sys0) * 1e6, flt1 - flt0);
     if (write(res_fd, buf, (size_t)n) != n)
         _exit(7);
     TessBaseAPIEnd(api);
@@ -107,8 +120,8 @@ static void child(const struct bench_pages *pp, int k, int nproc, const char *la
     _exit(0);
 }
 
-int bench_raw(const struct bench_pages *pp, int nproc, const char *lang, int full, int nice_level,
-              int max_s, struct bench_raw_result *out)
+int bench_raw(const struct bench_pages *pp, int nproc, const struct bench_raw_opts *o, int max_s,
+              struct bench_raw_result *out)
 {
     int ready[2], go[2], res[2], rc = -1, started = 0;
     pid_t pids[MAX_PROCS];
@@ -122,7 +135,7 @@ int bench_raw(const struct bench_pages *pp, int nproc, const char *lang, int ful
             close(ready[0]);
             close(go[1]);
             close(res[0]);
-            child(pp, k, nproc, lang, full, nice_level, ready[1], go[0], res[1]);
+            child(pp, k, nproc, o, ready[1], go[0], res[1]);
         }
         if (pids[k] < 0)
             goto out;
@@ -172,12 +185,15 @@ int bench_raw(const struct bench_pages *pp, int nproc, const char *lang, int ful
         char *end;
         errno = 0;
         unsigned long long a = strtoull(p, &end, 10), b = strtoull(end, &end, 10);
-        unsigned long long us = strtoull(end, &end, 10);
+        unsigned long long us = strtoull(end, &end, 10), sys_us = strtoull(end, &end, 10);
+        unsigned long long flt = strtoull(end, &end, 10);
         if (errno || end == p)
             break;
         out->pages += (size_t)a;
         out->words += (size_t)b;
         out->cpu_s += (double)us / 1e6;
+        out->sys_s += (double)sys_us / 1e6;
+        out->minflt += (long)flt;
         p = end + (*end == '\n');
     }
     rc = out->pages == pp->n ? 0 : -1;

@@ -133,12 +133,17 @@ void eval_kv_match(const char *truth, const cJSON *doc, struct eval_ocr *acc);
  * precision/recall/F1 for forms 1-100, the rest, all; verbose dumps each form's pairs to
  * stderr.  0 on success. */
 int eval_kv_offline(const struct eval_set *s, const char *src, const char *model, int verbose);
+/* Where the truth pairs of the FUNSD forms of s are lost, pairing as eval_kv_offline does
+ * (eval_kvloss.c): read, cut into phrases, proposed as a couple, ranked; an oracle pairing's
+ * F1 and checks of the scorer.  verbose: each lost pair on stderr.  0 on success. */
+int eval_kv_loss(const struct eval_set *s, const char *src, const char *model, int verbose);
 
 /* The words (and selection marks) of one FUNSD form from src ("words" or a --results folder):
  * *json is the file they point into (cJSON_Delete it after use; NULL when missing).  With
  * ents != NULL, each word's FUNSD entity id (annotation words: their own; saved words: the
- * annotation word or entity whose box holds the word's centre; -1 none).  Returns the number
- * of words. */
+ * annotation word or entity whose box holds the word's centre; -1 none).  Fill-in lines read
+ * as text are cleaned as the pairing cleans them (form_clean_words).  Returns the number of
+ * words. */
 struct form_mark;
 size_t eval_kv_words(const struct eval_item *it, const char *src, struct dp_word *w, size_t maxw,
                      int *ents, struct form_mark *m, size_t mmax, size_t *nm, cJSON **json);
@@ -262,6 +267,42 @@ void eval_learn(const struct eval_set *set, cJSON *const *docs, cJSON *report, i
 struct dp_doc_text;
 void eval_ceilings(const struct eval_set *set, cJSON *const *docs, const struct dp_doc_text *texts,
                    const int *ok, cJSON *report, int verbose);
+/* eval_errkind.c: why a field of an unseen document is wrong. RIGHT; RANKING: the right value
+ * was a candidate's and another was output; MISSING_RANKING: it was, and nothing was output;
+ * NOT_CAND: present in the OCR text (or second reading, punctuation ignored) but no candidate
+ * has it exactly; OCR: only a candidate EVAL_ERR_NEAR alike (an OCR error or two); NOWHERE. */
+enum eval_errkind {
+    EVAL_ERR_RIGHT,
+    EVAL_ERR_RANKING,
+    EVAL_ERR_NOT_CAND,
+    EVAL_ERR_OCR,
+    EVAL_ERR_NOWHERE,
+    EVAL_ERR_MISSING_RANKING,
+    EVAL_ERR_NKINDS
+};
+#define EVAL_ERR_NEAR 0.8 /* similarity of the closest candidate that counts as an OCR error */
+struct eval_errtally {
+    size_t truth[EVAL_MAX_FIELDS];
+    size_t n[EVAL_MAX_FIELDS][EVAL_ERR_NKINDS];
+    size_t memory[EVAL_MAX_FIELDS];       /* answers with source "memory" */
+    size_t memory_wrong[EVAL_MAX_FIELDS]; /* of them wrong (false memory) */
+    size_t review_wrong[EVAL_MAX_FIELDS]; /* wrong or missing answers marked needs_review */
+    size_t review_right[EVAL_MAX_FIELDS]; /* right answers marked needs_review */
+    size_t spacing[EVAL_MAX_FIELDS];      /* wrong answers equal to the truth once every space
+                                             is dropped ("BAHRU, JOHOR" for "BAHRU,JOHOR") */
+};
+/* The kind (pure): right, an output at all, an exact candidate, present in the text, the
+ * closest candidate's similarity. */
+enum eval_errkind eval_errkind_of(int right, int have, int exact_cand, int present,
+                                  double best_sim);
+const char *eval_errkind_name(enum eval_errkind k);
+/* Classifies every truth field of item it (document doc, pages text) against fields (what
+ * the extractor output) into t; verbose prints each wrong one to stderr. */
+void eval_errkind_doc(struct eval_errtally *t, const struct eval_item *it, const cJSON *doc,
+                      const struct dp_doc_text *text, const cJSON *fields, int verbose);
+/* Prints the table of t and adds it to out (may be NULL) as "error_kinds". */
+void eval_errkind_print(const struct eval_errtally *t, const struct eval_set *set, size_t labelled,
+                        cJSON *out);
 /* Runs every document of set through the stack and fills sc. 0 on success. */
 int eval_runner_run(struct eval_runner *r, const struct eval_set *set, struct eval_score *sc);
 /* The text of a document read in this run (by path; the same file by another path is the

@@ -9,6 +9,7 @@
 #include <time.h>
 #include "eval.h"
 #include "form.h"
+#include "form_int.h"
 
 static int box4(const cJSON *a, int *v)
 {
@@ -92,8 +93,35 @@ cJSON *eval_kv_annotation(const struct eval_item *it)
     return eval_read_json_file(path);
 }
 
+/* Cleans the words' fill-in lines (form_clean_words) in place: the texts only get shorter. */
+static void clean_in_place(struct dp_word *w, size_t n)
+{
+    struct dp_word *c = NULL;
+    char *buf = NULL;
+    if (form_clean_words(w, n, &c, &buf) != DP_OK)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        memmove(w[i].text, c[i].text, strlen(c[i].text) + 1);
+        w[i].x = c[i].x;
+        w[i].w = c[i].w;
+    }
+    free(c);
+    free(buf);
+}
+
+static size_t kv_words(const struct eval_item *it, const char *src, struct dp_word *w, size_t maxw,
+                       int *ents, struct form_mark *m, size_t mmax, size_t *nm, cJSON **json);
+
 size_t eval_kv_words(const struct eval_item *it, const char *src, struct dp_word *w, size_t maxw,
                      int *ents, struct form_mark *m, size_t mmax, size_t *nm, cJSON **json)
+{
+    size_t n = kv_words(it, src, w, maxw, ents, m, mmax, nm, json);
+    clean_in_place(w, n);
+    return n;
+}
+
+static size_t kv_words(const struct eval_item *it, const char *src, struct dp_word *w, size_t maxw,
+                       int *ents, struct form_mark *m, size_t mmax, size_t *nm, cJSON **json)
 {
     size_t n = 0;
     *nm = 0;

@@ -7,15 +7,17 @@
  * level are then chosen by pair F1 on the same development forms (first source), and the
  * model is written as text (format: common/form_model.c).  The held-out forms are never read. */
 #include <linear.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "eval.h"
 #include "form_int.h"
 
-#define TRAIN_C   0.5  /* LIBLINEAR cost: a little regularisation for ~100 forms */
-#define MAX_LINKS 4096 /* question -> answer links of one form */
-#define MAX_SRCS  4
+#define TRAIN_C     0.5  /* LIBLINEAR cost: a little regularisation for ~100 forms */
+#define MAX_LINKS   4096 /* question -> answer links of one form */
+#define MAX_SRCS    4
+#define TRAIN_STACK 0.5 /* stacked lines joined at or above this probability */
 
 /* The examples gathered so far. */
 struct kvdata {
@@ -87,8 +89,8 @@ static int by_index(const void *pa, const void *pb)
     return (a->index > b->index) - (a->index < b->index);
 }
 
-/* Adds one couple as an example (y = +1 / -1). */
-static int add_example(struct kvdata *d, const struct form_fcand *c, int y)
+/* Adds one example of nfeat features (sparse idx/val, nf of them; y = +1 / -1). */
+static int add_sparse(struct kvdata *d, int nf, const int *idx, const float *val, int nfeat, int y)
 {
     if ((size_t)d->prob.l == d->cap) {
         size_t nc = d->cap ? d->cap * 2 : 4096;
@@ -101,26 +103,131 @@ static int add_example(struct kvdata *d, const struct form_fcand *c, int y)
         d->prob.x = nx;
         d->cap = nc;
     }
-    struct feature_node *x = malloc((size_t)(c->nf + 2) * sizeof *x);
+    struct feature_node *x = malloc((size_t)(nf + 2) * sizeof *x);
     if (!x)
         return -1;
     int n = 0;
-    for (int i = 0; i < c->nf; i++) {
+    for (int i = 0; i < nf; i++) {
         int dup = 0;
         for (int j = 0; j < n; j++)
-            if (x[j].index == c->idx[i] + 1) {
-                x[j].value += c->val[i];
+            if (x[j].index == idx[i] + 1) {
+                x[j].value += val[i];
                 dup = 1;
             }
         if (!dup)
-            x[n++] = (struct feature_node){c->idx[i] + 1, c->val[i]};
+            x[n++] = (struct feature_node){idx[i] + 1, val[i]};
     }
     qsort(x, (size_t)n, sizeof *x, by_index);
-    x[n++] = (struct feature_node){FORM_FEAT_N + 1, 1.0}; /* the bias */
+    x[n++] = (struct feature_node){nfeat + 1, 1.0}; /* the bias */
     x[n] = (struct feature_node){-1, 0};
     d->prob.y[d->prob.l] = y;
     d->prob.x[d->prob.l++] = x;
     return 0;
+}
+
+/* Adds one couple as an example (y = +1 / -1). */
+static int add_example(struct kvdata *d, const struct form_fcand *c, int y)
+{
+    return add_sparse(d, c->nf, c->idx, c->val, FORM_FEAT_N, y);
+}
+
+/* The stacked couples (form_stack_cands) of one form from one source as examples of the stack
+ * block: positive when both entities lie in one FUNSD entity. */
+static int stack_examples(const struct eval_item *it, const char *src, struct kvdata *d,
+                          struct dp_word *w, int *wid, struct form_mark *m)
+{
+    size_t nm = 0, ne = 0;
+    cJSON *j = NULL;
+    size_t n = eval_kv_words(it, src, w, FORM_MAX_WORDS, wid, m, FORM_MAX_MARKS, &nm, &j);
+    struct form_ent *e = NULL;
+    long *up = NULL;
+    struct tl_layout L;
+    int rc = -1;
+    if (!j || n == 0 || form_layout(&L, w, n, m, nm) != DP_OK) {
+        cJSON_Delete(j);
+        return -1;
+    }
+    if (form_entities(&L, &e, &ne) || !(up = malloc((ne ? ne : 1) * sizeof *up)))
+        goto out;
+    form_stack_cands(e, ne, L.hmed, up);
+    for (size_t l = 0; l < ne; l++) {
+        int a = up[l] >= 0 ? ent_id(&L, &e[up[l]], wid) : -1, b = ent_id(&L, &e[l], wid);
+        struct form_auxx x;
+        if (a < 0 || b < 0)
+            continue;
+        form_stack_features(&L, e, ne, (size_t)up[l], l, &x);
+        if (add_sparse(d, x.nf, x.idx, x.val, FORM_AUX_N, a == b ? 1 : -1))
+            goto out;
+        d->pos += a == b;
+    }
+    rc = 0;
+out:
+    free(up);
+    free(e);
+    tl_cleanup(&L);
+    cJSON_Delete(j);
+    return rc;
+}
+
+/* Trains the stack block of md over the development forms of every source; its threshold
+ * from the environment (DOCPROC_KV_STACK; 0 = no block) or TRAIN_STACK.  0 = ok. */
+static int train_stack(const struct eval_set *s, char *const *src, size_t nsrc,
+                       struct form_model *md, struct dp_word *w, int *wid, struct form_mark *m)
+{
+    const char *te = getenv("DOCPROC_KV_STACK");
+    double thr = te ? strtod(te, NULL) : TRAIN_STACK;
+    struct form_aux *b = &md->stack;
+    struct kvdata d = {0};
+    size_t docs = 0;
+    int rc = -1;
+    if (thr <= 0 || thr >= 1)
+        return 0;
+    for (size_t i = 0; i < s->n && docs < EVAL_KV_DEV; i++) {
+        if (!s->items[i].kv_pairs)
+            continue;
+        docs++;
+        for (size_t k = 0; k < nsrc; k++)
+            if (stack_examples(&s->items[i], src[k], &d, w, wid, m))
+                fprintf(stderr, "kv-train: %s skipped (stack)\n", s->items[i].name);
+    }
+    struct model *lm = NULL;
+    if (d.prob.l > 0 && d.pos > 0) {
+        d.prob.n = FORM_AUX_N + 1;
+        d.prob.bias = -1;
+        struct parameter par = {.solver_type = L2R_LR, .eps = 0.01, .C = TRAIN_C};
+        set_print_string_function(quiet);
+        lm = train(&d.prob, &par);
+    }
+    if (lm) {
+        double sign = lm->label[0] == 1 ? 1.0 : -1.0;
+        for (int i = 0; i < FORM_AUX_N; i++)
+            b->w[i] = sign * lm->w[i];
+        b->bias = sign * lm->w[FORM_AUX_N];
+        b->threshold = thr;
+        b->on = 1;
+        free_and_destroy_model(&lm);
+        size_t tp = 0, pp = 0;
+        for (int i = 0; i < d.prob.l; i++) {
+            struct form_auxx x = {0, {0}, {0}};
+            for (const struct feature_node *f = d.prob.x[i]; f->index > 0; f++)
+                if (f->index <= FORM_AUX_N && x.nf < FORM_AUX_NZ) {
+                    x.idx[x.nf] = f->index - 1;
+                    x.val[x.nf++] = (float)f->value;
+                }
+            int yes = form_aux_prob(b, &x) >= thr;
+            pp += yes;
+            tp += yes && d.prob.y[i] > 0;
+        }
+        printf("kv-train: stacked lines: %d couples, %zu of one FUNSD entity; at %.2f %zu "
+               "joined, %zu of them rightly (development forms)\n",
+               d.prob.l, d.pos, thr, pp, tp);
+        rc = 0;
+    }
+    for (int i = 0; i < d.prob.l; i++)
+        free(d.prob.x[i]);
+    free(d.prob.x);
+    free(d.prob.y);
+    return rc;
 }
 
 /* The examples of one form from one source. */
@@ -258,12 +365,20 @@ static int write_model(const char *path, const struct form_model *md, const char
     fprintf(f,
             "# docproc key-value pairing model (common/form_model.c, common/form_feat.c):\n"
             "# L2 logistic regression (LIBLINEAR, C %.2f) over %zu couples (%zu pairs) of the\n"
-            "# FUNSD development forms 1-%d, sources: %s.  Written by make train-kv.\n",
+            "# FUNSD development forms 1-%d, sources: %s; with the stack block (labels over\n"
+            "# two lines, common/form_stack.c) when one follows the weights.  Written by make\n"
+            "# train-kv.\n",
             TRAIN_C, examples, pos, EVAL_KV_DEV, srcs);
     fprintf(f, "docproc-kv-model 1\nfeatures %d\nbias %.6g\nthreshold %.3g\nmulti %.3g\n",
             FORM_FEAT_N, md->bias, md->threshold, md->multi);
     for (int i = 0; i < FORM_FEAT_N; i++)
         fprintf(f, "w %.6g\n", md->w[i]);
+    if (md->stack.on) {
+        fprintf(f, "stack %d\nstack_bias %.6g\nstack_threshold %.3g\n", FORM_AUX_N, md->stack.bias,
+                md->stack.threshold);
+        for (int i = 0; i < FORM_AUX_N; i++)
+            fprintf(f, "s %.6g\n", md->stack.w[i]);
+    }
     fprintf(f, "end\n");
     return fclose(f) == 0 ? 0 : -1;
 }
@@ -284,7 +399,7 @@ int eval_kv_train(const struct eval_set *s, const char *srcs, const char *out, i
             *c = '\0';
         src[nsrc++] = p;
     }
-    if (!w || !wid || !m || !md)
+    if (!w || !wid || !m || !md || train_stack(s, src, nsrc, md, w, wid, m))
         goto out;
     for (size_t i = 0; i < s->n && docs < EVAL_KV_DEV; i++) {
         if (!s->items[i].kv_pairs)

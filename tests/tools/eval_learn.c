@@ -8,6 +8,7 @@
 #include "cand.h"
 #include "eval.h"
 #include "harness.h"
+#include "review.h"
 #include "xmodel.h"
 
 struct tally {
@@ -140,7 +141,13 @@ void eval_learn(const struct eval_set *set, cJSON *const *docs, cJSON *report, i
             printf("  %5zu training failed: %s\n", nt, dp_strerror(rc));
             continue;
         }
-        struct tally rules = {0}, model = {0};
+        struct tally rules = {0}, model = {0}, nomem = {0};
+        struct eval_errtally et;
+        memset(&et, 0, sizeof et);
+        /* the same model without its vendor memory (and so without the repairs that take
+         * their lexicon from it): what the memory gains */
+        struct xmodel bare = *m;
+        bare.vendors.n = 0;
         double apply_s = 0, apply_cpu = 0, tpages = 0;
         size_t test = 0;
         for (size_t i = nt; i < n; i++) {
@@ -155,7 +162,14 @@ void eval_learn(const struct eval_set *set, cJSON *const *docs, cJSON *report, i
             apply_s += now_s() - a;
             apply_cpu += (double)(clock() - ca) / CLOCKS_PER_SEC;
             tpages += (double)texts[i].npages;
+            review_mark_fields(fields, REVIEW_FIELD_THRESHOLD); /* as the worker does */
             score(&model, &set->items[i], fields);
+            eval_errkind_doc(&et, &set->items[i], docs[i], &texts[i], fields,
+                             verbose && nt == (only > 0 ? (size_t)only : 75));
+            cJSON *f2 = base ? cJSON_Duplicate(base, 1) : cJSON_CreateArray();
+            xmodel_apply(&bare, &texts[i], f2, NULL);
+            score(&nomem, &set->items[i], f2);
+            cJSON_Delete(f2);
             if (verbose && nt == (only > 0 ? (size_t)only : 75)) {
                 const struct eval_item *it = &set->items[i];
                 cJSON *dd = cJSON_CreateObject(), *bd = cJSON_CreateObject();
@@ -199,6 +213,13 @@ void eval_learn(const struct eval_set *set, cJSON *const *docs, cJSON *report, i
                        f1(model.correct[i], model.pred[i], model.truth[i]));
             printf(" %8.2f %10.1f  (CPU: training %.2f s, applying %.1f ms/page)\n", train_s, apms,
                    train_cpu, tpages > 0 ? apply_cpu * 1000 / tpages : 0);
+            printf("        without the vendor memory and its repairs: mean %.3f (",
+                   mean_f1(&nomem, nf, cJSON_AddObjectToObject(row, "no_memory_f1"), names));
+            for (size_t i = 0; i < nf; i++)
+                printf("%s%s %.2f", i ? ", " : "", names[i],
+                       f1(nomem.correct[i], nomem.pred[i], nomem.truth[i]));
+            printf(")\n");
+            eval_errkind_print(&et, set, nt, row);
             printf("        cross-validated on the labelled:");
             for (size_t q = 0; q < m->nf; q++)
                 printf(" %s %u/%u (rules %u, wins %u, losses %u%s%s%s)", m->f[q].name,

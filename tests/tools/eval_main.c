@@ -262,7 +262,8 @@ static int usage(const char *prog)
     fprintf(stderr,
             "usage: %s [--limit N] [--json FILE] [--workers N] [--inflight N] [--lang L]\n"
             "          [--timeout S] [--results DIR] [--no-learn] [-v] DIR\n"
-            "       %s [--limit N] [-v] [--kv-model FILE|rules] --kv-offline words|RESULTS_DIR "
+            "       %s [--limit N] [-v] [--kv-model FILE|rules] [--kv-loss] --kv-offline "
+            "words|RESULTS_DIR "
             "FUNSD_DIR\n"
             "       %s [-v] --kv-train MODEL_OUT --kv-offline SRC[,SRC...] FUNSD_DIR\n"
             "       %s [--limit N] [-v] --tables-offline RESULTS_DIR TABLES_DIR\n"
@@ -279,7 +280,7 @@ int main(int argc, char **argv)
     struct eval_opts o = {.workers = cores > 0 ? (int)cores : 1, .timeout_s = 900};
     const char *dir = NULL, *json_path = NULL, *kv_src = NULL, *kv_model = NULL, *kv_train = NULL;
     const char *tab_src = NULL, *item_src = NULL;
-    int limit = 0, rc = 1, nsets = 0, no_learn = 0;
+    int limit = 0, rc = 1, nsets = 0, no_learn = 0, kv_loss = 0;
     struct eval_set sets[MAX_SETS];
     struct eval_runner *run = NULL;
     cJSON *report = NULL;
@@ -310,6 +311,8 @@ int main(int argc, char **argv)
             kv_src = argv[++i];
         } else if (strcmp(a, "--kv-model") == 0 && v) {
             kv_model = argv[++i];
+        } else if (strcmp(a, "--kv-loss") == 0) {
+            kv_loss = 1;
         } else if (strcmp(a, "--kv-train") == 0 && v) {
             kv_train = argv[++i];
         } else if (strcmp(a, "--tables-offline") == 0 && v) {
@@ -336,8 +339,9 @@ int main(int argc, char **argv)
     if (kv_src || tab_src || item_src) { /* one step again over saved results, no stack */
         rc = 0;
         for (int i = 0; i < nsets; i++)
-            if (kv_src    ? (kv_train ? eval_kv_train(&sets[i], kv_src, kv_train, o.verbose)
-                                      : eval_kv_offline(&sets[i], kv_src, kv_model, o.verbose))
+            if (kv_src    ? (kv_train  ? eval_kv_train(&sets[i], kv_src, kv_train, o.verbose)
+                             : kv_loss ? eval_kv_loss(&sets[i], kv_src, kv_model, o.verbose)
+                                       : eval_kv_offline(&sets[i], kv_src, kv_model, o.verbose))
                 : tab_src ? eval_tables_offline(&sets[i], tab_src, o.verbose)
                           : eval_items_offline(&sets[i], item_src, o.verbose))
                 rc = 1;

@@ -457,6 +457,13 @@ int eval_selftest(void)
     EXPECT(sc.nfields == 2 && sc.fields[0].correct == 1 && sc.fields[1].pred == 0);
     EXPECT(sc.fields[1].truth == 1 && sc.cls.ntruth == 1 && sc.cls.m[0][0] == 1);
     EXPECT(strcmp(sc.cls.pred[0], "(none)") == 0);
+    EXPECT(eval_errkind_of(1, 1, 1, 1, 1.0) == EVAL_ERR_RIGHT);
+    EXPECT(eval_errkind_of(0, 1, 1, 1, 1.0) == EVAL_ERR_RANKING);
+    EXPECT(eval_errkind_of(0, 0, 1, 1, 1.0) == EVAL_ERR_MISSING_RANKING);
+    EXPECT(eval_errkind_of(0, 1, 0, 1, 0.95) == EVAL_ERR_NOT_CAND);
+    EXPECT(eval_errkind_of(0, 1, 0, 0, 0.85) == EVAL_ERR_OCR);
+    EXPECT(eval_errkind_of(0, 0, 0, 0, 0.5) == EVAL_ERR_NOWHERE);
+    EXPECT(strcmp(eval_errkind_name(EVAL_ERR_OCR), "ocr_errors") == 0);
     cJSON_Delete(doc);
     return fails;
 }

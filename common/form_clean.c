@@ -1,0 +1,73 @@
+/* form_clean.c -- fill-in lines read as text: Tesseract reads a form's blank lines as
+ * underscores (or em dashes) glued to the answer written on them ("____June 3, 1995",
+ * "__ 300", "Dates of contact__"); the pairing drops them from both ends of each word. */
+#include <stdlib.h>
+#include <string.h>
+#include "form_int.h"
+
+/* Bytes of a fill-in line's character at t: '_' or an em dash; 0 when t is none. */
+static size_t fill_char(const char *t)
+{
+    if (t[0] == '_')
+        return 1;
+    return (unsigned char)t[0] == 0xE2 && (unsigned char)t[1] == 0x80 && (unsigned char)t[2] == 0x94
+               ? 3
+               : 0;
+}
+
+/* Code points of UTF-8 text t[0..len). */
+static size_t code_points(const char *t, size_t len)
+{
+    size_t c = 0;
+    for (size_t i = 0; i < len; i++)
+        c += ((unsigned char)t[i] & 0xC0) != 0x80;
+    return c;
+}
+
+dp_err form_clean_words(const struct dp_word *w, size_t n, struct dp_word **out, char **buf)
+{
+    size_t total = 0;
+    *out = NULL;
+    *buf = NULL;
+    for (size_t i = 0; i < n; i++)
+        total += (w[i].text ? strlen(w[i].text) : 0) + 1;
+    struct dp_word *o = malloc((n ? n : 1) * sizeof *o);
+    char *b = malloc(total ? total : 1), *p = b;
+    if (!o || !b) {
+        free(o);
+        free(b);
+        return DP_ENOMEM;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const char *t = w[i].text ? w[i].text : "";
+        size_t len = strlen(t), a = 0, z = len, k;
+        o[i] = w[i];
+        o[i].text = p;
+        while (a < z && (k = fill_char(t + a)) > 0)
+            a += k;
+        for (int more = 1; more && z > a;) { /* trailing: '_', or an em dash's 3 bytes */
+            more = 0;
+            if (t[z - 1] == '_') {
+                z--;
+                more = 1;
+            } else if (z - a >= 3 && fill_char(t + z - 3) == 3) {
+                z -= 3;
+                more = 1;
+            }
+        }
+        if (a > 0 || z < len) { /* the box shrinks in proportion to the characters dropped */
+            size_t all = code_points(t, len), lead = code_points(t, a),
+                   trail = code_points(t + z, len - z);
+            if (all > 0) {
+                o[i].x = w[i].x + (int)((long)w[i].w * (long)lead / (long)all);
+                o[i].w = (int)((long)w[i].w * (long)(all - lead - trail) / (long)all);
+            }
+        }
+        memcpy(p, t + a, z - a);
+        p[z - a] = '\0';
+        p += z - a + 1;
+    }
+    *out = o;
+    *buf = b;
+    return DP_OK;
+}

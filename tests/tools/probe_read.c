@@ -1,0 +1,316 @@
+/* probe_read.c -- docproc-probe: the worker's reading (worker_decode_pages) in this process over
+ * a range of SROIE receipts, under two or more configurations interleaved image by image (so
+ * the load of a shared machine hits them alike), with the CPU time of each reading
+ * (CLOCK_PROCESS_CPUTIME_ID) and whether each receipt's confirmed company, address, date and
+ * total are present in the text, or in the text or its second reading (the eval's measure,
+ * docs/EVAL.md). A tool for iterating on reading choices: no stack, no Redis.
+ *
+ *   docproc-probe [--from N] [--limit N] [-v] -c 'opt=v,X_NAME=v' -c '...' SROIE_DIR
+ *   docproc-probe --page FILE -c ... -c ...      (one file: its lines, confidence, re-reads)
+ *
+ * Each -c is one configuration: config options by name (config_set), png_fast=0|1
+ * (worker_png.c), and X_NAME=v sets the environment variable DOCPROC_X_NAME for experiments
+ * read by the reading code. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <cjson/cJSON.h>
+#include "altread.h"
+#include "config.h"
+#include "util.h"
+#include "../../workers/worker.h"
+
+#define PROBE_MAX_CONF   8
+#define PROBE_MAX_PAGES  4
+#define PROBE_MAX_FILE   (64u << 20)
+#define PROBE_NFIELDS    4
+#define PROBE_MAX_IMAGES 1000
+
+static const char *const fields[PROBE_NFIELDS] = {"company", "address", "date", "total"};
+
+static double cpu_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* Upper case, runs of ASCII non-alphanumerics -> one space, trimmed (eval_score.c's
+ * present_norm); caller frees. */
+static char *norm(const char *s)
+{
+    size_t k = 0;
+    char *out = malloc(strlen(s) + 1);
+    if (!out)
+        return NULL;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p < 0x80 && !isalnum(*p)) {
+            if (k && out[k - 1] != ' ')
+                out[k++] = ' ';
+            continue;
+        }
+        out[k++] = (char)toupper(*p);
+    }
+    while (k && out[k - 1] == ' ')
+        k--;
+    out[k] = '\0';
+    return out;
+}
+
+static int present(const char *text, const char *value)
+{
+    char *t = norm(text ? text : ""), *v = norm(value ? value : "");
+    int yes = t && v && *v && strstr(t, v) != NULL;
+    free(t);
+    free(v);
+    return yes;
+}
+
+/* The pages one reading gave: the text and the text with the second reading's lines. */
+struct sink_ctx {
+    int lines; /* print each page's lines (mean confidence, re-read, text) */
+    char *text;
+    char *alt;
+    int read_twice;
+    size_t nalt;
+};
+
+static int s_begin(void *ctx, size_t n)
+{
+    (void)ctx;
+    (void)n;
+    return 0;
+}
+
+static int s_start(void *ctx, size_t i)
+{
+    (void)ctx;
+    (void)i;
+    return 0;
+}
+
+static char *join(char *a, const char *b)
+{
+    size_t la = a ? strlen(a) : 0, lb = b ? strlen(b) : 0;
+    char *r = realloc(a, la + lb + 2);
+    if (!r)
+        return a;
+    memcpy(r + la, b ? b : "", lb);
+    r[la + lb] = '\n';
+    r[la + lb + 1] = '\0';
+    return r;
+}
+
+static int s_page(void *ctx, size_t i, struct dp_page *pg, double ocr_s)
+{
+    struct sink_ctx *c = ctx;
+    struct dp_page v;
+    (void)i;
+    (void)ocr_s;
+    c->text = join(c->text, pg->text);
+    for (size_t k = 0; c->lines && k < pg->nwords;) {
+        size_t e = k;
+        double sum = 0;
+        int re = 0;
+        while (e < pg->nwords && pg->words[e].line == pg->words[k].line)
+            sum += pg->words[e++].conf;
+        for (size_t r = 0; r < pg->nreread; r++)
+            re |= pg->reread[r] == pg->words[k].line;
+        printf("  line %3d conf %5.1f %s ", pg->words[k].line, sum / (double)(e - k),
+               re ? "re-read" : "       ");
+        for (; k < e; k++)
+            printf(" %s", pg->words[k].text);
+        printf("\n");
+    }
+    if (c->lines)
+        printf("  psm %d conf %.1f read twice %d alt words %zu\n", pg->psm, (double)pg->conf,
+               pg->read_twice, pg->nalt);
+    c->read_twice |= pg->read_twice;
+    c->nalt += pg->nalt;
+    if (pg->nalt && altread_variant(pg, &v) == DP_OK) {
+        c->alt = join(c->alt, v.text);
+        page_cleanup(&v);
+    } else {
+        c->alt = join(c->alt, pg->text);
+    }
+    page_cleanup(pg);
+    return 0;
+}
+
+struct conf {
+    const char *spec;
+    struct dp_config cfg;
+    double cpu;
+    size_t twice;
+    size_t in_text[PROBE_NFIELDS], in_alt[PROBE_NFIELDS];
+};
+
+/* Applies spec's options to c->cfg (defaults first); X_ names become DOCPROC_X_ variables
+ * (set = 1) or are unset (set = 0). */
+static int apply(struct conf *c, int set)
+{
+    char buf[1024], err[256];
+    if (set)
+        config_defaults(&c->cfg);
+    snprintf(buf, sizeof buf, "%s", c->spec);
+    for (char *t = buf, *next = NULL; t && *t; t = next) {
+        if ((next = strchr(t, ',')))
+            *next++ = '\0';
+        char *eq = strchr(t, '=');
+        if (!eq)
+            return -1;
+        *eq = '\0';
+        if (strcmp(t, "png_fast") == 0) {
+            worker_png_fast(set ? (int)strtol(eq + 1, NULL, 10) : 1);
+        } else if (strncmp(t, "X_", 2) == 0) {
+            char name[1040];
+            snprintf(name, sizeof name, "DOCPROC_%s", t);
+            if (set)
+                setenv(name, eq + 1, 1);
+            else
+                unsetenv(name);
+        } else if (set && config_set(&c->cfg, t, eq + 1, err, sizeof err) != DP_OK) {
+            fprintf(stderr, "probe: %s\n", err);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static unsigned char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    unsigned char *b = malloc(PROBE_MAX_FILE);
+    *len = b ? fread(b, 1, PROBE_MAX_FILE, f) : 0;
+    fclose(f);
+    return b;
+}
+
+int main(int argc, char **argv)
+{
+    struct conf confs[PROBE_MAX_CONF];
+    size_t nconf = 0;
+    long from = 0, limit = 30;
+    int verbose = 0;
+    const char *dir = NULL, *file = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "-c") == 0 && i + 1 < argc && nconf < PROBE_MAX_CONF)
+            confs[nconf++] = (struct conf){.spec = argv[++i]};
+        else if (strcmp(argv[i], "--from") == 0 && i + 1 < argc)
+            from = strtol(argv[++i], NULL, 10);
+        else if (strcmp(argv[i], "--limit") == 0 && i + 1 < argc)
+            limit = strtol(argv[++i], NULL, 10);
+        else if (strcmp(argv[i], "--page") == 0 && i + 1 < argc)
+            file = argv[++i];
+        else if (strcmp(argv[i], "-v") == 0)
+            verbose = 1;
+        else
+            dir = argv[i];
+    }
+    if ((!dir && !file) || nconf == 0 || from < 0 || limit <= 0 || limit > PROBE_MAX_IMAGES) {
+        fprintf(stderr, "usage: %s [--from N] [--limit N] [-v] -c SPEC [-c SPEC...] SROIE_DIR\n",
+                argv[0]);
+        return 2;
+    }
+    struct worker w;
+    memset(&w, 0, sizeof w);
+    config_defaults(&w.cfg);
+    if (ocr_init(&w.ocr, "", "eng") != DP_OK) {
+        fprintf(stderr, "probe: Tesseract did not start\n");
+        return 1;
+    }
+    w.decode_budget = (uint64_t)1 << 31;
+    if (file) { /* one page file: its lines under each configuration */
+        size_t len = 0;
+        unsigned char *buf = slurp(file, &len);
+        for (size_t c = 0; buf && c < nconf; c++) {
+            if (apply(&confs[c], 1))
+                return 2;
+            w.cfg = confs[c].cfg;
+            struct sink_ctx sc = {.lines = 1};
+            struct page_sink sink = {&sc, s_begin, s_start, s_page, NULL};
+            struct worker_failure f = {0};
+            printf("[%zu] %s\n", c, confs[c].spec);
+            worker_decode_pages(&w, buf, len, "eng", 0, &sink, &f);
+            apply(&confs[c], 0);
+            free(sc.text);
+            free(sc.alt);
+        }
+        free(buf);
+        ocr_cleanup(&w.ocr);
+        return buf ? 0 : 1;
+    }
+    size_t nimg = 0;
+    for (long n = from; n < from + limit; n++) {
+        char path[1024], kpath[1024];
+        snprintf(path, sizeof path, "%s/img/%03ld.jpg", dir, n);
+        snprintf(kpath, sizeof kpath, "%s/key/%03ld.json", dir, n);
+        size_t len = 0, klen = 0;
+        unsigned char *buf = slurp(path, &len), *key = slurp(kpath, &klen);
+        cJSON *k = key ? cJSON_ParseWithLength((const char *)key, klen) : NULL;
+        if (!buf || !k) {
+            free(buf);
+            free(key);
+            cJSON_Delete(k);
+            continue;
+        }
+        nimg++;
+        printf("%03ld", n);
+        for (size_t c = 0; c < nconf; c++) {
+            struct conf *cf = &confs[c];
+            if (apply(cf, 1)) {
+                fprintf(stderr, "probe: bad spec '%s'\n", cf->spec);
+                return 2;
+            }
+            w.cfg = cf->cfg;
+            struct sink_ctx sc = {0};
+            struct page_sink sink = {&sc, s_begin, s_start, s_page, NULL};
+            struct worker_failure f = {0};
+            double t0 = cpu_s();
+            dp_err rc = worker_decode_pages(&w, buf, len, "eng", 0, &sink, &f);
+            double dt = cpu_s() - t0;
+            apply(cf, 0);
+            cf->cpu += dt;
+            cf->twice += (size_t)sc.read_twice;
+            char flags[2 * PROBE_NFIELDS + 1];
+            for (size_t j = 0; j < PROBE_NFIELDS; j++) {
+                const char *v = cJSON_GetStringValue(cJSON_GetObjectItem(k, fields[j]));
+                int t = present(sc.text, v), a = t || present(sc.alt, v);
+                cf->in_text[j] += (size_t)t;
+                cf->in_alt[j] += (size_t)a;
+                flags[j] = t ? (char)toupper(fields[j][0]) : '.';
+                flags[PROBE_NFIELDS + j] = a ? (char)toupper(fields[j][0]) : '.';
+            }
+            flags[2 * PROBE_NFIELDS] = '\0';
+            printf("  %5.2fs %.4s|%.4s%s%s", dt, flags, flags + PROBE_NFIELDS,
+                   sc.read_twice ? "2" : " ", rc ? "!" : "");
+            if (verbose)
+                printf("\n--- %s\n%s\n--- alt\n%s\n", cf->spec, sc.text ? sc.text : "",
+                       sc.alt ? sc.alt : "");
+            free(sc.text);
+            free(sc.alt);
+        }
+        printf("\n");
+        fflush(stdout);
+        free(buf);
+        free(key);
+        cJSON_Delete(k);
+    }
+    printf("\n%zu receipts\n", nimg);
+    for (size_t c = 0; c < nconf; c++) {
+        struct conf *cf = &confs[c];
+        double n = nimg ? (double)nimg : 1.0;
+        printf("[%zu] %-40s cpu %.3f s/page (%.2fx [0]) read twice %zu\n    text %.3f / %.3f / "
+               "%.3f / %.3f   with alt %.3f / %.3f / %.3f / %.3f\n",
+               c, cf->spec, cf->cpu / n, confs[0].cpu > 0 ? cf->cpu / confs[0].cpu : 0.0, cf->twice,
+               (double)cf->in_text[0] / n, (double)cf->in_text[1] / n, (double)cf->in_text[2] / n,
+               (double)cf->in_text[3] / n, (double)cf->in_alt[0] / n, (double)cf->in_alt[1] / n,
+               (double)cf->in_alt[2] / n, (double)cf->in_alt[3] / n);
+    }
+    ocr_cleanup(&w.ocr);
+    return 0;
+}
