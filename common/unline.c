@@ -30,11 +30,14 @@ int unline_max_thick(double char_h)
 static PIX *rules_of(PIX *b, int horiz, int len, int thick, int gap)
 {
     /* typed underlines are rows of "_" with gaps between them: closed first */
-    PIX *c = horiz ? pixCloseBrick(NULL, b, gap, 1) : pixCloseBrick(NULL, b, 1, gap);
-    PIX *r = !c ? NULL : horiz ? pixOpenBrick(NULL, c, len, 1) : pixOpenBrick(NULL, c, 1, len);
+    PIX *c = horiz ? pixCloseCompBrick(NULL, b, gap, 1) : pixCloseCompBrick(NULL, b, 1, gap);
+    PIX *r = !c      ? NULL
+             : horiz ? pixOpenCompBrick(NULL, c, len, 1)
+                     : pixOpenCompBrick(NULL, c, 1, len);
     pixDestroy(&c);
     PIX *fat =
-        r ? (horiz ? pixOpenBrick(NULL, r, 1, thick) : pixOpenBrick(NULL, r, thick, 1)) : NULL;
+        r ? (horiz ? pixOpenCompBrick(NULL, r, 1, thick) : pixOpenCompBrick(NULL, r, thick, 1))
+          : NULL;
     PIX *whole = fat ? pixSeedfillBinary(NULL, fat, r, 8) : NULL;
     if (!whole) {
         pixDestroy(&r);
@@ -67,8 +70,8 @@ static PIX *rules_of(PIX *b, int horiz, int len, int thick, int gap)
  * NULL on allocation failure. */
 static PIX *band_of(PIX *b, PIX *r, int horiz, int band, int along)
 {
-    PIX *near = horiz ? pixDilateBrick(NULL, r, 2 * along + 1, 2 * band + 1)
-                      : pixDilateBrick(NULL, r, 2 * band + 1, 2 * along + 1);
+    PIX *near = horiz ? pixDilateCompBrick(NULL, r, 2 * along + 1, 2 * band + 1)
+                      : pixDilateCompBrick(NULL, r, 2 * band + 1, 2 * along + 1);
     PIX *ink = near ? pixAnd(NULL, near, b) : NULL;
     pixDestroy(&near);
     return ink;
@@ -77,7 +80,8 @@ static PIX *band_of(PIX *b, PIX *r, int horiz, int band, int along)
 /* Dilation across a rule (vertically for a horizontal one) by n pixels each way. */
 static PIX *across(PIX *p, int horiz, int n)
 {
-    return horiz ? pixDilateBrick(NULL, p, 1, 2 * n + 1) : pixDilateBrick(NULL, p, 2 * n + 1, 1);
+    return horiz ? pixDilateCompBrick(NULL, p, 1, 2 * n + 1)
+                 : pixDilateCompBrick(NULL, p, 2 * n + 1, 1);
 }
 
 /* The pixels of rule ink r (one direction) to whiten: those with no letter ink within reach
