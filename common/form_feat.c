@@ -113,7 +113,7 @@ static int imax(int a, int b)
     return a > b ? a : b;
 }
 
-static unsigned word_hash(const char *t)
+unsigned form_word_hash(const char *t)
 {
     unsigned h = 2166136261u;
     for (const unsigned char *p = (const unsigned char *)t; *p; p++) {
@@ -154,8 +154,8 @@ static void etext_of(const struct tl_layout *L, const struct form_ent *e, struct
     t->cap = first[0] >= 'A' && first[0] <= 'Z';
     t->lower = first[0] >= 'a' && first[0] <= 'z';
     t->date = digits >= 3 && slashes >= 1 && letters <= 4;
-    t->kh0 = word_hash(first);
-    t->kh1 = word_hash(last);
+    t->kh0 = form_word_hash(first);
+    t->kh1 = form_word_hash(last);
 }
 
 /* Appends feature i = v to c (ignored past FORM_FEAT_NZ). */

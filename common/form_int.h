@@ -100,6 +100,9 @@ dp_err form_table_links(const struct form_ent *ents, size_t n, int em, struct fo
                         size_t *nl);
 
 /* ---- learned pairing: features of a couple (form_feat.c), the model (form_model.c) ---- */
+/* FNV-1a of a word's letters and digits, lower-cased (other bytes skipped): the hashed-word
+ * features' bucket before the modulo. The trained models depend on it: do not change it. */
+unsigned form_word_hash(const char *t);
 
 #define FORM_FEAT_REL        74  /* features of one relation block (right, below) */
 #define FORM_FEAT_VOCAB      384 /* hashed words: the label's first and last, the answer's first */

@@ -44,19 +44,6 @@ enum {
 };
 enum { T_COLON, T_NUMERIC, T_UPPER, T_CAP, T_LOWER, T_PAREN, T_DIGITS, T_NOISE };
 
-static unsigned stack_hash(const char *t)
-{
-    unsigned h = 2166136261u;
-    for (const unsigned char *p = (const unsigned char *)t; *p; p++) {
-        unsigned c = *p;
-        if (c >= 'A' && c <= 'Z')
-            c += 'a' - 'A';
-        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80)
-            h = (h ^ c) * 16777619u;
-    }
-    return h;
-}
-
 static void put(struct form_auxx *x, int i, double v)
 {
     if (v != 0.0 && x->nf < FORM_AUX_NZ) {
@@ -196,11 +183,11 @@ void form_stack_features(const struct tl_layout *L, const struct form_ent *e, si
     put(x, K_LCOLON_ONLY, D->colon && !U->colon);
     put(x,
         FORM_AUX_DENSE +
-            (int)(stack_hash(L->words[L->ord[U->w0 + U->nw - 1]].text) % FORM_AUX_VOCAB),
+            (int)(form_word_hash(L->words[L->ord[U->w0 + U->nw - 1]].text) % FORM_AUX_VOCAB),
         1);
     put(x,
         FORM_AUX_DENSE + FORM_AUX_VOCAB +
-            (int)(stack_hash(L->words[L->ord[D->w0]].text) % FORM_AUX_VOCAB),
+            (int)(form_word_hash(L->words[L->ord[D->w0]].text) % FORM_AUX_VOCAB),
         1);
 }
 

@@ -546,7 +546,7 @@ const char *harness_proc_stat(pid_t pid, char *buf, size_t bufsz)
     return rp && rp[1] == ' ' ? rp + 2 : NULL;
 }
 
-double harness_proc_cpu_s(pid_t pid)
+double harness_proc_cpu_part_s(pid_t pid, int own)
 {
     char buf[1024];
     unsigned long ut = 0, st = 0;
@@ -557,8 +557,12 @@ double harness_proc_cpu_s(pid_t pid)
     if (!rest || sscanf(rest, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu %ld %ld", &ut,
                         &st, &cut, &cst) != 4)
         return 0;
-    return (double)(ut + st + (unsigned long)cut + (unsigned long)cst) /
-           (double)sysconf(_SC_CLK_TCK);
+    return (own ? (double)(ut + st) : (double)(cut + cst)) / (double)sysconf(_SC_CLK_TCK);
+}
+
+double harness_proc_cpu_s(pid_t pid)
+{
+    return harness_proc_cpu_part_s(pid, 1) + harness_proc_cpu_part_s(pid, 0);
 }
 
 int stack_worker_children(const struct stack *s, pid_t *out, int max)

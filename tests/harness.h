@@ -111,6 +111,8 @@ const char *harness_proc_stat(pid_t pid, char *buf, size_t bufsz);
 /* CPU seconds (user + system) a process and the children it has reaped (a worker's decode
  * children) have used so far; 0 when it is gone. */
 double harness_proc_cpu_s(pid_t pid);
+/* CPU seconds of pid itself (own = 1) or of the children it has reaped (own = 0); 0 if gone. */
+double harness_proc_cpu_part_s(pid_t pid, int own);
 /* Children of the worker supervisor (for SIGKILLing one). Returns how many were found. */
 int stack_worker_children(const struct stack *s, pid_t *out, int max);
 

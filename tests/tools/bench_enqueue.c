@@ -82,19 +82,6 @@ static void *enq_thread(void *arg)
     return NULL;
 }
 
-/* CPU seconds of pid itself (own = 1) or of the children it has reaped (own = 0). */
-static double cpu_part_s(pid_t pid, int own)
-{
-    char buf[1024];
-    unsigned long ut = 0, st = 0;
-    long cut = 0, cst = 0;
-    const char *rest = harness_proc_stat(pid, buf, sizeof buf);
-    if (!rest || sscanf(rest, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu %ld %ld", &ut,
-                        &st, &cut, &cst) != 4)
-        return 0;
-    return (own ? (double)(ut + st) : (double)(cut + cst)) / (double)sysconf(_SC_CLK_TCK);
-}
-
 /* Bytes pid has written through write(2) and its kind so far (/proc/PID/io wchar). */
 static double wchar_bytes(pid_t pid)
 {
@@ -190,7 +177,8 @@ static int run_variant(const struct enq_variant *v, const unsigned char *body, i
     freeReplyObject(r);
     r = NULL;
     sh.ok = sh.failed = 0;
-    double own0 = cpu_part_s(st.redis, 1), kids0 = cpu_part_s(st.redis, 0);
+    double own0 = harness_proc_cpu_part_s(st.redis, 1),
+           kids0 = harness_proc_cpu_part_s(st.redis, 0);
     double w0 = wchar_bytes(st.redis), t0 = mono_s();
     sh.deadline = t0 + secs;
     for (int i = 0; i < n; i++)
@@ -199,7 +187,8 @@ static int run_variant(const struct enq_variant *v, const unsigned char *body, i
         pthread_join(tid[i], NULL);
     double t1 = mono_s();
     wait_rewrite(c); /* a rewrite still running belongs to this run */
-    double own1 = cpu_part_s(st.redis, 1), kids1 = cpu_part_s(st.redis, 0);
+    double own1 = harness_proc_cpu_part_s(st.redis, 1),
+           kids1 = harness_proc_cpu_part_s(st.redis, 0);
     double w1 = wchar_bytes(st.redis);
     r = redisCommand(c, "INFO all");
     /* then one rewrite of everything stored, alone: its CPU per stored upload */
@@ -210,7 +199,7 @@ static int run_variant(const struct enq_variant *v, const unsigned char *body, i
     usleep(100000);
     wait_rewrite(c);
     if (stored > 0)
-        out->one_rewrite_us = (cpu_part_s(st.redis, 0) - kids1) * 1e6 / (double)stored;
+        out->one_rewrite_us = (harness_proc_cpu_part_s(st.redis, 0) - kids1) * 1e6 / (double)stored;
     why = sh.ok == 0 ? "no upload was stored" : "no INFO";
     if (!r || r->type != REDIS_REPLY_STRING || sh.ok == 0)
         goto out;
@@ -312,11 +301,11 @@ static int run_jobs(int njobs, int cores)
     if (!c || c->err)
         goto out;
     /* Redis alone, idle: its own cron */
-    double base0 = cpu_part_s(st.redis, 1);
+    double base0 = harness_proc_cpu_part_s(st.redis, 1);
     sleep(3);
-    double base = (cpu_part_s(st.redis, 1) - base0) / 3;
+    double base = (harness_proc_cpu_part_s(st.redis, 1) - base0) / 3;
     freeReplyObject(redisCommand(c, "CONFIG RESETSTAT"));
-    double own0 = cpu_part_s(st.redis, 1), t0 = mono_s();
+    double own0 = harness_proc_cpu_part_s(st.redis, 1), t0 = mono_s();
     if (stack_start_worker(&st, cores, NULL) != 0)
         goto out;
     while (done < njobs && mono_s() - t0 < 600) {
@@ -330,14 +319,14 @@ static int run_jobs(int njobs, int cores)
         }
         done = (int)(v[0] + v[1]);
     }
-    double own1 = cpu_part_s(st.redis, 1), t1 = mono_s();
+    double own1 = harness_proc_cpu_part_s(st.redis, 1), t1 = mono_s();
     r = redisCommand(c, "INFO commandstats");
     if (done < njobs || !r || r->type != REDIS_REPLY_STRING)
         goto out;
     /* the workers waiting on an empty queue */
-    double idle0 = cpu_part_s(st.redis, 1);
+    double idle0 = harness_proc_cpu_part_s(st.redis, 1);
     sleep(5);
-    double idle = (cpu_part_s(st.redis, 1) - idle0) / 5;
+    double idle = (harness_proc_cpu_part_s(st.redis, 1) - idle0) / 5;
     printf("\nRedis per job (%d one-page %zu-byte PNG uploads stored, then docproc-worker -j %d "
            "reads them all in %.1f s):\n  Redis's own CPU in that time %.2f s = %.0f us per job, "
            "its idle cost included (with the queue empty and the workers waiting %.1f ms a "

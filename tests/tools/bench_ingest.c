@@ -172,28 +172,15 @@ struct cpu {
     double api_cs, redis_cs, nginx_cs;                  /* context switches */
 };
 
-/* CPU seconds of pid itself (own = 1) or of the children it has reaped (own = 0). */
-static double proc_cpu_part_s(pid_t pid, int own)
-{
-    char buf[1024];
-    unsigned long ut = 0, st = 0;
-    long cut = 0, cst = 0;
-    const char *rest = harness_proc_stat(pid, buf, sizeof buf);
-    if (!rest || sscanf(rest, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu %ld %ld", &ut,
-                        &st, &cut, &cst) != 4)
-        return 0;
-    return (own ? (double)(ut + st) : (double)(cut + cst)) / (double)sysconf(_SC_CLK_TCK);
-}
-
 static void cpu_now(const struct stack *st, struct cpu *c)
 {
     struct rusage ru;
     memset(c, 0, sizeof *c);
     for (int i = 0; i < st->n_api; i++)
         c->api += harness_proc_cpu_s(st->api[i]);
-    c->redis = proc_cpu_part_s(st->redis, 1);
-    c->rewrite =
-        proc_cpu_part_s(st->redis, 0) + tree_cpu_s(st->redis) - harness_proc_cpu_s(st->redis);
+    c->redis = harness_proc_cpu_part_s(st->redis, 1);
+    c->rewrite = harness_proc_cpu_part_s(st->redis, 0) + tree_cpu_s(st->redis) -
+                 harness_proc_cpu_s(st->redis);
     c->nginx = tree_cpu_s(st->nginx);
     c->workers = tree_cpu_s(st->worker);
     for (int i = 0; i < st->n_api; i++)
