@@ -372,7 +372,8 @@ START_TEST(sigterm_during_decode_hands_back_promptly)
     long sw = ctx_switches(w) - sw0;
     fprintf(stderr, "sandbox: the worker woke %ld times in 2 s of its child's decoding\n", sw);
     ck_assert_int_ge(sw0, 0);
-    ck_assert_int_le(sw, 4);
+    /* under ASan (no RLIMIT_AS) the worker looks at its child's RSS every 100 ms: 20 in 2 s */
+    ck_assert_int_le(sw, SANDBOX_ASAN ? 30 : 4);
     int64_t t0 = util_mono_ms();
     int st = -1;
     kill(s.worker, SIGTERM);
