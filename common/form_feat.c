@@ -126,34 +126,39 @@ unsigned form_word_hash(const char *t)
     return h;
 }
 
+void form_ent_chars(const struct tl_layout *L, const struct form_ent *e, struct form_chars *c)
+{
+    memset(c, 0, sizeof *c);
+    for (size_t i = 0; i < e->nw; i++)
+        for (const unsigned char *p = (const unsigned char *)L->words[L->ord[e->w0 + i]].text; *p;
+             p++) {
+            if (*p >= 'A' && *p <= 'Z')
+                c->letters++, c->upper++;
+            else if ((*p >= 'a' && *p <= 'z') || *p >= 0xC0)
+                c->letters++;
+            else if (*p >= '0' && *p <= '9')
+                c->digits++;
+            else if (*p == '/' || *p == '-' || *p == '.')
+                c->seps++;
+        }
+}
+
 static void etext_of(const struct tl_layout *L, const struct form_ent *e, struct etext *t)
 {
     memset(t, 0, sizeof *t);
-    size_t letters = 0, upper = 0, slashes = 0, digits = 0;
-    for (size_t i = 0; i < e->nw; i++) {
-        const char *w = L->words[L->ord[e->w0 + i]].text;
-        for (const unsigned char *p = (const unsigned char *)w; *p; p++) {
-            if (*p >= 'A' && *p <= 'Z')
-                letters++, upper++;
-            else if ((*p >= 'a' && *p <= 'z') || *p >= 0xC0)
-                letters++;
-            else if (*p >= '0' && *p <= '9')
-                digits++;
-            else if (*p == '/' || *p == '-' || *p == '.')
-                slashes++;
-        }
-    }
+    struct form_chars c;
+    form_ent_chars(L, e, &c);
     const char *first = e->nw ? L->words[L->ord[e->w0]].text : "";
     const char *last = e->nw ? L->words[L->ord[e->w0 + e->nw - 1]].text : "";
     size_t ll = strlen(last);
     t->colon = (unsigned char)e->colon;
     t->quest = ll && last[ll - 1] == '?';
     t->hash = (ll && last[ll - 1] == '#') || !strcmp(last, "No.") || !strcmp(last, "NO.");
-    t->digits = digits > 0;
-    t->upper = letters > 2 && upper == letters;
+    t->digits = c.digits > 0;
+    t->upper = c.letters > 2 && c.upper == c.letters;
     t->cap = first[0] >= 'A' && first[0] <= 'Z';
     t->lower = first[0] >= 'a' && first[0] <= 'z';
-    t->date = digits >= 3 && slashes >= 1 && letters <= 4;
+    t->date = c.digits >= 3 && c.seps >= 1 && c.letters <= 4;
     t->kh0 = form_word_hash(first);
     t->kh1 = form_word_hash(last);
 }

@@ -104,6 +104,13 @@ dp_err form_table_links(const struct form_ent *ents, size_t n, int em, struct fo
  * features' bucket before the modulo. The trained models depend on it: do not change it. */
 unsigned form_word_hash(const char *t);
 
+/* What an entity's words are made of: letters (A-Z, a-z, and UTF-8 lead bytes, 0xC0 and
+ * up), of which upper case, digits, and date separators ('/', '-', '.'). */
+struct form_chars {
+    size_t letters, upper, digits, seps;
+};
+void form_ent_chars(const struct tl_layout *L, const struct form_ent *e, struct form_chars *c);
+
 #define FORM_FEAT_REL        74  /* features of one relation block (right, below) */
 #define FORM_FEAT_VOCAB      384 /* hashed words: the label's first and last, the answer's first */
 #define FORM_FEAT_N          (2 * FORM_FEAT_REL + FORM_FEAT_VOCAB)

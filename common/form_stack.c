@@ -65,26 +65,17 @@ static int imax(int a, int b)
 /* Text shapes of an entity (T_* bits). */
 static unsigned shapes(const struct tl_layout *L, const struct form_ent *e)
 {
-    size_t letters = 0, upper = 0, digits = 0;
-    for (size_t i = 0; i < e->nw; i++)
-        for (const unsigned char *p = (const unsigned char *)L->words[L->ord[e->w0 + i]].text; *p;
-             p++) {
-            if (*p >= 'A' && *p <= 'Z')
-                letters++, upper++;
-            else if ((*p >= 'a' && *p <= 'z') || *p >= 0xC0)
-                letters++;
-            else if (*p >= '0' && *p <= '9')
-                digits++;
-        }
+    struct form_chars c;
+    form_ent_chars(L, e, &c);
     const char *first = e->nw ? L->words[L->ord[e->w0]].text : "";
     unsigned s = 0;
     s |= (e->colon != 0) << T_COLON;
     s |= (e->numeric != 0) << T_NUMERIC;
-    s |= (letters > 1 && upper == letters) << T_UPPER;
+    s |= (c.letters > 1 && c.upper == c.letters) << T_UPPER;
     s |= (first[0] >= 'A' && first[0] <= 'Z') << T_CAP;
     s |= (first[0] >= 'a' && first[0] <= 'z') << T_LOWER;
     s |= (first[0] == '(') << T_PAREN;
-    s |= (digits > 0) << T_DIGITS;
+    s |= (c.digits > 0) << T_DIGITS;
     s |= (e->noise != 0) << T_NOISE;
     return s;
 }
