@@ -23,6 +23,8 @@ struct api_metrics {
     atomic_ullong upload_bytes; /* document bytes read by POST /v1/documents (up to the cap) */
     atomic_ullong waiting;      /* gauge: wait= uploads suspended now (api_wait.c) */
     atomic_ullong wait_refused; /* wait= uploads answered at once: the tenant was at its cap */
+    atomic_ullong commit_trips; /* Redis round trips that stored uploads (api_commit.c) */
+    atomic_ullong commit_uploads; /* uploads those round trips carried */
 };
 
 /* Monotonic clock in microseconds (request start and end). */
