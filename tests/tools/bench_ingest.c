@@ -233,7 +233,38 @@ static const struct variant {
 };
 #define NVARIANTS (sizeof variants / sizeof variants[0])
 
+/* Redis round trips that stored uploads, and the uploads in them, summed over the stack's API
+ * processes (their /metrics, over the Unix socket or TCP); trips 0 when not read. */
+static void round_trips(const struct stack *st, double *trips, double *uploads)
+{
+    *trips = *uploads = 0;
+    for (int i = 0; i < st->n_api; i++) {
+        char sock[200], url[64];
+        struct http_resp r;
+        int rc;
+        if (st->api_socket) {
+            stack_api_socket(st, i, sock, sizeof sock);
+            rc = http_req_unix(sock, "GET", "/metrics", NULL, NULL, 0, &r);
+        } else {
+            snprintf(url, sizeof url, "http://127.0.0.1:%d/metrics", st->api_ports[i]);
+            rc = http_req("GET", url, NULL, NULL, NULL, 0, &r);
+        }
+        if (rc)
+            continue;
+        const char *a =
+            r.status == 200 ? strstr(r.body, "\ndocproc_upload_round_trips_total ") : NULL;
+        const char *b =
+            r.status == 200 ? strstr(r.body, "\ndocproc_upload_round_trip_uploads_total ") : NULL;
+        if (a && b) {
+            *trips += strtod(strchr(a + 1, ' '), NULL);
+            *uploads += strtod(strchr(b + 1, ' '), NULL);
+        }
+        http_resp_free(&r);
+    }
+}
+
 struct phase {
+    double trips, uploads; /* Redis round trips storing uploads at saturation, uploads in them */
     struct wrk_out sat, fixed;
     long rss_sat_kb, rss_fixed_kb;
     struct cpu used; /* CPU seconds each part used during the saturation run */
@@ -258,10 +289,15 @@ static int run_phase(struct stack *st, const struct variant *v, int cores, const
     if (run_wrk(st->dir, url, st->key, conns, 2, 0, &ph->sat)) /* warm-up */
         return -1;
     struct cpu before, after;
+    double t0, u0;
+    round_trips(st, &t0, &u0);
     cpu_now(st, &before);
     if (run_wrk(st->dir, url, st->key, conns, secs, 0, &ph->sat))
         return -1;
     cpu_now(st, &after);
+    round_trips(st, &ph->trips, &ph->uploads);
+    ph->trips -= t0;
+    ph->uploads -= u0;
     cpu_diff(&after, &before, &ph->used);
     ph->rss_sat_kb = api_rss_kb(st);
     /* ~1,000/s: each of `conns` connections waits conns ms between its requests */
@@ -439,8 +475,9 @@ int bench_ingest(int secs, int conns, int cores, int floor)
         const struct cpu *u = &ph[i].used;
         double n = ph[i].sat.requests > 0 ? (double)ph[i].sat.requests : 1;
         printf("  %s: context switches per request at saturation: API %.2f, Redis %.2f, "
-               "nginx %.2f\n",
-               variants[i].what, u->api_cs / n, u->redis_cs / n, u->nginx_cs / n);
+               "nginx %.2f; uploads per Redis round trip %.2f\n",
+               variants[i].what, u->api_cs / n, u->redis_cs / n, u->nginx_cs / n,
+               ph[i].trips > 0 ? ph[i].uploads / ph[i].trips : 0);
     }
     if (floor) {
         struct cpu ecpu = {.nginx = echo_ngx, .client = ea.client - eb.client};
