@@ -39,6 +39,21 @@ void form_ent_finish(const struct tl_layout *L, struct form_ent *e);
  * DP_ENOMEM (then *e is unchanged). */
 dp_err form_split_gutters(const struct tl_layout *L, struct form_ent **e, size_t *n);
 
+/* Where a phrase t[0..n) that holds a label and its answer is cut (form_split.c): the index of
+ * the answer's first word, 0 for no cut.  The head (1 to 5 words, first a letter, no digit,
+ * no colon) ends in a word that ends labels (learned from FUNSD's development questions:
+ * "Date", "No.", "Name", "by", "#", ...) and the tail reads as a value: a number, a date, an
+ * amount, or a change of case ("Tobacco Used SPRING", "NAME Jimmy Bell"), or a name after
+ * "by" / "to".  Pure. */
+size_t form_label_cut(const char *const *t, size_t n);
+/* Whether word t is a leader: at least two of '-', '.', '~', '_' and nothing else.  Pure. */
+int form_leader(const char *t);
+/* Cuts the entities v[0..n) (a written label stays whole) at leaders (each its own entity)
+ * and between a label head and its value (form_label_cut); the parts replace the entity in
+ * place, in order.  cap = the room of v (at least the words of all entities).  Returns the
+ * new count. */
+size_t form_split_labels(const struct tl_layout *L, struct form_ent *v, size_t n, size_t cap);
+
 /* Entities of a layout, in the layout's order (top to bottom, left to right).  *out is a new
  * array of *n (NULL when none); free() it.  DP_ENOMEM. */
 dp_err form_entities(const struct tl_layout *L, struct form_ent **out, size_t *n);
