@@ -184,6 +184,8 @@ struct form_model {
     double multi;     /* a label with an answer takes further answers at or above this */
     double w[FORM_FEAT_N];
     struct form_aux stack;
+    struct form_aux quest; /* is the key a question at all (form_quest.c); threshold unused */
+    double quest_alpha;    /* a couple's probability times the key's quest probability ^ this */
 };
 
 /* Probability 0..1 of block b (b->on) for features x (form_stack.c). */
@@ -202,6 +204,20 @@ void form_stack_features(const struct tl_layout *L, const struct form_ent *e, si
  * stack block.  up and down hold n each. */
 void form_stack_links(const struct form_model *m, const struct tl_layout *L,
                       const struct form_ent *e, size_t n, long *up, long *down);
+
+/* ---- is an entity a question at all (form_quest.c) ---- */
+
+/* Features of entity i of e[0..n) alone: text shape, size, place on the page, and what lies
+ * right of it, under it, left of it and over it; its first and last words hashed.  Pure. */
+void form_quest_features(const struct tl_layout *L, const struct form_ent *e, size_t n, size_t i,
+                         struct form_auxx *x);
+/* q[i] (n of them): the probability that entity i is a question with an answer, by m's quest
+ * block; 1 for every entity when m has none. */
+void form_quest_probs(const struct form_model *m, const struct tl_layout *L,
+                      const struct form_ent *e, size_t n, double *q);
+/* A couple's probability p weighed by its key's quest probability qk: p * qk ^ alpha (p when
+ * m has no quest block). */
+double form_quest_weigh(const struct form_model *m, double p, double qk);
 
 /* Probability 0..1 that the couple is a pair. */
 double form_model_prob(const struct form_model *m, const struct form_fcand *c);
