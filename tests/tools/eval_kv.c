@@ -282,7 +282,7 @@ int eval_kv_offline(const struct eval_set *s, const char *src, const char *model
     struct form_model *own = NULL;
     const struct form_model *fm = NULL;
     double cpu = 0;
-    size_t docs = 0, words = 0;
+    size_t docs = 0, words = 0, nth = 0;
     int from_words = strcmp(src, "words") == 0;
     if (!w || !m) {
         free(w);
@@ -305,6 +305,9 @@ int eval_kv_offline(const struct eval_set *s, const char *src, const char *model
         const struct eval_item *it = &s->items[i];
         if (!it->kv_pairs)
             continue;
+        /* the split follows the form's place in the set, not the forms read: a form missing
+         * from a results folder (failed in its run) moves no held-out form into dev */
+        int is_dev = ++nth <= EVAL_KV_DEV;
         cJSON *j = NULL;
         size_t nm = 0;
         size_t n = eval_kv_words(it, src, w, MAXW, NULL, m, MAXM, &nm, &j);
@@ -328,9 +331,9 @@ int eval_kv_offline(const struct eval_set *s, const char *src, const char *model
         struct eval_ocr one = {0, 0, 0}, one_nb = {0, 0, 0};
         eval_kv_match(it->kv_pairs, doc, &one);
         eval_kv_match_squeezed(it->kv_pairs, doc, &one_nb);
-        add_ocr(docs <= EVAL_KV_DEV ? &dev : &held, &one);
+        add_ocr(is_dev ? &dev : &held, &one);
         add_ocr(&all, &one);
-        add_ocr(docs <= EVAL_KV_DEV ? &dev_nb : &held_nb, &one_nb);
+        add_ocr(is_dev ? &dev_nb : &held_nb, &one_nb);
         add_ocr(&all_nb, &one_nb);
         if (verbose)
             dump(it, doc);
