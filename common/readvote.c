@@ -1,0 +1,363 @@
+/* readvote.c -- a company name or address read twice, voted word by word. */
+#include <stdlib.h>
+#include <string.h>
+#include "align.h"
+#include "readvote.h"
+
+/* A word of a text: [s, s + n). */
+struct tok {
+    const char *s;
+    size_t n;
+};
+
+/* Splits s at spaces into t (at most READVOTE_MAX_TOKENS); returns the count. */
+static size_t split(const char *s, struct tok *t)
+{
+    size_t n = 0;
+    while (s && *s && n < READVOTE_MAX_TOKENS) {
+        while (*s == ' ' || *s == '\t' || *s == '\n')
+            s++;
+        if (!*s)
+            break;
+        const char *e = s;
+        while (*e && *e != ' ' && *e != '\t' && *e != '\n')
+            e++;
+        t[n++] = (struct tok){s, (size_t)(e - s)};
+        s = e;
+    }
+    return n;
+}
+
+static int tok_eq(struct tok a, struct tok b)
+{
+    return a.n == b.n && memcmp(a.s, b.s, a.n) == 0;
+}
+
+static char up(char c)
+{
+    return c >= 'a' && c <= 'z' ? (char)(c - 32) : c;
+}
+
+/* The core of w[0..n): [*a, *b) without punctuation around it. */
+static void core(const char *w, size_t n, size_t *a, size_t *b)
+{
+    static const char *const edge = ",.;:()[]{}'\"!?*|";
+    *a = 0;
+    *b = n;
+    while (*a < *b && strchr(edge, w[*a]))
+        (*a)++;
+    while (*b > *a && strchr(edge, w[*b - 1]))
+        (*b)--;
+}
+
+/* 1 - edit distance / longer length of a and b, letters compared without case. */
+static double sim(const char *a, size_t na, const char *b, size_t nb)
+{
+    char ua[READVOTE_TOKEN_MAX], ub[READVOTE_TOKEN_MAX];
+    if (na >= sizeof ua || nb >= sizeof ub)
+        return 0;
+    for (size_t i = 0; i < na; i++)
+        ua[i] = up(a[i]);
+    for (size_t i = 0; i < nb; i++)
+        ub[i] = up(b[i]);
+    size_t m = na > nb ? na : nb;
+    if (m == 0)
+        return 1;
+    size_t d = align_distance(ua, na, ub, nb, m);
+    return 1.0 - (double)d / (double)m;
+}
+
+/* Whether the core of w[0..n) is a whole word of one of lex (cores compared without case). */
+static int known(const char *w, size_t n, const char *const *lex, size_t nlex)
+{
+    size_t a, b;
+    core(w, n, &a, &b);
+    if (a == b)
+        return 0;
+    for (size_t k = 0; k < nlex; k++) {
+        struct tok t[READVOTE_MAX_TOKENS];
+        size_t nt = split(lex[k], t);
+        for (size_t i = 0; i < nt; i++) {
+            size_t c, d;
+            core(t[i].s, t[i].n, &c, &d);
+            if (d - c != b - a)
+                continue;
+            size_t j = 0;
+            while (j < b - a && up(t[i].s[c + j]) == up(w[a + j]))
+                j++;
+            if (j == b - a)
+                return 1;
+        }
+    }
+    return 0;
+}
+
+/* The digit a letter is misread for ('S' for '5'), or 0. */
+static char digit_like(char c)
+{
+    static const char *const from = "SsOoDQIilBZzGbTgqA", *const to = "550000111822667994";
+    const char *p = c ? strchr(from, c) : NULL;
+    return p ? to[p - from] : 0;
+}
+
+static int is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static int is_letter(char c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+
+/* Whether y is x with letters misread for digits put right (dig = 1: y has no letter, its
+ * digits stand where x has digit-like letters) or digits misread for letters put right (dig =
+ * 0: y has no digit, its letters stand where x has letter-like digits). Same length. */
+static int lookalike(const char *x, size_t nx, const char *y, size_t ny, int dig)
+{
+    size_t fixed = 0;
+    if (nx != ny)
+        return 0;
+    for (size_t i = 0; i < ny; i++)
+        if (dig ? is_letter(y[i]) : is_digit(y[i]))
+            return 0;
+    for (size_t i = 0; i < nx; i++) {
+        if (x[i] == y[i])
+            continue;
+        int ok = dig ? is_digit(y[i]) && digit_like(x[i]) == y[i]
+                     : is_letter(y[i]) && is_digit(x[i]) && digit_like(y[i]) == x[i];
+        if (!ok)
+            return 0;
+        fixed++;
+    }
+    return fixed > 0;
+}
+
+/* Whether y is x without its non-ASCII marks ("D.I.Y¥." / "D.I.Y.", "D.I.¥." / "D.I.Y."): y
+ * all ASCII, x with some non-ASCII byte, and one edit at most between x without them and y. */
+static int unmarked(const char *x, size_t nx, const char *y, size_t ny)
+{
+    char s[READVOTE_TOKEN_MAX];
+    size_t n = 0, marks = 0;
+    for (size_t i = 0; i < ny; i++)
+        if ((unsigned char)y[i] >= 0x80)
+            return 0;
+    for (size_t i = 0; i < nx && n < sizeof s; i++) {
+        if ((unsigned char)x[i] >= 0x80)
+            marks++;
+        else
+            s[n++] = x[i];
+    }
+    return marks > 0 && ny > 0 && align_distance(s, n, y, ny, 1) <= 1;
+}
+
+int readvote_word(const char *x, const char *y, const char *const *lex, size_t nlex)
+{
+    size_t nx = x ? strlen(x) : 0, ny = y ? strlen(y) : 0;
+    if (!nx || !ny || nx >= READVOTE_TOKEN_MAX || ny >= READVOTE_TOKEN_MAX ||
+        (nx == ny && memcmp(x, y, nx) == 0) || sim(x, nx, y, ny) < READVOTE_MIN_SIM)
+        return 0;
+    if (known(x, nx, lex, nlex))
+        return 0;
+    if (known(y, ny, lex, nlex))
+        return 1;
+    return unmarked(x, nx, y, ny) || lookalike(x, nx, y, ny, 1) || lookalike(x, nx, y, ny, 0);
+}
+
+/* ---- aligning the two readings of a line ---- */
+
+/* Aligns the words a[0..na) and b[0..nb) (edit alignment: a substitution of two words
+ * READVOTE_MIN_SIM alike costs their unlikeness, other words are left or inserted at 1):
+ * ab[i] = the word of b aligned to a[i] (-1: none). */
+static void align_words(const struct tok *a, size_t na, const struct tok *b, size_t nb, int *ab)
+{
+    double(*d)[READVOTE_MAX_TOKENS + 1] = malloc((na + 1) * sizeof *d);
+    for (size_t i = 0; i < na; i++)
+        ab[i] = -1;
+    if (!d)
+        return; /* best effort: no words aligned, nothing voted */
+    for (size_t i = 0; i <= na; i++)
+        d[i][0] = (double)i;
+    for (size_t j = 0; j <= nb; j++)
+        d[0][j] = (double)j;
+    for (size_t i = 1; i <= na; i++)
+        for (size_t j = 1; j <= nb; j++) {
+            double s = sim(a[i - 1].s, a[i - 1].n, b[j - 1].s, b[j - 1].n);
+            double sub = s >= READVOTE_MIN_SIM ? 1.0 - s : 2.0;
+            double best = d[i - 1][j - 1] + sub;
+            best = d[i - 1][j] + 1 < best ? d[i - 1][j] + 1 : best;
+            best = d[i][j - 1] + 1 < best ? d[i][j - 1] + 1 : best;
+            d[i][j] = best;
+        }
+    size_t i = na, j = nb;
+    while (i > 0 && j > 0) {
+        double s = sim(a[i - 1].s, a[i - 1].n, b[j - 1].s, b[j - 1].n);
+        double sub = s >= READVOTE_MIN_SIM ? 1.0 - s : 2.0;
+        if (sub < 2.0 && d[i][j] == d[i - 1][j - 1] + sub) {
+            ab[i - 1] = (int)(j - 1);
+            i--;
+            j--;
+        } else if (d[i][j] == d[i - 1][j] + 1) {
+            i--;
+        } else {
+            j--;
+        }
+    }
+    free(d);
+}
+
+/* Votes the words of v (nv) held in a run by x (nx), whose words align to y's by xy: repl[i]
+ * (when still -1) becomes the index of y's word taken for v[i]. */
+static void vote_line(const struct tok *v, size_t nv, const struct tok *x, size_t nx,
+                      const struct tok *y, const int *xy, const char *const *lex, size_t nlex,
+                      int *repl)
+{
+    size_t need = nx < READVOTE_MIN_RUN ? nx : READVOTE_MIN_RUN;
+    for (size_t i = 0; i < nv; i++)
+        for (size_t j = 0; j < nx; j++) {
+            if (!tok_eq(v[i], x[j]) || (i > 0 && j > 0 && tok_eq(v[i - 1], x[j - 1])))
+                continue; /* not the start of a run */
+            size_t run = 0;
+            while (i + run < nv && j + run < nx && tok_eq(v[i + run], x[j + run]))
+                run++;
+            if (run < need || (nx == 1 && x[0].n < 3))
+                continue;
+            for (size_t t = 0; t < run; t++) {
+                int k = xy[j + t];
+                char a[READVOTE_TOKEN_MAX], b[READVOTE_TOKEN_MAX];
+                if (k < 0 || repl[i + t] >= 0 || x[j + t].n >= sizeof a || y[k].n >= sizeof b)
+                    continue;
+                memcpy(a, x[j + t].s, x[j + t].n);
+                a[x[j + t].n] = '\0';
+                memcpy(b, y[k].s, y[k].n);
+                b[y[k].n] = '\0';
+                if (readvote_word(a, b, lex, nlex))
+                    repl[i + t] = k;
+            }
+        }
+}
+
+size_t readvote_value(const char *value, const struct readvote_pair *pairs, size_t npairs,
+                      const char *const *lex, size_t nlex, char *out, size_t outsz)
+{
+    struct tok v[READVOTE_MAX_TOKENS], f[READVOTE_MAX_TOKENS], s[READVOTE_MAX_TOKENS];
+    int repl[READVOTE_MAX_TOKENS], fs[READVOTE_MAX_TOKENS], sf[READVOTE_MAX_TOKENS];
+    struct tok from[READVOTE_MAX_TOKENS]; /* the word taken for v[i] (into pairs' texts) */
+    size_t nv = split(value, v), fixed = 0;
+    if (outsz == 0)
+        return 0;
+    for (size_t i = 0; i < nv; i++)
+        repl[i] = -1;
+    for (size_t k = 0; k < npairs; k++) {
+        size_t nf = split(pairs[k].first, f), ns = split(pairs[k].second, s);
+        if (!nf || !ns)
+            continue;
+        align_words(f, nf, s, ns, fs);
+        align_words(s, ns, f, nf, sf);
+        int r[READVOTE_MAX_TOKENS];
+        for (int dir = 0; dir < 2; dir++) {
+            for (size_t i = 0; i < nv; i++)
+                r[i] = -1;
+            if (dir == 0)
+                vote_line(v, nv, f, nf, s, fs, lex, nlex, r);
+            else
+                vote_line(v, nv, s, ns, f, sf, lex, nlex, r);
+            for (size_t i = 0; i < nv; i++)
+                if (r[i] >= 0 && repl[i] < 0) {
+                    repl[i] = r[i];
+                    from[i] = dir == 0 ? s[r[i]] : f[r[i]];
+                }
+        }
+    }
+    /* the value with the voted words in place, its own spacing kept */
+    size_t n = 0, ti = 0;
+    const char *p = value ? value : "";
+    while (*p && n + 1 < outsz) {
+        if (ti < nv && p == v[ti].s) {
+            const char *w = repl[ti] >= 0 ? from[ti].s : v[ti].s;
+            size_t wn = repl[ti] >= 0 ? from[ti].n : v[ti].n;
+            fixed += repl[ti] >= 0;
+            if (n + wn >= outsz)
+                wn = outsz - 1 - n;
+            memcpy(out + n, w, wn);
+            n += wn;
+            p += v[ti].n;
+            ti++;
+            continue;
+        }
+        out[n++] = *p++;
+    }
+    out[n] = '\0';
+    return fixed;
+}
+
+/* ---- a document's lines read twice ---- */
+
+/* The texts of the words of ws[0..n) on line `line` (block < 0) or in block `block`, joined
+ * by spaces; owned, NULL when out of memory. */
+static char *join(const struct dp_word *ws, size_t n, int line, int block)
+{
+    size_t len = 0;
+    for (size_t i = 0; i < n; i++)
+        if (block >= 0 ? ws[i].block == block : ws[i].line == line)
+            len += strlen(ws[i].text ? ws[i].text : "") + 1;
+    char *s = malloc(len + 1), *q = s;
+    if (!s)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        if (!(block >= 0 ? ws[i].block == block : ws[i].line == line) || !ws[i].text)
+            continue;
+        size_t k = strlen(ws[i].text);
+        if (q > s)
+            *q++ = ' ';
+        memcpy(q, ws[i].text, k);
+        q += k;
+    }
+    *q = '\0';
+    return s;
+}
+
+dp_err readvote_lines_of(const struct dp_doc_text *doc, struct readvote_lines *out)
+{
+    size_t cap = 0;
+    memset(out, 0, sizeof *out);
+    for (size_t i = 0; i < doc->npages; i++)
+        cap += doc->pages[i].nalt; /* blocks <= words */
+    if (!cap)
+        return DP_OK;
+    if (!(out->p = calloc(cap, sizeof *out->p)))
+        return DP_ENOMEM;
+    for (size_t i = 0; i < doc->npages; i++) {
+        const struct dp_page *pg = &doc->pages[i];
+        for (size_t a = 0; a < pg->nalt;) {
+            size_t b = a;
+            while (b < pg->nalt && pg->alt[b].block == pg->alt[a].block)
+                b++;
+            if (pg->alt[a].line >= 0 && out->n < cap) {
+                char *f = join(pg->words, pg->nwords, pg->alt[a].line, -1);
+                char *s = join(pg->alt + a, b - a, 0, pg->alt[a].block);
+                if (!f || !s) {
+                    free(f);
+                    free(s);
+                    readvote_lines_cleanup(out);
+                    return DP_ENOMEM;
+                }
+                out->p[out->n++] = (struct readvote_pair){f, s};
+            }
+            a = b;
+        }
+    }
+    return DP_OK;
+}
+
+void readvote_lines_cleanup(struct readvote_lines *l)
+{
+    if (!l)
+        return;
+    for (size_t i = 0; i < l->n; i++) {
+        free((char *)l->p[i].first);
+        free((char *)l->p[i].second);
+    }
+    free(l->p);
+    memset(l, 0, sizeof *l);
+}

@@ -1,0 +1,89 @@
+/* check_readvote.c -- a value read twice, voted word by word: the other reading's word is taken
+ * where it is a confirmed word and the value's is not, or where it is the same word without a
+ * misread mark, a letter read for a digit or a digit read for a letter; otherwise, and where
+ * the value's word is itself confirmed, the value stands. */
+#include <string.h>
+#include "readvote.h"
+#include "testutil.h"
+
+static const char *const lex[] = {"LIAN HING STATIONERY SDN BHD",
+                                  "4-20, JALAN RIA 25/62 TAMAN SRI MUDA, 40400 SHAH ALAM SELANGOR",
+                                  "NO 8, JALAN 7/118B, DESA TUN RAZAK 56000 KUALA LUMPUR"};
+#define NLEX (sizeof lex / sizeof lex[0])
+
+static void expect(const char *value, const struct readvote_pair *p, size_t np, const char *want,
+                   size_t fixes)
+{
+    char out[256];
+    size_t n = readvote_value(value, p, np, lex, NLEX, out, sizeof out);
+    ck_assert_msg(strcmp(out, want) == 0, "[%s] -> [%s], want [%s]", value, out, want);
+    ck_assert_uint_eq(n, fixes);
+}
+
+START_TEST(words)
+{
+    /* confirmed words win, whatever their shape */
+    ck_assert_int_eq(readvote_word("40460", "40400", lex, NLEX), 1);
+    ck_assert_int_eq(readvote_word("Alan", "Alam", lex, NLEX), 1);
+    ck_assert_int_eq(readvote_word("Alam", "Alan", lex, NLEX), 0); /* the value's is known */
+    ck_assert_int_eq(readvote_word("SELANGOR,", "SELANG0R,", lex, NLEX), 0);
+    /* unknown words: only a repaired shape */
+    ck_assert_int_eq(readvote_word("D.I.Y\xc2\xa5.", "D.I.Y.", lex, NLEX), 1);
+    ck_assert_int_eq(readvote_word("D.I.\xc2\xa5.", "D.I.Y.", lex, NLEX), 1);
+    ck_assert_int_eq(readvote_word("D.I.Y.", "D.I.Y\xc2\xa5.", lex, NLEX), 0);
+    ck_assert_int_eq(readvote_word("S3000", "53000", lex, NLEX), 1);
+    ck_assert_int_eq(readvote_word("53000", "S3000", lex, NLEX), 0);
+    ck_assert_int_eq(readvote_word("B0OKS", "BOOKS", lex, NLEX), 1);
+    ck_assert_int_eq(readvote_word("BOOKS", "B0OKS", lex, NLEX), 0);
+    /* two unknown readings of one shape: no evidence, the value's stands */
+    ck_assert_int_eq(readvote_word("KUCHAT", "KUCHAI", lex, NLEX), 0);
+    ck_assert_int_eq(readvote_word("53100", "53200", lex, NLEX), 0);
+    /* a letter that is no digit's look-alike, and words too unlike */
+    ck_assert_int_eq(readvote_word("K3000", "53000", lex, NLEX), 0);
+    ck_assert_int_eq(readvote_word("Sak", "Seksyen", lex, NLEX), 0);
+    ck_assert_int_eq(readvote_word("XY", "SDN", lex, NLEX), 0);
+    ck_assert_int_eq(readvote_word("same", "same", lex, NLEX), 0);
+    ck_assert_int_eq(readvote_word("", "SDN", lex, NLEX), 0);
+}
+END_TEST
+
+START_TEST(values)
+{
+    const struct readvote_pair p[] = {
+        {"MR. D.I.Y\xc2\xa5. SDN BHD", "MR. D.I.Y. SDN BHD"},
+        {"SETAPAK, S3000 KUALA LUMPUR.", "SETAPAK, 53000 KUALA LUMPUR."},
+        {"Seksyen 25, 40460 Shah Alam Selangor :", "Sak KS yen 25, 40400 Shah Alan Selangor"},
+        {"TEL: 03-1234", "TEL: 03-1284"},
+    };
+    expect("MR. D.I.Y\xc2\xa5. SDN BHD", p, 4, "MR. D.I.Y. SDN BHD", 1);
+    expect("425, JALAN PAHANG, SETAPAK, S3000 KUALA LUMPUR.", p, 4,
+           "425, JALAN PAHANG, SETAPAK, 53000 KUALA LUMPUR.", 1);
+    /* the good words of the worse reading are taken, its bad ones are not */
+    expect("Taman Sri Muda Seksyen 25, 40460 Shah Alam Selangor", p, 4,
+           "Taman Sri Muda Seksyen 25, 40400 Shah Alam Selangor", 1);
+    /* a value from the second reading gets the first's words the same way */
+    expect("Sak KS yen 25, 40400 Shah Alan Selangor", p, 4,
+           "Sak KS yen 25, 40400 Shah Alam Selangor", 1);
+    /* a value not from these lines, or holding one word of them only, stays */
+    expect("S3000", p, 4, "S3000", 0);
+    expect("NO 5, S3000 SETAPAK", p, 4, "NO 5, S3000 SETAPAK", 0);
+    /* both unknown numbers: no vote */
+    expect("TEL: 03-1234", p, 4, "TEL: 03-1234", 0);
+    expect("", p, 4, "", 0);
+    expect("SETAPAK, S3000", NULL, 0, "SETAPAK, S3000", 0);
+    /* the output is cut to its size */
+    char small[8];
+    readvote_value("SETAPAK, S3000 KUALA", p, 4, lex, NLEX, small, sizeof small);
+    ck_assert_str_eq(small, "SETAPAK");
+}
+END_TEST
+
+Suite *readvote_suite(void)
+{
+    Suite *s = suite_create("readvote");
+    TCase *tc = tcase_create("core");
+    tcase_add_test(tc, words);
+    tcase_add_test(tc, values);
+    suite_add_tcase(s, tc);
+    return s;
+}
