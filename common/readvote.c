@@ -206,11 +206,27 @@ static void align_words(const struct tok *a, size_t na, const struct tok *b, siz
     free(d);
 }
 
-/* Votes the words of v (nv) held in a run by x (nx), whose words align to y's by xy: repl[i]
- * (when still -1) becomes the index of y's word taken for v[i]. */
+#define DROP (-2) /* repl[i]: the word is left out */
+
+/* Whether x, a word of one reading only at the start or end of its line, is a stray mark:
+ * one character, no digit ("J", "!", "_"), or no letter or digit at all ("--"), and not a word
+ * of lex. */
+static int stray(struct tok x, const char *const *lex, size_t nlex)
+{
+    int alnum = 0;
+    for (size_t i = 0; i < x.n; i++)
+        alnum |= is_letter(x.s[i]) || is_digit(x.s[i]) || (unsigned char)x.s[i] >= 0x80;
+    if (x.n == 1 && is_digit(x.s[0]))
+        return 0;
+    return (x.n == 1 || !alnum) && x.s[0] != '&' && !known(x.s, x.n, lex, nlex);
+}
+
+/* Votes the words of v (nv) held in a run by x (nx), whose words align to y's (ny) by xy:
+ * repl[i] (when still -1) becomes the index of y's word taken for v[i], or DROP for a stray
+ * mark at an end of x that y does not read. */
 static void vote_line(const struct tok *v, size_t nv, const struct tok *x, size_t nx,
-                      const struct tok *y, const int *xy, const char *const *lex, size_t nlex,
-                      int *repl)
+                      const struct tok *y, size_t ny, const int *xy, const char *const *lex,
+                      size_t nlex, int *repl)
 {
     size_t need = nx < READVOTE_MIN_RUN ? nx : READVOTE_MIN_RUN;
     for (size_t i = 0; i < nv; i++)
@@ -225,10 +241,19 @@ static void vote_line(const struct tok *v, size_t nv, const struct tok *x, size_
             for (size_t t = 0; t < run; t++) {
                 int k = xy[j + t];
                 char a[READVOTE_TOKEN_MAX], b[READVOTE_TOKEN_MAX];
-                if (k < 0 || repl[i + t] >= 0 || x[j + t].n >= sizeof a || y[k].n >= sizeof b)
+                size_t xj = j + t;
+                if (repl[i + t] != -1)
                     continue;
-                memcpy(a, x[j + t].s, x[j + t].n);
-                a[x[j + t].n] = '\0';
+                /* a mark at an end of the line the other reading, which has words, lacks */
+                if (k < 0 && ny > 0 && run >= 2 && (xj == 0 || xj == nx - 1) &&
+                    stray(x[xj], lex, nlex)) {
+                    repl[i + t] = DROP;
+                    continue;
+                }
+                if (k < 0 || x[xj].n >= sizeof a || y[k].n >= sizeof b)
+                    continue;
+                memcpy(a, x[xj].s, x[xj].n);
+                a[x[xj].n] = '\0';
                 memcpy(b, y[k].s, y[k].n);
                 b[y[k].n] = '\0';
                 if (readvote_word(a, b, lex, nlex))
@@ -237,12 +262,50 @@ static void vote_line(const struct tok *v, size_t nv, const struct tok *x, size_
         }
 }
 
+/* A word of one reading with a non-ASCII mark ("D.I.\u00a5."): the one word of lex that it
+ * reads as with each mark left out or read as one letter, into fix (the word's punctuation
+ * around it kept); 0 when none or more than one does. */
+static int unmark(struct tok w, const char *const *lex, size_t nlex, char *fix, size_t fixsz)
+{
+    size_t pos[4], len[4], nm = 0;
+    for (size_t i = 0; i < w.n && nm < 4;) {
+        unsigned char c = (unsigned char)w.s[i];
+        size_t l = c < 0x80 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+        if (c >= 0x80) {
+            pos[nm] = i;
+            len[nm++] = l;
+        }
+        i += l;
+    }
+    if (nm != 1 || w.n >= fixsz || w.n >= READVOTE_TOKEN_MAX)
+        return 0;
+    int found = 0;
+    char t[READVOTE_TOKEN_MAX];
+    for (int r = 0; r <= 26; r++) { /* 0: left out, else the letter 'A' + r - 1 */
+        size_t n = 0;
+        memcpy(t, w.s, pos[0]);
+        n = pos[0];
+        if (r > 0)
+            t[n++] = (char)('A' + r - 1);
+        memcpy(t + n, w.s + pos[0] + len[0], w.n - pos[0] - len[0]);
+        n += w.n - pos[0] - len[0];
+        t[n] = '\0';
+        if (n && known(t, n, lex, nlex)) {
+            if (found++)
+                return 0;
+            memcpy(fix, t, n + 1);
+        }
+    }
+    return found == 1;
+}
+
 size_t readvote_value(const char *value, const struct readvote_pair *pairs, size_t npairs,
                       const char *const *lex, size_t nlex, char *out, size_t outsz)
 {
     struct tok v[READVOTE_MAX_TOKENS], f[READVOTE_MAX_TOKENS], s[READVOTE_MAX_TOKENS];
     int repl[READVOTE_MAX_TOKENS], fs[READVOTE_MAX_TOKENS], sf[READVOTE_MAX_TOKENS];
     struct tok from[READVOTE_MAX_TOKENS]; /* the word taken for v[i] (into pairs' texts) */
+    char fixes[READVOTE_MAX_TOKENS][READVOTE_TOKEN_MAX];
     size_t nv = split(value, v), fixed = 0;
     if (outsz == 0)
         return 0;
@@ -259,24 +322,40 @@ size_t readvote_value(const char *value, const struct readvote_pair *pairs, size
             for (size_t i = 0; i < nv; i++)
                 r[i] = -1;
             if (dir == 0)
-                vote_line(v, nv, f, nf, s, fs, lex, nlex, r);
+                vote_line(v, nv, f, nf, s, ns, fs, lex, nlex, r);
             else
-                vote_line(v, nv, s, ns, f, sf, lex, nlex, r);
+                vote_line(v, nv, s, ns, f, nf, sf, lex, nlex, r);
             for (size_t i = 0; i < nv; i++)
-                if (r[i] >= 0 && repl[i] < 0) {
+                if (r[i] != -1 && repl[i] == -1) {
                     repl[i] = r[i];
-                    from[i] = dir == 0 ? s[r[i]] : f[r[i]];
+                    if (r[i] >= 0)
+                        from[i] = dir == 0 ? s[r[i]] : f[r[i]];
                 }
         }
     }
+    /* a mark the vote left: the confirmed word it stands for */
+    for (size_t i = 0; i < nv; i++)
+        if (repl[i] == -1 && unmark(v[i], lex, nlex, fixes[i], sizeof fixes[i])) {
+            repl[i] = 0;
+            from[i] = (struct tok){fixes[i], strlen(fixes[i])};
+        }
     /* the value with the voted words in place, its own spacing kept */
     size_t n = 0, ti = 0;
     const char *p = value ? value : "";
     while (*p && n + 1 < outsz) {
         if (ti < nv && p == v[ti].s) {
+            fixed += repl[ti] != -1;
+            if (repl[ti] == DROP) { /* the word and the space after it (before it at the end) */
+                p += v[ti].n;
+                ti++;
+                if (*p == ' ')
+                    p++;
+                else if (!*p && n > 0 && out[n - 1] == ' ')
+                    n--;
+                continue;
+            }
             const char *w = repl[ti] >= 0 ? from[ti].s : v[ti].s;
             size_t wn = repl[ti] >= 0 ? from[ti].n : v[ti].n;
-            fixed += repl[ti] >= 0;
             if (n + wn >= outsz)
                 wn = outsz - 1 - n;
             memcpy(out + n, w, wn);

@@ -14,10 +14,10 @@
 #include "err.h"
 #include "page.h"
 
-#define READVOTE_MAX_TOKENS 96   /* words of a value or a line looked at (the rest kept) */
-#define READVOTE_TOKEN_MAX  48   /* bytes of a word (longer words are never replaced) */
-#define READVOTE_MIN_SIM    0.5  /* two words this alike (characters) are readings of one */
-#define READVOTE_MIN_RUN    2    /* words of a line the value must hold in a row to be from it */
+#define READVOTE_MAX_TOKENS 96  /* words of a value or a line looked at (the rest kept) */
+#define READVOTE_TOKEN_MAX  48  /* bytes of a word (longer words are never replaced) */
+#define READVOTE_MIN_SIM    0.5 /* two words this alike (characters) are readings of one */
+#define READVOTE_MIN_RUN    2   /* words of a line the value must hold in a row to be from it */
 
 /* One line read twice: the first reading's text and the second's (words joined by spaces).
  * Borrowed. */
@@ -37,8 +37,12 @@ int readvote_word(const char *x, const char *y, const char *const *lex, size_t n
  * of at least READVOTE_MIN_RUN words of the value (or a whole shorter line) equal to the words
  * of one reading of pairs[k] takes, word for word, the other reading's word aligned to it
  * (a word-level edit alignment of the two readings of the line; words at least
- * READVOTE_MIN_SIM alike) where readvote_word says so. The value may come from either
- * reading. Returns how many words it replaced (0: out is a copy of value). Pure. */
+ * READVOTE_MIN_SIM alike) where readvote_word says so, and loses a stray mark at an end of
+ * that line ("J", "!": one character other than a digit or "&", or no letter or digit) that
+ * the other reading does not have. The value may come from either reading. Then a word with
+ * one non-ASCII mark becomes the one word of lex it reads as with the mark left out or read
+ * as a letter ("D.I.\u00a5." -> "D.I.Y."). Returns how many words it changed (0: out is a
+ * copy of value). Pure. */
 size_t readvote_value(const char *value, const struct readvote_pair *pairs, size_t npairs,
                       const char *const *lex, size_t nlex, char *out, size_t outsz);
 

@@ -8,7 +8,8 @@
 
 static const char *const lex[] = {"LIAN HING STATIONERY SDN BHD",
                                   "4-20, JALAN RIA 25/62 TAMAN SRI MUDA, 40400 SHAH ALAM SELANGOR",
-                                  "NO 8, JALAN 7/118B, DESA TUN RAZAK 56000 KUALA LUMPUR"};
+                                  "NO 8, JALAN 7/118B, DESA TUN RAZAK 56000 KUALA LUMPUR",
+                                  "MR. D.I.Y. (M) SDN BHD"};
 #define NLEX (sizeof lex / sizeof lex[0])
 
 static void expect(const char *value, const struct readvote_pair *p, size_t np, const char *want,
@@ -71,6 +72,31 @@ START_TEST(values)
     expect("TEL: 03-1234", p, 4, "TEL: 03-1234", 0);
     expect("", p, 4, "", 0);
     expect("SETAPAK, S3000", NULL, 0, "SETAPAK, S3000", 0);
+    /* a stray mark at an end of a line only one reading has is left out, with its space */
+    const struct readvote_pair q[] = {
+        {"NO.22 JALAN PUTERI 2/4 J", "NO.22 JALAN PUTERI 2/4"},
+        {"! BANDAR PUTERI 47100", "BANDAR PUTERI 47100"},
+        {"JALAN SEITA PRIMA Q U 13/Q", "JALAN SEITA PRIMA U 13/Q"},
+        {"LOT 5 &", "LOT 5"},
+    };
+    expect("NO.22 JALAN PUTERI 2/4 J BANDAR PUTERI 47100", q, 4,
+           "NO.22 JALAN PUTERI 2/4 BANDAR PUTERI 47100", 1);
+    expect("NO.22 JALAN PUTERI 2/4 J", q, 4, "NO.22 JALAN PUTERI 2/4", 1);
+    expect("! BANDAR PUTERI", q, 4, "BANDAR PUTERI", 1);
+    /* inside a line, or "&", it stays */
+    expect("JALAN SEITA PRIMA Q U 13/Q", q, 4, "JALAN SEITA PRIMA Q U 13/Q", 0);
+    expect("LOT 5 &", q, 4, "LOT 5 &", 0);
+    /* a mark read for a letter: the one confirmed word it stands for */
+    expect("MR. D.I.\xc2\xa5. (KUCHAI) SDN BHD", NULL, 0, "MR. D.I.Y. (KUCHAI) SDN BHD", 1);
+    expect("MR. D.I.Y\xc2\xa5. SDN BHD", NULL, 0, "MR. D.I.Y. SDN BHD", 1);
+    /* none, or two marks: left */
+    expect("TAMAN \xc2\xa5"
+           "EW",
+           NULL, 0,
+           "TAMAN \xc2\xa5"
+           "EW",
+           0);
+    expect("D.\xc2\xa5.\xc2\xa5.", NULL, 0, "D.\xc2\xa5.\xc2\xa5.", 0);
     /* the output is cut to its size */
     char small[8];
     readvote_value("SETAPAK, S3000 KUALA", p, 4, lex, NLEX, small, sizeof small);
