@@ -370,6 +370,80 @@ size_t readvote_value(const char *value, const struct readvote_pair *pairs, size
     return fixed;
 }
 
+/* ---- amounts ---- */
+
+long readvote_cents(const char *w, size_t n)
+{
+    size_t a = 0, b = n;
+    while (b > 0 && !is_digit(w[b - 1])) /* a quote or mark after it */
+        b--;
+    while (a < b && !is_digit(w[a])) /* a currency before it */
+        a++;
+    if (b - a < 4 || b - a > 15 || (w[b - 3] != '.' && w[b - 3] != ',') || !is_digit(w[b - 2]))
+        return -1;
+    long v = 0;
+    for (size_t i = a; i < b; i++) {
+        if (is_digit(w[i]))
+            v = v * 10 + (w[i] - '0');
+        else if (w[i] != '.' && w[i] != ',')
+            return -1;
+    }
+    return v;
+}
+
+/* Whether v fits amounts: there at least `repeat` times, or the sum or difference of two of
+ * them other than v. */
+static int fits(long v, const long *am, size_t n, size_t repeat)
+{
+    size_t same = 0;
+    for (size_t i = 0; i < n; i++)
+        same += am[i] == v;
+    if (same >= repeat)
+        return 1;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = i + 1; j < n; j++) {
+            if (am[i] <= 0 || am[j] <= 0 || am[i] == v || am[j] == v || am[i] == am[j])
+                continue;
+            if (am[i] + am[j] == v || am[i] - am[j] == v || am[j] - am[i] == v)
+                return 1;
+        }
+    return 0;
+}
+
+long readvote_amount(long cents, const struct readvote_pair *pairs, size_t npairs,
+                     const long *amounts, size_t n)
+{
+    struct tok f[READVOTE_MAX_TOKENS], s[READVOTE_MAX_TOKENS];
+    int fs[READVOTE_MAX_TOKENS], sf[READVOTE_MAX_TOKENS];
+    long found = -1;
+    if (cents <= 0)
+        return -1;
+    for (size_t k = 0; k < npairs; k++) {
+        size_t nf = split(pairs[k].first, f), ns = split(pairs[k].second, s);
+        if (!nf || !ns)
+            continue;
+        align_words(f, nf, s, ns, fs);
+        align_words(s, ns, f, nf, sf);
+        for (int dir = 0; dir < 2; dir++) {
+            const struct tok *x = dir ? s : f, *y = dir ? f : s;
+            const int *xy = dir ? sf : fs;
+            for (size_t i = 0; i < (dir ? ns : nf); i++) {
+                if (readvote_cents(x[i].s, x[i].n) != cents || xy[i] < 0)
+                    continue;
+                long other = readvote_cents(y[xy[i]].s, y[xy[i]].n);
+                if (other <= 0 || other == cents)
+                    continue;
+                if (found >= 0 && found != other)
+                    return -1; /* the lines disagree */
+                found = other;
+            }
+        }
+    }
+    if (found < 0 || fits(cents, amounts, n, 2) || !fits(found, amounts, n, 1))
+        return -1;
+    return found;
+}
+
 /* ---- a document's lines read twice ---- */
 
 /* The texts of the words of ws[0..n) on line `line` (block < 0) or in block `block`, joined

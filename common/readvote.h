@@ -46,6 +46,19 @@ int readvote_word(const char *x, const char *y, const char *const *lex, size_t n
 size_t readvote_value(const char *value, const struct readvote_pair *pairs, size_t npairs,
                       const char *const *lex, size_t nlex, char *out, size_t outsz);
 
+/* An amount read twice: where one reading of a line reads cents (an amount with two
+ * decimals, "64.50") and the other reads another amount in its place (word-aligned), that one
+ * (its cents) when it fits the page's other amounts amounts[0..n) (cents, the first reading's)
+ * and cents does not: it equals another amount of the page, or the sum or difference of two
+ * others (subtotal + tax, cash - change). -1 when no line reads it so, both or neither fit, or
+ * the lines disagree. Pure. */
+long readvote_amount(long cents, const struct readvote_pair *pairs, size_t npairs,
+                     const long *amounts, size_t n);
+
+/* The cents of a word printed as an amount with two decimals ("64.50", "RM141.58", "54.50\""),
+ * or -1. Pure. */
+long readvote_cents(const char *w, size_t n);
+
 /* The lines of a document read twice: one pair per alternate line that stands for a line of
  * the first reading (dp_page.alt words of one block whose `line` is that line's). */
 struct readvote_lines {

@@ -173,14 +173,13 @@ int xmodel_strip_id(const char *in, int address, char *out, size_t outsz)
  * addresses in the vendor memory as the lexicon; then a value still an OCR error or two
  * (VENDOR_SNAP_SIM) from a remembered name or address becomes that spelling (source
  * "memory"). */
-static dp_err repair_names(const struct vendor_list *vendors, const struct dp_doc_text *doc,
+static dp_err repair_names(const struct vendor_list *vendors, const struct readvote_lines *rl,
                            cJSON *fields)
 {
     struct lexfix lx = {0};
-    struct readvote_lines rl = {0};
     const char **lex = calloc(2 * vendors->n + 1, sizeof *lex);
     size_t nlex = 0;
-    dp_err rc = lex ? readvote_lines_of(doc, &rl) : DP_ENOMEM;
+    dp_err rc = lex ? DP_OK : DP_ENOMEM;
     for (size_t i = 0; i < vendors->n && lex; i++) {
         lex[nlex++] = vendors->v[i].company;
         lex[nlex++] = vendors->v[i].address;
@@ -204,7 +203,7 @@ static dp_err repair_names(const struct vendor_list *vendors, const struct dp_do
             rc = DP_ENOMEM;
         v = cJSON_GetObjectItemCaseSensitive(f, "value");
         if (!rc && cJSON_IsString(v) &&
-            readvote_value(v->valuestring, rl.p, rl.n, lex, nlex, out, sizeof out) &&
+            readvote_value(v->valuestring, rl->p, rl->n, lex, nlex, out, sizeof out) &&
             !cJSON_ReplaceItemInObjectCaseSensitive(f, "value", cJSON_CreateString(out)))
             rc = DP_ENOMEM;
         v = cJSON_GetObjectItemCaseSensitive(f, "value");
@@ -223,7 +222,6 @@ static dp_err repair_names(const struct vendor_list *vendors, const struct dp_do
         }
     }
     lexfix_cleanup(&lx);
-    readvote_lines_cleanup(&rl);
     free(lex);
     return rc;
 }
@@ -325,6 +323,54 @@ static dp_err fix_year(const struct xmodel_field *f, cJSON *fields)
             continue;
         snprintf(iso, sizeof iso, "%04u%s", (unsigned)y, v + 4);
         if (!cJSON_ReplaceItemInObjectCaseSensitive(it, "value", cJSON_CreateString(iso)))
+            return DP_ENOMEM;
+    }
+    return DP_OK;
+}
+
+/* The cents of every amount word of doc's first reading (at most cap), into am; the count. */
+static size_t page_amounts(const struct dp_doc_text *doc, long *am, size_t cap)
+{
+    size_t n = 0;
+    for (size_t p = 0; p < doc->npages; p++)
+        for (size_t i = 0; i < doc->pages[p].nwords && n < cap; i++) {
+            const char *t = doc->pages[p].words[i].text;
+            long c = t ? readvote_cents(t, strlen(t)) : -1;
+            if (c >= 0)
+                am[n++] = c;
+        }
+    return n;
+}
+
+/* Where the page was read twice and the readings read amount field f's unconfirmed value
+ * differently, the other reading's amount when it fits the page's amounts and the value does
+ * not (readvote_amount). */
+static dp_err vote_amount(const struct xmodel_field *f, const struct dp_doc_text *doc,
+                          const struct readvote_lines *rl, cJSON *fields)
+{
+    long am[256];
+    size_t nam = 0;
+    cJSON *it;
+    if (!rl->n)
+        return DP_OK;
+    cJSON_ArrayForEach(it, fields)
+    {
+        const char *n = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "name"));
+        const char *src = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "source"));
+        cJSON *v = cJSON_GetObjectItemCaseSensitive(it, "value");
+        cJSON *a = cJSON_IsObject(v) ? cJSON_GetObjectItemCaseSensitive(v, "amount") : v;
+        const char *as = cJSON_GetStringValue(a);
+        if (!n || strcmp(n, f->name) != 0 || !as ||
+            (src && strcmp(src, "rules") != 0 && strcmp(src, "model") != 0))
+            continue;
+        if (!nam)
+            nam = page_amounts(doc, am, sizeof am / sizeof am[0]);
+        long other = readvote_amount(readvote_cents(as, strlen(as)), rl->p, rl->n, am, nam);
+        char buf[32];
+        if (other < 0)
+            continue;
+        snprintf(buf, sizeof buf, "%ld.%02ld", other / 100, other % 100);
+        if (!cJSON_SetValuestring(a, buf))
             return DP_ENOMEM;
     }
     return DP_OK;
@@ -435,9 +481,16 @@ dp_err xmodel_apply(const struct xmodel *m, const struct dp_doc_text *doc, cJSON
     for (size_t k = 0; k < m->nf && !rc; k++)
         if (m->f[k].kind == XFEAT_KIND_DATE && !(rc = reorder_date(&m->f[k], fields)))
             rc = fix_year(&m->f[k], fields);
+    struct readvote_lines rl = {0};
+    if (!rc)
+        rc = readvote_lines_of(doc, &rl);
+    for (size_t k = 0; k < m->nf && !rc; k++)
+        if (m->f[k].kind == XFEAT_KIND_AMOUNT)
+            rc = vote_amount(&m->f[k], doc, &rl, fields);
     vendor_apply(&m->vendors, &cs, fields);
     if (!rc)
-        rc = repair_names(&m->vendors, doc, fields);
+        rc = repair_names(&m->vendors, &rl, fields);
+    readvote_lines_cleanup(&rl);
     xfeat_doc_cleanup(&fx);
     cand_set_cleanup(&cs);
     return rc;

@@ -104,12 +104,51 @@ START_TEST(values)
 }
 END_TEST
 
+START_TEST(amounts)
+{
+    ck_assert_int_eq(readvote_cents("64.50", 5), 6450);
+    ck_assert_int_eq(readvote_cents("RM141.58", 8), 14158);
+    ck_assert_int_eq(readvote_cents("54.50\"", 6), 5450);
+    ck_assert_int_eq(readvote_cents("1,234.56", 8), 123456);
+    ck_assert_int_eq(readvote_cents("1200", 4), -1);
+    ck_assert_int_eq(readvote_cents("12.5", 4), -1);
+    ck_assert_int_eq(readvote_cents("TOTAL", 5), -1);
+    const struct readvote_pair p[] = {
+        {"Total Sales (Inclusive of GST) 64.50\"", "Total Sales (Inclusive of GST) 54.50\""},
+        {"Discount 0.00", "Discount : 0.00"},
+        {"SUB TOTAL 296.00", "2 SUB TOTAL 295.00"},
+    };
+    /* subtotal 51.42 + tax 3.08: the second reading's 54.50 fits, the first's 64.50 not */
+    const long page[] = {0, 0, 230, 308, 460, 700, 1190, 1190, 5142, 6450};
+    ck_assert_int_eq(readvote_amount(6450, p, 3, page, 10), 5450);
+    /* the other amount printed again elsewhere fits too */
+    const long page2[] = {5142, 5450};
+    ck_assert_int_eq(readvote_amount(6450, p, 3, page2, 2), 5450);
+    /* a value from the second reading gets the first's amount the same way */
+    const long page5[] = {6000, 450};
+    ck_assert_int_eq(readvote_amount(5450, p, 3, page5, 2), 6450);
+    /* the value fits too (printed again), the other does not fit, or no line reads it */
+    const long page3[] = {6450, 6450, 5142, 308};
+    ck_assert_int_eq(readvote_amount(6450, p, 3, page3, 4), -1);
+    ck_assert_int_eq(readvote_amount(29600, p, 3, page, 10), -1);
+    ck_assert_int_eq(readvote_amount(1234, p, 3, page, 10), -1);
+    ck_assert_int_eq(readvote_amount(0, p, 3, page, 10), -1);
+    ck_assert_int_eq(readvote_amount(6450, NULL, 0, page, 10), -1);
+    /* two lines that disagree about it */
+    const struct readvote_pair q[] = {{"TOTAL 64.50", "TOTAL 54.50"}, {"CASH 64.50", "CASH 84.50"}};
+    const long page4[] = {5142, 308, 10000, 1550};
+    ck_assert_int_eq(readvote_amount(6450, q, 2, page4, 4), -1);
+    ck_assert_int_eq(readvote_amount(6450, q, 1, page4, 4), 5450);
+}
+END_TEST
+
 Suite *readvote_suite(void)
 {
     Suite *s = suite_create("readvote");
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, words);
     tcase_add_test(tc, values);
+    tcase_add_test(tc, amounts);
     suite_add_tcase(s, tc);
     return s;
 }
