@@ -295,6 +295,11 @@ struct eval_errtally {
     size_t review_right[EVAL_MAX_FIELDS]; /* right answers marked needs_review */
     size_t spacing[EVAL_MAX_FIELDS];      /* wrong answers equal to the truth once every space
                                              is dropped ("BAHRU, JOHOR" for "BAHRU,JOHOR") */
+    size_t second[EVAL_MAX_FIELDS];       /* wrong answers whose truth only the second reading
+                                             holds (in its text or a candidate of it, neither
+                                             in the first reading's text nor a candidate) */
+    size_t second_exact[EVAL_MAX_FIELDS]; /* wrong answers whose truth is exactly a candidate
+                                             of the second reading's and of no first's */
 };
 /* The kind (pure): right, an output at all, an exact candidate, present in the text, the
  * closest candidate's similarity. */
