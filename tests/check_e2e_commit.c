@@ -68,8 +68,11 @@ static void post(struct stack *st, struct upload *u)
     struct http_resp r;
     snprintf(url, sizeof url, "%s/v1/documents?dedup=false", st->base);
     u->status = -1;
-    if (http_req("POST", url, st->key, NULL, u->png, u->len, &r) != 0)
+    if (http_req("POST", url, st->key, NULL, u->png, u->len, &r) != 0) {
+        snprintf(u->why, sizeof u->why, "no answer: %s", curl_easy_strerror(r.curl_rc));
+        http_resp_free(&r);
         return;
+    }
     u->status = r.status;
     if (r.status == 202) {
         cJSON *j = http_json(&r);
@@ -254,7 +257,8 @@ START_TEST(redis_killed_mid_batch_no_202_lost)
     for (int c = 0; c < KCLIENTS; c++)
         for (int i = 0; i < atomic_load(&cl[c].sent); i++) {
             struct upload *u = &up[c][i];
-            ck_assert_msg(u->status == 202 || u->status == 503, "upload answered %ld", u->status);
+            ck_assert_msg(u->status == 202 || u->status == 503, "upload answered %ld %s", u->status,
+                          u->why);
             ck_assert_msg(u->why[0] == '\0', "%s", u->why);
             n202 += u->status == 202;
             n503 += u->status == 503;
