@@ -22,8 +22,10 @@
 #define PER_CLIENT  12
 #define MAX_UPLOADS 400 /* per client in the kill test */
 
-/* nginx's per-key rate (200/s by default) would answer some of these 429 */
-static const char *const no_rate_limit[] = {"DOCPROC_RATE_LIMIT_PER_S=0", NULL};
+/* Group commit on (it is off by default); nginx's per-key rate (200/s by default) would answer
+ * some of these 429 */
+static const char *const no_rate_limit[] = {"DOCPROC_API_GROUP_COMMIT=1",
+                                            "DOCPROC_RATE_LIMIT_PER_S=0", NULL};
 
 /* A small PNG of noise from seed: distinct bytes per seed. Caller frees. */
 static void noise_png(unsigned seed, unsigned char **buf, size_t *len)
