@@ -196,6 +196,30 @@ cJSON *stack_wait_doc(struct stack *s, const char *key, const char *id, int time
     return NULL;
 }
 
+cJSON *stack_read_done(struct stack *s, const char *key, const void *buf, size_t len,
+                       const char *query, int timeout_ms, char *id_out, char *why, size_t whysz)
+{
+    char id[64];
+    long st = stack_upload(s, key, buf, len, query, id);
+    if (st != 202) {
+        snprintf(why, whysz, "upload answered %ld", st);
+        return NULL;
+    }
+    if (id_out)
+        memcpy(id_out, id, sizeof id);
+    cJSON *d = stack_wait_doc(s, key, id, timeout_ms);
+    if (!d) {
+        snprintf(why, whysz, "document %s did not end within %d ms", id, timeout_ms);
+        return NULL;
+    }
+    if (strcmp(json_str(d, "status"), "done") != 0) {
+        snprintf(why, whysz, "status %s: %s", json_str(d, "status"), json_str(d, "error.message"));
+        cJSON_Delete(d);
+        return NULL;
+    }
+    return d;
+}
+
 static const cJSON *json_at(const cJSON *o, const char *path)
 {
     char part[64];

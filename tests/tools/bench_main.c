@@ -3,6 +3,7 @@
  *
  *   docproc-bench [--pages N] [--data DIR] [--rounds R] [--requests N] [--concurrency C]
  *                 [--max-seconds S] [--raw-full] [--raw-psm N] [--small-docs N]
+ *                 [--ingest S | --ingest-floor S] [--enqueue S] [--pdf DIR]
  * Environment: BENCH_DATA (= --data), BENCH_PAGES (= --pages), and like the e2e tests
  * DOCPROC_BIN_DIR / DOCPROC_SRC_DIR (`make bench` sets them). */
 #include <errno.h>
@@ -31,6 +32,7 @@ struct bench {
                       * reads a full page) */
     int small_docs;  /* --small-docs N: per-document overhead phase (0 = skip) */
     int ingest_s;    /* --ingest S: wrk ingest phase, S seconds per run (0 = skip) */
+    int floor;       /* --ingest-floor S: the same, with the floor's phases (bench_floor.c) */
     int enqueue_s;   /* --enqueue S: only Redis's cost per upload, S seconds per variant */
     const char *pdf; /* --pdf DIR: only the searchable-PDF comparison on DIR's scans */
     size_t requests;
@@ -384,13 +386,15 @@ static int usage(const char *prog)
     fprintf(stderr,
             "usage: %s [--pages N] [--data DIR] [--rounds R] [--requests N] [--concurrency C]\n"
             "          [--max-seconds S] [--raw-full] [--raw-psm N] [--small-docs N]\n"
-            "          [--ingest S] [--pdf DATA_DIR] [--enqueue S]\n",
+            "          [--ingest S] [--ingest-floor S] [--pdf DATA_DIR] [--enqueue S]\n",
             prog);
     return 2;
 }
 
 int main(int argc, char **argv)
 {
+    if (argc > 1 && strcmp(argv[1], "--floor-server") == 0) /* an upstream of the floor */
+        return bench_floor_server(argc, argv);
     const char *omp = getenv("OMP_THREAD_LIMIT");
     if (!omp || strcmp(omp, "1") != 0) {
         /* libgomp reads its limits when it is loaded: set it, then start again */
@@ -422,6 +426,8 @@ int main(int argc, char **argv)
             ok = ok && parse_int(v, 0, NGINX_BURST, &b.small_docs) == 0;
         else if (strcmp(a, "--ingest") == 0)
             ok = ok && parse_int(v, 0, 120, &b.ingest_s) == 0;
+        else if (strcmp(a, "--ingest-floor") == 0)
+            ok = ok && parse_int(v, 1, 120, &b.ingest_s) == 0 && (b.floor = 1);
         else if (strcmp(a, "--enqueue") == 0)
             ok = ok && parse_int(v, 1, 120, &b.enqueue_s) == 0;
         else if (strcmp(a, "--raw-psm") == 0)
@@ -486,7 +492,7 @@ int main(int argc, char **argv)
         printf("barcodes on text-layer pages: not measured\n");
     fflush(stdout);
     if (b.rounds == 0) {
-        rc = b.ingest_s ? bench_ingest(b.ingest_s, 32, b.cores) : 0;
+        rc = b.ingest_s ? bench_ingest(b.ingest_s, 32, b.cores, b.floor) : 0;
         goto out;
     }
     printf("\nOCR throughput, %d processes each (raw: one TessBaseAPI per process; docproc: "
@@ -530,7 +536,7 @@ int main(int argc, char **argv)
     fflush(stdout);
     if (phase_api(&b) != 0)
         goto out;
-    if (b.ingest_s && bench_ingest(b.ingest_s, 32, b.cores) != 0)
+    if (b.ingest_s && bench_ingest(b.ingest_s, 32, b.cores, b.floor) != 0)
         goto out;
     rc = 0;
 out:
