@@ -9,6 +9,7 @@
 #include "cand.h"
 #include "extract.h"
 #include "lexfix.h"
+#include "namesfx.h"
 #include "readvote.h"
 #include "util.h"
 #include "xfeat.h"
@@ -192,6 +193,38 @@ int xmodel_strip_id(const char *in, int address, char *out, size_t outsz)
         return 1;
     }
     return 0;
+}
+
+/* A company value (rules or model) printed over two lines takes in the other (namesfx.h),
+ * with the confirmed names of the vendor memory as the closing words' source. */
+static dp_err join_name(const struct vendor_list *vendors, const struct dp_doc_text *doc,
+                        cJSON *fields)
+{
+    char **lines = NULL;
+    size_t nl = 0;
+    const char **names = vendors->n ? calloc(vendors->n, sizeof *names) : NULL;
+    cJSON *f;
+    if (!names)
+        return vendors->n ? DP_ENOMEM : DP_OK;
+    for (size_t i = 0; i < vendors->n; i++)
+        names[i] = vendors->v[i].company;
+    dp_err rc = namesfx_lines_of(doc, &lines, &nl);
+    cJSON_ArrayForEach(f, fields)
+    {
+        const char *n = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(f, "name"));
+        const char *src = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(f, "source"));
+        const char *v = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(f, "value"));
+        char out[CAND_TEXT_MAX];
+        if (rc || !n || strcmp(n, "company") != 0 || !v ||
+            (src && strcmp(src, "rules") != 0 && strcmp(src, "model") != 0))
+            continue;
+        if (namesfx_extend(v, names, vendors->n, (const char *const *)lines, nl, out, sizeof out) &&
+            !cJSON_ReplaceItemInObjectCaseSensitive(f, "value", cJSON_CreateString(out)))
+            rc = DP_ENOMEM;
+    }
+    namesfx_lines_free(lines, nl);
+    free(names);
+    return rc;
 }
 
 /* Cuts the registration number printed beside the company and address values the rules or
@@ -517,6 +550,8 @@ dp_err xmodel_apply(const struct xmodel *m, const struct dp_doc_text *doc, cJSON
         if (m->f[k].kind == XFEAT_KIND_AMOUNT)
             rc = vote_amount(&m->f[k], doc, &rl, fields);
     vendor_apply(&m->vendors, &cs, fields);
+    if (!rc)
+        rc = join_name(&m->vendors, doc, fields);
     if (!rc)
         rc = repair_names(&m->vendors, &rl, fields);
     readvote_lines_cleanup(&rl);
