@@ -132,7 +132,7 @@ e2e: deps
 # ThreadSanitizer over the unit suites and the API's end-to-end suites (many clients at once,
 # suspended wait= connections and their poller thread, training threads):
 # a race reported by the runner or by a server in its log fails it. Builds into build-tsan/.
-TSAN_E2E := e2e_api e2e_concurrency e2e_openapi e2e_wait e2e_classifier
+TSAN_E2E := e2e_api e2e_concurrency e2e_openapi e2e_wait e2e_classifier e2e_commit
 tsan: deps
 	@$(MAKE) --no-print-directory SANITIZE=thread build
 	@$(MAKE) --no-print-directory SANITIZE=thread tsan-run

@@ -16,6 +16,8 @@
 #include "reqopts.h"
 #include "util.h"
 
+struct store_enq; /* store.h */
+
 /* Uploads with wait= held open, their connections suspended (api_wait.c). */
 struct api_waits {
     pthread_mutex_t mu;   /* guards head, stop, running */
@@ -25,6 +27,17 @@ struct api_waits {
     int started, stop;    /* thread created; asked to stop */
     int running;          /* 0: no new waiter is taken (not started or stopping) */
     atomic_int answering; /* resumed, not yet completed (api_server_stop lets them finish) */
+};
+
+/* Uploads waiting to share the next Redis round trip (api_commit.c). */
+#define API_COMMIT_BATCH_MAX 64 /* uploads per round trip */
+struct api_commit {
+    pthread_mutex_t mu;          /* guards head, tail, leaders */
+    struct api_req *head, *tail; /* queued uploads, connections suspended, by commit_next */
+    int leaders;                 /* round trips in flight or handed on (at most api_group_commit) */
+    long long batches, uploads;  /* round trips led and uploads in them (by leaders only) */
+    atomic_int answering;        /* resumed, not yet completed (api_server_stop lets them end) */
+    int started;
 };
 
 /* The whole state of one API process. */
@@ -38,6 +51,7 @@ struct api_server {
     ino_t listen_ino;
     struct api_metrics metrics; /* request counters for /metrics (atomics, zeroed at start) */
     struct api_waits waits;     /* suspended wait= uploads and their poller */
+    struct api_commit commit;   /* uploads sharing Redis round trips (api_commit.c) */
     pthread_t trainer;          /* classifier training thread (api_train.c) */
     int trainer_started;
     atomic_int trainer_stop;
@@ -92,6 +106,15 @@ struct api_req {
     int replayed;             /* the upload repeated an Idempotency-Key: answered 200 */
     int64_t wait_deadline_ms; /* util_mono_ms() at which the wait ends */
     struct api_req *wait_next;
+    /* group commit (api_commit.c) */
+    struct store_enq *enq;  /* the prepared enqueue until its round trip (owned) */
+    int commit_state;       /* API_COMMIT_* */
+    int commit_resumed;     /* resumed by a leader, not yet completed */
+    dp_err commit_rc;       /* the enqueue's result (store_enq_finish) */
+    int commit_unconfirmed; /* stored, but WAIT saw fewer than redis_wait_replicas */
+    char commit_err[256];   /* its message */
+    redisReply *record;     /* the record queued (store_upload.record), owned */
+    struct api_req *commit_next;
     /* GET .../pdf and .../pages/{n}.jpg (api_export.c): set while the connection is suspended for
      * the child, and until the resumed handler answers (freed with the request) */
     struct api_pdfjob *pdf;
@@ -100,6 +123,11 @@ struct api_req {
 #define API_WAIT_NONE      0
 #define API_WAIT_SUSPENDED 1 /* on the waiter list, connection suspended */
 #define API_WAIT_RESUMED   2 /* handed back: the next handler call answers */
+
+#define API_COMMIT_NONE   0
+#define API_COMMIT_QUEUED 1 /* connection suspended, waiting for a leader's round trip */
+#define API_COMMIT_LEAD   2 /* resumed to lead the next round trip (api_commit_lead) */
+#define API_COMMIT_DONE   3 /* the result is set: the handler answers */
 
 /* ---- server (api_server.c) ---- */
 dp_err api_server_start(struct api_server *srv);
@@ -147,6 +175,22 @@ void api_wait_completed(struct api_server *srv, struct api_req *r);
  * API_WAIT_RESUMED and MHD calls the handler again. DP_EBUSY (nothing suspended) when the
  * tenant already holds max_waiters_per_tenant waits in this process, or while stopping. */
 dp_err api_wait_add(struct api_server *srv, struct api_req *r);
+
+/* ---- group commit (api_commit.c) ---- */
+dp_err api_commit_start(struct api_server *srv);
+/* Lets a round trip in progress and the requests it resumed end (at most 10 s). */
+void api_commit_stop(struct api_server *srv);
+/* From the access handler, r->enq prepared (taken: freed once run): runs it, alone or with the
+ * uploads queued meanwhile, in one Redis round trip on this thread (1: r->commit_* and doc_id,
+ * replayed, record are set), or suspends r's connection until another upload's thread has run
+ * it (0: return MHD_YES; the handler is called again with commit_state API_COMMIT_DONE, or
+ * API_COMMIT_LEAD: then call api_commit_lead, after which r's result is set). With
+ * api_group_commit = 0 every upload runs alone (1). */
+int api_commit_run(struct api_server *srv, struct api_req *r);
+void api_commit_lead(struct api_server *srv, struct api_req *r);
+/* on_completed of a request: frees what the commit left in r (and leads for the others when r
+ * was to lead but is gone). */
+void api_commit_completed(struct api_server *srv, struct api_req *r);
 
 /* ---- classifier training (api_train.c) ---- */
 /* Starts / stops the thread that trains queued tenants (stop waits for a training at hand). */

@@ -178,6 +178,15 @@ static void render_process(struct text *t, struct api_metrics *m)
          "Uploads with wait= answered 202 at once: the tenant held max_waiters_per_tenant.");
     put(t, "docproc_upload_wait_refused_total %llu\n",
         atomic_load_explicit(&m->wait_refused, memory_order_relaxed));
+    head(t, "docproc_upload_round_trips_total", "counter",
+         "Redis round trips that stored uploads in this API process (several uploads ready at "
+         "once share one: api_group_commit).");
+    put(t, "docproc_upload_round_trips_total %llu\n",
+        atomic_load_explicit(&m->commit_trips, memory_order_relaxed));
+    head(t, "docproc_upload_round_trip_uploads_total", "counter",
+         "Uploads those round trips carried.");
+    put(t, "docproc_upload_round_trip_uploads_total %llu\n",
+        atomic_load_explicit(&m->commit_uploads, memory_order_relaxed));
 }
 
 static void render_queue(struct text *t, const cJSON *q)

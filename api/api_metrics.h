@@ -20,9 +20,11 @@ struct api_metrics {
     atomic_ullong requests[API_METRICS_ROUTES][API_METRICS_METHODS][API_METRICS_STATUSES];
     atomic_ullong dur_bucket[API_METRICS_ROUTES][API_METRICS_BUCKETS + 1]; /* non-cumulative */
     atomic_ullong dur_sum_us[API_METRICS_ROUTES];                          /* microseconds */
-    atomic_ullong upload_bytes; /* document bytes read by POST /v1/documents (up to the cap) */
-    atomic_ullong waiting;      /* gauge: wait= uploads suspended now (api_wait.c) */
-    atomic_ullong wait_refused; /* wait= uploads answered at once: the tenant was at its cap */
+    atomic_ullong upload_bytes;   /* document bytes read by POST /v1/documents (up to the cap) */
+    atomic_ullong waiting;        /* gauge: wait= uploads suspended now (api_wait.c) */
+    atomic_ullong wait_refused;   /* wait= uploads answered at once: the tenant was at its cap */
+    atomic_ullong commit_trips;   /* Redis round trips that stored uploads (api_commit.c) */
+    atomic_ullong commit_uploads; /* uploads those round trips carried */
 };
 
 /* Monotonic clock in microseconds (request start and end). */

@@ -439,7 +439,7 @@ dp_err api_server_start(struct api_server *srv)
     }
     if (pthread_key_create(&srv->redis_key, free_redis))
         return DP_ENOMEM;
-    if (api_wait_start(srv) || api_train_start(srv))
+    if (api_wait_start(srv) || api_commit_start(srv) || api_train_start(srv))
         return DP_ENOMEM;
     unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
                          MHD_ALLOW_SUSPEND_RESUME;
@@ -469,6 +469,7 @@ dp_err api_server_start(struct api_server *srv)
 void api_server_stop(struct api_server *srv)
 {
     api_wait_stop(srv); /* suspended connections are resumed before the daemon stops */
+    api_commit_stop(srv);
     api_train_stop(srv);
     /* PDF children are killed; their threads resume their connections and are gone */
     atomic_store(&srv->pdf_stop, 1);

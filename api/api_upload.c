@@ -148,12 +148,14 @@ static int fail(enum MHD_Result *mr, enum MHD_Result answered)
     return -1;
 }
 
-/* Stores one document of r's tenant with r's options (see api.h). */
-int api_upload_store(struct api_req *r, redisContext *c, const struct api_file *f, const char *idem,
-                     char doc_id[UTIL_ID_MAX], int *replayed, redisReply **record,
-                     enum MHD_Result *mr)
+/* The checks before an upload of f is stored, and its enqueue prepared (store_enq_new) into
+ * *e: 0, or -1 after queuing the error answer (its MHD result in *mr). */
+static int upload_prepare(struct api_req *r, redisContext *c, const struct api_file *f,
+                          const char *idem, redisReply **record, struct store_enq **e,
+                          enum MHD_Result *mr)
 {
     char missing[64];
+    *e = NULL;
     if (r->opts.lang[0] &&
         !reqopts_lang_installed(r->srv->cfg.tessdata_dir, r->opts.lang, missing, sizeof missing))
         return fail(mr, api_reply_error(r, 422, "language_unavailable",
@@ -182,6 +184,7 @@ int api_upload_store(struct api_req *r, redisContext *c, const struct api_file *
         return fail(mr, api_reply_error(r, 503, "storage_full",
                                         "storage is nearly full; retry later or delete documents"));
     }
+    /* psm, fp, ret and quota are copied by store_enq_new; the rest lives as long as r */
     struct store_upload u = {
         .tenant = r->auth.tenant,
         .data = f->data,
@@ -202,8 +205,20 @@ int api_upload_store(struct api_req *r, redisContext *c, const struct api_file *
         .quota = &quota,
         .record = record,
     };
-    char err[256] = "";
-    dp_err rc = store_enqueue(c, &u, doc_id, replayed, err, sizeof err);
+    dp_err rc = store_enq_new(&u, e);
+    if (rc)
+        return fail(mr, api_reply_dp_err(r, rc, "document"));
+    return 0;
+}
+
+/* The answer to an enqueue that failed with rc (err its message, doc_id the document an
+ * idempotency conflict names): -1 after queuing it (its MHD result in *mr); 0 when rc is
+ * DP_OK. */
+static int upload_failed(struct api_req *r, dp_err rc, const char *err, const char *doc_id,
+                         enum MHD_Result *mr)
+{
+    if (rc == DP_OK)
+        return 0;
     if (rc == DP_ECONFLICT)
         return fail(
             mr, api_reply_error(r, 409, "idempotency_conflict", "%s (document %s)", err, doc_id));
@@ -215,11 +230,22 @@ int api_upload_store(struct api_req *r, redisContext *c, const struct api_file *
     }
     if (rc == DP_EBUSY)
         return fail(mr, api_reply_dp_err(r, rc, "document")); /* 503 queue_full + Retry-After */
-    if (rc) {
-        log_kv(LOG_WARN, "enqueue failed", "error", err, NULL);
-        return fail(mr, api_reply_dp_err(r, rc, "document"));
-    }
-    return 0;
+    log_kv(LOG_WARN, "enqueue failed", "error", err, NULL);
+    return fail(mr, api_reply_dp_err(r, rc, "document"));
+}
+
+/* Stores one document of r's tenant with r's options (see api.h). */
+int api_upload_store(struct api_req *r, redisContext *c, const struct api_file *f, const char *idem,
+                     char doc_id[UTIL_ID_MAX], int *replayed, redisReply **record,
+                     enum MHD_Result *mr)
+{
+    struct store_enq *e = NULL;
+    if (upload_prepare(r, c, f, idem, record, &e, mr))
+        return -1;
+    char err[256] = "";
+    dp_err rc = store_enq_finish(c, e, doc_id, replayed, err, sizeof err);
+    store_enq_free(e);
+    return upload_failed(r, rc, err, doc_id, mr);
 }
 
 /* The answer to a stored upload: the document as it is now, 200 once finished (or replayed),
@@ -260,10 +286,53 @@ int api_upload_refusal(struct api_req *r, const char *too_large, enum MHD_Result
     return 1;
 }
 
+/* The answer once the upload's round trip ran (api_commit.c): its error, or the document. */
+static enum MHD_Result upload_committed(struct api_req *r)
+{
+    enum MHD_Result mr;
+    if (upload_failed(r, r->commit_rc, r->commit_err, r->doc_id, &mr))
+        return mr;
+    if (r->commit_unconfirmed) {
+        /* Stored on the master but not (yet) on enough replicas: a failover now could lose it,
+         * so no 2xx. A retry with the same Idempotency-Key returns this document. */
+        log_kv(LOG_WARN, "upload not confirmed by replicas", "doc", r->doc_id, NULL);
+        return api_reply_error(r, 503, "unavailable",
+                               "document %s was stored but not confirmed by %lld replica(s); "
+                               "retry with the same Idempotency-Key",
+                               r->doc_id, r->srv->cfg.redis_wait_replicas);
+    }
+    cJSON *doc = NULL;
+    /* A queued upload is answered from the record the script wrote (no read back); a replay
+     * or a duplicate from the record as it is now. */
+    redisContext *c = r->record ? NULL : api_redis(r->srv);
+    dp_err drc = r->record ? store_record_json(r->doc_id, r->record, &doc)
+                 : c       ? store_doc_json(c, r->auth.tenant, r->doc_id, &doc)
+                           : DP_EREDIS;
+    freeReplyObject(r->record);
+    r->record = NULL;
+    if (drc || !doc) {
+        cJSON_Delete(doc);
+        doc = NULL;
+    }
+    const char *st = doc ? cJSON_GetStringValue(cJSON_GetObjectItem(doc, "status")) : NULL;
+    int finished = st && (strcmp(st, "done") == 0 || strcmp(st, "failed") == 0);
+    /* wait=: suspend the connection (no thread held) until the document finishes; a tenant at
+     * its cap of waiting uploads gets the 202 at once. */
+    if (r->opts.wait_s > 0 && doc && !finished && api_wait_add(r->srv, r) == DP_OK) {
+        cJSON_Delete(doc);
+        return MHD_YES;
+    }
+    return answer(r, doc, r->replayed);
+}
+
 static enum MHD_Result upload_finish(struct api_req *r)
 {
     if (r->wait_state == API_WAIT_RESUMED) /* the wait ended (api_wait.c): answer now */
         return answer(r, NULL, r->replayed);
+    if (r->commit_state == API_COMMIT_LEAD) /* resumed to lead the next round trip */
+        api_commit_lead(r->srv, r);
+    if (r->commit_state == API_COMMIT_DONE) /* stored (or refused) by a round trip */
+        return upload_committed(r);
     enum MHD_Result ret;
     if (api_upload_refusal(r, NULL, &ret))
         return ret;
@@ -278,47 +347,15 @@ static enum MHD_Result upload_finish(struct api_req *r)
     if (strcmp(mime, DECODE_MIME_XML) == 0 && r->body_len > EINVOICE_MAX_BYTES)
         return api_reply_error(r, 413, "too_large", "e-invoice XML is limited to %u bytes",
                                EINVOICE_MAX_BYTES);
-    enum MHD_Result mr;
     redisContext *c = api_redis(r->srv);
+    /* f's strings live in r, which the enqueue borrows until its round trip */
     struct api_file f = {r->body, r->body_len, mime, r->opts.filename[0] ? r->opts.filename : NULL};
     const char *idem = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Idempotency-Key");
-    int replayed = 0;
-    redisReply *record = NULL;
-    if (api_upload_store(r, c, &f, idem, r->doc_id, &replayed, &record, &mr))
-        return mr;
-    long long want = r->srv->cfg.redis_wait_replicas;
-    if (want > 0 && rds_wait_replicas(c, want, r->srv->cfg.redis_wait_timeout_ms) < want) {
-        /* Stored on the master but not (yet) on enough replicas: a failover now could lose it,
-         * so no 2xx. A retry with the same Idempotency-Key returns this document. A master cut
-         * off from its replicas may be a demoted one: reconnect (re-resolve) for the retry. */
-        log_kv(LOG_WARN, "upload not confirmed by replicas", "doc", r->doc_id, NULL);
-        api_redis_reset(r->srv);
-        freeReplyObject(record);
-        return api_reply_error(r, 503, "unavailable",
-                               "document %s was stored but not confirmed by %lld replica(s); "
-                               "retry with the same Idempotency-Key",
-                               r->doc_id, want);
-    }
-    cJSON *doc = NULL;
-    /* A queued upload is answered from the record the script wrote (no read back); a replay
-     * or a duplicate from the record as it is now. */
-    dp_err drc = record ? store_record_json(r->doc_id, record, &doc)
-                        : store_doc_json(c, r->auth.tenant, r->doc_id, &doc);
-    freeReplyObject(record);
-    if (drc || !doc) {
-        cJSON_Delete(doc);
-        doc = NULL;
-    }
-    const char *st = doc ? cJSON_GetStringValue(cJSON_GetObjectItem(doc, "status")) : NULL;
-    int finished = st && (strcmp(st, "done") == 0 || strcmp(st, "failed") == 0);
-    /* wait=: suspend the connection (no thread held) until the document finishes; a tenant at
-     * its cap of waiting uploads gets the 202 at once. */
-    r->replayed = replayed;
-    if (r->opts.wait_s > 0 && doc && !finished && api_wait_add(r->srv, r) == DP_OK) {
-        cJSON_Delete(doc);
-        return MHD_YES;
-    }
-    return answer(r, doc, replayed);
+    if (upload_prepare(r, c, &f, idem, &r->record, &r->enq, &ret))
+        return ret;
+    if (!api_commit_run(r->srv, r))
+        return MHD_YES; /* suspended: called again once another upload's round trip ran it */
+    return upload_committed(r);
 }
 
 enum MHD_Result api_upload(struct api_req *r, const char *data, size_t *size)
@@ -337,6 +374,7 @@ enum MHD_Result api_upload(struct api_req *r, const char *data, size_t *size)
 
 void api_upload_cleanup(struct api_req *r)
 {
+    api_commit_completed(r->srv, r);
     if (r->pp)
         MHD_destroy_post_processor(r->pp);
     r->pp = NULL;

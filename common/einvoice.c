@@ -196,6 +196,22 @@ static char *cii_vat(xmlNode *party)
     return NULL;
 }
 
+/* The next zeroed line of inv, growing its array (*cap is the allocated count, doubled from 16);
+ * NULL when memory runs out. The caller has checked EINVOICE_MAX_LINES. */
+static struct einvoice_line *line_add(struct einvoice *inv, size_t *cap)
+{
+    if (inv->nlines == *cap) {
+        size_t ncap = *cap ? *cap * 2 : 16;
+        void *p = realloc(inv->lines, ncap * sizeof *inv->lines);
+        if (!p)
+            return NULL;
+        inv->lines = p, *cap = ncap;
+    }
+    struct einvoice_line *l = &inv->lines[inv->nlines++];
+    memset(l, 0, sizeof *l);
+    return l;
+}
+
 static dp_err cii_lines(xmlNode *tx, struct einvoice *inv)
 {
     size_t cap = 0;
@@ -204,15 +220,9 @@ static dp_err cii_lines(xmlNode *tx, struct einvoice *inv)
             continue;
         if (inv->nlines >= EINVOICE_MAX_LINES)
             break;
-        if (inv->nlines == cap) {
-            size_t ncap = cap ? cap * 2 : 16;
-            void *p = realloc(inv->lines, ncap * sizeof *inv->lines);
-            if (!p)
-                return DP_ENOMEM;
-            inv->lines = p, cap = ncap;
-        }
-        struct einvoice_line *l = &inv->lines[inv->nlines++];
-        memset(l, 0, sizeof *l);
+        struct einvoice_line *l = line_add(inv, &cap);
+        if (!l)
+            return DP_ENOMEM;
         xmlNode *prod = path(c, "SpecifiedTradeProduct");
         l->description = text_at(prod, "Name");
         if (!l->description)
@@ -356,15 +366,9 @@ static dp_err ubl_read(xmlNode *root, struct einvoice *inv)
             continue;
         if (inv->nlines >= EINVOICE_MAX_LINES)
             continue;
-        if (inv->nlines == cap) {
-            size_t ncap = cap ? cap * 2 : 16;
-            void *p = realloc(inv->lines, ncap * sizeof *inv->lines);
-            if (!p)
-                return DP_ENOMEM;
-            inv->lines = p, cap = ncap;
-        }
-        struct einvoice_line *l = &inv->lines[inv->nlines++];
-        memset(l, 0, sizeof *l);
+        struct einvoice_line *l = line_add(inv, &cap);
+        if (!l)
+            return DP_ENOMEM;
         xmlNode *item = path(c, "Item");
         l->description = text_at(item, "Name");
         if (!l->description)

@@ -39,6 +39,21 @@ void form_ent_finish(const struct tl_layout *L, struct form_ent *e);
  * DP_ENOMEM (then *e is unchanged). */
 dp_err form_split_gutters(const struct tl_layout *L, struct form_ent **e, size_t *n);
 
+/* Where a phrase t[0..n) that holds a label and its answer is cut (form_split.c): the index of
+ * the answer's first word, 0 for no cut.  The head (1 to 5 words, first a letter, no digit,
+ * no colon) ends in a word that ends labels (learned from FUNSD's development questions:
+ * "Date", "No.", "Name", "by", "#", ...) and the tail reads as a value: a number, a date, an
+ * amount, or a change of case ("Tobacco Used SPRING", "NAME Jimmy Bell"), or a name after
+ * "by" / "to".  Pure. */
+size_t form_label_cut(const char *const *t, size_t n);
+/* Whether word t is a leader: at least two of '-', '.', '~', '_' and nothing else.  Pure. */
+int form_leader(const char *t);
+/* Cuts the entities v[0..n) (a written label stays whole) at leaders (each its own entity)
+ * and between a label head and its value (form_label_cut); the parts replace the entity in
+ * place, in order.  cap = the room of v (at least the words of all entities).  Returns the
+ * new count. */
+size_t form_split_labels(const struct tl_layout *L, struct form_ent *v, size_t n, size_t cap);
+
 /* Entities of a layout, in the layout's order (top to bottom, left to right).  *out is a new
  * array of *n (NULL when none); free() it.  DP_ENOMEM. */
 dp_err form_entities(const struct tl_layout *L, struct form_ent **out, size_t *n);
@@ -169,6 +184,8 @@ struct form_model {
     double multi;     /* a label with an answer takes further answers at or above this */
     double w[FORM_FEAT_N];
     struct form_aux stack;
+    struct form_aux quest; /* is the key a question at all (form_quest.c); threshold unused */
+    double quest_alpha;    /* a couple's probability times the key's quest probability ^ this */
 };
 
 /* Probability 0..1 of block b (b->on) for features x (form_stack.c). */
@@ -187,6 +204,20 @@ void form_stack_features(const struct tl_layout *L, const struct form_ent *e, si
  * stack block.  up and down hold n each. */
 void form_stack_links(const struct form_model *m, const struct tl_layout *L,
                       const struct form_ent *e, size_t n, long *up, long *down);
+
+/* ---- is an entity a question at all (form_quest.c) ---- */
+
+/* Features of entity i of e[0..n) alone: text shape, size, place on the page, and what lies
+ * right of it, under it, left of it and over it; its first and last words hashed.  Pure. */
+void form_quest_features(const struct tl_layout *L, const struct form_ent *e, size_t n, size_t i,
+                         struct form_auxx *x);
+/* q[i] (n of them): the probability that entity i is a question with an answer, by m's quest
+ * block; 1 for every entity when m has none. */
+void form_quest_probs(const struct form_model *m, const struct tl_layout *L,
+                      const struct form_ent *e, size_t n, double *q);
+/* A couple's probability p weighed by its key's quest probability qk: p * qk ^ alpha (p when
+ * m has no quest block). */
+double form_quest_weigh(const struct form_model *m, double p, double qk);
 
 /* Probability 0..1 that the couple is a pair. */
 double form_model_prob(const struct form_model *m, const struct form_fcand *c);

@@ -11,6 +11,10 @@
  *   stack_bias -2.5
  *   stack_threshold 0.5
  *   s 0.0123              (FORM_AUX_N lines, in feature order)
+ *   quest 304             (optional: is the key a question at all, form_quest.c; FORM_AUX_N)
+ *   quest_bias -1.5
+ *   quest_alpha 1         (a couple's probability times the key's ^ alpha; 0 to 8)
+ *   q 0.0123              (FORM_AUX_N lines, in feature order)
  *   end
  *
  * Lines starting with '#' are comments.  Anything else -- a missing or extra weight, a number
@@ -74,6 +78,7 @@ dp_err form_model_parse(const char *buf, size_t len, struct form_model **out)
         END
     } st = HEAD;
     struct form_aux *aux = &m->stack;
+    int quest = 0; /* the block being read is the quest block */
     size_t nw = 0, na = 0;
     double v;
     for (size_t pos = 0; pos < len;) {
@@ -118,26 +123,32 @@ dp_err form_model_parse(const char *buf, size_t len, struct form_model **out)
             } else if (is_end) {
                 ok = 1;
                 st = END;
-            } else { /* the optional block "stack N", once */
-                ok = !aux->on && !named_number(line, ll, "stack", &v) && v == FORM_AUX_N;
+            } else { /* the optional blocks "stack N" and "quest N", each once */
+                quest = !named_number(line, ll, "quest", &v);
+                aux = quest ? &m->quest : &m->stack;
+                ok = !aux->on && (quest || !named_number(line, ll, "stack", &v)) && v == FORM_AUX_N;
                 aux->on = 1;
                 na = 0;
                 st = AUX_BIAS;
             }
             break;
         case AUX_BIAS:
-            ok = !named_number(line, ll, "stack_bias", &aux->bias);
+            ok = !named_number(line, ll, quest ? "quest_bias" : "stack_bias", &aux->bias);
             st = AUX_THRESHOLD;
             break;
         case AUX_THRESHOLD:
-            ok = !named_number(line, ll, "stack_threshold", &aux->threshold) &&
-                 aux->threshold > 0 && aux->threshold < 1;
+            if (quest)
+                ok = !named_number(line, ll, "quest_alpha", &m->quest_alpha) &&
+                     m->quest_alpha >= 0 && m->quest_alpha <= 8;
+            else
+                ok = !named_number(line, ll, "stack_threshold", &aux->threshold) &&
+                     aux->threshold > 0 && aux->threshold < 1;
             st = AUX_WEIGHTS;
             break;
         case AUX_WEIGHTS:
-            ok = !named_number(line, ll, "s", &aux->w[na]);
+            ok = !named_number(line, ll, quest ? "q" : "s", &aux->w[na]);
             if (++na == FORM_AUX_N)
-                st = WEIGHTS; /* then "end" */
+                st = WEIGHTS; /* then "end" or the other block */
             break;
         }
         if (!ok) {
@@ -204,12 +215,16 @@ dp_err form_learn_candidates(const struct form_model *m, const struct tl_layout 
     if (rc || nf == 0)
         return rc;
     struct form_cand *c = malloc(nf * sizeof *c);
-    if (!c) {
+    double *q = malloc(n * sizeof *q);
+    if (!c || !q) {
+        free(c);
+        free(q);
         free(f);
         return DP_ENOMEM;
     }
+    form_quest_probs(m, L, ents, n, q);
     for (size_t i = 0; i < nf; i++) {
-        double p = form_model_prob(m, &f[i]);
+        double p = form_quest_weigh(m, form_model_prob(m, &f[i]), q[f[i].k]);
         if (ents[f[i].v].colon)
             continue;
         if (p < m->threshold) {
@@ -224,6 +239,7 @@ dp_err form_learn_candidates(const struct form_model *m, const struct tl_layout 
         }
         c[k++] = (struct form_cand){f[i].k, f[i].v, p, f[i].rel};
     }
+    free(q);
     free(f);
     if (k == 0) {
         free(c);

@@ -232,6 +232,7 @@ dp_err form_entities(const struct tl_layout *L, struct form_ent **out, size_t *n
         free(v);
         return DP_OK;
     }
+    *n = form_split_labels(L, v, *n, L->nord);
     mark_heads(v, *n, L->hmed);
     *out = v;
     return DP_OK;

@@ -439,21 +439,23 @@ dp_err rds_eval(redisContext *c, const struct rds_script *s, int nkeys, int narg
     return DP_OK;
 }
 
-/* One MULTI, before..., EVALSHA|EVAL av, EXEC round trip: 0 with *out the script's reply, 1
- * LOADING (nothing ran), 2 NOSCRIPT (the commands before ran alone: send it all again with
- * EVAL), -1 failure (message in err). */
-static int eval_set_once(redisContext *c, const struct rds_cmd *before, size_t nbefore, int n,
-                         const char **av, const size_t *al, redisReply **out, char *err,
-                         size_t errsz)
+/* Appends MULTI, before..., EVALSHA|EVAL av, EXEC to c's output buffer (nothing sent). */
+static void eval_set_append(redisContext *c, const struct rds_cmd *before, size_t nbefore, int n,
+                            const char **av, const size_t *al)
 {
     static const char *const multi = "MULTI", *const exec = "EXEC";
-    int rc = 0;
-    size_t last = nbefore + 2; /* the index of EXEC's reply */
     redisAppendCommandArgv(c, 1, (const char **)&multi, NULL);
     for (size_t i = 0; i < nbefore; i++)
         redisAppendCommandArgv(c, before[i].argc, (const char **)before[i].argv, before[i].len);
     redisAppendCommandArgv(c, n, av, al);
     redisAppendCommandArgv(c, 1, (const char **)&exec, NULL);
+}
+
+int rds_eval_set_read(redisContext *c, size_t nbefore, redisReply **out, char *err, size_t errsz)
+{
+    int rc = 0;
+    size_t last = nbefore + 2; /* the index of EXEC's reply */
+    *out = NULL;
     /* Read every queued reply even after a failure, so the connection stays in step. */
     for (size_t i = 0; i <= last; i++) {
         void *v = NULL;
@@ -481,6 +483,34 @@ static int eval_set_once(redisContext *c, const struct rds_cmd *before, size_t n
         freeReplyObject(r);
     }
     return rc;
+}
+
+dp_err rds_eval_set_append(redisContext *c, const struct rds_script *s,
+                           const struct rds_cmd *before, size_t nbefore, int nkeys, int nargs,
+                           const char **argv, const size_t *lens)
+{
+    const char *av[RDS_ARGS_MAX + 3];
+    size_t al[RDS_ARGS_MAX + 3];
+    char nk[16];
+    if (nkeys < 0 || nargs < 0 || nkeys + nargs > RDS_ARGS_MAX || nbefore > RDS_ARGS_MAX)
+        return DP_EINVAL;
+    for (size_t i = 0; i < nbefore; i++)
+        if (before[i].argc < 1 || before[i].argc > RDS_ARGS_MAX)
+            return DP_EINVAL;
+    if (!c || c->err)
+        return DP_EREDIS;
+    int n = evalsha_argv(s, nkeys, nargs, argv, lens, av, al, nk);
+    eval_set_append(c, before, nbefore, n, av, al);
+    return DP_OK;
+}
+
+/* One MULTI, before..., EVALSHA|EVAL av, EXEC round trip: as rds_eval_set_read. */
+static int eval_set_once(redisContext *c, const struct rds_cmd *before, size_t nbefore, int n,
+                         const char **av, const size_t *al, redisReply **out, char *err,
+                         size_t errsz)
+{
+    eval_set_append(c, before, nbefore, n, av, al);
+    return rds_eval_set_read(c, nbefore, out, err, errsz);
 }
 
 dp_err rds_eval_set(redisContext *c, const struct rds_script *s, const struct rds_cmd *before,

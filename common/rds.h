@@ -84,6 +84,18 @@ dp_err rds_eval_set(redisContext *c, const struct rds_script *s, const struct rd
                     size_t nbefore, int nkeys, int nargs, const char **argv, const size_t *lens,
                     redisReply **out, char *err, size_t errsz);
 
+/* rds_eval_set in two halves, so that many can share one round trip (pipelined, as one write
+ * and one read): rds_eval_set_append puts MULTI, before..., EVALSHA, EXEC in c's output buffer
+ * (nothing sent; DP_EINVAL / DP_EREDIS as rds_eval_set's checks), rds_eval_set_read (after
+ * every earlier append's read, in order) sends what is buffered and reads this transaction's
+ * replies: 0 with *out the script's reply (caller frees), 1 LOADING (nothing ran), 2 NOSCRIPT
+ * (the commands before ran alone: rds_eval_set sends it all again with EVAL), -1 failure
+ * (message in err; the connection may be broken: c->err). No retry here. */
+dp_err rds_eval_set_append(redisContext *c, const struct rds_script *s,
+                           const struct rds_cmd *before, size_t nbefore, int nkeys, int nargs,
+                           const char **argv, const size_t *lens);
+int rds_eval_set_read(redisContext *c, size_t nbefore, redisReply **out, char *err, size_t errsz);
+
 /* rds_eval for scripts that answer 1 when they found and changed what they were asked to:
  * DP_OK on 1, DP_ENOTFOUND on anything else, DP_EREDIS on failure. C-string arguments. */
 dp_err rds_eval_found(redisContext *c, const struct rds_script *s, int nkeys, int nargs,

@@ -58,6 +58,23 @@ struct store_upload {
 dp_err store_enqueue(redisContext *c, const struct store_upload *u, char id_out[UTIL_ID_MAX],
                      int *replayed, char *err, size_t errsz);
 
+/* The same in steps, so that many uploads can share one Redis round trip (the API's group
+ * commit): store_enq_new does the work that needs no Redis (id, hash, keys, sealing; u's
+ * strings stay borrowed until store_enq_free, the small ones are copied); store_enq_append puts
+ * the first round's MULTI/SET/HSET/EVALSHA/EXEC in c's output buffer without sending it
+ * (DP_EINVAL after the first round; nothing appended on an error); store_enq_read reads that
+ * round's replies (in the order the appends were made; a failure is kept in e);
+ * store_enq_finish runs whatever rounds are still due (an existing idempotency or dedup key,
+ * a script Redis did not know, Redis loading) one by one on c, then answers as store_enqueue.
+ * store_enq_finish alone is store_enqueue. */
+struct store_enq;
+dp_err store_enq_new(const struct store_upload *u, struct store_enq **out); /* *out owned */
+dp_err store_enq_append(redisContext *c, struct store_enq *e);
+void store_enq_read(redisContext *c, struct store_enq *e);
+dp_err store_enq_finish(redisContext *c, struct store_enq *e, char id_out[UTIL_ID_MAX],
+                        int *replayed, char *err, size_t errsz);
+void store_enq_free(struct store_enq *e); /* NULL: no-op */
+
 /* The public JSON of a document (status, timings, file, result...). DP_ENOTFOUND when it does
  * not exist or belongs to another tenant. *out owned by the caller. */
 dp_err store_doc_json(redisContext *c, const char *tenant, const char *id, cJSON **out);

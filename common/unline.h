@@ -47,4 +47,39 @@ int unline_max_thick(double char_h);
  * DP_EINVAL for a NULL or empty pix, DP_ENOMEM. */
 dp_err unline_erase(PIX *pix, double char_h, PIX **out, size_t *nerased);
 
+/* ---- check boxes ----
+ * An empty check box printed next to its label ("[ ] Yes") is read glued to it: "[_]Yes",
+ * "LJYes", "Oyes" (123 boxes on 27 of FUNSD's 149 forms). The boxes are found by their
+ * inside: a hole in the ink (white enclosed by ink) about a character high, square, whose
+ * edges are straight and corners square (its rows and columns a sixth in from its edges run
+ * nearly its whole length and its corners are filled, three sides and corners of four at
+ * least; a letter's rounded counter has neither), ringed by thin strokes. Those strokes are
+ * whitened; the marks themselves are still found on the page as decoded (form_marks_find). */
+#define UNLINE_BOX_MIN    0.75 /* a box's inside: side at least this many char heights */
+#define UNLINE_BOX_MAX    2.2  /* ...and at most (larger: a table's cell, a frame) */
+#define UNLINE_BOX_ASPECT 1.35 /* longer side / shorter side of the inside, at most */
+#define UNLINE_BOX_EDGE                                                                            \
+    0.8                        /* share of the inside's rows/columns a sixth in from each          \
+                                * edge that is inside (an ellipse's: .75) */
+#define UNLINE_BOX_CORNER 0.25 /* share of a corner (a fifth of each side) that is inside */
+#define UNLINE_BOX_FILL   0.8  /* share of the inside's bounding box that is inside */
+#define UNLINE_BOX_STROKE 0.3  /* a box's side is at most this thick (char heights, >= 2 px) */
+#define UNLINE_BOX_REACH  0.35 /* its ink reaches at most this share of its height above/below */
+#define UNLINE_BOX_GLUE   6.0  /* ...and at most this many char heights sideways (a label) */
+#define UNLINE_MAX_BOXES  512  /* boxes erased per page, at most */
+
+/* Pure: whether a hole of w x h pixels, given as bits (row-major, 1 = inside the hole), is the
+ * inside of a check box for characters char_h pixels high (<= 0: unknown, the target). */
+int unline_box_inside(const unsigned char *bits, int w, int h, double char_h);
+
+/* Pure: the thickness to whiten of one side of a box, from runs[0..n) of ink measured outward
+ * from the inside at n places along it: their median, unless it exceeds cap (a letter or a
+ * bar touching the box there): -1. */
+int unline_box_side(const int *runs, size_t n, int cap);
+
+/* A copy of pix (8-bit grey or anything pixConvertTo8 takes; borrowed) in *out (the caller's)
+ * with the sides of its empty check boxes whitened; *nboxes: how many (0: a plain copy).
+ * DP_EINVAL for a NULL or empty pix, DP_ENOMEM. */
+dp_err unline_boxes(PIX *pix, double char_h, PIX **out, size_t *nboxes);
+
 #endif

@@ -9,6 +9,8 @@
 #include "cand.h"
 #include "extract.h"
 #include "lexfix.h"
+#include "namesfx.h"
+#include "readvote.h"
 #include "util.h"
 #include "xfeat.h"
 #include "xmodel.h"
@@ -24,13 +26,40 @@ double xmodel_prob(const struct xmodel_field *f, const void *xv)
     return 1.0 / (1.0 + exp(-s));
 }
 
-/* The best candidate of d for f (of its kind): index (or -1) and probability. */
-static long best_cand(const struct xmodel_field *f, const struct xfeat_doc *fx, double *p)
+/* Whether text has a run of more than limit digits. */
+static int long_number(const char *text, size_t limit)
+{
+    size_t run = 0;
+    for (; *text; text++) {
+        run = *text >= '0' && *text <= '9' ? run + 1 : 0;
+        if (run > limit)
+            return 1;
+    }
+    return 0;
+}
+
+int xmodel_shape_ok(const struct xmodel_field *f, const char *text)
+{
+    char cut[CAND_TEXT_MAX];
+    if (!f || f->kind || !f->digit_run || !text)
+        return 1;
+    size_t limit = f->digit_run - 1 > XMODEL_DIGIT_RUN ? f->digit_run - 1 : XMODEL_DIGIT_RUN;
+    if (!long_number(text, limit))
+        return 1;
+    /* a registration number in brackets beside a name is cut off later: not held against it */
+    return xmodel_strip_id(text, strcmp(f->name, "address") == 0, cut, sizeof cut) &&
+           !long_number(cut, limit);
+}
+
+/* The best candidate of cs (features fx) for f (of its kind and shape): index (or -1) and
+ * probability. */
+static long best_cand(const struct xmodel_field *f, const struct cand_set *cs,
+                      const struct xfeat_doc *fx, double *p)
 {
     long best = -1;
     double bp = -1;
-    for (size_t i = 0; i < fx->n; i++) {
-        if (f->kind && !(fx->kind[i] & f->kind))
+    for (size_t i = 0; i < fx->n && i < cs->n; i++) {
+        if ((f->kind && !(fx->kind[i] & f->kind)) || !xmodel_shape_ok(f, cs->c[i].text))
             continue;
         double q = xmodel_prob(f, fx->x[i]);
         if (q > bp) {
@@ -166,15 +195,55 @@ int xmodel_strip_id(const char *in, int address, char *out, size_t outsz)
     return 0;
 }
 
+/* A company value (rules or model) printed over two lines takes in the other (namesfx.h),
+ * with the confirmed names of the vendor memory as the closing words' source. */
+static dp_err join_name(const struct vendor_list *vendors, const struct dp_doc_text *doc,
+                        cJSON *fields)
+{
+    char **lines = NULL;
+    size_t nl = 0;
+    const char **names = vendors->n ? calloc(vendors->n, sizeof *names) : NULL;
+    cJSON *f;
+    if (!names)
+        return vendors->n ? DP_ENOMEM : DP_OK;
+    for (size_t i = 0; i < vendors->n; i++)
+        names[i] = vendors->v[i].company;
+    dp_err rc = namesfx_lines_of(doc, &lines, &nl);
+    cJSON_ArrayForEach(f, fields)
+    {
+        const char *n = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(f, "name"));
+        const char *src = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(f, "source"));
+        const char *v = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(f, "value"));
+        char out[CAND_TEXT_MAX];
+        if (rc || !n || strcmp(n, "company") != 0 || !v ||
+            (src && strcmp(src, "rules") != 0 && strcmp(src, "model") != 0))
+            continue;
+        if (namesfx_extend(v, names, vendors->n, (const char *const *)lines, nl, out, sizeof out) &&
+            !cJSON_ReplaceItemInObjectCaseSensitive(f, "value", cJSON_CreateString(out)))
+            rc = DP_ENOMEM;
+    }
+    namesfx_lines_free(lines, nl);
+    free(names);
+    return rc;
+}
+
 /* Cuts the registration number printed beside the company and address values the rules or
- * the model read (xmodel_strip_id) and repairs their misread words, with
- * the words of the confirmed names and addresses in the vendor memory as the lexicon; then a
- * value still an OCR error or two (VENDOR_SNAP_SIM) from a remembered name or address becomes
- * that spelling (source "memory"). */
-static dp_err repair_names(const struct vendor_list *vendors, cJSON *fields)
+ * the model read (xmodel_strip_id), votes their words where the page was read twice
+ * (readvote.h) and repairs their misread words, with the words of the confirmed names and
+ * addresses in the vendor memory as the lexicon; then a value still an OCR error or two
+ * (VENDOR_SNAP_SIM) from a remembered name or address becomes that spelling (source
+ * "memory"). */
+static dp_err repair_names(const struct vendor_list *vendors, const struct readvote_lines *rl,
+                           cJSON *fields)
 {
     struct lexfix lx = {0};
-    dp_err rc = DP_OK;
+    const char **lex = calloc(2 * vendors->n + 1, sizeof *lex);
+    size_t nlex = 0;
+    dp_err rc = lex ? DP_OK : DP_ENOMEM;
+    for (size_t i = 0; i < vendors->n && lex; i++) {
+        lex[nlex++] = vendors->v[i].company;
+        lex[nlex++] = vendors->v[i].address;
+    }
     for (size_t i = 0; i < vendors->n && !rc; i++)
         if (!(rc = lexfix_add_text(&lx, vendors->v[i].company)))
             rc = lexfix_add_text(&lx, vendors->v[i].address);
@@ -193,6 +262,11 @@ static dp_err repair_names(const struct vendor_list *vendors, cJSON *fields)
             !cJSON_ReplaceItemInObjectCaseSensitive(f, "value", cJSON_CreateString(out)))
             rc = DP_ENOMEM;
         v = cJSON_GetObjectItemCaseSensitive(f, "value");
+        if (!rc && cJSON_IsString(v) &&
+            readvote_value(v->valuestring, rl->p, rl->n, lex, nlex, out, sizeof out) &&
+            !cJSON_ReplaceItemInObjectCaseSensitive(f, "value", cJSON_CreateString(out)))
+            rc = DP_ENOMEM;
+        v = cJSON_GetObjectItemCaseSensitive(f, "value");
         if (!rc && cJSON_IsString(v) && lexfix_correct(&lx, v->valuestring, out, sizeof out) &&
             !cJSON_ReplaceItemInObjectCaseSensitive(f, "value", cJSON_CreateString(out)))
             rc = DP_ENOMEM;
@@ -208,6 +282,7 @@ static dp_err repair_names(const struct vendor_list *vendors, cJSON *fields)
         }
     }
     lexfix_cleanup(&lx);
+    free(lex);
     return rc;
 }
 
@@ -258,6 +333,104 @@ static dp_err reorder_date(const struct xmodel_field *f, cJSON *fields)
             continue;
         if (xmodel_date_in_order(t, order, iso, sizeof iso) && strcmp(iso, v) != 0 &&
             !cJSON_ReplaceItemInObjectCaseSensitive(it, "value", cJSON_CreateString(iso)))
+            return DP_ENOMEM;
+    }
+    return DP_OK;
+}
+
+uint32_t xmodel_year_fix(uint32_t year, uint32_t lo, uint32_t hi, uint32_t mode)
+{
+    if (!lo || hi < lo || (year >= lo && year <= hi + 1) || year < 1000 || year > 9999)
+        return 0;
+    uint32_t found = 0, nfound = 0, pow10 = 1;
+    for (int pos = 0; pos < 4; pos++, pow10 *= 10) {
+        uint32_t dig = year / pow10 % 10;
+        if (!strchr(XMODEL_YEAR_DIGITS, (int)('0' + dig)))
+            continue;
+        for (const char *c = XMODEL_YEAR_DIGITS; *c; c++) {
+            uint32_t nd = (uint32_t)(*c - '0');
+            uint32_t y = year - dig * pow10 + nd * pow10;
+            if (nd == dig || y < lo || y > hi)
+                continue;
+            if (y == mode)
+                return mode;
+            found = y;
+            nfound++;
+        }
+    }
+    return nfound == 1 ? found : 0;
+}
+
+/* Repairs the year of date field f's unconfirmed value (rules or model) with the tenant's
+ * confirmed years (xmodel_year_fix). */
+static dp_err fix_year(const struct xmodel_field *f, cJSON *fields)
+{
+    cJSON *it;
+    if (!f->year_lo)
+        return DP_OK;
+    cJSON_ArrayForEach(it, fields)
+    {
+        const char *n = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "name"));
+        const char *src = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "source"));
+        const char *v = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "value"));
+        char iso[16];
+        if (!n || strcmp(n, f->name) != 0 || !v || strlen(v) != 10 || v[4] != '-' ||
+            (src && strcmp(src, "rules") != 0 && strcmp(src, "model") != 0))
+            continue;
+        uint32_t y =
+            xmodel_year_fix((uint32_t)strtoul(v, NULL, 10), f->year_lo, f->year_hi, f->year_mode);
+        if (!y)
+            continue;
+        snprintf(iso, sizeof iso, "%04u%s", (unsigned)y, v + 4);
+        if (!cJSON_ReplaceItemInObjectCaseSensitive(it, "value", cJSON_CreateString(iso)))
+            return DP_ENOMEM;
+    }
+    return DP_OK;
+}
+
+/* The cents of every amount word of doc's first reading (at most cap), into am; the count. */
+static size_t page_amounts(const struct dp_doc_text *doc, long *am, size_t cap)
+{
+    size_t n = 0;
+    for (size_t p = 0; p < doc->npages; p++)
+        for (size_t i = 0; i < doc->pages[p].nwords && n < cap; i++) {
+            const char *t = doc->pages[p].words[i].text;
+            long c = t ? readvote_cents(t, strlen(t)) : -1;
+            if (c >= 0)
+                am[n++] = c;
+        }
+    return n;
+}
+
+/* Where the page was read twice and the readings read amount field f's unconfirmed value
+ * differently, the other reading's amount when it fits the page's amounts and the value does
+ * not (readvote_amount). */
+static dp_err vote_amount(const struct xmodel_field *f, const struct dp_doc_text *doc,
+                          const struct readvote_lines *rl, cJSON *fields)
+{
+    long am[256];
+    size_t nam = 0;
+    cJSON *it;
+    if (!rl->n)
+        return DP_OK;
+    cJSON_ArrayForEach(it, fields)
+    {
+        const char *n = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "name"));
+        const char *src = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "source"));
+        cJSON *v = cJSON_GetObjectItemCaseSensitive(it, "value");
+        cJSON *a = cJSON_IsObject(v) ? cJSON_GetObjectItemCaseSensitive(v, "amount") : v;
+        const char *as = cJSON_GetStringValue(a);
+        if (!n || strcmp(n, f->name) != 0 || !as ||
+            (src && strcmp(src, "rules") != 0 && strcmp(src, "model") != 0))
+            continue;
+        if (!nam)
+            nam = page_amounts(doc, am, sizeof am / sizeof am[0]);
+        long other = readvote_amount(readvote_cents(as, strlen(as)), rl->p, rl->n, am, nam);
+        char buf[32];
+        if (other < 0)
+            continue;
+        snprintf(buf, sizeof buf, "%ld.%02ld", other / 100, other % 100);
+        if (!cJSON_SetValuestring(a, buf))
             return DP_ENOMEM;
     }
     return DP_OK;
@@ -321,8 +494,10 @@ dp_err xmodel_apply(const struct xmodel *m, const struct dp_doc_text *doc, cJSON
     for (size_t k = 0; k < m->nf; k++) {
         const struct xmodel_field *mf = &m->f[k];
         double p = 0;
-        long b = best_cand(mf, &fx, &p);
+        long b = best_cand(mf, &cs, &fx, &p);
         const char *rv = b >= 0 ? xmodel_rules_value(fields, mf->name) : NULL;
+        if (rv && !xmodel_shape_ok(mf, rv))
+            rv = NULL; /* a registration or phone number the rules took: the model's stands */
         /* a typed value the rules did not find: only when the model is sure of it */
         int unsure = !rv && (mf->flags & XMODEL_SURE_FILL) && p < mf->review_below;
         if (b < 0 || p < XMODEL_MIN_OUTPUT || unsure) {
@@ -366,11 +541,20 @@ dp_err xmodel_apply(const struct xmodel *m, const struct dp_doc_text *doc, cJSON
         put_field(fields, mf->name, f, keep);
     }
     for (size_t k = 0; k < m->nf && !rc; k++)
-        if (m->f[k].kind == XFEAT_KIND_DATE)
-            rc = reorder_date(&m->f[k], fields);
+        if (m->f[k].kind == XFEAT_KIND_DATE && !(rc = reorder_date(&m->f[k], fields)))
+            rc = fix_year(&m->f[k], fields);
+    struct readvote_lines rl = {0};
+    if (!rc)
+        rc = readvote_lines_of(doc, &rl);
+    for (size_t k = 0; k < m->nf && !rc; k++)
+        if (m->f[k].kind == XFEAT_KIND_AMOUNT)
+            rc = vote_amount(&m->f[k], doc, &rl, fields);
     vendor_apply(&m->vendors, &cs, fields);
     if (!rc)
-        rc = repair_names(&m->vendors, fields);
+        rc = join_name(&m->vendors, doc, fields);
+    if (!rc)
+        rc = repair_names(&m->vendors, &rl, fields);
+    readvote_lines_cleanup(&rl);
     xfeat_doc_cleanup(&fx);
     cand_set_cleanup(&cs);
     return rc;
@@ -425,6 +609,16 @@ cJSON *xmodel_stats_json(const struct xmodel *m)
                                     (f->flags & XMODEL_DAY_FIRST) ? "day_first" : "month_first");
         else
             cJSON_AddNullToObject(j, "date_order");
+        if (f->digit_run)
+            cJSON_AddNumberToObject(j, "longest_number", (double)(f->digit_run - 1));
+        else
+            cJSON_AddNullToObject(j, "longest_number");
+        if (f->year_lo) {
+            int yr[2] = {(int)f->year_lo, (int)f->year_hi};
+            cJSON_AddItemToObject(j, "years", cJSON_CreateIntArray(yr, 2));
+        } else {
+            cJSON_AddNullToObject(j, "years");
+        }
         cJSON_AddNumberToObject(j, "review_below", (double)(int)(f->review_below * 1000) / 1000);
         cJSON_AddItemToArray(fs, j);
     }

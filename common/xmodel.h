@@ -64,6 +64,27 @@ uint32_t xmodel_date_order(const char *confirmed, const char *page);
  * XMODEL_MONTH_FIRST) into iso (>= 11 bytes). 0 when it reads as none. Pure. */
 int xmodel_date_in_order(const char *text, uint32_t order, char *iso, size_t isosz);
 
+/* Digits OCR misreads for one another in a printed year: the closed shapes ("2016", "2015",
+ * "2019" for 2018). */
+#define XMODEL_YEAR_DIGITS "035689"
+
+/* A year as a date field's value has it, repaired: a year outside lo..hi + 1 (the tenant's
+ * confirmed years, one year ahead allowed) becomes the year of lo..hi that one misread digit
+ * (both in XMODEL_YEAR_DIGITS) away from it reads as - mode when that is one of them, else
+ * the only one. 0: no repair (lo 0, the year in range, none or several reachable). Pure. */
+uint32_t xmodel_year_fix(uint32_t year, uint32_t lo, uint32_t hi, uint32_t mode);
+
+#define XMODEL_DIGIT_RUN 5 /* runs of digits this long are never ruled out (postcodes) */
+
+/* Whether text may be untyped field f's value: none of its runs of digits longer than both
+ * the longest in the field's confirmed values (f->digit_run - 1) and XMODEL_DIGIT_RUN - a
+ * registration, tax or phone number ("Company Reg. No. 001055194X", "03-40212008") is no part
+ * of a name or address whose confirmed values never hold one; a bracketed number that
+ * xmodel_strip_id cuts off ("AEON CO. (M) BHD (126928-H)") does not count. Always 1 for typed
+ * fields and when nothing was learnt. Pure. */
+struct xmodel_field;
+int xmodel_shape_ok(const struct xmodel_field *f, const char *text);
+
 /* One learnt field. */
 struct xmodel_field {
     char name[REVIEW_NAME_MAX];
@@ -88,6 +109,11 @@ struct xmodel_field {
     uint32_t kind;          /* XFEAT_KIND_* bit every candidate must have, 0 = any: learnt
                                from the confirmed values (>= 90 % of them dates, or amounts) */
     uint32_t flags;         /* XMODEL_GATE, XMODEL_SURE_FILL: chosen in cross-validation */
+    uint32_t year_lo;       /* a date field: the earliest and latest year of its confirmed */
+    uint32_t year_hi;       /* values and the commonest (0: none), for xmodel_year_fix */
+    uint32_t year_mode;
+    uint32_t digit_run; /* an untyped field: 1 + the longest run of digits in its confirmed
+                           values (0: not learnt); see xmodel_shape_ok */
 };
 
 /* A tenant's extractor. */

@@ -384,6 +384,62 @@ out:
 
 /* ---- training ---- */
 
+/* The earliest, latest and commonest year of date field xf's confirmed values (read in its
+ * order, day first without one). */
+static void date_years(struct xmodel_field *xf, const struct xmodel_tdoc *d, size_t n, size_t f)
+{
+    uint32_t order = (xf->flags & XMODEL_MONTH_FIRST) ? XMODEL_MONTH_FIRST : XMODEL_DAY_FIRST;
+    uint32_t y[256], cnt[256];
+    size_t ny = 0;
+    for (size_t i = 0; i < n; i++) {
+        char iso[16];
+        if (!d[i].value[f] || !xmodel_date_in_order(d[i].value[f], order, iso, sizeof iso))
+            continue;
+        uint32_t yr = (uint32_t)strtoul(iso, NULL, 10);
+        size_t k = 0;
+        while (k < ny && y[k] != yr)
+            k++;
+        if (k == ny && ny < 256) {
+            y[ny] = yr;
+            cnt[ny++] = 0;
+        }
+        if (k < ny)
+            cnt[k]++;
+    }
+    for (size_t k = 0; k < ny; k++) {
+        if (y[k] < 1900 || y[k] > 2200)
+            continue;
+        if (!xf->year_lo || y[k] < xf->year_lo)
+            xf->year_lo = y[k];
+        if (y[k] > xf->year_hi)
+            xf->year_hi = y[k];
+    }
+    size_t best = 0;
+    for (size_t k = 0; k < ny; k++)
+        if (y[k] >= 1900 && y[k] <= 2200 &&
+            (cnt[k] > best || (cnt[k] == best && y[k] > xf->year_mode))) {
+            best = cnt[k];
+            xf->year_mode = y[k];
+        }
+}
+
+/* 1 + the longest run of digits in untyped field xf's confirmed values. */
+static void digit_runs(struct xmodel_field *xf, const struct xmodel_tdoc *d, size_t n, size_t f)
+{
+    size_t best = 0, seen = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t run = 0;
+        if (!d[i].value[f])
+            continue;
+        seen++;
+        for (const char *t = d[i].value[f]; *t; t++) {
+            run = *t >= '0' && *t <= '9' ? run + 1 : 0;
+            best = run > best ? run : best;
+        }
+    }
+    xf->digit_run = seen ? (uint32_t)(best < 63 ? best : 63) + 1 : 0;
+}
+
 dp_err xmodel_train(const struct xmodel_doc *docs, size_t n, struct xmodel **out)
 {
     char names[REVIEW_MAX_NAMES][REVIEW_NAME_MAX];
@@ -425,6 +481,11 @@ dp_err xmodel_train(const struct xmodel_doc *docs, size_t n, struct xmodel **out
         else if (v[1] >= v[0] + XMODEL_ORDER_VOTES)
             m->f[f].flags |= XMODEL_MONTH_FIRST;
     }
+    for (size_t f = 0; f < nn; f++)
+        if (m->f[f].kind == XFEAT_KIND_DATE)
+            date_years(&m->f[f], d, n, f);
+        else if (!m->f[f].kind)
+            digit_runs(&m->f[f], d, n, f);
     /* each vendor's address as its documents confirm it most often */
     const cJSON **conf = malloc((n ? n : 1) * sizeof *conf);
     if (!conf) {

@@ -24,13 +24,10 @@ static void teardown(void)
 
 static cJSON *read_doc(const unsigned char *buf, size_t len)
 {
-    char id[64];
-    ck_assert_int_eq(stack_upload(&st, st.key, buf, len, "pipeline=ocr,extract&dedup=false", id),
-                     202);
-    cJSON *d = stack_wait_doc(&st, st.key, id, 180000);
-    ck_assert_ptr_nonnull(d);
-    ck_assert_msg(strcmp(json_str(d, "status"), "done") == 0, "status %s: %s",
-                  json_str(d, "status"), json_str(d, "error.message"));
+    char why[256];
+    cJSON *d = stack_read_done(&st, st.key, buf, len, "pipeline=ocr,extract&dedup=false", 180000,
+                               NULL, why, sizeof why);
+    ck_assert_msg(d, "%s", why);
     return d;
 }
 

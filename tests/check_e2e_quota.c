@@ -107,12 +107,20 @@ START_TEST(tenant_limits_answer_429)
      * a second per API thread), before Redis would refuse writes */
     redisContext *c = redisConnect("127.0.0.1", s.redis_port);
     ck_assert(c && !c->err);
-    redisReply *m = redisCommand(c, "INFO memory");
-    long long used = strtoll(strstr(m->str, "used_memory:") + 12, NULL, 10);
-    freeReplyObject(m);
-    freeReplyObject(redisCommand(c, "CONFIG SET maxmemory %lld", used));
-    usleep(1200000);
-    ck_assert_int_eq(upload(&s, s.key2, x, &ra), 503);
+    /* Redis's use can fall a few % between this INFO and the API's (a client's buffers freed
+     * on a loaded machine), so the limit is set again from the use of the moment if an upload
+     * still got in: three tries */
+    long st = 0;
+    for (int i = 0; i < 3 && st != 503; i++) {
+        redisReply *m = redisCommand(c, "INFO memory");
+        long long used = strtoll(strstr(m->str, "used_memory:") + 12, NULL, 10);
+        freeReplyObject(m);
+        freeReplyObject(redisCommand(c, "CONFIG SET maxmemory %lld", used));
+        usleep(1200000);
+        st = upload(&s, s.key2, x, &ra);
+        ck_assert(st == 503 || st == 202);
+    }
+    ck_assert_int_eq(st, 503);
     ck_assert_str_eq(x, "storage_full");
     ck_assert_int_ge(ra, 1);
     freeReplyObject(redisCommand(c, "CONFIG SET maxmemory 0"));

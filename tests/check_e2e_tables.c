@@ -25,11 +25,9 @@ static void teardown(void)
 
 static cJSON *read_doc(const void *buf, size_t len, char *id)
 {
-    ck_assert_int_eq(stack_upload(&st, st.key, buf, len, NULL, id), 202);
-    cJSON *d = stack_wait_doc(&st, st.key, id, 90000);
-    ck_assert_ptr_nonnull(d);
-    ck_assert_msg(strcmp(json_str(d, "status"), "done") == 0, "status %s: %s",
-                  json_str(d, "status"), json_str(d, "error.message"));
+    char why[256];
+    cJSON *d = stack_read_done(&st, st.key, buf, len, NULL, 90000, id, why, sizeof why);
+    ck_assert_msg(d, "%s", why);
     return d;
 }
 

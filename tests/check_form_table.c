@@ -150,8 +150,8 @@ START_TEST(split_at_gutters_and_numbers)
         put(&s, 640, 180 + 60 * i, b[i]);
     }
     put(&s, 100, 400, "Tar 4.31*** 4.59"); /* two numbers, one space apart */
-    put(&s, 100, 460, "Weight 1 .089");    /* one number read in two pieces */
-    put(&s, 100, 520, "Field date 13, 1982");
+    put(&s, 100, 460, "Moisture 1 .089");  /* one number read in two pieces */
+    put(&s, 100, 520, "Harvest of 13, 1982");
     struct tl_layout L;
     ck_assert_int_eq(form_layout(&L, s.w, s.n, NULL, 0), DP_OK);
     struct form_ent *e = NULL;
@@ -170,9 +170,9 @@ START_TEST(split_at_gutters_and_numbers)
     line_texts(&L, e, ne, 5, buf, sizeof buf);
     ck_assert_str_eq(buf, "Tar 4.31***|4.59");
     line_texts(&L, e, ne, 6, buf, sizeof buf);
-    ck_assert_str_eq(buf, "Weight 1 .089");
+    ck_assert_str_eq(buf, "Moisture 1 .089");
     line_texts(&L, e, ne, 7, buf, sizeof buf);
-    ck_assert_str_eq(buf, "Field date 13, 1982");
+    ck_assert_str_eq(buf, "Harvest of 13, 1982");
     for (size_t i = 0; i < ne; i++) /* boxes follow the words */
         ck_assert_int_lt(e[i].x0, e[i].x1);
     free(e);

@@ -1,6 +1,7 @@
 /* check_unline.c -- unline: rules whitened out of a page, the letters standing on them kept. */
 #include "testutil.h"
 #include <leptonica/allheaders.h>
+#include <stdlib.h>
 #include "unline.h"
 
 #define CH 20.0 /* character height the drawings are made for: rules >= 120 px, < 12 px thick */
@@ -91,15 +92,115 @@ START_TEST(page_without_rules_is_unchanged)
 }
 END_TEST
 
+/* A w x h hole bitmap: 1 inside the ellipse inscribed in it (ell), else the whole rectangle
+ * less its corners' single pixels cut (a scanned box's rounded corners). */
+static unsigned char *hole(int w, int h, int ell)
+{
+    unsigned char *b = calloc((size_t)w * (size_t)h, 1);
+    ck_assert_ptr_nonnull(b);
+    double cx = (w - 1) / 2.0, cy = (h - 1) / 2.0;
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            double dx = (x - cx) / (w / 2.0), dy = (y - cy) / (h / 2.0);
+            int corner = (x == 0 || x == w - 1) && (y == 0 || y == h - 1);
+            b[(size_t)y * (size_t)w + (size_t)x] = ell ? dx * dx + dy * dy <= 1.0 : !corner;
+        }
+    return b;
+}
+
+START_TEST(box_inside_is_square_letter_counters_are_not)
+{
+    unsigned char *sq = hole(20, 19, 0), *ov = hole(20, 19, 1), *tall = hole(12, 24, 0);
+    ck_assert_int_eq(unline_box_inside(sq, 20, 19, CH), 1);
+    ck_assert_int_eq(unline_box_inside(ov, 20, 19, CH), 0);   /* an o's counter */
+    ck_assert_int_eq(unline_box_inside(tall, 12, 24, CH), 0); /* a 0's, a D's: narrow */
+    ck_assert_int_eq(unline_box_inside(sq, 20, 19, 40.0), 0); /* small for large print */
+    ck_assert_int_eq(unline_box_inside(sq, 20, 19, 6.0), 0);  /* a cell for small print */
+    /* a corner filled and a side dented by the scan: still a box */
+    for (int y = 0; y < 4; y++)
+        for (int x = 16; x < 20; x++)
+            sq[y * 20 + x] = 0;
+    ck_assert_int_eq(unline_box_inside(sq, 20, 19, CH), 1);
+    ck_assert_int_eq(unline_box_inside(NULL, 20, 19, CH), 0);
+    free(sq);
+    free(ov);
+    free(tall);
+}
+END_TEST
+
+START_TEST(box_side_is_the_median_run_unless_thick)
+{
+    const int thin[5] = {3, 2, 3, 4, 3}, glued[5] = {3, 9, 9, 9, 2}, gap[5] = {0, 0, 0, 1, 2};
+    ck_assert_int_eq(unline_box_side(thin, 5, 6), 3);
+    ck_assert_int_eq(unline_box_side(glued, 5, 6), -1); /* a letter on that side */
+    ck_assert_int_eq(unline_box_side(gap, 5, 6), 1);    /* at least a pixel */
+    ck_assert_int_eq(unline_box_side(thin, 0, 6), -1);
+}
+END_TEST
+
+/* Draws an empty box of side s (outside), stroke t, top-left (x, y). */
+static void box(PIX *p, int x, int y, int s, int t)
+{
+    ink(p, x, y, s, t);
+    ink(p, x, y + s - t, s, t);
+    ink(p, x, y, t, s);
+    ink(p, x + s - t, y, t, s);
+}
+
+START_TEST(boxes_go_letters_stay)
+{
+    PIX *p = white_page(400, 200);
+    box(p, 20, 40, 24, 3);  /* a box, its label 6 px to the right */
+    ink(p, 50, 40, 4, 24);  /* the label's first stem */
+    box(p, 120, 40, 24, 3); /* a box with a letter glued on its right side */
+    ink(p, 144, 40, 4, 24);
+    box(p, 220, 40, 24, 3); /* a box crossed by a rule: no check box */
+    ink(p, 200, 52, 100, 2);
+    /* a letter "P": a square counter with its stem running on below */
+    box(p, 320, 40, 24, 3);
+    ink(p, 320, 40, 4, 50);
+    box(p, 20, 120, 120, 3); /* a frame: too large */
+    PIX *out = NULL;
+    size_t n = 0;
+    ck_assert_int_eq(unline_boxes(p, CH, &out, &n), DP_OK);
+    ck_assert_uint_eq(n, 2);
+    ck_assert_int_eq(at(out, 21, 50), 255); /* the sides of the first box */
+    ck_assert_int_eq(at(out, 42, 50), 255);
+    ck_assert_int_eq(at(out, 30, 41), 255);
+    ck_assert_int_eq(at(out, 51, 50), 0);    /* its label */
+    ck_assert_int_eq(at(out, 121, 50), 255); /* the glued one */
+    ck_assert_int_eq(at(out, 146, 50), 0);   /* ...its letter */
+    ck_assert_int_eq(at(out, 221, 45), 0);   /* the crossed box stays */
+    ck_assert_int_eq(at(out, 330, 41), 0);   /* the P */
+    ck_assert_int_eq(at(out, 80, 121), 0);   /* the frame */
+    pixDestroy(&out);
+    /* no boxes: a plain copy */
+    PIX *q = white_page(100, 50);
+    ink(q, 10, 10, 30, 20);
+    ck_assert_int_eq(unline_boxes(q, CH, &out, &n), DP_OK);
+    ck_assert_uint_eq(n, 0);
+    l_int32 same = 0;
+    pixEqual(q, out, &same);
+    ck_assert_int_eq(same, 1);
+    pixDestroy(&out);
+    pixDestroy(&q);
+    pixDestroy(&p);
+    ck_assert_int_eq(unline_boxes(NULL, CH, &out, &n), DP_EINVAL);
+}
+END_TEST
+
 Suite *unline_suite(void)
 {
     Suite *s = suite_create("unline");
     TCase *tc = tcase_create("pure");
     tcase_add_test(tc, wanted_only_on_enlarged_layout_pages_with_rules);
+    tcase_add_test(tc, box_inside_is_square_letter_counters_are_not);
+    tcase_add_test(tc, box_side_is_the_median_run_unless_thick);
     suite_add_tcase(s, tc);
     tc = tcase_create("leptonica");
     tcase_add_test(tc, rules_go_letters_on_them_stay);
     tcase_add_test(tc, page_without_rules_is_unchanged);
+    tcase_add_test(tc, boxes_go_letters_stay);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -122,6 +122,7 @@ struct http_resp {
     char *body;
     size_t len;
     char *headers;
+    int curl_rc; /* CURLcode of the transfer: 0, or why no response came */
 };
 /* One request. headers: NULL-terminated "Name: value" list or NULL. 0 when a response came. */
 int http_req(const char *method, const char *url, const char *key, const char *const *headers,
@@ -143,6 +144,11 @@ long stack_upload(struct stack *s, const char *key, const void *buf, size_t len,
                   char *id);
 /* Polls the document until done/failed or timeout_ms; returns its JSON (caller frees) or NULL. */
 cJSON *stack_wait_doc(struct stack *s, const char *key, const char *id, int timeout_ms);
+/* Uploads buf (query as in stack_upload) and waits up to timeout_ms for it to end `done`: its JSON
+ * (caller frees), its id in id_out (64 bytes; may be NULL). NULL with the reason in why when the
+ * upload was not a 202 or the document did not end done in time. */
+cJSON *stack_read_done(struct stack *s, const char *key, const void *buf, size_t len,
+                       const char *query, int timeout_ms, char *id_out, char *why, size_t whysz);
 /* Reads a string at path "a.b" of a JSON object ("" if absent). */
 const char *json_str(const cJSON *o, const char *path);
 double json_num(const cJSON *o, const char *path);

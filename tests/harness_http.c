@@ -56,6 +56,7 @@ static int perform(CURL *c, const char *key, const char *const *headers, struct 
     curl_easy_setopt(c, CURLOPT_NOPROXY, "*");
     CURLcode rc = curl_easy_perform(c);
     memset(out, 0, sizeof *out);
+    out->curl_rc = (int)rc;
     if (rc == CURLE_OK)
         curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &out->status);
     out->body = body.p ? body.p : strdup("");
@@ -194,6 +195,30 @@ cJSON *stack_wait_doc(struct stack *s, const char *key, const char *id, int time
         msleep(100);
     }
     return NULL;
+}
+
+cJSON *stack_read_done(struct stack *s, const char *key, const void *buf, size_t len,
+                       const char *query, int timeout_ms, char *id_out, char *why, size_t whysz)
+{
+    char id[64];
+    long st = stack_upload(s, key, buf, len, query, id);
+    if (st != 202) {
+        snprintf(why, whysz, "upload answered %ld", st);
+        return NULL;
+    }
+    if (id_out)
+        memcpy(id_out, id, sizeof id);
+    cJSON *d = stack_wait_doc(s, key, id, timeout_ms);
+    if (!d) {
+        snprintf(why, whysz, "document %s did not end within %d ms", id, timeout_ms);
+        return NULL;
+    }
+    if (strcmp(json_str(d, "status"), "done") != 0) {
+        snprintf(why, whysz, "status %s: %s", json_str(d, "status"), json_str(d, "error.message"));
+        cJSON_Delete(d);
+        return NULL;
+    }
+    return d;
 }
 
 static const cJSON *json_at(const cJSON *o, const char *path)

@@ -130,6 +130,26 @@ struct page_sink {
 dp_err worker_decode_pages(struct worker *w, const unsigned char *buf, size_t len, const char *lang,
                            int psm, const struct page_sink *sink, struct worker_failure *f);
 
+/* ---- the image read (worker_prep.c) ---- */
+/* Ruling lines already found on the page as decoded (borrowed; NULL = not looked for). */
+struct worker_rules {
+    const struct table_rule *v;
+    size_t n;
+};
+
+/* Whether Tesseract's page segmentation mode psm analyses the layout (not one block). */
+int worker_layout_psm(int psm);
+
+/* Takes out of *pix (the image about to be read, scaled by f from the page as decoded, dpi;
+ * replaced by a cleaned copy, still the caller's) what Tesseract misreads: the rules of ruled
+ * grids (one block: long rules only), on forms scanned small the other rules without the
+ * letters on them (common/unline.h), and empty check boxes. char_h: character height in
+ * *pix's pixels (0 unknown); layout: worker_layout_psm; pre: the rules of the decoded image,
+ * when found already (used when f is 1). DP_ENOMEM only (a step that fails otherwise is
+ * skipped). */
+dp_err worker_prep_clean(PIX **pix, int dpi, double f, double char_h, int layout,
+                         const struct worker_rules *pre);
+
 /* ---- page structure (worker_layout.c) ---- */
 /* PDF text-layer pages are also rendered at this resolution for their ruling lines and check
  * boxes (the text comes from the layer; lines of 0.5 pt still show at it). */

@@ -11,7 +11,6 @@
 #include "log.h"
 #include "langdetect.h"
 #include "pageprep.h"
-#include "unline.h"
 #include "reqopts.h"
 #include "stats.h"
 #include "table.h"
@@ -54,29 +53,14 @@ static void unscale(struct dp_page *p, float scale, int src_w, int src_h, int sr
 /* A page read this poorly (mean word confidence) is read once more at another scale. */
 #define POOR_PAGE_CONF 50.0f
 
-#define RULE_MIN_CHARS 5.0 /* a rule erased from a one-block page: character heights, at least */
-#define RULE_MEET_DIV  30  /* rules of a grid meet within dpi / this (+2) pixels (1/30 inch) */
-
-/* Ruling lines already found on the page as decoded (borrowed; NULL = not looked for). */
-struct found_rules {
-    const struct table_rule *v;
-    size_t n;
-};
-
 /* Reads pg's image scaled by f (1 = as decoded) into page; *pix receives the image read (the
  * caller's), *scale the factor actually applied, *dpi its resolution. pre: the rules of the
  * decoded image, if found already (used when f is 1). */
 static dp_err read_scaled(struct worker *w, struct decode_page *pg, double f, double char_h,
-                          int psm, int page_no, long long budget, const struct found_rules *pre,
+                          int psm, int page_no, long long budget, const struct worker_rules *pre,
                           PIX **pix, float *scale, int *dpi, struct dp_page *page)
 {
-    /* One block (receipts, slips): only rules long next to the text are erased, shorter ones
-     * are letter strokes that line up (a low-resolution receipt has dozens; erasing them cuts
-     * the letters). Layout analysis: the rules of a ruled grid, it may read nothing inside
-     * one; rules outside a grid (underlined text, form fields) stay, erasing them cuts the
-     * letters that touch them (FUNSD word recall .748 -> .761 on 30 forms). */
-    int layout = psm == 1 || psm == 3 || psm == 4 || psm == 5 || psm == 11 || psm == 12;
-    double min_rule = 0.0;
+    int layout = worker_layout_psm(psm);
     int pw = (int)pixGetWidth(pg->pix);
     *pix = f == 1.0 ? pixClone(pg->pix) : pixScale(pg->pix, (float)f, (float)f);
     if (!*pix)
@@ -84,58 +68,9 @@ static dp_err read_scaled(struct worker *w, struct decode_page *pg, double f, do
     *scale = f == 1.0 ? 1.0f : (float)pixGetWidth(*pix) / (float)pw;
     *dpi = (int)((float)pg->dpi * *scale + 0.5f);
     pixSetResolution(*pix, *dpi, *dpi);
-    if (!layout)
-        min_rule = RULE_MIN_CHARS * (char_h > 0 ? char_h * *scale : PAGEPREP_TARGET_PX);
-    /* Ruling lines are erased from what Tesseract reads (layout analysis may read nothing
-     * inside a ruled grid, one block reads a rule as "|"); found on the image as read, where
-     * letters are large enough not to pass for rules. */
-    struct table_rule *rules = NULL;
-    size_t nrules = 0, k = 0;
-    dp_err found = DP_ENOMEM;
-    if (f == 1.0 && pre && pre->v) {
-        if ((rules = malloc(pre->n * sizeof *rules))) {
-            memcpy(rules, pre->v, pre->n * sizeof *rules);
-            nrules = pre->n;
-            found = DP_OK;
-        }
-    } else if (f == 1.0 && pre) {
-        found = DP_OK; /* none on this page */
-    } else {
-        found = table_rules_find(*pix, *dpi, &rules, &nrules);
-    }
-    size_t nh = 0;
-    for (size_t i = 0; found == DP_OK && i < nrules; i++)
-        nh += (size_t)(rules[i].x2 - rules[i].x1 >= rules[i].y2 - rules[i].y1);
-    if (found == DP_OK)
-        for (size_t i = 0; i < nrules; i++) {
-            int dx = rules[i].x2 - rules[i].x1, dy = rules[i].y2 - rules[i].y1;
-            if ((double)(dx > dy ? dx : dy) >= min_rule)
-                rules[k++] = rules[i];
-        }
-    if (layout)
-        k = pageprep_grid_rules(rules, k, 2 + *dpi / RULE_MEET_DIV);
-    if (k) {
-        PIX *clean = table_rules_erase(*pix, rules, k);
-        if (clean) {
-            pixCopyResolution(clean, *pix);
-            pixDestroy(pix);
-            *pix = clean;
-        }
-    }
-    free(rules);
-    /* A form scanned small (enlarged to be read) with rules: the rules out, the letters on
-     * them kept (common/unline.h). Clean print read as decoded is left as it is. */
-    if (unline_wanted(layout, f, nh)) {
-        PIX *clean = NULL;
-        size_t nerased = 0;
-        dp_err urc = unline_erase(*pix, char_h > 0 ? char_h * *scale : 0, &clean, &nerased);
-        if (urc == DP_ENOMEM)
-            return urc;
-        if (urc == DP_OK) {
-            pixDestroy(pix);
-            *pix = clean;
-        }
-    }
+    dp_err rc = worker_prep_clean(pix, *dpi, f, char_h > 0 ? char_h * *scale : 0, layout, pre);
+    if (rc)
+        return rc;
     return ocr_page(&w->ocr, *pix, *dpi, psm, page_no, budget, page);
 }
 
@@ -144,7 +79,7 @@ static dp_err read_scaled(struct worker *w, struct decode_page *pg, double f, do
  * overrides), turned upright if needed, read at another scale if the read is very poor, weak
  * lines re-read; boxes in the source's pixels. */
 static dp_err read_raster(struct worker *w, struct decode_page *pg, int psm, int page_no,
-                          long long budget, const struct found_rules *pre, struct dp_page *page)
+                          long long budget, const struct worker_rules *pre, struct dp_page *page)
 {
     struct pageprep_measure m;
     int64_t t0 = util_mono_ms();
@@ -479,7 +414,7 @@ dp_err worker_decode_pages(struct worker *w, const unsigned char *buf, size_t le
             if (table_rules_find(pg.pix, pg.dpi, &rules, &nrules) != DP_OK)
                 nrules = 0;
             unsigned osd_before = w->ocr.osd_calls;
-            struct found_rules pre = {rules, nrules};
+            struct worker_rules pre = {rules, nrules};
             rc = budget > 0 ? read_raster(w, &pg, psm, (int)i + 1, budget, &pre, &read)
                             : DP_ETIMEOUT;
             if (!rc && !decided) { /* until a page has enough words to tell */

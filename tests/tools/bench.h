@@ -7,6 +7,9 @@
 #ifndef DP_BENCH_H
 #define DP_BENCH_H
 #include <stddef.h>
+#include <sys/types.h>
+
+struct stack; /* harness.h */
 
 /* One encoded page image (PNG or JPEG), as a client would upload it. */
 struct bench_page {
@@ -71,8 +74,35 @@ int bench_api(const char *url, const char *key, const void *body, size_t len, in
 
 /* Ingest at line rate (bench_ingest.c): wrk through nginx at saturation and at ~1,000/s with
  * 10 kB bodies, next to nginx answering the POST itself, on a stack of its own with the nginx
- * limits off and `cores` workers running. Prints a table. 0 on success. */
-int bench_ingest(int secs, int conns, int cores);
+ * limits off and `cores` workers running. With floor set, also nginx proxying the same POST to
+ * upstreams that do nothing or one Redis SET (bench_floor.c), before docproc's phases. Prints
+ * a table. 0 on success. */
+/* With ab (not NULL) instead: an A/B, the stack's docproc (A) against a second front of API
+ * processes started with the option ab (bench_front_start) on the same Redis, wrk alternating
+ * between them at saturation for ab_rounds rounds of secs seconds; CPU per upload of each
+ * side's API and nginx and of Redis, per round and the medians. */
+int bench_ingest(int secs, int conns, int cores, int floor, const char *ab, int ab_rounds);
+
+/* The floor of the ingest path (bench_floor.c): as many floor servers as the stack has API
+ * processes, and an nginx made by nginx/gen-conf.sh in front of them. */
+#define BENCH_FLOOR_MAX 4 /* = STACK_MAX_API */
+struct bench_floor {
+    int n;                     /* floor servers */
+    pid_t up[BENCH_FLOOR_MAX]; /* their pids (0 = not running) */
+    pid_t nginx;               /* the nginx in front */
+    int port;                  /* its HTTP port on 127.0.0.1 */
+};
+/* Starts the floor servers (with_redis: each request SETs its body in st's Redis) and their
+ * nginx, in st's directory and process group. 0 when nginx accepts; bench_floor_stop is owed
+ * either way. */
+int bench_floor_start(struct stack *st, int with_redis, struct bench_floor *fl);
+void bench_floor_stop(struct bench_floor *fl);
+/* The same front over docproc-api processes started as the stack's (its environment, its
+ * Redis) with one more option (e.g. "--api_group_commit=0"): the B side of an A/B. */
+int bench_front_start(struct stack *st, const char *option, struct bench_floor *fl);
+/* main of `docproc-bench --floor-server SOCKET null|redis` (options as docproc-api's from the
+ * DOCPROC_* environment: api_threads, redis_*). Runs until SIGTERM. */
+int bench_floor_server(int argc, char **argv);
 
 /* What one upload costs Redis (bench_enqueue.c): store_enqueue from `threads` connections
  * straight at a Redis started as the stack starts it, for secs seconds per Redis variant.
@@ -96,7 +126,6 @@ int bench_figures(void);
 
 /* The searchable PDF against OCRmyPDF (bench_pdf.c) on the scans under dir (the shared data
  * folder: tess/, sroie/), through the running stack st. Prints a table. 0 when a row worked. */
-struct stack;
 int bench_pdf(struct stack *st, const char *dir);
 
 #endif

@@ -172,24 +172,44 @@ struct cpu {
     double api_cs, redis_cs, nginx_cs;                  /* context switches */
 };
 
-static void cpu_now(const struct stack *st, struct cpu *c)
+/* The parts of one front: its API (or floor) processes, its nginx; Redis and the workers. */
+static void cpu_of(const pid_t *api, int n_api, pid_t nginx, const struct stack *st, struct cpu *c)
 {
     struct rusage ru;
     memset(c, 0, sizeof *c);
-    for (int i = 0; i < st->n_api; i++)
-        c->api += harness_proc_cpu_s(st->api[i]);
+    for (int i = 0; i < n_api; i++)
+        c->api += harness_proc_cpu_s(api[i]);
     c->redis = harness_proc_cpu_part_s(st->redis, 1);
     c->rewrite = harness_proc_cpu_part_s(st->redis, 0) + tree_cpu_s(st->redis) -
                  harness_proc_cpu_s(st->redis);
-    c->nginx = tree_cpu_s(st->nginx);
+    c->nginx = tree_cpu_s(nginx);
     c->workers = tree_cpu_s(st->worker);
-    for (int i = 0; i < st->n_api; i++)
-        c->api_cs += ctxsw(st->api[i]);
+    for (int i = 0; i < n_api; i++)
+        c->api_cs += ctxsw(api[i]);
     c->redis_cs = ctxsw(st->redis);
-    c->nginx_cs = tree_sum(st->nginx, ctxsw);
+    c->nginx_cs = tree_sum(nginx, ctxsw);
     if (getrusage(RUSAGE_CHILDREN, &ru) == 0)
         c->client = (double)ru.ru_utime.tv_sec + (double)ru.ru_stime.tv_sec +
                     (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
+static void cpu_now(const struct stack *st, struct cpu *c)
+{
+    cpu_of(st->api, st->n_api, st->nginx, st, c);
+}
+
+/* after - before, part by part */
+static void cpu_diff(const struct cpu *a, const struct cpu *b, struct cpu *d)
+{
+    d->api = a->api - b->api;
+    d->redis = a->redis - b->redis;
+    d->rewrite = a->rewrite - b->rewrite;
+    d->nginx = a->nginx - b->nginx;
+    d->workers = a->workers - b->workers;
+    d->client = a->client - b->client;
+    d->api_cs = a->api_cs - b->api_cs;
+    d->redis_cs = a->redis_cs - b->redis_cs;
+    d->nginx_cs = a->nginx_cs - b->nginx_cs;
 }
 
 static void print_row(const char *what, const struct wrk_out *o)
@@ -213,7 +233,38 @@ static const struct variant {
 };
 #define NVARIANTS (sizeof variants / sizeof variants[0])
 
+/* Redis round trips that stored uploads, and the uploads in them, summed over the stack's API
+ * processes (their /metrics, over the Unix socket or TCP); trips 0 when not read. */
+static void round_trips(const struct stack *st, double *trips, double *uploads)
+{
+    *trips = *uploads = 0;
+    for (int i = 0; i < st->n_api; i++) {
+        char sock[200], url[64];
+        struct http_resp r;
+        int rc;
+        if (st->api_socket) {
+            stack_api_socket(st, i, sock, sizeof sock);
+            rc = http_req_unix(sock, "GET", "/metrics", NULL, NULL, 0, &r);
+        } else {
+            snprintf(url, sizeof url, "http://127.0.0.1:%d/metrics", st->api_ports[i]);
+            rc = http_req("GET", url, NULL, NULL, NULL, 0, &r);
+        }
+        if (rc)
+            continue;
+        const char *a =
+            r.status == 200 ? strstr(r.body, "\ndocproc_upload_round_trips_total ") : NULL;
+        const char *b =
+            r.status == 200 ? strstr(r.body, "\ndocproc_upload_round_trip_uploads_total ") : NULL;
+        if (a && b) {
+            *trips += strtod(strchr(a + 1, ' '), NULL);
+            *uploads += strtod(strchr(b + 1, ' '), NULL);
+        }
+        http_resp_free(&r);
+    }
+}
+
 struct phase {
+    double trips, uploads; /* Redis round trips storing uploads at saturation, uploads in them */
     struct wrk_out sat, fixed;
     long rss_sat_kb, rss_fixed_kb;
     struct cpu used; /* CPU seconds each part used during the saturation run */
@@ -238,19 +289,16 @@ static int run_phase(struct stack *st, const struct variant *v, int cores, const
     if (run_wrk(st->dir, url, st->key, conns, 2, 0, &ph->sat)) /* warm-up */
         return -1;
     struct cpu before, after;
+    double t0, u0;
+    round_trips(st, &t0, &u0);
     cpu_now(st, &before);
     if (run_wrk(st->dir, url, st->key, conns, secs, 0, &ph->sat))
         return -1;
     cpu_now(st, &after);
-    ph->used.api = after.api - before.api;
-    ph->used.redis = after.redis - before.redis;
-    ph->used.rewrite = after.rewrite - before.rewrite;
-    ph->used.nginx = after.nginx - before.nginx;
-    ph->used.workers = after.workers - before.workers;
-    ph->used.client = after.client - before.client;
-    ph->used.api_cs = after.api_cs - before.api_cs;
-    ph->used.redis_cs = after.redis_cs - before.redis_cs;
-    ph->used.nginx_cs = after.nginx_cs - before.nginx_cs;
+    round_trips(st, &ph->trips, &ph->uploads);
+    ph->trips -= t0;
+    ph->uploads -= u0;
+    cpu_diff(&after, &before, &ph->used);
     ph->rss_sat_kb = api_rss_kb(st);
     /* ~1,000/s: each of `conns` connections waits conns ms between its requests */
     if (run_wrk(st->dir, url, st->key, conns, secs, conns, &ph->fixed))
@@ -259,7 +307,132 @@ static int run_phase(struct stack *st, const struct variant *v, int cores, const
     return 0;
 }
 
-int bench_ingest(int secs, int conns, int cores)
+/* The floor (bench_floor.c): nginx proxying the same POST to upstreams that answer at once
+ * (with_redis 0) or after one SET of the body (1): warm-up, then saturation. */
+static int run_floor(struct stack *st, int with_redis, const char *key, int conns, int secs,
+                     struct phase *ph)
+{
+    struct bench_floor fl;
+    struct cpu before, after;
+    char url[128];
+    int rc = -1;
+    memset(ph, 0, sizeof *ph);
+    if (bench_floor_start(st, with_redis, &fl) == 0) {
+        snprintf(url, sizeof url, "http://127.0.0.1:%d/v1/documents?dedup=false", fl.port);
+        if (run_wrk(st->dir, url, key, conns, 2, 0, &ph->sat) == 0) {
+            cpu_of(fl.up, fl.n, fl.nginx, st, &before);
+            if (run_wrk(st->dir, url, key, conns, secs, 0, &ph->sat) == 0) {
+                cpu_of(fl.up, fl.n, fl.nginx, st, &after);
+                cpu_diff(&after, &before, &ph->used);
+                rc = 0;
+            }
+        }
+    }
+    bench_floor_stop(&fl);
+    return rc;
+}
+
+/* A row of the floor table: rate against nginx alone, CPU and switches per request. */
+static void print_floor_row(const char *what, const struct wrk_out *o, const struct cpu *u,
+                            double echo_rate)
+{
+    double rate = o->secs > 0 ? (double)o->requests / o->secs : 0;
+    double per = o->requests > 0 ? 1e6 / (double)o->requests : 0;
+    double n = o->requests > 0 ? (double)o->requests : 1;
+    printf("  | %-44s | %7.0f | %6.1f %% | %7.2f | %6.0f | %6.0f | %6.0f | %6.0f | %6.0f | "
+           "%6.0f | %6.0f | %4.2f / %4.2f / %4.2f |\n",
+           what, rate, 100.0 * rate / echo_rate, o->p99, u->api * per, u->redis * per,
+           u->rewrite * per, u->nginx * per, u->workers * per, u->client * per,
+           (u->api + u->redis + u->rewrite + u->nginx + u->workers + u->client) * per,
+           u->api_cs / n, u->redis_cs / n, u->nginx_cs / n);
+}
+
+/* ---- A/B ---- */
+
+static int cmp_dbl(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+static double median_of(double *v, int n)
+{
+    qsort(v, (size_t)n, sizeof *v, cmp_dbl);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+#define AB_ROUNDS_MAX 20
+
+/* The stack's docproc (A) against API processes started with option (B), alternated. */
+static int run_ab(struct stack *st, const char *option, int rounds, int secs, int conns)
+{
+    struct bench_floor b;
+    char url[2][256];
+    int rc = -1;
+    /* per side: API, Redis (its own), nginx µs per upload, uploads/s */
+    double api[2][AB_ROUNDS_MAX], rds[2][AB_ROUNDS_MAX], ngx[2][AB_ROUNDS_MAX],
+        rate[2][AB_ROUNDS_MAX];
+    if (rounds > AB_ROUNDS_MAX)
+        rounds = AB_ROUNDS_MAX;
+    if (bench_front_start(st, option, &b) != 0)
+        goto out;
+    snprintf(url[0], sizeof url[0], "%s/v1/documents?dedup=false", st->base);
+    snprintf(url[1], sizeof url[1], "http://127.0.0.1:%d/v1/documents?dedup=false", b.port);
+    printf("\ningest A/B (wrk -t2 -c%d, %d s per side and round, at saturation, alternated; "
+           "A = the stack's %d API processes, B = the same started with %s, behind an nginx "
+           "of their own; one Redis; workers as by default); CPU per upload, µs:\n",
+           conns, secs, st->n_api, option);
+    printf("  | round | side | uploads/s |   API | Redis | AOF rw |  nginx | switches API / Redis "
+           "|\n");
+    printf(
+        "  "
+        "|-------|------|-----------|-------|-------|--------|--------|----------------------|\n");
+    for (int i = 0; i < rounds; i++)
+        for (int k = 0; k < 2; k++) {
+            int side = k ^ (i & 1); /* A first in odd rounds, B first in even ones: the data
+                                       set Redis holds grows, and costs more, as a run goes */
+            const pid_t *up = side ? b.up : st->api;
+            pid_t nginx = side ? b.nginx : st->nginx;
+            struct cpu before, after, u;
+            struct wrk_out o;
+            if (run_wrk(st->dir, url[side], st->key, conns, 1, 0, &o)) /* warm-up */
+                goto out;
+            cpu_of(up, st->n_api, nginx, st, &before);
+            if (run_wrk(st->dir, url[side], st->key, conns, secs, 0, &o) || o.requests <= 0)
+                goto out;
+            cpu_of(up, st->n_api, nginx, st, &after);
+            cpu_diff(&after, &before, &u);
+            double per = 1e6 / (double)o.requests;
+            api[side][i] = u.api * per;
+            rds[side][i] = u.redis * per;
+            ngx[side][i] = u.nginx * per;
+            rate[side][i] = (double)o.requests / o.secs;
+            printf("  | %5d | %-4s | %9.0f | %5.0f | %5.0f | %6.0f | %6.0f | %9.2f / %-8.2f |\n",
+                   i + 1, side ? "B" : "A", rate[side][i], api[side][i], rds[side][i],
+                   u.rewrite * per, ngx[side][i], u.api_cs / (double)o.requests,
+                   u.redis_cs / (double)o.requests);
+            if (o.other + o.errors)
+                printf("  (side %s: %ld answers not 202)\n", side ? "B" : "A", o.other + o.errors);
+        }
+    int lower = 0, rlower = 0;
+    for (int i = 0; i < rounds; i++) {
+        lower += api[0][i] < api[1][i];
+        rlower += rds[0][i] < rds[1][i];
+    }
+    printf("  medians: A API %.0f, Redis %.0f, nginx %.0f µs, %.0f/s; B API %.0f, Redis %.0f, "
+           "nginx %.0f µs, %.0f/s; A cheaper in %d (API) and %d (Redis) of %d rounds (AOF "
+           "rewrites left out: they come when the data set has doubled, in either side's turn)\n",
+           median_of(api[0], rounds), median_of(rds[0], rounds), median_of(ngx[0], rounds),
+           median_of(rate[0], rounds), median_of(api[1], rounds), median_of(rds[1], rounds),
+           median_of(ngx[1], rounds), median_of(rate[1], rounds), lower, rlower, rounds);
+    fflush(stdout);
+    rc = 0;
+out:
+    bench_floor_stop(&b);
+    return rc;
+}
+
+int bench_ingest(int secs, int conns, int cores, int floor, const char *ab, int ab_rounds)
 {
     static const char *const env[] = {"DOCPROC_RATE_LIMIT_PER_S=0", "DOCPROC_CONN_LIMIT_PER_ADDR=0",
                                       "DOCPROC_MAX_QUEUE=100000000", "DOCPROC_LOG_LEVEL=warn",
@@ -307,6 +480,10 @@ int bench_ingest(int secs, int conns, int cores)
     f = fopen(path, "w");
     if (!f || fputs(wrk_lua, f) < 0 || fclose(f) != 0)
         goto out;
+    if (ab) {
+        rc = run_ab(&st, ab, ab_rounds, secs, conns);
+        goto out;
+    }
     /* nginx answering the same POST itself: the ceiling of the front door on this machine */
     snprintf(path, sizeof path, "%s/echo", st.dir);
     snprintf(conf, sizeof conf,
@@ -325,7 +502,7 @@ int bench_ingest(int secs, int conns, int cores)
     if (harness_wait_port(nginx_port, 10000))
         goto out;
     struct wrk_out echo;
-    struct phase ph[NVARIANTS];
+    struct phase ph[NVARIANTS], fph[2];
     snprintf(url, sizeof url, "http://127.0.0.1:%d/v1/documents", nginx_port);
     struct cpu eb, ea; /* nginx answering alone: its CPU and wrk's per request */
     cpu_now(&st, &eb);
@@ -334,6 +511,9 @@ int bench_ingest(int secs, int conns, int cores)
         goto out;
     echo_ngx = tree_cpu_s(nginx_pid) - echo_ngx;
     cpu_now(&st, &ea);
+    for (int i = 0; floor && i < 2; i++)
+        if (run_floor(&st, i, st.key, conns, secs, &fph[i]))
+            goto out;
     snprintf(url, sizeof url, "%s/v1/documents?dedup=false", st.base);
     for (size_t i = 0; i < (size_t)n_var; i++)
         if (run_phase(&st, &variants[i], cores, url, conns, secs, &ph[i]))
@@ -384,8 +564,34 @@ int bench_ingest(int secs, int conns, int cores)
         const struct cpu *u = &ph[i].used;
         double n = ph[i].sat.requests > 0 ? (double)ph[i].sat.requests : 1;
         printf("  %s: context switches per request at saturation: API %.2f, Redis %.2f, "
-               "nginx %.2f\n",
-               variants[i].what, u->api_cs / n, u->redis_cs / n, u->nginx_cs / n);
+               "nginx %.2f; uploads per Redis round trip %.2f\n",
+               variants[i].what, u->api_cs / n, u->redis_cs / n, u->nginx_cs / n,
+               ph[i].trips > 0 ? ph[i].uploads / ph[i].trips : 0);
+    }
+    if (floor) {
+        struct cpu ecpu = {.nginx = echo_ngx, .client = ea.client - eb.client};
+        printf("  the floor: nginx (the stack's configuration) proxying the same POST over Unix "
+               "sockets to %ld servers set up as the API (MHD, epoll, a pool of api_threads) that "
+               "read the body and answer a 200-byte 202; CPU per request in microseconds "
+               "(\"upstream\" = the API processes for docproc), context switches per request:\n",
+               n_api);
+        printf("  | %-44s | %7s | %8s | %7s | %6s | %6s | %6s | %6s | %6s | %6s | %6s | %-18s "
+               "|\n",
+               "run", "req/s", "of nginx", "p99 ms", "upstr", "Redis", "AOF rw", "nginx", "workers",
+               "wrk", "sum", "sw upstr/Redis/ngx");
+        printf("  |----------------------------------------------|---------|----------|---------|"
+               "--------|--------|--------|--------|--------|--------|--------|------------------"
+               "--|\n");
+        print_floor_row("nginx answering the POST itself", &echo, &ecpu, echo_rate);
+        print_floor_row("nginx -> upstream answering at once", &fph[0].sat, &fph[0].used,
+                        echo_rate);
+        print_floor_row("nginx -> upstream, one 10 kB SET to Redis", &fph[1].sat, &fph[1].used,
+                        echo_rate);
+        for (size_t i = 0; i < (size_t)n_var; i++) {
+            char what[128];
+            snprintf(what, sizeof what, "docproc, %s", variants[i].what);
+            print_floor_row(what, &ph[i].sat, &ph[i].used, echo_rate);
+        }
     }
     fflush(stdout);
     rc = 0;

@@ -127,6 +127,10 @@ void eval_rel_match(const char *truth, const char *pred, struct eval_ocr *acc);
 int eval_kv_truth(const cJSON *annotation, char **pairs);
 /* Scores pages[].key_values[] (pairs with a value) of a result against truth pairs. */
 void eval_kv_match(const char *truth, const cJSON *doc, struct eval_ocr *acc);
+/* As eval_kv_match, with blanks ignored inside both texts ("3/ 17/ 97" = "3/17/97": FUNSD's
+ * tokenised text spaces what the page prints together): a second, labelled figure; the
+ * headline one counts blanks. */
+void eval_kv_match_squeezed(const char *truth, const cJSON *doc, struct eval_ocr *acc);
 
 /* Pairs the FUNSD forms of s without the stack (eval_kv.c): src "words" = the annotations'
  * own word boxes, else a --results folder of saved results (their words and marks).  Prints
@@ -218,6 +222,7 @@ struct eval_score {
     struct eval_class cls;
     struct eval_ocr tables; /* table adjacency relations: truth, predicted, matched */
     struct eval_ocr kv;     /* key-value pairs: truth links, predicted pairs, matched */
+    struct eval_ocr kv_nb;  /* the same with blanks ignored inside texts */
     size_t li_truth, li_pred, li_matched; /* line items (eval_lines_match) */
 };
 
@@ -290,6 +295,11 @@ struct eval_errtally {
     size_t review_right[EVAL_MAX_FIELDS]; /* right answers marked needs_review */
     size_t spacing[EVAL_MAX_FIELDS];      /* wrong answers equal to the truth once every space
                                              is dropped ("BAHRU, JOHOR" for "BAHRU,JOHOR") */
+    size_t second[EVAL_MAX_FIELDS];       /* wrong answers whose truth only the second reading
+                                             holds (in its text or a candidate of it, neither
+                                             in the first reading's text nor a candidate) */
+    size_t second_exact[EVAL_MAX_FIELDS]; /* wrong answers whose truth is exactly a candidate
+                                             of the second reading's and of no first's */
 };
 /* The kind (pure): right, an output at all, an exact candidate, present in the text, the
  * closest candidate's similarity. */

@@ -83,17 +83,26 @@ void eval_errkind_doc(struct eval_errtally *t, const struct eval_item *it, const
         char pred[EVAL_VALUE_MAX];
         int have = eval_pred_field(wrap, name, pred, sizeof pred);
         int right = have && eval_field_equal(name, truth, pred);
-        int exact = 0;
+        int exact = 0, exact1 = 0, exact2 = 0; /* any, first reading's, second's */
         double best = 0;
-        for (size_t i = 0; i < cs.n && !exact; i++) {
+        for (size_t i = 0; i < cs.n && !exact1; i++) {
             char v[CAND_TEXT_MAX];
             cand_value(name, cs.c[i].text, v, sizeof v);
-            exact = eval_field_equal(name, truth, v);
+            if (eval_field_equal(name, truth, v)) {
+                exact = 1;
+                exact1 |= !cs.c[i].alt;
+                exact2 |= cs.c[i].alt;
+            }
             double s = eval_similarity(truth, cs.c[i].text);
             best = s > best ? s : best;
         }
-        int present = eval_present_in(ocr, printed) || (alt && eval_present_in(alt, printed));
+        int present1 = eval_present_in(ocr, printed);
+        int present2 = alt && eval_present_in(alt, printed);
+        int present = present1 || present2;
         enum eval_errkind k = eval_errkind_of(right, have, exact, present, best);
+        if (!right && !exact1 && !present1 && (exact2 || present2))
+            t->second[f]++;
+        t->second_exact[f] += (size_t)(!right && exact2 && !exact1);
         if (have && !right) {
             char a[EVAL_VALUE_MAX], b[EVAL_VALUE_MAX];
             no_spaces(truth, a, sizeof a);
@@ -114,8 +123,11 @@ void eval_errkind_doc(struct eval_errtally *t, const struct eval_item *it, const
             t->memory_wrong[f] += (size_t)!right;
         }
         if (verbose && k != EVAL_ERR_RIGHT)
-            fprintf(stderr, "errkind %s %s %s want [%s] got%s [%s] closest %.2f\n", it->name, name,
-                    eval_errkind_name(k), truth, src ? src : "", have ? pred : "", best);
+            fprintf(stderr, "errkind %s %s %s want [%s] got%s [%s] closest %.2f%s\n", it->name,
+                    name, eval_errkind_name(k), truth, src ? src : "", have ? pred : "", best,
+                    exact2 && !exact1       ? " (a second-reading candidate)"
+                    : !present1 && present2 ? " (in the second reading)"
+                                            : "");
     }
     cJSON_Delete(wrap);
     free(alt);
@@ -131,12 +143,14 @@ void eval_errkind_print(const struct eval_errtally *t, const struct eval_set *se
            "candidate, present only with OCR errors (a candidate >= %.2f alike), nowhere; memory "
            "answers and of them wrong; wrong answers equal to the truth once every space is "
            "dropped; needs_review: wrong or missing answers marked (missing counts as marked), "
-           "right ones marked)\n",
+           "right ones marked; second reading: wrong answers whose truth only the second "
+           "reading holds, and of them as a candidate's exact value)\n",
            labelled, EVAL_ERR_NEAR);
     printf("  %-9s %5s", "field", "truth");
     for (int k = 0; k < EVAL_ERR_NKINDS; k++)
         printf(" %9.9s", kind_names[k]);
-    printf(" %6s %6s %7s %9s %9s\n", "memory", "wrong", "spacing", "rev_wrong", "rev_right");
+    printf(" %6s %6s %7s %9s %9s %6s %9s\n", "memory", "wrong", "spacing", "rev_wrong", "rev_right",
+           "second", "sec_exact");
     cJSON *arr = out ? cJSON_AddArrayToObject(out, "error_kinds") : NULL;
     for (size_t f = 0; f < nf && f < EVAL_MAX_FIELDS; f++) {
         printf("  %-9s %5zu", set->items[0].fields[f].name, t->truth[f]);
@@ -147,8 +161,11 @@ void eval_errkind_print(const struct eval_errtally *t, const struct eval_set *se
             printf(" %9zu", t->n[f][k]);
             cJSON_AddNumberToObject(o, kind_names[k], (double)t->n[f][k]);
         }
-        printf(" %6zu %6zu %7zu %9zu %9zu\n", t->memory[f], t->memory_wrong[f], t->spacing[f],
-               t->review_wrong[f], t->review_right[f]);
+        printf(" %6zu %6zu %7zu %9zu %9zu %6zu %9zu\n", t->memory[f], t->memory_wrong[f],
+               t->spacing[f], t->review_wrong[f], t->review_right[f], t->second[f],
+               t->second_exact[f]);
+        cJSON_AddNumberToObject(o, "second_reading_only", (double)t->second[f]);
+        cJSON_AddNumberToObject(o, "second_reading_exact", (double)t->second_exact[f]);
         cJSON_AddNumberToObject(o, "review_wrong", (double)t->review_wrong[f]);
         cJSON_AddNumberToObject(o, "review_right", (double)t->review_right[f]);
         cJSON_AddNumberToObject(o, "spacing_only", (double)t->spacing[f]);

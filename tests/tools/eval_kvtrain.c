@@ -230,6 +230,90 @@ static int train_stack(const struct eval_set *s, char *const *src, size_t nsrc,
     return rc;
 }
 
+/* The entities of one form from one source as examples of the quest block: positive when
+ * the entity lies in a FUNSD question linked to an answer that is not blank. */
+static int quest_examples(const struct eval_item *it, const char *src, struct kvdata *d,
+                          struct dp_word *w, int *wid, struct form_mark *m)
+{
+    static int from[MAX_LINKS], to[MAX_LINKS];
+    size_t nm = 0, ne = 0;
+    cJSON *j = NULL, *a = eval_kv_annotation(it);
+    size_t n = eval_kv_words(it, src, w, FORM_MAX_WORDS, wid, m, FORM_MAX_MARKS, &nm, &j);
+    struct form_ent *e = NULL;
+    struct tl_layout L;
+    int rc = -1;
+    if (!a || !j || n == 0 || form_layout(&L, w, n, m, nm) != DP_OK) {
+        cJSON_Delete(a);
+        cJSON_Delete(j);
+        return -1;
+    }
+    size_t nl = links_of(a, from, to, MAX_LINKS);
+    if (form_entities(&L, &e, &ne))
+        goto out;
+    for (size_t i = 0; i < ne; i++) {
+        int id = ent_id(&L, &e[i], wid), y = -1;
+        struct form_auxx x;
+        for (size_t l = 0; id >= 0 && l < nl; l++)
+            y = from[l] == id ? 1 : y;
+        form_quest_features(&L, e, ne, i, &x);
+        if (add_sparse(d, x.nf, x.idx, x.val, FORM_AUX_N, y))
+            goto out;
+        d->pos += y > 0;
+    }
+    rc = 0;
+out:
+    free(e);
+    tl_cleanup(&L);
+    cJSON_Delete(a);
+    cJSON_Delete(j);
+    return rc;
+}
+
+/* Trains the quest block of md over the development forms of every source (DOCPROC_KV_QUEST=0:
+ * no block).  Its alpha is chosen later with the threshold.  0 = ok. */
+static int train_quest(const struct eval_set *s, char *const *src, size_t nsrc,
+                       struct form_model *md, struct dp_word *w, int *wid, struct form_mark *m)
+{
+    const char *qe = getenv("DOCPROC_KV_QUEST");
+    struct form_aux *b = &md->quest;
+    struct kvdata d = {0};
+    size_t docs = 0;
+    if (qe && !strcmp(qe, "0"))
+        return 0;
+    for (size_t i = 0; i < s->n && docs < EVAL_KV_DEV; i++) {
+        if (!s->items[i].kv_pairs)
+            continue;
+        docs++;
+        for (size_t k = 0; k < nsrc; k++)
+            if (quest_examples(&s->items[i], src[k], &d, w, wid, m))
+                fprintf(stderr, "kv-train: %s skipped (quest)\n", s->items[i].name);
+    }
+    struct model *lm = NULL;
+    if (d.prob.l > 0 && d.pos > 0) {
+        d.prob.n = FORM_AUX_N + 1;
+        d.prob.bias = -1;
+        struct parameter par = {.solver_type = L2R_LR, .eps = 0.01, .C = TRAIN_C};
+        set_print_string_function(quiet);
+        lm = train(&d.prob, &par);
+    }
+    if (lm) {
+        double sign = lm->label[0] == 1 ? 1.0 : -1.0;
+        for (int i = 0; i < FORM_AUX_N; i++)
+            b->w[i] = sign * lm->w[i];
+        b->bias = sign * lm->w[FORM_AUX_N];
+        b->on = 1;
+        free_and_destroy_model(&lm);
+        printf("kv-train: questions: %d entities, %zu questions with an answer (development "
+               "forms)\n",
+               d.prob.l, d.pos);
+    }
+    for (int i = 0; i < d.prob.l; i++)
+        free(d.prob.x[i]);
+    free(d.prob.x);
+    free(d.prob.y);
+    return 0;
+}
+
 /* The examples of one form from one source. */
 static int form_examples(const struct eval_item *it, const char *src, struct kvdata *d,
                          struct dp_word *w, int *wid, struct form_mark *m)
@@ -366,8 +450,8 @@ static int write_model(const char *path, const struct form_model *md, const char
             "# docproc key-value pairing model (common/form_model.c, common/form_feat.c):\n"
             "# L2 logistic regression (LIBLINEAR, C %.2f) over %zu couples (%zu pairs) of the\n"
             "# FUNSD development forms 1-%d, sources: %s; with the stack block (labels over\n"
-            "# two lines, common/form_stack.c) when one follows the weights.  Written by make\n"
-            "# train-kv.\n",
+            "# two lines, common/form_stack.c) and the quest block (is the key a question,\n"
+            "# common/form_quest.c) when they follow the weights.  Written by make train-kv.\n",
             TRAIN_C, examples, pos, EVAL_KV_DEV, srcs);
     fprintf(f, "docproc-kv-model 1\nfeatures %d\nbias %.6g\nthreshold %.3g\nmulti %.3g\n",
             FORM_FEAT_N, md->bias, md->threshold, md->multi);
@@ -378,6 +462,12 @@ static int write_model(const char *path, const struct form_model *md, const char
                 md->stack.threshold);
         for (int i = 0; i < FORM_AUX_N; i++)
             fprintf(f, "s %.6g\n", md->stack.w[i]);
+    }
+    if (md->quest.on) {
+        fprintf(f, "quest %d\nquest_bias %.6g\nquest_alpha %.3g\n", FORM_AUX_N, md->quest.bias,
+                md->quest_alpha);
+        for (int i = 0; i < FORM_AUX_N; i++)
+            fprintf(f, "q %.6g\n", md->quest.w[i]);
     }
     fprintf(f, "end\n");
     return fclose(f) == 0 ? 0 : -1;
@@ -399,7 +489,8 @@ int eval_kv_train(const struct eval_set *s, const char *srcs, const char *out, i
             *c = '\0';
         src[nsrc++] = p;
     }
-    if (!w || !wid || !m || !md || train_stack(s, src, nsrc, md, w, wid, m))
+    if (!w || !wid || !m || !md || train_stack(s, src, nsrc, md, w, wid, m) ||
+        train_quest(s, src, nsrc, md, w, wid, m))
         goto out;
     for (size_t i = 0; i < s->n && docs < EVAL_KV_DEV; i++) {
         if (!s->items[i].kv_pairs)
@@ -429,31 +520,37 @@ int eval_kv_train(const struct eval_set *s, const char *srcs, const char *out, i
     md->bias = sign * lm->w[FORM_FEAT_N];
     free_and_destroy_model(&lm);
     /* the threshold and the multi-answer level, by F1 on the development forms */
-    double best = -1, bt = 0.5, bm = 1.0, p, r;
+    double best = -1, bt = 0.5, bm = 1.0, ba = 0.0, p, r;
     struct devform *dv = NULL;
     size_t ndv = 0;
     if (dev_load(s, src[0], &dv, &ndv, w, m)) {
         dev_free(dv, ndv);
         goto out;
     }
-    for (double t = 0.05; t < 0.71; t += 0.05)
-        for (double mu = 0.2; mu < 1.01; mu += 0.1) {
-            if (mu < t)
-                continue;
-            md->threshold = t;
-            md->multi = mu > 0.99 ? 1.0 : mu;
-            double f1 = dev_f1(dv, ndv, md, &p, &r);
-            if (verbose)
-                fprintf(stderr, "kv-train: threshold %.2f multi %.2f: P %.3f R %.3f F1 %.3f\n", t,
-                        md->multi, p, r, f1);
-            if (f1 > best)
-                best = f1, bt = t, bm = md->multi;
-        }
+    static const double alphas[] = {0.0, 0.5, 1.0, 2.0};
+    for (size_t ai = 0; ai < (md->quest.on ? sizeof alphas / sizeof *alphas : 1); ai++)
+        for (double t = 0.05; t < 0.71; t += 0.05)
+            for (double mu = 0.2; mu < 1.01; mu += 0.1) {
+                if (mu < t)
+                    continue;
+                md->threshold = t;
+                md->multi = mu > 0.99 ? 1.0 : mu;
+                md->quest_alpha = alphas[ai];
+                double f1 = dev_f1(dv, ndv, md, &p, &r);
+                if (verbose)
+                    fprintf(stderr,
+                            "kv-train: alpha %.1f threshold %.2f multi %.2f: P %.3f R %.3f F1 "
+                            "%.3f\n",
+                            alphas[ai], t, md->multi, p, r, f1);
+                if (f1 > best)
+                    best = f1, bt = t, bm = md->multi, ba = alphas[ai];
+            }
     dev_free(dv, ndv);
     md->threshold = bt;
     md->multi = bm;
-    printf("kv-train: threshold %.2f, multi %.2f: development F1 %.3f (%s)\n", bt, bm, best,
-           src[0]);
+    md->quest_alpha = ba;
+    printf("kv-train: threshold %.2f, multi %.2f, quest alpha %.1f: development F1 %.3f (%s)\n", bt,
+           bm, ba, best, src[0]);
     rc = write_model(out, md, srcs, (size_t)d.prob.l, d.pos);
     if (rc)
         fprintf(stderr, "kv-train: cannot write %s\n", out);

@@ -255,6 +255,8 @@ static void print_score(const struct report *rp, const struct eval_score *sc, cJ
         print_class(rp, &sc->cls, js);
     print_prf(js, "tables", "table adjacency relations (ICDAR 2013)", &sc->tables);
     print_prf(js, "key_values", "key-value pairs (FUNSD links, similarity >= 0.8)", &sc->kv);
+    print_prf(js, "key_values_blanks_ignored",
+              "key-value pairs, blanks ignored inside texts (3/ 17/ 97 = 3/17/97)", &sc->kv_nb);
 }
 
 static int usage(const char *prog)

@@ -371,8 +371,10 @@ void eval_score_doc(struct eval_score *sc, const struct eval_item *it, const cJS
             fprintf(stderr, "  %s: table relations truth %zu found %zu matched %zu\n", it->name,
                     one.truth, one.pred, one.matched);
     }
-    if (it->kv_pairs)
+    if (it->kv_pairs) {
         eval_kv_match(it->kv_pairs, doc, &sc->kv);
+        eval_kv_match_squeezed(it->kv_pairs, doc, &sc->kv_nb);
+    }
     if (it->lines_json) {
         cJSON *truth = cJSON_Parse(it->lines_json);
         size_t t = 0, p = 0, m = 0;

@@ -332,7 +332,29 @@ static void key_norm(const char *s, char *out, size_t outsz)
         out[--n] = '\0';
 }
 
-void eval_kv_match(const char *truth, const cJSON *doc, struct eval_ocr *acc)
+/* s without its blanks ("3/ 17/ 97" -> "3/17/97"), into out. */
+static void kv_squeeze(const char *s, char *out, size_t outsz)
+{
+    size_t k = 0;
+    for (; *s && k + 1 < outsz; s++)
+        if (*s != ' ' && *s != '\t' && *s != '\n')
+            out[k++] = *s;
+    out[k] = '\0';
+}
+
+/* Whether truth text t and output text o reach EVAL_KV_SIM, blanks counted or (squeeze)
+ * ignored inside both. */
+static int kv_sim_ok(const char *t, const char *o, int squeeze)
+{
+    char a[512], b[2048];
+    if (!squeeze)
+        return eval_similarity(t, o) >= EVAL_KV_SIM;
+    kv_squeeze(t, a, sizeof a);
+    kv_squeeze(o, b, sizeof b);
+    return eval_similarity(a, b) >= EVAL_KV_SIM;
+}
+
+static void kv_match(const char *truth, const cJSON *doc, int squeeze, struct eval_ocr *acc)
 {
     char *t = strdup(truth ? truth : "");
     size_t nt = 0;
@@ -361,7 +383,7 @@ void eval_kv_match(const char *truth, const cJSON *doc, struct eval_ocr *acc)
                 snprintf(q, sizeof q, "%.*s", (int)(sep - vt[i]), vt[i]);
                 snprintf(a, sizeof a, "%s", sep + 1);
                 key_norm(q, kk, sizeof kk);
-                if (eval_similarity(kk, k) >= EVAL_KV_SIM && eval_similarity(a, v) >= EVAL_KV_SIM) {
+                if (kv_sim_ok(kk, k, squeeze) && kv_sim_ok(a, v, squeeze)) {
                     used[i] = 1;
                     acc->matched++;
                     break;
@@ -373,4 +395,14 @@ out:
     free(used);
     free(vt);
     free(t);
+}
+
+void eval_kv_match(const char *truth, const cJSON *doc, struct eval_ocr *acc)
+{
+    kv_match(truth, doc, 0, acc);
+}
+
+void eval_kv_match_squeezed(const char *truth, const cJSON *doc, struct eval_ocr *acc)
+{
+    kv_match(truth, doc, 1, acc);
 }
