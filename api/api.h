@@ -32,9 +32,9 @@ struct api_waits {
 /* Uploads waiting to share the next Redis round trip (api_commit.c). */
 #define API_COMMIT_BATCH_MAX 64 /* uploads per round trip */
 struct api_commit {
-    pthread_mutex_t mu;          /* guards head, tail, flushing */
+    pthread_mutex_t mu;          /* guards head, tail, leaders */
     struct api_req *head, *tail; /* queued uploads, connections suspended, by commit_next */
-    int flushing;                /* a leader owns the next round trip (its own or handed on) */
+    int leaders;                 /* round trips in flight or handed on (at most api_group_commit) */
     long long batches, uploads;  /* round trips led and uploads in them (by leaders only) */
     atomic_int answering;        /* resumed, not yet completed (api_server_stop lets them end) */
     int started;

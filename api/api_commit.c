@@ -1,14 +1,15 @@
-/* api_commit.c -- group commit of uploads: the uploads of one API process that are ready at the
- * same time share one Redis round trip. An upload whose enqueue is prepared (store_enq_new:
- * id, hash, keys, sealing, on its own MHD thread) either leads or follows:
- *   - nobody is writing to Redis now: it leads at once (a lone upload waits for nobody, as
- *     before: no timer, no other thread): its own enqueue and everything queued meanwhile go out
- *     as one pipelined write (MULTI/SET/HSET/EVALSHA/EXEC each), the replies are read, one WAIT
- *     covers them all when redis_wait_replicas > 0, each request gets its own result, and the
- *     followers' connections are resumed;
- *   - a leader is writing: its connection is suspended and it is queued. When the leader's
+/* api_commit.c -- group commit of uploads (api_group_commit = N > 0; 0 = one round trip per
+ * upload on its own thread): the uploads of one API process that are ready at the same time
+ * share Redis round trips, at most N in flight. An upload whose enqueue is prepared
+ * (store_enq_new: id, hash, keys, sealing, on its own MHD thread) either leads or follows:
+ *   - fewer than N leaders are writing to Redis now: it leads at once (a lone upload waits
+ *     for nobody, as before: no timer, no other thread): its own enqueue and everything queued
+ *     meanwhile go out as one pipelined write (MULTI/SET/HSET/EVALSHA/EXEC each), the replies
+ *     are read, one WAIT covers them all when redis_wait_replicas > 0, each request gets its
+ *     own result, and the followers' connections are resumed;
+ *   - N leaders are writing: its connection is suspended and it is queued. When a leader's
  *     round trip is over and uploads are queued, the first of them is resumed as the next
- *     leader: it takes the queue (itself included) on its own thread. The leader answers its
+ *     leader: it takes the queue (itself included) on its own thread. A leader answers its
  *     own request right after its round trip and never waits for uploads that came later.
  * No 202 before the EXEC reply (and WAIT) for that document: a follower's handler runs again
  * only after its result is set. */
@@ -100,7 +101,7 @@ static void lead(struct api_server *srv, struct api_req *self)
         if (!q->head)
             q->tail = NULL;
     } else {
-        q->flushing = 0;
+        q->leaders--;
     }
     pthread_mutex_unlock(&q->mu);
     if (next)
@@ -119,7 +120,7 @@ int api_commit_run(struct api_server *srv, struct api_req *r)
         return 1;
     }
     pthread_mutex_lock(&q->mu);
-    if (q->flushing) {
+    if (q->leaders >= srv->cfg.api_group_commit) {
         /* Suspended before it is queued, so a leader never resumes a running connection. */
         MHD_suspend_connection(r->conn);
         r->commit_state = API_COMMIT_QUEUED;
@@ -132,7 +133,7 @@ int api_commit_run(struct api_server *srv, struct api_req *r)
         pthread_mutex_unlock(&q->mu);
         return 0;
     }
-    q->flushing = 1;
+    q->leaders++;
     pthread_mutex_unlock(&q->mu);
     lead(srv, r);
     return 1;
@@ -171,7 +172,7 @@ dp_err api_commit_start(struct api_server *srv)
     if (pthread_mutex_init(&q->mu, NULL))
         return DP_ENOMEM;
     q->head = q->tail = NULL;
-    q->flushing = 0;
+    q->leaders = 0;
     atomic_init(&q->answering, 0);
     q->started = 1;
     return DP_OK;
@@ -186,7 +187,7 @@ void api_commit_stop(struct api_server *srv)
      * give them up to 10 s before the daemon stops. */
     for (int i = 0; i < 1000; i++) {
         pthread_mutex_lock(&q->mu);
-        int busy = q->flushing || q->head;
+        int busy = q->leaders || q->head;
         pthread_mutex_unlock(&q->mu);
         if (!busy && atomic_load(&q->answering) == 0)
             break;

@@ -1,8 +1,10 @@
 /* altread.c -- a second reading of a page: when, how it lines up with the first, what is kept. */
 #include "altread.h"
+#include <ctype.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include "linemerge.h"
 
 int altread_wanted(int psm, float conf, size_t nwords)
 {
@@ -22,6 +24,82 @@ int altread_other_psm(int psm)
 {
     /* 6 one block, 7 one line, 8 one word, 13 raw line: the other way is layout analysis */
     return psm == 6 || psm == 7 || psm == 8 || psm == 13 ? 3 : 6;
+}
+
+/* ---- the band a receipt's second reading reads ---- */
+
+/* Whether word t names a total (or a sum paid): TOTAL (also misread, as TOT... or T0TAL),
+ * AMOUNT, NETT, DUE, JUMLAH (Malay), BALANCE, PAYABLE, ignoring case and punctuation. */
+static int total_word(const char *t)
+{
+    static const char *const words[] = {"TOTAL",  "AMOUNT",  "AMT",     "NETT", "DUE",
+                                        "JUMLAH", "BALANCE", "PAYABLE", "GRAND"};
+    char u[32];
+    size_t k = 0;
+    for (; *t && k + 1 < sizeof u; t++) /* a 0 in a word is an O misread (T0TAL) */
+        if (isalpha((unsigned char)*t) || *t == '0')
+            u[k++] = *t == '0' ? 'O' : (char)toupper((unsigned char)*t);
+    u[k] = '\0';
+    if (k >= 3 && strncmp(u, "TOT", 3) == 0)
+        return 1;
+    for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+        if (strcmp(u, words[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* Whether word t holds a date-shaped token or a year 1900..2099 (four digits alone). */
+static int date_word(const char *t)
+{
+    size_t len = strlen(t);
+    if (linemerge_date_shaped(t, len))
+        return 1;
+    for (size_t i = 0; i + 4 <= len; i++) {
+        int alone = (i == 0 || !isdigit((unsigned char)t[i - 1])) &&
+                    (i + 4 == len || !isdigit((unsigned char)t[i + 4]));
+        if (alone && isdigit((unsigned char)t[i + 2]) && isdigit((unsigned char)t[i + 3]) &&
+            ((t[i] == '1' && t[i + 1] == '9') || (t[i] == '2' && t[i + 1] == '0')))
+            return 1;
+    }
+    return 0;
+}
+
+static int has_digit(const char *t)
+{
+    for (; *t; t++)
+        if (isdigit((unsigned char)*t))
+            return 1;
+    return 0;
+}
+
+size_t altread_band(const struct dp_word *w, size_t n, unsigned char *keep, size_t nlines)
+{
+    size_t top = (size_t)(ALTREAD_BAND_TOP_SHARE * (float)nlines + 0.5f);
+    if (top < ALTREAD_BAND_TOP_LINES)
+        top = ALTREAD_BAND_TOP_LINES;
+    for (size_t l = 0; l < nlines; l++)
+        keep[l] = l < top;
+    /* per line: a total word (1), a digit (2) */
+    for (size_t i = 0; i < n; i++) {
+        if (w[i].line < 0 || (size_t)w[i].line >= nlines || !w[i].text)
+            continue;
+        size_t l = (size_t)w[i].line;
+        if (date_word(w[i].text))
+            keep[l] = 1;
+        if (total_word(w[i].text)) {
+            keep[l] = 1;
+            /* the amount may stand on the next line when this one has none */
+            int digits = 0;
+            for (size_t j = 0; j < n; j++)
+                digits |= j != i && w[j].line == w[i].line && w[j].text && has_digit(w[j].text);
+            if (!digits && l + 1 < nlines)
+                keep[l + 1] = 1;
+        }
+    }
+    size_t k = 0;
+    for (size_t l = 0; l < nlines; l++)
+        k += keep[l];
+    return k;
 }
 
 void altread_words_free(struct dp_word *w, size_t n)

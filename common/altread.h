@@ -53,6 +53,21 @@ int altread_wanted(int psm, float conf, size_t nwords);
  * present). Key lines (dates, totals) and rows no word covers are the caller's. */
 int altread_reread_weak(int psm, int read_twice, int differ, float line_conf);
 
+#define ALTREAD_BAND_TOP_LINES 8     /* the band holds at least this many top lines */
+#define ALTREAD_BAND_TOP_SHARE 0.30f /* ... or this share of the page's lines, if more */
+
+/* Pure: which lines of a one-block first reading w[0..n) (`line` numbers 0..nlines-1, top to
+ * bottom) the second reading reads again: the band where a receipt's values stand. Sets
+ * keep[l] (nlines entries) to 1 for the top max(ALTREAD_BAND_TOP_LINES, ALTREAD_BAND_TOP_SHARE
+ * of the lines) lines (the company, its address and usually the date), lines holding a
+ * total-like word (TOTAL, AMOUNT, NETT, DUE, JUMLAH, BALANCE, also misread as TOT...) and the
+ * next line when that one has no digit, and lines holding a date-shaped token or a year (19xx,
+ * 20xx); 0 for the rest (the items). Returns the number of lines kept. The second reading
+ * costs what it reads (Tesseract's cost is the text): SROIE's item lines, about a third of a
+ * receipt's text, never held a value only the second reading found (docs/EVAL.md, branch
+ * `rcpt6`). */
+size_t altread_band(const struct dp_word *w, size_t n, unsigned char *keep, size_t nlines);
+
 /* Pure: the segmentation mode of the second reading: layout analysis (3) after one block (6,
  * or any mode that reads one block, line or word), one block (6) after layout analysis. */
 int altread_other_psm(int psm);

@@ -37,9 +37,11 @@ static const struct opt options[] = {
         "this path with {n} replaced by i, by default run_dir/api/api-{n}.sock; empty = TCP"),
     INT(api_processes, 1, 64, "2", "API processes behind nginx"),
     INT(api_threads, 1, 256, "4", "libmicrohttpd threads per API process"),
-    INT(api_group_commit, 0, 1, "1",
-        "1: uploads ready at the same time in one API process share one Redis round trip "
-        "(one pipelined write, one WAIT); 0: one round trip per upload"),
+    INT(api_group_commit, 0, 64, "0",
+        "N > 0: uploads ready at the same time in one API process share Redis round trips (one "
+        "pipelined write, one WAIT each), at most N of them in flight at once (less Redis CPU "
+        "per upload, not more uploads/s: docs/BENCH.md); 0: one round trip per upload, each on "
+        "its own thread"),
     STR(redis_host, "127.0.0.1", "Redis host"),
     INT(redis_port, 1, 65535, "6390", "Redis port"),
     STR(redis_socket, "",

@@ -17,7 +17,7 @@ struct dp_config {
     char api_socket[CONFIG_STR_MAX];  /* Unix socket path of the API; "" = TCP (listen_addr) */
     long long api_processes;          /* API processes behind nginx (make run) */
     long long api_threads;            /* libmicrohttpd thread-pool size per API process */
-    long long api_group_commit;       /* 1: uploads share Redis round trips (api_commit.c) */
+    long long api_group_commit;       /* round trips uploads share, in flight at once; 0 = off */
     /* redis */
     char redis_host[CONFIG_STR_MAX];
     long long redis_port;

@@ -9,6 +9,7 @@
 #include "cand.h"
 #include "extract.h"
 #include "lexfix.h"
+#include "namesfx.h"
 #include "readvote.h"
 #include "util.h"
 #include "xfeat.h"
@@ -25,13 +26,40 @@ double xmodel_prob(const struct xmodel_field *f, const void *xv)
     return 1.0 / (1.0 + exp(-s));
 }
 
-/* The best candidate of d for f (of its kind): index (or -1) and probability. */
-static long best_cand(const struct xmodel_field *f, const struct xfeat_doc *fx, double *p)
+/* Whether text has a run of more than limit digits. */
+static int long_number(const char *text, size_t limit)
+{
+    size_t run = 0;
+    for (; *text; text++) {
+        run = *text >= '0' && *text <= '9' ? run + 1 : 0;
+        if (run > limit)
+            return 1;
+    }
+    return 0;
+}
+
+int xmodel_shape_ok(const struct xmodel_field *f, const char *text)
+{
+    char cut[CAND_TEXT_MAX];
+    if (!f || f->kind || !f->digit_run || !text)
+        return 1;
+    size_t limit = f->digit_run - 1 > XMODEL_DIGIT_RUN ? f->digit_run - 1 : XMODEL_DIGIT_RUN;
+    if (!long_number(text, limit))
+        return 1;
+    /* a registration number in brackets beside a name is cut off later: not held against it */
+    return xmodel_strip_id(text, strcmp(f->name, "address") == 0, cut, sizeof cut) &&
+           !long_number(cut, limit);
+}
+
+/* The best candidate of cs (features fx) for f (of its kind and shape): index (or -1) and
+ * probability. */
+static long best_cand(const struct xmodel_field *f, const struct cand_set *cs,
+                      const struct xfeat_doc *fx, double *p)
 {
     long best = -1;
     double bp = -1;
-    for (size_t i = 0; i < fx->n; i++) {
-        if (f->kind && !(fx->kind[i] & f->kind))
+    for (size_t i = 0; i < fx->n && i < cs->n; i++) {
+        if ((f->kind && !(fx->kind[i] & f->kind)) || !xmodel_shape_ok(f, cs->c[i].text))
             continue;
         double q = xmodel_prob(f, fx->x[i]);
         if (q > bp) {
@@ -165,6 +193,38 @@ int xmodel_strip_id(const char *in, int address, char *out, size_t outsz)
         return 1;
     }
     return 0;
+}
+
+/* A company value (rules or model) printed over two lines takes in the other (namesfx.h),
+ * with the confirmed names of the vendor memory as the closing words' source. */
+static dp_err join_name(const struct vendor_list *vendors, const struct dp_doc_text *doc,
+                        cJSON *fields)
+{
+    char **lines = NULL;
+    size_t nl = 0;
+    const char **names = vendors->n ? calloc(vendors->n, sizeof *names) : NULL;
+    cJSON *f;
+    if (!names)
+        return vendors->n ? DP_ENOMEM : DP_OK;
+    for (size_t i = 0; i < vendors->n; i++)
+        names[i] = vendors->v[i].company;
+    dp_err rc = namesfx_lines_of(doc, &lines, &nl);
+    cJSON_ArrayForEach(f, fields)
+    {
+        const char *n = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(f, "name"));
+        const char *src = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(f, "source"));
+        const char *v = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(f, "value"));
+        char out[CAND_TEXT_MAX];
+        if (rc || !n || strcmp(n, "company") != 0 || !v ||
+            (src && strcmp(src, "rules") != 0 && strcmp(src, "model") != 0))
+            continue;
+        if (namesfx_extend(v, names, vendors->n, (const char *const *)lines, nl, out, sizeof out) &&
+            !cJSON_ReplaceItemInObjectCaseSensitive(f, "value", cJSON_CreateString(out)))
+            rc = DP_ENOMEM;
+    }
+    namesfx_lines_free(lines, nl);
+    free(names);
+    return rc;
 }
 
 /* Cuts the registration number printed beside the company and address values the rules or
@@ -434,8 +494,10 @@ dp_err xmodel_apply(const struct xmodel *m, const struct dp_doc_text *doc, cJSON
     for (size_t k = 0; k < m->nf; k++) {
         const struct xmodel_field *mf = &m->f[k];
         double p = 0;
-        long b = best_cand(mf, &fx, &p);
+        long b = best_cand(mf, &cs, &fx, &p);
         const char *rv = b >= 0 ? xmodel_rules_value(fields, mf->name) : NULL;
+        if (rv && !xmodel_shape_ok(mf, rv))
+            rv = NULL; /* a registration or phone number the rules took: the model's stands */
         /* a typed value the rules did not find: only when the model is sure of it */
         int unsure = !rv && (mf->flags & XMODEL_SURE_FILL) && p < mf->review_below;
         if (b < 0 || p < XMODEL_MIN_OUTPUT || unsure) {
@@ -488,6 +550,8 @@ dp_err xmodel_apply(const struct xmodel *m, const struct dp_doc_text *doc, cJSON
         if (m->f[k].kind == XFEAT_KIND_AMOUNT)
             rc = vote_amount(&m->f[k], doc, &rl, fields);
     vendor_apply(&m->vendors, &cs, fields);
+    if (!rc)
+        rc = join_name(&m->vendors, doc, fields);
     if (!rc)
         rc = repair_names(&m->vendors, &rl, fields);
     readvote_lines_cleanup(&rl);
@@ -545,6 +609,10 @@ cJSON *xmodel_stats_json(const struct xmodel *m)
                                     (f->flags & XMODEL_DAY_FIRST) ? "day_first" : "month_first");
         else
             cJSON_AddNullToObject(j, "date_order");
+        if (f->digit_run)
+            cJSON_AddNumberToObject(j, "longest_number", (double)(f->digit_run - 1));
+        else
+            cJSON_AddNullToObject(j, "longest_number");
         if (f->year_lo) {
             int yr[2] = {(int)f->year_lo, (int)f->year_hi};
             cJSON_AddItemToObject(j, "years", cJSON_CreateIntArray(yr, 2));

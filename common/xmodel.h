@@ -74,6 +74,17 @@ int xmodel_date_in_order(const char *text, uint32_t order, char *iso, size_t iso
  * the only one. 0: no repair (lo 0, the year in range, none or several reachable). Pure. */
 uint32_t xmodel_year_fix(uint32_t year, uint32_t lo, uint32_t hi, uint32_t mode);
 
+#define XMODEL_DIGIT_RUN 5 /* runs of digits this long are never ruled out (postcodes) */
+
+/* Whether text may be untyped field f's value: none of its runs of digits longer than both
+ * the longest in the field's confirmed values (f->digit_run - 1) and XMODEL_DIGIT_RUN - a
+ * registration, tax or phone number ("Company Reg. No. 001055194X", "03-40212008") is no part
+ * of a name or address whose confirmed values never hold one; a bracketed number that
+ * xmodel_strip_id cuts off ("AEON CO. (M) BHD (126928-H)") does not count. Always 1 for typed
+ * fields and when nothing was learnt. Pure. */
+struct xmodel_field;
+int xmodel_shape_ok(const struct xmodel_field *f, const char *text);
+
 /* One learnt field. */
 struct xmodel_field {
     char name[REVIEW_NAME_MAX];
@@ -101,6 +112,8 @@ struct xmodel_field {
     uint32_t year_lo;       /* a date field: the earliest and latest year of its confirmed */
     uint32_t year_hi;       /* values and the commonest (0: none), for xmodel_year_fix */
     uint32_t year_mode;
+    uint32_t digit_run; /* an untyped field: 1 + the longest run of digits in its confirmed
+                           values (0: not learnt); see xmodel_shape_ok */
 };
 
 /* A tenant's extractor. */

@@ -423,6 +423,23 @@ static void date_years(struct xmodel_field *xf, const struct xmodel_tdoc *d, siz
         }
 }
 
+/* 1 + the longest run of digits in untyped field xf's confirmed values. */
+static void digit_runs(struct xmodel_field *xf, const struct xmodel_tdoc *d, size_t n, size_t f)
+{
+    size_t best = 0, seen = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t run = 0;
+        if (!d[i].value[f])
+            continue;
+        seen++;
+        for (const char *t = d[i].value[f]; *t; t++) {
+            run = *t >= '0' && *t <= '9' ? run + 1 : 0;
+            best = run > best ? run : best;
+        }
+    }
+    xf->digit_run = seen ? (uint32_t)(best < 63 ? best : 63) + 1 : 0;
+}
+
 dp_err xmodel_train(const struct xmodel_doc *docs, size_t n, struct xmodel **out)
 {
     char names[REVIEW_MAX_NAMES][REVIEW_NAME_MAX];
@@ -467,6 +484,8 @@ dp_err xmodel_train(const struct xmodel_doc *docs, size_t n, struct xmodel **out
     for (size_t f = 0; f < nn; f++)
         if (m->f[f].kind == XFEAT_KIND_DATE)
             date_years(&m->f[f], d, n, f);
+        else if (!m->f[f].kind)
+            digit_runs(&m->f[f], d, n, f);
     /* each vendor's address as its documents confirm it most often */
     const cJSON **conf = malloc((n ? n : 1) * sizeof *conf);
     if (!conf) {

@@ -234,6 +234,73 @@ START_TEST(the_surer_of_two_valid_values)
 }
 END_TEST
 
+/* A receipt of 30 lines, one word a line: a header, items, the totals, a footer. */
+START_TEST(the_band_a_receipt_is_read_again_in)
+{
+    static const char *const text[30] = {"SYARIKAT",
+                                         "SON",
+                                         "BHD",
+                                         "JALAN",
+                                         "TAMPOI",
+                                         "JOHOR",
+                                         "TEL",
+                                         "GST",
+                                         "INVOICE",
+                                         /* 9 */ "27/03/2018",
+                                         "KOPI",
+                                         "1.20",
+                                         "TEH",
+                                         "2.40",
+                                         "ROTI",
+                                         "3.60",
+                                         "MEE",
+                                         "4.80",
+                                         /* 18 */ "T0TAL:",
+                                         "RM",
+                                         "GST",
+                                         "12.00",
+                                         "AMOUNT",
+                                         "CHANGE",
+                                         "0.00",
+                                         "THANK",
+                                         /* 26 */ "27 Mat 2018",
+                                         "SEE",
+                                         "YOU",
+                                         "AGAIN"};
+    struct dp_word w[30];
+    unsigned char keep[30];
+    for (int i = 0; i < 30; i++)
+        w[i] = (struct dp_word){(char *)text[i], 90, 10, 10 + 30 * i, 80, 20, i, 0};
+    /* the top max(8, 30 %) = 9 lines, the date line, T0TAL: and (no digit on it) the line
+     * after it, AMOUNT and the line after it, the year of line 26 */
+    ck_assert_uint_eq(altread_band(w, 30, keep, 30), 15);
+    for (int l = 0; l < 9; l++)
+        ck_assert_int_eq(keep[l], 1);
+    ck_assert_int_eq(keep[9], 1);  /* 27/03/2018 */
+    ck_assert_int_eq(keep[10], 0); /* the items */
+    ck_assert_int_eq(keep[15], 0);
+    ck_assert_int_eq(keep[18], 1); /* T0TAL: (TOT...) */
+    ck_assert_int_eq(keep[19], 1); /* ... its amount may be on the next line */
+    ck_assert_int_eq(keep[20], 0); /* GST */
+    ck_assert_int_eq(keep[21], 0);
+    ck_assert_int_eq(keep[22], 1); /* AMOUNT */
+    ck_assert_int_eq(keep[23], 1);
+    ck_assert_int_eq(keep[24], 0);
+    ck_assert_int_eq(keep[26], 1); /* a year */
+    ck_assert_int_eq(keep[27], 0);
+    /* a short receipt is read whole */
+    ck_assert_uint_eq(altread_band(w, 8, keep, 8), 8);
+    /* a year inside a longer number is none; a misread year (2078 for 2018) is one */
+    struct dp_word y[10];
+    const char *const yt[10] = {"a", "b", "c", "d", "e", "f", "g", "h", "9556939020116", "2078"};
+    for (int i = 0; i < 10; i++)
+        y[i] = (struct dp_word){(char *)yt[i], 90, 10, 10 + 30 * i, 80, 20, i, 0};
+    ck_assert_uint_eq(altread_band(y, 10, keep, 10), 9);
+    ck_assert_int_eq(keep[8], 0);
+    ck_assert_int_eq(keep[9], 1);
+}
+END_TEST
+
 Suite *altread_suite(void)
 {
     Suite *s = suite_create("altread");
@@ -244,6 +311,7 @@ Suite *altread_suite(void)
     tcase_add_test(tc, the_page_as_alternates_have_it);
     tcase_add_test(tc, fields_from_the_second_reading);
     tcase_add_test(tc, the_surer_of_two_valid_values);
+    tcase_add_test(tc, the_band_a_receipt_is_read_again_in);
     suite_add_tcase(s, tc);
     return s;
 }

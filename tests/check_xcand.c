@@ -418,67 +418,6 @@ END_TEST
 
 /* A rules value that stands though the model scores another candidate higher is marked for
  * review, and review_mark_fields keeps the mark. */
-START_TEST(year_fixes)
-{
-    /* a year outside the confirmed ones, one closed-shape digit from them */
-    ck_assert_uint_eq(xmodel_year_fix(2016, 2017, 2019, 2018), 2018);
-    ck_assert_uint_eq(xmodel_year_fix(2015, 2017, 2019, 2018), 2018);
-    ck_assert_uint_eq(xmodel_year_fix(2010, 2017, 2018, 2018), 2018);
-    /* several reachable: the commonest, else none; one only: it */
-    ck_assert_uint_eq(xmodel_year_fix(2016, 2017, 2019, 2017), 0);
-    ck_assert_uint_eq(xmodel_year_fix(2013, 2015, 2016, 2016), 2016);
-    ck_assert_uint_eq(xmodel_year_fix(2013, 2015, 2016, 2015), 2015);
-    /* in range or a year ahead, too far, no closed-shape digit, no years learnt: left */
-    ck_assert_uint_eq(xmodel_year_fix(2019, 2017, 2019, 2018), 0);
-    ck_assert_uint_eq(xmodel_year_fix(2020, 2017, 2019, 2018), 0);
-    ck_assert_uint_eq(xmodel_year_fix(2006, 2017, 2019, 2018), 0);
-    ck_assert_uint_eq(xmodel_year_fix(2011, 2017, 2019, 2018), 0);
-    ck_assert_uint_eq(xmodel_year_fix(2016, 0, 0, 0), 0);
-    ck_assert_uint_eq(xmodel_year_fix(16, 2017, 2019, 2018), 0);
-    /* applying: the rules' and the model's value repaired, a confirmed one left */
-    struct xmodel m = {0};
-    struct xmodel_field f = {.name = "date", .kind = XFEAT_KIND_DATE, .replace_above = 2};
-    f.flags = XMODEL_SURE_FILL;
-    f.year_lo = 2017;
-    f.year_hi = 2018;
-    f.year_mode = 2018;
-    f.w = calloc(XFEAT_DIM + 1, sizeof *f.w);
-    ck_assert_ptr_nonnull(f.w);
-    m.f = &f;
-    m.nf = 1;
-    static const char *const lines[] = {"Date: 20/03/2016", "TOTAL 9.00"};
-    struct dp_doc_text d;
-    xdoc_make(&d, lines, 2);
-    cJSON *fields = cJSON_Parse("[{\"name\":\"date\",\"value\":\"2016-03-20\",\"text\":"
-                                "\"20/03/2016\",\"source\":\"rules\"}]");
-    ck_assert_int_eq(xmodel_apply(&m, &d, fields, NULL), DP_OK);
-    ck_assert_str_eq(
-        cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetArrayItem(fields, 0), "value")),
-        "2018-03-20");
-    cJSON_Delete(fields);
-    fields = cJSON_Parse("[{\"name\":\"date\",\"value\":\"2016-03-20\",\"text\":"
-                         "\"20/03/2016\",\"source\":\"confirmed\"}]");
-    ck_assert_int_eq(xmodel_apply(&m, &d, fields, NULL), DP_OK);
-    ck_assert_str_eq(
-        cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetArrayItem(fields, 0), "value")),
-        "2016-03-20");
-    cJSON_Delete(fields);
-    /* stored and loaded with the model */
-    unsigned char *buf = NULL;
-    size_t len = 0;
-    struct xmodel *back = NULL;
-    ck_assert_int_eq(xmodel_save(&m, &buf, &len), DP_OK);
-    ck_assert_int_eq(xmodel_load(buf, len, &back), DP_OK);
-    ck_assert_uint_eq(back->f[0].year_lo, 2017);
-    ck_assert_uint_eq(back->f[0].year_hi, 2018);
-    ck_assert_uint_eq(back->f[0].year_mode, 2018);
-    xmodel_free(back);
-    free(buf);
-    doctext_cleanup(&d);
-    free(f.w);
-}
-END_TEST
-
 START_TEST(model_disagrees)
 {
     static const char *const lines[] = {"Date: 06/03/2018", "Printed 07/03/2018"};
@@ -565,7 +504,6 @@ Suite *xcand_suite(void)
     tcase_add_test(tc, vendor_spellings);
     tcase_add_test(tc, vendor_votes);
     tcase_add_test(tc, date_orders);
-    tcase_add_test(tc, year_fixes);
     tcase_add_test(tc, model_disagrees);
     tcase_add_test(tc, strip_ids);
     tcase_add_test(tc, second_reading);

@@ -122,6 +122,7 @@ struct http_resp {
     char *body;
     size_t len;
     char *headers;
+    int curl_rc; /* CURLcode of the transfer: 0, or why no response came */
 };
 /* One request. headers: NULL-terminated "Name: value" list or NULL. 0 when a response came. */
 int http_req(const char *method, const char *url, const char *key, const char *const *headers,

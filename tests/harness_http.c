@@ -56,6 +56,7 @@ static int perform(CURL *c, const char *key, const char *const *headers, struct 
     curl_easy_setopt(c, CURLOPT_NOPROXY, "*");
     CURLcode rc = curl_easy_perform(c);
     memset(out, 0, sizeof *out);
+    out->curl_rc = (int)rc;
     if (rc == CURLE_OK)
         curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &out->status);
     out->body = body.p ? body.p : strdup("");

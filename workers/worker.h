@@ -214,18 +214,24 @@ void worker_words_free(struct dp_word *w, size_t n);
  * from pix, the image page was read from, one enlarged line at a time; keeps each re-read that
  * common/linemerge.h prefers (a missing row only when it reads as text). Fills page->reread,
  * nreplaced, conf and, when a line changed, the text. Where time runs out the first read
- * stands. */
+ * stands. band[0..nband) (NULL: every line) marks the lines the second reading read
+ * (worker_alt_read): a line it left out counts as read once. */
 dp_err worker_reread_lines(struct ocr *o, PIX *pix, int dpi, long long budget_ms,
-                           const struct pageprep_box *rows, size_t nrows, struct dp_page *page);
+                           const struct pageprep_box *rows, size_t nrows, const unsigned char *band,
+                           size_t nband, struct dp_page *page);
 
 /* ---- the second reading (worker_alt.c) ---- */
 /* When common/altread.h wants it for page (upright, read with page->psm from src, the page as
  * decoded, scaled by first_f), reads src scaled by f again with the other segmentation mode
  * within budget_ms and keeps in page->alt the lines where that reading differs (altread_align;
- * in the first reading's pixels) and sets page->read_twice. Out of time, or Tesseract failing,
- * leaves the first reading alone. DP_ENOMEM. */
+ * in the first reading's pixels) and sets page->read_twice. A page read as one block (a
+ * receipt) is read again only in its band (altread_band: the rest is whitened): *band gets
+ * the band (owned, caller frees; one entry per line of the first reading, 1 = read again) when
+ * lines were left out, else NULL. Out of time, or Tesseract failing, leaves the first reading
+ * alone. DP_ENOMEM. */
 dp_err worker_alt_read(struct ocr *o, PIX *src, int src_dpi, float f, float first_f,
-                       long long budget_ms, struct dp_page *page);
+                       long long budget_ms, struct dp_page *page, unsigned char **band,
+                       size_t *nband);
 
 /* ---- lang=auto's per-tenant hint (worker_hint.c) ---- */
 /* The pack a lang=auto document is read with first for hint ("eng", or "<hint>+eng": English

@@ -164,9 +164,11 @@ static dp_err read_raster(struct worker *w, struct decode_page *pg, int psm, int
     /* Receipts and poor pages: a second reading kept beside the first, larger (the two
      * readings then err apart); the weak lines it agrees on are not re-read. */
     long long first_ms = util_mono_ms() - t0;
+    unsigned char *band = NULL; /* the lines the second reading read, if not all */
+    size_t nband = 0;
     if (!rc && page->rotation == 0 && w->cfg.second_reading)
         rc = worker_alt_read(&w->ocr, pg->pix, pg->dpi, (float)f * ALTREAD_SCALE, scale,
-                             budget - (util_mono_ms() - t0), page);
+                             budget - (util_mono_ms() - t0), page, &band, &nband);
     if (!rc && page->rotation == 0) {
         /* Re-reading costs at most half of what the first read took. */
         long long left = budget - (util_mono_ms() - t0);
@@ -178,8 +180,9 @@ static dp_err read_raster(struct worker *w, struct decode_page *pg, int psm, int
                                        (int)((float)b->h * scale + 0.5f)};
         }
         if (allow > 0)
-            rc = worker_reread_lines(&w->ocr, pix, dpi, allow, m.rows, m.nrows, page);
+            rc = worker_reread_lines(&w->ocr, pix, dpi, allow, m.rows, m.nrows, band, nband, page);
     }
+    free(band);
     pixDestroy(&pix);
     if (rc)
         return rc;

@@ -299,7 +299,8 @@ static dp_err splice(struct dp_page *page, struct worker_span *v, size_t nspans,
 }
 
 dp_err worker_reread_lines(struct ocr *o, PIX *pix, int dpi, long long budget_ms,
-                           const struct pageprep_box *rows, size_t nrows, struct dp_page *page)
+                           const struct pageprep_box *rows, size_t nrows, const unsigned char *band,
+                           size_t nband, struct dp_page *page)
 {
     size_t nspans = 0, nweak = 0;
     struct worker_span *v = worker_spans_of(page, nrows, &nspans);
@@ -319,11 +320,14 @@ dp_err worker_reread_lines(struct ocr *o, PIX *pix, int dpi, long long budget_ms
         v[i].key = keys && !v[i].missing && v[i].minconf < REREAD_KEY_SURE && key_line(page, &v[i]);
         /* On a one-block page (a receipt) read twice, a weak line is read a third time only
          * when the two readings differ on it and it is broken (e2e_reading's blurred line):
-         * the second reading is kept for the others (altread_reread_weak). Key lines and rows
-         * no word covers are read as before. */
-        int spared = !v[i].missing &&
-                     !altread_reread_weak(page->psm, page->read_twice,
-                                          has_alt(page, page->words[v[i].first].line), v[i].conf);
+         * the second reading is kept for the others (altread_reread_weak); a line outside
+         * the second reading's band was read once. Key lines and rows no word covers are
+         * read as before. */
+        int line = v[i].missing ? -1 : page->words[v[i].first].line;
+        int twice = page->read_twice &&
+                    (!band || line < 0 || (size_t)line >= nband || band[line]); /* in the band */
+        int spared =
+            !v[i].missing && !altread_reread_weak(page->psm, twice, has_alt(page, line), v[i].conf);
         if (v[i].missing || v[i].key || (weak(&v[i]) && !spared))
             order[nweak++] = i;
     }

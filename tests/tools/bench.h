@@ -77,7 +77,11 @@ int bench_api(const char *url, const char *key, const void *body, size_t len, in
  * limits off and `cores` workers running. With floor set, also nginx proxying the same POST to
  * upstreams that do nothing or one Redis SET (bench_floor.c), before docproc's phases. Prints
  * a table. 0 on success. */
-int bench_ingest(int secs, int conns, int cores, int floor);
+/* With ab (not NULL) instead: an A/B, the stack's docproc (A) against a second front of API
+ * processes started with the option ab (bench_front_start) on the same Redis, wrk alternating
+ * between them at saturation for ab_rounds rounds of secs seconds; CPU per upload of each
+ * side's API and nginx and of Redis, per round and the medians. */
+int bench_ingest(int secs, int conns, int cores, int floor, const char *ab, int ab_rounds);
 
 /* The floor of the ingest path (bench_floor.c): as many floor servers as the stack has API
  * processes, and an nginx made by nginx/gen-conf.sh in front of them. */
@@ -93,6 +97,9 @@ struct bench_floor {
  * either way. */
 int bench_floor_start(struct stack *st, int with_redis, struct bench_floor *fl);
 void bench_floor_stop(struct bench_floor *fl);
+/* The same front over docproc-api processes started as the stack's (its environment, its
+ * Redis) with one more option (e.g. "--api_group_commit=0"): the B side of an A/B. */
+int bench_front_start(struct stack *st, const char *option, struct bench_floor *fl);
 /* main of `docproc-bench --floor-server SOCKET null|redis` (options as docproc-api's from the
  * DOCPROC_* environment: api_threads, redis_*). Runs until SIGTERM. */
 int bench_floor_server(int argc, char **argv);

@@ -6,7 +6,8 @@
  * JSON document, either at once ("null") or after one SET of the body to Redis over the
  * thread's own connection ("redis": the blob's write of an upload, nothing else). The bench
  * starts as many of them as API processes, and an nginx from nginx/gen-conf.sh in front of them
- * (the stack's own configuration, limits off). */
+ * (the stack's own configuration, limits off). The same kind of front over docproc-api
+ * processes with one option changed is the B side of the ingest A/B (bench_front_start). */
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
@@ -200,18 +201,17 @@ int bench_floor_server(int argc, char **argv)
     return 0;
 }
 
-/* ---- the floor's front: nginx over the floor servers ---- */
+/* ---- a front: nginx over upstreams of its own ---- */
 
-int bench_floor_start(struct stack *st, int with_redis, struct bench_floor *fl)
+/* n = st->n_api upstreams, each started as argv (the element "SOCK" replaced by its socket's
+ * path, as a whole or after "--api_socket="), logs <tag>-<i>.log, behind an nginx of
+ * nginx/gen-conf.sh in <st->dir>/<tag>. */
+static int front_start(struct stack *st, const char *tag, char *const *argv, struct bench_floor *fl)
 {
-    char exe[512], cmd[4096], dir[200], conf[260];
+    char cmd[4096], dir[200], conf[260];
     memset(fl, 0, sizeof *fl);
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n <= 0)
-        return -1;
-    exe[n] = '\0';
     fl->n = st->n_api;
-    snprintf(dir, sizeof dir, "%s/floor-%s", st->dir, with_redis ? "redis" : "null");
+    snprintf(dir, sizeof dir, "%s/%s", st->dir, tag);
     fl->port = harness_free_port();
     snprintf(cmd, sizeof cmd, "mkdir -p %s/tmp", dir);
     if (system(cmd) != 0)
@@ -222,11 +222,17 @@ int bench_floor_start(struct stack *st, int with_redis, struct bench_floor *fl)
                      "%s/web 52428800",
                      st->src, dir, fl->port, st->src);
     for (int i = 0; i < fl->n; i++) {
-        char sock[260], log[64];
+        char sock[260], sockopt[300], log[64], *av[16];
+        int j = 0;
         snprintf(sock, sizeof sock, "%s/up-%d.sock", dir, i);
-        snprintf(log, sizeof log, "floor-%s-%d.log", with_redis ? "redis" : "null", i);
-        char *argv[] = {exe, "--floor-server", sock, with_redis ? "redis" : "null", NULL};
-        fl->up[i] = stack_spawn(st, log, argv);
+        snprintf(sockopt, sizeof sockopt, "--api_socket=%s", sock);
+        snprintf(log, sizeof log, "%s-%d.log", tag, i);
+        for (; argv[j] && j < 15; j++)
+            av[j] = strcmp(argv[j], "SOCK") == 0                ? sock
+                    : strcmp(argv[j], "--api_socket=SOCK") == 0 ? sockopt
+                                                                : argv[j];
+        av[j] = NULL;
+        fl->up[i] = stack_spawn(st, log, av);
         if (fl->up[i] <= 0 || harness_wait_unix(sock, 10000))
             return -1;
         k += snprintf(cmd + k, sizeof cmd - (size_t)k, " unix:%s", sock);
@@ -235,10 +241,31 @@ int bench_floor_start(struct stack *st, int with_redis, struct bench_floor *fl)
     snprintf(cmd + k, sizeof cmd - (size_t)k, " > %s", conf);
     if (system(cmd) != 0)
         return -1;
-    char *argv[] = {"nginx", "-p", dir, "-c", conf, "-e", "stderr", NULL};
-    fl->nginx =
-        stack_spawn(st, with_redis ? "floor-redis-nginx.log" : "floor-null-nginx.log", argv);
+    char log[64];
+    snprintf(log, sizeof log, "%s-nginx.log", tag);
+    char *nav[] = {"nginx", "-p", dir, "-c", conf, "-e", "stderr", NULL};
+    fl->nginx = stack_spawn(st, log, nav);
     return fl->nginx > 0 ? harness_wait_port(fl->port, 10000) : -1;
+}
+
+int bench_floor_start(struct stack *st, int with_redis, struct bench_floor *fl)
+{
+    char exe[512];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    memset(fl, 0, sizeof *fl);
+    if (n <= 0)
+        return -1;
+    exe[n] = '\0';
+    char *argv[] = {exe, "--floor-server", "SOCK", with_redis ? "redis" : "null", NULL};
+    return front_start(st, with_redis ? "floor-redis" : "floor-null", argv, fl);
+}
+
+int bench_front_start(struct stack *st, const char *option, struct bench_floor *fl)
+{
+    char bin[600];
+    snprintf(bin, sizeof bin, "%s/docproc-api", st->bin);
+    char *argv[] = {bin, "--api_socket=SOCK", (char *)option, NULL};
+    return front_start(st, "front-b", argv, fl);
 }
 
 void bench_floor_stop(struct bench_floor *fl)

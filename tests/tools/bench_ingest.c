@@ -347,7 +347,92 @@ static void print_floor_row(const char *what, const struct wrk_out *o, const str
            u->api_cs / n, u->redis_cs / n, u->nginx_cs / n);
 }
 
-int bench_ingest(int secs, int conns, int cores, int floor)
+/* ---- A/B ---- */
+
+static int cmp_dbl(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+static double median_of(double *v, int n)
+{
+    qsort(v, (size_t)n, sizeof *v, cmp_dbl);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+#define AB_ROUNDS_MAX 20
+
+/* The stack's docproc (A) against API processes started with option (B), alternated. */
+static int run_ab(struct stack *st, const char *option, int rounds, int secs, int conns)
+{
+    struct bench_floor b;
+    char url[2][256];
+    int rc = -1;
+    /* per side: API, Redis (its own), nginx µs per upload, uploads/s */
+    double api[2][AB_ROUNDS_MAX], rds[2][AB_ROUNDS_MAX], ngx[2][AB_ROUNDS_MAX],
+        rate[2][AB_ROUNDS_MAX];
+    if (rounds > AB_ROUNDS_MAX)
+        rounds = AB_ROUNDS_MAX;
+    if (bench_front_start(st, option, &b) != 0)
+        goto out;
+    snprintf(url[0], sizeof url[0], "%s/v1/documents?dedup=false", st->base);
+    snprintf(url[1], sizeof url[1], "http://127.0.0.1:%d/v1/documents?dedup=false", b.port);
+    printf("\ningest A/B (wrk -t2 -c%d, %d s per side and round, at saturation, alternated; "
+           "A = the stack's %d API processes, B = the same started with %s, behind an nginx "
+           "of their own; one Redis; workers as by default); CPU per upload, µs:\n",
+           conns, secs, st->n_api, option);
+    printf("  | round | side | uploads/s |   API | Redis | AOF rw |  nginx | switches API / Redis "
+           "|\n");
+    printf(
+        "  "
+        "|-------|------|-----------|-------|-------|--------|--------|----------------------|\n");
+    for (int i = 0; i < rounds; i++)
+        for (int k = 0; k < 2; k++) {
+            int side = k ^ (i & 1); /* A first in odd rounds, B first in even ones: the data
+                                       set Redis holds grows, and costs more, as a run goes */
+            const pid_t *up = side ? b.up : st->api;
+            pid_t nginx = side ? b.nginx : st->nginx;
+            struct cpu before, after, u;
+            struct wrk_out o;
+            if (run_wrk(st->dir, url[side], st->key, conns, 1, 0, &o)) /* warm-up */
+                goto out;
+            cpu_of(up, st->n_api, nginx, st, &before);
+            if (run_wrk(st->dir, url[side], st->key, conns, secs, 0, &o) || o.requests <= 0)
+                goto out;
+            cpu_of(up, st->n_api, nginx, st, &after);
+            cpu_diff(&after, &before, &u);
+            double per = 1e6 / (double)o.requests;
+            api[side][i] = u.api * per;
+            rds[side][i] = u.redis * per;
+            ngx[side][i] = u.nginx * per;
+            rate[side][i] = (double)o.requests / o.secs;
+            printf("  | %5d | %-4s | %9.0f | %5.0f | %5.0f | %6.0f | %6.0f | %9.2f / %-8.2f |\n",
+                   i + 1, side ? "B" : "A", rate[side][i], api[side][i], rds[side][i],
+                   u.rewrite * per, ngx[side][i], u.api_cs / (double)o.requests,
+                   u.redis_cs / (double)o.requests);
+            if (o.other + o.errors)
+                printf("  (side %s: %ld answers not 202)\n", side ? "B" : "A", o.other + o.errors);
+        }
+    int lower = 0, rlower = 0;
+    for (int i = 0; i < rounds; i++) {
+        lower += api[0][i] < api[1][i];
+        rlower += rds[0][i] < rds[1][i];
+    }
+    printf("  medians: A API %.0f, Redis %.0f, nginx %.0f µs, %.0f/s; B API %.0f, Redis %.0f, "
+           "nginx %.0f µs, %.0f/s; A cheaper in %d (API) and %d (Redis) of %d rounds (AOF "
+           "rewrites left out: they come when the data set has doubled, in either side's turn)\n",
+           median_of(api[0], rounds), median_of(rds[0], rounds), median_of(ngx[0], rounds),
+           median_of(rate[0], rounds), median_of(api[1], rounds), median_of(rds[1], rounds),
+           median_of(ngx[1], rounds), median_of(rate[1], rounds), lower, rlower, rounds);
+    fflush(stdout);
+    rc = 0;
+out:
+    bench_floor_stop(&b);
+    return rc;
+}
+
+int bench_ingest(int secs, int conns, int cores, int floor, const char *ab, int ab_rounds)
 {
     static const char *const env[] = {"DOCPROC_RATE_LIMIT_PER_S=0", "DOCPROC_CONN_LIMIT_PER_ADDR=0",
                                       "DOCPROC_MAX_QUEUE=100000000", "DOCPROC_LOG_LEVEL=warn",
@@ -395,6 +480,10 @@ int bench_ingest(int secs, int conns, int cores, int floor)
     f = fopen(path, "w");
     if (!f || fputs(wrk_lua, f) < 0 || fclose(f) != 0)
         goto out;
+    if (ab) {
+        rc = run_ab(&st, ab, ab_rounds, secs, conns);
+        goto out;
+    }
     /* nginx answering the same POST itself: the ceiling of the front door on this machine */
     snprintf(path, sizeof path, "%s/echo", st.dir);
     snprintf(conf, sizeof conf,

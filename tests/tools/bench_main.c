@@ -3,7 +3,8 @@
  *
  *   docproc-bench [--pages N] [--data DIR] [--rounds R] [--requests N] [--concurrency C]
  *                 [--max-seconds S] [--raw-full] [--raw-psm N] [--small-docs N]
- *                 [--ingest S | --ingest-floor S] [--enqueue S] [--pdf DIR]
+ *                 [--ingest S | --ingest-floor S] [--ingest-ab OPTION [--ab-rounds N]]
+ *                 [--enqueue S] [--pdf DIR]
  * Environment: BENCH_DATA (= --data), BENCH_PAGES (= --pages), and like the e2e tests
  * DOCPROC_BIN_DIR / DOCPROC_SRC_DIR (`make bench` sets them). */
 #include <errno.h>
@@ -33,6 +34,8 @@ struct bench {
     int small_docs;  /* --small-docs N: per-document overhead phase (0 = skip) */
     int ingest_s;    /* --ingest S: wrk ingest phase, S seconds per run (0 = skip) */
     int floor;       /* --ingest-floor S: the same, with the floor's phases (bench_floor.c) */
+    const char *ab;  /* --ingest-ab OPTION: A/B of the API with OPTION, --ingest S per side */
+    int ab_rounds;   /* --ab-rounds N (default 6) */
     int enqueue_s;   /* --enqueue S: only Redis's cost per upload, S seconds per variant */
     const char *pdf; /* --pdf DIR: only the searchable-PDF comparison on DIR's scans */
     size_t requests;
@@ -386,7 +389,8 @@ static int usage(const char *prog)
     fprintf(stderr,
             "usage: %s [--pages N] [--data DIR] [--rounds R] [--requests N] [--concurrency C]\n"
             "          [--max-seconds S] [--raw-full] [--raw-psm N] [--small-docs N]\n"
-            "          [--ingest S] [--ingest-floor S] [--pdf DATA_DIR] [--enqueue S]\n",
+            "          [--ingest S] [--ingest-floor S] [--ingest-ab OPTION [--ab-rounds N]]\n"
+            "          [--pdf DATA_DIR] [--enqueue S]\n",
             prog);
     return 2;
 }
@@ -404,8 +408,13 @@ int main(int argc, char **argv)
         return 1;
     }
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    struct bench b = {
-        .pages = 16, .rounds = 3, .conc = 8, .requests = 2000, .max_s = 300, .raw_psm = 3};
+    struct bench b = {.pages = 16,
+                      .rounds = 3,
+                      .conc = 8,
+                      .requests = 2000,
+                      .max_s = 300,
+                      .raw_psm = 3,
+                      .ab_rounds = 6};
     int rc = 1, req = (int)b.requests;
     b.cores = cores > 0 ? (int)cores : 1;
     b.data = getenv("BENCH_DATA");
@@ -428,6 +437,10 @@ int main(int argc, char **argv)
             ok = ok && parse_int(v, 0, 120, &b.ingest_s) == 0;
         else if (strcmp(a, "--ingest-floor") == 0)
             ok = ok && parse_int(v, 1, 120, &b.ingest_s) == 0 && (b.floor = 1);
+        else if (strcmp(a, "--ingest-ab") == 0)
+            b.ab = v;
+        else if (strcmp(a, "--ab-rounds") == 0)
+            ok = ok && parse_int(v, 1, 20, &b.ab_rounds) == 0;
         else if (strcmp(a, "--enqueue") == 0)
             ok = ok && parse_int(v, 1, 120, &b.enqueue_s) == 0;
         else if (strcmp(a, "--raw-psm") == 0)
@@ -492,7 +505,7 @@ int main(int argc, char **argv)
         printf("barcodes on text-layer pages: not measured\n");
     fflush(stdout);
     if (b.rounds == 0) {
-        rc = b.ingest_s ? bench_ingest(b.ingest_s, 32, b.cores, b.floor) : 0;
+        rc = b.ingest_s ? bench_ingest(b.ingest_s, 32, b.cores, b.floor, b.ab, b.ab_rounds) : 0;
         goto out;
     }
     printf("\nOCR throughput, %d processes each (raw: one TessBaseAPI per process; docproc: "
@@ -536,7 +549,7 @@ int main(int argc, char **argv)
     fflush(stdout);
     if (phase_api(&b) != 0)
         goto out;
-    if (b.ingest_s && bench_ingest(b.ingest_s, 32, b.cores, b.floor) != 0)
+    if (b.ingest_s && bench_ingest(b.ingest_s, 32, b.cores, b.floor, b.ab, b.ab_rounds) != 0)
         goto out;
     rc = 0;
 out:

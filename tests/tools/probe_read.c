@@ -7,6 +7,7 @@
  *
  *   docproc-probe [--from N] [--limit N] [-v] -c 'opt=v,X_NAME=v' -c '...' SROIE_DIR
  *   docproc-probe --page FILE -c ... -c ...      (one file: its lines, confidence, re-reads)
+ *   --turn 90|180|270: every image turned so first (does the reading turn it back?)
  *
  * Each -c is one configuration: config options by name (config_set), png_fast=0|1
  * (worker_png.c), and X_NAME=v sets the environment variable DOCPROC_X_NAME for experiments
@@ -75,6 +76,9 @@ struct sink_ctx {
     char *alt;
     int read_twice;
     size_t nalt;
+    int turned;          /* a page came out turned (rotation != 0) */
+    float conf0, scale0; /* the first page's first-reading confidence and reading scale */
+    int psm0;
 };
 
 static int s_begin(void *ctx, size_t n)
@@ -107,7 +111,6 @@ static int s_page(void *ctx, size_t i, struct dp_page *pg, double ocr_s)
 {
     struct sink_ctx *c = ctx;
     struct dp_page v;
-    (void)i;
     (void)ocr_s;
     c->text = join(c->text, pg->text);
     for (size_t k = 0; c->lines && k < pg->nwords;) {
@@ -124,10 +127,24 @@ static int s_page(void *ctx, size_t i, struct dp_page *pg, double ocr_s)
             printf(" %s", pg->words[k].text);
         printf("\n");
     }
+    for (size_t k = 0; c->lines && k < pg->nalt;) { /* the second reading's lines kept */
+        printf("  alt %3d               ", pg->alt[k].line);
+        size_t e = k;
+        while (e < pg->nalt && pg->alt[e].block == pg->alt[k].block)
+            printf(" %s", pg->alt[e++].text);
+        printf("\n");
+        k = e;
+    }
     if (c->lines)
-        printf("  psm %d conf %.1f read twice %d alt words %zu\n", pg->psm, (double)pg->conf,
-               pg->read_twice, pg->nalt);
+        printf("  psm %d conf %.1f rotation %d read twice %d alt words %zu\n", pg->psm,
+               (double)pg->conf, pg->rotation, pg->read_twice, pg->nalt);
     c->read_twice |= pg->read_twice;
+    c->turned |= pg->rotation != 0;
+    if (i == 0) {
+        c->conf0 = pg->conf_before;
+        c->scale0 = pg->scale;
+        c->psm0 = pg->psm;
+    }
     c->nalt += pg->nalt;
     if (pg->nalt && altread_variant(pg, &v) == DP_OK) {
         c->alt = join(c->alt, v.text);
@@ -144,6 +161,8 @@ struct conf {
     struct dp_config cfg;
     double cpu;
     size_t twice;
+    size_t osd;    /* pages that asked OSD (ocr_orientation) */
+    size_t turned; /* receipts that came out turned */
     size_t in_text[PROBE_NFIELDS], in_alt[PROBE_NFIELDS];
 };
 
@@ -179,7 +198,9 @@ static int apply(struct conf *c, int set)
     return 0;
 }
 
-static unsigned char *slurp(const char *path, size_t *len)
+/* The file at path (owned by the caller), turned by turn degrees clockwise (0, 90, 180, 270:
+ * decoded, turned and written again as PNG), to see whether the reading turns it back. */
+static unsigned char *slurp(const char *path, size_t *len, int turn)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
@@ -187,6 +208,19 @@ static unsigned char *slurp(const char *path, size_t *len)
     unsigned char *b = malloc(PROBE_MAX_FILE);
     *len = b ? fread(b, 1, PROBE_MAX_FILE, f) : 0;
     fclose(f);
+    if (!b || turn % 360 == 0)
+        return b;
+    PIX *pix = pixReadMem(b, *len), *t = pix ? pixRotateOrth(pix, (turn / 90) % 4) : NULL;
+    unsigned char *png = NULL;
+    size_t plen = 0;
+    free(b);
+    b = NULL;
+    if (t && pixWriteMem(&png, &plen, t, IFF_PNG) == 0) {
+        b = png;
+        *len = plen;
+    }
+    pixDestroy(&pix);
+    pixDestroy(&t);
     return b;
 }
 
@@ -194,7 +228,7 @@ int main(int argc, char **argv)
 {
     struct conf confs[PROBE_MAX_CONF];
     size_t nconf = 0;
-    long from = 0, limit = 30;
+    long from = 0, limit = 30, turn = 0;
     int verbose = 0;
     const char *dir = NULL, *file = NULL;
     for (int i = 1; i < argc; i++) {
@@ -204,6 +238,8 @@ int main(int argc, char **argv)
             from = strtol(argv[++i], NULL, 10);
         else if (strcmp(argv[i], "--limit") == 0 && i + 1 < argc)
             limit = strtol(argv[++i], NULL, 10);
+        else if (strcmp(argv[i], "--turn") == 0 && i + 1 < argc)
+            turn = strtol(argv[++i], NULL, 10);
         else if (strcmp(argv[i], "--page") == 0 && i + 1 < argc)
             file = argv[++i];
         else if (strcmp(argv[i], "-v") == 0)
@@ -211,8 +247,11 @@ int main(int argc, char **argv)
         else
             dir = argv[i];
     }
-    if ((!dir && !file) || nconf == 0 || from < 0 || limit <= 0 || limit > PROBE_MAX_IMAGES) {
-        fprintf(stderr, "usage: %s [--from N] [--limit N] [-v] -c SPEC [-c SPEC...] SROIE_DIR\n",
+    if ((!dir && !file) || nconf == 0 || from < 0 || limit <= 0 || limit > PROBE_MAX_IMAGES ||
+        turn < 0 || turn % 90 != 0) {
+        fprintf(stderr,
+                "usage: %s [--from N] [--limit N] [--turn DEG] [-v] -c SPEC [-c SPEC...] "
+                "SROIE_DIR\n",
                 argv[0]);
         return 2;
     }
@@ -226,7 +265,7 @@ int main(int argc, char **argv)
     w.decode_budget = (uint64_t)1 << 31;
     if (file) { /* one page file: its lines under each configuration */
         size_t len = 0;
-        unsigned char *buf = slurp(file, &len);
+        unsigned char *buf = slurp(file, &len, (int)turn);
         for (size_t c = 0; buf && c < nconf; c++) {
             if (apply(&confs[c], 1))
                 return 2;
@@ -250,7 +289,7 @@ int main(int argc, char **argv)
         snprintf(path, sizeof path, "%s/img/%03ld.jpg", dir, n);
         snprintf(kpath, sizeof kpath, "%s/key/%03ld.json", dir, n);
         size_t len = 0, klen = 0;
-        unsigned char *buf = slurp(path, &len), *key = slurp(kpath, &klen);
+        unsigned char *buf = slurp(path, &len, (int)turn), *key = slurp(kpath, &klen, 0);
         cJSON *k = key ? cJSON_ParseWithLength((const char *)key, klen) : NULL;
         if (!buf || !k) {
             free(buf);
@@ -270,9 +309,13 @@ int main(int argc, char **argv)
             struct sink_ctx sc = {0};
             struct page_sink sink = {&sc, s_begin, s_start, s_page, NULL};
             struct worker_failure f = {0};
+            unsigned osd0 = w.ocr.osd_calls;
             double t0 = cpu_s();
             dp_err rc = worker_decode_pages(&w, buf, len, "eng", 0, &sink, &f);
             double dt = cpu_s() - t0;
+            int osd = w.ocr.osd_calls != osd0;
+            cf->osd += (size_t)osd;
+            cf->turned += (size_t)sc.turned;
             apply(cf, 0);
             cf->cpu += dt;
             cf->twice += (size_t)sc.read_twice;
@@ -286,8 +329,11 @@ int main(int argc, char **argv)
                 flags[PROBE_NFIELDS + j] = a ? (char)toupper(fields[j][0]) : '.';
             }
             flags[2 * PROBE_NFIELDS] = '\0';
-            printf("  %5.2fs %.4s|%.4s%s%s", dt, flags, flags + PROBE_NFIELDS,
-                   sc.read_twice ? "2" : " ", rc ? "!" : "");
+            printf("  %5.2fs %.4s|%.4s%s%s%s%s", dt, flags, flags + PROBE_NFIELDS,
+                   sc.read_twice ? "2" : " ", osd ? "o" : " ", sc.turned ? "t" : " ",
+                   rc ? "!" : "");
+            if (c == 0) /* what the first configuration's reading looked like */
+                printf(" [psm %d conf %.0f x%.2f]", sc.psm0, (double)sc.conf0, (double)sc.scale0);
             if (verbose)
                 printf("\n--- %s\n%s\n--- alt\n%s\n", cf->spec, sc.text ? sc.text : "",
                        sc.alt ? sc.alt : "");
@@ -304,12 +350,13 @@ int main(int argc, char **argv)
     for (size_t c = 0; c < nconf; c++) {
         struct conf *cf = &confs[c];
         double n = nimg ? (double)nimg : 1.0;
-        printf("[%zu] %-40s cpu %.3f s/page (%.2fx [0]) read twice %zu\n    text %.3f / %.3f / "
+        printf("[%zu] %-40s cpu %.3f s/page (%.2fx [0]) read twice %zu, OSD %zu, turned %zu\n    "
+               "text %.3f / %.3f / "
                "%.3f / %.3f   with alt %.3f / %.3f / %.3f / %.3f\n",
                c, cf->spec, cf->cpu / n, confs[0].cpu > 0 ? cf->cpu / confs[0].cpu : 0.0, cf->twice,
-               (double)cf->in_text[0] / n, (double)cf->in_text[1] / n, (double)cf->in_text[2] / n,
-               (double)cf->in_text[3] / n, (double)cf->in_alt[0] / n, (double)cf->in_alt[1] / n,
-               (double)cf->in_alt[2] / n, (double)cf->in_alt[3] / n);
+               cf->osd, cf->turned, (double)cf->in_text[0] / n, (double)cf->in_text[1] / n,
+               (double)cf->in_text[2] / n, (double)cf->in_text[3] / n, (double)cf->in_alt[0] / n,
+               (double)cf->in_alt[1] / n, (double)cf->in_alt[2] / n, (double)cf->in_alt[3] / n);
     }
     ocr_cleanup(&w.ocr);
     return 0;

@@ -1,0 +1,29 @@
+/* namesfx.h -- a company name printed over two lines, put together: the tenant's confirmed
+ * names give the words its names end in ("SDN BHD", "ENTERPRISE", "(M)": the last three words
+ * of at least NAMESFX_MIN_NAMES names); a value that is only such words takes in the line
+ * above it ("SDN BHD" under "PASARAYA BORONG PINTAR"), a value not ending in one takes in the
+ * line below it when that line is only such words. Pure functions over strings. */
+#ifndef DP_NAMESFX_H
+#define DP_NAMESFX_H
+#include <stddef.h>
+#include "err.h"
+#include "page.h"
+
+#define NAMESFX_MIN_NAMES 2   /* confirmed names a closing word must end */
+#define NAMESFX_TAIL      3   /* last words of a name looked at */
+#define NAMESFX_LINE_MAX  256 /* bytes of a line looked at */
+
+/* Writes into out (NUL-terminated, outsz >= 1) value with the line above or below it taken in
+ * as said above, when value is the whole or a part of one of lines[0..nlines) (texts of the
+ * page's lines in order; the line above must hold a word of three letters and no digit).
+ * names[0..nnames): confirmed company names. Returns 1 when it took a line in, else 0 (out
+ * untouched). */
+int namesfx_extend(const char *value, const char *const *names, size_t nnames,
+                   const char *const *lines, size_t nlines, char *out, size_t outsz);
+
+/* The texts of doc's lines (first reading, words joined by spaces, page after page) into
+ * *lines (owned, each owned: namesfx_lines_free) and *n. DP_ENOMEM. */
+dp_err namesfx_lines_of(const struct dp_doc_text *doc, char ***lines, size_t *n);
+void namesfx_lines_free(char **lines, size_t n);
+
+#endif

@@ -1,0 +1,136 @@
+/* check_xrepair.c -- the tenant extractor's typed repairs: a date's year misread by one
+ * closed-shape digit gets the confirmed years' one (and stays with the model when stored); a
+ * name or address candidate holding a longer run of digits than any confirmed value (a
+ * registration or phone number) is ruled out, the rules' value too. */
+#include <stdlib.h>
+#include <string.h>
+#include "fixtures_xdoc.h"
+#include "testutil.h"
+#include "xfeat.h"
+#include "xmodel.h"
+
+START_TEST(year_fixes)
+{
+    /* a year outside the confirmed ones, one closed-shape digit from them */
+    ck_assert_uint_eq(xmodel_year_fix(2016, 2017, 2019, 2018), 2018);
+    ck_assert_uint_eq(xmodel_year_fix(2015, 2017, 2019, 2018), 2018);
+    ck_assert_uint_eq(xmodel_year_fix(2010, 2017, 2018, 2018), 2018);
+    /* several reachable: the commonest, else none; one only: it */
+    ck_assert_uint_eq(xmodel_year_fix(2016, 2017, 2019, 2017), 0);
+    ck_assert_uint_eq(xmodel_year_fix(2013, 2015, 2016, 2016), 2016);
+    ck_assert_uint_eq(xmodel_year_fix(2013, 2015, 2016, 2015), 2015);
+    /* in range or a year ahead, too far, no closed-shape digit, no years learnt: left */
+    ck_assert_uint_eq(xmodel_year_fix(2019, 2017, 2019, 2018), 0);
+    ck_assert_uint_eq(xmodel_year_fix(2020, 2017, 2019, 2018), 0);
+    ck_assert_uint_eq(xmodel_year_fix(2006, 2017, 2019, 2018), 0);
+    ck_assert_uint_eq(xmodel_year_fix(2011, 2017, 2019, 2018), 0);
+    ck_assert_uint_eq(xmodel_year_fix(2016, 0, 0, 0), 0);
+    ck_assert_uint_eq(xmodel_year_fix(16, 2017, 2019, 2018), 0);
+    /* applying: the rules' and the model's value repaired, a confirmed one left */
+    struct xmodel m = {0};
+    struct xmodel_field f = {.name = "date", .kind = XFEAT_KIND_DATE, .replace_above = 2};
+    f.flags = XMODEL_SURE_FILL;
+    f.year_lo = 2017;
+    f.year_hi = 2018;
+    f.year_mode = 2018;
+    f.w = calloc(XFEAT_DIM + 1, sizeof *f.w);
+    ck_assert_ptr_nonnull(f.w);
+    m.f = &f;
+    m.nf = 1;
+    static const char *const lines[] = {"Date: 20/03/2016", "TOTAL 9.00"};
+    struct dp_doc_text d;
+    xdoc_make(&d, lines, 2);
+    cJSON *fields = cJSON_Parse("[{\"name\":\"date\",\"value\":\"2016-03-20\",\"text\":"
+                                "\"20/03/2016\",\"source\":\"rules\"}]");
+    ck_assert_int_eq(xmodel_apply(&m, &d, fields, NULL), DP_OK);
+    ck_assert_str_eq(
+        cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetArrayItem(fields, 0), "value")),
+        "2018-03-20");
+    cJSON_Delete(fields);
+    fields = cJSON_Parse("[{\"name\":\"date\",\"value\":\"2016-03-20\",\"text\":"
+                         "\"20/03/2016\",\"source\":\"confirmed\"}]");
+    ck_assert_int_eq(xmodel_apply(&m, &d, fields, NULL), DP_OK);
+    ck_assert_str_eq(
+        cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetArrayItem(fields, 0), "value")),
+        "2016-03-20");
+    cJSON_Delete(fields);
+    /* stored and loaded with the model */
+    unsigned char *buf = NULL;
+    size_t len = 0;
+    struct xmodel *back = NULL;
+    ck_assert_int_eq(xmodel_save(&m, &buf, &len), DP_OK);
+    ck_assert_int_eq(xmodel_load(buf, len, &back), DP_OK);
+    ck_assert_uint_eq(back->f[0].year_lo, 2017);
+    ck_assert_uint_eq(back->f[0].year_hi, 2018);
+    ck_assert_uint_eq(back->f[0].year_mode, 2018);
+    xmodel_free(back);
+    free(buf);
+    doctext_cleanup(&d);
+    free(f.w);
+}
+END_TEST
+
+START_TEST(digit_runs)
+{
+    struct xmodel_field f = {.name = "address", .digit_run = 6}; /* postcodes: 5 digits */
+    ck_assert(xmodel_shape_ok(&f, "NO 37, JALAN MANIS 7, 56100 CHERAS"));
+    ck_assert(!xmodel_shape_ok(&f, "Company Reg. No. 001055194X NO 37, JALAN MANIS 7"));
+    ck_assert(!xmodel_shape_ok(&f, "19, JALAN KANCIL 03-40212008"));
+    ck_assert(xmodel_shape_ok(&f, "GST 0000 6771 0976")); /* runs of four */
+    /* a bracketed registration number cut off later does not count */
+    ck_assert(xmodel_shape_ok(&f, "(867388-U) 12, JALAN TAMPOI 7/4"));
+    struct xmodel_field c = {.name = "company", .digit_run = 6};
+    ck_assert(!xmodel_shape_ok(&c, "(867388-U) 12, JALAN TAMPOI 7/4")); /* not a name's end */
+    ck_assert(xmodel_shape_ok(&c, "AEON CO. (M) BHD (126928-H)"));
+    f.digit_run = 1; /* no digits confirmed: runs up to XMODEL_DIGIT_RUN still pass */
+    ck_assert(xmodel_shape_ok(&f, "99 SPEED MART 12345"));
+    ck_assert(!xmodel_shape_ok(&f, "99 SPEED MART 123456"));
+    f.digit_run = 8; /* a tenant whose values hold 7-digit numbers */
+    ck_assert(xmodel_shape_ok(&f, "PIN 1234567"));
+    ck_assert(!xmodel_shape_ok(&f, "PIN 12345678"));
+    f.digit_run = 0; /* nothing learnt, or a typed field: anything */
+    ck_assert(xmodel_shape_ok(&f, "001055194"));
+    f.digit_run = 6;
+    f.kind = XFEAT_KIND_AMOUNT;
+    ck_assert(xmodel_shape_ok(&f, "1234567.00"));
+    /* applying: a rules address holding a registration number gives way to the model's */
+    struct xmodel m = {0};
+    struct xmodel_field a = {.name = "address", .replace_above = 2, .digit_run = 6};
+    a.w = calloc(XFEAT_DIM + 1, sizeof *a.w);
+    ck_assert_ptr_nonnull(a.w);
+    m.f = &a;
+    m.nf = 1;
+    static const char *const lines[] = {"Company Reg. No. 001055194X", "NO 37, JALAN MANIS 7"};
+    struct dp_doc_text d;
+    xdoc_make(&d, lines, 2);
+    cJSON *fields = cJSON_Parse("[{\"name\":\"address\",\"value\":\"Company Reg. No. "
+                                "001055194X NO 37, JALAN MANIS 7\",\"source\":\"rules\"}]");
+    ck_assert_int_eq(xmodel_apply(&m, &d, fields, NULL), DP_OK);
+    ck_assert_int_eq(cJSON_GetArraySize(fields), 1);
+    cJSON *got = cJSON_GetArrayItem(fields, 0);
+    ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(got, "source")), "model");
+    ck_assert(xmodel_shape_ok(&a, cJSON_GetStringValue(cJSON_GetObjectItem(got, "value"))));
+    cJSON_Delete(fields);
+    /* without the learnt shape the rules' value stands (the model never replaces here) */
+    a.digit_run = 0;
+    fields = cJSON_Parse("[{\"name\":\"address\",\"value\":\"Company Reg. No. "
+                         "001055194X NO 37, JALAN MANIS 7\",\"source\":\"rules\"}]");
+    ck_assert_int_eq(xmodel_apply(&m, &d, fields, NULL), DP_OK);
+    got = cJSON_GetArrayItem(fields, 0);
+    ck_assert_ptr_nonnull(
+        strstr(cJSON_GetStringValue(cJSON_GetObjectItem(got, "value")), "001055194X"));
+    cJSON_Delete(fields);
+    doctext_cleanup(&d);
+    free(a.w);
+}
+END_TEST
+
+Suite *xrepair_suite(void)
+{
+    Suite *s = suite_create("xrepair");
+    TCase *tc = tcase_create("core");
+    tcase_add_test(tc, year_fixes);
+    tcase_add_test(tc, digit_runs);
+    suite_add_tcase(s, tc);
+    return s;
+}
