@@ -77,6 +77,8 @@ size_t altread_band(const struct dp_word *w, size_t n, unsigned char *keep, size
     size_t top = (size_t)(ALTREAD_BAND_TOP_SHARE * (float)nlines + 0.5f);
     if (top < ALTREAD_BAND_TOP_LINES)
         top = ALTREAD_BAND_TOP_LINES;
+    if (nlines < ALTREAD_BAND_MIN_LINES)
+        top = nlines;
     for (size_t l = 0; l < nlines; l++)
         keep[l] = l < top;
     /* per line: a total word (1), a digit (2) */

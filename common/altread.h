@@ -53,6 +53,7 @@ int altread_wanted(int psm, float conf, size_t nwords);
  * present). Key lines (dates, totals) and rows no word covers are the caller's. */
 int altread_reread_weak(int psm, int read_twice, int differ, float line_conf);
 
+#define ALTREAD_BAND_MIN_LINES 20    /* a page of fewer lines is read again whole */
 #define ALTREAD_BAND_TOP_LINES 8     /* the band holds at least this many top lines */
 #define ALTREAD_BAND_TOP_SHARE 0.30f /* ... or this share of the page's lines, if more */
 
@@ -65,7 +66,8 @@ int altread_reread_weak(int psm, int read_twice, int differ, float line_conf);
  * 20xx); 0 for the rest (the items). Returns the number of lines kept. The second reading
  * costs what it reads (Tesseract's cost is the text): SROIE's item lines, about a third of a
  * receipt's text, never held a value only the second reading found (docs/EVAL.md, branch
- * `rcpt6`). */
+ * `rcpt6`). A page of fewer than ALTREAD_BAND_MIN_LINES lines is kept whole (little to
+ * save, and what Tesseract reads of the lines kept changes with what is left out). */
 size_t altread_band(const struct dp_word *w, size_t n, unsigned char *keep, size_t nlines);
 
 /* Pure: the segmentation mode of the second reading: layout analysis (3) after one block (6,

@@ -290,14 +290,16 @@ START_TEST(the_band_a_receipt_is_read_again_in)
     ck_assert_int_eq(keep[27], 0);
     /* a short receipt is read whole */
     ck_assert_uint_eq(altread_band(w, 8, keep, 8), 8);
+    ck_assert_uint_eq(altread_band(w, ALTREAD_BAND_MIN_LINES - 1, keep, ALTREAD_BAND_MIN_LINES - 1),
+                      ALTREAD_BAND_MIN_LINES - 1);
     /* a year inside a longer number is none; a misread year (2078 for 2018) is one */
-    struct dp_word y[10];
-    const char *const yt[10] = {"a", "b", "c", "d", "e", "f", "g", "h", "9556939020116", "2078"};
-    for (int i = 0; i < 10; i++)
-        y[i] = (struct dp_word){(char *)yt[i], 90, 10, 10 + 30 * i, 80, 20, i, 0};
-    ck_assert_uint_eq(altread_band(y, 10, keep, 10), 9);
-    ck_assert_int_eq(keep[8], 0);
-    ck_assert_int_eq(keep[9], 1);
+    struct dp_word y[22];
+    for (int i = 0; i < 22; i++)
+        y[i] = (struct dp_word){
+            i == 20 ? "9556939020116" : i == 21 ? "2078" : "x", 90, 10, 10 + 30 * i, 80, 20, i, 0};
+    ck_assert_uint_eq(altread_band(y, 22, keep, 22), 9);
+    ck_assert_int_eq(keep[20], 0);
+    ck_assert_int_eq(keep[21], 1);
 }
 END_TEST
 

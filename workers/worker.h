@@ -220,6 +220,16 @@ dp_err worker_reread_lines(struct ocr *o, PIX *pix, int dpi, long long budget_ms
                            const struct pageprep_box *rows, size_t nrows, const unsigned char *band,
                            size_t nband, struct dp_page *page);
 
+/* ---- turned pages (worker_turn.c) ---- */
+/* Decides from page, first read from pix (dpi; characters char_h pixels high, 0 unknown),
+ * whether it is turned (common/turn.h): a strip of it read turned each way turn_candidates
+ * names, and OSD when suspect (its text did not measure as rows). When one says turned, reads
+ * the page again turned (segmentation measured again after a quarter turn) and keeps that
+ * reading, with page->rotation set, unless it scores (confidence x words) under 0.9 of the
+ * first. Upright pages with a fair reading of rows pay nothing. DP_ENOMEM, DP_ETIMEOUT. */
+dp_err worker_turn_check(struct ocr *o, PIX *pix, int dpi, double char_h, int page_no,
+                         long long budget, int suspect, struct dp_page *page);
+
 /* ---- the second reading (worker_alt.c) ---- */
 /* When common/altread.h wants it for page (upright, read with page->psm from src, the page as
  * decoded, scaled by first_f), reads src scaled by f again with the other segmentation mode

@@ -22,45 +22,9 @@ static void fail(struct worker_failure *f, const char *code, const char *fmt, co
     snprintf(f->error_message, sizeof f->error_message, fmt, arg);
 }
 
-/* A read this poor may be a sideways or upside-down scan. */
-#define ROTATE_CHECK_CONF   60.0f /* mean word confidence, 0..100 */
-#define ROTATE_MIN_OSD_CONF 2.0f
-
 static double read_score(const struct dp_page *p)
 {
     return (double)p->conf * (double)p->nwords;
-}
-
-/* When the first read is poor, or suspect says the page's text did not measure as rows (a
- * column narrower than PAGEPREP_MIN_COLS), asks OSD whether the page is turned; if so reads it
- * upright and keeps whichever read is better. Upright pages with good reads pay nothing. */
-static dp_err maybe_rotate(struct worker *w, PIX *pix, int dpi, int page_no, long long budget,
-                           int suspect, struct dp_page *page)
-{
-    int deg = 0;
-    float conf = 0;
-    if ((!suspect && page->conf >= ROTATE_CHECK_CONF && page->nwords >= 3) || budget <= 0)
-        return DP_OK;
-    if (ocr_orientation(&w->ocr, pix, dpi, &deg, &conf) || deg == 0 || conf < ROTATE_MIN_OSD_CONF)
-        return DP_OK;
-    /* OSD says the page was turned `deg` clockwise: turn it back. */
-    PIX *up = pixRotateOrth(pix, (4 - deg / 90) % 4);
-    if (!up)
-        return DP_ENOMEM;
-    struct dp_page second;
-    dp_err rc = ocr_page(&w->ocr, up, dpi, page->psm, page_no, budget, &second);
-    pixDestroy(&up);
-    if (rc)
-        return rc == DP_ETIMEOUT ? rc : DP_OK;
-    /* Layout analysis reads turned lines too; when the page looked turned, upright wins ties. */
-    if (read_score(&second) > (suspect ? 0.9 : 1.0) * read_score(page)) {
-        page_cleanup(page);
-        *page = second;
-        page->rotation = (360 - deg) % 360;
-    } else {
-        page_cleanup(&second);
-    }
-    return DP_OK;
 }
 
 /* Maps boxes of words w[0..n) read on an image scaled by scale back to the source's pixels. */
@@ -130,10 +94,10 @@ static dp_err read_raster(struct worker *w, struct decode_page *pg, int psm, int
     PIX *pix = NULL;
     float scale = 1.0f;
     rc = read_scaled(w, pg, f, m.char_h, psm, page_no, budget, pre, &pix, &scale, &dpi, page);
-    if (!rc)
-        rc = maybe_rotate(w, pix, dpi, page_no, budget - (util_mono_ms() - t0),
-                          m.char_h > 0 && m.text_x1 - m.text_x0 < PAGEPREP_MIN_COLS * m.char_h,
-                          page);
+    if (!rc) /* a poor reading, or one of text running vertically, may be of a turned page */
+        rc = worker_turn_check(
+            &w->ocr, pix, dpi, m.char_h * (double)scale, page_no, budget - (util_mono_ms() - t0),
+            m.char_h > 0 && m.text_x1 - m.text_x0 < PAGEPREP_MIN_COLS * m.char_h, page);
     if (!rc && page->rotation == 0 && page->conf < POOR_PAGE_CONF) {
         /* The measure may have misled (a photo with large shapes, faint small print): the
          * decoded size, or half as large again. */
