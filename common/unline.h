@@ -23,6 +23,7 @@
 #define UNLINE_ALONG     1.0  /* ...and this far along it: its broken ends and gaps */
 #define UNLINE_GAP       0.2  /* gaps this short (char heights) do not break a rule */
 #define UNLINE_INK       160  /* grey level under which a pixel is ink */
+#define UNLINE_HALO      2    /* turned: lighter pixels this near (px) what was erased go too */
 
 #define UNLINE_MIN_RULES 3   /* horizontal rules a page needs to be unlined */
 #define UNLINE_MIN_SCALE 1.2 /* ...and the factor it is enlarged by to be read, at least */
@@ -46,6 +47,15 @@ int unline_max_thick(double char_h);
  * or crossed by it); *nerased: how many pixels were whitened (0: *out is a plain copy).
  * DP_EINVAL for a NULL or empty pix, DP_ENOMEM. */
 dp_err unline_erase(PIX *pix, double char_h, PIX **out, size_t *nerased);
+
+/* unline_erase for a page scanned turned by deg degrees (common/deskew.h: the turn that sets
+ * it straight): its rules, sloped, step by a pixel every few dozen and no straight run is
+ * long enough to be found (stubs of them were left and read as "_", or cut the line read).
+ * They are found on a copy set straight and whitened on pix where they are, with the pixels
+ * lighter than ink within UNLINE_HALO of them (turned back, the mask misses the rule's edge
+ * by a pixel at its steps): the letters are read as scanned (reading a turned copy lost more
+ * words than the rules gave: FUNSD first 30 .782 -> .768). deg 0 is unline_erase. */
+dp_err unline_erase_turned(PIX *pix, double char_h, float deg, PIX **out, size_t *nerased);
 
 /* ---- check boxes ----
  * An empty check box printed next to its label ("[ ] Yes") is read glued to it: "[_]Yes",

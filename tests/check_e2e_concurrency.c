@@ -123,16 +123,28 @@ START_TEST(many_clients_at_once)
     }
     ck_assert_int_eq(uploads, NCLIENTS * ROUNDS);
     /* every request counted once, whatever thread answered it (a request is counted when
-     * libmicrohttpd reports it complete, just after the client has its answer: poll briefly) */
+     * libmicrohttpd reports it complete, just after the client has its answer: poll briefly,
+     * until every route's count has come in, then check each is exactly right) */
     const int n = NCLIENTS * ROUNDS;
     char *after = NULL;
     int scrapes = 1; /* `before` */
+    static const struct {
+        const char *route, *method;
+        int status;
+    } each[] = {{"/healthz", "GET", 200},           {"/v1/documents", "POST", 202},
+                {"/v1/documents/{id}", "GET", 404}, {"/v1/documents", "GET", 401},
+                {"/v1/stats", "GET", 200},          {"/v1/classifier", "GET", 200}};
     for (int t = 0; t < 50; t++) {
         free(after);
         after = scrape();
-        if (counted(after, "/metrics", "GET", 200) - counted(before, "/metrics", "GET", 200) >=
-                n + scrapes &&
-            counted(after, "/healthz", "GET", 200) - counted(before, "/healthz", "GET", 200) >= n)
+        int all =
+            counted(after, "/metrics", "GET", 200) - counted(before, "/metrics", "GET", 200) >=
+            n + scrapes;
+        for (size_t k = 0; k < sizeof each / sizeof each[0] && all; k++)
+            all = counted(after, each[k].route, each[k].method, each[k].status) -
+                      counted(before, each[k].route, each[k].method, each[k].status) >=
+                  n;
+        if (all)
             break;
         scrapes++;
         struct timespec ts = {0, 100000000L};

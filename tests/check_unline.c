@@ -189,6 +189,59 @@ START_TEST(boxes_go_letters_stay)
 }
 END_TEST
 
+/* Ink pixels (under 128) of p in the rectangle. */
+static int ink_in(PIX *p, int x, int y, int w, int h)
+{
+    int n = 0;
+    for (int yy = y; yy < y + h; yy++)
+        for (int xx = x; xx < x + w; xx++)
+            n += at(p, xx, yy) < 128;
+    return n;
+}
+
+START_TEST(rules_of_a_turned_page_go_too)
+{
+    /* thin rules with letters standing on them, scanned 2 degrees turned: no straight run of
+     * a rule is a rule's length */
+    PIX *p = white_page(900, 700);
+    for (int y = 150; y < 600; y += 100) {
+        ink(p, 50, y, 800, 2);
+        for (int x = 100; x < 800; x += 60) /* stems standing on the rule */
+            ink(p, x, y - 20, 4, 20);
+    }
+    PIX *t = pixRotate(p, (l_float32)(2.0 * 3.14159265 / 180), L_ROTATE_AREA_MAP, L_BRING_IN_WHITE,
+                       0, 0);
+    ck_assert_ptr_nonnull(t);
+    PIX *flat = NULL, *turned = NULL;
+    size_t n0 = 0, n1 = 0;
+    ck_assert_int_eq(unline_erase(t, CH, &flat, &n0), DP_OK);
+    ck_assert_int_eq(unline_erase_turned(t, CH, -2.0f, &turned, &n1), DP_OK);
+    ck_assert_uint_gt(n1, n0);
+    /* the ink left away from the stems, along the middle rule (turned with the page) */
+    int left_flat = 0, left_turned = 0, stems = 0, on_rule = 0;
+    for (int x = 60; x < 840; x += 2) {
+        if ((x - 100) % 60 < 12 && x >= 96)
+            continue;
+        double dy = (x - 450) * 0.03492; /* tan 2 degrees */
+        int y = (int)(350 + 1 + dy) - 4;
+        left_flat += ink_in(flat, x, y, 1, 9) > 0;
+        left_turned += ink_in(turned, x, y, 1, 9) > 0;
+        on_rule += ink_in(t, x, y, 1, 9) > 0;
+    }
+    for (int x = 100; x < 800; x += 60) {
+        double dy = (x + 2 - 450) * 0.03492;
+        stems += ink_in(turned, x - 2, (int)(340 + dy) - 3, 8, 6) > 0;
+    }
+    ck_assert_int_gt(on_rule, 300);               /* the probe is on the rule */
+    ck_assert_int_lt(left_turned * 4, left_flat); /* unline_erase left it, turned: gone */
+    ck_assert_int_eq(stems, 12);                  /* the letters' stems stay */
+    pixDestroy(&flat);
+    pixDestroy(&turned);
+    pixDestroy(&t);
+    pixDestroy(&p);
+}
+END_TEST
+
 Suite *unline_suite(void)
 {
     Suite *s = suite_create("unline");
@@ -201,6 +254,7 @@ Suite *unline_suite(void)
     tcase_add_test(tc, rules_go_letters_on_them_stay);
     tcase_add_test(tc, page_without_rules_is_unchanged);
     tcase_add_test(tc, boxes_go_letters_stay);
+    tcase_add_test(tc, rules_of_a_turned_page_go_too);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1,6 +1,7 @@
 /* worker_prep.c -- the image Tesseract reads: ruling lines and empty check boxes taken out. */
 #include <stdlib.h>
 #include <string.h>
+#include "deskew.h"
 #include "table.h"
 #include "unline.h"
 #include "worker.h"
@@ -21,6 +22,26 @@ static void take(PIX **pix, PIX *clean)
     pixCopyResolution(clean, *pix);
     pixDestroy(pix);
     *pix = clean;
+}
+
+/* The horizontal rules (*nh) of pix turned by deg set straight: a crooked page's rules are
+ * found only there. DP_ENOMEM only. */
+static dp_err straight_rules(PIX *pix, int dpi, float deg, size_t *nh)
+{
+    struct table_rule *rules = NULL;
+    size_t n = 0;
+    PIX *straight = deskew_rotate(pix, deg);
+    if (!straight)
+        return DP_ENOMEM;
+    dp_err rc = table_rules_find(straight, dpi, &rules, &n);
+    pixDestroy(&straight);
+    if (rc == DP_ENOMEM)
+        return rc;
+    *nh = 0;
+    for (size_t i = 0; rc == DP_OK && i < n; i++)
+        *nh += (size_t)(rules[i].x2 - rules[i].x1 >= rules[i].y2 - rules[i].y1);
+    free(rules);
+    return DP_OK;
 }
 
 dp_err worker_prep_clean(PIX **pix, int dpi, double f, double char_h, int layout,
@@ -66,11 +87,25 @@ dp_err worker_prep_clean(PIX **pix, int dpi, double f, double char_h, int layout
         take(pix, table_rules_erase(*pix, rules, k));
     free(rules);
     /* A form scanned small (enlarged to be read) with rules: the rules out, the letters on
-     * them kept (common/unline.h). Clean print read as decoded is left as it is. */
+     * them kept (common/unline.h); a form fed a little crooked has them found on a copy set
+     * straight (common/deskew.h), where they are rules again. Clean print read as decoded is
+     * left as it is. */
+    float deg = 0, conf = 0;
+    if (layout && f >= UNLINE_MIN_SCALE) {
+        if (deskew_find(*pix, &deg, &conf) == DP_ENOMEM)
+            return DP_ENOMEM;
+        if (!deskew_wanted(deg, conf))
+            deg = 0;
+        if (deg != 0 && !unline_wanted(layout, f, nh)) {
+            dp_err rc = straight_rules(*pix, dpi, deg, &nh);
+            if (rc)
+                return rc;
+        }
+    }
     if (unline_wanted(layout, f, nh)) {
         PIX *clean = NULL;
         size_t nerased = 0;
-        dp_err urc = unline_erase(*pix, char_h, &clean, &nerased);
+        dp_err urc = unline_erase_turned(*pix, char_h, deg, &clean, &nerased);
         if (urc == DP_ENOMEM)
             return urc;
         if (urc == DP_OK)
