@@ -5,8 +5,7 @@
 #include "align.h"
 #include "lexfix.h"
 
-/* The core of a word: [*a, *b) without punctuation around it. */
-static void core(const char *w, size_t n, size_t *a, size_t *b)
+void lexfix_core(const char *w, size_t n, size_t *a, size_t *b)
 {
     static const char *const edge = ",.;:()[]{}'\"!?*|";
     *a = 0;
@@ -92,7 +91,7 @@ dp_err lexfix_add_text(struct lexfix *lx, const char *text)
             p++;
         size_t a, b;
         char u[LEXFIX_WORD_MAX];
-        core(w, (size_t)(p - w), &a, &b);
+        lexfix_core(w, (size_t)(p - w), &a, &b);
         int letters = b > a ? upper(w + a, b - a, u) : -1;
         if (letters < 0 || (size_t)letters != b - a || b - a == 0) {
             prev[0] = '\0'; /* only words of letters, and pairs of them side by side */
@@ -151,7 +150,7 @@ static void next_word(const char *p, char *u)
     while (*p && *p != ' ' && *p != '\t' && *p != '\n')
         p++;
     size_t a, b;
-    core(w, (size_t)(p - w), &a, &b);
+    lexfix_core(w, (size_t)(p - w), &a, &b);
     if (b > a && upper(w + a, b - a, u) != (int)(b - a))
         u[0] = '\0';
 }
@@ -182,7 +181,7 @@ size_t lexfix_correct(const struct lexfix *lx, const char *in, char *out, size_t
         size_t n = (size_t)(p - w), a, b;
         char u[LEXFIX_WORD_MAX];
         const char *rep = NULL;
-        core(w, n, &a, &b);
+        lexfix_core(w, n, &a, &b);
         int letters = b > a ? upper(w + a, b - a, u) : -1;
         /* letters, perhaps one misread as another character ("1ALAN", "SELANG0R") */
         if (letters >= 0 && b - a >= LEXFIX_MIN_LEN && (size_t)letters + 1 >= b - a &&

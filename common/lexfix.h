@@ -35,4 +35,7 @@ void lexfix_cleanup(struct lexfix *lx);
  * many words it repaired (0: out is a copy of in, cut to outsz - 1 bytes). */
 size_t lexfix_correct(const struct lexfix *lx, const char *in, char *out, size_t outsz);
 
+/* The core of the word w[0..n): [*a, *b) without the punctuation around it (,.;:()[]{}'"!?*|). */
+void lexfix_core(const char *w, size_t n, size_t *a, size_t *b);
+
 #endif

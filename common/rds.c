@@ -485,13 +485,11 @@ int rds_eval_set_read(redisContext *c, size_t nbefore, redisReply **out, char *e
     return rc;
 }
 
-dp_err rds_eval_set_append(redisContext *c, const struct rds_script *s,
-                           const struct rds_cmd *before, size_t nbefore, int nkeys, int nargs,
-                           const char **argv, const size_t *lens)
+/* What rds_eval_set and rds_eval_set_append refuse before writing: DP_EINVAL for counts out of
+ * range, DP_EREDIS for a missing or broken connection; DP_OK otherwise. */
+static dp_err eval_set_refused(const redisContext *c, const struct rds_cmd *before, size_t nbefore,
+                               int nkeys, int nargs)
 {
-    const char *av[RDS_ARGS_MAX + 3];
-    size_t al[RDS_ARGS_MAX + 3];
-    char nk[16];
     if (nkeys < 0 || nargs < 0 || nkeys + nargs > RDS_ARGS_MAX || nbefore > RDS_ARGS_MAX)
         return DP_EINVAL;
     for (size_t i = 0; i < nbefore; i++)
@@ -499,6 +497,19 @@ dp_err rds_eval_set_append(redisContext *c, const struct rds_script *s,
             return DP_EINVAL;
     if (!c || c->err)
         return DP_EREDIS;
+    return DP_OK;
+}
+
+dp_err rds_eval_set_append(redisContext *c, const struct rds_script *s,
+                           const struct rds_cmd *before, size_t nbefore, int nkeys, int nargs,
+                           const char **argv, const size_t *lens)
+{
+    const char *av[RDS_ARGS_MAX + 3];
+    size_t al[RDS_ARGS_MAX + 3];
+    char nk[16];
+    dp_err bad = eval_set_refused(c, before, nbefore, nkeys, nargs);
+    if (bad)
+        return bad;
     int n = evalsha_argv(s, nkeys, nargs, argv, lens, av, al, nk);
     eval_set_append(c, before, nbefore, n, av, al);
     return DP_OK;
@@ -521,13 +532,9 @@ dp_err rds_eval_set(redisContext *c, const struct rds_script *s, const struct rd
     size_t al[RDS_ARGS_MAX + 3];
     char nk[16], e[256];
     *out = NULL;
-    if (nkeys < 0 || nargs < 0 || nkeys + nargs > RDS_ARGS_MAX || nbefore > RDS_ARGS_MAX)
-        return DP_EINVAL;
-    for (size_t i = 0; i < nbefore; i++)
-        if (before[i].argc < 1 || before[i].argc > RDS_ARGS_MAX)
-            return DP_EINVAL;
-    if (!c || c->err)
-        return DP_EREDIS;
+    dp_err bad = eval_set_refused(c, before, nbefore, nkeys, nargs);
+    if (bad)
+        return bad;
     int n = evalsha_argv(s, nkeys, nargs, argv, lens, av, al, nk);
     int64_t start = 0;
     int tries = 0, sent_src = 0;

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "align.h"
+#include "lexfix.h"
 #include "readvote.h"
 
 /* A word of a text: [s, s + n). */
@@ -38,18 +39,6 @@ static char up(char c)
     return c >= 'a' && c <= 'z' ? (char)(c - 32) : c;
 }
 
-/* The core of w[0..n): [*a, *b) without punctuation around it. */
-static void core(const char *w, size_t n, size_t *a, size_t *b)
-{
-    static const char *const edge = ",.;:()[]{}'\"!?*|";
-    *a = 0;
-    *b = n;
-    while (*a < *b && strchr(edge, w[*a]))
-        (*a)++;
-    while (*b > *a && strchr(edge, w[*b - 1]))
-        (*b)--;
-}
-
 /* 1 - edit distance / longer length of a and b, letters compared without case. */
 static double sim(const char *a, size_t na, const char *b, size_t nb)
 {
@@ -71,7 +60,7 @@ static double sim(const char *a, size_t na, const char *b, size_t nb)
 static int known(const char *w, size_t n, const char *const *lex, size_t nlex)
 {
     size_t a, b;
-    core(w, n, &a, &b);
+    lexfix_core(w, n, &a, &b);
     if (a == b)
         return 0;
     for (size_t k = 0; k < nlex; k++) {
@@ -79,7 +68,7 @@ static int known(const char *w, size_t n, const char *const *lex, size_t nlex)
         size_t nt = split(lex[k], t);
         for (size_t i = 0; i < nt; i++) {
             size_t c, d;
-            core(t[i].s, t[i].n, &c, &d);
+            lexfix_core(t[i].s, t[i].n, &c, &d);
             if (d - c != b - a)
                 continue;
             size_t j = 0;
