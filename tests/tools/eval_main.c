@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <curl/curl.h>
 #include <tesseract/capi.h>
@@ -331,6 +332,13 @@ int main(int argc, char **argv)
     }
     if (!dir)
         return usage(argv[0]);
+    /* the results are saved there as they come in: a folder that is not there yet is made
+     * (its parent must exist), so a run never reads pages it cannot keep */
+    if (o.results_dir && mkdir(o.results_dir, 0755) != 0 && errno != EEXIST) {
+        fprintf(stderr, "eval: cannot make the results folder %s: %s\n", o.results_dir,
+                strerror(errno));
+        return 1;
+    }
     if (!o.inflight)
         o.inflight = 2 * o.workers + 2; /* keeps every worker fed, the queue short */
     nsets = eval_sets_load(dir, sets, MAX_SETS, limit);
