@@ -111,6 +111,14 @@ static void head(struct text *t, const char *name, const char *type, const char 
     put(t, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
+/* A series of this process: its # HELP and # TYPE lines, then its value now. */
+static void count(struct text *t, const char *name, const char *type, const atomic_ullong *v,
+                  const char *help)
+{
+    head(t, name, type, help);
+    put(t, "%s %llu\n", name, atomic_load_explicit(v, memory_order_relaxed));
+}
+
 static double num(const cJSON *o, const char *name)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
@@ -166,27 +174,17 @@ static void render_process(struct text *t, struct api_metrics *m)
         put(t, "docproc_http_request_duration_seconds_count{route=\"%s\"} %llu\n",
             api_metrics_route_name(r), cum);
     }
-    head(t, "docproc_upload_bytes_total", "counter",
-         "Document bytes read by uploads to this API process (up to the size cap).");
-    put(t, "docproc_upload_bytes_total %llu\n",
-        atomic_load_explicit(&m->upload_bytes, memory_order_relaxed));
-    head(t, "docproc_upload_waiting", "gauge",
-         "Uploads with wait= held open by this API process (connections suspended).");
-    put(t, "docproc_upload_waiting %llu\n",
-        atomic_load_explicit(&m->waiting, memory_order_relaxed));
-    head(t, "docproc_upload_wait_refused_total", "counter",
-         "Uploads with wait= answered 202 at once: the tenant held max_waiters_per_tenant.");
-    put(t, "docproc_upload_wait_refused_total %llu\n",
-        atomic_load_explicit(&m->wait_refused, memory_order_relaxed));
-    head(t, "docproc_upload_round_trips_total", "counter",
-         "Redis round trips that stored uploads in this API process (several uploads ready at "
-         "once share one: api_group_commit).");
-    put(t, "docproc_upload_round_trips_total %llu\n",
-        atomic_load_explicit(&m->commit_trips, memory_order_relaxed));
-    head(t, "docproc_upload_round_trip_uploads_total", "counter",
-         "Uploads those round trips carried.");
-    put(t, "docproc_upload_round_trip_uploads_total %llu\n",
-        atomic_load_explicit(&m->commit_uploads, memory_order_relaxed));
+    count(t, "docproc_upload_bytes_total", "counter", &m->upload_bytes,
+          "Document bytes read by uploads to this API process (up to the size cap).");
+    count(t, "docproc_upload_waiting", "gauge", &m->waiting,
+          "Uploads with wait= held open by this API process (connections suspended).");
+    count(t, "docproc_upload_wait_refused_total", "counter", &m->wait_refused,
+          "Uploads with wait= answered 202 at once: the tenant held max_waiters_per_tenant.");
+    count(t, "docproc_upload_round_trips_total", "counter", &m->commit_trips,
+          "Redis round trips that stored uploads in this API process (several uploads ready at "
+          "once share one: api_group_commit).");
+    count(t, "docproc_upload_round_trip_uploads_total", "counter", &m->commit_uploads,
+          "Uploads those round trips carried.");
 }
 
 static void render_queue(struct text *t, const cJSON *q)
