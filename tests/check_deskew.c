@@ -3,22 +3,7 @@
 #include <leptonica/allheaders.h>
 #include <stdlib.h>
 #include "deskew.h"
-
-static PIX *white_page(int w, int h)
-{
-    PIX *p = pixCreate(w, h, 8);
-    ck_assert_ptr_nonnull(p);
-    pixSetAllArbitrary(p, 255);
-    return p;
-}
-
-static void ink(PIX *p, int x, int y, int w, int h)
-{
-    BOX *b = boxCreate(x, y, w, h);
-    ck_assert_ptr_nonnull(b);
-    ck_assert_int_eq(pixSetInRectArbitrary(p, b, 0), 0);
-    boxDestroy(&b);
-}
+#include "fixtures_ink.h"
 
 /* The box around the ink of p (one blob). */
 static void ink_box(PIX *p, int *x, int *y, int *w, int *h)

@@ -2,25 +2,10 @@
 #include "testutil.h"
 #include <leptonica/allheaders.h>
 #include <stdlib.h>
+#include "fixtures_ink.h"
 #include "unline.h"
 
 #define CH 20.0 /* character height the drawings are made for: rules >= 120 px, < 12 px thick */
-
-static PIX *white_page(int w, int h)
-{
-    PIX *p = pixCreate(w, h, 8);
-    ck_assert_ptr_nonnull(p);
-    pixSetAllArbitrary(p, 255);
-    return p;
-}
-
-static void ink(PIX *p, int x, int y, int w, int h)
-{
-    BOX *b = boxCreate(x, y, w, h);
-    ck_assert_ptr_nonnull(b);
-    ck_assert_int_eq(pixSetInRectArbitrary(p, b, 0), 0);
-    boxDestroy(&b);
-}
 
 static int at(PIX *p, int x, int y)
 {
