@@ -4,14 +4,15 @@
  * (loose bag of words, eval_words_match), with the CPU time of each reading
  * (CLOCK_PROCESS_CPUTIME_ID). A tool for iterating on reading choices: no stack, no Redis.
  *
- *   docproc-formprobe [--from N] [--limit N] [--every K] [-v] -c 'opt=v,X_NAME=v' -c ... DIR
+ *   docproc-formprobe [--from N] [--limit N] [--every K] [-v] [--dump DIR] -c 'opt=v' -c ... DIR
  *
  * DIR is a FUNSD folder (annotations/NAME.json + images/NAME.png: the words of every entity are
  * the truth) or a folder of NAME.tif + NAME.txt (Tesseract's test pages: the exact text). Pages
  * are taken in name order: --from N skips N, --every K keeps one in K, --limit N stops after N.
  * Each -c is one configuration: config options by name (config_set) and X_NAME=v, which sets
- * DOCPROC_X_NAME for experiments read by the reading code. -v prints each page's words matched
- * under each configuration. */
+ * DOCPROC_X_NAME for experiments read by the reading code. -v prints each page's text under
+ * each configuration; --dump DIR writes every word read (page, box in the page's pixels,
+ * confidence, line, text; tab-separated) to DIR/NAME.K.tsv for configuration K. */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -135,6 +136,7 @@ static size_t list_pages(const char *dir, struct page_ref *v, size_t max)
 /* The text of every page one reading gave, in order. */
 struct sink_ctx {
     char *text;
+    FILE *dump; /* --dump: every word read, one a line (page x y w h conf line text) */
 };
 
 static int s_begin(void *ctx, size_t n)
@@ -154,8 +156,12 @@ static int s_start(void *ctx, size_t i)
 static int s_page(void *ctx, size_t i, struct dp_page *pg, double ocr_s)
 {
     struct sink_ctx *c = ctx;
-    (void)i;
     (void)ocr_s;
+    for (size_t k = 0; c->dump && k < pg->nwords; k++) {
+        const struct dp_word *d = &pg->words[k];
+        fprintf(c->dump, "%zu\t%d\t%d\t%d\t%d\t%.1f\t%d\t%s\n", i, d->x, d->y, d->w, d->h,
+                (double)d->conf, d->line, d->text);
+    }
     size_t la = c->text ? strlen(c->text) : 0, lb = pg->text ? strlen(pg->text) : 0;
     char *r = realloc(c->text, la + lb + 2);
     if (r) {
@@ -217,7 +223,7 @@ int main(int argc, char **argv)
     size_t nconf = 0;
     long from = 0, limit = FPROBE_MAX_PAGES, every = 1;
     int verbose = 0;
-    const char *dir = NULL;
+    const char *dir = NULL, *dump = NULL;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "-c") == 0 && i + 1 < argc && nconf < FPROBE_MAX_CONF)
             confs[nconf++] = (struct conf){.spec = argv[++i]};
@@ -227,16 +233,19 @@ int main(int argc, char **argv)
             limit = strtol(argv[++i], NULL, 10);
         else if (strcmp(argv[i], "--every") == 0 && i + 1 < argc)
             every = strtol(argv[++i], NULL, 10);
+        else if (strcmp(argv[i], "--dump") == 0 && i + 1 < argc)
+            dump = argv[++i];
         else if (strcmp(argv[i], "-v") == 0)
             verbose = 1;
         else
             dir = argv[i];
     }
     if (!dir || nconf == 0 || from < 0 || limit <= 0 || every <= 0) {
-        fprintf(stderr,
-                "usage: %s [--from N] [--limit N] [--every K] [-v] -c SPEC [-c SPEC...] "
-                "FUNSD_DIR|TESS_DIR\n",
-                argv[0]);
+        fprintf(
+            stderr,
+            "usage: %s [--from N] [--limit N] [--every K] [-v] [--dump DIR] -c SPEC [-c SPEC...] "
+            "FUNSD_DIR|TESS_DIR\n",
+            argv[0]);
         return 2;
     }
     size_t np = list_pages(dir, pages, FPROBE_MAX_PAGES);
@@ -269,11 +278,18 @@ int main(int argc, char **argv)
             }
             w.cfg = cf->cfg;
             struct sink_ctx sc = {0};
+            if (dump) {
+                char dp[2 * FPROBE_PATH];
+                snprintf(dp, sizeof dp, "%s/%s.%zu.tsv", dump, p->name, c);
+                sc.dump = fopen(dp, "w");
+            }
             struct page_sink sink = {&sc, s_begin, s_start, s_page, NULL};
             struct worker_failure f = {0};
             double t0 = cpu_s();
             dp_err rc = worker_decode_pages(&w, buf, len, "eng", 0, &sink, &f);
             double dt = cpu_s() - t0;
+            if (sc.dump)
+                fclose(sc.dump);
             apply(cf, 0);
             cf->cpu += dt;
             struct eval_ocr one = {0};
