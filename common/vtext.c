@@ -55,13 +55,15 @@ size_t vtext_groups(const struct dp_word *w, size_t n, int *group)
     for (size_t i = 0; i < n; i++)
         parent[i] = i;
     /* narrow words (a quarter-turned line's letters read as words are about as wide as a
-     * line is high) joined when stacked */
+     * line is high) joined when stacked; further apart when layout analysis put them on one
+     * line (two numbers one above the other along the margin) */
     for (size_t i = 0; i < n; i++) {
         if ((double)w[i].w > VTEXT_NARROW * mh || w[i].w <= 0 || w[i].h <= 0)
             continue;
         for (size_t j = i + 1; j < n; j++)
             if ((double)w[j].w <= VTEXT_NARROW * mh && w[j].w > 0 && w[j].h > 0 &&
-                stacked(&w[i], &w[j], VTEXT_GAP * mh))
+                stacked(&w[i], &w[j],
+                        w[i].line == w[j].line ? VTEXT_LINE_GAP * mh : VTEXT_GAP * mh))
                 parent[root(parent, j)] = root(parent, i);
     }
     size_t ng = 0;

@@ -15,26 +15,25 @@
 #include <stddef.h>
 #include "page.h"
 
-#define VTEXT_MIN_TALL 3.0 /* a group is at least this many (median) word heights tall */
-#define VTEXT_ASPECT   2.5 /* ...and at least this many times as tall as it is wide */
-#define VTEXT_NARROW   3.0 /* a word of a group is at most this many word heights wide */
-#define VTEXT_GAP                                                                                  \
-    0.5                      /* words of a group follow each other at most this many word heights  \
-                                apart, and overlap across by half the narrower one's width */
+#define VTEXT_MIN_TALL  3.0  /* a group is at least this many (median) word heights tall */
+#define VTEXT_ASPECT    2.5  /* ...and at least this many times as tall as it is wide */
+#define VTEXT_NARROW    3.0  /* a word of a group is at most this many word heights wide */
+#define VTEXT_GAP       0.5  /* words of a group follow each other this many word heights apart */
+#define VTEXT_LINE_GAP  3.0  /* ...or this many when layout analysis read them as one line */
 #define VTEXT_SURE      95.0 /* a group read this surely (mean confidence) is left alone */
 #define VTEXT_MAX       8    /* groups per page, at most (the first in reading order) */
 #define VTEXT_MIN_CHARS 3    /* characters read in a group, at least (a rule read as "|": none) */
 #define VTEXT_SPECK     0.5  /* a "word" under this many word heights each way is a speck */
 
 /* Pure: the groups of words[0..n) that look like one line of text running up or down the page:
- * narrow words stacked in a column (each within VTEXT_GAP word heights of the next, overlapping
- * it across), together at least VTEXT_MIN_TALL median word heights tall and VTEXT_ASPECT times
- * as tall as wide, read with a mean confidence under VTEXT_SURE as VTEXT_MIN_CHARS characters
- * or more, and no word of them sharing its
- * line (dp_word.line) with a word outside them but specks (under VTEXT_SPECK word heights each
- * way). group[i] (n entries, the
- * caller's) receives word i's group (0-based, numbered in the order of their first words) or
- * -1; returns the number of groups (at most VTEXT_MAX). Fewer than 3 words: none (no median). */
+ * narrow words stacked in a column (each at most VTEXT_GAP word heights from the next, or
+ * VTEXT_LINE_GAP when on one line, and overlapping it across by half the narrower one's width),
+ * together at least VTEXT_MIN_TALL median word heights tall and VTEXT_ASPECT times as tall as
+ * wide, read with a mean confidence under VTEXT_SURE as VTEXT_MIN_CHARS characters or more, and
+ * no word of them sharing its line (dp_word.line) with a word outside them but specks (under
+ * VTEXT_SPECK word heights each way). group[i] (n entries, the caller's) receives word i's
+ * group (0-based, numbered in the order of their first words) or -1; returns the number of
+ * groups (at most VTEXT_MAX). Fewer than 3 words: none (no median). */
 size_t vtext_groups(const struct dp_word *w, size_t n, int *group);
 
 #endif

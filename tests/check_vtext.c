@@ -53,6 +53,24 @@ START_TEST(a_stack_of_letters_is_one_group)
 }
 END_TEST
 
+START_TEST(two_numbers_read_as_one_line_are_one_group)
+{
+    struct dp_word w[MAXW];
+    int g[MAXW];
+    size_t n = text_rows(w, 6);
+    /* two numbers one above the other along the margin, a word height apart */
+    w[n++] = (struct dp_word){"699TS", 90.0f, 740, 377, 10, 43, 6, 1};
+    w[n++] = (struct dp_word){"GETS", 60.0f, 739, 430, 10, 34, 6, 1};
+    ck_assert_uint_eq(vtext_groups(w, n, g), 1); /* one line of layout analysis: one group */
+    ck_assert_int_eq(g[n - 2], 0);
+    ck_assert_int_eq(g[n - 1], 0);
+    w[n - 1].line = 7; /* two lines: two groups */
+    ck_assert_uint_eq(vtext_groups(w, n, g), 2);
+    ck_assert_int_eq(g[n - 2], 0);
+    ck_assert_int_eq(g[n - 1], 1);
+}
+END_TEST
+
 START_TEST(table_columns_and_rows_are_not_groups)
 {
     struct dp_word w[MAXW];
@@ -103,6 +121,7 @@ Suite *vtext_suite(void)
     TCase *tc = tcase_create("vtext");
     tcase_add_test(tc, a_tall_word_of_garbage_is_a_group);
     tcase_add_test(tc, a_stack_of_letters_is_one_group);
+    tcase_add_test(tc, two_numbers_read_as_one_line_are_one_group);
     tcase_add_test(tc, table_columns_and_rows_are_not_groups);
     tcase_add_test(tc, groups_are_numbered_in_reading_order_and_capped);
     suite_add_tcase(s, tc);

@@ -2,6 +2,7 @@
  * line, enlarged) and the better reading of each kept (common/linemerge.c); text running up or
  * down the page read again turned (common/vtext.h). Lines that read well are never touched, so
  * clean pages pay only the scan over their words. */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -22,6 +23,7 @@
 #define REREAD_PAD       0.35  /* margin around the line's box, in line heights */
 #define REREAD_COVERED   0.3   /* a row of ink with less of its width under words is missing */
 #define REREAD_NEW_SCORE 50.0  /* a missing row's reading must score this to be added */
+#define VTEXT_KNOWN      0.8   /* a turned reading this much in words or numbers is upright */
 
 void worker_words_free(struct dp_word *w, size_t n)
 {
@@ -401,6 +403,16 @@ static dp_err read_turned(struct ocr *o, PIX *pix, int dpi, long long budget_ms,
     return rc;
 }
 
+/* Characters of words[0..n), or only its letters and digits (alnum). */
+static size_t chars_of(const struct dp_word *w, size_t n, int alnum)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        for (const unsigned char *p = (const unsigned char *)w[i].text; *p; p++)
+            k += (size_t)(!alnum || isalnum(*p));
+    return k;
+}
+
 /* Scores words[0..n) as common/linemerge.h does (at most 256 of them). */
 static double score_of(const struct dp_word *w, size_t n)
 {
@@ -540,8 +552,14 @@ dp_err worker_reread_vertical(struct ocr *o, PIX *pix, int dpi, long long budget
             ts[k] = rc || !tn[k] ? 0.0 : score_of(tw[k], tn[k]);
         }
         int b = tk[1] > tk[0] || (tk[1] == tk[0] && ts[1] > ts[0]);
-        int take = tn[b] && ts[b] >= REREAD_NEW_SCORE &&
-                   (tk[b] > tk[1 - b] || ts[b] >= score_of(old, nold) + LINEMERGE_MARGIN);
+        size_t nc = chars_of(tw[b], tn[b], 0), na = chars_of(tw[b], tn[b], 1);
+        /* surer than the first read (and text), or the only way that reads as words or
+         * numbers, all of it (a number read the right way up may come out unsure: 5) */
+        int take =
+            na >= VTEXT_MIN_CHARS &&
+            ((ts[b] >= REREAD_NEW_SCORE &&
+              (tk[b] > tk[1 - b] || ts[b] >= score_of(old, nold) + LINEMERGE_MARGIN)) ||
+             (ts[b] >= 0.0 && (double)tk[b] >= VTEXT_KNOWN * (double)nc && 2 * tk[1 - b] < tk[b]));
         struct dp_word *best = take ? tw[b] : NULL;
         size_t nbest = take ? tn[b] : 0;
         worker_words_free(tw[1 - b], tn[1 - b]);
