@@ -261,6 +261,19 @@ int stack_creds_args(const struct stack *s, const char *program, char bufs[3][25
     return 3;
 }
 
+void stack_reply_text(const struct redisReply *r, char *out, size_t outsz)
+{
+    if (r->type == REDIS_REPLY_ERROR || r->type == REDIS_REPLY_STATUS ||
+        r->type == REDIS_REPLY_STRING)
+        snprintf(out, outsz, "%s", r->str);
+    else if (r->type == REDIS_REPLY_ARRAY)
+        snprintf(out, outsz, "(array %zu)", r->elements);
+    else if (r->type == REDIS_REPLY_INTEGER)
+        snprintf(out, outsz, "%lld", r->integer);
+    else
+        snprintf(out, outsz, "(nil)");
+}
+
 redisContext *stack_redis_as(const struct stack *s, int port, const char *user)
 {
     redisContext *c = redisConnect("127.0.0.1", port);

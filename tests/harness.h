@@ -68,6 +68,11 @@ int stack_init(struct stack *s, const char *appendfsync);
  * NULL. Caller frees with redisFree. */
 struct redisContext *stack_redis_as(const struct stack *s, int port, const char *user);
 
+/* A reply as text for an assertion: an error, status or string reply's text, "(array N)",
+ * an integer's digits, or "(nil)". */
+struct redisReply;
+void stack_reply_text(const struct redisReply *r, char *out, size_t outsz);
+
 /* The options that make program ("api", "worker", "webhookd") log in as its own ACL user
  * (docproc-<program>, password file in <dir>/redis-auth), into argv[0..2] (bufs hold them);
  * returns how many: 3, or 0 without acl. */
