@@ -243,6 +243,23 @@ pid_t stack_spawn_redis(struct stack *s, int port, const char *dirname, const ch
     return stack_spawn(s, logname, argv);
 }
 
+int stack_redis_only(struct stack *s)
+{
+    return stack_init(s, NULL) == 0 && stack_start_redis(s) == 0 ? 0 : -1;
+}
+
+redisContext *stack_redis_plain(const struct stack *s, int flush)
+{
+    redisContext *c = redisConnect("127.0.0.1", s->redis_port);
+    if (!c || c->err) {
+        redisFree(c);
+        return NULL;
+    }
+    if (flush)
+        freeReplyObject(redisCommand(c, "FLUSHALL"));
+    return c;
+}
+
 int stack_start_redis(struct stack *s)
 {
     s->redis = stack_spawn_redis(s, s->redis_port, "redis", "redis.log", NULL);

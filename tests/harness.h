@@ -84,6 +84,12 @@ void stack_stop(struct stack *s);
 
 /* Pieces, for fault-injection tests that restart them. */
 int stack_start_redis(struct stack *s);
+/* For suites that need a Redis and nothing else: stack_init (everysec) + stack_start_redis;
+ * 0 on success. stack_stop ends it. */
+int stack_redis_only(struct stack *s);
+/* A connection to that Redis (no AUTH), its data wiped first when flush (the Lua scripts stay
+ * cached), or NULL. Caller frees with redisFree. */
+struct redisContext *stack_redis_plain(const struct stack *s, int flush);
 /* With acl: writes dir/redis.conf (mode 0600) including <s->dir>/redis-auth/redis-auth.conf
  * (config/redis-acl.sh: aclfile, masteruser, masterauth), to be a server's config file (its
  * first argument); its path into path. 0 on success. */
