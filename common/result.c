@@ -13,6 +13,32 @@ static double round3(double v)
     return round(v * 1000.0) / 1000.0;
 }
 
+cJSON *result_field(const char *name, cJSON *value, const char *text, double confidence, int page,
+                    const int bbox[4], int valid, const char *source)
+{
+    cJSON *f = value ? cJSON_CreateObject() : NULL;
+    if (!f) {
+        cJSON_Delete(value);
+        return NULL;
+    }
+    cJSON_AddStringToObject(f, "name", name);
+    cJSON_AddItemToObject(f, "value", value);
+    cJSON_AddStringToObject(f, "text", text);
+    cJSON_AddNumberToObject(f, "confidence", confidence);
+    if (page >= 1)
+        cJSON_AddNumberToObject(f, "page", page);
+    else
+        cJSON_AddNullToObject(f, "page");
+    cJSON_AddItemToObject(f, "bbox", bbox ? cJSON_CreateIntArray(bbox, 4) : cJSON_CreateNull());
+    cJSON_AddBoolToObject(f, "valid", valid != 0);
+    /* cJSON's Add* do not report failure: check the last one landed */
+    if (!cJSON_AddStringToObject(f, "source", source)) {
+        cJSON_Delete(f);
+        return NULL;
+    }
+    return f;
+}
+
 double result_garbage_ratio(const char *text)
 {
     size_t total = 0, bad = 0;
