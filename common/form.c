@@ -247,15 +247,49 @@ static dp_err emit(struct pairing *P, size_t k, long v, int mark, double score,
     return DP_OK;
 }
 
-/* Adds the pair (label k, entity j) of a table spread: j's text alone. */
-static dp_err emit_cell(struct pairing *P, size_t k, size_t j, struct form_kv **kv, size_t *n,
-                        size_t *cap)
+/* The entity of e[0..n) (the layout's order) holding word ord[w]. */
+static size_t entity_of(const struct form_ent *e, size_t n, size_t w)
+{
+    size_t o = 0;
+    while (o + 1 < n && e[o + 1].w0 <= w)
+        o++;
+    return o;
+}
+
+/* The words of the unit that follows number entity j of e[0..ne) (the page's entities, or a
+ * copy cut at a table's gutters; whole: the page's P->ne entities) on its line ("99 __ mm"): the
+ * next entity, a unit (form_cell_unit) within KV_UNIT_EM and right after j's words, that is no
+ * label of a couple on the page; 0 when there is none. */
+static size_t unit_after(const struct pairing *P, const struct form_ent *whole,
+                         const struct form_ent *e, size_t ne, size_t j)
+{
+    size_t u = j + 1;
+    const char *t[2];
+    if (u >= ne || !e[j].numeric || !e[u].unit || e[u].nw > 2 || e[u].line != e[j].line ||
+        e[u].w0 != e[j].w0 + e[j].nw || e[u].x0 - e[j].x1 > KV_UNIT_EM * P->L->hmed)
+        return 0;
+    for (size_t i = 0; i < e[u].nw; i++)
+        t[i] = P->L->words[P->L->ord[e[u].w0 + i]].text;
+    if (!form_cell_unit(t, e[u].nw))
+        return 0;
+    size_t w = entity_of(whole, P->ne, e[u].w0);
+    long r = P->role[w];
+    if (r == ROLE_MARK || (r >= 0 && P->c[r].k == w))
+        return 0;
+    return e[u].nw;
+}
+
+/* Adds the pair (label k, entity j) of a table spread: j's text alone, and unit words of
+ * j's unit after it (unit_after). */
+static dp_err emit_cell(struct pairing *P, size_t k, size_t j, size_t unit, struct form_kv **kv,
+                        size_t *n, size_t *cap)
 {
     struct form_kv *p = add_pair(kv, n, cap);
     if (!p)
         return *n >= FORM_MAX_PAIRS ? DP_OK : DP_ENOMEM;
     struct wrange kr[1 + 2 * KV_STACK_MAX], vr = {P->e[j].w0, P->e[j].nw};
     size_t nkr = key_ranges(P, k, kr);
+    vr.nw += unit;
     if (set_text(&p->key, P->L, kr, nkr, 1) || set_text(&p->value, P->L, &vr, 1, 0))
         return DP_ENOMEM;
     p->mark = -1;
@@ -309,7 +343,7 @@ static dp_err spread(struct pairing *P, size_t k, int dir, long skip, char *used
             break;
         used[j] |= (char)dir;
         if (j != skip)
-            rc = emit_cell(P, k, (size_t)j, kv, n, cap);
+            rc = emit_cell(P, k, (size_t)j, 0, kv, n, cap);
     }
     return rc;
 }
@@ -336,7 +370,7 @@ static dp_err multi_answers(struct pairing *P, char *used, struct form_kv **kv, 
             (rv != -1 && (rv < 0 || P->c[rv].v != v || P->c[rv].k == k)))
             continue;
         used[v] = 1;
-        rc = emit_cell(P, k, v, kv, n, cap);
+        rc = emit_cell(P, k, v, unit_after(P, P->e, P->e, P->ne, v), kv, n, cap);
     }
     return rc;
 }
@@ -348,15 +382,6 @@ static int has_pair(const struct form_kv *kv, size_t n, const char *k, const cha
         if (kv[i].has_value && !strcmp(kv[i].key.text, k) && !strcmp(kv[i].value.text, v))
             return 1;
     return 0;
-}
-
-/* The entity of e[0..n) (the layout's order) holding word ord[w]. */
-static size_t entity_of(const struct form_ent *e, size_t n, size_t w)
-{
-    size_t o = 0;
-    while (o + 1 < n && e[o + 1].w0 <= w)
-        o++;
-    return o;
 }
 
 /* The table links (form_table.c) over the entities cut at the table's gutters, not yet among
@@ -395,7 +420,7 @@ static dp_err table_pairs(struct pairing *P, struct form_kv **kv, size_t *n, siz
         if (c == P->nc || P->role[k] == ROLE_MARK || P->role[v] == ROLE_MARK)
             continue;
         size_t before = *n;
-        rc = emit_cell(P, lk[i].k, lk[i].v, kv, n, cap);
+        rc = emit_cell(P, lk[i].k, lk[i].v, unit_after(P, whole, cut, ne, lk[i].v), kv, n, cap);
         if (!rc && *n > before &&
             has_pair(*kv, before, (*kv)[before].key.text, (*kv)[before].value.text)) {
             (*n)--; /* already there: drop the copy */

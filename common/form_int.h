@@ -66,6 +66,10 @@ double form_key_score(const char *const *t, size_t n);
 /* Whether the words t[0..n) read as a unit of measure: one or two words, a few lower-case
  * letters or '%', no capitals, digits allowed ("mm", "mg/cc", "gm/ m2").  Pure. */
 int form_unit_like(const char *const *t, size_t n);
+/* Whether the words t[0..n) are a unit a table's number cell takes with it ("mm", "mg/cc",
+ * "%"): form_unit_like, and '%' or at least two letters not all of them digits misread
+ * ("l", "ll", "io" are OCR's "1", "11", "10").  Pure. */
+int form_cell_unit(const char *const *t, size_t n);
 
 /* Where v sits relative to k. */
 enum form_rel { FORM_REL_NONE = 0, FORM_REL_RIGHT, FORM_REL_BELOW };

@@ -307,6 +307,12 @@ START_TEST(key_scores_from_text_shape)
     ck_assert(form_unit_like(mm, 1) && form_unit_like(mgcc, 1) && form_unit_like(pct, 1));
     ck_assert(!form_unit_like(word, 1) && !form_unit_like(num, 1));
     ck_assert(!form_unit_like((const char *[]){"from", "mouth", "end"}, 3));
+    /* a cell's unit: not one letter, not digits misread ("ll" = 11) */
+    ck_assert(form_cell_unit(mm, 1) && form_cell_unit(mgcc, 1) && form_cell_unit(pct, 1));
+    ck_assert(form_cell_unit((const char *[]){"gm/", "m2"}, 2));
+    ck_assert(!form_cell_unit((const char *[]){"ll"}, 1) &&
+              !form_cell_unit((const char *[]){"a"}, 1));
+    ck_assert(!form_cell_unit((const char *[]){"i2"}, 1) && !form_cell_unit(word, 1));
     ck_assert(form_key_score(mm, 1) < b - 1.0);
 }
 END_TEST
