@@ -18,6 +18,11 @@
 #define KV_SPREAD_DOWN_EM 3.0  /* ... and down to a number at most this far below */
 #define KV_SPREAD_KEY     0.5  /* key-likeness of a label that heads a run of numbers */
 #define ROLE_MARK         -2   /* an entity taken by a selection mark (its label, or the mark's) */
+#define ROLE_ASIDE        -3   /* the answer of a written label beside its band (aside_answer) */
+#define KV_ASIDE_DOWN     2.0  /* such an answer starts at most this far below the label (em) */
+#define KV_ASIDE_UP       1.0  /* ... or ends at most this far above it */
+#define KV_ASIDE_GAP      6.0  /* ... and at most this far right of it */
+#define KV_ASIDE_CONF     0.3  /* its couple's score */
 
 /* Mean confidence 0..1 of words ord[w0..w0+nw). */
 static double mean_conf(const struct tl_layout *L, size_t w0, size_t nw)
@@ -204,6 +209,35 @@ static void mark_roles(struct pairing *P, const struct form_mark *marks, size_t 
         for (size_t i = k; i < end; i++)
             P->role[i] = ROLE_MARK;
     }
+}
+
+/* The answer of written label k that nothing was paired with, written beside its band: the
+ * nearest free entity right of it (within KV_ASIDE_GAP em) whose top lies at most
+ * KV_ASIDE_DOWN em under the label or whose bottom at most KV_ASIDE_UP em over it, with nothing
+ * on that entity's line between the label and it; no written label, noise or row label.  -1
+ * when there is none. */
+static long aside_answer(const struct pairing *P, size_t k)
+{
+    const struct form_ent *e = P->e, *K = &e[k];
+    int em = P->L->hmed;
+    long best = -1;
+    int bestd = 0;
+    for (size_t v = 0; v < P->ne; v++) {
+        const struct form_ent *V = &e[v];
+        int gap = V->x0 - K->x1;
+        if (v == k || P->role[v] != -1 || V->colon || V->noise || V->head || gap < -em / 2 ||
+            gap > KV_ASIDE_GAP * em || V->y0 > K->y1 + KV_ASIDE_DOWN * em ||
+            V->y1 < K->y0 - KV_ASIDE_UP * em)
+            continue;
+        int clear = 1;
+        for (size_t j = 0; j < P->ne && clear; j++)
+            clear = j == v || e[j].line != V->line || e[j].x1 <= K->x1 || e[j].x0 >= V->x0;
+        int dy = V->y0 > K->y1 ? V->y0 - K->y1 : V->y1 < K->y0 ? K->y0 - V->y1 : 0;
+        int d = (gap > 0 ? gap : 0) + 2 * dy;
+        if (clear && (best < 0 || d < bestd))
+            best = (long)v, bestd = d;
+    }
+    return best;
 }
 
 /* Confidence 0..1 of a couple's score, times how surely the label was read. */
@@ -474,8 +508,12 @@ static dp_err pair_layout(const struct tl_layout *L, const struct form_model *m,
             rc = emit(&P, k, -1, mark_of[k], 0, marks, kv, n, &cap);
         else if (r >= 0 && P.c[r].k == k)
             rc = emit(&P, k, (long)P.c[r].v, -1, P.c[r].score, marks, kv, n, &cap);
-        else if (r == -1 && P.e[k].colon && !lone_colon(&P, k))
-            rc = emit(&P, k, -1, -1, 0, marks, kv, n, &cap);
+        else if (r == -1 && P.e[k].colon && !lone_colon(&P, k)) {
+            long v = m ? aside_answer(&P, k) : -1;
+            if (v >= 0)
+                P.role[v] = ROLE_ASIDE;
+            rc = emit(&P, k, v, -1, KV_ASIDE_CONF, marks, kv, n, &cap);
+        }
     }
     if (m) {
         /* the rules' own table spread is better on the rules' pairs than these links */
