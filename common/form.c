@@ -63,6 +63,8 @@ static dp_err set_text(struct form_text *ft, const struct tl_layout *L, const st
     if (!ft->text && !(ft->text = strdup("")))
         return DP_ENOMEM;
     tidy(ft->text, strip_colon);
+    form_tidy_leaders(ft->text, strip_colon); /* "Length ---:" */
+    tidy(ft->text, strip_colon);
     return DP_OK;
 }
 

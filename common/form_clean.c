@@ -71,3 +71,40 @@ dp_err form_clean_words(const struct dp_word *w, size_t n, struct dp_word **out,
     *buf = b;
     return DP_OK;
 }
+
+/* Bytes of a leader's character at t ('-', '.', '~', or a fill-in line's); 0 when none. */
+static size_t leader_char(const char *t)
+{
+    return *t == '-' || *t == '.' || *t == '~' ? 1 : fill_char(t);
+}
+
+void form_tidy_leaders(char *t, int key)
+{
+    size_t n = strlen(t), chars = 0, i;
+    if (key) { /* "Filter Length---", "Circumference--~", "Original --" */
+        size_t end = n;
+        while (end > 0) {
+            size_t b = end - 1;
+            while (b > 0 && ((unsigned char)t[b] & 0xC0) == 0x80)
+                b--;
+            if (!leader_char(t + b))
+                break;
+            end = b;
+            chars++;
+        }
+        if (chars >= FORM_LEADER_MIN) {
+            while (end > 0 && t[end - 1] == ' ')
+                end--;
+            t[end] = '\0';
+        }
+        return;
+    }
+    /* "------ Manufacturing": a leader word before the answer */
+    for (i = 0; t[i] && leader_char(t + i); i += leader_char(t + i))
+        chars++;
+    if (chars >= FORM_LEADER_MIN && t[i] == ' ') {
+        while (t[i] == ' ')
+            i++;
+        memmove(t, t + i, n - i + 1);
+    }
+}

@@ -514,6 +514,32 @@ START_TEST(fill_lines_cleaned)
 }
 END_TEST
 
+START_TEST(leaders_cut_off_texts)
+{
+    char a[] = "Filter Length---", b[] = "Circumference--~", c[] = "Original --";
+    char d[] = "Cigt. Wt.", e[] = "------ Manufacturing - A. Kraus", f[] = "-0-";
+    char g[] = "Name \xE2\x80\x94\xE2\x80\x94", h[] = "3.--", i[] = "..... 12";
+    form_tidy_leaders(a, 1);
+    form_tidy_leaders(b, 1);
+    form_tidy_leaders(c, 1);
+    form_tidy_leaders(d, 1);
+    ck_assert_str_eq(a, "Filter Length");
+    ck_assert_str_eq(b, "Circumference");
+    ck_assert_str_eq(c, "Original");
+    ck_assert_str_eq(d, "Cigt. Wt."); /* one dot is an abbreviation's */
+    form_tidy_leaders(g, 1);
+    ck_assert_str_eq(g, "Name");
+    form_tidy_leaders(e, 0);
+    form_tidy_leaders(f, 0);
+    form_tidy_leaders(h, 0);
+    form_tidy_leaders(i, 0);
+    ck_assert_str_eq(e, "Manufacturing - A. Kraus");
+    ck_assert_str_eq(f, "-0-"); /* an answer of its own */
+    ck_assert_str_eq(h, "3.--");
+    ck_assert_str_eq(i, "12");
+}
+END_TEST
+
 Suite *form_suite(void)
 {
     Suite *s = suite_create("form");
@@ -530,6 +556,7 @@ Suite *form_suite(void)
     tcase_add_test(tc, pairs_table_spread_and_bare_labels);
     tcase_add_test(tc, pairs_skip_noise_and_blanks);
     tcase_add_test(tc, fill_lines_cleaned);
+    tcase_add_test(tc, leaders_cut_off_texts);
     suite_add_tcase(s, tc);
     return s;
 }
