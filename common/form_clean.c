@@ -78,8 +78,44 @@ static size_t leader_char(const char *t)
     return *t == '-' || *t == '.' || *t == '~' ? 1 : fill_char(t);
 }
 
+/* Bytes of an opening quote at t (" ' ` or the curly ones); 0 when none. */
+static size_t open_quote(const char *t)
+{
+    const unsigned char *u = (const unsigned char *)t;
+    if (*u == '"' || *u == '\'' || *u == '`')
+        return 1;
+    return u[0] == 0xE2 && u[1] == 0x80 && (u[2] == 0x98 || u[2] == 0x9C) ? 3 : 0;
+}
+
+/* Whether t holds a closing quote (" ' or the curly ones). */
+static int has_close_quote(const char *t)
+{
+    return strchr(t, '"') || strchr(t, '\'') || strstr(t, "\xE2\x80\x99") ||
+           strstr(t, "\xE2\x80\x9D");
+}
+
+/* Cuts the stray marks OCR reads at a text's start (a rule or a blot: "| PROJECTED",
+ * "\OVERALL"; on a label, an opening quote never closed: "‘Sample No.") off t. */
+static void strip_marks(char *t, int key)
+{
+    size_t i = 0, q;
+    for (;;) {
+        if (t[i] == '|' || t[i] == '\\')
+            i++;
+        else if (key && (q = open_quote(t + i)) && !has_close_quote(t + i + q))
+            i += q;
+        else
+            break;
+        while (t[i] == ' ')
+            i++;
+    }
+    if (i && t[i])
+        memmove(t, t + i, strlen(t + i) + 1);
+}
+
 void form_tidy_leaders(char *t, int key)
 {
+    strip_marks(t, key);
     size_t n = strlen(t), chars = 0, i;
     if (key) { /* "Filter Length---", "Circumference--~", "Original --" */
         size_t end = n;

@@ -238,10 +238,11 @@ dp_err form_learn_candidates(const struct form_model *m, const struct tl_layout 
  * n words whose texts point into *buf; free() both.  Pure.  DP_ENOMEM. */
 dp_err form_clean_words(const struct dp_word *w, size_t n, struct dp_word **out, char **buf);
 
-/* Leaders around a pair's texts ("Filter Length---" = "------ 84 mm"): a label's trailing run
- * of '-', '.', '~', '_' or em dashes (FORM_LEADER_MIN or more: "No." keeps its dot), and an
- * answer's first word made only of them, are cut off t in place (key = 1 for a label); the
- * pair's box still spans them.  Pure. */
+/* Leaders and stray marks around a pair's texts ("Filter Length---" = "------ 84 mm"): a
+ * label's trailing run of '-', '.', '~', '_' or em dashes (FORM_LEADER_MIN or more: "No."
+ * keeps its dot), an answer's first word made only of them, and the marks OCR reads before
+ * a text ('|', '\', and on a label an opening quote never closed: "| PROJECTED", "‘State")
+ * are cut off t in place (key = 1 for a label); the pair's box still spans them.  Pure. */
 #define FORM_LEADER_MIN 2
 void form_tidy_leaders(char *t, int key);
 

@@ -537,6 +537,21 @@ START_TEST(leaders_cut_off_texts)
     ck_assert_str_eq(f, "-0-"); /* an answer of its own */
     ck_assert_str_eq(h, "3.--");
     ck_assert_str_eq(i, "12");
+    /* stray marks before a text; a quoted label keeps its quotes */
+    char j[] = "| PROJECTED Field Start", k[] = "\\OVERALL", l[] = "\xE2\x80\x98State";
+    char m[] = "\"TAR\"", o[] = "| brand to various markets", q[] = "\xE2\x80\x9CHEAD\xE2\x80\x9D";
+    form_tidy_leaders(j, 1);
+    form_tidy_leaders(k, 1);
+    form_tidy_leaders(l, 1);
+    form_tidy_leaders(m, 1);
+    form_tidy_leaders(o, 0);
+    form_tidy_leaders(q, 1);
+    ck_assert_str_eq(j, "PROJECTED Field Start");
+    ck_assert_str_eq(k, "OVERALL");
+    ck_assert_str_eq(l, "State");
+    ck_assert_str_eq(m, "\"TAR\"");
+    ck_assert_str_eq(o, "brand to various markets");
+    ck_assert_str_eq(q, "\xE2\x80\x9CHEAD\xE2\x80\x9D");
 }
 END_TEST
 
