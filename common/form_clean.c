@@ -133,6 +133,9 @@ void form_tidy_leaders(char *t, int key)
                 end--;
             t[end] = '\0';
         }
+        /* marks after a label's end: "Client:,", "No.|", "DATE;" read for its colon */
+        for (end = strlen(t); end > 0 && strchr(",;|!", t[end - 1]); end--)
+            t[end - 1] = '\0';
         return;
     }
     /* "------ Manufacturing": a leader word before the answer */

@@ -552,6 +552,13 @@ START_TEST(leaders_cut_off_texts)
     ck_assert_str_eq(m, "\"TAR\"");
     ck_assert_str_eq(o, "brand to various markets");
     ck_assert_str_eq(q, "\xE2\x80\x9CHEAD\xE2\x80\x9D");
+    char r[] = "Client:,", u[] = "No.|", v[] = "Paid, Free";
+    form_tidy_leaders(r, 1);
+    form_tidy_leaders(u, 1);
+    form_tidy_leaders(v, 1);
+    ck_assert_str_eq(r, "Client:");
+    ck_assert_str_eq(u, "No.");
+    ck_assert_str_eq(v, "Paid, Free");
 }
 END_TEST
 
