@@ -146,4 +146,15 @@ void form_tidy_leaders(char *t, int key)
             i++;
         memmove(t, t + i, n - i + 1);
     }
+    /* ... and a leader word or a '|' after it ("2/22 by courier ..", "1969-105 |") */
+    char *last = strrchr(t, ' ');
+    if (!last)
+        return;
+    for (i = 1, chars = 0; last[i] && leader_char(last + i); i += leader_char(last + i))
+        chars++;
+    if ((!last[i] && chars >= FORM_LEADER_MIN) || !strcmp(last + 1, "|")) {
+        while (last > t && last[-1] == ' ')
+            last--;
+        *last = '\0';
+    }
 }

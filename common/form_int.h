@@ -240,7 +240,8 @@ dp_err form_clean_words(const struct dp_word *w, size_t n, struct dp_word **out,
 
 /* Leaders and stray marks around a pair's texts ("Filter Length---" = "------ 84 mm"): a
  * label's trailing run of '-', '.', '~', '_' or em dashes (FORM_LEADER_MIN or more: "No."
- * keeps its dot), an answer's first word made only of them, and the marks OCR reads before
+ * keeps its dot), an answer's first or last word made only of them (or a last '|'), and
+ * the marks OCR reads before
  * a text ('|', '\', and on a label an opening quote never closed: "| PROJECTED", "‘State")
  * or after a label (',', ';', '|', '!': "Client:,") are cut off t in place (key = 1 for a label);
  * the pair's box still spans them.  Pure. */

@@ -559,6 +559,15 @@ START_TEST(leaders_cut_off_texts)
     ck_assert_str_eq(r, "Client:");
     ck_assert_str_eq(u, "No.");
     ck_assert_str_eq(v, "Paid, Free");
+    char w[] = "2/22 by courier ..", x[] = "1969-105 |", y[] = "Total 12.5", z[] = "a -";
+    form_tidy_leaders(w, 0);
+    form_tidy_leaders(x, 0);
+    form_tidy_leaders(y, 0);
+    form_tidy_leaders(z, 0);
+    ck_assert_str_eq(w, "2/22 by courier");
+    ck_assert_str_eq(x, "1969-105");
+    ck_assert_str_eq(y, "Total 12.5");
+    ck_assert_str_eq(z, "a -");
 }
 END_TEST
 
