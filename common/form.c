@@ -474,6 +474,18 @@ static dp_err table_pairs(struct pairing *P, struct form_kv **kv, size_t *n, siz
     return rc;
 }
 
+/* Drops from c[0..nc) the couples of a label with its own stacked line (up / down: the
+ * lines the stack block joins into one label, "Est." over "Travel"): the key's text holds the
+ * answer's.  Returns the couples left, in order. */
+static size_t drop_own_lines(struct form_cand *c, size_t nc, const long *up, const long *down)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < nc; i++)
+        if (down[c[i].k] != (long)c[i].v && up[c[i].k] != (long)c[i].v)
+            c[o++] = c[i];
+    return o;
+}
+
 static dp_err pair_layout(const struct tl_layout *L, const struct form_model *m,
                           const struct form_mark *marks, size_t nmarks, struct form_kv **kv,
                           size_t *n)
@@ -502,6 +514,7 @@ static dp_err pair_layout(const struct tl_layout *L, const struct form_model *m,
            : form_candidates(P.e, P.ne, L->hmed, KV_MIN_SCORE, &P.c, &P.nc);
     if (rc)
         goto out;
+    P.nc = drop_own_lines(P.c, P.nc, P.up, P.down);
     form_assign(P.c, P.nc, P.ne, P.role);
     /* pairs in the order of their labels on the page */
     for (size_t k = 0; !rc && k < P.ne; k++) {
