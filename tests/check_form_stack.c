@@ -215,6 +215,30 @@ START_TEST(pair_key_joined_over_lines)
 }
 END_TEST
 
+/* A label joined over two lines is never answered by its own second line (the title
+ * "MARKETING RESEARCH AUTHORIZATION" over "(Recommended Proposal Attached)": the shipped
+ * stack block joins them, and the couple of the two scored as a pair). */
+START_TEST(own_line_is_no_answer)
+{
+    const struct form_model *m = form_model_builtin();
+    ck_assert_ptr_nonnull(m);
+    struct wset s = {0};
+    put(&s, 100, 100, "MARKETING RESEARCH AUTHORIZATION");
+    put(&s, 200, 150, "(Recommended Proposal Attached)");
+    put(&s, 100, 300, "Project No.");
+    put(&s, 500, 300, "1990-488");
+    struct form_kv *kv = NULL;
+    size_t n = 0;
+    ck_assert_int_eq(form_pairs_model(m, s.w, s.n, NULL, 0, &kv, &n), DP_OK);
+    ck_assert_ptr_null(with_value(kv, n, "(Recommended Proposal Attached)"));
+    const struct form_kv *p = with_value(kv, n, "1990-488");
+    ck_assert_ptr_nonnull(p);
+    ck_assert_str_eq(p->key.text, "Project No.");
+    form_kv_list_free(kv, n);
+    wset_free(&s);
+}
+END_TEST
+
 Suite *form_stack_suite(void)
 {
     Suite *s = suite_create("form_stack");
@@ -222,6 +246,7 @@ Suite *form_stack_suite(void)
     tcase_add_test(tc, stack_cands_and_features);
     tcase_add_test(tc, stack_block_in_model_file);
     tcase_add_test(tc, pair_key_joined_over_lines);
+    tcase_add_test(tc, own_line_is_no_answer);
     suite_add_tcase(s, tc);
     return s;
 }
