@@ -183,6 +183,16 @@ dp_err classify_pick_threshold(const double *conf, const unsigned char *wrong,
                                const unsigned char *known, size_t n, double max_wrong,
                                double *threshold, size_t *unknown);
 
+/* How many training documents a feature must appear in for a naive Bayes model to keep it:
+ * 1 + smallest / 8, at most 3, where smallest is the number of examples of the smallest
+ * class (so 1 below 8 examples per class, 3 from 16). A word, n-gram or punctuation run that
+ * only one document has is mostly that document's OCR noise or names, and NB trusts it as
+ * much as a class's common words; with 20 examples per class dropping them took make eval's
+ * cross-validated share right on classes/ from 0.980 to 0.985-0.988 (docs/EVAL.md, branch
+ * cls7), while with 3-5 examples per class it lost documents: hence the scale. The features
+ * dropped in training are unknown to the model, so they also leave the coverage. */
+size_t classify_min_df(size_t smallest);
+
 /* Makes the next classifier_train() learn one-vs-rest L2 logistic regression (LIBLINEAR,
  * cost C chosen by cross-validation from a small grid, bias on) over the same features
  * instead of naive Bayes (on = 0, the default). Not the default: on classes/ it was not
