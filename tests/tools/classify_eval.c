@@ -2,7 +2,7 @@
  * cross-validation with a confusion matrix for the trainable model, and the built-in
  * cold-start model on the same documents. Not part of `make test`.
  *
- *   cc -O2 -Icommon tests/tools/classify_eval.c build/libdocproc.a -lm -llinear \
+ *   cc -O2 -Icommon tests/tools/classify_eval.c build/libdocproc.a -lm -llinear -lcjson \
  *      -o /tmp/classify_eval
  *   /tmp/classify_eval LABELS.csv TEXTDIR [MAX_WRONG [UNSEEN.csv]]
  * DP_CLASSIFY_LR=1 in the environment trains logistic regression (classifier_set_lr)
@@ -16,10 +16,14 @@
  * documents, which it has never seen: the tenant's view after labelling LABELS.csv.
  * Every document not labelled right is listed with its top classes.
  * LABELS.csv: header line, then "path,label"; the text of `a/b/c.jpg` is TEXTDIR/a_b_c.jpg.txt
- * (what `tesseract IMG stdout` wrote). */
+ * (what `tesseract IMG stdout` wrote) or, when there is none, the "text" of a result that
+ * `docproc-eval --results TEXTDIR` saved: TEXTDIR/a_b_c.jpg.json (a classes/ document) or
+ * TEXTDIR/a_c.json (one read as part of its own set: sroie/img/000.jpg is sroie_000.json), so
+ * the texts of a `make eval` run are measured as they are (then link with -lcjson too). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <cjson/cJSON.h>
 #include "classify.h"
 
 #define MAX_DOCS    2000
@@ -64,6 +68,53 @@ static char *slurp(const char *path, size_t *len)
     return buf;
 }
 
+/* The whole file (a saved result may be several MB), NUL-terminated, or NULL; caller frees. */
+static char *slurp_all(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf = NULL;
+    long size = -1;
+    if (f && fseek(f, 0, SEEK_END) == 0 && (size = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0 &&
+        (buf = malloc((size_t)size + 1)) != NULL) {
+        *len = fread(buf, 1, (size_t)size, f);
+        buf[*len] = '\0';
+    }
+    if (f)
+        fclose(f);
+    return buf;
+}
+
+/* The "text" of the docproc-eval result saved for row (a/b/c.jpg) in dir, or NULL; caller
+ * frees. */
+static char *result_text(const char *dir, const char *row, size_t *len)
+{
+    char flat[1024], path[2048], *buf = NULL;
+    snprintf(flat, sizeof flat, "%s", row);
+    for (char *p = flat; *p; p++)
+        if (*p == '/')
+            *p = '_';
+    snprintf(path, sizeof path, "%s/%s.json", dir, flat);
+    buf = slurp_all(path, len);
+    if (!buf) { /* first folder and the file's stem: sroie/img/000.jpg -> sroie_000 */
+        const char *slash = strchr(row, '/'), *base = strrchr(row, '/'), *dot = strrchr(row, '.');
+        if (!slash || !dot || dot < base)
+            return NULL;
+        snprintf(path, sizeof path, "%s/%.*s_%.*s.json", dir, (int)(slash - row), row,
+                 (int)(dot - base - 1), base + 1);
+        buf = slurp_all(path, len);
+    }
+    if (!buf)
+        return NULL;
+    cJSON *j = cJSON_ParseWithLength(buf, *len);
+    const char *t = cJSON_GetStringValue(cJSON_GetObjectItem(j, "text"));
+    char *text = NULL;
+    if (t && (*len = strlen(t)) < MAX_TEXT)
+        text = strdup(t);
+    cJSON_Delete(j);
+    free(buf);
+    return text;
+}
+
 static int load_docs(const char *csv, const char *dir, int n)
 {
     FILE *f = fopen(csv, "r");
@@ -80,12 +131,15 @@ static int load_docs(const char *csv, const char *dir, int n)
         *comma = '\0';
         char *label = comma + 1;
         label[strcspn(label, "\r\n")] = '\0';
+        char path[2048], row[1024];
+        snprintf(row, sizeof row, "%s", line);
         for (char *p = line; *p; p++)
             if (*p == '/')
                 *p = '_';
-        char path[2048];
         snprintf(path, sizeof(path), "%s/%s.txt", dir, line);
         docs[n].text = slurp(path, &docs[n].len);
+        if (!docs[n].text)
+            docs[n].text = result_text(dir, row, &docs[n].len);
         docs[n].cls = class_index(label);
         if (!docs[n].text || docs[n].cls < 0) {
             fprintf(stderr, "skipped %s\n", path);
