@@ -51,24 +51,126 @@ int xmodel_shape_ok(const struct xmodel_field *f, const char *text)
            !long_number(cut, limit);
 }
 
+int xmodel_boxes_overlap(int ax, int ay, int aw, int ah, int bx, int by, int bw, int bh)
+{
+    long ix = (long)(ax + aw < bx + bw ? ax + aw : bx + bw) - (ax > bx ? ax : bx);
+    long iy = (long)(ay + ah < by + bh ? ay + ah : by + bh) - (ay > by ? ay : by);
+    long a = (long)aw * ah, b = (long)bw * bh, small = a < b ? a : b;
+    if (ix <= 0 || iy <= 0 || small <= 0)
+        return 0;
+    return 2 * ix * iy >= small;
+}
+
 /* The best candidate of cs (features fx) for f (of its kind and shape): index (or -1) and
- * probability. */
-static long best_cand(const struct xmodel_field *f, const struct cand_set *cs,
-                      const struct xfeat_doc *fx, double *p)
+ * probability; with q, every candidate's probability into q[i] (-1: not of f's kind or
+ * shape). */
+static long best_cand_q(const struct xmodel_field *f, const struct cand_set *cs,
+                        const struct xfeat_doc *fx, double *p, double *q)
 {
     long best = -1;
     double bp = -1;
     for (size_t i = 0; i < fx->n && i < cs->n; i++) {
+        if (q)
+            q[i] = -1;
         if ((f->kind && !(fx->kind[i] & f->kind)) || !xmodel_shape_ok(f, cs->c[i].text))
             continue;
-        double q = xmodel_prob(f, fx->x[i]);
-        if (q > bp) {
-            bp = q;
+        double v = xmodel_prob(f, fx->x[i]);
+        if (q)
+            q[i] = v;
+        if (v > bp) {
+            bp = v;
             best = (long)i;
         }
     }
     *p = bp < 0 ? 0 : bp;
     return best;
+}
+
+static long best_cand(const struct xmodel_field *f, const struct cand_set *cs,
+                      const struct xfeat_doc *fx, double *p)
+{
+    return best_cand_q(f, cs, fx, p, NULL);
+}
+
+void xmodel_joint(const double *const *q, size_t nf, const struct xmodel_box *box, size_t nc,
+                  long *best, double *prob)
+{
+    size_t order[XMODEL_JOINT_MAX];
+    size_t no = 0;
+    for (size_t k = 0; k < nf; k++) {
+        best[k] = -1;
+        prob[k] = 0;
+        for (size_t i = 0; i < nc; i++)
+            if (q[k][i] >= 0 && (best[k] < 0 || q[k][i] > prob[k])) {
+                best[k] = (long)i;
+                prob[k] = q[k][i];
+            }
+        if (best[k] >= 0 && no < XMODEL_JOINT_MAX)
+            order[no++] = k;
+    }
+    for (size_t a = 1; a < no; a++) /* surest first (insertion sort: a handful of fields) */
+        for (size_t b = a; b > 0 && prob[order[b]] > prob[order[b - 1]]; b--) {
+            size_t t = order[b];
+            order[b] = order[b - 1];
+            order[b - 1] = t;
+        }
+    for (size_t a = 1; a < no; a++) {
+        size_t k = order[a];
+        best[k] = -1;
+        prob[k] = 0;
+        for (size_t i = 0; i < nc; i++) {
+            if (q[k][i] < 0 || (best[k] >= 0 && q[k][i] <= prob[k]))
+                continue;
+            size_t t = 0; /* the surer fields' choices it must not share words with */
+            while (t < a && (box[i].page != box[best[order[t]]].page ||
+                             !xmodel_boxes_overlap(box[i].x, box[i].y, box[i].w, box[i].h,
+                                                   box[best[order[t]]].x, box[best[order[t]]].y,
+                                                   box[best[order[t]]].w, box[best[order[t]]].h)))
+                t++;
+            if (t < a)
+                continue;
+            best[k] = (long)i;
+            prob[k] = q[k][i];
+        }
+    }
+}
+
+/* The untyped fields' best candidates chosen jointly (xmodel_joint) into best and prob;
+ * typed fields keep theirs. DP_ENOMEM. */
+static dp_err choose_jointly(const struct xmodel *m, const struct cand_set *cs,
+                             const struct xfeat_doc *fx, long *best, double *prob)
+{
+    size_t nc = fx->n < cs->n ? fx->n : cs->n, nu = 0, idx[XMODEL_JOINT_MAX];
+    for (size_t k = 0; k < m->nf && nu < XMODEL_JOINT_MAX; k++)
+        if (!m->f[k].kind)
+            idx[nu++] = k;
+    if (nu < 2 || nc == 0)
+        return DP_OK;
+    double *qa = malloc(nu * nc * sizeof *qa);
+    struct xmodel_box *box = malloc(nc * sizeof *box);
+    const double *q[XMODEL_JOINT_MAX];
+    long jb[XMODEL_JOINT_MAX];
+    double jp[XMODEL_JOINT_MAX];
+    if (!qa || !box) {
+        free(qa);
+        free(box);
+        return DP_ENOMEM;
+    }
+    for (size_t i = 0; i < nc; i++)
+        box[i] = (struct xmodel_box){cs->c[i].page, cs->c[i].x, cs->c[i].y, cs->c[i].w, cs->c[i].h};
+    for (size_t u = 0; u < nu; u++) {
+        double p;
+        best_cand_q(&m->f[idx[u]], cs, fx, &p, qa + u * nc);
+        q[u] = qa + u * nc;
+    }
+    xmodel_joint(q, nu, box, nc, jb, jp);
+    for (size_t u = 0; u < nu; u++) {
+        best[idx[u]] = jb[u];
+        prob[idx[u]] = jp[u];
+    }
+    free(qa);
+    free(box);
+    return DP_OK;
 }
 
 void xmodel_free(struct xmodel *m)
@@ -491,10 +593,18 @@ dp_err xmodel_apply(const struct xmodel *m, const struct dp_doc_text *doc, cJSON
         cand_set_cleanup(&cs);
         return rc;
     }
-    for (size_t k = 0; k < m->nf; k++) {
+    long *bests = calloc(m->nf ? m->nf : 1, sizeof *bests);
+    double *probs = calloc(m->nf ? m->nf : 1, sizeof *probs);
+    if (!bests || !probs)
+        rc = DP_ENOMEM;
+    for (size_t k = 0; k < m->nf && !rc; k++)
+        bests[k] = best_cand(&m->f[k], &cs, &fx, &probs[k]);
+    if (!rc)
+        rc = choose_jointly(m, &cs, &fx, bests, probs);
+    for (size_t k = 0; k < m->nf && !rc; k++) {
         const struct xmodel_field *mf = &m->f[k];
-        double p = 0;
-        long b = best_cand(mf, &cs, &fx, &p);
+        double p = probs[k];
+        long b = bests[k];
         const char *rv = b >= 0 ? xmodel_rules_value(fields, mf->name) : NULL;
         if (rv && !xmodel_shape_ok(mf, rv))
             rv = NULL; /* a registration or phone number the rules took: the model's stands */
@@ -540,6 +650,8 @@ dp_err xmodel_apply(const struct xmodel *m, const struct dp_doc_text *doc, cJSON
         /* the rules keep their value unless the model beat them on the tenant's examples */
         put_field(fields, mf->name, f, keep);
     }
+    free(bests);
+    free(probs);
     for (size_t k = 0; k < m->nf && !rc; k++)
         if (m->f[k].kind == XFEAT_KIND_DATE && !(rc = reorder_date(&m->f[k], fields)))
             rc = fix_year(&m->f[k], fields);

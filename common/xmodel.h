@@ -190,6 +190,28 @@ struct xfeat_doc;
 double xmodel_value_prob(const struct xmodel_field *f, const struct cand_set *cs,
                          const struct xfeat_doc *fx, const char *value);
 
+/* Whether boxes a and b (x, y, w, h) overlap by at least half the smaller one's area: two
+ * candidates that take in the same words (a line inside a run of lines). Pure. */
+int xmodel_boxes_overlap(int ax, int ay, int aw, int ah, int bx, int by, int bw, int bh);
+
+/* Where a candidate lies: its page and box (pixels). */
+struct xmodel_box {
+    size_t page;
+    int x, y, w, h;
+};
+
+#define XMODEL_JOINT_MAX 16 /* untyped fields chosen jointly (the rest: each on its own) */
+
+/* The fields' values chosen jointly: q[k][i] is field k's probability for candidate i (< 0:
+ * not allowed), box[i] where candidate i lies. The surest field takes its best candidate;
+ * each next field (by its best probability) its best candidate that overlaps none of the
+ * surer fields' choices (same page, xmodel_boxes_overlap): one text is not two fields' value
+ * (a company name read as a line of the address's run of lines). Into best[k] (-1: none) and
+ * prob[k] (0 for none). At most XMODEL_JOINT_MAX fields take part; the others get their
+ * best candidate alone. Pure. */
+void xmodel_joint(const double *const *q, size_t nf, const struct xmodel_box *box, size_t nc,
+                  long *best, double *prob);
+
 /* The probability the model gives field fi for candidate features x (LIBLINEAR form). */
 double xmodel_prob(const struct xmodel_field *f, const void *x);
 
