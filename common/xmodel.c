@@ -61,6 +61,17 @@ int xmodel_boxes_overlap(int ax, int ay, int aw, int ah, int bx, int by, int bw,
     return 2 * ix * iy >= small;
 }
 
+int xmodel_two_decimals(const char *text)
+{
+    char buf[64];
+    size_t n = 0;
+    for (; text && *text && n + 1 < sizeof buf; text++)
+        if (*text != ' ' && *text != '\t')
+            buf[n++] = *text;
+    buf[n] = '\0';
+    return n > 0 && readvote_cents(buf, n) >= 0;
+}
+
 /* The best candidate of cs (features fx) for f (of its kind and shape): index (or -1) and
  * probability; with q, every candidate's probability into q[i] (-1: not of f's kind or
  * shape). */
@@ -620,6 +631,11 @@ dp_err xmodel_apply(const struct xmodel *m, const struct dp_doc_text *doc, cJSON
         const struct cand *c = &cs.c[b];
         double pr = rv ? xmodel_value_prob(mf, &cs, &fx, rv) : -1;
         int keep = rv && !xmodel_replaces(mf, p, pr);
+        /* a rules amount the page prints as no amount with two decimals ("Total ly 26": a
+         * count; "343.5": cut off) and no amount candidate reads as gives way to the
+         * model's amount */
+        if (keep && mf->kind == XFEAT_KIND_AMOUNT && pr < 0 && !xmodel_two_decimals(rv))
+            keep = 0;
         /* the rules' value stands, but the model still picks its span: of the candidates that
          * read as it, the one it scores best (the rules' own cut - lines joined by ", ", a
          * stray mark - gives way to the span the tenant's confirmed values look like) */

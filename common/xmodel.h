@@ -190,6 +190,10 @@ struct xfeat_doc;
 double xmodel_value_prob(const struct xmodel_field *f, const struct cand_set *cs,
                          const struct xfeat_doc *fx, const char *value);
 
+/* Whether text (an amount's text as printed) holds an amount with two decimals once its
+ * spaces are dropped ("RM 39. 80", "42,40"; not "26", "343.5"). Pure. */
+int xmodel_two_decimals(const char *text);
+
 /* Whether boxes a and b (x, y, w, h) overlap by at least half the smaller one's area: two
  * candidates that take in the same words (a line inside a run of lines). Pure. */
 int xmodel_boxes_overlap(int ax, int ay, int aw, int ah, int bx, int by, int bw, int bh);

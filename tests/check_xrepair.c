@@ -125,12 +125,61 @@ START_TEST(digit_runs)
 }
 END_TEST
 
+/* A rules total the page prints as no amount with two decimals (an item count, an amount cut
+ * off) gives way to the model's amount; one the OCR split ("RM 39. 80") stays. */
+START_TEST(count_totals)
+{
+    ck_assert(xmodel_two_decimals("RM 39. 80"));
+    ck_assert(xmodel_two_decimals("42,40"));
+    ck_assert(xmodel_two_decimals("$8.20"));
+    ck_assert(!xmodel_two_decimals("26"));
+    ck_assert(!xmodel_two_decimals("343.5"));
+    ck_assert(!xmodel_two_decimals(""));
+    ck_assert(!xmodel_two_decimals(NULL));
+    struct xmodel m = {0};
+    struct xmodel_field t = {.name = "total", .kind = XFEAT_KIND_AMOUNT, .replace_above = 2};
+    t.flags = XMODEL_SURE_FILL;
+    t.w = calloc(XFEAT_DIM + 1, sizeof *t.w);
+    ck_assert_ptr_nonnull(t.w);
+    m.f = &t;
+    m.nf = 1;
+    static const char *const lines[] = {"Total ly 26", "Total Sales : 32.70"};
+    struct dp_doc_text d;
+    xdoc_make(&d, lines, 2);
+    cJSON *fields = cJSON_Parse("[{\"name\":\"total\",\"value\":{\"amount\":\"26.00\"},"
+                                "\"text\":\"26\",\"source\":\"rules\"}]");
+    ck_assert_int_eq(xmodel_apply(&m, &d, fields, NULL), DP_OK);
+    ck_assert_int_eq(cJSON_GetArraySize(fields), 1);
+    cJSON *got = cJSON_GetArrayItem(fields, 0);
+    ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(got, "source")), "model");
+    ck_assert_str_eq(
+        cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetObjectItem(got, "value"), "amount")),
+        "32.70");
+    cJSON_Delete(fields);
+    doctext_cleanup(&d);
+    static const char *const split[] = {"TOTAL RM 39. 80", "CASH 50.00"};
+    xdoc_make(&d, split, 2);
+    fields = cJSON_Parse("[{\"name\":\"total\",\"value\":{\"amount\":\"39.80\"},"
+                         "\"text\":\"RM 39. 80\",\"source\":\"rules\"}]");
+    ck_assert_int_eq(xmodel_apply(&m, &d, fields, NULL), DP_OK);
+    got = cJSON_GetArrayItem(fields, 0);
+    ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(got, "source")), "rules");
+    ck_assert_str_eq(
+        cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetObjectItem(got, "value"), "amount")),
+        "39.80");
+    cJSON_Delete(fields);
+    doctext_cleanup(&d);
+    free(t.w);
+}
+END_TEST
+
 Suite *xrepair_suite(void)
 {
     Suite *s = suite_create("xrepair");
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, year_fixes);
     tcase_add_test(tc, digit_runs);
+    tcase_add_test(tc, count_totals);
     suite_add_tcase(s, tc);
     return s;
 }
