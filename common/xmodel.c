@@ -515,6 +515,29 @@ static size_t page_amounts(const struct dp_doc_text *doc, long *am, size_t cap)
     return n;
 }
 
+/* Whether the amount text reads as is the largest amount printed at least twice among
+ * doc's amounts and at least half of every amount (a total is printed again as the amount
+ * due or paid; a tax amount repeated in a tax summary is smaller). */
+static int amount_repeated(const struct dp_doc_text *doc, const char *text)
+{
+    long am[256];
+    size_t n = page_amounts(doc, am, sizeof am / sizeof am[0]), same = 0;
+    const char *sp = strrchr(text, ' ');
+    const char *w = sp ? sp + 1 : text;
+    long c = readvote_cents(w, strlen(w));
+    for (size_t i = 0; c > 0 && i < n; i++)
+        same += am[i] == c;
+    for (size_t i = 0; same >= 2 && i < n; i++) {
+        if (am[i] > 2 * c)
+            return 0; /* small beside the page's amounts: a tax, a discount */
+        if (am[i] > c)
+            for (size_t j = i + 1; j < n; j++)
+                if (am[j] == am[i])
+                    return 0; /* a larger amount printed twice */
+    }
+    return same >= 2;
+}
+
 /* Where the page was read twice and the readings read amount field f's unconfirmed value
  * differently, the other reading's amount when it fits the page's amounts and the value does
  * not (readvote_amount). */
@@ -621,6 +644,10 @@ dp_err xmodel_apply(const struct xmodel *m, const struct dp_doc_text *doc, cJSON
             rv = NULL; /* a registration or phone number the rules took: the model's stands */
         /* a typed value the rules did not find: only when the model is sure of it */
         int unsure = !rv && (mf->flags & XMODEL_SURE_FILL) && p < mf->review_below;
+        /* ...or an amount the page prints again as the largest so (due, paid) */
+        if (unsure && mf->kind == XFEAT_KIND_AMOUNT && b >= 0 && p >= XMODEL_FILL_REPEATED &&
+            amount_repeated(doc, cs.c[b].text))
+            unsure = 0;
         if (b < 0 || p < XMODEL_MIN_OUTPUT || unsure) {
             if (missing && !*missing)
                 *missing = cJSON_CreateArray();

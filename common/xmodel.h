@@ -44,6 +44,11 @@
  * rarely prints it legibly, and a wrong fill-in costs more than a missing one. */
 #define XMODEL_GATE      1u
 #define XMODEL_SURE_FILL 2u
+/* ...except an amount the model gives at least this and the page prints at least twice as
+ * its largest amount so printed, at least half of every amount (a total printed again as the
+ * amount due or paid; a repeated tax is small beside the page's amounts): SROIE, one more
+ * total right at 10, 25 and 50 labelled, none lost */
+#define XMODEL_FILL_REPEATED 0.5
 /* The tenant's day/month order, learnt from the confirmed dates of a date field and the dates
  * printed on their pages (XMODEL_ORDER_VOTES more documents for one order than the other): an
  * ambiguous printed date ("06/03/2018") of that field is read in it, whatever the rules chose

@@ -173,6 +173,61 @@ START_TEST(count_totals)
 }
 END_TEST
 
+/* A total the rules missed, of which the model is not sure, is filled in where the page
+ * prints it again as its largest amount so printed; a repeated tax is not. */
+START_TEST(repeated_totals)
+{
+    struct xmodel m = {0};
+    struct xmodel_field t = {.name = "total", .kind = XFEAT_KIND_AMOUNT, .replace_above = 2};
+    t.flags = XMODEL_SURE_FILL;
+    t.review_below = 0.9; /* every candidate scores 0.5: unsure */
+    t.w = calloc(XFEAT_DIM + 1, sizeof *t.w);
+    ck_assert_ptr_nonnull(t.w);
+    m.f = &t;
+    m.nf = 1;
+    static const char *const paid[] = {"TOTAL 129.30", "GST 7.32", "AMOUNT DUE 129.30",
+                                       "CASH 150.00"};
+    struct dp_doc_text d;
+    xdoc_make(&d, paid, 4);
+    cJSON *fields = cJSON_CreateArray();
+    ck_assert_int_eq(xmodel_apply(&m, &d, fields, NULL), DP_OK);
+    ck_assert_int_eq(cJSON_GetArraySize(fields), 1);
+    cJSON *got = cJSON_GetArrayItem(fields, 0);
+    ck_assert_str_eq(
+        cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetObjectItem(got, "value"), "amount")),
+        "129.30");
+    cJSON_Delete(fields);
+    doctext_cleanup(&d);
+    /* printed once: missing */
+    xdoc_make(&d, paid, 2);
+    fields = cJSON_CreateArray();
+    cJSON *missing = NULL;
+    ck_assert_int_eq(xmodel_apply(&m, &d, fields, &missing), DP_OK);
+    ck_assert_int_eq(cJSON_GetArraySize(fields), 0);
+    ck_assert_int_eq(cJSON_GetArraySize(missing), 1);
+    cJSON_Delete(missing);
+    cJSON_Delete(fields);
+    doctext_cleanup(&d);
+    /* a tax repeated in its summary, small beside the subtotal: missing */
+    static const char *const tax[] = {"GST 0.40", "SUB-TOTAL 6.80", "TAX TOTAL: 0.40"};
+    xdoc_make(&d, tax, 3);
+    fields = cJSON_CreateArray();
+    ck_assert_int_eq(xmodel_apply(&m, &d, fields, NULL), DP_OK);
+    ck_assert_int_eq(cJSON_GetArraySize(fields), 0);
+    cJSON_Delete(fields);
+    doctext_cleanup(&d);
+    /* zero is no total, however often printed */
+    static const char *const zero[] = {"DISCOUNT 0.00", "ROUNDING 0.00"};
+    xdoc_make(&d, zero, 2);
+    fields = cJSON_CreateArray();
+    ck_assert_int_eq(xmodel_apply(&m, &d, fields, NULL), DP_OK);
+    ck_assert_int_eq(cJSON_GetArraySize(fields), 0);
+    cJSON_Delete(fields);
+    doctext_cleanup(&d);
+    free(t.w);
+}
+END_TEST
+
 Suite *xrepair_suite(void)
 {
     Suite *s = suite_create("xrepair");
@@ -180,6 +235,7 @@ Suite *xrepair_suite(void)
     tcase_add_test(tc, year_fixes);
     tcase_add_test(tc, digit_runs);
     tcase_add_test(tc, count_totals);
+    tcase_add_test(tc, repeated_totals);
     suite_add_tcase(s, tc);
     return s;
 }
