@@ -103,6 +103,60 @@ static long best_cand(const struct xmodel_field *f, const struct cand_set *cs,
     return best_cand_q(f, cs, fx, p, NULL);
 }
 
+/* Words that label a payment rather than what is due (the rules' "never a total" words:
+ * cash tendered, change; English and Malay). */
+static const char *const payment_words[] = {"CASH",  "CHANGE", "TENDER", "TENDERED",
+                                            "TUNAI", "BAKI",   "KEMBALI"};
+
+int xmodel_payment_label(const char *word)
+{
+    char w[32];
+    size_t n = 0;
+    for (; word && *word && n + 1 < sizeof w; word++)
+        if ((*word >= 'A' && *word <= 'Z') || (*word >= 'a' && *word <= 'z'))
+            w[n++] = (char)(*word >= 'a' ? *word - 32 : *word);
+        else if (n)
+            break;
+    w[n] = '\0';
+    for (size_t k = 0; n && k < sizeof payment_words / sizeof payment_words[0]; k++)
+        if (strcmp(w, payment_words[k]) == 0)
+            return 1;
+    return 0;
+}
+
+/* Whether candidate c's line, left of it, holds a payment label (xmodel_payment_label). */
+static int on_payment_line(const struct cand_set *cs, const struct cand *c)
+{
+    const struct cand_page *cp = &cs->pages[c->cpage];
+    const struct cand_line *l = &cp->lines[c->line0];
+    size_t end = c->kind == 2 ? l->w1 : c->w1;
+    for (size_t i = l->w0; i < end; i++)
+        if (xmodel_payment_label(cp->page->words[i].text))
+            return 1;
+    return 0;
+}
+
+/* The best candidate of a total (amount field f) on no payment line: the cash tendered is as
+ * total-like to the model as the total (both after a total-like label, among the largest
+ * amounts), and few examples do not teach it otherwise. -1 when every candidate is on one. */
+static long best_total(const struct xmodel_field *f, const struct cand_set *cs,
+                       const struct xfeat_doc *fx, double *p)
+{
+    long best = -1;
+    double bp = -1;
+    for (size_t i = 0; i < fx->n && i < cs->n; i++) {
+        if (!(fx->kind[i] & f->kind) || on_payment_line(cs, &cs->c[i]))
+            continue;
+        double v = xmodel_prob(f, fx->x[i]);
+        if (v > bp) {
+            bp = v;
+            best = (long)i;
+        }
+    }
+    *p = bp < 0 ? 0 : bp;
+    return best;
+}
+
 void xmodel_joint(const double *const *q, size_t nf, const struct xmodel_box *box, size_t nc,
                   long *best, double *prob)
 {
@@ -631,8 +685,19 @@ dp_err xmodel_apply(const struct xmodel *m, const struct dp_doc_text *doc, cJSON
     double *probs = calloc(m->nf ? m->nf : 1, sizeof *probs);
     if (!bests || !probs)
         rc = DP_ENOMEM;
-    for (size_t k = 0; k < m->nf && !rc; k++)
-        bests[k] = best_cand(&m->f[k], &cs, &fx, &probs[k]);
+    for (size_t k = 0; k < m->nf && !rc; k++) {
+        const struct xmodel_field *mf = &m->f[k];
+        bests[k] = best_cand(mf, &cs, &fx, &probs[k]);
+        if (bests[k] >= 0 && mf->kind == XFEAT_KIND_AMOUNT && strcmp(mf->name, "total") == 0 &&
+            on_payment_line(&cs, &cs.c[bests[k]])) {
+            double q;
+            long o = best_total(mf, &cs, &fx, &q);
+            if (o >= 0) {
+                bests[k] = o;
+                probs[k] = q;
+            }
+        }
+    }
     if (!rc)
         rc = choose_jointly(m, &cs, &fx, bests, probs);
     for (size_t k = 0; k < m->nf && !rc; k++) {

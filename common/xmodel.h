@@ -195,6 +195,10 @@ struct xfeat_doc;
 double xmodel_value_prob(const struct xmodel_field *f, const struct cand_set *cs,
                          const struct xfeat_doc *fx, const char *value);
 
+/* Whether word labels a payment (cash tendered, change; "CASH", "Change:", "TUNAI"), after
+ * which an amount is no total. Pure. */
+int xmodel_payment_label(const char *word);
+
 /* Whether text (an amount's text as printed) holds an amount with two decimals once its
  * spaces are dropped ("RM 39. 80", "42,40"; not "26", "343.5"). Pure. */
 int xmodel_two_decimals(const char *text);

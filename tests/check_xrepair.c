@@ -228,6 +228,57 @@ START_TEST(repeated_totals)
 }
 END_TEST
 
+/* The cash tendered is no total: the model's total on a payment line gives way to its best
+ * amount on no such line. */
+START_TEST(cash_totals)
+{
+    ck_assert(xmodel_payment_label("CASH"));
+    ck_assert(xmodel_payment_label("Change:"));
+    ck_assert(xmodel_payment_label("tunai"));
+    ck_assert(!xmodel_payment_label("TOTAL"));
+    ck_assert(!xmodel_payment_label("CASHIER"));
+    ck_assert(!xmodel_payment_label("100.00"));
+    ck_assert(!xmodel_payment_label(NULL));
+    struct xmodel m = {0};
+    struct xmodel_field t = {.name = "total", .kind = XFEAT_KIND_AMOUNT, .replace_above = 2};
+    t.w = calloc(XFEAT_DIM + 1, sizeof *t.w); /* every candidate 0.5: the first one wins */
+    ck_assert_ptr_nonnull(t.w);
+    m.f = &t;
+    m.nf = 1;
+    static const char *const lines[] = {"CASH 100.00", "TOTAL 77.20", "CHANGE 22.80"};
+    struct dp_doc_text d;
+    xdoc_make(&d, lines, 3);
+    cJSON *fields = cJSON_CreateArray();
+    ck_assert_int_eq(xmodel_apply(&m, &d, fields, NULL), DP_OK);
+    cJSON *got = cJSON_GetArrayItem(fields, 0);
+    ck_assert_str_eq(
+        cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetObjectItem(got, "value"), "amount")),
+        "77.20");
+    cJSON_Delete(fields);
+    /* a field of another name may well be the cash */
+    memcpy(t.name, "cash", 5);
+    fields = cJSON_CreateArray();
+    ck_assert_int_eq(xmodel_apply(&m, &d, fields, NULL), DP_OK);
+    got = cJSON_GetArrayItem(fields, 0);
+    ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(got, "text")), "CASH 100.00");
+    cJSON_Delete(fields);
+    doctext_cleanup(&d);
+    /* every amount on a payment line: the best of them stays */
+    memcpy(t.name, "total", 6);
+    static const char *const paid[] = {"CASH 9.00", "CHANGE 0.00"};
+    xdoc_make(&d, paid, 2);
+    fields = cJSON_CreateArray();
+    ck_assert_int_eq(xmodel_apply(&m, &d, fields, NULL), DP_OK);
+    got = cJSON_GetArrayItem(fields, 0);
+    ck_assert_str_eq(
+        cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetObjectItem(got, "value"), "amount")),
+        "9.00");
+    cJSON_Delete(fields);
+    doctext_cleanup(&d);
+    free(t.w);
+}
+END_TEST
+
 Suite *xrepair_suite(void)
 {
     Suite *s = suite_create("xrepair");
@@ -236,6 +287,7 @@ Suite *xrepair_suite(void)
     tcase_add_test(tc, digit_runs);
     tcase_add_test(tc, count_totals);
     tcase_add_test(tc, repeated_totals);
+    tcase_add_test(tc, cash_totals);
     suite_add_tcase(s, tc);
     return s;
 }
