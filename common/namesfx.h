@@ -1,8 +1,11 @@
 /* namesfx.h -- a company name printed over two lines, put together: the tenant's confirmed
  * names give the words its names end in ("SDN BHD", "ENTERPRISE", "(M)": the last three words
- * of at least NAMESFX_MIN_NAMES names); a value that is only such words takes in the line
- * above it ("SDN BHD" under "PASARAYA BORONG PINTAR"), a value not ending in one takes in the
- * line below it when that line is only such words. Pure functions over strings. */
+ * of at least NAMESFX_MIN_NAMES names), and legal forms (SDN, BHD, CO, LTD, INC, GMBH, (M),
+ * ...) close names whatever the tenant confirmed; a value that is only such words takes in
+ * the line above it ("SDN BHD" under "PASARAYA BORONG PINTAR", "CO. (M) SDN BHD" under
+ * "POPULAR BOOK"), a value not ending in one takes in the line below it when that line is
+ * only such words, and a value ending in a connector ("&", "AND") takes in the line below it
+ * when that reads as a name. Pure functions over strings. */
 #ifndef DP_NAMESFX_H
 #define DP_NAMESFX_H
 #include <stddef.h>
