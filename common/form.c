@@ -187,6 +187,16 @@ static size_t grow_value(struct pairing *P, size_t k, size_t v, struct wrange *r
     return nr;
 }
 
+/* Whether the word ranges a[0..na) and b[0..nb) share a word. */
+static int overlap(const struct wrange *a, size_t na, const struct wrange *b, size_t nb)
+{
+    for (size_t i = 0; i < na; i++)
+        for (size_t j = 0; j < nb; j++)
+            if (a[i].w0 < b[j].w0 + b[j].nw && b[j].w0 < a[i].w0 + a[i].nw)
+                return 1;
+    return 0;
+}
+
 /* Labels answered by selection marks: a written label with a mark right of it on its line
  * (before the next label) and no written answer before the mark.  The label and the marks'
  * own labels take ROLE_MARK; *mark_of[k] is the mark of entity k. */
@@ -273,8 +283,19 @@ static dp_err emit(struct pairing *P, size_t k, long v, int mark, double score,
         }
     } else if (v >= 0) {
         size_t nvr = grow_value(P, k, (size_t)v, vr);
+        if (overlap(kr, nkr, vr, nvr)) { /* the answer is part of the label's own text */
+            free(p->key.text);
+            (*n)--;
+            return DP_OK;
+        }
         if (set_text(&p->value, P->L, vr, nvr, 0))
             return DP_ENOMEM;
+        if (!strcmp(p->key.text, p->value.text)) { /* a header repeated, not its answer */
+            free(p->key.text);
+            free(p->value.text);
+            (*n)--;
+            return DP_OK;
+        }
         p->has_value = 1;
         p->confidence = confidence(P, &P->e[k], score);
     } else {
@@ -320,14 +341,21 @@ static size_t unit_after(const struct pairing *P, const struct form_ent *whole,
 static dp_err emit_cell(struct pairing *P, size_t k, size_t j, size_t unit, struct form_kv **kv,
                         size_t *n, size_t *cap)
 {
+    struct wrange kr[1 + 2 * KV_STACK_MAX], vr = {P->e[j].w0, P->e[j].nw + unit};
+    size_t nkr = key_ranges(P, k, kr);
+    if (overlap(kr, nkr, &vr, 1))
+        return DP_OK; /* the cell is part of the header's own text */
     struct form_kv *p = add_pair(kv, n, cap);
     if (!p)
         return *n >= FORM_MAX_PAIRS ? DP_OK : DP_ENOMEM;
-    struct wrange kr[1 + 2 * KV_STACK_MAX], vr = {P->e[j].w0, P->e[j].nw};
-    size_t nkr = key_ranges(P, k, kr);
-    vr.nw += unit;
     if (set_text(&p->key, P->L, kr, nkr, 1) || set_text(&p->value, P->L, &vr, 1, 0))
         return DP_ENOMEM;
+    if (!strcmp(p->key.text, p->value.text)) { /* a header repeated, not its cell */
+        free(p->key.text);
+        free(p->value.text);
+        (*n)--;
+        return DP_OK;
+    }
     p->mark = -1;
     p->has_value = 1;
     p->confidence = 0.4 * (0.5 + 0.5 * mean_conf(P->L, P->e[k].w0, P->e[k].nw));

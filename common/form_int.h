@@ -203,6 +203,12 @@ void form_stack_cands(const struct form_ent *e, size_t n, int em, long *up);
 /* Features of upper entity u continued by lower entity l.  Pure. */
 void form_stack_features(const struct tl_layout *L, const struct form_ent *e, size_t n, size_t u,
                          size_t l, struct form_auxx *x);
+/* Whether u over l (l's stacked candidate above, form_stack_cands) is a column header over two
+ * lines ("Est." over "Travel", "PM6" over "SCORES"): neither is a number, a written label,
+ * noise or a row label, each has at most FORM_STACK_HEADER_WORDS words, and a number lies
+ * under l in its column.  The stack block joins these whatever it scores.  Pure. */
+#define FORM_STACK_HEADER_WORDS 3
+int form_stack_header(const struct form_ent *e, size_t n, size_t u, size_t l, int em);
 /* The stacked lines m's stack block joins: up[l] = u when l continues u (a label over two
  * lines, "NO. OF" over "STORES"), down[u] = l; -1 elsewhere.  All -1 when m is NULL or has no
  * stack block.  up and down hold n each. */
