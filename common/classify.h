@@ -66,15 +66,17 @@ struct classify_opts {
                             mass that the model has seen, the label is "unknown"; 0..1,
                             default 0.2 */
     unsigned min_words;  /* fewer words than this: "unknown"; default 5 */
-    unsigned features;   /* feature set: CLASSIFY_FEATURES (default) or CLASSIFY_FEATURES_V1;
+    unsigned features;   /* feature set: CLASSIFY_FEATURES (default), _V2 or _V1;
                             saved with the model, so a model always reads documents the way
                             it was trained */
 };
 
 #define CLASSIFY_FEATURES_V1                                                                       \
-    1u                       /* words, bigrams, char n-grams, 7 layout tokens (until 12/2026;      \
-                                the built-in model keeps it: docs/EVAL.md) */
-#define CLASSIFY_FEATURES 2u /* V1 + punctuation runs + 3 more layout tokens, reweighed */
+    1u /* words, bigrams, char n-grams, 7 layout tokens (until 12/2026; the built-in model keeps   \
+          it: docs/EVAL.md) */
+#define CLASSIFY_FEATURES_V2                                                                       \
+    2u                       /* V1 + punctuation runs + 3 more layout tokens, reweighed (12/2026) */
+#define CLASSIFY_FEATURES 3u /* V2 + a line-shape token per line (branch cls7) */
 
 /* Why a prediction came out as it did. */
 enum classify_why {
