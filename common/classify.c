@@ -33,8 +33,8 @@ int classify_opts_ok(const struct classify_opts *o)
 {
     return o->hash_bits >= 10 && o->hash_bits <= 24 && o->alpha > 0 && o->alpha <= 100 &&
            o->threshold >= 0 && o->threshold <= 1 && o->min_coverage >= 0 && o->min_coverage <= 1 &&
-           o->min_words <= 100000 &&
-           (o->features == CLASSIFY_FEATURES_V1 || o->features == CLASSIFY_FEATURES);
+           o->min_words <= 100000 && o->features >= CLASSIFY_FEATURES_V1 &&
+           o->features <= CLASSIFY_FEATURES;
 }
 
 struct classifier *classifier_new_opts(const struct classify_opts *opts)
