@@ -6,6 +6,7 @@
 #include <string.h>
 #include "align.h"
 #include "extract.h"
+#include "namesfx.h"
 #include "xfeat.h"
 
 /* ---- small helpers ---- */
@@ -331,6 +332,12 @@ static void cand_features(const struct cand_set *s, size_t ci, const double *amo
         long cents = (long)(amounts[ci] * 100 + 0.5);
         put(b, cents % 5 == 0 ? "r5=1" : "r5=0", 1); /* cash totals round to 5 sen */
         snprintf(rtag, sizeof rtag, "ar%d", rank < 4 ? rank : 4);
+    }
+    /* it ends in a legal form ("SDN BHD", "CO", "(M)"): a company's full name */
+    {
+        const char *lw = strrchr(c->text, ' ');
+        if (namesfx_legal_form(lw ? lw + 1 : c->text))
+            put(b, "legal", 1);
     }
     /* label words inside the candidate (a run of lines that takes in a phone line) */
     for (size_t li = c->line0; li <= c->line1 && c->kind == 2; li++)
