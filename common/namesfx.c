@@ -45,6 +45,16 @@ static const char *const legal_forms[] = {"SDN",     "BHD", "BERHAD",  "S/B", "C
                                           "COMPANY", "LTD", "LIMITED", "INC", "LLC",
                                           "PLC",     "PTE", "GMBH",    "M"};
 
+int namesfx_legal_form(const char *word)
+{
+    char w[64];
+    word_at(word, 0, w, sizeof w);
+    for (size_t k = 0; *w && k < sizeof legal_forms / sizeof legal_forms[0]; k++)
+        if (strcmp(w, legal_forms[k]) == 0)
+            return 1;
+    return 0;
+}
+
 /* Whether word w (upper-case core) is a legal form or ends at least NAMESFX_MIN_NAMES of
  * names. */
 static int closing(const char *w, const char *const *names, size_t nnames)

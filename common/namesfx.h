@@ -24,6 +24,10 @@
 int namesfx_extend(const char *value, const char *const *names, size_t nnames,
                    const char *const *lines, size_t nlines, char *out, size_t outsz);
 
+/* Whether the first word of word (punctuation around it dropped, any case) is a legal form
+ * that closes company names ("SDN", "Bhd.", "(M)", "LTD"). Pure. */
+int namesfx_legal_form(const char *word);
+
 /* The texts of doc's lines (first reading, words joined by spaces, page after page) into
  * *lines (owned, each owned: namesfx_lines_free) and *n. DP_ENOMEM. */
 dp_err namesfx_lines_of(const struct dp_doc_text *doc, char ***lines, size_t *n);

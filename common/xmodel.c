@@ -555,6 +555,40 @@ static dp_err fix_year(const struct xmodel_field *f, cJSON *fields)
     return DP_OK;
 }
 
+int xmodel_year_foreign(const struct xmodel_field *f, uint32_t year)
+{
+    if (!f->year_lo || !year)
+        return 0;
+    if (year + 1 >= f->year_lo && year <= f->year_hi + 1)
+        return 0;
+    return xmodel_year_fix(year, f->year_lo, f->year_hi, f->year_mode) == 0;
+}
+
+/* The year of the rules' ISO date value of field name (0: none). */
+static uint32_t rules_year(const cJSON *fields, const char *name)
+{
+    const cJSON *it;
+    cJSON_ArrayForEach(it, fields)
+    {
+        const char *n = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "name"));
+        const char *src = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "source"));
+        const char *v = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "value"));
+        if (n && strcmp(n, name) == 0 && (!src || strcmp(src, "rules") == 0) && v &&
+            strlen(v) == 10 && v[4] == '-')
+            return (uint32_t)strtoul(v, NULL, 10);
+    }
+    return 0;
+}
+
+/* The year text reads as in date field f's order (day first without one); 0: no date. */
+static uint32_t text_year(const struct xmodel_field *f, const char *text)
+{
+    char iso[16];
+    uint32_t order = (f->flags & XMODEL_MONTH_FIRST) ? XMODEL_MONTH_FIRST : XMODEL_DAY_FIRST;
+    return xmodel_date_in_order(text, order, iso, sizeof iso) ? (uint32_t)strtoul(iso, NULL, 10)
+                                                              : 0;
+}
+
 /* The cents of every amount word of doc's first reading (at most cap), into am; the count. */
 static size_t page_amounts(const struct dp_doc_text *doc, long *am, size_t cap)
 {
@@ -727,6 +761,12 @@ dp_err xmodel_apply(const struct xmodel *m, const struct dp_doc_text *doc, cJSON
          * count; "343.5": cut off) and no amount candidate reads as gives way to the
          * model's amount */
         if (keep && mf->kind == XFEAT_KIND_AMOUNT && pr < 0 && !xmodel_two_decimals(rv))
+            keep = 0;
+        /* a rules date of a year the tenant never confirms, no misread of one ("03-04-06"
+         * read as 2006), gives way to the model's date of a confirmed year */
+        if (keep && mf->kind == XFEAT_KIND_DATE &&
+            xmodel_year_foreign(mf, rules_year(fields, mf->name)) &&
+            !xmodel_year_foreign(mf, text_year(mf, cs.c[b].text)))
             keep = 0;
         /* the rules' value stands, but the model still picks its span: of the candidates that
          * read as it, the one it scores best (the rules' own cut - lines joined by ", ", a

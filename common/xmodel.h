@@ -79,6 +79,12 @@ int xmodel_date_in_order(const char *text, uint32_t order, char *iso, size_t iso
  * the only one. 0: no repair (lo 0, the year in range, none or several reachable). Pure. */
 uint32_t xmodel_year_fix(uint32_t year, uint32_t lo, uint32_t hi, uint32_t mode);
 
+/* Whether year is foreign to date field f: outside its confirmed years (one year either side
+ * allowed) and no misread of one (xmodel_year_fix finds none). 0 when nothing was learnt or
+ * year is 0. Pure. */
+struct xmodel_field;
+int xmodel_year_foreign(const struct xmodel_field *f, uint32_t year);
+
 #define XMODEL_DIGIT_RUN 5 /* runs of digits this long are never ruled out (postcodes) */
 
 /* Whether text may be untyped field f's value: none of its runs of digits longer than both

@@ -52,6 +52,13 @@ START_TEST(joins)
     ck_assert_str_eq(o5, "POPULAR BOOK CO. (M) SDN BHD");
     expect("LTD", page5, 4, "KEDAI LTD");
     expect("KEDAI", page5, 4, "KEDAI LTD");
+    ck_assert(namesfx_legal_form("SDN"));
+    ck_assert(namesfx_legal_form("Bhd."));
+    ck_assert(namesfx_legal_form("(M)"));
+    ck_assert(namesfx_legal_form("ltd"));
+    ck_assert(!namesfx_legal_form("TRADING"));
+    ck_assert(!namesfx_legal_form(""));
+    ck_assert(!namesfx_legal_form(NULL));
     /* a name ending in a connector takes in the next line when it reads as a name */
     static const char *const page6[] = {"HOME MASTER HARDWARE &", "ELECTRICAL", "SRI AND",
                                         "NO 5 JALAN 2"};

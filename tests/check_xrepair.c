@@ -279,6 +279,50 @@ START_TEST(cash_totals)
 }
 END_TEST
 
+/* A rules date of a year the tenant never confirms, and no misread of one, gives way to the
+ * model's date of a confirmed year. */
+START_TEST(foreign_years)
+{
+    struct xmodel_field f = {.name = "date", .kind = XFEAT_KIND_DATE, .replace_above = 2};
+    ck_assert(!xmodel_year_foreign(&f, 2006)); /* nothing learnt */
+    f.year_lo = 2017;
+    f.year_hi = 2018;
+    f.year_mode = 2018;
+    ck_assert(xmodel_year_foreign(&f, 2006));
+    ck_assert(xmodel_year_foreign(&f, 2021));
+    ck_assert(!xmodel_year_foreign(&f, 2016)); /* one year either side */
+    ck_assert(!xmodel_year_foreign(&f, 2019));
+    ck_assert(!xmodel_year_foreign(&f, 2013)); /* a misread 2018: repaired, not foreign */
+    ck_assert(!xmodel_year_foreign(&f, 0));
+    struct xmodel m = {0};
+    f.flags = XMODEL_SURE_FILL | XMODEL_DAY_FIRST;
+    f.w = calloc(XFEAT_DIM + 1, sizeof *f.w); /* every candidate 0.5: the first one wins */
+    ck_assert_ptr_nonnull(f.w);
+    m.f = &f;
+    m.nf = 1;
+    static const char *const lines[] = {"Date: 19-09-17", "Ref 03-04-06"};
+    struct dp_doc_text d;
+    xdoc_make(&d, lines, 2);
+    cJSON *fields = cJSON_Parse("[{\"name\":\"date\",\"value\":\"2006-04-03\",\"text\":"
+                                "\"03-04-06\",\"source\":\"rules\"}]");
+    ck_assert_int_eq(xmodel_apply(&m, &d, fields, NULL), DP_OK);
+    cJSON *got = cJSON_GetArrayItem(fields, 0);
+    ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(got, "value")), "2017-09-19");
+    ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(got, "source")), "model");
+    cJSON_Delete(fields);
+    /* a rules date of a confirmed year stands */
+    fields = cJSON_Parse("[{\"name\":\"date\",\"value\":\"2018-04-03\",\"text\":"
+                         "\"03-04-18\",\"source\":\"rules\"}]");
+    ck_assert_int_eq(xmodel_apply(&m, &d, fields, NULL), DP_OK);
+    got = cJSON_GetArrayItem(fields, 0);
+    ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(got, "value")), "2018-04-03");
+    ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(got, "source")), "rules");
+    cJSON_Delete(fields);
+    doctext_cleanup(&d);
+    free(f.w);
+}
+END_TEST
+
 Suite *xrepair_suite(void)
 {
     Suite *s = suite_create("xrepair");
@@ -288,6 +332,7 @@ Suite *xrepair_suite(void)
     tcase_add_test(tc, count_totals);
     tcase_add_test(tc, repeated_totals);
     tcase_add_test(tc, cash_totals);
+    tcase_add_test(tc, foreign_years);
     suite_add_tcase(s, tc);
     return s;
 }
