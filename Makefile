@@ -48,7 +48,8 @@ RUNNER   := $(BUILD)/check_docproc
         fuzz fuzz-bins clean
 all: build
 # The eval and bench tools are built too, so a change that breaks them fails `make test`.
-build: $(PROGS) $(RUNNER) $(BUILD)/docproc-eval $(BUILD)/docproc-bench $(BUILD)/docproc-probe
+build: $(PROGS) $(RUNNER) $(BUILD)/docproc-eval $(BUILD)/docproc-bench $(BUILD)/docproc-probe \
+       $(BUILD)/docproc-formprobe
 
 deps:
 	@config/deps.sh
@@ -235,6 +236,12 @@ $(BUILD)/docproc-bench: $(call obj,$(BENCH_SRC)) $(TOOL_OBJ) \
 
 # docproc-probe: the worker's reading in one process, configurations interleaved (probe_read.c)
 $(BUILD)/docproc-probe: $(call obj,tests/tools/probe_read.c) $(APP_OBJ) $(LIB)
+	@$(if $(V),,echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+# docproc-formprobe: the same over FUNSD's forms or Tesseract's test pages, OCR words scored
+# as docproc-eval scores them (probe_forms.c)
+$(BUILD)/docproc-formprobe: $(call obj,tests/tools/probe_forms.c $(filter-out %eval_main.c,$(EVAL_SRC))) \
+                            $(TOOL_OBJ) $(APP_OBJ) $(LIB)
 	@$(if $(V),,echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 

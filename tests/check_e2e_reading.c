@@ -4,7 +4,8 @@
  * German pack (lang=auto), the tenant's next document read with that pack from the start (the
  * language hint), a Cyrillic page no installed pack reads told apart (OSD script), the words
  * of a low-resolution form in ruled cells read (the rules taken out first), check boxes read
- * apart from their labels, the rules of a crooked form taken out. */
+ * apart from their labels, the rules of a crooked form taken out, a number printed up the
+ * margin read turned. */
 #include <ctype.h>
 #include <hiredis.h>
 #include <stdlib.h>
@@ -543,6 +544,58 @@ START_TEST(crooked_form_rules_are_taken_out)
 }
 END_TEST
 
+/* A form scanned at 100 dpi with its document number printed down the right margin (as filing
+ * stamps print it): layout analysis read the number as one tall word, its digits the wrong way
+ * up, or as a stack of letters. The group is read again turned a quarter each way and the
+ * better reading kept (common/vtext.h, worker_reread.c): the number is in the text, and the
+ * form's own words as before. */
+START_TEST(margin_number_is_read_turned)
+{
+    static const char *const w[] = {"Harrington", "Wellesley", "Procurement", "Pemberton",
+                                    "Lexington",  "Thornbury", "Quarterly",   "Forecast"};
+    struct fx_item it[1 + 8 * 2];
+    size_t n = 0;
+    it[n++] = (struct fx_item){FX_TEXT, 200, 60, 0, 0, 14, "REQUEST FORM"};
+    for (int i = 0; i < 8; i++) {
+        double x = 60 + (i % 2) * 250, y = 120 + (i / 2) * 50;
+        it[n++] = (struct fx_item){FX_TEXT, x, y, 0, 0, 10, w[i]};
+        it[n++] = (struct fx_item){FX_LINE, x - 20, y + 2.5, x + 160, y + 2.5, 0, NULL};
+    }
+    struct fx_item num = {FX_TEXT, 20, 40, 0, 0, 12, "80728670"};
+    PIX *page = NULL, *label = NULL;
+    ck_assert_int_eq(fixture_layout_pix(it, n, 100, &page), DP_OK);
+    ck_assert_int_eq(fixture_layout_pix(&num, 1, 100, &label), DP_OK);
+    /* the number cut out and turned to run top to bottom, pasted along the right margin (read
+     * "O0L98ZL08" before; Tesseract reads it turned the other way itself) */
+    BOX *ink = NULL;
+    PIX *bin = pixThresholdToBinary(label, 128);
+    ck_assert_ptr_nonnull(bin);
+    ck_assert_int_eq(pixClipToForeground(bin, NULL, &ink), 0);
+    PIX *cut = pixClipRectangle(label, ink, NULL);
+    PIX *up = cut ? pixRotateOrth(cut, 1) : NULL;
+    ck_assert_ptr_nonnull(up);
+    int uw = (int)pixGetWidth(up), uh = (int)pixGetHeight(up);
+    ck_assert_int_eq(pixRasterop(page, 760, 500, uw, uh, PIX_SRC, up, 0, 0), 0);
+    pixSetResolution(page, 100, 100);
+    unsigned char *png;
+    size_t len;
+    encode_png(page, &png, &len);
+    cJSON *d = read_doc(png, len, "pipeline=ocr&lang=eng");
+    const char *text = json_str(d, "text");
+    ck_assert_msg(has_token(text, "80728670"), "the margin's number not read in: %s", text);
+    for (int i = 0; i < 8; i++)
+        ck_assert_msg(has_token(text, w[i]), "%s not read in: %s", w[i], text);
+    cJSON_Delete(d);
+    free(png);
+    pixDestroy(&up);
+    pixDestroy(&cut);
+    pixDestroy(&bin);
+    boxDestroy(&ink);
+    pixDestroy(&label);
+    pixDestroy(&page);
+}
+END_TEST
+
 Suite *e2e_reading_suite(void)
 {
     Suite *s = suite_create("e2e_reading");
@@ -559,6 +612,7 @@ Suite *e2e_reading_suite(void)
     tcase_add_test(tc, words_in_ruled_cells_are_read);
     tcase_add_test(tc, check_boxes_are_read_apart_from_their_labels);
     tcase_add_test(tc, crooked_form_rules_are_taken_out);
+    tcase_add_test(tc, margin_number_is_read_turned);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -91,6 +91,10 @@ dp_err ocr_page(struct ocr *o, PIX *pix, int dpi, int psm, int page_no, long lon
  * pixels, line and block 0). */
 dp_err ocr_line(struct ocr *o, PIX *pix, int dpi, long long deadline_ms, struct dp_word **words,
                 size_t *nwords);
+/* ocr_line, and *known receives how many characters of the words read Tesseract found in its
+ * dictionary or read as numbers (a line read the wrong way up reads as neither). */
+dp_err ocr_line_known(struct ocr *o, PIX *pix, int dpi, long long deadline_ms,
+                      struct dp_word **words, size_t *nwords, size_t *known);
 /* Reads the rectangle x0,y0 - x1,y1 of pix (inside it) enlarged by f as one text line, like
  * ocr_line; boxes in the enlarged crop's pixels. DP_ENOMEM. */
 dp_err ocr_line_region(struct ocr *o, PIX *pix, int dpi, int x0, int y0, int x1, int y1, float f,
@@ -219,6 +223,14 @@ void worker_words_free(struct dp_word *w, size_t n);
 dp_err worker_reread_lines(struct ocr *o, PIX *pix, int dpi, long long budget_ms,
                            const struct pageprep_box *rows, size_t nrows, const unsigned char *band,
                            size_t nband, struct dp_page *page);
+/* Reads again, turned a quarter each way, the groups of words of page that look like a line
+ * printed running up or down the page (common/vtext.h: a document number along the margin,
+ * read as a tall word of garbage), from pix (dpi), the image page was read from, within
+ * budget_ms; a turned reading that common/linemerge.h scores higher (and at least as text)
+ * replaces the group's words, on its first word's line. Fills nreplaced, conf and, when a
+ * group changed, the text; lines are numbered again. DP_ENOMEM. */
+dp_err worker_reread_vertical(struct ocr *o, PIX *pix, int dpi, long long budget_ms,
+                              struct dp_page *page);
 
 /* ---- turned pages (worker_turn.c) ---- */
 /* Decides from page, first read from pix (dpi; characters char_h pixels high, 0 unknown),

@@ -73,11 +73,15 @@ dp_err ocr_preload(struct ocr *o, const char *lang)
     return load_spare(o, lang, err, sizeof err);
 }
 
-/* Words of the last recognition into an owned array (*words, *nwords). */
-static dp_err collect_words(TessBaseAPI *api, struct dp_word **words, size_t *nwords)
+/* Words of the last recognition into an owned array (*words, *nwords); known (NULL: not
+ * counted) receives the characters of the words Tesseract found in its dictionary or read as
+ * numbers. */
+static dp_err collect_words(TessBaseAPI *api, struct dp_word **words, size_t *nwords, size_t *known)
 {
     *words = NULL;
     *nwords = 0;
+    if (known)
+        *known = 0;
     TessResultIterator *it = TessBaseAPIGetIterator(api);
     if (!it)
         return DP_OK; /* empty page */
@@ -130,6 +134,9 @@ static dp_err collect_words(TessBaseAPI *api, struct dp_word **words, size_t *nw
             break;
         }
         w->conf = TessResultIteratorConfidence(it, RIL_WORD);
+        if (known &&
+            (TessResultIteratorWordIsFromDictionary(it) || TessResultIteratorWordIsNumeric(it)))
+            *known += strlen(w->text);
         w->x = l;
         w->y = t;
         w->w = r - l;
@@ -166,8 +173,8 @@ static dp_err recognize(TessBaseAPI *api, long long deadline_ms)
     return DP_OK;
 }
 
-dp_err ocr_line(struct ocr *o, PIX *pix, int dpi, long long deadline_ms, struct dp_word **words,
-                size_t *nwords)
+dp_err ocr_line_known(struct ocr *o, PIX *pix, int dpi, long long deadline_ms,
+                      struct dp_word **words, size_t *nwords, size_t *known)
 {
     *words = NULL;
     *nwords = 0;
@@ -176,9 +183,15 @@ dp_err ocr_line(struct ocr *o, PIX *pix, int dpi, long long deadline_ms, struct 
     TessBaseAPISetSourceResolution(o->api, dpi);
     dp_err err = recognize(o->api, deadline_ms);
     if (!err)
-        err = collect_words(o->api, words, nwords);
+        err = collect_words(o->api, words, nwords, known);
     TessBaseAPIClear(o->api);
     return err;
+}
+
+dp_err ocr_line(struct ocr *o, PIX *pix, int dpi, long long deadline_ms, struct dp_word **words,
+                size_t *nwords)
+{
+    return ocr_line_known(o, pix, dpi, deadline_ms, words, nwords, NULL);
 }
 
 dp_err ocr_line_region(struct ocr *o, PIX *pix, int dpi, int x0, int y0, int x1, int y1, float f,
@@ -215,7 +228,7 @@ dp_err ocr_page(struct ocr *o, PIX *pix, int dpi, int psm, int page_no, long lon
     dp_err err = recognize(o->api, deadline_ms);
     if (err)
         return err;
-    err = collect_words(o->api, &page->words, &page->nwords);
+    err = collect_words(o->api, &page->words, &page->nwords, NULL);
     /* The text is written from the words (as Tesseract's would be, one line per line, a blank
      * line between blocks); the hOCR once the page is final (worker_pages.c): asking Tesseract
      * for either walks its results again, ~5 % of a clean page's OCR time. */

@@ -145,6 +145,9 @@ static dp_err read_raster(struct worker *w, struct decode_page *pg, int psm, int
         }
         if (allow > 0)
             rc = worker_reread_lines(&w->ocr, pix, dpi, allow, m.rows, m.nrows, band, nband, page);
+        left = budget - (util_mono_ms() - t0);
+        if (!rc && left > 0) /* a document number along the margin, read turned */
+            rc = worker_reread_vertical(&w->ocr, pix, dpi, left, page);
     }
     free(band);
     pixDestroy(&pix);

@@ -1,6 +1,8 @@
 /* worker_reread.c -- the weak lines of a read page read again another way (alone, as one text
- * line, enlarged) and the better reading of each kept (common/linemerge.c). Lines that read
- * well are never touched, so clean pages pay only the scan over their words. */
+ * line, enlarged) and the better reading of each kept (common/linemerge.c); text running up or
+ * down the page read again turned (common/vtext.h). Lines that read well are never touched, so
+ * clean pages pay only the scan over their words. */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -8,6 +10,7 @@
 #include "linemerge.h"
 #include "pageprep.h"
 #include "util.h"
+#include "vtext.h"
 #include "worker.h"
 
 #define REREAD_LINE_CONF 75.0f /* a line whose mean word confidence is below this is weak */
@@ -20,6 +23,7 @@
 #define REREAD_PAD       0.35  /* margin around the line's box, in line heights */
 #define REREAD_COVERED   0.3   /* a row of ink with less of its width under words is missing */
 #define REREAD_NEW_SCORE 50.0  /* a missing row's reading must score this to be added */
+#define VTEXT_KNOWN      0.8   /* a turned reading this much in words or numbers is upright */
 
 void worker_words_free(struct dp_word *w, size_t n)
 {
@@ -351,4 +355,240 @@ dp_err worker_reread_lines(struct ocr *o, PIX *pix, int dpi, long long budget_ms
     free(order);
     free(v);
     return rc;
+}
+
+/* ---- text running up or down the page ---- */
+
+/* Maps the words w[0..n) read on a crop (cw x ch pixels, at x0, y0 of the page) turned by quads
+ * quarter turns clockwise (1 or 3) and enlarged f times back to the page's pixels. */
+static void unturn_words(struct dp_word *w, size_t n, int quads, float f, int x0, int y0, int cw,
+                         int ch)
+{
+    for (size_t i = 0; i < n; i++) {
+        int rx = (int)((float)w[i].x / f), ry = (int)((float)w[i].y / f);
+        int rw = (int)((float)w[i].w / f + 0.5f), rh = (int)((float)w[i].h / f + 0.5f);
+        if (quads == 1) { /* turned clockwise: x' = ch - 1 - y, y' = x */
+            w[i].x = x0 + ry;
+            w[i].y = y0 + ch - rx - rw;
+        } else { /* counter-clockwise: x' = y, y' = cw - 1 - x */
+            w[i].x = x0 + cw - ry - rh;
+            w[i].y = y0 + rx;
+        }
+        w[i].w = rh;
+        w[i].h = rw;
+    }
+}
+
+/* Reads the box x0,y0-x1,y1 of pix turned a quarter clockwise (quads 1) or counter-clockwise
+ * (3), enlarged REREAD_SCALE times, as one line: the words in *w, *n (page pixels), *known
+ * their characters in words of the dictionary or numbers (ocr_line_known). */
+static dp_err read_turned(struct ocr *o, PIX *pix, int dpi, long long budget_ms, int x0, int y0,
+                          int x1, int y1, int quads, struct dp_word **w, size_t *n, size_t *known)
+{
+    *w = NULL;
+    *n = 0;
+    BOX *box = boxCreate(x0, y0, x1 - x0, y1 - y0);
+    PIX *crop = box ? pixClipRectangle(pix, box, NULL) : NULL;
+    PIX *turned = crop ? pixRotateOrth(crop, quads) : NULL;
+    PIX *big = turned ? pixScale(turned, REREAD_SCALE, REREAD_SCALE) : NULL;
+    boxDestroy(&box);
+    pixDestroy(&crop);
+    pixDestroy(&turned);
+    if (!big)
+        return DP_ENOMEM;
+    dp_err rc = ocr_line_known(o, big, (int)((float)dpi * REREAD_SCALE), budget_ms, w, n, known);
+    pixDestroy(&big);
+    if (!rc)
+        unturn_words(*w, *n, quads, REREAD_SCALE, x0, y0, x1 - x0, y1 - y0);
+    return rc;
+}
+
+/* Characters of words[0..n), or only its letters and digits (alnum). */
+static size_t chars_of(const struct dp_word *w, size_t n, int alnum)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        for (const unsigned char *p = (const unsigned char *)w[i].text; *p; p++)
+            k += (size_t)(!alnum || isalnum(*p));
+    return k;
+}
+
+/* Scores words[0..n) as common/linemerge.h does (at most 256 of them). */
+static double score_of(const struct dp_word *w, size_t n)
+{
+    struct linemerge_word v[256];
+    size_t k = n < 256 ? n : 256;
+    for (size_t i = 0; i < k; i++)
+        v[i] = (struct linemerge_word){w[i].text, w[i].conf};
+    return linemerge_score(v, k);
+}
+
+/* Replaces the words of group g (group[i] == g) in page by nw[0..nn) (taken over), placed where
+ * the group's first word was, on its line and block. DP_ENOMEM. */
+static dp_err replace_group(struct dp_page *page, const int *group, int g, struct dp_word *nw,
+                            size_t nn)
+{
+    size_t total = page->nwords + nn, k = 0;
+    struct dp_word *v = calloc(total ? total : 1, sizeof *v);
+    if (!v)
+        return DP_ENOMEM;
+    int placed = 0;
+    for (size_t i = 0; i < page->nwords; i++) {
+        if (group[i] != g) {
+            v[k++] = page->words[i];
+            continue;
+        }
+        if (!placed) {
+            for (size_t j = 0; j < nn; j++) {
+                v[k] = nw[j];
+                v[k].line = page->words[i].line;
+                v[k].block = page->words[i].block;
+                k++;
+            }
+            placed = 1;
+        }
+        free(page->words[i].text);
+    }
+    free(page->words);
+    free(nw); /* the texts moved into v */
+    page->words = v;
+    page->nwords = k;
+    return DP_OK;
+}
+
+/* Numbers page's lines 0, 1, ... again in reading order once groups spanning several lines
+ * were replaced (the lines re-read and the second reading's lines follow). */
+static dp_err renumber_lines(struct dp_page *page)
+{
+    int maxl = -1;
+    for (size_t i = 0; i < page->nwords; i++)
+        maxl = page->words[i].line > maxl ? page->words[i].line : maxl;
+    for (size_t i = 0; i < page->nalt; i++)
+        maxl = page->alt[i].line > maxl ? page->alt[i].line : maxl;
+    for (size_t i = 0; i < page->nreread; i++)
+        maxl = page->reread[i] > maxl ? page->reread[i] : maxl;
+    if (maxl < 0)
+        return DP_OK;
+    int *map = malloc(((size_t)maxl + 1) * sizeof *map), next = 0;
+    if (!map)
+        return DP_ENOMEM;
+    for (int i = 0; i <= maxl; i++)
+        map[i] = -1;
+    for (size_t i = 0; i < page->nwords; i++)
+        if (page->words[i].line >= 0 && map[page->words[i].line] < 0)
+            map[page->words[i].line] = next++;
+    for (size_t i = 0; i < page->nwords; i++)
+        page->words[i].line = page->words[i].line >= 0 ? map[page->words[i].line] : -1;
+    for (size_t i = 0; i < page->nalt; i++)
+        page->alt[i].line = page->alt[i].line >= 0 ? map[page->alt[i].line] : -1;
+    size_t r = 0;
+    for (size_t i = 0; i < page->nreread; i++)
+        if (page->reread[i] >= 0 && map[page->reread[i]] >= 0)
+            page->reread[r++] = map[page->reread[i]];
+    page->nreread = r;
+    free(map);
+    return DP_OK;
+}
+
+/* Adds line to page's re-read lines (quality.reread_lines). DP_ENOMEM. */
+static dp_err add_reread(struct dp_page *page, int line)
+{
+    for (size_t i = 0; i < page->nreread; i++)
+        if (page->reread[i] == line)
+            return DP_OK;
+    int *v = realloc(page->reread, (page->nreread + 1) * sizeof *v);
+    if (!v)
+        return DP_ENOMEM;
+    v[page->nreread++] = line;
+    page->reread = v;
+    return DP_OK;
+}
+
+dp_err worker_reread_vertical(struct ocr *o, PIX *pix, int dpi, long long budget_ms,
+                              struct dp_page *page)
+{
+    if (page->nwords < 3)
+        return DP_OK;
+    int *group = calloc(page->nwords, sizeof *group);
+    if (!group)
+        return DP_ENOMEM;
+    size_t ng = vtext_groups(page->words, page->nwords, group), nrep = 0;
+    int W = (int)pixGetWidth(pix), H = (int)pixGetHeight(pix);
+    int64_t end = util_mono_ms() + budget_ms;
+    dp_err rc = DP_OK;
+    for (int g = (int)ng - 1; g >= 0 && !rc; g--) { /* from the last: indices stay valid */
+        int x0 = W, y0 = H, x1 = 0, y1 = 0;
+        struct dp_word old[256];
+        size_t nold = 0;
+        for (size_t i = 0; i < page->nwords; i++) {
+            const struct dp_word *w = &page->words[i];
+            if (group[i] != g)
+                continue;
+            x0 = w->x < x0 ? w->x : x0;
+            y0 = w->y < y0 ? w->y : y0;
+            x1 = w->x + w->w > x1 ? w->x + w->w : x1;
+            y1 = w->y + w->h > y1 ? w->y + w->h : y1;
+            if (nold < 256)
+                old[nold++] = *w;
+        }
+        int pad = (int)(REREAD_PAD * (x1 - x0)) + 2; /* the turned line's height is its width */
+        x0 = x0 - pad < 0 ? 0 : x0 - pad;
+        y0 = y0 - pad < 0 ? 0 : y0 - pad;
+        x1 = x1 + pad > W ? W : x1 + pad;
+        y1 = y1 + pad > H ? H : y1 + pad;
+        if (x1 - x0 < 4 || y1 - y0 < 4)
+            continue;
+        /* Both ways: Tesseract reads a line the wrong way up about as surely as the right way
+         * (`POSLETTO` 80 against `01197604` 79), so the way that reads words of its dictionary
+         * or numbers wins, and the surer when neither or both do. */
+        struct dp_word *tw[2] = {NULL, NULL};
+        size_t tn[2] = {0, 0}, tk[2] = {0, 0};
+        double ts[2] = {0, 0};
+        for (int k = 0; k < 2 && !rc; k++) {
+            long long left = end - util_mono_ms();
+            if (left <= 0)
+                break;
+            rc = read_turned(o, pix, dpi, left, x0, y0, x1, y1, 1 + 2 * k, &tw[k], &tn[k], &tk[k]);
+            ts[k] = rc || !tn[k] ? 0.0 : score_of(tw[k], tn[k]);
+        }
+        int b = tk[1] > tk[0] || (tk[1] == tk[0] && ts[1] > ts[0]);
+        size_t nc = chars_of(tw[b], tn[b], 0), na = chars_of(tw[b], tn[b], 1);
+        /* surer than the first read (and text), or the only way that reads as words or
+         * numbers, all of it (a number read the right way up may come out unsure: 5) */
+        int take =
+            na >= VTEXT_MIN_CHARS &&
+            ((ts[b] >= REREAD_NEW_SCORE &&
+              (tk[b] > tk[1 - b] || ts[b] >= score_of(old, nold) + LINEMERGE_MARGIN)) ||
+             (ts[b] >= 0.0 && (double)tk[b] >= VTEXT_KNOWN * (double)nc && 2 * tk[1 - b] < tk[b]));
+        struct dp_word *best = take ? tw[b] : NULL;
+        size_t nbest = take ? tn[b] : 0;
+        worker_words_free(tw[1 - b], tn[1 - b]);
+        if (!take)
+            worker_words_free(tw[b], tn[b]);
+        if (rc == DP_ETIMEOUT || rc == DP_EOCR)
+            rc = DP_OK; /* Best effort: the first read stands. */
+        if (best && !rc) {
+            int line = -1;
+            for (size_t i = 0; i < page->nwords && line < 0; i++)
+                line = group[i] == g ? page->words[i].line : -1;
+            rc = replace_group(page, group, g, best, nbest);
+            if (rc)
+                worker_words_free(best, nbest);
+            else
+                rc = add_reread(page, line);
+            nrep += (size_t)!rc;
+        } else {
+            worker_words_free(best, nbest);
+        }
+    }
+    free(group);
+    if (rc || !nrep)
+        return rc;
+    rc = renumber_lines(page);
+    double sum = 0;
+    for (size_t i = 0; i < page->nwords; i++)
+        sum += page->words[i].conf;
+    page->conf = page->nwords ? (float)(sum / (double)page->nwords) : 0.0f;
+    page->nreplaced += nrep;
+    return rc ? rc : page_text_from_words(page);
 }
