@@ -358,6 +358,41 @@ size_t altread_look_lines(const struct dp_word *w, size_t n, unsigned char *keep
     return k;
 }
 
+static int cmp_int(const void *x, const void *y)
+{
+    int a = *(const int *)x, b = *(const int *)y;
+    return (a > b) - (a < b);
+}
+
+/* Whether t holds at least two letters or digits: a word, not a speck or a rule read as ~ or -. */
+static int solid(const char *t)
+{
+    int k = 0;
+    for (; t && *t && k < 2; t++)
+        k += isalnum((unsigned char)*t) != 0;
+    return k >= 2;
+}
+
+int altread_line_rows(const struct dp_word *w, size_t n, int line, int *y0, int *y1)
+{
+    int mid[ALTREAD_LINE_WORDS], hgt[ALTREAD_LINE_WORDS];
+    size_t k = 0;
+    for (int pass = 0; pass < 2 && !k; pass++) /* solid words, else every word */
+        for (size_t i = 0; i < n && k < ALTREAD_LINE_WORDS; i++)
+            if (w[i].line == line && w[i].h > 0 && (pass || solid(w[i].text))) {
+                mid[k] = 2 * w[i].y + w[i].h; /* twice the centre: whole pixels */
+                hgt[k++] = w[i].h;
+            }
+    if (!k)
+        return 0;
+    qsort(mid, k, sizeof *mid, cmp_int);
+    qsort(hgt, k, sizeof *hgt, cmp_int);
+    int c2 = mid[k / 2], h = hgt[k / 2];
+    *y0 = (c2 - h) / 2;
+    *y1 = *y0 + h;
+    return 1;
+}
+
 /* The characters but spaces of the words v[0..n) that are on line `line` (by_block: of
  * alternate block `line`), into an owned string; NULL without memory. */
 static char *chars_of(const struct dp_word *v, size_t n, int line, int by_block)

@@ -106,6 +106,15 @@ dp_err altread_variant(const struct dp_page *p, struct dp_page *out);
  * for the rest; returns how many were kept. */
 size_t altread_look_lines(const struct dp_word *w, size_t n, unsigned char *keep, size_t nlines);
 
+#define ALTREAD_LINE_WORDS 256 /* words of a line looked at for its rows */
+
+/* Pure: the rows [*y0, *y1) a line of words w[0..n) (those with `line`) stands on: the median
+ * centre and median height of its words of two letters or digits or more (of all its words
+ * when it has none; the first ALTREAD_LINE_WORDS). A speck or a rule read as a word (~, -, |)
+ * at the line's side makes the box around its words two lines tall; the median does not
+ * follow it. 0 when the line has no words. */
+int altread_line_rows(const struct dp_word *w, size_t n, int line, int *y0, int *y1);
+
 #define ALTREAD_LOOK_BLOCK 1000000 /* dp_word.block of the line look's alternates: from here */
 
 /* The readings an alternate line is of (altread_reading), and all of them (altread_variant_of) */

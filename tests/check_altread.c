@@ -403,6 +403,30 @@ START_TEST(a_line_look_is_one_more_alternate)
 }
 END_TEST
 
+/* A date line with a rule read as "~-" beside it: its rows are the date's, not the rule's. */
+START_TEST(the_rows_a_line_stands_on)
+{
+    struct dp_word w[] = {
+        {"Se", 40, 10, 100, 30, 60, 7, 0}, /* a smudge read as two letters, tall */
+        {"~-", 30, 50, 60, 40, 110, 7, 0}, /* a rule down the side */
+        {"TAXINVOICE", 80, 100, 118, 200, 24, 7, 0}, {"92/12/2017", 70, 320, 120, 160, 22, 7, 0},
+        {"OTHER", 90, 10, 200, 80, 30, 8, 0},
+    };
+    int y0 = 0, y1 = 0;
+    ck_assert_int_eq(altread_line_rows(w, 5, 7, &y0, &y1), 1);
+    /* the median centre (130 of 130, 130, 131) and height (24 of 22, 24, 60) of the words of
+     * two letters or digits; the rule "~-" is left out */
+    ck_assert_int_eq(y0, 118);
+    ck_assert_int_eq(y1, 142);
+    /* a line of specks only: all its words */
+    struct dp_word specks[] = {{"~", 30, 10, 10, 10, 20, 0, 0}, {"|", 30, 30, 14, 4, 30, 0, 0}};
+    ck_assert_int_eq(altread_line_rows(specks, 2, 0, &y0, &y1), 1);
+    ck_assert_int_eq(y0, 14);
+    ck_assert_int_eq(y1, 44);
+    ck_assert_int_eq(altread_line_rows(w, 5, 3, &y0, &y1), 0); /* no such line */
+}
+END_TEST
+
 Suite *altread_suite(void)
 {
     Suite *s = suite_create("altread");
@@ -416,6 +440,7 @@ Suite *altread_suite(void)
     tcase_add_test(tc, the_band_a_receipt_is_read_again_in);
     tcase_add_test(tc, the_lines_a_receipt_is_looked_at_again);
     tcase_add_test(tc, a_line_look_is_one_more_alternate);
+    tcase_add_test(tc, the_rows_a_line_stands_on);
     suite_add_tcase(s, tc);
     return s;
 }
