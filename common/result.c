@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "altread.h"
 #include "form.h"
 #include "layout.h"
 #include "result.h"
@@ -62,7 +63,8 @@ double result_garbage_ratio(const char *text)
 }
 
 /* pages[].alt_lines: the second reading's lines where it differs from the first (page.h):
- * [{"text", "conf", "bbox", "line"}], line the line of `words` it stands for or -1. */
+ * [{"text", "conf", "bbox", "line", "reading"}], line the line of `words` it stands for or -1,
+ * reading 2 (the second reading) or 3 (a receipt's line look, altread.h). */
 static cJSON *alt_lines_json(const struct dp_page *p)
 {
     cJSON *arr = cJSON_CreateArray();
@@ -101,6 +103,7 @@ static cJSON *alt_lines_json(const struct dp_page *p)
         int box[4] = {x0, y0, x1 - x0, y1 - y0};
         cJSON_AddItemToObject(o, "bbox", cJSON_CreateIntArray(box, 4));
         cJSON_AddNumberToObject(o, "line", p->alt[i].line);
+        cJSON_AddNumberToObject(o, "reading", altread_reading(&p->alt[i]));
         cJSON_AddItemToArray(arr, o);
         i = j;
     }
