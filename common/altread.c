@@ -335,9 +335,142 @@ out:
     return rc;
 }
 
+/* ---- the line look ---- */
+
+size_t altread_look_lines(const struct dp_word *w, size_t n, unsigned char *keep, size_t nlines)
+{
+    memset(keep, 0, nlines);
+    size_t top = 0;
+    for (size_t l = 0; l < nlines && top < ALTREAD_LOOK_TOP; l++) {
+        int letter = 0;
+        for (size_t i = 0; i < n && !letter; i++)
+            for (const char *t = w[i].line == (int)l ? w[i].text : NULL; t && *t && !letter; t++)
+                letter = isalpha((unsigned char)*t) != 0;
+        keep[l] = (unsigned char)letter;
+        top += (size_t)letter;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (w[i].line >= 0 && (size_t)w[i].line < nlines && w[i].text && date_word(w[i].text))
+            keep[w[i].line] = 1;
+    size_t k = 0;
+    for (size_t l = 0; l < nlines; l++)
+        k += keep[l];
+    return k;
+}
+
+static int cmp_int(const void *x, const void *y)
+{
+    int a = *(const int *)x, b = *(const int *)y;
+    return (a > b) - (a < b);
+}
+
+/* Whether t holds at least two letters or digits: a word, not a speck or a rule read as ~ or -. */
+static int solid(const char *t)
+{
+    int k = 0;
+    for (; t && *t && k < 2; t++)
+        k += isalnum((unsigned char)*t) != 0;
+    return k >= 2;
+}
+
+int altread_line_rows(const struct dp_word *w, size_t n, int line, int *y0, int *y1)
+{
+    int mid[ALTREAD_LINE_WORDS], hgt[ALTREAD_LINE_WORDS];
+    size_t k = 0;
+    for (int pass = 0; pass < 2 && !k; pass++) /* solid words, else every word */
+        for (size_t i = 0; i < n && k < ALTREAD_LINE_WORDS; i++)
+            if (w[i].line == line && w[i].h > 0 && (pass || solid(w[i].text))) {
+                mid[k] = 2 * w[i].y + w[i].h; /* twice the centre: whole pixels */
+                hgt[k++] = w[i].h;
+            }
+    if (!k)
+        return 0;
+    qsort(mid, k, sizeof *mid, cmp_int);
+    qsort(hgt, k, sizeof *hgt, cmp_int);
+    int c2 = mid[k / 2], h = hgt[k / 2];
+    *y0 = (c2 - h) / 2;
+    *y1 = *y0 + h;
+    return 1;
+}
+
+/* The characters but spaces of the words v[0..n) that are on line `line` (by_block: of
+ * alternate block `line`), into an owned string; NULL without memory. */
+static char *chars_of(const struct dp_word *v, size_t n, int line, int by_block)
+{
+    size_t cap = 1, k = 0;
+    for (size_t i = 0; i < n; i++)
+        cap += (by_block ? v[i].block : v[i].line) == line && v[i].text ? strlen(v[i].text) : 0;
+    char *s = malloc(cap);
+    for (size_t i = 0; s && i < n; i++)
+        if ((by_block ? v[i].block : v[i].line) == line)
+            put_chars(s, cap, &k, v[i].text);
+    if (s)
+        s[k] = '\0';
+    return s;
+}
+
+dp_err altread_add_look(struct dp_page *p, int line, struct dp_word *w, size_t n, int *kept)
+{
+    *kept = 0;
+    int block = ALTREAD_LOOK_BLOCK; /* the new alternate's number: after every block */
+    for (size_t i = 0; i < p->nalt; i++)
+        block = p->alt[i].block + 1 > block ? p->alt[i].block + 1 : block;
+    for (size_t i = 0; i < n; i++)
+        w[i].block = -1; /* the look's own block, for chars_of */
+    char *look = chars_of(w, n, -1, 1), *have = chars_of(p->words, p->nwords, line, 0);
+    dp_err rc = look && have ? DP_OK : DP_ENOMEM;
+    int differ = !rc && *look && strcmp(look, have) != 0;
+    for (size_t i = 0; differ && i < p->nalt; i++) {
+        if (p->alt[i].line != line || (i > 0 && p->alt[i].block == p->alt[i - 1].block))
+            continue;
+        char *a = chars_of(p->alt, p->nalt, p->alt[i].block, 1);
+        if (!a)
+            rc = DP_ENOMEM;
+        differ = a && strcmp(look, a) != 0;
+        free(a);
+    }
+    free(look);
+    free(have);
+    struct dp_word *grown = NULL;
+    if (!rc && differ && !(grown = realloc(p->alt, (p->nalt + n) * sizeof *grown)))
+        rc = DP_ENOMEM;
+    if (rc || !differ) {
+        altread_words_free(w, n);
+        return rc;
+    }
+    for (size_t i = 0; i < n; i++) {
+        grown[p->nalt + i] = w[i];
+        grown[p->nalt + i].line = line;
+        grown[p->nalt + i].block = block;
+    }
+    free(w); /* the texts moved */
+    p->alt = grown;
+    p->nalt += n;
+    *kept = 1;
+    return DP_OK;
+}
+
 /* ---- the page as the alternates have it ---- */
 
+int altread_reading(const struct dp_word *a)
+{
+    return a->block >= ALTREAD_LOOK_BLOCK ? ALTREAD_LOOK : ALTREAD_SECOND;
+}
+
+int altread_has_look(const struct dp_page *p)
+{
+    for (size_t i = 0; i < p->nalt; i++)
+        if (altread_reading(&p->alt[i]) == ALTREAD_LOOK)
+            return 1;
+    return 0;
+}
+
 dp_err altread_variant(const struct dp_page *p, struct dp_page *out)
+{
+    return altread_variant_of(p, ALTREAD_ANY, out);
+}
+
+dp_err altread_variant_of(const struct dp_page *p, int reading, struct dp_page *out)
 {
     memset(out, 0, sizeof *out);
     out->number = p->number;
@@ -369,10 +502,11 @@ dp_err altread_variant(const struct dp_page *p, struct dp_page *out)
     for (size_t i = 0; i < p->nalt; i++) {
         const struct dp_word *aw = &p->alt[i];
         int start = i == 0 || aw->block != p->alt[i - 1].block;
-        if (aw->line >= 0 && start && alt_at[aw->line] == SIZE_MAX)
+        int of = reading == ALTREAD_ANY || altread_reading(aw) == reading;
+        if (aw->line >= 0 && start && of && alt_at[aw->line] == SIZE_MAX)
             alt_at[aw->line] = i;
         after[i] = SIZE_MAX;
-        if (aw->line >= 0)
+        if (aw->line >= 0 || !of)
             continue;
         /* a missed line follows the last word of the line of p whose centre is the lowest
          * one above its own */
@@ -397,7 +531,8 @@ dp_err altread_variant(const struct dp_page *p, struct dp_page *out)
         if (!ends)
             continue;
         for (size_t i = 0; i < p->nalt; i++) {
-            if (p->alt[i].line >= 0 || after[i] != anchor)
+            if (p->alt[i].line >= 0 || after[i] != anchor ||
+                (reading != ALTREAD_ANY && altread_reading(&p->alt[i]) != reading))
                 continue;
             if (i == 0 || p->alt[i].block != p->alt[i - 1].block || after[i - 1] != anchor)
                 line++;

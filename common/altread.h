@@ -94,6 +94,51 @@ dp_err altread_align(const struct dp_word *a, size_t na, const struct dp_word *b
  * are not. DP_ENOMEM. */
 dp_err altread_variant(const struct dp_page *p, struct dp_page *out);
 
+/* ---- the line look: a receipt's company and date lines read once more, alone ---- */
+
+#define ALTREAD_LOOK_TOP 3 /* the top lines looked at again (the company's name) */
+
+/* Pure: which lines of a one-block first reading w[0..n) (`line` numbers 0..nlines-1, top to
+ * bottom) a receipt's line look reads again, each alone as one line at another scale: the top
+ * ALTREAD_LOOK_TOP lines holding a letter (the company: its large header type is misread by
+ * a character, SDN -> SON, DECO -> BECO, at both readings' scales) and the lines holding a
+ * date-shaped token or a year (2018 -> 2016). Sets keep[l] (nlines entries) to 1 for them, 0
+ * for the rest; returns how many were kept. */
+size_t altread_look_lines(const struct dp_word *w, size_t n, unsigned char *keep, size_t nlines);
+
+#define ALTREAD_LINE_WORDS 256 /* words of a line looked at for its rows */
+
+/* Pure: the rows [*y0, *y1) a line of words w[0..n) (those with `line`) stands on: the median
+ * centre and median height of its words of two letters or digits or more (of all its words
+ * when it has none; the first ALTREAD_LINE_WORDS). A speck or a rule read as a word (~, -, |)
+ * at the line's side makes the box around its words two lines tall; the median does not
+ * follow it. 0 when the line has no words. */
+int altread_line_rows(const struct dp_word *w, size_t n, int line, int *y0, int *y1);
+
+#define ALTREAD_LOOK_BLOCK 1000000 /* dp_word.block of the line look's alternates: from here */
+
+/* The readings an alternate line is of (altread_reading), and all of them (altread_variant_of) */
+enum { ALTREAD_ANY = 0, ALTREAD_SECOND = 2, ALTREAD_LOOK = 3 };
+
+/* Adds the words w[0..n) (owned: taken, freed when not kept; in p's pixels) of a line look at
+ * line `line` of p to p->alt as one more alternate line of it (block ALTREAD_LOOK_BLOCK or
+ * over), when their characters (spaces aside) differ from the line's own and from every
+ * alternate p has for it already; a line may so have two alternates (the second reading's
+ * first). *kept says whether it was added. DP_ENOMEM (w freed). */
+dp_err altread_add_look(struct dp_page *p, int line, struct dp_word *w, size_t n, int *kept);
+
+/* Pure: the reading alternate word a is of: ALTREAD_SECOND or ALTREAD_LOOK (its block). */
+int altread_reading(const struct dp_word *a);
+
+/* Pure: whether p has an alternate line of the line look. */
+int altread_has_look(const struct dp_page *p);
+
+/* As altread_variant, with only the alternates of one reading (ALTREAD_SECOND: the second
+ * reading's, its missed lines included; ALTREAD_LOOK: the line look's) in place; ALTREAD_ANY
+ * is altread_variant (a line with two alternates takes the second reading's). A value is in
+ * some reading when it is in the text or in one of these (the issue's measure). DP_ENOMEM. */
+dp_err altread_variant_of(const struct dp_page *p, int reading, struct dp_page *out);
+
 /* Frees n words and their texts. NULL is a no-op. */
 void altread_words_free(struct dp_word *w, size_t n);
 

@@ -15,6 +15,8 @@
 #define T_MIN        1e-3
 #define T_MAX        10.0
 #define T_STEPS      90
+#define MIN_DF_MAX   3 /* classify_min_df: never ask for more documents per feature */
+#define MIN_DF_PER   8 /* classify_min_df: one more per this many examples of the smallest class */
 
 struct classify_opts classify_opts_default(void)
 {
@@ -31,8 +33,8 @@ int classify_opts_ok(const struct classify_opts *o)
 {
     return o->hash_bits >= 10 && o->hash_bits <= 24 && o->alpha > 0 && o->alpha <= 100 &&
            o->threshold >= 0 && o->threshold <= 1 && o->min_coverage >= 0 && o->min_coverage <= 1 &&
-           o->min_words <= 100000 &&
-           (o->features == CLASSIFY_FEATURES_V1 || o->features == CLASSIFY_FEATURES);
+           o->min_words <= 100000 && o->features >= CLASSIFY_FEATURES_V1 &&
+           o->features <= CLASSIFY_FEATURES;
 }
 
 struct classifier *classifier_new_opts(const struct classify_opts *opts)
@@ -248,16 +250,43 @@ static void train_apply(struct classify_train *t, const struct classifier *c, si
     t->ndocs[e->cls] = (size_t)((long)t->ndocs[e->cls] + sign);
 }
 
-/* Normalised NB scores of held-out example i against the current table (classes without
- * training documents get -INFINITY). Returns its word coverage: the share of its word
- * unigram mass that the table has seen. */
+size_t classify_min_df(size_t smallest)
+{
+    size_t m = 1 + smallest / MIN_DF_PER;
+    return m < MIN_DF_MAX ? m : MIN_DF_MAX;
+}
+
+/* A feature of the table the model keeps: seen in at least min_df training documents. */
+static int kept(const struct classify_train *t, size_t p)
+{
+    return t->df[p] > 0 && (size_t)t->df[p] >= t->min_df;
+}
+
+/* The features the current table keeps (*seen) and each class's mass over them (mass[]). */
+static void train_kept(const struct classify_train *t, size_t *seen, double *mass)
+{
+    *seen = 0;
+    for (size_t k = 0; k < t->k; k++)
+        mass[k] = 0;
+    for (size_t p = 0; p < t->nfeat; p++) {
+        if (!kept(t, p))
+            continue;
+        (*seen)++;
+        for (size_t k = 0; k < t->k; k++)
+            mass[k] += t->count[p * t->k + k];
+    }
+}
+
+/* Normalised NB scores of held-out example i against the current table's kept features
+ * (seen of them, mass[] per class; classes without training documents get -INFINITY).
+ * Returns its word coverage: the share of its word unigram mass that the table keeps. */
 static double train_score(const struct classify_train *t, const struct classifier *c, size_t i,
-                          size_t seen, double *score)
+                          size_t seen, const double *mass, double *score)
 {
     const struct classify_example *e = &c->ex[i];
     double alpha = c->opts.alpha, lden[CLASSIFY_MAX_CLASSES], known = 0, wall = 0, wknown = 0;
     for (size_t k = 0; k < t->k; k++) {
-        lden[k] = log(fmax(t->mass[k], 0) + alpha * (double)(seen ? seen : 1));
+        lden[k] = log(fmax(mass[k], 0) + alpha * (double)(seen ? seen : 1));
         score[k] = 0;
     }
     for (size_t j = 0; j < e->vec.n; j++) {
@@ -265,8 +294,8 @@ static double train_score(const struct classify_train *t, const struct classifie
         double x = e->vec.val[j];
         int word = (e->vec.grp[j] & CLASSIFY_GRP_WORD) != 0;
         wall += word ? x : 0;
-        if (t->df[p] <= 0)
-            continue; /* unseen in this fold's training part */
+        if (!kept(t, p))
+            continue; /* unseen (or too rare) in this fold's training part */
         known += x;
         wknown += word ? x : 0;
         for (size_t k = 0; k < t->k; k++)
@@ -343,12 +372,12 @@ static dp_err cross_validate(struct classifier *c, struct classify_train *t,
         for (size_t i = 0; i < c->nex; i++)
             if (fold[i] == f)
                 train_apply(t, c, i, -1);
-        size_t seen = 0;
-        for (size_t p = 0; p < t->nfeat; p++)
-            seen += t->df[p] > 0;
+        size_t seen;
+        double mass[CLASSIFY_MAX_CLASSES];
+        train_kept(t, &seen, mass);
         for (size_t i = 0; i < c->nex; i++)
             if (fold[i] == f)
-                cov[i] = train_score(t, c, i, seen, scores + i * t->k);
+                cov[i] = train_score(t, c, i, seen, mass, scores + i * t->k);
         for (size_t i = 0; i < c->nex; i++)
             if (fold[i] == f)
                 train_apply(t, c, i, +1);
@@ -444,6 +473,10 @@ dp_err classifier_train(struct classifier *c, struct classify_stats *out)
     err = train_build(c, &t);
     if (err)
         goto out;
+    size_t smallest = c->nex;
+    for (size_t k = 0; k < c->nlabels; k++)
+        smallest = t.ndocs[k] < smallest ? t.ndocs[k] : smallest;
+    t.min_df = c->lr ? 1 : classify_min_df(smallest); /* LR weighs rare features itself */
     st.nexamples = c->nex;
     st.nclasses = c->nlabels;
     st.cv_accuracy = -1;
@@ -468,6 +501,17 @@ dp_err classifier_train(struct classifier *c, struct classify_stats *out)
     memcpy(m.feat, t.feat, t.nfeat * sizeof(*m.feat));
     for (size_t i = 0; i < t.nfeat * t.k; i++)
         m.count[i] = (float)t.count[i];
+    if (!c->lr) { /* the features rarer than min_df leave the model */
+        size_t u = 0;
+        for (size_t p = 0; p < t.nfeat; p++) {
+            if (!kept(&t, p))
+                continue;
+            m.feat[u] = t.feat[p];
+            memmove(m.count + u * t.k, m.count + p * t.k, t.k * sizeof(*m.count));
+            u++;
+        }
+        m.nfeat = u;
+    }
     if (c->lr) {
         m.lr = 1;
         m.bias = malloc(t.k * sizeof(*m.bias));

@@ -10,9 +10,10 @@
  * much as short ones. The weights were chosen by cross-validation on classes/ and checked
  * on 209 documents the models had not seen (docs/EVAL.md, "Tenant classifier: punctuation
  * and layout"): layout and punctuation carry what little text forms and receipts have. */
-enum { G_WORD, G_BIGRAM, G_CHAR, G_LAYOUT, G_PUNCT, G_COUNT }; /* G_WORD must stay 0 */
-static const double weight_v2[G_COUNT] = {1.0, 0.6, 0.7, 1.0, 1.5};
-static const double weight_v1[G_COUNT] = {1.0, 0.6, 1.0, 0.4, 0.0}; /* CLASSIFY_FEATURES_V1 */
+enum { G_WORD, G_BIGRAM, G_CHAR, G_LAYOUT, G_PUNCT, G_LINE, G_COUNT };    /* G_WORD must stay 0 */
+static const double weight_v3[G_COUNT] = {1.0, 0.6, 0.7, 1.0, 1.5, 0.25}; /* CLASSIFY_FEATURES */
+static const double weight_v2[G_COUNT] = {1.0, 0.6, 0.7, 1.0, 1.5, 0.0};  /* ..._V2 */
+static const double weight_v1[G_COUNT] = {1.0, 0.6, 1.0, 0.4, 0.0, 0.0};  /* ..._V1 */
 
 #define TOK_MAX 32 /* bytes of a normalised token kept; longer tokens are cut */
 
@@ -22,7 +23,8 @@ struct occ {
     size_t n, cap;
     uint32_t mask;
     int oom;
-    int v1; /* CLASSIFY_FEATURES_V1: no punctuation runs, the first 7 layout tokens */
+    int v1;    /* CLASSIFY_FEATURES_V1: no punctuation runs, the first 7 layout tokens */
+    int lines; /* CLASSIFY_FEATURES (3): a line-shape token per line */
 };
 
 /* Per-document counters for the layout tokens. */
@@ -32,6 +34,7 @@ struct layout {
     size_t nshort;                  /* lines of 1..3 tokens */
     size_t nalpha, nupper;          /* tokens with 2+ letters; of them, all in capitals */
     size_t line_words;              /* tokens on the current line */
+    size_t line_digit, line_caps;   /* of them, with a digit; with letters, all capitals */
     int last_amount, prev_amount;   /* last / second-last token of the line is an amount */
     int last_short_alpha;           /* last token is 1..3 letters (a currency code) */
     unsigned char last_char;        /* last non-blank byte of the line */
@@ -130,8 +133,30 @@ static void emit_token(struct occ *o, const unsigned char *t, size_t n, uint64_t
             emit(o, G_CHAR, hash_bytes(G_CHAR + 16 * k, b + s, k));
 }
 
-static void line_end(struct layout *l)
+/* The shape of a finished line: how many words (1, 2-3, 4-7, more), how it ends (':', '.',
+ * a letter, a digit, other), whether it has a number, whether it is all capitals. "Name:"
+ * lines, headings, number columns and prose lines are what forms, papers and letters are
+ * made of; the layout tokens only count their shares, this says which lines there are. */
+static void emit_line_shape(struct occ *o, const struct layout *l)
 {
+    size_t w = l->line_words;
+    unsigned char c = l->last_char, key[4];
+    key[0] = (unsigned char)(w == 1 ? 1 : w <= 3 ? 2 : w <= 7 ? 3 : 4);
+    key[1] = (unsigned char)(c == ':'               ? 1
+                             : c == '.'             ? 2
+                             : c >= 'a' && c <= 'z' ? 3
+                             : c == '0'             ? 4
+                                                    : 5);
+    key[2] = (unsigned char)(l->line_digit > 0);
+    key[3] = (unsigned char)(l->line_caps == w);
+    emit(o, G_LINE, hash_bytes(G_LINE, key, sizeof key));
+}
+
+static void line_end(struct occ *o, struct layout *l)
+{
+    if (l->line_words > 0 && o->lines)
+        emit_line_shape(o, l);
+    l->line_digit = l->line_caps = 0;
     if (l->line_words > 0) {
         l->nlines++;
         l->nshort += l->line_words <= 3;
@@ -179,7 +204,7 @@ static void scan_text(struct occ *o, const unsigned char *p, size_t len, struct 
         unsigned char c = p[i];
         if (c == '\n') {
             punct_flush(o, pr);
-            line_end(l);
+            line_end(o, l);
             i++;
             continue;
         }
@@ -243,11 +268,13 @@ static void scan_text(struct occ *o, const unsigned char *p, size_t len, struct 
         l->last_amount = is_amount(t, n);
         l->nalpha += nalpha >= 2;
         l->nupper += nalpha >= 2 && nlower == 0;
+        l->line_digit += digit;
+        l->line_caps += nalpha >= 1 && nlower == 0;
         l->last_short_alpha = nalpha > 0 && nalpha <= 3 && n == nalpha;
         l->last_char = t[n - 1];
     }
     punct_flush(o, pr);
-    line_end(l);
+    line_end(o, l);
 }
 
 /* ---- layout tokens ---- */
@@ -349,7 +376,8 @@ static dp_err build_vec(struct occ *o, struct classify_vec *out)
     /* re-key by bucket so the groups can be merged */
     for (size_t i = 0; i < nu; i++) {
         unsigned g = (unsigned)(o->v[i] >> 32);
-        float w = (float)((o->v1 ? weight_v1 : weight_v2)[g] * tf[i] / sqrt(sumsq[g]));
+        const double *weight = o->v1 ? weight_v1 : o->lines ? weight_v3 : weight_v2;
+        float w = (float)(weight[g] * tf[i] / sqrt(sumsq[g]));
         uint32_t wbits;
         memcpy(&wbits, &w, sizeof(wbits));
         o->v[i] = ((o->v[i] & 0xffffffffULL) << 35) | ((uint64_t)g << 32) | wbits;
@@ -407,7 +435,8 @@ dp_err classify_features(const char *text, size_t len, const struct dp_doc_text 
                          const struct classify_opts *opts, struct classify_vec *out, size_t *nwords)
 {
     struct occ o = {.mask = (uint32_t)((1ULL << opts->hash_bits) - 1),
-                    .v1 = opts->features == CLASSIFY_FEATURES_V1};
+                    .v1 = opts->features == CLASSIFY_FEATURES_V1,
+                    .lines = opts->features == CLASSIFY_FEATURES};
     struct layout l = {0};
     char *joined = NULL;
     dp_err err = DP_ENOMEM;

@@ -65,6 +65,7 @@ struct classify_train {
     size_t *off;    /* nex + 1 offsets into pos */
     double *count;  /* nfeat * k */
     int *df;        /* nfeat: examples containing the feature */
+    size_t min_df;  /* features in fewer examples are left out (classify_min_df); NB only */
     double mass[CLASSIFY_MAX_CLASSES];
     size_t ndocs[CLASSIFY_MAX_CLASSES];
 };

@@ -2,7 +2,8 @@
  * checksummed byte string (for a Redis value), validated field by field on load.
  *
  * Format 1 (naive Bayes) and 2 (logistic regression) read documents with feature set
- * CLASSIFY_FEATURES_V1; 3 and 4 are the same with CLASSIFY_FEATURES. All integers little-endian,
+ * CLASSIFY_FEATURES_V1; 3 and 4 are the same with CLASSIFY_FEATURES_V2, 5 and 6 with
+ * CLASSIFY_FEATURES (3). All integers little-endian,
  * doubles as IEEE-754 bit patterns: "DPCL" u8 format=1  u8 hash_bits  u16 nclasses  u32 version f64
  * alpha  f64 threshold  f64 min_coverage  u32 min_words  f64 temperature u32 nexamples  u32
  * cv_folds  u32 cv_tested  u32 cv_unknown  f64 cv_accuracy nclasses x { u8 len, label bytes, u32
@@ -18,7 +19,7 @@
 
 #define FORMAT     1 /* naive Bayes: counts > 0 */
 #define FORMAT_LR  2 /* logistic regression: weights != 0, then the biases */
-#define FORMAT_F2  2 /* added to the format for feature set CLASSIFY_FEATURES (3, 4) */
+#define FORMAT_F2  2 /* added to the format per feature set after the first (3, 4; 5, 6) */
 #define MAX_WEIGHT 1e6
 #define MAX_COUNT  1e12 /* no real count gets near this */
 #define SAVE_LIMIT (CLASSIFY_MAX_MODEL)
@@ -117,8 +118,7 @@ dp_err classifier_save(const struct classifier *c, char **buf, size_t *len)
     *buf = NULL;
     *len = 0;
     put(&w, "DPCL", 4);
-    put_u(&w,
-          (m->lr ? FORMAT_LR : FORMAT) + (c->opts.features == CLASSIFY_FEATURES ? FORMAT_F2 : 0),
+    put_u(&w, (m->lr ? FORMAT_LR : FORMAT) + FORMAT_F2 * (c->opts.features - CLASSIFY_FEATURES_V1),
           1);
     put_u(&w, c->opts.hash_bits, 1);
     put_u(&w, m->nclasses, 2);
@@ -240,10 +240,10 @@ static int read_head(struct rbuf *r, struct classifier *c, size_t *ncls)
     if (get_u(r, 4) != ((uint64_t)'D' | 'P' << 8 | 'C' << 16 | (uint64_t)'L' << 24))
         return 0;
     uint64_t format = get_u(r, 1);
-    if (format < FORMAT || format > FORMAT_LR + FORMAT_F2)
+    if (format < FORMAT || format > FORMAT_LR + FORMAT_F2 * (CLASSIFY_FEATURES - 1))
         return 0;
-    c->opts.features = format > FORMAT_LR ? CLASSIFY_FEATURES : CLASSIFY_FEATURES_V1;
-    c->model.lr = format - (format > FORMAT_LR ? FORMAT_F2 : 0) == FORMAT_LR;
+    c->opts.features = CLASSIFY_FEATURES_V1 + (unsigned)((format - FORMAT) / FORMAT_F2);
+    c->model.lr = (format - FORMAT) % FORMAT_F2 == FORMAT_LR - FORMAT;
     c->opts.hash_bits = (unsigned)get_u(r, 1);
     *ncls = (size_t)get_u(r, 2);
     c->version = (uint32_t)get_u(r, 4);

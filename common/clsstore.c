@@ -369,40 +369,22 @@ static dp_err add_texts(redisContext *c, const char *ktexts, const struct exampl
 static dp_err save_model(redisContext *c, const char *tenant, struct classifier *cl,
                          double threshold, struct classify_stats *out)
 {
-    char kver[KEYS_MAX], kmodel[KEYS_MAX], ver[24], at[24];
+    char kver[KEYS_MAX], kmodel[KEYS_MAX];
     char *blob = NULL, *stats = NULL;
     size_t blen = 0;
-    cJSON *sj = NULL;
-    redisReply *r = NULL;
-    dp_err rc = DP_EREDIS;
     keys_cls(kver, tenant, KEYS_CLS_VER);
     keys_cls(kmodel, tenant, KEYS_CLS_MODEL);
-    r = rds_command(c, "INCR %s", kver);
-    if (!r || r->type != REDIS_REPLY_INTEGER || r->integer <= 0 || r->integer > UINT32_MAX)
-        goto out;
-    classifier_set_version(cl, (uint32_t)r->integer);
-    out->version = (uint32_t)r->integer;
-    freeReplyObject(r);
-    r = NULL;
+    dp_err rc = rds_next_version(c, kver, &out->version);
+    if (rc)
+        return rc;
+    classifier_set_version(cl, out->version);
     int64_t now = util_now_ms();
-    rc = classifier_save(cl, &blob, &blen);
-    if (rc)
-        goto out;
-    rc = DP_ENOMEM;
-    sj = clsstore_stats_json(out, threshold, now);
+    if ((rc = classifier_save(cl, &blob, &blen)))
+        return rc;
+    cJSON *sj = clsstore_stats_json(out, threshold, now);
     stats = sj ? cJSON_PrintUnformatted(sj) : NULL;
-    if (!stats)
-        goto out;
-    snprintf(ver, sizeof ver, "%u", out->version);
-    snprintf(at, sizeof at, "%lld", (long long)now);
-    const char *argv[] = {kmodel, ver, blob, stats, at};
-    const size_t lens[] = {strlen(kmodel), strlen(ver), blen, strlen(stats), strlen(at)};
-    rc = rds_eval(c, &scripts_cls_save, 1, 4, argv, lens, &r, NULL, 0);
-    if (rc)
-        goto out;
-    rc = r->type != REDIS_REPLY_INTEGER ? DP_EREDIS : r->integer == 1 ? DP_OK : DP_ECONFLICT;
-out:
-    freeReplyObject(r);
+    rc = stats ? rds_model_save(c, &scripts_cls_save, kmodel, out->version, blob, blen, stats, now)
+               : DP_ENOMEM;
     cJSON_Delete(sj);
     free(stats);
     free(blob);

@@ -98,6 +98,9 @@ static const struct opt options[] = {
     INT(second_reading, 0, 1, "1",
         "read receipt-like and poorly read pages a second time with the other segmentation "
         "mode and keep the lines where it differs as pages[].alt_lines (0 = read once)"),
+    INT(line_look, 0, 1, "1",
+        "on a receipt read twice, read its top lines and date lines once more, each alone at "
+        "another scale, and keep where they differ as pages[].alt_lines with reading 3"),
     INT(idempotency_ttl_s, 1, 30 * 86400, "86400", "how long an Idempotency-Key is remembered"),
     INT(webhook_allow_private, 0, 1, "0", "allow webhook receivers on private/loopback addresses"),
     INT(webhook_timeout_ms, 100, 300000, "15000", "webhook request timeout"),

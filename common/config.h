@@ -58,6 +58,7 @@ struct dp_config {
                                           weak lines with that pack, 0 = the whole page */
     char kv_model_file[CONFIG_STR_MAX]; /* key-value pairing model; empty = the built-in one */
     long long second_reading;           /* 1 = second reading kept as alternates (altread.h) */
+    long long line_look;                /* 1 = a receipt's top and date lines read once more */
     long long idempotency_ttl_s;
     /* webhooks (docproc-webhookd; the API checks endpoint URLs with webhook_allow_private) */
     long long webhook_allow_private; /* 1 = allow private/loopback receivers (tests, trusted) */

@@ -5,6 +5,7 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include "extract.h"
+#include "result.h"
 
 #define SNIFF_SPAN (64u << 10)
 
@@ -471,20 +472,9 @@ static cJSON *money(const char *amount, const char *currency)
 static void add_field(cJSON *arr, const char *name, cJSON *value, const char *text, int valid,
                       const char *source)
 {
-    cJSON *f = cJSON_CreateObject();
-    if (!f) {
-        cJSON_Delete(value);
-        return;
-    }
-    cJSON_AddStringToObject(f, "name", name);
-    cJSON_AddItemToObject(f, "value", value);
-    cJSON_AddStringToObject(f, "text", text);
-    cJSON_AddNumberToObject(f, "confidence", 1);
-    cJSON_AddNullToObject(f, "page");
-    cJSON_AddNullToObject(f, "bbox");
-    cJSON_AddBoolToObject(f, "valid", valid);
-    cJSON_AddStringToObject(f, "source", source);
-    cJSON_AddItemToArray(arr, f);
+    cJSON *f = result_field(name, value, text, 1, 0, NULL, valid, source);
+    if (f)
+        cJSON_AddItemToArray(arr, f);
 }
 
 static int date_ok(const char *s)

@@ -18,6 +18,11 @@
 #define KV_SPREAD_DOWN_EM 3.0  /* ... and down to a number at most this far below */
 #define KV_SPREAD_KEY     0.5  /* key-likeness of a label that heads a run of numbers */
 #define ROLE_MARK         -2   /* an entity taken by a selection mark (its label, or the mark's) */
+#define ROLE_ASIDE        -3   /* the answer of a written label beside its band (aside_answer) */
+#define KV_ASIDE_DOWN     2.0  /* such an answer starts at most this far below the label (em) */
+#define KV_ASIDE_UP       1.0  /* ... or ends at most this far above it */
+#define KV_ASIDE_GAP      6.0  /* ... and at most this far right of it */
+#define KV_ASIDE_CONF     0.3  /* its couple's score */
 
 /* Mean confidence 0..1 of words ord[w0..w0+nw). */
 static double mean_conf(const struct tl_layout *L, size_t w0, size_t nw)
@@ -57,6 +62,8 @@ static dp_err set_text(struct form_text *ft, const struct tl_layout *L, const st
             return DP_ENOMEM;
     if (!ft->text && !(ft->text = strdup("")))
         return DP_ENOMEM;
+    tidy(ft->text, strip_colon);
+    form_tidy_leaders(ft->text, strip_colon); /* "Length ---:" */
     tidy(ft->text, strip_colon);
     return DP_OK;
 }
@@ -180,6 +187,16 @@ static size_t grow_value(struct pairing *P, size_t k, size_t v, struct wrange *r
     return nr;
 }
 
+/* Whether the word ranges a[0..na) and b[0..nb) share a word. */
+static int overlap(const struct wrange *a, size_t na, const struct wrange *b, size_t nb)
+{
+    for (size_t i = 0; i < na; i++)
+        for (size_t j = 0; j < nb; j++)
+            if (a[i].w0 < b[j].w0 + b[j].nw && b[j].w0 < a[i].w0 + a[i].nw)
+                return 1;
+    return 0;
+}
+
 /* Labels answered by selection marks: a written label with a mark right of it on its line
  * (before the next label) and no written answer before the mark.  The label and the marks'
  * own labels take ROLE_MARK; *mark_of[k] is the mark of entity k. */
@@ -204,6 +221,35 @@ static void mark_roles(struct pairing *P, const struct form_mark *marks, size_t 
         for (size_t i = k; i < end; i++)
             P->role[i] = ROLE_MARK;
     }
+}
+
+/* The answer of written label k that nothing was paired with, written beside its band: the
+ * nearest free entity right of it (within KV_ASIDE_GAP em) whose top lies at most
+ * KV_ASIDE_DOWN em under the label or whose bottom at most KV_ASIDE_UP em over it, with nothing
+ * on that entity's line between the label and it; no written label, noise or row label.  -1
+ * when there is none. */
+static long aside_answer(const struct pairing *P, size_t k)
+{
+    const struct form_ent *e = P->e, *K = &e[k];
+    int em = P->L->hmed;
+    long best = -1;
+    int bestd = 0;
+    for (size_t v = 0; v < P->ne; v++) {
+        const struct form_ent *V = &e[v];
+        int gap = V->x0 - K->x1;
+        if (v == k || P->role[v] != -1 || V->colon || V->noise || V->head || gap < -em / 2 ||
+            gap > KV_ASIDE_GAP * em || V->y0 > K->y1 + KV_ASIDE_DOWN * em ||
+            V->y1 < K->y0 - KV_ASIDE_UP * em)
+            continue;
+        int clear = 1;
+        for (size_t j = 0; j < P->ne && clear; j++)
+            clear = j == v || e[j].line != V->line || e[j].x1 <= K->x1 || e[j].x0 >= V->x0;
+        int dy = V->y0 > K->y1 ? V->y0 - K->y1 : V->y1 < K->y0 ? K->y0 - V->y1 : 0;
+        int d = (gap > 0 ? gap : 0) + 2 * dy;
+        if (clear && (best < 0 || d < bestd))
+            best = (long)v, bestd = d;
+    }
+    return best;
 }
 
 /* Confidence 0..1 of a couple's score, times how surely the label was read. */
@@ -237,8 +283,19 @@ static dp_err emit(struct pairing *P, size_t k, long v, int mark, double score,
         }
     } else if (v >= 0) {
         size_t nvr = grow_value(P, k, (size_t)v, vr);
+        if (overlap(kr, nkr, vr, nvr)) { /* the answer is part of the label's own text */
+            free(p->key.text);
+            (*n)--;
+            return DP_OK;
+        }
         if (set_text(&p->value, P->L, vr, nvr, 0))
             return DP_ENOMEM;
+        if (!strcmp(p->key.text, p->value.text)) { /* a header repeated, not its answer */
+            free(p->key.text);
+            free(p->value.text);
+            (*n)--;
+            return DP_OK;
+        }
         p->has_value = 1;
         p->confidence = confidence(P, &P->e[k], score);
     } else {
@@ -247,17 +304,58 @@ static dp_err emit(struct pairing *P, size_t k, long v, int mark, double score,
     return DP_OK;
 }
 
-/* Adds the pair (label k, entity j) of a table spread: j's text alone. */
-static dp_err emit_cell(struct pairing *P, size_t k, size_t j, struct form_kv **kv, size_t *n,
-                        size_t *cap)
+/* The entity of e[0..n) (the layout's order) holding word ord[w]. */
+static size_t entity_of(const struct form_ent *e, size_t n, size_t w)
 {
+    size_t o = 0;
+    while (o + 1 < n && e[o + 1].w0 <= w)
+        o++;
+    return o;
+}
+
+/* The words of the unit that follows number entity j of e[0..ne) (the page's entities, or a
+ * copy cut at a table's gutters; whole: the page's P->ne entities) on its line ("99 __ mm"): the
+ * next entity, a unit (form_cell_unit) within KV_UNIT_EM and right after j's words, that is no
+ * label of a couple on the page; 0 when there is none. */
+static size_t unit_after(const struct pairing *P, const struct form_ent *whole,
+                         const struct form_ent *e, size_t ne, size_t j)
+{
+    size_t u = j + 1;
+    const char *t[2];
+    if (u >= ne || !e[j].numeric || !e[u].unit || e[u].nw > 2 || e[u].line != e[j].line ||
+        e[u].w0 != e[j].w0 + e[j].nw || e[u].x0 - e[j].x1 > KV_UNIT_EM * P->L->hmed)
+        return 0;
+    for (size_t i = 0; i < e[u].nw; i++)
+        t[i] = P->L->words[P->L->ord[e[u].w0 + i]].text;
+    if (!form_cell_unit(t, e[u].nw))
+        return 0;
+    size_t w = entity_of(whole, P->ne, e[u].w0);
+    long r = P->role[w];
+    if (r == ROLE_MARK || (r >= 0 && P->c[r].k == w))
+        return 0;
+    return e[u].nw;
+}
+
+/* Adds the pair (label k, entity j) of a table spread: j's text alone, and unit words of
+ * j's unit after it (unit_after). */
+static dp_err emit_cell(struct pairing *P, size_t k, size_t j, size_t unit, struct form_kv **kv,
+                        size_t *n, size_t *cap)
+{
+    struct wrange kr[1 + 2 * KV_STACK_MAX], vr = {P->e[j].w0, P->e[j].nw + unit};
+    size_t nkr = key_ranges(P, k, kr);
+    if (overlap(kr, nkr, &vr, 1))
+        return DP_OK; /* the cell is part of the header's own text */
     struct form_kv *p = add_pair(kv, n, cap);
     if (!p)
         return *n >= FORM_MAX_PAIRS ? DP_OK : DP_ENOMEM;
-    struct wrange kr[1 + 2 * KV_STACK_MAX], vr = {P->e[j].w0, P->e[j].nw};
-    size_t nkr = key_ranges(P, k, kr);
     if (set_text(&p->key, P->L, kr, nkr, 1) || set_text(&p->value, P->L, &vr, 1, 0))
         return DP_ENOMEM;
+    if (!strcmp(p->key.text, p->value.text)) { /* a header repeated, not its cell */
+        free(p->key.text);
+        free(p->value.text);
+        (*n)--;
+        return DP_OK;
+    }
     p->mark = -1;
     p->has_value = 1;
     p->confidence = 0.4 * (0.5 + 0.5 * mean_conf(P->L, P->e[k].w0, P->e[k].nw));
@@ -309,7 +407,7 @@ static dp_err spread(struct pairing *P, size_t k, int dir, long skip, char *used
             break;
         used[j] |= (char)dir;
         if (j != skip)
-            rc = emit_cell(P, k, (size_t)j, kv, n, cap);
+            rc = emit_cell(P, k, (size_t)j, 0, kv, n, cap);
     }
     return rc;
 }
@@ -336,7 +434,7 @@ static dp_err multi_answers(struct pairing *P, char *used, struct form_kv **kv, 
             (rv != -1 && (rv < 0 || P->c[rv].v != v || P->c[rv].k == k)))
             continue;
         used[v] = 1;
-        rc = emit_cell(P, k, v, kv, n, cap);
+        rc = emit_cell(P, k, v, unit_after(P, P->e, P->e, P->ne, v), kv, n, cap);
     }
     return rc;
 }
@@ -348,15 +446,6 @@ static int has_pair(const struct form_kv *kv, size_t n, const char *k, const cha
         if (kv[i].has_value && !strcmp(kv[i].key.text, k) && !strcmp(kv[i].value.text, v))
             return 1;
     return 0;
-}
-
-/* The entity of e[0..n) (the layout's order) holding word ord[w]. */
-static size_t entity_of(const struct form_ent *e, size_t n, size_t w)
-{
-    size_t o = 0;
-    while (o + 1 < n && e[o + 1].w0 <= w)
-        o++;
-    return o;
 }
 
 /* The table links (form_table.c) over the entities cut at the table's gutters, not yet among
@@ -395,7 +484,7 @@ static dp_err table_pairs(struct pairing *P, struct form_kv **kv, size_t *n, siz
         if (c == P->nc || P->role[k] == ROLE_MARK || P->role[v] == ROLE_MARK)
             continue;
         size_t before = *n;
-        rc = emit_cell(P, lk[i].k, lk[i].v, kv, n, cap);
+        rc = emit_cell(P, lk[i].k, lk[i].v, unit_after(P, whole, cut, ne, lk[i].v), kv, n, cap);
         if (!rc && *n > before &&
             has_pair(*kv, before, (*kv)[before].key.text, (*kv)[before].value.text)) {
             (*n)--; /* already there: drop the copy */
@@ -411,6 +500,18 @@ static dp_err table_pairs(struct pairing *P, struct form_kv **kv, size_t *n, siz
     free(lk);
     free(cut);
     return rc;
+}
+
+/* Drops from c[0..nc) the couples of a label with its own stacked line (up / down: the
+ * lines the stack block joins into one label, "Est." over "Travel"): the key's text holds the
+ * answer's.  Returns the couples left, in order. */
+static size_t drop_own_lines(struct form_cand *c, size_t nc, const long *up, const long *down)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < nc; i++)
+        if (down[c[i].k] != (long)c[i].v && up[c[i].k] != (long)c[i].v)
+            c[o++] = c[i];
+    return o;
 }
 
 static dp_err pair_layout(const struct tl_layout *L, const struct form_model *m,
@@ -441,6 +542,7 @@ static dp_err pair_layout(const struct tl_layout *L, const struct form_model *m,
            : form_candidates(P.e, P.ne, L->hmed, KV_MIN_SCORE, &P.c, &P.nc);
     if (rc)
         goto out;
+    P.nc = drop_own_lines(P.c, P.nc, P.up, P.down);
     form_assign(P.c, P.nc, P.ne, P.role);
     /* pairs in the order of their labels on the page */
     for (size_t k = 0; !rc && k < P.ne; k++) {
@@ -449,8 +551,12 @@ static dp_err pair_layout(const struct tl_layout *L, const struct form_model *m,
             rc = emit(&P, k, -1, mark_of[k], 0, marks, kv, n, &cap);
         else if (r >= 0 && P.c[r].k == k)
             rc = emit(&P, k, (long)P.c[r].v, -1, P.c[r].score, marks, kv, n, &cap);
-        else if (r == -1 && P.e[k].colon && !lone_colon(&P, k))
-            rc = emit(&P, k, -1, -1, 0, marks, kv, n, &cap);
+        else if (r == -1 && P.e[k].colon && !lone_colon(&P, k)) {
+            long v = m ? aside_answer(&P, k) : -1;
+            if (v >= 0)
+                P.role[v] = ROLE_ASIDE;
+            rc = emit(&P, k, v, -1, KV_ASIDE_CONF, marks, kv, n, &cap);
+        }
     }
     if (m) {
         /* the rules' own table spread is better on the rules' pairs than these links */

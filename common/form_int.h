@@ -66,6 +66,10 @@ double form_key_score(const char *const *t, size_t n);
 /* Whether the words t[0..n) read as a unit of measure: one or two words, a few lower-case
  * letters or '%', no capitals, digits allowed ("mm", "mg/cc", "gm/ m2").  Pure. */
 int form_unit_like(const char *const *t, size_t n);
+/* Whether the words t[0..n) are a unit a table's number cell takes with it ("mm", "mg/cc",
+ * "%"): form_unit_like, and '%' or at least two letters not all of them digits misread
+ * ("l", "ll", "io" are OCR's "1", "11", "10").  Pure. */
+int form_cell_unit(const char *const *t, size_t n);
 
 /* Where v sits relative to k. */
 enum form_rel { FORM_REL_NONE = 0, FORM_REL_RIGHT, FORM_REL_BELOW };
@@ -199,6 +203,12 @@ void form_stack_cands(const struct form_ent *e, size_t n, int em, long *up);
 /* Features of upper entity u continued by lower entity l.  Pure. */
 void form_stack_features(const struct tl_layout *L, const struct form_ent *e, size_t n, size_t u,
                          size_t l, struct form_auxx *x);
+/* Whether u over l (l's stacked candidate above, form_stack_cands) is a column header over two
+ * lines ("Est." over "Travel", "PM6" over "SCORES"): neither is a number, a written label,
+ * noise or a row label, each has at most FORM_STACK_HEADER_WORDS words, and a number lies
+ * under l in its column.  The stack block joins these whatever it scores.  Pure. */
+#define FORM_STACK_HEADER_WORDS 3
+int form_stack_header(const struct form_ent *e, size_t n, size_t u, size_t l, int em);
 /* The stacked lines m's stack block joins: up[l] = u when l continues u (a label over two
  * lines, "NO. OF" over "STORES"), down[u] = l; -1 elsewhere.  All -1 when m is NULL or has no
  * stack block.  up and down hold n each. */
@@ -233,6 +243,16 @@ dp_err form_learn_candidates(const struct form_model *m, const struct tl_layout 
  * a word of nothing else becomes "" (a blank, skipped by form_layout).  *out is a new array of
  * n words whose texts point into *buf; free() both.  Pure.  DP_ENOMEM. */
 dp_err form_clean_words(const struct dp_word *w, size_t n, struct dp_word **out, char **buf);
+
+/* Leaders and stray marks around a pair's texts ("Filter Length---" = "------ 84 mm"): a
+ * label's trailing run of '-', '.', '~', '_' or em dashes (FORM_LEADER_MIN or more: "No."
+ * keeps its dot), an answer's first or last word made only of them (or a last '|'), and
+ * the marks OCR reads before
+ * a text ('|', '\', and on a label an opening quote never closed: "| PROJECTED", "‘State")
+ * or after a label (',', ';', '|', '!': "Client:,") are cut off t in place (key = 1 for a label);
+ * the pair's box still spans them.  Pure. */
+#define FORM_LEADER_MIN 2
+void form_tidy_leaders(char *t, int key);
 
 /* The words of a page organised for pairing: selection-mark words and blanks skipped, phrases
  * split at a gap measured on the page.  L is initialised (tl_cleanup it).  DP_ENOMEM. */

@@ -49,6 +49,21 @@ int form_unit_like(const char *const *t, size_t n)
     return letters <= FP_UNIT_LETTERS && (letters > 0 || !strcmp(t[0], "%"));
 }
 
+int form_cell_unit(const char *const *t, size_t n)
+{
+    size_t letters = 0, lookalike = 0;
+    if (!form_unit_like(t, n))
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        for (const char *p = t[i]; *p; p++) {
+            if (*p == '%')
+                return 1;
+            letters += *p >= 'a' && *p <= 'z';
+            lookalike += *p == 'l' || *p == 'i' || *p == 'o';
+        }
+    return letters >= 2 && lookalike < letters;
+}
+
 double form_key_score(const char *const *t, size_t n)
 {
     if (n == 0)

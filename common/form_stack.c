@@ -4,7 +4,9 @@
  * a logistic model (the stack block of the pairing model file, form_model.c) scores each
  * couple of an entity and the one right under it from their geometry (gap, edges and centres
  * aligned, widths), both text shapes, what lies beside them and under them (numbers under a
- * column header) and both words hashed.  form.c joins the stacked lines into the text of a
+ * column header) and both words hashed.  Only a column header over two lines (short phrases,
+ * no number, no written label, no row label, numbers under the lower one) is joined whatever
+ * the block says (form_stack_header).  form.c joins the stacked lines into the text of a
  * label when it emits a pair; the entities themselves and the couples are unchanged. */
 #include <math.h>
 #include <stdlib.h>
@@ -60,6 +62,20 @@ static int imin(int a, int b)
 static int imax(int a, int b)
 {
     return a > b ? a : b;
+}
+
+/* Whether a number lies under entity l (on another line, within STACK_NUM_EM em, overlapping
+ * it in x): l heads a column. */
+static int num_under(const struct form_ent *e, size_t n, size_t l, int em)
+{
+    const struct form_ent *D = &e[l];
+    for (size_t j = l + 1; j < n; j++) {
+        if (e[j].y0 - D->y1 > STACK_NUM_EM * em)
+            break;
+        if (e[j].line != D->line && e[j].numeric && imin(e[j].x1, D->x1) - imax(e[j].x0, D->x0) > 0)
+            return 1;
+    }
+    return 0;
 }
 
 /* Text shapes of an entity (T_* bits). */
@@ -154,15 +170,7 @@ void form_stack_features(const struct tl_layout *L, const struct form_ent *e, si
     put(x, K_LN1 + (D->nw > 1), 1);
     put(x, K_ULINE, L->lines[U->line].ns > 1);
     put(x, K_LLINE, L->lines[D->line].ns > 1);
-    for (size_t j = l + 1; j < n; j++) { /* a number under the lower one: a column header */
-        if (e[j].y0 - D->y1 > STACK_NUM_EM * em)
-            break;
-        if (e[j].line != D->line && e[j].numeric &&
-            imin(e[j].x1, D->x1) - imax(e[j].x0, D->x0) > 0) {
-            put(x, K_LNUM_UNDER, 1);
-            break;
-        }
-    }
+    put(x, K_LNUM_UNDER, num_under(e, n, l, em)); /* a number under the lower one: a header */
     put(x, K_UFIRST, u == 0 || e[u - 1].line != U->line);
     put(x, K_LFIRST, l == 0 || e[l - 1].line != D->line);
     put(x, K_URIGHT, beside(e, n, u, 1, em));
@@ -191,6 +199,15 @@ double form_aux_prob(const struct form_aux *b, const struct form_auxx *x)
     return 1.0 / (1.0 + exp(-z));
 }
 
+int form_stack_header(const struct form_ent *e, size_t n, size_t u, size_t l, int em)
+{
+    const struct form_ent *U = &e[u], *D = &e[l];
+    if (U->numeric || D->numeric || U->colon || D->colon || U->noise || D->noise || U->head ||
+        D->head || U->nw > FORM_STACK_HEADER_WORDS || D->nw > FORM_STACK_HEADER_WORDS)
+        return 0;
+    return num_under(e, n, l, em);
+}
+
 void form_stack_links(const struct form_model *m, const struct tl_layout *L,
                       const struct form_ent *e, size_t n, long *up, long *down)
 {
@@ -204,7 +221,8 @@ void form_stack_links(const struct form_model *m, const struct tl_layout *L,
         if (up[l] < 0)
             continue;
         form_stack_features(L, e, n, (size_t)up[l], l, &x);
-        if (form_aux_prob(&m->stack, &x) >= m->stack.threshold)
+        if (form_stack_header(e, n, (size_t)up[l], l, L->hmed) ||
+            form_aux_prob(&m->stack, &x) >= m->stack.threshold)
             down[up[l]] = (long)l;
         else
             up[l] = -1;

@@ -39,12 +39,32 @@ static size_t word_at(const char *s, size_t i, char *w, size_t wsz)
     return k;
 }
 
-/* Whether word w (upper-case core) ends at least NAMESFX_MIN_NAMES of names. */
+/* Legal forms that close a company name anywhere ("(M)" reads as its core "M"): a name
+ * printed over two lines ends in them whether or not the tenant confirmed one so. */
+static const char *const legal_forms[] = {"SDN",     "BHD", "BERHAD",  "S/B", "CO",
+                                          "COMPANY", "LTD", "LIMITED", "INC", "LLC",
+                                          "PLC",     "PTE", "GMBH",    "M"};
+
+int namesfx_legal_form(const char *word)
+{
+    char w[64];
+    word_at(word, 0, w, sizeof w);
+    for (size_t k = 0; *w && k < sizeof legal_forms / sizeof legal_forms[0]; k++)
+        if (strcmp(w, legal_forms[k]) == 0)
+            return 1;
+    return 0;
+}
+
+/* Whether word w (upper-case core) is a legal form or ends at least NAMESFX_MIN_NAMES of
+ * names. */
 static int closing(const char *w, const char *const *names, size_t nnames)
 {
     size_t hits = 0;
     if (!*w)
         return 0;
+    for (size_t k = 0; k < sizeof legal_forms / sizeof legal_forms[0]; k++)
+        if (strcmp(w, legal_forms[k]) == 0)
+            return 1;
     for (size_t k = 0; k < nnames && hits < NAMESFX_MIN_NAMES; k++) {
         size_t nw = word_at(names[k], 0, NULL, 0);
         for (size_t i = nw > NAMESFX_TAIL ? nw - NAMESFX_TAIL : 0; i < nw; i++) {
@@ -103,6 +123,12 @@ int namesfx_extend(const char *value, const char *const *names, size_t nnames,
                 all_closing(lines[i - 1], names, nnames))
                 return 0;
             snprintf(out, outsz, "%s %s", lines[i - 1], value);
+            return 1;
+        }
+        /* a name never ends in a connector: "HOME MASTER HARDWARE &" / "ELECTRICAL" */
+        if (i + 1 < nlines && lines[i + 1] && name_like(lines[i + 1]) &&
+            (strcmp(last, "&") == 0 || strcmp(last, "AND") == 0)) {
+            snprintf(out, outsz, "%s %s", value, lines[i + 1]);
             return 1;
         }
         if (!closing(last, names, nnames) && i + 1 < nlines && lines[i + 1] &&

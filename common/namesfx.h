@@ -1,8 +1,11 @@
 /* namesfx.h -- a company name printed over two lines, put together: the tenant's confirmed
  * names give the words its names end in ("SDN BHD", "ENTERPRISE", "(M)": the last three words
- * of at least NAMESFX_MIN_NAMES names); a value that is only such words takes in the line
- * above it ("SDN BHD" under "PASARAYA BORONG PINTAR"), a value not ending in one takes in the
- * line below it when that line is only such words. Pure functions over strings. */
+ * of at least NAMESFX_MIN_NAMES names), and legal forms (SDN, BHD, CO, LTD, INC, GMBH, (M),
+ * ...) close names whatever the tenant confirmed; a value that is only such words takes in
+ * the line above it ("SDN BHD" under "PASARAYA BORONG PINTAR", "CO. (M) SDN BHD" under
+ * "POPULAR BOOK"), a value not ending in one takes in the line below it when that line is
+ * only such words, and a value ending in a connector ("&", "AND") takes in the line below it
+ * when that reads as a name. Pure functions over strings. */
 #ifndef DP_NAMESFX_H
 #define DP_NAMESFX_H
 #include <stddef.h>
@@ -20,6 +23,10 @@
  * untouched). */
 int namesfx_extend(const char *value, const char *const *names, size_t nnames,
                    const char *const *lines, size_t nlines, char *out, size_t outsz);
+
+/* Whether the first word of word (punctuation around it dropped, any case) is a legal form
+ * that closes company names ("SDN", "Bhd.", "(M)", "LTD"). Pure. */
+int namesfx_legal_form(const char *word);
 
 /* The texts of doc's lines (first reading, words joined by spaces, page after page) into
  * *lines (owned, each owned: namesfx_lines_free) and *n. DP_ENOMEM. */

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "extract.h"
+#include "result.h"
 
 #define MAX_LINES 40
 
@@ -204,20 +205,9 @@ dp_err paycode_parse(const char *buf, size_t len, struct paycode *out)
 static void add(cJSON *arr, const char *name, cJSON *value, const char *text, int valid, int page,
                 const int *bbox)
 {
-    cJSON *f = cJSON_CreateObject();
-    if (!f) {
-        cJSON_Delete(value);
-        return;
-    }
-    cJSON_AddStringToObject(f, "name", name);
-    cJSON_AddItemToObject(f, "value", value);
-    cJSON_AddStringToObject(f, "text", text);
-    cJSON_AddNumberToObject(f, "confidence", 1);
-    cJSON_AddNumberToObject(f, "page", page);
-    cJSON_AddItemToObject(f, "bbox", bbox ? cJSON_CreateIntArray(bbox, 4) : cJSON_CreateNull());
-    cJSON_AddBoolToObject(f, "valid", valid);
-    cJSON_AddStringToObject(f, "source", "qr");
-    cJSON_AddItemToArray(arr, f);
+    cJSON *f = result_field(name, value, text, 1, page, bbox, valid, "qr");
+    if (f)
+        cJSON_AddItemToArray(arr, f);
 }
 
 void paycode_fields(const struct paycode *pc, int page, const int *bbox, cJSON *arr)

@@ -573,6 +573,38 @@ dp_err rds_eval_found(redisContext *c, const struct rds_script *s, int nkeys, in
     return rc;
 }
 
+/* ---- versioned models ---- */
+
+dp_err rds_next_version(redisContext *c, const char *kver, uint32_t *version)
+{
+    redisReply *r = rds_command(c, "INCR %s", kver);
+    dp_err rc = DP_EREDIS;
+    if (r && r->type == REDIS_REPLY_INTEGER && r->integer > 0 && r->integer <= UINT32_MAX) {
+        *version = (uint32_t)r->integer;
+        rc = DP_OK;
+    }
+    freeReplyObject(r);
+    return rc;
+}
+
+dp_err rds_model_save(redisContext *c, const struct rds_script *s, const char *kmodel,
+                      uint32_t version, const void *blob, size_t blen, const char *stats,
+                      long long at_ms)
+{
+    char ver[24], at[24];
+    snprintf(ver, sizeof ver, "%u", (unsigned)version);
+    snprintf(at, sizeof at, "%lld", at_ms);
+    const char *argv[] = {kmodel, ver, blob, stats, at};
+    const size_t lens[] = {strlen(kmodel), strlen(ver), blen, strlen(stats), strlen(at)};
+    redisReply *r = NULL;
+    dp_err rc = rds_eval(c, s, 1, 4, argv, lens, &r, NULL, 0);
+    if (rc)
+        return rc;
+    rc = r->type != REDIS_REPLY_INTEGER ? DP_EREDIS : r->integer == 1 ? DP_OK : DP_ECONFLICT;
+    freeReplyObject(r);
+    return rc;
+}
+
 /* ---- replies ---- */
 
 redisReply *rds_reply_strings(int n, const char *const *v, const size_t *lens)

@@ -14,6 +14,7 @@
 #ifndef DP_RDS_H
 #define DP_RDS_H
 #include <stddef.h>
+#include <stdint.h>
 #include <hiredis.h>
 #include "config.h"
 #include "err.h"
@@ -100,6 +101,19 @@ int rds_eval_set_read(redisContext *c, size_t nbefore, redisReply **out, char *e
  * DP_OK on 1, DP_ENOTFOUND on anything else, DP_EREDIS on failure. C-string arguments. */
 dp_err rds_eval_found(redisContext *c, const struct rds_script *s, int nkeys, int nargs,
                       const char **argv);
+
+/* ---- versioned models (the tenant classifier, the tenant extractor) ---- */
+
+/* INCR of the version counter kver: the new version in *version (1 .. UINT32_MAX).
+ * DP_EREDIS on failure or a reply out of that range. */
+dp_err rds_next_version(redisContext *c, const char *kver, uint32_t *version);
+
+/* Stores a model through script s: KEYS[1] = kmodel; ARGV = version, the blob (binary safe),
+ * stats (a C string, e.g. JSON), at_ms. DP_OK when the script answered 1, DP_ECONFLICT on 0
+ * (a newer version is already stored), DP_EREDIS on failure. */
+dp_err rds_model_save(redisContext *c, const struct rds_script *s, const char *kmodel,
+                      uint32_t version, const void *blob, size_t blen, const char *stats,
+                      long long at_ms);
 
 /* An array reply of the n strings v (binary safe: lens may be NULL for C strings), as Redis
  * would send it (e.g. an HGETALL of fields written a moment ago, without asking Redis again).

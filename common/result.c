@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "altread.h"
 #include "form.h"
 #include "layout.h"
 #include "result.h"
@@ -11,6 +12,32 @@
 static double round3(double v)
 {
     return round(v * 1000.0) / 1000.0;
+}
+
+cJSON *result_field(const char *name, cJSON *value, const char *text, double confidence, int page,
+                    const int bbox[4], int valid, const char *source)
+{
+    cJSON *f = value ? cJSON_CreateObject() : NULL;
+    if (!f) {
+        cJSON_Delete(value);
+        return NULL;
+    }
+    cJSON_AddStringToObject(f, "name", name);
+    cJSON_AddItemToObject(f, "value", value);
+    cJSON_AddStringToObject(f, "text", text);
+    cJSON_AddNumberToObject(f, "confidence", confidence);
+    if (page >= 1)
+        cJSON_AddNumberToObject(f, "page", page);
+    else
+        cJSON_AddNullToObject(f, "page");
+    cJSON_AddItemToObject(f, "bbox", bbox ? cJSON_CreateIntArray(bbox, 4) : cJSON_CreateNull());
+    cJSON_AddBoolToObject(f, "valid", valid != 0);
+    /* cJSON's Add* do not report failure: check the last one landed */
+    if (!cJSON_AddStringToObject(f, "source", source)) {
+        cJSON_Delete(f);
+        return NULL;
+    }
+    return f;
 }
 
 double result_garbage_ratio(const char *text)
@@ -36,7 +63,8 @@ double result_garbage_ratio(const char *text)
 }
 
 /* pages[].alt_lines: the second reading's lines where it differs from the first (page.h):
- * [{"text", "conf", "bbox", "line"}], line the line of `words` it stands for or -1. */
+ * [{"text", "conf", "bbox", "line", "reading"}], line the line of `words` it stands for or -1,
+ * reading 2 (the second reading) or 3 (a receipt's line look, altread.h). */
 static cJSON *alt_lines_json(const struct dp_page *p)
 {
     cJSON *arr = cJSON_CreateArray();
@@ -75,6 +103,7 @@ static cJSON *alt_lines_json(const struct dp_page *p)
         int box[4] = {x0, y0, x1 - x0, y1 - y0};
         cJSON_AddItemToObject(o, "bbox", cJSON_CreateIntArray(box, 4));
         cJSON_AddNumberToObject(o, "line", p->alt[i].line);
+        cJSON_AddNumberToObject(o, "reading", altread_reading(&p->alt[i]));
         cJSON_AddItemToArray(arr, o);
         i = j;
     }

@@ -15,6 +15,12 @@ cJSON *result_encode(const struct dp_doc_text *doc);
 /* One page object {number,width,height,dpi,rotation,source,confidence,quality,text,words}. */
 cJSON *result_encode_page(const struct dp_page *p);
 
+/* One field of a result's "fields": {name, value, text, confidence, page, bbox, valid, source}
+ * in that order. value is taken over (deleted when out of memory); page < 1 and bbox NULL
+ * write null; confidence is written as given (callers round). NULL when out of memory. */
+cJSON *result_field(const char *name, cJSON *value, const char *text, double confidence, int page,
+                    const int bbox[4], int valid, const char *source);
+
 /* Share of characters in text that are neither letters, digits, common punctuation nor space
  * (a cheap garbage score for OCR output). 0 for empty text. */
 double result_garbage_ratio(const char *text);

@@ -6,6 +6,7 @@
 #include <string.h>
 #include "align.h"
 #include "extract.h"
+#include "namesfx.h"
 #include "xfeat.h"
 
 /* ---- small helpers ---- */
@@ -223,6 +224,26 @@ static void put_labels(struct fb *b, const struct dp_page *p, size_t w0, size_t 
  * letters only, or mixed; its label words; the shapes and words it starts and ends with. A run
  * that takes in a registration number above an address or a phone line below it differs from
  * the address alone only here. */
+/* Whether line li of cp holds a word of five digits (punctuation around it dropped): a
+ * postcode, which most addresses end in. */
+static int postcode_line(const struct cand_page *cp, size_t li)
+{
+    const struct cand_line *l = &cp->lines[li];
+    for (size_t i = l->w0; i < l->w1; i++) {
+        const char *t = cp->page->words[i].text ? cp->page->words[i].text : "";
+        size_t a = 0, n = strlen(t), d = 0;
+        while (a < n && strchr(",.;:()", t[a]))
+            a++;
+        while (n > a && strchr(",.;:()", t[n - 1]))
+            n--;
+        for (size_t k = a; k < n; k++)
+            d += t[k] >= '0' && t[k] <= '9';
+        if (n - a == 5 && d == 5)
+            return 1;
+    }
+    return 0;
+}
+
 static void put_line_kind(struct fb *b, const struct cand_page *cp, size_t li, const char *prefix)
 {
     const struct dp_page *p = cp->page;
@@ -246,6 +267,8 @@ static void put_line_kind(struct fb *b, const struct cand_page *cp, size_t li, c
     putf(b, k, sh);
     snprintf(k, sizeof k, "%sw0", prefix);
     put_words(b, p, l->w0, l->w0 + 1, k, 1);
+    snprintf(k, sizeof k, "%spc", prefix);
+    puti(b, k, postcode_line(cp, li));
 }
 
 static void cand_features(const struct cand_set *s, size_t ci, const double *amounts, struct fb *b)
@@ -332,6 +355,12 @@ static void cand_features(const struct cand_set *s, size_t ci, const double *amo
         put(b, cents % 5 == 0 ? "r5=1" : "r5=0", 1); /* cash totals round to 5 sen */
         snprintf(rtag, sizeof rtag, "ar%d", rank < 4 ? rank : 4);
     }
+    /* it ends in a legal form ("SDN BHD", "CO", "(M)"): a company's full name */
+    {
+        const char *lw = strrchr(c->text, ' ');
+        if (namesfx_legal_form(lw ? lw + 1 : c->text))
+            put(b, "legal", 1);
+    }
     /* label words inside the candidate (a run of lines that takes in a phone line) */
     for (size_t li = c->line0; li <= c->line1 && c->kind == 2; li++)
         put_labels(b, p, cp->lines[li].w0, cp->lines[li].w1, "in", NULL);
@@ -339,6 +368,8 @@ static void cand_features(const struct cand_set *s, size_t ci, const double *amo
     if (c->kind == 2) {
         put_line_kind(b, cp, c->line0, "f");
         put_line_kind(b, cp, c->line1, "z");
+        /* the line below holds a postcode: the run may stop short of the address's end */
+        puti(b, "bpc", c->line1 + 1 < cp->nlines && postcode_line(cp, c->line1 + 1));
     }
     /* label words on the line before the value, and on the line above */
     if (c->kind != 2) {

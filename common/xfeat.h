@@ -2,7 +2,9 @@
  * line index from top and bottom, height against the page's median, value shape (digits,
  * letters, date, amount, upper case), the candidate's words, the words left of it, right of
  * it, above and below it (labels such as "Total", "Invoice No", "PO"), the rank of its amount
- * among the document's amounts, the page number, and which built-in extractor's match it is. Words
+ * among the document's amounts, the page number, whether it ends in a legal form ("SDN BHD",
+ * "CO", "(M)": namesfx.h), whether a run of lines' first, last and next line hold a postcode
+ * (a word of five digits), and which built-in extractor's match it is. Words
  * and the rest are hashed into XFEAT_DIM dimensions (LIBLINEAR feature_node form: ascending 1-based
  * indices, -1 ends). Pure. */
 #ifndef DP_XFEAT_H

@@ -51,24 +51,191 @@ int xmodel_shape_ok(const struct xmodel_field *f, const char *text)
            !long_number(cut, limit);
 }
 
+int xmodel_boxes_overlap(int ax, int ay, int aw, int ah, int bx, int by, int bw, int bh)
+{
+    long ix = (long)(ax + aw < bx + bw ? ax + aw : bx + bw) - (ax > bx ? ax : bx);
+    long iy = (long)(ay + ah < by + bh ? ay + ah : by + bh) - (ay > by ? ay : by);
+    long a = (long)aw * ah, b = (long)bw * bh, small = a < b ? a : b;
+    if (ix <= 0 || iy <= 0 || small <= 0)
+        return 0;
+    return 2 * ix * iy >= small;
+}
+
+int xmodel_two_decimals(const char *text)
+{
+    char buf[64];
+    size_t n = 0;
+    for (; text && *text && n + 1 < sizeof buf; text++)
+        if (*text != ' ' && *text != '\t')
+            buf[n++] = *text;
+    buf[n] = '\0';
+    return n > 0 && readvote_cents(buf, n) >= 0;
+}
+
 /* The best candidate of cs (features fx) for f (of its kind and shape): index (or -1) and
- * probability. */
-static long best_cand(const struct xmodel_field *f, const struct cand_set *cs,
-                      const struct xfeat_doc *fx, double *p)
+ * probability; with q, every candidate's probability into q[i] (-1: not of f's kind or
+ * shape). */
+static long best_cand_q(const struct xmodel_field *f, const struct cand_set *cs,
+                        const struct xfeat_doc *fx, double *p, double *q)
 {
     long best = -1;
     double bp = -1;
     for (size_t i = 0; i < fx->n && i < cs->n; i++) {
+        if (q)
+            q[i] = -1;
         if ((f->kind && !(fx->kind[i] & f->kind)) || !xmodel_shape_ok(f, cs->c[i].text))
             continue;
-        double q = xmodel_prob(f, fx->x[i]);
-        if (q > bp) {
-            bp = q;
+        double v = xmodel_prob(f, fx->x[i]);
+        if (q)
+            q[i] = v;
+        if (v > bp) {
+            bp = v;
             best = (long)i;
         }
     }
     *p = bp < 0 ? 0 : bp;
     return best;
+}
+
+static long best_cand(const struct xmodel_field *f, const struct cand_set *cs,
+                      const struct xfeat_doc *fx, double *p)
+{
+    return best_cand_q(f, cs, fx, p, NULL);
+}
+
+/* Words that label a payment rather than what is due (the rules' "never a total" words:
+ * cash tendered, change; English and Malay). */
+static const char *const payment_words[] = {"CASH",  "CHANGE", "TENDER", "TENDERED",
+                                            "TUNAI", "BAKI",   "KEMBALI"};
+
+int xmodel_payment_label(const char *word)
+{
+    char w[32];
+    size_t n = 0;
+    for (; word && *word && n + 1 < sizeof w; word++)
+        if ((*word >= 'A' && *word <= 'Z') || (*word >= 'a' && *word <= 'z'))
+            w[n++] = (char)(*word >= 'a' ? *word - 32 : *word);
+        else if (n)
+            break;
+    w[n] = '\0';
+    for (size_t k = 0; n && k < sizeof payment_words / sizeof payment_words[0]; k++)
+        if (strcmp(w, payment_words[k]) == 0)
+            return 1;
+    return 0;
+}
+
+/* Whether candidate c's line, left of it, holds a payment label (xmodel_payment_label). */
+static int on_payment_line(const struct cand_set *cs, const struct cand *c)
+{
+    const struct cand_page *cp = &cs->pages[c->cpage];
+    const struct cand_line *l = &cp->lines[c->line0];
+    size_t end = c->kind == 2 ? l->w1 : c->w1;
+    for (size_t i = l->w0; i < end; i++)
+        if (xmodel_payment_label(cp->page->words[i].text))
+            return 1;
+    return 0;
+}
+
+/* The best candidate of a total (amount field f) on no payment line: the cash tendered is as
+ * total-like to the model as the total (both after a total-like label, among the largest
+ * amounts), and few examples do not teach it otherwise. -1 when every candidate is on one. */
+static long best_total(const struct xmodel_field *f, const struct cand_set *cs,
+                       const struct xfeat_doc *fx, double *p)
+{
+    long best = -1;
+    double bp = -1;
+    for (size_t i = 0; i < fx->n && i < cs->n; i++) {
+        if (!(fx->kind[i] & f->kind) || on_payment_line(cs, &cs->c[i]))
+            continue;
+        double v = xmodel_prob(f, fx->x[i]);
+        if (v > bp) {
+            bp = v;
+            best = (long)i;
+        }
+    }
+    *p = bp < 0 ? 0 : bp;
+    return best;
+}
+
+void xmodel_joint(const double *const *q, size_t nf, const struct xmodel_box *box, size_t nc,
+                  long *best, double *prob)
+{
+    size_t order[XMODEL_JOINT_MAX];
+    size_t no = 0;
+    for (size_t k = 0; k < nf; k++) {
+        best[k] = -1;
+        prob[k] = 0;
+        for (size_t i = 0; i < nc; i++)
+            if (q[k][i] >= 0 && (best[k] < 0 || q[k][i] > prob[k])) {
+                best[k] = (long)i;
+                prob[k] = q[k][i];
+            }
+        if (best[k] >= 0 && no < XMODEL_JOINT_MAX)
+            order[no++] = k;
+    }
+    for (size_t a = 1; a < no; a++) /* surest first (insertion sort: a handful of fields) */
+        for (size_t b = a; b > 0 && prob[order[b]] > prob[order[b - 1]]; b--) {
+            size_t t = order[b];
+            order[b] = order[b - 1];
+            order[b - 1] = t;
+        }
+    for (size_t a = 1; a < no; a++) {
+        size_t k = order[a];
+        best[k] = -1;
+        prob[k] = 0;
+        for (size_t i = 0; i < nc; i++) {
+            if (q[k][i] < 0 || (best[k] >= 0 && q[k][i] <= prob[k]))
+                continue;
+            size_t t = 0; /* the surer fields' choices it must not share words with */
+            while (t < a && (box[i].page != box[best[order[t]]].page ||
+                             !xmodel_boxes_overlap(box[i].x, box[i].y, box[i].w, box[i].h,
+                                                   box[best[order[t]]].x, box[best[order[t]]].y,
+                                                   box[best[order[t]]].w, box[best[order[t]]].h)))
+                t++;
+            if (t < a)
+                continue;
+            best[k] = (long)i;
+            prob[k] = q[k][i];
+        }
+    }
+}
+
+/* The untyped fields' best candidates chosen jointly (xmodel_joint) into best and prob;
+ * typed fields keep theirs. DP_ENOMEM. */
+static dp_err choose_jointly(const struct xmodel *m, const struct cand_set *cs,
+                             const struct xfeat_doc *fx, long *best, double *prob)
+{
+    size_t nc = fx->n < cs->n ? fx->n : cs->n, nu = 0, idx[XMODEL_JOINT_MAX];
+    for (size_t k = 0; k < m->nf && nu < XMODEL_JOINT_MAX; k++)
+        if (!m->f[k].kind)
+            idx[nu++] = k;
+    if (nu < 2 || nc == 0)
+        return DP_OK;
+    double *qa = malloc(nu * nc * sizeof *qa);
+    struct xmodel_box *box = malloc(nc * sizeof *box);
+    const double *q[XMODEL_JOINT_MAX];
+    long jb[XMODEL_JOINT_MAX];
+    double jp[XMODEL_JOINT_MAX];
+    if (!qa || !box) {
+        free(qa);
+        free(box);
+        return DP_ENOMEM;
+    }
+    for (size_t i = 0; i < nc; i++)
+        box[i] = (struct xmodel_box){cs->c[i].page, cs->c[i].x, cs->c[i].y, cs->c[i].w, cs->c[i].h};
+    for (size_t u = 0; u < nu; u++) {
+        double p;
+        best_cand_q(&m->f[idx[u]], cs, fx, &p, qa + u * nc);
+        q[u] = qa + u * nc;
+    }
+    xmodel_joint(q, nu, box, nc, jb, jp);
+    for (size_t u = 0; u < nu; u++) {
+        best[idx[u]] = jb[u];
+        prob[idx[u]] = jp[u];
+    }
+    free(qa);
+    free(box);
+    return DP_OK;
 }
 
 void xmodel_free(struct xmodel *m)
@@ -388,6 +555,40 @@ static dp_err fix_year(const struct xmodel_field *f, cJSON *fields)
     return DP_OK;
 }
 
+int xmodel_year_foreign(const struct xmodel_field *f, uint32_t year)
+{
+    if (!f->year_lo || !year)
+        return 0;
+    if (year + 1 >= f->year_lo && year <= f->year_hi + 1)
+        return 0;
+    return xmodel_year_fix(year, f->year_lo, f->year_hi, f->year_mode) == 0;
+}
+
+/* The year of the rules' ISO date value of field name (0: none). */
+static uint32_t rules_year(const cJSON *fields, const char *name)
+{
+    const cJSON *it;
+    cJSON_ArrayForEach(it, fields)
+    {
+        const char *n = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "name"));
+        const char *src = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "source"));
+        const char *v = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "value"));
+        if (n && strcmp(n, name) == 0 && (!src || strcmp(src, "rules") == 0) && v &&
+            strlen(v) == 10 && v[4] == '-')
+            return (uint32_t)strtoul(v, NULL, 10);
+    }
+    return 0;
+}
+
+/* The year text reads as in date field f's order (day first without one); 0: no date. */
+static uint32_t text_year(const struct xmodel_field *f, const char *text)
+{
+    char iso[16];
+    uint32_t order = (f->flags & XMODEL_MONTH_FIRST) ? XMODEL_MONTH_FIRST : XMODEL_DAY_FIRST;
+    return xmodel_date_in_order(text, order, iso, sizeof iso) ? (uint32_t)strtoul(iso, NULL, 10)
+                                                              : 0;
+}
+
 /* The cents of every amount word of doc's first reading (at most cap), into am; the count. */
 static size_t page_amounts(const struct dp_doc_text *doc, long *am, size_t cap)
 {
@@ -400,6 +601,29 @@ static size_t page_amounts(const struct dp_doc_text *doc, long *am, size_t cap)
                 am[n++] = c;
         }
     return n;
+}
+
+/* Whether the amount text reads as is the largest amount printed at least twice among
+ * doc's amounts and at least half of every amount (a total is printed again as the amount
+ * due or paid; a tax amount repeated in a tax summary is smaller). */
+static int amount_repeated(const struct dp_doc_text *doc, const char *text)
+{
+    long am[256];
+    size_t n = page_amounts(doc, am, sizeof am / sizeof am[0]), same = 0;
+    const char *sp = strrchr(text, ' ');
+    const char *w = sp ? sp + 1 : text;
+    long c = readvote_cents(w, strlen(w));
+    for (size_t i = 0; c > 0 && i < n; i++)
+        same += am[i] == c;
+    for (size_t i = 0; same >= 2 && i < n; i++) {
+        if (am[i] > 2 * c)
+            return 0; /* small beside the page's amounts: a tax, a discount */
+        if (am[i] > c)
+            for (size_t j = i + 1; j < n; j++)
+                if (am[j] == am[i])
+                    return 0; /* a larger amount printed twice */
+    }
+    return same >= 2;
 }
 
 /* Where the page was read twice and the readings read amount field f's unconfirmed value
@@ -491,15 +715,38 @@ dp_err xmodel_apply(const struct xmodel *m, const struct dp_doc_text *doc, cJSON
         cand_set_cleanup(&cs);
         return rc;
     }
-    for (size_t k = 0; k < m->nf; k++) {
+    long *bests = calloc(m->nf ? m->nf : 1, sizeof *bests);
+    double *probs = calloc(m->nf ? m->nf : 1, sizeof *probs);
+    if (!bests || !probs)
+        rc = DP_ENOMEM;
+    for (size_t k = 0; k < m->nf && !rc; k++) {
         const struct xmodel_field *mf = &m->f[k];
-        double p = 0;
-        long b = best_cand(mf, &cs, &fx, &p);
+        bests[k] = best_cand(mf, &cs, &fx, &probs[k]);
+        if (bests[k] >= 0 && mf->kind == XFEAT_KIND_AMOUNT && strcmp(mf->name, "total") == 0 &&
+            on_payment_line(&cs, &cs.c[bests[k]])) {
+            double q;
+            long o = best_total(mf, &cs, &fx, &q);
+            if (o >= 0) {
+                bests[k] = o;
+                probs[k] = q;
+            }
+        }
+    }
+    if (!rc)
+        rc = choose_jointly(m, &cs, &fx, bests, probs);
+    for (size_t k = 0; k < m->nf && !rc; k++) {
+        const struct xmodel_field *mf = &m->f[k];
+        double p = probs[k];
+        long b = bests[k];
         const char *rv = b >= 0 ? xmodel_rules_value(fields, mf->name) : NULL;
         if (rv && !xmodel_shape_ok(mf, rv))
             rv = NULL; /* a registration or phone number the rules took: the model's stands */
         /* a typed value the rules did not find: only when the model is sure of it */
         int unsure = !rv && (mf->flags & XMODEL_SURE_FILL) && p < mf->review_below;
+        /* ...or an amount the page prints again as the largest so (due, paid) */
+        if (unsure && mf->kind == XFEAT_KIND_AMOUNT && b >= 0 && p >= XMODEL_FILL_REPEATED &&
+            amount_repeated(doc, cs.c[b].text))
+            unsure = 0;
         if (b < 0 || p < XMODEL_MIN_OUTPUT || unsure) {
             if (missing && !*missing)
                 *missing = cJSON_CreateArray();
@@ -510,6 +757,17 @@ dp_err xmodel_apply(const struct xmodel *m, const struct dp_doc_text *doc, cJSON
         const struct cand *c = &cs.c[b];
         double pr = rv ? xmodel_value_prob(mf, &cs, &fx, rv) : -1;
         int keep = rv && !xmodel_replaces(mf, p, pr);
+        /* a rules amount the page prints as no amount with two decimals ("Total ly 26": a
+         * count; "343.5": cut off) and no amount candidate reads as gives way to the
+         * model's amount */
+        if (keep && mf->kind == XFEAT_KIND_AMOUNT && pr < 0 && !xmodel_two_decimals(rv))
+            keep = 0;
+        /* a rules date of a year the tenant never confirms, no misread of one ("03-04-06"
+         * read as 2006), gives way to the model's date of a confirmed year */
+        if (keep && mf->kind == XFEAT_KIND_DATE &&
+            xmodel_year_foreign(mf, rules_year(fields, mf->name)) &&
+            !xmodel_year_foreign(mf, text_year(mf, cs.c[b].text)))
+            keep = 0;
         /* the rules' value stands, but the model still picks its span: of the candidates that
          * read as it, the one it scores best (the rules' own cut - lines joined by ", ", a
          * stray mark - gives way to the span the tenant's confirmed values look like) */
@@ -540,6 +798,8 @@ dp_err xmodel_apply(const struct xmodel *m, const struct dp_doc_text *doc, cJSON
         /* the rules keep their value unless the model beat them on the tenant's examples */
         put_field(fields, mf->name, f, keep);
     }
+    free(bests);
+    free(probs);
     for (size_t k = 0; k < m->nf && !rc; k++)
         if (m->f[k].kind == XFEAT_KIND_DATE && !(rc = reorder_date(&m->f[k], fields)))
             rc = fix_year(&m->f[k], fields);

@@ -44,6 +44,11 @@
  * rarely prints it legibly, and a wrong fill-in costs more than a missing one. */
 #define XMODEL_GATE      1u
 #define XMODEL_SURE_FILL 2u
+/* ...except an amount the model gives at least this and the page prints at least twice as
+ * its largest amount so printed, at least half of every amount (a total printed again as the
+ * amount due or paid; a repeated tax is small beside the page's amounts): SROIE, one more
+ * total right at 10, 25 and 50 labelled, none lost */
+#define XMODEL_FILL_REPEATED 0.5
 /* The tenant's day/month order, learnt from the confirmed dates of a date field and the dates
  * printed on their pages (XMODEL_ORDER_VOTES more documents for one order than the other): an
  * ambiguous printed date ("06/03/2018") of that field is read in it, whatever the rules chose
@@ -73,6 +78,12 @@ int xmodel_date_in_order(const char *text, uint32_t order, char *iso, size_t iso
  * (both in XMODEL_YEAR_DIGITS) away from it reads as - mode when that is one of them, else
  * the only one. 0: no repair (lo 0, the year in range, none or several reachable). Pure. */
 uint32_t xmodel_year_fix(uint32_t year, uint32_t lo, uint32_t hi, uint32_t mode);
+
+/* Whether year is foreign to date field f: outside its confirmed years (one year either side
+ * allowed) and no misread of one (xmodel_year_fix finds none). 0 when nothing was learnt or
+ * year is 0. Pure. */
+struct xmodel_field;
+int xmodel_year_foreign(const struct xmodel_field *f, uint32_t year);
 
 #define XMODEL_DIGIT_RUN 5 /* runs of digits this long are never ruled out (postcodes) */
 
@@ -189,6 +200,36 @@ int xmodel_replaces(const struct xmodel_field *f, double p, double pr);
 struct xfeat_doc;
 double xmodel_value_prob(const struct xmodel_field *f, const struct cand_set *cs,
                          const struct xfeat_doc *fx, const char *value);
+
+/* Whether word labels a payment (cash tendered, change; "CASH", "Change:", "TUNAI"), after
+ * which an amount is no total. Pure. */
+int xmodel_payment_label(const char *word);
+
+/* Whether text (an amount's text as printed) holds an amount with two decimals once its
+ * spaces are dropped ("RM 39. 80", "42,40"; not "26", "343.5"). Pure. */
+int xmodel_two_decimals(const char *text);
+
+/* Whether boxes a and b (x, y, w, h) overlap by at least half the smaller one's area: two
+ * candidates that take in the same words (a line inside a run of lines). Pure. */
+int xmodel_boxes_overlap(int ax, int ay, int aw, int ah, int bx, int by, int bw, int bh);
+
+/* Where a candidate lies: its page and box (pixels). */
+struct xmodel_box {
+    size_t page;
+    int x, y, w, h;
+};
+
+#define XMODEL_JOINT_MAX 16 /* untyped fields chosen jointly (the rest: each on its own) */
+
+/* The fields' values chosen jointly: q[k][i] is field k's probability for candidate i (< 0:
+ * not allowed), box[i] where candidate i lies. The surest field takes its best candidate;
+ * each next field (by its best probability) its best candidate that overlaps none of the
+ * surer fields' choices (same page, xmodel_boxes_overlap): one text is not two fields' value
+ * (a company name read as a line of the address's run of lines). Into best[k] (-1: none) and
+ * prob[k] (0 for none). At most XMODEL_JOINT_MAX fields take part; the others get their
+ * best candidate alone. Pure. */
+void xmodel_joint(const double *const *q, size_t nf, const struct xmodel_box *box, size_t nc,
+                  long *best, double *prob);
 
 /* The probability the model gives field fi for candidate features x (LIBLINEAR form). */
 double xmodel_prob(const struct xmodel_field *f, const void *x);

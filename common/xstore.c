@@ -134,37 +134,24 @@ out:
 
 static dp_err save_model(redisContext *c, const char *tenant, struct xmodel *m)
 {
-    char kver[KEYS_MAX], kmodel[KEYS_MAX], ver[24], at[24];
+    char kver[KEYS_MAX], kmodel[KEYS_MAX];
     unsigned char *blob = NULL;
     char *stats = NULL;
     size_t blen = 0;
-    cJSON *sj = NULL;
-    dp_err rc = DP_EREDIS;
     keys_ext(kver, tenant, KEYS_EXT_VER);
     keys_ext(kmodel, tenant, KEYS_EXT_MODEL);
-    redisReply *r = rds_command(c, "INCR %s", kver);
-    if (!r || r->type != REDIS_REPLY_INTEGER || r->integer <= 0 || r->integer > UINT32_MAX)
-        goto out;
-    m->version = (uint32_t)r->integer;
-    freeReplyObject(r);
-    r = NULL;
-    if ((rc = xmodel_save(m, &blob, &blen)))
-        goto out;
-    rc = DP_ENOMEM;
-    sj = xmodel_stats_json(m);
-    stats = sj ? cJSON_PrintUnformatted(sj) : NULL;
-    if (!stats)
-        goto out;
-    snprintf(ver, sizeof ver, "%u", m->version);
-    snprintf(at, sizeof at, "%lld", (long long)m->trained_ms);
-    const char *argv[] = {kmodel, ver, (const char *)blob, stats, at};
-    const size_t lens[] = {strlen(kmodel), strlen(ver), blen, strlen(stats), strlen(at)};
-    rc = rds_eval(c, &scripts_ext_save, 1, 4, argv, lens, &r, NULL, 0);
+    uint32_t version;
+    dp_err rc = rds_next_version(c, kver, &version);
     if (rc)
-        goto out;
-    rc = r->type != REDIS_REPLY_INTEGER ? DP_EREDIS : r->integer == 1 ? DP_OK : DP_ECONFLICT;
-out:
-    freeReplyObject(r);
+        return rc;
+    m->version = version;
+    if ((rc = xmodel_save(m, &blob, &blen)))
+        return rc;
+    cJSON *sj = xmodel_stats_json(m);
+    stats = sj ? cJSON_PrintUnformatted(sj) : NULL;
+    rc = stats ? rds_model_save(c, &scripts_ext_save, kmodel, m->version, blob, blen, stats,
+                                (long long)m->trained_ms)
+               : DP_ENOMEM;
     cJSON_Delete(sj);
     free(stats);
     free(blob);

@@ -303,6 +303,130 @@ START_TEST(the_band_a_receipt_is_read_again_in)
 }
 END_TEST
 
+/* A receipt's top lines and its date lines are looked at once more, alone. */
+START_TEST(the_lines_a_receipt_is_looked_at_again)
+{
+    static const char *const text[12] = {"***",   "99",    "SYARIKAT",   "TAMPOI",
+                                         "JOHOR", "TEL",   "KOPI",       "1.20",
+                                         "TOTAL", "12.00", "27/03/2018", "THANK"};
+    struct dp_word w[12];
+    unsigned char keep[12];
+    for (int i = 0; i < 12; i++)
+        w[i] = (struct dp_word){(char *)text[i], 90, 10, 10 + 30 * i, 80, 20, i, 0};
+    /* the first ALTREAD_LOOK_TOP lines holding a letter (a logo's marks and a lone number
+     * passed over), and the date line */
+    ck_assert_uint_eq(altread_look_lines(w, 12, keep, 12), ALTREAD_LOOK_TOP + 1);
+    ck_assert_int_eq(keep[0], 0);
+    ck_assert_int_eq(keep[1], 0);
+    ck_assert_int_eq(keep[2], 1);
+    ck_assert_int_eq(keep[3], 1);
+    ck_assert_int_eq(keep[4], 1);
+    ck_assert_int_eq(keep[5], 0);
+    ck_assert_int_eq(keep[9], 0);
+    ck_assert_int_eq(keep[10], 1);
+    ck_assert_int_eq(keep[11], 0);
+    /* a page of two lines: what it has */
+    ck_assert_uint_eq(altread_look_lines(w + 2, 2, keep, 2), 0); /* lines 2, 3: not 0..1 */
+    w[0].text = "MR";
+    ck_assert_uint_eq(altread_look_lines(w, 2, keep, 2), 1);
+    ck_assert_int_eq(keep[0], 1);
+}
+END_TEST
+
+/* Owned copies of n words. */
+static struct dp_word *own(const struct dp_word *w, size_t n)
+{
+    struct dp_word *o = calloc(n, sizeof *o);
+    ck_assert_ptr_nonnull(o);
+    for (size_t i = 0; i < n; i++) {
+        o[i] = w[i];
+        o[i].text = strdup(w[i].text);
+    }
+    return o;
+}
+
+START_TEST(a_line_look_is_one_more_alternate)
+{
+    struct dp_page p = {.number = 1, .width = 400, .height = 300, .words = first, .nwords = 7};
+    struct dp_word *alt = NULL;
+    size_t n = 0;
+    ck_assert_int_eq(altread_align(first, 7, second, 10, &alt, &n), DP_OK);
+    p.alt = alt;
+    p.nalt = n;
+    ck_assert_int_eq(altread_has_look(&p), 0);
+    ck_assert_int_eq(altread_reading(&p.alt[0]), ALTREAD_SECOND);
+    int kept = -1;
+    /* the look reads the header as the second reading did, spaced otherwise: not kept */
+    struct dp_word same[] = {{"SYARIKATSDN", 80, 40, 20, 220, 24, 0, 0},
+                             {"BHD", 80, 280, 20, 60, 24, 0, 0}};
+    ck_assert_int_eq(altread_add_look(&p, 0, own(same, 2), 2, &kept), DP_OK);
+    ck_assert_int_eq(kept, 0);
+    /* ... nor the date line as the first reading has it */
+    struct dp_word date[] = {{"DATE:25/12/2018", 80, 20, 140, 250, 22, 0, 0}};
+    ck_assert_int_eq(altread_add_look(&p, 2, own(date, 1), 1, &kept), DP_OK);
+    ck_assert_int_eq(kept, 0);
+    ck_assert_uint_eq(p.nalt, n);
+    /* another reading of the header: a second alternate of line 0 */
+    struct dp_word other[] = {{"SYARIKAT", 85, 40, 20, 160, 24, 5, 9},
+                              {"SDN.", 85, 210, 20, 60, 24, 5, 9},
+                              {"BHD", 85, 280, 20, 60, 24, 5, 9}};
+    ck_assert_int_eq(altread_add_look(&p, 0, own(other, 3), 3, &kept), DP_OK);
+    ck_assert_int_eq(kept, 1);
+    ck_assert_uint_eq(p.nalt, n + 3);
+    ck_assert_int_eq(p.alt[n].line, 0);
+    ck_assert_int_ge(p.alt[n].block, ALTREAD_LOOK_BLOCK);
+    ck_assert_int_eq(p.alt[n + 2].block, p.alt[n].block);
+    /* and of the date line, which had none: its first */
+    struct dp_word d2[] = {{"DATE:", 80, 20, 140, 80, 22, 0, 0},
+                           {"26/12/2018", 80, 110, 140, 160, 22, 0, 0}};
+    ck_assert_int_eq(altread_add_look(&p, 2, own(d2, 2), 2, &kept), DP_OK);
+    ck_assert_int_eq(kept, 1);
+    ck_assert_int_eq(altread_has_look(&p), 1);
+    ck_assert_int_eq(altread_reading(&p.alt[n]), ALTREAD_LOOK);
+    struct dp_page v;
+    /* the second reading's lines (THANK YOU, a line the first reading missed, among them) */
+    ck_assert_int_eq(altread_variant_of(&p, ALTREAD_SECOND, &v), DP_OK);
+    ck_assert_str_eq(v.text, "SYARIKAT SDN BHD\nTOTAL 60.30\nDATE: 25/12/2018\nTHANK YOU\n");
+    page_cleanup(&v);
+    /* the line look's */
+    ck_assert_int_eq(altread_variant_of(&p, ALTREAD_LOOK, &v), DP_OK);
+    ck_assert_str_eq(v.text, "SYARIKAT SDN. BHD\nTOTAL 60.31\nDATE: 26/12/2018\n");
+    page_cleanup(&v);
+    /* all: a line's first alternate (the second reading's) */
+    ck_assert_int_eq(altread_variant(&p, &v), DP_OK);
+    ck_assert_str_eq(v.text, "SYARIKAT SDN BHD\nTOTAL 60.30\nDATE: 26/12/2018\nTHANK YOU\n");
+    page_cleanup(&v);
+    /* a look that read nothing */
+    ck_assert_int_eq(altread_add_look(&p, 1, NULL, 0, &kept), DP_OK);
+    ck_assert_int_eq(kept, 0);
+    altread_words_free(p.alt, p.nalt);
+}
+END_TEST
+
+/* A date line with a rule read as "~-" beside it: its rows are the date's, not the rule's. */
+START_TEST(the_rows_a_line_stands_on)
+{
+    struct dp_word w[] = {
+        {"Se", 40, 10, 100, 30, 60, 7, 0}, /* a smudge read as two letters, tall */
+        {"~-", 30, 50, 60, 40, 110, 7, 0}, /* a rule down the side */
+        {"TAXINVOICE", 80, 100, 118, 200, 24, 7, 0}, {"92/12/2017", 70, 320, 120, 160, 22, 7, 0},
+        {"OTHER", 90, 10, 200, 80, 30, 8, 0},
+    };
+    int y0 = 0, y1 = 0;
+    ck_assert_int_eq(altread_line_rows(w, 5, 7, &y0, &y1), 1);
+    /* the median centre (130 of 130, 130, 131) and height (24 of 22, 24, 60) of the words of
+     * two letters or digits; the rule "~-" is left out */
+    ck_assert_int_eq(y0, 118);
+    ck_assert_int_eq(y1, 142);
+    /* a line of specks only: all its words */
+    struct dp_word specks[] = {{"~", 30, 10, 10, 10, 20, 0, 0}, {"|", 30, 30, 14, 4, 30, 0, 0}};
+    ck_assert_int_eq(altread_line_rows(specks, 2, 0, &y0, &y1), 1);
+    ck_assert_int_eq(y0, 14);
+    ck_assert_int_eq(y1, 44);
+    ck_assert_int_eq(altread_line_rows(w, 5, 3, &y0, &y1), 0); /* no such line */
+}
+END_TEST
+
 Suite *altread_suite(void)
 {
     Suite *s = suite_create("altread");
@@ -314,6 +438,9 @@ Suite *altread_suite(void)
     tcase_add_test(tc, fields_from_the_second_reading);
     tcase_add_test(tc, the_surer_of_two_valid_values);
     tcase_add_test(tc, the_band_a_receipt_is_read_again_in);
+    tcase_add_test(tc, the_lines_a_receipt_is_looked_at_again);
+    tcase_add_test(tc, a_line_look_is_one_more_alternate);
+    tcase_add_test(tc, the_rows_a_line_stands_on);
     suite_add_tcase(s, tc);
     return s;
 }

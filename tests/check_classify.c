@@ -331,6 +331,68 @@ START_TEST(threshold_rule_known_answers)
 }
 END_TEST
 
+START_TEST(min_df_rule_known_answers)
+{
+    /* one more document per feature for every 8 examples of the smallest class, 1..3 */
+    ck_assert_uint_eq(classify_min_df(0), 1);
+    ck_assert_uint_eq(classify_min_df(1), 1);
+    ck_assert_uint_eq(classify_min_df(7), 1);
+    ck_assert_uint_eq(classify_min_df(8), 2);
+    ck_assert_uint_eq(classify_min_df(15), 2);
+    ck_assert_uint_eq(classify_min_df(16), 3);
+    ck_assert_uint_eq(classify_min_df(20), 3);
+    ck_assert_uint_eq(classify_min_df(20000), 3);
+}
+END_TEST
+
+/* per_class examples of each class; the first "cooking" one also has five words no other
+ * example has. 2^24 buckets, so that none of these shares a bucket with another feature. */
+static struct classifier *trained_with_rare(int per_class)
+{
+    struct classify_opts o = classify_opts_default();
+    o.hash_bits = 24; /* no bucket of the rare words shared with another feature by chance */
+    struct classifier *c = classifier_new_opts(&o);
+    ck_assert_ptr_nonnull(c);
+    char buf[2048];
+    for (int i = 0; i < per_class; i++)
+        for (int k = 0; k < 3; k++) {
+            make_text(buf, sizeof(buf), vocabs[k], (unsigned)(100 * k + i), 40);
+            if (i == 0 && k == 0) {
+                size_t n = strlen(buf);
+                snprintf(buf + n, sizeof(buf) - n, " zebrafish quokka narwhal axolotl pangolin");
+            }
+            ck_assert_int_eq(classifier_add_text(c, names[k], buf, strlen(buf)), DP_OK);
+        }
+    struct classify_stats st;
+    ck_assert_int_eq(classifier_train(c, &st), DP_OK);
+    return c;
+}
+
+START_TEST(rare_features_leave_the_model)
+{
+    const char *rare = "zebrafish quokka narwhal axolotl pangolin zebrafish quokka";
+    struct classify_result r;
+    /* 16 examples per class: words in one document only are not kept, so the model does not
+     * know any word of `rare` */
+    struct classifier *big = trained_with_rare(16);
+    predict_str(big, rare, &r);
+    ck_assert_double_eq_tol(r.coverage, 0.0, 1e-9);
+    ck_assert_str_eq(r.label, "unknown");
+    /* what the classes share still decides */
+    char buf[2048];
+    make_text(buf, sizeof(buf), vocab_sport, 4242, 40);
+    predict_str(big, buf, &r);
+    ck_assert_str_eq(r.label, "sports");
+    classifier_free(big);
+    /* 4 examples per class: every feature counts, and these words are the cooking example's */
+    struct classifier *small = trained_with_rare(4);
+    predict_str(small, rare, &r);
+    ck_assert_double_eq_tol(r.coverage, 1.0, 1e-6);
+    ck_assert_str_eq(r.best, "cooking");
+    classifier_free(small);
+}
+END_TEST
+
 /* ---- serialisation ---- */
 
 static uint32_t test_crc32(const unsigned char *p, size_t n)
@@ -553,6 +615,8 @@ Suite *classify_suite(void)
     tcase_add_test(tc, unknown_when_unsure);
     tcase_add_test(tc, threshold_from_cross_validation);
     tcase_add_test(tc, threshold_rule_known_answers);
+    tcase_add_test(tc, min_df_rule_known_answers);
+    tcase_add_test(tc, rare_features_leave_the_model);
     tcase_add_test(tc, untrained_model_is_graceful);
     tcase_add_test(tc, labels_are_validated);
     tcase_add_test(tc, cross_validation_known_set);

@@ -31,15 +31,7 @@ static void as(const struct stack *s, const char *user, char *out, size_t outsz,
     ck_assert_msg(c != NULL, "cannot log in as %s", user ? user : "(nobody)");
     redisReply *r = redisCommandArgv(c, argc, argv, NULL);
     ck_assert_ptr_nonnull(r);
-    if (r->type == REDIS_REPLY_ERROR || r->type == REDIS_REPLY_STATUS ||
-        r->type == REDIS_REPLY_STRING)
-        snprintf(out, outsz, "%s", r->str);
-    else if (r->type == REDIS_REPLY_ARRAY)
-        snprintf(out, outsz, "(array %zu)", r->elements);
-    else if (r->type == REDIS_REPLY_INTEGER)
-        snprintf(out, outsz, "%lld", r->integer);
-    else
-        snprintf(out, outsz, "(nil)");
+    stack_reply_text(r, out, outsz);
     freeReplyObject(r);
     redisFree(c);
 }

@@ -3,6 +3,7 @@
  * (pages[].alt_lines), and its date and total come out right, from the alternate where the
  * first reading broke them; a clean page is read once; a receipt photographed turned comes
  * out upright. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "fixtures.h"
@@ -135,6 +136,21 @@ START_TEST(receipt_keeps_its_second_reading)
                          (int)json_num(p, "height") + 2);
         ck_assert(json_num(a, "conf") >= 0 && json_num(a, "conf") <= 1);
         total_alt |= strstr(json_str(a, "text"), "13.20") != NULL;
+        /* the second reading's lines (2), or the line look's (3): a top line (the company's)
+         * or the date line, each a line of the first reading */
+        int reading = (int)json_num(a, "reading");
+        ck_assert_msg(reading == 2 || reading == 3, "alt_lines[].reading %d", reading);
+        if (reading == 3) {
+            char lt[512] = "";
+            size_t k = 0;
+            cJSON_ArrayForEach(wd, cJSON_GetObjectItem(p, "words"))
+            {
+                if ((int)json_num(wd, "line") == line && k < sizeof lt)
+                    k += (size_t)snprintf(lt + k, sizeof lt - k, "%s ", json_str(wd, "text"));
+            }
+            ck_assert_msg(line >= 0 && (line < 3 || strstr(lt, "/12/") || strstr(lt, "2018")),
+                          "line look on line %d (%s): %s", line, lt, json_str(a, "text"));
+        }
     }
     const char *text = json_str(d, "text");
     /* the smeared total is read right in one of the two readings, and extracted */

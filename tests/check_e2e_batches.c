@@ -45,6 +45,25 @@ static void upload_page(struct stack *s, int i, char *id)
     free(png);
 }
 
+/* Polls GET path (a batch) every 100 ms until its status is "completed", up to ms; the last
+ * answer (the caller deletes it) once it is. */
+static cJSON *wait_completed(struct stack *s, const char *path, long ms)
+{
+    cJSON *j = NULL;
+    const char *status = "";
+    for (long t = 0; t < ms / 100; t++) {
+        cJSON_Delete(j);
+        j = NULL;
+        ck_assert_int_eq(req(s, "GET", path, s->key, NULL, &j), 200);
+        status = json_str(j, "status");
+        if (strcmp(status, "completed") == 0)
+            break;
+        msleep(100);
+    }
+    ck_assert_str_eq(status, "completed");
+    return j;
+}
+
 START_TEST(batch_completes_once_with_one_event)
 {
     static const char *const env[] = {"DOCPROC_WEBHOOK_ALLOW_PRIVATE=1",
@@ -92,18 +111,7 @@ START_TEST(batch_completes_once_with_one_event)
     cJSON_Delete(j);
 
     /* it completes when the last document ends */
-    const char *status = "";
-    j = NULL;
-    for (int t = 0; t < 600; t++) {
-        cJSON_Delete(j);
-        j = NULL;
-        ck_assert_int_eq(req(&s, "GET", path, s.key, NULL, &j), 200);
-        status = json_str(j, "status");
-        if (strcmp(status, "completed") == 0)
-            break;
-        msleep(100);
-    }
-    ck_assert_str_eq(status, "completed");
+    j = wait_completed(&s, path, 60000);
     ck_assert_int_eq((int)json_num(j, "counts.done"), N);
     ck_assert_int_eq((int)json_num(j, "counts.queued") + (int)json_num(j, "counts.processing"), 0);
     cJSON_Delete(j);
@@ -264,18 +272,7 @@ START_TEST(batch_from_multipart_files)
 
     /* the batch completes when its documents have been read */
     snprintf(path, sizeof path, "/v1/batches/%s", bid);
-    const char *status = "";
-    j = NULL;
-    for (int t = 0; t < 900; t++) {
-        cJSON_Delete(j);
-        j = NULL;
-        ck_assert_int_eq(req(&s, "GET", path, s.key, NULL, &j), 200);
-        status = json_str(j, "status");
-        if (strcmp(status, "completed") == 0)
-            break;
-        msleep(100);
-    }
-    ck_assert_str_eq(status, "completed");
+    j = wait_completed(&s, path, 90000);
     ck_assert_int_eq((int)json_num(j, "counts.done"), N);
     cJSON_Delete(j);
     for (int i = 0; i <= N; i++)

@@ -20,8 +20,7 @@ static struct stack st;
 
 static void setup(void)
 {
-    ck_assert_int_eq(stack_init(&st, NULL), 0);
-    ck_assert_msg(stack_start_redis(&st) == 0, "redis-server did not start");
+    ck_assert_msg(stack_redis_only(&st) == 0, "redis-server did not start");
 }
 
 static void teardown(void)
@@ -31,8 +30,8 @@ static void teardown(void)
 
 static redisContext *rconnect(void)
 {
-    redisContext *c = redisConnect("127.0.0.1", st.redis_port);
-    ck_assert(c && !c->err);
+    redisContext *c = stack_redis_plain(&st, 0);
+    ck_assert_ptr_nonnull(c);
     return c;
 }
 

@@ -9,6 +9,7 @@
 #include "../api/api_routes.h"
 #include "fixtures.h"
 #include "harness.h"
+#include "harness_browser.h"
 #include "promtext.h"
 #include "testutil.h"
 #include "util.h"
@@ -260,20 +261,12 @@ static int run_logged(const char *log, char *const argv[])
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+/* Prints the end of st.dir/name (a failing tool's log). */
 static void tail_log(const char *name)
 {
-    char path[600], buf[4096];
+    char path[600];
     snprintf(path, sizeof path, "%s/%s", st.dir, name);
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return;
-    fseek(f, 0, SEEK_END);
-    long sz = ftell(f);
-    fseek(f, sz > (long)sizeof buf - 1 ? sz - (long)sizeof buf + 1 : 0, SEEK_SET);
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    buf[n] = '\0';
-    fclose(f);
-    fprintf(stderr, "---- %s ----\n%s----\n", path, buf);
+    log_tail(path);
 }
 
 /* Writes j to dir/name; the path goes to out. */

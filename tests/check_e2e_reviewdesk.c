@@ -14,10 +14,10 @@
 #include <unistd.h>
 #include "e2e_webhooks_util.h"
 #include "fixtures.h"
+#include "harness_browser.h"
 #include "harness.h"
 #include "testutil.h"
 
-#define CHROMIUM       "/usr/bin/chromium"
 #define BROWSER_CAP_MS 330000 /* the Node script caps itself at 300 s; this is the backstop */
 #define NTRAIN         6
 #define NLINES         8
@@ -67,42 +67,14 @@ static void join(char *buf, size_t cap, const char *s)
     snprintf(buf + n, cap - n, "%s%s", n ? "," : "", s);
 }
 
-static int browser_setup(const char *src)
-{
-    char setup_sh[1024], log[512];
-    snprintf(setup_sh, sizeof setup_sh, "%s/tests/browser/setup.sh", src);
-    snprintf(log, sizeof log, "%s/npm-setup.log", st.dir);
-    char *argv[] = {"sh", setup_sh, NULL};
-    pid_t p = wht_spawn(argv, log);
-    int status = 0;
-    if (p < 0 || waitpid(p, &status, 0) != p || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
-        return -1;
-    return 0;
-}
-
-static void tail_log(const char *path)
-{
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return;
-    char buf[6144];
-    fseek(f, 0, SEEK_END);
-    long sz = ftell(f);
-    fseek(f, sz > (long)sizeof buf - 1 ? sz - (long)sizeof buf + 1 : 0, SEEK_SET);
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    buf[n] = '\0';
-    fclose(f);
-    fprintf(stderr, "---- %s ----\n%s\n----\n", path, buf);
-}
-
 START_TEST(review_train_batch_in_chromium)
 {
     ck_assert_msg(access(CHROMIUM, X_OK) == 0, "%s is missing: make deps installs chromium",
                   CHROMIUM);
     const char *src = getenv("DOCPROC_SRC_DIR");
     src = src && *src ? src : ".";
-    ck_assert_msg(browser_setup(src) == 0, "npm ci in tests/browser failed: see %s/npm-setup.log",
-                  st.dir);
+    ck_assert_msg(browser_setup(src, st.dir) == 0,
+                  "npm ci in tests/browser failed: see %s/npm-setup.log", st.dir);
 
     char files[4096] = "", pos[512] = "", path[1024], po[16], fresh[512], art[600];
     for (int i = 0; i < NTRAIN; i++) {
@@ -152,7 +124,7 @@ START_TEST(review_train_batch_in_chromium)
     }
     int ok = got == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0;
     if (!ok || getenv("DOCPROC_TEST_VERBOSE"))
-        tail_log(log);
+        log_tail(log);
     ck_assert_msg(got == pid, "the browser test ran over %d ms", BROWSER_CAP_MS);
     ck_assert_msg(ok, "the browser test failed (exit %d): see %s and %s/review-*.png",
                   WIFEXITED(status) ? WEXITSTATUS(status) : -1, log, art);

@@ -59,15 +59,7 @@ static void redis_as(int port, const char *dir, const char *user, const char *cm
     }
     redisReply *r = redisCommand(c, cmd);
     ck_assert_ptr_nonnull(r);
-    if (r->type == REDIS_REPLY_ERROR || r->type == REDIS_REPLY_STATUS ||
-        r->type == REDIS_REPLY_STRING)
-        snprintf(out, outsz, "%s", r->str);
-    else if (r->type == REDIS_REPLY_ARRAY)
-        snprintf(out, outsz, "(array %zu)", r->elements);
-    else if (r->type == REDIS_REPLY_INTEGER)
-        snprintf(out, outsz, "%lld", r->integer);
-    else
-        snprintf(out, outsz, "(nil)");
+    stack_reply_text(r, out, outsz);
     freeReplyObject(r);
     redisFree(c);
 }

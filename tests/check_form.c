@@ -307,6 +307,12 @@ START_TEST(key_scores_from_text_shape)
     ck_assert(form_unit_like(mm, 1) && form_unit_like(mgcc, 1) && form_unit_like(pct, 1));
     ck_assert(!form_unit_like(word, 1) && !form_unit_like(num, 1));
     ck_assert(!form_unit_like((const char *[]){"from", "mouth", "end"}, 3));
+    /* a cell's unit: not one letter, not digits misread ("ll" = 11) */
+    ck_assert(form_cell_unit(mm, 1) && form_cell_unit(mgcc, 1) && form_cell_unit(pct, 1));
+    ck_assert(form_cell_unit((const char *[]){"gm/", "m2"}, 2));
+    ck_assert(!form_cell_unit((const char *[]){"ll"}, 1) &&
+              !form_cell_unit((const char *[]){"a"}, 1));
+    ck_assert(!form_cell_unit((const char *[]){"i2"}, 1) && !form_cell_unit(word, 1));
     ck_assert(form_key_score(mm, 1) < b - 1.0);
 }
 END_TEST
@@ -508,6 +514,63 @@ START_TEST(fill_lines_cleaned)
 }
 END_TEST
 
+START_TEST(leaders_cut_off_texts)
+{
+    char a[] = "Filter Length---", b[] = "Circumference--~", c[] = "Original --";
+    char d[] = "Cigt. Wt.", e[] = "------ Manufacturing - A. Kraus", f[] = "-0-";
+    char g[] = "Name \xE2\x80\x94\xE2\x80\x94", h[] = "3.--", i[] = "..... 12";
+    form_tidy_leaders(a, 1);
+    form_tidy_leaders(b, 1);
+    form_tidy_leaders(c, 1);
+    form_tidy_leaders(d, 1);
+    ck_assert_str_eq(a, "Filter Length");
+    ck_assert_str_eq(b, "Circumference");
+    ck_assert_str_eq(c, "Original");
+    ck_assert_str_eq(d, "Cigt. Wt."); /* one dot is an abbreviation's */
+    form_tidy_leaders(g, 1);
+    ck_assert_str_eq(g, "Name");
+    form_tidy_leaders(e, 0);
+    form_tidy_leaders(f, 0);
+    form_tidy_leaders(h, 0);
+    form_tidy_leaders(i, 0);
+    ck_assert_str_eq(e, "Manufacturing - A. Kraus");
+    ck_assert_str_eq(f, "-0-"); /* an answer of its own */
+    ck_assert_str_eq(h, "3.--");
+    ck_assert_str_eq(i, "12");
+    /* stray marks before a text; a quoted label keeps its quotes */
+    char j[] = "| PROJECTED Field Start", k[] = "\\OVERALL", l[] = "\xE2\x80\x98State";
+    char m[] = "\"TAR\"", o[] = "| brand to various markets", q[] = "\xE2\x80\x9CHEAD\xE2\x80\x9D";
+    form_tidy_leaders(j, 1);
+    form_tidy_leaders(k, 1);
+    form_tidy_leaders(l, 1);
+    form_tidy_leaders(m, 1);
+    form_tidy_leaders(o, 0);
+    form_tidy_leaders(q, 1);
+    ck_assert_str_eq(j, "PROJECTED Field Start");
+    ck_assert_str_eq(k, "OVERALL");
+    ck_assert_str_eq(l, "State");
+    ck_assert_str_eq(m, "\"TAR\"");
+    ck_assert_str_eq(o, "brand to various markets");
+    ck_assert_str_eq(q, "\xE2\x80\x9CHEAD\xE2\x80\x9D");
+    char r[] = "Client:,", u[] = "No.|", v[] = "Paid, Free";
+    form_tidy_leaders(r, 1);
+    form_tidy_leaders(u, 1);
+    form_tidy_leaders(v, 1);
+    ck_assert_str_eq(r, "Client:");
+    ck_assert_str_eq(u, "No.");
+    ck_assert_str_eq(v, "Paid, Free");
+    char w[] = "2/22 by courier ..", x[] = "1969-105 |", y[] = "Total 12.5", z[] = "a -";
+    form_tidy_leaders(w, 0);
+    form_tidy_leaders(x, 0);
+    form_tidy_leaders(y, 0);
+    form_tidy_leaders(z, 0);
+    ck_assert_str_eq(w, "2/22 by courier");
+    ck_assert_str_eq(x, "1969-105");
+    ck_assert_str_eq(y, "Total 12.5");
+    ck_assert_str_eq(z, "a -");
+}
+END_TEST
+
 Suite *form_suite(void)
 {
     Suite *s = suite_create("form");
@@ -524,6 +587,7 @@ Suite *form_suite(void)
     tcase_add_test(tc, pairs_table_spread_and_bare_labels);
     tcase_add_test(tc, pairs_skip_noise_and_blanks);
     tcase_add_test(tc, fill_lines_cleaned);
+    tcase_add_test(tc, leaders_cut_off_texts);
     suite_add_tcase(s, tc);
     return s;
 }

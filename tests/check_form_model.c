@@ -254,6 +254,47 @@ START_TEST(shipped_model_pairs_a_form)
 }
 END_TEST
 
+/* A written label whose answer was typed beside it, a little under its line, is answered by
+ * it; one with nothing beside it stays empty. */
+START_TEST(written_label_answered_beside)
+{
+    struct wset s = {0};
+    put(&s, 200, 100, "Approved by:");
+    put(&s, 480, 150, "Director of Operations");
+    put(&s, 200, 400, "Remarks:");
+    put(&s, 200, 700, "Page 2");
+    struct form_kv *kv = NULL;
+    size_t n = 0;
+    ck_assert_int_eq(form_pairs_model(form_model_builtin(), s.w, s.n, NULL, 0, &kv, &n), DP_OK);
+    const struct form_kv *p;
+    ck_assert_ptr_nonnull(p = find(kv, n, "Approved by"));
+    ck_assert_int_eq(p->has_value, 1);
+    ck_assert_str_eq(p->value.text, "Director of Operations");
+    ck_assert_ptr_nonnull(p = find(kv, n, "Remarks"));
+    ck_assert_int_eq(p->has_value, 0);
+    form_kv_list_free(kv, n);
+    wset_free(&s);
+}
+END_TEST
+
+/* A phrase repeated along a row is not the answer of its twin. */
+START_TEST(twin_is_no_answer)
+{
+    struct wset s = {0};
+    put(&s, 100, 100, "Non Porous");
+    put(&s, 500, 100, "Non Porous");
+    put(&s, 100, 300, "Porous");
+    put(&s, 500, 300, "Yes");
+    struct form_kv *kv = NULL;
+    size_t n = 0;
+    ck_assert_int_eq(form_pairs_model(form_model_builtin(), s.w, s.n, NULL, 0, &kv, &n), DP_OK);
+    for (size_t i = 0; i < n; i++)
+        ck_assert(!kv[i].has_value || strcmp(kv[i].key.text, kv[i].value.text));
+    form_kv_list_free(kv, n);
+    wset_free(&s);
+}
+END_TEST
+
 Suite *form_model_suite(void)
 {
     Suite *s = suite_create("form_model");
@@ -263,6 +304,8 @@ Suite *form_model_suite(void)
     tcase_add_test(tc, model_load_files);
     tcase_add_test(tc, features_of_couples);
     tcase_add_test(tc, shipped_model_pairs_a_form);
+    tcase_add_test(tc, written_label_answered_beside);
+    tcase_add_test(tc, twin_is_no_answer);
     suite_add_tcase(s, tc);
     return s;
 }

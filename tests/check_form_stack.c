@@ -84,10 +84,14 @@ START_TEST(stack_cands_and_features)
     ck_assert_int_eq(down[no], st);
     ck_assert_int_eq(down[st], num);
     ck_assert_int_eq(up[date], -1);
-    m->stack.bias = -5.0;
+    m->stack.bias = -5.0; /* no to everything: only the column header over two lines stays */
     form_stack_links(m, &L, e, ne, up, down);
     for (size_t i = 0; i < ne; i++)
-        ck_assert(up[i] == -1 && down[i] == -1);
+        ck_assert(i == (size_t)st ? up[i] == no : up[i] == -1);
+    for (size_t i = 0; i < ne; i++)
+        ck_assert(i == (size_t)no ? down[i] == st : down[i] == -1);
+    ck_assert(form_stack_header(e, ne, (size_t)no, (size_t)st, L.hmed));
+    ck_assert(!form_stack_header(e, ne, (size_t)st, (size_t)num, L.hmed)); /* a number */
     /* the block's probability: sigmoid(bias + w . x) */
     m->stack.w[5] = 2.0;
     struct form_auxx one = {.nf = 1, .idx = {5}, .val = {1.5f}};
@@ -95,6 +99,46 @@ START_TEST(stack_cands_and_features)
     free(down);
     free(m);
     free(up);
+    free(e);
+    tl_cleanup(&L);
+    wset_free(&s);
+}
+END_TEST
+
+/* Column headers over two lines are joined by rule; row labels stacked (a number right of
+ * each), a written label, a sentence, or a header with no number under it are not. */
+START_TEST(column_headers_over_two_lines)
+{
+    struct wset s = {0};
+    put(&s, 100, 100, "Cost Per");
+    put(&s, 100, 150, "Interview");
+    put(&s, 120, 230, "$47.22");
+    put(&s, 600, 100, "Male");
+    put(&s, 900, 100, "3.4");
+    put(&s, 600, 150, "Female");
+    put(&s, 900, 150, "2.9");
+    put(&s, 620, 230, "15"); /* under Female too */
+    put(&s, 100, 500, "Approved");
+    put(&s, 100, 550, "by:");
+    put(&s, 120, 630, "12");
+    put(&s, 600, 500, "Remarks");
+    put(&s, 600, 550, "none");
+    struct tl_layout L;
+    struct form_ent *e = NULL;
+    size_t ne = 0;
+    ck_assert_int_eq(form_layout(&L, s.w, s.n, NULL, 0), DP_OK);
+    ck_assert_int_eq(form_entities(&L, &e, &ne), DP_OK);
+    long cost = ent_of(&L, e, ne, "Cost"), inter = ent_of(&L, e, ne, "Interview"),
+         male = ent_of(&L, e, ne, "Male"), fem = ent_of(&L, e, ne, "Female"),
+         appr = ent_of(&L, e, ne, "Approved"), by = ent_of(&L, e, ne, "by:"),
+         rem = ent_of(&L, e, ne, "Remarks"), none = ent_of(&L, e, ne, "none");
+    ck_assert(cost >= 0 && inter >= 0 && male >= 0 && fem >= 0 && appr >= 0 && by >= 0 &&
+              rem >= 0 && none >= 0);
+    ck_assert(form_stack_header(e, ne, (size_t)cost, (size_t)inter, L.hmed));
+    ck_assert(e[male].head && e[fem].head);
+    ck_assert(!form_stack_header(e, ne, (size_t)male, (size_t)fem, L.hmed)); /* row labels */
+    ck_assert(!form_stack_header(e, ne, (size_t)appr, (size_t)by, L.hmed));  /* written */
+    ck_assert(!form_stack_header(e, ne, (size_t)rem, (size_t)none, L.hmed)); /* no number */
     free(e);
     tl_cleanup(&L);
     wset_free(&s);
@@ -215,13 +259,39 @@ START_TEST(pair_key_joined_over_lines)
 }
 END_TEST
 
+/* A label joined over two lines is never answered by its own second line (the title
+ * "MARKETING RESEARCH AUTHORIZATION" over "(Recommended Proposal Attached)": the shipped
+ * stack block joins them, and the couple of the two scored as a pair). */
+START_TEST(own_line_is_no_answer)
+{
+    const struct form_model *m = form_model_builtin();
+    ck_assert_ptr_nonnull(m);
+    struct wset s = {0};
+    put(&s, 100, 100, "MARKETING RESEARCH AUTHORIZATION");
+    put(&s, 200, 150, "(Recommended Proposal Attached)");
+    put(&s, 100, 300, "Project No.");
+    put(&s, 500, 300, "1990-488");
+    struct form_kv *kv = NULL;
+    size_t n = 0;
+    ck_assert_int_eq(form_pairs_model(m, s.w, s.n, NULL, 0, &kv, &n), DP_OK);
+    ck_assert_ptr_null(with_value(kv, n, "(Recommended Proposal Attached)"));
+    const struct form_kv *p = with_value(kv, n, "1990-488");
+    ck_assert_ptr_nonnull(p);
+    ck_assert_str_eq(p->key.text, "Project No.");
+    form_kv_list_free(kv, n);
+    wset_free(&s);
+}
+END_TEST
+
 Suite *form_stack_suite(void)
 {
     Suite *s = suite_create("form_stack");
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, stack_cands_and_features);
+    tcase_add_test(tc, column_headers_over_two_lines);
     tcase_add_test(tc, stack_block_in_model_file);
     tcase_add_test(tc, pair_key_joined_over_lines);
+    tcase_add_test(tc, own_line_is_no_answer);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -214,6 +214,48 @@ START_TEST(pairs_hold_table_links)
 }
 END_TEST
 
+/* A table's number cells keep their unit written apart ("84   mm"); a misread digit ("ll")
+ * is no unit. */
+START_TEST(table_cells_keep_their_units)
+{
+    struct wset s = {0};
+    put(&s, 100, 100, "Memo of the month");
+    put(&s, 100, 300, "NAME OF ACCOUNT");
+    put(&s, 700, 300, "STORES");
+    put(&s, 1000, 300, "LENGTH");
+    static const char *names[] = {"Chatham Oil", "Express Stop", "Fowlers Oil"};
+    static const char *stores[] = {"23", "21", "15"};
+    static const char *len[] = {"84", "99", "72"};
+    for (int i = 0; i < 3; i++) {
+        put(&s, 100, 380 + 70 * i, names[i]);
+        put(&s, 720, 380 + 70 * i, stores[i]);
+        put(&s, 1000, 380 + 70 * i, len[i]);
+        put(&s, 1160, 380 + 70 * i, i == 1 ? "ll" : "mm");
+    }
+    struct form_kv *kv = NULL;
+    size_t n = 0, lengths = 0, stores_n = 0;
+    ck_assert_int_eq(form_pairs_model(form_model_builtin(), s.w, s.n, NULL, 0, &kv, &n), DP_OK);
+    for (size_t i = 0; i < n; i++) {
+        if (!kv[i].has_value)
+            continue;
+        if (!strcmp(kv[i].key.text, "LENGTH")) {
+            ck_assert(!strcmp(kv[i].value.text, "84 mm") || !strcmp(kv[i].value.text, "99") ||
+                      !strcmp(kv[i].value.text, "72 mm"));
+            lengths++;
+        }
+        if (!strcmp(kv[i].key.text, "STORES")) {
+            ck_assert(!strcmp(kv[i].value.text, "23") || !strcmp(kv[i].value.text, "21") ||
+                      !strcmp(kv[i].value.text, "15"));
+            stores_n++;
+        }
+    }
+    ck_assert_uint_eq(lengths, 3);
+    ck_assert_uint_eq(stores_n, 3);
+    form_kv_list_free(kv, n);
+    wset_free(&s);
+}
+END_TEST
+
 Suite *form_table_suite(void)
 {
     Suite *s = suite_create("form_table");
@@ -222,6 +264,7 @@ Suite *form_table_suite(void)
     tcase_add_test(tc, links_row_labels_and_no_table);
     tcase_add_test(tc, split_at_gutters_and_numbers);
     tcase_add_test(tc, pairs_hold_table_links);
+    tcase_add_test(tc, table_cells_keep_their_units);
     suite_add_tcase(s, tc);
     return s;
 }

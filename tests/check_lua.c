@@ -29,8 +29,7 @@ static struct stack st; /* the throwaway redis-server of the "scripts" case */
 
 static void setup(void)
 {
-    ck_assert_int_eq(stack_init(&st, NULL), 0);
-    ck_assert_msg(stack_start_redis(&st) == 0, "redis-server did not start");
+    ck_assert_msg(stack_redis_only(&st) == 0, "redis-server did not start");
 }
 
 static void teardown(void)
@@ -41,9 +40,8 @@ static void teardown(void)
 /* A connection to the case's server with its data wiped (scripts stay cached). */
 static redisContext *rc(void)
 {
-    redisContext *c = redisConnect("127.0.0.1", st.redis_port);
-    ck_assert(c && !c->err);
-    freeReplyObject(redisCommand(c, "FLUSHALL"));
+    redisContext *c = stack_redis_plain(&st, 1);
+    ck_assert_ptr_nonnull(c);
     return c;
 }
 
@@ -594,15 +592,29 @@ START_TEST(classifier_scripts)
     ck_assert_int_eq(ival(c, "HLEN %s", k), 0);
     ck_assert_int_eq(clsstore_unlabel(c, "t1", id, &removed, prev), DP_OK);
     ck_assert_int_eq(removed, 0);
-    /* save: a version is stored only over an older one (a replay of the same is refused) */
+    /* save: versions come from INCR; a version is stored only over an older one (a replay of
+     * the same is refused); the blob is binary safe */
+    char kver[KEYS_MAX];
+    uint32_t ver = 0, ver2 = 0;
+    keys_cls(kver, "t1", KEYS_CLS_VER);
+    ck_assert_int_eq(rds_next_version(c, kver, &ver), DP_OK);
+    ck_assert_int_eq(rds_next_version(c, kver, &ver2), DP_OK);
+    ck_assert_uint_eq(ver, 1);
+    ck_assert_uint_eq(ver2, 2);
     keys_cls(k, "t1", KEYS_CLS_MODEL);
-    const char *v2[] = {k, "2", "blob-2", "{}", "1000"}, *v1[] = {k, "1", "blob-1", "{}", "999"};
-    ck_assert_int_eq(rds_eval_found(c, &scripts_cls_save, 1, 4, v2), DP_OK);
-    ck_assert_int_eq(rds_eval_found(c, &scripts_cls_save, 1, 4, v2), DP_ENOTFOUND);
-    ck_assert_int_eq(rds_eval_found(c, &scripts_cls_save, 1, 4, v1), DP_ENOTFOUND);
+    const char b2[] = {'b', '\0', '2'};
+    ck_assert_int_eq(rds_model_save(c, &scripts_cls_save, k, 2, b2, 3, "{}", 1000), DP_OK);
+    ck_assert_int_eq(rds_model_save(c, &scripts_cls_save, k, 2, b2, 3, "{}", 1000), DP_ECONFLICT);
+    ck_assert_int_eq(rds_model_save(c, &scripts_cls_save, k, 1, "blob-1", 6, "{}", 999),
+                     DP_ECONFLICT);
     redisReply *r = redisCommand(c, "HGET %s blob", k);
-    ck_assert_str_eq(r->str, "blob-2");
+    ck_assert_int_eq(r->len, 3);
+    ck_assert_mem_eq(r->str, b2, 3);
     freeReplyObject(r);
+    ck_assert_int_eq(ival(c, "HGET %s trained_at", k), 1000);
+    /* a counter that is not a number is an error, not version 0 */
+    freeReplyObject(redisCommand(c, "SET %s x", kver));
+    ck_assert_int_eq(rds_next_version(c, kver, &ver), DP_EREDIS);
     redisFree(c);
 }
 END_TEST

@@ -39,10 +39,31 @@ START_TEST(joins)
     expect("SDN BHD", page2 + 1, 1, NULL);
     static const char *const page3[] = {"ENTERPRISE", "SDN BHD"};
     expect("SDN BHD", page3, 2, NULL);
-    /* CO ends one name only, 666 one only: no closing words */
+    /* CO is a legal form (it closes names though it ends one confirmed name only); 666 ends
+     * one name only and is none: no closing word */
     static const char *const page4[] = {"SAM SAM TRADING", "CO", "TRIPLE SIX POINT", "666"};
-    expect("SAM SAM TRADING", page4, 4, NULL);
+    expect("SAM SAM TRADING", page4, 4, "SAM SAM TRADING CO");
     expect("TRIPLE SIX POINT", page4, 4, NULL);
+    /* legal forms alone take in the name above, whatever the tenant confirmed */
+    static const char *const page5[] = {"POPULAR BOOK", "CO. (M) SDN BHD", "KEDAI", "LTD"};
+    static const char *const one[] = {"KEDAI ABC"};
+    char o5[64];
+    ck_assert_int_eq(namesfx_extend("CO. (M) SDN BHD", one, 1, page5, 4, o5, sizeof o5), 1);
+    ck_assert_str_eq(o5, "POPULAR BOOK CO. (M) SDN BHD");
+    expect("LTD", page5, 4, "KEDAI LTD");
+    expect("KEDAI", page5, 4, "KEDAI LTD");
+    ck_assert(namesfx_legal_form("SDN"));
+    ck_assert(namesfx_legal_form("Bhd."));
+    ck_assert(namesfx_legal_form("(M)"));
+    ck_assert(namesfx_legal_form("ltd"));
+    ck_assert(!namesfx_legal_form("TRADING"));
+    ck_assert(!namesfx_legal_form(""));
+    ck_assert(!namesfx_legal_form(NULL));
+    /* a name ending in a connector takes in the next line when it reads as a name */
+    static const char *const page6[] = {"HOME MASTER HARDWARE &", "ELECTRICAL", "SRI AND",
+                                        "NO 5 JALAN 2"};
+    expect("HOME MASTER HARDWARE &", page6, 4, "HOME MASTER HARDWARE & ELECTRICAL");
+    expect("SRI AND", page6, 4, NULL);
     /* not on any line, empty, no names */
     expect("KEDAI RUNCIT", page, 6, NULL);
     expect("", page, 6, NULL);

@@ -288,6 +288,29 @@ START_TEST(join_hocr)
 }
 END_TEST
 
+/* A field object: its members in order, page and bbox null when not given, value taken over. */
+START_TEST(field_object)
+{
+    const int box[4] = {10, 20, 300, 40};
+    cJSON *f = result_field("iban", cJSON_CreateString("DE89370400440532013000"),
+                            "DE89 3704 0044 0532 0130 00", 0.875, 2, box, 1, "qr");
+    char *s = cJSON_PrintUnformatted(f);
+    ck_assert_str_eq(s, "{\"name\":\"iban\",\"value\":\"DE89370400440532013000\",\"text\":"
+                        "\"DE89 3704 0044 0532 0130 00\",\"confidence\":0.875,\"page\":2,"
+                        "\"bbox\":[10,20,300,40],\"valid\":true,\"source\":\"qr\"}");
+    free(s);
+    cJSON_Delete(f);
+    f = result_field("date", cJSON_CreateNull(), "31.02.2024", 1, 0, NULL, 0, "xml");
+    s = cJSON_PrintUnformatted(f);
+    ck_assert_str_eq(s, "{\"name\":\"date\",\"value\":null,\"text\":\"31.02.2024\","
+                        "\"confidence\":1,\"page\":null,\"bbox\":null,\"valid\":false,"
+                        "\"source\":\"xml\"}");
+    free(s);
+    cJSON_Delete(f);
+    ck_assert_ptr_null(result_field("total", NULL, "9.00", 1, 1, NULL, 1, "rules"));
+}
+END_TEST
+
 Suite *result_suite(void)
 {
     Suite *s = suite_create("result");
@@ -298,6 +321,7 @@ Suite *result_suite(void)
     tcase_add_test(tc, encode_document);
     tcase_add_test(tc, join_text);
     tcase_add_test(tc, join_hocr);
+    tcase_add_test(tc, field_object);
     suite_add_tcase(s, tc);
     return s;
 }

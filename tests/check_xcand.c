@@ -467,6 +467,54 @@ START_TEST(model_disagrees)
 }
 END_TEST
 
+/* One text is not two fields' value: where a field's best candidate overlaps a surer
+ * field's choice, it takes its best candidate elsewhere. */
+START_TEST(joint_choice)
+{
+    ck_assert(xmodel_boxes_overlap(0, 0, 100, 40, 10, 10, 50, 20));  /* inside */
+    ck_assert(xmodel_boxes_overlap(0, 0, 100, 40, 50, 0, 100, 40));  /* half */
+    ck_assert(!xmodel_boxes_overlap(0, 0, 100, 40, 80, 0, 100, 40)); /* a fifth */
+    ck_assert(!xmodel_boxes_overlap(0, 0, 100, 40, 0, 40, 100, 40)); /* the line below */
+    ck_assert(!xmodel_boxes_overlap(0, 0, 0, 0, 0, 0, 0, 0));        /* empty */
+    /* candidates: 0 a name line, 1 a two-line address run, 2 its second line, 3 the same
+     * box on page 2 */
+    static const struct xmodel_box box[] = {{0, 100, 100, 400, 40},
+                                            {0, 100, 140, 600, 80},
+                                            {0, 100, 180, 300, 40},
+                                            {1, 100, 180, 300, 40}};
+    double address[] = {0.05, 0.9, 0.3, 0.1}, company[] = {0.4, 0.2, 0.6, -1};
+    const double *q[] = {address, company};
+    long best[2];
+    double prob[2];
+    xmodel_joint(q, 2, box, 4, best, prob);
+    ck_assert_int_eq(best[0], 1);
+    ck_assert_double_eq(prob[0], 0.9);
+    ck_assert_int_eq(best[1], 0); /* not the address's second line */
+    ck_assert_double_eq(prob[1], 0.4);
+    /* the company surer: it keeps the line, the address takes a candidate apart from it */
+    company[2] = 0.95;
+    xmodel_joint(q, 2, box, 4, best, prob);
+    ck_assert_int_eq(best[1], 2);
+    ck_assert_int_eq(best[0], 3); /* 0.1 on page 2 before 0.05 */
+    /* the same box on another page is another text; not allowed (-1) is never taken */
+    company[2] = 0.6;
+    company[0] = -1;
+    company[3] = 0.5;
+    xmodel_joint(q, 2, box, 4, best, prob);
+    ck_assert_int_eq(best[0], 1);
+    ck_assert_int_eq(best[1], 3);
+    /* no candidate left: none */
+    company[3] = -1;
+    xmodel_joint(q, 2, box, 4, best, prob);
+    ck_assert_int_eq(best[1], -1);
+    ck_assert_double_eq(prob[1], 0);
+    /* alone, a field takes its best */
+    company[3] = 0.5;
+    xmodel_joint(q + 1, 1, box, 4, best, prob);
+    ck_assert_int_eq(best[0], 2);
+}
+END_TEST
+
 /* Registration numbers printed beside a name in parentheses are cut off company names and
  * addresses; brackets that are part of the name stay. */
 START_TEST(strip_ids)
@@ -506,6 +554,7 @@ Suite *xcand_suite(void)
     tcase_add_test(tc, date_orders);
     tcase_add_test(tc, model_disagrees);
     tcase_add_test(tc, strip_ids);
+    tcase_add_test(tc, joint_choice);
     tcase_add_test(tc, second_reading);
     tcase_add_test(tc, second_reading_json);
     suite_add_tcase(s, tc);

@@ -125,12 +125,214 @@ START_TEST(digit_runs)
 }
 END_TEST
 
+/* A rules total the page prints as no amount with two decimals (an item count, an amount cut
+ * off) gives way to the model's amount; one the OCR split ("RM 39. 80") stays. */
+START_TEST(count_totals)
+{
+    ck_assert(xmodel_two_decimals("RM 39. 80"));
+    ck_assert(xmodel_two_decimals("42,40"));
+    ck_assert(xmodel_two_decimals("$8.20"));
+    ck_assert(!xmodel_two_decimals("26"));
+    ck_assert(!xmodel_two_decimals("343.5"));
+    ck_assert(!xmodel_two_decimals(""));
+    ck_assert(!xmodel_two_decimals(NULL));
+    struct xmodel m = {0};
+    struct xmodel_field t = {.name = "total", .kind = XFEAT_KIND_AMOUNT, .replace_above = 2};
+    t.flags = XMODEL_SURE_FILL;
+    t.w = calloc(XFEAT_DIM + 1, sizeof *t.w);
+    ck_assert_ptr_nonnull(t.w);
+    m.f = &t;
+    m.nf = 1;
+    static const char *const lines[] = {"Total ly 26", "Total Sales : 32.70"};
+    struct dp_doc_text d;
+    xdoc_make(&d, lines, 2);
+    cJSON *fields = cJSON_Parse("[{\"name\":\"total\",\"value\":{\"amount\":\"26.00\"},"
+                                "\"text\":\"26\",\"source\":\"rules\"}]");
+    ck_assert_int_eq(xmodel_apply(&m, &d, fields, NULL), DP_OK);
+    ck_assert_int_eq(cJSON_GetArraySize(fields), 1);
+    cJSON *got = cJSON_GetArrayItem(fields, 0);
+    ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(got, "source")), "model");
+    ck_assert_str_eq(
+        cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetObjectItem(got, "value"), "amount")),
+        "32.70");
+    cJSON_Delete(fields);
+    doctext_cleanup(&d);
+    static const char *const split[] = {"TOTAL RM 39. 80", "CASH 50.00"};
+    xdoc_make(&d, split, 2);
+    fields = cJSON_Parse("[{\"name\":\"total\",\"value\":{\"amount\":\"39.80\"},"
+                         "\"text\":\"RM 39. 80\",\"source\":\"rules\"}]");
+    ck_assert_int_eq(xmodel_apply(&m, &d, fields, NULL), DP_OK);
+    got = cJSON_GetArrayItem(fields, 0);
+    ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(got, "source")), "rules");
+    ck_assert_str_eq(
+        cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetObjectItem(got, "value"), "amount")),
+        "39.80");
+    cJSON_Delete(fields);
+    doctext_cleanup(&d);
+    free(t.w);
+}
+END_TEST
+
+/* A total the rules missed, of which the model is not sure, is filled in where the page
+ * prints it again as its largest amount so printed; a repeated tax is not. */
+START_TEST(repeated_totals)
+{
+    struct xmodel m = {0};
+    struct xmodel_field t = {.name = "total", .kind = XFEAT_KIND_AMOUNT, .replace_above = 2};
+    t.flags = XMODEL_SURE_FILL;
+    t.review_below = 0.9; /* every candidate scores 0.5: unsure */
+    t.w = calloc(XFEAT_DIM + 1, sizeof *t.w);
+    ck_assert_ptr_nonnull(t.w);
+    m.f = &t;
+    m.nf = 1;
+    static const char *const paid[] = {"TOTAL 129.30", "GST 7.32", "AMOUNT DUE 129.30",
+                                       "CASH 150.00"};
+    struct dp_doc_text d;
+    xdoc_make(&d, paid, 4);
+    cJSON *fields = cJSON_CreateArray();
+    ck_assert_int_eq(xmodel_apply(&m, &d, fields, NULL), DP_OK);
+    ck_assert_int_eq(cJSON_GetArraySize(fields), 1);
+    cJSON *got = cJSON_GetArrayItem(fields, 0);
+    ck_assert_str_eq(
+        cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetObjectItem(got, "value"), "amount")),
+        "129.30");
+    cJSON_Delete(fields);
+    doctext_cleanup(&d);
+    /* printed once: missing */
+    xdoc_make(&d, paid, 2);
+    fields = cJSON_CreateArray();
+    cJSON *missing = NULL;
+    ck_assert_int_eq(xmodel_apply(&m, &d, fields, &missing), DP_OK);
+    ck_assert_int_eq(cJSON_GetArraySize(fields), 0);
+    ck_assert_int_eq(cJSON_GetArraySize(missing), 1);
+    cJSON_Delete(missing);
+    cJSON_Delete(fields);
+    doctext_cleanup(&d);
+    /* a tax repeated in its summary, small beside the subtotal: missing */
+    static const char *const tax[] = {"GST 0.40", "SUB-TOTAL 6.80", "TAX TOTAL: 0.40"};
+    xdoc_make(&d, tax, 3);
+    fields = cJSON_CreateArray();
+    ck_assert_int_eq(xmodel_apply(&m, &d, fields, NULL), DP_OK);
+    ck_assert_int_eq(cJSON_GetArraySize(fields), 0);
+    cJSON_Delete(fields);
+    doctext_cleanup(&d);
+    /* zero is no total, however often printed */
+    static const char *const zero[] = {"DISCOUNT 0.00", "ROUNDING 0.00"};
+    xdoc_make(&d, zero, 2);
+    fields = cJSON_CreateArray();
+    ck_assert_int_eq(xmodel_apply(&m, &d, fields, NULL), DP_OK);
+    ck_assert_int_eq(cJSON_GetArraySize(fields), 0);
+    cJSON_Delete(fields);
+    doctext_cleanup(&d);
+    free(t.w);
+}
+END_TEST
+
+/* The cash tendered is no total: the model's total on a payment line gives way to its best
+ * amount on no such line. */
+START_TEST(cash_totals)
+{
+    ck_assert(xmodel_payment_label("CASH"));
+    ck_assert(xmodel_payment_label("Change:"));
+    ck_assert(xmodel_payment_label("tunai"));
+    ck_assert(!xmodel_payment_label("TOTAL"));
+    ck_assert(!xmodel_payment_label("CASHIER"));
+    ck_assert(!xmodel_payment_label("100.00"));
+    ck_assert(!xmodel_payment_label(NULL));
+    struct xmodel m = {0};
+    struct xmodel_field t = {.name = "total", .kind = XFEAT_KIND_AMOUNT, .replace_above = 2};
+    t.w = calloc(XFEAT_DIM + 1, sizeof *t.w); /* every candidate 0.5: the first one wins */
+    ck_assert_ptr_nonnull(t.w);
+    m.f = &t;
+    m.nf = 1;
+    static const char *const lines[] = {"CASH 100.00", "TOTAL 77.20", "CHANGE 22.80"};
+    struct dp_doc_text d;
+    xdoc_make(&d, lines, 3);
+    cJSON *fields = cJSON_CreateArray();
+    ck_assert_int_eq(xmodel_apply(&m, &d, fields, NULL), DP_OK);
+    cJSON *got = cJSON_GetArrayItem(fields, 0);
+    ck_assert_str_eq(
+        cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetObjectItem(got, "value"), "amount")),
+        "77.20");
+    cJSON_Delete(fields);
+    /* a field of another name may well be the cash */
+    memcpy(t.name, "cash", 5);
+    fields = cJSON_CreateArray();
+    ck_assert_int_eq(xmodel_apply(&m, &d, fields, NULL), DP_OK);
+    got = cJSON_GetArrayItem(fields, 0);
+    ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(got, "text")), "CASH 100.00");
+    cJSON_Delete(fields);
+    doctext_cleanup(&d);
+    /* every amount on a payment line: the best of them stays */
+    memcpy(t.name, "total", 6);
+    static const char *const paid[] = {"CASH 9.00", "CHANGE 0.00"};
+    xdoc_make(&d, paid, 2);
+    fields = cJSON_CreateArray();
+    ck_assert_int_eq(xmodel_apply(&m, &d, fields, NULL), DP_OK);
+    got = cJSON_GetArrayItem(fields, 0);
+    ck_assert_str_eq(
+        cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetObjectItem(got, "value"), "amount")),
+        "9.00");
+    cJSON_Delete(fields);
+    doctext_cleanup(&d);
+    free(t.w);
+}
+END_TEST
+
+/* A rules date of a year the tenant never confirms, and no misread of one, gives way to the
+ * model's date of a confirmed year. */
+START_TEST(foreign_years)
+{
+    struct xmodel_field f = {.name = "date", .kind = XFEAT_KIND_DATE, .replace_above = 2};
+    ck_assert(!xmodel_year_foreign(&f, 2006)); /* nothing learnt */
+    f.year_lo = 2017;
+    f.year_hi = 2018;
+    f.year_mode = 2018;
+    ck_assert(xmodel_year_foreign(&f, 2006));
+    ck_assert(xmodel_year_foreign(&f, 2021));
+    ck_assert(!xmodel_year_foreign(&f, 2016)); /* one year either side */
+    ck_assert(!xmodel_year_foreign(&f, 2019));
+    ck_assert(!xmodel_year_foreign(&f, 2013)); /* a misread 2018: repaired, not foreign */
+    ck_assert(!xmodel_year_foreign(&f, 0));
+    struct xmodel m = {0};
+    f.flags = XMODEL_SURE_FILL | XMODEL_DAY_FIRST;
+    f.w = calloc(XFEAT_DIM + 1, sizeof *f.w); /* every candidate 0.5: the first one wins */
+    ck_assert_ptr_nonnull(f.w);
+    m.f = &f;
+    m.nf = 1;
+    static const char *const lines[] = {"Date: 19-09-17", "Ref 03-04-06"};
+    struct dp_doc_text d;
+    xdoc_make(&d, lines, 2);
+    cJSON *fields = cJSON_Parse("[{\"name\":\"date\",\"value\":\"2006-04-03\",\"text\":"
+                                "\"03-04-06\",\"source\":\"rules\"}]");
+    ck_assert_int_eq(xmodel_apply(&m, &d, fields, NULL), DP_OK);
+    cJSON *got = cJSON_GetArrayItem(fields, 0);
+    ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(got, "value")), "2017-09-19");
+    ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(got, "source")), "model");
+    cJSON_Delete(fields);
+    /* a rules date of a confirmed year stands */
+    fields = cJSON_Parse("[{\"name\":\"date\",\"value\":\"2018-04-03\",\"text\":"
+                         "\"03-04-18\",\"source\":\"rules\"}]");
+    ck_assert_int_eq(xmodel_apply(&m, &d, fields, NULL), DP_OK);
+    got = cJSON_GetArrayItem(fields, 0);
+    ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(got, "value")), "2018-04-03");
+    ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(got, "source")), "rules");
+    cJSON_Delete(fields);
+    doctext_cleanup(&d);
+    free(f.w);
+}
+END_TEST
+
 Suite *xrepair_suite(void)
 {
     Suite *s = suite_create("xrepair");
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, year_fixes);
     tcase_add_test(tc, digit_runs);
+    tcase_add_test(tc, count_totals);
+    tcase_add_test(tc, repeated_totals);
+    tcase_add_test(tc, cash_totals);
+    tcase_add_test(tc, foreign_years);
     suite_add_tcase(s, tc);
     return s;
 }

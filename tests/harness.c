@@ -243,6 +243,23 @@ pid_t stack_spawn_redis(struct stack *s, int port, const char *dirname, const ch
     return stack_spawn(s, logname, argv);
 }
 
+int stack_redis_only(struct stack *s)
+{
+    return stack_init(s, NULL) == 0 && stack_start_redis(s) == 0 ? 0 : -1;
+}
+
+redisContext *stack_redis_plain(const struct stack *s, int flush)
+{
+    redisContext *c = redisConnect("127.0.0.1", s->redis_port);
+    if (!c || c->err) {
+        redisFree(c);
+        return NULL;
+    }
+    if (flush)
+        freeReplyObject(redisCommand(c, "FLUSHALL"));
+    return c;
+}
+
 int stack_start_redis(struct stack *s)
 {
     s->redis = stack_spawn_redis(s, s->redis_port, "redis", "redis.log", NULL);
@@ -259,6 +276,19 @@ int stack_creds_args(const struct stack *s, const char *program, char bufs[3][25
     for (int i = 0; i < 3; i++)
         argv[i] = bufs[i];
     return 3;
+}
+
+void stack_reply_text(const struct redisReply *r, char *out, size_t outsz)
+{
+    if (r->type == REDIS_REPLY_ERROR || r->type == REDIS_REPLY_STATUS ||
+        r->type == REDIS_REPLY_STRING)
+        snprintf(out, outsz, "%s", r->str);
+    else if (r->type == REDIS_REPLY_ARRAY)
+        snprintf(out, outsz, "(array %zu)", r->elements);
+    else if (r->type == REDIS_REPLY_INTEGER)
+        snprintf(out, outsz, "%lld", r->integer);
+    else
+        snprintf(out, outsz, "(nil)");
 }
 
 redisContext *stack_redis_as(const struct stack *s, int port, const char *user)

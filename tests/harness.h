@@ -68,6 +68,11 @@ int stack_init(struct stack *s, const char *appendfsync);
  * NULL. Caller frees with redisFree. */
 struct redisContext *stack_redis_as(const struct stack *s, int port, const char *user);
 
+/* A reply as text for an assertion: an error, status or string reply's text, "(array N)",
+ * an integer's digits, or "(nil)". */
+struct redisReply;
+void stack_reply_text(const struct redisReply *r, char *out, size_t outsz);
+
 /* The options that make program ("api", "worker", "webhookd") log in as its own ACL user
  * (docproc-<program>, password file in <dir>/redis-auth), into argv[0..2] (bufs hold them);
  * returns how many: 3, or 0 without acl. */
@@ -79,6 +84,12 @@ void stack_stop(struct stack *s);
 
 /* Pieces, for fault-injection tests that restart them. */
 int stack_start_redis(struct stack *s);
+/* For suites that need a Redis and nothing else: stack_init (everysec) + stack_start_redis;
+ * 0 on success. stack_stop ends it. */
+int stack_redis_only(struct stack *s);
+/* A connection to that Redis (no AUTH), its data wiped first when flush (the Lua scripts stay
+ * cached), or NULL. Caller frees with redisFree. */
+struct redisContext *stack_redis_plain(const struct stack *s, int flush);
 /* With acl: writes dir/redis.conf (mode 0600) including <s->dir>/redis-auth/redis-auth.conf
  * (config/redis-acl.sh: aclfile, masteruser, masterauth), to be a server's config file (its
  * first argument); its path into path. 0 on success. */

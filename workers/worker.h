@@ -255,6 +255,15 @@ dp_err worker_alt_read(struct ocr *o, PIX *src, int src_dpi, float f, float firs
                        long long budget_ms, struct dp_page *page, unsigned char **band,
                        size_t *nband);
 
+/* The line look: on a receipt read twice (one block), the lines altread_look_lines names (the
+ * top lines, the date lines; page's words in the pixels of src scaled by first_f) are read
+ * once more each alone as one line from src (the page as decoded, src_dpi), enlarged to a
+ * 40 px line, contrast evened and strokes thickened, within budget_ms, and kept as one more
+ * alternate of their line where they read otherwise (altread_add_look). Out of time leaves
+ * the readings as they are. DP_ENOMEM. */
+dp_err worker_alt_look(struct ocr *o, PIX *src, int src_dpi, float first_f, long long budget_ms,
+                       struct dp_page *page);
+
 /* ---- lang=auto's per-tenant hint (worker_hint.c) ---- */
 /* The pack a lang=auto document is read with first for hint ("eng", or "<hint>+eng": English
  * for the numbers and names every page has), into buf. Returns buf. */

@@ -151,6 +151,9 @@ static dp_err read_raster(struct worker *w, struct decode_page *pg, int psm, int
     }
     free(band);
     pixDestroy(&pix);
+    if (!rc && page->rotation == 0 && w->cfg.line_look)
+        rc =
+            worker_alt_look(&w->ocr, pg->pix, pg->dpi, scale, budget - (util_mono_ms() - t0), page);
     if (rc)
         return rc;
     page->damaged = pg->damaged;

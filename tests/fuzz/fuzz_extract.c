@@ -4,40 +4,12 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include "fuzz_words.h"
 #include "extract.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static struct extractor *ex;
-
-/* Splits text into words with made-up boxes: 10 px per character, 20 px per line. */
-static size_t make_words(char *text, struct dp_word *words, size_t max)
-{
-    size_t n = 0;
-    int line = 0, col = 0;
-    for (char *p = text; *p && n < max;) {
-        if (*p == '\n' || *p == ' ' || *p == '\t') {
-            line += *p == '\n';
-            col = *p == '\n' ? 0 : col + 1;
-            p++;
-            continue;
-        }
-        size_t len = strcspn(p, " \t\n");
-        words[n] = (struct dp_word){.text = strndup(p, len),
-                                    .conf = (float)(len * 7 % 101),
-                                    .x = col * 10,
-                                    .y = line * 20,
-                                    .w = (int)len * 10,
-                                    .h = 18,
-                                    .line = line};
-        if (!words[n].text)
-            break;
-        n++;
-        col += (int)len;
-        p += len;
-    }
-    return n;
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -61,7 +33,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct dp_page page = {.number = 1, .width = 2480, .height = 3508, .dpi = 300, .conf = 90};
     page.text = text;
     page.words = words;
-    page.nwords = make_words(text, words, MAXW);
+    page.nwords = fuzz_words(text, words, MAXW, 20, 18, 0);
     struct dp_doc_text doc = {&page, 1};
     struct extract_opts opts = {.default_currency = "EUR", .today = 1700000000};
     cJSON *fields = NULL;

@@ -6,39 +6,12 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include "fuzz_words.h"
 #include "form.h"
 #include "lineitems.h"
 #include "table.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static size_t make_words(char *text, struct dp_word *words, size_t max)
-{
-    size_t n = 0;
-    int line = 0, col = 0;
-    for (char *p = text; *p && n < max;) {
-        if (*p == '\n' || *p == ' ' || *p == '\t') {
-            line += *p == '\n';
-            col = *p == '\n' ? 0 : col + 1;
-            p++;
-            continue;
-        }
-        size_t len = strcspn(p, " \t\n");
-        words[n] = (struct dp_word){.text = strndup(p, len),
-                                    .conf = (float)(len * 7 % 101),
-                                    .x = col * 10,
-                                    .y = line * 50 + (int)(len % 3),
-                                    .w = (int)len * 10,
-                                    .h = 30 + (int)(len % 5),
-                                    .line = line};
-        if (!words[n].text)
-            break;
-        n++;
-        col += (int)len;
-        p += len;
-    }
-    return n;
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -54,7 +27,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char *text = strndup((const char *)data, size);
     if (!text)
         return 0;
-    size_t nw = make_words(text, words, MAXW);
+    size_t nw = fuzz_words(text, words, MAXW, 50, 30, 1);
     struct table *t = NULL;
     size_t nt = 0;
     if (table_detect(words, nw, 2550, 3300, size & 1 ? rules : NULL, size & 1 ? nr : 0, &t, &nt) ==

@@ -2,24 +2,29 @@
  * cross-validation with a confusion matrix for the trainable model, and the built-in
  * cold-start model on the same documents. Not part of `make test`.
  *
- *   cc -O2 -Icommon tests/tools/classify_eval.c build/libdocproc.a -lm -llinear \
+ *   cc -O2 -Icommon tests/tools/classify_eval.c build/libdocproc.a -lm -llinear -lcjson \
  *      -o /tmp/classify_eval
  *   /tmp/classify_eval LABELS.csv TEXTDIR [MAX_WRONG [UNSEEN.csv]]
  * DP_CLASSIFY_LR=1 in the environment trains logistic regression (classifier_set_lr)
  * instead of naive Bayes. DP_EVAL_ENSEMBLE=1 also trains LR next to it and keeps a label
  * only where both agree (=2: agreement alone, no threshold). DP_EVAL_SEED=s deals the folds from a
- * shuffled order. MAX_WRONG (e.g. 0.01): each fold's model takes the "unknown" threshold its own
- * training cross-validation calls for (classifier_cv_threshold), as POST /v1/classifier/train does
- * without an explicit threshold; absent: the default 0.5.
- * UNSEEN.csv (same form): after the cross-validation, one model trained on every document of
- * LABELS.csv (with the threshold of its own cross-validation when MAX_WRONG >= 0) labels these
- * documents, which it has never seen: the tenant's view after labelling LABELS.csv.
+ * shuffled order. DP_EVAL_SPLITS=10 then also cross-validates over the splits of seeds 0..9 and
+ * prints the mean of each five (what docs/EVAL.md reports as "x5"). MAX_WRONG (e.g. 0.01): each
+ * fold's model takes the "unknown" threshold its own training cross-validation calls for
+ * (classifier_cv_threshold), as POST /v1/classifier/train does without an explicit threshold;
+ * absent: the default 0.5. UNSEEN.csv (same form): after the cross-validation, one model trained on
+ * every document of LABELS.csv (with the threshold of its own cross-validation when MAX_WRONG >= 0)
+ * labels these documents, which it has never seen: the tenant's view after labelling LABELS.csv.
  * Every document not labelled right is listed with its top classes.
  * LABELS.csv: header line, then "path,label"; the text of `a/b/c.jpg` is TEXTDIR/a_b_c.jpg.txt
- * (what `tesseract IMG stdout` wrote). */
+ * (what `tesseract IMG stdout` wrote) or, when there is none, the "text" of a result that
+ * `docproc-eval --results TEXTDIR` saved: TEXTDIR/a_b_c.jpg.json (a classes/ document) or
+ * TEXTDIR/a_c.json (one read as part of its own set: sroie/img/000.jpg is sroie_000.json), so
+ * the texts of a `make eval` run are measured as they are (then link with -lcjson too). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <cjson/cJSON.h>
 #include "classify.h"
 
 #define MAX_DOCS    2000
@@ -64,6 +69,53 @@ static char *slurp(const char *path, size_t *len)
     return buf;
 }
 
+/* The whole file (a saved result may be several MB), NUL-terminated, or NULL; caller frees. */
+static char *slurp_all(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf = NULL;
+    long size = -1;
+    if (f && fseek(f, 0, SEEK_END) == 0 && (size = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0 &&
+        (buf = malloc((size_t)size + 1)) != NULL) {
+        *len = fread(buf, 1, (size_t)size, f);
+        buf[*len] = '\0';
+    }
+    if (f)
+        fclose(f);
+    return buf;
+}
+
+/* The "text" of the docproc-eval result saved for row (a/b/c.jpg) in dir, or NULL; caller
+ * frees. */
+static char *result_text(const char *dir, const char *row, size_t *len)
+{
+    char flat[1024], path[2048], *buf = NULL;
+    snprintf(flat, sizeof flat, "%s", row);
+    for (char *p = flat; *p; p++)
+        if (*p == '/')
+            *p = '_';
+    snprintf(path, sizeof path, "%s/%s.json", dir, flat);
+    buf = slurp_all(path, len);
+    if (!buf) { /* first folder and the file's stem: sroie/img/000.jpg -> sroie_000 */
+        const char *slash = strchr(row, '/'), *base = strrchr(row, '/'), *dot = strrchr(row, '.');
+        if (!slash || !dot || dot < base)
+            return NULL;
+        snprintf(path, sizeof path, "%s/%.*s_%.*s.json", dir, (int)(slash - row), row,
+                 (int)(dot - base - 1), base + 1);
+        buf = slurp_all(path, len);
+    }
+    if (!buf)
+        return NULL;
+    cJSON *j = cJSON_ParseWithLength(buf, *len);
+    const char *t = cJSON_GetStringValue(cJSON_GetObjectItem(j, "text"));
+    char *text = NULL;
+    if (t && (*len = strlen(t)) < MAX_TEXT)
+        text = strdup(t);
+    cJSON_Delete(j);
+    free(buf);
+    return text;
+}
+
 static int load_docs(const char *csv, const char *dir, int n)
 {
     FILE *f = fopen(csv, "r");
@@ -80,12 +132,15 @@ static int load_docs(const char *csv, const char *dir, int n)
         *comma = '\0';
         char *label = comma + 1;
         label[strcspn(label, "\r\n")] = '\0';
+        char path[2048], row[1024];
+        snprintf(row, sizeof row, "%s", line);
         for (char *p = line; *p; p++)
             if (*p == '/')
                 *p = '_';
-        char path[2048];
         snprintf(path, sizeof(path), "%s/%s.txt", dir, line);
         docs[n].text = slurp(path, &docs[n].len);
+        if (!docs[n].text)
+            docs[n].text = result_text(dir, row, &docs[n].len);
         docs[n].cls = class_index(label);
         if (!docs[n].text || docs[n].cls < 0) {
             fprintf(stderr, "skipped %s\n", path);
@@ -172,15 +227,17 @@ static int predict(struct classifier *c, const struct doc *d, struct classify_re
     return 0;
 }
 
-static void cross_validate(int n)
+/* Counts of one cross-validation. */
+struct split_counts {
+    int top, right, unknown, wrong;
+};
+
+/* One stratified FOLDS-fold cross-validation with the folds dealt from the order shuffled by
+ * seed (0: in order) into *k and conf (may be NULL); verbose: print thresholds and misses. */
+static void split(int n, unsigned long seed, int verbose, struct split_counts *k,
+                  int (*conf)[MAX_EVAL_CL + 1])
 {
-    static int conf[MAX_EVAL_CL][MAX_EVAL_CL + 1];
-    int fold[MAX_DOCS], seen[MAX_EVAL_CL] = {0}, top = 0, right = 0, unknown = 0, wrong = 0;
-    /* DP_EVAL_SEED=s (> 0): deal the folds from a shuffled order, to see how much a figure
-     * owes to one split */
-    const char *seed_env = getenv("DP_EVAL_SEED");
-    unsigned long seed = seed_env ? strtoul(seed_env, NULL, 10) : 0;
-    int order[MAX_DOCS];
+    int fold[MAX_DOCS], seen[MAX_EVAL_CL] = {0}, order[MAX_DOCS];
     for (int i = 0; i < n; i++)
         order[i] = i;
     for (int i = n - 1; seed && i > 0; i--) {
@@ -191,6 +248,7 @@ static void cross_validate(int n)
     }
     for (int i = 0; i < n; i++)
         fold[order[i]] = seen[docs[order[i]].cls]++ % FOLDS;
+    memset(k, 0, sizeof *k);
     for (int f = 0; f < FOLDS; f++) {
         struct classifier *c = classifier_new();
         if (c)
@@ -203,22 +261,63 @@ static void cross_validate(int n)
         double thr;
         if (max_wrong >= 0 && classifier_cv_threshold(c, max_wrong, &thr, NULL) == DP_OK) {
             classifier_set_threshold(c, thr);
-            printf("  fold %d: threshold %.3f from its training cross-validation\n", f, thr);
+            if (verbose)
+                printf("  fold %d: threshold %.3f from its training cross-validation\n", f, thr);
         }
         ensemble(c, n, f, fold);
         for (int i = 0; i < n; i++) {
             struct classify_result r;
             if (fold[i] != f || predict(c, &docs[i], &r))
                 continue;
-            conf[docs[i].cls][col_of(r.label, classes, nclasses)]++;
-            print_miss(&docs[i], &r);
-            top += strcmp(r.best, docs[i].label) == 0;
-            right += strcmp(r.label, docs[i].label) == 0;
-            unknown += strcmp(r.label, CLASSIFY_UNKNOWN) == 0;
-            wrong += strcmp(r.label, CLASSIFY_UNKNOWN) != 0 && strcmp(r.label, docs[i].label) != 0;
+            if (conf)
+                conf[docs[i].cls][col_of(r.label, classes, nclasses)]++;
+            if (verbose)
+                print_miss(&docs[i], &r);
+            k->top += strcmp(r.best, docs[i].label) == 0;
+            k->right += strcmp(r.label, docs[i].label) == 0;
+            k->unknown += strcmp(r.label, CLASSIFY_UNKNOWN) == 0;
+            k->wrong +=
+                strcmp(r.label, CLASSIFY_UNKNOWN) != 0 && strcmp(r.label, docs[i].label) != 0;
         }
         classifier_free(c);
     }
+}
+
+/* DP_EVAL_SPLITS=N: the cross-validation over the splits of seeds 0..N-1 (seed 0 = the
+ * standard one), each split's right/unknown/wrong and the mean of every five. */
+static void splits(int n, int nsplits)
+{
+    struct split_counts sum = {0}, k;
+    printf("%d shuffled splits (right/unknown/wrong of %d):", nsplits, n);
+    for (int s = 0; s < nsplits; s++) {
+        split(n, (unsigned long)s, 0, &k, NULL);
+        printf(" %d/%d/%d", k.right, k.unknown, k.wrong);
+        sum.top += k.top;
+        sum.right += k.right;
+        sum.unknown += k.unknown;
+        sum.wrong += k.wrong;
+        if (s % 5 == 4 || s == nsplits - 1) {
+            int m = s % 5 + 1;
+            printf(
+                "\n  mean of seeds %d-%d: top class %.3f; right %.3f, unknown %.1f, wrong %.1f\n",
+                s + 1 - m, s, (double)sum.top / m / n, (double)sum.right / m / n,
+                (double)sum.unknown / m, (double)sum.wrong / m);
+            memset(&sum, 0, sizeof sum);
+            if (s < nsplits - 1)
+                printf(" ");
+        }
+    }
+}
+
+static void cross_validate(int n)
+{
+    static int conf[MAX_EVAL_CL][MAX_EVAL_CL + 1];
+    /* DP_EVAL_SEED=s (> 0): deal the folds from a shuffled order, to see how much a figure
+     * owes to one split */
+    const char *seed_env = getenv("DP_EVAL_SEED");
+    struct split_counts k;
+    split(n, seed_env ? strtoul(seed_env, NULL, 10) : 0, 1, &k, conf);
+    int top = k.top, right = k.right, unknown = k.unknown, wrong = k.wrong;
     printf("trainable model, %d documents, %d-fold stratified CV:\n", n, FOLDS);
     printf("  top-class accuracy %.3f; label accuracy %.3f (\"unknown\" counted wrong); "
            "unknown %d, wrong %d\n",
@@ -315,6 +414,10 @@ int main(int argc, char **argv)
         return 1;
     }
     cross_validate(n);
+    const char *ns = getenv("DP_EVAL_SPLITS");
+    long nsplits = ns ? strtol(ns, NULL, 10) : 0;
+    if (nsplits > 0 && nsplits <= 1000)
+        splits(n, (int)nsplits);
     if (nu > 0)
         unseen(n, nu);
     else

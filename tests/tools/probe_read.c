@@ -146,12 +146,15 @@ static int s_page(void *ctx, size_t i, struct dp_page *pg, double ocr_s)
         c->psm0 = pg->psm;
     }
     c->nalt += pg->nalt;
-    if (pg->nalt && altread_variant(pg, &v) == DP_OK) {
-        c->alt = join(c->alt, v.text);
-        page_cleanup(&v);
-    } else {
+    /* each reading kept: the second reading's lines, the line look's (altread.h) */
+    static const int readings[] = {ALTREAD_SECOND, ALTREAD_LOOK};
+    for (size_t k = 0; pg->nalt && k < (altread_has_look(pg) ? 2u : 1u); k++)
+        if (altread_variant_of(pg, readings[k], &v) == DP_OK) {
+            c->alt = join(c->alt, v.text);
+            page_cleanup(&v);
+        }
+    if (!pg->nalt)
         c->alt = join(c->alt, pg->text);
-    }
     page_cleanup(pg);
     return 0;
 }
