@@ -34,6 +34,7 @@ WORKER_SRC   := $(sort $(wildcard workers/worker_*.c))
 WEBHOOKD_SRC := $(sort $(wildcard workers/webhookd_*.c))
 TEST_SRC     := $(sort $(wildcard tests/*.c))
 CHECK_FILES  := $(sort $(wildcard tests/check_*.c))
+EVAL_SRC     := $(sort $(wildcard tests/tools/eval*.c))
 
 Q := $(if $(V),,@)
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
@@ -112,7 +113,8 @@ $(BUILD)/suites.inc: $(CHECK_FILES) Makefile
 	  case $$n in e2e_*) k=1;; *) k=0;; esac; \
 	  echo "SUITE($$n, $$k)"; done > $@.tmp && mv $@.tmp $@
 $(call obj,$(TEST_SRC)): $(BUILD)/suites.inc
-$(RUNNER): $(call obj,$(TEST_SRC)) $(APP_OBJ) $(LIB)
+# The runner also links the eval tool's scorers (tests/tools/eval*.c but its main): suite eval_score.
+$(RUNNER): $(call obj,$(TEST_SRC) $(filter-out %eval_main.c,$(EVAL_SRC))) $(APP_OBJ) $(LIB)
 	@$(if $(V),,echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CHECK_LIBS)
 
@@ -219,7 +221,6 @@ clean:
 
 # ---- measuring tools (not part of make test): make eval DATA=dir, make bench ----
 # Sources under tests/tools/ (kept out of the Check runner); they link the e2e harness.
-EVAL_SRC  := $(sort $(wildcard tests/tools/eval*.c))
 BENCH_SRC := $(sort $(wildcard tests/tools/bench*.c))
 TOOL_OBJ  := $(call obj,tests/harness.c tests/harness_http.c tests/fixtures.c)
 DATA      ?= ../shared/data

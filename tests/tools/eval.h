@@ -72,7 +72,8 @@ int eval_scans_load(const char *dir, struct eval_set *s, int limit);
 /* ---- pure scorers ---- */
 
 /* OCR word counts: multiset intersection of whitespace-separated tokens, added to acc. Exact
- * (case and punctuation kept) or loose (ASCII lower case, punctuation around a token dropped,
+ * (case and punctuation kept) or loose (ASCII lower case, punctuation around a token dropped:
+ * ASCII marks and the typographic ones OCR writes for them, curly quotes, dashes, ellipsis;
  * tokens that were only punctuation dropped). */
 struct eval_ocr {
     size_t truth, pred, matched;

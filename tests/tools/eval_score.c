@@ -13,15 +13,41 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Loose form of a token in place: ASCII lower case, punctuation around it removed. Returns the
- * token start (possibly empty). */
+/* Length of the UTF-8 sequence at p when it is punctuation: an ASCII punctuation mark, or one
+ * of Unicode's that OCR writes for printed marks the truth types in ASCII (the General
+ * Punctuation block U+2010-U+205E: curly quotes, dashes, ellipsis, primes; and the Latin-1
+ * marks U+00A1 U+00AB U+00B7 U+00BB U+00BF). 0 otherwise (letters, digits, other symbols). */
+static size_t punct_len(const unsigned char *p)
+{
+    if (p[0] < 0x80)
+        return p[0] && ispunct(p[0]) ? 1 : 0;
+    if (p[0] == 0xC2 &&
+        (p[1] == 0xA1 || p[1] == 0xAB || p[1] == 0xB7 || p[1] == 0xBB || p[1] == 0xBF))
+        return 2;
+    if (p[0] == 0xE2 && p[1] == 0x80 && p[2] >= 0x90 && p[2] <= 0xBF) /* U+2010-U+203F */
+        return 3;
+    if (p[0] == 0xE2 && p[1] == 0x81 && p[2] >= 0x80 && p[2] <= 0x9E) /* U+2040-U+205E */
+        return 3;
+    return 0;
+}
+
+/* Loose form of a token in place: ASCII lower case, punctuation around it removed (ASCII marks
+ * and the Unicode ones punct_len knows, so a typographic quote counts as the ASCII one).
+ * Returns the token start (possibly empty). */
 static char *loosen(char *t)
 {
-    size_t n = strlen(t);
-    while (n && ispunct((unsigned char)t[n - 1]))
-        t[--n] = '\0';
-    while (*t && ispunct((unsigned char)*t))
-        t++;
+    size_t n = strlen(t), k;
+    while (n) {
+        size_t i = n - 1; /* the last character's first byte */
+        while (i && ((unsigned char)t[i] & 0xC0) == 0x80)
+            i--;
+        if (!(k = punct_len((const unsigned char *)t + i)) || i + k != n)
+            break;
+        n = i;
+        t[n] = '\0';
+    }
+    while (*t && (k = punct_len((const unsigned char *)t)))
+        t += k;
     for (char *p = t; *p; p++)
         *p = (char)tolower((unsigned char)*p);
     return t;
