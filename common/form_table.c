@@ -6,13 +6,14 @@
 #include <string.h>
 #include "form_int.h"
 
-#define TAB_DOWN_EM   5.0  /* a column's next cell starts at most this far below the last one */
-#define TAB_RIGHT_EM  10.0 /* a row's next cell starts at most this far right of the last one */
-#define TAB_HEAD_KEY  0.3  /* a header's key-likeness, at least */
-#define TAB_MIN_CELLS 2    /* cells of a column or row that make it a table's */
-#define TAB_WIDE      2    /* a cell at most this many times as wide as its header's column */
-#define GUTTER_EM     6.0  /* lines looked at above and below for a column gutter */
-#define CELL          ((size_t)-1) /* runs[j]: j is a cell of a table's column */
+#define TAB_DOWN_EM    5.0  /* a column's next cell starts at most this far below the last one */
+#define TAB_RIGHT_EM   10.0 /* a row's next cell starts at most this far right of the last one */
+#define TAB_HEAD_KEY   0.3  /* a header's key-likeness, at least */
+#define TAB_MIN_CELLS  2    /* cells of a column or row that make it a table's */
+#define TAB_TEXT_CELLS 3    /* cells of a column of words (no label among them) that make it one */
+#define TAB_WIDE       2    /* a cell at most this many times as wide as its header's column */
+#define GUTTER_EM      6.0  /* lines looked at above and below for a column gutter */
+#define CELL           ((size_t)-1) /* runs[j]: j is a cell of a table's column */
 
 static int overlap(int a0, int a1, int b0, int b1)
 {
@@ -88,9 +89,23 @@ static int header_like(const struct form_ent *e, size_t h)
     return !e[h].numeric && !e[h].noise && !e[h].unit && e[h].key >= TAB_HEAD_KEY && !e[h].colon;
 }
 
-/* Appends the link (k, v, rel) to *out (growing it).  DP_ENOMEM. */
+/* Whether the cells[0..nc) of a header row's column, mostly words, are a table's column of
+ * answers (dealers "Acme Supply (120-04)", "Bay Depot (301-17)" under "DEALER"): at least
+ * TAB_TEXT_CELLS of them and none that reads as a label (a column of labels under a row of
+ * labels is a form's labels, each with its own answer). */
+static int text_column(const struct form_ent *e, const size_t *cells, size_t nc)
+{
+    if (nc < TAB_TEXT_CELLS)
+        return 0;
+    for (size_t i = 0; i < nc; i++)
+        if (!e[cells[i]].numeric && e[cells[i]].key >= TAB_HEAD_KEY)
+            return 0;
+    return 1;
+}
+
+/* Appends the link (k, v, rel, text) to *out (growing it).  DP_ENOMEM. */
 static dp_err push(struct form_link **out, size_t *nl, size_t *cap, size_t k, size_t v,
-                   enum form_rel rel)
+                   enum form_rel rel, int text)
 {
     if (*nl == *cap) {
         size_t ncap = *cap ? *cap * 2 : 32;
@@ -100,7 +115,7 @@ static dp_err push(struct form_link **out, size_t *nl, size_t *cap, size_t k, si
         *out = nlk;
         *cap = ncap;
     }
-    (*out)[(*nl)++] = (struct form_link){k, v, rel};
+    (*out)[(*nl)++] = (struct form_link){k, v, rel, text};
     return DP_OK;
 }
 
@@ -138,10 +153,11 @@ dp_err form_table_links(const struct form_ent *e, size_t n, int em, struct form_
             row = o != h && e[o].line == e[h].line && runs[o] >= TAB_MIN_CELLS;
         for (size_t i = 0; row && i < nc; i++)
             runs[cells[i]] = CELL; /* a table's cells, linked or not, head nothing */
-        if (!row || nnum * 2 < nc)
+        int text = nnum * 2 < nc;
+        if (!row || (text && !text_column(e, cells, nc)))
             continue;
         for (size_t i = 0; !rc && i < nc; i++) {
-            rc = push(out, nl, &cap, h, cells[i], FORM_REL_BELOW);
+            rc = push(out, nl, &cap, h, cells[i], FORM_REL_BELOW, text);
         }
     }
     /* rows: a label first on its line (or after a written label), no cell of a column,
@@ -158,7 +174,7 @@ dp_err form_table_links(const struct form_ent *e, size_t n, int em, struct form_
         if (nc < TAB_MIN_CELLS)
             continue;
         for (size_t i = 0; !rc && i < nc; i++)
-            rc = push(out, nl, &cap, h, cells[i], FORM_REL_RIGHT);
+            rc = push(out, nl, &cap, h, cells[i], FORM_REL_RIGHT, 0);
     }
     free(cells);
     free(runs);

@@ -85,6 +85,64 @@ START_TEST(links_header_row_to_columns)
 }
 END_TEST
 
+/* A header row over a column of answers written in words (names with their numbers): linked,
+ * as words (text = 1); a column of words that read as labels under a header row: not. */
+START_TEST(links_column_of_words)
+{
+    struct wset s = {0};
+    put(&s, 100, 300, "NAME OF DEALER");
+    put(&s, 700, 300, "UNITS");
+    static const char *dealers[] = {"Acme Supply (120-04)", "Bay Depot (301-17)",
+                                    "Crest Trading (455-02)"};
+    static const char *units[] = {"12", "40", "7"};
+    for (int i = 0; i < 3; i++) {
+        put(&s, 100, 380 + 70 * i, dealers[i]);
+        put(&s, 720, 380 + 70 * i, units[i]);
+    }
+    struct tl_layout L;
+    ck_assert_int_eq(form_layout(&L, s.w, s.n, NULL, 0), DP_OK);
+    struct form_ent *e = NULL;
+    size_t ne = 0;
+    ck_assert_int_eq(form_entities(&L, &e, &ne), DP_OK);
+    struct form_link *lk = NULL;
+    size_t nl = 0;
+    ck_assert_int_eq(form_table_links(e, ne, L.hmed, &lk, &nl), DP_OK);
+    ck_assert_uint_eq(nl, 6);
+    ck_assert(linked(&L, e, lk, nl, "NAME OF DEALER", "Acme Supply (120-04)"));
+    ck_assert(linked(&L, e, lk, nl, "NAME OF DEALER", "Crest Trading (455-02)"));
+    ck_assert(linked(&L, e, lk, nl, "UNITS", "40"));
+    for (size_t i = 0; i < nl; i++) {
+        char *kt = ent_text(&L, &e[lk[i].k]);
+        ck_assert_int_eq(lk[i].text, !strcmp(kt, "NAME OF DEALER"));
+        free(kt);
+    }
+    free(lk);
+    free(e);
+    tl_cleanup(&L);
+    wset_free(&s);
+    /* the same with two dealers only, or with a label among the words: no link of NAME OF DEALER */
+    for (int v = 0; v < 2; v++) {
+        struct wset t = {0};
+        put(&t, 100, 300, "NAME OF DEALER");
+        put(&t, 700, 300, "UNITS");
+        for (int i = 0; i < 3 - !v; i++) {
+            put(&t, 100, 380 + 70 * i, v && i == 1 ? "Region" : dealers[i]);
+            put(&t, 720, 380 + 70 * i, units[i]);
+        }
+        ck_assert_int_eq(form_layout(&L, t.w, t.n, NULL, 0), DP_OK);
+        ck_assert_int_eq(form_entities(&L, &e, &ne), DP_OK);
+        ck_assert_int_eq(form_table_links(e, ne, L.hmed, &lk, &nl), DP_OK);
+        ck_assert_uint_eq(nl, (size_t)(3 - !v));
+        for (size_t i = 0; i < nl; i++)
+            ck_assert(!lk[i].text);
+        free(lk);
+        free(e);
+        tl_cleanup(&L);
+        wset_free(&t);
+    }
+}
+END_TEST
+
 START_TEST(links_row_labels_and_no_table)
 {
     struct wset s = {0};
@@ -262,6 +320,7 @@ Suite *form_table_suite(void)
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, links_header_row_to_columns);
     tcase_add_test(tc, links_row_labels_and_no_table);
+    tcase_add_test(tc, links_column_of_words);
     tcase_add_test(tc, split_at_gutters_and_numbers);
     tcase_add_test(tc, pairs_hold_table_links);
     tcase_add_test(tc, table_cells_keep_their_units);
