@@ -6,7 +6,7 @@
 #include <string.h>
 #include "form_int.h"
 
-#define TAB_DOWN_EM    5.0  /* a column's next cell starts at most this far below the last one */
+#define TAB_DOWN_EM    6.0  /* a column's next cell starts at most this far below the last one */
 #define TAB_RIGHT_EM   10.0 /* a row's next cell starts at most this far right of the last one */
 #define TAB_HEAD_KEY   0.3  /* a header's key-likeness, at least */
 #define TAB_MIN_CELLS  2    /* cells of a column or row that make it a table's */

@@ -143,6 +143,43 @@ START_TEST(links_column_of_words)
 }
 END_TEST
 
+/* A table's columns go on across a gap between groups of rows of 5.5 em (TAB_DOWN_EM 6);
+ * a gap of 7 em ends them. */
+START_TEST(columns_cross_a_group_gap)
+{
+    for (int wide = 0; wide < 2; wide++) {
+        struct wset s = {0};
+        put(&s, 100, 300, "WEIGHT");
+        put(&s, 500, 300, "HEIGHT");
+        static const char *w[] = {"61.5", "70.2", "58.0", "66.4"};
+        static const char *h[] = {"1.72", "1.80", "1.65", "1.77"};
+        int y[] = {380, 450, 0, 0};
+        y[2] = y[1] + LH + (wide ? 7 : 5) * LH + LH / 2;
+        y[3] = y[2] + 70;
+        for (int i = 0; i < 4; i++) {
+            put(&s, 110, y[i], w[i]);
+            put(&s, 510, y[i], h[i]);
+        }
+        struct tl_layout L;
+        ck_assert_int_eq(form_layout(&L, s.w, s.n, NULL, 0), DP_OK);
+        struct form_ent *e = NULL;
+        size_t ne = 0;
+        ck_assert_int_eq(form_entities(&L, &e, &ne), DP_OK);
+        struct form_link *lk = NULL;
+        size_t nl = 0;
+        ck_assert_int_eq(form_table_links(e, ne, L.hmed, &lk, &nl), DP_OK);
+        ck_assert(linked(&L, e, lk, nl, "WEIGHT", "70.2"));
+        ck_assert_int_eq(linked(&L, e, lk, nl, "WEIGHT", "58.0"), !wide);
+        ck_assert_int_eq(linked(&L, e, lk, nl, "HEIGHT", "1.77"), !wide);
+        ck_assert_uint_eq(nl, wide ? 4 : 8);
+        free(lk);
+        free(e);
+        tl_cleanup(&L);
+        wset_free(&s);
+    }
+}
+END_TEST
+
 START_TEST(links_row_labels_and_no_table)
 {
     struct wset s = {0};
@@ -321,6 +358,7 @@ Suite *form_table_suite(void)
     tcase_add_test(tc, links_header_row_to_columns);
     tcase_add_test(tc, links_row_labels_and_no_table);
     tcase_add_test(tc, links_column_of_words);
+    tcase_add_test(tc, columns_cross_a_group_gap);
     tcase_add_test(tc, split_at_gutters_and_numbers);
     tcase_add_test(tc, pairs_hold_table_links);
     tcase_add_test(tc, table_cells_keep_their_units);
