@@ -111,12 +111,13 @@ struct form_link {
 
 /* The table links of ents[0..n) (em = median word height): a label-like header (no number,
  * no written label) heading a run of at least two cells down its column (each under the last,
- * within 6 em; units and blots passed over; the run ends at a written label, a row of headers
- * or an entity much wider than the header) is linked to each when its line holds another such
- * header (a header row) and the cells are mostly numbers, or are at least 3 words none of
- * which reads as a label (key < 0.3 or a number: link.text = 1); a label first on its line followed
- * by at least two numbers (a row label), no cell of a column itself, is linked to each.  *out
- * is a new array of *nl (NULL when none), column links first; free() it.  DP_ENOMEM. */
+ * within 6 em, or 7 em to a number on a line of numbers; units and blots passed over; the run ends
+ * at a written label, a row of headers or an entity much wider than the header) is linked to each
+ * when its line holds another such header (a header row) and the cells are mostly numbers, or are
+ * at least 3 words none of which reads as a label (key < 0.3 or a number: link.text = 1); a label
+ * first on its line followed by at least two numbers (a row label), no cell of a column itself, is
+ * linked to each.  *out is a new array of *nl (NULL when none), column links first; free() it.
+ * DP_ENOMEM. */
 dp_err form_table_links(const struct form_ent *ents, size_t n, int em, struct form_link **out,
                         size_t *nl);
 

@@ -7,6 +7,7 @@
 #include "form_int.h"
 
 #define TAB_DOWN_EM    6.0  /* a column's next cell starts at most this far below the last one */
+#define TAB_GROUP_EM   7.0  /* ... or this far when it lies in a row of numbers (a row group) */
 #define TAB_RIGHT_EM   10.0 /* a row's next cell starts at most this far right of the last one */
 #define TAB_HEAD_KEY   0.3  /* a header's key-likeness, at least */
 #define TAB_MIN_CELLS  2    /* cells of a column or row that make it a table's */
@@ -22,11 +23,12 @@ static int overlap(int a0, int a1, int b0, int b1)
 
 /* The entity right under ents[cur] in the column [cx0,cx1): the nearest one starting below
  * it (on a later line) that overlaps the column in x by half its own width or half the
- * column's, within TAB_DOWN_EM; -1 when none. */
-static long below(const struct form_ent *e, size_t n, size_t cur, int cx0, int cx1, int em)
+ * column's, within down em; -1 when none. */
+static long below(const struct form_ent *e, size_t n, size_t cur, int cx0, int cx1, int em,
+                  double down)
 {
     long best = -1;
-    int lim = e[cur].y1 + (int)(TAB_DOWN_EM * em);
+    int lim = e[cur].y1 + (int)(down * em);
     /* entities come line by line, a line's words not all at one height: look a little
      * past the limit before stopping */
     for (size_t j = cur + 1; j < n && e[j].y0 <= lim + 2 * em; j++) {
@@ -64,15 +66,32 @@ static int header_row(const struct form_ent *e, size_t n, size_t j)
     return b > a && k > b;
 }
 
+/* The number of entities on the line of entity j that read as numbers. */
+static size_t numbers_on_line(const struct form_ent *e, size_t n, size_t j)
+{
+    size_t a = j, b = j, c = 0;
+    while (a > 0 && e[a - 1].line == e[j].line)
+        a--;
+    while (b + 1 < n && e[b + 1].line == e[j].line)
+        b++;
+    for (size_t k = a; k <= b; k++)
+        c += e[k].numeric ? 1 : 0;
+    return c;
+}
+
 /* The cells of the column headed by h: written to cells (at most max), their count.  The
- * column ends at a row of headers (the next table). */
+ * column ends at a row of headers (the next table).  Past its first cell it goes on across a
+ * gap of up to TAB_GROUP_EM to a number on a line of at least two numbers (the table's next
+ * group of rows). */
 static size_t column(const struct form_ent *e, size_t n, size_t h, int em, size_t *cells,
                      size_t max)
 {
     size_t nc = 0, cur = h;
     int cx0 = e[h].x0, cx1 = e[h].x1;
     long j;
-    while (nc < max && (j = below(e, n, cur, cx0, cx1, em)) >= 0) {
+    while (nc < max && ((j = below(e, n, cur, cx0, cx1, em, TAB_DOWN_EM)) >= 0 ||
+                        (nc > 0 && (j = below(e, n, cur, cx0, cx1, em, TAB_GROUP_EM)) >= 0 &&
+                         e[j].numeric && numbers_on_line(e, n, (size_t)j) >= 2))) {
         cur = (size_t)j;
         if (e[j].unit || (e[j].noise && !e[j].numeric))
             continue; /* a column's unit ("%") or a blot: no cell, the column goes on */
