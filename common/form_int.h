@@ -114,7 +114,8 @@ struct form_link {
  * within 6 em, or 7 em to a number on a line of numbers; units and blots passed over; the run ends
  * at a written label, a row of headers or an entity much wider than the header) is linked to each
  * when its line holds another such header (a header row) and the cells are mostly numbers, or are
- * at least 3 words none of which reads as a label (key < 0.3 or a number: link.text = 1); a label
+ * at least 3 phrases none of which reads as a label (key < 0.3 or a number) or has more than 4
+ * words (link.text = 1); a label
  * first on its line followed by at least two numbers (a row label), no cell of a column itself, is
  * linked to each.  *out is a new array of *nl (NULL when none), column links first; free() it.
  * DP_ENOMEM. */

@@ -12,6 +12,7 @@
 #define TAB_HEAD_KEY   0.3  /* a header's key-likeness, at least */
 #define TAB_MIN_CELLS  2    /* cells of a column or row that make it a table's */
 #define TAB_TEXT_CELLS 3    /* cells of a column of words (no label among them) that make it one */
+#define TAB_TEXT_WORDS 4    /* words of such a cell, at most (more: a paragraph's lines) */
 #define TAB_WIDE       2    /* a cell at most this many times as wide as its header's column */
 #define GUTTER_EM      6.0  /* lines looked at above and below for a column gutter */
 #define CELL           ((size_t)-1) /* runs[j]: j is a cell of a table's column */
@@ -111,13 +112,15 @@ static int header_like(const struct form_ent *e, size_t h)
 /* Whether the cells[0..nc) of a header row's column, mostly words, are a table's column of
  * answers (dealers "Acme Supply (120-04)", "Bay Depot (301-17)" under "DEALER"): at least
  * TAB_TEXT_CELLS of them and none that reads as a label (a column of labels under a row of
- * labels is a form's labels, each with its own answer). */
+ * labels is a form's labels, each with its own answer) or has more than TAB_TEXT_WORDS words
+ * (the lines of a paragraph). */
 static int text_column(const struct form_ent *e, const size_t *cells, size_t nc)
 {
     if (nc < TAB_TEXT_CELLS)
         return 0;
     for (size_t i = 0; i < nc; i++)
-        if (!e[cells[i]].numeric && e[cells[i]].key >= TAB_HEAD_KEY)
+        if (!e[cells[i]].numeric &&
+            (e[cells[i]].key >= TAB_HEAD_KEY || e[cells[i]].nw > TAB_TEXT_WORDS))
             return 0;
     return 1;
 }

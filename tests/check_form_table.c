@@ -120,13 +120,16 @@ START_TEST(links_column_of_words)
     free(e);
     tl_cleanup(&L);
     wset_free(&s);
-    /* the same with two dealers only, or with a label among the words: no link of NAME OF DEALER */
-    for (int v = 0; v < 2; v++) {
+    /* the same with two dealers only, with a label among the words, or with the lines of a
+     * paragraph (more than 4 words each): no link of NAME OF DEALER */
+    static const char *para[] = {"we pay 2 of 3 in 30 days", "or 5 of 6 in 60 days as",
+                                 "set out in 4 of the terms"};
+    for (int v = 0; v < 3; v++) {
         struct wset t = {0};
         put(&t, 100, 300, "NAME OF DEALER");
         put(&t, 700, 300, "UNITS");
         for (int i = 0; i < 3 - !v; i++) {
-            put(&t, 100, 380 + 70 * i, v && i == 1 ? "Region" : dealers[i]);
+            put(&t, 100, 380 + 70 * i, v == 2 ? para[i] : v && i == 1 ? "Region" : dealers[i]);
             put(&t, 720, 380 + 70 * i, units[i]);
         }
         ck_assert_int_eq(form_layout(&L, t.w, t.n, NULL, 0), DP_OK);
