@@ -451,7 +451,9 @@ static int has_pair(const struct form_kv *kv, size_t n, const char *k, const cha
 /* The table links (form_table.c) over the entities cut at the table's gutters, not yet among
  * the pairs: a header with each of its cells.  A link is taken when its header, as the
  * page's entity, has a couple in that direction (the model's or the rules' -- a header
- * nothing would pair is no header), and neither end belongs to a selection mark. */
+ * nothing would pair is no header; for a column of words, a couple in any direction: the
+ * model rarely scores a header over words below it), and neither end belongs to a selection
+ * mark. */
 static dp_err table_pairs(struct pairing *P, struct form_kv **kv, size_t *n, size_t *cap)
 {
     struct form_link *lk = NULL;
@@ -479,7 +481,7 @@ static dp_err table_pairs(struct pairing *P, struct form_kv **kv, size_t *n, siz
         size_t k = entity_of(whole, P->ne, cut[lk[i].k].w0);
         size_t v = entity_of(whole, P->ne, cut[lk[i].v].w0);
         size_t c = 0;
-        while (c < P->nc && !(P->c[c].k == k && P->c[c].rel == lk[i].rel))
+        while (c < P->nc && !(P->c[c].k == k && (lk[i].text || P->c[c].rel == lk[i].rel)))
             c++;
         if (c == P->nc || P->role[k] == ROLE_MARK || P->role[v] == ROLE_MARK)
             continue;

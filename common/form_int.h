@@ -106,15 +106,19 @@ size_t form_assign(const struct form_cand *cands, size_t nc, size_t n, long *rol
 struct form_link {
     size_t k, v;
     enum form_rel rel;
+    int text; /* a column of words, not numbers */
 };
 
 /* The table links of ents[0..n) (em = median word height): a label-like header (no number,
  * no written label) heading a run of at least two cells down its column (each under the last,
- * within 5 em; units and blots passed over; the run ends at a written label, a row of headers
- * or an entity much wider than the header) is linked to each when its line holds another such
- * header (a header row) and the cells are mostly numbers; a label first on its line followed
- * by at least two numbers (a row label), no cell of a column itself, is linked to each.  *out
- * is a new array of *nl (NULL when none), column links first; free() it.  DP_ENOMEM. */
+ * within 6 em, or 7 em to a number on a line of numbers; units and blots passed over; the run ends
+ * at a written label, a row of headers or an entity much wider than the header) is linked to each
+ * when its line holds another such header (a header row) and the cells are mostly numbers, or are
+ * at least 3 phrases none of which reads as a label (key < 0.3 or a number) or has more than 4
+ * words (link.text = 1); a label
+ * first on its line followed by at least two numbers (a row label), no cell of a column itself, is
+ * linked to each.  *out is a new array of *nl (NULL when none), column links first; free() it.
+ * DP_ENOMEM. */
 dp_err form_table_links(const struct form_ent *ents, size_t n, int em, struct form_link **out,
                         size_t *nl);
 

@@ -6,13 +6,16 @@
 #include <string.h>
 #include "form_int.h"
 
-#define TAB_DOWN_EM   5.0  /* a column's next cell starts at most this far below the last one */
-#define TAB_RIGHT_EM  10.0 /* a row's next cell starts at most this far right of the last one */
-#define TAB_HEAD_KEY  0.3  /* a header's key-likeness, at least */
-#define TAB_MIN_CELLS 2    /* cells of a column or row that make it a table's */
-#define TAB_WIDE      2    /* a cell at most this many times as wide as its header's column */
-#define GUTTER_EM     6.0  /* lines looked at above and below for a column gutter */
-#define CELL          ((size_t)-1) /* runs[j]: j is a cell of a table's column */
+#define TAB_DOWN_EM    6.0  /* a column's next cell starts at most this far below the last one */
+#define TAB_GROUP_EM   7.0  /* ... or this far when it lies in a row of numbers (a row group) */
+#define TAB_RIGHT_EM   10.0 /* a row's next cell starts at most this far right of the last one */
+#define TAB_HEAD_KEY   0.3  /* a header's key-likeness, at least */
+#define TAB_MIN_CELLS  2    /* cells of a column or row that make it a table's */
+#define TAB_TEXT_CELLS 3    /* cells of a column of words (no label among them) that make it one */
+#define TAB_TEXT_WORDS 4    /* words of such a cell, at most (more: a paragraph's lines) */
+#define TAB_WIDE       2    /* a cell at most this many times as wide as its header's column */
+#define GUTTER_EM      6.0  /* lines looked at above and below for a column gutter */
+#define CELL           ((size_t)-1) /* runs[j]: j is a cell of a table's column */
 
 static int overlap(int a0, int a1, int b0, int b1)
 {
@@ -21,11 +24,12 @@ static int overlap(int a0, int a1, int b0, int b1)
 
 /* The entity right under ents[cur] in the column [cx0,cx1): the nearest one starting below
  * it (on a later line) that overlaps the column in x by half its own width or half the
- * column's, within TAB_DOWN_EM; -1 when none. */
-static long below(const struct form_ent *e, size_t n, size_t cur, int cx0, int cx1, int em)
+ * column's, within down em; -1 when none. */
+static long below(const struct form_ent *e, size_t n, size_t cur, int cx0, int cx1, int em,
+                  double down)
 {
     long best = -1;
-    int lim = e[cur].y1 + (int)(TAB_DOWN_EM * em);
+    int lim = e[cur].y1 + (int)(down * em);
     /* entities come line by line, a line's words not all at one height: look a little
      * past the limit before stopping */
     for (size_t j = cur + 1; j < n && e[j].y0 <= lim + 2 * em; j++) {
@@ -63,15 +67,32 @@ static int header_row(const struct form_ent *e, size_t n, size_t j)
     return b > a && k > b;
 }
 
+/* The number of entities on the line of entity j that read as numbers. */
+static size_t numbers_on_line(const struct form_ent *e, size_t n, size_t j)
+{
+    size_t a = j, b = j, c = 0;
+    while (a > 0 && e[a - 1].line == e[j].line)
+        a--;
+    while (b + 1 < n && e[b + 1].line == e[j].line)
+        b++;
+    for (size_t k = a; k <= b; k++)
+        c += e[k].numeric ? 1 : 0;
+    return c;
+}
+
 /* The cells of the column headed by h: written to cells (at most max), their count.  The
- * column ends at a row of headers (the next table). */
+ * column ends at a row of headers (the next table).  Past its first cell it goes on across a
+ * gap of up to TAB_GROUP_EM to a number on a line of at least two numbers (the table's next
+ * group of rows). */
 static size_t column(const struct form_ent *e, size_t n, size_t h, int em, size_t *cells,
                      size_t max)
 {
     size_t nc = 0, cur = h;
     int cx0 = e[h].x0, cx1 = e[h].x1;
     long j;
-    while (nc < max && (j = below(e, n, cur, cx0, cx1, em)) >= 0) {
+    while (nc < max && ((j = below(e, n, cur, cx0, cx1, em, TAB_DOWN_EM)) >= 0 ||
+                        (nc > 0 && (j = below(e, n, cur, cx0, cx1, em, TAB_GROUP_EM)) >= 0 &&
+                         e[j].numeric && numbers_on_line(e, n, (size_t)j) >= 2))) {
         cur = (size_t)j;
         if (e[j].unit || (e[j].noise && !e[j].numeric))
             continue; /* a column's unit ("%") or a blot: no cell, the column goes on */
@@ -88,9 +109,25 @@ static int header_like(const struct form_ent *e, size_t h)
     return !e[h].numeric && !e[h].noise && !e[h].unit && e[h].key >= TAB_HEAD_KEY && !e[h].colon;
 }
 
-/* Appends the link (k, v, rel) to *out (growing it).  DP_ENOMEM. */
+/* Whether the cells[0..nc) of a header row's column, mostly words, are a table's column of
+ * answers (dealers "Acme Supply (120-04)", "Bay Depot (301-17)" under "DEALER"): at least
+ * TAB_TEXT_CELLS of them and none that reads as a label (a column of labels under a row of
+ * labels is a form's labels, each with its own answer) or has more than TAB_TEXT_WORDS words
+ * (the lines of a paragraph). */
+static int text_column(const struct form_ent *e, const size_t *cells, size_t nc)
+{
+    if (nc < TAB_TEXT_CELLS)
+        return 0;
+    for (size_t i = 0; i < nc; i++)
+        if (!e[cells[i]].numeric &&
+            (e[cells[i]].key >= TAB_HEAD_KEY || e[cells[i]].nw > TAB_TEXT_WORDS))
+            return 0;
+    return 1;
+}
+
+/* Appends the link (k, v, rel, text) to *out (growing it).  DP_ENOMEM. */
 static dp_err push(struct form_link **out, size_t *nl, size_t *cap, size_t k, size_t v,
-                   enum form_rel rel)
+                   enum form_rel rel, int text)
 {
     if (*nl == *cap) {
         size_t ncap = *cap ? *cap * 2 : 32;
@@ -100,7 +137,7 @@ static dp_err push(struct form_link **out, size_t *nl, size_t *cap, size_t k, si
         *out = nlk;
         *cap = ncap;
     }
-    (*out)[(*nl)++] = (struct form_link){k, v, rel};
+    (*out)[(*nl)++] = (struct form_link){k, v, rel, text};
     return DP_OK;
 }
 
@@ -138,10 +175,11 @@ dp_err form_table_links(const struct form_ent *e, size_t n, int em, struct form_
             row = o != h && e[o].line == e[h].line && runs[o] >= TAB_MIN_CELLS;
         for (size_t i = 0; row && i < nc; i++)
             runs[cells[i]] = CELL; /* a table's cells, linked or not, head nothing */
-        if (!row || nnum * 2 < nc)
+        int text = nnum * 2 < nc;
+        if (!row || (text && !text_column(e, cells, nc)))
             continue;
         for (size_t i = 0; !rc && i < nc; i++) {
-            rc = push(out, nl, &cap, h, cells[i], FORM_REL_BELOW);
+            rc = push(out, nl, &cap, h, cells[i], FORM_REL_BELOW, text);
         }
     }
     /* rows: a label first on its line (or after a written label), no cell of a column,
@@ -158,7 +196,7 @@ dp_err form_table_links(const struct form_ent *e, size_t n, int em, struct form_
         if (nc < TAB_MIN_CELLS)
             continue;
         for (size_t i = 0; !rc && i < nc; i++)
-            rc = push(out, nl, &cap, h, cells[i], FORM_REL_RIGHT);
+            rc = push(out, nl, &cap, h, cells[i], FORM_REL_RIGHT, 0);
     }
     free(cells);
     free(runs);

@@ -85,6 +85,108 @@ START_TEST(links_header_row_to_columns)
 }
 END_TEST
 
+/* A header row over a column of answers written in words (names with their numbers): linked,
+ * as words (text = 1); a column of words that read as labels under a header row: not. */
+START_TEST(links_column_of_words)
+{
+    struct wset s = {0};
+    put(&s, 100, 300, "NAME OF DEALER");
+    put(&s, 700, 300, "UNITS");
+    static const char *dealers[] = {"Acme Supply (120-04)", "Bay Depot (301-17)",
+                                    "Crest Trading (455-02)"};
+    static const char *units[] = {"12", "40", "7"};
+    for (int i = 0; i < 3; i++) {
+        put(&s, 100, 380 + 70 * i, dealers[i]);
+        put(&s, 720, 380 + 70 * i, units[i]);
+    }
+    struct tl_layout L;
+    ck_assert_int_eq(form_layout(&L, s.w, s.n, NULL, 0), DP_OK);
+    struct form_ent *e = NULL;
+    size_t ne = 0;
+    ck_assert_int_eq(form_entities(&L, &e, &ne), DP_OK);
+    struct form_link *lk = NULL;
+    size_t nl = 0;
+    ck_assert_int_eq(form_table_links(e, ne, L.hmed, &lk, &nl), DP_OK);
+    ck_assert_uint_eq(nl, 6);
+    ck_assert(linked(&L, e, lk, nl, "NAME OF DEALER", "Acme Supply (120-04)"));
+    ck_assert(linked(&L, e, lk, nl, "NAME OF DEALER", "Crest Trading (455-02)"));
+    ck_assert(linked(&L, e, lk, nl, "UNITS", "40"));
+    for (size_t i = 0; i < nl; i++) {
+        char *kt = ent_text(&L, &e[lk[i].k]);
+        ck_assert_int_eq(lk[i].text, !strcmp(kt, "NAME OF DEALER"));
+        free(kt);
+    }
+    free(lk);
+    free(e);
+    tl_cleanup(&L);
+    wset_free(&s);
+    /* the same with two dealers only, with a label among the words, or with the lines of a
+     * paragraph (more than 4 words each): no link of NAME OF DEALER */
+    static const char *para[] = {"we pay 2 of 3 in 30 days", "or 5 of 6 in 60 days as",
+                                 "set out in 4 of the terms"};
+    for (int v = 0; v < 3; v++) {
+        struct wset t = {0};
+        put(&t, 100, 300, "NAME OF DEALER");
+        put(&t, 700, 300, "UNITS");
+        for (int i = 0; i < 3 - !v; i++) {
+            put(&t, 100, 380 + 70 * i, v == 2 ? para[i] : v && i == 1 ? "Region" : dealers[i]);
+            put(&t, 720, 380 + 70 * i, units[i]);
+        }
+        ck_assert_int_eq(form_layout(&L, t.w, t.n, NULL, 0), DP_OK);
+        ck_assert_int_eq(form_entities(&L, &e, &ne), DP_OK);
+        ck_assert_int_eq(form_table_links(e, ne, L.hmed, &lk, &nl), DP_OK);
+        ck_assert_uint_eq(nl, (size_t)(3 - !v));
+        for (size_t i = 0; i < nl; i++)
+            ck_assert(!lk[i].text);
+        free(lk);
+        free(e);
+        tl_cleanup(&L);
+        wset_free(&t);
+    }
+}
+END_TEST
+
+/* A table's columns go on across a gap between groups of rows of 5.5 em (TAB_DOWN_EM 6), and
+ * of 6.5 em to a row of numbers (TAB_GROUP_EM 7) but not to a lone number; a gap of 7.5 em
+ * ends them. */
+START_TEST(columns_cross_a_group_gap)
+{
+    /* the gap in half em, whether the row after it has its HEIGHT cell, whether crossed */
+    static const int gap[] = {11, 13, 13, 15}, both[] = {1, 1, 0, 1}, cross[] = {1, 1, 0, 0};
+    for (int v = 0; v < 4; v++) {
+        struct wset s = {0};
+        put(&s, 100, 300, "WEIGHT");
+        put(&s, 500, 300, "HEIGHT");
+        static const char *w[] = {"61.5", "70.2", "58.0", "66.4"};
+        static const char *h[] = {"1.72", "1.80", "1.65", "1.77"};
+        int y[] = {380, 450, 0, 0};
+        y[2] = y[1] + LH + gap[v] * LH / 2;
+        y[3] = y[2] + 70;
+        for (int i = 0; i < 4; i++) {
+            put(&s, 110, y[i], w[i]);
+            if (i != 2 || both[v])
+                put(&s, 510, y[i], h[i]);
+        }
+        struct tl_layout L;
+        ck_assert_int_eq(form_layout(&L, s.w, s.n, NULL, 0), DP_OK);
+        struct form_ent *e = NULL;
+        size_t ne = 0;
+        ck_assert_int_eq(form_entities(&L, &e, &ne), DP_OK);
+        struct form_link *lk = NULL;
+        size_t nl = 0;
+        ck_assert_int_eq(form_table_links(e, ne, L.hmed, &lk, &nl), DP_OK);
+        ck_assert(linked(&L, e, lk, nl, "WEIGHT", "70.2"));
+        ck_assert_int_eq(linked(&L, e, lk, nl, "WEIGHT", "58.0"), cross[v]);
+        ck_assert_int_eq(linked(&L, e, lk, nl, "HEIGHT", "1.77"), cross[v]);
+        ck_assert_uint_eq(nl, cross[v] ? 8 : 4);
+        free(lk);
+        free(e);
+        tl_cleanup(&L);
+        wset_free(&s);
+    }
+}
+END_TEST
+
 START_TEST(links_row_labels_and_no_table)
 {
     struct wset s = {0};
@@ -262,6 +364,8 @@ Suite *form_table_suite(void)
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, links_header_row_to_columns);
     tcase_add_test(tc, links_row_labels_and_no_table);
+    tcase_add_test(tc, links_column_of_words);
+    tcase_add_test(tc, columns_cross_a_group_gap);
     tcase_add_test(tc, split_at_gutters_and_numbers);
     tcase_add_test(tc, pairs_hold_table_links);
     tcase_add_test(tc, table_cells_keep_their_units);

@@ -395,6 +395,9 @@ static void form_loss(const struct eval_item *it, const char *src, const struct 
                 if (in)
                     fprintf(stderr, " {%s}", et[k]);
             }
+            for (size_t p = 0; cls == C_RANK_WRONG && p < nkv; p++)
+                if (kv[p].has_value && sim_ok(l->qt, kv[p].key.text))
+                    fprintf(stderr, " {gave %s}", kv[p].value.text);
             fputc('\n', stderr);
         }
     }
