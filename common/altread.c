@@ -346,15 +346,15 @@ size_t altread_look_lines(const struct dp_word *w, size_t n, unsigned char *keep
         for (size_t i = 0; i < n && !letter; i++)
             for (const char *t = w[i].line == (int)l ? w[i].text : NULL; t && *t && !letter; t++)
                 letter = isalpha((unsigned char)*t) != 0;
-        keep[l] = (unsigned char)letter;
+        keep[l] = letter ? ALTREAD_LOOK_NAME : 0;
         top += (size_t)letter;
     }
     for (size_t i = 0; i < n; i++)
         if (w[i].line >= 0 && (size_t)w[i].line < nlines && w[i].text && date_word(w[i].text))
-            keep[w[i].line] = 1;
+            keep[w[i].line] = ALTREAD_LOOK_DATE;
     size_t k = 0;
     for (size_t l = 0; l < nlines; l++)
-        k += keep[l];
+        k += keep[l] != 0;
     return k;
 }
 

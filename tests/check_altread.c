@@ -318,18 +318,23 @@ START_TEST(the_lines_a_receipt_is_looked_at_again)
     ck_assert_uint_eq(altread_look_lines(w, 12, keep, 12), ALTREAD_LOOK_TOP + 1);
     ck_assert_int_eq(keep[0], 0);
     ck_assert_int_eq(keep[1], 0);
-    ck_assert_int_eq(keep[2], 1);
-    ck_assert_int_eq(keep[3], 1);
-    ck_assert_int_eq(keep[4], 1);
+    ck_assert_int_eq(keep[2], ALTREAD_LOOK_NAME);
+    ck_assert_int_eq(keep[3], ALTREAD_LOOK_NAME);
+    ck_assert_int_eq(keep[4], ALTREAD_LOOK_NAME);
     ck_assert_int_eq(keep[5], 0);
     ck_assert_int_eq(keep[9], 0);
-    ck_assert_int_eq(keep[10], 1);
+    ck_assert_int_eq(keep[10], ALTREAD_LOOK_DATE);
     ck_assert_int_eq(keep[11], 0);
+    /* a date among the top lines is looked at as a date */
+    w[3].text = "27 Mat 2018";
+    ck_assert_uint_eq(altread_look_lines(w, 12, keep, 12), ALTREAD_LOOK_TOP + 1);
+    ck_assert_int_eq(keep[3], ALTREAD_LOOK_DATE);
+    w[3].text = "TAMPOI";
     /* a page of two lines: what it has */
     ck_assert_uint_eq(altread_look_lines(w + 2, 2, keep, 2), 0); /* lines 2, 3: not 0..1 */
     w[0].text = "MR";
     ck_assert_uint_eq(altread_look_lines(w, 2, keep, 2), 1);
-    ck_assert_int_eq(keep[0], 1);
+    ck_assert_int_eq(keep[0], ALTREAD_LOOK_NAME);
 }
 END_TEST
 
