@@ -330,6 +330,17 @@ START_TEST(the_lines_a_receipt_is_looked_at_again)
     ck_assert_uint_eq(altread_look_lines(w, 12, keep, 12), ALTREAD_LOOK_TOP + 1);
     ck_assert_int_eq(keep[3], ALTREAD_LOOK_DATE);
     w[3].text = "TAMPOI";
+    /* a date with a digit misread as a letter, a two-digit year: looked at as a date; an
+     * amount, a range, a code of two groups are not */
+    w[10].text = "O7/01/18";
+    ck_assert_uint_eq(altread_look_lines(w, 12, keep, 12), ALTREAD_LOOK_TOP + 1);
+    ck_assert_int_eq(keep[10], ALTREAD_LOOK_DATE);
+    static const char *const no[] = {"12.00", "1-2", "CS-20322", "07/01/", "/07/01/18", "07//18"};
+    for (size_t i = 0; i < sizeof no / sizeof *no; i++) {
+        w[10].text = (char *)no[i];
+        ck_assert_msg(altread_look_lines(w, 12, keep, 12) == ALTREAD_LOOK_TOP, "%s", no[i]);
+    }
+    w[10].text = "27/03/2018";
     /* a page of two lines: what it has */
     ck_assert_uint_eq(altread_look_lines(w + 2, 2, keep, 2), 0); /* lines 2, 3: not 0..1 */
     w[0].text = "MR";
