@@ -375,9 +375,12 @@ size_t altread_look_lines(const struct dp_word *w, size_t n, unsigned char *keep
         if (w[i].line >= 0 && (size_t)w[i].line < nlines && w[i].text &&
             (date_word(w[i].text) || loose_date_word(w[i].text)))
             keep[w[i].line] = ALTREAD_LOOK_DATE;
-    size_t k = 0;
-    for (size_t l = 0; l < nlines; l++)
+    size_t k = 0, dates = 0;
+    for (size_t l = 0; l < nlines; l++) {
+        if (keep[l] == ALTREAD_LOOK_DATE && ++dates > ALTREAD_LOOK_MAX_DATES)
+            keep[l] = 0; /* a statement's dated rows: the first ones are looked at */
         k += keep[l] != 0;
+    }
     return k;
 }
 

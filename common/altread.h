@@ -99,6 +99,9 @@ dp_err altread_variant(const struct dp_page *p, struct dp_page *out);
 #define ALTREAD_LOOK_TOP  3 /* the top lines looked at again (the company's name) */
 #define ALTREAD_LOOK_NAME 1 /* altread_look_lines: a top line */
 #define ALTREAD_LOOK_DATE 2 /* ... a line with a date (a top one too) */
+#define ALTREAD_LOOK_MAX_DATES                                                                     \
+    6 /* date lines looked at, at most, the first ones (a receipt has one to three; a page of      \
+         dated rows read as one block pays for six) */
 
 /* Pure: which lines of a one-block first reading w[0..n) (`line` numbers 0..nlines-1, top to
  * bottom) a receipt's line look reads again, each alone as one line at another scale: the top

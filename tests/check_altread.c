@@ -341,6 +341,17 @@ START_TEST(the_lines_a_receipt_is_looked_at_again)
         ck_assert_msg(altread_look_lines(w, 12, keep, 12) == ALTREAD_LOOK_TOP, "%s", no[i]);
     }
     w[10].text = "27/03/2018";
+    /* a page of dated rows: the first ALTREAD_LOOK_MAX_DATES are looked at */
+    struct dp_word rows[20];
+    unsigned char k20[20];
+    for (int i = 0; i < 20; i++)
+        rows[i] =
+            (struct dp_word){i < 2 ? "SHOP" : "01/02/2018", 90, 10, 10 + 30 * i, 80, 20, i, 0};
+    ck_assert_uint_eq(altread_look_lines(rows, 20, k20, 20), 2 + ALTREAD_LOOK_MAX_DATES);
+    ck_assert_int_eq(k20[2], ALTREAD_LOOK_DATE);
+    ck_assert_int_eq(k20[1 + ALTREAD_LOOK_MAX_DATES], ALTREAD_LOOK_DATE);
+    ck_assert_int_eq(k20[2 + ALTREAD_LOOK_MAX_DATES], 0);
+    ck_assert_int_eq(k20[19], 0);
     /* a page of two lines: what it has */
     ck_assert_uint_eq(altread_look_lines(w + 2, 2, keep, 2), 0); /* lines 2, 3: not 0..1 */
     w[0].text = "MR";
