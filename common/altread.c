@@ -64,6 +64,28 @@ static int date_word(const char *t)
     return 0;
 }
 
+/* Whether word t may be a date misread beyond date_word: three groups of letters or digits
+ * joined by two slashes or dashes, at least four digits among them (O7/01/18, 19/62/2O18). */
+static int loose_date_word(const char *t)
+{
+    int seps = 0, digits = 0, group = 0, groups = 0;
+    for (; *t; t++) {
+        if (*t == '/' || *t == '-') {
+            seps++;
+            if (!group)
+                return 0;
+            group = 0;
+        } else if (isalnum((unsigned char)*t)) {
+            groups += !group;
+            group = 1;
+            digits += isdigit((unsigned char)*t) != 0;
+        } else {
+            return 0;
+        }
+    }
+    return seps == 2 && groups == 3 && group && digits >= 4;
+}
+
 static int has_digit(const char *t)
 {
     for (; *t; t++)
@@ -346,15 +368,19 @@ size_t altread_look_lines(const struct dp_word *w, size_t n, unsigned char *keep
         for (size_t i = 0; i < n && !letter; i++)
             for (const char *t = w[i].line == (int)l ? w[i].text : NULL; t && *t && !letter; t++)
                 letter = isalpha((unsigned char)*t) != 0;
-        keep[l] = (unsigned char)letter;
+        keep[l] = letter ? ALTREAD_LOOK_NAME : 0;
         top += (size_t)letter;
     }
     for (size_t i = 0; i < n; i++)
-        if (w[i].line >= 0 && (size_t)w[i].line < nlines && w[i].text && date_word(w[i].text))
-            keep[w[i].line] = 1;
-    size_t k = 0;
-    for (size_t l = 0; l < nlines; l++)
-        k += keep[l];
+        if (w[i].line >= 0 && (size_t)w[i].line < nlines && w[i].text &&
+            (date_word(w[i].text) || loose_date_word(w[i].text)))
+            keep[w[i].line] = ALTREAD_LOOK_DATE;
+    size_t k = 0, dates = 0;
+    for (size_t l = 0; l < nlines; l++) {
+        if (keep[l] == ALTREAD_LOOK_DATE && ++dates > ALTREAD_LOOK_MAX_DATES)
+            keep[l] = 0; /* a statement's dated rows: the first ones are looked at */
+        k += keep[l] != 0;
+    }
     return k;
 }
 

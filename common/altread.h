@@ -96,14 +96,22 @@ dp_err altread_variant(const struct dp_page *p, struct dp_page *out);
 
 /* ---- the line look: a receipt's company and date lines read once more, alone ---- */
 
-#define ALTREAD_LOOK_TOP 3 /* the top lines looked at again (the company's name) */
+#define ALTREAD_LOOK_TOP  3 /* the top lines looked at again (the company's name) */
+#define ALTREAD_LOOK_NAME 1 /* altread_look_lines: a top line */
+#define ALTREAD_LOOK_DATE 2 /* ... a line with a date (a top one too) */
+#define ALTREAD_LOOK_MAX_DATES                                                                     \
+    6 /* date lines looked at, at most, the first ones (a receipt has one to three; a page of      \
+         dated rows read as one block pays for six) */
 
 /* Pure: which lines of a one-block first reading w[0..n) (`line` numbers 0..nlines-1, top to
  * bottom) a receipt's line look reads again, each alone as one line at another scale: the top
  * ALTREAD_LOOK_TOP lines holding a letter (the company: its large header type is misread by
  * a character, SDN -> SON, DECO -> BECO, at both readings' scales) and the lines holding a
- * date-shaped token or a year (2018 -> 2016). Sets keep[l] (nlines entries) to 1 for them, 0
- * for the rest; returns how many were kept. */
+ * date-shaped token or a year (2018 -> 2016), or three groups of letters or digits joined by two
+ * slashes or dashes with four digits or more (a date misread: O7/01/18; SROIE probe: date .90
+ * -> .91 at no measurable cost). Sets keep[l] (nlines entries) to ALTREAD_LOOK_DATE
+ * for a date line, ALTREAD_LOOK_NAME for another top line, 0 for the rest; returns how many
+ * were kept. */
 size_t altread_look_lines(const struct dp_word *w, size_t n, unsigned char *keep, size_t nlines);
 
 #define ALTREAD_LINE_WORDS 256 /* words of a line looked at for its rows */

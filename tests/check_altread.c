@@ -318,18 +318,45 @@ START_TEST(the_lines_a_receipt_is_looked_at_again)
     ck_assert_uint_eq(altread_look_lines(w, 12, keep, 12), ALTREAD_LOOK_TOP + 1);
     ck_assert_int_eq(keep[0], 0);
     ck_assert_int_eq(keep[1], 0);
-    ck_assert_int_eq(keep[2], 1);
-    ck_assert_int_eq(keep[3], 1);
-    ck_assert_int_eq(keep[4], 1);
+    ck_assert_int_eq(keep[2], ALTREAD_LOOK_NAME);
+    ck_assert_int_eq(keep[3], ALTREAD_LOOK_NAME);
+    ck_assert_int_eq(keep[4], ALTREAD_LOOK_NAME);
     ck_assert_int_eq(keep[5], 0);
     ck_assert_int_eq(keep[9], 0);
-    ck_assert_int_eq(keep[10], 1);
+    ck_assert_int_eq(keep[10], ALTREAD_LOOK_DATE);
     ck_assert_int_eq(keep[11], 0);
+    /* a date among the top lines is looked at as a date */
+    w[3].text = "27 Mat 2018";
+    ck_assert_uint_eq(altread_look_lines(w, 12, keep, 12), ALTREAD_LOOK_TOP + 1);
+    ck_assert_int_eq(keep[3], ALTREAD_LOOK_DATE);
+    w[3].text = "TAMPOI";
+    /* a date with a digit misread as a letter, a two-digit year: looked at as a date; an
+     * amount, a range, a code of two groups are not */
+    w[10].text = "O7/01/18";
+    ck_assert_uint_eq(altread_look_lines(w, 12, keep, 12), ALTREAD_LOOK_TOP + 1);
+    ck_assert_int_eq(keep[10], ALTREAD_LOOK_DATE);
+    static const char *const no[] = {"12.00", "1-2", "CS-20322", "07/01/", "/07/01/18", "07//18"};
+    for (size_t i = 0; i < sizeof no / sizeof *no; i++) {
+        w[10].text = (char *)no[i];
+        ck_assert_msg(altread_look_lines(w, 12, keep, 12) == ALTREAD_LOOK_TOP, "%s", no[i]);
+    }
+    w[10].text = "27/03/2018";
+    /* a page of dated rows: the first ALTREAD_LOOK_MAX_DATES are looked at */
+    struct dp_word rows[20];
+    unsigned char k20[20];
+    for (int i = 0; i < 20; i++)
+        rows[i] =
+            (struct dp_word){i < 2 ? "SHOP" : "01/02/2018", 90, 10, 10 + 30 * i, 80, 20, i, 0};
+    ck_assert_uint_eq(altread_look_lines(rows, 20, k20, 20), 2 + ALTREAD_LOOK_MAX_DATES);
+    ck_assert_int_eq(k20[2], ALTREAD_LOOK_DATE);
+    ck_assert_int_eq(k20[1 + ALTREAD_LOOK_MAX_DATES], ALTREAD_LOOK_DATE);
+    ck_assert_int_eq(k20[2 + ALTREAD_LOOK_MAX_DATES], 0);
+    ck_assert_int_eq(k20[19], 0);
     /* a page of two lines: what it has */
     ck_assert_uint_eq(altread_look_lines(w + 2, 2, keep, 2), 0); /* lines 2, 3: not 0..1 */
     w[0].text = "MR";
     ck_assert_uint_eq(altread_look_lines(w, 2, keep, 2), 1);
-    ck_assert_int_eq(keep[0], 1);
+    ck_assert_int_eq(keep[0], ALTREAD_LOOK_NAME);
 }
 END_TEST
 
