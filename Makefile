@@ -236,12 +236,12 @@ $(BUILD)/docproc-bench: $(call obj,$(BENCH_SRC)) $(TOOL_OBJ) \
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 # docproc-probe: the worker's reading in one process, configurations interleaved (probe_read.c)
-$(BUILD)/docproc-probe: $(call obj,tests/tools/probe_read.c) $(APP_OBJ) $(LIB)
+$(BUILD)/docproc-probe: $(call obj,tests/tools/probe_read.c tests/tools/probe_common.c) $(APP_OBJ) $(LIB)
 	@$(if $(V),,echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 # docproc-formprobe: the same over FUNSD's forms or Tesseract's test pages, OCR words scored
 # as docproc-eval scores them (probe_forms.c)
-$(BUILD)/docproc-formprobe: $(call obj,tests/tools/probe_forms.c $(filter-out %eval_main.c,$(EVAL_SRC))) \
+$(BUILD)/docproc-formprobe: $(call obj,tests/tools/probe_forms.c tests/tools/probe_common.c $(filter-out %eval_main.c,$(EVAL_SRC))) \
                             $(TOOL_OBJ) $(APP_OBJ) $(LIB)
 	@$(if $(V),,echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)

@@ -20,6 +20,7 @@
 #include <time.h>
 #include <cjson/cJSON.h>
 #include "config.h"
+#include "probe_common.h"
 #include "eval.h"
 #include "util.h"
 #include "../../workers/worker.h"
@@ -28,13 +29,6 @@
 #define FPROBE_MAX_FILE  (64u << 20)
 #define FPROBE_MAX_PAGES 1000
 #define FPROBE_PATH      1024
-
-static double cpu_s(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
 
 /* The whole file at path (caller frees), *len its size; NULL when unreadable. */
 static unsigned char *slurp(const char *path, size_t *len)
@@ -181,36 +175,6 @@ struct conf {
     struct eval_ocr all, dev; /* every page; FUNSD's development forms 1..EVAL_KV_DEV */
 };
 
-/* Applies spec's options to c->cfg (defaults first); X_ names become DOCPROC_X_ variables
- * (set = 1) or are unset (set = 0). */
-static int apply(struct conf *c, int set)
-{
-    char buf[1024], err[256];
-    if (set)
-        config_defaults(&c->cfg);
-    snprintf(buf, sizeof buf, "%s", c->spec);
-    for (char *t = buf, *next = NULL; t && *t; t = next) {
-        if ((next = strchr(t, ',')))
-            *next++ = '\0';
-        char *eq = strchr(t, '=');
-        if (!eq)
-            return -1;
-        *eq = '\0';
-        if (strncmp(t, "X_", 2) == 0) {
-            char name[1040];
-            snprintf(name, sizeof name, "DOCPROC_%s", t);
-            if (set)
-                setenv(name, eq + 1, 1);
-            else
-                unsetenv(name);
-        } else if (set && config_set(&c->cfg, t, eq + 1, err, sizeof err) != DP_OK) {
-            fprintf(stderr, "formprobe: %s\n", err);
-            return -1;
-        }
-    }
-    return 0;
-}
-
 static double ratio(size_t a, size_t b)
 {
     return b ? (double)a / (double)b : 0.0;
@@ -272,7 +236,7 @@ int main(int argc, char **argv)
         printf("%4zu %-14s", n + 1, p->name);
         for (size_t c = 0; c < nconf; c++) {
             struct conf *cf = &confs[c];
-            if (apply(cf, 1)) {
+            if (probe_apply(&cf->cfg, cf->spec, 1, "formprobe")) {
                 fprintf(stderr, "formprobe: bad spec '%s'\n", cf->spec);
                 return 2;
             }
@@ -285,12 +249,12 @@ int main(int argc, char **argv)
             }
             struct page_sink sink = {&sc, s_begin, s_start, s_page, NULL};
             struct worker_failure f = {0};
-            double t0 = cpu_s();
+            double t0 = probe_cpu_s();
             dp_err rc = worker_decode_pages(&w, buf, len, "eng", 0, &sink, &f);
-            double dt = cpu_s() - t0;
+            double dt = probe_cpu_s() - t0;
             if (sc.dump)
                 fclose(sc.dump);
-            apply(cf, 0);
+            probe_apply(&cf->cfg, cf->spec, 0, "formprobe");
             cf->cpu += dt;
             struct eval_ocr one = {0};
             eval_words_match(truth, sc.text ? sc.text : "", 1, &one);

@@ -20,6 +20,7 @@
 #include <cjson/cJSON.h>
 #include "altread.h"
 #include "config.h"
+#include "probe_common.h"
 #include "util.h"
 #include "../../workers/worker.h"
 
@@ -30,13 +31,6 @@
 #define PROBE_MAX_IMAGES 1000
 
 static const char *const fields[PROBE_NFIELDS] = {"company", "address", "date", "total"};
-
-static double cpu_s(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
 
 /* Upper case, runs of ASCII non-alphanumerics -> one space, trimmed (eval_score.c's
  * present_norm); caller frees. */
@@ -169,38 +163,6 @@ struct conf {
     size_t in_text[PROBE_NFIELDS], in_alt[PROBE_NFIELDS];
 };
 
-/* Applies spec's options to c->cfg (defaults first); X_ names become DOCPROC_X_ variables
- * (set = 1) or are unset (set = 0). */
-static int apply(struct conf *c, int set)
-{
-    char buf[1024], err[256];
-    if (set)
-        config_defaults(&c->cfg);
-    snprintf(buf, sizeof buf, "%s", c->spec);
-    for (char *t = buf, *next = NULL; t && *t; t = next) {
-        if ((next = strchr(t, ',')))
-            *next++ = '\0';
-        char *eq = strchr(t, '=');
-        if (!eq)
-            return -1;
-        *eq = '\0';
-        if (strcmp(t, "png_fast") == 0) {
-            worker_png_fast(set ? (int)strtol(eq + 1, NULL, 10) : 1);
-        } else if (strncmp(t, "X_", 2) == 0) {
-            char name[1040];
-            snprintf(name, sizeof name, "DOCPROC_%s", t);
-            if (set)
-                setenv(name, eq + 1, 1);
-            else
-                unsetenv(name);
-        } else if (set && config_set(&c->cfg, t, eq + 1, err, sizeof err) != DP_OK) {
-            fprintf(stderr, "probe: %s\n", err);
-            return -1;
-        }
-    }
-    return 0;
-}
-
 /* The file at path (owned by the caller), turned by turn degrees clockwise (0, 90, 180, 270:
  * decoded, turned and written again as PNG), to see whether the reading turns it back. */
 static unsigned char *slurp(const char *path, size_t *len, int turn)
@@ -270,7 +232,7 @@ int main(int argc, char **argv)
         size_t len = 0;
         unsigned char *buf = slurp(file, &len, (int)turn);
         for (size_t c = 0; buf && c < nconf; c++) {
-            if (apply(&confs[c], 1))
+            if (probe_apply(&confs[c].cfg, confs[c].spec, 1, "probe"))
                 return 2;
             w.cfg = confs[c].cfg;
             struct sink_ctx sc = {.lines = 1};
@@ -278,7 +240,7 @@ int main(int argc, char **argv)
             struct worker_failure f = {0};
             printf("[%zu] %s\n", c, confs[c].spec);
             worker_decode_pages(&w, buf, len, "eng", 0, &sink, &f);
-            apply(&confs[c], 0);
+            probe_apply(&confs[c].cfg, confs[c].spec, 0, "probe");
             free(sc.text);
             free(sc.alt);
         }
@@ -304,7 +266,7 @@ int main(int argc, char **argv)
         printf("%03ld", n);
         for (size_t c = 0; c < nconf; c++) {
             struct conf *cf = &confs[c];
-            if (apply(cf, 1)) {
+            if (probe_apply(&cf->cfg, cf->spec, 1, "probe")) {
                 fprintf(stderr, "probe: bad spec '%s'\n", cf->spec);
                 return 2;
             }
@@ -313,13 +275,13 @@ int main(int argc, char **argv)
             struct page_sink sink = {&sc, s_begin, s_start, s_page, NULL};
             struct worker_failure f = {0};
             unsigned osd0 = w.ocr.osd_calls;
-            double t0 = cpu_s();
+            double t0 = probe_cpu_s();
             dp_err rc = worker_decode_pages(&w, buf, len, "eng", 0, &sink, &f);
-            double dt = cpu_s() - t0;
+            double dt = probe_cpu_s() - t0;
             int osd = w.ocr.osd_calls != osd0;
             cf->osd += (size_t)osd;
             cf->turned += (size_t)sc.turned;
-            apply(cf, 0);
+            probe_apply(&cf->cfg, cf->spec, 0, "probe");
             cf->cpu += dt;
             cf->twice += (size_t)sc.read_twice;
             char flags[2 * PROBE_NFIELDS + 1];
