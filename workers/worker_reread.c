@@ -423,18 +423,24 @@ static double score_of(const struct dp_word *w, size_t n)
     return linemerge_score(v, k);
 }
 
-/* Replaces the words of group g (group[i] == g) in page by nw[0..nn) (taken over), placed where
- * the group's first word was, on its line and block. DP_ENOMEM. */
-static dp_err replace_group(struct dp_page *page, const int *group, int g, struct dp_word *nw,
-                            size_t nn)
+/* Replaces the words of group g ((*group)[i] == g) in page by nw[0..nn) (taken over), placed
+ * where the group's first word was, on its line and block; *group is replaced by the tags of
+ * the new word list (-1 for the new words), so the other groups' tags stay on their words.
+ * DP_ENOMEM (nothing changed). */
+static dp_err replace_group(struct dp_page *page, int **group, int g, struct dp_word *nw, size_t nn)
 {
     size_t total = page->nwords + nn, k = 0;
     struct dp_word *v = calloc(total ? total : 1, sizeof *v);
-    if (!v)
+    int *tags = malloc((total ? total : 1) * sizeof *tags);
+    if (!v || !tags) {
+        free(v);
+        free(tags);
         return DP_ENOMEM;
+    }
     int placed = 0;
     for (size_t i = 0; i < page->nwords; i++) {
-        if (group[i] != g) {
+        if ((*group)[i] != g) {
+            tags[k] = (*group)[i];
             v[k++] = page->words[i];
             continue;
         }
@@ -443,7 +449,7 @@ static dp_err replace_group(struct dp_page *page, const int *group, int g, struc
                 v[k] = nw[j];
                 v[k].line = page->words[i].line;
                 v[k].block = page->words[i].block;
-                k++;
+                tags[k++] = -1;
             }
             placed = 1;
         }
@@ -451,6 +457,8 @@ static dp_err replace_group(struct dp_page *page, const int *group, int g, struc
     }
     free(page->words);
     free(nw); /* the texts moved into v */
+    free(*group);
+    *group = tags;
     page->words = v;
     page->nwords = k;
     return DP_OK;
@@ -516,7 +524,7 @@ dp_err worker_reread_vertical(struct ocr *o, PIX *pix, int dpi, long long budget
     int W = (int)pixGetWidth(pix), H = (int)pixGetHeight(pix);
     int64_t end = util_mono_ms() + budget_ms;
     dp_err rc = DP_OK;
-    for (int g = (int)ng - 1; g >= 0 && !rc; g--) { /* from the last: indices stay valid */
+    for (int g = (int)ng - 1; g >= 0 && !rc; g--) {
         int x0 = W, y0 = H, x1 = 0, y1 = 0;
         struct dp_word old[256];
         size_t nold = 0;
@@ -571,7 +579,7 @@ dp_err worker_reread_vertical(struct ocr *o, PIX *pix, int dpi, long long budget
             int line = -1;
             for (size_t i = 0; i < page->nwords && line < 0; i++)
                 line = group[i] == g ? page->words[i].line : -1;
-            rc = replace_group(page, group, g, best, nbest);
+            rc = replace_group(page, &group, g, best, nbest);
             if (rc)
                 worker_words_free(best, nbest);
             else
