@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "linemerge.h"
+#include "util.h"
 
 int altread_wanted(int psm, float conf, size_t nwords)
 {
@@ -384,12 +385,6 @@ size_t altread_look_lines(const struct dp_word *w, size_t n, unsigned char *keep
     return k;
 }
 
-static int cmp_int(const void *x, const void *y)
-{
-    int a = *(const int *)x, b = *(const int *)y;
-    return (a > b) - (a < b);
-}
-
 /* Whether t holds at least two letters or digits: a word, not a speck or a rule read as ~ or -. */
 static int solid(const char *t)
 {
@@ -411,8 +406,8 @@ int altread_line_rows(const struct dp_word *w, size_t n, int line, int *y0, int 
             }
     if (!k)
         return 0;
-    qsort(mid, k, sizeof *mid, cmp_int);
-    qsort(hgt, k, sizeof *hgt, cmp_int);
+    qsort(mid, k, sizeof *mid, util_cmp_int);
+    qsort(hgt, k, sizeof *hgt, util_cmp_int);
     int c2 = mid[k / 2], h = hgt[k / 2];
     *y0 = (c2 - h) / 2;
     *y1 = *y0 + h;

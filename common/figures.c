@@ -1,15 +1,10 @@
 /* figures.c -- picture regions of a text page's rendering, outside its words (figures.h). */
 #include "figures.h"
+#include "util.h"
 #include <stdlib.h>
 
 #define INK_THRESHOLD 160 /* grey below this is ink */
 #define JOIN_PX       3   /* dilation (at half size) joining a code's modules into one blob */
-
-static int cmp_int(const void *a, const void *b)
-{
-    int x = *(const int *)a, y = *(const int *)b;
-    return (x > y) - (x < y);
-}
 
 static int cmp_area(const void *a, const void *b)
 {
@@ -125,7 +120,7 @@ size_t figures_find_read(PIX *pix, int dpi, const struct dp_word *words, size_t 
         goto out;
     for (size_t i = 0; i < n; i++)
         h[i] = words[i].h;
-    qsort(h, n, sizeof *h, cmp_int);
+    qsort(h, n, sizeof *h, util_cmp_int);
     double tall = n ? FIGURES_TEXT_TALL * (double)h[n / 2] : 0;
     for (size_t i = 0; i < n; i++)
         if (words[i].conf >= FIGURES_TEXT_CONF && (double)words[i].h <= tall)

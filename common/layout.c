@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "layout.h"
+#include "util.h"
 
 const char *layout_kind_name(enum layout_kind k)
 {
@@ -34,12 +35,6 @@ static void box_add(int *x, int *y, int *w, int *h, int bx, int by, int bw, int 
     *y = *y < by ? *y : by;
     *w = x2 - *x;
     *h = y2 - *y;
-}
-
-static int cmp_int(const void *a, const void *b)
-{
-    int x = *(const int *)a, y = *(const int *)b;
-    return (x > y) - (x < y);
 }
 
 /* ---- lines ---- */
@@ -126,7 +121,7 @@ static int body_height(const struct tline *ls, size_t n)
         if (ls[i].table < 0)
             h[k++] = ls[i].l.h;
     if (k) {
-        qsort(h, k, sizeof *h, cmp_int);
+        qsort(h, k, sizeof *h, util_cmp_int);
         m = h[k / 2];
     }
     free(h);

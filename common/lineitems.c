@@ -7,6 +7,7 @@
 #include <string.h>
 #include "extract.h"
 #include "lineitems_int.h"
+#include "util.h"
 
 /* ---- one line ---- */
 
@@ -298,12 +299,6 @@ static int cmp_x(const void *a, const void *b, void *words)
 
 #define LI_TALL 3 /* a word this many median heights tall is no part of a text row */
 
-static int cmp_int(const void *a, const void *b)
-{
-    int x = *(const int *)a, y = *(const int *)b;
-    return (x > y) - (x < y);
-}
-
 /* The median word height of pg (>= 1), using tmp[0..nwords) as scratch. */
 static int median_height(const struct dp_page *pg, size_t *tmp)
 {
@@ -311,7 +306,7 @@ static int median_height(const struct dp_page *pg, size_t *tmp)
     size_t n = pg->nwords;
     for (size_t i = 0; i < n; i++)
         h[i] = pg->words[i].h;
-    qsort(h, n, sizeof *h, cmp_int);
+    qsort(h, n, sizeof *h, util_cmp_int);
     return n && h[n / 2] > 0 ? h[n / 2] : 1;
 }
 

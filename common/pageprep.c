@@ -4,14 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include "table.h"
+#include "util.h"
 
 /* ---- pure decisions ---- */
-
-static int cmp_int(const void *a, const void *b)
-{
-    int x = *(const int *)a, y = *(const int *)b;
-    return (x > y) - (x < y);
-}
 
 dp_err pageprep_measure_boxes(const struct pageprep_box *boxes, size_t n, int page_w, int page_h,
                               struct pageprep_measure *out)
@@ -50,7 +45,7 @@ dp_err pageprep_measure_boxes(const struct pageprep_box *boxes, size_t n, int pa
             return DP_ENOMEM;
         }
         memcpy(tmp, hs, k * sizeof *tmp);
-        qsort(tmp, k, sizeof *tmp, cmp_int);
+        qsort(tmp, k, sizeof *tmp, util_cmp_int);
         int floor_h = (int)(0.4 * tmp[k * 9 / 10]);
         free(tmp);
         size_t j = 0;
@@ -64,9 +59,9 @@ dp_err pageprep_measure_boxes(const struct pageprep_box *boxes, size_t n, int pa
         k = j;
     }
     if (k >= PAGEPREP_MIN_BOXES) {
-        qsort(hs, k, sizeof *hs, cmp_int);
-        qsort(x0, k, sizeof *x0, cmp_int);
-        qsort(x1, k, sizeof *x1, cmp_int);
+        qsort(hs, k, sizeof *hs, util_cmp_int);
+        qsort(x0, k, sizeof *x0, util_cmp_int);
+        qsort(x1, k, sizeof *x1, util_cmp_int);
         out->char_h = k % 2 ? hs[k / 2] : (hs[k / 2 - 1] + hs[k / 2]) / 2.0;
         out->nchars = k;
         out->text_x0 = x0[k / 50];

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "table_int.h"
+#include "util.h"
 
 static int is_h(const struct table_rule *r)
 {
@@ -31,16 +32,10 @@ static int crosses(const struct table_rule *h, const struct table_rule *v)
     return vx >= h->x1 - tol && vx <= h->x2 + tol && hy >= v->y1 - tol && hy <= v->y2 + tol;
 }
 
-static int cmp_int(const void *a, const void *b)
-{
-    int x = *(const int *)a, y = *(const int *)b;
-    return (x > y) - (x < y);
-}
-
 /* Sorts v[0..n) and merges values closer than tol; returns the new count. */
 static size_t cluster(int *v, size_t n, int tol)
 {
-    qsort(v, n, sizeof *v, cmp_int);
+    qsort(v, n, sizeof *v, util_cmp_int);
     size_t k = 0;
     for (size_t i = 0; i < n; i++)
         if (k == 0 || v[i] - v[k - 1] > tol)

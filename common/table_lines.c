@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "table_int.h"
+#include "util.h"
 
 /* ---- helpers ---- */
 
@@ -87,12 +88,6 @@ static int by_line_x(const void *a, const void *b)
     return (x->x > y->x) - (x->x < y->x);
 }
 
-static int cmp_int(const void *a, const void *b)
-{
-    int x = *(const int *)a, y = *(const int *)b;
-    return (x > y) - (x < y);
-}
-
 /* An open line while clustering: running centre and height. */
 struct open_line {
     double cy; /* mean centre of its words */
@@ -127,7 +122,7 @@ dp_err tl_build(struct tl_layout *L, const struct dp_word *words, size_t n, cons
         hs[k++] = words[i].h;
     }
     if (k) {
-        qsort(hs, k, sizeof *hs, cmp_int);
+        qsort(hs, k, sizeof *hs, util_cmp_int);
         L->hmed = hs[k / 2] > 0 ? hs[k / 2] : 1;
     }
     /* a word many lines tall (vertical text, a misread picture) would make one line of

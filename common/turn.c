@@ -1,5 +1,6 @@
 /* turn.c -- whether a read page may be turned: candidates, trial strips, the winner. */
 #include "turn.h"
+#include "util.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,12 +32,6 @@ size_t turn_candidates(float conf, size_t nwords, int sideways, int *out)
     return 0;
 }
 
-static int cmp_int(const void *a, const void *b)
-{
-    int x = *(const int *)a, y = *(const int *)b;
-    return (x > y) - (x < y);
-}
-
 dp_err turn_text_centre(const struct dp_word *w, size_t n, int *cx, int *cy)
 {
     *cx = *cy = -1;
@@ -49,8 +44,8 @@ dp_err turn_text_centre(const struct dp_word *w, size_t n, int *cx, int *cy)
         v[i] = w[i].x + w[i].w / 2;
         v[n + i] = w[i].y + w[i].h / 2;
     }
-    qsort(v, n, sizeof *v, cmp_int);
-    qsort(v + n, n, sizeof *v, cmp_int);
+    qsort(v, n, sizeof *v, util_cmp_int);
+    qsort(v + n, n, sizeof *v, util_cmp_int);
     *cx = v[n / 2];
     *cy = v[n + n / 2];
     free(v);

@@ -21,6 +21,12 @@ void util_on_stop_signals(void (*fn)(int))
     sigaction(SIGINT, &sa, NULL);
 }
 
+int util_cmp_int(const void *a, const void *b)
+{
+    int x = *(const int *)a, y = *(const int *)b;
+    return (x > y) - (x < y);
+}
+
 int64_t util_now_ms(void)
 {
     struct timespec ts;

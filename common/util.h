@@ -15,6 +15,9 @@ int64_t util_mono_ms(void);
 /* CPU time this process has used (all its threads), seconds. */
 double util_cpu_s(void);
 
+/* qsort comparator: ints in ascending order. */
+int util_cmp_int(const void *a, const void *b);
+
 /* Lower-case hex SHA-256 of buf into out[UTIL_SHA256_HEX]. */
 void util_sha256_hex(const void *buf, size_t len, char out[UTIL_SHA256_HEX]);
 

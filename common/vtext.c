@@ -2,12 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "vtext.h"
-
-static int cmp_int(const void *a, const void *b)
-{
-    int x = *(const int *)a, y = *(const int *)b;
-    return (x > y) - (x < y);
-}
+#include "util.h"
 
 /* The median height of the n words (n > 0); 0 without memory. */
 static double median_height(const struct dp_word *w, size_t n)
@@ -17,7 +12,7 @@ static double median_height(const struct dp_word *w, size_t n)
         return 0.0;
     for (size_t i = 0; i < n; i++)
         h[i] = w[i].h;
-    qsort(h, n, sizeof *h, cmp_int);
+    qsort(h, n, sizeof *h, util_cmp_int);
     double m = h[n / 2];
     free(h);
     return m;

@@ -1,7 +1,9 @@
 /* check_util.c -- ids (format, validity, time order, none repeated across a fork), API keys, RFC
- * 3339 times, SHA-256. */
+ * 3339 times, SHA-256, the int comparator. */
 #include "testutil.h"
+#include <limits.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -229,6 +231,21 @@ START_TEST(clocks)
 }
 END_TEST
 
+/* The comparator orders by value, extremes included (no overflow from a subtraction). */
+START_TEST(cmp_int_sorts)
+{
+    int v[] = {5, INT_MIN, -3, 0, INT_MAX, 5, -3};
+    qsort(v, sizeof v / sizeof *v, sizeof *v, util_cmp_int);
+    const int want[] = {INT_MIN, -3, -3, 0, 5, 5, INT_MAX};
+    for (size_t i = 0; i < sizeof v / sizeof *v; i++)
+        ck_assert_int_eq(v[i], want[i]);
+    int a = 1, b = 2;
+    ck_assert_int_lt(util_cmp_int(&a, &b), 0);
+    ck_assert_int_gt(util_cmp_int(&b, &a), 0);
+    ck_assert_int_eq(util_cmp_int(&a, &a), 0);
+}
+END_TEST
+
 Suite *util_suite(void)
 {
     Suite *s = suite_create("util");
@@ -242,6 +259,7 @@ Suite *util_suite(void)
     tcase_add_test(tc, iso8601);
     tcase_add_test(tc, sha256);
     tcase_add_test(tc, clocks);
+    tcase_add_test(tc, cmp_int_sorts);
     suite_add_tcase(s, tc);
     return s;
 }
