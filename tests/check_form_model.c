@@ -345,6 +345,31 @@ START_TEST(second_tier_for_written_labels_only)
 }
 END_TEST
 
+/* A written label whose answer is a blank line read as marks is an empty pair; a bare one
+ * is no pair. */
+START_TEST(blank_answers_are_empty)
+{
+    struct wset s = {0};
+    put(&s, 200, 100, "Filter Length:");
+    put(&s, 560, 100, "*");
+    put(&s, 200, 200, "Brand:");
+    put(&s, 400, 200, "PHOENIX");
+    struct form_kv *kv = NULL;
+    size_t n = 0;
+    ck_assert_int_eq(form_pairs_model(form_model_builtin(), s.w, s.n, NULL, 0, &kv, &n), DP_OK);
+    const struct form_kv *p;
+    ck_assert_ptr_nonnull(p = find(kv, n, "Filter Length"));
+    ck_assert_int_eq(p->has_value, 0);
+    ck_assert_ptr_nonnull(p = find(kv, n, "Brand"));
+    ck_assert_int_eq(p->has_value, 1);
+    ck_assert_str_eq(p->value.text, "PHOENIX");
+    for (size_t i = 0; i < n; i++)
+        ck_assert(!kv[i].has_value || !form_marks_only(kv[i].value.text));
+    form_kv_list_free(kv, n);
+    wset_free(&s);
+}
+END_TEST
+
 Suite *form_model_suite(void)
 {
     Suite *s = suite_create("form_model");
@@ -357,6 +382,7 @@ Suite *form_model_suite(void)
     tcase_add_test(tc, written_label_answered_beside);
     tcase_add_test(tc, twin_is_no_answer);
     tcase_add_test(tc, second_tier_for_written_labels_only);
+    tcase_add_test(tc, blank_answers_are_empty);
     suite_add_tcase(s, tc);
     return s;
 }
