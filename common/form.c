@@ -290,6 +290,17 @@ static dp_err emit(struct pairing *P, size_t k, long v, int mark, double score,
         }
         if (set_text(&p->value, P->L, vr, nvr, 0))
             return DP_ENOMEM;
+        if (form_marks_only(p->value.text)) { /* "--", "*": the answer left blank */
+            free(p->value.text);
+            p->value.text = NULL;
+            if (!P->e[k].colon) { /* a bare label with a blank is no pair we can tell */
+                free(p->key.text);
+                (*n)--;
+                return DP_OK;
+            }
+            p->confidence = 0.6 * (0.5 + 0.5 * mean_conf(P->L, P->e[k].w0, P->e[k].nw));
+            return DP_OK;
+        }
         if (!strcmp(p->key.text, p->value.text)) { /* a header repeated, not its answer */
             free(p->key.text);
             free(p->value.text);
@@ -350,7 +361,8 @@ static dp_err emit_cell(struct pairing *P, size_t k, size_t j, size_t unit, stru
         return *n >= FORM_MAX_PAIRS ? DP_OK : DP_ENOMEM;
     if (set_text(&p->key, P->L, kr, nkr, 1) || set_text(&p->value, P->L, &vr, 1, 0))
         return DP_ENOMEM;
-    if (!strcmp(p->key.text, p->value.text)) { /* a header repeated, not its cell */
+    if (form_marks_only(p->value.text) || !strcmp(p->key.text, p->value.text)) {
+        /* a blank cell ("--"), or a header repeated: not its cell */
         free(p->key.text);
         free(p->value.text);
         (*n)--;

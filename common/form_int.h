@@ -71,6 +71,12 @@ int form_unit_like(const char *const *t, size_t n);
  * ("l", "ll", "io" are OCR's "1", "11", "10").  Pure. */
 int form_cell_unit(const char *const *t, size_t n);
 
+/* Whether text t (a pair's answer) is only marks -- no letter or digit: "--", ".", "|", "*",
+ * "- - -", a blank line or a stray sign read as text, not an answer (a UTF-8 lead byte of
+ * Latin-1 symbols, 0xC2, or of punctuation and symbols, 0xE2, is no letter); a currency sign
+ * alone ("$": an amount left blank) is kept.  Pure. */
+int form_marks_only(const char *t);
+
 /* Where v sits relative to k. */
 enum form_rel { FORM_REL_NONE = 0, FORM_REL_RIGHT, FORM_REL_BELOW };
 

@@ -49,6 +49,19 @@ int form_unit_like(const char *const *t, size_t n)
     return letters <= FP_UNIT_LETTERS && (letters > 0 || !strcmp(t[0], "%"));
 }
 
+int form_marks_only(const char *t)
+{
+    static const char *const money[] = {"$", "\xc2\xa3", "\xe2\x82\xac", "\xc2\xa5"};
+    for (size_t i = 0; i < sizeof money / sizeof *money; i++)
+        if (!strcmp(t, money[i]))
+            return 0; /* the sign of an amount left blank is what the form says */
+    for (const unsigned char *p = (const unsigned char *)t; *p; p++)
+        if ((*p >= '0' && *p <= '9') || (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+            (*p >= 0xC3 && *p <= 0xE1) || *p >= 0xE3)
+            return 0;
+    return 1;
+}
+
 int form_cell_unit(const char *const *t, size_t n)
 {
     size_t letters = 0, lookalike = 0;

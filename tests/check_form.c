@@ -571,6 +571,28 @@ START_TEST(leaders_cut_off_texts)
 }
 END_TEST
 
+/* An answer of marks alone is a blank: no letter or digit ("--", "*", "- - -", a Latin-1 or
+ * punctuation sign); letters of other scripts and a currency sign alone are answers. */
+START_TEST(answers_of_marks_only)
+{
+    ck_assert(form_marks_only("--"));
+    ck_assert(form_marks_only("- - - - -"));
+    ck_assert(form_marks_only("*"));
+    ck_assert(form_marks_only("|"));
+    ck_assert(form_marks_only(""));
+    ck_assert(form_marks_only("\xC2\xA7"));       /* section sign */
+    ck_assert(form_marks_only("\xE2\x80\x99 .")); /* right quote */
+    ck_assert(!form_marks_only("-0-"));
+    ck_assert(!form_marks_only("x"));
+    ck_assert(!form_marks_only("N/A"));
+    ck_assert(!form_marks_only("\xC3\xA9")); /* e acute */
+    ck_assert(!form_marks_only("\xD0\x94")); /* Cyrillic De */
+    ck_assert(!form_marks_only("$"));
+    ck_assert(!form_marks_only("\xE2\x82\xAC")); /* euro sign */
+    ck_assert(form_marks_only("$ $"));
+}
+END_TEST
+
 Suite *form_suite(void)
 {
     Suite *s = suite_create("form");
@@ -588,6 +610,7 @@ Suite *form_suite(void)
     tcase_add_test(tc, pairs_skip_noise_and_blanks);
     tcase_add_test(tc, fill_lines_cleaned);
     tcase_add_test(tc, leaders_cut_off_texts);
+    tcase_add_test(tc, answers_of_marks_only);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -295,6 +295,81 @@ START_TEST(twin_is_no_answer)
 }
 END_TEST
 
+/* The rules' second tier (couples the model turned down) answers written labels only: with a
+ * model that takes nothing, "Address:" over "12 High Street" is still a couple, the same
+ * label written bare is not. */
+START_TEST(second_tier_for_written_labels_only)
+{
+    size_t cap = 128 + (size_t)FORM_FEAT_N * 4, len = 0;
+    char *t = malloc(cap);
+    ck_assert_ptr_nonnull(t);
+    len += (size_t)snprintf(t, cap,
+                            "docproc-kv-model 1\nfeatures %d\nbias -30\nthreshold 0.4\n"
+                            "multi 0.9\n",
+                            FORM_FEAT_N);
+    for (int i = 0; i < FORM_FEAT_N; i++)
+        len += (size_t)snprintf(t + len, cap - len, "w 0\n");
+    snprintf(t + len, cap - len, "end\n");
+    struct form_model *m = NULL;
+    ck_assert_int_eq(parse_str(t, &m), DP_OK);
+    free(t);
+    static const char *const label[2] = {"Address:", "Address"};
+    for (int bare = 0; bare < 2; bare++) {
+        struct wset s = {0};
+        put(&s, 200, 300, label[bare]);
+        put(&s, 200, 350, "12 High Street");
+        struct tl_layout L;
+        ck_assert_int_eq(form_layout(&L, s.w, s.n, NULL, 0), DP_OK);
+        struct form_ent *e = NULL;
+        struct form_cand *c = NULL;
+        size_t ne = 0, nc = 0;
+        ck_assert_int_eq(form_entities(&L, &e, &ne), DP_OK);
+        ck_assert_uint_eq(ne, 2);
+        /* the rules take both */
+        enum form_rel rel;
+        ck_assert(form_pair_score(&e[0], &e[1], L.hmed, &rel) >= 2.0);
+        ck_assert_int_eq(rel, FORM_REL_BELOW);
+        ck_assert_int_eq(form_learn_candidates(m, &L, e, ne, &c, &nc), DP_OK);
+        if (bare) {
+            ck_assert_uint_eq(nc, 0);
+        } else {
+            ck_assert_uint_eq(nc, 1);
+            ck_assert(c[0].k == 0 && c[0].v == 1 && c[0].score < m->threshold);
+        }
+        free(c);
+        free(e);
+        tl_cleanup(&L);
+        wset_free(&s);
+    }
+    form_model_free(m);
+}
+END_TEST
+
+/* A written label whose answer is a blank line read as marks is an empty pair; a bare one
+ * is no pair. */
+START_TEST(blank_answers_are_empty)
+{
+    struct wset s = {0};
+    put(&s, 200, 100, "Filter Length:");
+    put(&s, 560, 100, "*");
+    put(&s, 200, 200, "Brand:");
+    put(&s, 400, 200, "PHOENIX");
+    struct form_kv *kv = NULL;
+    size_t n = 0;
+    ck_assert_int_eq(form_pairs_model(form_model_builtin(), s.w, s.n, NULL, 0, &kv, &n), DP_OK);
+    const struct form_kv *p;
+    ck_assert_ptr_nonnull(p = find(kv, n, "Filter Length"));
+    ck_assert_int_eq(p->has_value, 0);
+    ck_assert_ptr_nonnull(p = find(kv, n, "Brand"));
+    ck_assert_int_eq(p->has_value, 1);
+    ck_assert_str_eq(p->value.text, "PHOENIX");
+    for (size_t i = 0; i < n; i++)
+        ck_assert(!kv[i].has_value || !form_marks_only(kv[i].value.text));
+    form_kv_list_free(kv, n);
+    wset_free(&s);
+}
+END_TEST
+
 Suite *form_model_suite(void)
 {
     Suite *s = suite_create("form_model");
@@ -306,6 +381,8 @@ Suite *form_model_suite(void)
     tcase_add_test(tc, shipped_model_pairs_a_form);
     tcase_add_test(tc, written_label_answered_beside);
     tcase_add_test(tc, twin_is_no_answer);
+    tcase_add_test(tc, second_tier_for_written_labels_only);
+    tcase_add_test(tc, blank_answers_are_empty);
     suite_add_tcase(s, tc);
     return s;
 }
