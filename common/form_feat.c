@@ -42,6 +42,12 @@ enum {
     F_VSTACK_NUM = 71,   /* a number right under v in its column */
     F_KCOL_NUM = 72,     /* a number under k in its column (a column header) */
     F_NUM_RUN = 73,      /* v and everything between (one or more) are numbers: a table run */
+    F_KUP_VMIX = 74,     /* k in capitals, v with lower-case letters (`MEDIUM` = `Outdoor`) */
+    F_KUP_VUP = 75,      /* both in capitals */
+    F_KCOL = 76,         /* entities left-aligned with k on other lines nearby (a label column) */
+    F_VCOL = 77,         /* ... with v (a column of answers) */
+    F_PARALLEL = 78,     /* another couple repeats this one's shape nearby (form_feat_parallel) */
+    F_ALONE2 = 79,       /* right: k and v are all their line holds */
 };
 /* Text shape slots (F_K + i, F_V + i). */
 enum {
@@ -66,12 +72,14 @@ enum {
 /* Text facts of one entity, from its words. */
 struct etext {
     unsigned char colon, quest, hash, digits, upper, cap, date, lower;
-    unsigned kh0, kh1; /* hashes of the first and last word (letters and digits, lower case) */
+    unsigned char mixed; /* has lower-case letters and upper-case ones */
+    unsigned kh0, kh1;   /* hashes of the first and last word (letters and digits, lower case) */
     unsigned char after_label; /* the entity left of it on its line ends in ':' */
     unsigned char stack_label; /* a label-like entity right under it, left edges aligned */
     unsigned char stack_num;   /* a number right under it in its column */
     unsigned char col_num;     /* a number under it in its column within 3 em */
     int line_n;                /* entities on its line */
+    int col;                   /* entities left-aligned with it nearby (form_feat_aligned) */
 };
 
 /* Context of entity i from its neighbours (after_label, stack_*, col_num, line_n). */
@@ -103,6 +111,9 @@ static void context_of(const struct form_ent *e, size_t n, size_t i, double em, 
     }
 }
 
+#define FEAT_COL_EM  4.0 /* a column's neighbours: within this many em above or below */
+#define FEAT_COL_MAX 3   /* ... counted up to this many */
+
 static int imin(int a, int b)
 {
     return a < b ? a : b;
@@ -111,6 +122,79 @@ static int imin(int a, int b)
 static int imax(int a, int b)
 {
     return a > b ? a : b;
+}
+
+/* The entities of e[i]'s line: e[*l0 .. *l1] (the layout's order keeps a line together). */
+static void line_of(const struct form_ent *e, size_t n, size_t i, size_t *l0, size_t *l1)
+{
+    *l0 = *l1 = i;
+    while (*l0 > 0 && e[*l0 - 1].line == e[i].line)
+        (*l0)--;
+    while (*l1 + 1 < n && e[*l1 + 1].line == e[i].line)
+        (*l1)++;
+}
+
+/* Whether p is on another line than a, its left edge on a's (within half an em). */
+static int col_mate(const struct form_ent *a, const struct form_ent *p, double em)
+{
+    return p->line != a->line && p->nw > 0 && abs(p->x0 - a->x0) <= em / 2;
+}
+
+int form_feat_aligned(const struct form_ent *e, size_t n, size_t i, double em)
+{
+    const struct form_ent *a = &e[i];
+    int cnt = 0;
+    for (size_t j = i; j-- > 0 && cnt < FEAT_COL_MAX && e[j].y1 >= a->y0 - FEAT_COL_EM * em;)
+        cnt += col_mate(a, &e[j], em);
+    for (size_t j = i + 1; j < n && cnt < FEAT_COL_MAX && e[j].y0 <= a->y1 + FEAT_COL_EM * em; j++)
+        cnt += col_mate(a, &e[j], em);
+    return cnt;
+}
+
+/* Whether some entity of e[t0 .. t1] other than k, v and p stands to p as v stands to k: its
+ * left edge as far from p's as v's is from k's (within 1 em), and right of p when right. */
+static int mate_in(const struct form_ent *e, size_t t0, size_t t1, size_t k, size_t v, size_t p,
+                   int right, double em)
+{
+    int dx = e[v].x0 - e[k].x0;
+    for (size_t t = t0; t <= t1; t++)
+        if (t != k && t != v && t != p && e[t].nw > 0 && (!right || e[t].x0 >= e[p].x1) &&
+            abs((e[t].x0 - e[p].x0) - dx) <= em)
+            return 1;
+    return 0;
+}
+
+/* Whether e[j], a column mate of k, is answered on its line as k is by v (right). */
+static int row_mate(const struct form_ent *e, size_t n, size_t j, size_t k, size_t v, double em)
+{
+    size_t l0, l1;
+    if (!col_mate(&e[k], &e[j], em))
+        return 0;
+    line_of(e, n, j, &l0, &l1);
+    return mate_in(e, l0, l1, k, v, j, 1, em);
+}
+
+int form_feat_parallel(const struct form_ent *e, size_t n, size_t k, size_t v, enum form_rel rel,
+                       double em)
+{
+    const struct form_ent *a = &e[k];
+    if (rel == FORM_REL_BELOW) {
+        size_t l0, l1, m0, m1; /* a label beside k heading an entity beside v */
+        line_of(e, n, k, &l0, &l1);
+        line_of(e, n, v, &m0, &m1);
+        for (size_t j = l0; j <= l1; j++)
+            if (j != k && e[j].nw > 0 && mate_in(e, m0, m1, k, v, j, 0, em))
+                return 1;
+        return 0;
+    }
+    /* right: a label left-aligned with k on a line nearby answered on its line like v */
+    for (size_t j = k; j-- > 0 && a->y0 - e[j].y1 <= FEAT_COL_EM * em;)
+        if (row_mate(e, n, j, k, v, em))
+            return 1;
+    for (size_t j = k + 1; j < n && e[j].y0 - a->y1 <= FEAT_COL_EM * em; j++)
+        if (row_mate(e, n, j, k, v, em))
+            return 1;
+    return 0;
 }
 
 unsigned form_word_hash(const char *t)
@@ -158,6 +242,7 @@ static void etext_of(const struct tl_layout *L, const struct form_ent *e, struct
     t->upper = c.letters > 2 && c.upper == c.letters;
     t->cap = first[0] >= 'A' && first[0] <= 'Z';
     t->lower = first[0] >= 'a' && first[0] <= 'z';
+    t->mixed = c.upper > 0 && c.upper < c.letters;
     t->date = c.digits >= 3 && c.seps >= 1 && c.letters <= 4;
     t->kh0 = form_word_hash(first);
     t->kh1 = form_word_hash(last);
@@ -332,6 +417,13 @@ static void features(const struct tl_layout *L, const struct form_ent *e, size_t
     put(c, o + F_VSTACK_NUM, tx[c->v].stack_num);
     put(c, o + F_KCOL_NUM, tx[c->k].col_num);
     put(c, o + F_NUM_RUN, num_run && v->numeric);
+    put(c, o + F_KUP_VMIX, tx[c->k].upper && tx[c->v].mixed);
+    put(c, o + F_KUP_VUP, tx[c->k].upper && tx[c->v].upper);
+    put(c, o + F_KCOL, tx[c->k].col / (double)FEAT_COL_MAX);
+    put(c, o + F_VCOL, tx[c->v].col / (double)FEAT_COL_MAX);
+    put(c, o + F_PARALLEL, form_feat_parallel(e, n, c->k, c->v, c->rel, em));
+    put(c, o + F_ALONE2,
+        c->rel == FORM_REL_RIGHT && tx[c->k].line_n == 2 && c->v == c->k + 1 && v->line == k->line);
     enum form_rel rrel;
     double rs = form_pair_score(k, v, L->hmed, &rrel);
     if (rs < -100 || rrel != c->rel) {
@@ -385,6 +477,7 @@ dp_err form_feat_cands(const struct tl_layout *L, const struct form_ent *e, size
         maxh = imax(maxh, e[i].y1 - e[i].y0);
         etext_of(L, &e[i], &tx[i]);
         context_of(e, n, i, em, &tx[i]);
+        tx[i].col = form_feat_aligned(e, n, i, em);
     }
     qsort_r(byy, n, sizeof *byy, by_top, (void *)e);
     for (size_t k = 0; k < n && cnt < FORM_FEAT_MAX_CANDS; k++) {

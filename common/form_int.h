@@ -140,7 +140,7 @@ struct form_chars {
 };
 void form_ent_chars(const struct tl_layout *L, const struct form_ent *e, struct form_chars *c);
 
-#define FORM_FEAT_REL        74  /* features of one relation block (right, below) */
+#define FORM_FEAT_REL        80  /* features of one relation block (right, below) */
 #define FORM_FEAT_VOCAB      384 /* hashed words: the label's first and last, the answer's first */
 #define FORM_FEAT_N          (2 * FORM_FEAT_REL + FORM_FEAT_VOCAB)
 #define FORM_FEAT_NZ         80    /* non-zero features of one couple, at most */
@@ -159,6 +159,18 @@ struct form_fcand {
     int idx[FORM_FEAT_NZ]; /* feature indices 0 .. FORM_FEAT_N-1, ascending not required */
     float val[FORM_FEAT_NZ];
 };
+
+/* Entities of e[0..n) (the layout's order) on other lines within 4 em above or below e[i]
+ * whose left edge is within half an em of e[i]'s (a column of labels or of answers), counted
+ * up to 3.  Pure. */
+int form_feat_aligned(const struct form_ent *e, size_t n, size_t i, double em);
+/* Whether another couple of e[0..n) repeats the shape of k answered by v: right, a label
+ * left-aligned with k on a line within 4 em with an entity right of it on its line whose left
+ * edge is as far from that label's as v's from k's (within 1 em: rows of a form's labels and
+ * answers); below, another entity of k's line with one of v's line as far from it (a header
+ * row over a row of cells).  Pure. */
+int form_feat_parallel(const struct form_ent *e, size_t n, size_t k, size_t v, enum form_rel rel,
+                       double em);
 
 /* Every couple of ents[0..n) where v sits right of k on its band (within FORM_FEAT_RIGHT_MAX)
  * or below it in its column (within FORM_FEAT_BELOW_MAX, x-overlap or left edges close), with

@@ -204,6 +204,41 @@ START_TEST(features_of_couples)
 }
 END_TEST
 
+/* Entity at x0..x1, y0..y0+20 on line `line` with one word. */
+static struct form_ent ent_at(int x0, int x1, int y0, size_t line)
+{
+    return (struct form_ent){.x0 = x0, .y0 = y0, .x1 = x1, .y1 = y0 + 20, .nw = 1, .line = line};
+}
+
+/* A label column (NAME, DATE, far below PHONE) answered in a column to the right; a header
+ * row over a row of cells. */
+START_TEST(columns_and_parallel_couples)
+{
+    struct form_ent e[] = {
+        ent_at(100, 200, 100, 0), ent_at(400, 500, 100, 0), /* NAME  John */
+        ent_at(105, 190, 150, 1), ent_at(410, 520, 150, 1), /* DATE  1/2/90 */
+        ent_at(100, 210, 900, 2), ent_at(700, 800, 900, 2), /* PHONE far below, answer far right */
+    };
+    size_t n = sizeof e / sizeof e[0];
+    ck_assert_int_eq(form_feat_aligned(e, n, 0, 20), 1); /* DATE; PHONE is 40 em below */
+    ck_assert_int_eq(form_feat_aligned(e, n, 1, 20), 1); /* 1/2/90 */
+    ck_assert_int_eq(form_feat_aligned(e, n, 4, 20), 0);
+    ck_assert_int_eq(form_feat_parallel(e, n, 0, 1, FORM_REL_RIGHT, 20), 1);
+    ck_assert_int_eq(form_feat_parallel(e, n, 2, 3, FORM_REL_RIGHT, 20), 1);
+    ck_assert_int_eq(form_feat_parallel(e, n, 4, 5, FORM_REL_RIGHT, 20), 0); /* alone */
+    e[3].x0 = 600; /* DATE's answer 10 em further right: no longer the same shape */
+    e[3].x1 = 700;
+    ck_assert_int_eq(form_feat_parallel(e, n, 0, 1, FORM_REL_RIGHT, 20), 0);
+    ck_assert_int_eq(form_feat_aligned(e, n, 1, 20), 0);
+    /* a header row (A, B) over a row of cells: each header's cell repeats the other's */
+    struct form_ent t[] = {ent_at(100, 160, 100, 0), ent_at(300, 360, 100, 0),
+                           ent_at(100, 140, 140, 1), ent_at(305, 350, 140, 1)};
+    ck_assert_int_eq(form_feat_parallel(t, 4, 0, 2, FORM_REL_BELOW, 20), 1);
+    ck_assert_int_eq(form_feat_parallel(t, 4, 1, 3, FORM_REL_BELOW, 20), 1);
+    ck_assert_int_eq(form_feat_parallel(t, 3, 0, 2, FORM_REL_BELOW, 20), 0); /* B has no cell */
+}
+END_TEST
+
 static const struct form_kv *find(const struct form_kv *kv, size_t n, const char *key)
 {
     for (size_t i = 0; i < n; i++)
@@ -378,6 +413,7 @@ Suite *form_model_suite(void)
     tcase_add_test(tc, model_parse_refuses_bad_files);
     tcase_add_test(tc, model_load_files);
     tcase_add_test(tc, features_of_couples);
+    tcase_add_test(tc, columns_and_parallel_couples);
     tcase_add_test(tc, shipped_model_pairs_a_form);
     tcase_add_test(tc, written_label_answered_beside);
     tcase_add_test(tc, twin_is_no_answer);
