@@ -2,9 +2,10 @@
  * answer) couple of entities where the answer sits right of the label on its band or below it
  * in its column, described by where it sits (gap buckets, alignment of left edges, x-overlap,
  * what lies between, whether each is the other's nearest), by both text shapes (final ':',
- * '?', digits, dates, capitals, length, unsure reading) and by the label's own words hashed
- * (a label vocabulary learnt from the forms).  The geometry and shape features come in one
- * block per relation, so the model weighs each apart for answers right and below. */
+ * '?', digits, dates, capitals, length, unsure reading), by the page around them (columns of
+ * labels and of answers, other couples of the same shape, a line of two) and by the label's own
+ * words hashed (a label vocabulary learnt from the forms).  The geometry and shape features come in
+ * one block per relation, so the model weighs each apart for answers right and below. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,6 +49,8 @@ enum {
     F_VCOL = 77,         /* ... with v (a column of answers) */
     F_PARALLEL = 78,     /* another couple repeats this one's shape nearby (form_feat_parallel) */
     F_ALONE2 = 79,       /* right: k and v are all their line holds */
+    F_KFIRST = 80,       /* k is first on its line */
+    F_VALONE = 81,       /* v is alone on its line */
 };
 /* Text shape slots (F_K + i, F_V + i). */
 enum {
@@ -424,6 +427,8 @@ static void features(const struct tl_layout *L, const struct form_ent *e, size_t
     put(c, o + F_PARALLEL, form_feat_parallel(e, n, c->k, c->v, c->rel, em));
     put(c, o + F_ALONE2,
         c->rel == FORM_REL_RIGHT && tx[c->k].line_n == 2 && c->v == c->k + 1 && v->line == k->line);
+    put(c, o + F_KFIRST, c->k == 0 || e[c->k - 1].line != k->line);
+    put(c, o + F_VALONE, tx[c->v].line_n == 1);
     enum form_rel rrel;
     double rs = form_pair_score(k, v, L->hmed, &rrel);
     if (rs < -100 || rrel != c->rel) {

@@ -140,7 +140,7 @@ struct form_chars {
 };
 void form_ent_chars(const struct tl_layout *L, const struct form_ent *e, struct form_chars *c);
 
-#define FORM_FEAT_REL        80  /* features of one relation block (right, below) */
+#define FORM_FEAT_REL        82  /* features of one relation block (right, below) */
 #define FORM_FEAT_VOCAB      384 /* hashed words: the label's first and last, the answer's first */
 #define FORM_FEAT_N          (2 * FORM_FEAT_REL + FORM_FEAT_VOCAB)
 #define FORM_FEAT_NZ         80    /* non-zero features of one couple, at most */

@@ -189,6 +189,10 @@ START_TEST(features_of_couples)
     ck_assert(has_feat(right, 28) && has_feat(below, FORM_FEAT_REL + 28));
     /* John is Name's nearest answer right, and Name John's nearest label (ranks 0) */
     ck_assert(has_feat(right, 17) && has_feat(right, 20));
+    /* Name: is first on its line (80), John not alone on it (81); Springfield shares its line
+     * with Far */
+    ck_assert(has_feat(right, 80) && !has_feat(right, 81));
+    ck_assert(has_feat(below, FORM_FEAT_REL + 80) && !has_feat(below, FORM_FEAT_REL + 81));
     /* "Far" is 70 em right of the labels: no couple (too far right, too far to the side) */
     ck_assert_ptr_null(couple(&L, e, c, nc, "Address:", "Far"));
     ck_assert_ptr_null(couple(&L, e, c, nc, "Name:", "Far"));

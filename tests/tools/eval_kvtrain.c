@@ -125,10 +125,29 @@ static int add_sparse(struct kvdata *d, int nf, const int *idx, const float *val
     return 0;
 }
 
+/* DOCPROC_KV_ON_BUILTIN=1: the built-in model's logit is one feature (index FORM_FEAT_N) and
+ * only the couple features it weighs 0 (features added since its training) are learned beside
+ * it; the written model folds them back into one set of weights (eval_kv_train). */
+static const struct form_model *on_builtin;
+static double on_builtin_a; /* the weight learned for its logit */
+
 /* Adds one couple as an example (y = +1 / -1). */
 static int add_example(struct kvdata *d, const struct form_fcand *c, int y)
 {
-    return add_sparse(d, c->nf, c->idx, c->val, FORM_FEAT_N, y);
+    if (!on_builtin)
+        return add_sparse(d, c->nf, c->idx, c->val, FORM_FEAT_N, y);
+    int idx[FORM_FEAT_NZ + 1], n = 0;
+    float val[FORM_FEAT_NZ + 1];
+    for (int i = 0; i < c->nf; i++)
+        if (c->idx[i] < 2 * FORM_FEAT_REL && on_builtin->w[c->idx[i]] == 0.0) {
+            idx[n] = c->idx[i];
+            val[n++] = c->val[i];
+        }
+    double p = form_model_prob(on_builtin, c);
+    p = p < 1e-9 ? 1e-9 : p > 1 - 1e-9 ? 1 - 1e-9 : p;
+    idx[n] = FORM_FEAT_N;
+    val[n++] = (float)log(p / (1 - p));
+    return add_sparse(d, n, idx, val, FORM_FEAT_N + 1, y);
 }
 
 /* The stacked couples (form_stack_cands) of one form from one source as examples of the stack
@@ -453,6 +472,13 @@ static int write_model(const char *path, const struct form_model *md, const char
             "# two lines, common/form_stack.c) and the quest block (is the key a question,\n"
             "# common/form_quest.c) when they follow the weights.  Written by make train-kv.\n",
             TRAIN_C, examples, pos, EVAL_KV_DEV, srcs);
+    if (on_builtin)
+        fprintf(
+            f,
+            "# Trained on the model built in at the time (DOCPROC_KV_ON_BUILTIN=1): its logit\n"
+            "# one feature (weighed %.3f), the couple features it weighed 0 learned beside it,\n"
+            "# its stack and quest blocks kept.\n",
+            on_builtin_a);
     fprintf(f, "docproc-kv-model 1\nfeatures %d\nbias %.6g\nthreshold %.3g\nmulti %.3g\n",
             FORM_FEAT_N, md->bias, md->threshold, md->multi);
     for (int i = 0; i < FORM_FEAT_N; i++)
@@ -484,14 +510,26 @@ int eval_kv_train(const struct eval_set *s, const char *srcs, const char *out, i
     struct form_model *md = calloc(1, sizeof *md);
     int rc = -1;
     snprintf(list, sizeof list, "%s", srcs);
+    const char *ob = getenv("DOCPROC_KV_ON_BUILTIN");
+    on_builtin = ob && !strcmp(ob, "1") ? form_model_builtin() : NULL;
+    if (ob && !strcmp(ob, "1") && !on_builtin) {
+        fprintf(stderr, "kv-train: no built-in model to train on\n");
+        goto out;
+    }
     for (char *p = list, *c; p && nsrc < MAX_SRCS; p = c ? c + 1 : NULL) {
         if ((c = strchr(p, ',')))
             *c = '\0';
         src[nsrc++] = p;
     }
-    if (!w || !wid || !m || !md || train_stack(s, src, nsrc, md, w, wid, m) ||
-        train_quest(s, src, nsrc, md, w, wid, m))
+    if (!w || !wid || !m || !md)
         goto out;
+    if (on_builtin) { /* the built-in model's stack and quest blocks */
+        md->stack = on_builtin->stack;
+        md->quest = on_builtin->quest;
+    } else if (train_stack(s, src, nsrc, md, w, wid, m) ||
+               train_quest(s, src, nsrc, md, w, wid, m)) {
+        goto out;
+    }
     for (size_t i = 0; i < s->n && docs < EVAL_KV_DEV; i++) {
         if (!s->items[i].kv_pairs)
             continue;
@@ -505,8 +543,8 @@ int eval_kv_train(const struct eval_set *s, const char *srcs, const char *out, i
            docs, d.prob.l, d.pos, d.reach, d.links, d.links ? (double)d.reach / d.links : 0.0);
     if (d.prob.l == 0 || d.pos == 0)
         goto out;
-    d.prob.n = FORM_FEAT_N + 1;
-    d.prob.bias = -1; /* the bias is feature FORM_FEAT_N + 1, written by add_example */
+    d.prob.n = FORM_FEAT_N + 1 + (on_builtin != NULL);
+    d.prob.bias = -1; /* the bias is the last feature, written by add_example */
     const char *ce = getenv("DOCPROC_KV_C"); /* experiments: another cost */
     struct parameter par = {
         .solver_type = L2R_LR, .eps = 0.01, .C = ce ? strtod(ce, NULL) : TRAIN_C};
@@ -518,6 +556,13 @@ int eval_kv_train(const struct eval_set *s, const char *srcs, const char *out, i
     for (int i = 0; i < FORM_FEAT_N; i++)
         md->w[i] = sign * lm->w[i];
     md->bias = sign * lm->w[FORM_FEAT_N];
+    if (on_builtin) { /* w = a * built-in + the new features' own; the built-in's blocks kept */
+        double a = on_builtin_a = sign * lm->w[FORM_FEAT_N];
+        for (int i = 0; i < FORM_FEAT_N; i++)
+            md->w[i] += a * on_builtin->w[i];
+        md->bias = a * on_builtin->bias + sign * lm->w[FORM_FEAT_N + 1];
+        printf("kv-train: on the built-in model, its logit weighed %.3f\n", a);
+    }
     free_and_destroy_model(&lm);
     /* the threshold and the multi-answer level, by F1 on the development forms */
     double best = -1, bt = 0.5, bm = 1.0, ba = 0.0, p, r;
