@@ -358,6 +358,44 @@ START_TEST(table_cells_keep_their_units)
 }
 END_TEST
 
+/* Two cells of a column that read alike ("23" and "23") are two pairs of their header; the
+ * same cell reached twice (the model's further answer and the table link) is one. */
+START_TEST(twin_cells_are_two_pairs)
+{
+    struct wset s = {0};
+    put(&s, 100, 100, "Memo of the month");
+    put(&s, 100, 300, "NAME OF ACCOUNT");
+    put(&s, 700, 300, "STORES");
+    put(&s, 1000, 300, "VOLUME");
+    static const char *names[] = {"Chatham Oil", "Express Stop", "Fowlers Oil"};
+    static const char *stores[] = {"23", "23", "15"};
+    static const char *vol[] = {"139/27", "202/22", "126/26"};
+    for (int i = 0; i < 3; i++) {
+        put(&s, 100, 380 + 70 * i, names[i]);
+        put(&s, 720, 380 + 70 * i, stores[i]);
+        put(&s, 1000, 380 + 70 * i, vol[i]);
+    }
+    struct form_kv *kv = NULL;
+    size_t n = 0, twins = 0, vols = 0;
+    ck_assert_int_eq(form_pairs_model(form_model_builtin(), s.w, s.n, NULL, 0, &kv, &n), DP_OK);
+    for (size_t i = 0; i < n; i++) {
+        if (!kv[i].has_value)
+            continue;
+        if (!strcmp(kv[i].key.text, "STORES") && !strcmp(kv[i].value.text, "23"))
+            twins++;
+        vols += !strcmp(kv[i].key.text, "VOLUME");
+        for (size_t j = 0; j < i; j++) /* no cell twice under one header */
+            ck_assert(!kv[j].has_value || strcmp(kv[i].key.text, kv[j].key.text) ||
+                      kv[i].value.bbox.x != kv[j].value.bbox.x ||
+                      kv[i].value.bbox.y != kv[j].value.bbox.y);
+    }
+    ck_assert_uint_eq(twins, 2);
+    ck_assert_uint_eq(vols, 3);
+    form_kv_list_free(kv, n);
+    wset_free(&s);
+}
+END_TEST
+
 Suite *form_table_suite(void)
 {
     Suite *s = suite_create("form_table");
@@ -369,6 +407,7 @@ Suite *form_table_suite(void)
     tcase_add_test(tc, split_at_gutters_and_numbers);
     tcase_add_test(tc, pairs_hold_table_links);
     tcase_add_test(tc, table_cells_keep_their_units);
+    tcase_add_test(tc, twin_cells_are_two_pairs);
     suite_add_tcase(s, tc);
     return s;
 }
