@@ -8,6 +8,7 @@
 
 #define TAB_DOWN_EM    6.0  /* a column's next cell starts at most this far below the last one */
 #define TAB_GROUP_EM   7.0  /* ... or this far when it lies in a row of numbers (a row group) */
+#define TAB_FAR_EM     20.0 /* ... or this far when the band between is empty across the table */
 #define TAB_RIGHT_EM   10.0 /* a row's next cell starts at most this far right of the last one */
 #define TAB_HEAD_KEY   0.3  /* a header's key-likeness, at least */
 #define TAB_MIN_CELLS  2    /* cells of a column or row that make it a table's */
@@ -80,19 +81,47 @@ static size_t numbers_on_line(const struct form_ent *e, size_t n, size_t j)
     return c;
 }
 
+/* Whether no entity lies between the lines of entities a and b (b below a) across the
+ * x span [x0,x1): the band between two groups of a table's rows is empty but for the row
+ * labels left of it. */
+static int empty_band(const struct form_ent *e, size_t n, size_t a, size_t b, int x0, int x1)
+{
+    for (size_t k = a + 1; k < b && k < n; k++)
+        if (e[k].line != e[a].line && e[k].line != e[b].line && e[k].y0 >= e[a].y1 - 2 &&
+            e[k].y1 <= e[b].y0 + 2 && overlap(e[k].x0, e[k].x1, x0, x1) > 0)
+            return 0;
+    return 1;
+}
+
+/* The x span of the label-like entities on the line of header h (its header row). */
+static void row_span(const struct form_ent *e, size_t n, size_t h, int *x0, int *x1)
+{
+    *x0 = e[h].x0;
+    *x1 = e[h].x1;
+    for (size_t k = 0; k < n; k++)
+        if (e[k].line == e[h].line && header_like(e, k)) {
+            *x0 = e[k].x0 < *x0 ? e[k].x0 : *x0;
+            *x1 = e[k].x1 > *x1 ? e[k].x1 : *x1;
+        }
+}
+
 /* The cells of the column headed by h: written to cells (at most max), their count.  The
  * column ends at a row of headers (the next table).  Past its first cell it goes on across a
  * gap of up to TAB_GROUP_EM to a number on a line of at least two numbers (the table's next
- * group of rows). */
+ * group of rows), or up to TAB_FAR_EM when nothing lies between across the header row. */
 static size_t column(const struct form_ent *e, size_t n, size_t h, int em, size_t *cells,
                      size_t max)
 {
     size_t nc = 0, cur = h;
-    int cx0 = e[h].x0, cx1 = e[h].x1;
+    int cx0 = e[h].x0, cx1 = e[h].x1, rx0, rx1;
     long j;
+    row_span(e, n, h, &rx0, &rx1);
     while (nc < max && ((j = below(e, n, cur, cx0, cx1, em, TAB_DOWN_EM)) >= 0 ||
                         (nc > 0 && (j = below(e, n, cur, cx0, cx1, em, TAB_GROUP_EM)) >= 0 &&
-                         e[j].numeric && numbers_on_line(e, n, (size_t)j) >= 2))) {
+                         e[j].numeric && numbers_on_line(e, n, (size_t)j) >= 2) ||
+                        (nc > 0 && (j = below(e, n, cur, cx0, cx1, em, TAB_FAR_EM)) >= 0 &&
+                         e[j].numeric && numbers_on_line(e, n, (size_t)j) >= 2 &&
+                         empty_band(e, n, cur, (size_t)j, rx0, rx1)))) {
         cur = (size_t)j;
         if (e[j].unit || (e[j].noise && !e[j].numeric))
             continue; /* a column's unit ("%") or a blot: no cell, the column goes on */

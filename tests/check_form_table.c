@@ -147,13 +147,16 @@ START_TEST(links_column_of_words)
 END_TEST
 
 /* A table's columns go on across a gap between groups of rows of 5.5 em (TAB_DOWN_EM 6), and
- * of 6.5 em to a row of numbers (TAB_GROUP_EM 7) but not to a lone number; a gap of 7.5 em
- * ends them. */
+ * of 6.5 em to a row of numbers (TAB_GROUP_EM 7) but not to a lone number; past that, up to
+ * 20 em (TAB_FAR_EM) to a row of numbers when nothing lies in the band between across the
+ * header row (a note there ends the table), and no farther. */
 START_TEST(columns_cross_a_group_gap)
 {
-    /* the gap in half em, whether the row after it has its HEIGHT cell, whether crossed */
-    static const int gap[] = {11, 13, 13, 15}, both[] = {1, 1, 0, 1}, cross[] = {1, 1, 0, 0};
-    for (int v = 0; v < 4; v++) {
+    /* the gap in half em, whether the row after it has its HEIGHT cell, whether a note lies
+     * in the gap between the columns, whether crossed */
+    static const int gap[] = {11, 13, 13, 15, 15, 38, 42}, both[] = {1, 1, 0, 1, 1, 1, 1},
+                     note[] = {0, 0, 0, 0, 1, 0, 0}, cross[] = {1, 1, 0, 1, 0, 1, 0};
+    for (int v = 0; v < 7; v++) {
         struct wset s = {0};
         put(&s, 100, 300, "WEIGHT");
         put(&s, 500, 300, "HEIGHT");
@@ -162,6 +165,8 @@ START_TEST(columns_cross_a_group_gap)
         int y[] = {380, 450, 0, 0};
         y[2] = y[1] + LH + gap[v] * LH / 2;
         y[3] = y[2] + 70;
+        if (note[v])
+            put(&s, 300, (y[1] + y[2]) / 2, "note");
         for (int i = 0; i < 4; i++) {
             put(&s, 110, y[i], w[i]);
             if (i != 2 || both[v])
