@@ -212,14 +212,15 @@ dp_err form_table_links(const struct form_ent *e, size_t n, int em, struct form_
         }
     }
     /* rows: a label first on its line (or after a written label), no cell of a column,
-     * followed by a run of numbers */
+     * followed by a run of numbers, each within TAB_RIGHT_EM of the last or a cell of a
+     * header row's column (a table's grid: "Test Brand Smokers" far left of its cells) */
     for (size_t h = 0; !rc && h < n; h++) {
         if (!header_like(e, h) || runs[h] == CELL ||
             (h > 0 && e[h - 1].line == e[h].line && !e[h - 1].numeric && !e[h - 1].colon))
             continue;
         size_t nc = 0;
         for (size_t j = h + 1; j < n && e[j].line == e[h].line && e[j].numeric && nc < max &&
-                               e[j].x0 - e[j - 1].x1 <= TAB_RIGHT_EM * em;
+                               (e[j].x0 - e[j - 1].x1 <= TAB_RIGHT_EM * em || runs[j] == CELL);
              j++)
             cells[nc++] = j;
         if (nc < TAB_MIN_CELLS)

@@ -230,6 +230,43 @@ START_TEST(links_row_labels_and_no_table)
 }
 END_TEST
 
+/* A row label far left of its numbers (over 10 em, TAB_RIGHT_EM) is linked to them when they
+ * are cells of a header row's columns; the same row with no header row over it is not. */
+START_TEST(row_label_far_left_of_its_cells)
+{
+    for (int head = 0; head < 2; head++) {
+        struct wset s = {0};
+        if (head) {
+            put(&s, 1000, 300, "SCORE");
+            put(&s, 1200, 300, "BASE");
+        }
+        put(&s, 100, 380, "Test Brand Smokers"); /* ends at 460: 13.75 em to the first cell */
+        put(&s, 1010, 380, "33");
+        put(&s, 1200, 380, "(42)");
+        put(&s, 100, 450, "All Other Smokers");
+        put(&s, 1010, 450, "30");
+        put(&s, 1200, 450, "(125)");
+        struct tl_layout L;
+        ck_assert_int_eq(form_layout(&L, s.w, s.n, NULL, 0), DP_OK);
+        struct form_ent *e = NULL;
+        size_t ne = 0;
+        ck_assert_int_eq(form_entities(&L, &e, &ne), DP_OK);
+        struct form_link *lk = NULL;
+        size_t nl = 0;
+        ck_assert_int_eq(form_table_links(e, ne, L.hmed, &lk, &nl), DP_OK);
+        ck_assert_int_eq(linked(&L, e, lk, nl, "Test Brand Smokers", "33"), head);
+        ck_assert_int_eq(linked(&L, e, lk, nl, "Test Brand Smokers", "(42)"), head);
+        ck_assert_int_eq(linked(&L, e, lk, nl, "All Other Smokers", "(125)"), head);
+        ck_assert_int_eq(linked(&L, e, lk, nl, "SCORE", "30"), head);
+        ck_assert_uint_eq(nl, head ? 8 : 0);
+        free(lk);
+        free(e);
+        tl_cleanup(&L);
+        wset_free(&s);
+    }
+}
+END_TEST
+
 /* The texts of the entities of L on line l, joined by '|'. */
 static void line_texts(const struct tl_layout *L, const struct form_ent *e, size_t n, size_t l,
                        char *out, size_t outsz)
@@ -413,6 +450,7 @@ Suite *form_table_suite(void)
     tcase_add_test(tc, pairs_hold_table_links);
     tcase_add_test(tc, table_cells_keep_their_units);
     tcase_add_test(tc, twin_cells_are_two_pairs);
+    tcase_add_test(tc, row_label_far_left_of_its_cells);
     suite_add_tcase(s, tc);
     return s;
 }
