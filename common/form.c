@@ -483,6 +483,8 @@ static dp_err table_pairs(struct pairing *P, struct form_kv **kv, size_t *n, siz
         rc = DP_ENOMEM;
     if (!rc)
         form_stack_links(P->m, P->L, cut, ne, cup, cdown);
+    if (!rc)
+        form_table_row_lines(cut, lk, nl, cup, cdown);
     P->e = cut; /* emit_cell reads the cut entities' words */
     P->up = cup;
     P->down = cdown;

@@ -124,6 +124,15 @@ struct form_link {
 dp_err form_table_links(const struct form_ent *ents, size_t n, int em, struct form_link **out,
                         size_t *nl);
 
+/* The lines stacked onto a table's row labels (up / down: the stack block's joins, up[l] = u
+ * when l continues u, down[u] = l, -1 where none) end at the next row's label: for each row
+ * label of a row link of lk[0..nl) (ents: the links' entities), the chain of its stacked lines
+ * is cut above and below it at an entity that is itself a row label (a number follows it, or
+ * it heads a row link) -- "SATISFYING" / "(7=More)" is one label, "APTERTASTE" under it heads
+ * the next row.  Pure. */
+void form_table_row_lines(const struct form_ent *ents, const struct form_link *lk, size_t nl,
+                          long *up, long *down);
+
 /* ---- learned pairing: features of a couple (form_feat.c), the model (form_model.c) ---- */
 /* FNV-1a of a word's letters and digits, lower-cased (other bytes skipped): the hashed-word
  * features' bucket before the modulo. The trained models depend on it: do not change it. */

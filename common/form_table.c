@@ -201,7 +201,7 @@ dp_err form_table_links(const struct form_ent *e, size_t n, int em, struct form_
         for (size_t i = 0; i < nc; i++)
             nnum += e[cells[i]].numeric ? 1 : 0;
         for (size_t o = 0; o < n && !row; o++)
-            row = o != h && e[o].line == e[h].line && runs[o] >= TAB_MIN_CELLS;
+            row = o != h && e[o].line == e[h].line && runs[o] >= TAB_MIN_CELLS && runs[o] != CELL;
         for (size_t i = 0; row && i < nc; i++)
             runs[cells[i]] = CELL; /* a table's cells, linked or not, head nothing */
         int text = nnum * 2 < nc;
@@ -236,6 +236,40 @@ dp_err form_table_links(const struct form_ent *e, size_t n, int em, struct form_
         *nl = 0;
     }
     return rc;
+}
+
+/* Whether entity j is a row label: a number follows it on its line, or it heads a row link of
+ * lk[0..nl). */
+static int row_head(const struct form_ent *e, const struct form_link *lk, size_t nl, size_t j)
+{
+    if (e[j].head)
+        return 1;
+    for (size_t i = 0; i < nl; i++)
+        if (lk[i].k == j && lk[i].rel == FORM_REL_RIGHT)
+            return 1;
+    return 0;
+}
+
+void form_table_row_lines(const struct form_ent *e, const struct form_link *lk, size_t nl, long *up,
+                          long *down)
+{
+    for (size_t i = 0; i < nl; i++) {
+        size_t k = lk[i].k;
+        if (lk[i].rel != FORM_REL_RIGHT || (i > 0 && lk[i - 1].k == k))
+            continue; /* a column's header, or a row label already seen */
+        for (long p = (long)k, j = down[k]; j >= 0; p = j, j = down[j])
+            if (row_head(e, lk, nl, (size_t)j)) {
+                down[p] = -1;
+                up[j] = -1;
+                break;
+            }
+        for (long p = (long)k, j = up[k]; j >= 0; p = j, j = up[j])
+            if (row_head(e, lk, nl, (size_t)j)) {
+                up[p] = -1;
+                down[j] = -1;
+                break;
+            }
+    }
 }
 
 /* Whether the gap (gx0, gx1) inside entity k is a column gutter: of the lines within GUTTER_EM

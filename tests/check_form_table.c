@@ -267,6 +267,84 @@ START_TEST(row_label_far_left_of_its_cells)
 }
 END_TEST
 
+/* Rows of a table whose labels have a note on the line under them: each row label keeps its
+ * row of numbers (the numbers of a row label's line are cells of the header row's columns, no
+ * header row of that label's own: its note and the labels under it are no column of it). */
+START_TEST(row_labels_under_row_labels_keep_their_rows)
+{
+    struct wset s = {0};
+    put(&s, 400, 300, "Total");
+    put(&s, 600, 300, "Male");
+    static const char *labels[] = {"STRENGTH", "SMOOTHNESS", "SATISFYING"};
+    static const char *notes[] = {"(7=Stronger)", "(7=Smoother)", "(7=More)"};
+    static const char *tot[] = {"4.31", "3.60", "3.12"}, *male[] = {"4.59", "3.42", "2.78"};
+    for (int i = 0; i < 3; i++) {
+        put(&s, 100, 380 + 90 * i, labels[i]);
+        put(&s, 410, 380 + 90 * i, tot[i]);
+        put(&s, 610, 380 + 90 * i, male[i]);
+        put(&s, 110, 425 + 90 * i, notes[i]);
+    }
+    struct tl_layout L;
+    ck_assert_int_eq(form_layout(&L, s.w, s.n, NULL, 0), DP_OK);
+    struct form_ent *e = NULL;
+    size_t ne = 0;
+    ck_assert_int_eq(form_entities(&L, &e, &ne), DP_OK);
+    struct form_link *lk = NULL;
+    size_t nl = 0;
+    ck_assert_int_eq(form_table_links(e, ne, L.hmed, &lk, &nl), DP_OK);
+    for (int i = 0; i < 3; i++) {
+        ck_assert(linked(&L, e, lk, nl, labels[i], tot[i]));
+        ck_assert(linked(&L, e, lk, nl, labels[i], male[i]));
+        ck_assert(linked(&L, e, lk, nl, "Total", tot[i]));
+        ck_assert(!linked(&L, e, lk, nl, "STRENGTH", labels[i])); /* no column of labels */
+    }
+    ck_assert_uint_eq(nl, 12);
+    free(lk);
+    free(e);
+    tl_cleanup(&L);
+    wset_free(&s);
+}
+END_TEST
+
+/* The stacked lines of a row label end at the next row's label: SATISFYING / (7=More) /
+ * APTERTASTE / (7=Pleasant) joined in one chain become two labels of two lines each. */
+START_TEST(row_label_lines_end_at_the_next_row)
+{
+    struct form_ent e[8];
+    memset(e, 0, sizeof e);
+    e[0].head = 1; /* SATISFYING, then its numbers 4, 5 */
+    e[2].head = 1; /* APTERTASTE, then 6, 7; 1 and 3 are the notes under the labels */
+    struct form_link lk[] = {{0, 4, FORM_REL_RIGHT, 0},
+                             {0, 5, FORM_REL_RIGHT, 0},
+                             {2, 6, FORM_REL_RIGHT, 0},
+                             {2, 7, FORM_REL_RIGHT, 0}};
+    long up[8], down[8];
+    for (int i = 0; i < 8; i++)
+        up[i] = down[i] = -1;
+    for (int i = 0; i < 3; i++) { /* one chain 0 - 1 - 2 - 3 */
+        down[i] = i + 1;
+        up[i + 1] = i;
+    }
+    form_table_row_lines(e, lk, 4, up, down);
+    ck_assert_int_eq(down[0], 1);
+    ck_assert_int_eq(up[1], 0);
+    ck_assert_int_eq(down[1], -1);
+    ck_assert_int_eq(up[2], -1);
+    ck_assert_int_eq(down[2], 3);
+    ck_assert_int_eq(up[3], 2);
+    /* a chain above a row label is cut at a row label too; other chains are left alone */
+    for (int i = 0; i < 8; i++)
+        up[i] = down[i] = -1;
+    up[2] = 0, down[0] = 2; /* row label 0 over row label 2 */
+    up[5] = 4, down[4] = 5; /* two cells stacked: not a row label's */
+    form_table_row_lines(e, lk, 4, up, down);
+    ck_assert_int_eq(up[2], -1);
+    ck_assert_int_eq(down[0], -1);
+    ck_assert_int_eq(up[5], 4);
+    ck_assert_int_eq(down[4], 5);
+}
+END_TEST
+
 /* The texts of the entities of L on line l, joined by '|'. */
 static void line_texts(const struct tl_layout *L, const struct form_ent *e, size_t n, size_t l,
                        char *out, size_t outsz)
@@ -451,6 +529,8 @@ Suite *form_table_suite(void)
     tcase_add_test(tc, table_cells_keep_their_units);
     tcase_add_test(tc, twin_cells_are_two_pairs);
     tcase_add_test(tc, row_label_far_left_of_its_cells);
+    tcase_add_test(tc, row_labels_under_row_labels_keep_their_rows);
+    tcase_add_test(tc, row_label_lines_end_at_the_next_row);
     suite_add_tcase(s, tc);
     return s;
 }
