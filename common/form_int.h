@@ -111,9 +111,9 @@ struct form_link {
 
 /* The table links of ents[0..n) (em = median word height): a label-like header (no number,
  * no written label) heading a run of at least two cells down its column (each under the last,
- * within 6 em, or 7 em to a number on a line of numbers, or 20 em to one when nothing lies in
- * the band between across the header row: the table's next group of rows; units and blots
- * passed over; the run ends
+ * within 6 em, or 7 em to a number on a line of numbers, or 20 em to one when the band between
+ * holds no text across the header row -- only blots and rows of numbers blank in this column:
+ * the table's next group of rows; units and blots passed over; the run ends
  * at a written label, a row of headers or an entity much wider than the header) is linked to each
  * when its line holds another such header (a header row) and the cells are mostly numbers, or are
  * at least 3 phrases none of which reads as a label (key < 0.3 or a number) or has more than 4

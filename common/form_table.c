@@ -23,18 +23,25 @@ static int overlap(int a0, int a1, int b0, int b1)
     return (a1 < b1 ? a1 : b1) - (a0 > b0 ? a0 : b0);
 }
 
+/* Whether entity j is no cell but a column passes over it: a unit ("%") or a blot. */
+static int blot(const struct form_ent *e, size_t j)
+{
+    return e[j].unit || (e[j].noise && !e[j].numeric);
+}
+
 /* The entity right under ents[cur] in the column [cx0,cx1): the nearest one starting below
  * it (on a later line) that overlaps the column in x by half its own width or half the
- * column's, within down em; -1 when none. */
+ * column's, within down em (past units and blots when past_blots); -1 when none. */
 static long below(const struct form_ent *e, size_t n, size_t cur, int cx0, int cx1, int em,
-                  double down)
+                  double down, int past_blots)
 {
     long best = -1;
     int lim = e[cur].y1 + (int)(down * em);
     /* entities come line by line, a line's words not all at one height: look a little
      * past the limit before stopping */
     for (size_t j = cur + 1; j < n && e[j].y0 <= lim + 2 * em; j++) {
-        if (e[j].line == e[cur].line || e[j].y0 < e[cur].y1 - em / 3 || e[j].y0 > lim)
+        if (e[j].line == e[cur].line || e[j].y0 < e[cur].y1 - em / 3 || e[j].y0 > lim ||
+            (past_blots && blot(e, j)))
             continue;
         int ov = overlap(e[j].x0, e[j].x1, cx0, cx1);
         int need = (e[j].x1 - e[j].x0 < cx1 - cx0 ? e[j].x1 - e[j].x0 : cx1 - cx0) / 2;
@@ -81,14 +88,16 @@ static size_t numbers_on_line(const struct form_ent *e, size_t n, size_t j)
     return c;
 }
 
-/* Whether no entity lies between the lines of entities a and b (b below a) across the
- * x span [x0,x1): the band between two groups of a table's rows is empty but for the row
- * labels left of it. */
+/* Whether nothing but the table's own rows lies between the lines of entities a and b (b
+ * below a) across the x span [x0,x1): the band between two groups of a table's rows holds at
+ * most the row labels left of it, units and blots, and rows of numbers (at least two on their
+ * line) where this column is blank; a line of text across it ends the table. */
 static int empty_band(const struct form_ent *e, size_t n, size_t a, size_t b, int x0, int x1)
 {
     for (size_t k = a + 1; k < b && k < n; k++)
         if (e[k].line != e[a].line && e[k].line != e[b].line && e[k].y0 >= e[a].y1 - 2 &&
-            e[k].y1 <= e[b].y0 + 2 && overlap(e[k].x0, e[k].x1, x0, x1) > 0)
+            e[k].y1 <= e[b].y0 + 2 && overlap(e[k].x0, e[k].x1, x0, x1) > 0 && !blot(e, k) &&
+            !(e[k].numeric && numbers_on_line(e, n, k) >= 2))
             return 0;
     return 1;
 }
@@ -116,14 +125,14 @@ static size_t column(const struct form_ent *e, size_t n, size_t h, int em, size_
     int cx0 = e[h].x0, cx1 = e[h].x1, rx0, rx1;
     long j;
     row_span(e, n, h, &rx0, &rx1);
-    while (nc < max && ((j = below(e, n, cur, cx0, cx1, em, TAB_DOWN_EM)) >= 0 ||
-                        (nc > 0 && (j = below(e, n, cur, cx0, cx1, em, TAB_GROUP_EM)) >= 0 &&
+    while (nc < max && ((j = below(e, n, cur, cx0, cx1, em, TAB_DOWN_EM, 0)) >= 0 ||
+                        (nc > 0 && (j = below(e, n, cur, cx0, cx1, em, TAB_GROUP_EM, 1)) >= 0 &&
                          e[j].numeric && numbers_on_line(e, n, (size_t)j) >= 2) ||
-                        (nc > 0 && (j = below(e, n, cur, cx0, cx1, em, TAB_FAR_EM)) >= 0 &&
+                        (nc > 0 && (j = below(e, n, cur, cx0, cx1, em, TAB_FAR_EM, 1)) >= 0 &&
                          e[j].numeric && numbers_on_line(e, n, (size_t)j) >= 2 &&
                          empty_band(e, n, cur, (size_t)j, rx0, rx1)))) {
         cur = (size_t)j;
-        if (e[j].unit || (e[j].noise && !e[j].numeric))
+        if (blot(e, (size_t)j))
             continue; /* a column's unit ("%") or a blot: no cell, the column goes on */
         if (!cell_like(e, h, (size_t)j) || header_row(e, n, (size_t)j))
             break;

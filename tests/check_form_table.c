@@ -166,7 +166,7 @@ START_TEST(columns_cross_a_group_gap)
         y[2] = y[1] + LH + gap[v] * LH / 2;
         y[3] = y[2] + 70;
         if (note[v])
-            put(&s, 300, (y[1] + y[2]) / 2, "note");
+            put(&s, 300, (y[1] + y[2]) / 2, "See Note");
         for (int i = 0; i < 4; i++) {
             put(&s, 110, y[i], w[i]);
             if (i != 2 || both[v])
@@ -184,6 +184,51 @@ START_TEST(columns_cross_a_group_gap)
         ck_assert_int_eq(linked(&L, e, lk, nl, "WEIGHT", "58.0"), cross[v]);
         ck_assert_int_eq(linked(&L, e, lk, nl, "HEIGHT", "1.77"), cross[v]);
         ck_assert_uint_eq(nl, cross[v] ? 8 : 4);
+        free(lk);
+        free(e);
+        tl_cleanup(&L);
+        wset_free(&s);
+    }
+}
+END_TEST
+
+/* A column goes on past rows where it is blank (7.75 em here, past TAB_GROUP_EM) when those
+ * rows are rows of numbers of the other columns; not past a row with a single number, nor past
+ * a line of words. */
+START_TEST(columns_cross_rows_blank_in_them)
+{
+    /* what the four rows where WEIGHT is blank hold: 0 HEIGHT and AGE, 1 AGE only, 2 words */
+    for (int v = 0; v < 3; v++) {
+        struct wset s = {0};
+        put(&s, 100, 300, "WEIGHT");
+        put(&s, 500, 300, "HEIGHT");
+        put(&s, 800, 300, "AGE");
+        static const char *w[] = {"61.5", "70.2", "58.0"};
+        int y[] = {380, 450, 800};
+        for (int i = 0; i < 3; i++) {
+            put(&s, 110, y[i], w[i]);
+            put(&s, 510, y[i], "1.72");
+            put(&s, 810, y[i], "34");
+        }
+        for (int r = 0; r < 4; r++) {
+            if (v == 2) {
+                put(&s, 100, 520 + 70 * r, "measured again in the spring");
+                continue;
+            }
+            if (v == 0)
+                put(&s, 510, 520 + 70 * r, "1.80");
+            put(&s, 810, 520 + 70 * r, "41");
+        }
+        struct tl_layout L;
+        ck_assert_int_eq(form_layout(&L, s.w, s.n, NULL, 0), DP_OK);
+        struct form_ent *e = NULL;
+        size_t ne = 0;
+        ck_assert_int_eq(form_entities(&L, &e, &ne), DP_OK);
+        struct form_link *lk = NULL;
+        size_t nl = 0;
+        ck_assert_int_eq(form_table_links(e, ne, L.hmed, &lk, &nl), DP_OK);
+        ck_assert(linked(&L, e, lk, nl, "WEIGHT", "70.2"));
+        ck_assert_int_eq(linked(&L, e, lk, nl, "WEIGHT", "58.0"), v == 0);
         free(lk);
         free(e);
         tl_cleanup(&L);
@@ -524,6 +569,7 @@ Suite *form_table_suite(void)
     tcase_add_test(tc, links_row_labels_and_no_table);
     tcase_add_test(tc, links_column_of_words);
     tcase_add_test(tc, columns_cross_a_group_gap);
+    tcase_add_test(tc, columns_cross_rows_blank_in_them);
     tcase_add_test(tc, split_at_gutters_and_numbers);
     tcase_add_test(tc, pairs_hold_table_links);
     tcase_add_test(tc, table_cells_keep_their_units);
