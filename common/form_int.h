@@ -117,7 +117,9 @@ struct form_link {
 
 /* The table links of ents[0..n) (em = median word height): a label-like header (no number,
  * no written label) heading a run of at least two cells down its column (each under the last,
- * within 6 em, or 7 em to a number on a line of numbers; units and blots passed over; the run ends
+ * within 6 em, or 7 em to a number on a line of numbers, or 20 em to one when the band between
+ * holds no text across the header row -- only blots and rows of numbers blank in this column:
+ * the table's next group of rows; units and blots passed over; the run ends
  * at a written label, a row of headers or an entity much wider than the header) is linked to each
  * when its line holds another such header (a header row) and the cells are mostly numbers, or are
  * at least 3 phrases none of which reads as a label (key < 0.3 or a number) or has more than 4
@@ -127,6 +129,15 @@ struct form_link {
  * DP_ENOMEM. */
 dp_err form_table_links(const struct form_ent *ents, size_t n, int em, struct form_link **out,
                         size_t *nl);
+
+/* The lines stacked onto a table's row labels (up / down: the stack block's joins, up[l] = u
+ * when l continues u, down[u] = l, -1 where none) end at the next row's label: for each row
+ * label of a row link of lk[0..nl) (ents: the links' entities), the chain of its stacked lines
+ * is cut above and below it at an entity that is itself a row label (a number follows it, or
+ * it heads a row link) -- "SATISFYING" / "(7=More)" is one label, "APTERTASTE" under it heads
+ * the next row.  Pure. */
+void form_table_row_lines(const struct form_ent *ents, const struct form_link *lk, size_t nl,
+                          long *up, long *down);
 
 /* ---- learned pairing: features of a couple (form_feat.c), the model (form_model.c) ---- */
 /* FNV-1a of a word's letters and digits, lower-cased (other bytes skipped): the hashed-word
