@@ -44,7 +44,9 @@ dp_err form_split_gutters(const struct tl_layout *L, struct form_ent **e, size_t
  * no colon) ends in a word that ends labels (learned from FUNSD's development questions:
  * "Date", "No.", "Name", "by", "#", ...) and the tail reads as a value: a number, a date, an
  * amount, or a change of case ("Tobacco Used SPRING", "NAME Jimmy Bell"), or a name after
- * "by" / "to".  Pure. */
+ * "by" / "to"; or the head ends in such a word and a dash set apart ("Original - Project
+ * File"), or in a word ending in ';' (OCR's reading of a label's ':', "Trade Register;
+ * Cologne").  Pure. */
 size_t form_label_cut(const char *const *t, size_t n);
 /* Whether word t is a leader: at least two of '-', '.', '~', '_' and nothing else.  Pure. */
 int form_leader(const char *t);
