@@ -215,9 +215,14 @@ void form_stack_features(const struct tl_layout *L, const struct form_ent *e, si
  * under l in its column.  The stack block joins these whatever it scores.  Pure. */
 #define FORM_STACK_HEADER_WORDS 3
 int form_stack_header(const struct form_ent *e, size_t n, size_t u, size_t l, int em);
-/* The stacked lines m's stack block joins: up[l] = u when l continues u (a label over two
- * lines, "NO. OF" over "STORES"), down[u] = l; -1 elsewhere.  All -1 when m is NULL or has no
- * stack block.  up and down hold n each. */
+/* Whether word t is a count in brackets, a column's base: "(99)", "(n=205)", "(N= 96)" (at
+ * most FORM_STACK_COUNT_DIGITS digits, no sign, no decimals).  Pure. */
+#define FORM_STACK_COUNT_DIGITS 5
+int form_stack_count(const char *t);
+/* The stacked lines m's stack block joins (and the column headers over two lines or over
+ * their base, "Male" over "(99)", whatever it says): up[l] = u when l continues u (a label
+ * over two lines, "NO. OF" over "STORES"), down[u] = l; -1 elsewhere.  All -1 when m is NULL or has
+ * no stack block.  up and down hold n each. */
 void form_stack_links(const struct form_model *m, const struct tl_layout *L,
                       const struct form_ent *e, size_t n, long *up, long *down);
 

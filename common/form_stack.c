@@ -6,7 +6,8 @@
  * aligned, widths), both text shapes, what lies beside them and under them (numbers under a
  * column header) and both words hashed.  Only a column header over two lines (short phrases,
  * no number, no written label, no row label, numbers under the lower one) is joined whatever
- * the block says (form_stack_header).  form.c joins the stacked lines into the text of a
+ * the block says (form_stack_header), and so is a column header over its base, a count in
+ * brackets ("Male" over "(99)", base_under).  form.c joins the stacked lines into the text of a
  * label when it emits a pair; the entities themselves and the couples are unchanged. */
 #include <math.h>
 #include <stdlib.h>
@@ -208,6 +209,40 @@ int form_stack_header(const struct form_ent *e, size_t n, size_t u, size_t l, in
     return num_under(e, n, l, em);
 }
 
+int form_stack_count(const char *t)
+{
+    size_t n = strlen(t), digits = 0, i = 1;
+    if (n < 3 || t[0] != '(' || t[n - 1] != ')')
+        return 0;
+    if (t[i] == 'n' || t[i] == 'N') { /* "(n=99)", "(N= 205)" */
+        i++;
+        while (t[i] == ' ')
+            i++;
+        if (t[i++] != '=')
+            return 0;
+        while (t[i] == ' ')
+            i++;
+    }
+    for (; i + 1 < n; i++, digits++)
+        if (t[i] < '0' || t[i] > '9')
+            return 0;
+    return digits > 0 && digits <= FORM_STACK_COUNT_DIGITS;
+}
+
+/* Whether l, right under u, is u's base: one word, a count in brackets ("Male" over "(99)"),
+ * u no number, written label or noise of at most FORM_STACK_HEADER_WORDS words, and a number
+ * under l in its column: a column header over the size of its sample, which FUNSD reads as
+ * one question.  (A count is a number, so form_stack_header leaves these apart.) */
+static int base_under(const struct tl_layout *L, const struct form_ent *e, size_t n, size_t u,
+                      size_t l, int em)
+{
+    const struct form_ent *U = &e[u], *D = &e[l];
+    if (U->numeric || U->colon || U->noise || U->nw > FORM_STACK_HEADER_WORDS || D->nw != 1 ||
+        !form_stack_count(L->words[L->ord[D->w0]].text))
+        return 0;
+    return num_under(e, n, l, em);
+}
+
 void form_stack_links(const struct form_model *m, const struct tl_layout *L,
                       const struct form_ent *e, size_t n, long *up, long *down)
 {
@@ -222,6 +257,7 @@ void form_stack_links(const struct form_model *m, const struct tl_layout *L,
             continue;
         form_stack_features(L, e, n, (size_t)up[l], l, &x);
         if (form_stack_header(e, n, (size_t)up[l], l, L->hmed) ||
+            base_under(L, e, n, (size_t)up[l], l, L->hmed) ||
             form_aux_prob(&m->stack, &x) >= m->stack.threshold)
             down[up[l]] = (long)l;
         else
