@@ -144,6 +144,8 @@ void form_ent_chars(const struct tl_layout *L, const struct form_ent *e, struct 
 #define FORM_FEAT_RIGHT_MAX  30.0  /* an answer to the right starts within this many em */
 #define FORM_FEAT_BELOW_MAX  6.0   /* an answer below starts within this many em under the label */
 #define FORM_FEAT_COLUMN_MAX 40.0  /* ... or this many when it overlaps the label's column */
+#define FORM_FEAT_ASIDE_BAND 2.0   /* a label with no answer on its band: centres this many em */
+#define FORM_FEAT_ASIDE_MAX  12.0  /* ... apart and the answer within this many em right */
 
 /* One plausible couple (label k, answer v) and its sparse features. */
 struct form_fcand {
@@ -157,7 +159,10 @@ struct form_fcand {
 };
 
 /* Every couple of ents[0..n) where v sits right of k on its band (within FORM_FEAT_RIGHT_MAX)
- * or below it in its column (within FORM_FEAT_BELOW_MAX, x-overlap or left edges close), with
+ * or below it in its column (within FORM_FEAT_BELOW_MAX, x-overlap or left edges close), and,
+ * for a label with no couple on its band and an entity that is no label's couple to the right,
+ * right of it a little above or below (centres within FORM_FEAT_ASIDE_BAND em, within
+ * FORM_FEAT_ASIDE_MAX em right: scored as right couples), with
  * its features: geometry (gap buckets, alignment, what lies between, whether v is k's nearest
  * and k v's nearest), both text shapes, the label's words hashed.  *out is a new array of *nc
  * (NULL when none); free() it.  DP_ENOMEM. */
