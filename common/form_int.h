@@ -48,6 +48,9 @@ dp_err form_split_gutters(const struct tl_layout *L, struct form_ent **e, size_t
  * File"), or in a word ending in ';' (OCR's reading of a label's ':', "Trade Register;
  * Cologne").  Pure. */
 size_t form_label_cut(const char *const *t, size_t n);
+/* Whether word t is one that ends labels (form_split.c's list learned from FUNSD's development
+ * questions: "Date", "No.", "Name", "Cost", "#", ...).  Pure. */
+int form_label_end(const char *t);
 /* Whether word t is a leader: at least two of '-', '.', '~', '_' and nothing else.  Pure. */
 int form_leader(const char *t);
 /* Cuts the entities v[0..n) (a written label stays whole) at leaders (each its own entity)
@@ -224,8 +227,9 @@ int form_stack_header(const struct form_ent *e, size_t n, size_t u, size_t l, in
  * most FORM_STACK_COUNT_DIGITS digits, no sign, no decimals).  Pure. */
 #define FORM_STACK_COUNT_DIGITS 5
 int form_stack_count(const char *t);
-/* The stacked lines m's stack block joins (and the column headers over two lines or over
- * their base, "Male" over "(99)", whatever it says): up[l] = u when l continues u (a label
+/* The stacked lines m's stack block joins (and the column headers over two lines whose upper
+ * line ends in no word that ends labels, form_label_end, or over their base, "Male" over
+ * "(99)", whatever it says): up[l] = u when l continues u (a label
  * over two lines, "NO. OF" over "STORES"), down[u] = l; -1 elsewhere.  All -1 when m is NULL or has
  * no stack block.  up and down hold n each. */
 void form_stack_links(const struct form_model *m, const struct tl_layout *L,

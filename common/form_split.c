@@ -184,6 +184,11 @@ static int is_label_end(const char *t)
                          cmp_str) != NULL;
 }
 
+int form_label_end(const char *t)
+{
+    return is_label_end(t);
+}
+
 /* A month's name or its abbreviation ("April", "Nov.", "SEPT"). */
 static int is_month(const char *t)
 {

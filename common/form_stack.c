@@ -5,8 +5,9 @@
  * couple of an entity and the one right under it from their geometry (gap, edges and centres
  * aligned, widths), both text shapes, what lies beside them and under them (numbers under a
  * column header) and both words hashed.  Only a column header over two lines (short phrases,
- * no number, no written label, no row label, numbers under the lower one) is joined whatever
- * the block says (form_stack_header), and so is a column header over its base, a count in
+ * no number, no written label, no row label, numbers under the lower one, the upper one not
+ * ending in a word that ends labels) is joined whatever the block says (form_stack_header),
+ * and so is a column header over its base, a count in
  * brackets ("Male" over "(99)", base_under).  form.c joins the stacked lines into the text of a
  * label when it emits a pair; the entities themselves and the couples are unchanged. */
 #include <math.h>
@@ -256,7 +257,11 @@ void form_stack_links(const struct form_model *m, const struct tl_layout *L,
         if (up[l] < 0)
             continue;
         form_stack_features(L, e, n, (size_t)up[l], l, &x);
-        if (form_stack_header(e, n, (size_t)up[l], l, L->hmed) ||
+        const struct form_ent *U = &e[up[l]];
+        /* a line ending in a word that ends labels is a whole label, no header's first line
+         * ("Project No." over "Account Name", "Estimate Cost" over "TOTAL") */
+        int whole = form_label_end(L->words[L->ord[U->w0 + U->nw - 1]].text);
+        if ((!whole && form_stack_header(e, n, (size_t)up[l], l, L->hmed)) ||
             base_under(L, e, n, (size_t)up[l], l, L->hmed) ||
             form_aux_prob(&m->stack, &x) >= m->stack.threshold)
             down[up[l]] = (long)l;

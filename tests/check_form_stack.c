@@ -197,6 +197,45 @@ START_TEST(column_header_over_its_base)
 }
 END_TEST
 
+/* A line that ends in a word ending labels is a whole label, not a column header's first line:
+ * the header rule leaves it apart from the line under it. */
+START_TEST(whole_label_heads_no_column)
+{
+    ck_assert(form_label_end("No."));
+    ck_assert(form_label_end("Cost"));
+    ck_assert(!form_label_end("Per"));
+    struct wset s = {0};
+    put(&s, 100, 100, "Project No.");
+    put(&s, 100, 150, "Account Name");
+    put(&s, 120, 230, "1989");
+    put(&s, 600, 100, "Cost Per");
+    put(&s, 600, 150, "Interview");
+    put(&s, 620, 230, "47");
+    struct tl_layout L;
+    struct form_ent *e = NULL;
+    size_t ne = 0;
+    ck_assert_int_eq(form_layout(&L, s.w, s.n, NULL, 0), DP_OK);
+    ck_assert_int_eq(form_entities(&L, &e, &ne), DP_OK);
+    long proj = ent_of(&L, e, ne, "Project"), acct = ent_of(&L, e, ne, "Account"),
+         cost = ent_of(&L, e, ne, "Cost"), inter = ent_of(&L, e, ne, "Interview");
+    ck_assert(proj >= 0 && acct >= 0 && cost >= 0 && inter >= 0);
+    ck_assert(form_stack_header(e, ne, (size_t)proj, (size_t)acct, L.hmed)); /* by shape */
+    struct form_model *m = calloc(1, sizeof *m);
+    long *up = malloc(ne * sizeof *up), *down = malloc(ne * sizeof *down);
+    ck_assert(m && up && down);
+    m->stack = (struct form_aux){.on = 1, .bias = -5.0, .threshold = 0.5}; /* says no */
+    form_stack_links(m, &L, e, ne, up, down);
+    ck_assert_int_eq(up[acct], -1); /* "No." ends the label */
+    ck_assert_int_eq(up[inter], cost);
+    free(up);
+    free(down);
+    free(m);
+    free(e);
+    tl_cleanup(&L);
+    wset_free(&s);
+}
+END_TEST
+
 /* A model file with pairing weights 0 and, when nstack >= 0, a stack block of nstack weights;
  * extra is appended after "end" (or instead of it when with_end is 0). */
 static char *model_text(int nstack, const char *thr, int with_end, const char *extra)
@@ -342,6 +381,7 @@ Suite *form_stack_suite(void)
     tcase_add_test(tc, stack_cands_and_features);
     tcase_add_test(tc, column_headers_over_two_lines);
     tcase_add_test(tc, column_header_over_its_base);
+    tcase_add_test(tc, whole_label_heads_no_column);
     tcase_add_test(tc, stack_block_in_model_file);
     tcase_add_test(tc, pair_key_joined_over_lines);
     tcase_add_test(tc, own_line_is_no_answer);
