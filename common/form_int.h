@@ -229,7 +229,8 @@ int form_stack_header(const struct form_ent *e, size_t n, size_t u, size_t l, in
 int form_stack_count(const char *t);
 /* The stacked lines m's stack block joins (and the column headers over two lines whose upper
  * line ends in no word that ends labels, form_label_end, or over their base, "Male" over
- * "(99)", whatever it says): up[l] = u when l continues u (a label
+ * "(99)", whatever it says; never a line under a closed note in brackets, "(7=More)", unless
+ * it is a note too): up[l] = u when l continues u (a label
  * over two lines, "NO. OF" over "STORES"), down[u] = l; -1 elsewhere.  All -1 when m is NULL or has
  * no stack block.  up and down hold n each. */
 void form_stack_links(const struct form_model *m, const struct tl_layout *L,

@@ -7,9 +7,10 @@
  * column header) and both words hashed.  Only a column header over two lines (short phrases,
  * no number, no written label, no row label, numbers under the lower one, the upper one not
  * ending in a word that ends labels) is joined whatever the block says (form_stack_header),
- * and so is a column header over its base, a count in
- * brackets ("Male" over "(99)", base_under).  form.c joins the stacked lines into the text of a
- * label when it emits a pair; the entities themselves and the couples are unchanged. */
+ * and so is a column header over its base, a count in brackets ("Male" over "(99)",
+ * base_under).  A note in brackets ends its label: nothing but another note continues it
+ * (closed_note).  form.c joins the stacked lines into the text of a label when it emits a
+ * pair; the entities themselves and the couples are unchanged. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -244,6 +245,16 @@ static int base_under(const struct tl_layout *L, const struct form_ent *e, size_
     return num_under(e, n, l, em);
 }
 
+/* Whether entity x is a note in brackets, closed: its first word opens with '(' and its last
+ * ends with ')' ("(7=More)", "(Current Year)").  A note ends the label it is under: the line
+ * under it continues it only when that is a note too. */
+static int closed_note(const struct tl_layout *L, const struct form_ent *x)
+{
+    const char *a = L->words[L->ord[x->w0]].text, *b = L->words[L->ord[x->w0 + x->nw - 1]].text;
+    size_t nb = strlen(b);
+    return x->nw > 0 && a[0] == '(' && nb > 0 && b[nb - 1] == ')';
+}
+
 void form_stack_links(const struct form_model *m, const struct tl_layout *L,
                       const struct form_ent *e, size_t n, long *up, long *down)
 {
@@ -261,6 +272,10 @@ void form_stack_links(const struct form_model *m, const struct tl_layout *L,
         /* a line ending in a word that ends labels is a whole label, no header's first line
          * ("Project No." over "Account Name", "Estimate Cost" over "TOTAL") */
         int whole = form_label_end(L->words[L->ord[U->w0 + U->nw - 1]].text);
+        if (closed_note(L, U) && L->words[L->ord[e[l].w0]].text[0] != '(') {
+            up[l] = -1; /* "(7=More)" ends "SATISFYING"; "APTERTASTE" under it starts a label */
+            continue;
+        }
         if ((!whole && form_stack_header(e, n, (size_t)up[l], l, L->hmed)) ||
             base_under(L, e, n, (size_t)up[l], l, L->hmed) ||
             form_aux_prob(&m->stack, &x) >= m->stack.threshold)

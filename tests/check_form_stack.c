@@ -236,6 +236,45 @@ START_TEST(whole_label_heads_no_column)
 }
 END_TEST
 
+/* A note in brackets ends the label it is under: the line under the note starts another one,
+ * unless it is a note too. */
+START_TEST(note_ends_its_label)
+{
+    struct wset s = {0};
+    put(&s, 100, 100, "SATISFYING");
+    put(&s, 100, 150, "(7=More)");
+    put(&s, 100, 200, "AFTERTASTE");
+    put(&s, 600, 100, "Tar");
+    put(&s, 600, 150, "(mg/cigt)");
+    put(&s, 600, 200, "(FTC)");
+    struct tl_layout L;
+    struct form_ent *e = NULL;
+    size_t ne = 0;
+    ck_assert_int_eq(form_layout(&L, s.w, s.n, NULL, 0), DP_OK);
+    ck_assert_int_eq(form_entities(&L, &e, &ne), DP_OK);
+    long sat = ent_of(&L, e, ne, "SATISFYING"), note = ent_of(&L, e, ne, "(7=More)"),
+         aft = ent_of(&L, e, ne, "AFTERTASTE"), tar = ent_of(&L, e, ne, "Tar"),
+         unit = ent_of(&L, e, ne, "(mg/cigt)"), ftc = ent_of(&L, e, ne, "(FTC)");
+    ck_assert(sat >= 0 && note >= 0 && aft >= 0 && tar >= 0 && unit >= 0 && ftc >= 0);
+    struct form_model *m = calloc(1, sizeof *m);
+    long *up = malloc(ne * sizeof *up), *down = malloc(ne * sizeof *down);
+    ck_assert(m && up && down);
+    m->stack = (struct form_aux){.on = 1, .bias = 5.0, .threshold = 0.5}; /* says yes */
+    form_stack_links(m, &L, e, ne, up, down);
+    ck_assert_int_eq(up[note], sat);
+    ck_assert_int_eq(up[aft], -1); /* under the note: a label of its own */
+    ck_assert_int_eq(down[note], -1);
+    ck_assert_int_eq(up[unit], tar);
+    ck_assert_int_eq(up[ftc], unit); /* a note under a note */
+    free(up);
+    free(down);
+    free(m);
+    free(e);
+    tl_cleanup(&L);
+    wset_free(&s);
+}
+END_TEST
+
 /* A model file with pairing weights 0 and, when nstack >= 0, a stack block of nstack weights;
  * extra is appended after "end" (or instead of it when with_end is 0). */
 static char *model_text(int nstack, const char *thr, int with_end, const char *extra)
@@ -382,6 +421,7 @@ Suite *form_stack_suite(void)
     tcase_add_test(tc, column_headers_over_two_lines);
     tcase_add_test(tc, column_header_over_its_base);
     tcase_add_test(tc, whole_label_heads_no_column);
+    tcase_add_test(tc, note_ends_its_label);
     tcase_add_test(tc, stack_block_in_model_file);
     tcase_add_test(tc, pair_key_joined_over_lines);
     tcase_add_test(tc, own_line_is_no_answer);
