@@ -3,7 +3,7 @@
  *
  * Format 1 (naive Bayes) and 2 (logistic regression) read documents with feature set
  * CLASSIFY_FEATURES_V1; 3 and 4 are the same with CLASSIFY_FEATURES_V2, 5 and 6 with
- * CLASSIFY_FEATURES (3). All integers little-endian,
+ * CLASSIFY_FEATURES_V3, 7 and 8 with CLASSIFY_FEATURES (4). All integers little-endian,
  * doubles as IEEE-754 bit patterns: "DPCL" u8 format=1  u8 hash_bits  u16 nclasses  u32 version f64
  * alpha  f64 threshold  f64 min_coverage  u32 min_words  f64 temperature u32 nexamples  u32
  * cv_folds  u32 cv_tested  u32 cv_unknown  f64 cv_accuracy nclasses x { u8 len, label bytes, u32

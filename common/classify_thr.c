@@ -17,9 +17,14 @@ static int by_conf_desc(const void *a, const void *b)
     return (x < y) - (x > y);
 }
 
-/* The lowest threshold of h (sorted by confidence, highest first) that lets at most `allowed`
- * wrong predictions through: accept from the most confident down while the wrong ones stay
- * within it; the threshold is the confidence of the last group accepted (ties go together). */
+/* The threshold of h (sorted by confidence, highest first) that lets at most `allowed` wrong
+ * predictions through: accept from the most confident down while the wrong ones stay within
+ * it (ties go together). The threshold lies halfway between the confidence of the last group
+ * accepted and that of the first refused: any value between them makes the same held-out
+ * decisions, and the middle is the one that leaves a new document the widest margin on either
+ * side, where putting it on the last accepted prediction refused every new document just below
+ * it (docs/EVAL.md, branch cls8). Nothing refused: the lowest confidence; nothing accepted:
+ * THR_MAX. */
 static double thr_for(const struct heldout *h, size_t n, size_t allowed)
 {
     double thr = THR_MAX;
@@ -30,8 +35,11 @@ static double thr_for(const struct heldout *h, size_t n, size_t allowed)
             w += (size_t)h[j].wrong;
             j++;
         }
-        if (wrong + w > allowed)
+        if (wrong + w > allowed) {
+            if (k > 0)
+                thr = (h[k - 1].conf + h[k].conf) / 2;
             break;
+        }
         wrong += w;
         thr = h[k].conf;
         k = j;

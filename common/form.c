@@ -451,11 +451,20 @@ static dp_err multi_answers(struct pairing *P, char *used, struct form_kv **kv, 
     return rc;
 }
 
-/* Whether the pairs kv[0..n) hold key text k with value text v. */
-static int has_pair(const struct form_kv *kv, size_t n, const char *k, const char *v)
+/* Whether boxes a and b share some area. */
+static int boxes_meet(const struct table_box *a, const struct table_box *b)
+{
+    return a->x < b->x + b->w && b->x < a->x + a->w && a->y < b->y + b->h && b->y < a->y + a->h;
+}
+
+/* Whether the pairs kv[0..n) hold p again: its key text with its value's text and place (a
+ * table's two cells that read alike, "7" and "7" under one header, are two pairs). */
+static int has_pair(const struct form_kv *kv, size_t n, const struct form_kv *p)
 {
     for (size_t i = 0; i < n; i++)
-        if (kv[i].has_value && !strcmp(kv[i].key.text, k) && !strcmp(kv[i].value.text, v))
+        if (kv[i].has_value && !strcmp(kv[i].key.text, p->key.text) &&
+            !strcmp(kv[i].value.text, p->value.text) &&
+            boxes_meet(&kv[i].value.bbox, &p->value.bbox))
             return 1;
     return 0;
 }
@@ -486,6 +495,8 @@ static dp_err table_pairs(struct pairing *P, struct form_kv **kv, size_t *n, siz
         rc = DP_ENOMEM;
     if (!rc)
         form_stack_links(P->m, P->L, cut, ne, cup, cdown);
+    if (!rc)
+        form_table_row_lines(cut, lk, nl, cup, cdown);
     P->e = cut; /* emit_cell reads the cut entities' words */
     P->up = cup;
     P->down = cdown;
@@ -499,8 +510,7 @@ static dp_err table_pairs(struct pairing *P, struct form_kv **kv, size_t *n, siz
             continue;
         size_t before = *n;
         rc = emit_cell(P, lk[i].k, lk[i].v, unit_after(P, whole, cut, ne, lk[i].v), kv, n, cap);
-        if (!rc && *n > before &&
-            has_pair(*kv, before, (*kv)[before].key.text, (*kv)[before].value.text)) {
+        if (!rc && *n > before && has_pair(*kv, before, &(*kv)[before])) {
             (*n)--; /* already there: drop the copy */
             free((*kv)[before].key.text);
             free((*kv)[before].value.text);

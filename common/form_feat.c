@@ -372,6 +372,71 @@ static int by_kv(const void *pa, const void *pb)
     return (a->v > b->v) - (a->v < b->v);
 }
 
+/* Appends couple (k, v, rel, dist) to *c (cnt used of cap, grown); DP_ENOMEM. */
+static dp_err push(struct form_fcand **c, size_t *cnt, size_t *cap, size_t k, size_t v,
+                   enum form_rel rel, double dist)
+{
+    if (*cnt == *cap) {
+        size_t ncap = *cap ? *cap * 2 : 256;
+        struct form_fcand *nv = realloc(*c, ncap * sizeof *nv);
+        if (!nv)
+            return DP_ENOMEM;
+        *c = nv;
+        *cap = ncap;
+    }
+    (*c)[(*cnt)++] = (struct form_fcand){.k = k, .v = v, .rel = rel, .dist = dist};
+    return DP_OK;
+}
+
+/* Couples beside a label's band (FORM_FEAT_ASIDE_BAND): label k that has no couple to its right
+ * (place()'s band: half the height overlapping) and an entity v right of it, within
+ * FORM_FEAT_ASIDE_MAX em, that is no label's couple to the right either, their centres at most
+ * FORM_FEAT_ASIDE_BAND em apart: an answer typed a little above or below the label's line
+ * ("PROJECT LEADER:" and "E. P. Barbee" half a line up).  They join c[0..*cnt) as right
+ * couples; the couples there are the band's.  byy: entity indices by top; maxh: the tallest.
+ * DP_ENOMEM. */
+static dp_err aside_couples(const struct form_ent *e, size_t n, const size_t *byy, int maxh,
+                            double em, struct form_fcand **c, size_t *cnt, size_t *cap)
+{
+    char *keyed = calloc(n, 1), *answered = calloc(n, 1);
+    dp_err rc = DP_ENOMEM;
+    if (!keyed || !answered)
+        goto out;
+    for (size_t i = 0; i < *cnt; i++)
+        if ((*c)[i].rel == FORM_REL_RIGHT)
+            keyed[(*c)[i].k] = answered[(*c)[i].v] = 1;
+    rc = DP_OK;
+    int band = (int)(FORM_FEAT_ASIDE_BAND * em);
+    for (size_t k = 0; k < n && !rc && *cnt < FORM_FEAT_MAX_CANDS; k++) {
+        const struct form_ent *K = &e[k];
+        if (keyed[k] || K->nw == 0 || K->numeric || K->noise)
+            continue;
+        int cy2 = K->y0 + K->y1; /* twice the centre */
+        size_t lo = 0, hi = n;
+        while (lo < hi) { /* the first entity that may reach the band from above */
+            size_t mid = lo + (hi - lo) / 2;
+            if (e[byy[mid]].y0 < K->y0 - band - maxh)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        for (size_t t = lo;
+             t < n && e[byy[t]].y0 <= K->y1 + band && !rc && *cnt < FORM_FEAT_MAX_CANDS; t++) {
+            size_t v = byy[t];
+            const struct form_ent *V = &e[v];
+            double gap = (V->x0 - K->x1) / em;
+            if (v == k || answered[v] || abs(V->y0 + V->y1 - cy2) > 2 * band || gap < -0.5 ||
+                gap > FORM_FEAT_ASIDE_MAX)
+                continue;
+            rc = push(c, cnt, cap, k, v, FORM_REL_RIGHT, gap > 0 ? gap : 0);
+        }
+    }
+out:
+    free(keyed);
+    free(answered);
+    return rc;
+}
+
 /* The features of couple c (its k, v, rel, dist set); rk, rv: the ranks. */
 static void features(const struct tl_layout *L, const struct form_ent *e, size_t n,
                      const struct etext *tx, struct form_fcand *c, int rk, int rv, int blocked,
@@ -503,21 +568,12 @@ dp_err form_feat_cands(const struct tl_layout *L, const struct form_ent *e, size
             enum form_rel rel;
             if (v == k || (rel = place(&e[k], &e[v], em, &dist)) == FORM_REL_NONE)
                 continue;
-            if (cnt == cap) {
-                size_t ncap = cap ? cap * 2 : 256;
-                struct form_fcand *nv = realloc(c, ncap * sizeof *nv);
-                if (!nv)
-                    goto out;
-                c = nv;
-                cap = ncap;
-            }
-            c[cnt].k = k;
-            c[cnt].v = v;
-            c[cnt].rel = rel;
-            c[cnt].dist = dist;
-            c[cnt++].nf = 0;
+            if (push(&c, &cnt, &cap, k, v, rel, dist))
+                goto out;
         }
     }
+    if (aside_couples(e, n, byy, maxh, em, &c, &cnt, &cap))
+        goto out;
     if (cnt == 0) {
         rc = DP_OK;
         goto out;

@@ -44,8 +44,13 @@ dp_err form_split_gutters(const struct tl_layout *L, struct form_ent **e, size_t
  * no colon) ends in a word that ends labels (learned from FUNSD's development questions:
  * "Date", "No.", "Name", "by", "#", ...) and the tail reads as a value: a number, a date, an
  * amount, or a change of case ("Tobacco Used SPRING", "NAME Jimmy Bell"), or a name after
- * "by" / "to".  Pure. */
+ * "by" / "to"; or the head ends in such a word and a dash set apart ("Original - Project
+ * File"), or in a word ending in ';' (OCR's reading of a label's ':', "Trade Register;
+ * Cologne").  Pure. */
 size_t form_label_cut(const char *const *t, size_t n);
+/* Whether word t is one that ends labels (form_split.c's list learned from FUNSD's development
+ * questions: "Date", "No.", "Name", "Cost", "#", ...).  Pure. */
+int form_label_end(const char *t);
 /* Whether word t is a leader: at least two of '-', '.', '~', '_' and nothing else.  Pure. */
 int form_leader(const char *t);
 /* Cuts the entities v[0..n) (a written label stays whole) at leaders (each its own entity)
@@ -117,7 +122,9 @@ struct form_link {
 
 /* The table links of ents[0..n) (em = median word height): a label-like header (no number,
  * no written label) heading a run of at least two cells down its column (each under the last,
- * within 6 em, or 7 em to a number on a line of numbers; units and blots passed over; the run ends
+ * within 6 em, or 7 em to a number on a line of numbers, or 20 em to one when the band between
+ * holds no text across the header row -- only blots and rows of numbers blank in this column:
+ * the table's next group of rows; units and blots passed over; the run ends
  * at a written label, a row of headers or an entity much wider than the header) is linked to each
  * when its line holds another such header (a header row) and the cells are mostly numbers, or are
  * at least 3 phrases none of which reads as a label (key < 0.3 or a number) or has more than 4
@@ -127,6 +134,15 @@ struct form_link {
  * DP_ENOMEM. */
 dp_err form_table_links(const struct form_ent *ents, size_t n, int em, struct form_link **out,
                         size_t *nl);
+
+/* The lines stacked onto a table's row labels (up / down: the stack block's joins, up[l] = u
+ * when l continues u, down[u] = l, -1 where none) end at the next row's label: for each row
+ * label of a row link of lk[0..nl) (ents: the links' entities), the chain of its stacked lines
+ * is cut above and below it at an entity that is itself a row label (a number follows it, or
+ * it heads a row link) -- "SATISFYING" / "(7=More)" is one label, "APTERTASTE" under it heads
+ * the next row.  Pure. */
+void form_table_row_lines(const struct form_ent *ents, const struct form_link *lk, size_t nl,
+                          long *up, long *down);
 
 /* ---- learned pairing: features of a couple (form_feat.c), the model (form_model.c) ---- */
 /* FNV-1a of a word's letters and digits, lower-cased (other bytes skipped): the hashed-word
@@ -148,6 +164,8 @@ void form_ent_chars(const struct tl_layout *L, const struct form_ent *e, struct 
 #define FORM_FEAT_RIGHT_MAX  30.0  /* an answer to the right starts within this many em */
 #define FORM_FEAT_BELOW_MAX  6.0   /* an answer below starts within this many em under the label */
 #define FORM_FEAT_COLUMN_MAX 40.0  /* ... or this many when it overlaps the label's column */
+#define FORM_FEAT_ASIDE_BAND 2.0   /* a label with no answer on its band: centres this many em */
+#define FORM_FEAT_ASIDE_MAX  12.0  /* ... apart and the answer within this many em right */
 
 /* One plausible couple (label k, answer v) and its sparse features. */
 struct form_fcand {
@@ -173,7 +191,10 @@ int form_feat_parallel(const struct form_ent *e, size_t n, size_t k, size_t v, e
                        double em);
 
 /* Every couple of ents[0..n) where v sits right of k on its band (within FORM_FEAT_RIGHT_MAX)
- * or below it in its column (within FORM_FEAT_BELOW_MAX, x-overlap or left edges close), with
+ * or below it in its column (within FORM_FEAT_BELOW_MAX, x-overlap or left edges close), and,
+ * for a label with no couple on its band and an entity that is no label's couple to the right,
+ * right of it a little above or below (centres within FORM_FEAT_ASIDE_BAND em, within
+ * FORM_FEAT_ASIDE_MAX em right: scored as right couples), with
  * its features: geometry (gap buckets, alignment, what lies between, whether v is k's nearest
  * and k v's nearest), both text shapes, the label's words hashed.  *out is a new array of *nc
  * (NULL when none); free() it.  DP_ENOMEM. */
@@ -231,9 +252,16 @@ void form_stack_features(const struct tl_layout *L, const struct form_ent *e, si
  * under l in its column.  The stack block joins these whatever it scores.  Pure. */
 #define FORM_STACK_HEADER_WORDS 3
 int form_stack_header(const struct form_ent *e, size_t n, size_t u, size_t l, int em);
-/* The stacked lines m's stack block joins: up[l] = u when l continues u (a label over two
- * lines, "NO. OF" over "STORES"), down[u] = l; -1 elsewhere.  All -1 when m is NULL or has no
- * stack block.  up and down hold n each. */
+/* Whether word t is a count in brackets, a column's base: "(99)", "(n=205)", "(N= 96)" (at
+ * most FORM_STACK_COUNT_DIGITS digits, no sign, no decimals).  Pure. */
+#define FORM_STACK_COUNT_DIGITS 5
+int form_stack_count(const char *t);
+/* The stacked lines m's stack block joins (and the column headers over two lines whose upper
+ * line ends in no word that ends labels, form_label_end, or over their base, "Male" over
+ * "(99)", whatever it says; never a line under a closed note in brackets, "(7=More)", unless
+ * it is a note too): up[l] = u when l continues u (a label
+ * over two lines, "NO. OF" over "STORES"), down[u] = l; -1 elsewhere.  All -1 when m is NULL or has
+ * no stack block.  up and down hold n each. */
 void form_stack_links(const struct form_model *m, const struct tl_layout *L,
                       const struct form_ent *e, size_t n, long *up, long *down);
 

@@ -1,7 +1,8 @@
 /* form_split.c -- a label and its answer read as one phrase ("Date Sent 4/19/74", "Tobacco Used
  * SPRING", "NAME Jimmy Bell", "Authorized by Dr. Connie Stone") are cut into two entities: the
  * head reads like a label (a few words without digits, ending in a word that ends labels) and
- * the tail like a value (a number or date, or a change of case).  Leaders ("Length ------
+ * the tail like a value (a number or date, or a change of case), or a dash or a ';' (OCR's
+ * ':') parts them ("Original - Project File", "Trade Register; Cologne").  Leaders ("Length ------
  * 85 mm") become entities of their own (noise), so that the label and its answer part. */
 #include <stdlib.h>
 #include <string.h>
@@ -183,6 +184,11 @@ static int is_label_end(const char *t)
                          cmp_str) != NULL;
 }
 
+int form_label_end(const char *t)
+{
+    return is_label_end(t);
+}
+
 /* A month's name or its abbreviation ("April", "Nov.", "SEPT"). */
 static int is_month(const char *t)
 {
@@ -257,6 +263,12 @@ static int value_tail(const char *const *h, size_t nh, const char *const *t, siz
            (tc.upper < tc.letters || (tc.letters == 1 && a[1] == '.'));
 }
 
+/* A dash set apart between a label and its answer ("Original - Project File"). */
+static int lone_dash(const char *t)
+{
+    return !strcmp(t, "-") || !strcmp(t, "\xe2\x80\x93") || !strcmp(t, "\xe2\x80\x94");
+}
+
 size_t form_label_cut(const char *const *t, size_t n)
 {
     for (size_t i = 1; i < n && i <= FS_HEAD_MAX; i++) {
@@ -271,6 +283,11 @@ size_t form_label_cut(const char *const *t, size_t n)
         if (is_label_end(t[i - 1]) && t[i - 1][0] != '(' && !is_month(t[i - 1]) &&
             value_tail(t, i, t + i, n - i))
             return i;
+        if (i >= 2 && lone_dash(t[i - 1]) && is_label_end(t[i - 2]))
+            return i; /* "Original - Project File": a dash after a label word parts them */
+        size_t len = strlen(t[i - 1]);
+        if (len > 1 && t[i - 1][len - 1] == ';')
+            return i; /* "Trade Register; Cologne HRB 367": OCR's ';' for a label's ':' */
     }
     return 0;
 }

@@ -5,9 +5,12 @@
  * couple of an entity and the one right under it from their geometry (gap, edges and centres
  * aligned, widths), both text shapes, what lies beside them and under them (numbers under a
  * column header) and both words hashed.  Only a column header over two lines (short phrases,
- * no number, no written label, no row label, numbers under the lower one) is joined whatever
- * the block says (form_stack_header).  form.c joins the stacked lines into the text of a
- * label when it emits a pair; the entities themselves and the couples are unchanged. */
+ * no number, no written label, no row label, numbers under the lower one, the upper one not
+ * ending in a word that ends labels) is joined whatever the block says (form_stack_header),
+ * and so is a column header over its base, a count in brackets ("Male" over "(99)",
+ * base_under).  A note in brackets ends its label: nothing but another note continues it
+ * (closed_note).  form.c joins the stacked lines into the text of a label when it emits a
+ * pair; the entities themselves and the couples are unchanged. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -208,6 +211,50 @@ int form_stack_header(const struct form_ent *e, size_t n, size_t u, size_t l, in
     return num_under(e, n, l, em);
 }
 
+int form_stack_count(const char *t)
+{
+    size_t n = strlen(t), digits = 0, i = 1;
+    if (n < 3 || t[0] != '(' || t[n - 1] != ')')
+        return 0;
+    if (t[i] == 'n' || t[i] == 'N') { /* "(n=99)", "(N= 205)" */
+        i++;
+        while (t[i] == ' ')
+            i++;
+        if (t[i++] != '=')
+            return 0;
+        while (t[i] == ' ')
+            i++;
+    }
+    for (; i + 1 < n; i++, digits++)
+        if (t[i] < '0' || t[i] > '9')
+            return 0;
+    return digits > 0 && digits <= FORM_STACK_COUNT_DIGITS;
+}
+
+/* Whether l, right under u, is u's base: one word, a count in brackets ("Male" over "(99)"),
+ * u no number, written label or noise of at most FORM_STACK_HEADER_WORDS words, and a number
+ * under l in its column: a column header over the size of its sample, which FUNSD reads as
+ * one question.  (A count is a number, so form_stack_header leaves these apart.) */
+static int base_under(const struct tl_layout *L, const struct form_ent *e, size_t n, size_t u,
+                      size_t l, int em)
+{
+    const struct form_ent *U = &e[u], *D = &e[l];
+    if (U->numeric || U->colon || U->noise || U->nw > FORM_STACK_HEADER_WORDS || D->nw != 1 ||
+        !form_stack_count(L->words[L->ord[D->w0]].text))
+        return 0;
+    return num_under(e, n, l, em);
+}
+
+/* Whether entity x is a note in brackets, closed: its first word opens with '(' and its last
+ * ends with ')' ("(7=More)", "(Current Year)").  A note ends the label it is under: the line
+ * under it continues it only when that is a note too. */
+static int closed_note(const struct tl_layout *L, const struct form_ent *x)
+{
+    const char *a = L->words[L->ord[x->w0]].text, *b = L->words[L->ord[x->w0 + x->nw - 1]].text;
+    size_t nb = strlen(b);
+    return x->nw > 0 && a[0] == '(' && nb > 0 && b[nb - 1] == ')';
+}
+
 void form_stack_links(const struct form_model *m, const struct tl_layout *L,
                       const struct form_ent *e, size_t n, long *up, long *down)
 {
@@ -221,7 +268,16 @@ void form_stack_links(const struct form_model *m, const struct tl_layout *L,
         if (up[l] < 0)
             continue;
         form_stack_features(L, e, n, (size_t)up[l], l, &x);
-        if (form_stack_header(e, n, (size_t)up[l], l, L->hmed) ||
+        const struct form_ent *U = &e[up[l]];
+        /* a line ending in a word that ends labels is a whole label, no header's first line
+         * ("Project No." over "Account Name", "Estimate Cost" over "TOTAL") */
+        int whole = form_label_end(L->words[L->ord[U->w0 + U->nw - 1]].text);
+        if (closed_note(L, U) && L->words[L->ord[e[l].w0]].text[0] != '(') {
+            up[l] = -1; /* "(7=More)" ends "SATISFYING"; "APTERTASTE" under it starts a label */
+            continue;
+        }
+        if ((!whole && form_stack_header(e, n, (size_t)up[l], l, L->hmed)) ||
+            base_under(L, e, n, (size_t)up[l], l, L->hmed) ||
             form_aux_prob(&m->stack, &x) >= m->stack.threshold)
             down[up[l]] = (long)l;
         else

@@ -8,6 +8,7 @@
 
 #define TAB_DOWN_EM    6.0  /* a column's next cell starts at most this far below the last one */
 #define TAB_GROUP_EM   7.0  /* ... or this far when it lies in a row of numbers (a row group) */
+#define TAB_FAR_EM     20.0 /* ... or this far when the band between is empty across the table */
 #define TAB_RIGHT_EM   10.0 /* a row's next cell starts at most this far right of the last one */
 #define TAB_HEAD_KEY   0.3  /* a header's key-likeness, at least */
 #define TAB_MIN_CELLS  2    /* cells of a column or row that make it a table's */
@@ -22,18 +23,25 @@ static int overlap(int a0, int a1, int b0, int b1)
     return (a1 < b1 ? a1 : b1) - (a0 > b0 ? a0 : b0);
 }
 
+/* Whether entity j is no cell but a column passes over it: a unit ("%") or a blot. */
+static int blot(const struct form_ent *e, size_t j)
+{
+    return e[j].unit || (e[j].noise && !e[j].numeric);
+}
+
 /* The entity right under ents[cur] in the column [cx0,cx1): the nearest one starting below
  * it (on a later line) that overlaps the column in x by half its own width or half the
- * column's, within down em; -1 when none. */
+ * column's, within down em (past units and blots when past_blots); -1 when none. */
 static long below(const struct form_ent *e, size_t n, size_t cur, int cx0, int cx1, int em,
-                  double down)
+                  double down, int past_blots)
 {
     long best = -1;
     int lim = e[cur].y1 + (int)(down * em);
     /* entities come line by line, a line's words not all at one height: look a little
      * past the limit before stopping */
     for (size_t j = cur + 1; j < n && e[j].y0 <= lim + 2 * em; j++) {
-        if (e[j].line == e[cur].line || e[j].y0 < e[cur].y1 - em / 3 || e[j].y0 > lim)
+        if (e[j].line == e[cur].line || e[j].y0 < e[cur].y1 - em / 3 || e[j].y0 > lim ||
+            (past_blots && blot(e, j)))
             continue;
         int ov = overlap(e[j].x0, e[j].x1, cx0, cx1);
         int need = (e[j].x1 - e[j].x0 < cx1 - cx0 ? e[j].x1 - e[j].x0 : cx1 - cx0) / 2;
@@ -80,21 +88,51 @@ static size_t numbers_on_line(const struct form_ent *e, size_t n, size_t j)
     return c;
 }
 
+/* Whether nothing but the table's own rows lies between the lines of entities a and b (b
+ * below a) across the x span [x0,x1): the band between two groups of a table's rows holds at
+ * most the row labels left of it, units and blots, and rows of numbers (at least two on their
+ * line) where this column is blank; a line of text across it ends the table. */
+static int empty_band(const struct form_ent *e, size_t n, size_t a, size_t b, int x0, int x1)
+{
+    for (size_t k = a + 1; k < b && k < n; k++)
+        if (e[k].line != e[a].line && e[k].line != e[b].line && e[k].y0 >= e[a].y1 - 2 &&
+            e[k].y1 <= e[b].y0 + 2 && overlap(e[k].x0, e[k].x1, x0, x1) > 0 && !blot(e, k) &&
+            !(e[k].numeric && numbers_on_line(e, n, k) >= 2))
+            return 0;
+    return 1;
+}
+
+/* The x span of the label-like entities on the line of header h (its header row). */
+static void row_span(const struct form_ent *e, size_t n, size_t h, int *x0, int *x1)
+{
+    *x0 = e[h].x0;
+    *x1 = e[h].x1;
+    for (size_t k = 0; k < n; k++)
+        if (e[k].line == e[h].line && header_like(e, k)) {
+            *x0 = e[k].x0 < *x0 ? e[k].x0 : *x0;
+            *x1 = e[k].x1 > *x1 ? e[k].x1 : *x1;
+        }
+}
+
 /* The cells of the column headed by h: written to cells (at most max), their count.  The
  * column ends at a row of headers (the next table).  Past its first cell it goes on across a
  * gap of up to TAB_GROUP_EM to a number on a line of at least two numbers (the table's next
- * group of rows). */
+ * group of rows), or up to TAB_FAR_EM when nothing lies between across the header row. */
 static size_t column(const struct form_ent *e, size_t n, size_t h, int em, size_t *cells,
                      size_t max)
 {
     size_t nc = 0, cur = h;
-    int cx0 = e[h].x0, cx1 = e[h].x1;
+    int cx0 = e[h].x0, cx1 = e[h].x1, rx0, rx1;
     long j;
-    while (nc < max && ((j = below(e, n, cur, cx0, cx1, em, TAB_DOWN_EM)) >= 0 ||
-                        (nc > 0 && (j = below(e, n, cur, cx0, cx1, em, TAB_GROUP_EM)) >= 0 &&
-                         e[j].numeric && numbers_on_line(e, n, (size_t)j) >= 2))) {
+    row_span(e, n, h, &rx0, &rx1);
+    while (nc < max && ((j = below(e, n, cur, cx0, cx1, em, TAB_DOWN_EM, 0)) >= 0 ||
+                        (nc > 0 && (j = below(e, n, cur, cx0, cx1, em, TAB_GROUP_EM, 1)) >= 0 &&
+                         e[j].numeric && numbers_on_line(e, n, (size_t)j) >= 2) ||
+                        (nc > 0 && (j = below(e, n, cur, cx0, cx1, em, TAB_FAR_EM, 1)) >= 0 &&
+                         e[j].numeric && numbers_on_line(e, n, (size_t)j) >= 2 &&
+                         empty_band(e, n, cur, (size_t)j, rx0, rx1)))) {
         cur = (size_t)j;
-        if (e[j].unit || (e[j].noise && !e[j].numeric))
+        if (blot(e, (size_t)j))
             continue; /* a column's unit ("%") or a blot: no cell, the column goes on */
         if (!cell_like(e, h, (size_t)j) || header_row(e, n, (size_t)j))
             break;
@@ -172,7 +210,7 @@ dp_err form_table_links(const struct form_ent *e, size_t n, int em, struct form_
         for (size_t i = 0; i < nc; i++)
             nnum += e[cells[i]].numeric ? 1 : 0;
         for (size_t o = 0; o < n && !row; o++)
-            row = o != h && e[o].line == e[h].line && runs[o] >= TAB_MIN_CELLS;
+            row = o != h && e[o].line == e[h].line && runs[o] >= TAB_MIN_CELLS && runs[o] != CELL;
         for (size_t i = 0; row && i < nc; i++)
             runs[cells[i]] = CELL; /* a table's cells, linked or not, head nothing */
         int text = nnum * 2 < nc;
@@ -183,14 +221,15 @@ dp_err form_table_links(const struct form_ent *e, size_t n, int em, struct form_
         }
     }
     /* rows: a label first on its line (or after a written label), no cell of a column,
-     * followed by a run of numbers */
+     * followed by a run of numbers, each within TAB_RIGHT_EM of the last or a cell of a
+     * header row's column (a table's grid: "Test Brand Smokers" far left of its cells) */
     for (size_t h = 0; !rc && h < n; h++) {
         if (!header_like(e, h) || runs[h] == CELL ||
             (h > 0 && e[h - 1].line == e[h].line && !e[h - 1].numeric && !e[h - 1].colon))
             continue;
         size_t nc = 0;
         for (size_t j = h + 1; j < n && e[j].line == e[h].line && e[j].numeric && nc < max &&
-                               e[j].x0 - e[j - 1].x1 <= TAB_RIGHT_EM * em;
+                               (e[j].x0 - e[j - 1].x1 <= TAB_RIGHT_EM * em || runs[j] == CELL);
              j++)
             cells[nc++] = j;
         if (nc < TAB_MIN_CELLS)
@@ -206,6 +245,40 @@ dp_err form_table_links(const struct form_ent *e, size_t n, int em, struct form_
         *nl = 0;
     }
     return rc;
+}
+
+/* Whether entity j is a row label: a number follows it on its line, or it heads a row link of
+ * lk[0..nl). */
+static int row_head(const struct form_ent *e, const struct form_link *lk, size_t nl, size_t j)
+{
+    if (e[j].head)
+        return 1;
+    for (size_t i = 0; i < nl; i++)
+        if (lk[i].k == j && lk[i].rel == FORM_REL_RIGHT)
+            return 1;
+    return 0;
+}
+
+void form_table_row_lines(const struct form_ent *e, const struct form_link *lk, size_t nl, long *up,
+                          long *down)
+{
+    for (size_t i = 0; i < nl; i++) {
+        size_t k = lk[i].k;
+        if (lk[i].rel != FORM_REL_RIGHT || (i > 0 && lk[i - 1].k == k))
+            continue; /* a column's header, or a row label already seen */
+        for (long p = (long)k, j = down[k]; j >= 0; p = j, j = down[j])
+            if (row_head(e, lk, nl, (size_t)j)) {
+                down[p] = -1;
+                up[j] = -1;
+                break;
+            }
+        for (long p = (long)k, j = up[k]; j >= 0; p = j, j = up[j])
+            if (row_head(e, lk, nl, (size_t)j)) {
+                up[p] = -1;
+                down[j] = -1;
+                break;
+            }
+    }
 }
 
 /* Whether the gap (gx0, gx1) inside entity k is a column gutter: of the lines within GUTTER_EM

@@ -287,27 +287,29 @@ END_TEST
 START_TEST(threshold_rule_known_answers)
 {
     /* six held-out predictions, most confident first; W = wrong, and the last one wrong but
-     * never answered (coverage), so it costs nothing */
+     * never answered (coverage), so it costs nothing. The threshold lies halfway between the
+     * last prediction accepted and the first refused. */
     const double conf[] = {0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3};
     const unsigned char wrong[] = {0, 0, 1, 0, 1, 0, 1}, known[] = {1, 1, 1, 1, 1, 1, 0};
     double thr;
     size_t unk;
-    /* no wrong allowed: just above the 0.7 one */
+    /* no wrong allowed: between the 0.8 one (accepted) and the wrong 0.7 one */
     ck_assert_int_eq(classify_pick_threshold(conf, wrong, known, 7, 0.0, &thr, &unk), DP_OK);
-    ck_assert_double_eq_tol(thr, 0.8, 1e-12);
+    ck_assert_double_eq_tol(thr, 0.75, 1e-12);
     ck_assert_uint_eq(unk, 5);
-    /* one wrong allowed (budget exactly 1): just above the 0.5 one */
+    /* one wrong allowed (budget exactly 1): between the 0.6 one and the wrong 0.5 one */
     ck_assert_int_eq(classify_pick_threshold(conf, wrong, known, 7, 1.0 / 7, &thr, &unk), DP_OK);
-    ck_assert_double_eq_tol(thr, 0.6, 1e-6);
+    ck_assert_double_eq_tol(thr, 0.55, 1e-6);
     ck_assert_uint_eq(unk, 3);
-    /* a quarter of a wrong: a quarter of the way between the two */
-    ck_assert_int_eq(classify_pick_threshold(conf, wrong, known, 7, 0.25 / 7, &thr, &unk), DP_OK);
-    ck_assert_double_eq_tol(thr, 0.75, 1e-6);
-    ck_assert_uint_eq(unk, 5);
+    /* half a wrong: half of the way between the two */
+    ck_assert_int_eq(classify_pick_threshold(conf, wrong, known, 7, 0.5 / 7, &thr, &unk), DP_OK);
+    ck_assert_double_eq_tol(thr, 0.65, 1e-6);
+    ck_assert_uint_eq(unk, 4);
     /* 0.96 of a wrong (1 % of 96): 96 % of the way down */
     ck_assert_int_eq(classify_pick_threshold(conf, wrong, known, 7, 0.96 / 7, &thr, NULL), DP_OK);
-    ck_assert_double_eq_tol(thr, 0.8 - 0.96 * 0.2, 1e-6);
-    /* everything allowed: the lowest answered confidence, nothing answered is unknown */
+    ck_assert_double_eq_tol(thr, 0.75 - 0.96 * 0.2, 1e-6);
+    /* everything allowed: nothing refused, so the lowest confidence; nothing answered is
+     * unknown */
     ck_assert_int_eq(classify_pick_threshold(conf, wrong, known, 7, 1.0, &thr, &unk), DP_OK);
     ck_assert_double_eq_tol(thr, 0.3, 1e-12);
     ck_assert_uint_eq(unk, 1);
@@ -323,8 +325,14 @@ START_TEST(threshold_rule_known_answers)
     const double tconf[] = {0.9, 0.7, 0.7, 0.2};
     const unsigned char twrong[] = {0, 0, 1, 0}, tknown[] = {1, 1, 1, 1};
     ck_assert_int_eq(classify_pick_threshold(tconf, twrong, tknown, 4, 0.0, &thr, &unk), DP_OK);
-    ck_assert_double_eq_tol(thr, 0.9, 1e-12);
+    ck_assert_double_eq_tol(thr, 0.8, 1e-12);
     ck_assert_uint_eq(unk, 3);
+    /* the most confident one already wrong: nothing accepted, the highest threshold */
+    const double fconf[] = {0.95, 0.6};
+    const unsigned char fwrong[] = {1, 0}, fknown[] = {1, 1};
+    ck_assert_int_eq(classify_pick_threshold(fconf, fwrong, fknown, 2, 0.0, &thr, &unk), DP_OK);
+    ck_assert_double_eq_tol(thr, 0.99, 1e-12);
+    ck_assert_uint_eq(unk, 2);
     ck_assert_int_eq(classify_pick_threshold(conf, wrong, known, 0, 0.01, &thr, NULL), DP_EINVAL);
     ck_assert_int_eq(classify_pick_threshold(conf, wrong, known, 7, -0.1, &thr, NULL), DP_EINVAL);
     ck_assert_int_eq(classify_pick_threshold(conf, wrong, known, 7, 1.5, &thr, NULL), DP_EINVAL);

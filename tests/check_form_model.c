@@ -243,6 +243,48 @@ START_TEST(columns_and_parallel_couples)
 }
 END_TEST
 
+/* A label with nothing right of it on its band is coupled with what was typed right of it a
+ * little above or below; not a label with an answer on its band, not an entity that is
+ * another label's answer on its band, not one too far off the band or too far right. */
+START_TEST(couples_beside_the_band)
+{
+    struct wset s = {0};
+    put(&s, 100, 100, "PROJECT LEADER"); /* x 100..380, centre y 120 */
+    put(&s, 600, 40, "Barbee");          /* centre 60: 1.5 em up, 5.5 em right */
+    put(&s, 100, 400, "Name");
+    put(&s, 300, 400, "John");
+    put(&s, 500, 340, "Extra"); /* 1.5 em over Name's band, but Name has John */
+    put(&s, 100, 700, "Code");
+    put(&s, 200, 640, "Ref");
+    put(&s, 400, 640, "1234"); /* Ref's answer on its band */
+    put(&s, 100, 1000, "Lot");
+    put(&s, 300, 900, "Off");   /* 2.5 em up */
+    put(&s, 900, 1040, "Afar"); /* 1 em down, 17 em right */
+    struct tl_layout L;
+    struct form_ent *e = NULL;
+    struct form_fcand *c = NULL;
+    size_t ne = 0, nc = 0;
+    ck_assert_int_eq(form_layout(&L, s.w, s.n, NULL, 0), DP_OK);
+    ck_assert_int_eq(form_entities(&L, &e, &ne), DP_OK);
+    ck_assert_int_eq(form_feat_cands(&L, e, ne, &c, &nc), DP_OK);
+    const struct form_fcand *b = couple(&L, e, c, nc, "PROJECT", "Barbee");
+    ck_assert_ptr_nonnull(b);
+    ck_assert_int_eq(b->rel, FORM_REL_RIGHT);
+    ck_assert(has_feat(b, 0) && !has_feat(b, FORM_FEAT_REL)); /* scored as a right couple */
+    ck_assert(fabs(b->dist - 5.5) < 1e-9);
+    ck_assert_ptr_nonnull(couple(&L, e, c, nc, "Name", "John"));
+    ck_assert_ptr_null(couple(&L, e, c, nc, "Name", "Extra"));
+    ck_assert_ptr_nonnull(couple(&L, e, c, nc, "Ref", "1234"));
+    ck_assert_ptr_null(couple(&L, e, c, nc, "Code", "1234"));
+    ck_assert_ptr_null(couple(&L, e, c, nc, "Lot", "Off"));
+    ck_assert_ptr_null(couple(&L, e, c, nc, "Lot", "Afar"));
+    free(c);
+    free(e);
+    tl_cleanup(&L);
+    wset_free(&s);
+}
+END_TEST
+
 static const struct form_kv *find(const struct form_kv *kv, size_t n, const char *key)
 {
     for (size_t i = 0; i < n; i++)
@@ -418,6 +460,7 @@ Suite *form_model_suite(void)
     tcase_add_test(tc, model_load_files);
     tcase_add_test(tc, features_of_couples);
     tcase_add_test(tc, columns_and_parallel_couples);
+    tcase_add_test(tc, couples_beside_the_band);
     tcase_add_test(tc, shipped_model_pairs_a_form);
     tcase_add_test(tc, written_label_answered_beside);
     tcase_add_test(tc, twin_is_no_answer);

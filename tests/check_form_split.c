@@ -42,6 +42,9 @@ START_TEST(label_heads_cut_from_their_values)
     ck_assert_uint_eq(cut_of("Written By W. Barnes"), 2);     /* ... an initial */
     ck_assert_uint_eq(cut_of("Total Amount $ 40.00"), 0);     /* "$" alone is no number */
     ck_assert_uint_eq(cut_of("Total Amount $40.00"), 2);
+    ck_assert_uint_eq(cut_of("Original - Project File"), 2);     /* a dash after a label word */
+    ck_assert_uint_eq(cut_of("Trade Register; Cologne HRB"), 2); /* OCR's ';' for ':' */
+    ck_assert_uint_eq(cut_of("CABLE; COVLING"), 1);
 }
 END_TEST
 
@@ -56,6 +59,11 @@ START_TEST(phrases_left_whole)
     ck_assert_uint_eq(cut_of("Sample Date Received"), 0);                  /* no value after it */
     ck_assert_uint_eq(cut_of("Tobacco Blend Type Size Color Date 1985"), 0); /* head too long */
     ck_assert_uint_eq(cut_of("(Sales) 312/426-8000"), 0);
+    ck_assert_uint_eq(cut_of("ADWEEK - Midwest"), 0); /* a dash inside a name */
+    ck_assert_uint_eq(cut_of("Original -"), 0);       /* nothing after the dash */
+    ck_assert_uint_eq(cut_of("Lot 12; Batch 4"), 0);  /* digits in the head */
+    ck_assert_uint_eq(cut_of("see note; then"), 0);   /* prose: lower case */
+    ck_assert_uint_eq(cut_of("Remarks;"), 0);         /* nothing after it */
     ck_assert(form_leader("-----"));
     ck_assert(form_leader(".."));
     ck_assert(form_leader("--~"));

@@ -145,6 +145,136 @@ START_TEST(column_headers_over_two_lines)
 }
 END_TEST
 
+/* A column header over its base (a count in brackets, then the column's numbers) is joined by
+ * rule; a count with no number under it, or a number in brackets that is no count, is not. */
+START_TEST(column_header_over_its_base)
+{
+    ck_assert(form_stack_count("(99)"));
+    ck_assert(form_stack_count("(n=205)"));
+    ck_assert(form_stack_count("(N=96)"));
+    ck_assert(!form_stack_count("(1.5)")); /* decimals: a value */
+    ck_assert(!form_stack_count("(1,234)"));
+    ck_assert(!form_stack_count("(123456)")); /* too long for a sample */
+    ck_assert(!form_stack_count("(n=)"));
+    ck_assert(!form_stack_count("()"));
+    ck_assert(!form_stack_count("(99"));
+    ck_assert(!form_stack_count("99"));
+    struct wset s = {0};
+    put(&s, 100, 100, "Male");
+    put(&s, 100, 150, "(99)");
+    put(&s, 110, 220, "60");
+    put(&s, 600, 100, "Female");
+    put(&s, 600, 150, "(106)"); /* nothing under it */
+    put(&s, 1100, 100, "Score");
+    put(&s, 1100, 150, "(1.5)");
+    put(&s, 1110, 220, "42");
+    struct tl_layout L;
+    struct form_ent *e = NULL;
+    size_t ne = 0;
+    ck_assert_int_eq(form_layout(&L, s.w, s.n, NULL, 0), DP_OK);
+    ck_assert_int_eq(form_entities(&L, &e, &ne), DP_OK);
+    long male = ent_of(&L, e, ne, "Male"), base = ent_of(&L, e, ne, "(99)"),
+         fem = ent_of(&L, e, ne, "Female"), fbase = ent_of(&L, e, ne, "(106)"),
+         score = ent_of(&L, e, ne, "Score"), sval = ent_of(&L, e, ne, "(1.5)");
+    ck_assert(male >= 0 && base >= 0 && fem >= 0 && fbase >= 0 && score >= 0 && sval >= 0);
+    ck_assert(e[base].numeric);                                               /* a count */
+    ck_assert(!form_stack_header(e, ne, (size_t)male, (size_t)base, L.hmed)); /* so no header */
+    struct form_model *m = calloc(1, sizeof *m);
+    long *up = malloc(ne * sizeof *up), *down = malloc(ne * sizeof *down);
+    ck_assert(m && up && down);
+    m->stack = (struct form_aux){.on = 1, .bias = -5.0, .threshold = 0.5}; /* says no */
+    form_stack_links(m, &L, e, ne, up, down);
+    ck_assert_int_eq(up[base], male);
+    ck_assert_int_eq(down[male], base);
+    ck_assert_int_eq(up[fbase], -1);
+    ck_assert_int_eq(up[sval], -1);
+    free(up);
+    free(down);
+    free(m);
+    free(e);
+    tl_cleanup(&L);
+    wset_free(&s);
+}
+END_TEST
+
+/* A line that ends in a word ending labels is a whole label, not a column header's first line:
+ * the header rule leaves it apart from the line under it. */
+START_TEST(whole_label_heads_no_column)
+{
+    ck_assert(form_label_end("No."));
+    ck_assert(form_label_end("Cost"));
+    ck_assert(!form_label_end("Per"));
+    struct wset s = {0};
+    put(&s, 100, 100, "Project No.");
+    put(&s, 100, 150, "Account Name");
+    put(&s, 120, 230, "1989");
+    put(&s, 600, 100, "Cost Per");
+    put(&s, 600, 150, "Interview");
+    put(&s, 620, 230, "47");
+    struct tl_layout L;
+    struct form_ent *e = NULL;
+    size_t ne = 0;
+    ck_assert_int_eq(form_layout(&L, s.w, s.n, NULL, 0), DP_OK);
+    ck_assert_int_eq(form_entities(&L, &e, &ne), DP_OK);
+    long proj = ent_of(&L, e, ne, "Project"), acct = ent_of(&L, e, ne, "Account"),
+         cost = ent_of(&L, e, ne, "Cost"), inter = ent_of(&L, e, ne, "Interview");
+    ck_assert(proj >= 0 && acct >= 0 && cost >= 0 && inter >= 0);
+    ck_assert(form_stack_header(e, ne, (size_t)proj, (size_t)acct, L.hmed)); /* by shape */
+    struct form_model *m = calloc(1, sizeof *m);
+    long *up = malloc(ne * sizeof *up), *down = malloc(ne * sizeof *down);
+    ck_assert(m && up && down);
+    m->stack = (struct form_aux){.on = 1, .bias = -5.0, .threshold = 0.5}; /* says no */
+    form_stack_links(m, &L, e, ne, up, down);
+    ck_assert_int_eq(up[acct], -1); /* "No." ends the label */
+    ck_assert_int_eq(up[inter], cost);
+    free(up);
+    free(down);
+    free(m);
+    free(e);
+    tl_cleanup(&L);
+    wset_free(&s);
+}
+END_TEST
+
+/* A note in brackets ends the label it is under: the line under the note starts another one,
+ * unless it is a note too. */
+START_TEST(note_ends_its_label)
+{
+    struct wset s = {0};
+    put(&s, 100, 100, "SATISFYING");
+    put(&s, 100, 150, "(7=More)");
+    put(&s, 100, 200, "AFTERTASTE");
+    put(&s, 600, 100, "Tar");
+    put(&s, 600, 150, "(mg/cigt)");
+    put(&s, 600, 200, "(FTC)");
+    struct tl_layout L;
+    struct form_ent *e = NULL;
+    size_t ne = 0;
+    ck_assert_int_eq(form_layout(&L, s.w, s.n, NULL, 0), DP_OK);
+    ck_assert_int_eq(form_entities(&L, &e, &ne), DP_OK);
+    long sat = ent_of(&L, e, ne, "SATISFYING"), note = ent_of(&L, e, ne, "(7=More)"),
+         aft = ent_of(&L, e, ne, "AFTERTASTE"), tar = ent_of(&L, e, ne, "Tar"),
+         unit = ent_of(&L, e, ne, "(mg/cigt)"), ftc = ent_of(&L, e, ne, "(FTC)");
+    ck_assert(sat >= 0 && note >= 0 && aft >= 0 && tar >= 0 && unit >= 0 && ftc >= 0);
+    struct form_model *m = calloc(1, sizeof *m);
+    long *up = malloc(ne * sizeof *up), *down = malloc(ne * sizeof *down);
+    ck_assert(m && up && down);
+    m->stack = (struct form_aux){.on = 1, .bias = 5.0, .threshold = 0.5}; /* says yes */
+    form_stack_links(m, &L, e, ne, up, down);
+    ck_assert_int_eq(up[note], sat);
+    ck_assert_int_eq(up[aft], -1); /* under the note: a label of its own */
+    ck_assert_int_eq(down[note], -1);
+    ck_assert_int_eq(up[unit], tar);
+    ck_assert_int_eq(up[ftc], unit); /* a note under a note */
+    free(up);
+    free(down);
+    free(m);
+    free(e);
+    tl_cleanup(&L);
+    wset_free(&s);
+}
+END_TEST
+
 /* A model file with pairing weights 0 and, when nstack >= 0, a stack block of nstack weights;
  * extra is appended after "end" (or instead of it when with_end is 0). */
 static char *model_text(int nstack, const char *thr, int with_end, const char *extra)
@@ -289,6 +419,9 @@ Suite *form_stack_suite(void)
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, stack_cands_and_features);
     tcase_add_test(tc, column_headers_over_two_lines);
+    tcase_add_test(tc, column_header_over_its_base);
+    tcase_add_test(tc, whole_label_heads_no_column);
+    tcase_add_test(tc, note_ends_its_label);
     tcase_add_test(tc, stack_block_in_model_file);
     tcase_add_test(tc, pair_key_joined_over_lines);
     tcase_add_test(tc, own_line_is_no_answer);

@@ -147,13 +147,16 @@ START_TEST(links_column_of_words)
 END_TEST
 
 /* A table's columns go on across a gap between groups of rows of 5.5 em (TAB_DOWN_EM 6), and
- * of 6.5 em to a row of numbers (TAB_GROUP_EM 7) but not to a lone number; a gap of 7.5 em
- * ends them. */
+ * of 6.5 em to a row of numbers (TAB_GROUP_EM 7) but not to a lone number; past that, up to
+ * 20 em (TAB_FAR_EM) to a row of numbers when nothing lies in the band between across the
+ * header row (a note there ends the table), and no farther. */
 START_TEST(columns_cross_a_group_gap)
 {
-    /* the gap in half em, whether the row after it has its HEIGHT cell, whether crossed */
-    static const int gap[] = {11, 13, 13, 15}, both[] = {1, 1, 0, 1}, cross[] = {1, 1, 0, 0};
-    for (int v = 0; v < 4; v++) {
+    /* the gap in half em, whether the row after it has its HEIGHT cell, whether a note lies
+     * in the gap between the columns, whether crossed */
+    static const int gap[] = {11, 13, 13, 15, 15, 38, 42}, both[] = {1, 1, 0, 1, 1, 1, 1},
+                     note[] = {0, 0, 0, 0, 1, 0, 0}, cross[] = {1, 1, 0, 1, 0, 1, 0};
+    for (int v = 0; v < 7; v++) {
         struct wset s = {0};
         put(&s, 100, 300, "WEIGHT");
         put(&s, 500, 300, "HEIGHT");
@@ -162,6 +165,8 @@ START_TEST(columns_cross_a_group_gap)
         int y[] = {380, 450, 0, 0};
         y[2] = y[1] + LH + gap[v] * LH / 2;
         y[3] = y[2] + 70;
+        if (note[v])
+            put(&s, 300, (y[1] + y[2]) / 2, "See Note");
         for (int i = 0; i < 4; i++) {
             put(&s, 110, y[i], w[i]);
             if (i != 2 || both[v])
@@ -179,6 +184,51 @@ START_TEST(columns_cross_a_group_gap)
         ck_assert_int_eq(linked(&L, e, lk, nl, "WEIGHT", "58.0"), cross[v]);
         ck_assert_int_eq(linked(&L, e, lk, nl, "HEIGHT", "1.77"), cross[v]);
         ck_assert_uint_eq(nl, cross[v] ? 8 : 4);
+        free(lk);
+        free(e);
+        tl_cleanup(&L);
+        wset_free(&s);
+    }
+}
+END_TEST
+
+/* A column goes on past rows where it is blank (7.75 em here, past TAB_GROUP_EM) when those
+ * rows are rows of numbers of the other columns; not past a row with a single number, nor past
+ * a line of words. */
+START_TEST(columns_cross_rows_blank_in_them)
+{
+    /* what the four rows where WEIGHT is blank hold: 0 HEIGHT and AGE, 1 AGE only, 2 words */
+    for (int v = 0; v < 3; v++) {
+        struct wset s = {0};
+        put(&s, 100, 300, "WEIGHT");
+        put(&s, 500, 300, "HEIGHT");
+        put(&s, 800, 300, "AGE");
+        static const char *w[] = {"61.5", "70.2", "58.0"};
+        int y[] = {380, 450, 800};
+        for (int i = 0; i < 3; i++) {
+            put(&s, 110, y[i], w[i]);
+            put(&s, 510, y[i], "1.72");
+            put(&s, 810, y[i], "34");
+        }
+        for (int r = 0; r < 4; r++) {
+            if (v == 2) {
+                put(&s, 100, 520 + 70 * r, "measured again in the spring");
+                continue;
+            }
+            if (v == 0)
+                put(&s, 510, 520 + 70 * r, "1.80");
+            put(&s, 810, 520 + 70 * r, "41");
+        }
+        struct tl_layout L;
+        ck_assert_int_eq(form_layout(&L, s.w, s.n, NULL, 0), DP_OK);
+        struct form_ent *e = NULL;
+        size_t ne = 0;
+        ck_assert_int_eq(form_entities(&L, &e, &ne), DP_OK);
+        struct form_link *lk = NULL;
+        size_t nl = 0;
+        ck_assert_int_eq(form_table_links(e, ne, L.hmed, &lk, &nl), DP_OK);
+        ck_assert(linked(&L, e, lk, nl, "WEIGHT", "70.2"));
+        ck_assert_int_eq(linked(&L, e, lk, nl, "WEIGHT", "58.0"), v == 0);
         free(lk);
         free(e);
         tl_cleanup(&L);
@@ -222,6 +272,121 @@ START_TEST(links_row_labels_and_no_table)
     ck_assert_ptr_null(lk);
     tl_cleanup(&L);
     wset_free(&s);
+}
+END_TEST
+
+/* A row label far left of its numbers (over 10 em, TAB_RIGHT_EM) is linked to them when they
+ * are cells of a header row's columns; the same row with no header row over it is not. */
+START_TEST(row_label_far_left_of_its_cells)
+{
+    for (int head = 0; head < 2; head++) {
+        struct wset s = {0};
+        if (head) {
+            put(&s, 1000, 300, "SCORE");
+            put(&s, 1200, 300, "BASE");
+        }
+        put(&s, 100, 380, "Test Brand Smokers"); /* ends at 460: 13.75 em to the first cell */
+        put(&s, 1010, 380, "33");
+        put(&s, 1200, 380, "(42)");
+        put(&s, 100, 450, "All Other Smokers");
+        put(&s, 1010, 450, "30");
+        put(&s, 1200, 450, "(125)");
+        struct tl_layout L;
+        ck_assert_int_eq(form_layout(&L, s.w, s.n, NULL, 0), DP_OK);
+        struct form_ent *e = NULL;
+        size_t ne = 0;
+        ck_assert_int_eq(form_entities(&L, &e, &ne), DP_OK);
+        struct form_link *lk = NULL;
+        size_t nl = 0;
+        ck_assert_int_eq(form_table_links(e, ne, L.hmed, &lk, &nl), DP_OK);
+        ck_assert_int_eq(linked(&L, e, lk, nl, "Test Brand Smokers", "33"), head);
+        ck_assert_int_eq(linked(&L, e, lk, nl, "Test Brand Smokers", "(42)"), head);
+        ck_assert_int_eq(linked(&L, e, lk, nl, "All Other Smokers", "(125)"), head);
+        ck_assert_int_eq(linked(&L, e, lk, nl, "SCORE", "30"), head);
+        ck_assert_uint_eq(nl, head ? 8 : 0);
+        free(lk);
+        free(e);
+        tl_cleanup(&L);
+        wset_free(&s);
+    }
+}
+END_TEST
+
+/* Rows of a table whose labels have a note on the line under them: each row label keeps its
+ * row of numbers (the numbers of a row label's line are cells of the header row's columns, no
+ * header row of that label's own: its note and the labels under it are no column of it). */
+START_TEST(row_labels_under_row_labels_keep_their_rows)
+{
+    struct wset s = {0};
+    put(&s, 400, 300, "Total");
+    put(&s, 600, 300, "Male");
+    static const char *labels[] = {"STRENGTH", "SMOOTHNESS", "SATISFYING"};
+    static const char *notes[] = {"(7=Stronger)", "(7=Smoother)", "(7=More)"};
+    static const char *tot[] = {"4.31", "3.60", "3.12"}, *male[] = {"4.59", "3.42", "2.78"};
+    for (int i = 0; i < 3; i++) {
+        put(&s, 100, 380 + 90 * i, labels[i]);
+        put(&s, 410, 380 + 90 * i, tot[i]);
+        put(&s, 610, 380 + 90 * i, male[i]);
+        put(&s, 110, 425 + 90 * i, notes[i]);
+    }
+    struct tl_layout L;
+    ck_assert_int_eq(form_layout(&L, s.w, s.n, NULL, 0), DP_OK);
+    struct form_ent *e = NULL;
+    size_t ne = 0;
+    ck_assert_int_eq(form_entities(&L, &e, &ne), DP_OK);
+    struct form_link *lk = NULL;
+    size_t nl = 0;
+    ck_assert_int_eq(form_table_links(e, ne, L.hmed, &lk, &nl), DP_OK);
+    for (int i = 0; i < 3; i++) {
+        ck_assert(linked(&L, e, lk, nl, labels[i], tot[i]));
+        ck_assert(linked(&L, e, lk, nl, labels[i], male[i]));
+        ck_assert(linked(&L, e, lk, nl, "Total", tot[i]));
+        ck_assert(!linked(&L, e, lk, nl, "STRENGTH", labels[i])); /* no column of labels */
+    }
+    ck_assert_uint_eq(nl, 12);
+    free(lk);
+    free(e);
+    tl_cleanup(&L);
+    wset_free(&s);
+}
+END_TEST
+
+/* The stacked lines of a row label end at the next row's label: SATISFYING / (7=More) /
+ * APTERTASTE / (7=Pleasant) joined in one chain become two labels of two lines each. */
+START_TEST(row_label_lines_end_at_the_next_row)
+{
+    struct form_ent e[8];
+    memset(e, 0, sizeof e);
+    e[0].head = 1; /* SATISFYING, then its numbers 4, 5 */
+    e[2].head = 1; /* APTERTASTE, then 6, 7; 1 and 3 are the notes under the labels */
+    struct form_link lk[] = {{0, 4, FORM_REL_RIGHT, 0},
+                             {0, 5, FORM_REL_RIGHT, 0},
+                             {2, 6, FORM_REL_RIGHT, 0},
+                             {2, 7, FORM_REL_RIGHT, 0}};
+    long up[8], down[8];
+    for (int i = 0; i < 8; i++)
+        up[i] = down[i] = -1;
+    for (int i = 0; i < 3; i++) { /* one chain 0 - 1 - 2 - 3 */
+        down[i] = i + 1;
+        up[i + 1] = i;
+    }
+    form_table_row_lines(e, lk, 4, up, down);
+    ck_assert_int_eq(down[0], 1);
+    ck_assert_int_eq(up[1], 0);
+    ck_assert_int_eq(down[1], -1);
+    ck_assert_int_eq(up[2], -1);
+    ck_assert_int_eq(down[2], 3);
+    ck_assert_int_eq(up[3], 2);
+    /* a chain above a row label is cut at a row label too; other chains are left alone */
+    for (int i = 0; i < 8; i++)
+        up[i] = down[i] = -1;
+    up[2] = 0, down[0] = 2; /* row label 0 over row label 2 */
+    up[5] = 4, down[4] = 5; /* two cells stacked: not a row label's */
+    form_table_row_lines(e, lk, 4, up, down);
+    ck_assert_int_eq(up[2], -1);
+    ck_assert_int_eq(down[0], -1);
+    ck_assert_int_eq(up[5], 4);
+    ck_assert_int_eq(down[4], 5);
 }
 END_TEST
 
@@ -358,6 +523,44 @@ START_TEST(table_cells_keep_their_units)
 }
 END_TEST
 
+/* Two cells of a column that read alike ("23" and "23") are two pairs of their header; the
+ * same cell reached twice (the model's further answer and the table link) is one. */
+START_TEST(twin_cells_are_two_pairs)
+{
+    struct wset s = {0};
+    put(&s, 100, 100, "Memo of the month");
+    put(&s, 100, 300, "NAME OF ACCOUNT");
+    put(&s, 700, 300, "STORES");
+    put(&s, 1000, 300, "VOLUME");
+    static const char *names[] = {"Chatham Oil", "Express Stop", "Fowlers Oil"};
+    static const char *stores[] = {"23", "23", "15"};
+    static const char *vol[] = {"139/27", "202/22", "126/26"};
+    for (int i = 0; i < 3; i++) {
+        put(&s, 100, 380 + 70 * i, names[i]);
+        put(&s, 720, 380 + 70 * i, stores[i]);
+        put(&s, 1000, 380 + 70 * i, vol[i]);
+    }
+    struct form_kv *kv = NULL;
+    size_t n = 0, twins = 0, vols = 0;
+    ck_assert_int_eq(form_pairs_model(form_model_builtin(), s.w, s.n, NULL, 0, &kv, &n), DP_OK);
+    for (size_t i = 0; i < n; i++) {
+        if (!kv[i].has_value)
+            continue;
+        if (!strcmp(kv[i].key.text, "STORES") && !strcmp(kv[i].value.text, "23"))
+            twins++;
+        vols += !strcmp(kv[i].key.text, "VOLUME");
+        for (size_t j = 0; j < i; j++) /* no cell twice under one header */
+            ck_assert(!kv[j].has_value || strcmp(kv[i].key.text, kv[j].key.text) ||
+                      kv[i].value.bbox.x != kv[j].value.bbox.x ||
+                      kv[i].value.bbox.y != kv[j].value.bbox.y);
+    }
+    ck_assert_uint_eq(twins, 2);
+    ck_assert_uint_eq(vols, 3);
+    form_kv_list_free(kv, n);
+    wset_free(&s);
+}
+END_TEST
+
 Suite *form_table_suite(void)
 {
     Suite *s = suite_create("form_table");
@@ -366,9 +569,14 @@ Suite *form_table_suite(void)
     tcase_add_test(tc, links_row_labels_and_no_table);
     tcase_add_test(tc, links_column_of_words);
     tcase_add_test(tc, columns_cross_a_group_gap);
+    tcase_add_test(tc, columns_cross_rows_blank_in_them);
     tcase_add_test(tc, split_at_gutters_and_numbers);
     tcase_add_test(tc, pairs_hold_table_links);
     tcase_add_test(tc, table_cells_keep_their_units);
+    tcase_add_test(tc, twin_cells_are_two_pairs);
+    tcase_add_test(tc, row_label_far_left_of_its_cells);
+    tcase_add_test(tc, row_labels_under_row_labels_keep_their_rows);
+    tcase_add_test(tc, row_label_lines_end_at_the_next_row);
     suite_add_tcase(s, tc);
     return s;
 }

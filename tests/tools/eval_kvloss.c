@@ -14,7 +14,11 @@
  * precision 1 and the recall of the first three lines together; over our couples likewise.
  * Also checks the eval's greedy match against a maximum one-to-one matching, and counts the
  * misses that a match ignoring blanks inside the texts would have found ("9/3/92" against
- * FUNSD's "9/ 3/ 92"): a diagnosis of the scorer, which is not changed by it. */
+ * FUNSD's "9/ 3/ 92"): a diagnosis of the scorer, which is not changed by it.  And it counts
+ * the stacked couples (an entity and the line right under it, form_stack_cands) the pairing
+ * joins into one label or leaves apart, against whether FUNSD has them in one entity; with -v
+ * each of them ("stack-ok", "stack-WRONG", "stack-MISSED", "stack-apart", the stack block's
+ * probability) and, for a question cut over lines, the block's probability of its couples. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +49,8 @@ struct tally {
                                                  (text off), another answer of a question,
                                                  a key that is no question (by label) */
     size_t ksplit, kjoin, klines;
+    size_t stack[4]; /* stacked couples (form_stack_cands): joined and of one FUNSD entity,
+                        joined and not, left apart and of one entity, left apart and not */
     size_t table[C_N]; /* links of a question with several answers or an answer with several
                           questions (tables), by class */ /* questions lost to phrases: split over entities (over
                                      lines), joined with other words */
@@ -207,7 +213,7 @@ static void form_loss(const struct eval_item *it, const char *src, const struct 
     struct form_kv *kv = NULL;
     char(*et)[LOSS_TEXT] = NULL, *compat = NULL, *used = NULL, *seen = NULL;
     int *eid = NULL;
-    long *of_pred = NULL;
+    long *of_pred = NULL, *up = NULL;
     struct tl_layout L;
     int have_L = 0;
     t->truth += nl;
@@ -217,6 +223,9 @@ static void form_loss(const struct eval_item *it, const char *src, const struct 
     if (form_entities(&L, &e, &ne) || form_feat_cands(&L, e, ne, &f, &nf) ||
         form_pairs_model(fm, w, n, m, nm, &kv, &nkv))
         goto out;
+    up = malloc((ne ? ne : 1) * sizeof *up);
+    if (up)
+        form_stack_cands(e, ne, L.hmed, up);
     et = calloc(ne ? ne : 1, sizeof *et);
     eid = malloc((ne ? ne : 1) * sizeof *eid);
     compat = calloc((nl ? nl : 1) * (nkv ? nkv : 1), 1);
@@ -230,6 +239,27 @@ static void form_loss(const struct eval_item *it, const char *src, const struct 
             append(et[i], LOSS_TEXT, L.words[L.ord[e[i].w0 + k]].text);
         strip_colon(et[i]);
         eid[i] = ent_id(&L, &e[i], wid);
+    }
+    if (up && fm) { /* the stacked couples: joined or not, one FUNSD entity or not */
+        long *su = malloc(ne * sizeof *su), *sd = malloc(ne * sizeof *sd);
+        if (su && sd) {
+            form_stack_links(fm, &L, e, ne, su, sd);
+            for (size_t k = 0; k < ne; k++) {
+                if (up[k] < 0)
+                    continue;
+                size_t u = (size_t)up[k];
+                struct form_auxx x;
+                form_stack_features(&L, e, ne, u, k, &x);
+                int same = eid[u] >= 0 && eid[u] == eid[k], joined = su[k] == (long)u;
+                t->stack[2 * !joined + !same]++;
+                if (verbose)
+                    fprintf(stderr, "  stack-%s [%s] / [%s] p %.2f\n",
+                            joined ? (same ? "ok" : "WRONG") : (same ? "MISSED" : "apart"), et[u],
+                            et[k], fm->stack.on ? form_aux_prob(&fm->stack, &x) : -1.0);
+            }
+        }
+        free(su);
+        free(sd);
     }
     /* the eval's greedy match (eval_kv_match), and which pairs could match which links */
     for (size_t p = 0; p < nkv; p++) {
@@ -395,6 +425,19 @@ static void form_loss(const struct eval_item *it, const char *src, const struct 
                 if (in)
                     fprintf(stderr, " {%s}", et[k]);
             }
+            for (size_t k = 0; cls == C_PHRASE_K && fm && up && k < ne; k++) {
+                /* a question over lines: what the stack step said of each of its couples */
+                if (eid[k] != l->q)
+                    continue;
+                for (size_t u = 0; u < ne; u++) {
+                    if (eid[u] != l->q || e[u].line >= e[k].line)
+                        continue;
+                    struct form_auxx x;
+                    form_stack_features(&L, e, ne, u, k, &x);
+                    fprintf(stderr, " <stack {%s}/{%s} cand %d p %.2f>", et[u], et[k],
+                            up[k] == (long)u, fm->stack.on ? form_aux_prob(&fm->stack, &x) : -1.0);
+                }
+            }
             for (size_t p = 0; cls == C_RANK_WRONG && p < nkv; p++)
                 if (kv[p].has_value && sim_ok(l->qt, kv[p].key.text))
                     fprintf(stderr, " {gave %s}", kv[p].value.text);
@@ -406,6 +449,7 @@ out:
         tl_cleanup(&L);
     form_kv_list_free(kv, nkv);
     free(of_pred);
+    free(up);
     free(seen);
     free(used);
     free(compat);
@@ -443,6 +487,9 @@ static void print(const char *what, const struct tally *t)
     printf("  (questions cut apart: %zu, of them over lines %zu; joined with other words or "
            "cut and misread: %zu)\n",
            t->ksplit, t->klines, t->kjoin);
+    printf("  stacked couples (an entity and the line under it): joined %zu, of them one FUNSD "
+           "entity %zu; left apart %zu, of them one FUNSD entity %zu\n",
+           t->stack[0] + t->stack[1], t->stack[0], t->stack[2] + t->stack[3], t->stack[2]);
     printf("  oracle pairing over our entities: recall %.3f, F1 %.3f; over our couples: recall "
            "%.3f, F1 %.3f\n",
            re, re > 0 ? 2 * re / (1 + re) : 0.0, rc, rc > 0 ? 2 * rc / (1 + rc) : 0.0);
