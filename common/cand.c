@@ -1,6 +1,7 @@
 /* cand.c -- candidate values of a document: word spans, lines, runs of lines. */
 #include <stdlib.h>
 #include <string.h>
+#include "altread.h"
 #include "cand.h"
 
 static int cmp_float(const void *a, const void *b)
@@ -134,7 +135,7 @@ static void span_box(const struct dp_page *p, size_t w0, size_t w1, struct cand 
     c->conf = w1 > w0 ? conf / (float)(w1 - w0) / 100.0f : 0;
 }
 
-/* The candidates of s->pages[pi]; of a second reading only those that take in one of its
+/* The candidates of s->pages[pi]; of another reading only those that take in one of its
  * alternate lines (the rest are the first reading's). */
 static dp_err page_cands(struct cand_set *s, size_t pi)
 {
@@ -142,7 +143,7 @@ static dp_err page_cands(struct cand_set *s, size_t pi)
     const struct dp_page *p = cp->page;
     char buf[CAND_TEXT_MAX];
     dp_err rc = DP_OK;
-    int alt = cp->alt != NULL;
+    int alt = cp->alt != NULL ? cp->reading : 0;
     for (size_t li = 0; li < cp->nlines && !rc; li++) {
         const struct cand_line *l = &cp->lines[li];
         size_t k = l->w1 - l->w0;
@@ -200,7 +201,7 @@ static dp_err page_cands(struct cand_set *s, size_t pi)
     return rc;
 }
 
-/* ---- the second reading ---- */
+/* ---- the other readings ---- */
 
 /* Emits alternate block a (words [a, b) of p->alt) as line `line` into v, marked in wa. */
 static void emit_alt(const struct dp_page *p, size_t a, size_t b, int line, struct dp_page *v,
@@ -223,10 +224,16 @@ static size_t alt_end(const struct dp_page *p, size_t a)
     return b;
 }
 
-/* Builds *v: p's words with each alternate line in place of the line it stands for and each
- * line only the second reading has before the first line below its centre; wa[k] = 1 for v's
- * words from the second reading (wa: p->nwords + p->nalt entries). Texts borrowed. */
-static dp_err variant_of(const struct dp_page *p, struct dp_page *v, unsigned char *wa)
+/* Whether alternate word a is of reading r (ALTREAD_SECOND, ALTREAD_LOOK). */
+static int of_reading(const struct dp_page *p, size_t a, int r)
+{
+    return altread_reading(&p->alt[a]) == r;
+}
+
+/* Builds *v: p's words with each alternate line of reading r in place of the line it stands
+ * for and each line only that reading has before the first line below its centre; wa[k] = 1
+ * for v's words from that reading (wa: p->nwords + p->nalt entries). Texts borrowed. */
+static dp_err variant_of(const struct dp_page *p, int r, struct dp_page *v, unsigned char *wa)
 {
     size_t cap = p->nwords + p->nalt;
     unsigned char *used = calloc(p->nalt ? p->nalt : 1, 1);
@@ -248,12 +255,14 @@ static dp_err variant_of(const struct dp_page *p, struct dp_page *v, unsigned ch
             j++;
         double yc = i < p->nwords ? p->words[i].y + p->words[i].h / 2.0 : 1e18;
         for (size_t a = 0; a < p->nalt; a = alt_end(p, a)) /* missed lines above it */
-            if (!used[a] && p->alt[a].line < 0 && p->alt[a].y + p->alt[a].h / 2.0 < yc)
+            if (!used[a] && p->alt[a].line < 0 && of_reading(p, a, r) &&
+                p->alt[a].y + p->alt[a].h / 2.0 < yc)
                 emit_alt(p, a, alt_end(p, a), -2 - p->alt[a].block, v, wa, used);
         if (i >= p->nwords)
             break;
         size_t a = 0;
-        while (a < p->nalt && (used[a] || p->alt[a].line != p->words[i].line))
+        while (a < p->nalt &&
+               (used[a] || p->alt[a].line != p->words[i].line || !of_reading(p, a, r)))
             a = alt_end(p, a);
         if (a < p->nalt) {
             emit_alt(p, a, alt_end(p, a), p->words[i].line, v, wa, used);
@@ -269,17 +278,18 @@ static dp_err variant_of(const struct dp_page *p, struct dp_page *v, unsigned ch
     return DP_OK;
 }
 
-/* Adds the second reading of document page di as s->pages[pi]. */
-static dp_err add_variant(struct cand_set *s, const struct dp_page *p, size_t di, size_t pi)
+/* Adds reading r of document page di as s->pages[pi]. */
+static dp_err add_variant(struct cand_set *s, const struct dp_page *p, int r, size_t di, size_t pi)
 {
     struct dp_page *v = calloc(1, sizeof *v);
     unsigned char *wa = calloc(p->nwords + p->nalt + 1, 1);
     struct cand_page *cp = &s->pages[pi];
-    dp_err rc = v && wa ? variant_of(p, v, wa) : DP_ENOMEM;
+    dp_err rc = v && wa ? variant_of(p, r, v, wa) : DP_ENOMEM;
     if (!rc)
         rc = group_lines(v, cp);
     cp->page = v; /* owned here: freed by cand_set_cleanup */
     cp->doc_page = di;
+    cp->reading = r;
     if (!rc && !(cp->alt = calloc(cp->nlines ? cp->nlines : 1, 1)))
         rc = DP_ENOMEM;
     for (size_t li = 0; !rc && li < cp->nlines; li++)
@@ -291,6 +301,18 @@ static dp_err add_variant(struct cand_set *s, const struct dp_page *p, size_t di
     return rc;
 }
 
+/* Whether page p has alternate lines of reading r. */
+static int has_reading(const struct dp_page *p, int r)
+{
+    for (size_t a = 0; p->nwords > 0 && a < p->nalt; a++)
+        if (of_reading(p, a, r))
+            return 1;
+    return 0;
+}
+
+static const int readings[] = {ALTREAD_SECOND, ALTREAD_LOOK};
+#define NREADINGS (sizeof readings / sizeof readings[0])
+
 dp_err cand_generate(const struct dp_doc_text *doc, struct cand_set *out)
 {
     memset(out, 0, sizeof *out);
@@ -298,7 +320,8 @@ dp_err cand_generate(const struct dp_doc_text *doc, struct cand_set *out)
         return DP_OK;
     size_t nalt = 0;
     for (size_t i = 0; i < doc->npages; i++)
-        nalt += doc->pages[i].nalt > 0 && doc->pages[i].nwords > 0;
+        for (size_t r = 0; r < NREADINGS; r++)
+            nalt += (size_t)has_reading(&doc->pages[i], readings[r]);
     out->pages = calloc(doc->npages + nalt, sizeof *out->pages);
     if (!out->pages)
         return DP_ENOMEM;
@@ -310,8 +333,9 @@ dp_err cand_generate(const struct dp_doc_text *doc, struct cand_set *out)
         out->pages[i].doc_page = i;
     }
     for (size_t i = 0; i < doc->npages && !rc; i++)
-        if (doc->pages[i].nalt > 0 && doc->pages[i].nwords > 0)
-            rc = add_variant(out, &doc->pages[i], i, out->npages++);
+        for (size_t r = 0; r < NREADINGS && !rc; r++)
+            if (has_reading(&doc->pages[i], readings[r]))
+                rc = add_variant(out, &doc->pages[i], readings[r], i, out->npages++);
     for (size_t i = 0; i < out->npages && !rc; i++)
         rc = page_cands(out, i);
     if (rc)
@@ -329,7 +353,7 @@ void cand_set_cleanup(struct cand_set *s)
     for (size_t i = 0; i < s->npages; i++) {
         free(s->pages[i].lines);
         free(s->pages[i].alt);
-        if (i >= s->ndoc && s->pages[i].page) { /* a second reading's page: texts borrowed */
+        if (i >= s->ndoc && s->pages[i].page) { /* another reading's page: texts borrowed */
             struct dp_page *v = (struct dp_page *)s->pages[i].page;
             free(v->words);
             free(v);
@@ -347,9 +371,10 @@ static int num(const cJSON *o, const char *k)
     return cJSON_IsNumber(v) ? v->valueint : 0;
 }
 
-/* The second reading's words of a page from its "alt_lines" ([{"text","conf","bbox","line"}]):
- * each line's words share its box by their lengths; `block` numbers the lines. At most
- * CAND_MAX_WORDS words. DP_ENOMEM. */
+/* The other readings' words of a page from its "alt_lines"
+ * ([{"text","conf","bbox","line","reading"}]): each line's words share its box by their
+ * lengths; `block` numbers the lines, from ALTREAD_LOOK_BLOCK for the line look's (reading 3),
+ * as the worker numbers them (altread_reading). At most CAND_MAX_WORDS words. DP_ENOMEM. */
 static dp_err alt_from_json(const cJSON *alts, struct dp_page *p)
 {
     size_t cap = 0;
@@ -393,7 +418,7 @@ static dp_err alt_from_json(const cJSON *alts, struct dp_page *p)
                 dw->h = h;
                 dw->conf = cJSON_IsNumber(cf) ? (float)(cf->valuedouble * 100.0) : 0;
                 dw->line = num(aj, "line");
-                dw->block = block;
+                dw->block = num(aj, "reading") == ALTREAD_LOOK ? ALTREAD_LOOK_BLOCK + block : block;
             }
             i = j + 1;
         }

@@ -699,6 +699,26 @@ static long respan(const struct xmodel_field *f, const struct cand_set *cs,
     return bi;
 }
 
+/* Candidate b, or its twin of the reading field f's confirmed values side with
+ * (xreading_side, xreading_twin): of that reading's twins that differ from it in letters only,
+ * the one f scores best. Best effort: without memory b stays. */
+static long reading_twin(const struct xmodel_field *f, const struct cand_set *cs,
+                         const struct xfeat_doc *fx, long b)
+{
+    int r = xreading_side(cs, (size_t)b, f->read_wins, f->read_losses);
+    double *q = r >= 0 ? malloc(cs->n * sizeof *q) : NULL;
+    if (!q)
+        return b;
+    for (size_t i = 0; i < cs->n; i++)
+        q[i] = i < fx->n && cs->c[i].alt == r && xmodel_kind_ok(fx, i, f->kind) &&
+                       xreading_twins(cs, (size_t)b, i)
+                   ? xmodel_prob(f, fx->x[i])
+                   : -1;
+    long t = (long)xreading_twin(cs, (size_t)b, r, q);
+    free(q);
+    return t;
+}
+
 dp_err xmodel_apply(const struct xmodel *m, const struct dp_doc_text *doc, cJSON *fields,
                     cJSON **missing)
 {
@@ -734,6 +754,9 @@ dp_err xmodel_apply(const struct xmodel *m, const struct dp_doc_text *doc, cJSON
     }
     if (!rc)
         rc = choose_jointly(m, &cs, &fx, bests, probs);
+    for (size_t k = 0; k < m->nf && !rc; k++) /* the reading of its line the field trusts */
+        if (bests[k] >= 0)
+            bests[k] = reading_twin(&m->f[k], &cs, &fx, bests[k]);
     for (size_t k = 0; k < m->nf && !rc; k++) {
         const struct xmodel_field *mf = &m->f[k];
         double p = probs[k];

@@ -18,6 +18,7 @@
 #include "page.h"
 #include "review.h"
 #include "vendor.h"
+#include "xreading.h"
 
 #define XMODEL_MIN_EXAMPLES 2    /* documents confirming a field before it is learnt */
 #define XMODEL_FOLDS        5    /* cross-validation folds (fewer when fewer documents) */
@@ -125,6 +126,9 @@ struct xmodel_field {
     uint32_t year_mode;
     uint32_t digit_run; /* an untyped field: 1 + the longest run of digits in its confirmed
                            values (0: not learnt); see xmodel_shape_ok */
+    uint32_t read_wins[XREADING_N];   /* documents whose confirmed value only another reading's
+                                         twin of a line held, per reading (xreading.h) */
+    uint32_t read_losses[XREADING_N]; /* ... only the first reading's twin held */
 };
 
 /* A tenant's extractor. */

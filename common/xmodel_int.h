@@ -17,6 +17,8 @@ struct xmodel_tdoc {
     unsigned char *rules_ok; /* per field: the built-in rules had the confirmed value */
     uint32_t *order;         /* per field: the day/month order its page prints the confirmed
                                 date in (xmodel_date_order; 0 = none or not a date field) */
+    uint32_t *reads;         /* per field: 2 * XREADING_N, the wins then the losses of each
+                                reading on this document (xreading_count) */
     size_t fold;
 };
 

@@ -1,10 +1,11 @@
 /* xmodel_io.c -- the extractor's stored form. Little-endian, bounded, checked to the last
- * byte: "DPXM", format 8, version u32, trained_ms i64, train_s f64, nf u32, then per field:
+ * byte: "DPXM", format 9, version u32, trained_ms i64, train_s f64, nf u32, then per field:
  * name (u8 length + bytes), review_below f64, examples, aligned, cv_docs, cv_correct,
  * rules_correct, cv_wins, cv_losses, kind (u32; not in format 2), replace_above (f64; not
  * in formats 2 and 3), flags (u32, XMODEL_GATE, _SURE_FILL, _DAY_FIRST, _MONTH_FIRST; formats 6
  * on), year_lo, year_hi, year_mode (u32 each; format 7 on: 0, or lo <= mode <= hi), digit_run
- * (u32 <= 64; format 8 on), nnz u32 and nnz
+ * (u32 <= 64; format 8 on), per reading of XREADING_N its wins and losses (u32 each; format 9
+ * on), nnz u32 and nnz
  * (index u32 < XFEAT_DIM + 1, weight f32); then vendors u32 and per vendor four strings (u16 length
  * + bytes) and (format 5) its numbers: u32 count <= VENDOR_IDS, each u8 length + digits; nothing
  * after. */
@@ -14,7 +15,8 @@
 #include "xmodel.h"
 
 #define FORMAT                                                                                     \
-    8 /* 3 added kind, 4 replace_above, 5 the vendors' numbers, 6 flags, 7 years, 8 digit_run */
+    9 /* 3 added kind, 4 replace_above, 5 the vendors' numbers, 6 flags, 7 years, 8 digit_run,     \
+         9 the readings' wins and losses */
 
 /* ---- writing ---- */
 
@@ -102,6 +104,10 @@ dp_err xmodel_save(const struct xmodel *m, unsigned char **buf, size_t *len)
         put_u32(&b, f->year_hi);
         put_u32(&b, f->year_mode);
         put_u32(&b, f->digit_run);
+        for (size_t k = 0; k < XREADING_N; k++) {
+            put_u32(&b, f->read_wins[k]);
+            put_u32(&b, f->read_losses[k]);
+        }
         uint32_t nnz = 0;
         for (size_t k = 0; k <= XFEAT_DIM; k++)
             nnz += f->w[k] != 0.0f;
@@ -236,6 +242,10 @@ dp_err xmodel_load(const unsigned char *buf, size_t len, struct xmodel **out)
         f->year_hi = format >= 7 ? get_u32(&r) : 0;
         f->year_mode = format >= 7 ? get_u32(&r) : 0;
         f->digit_run = format >= 8 ? get_u32(&r) : 0;
+        for (size_t k = 0; k < XREADING_N && format >= 9; k++) {
+            f->read_wins[k] = get_u32(&r);
+            f->read_losses[k] = get_u32(&r);
+        }
         uint32_t nnz = get_u32(&r);
         int years_ok = (!f->year_lo && !f->year_hi && !f->year_mode) ||
                        (f->year_lo <= f->year_mode && f->year_mode <= f->year_hi &&

@@ -118,14 +118,23 @@ static dp_err prepare(struct xmodel_tdoc *d, const struct xmodel *m, struct vend
     d->value = calloc(nf ? nf : 1, sizeof *d->value);
     d->rules_ok = calloc(nf ? nf : 1, 1);
     d->order = calloc(nf ? nf : 1, sizeof *d->order);
+    d->reads = calloc((nf ? nf : 1) * 2 * XREADING_N, sizeof *d->reads);
+    unsigned char *exact = calloc(n ? n : 1, 1);
     rc = DP_ENOMEM;
-    if (!all || !keep || !idx || !d->npos || !d->value || !d->rules_ok || !d->order)
+    if (!all || !keep || !idx || !d->npos || !d->value || !d->rules_ok || !d->order || !d->reads ||
+        !exact)
         goto out;
     for (size_t f = 0; f < nf; f++) {
         d->value[f] = confirmed_value(d->src->confirmed, m->f[f].name);
         if (!d->value[f])
             continue;
         d->npos[f] = align_label(&cs, m->f[f].name, d->value[f], all + f * n, NULL);
+        /* which reading of a line held the value exactly (xreading.h) */
+        for (size_t i = 0; i < n; i++)
+            exact[i] = all[f * n + i] &&
+                       align_similarity(m->f[f].name, d->value[f], cs.c[i].text, 1.0) >= 1.0;
+        xreading_count(&cs, exact, d->reads + f * 2 * XREADING_N,
+                       d->reads + f * 2 * XREADING_N + XREADING_N);
         const char *rt = rules_text(d->src->rules, m->f[f].name);
         d->rules_ok[f] = rt && align_similarity(m->f[f].name, d->value[f], rt, 0.95) >= 0.95;
         /* the order the page prints the date in (one vote per document: its first date that
@@ -169,6 +178,7 @@ out:
     free(all);
     free(keep);
     free(idx);
+    free(exact);
     cand_set_cleanup(&cs);
     return rc;
 }
@@ -181,6 +191,7 @@ static void tdoc_cleanup(struct xmodel_tdoc *d)
     free(d->value);
     free(d->rules_ok);
     free(d->order);
+    free(d->reads);
 }
 
 /* ---- cross-validation ---- */
@@ -481,6 +492,13 @@ dp_err xmodel_train(const struct xmodel_doc *docs, size_t n, struct xmodel **out
         else if (v[1] >= v[0] + XMODEL_ORDER_VOTES)
             m->f[f].flags |= XMODEL_MONTH_FIRST;
     }
+    /* which reading of a line each field's confirmed values side with */
+    for (size_t f = 0; f < nn; f++)
+        for (size_t i = 0; i < n; i++)
+            for (size_t k = 0; k < XREADING_N; k++) {
+                m->f[f].read_wins[k] += d[i].reads[f * 2 * XREADING_N + k];
+                m->f[f].read_losses[k] += d[i].reads[f * 2 * XREADING_N + XREADING_N + k];
+            }
     for (size_t f = 0; f < nn; f++)
         if (m->f[f].kind == XFEAT_KIND_DATE)
             date_years(&m->f[f], d, n, f);

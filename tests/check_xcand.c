@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "fixtures_xdoc.h"
+#include "altread.h"
 #include "cand.h"
 #include "review.h"
 #include "testutil.h"
@@ -210,15 +211,17 @@ START_TEST(second_reading)
     ck_assert_uint_eq(cs.ndoc, 1);
     ck_assert_uint_eq(cs.npages, 2);
     ck_assert_uint_eq(find_cand(&cs, "NO 12, JALAN MERANT1 3,", 0), 1);
-    ck_assert_uint_eq(find_cand(&cs, "NO 12, JALAN MERANTI 3,", 1), 1);
-    ck_assert_uint_eq(find_cand(&cs, "MERANTI", 1), 1);
-    ck_assert_uint_eq(find_cand(&cs, "NO 12, JALAN MERANTI 3, TAMAN SRI MUDA,", 1), 1);
-    ck_assert_uint_eq(find_cand(&cs, "NO 12, JALAN MERANTI 3, TAMAN SRI MUDA, 40400 SHAH ALAM", 1),
+    ck_assert_uint_eq(find_cand(&cs, "NO 12, JALAN MERANTI 3,", ALTREAD_SECOND), 1);
+    ck_assert_uint_eq(find_cand(&cs, "MERANTI", ALTREAD_SECOND), 1);
+    ck_assert_uint_eq(find_cand(&cs, "NO 12, JALAN MERANTI 3, TAMAN SRI MUDA,", ALTREAD_SECOND), 1);
+    ck_assert_uint_eq(
+        find_cand(&cs, "NO 12, JALAN MERANTI 3, TAMAN SRI MUDA, 40400 SHAH ALAM", ALTREAD_SECOND),
+        1);
+    ck_assert_uint_eq(find_cand(&cs, "TAMAN SRI MUDA, 40400 SHAH ALAM TOTAL 9.50", ALTREAD_SECOND),
                       1);
-    ck_assert_uint_eq(find_cand(&cs, "TAMAN SRI MUDA, 40400 SHAH ALAM TOTAL 9.50", 1), 1);
     /* the first reading's lines alone are not repeated by the second reading's page */
-    ck_assert_uint_eq(find_cand(&cs, "TAMAN SRI MUDA,", 1), 0);
-    ck_assert_uint_eq(find_cand(&cs, "TAMAN SRI MUDA, TOTAL 9.50", 1), 0);
+    ck_assert_uint_eq(find_cand(&cs, "TAMAN SRI MUDA,", ALTREAD_SECOND), 0);
+    ck_assert_uint_eq(find_cand(&cs, "TAMAN SRI MUDA, TOTAL 9.50", ALTREAD_SECOND), 0);
     ck_assert_uint_eq(find_cand(&cs, "TAMAN SRI MUDA, TOTAL 9.50", 0), 1);
     for (size_t i = 0; i < cs.n; i++) {
         ck_assert_uint_eq(cs.c[i].page, 0);
@@ -255,10 +258,79 @@ START_TEST(second_reading_json)
     ck_assert_int_eq(a[1].x, 70);
     ck_assert_int_eq(a[1].line, 0);
     ck_assert_int_eq(a[1].block, 0);
+    ck_assert_int_eq(altread_reading(&a[1]), ALTREAD_SECOND);
     ck_assert(a[1].conf > 79 && a[1].conf < 81);
     struct cand_set cs;
     ck_assert_int_eq(cand_generate(&d, &cs), DP_OK);
-    ck_assert_uint_eq(find_cand(&cs, "JALAN MERANTI", 1), 1);
+    ck_assert_uint_eq(find_cand(&cs, "JALAN MERANTI", ALTREAD_SECOND), 1);
+    cand_set_cleanup(&cs);
+    doctext_cleanup(&d);
+    cJSON_Delete(r);
+}
+END_TEST
+
+/* The line look's alternates (reading 3) make a page of their own: its lines in place of the
+ * first reading's, never mixed with the second reading's alternates of other lines; a line
+ * both readings read again gives a candidate of each. From a stored result the look's lines
+ * are numbered as the worker numbers them. */
+START_TEST(look_reading)
+{
+    static const char *const lines[] = {"INDAH GIFT & HOME BECO", "NO 12, JALAN MERANT1 3,",
+                                        "TAMAN SRI MUDA,", "TOTAL 9.50"};
+    struct dp_doc_text d;
+    xdoc_make(&d, lines, 4);
+    add_alt(&d, "INDAH G1FT & HOME BECO", 0, 100, 0);
+    add_alt(&d, "NO 12, JALAN MERANTI 3,", 1, 140, 1);
+    add_alt(&d, "INDAH GIFT & HOME DECO", 0, 100, ALTREAD_LOOK_BLOCK);
+    struct cand_set cs;
+    ck_assert_int_eq(cand_generate(&d, &cs), DP_OK);
+    ck_assert_uint_eq(cs.npages, 3);
+    ck_assert_int_eq(cs.pages[1].reading, ALTREAD_SECOND);
+    ck_assert_int_eq(cs.pages[2].reading, ALTREAD_LOOK);
+    ck_assert_uint_eq(find_cand(&cs, "INDAH GIFT & HOME DECO", ALTREAD_LOOK), 1);
+    ck_assert_uint_eq(find_cand(&cs, "INDAH G1FT & HOME BECO", ALTREAD_SECOND), 1);
+    ck_assert_uint_eq(find_cand(&cs, "INDAH GIFT & HOME BECO", 0), 1);
+    /* runs: the look's line with the first reading's lines below it */
+    ck_assert_uint_eq(
+        find_cand(&cs, "INDAH GIFT & HOME DECO NO 12, JALAN MERANT1 3,", ALTREAD_LOOK), 1);
+    ck_assert_uint_eq(find_cand(&cs, "INDAH GIFT & HOME DECO NO 12, JALAN MERANTI 3,", 0), 0);
+    ck_assert_uint_eq(
+        find_cand(&cs, "INDAH GIFT & HOME DECO NO 12, JALAN MERANTI 3,", ALTREAD_LOOK), 0);
+    ck_assert_uint_eq(
+        find_cand(&cs, "INDAH G1FT & HOME BECO NO 12, JALAN MERANTI 3,", ALTREAD_SECOND), 1);
+    /* the look's page adds nothing of the lines it did not read */
+    ck_assert_uint_eq(find_cand(&cs, "NO 12, JALAN MERANT1 3,", ALTREAD_LOOK), 0);
+    for (size_t i = 0; i < cs.n; i++)
+        ck_assert_uint_eq(cs.c[i].cpage, cs.c[i].alt == ALTREAD_LOOK     ? 2
+                                         : cs.c[i].alt == ALTREAD_SECOND ? 1
+                                                                         : 0);
+    cand_set_cleanup(&cs);
+    doctext_cleanup(&d);
+    /* a page with only the look's alternates has one more page, the look's */
+    xdoc_make(&d, lines, 4);
+    add_alt(&d, "INDAH GIFT & HOME DECO", 0, 100, ALTREAD_LOOK_BLOCK + 3);
+    ck_assert_int_eq(cand_generate(&d, &cs), DP_OK);
+    ck_assert_uint_eq(cs.npages, 2);
+    ck_assert_int_eq(cs.pages[1].reading, ALTREAD_LOOK);
+    ck_assert_uint_eq(find_cand(&cs, "HOME DECO", ALTREAD_LOOK), 1);
+    cand_set_cleanup(&cs);
+    doctext_cleanup(&d);
+    /* from a stored result: "reading": 3 is the look's */
+    cJSON *r =
+        cJSON_Parse("{\"pages\":[{\"number\":1,\"width\":800,\"height\":600,\"words\":["
+                    "{\"text\":\"HOME\",\"conf\":0.9,\"bbox\":[10,10,50,20],\"line\":0},"
+                    "{\"text\":\"BECO\",\"conf\":0.5,\"bbox\":[70,10,50,20],\"line\":0}],"
+                    "\"alt_lines\":[{\"text\":\"HOME 8ECO\",\"conf\":0.8,\"bbox\":[10,10,110,20],"
+                    "\"line\":0,\"reading\":2},{\"text\":\"HOME DECO\",\"conf\":0.8,"
+                    "\"bbox\":[10,10,110,20],\"line\":0,\"reading\":3}]}]}");
+    ck_assert_int_eq(cand_doc_from_json(r, &d), DP_OK);
+    ck_assert_uint_eq(d.pages[0].nalt, 4);
+    ck_assert_int_eq(altread_reading(&d.pages[0].alt[1]), ALTREAD_SECOND);
+    ck_assert_int_eq(altread_reading(&d.pages[0].alt[2]), ALTREAD_LOOK);
+    ck_assert_int_eq(d.pages[0].alt[3].block, d.pages[0].alt[2].block);
+    ck_assert_int_eq(cand_generate(&d, &cs), DP_OK);
+    ck_assert_uint_eq(find_cand(&cs, "HOME 8ECO", ALTREAD_SECOND), 1);
+    ck_assert_uint_eq(find_cand(&cs, "HOME DECO", ALTREAD_LOOK), 1);
     cand_set_cleanup(&cs);
     doctext_cleanup(&d);
     cJSON_Delete(r);
@@ -557,6 +629,7 @@ Suite *xcand_suite(void)
     tcase_add_test(tc, joint_choice);
     tcase_add_test(tc, second_reading);
     tcase_add_test(tc, second_reading_json);
+    tcase_add_test(tc, look_reading);
     suite_add_tcase(s, tc);
     return s;
 }

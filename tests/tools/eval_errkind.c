@@ -83,7 +83,7 @@ void eval_errkind_doc(struct eval_errtally *t, const struct eval_item *it, const
         char pred[EVAL_VALUE_MAX];
         int have = eval_pred_field(wrap, name, pred, sizeof pred);
         int right = have && eval_field_equal(name, truth, pred);
-        int exact = 0, exact1 = 0, exact2 = 0; /* any, first reading's, second's */
+        int exact = 0, exact1 = 0, exact2 = 0; /* any, first reading's, another's (its reading) */
         double best = 0;
         for (size_t i = 0; i < cs.n && !exact1; i++) {
             char v[CAND_TEXT_MAX];
@@ -91,7 +91,7 @@ void eval_errkind_doc(struct eval_errtally *t, const struct eval_item *it, const
             if (eval_field_equal(name, truth, v)) {
                 exact = 1;
                 exact1 |= !cs.c[i].alt;
-                exact2 |= cs.c[i].alt;
+                exact2 = exact2 ? exact2 : cs.c[i].alt;
             }
             double s = eval_similarity(truth, cs.c[i].text);
             best = s > best ? s : best;
@@ -125,7 +125,8 @@ void eval_errkind_doc(struct eval_errtally *t, const struct eval_item *it, const
         if (verbose && k != EVAL_ERR_RIGHT)
             fprintf(stderr, "errkind %s %s %s want [%s] got%s [%s] closest %.2f%s\n", it->name,
                     name, eval_errkind_name(k), truth, src ? src : "", have ? pred : "", best,
-                    exact2 && !exact1       ? " (a second-reading candidate)"
+                    exact2 == 3 && !exact1  ? " (a line-look candidate)"
+                    : exact2 && !exact1     ? " (a second-reading candidate)"
                     : !present1 && present2 ? " (in the second reading)"
                                             : "");
     }

@@ -222,11 +222,14 @@ void eval_learn(const struct eval_set *set, cJSON *const *docs, cJSON *report, i
             eval_errkind_print(&et, set, nt, row);
             printf("        cross-validated on the labelled:");
             for (size_t q = 0; q < m->nf; q++)
-                printf(" %s %u/%u (rules %u, wins %u, losses %u%s%s%s)", m->f[q].name,
-                       m->f[q].cv_correct, m->f[q].cv_docs, m->f[q].rules_correct, m->f[q].cv_wins,
-                       m->f[q].cv_losses, xmodel_replaces_rules(&m->f[q]) ? ", replaces" : "",
+                printf(" %s %u/%u (rules %u, wins %u, losses %u%s%s%s; readings won/lost: "
+                       "second %u/%u, look %u/%u)",
+                       m->f[q].name, m->f[q].cv_correct, m->f[q].cv_docs, m->f[q].rules_correct,
+                       m->f[q].cv_wins, m->f[q].cv_losses,
+                       xmodel_replaces_rules(&m->f[q]) ? ", replaces" : "",
                        (m->f[q].flags & XMODEL_GATE) ? ", gated" : "",
-                       m->f[q].learner == XMODEL_PAIRWISE ? ", pairwise" : "");
+                       m->f[q].learner == XMODEL_PAIRWISE ? ", pairwise" : "", m->f[q].read_wins[0],
+                       m->f[q].read_losses[0], m->f[q].read_wins[1], m->f[q].read_losses[1]);
             printf("\n");
         } else {
             cJSON *st = xmodel_stats_json(m);

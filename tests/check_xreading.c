@@ -1,0 +1,200 @@
+/* check_xreading.c -- which reading of a line a field trusts: twins of a line read by two
+ * readings, the wins and losses a confirmed value gives each reading, the twin a field that
+ * sides with a reading takes (only one that differs in letters), and the apply path. */
+#include <stdlib.h>
+#include <string.h>
+#include "altread.h"
+#include "fixtures_xdoc.h"
+#include "testutil.h"
+#include "xfeat.h"
+#include "xmodel.h"
+#include "xreading.h"
+
+/* Adds the words of text as an alternate line of line `line` (block: ALTREAD_LOOK_BLOCK and
+ * over for the line look's) at height y. */
+static void add_alt(struct dp_doc_text *d, const char *text, int line, int y, int block)
+{
+    struct dp_page *p = &d->pages[0];
+    char buf[128];
+    snprintf(buf, sizeof buf, "%s", text);
+    p->alt = realloc(p->alt, (p->nalt + 16) * sizeof *p->alt);
+    int x = 100;
+    for (char *save = NULL, *w = strtok_r(buf, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+        struct dp_word *dw = &p->alt[p->nalt++];
+        *dw = (struct dp_word){strdup(w), 80, x, y, 20 * (int)strlen(w), 30, line, block};
+        x += dw->w + 20;
+    }
+}
+
+/* The candidate with text and reading alt, or cs->n. */
+static size_t find(const struct cand_set *cs, const char *text, int alt)
+{
+    for (size_t i = 0; i < cs->n; i++)
+        if (cs->c[i].alt == alt && strcmp(cs->c[i].text, text) == 0)
+            return i;
+    return cs->n;
+}
+
+static const char *const lines[] = {"UAN HING STATIONERY", "NO 12, JALAN MERANTI 3,", "TOTAL 9.50"};
+
+/* A receipt whose name line the second reading and the line look read again, the look
+ * right. */
+static void make_doc(struct dp_doc_text *d)
+{
+    xdoc_make(d, lines, 3);
+    add_alt(d, "UAN H1NG STATIONERY", 0, 100, 0);
+    add_alt(d, "LIAN HING STATIONERY", 0, 100, ALTREAD_LOOK_BLOCK);
+}
+
+START_TEST(slots_and_marks)
+{
+    ck_assert_int_eq(xreading_slot(0), -1);
+    ck_assert_int_eq(xreading_slot(ALTREAD_SECOND), 0);
+    ck_assert_int_eq(xreading_slot(ALTREAD_LOOK), 1);
+    /* letters only */
+    ck_assert(xreading_letters_only("UAN HING STATIONERY", "LIAN HING STATIONERY"));
+    ck_assert(xreading_letters_only("TKANO HANDEL SDN BHD", "IKANO HANDEL SDN BHD"));
+    ck_assert(xreading_letters_only("MR. D.I.Y. (KUCHAT)", "MR. D.I.Y. (KUCHAI)"));
+    ck_assert(xreading_letters_only("a b", "ab"));
+    /* a mark at an edge, a symbol for a letter, another digit, a mark for a letter */
+    ck_assert(!xreading_letters_only("ADVANCO COMPANY", "_ADVANCO COMPANY"));
+    ck_assert(!xreading_letters_only("THAI RESTAURANT", "THAI RESTAURANT = >"));
+    ck_assert(!xreading_letters_only("MR.D.I.Y(M)SDN BHD", "MR.D.1.\xc2\xa5(M)SDN BHD"));
+    ck_assert(!xreading_letters_only("LOT 1851-A", "LOT 1351-A"));
+    ck_assert(!xreading_letters_only("JIAWEI", "JIAWE|"));
+    ck_assert(!xreading_letters_only(NULL, "A"));
+    ck_assert(!xreading_letters_only("A", NULL));
+    /* preference: more wins than losses, and at least two wins */
+    ck_assert(xreading_prefers(2, 0));
+    ck_assert(xreading_prefers(10, 5));
+    ck_assert(!xreading_prefers(1, 0));
+    ck_assert(!xreading_prefers(3, 3));
+    ck_assert(!xreading_prefers(5, 10));
+}
+END_TEST
+
+START_TEST(twins)
+{
+    struct dp_doc_text d;
+    struct cand_set cs;
+    make_doc(&d);
+    ck_assert_int_eq(cand_generate(&d, &cs), DP_OK);
+    size_t first = find(&cs, "UAN HING STATIONERY", 0);
+    size_t second = find(&cs, "UAN H1NG STATIONERY", ALTREAD_SECOND);
+    size_t look = find(&cs, "LIAN HING STATIONERY", ALTREAD_LOOK);
+    size_t look_span = find(&cs, "LIAN HING", ALTREAD_LOOK);
+    size_t other = find(&cs, "NO 12, JALAN MERANTI 3,", 0);
+    size_t run = find(&cs, "UAN HING STATIONERY NO 12, JALAN MERANTI 3,", 0);
+    size_t look_run = find(&cs, "LIAN HING STATIONERY NO 12, JALAN MERANTI 3,", ALTREAD_LOOK);
+    ck_assert(first < cs.n && second < cs.n && look < cs.n && look_span < cs.n);
+    ck_assert(other < cs.n && run < cs.n && look_run < cs.n);
+    ck_assert(xreading_twins(&cs, first, look));
+    ck_assert(xreading_twins(&cs, look, first));
+    ck_assert(xreading_twins(&cs, first, second));
+    ck_assert(xreading_twins(&cs, second, look));
+    ck_assert(xreading_twins(&cs, run, look_run));
+    ck_assert(!xreading_twins(&cs, first, first));     /* the same reading */
+    ck_assert(!xreading_twins(&cs, first, look_span)); /* a line and a span */
+    ck_assert(!xreading_twins(&cs, other, look));      /* another line */
+    ck_assert(!xreading_twins(&cs, run, look));        /* a run and a line */
+    ck_assert(!xreading_twins(&cs, first, look_run));
+    /* the evidence of one document: the look held the value, the first reading did not */
+    unsigned char *exact = calloc(cs.n, 1);
+    uint32_t wins[XREADING_N] = {0}, losses[XREADING_N] = {0};
+    exact[look] = 1;
+    xreading_count(&cs, exact, wins, losses);
+    ck_assert_uint_eq(wins[1], 1);
+    ck_assert_uint_eq(wins[0], 0);
+    ck_assert_uint_eq(losses[0] + losses[1], 0);
+    /* the first reading held it: a loss of both readings that read the line again */
+    memset(exact, 0, cs.n);
+    exact[first] = 1;
+    xreading_count(&cs, exact, wins, losses);
+    ck_assert_uint_eq(losses[0], 1);
+    ck_assert_uint_eq(losses[1], 1);
+    ck_assert_uint_eq(wins[1], 1);
+    /* both held it, or a line no other reading read: no evidence */
+    exact[look] = 1;
+    exact[other] = 1;
+    xreading_count(&cs, exact, wins, losses);
+    ck_assert_uint_eq(losses[1], 1);
+    ck_assert_uint_eq(wins[1], 1);
+    ck_assert_uint_eq(losses[0], 2); /* the second reading's twin is not exact */
+    free(exact);
+    /* the side a field takes, the twin it takes */
+    uint32_t w[XREADING_N] = {0, 2}, l[XREADING_N] = {0, 0};
+    ck_assert_int_eq(xreading_side(&cs, first, w, l), ALTREAD_LOOK);
+    ck_assert_uint_eq(xreading_twin(&cs, first, ALTREAD_LOOK, NULL), look);
+    ck_assert_int_eq(xreading_side(&cs, other, w, l), -1); /* no twin */
+    ck_assert_int_eq(xreading_side(&cs, look, w, l), -1);  /* already the look's */
+    uint32_t w2[XREADING_N] = {3, 0}, l2[XREADING_N] = {0, 0};
+    ck_assert_int_eq(xreading_side(&cs, first, w2, l2), -1); /* "H1NG": a digit for a letter */
+    uint32_t w3[XREADING_N] = {0, 1}, l3[XREADING_N] = {0, 4};
+    ck_assert_int_eq(xreading_side(&cs, look, w3, l3), 0); /* the first reading preferred */
+    ck_assert_uint_eq(xreading_twin(&cs, look, 0, NULL), first);
+    ck_assert_int_eq(xreading_side(&cs, first, w3, l3), -1);
+    ck_assert_int_eq(xreading_side(&cs, cs.n, w, l), -1);
+    /* of several twins the best-scored; a negative score is none */
+    double *q = calloc(cs.n, sizeof *q);
+    for (size_t i = 0; i < cs.n; i++)
+        q[i] = -1;
+    ck_assert_uint_eq(xreading_twin(&cs, first, ALTREAD_LOOK, q), first);
+    q[look] = 0.4;
+    ck_assert_uint_eq(xreading_twin(&cs, first, ALTREAD_LOOK, q), look);
+    free(q);
+    cand_set_cleanup(&cs);
+    doctext_cleanup(&d);
+}
+END_TEST
+
+/* Applying: a company field whose confirmed values sided with the line look takes the look's
+ * twin of the line it chose; without that evidence the first reading's stands; the wins and
+ * losses are stored with the model. */
+START_TEST(apply_path)
+{
+    struct xmodel m = {0};
+    struct xmodel_field f = {.name = "company", .replace_above = 2};
+    f.w = calloc(XFEAT_DIM + 1, sizeof *f.w);
+    ck_assert_ptr_nonnull(f.w);
+    m.f = &f;
+    m.nf = 1;
+    struct dp_doc_text d;
+    make_doc(&d);
+    /* all candidates score alike: the first one, the first reading's "UAN", is chosen */
+    cJSON *fields = cJSON_CreateArray();
+    ck_assert_int_eq(xmodel_apply(&m, &d, fields, NULL), DP_OK);
+    ck_assert_str_eq(
+        cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetArrayItem(fields, 0), "value")), "UAN");
+    cJSON_Delete(fields);
+    f.read_wins[1] = 3;
+    f.read_losses[1] = 1;
+    fields = cJSON_CreateArray();
+    ck_assert_int_eq(xmodel_apply(&m, &d, fields, NULL), DP_OK);
+    ck_assert_str_eq(
+        cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetArrayItem(fields, 0), "value")), "LIAN");
+    cJSON_Delete(fields);
+    unsigned char *buf = NULL;
+    size_t len = 0;
+    struct xmodel *back = NULL;
+    ck_assert_int_eq(xmodel_save(&m, &buf, &len), DP_OK);
+    ck_assert_int_eq(xmodel_load(buf, len, &back), DP_OK);
+    ck_assert_uint_eq(back->f[0].read_wins[1], 3);
+    ck_assert_uint_eq(back->f[0].read_losses[1], 1);
+    ck_assert_uint_eq(back->f[0].read_wins[0], 0);
+    xmodel_free(back);
+    free(buf);
+    doctext_cleanup(&d);
+    free(f.w);
+}
+END_TEST
+
+Suite *xreading_suite(void)
+{
+    Suite *s = suite_create("xreading");
+    TCase *tc = tcase_create("core");
+    tcase_add_test(tc, slots_and_marks);
+    tcase_add_test(tc, twins);
+    tcase_add_test(tc, apply_path);
+    suite_add_tcase(s, tc);
+    return s;
+}
