@@ -17,7 +17,8 @@
  * e.g. standard split 0.983 -> 0.992 and 0.975 -> 0.983; a prose-like form no longer read as
  * a paper). Heavier still (2.5, 3) did better on the splits but put one more unseen form in a
  * wrong class. With 3-5 examples per class 2 is a little worse than 1.5 (0-10 more of ~300
- * other documents missed), with 10 a little better (docs/EVAL.md). */
+ * other documents missed), with 10 a little better (docs/EVAL.md); a tenant model takes set 4
+ * from 16 examples in its smallest class only (classify_pick_set, branch cls9). */
 enum { G_WORD, G_BIGRAM, G_CHAR, G_LAYOUT, G_PUNCT, G_LINE, G_COUNT };    /* G_WORD must stay 0 */
 static const double weight_v4[G_COUNT] = {1.0, 0.6, 0.7, 1.0, 2.0, 0.25}; /* CLASSIFY_FEATURES */
 static const double weight_v3[G_COUNT] = {1.0, 0.6, 0.7, 1.0, 1.5, 0.25}; /* ..._V3 */
