@@ -224,9 +224,10 @@ size_t classify_min_df(size_t smallest);
  * features does. Measured (docs/EVAL.md, branch cls9; five random draws of k examples per
  * class, the other documents of classes/ and 209 unseen labelled, k = 3..14: 8,310
  * predictions) set 3 had 7,831 right and 109 wrong against set 4's 7,811 and 100 on make
- * eval's texts, 7,447 and 165 against 7,416 and 182 on plain Tesseract text; at 16 set 4 was
- * better on both (1 and 5 more right of 1,165), and so are the 20-per-class protocols, whose
- * trainings have 16 per class (branch cls8). */
+ * eval's texts, 7,447 and 165 against 7,416 and 182 on plain Tesseract text; at 16 (ten
+ * draws, 2,330 predictions) set 4 had 1 right fewer and 1 wrong more on make eval's texts and 9
+ * right more, 3 wrong fewer on plain Tesseract text, and the 20-per-class protocols, whose
+ * trainings have 16 per class, are better with it (branch cls8). */
 unsigned classify_pick_set(size_t smallest);
 
 /* Makes the next classifier_train() learn one-vs-rest L2 logistic regression (LIBLINEAR,
