@@ -25,7 +25,7 @@ struct classify_opts classify_opts_default(void)
                               .threshold = 0.5,
                               .min_coverage = 0.2,
                               .min_words = 5,
-                              .features = CLASSIFY_FEATURES};
+                              .features = CLASSIFY_FEATURES_AUTO};
     return o;
 }
 
@@ -33,8 +33,7 @@ int classify_opts_ok(const struct classify_opts *o)
 {
     return o->hash_bits >= 10 && o->hash_bits <= 24 && o->alpha > 0 && o->alpha <= 100 &&
            o->threshold >= 0 && o->threshold <= 1 && o->min_coverage >= 0 && o->min_coverage <= 1 &&
-           o->min_words <= 100000 && o->features >= CLASSIFY_FEATURES_V1 &&
-           o->features <= CLASSIFY_FEATURES;
+           o->min_words <= 100000 && o->features <= CLASSIFY_FEATURES;
 }
 
 struct classifier *classifier_new_opts(const struct classify_opts *opts)
@@ -45,6 +44,10 @@ struct classifier *classifier_new_opts(const struct classify_opts *opts)
     if (!c)
         return NULL;
     c->opts = *opts;
+    if (opts->features == CLASSIFY_FEATURES_AUTO) {
+        c->auto_set = 1;
+        c->opts.features = CLASSIFY_FEATURES; /* until a training picks */
+    }
     c->model.temperature = T_DEFAULT;
     c->stats.cv_accuracy = -1;
     c->stats.temperature = T_DEFAULT;
@@ -137,7 +140,10 @@ static dp_err add_any(struct classifier *c, const char *label, const char *text,
     size_t ll = label ? strnlen(label, CLASSIFY_LABEL_MAX) : 0;
     if (!c || !classify_label_ok(label, ll))
         return DP_EINVAL;
-    dp_err err = classify_features(text, len, doc, &c->opts, &v, &nwords);
+    struct classify_opts fo = c->opts;
+    if (c->auto_set)
+        fo.features = CLASSIFY_FEATURES; /* examples keep set 4's weights between trainings */
+    dp_err err = classify_features(text, len, doc, &fo, &v, &nwords);
     if (err)
         return err;
     err = add_vec(c, label, &v);
@@ -458,6 +464,48 @@ static void compact_labels(struct classifier *c)
         c->ex[i].cls = map[c->ex[i].cls];
 }
 
+/* The table of the examples as weighed now, with the min_df of their smallest class. */
+static dp_err train_prepare(const struct classifier *c, struct classify_train *t)
+{
+    dp_err err = train_build(c, t);
+    if (err)
+        return err;
+    size_t smallest = c->nex;
+    for (size_t k = 0; k < c->nlabels; k++)
+        smallest = t->ndocs[k] < smallest ? t->ndocs[k] : smallest;
+    t->min_df = c->lr ? 1 : classify_min_df(smallest); /* LR weighs rare features itself */
+    return DP_OK;
+}
+
+unsigned classify_pick_set(size_t smallest)
+{
+    return classify_min_df(smallest) >= MIN_DF_MAX ? CLASSIFY_FEATURES : CLASSIFY_FEATURES_V3;
+}
+
+/* Reweighs every example from set `from` to set `to` (they differ in punctuation only). */
+static void reweigh_examples(struct classifier *c, unsigned from, unsigned to)
+{
+    double wf = classify_punct_weight(from), wt = classify_punct_weight(to);
+    if (wf == wt)
+        return;
+    for (size_t i = 0; i < c->nex; i++)
+        classify_vec_reweigh(&c->ex[i].vec, wf, wt);
+}
+
+/* CLASSIFY_FEATURES_AUTO: leaves the examples, which come in with set 4's weights, and
+ * c->opts.features at the set classify_pick_set gives for their smallest class. */
+static void pick_set(struct classifier *c)
+{
+    size_t n[CLASSIFY_MAX_CLASSES] = {0}, smallest = c->nex;
+    for (size_t i = 0; i < c->nex; i++)
+        n[c->ex[i].cls]++;
+    for (size_t k = 0; k < c->nlabels; k++)
+        smallest = n[k] < smallest ? n[k] : smallest;
+    unsigned want = classify_pick_set(smallest);
+    reweigh_examples(c, CLASSIFY_FEATURES, want);
+    c->opts.features = want;
+}
+
 dp_err classifier_train(struct classifier *c, struct classify_stats *out)
 {
     struct classify_train t = {0};
@@ -470,13 +518,11 @@ dp_err classifier_train(struct classifier *c, struct classify_stats *out)
         goto out;
     compact_labels(c);
     compacted = 1;
-    err = train_build(c, &t);
+    if (c->auto_set)
+        pick_set(c);
+    err = train_prepare(c, &t);
     if (err)
         goto out;
-    size_t smallest = c->nex;
-    for (size_t k = 0; k < c->nlabels; k++)
-        smallest = t.ndocs[k] < smallest ? t.ndocs[k] : smallest;
-    t.min_df = c->lr ? 1 : classify_min_df(smallest); /* LR weighs rare features itself */
     st.nexamples = c->nex;
     st.nclasses = c->nlabels;
     st.cv_accuracy = -1;
@@ -535,6 +581,8 @@ dp_err classifier_train(struct classifier *c, struct classify_stats *out)
         *out = st;
     err = DP_OK;
 out:
+    if (c && c->auto_set) /* the examples go back to set 4's weights; the model keeps its set */
+        reweigh_examples(c, c->opts.features, CLASSIFY_FEATURES);
     if (err && compacted)
         classify_model_cleanup(&c->model); /* its labels may have moved: drop it */
     train_cleanup(&t);

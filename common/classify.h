@@ -40,7 +40,9 @@
  * cls7: plain Tesseract text five splits 0.968 -> 0.975, unseen 0.986 -> 0.990, none lower).
  * Set 4 weighs the punctuation runs 2 instead of 1.5 (branch cls8: standard split 0.983 ->
  * 0.992 on make eval's texts, 0.975 -> 0.983 on plain Tesseract text, none lower, with 20
- * examples per class; with 3-5 a little worse).
+ * examples per class; with 3-6 a little worse): a tenant model (CLASSIFY_FEATURES_AUTO, the
+ * default) trains set 4 once its smallest class has 16 examples and set 3 below
+ * (classify_pick_set; branch cls9).
  * The feature set is saved with a model (classify_opts.features): a model trained before
  * keeps reading documents with the features it was trained on.
  *
@@ -72,9 +74,9 @@ struct classify_opts {
                             mass that the model has seen, the label is "unknown"; 0..1,
                             default 0.2 */
     unsigned min_words;  /* fewer words than this: "unknown"; default 5 */
-    unsigned features;   /* feature set: CLASSIFY_FEATURES (default), _V3, _V2 or _V1;
-                            saved with the model, so a model always reads documents the way
-                            it was trained */
+    unsigned features;   /* feature set: CLASSIFY_FEATURES_AUTO (default), CLASSIFY_FEATURES,
+                            _V3, _V2 or _V1; the set trained is saved with the model, so a
+                            model always reads documents the way it was trained */
 };
 
 #define CLASSIFY_FEATURES_V1                                                                       \
@@ -85,6 +87,10 @@ struct classify_opts {
 #define CLASSIFY_FEATURES_V3 3u /* V2 + a line-shape token per line (branch cls7) */
 #define CLASSIFY_FEATURES                                                                          \
     4u /* V3 with punctuation runs weighing 2 instead of 1.5 (branch cls8); formats 7/8 */
+
+#define CLASSIFY_FEATURES_AUTO                                                                     \
+    0u /* set 3 or 4 by the size of the smallest class (classify_pick_set), chosen at each         \
+          training; the model is saved as the set it trained (branch cls9) */
 
 /* Why a prediction came out as it did. */
 enum classify_why {
@@ -209,6 +215,20 @@ dp_err classify_pick_threshold(const double *conf, const unsigned char *wrong,
  * cls7), while with 3-5 examples per class it lost documents: hence the scale. The features
  * dropped in training are unknown to the model, so they also leave the coverage. */
 size_t classify_min_df(size_t smallest);
+
+/* The feature set a CLASSIFY_FEATURES_AUTO training uses, from the number of examples of its
+ * smallest class: set 4 (punctuation runs weighing 2) once classify_min_df is at its cap (16
+ * examples), set 3 (1.5) below. A document has a dozen punctuation runs against thousands of
+ * n-grams, so a class's punctuation profile rests on few observations; weighing it more pays
+ * when it is learnt from enough documents and amplifies its noise when not, as dropping rare
+ * features does. Measured (docs/EVAL.md, branch cls9; five random draws of k examples per
+ * class, the other documents of classes/ and 209 unseen labelled, k = 3..14: 8,310
+ * predictions) set 3 had 7,831 right and 109 wrong against set 4's 7,811 and 100 on make
+ * eval's texts, 7,447 and 165 against 7,416 and 182 on plain Tesseract text; at 16 (ten
+ * draws, 2,330 predictions) set 4 had 1 right fewer and 1 wrong more on make eval's texts and 9
+ * right more, 3 wrong fewer on plain Tesseract text, and the 20-per-class protocols, whose
+ * trainings have 16 per class, are better with it (branch cls8). */
+unsigned classify_pick_set(size_t smallest);
 
 /* Makes the next classifier_train() learn one-vs-rest L2 logistic regression (LIBLINEAR,
  * cost C chosen by cross-validation from a small grid, bias on) over the same features

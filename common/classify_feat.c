@@ -17,7 +17,8 @@
  * e.g. standard split 0.983 -> 0.992 and 0.975 -> 0.983; a prose-like form no longer read as
  * a paper). Heavier still (2.5, 3) did better on the splits but put one more unseen form in a
  * wrong class. With 3-5 examples per class 2 is a little worse than 1.5 (0-10 more of ~300
- * other documents missed), with 10 a little better (docs/EVAL.md). */
+ * other documents missed), with 10 a little better (docs/EVAL.md); a tenant model takes set 4
+ * from 16 examples in its smallest class only (classify_pick_set, branch cls9). */
 enum { G_WORD, G_BIGRAM, G_CHAR, G_LAYOUT, G_PUNCT, G_LINE, G_COUNT };    /* G_WORD must stay 0 */
 static const double weight_v4[G_COUNT] = {1.0, 0.6, 0.7, 1.0, 2.0, 0.25}; /* CLASSIFY_FEATURES */
 static const double weight_v3[G_COUNT] = {1.0, 0.6, 0.7, 1.0, 1.5, 0.25}; /* ..._V3 */
@@ -401,10 +402,20 @@ static dp_err build_vec(struct occ *o, struct classify_vec *out)
         classify_vec_cleanup(out);
         return DP_ENOMEM;
     }
+    size_t np = 0;
+    for (size_t i = 0; i < nu; i++)
+        np += ((o->v[i] >> 32) & 7) == G_PUNCT;
+    out->pj = malloc((np ? np : 1) * sizeof(*out->pj));
+    out->pu = malloc((np ? np : 1) * sizeof(*out->pu));
+    if (!out->pj || !out->pu) {
+        classify_vec_cleanup(out);
+        return DP_ENOMEM;
+    }
     out->n = 0;
     for (size_t i = 0; i < nu; i++) {
         uint32_t b = (uint32_t)(o->v[i] >> 35), wbits = (uint32_t)o->v[i];
-        unsigned char g = (unsigned char)(1u << ((o->v[i] >> 32) & 7));
+        unsigned gi = (unsigned)((o->v[i] >> 32) & 7);
+        unsigned char g = (unsigned char)(1u << gi);
         float w;
         memcpy(&w, &wbits, sizeof(w));
         if (out->n > 0 && out->idx[out->n - 1] == b) {
@@ -415,8 +426,31 @@ static dp_err build_vec(struct occ *o, struct classify_vec *out)
             out->grp[out->n] = g;
             out->val[out->n++] = w;
         }
+        if (gi == G_PUNCT && o->weight[G_PUNCT] > 0) {
+            out->pj[out->np] = (uint32_t)(out->n - 1);
+            out->pu[out->np++] = (float)(w / o->weight[G_PUNCT]);
+        }
     }
     return DP_OK;
+}
+
+static const double *set_weights(unsigned features)
+{
+    return features == CLASSIFY_FEATURES_V1   ? weight_v1
+           : features == CLASSIFY_FEATURES_V2 ? weight_v2
+           : features == CLASSIFY_FEATURES_V3 ? weight_v3
+                                              : weight_v4;
+}
+
+double classify_punct_weight(unsigned features)
+{
+    return set_weights(features)[G_PUNCT];
+}
+
+void classify_vec_reweigh(struct classify_vec *v, double from, double to)
+{
+    for (size_t i = 0; i < v->np; i++)
+        v->val[v->pj[i]] = (float)((double)v->val[v->pj[i]] + (to - from) * (double)v->pu[i]);
 }
 
 /* Joins the pages' text with newlines, capped at CLASSIFY_MAX_TEXT; caller frees. */
@@ -446,10 +480,7 @@ dp_err classify_features(const char *text, size_t len, const struct dp_doc_text 
     struct occ o = {.mask = (uint32_t)((1ULL << opts->hash_bits) - 1),
                     .v1 = opts->features == CLASSIFY_FEATURES_V1,
                     .lines = opts->features >= CLASSIFY_FEATURES_V3};
-    o.weight = opts->features == CLASSIFY_FEATURES_V1   ? weight_v1
-               : opts->features == CLASSIFY_FEATURES_V2 ? weight_v2
-               : opts->features == CLASSIFY_FEATURES_V3 ? weight_v3
-                                                        : weight_v4;
+    o.weight = set_weights(opts->features);
     struct layout l = {0};
     char *joined = NULL;
     dp_err err = DP_ENOMEM;
@@ -485,8 +516,12 @@ void classify_vec_cleanup(struct classify_vec *v)
     free(v->idx);
     free(v->val);
     free(v->grp);
+    free(v->pj);
+    free(v->pu);
     v->idx = NULL;
     v->val = NULL;
     v->grp = NULL;
-    v->n = 0;
+    v->pj = NULL;
+    v->pu = NULL;
+    v->n = v->np = 0;
 }

@@ -18,6 +18,11 @@ struct classify_vec {
     unsigned char *grp; /* owned, n entries: bit mask of the feature groups that hashed here;
                            CLASSIFY_GRP_WORD marks word unigrams */
     size_t n;
+    /* the punctuation runs' part of val, so that a vector can be reweighed to another set's
+       punctuation weight (classify_vec_reweigh) without its text */
+    uint32_t *pj; /* owned, np entries: indices into idx/val, increasing */
+    float *pu;    /* owned, np entries: the part of val[pj[i]] a punctuation weight of 1 gives */
+    size_t np;
 };
 
 /* One training example. */
@@ -54,6 +59,9 @@ struct classifier {
     unsigned char *cv_known; /* owned, ncv: coverage allowed an answer at all */
     size_t ncv;
     int lr; /* train logistic regression instead of naive Bayes (classifier_set_lr) */
+    /* created with CLASSIFY_FEATURES_AUTO: the examples are read with CLASSIFY_FEATURES and
+       each training picks set 3 or 4 by its smallest class (classify_pick_set) */
+    int auto_set;
 };
 
 /* Working state of one training run: the feature table over all examples in doubles, so
@@ -80,6 +88,12 @@ dp_err classify_features(const char *text, size_t len, const struct dp_doc_text 
                          const struct classify_opts *opts, struct classify_vec *out,
                          size_t *nwords);
 void classify_vec_cleanup(struct classify_vec *v);
+/* The punctuation runs' weight of a feature set (CLASSIFY_FEATURES_V1 .. CLASSIFY_FEATURES). */
+double classify_punct_weight(unsigned features);
+/* Changes v's punctuation runs from weight `from` to weight `to` (v->val[v->pj[i]] gains
+ * (to - from) * v->pu[i]): a vector read with one set becomes the vector of a set that differs
+ * from it only in that weight (3 and 4). */
+void classify_vec_reweigh(struct classify_vec *v, double from, double to);
 
 /* ---- model (classify.c) ---- */
 

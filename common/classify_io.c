@@ -347,6 +347,7 @@ dp_err classifier_load(const char *buf, size_t len, struct classifier **out)
     struct classify_opts o = classify_opts_default();
     struct classifier *c = NULL;
     size_t ncls = 0;
+    o.features = CLASSIFY_FEATURES; /* read_head sets the model's own set */
     dp_err err = DP_ETOOBIG;
 
     *out = NULL;

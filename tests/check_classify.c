@@ -353,6 +353,22 @@ START_TEST(min_df_rule_known_answers)
 }
 END_TEST
 
+/* CLASSIFY_FEATURES_AUTO: set 3 below 16 examples in the smallest class, set 4 from 16, the size
+ * at which classify_min_df reaches its cap. */
+START_TEST(set_rule_known_answers)
+{
+    ck_assert_uint_eq(classify_pick_set(0), CLASSIFY_FEATURES_V3);
+    ck_assert_uint_eq(classify_pick_set(3), CLASSIFY_FEATURES_V3);
+    ck_assert_uint_eq(classify_pick_set(8), CLASSIFY_FEATURES_V3);
+    ck_assert_uint_eq(classify_pick_set(15), CLASSIFY_FEATURES_V3);
+    ck_assert_uint_eq(classify_pick_set(16), CLASSIFY_FEATURES);
+    ck_assert_uint_eq(classify_pick_set(20), CLASSIFY_FEATURES);
+    ck_assert_uint_eq(classify_pick_set(20000), CLASSIFY_FEATURES);
+    for (size_t n = 0; n < 64; n++)
+        ck_assert_int_eq(classify_pick_set(n) == CLASSIFY_FEATURES, classify_min_df(n) == 3);
+}
+END_TEST
+
 /* per_class examples of each class; the first "cooking" one also has five words no other
  * example has. 2^24 buckets, so that none of these shares a bucket with another feature. */
 static struct classifier *trained_with_rare(int per_class)
@@ -624,6 +640,7 @@ Suite *classify_suite(void)
     tcase_add_test(tc, threshold_from_cross_validation);
     tcase_add_test(tc, threshold_rule_known_answers);
     tcase_add_test(tc, min_df_rule_known_answers);
+    tcase_add_test(tc, set_rule_known_answers);
     tcase_add_test(tc, rare_features_leave_the_model);
     tcase_add_test(tc, untrained_model_is_graceful);
     tcase_add_test(tc, labels_are_validated);
