@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "form_int.h"
+#include "util.h"
 
 #define FP_NEG          -1e9
 #define FP_COLON_JOIN   3.0  /* a lone ':' this many em right of an entity ends it */
@@ -126,12 +127,6 @@ double form_key_score(const char *const *t, size_t n)
 
 /* ---- entities ---- */
 
-static int cmp_int(const void *a, const void *b)
-{
-    int x = *(const int *)a, y = *(const int *)b;
-    return (x > y) - (x < y);
-}
-
 int form_word_space(const struct tl_layout *L)
 {
     size_t n = 0;
@@ -148,7 +143,7 @@ int form_word_space(const struct tl_layout *L)
                 g[n++] = b->x - (a->x + a->w);
         }
     }
-    qsort(g, n, sizeof *g, cmp_int);
+    qsort(g, n, sizeof *g, util_cmp_int);
     int med = n ? g[n / 2] : 0;
     free(g);
     return med;
