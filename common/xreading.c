@@ -111,16 +111,17 @@ int xreading_side(const struct cand_set *cs, size_t best, const uint32_t *wins,
     if (best >= cs->n)
         return -1;
     int s = xreading_slot(cs->c[best].alt);
-    if (s >= 0)
-        return xreading_prefers(losses[s], wins[s]) && xreading_twin(cs, best, 0, NULL) != best
-                   ? 0
-                   : -1;
     static const int order[XREADING_N] = {ALTREAD_LOOK, ALTREAD_SECOND}; /* the look first */
-    for (int k = 0; k < XREADING_N; k++) {
+    /* another reading the field prefers, unless it prefers best's own */
+    for (int k = 0; k < XREADING_N && (s < 0 || !xreading_prefers(wins[s], losses[s])); k++) {
         int slot = xreading_slot(order[k]);
-        if (xreading_prefers(wins[slot], losses[slot]) &&
+        if (order[k] != cs->c[best].alt && xreading_prefers(wins[slot], losses[slot]) &&
             xreading_twin(cs, best, order[k], NULL) != best)
             return order[k];
     }
-    return -1;
+    /* the first reading, preferred to best's */
+    return s >= 0 && xreading_prefers(losses[s], wins[s]) &&
+                   xreading_twin(cs, best, 0, NULL) != best
+               ? 0
+               : -1;
 }
