@@ -94,13 +94,22 @@ int xreading_letters_only(const char *a, const char *b)
     }
 }
 
+/* The number of words of s (runs of characters but spaces). */
+static size_t nwords(const char *s)
+{
+    size_t n = 0;
+    for (size_t i = 0; s[i]; i++)
+        n += s[i] != ' ' && (i == 0 || s[i - 1] == ' ');
+    return n;
+}
+
 size_t xreading_twin(const struct cand_set *cs, size_t best, int r, const double *q)
 {
     size_t t = best;
     for (size_t i = 0; best < cs->n && i < cs->n; i++)
         if (cs->c[i].alt == r && (!q || q[i] >= 0) && xreading_twins(cs, best, i) &&
             xreading_letters_only(cs->c[best].text, cs->c[i].text) &&
-            (t == best || !q || q[i] > q[t]))
+            nwords(cs->c[best].text) == nwords(cs->c[i].text) && (t == best || !q || q[i] > q[t]))
             t = i;
     return t;
 }

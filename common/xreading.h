@@ -60,13 +60,14 @@ int xreading_letters_only(const char *a, const char *b);
  * model may choose the second reading's twin of a line the look read right); else, for
  * another reading's candidate, the first reading's twin when the field prefers the first
  * reading to that one. Only readings with a twin of best that differs from it in letters only
- * (xreading_letters_only). */
+ * (xreading_letters_only) and in as many words (xreading_twin). */
 int xreading_side(const struct cand_set *cs, size_t best, const uint32_t *wins,
                   const uint32_t *losses);
 
 /* Pure: the twin of candidate best that reading r's page has and that differs from it in
- * letters only, the one with the highest q[i] (q: cs->n scores; a negative score is no
- * candidate: another kind of value); best when there is none. */
+ * letters only, in as many words (the line look reads a speck at a line's edge as a word of
+ * letters: "fae TRI SHAAS SDN BHD", SROIE 090), the one with the highest q[i] (q: cs->n scores; a
+ * negative score is no candidate: another kind of value); best when there is none. */
 size_t xreading_twin(const struct cand_set *cs, size_t best, int r, const double *q);
 
 #endif

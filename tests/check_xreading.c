@@ -181,6 +181,22 @@ START_TEST(side_from_second)
     ck_assert_int_eq(xreading_side(&cs, look, w5, l5), ALTREAD_SECOND);
     cand_set_cleanup(&cs);
     doctext_cleanup(&d);
+    /* a look that reads a speck at the edge as a word: no twin to take */
+    xdoc_make(&d, lines, 3);
+    add_alt(&d, "VAN HING STATIONERY", 0, 100, 0);
+    add_alt(&d, "ee LIAN HING STATIONERY", 0, 100, ALTREAD_LOOK_BLOCK);
+    ck_assert_int_eq(cand_generate(&d, &cs), DP_OK);
+    first = find(&cs, "UAN HING STATIONERY", 0);
+    second = find(&cs, "VAN HING STATIONERY", ALTREAD_SECOND);
+    look = find(&cs, "ee LIAN HING STATIONERY", ALTREAD_LOOK);
+    ck_assert(first < cs.n && second < cs.n && look < cs.n);
+    ck_assert(xreading_twins(&cs, second, look));
+    ck_assert(xreading_letters_only(cs.c[second].text, cs.c[look].text));
+    ck_assert_uint_eq(xreading_twin(&cs, second, ALTREAD_LOOK, NULL), second);
+    ck_assert_int_eq(xreading_side(&cs, second, w, l), -1);
+    ck_assert_int_eq(xreading_side(&cs, first, w, l), -1);
+    cand_set_cleanup(&cs);
+    doctext_cleanup(&d);
 }
 END_TEST
 
