@@ -1,4 +1,5 @@
 /* readvote.c -- a company name or address read twice, voted word by word. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "align.h"
@@ -360,6 +361,51 @@ size_t readvote_value(const char *value, const struct readvote_pair *pairs, size
 }
 
 /* ---- amounts ---- */
+
+/* Whether word w is a word of text t (letters compared without case). */
+static int has_word(const char *t, struct tok w)
+{
+    struct tok tt[READVOTE_MAX_TOKENS];
+    size_t n = split(t, tt);
+    for (size_t i = 0; i < n; i++) {
+        size_t k = 0;
+        while (k < w.n && tt[i].n == w.n && up(tt[i].s[k]) == up(w.s[k]))
+            k++;
+        if (tt[i].n == w.n && k == w.n)
+            return 1;
+    }
+    return 0;
+}
+
+size_t readvote_keep_agreed(const char *value, const char *fixed, const struct readvote_pair *pairs,
+                            size_t npairs, char *out, size_t outsz)
+{
+    struct tok v[READVOTE_MAX_TOKENS], f[READVOTE_MAX_TOKENS];
+    size_t nv = split(value, v), nf = split(fixed, f), kept = 0, o = 0;
+    if (!outsz)
+        return 0;
+    if (nv != nf || nv == READVOTE_MAX_TOKENS) {
+        snprintf(out, outsz, "%s", fixed ? fixed : "");
+        return 0;
+    }
+    out[0] = 0;
+    for (size_t i = 0; i < nf; i++) {
+        struct tok w = f[i];
+        for (size_t j = 0; !tok_eq(v[i], f[i]) && j < npairs; j++)
+            if (has_word(pairs[j].first, v[i]) && has_word(pairs[j].second, v[i])) {
+                w = v[i];
+                kept++;
+                break;
+            }
+        int m = snprintf(out + o, outsz - o, "%s%.*s", i ? " " : "", (int)w.n, w.s);
+        if (m < 0 || (size_t)m >= outsz - o) {
+            out[o] = 0; /* whole words only */
+            break;
+        }
+        o += (size_t)m;
+    }
+    return kept;
+}
 
 long readvote_cents(const char *w, size_t n)
 {

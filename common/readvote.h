@@ -46,6 +46,15 @@ int readvote_word(const char *x, const char *y, const char *const *lex, size_t n
 size_t readvote_value(const char *value, const struct readvote_pair *pairs, size_t npairs,
                       const char *const *lex, size_t nlex, char *out, size_t outsz);
 
+/* Pure: fixed, a repair of value word for word (lexfix.h), written into out (NUL-terminated,
+ * words joined by one space) with value's own word back wherever the repair changed a word
+ * that both readings of a line read so (letters compared without case): two readings that
+ * agree are no misreading ("LIAN HING" read alike twice, not HENG of a confirmed "TEO HENG").
+ * Returns how many words it put back; with another number of words, out is fixed and 0. Cut
+ * to outsz at a whole word. */
+size_t readvote_keep_agreed(const char *value, const char *fixed, const struct readvote_pair *pairs,
+                            size_t npairs, char *out, size_t outsz);
+
 /* An amount read twice: where one reading of a line reads cents (an amount with two
  * decimals, "64.50") and the other reads another amount in its place (word-aligned), that one
  * (its cents) when it fits the page's other amounts amounts[0..n) (cents, the first reading's)

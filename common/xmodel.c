@@ -434,7 +434,11 @@ static dp_err repair_names(const struct vendor_list *vendors, const struct readv
             !cJSON_ReplaceItemInObjectCaseSensitive(f, "value", cJSON_CreateString(out)))
             rc = DP_ENOMEM;
         v = cJSON_GetObjectItemCaseSensitive(f, "value");
-        if (!rc && cJSON_IsString(v) && lexfix_correct(&lx, v->valuestring, out, sizeof out) &&
+        /* ...but not a word both readings of a line read so (readvote_keep_agreed) */
+        char fix[CAND_TEXT_MAX];
+        if (!rc && cJSON_IsString(v) && lexfix_correct(&lx, v->valuestring, fix, sizeof fix) &&
+            (readvote_keep_agreed(v->valuestring, fix, rl->p, rl->n, out, sizeof out),
+             strcmp(out, v->valuestring) != 0) &&
             !cJSON_ReplaceItemInObjectCaseSensitive(f, "value", cJSON_CreateString(out)))
             rc = DP_ENOMEM;
         /* a value an OCR error or two from a remembered spelling becomes that spelling */

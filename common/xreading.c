@@ -94,13 +94,22 @@ int xreading_letters_only(const char *a, const char *b)
     }
 }
 
+/* The number of words of s (runs of characters but spaces). */
+static size_t nwords(const char *s)
+{
+    size_t n = 0;
+    for (size_t i = 0; s[i]; i++)
+        n += s[i] != ' ' && (i == 0 || s[i - 1] == ' ');
+    return n;
+}
+
 size_t xreading_twin(const struct cand_set *cs, size_t best, int r, const double *q)
 {
     size_t t = best;
     for (size_t i = 0; best < cs->n && i < cs->n; i++)
         if (cs->c[i].alt == r && (!q || q[i] >= 0) && xreading_twins(cs, best, i) &&
             xreading_letters_only(cs->c[best].text, cs->c[i].text) &&
-            (t == best || !q || q[i] > q[t]))
+            nwords(cs->c[best].text) == nwords(cs->c[i].text) && (t == best || !q || q[i] > q[t]))
             t = i;
     return t;
 }
@@ -111,16 +120,17 @@ int xreading_side(const struct cand_set *cs, size_t best, const uint32_t *wins,
     if (best >= cs->n)
         return -1;
     int s = xreading_slot(cs->c[best].alt);
-    if (s >= 0)
-        return xreading_prefers(losses[s], wins[s]) && xreading_twin(cs, best, 0, NULL) != best
-                   ? 0
-                   : -1;
     static const int order[XREADING_N] = {ALTREAD_LOOK, ALTREAD_SECOND}; /* the look first */
-    for (int k = 0; k < XREADING_N; k++) {
+    /* another reading the field prefers, unless it prefers best's own */
+    for (int k = 0; k < XREADING_N && (s < 0 || !xreading_prefers(wins[s], losses[s])); k++) {
         int slot = xreading_slot(order[k]);
-        if (xreading_prefers(wins[slot], losses[slot]) &&
+        if (order[k] != cs->c[best].alt && xreading_prefers(wins[slot], losses[slot]) &&
             xreading_twin(cs, best, order[k], NULL) != best)
             return order[k];
     }
-    return -1;
+    /* the first reading, preferred to best's */
+    return s >= 0 && xreading_prefers(losses[s], wins[s]) &&
+                   xreading_twin(cs, best, 0, NULL) != best
+               ? 0
+               : -1;
 }

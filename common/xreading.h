@@ -55,16 +55,19 @@ int xreading_letters_only(const char *a, const char *b);
 
 /* Pure: the reading (cand.alt: 0 the first, ALTREAD_SECOND, ALTREAD_LOOK) whose twin of
  * candidate best the field with wins and losses (XREADING_N each) takes instead, or -1 to keep
- * best: for a first-reading candidate the line look's twin, else the second reading's, when
- * the field prefers that reading; for another reading's candidate the first reading's twin
- * when the field prefers the first reading to that one. Only readings with a twin of best
- * that differs from it in letters only (xreading_letters_only). */
+ * best: unless best is of a reading the field prefers, the line look's twin, else the second
+ * reading's, when the field prefers that reading (also for a candidate of the other one: the
+ * model may choose the second reading's twin of a line the look read right); else, for
+ * another reading's candidate, the first reading's twin when the field prefers the first
+ * reading to that one. Only readings with a twin of best that differs from it in letters only
+ * (xreading_letters_only) and in as many words (xreading_twin). */
 int xreading_side(const struct cand_set *cs, size_t best, const uint32_t *wins,
                   const uint32_t *losses);
 
 /* Pure: the twin of candidate best that reading r's page has and that differs from it in
- * letters only, the one with the highest q[i] (q: cs->n scores; a negative score is no
- * candidate: another kind of value); best when there is none. */
+ * letters only, in as many words (the line look reads a speck at a line's edge as a word of
+ * letters: "fae TRI SHAAS SDN BHD", SROIE 090), the one with the highest q[i] (q: cs->n scores; a
+ * negative score is no candidate: another kind of value); best when there is none. */
 size_t xreading_twin(const struct cand_set *cs, size_t best, int r, const double *q);
 
 #endif

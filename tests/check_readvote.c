@@ -142,6 +142,37 @@ START_TEST(amounts)
 }
 END_TEST
 
+/* A repair (lexfix) undone where both readings of a line read the word so. */
+START_TEST(agreed)
+{
+    const struct readvote_pair p[] = {
+        {"UAN HING STATIONERY SDN BHD", "LIAN hing STATIONERY SDN BHD"},
+        {"SELANGUR DARUL EHSAN", "SELANGOR DARUL EHSAN"},
+    };
+    char out[64];
+    /* HING read twice: not HENG; SON read once: SDN stands */
+    ck_assert_uint_eq(readvote_keep_agreed("LIAN HING STATIONERY SON BHD",
+                                           "LIAN HENG STATIONERY SDN BHD", p, 2, out, sizeof out),
+                      1);
+    ck_assert_str_eq(out, "LIAN HING STATIONERY SDN BHD");
+    /* the readings disagree on SELANGUR: the repair stands */
+    ck_assert_uint_eq(
+        readvote_keep_agreed("SELANGUR DARUL EHSAN", "SELANGOR DARUL EHSAN", p, 2, out, sizeof out),
+        0);
+    ck_assert_str_eq(out, "SELANGOR DARUL EHSAN");
+    /* no lines read twice */
+    ck_assert_uint_eq(readvote_keep_agreed("UAN HING", "UAN HENG", NULL, 0, out, sizeof out), 0);
+    ck_assert_str_eq(out, "UAN HENG");
+    /* another number of words: the repair as it is */
+    ck_assert_uint_eq(readvote_keep_agreed("UAN HING", "UAN  HENG X", p, 2, out, sizeof out), 0);
+    ck_assert_str_eq(out, "UAN  HENG X");
+    /* cut to the size of out */
+    char small[6];
+    readvote_keep_agreed("LIAN HING", "LIAN HENG", p, 2, small, sizeof small);
+    ck_assert_str_eq(small, "LIAN");
+}
+END_TEST
+
 Suite *readvote_suite(void)
 {
     Suite *s = suite_create("readvote");
@@ -149,6 +180,7 @@ Suite *readvote_suite(void)
     tcase_add_test(tc, words);
     tcase_add_test(tc, values);
     tcase_add_test(tc, amounts);
+    tcase_add_test(tc, agreed);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -147,6 +147,59 @@ START_TEST(twins)
 }
 END_TEST
 
+/* A candidate of the second reading: the line look's twin when the field prefers the look
+ * and not the second reading (the model may choose the second reading's twin: SROIE 073, 075,
+ * branch xtr9); the first reading's when it prefers the first to the second. */
+START_TEST(side_from_second)
+{
+    struct dp_doc_text d;
+    struct cand_set cs;
+    xdoc_make(&d, lines, 3);
+    add_alt(&d, "VAN HING STATIONERY", 0, 100, 0);
+    add_alt(&d, "LIAN HING STATIONERY", 0, 100, ALTREAD_LOOK_BLOCK);
+    ck_assert_int_eq(cand_generate(&d, &cs), DP_OK);
+    size_t first = find(&cs, "UAN HING STATIONERY", 0);
+    size_t second = find(&cs, "VAN HING STATIONERY", ALTREAD_SECOND);
+    size_t look = find(&cs, "LIAN HING STATIONERY", ALTREAD_LOOK);
+    ck_assert(first < cs.n && second < cs.n && look < cs.n);
+    uint32_t w[XREADING_N] = {0, 2}, l[XREADING_N] = {0, 0};
+    ck_assert_int_eq(xreading_side(&cs, second, w, l), ALTREAD_LOOK);
+    ck_assert_uint_eq(xreading_twin(&cs, second, ALTREAD_LOOK, NULL), look);
+    ck_assert_int_eq(xreading_side(&cs, look, w, l), -1); /* already the look's */
+    /* the second reading preferred too: its own stands */
+    uint32_t w2[XREADING_N] = {3, 2}, l2[XREADING_N] = {1, 0};
+    ck_assert_int_eq(xreading_side(&cs, second, w2, l2), -1);
+    /* the look preferred, the first preferred to the second: the look's first */
+    uint32_t w3[XREADING_N] = {0, 2}, l3[XREADING_N] = {3, 0};
+    ck_assert_int_eq(xreading_side(&cs, second, w3, l3), ALTREAD_LOOK);
+    /* only the first preferred to the second */
+    uint32_t w4[XREADING_N] = {0, 0}, l4[XREADING_N] = {3, 0};
+    ck_assert_int_eq(xreading_side(&cs, second, w4, l4), 0);
+    ck_assert_uint_eq(xreading_twin(&cs, second, 0, NULL), first);
+    /* the look a candidate: the second reading preferred, the look not */
+    uint32_t w5[XREADING_N] = {2, 1}, l5[XREADING_N] = {0, 1};
+    ck_assert_int_eq(xreading_side(&cs, look, w5, l5), ALTREAD_SECOND);
+    cand_set_cleanup(&cs);
+    doctext_cleanup(&d);
+    /* a look that reads a speck at the edge as a word: no twin to take */
+    xdoc_make(&d, lines, 3);
+    add_alt(&d, "VAN HING STATIONERY", 0, 100, 0);
+    add_alt(&d, "ee LIAN HING STATIONERY", 0, 100, ALTREAD_LOOK_BLOCK);
+    ck_assert_int_eq(cand_generate(&d, &cs), DP_OK);
+    first = find(&cs, "UAN HING STATIONERY", 0);
+    second = find(&cs, "VAN HING STATIONERY", ALTREAD_SECOND);
+    look = find(&cs, "ee LIAN HING STATIONERY", ALTREAD_LOOK);
+    ck_assert(first < cs.n && second < cs.n && look < cs.n);
+    ck_assert(xreading_twins(&cs, second, look));
+    ck_assert(xreading_letters_only(cs.c[second].text, cs.c[look].text));
+    ck_assert_uint_eq(xreading_twin(&cs, second, ALTREAD_LOOK, NULL), second);
+    ck_assert_int_eq(xreading_side(&cs, second, w, l), -1);
+    ck_assert_int_eq(xreading_side(&cs, first, w, l), -1);
+    cand_set_cleanup(&cs);
+    doctext_cleanup(&d);
+}
+END_TEST
+
 /* Applying: a company field whose confirmed values sided with the line look takes the look's
  * twin of the line it chose; without that evidence the first reading's stands; the wins and
  * losses are stored with the model. */
@@ -194,6 +247,7 @@ Suite *xreading_suite(void)
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, slots_and_marks);
     tcase_add_test(tc, twins);
+    tcase_add_test(tc, side_from_second);
     tcase_add_test(tc, apply_path);
     suite_add_tcase(s, tc);
     return s;
