@@ -53,18 +53,37 @@ static int linked(const struct tl_layout *L, const struct form_ent *e, const str
     return hit;
 }
 
+/* Lays the words of s out and finds their entities and table links (the caller frees them with
+ * unlink_table). */
+static void link_table(const struct wset *s, struct tl_layout *L, struct form_ent **e, size_t *ne,
+                       struct form_link **lk, size_t *nl)
+{
+    *e = NULL;
+    *lk = NULL;
+    *ne = *nl = 0;
+    ck_assert_int_eq(form_layout(L, s->w, s->n, NULL, 0), DP_OK);
+    ck_assert_int_eq(form_entities(L, e, ne), DP_OK);
+    ck_assert_int_eq(form_table_links(*e, *ne, L->hmed, lk, nl), DP_OK);
+}
+
+static void unlink_table(struct wset *s, struct tl_layout *L, struct form_ent *e,
+                         struct form_link *lk)
+{
+    free(lk);
+    free(e);
+    tl_cleanup(L);
+    wset_free(s);
+}
+
 START_TEST(links_header_row_to_columns)
 {
     struct wset s = {0};
     table(&s);
     struct tl_layout L;
-    ck_assert_int_eq(form_layout(&L, s.w, s.n, NULL, 0), DP_OK);
-    struct form_ent *e = NULL;
-    size_t ne = 0;
-    ck_assert_int_eq(form_entities(&L, &e, &ne), DP_OK);
-    struct form_link *lk = NULL;
-    size_t nl = 0;
-    ck_assert_int_eq(form_table_links(e, ne, L.hmed, &lk, &nl), DP_OK);
+    struct form_ent *e;
+    struct form_link *lk;
+    size_t ne, nl;
+    link_table(&s, &L, &e, &ne, &lk, &nl);
     ck_assert_uint_eq(nl, 6); /* 2 columns of numbers x 3 cells, nothing else */
     /* the names are the table's cells too, but a column of words under a header row is
      * more often a form's labels than a table FUNSD links: no links, and no row labels */
@@ -78,10 +97,7 @@ START_TEST(links_header_row_to_columns)
         ck_assert_int_lt(e[lk[i].v].y0, 640); /* the sentence is no cell */
         ck_assert_int_gt(e[lk[i].k].y0, 200); /* the title heads nothing */
     }
-    free(lk);
-    free(e);
-    tl_cleanup(&L);
-    wset_free(&s);
+    unlink_table(&s, &L, e, lk);
 }
 END_TEST
 
@@ -100,13 +116,10 @@ START_TEST(links_column_of_words)
         put(&s, 720, 380 + 70 * i, units[i]);
     }
     struct tl_layout L;
-    ck_assert_int_eq(form_layout(&L, s.w, s.n, NULL, 0), DP_OK);
-    struct form_ent *e = NULL;
-    size_t ne = 0;
-    ck_assert_int_eq(form_entities(&L, &e, &ne), DP_OK);
-    struct form_link *lk = NULL;
-    size_t nl = 0;
-    ck_assert_int_eq(form_table_links(e, ne, L.hmed, &lk, &nl), DP_OK);
+    struct form_ent *e;
+    struct form_link *lk;
+    size_t ne, nl;
+    link_table(&s, &L, &e, &ne, &lk, &nl);
     ck_assert_uint_eq(nl, 6);
     ck_assert(linked(&L, e, lk, nl, "NAME OF DEALER", "Acme Supply (120-04)"));
     ck_assert(linked(&L, e, lk, nl, "NAME OF DEALER", "Crest Trading (455-02)"));
@@ -116,10 +129,7 @@ START_TEST(links_column_of_words)
         ck_assert_int_eq(lk[i].text, !strcmp(kt, "NAME OF DEALER"));
         free(kt);
     }
-    free(lk);
-    free(e);
-    tl_cleanup(&L);
-    wset_free(&s);
+    unlink_table(&s, &L, e, lk);
     /* the same with two dealers only, with a label among the words, or with the lines of a
      * paragraph (more than 4 words each): no link of NAME OF DEALER */
     static const char *para[] = {"we pay 2 of 3 in 30 days", "or 5 of 6 in 60 days as",
@@ -138,10 +148,7 @@ START_TEST(links_column_of_words)
         ck_assert_uint_eq(nl, (size_t)(3 - !v));
         for (size_t i = 0; i < nl; i++)
             ck_assert(!lk[i].text);
-        free(lk);
-        free(e);
-        tl_cleanup(&L);
-        wset_free(&t);
+        unlink_table(&t, &L, e, lk);
     }
 }
 END_TEST
@@ -173,21 +180,15 @@ START_TEST(columns_cross_a_group_gap)
                 put(&s, 510, y[i], h[i]);
         }
         struct tl_layout L;
-        ck_assert_int_eq(form_layout(&L, s.w, s.n, NULL, 0), DP_OK);
-        struct form_ent *e = NULL;
-        size_t ne = 0;
-        ck_assert_int_eq(form_entities(&L, &e, &ne), DP_OK);
-        struct form_link *lk = NULL;
-        size_t nl = 0;
-        ck_assert_int_eq(form_table_links(e, ne, L.hmed, &lk, &nl), DP_OK);
+        struct form_ent *e;
+        struct form_link *lk;
+        size_t ne, nl;
+        link_table(&s, &L, &e, &ne, &lk, &nl);
         ck_assert(linked(&L, e, lk, nl, "WEIGHT", "70.2"));
         ck_assert_int_eq(linked(&L, e, lk, nl, "WEIGHT", "58.0"), cross[v]);
         ck_assert_int_eq(linked(&L, e, lk, nl, "HEIGHT", "1.77"), cross[v]);
         ck_assert_uint_eq(nl, cross[v] ? 8 : 4);
-        free(lk);
-        free(e);
-        tl_cleanup(&L);
-        wset_free(&s);
+        unlink_table(&s, &L, e, lk);
     }
 }
 END_TEST
@@ -220,19 +221,13 @@ START_TEST(columns_cross_rows_blank_in_them)
             put(&s, 810, 520 + 70 * r, "41");
         }
         struct tl_layout L;
-        ck_assert_int_eq(form_layout(&L, s.w, s.n, NULL, 0), DP_OK);
-        struct form_ent *e = NULL;
-        size_t ne = 0;
-        ck_assert_int_eq(form_entities(&L, &e, &ne), DP_OK);
-        struct form_link *lk = NULL;
-        size_t nl = 0;
-        ck_assert_int_eq(form_table_links(e, ne, L.hmed, &lk, &nl), DP_OK);
+        struct form_ent *e;
+        struct form_link *lk;
+        size_t ne, nl;
+        link_table(&s, &L, &e, &ne, &lk, &nl);
         ck_assert(linked(&L, e, lk, nl, "WEIGHT", "70.2"));
         ck_assert_int_eq(linked(&L, e, lk, nl, "WEIGHT", "58.0"), v == 0);
-        free(lk);
-        free(e);
-        tl_cleanup(&L);
-        wset_free(&s);
+        unlink_table(&s, &L, e, lk);
     }
 }
 END_TEST
@@ -252,13 +247,10 @@ START_TEST(links_row_labels_and_no_table)
     put(&s, 100, 770, "red");
     put(&s, 100, 840, "blue");
     struct tl_layout L;
-    ck_assert_int_eq(form_layout(&L, s.w, s.n, NULL, 0), DP_OK);
-    struct form_ent *e = NULL;
-    size_t ne = 0;
-    ck_assert_int_eq(form_entities(&L, &e, &ne), DP_OK);
-    struct form_link *lk = NULL;
-    size_t nl = 0;
-    ck_assert_int_eq(form_table_links(e, ne, L.hmed, &lk, &nl), DP_OK);
+    struct form_ent *e;
+    struct form_link *lk;
+    size_t ne, nl;
+    link_table(&s, &L, &e, &ne, &lk, &nl);
     ck_assert_uint_eq(nl, 3);
     ck_assert(linked(&L, e, lk, nl, "Male", "1.9"));
     ck_assert(linked(&L, e, lk, nl, "Male", "(104)"));
@@ -292,22 +284,16 @@ START_TEST(row_label_far_left_of_its_cells)
         put(&s, 1010, 450, "30");
         put(&s, 1200, 450, "(125)");
         struct tl_layout L;
-        ck_assert_int_eq(form_layout(&L, s.w, s.n, NULL, 0), DP_OK);
-        struct form_ent *e = NULL;
-        size_t ne = 0;
-        ck_assert_int_eq(form_entities(&L, &e, &ne), DP_OK);
-        struct form_link *lk = NULL;
-        size_t nl = 0;
-        ck_assert_int_eq(form_table_links(e, ne, L.hmed, &lk, &nl), DP_OK);
+        struct form_ent *e;
+        struct form_link *lk;
+        size_t ne, nl;
+        link_table(&s, &L, &e, &ne, &lk, &nl);
         ck_assert_int_eq(linked(&L, e, lk, nl, "Test Brand Smokers", "33"), head);
         ck_assert_int_eq(linked(&L, e, lk, nl, "Test Brand Smokers", "(42)"), head);
         ck_assert_int_eq(linked(&L, e, lk, nl, "All Other Smokers", "(125)"), head);
         ck_assert_int_eq(linked(&L, e, lk, nl, "SCORE", "30"), head);
         ck_assert_uint_eq(nl, head ? 8 : 0);
-        free(lk);
-        free(e);
-        tl_cleanup(&L);
-        wset_free(&s);
+        unlink_table(&s, &L, e, lk);
     }
 }
 END_TEST
@@ -330,13 +316,10 @@ START_TEST(row_labels_under_row_labels_keep_their_rows)
         put(&s, 110, 425 + 90 * i, notes[i]);
     }
     struct tl_layout L;
-    ck_assert_int_eq(form_layout(&L, s.w, s.n, NULL, 0), DP_OK);
-    struct form_ent *e = NULL;
-    size_t ne = 0;
-    ck_assert_int_eq(form_entities(&L, &e, &ne), DP_OK);
-    struct form_link *lk = NULL;
-    size_t nl = 0;
-    ck_assert_int_eq(form_table_links(e, ne, L.hmed, &lk, &nl), DP_OK);
+    struct form_ent *e;
+    struct form_link *lk;
+    size_t ne, nl;
+    link_table(&s, &L, &e, &ne, &lk, &nl);
     for (int i = 0; i < 3; i++) {
         ck_assert(linked(&L, e, lk, nl, labels[i], tot[i]));
         ck_assert(linked(&L, e, lk, nl, labels[i], male[i]));
@@ -344,10 +327,7 @@ START_TEST(row_labels_under_row_labels_keep_their_rows)
         ck_assert(!linked(&L, e, lk, nl, "STRENGTH", labels[i])); /* no column of labels */
     }
     ck_assert_uint_eq(nl, 12);
-    free(lk);
-    free(e);
-    tl_cleanup(&L);
-    wset_free(&s);
+    unlink_table(&s, &L, e, lk);
 }
 END_TEST
 
