@@ -40,6 +40,15 @@ static char up(char c)
     return c >= 'a' && c <= 'z' ? (char)(c - 32) : c;
 }
 
+/* Whether the n bytes of a and b are the same, letters compared without case. */
+static int same_nocase(const char *a, const char *b, size_t n)
+{
+    size_t j = 0;
+    while (j < n && up(a[j]) == up(b[j]))
+        j++;
+    return j == n;
+}
+
 /* 1 - edit distance / longer length of a and b, letters compared without case. */
 static double sim(const char *a, size_t na, const char *b, size_t nb)
 {
@@ -70,12 +79,7 @@ static int known(const char *w, size_t n, const char *const *lex, size_t nlex)
         for (size_t i = 0; i < nt; i++) {
             size_t c, d;
             lexfix_core(t[i].s, t[i].n, &c, &d);
-            if (d - c != b - a)
-                continue;
-            size_t j = 0;
-            while (j < b - a && up(t[i].s[c + j]) == up(w[a + j]))
-                j++;
-            if (j == b - a)
+            if (d - c == b - a && same_nocase(t[i].s + c, w + a, b - a))
                 return 1;
         }
     }
@@ -367,13 +371,9 @@ static int has_word(const char *t, struct tok w)
 {
     struct tok tt[READVOTE_MAX_TOKENS];
     size_t n = split(t, tt);
-    for (size_t i = 0; i < n; i++) {
-        size_t k = 0;
-        while (k < w.n && tt[i].n == w.n && up(tt[i].s[k]) == up(w.s[k]))
-            k++;
-        if (tt[i].n == w.n && k == w.n)
+    for (size_t i = 0; i < n; i++)
+        if (tt[i].n == w.n && same_nocase(tt[i].s, w.s, w.n))
             return 1;
-    }
     return 0;
 }
 
