@@ -793,6 +793,33 @@ static long reading_twin(const struct xmodel_field *f, const struct cand_set *cs
     return t;
 }
 
+/* Candidate b, or where the other readings of one of its lines outvote its digits
+ * (xreading_outvoted), its twin of another reading that is not outvoted and reads as it
+ * (XMODEL_RESPAN_SIM: a span of the same words), the one f scores best (b when there is
+ * none): the learner's weights cannot tell twins apart, the readings' vote can. */
+static long digit_vote(const struct xmodel_field *f, const struct cand_set *cs,
+                       const struct xfeat_doc *fx, long b)
+{
+    if (b < 0 || !xreading_outvoted(cs, (size_t)b))
+        return b;
+    long t = b;
+    double tq = -1;
+    for (size_t i = 0; i < cs->n && i < fx->n; i++) {
+        if (!xmodel_kind_ok(fx, i, f->kind) || !xreading_twins(cs, (size_t)b, i) ||
+            !xmodel_shape_ok(f, cs->c[i].text) ||
+            align_similarity(f->name, cs->c[b].text, cs->c[i].text, XMODEL_RESPAN_SIM) <
+                XMODEL_RESPAN_SIM ||
+            xreading_outvoted(cs, i))
+            continue;
+        double q = xmodel_prob(f, fx->x[i]);
+        if (q > tq) {
+            tq = q;
+            t = (long)i;
+        }
+    }
+    return t;
+}
+
 dp_err xmodel_apply(const struct xmodel *m, const struct dp_doc_text *doc, cJSON *fields,
                     cJSON **missing)
 {
@@ -833,6 +860,8 @@ dp_err xmodel_apply(const struct xmodel *m, const struct dp_doc_text *doc, cJSON
     for (size_t k = 0; k < m->nf && !rc; k++) /* the reading of its line the field trusts */
         if (bests[k] >= 0)
             bests[k] = reading_twin(&m->f[k], &cs, &fx, bests[k]);
+    for (size_t k = 0; k < m->nf && !rc; k++) /* the digits most readings of its lines read */
+        bests[k] = digit_vote(&m->f[k], &cs, &fx, bests[k]);
     for (size_t k = 0; k < m->nf && !rc; k++) {
         const struct xmodel_field *mf = &m->f[k];
         double p = probs[k];
@@ -881,6 +910,8 @@ dp_err xmodel_apply(const struct xmodel *m, const struct dp_doc_text *doc, cJSON
          * read as it, the one it scores best (the rules' own cut - lines joined by ", ", a
          * stray mark - gives way to the span the tenant's confirmed values look like) */
         long bi = keep && !mf->kind ? respan(mf, &cs, &fx, rv, &p) : -1;
+        if (bi >= 0)
+            bi = digit_vote(mf, &cs, &fx, bi);
         if (bi >= 0) {
             c = &cs.c[bi];
             keep = 0;
