@@ -337,6 +337,24 @@ START_TEST(look_reading)
 }
 END_TEST
 
+/* A name over two lines whose upper line ends in a reading's speck ("POPULAR BOOK." over
+ * "CO. (M) SDN BHD") is a candidate without it; an abbreviation's mark stays. */
+START_TEST(speck_runs)
+{
+    static const char *const lines[] = {"POPULAR BOOK.", "CO. (M) SDN BHD", "MR. D.I.Y. SDN BHD"};
+    struct dp_doc_text d;
+    xdoc_make(&d, lines, 3);
+    struct cand_set cs;
+    ck_assert_int_eq(cand_generate(&d, &cs), DP_OK);
+    ck_assert_uint_eq(find_cand(&cs, "POPULAR BOOK CO. (M) SDN BHD", 0), 1);
+    ck_assert_uint_eq(find_cand(&cs, "POPULAR BOOK. CO. (M) SDN BHD", 0), 0);
+    ck_assert_uint_eq(find_cand(&cs, "POPULAR BOOK.", 0), 1); /* nothing beside it */
+    ck_assert_uint_eq(find_cand(&cs, "MR. D.I.Y. SDN BHD", 0), 1);
+    cand_set_cleanup(&cs);
+    doctext_cleanup(&d);
+}
+END_TEST
+
 /* The page's own spelling of a remembered vendor stands where it is another real spelling
  * (a shop of the chain, punctuation as printed), not where it is a misreading. */
 START_TEST(vendor_spellings)
@@ -630,6 +648,7 @@ Suite *xcand_suite(void)
     tcase_add_test(tc, second_reading);
     tcase_add_test(tc, second_reading_json);
     tcase_add_test(tc, look_reading);
+    tcase_add_test(tc, speck_runs);
     suite_add_tcase(s, tc);
     return s;
 }
