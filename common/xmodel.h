@@ -154,6 +154,11 @@ struct xmodel_doc {
  * *out owned by the caller (xmodel_free). DP_EINVAL when no field has enough examples;
  * DP_ENOMEM. */
 dp_err xmodel_train(const struct xmodel_doc *docs, size_t n, struct xmodel **out);
+/* As xmodel_train, keeping another draw of each page's negatives: where a page has more than
+ * training keeps, every stride-th from offset sample (mod the stride; 0 = xmodel_train's).
+ * For measuring how much a figure owes to which negatives were kept. */
+dp_err xmodel_train_sample(const struct xmodel_doc *docs, size_t n, unsigned sample,
+                           struct xmodel **out);
 void xmodel_free(struct xmodel *m);
 
 /* Applies the model to doc: for every field it knows, the best candidate becomes a field

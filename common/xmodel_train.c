@@ -98,9 +98,11 @@ static int has_digit(const char *s)
     return 0;
 }
 
-/* Adds the document's vendor to vendors, aligns every field, picks the candidates to keep and
- * computes their features. */
-static dp_err prepare(struct xmodel_tdoc *d, const struct xmodel *m, struct vendor_list *vendors)
+/* Adds the document's vendor to vendors, aligns every field, picks the candidates to keep (every
+ * positive and likely value, then a stride over the rest from offset sample) and computes their
+ * features. */
+static dp_err prepare(struct xmodel_tdoc *d, const struct xmodel *m, struct vendor_list *vendors,
+                      unsigned sample)
 {
     struct cand_set cs;
     dp_err rc = cand_generate(d->src->doc, &cs);
@@ -159,7 +161,7 @@ static dp_err prepare(struct xmodel_tdoc *d, const struct xmodel *m, struct vend
                                                   : 0;
     size_t k = 0, seen = 0;
     for (size_t i = 0; i < n; i++) {
-        if (keep[i] || (stride && seen++ % stride == 0))
+        if (keep[i] || (stride && seen++ % stride == sample % stride))
             idx[k++] = i;
     }
     rc = xfeat_doc_subset(&cs, d->src->rules, idx, k, &d->fx);
@@ -451,7 +453,8 @@ static void digit_runs(struct xmodel_field *xf, const struct xmodel_tdoc *d, siz
     xf->digit_run = seen ? (uint32_t)(best < 63 ? best : 63) + 1 : 0;
 }
 
-dp_err xmodel_train(const struct xmodel_doc *docs, size_t n, struct xmodel **out)
+dp_err xmodel_train_sample(const struct xmodel_doc *docs, size_t n, unsigned sample,
+                           struct xmodel **out)
 {
     char names[REVIEW_MAX_NAMES][REVIEW_NAME_MAX];
     struct timespec t0, t1;
@@ -476,7 +479,7 @@ dp_err xmodel_train(const struct xmodel_doc *docs, size_t n, struct xmodel **out
     for (size_t i = 0; i < n; i++) {
         d[i].src = &docs[i];
         d[i].fold = i % (folds ? folds : 1);
-        if ((rc = prepare(&d[i], m, &m->vendors)))
+        if ((rc = prepare(&d[i], m, &m->vendors, sample)))
             goto out;
         use[i] = 1;
     }
@@ -560,4 +563,9 @@ out:
     }
     *out = m;
     return rc;
+}
+
+dp_err xmodel_train(const struct xmodel_doc *docs, size_t n, struct xmodel **out)
+{
+    return xmodel_train_sample(docs, n, 0, out);
 }

@@ -332,18 +332,31 @@ END_TEST
 
 #define NDOCS 8
 
-static struct xmodel *train_po(struct dp_doc_text *docs, cJSON **conf)
+/* NDOCS order pages of one vendor, each with nfill lines of words below (more candidates than
+ * training keeps per page when nfill is large), and their confirmed fields. */
+static void po_docs(struct dp_doc_text *docs, cJSON **conf, struct xmodel_doc *td, int nfill)
 {
-    struct xmodel_doc td[NDOCS];
+    static const char *const words[] = {"alpha",   "bravo", "charlie", "delta", "echo",
+                                        "foxtrot", "golf",  "hotel",   "india", "juliet"};
     for (int i = 0; i < NDOCS; i++) {
-        char l0[64], l1[64], l2[64], l3[64], po[16];
+        char l0[64], l1[64], l2[64], l3[64], po[16], fill[64][48];
+        const char *lines[5 + 64];
         snprintf(l0, sizeof l0, "Harbor Tools Ltd");
         snprintf(l1, sizeof l1, "Customer C-%05d", 10000 + 77 * i);
         snprintf(po, sizeof po, "PO-%04d", 1000 + 37 * i);
         snprintf(l2, sizeof l2, "Order ref %s", po);
         snprintf(l3, sizeof l3, "Total %d.00", 10 + i);
-        const char *lines[] = {l0, "Tel 040-555 1234", l1, l2, l3};
-        xdoc_make(&docs[i], lines, 5);
+        lines[0] = l0;
+        lines[1] = "Tel 040-555 1234";
+        lines[2] = l1;
+        lines[3] = l2;
+        lines[4] = l3;
+        for (int k = 0; k < nfill && k < 64; k++) {
+            snprintf(fill[k], sizeof fill[k], "%s %s %s", words[(k + i) % 10],
+                     words[(3 * k + 1) % 10], words[(7 * k + i + 2) % 10]);
+            lines[5 + k] = fill[k];
+        }
+        xdoc_make(&docs[i], lines, 5 + (size_t)(nfill < 64 ? nfill : 64));
         char js[160];
         snprintf(js, sizeof js,
                  "{\"po_number\":{\"value\":\"%s\"},\"company\":\"Harbor Tools Ltd\","
@@ -352,10 +365,63 @@ static struct xmodel *train_po(struct dp_doc_text *docs, cJSON **conf)
         conf[i] = cJSON_Parse(js);
         td[i] = (struct xmodel_doc){&docs[i], conf[i], NULL};
     }
+}
+
+static struct xmodel *train_po(struct dp_doc_text *docs, cJSON **conf)
+{
+    struct xmodel_doc td[NDOCS];
+    po_docs(docs, conf, td, 0);
     struct xmodel *m = NULL;
     ck_assert_int_eq(xmodel_train(td, NDOCS, &m), DP_OK);
     return m;
 }
+
+/* Another draw of the negatives: sample 0 is xmodel_train's own model; where a page holds more
+ * candidates than training keeps, sample 1 keeps others, and its model still reads the field. */
+START_TEST(train_sample)
+{
+    struct dp_doc_text docs[NDOCS];
+    cJSON *conf[NDOCS];
+    struct xmodel_doc td[NDOCS];
+    po_docs(docs, conf, td, 60);
+    struct xmodel *m0 = NULL, *s0 = NULL, *s1 = NULL;
+    ck_assert_int_eq(xmodel_train(td, NDOCS, &m0), DP_OK);
+    ck_assert_int_eq(xmodel_train_sample(td, NDOCS, 0, &s0), DP_OK);
+    ck_assert_int_eq(xmodel_train_sample(td, NDOCS, 1, &s1), DP_OK);
+    ck_assert_uint_eq(m0->nf, s0->nf);
+    ck_assert_uint_eq(m0->nf, s1->nf);
+    int differ = 0;
+    for (size_t f = 0; f < m0->nf; f++) {
+        ck_assert_str_eq(m0->f[f].name, s1->f[f].name);
+        ck_assert_int_eq(memcmp(m0->f[f].w, s0->f[f].w, (XFEAT_DIM + 1) * sizeof(float)), 0);
+        differ |= memcmp(m0->f[f].w, s1->f[f].w, (XFEAT_DIM + 1) * sizeof(float)) != 0;
+    }
+    ck_assert_msg(differ, "sample 1 kept the same negatives as sample 0");
+    static const char *const lines[] = {"Harbor Tools Ltd", "Customer C-55555", "Order ref PO-9876",
+                                        "Total 99.00", "golf hotel india"};
+    struct dp_doc_text d;
+    xdoc_make(&d, lines, 5);
+    cJSON *fields = cJSON_CreateArray();
+    ck_assert_int_eq(xmodel_apply(s1, &d, fields, NULL), DP_OK);
+    const cJSON *f;
+    int found = 0;
+    cJSON_ArrayForEach(f, fields)
+    {
+        if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(f, "name")), "po_number") == 0)
+            found = strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(f, "value")), "PO-9876") == 0;
+    }
+    ck_assert(found);
+    cJSON_Delete(fields);
+    doctext_cleanup(&d);
+    xmodel_free(m0);
+    xmodel_free(s0);
+    xmodel_free(s1);
+    for (int i = 0; i < NDOCS; i++) {
+        doctext_cleanup(&docs[i]);
+        cJSON_Delete(conf[i]);
+    }
+}
+END_TEST
 
 START_TEST(train_apply)
 {
@@ -592,6 +658,7 @@ Suite *xmodel_suite(void)
     tcase_add_test(tc, vendors);
     tcase_add_test(tc, vendor_numbers);
     tcase_add_test(tc, train_apply);
+    tcase_add_test(tc, train_sample);
     tcase_add_test(tc, rules_gate);
     tcase_add_test(tc, save_load);
     suite_add_tcase(s, tc);

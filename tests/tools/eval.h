@@ -266,6 +266,9 @@ void eval_runner_keep(struct eval_runner *r, cJSON **keep);
  * to report under "learning". docs[i]: item i's document JSON (NULL = failed). verbose prints
  * to stderr, for the 75-document model, each test field the rules or the model got wrong. */
 void eval_learn(const struct eval_set *set, cJSON *const *docs, cJSON *report, int verbose);
+/* DOCPROC_EVAL_LEARN_FOLDS (4 unless set; 1..16): the offsets the learning curve's splits are
+ * rotated over (eval_learn.c). */
+long eval_learn_folds(void);
 /* eval_ceil.c: the best the extractor could do on set, printed and added to report under
  * "ceilings": per field, truth present in the OCR text, exactly or nearly a candidate's value;
  * per split, unseen documents whose vendor was labelled. texts/ok: the documents' pages as

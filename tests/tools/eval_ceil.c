@@ -78,6 +78,55 @@ static void doc_ceilings(const struct eval_item *it, const cJSON *doc,
     cand_set_cleanup(&cs);
 }
 
+/* With the nt documents from off on (wrapping round) labelled: how many of the others have a
+ * labelled vendor (and address), and the share of their fields right with a perfect ranker and
+ * the memory (sums over the unseen documents). */
+struct vendor_ceil {
+    size_t test, seen, seen_addr;
+    double best, per[EVAL_MAX_FIELDS];
+};
+
+static int labelled_at(size_t i, size_t nt, size_t off, size_t n)
+{
+    return (i + n - off) % n < nt;
+}
+
+static void vendor_ceiling(const struct eval_set *set, const unsigned char *exact, size_t nf,
+                           size_t nt, size_t off, struct vendor_ceil *v)
+{
+    size_t n = set->n;
+    memset(v, 0, sizeof *v);
+    for (size_t i = 0; i < n; i++) {
+        if (labelled_at(i, nt, off, n))
+            continue;
+        const char *c = truth_of(&set->items[i], "company");
+        const char *a = truth_of(&set->items[i], "address");
+        if (!c)
+            continue;
+        v->test++;
+        int s = 0, sa = 0;
+        for (size_t j = 0; j < n && !sa; j++) {
+            if (!labelled_at(j, nt, off, n))
+                continue;
+            const char *cj = truth_of(&set->items[j], "company");
+            const char *aj = truth_of(&set->items[j], "address");
+            if (cj && eval_field_equal("company", c, cj)) {
+                s = 1;
+                sa = a && aj && eval_field_equal("address", a, aj);
+            }
+        }
+        v->seen += (size_t)s;
+        v->seen_addr += (size_t)sa;
+        for (size_t f = 0; f < nf && f < EVAL_MAX_FIELDS; f++) {
+            const char *fn = set->items[i].fields[f].name;
+            int mem = (strcmp(fn, "company") == 0 && s) || (strcmp(fn, "address") == 0 && sa);
+            int hit = exact[i * EVAL_MAX_FIELDS + f] || mem;
+            v->best += hit ? 1.0 / (double)nf : 0;
+            v->per[f] += hit ? 1.0 : 0;
+        }
+    }
+}
+
 void eval_ceilings(const struct eval_set *set, cJSON *const *docs, const struct dp_doc_text *texts,
                    const int *ok, cJSON *report, int verbose)
 {
@@ -108,53 +157,55 @@ void eval_ceilings(const struct eval_set *set, cJSON *const *docs, const struct 
     }
     /* vendors of the unseen documents among the labelled ones */
     cJSON *vs = cJSON_AddArrayToObject(out, "vendor_seen");
+    long nfolds = eval_learn_folds();
     for (size_t si = 0; si < sizeof sizes / sizeof sizes[0]; si++) {
-        size_t nt = sizes[si], test = 0, seen = 0, seen_addr = 0;
-        double best = 0; /* mean over fields of the share right with a perfect ranker + memory */
-        double per[EVAL_MAX_FIELDS] = {0};
+        size_t nt = sizes[si];
         if (nt >= set->n)
             break;
-        for (size_t i = nt; i < set->n; i++) {
-            const char *c = truth_of(&set->items[i], "company");
-            const char *a = truth_of(&set->items[i], "address");
-            if (!c)
-                continue;
-            test++;
-            int s = 0, sa = 0;
-            for (size_t j = 0; j < nt && !sa; j++) {
-                const char *cj = truth_of(&set->items[j], "company");
-                const char *aj = truth_of(&set->items[j], "address");
-                if (cj && eval_field_equal("company", c, cj)) {
-                    s = 1;
-                    sa = a && aj && eval_field_equal("address", a, aj);
-                }
-            }
-            seen += (size_t)s;
-            seen_addr += (size_t)sa;
-            for (size_t f = 0; f < nf && f < EVAL_MAX_FIELDS; f++) {
-                const char *fn = set->items[i].fields[f].name;
-                int mem = (strcmp(fn, "company") == 0 && s) || (strcmp(fn, "address") == 0 && sa);
-                best += (exact[i * EVAL_MAX_FIELDS + f] || mem) ? 1.0 / (double)nf : 0;
-                per[f] += (exact[i * EVAL_MAX_FIELDS + f] || mem) ? 1.0 : 0;
-            }
+        struct vendor_ceil fixed, rot;
+        memset(&fixed, 0, sizeof fixed);
+        memset(&rot, 0, sizeof rot);
+        for (long r = 0; r < nfolds; r++) {
+            struct vendor_ceil v;
+            vendor_ceiling(set, exact, nf, nt, (size_t)r * set->n / (size_t)nfolds, &v);
+            if (r == 0)
+                fixed = v;
+            rot.test += v.test;
+            rot.seen += v.seen;
+            rot.seen_addr += v.seen_addr;
+            rot.best += v.best;
+            for (size_t f = 0; f < nf && f < EVAL_MAX_FIELDS; f++)
+                rot.per[f] += v.per[f];
         }
-        best = test ? best / (double)test : 0;
         cJSON *o = cJSON_CreateObject();
-        for (size_t f = 0; f < nf && f < EVAL_MAX_FIELDS; f++) {
-            per[f] = test ? per[f] / (double)test : 0;
-            cJSON_AddNumberToObject(o, set->items[0].fields[f].name, per[f]);
-        }
         printf("  labelled %3zu: %zu of %zu unseen receipts have a labelled vendor (%zu with the "
                "same address); exact candidate or remembered: mean %.3f (",
-               nt, seen, test, seen_addr, best);
-        for (size_t f = 0; f < nf && f < EVAL_MAX_FIELDS; f++)
-            printf("%s%s %.2f", f ? ", " : "", set->items[0].fields[f].name, per[f]);
+               nt, fixed.seen, fixed.test, fixed.seen_addr,
+               fixed.test ? fixed.best / (double)fixed.test : 0);
+        for (size_t f = 0; f < nf && f < EVAL_MAX_FIELDS; f++) {
+            double p = fixed.test ? fixed.per[f] / (double)fixed.test : 0;
+            printf("%s%s %.2f", f ? ", " : "", set->items[0].fields[f].name, p);
+            cJSON_AddNumberToObject(o, set->items[0].fields[f].name, p);
+        }
         printf(")\n");
+        if (nfolds > 1) {
+            printf("      rotated over %ld folds: %zu of %zu have a labelled vendor (%zu with the "
+                   "same address); exact candidate or remembered: mean %.3f (",
+                   nfolds, rot.seen, rot.test, rot.seen_addr,
+                   rot.test ? rot.best / (double)rot.test : 0);
+            for (size_t f = 0; f < nf && f < EVAL_MAX_FIELDS; f++)
+                printf("%s%s %.2f", f ? ", " : "", set->items[0].fields[f].name,
+                       rot.test ? rot.per[f] / (double)rot.test : 0);
+            printf(")\n");
+            cJSON_AddNumberToObject(o, "rotated_ceiling_mean",
+                                    rot.test ? rot.best / (double)rot.test : 0);
+        }
         cJSON_AddNumberToObject(o, "labelled", (double)nt);
-        cJSON_AddNumberToObject(o, "unseen", (double)test);
-        cJSON_AddNumberToObject(o, "vendor_seen", (double)seen);
-        cJSON_AddNumberToObject(o, "vendor_and_address_seen", (double)seen_addr);
-        cJSON_AddNumberToObject(o, "ceiling_mean", best);
+        cJSON_AddNumberToObject(o, "unseen", (double)fixed.test);
+        cJSON_AddNumberToObject(o, "vendor_seen", (double)fixed.seen);
+        cJSON_AddNumberToObject(o, "vendor_and_address_seen", (double)fixed.seen_addr);
+        cJSON_AddNumberToObject(o, "ceiling_mean",
+                                fixed.test ? fixed.best / (double)fixed.test : 0);
         cJSON_AddItemToArray(vs, o);
     }
     free(exact);
