@@ -1,6 +1,7 @@
 /* xreading.c -- which reading of a line a field trusts: twins, the training evidence, the
  * choice. */
 #include "xreading.h"
+#include <string.h>
 #include "altread.h"
 
 int xreading_slot(int alt)
@@ -133,4 +134,75 @@ int xreading_side(const struct cand_set *cs, size_t best, const uint32_t *wins,
                    xreading_twin(cs, best, 0, NULL) != best
                ? 0
                : -1;
+}
+
+/* ---- the readings' vote on a line's digits ---- */
+
+#define DIGITS_MAX 64 /* digits of a line compared (the rest ignored) */
+
+/* The digits of words [w0, w1) of page p, in order, into out (DIGITS_MAX + 1 bytes). */
+static void line_digits(const struct dp_page *p, size_t w0, size_t w1, char *out)
+{
+    size_t k = 0;
+    for (size_t i = w0; i < w1; i++)
+        for (const char *t = p->words[i].text; t && *t && k < DIGITS_MAX; t++)
+            if (*t >= '0' && *t <= '9')
+                out[k++] = *t;
+    out[k] = '\0';
+}
+
+/* Whether reading page cp's version of line li (document line dl of doc page dp) is one of
+ * dl's readings: the first reading's page's line, another reading's alternate line. */
+static int reads_line(const struct cand_page *cp, size_t li, size_t dp, int dl)
+{
+    const struct cand_line *l = &cp->lines[li];
+    return cp->doc_page == dp && l->w1 > l->w0 && cp->page->words[l->w0].line == dl &&
+           (cp->reading == 0 || (cp->alt && cp->alt[li]));
+}
+
+int xreading_outvoted(const struct cand_set *cs, size_t i)
+{
+    if (i >= cs->n)
+        return 0;
+    const struct cand *c = &cs->c[i];
+    const struct cand_page *own = &cs->pages[c->cpage];
+    for (size_t li = c->line0; li <= c->line1 && li < own->nlines; li++) {
+        const struct cand_line *l = &own->lines[li];
+        int dl = l->w1 > l->w0 ? own->page->words[l->w0].line : -1;
+        char mine[DIGITS_MAX + 1], other[DIGITS_MAX + 1];
+        if (dl < 0)
+            continue;
+        line_digits(own->page, l->w0, l->w1, mine);
+        size_t same = 0, versions = 0, best_other = 0;
+        char others[XREADING_N + 1][DIGITS_MAX + 1];
+        size_t nothers = 0, count[XREADING_N + 1] = {0};
+        for (size_t pi = 0; pi < cs->npages; pi++) {
+            const struct cand_page *cp = &cs->pages[pi];
+            for (size_t lj = 0; lj < cp->nlines; lj++) {
+                if (!reads_line(cp, lj, own->doc_page, dl))
+                    continue;
+                versions++;
+                line_digits(cp->page, cp->lines[lj].w0, cp->lines[lj].w1, other);
+                if (strlen(other) != strlen(mine)) {
+                    versions--; /* a digit more or less: a letter read as one ("C0." for
+                                   "CO."), no vote on the digits */
+                    continue;
+                }
+                if (strcmp(other, mine) == 0) {
+                    same++;
+                    continue;
+                }
+                size_t k = 0;
+                while (k < nothers && strcmp(others[k], other) != 0)
+                    k++;
+                if (k == nothers && nothers <= XREADING_N)
+                    memcpy(others[nothers++], other, sizeof other);
+                if (k < nothers && ++count[k] > best_other)
+                    best_other = count[k];
+            }
+        }
+        if (versions >= 3 && best_other > same)
+            return 1;
+    }
+    return 0;
 }

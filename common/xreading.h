@@ -70,4 +70,11 @@ int xreading_side(const struct cand_set *cs, size_t best, const uint32_t *wins,
  * negative score is no candidate: another kind of value); best when there is none. */
 size_t xreading_twin(const struct cand_set *cs, size_t best, int r, const double *q);
 
+/* Pure: whether candidate i reads the digits of one of its lines otherwise than most readings
+ * of that line do: of the line's versions (the first reading's, another reading's alternate
+ * line; at least three), more read another digit string than read i's ("25/62" twice, "29/62"
+ * once: SROIE 090's address, its second reading). With two readings a disagreement is a tie:
+ * nothing tells which is right. */
+int xreading_outvoted(const struct cand_set *cs, size_t i);
+
 #endif

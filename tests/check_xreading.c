@@ -241,6 +241,90 @@ START_TEST(apply_path)
 }
 END_TEST
 
+/* The digits of a line three readings read: the one most of them read wins; with two a
+ * disagreement is a tie; a digit more or less (a letter read as one) is no vote. */
+START_TEST(digit_votes)
+{
+    static const char *const addr[] = {"4-20, Jalan Ria 25/62", "Taman Sri Muda"};
+    struct dp_doc_text d;
+    struct cand_set cs;
+    xdoc_make(&d, addr, 2);
+    add_alt(&d, "4-20, Jalan Ria 29/62", 0, 100, 0);
+    add_alt(&d, "4-20, Jalan Ria 25/62", 0, 100, ALTREAD_LOOK_BLOCK);
+    ck_assert_int_eq(cand_generate(&d, &cs), DP_OK);
+    size_t first = find(&cs, "4-20, Jalan Ria 25/62", 0);
+    size_t second = find(&cs, "4-20, Jalan Ria 29/62", ALTREAD_SECOND);
+    size_t run2 = find(&cs, "4-20, Jalan Ria 29/62 Taman Sri Muda", ALTREAD_SECOND);
+    size_t look = find(&cs, "4-20, Jalan Ria 25/62", ALTREAD_LOOK);
+    ck_assert(first < cs.n && second < cs.n && run2 < cs.n && look < cs.n);
+    ck_assert(xreading_outvoted(&cs, second));
+    ck_assert(xreading_outvoted(&cs, run2)); /* a run holding the line */
+    ck_assert(!xreading_outvoted(&cs, first));
+    ck_assert(!xreading_outvoted(&cs, look));
+    ck_assert(!xreading_outvoted(&cs, cs.n));
+    cand_set_cleanup(&cs);
+    doctext_cleanup(&d);
+    /* two readings: a tie */
+    xdoc_make(&d, addr, 2);
+    add_alt(&d, "4-20, Jalan Ria 29/62", 0, 100, 0);
+    ck_assert_int_eq(cand_generate(&d, &cs), DP_OK);
+    second = find(&cs, "4-20, Jalan Ria 29/62", ALTREAD_SECOND);
+    ck_assert(second < cs.n);
+    ck_assert(!xreading_outvoted(&cs, second));
+    cand_set_cleanup(&cs);
+    doctext_cleanup(&d);
+    /* "CO." read as "C0." by two readings: no vote against the one that reads letters */
+    static const char *const co[] = {"POPULAR C0. SDN BHD"};
+    xdoc_make(&d, co, 1);
+    add_alt(&d, "POPULAR CO. SDN BHD", 0, 100, 0);
+    add_alt(&d, "POPULAR 0. SDN BHD", 0, 100, ALTREAD_LOOK_BLOCK);
+    ck_assert_int_eq(cand_generate(&d, &cs), DP_OK);
+    second = find(&cs, "POPULAR CO. SDN BHD", ALTREAD_SECOND);
+    ck_assert(second < cs.n);
+    ck_assert(!xreading_outvoted(&cs, second));
+    cand_set_cleanup(&cs);
+    doctext_cleanup(&d);
+}
+END_TEST
+
+/* Applying: the model's choice whose digits the other readings outvote gives way to its twin
+ * of a reading that reads them as most do. */
+START_TEST(digit_vote_apply)
+{
+    static const char *const addr[] = {"4-20, Jalan Ria 25/62"};
+    struct dp_doc_text d;
+    xdoc_make(&d, addr, 1);
+    add_alt(&d, "4-20, Jalan Ria 29/62", 0, 100, 0);
+    add_alt(&d, "4-20, Jalan Ria 25/62", 0, 100, ALTREAD_LOOK_BLOCK);
+    struct xmodel m = {0};
+    struct xmodel_field f = {.name = "address", .replace_above = 2};
+    f.w = calloc(XFEAT_DIM + 1, sizeof *f.w);
+    ck_assert_ptr_nonnull(f.w);
+    m.f = &f;
+    m.nf = 1;
+    /* the second reading's line scores best */
+    struct cand_set cs;
+    struct xfeat_doc fx;
+    ck_assert_int_eq(cand_generate(&d, &cs), DP_OK);
+    ck_assert_int_eq(xfeat_doc(&cs, NULL, &fx), DP_OK);
+    size_t second = find(&cs, "4-20, Jalan Ria 29/62", ALTREAD_SECOND);
+    ck_assert(second < cs.n);
+    for (const struct feature_node *x = fx.x[second]; x->index != -1; x++)
+        if (x->index <= XFEAT_DIM)
+            f.w[x->index - 1] += 1.0f;
+    xfeat_doc_cleanup(&fx);
+    cand_set_cleanup(&cs);
+    cJSON *fields = cJSON_CreateArray();
+    ck_assert_int_eq(xmodel_apply(&m, &d, fields, NULL), DP_OK);
+    ck_assert_str_eq(
+        cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetArrayItem(fields, 0), "value")),
+        "4-20, Jalan Ria 25/62");
+    cJSON_Delete(fields);
+    doctext_cleanup(&d);
+    free(f.w);
+}
+END_TEST
+
 Suite *xreading_suite(void)
 {
     Suite *s = suite_create("xreading");
@@ -249,6 +333,8 @@ Suite *xreading_suite(void)
     tcase_add_test(tc, twins);
     tcase_add_test(tc, side_from_second);
     tcase_add_test(tc, apply_path);
+    tcase_add_test(tc, digit_votes);
+    tcase_add_test(tc, digit_vote_apply);
     suite_add_tcase(s, tc);
     return s;
 }

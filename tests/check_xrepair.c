@@ -198,8 +198,9 @@ START_TEST(repeated_totals)
         "129.30");
     cJSON_Delete(fields);
     doctext_cleanup(&d);
-    /* printed once: missing */
-    xdoc_make(&d, paid, 2);
+    /* printed once, a larger amount on no payment line beside it: missing */
+    static const char *const once[] = {"TOTAL 129.30", "DEPOSIT 200.00"};
+    xdoc_make(&d, once, 2);
     fields = cJSON_CreateArray();
     cJSON *missing = NULL;
     ck_assert_int_eq(xmodel_apply(&m, &d, fields, &missing), DP_OK);
@@ -323,6 +324,136 @@ START_TEST(foreign_years)
 }
 END_TEST
 
+/* The amount (string) of the first field named name in fields, or NULL. */
+static const char *amount_of(const cJSON *fields, const char *name)
+{
+    const cJSON *it;
+    cJSON_ArrayForEach(it, fields)
+    {
+        if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(it, "name")), name) != 0)
+            continue;
+        const cJSON *v = cJSON_GetObjectItem(it, "value");
+        return cJSON_GetStringValue(cJSON_IsObject(v) ? cJSON_GetObjectItem(v, "amount") : v);
+    }
+    return NULL;
+}
+
+/* The cash tendered is no total whatever its label reads as, where the line below labels the
+ * change and the difference is printed; a zero amount is never a total. */
+START_TEST(tendered_totals)
+{
+    static const long page[] = {10010, 1500, 8510};
+    ck_assert(xmodel_tendered(10010, 1500, page, 3));
+    ck_assert(!xmodel_tendered(10010, 1000, page, 3)); /* 90.10 is not printed */
+    ck_assert(!xmodel_tendered(10010, 0, page, 3));    /* exact payment: nothing to tell */
+    ck_assert(!xmodel_tendered(1500, 10010, page, 3));
+    ck_assert(!xmodel_tendered(-1, 1500, page, 3));
+    ck_assert(!xmodel_tendered(10010, 1500, NULL, 0));
+    struct xmodel m = {0};
+    struct xmodel_field t = {.name = "total", .kind = XFEAT_KIND_AMOUNT, .replace_above = 2};
+    t.w = calloc(XFEAT_DIM + 1, sizeof *t.w); /* every candidate 0.5: the first one wins */
+    ck_assert_ptr_nonnull(t.w);
+    m.f = &t;
+    m.nf = 1;
+    static const char *const lines[] = {"Sash Se 100.10", "CHANGE 15.00", "Rounded 85.10"};
+    struct dp_doc_text d;
+    xdoc_make(&d, lines, 3);
+    cJSON *fields = cJSON_CreateArray();
+    ck_assert_int_eq(xmodel_apply(&m, &d, fields, NULL), DP_OK);
+    ck_assert_str_eq(amount_of(fields, "total"), "85.10");
+    cJSON_Delete(fields);
+    doctext_cleanup(&d);
+    /* the difference not printed: the amount above the change may be the total */
+    static const char *const due[] = {"Due 100.10", "CHANGE 15.00", "Items 80.00"};
+    xdoc_make(&d, due, 3);
+    fields = cJSON_CreateArray();
+    ck_assert_int_eq(xmodel_apply(&m, &d, fields, NULL), DP_OK);
+    ck_assert_str_eq(amount_of(fields, "total"), "100.10");
+    cJSON_Delete(fields);
+    doctext_cleanup(&d);
+    static const char *const zero[] = {"MISC 0.00", "TOTAL 7.00"};
+    xdoc_make(&d, zero, 2);
+    fields = cJSON_CreateArray();
+    ck_assert_int_eq(xmodel_apply(&m, &d, fields, NULL), DP_OK);
+    ck_assert_str_eq(amount_of(fields, "total"), "7.00");
+    cJSON_Delete(fields);
+    doctext_cleanup(&d);
+    free(t.w);
+}
+END_TEST
+
+/* A typed value the rules missed and the model is unsure of: a total is filled in where it is
+ * the page's largest amount on no payment line, a date from even odds in a confirmed year. */
+START_TEST(unsure_fills)
+{
+    struct xmodel m = {0};
+    struct xmodel_field t = {.name = "total",
+                             .kind = XFEAT_KIND_AMOUNT,
+                             .replace_above = 2,
+                             .review_below = 0.9,
+                             .flags = XMODEL_SURE_FILL};
+    t.w = calloc(XFEAT_DIM + 1, sizeof *t.w); /* every candidate 0.5: the first one wins */
+    ck_assert_ptr_nonnull(t.w);
+    m.f = &t;
+    m.nf = 1;
+    static const char *const largest[] = {"TOTAL 9.00", "ITEM 3.00", "CASH 10.00"};
+    struct dp_doc_text d;
+    xdoc_make(&d, largest, 3);
+    cJSON *fields = cJSON_CreateArray(), *missing = NULL;
+    ck_assert_int_eq(xmodel_apply(&m, &d, fields, &missing), DP_OK);
+    ck_assert_str_eq(amount_of(fields, "total"), "9.00");
+    ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(cJSON_GetArrayItem(fields, 0), "needs_review")));
+    ck_assert_ptr_null(missing);
+    cJSON_Delete(fields);
+    doctext_cleanup(&d);
+    /* a larger amount on no payment line: left out, as before */
+    static const char *const smaller[] = {"ITEM 3.00", "TOTAL 9.00"};
+    xdoc_make(&d, smaller, 2);
+    fields = cJSON_CreateArray();
+    ck_assert_int_eq(xmodel_apply(&m, &d, fields, &missing), DP_OK);
+    ck_assert_int_eq(cJSON_GetArraySize(fields), 0);
+    ck_assert_int_eq(cJSON_GetArraySize(missing), 1);
+    cJSON_Delete(missing);
+    missing = NULL;
+    cJSON_Delete(fields);
+    doctext_cleanup(&d);
+    free(t.w);
+    /* dates: even odds in a confirmed year */
+    struct xmodel_field f = {.name = "date",
+                             .kind = XFEAT_KIND_DATE,
+                             .replace_above = 2,
+                             .review_below = 0.9,
+                             .flags = XMODEL_SURE_FILL | XMODEL_DAY_FIRST,
+                             .year_lo = 2017,
+                             .year_hi = 2018,
+                             .year_mode = 2018};
+    f.w = calloc(XFEAT_DIM + 1, sizeof *f.w);
+    ck_assert_ptr_nonnull(f.w);
+    m.f = &f;
+    static const char *const dated[] = {"Date: 19-09-17"};
+    xdoc_make(&d, dated, 1);
+    fields = cJSON_CreateArray();
+    ck_assert_int_eq(xmodel_apply(&m, &d, fields, NULL), DP_OK);
+    ck_assert_str_eq(amount_of(fields, "date"), "2017-09-19");
+    cJSON_Delete(fields);
+    f.w[XFEAT_DIM] = -1; /* the bias: every candidate 0.27 */
+    fields = cJSON_CreateArray();
+    ck_assert_int_eq(xmodel_apply(&m, &d, fields, NULL), DP_OK);
+    ck_assert_int_eq(cJSON_GetArraySize(fields), 0);
+    cJSON_Delete(fields);
+    doctext_cleanup(&d);
+    f.w[XFEAT_DIM] = 0;
+    static const char *const foreign[] = {"Ref 03-04-06"}; /* 2006: no confirmed year */
+    xdoc_make(&d, foreign, 1);
+    fields = cJSON_CreateArray();
+    ck_assert_int_eq(xmodel_apply(&m, &d, fields, NULL), DP_OK);
+    ck_assert_int_eq(cJSON_GetArraySize(fields), 0);
+    cJSON_Delete(fields);
+    doctext_cleanup(&d);
+    free(f.w);
+}
+END_TEST
+
 Suite *xrepair_suite(void)
 {
     Suite *s = suite_create("xrepair");
@@ -333,6 +464,8 @@ Suite *xrepair_suite(void)
     tcase_add_test(tc, repeated_totals);
     tcase_add_test(tc, cash_totals);
     tcase_add_test(tc, foreign_years);
+    tcase_add_test(tc, tendered_totals);
+    tcase_add_test(tc, unsure_fills);
     suite_add_tcase(s, tc);
     return s;
 }

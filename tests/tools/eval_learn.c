@@ -75,12 +75,14 @@ static double mean_f1(const struct tally *t, size_t nf, cJSON *per, const char *
  * sample moves a split by about .01, and a fixed split scores the last documents only. */
 static void rotated(const struct eval_set *set, cJSON *const *docs, const struct dp_doc_text *texts,
                     cJSON *const *conf, const int *ok, size_t nt, long nfolds, long nsamples,
-                    const char *const *names, cJSON *out)
+                    const char *const *names, int kinds, int verbose, cJSON *out)
 {
     size_t n = set->n, nf = n ? set->items[0].nfields : 0, runs = 0;
     struct xmodel_doc *td = calloc(nt ? nt : 1, sizeof *td);
     unsigned char *lab = malloc(n ? n : 1);
     struct tally all;
+    struct eval_errtally et; /* sample 0 of every fold, when kinds */
+    memset(&et, 0, sizeof et);
     double sum = 0, rsum = 0, lo = 1, hi = 0, fold_mean[16] = {0};
     memset(&all, 0, sizeof all);
     if (!td || !lab)
@@ -111,6 +113,8 @@ static void rotated(const struct eval_set *set, cJSON *const *docs, const struct
                 xmodel_apply(m, &texts[i], fields, NULL);
                 review_mark_fields(fields, REVIEW_FIELD_THRESHOLD); /* as the worker does */
                 score(&t, &set->items[i], fields);
+                if (kinds && s == 0)
+                    eval_errkind_doc(&et, &set->items[i], docs[i], &texts[i], fields, verbose);
                 cJSON_Delete(fields);
             }
             xmodel_free(m);
@@ -149,6 +153,10 @@ static void rotated(const struct eval_set *set, cJSON *const *docs, const struct
     for (size_t q = 0; q < nf; q++)
         printf(" %s %.3f", names[q], f1(all.correct[q], all.pred[q], all.truth[q]));
     printf("\n");
+    if (kinds) {
+        printf("  rotated, every fold's first sample:\n");
+        eval_errkind_print(&et, set, nt, row);
+    }
     cJSON_AddItemToArray(out, row);
 done:
     free(td);
@@ -349,7 +357,8 @@ void eval_learn(const struct eval_set *set, cJSON *const *docs, cJSON *report, i
                nfolds, nsamples);
         for (size_t si = 0; si < sizeof sizes / sizeof sizes[0]; si++)
             if (sizes[si] < n && (only <= 0 || (size_t)only == sizes[si]))
-                rotated(set, docs, texts, conf, ok, sizes[si], nfolds, nsamples, names, rot);
+                rotated(set, docs, texts, conf, ok, sizes[si], nfolds, nsamples, names,
+                        sizes[si] == (only > 0 ? (size_t)only : 75), verbose, rot);
     }
     if (pages > 0) {
         printf("  worker time per page (OCR and all): %.2f s\n", busy / pages);
