@@ -244,6 +244,66 @@ static int postcode_line(const struct cand_page *cp, size_t li)
     return 0;
 }
 
+int xfeat_regno(const char *w)
+{
+    size_t a = 0, n = strlen(w), d = 0;
+    while (a < n && strchr("([:.,;", w[a]))
+        a++;
+    while (n > a && strchr(")]:.,;", w[n - 1]))
+        n--;
+    while (a + d < n && w[a + d] >= '0' && w[a + d] <= '9')
+        d++;
+    return d >= 4 && d <= 12 && a + d + 2 == n && w[a + d] == '-' && w[n - 1] >= 'A' &&
+           w[n - 1] <= 'Z';
+}
+
+/* What line li of cp holds, as XFEAT_LINE_* bits. */
+enum { XFEAT_LINE_LEGAL = 1, XFEAT_LINE_REGNO = 2 };
+static unsigned line_marks(const struct cand_page *cp, size_t li)
+{
+    const struct cand_line *l = &cp->lines[li];
+    unsigned m = 0;
+    for (size_t i = l->w0; i < l->w1; i++) {
+        const char *t = cp->page->words[i].text ? cp->page->words[i].text : "";
+        if (namesfx_legal_form(t))
+            m |= XFEAT_LINE_LEGAL;
+        if (xfeat_regno(t))
+            m |= XFEAT_LINE_REGNO;
+    }
+    return m;
+}
+
+/* Where a candidate stands against the page's company block: the first line that holds a
+ * postcode (the address's end: "pcd", lines from the candidate's last line down to it, "b"
+ * when the candidate is below it, "n" when no line holds one), whether a line above holds a
+ * legal form ("lga": a name printed above, so this may be a brand, a branch, a mall or a
+ * customer's line), and whether the candidate's last line, the line below or the line above
+ * holds a registration number ("rgs", "rgb", "rga": the registered name is printed beside or
+ * over it). */
+static void put_block(struct fb *b, const struct cand_set *s, const struct cand *c)
+{
+    const struct cand_page *cp = &s->pages[c->cpage];
+    size_t pc = cp->nlines, li;
+    for (li = 0; li < cp->nlines && pc == cp->nlines; li++)
+        if (postcode_line(cp, li))
+            pc = li;
+    if (pc == cp->nlines)
+        put(b, "pcd=n", 1);
+    else if (pc < c->line0)
+        put(b, "pcd=b", 1);
+    else
+        puti(b, "pcd", pc <= c->line1 ? 0 : pc - c->line1 < 5 ? (int)(pc - c->line1) : 5);
+    int lga = 0;
+    for (li = 0; li < c->line0 && !lga; li++)
+        lga = (line_marks(cp, li) & XFEAT_LINE_LEGAL) != 0;
+    puti(b, "lga", lga);
+    puti(b, "rgs", (line_marks(cp, c->line1) & XFEAT_LINE_REGNO) != 0);
+    if (c->line1 + 1 < cp->nlines)
+        puti(b, "rgb", (line_marks(cp, c->line1 + 1) & XFEAT_LINE_REGNO) != 0);
+    if (c->line0 > 0)
+        puti(b, "rga", (line_marks(cp, c->line0 - 1) & XFEAT_LINE_REGNO) != 0);
+}
+
 static void put_line_kind(struct fb *b, const struct cand_page *cp, size_t li, const char *prefix)
 {
     const struct dp_page *p = cp->page;
@@ -361,6 +421,8 @@ static void cand_features(const struct cand_set *s, size_t ci, const double *amo
         if (namesfx_legal_form(lw ? lw + 1 : c->text))
             put(b, "legal", 1);
     }
+    if (!xfeat_kind(c->text)) /* names and addresses: not dates and amounts */
+        put_block(b, s, c);
     /* label words inside the candidate (a run of lines that takes in a phone line) */
     for (size_t li = c->line0; li <= c->line1 && c->kind == 2; li++)
         put_labels(b, p, cp->lines[li].w0, cp->lines[li].w1, "in", NULL);
