@@ -3,6 +3,7 @@
 #include <string.h>
 #include "altread.h"
 #include "cand.h"
+#include "namesfx.h"
 
 static int cmp_float(const void *a, const void *b)
 {
@@ -106,7 +107,10 @@ static dp_err add(struct cand_set *s, const struct cand *c, const char *text)
         s->c = nc;
         s->cap = cap;
     }
-    char *t = strdup(text);
+    /* a reading's speck beside a legal form is no part of the value ("POPULAR BOOK." over
+     * "CO. (M) SDN BHD") */
+    char clean[CAND_TEXT_MAX];
+    char *t = strdup(namesfx_unmark(text, clean, sizeof clean) ? clean : text);
     if (!t)
         return DP_ENOMEM;
     s->c[s->n] = *c;

@@ -1,7 +1,8 @@
-/* namesfx.c -- company names printed over two lines. */
+/* namesfx.c -- company names printed over two lines, and specks beside their legal forms. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "altread.h"
 #include "namesfx.h"
 
 #define MAX_WORDS 32
@@ -107,6 +108,17 @@ static int name_like(const char *s)
     return best >= 3;
 }
 
+/* Writes "a b" into out without a speck beside a legal form at the join (namesfx_unmark);
+ * returns 1 (a line taken in). */
+static int join(const char *a, const char *b, char *out, size_t outsz)
+{
+    char j[2 * NAMESFX_LINE_MAX + 2];
+    snprintf(j, sizeof j, "%s %s", a, b);
+    if (!namesfx_unmark(j, out, outsz))
+        snprintf(out, outsz, "%s", j);
+    return 1;
+}
+
 int namesfx_extend(const char *value, const char *const *names, size_t nnames,
                    const char *const *lines, size_t nlines, char *out, size_t outsz)
 {
@@ -122,24 +134,133 @@ int namesfx_extend(const char *value, const char *const *names, size_t nnames,
             if (i == 0 || !lines[i - 1] || !name_like(lines[i - 1]) ||
                 all_closing(lines[i - 1], names, nnames))
                 return 0;
-            snprintf(out, outsz, "%s %s", lines[i - 1], value);
-            return 1;
+            return join(lines[i - 1], value, out, outsz);
         }
         /* a name never ends in a connector: "HOME MASTER HARDWARE &" / "ELECTRICAL" */
         if (i + 1 < nlines && lines[i + 1] && name_like(lines[i + 1]) &&
             (strcmp(last, "&") == 0 || strcmp(last, "AND") == 0)) {
-            snprintf(out, outsz, "%s %s", value, lines[i + 1]);
-            return 1;
+            return join(value, lines[i + 1], out, outsz);
         }
         if (!closing(last, names, nnames) && i + 1 < nlines && lines[i + 1] &&
             all_closing(lines[i + 1], names, nnames)) {
-            snprintf(out, outsz, "%s %s", value, lines[i + 1]);
-            return 1;
+            return join(value, lines[i + 1], out, outsz);
         }
         return 0;
     }
     return 0;
 }
+
+/* ---- specks beside legal forms ---- */
+
+static int ascii_letter(char c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+
+/* Whether s[a, b) is a legal form (namesfx_legal_form of a bounded copy). */
+static int legal_at(const char *s, size_t a, size_t b)
+{
+    char w[64];
+    size_t n = b - a < sizeof w - 1 ? b - a : sizeof w - 1;
+    memcpy(w, s + a, n);
+    w[n] = '\0';
+    return namesfx_legal_form(w);
+}
+
+/* One pass of namesfx_unmark: the number of specks dropped; writes the result into out when
+ * out is not NULL. */
+static size_t unmark_pass(const char *s, char *out, size_t outsz)
+{
+    size_t len = strlen(s), n = 0, k = 0;
+    for (size_t a = 0; a <= len;) {
+        size_t b = a;
+        while (b < len && s[b] != ' ')
+            b++;
+        size_t i = a, vowels = 0, cut = b; /* cut: the token's bytes kept before its rest */
+        const char *sep = "";              /* put between the kept bytes and the rest */
+        for (; i < b && ascii_letter(s[i]); i++)
+            vowels += strchr("AEIOUaeiou", s[i]) != NULL;
+        if (i - a >= NAMESFX_UNMARK_MIN && vowels >= 2 && i < b && strchr(".,-:;", s[i]) &&
+            !legal_at(s, a, i)) {
+            size_t c = b + 1, d = c; /* the next token [c, d) */
+            while (d < len && s[d] != ' ')
+                d++;
+            if (i + 1 == b && b < len && legal_at(s, c, d))
+                cut = i; /* "BOOK." before "CO." */
+            else if (i + 1 < b && ascii_letter(s[i + 1]) && legal_at(s, i + 1, b)) {
+                cut = i; /* "INTERNATIONAL.SDN" */
+                sep = " ";
+            }
+        }
+        n += cut < b;
+        for (size_t q = a; out && q < b; q++) {
+            const char *t = q == cut ? sep : s + q; /* the mark gives way to sep */
+            for (size_t m = q == cut ? strlen(sep) : 1; m > 0 && k + 1 < outsz; m--)
+                out[k++] = *t++;
+        }
+        if (out && b < len && k + 1 < outsz)
+            out[k++] = ' ';
+        a = b + 1;
+    }
+    if (out && outsz)
+        out[k] = '\0';
+    return n;
+}
+
+int namesfx_unmark(const char *s, char *out, size_t outsz)
+{
+    if (!s || !outsz || unmark_pass(s, NULL, 0) == 0)
+        return 0;
+    unmark_pass(s, out, outsz);
+    return 1;
+}
+
+/* ---- the page's lines ---- */
+
+/* A line's text: words [i, j) of w joined by spaces, cut to NAMESFX_LINE_MAX bytes; owned by
+ * the caller. NULL on ENOMEM. */
+static char *line_text(const struct dp_word *w, size_t i, size_t j)
+{
+    size_t len = 0;
+    for (size_t q = i; q < j; q++)
+        len += strlen(w[q].text ? w[q].text : "") + 1;
+    len = len < NAMESFX_LINE_MAX ? len : NAMESFX_LINE_MAX;
+    char *s = malloc(len + 1);
+    if (!s)
+        return NULL;
+    size_t m = 0;
+    for (size_t q = i; q < j; q++) {
+        int n = snprintf(s + m, len + 1 - m, "%s%s", m ? " " : "", w[q].text ? w[q].text : "");
+        if (n < 0 || (size_t)n >= len + 1 - m) {
+            m = len;
+            break;
+        }
+        m += (size_t)n;
+    }
+    s[m] = '\0';
+    return s;
+}
+
+/* The alternate line of reading r that stands for line `line` of pg: its words [*i, *j) of
+ * pg->alt; 0 when there is none. */
+static int alt_line(const struct dp_page *pg, int r, int line, size_t *i, size_t *j)
+{
+    for (size_t a = 0; a < pg->nalt;) {
+        size_t b = a;
+        while (b < pg->nalt && pg->alt[b].block == pg->alt[a].block)
+            b++;
+        if (pg->alt[a].line == line && altread_reading(&pg->alt[a]) == r) {
+            *i = a;
+            *j = b;
+            return 1;
+        }
+        a = b;
+    }
+    return 0;
+}
+
+static const int other_readings[] = {ALTREAD_SECOND, ALTREAD_LOOK};
+#define NOTHER (sizeof other_readings / sizeof other_readings[0])
 
 dp_err namesfx_lines_of(const struct dp_doc_text *doc, char ***lines, size_t *n)
 {
@@ -147,42 +268,45 @@ dp_err namesfx_lines_of(const struct dp_doc_text *doc, char ***lines, size_t *n)
     *lines = NULL;
     *n = 0;
     for (size_t p = 0; p < doc->npages; p++)
-        cap += doc->pages[p].nwords;
+        cap += (doc->pages[p].nwords + 1) * (1 + NOTHER);
     if (!cap)
         return DP_OK;
     char **v = calloc(cap, sizeof *v);
     if (!v)
         return DP_ENOMEM;
-    for (size_t p = 0; p < doc->npages; p++) {
-        const struct dp_page *pg = &doc->pages[p];
-        for (size_t i = 0; i < pg->nwords;) {
-            size_t j = i, len = 0;
-            for (; j < pg->nwords && pg->words[j].line == pg->words[i].line; j++)
-                len += strlen(pg->words[j].text ? pg->words[j].text : "") + 1;
-            len = len < NAMESFX_LINE_MAX ? len : NAMESFX_LINE_MAX;
-            char *s = malloc(len + 1);
-            if (!s) {
-                namesfx_lines_free(v, k);
-                return DP_ENOMEM;
+    /* r 0: the first reading of every page; then each other reading of each page */
+    for (size_t pass = 0; pass <= NOTHER * doc->npages; pass++) {
+        size_t p0 = pass ? (pass - 1) / NOTHER : 0, p1 = pass ? p0 + 1 : doc->npages;
+        int r = pass ? other_readings[(pass - 1) % NOTHER] : 0;
+        for (size_t p = p0; p < p1; p++) {
+            const struct dp_page *pg = &doc->pages[p];
+            size_t ai, aj;
+            int has = !r;
+            for (size_t a = 0; r && a < pg->nalt && !has; a++)
+                has = altread_reading(&pg->alt[a]) == r && pg->alt[a].line >= 0;
+            if (!has || !pg->nwords)
+                continue;
+            if (r && !(v[k++] = strdup(""))) /* no line above the reading's first */
+                goto nomem;
+            for (size_t i = 0; i < pg->nwords;) {
+                size_t j = i;
+                while (j < pg->nwords && pg->words[j].line == pg->words[i].line)
+                    j++;
+                v[k] = r && alt_line(pg, r, pg->words[i].line, &ai, &aj)
+                           ? line_text(pg->alt, ai, aj)
+                           : line_text(pg->words, i, j);
+                if (!v[k++])
+                    goto nomem;
+                i = j;
             }
-            size_t m = 0;
-            for (size_t q = i; q < j; q++) {
-                const char *t = pg->words[q].text ? pg->words[q].text : "";
-                int w = snprintf(s + m, len + 1 - m, "%s%s", m ? " " : "", t);
-                if (w < 0 || (size_t)w >= len + 1 - m) {
-                    m = len;
-                    break;
-                }
-                m += (size_t)w;
-            }
-            s[m] = '\0';
-            v[k++] = s;
-            i = j;
         }
     }
     *lines = v;
     *n = k;
     return DP_OK;
+nomem:
+    namesfx_lines_free(v, k);
+    return DP_ENOMEM;
 }
 
 void namesfx_lines_free(char **lines, size_t n)

@@ -15,6 +15,9 @@
 #define NAMESFX_MIN_NAMES 2   /* confirmed names a closing word must end */
 #define NAMESFX_TAIL      3   /* last words of a name looked at */
 #define NAMESFX_LINE_MAX  256 /* bytes of a line looked at */
+/* letters, two of them vowels, of a word whose final mark is a speck (namesfx_unmark):
+ * shorter or vowel-poor words are abbreviations */
+#define NAMESFX_UNMARK_MIN 4
 
 /* Writes into out (NUL-terminated, outsz >= 1) value with the line above or below it taken in
  * as said above, when value is the whole or a part of one of lines[0..nlines) (texts of the
@@ -28,8 +31,21 @@ int namesfx_extend(const char *value, const char *const *names, size_t nnames,
  * that closes company names ("SDN", "Bhd.", "(M)", "LTD"). Pure. */
 int namesfx_legal_form(const char *word);
 
-/* The texts of doc's lines (first reading, words joined by spaces, page after page) into
- * *lines (owned, each owned: namesfx_lines_free) and *n. DP_ENOMEM. */
+/* Writes s into out (NUL-terminated, cut to outsz - 1 bytes) without a reading's speck
+ * beside a legal form: a mark (. , - : ;) that ends a word of NAMESFX_UNMARK_MIN letters
+ * or more, two of them vowels (a whole word, no abbreviation: "INTL.", "MFG."), with no
+ * other mark and itself no legal form, before a word that is a legal form
+ * ("POPULAR BOOK. CO. (M)" -> "POPULAR BOOK CO. (M)"), or that joins such a word to a legal
+ * form ("INTERNATIONAL.SDN BHD" -> "INTERNATIONAL SDN BHD"). Abbreviations keep their
+ * marks ("MR.", "D.I.Y.", "SDN. BHD.", "AEON CO."). Returns 1 when it changed s (out
+ * written), else 0 (out untouched). Pure. */
+int namesfx_unmark(const char *s, char *out, size_t outsz);
+
+/* The texts of doc's lines into *lines (owned, each owned: namesfx_lines_free) and *n: the
+ * first reading's (words joined by spaces, page after page), then for each page read again
+ * each other reading's (altread.h: the second, the line look), the first reading's lines
+ * with that reading's in place, after an empty line, so that a value another reading read
+ * finds its own neighbours. DP_ENOMEM. */
 dp_err namesfx_lines_of(const struct dp_doc_text *doc, char ***lines, size_t *n);
 void namesfx_lines_free(char **lines, size_t n);
 

@@ -12,6 +12,7 @@
 #include "namesfx.h"
 #include "readvote.h"
 #include "util.h"
+#include "xcand.h"
 #include "xfeat.h"
 #include "xmodel.h"
 #include "xmodel_int.h"
@@ -498,6 +499,11 @@ static dp_err repair_names(const struct vendor_list *vendors, const struct readv
     for (size_t i = 0; i < vendors->n && !rc; i++)
         if (!(rc = lexfix_add_text(&lx, vendors->v[i].company)))
             rc = lexfix_add_text(&lx, vendors->v[i].address);
+    const char **addrs = calloc(vendors->n + 1, sizeof *addrs);
+    for (size_t i = 0; i < vendors->n && addrs; i++)
+        addrs[i] = vendors->v[i].address;
+    char habit = addrs ? xcand_mark_habit(addrs, vendors->n) : 0;
+    free(addrs);
     cJSON *f;
     cJSON_ArrayForEach(f, fields)
     {
@@ -525,8 +531,14 @@ static dp_err repair_names(const struct vendor_list *vendors, const struct readv
              strcmp(out, v->valuestring) != 0) &&
             !cJSON_ReplaceItemInObjectCaseSensitive(f, "value", cJSON_CreateString(out)))
             rc = DP_ENOMEM;
-        /* a value an OCR error or two from a remembered spelling becomes that spelling */
+        /* a full stop the reading made of the comma the tenant writes after a word */
         int addr = strcmp(n, "address") == 0;
+        v = cJSON_GetObjectItemCaseSensitive(f, "value");
+        if (!rc && addr && cJSON_IsString(v) &&
+            xcand_marks(v->valuestring, habit, out, sizeof out) &&
+            !cJSON_ReplaceItemInObjectCaseSensitive(f, "value", cJSON_CreateString(out)))
+            rc = DP_ENOMEM;
+        /* a value an OCR error or two from a remembered spelling becomes that spelling */
         v = cJSON_GetObjectItemCaseSensitive(f, "value");
         if (!rc && cJSON_IsString(v) &&
             vendor_snap(vendors, addr, v->valuestring, VENDOR_SNAP_SIM, out, sizeof out) > 0 &&

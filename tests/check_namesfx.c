@@ -1,8 +1,11 @@
 /* check_namesfx.c -- a company name printed over two lines: a value that is only the words
  * the tenant's names end in takes in the line above, a value not ending in one takes in a line
  * below that is only such words; a word closing a single name, a line above with digits, or a
- * value on no line changes nothing. */
+ * value on no line changes nothing. A reading's speck beside a legal form is dropped, an
+ * abbreviation's mark is not; a value another reading read finds its neighbours there. */
 #include <string.h>
+#include "altread.h"
+#include "fixtures_xdoc.h"
 #include "namesfx.h"
 #include "testutil.h"
 
@@ -75,11 +78,103 @@ START_TEST(joins)
 }
 END_TEST
 
+static void unmarked(const char *s, const char *want)
+{
+    char out[128] = "untouched";
+    int r = namesfx_unmark(s, out, sizeof out);
+    ck_assert_msg(r == (want != NULL), "[%s]: %d", s, r);
+    ck_assert_str_eq(out, want ? want : "untouched");
+}
+
+/* A mark after a whole word before a legal form is a speck; abbreviations keep theirs. */
+START_TEST(unmark)
+{
+    unmarked("POPULAR BOOK. CO. (M) SDN BHD", "POPULAR BOOK CO. (M) SDN BHD");
+    unmarked("UNIHAKKA INTERNATIONAL.SDN BHD", "UNIHAKKA INTERNATIONAL SDN BHD");
+    unmarked("UNIHAKKA INTERNATIONAL-SDN BHD", "UNIHAKKA INTERNATIONAL SDN BHD");
+    unmarked("KEDAI MAJU, (M) SDN BHD", "KEDAI MAJU (M) SDN BHD");
+    unmarked("KEDAI TRDG, (M) SDN BHD", NULL); /* no vowel: an abbreviation */
+    unmarked("KEDAI MAJ, (M) SDN BHD", NULL);  /* three letters */
+    unmarked("TRADING; SDN BHD AND BOOKS, LTD", "TRADING SDN BHD AND BOOKS LTD");
+    /* abbreviations, legal forms, words with other marks, no legal form next: as they are */
+    unmarked("MR. D.I.Y. (M) SDN BHD", NULL);
+    unmarked("SYL ROASTED DELIGHTS SDN. BHD.", NULL);
+    unmarked("ABC INTL. SDN BHD", NULL);
+    unmarked("ABC MFG. SDN BHD", NULL);
+    unmarked("S.H.H. MOTOR (SUNGAI RENGIT) SDN. BHD.", NULL);
+    unmarked("NO 5, JALAN BESAR, 45600 BATANG", NULL);
+    unmarked("POPULAR BOOK.", NULL);
+    unmarked("BOOK..CO", NULL);
+    unmarked("BOOKS.COM", NULL);
+    unmarked("", NULL);
+    unmarked(NULL, NULL);
+    /* spacing kept, output cut to its size */
+    unmarked("POPULAR  BOOK. CO.", "POPULAR  BOOK CO.");
+    char out[8];
+    ck_assert_int_eq(namesfx_unmark("POPULAR BOOK. CO.", out, sizeof out), 1);
+    ck_assert_str_eq(out, "POPULAR");
+    /* a join takes the speck out too */
+    static const char *const page[] = {"POPULAR BOOK.", ") CO. (M) SDN BHD"};
+    char o[64];
+    ck_assert_int_eq(namesfx_extend("CO. (M) SDN BHD", names, NN, page, 2, o, sizeof o), 1);
+    ck_assert_str_eq(o, "POPULAR BOOK CO. (M) SDN BHD");
+}
+END_TEST
+
+/* Adds to d's page an alternate line of reading block `block` standing for line `line`. */
+static void add_alt(struct dp_doc_text *d, const char *text, int line, int block)
+{
+    struct dp_page *p = &d->pages[0];
+    char buf[128];
+    snprintf(buf, sizeof buf, "%s", text);
+    p->alt = realloc(p->alt, (p->nalt + 16) * sizeof *p->alt);
+    for (char *save = NULL, *w = strtok_r(buf, " ", &save); w; w = strtok_r(NULL, " ", &save))
+        p->alt[p->nalt++] = (struct dp_word){strdup(w), 80, 100, 100, 20, 30, line, block};
+}
+
+/* The first reading's lines, then each other reading's with its lines in place, after an
+ * empty line: a name the second reading read takes in its own line above. */
+START_TEST(lines_of_readings)
+{
+    static const char *const lines[] = {"POPULAR BODE.", ") C0. (M) SDN BHD", "NO 8, JALAN 7/1198"};
+    struct dp_doc_text d;
+    xdoc_make(&d, lines, 3);
+    char **l;
+    size_t n;
+    ck_assert_int_eq(namesfx_lines_of(&d, &l, &n), DP_OK);
+    ck_assert_uint_eq(n, 3);
+    ck_assert_str_eq(l[1], ") C0. (M) SDN BHD");
+    namesfx_lines_free(l, n);
+    add_alt(&d, "POPULAR BOOK.", 0, 0);
+    add_alt(&d, ") CO. (M) SDN BHD", 1, 1);
+    add_alt(&d, "POPULAR BOOKS", 0, ALTREAD_LOOK_BLOCK);
+    add_alt(&d, "MISSED LINE", -1, 2); /* a line the first reading missed: not placed */
+    ck_assert_int_eq(namesfx_lines_of(&d, &l, &n), DP_OK);
+    ck_assert_uint_eq(n, 3 + 4 + 4);
+    ck_assert_str_eq(l[3], "");
+    ck_assert_str_eq(l[4], "POPULAR BOOK.");
+    ck_assert_str_eq(l[5], ") CO. (M) SDN BHD");
+    ck_assert_str_eq(l[6], "NO 8, JALAN 7/1198");
+    ck_assert_str_eq(l[7], "");
+    ck_assert_str_eq(l[8], "POPULAR BOOKS");
+    ck_assert_str_eq(l[9], ") C0. (M) SDN BHD");
+    char out[64];
+    ck_assert_int_eq(
+        namesfx_extend("CO. (M) SDN BHD", names, NN, (const char *const *)l, n, out, sizeof out),
+        1);
+    ck_assert_str_eq(out, "POPULAR BOOK CO. (M) SDN BHD");
+    namesfx_lines_free(l, n);
+    doctext_cleanup(&d);
+}
+END_TEST
+
 Suite *namesfx_suite(void)
 {
     Suite *s = suite_create("namesfx");
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, joins);
+    tcase_add_test(tc, unmark);
+    tcase_add_test(tc, lines_of_readings);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -10,6 +10,7 @@
 #include "cand.h"
 #include "review.h"
 #include "testutil.h"
+#include "xcand.h"
 #include "xfeat.h"
 #include "xmodel.h"
 
@@ -337,6 +338,71 @@ START_TEST(look_reading)
 }
 END_TEST
 
+/* A name over two lines whose upper line ends in a reading's speck ("POPULAR BOOK." over
+ * "CO. (M) SDN BHD") is a candidate without it; an abbreviation's mark stays. */
+START_TEST(speck_runs)
+{
+    static const char *const lines[] = {"POPULAR BOOK.", "CO. (M) SDN BHD", "MR. D.I.Y. SDN BHD"};
+    struct dp_doc_text d;
+    xdoc_make(&d, lines, 3);
+    struct cand_set cs;
+    ck_assert_int_eq(cand_generate(&d, &cs), DP_OK);
+    ck_assert_uint_eq(find_cand(&cs, "POPULAR BOOK CO. (M) SDN BHD", 0), 1);
+    ck_assert_uint_eq(find_cand(&cs, "POPULAR BOOK. CO. (M) SDN BHD", 0), 0);
+    ck_assert_uint_eq(find_cand(&cs, "POPULAR BOOK.", 0), 1); /* nothing beside it */
+    ck_assert_uint_eq(find_cand(&cs, "MR. D.I.Y. SDN BHD", 0), 1);
+    cand_set_cleanup(&cs);
+    doctext_cleanup(&d);
+}
+END_TEST
+
+/* The mark a tenant writes after a whole word inside its addresses is learnt from them; a
+ * value with the other one after a whole word takes it, abbreviations and numbers keep
+ * theirs, a tenant without a habit keeps every value as read. */
+START_TEST(mark_habit)
+{
+    static const char *const commas[] = {"NO 4, JALAN PERJIRANAN 10, TAMAN AIR BIRU, 81700 JOHOR",
+                                         "LOT 7, JALAN KENARI 5, BANDAR PUCHONG JAYA, 47170",
+                                         "NO 3, JALAN DESA, TAMAN HARMONI. 81100 JOHOR BAHRU",
+                                         "12, JALAN TAMPOI 7/4,KAWASAN PERINDUSTRIAN TAMPOI"};
+    /* commas after BIRU, JAYA, DESA (none after numbers, none glued: KAWASAN); a stop after
+     * HARMONI: not ten times as many */
+    ck_assert_int_eq(xcand_mark_habit(commas, 4), 0);
+    static const char *const more[] = {"NO 4, JALAN PERJIRANAN 10, TAMAN AIR BIRU, 81700 JOHOR",
+                                       "LOT 7, JALAN KENARI 5, BANDAR PUCHONG JAYA, 47170",
+                                       "NO 3, JALAN DESA, TAMAN HARMONI, 81100 JOHOR BAHRU.",
+                                       "MR. D.I.Y. SDN. BHD. NO. 5, JALAN BESAR."};
+    ck_assert_int_eq(xcand_mark_habit(more, 4), ','); /* a final stop, NO. and BHD. are none */
+    ck_assert_int_eq(xcand_mark_habit(more, 2), 0);   /* two commas only */
+    static const char *const stops[] = {"RUE DES LILAS. LYON", "CHEMIN DES ROSES. PARIS",
+                                        "AVENUE MOZART. NICE"};
+    ck_assert_int_eq(xcand_mark_habit(stops, 3), '.');
+    ck_assert_int_eq(xcand_mark_habit(NULL, 0), 0);
+    char out[128] = "untouched";
+    ck_assert_uint_eq(xcand_marks("NO 4,JALAN PERJIRANAN 10, TAMAN AIR BIRU. 81700 PASIR GUDANG, "
+                                  "JOHOR.",
+                                  ',', out, sizeof out),
+                      1);
+    ck_assert_str_eq(out, "NO 4,JALAN PERJIRANAN 10, TAMAN AIR BIRU, 81700 PASIR GUDANG, JOHOR.");
+    ck_assert_uint_eq(xcand_marks("KAWASAN. PERINDUSTRIAN BALAKONG. 43300", ',', out, sizeof out),
+                      2);
+    ck_assert_str_eq(out, "KAWASAN, PERINDUSTRIAN BALAKONG, 43300");
+    /* abbreviations, numbers, a final stop, the habit's own mark: as they are */
+    snprintf(out, sizeof out, "untouched");
+    ck_assert_uint_eq(
+        xcand_marks("NO. 53, JALAN SR 1.9. SDN. BHD. TAMAN SEA.", ',', out, sizeof out), 0);
+    ck_assert_uint_eq(xcand_marks("TAMAN AIR BIRU. 81700", 0, out, sizeof out), 0);
+    ck_assert_uint_eq(xcand_marks(NULL, ',', out, sizeof out), 0);
+    ck_assert_str_eq(out, "untouched");
+    ck_assert_uint_eq(xcand_marks("RUE DES LILAS, ZONE NORD", '.', out, sizeof out), 1);
+    ck_assert_str_eq(out, "RUE DES LILAS. ZONE NORD");
+    /* cut to the output's size */
+    char small[8];
+    ck_assert_uint_eq(xcand_marks("TAMAN BIRU. 81700", ',', small, sizeof small), 1);
+    ck_assert_str_eq(small, "TAMAN B");
+}
+END_TEST
+
 /* The page's own spelling of a remembered vendor stands where it is another real spelling
  * (a shop of the chain, punctuation as printed), not where it is a misreading. */
 START_TEST(vendor_spellings)
@@ -630,6 +696,8 @@ Suite *xcand_suite(void)
     tcase_add_test(tc, second_reading);
     tcase_add_test(tc, second_reading_json);
     tcase_add_test(tc, look_reading);
+    tcase_add_test(tc, speck_runs);
+    tcase_add_test(tc, mark_habit);
     suite_add_tcase(s, tc);
     return s;
 }

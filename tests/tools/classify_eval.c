@@ -9,7 +9,8 @@
  * instead of naive Bayes. DP_EVAL_ENSEMBLE=1 also trains LR next to it and keeps a label
  * only where both agree (=2: agreement alone, no threshold). DP_EVAL_SEED=s deals the folds from a
  * shuffled order. DP_EVAL_SPLITS=10 then also cross-validates over the splits of seeds 0..9 and
- * prints the mean of each five (what docs/EVAL.md reports as "x5"). MAX_WRONG (e.g. 0.01): each
+ * prints the mean of each five (what docs/EVAL.md reports as "x5"); DP_EVAL_FROM=5 measures seeds
+ * 5..N-1 only, DP_EVAL_MISSES=1 lists each split's misses. MAX_WRONG (e.g. 0.01): each
  * fold's model takes the "unknown" threshold its own training cross-validation calls for
  * (classifier_cv_threshold), as POST /v1/classifier/train does without an explicit threshold;
  * absent: the default 0.5. UNSEEN.csv (same form): after the cross-validation, one model trained on
@@ -182,7 +183,7 @@ static void print_miss(const struct doc *d, const struct classify_result *r)
 {
     if (strcmp(r->label, d->label) == 0)
         return;
-    printf("  miss %-36s %-10s said %-10s %s %.2f, %s %.2f; words %zu cov %.2f\n", d->path,
+    printf("  miss %-40s %-10s said %-10s %s %.2f, %s %.2f; words %zu cov %.2f\n", d->path,
            d->label, r->label, r->best, r->confidence, r->nscores > 1 ? r->scores[1].label : "-",
            r->nscores > 1 ? r->scores[1].prob : 0.0, r->nwords, r->coverage);
 }
@@ -284,13 +285,22 @@ static void split(int n, unsigned long seed, int verbose, struct split_counts *k
 }
 
 /* DP_EVAL_SPLITS=N: the cross-validation over the splits of seeds 0..N-1 (seed 0 = the
- * standard one), each split's right/unknown/wrong and the mean of every five. */
+ * standard one), each split's right/unknown/wrong and the mean of every five. DP_EVAL_FROM=f
+ * starts at seed f (a multiple of 5: 5 measures seeds 5..N-1 only, a half that can guide
+ * choices while 0-4 stay unseen); DP_EVAL_MISSES=1 lists every split's misses. */
 static void splits(int n, int nsplits)
 {
     struct split_counts sum = {0}, k;
-    printf("%d shuffled splits (right/unknown/wrong of %d):", nsplits, n);
-    for (int s = 0; s < nsplits; s++) {
-        split(n, (unsigned long)s, 0, &k, NULL);
+    const char *fe = getenv("DP_EVAL_FROM"), *me = getenv("DP_EVAL_MISSES");
+    long from = fe ? strtol(fe, NULL, 10) : 0;
+    int misses = me && me[0] == '1';
+    if (from < 0 || from >= nsplits || from % 5)
+        from = 0;
+    printf("%d shuffled splits (right/unknown/wrong of %d):", nsplits - (int)from, n);
+    for (int s = (int)from; s < nsplits; s++) {
+        if (misses)
+            printf("\n  seed %d:\n", s);
+        split(n, (unsigned long)s, misses, &k, NULL);
         printf(" %d/%d/%d", k.right, k.unknown, k.wrong);
         sum.top += k.top;
         sum.right += k.right;
