@@ -417,8 +417,14 @@ int vendor_apply(const struct vendor_list *l, const struct cand_set *s, cJSON *f
             at = i;
         }
     }
+    /* ...with the page's own words where they are no misreading of it (another shop's floor
+     * or number: vendor_merge) */
+    char merged[VENDOR_TEXT_MAX];
     if (best >= VENDOR_ADDR_SIM)
-        set_field(fields, "address", v->address, &s->c[at], s->c[at].text, best);
+        set_field(fields, "address",
+                  vendor_merge(s->c[at].text, v->address, merged, sizeof merged) ? merged
+                                                                                 : v->address,
+                  &s->c[at], s->c[at].text, best);
     return 1;
 }
 
@@ -450,4 +456,151 @@ double vendor_snap(const struct vendor_list *l, int address, const char *value, 
         return 0;
     snprintf(out, outsz, "%s", bv);
     return best;
+}
+
+/* ---- the page's own words where they are no misreading of the remembered ones ---- */
+
+#define MERGE_WORDS 64 /* words of either text merged (longer texts are left alone) */
+
+/* Whether OCR reads characters a and b (upper case) for one another: closed shapes, strokes. */
+static int confusable(char a, char b)
+{
+    static const char *const pairs[] = {"S3", "S5", "O0", "OD", "D0", "I1", "L1", "IL", "TI",
+                                        "B8", "G6", "Z2", "MN", "HN", "UV", "CG", "EF", "T7"};
+    for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++)
+        if ((pairs[i][0] == a && pairs[i][1] == b) || (pairs[i][0] == b && pairs[i][1] == a))
+            return 1;
+    return 0;
+}
+
+/* The edit distance of a and b, a substitution OCR makes (confusable) costing a half. */
+static double ocr_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    double row[VENDOR_TEXT_MAX + 1];
+    if (lb > VENDOR_TEXT_MAX)
+        return (double)(la > lb ? la : lb);
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = (double)j;
+    for (size_t i = 1; i <= la; i++) {
+        double diag = row[0];
+        row[0] = (double)i;
+        for (size_t j = 1; j <= lb; j++) {
+            double sub = diag + (a[i - 1] == b[j - 1]             ? 0
+                                 : confusable(a[i - 1], b[j - 1]) ? 0.5
+                                                                  : 1);
+            double del = row[j] + 1, ins = row[j - 1] + 1;
+            diag = row[j];
+            row[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+        }
+    }
+    return row[lb];
+}
+
+/* Splits s (a copy in buf) into its words (w, at most MERGE_WORDS) and their letters and
+ * digits upper-cased (nw, own_words form). Returns how many, MERGE_WORDS + 1 when more. */
+static size_t merge_words(const char *s, char *buf, size_t bufsz, char **w, char nw[][OWN_WORD_MAX])
+{
+    size_t n = 0;
+    snprintf(buf, bufsz, "%s", s);
+    for (char *p = buf; *p;) {
+        while (*p == ' ')
+            *p++ = '\0';
+        if (!*p)
+            break;
+        if (n == MERGE_WORDS)
+            return MERGE_WORDS + 1;
+        w[n] = p;
+        size_t k = 0;
+        for (; *p && *p != ' '; p++)
+            if (((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+                 (*p >= '0' && *p <= '9')) &&
+                k + 1 < OWN_WORD_MAX)
+                nw[n][k++] = (char)(*p >= 'a' && *p <= 'z' ? *p - 32 : *p);
+        nw[n++][k] = '\0';
+    }
+    return n;
+}
+
+/* Appends words w[a..b) to out (at *k, space-separated). */
+static void put_words(char **w, size_t a, size_t b, char *out, size_t outsz, size_t *k)
+{
+    for (size_t i = a; i < b; i++) {
+        int n = snprintf(out + *k, outsz - *k, "%s%s", *k ? " " : "", w[i]);
+        if (n < 0 || (size_t)n >= outsz - *k)
+            return;
+        *k += (size_t)n;
+    }
+}
+
+/* The letters and digits of words [a, b) joined (into out, VENDOR_TEXT_MAX bytes). */
+static void joined(char nw[][OWN_WORD_MAX], size_t a, size_t b, char *out)
+{
+    size_t k = 0;
+    for (size_t i = a; i < b; i++)
+        for (const char *p = nw[i]; *p && k + 1 < VENDOR_TEXT_MAX; p++)
+            out[k++] = *p;
+    out[k] = '\0';
+}
+
+int vendor_merge(const char *page, const char *remembered, char *out, size_t outsz)
+{
+    char pb[VENDOR_TEXT_MAX * 2], rb[VENDOR_TEXT_MAX * 2];
+    char *pw[MERGE_WORDS], *rw[MERGE_WORDS];
+    char pn[MERGE_WORDS][OWN_WORD_MAX], rn[MERGE_WORDS][OWN_WORD_MAX];
+    if (!page || !remembered || outsz == 0)
+        return 0;
+    size_t np = merge_words(page, pb, sizeof pb, pw, pn);
+    size_t nr = merge_words(remembered, rb, sizeof rb, rw, rn);
+    if (np > MERGE_WORDS || nr > MERGE_WORDS || !np || !nr)
+        return 0;
+    /* the longest common run of words (letters and digits equal), from the end */
+    static const size_t cap = MERGE_WORDS + 1;
+    unsigned char lcs[(MERGE_WORDS + 1) * (MERGE_WORDS + 1)];
+    for (size_t i = np + 1; i-- > 0;)
+        for (size_t j = nr + 1; j-- > 0;) {
+            unsigned char *c = &lcs[i * cap + j];
+            if (i == np || j == nr)
+                *c = 0;
+            else if (pn[i][0] && strcmp(pn[i], rn[j]) == 0)
+                *c = (unsigned char)(lcs[(i + 1) * cap + j + 1] + 1);
+            else
+                *c = lcs[(i + 1) * cap + j] > lcs[i * cap + j + 1] ? lcs[(i + 1) * cap + j]
+                                                                   : lcs[i * cap + j + 1];
+        }
+    size_t i = 0, j = 0, k = 0, own = 0;
+    out[0] = '\0';
+    while (i < np || j < nr) {
+        /* the next pair of equal words (or the ends), and the stretch before it */
+        size_t a = i, b = j;
+        while (a < np && b < nr &&
+               !(pn[a][0] && strcmp(pn[a], rn[b]) == 0 &&
+                 lcs[a * cap + b] == lcs[(a + 1) * cap + b + 1] + 1)) {
+            if (lcs[(a + 1) * cap + b] >= lcs[a * cap + b + 1])
+                a++;
+            else
+                b++;
+        }
+        if (a == np || b == nr) {
+            a = np;
+            b = nr;
+        }
+        char ps[VENDOR_TEXT_MAX], rs[VENDOR_TEXT_MAX];
+        joined(pn, i, a, ps);
+        joined(rn, j, b, rs);
+        size_t lp = strlen(ps), lr = strlen(rs), lmax = lp > lr ? lp : lr;
+        /* the page's words where they are no misreading of the remembered ones: another
+         * branch's number, floor or mall ("1245-DESA SRI HARTAMAS" for "1076-IJOK") */
+        if (lp && lr && ocr_distance(ps, rs) > 0.5 * (double)lmax) {
+            put_words(pw, i, a, out, outsz, &k);
+            own = 1;
+        } else {
+            put_words(rw, j, b, out, outsz, &k);
+        }
+        if (a < np && b < nr)
+            put_words(rw, b, b + 1, out, outsz, &k); /* the equal word, remembered spelling */
+        i = a < np ? a + 1 : np;
+        j = b < nr ? b + 1 : nr;
+    }
+    return own;
 }

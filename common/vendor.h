@@ -93,4 +93,14 @@ int vendor_own_spelling(const char *page, const char *remembered);
 double vendor_snap(const struct vendor_list *l, int address, const char *value, double min,
                    char *out, size_t outsz);
 
+/* The remembered address (or name) with the page's own words where they are no misreading of
+ * it: the two texts' words aligned on the words they share (letters and digits, upper case);
+ * each stretch between such words is the remembered one's, unless both hold one and the
+ * page's is further from it than OCR goes (an edit distance over half its length, a
+ * substitution of look-alike characters - S/3, O/D, I/1 - counting a half): then the page's
+ * ("3 FLOOR, AEON ..." for a remembered "3RD FLR, AEON ..."; "... SELANGOR 1245-DESA SRI
+ * HARTAMAS" for "... SELANGOR 1076-IJOK": another shop of the chain). Into out; returns 1
+ * when a stretch of the page's was taken, else 0 (out then the remembered words). Pure. */
+int vendor_merge(const char *page, const char *remembered, char *out, size_t outsz);
+
 #endif

@@ -543,6 +543,9 @@ static dp_err repair_names(const struct vendor_list *vendors, const struct readv
         if (!rc && cJSON_IsString(v) &&
             vendor_snap(vendors, addr, v->valuestring, VENDOR_SNAP_SIM, out, sizeof out) > 0 &&
             strcmp(out, v->valuestring) != 0) {
+            char merged[CAND_TEXT_MAX]; /* but not where the page reads another shop's */
+            if (addr && vendor_merge(v->valuestring, out, merged, sizeof merged))
+                snprintf(out, sizeof out, "%s", merged);
             if (!cJSON_ReplaceItemInObjectCaseSensitive(f, "value", cJSON_CreateString(out)) ||
                 !cJSON_ReplaceItemInObjectCaseSensitive(f, "source", cJSON_CreateString("memory")))
                 rc = DP_ENOMEM;

@@ -7,6 +7,7 @@
 #include "fixtures_xdoc.h"
 #include "testutil.h"
 #include "xfeat.h"
+#include "vendor.h"
 #include "xmodel.h"
 
 START_TEST(year_fixes)
@@ -454,6 +455,41 @@ START_TEST(unsure_fills)
 }
 END_TEST
 
+/* The remembered address with the page's own words where they are no misreading of it:
+ * another shop's floor or number stays, OCR's look-alike characters take the remembered
+ * spelling. */
+START_TEST(vendor_merges)
+{
+    char out[VENDOR_TEXT_MAX];
+    static const char *const aeon =
+        "3RD FLR, AEON TAMAN MALURI SC JLN JEJAKA, TAMAN MALURI CHERAS, 55100 KUALA LUMPUR";
+    ck_assert(vendor_merge("3 FLOOR, AEON TAMAN MALURI SC, JLN JEJAKA, TAMAN MALURT, CHERAS, "
+                           "55100 KUALA LUMPUR",
+                           aeon, out, sizeof out));
+    ck_assert_str_eq(out, "3 FLOOR, AEON TAMAN MALURI SC JLN JEJAKA, TAMAN MALURI CHERAS, 55100 "
+                          "KUALA LUMPUR");
+    /* "SRO" is "3RD" misread (S/3, O/D): the remembered spelling, nothing of the page's */
+    ck_assert(!vendor_merge("SRO FLR, AEON TAMAN MALURI SC, JLN JEJAKA, TANAN MALURT, CHERAS, "
+                            "55100 KUALA LUMPUR",
+                            aeon, out, sizeof out));
+    ck_assert_str_eq(out, aeon);
+    /* another shop of the chain: its number and place */
+    ck_assert(vendor_merge("LOT P.T, 2811, JALAN ANGSA, TAMAN BERKELEY 41150 KLANG, SELANGOR "
+                           "1245-DESA SRI HARTAMAS",
+                           "LOT P.T. 2811, JALAN ANGSA, TAMAN BERKELEY 41150 KLANG, SELANGOR "
+                           "1076-IJOK",
+                           out, sizeof out));
+    ck_assert_str_eq(out, "LOT P.T. 2811, JALAN ANGSA, TAMAN BERKELEY 41150 KLANG, SELANGOR "
+                          "1245-DESA SRI HARTAMAS");
+    /* words the page lost: the remembered ones */
+    ck_assert(!vendor_merge("JALAN MANIS 4 TAMAN SEGAR 56100 KL",
+                            "14 JALAN MANIS 4 TAMAN SEGAR 56100 KL", out, sizeof out));
+    ck_assert_str_eq(out, "14 JALAN MANIS 4 TAMAN SEGAR 56100 KL");
+    ck_assert(!vendor_merge(NULL, "A B", out, sizeof out));
+    ck_assert(!vendor_merge("A B", "", out, sizeof out));
+}
+END_TEST
+
 Suite *xrepair_suite(void)
 {
     Suite *s = suite_create("xrepair");
@@ -466,6 +502,7 @@ Suite *xrepair_suite(void)
     tcase_add_test(tc, foreign_years);
     tcase_add_test(tc, tendered_totals);
     tcase_add_test(tc, unsure_fills);
+    tcase_add_test(tc, vendor_merges);
     suite_add_tcase(s, tc);
     return s;
 }
