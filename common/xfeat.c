@@ -244,6 +244,74 @@ static int postcode_line(const struct cand_page *cp, size_t li)
     return 0;
 }
 
+int xfeat_regno(const char *w)
+{
+    size_t a = 0, n = strlen(w), d = 0;
+    while (a < n && strchr("([:.,;", w[a]))
+        a++;
+    while (n > a && strchr(")]:.,;", w[n - 1]))
+        n--;
+    while (a + d < n && w[a + d] >= '0' && w[a + d] <= '9')
+        d++;
+    return d >= 4 && d <= 12 && a + d + 2 == n && w[a + d] == '-' && w[n - 1] >= 'A' &&
+           w[n - 1] <= 'Z';
+}
+
+/* What each line of a page holds (XFEAT_LINE_* bits), and its first line with a postcode and
+ * its first with a legal form (nlines when none): worked out once a page. */
+enum { XFEAT_LINE_LEGAL = 1, XFEAT_LINE_REGNO = 2, XFEAT_LINE_POSTCODE = 4 };
+struct pblock {
+    const unsigned char *m; /* per line */
+    size_t pc, lg;
+};
+
+static void page_block(const struct cand_page *cp, unsigned char *m, struct pblock *pb)
+{
+    pb->m = m;
+    pb->pc = pb->lg = cp->nlines;
+    for (size_t li = 0; li < cp->nlines; li++) {
+        const struct cand_line *l = &cp->lines[li];
+        m[li] = postcode_line(cp, li) ? XFEAT_LINE_POSTCODE : 0;
+        for (size_t i = l->w0; i < l->w1; i++) {
+            const char *t = cp->page->words[i].text ? cp->page->words[i].text : "";
+            if (namesfx_legal_form(t))
+                m[li] |= XFEAT_LINE_LEGAL;
+            if (xfeat_regno(t))
+                m[li] |= XFEAT_LINE_REGNO;
+        }
+        if (pb->pc == cp->nlines && (m[li] & XFEAT_LINE_POSTCODE))
+            pb->pc = li;
+        if (pb->lg == cp->nlines && (m[li] & XFEAT_LINE_LEGAL))
+            pb->lg = li;
+    }
+}
+
+/* Where a candidate stands against the page's company block: the first line that holds a
+ * postcode (the address's end: "pcd", lines from the candidate's last line down to it, "b"
+ * when the candidate is below it, "n" when no line holds one), whether a line above holds a
+ * legal form ("lga": a name printed above, so this may be a brand, a branch, a mall or a
+ * customer's line), and whether the candidate's last line, the line below or the line above
+ * holds a registration number ("rgs", "rgb", "rga": the registered name is printed beside or
+ * over it). */
+static void put_block(struct fb *b, const struct cand_set *s, const struct cand *c,
+                      const struct pblock *pb)
+{
+    const struct cand_page *cp = &s->pages[c->cpage];
+    size_t pc = pb->pc;
+    if (pc == cp->nlines)
+        put(b, "pcd=n", 1);
+    else if (pc < c->line0)
+        put(b, "pcd=b", 1);
+    else
+        puti(b, "pcd", pc <= c->line1 ? 0 : pc - c->line1 < 5 ? (int)(pc - c->line1) : 5);
+    puti(b, "lga", pb->lg < c->line0);
+    puti(b, "rgs", (pb->m[c->line1] & XFEAT_LINE_REGNO) != 0);
+    if (c->line1 + 1 < cp->nlines)
+        puti(b, "rgb", (pb->m[c->line1 + 1] & XFEAT_LINE_REGNO) != 0);
+    if (c->line0 > 0)
+        puti(b, "rga", (pb->m[c->line0 - 1] & XFEAT_LINE_REGNO) != 0);
+}
+
 static void put_line_kind(struct fb *b, const struct cand_page *cp, size_t li, const char *prefix)
 {
     const struct dp_page *p = cp->page;
@@ -271,7 +339,8 @@ static void put_line_kind(struct fb *b, const struct cand_page *cp, size_t li, c
     puti(b, k, postcode_line(cp, li));
 }
 
-static void cand_features(const struct cand_set *s, size_t ci, const double *amounts, struct fb *b)
+static void cand_features(const struct cand_set *s, size_t ci, const double *amounts,
+                          const struct pblock *pbs, struct fb *b)
 {
     static const int line_edges[] = {1, 2, 3, 4, 5, 8, 13};
     const struct cand *c = &s->c[ci];
@@ -361,6 +430,8 @@ static void cand_features(const struct cand_set *s, size_t ci, const double *amo
         if (namesfx_legal_form(lw ? lw + 1 : c->text))
             put(b, "legal", 1);
     }
+    if (!xfeat_kind(c->text)) /* names and addresses: not dates and amounts */
+        put_block(b, s, c, &pbs[c->cpage]);
     /* label words inside the candidate (a run of lines that takes in a phone line) */
     for (size_t li = c->line0; li <= c->line1 && c->kind == 2; li++)
         put_labels(b, p, cp->lines[li].w0, cp->lines[li].w1, "in", NULL);
@@ -468,13 +539,23 @@ dp_err xfeat_doc_subset(const struct cand_set *s, const cJSON *rules, const size
     out->kind = malloc(n ? n : 1);
     double *amounts = amount_values(s);
     struct fb *b = malloc(sizeof *b);
+    size_t nl = 0;
+    for (size_t p = 0; p < s->npages; p++)
+        nl += s->pages[p].nlines;
+    struct pblock *pbs = malloc((s->npages ? s->npages : 1) * sizeof *pbs);
+    unsigned char *marks = malloc(nl ? nl : 1);
     dp_err rc = DP_ENOMEM;
-    if (!off || !out->x || !out->nodes || !out->kind || !amounts || !b)
+    if (!off || !out->x || !out->nodes || !out->kind || !amounts || !b || !pbs || !marks)
         goto out;
+    nl = 0;
+    for (size_t p = 0; p < s->npages; p++) {
+        page_block(&s->pages[p], marks + nl, &pbs[p]);
+        nl += s->pages[p].nlines;
+    }
     size_t used = 0;
     for (size_t k = 0; k < n; k++) {
         size_t i = idx ? idx[k] : k;
-        cand_features(s, i, amounts, b);
+        cand_features(s, i, amounts, pbs, b);
         out->kind[k] = (unsigned char)xfeat_kind(s->c[i].text);
         if (rules)
             rules_features(&s->c[i], rules, b);
@@ -499,6 +580,8 @@ out:
     free(off);
     free(amounts);
     free(b);
+    free(pbs);
+    free(marks);
     if (rc)
         xfeat_doc_cleanup(out);
     return rc;

@@ -4,7 +4,9 @@
  * it, above and below it (labels such as "Total", "Invoice No", "PO"), the rank of its amount
  * among the document's amounts, the page number, whether it ends in a legal form ("SDN BHD",
  * "CO", "(M)": namesfx.h), whether a run of lines' first, last and next line hold a postcode
- * (a word of five digits), and which built-in extractor's match it is. Words
+ * (a word of five digits), where it stands against the page's company block (lines down to the
+ * first postcode line, a legal form printed above, a registration number beside, below or
+ * above), and which built-in extractor's match it is. Words
  * and the rest are hashed into XFEAT_DIM dimensions (LIBLINEAR feature_node form: ascending 1-based
  * indices, -1 ends). Pure. */
 #ifndef DP_XFEAT_H
@@ -47,6 +49,10 @@ dp_err xfeat_doc_subset(const struct cand_set *s, const cJSON *rules, const size
 /* Lower-cased ASCII word with digits turned to '0' and punctuation around it dropped, into
  * out (outsz >= 2); "" when nothing is left. For hashing context words. */
 void xfeat_word(const char *w, char *out, size_t outsz);
+
+/* Whether word w is a company registration number as printed: four to twelve digits, '-' and
+ * one upper-case letter, inside marks ("(532154-V)", "1234567-X:"). Pure. */
+int xfeat_regno(const char *w);
 
 /* Shape of a text: A for an upper-case letter, a lower-case, 9 digit, other bytes as is, runs
  * collapsed ("PO-4471" -> "A-9"), at most outsz - 1 bytes. */

@@ -166,6 +166,24 @@ START_TEST(features)
 }
 END_TEST
 
+START_TEST(regno)
+{
+    ck_assert_int_eq(xfeat_regno("(532154-V)"), 1);
+    ck_assert_int_eq(xfeat_regno("1234567-X:"), 1);
+    ck_assert_int_eq(xfeat_regno("[002017394-P]"), 1);
+    ck_assert_int_eq(xfeat_regno("(1234-A)."), 1);
+    ck_assert_int_eq(xfeat_regno("123-A"), 0);           /* too few digits */
+    ck_assert_int_eq(xfeat_regno("1234567890123-A"), 0); /* too many */
+    ck_assert_int_eq(xfeat_regno("532154-v"), 0);        /* lower case */
+    ck_assert_int_eq(xfeat_regno("532154V"), 0);         /* no dash */
+    ck_assert_int_eq(xfeat_regno("532154-VX"), 0);
+    ck_assert_int_eq(xfeat_regno("12-34567"), 0);
+    ck_assert_int_eq(xfeat_regno("43000"), 0); /* a postcode */
+    ck_assert_int_eq(xfeat_regno("(-X)"), 0);
+    ck_assert_int_eq(xfeat_regno(""), 0);
+}
+END_TEST
+
 START_TEST(value_kinds)
 {
     ck_assert_uint_eq(xfeat_kind("25/12/2018"), XFEAT_KIND_DATE);
@@ -663,6 +681,7 @@ Suite *xmodel_suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, candidates);
     tcase_add_test(tc, from_json);
+    tcase_add_test(tc, regno);
     tcase_add_test(tc, alignment);
     tcase_add_test(tc, features);
     tcase_add_test(tc, value_kinds);
