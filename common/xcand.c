@@ -56,9 +56,10 @@ char xcand_mark_habit(const char *const *confirmed, size_t n)
 size_t xcand_marks(const char *value, char habit, char *out, size_t outsz)
 {
     char other = habit == ',' ? '.' : habit == '.' ? ',' : 0;
-    if (!value || !other || !outsz || count_marks(value, other) == 0)
+    size_t n = value && other && outsz ? count_marks(value, other) : 0;
+    if (n == 0)
         return 0;
-    size_t len = strlen(value), n = count_marks(value, other), k = 0;
+    size_t len = strlen(value), k = 0;
     for (size_t a = 0; a < len && k + 1 < outsz;) {
         size_t b = a;
         while (b < len && value[b] != ' ')

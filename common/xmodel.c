@@ -118,6 +118,14 @@ static size_t page_amounts(const struct dp_doc_text *doc, long *am, size_t cap)
     return n;
 }
 
+/* The cents of text's last word when it reads as an amount (readvote_cents), else -1. */
+static long last_cents(const char *text)
+{
+    const char *sp = strrchr(text, ' ');
+    const char *w = sp ? sp + 1 : text;
+    return readvote_cents(w, strlen(w));
+}
+
 /* Words that label a payment rather than what is due (the rules' "never a total" words:
  * cash tendered, change; English and Malay); the change given back first. */
 static const char *const payment_words[] = {"CHANGE", "BAKI",     "KEMBALI", "CASH",
@@ -193,9 +201,7 @@ static int on_payment_line(const struct cand_set *cs, const struct cand *c, cons
 /* Whether candidate c's amount (its last word) is zero: never a total. */
 static int zero_amount(const struct cand *c)
 {
-    const char *sp = strrchr(c->text, ' ');
-    const char *w = sp ? sp + 1 : c->text;
-    return readvote_cents(w, strlen(w)) == 0;
+    return last_cents(c->text) == 0;
 }
 
 /* Whether amount candidate b of field f is the largest amount of the page's readings on no
@@ -203,17 +209,13 @@ static int zero_amount(const struct cand *c)
 static int largest_amount(const struct xmodel_field *f, const struct cand_set *cs,
                           const struct xfeat_doc *fx, long b, const long *amounts, size_t nam)
 {
-    const char *sp = strrchr(cs->c[b].text, ' ');
-    const char *w = sp ? sp + 1 : cs->c[b].text;
-    long cb = readvote_cents(w, strlen(w));
+    long cb = last_cents(cs->c[b].text);
     if (cb <= 0)
         return 0;
     for (size_t i = 0; i < fx->n && i < cs->n; i++) {
         if (!(fx->kind[i] & f->kind) || cs->c[i].kind == 2)
             continue;
-        sp = strrchr(cs->c[i].text, ' ');
-        w = sp ? sp + 1 : cs->c[i].text;
-        if (readvote_cents(w, strlen(w)) > cb && !on_payment_line(cs, &cs->c[i], amounts, nam))
+        if (last_cents(cs->c[i].text) > cb && !on_payment_line(cs, &cs->c[i], amounts, nam))
             return 0;
     }
     return 1;
@@ -692,16 +694,13 @@ static uint32_t text_year(const struct xmodel_field *f, const char *text)
                                                               : 0;
 }
 
-/* Whether the amount text reads as is the largest amount printed at least twice among
- * doc's amounts and at least half of every amount (a total is printed again as the amount
- * due or paid; a tax amount repeated in a tax summary is smaller). */
-static int amount_repeated(const struct dp_doc_text *doc, const char *text)
+/* Whether the amount text reads as is the largest amount printed at least twice among the
+ * page's amounts am[0..n) (page_amounts) and at least half of every amount (a total is printed
+ * again as the amount due or paid; a tax amount repeated in a tax summary is smaller). */
+static int amount_repeated(const long *am, size_t n, const char *text)
 {
-    long am[256];
-    size_t n = page_amounts(doc, am, sizeof am / sizeof am[0]), same = 0;
-    const char *sp = strrchr(text, ' ');
-    const char *w = sp ? sp + 1 : text;
-    long c = readvote_cents(w, strlen(w));
+    size_t same = 0;
+    long c = last_cents(text);
     for (size_t i = 0; c > 0 && i < n; i++)
         same += am[i] == c;
     for (size_t i = 0; same >= 2 && i < n; i++) {
@@ -716,13 +715,11 @@ static int amount_repeated(const struct dp_doc_text *doc, const char *text)
 }
 
 /* Where the page was read twice and the readings read amount field f's unconfirmed value
- * differently, the other reading's amount when it fits the page's amounts and the value does
- * not (readvote_amount). */
-static dp_err vote_amount(const struct xmodel_field *f, const struct dp_doc_text *doc,
+ * differently, the other reading's amount when it fits the page's amounts am[0..nam)
+ * (page_amounts) and the value does not (readvote_amount). */
+static dp_err vote_amount(const struct xmodel_field *f, const long *am, size_t nam,
                           const struct readvote_lines *rl, cJSON *fields)
 {
-    long am[256];
-    size_t nam = 0;
     cJSON *it;
     if (!rl->n)
         return DP_OK;
@@ -736,8 +733,6 @@ static dp_err vote_amount(const struct xmodel_field *f, const struct dp_doc_text
         if (!n || strcmp(n, f->name) != 0 || !as ||
             (src && strcmp(src, "rules") != 0 && strcmp(src, "model") != 0))
             continue;
-        if (!nam)
-            nam = page_amounts(doc, am, sizeof am / sizeof am[0]);
         long other = readvote_amount(readvote_cents(as, strlen(as)), rl->p, rl->n, am, nam);
         char buf[32];
         if (other < 0)
@@ -888,7 +883,7 @@ dp_err xmodel_apply(const struct xmodel *m, const struct dp_doc_text *doc, cJSON
         int unsure = !rv && (mf->flags & XMODEL_SURE_FILL) && p < mf->review_below;
         /* ...or an amount the page prints again as the largest so (due, paid) */
         if (unsure && mf->kind == XFEAT_KIND_AMOUNT && b >= 0 && p >= XMODEL_FILL_REPEATED &&
-            amount_repeated(doc, cs.c[b].text))
+            amount_repeated(am, nam, cs.c[b].text))
             unsure = 0;
         /* ...or a total that is the page's largest amount on no payment line: what every
          * other amount adds up to or is part of (SROIE, 10-75 labelled: 6 totals filled so
@@ -963,7 +958,7 @@ dp_err xmodel_apply(const struct xmodel *m, const struct dp_doc_text *doc, cJSON
         rc = readvote_lines_of(doc, &rl);
     for (size_t k = 0; k < m->nf && !rc; k++)
         if (m->f[k].kind == XFEAT_KIND_AMOUNT)
-            rc = vote_amount(&m->f[k], doc, &rl, fields);
+            rc = vote_amount(&m->f[k], am, nam, &rl, fields);
     vendor_apply(&m->vendors, &cs, fields);
     if (!rc)
         rc = join_name(&m->vendors, doc, fields);
