@@ -172,22 +172,6 @@ START_TEST(snap_to_memory)
 }
 END_TEST
 
-/* Adds alternate line block to page p of d: words of text (separated by spaces) standing for
- * line `line` of the first reading (-1: a line it missed) at height y. */
-static void add_alt(struct dp_doc_text *d, const char *text, int line, int y, int block)
-{
-    struct dp_page *p = &d->pages[0];
-    char buf[128];
-    snprintf(buf, sizeof buf, "%s", text);
-    p->alt = realloc(p->alt, (p->nalt + 16) * sizeof *p->alt);
-    int x = 100;
-    for (char *save = NULL, *w = strtok_r(buf, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
-        struct dp_word *dw = &p->alt[p->nalt++];
-        *dw = (struct dp_word){strdup(w), 80, x, y, 20 * (int)strlen(w), 30, line, block};
-        x += dw->w + 20;
-    }
-}
-
 static size_t find_cand(const struct cand_set *s, const char *text, int alt)
 {
     size_t hits = 0;
@@ -205,8 +189,8 @@ START_TEST(second_reading)
                                         "TAMAN SRI MUDA,", "TOTAL 9.50"};
     struct dp_doc_text d;
     xdoc_make(&d, lines, 4);
-    add_alt(&d, "NO 12, JALAN MERANTI 3,", 1, 140, 0);
-    add_alt(&d, "40400 SHAH ALAM", -1, 200, 1); /* between lines 2 (y 180) and 3 (y 220) */
+    xdoc_add_alt(&d, "NO 12, JALAN MERANTI 3,", 1, 140, 0);
+    xdoc_add_alt(&d, "40400 SHAH ALAM", -1, 200, 1); /* between lines 2 (y 180) and 3 (y 220) */
     struct cand_set cs;
     ck_assert_int_eq(cand_generate(&d, &cs), DP_OK);
     ck_assert_uint_eq(cs.ndoc, 1);
@@ -280,9 +264,9 @@ START_TEST(look_reading)
                                         "TAMAN SRI MUDA,", "TOTAL 9.50"};
     struct dp_doc_text d;
     xdoc_make(&d, lines, 4);
-    add_alt(&d, "INDAH G1FT & HOME BECO", 0, 100, 0);
-    add_alt(&d, "NO 12, JALAN MERANTI 3,", 1, 140, 1);
-    add_alt(&d, "INDAH GIFT & HOME DECO", 0, 100, ALTREAD_LOOK_BLOCK);
+    xdoc_add_alt(&d, "INDAH G1FT & HOME BECO", 0, 100, 0);
+    xdoc_add_alt(&d, "NO 12, JALAN MERANTI 3,", 1, 140, 1);
+    xdoc_add_alt(&d, "INDAH GIFT & HOME DECO", 0, 100, ALTREAD_LOOK_BLOCK);
     struct cand_set cs;
     ck_assert_int_eq(cand_generate(&d, &cs), DP_OK);
     ck_assert_uint_eq(cs.npages, 3);
@@ -309,7 +293,7 @@ START_TEST(look_reading)
     doctext_cleanup(&d);
     /* a page with only the look's alternates has one more page, the look's */
     xdoc_make(&d, lines, 4);
-    add_alt(&d, "INDAH GIFT & HOME DECO", 0, 100, ALTREAD_LOOK_BLOCK + 3);
+    xdoc_add_alt(&d, "INDAH GIFT & HOME DECO", 0, 100, ALTREAD_LOOK_BLOCK + 3);
     ck_assert_int_eq(cand_generate(&d, &cs), DP_OK);
     ck_assert_uint_eq(cs.npages, 2);
     ck_assert_int_eq(cs.pages[1].reading, ALTREAD_LOOK);

@@ -10,22 +10,6 @@
 #include "xmodel.h"
 #include "xreading.h"
 
-/* Adds the words of text as an alternate line of line `line` (block: ALTREAD_LOOK_BLOCK and
- * over for the line look's) at height y. */
-static void add_alt(struct dp_doc_text *d, const char *text, int line, int y, int block)
-{
-    struct dp_page *p = &d->pages[0];
-    char buf[128];
-    snprintf(buf, sizeof buf, "%s", text);
-    p->alt = realloc(p->alt, (p->nalt + 16) * sizeof *p->alt);
-    int x = 100;
-    for (char *save = NULL, *w = strtok_r(buf, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
-        struct dp_word *dw = &p->alt[p->nalt++];
-        *dw = (struct dp_word){strdup(w), 80, x, y, 20 * (int)strlen(w), 30, line, block};
-        x += dw->w + 20;
-    }
-}
-
 /* The candidate with text and reading alt, or cs->n. */
 static size_t find(const struct cand_set *cs, const char *text, int alt)
 {
@@ -42,8 +26,8 @@ static const char *const lines[] = {"UAN HING STATIONERY", "NO 12, JALAN MERANTI
 static void make_doc(struct dp_doc_text *d)
 {
     xdoc_make(d, lines, 3);
-    add_alt(d, "UAN H1NG STATIONERY", 0, 100, 0);
-    add_alt(d, "LIAN HING STATIONERY", 0, 100, ALTREAD_LOOK_BLOCK);
+    xdoc_add_alt(d, "UAN H1NG STATIONERY", 0, 100, 0);
+    xdoc_add_alt(d, "LIAN HING STATIONERY", 0, 100, ALTREAD_LOOK_BLOCK);
 }
 
 START_TEST(slots_and_marks)
@@ -155,8 +139,8 @@ START_TEST(side_from_second)
     struct dp_doc_text d;
     struct cand_set cs;
     xdoc_make(&d, lines, 3);
-    add_alt(&d, "VAN HING STATIONERY", 0, 100, 0);
-    add_alt(&d, "LIAN HING STATIONERY", 0, 100, ALTREAD_LOOK_BLOCK);
+    xdoc_add_alt(&d, "VAN HING STATIONERY", 0, 100, 0);
+    xdoc_add_alt(&d, "LIAN HING STATIONERY", 0, 100, ALTREAD_LOOK_BLOCK);
     ck_assert_int_eq(cand_generate(&d, &cs), DP_OK);
     size_t first = find(&cs, "UAN HING STATIONERY", 0);
     size_t second = find(&cs, "VAN HING STATIONERY", ALTREAD_SECOND);
@@ -183,8 +167,8 @@ START_TEST(side_from_second)
     doctext_cleanup(&d);
     /* a look that reads a speck at the edge as a word: no twin to take */
     xdoc_make(&d, lines, 3);
-    add_alt(&d, "VAN HING STATIONERY", 0, 100, 0);
-    add_alt(&d, "ee LIAN HING STATIONERY", 0, 100, ALTREAD_LOOK_BLOCK);
+    xdoc_add_alt(&d, "VAN HING STATIONERY", 0, 100, 0);
+    xdoc_add_alt(&d, "ee LIAN HING STATIONERY", 0, 100, ALTREAD_LOOK_BLOCK);
     ck_assert_int_eq(cand_generate(&d, &cs), DP_OK);
     first = find(&cs, "UAN HING STATIONERY", 0);
     second = find(&cs, "VAN HING STATIONERY", ALTREAD_SECOND);
@@ -249,8 +233,8 @@ START_TEST(digit_votes)
     struct dp_doc_text d;
     struct cand_set cs;
     xdoc_make(&d, addr, 2);
-    add_alt(&d, "4-20, Jalan Ria 29/62", 0, 100, 0);
-    add_alt(&d, "4-20, Jalan Ria 25/62", 0, 100, ALTREAD_LOOK_BLOCK);
+    xdoc_add_alt(&d, "4-20, Jalan Ria 29/62", 0, 100, 0);
+    xdoc_add_alt(&d, "4-20, Jalan Ria 25/62", 0, 100, ALTREAD_LOOK_BLOCK);
     ck_assert_int_eq(cand_generate(&d, &cs), DP_OK);
     size_t first = find(&cs, "4-20, Jalan Ria 25/62", 0);
     size_t second = find(&cs, "4-20, Jalan Ria 29/62", ALTREAD_SECOND);
@@ -266,7 +250,7 @@ START_TEST(digit_votes)
     doctext_cleanup(&d);
     /* two readings: a tie */
     xdoc_make(&d, addr, 2);
-    add_alt(&d, "4-20, Jalan Ria 29/62", 0, 100, 0);
+    xdoc_add_alt(&d, "4-20, Jalan Ria 29/62", 0, 100, 0);
     ck_assert_int_eq(cand_generate(&d, &cs), DP_OK);
     second = find(&cs, "4-20, Jalan Ria 29/62", ALTREAD_SECOND);
     ck_assert(second < cs.n);
@@ -276,8 +260,8 @@ START_TEST(digit_votes)
     /* "CO." read as "C0." by two readings: no vote against the one that reads letters */
     static const char *const co[] = {"POPULAR C0. SDN BHD"};
     xdoc_make(&d, co, 1);
-    add_alt(&d, "POPULAR CO. SDN BHD", 0, 100, 0);
-    add_alt(&d, "POPULAR 0. SDN BHD", 0, 100, ALTREAD_LOOK_BLOCK);
+    xdoc_add_alt(&d, "POPULAR CO. SDN BHD", 0, 100, 0);
+    xdoc_add_alt(&d, "POPULAR 0. SDN BHD", 0, 100, ALTREAD_LOOK_BLOCK);
     ck_assert_int_eq(cand_generate(&d, &cs), DP_OK);
     second = find(&cs, "POPULAR CO. SDN BHD", ALTREAD_SECOND);
     ck_assert(second < cs.n);
@@ -294,8 +278,8 @@ START_TEST(digit_vote_apply)
     static const char *const addr[] = {"4-20, Jalan Ria 25/62"};
     struct dp_doc_text d;
     xdoc_make(&d, addr, 1);
-    add_alt(&d, "4-20, Jalan Ria 29/62", 0, 100, 0);
-    add_alt(&d, "4-20, Jalan Ria 25/62", 0, 100, ALTREAD_LOOK_BLOCK);
+    xdoc_add_alt(&d, "4-20, Jalan Ria 29/62", 0, 100, 0);
+    xdoc_add_alt(&d, "4-20, Jalan Ria 25/62", 0, 100, ALTREAD_LOOK_BLOCK);
     struct xmodel m = {0};
     struct xmodel_field f = {.name = "address", .replace_above = 2};
     f.w = calloc(XFEAT_DIM + 1, sizeof *f.w);

@@ -37,4 +37,21 @@ static inline void xdoc_make(struct dp_doc_text *d, const char *const *lines, si
     }
 }
 
+/* Adds the words of text (separated by spaces) to page 1 of d as an alternate line of the
+ * first reading's line `line` (-1: a line it missed), reading block `block` (ALTREAD_LOOK_BLOCK
+ * and over for the line look's), at height y, at most 16 words a call. */
+static inline void xdoc_add_alt(struct dp_doc_text *d, const char *text, int line, int y, int block)
+{
+    struct dp_page *p = &d->pages[0];
+    char buf[128];
+    snprintf(buf, sizeof buf, "%s", text);
+    p->alt = realloc(p->alt, (p->nalt + 16) * sizeof *p->alt);
+    int x = 100;
+    for (char *save = NULL, *w = strtok_r(buf, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+        struct dp_word *dw = &p->alt[p->nalt++];
+        *dw = (struct dp_word){strdup(w), 80, x, y, 20 * (int)strlen(w), 30, line, block};
+        x += dw->w + 20;
+    }
+}
+
 #endif
